@@ -1,0 +1,88 @@
+import { defaultSettings, type Settings } from '../../shared/settings';
+import type { Finding, Severity } from './findings';
+import { LineIndex } from './lineIndex';
+import { buildModel } from './model/buildModel';
+import type { DataFrameModel } from './model/types';
+import { collectNoqa, isSuppressed } from './noqa';
+import type { Tree } from './parsing/pythonParser';
+import { RULES } from './rules';
+import type { Rule, RuleContext } from './rules/rule';
+
+export interface AnalysisOptions {
+  settings?: Settings;
+  /** CLI `--select`: only these codes (or prefixes). */
+  select?: string[];
+  /** CLI `--ignore`. */
+  ignore?: string[];
+}
+
+export interface AnalysisResult {
+  findings: Finding[];
+  model?: DataFrameModel;
+  lines: LineIndex;
+  /** Why nothing was analysed, when nothing was. */
+  skipped?: 'not-pyspark';
+}
+
+/** Cheap test that a file can involve Spark at all; anything else is skipped before modelling. */
+const SPARK_HINT = /\bpyspark\b|\bspark\b|SparkSession|readStream|writeStream|\.write\b|\.read\b|createDataFrame|\bdelta\b/;
+
+export function looksLikePySpark(text: string): boolean {
+  return SPARK_HINT.test(text);
+}
+
+function matchesCode(code: string, patterns: readonly string[]): boolean {
+  return patterns.some((p) => p.length > 0 && code.toUpperCase().startsWith(p.trim().toUpperCase()));
+}
+
+function severityFor(rule: Rule, reported: Severity | undefined, settings: Settings): Severity | 'off' {
+  const override = settings['rules.severity'][rule.code];
+  return override ?? reported ?? rule.defaultSeverity;
+}
+
+/** The engine: model the file once, run every enabled rule on the model, apply settings and noqa. */
+export function analyze(tree: Tree, text: string, options: AnalysisOptions = {}): AnalysisResult {
+  const settings = options.settings ?? defaultSettings();
+  const lines = new LineIndex(text);
+  if (!looksLikePySpark(text)) return { findings: [], lines, skipped: 'not-pyspark' };
+  const { model, functions } = buildModel(tree);
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  const rules = RULES.filter(
+    (r) =>
+      !matchesCode(r.code, settings['rules.disabled']) &&
+      settings['rules.severity'][r.code] !== 'off' &&
+      (!options.select?.length || matchesCode(r.code, options.select)) &&
+      !(options.ignore && matchesCode(r.code, options.ignore)),
+  );
+  const noqa = collectNoqa(tree.rootNode, text, (o) => lines.positionAt(o).line);
+  for (const rule of rules) {
+    const ctx: RuleContext = {
+      model, functions, text, settings,
+      report(f) {
+        const start = f.node?.startIndex ?? f.start ?? 0;
+        const end = f.node?.endIndex ?? f.end ?? start;
+        const severity = severityFor(rule, f.severity, settings);
+        if (severity === 'off') return;
+        const key = `${rule.code}:${start}:${end}`;
+        if (seen.has(key)) return;
+        seen.add(key);
+        const startLine = lines.positionAt(start).line;
+        const endLine = lines.positionAt(end).line;
+        if (isSuppressed(noqa, rule.code, startLine === endLine ? [startLine] : [startLine, endLine])) return;
+        findings.push({
+          code: rule.code, name: rule.name, message: f.message, severity, start, end,
+          related: f.related ?? [], fixes: f.fixes ?? [],
+        });
+      },
+    };
+    try {
+      rule.check(ctx);
+    } catch (err) {
+      // One broken rule must not take the others (or the server) down.
+      console.error(`[pyspark-architect] rule ${rule.code} failed: ${err instanceof Error ? err.stack : String(err)}`);
+    }
+  }
+  findings.sort((a, b) => a.start - b.start || a.code.localeCompare(b.code));
+  return { findings, model, lines };
+}

@@ -1,0 +1,77 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const SKIP_DIRS = new Set(['.git', 'node_modules', '__pycache__', '.venv', 'venv', '.tox', '.mypy_cache', '.ruff_cache', 'dist', 'build', '.eggs']);
+
+export interface FileList {
+  files: string[];
+  errors: { path: string; message: string }[];
+}
+
+/** Expands files and folders into `.py` files; folders are walked once each (symlink loops are cut). */
+export function collectPythonFiles(inputs: string[]): FileList {
+  const files: string[] = [];
+  const errors: FileList['errors'] = [];
+  const seenDirs = new Set<string>();
+  const seenFiles = new Set<string>();
+  const addFile = (p: string) => {
+    let real: string;
+    try {
+      real = fs.realpathSync(p);
+    } catch {
+      real = p;
+    }
+    if (!seenFiles.has(real)) {
+      seenFiles.add(real);
+      files.push(p);
+    }
+  };
+  const walk = (dir: string, depth: number) => {
+    let real: string;
+    try {
+      real = fs.realpathSync(dir);
+    } catch (e) {
+      errors.push({ path: dir, message: (e as Error).message });
+      return;
+    }
+    if (seenDirs.has(real) || depth > 64) return;
+    seenDirs.add(real);
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch (e) {
+      errors.push({ path: dir, message: (e as Error).message });
+      return;
+    }
+    entries.sort((a, b) => a.name.localeCompare(b.name));
+    for (const e of entries) {
+      const p = path.join(dir, e.name);
+      let isDir = e.isDirectory();
+      let isFile = e.isFile();
+      if (e.isSymbolicLink()) {
+        try {
+          const st = fs.statSync(p);
+          isDir = st.isDirectory();
+          isFile = st.isFile();
+        } catch (err) {
+          errors.push({ path: p, message: (err as Error).message });
+          continue;
+        }
+      }
+      if (isDir && !SKIP_DIRS.has(e.name)) walk(p, depth + 1);
+      else if (isFile && e.name.endsWith('.py')) addFile(p);
+    }
+  };
+  for (const input of inputs) {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(input);
+    } catch (e) {
+      errors.push({ path: input, message: (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message });
+      continue;
+    }
+    if (st.isDirectory()) walk(input, 0);
+    else addFile(input);
+  }
+  return { files, errors };
+}

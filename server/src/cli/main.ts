@@ -1,0 +1,164 @@
+import * as fs from 'node:fs';
+import { defaultSettings } from '../../../shared/settings';
+import { analyze } from '../analysis';
+import { PythonParser } from '../parsing/pythonParser';
+import { RULES } from '../rules';
+import { collectPythonFiles } from './files';
+import { formatJson, formatSarif, formatText, type FileFindings } from './report';
+
+const VERSION = '0.1.0';
+const USAGE = `Usage: pyspark-architect check [--format text|json|sarif] [--select CODES] [--ignore CODES] PATH...
+
+Finds PySpark anti-patterns in .py files (folders are searched recursively).
+
+Options:
+  --format FMT       text (default), json (Ruff's shape) or sarif
+  --select CODES     only these rule codes or prefixes, comma-separated (PSA2,PSA401)
+  --ignore CODES     skip these rule codes or prefixes
+  --max-file-size KB skip files larger than this (default 2048)
+  -h, --help         this help
+  --version          print the version
+
+Exit status: 0 no findings, 1 findings, 2 usage or I/O error.
+
+Rules:
+${RULES.map((r) => `  ${r.code}  ${r.name.padEnd(42)} ${r.summary}`).join('\n')}
+`;
+
+class UsageError extends Error {}
+
+interface CheckArgs {
+  format: 'text' | 'json' | 'sarif';
+  select: string[];
+  ignore: string[];
+  maxKb: number;
+  paths: string[];
+}
+
+function parseCheckArgs(argv: string[]): CheckArgs {
+  const out: CheckArgs = { format: 'text', select: [], ignore: [], maxKb: defaultSettings().maxFileSizeKb, paths: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const eq = a.indexOf('=');
+    const flag = a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a;
+    const takeValue = (): string => {
+      if (a.startsWith('--') && eq > 0) return a.slice(eq + 1);
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '--format': {
+        const v = takeValue();
+        if (v !== 'text' && v !== 'json' && v !== 'sarif') throw new UsageError(`unknown format "${v}" (text, json or sarif)`);
+        out.format = v;
+        break;
+      }
+      case '--select':
+        out.select.push(...splitCodes(takeValue()));
+        break;
+      case '--ignore':
+        out.ignore.push(...splitCodes(takeValue()));
+        break;
+      case '--max-file-size': {
+        const n = Number(takeValue());
+        if (!Number.isFinite(n) || n <= 0) throw new UsageError('--max-file-size needs a positive number of KB');
+        out.maxKb = n;
+        break;
+      }
+      default:
+        if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a}`);
+        out.paths.push(a);
+    }
+  }
+  if (out.paths.length === 0) throw new UsageError('no PATH given');
+  return out;
+}
+
+function splitCodes(v: string): string[] {
+  const codes = v.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const c of codes) if (!/^PSA\d{0,3}$/i.test(c)) throw new UsageError(`"${c}" is not a rule code or prefix (PSA101, PSA2)`);
+  return codes;
+}
+
+async function check(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  const args = parseCheckArgs(argv);
+  const parser = await PythonParser.load();
+  const { files, errors } = collectPythonFiles(args.paths);
+  const settings = defaultSettings();
+  const results: FileFindings[] = [];
+  let ioErrors = errors.length;
+  for (const e of errors) err(`${e.path}: error: ${e.message}`);
+  for (const file of files) {
+    let buf: Buffer;
+    try {
+      const st = fs.statSync(file);
+      if (st.size > args.maxKb * 1024) {
+        err(`${file}: skipped: ${Math.round(st.size / 1024)} KB is over the ${args.maxKb} KB limit`);
+        continue;
+      }
+      buf = fs.readFileSync(file);
+    } catch (e) {
+      err(`${file}: error: ${(e as Error).message}`);
+      ioErrors++;
+      continue;
+    }
+    if (buf.includes(0)) {
+      err(`${file}: skipped: binary file`);
+      continue;
+    }
+    const text = buf.toString('utf8');
+    const tree = parser.parse(text);
+    try {
+      const r = analyze(tree, text, { settings, select: args.select, ignore: args.ignore });
+      results.push({ filename: file, findings: r.findings, lines: r.lines });
+    } finally {
+      tree.delete();
+    }
+  }
+  const count = results.reduce((n, r) => n + r.findings.length, 0);
+  if (args.format === 'json') out(formatJson(results));
+  else if (args.format === 'sarif') out(formatSarif(results, VERSION));
+  else {
+    const text = formatText(results);
+    if (text) out(text);
+    err(count ? `Found ${count} finding${count === 1 ? '' : 's'} in ${files.length} file${files.length === 1 ? '' : 's'}.` : `All clear: ${files.length} file${files.length === 1 ? '' : 's'} checked.`);
+  }
+  if (ioErrors > 0 && files.length === 0) return 2;
+  return count > 0 ? 1 : 0;
+}
+
+export async function main(argv: string[], out = (s: string) => process.stdout.write(s + '\n'), err = (s: string) => process.stderr.write(s + '\n')): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (!command || command === '-h' || command === '--help' || command === 'help') {
+      out(USAGE);
+      return command ? 0 : 2;
+    }
+    if (command === '--version') {
+      out(VERSION);
+      return 0;
+    }
+    if (command === 'check') {
+      if (rest.includes('-h') || rest.includes('--help')) {
+        out(USAGE);
+        return 0;
+      }
+      return await check(rest, out, err);
+    }
+    throw new UsageError(`unknown command "${command}"`);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`pyspark-architect: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    err(`pyspark-architect: ${(e as Error).stack ?? String(e)}`);
+    return 2;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

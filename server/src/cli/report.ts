@@ -1,0 +1,99 @@
+import { docsUrl, type Finding } from '../findings';
+import type { LineIndex } from '../lineIndex';
+import { RULES } from '../rules';
+
+export interface FileFindings {
+  filename: string;
+  findings: Finding[];
+  lines: LineIndex;
+}
+
+function loc(lines: LineIndex, offset: number): { row: number; column: number } {
+  const p = lines.positionAt(offset);
+  return { row: p.line + 1, column: p.character + 1 };
+}
+
+export function formatText(results: FileFindings[]): string {
+  const out: string[] = [];
+  for (const r of results) {
+    for (const f of r.findings) {
+      const l = loc(r.lines, f.start);
+      out.push(`${r.filename}:${l.row}:${l.column}: ${f.code} ${f.message}`);
+    }
+  }
+  return out.join('\n');
+}
+
+/** Ruff's JSON shape: one array of findings with 1-based rows and columns. */
+export function formatJson(results: FileFindings[]): string {
+  const out = [];
+  for (const r of results) {
+    for (const f of r.findings) {
+      const fix = f.fixes[0];
+      out.push({
+        filename: r.filename,
+        code: f.code,
+        name: f.name,
+        message: f.message,
+        severity: f.severity,
+        url: docsUrl(f.code),
+        location: loc(r.lines, f.start),
+        end_location: loc(r.lines, f.end),
+        fix: fix
+          ? {
+              message: fix.title,
+              edits: fix.edits.map((e) => ({ content: e.newText, location: loc(r.lines, e.start), end_location: loc(r.lines, e.end) })),
+            }
+          : null,
+      });
+    }
+  }
+  return JSON.stringify(out, null, 2);
+}
+
+const SARIF_LEVEL = { error: 'error', warning: 'warning', information: 'note', hint: 'note' } as const;
+
+export function formatSarif(results: FileFindings[], version: string): string {
+  const sarif = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'pyspark-architect',
+            version,
+            informationUri: 'https://github.com/pyspark-architect/pyspark-architect',
+            rules: RULES.map((r) => ({
+              id: r.code,
+              name: r.name,
+              shortDescription: { text: r.summary },
+              helpUri: docsUrl(r.code),
+              defaultConfiguration: { level: SARIF_LEVEL[r.defaultSeverity] },
+            })),
+          },
+        },
+        results: results.flatMap((r) =>
+          r.findings.map((f) => {
+            const s = loc(r.lines, f.start);
+            const e = loc(r.lines, f.end);
+            return {
+              ruleId: f.code,
+              level: SARIF_LEVEL[f.severity],
+              message: { text: f.message },
+              locations: [
+                {
+                  physicalLocation: {
+                    artifactLocation: { uri: r.filename.split('\\').join('/') },
+                    region: { startLine: s.row, startColumn: s.column, endLine: e.row, endColumn: e.column },
+                  },
+                },
+              ],
+            };
+          }),
+        ),
+      },
+    ],
+  };
+  return JSON.stringify(sarif, null, 2);
+}

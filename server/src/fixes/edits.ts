@@ -1,0 +1,80 @@
+import type { TextEditSpec } from '../findings';
+import type { DataFrameModel } from '../model/types';
+import type { Node } from '../parsing/pythonParser';
+import { eolOf, indentAt, lineStartOf, nextLineStart } from '../parsing/syntax';
+
+/** Builders for the edits quick fixes share: imports, inserted statements, removed chain calls. */
+
+/** Where a new top-level import goes: after the last module-level import, else after the docstring. */
+function importAnchor(model: DataFrameModel, text: string): { offset: number; before: string; after: string } {
+  const eol = eolOf(text);
+  const last = model.imports.statements[model.imports.statements.length - 1];
+  if (last) return { offset: last.endIndex, before: eol, after: '' };
+  const first = model.root.namedChildren.find((c) => c && c.type !== 'comment');
+  if (first && first.type === 'expression_statement' && first.namedChildren[0]?.type === 'string') {
+    return { offset: first.endIndex, before: eol, after: '' };
+  }
+  const at = first ? lineStartOf(text, first.startIndex) : text.length;
+  return { offset: at, before: at === text.length && text.length > 0 && !text.endsWith('\n') ? eol : '', after: eol };
+}
+
+export interface ImportPlan {
+  /** Name to call `pyspark.sql.functions` through (`F`). */
+  functions: string;
+  edits: TextEditSpec[];
+}
+
+/**
+ * Plans the imports a fix needs: a `functions` alias (reusing the file's own) and names from
+ * `pyspark.sql` such as `Observation`. All new imports become one edit, so edits never collide.
+ */
+export function planImports(model: DataFrameModel, text: string, sqlNames: string[] = []): ImportPlan {
+  const lines: string[] = [];
+  let functions = [...model.imports.functionsAliases][0];
+  const missing = sqlNames.filter((n) => !model.imports.sqlNames.has(n));
+  if (!functions) {
+    functions = 'F';
+    missing.unshift('functions as F');
+  }
+  if (missing.length) lines.push(`from pyspark.sql import ${missing.join(', ')}`);
+  if (!lines.length) return { functions, edits: [] };
+  const eol = eolOf(text);
+  const anchor = importAnchor(model, text);
+  return { functions, edits: [{ start: anchor.offset, end: anchor.offset, newText: anchor.before + lines.join(eol) + anchor.after }] };
+}
+
+/** Inserts whole statements right after `statement`, at its indentation. */
+export function insertAfterStatement(text: string, statement: Node, lines: string[]): TextEditSpec {
+  const indent = indentAt(text, statement.startIndex);
+  const eol = eolOf(text);
+  return { start: statement.endIndex, end: statement.endIndex, newText: lines.map((l) => eol + indent + l).join('') };
+}
+
+/** Deletes `statement` with its line (it must own its lines), keeping the block non-empty. */
+export function deleteStatement(text: string, statement: Node): TextEditSpec {
+  const start = lineStartOf(text, statement.startIndex);
+  const end = nextLineStart(text, statement.endIndex);
+  const siblings = statement.parent?.namedChildren.filter((c) => c && c.type !== 'comment') ?? [];
+  if (statement.parent?.type === 'block' && siblings.length === 1) {
+    return { start: statement.startIndex, end: statement.endIndex, newText: 'pass' };
+  }
+  return { start, end, newText: '' };
+}
+
+/** True when `statement` is alone on its lines (nothing before it or after it but a comment). */
+export function ownsItsLines(text: string, statement: Node): boolean {
+  const before = text.slice(lineStartOf(text, statement.startIndex), statement.startIndex);
+  const after = text.slice(statement.endIndex, nextLineStart(text, statement.endIndex));
+  return /^[ \t]*$/.test(before) && /^[ \t]*(#.*)?(\r?\n|\r)?$/.test(after);
+}
+
+/**
+ * Removes `.method(...)` from a chain, with the whitespace and line continuation before it, so
+ * `df \\\n  .coalesce(1) \\\n  .write` becomes `df \\\n  .write`.
+ */
+export function removeChainCall(call: Node): TextEditSpec | undefined {
+  const callee = call.childForFieldName('function');
+  const object = callee?.childForFieldName('object');
+  if (!callee || callee.type !== 'attribute' || !object) return undefined;
+  return { start: object.endIndex, end: call.endIndex, newText: '' };
+}

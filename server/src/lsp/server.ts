@@ -1,0 +1,299 @@
+import {
+  CodeAction,
+  CodeActionKind,
+  DiagnosticSeverity,
+  DidChangeConfigurationNotification,
+  DocumentDiagnosticReportKind,
+  TextDocumentSyncKind,
+  type CodeActionParams,
+  type Connection,
+  type Diagnostic,
+  type DocumentDiagnosticReport,
+  type InitializeParams,
+  type InitializeResult,
+  type ServerCapabilities,
+} from 'vscode-languageserver';
+import { DIAGNOSTIC_SOURCE, SERVER_NAME } from '../../../shared/protocol';
+import { SECTION, resolveSettings, type Settings } from '../../../shared/settings';
+import { analyze, type AnalysisResult } from '../analysis';
+import { applyEdits, docsUrl, type Finding, type Fix } from '../findings';
+import { LineIndex } from '../lineIndex';
+import { countSyntaxErrors, type PythonParser } from '../parsing/pythonParser';
+import { DocumentStore, type StoredDocument } from './documentStore';
+
+const SEVERITY: Record<Finding['severity'], DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+interface CachedAnalysis {
+  version: number;
+  result: AnalysisResult;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * The language server as a library: `initialize` answers the client, `register` wires the
+ * connection. The process entry (`main.ts`) is a few lines, so tests can drive this in-process.
+ */
+export class PySparkArchitectServer {
+  private documents: DocumentStore;
+  private readonly analyses = new Map<string, CachedAnalysis>();
+  private readonly settingsCache = new Map<string, Promise<Settings>>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly tooLargeNotified = new Set<string>();
+  private pullDiagnostics = false;
+  private configurationRequests = false;
+  private relatedInformation = false;
+  private globalSettings: unknown;
+  private initOptionsSettings: unknown;
+  private readonly sizeLimits = new Map<string, number>();
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly parser: PythonParser,
+  ) {
+    this.documents = new DocumentStore(parser, (uri, text) => text.length > (this.sizeLimits.get(uri) ?? 2048) * 1024);
+  }
+
+  get capabilities(): ServerCapabilities {
+    const caps: ServerCapabilities = {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix], resolveProvider: false },
+    };
+    if (this.pullDiagnostics) caps.diagnosticProvider = { identifier: DIAGNOSTIC_SOURCE, interFileDependencies: false, workspaceDiagnostics: false };
+    return caps;
+  }
+
+  initialize(params: InitializeParams): InitializeResult {
+    const caps = params.capabilities;
+    this.pullDiagnostics = !!caps.textDocument?.diagnostic;
+    this.configurationRequests = !!caps.workspace?.configuration;
+    this.relatedInformation = !!caps.textDocument?.publishDiagnostics?.relatedInformation || this.pullDiagnostics;
+    this.initOptionsSettings = (params.initializationOptions as { settings?: unknown } | undefined)?.settings;
+    return { capabilities: this.capabilities, serverInfo: { name: SERVER_NAME, version: '0.1.0' } };
+  }
+
+  register(): void {
+    const c = this.connection;
+    c.onInitialized(() => {
+      if (this.configurationRequests) void c.client.register(DidChangeConfigurationNotification.type, { section: SECTION }).catch(() => undefined);
+    });
+    c.onDidOpenTextDocument(async (p) => {
+      const { uri, languageId, version, text } = p.textDocument;
+      await this.refreshSizeLimit(uri);
+      this.guard(() => this.documents.open(uri, languageId, version, text), uri);
+      this.schedule(uri, 0);
+    });
+    c.onDidChangeTextDocument((p) => {
+      this.guard(() => this.documents.change(p.textDocument.uri, p.textDocument.version, p.contentChanges), p.textDocument.uri);
+      this.schedule(p.textDocument.uri);
+    });
+    c.onDidCloseTextDocument((p) => {
+      const uri = p.textDocument.uri;
+      clearTimeout(this.timers.get(uri));
+      this.timers.delete(uri);
+      this.documents.close(uri);
+      this.analyses.delete(uri);
+      this.settingsCache.delete(uri);
+      this.tooLargeNotified.delete(uri);
+      if (!this.pullDiagnostics) void c.sendDiagnostics({ uri, diagnostics: [] });
+    });
+    c.onDidChangeConfiguration((p) => {
+      this.globalSettings = (p.settings as Record<string, unknown> | undefined)?.[SECTION];
+      this.settingsCache.clear();
+      this.analyses.clear();
+      if (this.pullDiagnostics) c.languages.diagnostics.refresh();
+      else for (const uri of this.documents.uris()) this.schedule(uri, 0);
+    });
+    c.languages.diagnostics.on(async (p, token): Promise<DocumentDiagnosticReport> => {
+      const stored = this.documents.get(p.textDocument.uri);
+      if (!stored) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+      const cached = await this.analyse(p.textDocument.uri, stored);
+      if (token.isCancellationRequested) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+      return { kind: DocumentDiagnosticReportKind.Full, items: cached?.diagnostics ?? [] };
+    });
+    c.onCodeAction(async (p) => this.codeActions(p));
+    c.onShutdown(() => this.dispose());
+  }
+
+  dispose(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    this.documents.dispose();
+  }
+
+  private guard(fn: () => void, uri: string): void {
+    try {
+      fn();
+    } catch (e) {
+      this.connection.console.error(`${uri}: ${(e as Error).stack ?? String(e)}`);
+    }
+  }
+
+  private async refreshSizeLimit(uri: string): Promise<void> {
+    const s = await this.settingsFor(uri);
+    this.sizeLimits.set(uri, s.maxFileSizeKb);
+  }
+
+  private settingsFor(uri: string): Promise<Settings> {
+    let p = this.settingsCache.get(uri);
+    if (!p) {
+      p = (async () => {
+        let raw: unknown = this.globalSettings ?? this.initOptionsSettings;
+        if (this.configurationRequests) {
+          try {
+            [raw] = await this.connection.workspace.getConfiguration([{ scopeUri: uri, section: SECTION }]);
+          } catch {
+            // A client that advertised configuration but fails the request: keep what we have.
+          }
+        }
+        const { settings, problems } = resolveSettings(raw);
+        for (const problem of problems) this.connection.console.warn(problem);
+        return settings;
+      })();
+      this.settingsCache.set(uri, p);
+    }
+    return p;
+  }
+
+  /** Push mode: analyse after a quiet period; a newer edit cancels the pending run. */
+  private schedule(uri: string, delay?: number): void {
+    if (this.pullDiagnostics) return;
+    clearTimeout(this.timers.get(uri));
+    void this.settingsFor(uri).then((s) => {
+      clearTimeout(this.timers.get(uri));
+      const timer = setTimeout(() => {
+        this.timers.delete(uri);
+        void this.publish(uri);
+      }, delay ?? s.debounceMs);
+      this.timers.set(uri, timer);
+    });
+  }
+
+  private async publish(uri: string): Promise<void> {
+    const stored = this.documents.get(uri);
+    if (!stored) return;
+    const version = stored.document.version;
+    const cached = await this.analyse(uri, stored);
+    // The document changed or closed while we worked: a newer run will publish.
+    if (!cached || this.documents.get(uri)?.document.version !== version) return;
+    await this.connection.sendDiagnostics({ uri, version, diagnostics: cached.diagnostics });
+  }
+
+  /** Analysis for the document's current version, computed once and shared by diagnostics and code actions. */
+  async analyse(uri: string, stored: StoredDocument): Promise<CachedAnalysis | undefined> {
+    const version = stored.document.version;
+    const hit = this.analyses.get(uri);
+    if (hit && hit.version === version) return hit;
+    const settings = await this.settingsFor(uri);
+    this.sizeLimits.set(uri, settings.maxFileSizeKb);
+    const current = this.documents.get(uri);
+    if (!current || current.document.version !== version) return undefined;
+    if (!settings.enable) return this.remember(uri, version, emptyResult(stored), []);
+    const text = stored.document.getText();
+    if (!stored.tree) {
+      if (!this.tooLargeNotified.has(uri)) {
+        this.tooLargeNotified.add(uri);
+        void this.connection.window.showInformationMessage(
+          `PySpark Architect: ${uri.split('/').pop()} is ${Math.round(text.length / 1024)} KB, over the ${settings.maxFileSizeKb} KB limit (pysparkArchitect.maxFileSizeKb); it is not analysed.`,
+        );
+      }
+      return this.remember(uri, version, emptyResult(stored), []);
+    }
+    let result: AnalysisResult;
+    try {
+      result = analyze(stored.tree, text, { settings });
+    } catch (e) {
+      this.connection.console.error(`analysis of ${uri} failed: ${(e as Error).stack ?? String(e)}`);
+      result = emptyResult(stored);
+    }
+    return this.remember(uri, version, result, result.findings.map((f) => this.toDiagnostic(uri, f, result)));
+  }
+
+  private remember(uri: string, version: number, result: AnalysisResult, diagnostics: Diagnostic[]): CachedAnalysis {
+    const entry = { version, result, diagnostics };
+    this.analyses.set(uri, entry);
+    return entry;
+  }
+
+  private toDiagnostic(uri: string, f: Finding, result: AnalysisResult): Diagnostic {
+    const lines = result.lines;
+    const d: Diagnostic = {
+      range: { start: lines.positionAt(f.start), end: lines.positionAt(f.end) },
+      severity: SEVERITY[f.severity],
+      code: f.code,
+      codeDescription: { href: docsUrl(f.code) },
+      source: DIAGNOSTIC_SOURCE,
+      message: `${f.message} [${f.name}]`,
+    };
+    if (this.relatedInformation && f.related.length) {
+      d.relatedInformation = f.related.map((r) => ({
+        location: { uri, range: { start: lines.positionAt(r.start), end: lines.positionAt(r.end) } },
+        message: r.message,
+      }));
+    }
+    return d;
+  }
+
+  async codeActions(p: CodeActionParams): Promise<CodeAction[]> {
+    const stored = this.documents.get(p.textDocument.uri);
+    if (!stored) return [];
+    const cached = await this.analyse(p.textDocument.uri, stored);
+    if (!cached) return [];
+    const { result } = cached;
+    const lines = result.lines;
+    const from = lines.offsetAt(p.range.start);
+    const to = lines.offsetAt(p.range.end);
+    const wanted = new Set(p.context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE).map((d) => `${d.code}`));
+    const text = stored.document.getText();
+    const actions: CodeAction[] = [];
+    const baseErrors = stored.tree ? countSyntaxErrors(stored.tree.rootNode) : 0;
+    for (const f of result.findings) {
+      if (f.end < from || f.start > to) continue;
+      if (p.context.diagnostics.length && !wanted.has(f.code)) continue;
+      if (p.context.only && !p.context.only.some((k) => k === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(k))) continue;
+      const diagnostic = cached.diagnostics[result.findings.indexOf(f)];
+      for (const fix of [...f.fixes, noqaFix(text, f, lines)]) {
+        if (!fix || !this.fixKeepsSyntax(text, fix, baseErrors)) continue;
+        const action = CodeAction.create(fix.title, { changes: { [p.textDocument.uri]: fix.edits.map((e) => ({ range: { start: lines.positionAt(e.start), end: lines.positionAt(e.end) }, newText: e.newText })) } }, CodeActionKind.QuickFix);
+        action.diagnostics = [diagnostic];
+        if (fix.preferred) action.isPreferred = true;
+        actions.push(action);
+      }
+    }
+    return actions;
+  }
+
+  /** A fix that would add syntax errors is never offered: parse the result and compare. */
+  private fixKeepsSyntax(text: string, fix: Fix, baseErrors: number): boolean {
+    const tree = this.parser.parse(applyEdits(text, fix.edits));
+    try {
+      return countSyntaxErrors(tree.rootNode) <= baseErrors;
+    } finally {
+      tree.delete();
+    }
+  }
+}
+
+function emptyResult(stored: StoredDocument): AnalysisResult {
+  return { findings: [], lines: new LineIndex(stored.document.getText()) };
+}
+
+/** `# noqa: CODE` at the end of the finding's first line (merged into an existing noqa list). */
+export function noqaFix(text: string, f: Finding, lines: AnalysisResult['lines']): Fix | undefined {
+  const line = lines.positionAt(f.start).line;
+  const lineText = lines.lineText(line);
+  if (/\\\s*$/.test(lineText)) return undefined;
+  const end = lines.lineStart(line) + lineText.length;
+  const existing = /#\s*noqa:\s*([A-Z0-9, ]+)$/i.exec(lineText);
+  if (existing) {
+    const at = lines.lineStart(line) + existing.index + existing[0].length;
+    return { title: `Suppress ${f.code} on this line (noqa)`, edits: [{ start: at, end: at, newText: `, ${f.code}` }] };
+  }
+  if (/#\s*noqa\b/i.test(lineText)) return undefined;
+  void text;
+  return { title: `Suppress ${f.code} on this line (noqa)`, edits: [{ start: end, end, newText: `  # noqa: ${f.code}` }] };
+}

@@ -1,0 +1,167 @@
+import type { Node } from '../parsing/pythonParser';
+
+/** A column the model knows a frame carries, and whether its values are masked. */
+export interface ColumnInfo {
+  name: string;
+  /** Where the column became known (select, withColumn, schema, ...). */
+  node: Node;
+  masked: boolean;
+  /** For a masked derived column such as `email_masked`: the column it was derived from. */
+  maskedCopyOf?: string;
+  /** For a struct column built by `from_json(..., schema)`: its field names (for `select("x.*")`). */
+  fields?: string[];
+}
+
+export interface SourceInfo {
+  kind: 'read' | 'table' | 'sql' | 'createDataFrame' | 'range';
+  streaming: boolean;
+  format?: string;
+  /** Resolved path, with unresolved f-string parts kept as `{name}`. */
+  path?: string;
+  table?: string;
+  options: Map<string, string | undefined>;
+  node: Node;
+}
+
+/** One DataFrame-valued expression and what the rules need to know about it. */
+export interface Frame {
+  id: number;
+  node: Node;
+  op: string;
+  parents: Frame[];
+  /** undefined: the model cannot tell (an unbound function parameter, say). */
+  streaming: boolean | undefined;
+  source?: SourceInfo;
+  watermark?: { column?: string; node: Node };
+  cached?: Node;
+  columns: Map<string, ColumnInfo>;
+  /** False when the frame may carry columns the model does not know (a parquet read, `select("*")`). */
+  columnsComplete: boolean;
+  /** A `coalesce(1)` / `repartition(1)` not undone by a later shuffle. */
+  singlePartition?: Node;
+  /** Known to be small: `limit(n)`, a global aggregate, a literal `createDataFrame`. */
+  bounded: boolean;
+  /** The enclosing function (or module) in which the expression was evaluated. */
+  scope: Node;
+}
+
+export interface ActionUse {
+  method: string;
+  frame: Frame;
+  /** The whole `x.count()` call. */
+  call: Node;
+  /** The receiver expression (`x`). */
+  receiver: Node;
+  scope: Node;
+  inLoop: boolean;
+}
+
+export interface SinkInfo {
+  frame: Frame;
+  streaming: boolean;
+  /** Terminal method: save, saveAsTable, insertInto, parquet, start, toTable, ... */
+  method: string;
+  call: Node;
+  /** The `.write` / `.writeStream` attribute node. */
+  writerNode: Node;
+  /** The frame expression `.write` hangs off. */
+  receiver: Node;
+  format?: string;
+  mode?: string;
+  outputMode?: string;
+  options: Map<string, { value?: string; node: Node }>;
+  partitionBy: { name?: string; node: Node }[];
+  path?: string;
+  pathNode?: Node;
+  table?: string;
+  foreachBatch: boolean;
+  scope: Node;
+}
+
+export interface AggregationInfo {
+  kind: 'groupBy' | 'join';
+  input: Frame;
+  /** For joins: the other side. */
+  other?: Frame;
+  /** The `groupBy(...)` or `join(...)` call. */
+  call: Node;
+  /** The `groupBy` / `join` identifier, for a tight range. */
+  methodNode: Node;
+  /** The receiver expression the call hangs off. */
+  receiver: Node;
+  /** First argument of `window(...)` / `session_window(...)` among the grouping keys. */
+  windowColumn?: string;
+  windowNode?: Node;
+}
+
+export interface ConfSetInfo {
+  key?: string;
+  keyNode: Node;
+  valueNode?: Node;
+  call: Node;
+  via: 'conf.set' | 'builder.config';
+}
+
+export interface BuilderInfo {
+  /** The `getOrCreate()` / `create()` call that ends the chain. */
+  terminal: Node;
+  /** The attribute node `.getOrCreate`'s object ends at. */
+  terminalObject: Node;
+  configs: ConfSetInfo[];
+}
+
+export interface ImportInfo {
+  /** Names bound to `pyspark.sql.functions` (`F`, `sf`, ...). */
+  functionsAliases: Set<string>;
+  /** Names imported from `pyspark.sql.functions`. */
+  functionNames: Set<string>;
+  functionsStar: boolean;
+  /** Names imported from `pyspark.sql` and friends (`SparkSession`, `Observation`, `Window`). */
+  sqlNames: Set<string>;
+  usesPySpark: boolean;
+  /** Module-level import statements, in order (fixes add imports after the last). */
+  statements: Node[];
+}
+
+export interface DataFrameModel {
+  frames: Frame[];
+  actions: ActionUse[];
+  sinks: SinkInfo[];
+  aggregations: AggregationInfo[];
+  confSets: ConfSetInfo[];
+  builders: BuilderInfo[];
+  imports: ImportInfo;
+  /** Statement that last bound a name to a frame, by frame id (for fixes that insert after it). */
+  definitions: Map<number, { name: string; statement: Node }>;
+  root: Node;
+  /** True when analysis stopped early (depth or size guard). */
+  truncated: boolean;
+}
+
+export function isAncestorFrame(ancestor: Frame, frame: Frame, limit = 10_000): boolean {
+  const seen = new Set<number>();
+  const stack = [frame];
+  while (stack.length && seen.size < limit) {
+    const f = stack.pop()!;
+    if (f === ancestor) return true;
+    if (seen.has(f.id)) continue;
+    seen.add(f.id);
+    stack.push(...f.parents);
+  }
+  return false;
+}
+
+/** Frames upstream of `frame` (itself included) that were read from a streaming source. */
+export function streamingSources(frame: Frame): Frame[] {
+  const out: Frame[] = [];
+  const seen = new Set<number>();
+  const stack = [frame];
+  while (stack.length) {
+    const f = stack.pop()!;
+    if (seen.has(f.id)) continue;
+    seen.add(f.id);
+    if (f.source?.streaming) out.push(f);
+    stack.push(...f.parents);
+  }
+  return out;
+}

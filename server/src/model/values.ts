@@ -1,0 +1,84 @@
+import type { Node } from '../parsing/pythonParser';
+import type { AggregationInfo, ConfSetInfo, Frame } from './types';
+
+/** What the interpreter knows an expression evaluates to. */
+export type Value =
+  | { k: 'unknown' }
+  | { k: 'frame'; frame: Frame }
+  | { k: 'session' }
+  | { k: 'conf' }
+  | { k: 'builder'; configs: ConfSetInfo[] }
+  | ReaderValue
+  | WriterValue
+  | { k: 'grouped'; frame: Frame; call: Node; methodNode: Node; receiver: Node; keys: string[] | undefined; windowColumn?: string; windowNode?: Node; pending?: AggregationInfo }
+  | { k: 'na'; frame: Frame }
+  | { k: 'string'; value: string; exact: boolean }
+  | { k: 'number'; value: number }
+  | { k: 'list'; items: Value[] }
+  | { k: 'function'; def: Node; closure: Scope }
+  | { k: 'schema'; columns: string[] }
+  | { k: 'field'; name: string }
+  | { k: 'action'; method: string };
+
+export interface ReaderValue {
+  k: 'reader';
+  streaming: boolean;
+  format?: string;
+  options: Map<string, string | undefined>;
+  schemaColumns?: string[];
+}
+
+export interface WriterValue {
+  k: 'writer';
+  frame: Frame;
+  streaming: boolean;
+  writerNode: Node;
+  receiver: Node;
+  format?: string;
+  mode?: string;
+  outputMode?: string;
+  options: Map<string, { value?: string; node: Node }>;
+  partitionBy: { name?: string; node: Node }[];
+  foreachBatch: boolean;
+}
+
+export const UNKNOWN: Value = Object.freeze({ k: 'unknown' }) as Value;
+
+export class Scope {
+  readonly vars = new Map<string, Value>();
+  constructor(
+    readonly node: Node,
+    readonly parent?: Scope,
+  ) {}
+
+  lookup(name: string): Value | undefined {
+    for (let s: Scope | undefined = this; s; s = s.parent) {
+      const v = s.vars.get(name);
+      if (v) return v;
+    }
+    return undefined;
+  }
+}
+
+export function stringOf(v: Value | undefined): string | undefined {
+  return v && v.k === 'string' ? v.value : undefined;
+}
+
+export function exactStringOf(v: Value | undefined): string | undefined {
+  return v && v.k === 'string' && v.exact ? v.value : undefined;
+}
+
+/** Strings of a value that is a string or a list of strings (column lists). */
+export function stringsOf(v: Value | undefined): string[] | undefined {
+  if (!v) return undefined;
+  if (v.k === 'string') return v.exact ? [v.value] : undefined;
+  if (v.k === 'list') {
+    const out: string[] = [];
+    for (const item of v.items) {
+      if (item.k !== 'string' || !item.exact) return undefined;
+      out.push(item.value);
+    }
+    return out;
+  }
+  return undefined;
+}

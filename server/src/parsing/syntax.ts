@@ -1,0 +1,155 @@
+import type { Node } from './pythonParser';
+
+/** Small, allocation-light helpers over tree-sitter-python nodes. */
+
+export function unwrapParens(node: Node): Node {
+  let n = node;
+  for (let i = 0; n.type === 'parenthesized_expression' && i < 1000; i++) {
+    const inner = n.namedChildren.find((c) => c !== null && c.type !== 'comment');
+    if (!inner) break;
+    n = inner;
+  }
+  return n;
+}
+
+/** The literal value of a plain string (no interpolation), else undefined. */
+export function literalString(node: Node | null | undefined): string | undefined {
+  if (!node) return undefined;
+  node = unwrapParens(node);
+  if (node.type === 'concatenated_string') {
+    let out = '';
+    for (const part of node.namedChildren) {
+      if (!part || part.type === 'comment') continue;
+      const v = literalString(part);
+      if (v === undefined) return undefined;
+      out += v;
+    }
+    return out;
+  }
+  if (node.type !== 'string') return undefined;
+  const parts = stringParts(node);
+  if (parts.some((p) => typeof p !== 'string')) return undefined;
+  return parts.join('');
+}
+
+/** Pieces of a string literal: text, or the interpolation node of an f-string. */
+export function stringParts(node: Node): (string | Node)[] {
+  const out: (string | Node)[] = [];
+  const start = node.firstChild;
+  const raw = start ? /r/i.test(start.text.replace(/["']/g, '')) : false;
+  for (const child of node.children) {
+    if (!child) continue;
+    if (child.type === 'string_content') out.push(raw ? child.text : unescape(child.text));
+    else if (child.type === 'escape_sequence') out.push(raw ? child.text : unescape(child.text));
+    else if (child.type === 'interpolation') out.push(child);
+  }
+  return out;
+}
+
+function unescape(s: string): string {
+  if (!s.includes('\\')) return s;
+  return s.replace(/\\(n|t|r|\\|'|"|\n)/g, (_m, c: string) =>
+    c === 'n' ? '\n' : c === 't' ? '\t' : c === 'r' ? '\r' : c === '\n' ? '' : c,
+  );
+}
+
+export function isStringNode(node: Node): boolean {
+  const n = unwrapParens(node);
+  return n.type === 'string' || n.type === 'concatenated_string';
+}
+
+export interface CallParts {
+  callee: Node;
+  /** For `a.b(...)`: `a`. */
+  object?: Node;
+  /** For `a.b(...)`: the `b` identifier; for `b(...)`: `b`. */
+  nameNode?: Node;
+  name?: string;
+  args: Node[];
+  keywords: Map<string, Node>;
+  argumentList?: Node;
+}
+
+export function callParts(call: Node): CallParts | undefined {
+  if (call.type !== 'call') return undefined;
+  const callee = call.childForFieldName('function');
+  if (!callee) return undefined;
+  const argumentList = call.childForFieldName('arguments') ?? undefined;
+  const args: Node[] = [];
+  const keywords = new Map<string, Node>();
+  if (argumentList && argumentList.type === 'argument_list') {
+    for (const a of argumentList.namedChildren) {
+      if (!a || a.type === 'comment') continue;
+      if (a.type === 'keyword_argument') {
+        const k = a.childForFieldName('name');
+        const v = a.childForFieldName('value');
+        if (k && v) keywords.set(k.text, v);
+      } else args.push(a);
+    }
+  }
+  if (callee.type === 'attribute') {
+    const object = callee.childForFieldName('object') ?? undefined;
+    const nameNode = callee.childForFieldName('attribute') ?? undefined;
+    return { callee, object, nameNode, name: nameNode?.text, args, keywords, argumentList };
+  }
+  if (callee.type === 'identifier') return { callee, nameNode: callee, name: callee.text, args, keywords, argumentList };
+  return { callee, args, keywords, argumentList };
+}
+
+/** The statement (direct child of a block or module) containing `node`. */
+export function enclosingStatement(node: Node): Node | undefined {
+  let n: Node | null = node;
+  for (let i = 0; n && i < 10_000; i++) {
+    const p: Node | null = n.parent;
+    if (!p) return undefined;
+    if (p.type === 'block' || p.type === 'module') return n;
+    n = p;
+  }
+  return undefined;
+}
+
+const SCOPE_TYPES = new Set(['function_definition', 'lambda', 'module', 'class_definition']);
+
+export function enclosingScope(node: Node): Node {
+  let n: Node | null = node.parent;
+  let last = node;
+  for (let i = 0; n && i < 10_000; i++) {
+    if (SCOPE_TYPES.has(n.type) && n.type !== 'class_definition') return n;
+    last = n;
+    n = n.parent;
+  }
+  return last;
+}
+
+/** Leading whitespace of the line holding `offset`. */
+export function indentAt(text: string, offset: number): string {
+  let start = offset;
+  while (start > 0 && text[start - 1] !== '\n' && text[start - 1] !== '\r') start--;
+  let end = start;
+  while (end < text.length && (text[end] === ' ' || text[end] === '\t')) end++;
+  return text.slice(start, end);
+}
+
+/** Offset of the start of the line holding `offset`. */
+export function lineStartOf(text: string, offset: number): number {
+  let start = offset;
+  while (start > 0 && text[start - 1] !== '\n' && text[start - 1] !== '\r') start--;
+  return start;
+}
+
+/** Offset just past the line break ending the line holding `offset` (or the text's end). */
+export function nextLineStart(text: string, offset: number): number {
+  let i = offset;
+  while (i < text.length && text[i] !== '\n' && text[i] !== '\r') i++;
+  if (text[i] === '\r' && text[i + 1] === '\n') return i + 2;
+  return Math.min(text.length, i + 1);
+}
+
+export function eolOf(text: string): string {
+  return text.includes('\r\n') ? '\r\n' : '\n';
+}
+
+/** Python-quoted string literal. */
+export function pyString(value: string): string {
+  return JSON.stringify(value);
+}

@@ -1,0 +1,68 @@
+import type { Fix } from '../findings';
+import { streamingSources, type AggregationInfo, type Frame } from '../model/types';
+import { pyString } from '../parsing/syntax';
+import { related, type Rule, type RuleContext } from './rule';
+
+const DEFAULT_DELAY = '10 minutes';
+
+/** Event-time column guesses when no `window(...)` names one: known columns that look like time. */
+function eventTimeColumn(agg: AggregationInfo, frame: Frame): string | undefined {
+  if (agg.windowColumn) return agg.windowColumn;
+  const names = [...frame.columns.keys()];
+  return (
+    names.find((n) => /^(event_?time|event_?ts|event_timestamp)$/i.test(n)) ??
+    names.find((n) => /(_time|_ts|_timestamp|_at)$/i.test(n)) ??
+    names.find((n) => n === 'timestamp')
+  );
+}
+
+export const streamingAggregationWithoutWatermark: Rule = {
+  code: 'PSA201',
+  name: 'streaming-aggregation-without-watermark',
+  summary: 'groupBy/aggregation or stream-stream join on a streaming DataFrame with no withWatermark upstream: unbounded state.',
+  defaultSeverity: 'warning',
+  check(ctx: RuleContext) {
+    for (const agg of ctx.model.aggregations) {
+      const sides = agg.kind === 'join' ? [agg.input, agg.other!] : [agg.input];
+      const missing = sides.filter((f) => f.streaming === true && !f.watermark);
+      if (missing.length === 0) continue;
+      if (agg.kind === 'join' && !sides.every((f) => f.streaming === true)) continue;
+      const stream = streamingSources(missing[0])[0];
+      const relatedInfo = stream ? [related(stream.node, 'the stream is read here')] : [];
+      if (agg.kind === 'groupBy') {
+        const column = eventTimeColumn(agg, agg.input);
+        ctx.report({
+          start: agg.methodNode.startIndex,
+          end: agg.call.endIndex,
+          message:
+            'Streaming aggregation without a watermark: Spark keeps every group in state forever (the query slows down and ' +
+            'eventually runs out of memory), and append output mode fails. Add withWatermark() on the event-time column ' +
+            'before the aggregation.',
+          related: agg.windowNode ? [...relatedInfo, related(agg.windowNode, 'event-time window')] : relatedInfo,
+          fixes: [watermarkFix(agg, column)],
+        });
+      } else {
+        ctx.report({
+          start: agg.methodNode.startIndex,
+          end: agg.call.endIndex,
+          message:
+            'Stream-stream join without a watermark on ' + (missing.length === 2 ? 'either side' : 'one side') +
+            ': Spark buffers every row of both streams in state forever. Add withWatermark() to both inputs and a time bound to the join condition.',
+          related: relatedInfo,
+          fixes: [],
+        });
+      }
+    }
+  },
+};
+
+function watermarkFix(agg: AggregationInfo, column: string | undefined): Fix {
+  const col = column ?? 'event_time';
+  const text = `.withWatermark(${pyString(col)}, ${pyString(DEFAULT_DELAY)})`;
+  const at = agg.receiver.endIndex;
+  return {
+    title: column ? `Add withWatermark("${col}", "${DEFAULT_DELAY}") before the aggregation` : `Add withWatermark("event_time", "${DEFAULT_DELAY}") (set your event-time column)`,
+    edits: [{ start: at, end: at, newText: text }],
+    preferred: !!column,
+  };
+}

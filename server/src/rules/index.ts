@@ -1,0 +1,23 @@
+import { countForMonitoring } from './PSA101-count-for-monitoring';
+import { streamingAggregationWithoutWatermark } from './PSA201-streaming-aggregation-without-watermark';
+import { ephemeralCheckpointLocation } from './PSA204-ephemeral-checkpoint-location';
+import { singlePartitionWrite } from './PSA301-single-partition-write';
+import { highCardinalityPartitionColumn } from './PSA302-high-cardinality-partition-column';
+import { unmaskedPiiAtSink } from './PSA401-unmasked-pii-at-sink';
+import { staticConfAtRuntime } from './PSA501-static-conf-at-runtime';
+import type { Rule } from './rule';
+
+/** Every rule, in code order. Codes are stable API. */
+export const RULES: readonly Rule[] = [
+  countForMonitoring,
+  streamingAggregationWithoutWatermark,
+  ephemeralCheckpointLocation,
+  singlePartitionWrite,
+  highCardinalityPartitionColumn,
+  unmaskedPiiAtSink,
+  staticConfAtRuntime,
+];
+
+export function ruleByCode(code: string): Rule | undefined {
+  return RULES.find((r) => r.code === code);
+}

@@ -1,0 +1,36 @@
+import type { Settings } from '../../../shared/settings';
+import type { Fix, Finding, RelatedLocation, Severity } from '../findings';
+import type { SparkFunctions } from '../model/sparkFunctions';
+import type { DataFrameModel } from '../model/types';
+import type { Node } from '../parsing/pythonParser';
+
+export interface RuleContext {
+  readonly model: DataFrameModel;
+  readonly functions: SparkFunctions;
+  readonly text: string;
+  readonly settings: Settings;
+  report(finding: {
+    node?: Node;
+    start?: number;
+    end?: number;
+    message: string;
+    severity?: Severity;
+    related?: RelatedLocation[];
+    fixes?: Fix[];
+  }): void;
+}
+
+export interface Rule {
+  readonly code: string;
+  readonly name: string;
+  /** One line for rule tables and `--help`. */
+  readonly summary: string;
+  readonly defaultSeverity: Severity;
+  check(ctx: RuleContext): void;
+}
+
+export function related(node: Node, message: string): RelatedLocation {
+  return { start: node.startIndex, end: node.endIndex, message };
+}
+
+export type { Finding };

@@ -1,0 +1,127 @@
+/**
+ * The one settings schema. The server resolves settings with it, the CLI builds them from flags,
+ * and a test checks `package.json` `contributes.configuration` matches it key for key.
+ */
+export type SeverityName = 'error' | 'warning' | 'information' | 'hint';
+export type SeverityOverride = SeverityName | 'off';
+
+export interface Settings {
+  enable: boolean;
+  /** Rule codes never reported (`PSA101`), or prefixes (`PSA1`). */
+  'rules.disabled': string[];
+  /** Per-rule severity, `off` to disable: `{ "PSA301": "error" }`. */
+  'rules.severity': Record<string, SeverityOverride>;
+  /** Extra regular expressions (case-insensitive, matched against whole column names) for PII. */
+  'pii.extraPatterns': string[];
+  /** Files larger than this are not analysed (kilobytes). */
+  maxFileSizeKb: number;
+  /** Milliseconds to wait after the last keystroke before analysing. */
+  debounceMs: number;
+  'trace.server': 'off' | 'messages' | 'verbose';
+}
+
+interface SettingSpec<T> {
+  default: T;
+  description: string;
+  type: 'boolean' | 'array' | 'object' | 'number' | 'string';
+  enum?: readonly string[];
+  items?: { type: string };
+  additionalProperties?: { type: string; enum: readonly string[] };
+  minimum?: number;
+  scope?: 'resource' | 'window' | 'machine-overridable';
+}
+
+export const SECTION = 'pysparkArchitect';
+
+export const SETTINGS_SCHEMA: { [K in keyof Settings]: SettingSpec<Settings[K]> } = {
+  enable: { type: 'boolean', default: true, description: 'Analyse Python files for PySpark anti-patterns.', scope: 'resource' },
+  'rules.disabled': {
+    type: 'array', items: { type: 'string' }, default: [], scope: 'resource',
+    description: 'Rule codes (or code prefixes such as `PSA3`) that are never reported.',
+  },
+  'rules.severity': {
+    type: 'object', default: {}, scope: 'resource',
+    additionalProperties: { type: 'string', enum: ['error', 'warning', 'information', 'hint', 'off'] },
+    description: 'Severity per rule code, for example `{ "PSA301": "error", "PSA302": "off" }`.',
+  },
+  'pii.extraPatterns': {
+    type: 'array', items: { type: 'string' }, default: [], scope: 'resource',
+    description: 'Extra regular expressions (case-insensitive, whole column name) for columns that hold personal data, added to the built-in ones.',
+  },
+  maxFileSizeKb: { type: 'number', default: 2048, minimum: 1, scope: 'resource', description: 'Files larger than this (in KB) are not analysed.' },
+  debounceMs: { type: 'number', default: 150, minimum: 0, scope: 'window', description: 'Delay after the last edit before a document is analysed again (ms).' },
+  'trace.server': {
+    type: 'string', enum: ['off', 'messages', 'verbose'], default: 'off', scope: 'window',
+    description: 'Traces the communication between VS Code and the PySpark Architect language server.',
+  },
+};
+
+export function defaultSettings(): Settings {
+  const out: Record<string, unknown> = {};
+  for (const [k, spec] of Object.entries(SETTINGS_SCHEMA)) out[k] = structuredClone(spec.default);
+  return out as unknown as Settings;
+}
+
+/**
+ * Validates raw settings (from `workspace/configuration`, flat or nested) against the schema.
+ * Invalid values fall back to defaults and are reported in `problems`, never thrown.
+ */
+export function resolveSettings(raw: unknown): { settings: Settings; problems: string[] } {
+  const settings = defaultSettings();
+  const problems: string[] = [];
+  if (raw === null || raw === undefined) return { settings, problems };
+  if (typeof raw !== 'object') return { settings, problems: [`settings must be an object, got ${typeof raw}`] };
+  const flat = flatten(raw as Record<string, unknown>);
+  const target = settings as unknown as Record<string, unknown>;
+  for (const [key, spec] of Object.entries(SETTINGS_SCHEMA) as [keyof Settings, SettingSpec<unknown>][]) {
+    if (!(key in flat) || flat[key] === undefined || flat[key] === null) continue;
+    const v = flat[key];
+    const err = check(spec, v);
+    if (err) problems.push(`${SECTION}.${key}: ${err}; using the default`);
+    else target[key] = spec.type === 'object' ? { ...(v as object) } : Array.isArray(v) ? [...v] : v;
+  }
+  return { settings, problems };
+}
+
+function check(spec: SettingSpec<unknown>, v: unknown): string | undefined {
+  switch (spec.type) {
+    case 'boolean':
+      return typeof v === 'boolean' ? undefined : 'expected true or false';
+    case 'number':
+      if (typeof v !== 'number' || !Number.isFinite(v)) return 'expected a number';
+      return spec.minimum !== undefined && v < spec.minimum ? `expected at least ${spec.minimum}` : undefined;
+    case 'string':
+      if (typeof v !== 'string') return 'expected a string';
+      return spec.enum && !spec.enum.includes(v) ? `expected one of ${spec.enum.join(', ')}` : undefined;
+    case 'array':
+      return Array.isArray(v) && v.every((x) => typeof x === 'string') ? undefined : 'expected a list of strings';
+    case 'object': {
+      if (typeof v !== 'object' || v === null || Array.isArray(v)) return 'expected an object';
+      const allowed = spec.additionalProperties?.enum;
+      for (const [k, x] of Object.entries(v)) {
+        if (allowed && (typeof x !== 'string' || !allowed.includes(x))) return `${k}: expected one of ${allowed.join(', ')}`;
+      }
+      return undefined;
+    }
+  }
+}
+
+/** `{ rules: { disabled: [] } }` and `{ "rules.disabled": [] }` both become the flat form. */
+function flatten(obj: Record<string, unknown>, prefix = '', out: Record<string, unknown> = {}, depth = 0): Record<string, unknown> {
+  for (const [k, v] of Object.entries(obj)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (key in SETTINGS_SCHEMA) out[key] = v;
+    else if (v && typeof v === 'object' && !Array.isArray(v) && depth < 4) flatten(v as Record<string, unknown>, key, out, depth + 1);
+  }
+  return out;
+}
+
+/** The `contributes.configuration.properties` block `package.json` must carry. */
+export function contributedProperties(): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const [k, spec] of Object.entries(SETTINGS_SCHEMA)) {
+    const { default: def, description, ...rest } = spec;
+    out[`${SECTION}.${k}`] = { ...rest, default: def, markdownDescription: description };
+  }
+  return out;
+}
