@@ -1,6 +1,6 @@
 // Bundles client, server and CLI with esbuild and puts the two wasm files beside them.
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync, chmodSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -21,11 +21,17 @@ const common = {
   alias: { 'web-tree-sitter': treeSitterCjs },
 };
 
-await Promise.all([
+const builds = [
   esbuild.build({ ...common, entryPoints: [path.join(root, 'client/src/extension.ts')], outfile: path.join(dist, 'extension.js'), external: ['vscode'] }),
   esbuild.build({ ...common, entryPoints: [path.join(root, 'server/src/main.ts')], outfile: path.join(dist, 'server.js') }),
   esbuild.build({ ...common, entryPoints: [path.join(root, 'server/src/cli/main.ts')], outfile: path.join(dist, 'cli.js'), banner: { js: '#!/usr/bin/env node' } }),
-]);
+];
+// The preview page, when present (webview/src/main.ts).
+if (existsSync(path.join(root, 'webview/src/main.ts'))) {
+  builds.push(esbuild.build({ bundle: true, platform: 'browser', format: 'iife', target: 'es2020', sourcemap: true, logLevel: 'warning', entryPoints: [path.join(root, 'webview/src/main.ts')], outfile: path.join(dist, 'webview.js') }));
+}
+await Promise.all(builds);
+if (existsSync(path.join(root, 'webview/media'))) cpSync(path.join(root, 'webview/media'), dist, { recursive: true });
 
 copyFileSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm'), path.join(dist, 'web-tree-sitter.wasm'));
 copyFileSync(require.resolve('tree-sitter-python/tree-sitter-python.wasm'), path.join(dist, 'tree-sitter-python.wasm'));

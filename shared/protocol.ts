@@ -1,3 +1,68 @@
-/** Custom LSP messages, declared once for the server, the client and the webview. */
+/** Custom LSP messages and the types the server, the client and the webview share. */
 export const SERVER_NAME = 'PySpark Architect';
 export const DIAGNOSTIC_SOURCE = 'pyspark-architect';
+
+export type Architecture = 'medallion' | 'lambda' | 'kappa' | 'unknown';
+
+export interface GraphRange {
+  start: { line: number; character: number };
+  end: { line: number; character: number };
+}
+
+export interface GraphFinding {
+  code: string;
+  message: string;
+  severity: 'error' | 'warning' | 'information' | 'hint';
+}
+
+export interface GraphNode {
+  id: string;
+  kind: 'dataset' | 'step';
+  label: string;
+  /** Lane name from `PipelineGraph.layers`, or null when nothing says the layer. */
+  layer: string | null;
+  /** Dataset: resolved path, table name or Kafka topic. */
+  location?: string;
+  format?: string;
+  streaming: boolean;
+  /** Dataset role: read only (source), written only (sink), or both. */
+  role?: 'source' | 'sink' | 'intermediate';
+  mode?: string;
+  columns?: string[];
+  filename: string;
+  /** The file's URI, for reveal. */
+  uri: string;
+  range: GraphRange;
+  findings: GraphFinding[];
+}
+
+export interface GraphEdge {
+  from: string;
+  to: string;
+}
+
+export interface PipelineGraph {
+  architecture: Architecture;
+  /** Lane names in order: bronze/silver/gold, or batch/speed/serving. */
+  layers: string[];
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+}
+
+export interface PipelineGraphParams {
+  /** Documents to include; empty or absent: the whole workspace the server knows. */
+  uris?: string[];
+}
+
+/** `pysparkArchitect/pipelineGraph`: the inferred pipeline for some documents or the workspace. */
+export const PIPELINE_GRAPH_METHOD = 'pysparkArchitect/pipelineGraph';
+
+/** Messages between the preview panel (webview) and the extension. */
+export type WebviewToHost =
+  | { type: 'ready' }
+  | { type: 'reveal'; uri: string; range: GraphRange }
+  | { type: 'exported'; format: 'svg' | 'png'; data: string };
+
+export type HostToWebview =
+  | { type: 'graph'; graph: PipelineGraph; title: string }
+  | { type: 'export'; format: 'svg' | 'png' };
