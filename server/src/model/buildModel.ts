@@ -1,5 +1,5 @@
 import type { Node, Tree } from '../parsing/pythonParser';
-import { callParts, literalString, stringParts, unwrapParens, type CallParts } from '../parsing/syntax';
+import { callParts, literalString, sameNode, stringParts, unwrapParens, type CallParts } from '../parsing/syntax';
 import { SparkFunctions } from './sparkFunctions';
 import type { ColumnInfo, ConfSetInfo, DataFrameModel, Frame, ImportInfo, SinkInfo, SourceInfo } from './types';
 import { Scope, UNKNOWN, exactStringOf, stringOf, stringsOf, type ReaderValue, type Value, type WriterValue } from './values';
@@ -528,9 +528,25 @@ class ModelBuilder {
         v = this.expr(defaultNode);
         this.scope = saved;
       }
-      scope.vars.set(name, v ?? UNKNOWN);
+      if (!v || v.k === 'unknown') v = this.parameterByConvention(name, p);
+      scope.vars.set(name, v);
       i++;
     }
+  }
+
+  /** An unbound parameter: `spark` (or annotated SparkSession) is the session; `df: DataFrame` an opaque frame. */
+  private parameterByConvention(name: string, param: Node): Value {
+    const annotation = param.childForFieldName('type')?.text.replace(/^["']|["']$/g, '') ?? '';
+    if (name === 'spark' || /(^|\.)SparkSession$/.test(annotation)) return { k: 'session' };
+    if (/(^|\.)DataFrame$/.test(annotation) && !/pandas|pd\./.test(annotation)) {
+      const frame: Frame = {
+        id: this.nextId++, node: param, op: 'parameter', parents: [], streaming: undefined, columns: new Map(),
+        columnsComplete: false, bounded: false, scope: this.scope.node,
+      };
+      this.model.frames.push(frame);
+      return { k: 'frame', frame };
+    }
+    return UNKNOWN;
   }
 
   private sessionCall(node: Node, parts: CallParts, method: string, pos: Value[], kw: Map<string, Value>): Value {
@@ -980,7 +996,7 @@ class ModelBuilder {
     const names: { name: string; alias: string }[] = [];
     let star = false;
     for (const c of node.namedChildren) {
-      if (!c || c === node.childForFieldName('module_name')) continue;
+      if (!c || sameNode(c, node.childForFieldName('module_name'))) continue;
       if (c.type === 'wildcard_import') star = true;
       else if (c.type === 'dotted_name') names.push({ name: c.text, alias: c.text });
       else if (c.type === 'aliased_import') {

@@ -2,6 +2,11 @@ import type { Node } from './pythonParser';
 
 /** Small, allocation-light helpers over tree-sitter-python nodes. */
 
+/** tree-sitter hands out a fresh wrapper object per access: compare nodes by id, never by reference. */
+export function sameNode(a: Node | null | undefined, b: Node | null | undefined): boolean {
+  return !!a && !!b && a.id === b.id;
+}
+
 export function unwrapParens(node: Node): Node {
   let n = node;
   for (let i = 0; n.type === 'parenthesized_expression' && i < 1000; i++) {

@@ -2,7 +2,7 @@ import type { Fix } from '../findings';
 import { deleteStatement, insertAfterStatement, ownsItsLines, planImports } from '../fixes/edits';
 import { isAncestorFrame, type ActionUse, type SinkInfo } from '../model/types';
 import type { Node } from '../parsing/pythonParser';
-import { callParts, enclosingScope, enclosingStatement, eolOf, indentAt, unwrapParens } from '../parsing/syntax';
+import { callParts, enclosingScope, sameNode, enclosingStatement, eolOf, indentAt, unwrapParens } from '../parsing/syntax';
 import { related, type Rule, type RuleContext } from './rule';
 
 const MONITORED_ACTIONS = new Set(['count', 'collect', 'first', 'take', 'head']);
@@ -55,7 +55,7 @@ function reportingCallOf(expr: Node): Node | undefined {
 /** For `n = df.count()`: true when every later read of `n` in the scope only feeds reporting calls. */
 function assignedOnlyForReporting(call: Node): boolean {
   const assignment = call.parent;
-  if (!assignment || assignment.type !== 'assignment' || assignment.childForFieldName('right') !== call) return false;
+  if (!assignment || assignment.type !== 'assignment' || !sameNode(assignment.childForFieldName('right'), call)) return false;
   const target = assignment.childForFieldName('left');
   if (!target || target.type !== 'identifier') return false;
   const scope = enclosingScope(call);
@@ -65,7 +65,7 @@ function assignedOnlyForReporting(call: Node): boolean {
   while (stack.length && steps++ < 200_000) {
     const cur = stack.pop()!;
     if (cur.type === 'identifier' && cur.text === target.text && cur.startIndex > assignment.endIndex) uses.push(cur);
-    if (cur !== scope && (cur.type === 'function_definition' || cur.type === 'class_definition')) continue;
+    if (!sameNode(cur, scope) && (cur.type === 'function_definition' || cur.type === 'class_definition')) continue;
     for (const c of cur.namedChildren) if (c) stack.push(c);
   }
   return uses.length > 0 && uses.every((u) => reportingCallOf(u) !== undefined);
@@ -83,7 +83,7 @@ export const countForMonitoring: Rule = {
       if (action.frame.streaming !== false || action.frame.cached) continue;
       const reporting = reportingCallOf(action.call);
       if (!reporting && !assignedOnlyForReporting(action.call)) continue;
-      const sink = ctx.model.sinks.find((s) => s.scope === action.scope && isAncestorFrame(action.frame, s.frame));
+      const sink = ctx.model.sinks.find((s) => sameNode(s.scope, action.scope) && isAncestorFrame(action.frame, s.frame));
       const what = action.method === 'count' ? 'count()' : `${action.method}()`;
       ctx.report({
         node: action.call,
@@ -130,7 +130,7 @@ function observeFix(ctx: RuleContext, action: ActionUse, defStatement: Node, sin
   if (!stmt || !sinkStmt || !ownsItsLines(ctx.text, stmt) || !ownsItsLines(ctx.text, sinkStmt)) return undefined;
   if (stmt.startIndex < sinkStmt.endIndex && stmt.endIndex > sinkStmt.startIndex) return undefined;
   const moveAfterSink = stmt.startIndex < sinkStmt.startIndex;
-  if (moveAfterSink && stmt.parent !== sinkStmt.parent) return undefined;
+  if (moveAfterSink && !sameNode(stmt.parent, sinkStmt.parent)) return undefined;
   const imports = planImports(ctx.model, ctx.text, ['Observation']);
   const F = imports.functions;
   const obs = `${v}_observation`;

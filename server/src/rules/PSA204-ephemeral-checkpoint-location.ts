@@ -18,7 +18,7 @@ export function durableCheckpointFor(sink: SinkInfo): string {
   if (target) {
     const slash = target.lastIndexOf('/');
     const scheme = /^[a-z][a-z0-9+.-]*:\/\/[^/]*/i.exec(target)?.[0] ?? '';
-    if (slash > scheme.length) return `${target.slice(0, slash)}/_checkpoints/${target.slice(slash + 1)}`;
+    if (slash >= scheme.length) return `${target.slice(0, slash)}/_checkpoints/${target.slice(slash + 1)}`;
   }
   const name = (sink.table ?? 'my_stream').replace(/[^A-Za-z0-9_.-]/g, '_');
   return `s3://CHANGE-ME/checkpoints/${name}`;

@@ -1,0 +1,141 @@
+import * as assert from 'node:assert/strict';
+import { applyFix, check, py } from './helpers';
+
+describe('PSA101 count-for-monitoring', () => {
+  const monitored = py`
+    import logging
+    from prometheus_client import Counter
+    from pyspark.sql import SparkSession
+    from pyspark.sql import functions as F
+
+    log = logging.getLogger(__name__)
+    rows = Counter("rows_total", "rows", ["stage"])
+    spark = SparkSession.builder.getOrCreate()
+
+    df = spark.read.parquet("s3://lake/input/")
+    rows.labels(stage="input").inc(df.count())
+    active = df.filter(F.col("status") == "active")
+    log.info("active rows: %d", active.count())
+    active.write.mode("append").parquet("s3://lake/out/")
+    print(f"wrote {active.count()} rows")
+  `;
+
+  it('flags counts that only feed metrics, logs and prints', async () => {
+    const r = await check(monitored);
+    const found = r.of('PSA101');
+    assert.deepEqual(found.map((f) => r.lineOf(f)), [11, 13, 15]);
+    assert.deepEqual(found.map((f) => r.textOf(f)), ['df.count()', 'active.count()', 'active.count()']);
+    assert.equal(found[0].severity, 'warning');
+    assert.ok(found[0].related.length > 0, 'points at the write that recomputes the frame');
+  });
+
+  it('flags a count assigned to a variable used only for logging', async () => {
+    const r = await check(py`
+      from pyspark.sql import SparkSession
+      import logging
+      logger = logging.getLogger("job")
+      spark = SparkSession.builder.getOrCreate()
+      orders = spark.table("sales.orders")
+      n = orders.count()
+      logger.info(f"orders: {n}")
+      orders.write.saveAsTable("sales.orders_copy")
+    `);
+    assert.equal(r.of('PSA101').length, 1);
+    assert.equal(r.textOf(r.of('PSA101')[0]), 'orders.count()');
+  });
+
+  it('stays silent when the count drives logic, the frame is cached, or the frame is unknown', async () => {
+    const r = await check(py`
+      from pyspark.sql import SparkSession
+      import logging
+      log = logging.getLogger(__name__)
+      spark = SparkSession.builder.getOrCreate()
+      df = spark.read.parquet("s3://lake/input/")
+      n = df.count()
+      if n == 0:
+          raise ValueError("empty input")
+      log.info("rows: %d", n)
+      parts = max(1, n // 1_000_000)
+      cached = spark.read.parquet("s3://lake/other/").cache()
+      log.info("rows: %d", cached.count())
+      cached.write.parquet("s3://lake/other_out/")
+
+      def summarize(frame):
+          print(frame.count())
+
+      items = [1, 2, 3]
+      print(items.count(2))
+      total = {"record_count": df.count()}
+    `);
+    assert.deepEqual(r.of('PSA101'), []);
+  });
+
+  it('both import styles and a bare print of collect()', async () => {
+    const r = await check(py`
+      from pyspark.sql import SparkSession
+      from pyspark.sql.functions import col
+      spark = SparkSession.builder.getOrCreate()
+      df = spark.read.json("s3://raw/events/").where(col("ok"))
+      print(df.collect())
+    `);
+    assert.equal(r.of('PSA101').length, 1);
+  });
+
+  it('observe fix moves the metric after the write and reads the Observation', async () => {
+    const r = await check(monitored);
+    const first = r.of('PSA101')[0];
+    const { text, after } = await applyFix(r, first, /observe/);
+    assert.match(text, /from pyspark\.sql import Observation/);
+    assert.match(text, /df_observation = Observation\("df_metrics"\)\ndf = df\.observe\(df_observation, F\.count\(F\.lit\(1\)\)\.alias\("row_count"\)\)/);
+    // The metric now runs after the write, reading the observed value instead of a new job.
+    const writeAt = text.indexOf('active.write');
+    const metricAt = text.indexOf('rows.labels(stage="input").inc(df_observation.get["row_count"])');
+    assert.ok(metricAt > writeAt, text);
+    assert.equal(after.of('PSA101').length, 2);
+  });
+
+  it('observe fix in place when the metric already follows the write; adds functions import when missing', async () => {
+    const src = py`
+      from pyspark.sql import SparkSession
+      from pyspark.sql.functions import col
+
+      def run(spark):
+          out = spark.read.parquet("s3://lake/in/").where(col("x") > 1)
+          out.write.parquet("s3://lake/out/")
+          print("written", out.count())
+    `;
+    const r = await check(src);
+    const f = r.of('PSA101')[0];
+    assert.ok(f);
+    const { text } = await applyFix(r, f, /observe/);
+    assert.match(text, /from pyspark\.sql import functions as F, Observation/);
+    assert.match(text, /    out = out\.observe\(out_observation, F\.count\(F\.lit\(1\)\)\.alias\("row_count"\)\)/);
+    assert.match(text, /print\("written", out_observation\.get\["row_count"\]\)/);
+  });
+
+  it('cache fix when nothing writes the frame', async () => {
+    const r = await check(py`
+      from pyspark.sql import SparkSession
+      spark = SparkSession.builder.getOrCreate()
+      users = spark.table("crm.users")
+      print("users:", users.count())
+      users.show()
+    `);
+    const f = r.of('PSA101')[0];
+    assert.deepEqual(f.fixes.map((x) => x.title), ["Cache 'users' before its first action"]);
+    const { text } = await applyFix(r, f);
+    assert.match(text, /users = spark\.table\("crm\.users"\)\nusers = users\.cache\(\)/);
+  });
+
+  it('noqa suppresses', async () => {
+    const r = await check(py`
+      from pyspark.sql import SparkSession
+      spark = SparkSession.builder.getOrCreate()
+      users = spark.table("crm.users")
+      print(users.count())  # noqa: PSA101
+      print(users.count())  # noqa
+      print(users.count())  # noqa: PSA201
+    `);
+    assert.deepEqual(r.of('PSA101').map((f) => r.lineOf(f)), [6]);
+  });
+});

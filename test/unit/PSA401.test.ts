@@ -1,0 +1,94 @@
+import * as assert from 'node:assert/strict';
+import { PiiMatcher } from '../../server/src/rules/pii';
+import { applyFix, check, py } from './helpers';
+
+describe('PSA401 unmasked-pii-at-sink', () => {
+  it('matches PII names by token, not substring', () => {
+    const m = new PiiMatcher([]);
+    for (const c of ['email', 'customer_email', 'phone_number', 'ssn', 'credit_card', 'card_number', 'iban', 'passport_no', 'dob', 'birth_date', 'ip_address', 'emailAddress']) assert.ok(m.isPii(c), c);
+    for (const c of ['email_masked', 'email_hash', 'email_domain', 'is_email_verified', 'email_count', 'phone_country', 'company', 'shipping_method', 'dobby', 'pancake']) assert.ok(!m.isPii(c), c);
+    assert.ok(new PiiMatcher(['member_no', 'nhs_.*']).isPii('NHS_number'));
+  });
+
+  const schemaPipeline = py`
+    from pyspark.sql import SparkSession
+    from pyspark.sql import functions as F
+    from pyspark.sql.types import StringType, StructField, StructType
+
+    spark = SparkSession.builder.getOrCreate()
+    schema = StructType([
+        StructField("customer_id", StringType()),
+        StructField("email", StringType()),
+        StructField("phone", StringType()),
+        StructField("country", StringType()),
+    ])
+    customers = spark.read.schema(schema).json("s3://raw/crm/")
+    customers.write.mode("append").saveAsTable("silver.customers")
+  `;
+
+  it('flags PII columns known from a schema reaching saveAsTable', async () => {
+    const r = await check(schemaPipeline);
+    const [f] = r.of('PSA401');
+    assert.ok(f);
+    assert.match(f.message, /"email", "phone"/);
+    assert.equal(r.textOf(f), 'write.mode("append").saveAsTable("silver.customers")');
+    assert.equal(f.related.length, 2);
+  });
+
+  it('mask fix hashes each column with sha2 before the write', async () => {
+    const r = await check(schemaPipeline);
+    const { text } = await applyFix(r, r.of('PSA401')[0], /Mask/);
+    assert.match(text, /customers\.withColumn\("email", F\.sha2\(F\.col\("email"\)\.cast\("string"\), 256\)\)\.withColumn\("phone", F\.sha2\(F\.col\("phone"\)\.cast\("string"\), 256\)\)\.write/);
+  });
+
+  it('a masked copy next to the original still leaks the original; drop fix removes it', async () => {
+    const r = await check(py`
+      from pyspark.sql.functions import col, sha2
+      users = spark.createDataFrame([("a@x.io", "NL")], ["email", "country"])
+      out = users.withColumn("email_masked", sha2(col("email"), 256))
+      out.writeStream.format("delta").option("checkpointLocation", "s3://l/_chk/u").start("s3://l/u")
+    `);
+    const [f] = r.of('PSA401');
+    assert.ok(f);
+    assert.match(f.message, /email_masked/);
+    assert.equal(f.fixes[0].title, 'Drop email (masked copy exists)');
+    const { text } = await applyFix(r, f, /Drop/);
+    assert.match(text, /out\.drop\("email"\)\.writeStream/);
+  });
+
+  it('adds the functions import when the file has none', async () => {
+    const r = await check(py`
+      from pyspark.sql import SparkSession
+      spark = SparkSession.builder.getOrCreate()
+      df = spark.read.parquet("s3://raw/x").select("user_id", "ip_address")
+      df.write.parquet("s3://lake/x")
+    `);
+    const { text } = await applyFix(r, r.of('PSA401')[0], /Mask/);
+    assert.match(text, /^from pyspark\.sql import SparkSession\nfrom pyspark\.sql import functions as F\n/);
+  });
+
+  it('is silent when masked in place, dropped, selected away, or columns are unknown', async () => {
+    const r = await check(py`
+      from pyspark.sql import SparkSession
+      from pyspark.sql import functions as F
+      spark = SparkSession.builder.getOrCreate()
+      raw = spark.read.schema("id STRING, email STRING, phone STRING, amount DOUBLE").csv("s3://raw/pay/")
+      raw.withColumn("email", F.sha2(F.col("email"), 256)).withColumn("phone", F.regexp_replace("phone", "\\\\d", "*")).write.parquet("s3://lake/a")
+      raw.drop("email", "phone").write.parquet("s3://lake/b")
+      raw.select("id", "amount").write.parquet("s3://lake/c")
+      raw.select(F.col("id"), F.sha2("email", 256).alias("email_hash")).write.parquet("s3://lake/d")
+      spark.read.parquet("s3://raw/unknown/").write.parquet("s3://lake/e")
+      raw.groupBy("id").agg(F.count("email").alias("emails")).write.parquet("s3://lake/f")
+    `);
+    assert.deepEqual(r.of('PSA401').map((f) => r.textOf(f)), []);
+  });
+
+  it('extra patterns from settings extend the defaults', async () => {
+    const src = py`
+      df = spark.createDataFrame([], "member_no STRING, tier STRING")
+      df.write.parquet("s3://lake/members")
+    `;
+    assert.equal((await check(src)).of('PSA401').length, 0);
+    assert.equal((await check(src, { 'pii.extraPatterns': ['member_no'] })).of('PSA401').length, 1);
+  });
+});
