@@ -46,10 +46,12 @@ ln -sfn node_modules node_modules.asar
 echo "[4/5] built-in extensions' dependencies"
 (cd extensions && npm install --omit=dev --loglevel=error)
 
-cd "$CS"
-echo "[5/5] argon2 (built from source)"
+cd "$DIR"  # argon2 is hoisted to the top-level node_modules
+echo "[5/5] argon2 (built from source: the prebuilt download is not reachable)"
 npm rebuild argon2 --loglevel=error
+[[ -n "$(find node_modules/argon2/lib/binding -name '*.node' 2>/dev/null)" ]] || { echo "install-code-server: argon2 did not build" >&2; exit 1; }
 
-"$BIN" --version
+# --version must not write a config file into the home folder.
+XDG_CONFIG_HOME="$DIR/.xdg-config" XDG_DATA_HOME="$DIR/.xdg-data" "$BIN" --version
 touch "$MARKER"
 echo "code-server $VERSION installed in $(( $(date +%s) - start )) s: $BIN"

@@ -16,6 +16,7 @@ Options:
   --select CODES     only these rule codes or prefixes, comma-separated (PSA2,PSA401)
   --ignore CODES     skip these rule codes or prefixes
   --max-file-size KB skip files larger than this (default 2048)
+  --exit-zero        exit 0 even when there are findings (like Ruff)
   -h, --help         this help
   --version          print the version
 
@@ -32,11 +33,12 @@ interface CheckArgs {
   select: string[];
   ignore: string[];
   maxKb: number;
+  exitZero: boolean;
   paths: string[];
 }
 
 function parseCheckArgs(argv: string[]): CheckArgs {
-  const out: CheckArgs = { format: 'text', select: [], ignore: [], maxKb: defaultSettings().maxFileSizeKb, paths: [] };
+  const out: CheckArgs = { format: 'text', select: [], ignore: [], maxKb: defaultSettings().maxFileSizeKb, exitZero: false, paths: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const eq = a.indexOf('=');
@@ -66,6 +68,9 @@ function parseCheckArgs(argv: string[]): CheckArgs {
         out.maxKb = n;
         break;
       }
+      case '--exit-zero':
+        out.exitZero = true;
+        break;
       default:
         if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a}`);
         out.paths.push(a);
@@ -125,7 +130,7 @@ async function check(argv: string[], out: (s: string) => void, err: (s: string) 
     err(count ? `Found ${count} finding${count === 1 ? '' : 's'} in ${files.length} file${files.length === 1 ? '' : 's'}.` : `All clear: ${files.length} file${files.length === 1 ? '' : 's'} checked.`);
   }
   if (ioErrors > 0 && files.length === 0) return 2;
-  return count > 0 ? 1 : 0;
+  return count > 0 && !args.exitZero ? 1 : 0;
 }
 
 export async function main(argv: string[], out = (s: string) => process.stdout.write(s + '\n'), err = (s: string) => process.stderr.write(s + '\n')): Promise<number> {

@@ -85,6 +85,18 @@ export class DocumentStore {
     return stored;
   }
 
+  /** Re-applies the size limit after settings arrive: frees the tree of a too-large file, parses one that fits. */
+  applySizeLimit(uri: string): StoredDocument | undefined {
+    const stored = this.docs.get(uri);
+    if (!stored) return undefined;
+    const text = stored.document.getText();
+    if (this.isTooLarge(uri, text)) {
+      stored.tree?.delete();
+      stored.tree = undefined;
+    } else if (!stored.tree) stored.tree = this.parser.parse(text);
+    return stored;
+  }
+
   close(uri: string): void {
     const stored = this.docs.get(uri);
     if (!stored) return;

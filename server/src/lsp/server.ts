@@ -81,9 +81,8 @@ export class PySparkArchitectServer {
     c.onInitialized(() => {
       if (this.configurationRequests) void c.client.register(DidChangeConfigurationNotification.type, { section: SECTION }).catch(() => undefined);
     });
-    c.onDidOpenTextDocument(async (p) => {
+    c.onDidOpenTextDocument((p) => {
       const { uri, languageId, version, text } = p.textDocument;
-      await this.refreshSizeLimit(uri);
       this.guard(() => this.documents.open(uri, languageId, version, text), uri);
       this.schedule(uri, 0);
     });
@@ -131,11 +130,6 @@ export class PySparkArchitectServer {
     } catch (e) {
       this.connection.console.error(`${uri}: ${(e as Error).stack ?? String(e)}`);
     }
-  }
-
-  private async refreshSizeLimit(uri: string): Promise<void> {
-    const s = await this.settingsFor(uri);
-    this.sizeLimits.set(uri, s.maxFileSizeKb);
   }
 
   private settingsFor(uri: string): Promise<Settings> {
@@ -189,9 +183,12 @@ export class PySparkArchitectServer {
     const hit = this.analyses.get(uri);
     if (hit && hit.version === version) return hit;
     const settings = await this.settingsFor(uri);
-    this.sizeLimits.set(uri, settings.maxFileSizeKb);
     const current = this.documents.get(uri);
     if (!current || current.document.version !== version) return undefined;
+    if (this.sizeLimits.get(uri) !== settings.maxFileSizeKb) {
+      this.sizeLimits.set(uri, settings.maxFileSizeKb);
+      this.guard(() => this.documents.applySizeLimit(uri), uri);
+    }
     if (!settings.enable) return this.remember(uri, version, emptyResult(stored), []);
     const text = stored.document.getText();
     if (!stored.tree) {

@@ -1,0 +1,154 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { LspClient } from './lspClient';
+
+const SAMPLES = path.resolve(__dirname, '../../../samples');
+const kappa = fs.readFileSync(path.join(SAMPLES, 'kappa_architecture.py'), 'utf8');
+
+describe('language server over stdio', function () {
+  this.timeout(30_000);
+  let client: LspClient;
+
+  afterEach(async () => {
+    await client?.stop();
+  });
+
+  it('initializes with incremental sync and quick fixes', async () => {
+    client = new LspClient();
+    const init = await client.initialize();
+    assert.equal(init.capabilities.textDocumentSync.change, 2);
+    assert.deepEqual(init.capabilities.codeActionProvider.codeActionKinds, ['quickfix']);
+    assert.equal(init.serverInfo.name, 'PySpark Architect');
+    assert.equal(init.capabilities.diagnosticProvider, undefined, 'push-only client gets pushed diagnostics');
+  });
+
+  it('publishes diagnostics on open with code, docs link and related information', async () => {
+    client = new LspClient();
+    await client.initialize();
+    const uri = 'file:///work/kappa.py';
+    await client.open(uri, kappa);
+    const d = await client.waitFor(() => client.latest(uri), 'diagnostics');
+    const codes = d.diagnostics.map((x) => x.code).sort();
+    assert.deepEqual(codes, ['PSA201', 'PSA204']);
+    const psa201 = d.diagnostics.find((x) => x.code === 'PSA201');
+    assert.equal(psa201.source, 'pyspark-architect');
+    assert.match(psa201.codeDescription.href, /docs\/rules\/PSA201\.md$/);
+    assert.equal(psa201.severity, 2);
+    assert.ok(psa201.relatedInformation.length > 0);
+    assert.equal(psa201.range.start.line, 40);
+  });
+
+  it('offers quick fixes that resolve the diagnostic, and re-analyses after incremental edits', async () => {
+    client = new LspClient();
+    await client.initialize();
+    const uri = 'file:///work/kappa.py';
+    await client.open(uri, kappa);
+    const d = await client.waitFor(() => client.latest(uri), 'diagnostics');
+    const psa201 = d.diagnostics.find((x) => x.code === 'PSA201');
+    const actions: any[] = await client.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range: psa201.range,
+      context: { diagnostics: [psa201] },
+    });
+    const fix = actions.find((a) => /withWatermark/.test(a.title));
+    assert.ok(fix, actions.map((a) => a.title).join(', '));
+    assert.equal(fix.kind, 'quickfix');
+    const edits = fix.edit.changes[uri];
+    // Apply the fix as incremental didChange events, the way an editor does.
+    await client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 2 },
+      contentChanges: edits.map((e: any) => ({ range: e.range, text: e.newText })),
+    });
+    const after = await client.waitFor(() => (client.latest(uri)?.version === 2 ? client.latest(uri) : undefined), 'diagnostics for version 2');
+    assert.deepEqual(after.diagnostics.map((x) => x.code), ['PSA204']);
+    // Typing a character-by-character edit that breaks and restores the file.
+    await client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 3 },
+      contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '(' }],
+    });
+    await client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 4 },
+      contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, text: '' }],
+    });
+    const restored = await client.waitFor(() => (client.latest(uri)?.version === 4 ? client.latest(uri) : undefined), 'diagnostics for version 4');
+    assert.deepEqual(restored.diagnostics.map((x) => x.code), ['PSA204']);
+  });
+
+  it('serves pull diagnostics to clients that support them', async () => {
+    client = new LspClient();
+    const init = await client.initialize({ workspace: { configuration: true }, textDocument: { diagnostic: {} } });
+    assert.ok(init.capabilities.diagnosticProvider);
+    const uri = 'file:///work/kappa.py';
+    await client.open(uri, kappa);
+    const report: any = await client.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } });
+    assert.equal(report.kind, 'full');
+    assert.deepEqual(report.items.map((x: any) => x.code).sort(), ['PSA201', 'PSA204']);
+    assert.equal(client.diagnostics.size, 0, 'nothing pushed when the client pulls');
+  });
+
+  it('honours settings: disabled rules and severity overrides, and reports invalid settings', async () => {
+    client = new LspClient({ rules: { disabled: ['PSA204'], severity: { PSA201: 'error' } }, maxFileSizeKb: 'big' });
+    await client.initialize();
+    const uri = 'file:///work/kappa.py';
+    await client.open(uri, kappa);
+    const d = await client.waitFor(() => client.latest(uri), 'diagnostics');
+    assert.deepEqual(d.diagnostics.map((x) => [x.code, x.severity]), [['PSA201', 1]]);
+    await client.waitFor(() => client.logs.some((l) => /maxFileSizeKb: expected a number/.test(l)) || undefined, 'settings warning');
+  });
+
+  it('skips files over the size limit with one message, and survives garbage', async () => {
+    client = new LspClient({ maxFileSizeKb: 1 });
+    await client.initialize();
+    const big = 'file:///work/big.py';
+    await client.open(big, kappa);
+    await client.waitFor(() => client.messages.find((m) => /over the 1 KB limit/.test(m)), 'size message');
+    const d = await client.waitFor(() => client.latest(big), 'diagnostics');
+    assert.deepEqual(d.diagnostics, []);
+    assert.equal(client.messages.length, 1);
+  });
+
+  it('survives binary garbage and 50k-deep nesting', async () => {
+    client = new LspClient();
+    await client.initialize();
+    const junk = 'file:///work/junk.py';
+    await client.open(junk, '\u0000\u0001spark((((([[[\n\tdef :\n' + 'x = ' + '('.repeat(50_000) + 'spark.read.parquet("a")' + ')'.repeat(50_000) + '\n');
+    const j = await client.waitFor(() => client.latest(junk), 'diagnostics for junk', 20_000);
+    assert.deepEqual(j.diagnostics, []);
+    const ok = 'file:///work/ok.py';
+    await client.open(ok, kappa);
+    const d = await client.waitFor(() => client.latest(ok), 'diagnostics after garbage');
+    assert.equal(d.diagnostics.length, 2);
+  });
+
+  it('offers a noqa suppression that silences the finding', async () => {
+    client = new LspClient();
+    await client.initialize();
+    const uri = 'file:///work/conf.py';
+    const text = 'from pyspark.sql import SparkSession\nspark = SparkSession.builder.getOrCreate()\nspark.conf.set("spark.executor.memory", "8g")\n';
+    await client.open(uri, text);
+    const d = await client.waitFor(() => client.latest(uri), 'diagnostics');
+    const [diag] = d.diagnostics;
+    assert.equal(diag.code, 'PSA501');
+    const actions: any[] = await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: diag.range, context: { diagnostics: [diag] } });
+    const noqa = actions.find((a) => /noqa/.test(a.title));
+    assert.ok(noqa);
+    await client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 2 },
+      contentChanges: noqa.edit.changes[uri].map((e: any) => ({ range: e.range, text: e.newText })),
+    });
+    const after = await client.waitFor(() => (client.latest(uri)?.version === 2 ? client.latest(uri) : undefined), 'diagnostics v2');
+    assert.deepEqual(after.diagnostics, []);
+  });
+
+  it('clears diagnostics on close and shuts down cleanly', async () => {
+    client = new LspClient();
+    await client.initialize();
+    const uri = 'file:///work/kappa.py';
+    await client.open(uri, kappa);
+    await client.waitFor(() => client.latest(uri), 'diagnostics');
+    await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+    await client.waitFor(() => (client.latest(uri)?.diagnostics.length === 0 ? true : undefined), 'cleared diagnostics');
+    assert.equal(await client.stop(), 0);
+  });
+});

@@ -1,0 +1,91 @@
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const CLI = path.join(ROOT, 'dist/cli.js');
+
+function run(args: string[], cwd = ROOT): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('CLI pyspark-architect check', function () {
+  this.timeout(20_000);
+  let tmp: string;
+  before(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'psa-cli-'));
+    fs.writeFileSync(path.join(tmp, 'clean.py'), 'from pyspark.sql import SparkSession\nspark = SparkSession.builder.getOrCreate()\nspark.read.parquet("s3://a").write.parquet("s3://b")\n');
+    fs.writeFileSync(path.join(tmp, 'bad.py'), 'from pyspark.sql import SparkSession\nspark = SparkSession.builder.getOrCreate()\nspark.conf.set("spark.executor.memory", "8g")\n');
+    fs.writeFileSync(path.join(tmp, 'binary.py'), Buffer.from([0, 1, 2, 3, 0xff]));
+    fs.mkdirSync(path.join(tmp, 'loop'));
+    fs.symlinkSync(tmp, path.join(tmp, 'loop', 'back'));
+  });
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it('text output like other linters, exit 1 on findings', () => {
+    const r = run(['check', path.join(tmp, 'bad.py')]);
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout.trim(), `${path.join(tmp, 'bad.py')}:3:1: PSA501 "spark.executor.memory" is a Spark core config fixed at startup: since Spark 3.0 spark.conf.set raises "Cannot modify the value of a Spark config". Set it where the session is built: SparkSession.builder.config(...), spark-submit --conf or the cluster configuration.`);
+  });
+
+  it('exit 0 when clean', () => {
+    const r = run(['check', path.join(tmp, 'clean.py')]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, '');
+  });
+
+  it('json output in Ruff\'s shape with 1-based positions and the fix', () => {
+    const r = run(['check', '--format', 'json', path.join(tmp, 'bad.py')]);
+    assert.equal(r.code, 1);
+    const [f] = JSON.parse(r.stdout);
+    assert.deepEqual(Object.keys(f), ['filename', 'code', 'name', 'message', 'severity', 'url', 'location', 'end_location', 'fix']);
+    assert.equal(f.code, 'PSA501');
+    assert.equal(f.name, 'static-conf-at-runtime');
+    assert.equal(f.severity, 'error');
+    assert.deepEqual(f.location, { row: 3, column: 1 });
+    assert.deepEqual(f.end_location, { row: 3, column: 46 });
+    assert.match(f.url, /PSA501\.md$/);
+    assert.equal(f.fix.message, 'Move spark.executor.memory into the SparkSession.builder chain');
+    assert.ok(f.fix.edits.some((e: any) => e.content === '.config("spark.executor.memory", "8g")'));
+  });
+
+  it('sarif output', () => {
+    const r = run(['check', '--format=sarif', path.join(tmp, 'bad.py')]);
+    const sarif = JSON.parse(r.stdout);
+    assert.equal(sarif.version, '2.1.0');
+    assert.equal(sarif.runs[0].results[0].ruleId, 'PSA501');
+    assert.equal(sarif.runs[0].results[0].locations[0].physicalLocation.region.startLine, 3);
+    assert.ok(sarif.runs[0].tool.driver.rules.some((x: any) => x.id === 'PSA201'));
+  });
+
+  it('--select and --ignore filter by code or prefix', () => {
+    assert.equal(run(['check', '--ignore', 'PSA5', path.join(tmp, 'bad.py')]).code, 0);
+    assert.equal(run(['check', '--select', 'PSA2,PSA3', path.join(tmp, 'bad.py')]).code, 0);
+    assert.equal(run(['check', '--select', 'PSA501', path.join(tmp, 'bad.py')]).code, 1);
+  });
+
+  it('walks folders: skips binaries with a message, cuts symlink loops, finds the samples', () => {
+    const r = run(['check', tmp]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /binary\.py: skipped: binary file/);
+    assert.equal(r.stdout.trim().split('\n').length, 1);
+    const s = run(['check', '--format', 'json', 'samples']);
+    const codes = new Set(JSON.parse(s.stdout).map((f: any) => f.code));
+    for (const c of ['PSA101', 'PSA201', 'PSA204', 'PSA301', 'PSA302', 'PSA401', 'PSA501']) assert.ok(codes.has(c), c);
+  });
+
+  it('exit 2 with a clear message on usage and I/O errors', () => {
+    const bad = run(['check', '--format', 'xml', 'samples']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /unknown format "xml"/);
+    assert.equal(run(['check']).code, 2);
+    assert.equal(run(['lint', 'samples']).code, 2);
+    assert.equal(run(['check', '--select', 'E501', 'samples']).code, 2);
+    const missing = run(['check', path.join(tmp, 'nope.py')]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /nope\.py: error: no such file or directory/);
+  });
+});

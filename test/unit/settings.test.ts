@@ -1,0 +1,34 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { contributedProperties, defaultSettings, resolveSettings, SETTINGS_SCHEMA } from '../../shared/settings';
+
+const pkg = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8'));
+
+describe('settings schema', () => {
+  it('package.json contributes.configuration matches the schema key for key', () => {
+    assert.deepEqual(pkg.contributes.configuration.properties, contributedProperties());
+  });
+
+  it('every schema key has a default that validates', () => {
+    for (const key of Object.keys(SETTINGS_SCHEMA)) {
+      const { settings, problems } = resolveSettings({ [key]: (defaultSettings() as any)[key] });
+      assert.deepEqual(problems, [], key);
+      assert.deepEqual((settings as any)[key], (defaultSettings() as any)[key]);
+    }
+  });
+
+  it('accepts nested and flat forms, rejects bad values with a message and keeps defaults', () => {
+    const nested = resolveSettings({ rules: { disabled: ['PSA3'], severity: { PSA201: 'error' } }, pii: { extraPatterns: ['nhs_.*'] } });
+    assert.deepEqual(nested.problems, []);
+    assert.deepEqual(nested.settings['rules.disabled'], ['PSA3']);
+    assert.deepEqual(nested.settings['rules.severity'], { PSA201: 'error' });
+    assert.deepEqual(nested.settings['pii.extraPatterns'], ['nhs_.*']);
+    const bad = resolveSettings({ enable: 'yes', 'rules.severity': { PSA201: 'fatal' }, maxFileSizeKb: -3 });
+    assert.equal(bad.problems.length, 3);
+    assert.equal(bad.settings.enable, true);
+    assert.deepEqual(bad.settings['rules.severity'], {});
+    assert.equal(bad.settings.maxFileSizeKb, 2048);
+    assert.equal(resolveSettings('nonsense').problems.length, 1);
+  });
+});

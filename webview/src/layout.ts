@@ -1,0 +1,325 @@
+/**
+ * Lane-aware layered layout. Lanes are columns, left to right in layer order; dagre does the
+ * crossing minimisation and coordinates, but the ranks are ours so that every node of lane i
+ * sits left of every node of lane i+1 and the bands can never overlap.
+ */
+import type * as Dagre from '@dagrejs/dagre' with { 'resolution-mode': 'import' };
+import type { GraphEdge, GraphNode, PipelineGraph } from '../../shared/protocol';
+
+// dagre ships ESM-typed declarations; this project compiles as CommonJS, so the value comes
+// through require (esbuild bundles it for the browser, Node resolves the package's CJS build).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const dagre = require('@dagrejs/dagre') as typeof Dagre;
+
+export type TextRole = 'label' | 'meta' | 'lane';
+/** Width in px of `text` in the font used for `role`; the page measures with a canvas, tests estimate. */
+export type MeasureText = (text: string, role: TextRole) => number;
+
+export interface Point {
+  x: number;
+  y: number;
+}
+
+export interface LaneBand {
+  /** Layer name, or null for the band of nodes without a layer. */
+  name: string | null;
+  title: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  nodeCount: number;
+}
+
+export interface NodeBox {
+  node: GraphNode;
+  laneIndex: number;
+  /** Top-left corner. */
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  label: string;
+  meta: string;
+}
+
+export interface EdgeRoute {
+  edge: GraphEdge;
+  points: Point[];
+  /** Goes against lane order (or closes a cycle), so it is routed right to left. */
+  backward: boolean;
+}
+
+export interface GraphLayout {
+  lanes: LaneBand[];
+  /** Sorted by lane, then top to bottom: the order keyboard users tab through. */
+  nodes: NodeBox[];
+  edges: EdgeRoute[];
+  width: number;
+  height: number;
+}
+
+export const LANE_HEADER = 40;
+const LANE_PAD_X = 28;
+const LANE_PAD_Y = 20;
+const RANK_SEP = 2 * LANE_PAD_X + 16;
+const NODE_SEP = 22;
+const NODE_MIN_WIDTH = 150;
+const NODE_MAX_WIDTH = 280;
+export const NODE_HEIGHT = 50;
+/** Left accent bar plus gap, and room on the right for the findings badge. */
+export const NODE_TEXT_LEFT = 14;
+const NODE_TEXT_RIGHT = 30;
+const EMPTY_LANE_WIDTH = 150;
+
+// Invisible node that keeps an empty lane as wide as a node (dagre reserves \0 for itself).
+const PLACEHOLDER_PREFIX = '__psa_empty_lane__:';
+
+export function nodeMeta(node: GraphNode): string {
+  const parts: string[] = [];
+  parts.push(node.kind === 'step' ? 'step' : node.role ?? 'dataset');
+  if (node.streaming) parts.push('streaming');
+  if (node.format) parts.push(node.format);
+  if (node.kind === 'dataset' && node.location && node.location !== node.label) parts.push(node.location);
+  return parts.join(' · ');
+}
+
+/** Shortens `text` with an ellipsis until it fits `maxWidth`. */
+export function fitText(text: string, maxWidth: number, role: TextRole, measure: MeasureText): string {
+  if (measure(text, role) <= maxWidth) return text;
+  let lo = 0;
+  let hi = text.length;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (measure(text.slice(0, mid) + '…', role) <= maxWidth) lo = mid;
+    else hi = mid - 1;
+  }
+  return text.slice(0, lo) + '…';
+}
+
+interface LaneOrder {
+  names: (string | null)[];
+  laneOf: Map<string, number>;
+}
+
+/**
+ * Layer lanes in `graph.layers` order, then layers the graph did not declare, plus one band for
+ * nodes without a layer. That band goes first when its nodes mostly feed the layers (raw inputs)
+ * and last when they mostly consume them (exports), so fewer edges run backwards.
+ */
+export function laneOrder(graph: PipelineGraph): LaneOrder {
+  const named: string[] = [];
+  for (const layer of graph.layers) if (!named.includes(layer)) named.push(layer);
+  for (const node of graph.nodes) if (node.layer !== null && !named.includes(node.layer)) named.push(node.layer);
+  const hasUnlayered = graph.nodes.some((n) => n.layer === null);
+  let names: (string | null)[] = named;
+  if (hasUnlayered) {
+    const layerById = new Map(graph.nodes.map((n) => [n.id, n.layer]));
+    let outOfUnlayered = 0;
+    let intoUnlayered = 0;
+    for (const e of graph.edges) {
+      const from = layerById.get(e.from);
+      const to = layerById.get(e.to);
+      if (from === undefined || to === undefined) continue;
+      if (from === null && to !== null) outOfUnlayered++;
+      if (from !== null && to === null) intoUnlayered++;
+    }
+    names = intoUnlayered > outOfUnlayered ? [...named, null] : [null, ...named];
+  }
+  const index = new Map(names.map((name, i) => [name, i]));
+  const laneOf = new Map<string, number>();
+  for (const node of graph.nodes) laneOf.set(node.id, index.get(node.layer) ?? 0);
+  return { names, laneOf };
+}
+
+interface DagEdge {
+  edge: GraphEdge;
+  /** Direction given to the layout: always from a lower to a higher rank. */
+  from: string;
+  to: string;
+  reversed: boolean;
+}
+
+/** Orients every edge forward in lane order and breaks cycles inside a lane (DFS back edges). */
+function orientEdges(graph: PipelineGraph, laneOf: Map<string, number>): DagEdge[] {
+  const seen = new Set<string>();
+  const candidates: GraphEdge[] = [];
+  for (const edge of graph.edges) {
+    const key = `${edge.from}\u0000${edge.to}`;
+    if (edge.from === edge.to || seen.has(key) || !laneOf.has(edge.from) || !laneOf.has(edge.to)) continue;
+    seen.add(key);
+    candidates.push(edge);
+  }
+  const intra = new Map<string, GraphEdge[]>();
+  for (const edge of candidates) {
+    if (laneOf.get(edge.from) !== laneOf.get(edge.to)) continue;
+    const list = intra.get(edge.from) ?? [];
+    list.push(edge);
+    intra.set(edge.from, list);
+  }
+  const backEdges = new Set<GraphEdge>();
+  const state = new Map<string, 'open' | 'done'>();
+  // Iterative DFS: user graphs can be long chains, recursion depth is not ours to bet on.
+  for (const root of graph.nodes) {
+    if (state.has(root.id)) continue;
+    const stack: { id: string; next: number }[] = [{ id: root.id, next: 0 }];
+    state.set(root.id, 'open');
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      const out = intra.get(top.id) ?? [];
+      if (top.next >= out.length) {
+        state.set(top.id, 'done');
+        stack.pop();
+        continue;
+      }
+      const edge = out[top.next++];
+      const s = state.get(edge.to);
+      if (s === 'open') backEdges.add(edge);
+      else if (s === undefined) {
+        state.set(edge.to, 'open');
+        stack.push({ id: edge.to, next: 0 });
+      }
+    }
+  }
+  return candidates.map((edge) => {
+    const fromLane = laneOf.get(edge.from)!;
+    const toLane = laneOf.get(edge.to)!;
+    const reversed = fromLane > toLane || backEdges.has(edge);
+    return reversed ? { edge, from: edge.to, to: edge.from, reversed } : { edge, from: edge.from, to: edge.to, reversed };
+  });
+}
+
+/** Longest-path ranks lane by lane: each lane starts one rank after the previous lane's last. */
+function laneRanks(graph: PipelineGraph, laneCount: number, laneOf: Map<string, number>, dag: DagEdge[]): Map<string, number> {
+  const rank = new Map<string, number>();
+  const preds = new Map<string, string[]>();
+  const succs = new Map<string, string[]>();
+  for (const e of dag) {
+    if (laneOf.get(e.from) !== laneOf.get(e.to)) continue;
+    (preds.get(e.to) ?? preds.set(e.to, []).get(e.to)!).push(e.from);
+    (succs.get(e.from) ?? succs.set(e.from, []).get(e.from)!).push(e.to);
+  }
+  let laneStart = 0;
+  for (let lane = 0; lane < laneCount; lane++) {
+    const members = graph.nodes.filter((n) => laneOf.get(n.id) === lane).map((n) => n.id);
+    if (members.length === 0) {
+      rank.set(PLACEHOLDER_PREFIX + lane, laneStart);
+      laneStart += 1;
+      continue;
+    }
+    const pending = new Map(members.map((id) => [id, (preds.get(id) ?? []).length]));
+    const queue = members.filter((id) => pending.get(id) === 0);
+    let laneEnd = laneStart;
+    while (queue.length > 0) {
+      const id = queue.shift()!;
+      const r = Math.max(laneStart, ...(preds.get(id) ?? []).map((p) => rank.get(p)! + 1));
+      rank.set(id, r);
+      laneEnd = Math.max(laneEnd, r);
+      for (const s of succs.get(id) ?? []) {
+        const left = pending.get(s)! - 1;
+        pending.set(s, left);
+        if (left === 0) queue.push(s);
+      }
+    }
+    laneStart = laneEnd + 1;
+  }
+  return rank;
+}
+
+export function layoutGraph(graph: PipelineGraph, measure: MeasureText): GraphLayout {
+  const { names, laneOf } = laneOrder(graph);
+  const dag = orientEdges(graph, laneOf);
+  const ranks = laneRanks(graph, names.length, laneOf, dag);
+
+  const g = new dagre.graphlib.Graph<Dagre.GraphLabel, Dagre.NodeLabel, Dagre.EdgeLabel>({ multigraph: true });
+  g.setGraph({
+    rankdir: 'LR',
+    nodesep: NODE_SEP,
+    ranksep: RANK_SEP,
+    marginx: 0,
+    marginy: 0,
+    // dagre accepts a ranking function (its RankerFunction type) although GraphLabel only lists names.
+    ranker: ((lg: Dagre.Graph<Dagre.GraphLabel, Dagre.NodeLabel, Dagre.EdgeLabel>) => {
+      // dagre doubles every edge's minimum length to leave a rank for edge labels, so our ranks
+      // go on even ranks. Besides our nodes it adds a nesting root that must rank before all.
+      for (const v of lg.nodes()) lg.node(v).rank = 2 * (ranks.get(v) ?? -1);
+    }) as unknown as Dagre.GraphLabel['ranker'],
+  });
+
+  const texts = new Map<string, { label: string; meta: string; width: number }>();
+  for (const node of graph.nodes) {
+    const badge = node.findings.length > 0 ? NODE_TEXT_RIGHT : 12;
+    const maxText = NODE_MAX_WIDTH - NODE_TEXT_LEFT - badge;
+    const label = fitText(node.label, maxText, 'label', measure);
+    const meta = fitText(nodeMeta(node), maxText, 'meta', measure);
+    const textWidth = Math.max(measure(label, 'label'), measure(meta, 'meta'));
+    const width = Math.min(NODE_MAX_WIDTH, Math.max(NODE_MIN_WIDTH, Math.ceil(textWidth) + NODE_TEXT_LEFT + badge));
+    texts.set(node.id, { label, meta, width });
+    g.setNode(node.id, { width, height: NODE_HEIGHT });
+  }
+  for (let lane = 0; lane < names.length; lane++) {
+    if (ranks.has(PLACEHOLDER_PREFIX + lane)) g.setNode(PLACEHOLDER_PREFIX + lane, { width: EMPTY_LANE_WIDTH, height: NODE_HEIGHT });
+  }
+  dag.forEach((e, i) => g.setEdge(e.from, e.to, { weight: laneOf.get(e.from) === laneOf.get(e.to) ? 2 : 1 }, `e${i}`));
+
+  dagre.layout(g);
+
+  // Band extents from the nodes each lane holds; neighbours meet halfway across the rank gap.
+  const extents = names.map((_, lane) => ({ min: Infinity, max: -Infinity, count: 0 }));
+  const bump = (lane: number, cx: number, w: number) => {
+    extents[lane].min = Math.min(extents[lane].min, cx - w / 2);
+    extents[lane].max = Math.max(extents[lane].max, cx + w / 2);
+  };
+  for (const node of graph.nodes) {
+    const n = g.node(node.id);
+    const lane = laneOf.get(node.id)!;
+    bump(lane, n.x!, n.width);
+    extents[lane].count++;
+  }
+  for (let lane = 0; lane < names.length; lane++) {
+    const p = g.node(PLACEHOLDER_PREFIX + lane);
+    if (p) bump(lane, p.x!, p.width);
+  }
+  const dx = LANE_PAD_X - (extents[0]?.min ?? 0);
+  const dy = LANE_HEADER + LANE_PAD_Y;
+  const boundaries: number[] = [0];
+  for (let lane = 1; lane < names.length; lane++) boundaries.push((extents[lane - 1].max + extents[lane].min) / 2 + dx);
+  const width = names.length > 0 ? extents[names.length - 1].max + dx + LANE_PAD_X : 0;
+  boundaries.push(width);
+  const height = (g.graph().height ?? 0) + LANE_HEADER + 2 * LANE_PAD_Y;
+
+  const lanes: LaneBand[] = names.map((name, lane) => ({
+    name,
+    title: fitText(name ?? 'unlayered', boundaries[lane + 1] - boundaries[lane] - 16, 'lane', measure),
+    x: boundaries[lane],
+    y: 0,
+    width: boundaries[lane + 1] - boundaries[lane],
+    height,
+    nodeCount: extents[lane].count,
+  }));
+
+  const nodes: NodeBox[] = graph.nodes.map((node) => {
+    const n = g.node(node.id);
+    const t = texts.get(node.id)!;
+    return {
+      node,
+      laneIndex: laneOf.get(node.id)!,
+      x: n.x! - n.width / 2 + dx,
+      y: n.y! - n.height / 2 + dy,
+      width: n.width,
+      height: n.height,
+      label: t.label,
+      meta: t.meta,
+    };
+  });
+  nodes.sort((a, b) => a.laneIndex - b.laneIndex || a.x - b.x || a.y - b.y);
+
+  const edges: EdgeRoute[] = dag.map((e, i) => {
+    const label = g.edge({ v: e.from, w: e.to, name: `e${i}` });
+    const points = (label.points ?? []).map((p) => ({ x: p.x + dx, y: p.y + dy }));
+    if (e.reversed) points.reverse();
+    return { edge: e.edge, points, backward: e.reversed };
+  });
+
+  return { lanes, nodes, edges, width, height };
+}
