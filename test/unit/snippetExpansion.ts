@@ -156,7 +156,9 @@ function render(pieces: Piece[], defaults: Map<number, Piece[] | string>, depth 
   for (const p of pieces) {
     if (p.kind === 'text') out += p.value;
     else if (p.kind === 'variable') {
-      out += p.name in VARIABLES ? VARIABLES[p.name] : p.children ? render(p.children, defaults, depth + 1) : p.name;
+      // An unknown or empty variable falls back to its default, else (unknown) to its own name.
+      const value = VARIABLES[p.name];
+      out += value ? value : p.children ? render(p.children, defaults, depth + 1) : value ?? p.name;
     } else if (p.index !== 0) {
       const d = defaults.get(p.index);
       out += d === undefined ? '' : typeof d === 'string' ? d : render(d, defaults, depth + 1);

@@ -316,7 +316,7 @@ export function layoutGraph(graph: PipelineGraph, measure: MeasureText): GraphLa
 
   const edges: EdgeRoute[] = dag.map((e, i) => {
     const label = g.edge({ v: e.from, w: e.to, name: `e${i}` });
-    const points = (label.points ?? []).map((p) => ({ x: p.x + dx, y: p.y + dy }));
+    const points = (label.points ?? []).map((p: Dagre.Point) => ({ x: p.x + dx, y: p.y + dy }));
     if (e.reversed) points.reverse();
     return { edge: e.edge, points, backward: e.reversed };
   });

@@ -44,6 +44,7 @@ class ModelBuilder {
   private depth = 0;
   private steps = 0;
   private loopDepth = 0;
+  private readonly loops: Node[] = [];
   private callDepth = 0;
   private scope: Scope;
   private fnContext: FunctionContext | undefined;
@@ -62,7 +63,7 @@ class ModelBuilder {
       statements: [],
     };
     this.model = {
-      frames: [], actions: [], sinks: [], aggregations: [], confSets: [], builders: [], imports,
+      frames: [], actions: [], sinks: [], transforms: [], aggregations: [], confSets: [], builders: [], imports,
       definitions: new Map(), root, truncated: false,
     };
     this.scope = new Scope(root);
@@ -175,13 +176,19 @@ class ModelBuilder {
   }
 
   private loop(body: Node | null): void {
-    if (!body) return;
+    if (!body || !body.parent) return;
     this.loopDepth++;
+    this.loops.push(body.parent);
     try {
       this.block(body);
     } finally {
       this.loopDepth--;
+      this.loops.pop();
     }
+  }
+
+  private currentLoop(): Node | undefined {
+    return this.loopDepth > 0 ? this.loops[this.loops.length - 1] : undefined;
   }
 
   /** Any other compound statement: evaluate its expressions, walk its blocks. */
@@ -427,6 +434,11 @@ class ModelBuilder {
         return this.groupedCall(node, obj, method, pos);
       case 'writer':
         return this.writerCall(node, parts, obj, method, pos, kw);
+      case 'sparkConf':
+        if ((method === 'set' || method === 'setIfMissing') && parts.args[0]) {
+          this.model.confSets.push({ key: exactStringOf(pos[0]), keyNode: parts.args[0], valueNode: parts.args[1], call: node, via: 'sparkconf.set' });
+        }
+        return obj;
       case 'schema':
         if (method === 'add' && pos[0]?.k === 'string') return { k: 'schema', columns: [...obj.columns, pos[0].value] };
         return UNKNOWN;
@@ -455,6 +467,7 @@ class ModelBuilder {
       }
       return { k: 'schema', columns: [] };
     }
+    if (name === 'SparkConf') return { k: 'sparkConf' };
     if (name === 'StructField') {
       const n = exactStringOf(pos[0]);
       return n === undefined ? UNKNOWN : { k: 'field', name: n };
@@ -673,8 +686,11 @@ class ModelBuilder {
 
   private frameCall(node: Node, parts: CallParts, frame: Frame, method: string, pos: Value[], kw: Map<string, Value>, statement?: Node): Value {
     if (ACTIONS.has(method)) {
-      this.model.actions.push({ method, frame, call: node, receiver: parts.object!, scope: this.scope.node, inLoop: this.loopDepth > 0 });
+      this.model.actions.push({ method, frame, call: node, receiver: parts.object!, scope: this.scope.node, inLoop: this.loopDepth > 0, loop: this.currentLoop() });
       return { k: 'action', method };
+    }
+    if (parts.nameNode) {
+      this.model.transforms.push({ method, frame, call: node, methodNode: parts.nameNode, receiver: parts.object!, scope: this.scope.node, loop: this.currentLoop() });
     }
     if (GROUPERS.has(method)) {
       const keys: string[] = [];
@@ -725,7 +741,10 @@ class ModelBuilder {
         bounded: frame.bounded && !!other?.bounded, watermark: frame.watermark ?? other?.watermark,
       }, extra);
       if (method === 'join' && other && frame.streaming && other.streaming) {
-        this.model.aggregations.push({ kind: 'join', input: frame, other, call: node, methodNode: parts.nameNode!, receiver: parts.object! });
+        this.model.aggregations.push({
+          kind: 'join', input: frame, other, call: node, methodNode: parts.nameNode!, receiver: parts.object!,
+          joinCondition: parts.args[1] ?? parts.keywords.get('on'), joinHow: stringOf(pos[2] ?? kw.get('how')),
+        });
       }
       return { k: 'frame', frame: result };
     }
@@ -924,6 +943,7 @@ class ModelBuilder {
       case 'foreach':
         return { ...w, foreachBatch: true };
       case 'trigger':
+        return { ...w, trigger: node };
       case 'queryName':
       case 'bucketBy':
       case 'sortBy':
@@ -951,7 +971,7 @@ class ModelBuilder {
       format: FORMAT_METHODS.has(method) ? method : stringOf(kw.get('format')) ?? w.format,
       mode: stringOf(kw.get('mode')) ?? (method === 'insertInto' && kw.get('overwrite') ? 'overwrite' : w.mode),
       outputMode: stringOf(kw.get('outputMode')) ?? w.outputMode,
-      options, partitionBy, foreachBatch: w.foreachBatch, scope: this.scope.node,
+      options, partitionBy, foreachBatch: w.foreachBatch, trigger: w.trigger, scope: this.scope.node,
       path: isTable ? undefined : target ?? pathOpt?.value,
       pathNode: isTable ? undefined : targetNode ?? pathOpt?.node,
       table: isTable ? target : undefined,

@@ -54,6 +54,21 @@ export interface ActionUse {
   receiver: Node;
   scope: Node;
   inLoop: boolean;
+  /** The innermost `for` / `while` statement around the call, when inLoop. */
+  loop?: Node;
+}
+
+/** A DataFrame method call that transforms a frame (withColumn, dropDuplicates, ...), with its loop context. */
+export interface TransformCall {
+  method: string;
+  /** The input frame. */
+  frame: Frame;
+  call: Node;
+  methodNode: Node;
+  receiver: Node;
+  scope: Node;
+  /** The innermost loop statement around the call, if any. */
+  loop?: Node;
 }
 
 export interface SinkInfo {
@@ -75,6 +90,8 @@ export interface SinkInfo {
   pathNode?: Node;
   table?: string;
   foreachBatch: boolean;
+  /** The `.trigger(...)` call of a streaming writer. */
+  trigger?: Node;
   scope: Node;
 }
 
@@ -92,6 +109,9 @@ export interface AggregationInfo {
   /** First argument of `window(...)` / `session_window(...)` among the grouping keys. */
   windowColumn?: string;
   windowNode?: Node;
+  /** For joins: the `on` argument (column name(s) or a condition), and `how`. */
+  joinCondition?: Node;
+  joinHow?: string;
 }
 
 export interface ConfSetInfo {
@@ -99,7 +119,7 @@ export interface ConfSetInfo {
   keyNode: Node;
   valueNode?: Node;
   call: Node;
-  via: 'conf.set' | 'builder.config';
+  via: 'conf.set' | 'builder.config' | 'sparkconf.set';
 }
 
 export interface BuilderInfo {
@@ -127,6 +147,8 @@ export interface DataFrameModel {
   frames: Frame[];
   actions: ActionUse[];
   sinks: SinkInfo[];
+  /** Every transformation call on a known frame, in evaluation order. */
+  transforms: TransformCall[];
   aggregations: AggregationInfo[];
   confSets: ConfSetInfo[];
   builders: BuilderInfo[];

@@ -8,6 +8,7 @@ export type Value =
   | { k: 'session' }
   | { k: 'conf' }
   | { k: 'builder'; configs: ConfSetInfo[] }
+  | { k: 'sparkConf' }
   | ReaderValue
   | WriterValue
   | { k: 'grouped'; frame: Frame; call: Node; methodNode: Node; receiver: Node; keys: string[] | undefined; windowColumn?: string; windowNode?: Node; pending?: AggregationInfo }
@@ -40,6 +41,7 @@ export interface WriterValue {
   options: Map<string, { value?: string; node: Node }>;
   partitionBy: { name?: string; node: Node }[];
   foreachBatch: boolean;
+  trigger?: Node;
 }
 
 export const UNKNOWN: Value = Object.freeze({ k: 'unknown' }) as Value;

@@ -1,0 +1,63 @@
+/**
+ * The details card shown next to a hovered or focused node. Built with createElement and
+ * textContent only: labels, paths, columns and messages come from the user's code.
+ */
+import type { GraphNode } from '../../shared/protocol';
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (className) e.className = className;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+function row(list: HTMLDListElement, term: string, value: string | undefined): void {
+  if (value === undefined || value === '') return;
+  list.append(el('dt', '', term), el('dd', '', value));
+}
+
+function kindText(node: GraphNode): string {
+  if (node.kind === 'step') return 'Step';
+  const role = node.role ?? 'intermediate';
+  return `${role[0].toUpperCase()}${role.slice(1)} dataset`;
+}
+
+export function fillDetails(panel: HTMLElement, node: GraphNode): void {
+  panel.replaceChildren();
+  panel.append(el('div', 'details__title', node.label), el('div', 'details__kind', kindText(node)));
+  const facts = el('dl', 'details__facts');
+  row(facts, 'Layer', node.layer ?? 'unlayered');
+  row(facts, 'Format', node.format);
+  row(facts, 'Location', node.location);
+  row(facts, 'Mode', node.mode);
+  row(facts, 'Streaming', node.streaming ? 'yes' : 'no');
+  row(facts, 'Columns', node.columns && node.columns.length > 0 ? node.columns.join(', ') : node.kind === 'dataset' ? 'unknown' : undefined);
+  row(facts, 'Defined in', `${node.filename}:${node.range.start.line + 1}`);
+  panel.append(facts);
+  if (node.findings.length > 0) {
+    const list = el('ul', 'details__findings');
+    for (const f of node.findings) {
+      const item = el('li', `finding finding--${f.severity}`);
+      item.append(el('span', 'finding__code', f.code), el('span', 'finding__message', f.message));
+      list.append(item);
+    }
+    panel.append(list);
+  }
+  panel.append(el('div', 'details__hint', 'Click or press Enter to open in the editor'));
+}
+
+/** Places the card beside `anchor` (client coordinates) inside `container`, flipping when cramped. */
+export function positionDetails(panel: HTMLElement, anchor: DOMRect, container: DOMRect): void {
+  const gap = 10;
+  const width = panel.offsetWidth;
+  const height = panel.offsetHeight;
+  let left = anchor.right + gap - container.left;
+  if (left + width > container.width - gap) left = anchor.left - gap - width - container.left;
+  if (left < gap) left = Math.max(gap, container.width - width - gap);
+  let top = anchor.top - container.top;
+  top = Math.min(top, container.height - height - gap);
+  top = Math.max(gap, top);
+  // CSSOM property writes are allowed by a CSP without 'unsafe-inline'; style attributes are not.
+  panel.style.setProperty('left', `${Math.round(left)}px`);
+  panel.style.setProperty('top', `${Math.round(top)}px`);
+}

@@ -1,0 +1,247 @@
+/**
+ * Entry point of the architecture preview webview: wires the host messages, the persisted
+ * state, layout, rendering, pan/zoom, keyboard and export together.
+ */
+import type { GraphNode, PipelineGraph } from '../../shared/protocol';
+import { fillDetails, positionDetails } from './details';
+import { exportSvg, svgToPng, type ExportBox } from './export';
+import { EMPTY_STATE_TEXT } from './html';
+import { layoutGraph, type GraphLayout, type MeasureText, type NodeBox, type TextRole } from './layout';
+import { ARROW_DIRECTIONS, nearestInDirection } from './navigation';
+import { PanZoom } from './panZoom';
+import { renderGraph } from './render';
+import { isHostMessage, StateStore, vscodeApi } from './state';
+
+function byId<T extends Element>(id: string): T {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`Preview markup is missing #${id}`);
+  return el as unknown as T;
+}
+
+const dom = {
+  title: byId<HTMLElement>('title'),
+  summary: byId<HTMLElement>('summary'),
+  stage: byId<HTMLElement>('stage'),
+  svg: byId<SVGSVGElement>('graph'),
+  viewport: byId<SVGGElement>('viewport'),
+  empty: byId<HTMLElement>('empty'),
+  details: byId<HTMLElement>('details'),
+};
+
+const vscode = vscodeApi();
+const store = new StateStore(vscode);
+const panZoom = new PanZoom(dom.svg, dom.viewport, (view) => store.update({ view }));
+
+interface Shown {
+  graph: PipelineGraph;
+  layout: GraphLayout;
+  boxes: Map<string, NodeBox>;
+  elements: Map<string, SVGGElement>;
+}
+let shown: Shown | null = null;
+
+/** Text widths in the fonts preview.css gives node labels, node meta lines and lane titles. */
+function canvasMeasure(): MeasureText {
+  const ctx = document.createElement('canvas').getContext('2d');
+  const family = getComputedStyle(document.body).fontFamily || 'sans-serif';
+  const fonts: Record<TextRole, string> = { label: `600 13px ${family}`, meta: `11px ${family}`, lane: `600 12px ${family}` };
+  return (text, role) => {
+    if (!ctx) return text.length * 7.5;
+    ctx.font = fonts[role];
+    return ctx.measureText(text).width;
+  };
+}
+
+function summaryText(graph: PipelineGraph): string {
+  const datasets = graph.nodes.filter((n) => n.kind === 'dataset').length;
+  const steps = graph.nodes.length - datasets;
+  const findings = graph.nodes.reduce((sum, n) => sum + n.findings.length, 0);
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const parts = [plural(datasets, 'dataset'), plural(steps, 'step'), plural(findings, 'finding')];
+  if (graph.architecture !== 'unknown') parts.unshift(graph.architecture);
+  return parts.join(' · ');
+}
+
+function showEmpty(): void {
+  dom.empty.hidden = false;
+  dom.empty.replaceChildren();
+  const title = document.createElement('p');
+  title.className = 'empty__title';
+  title.textContent = `${EMPTY_STATE_TEXT}.`;
+  const hint = document.createElement('p');
+  hint.className = 'empty__hint';
+  hint.textContent = 'The preview draws datasets read with spark.read / readStream and written with write / writeStream, and the steps between them.';
+  dom.empty.append(title, hint);
+}
+
+/** Tolerates hosts that leave out optional arrays, so one odd node cannot blank the preview. */
+function normalise(graph: PipelineGraph): PipelineGraph {
+  return {
+    ...graph,
+    nodes: graph.nodes.map((n) => ({ ...n, layer: n.layer ?? null, findings: Array.isArray(n.findings) ? n.findings : [], streaming: !!n.streaming })),
+  };
+}
+
+function showGraph(input: PipelineGraph, title: string): void {
+  const graph = normalise(input);
+  store.update({ graph, title });
+  dom.title.textContent = title;
+  document.title = title;
+  hideDetails();
+  const focusedId = document.activeElement?.getAttribute('data-node-id') ?? null;
+
+  if (graph.nodes.length === 0) {
+    shown = null;
+    dom.viewport.replaceChildren();
+    dom.summary.textContent = '';
+    showEmpty();
+    return;
+  }
+  dom.empty.hidden = true;
+  const layout = layoutGraph(graph, canvasMeasure());
+  const { nodeElements } = renderGraph(dom.viewport, layout);
+  shown = { graph, layout, boxes: new Map(layout.nodes.map((b) => [b.node.id, b])), elements: nodeElements };
+  dom.summary.textContent = summaryText(graph);
+
+  // Only the first graph (or one after an empty page) is fitted; later updates keep the user's view.
+  if (store.current.view === null) panZoom.fit(layout.width, layout.height);
+  if (focusedId !== null) nodeElements.get(focusedId)?.focus({ preventScroll: true });
+}
+
+function nodeOf(target: EventTarget | null): { node: GraphNode; element: SVGGElement } | null {
+  if (!shown || !(target instanceof Element)) return null;
+  const element = target.closest<SVGGElement>('[data-node-id]');
+  const box = element ? shown.boxes.get(element.getAttribute('data-node-id') ?? '') : undefined;
+  return element && box ? { node: box.node, element } : null;
+}
+
+function reveal(node: GraphNode): void {
+  vscode.postMessage({ type: 'reveal', uri: node.uri, range: node.range });
+}
+
+function showDetails(node: GraphNode, element: Element): void {
+  fillDetails(dom.details, node);
+  dom.details.hidden = false;
+  positionDetails(dom.details, element.getBoundingClientRect(), dom.stage.getBoundingClientRect());
+}
+
+function hideDetails(): void {
+  dom.details.hidden = true;
+}
+
+function exportBox(): ExportBox {
+  return shown ? { width: shown.layout.width, height: shown.layout.height } : { width: 1, height: 1 };
+}
+
+async function exportAs(format: 'svg' | 'png'): Promise<void> {
+  const svg = exportSvg(dom.svg, dom.viewport, exportBox());
+  try {
+    const data = format === 'svg' ? svg : await svgToPng(svg, exportBox());
+    vscode.postMessage({ type: 'exported', format, data });
+  } catch (err) {
+    console.error('PySpark Architect: export failed', err);
+  }
+}
+
+function fitToView(): void {
+  if (shown) panZoom.fit(shown.layout.width, shown.layout.height);
+}
+
+// Pointer: click reveals, hover shows details.
+dom.svg.addEventListener('click', (e) => {
+  const hit = nodeOf(e.target);
+  if (hit) reveal(hit.node);
+});
+dom.svg.addEventListener('pointerover', (e) => {
+  const hit = nodeOf(e.target);
+  if (hit) showDetails(hit.node, hit.element);
+});
+dom.svg.addEventListener('pointerout', (e) => {
+  const from = nodeOf(e.target);
+  if (!from || from.element.contains(e.relatedTarget as Node | null)) return;
+  const focused = nodeOf(document.activeElement);
+  if (focused) showDetails(focused.node, focused.element);
+  else hideDetails();
+});
+
+// Keyboard: nodes are tab stops; Enter/Space reveal, arrows move between nodes.
+dom.svg.addEventListener('focusin', (e) => {
+  const hit = nodeOf(e.target);
+  if (!hit || !shown) return;
+  const box = shown.boxes.get(hit.node.id);
+  if (box) panZoom.ensureVisible(box);
+  showDetails(hit.node, hit.element);
+});
+dom.svg.addEventListener('focusout', (e) => {
+  if (!nodeOf(e.relatedTarget)) hideDetails();
+});
+dom.svg.addEventListener('keydown', (e) => {
+  const hit = nodeOf(e.target);
+  if (!hit || !shown) return;
+  if (e.key === 'Enter' || e.key === ' ') {
+    e.preventDefault();
+    reveal(hit.node);
+    return;
+  }
+  const direction = ARROW_DIRECTIONS[e.key];
+  const from = shown.boxes.get(hit.node.id);
+  if (!direction || !from) return;
+  e.preventDefault();
+  e.stopPropagation();
+  const next = nearestInDirection(shown.layout.nodes, from, direction);
+  if (next) shown.elements.get(next.node.id)?.focus({ preventScroll: true });
+});
+document.addEventListener('keydown', (e) => {
+  if (e.ctrlKey || e.metaKey || e.altKey) return;
+  const pan = 48;
+  switch (e.key) {
+    case '+':
+    case '=':
+      panZoom.zoomIn();
+      break;
+    case '-':
+    case '_':
+      panZoom.zoomOut();
+      break;
+    case '0':
+      fitToView();
+      break;
+    case 'ArrowLeft':
+      panZoom.panBy(pan, 0);
+      break;
+    case 'ArrowRight':
+      panZoom.panBy(-pan, 0);
+      break;
+    case 'ArrowUp':
+      panZoom.panBy(0, pan);
+      break;
+    case 'ArrowDown':
+      panZoom.panBy(0, -pan);
+      break;
+    default:
+      return;
+  }
+  e.preventDefault();
+});
+
+byId<HTMLButtonElement>('zoom-in').addEventListener('click', () => panZoom.zoomIn());
+byId<HTMLButtonElement>('zoom-out').addEventListener('click', () => panZoom.zoomOut());
+byId<HTMLButtonElement>('fit').addEventListener('click', fitToView);
+byId<HTMLButtonElement>('export-svg').addEventListener('click', () => void exportAs('svg'));
+byId<HTMLButtonElement>('export-png').addEventListener('click', () => void exportAs('png'));
+
+window.addEventListener('message', (e: MessageEvent<unknown>) => {
+  const msg = e.data;
+  if (!isHostMessage(msg)) return;
+  if (msg.type === 'graph') showGraph(msg.graph, msg.title);
+  else void exportAs(msg.format);
+});
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'hidden') store.flush();
+});
+
+// Restore what the panel showed before a reload, at the zoom and pan the user left it.
+const restored = store.current;
+if (restored.view) panZoom.set(restored.view, false);
+if (restored.graph) showGraph(restored.graph, restored.title);
+vscode.postMessage({ type: 'ready' });

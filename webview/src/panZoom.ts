@@ -1,0 +1,152 @@
+/**
+ * Pan and zoom of the graph by a single transform on the viewport group, kept as an SVG
+ * attribute (not a style) so the page stays within a CSP without 'unsafe-inline'.
+ */
+export interface ViewTransform {
+  x: number;
+  y: number;
+  scale: number;
+}
+
+export const MIN_SCALE = 0.1;
+export const MAX_SCALE = 4;
+const ZOOM_STEP = 1.25;
+const FIT_MARGIN = 24;
+/** Pointer travel (px) after which a press is a drag, not a click on a node. */
+const DRAG_THRESHOLD = 4;
+
+function clampScale(scale: number): number {
+  return Math.min(MAX_SCALE, Math.max(MIN_SCALE, scale));
+}
+
+export function isViewTransform(value: unknown): value is ViewTransform {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return [v.x, v.y, v.scale].every((n) => typeof n === 'number' && Number.isFinite(n)) && (v.scale as number) > 0;
+}
+
+export class PanZoom {
+  private view: ViewTransform = { x: 0, y: 0, scale: 1 };
+  private press: { pointerId: number; startX: number; startY: number; viewX: number; viewY: number; dragging: boolean } | null = null;
+  private suppressClick = false;
+
+  constructor(
+    private readonly svg: SVGSVGElement,
+    private readonly viewport: SVGGElement,
+    private readonly onChange: (view: ViewTransform) => void,
+  ) {
+    svg.addEventListener('wheel', (e) => this.onWheel(e), { passive: false });
+    svg.addEventListener('pointerdown', (e) => this.onPointerDown(e));
+    svg.addEventListener('pointermove', (e) => this.onPointerMove(e));
+    svg.addEventListener('pointerup', (e) => this.onPointerEnd(e));
+    svg.addEventListener('pointercancel', (e) => this.onPointerEnd(e));
+    // A drag that ends over a node must not count as a click on it.
+    svg.addEventListener('click', (e) => {
+      if (this.suppressClick) {
+        this.suppressClick = false;
+        e.stopPropagation();
+        e.preventDefault();
+      }
+    }, true);
+  }
+
+  get transform(): ViewTransform {
+    return { ...this.view };
+  }
+
+  set(view: ViewTransform, notify = true): void {
+    this.view = { x: view.x, y: view.y, scale: clampScale(view.scale) };
+    this.viewport.setAttribute('transform', `translate(${this.view.x} ${this.view.y}) scale(${this.view.scale})`);
+    if (notify) this.onChange(this.transform);
+  }
+
+  /** Zooms by `factor` keeping the point (cx, cy) in viewport pixels fixed; default the centre. */
+  zoomBy(factor: number, cx?: number, cy?: number): void {
+    const rect = this.svg.getBoundingClientRect();
+    const px = cx ?? rect.width / 2;
+    const py = cy ?? rect.height / 2;
+    const scale = clampScale(this.view.scale * factor);
+    const k = scale / this.view.scale;
+    this.set({ scale, x: px - (px - this.view.x) * k, y: py - (py - this.view.y) * k });
+  }
+
+  zoomIn(): void {
+    this.zoomBy(ZOOM_STEP);
+  }
+
+  zoomOut(): void {
+    this.zoomBy(1 / ZOOM_STEP);
+  }
+
+  panBy(dx: number, dy: number): void {
+    this.set({ ...this.view, x: this.view.x + dx, y: this.view.y + dy });
+  }
+
+  /** Shows all of a content box of `width` x `height`, never enlarging past 100%. */
+  fit(width: number, height: number): void {
+    const rect = this.svg.getBoundingClientRect();
+    if (width <= 0 || height <= 0 || rect.width <= 0 || rect.height <= 0) {
+      this.set({ x: FIT_MARGIN, y: FIT_MARGIN, scale: 1 });
+      return;
+    }
+    const scale = clampScale(Math.min(1, (rect.width - 2 * FIT_MARGIN) / width, (rect.height - 2 * FIT_MARGIN) / height));
+    this.set({ scale, x: (rect.width - width * scale) / 2, y: (rect.height - height * scale) / 2 });
+  }
+
+  /** Pans the least amount that brings a content-space box fully into view (when it fits). */
+  ensureVisible(box: { x: number; y: number; width: number; height: number }): void {
+    const rect = this.svg.getBoundingClientRect();
+    const { x, y, scale } = this.view;
+    const left = box.x * scale + x;
+    const top = box.y * scale + y;
+    const right = left + box.width * scale;
+    const bottom = top + box.height * scale;
+    const m = FIT_MARGIN / 2;
+    let dx = 0;
+    let dy = 0;
+    if (left < m) dx = m - left;
+    else if (right > rect.width - m) dx = Math.max(m - left, rect.width - m - right);
+    if (top < m) dy = m - top;
+    else if (bottom > rect.height - m) dy = Math.max(m - top, rect.height - m - bottom);
+    if (dx !== 0 || dy !== 0) this.panBy(dx, dy);
+  }
+
+  private onWheel(e: WheelEvent): void {
+    e.preventDefault();
+    const rect = this.svg.getBoundingClientRect();
+    // Trackpad pinches arrive as small ctrl+wheel deltas, mouse wheels as ~100px steps.
+    const delta = e.deltaMode === WheelEvent.DOM_DELTA_LINE ? e.deltaY * 16 : e.deltaY;
+    this.zoomBy(Math.exp(-delta * (e.ctrlKey ? 0.01 : 0.0015)), e.clientX - rect.left, e.clientY - rect.top);
+  }
+
+  private onPointerDown(e: PointerEvent): void {
+    if (e.button !== 0) return;
+    this.suppressClick = false;
+    this.press = { pointerId: e.pointerId, startX: e.clientX, startY: e.clientY, viewX: this.view.x, viewY: this.view.y, dragging: false };
+  }
+
+  private onPointerMove(e: PointerEvent): void {
+    const press = this.press;
+    if (!press || press.pointerId !== e.pointerId) return;
+    const dx = e.clientX - press.startX;
+    const dy = e.clientY - press.startY;
+    if (!press.dragging && Math.hypot(dx, dy) < DRAG_THRESHOLD) return;
+    if (!press.dragging) {
+      press.dragging = true;
+      this.svg.setPointerCapture(e.pointerId);
+      this.svg.classList.add('is-panning');
+    }
+    this.set({ ...this.view, x: press.viewX + dx, y: press.viewY + dy });
+  }
+
+  private onPointerEnd(e: PointerEvent): void {
+    const press = this.press;
+    if (!press || press.pointerId !== e.pointerId) return;
+    this.press = null;
+    if (press.dragging) {
+      this.suppressClick = e.type === 'pointerup';
+      this.svg.classList.remove('is-panning');
+      if (this.svg.hasPointerCapture(e.pointerId)) this.svg.releasePointerCapture(e.pointerId);
+    }
+  }
+}

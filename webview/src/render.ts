@@ -1,0 +1,143 @@
+/**
+ * Draws a computed layout as SVG. Every string that comes from user code goes in through
+ * textContent or setAttribute on a non-event attribute, never through markup parsing.
+ */
+import type { GraphFinding, GraphNode } from '../../shared/protocol';
+import { LANE_HEADER, NODE_TEXT_LEFT, type GraphLayout, type NodeBox, type Point } from './layout';
+
+export const SVG_NS = 'http://www.w3.org/2000/svg';
+export const ARROW_MARKER_ID = 'psa-arrow';
+
+type Attrs = Record<string, string | number>;
+
+export function svgEl<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Attrs = {}, parent?: Element): SVGElementTagNameMap[K] {
+  const el = document.createElementNS(SVG_NS, tag);
+  for (const [name, value] of Object.entries(attrs)) el.setAttribute(name, String(value));
+  parent?.appendChild(el);
+  return el;
+}
+
+function textEl(text: string, attrs: Attrs, parent: Element): SVGTextElement {
+  const el = svgEl('text', attrs, parent);
+  el.textContent = text;
+  return el;
+}
+
+const SEVERITY_RANK: Record<GraphFinding['severity'], number> = { error: 0, warning: 1, information: 2, hint: 3 };
+
+export function worstSeverity(findings: GraphFinding[]): GraphFinding['severity'] | null {
+  let worst: GraphFinding['severity'] | null = null;
+  for (const f of findings) if (worst === null || SEVERITY_RANK[f.severity] < SEVERITY_RANK[worst]) worst = f.severity;
+  return worst;
+}
+
+/** Lane accent colours by conventional layer name; other names cycle through the chart palette. */
+const LANE_ACCENTS: Record<string, string> = {
+  bronze: 'orange',
+  silver: 'lines',
+  gold: 'yellow',
+  batch: 'blue',
+  speed: 'purple',
+  serving: 'green',
+  raw: 'red',
+  landing: 'red',
+};
+const ACCENT_CYCLE = ['blue', 'green', 'purple', 'orange', 'yellow', 'red'];
+
+function laneAccent(name: string | null, index: number): string {
+  if (name === null) return 'none';
+  return LANE_ACCENTS[name.toLowerCase()] ?? ACCENT_CYCLE[index % ACCENT_CYCLE.length];
+}
+
+export function nodeKindClass(node: GraphNode): string {
+  return node.kind === 'step' ? 'step' : node.role ?? 'intermediate';
+}
+
+export function nodeAccessibleName(node: GraphNode): string {
+  const parts = [node.label, node.kind === 'step' ? 'step' : `${node.role ?? 'dataset'} dataset`];
+  if (node.layer) parts.push(`${node.layer} layer`);
+  if (node.streaming) parts.push('streaming');
+  if (node.findings.length > 0) parts.push(`${node.findings.length} finding${node.findings.length === 1 ? '' : 's'}`);
+  return parts.join(', ');
+}
+
+function fmt(n: number): string {
+  return String(Math.round(n * 10) / 10);
+}
+
+/** A smooth path through dagre's bend points: quadratic segments between midpoints. */
+export function edgePath(points: Point[]): string {
+  if (points.length === 0) return '';
+  let d = `M${fmt(points[0].x)},${fmt(points[0].y)}`;
+  for (let i = 1; i < points.length - 1; i++) {
+    const p = points[i];
+    const next = points[i + 1];
+    d += ` Q${fmt(p.x)},${fmt(p.y)} ${fmt((p.x + next.x) / 2)},${fmt((p.y + next.y) / 2)}`;
+  }
+  const last = points[points.length - 1];
+  d += ` L${fmt(last.x)},${fmt(last.y)}`;
+  return d;
+}
+
+function renderNode(box: NodeBox, parent: SVGGElement): SVGGElement {
+  const { node } = box;
+  const classes = ['node', `node--${node.kind}`, `node--${nodeKindClass(node)}`];
+  if (node.streaming) classes.push('node--streaming');
+  const g = svgEl('g', {
+    class: classes.join(' '),
+    transform: `translate(${fmt(box.x)} ${fmt(box.y)})`,
+    tabindex: 0,
+    role: 'button',
+    'aria-label': nodeAccessibleName(node),
+    'data-node-id': node.id,
+  }, parent);
+  const radius = node.kind === 'step' ? box.height / 2 : 5;
+  svgEl('rect', { class: 'node__focus', x: -4, y: -4, width: box.width + 8, height: box.height + 8, rx: radius + 4 }, g);
+  svgEl('rect', { class: 'node__box', width: box.width, height: box.height, rx: radius }, g);
+  if (node.kind === 'dataset') svgEl('rect', { class: 'node__accent', x: 0, y: 0, width: 5, height: box.height, rx: 2 }, g);
+  const textLeft = node.kind === 'step' ? NODE_TEXT_LEFT + 4 : NODE_TEXT_LEFT;
+  textEl(box.label, { class: 'node__label', x: textLeft, y: 21 }, g);
+  textEl(box.meta, { class: 'node__meta', x: textLeft, y: 38 }, g);
+
+  const severity = worstSeverity(node.findings);
+  if (severity) {
+    const badge = svgEl('g', { class: `badge badge--${severity}`, transform: `translate(${fmt(box.width - 14)} 14)` }, g);
+    svgEl('circle', { class: 'badge__dot', r: 10 }, badge);
+    textEl(String(node.findings.length), { class: 'badge__count', x: 0, y: 4 }, badge);
+    const codes = [...new Set(node.findings.map((f) => f.code))].join(', ');
+    svgEl('title', {}, badge).textContent = `${node.findings.length} finding${node.findings.length === 1 ? '' : 's'}: ${codes}`;
+  }
+  return g;
+}
+
+export interface RenderedGraph {
+  nodeElements: Map<string, SVGGElement>;
+}
+
+/** Replaces the content of `viewport` with lanes, edges and nodes (in that paint order). */
+export function renderGraph(viewport: SVGGElement, layout: GraphLayout): RenderedGraph {
+  viewport.replaceChildren();
+  const lanesGroup = svgEl('g', { class: 'lanes' }, viewport);
+  layout.lanes.forEach((lane, i) => {
+    const accent = laneAccent(lane.name, i);
+    const g = svgEl('g', {
+      class: `lane lane--${i % 2 === 0 ? 'even' : 'odd'} accent-${accent}${lane.name === null ? ' lane--unlayered' : ''}`,
+      'data-lane': lane.name ?? '',
+    }, lanesGroup);
+    svgEl('rect', { class: 'lane__band', x: fmt(lane.x), y: lane.y, width: fmt(lane.width), height: fmt(lane.height) }, g);
+    svgEl('rect', { class: 'lane__stripe', x: fmt(lane.x), y: lane.y, width: fmt(lane.width), height: 4 }, g);
+    textEl(lane.title, { class: 'lane__title', x: fmt(lane.x + lane.width / 2), y: LANE_HEADER / 2 + 6 }, g);
+    if (lane.nodeCount === 0) textEl('no nodes', { class: 'lane__empty', x: fmt(lane.x + lane.width / 2), y: LANE_HEADER + 44 }, g);
+  });
+
+  const edgesGroup = svgEl('g', { class: 'edges' }, viewport);
+  for (const route of layout.edges) {
+    const g = svgEl('g', { class: `edge${route.backward ? ' edge--backward' : ''}`, 'data-from': route.edge.from, 'data-to': route.edge.to }, edgesGroup);
+    svgEl('path', { class: 'edge__path', d: edgePath(route.points), 'marker-end': `url(#${ARROW_MARKER_ID})` }, g);
+  }
+
+  const nodesGroup = svgEl('g', { class: 'nodes' }, viewport);
+  const nodeElements = new Map<string, SVGGElement>();
+  for (const box of layout.nodes) nodeElements.set(box.node.id, renderNode(box, nodesGroup));
+  return { nodeElements };
+}
