@@ -8,6 +8,7 @@ const require = createRequire(import.meta.url);
 const root = path.dirname(path.dirname(new URL(import.meta.url).pathname));
 const dist = path.join(root, 'dist');
 mkdirSync(dist, { recursive: true });
+await (await import('./generate-snippets.mjs')).generateSnippets(); // snippets/pyspark.json from snippets/src
 
 // web-tree-sitter's ESM entry uses import.meta.url, which is undefined in a CJS bundle.
 const treeSitterCjs = require.resolve('web-tree-sitter');

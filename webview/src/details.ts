@@ -46,17 +46,31 @@ export function fillDetails(panel: HTMLElement, node: GraphNode): void {
   panel.append(el('div', 'details__hint', 'Click or press Enter to open in the editor'));
 }
 
-/** Places the card beside `anchor` (client coordinates) inside `container`, flipping when cramped. */
+/**
+ * Places the card below `anchor` (client coordinates) inside `container`, else above it, else
+ * beside it, so it covers the node's neighbours in its lane rather than the next lanes.
+ */
 export function positionDetails(panel: HTMLElement, anchor: DOMRect, container: DOMRect): void {
-  const gap = 10;
+  const gap = 8;
   const width = panel.offsetWidth;
   const height = panel.offsetHeight;
-  let left = anchor.right + gap - container.left;
-  if (left + width > container.width - gap) left = anchor.left - gap - width - container.left;
-  if (left < gap) left = Math.max(gap, container.width - width - gap);
-  let top = anchor.top - container.top;
-  top = Math.min(top, container.height - height - gap);
-  top = Math.max(gap, top);
+  const clampLeft = (x: number) => Math.max(gap, Math.min(x, container.width - width - gap));
+  const clampTop = (y: number) => Math.max(gap, Math.min(y, container.height - height - gap));
+  const below = anchor.bottom + gap - container.top;
+  const above = anchor.top - gap - height - container.top;
+  let left: number;
+  let top: number;
+  if (below + height <= container.height - gap) {
+    left = clampLeft(anchor.left - container.left);
+    top = below;
+  } else if (above >= gap) {
+    left = clampLeft(anchor.left - container.left);
+    top = above;
+  } else {
+    const right = anchor.right + gap - container.left;
+    left = right + width <= container.width - gap ? right : clampLeft(anchor.left - gap - width - container.left);
+    top = clampTop(anchor.top - container.top);
+  }
   // CSSOM property writes are allowed by a CSP without 'unsafe-inline'; style attributes are not.
   panel.style.setProperty('left', `${Math.round(left)}px`);
   panel.style.setProperty('top', `${Math.round(top)}px`);

@@ -12,15 +12,22 @@ const STYLE_PROPERTIES = [
 const MAX_PNG_SIDE = 8192;
 const PNG_SCALE = 2;
 
-function inlineComputedStyles(live: Element, copy: Element): void {
+/** Not inherited in SVG: written when they differ from the initial value, not the parent's. */
+const INITIAL_VALUES: Record<string, string> = { opacity: '1', display: 'inline' };
+
+/** Writes each styled property the element does not already inherit from its copied parent. */
+function inlineComputedStyles(live: Element, copy: Element, inherited: Map<string, string> = new Map()): void {
   const computed = getComputedStyle(live);
+  const own = new Map<string, string>();
   for (const prop of STYLE_PROPERTIES) {
     const value = computed.getPropertyValue(prop);
-    if (value) copy.setAttribute(prop, value);
+    own.set(prop, value);
+    const baseline = prop in INITIAL_VALUES ? INITIAL_VALUES[prop] : inherited.get(prop);
+    if (value && value !== baseline) copy.setAttribute(prop, value);
   }
   const liveChildren = live.children;
   const copyChildren = copy.children;
-  for (let i = 0; i < liveChildren.length && i < copyChildren.length; i++) inlineComputedStyles(liveChildren[i], copyChildren[i]);
+  for (let i = 0; i < liveChildren.length && i < copyChildren.length; i++) inlineComputedStyles(liveChildren[i], copyChildren[i], own);
 }
 
 export interface ExportBox {

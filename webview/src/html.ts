@@ -16,8 +16,9 @@ export interface PreviewHtmlOptions {
 
 export const EMPTY_STATE_TEXT = 'No Spark reads or writes found';
 
+/** For text and double-quoted attribute values (the CSP's own single quotes stay readable). */
 function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 }
 
 export function previewCsp(cspSource: string, nonce: string): string {

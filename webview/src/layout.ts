@@ -8,7 +8,6 @@ import type { GraphEdge, GraphNode, PipelineGraph } from '../../shared/protocol'
 
 // dagre ships ESM-typed declarations; this project compiles as CommonJS, so the value comes
 // through require (esbuild bundles it for the browser, Node resolves the package's CJS build).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const dagre = require('@dagrejs/dagre') as typeof Dagre;
 
 export type TextRole = 'label' | 'meta' | 'lane';
@@ -60,27 +59,26 @@ export interface GraphLayout {
 }
 
 export const LANE_HEADER = 40;
-const LANE_PAD_X = 28;
+const LANE_PAD_X = 20;
 const LANE_PAD_Y = 20;
 const RANK_SEP = 2 * LANE_PAD_X + 16;
 const NODE_SEP = 22;
-const NODE_MIN_WIDTH = 150;
+const NODE_MIN_WIDTH = 120;
 const NODE_MAX_WIDTH = 280;
 export const NODE_HEIGHT = 50;
 /** Left accent bar plus gap, and room on the right for the findings badge. */
 export const NODE_TEXT_LEFT = 14;
 const NODE_TEXT_RIGHT = 30;
-const EMPTY_LANE_WIDTH = 150;
+const EMPTY_LANE_WIDTH = 120;
 
 // Invisible node that keeps an empty lane as wide as a node (dagre reserves \0 for itself).
 const PLACEHOLDER_PREFIX = '__psa_empty_lane__:';
 
+/** The node's second line: what it is. Where it lives is in the details card, which has room. */
 export function nodeMeta(node: GraphNode): string {
-  const parts: string[] = [];
-  parts.push(node.kind === 'step' ? 'step' : node.role ?? 'dataset');
-  if (node.streaming) parts.push('streaming');
+  const parts: string[] = [node.kind === 'step' ? 'step' : node.role ?? 'dataset'];
   if (node.format) parts.push(node.format);
-  if (node.kind === 'dataset' && node.location && node.location !== node.label) parts.push(node.location);
+  if (node.streaming) parts.push('streaming');
   return parts.join(' · ');
 }
 
@@ -248,7 +246,8 @@ export function layoutGraph(graph: PipelineGraph, measure: MeasureText): GraphLa
 
   const texts = new Map<string, { label: string; meta: string; width: number }>();
   for (const node of graph.nodes) {
-    const badge = node.findings.length > 0 ? NODE_TEXT_RIGHT : 12;
+    // Steps are pills: their rounded ends need more room than a dataset's square corners.
+    const badge = (node.findings.length > 0 ? NODE_TEXT_RIGHT : 12) + (node.kind === 'step' ? 12 : 0);
     const maxText = NODE_MAX_WIDTH - NODE_TEXT_LEFT - badge;
     const label = fitText(node.label, maxText, 'label', measure);
     const meta = fitText(nodeMeta(node), maxText, 'meta', measure);

@@ -39,6 +39,7 @@ interface Shown {
   elements: Map<string, SVGGElement>;
 }
 let shown: Shown | null = null;
+let keepViewOnFocus = false;
 
 /** Text widths in the fonts preview.css gives node labels, node meta lines and lane titles. */
 function canvasMeasure(): MeasureText {
@@ -48,6 +49,8 @@ function canvasMeasure(): MeasureText {
   return (text, role) => {
     if (!ctx) return text.length * 7.5;
     ctx.font = fonts[role];
+    // A family list the canvas cannot parse leaves its default 10px font: measure in sans-serif.
+    if (!ctx.font.includes(role === 'meta' ? '11px' : role === 'label' ? '13px' : '12px')) ctx.font = fonts[role].replace(family, 'sans-serif');
     return ctx.measureText(text).width;
   };
 }
@@ -104,8 +107,13 @@ function showGraph(input: PipelineGraph, title: string): void {
   dom.summary.textContent = summaryText(graph);
 
   // Only the first graph (or one after an empty page) is fitted; later updates keep the user's view.
-  if (store.current.view === null) panZoom.fit(layout.width, layout.height);
-  if (focusedId !== null) nodeElements.get(focusedId)?.focus({ preventScroll: true });
+  panZoom.fit(layout.width, layout.height);
+  if (focusedId !== null) {
+    // Giving focus back to the same node must not pan the view the user chose.
+    keepViewOnFocus = true;
+    nodeElements.get(focusedId)?.focus({ preventScroll: true });
+    keepViewOnFocus = false;
+  }
 }
 
 function nodeOf(target: EventTarget | null): { node: GraphNode; element: SVGGElement } | null {
@@ -147,6 +155,11 @@ function fitToView(): void {
   if (shown) panZoom.fit(shown.layout.width, shown.layout.height);
 }
 
+// A graph that arrived while the page had no size is fitted once it gets one.
+new ResizeObserver(() => {
+  if (shown && store.current.view === null) fitToView();
+}).observe(dom.svg);
+
 // Pointer: click reveals, hover shows details.
 dom.svg.addEventListener('click', (e) => {
   const hit = nodeOf(e.target);
@@ -169,7 +182,7 @@ dom.svg.addEventListener('focusin', (e) => {
   const hit = nodeOf(e.target);
   if (!hit || !shown) return;
   const box = shown.boxes.get(hit.node.id);
-  if (box) panZoom.ensureVisible(box);
+  if (box && !keepViewOnFocus) panZoom.ensureVisible(box);
   showDetails(hit.node, hit.element);
 });
 dom.svg.addEventListener('focusout', (e) => {

@@ -82,15 +82,16 @@ export class PanZoom {
     this.set({ ...this.view, x: this.view.x + dx, y: this.view.y + dy });
   }
 
-  /** Shows all of a content box of `width` x `height`, never enlarging past 100%. */
-  fit(width: number, height: number): void {
+  /**
+   * Shows all of a content box of `width` x `height`, never enlarging past 100%. Returns false
+   * (and changes nothing) while the page has no size yet, e.g. a panel opened in the background.
+   */
+  fit(width: number, height: number): boolean {
     const rect = this.svg.getBoundingClientRect();
-    if (width <= 0 || height <= 0 || rect.width <= 0 || rect.height <= 0) {
-      this.set({ x: FIT_MARGIN, y: FIT_MARGIN, scale: 1 });
-      return;
-    }
+    if (width <= 0 || height <= 0 || rect.width <= 0 || rect.height <= 0) return false;
     const scale = clampScale(Math.min(1, (rect.width - 2 * FIT_MARGIN) / width, (rect.height - 2 * FIT_MARGIN) / height));
     this.set({ scale, x: (rect.width - width * scale) / 2, y: (rect.height - height * scale) / 2 });
+    return true;
   }
 
   /** Pans the least amount that brings a content-space box fully into view (when it fits). */

@@ -1,6 +1,10 @@
 import * as fs from 'node:fs';
 import { defaultSettings } from '../../../shared/settings';
-import { analyze } from '../analysis';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { analyze, type AnalysisResult } from '../analysis';
+import { fileFragment, mergeFragments, type FileFragment } from '../graph';
+import { toDot, toMermaid } from './graphFormats';
 import { PythonParser } from '../parsing/pythonParser';
 import { RULES } from '../rules';
 import { collectPythonFiles } from './files';
@@ -8,11 +12,13 @@ import { formatJson, formatSarif, formatText, type FileFindings } from './report
 
 const VERSION = '0.1.0';
 const USAGE = `Usage: pyspark-architect check [--format text|json|sarif] [--select CODES] [--ignore CODES] PATH...
+       pyspark-architect graph [--format json|mermaid|dot] PATH...
 
-Finds PySpark anti-patterns in .py files (folders are searched recursively).
+check: finds PySpark anti-patterns in .py files (folders are searched recursively).
+graph: prints the inferred pipeline (datasets, steps, layers, architecture).
 
 Options:
-  --format FMT       text (default), json (Ruff's shape) or sarif
+  --format FMT       check: text (default), json (Ruff's shape) or sarif; graph: json (default), mermaid or dot
   --select CODES     only these rule codes or prefixes, comma-separated (PSA2,PSA401)
   --ignore CODES     skip these rule codes or prefixes
   --max-file-size KB skip files larger than this (default 2048)
@@ -29,7 +35,7 @@ ${RULES.map((r) => `  ${r.code}  ${r.name.padEnd(42)} ${r.summary}`).join('\n')}
 class UsageError extends Error {}
 
 interface CheckArgs {
-  format: 'text' | 'json' | 'sarif';
+  format: string;
   select: string[];
   ignore: string[];
   maxKb: number;
@@ -37,8 +43,8 @@ interface CheckArgs {
   paths: string[];
 }
 
-function parseCheckArgs(argv: string[]): CheckArgs {
-  const out: CheckArgs = { format: 'text', select: [], ignore: [], maxKb: defaultSettings().maxFileSizeKb, exitZero: false, paths: [] };
+function parseCheckArgs(argv: string[], formats: readonly string[] = ['text', 'json', 'sarif']): CheckArgs {
+  const out: CheckArgs = { format: formats[0], select: [], ignore: [], maxKb: defaultSettings().maxFileSizeKb, exitZero: false, paths: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const eq = a.indexOf('=');
@@ -52,7 +58,7 @@ function parseCheckArgs(argv: string[]): CheckArgs {
     switch (flag) {
       case '--format': {
         const v = takeValue();
-        if (v !== 'text' && v !== 'json' && v !== 'sarif') throw new UsageError(`unknown format "${v}" (text, json or sarif)`);
+        if (!formats.includes(v)) throw new UsageError(`unknown format "${v}" (${formats.join(', ')})`);
         out.format = v;
         break;
       }
@@ -86,12 +92,16 @@ function splitCodes(v: string): string[] {
   return codes;
 }
 
-async function check(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
-  const args = parseCheckArgs(argv);
+interface Analysed extends FileFindings {
+  model?: AnalysisResult['model'];
+}
+
+/** Reads and analyses every file, reporting unreadable, binary and oversized ones per file. */
+async function analyseFiles(args: CheckArgs, err: (s: string) => void, whileParsed?: (r: Analysed) => void): Promise<{ results: Analysed[]; fileCount: number; ioErrors: number }> {
   const parser = await PythonParser.load();
   const { files, errors } = collectPythonFiles(args.paths);
   const settings = defaultSettings();
-  const results: FileFindings[] = [];
+  const results: Analysed[] = [];
   let ioErrors = errors.length;
   for (const e of errors) err(`${e.path}: error: ${e.message}`);
   for (const file of files) {
@@ -116,11 +126,31 @@ async function check(argv: string[], out: (s: string) => void, err: (s: string) 
     const tree = parser.parse(text);
     try {
       const r = analyze(tree, text, { settings, select: args.select, ignore: args.ignore });
-      results.push({ filename: file, findings: r.findings, lines: r.lines });
+      const analysed = { filename: file, findings: r.findings, lines: r.lines, model: r.model };
+      whileParsed?.(analysed);
+      // The model points into the tree, which is freed below: keep only plain results.
+      results.push({ ...analysed, model: undefined });
     } finally {
       tree.delete();
     }
   }
+  return { results, fileCount: files.length, ioErrors };
+}
+
+async function graph(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  const args = parseCheckArgs(argv, ['json', 'mermaid', 'dot']);
+  const fragments: FileFragment[] = [];
+  const { fileCount, ioErrors } = await analyseFiles(args, err, (r) => fragments.push(fileFragment({ ...r, uri: pathToFileURL(path.resolve(r.filename)).href })));
+  if (ioErrors > 0 && fileCount === 0) return 2;
+  const g = mergeFragments(fragments);
+  out(args.format === 'mermaid' ? toMermaid(g) : args.format === 'dot' ? toDot(g) : JSON.stringify(g, null, 2));
+  return 0;
+}
+
+async function check(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  const args = parseCheckArgs(argv);
+  const { results, fileCount, ioErrors } = await analyseFiles(args, err);
+  const files = { length: fileCount };
   const count = results.reduce((n, r) => n + r.findings.length, 0);
   if (args.format === 'json') out(formatJson(results));
   else if (args.format === 'sarif') out(formatSarif(results, VERSION));
@@ -144,12 +174,12 @@ export async function main(argv: string[], out = (s: string) => process.stdout.w
       out(VERSION);
       return 0;
     }
-    if (command === 'check') {
+    if (command === 'check' || command === 'graph') {
       if (rest.includes('-h') || rest.includes('--help')) {
         out(USAGE);
         return 0;
       }
-      return await check(rest, out, err);
+      return await (command === 'check' ? check(rest, out, err) : graph(rest, out, err));
     }
     throw new UsageError(`unknown command "${command}"`);
   } catch (e) {

@@ -78,3 +78,16 @@ export function removeChainCall(call: Node): TextEditSpec | undefined {
   if (!callee || callee.type !== 'attribute' || !object) return undefined;
   return { start: object.endIndex, end: call.endIndex, newText: '' };
 }
+
+/**
+ * The edits that make `import <module>` available at module level (none when a top-level
+ * `import <module>` already binds the plain name), placed where planImports puts its imports.
+ */
+export function ensureModuleImport(model: DataFrameModel, text: string, module: string): TextEditSpec[] {
+  const bound = model.imports.statements.some(
+    (s) => s.type === 'import_statement' && s.namedChildren.some((c) => c?.type === 'dotted_name' && c.text === module),
+  );
+  if (bound) return [];
+  const anchor = importAnchor(model, text);
+  return [{ start: anchor.offset, end: anchor.offset, newText: `${anchor.before}import ${module}${anchor.after}` }];
+}

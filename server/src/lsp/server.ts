@@ -13,13 +13,16 @@ import {
   type InitializeResult,
   type ServerCapabilities,
 } from 'vscode-languageserver';
-import { DIAGNOSTIC_SOURCE, SERVER_NAME } from '../../../shared/protocol';
+import { fileURLToPath } from 'node:url';
+import { DIAGNOSTIC_SOURCE, PIPELINE_GRAPH_METHOD, SERVER_NAME, type PipelineGraph, type PipelineGraphParams } from '../../../shared/protocol';
 import { SECTION, resolveSettings, type Settings } from '../../../shared/settings';
 import { analyze, type AnalysisResult } from '../analysis';
 import { applyEdits, docsUrl, type Finding, type Fix } from '../findings';
 import { LineIndex } from '../lineIndex';
 import { countSyntaxErrors, type PythonParser } from '../parsing/pythonParser';
+import { fileFragment, mergeFragments, type FileFragment } from '../graph';
 import { DocumentStore, type StoredDocument } from './documentStore';
+import { WorkspaceFiles } from './workspaceFiles';
 
 const SEVERITY: Record<Finding['severity'], DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -32,6 +35,8 @@ interface CachedAnalysis {
   version: number;
   result: AnalysisResult;
   diagnostics: Diagnostic[];
+  /** The document's part of the pipeline graph, built while its tree was alive. */
+  fragment?: FileFragment;
 }
 
 /**
@@ -46,16 +51,20 @@ export class PySparkArchitectServer {
   private readonly tooLargeNotified = new Set<string>();
   private pullDiagnostics = false;
   private configurationRequests = false;
+  private workspaceFolderEvents = false;
   private relatedInformation = false;
   private globalSettings: unknown;
   private initOptionsSettings: unknown;
   private readonly sizeLimits = new Map<string, number>();
+  private workspaceFolders: string[] = [];
+  private readonly workspaceFiles: WorkspaceFiles;
 
   constructor(
     private readonly connection: Connection,
     private readonly parser: PythonParser,
   ) {
     this.documents = new DocumentStore(parser, (uri, text) => text.length > (this.sizeLimits.get(uri) ?? 2048) * 1024);
+    this.workspaceFiles = new WorkspaceFiles(parser, (m) => this.connection.console.info(m));
   }
 
   get capabilities(): ServerCapabilities {
@@ -71,14 +80,22 @@ export class PySparkArchitectServer {
     const caps = params.capabilities;
     this.pullDiagnostics = !!caps.textDocument?.diagnostic;
     this.configurationRequests = !!caps.workspace?.configuration;
+    this.workspaceFolderEvents = !!caps.workspace?.workspaceFolders;
     this.relatedInformation = !!caps.textDocument?.publishDiagnostics?.relatedInformation || this.pullDiagnostics;
     this.initOptionsSettings = (params.initializationOptions as { settings?: unknown } | undefined)?.settings;
+    this.workspaceFolders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : params.rootPath ? [params.rootPath] : []);
     return { capabilities: this.capabilities, serverInfo: { name: SERVER_NAME, version: '0.1.0' } };
   }
 
   register(): void {
     const c = this.connection;
     c.onInitialized(() => {
+      if (this.workspaceFolderEvents) {
+        c.workspace.onDidChangeWorkspaceFolders((e) => {
+          const removed = new Set(e.removed.map((f) => f.uri));
+          this.workspaceFolders = [...this.workspaceFolders.filter((f) => !removed.has(f)), ...e.added.map((f) => f.uri)];
+        });
+      }
       if (this.configurationRequests) void c.client.register(DidChangeConfigurationNotification.type, { section: SECTION }).catch(() => undefined);
     });
     c.onDidOpenTextDocument((p) => {
@@ -115,6 +132,8 @@ export class PySparkArchitectServer {
       return { kind: DocumentDiagnosticReportKind.Full, items: cached?.diagnostics ?? [] };
     });
     c.onCodeAction(async (p) => this.codeActions(p));
+    c.onRequest(PIPELINE_GRAPH_METHOD, async (p: PipelineGraphParams) => this.pipelineGraph(p));
+
     c.onShutdown(() => this.dispose());
   }
 
@@ -210,8 +229,29 @@ export class PySparkArchitectServer {
     return this.remember(uri, version, result, result.findings.map((f) => this.toDiagnostic(uri, f, result)));
   }
 
+  /**
+   * The pipeline of some open documents, or (no uris) of the whole workspace: open documents as
+   * typed, every other Python file from disk.
+   */
+  async pipelineGraph(params: PipelineGraphParams): Promise<PipelineGraph> {
+    const fragments: FileFragment[] = [];
+    const uris = params.uris?.length ? params.uris : this.documents.uris();
+    for (const uri of uris) {
+      const stored = this.documents.get(uri);
+      if (!stored) continue;
+      const cached = await this.analyse(uri, stored);
+      if (cached?.fragment) fragments.push(cached.fragment);
+    }
+    if (!params.uris?.length && this.workspaceFolders.length) {
+      const settings = await this.settingsFor(this.workspaceFolders[0]);
+      fragments.push(...this.workspaceFiles.fragments(this.workspaceFolders, new Set(uris), settings));
+    }
+    return mergeFragments(fragments);
+  }
+
   private remember(uri: string, version: number, result: AnalysisResult, diagnostics: Diagnostic[]): CachedAnalysis {
-    const entry = { version, result, diagnostics };
+    const fragment = fileFragment({ filename: uriToFilename(uri), uri, model: result.model, lines: result.lines, findings: result.findings });
+    const entry = { version, result, diagnostics, fragment };
     this.analyses.set(uri, entry);
     return entry;
   }
@@ -272,6 +312,14 @@ export class PySparkArchitectServer {
     } finally {
       tree.delete();
     }
+  }
+}
+
+function uriToFilename(uri: string): string {
+  try {
+    return uri.startsWith('file:') ? fileURLToPath(uri) : decodeURIComponent(uri.replace(/^[a-z-]+:\/*/i, ''));
+  } catch {
+    return uri;
   }
 }
 

@@ -912,14 +912,15 @@ class ModelBuilder {
   private writerCall(node: Node, parts: CallParts, w: WriterValue, method: string, pos: Value[], kw: Map<string, Value>): Value {
     switch (method) {
       case 'format':
-        return { ...w, format: stringOf(pos[0]) };
+        return { ...w, format: stringOf(pos[0]), formatUnknown: stringOf(pos[0]) === undefined };
       case 'mode':
         return { ...w, mode: stringOf(pos[0]) };
       case 'outputMode':
         return { ...w, outputMode: stringOf(pos[0]) };
       case 'option': {
         const k = stringOf(pos[0]);
-        if (k === undefined || !parts.args[1]) return w;
+        if (k === undefined) return { ...w, optionsUnknown: true };
+        if (!parts.args[1]) return w;
         const options = new Map(w.options);
         options.set(k, { value: optionValue(pos[1]), node: parts.args[1] });
         return { ...w, options };
@@ -927,7 +928,8 @@ class ModelBuilder {
       case 'options': {
         const options = new Map(w.options);
         for (const [k, v] of kw) options.set(k, { value: optionValue(v), node: parts.keywords.get(k)! });
-        return { ...w, options };
+        // `options(**opts)` or `options(opts_dict)`: keys the model cannot see.
+        return { ...w, options, optionsUnknown: w.optionsUnknown || parts.args.length > 0 };
       }
       case 'partitionBy': {
         const cols = [...w.partitionBy];
@@ -966,12 +968,15 @@ class ModelBuilder {
     const targetNode = parts.args[0] ?? parts.keywords.get(isTable ? 'name' : 'path') ?? parts.keywords.get('tableName');
     const target = targetNode ? stringOf(pos[0] ?? kw.get(isTable ? 'name' : 'path') ?? kw.get('tableName')) : undefined;
     const pathOpt = options.get('path');
+    const splat = parts.args.some((a) => a.type === 'dictionary_splat');
     const sink: SinkInfo = {
       frame: w.frame, streaming: w.streaming, method, call: node, writerNode: w.writerNode, receiver: w.receiver,
       format: FORMAT_METHODS.has(method) ? method : stringOf(kw.get('format')) ?? w.format,
       mode: stringOf(kw.get('mode')) ?? (method === 'insertInto' && kw.get('overwrite') ? 'overwrite' : w.mode),
       outputMode: stringOf(kw.get('outputMode')) ?? w.outputMode,
       options, partitionBy, foreachBatch: w.foreachBatch, trigger: w.trigger, scope: this.scope.node,
+      optionsUnknown: w.optionsUnknown || splat,
+      formatUnknown: splat || (kw.has('format') ? stringOf(kw.get('format')) === undefined : w.formatUnknown),
       path: isTable ? undefined : target ?? pathOpt?.value,
       pathNode: isTable ? undefined : targetNode ?? pathOpt?.node,
       table: isTable ? target : undefined,

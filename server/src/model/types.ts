@@ -92,6 +92,10 @@ export interface SinkInfo {
   foreachBatch: boolean;
   /** The `.trigger(...)` call of a streaming writer. */
   trigger?: Node;
+  /** An option the model cannot read was set (`options(**opts)`, a computed key): `options` may be incomplete. */
+  optionsUnknown?: boolean;
+  /** `format(...)` was given a value the model cannot read: `format` undefined does not mean "default". */
+  formatUnknown?: boolean;
   scope: Node;
 }
 

@@ -42,6 +42,8 @@ export interface WriterValue {
   partitionBy: { name?: string; node: Node }[];
   foreachBatch: boolean;
   trigger?: Node;
+  optionsUnknown?: boolean;
+  formatUnknown?: boolean;
 }
 
 export const UNKNOWN: Value = Object.freeze({ k: 'unknown' }) as Value;

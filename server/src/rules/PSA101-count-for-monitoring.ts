@@ -32,7 +32,7 @@ function isReportingCall(call: Node): boolean {
 }
 
 /** Climbs from an expression to the reporting call it only feeds, if any. */
-function reportingCallOf(expr: Node): Node | undefined {
+export function reportingCallOf(expr: Node): Node | undefined {
   let n: Node = expr;
   for (let i = 0; i < 50; i++) {
     const p = n.parent;
@@ -53,7 +53,7 @@ function reportingCallOf(expr: Node): Node | undefined {
 }
 
 /** For `n = df.count()`: true when every later read of `n` in the scope only feeds reporting calls. */
-function assignedOnlyForReporting(call: Node): boolean {
+export function assignedOnlyForReporting(call: Node): boolean {
   const assignment = call.parent;
   if (!assignment || assignment.type !== 'assignment' || !sameNode(assignment.childForFieldName('right'), call)) return false;
   const target = assignment.childForFieldName('left');

@@ -8,6 +8,11 @@ const DEFAULT_DELAY = '10 minutes';
 /** Event-time column guesses when no `window(...)` names one: known columns that look like time. */
 function eventTimeColumn(agg: AggregationInfo, frame: Frame): string | undefined {
   if (agg.windowColumn) return agg.windowColumn;
+  return guessEventTimeColumn(frame);
+}
+
+/** A known column of `frame` that looks like event time (`event_time`, then `*_ts`/`*_at`..., then `timestamp`). */
+export function guessEventTimeColumn(frame: Frame): string | undefined {
   const names = [...frame.columns.keys()];
   return (
     names.find((n) => /^(event_?time|event_?ts|event_timestamp)$/i.test(n)) ??

@@ -6,6 +6,8 @@ import { singlePartitionWrite } from './PSA301-single-partition-write';
 import { highCardinalityPartitionColumn } from './PSA302-high-cardinality-partition-column';
 import { unmaskedPiiAtSink } from './PSA401-unmasked-pii-at-sink';
 import { staticConfAtRuntime } from './PSA501-static-conf-at-runtime';
+import { layerSkip } from './PSA601-layer-skip';
+import { layerBackflow } from './PSA602-layer-backflow';
 import { PERFORMANCE_RULES } from './performanceRules';
 import type { Rule } from './rule';
 import { STREAMING_RULES } from './streamingRules';
@@ -19,6 +21,8 @@ export const RULES: readonly Rule[] = [
   highCardinalityPartitionColumn,
   unmaskedPiiAtSink,
   staticConfAtRuntime,
+  layerSkip,
+  layerBackflow,
   ...PERFORMANCE_RULES,
   ...STREAMING_RULES,
   ...GOVERNANCE_RULES,

@@ -1,0 +1,151 @@
+import type { Frame, DataFrameModel, SinkInfo } from '../model/types';
+import type { Node } from '../parsing/pythonParser';
+import { sinkDataset, sourceDataset, type DatasetRef } from './datasets';
+
+/** Where in which file something happens (offsets into that file's text). */
+export interface Site {
+  file: string;
+  uri: string;
+  start: number;
+  end: number;
+}
+
+export interface DatasetOccurrence extends Site {
+  stepId: string;
+  streaming: boolean;
+  /** The read (source frame) or the write (sink). */
+  read?: Frame;
+  write?: SinkInfo;
+  /** The whole statement, for attaching findings. */
+  statementStart: number;
+  statementEnd: number;
+}
+
+export interface DatasetNode {
+  ref: DatasetRef;
+  reads: DatasetOccurrence[];
+  writes: DatasetOccurrence[];
+}
+
+export interface StepNode extends Site {
+  id: string;
+  label: string;
+  /** Function (or class) name; undefined for a module's top-level code. */
+  functionName?: string;
+  reads: Set<string>;
+  writes: Set<string>;
+  streaming: boolean;
+  /** Reads batch data. */
+  batch: boolean;
+  /** The whole function (or the file, for top-level code), for attaching findings. */
+  spanStart: number;
+  spanEnd: number;
+}
+
+/** The inferred pipeline, before layers: datasets and steps joined by reads and writes. */
+export interface RawGraph {
+  datasets: Map<string, DatasetNode>;
+  steps: Map<string, StepNode>;
+}
+
+export interface FileInfo {
+  filename: string;
+  uri: string;
+}
+
+function statementOf(node: Node): Node {
+  let n: Node = node;
+  for (let i = 0; i < 10_000; i++) {
+    const p = n.parent;
+    if (!p || p.type === 'block' || p.type === 'module') return n;
+    n = p;
+  }
+  return n;
+}
+
+function scopeName(scope: Node): string | undefined {
+  if (scope.type === 'module') return undefined;
+  return scope.childForFieldName('name')?.text;
+}
+
+/** Every source frame upstream of `frame` (itself included). */
+export function sourcesOf(frame: Frame): Frame[] {
+  const out: Frame[] = [];
+  const seen = new Set<number>();
+  const stack = [frame];
+  while (stack.length && seen.size < 100_000) {
+    const f = stack.pop()!;
+    if (seen.has(f.id)) continue;
+    seen.add(f.id);
+    if (f.source) out.push(f);
+    stack.push(...f.parents);
+  }
+  return out;
+}
+
+/**
+ * Steps are the functions (or top-level code) that read and write datasets. A write's inputs are
+ * the sources in its lineage, wherever they were read; a read that feeds no write still makes its
+ * function a reader (a serving query returning a frame, say).
+ */
+export function buildFileGraph(model: DataFrameModel, file: FileInfo, into: RawGraph = { datasets: new Map(), steps: new Map() }): RawGraph {
+  const stepFor = (scope: Node): StepNode => {
+    const name = scopeName(scope);
+    const id = `step:${file.uri}#${name ?? '<module>'}@${scope.startIndex}`;
+    let step = into.steps.get(id);
+    if (!step) {
+      step = {
+        id, label: name ?? `${file.filename.split(/[\\/]/).pop()} (top level)`, functionName: name, file: file.filename, uri: file.uri,
+        start: scope.type === 'module' ? 0 : scope.startIndex, end: scope.type === 'module' ? 0 : (scope.childForFieldName('name')?.endIndex ?? scope.startIndex),
+        reads: new Set(), writes: new Set(), streaming: false, batch: false, spanStart: scope.startIndex, spanEnd: scope.endIndex,
+      };
+      into.steps.set(id, step);
+    }
+    return step;
+  };
+  const datasetFor = (ref: DatasetRef): DatasetNode => {
+    let d = into.datasets.get(ref.key);
+    if (!d) {
+      d = { ref, reads: [], writes: [] };
+      into.datasets.set(ref.key, d);
+    }
+    if (!d.ref.format && ref.format) d.ref = { ...d.ref, format: ref.format };
+    return d;
+  };
+  const seenReads = new Set<string>();
+  const attributed = new Set<number>();
+  const addRead = (frame: Frame, step: StepNode) => {
+    attributed.add(frame.id);
+    const ref = sourceDataset(frame.source!);
+    if (!ref) return;
+    const key = `${ref.key}|${step.id}|${frame.node.startIndex}`;
+    if (seenReads.has(key)) return;
+    seenReads.add(key);
+    const stmt = statementOf(frame.node);
+    datasetFor(ref).reads.push({
+      file: file.filename, uri: file.uri, start: frame.node.startIndex, end: frame.node.endIndex, stepId: step.id,
+      streaming: !!frame.source!.streaming, read: frame, statementStart: stmt.startIndex, statementEnd: stmt.endIndex,
+    });
+    step.reads.add(ref.key);
+    if (frame.source!.streaming) step.streaming = true;
+    else step.batch = true;
+  };
+  for (const sink of model.sinks) {
+    const step = stepFor(sink.scope);
+    const ref = sinkDataset(sink);
+    for (const src of sourcesOf(sink.frame)) addRead(src, step);
+    if (!ref) continue;
+    const stmt = statementOf(sink.call);
+    datasetFor(ref).writes.push({
+      file: file.filename, uri: file.uri, start: sink.writerNode.startIndex, end: sink.call.endIndex, stepId: step.id, streaming: sink.streaming,
+      write: sink, statementStart: stmt.startIndex, statementEnd: stmt.endIndex,
+    });
+    step.writes.add(ref.key);
+  }
+  // Reads that feed no write belong to the function they happen in (a serving query, say).
+  for (const frame of model.frames) {
+    if (frame.source && !attributed.has(frame.id) && sourceDataset(frame.source)) addRead(frame, stepFor(frame.scope));
+  }
+  for (const [, d] of into.datasets) d.reads.sort((a, b) => a.start - b.start);
+  return into;
+}

@@ -1,0 +1,71 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Settings } from '../../../shared/settings';
+import { analyze } from '../analysis';
+import { collectPythonFiles } from '../cli/files';
+import { fileFragment, type FileFragment } from '../graph';
+import type { PythonParser } from '../parsing/pythonParser';
+
+/** Most files a workspace graph reads from disk; past it the graph is partial (and says so in the log). */
+const MAX_FILES = 5000;
+
+/**
+ * Graph fragments of workspace files that are not open in the editor, read from disk and cached
+ * by modification time and size, so a live preview does not re-parse the workspace per keystroke.
+ */
+export class WorkspaceFiles {
+  private readonly cache = new Map<string, { mtimeMs: number; size: number; fragment: FileFragment }>();
+
+  constructor(
+    private readonly parser: PythonParser,
+    private readonly log: (message: string) => void,
+  ) {}
+
+  fragments(folders: string[], skipUris: Set<string>, settings: Settings): FileFragment[] {
+    const roots = folders.map((f) => (f.startsWith('file:') ? fileURLToPath(f) : f)).filter((f) => fs.existsSync(f));
+    const { files } = collectPythonFiles(roots);
+    if (files.length > MAX_FILES) this.log(`workspace graph: ${files.length} Python files, only the first ${MAX_FILES} are read`);
+    const out: FileFragment[] = [];
+    const live = new Set<string>();
+    for (const file of files.slice(0, MAX_FILES)) {
+      const uri = pathToFileURL(path.resolve(file)).href;
+      live.add(uri);
+      if (skipUris.has(uri)) continue;
+      const fragment = this.fragmentFor(file, uri, settings);
+      if (fragment) out.push(fragment);
+    }
+    for (const uri of this.cache.keys()) if (!live.has(uri)) this.cache.delete(uri);
+    return out;
+  }
+
+  private fragmentFor(file: string, uri: string, settings: Settings): FileFragment | undefined {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(file);
+    } catch {
+      return undefined;
+    }
+    const hit = this.cache.get(uri);
+    if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.fragment;
+    if (st.size > settings.maxFileSizeKb * 1024) return undefined;
+    let text: string;
+    try {
+      const buf = fs.readFileSync(file);
+      if (buf.includes(0)) return undefined;
+      text = buf.toString('utf8');
+    } catch (e) {
+      this.log(`workspace graph: cannot read ${file}: ${(e as Error).message}`);
+      return undefined;
+    }
+    const tree = this.parser.parse(text);
+    try {
+      const r = analyze(tree, text, { settings });
+      const fragment = fileFragment({ filename: path.relative(process.cwd(), file) || file, uri, model: r.model, lines: r.lines, findings: r.findings });
+      this.cache.set(uri, { mtimeMs: st.mtimeMs, size: st.size, fragment });
+      return fragment;
+    } finally {
+      tree.delete();
+    }
+  }
+}

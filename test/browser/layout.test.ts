@@ -1,0 +1,136 @@
+/**
+ * Lane-aware layout invariants on many generated graphs (Node only, no browser): bands in
+ * layer order never overlap, every node lies inside its band, every valid edge is routed.
+ */
+import assert from 'node:assert/strict';
+import type { GraphNode, PipelineGraph } from '../../shared/protocol';
+import { laneOrder, layoutGraph, type GraphLayout } from '../../webview/src/layout';
+
+const measure = (text: string) => text.length * 7;
+
+function mulberry32(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function mkNode(id: string, layer: string | null, extra: Partial<GraphNode> = {}): GraphNode {
+  return {
+    id, kind: 'dataset', label: id, layer, streaming: false, filename: 'p.py', uri: 'file:///p.py',
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, findings: [], ...extra,
+  };
+}
+
+function randomGraph(seed: number): PipelineGraph {
+  const rnd = mulberry32(seed);
+  const pick = <T>(items: T[]): T => items[Math.floor(rnd() * items.length)];
+  const layers = ['bronze', 'silver', 'gold', 'platinum'].slice(0, Math.floor(rnd() * 5));
+  const layerChoices: (string | null)[] = [...layers, null, 'undeclared'];
+  const nodes: GraphNode[] = [];
+  const count = 1 + Math.floor(rnd() * 24);
+  for (let i = 0; i < count; i++) {
+    nodes.push(mkNode(`n${i}`, pick(layerChoices), {
+      kind: rnd() < 0.3 ? 'step' : 'dataset',
+      label: 'x'.repeat(1 + Math.floor(rnd() * 60)),
+      findings: rnd() < 0.2 ? [{ code: 'PSA101', message: 'm', severity: 'warning' }] : [],
+    }));
+  }
+  const edges = [];
+  const edgeCount = Math.floor(rnd() * count * 2);
+  for (let i = 0; i < edgeCount; i++) {
+    // Mostly real nodes, sometimes a dangling id; self loops, duplicates and cycles included.
+    edges.push({ from: rnd() < 0.05 ? 'ghost' : pick(nodes).id, to: pick(nodes).id });
+  }
+  return { architecture: 'medallion', layers, nodes, edges };
+}
+
+function assertBandsHold(graph: PipelineGraph, layout: GraphLayout, what: string): void {
+  const { names } = laneOrder(graph);
+  assert.deepEqual(layout.lanes.map((l) => l.name), names, `${what}: lane order`);
+  const declared = graph.layers.filter((l, i) => graph.layers.indexOf(l) === i);
+  assert.deepEqual(layout.lanes.map((l) => l.name).filter((n) => n !== null).slice(0, declared.length), declared, `${what}: declared layers first, in order`);
+  for (let i = 1; i < layout.lanes.length; i++) {
+    const a = layout.lanes[i - 1];
+    const b = layout.lanes[i];
+    assert.ok(a.x + a.width <= b.x + 1e-6, `${what}: band ${i - 1} overlaps band ${i}`);
+    assert.ok(b.width > 0, `${what}: band ${i} is empty`);
+  }
+  for (const box of layout.nodes) {
+    const lane = layout.lanes[box.laneIndex];
+    const expected = names.indexOf(box.node.layer);
+    assert.equal(box.laneIndex, expected === -1 ? names.indexOf(null) : expected, `${what}: ${box.node.id} lane`);
+    assert.ok(box.x >= lane.x && box.x + box.width <= lane.x + lane.width, `${what}: ${box.node.id} leaves its band horizontally`);
+    assert.ok(box.y >= lane.y && box.y + box.height <= lane.y + lane.height, `${what}: ${box.node.id} leaves its band vertically`);
+  }
+  const ids = new Set(graph.nodes.map((n) => n.id));
+  const valid = new Set(graph.edges.filter((e) => e.from !== e.to && ids.has(e.from) && ids.has(e.to)).map((e) => `${e.from}>${e.to}`));
+  assert.deepEqual(new Set(layout.edges.map((e) => `${e.edge.from}>${e.edge.to}`)), valid, `${what}: routed edges`);
+  const boxes = new Map(layout.nodes.map((b) => [b.node.id, b]));
+  for (const route of layout.edges) {
+    assert.ok(route.points.length >= 2 && route.points.every((p) => Number.isFinite(p.x) && Number.isFinite(p.y)), `${what}: edge points`);
+    const near = (id: string, p: { x: number; y: number }) => {
+      const b = boxes.get(id)!;
+      return p.x >= b.x - 1 && p.x <= b.x + b.width + 1 && p.y >= b.y - 1 && p.y <= b.y + b.height + 1;
+    };
+    assert.ok(near(route.edge.from, route.points[0]), `${what}: ${route.edge.from}>${route.edge.to} starts at its source`);
+    assert.ok(near(route.edge.to, route.points[route.points.length - 1]), `${what}: ${route.edge.from}>${route.edge.to} ends at its target`);
+  }
+}
+
+describe('preview layout', () => {
+  it('keeps lanes ordered, separate and holding their nodes on 120 generated graphs', function () {
+    this.timeout(30000);
+    for (let seed = 1; seed <= 120; seed++) {
+      const graph = randomGraph(seed);
+      assertBandsHold(graph, layoutGraph(graph, measure), `seed ${seed}`);
+    }
+  });
+
+  it('puts forward edges left to right and marks edges against lane order as backward', () => {
+    const graph: PipelineGraph = {
+      architecture: 'medallion',
+      layers: ['bronze', 'silver', 'gold'],
+      nodes: [mkNode('b', 'bronze'), mkNode('s', 'silver'), mkNode('g', 'gold')],
+      edges: [{ from: 'b', to: 's' }, { from: 's', to: 'g' }, { from: 'g', to: 'b' }],
+    };
+    const layout = layoutGraph(graph, measure);
+    const byEdge = new Map(layout.edges.map((e) => [`${e.edge.from}>${e.edge.to}`, e]));
+    assert.equal(byEdge.get('b>s')!.backward, false);
+    assert.equal(byEdge.get('g>b')!.backward, true);
+    const forward = byEdge.get('b>s')!.points;
+    assert.ok(forward[0].x < forward[forward.length - 1].x);
+    const back = byEdge.get('g>b')!.points;
+    assert.ok(back[0].x > back[back.length - 1].x, 'a backward edge still runs from its source to its target');
+  });
+
+  it('places the unlayered band where fewer edges run backwards', () => {
+    const feeding: PipelineGraph = {
+      architecture: 'medallion', layers: ['bronze', 'silver'],
+      nodes: [mkNode('topic', null), mkNode('b', 'bronze'), mkNode('s', 'silver')],
+      edges: [{ from: 'topic', to: 'b' }, { from: 'b', to: 's' }],
+    };
+    assert.deepEqual(laneOrder(feeding).names, [null, 'bronze', 'silver']);
+    const consuming: PipelineGraph = { ...feeding, edges: [{ from: 'b', to: 's' }, { from: 's', to: 'topic' }] };
+    assert.deepEqual(laneOrder(consuming).names, ['bronze', 'silver', null]);
+    const noUnlayered: PipelineGraph = { ...feeding, nodes: feeding.nodes.slice(1), edges: [] };
+    assert.deepEqual(laneOrder(noUnlayered).names, ['bronze', 'silver']);
+  });
+
+  it('keeps a band for a declared layer without nodes and shortens labels that are too long', () => {
+    const graph: PipelineGraph = {
+      architecture: 'lambda', layers: ['batch', 'speed', 'serving'],
+      nodes: [mkNode('a', 'batch', { label: 'a'.repeat(200) }), mkNode('c', 'serving')],
+      edges: [{ from: 'a', to: 'c' }],
+    };
+    const layout = layoutGraph(graph, measure);
+    assert.deepEqual(layout.lanes.map((l) => [l.name, l.nodeCount]), [['batch', 1], ['speed', 0], ['serving', 1]]);
+    assert.ok(layout.lanes[1].width >= 100);
+    const a = layout.nodes.find((n) => n.node.id === 'a')!;
+    assert.ok(a.label.endsWith('…') && measure(a.label) <= a.width, 'label fits its node');
+    assert.equal(a.node.label.length, 200, 'the node keeps its full label for the details card');
+  });
+});

@@ -1,0 +1,123 @@
+import * as assert from 'node:assert/strict';
+import { applyFix, check, py } from './helpers';
+
+describe('PSA104 count-for-emptiness', () => {
+  const src = py`
+    from pyspark.sql import SparkSession, DataFrame
+    from pyspark.sql import functions as F
+
+    spark = SparkSession.builder.getOrCreate()
+    orders = spark.read.parquet("s3://lake/silver/orders/")
+    late = orders.where(F.col("delivered_at") > F.col("promised_at"))
+
+    if late.count() == 0:
+        print("no late orders")
+    if 0 < late.count():
+        raise ValueError("late orders found")
+    if not orders.count():
+        raise SystemExit("empty input")
+    while late.count():
+        break
+    has_rows = bool(orders.count())
+    assert len(late.collect()) >= 1, "expected late orders"
+    ok = orders.count() > 0 and late.count() != 0
+  `;
+
+  it('flags comparisons in either order, not/bool/if truthiness, and len(collect())', async () => {
+    const r = await check(src);
+    assert.deepEqual(r.of('PSA104').map((f) => r.textOf(f)), [
+      'late.count() == 0',
+      '0 < late.count()',
+      'not orders.count()',
+      'late.count()',
+      'bool(orders.count())',
+      'len(late.collect()) >= 1',
+      'orders.count() > 0',
+      'late.count() != 0',
+    ]);
+    assert.match(r.of('PSA104')[0].message, /isEmpty\(\)/);
+  });
+
+  it('isEmpty fixes keep the meaning of each test', async () => {
+    const r = await check(src);
+    const byText = new Map(r.of('PSA104').map((f) => [r.textOf(f), f]));
+    const expect = async (flagged: string, replaced: RegExp) => {
+      const { text } = await applyFix(r, byText.get(flagged)!, /isEmpty/);
+      assert.match(text, replaced);
+    };
+    await expect('late.count() == 0', /^if late\.isEmpty\(\):$/m);
+    await expect('0 < late.count()', /^if not late\.isEmpty\(\):$/m);
+    await expect('not orders.count()', /^if orders\.isEmpty\(\):$/m);
+    await expect('late.count()', /^while not late\.isEmpty\(\):$/m);
+    await expect('bool(orders.count())', /^has_rows = not orders\.isEmpty\(\)$/m);
+    await expect('len(late.collect()) >= 1', /^assert not late\.isEmpty\(\), "expected late orders"$/m);
+    await expect('orders.count() > 0', /^ok = not orders\.isEmpty\(\) and late\.count\(\) != 0$/m);
+  });
+
+  it('offers a take(1) alternative for Spark before 3.3', async () => {
+    const r = await check(src);
+    const { text } = await applyFix(r, r.of('PSA104')[0], /take\(1\)/);
+    assert.match(text, /^if len\(late\.take\(1\)\) == 0:$/m);
+  });
+
+  it('parenthesizes a receiver that is not a simple expression, and a negation inside arithmetic', async () => {
+    const r = await check(py`
+      from pyspark.sql import SparkSession
+      spark = SparkSession.builder.getOrCreate()
+      a = spark.table("db.a")
+      b = spark.table("db.b")
+      if (a.join(b, "id")
+              .where("a.x > b.x")
+              .count()) == 0:
+          print("nothing")
+      flags = 1 + bool(a.count())
+    `);
+    const found = r.of('PSA104');
+    assert.equal(found.length, 2);
+    const first = await applyFix(r, found[0], /isEmpty/);
+    assert.match(first.text, /if \(a\.join\(b, "id"\)\n {10}\.where\("a\.x > b\.x"\)\)\.isEmpty\(\):/);
+    const second = await applyFix(r, found[1], /isEmpty/);
+    assert.match(second.text, /^flags = 1 \+ \(not a\.isEmpty\(\)\)$/m);
+  });
+
+  it('treats a DataFrame-annotated parameter as a frame', async () => {
+    const r = await check(py`
+      from pyspark.sql import DataFrame
+
+      def validate(df: DataFrame) -> None:
+          if df.count() == 0:
+              raise ValueError("empty batch")
+    `);
+    assert.equal(r.of('PSA104').length, 1);
+    const { text } = await applyFix(r, r.of('PSA104')[0], /isEmpty/);
+    assert.match(text, /    if df\.isEmpty\(\):/);
+  });
+
+  it('stays silent for counts used as numbers, cheap checks, streaming and unknown objects', async () => {
+    const r = await check(py`
+      from pyspark.sql import SparkSession
+      spark = SparkSession.builder.getOrCreate()
+      df = spark.read.parquet("s3://lake/in/")
+      n = df.count()
+      if df.count() > 100:
+          df = df.repartition(200)
+      if df.count() == 1:
+          print("singleton")
+      if df.rdd.isEmpty() or len(df.take(1)) == 0 or df.head(1):
+          print("empty")
+      if df.isEmpty():
+          print("empty")
+      rows = len(df.collect())
+      events = spark.readStream.format("kafka").option("subscribe", "t").load()
+
+      def f(frame):
+          if frame.count() == 0:
+              return None
+
+      items = [1, 2]
+      if items.count(1) == 0:
+          pass
+    `);
+    assert.deepEqual(r.of('PSA104').map((f) => r.textOf(f)), []);
+  });
+});

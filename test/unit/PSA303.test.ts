@@ -1,0 +1,76 @@
+import * as assert from 'node:assert/strict';
+import { check, py } from './helpers';
+import { byteSize } from '../../server/src/rules/sessionConf';
+
+describe('PSA303 partition-size-config', () => {
+  it('parses Spark byte sizes', () => {
+    assert.equal(byteSize('2g'), 2 * 2 ** 30);
+    assert.equal(byteSize('2048m'), 2 * 2 ** 30);
+    assert.equal(byteSize('1gb'), 2 ** 30);
+    assert.equal(byteSize('512MB'), 512 * 2 ** 20);
+    assert.equal(byteSize('134217728'), 134217728);
+    assert.equal(byteSize(2147483648), 2147483648);
+    assert.equal(byteSize('lots'), undefined);
+    assert.equal(byteSize('1.5g'), undefined);
+  });
+
+  it('flags oversized maxPartitionBytes, tiny shuffle partitions and AQE off, in every conf style, at the value', async () => {
+    const r = await check(py`
+      from pyspark import SparkConf
+      from pyspark.sql import SparkSession
+
+      conf = SparkConf().set("spark.sql.files.maxPartitionBytes", "2g")
+      spark = (
+          SparkSession.builder.config(conf=conf)
+          .config("spark.sql.shuffle.partitions", 4)
+          .config("spark.sql.adaptive.enabled", "false")
+          .getOrCreate()
+      )
+      spark.conf.set("spark.sql.files.maxPartitionBytes", 2_147_483_648)
+      spark.conf.set("spark.sql.shuffle.partitions", "1")
+      spark.conf.set("spark.sql.adaptive.enabled", False)
+    `);
+    const found = r.of('PSA303');
+    assert.deepEqual(found.map((f) => r.textOf(f)), ['"2g"', '4', '"false"', '2_147_483_648', '"1"', 'False']);
+    assert.match(found[0].message, /\(2 GB\)/);
+    assert.match(found[4].message, /runs in 1 task,/);
+    assert.match(found[5].message, /Adaptive Query Execution is turned off/);
+    assert.ok(found.every((f) => f.severity === 'warning'));
+  });
+
+  it('is silent on sane values, 1g exactly, unknown values and other keys', async () => {
+    const r = await check(py`
+      import os
+      from pyspark.sql import SparkSession
+      spark = SparkSession.builder.config("spark.sql.files.maxPartitionBytes", "1g").getOrCreate()
+      spark.conf.set("spark.sql.files.maxPartitionBytes", "256MB")
+      spark.conf.set("spark.sql.files.maxPartitionBytes", os.environ["MPB"])
+      spark.conf.set("spark.sql.shuffle.partitions", 8)
+      spark.conf.set("spark.sql.shuffle.partitions", "400")
+      spark.conf.set("spark.sql.shuffle.partitions", n_parts)
+      spark.conf.set("spark.sql.adaptive.enabled", "true")
+      spark.conf.set("spark.sql.adaptive.coalescePartitions.enabled", "false")
+      spark.conf.set("spark.default.parallelism", 2)
+    `);
+    assert.deepEqual(r.of('PSA303').map((f) => r.textOf(f)), []);
+  });
+
+  it('is silent in local test sessions (local master, pytest)', async () => {
+    const local = await check(py`
+      from pyspark.sql import SparkSession
+      spark = SparkSession.builder.master("local[2]").config("spark.sql.shuffle.partitions", 1).getOrCreate()
+    `);
+    assert.deepEqual(local.of('PSA303'), []);
+    const fixture = await check(py`
+      import pytest
+      from pyspark.sql import SparkSession
+
+      @pytest.fixture(scope="session")
+      def spark():
+          s = SparkSession.builder.appName("tests").getOrCreate()
+          s.conf.set("spark.sql.shuffle.partitions", "2")
+          return s
+    `);
+    assert.deepEqual(fixture.of('PSA303'), []);
+  });
+});

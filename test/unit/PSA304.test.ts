@@ -1,0 +1,98 @@
+import * as assert from 'node:assert/strict';
+import { applyFix, check, py } from './helpers';
+
+describe('PSA304 overwrite-drops-partitions', () => {
+  const daily = py`
+    import sys
+    from pyspark.sql import SparkSession
+    from pyspark.sql import functions as F
+
+    spark = SparkSession.builder.appName("daily-orders").getOrCreate()
+    run_date = sys.argv[1]
+    orders = spark.read.parquet("s3://lake/bronze/orders/").filter(F.col("order_date") == run_date)
+    orders.write \\
+        .mode("overwrite") \\
+        .partitionBy("order_date") \\
+        .parquet("s3://lake/silver/orders/")
+  `;
+
+  it('flags a static overwrite of a one-day DataFrame, at mode("overwrite"), pointing at the filter', async () => {
+    const r = await check(daily);
+    const [f] = r.of('PSA304');
+    assert.ok(f);
+    assert.equal(r.textOf(f), 'mode("overwrite")');
+    assert.match(f.message, /partitionBy\("order_date"\)/);
+    assert.match(f.related[0].message, /filter keeps some partitions only/);
+  });
+
+  it('fix adds partitionOverwriteMode=dynamic after .write', async () => {
+    const r = await check(daily);
+    const { text } = await applyFix(r, r.of('PSA304')[0]);
+    assert.match(text, /orders\.write\.option\("partitionOverwriteMode", "dynamic"\) \\\n {4}\.mode\("overwrite"\)/);
+  });
+
+  it('flags a run-constant partition column (lit / current_date) with mode= keyword, and Delta', async () => {
+    const r = await check(py`
+      from pyspark.sql.functions import lit, current_date, to_date
+      def load(spark, ds):
+          df = spark.read.json("s3://raw/events/").withColumn("dt", to_date(lit(ds)))
+          df.write.save("s3://lake/events", format="parquet", mode="overwrite", partitionBy="dt")
+          (
+              spark.read.table("bronze.clicks")
+              .withColumn("ingestion_date", current_date())
+              .write.format("delta")
+              .mode("overwrite")
+              .partitionBy("ingestion_date")
+              .saveAsTable("silver.clicks")
+          )
+    `);
+    const found = r.of('PSA304');
+    assert.deepEqual(found.map((f) => r.textOf(f)), ['mode="overwrite"', 'mode("overwrite")']);
+    assert.match(found[1].message, /or use replaceWhere/);
+    for (const f of found) await applyFix(r, f);
+  });
+
+  it('flags a Parquet saveAsTable overwrite even with dynamic mode, without a fix', async () => {
+    const r = await check(py`
+      spark.conf.set("spark.sql.sources.partitionOverwriteMode", "dynamic")
+      df = spark.read.parquet("s3://raw/events/dt=2024-01-01/")
+      df.write.format("parquet").mode("overwrite").partitionBy("dt").saveAsTable("silver.events")
+    `);
+    const [f] = r.of('PSA304');
+    assert.ok(f);
+    assert.match(f.message, /drops and recreates the parquet table/);
+    assert.match(f.message, /insertInto/);
+    assert.deepEqual(f.fixes, []);
+  });
+
+  it('is silent on full snapshots, dynamic mode (option, session, SQL SET), replaceWhere, append and unknown modes', async () => {
+    const r = await check(py`
+      import os
+      from pyspark.sql import SparkSession
+      from pyspark.sql import functions as F
+      spark = SparkSession.builder.getOrCreate()
+      day = spark.read.parquet("s3://raw/events/").where("dt = '2024-01-01'")
+      spark.read.parquet("s3://raw/events/").write.mode("overwrite").partitionBy("dt").parquet("s3://lake/full")
+      day.write.mode("overwrite").option("partitionOverwriteMode", "dynamic").partitionBy("dt").parquet("s3://lake/a")
+      day.write.mode("overwrite").option("PartitionOverwriteMode", "DYNAMIC").partitionBy("dt").parquet("s3://lake/b")
+      day.write.format("delta").mode("overwrite").option("replaceWhere", "dt = '2024-01-01'").partitionBy("dt").save("s3://lake/c")
+      day.write.mode("append").partitionBy("dt").parquet("s3://lake/d")
+      day.write.mode(os.environ["MODE"]).partitionBy("dt").parquet("s3://lake/e")
+      day.write.mode("overwrite").parquet("s3://lake/f")
+      day.write.mode("overwrite").options(**opts).partitionBy("dt").parquet("s3://lake/g")
+      day.write.mode("overwrite").partitionBy("dt").insertInto("silver.events")
+    `);
+    assert.deepEqual(r.of('PSA304').map((f) => r.textOf(f)), []);
+    for (const session of [
+      'spark.conf.set("spark.sql.sources.partitionOverwriteMode", "dynamic")',
+      'spark.sql("SET spark.sql.sources.partitionOverwriteMode=dynamic")',
+    ]) {
+      const s = await check(py`
+        ${session}
+        day = spark.read.parquet("s3://raw/events/").where("dt = '2024-01-01'")
+        day.write.mode("overwrite").partitionBy("dt").parquet("s3://lake/a")
+      `);
+      assert.deepEqual(s.of('PSA304'), [], session);
+    }
+  });
+});
