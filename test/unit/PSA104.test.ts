@@ -75,7 +75,7 @@ describe('PSA104 count-for-emptiness', () => {
     const found = r.of('PSA104');
     assert.equal(found.length, 2);
     const first = await applyFix(r, found[0], /isEmpty/);
-    assert.match(first.text, /if \(a\.join\(b, "id"\)\n {10}\.where\("a\.x > b\.x"\)\)\.isEmpty\(\):/);
+    assert.match(first.text, /if \(a\.join\(b, "id"\)\n {8}\.where\("a\.x > b\.x"\)\)\.isEmpty\(\):/);
     const second = await applyFix(r, found[1], /isEmpty/);
     assert.match(second.text, /^flags = 1 \+ \(not a\.isEmpty\(\)\)$/m);
   });

@@ -98,4 +98,31 @@ describe('PSA201 streaming-aggregation-without-watermark', () => {
     `);
     assert.deepEqual(r.of('PSA201'), []);
   });
+
+  it('flags a watermark that cannot bound state (grouped without the event-time column), without a fix', async () => {
+    const r = await check(py`
+      from pyspark.sql import functions as F
+      orders = spark.readStream.table("bronze.orders").withWatermark("order_ts", "30 minutes")
+      per_customer = orders.groupBy("customer_id").agg(F.sum("amount").alias("total"))
+      per_window = orders.groupBy(F.window("order_ts", "1 hour"), "customer_id").count()
+      per_ts = orders.groupBy("order_ts", "customer_id").count()
+    `);
+    const found = r.of('PSA201');
+    assert.deepEqual(found.map((f) => r.lineOf(f)), [3]);
+    assert.match(found[0].message, /watermark on "order_ts" does not bound/);
+    assert.deepEqual(found[0].fixes, []);
+  });
+
+  it('no watermark fix when it would not bound state; silent on user-managed state', async () => {
+    const r = await check(py`
+      from pyspark.sql import functions as F
+      events = spark.readStream.schema("user_id STRING, created_at TIMESTAMP").json("s3://landing/events/")
+      per_user = events.groupBy("user_id").count()
+      sessions = events.groupBy("user_id").applyInPandasWithState(update_session, "user_id STRING, n LONG", "n LONG", "append", "ProcessingTimeTimeout")
+    `);
+    const found = r.of('PSA201');
+    assert.deepEqual(found.map((f) => r.lineOf(f)), [3]);
+    assert.deepEqual(found[0].fixes, [], 'withWatermark("created_at") would not bound a groupBy("user_id")');
+  });
 });
+

@@ -91,4 +91,15 @@ describe('PSA401 unmasked-pii-at-sink', () => {
     assert.equal((await check(src)).of('PSA401').length, 0);
     assert.equal((await check(src, { 'pii.extraPatterns': ['member_no'] })).of('PSA401').length, 1);
   });
+
+  it('aggregates that hand on raw values still leak; counts and sums do not', async () => {
+    const r = await check(py`
+      from pyspark.sql import functions as F
+      users = spark.read.schema("user_id STRING, email STRING, amount DOUBLE").parquet("s3://raw/u")
+      users.groupBy("user_id").agg(F.first("email").alias("email")).write.parquet("s3://lake/a")
+      users.groupBy("user_id").agg(F.countDistinct("email").alias("email_addresses"), F.sum("amount").alias("total")).write.parquet("s3://lake/b")
+    `);
+    assert.deepEqual(r.of('PSA401').map((f) => r.lineOf(f)), [3]);
+  });
 });
+

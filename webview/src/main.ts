@@ -106,8 +106,8 @@ function showGraph(input: PipelineGraph, title: string): void {
   shown = { graph, layout, boxes: new Map(layout.nodes.map((b) => [b.node.id, b])), elements: nodeElements };
   dom.summary.textContent = summaryText(graph);
 
-  // Only the first graph (or one after an empty page) is fitted; later updates keep the user's view.
-  panZoom.fit(layout.width, layout.height);
+  // Fitted until one graph has been: later updates keep the zoom and pan the user chose.
+  if (store.current.view === null) panZoom.fit(layout.width, layout.height);
   if (focusedId !== null) {
     // Giving focus back to the same node must not pan the view the user chose.
     keepViewOnFocus = true;

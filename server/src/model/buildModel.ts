@@ -884,8 +884,15 @@ class ModelBuilder {
     let complete = true;
     for (const a of parts.args) {
       const alias = this.fns.aliasOf(a);
-      if (alias) columns.set(alias.name, { name: alias.name, node: a, masked: true });
-      else complete = false;
+      if (!alias) {
+        complete = false;
+        continue;
+      }
+      // count/sum/avg reveal no individual value; first/max/collect_list hand the raw value on.
+      const inner = unwrapParens(alias.inner);
+      const fn = inner.type === 'call' ? this.fns.nameOf(inner) : undefined;
+      const masked = (fn !== undefined && VALUE_HIDING_AGGREGATES.has(fn)) || this.fns.isMasking(alias.inner);
+      columns.set(alias.name, { name: alias.name, node: a, masked });
     }
     return { columns, columnsComplete: complete };
   }
@@ -896,7 +903,7 @@ class ModelBuilder {
     const parts = callParts(node)!;
     this.model.aggregations.push({
       kind: 'groupBy', input: g.frame, call: g.call, methodNode: g.methodNode, receiver: g.receiver,
-      windowColumn: g.windowColumn, windowNode: g.windowNode,
+      windowColumn: g.windowColumn, windowNode: g.windowNode, keys: g.keys, aggMethod: method,
     });
     const keys = g.keys ?? [];
     const cols = method === 'agg' ? this.aggColumns(keys, parts) : { columns: new Map(keys.map((k) => [k, { name: k, node: g.call, masked: false }] as const)), columnsComplete: false };
@@ -1041,6 +1048,12 @@ class ModelBuilder {
     }
   }
 }
+
+const VALUE_HIDING_AGGREGATES = new Set([
+  'count', 'countDistinct', 'count_distinct', 'approx_count_distinct', 'sum', 'sumDistinct', 'sum_distinct', 'avg', 'mean',
+  'stddev', 'stddev_pop', 'stddev_samp', 'variance', 'var_pop', 'var_samp', 'percentile_approx', 'percentile', 'median',
+  'skewness', 'kurtosis', 'corr', 'covar_pop', 'covar_samp', 'count_if', 'bool_and', 'bool_or', 'every', 'some',
+]);
 
 const MASKING_SQL = /\b(sha2|sha1|md5|hash|xxhash64|mask|regexp_replace|aes_encrypt)\s*\(/i;
 

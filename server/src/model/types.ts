@@ -110,6 +110,10 @@ export interface AggregationInfo {
   methodNode: Node;
   /** The receiver expression the call hangs off. */
   receiver: Node;
+  /** Grouping key column names (a window counts as "window"); undefined when not all are known. */
+  keys?: string[];
+  /** The aggregating method (`agg`, `count`, `applyInPandasWithState`, ...). */
+  aggMethod?: string;
   /** First argument of `window(...)` / `session_window(...)` among the grouping keys. */
   windowColumn?: string;
   windowNode?: Node;

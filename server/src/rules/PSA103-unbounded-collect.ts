@@ -35,16 +35,72 @@ function callOf(frame: Frame): Node | undefined {
   return frame.node.type === 'call' ? frame.node : undefined;
 }
 
+/** `from pyspark.sql.functions import max as max_`: alias -> function name. */
+function importedFunctionAliases(ctx: RuleContext): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const stmt of ctx.model.imports.statements) {
+    if (stmt.type !== 'import_from_statement') continue;
+    if (stmt.childForFieldName('module_name')?.text.replace(/\s/g, '') !== 'pyspark.sql.functions') continue;
+    for (const c of stmt.namedChildren) {
+      if (c?.type !== 'aliased_import') continue;
+      const name = c.childForFieldName('name')?.text;
+      const alias = c.childForFieldName('alias')?.text;
+      if (name && alias) out.set(alias, name);
+    }
+  }
+  return out;
+}
+
+interface Functions {
+  fns: SparkFunctions;
+  aliases: Map<string, string>;
+}
+
 /** `select(F.max("ts"))`, `select(F.count("*").alias("n"), F.sum("x"))`: every output column an aggregate. */
-function isAggregateSelect(fns: SparkFunctions, call: Node): boolean {
+function isAggregateSelect({ fns, aliases }: Functions, call: Node): boolean {
   const parts = callParts(call);
   if (!parts || parts.args.length === 0 || parts.keywords.size) return false;
   return parts.args.every((a) => {
     let n = unwrapParens(a);
     const alias = fns.aliasOf(n);
     if (alias) n = unwrapParens(alias.inner);
-    return n.type === 'call' && fns.is(n, AGGREGATES);
+    const name = n.type === 'call' ? fns.nameOf(n) : undefined;
+    return name !== undefined && AGGREGATES.has(aliases.get(name) ?? name);
   });
+}
+
+/** The names of identifier-like columns (`user_id`, `order_id`, `uuid`): equality on one selects a handful of rows. */
+function isIdentifierColumn(name: string | undefined): boolean {
+  const reason = name === undefined ? undefined : highCardinalityReason(name);
+  return !!reason && reason.includes('identifier');
+}
+
+/** `where(F.col("order_id") == oid)`, `filter("user_id = 42")`, possibly among other `&` conditions: a key lookup. */
+function isKeyLookup(fns: SparkFunctions, call: Node): boolean {
+  const parts = callParts(call);
+  const cond = parts?.args.length === 1 ? unwrapParens(parts.args[0]) : undefined;
+  if (!cond) return false;
+  const sql = literalString(cond);
+  if (sql !== undefined) {
+    return sql.split(/\s+and\s+/i).some((c) => {
+      const m = /^\s*`?([A-Za-z_][A-Za-z0-9_]*)`?\s*==?\s*[^=\s]/.exec(c);
+      return !!m && isIdentifierColumn(m[1]);
+    });
+  }
+  const stack = [cond];
+  while (stack.length) {
+    const n = unwrapParens(stack.pop()!);
+    if (n.type === 'binary_operator' && n.childForFieldName('operator')?.text === '&') {
+      stack.push(n.childForFieldName('left')!, n.childForFieldName('right')!);
+      continue;
+    }
+    if (n.type !== 'comparison_operator' || n.namedChildren.length !== 2) continue;
+    if (n.children.find((c) => c && !c.isNamed)?.type !== '==') continue;
+    const [l, r] = n.namedChildren as Node[];
+    const refs = [l, r].map((x) => fns.columnRef(x) ?? (unwrapParens(x).type === 'attribute' ? unwrapParens(x).childForFieldName('attribute')?.text : undefined));
+    if (refs.filter((x) => x !== undefined).length === 1 && refs.some((x) => isIdentifierColumn(x))) return true;
+  }
+  return false;
 }
 
 /** Column names a call selects / groups by, or undefined when one of them is not a plain name. */
@@ -72,7 +128,7 @@ function allLowCardinality(names: string[]): boolean {
 }
 
 /** `select("country").distinct()`: the distinct values of one or two low-cardinality columns. */
-function isLowCardinalityDistinct(fns: SparkFunctions, frame: Frame): boolean {
+function isLowCardinalityDistinct({ fns }: Functions, frame: Frame): boolean {
   if (frame.op !== 'distinct' && frame.op !== 'dropDuplicates' && frame.op !== 'drop_duplicates') return false;
   const parent = frame.parents[0];
   const subset = frame.op !== 'distinct' ? callOf(frame) && columnNames(fns, callOf(frame)!) : undefined;
@@ -86,7 +142,7 @@ function isLowCardinalityDistinct(fns: SparkFunctions, frame: Frame): boolean {
  * `groupBy(keys).agg(...)`: one row per key combination. Keys the tool cannot read are assumed
  * small (silence over guessing); keys that look like identifiers or timestamps are not.
  */
-function isLowCardinalityGroupBy(fns: SparkFunctions, frame: Frame): boolean {
+function isLowCardinalityGroupBy({ fns }: Functions, frame: Frame): boolean {
   if (frame.op !== 'aggregate') return false;
   const call = callOf(frame);
   const grouping = call && unwrapParens(call.childForFieldName('function')?.childForFieldName('object') ?? call);
@@ -109,13 +165,14 @@ function isSmallSource(frame: Frame): boolean {
  * Why a frame is known or assumed to be small enough for the driver, walking up through
  * operations that never add rows. Joins, unions and explodes stop the walk (they may add rows).
  */
-function isSmall(fns: SparkFunctions, frame: Frame): boolean {
+function isSmall(fx: Functions, frame: Frame): boolean {
   let f: Frame | undefined = frame;
   for (let i = 0; f && i < 10_000; i++) {
     if (f.bounded) return true;
     const call = callOf(f);
-    if (f.op === 'select' && call && isAggregateSelect(fns, call)) return true;
-    if (isLowCardinalityDistinct(fns, f) || isLowCardinalityGroupBy(fns, f)) return true;
+    if (f.op === 'select' && call && isAggregateSelect(fx, call)) return true;
+    if ((f.op === 'filter' || f.op === 'where') && call && isKeyLookup(fx.fns, call)) return true;
+    if (isLowCardinalityDistinct(fx, f) || isLowCardinalityGroupBy(fx, f)) return true;
     if (f.parents.length === 0) return isSmallSource(f);
     if (f.parents.length > 1 || !(ROW_PRESERVING.has(f.op) || f.op === 'aggregate') || (call && /\bexplode(_outer)?\s*\(/.test(call.text))) return false;
     f = f.parents[0];
@@ -159,10 +216,11 @@ export const unboundedCollect: Rule = {
   summary: 'collect()/toPandas() of a DataFrame nothing bounds: every row is pulled into the driver.',
   defaultSeverity: 'warning',
   check(ctx: RuleContext) {
+    const fx: Functions = { fns: ctx.functions, aliases: importedFunctionAliases(ctx) };
     for (const action of ctx.model.actions) {
       if (!COLLECTING.has(action.method) || action.frame.streaming !== false) continue;
       // `len(df.collect()) == 0` is PSA104's, whose fix avoids the collect altogether.
-      if (isSmall(ctx.functions, action.frame) || emptinessCheckOf(action)) continue;
+      if (isSmall(fx, action.frame) || emptinessCheckOf(action)) continue;
       const name = action.call.childForFieldName('function')?.childForFieldName('attribute');
       ctx.report({
         start: (name ?? action.call).startIndex,

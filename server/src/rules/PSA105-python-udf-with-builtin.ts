@@ -408,9 +408,10 @@ export const pythonUdfWithBuiltin: Rule = {
         `only applies ${describe(t)}, yet as a Python UDF every row is serialized to a Python worker and back, and ` +
         'the optimizer cannot see through it (no predicate pushdown, no code generation).';
       const imports = planImports(ctx.model, ctx.text);
-      const sites = callSites(ctx, d) ?? [];
-      let unfixed = sites.length === 0;
-      for (const call of sites) {
+      const sites = callSites(ctx, d);
+      // No call in a file that uses DataFrames: dead code (say, after its last call was rewritten), not a UDF library.
+      let unfixed = sites === undefined || (sites.length === 0 && ctx.model.frames.length === 0);
+      for (const call of sites ?? []) {
         const args = positionalArgs(call, d.params.length);
         const replacement = args && renderCall(t, imports.functions, args);
         if (!replacement) {

@@ -4,6 +4,8 @@ import { pyString } from '../parsing/syntax';
 import { related, type Rule, type RuleContext } from './rule';
 
 const DEFAULT_DELAY = '10 minutes';
+/** Arbitrary stateful operators: the user's code expires state with timeouts, not the watermark. */
+const USER_MANAGED_STATE = new Set(['applyInPandasWithState', 'flatMapGroupsWithState', 'mapGroupsWithState', 'transformWithStateInPandas']);
 
 /** Event-time column guesses when no `window(...)` names one: known columns that look like time. */
 function eventTimeColumn(agg: AggregationInfo, frame: Frame): string | undefined {
@@ -28,9 +30,13 @@ export const streamingAggregationWithoutWatermark: Rule = {
   defaultSeverity: 'warning',
   check(ctx: RuleContext) {
     for (const agg of ctx.model.aggregations) {
+      if (agg.aggMethod && USER_MANAGED_STATE.has(agg.aggMethod)) continue;
       const sides = agg.kind === 'join' ? [agg.input, agg.other!] : [agg.input];
       const missing = sides.filter((f) => f.streaming === true && !f.watermark);
-      if (missing.length === 0) continue;
+      if (missing.length === 0) {
+        reportUnusedWatermark(ctx, agg);
+        continue;
+      }
       if (agg.kind === 'join' && !sides.every((f) => f.streaming === true)) continue;
       const stream = streamingSources(missing[0])[0];
       const relatedInfo = stream ? [related(stream.node, 'the stream is read here')] : [];
@@ -44,7 +50,7 @@ export const streamingAggregationWithoutWatermark: Rule = {
             'eventually runs out of memory), and append output mode fails. Add withWatermark() on the event-time column ' +
             'before the aggregation.',
           related: agg.windowNode ? [...relatedInfo, related(agg.windowNode, 'event-time window')] : relatedInfo,
-          fixes: [watermarkFix(agg, column)],
+          fixes: watermarkFix(agg, column),
         });
       } else {
         ctx.report({
@@ -61,13 +67,31 @@ export const streamingAggregationWithoutWatermark: Rule = {
   },
 };
 
-function watermarkFix(agg: AggregationInfo, column: string | undefined): Fix {
-  const col = column ?? 'event_time';
-  const text = `.withWatermark(${pyString(col)}, ${pyString(DEFAULT_DELAY)})`;
+/**
+ * A watermark only bounds state when the aggregation groups by its column or a window on it: a
+ * watermarked stream grouped by `user_id` alone still keeps every key forever.
+ */
+function reportUnusedWatermark(ctx: RuleContext, agg: AggregationInfo): void {
+  const wm = agg.input.watermark;
+  if (agg.kind !== 'groupBy' || agg.input.streaming !== true || !wm?.column || agg.windowNode || !agg.keys) return;
+  if (agg.keys.includes(wm.column)) return;
+  ctx.report({
+    start: agg.methodNode.startIndex,
+    end: agg.call.endIndex,
+    message:
+      `The watermark on "${wm.column}" does not bound this aggregation: it groups by ${agg.keys.map((k) => `"${k}"`).join(', ') || 'nothing'} ` +
+      'without the event-time column or a window on it, so Spark can never drop a group from state and append output mode fails. ' +
+      `Group by window("${wm.column}", ...) (or the column itself).`,
+    related: [related(wm.node, 'the watermark is defined here')],
+    fixes: [],
+  });
+}
+
+/** Only when the watermark will bound state: a window on the column, or the column among the keys. */
+function watermarkFix(agg: AggregationInfo, column: string | undefined): Fix[] {
+  if (!column) return [];
+  if (!agg.windowColumn && !agg.keys?.includes(column)) return [];
+  const text = `.withWatermark(${pyString(column)}, ${pyString(DEFAULT_DELAY)})`;
   const at = agg.receiver.endIndex;
-  return {
-    title: column ? `Add withWatermark("${col}", "${DEFAULT_DELAY}") before the aggregation` : `Add withWatermark("event_time", "${DEFAULT_DELAY}") (set your event-time column)`,
-    edits: [{ start: at, end: at, newText: text }],
-    preferred: !!column,
-  };
+  return [{ title: `Add withWatermark("${column}", "${DEFAULT_DELAY}") before the aggregation`, edits: [{ start: at, end: at, newText: text }], preferred: true }];
 }

@@ -20,7 +20,8 @@ export const overwriteDropsPartitions: Rule = {
     let sessionMode: boolean | undefined; // computed once, only for files that need it
     const seen = new Set<number>();
     for (const sink of ctx.model.sinks) {
-      if (sink.streaming || sink.mode?.toLowerCase() !== 'overwrite' || sink.partitionBy.length === 0) continue;
+      // insertInto rejects partitionBy outright: a different mistake, not a silent data loss.
+      if (sink.streaming || sink.method === 'insertInto' || sink.mode?.toLowerCase() !== 'overwrite' || sink.partitionBy.length === 0) continue;
       const format = sink.format?.toLowerCase();
       if (sink.formatUnknown || (format && NOT_PARTITIONED.has(format)) || seen.has(sink.call.id)) continue;
       // Overwriting with a full snapshot is correct; only a write that carries some partitions loses the others.
@@ -77,7 +78,7 @@ function droppedTableMessage(sink: SinkInfo): string {
 function modeRange(sink: SinkInfo): { start: number; end: number } | undefined {
   for (const { call, parts } of writerChainCalls(sink)) {
     if (parts.name === 'mode' && parts.nameNode) return { start: parts.nameNode.startIndex, end: call.endIndex };
-    const keyword = parts.keywords.get('mode') ?? (parts.name === 'insertInto' ? parts.keywords.get('overwrite') : undefined);
+    const keyword = parts.keywords.get('mode');
     if (keyword?.parent) return { start: keyword.parent.startIndex, end: keyword.parent.endIndex };
   }
   return undefined;

@@ -1,0 +1,164 @@
+import * as assert from 'node:assert/strict';
+import { applyFix, check, py } from './helpers';
+
+describe('PSA105 python-udf-with-builtin', () => {
+  const src = py`
+    from pyspark.sql import SparkSession
+    from pyspark.sql import functions as F
+    from pyspark.sql.types import IntegerType, StringType
+
+    spark = SparkSession.builder.getOrCreate()
+
+    @F.udf(StringType())
+    def to_upper(s):
+        """Upper-cases a name."""
+        return s.upper() if s is not None else None
+
+    @F.udf(returnType=IntegerType())
+    def name_len(s: str) -> int:
+        return len(s)
+
+    clean_udf = F.udf(lambda s: s.strip(), StringType())
+
+    def full_name(first, last):
+        return first + " " + last
+
+    full_name_udf = F.udf(full_name, StringType())
+    is_test = F.udf(lambda email: email.endswith("@example.com"), "boolean")
+
+    customers = spark.table("crm.customers")
+    out = (
+        customers
+        .withColumn("name_uc", to_upper("name"))
+        .withColumn("name_len", name_len(F.col("name")))
+        .withColumn("city", clean_udf(F.col("city")))
+        .withColumn("full", full_name_udf("first_name", "last_name"))
+        .withColumn("test", is_test("email"))
+        .select("*", to_upper(F.col("country")).alias("cc"))
+    )
+  `;
+
+  it('flags each call of a UDF that only wraps a builtin, in every definition style', async () => {
+    const r = await check(src);
+    assert.deepEqual(r.of('PSA105').map((f) => r.textOf(f)), [
+      'to_upper("name")',
+      'name_len(F.col("name"))',
+      'clean_udf(F.col("city"))',
+      'full_name_udf("first_name", "last_name")',
+      'is_test("email")',
+      'to_upper(F.col("country"))',
+    ]);
+    assert.match(r.of('PSA105')[0].message, /Python worker/);
+  });
+
+  it('replaces each call with the native function', async () => {
+    const r = await check(src);
+    const expected = [
+      /\.withColumn\("name_uc", F\.upper\("name"\)\)/,
+      /\.withColumn\("name_len", F\.length\(F\.col\("name"\)\)\)/,
+      /\.withColumn\("city", F\.trim\(F\.col\("city"\)\)\)/,
+      /\.withColumn\("full", F\.concat\("first_name", F\.lit\(" "\), "last_name"\)\)/,
+      /\.withColumn\("test", F\.col\("email"\)\.endswith\("@example\.com"\)\)/,
+      /\.select\("\*", F\.upper\(F\.col\("country"\)\)\.alias\("cc"\)\)/,
+    ];
+    const found = r.of('PSA105');
+    for (let i = 0; i < found.length; i++) {
+      const { text } = await applyFix(r, found[i]);
+      assert.match(text, expected[i]);
+    }
+    assert.match(found[2].fixes[0].title, /spaces only/);
+    assert.equal(found[2].fixes[0].preferred, false, 'strip() -> trim is not exact: not a fix-all candidate');
+    assert.equal(found[0].fixes[0].preferred, true);
+  });
+
+  it('keeps truthiness guards exact with when(), maps round to bround and escapes replace patterns', async () => {
+    const r = await check(py`
+      from pyspark.sql import SparkSession
+      from pyspark.sql.functions import udf, col
+      spark = SparkSession.builder.getOrCreate()
+
+      @udf("string")
+      def lower_or_none(s):
+          return s.lower() if s else None
+
+      @udf("double")
+      def round2(x):
+          return round(x, 2)
+
+      @udf("string")
+      def dots_to_dollars(s):
+          return s.replace(".", "$")
+
+      df = spark.read.parquet("s3://lake/prices/")
+      df = df.select(lower_or_none("sku"), lower_or_none("brand"), round2(col("price")), dots_to_dollars(df.code))
+    `);
+    const found = r.of('PSA105');
+    assert.equal(found.length, 4);
+    const a = await applyFix(r, found[0]);
+    assert.match(a.text, /^from pyspark\.sql import functions as F$/m);
+    assert.match(a.text, /df\.select\(F\.when\(F\.col\("sku"\) != "", F\.lower\("sku"\)\), lower_or_none\("brand"\)/);
+    const b = await applyFix(r, found[2]);
+    assert.match(b.text, /F\.bround\(col\("price"\), 2\)/);
+    const c = await applyFix(r, found[3]);
+    assert.match(c.text, /F\.regexp_replace\(df\.code, "\\\\\.", "\\\\\$"\)/);
+  });
+
+  it('reports the definition (no fix) when no call can be rewritten', async () => {
+    const r = await check(py`
+      from pyspark.sql import functions as F
+      from pyspark.sql.types import StringType
+
+      @F.udf(StringType())
+      def starts_a(s):
+          return s.startswith("A")
+
+      shout = F.udf(lambda s: s.upper(), StringType())
+
+      def apply(df, column_name):
+          return df.withColumn("a", starts_a(column_name))
+    `);
+    const found = r.of('PSA105');
+    assert.deepEqual(found.map((f) => r.textOf(f)), ['starts_a', 'shout']);
+    assert.deepEqual(found.map((f) => f.fixes.length), [0, 0]);
+  });
+
+  it('is silent for UDFs doing real work, pandas UDFs, ambiguous + and non-Spark udf', async () => {
+    const r = await check(py`
+      import re
+      from pyspark.sql import functions as F
+      from pyspark.sql.functions import pandas_udf
+      from pyspark.sql.types import StringType
+
+      @F.udf(StringType())
+      def normalize(s):
+          s = s.strip()
+          return re.sub(r"\\s+", " ", s).title()
+
+      @pandas_udf("string")
+      def upper_pd(s):
+          return s.str.upper()
+
+      @F.udf("long")
+      def add(a, b):
+          return a + b
+
+      @F.udf(StringType())
+      def title(s):
+          return s.title()
+
+      @F.udf(StringType())
+      def upper_or_unknown(s):
+          return s.upper() if s else "UNKNOWN"
+
+      def udf(f):
+          return f
+
+      @udf
+      def plain(s):
+          return s.upper()
+
+      df = spark.table("t").select(normalize("a"), upper_pd("b"), add("x", "y"), title("n"), upper_or_unknown("c"), plain("d"))
+    `);
+    assert.deepEqual(r.of('PSA105').map((f) => r.textOf(f)), []);
+  });
+});
