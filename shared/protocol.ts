@@ -64,5 +64,6 @@ export type WebviewToHost =
   | { type: 'exported'; format: 'svg' | 'png'; data: string };
 
 export type HostToWebview =
-  | { type: 'graph'; graph: PipelineGraph; title: string }
+  /** `scope`: the document the preview follows (absent: the workspace); saved with the page state for reloads. */
+  | { type: 'graph'; graph: PipelineGraph; title: string; scope?: string }
   | { type: 'export'; format: 'svg' | 'png' };

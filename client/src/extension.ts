@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { SERVER_NAME } from '../../shared/protocol';
 import { SECTION } from '../../shared/settings';
+import { PreviewPanel, VIEW_TYPE } from './preview/previewPanel';
 
 let client: LanguageClient | undefined;
 
@@ -28,6 +29,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       await client?.restart();
     }),
     vscode.commands.registerCommand('pysparkArchitect.showOutput', () => outputChannel.show(true)),
+    vscode.commands.registerCommand('pysparkArchitect.showPreview', () => PreviewPanel.createOrShow(context, () => client, false)),
+    vscode.commands.registerCommand('pysparkArchitect.showWorkspacePreview', () => PreviewPanel.createOrShow(context, () => client, true)),
+    vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
+      async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
+        PreviewPanel.revive(panel, context, () => client, state as { scope?: string | null } | undefined);
+      },
+    }),
   );
   await client.start();
 }

@@ -45,8 +45,11 @@ export class LspClient {
     for (const f of w) f();
   }
 
-  async initialize(capabilities: Record<string, unknown> = { workspace: { configuration: true }, textDocument: { publishDiagnostics: { relatedInformation: true } } }): Promise<any> {
-    const result = await this.connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities });
+  async initialize(
+    capabilities: Record<string, unknown> = { workspace: { configuration: true }, textDocument: { publishDiagnostics: { relatedInformation: true } } },
+    rootUri: string | null = null,
+  ): Promise<any> {
+    const result = await this.connection.sendRequest('initialize', { processId: process.pid, rootUri, capabilities });
     await this.connection.sendNotification('initialized', {});
     return result;
   }

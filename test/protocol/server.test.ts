@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { LspClient } from './lspClient';
 
 const SAMPLES = path.resolve(__dirname, '../../../samples');
@@ -151,4 +152,28 @@ describe('language server over stdio', function () {
     await client.waitFor(() => (client.latest(uri)?.diagnostics.length === 0 ? true : undefined), 'cleared diagnostics');
     assert.equal(await client.stop(), 0);
   });
+
+  it('answers pysparkArchitect/pipelineGraph for a document as typed and for the whole workspace', async () => {
+    client = new LspClient();
+    await client.initialize(undefined, pathToFileURL(SAMPLES).href);
+    const uri = pathToFileURL(path.join(SAMPLES, 'kappa_architecture.py')).href;
+    await client.open(uri, kappa);
+    const one: any = await client.connection.sendRequest('pysparkArchitect/pipelineGraph', { uris: [uri] });
+    assert.equal(one.architecture, 'kappa');
+    assert.deepEqual(one.layers, ['source', 'stream', 'lake', 'serving']);
+    assert.ok(one.nodes.every((n: any) => n.uri === uri));
+    // Unsaved edits count: rename the topic in the open document only.
+    await client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 2 },
+      contentChanges: [{ text: kappa.replace('"all-events"', '"orders-v2"') }],
+    });
+    const edited: any = await client.connection.sendRequest('pysparkArchitect/pipelineGraph', { uris: [uri] });
+    assert.ok(edited.nodes.some((n: any) => n.location === 'kafka:orders-v2'));
+    const all: any = await client.connection.sendRequest('pysparkArchitect/pipelineGraph', {});
+    const files = new Set(all.nodes.map((n: any) => path.basename(n.filename)));
+    for (const f of ['medallion_architecture.py', 'lambda_architecture.py', 'kappa_architecture.py']) assert.ok(files.has(f), f);
+    assert.ok(all.nodes.some((n: any) => n.location === 'kafka:orders-v2'), 'open document wins over the file on disk');
+    assert.ok(!all.nodes.some((n: any) => n.location === 'kafka:all-events'));
+  });
 });
+

@@ -246,8 +246,10 @@ byId<HTMLButtonElement>('export-png').addEventListener('click', () => void expor
 window.addEventListener('message', (e: MessageEvent<unknown>) => {
   const msg = e.data;
   if (!isHostMessage(msg)) return;
-  if (msg.type === 'graph') showGraph(msg.graph, msg.title);
-  else void exportAs(msg.format);
+  if (msg.type === 'graph') {
+    store.update({ scope: typeof msg.scope === 'string' ? msg.scope : null });
+    showGraph(msg.graph, msg.title);
+  } else void exportAs(msg.format);
 });
 document.addEventListener('visibilitychange', () => {
   if (document.visibilityState === 'hidden') store.flush();

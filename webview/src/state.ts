@@ -24,6 +24,8 @@ export interface PersistedState {
   title: string;
   /** Null until a non-empty graph has been fitted once: the next one is fitted too. */
   view: ViewTransform | null;
+  /** The document the preview follows (null: the workspace); read back by the extension on reload. */
+  scope: string | null;
 }
 
 export function isPipelineGraph(value: unknown): value is PipelineGraph {
@@ -56,6 +58,7 @@ export class StateStore {
       graph: isPipelineGraph(s.graph) ? s.graph : null,
       title: typeof s.title === 'string' ? s.title : '',
       view: isViewTransform(s.view) ? s.view : null,
+      scope: typeof s.scope === 'string' ? s.scope : null,
     };
   }
 

@@ -136,7 +136,9 @@ function argumentAt(root: Node, text: string, offset: number): ArgumentAtCursor 
   if (list?.type !== 'argument_list' || call?.type !== 'call') return undefined;
   const parts = callParts(call);
   if (!parts?.name || !parts.object) return undefined;
-  const position = parts.args.indexOf(n);
+  const string = n;
+  // Nodes are fresh wrappers on every access: compare ids, not objects.
+  const position = parts.args.findIndex((a) => a.id === string.id);
   if (position < 0) return undefined;
   return {
     method: parts.name, receiver: parts.object, call, position,
@@ -157,8 +159,8 @@ function unterminatedArgumentAt(root: Node, text: string, offset: number): Argum
   const quoteAt = offset - m[3].length - 1;
   const nameAt = lineStart + m.index + m[0].indexOf(m[1], 1);
   const name = root.descendantForIndex(nameAt, nameAt);
-  const attribute = name.parent;
-  if (name.type !== 'identifier' || attribute?.type !== 'attribute' || attribute.childForFieldName('attribute')?.startIndex !== nameAt) return undefined;
+  const attribute = name?.parent;
+  if (!name || name.type !== 'identifier' || attribute?.type !== 'attribute' || attribute.childForFieldName('attribute')?.startIndex !== nameAt) return undefined;
   const receiver = attribute.childForFieldName('object');
   if (!receiver) return undefined;
   let contentEnd = offset;

@@ -120,6 +120,15 @@ function independentPair(list: Consumer[]): [Consumer, Consumer] | undefined {
   return undefined;
 }
 
+/** How many of the computations can run in one execution (at most one branch of each if/try counts). */
+function runTogether(list: Consumer[]): number {
+  const picked: Consumer[] = [];
+  for (const c of [...list].sort((a, b) => a.node.startIndex - b.node.startIndex)) {
+    if (picked.every((p) => !sameNode(p.node, c.node) && !mutuallyExclusive(p.node, c.node))) picked.push(c);
+  }
+  return picked.length;
+}
+
 function expensiveStep(frame: Frame, blocked: (f: Frame) => boolean): Frame | undefined {
   const seen = new Set<number>();
   const stack = [frame];
@@ -179,10 +188,11 @@ export const uncachedReuse: Rule = {
         .slice()
         .sort((a, b) => a.node.startIndex - b.node.startIndex)
         .map((x) => ({ start: x.node.startIndex, end: x.node.endIndex, message: `'${v}' is computed again by this ${x.label}` }));
+      const times = runTogether(c.consumers);
       ctx.report({
         node: at,
         message:
-          `'${v}' is computed ${c.consumers.length} times: each of its ${c.consumers.length} actions/writes re-runs its whole ` +
+          `'${v}' is computed ${times} times: each of its actions/writes re-runs its whole ` +
           `lineage (re-reading the sources and redoing ${describeStep(c.step)}) because nothing caches it. ` +
           `Cache it once before the first use (${v} = ${v}.cache()) and call ${v}.unpersist() after the last one.`,
         related,

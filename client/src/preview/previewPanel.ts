@@ -1,0 +1,168 @@
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { PIPELINE_GRAPH_METHOD, type GraphRange, type HostToWebview, type PipelineGraph, type PipelineGraphParams, type WebviewToHost } from '../../../shared/protocol';
+import { previewHtml } from '../../../webview/src/html';
+import { isRevealMessage } from './messages';
+
+export const VIEW_TYPE = 'pysparkArchitect.preview';
+const UPDATE_DELAY_MS = 300;
+
+interface PanelState {
+  /** The document shown, or undefined for the workspace-wide preview. */
+  uri?: string;
+}
+
+/**
+ * The architecture preview: one panel, beside the editor, following the active Python editor
+ * (or showing the whole workspace), refreshed a moment after the user stops typing.
+ */
+export class PreviewPanel {
+  private static current: PreviewPanel | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private ready = false;
+  private pending: HostToWebview | undefined;
+
+  static createOrShow(context: vscode.ExtensionContext, client: () => LanguageClient | undefined, workspace: boolean): PreviewPanel {
+    const editor = vscode.window.activeTextEditor;
+    const uri = workspace ? undefined : editor?.document.languageId === 'python' ? editor.document.uri.toString() : PreviewPanel.current?.state.uri;
+    if (PreviewPanel.current) {
+      PreviewPanel.current.state = { uri };
+      PreviewPanel.current.panel.reveal(vscode.ViewColumn.Beside, true);
+      PreviewPanel.current.update();
+      return PreviewPanel.current;
+    }
+    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'Architecture Preview', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, PreviewPanel.options(context));
+    PreviewPanel.current = new PreviewPanel(panel, context, client, { uri });
+    return PreviewPanel.current;
+  }
+
+  /** After a window reload: VS Code hands back the panel and the state the page saved. */
+  static revive(panel: vscode.WebviewPanel, context: vscode.ExtensionContext, client: () => LanguageClient | undefined, state: { scope?: string | null } | undefined): void {
+    panel.webview.options = PreviewPanel.options(context);
+    PreviewPanel.current?.dispose();
+    PreviewPanel.current = new PreviewPanel(panel, context, client, { uri: state?.scope ?? undefined });
+  }
+
+  static get active(): PreviewPanel | undefined {
+    return PreviewPanel.current;
+  }
+
+  private static options(context: vscode.ExtensionContext): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+    return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist')], retainContextWhenHidden: false };
+  }
+
+  private constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly context: vscode.ExtensionContext,
+    private readonly client: () => LanguageClient | undefined,
+    private state: PanelState,
+  ) {
+    panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'icon.png');
+    panel.webview.html = this.html();
+    this.disposables.push(
+      panel.onDidDispose(() => this.dispose()),
+      panel.webview.onDidReceiveMessage((m: WebviewToHost) => this.onMessage(m)),
+      vscode.window.onDidChangeActiveTextEditor((e) => {
+        if (this.state.uri !== undefined && e?.document.languageId === 'python' && e.document.uri.toString() !== this.state.uri) {
+          this.state = { uri: e.document.uri.toString() };
+          this.update();
+        }
+      }),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document.languageId === 'python' && (this.state.uri === undefined || e.document.uri.toString() === this.state.uri)) this.schedule();
+      }),
+      vscode.workspace.onDidSaveTextDocument((d) => {
+        if (d.languageId === 'python' && this.state.uri === undefined) this.schedule();
+      }),
+    );
+  }
+
+  private html(): string {
+    const webview = this.panel.webview;
+    const dist = vscode.Uri.joinPath(this.context.extensionUri, 'dist');
+    return previewHtml({
+      cspSource: webview.cspSource,
+      nonce: randomBytes(16).toString('base64'),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'preview.css')).toString(),
+      title: 'Architecture Preview',
+    });
+  }
+
+  private schedule(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.update(), UPDATE_DELAY_MS);
+  }
+
+  async update(): Promise<void> {
+    const client = this.client();
+    if (!client) return;
+    const params: PipelineGraphParams = this.state.uri ? { uris: [this.state.uri] } : {};
+    let graph: PipelineGraph;
+    try {
+      graph = await client.sendRequest<PipelineGraph>(PIPELINE_GRAPH_METHOD, params);
+    } catch (e) {
+      client.outputChannel.appendLine(`architecture preview: ${(e as Error).message}`);
+      return;
+    }
+    const name = this.state.uri ? decodeURIComponent(this.state.uri.split('/').pop() ?? '') : 'Workspace';
+    this.panel.title = `Architecture: ${name}`;
+    this.post({ type: 'graph', graph, title: `${name} — ${graph.architecture === 'unknown' ? 'no architecture recognised' : graph.architecture}`, scope: this.state.uri });
+  }
+
+  private post(message: HostToWebview): void {
+    if (!this.ready) {
+      this.pending = message;
+      return;
+    }
+    void this.panel.webview.postMessage(message);
+  }
+
+  private async onMessage(message: WebviewToHost): Promise<void> {
+    if (!message || typeof message !== 'object') return;
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        if (this.pending) void this.panel.webview.postMessage(this.pending);
+        this.pending = undefined;
+        await this.update();
+        return;
+      case 'reveal':
+        if (isRevealMessage(message)) await this.reveal(message.uri, message.range);
+        return;
+      case 'exported':
+        await this.saveExport(message.format, message.data);
+        return;
+    }
+  }
+
+  /** Only ranges in Python files of this workspace (or already open) are revealed: the page is not trusted. */
+  private async reveal(uriText: string, range: GraphRange): Promise<void> {
+    const uri = vscode.Uri.parse(uriText, true);
+    const open = vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString());
+    if (!open && !vscode.workspace.getWorkspaceFolder(uri)) return;
+    if (!uri.path.endsWith('.py')) return;
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const r = doc.validateRange(new vscode.Range(range.start.line, range.start.character, range.end.line, range.end.character));
+    const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, selection: r, preserveFocus: false });
+    editor.revealRange(r, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  }
+
+  private async saveExport(format: 'svg' | 'png', data: string): Promise<void> {
+    if (format !== 'svg' && format !== 'png') return;
+    if (typeof data !== 'string') return;
+    const target = await vscode.window.showSaveDialog({ filters: format === 'svg' ? { SVG: ['svg'] } : { PNG: ['png'] }, saveLabel: `Export ${format.toUpperCase()}` });
+    if (!target) return;
+    const bytes = format === 'svg' ? Buffer.from(data, 'utf8') : Buffer.from(data.replace(/^data:image\/png;base64,/, ''), 'base64');
+    await vscode.workspace.fs.writeFile(target, bytes);
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    if (PreviewPanel.current === this) PreviewPanel.current = undefined;
+    this.panel.dispose();
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}
