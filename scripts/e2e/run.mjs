@@ -307,7 +307,8 @@ async function uiChecks(port) {
     const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
     await row.waitFor();
     await row.click();
-    await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor();
+    // Exact label: the preview's tab follows the active editor and may mention the file too.
+    await page.locator('.tabs-container .tab.active').filter({ has: page.getByText(name, { exact: true }) }).first().waitFor();
     await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().waitFor();
   };
   // A click inside the visible part of the editor. (Not locator.click on .view-lines: that element
@@ -347,6 +348,10 @@ async function uiChecks(port) {
 
   await check('squiggles on the kappa sample (PSA201, PSA204)', async () => {
     await openFile('kappa_architecture.py');
+    const kappa = readFileSync(path.join(runDir, 'ws-ui', 'kappa_architecture.py'), 'utf8').split('\n');
+    const checkpointLine = kappa.findIndex((l) => l.includes('/tmp/'));
+    await focusEditor();
+    await goToLine(checkpointLine + 1, 1);
     const squiggles = page.locator('.editor-group-container.active .squiggly-warning, .editor-group-container.active .squiggly-error');
     await squiggles.first().waitFor({ timeout: 45_000 });
     await shot('squiggles');
@@ -368,6 +373,23 @@ async function uiChecks(port) {
     return (await hover.innerText()).split('\n')[0].slice(0, 60);
   });
 
+  await check('architecture preview shows lanes', async () => {
+    await page.locator('.tabs-container .tab', { hasText: sample }).first().click();
+    await page.keyboard.press('Control+B'); // side bar out of the way: room for the lanes
+    await runCommand('PySpark Architect: Show Architecture Preview');
+    const frame = page.frameLocator('iframe.webview').frameLocator('iframe#active-frame');
+    const lanes = frame.locator('g.lane');
+    await Promise.race([lanes.first().waitFor({ timeout: 45_000 }), dialogError()]);
+    const n = await lanes.count();
+    if (n < 3) throw new Error(`expected bronze/silver/gold lanes, found ${n}`);
+    await page.mouse.move(700, 845);
+    await shot('preview');
+    await page.locator('.tabs-container .tab', { hasText: sample }).first().click();
+    await page.keyboard.press('Control+B');
+    const labels = (await frame.locator('g.lane').allTextContents()).map((t) => t.trim().split(/\s+/)[0]).filter(Boolean);
+    return `${n} lanes${labels.length ? `: ${labels.join(', ')}` : ''}`;
+  });
+
   await check('Problems panel lists the findings with their codes', async () => {
     await page.keyboard.press('Control+Shift+M');
     const panel = page.locator('.markers-panel');
@@ -376,19 +398,6 @@ async function uiChecks(port) {
     await shot('problems');
     const rows = await panel.locator('.monaco-list-row').allInnerTexts();
     return `${rows.length} rows, ${[...new Set(rows.join(' ').match(/PSA\d{3}/g) ?? [])].sort().join(' ')}`;
-  });
-
-  await check('architecture preview shows lanes', async () => {
-    await page.locator('.tabs-container .tab', { hasText: sample }).first().click();
-    await runCommand('PySpark Architect: Show Architecture Preview');
-    const frame = page.frameLocator('iframe.webview').frameLocator('iframe#active-frame');
-    const lanes = frame.locator('g.lane');
-    await Promise.race([lanes.first().waitFor({ timeout: 45_000 }), dialogError()]);
-    const n = await lanes.count();
-    if (n < 3) throw new Error(`expected bronze/silver/gold lanes, found ${n}`);
-    await shot('preview');
-    const labels = (await frame.locator('g.lane').allTextContents()).map((t) => t.trim().split(/\s+/)[0]).filter(Boolean);
-    return `${n} lanes${labels.length ? `: ${labels.join(', ')}` : ''}`;
   });
 
   await check('lightbulb quick fix "Remove coalesce(1)" applied', async () => {

@@ -155,10 +155,11 @@ const lambda = python`
   from pyspark.sql.types import DoubleType, StringType, StructField, StructType, TimestampType
 
   LAKE = "${tab(1, 's3://data-lake')}"
-  HISTORY = f"{LAKE}/raw/${tab(2, 'events')}"
-  BATCH_VIEW = f"{LAKE}/serving/${same(2)}_batch_view"
-  SPEED_VIEW = f"{LAKE}/serving/${same(2)}_speed_view"
-  SPEED_CHECKPOINT = f"{LAKE}/_checkpoints/${same(2)}_speed_view"
+  # The master dataset: immutable, append-only history the batch layer recomputes from.
+  MASTER = f"{LAKE}/master/${tab(2, 'events')}"
+  BATCH_VIEW = f"{LAKE}/views/${same(2)}_batch"
+  SPEED_VIEW = f"{LAKE}/views/${same(2)}_speed"
+  SPEED_CHECKPOINT = f"{LAKE}/_checkpoints/${same(2)}_speed"
 
   EVENT_SCHEMA = StructType([
       StructField("${tab(3, 'event_id')}", StringType()),
@@ -168,8 +169,8 @@ const lambda = python`
 
 
   def batch_layer(spark: SparkSession) -> None:
-      """Recomputes the complete view from history; run on a schedule."""
-      history = spark.read.schema(EVENT_SCHEMA).parquet(HISTORY)
+      """Recomputes the complete view from the master dataset; run on a schedule."""
+      history = spark.read.schema(EVENT_SCHEMA).parquet(MASTER)
       view = history.groupBy(${F}.window("${same(4)}", "${choice(6, WINDOW_DURATIONS)}")).agg(${F}.sum("${same(5)}").alias("total_${same(5)}"))
       view.write.format("delta").mode("overwrite").save(BATCH_VIEW)
 

@@ -138,4 +138,31 @@ describe('PSA101 count-for-monitoring', () => {
     `);
     assert.deepEqual(r.of('PSA101').map((f) => r.lineOf(f)), [6]);
   });
+
+  it('does not mistake maths, state or catalogs for logging', async () => {
+    const r = await check(py`
+      import math
+      from pyspark.sql import SparkSession
+      spark = SparkSession.builder.getOrCreate()
+      df = spark.read.parquet("s3://lake/in/")
+      buckets = int(math.log(df.count()))
+      state.set("rows", df.count())
+      catalog.info(df.first())
+      self.logger.info("rows %d", df.count())
+    `);
+    assert.deepEqual(r.of('PSA101').map((f) => r.lineOf(f)), [8]);
+  });
+
+  it('observe fix inside a double-quoted f-string uses single quotes (valid before Python 3.12)', async () => {
+    const r = await check(py`
+      from pyspark.sql import SparkSession
+      spark = SparkSession.builder.getOrCreate()
+      active = spark.read.parquet("s3://lake/in/")
+      active.write.parquet("s3://lake/out/")
+      print(f"wrote {active.count()} rows")
+    `);
+    const { text } = await applyFix(r, r.of('PSA101')[0], /observe/);
+    assert.match(text, /print\(f"wrote \{active_observation\.get\['row_count'\]\} rows"\)/);
+  });
 });
+

@@ -39,3 +39,16 @@ describe('PSA302 high-cardinality-partition-column', () => {
     assert.deepEqual(r.of('PSA302'), []);
   });
 });
+
+describe('DataFrameWriterV2 (writeTo) sinks', () => {
+  it('are sinks: partitionedBy on an id is flagged, partition transforms are not, PII reaches them', async () => {
+    const r = await check(py`
+      from pyspark.sql import functions as F
+      users = spark.read.schema("user_id STRING, email STRING, signup_ts TIMESTAMP").json("s3://raw/users/")
+      users.writeTo("lake.silver.users").using("iceberg").partitionedBy("user_id").createOrReplace()
+      users.writeTo("lake.silver.users_by_day").partitionedBy(F.days("signup_ts")).append()
+    `);
+    assert.deepEqual(r.of('PSA302').map((f) => r.textOf(f)), ['"user_id"']);
+    assert.equal(r.of('PSA401').length, 2);
+  });
+});

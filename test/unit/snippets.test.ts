@@ -166,13 +166,14 @@ describe('fragment snippets in a file that needs them', () => {
     'logger = logging.getLogger(__name__)',
     'spark = SparkSession.builder.appName("fragments").getOrCreate()',
     'schema = StructType([StructField("customer_id", StringType()), StructField("email", StringType()), StructField("phone_number", StringType())])',
-    'customers = spark.read.schema(schema).parquet("s3://raw/crm/customers/")',
-    'orders = spark.read.parquet("s3://raw/sales/orders/")',
-    'df = spark.read.parquet("s3://raw/events/").withColumn("event_date", F.to_date("event_time"))',
+    'customers = spark.read.schema(schema).parquet("s3://data-lake/bronze/crm/customers/")',
+    'orders = spark.read.parquet("s3://data-lake/bronze/sales/orders/")',
+    // Today's rows only: an overwrite that is not dynamic would delete every other day.
+    'df = spark.read.parquet("s3://data-lake/bronze/events/").withColumn("event_date", F.to_date("event_time")).filter(F.col("event_date") == F.current_date())',
   ].join('\n');
 
   it('pyspark-mask-pii masks the PII the frame carries (without it, PSA401 fires)', async () => {
-    const write = '\ncustomers_masked.write.format("delta").mode("append").save("s3://curated/crm/customers/")\n';
+    const write = '\ncustomers_masked.write.format("delta").mode("append").save("s3://data-lake/silver/crm/customers/")\n';
     const masked = await check(`${header}\n${byPrefix('pyspark-mask-pii').text}${write}`);
     assert.deepEqual(masked.findings, [], describeFindings(masked));
     const control = await check(`${header}\ncustomers_masked = customers${write}`);
@@ -198,11 +199,10 @@ describe('fragment snippets in a file that needs them', () => {
       assert.equal(sink.options.get('partitionOverwriteMode')?.value, 'dynamic');
       assert.deepEqual(sink.partitionBy.map((p) => p.name), ['event_date']);
     });
-    // Once the rule for static partition overwrite exists, prove the option is what keeps it quiet.
-    if (ruleByCode('PSA304')) {
-      const without = await check(`${header}\n${text.replace(dynamicOverwriteOption(), '')}\n`);
-      assert.equal(without.of('PSA304').length, 1);
-    }
+    // The option is what keeps the overwrite rule quiet.
+    assert.ok(ruleByCode('PSA304'));
+    const without = await check(`${header}\n${text.replace(dynamicOverwriteOption(), '')}\n`);
+    assert.equal(without.of('PSA304').length, 1);
   });
 });
 

@@ -32,7 +32,7 @@ const PII_FRAME = py`
 
   spark = SparkSession.builder.getOrCreate()
   schema = StructType([StructField("id", StringType()), StructField("email", StringType()), StructField("phone", StringType())])
-  people = spark.read.schema(schema).json("s3://raw/people/")
+  people = spark.read.schema(schema).json("s3://lake/bronze/people/")
 `;
 
 describe('templates shared by quick fixes and snippets', () => {
@@ -71,7 +71,7 @@ describe('templates shared by quick fixes and snippets', () => {
   });
 
   it('maskColumnCall and maskColumnsCall hide PII from the sink (PSA401 goes away)', async () => {
-    const write = '\nmasked.write.mode("append").parquet("s3://curated/people/")\n';
+    const write = '\nmasked.write.mode("append").parquet("s3://lake/silver/people/")\n';
     assert.equal((await check(`${PII_FRAME}\nmasked = people${write}`)).of('PSA401').length, 1);
     const one = `masked = people.withColumn("email", ${maskColumnCall('email', 'F')}).withColumn("phone", ${maskColumnCall('phone', 'F')})`;
     assert.deepEqual((await check(`${PII_FRAME}\n${one}${write}`)).findings, []);
@@ -82,7 +82,7 @@ describe('templates shared by quick fixes and snippets', () => {
 
   it('observationTemplate replaces a logged count() (PSA101 goes away)', async () => {
     const head = `import logging\n${PII_FRAME.replace('from pyspark.sql import SparkSession', 'from pyspark.sql import Observation, SparkSession')}\nlog = logging.getLogger(__name__)\n`;
-    const write = 'people.write.mode("append").parquet("s3://curated/people/")';
+    const write = 'people.write.mode("append").parquet("s3://lake/silver/people/")';
     const counted = await check(`${head}${write}\nlog.info("rows: %d", people.count())\n`);
     assert.equal(counted.of('PSA101').length, 1);
     const t = observationTemplate('people', 'F');

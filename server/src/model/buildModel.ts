@@ -1,5 +1,6 @@
 import type { Node, Tree } from '../parsing/pythonParser';
 import { callParts, literalString, sameNode, stringParts, unwrapParens, type CallParts } from '../parsing/syntax';
+import { OptionMap } from './optionMap';
 import { SparkFunctions } from './sparkFunctions';
 import type { ColumnInfo, ConfSetInfo, DataFrameModel, Frame, ImportInfo, SinkInfo, SourceInfo } from './types';
 import { Scope, UNKNOWN, exactStringOf, stringOf, stringsOf, type ReaderValue, type Value, type WriterValue } from './values';
@@ -363,15 +364,15 @@ class ModelBuilder {
     const obj = this.expr(objNode);
     switch (obj.k) {
       case 'session':
-        if (attr === 'read') return { k: 'reader', streaming: false, options: new Map() };
-        if (attr === 'readStream') return { k: 'reader', streaming: true, options: new Map() };
+        if (attr === 'read') return { k: 'reader', streaming: false, options: new OptionMap() };
+        if (attr === 'readStream') return { k: 'reader', streaming: true, options: new OptionMap() };
         if (attr === 'conf') return { k: 'conf' };
         return UNKNOWN;
       case 'frame':
         if (attr === 'write' || attr === 'writeStream' || attr === 'writeTo') {
           return {
             k: 'writer', frame: obj.frame, streaming: attr === 'writeStream', writerNode: node.childForFieldName('attribute')!, receiver: objNode,
-            options: new Map(), partitionBy: [], foreachBatch: false,
+            options: new OptionMap(), partitionBy: [], foreachBatch: false,
           };
         }
         if (attr === 'na') return { k: 'na', frame: obj.frame };
@@ -566,12 +567,12 @@ class ModelBuilder {
     switch (method) {
       case 'table': {
         const table = stringOf(pos[0]);
-        return { k: 'frame', frame: this.source(node, 'table', { kind: 'table', streaming: false, table, options: new Map(), node }) };
+        return { k: 'frame', frame: this.source(node, 'table', { kind: 'table', streaming: false, table, options: new OptionMap(), node }) };
       }
       case 'sql':
-        return { k: 'frame', frame: this.source(node, 'sql', { kind: 'sql', streaming: false, options: new Map(), node }) };
+        return { k: 'frame', frame: this.source(node, 'sql', { kind: 'sql', streaming: false, options: new OptionMap(), node }) };
       case 'range': {
-        const f = this.source(node, 'range', { kind: 'range', streaming: false, options: new Map(), node });
+        const f = this.source(node, 'range', { kind: 'range', streaming: false, options: new OptionMap(), node });
         f.columns.set('id', { name: 'id', node, masked: false });
         f.columnsComplete = true;
         return { k: 'frame', frame: f };
@@ -586,7 +587,7 @@ class ModelBuilder {
   }
 
   private createDataFrame(node: Node, parts: CallParts, pos: Value[], kw: Map<string, Value>): Frame {
-    const f = this.source(node, 'createDataFrame', { kind: 'createDataFrame', streaming: false, options: new Map(), node });
+    const f = this.source(node, 'createDataFrame', { kind: 'createDataFrame', streaming: false, options: new OptionMap(), node });
     const dataNode = parts.args[0] ? unwrapParens(parts.args[0]) : undefined;
     f.bounded = dataNode?.type === 'list' || dataNode?.type === 'tuple';
     const schema = pos[1] ?? kw.get('schema');
@@ -629,12 +630,12 @@ class ModelBuilder {
       case 'option': {
         const k = stringOf(pos[0]);
         if (k === undefined) return r;
-        const options = new Map(r.options);
+        const options = new OptionMap(r.options);
         options.set(k, optionValue(pos[1]));
         return { ...r, options };
       }
       case 'options': {
-        const options = new Map(r.options);
+        const options = new OptionMap(r.options);
         for (const [k, v] of kw) options.set(k, optionValue(v));
         return { ...r, options };
       }
@@ -643,7 +644,7 @@ class ModelBuilder {
     }
     if (!READER_TERMINALS.has(method)) return UNKNOWN;
     const format = FORMAT_METHODS.has(method) ? method : (stringOf(kw.get('format')) ?? r.format);
-    const options = new Map(r.options);
+    const options = new OptionMap(r.options);
     for (const [k, v] of kw) if (k !== 'format' && k !== 'schema' && k !== 'path') options.set(k, optionValue(v));
     const target = stringOf(pos[0] ?? kw.get('path'));
     const isTable = method === 'table';
@@ -712,7 +713,13 @@ class ModelBuilder {
       }
       return { k: 'grouped', frame, call: node, methodNode: parts.nameNode!, receiver: parts.object!, keys: complete ? keys : undefined, windowColumn, windowNode };
     }
-    if (method === 'write' || method === 'writeTo') return UNKNOWN;
+    if (method === 'writeTo') {
+      return {
+        k: 'writer', frame, streaming: false, writerNode: parts.nameNode!, receiver: parts.object!, options: new OptionMap(), partitionBy: [],
+        foreachBatch: false, v2Table: stringOf(pos[0]) ?? '',
+      };
+    }
+    if (method === 'write') return UNKNOWN;
     if (method === 'withWatermark') {
       return { k: 'frame', frame: this.derive(frame, node, method, { watermark: { column: stringOf(pos[0]), node } }) };
     }
@@ -928,12 +935,12 @@ class ModelBuilder {
         const k = stringOf(pos[0]);
         if (k === undefined) return { ...w, optionsUnknown: true };
         if (!parts.args[1]) return w;
-        const options = new Map(w.options);
+        const options = new OptionMap(w.options);
         options.set(k, { value: optionValue(pos[1]), node: parts.args[1] });
         return { ...w, options };
       }
       case 'options': {
-        const options = new Map(w.options);
+        const options = new OptionMap(w.options);
         for (const [k, v] of kw) options.set(k, { value: optionValue(v), node: parts.keywords.get(k)! });
         // `options(**opts)` or `options(opts_dict)`: keys the model cannot see.
         return { ...w, options, optionsUnknown: w.optionsUnknown || parts.args.length > 0 };
@@ -956,13 +963,23 @@ class ModelBuilder {
       case 'queryName':
       case 'bucketBy':
       case 'sortBy':
-      case 'clusterBy':
+      case 'partitionedBy': {
+        // V2 partition transforms (days(col), bucket(n, col)) bound cardinality: only plain columns are kept.
+        const cols = [...w.partitionBy];
+        parts.args.forEach((a, i) => {
+          const name = exactStringOf(pos[i]) ?? this.fns.columnRef(a);
+          if (name !== undefined) cols.push({ name, node: a });
+        });
+        return { ...w, partitionBy: cols };
+      }
       case 'using':
+        return { ...w, format: stringOf(pos[0]) };
+      case 'clusterBy':
       case 'tableProperty':
         return w;
     }
     if (!WRITER_TERMINALS.has(method) && !['create', 'createOrReplace', 'replace', 'append', 'overwritePartitions'].includes(method)) return UNKNOWN;
-    const options = new Map(w.options);
+    const options = new OptionMap(w.options);
     const partitionBy = [...w.partitionBy];
     for (const [k, v] of kw) {
       if (k === 'partitionBy') {
@@ -971,15 +988,17 @@ class ModelBuilder {
         options.set(k, { value: optionValue(v), node: parts.keywords.get(k)! });
       }
     }
-    const isTable = method === 'saveAsTable' || method === 'insertInto' || method === 'toTable' || w.writerNode.text === 'writeTo';
-    const targetNode = parts.args[0] ?? parts.keywords.get(isTable ? 'name' : 'path') ?? parts.keywords.get('tableName');
-    const target = targetNode ? stringOf(pos[0] ?? kw.get(isTable ? 'name' : 'path') ?? kw.get('tableName')) : undefined;
+    const v2 = w.v2Table !== undefined;
+    const isTable = v2 || method === 'saveAsTable' || method === 'insertInto' || method === 'toTable';
+    const targetNode = v2 ? w.writerNode : parts.args[0] ?? parts.keywords.get(isTable ? 'name' : 'path') ?? parts.keywords.get('tableName');
+    const target = v2 ? w.v2Table || undefined : targetNode ? stringOf(pos[0] ?? kw.get(isTable ? 'name' : 'path') ?? kw.get('tableName')) : undefined;
     const pathOpt = options.get('path');
     const splat = parts.args.some((a) => a.type === 'dictionary_splat');
     const sink: SinkInfo = {
       frame: w.frame, streaming: w.streaming, method, call: node, writerNode: w.writerNode, receiver: w.receiver,
       format: FORMAT_METHODS.has(method) ? method : stringOf(kw.get('format')) ?? w.format,
-      mode: stringOf(kw.get('mode')) ?? (method === 'insertInto' && kw.get('overwrite') ? 'overwrite' : w.mode),
+      // V2 verbs say what they replace: only append is a plain mode; overwritePartitions is dynamic by design.
+      mode: v2 ? (method === 'append' ? 'append' : undefined) : stringOf(kw.get('mode')) ?? (method === 'insertInto' && kw.get('overwrite') ? 'overwrite' : w.mode),
       outputMode: stringOf(kw.get('outputMode')) ?? w.outputMode,
       options, partitionBy, foreachBatch: w.foreachBatch, trigger: w.trigger, scope: this.scope.node,
       optionsUnknown: w.optionsUnknown || splat,

@@ -44,6 +44,8 @@ export interface WriterValue {
   trigger?: Node;
   optionsUnknown?: boolean;
   formatUnknown?: boolean;
+  /** DataFrameWriterV2 (`df.writeTo("table")`): the target table. */
+  v2Table?: string;
 }
 
 export const UNKNOWN: Value = Object.freeze({ k: 'unknown' }) as Value;

@@ -10,7 +10,11 @@ const MONITORED_ACTIONS = new Set(['count', 'collect', 'first', 'take', 'head'])
 /** Method names of loggers and metric clients (`logger.info`, `counter.inc`, `mlflow.log_metric`). */
 const LOG_METHODS = new Set(['debug', 'info', 'warning', 'warn', 'error', 'critical', 'exception', 'log', 'fatal']);
 const METRIC_METHODS = new Set(['inc', 'dec', 'set', 'observe', 'gauge', 'increment', 'decrement', 'timing', 'histogram', 'distribution', 'put_metric_data', 'add']);
-const METRIC_OBJECT = /log|metric|monitor|stat|prom|gauge|counter|histogram|telemetry|mlflow|datadog|cloudwatch|wandb|tracker|labels\s*\(/i;
+const LOGGER_WORDS = new Set(['log', 'logger', 'logging', 'console', 'logs', 'audit', 'log4j', 'structlog']);
+const METRIC_WORDS = new Set([
+  'metric', 'metrics', 'monitor', 'monitoring', 'stats', 'statsd', 'prometheus', 'prom', 'gauge', 'counter', 'histogram',
+  'telemetry', 'mlflow', 'datadog', 'cloudwatch', 'wandb', 'tracker', 'labels', 'rows', 'records', 'processed', 'total',
+]);
 const REPORTING_NAME = /^(print|pprint|log(_\w*)?|record(_\w*)?|emit(_\w*)?|report(_\w*)?|track(_\w*)?|(send|push|publish|put)_metrics?\w*|\w*_metrics?)$/i;
 
 /** Nodes an action result may pass through on its way into a log call without being used. */
@@ -20,15 +24,20 @@ const TRANSPARENT = new Set([
 ]);
 const FORMAT_CALLS = new Set(['str', 'int', 'float', 'round', 'format', 'repr', 'len']);
 
+/** Words of a receiver expression: `self.rows_processed.labels(stage="x")` -> self, rows, processed, labels, stage, x. */
+function receiverWords(obj: Node): string[] {
+  return obj.text.toLowerCase().match(/[a-z][a-z0-9]*/g) ?? [];
+}
+
 function isReportingCall(call: Node): boolean {
   const parts = callParts(call);
   if (!parts?.name) return false;
   if (!parts.object) return REPORTING_NAME.test(parts.name);
-  if (REPORTING_NAME.test(parts.name) && !['format'].includes(parts.name)) return true;
-  const obj = parts.object.text;
-  if (LOG_METHODS.has(parts.name)) return /log|logger|logging|console/i.test(obj);
-  if (METRIC_METHODS.has(parts.name)) return METRIC_OBJECT.test(obj);
-  return false;
+  const words = receiverWords(parts.object);
+  if (LOG_METHODS.has(parts.name)) return words.some((w) => LOGGER_WORDS.has(w));
+  if (METRIC_METHODS.has(parts.name)) return words.some((w) => METRIC_WORDS.has(w));
+  // `monitoring.record_rows(...)`, `tracker.report_metric(...)`: a reporting verb on any object but plain `log`.
+  return parts.name !== 'log' && REPORTING_NAME.test(parts.name);
 }
 
 /** Climbs from an expression to the reporting call it only feeds, if any. */
@@ -134,7 +143,9 @@ function observeFix(ctx: RuleContext, action: ActionUse, defStatement: Node, sin
   const imports = planImports(ctx.model, ctx.text, ['Observation']);
   const F = imports.functions;
   const obs = `${v}_observation`;
-  const replacement = `${obs}.get["row_count"]`;
+  // Inside an f-string the subscript must not reuse the string's quote (a SyntaxError before Python 3.12).
+  const quote = enclosingStringQuote(action.call) === '"' ? "'" : '"';
+  const replacement = `${obs}.get[${quote}row_count${quote}]`;
   const statementText =
     ctx.text.slice(stmt.startIndex, action.call.startIndex) + replacement + ctx.text.slice(action.call.endIndex, stmt.endIndex);
   const edits = [
@@ -149,4 +160,13 @@ function observeFix(ctx: RuleContext, action: ActionUse, defStatement: Node, sin
     edits.push({ start: action.call.startIndex, end: action.call.endIndex, newText: replacement });
   }
   return { title: `Count '${v}' with DataFrame.observe while it is written`, edits, preferred: true };
+}
+
+/** The quote character of the f-string an expression sits in, if any. */
+function enclosingStringQuote(node: Node): string | undefined {
+  for (let n = node.parent, i = 0; n && i < 100; n = n.parent, i++) {
+    if (n.type === 'string') return /["']/.exec(n.firstChild?.text ?? '')?.[0];
+    if (n.type === 'block' || n.type === 'module') return undefined;
+  }
+  return undefined;
 }

@@ -6,9 +6,9 @@ export const EXTENSION_ID = 'pyspark-architect.pyspark-architect';
 export const SOURCE = 'pyspark-architect';
 export const PREVIEW_VIEW_TYPE = 'pysparkArchitect.preview';
 
-/** Polls `probe` until it returns a value that is not undefined/false, or fails at the deadline. */
+/** Polls `probe` until it returns a value that is not undefined/false, or fails at the deadline (`what` is read then). */
 export async function waitFor<T>(
-  what: string,
+  what: string | (() => string),
   probe: () => T | undefined | false | Promise<T | undefined | false>,
   timeoutMs = 30_000,
   intervalMs = 50,
@@ -23,7 +23,8 @@ export async function waitFor<T>(
       last = err;
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
+      const said = typeof what === 'function' ? what() : what;
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${said}${last ? ` (last error: ${String(last)})` : ''}`);
     }
     await new Promise((r) => setTimeout(r, intervalMs));
   }
@@ -43,9 +44,16 @@ export function codes(uri: vscode.Uri): string[] {
   return findings(uri).map((d) => codeOf(d) ?? '?').sort();
 }
 
+/** The findings as readable lines, for failure messages. */
+export function describeFindings(uri: vscode.Uri): string {
+  const all = findings(uri);
+  if (all.length === 0) return 'none';
+  return all.map((d) => `${codeOf(d)} at ${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.message}`).join(' | ');
+}
+
 /** Waits until the document's findings include every code in `expected`. */
 export function waitForCodes(uri: vscode.Uri, expected: string[], timeoutMs = 30_000): Promise<vscode.Diagnostic[]> {
-  return waitFor(`findings ${expected.join(', ')} on ${path.basename(uri.fsPath)} (now: ${codes(uri).join(', ') || 'none'})`, () => {
+  return waitFor(() => `findings ${expected.join(', ')} on ${path.basename(uri.fsPath)} (now: ${codes(uri).join(', ') || 'none'})`, () => {
     const got = findings(uri);
     return expected.every((c) => got.some((d) => codeOf(d) === c)) ? got : undefined;
   }, timeoutMs);

@@ -1,0 +1,24 @@
+import * as assert from 'node:assert/strict';
+import { isRevealMessage } from '../../client/src/preview/messages';
+
+describe('preview panel message validation', () => {
+  const range = { start: { line: 3, character: 4 }, end: { line: 3, character: 20 } };
+
+  it('accepts a well-formed reveal', () => {
+    assert.ok(isRevealMessage({ type: 'reveal', uri: 'file:///work/jobs/etl.py', range }));
+  });
+
+  it('rejects malformed or hostile messages', () => {
+    for (const m of [
+      null, 'reveal', { type: 'reveal' }, { type: 'reveal', uri: 42, range },
+      { type: 'reveal', uri: 'not a uri', range },
+      { type: 'reveal', uri: 'file:///x.py', range: { start: { line: -1, character: 0 }, end: range.end } },
+      { type: 'reveal', uri: 'file:///x.py', range: { start: { line: 1.5, character: 0 }, end: range.end } },
+      { type: 'reveal', uri: 'file:///x.py', range: { start: range.start } },
+      { type: 'reveal', uri: 'file:///' + 'a'.repeat(5000), range },
+      { type: 'exported', uri: 'file:///x.py', range },
+    ]) {
+      assert.equal(isRevealMessage(m), false, JSON.stringify(m)?.slice(0, 80));
+    }
+  });
+});
