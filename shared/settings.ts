@@ -28,6 +28,8 @@ interface SettingSpec<T> {
   items?: { type: string };
   additionalProperties?: { type: string; enum: readonly string[] };
   minimum?: number;
+  /** Array items must compile as regular expressions. */
+  regexItems?: boolean;
   scope?: 'resource' | 'window' | 'machine-overridable';
 }
 
@@ -45,7 +47,7 @@ export const SETTINGS_SCHEMA: { [K in keyof Settings]: SettingSpec<Settings[K]> 
     description: 'Severity per rule code, for example `{ "PSA301": "error", "PSA302": "off" }`.',
   },
   'pii.extraPatterns': {
-    type: 'array', items: { type: 'string' }, default: [], scope: 'resource',
+    type: 'array', items: { type: 'string' }, default: [], scope: 'resource', regexItems: true,
     description: 'Extra regular expressions (case-insensitive, whole column name) for columns that hold personal data, added to the built-in ones.',
   },
   maxFileSizeKb: { type: 'number', default: 2048, minimum: 1, scope: 'resource', description: 'Files larger than this (in KB) are not analysed.' },
@@ -93,8 +95,19 @@ function check(spec: SettingSpec<unknown>, v: unknown): string | undefined {
     case 'string':
       if (typeof v !== 'string') return 'expected a string';
       return spec.enum && !spec.enum.includes(v) ? `expected one of ${spec.enum.join(', ')}` : undefined;
-    case 'array':
-      return Array.isArray(v) && v.every((x) => typeof x === 'string') ? undefined : 'expected a list of strings';
+    case 'array': {
+      if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) return 'expected a list of strings';
+      if (spec.regexItems) {
+        for (const x of v) {
+          try {
+            new RegExp(x);
+          } catch (e) {
+            return `"${x}" is not a valid regular expression (${(e as Error).message})`;
+          }
+        }
+      }
+      return undefined;
+    }
     case 'object': {
       if (typeof v !== 'object' || v === null || Array.isArray(v)) return 'expected an object';
       const allowed = spec.additionalProperties?.enum;
@@ -120,7 +133,7 @@ function flatten(obj: Record<string, unknown>, prefix = '', out: Record<string, 
 export function contributedProperties(): Record<string, Record<string, unknown>> {
   const out: Record<string, Record<string, unknown>> = {};
   for (const [k, spec] of Object.entries(SETTINGS_SCHEMA)) {
-    const { default: def, description, ...rest } = spec;
+    const { default: def, description, regexItems: _regex, ...rest } = spec;
     out[`${SECTION}.${k}`] = { ...rest, default: def, markdownDescription: description };
   }
   return out;

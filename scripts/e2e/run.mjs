@@ -11,6 +11,7 @@
 //   7. code-server stopped
 // Options: --only=exthost|ui   --skip-package   --keep (keep .e2e/run)   --no-screenshots
 // Env: E2E_TIMEOUT_MS (global, default 600000), CHROMIUM_PATH (default /usr/bin/chromium),
+//      E2E_SCREENSHOTS_DIR (default docs/images), PSA_TEST_GREP (mocha grep for step 5),
 //      E2E_DEV_PATH=repo (load the extension under test from the repository instead of the
 //      installed vsix in step 5), E2E_HEADED=1.
 import { spawn, spawnSync } from 'node:child_process';
@@ -32,7 +33,7 @@ const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const e2eDir = path.join(root, '.e2e');
 const runDir = path.join(e2eDir, 'run');
-const imagesDir = path.join(root, 'docs', 'images');
+const imagesDir = path.resolve(root, process.env.E2E_SCREENSHOTS_DIR ?? path.join('docs', 'images'));
 const vsix = path.join(root, 'dist-vsix', 'pyspark-architect.vsix');
 const codeServer = path.join(e2eDir, `code-server-${CODE_SERVER_VERSION}`, 'node_modules', '.bin', 'code-server');
 const EXTENSION_ID = 'pyspark-architect.pyspark-architect';
@@ -275,7 +276,7 @@ async function uiChecks(port) {
     if (!screenshots) return;
     mkdirSync(imagesDir, { recursive: true });
     await page.screenshot({ path: path.join(imagesDir, `e2e-${name}.png`) });
-    log(`  screenshot docs/images/e2e-${name}.png`);
+    log(`  screenshot ${path.relative(root, path.join(imagesDir, `e2e-${name}.png`))}`);
   };
   const check = async (name, fn) => {
     const start = Date.now();
@@ -362,12 +363,19 @@ async function uiChecks(port) {
     await openFile(sample);
     await focusEditor();
     await goToLine(coalesceLine + 1, coalesceColumn);
-    const squiggle = page.locator('.editor-group-container.active .squiggly-warning, .editor-group-container.active .squiggly-error').first();
-    await squiggle.waitFor({ timeout: 45_000 });
-    const box = await squiggle.boundingBox();
-    await page.mouse.move(box.x + Math.min(20, box.width / 2), box.y + box.height / 2);
+    const squiggles = page.locator('.editor-group-container.active .squiggly-warning, .editor-group-container.active .squiggly-error');
+    await squiggles.first().waitFor({ timeout: 45_000 });
     const hover = page.locator('.monaco-hover', { hasText: 'PSA301' }).first();
-    await hover.waitFor();
+    // Hover each rendered squiggle until the PSA301 one answers (another editor's may linger in the DOM).
+    await until('a hover with PSA301 over a squiggle', async () => {
+      for (const squiggle of await squiggles.all()) {
+        const box = await squiggle.boundingBox().catch(() => null);
+        if (!box || box.width === 0) continue;
+        await page.mouse.move(box.x + Math.min(20, box.width / 2), box.y + box.height / 2);
+        if (await hover.waitFor({ timeout: 3000 }).then(() => true, () => false)) return true;
+      }
+      return false;
+    }, 30_000);
     await shot('hover');
     await page.mouse.move(5, 400);
     return (await hover.innerText()).split('\n')[0].slice(0, 60);

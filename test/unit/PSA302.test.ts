@@ -4,7 +4,7 @@ import { check, py } from './helpers';
 
 describe('PSA302 high-cardinality-partition-column', () => {
   it('classifies column names', () => {
-    for (const c of ['user_id', 'event_id', 'uuid', 'request_uuid', 'event_ts', 'created_at', 'event_timestamp', 'id', 'customer_email', 'sessionId'.toLowerCase()]) {
+    for (const c of ['user_id', 'event_id', 'uuid', 'request_uuid', 'event_ts', 'created_at', 'event_timestamp', 'id', 'customer_email', 'sessionId'.toLowerCase(), 'eventTimestamp', 'eventTs', 'userId']) {
       assert.ok(highCardinalityReason(c), c);
     }
     for (const c of ['date', 'event_date', 'year', 'month', 'country', 'region', 'tenant_id', 'store_id', 'event_type', 'hour', 'category_id', 'ingestion_date']) {

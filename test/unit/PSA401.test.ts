@@ -6,7 +6,7 @@ describe('PSA401 unmasked-pii-at-sink', () => {
   it('matches PII names by token, not substring', () => {
     const m = new PiiMatcher([]);
     for (const c of ['email', 'customer_email', 'phone_number', 'ssn', 'credit_card', 'card_number', 'iban', 'passport_no', 'dob', 'birth_date', 'ip_address', 'emailAddress']) assert.ok(m.isPii(c), c);
-    for (const c of ['email_masked', 'email_hash', 'email_domain', 'is_email_verified', 'email_count', 'phone_country', 'company', 'shipping_method', 'dobby', 'pancake']) assert.ok(!m.isPii(c), c);
+    for (const c of ['email_masked', 'email_hash', 'email_domain', 'is_email_verified', 'email_count', 'phone_country', 'company', 'shipping_method', 'dobby', 'pancake', 'pan', 'mobile_os', 'phone_model', 'email_template']) assert.ok(!m.isPii(c), c);
     assert.ok(new PiiMatcher(['member_no', 'nhs_.*']).isPii('NHS_number'));
   });
 
@@ -100,6 +100,18 @@ describe('PSA401 unmasked-pii-at-sink', () => {
       users.groupBy("user_id").agg(F.countDistinct("email").alias("email_addresses"), F.sum("amount").alias("total")).write.parquet("s3://lake/b")
     `);
     assert.deepEqual(r.of('PSA401').map((f) => r.lineOf(f)), [3]);
+  });
+
+  it('replacing functions mask only when they put a mask in; a raw otherwise() branch leaks', async () => {
+    const r = await check(py`
+      from pyspark.sql import functions as F
+      c = spark.read.schema("id STRING, email STRING, phone STRING").json("s3://raw/c")
+      c.withColumn("email", F.regexp_replace("email", " ", "")).write.parquet("s3://lake/tidy")
+      c.withColumn("phone", F.regexp_replace("phone", r"\\d(?=\\d{4})", "*")).drop("email").write.parquet("s3://lake/masked")
+      c.withColumn("email", F.when(F.col("id") == "x", F.sha2("email", 256)).otherwise(F.col("email"))).drop("phone").write.parquet("s3://lake/partial")
+    `);
+    assert.deepEqual(r.of('PSA401').map((f) => r.lineOf(f)), [3, 5]);
+    assert.match(r.of('PSA401')[1].message, /"email"/);
   });
 });
 

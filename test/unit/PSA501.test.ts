@@ -13,12 +13,13 @@ describe('PSA501 static-conf-at-runtime', () => {
     spark.conf.set("spark.executor.memory", "16g")
     spark.conf.set("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
     spark.conf.set("spark.ssl.enabled", "true")
+    spark.conf.set("spark.app.name", "renamed")
   `;
 
   it('flags static SQL and core confs set at runtime with the right severity', async () => {
     const r = await check(src);
     const found = r.of('PSA501');
-    assert.deepEqual(found.map((f) => [r.lineOf(f), f.severity]), [[8, 'error'], [9, 'error'], [10, 'warning']]);
+    assert.deepEqual(found.map((f) => [r.lineOf(f), f.severity]), [[8, 'error'], [9, 'error'], [10, 'warning'], [11, 'warning']]);
     assert.match(found[1].message, /static config/);
   });
 

@@ -62,4 +62,22 @@ describe('PSA601 layer-skip / PSA602 layer-backflow', () => {
     assert.equal(r.textOf(f), 'write.mode("append").format("delta").save("s3://lake/bronze/customers")');
     assert.match(f.message, /reads gold data and writes into the bronze location/);
   });
+
+  it('PSA601 does not read lambda serving views as medallion gold', async () => {
+    const r = await check(py`
+      def batch_layer(spark):
+          spark.read.parquet("s3://lake/raw/clicks").groupBy("day").count().write.parquet("s3://lake/serving/daily_clicks")
+
+      def speed_layer(spark):
+          s = spark.readStream.format("kafka").option("subscribe", "clicks").load()
+          s.writeStream.format("delta").option("checkpointLocation", "s3://lake/_chk/speed").start("s3://lake/speed/clicks")
+
+      def serving_layer(spark):
+          daily = spark.read.parquet("s3://lake/serving/daily_clicks")
+          live = spark.read.format("delta").load("s3://lake/speed/clicks")
+          return daily.unionByName(live, allowMissingColumns=True)
+    `);
+    assert.deepEqual(r.of('PSA601'), []);
+  });
 });
+

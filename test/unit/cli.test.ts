@@ -77,6 +77,19 @@ describe('CLI pyspark-architect check', function () {
     for (const c of ['PSA101', 'PSA201', 'PSA204', 'PSA301', 'PSA302', 'PSA401', 'PSA501']) assert.ok(codes.has(c), c);
   });
 
+  it('--config applies editor settings; invalid settings are a usage error', () => {
+    const cfg = path.join(tmp, 'settings.json');
+    fs.writeFileSync(cfg, JSON.stringify({ rules: { severity: { PSA501: 'hint' } } }));
+    const r = run(['check', '--format', 'json', '--config', cfg, path.join(tmp, 'bad.py')]);
+    assert.equal(JSON.parse(r.stdout)[0].severity, 'hint');
+    fs.writeFileSync(cfg, JSON.stringify({ rules: { disabled: ['PSA5'] } }));
+    assert.equal(run(['check', '--config', cfg, path.join(tmp, 'bad.py')]).code, 0);
+    fs.writeFileSync(cfg, JSON.stringify({ pii: { extraPatterns: ['(('] } }));
+    const bad = run(['check', '--config', cfg, path.join(tmp, 'bad.py')]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /invalid settings .*\n.*not a valid regular expression/);
+  });
+
   it('exit 2 with a clear message on usage and I/O errors', () => {
     const bad = run(['check', '--format', 'xml', 'samples']);
     assert.equal(bad.code, 2);

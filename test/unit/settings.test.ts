@@ -30,5 +30,8 @@ describe('settings schema', () => {
     assert.deepEqual(bad.settings['rules.severity'], {});
     assert.equal(bad.settings.maxFileSizeKb, 2048);
     assert.equal(resolveSettings('nonsense').problems.length, 1);
+    const regex = resolveSettings({ pii: { extraPatterns: ['member_(no'] } });
+    assert.match(regex.problems[0], /pii\.extraPatterns: "member_\(no" is not a valid regular expression/);
+    assert.deepEqual(regex.settings['pii.extraPatterns'], []);
   });
 });

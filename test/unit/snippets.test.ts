@@ -12,6 +12,7 @@ import {
 } from '../../server/src/templates';
 import { snippets as generated, type SnippetDefinition } from '../../snippets/src/snippets';
 import { check, loadParser, syntaxErrors, type Analysed } from './helpers';
+import { graphOf } from './graphTestHelpers';
 import { expandSnippet, tabStops } from './snippetExpansion';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -153,6 +154,23 @@ describe('architecture snippets', () => {
       assert.ok(m.sinks.every((s) => s.streaming && s.format === 'delta'), m.sinks.map((s) => `${s.format}`).join(', '));
     });
   });
+});
+
+describe('architecture snippets in the pipeline graph', () => {
+  for (const [prefix, architecture, layers] of [
+    ['pyspark-medallion', 'medallion', ['bronze', 'silver', 'gold']],
+    ['pyspark-lambda', 'lambda', ['batch', 'speed', 'serving']],
+    ['pyspark-kappa', 'kappa', ['source', 'stream', 'lake', 'serving']],
+  ] as const) {
+    it(`${prefix} is drawn as ${architecture}, every lane used`, async () => {
+      const g = await graphOf([{ name: `${prefix}.py`, text: byPrefix(prefix).text }]);
+      assert.equal(g.architecture, architecture);
+      assert.deepEqual(g.layers, layers);
+      const used = new Set(g.nodes.map((n) => n.layer));
+      for (const lane of layers.filter((l) => l !== 'serving' || architecture !== 'kappa')) assert.ok(used.has(lane), `${prefix}: nothing in lane ${lane}`);
+      assert.ok(g.nodes.every((n) => n.layer !== null), `${prefix}: unlayered ${g.nodes.filter((n) => !n.layer).map((n) => n.label)}`);
+    });
+  }
 });
 
 describe('fragment snippets in a file that needs them', () => {

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { defaultSettings } from '../../../shared/settings';
+import { defaultSettings, resolveSettings, type Settings } from '../../../shared/settings';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { analyze, type AnalysisResult } from '../analysis';
@@ -23,6 +23,8 @@ Options:
   --ignore CODES     skip these rule codes or prefixes
   --max-file-size KB skip files larger than this (default 2048)
   --exit-zero        exit 0 even when there are findings (like Ruff)
+  --config FILE      settings as JSON, the same keys as the editor's pysparkArchitect.* settings
+                     ({"rules": {"severity": {"PSA302": "off"}}, "pii": {"extraPatterns": ["member_no"]}})
   -h, --help         this help
   --version          print the version
 
@@ -40,11 +42,12 @@ interface CheckArgs {
   ignore: string[];
   maxKb: number;
   exitZero: boolean;
+  settings: Settings;
   paths: string[];
 }
 
 function parseCheckArgs(argv: string[], formats: readonly string[] = ['text', 'json', 'sarif']): CheckArgs {
-  const out: CheckArgs = { format: formats[0], select: [], ignore: [], maxKb: defaultSettings().maxFileSizeKb, exitZero: false, paths: [] };
+  const out: CheckArgs = { format: formats[0], select: [], ignore: [], maxKb: defaultSettings().maxFileSizeKb, exitZero: false, settings: defaultSettings(), paths: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const eq = a.indexOf('=');
@@ -74,6 +77,20 @@ function parseCheckArgs(argv: string[], formats: readonly string[] = ['text', 'j
         out.maxKb = n;
         break;
       }
+      case '--config': {
+        const file = takeValue();
+        let raw: unknown;
+        try {
+          raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+        } catch (e) {
+          throw new UsageError(`cannot read settings from ${file}: ${(e as Error).message}`);
+        }
+        const { settings, problems } = resolveSettings(raw);
+        if (problems.length) throw new UsageError(`invalid settings in ${file}:\n  ${problems.join('\n  ')}`);
+        out.settings = settings;
+        if (!argv.slice(0, i).includes('--max-file-size')) out.maxKb = settings.maxFileSizeKb;
+        break;
+      }
       case '--exit-zero':
         out.exitZero = true;
         break;
@@ -100,7 +117,7 @@ interface Analysed extends FileFindings {
 async function analyseFiles(args: CheckArgs, err: (s: string) => void, whileParsed?: (r: Analysed) => void): Promise<{ results: Analysed[]; fileCount: number; ioErrors: number }> {
   const parser = await PythonParser.load();
   const { files, errors } = collectPythonFiles(args.paths);
-  const settings = defaultSettings();
+  const settings = args.settings;
   const results: Analysed[] = [];
   let ioErrors = errors.length;
   for (const e of errors) err(`${e.path}: error: ${e.message}`);

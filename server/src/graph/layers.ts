@@ -135,7 +135,14 @@ function kappa(graph: RawGraph): Layering | undefined {
   return { architecture: 'kappa', layers: KAPPA_LAYERS, layerOf };
 }
 
-/** Medallion when names say two or more layers; else lambda (batch + speed + serving); else kappa; else unknown. */
+/**
+ * Lambda when functions are named for its batch and speed layers; else medallion when names say two
+ * or more medallion layers; else lambda by structure (batch + speed + serving); else kappa; else unknown.
+ */
 export function inferLayers(graph: RawGraph): Layering {
-  return medallion(graph) ?? lambda(graph) ?? kappa(graph) ?? { architecture: 'unknown', layers: [], layerOf: new Map() };
+  // Functions named for the lambda layers say more than path words like "raw" or "serving".
+  const steps = [...graph.steps.values()];
+  const namedLambda = ['batch', 'speed'].every((r) => steps.some((s) => lambdaRoleOf(s.functionName) === r));
+  const first = namedLambda ? lambda(graph) : undefined;
+  return first ?? medallion(graph) ?? lambda(graph) ?? kappa(graph) ?? { architecture: 'unknown', layers: [], layerOf: new Map() };
 }

@@ -20,6 +20,7 @@ import { analyze, type AnalysisResult } from '../analysis';
 import { applyEdits, docsUrl, type Finding, type Fix } from '../findings';
 import { LineIndex } from '../lineIndex';
 import { countSyntaxErrors, type PythonParser } from '../parsing/pythonParser';
+import { COMPLETION_TRIGGER_CHARACTERS, completionsAt } from '../completion/sourceOptions';
 import { fileFragment, mergeFragments, type FileFragment } from '../graph';
 import { DocumentStore, type StoredDocument } from './documentStore';
 import { WorkspaceFiles } from './workspaceFiles';
@@ -71,6 +72,7 @@ export class PySparkArchitectServer {
     const caps: ServerCapabilities = {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix], resolveProvider: false },
+      completionProvider: { triggerCharacters: COMPLETION_TRIGGER_CHARACTERS, resolveProvider: false },
     };
     if (this.pullDiagnostics) caps.diagnosticProvider = { identifier: DIAGNOSTIC_SOURCE, interFileDependencies: false, workspaceDiagnostics: false };
     return caps;
@@ -132,6 +134,16 @@ export class PySparkArchitectServer {
       return { kind: DocumentDiagnosticReportKind.Full, items: cached?.diagnostics ?? [] };
     });
     c.onCodeAction(async (p) => this.codeActions(p));
+    c.onCompletion((p) => {
+      const stored = this.documents.get(p.textDocument.uri);
+      if (!stored?.tree) return [];
+      try {
+        return completionsAt(stored.tree.rootNode, stored.document.getText(), stored.document.offsetAt(p.position));
+      } catch (e) {
+        this.connection.console.error(`completion failed: ${(e as Error).stack ?? String(e)}`);
+        return [];
+      }
+    });
     c.onRequest(PIPELINE_GRAPH_METHOD, async (p: PipelineGraphParams) => this.pipelineGraph(p));
 
     c.onShutdown(() => this.dispose());

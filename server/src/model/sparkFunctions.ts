@@ -1,5 +1,5 @@
 import type { Node } from '../parsing/pythonParser';
-import { callParts, literalString, unwrapParens } from '../parsing/syntax';
+import { callParts, literalString, unwrapParens, type CallParts } from '../parsing/syntax';
 import type { ImportInfo } from './types';
 
 /** Aliases people give `pyspark.sql.functions` even when the import is out of view (notebooks). */
@@ -79,9 +79,13 @@ export class SparkFunctions {
       const cur = stack.pop()!;
       if (cur.type === 'call') {
         const name = this.nameOf(cur);
-        if (name && MASKING_FUNCS.has(name)) return true;
-        if (name === 'lit' && cur === n) return true;
+        // when(...).otherwise(col("email")) hands the raw value on for every other row.
         const parts = callParts(cur);
+        if (parts?.name === 'otherwise' && parts.args[0] && this.columnRef(parts.args[0]) !== undefined) return false;
+        if (name && REPLACING_FUNCS.has(name)) {
+          if (replacesWithMask(parts)) return true;
+        } else if (name && MASKING_FUNCS.has(name)) return true;
+        if (name === 'lit' && cur === n) return true;
         if (parts?.name && MASKING_NAME.test(parts.name)) return true;
       }
       for (const c of cur.namedChildren) if (c) stack.push(c);
@@ -114,10 +118,17 @@ const COL_FUNCS = new Set(['col', 'column']);
 const WINDOW_FUNCS = new Set(['window', 'session_window', 'window_time']);
 const ALIAS_METHODS = new Set(['alias', 'name', 'as_']);
 
-export const MASKING_FUNCS = new Set([
-  'sha2', 'sha1', 'sha', 'md5', 'hash', 'xxhash64', 'crc32', 'mask', 'regexp_replace', 'translate',
-  'overlay', 'aes_encrypt',
-]);
+export const MASKING_FUNCS = new Set(['sha2', 'sha1', 'sha', 'md5', 'hash', 'xxhash64', 'crc32', 'mask', 'aes_encrypt']);
+
+/** Functions that mask only when what they put in looks like a mask (`"*"`, `"X"`, `"REDACTED"`). */
+const REPLACING_FUNCS = new Set(['regexp_replace', 'translate', 'overlay']);
+
+/** `regexp_replace(c, pattern, "*")` masks; `regexp_replace(c, " ", "")` only tidies. */
+function replacesWithMask(parts: CallParts | undefined): boolean {
+  const replacement = parts?.args[parts.name === 'overlay' ? 1 : 2] ?? parts?.args[1];
+  const text = replacement ? literalString(replacement) ?? literalString(callParts(unwrapParens(replacement))?.args[0]) : undefined;
+  return text !== undefined && /[*#xX•]|redact|mask|hidden|\*\*\*/i.test(text);
+}
 
 /** Project-specific masking helpers and UDFs: `mask_email`, `redact`, `anonymize`, `tokenize_pii`. */
 const MASKING_NAME = /mask|redact|anonymi[sz]|pseudonymi[sz]|hash|encrypt|tokeni[sz]e|obfuscat/i;

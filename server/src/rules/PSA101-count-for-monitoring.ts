@@ -3,6 +3,7 @@ import { deleteStatement, insertAfterStatement, ownsItsLines, planImports } from
 import { isAncestorFrame, type ActionUse, type SinkInfo } from '../model/types';
 import type { Node } from '../parsing/pythonParser';
 import { callParts, enclosingScope, sameNode, enclosingStatement, eolOf, indentAt, unwrapParens } from '../parsing/syntax';
+import { cacheStatement, observationTemplate } from '../templates';
 import { related, type Rule, type RuleContext } from './rule';
 
 const MONITORED_ACTIONS = new Set(['count', 'collect', 'first', 'take', 'head']);
@@ -123,7 +124,7 @@ function fixesFor(ctx: RuleContext, action: ActionUse, reporting: Node | undefin
   }
   fixes.push({
     title: `Cache '${v}' before its first action`,
-    edits: [insertAfterStatement(ctx.text, def.statement, [`${v} = ${v}.cache()`])],
+    edits: [insertAfterStatement(ctx.text, def.statement, [cacheStatement(v)])],
     preferred: fixes.length === 0,
   });
   return fixes;
@@ -142,15 +143,14 @@ function observeFix(ctx: RuleContext, action: ActionUse, defStatement: Node, sin
   if (moveAfterSink && !sameNode(stmt.parent, sinkStmt.parent)) return undefined;
   const imports = planImports(ctx.model, ctx.text, ['Observation']);
   const F = imports.functions;
-  const obs = `${v}_observation`;
   // Inside an f-string the subscript must not reuse the string's quote (a SyntaxError before Python 3.12).
-  const quote = enclosingStringQuote(action.call) === '"' ? "'" : '"';
-  const replacement = `${obs}.get[${quote}row_count${quote}]`;
+  const template = observationTemplate(v, F);
+  const replacement = enclosingStringQuote(action.call) === '"' ? template.rowCount.replace(/"/g, "'") : template.rowCount;
   const statementText =
     ctx.text.slice(stmt.startIndex, action.call.startIndex) + replacement + ctx.text.slice(action.call.endIndex, stmt.endIndex);
   const edits = [
     ...imports.edits,
-    insertAfterStatement(ctx.text, defStatement, [`${obs} = Observation("${v}_metrics")`, `${v} = ${v}.observe(${obs}, ${F}.count(${F}.lit(1)).alias("row_count"))`]),
+    insertAfterStatement(ctx.text, defStatement, template.statements),
   ];
   if (moveAfterSink) {
     edits.push(deleteStatement(ctx.text, stmt));

@@ -1,9 +1,10 @@
 import type { Fix } from '../findings';
 import { streamingSources, type AggregationInfo, type Frame } from '../model/types';
 import { pyString } from '../parsing/syntax';
+import { DEFAULT_WATERMARK_DELAY, watermarkCall } from '../templates';
 import { related, type Rule, type RuleContext } from './rule';
 
-const DEFAULT_DELAY = '10 minutes';
+const DEFAULT_DELAY = DEFAULT_WATERMARK_DELAY;
 /** Arbitrary stateful operators: the user's code expires state with timeouts, not the watermark. */
 const USER_MANAGED_STATE = new Set(['applyInPandasWithState', 'flatMapGroupsWithState', 'mapGroupsWithState', 'transformWithStateInPandas']);
 
@@ -91,7 +92,7 @@ function reportUnusedWatermark(ctx: RuleContext, agg: AggregationInfo): void {
 function watermarkFix(agg: AggregationInfo, column: string | undefined): Fix[] {
   if (!column) return [];
   if (!agg.windowColumn && !agg.keys?.includes(column)) return [];
-  const text = `.withWatermark(${pyString(column)}, ${pyString(DEFAULT_DELAY)})`;
+  const text = watermarkCall(column, DEFAULT_DELAY);
   const at = agg.receiver.endIndex;
   return [{ title: `Add withWatermark("${column}", "${DEFAULT_DELAY}") before the aggregation`, edits: [{ start: at, end: at, newText: text }], preferred: true }];
 }

@@ -38,9 +38,9 @@ export const ephemeralCheckpointLocation: Rule = {
       ctx.report({
         node: cp.node,
         message:
-          `checkpointLocation "${cp.value}" is not durable: /tmp and relative paths live on one machine and vanish on ` +
-          'restart or cluster replacement, so the query loses its offsets and state and reprocesses or skips data. ' +
-          'Use a path on durable storage next to the sink, one per query.',
+          `checkpointLocation "${cp.value}" is a scratch location: local /tmp disappears with the driver, tmp folders on ` +
+          'shared storage get cleaned up, and a relative path depends on where the job happens to run. When it goes, the ' +
+          'query loses its offsets and state and reprocesses or skips data. Use a durable path next to the sink, one per query.',
         related: [related(sink.call, 'the streaming query this checkpoint belongs to')],
         fixes: [
           {

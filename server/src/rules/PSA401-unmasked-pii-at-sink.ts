@@ -3,6 +3,7 @@ import { planImports } from '../fixes/edits';
 import type { ColumnInfo, SinkInfo } from '../model/types';
 import { pyString } from '../parsing/syntax';
 import { PiiMatcher } from './pii';
+import { maskColumnCall } from '../templates';
 import { related, type Rule, type RuleContext } from './rule';
 
 export const unmaskedPiiAtSink: Rule = {
@@ -46,7 +47,7 @@ function fixes(ctx: RuleContext, sink: SinkInfo, names: string[], copies: Map<st
   }
   const imports = planImports(ctx.model, ctx.text);
   const F = imports.functions;
-  const chain = names.map((n) => `.withColumn(${pyString(n)}, ${F}.sha2(${F}.col(${pyString(n)}).cast("string"), 256))`).join('');
+  const chain = names.map((n) => `.withColumn(${pyString(n)}, ${maskColumnCall(n, F)})`).join('');
   out.push({
     title: `Mask ${names.join(', ')} with sha2(..., 256) before the write`,
     edits: [...imports.edits, { start: at, end: at, newText: chain }],

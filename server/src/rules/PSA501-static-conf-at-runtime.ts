@@ -23,10 +23,12 @@ const CORE_REJECTED = new Set([
   'spark.io.encryption.enabled', 'spark.io.encryption.keySizeBits', 'spark.task.cpus', 'spark.cores.max',
   'spark.memory.fraction', 'spark.memory.storageFraction', 'spark.memory.offHeap.enabled', 'spark.memory.offHeap.size',
   'spark.kryo.registrationRequired', 'spark.kryoserializer.buffer.max', 'spark.shuffle.service.enabled',
-  'spark.authenticate', 'spark.network.crypto.enabled', 'spark.eventLog.enabled', 'spark.eventLog.dir', 'spark.master',
-  'spark.app.name', 'spark.submit.deployMode', 'spark.jars', 'spark.jars.packages', 'spark.files', 'spark.local.dir',
+  'spark.authenticate', 'spark.network.crypto.enabled', 'spark.eventLog.enabled', 'spark.eventLog.dir',
+  'spark.submit.deployMode', 'spark.jars', 'spark.jars.packages', 'spark.files',
   'spark.default.parallelism', 'spark.speculation', 'spark.executor.extraJavaOptions', 'spark.driver.extraJavaOptions',
 ]);
+/** Read by SparkContext at startup but not registered config entries: accepted at runtime, with no effect. */
+const STARTUP_ONLY = new Set(['spark.master', 'spark.app.name', 'spark.local.dir', 'spark.driver.host', 'spark.driver.port']);
 const CORE_PREFIXES = ['spark.dynamicAllocation.', 'spark.ssl.', 'spark.kubernetes.', 'spark.yarn.', 'spark.executorEnv.', 'spark.shuffle.io.'];
 
 export function staticConfKind(key: string): { severity: Severity; why: string } | undefined {
@@ -34,7 +36,7 @@ export function staticConfKind(key: string): { severity: Severity; why: string }
   if (CORE_REJECTED.has(key) || key.startsWith('spark.dynamicAllocation.')) {
     return { severity: 'error', why: 'is a Spark core config fixed at startup: since Spark 3.0 spark.conf.set raises "Cannot modify the value of a Spark config"' };
   }
-  if (CORE_PREFIXES.some((p) => key.startsWith(p))) return { severity: 'warning', why: 'is read when the JVM, executors or cluster start: setting it at runtime has no effect' };
+  if (STARTUP_ONLY.has(key) || CORE_PREFIXES.some((p) => key.startsWith(p))) return { severity: 'warning', why: 'is read when the JVM, executors or cluster start: setting it at runtime has no effect' };
   return undefined;
 }
 

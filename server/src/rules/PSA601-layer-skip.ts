@@ -25,7 +25,8 @@ export const layerSkip: Rule = {
     const graph = fileGraph(ctx.model);
     const layering = inferLayers(graph);
     for (const step of graph.steps.values()) {
-      const writesGold = [...step.writes].some((k) => medallionLayerOf(graph.datasets.get(k)?.ref.location) === 'gold');
+      // In a lambda pipeline "serving" and "views" are lambda words, not medallion gold.
+      const writesGold = layering.architecture !== 'lambda' && [...step.writes].some((k) => medallionLayerOf(graph.datasets.get(k)?.ref.location) === 'gold');
       const servingStep = layering.architecture === 'lambda' && layering.layerOf.get(step.id) === 'serving';
       if (!writesGold && !servingStep) continue;
       const readsSilver = [...step.reads].some((k) => medallionLayerOf(graph.datasets.get(k)?.ref.location) === 'silver');

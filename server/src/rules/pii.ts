@@ -1,7 +1,7 @@
 /** Column names that hold personal data. Matched on `_`-separated tokens, so `email_count` is not PII. */
 const PII_TOKEN_SEQUENCES: string[][] = [
   ['email'], ['e', 'mail'], ['email', 'address'], ['phone'], ['phone', 'number'], ['mobile'], ['msisdn'],
-  ['ssn'], ['social', 'security'], ['credit', 'card'], ['card', 'number'], ['cc', 'number'], ['pan'],
+  ['ssn'], ['social', 'security'], ['credit', 'card'], ['card', 'number'], ['cc', 'number'], ['pan', 'number'],
   ['iban'], ['passport'], ['dob'], ['birth', 'date'], ['date', 'of', 'birth'], ['birthdate'], ['birthday'],
   ['ip', 'address'], ['ip', 'addr'], ['ipaddress'], ['tax', 'id'], ['national', 'id'], ['nino'],
   ['drivers', 'license'], ['driver', 'license'], ['first', 'name'], ['last', 'name'], ['full', 'name'],
@@ -13,7 +13,9 @@ const SAFE_TOKENS = new Set([
   'masked', 'mask', 'hash', 'hashed', 'sha', 'sha2', 'sha256', 'md5', 'token', 'tokenized', 'redacted',
   'encrypted', 'enc', 'anonymized', 'anonymised', 'pseudonymized', 'domain', 'verified', 'count', 'cnt',
   'flag', 'is', 'has', 'type', 'valid', 'optin', 'opt', 'consent', 'country', 'format', 'length', 'len',
-  'last4', 'bin', 'present', 'missing', 'null', 'status', 'provider',
+  'last4', 'bin', 'present', 'missing', 'null', 'status', 'provider', 'os', 'model', 'make', 'brand', 'carrier', 'template',
+  'app', 'platform', 'version', 'subject', 'campaign', 'opened', 'opens', 'clicked', 'clicks', 'sent', 'bounced', 'bounce',
+  'unsubscribed', 'prefix', 'code', 'mode', 'category', 'kind', 'class',
 ]);
 
 export class PiiMatcher {
