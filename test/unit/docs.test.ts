@@ -1,0 +1,32 @@
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { RULES } from '../../server/src/rules';
+
+const ROOT = path.resolve(__dirname, '../../..');
+
+describe('rule documentation', () => {
+  it('every rule has a docs page with the sections users need', () => {
+    for (const rule of RULES) {
+      const file = path.join(ROOT, 'docs/rules', `${rule.code}.md`);
+      assert.ok(fs.existsSync(file), `missing ${file}`);
+      const text = fs.readFileSync(file, 'utf8');
+      assert.match(text, new RegExp(`^# ${rule.code}: ${rule.name}\\n`), `${rule.code}: title`);
+      for (const section of [/^## What it flags/m, /^## Why it hurts in production/m, /^## Example/m, /^## Quick fix/m, /^## When it is fine to suppress/m]) {
+        assert.match(text, section, `${rule.code}: ${section}`);
+      }
+    }
+  });
+
+  it('rule codes are unique and stable-looking', () => {
+    const codes = RULES.map((r) => r.code);
+    assert.equal(new Set(codes).size, codes.length);
+    for (const c of codes) assert.match(c, /^PSA[1-6]\d\d$/);
+  });
+
+  it('the rule tables in README.md and docs/rules/README.md match the rules', () => {
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/sync-rule-tables.mjs'), '--check'], { cwd: ROOT, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+  });
+});
