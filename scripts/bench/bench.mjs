@@ -1,0 +1,334 @@
+// `npm run bench`: measures the engine and the language server on this machine.
+//
+//   node scripts/bench/bench.mjs [--quick] [--only=analysis,edit,cold,memory] [--mem-edits=N] [--out=FILE]
+//
+// Needs `npm run build` (dist/server.js) and `tsc -p test/tsconfig.json` (out/: the engine modules
+// and the test LSP client); `npm run bench` does both first. Prints tables, PASS/MISS per target and,
+// last, one JSON line with every figure (and writes it to --out when given).
+import { createRequire } from 'node:module';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { generatePipeline } from './generate.mjs';
+import { fmt, median, percentile, rssKb, sample, table } from './stats.mjs';
+
+const require = createRequire(import.meta.url);
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+const args = Object.fromEntries(process.argv.slice(2).map((a) => {
+  const [k, v] = a.replace(/^--/, '').split('=');
+  return [k, v ?? true];
+}));
+const quick = !!args.quick;
+const only = typeof args.only === 'string' ? new Set(args.only.split(',')) : undefined;
+const enabled = (s) => !only || only.has(s);
+
+for (const f of ['out/server/src/analysis.js', 'out/test/protocol/lspClient.js', 'dist/server.js']) {
+  if (!fs.existsSync(path.join(root, f))) {
+    console.error(`missing ${f}: run \`npm run build && npx tsc -p test/tsconfig.json\` (or \`npm run bench\`)`);
+    process.exit(2);
+  }
+}
+const { analyze } = require(path.join(root, 'out/server/src/analysis.js'));
+const { PythonParser } = require(path.join(root, 'out/server/src/parsing/pythonParser.js'));
+const { LspClient } = require(path.join(root, 'out/test/protocol/lspClient.js'));
+const { Edit } = require('web-tree-sitter');
+
+const log = (...a) => console.log(...a);
+const results = { machine: machine(), analysis: [], edit: [], coldStart: undefined, memory: undefined, targets: [] };
+
+function machine() {
+  const cpuinfo = fs.existsSync('/proc/cpuinfo') ? fs.readFileSync('/proc/cpuinfo', 'utf8') : '';
+  return {
+    cpu: /model name\s*:\s*(.*)/.exec(cpuinfo)?.[1] ?? os.cpus()[0]?.model ?? 'unknown',
+    cores: os.availableParallelism?.() ?? os.cpus().length,
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+    loadavg: os.loadavg().map((x) => Number(x.toFixed(2))),
+    date: new Date().toISOString(),
+  };
+}
+
+function corpus() {
+  const files = [];
+  const samples = path.join(root, 'samples');
+  for (const f of fs.readdirSync(samples).filter((f) => f.endsWith('.py')).sort()) {
+    files.push({ name: `samples/${f}`, text: fs.readFileSync(path.join(samples, f), 'utf8') });
+  }
+  for (const n of [1000, 5000, 10000, 20000]) files.push({ name: `generated ${n / 1000}k`, text: generatePipeline(n, n), generated: n });
+  return files;
+}
+
+const lineCount = (t) => t.split('\n').length - (t.endsWith('\n') ? 1 : 0);
+
+// ------------------------------------------------------------------ 1. analysis throughput
+
+async function benchAnalysis(files) {
+  const parser = await PythonParser.load();
+  let ruff;
+  try {
+    const r = require('@astral-sh/ruff-wasm-nodejs');
+    ruff = { ws: new r.Workspace(r.Workspace.defaultSettings(), r.PositionEncoding.Utf16), version: r.Workspace.version() };
+  } catch (e) {
+    log(`(Ruff wasm unavailable: ${e.message}; install @astral-sh/ruff-wasm-nodejs for the peer row)`);
+  }
+  results.ruffVersion = ruff?.version;
+  const rows = [];
+  for (const f of files) {
+    const big = f.text.length > 100_000;
+    const opts = { warmup: big ? 2 : 20, minRuns: quick ? 3 : big ? 9 : 50, maxRuns: quick ? 10 : 500, minMs: quick ? 200 : big ? 1500 : 500 };
+    const bare = sample(() => parser.parse(f.text).delete(), opts);
+    let findings = 0;
+    const full = sample(() => {
+      const tree = parser.parse(f.text);
+      try {
+        findings = analyze(tree, f.text).findings.length;
+      } finally {
+        tree.delete();
+      }
+    }, opts);
+    // Where the time goes: model + rules only, on a tree parsed once.
+    const tree = parser.parse(f.text);
+    const engine = sample(() => analyze(tree, f.text), opts);
+    tree.delete();
+    const ruffMs = ruff ? sample(() => ruff.ws.check(f.text), { ...opts, minRuns: quick ? 3 : big ? 5 : 20 }) : undefined;
+    const lines = lineCount(f.text);
+    const row = {
+      file: f.name, lines, bytes: Buffer.byteLength(f.text), findings,
+      bareParseMs: median(bare), fullMs: median(full), engineMs: median(engine), ruffMs: ruffMs && median(ruffMs),
+      runs: full.length,
+    };
+    row.linesPerSec = Math.round(lines / (row.fullMs / 1000));
+    row.fullOverBare = row.fullMs / row.bareParseMs;
+    row.oursOverRuff = row.ruffMs ? row.fullMs / row.ruffMs : undefined;
+    row.generated = !!f.generated;
+    rows.push(row);
+    log(`  ${f.name}: full ${fmt(row.fullMs)} ms, bare parse ${fmt(row.bareParseMs)} ms, ruff ${fmt(row.ruffMs)} ms`);
+  }
+  results.analysis = rows;
+  log('\nFull analysis (parse + model + all rules), median ms per file');
+  log(table(
+    ['file', 'lines', 'findings', 'bare parse', 'full', 'lines/s', 'full/bare', 'model+rules', 'ruff-wasm', 'ours/ruff'],
+    rows.map((r) => [r.file, r.lines, r.findings, fmt(r.bareParseMs), fmt(r.fullMs), r.linesPerSec.toLocaleString('en-US'), fmt(r.fullOverBare), fmt(r.engineMs), fmt(r.ruffMs), fmt(r.oursOverRuff)]),
+  ));
+  const gen = rows.filter((r) => r.generated);
+  const worstBare = Math.max(...gen.map((r) => r.fullOverBare));
+  target('full analysis <= 1.5x bare tree-sitter parse (worst generated file)', worstBare, 1.5, 'x');
+  if (ruff) target("full analysis <= 0.25x Ruff-wasm's time (worst generated file)", Math.max(...gen.map((r) => r.oursOverRuff)), 0.25, 'x');
+}
+
+// ------------------------------------------------------------------ LSP helpers
+
+function client(settings = { debounceMs: 0 }) {
+  return new LspClient(settings);
+}
+
+async function openAndWait(c, uri, text, version = 1) {
+  await c.open(uri, text, version);
+  await c.waitFor(() => c.latest(uri)?.version === version || undefined, `diagnostics for ${uri}`, 60_000);
+}
+
+/** A one-character edit point in the middle of the file: just inside a string literal. */
+function editPoint(text) {
+  const lines = text.split('\n');
+  for (let d = 0; d < lines.length; d++) {
+    for (const l of [Math.floor(lines.length / 2) + d, Math.floor(lines.length / 2) - d]) {
+      const q = lines[l]?.indexOf('"');
+      if (q !== undefined && q >= 0 && !lines[l].includes('"""')) return { line: l, character: q + 1 };
+    }
+  }
+  return { line: 0, character: 0 };
+}
+
+/** Alternately inserts and deletes one character at `at`; resolves with the latency of each edit. */
+async function typeAt(c, uri, at, startVersion, count, { await: awaitEach = true, onEdit } = {}) {
+  const times = [];
+  let version = startVersion;
+  for (let i = 0; i < count; i++) {
+    version++;
+    const insert = i % 2 === 0;
+    const change = insert
+      ? { range: { start: at, end: at }, text: 'x' }
+      : { range: { start: at, end: { line: at.line, character: at.character + 1 } }, text: '' };
+    const v = version;
+    const t0 = performance.now();
+    await c.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: v }, contentChanges: [change] });
+    if (awaitEach || i === count - 1) {
+      await c.waitFor(() => c.latest(uri)?.version === v || undefined, `diagnostics v${v}`, 60_000);
+      times.push(performance.now() - t0);
+    }
+    onEdit?.(i + 1, v);
+  }
+  return { times, version };
+}
+
+// ------------------------------------------------------------------ 2. edit latency
+
+async function benchEdits() {
+  const parser = await PythonParser.load();
+  const edits = quick ? 20 : 50;
+  for (const n of [1000, 5000, 20000]) {
+    const text = generatePipeline(n, n);
+    const uri = `file:///bench/edit_${n}.py`;
+    const c = client();
+    await c.initialize();
+    await openAndWait(c, uri, text);
+    const at = editPoint(text);
+    await typeAt(c, uri, at, 1, 6); // warm-up
+    const { times } = await typeAt(c, uri, at, 7, edits);
+    await c.stop();
+    // The same edit in-process: incremental reparse, then model + rules.
+    const offset = text.split('\n').slice(0, at.line).reduce((s, l) => s + l.length + 1, 0) + at.character;
+    let tree = parser.parse(text);
+    let cur = text;
+    const reparse = [];
+    const engine = [];
+    for (let i = 0; i < edits + 6; i++) {
+      const insert = i % 2 === 0;
+      const next = insert ? cur.slice(0, offset) + 'x' + cur.slice(offset) : cur.slice(0, offset) + cur.slice(offset + 1);
+      const t0 = performance.now();
+      tree.edit(new Edit({
+        startIndex: offset, oldEndIndex: insert ? offset : offset + 1, newEndIndex: insert ? offset + 1 : offset,
+        startPosition: { row: at.line, column: at.character },
+        oldEndPosition: { row: at.line, column: at.character + (insert ? 0 : 1) },
+        newEndPosition: { row: at.line, column: at.character + (insert ? 1 : 0) },
+      }));
+      const nt = parser.parse(next, tree);
+      const t1 = performance.now();
+      analyze(nt, next);
+      const t2 = performance.now();
+      tree.delete();
+      tree = nt;
+      cur = next;
+      if (i >= 6) {
+        reparse.push(t1 - t0);
+        engine.push(t2 - t1);
+      }
+    }
+    tree.delete();
+    const row = {
+      lines: lineCount(text), edits: times.length, p50: percentile(times, 50), p95: percentile(times, 95), max: Math.max(...times),
+      inProcessReparseP50: median(reparse), inProcessAnalyzeP50: median(engine), inProcessAnalyzeP95: percentile(engine, 95),
+    };
+    results.edit.push(row);
+    log(`  ${n} lines: p50 ${fmt(row.p50)} ms, p95 ${fmt(row.p95)} ms`);
+  }
+  log('\nEdit latency: one-character didChange -> publishDiagnostics of that version (debounceMs 0), ms');
+  log(table(
+    ['lines', 'edits', 'p50', 'p95', 'max', 'in-process reparse p50', 'in-process analyze p50', 'analyze p95'],
+    results.edit.map((r) => [r.lines, r.edits, fmt(r.p50), fmt(r.p95), fmt(r.max), fmt(r.inProcessReparseP50), fmt(r.inProcessAnalyzeP50), fmt(r.inProcessAnalyzeP95)]),
+  ));
+  const five = results.edit.find((r) => r.lines >= 5000 && r.lines < 6000);
+  if (five) target('edit latency p95 <= 5 ms at 5k lines', five.p95, 5, 'ms');
+}
+
+// ------------------------------------------------------------------ 3. cold start
+
+async function benchColdStart() {
+  const text = fs.readFileSync(path.join(root, 'samples/kappa_architecture.py'), 'utf8');
+  const runs = [];
+  for (let i = 0; i < (quick ? 3 : 7); i++) {
+    const t0 = performance.now();
+    const c = client({});
+    await c.initialize();
+    const t1 = performance.now();
+    const uri = `file:///bench/cold_${i}.py`;
+    await c.open(uri, text);
+    const t2 = performance.now();
+    await c.waitFor(() => c.latest(uri) || undefined, 'first diagnostics', 30_000);
+    const t3 = performance.now();
+    runs.push({ initialize: t1 - t0, openToDiagnostics: t3 - t2, spawnToDiagnostics: t3 - t0 });
+    await c.stop();
+  }
+  const m = (k) => median(runs.map((r) => r[k]));
+  results.coldStart = {
+    file: 'samples/kappa_architecture.py', runs: runs.length,
+    spawnToInitializedMs: m('initialize'), openToFirstDiagnosticsMs: m('openToDiagnostics'), spawnToFirstDiagnosticsMs: m('spawnToDiagnostics'),
+    openToFirstDiagnosticsMaxMs: Math.max(...runs.map((r) => r.openToDiagnostics)),
+  };
+  const cs = results.coldStart;
+  log('\nCold start (samples/kappa_architecture.py), median of', runs.length, 'runs, ms');
+  log(table(['spawn -> initialized', 'didOpen -> first diagnostics', 'spawn -> first diagnostics', 'didOpen -> diagnostics (max)'],
+    [[fmt(cs.spawnToInitializedMs), fmt(cs.openToFirstDiagnosticsMs), fmt(cs.spawnToFirstDiagnosticsMs), fmt(cs.openToFirstDiagnosticsMaxMs)]]));
+  target('first diagnostics <= 200 ms after didOpen (fresh server)', cs.openToFirstDiagnosticsMs, 200, 'ms');
+}
+
+// ------------------------------------------------------------------ 4. memory
+
+async function benchMemory() {
+  const totalEdits = Number(args['mem-edits'] ?? (quick ? 2000 : 10000));
+  const c = client();
+  await c.initialize();
+  const pid = c.proc.pid;
+  const start = rssKb(pid);
+  const files = quick ? 100 : 500;
+  const t0 = performance.now();
+  for (let i = 0; i < files; i++) {
+    const uri = `file:///bench/mem/f${i}.py`;
+    await c.open(uri, generatePipeline(100 + ((i * 37) % 500), 10_000 + i));
+  }
+  await c.waitFor(() => {
+    for (let i = 0; i < files; i++) if (!c.latest(`file:///bench/mem/f${i}.py`)) return undefined;
+    return true;
+  }, 'diagnostics for every open file', 300_000);
+  const openMs = performance.now() - t0;
+  const afterOpen = rssKb(pid);
+  const uri = 'file:///bench/mem/edited.py';
+  const text = generatePipeline(1000, 4242);
+  await openAndWait(c, uri, text);
+  const at = editPoint(text);
+  const checkpoints = [{ edits: 0, rssKb: rssKb(pid) }];
+  const every = totalEdits / 4;
+  const tEdits = performance.now();
+  await typeAt(c, uri, at, 1, totalEdits, {
+    onEdit: (i) => {
+      if (i % every === 0) checkpoints.push({ edits: i, rssKb: rssKb(pid) });
+    },
+  });
+  const editMs = performance.now() - tEdits;
+  await c.stop();
+  const first = checkpoints[1]?.rssKb ?? checkpoints[0].rssKb;
+  const last = checkpoints[checkpoints.length - 1].rssKb;
+  results.memory = {
+    startRssKb: start, openFiles: files, afterOpenRssKb: afterOpen, openAllMs: openMs, editedLines: lineCount(text),
+    editCheckpoints: checkpoints, editsTotalMs: editMs,
+    growthAfterFirstQuarterPct: ((last - first) / first) * 100,
+  };
+  log(`\nMemory: server RSS (VmRSS), MB`);
+  log(table(['fresh', `after opening ${files} files`, ...checkpoints.map((cp) => `${cp.edits} edits`)],
+    [[fmt(start / 1024, 1), fmt(afterOpen / 1024, 1), ...checkpoints.map((cp) => fmt(cp.rssKb / 1024, 1))]]));
+  log(`  (${files} files opened and analysed in ${fmt(openMs / 1000, 1)} s; ${totalEdits} edits on a ${lineCount(text)}-line document, each awaited, in ${fmt(editMs / 1000, 1)} s)`);
+  target(`flat memory across edits: RSS growth from ${checkpoints[1]?.edits ?? 0} to ${totalEdits} edits <= 10%`, results.memory.growthAfterFirstQuarterPct, 10, '%');
+}
+
+// ------------------------------------------------------------------ targets
+
+function target(name, value, limit, unit) {
+  const pass = value <= limit;
+  results.targets.push({ name, value: Number(value.toFixed(3)), limit, unit, pass });
+}
+
+// ------------------------------------------------------------------ main
+
+const m = results.machine;
+log(`PySpark Architect benchmark — ${m.cpu}, ${m.cores} cores, Node ${m.node}, load ${m.loadavg.join(' ')}, ${m.date}${quick ? ' (quick)' : ''}`);
+if (enabled('analysis')) {
+  log('\n[1/4] analysis throughput');
+  await benchAnalysis(corpus());
+}
+if (enabled('edit')) {
+  log('\n[2/4] edit latency');
+  await benchEdits();
+}
+if (enabled('cold')) {
+  log('\n[3/4] cold start');
+  await benchColdStart();
+}
+if (enabled('memory')) {
+  log('\n[4/4] memory');
+  await benchMemory();
+}
+log('\nTargets');
+for (const t of results.targets) log(`  ${t.pass ? 'PASS' : 'MISS'}  ${t.name}: ${fmt(t.value)}${t.unit} (limit ${t.limit}${t.unit})`);
+const json = JSON.stringify(results);
+if (typeof args.out === 'string') fs.writeFileSync(args.out, json + '\n');
+log(json);
