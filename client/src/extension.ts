@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { SERVER_NAME } from '../../shared/protocol';
 import { SECTION } from '../../shared/settings';
+import { GETTING_STARTED_SAMPLE } from './gettingStartedSample';
 import { PreviewPanel, VIEW_TYPE } from './preview/previewPanel';
 
 let client: LanguageClient | undefined;
@@ -29,6 +30,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       await client?.restart();
     }),
     vscode.commands.registerCommand('pysparkArchitect.showOutput', () => outputChannel.show(true)),
+    vscode.commands.registerCommand('pysparkArchitect.openSample', async () => {
+      const doc = await vscode.workspace.openTextDocument({ language: 'python', content: GETTING_STARTED_SAMPLE });
+      await vscode.window.showTextDocument(doc);
+    }),
     vscode.commands.registerCommand('pysparkArchitect.showPreview', () => PreviewPanel.createOrShow(context, () => client, false)),
     vscode.commands.registerCommand('pysparkArchitect.showWorkspacePreview', () => PreviewPanel.createOrShow(context, () => client, true)),
     vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {

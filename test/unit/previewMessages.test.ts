@@ -1,5 +1,9 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { GETTING_STARTED_SAMPLE } from '../../client/src/gettingStartedSample';
 import { isRevealMessage } from '../../client/src/preview/messages';
+import { check } from './helpers';
 
 describe('preview panel message validation', () => {
   const range = { start: { line: 3, character: 4 }, end: { line: 3, character: 20 } };
@@ -20,5 +24,14 @@ describe('preview panel message validation', () => {
     ]) {
       assert.equal(isRevealMessage(m), false, JSON.stringify(m)?.slice(0, 80));
     }
+  });
+});
+
+describe('getting-started sample', () => {
+  it('is the code the walkthrough page shows, and it raises the three findings the page promises', async () => {
+    const md = fs.readFileSync(path.resolve(__dirname, '../../../docs/walkthrough/open-sample.md'), 'utf8');
+    assert.equal(/```python\n([\s\S]*?)```/.exec(md)![1], GETTING_STARTED_SAMPLE);
+    const r = await check(GETTING_STARTED_SAMPLE);
+    assert.deepEqual(r.findings.map((f) => f.code).sort(), ['PSA201', 'PSA204', 'PSA301']);
   });
 });
