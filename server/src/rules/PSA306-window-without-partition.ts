@@ -16,6 +16,11 @@ export const windowWithoutPartition: Rule = {
     const names = windowReferences(ctx.model);
     if (names.classNames.size === 0 && names.moduleNames.size === 0) return;
     const calls = ctx.model.root.descendantsOfType('call').filter((c): c is Node => !!c);
+    const partitionedNames = namesPartitionedLater(calls);
+    const boundedArguments = ctx.model.transforms.flatMap((t) => {
+      const args = t.frame.bounded ? t.call.childForFieldName('arguments') : null;
+      return args ? [{ start: args.startIndex, end: args.endIndex }] : [];
+    });
     for (const base of calls) {
       const parts = callParts(base);
       if (!parts?.object || !parts.name || !SPEC_METHODS.has(parts.name) || !isWindowClass(parts.object, names)) continue;
@@ -23,7 +28,8 @@ export const windowWithoutPartition: Rule = {
       const orderBy = chain.find((c) => c.parts.name === 'orderBy' && c.parts.args.length > 0);
       if (!orderBy || chain.some((c) => c.parts.name === 'partitionBy' && partitions(c.parts))) continue;
       const top = chain[chain.length - 1].call;
-      if (partitionedLater(top, calls) || overBoundedFrame(top, ctx.model)) continue;
+      const assignedTo = assignedName(top);
+      if ((assignedTo && partitionedNames.has(assignedTo)) || boundedArguments.some((r) => r.start <= top.startIndex && top.endIndex <= r.end)) continue;
       ctx.report({
         start: base.startIndex,
         end: orderBy.call.endIndex,
@@ -104,22 +110,20 @@ function partitions(parts: CallParts): boolean {
   });
 }
 
-/** `w = Window.orderBy("ts")` followed by `w.partitionBy("k")`: the spec is only a base. */
-function partitionedLater(top: Node, calls: Node[]): boolean {
-  const assignment = top.parent;
-  if (assignment?.type !== 'assignment' || !sameNode(assignment.childForFieldName('right'), top)) return false;
-  const target = assignment.childForFieldName('left');
-  if (target?.type !== 'identifier') return false;
-  return calls.some((c) => {
+/** Names `x` with an `x.partitionBy(...)` call: `w = Window.orderBy("ts")` may only be a base for `w.partitionBy("k")`. */
+function namesPartitionedLater(calls: Node[]): Set<string> {
+  const out = new Set<string>();
+  for (const c of calls) {
     const p = callParts(c);
-    return p?.name === 'partitionBy' && p.object?.type === 'identifier' && p.object.text === target.text;
-  });
+    if (p?.name === 'partitionBy' && p.object?.type === 'identifier') out.add(p.object.text);
+  }
+  return out;
 }
 
-/** The window is used inside a transformation of a frame known to be small (after `limit`, a global aggregate). */
-function overBoundedFrame(spec: Node, model: DataFrameModel): boolean {
-  return model.transforms.some((t) => {
-    const args = t.call.childForFieldName('arguments');
-    return !!args && t.frame.bounded && args.startIndex <= spec.startIndex && spec.endIndex <= args.endIndex;
-  });
+/** `name` in `name = <spec>`. */
+function assignedName(spec: Node): string | undefined {
+  const assignment = spec.parent;
+  if (assignment?.type !== 'assignment' || !sameNode(assignment.childForFieldName('right'), spec)) return undefined;
+  const target = assignment.childForFieldName('left');
+  return target?.type === 'identifier' ? target.text : undefined;
 }

@@ -1,3 +1,4 @@
+import { CORRECTNESS_RULES } from './correctnessRules';
 import { GOVERNANCE_RULES } from './governanceRules';
 import { countForMonitoring } from './PSA101-count-for-monitoring';
 import { streamingAggregationWithoutWatermark } from './PSA201-streaming-aggregation-without-watermark';
@@ -26,6 +27,7 @@ export const RULES: readonly Rule[] = [
   ...PERFORMANCE_RULES,
   ...STREAMING_RULES,
   ...GOVERNANCE_RULES,
+  ...CORRECTNESS_RULES,
 ].sort((a, b) => a.code.localeCompare(b.code));
 
 export function ruleByCode(code: string): Rule | undefined {
