@@ -21,7 +21,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       { scheme: 'untitled', language: 'python' },
       { scheme: 'vscode-notebook-cell', language: 'python' },
     ],
-    synchronize: { configurationSection: SECTION },
+    synchronize: { configurationSection: SECTION, fileEvents: vscode.workspace.createFileSystemWatcher('**/pyproject.toml') },
+    // An untrusted workspace's pyproject.toml may only narrow the analysis (see server/src/config/pyproject.ts).
+    initializationOptions: { trusted: vscode.workspace.isTrusted },
     outputChannel,
   };
   client = new LanguageClient('pysparkArchitect', SERVER_NAME, serverOptions, clientOptions);
@@ -30,6 +32,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       await client?.restart();
     }),
     vscode.commands.registerCommand('pysparkArchitect.showOutput', () => outputChannel.show(true)),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => client?.restart()),
     vscode.commands.registerCommand('pysparkArchitect.openSample', async () => {
       const doc = await vscode.workspace.openTextDocument({ language: 'python', content: GETTING_STARTED_SAMPLE });
       await vscode.window.showTextDocument(doc);

@@ -90,6 +90,38 @@ describe('CLI pyspark-architect check', function () {
     assert.match(bad.stderr, /invalid settings .*\n.*not a valid regular expression/);
   });
 
+  it('--fix rewrites files with every safe fix and reports what is left', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'psa-fix-'));
+    try {
+      const file = path.join(dir, 'job.py');
+      fs.copyFileSync(path.join(ROOT, 'samples/kappa_architecture.py'), file);
+      const r = run(['check', '--fix', file]);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.match(r.stderr, /job\.py: fixed 2: PSA201, PSA204/);
+      assert.match(fs.readFileSync(file, 'utf8'), /system_events\.withWatermark\("timestamp", "10 minutes"\)/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads [tool.pyspark-architect] from the nearest pyproject.toml; flags override it', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'psa-proj-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'pyproject.toml'), '[tool.pyspark-architect]\nignore = ["PSA204"]\nseverity = { PSA201 = "error" }\nselect = ["PSA2", "E1"]\n');
+      fs.mkdirSync(path.join(dir, 'jobs'));
+      fs.copyFileSync(path.join(ROOT, 'samples/kappa_architecture.py'), path.join(dir, 'jobs', 'kappa.py'));
+      const r = run(['check', '--format', 'json', path.join(dir, 'jobs')]);
+      assert.deepEqual(JSON.parse(r.stdout).map((f: any) => [f.code, f.severity]), [['PSA201', 'error']]);
+      assert.match(r.stderr, /select: "E1" is not a rule code or prefix \(ignored\)/);
+      const all = run(['check', '--format', 'json', '--no-project', path.join(dir, 'jobs')]);
+      assert.deepEqual(JSON.parse(all.stdout).map((f: any) => f.code).sort(), ['PSA201', 'PSA204']);
+      const selected = run(['check', '--format', 'json', '--select', 'PSA204', path.join(dir, 'jobs')]);
+      assert.deepEqual(JSON.parse(selected.stdout).map((f: any) => f.code), [], 'project ignore still applies');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('exit 2 with a clear message on usage and I/O errors', () => {
     const bad = run(['check', '--format', 'xml', 'samples']);
     assert.equal(bad.code, 2);

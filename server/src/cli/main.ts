@@ -5,6 +5,8 @@ import { pathToFileURL } from 'node:url';
 import { analyze, type AnalysisResult } from '../analysis';
 import { fileFragment, mergeFragments, type FileFragment } from '../graph';
 import { toDot, toMermaid } from './graphFormats';
+import { applyProjectConfig, findProjectConfig, type ProjectConfig } from '../config/pyproject';
+import { fixAll } from '../fixes/fixAll';
 import { PythonParser } from '../parsing/pythonParser';
 import { RULES } from '../rules';
 import { collectPythonFiles } from './files';
@@ -23,6 +25,8 @@ Options:
   --ignore CODES     skip these rule codes or prefixes
   --max-file-size KB skip files larger than this (default 2048)
   --exit-zero        exit 0 even when there are findings (like Ruff)
+  --fix              apply every safe (preferred) quick fix to the files, then report what is left
+  --no-project       ignore [tool.pyspark-architect] in pyproject.toml
   --config FILE      settings as JSON, the same keys as the editor's pysparkArchitect.* settings
                      ({"rules": {"severity": {"PSA302": "off"}}, "pii": {"extraPatterns": ["member_no"]}})
   -h, --help         this help
@@ -43,11 +47,13 @@ interface CheckArgs {
   maxKb: number;
   exitZero: boolean;
   settings: Settings;
+  fix: boolean;
+  project: boolean;
   paths: string[];
 }
 
 function parseCheckArgs(argv: string[], formats: readonly string[] = ['text', 'json', 'sarif']): CheckArgs {
-  const out: CheckArgs = { format: formats[0], select: [], ignore: [], maxKb: defaultSettings().maxFileSizeKb, exitZero: false, settings: defaultSettings(), paths: [] };
+  const out: CheckArgs = { format: formats[0], select: [], ignore: [], maxKb: defaultSettings().maxFileSizeKb, exitZero: false, settings: defaultSettings(), fix: false, project: true, paths: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const eq = a.indexOf('=');
@@ -91,6 +97,12 @@ function parseCheckArgs(argv: string[], formats: readonly string[] = ['text', 'j
         if (!argv.slice(0, i).includes('--max-file-size')) out.maxKb = settings.maxFileSizeKb;
         break;
       }
+      case '--fix':
+        out.fix = true;
+        break;
+      case '--no-project':
+        out.project = false;
+        break;
       case '--exit-zero':
         out.exitZero = true;
         break;
@@ -118,6 +130,8 @@ async function analyseFiles(args: CheckArgs, err: (s: string) => void, whilePars
   const parser = await PythonParser.load();
   const { files, errors } = collectPythonFiles(args.paths);
   const settings = args.settings;
+  const projectCache = new Map<string, ProjectConfig | null>();
+  const reported = new Set<string>();
   const results: Analysed[] = [];
   let ioErrors = errors.length;
   for (const e of errors) err(`${e.path}: error: ${e.message}`);
@@ -139,10 +153,35 @@ async function analyseFiles(args: CheckArgs, err: (s: string) => void, whilePars
       err(`${file}: skipped: binary file`);
       continue;
     }
-    const text = buf.toString('utf8');
+    let text = buf.toString('utf8');
+    // pyproject.toml under the flags: --select/--ignore given on the command line replace the project's.
+    const project = args.project ? findProjectConfig(path.dirname(path.resolve(file)), projectCache) : undefined;
+    if (project && !reported.has(project.file)) {
+      reported.add(project.file);
+      for (const p of project.problems) err(`${p} (ignored)`);
+    }
+    const effective = applyProjectConfig(settings, project);
+    const options = {
+      settings: effective.settings,
+      select: args.select.length ? args.select : effective.select,
+      ignore: [...args.ignore, ...(effective.ignore ?? [])],
+    };
+    if (args.fix) {
+      const fixed = fixAll(parser, text, options);
+      if (fixed.applied.length) {
+        try {
+          fs.writeFileSync(file, fixed.text);
+          text = fixed.text;
+          err(`${file}: fixed ${fixed.applied.length}: ${fixed.applied.map((a) => a.code).join(', ')}`);
+        } catch (e) {
+          err(`${file}: error: cannot write fixes: ${(e as Error).message}`);
+          ioErrors++;
+        }
+      }
+    }
     const tree = parser.parse(text);
     try {
-      const r = analyze(tree, text, { settings, select: args.select, ignore: args.ignore });
+      const r = analyze(tree, text, options);
       const analysed = { filename: file, findings: r.findings, lines: r.lines, model: r.model };
       whileParsed?.(analysed);
       // The model points into the tree, which is freed below: keep only plain results.

@@ -13,6 +13,7 @@ import {
   type InitializeResult,
   type ServerCapabilities,
 } from 'vscode-languageserver';
+import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DIAGNOSTIC_SOURCE, PIPELINE_GRAPH_METHOD, SERVER_NAME, type PipelineGraph, type PipelineGraphParams } from '../../../shared/protocol';
 import { SECTION, resolveSettings, type Settings } from '../../../shared/settings';
@@ -21,9 +22,13 @@ import { applyEdits, docsUrl, type Finding, type Fix } from '../findings';
 import { LineIndex } from '../lineIndex';
 import { countSyntaxErrors, type PythonParser } from '../parsing/pythonParser';
 import { COMPLETION_TRIGGER_CHARACTERS, completionsAt } from '../completion/sourceOptions';
+import { applyProjectConfig, findProjectConfig, type EffectiveConfig, type ProjectConfig } from '../config/pyproject';
+import { fixAll } from '../fixes/fixAll';
 import { fileFragment, mergeFragments, type FileFragment } from '../graph';
 import { DocumentStore, type StoredDocument } from './documentStore';
 import { WorkspaceFiles } from './workspaceFiles';
+
+export const FIX_ALL_KIND = 'source.fixAll.pysparkArchitect';
 
 const SEVERITY: Record<Finding['severity'], DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -53,6 +58,9 @@ export class PySparkArchitectServer {
   private pullDiagnostics = false;
   private configurationRequests = false;
   private workspaceFolderEvents = false;
+  private trusted = true;
+  private readonly projectConfigs = new Map<string, ProjectConfig | null>();
+  private readonly reportedProjects = new Set<string>();
   private relatedInformation = false;
   private globalSettings: unknown;
   private initOptionsSettings: unknown;
@@ -71,7 +79,7 @@ export class PySparkArchitectServer {
   get capabilities(): ServerCapabilities {
     const caps: ServerCapabilities = {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
-      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix], resolveProvider: false },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
       completionProvider: { triggerCharacters: COMPLETION_TRIGGER_CHARACTERS, resolveProvider: false },
     };
     if (this.pullDiagnostics) caps.diagnosticProvider = { identifier: DIAGNOSTIC_SOURCE, interFileDependencies: false, workspaceDiagnostics: false };
@@ -84,7 +92,10 @@ export class PySparkArchitectServer {
     this.configurationRequests = !!caps.workspace?.configuration;
     this.workspaceFolderEvents = !!caps.workspace?.workspaceFolders;
     this.relatedInformation = !!caps.textDocument?.publishDiagnostics?.relatedInformation || this.pullDiagnostics;
-    this.initOptionsSettings = (params.initializationOptions as { settings?: unknown } | undefined)?.settings;
+    const init = params.initializationOptions as { settings?: unknown; trusted?: boolean } | undefined;
+    this.initOptionsSettings = init?.settings;
+    // An untrusted workspace's pyproject.toml may narrow the analysis, never add regexes to run.
+    this.trusted = init?.trusted !== false;
     this.workspaceFolders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : params.rootPath ? [params.rootPath] : []);
     return { capabilities: this.capabilities, serverInfo: { name: SERVER_NAME, version: '0.1.0' } };
   }
@@ -119,12 +130,16 @@ export class PySparkArchitectServer {
       this.tooLargeNotified.delete(uri);
       if (!this.pullDiagnostics) void c.sendDiagnostics({ uri, diagnostics: [] });
     });
+    c.onDidChangeWatchedFiles((p) => {
+      if (!p.changes.some((ch) => ch.uri.endsWith('pyproject.toml'))) return;
+      this.projectConfigs.clear();
+      this.refreshAll();
+    });
     c.onDidChangeConfiguration((p) => {
       this.globalSettings = (p.settings as Record<string, unknown> | undefined)?.[SECTION];
       this.settingsCache.clear();
-      this.analyses.clear();
-      if (this.pullDiagnostics) c.languages.diagnostics.refresh();
-      else for (const uri of this.documents.uris()) this.schedule(uri, 0);
+      this.projectConfigs.clear();
+      this.refreshAll();
     });
     c.languages.diagnostics.on(async (p, token): Promise<DocumentDiagnosticReport> => {
       const stored = this.documents.get(p.textDocument.uri);
@@ -233,7 +248,7 @@ export class PySparkArchitectServer {
     }
     let result: AnalysisResult;
     try {
-      result = analyze(stored.tree, text, { settings });
+      result = analyze(stored.tree, text, this.withProjectConfig(uri, settings));
     } catch (e) {
       this.connection.console.error(`analysis of ${uri} failed: ${(e as Error).stack ?? String(e)}`);
       result = emptyResult(stored);
@@ -287,9 +302,43 @@ export class PySparkArchitectServer {
     return d;
   }
 
+  /** `[tool.pyspark-architect]` of the nearest pyproject.toml, under the editor's settings. */
+  private withProjectConfig(uri: string, settings: Settings): EffectiveConfig {
+    if (!uri.startsWith('file:')) return { settings };
+    let project: ProjectConfig | undefined;
+    try {
+      project = findProjectConfig(path.dirname(fileURLToPath(uri)), this.projectConfigs);
+    } catch {
+      project = undefined;
+    }
+    if (project?.problems.length && !this.reportedProjects.has(project.file)) {
+      this.reportedProjects.add(project.file);
+      for (const problem of project.problems) this.connection.console.warn(`${problem} (ignored)`);
+    }
+    return applyProjectConfig(settings, project, this.trusted);
+  }
+
+  private refreshAll(): void {
+    this.analyses.clear();
+    if (this.pullDiagnostics) this.connection.languages.diagnostics.refresh();
+    else for (const uri of this.documents.uris()) this.schedule(uri, 0);
+  }
+
+  /** `source.fixAll.pysparkArchitect`: every preferred fix, applied one by one on fresh analysis. */
+  private async fixAllAction(uri: string, stored: StoredDocument): Promise<CodeAction[]> {
+    const settings = await this.settingsFor(uri);
+    if (!stored.tree || !settings.enable) return [];
+    const text = stored.document.getText();
+    const { text: fixed, applied } = fixAll(this.parser, text, this.withProjectConfig(uri, settings));
+    if (!applied.length) return [];
+    const end = stored.document.positionAt(text.length);
+    return [CodeAction.create(`Fix all PySpark Architect findings (${applied.length})`, { changes: { [uri]: [{ range: { start: { line: 0, character: 0 }, end }, newText: fixed }] } }, FIX_ALL_KIND)];
+  }
+
   async codeActions(p: CodeActionParams): Promise<CodeAction[]> {
     const stored = this.documents.get(p.textDocument.uri);
     if (!stored) return [];
+    if (p.context.only?.some((k) => FIX_ALL_KIND.startsWith(k) && k !== CodeActionKind.Empty)) return this.fixAllAction(p.textDocument.uri, stored);
     const cached = await this.analyse(p.textDocument.uri, stored);
     if (!cached) return [];
     const { result } = cached;

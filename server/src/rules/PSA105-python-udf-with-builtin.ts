@@ -361,27 +361,50 @@ function renderCall(t: Translation, F: string, args: Node[]): string | undefined
   return `${F}.when(${col} != ${t.types[t.guard.index] === 'num' ? '0' : '""'}, ${body})`;
 }
 
-/** Calls of the UDF by name in its scope, when nothing else binds that name. */
-function callSites(ctx: RuleContext, d: UdfDefinition): Node[] | undefined {
-  if (d.inlineCall) return [d.inlineCall];
-  if (!d.name) return [];
-  const calls: Node[] = [];
-  let bindings = 0;
-  const stack: Node[] = [ctx.model.root];
+interface NameUses {
+  /** Calls whose callee is this bare name, in tree order. */
+  calls: Node[];
+  /** def/class statements and plain (augmented) assignments binding the name. */
+  bindings: number;
+}
+
+/**
+ * One walk of the tree collecting, per name, its calls and bindings (what `callSites` needs for every
+ * UDF): walking once per UDF made the rule quadratic in files with many UDFs.
+ */
+function nameUses(root: Node): Map<string, NameUses> {
+  const out = new Map<string, NameUses>();
+  const uses = (name: string): NameUses => {
+    let u = out.get(name);
+    if (!u) out.set(name, (u = { calls: [], bindings: 0 }));
+    return u;
+  };
+  const stack: Node[] = [root];
   for (let steps = 0; stack.length && steps < 500_000; steps++) {
     const n = stack.pop()!;
-    if ((n.type === 'function_definition' || n.type === 'class_definition') && n.childForFieldName('name')?.text === d.name) bindings++;
-    if (n.type === 'assignment' || n.type === 'augmented_assignment') {
+    const type = n.type;
+    if (type === 'function_definition' || type === 'class_definition') {
+      const name = n.childForFieldName('name')?.text;
+      if (name !== undefined) uses(name).bindings++;
+    } else if (type === 'assignment' || type === 'augmented_assignment') {
       const left = n.childForFieldName('left');
-      if (left?.type === 'identifier' && left.text === d.name) bindings++;
-    }
-    if (n.type === 'call') {
+      if (left?.type === 'identifier') uses(left.text).bindings++;
+    } else if (type === 'call') {
       const callee = n.childForFieldName('function');
-      if (callee?.type === 'identifier' && callee.text === d.name && n.startIndex >= d.scope.startIndex && n.endIndex <= d.scope.endIndex) calls.push(n);
+      if (callee?.type === 'identifier') uses(callee.text).calls.push(n);
     }
     for (const c of n.namedChildren) if (c) stack.push(c);
   }
-  return bindings === 1 ? calls : undefined;
+  return out;
+}
+
+/** Calls of the UDF by name in its scope, when nothing else binds that name. */
+function callSites(index: () => Map<string, NameUses>, d: UdfDefinition): Node[] | undefined {
+  if (d.inlineCall) return [d.inlineCall];
+  if (!d.name) return [];
+  const u = index().get(d.name);
+  const calls = (u?.calls ?? []).filter((n) => n.startIndex >= d.scope.startIndex && n.endIndex <= d.scope.endIndex);
+  return u?.bindings === 1 ? calls : undefined;
 }
 
 function positionalArgs(call: Node, count: number): Node[] | undefined {
@@ -401,6 +424,8 @@ export const pythonUdfWithBuiltin: Rule = {
   summary: 'A Python UDF that only wraps a builtin (upper, strip, len, abs, ...): use the native pyspark.sql.functions equivalent.',
   defaultSeverity: 'warning',
   check(ctx: RuleContext) {
+    let uses: Map<string, NameUses> | undefined;
+    const index = () => (uses ??= nameUses(ctx.model.root));
     for (const d of findDefinitions(ctx)) {
       const t = translateBody(d);
       if (!t) continue;
@@ -408,7 +433,7 @@ export const pythonUdfWithBuiltin: Rule = {
         `only applies ${describe(t)}, yet as a Python UDF every row is serialized to a Python worker and back, and ` +
         'the optimizer cannot see through it (no predicate pushdown, no code generation).';
       const imports = planImports(ctx.model, ctx.text);
-      const sites = callSites(ctx, d);
+      const sites = callSites(index, d);
       // No call in a file that uses DataFrames: dead code (say, after its last call was rewritten), not a UDF library.
       let unfixed = sites === undefined || (sites.length === 0 && ctx.model.frames.length === 0);
       for (const call of sites ?? []) {

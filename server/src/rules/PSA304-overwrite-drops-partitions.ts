@@ -14,7 +14,7 @@ const V1_FILE_FORMATS = new Set(['parquet', 'orc', 'csv', 'json', 'avro', 'text'
 export const overwriteDropsPartitions: Rule = {
   code: 'PSA304',
   name: 'overwrite-drops-partitions',
-  summary: 'mode("overwrite") with partitionBy and static partitionOverwriteMode: every partition not in the DataFrame is deleted.',
+  summary: 'mode("overwrite") + partitionBy with static partitionOverwriteMode, writing only some partitions: all the others are deleted.',
   defaultSeverity: 'warning',
   check(ctx: RuleContext) {
     let sessionMode: boolean | undefined; // computed once, only for files that need it
