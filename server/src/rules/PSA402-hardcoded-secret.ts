@@ -42,9 +42,13 @@ export const hardcodedSecret: Rule = {
 
 // ------------------------------------------------------------------ collecting key/value pairs
 
+const SETTING_CALLS = new Set(['option', 'config', 'set', 'setIfMissing', 'options', 'jdbc']);
+
 function settingsOf(call: Node, confSetCalls: Set<number>, constants: Map<string, Node>): Setting[] {
   const parts = callParts(call);
   if (!parts?.name) return [];
+  // Climbing the chain costs its length: only calls that can carry a setting pay it.
+  if (!SETTING_CALLS.has(parts.name) && !parts.keywords.has('properties') && !parts.keywords.has('options')) return [];
   const origin: Origin = /jdbc/i.test(chainText(call)) ? 'jdbc' : 'generic';
   const out: Setting[] = [];
   const pair = (keyNode: Node | undefined, value: Node | undefined) => {
