@@ -19,7 +19,7 @@ describe('language server over stdio', function () {
     client = new LspClient();
     const init = await client.initialize();
     assert.equal(init.capabilities.textDocumentSync.change, 2);
-    assert.deepEqual(init.capabilities.codeActionProvider.codeActionKinds, ['quickfix']);
+    assert.deepEqual(init.capabilities.codeActionProvider.codeActionKinds, ['quickfix', 'source.fixAll.pysparkArchitect']);
     assert.equal(init.serverInfo.name, 'PySpark Architect');
     assert.equal(init.capabilities.diagnosticProvider, undefined, 'push-only client gets pushed diagnostics');
   });
@@ -174,6 +174,48 @@ describe('language server over stdio', function () {
     for (const f of ['medallion_architecture.py', 'lambda_architecture.py', 'kappa_architecture.py']) assert.ok(files.has(f), f);
     assert.ok(all.nodes.some((n: any) => n.location === 'kafka:orders-v2'), 'open document wins over the file on disk');
     assert.ok(!all.nodes.some((n: any) => n.location === 'kafka:all-events'));
+  });
+
+  it('offers source.fixAll.pysparkArchitect that fixes every safe finding at once', async () => {
+    client = new LspClient();
+    const init = await client.initialize();
+    assert.ok(init.capabilities.codeActionProvider.codeActionKinds.includes('source.fixAll.pysparkArchitect'));
+    const uri = 'file:///work/kappa.py';
+    await client.open(uri, kappa);
+    await client.waitFor(() => client.latest(uri), 'diagnostics');
+    const actions: any[] = await client.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      context: { diagnostics: [], only: ['source.fixAll'] },
+    });
+    assert.equal(actions.length, 1);
+    assert.equal(actions[0].kind, 'source.fixAll.pysparkArchitect');
+    const [edit] = actions[0].edit.changes[uri];
+    await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ range: edit.range, text: edit.newText }] });
+    const after = await client.waitFor(() => (client.latest(uri)?.version === 2 ? client.latest(uri) : undefined), 'diagnostics v2');
+    assert.deepEqual(after.diagnostics, []);
+  });
+
+  it('reads [tool.pyspark-architect] from the pyproject.toml above the file; untrusted workspaces drop its patterns', async () => {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'psa-lsp-proj-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'pyproject.toml'), '[tool.pyspark-architect]\nignore = ["PSA204"]\npii-patterns = ["member_no"]\n');
+      const uri = pathToFileURL(path.join(dir, 'job.py')).href;
+      const text = kappa + '\nmembers = spark.createDataFrame([], "member_no STRING")\nmembers.write.parquet("s3://lake/members")\n';
+      for (const trusted of [true, false]) {
+        client = new LspClient();
+        await client.connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: { workspace: { configuration: true } }, initializationOptions: { trusted } });
+        await client.connection.sendNotification('initialized', {});
+        await client.open(uri, text);
+        const d = await client.waitFor(() => client.latest(uri), 'diagnostics');
+        assert.deepEqual(d.diagnostics.map((x: any) => x.code).sort(), trusted ? ['PSA201', 'PSA401'] : ['PSA201']);
+        await client.stop();
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
