@@ -9,8 +9,8 @@ import { FORMAT_OPTIONS, FORMATS, GENERIC_OPTIONS, METHOD_VALUES, type Direction
 /**
  * Completion inside the string arguments of reader/writer chains: formats in `format("...")`,
  * option keys in `option("...")` for the format of the same chain, option values in
- * `option("key", "...")`, and `mode(...)` / `outputMode(...)` values. Pure: the server maps
- * positions and decides when to call it.
+ * `option("key", "...")`, and `mode(...)` / `outputMode(...)` values; Spark conf keys are
+ * handed to confKeys.ts. Pure: the server maps positions and decides when to call it.
  */
 
 /** Characters that should open the list: the quote that starts the argument. */

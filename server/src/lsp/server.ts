@@ -26,6 +26,7 @@ import { applyProjectConfig, findProjectConfig, type EffectiveConfig, type Proje
 import { fixAll } from '../fixes/fixAll';
 import { fileFragment, mergeFragments, type FileFragment } from '../graph';
 import { DocumentStore, type StoredDocument } from './documentStore';
+import { hoverAt } from './hover';
 import { WorkspaceFiles } from './workspaceFiles';
 
 export const FIX_ALL_KIND = 'source.fixAll.pysparkArchitect';
@@ -81,6 +82,7 @@ export class PySparkArchitectServer {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
       completionProvider: { triggerCharacters: COMPLETION_TRIGGER_CHARACTERS, resolveProvider: false },
+      hoverProvider: true,
     };
     if (this.pullDiagnostics) caps.diagnosticProvider = { identifier: DIAGNOSTIC_SOURCE, interFileDependencies: false, workspaceDiagnostics: false };
     return caps;
@@ -157,6 +159,22 @@ export class PySparkArchitectServer {
       } catch (e) {
         this.connection.console.error(`completion failed: ${(e as Error).stack ?? String(e)}`);
         return [];
+      }
+    });
+    c.onHover(async (p) => {
+      const stored = this.documents.get(p.textDocument.uri);
+      if (!stored?.tree) return null;
+      const cached = await this.analyse(p.textDocument.uri, stored);
+      // The model's nodes belong to the tree of the version it was built from.
+      const current = this.documents.get(p.textDocument.uri);
+      if (!cached || !current?.tree || current.document.version !== cached.version) return null;
+      try {
+        // The same PII patterns as the analysis: the editor's settings with the project's pyproject.toml.
+        const { settings } = this.withProjectConfig(p.textDocument.uri, await this.settingsFor(p.textDocument.uri));
+        return hoverAt(cached.result.model, current.tree.rootNode, current.document.getText(), current.document.offsetAt(p.position), settings);
+      } catch (e) {
+        this.connection.console.error(`hover failed: ${(e as Error).stack ?? String(e)}`);
+        return null;
       }
     });
     c.onRequest(PIPELINE_GRAPH_METHOD, async (p: PipelineGraphParams) => this.pipelineGraph(p));

@@ -11,6 +11,8 @@ const MAX_DEPTH = 300;
 const MAX_STEPS = 3_000_000;
 /** How deep calls into module functions are followed. */
 const MAX_CALL_DEPTH = 6;
+/** Alternative frames kept per name: enough to say a name stands for several, not to list every call. */
+const MAX_FRAMES_PER_REF = 8;
 
 const ACTIONS = new Set([
   'count', 'collect', 'first', 'take', 'head', 'show', 'toPandas', 'foreach', 'foreachPartition',
@@ -65,7 +67,7 @@ class ModelBuilder {
     };
     this.model = {
       frames: [], actions: [], sinks: [], transforms: [], aggregations: [], confSets: [], builders: [], imports,
-      definitions: new Map(), root, truncated: false,
+      definitions: new Map(), frameRefs: new Map(), root, truncated: false,
     };
     this.scope = new Scope(root);
     this.fns = new SparkFunctions(imports, (name) => {
@@ -226,6 +228,7 @@ class ModelBuilder {
     const t = unwrapParens(target);
     if (t.type === 'identifier') {
       this.scope.vars.set(t.text, v);
+      if (v.k === 'frame') this.noteFrameRef(t, v.frame);
       if (v.k === 'frame' && statement && !this.model.definitions.has(v.frame.id)) {
         this.model.definitions.set(v.frame.id, { name: t.text, statement });
       }
@@ -235,6 +238,16 @@ class ModelBuilder {
       const items = t.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
       const values = v.k === 'list' && v.items.length === items.length ? v.items : undefined;
       items.forEach((c, i) => this.bind(c, values ? values[i] : UNKNOWN));
+    }
+  }
+
+  /** A name that stands for `frame` here; a function analysed for several calls may give it several frames. */
+  private noteFrameRef(name: Node, frame: Frame): void {
+    const ref = this.model.frameRefs.get(name.startIndex);
+    if (!ref) {
+      this.model.frameRefs.set(name.startIndex, { start: name.startIndex, end: name.endIndex, frame });
+    } else if (ref.frame !== frame && !ref.others?.includes(frame) && (ref.others?.length ?? 0) < MAX_FRAMES_PER_REF) {
+      (ref.others ??= []).push(frame);
     }
   }
 
@@ -257,6 +270,7 @@ class ModelBuilder {
     switch (node.type) {
       case 'identifier': {
         const v = this.scope.lookup(node.text);
+        if (v?.k === 'frame') this.noteFrameRef(node, v.frame);
         if (v) return v;
         if (node.text === 'spark') return { k: 'session' };
         return UNKNOWN;

@@ -151,6 +151,16 @@ export interface ImportInfo {
   statements: Node[];
 }
 
+/** A name in the source that evaluates to a frame: a read of the variable, or the target it was assigned to. */
+export interface FrameRef {
+  start: number;
+  end: number;
+  /** The frame, the first one when the name was analysed more than once (a function called with different frames). */
+  frame: Frame;
+  /** Other frames the same name stood for in later analyses of its function. */
+  others?: Frame[];
+}
+
 export interface DataFrameModel {
   frames: Frame[];
   actions: ActionUse[];
@@ -163,6 +173,8 @@ export interface DataFrameModel {
   imports: ImportInfo;
   /** Statement that last bound a name to a frame, by frame id (for fixes that insert after it). */
   definitions: Map<number, { name: string; statement: Node }>;
+  /** Names that evaluate to frames, by start offset (for hovers). */
+  frameRefs: Map<number, FrameRef>;
   root: Node;
   /** True when analysis stopped early (depth or size guard). */
   truncated: boolean;
