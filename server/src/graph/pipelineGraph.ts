@@ -1,5 +1,6 @@
 import type { Frame, DataFrameModel, SinkInfo } from '../model/types';
 import type { Node } from '../parsing/pythonParser';
+import { filterLineage } from '../model/lineage';
 import { sinkDataset, sourceDataset, type DatasetRef } from './datasets';
 
 /** Where in which file something happens (offsets into that file's text). */
@@ -70,17 +71,7 @@ function scopeName(scope: Node): string | undefined {
 
 /** Every source frame upstream of `frame` (itself included). */
 export function sourcesOf(frame: Frame): Frame[] {
-  const out: Frame[] = [];
-  const seen = new Set<number>();
-  const stack = [frame];
-  while (stack.length && seen.size < 100_000) {
-    const f = stack.pop()!;
-    if (seen.has(f.id)) continue;
-    seen.add(f.id);
-    if (f.source) out.push(f);
-    stack.push(...f.parents);
-  }
-  return out;
+  return filterLineage(frame, (f) => !!f.source);
 }
 
 /**

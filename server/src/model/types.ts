@@ -1,4 +1,5 @@
 import type { Node } from '../parsing/pythonParser';
+import { filterLineage, findInLineage } from './lineage';
 
 /** A column the model knows a frame carries, and whether its values are masked. */
 export interface ColumnInfo {
@@ -180,30 +181,11 @@ export interface DataFrameModel {
   truncated: boolean;
 }
 
-export function isAncestorFrame(ancestor: Frame, frame: Frame, limit = 10_000): boolean {
-  const seen = new Set<number>();
-  const stack = [frame];
-  while (stack.length && seen.size < limit) {
-    const f = stack.pop()!;
-    if (f === ancestor) return true;
-    if (seen.has(f.id)) continue;
-    seen.add(f.id);
-    stack.push(...f.parents);
-  }
-  return false;
+export function isAncestorFrame(ancestor: Frame, frame: Frame): boolean {
+  return findInLineage(frame, (f) => f === ancestor) !== undefined;
 }
 
-/** Frames upstream of `frame` (itself included) that were read from a streaming source. */
+/** Frames upstream of `frame` (itself included) that were read from a streaming source, nearest first. */
 export function streamingSources(frame: Frame): Frame[] {
-  const out: Frame[] = [];
-  const seen = new Set<number>();
-  const stack = [frame];
-  while (stack.length) {
-    const f = stack.pop()!;
-    if (seen.has(f.id)) continue;
-    seen.add(f.id);
-    if (f.source?.streaming) out.push(f);
-    stack.push(...f.parents);
-  }
-  return out;
+  return filterLineage(frame, (f) => !!f.source?.streaming);
 }

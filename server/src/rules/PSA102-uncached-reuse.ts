@@ -1,5 +1,6 @@
 import type { Fix, RelatedLocation } from '../findings';
 import { insertAfterStatement, ownsItsLines } from '../fixes/edits';
+import { findInLineage } from '../model/lineage';
 import { isAncestorFrame, type Frame } from '../model/types';
 import type { Node } from '../parsing/pythonParser';
 import { sameNode } from '../parsing/syntax';
@@ -130,18 +131,11 @@ function runTogether(list: Consumer[]): number {
 }
 
 function expensiveStep(frame: Frame, blocked: (f: Frame) => boolean): Frame | undefined {
-  const seen = new Set<number>();
-  const stack = [frame];
-  while (stack.length) {
-    const f = stack.pop()!;
-    if (seen.has(f.id)) continue;
-    seen.add(f.id);
-    if (f !== frame && blocked(f)) continue;
-    if (EXPENSIVE.has(f.op) || f.source?.format === 'jdbc') return f;
-    if (['withColumn', 'withColumns', 'select', 'selectExpr'].includes(f.op) && WINDOWED.test(f.node.text)) return f;
-    stack.push(...f.parents);
-  }
-  return undefined;
+  return findInLineage(
+    frame,
+    (f) => EXPENSIVE.has(f.op) || f.source?.format === 'jdbc' || (['withColumn', 'withColumns', 'select', 'selectExpr'].includes(f.op) && WINDOWED.test(f.node.text)),
+    blocked,
+  );
 }
 
 function describeStep(f: Frame): string {

@@ -1,4 +1,5 @@
 import type { RelatedLocation } from '../findings';
+import { filterLineage } from '../model/lineage';
 import type { ActionUse, Frame } from '../model/types';
 import type { Node } from '../parsing/pythonParser';
 import { callParts, literalString, sameNode } from '../parsing/syntax';
@@ -31,17 +32,7 @@ export function repeatingConstructAround(node: Node): Node | undefined {
 
 /** Frames upstream of `frame` (itself included) that are sources. */
 function sourcesOf(frame: Frame): Frame[] {
-  const out: Frame[] = [];
-  const seen = new Set<number>();
-  const stack = [frame];
-  while (stack.length) {
-    const f = stack.pop()!;
-    if (seen.has(f.id)) continue;
-    seen.add(f.id);
-    if (f.source || f.parents.length === 0) out.push(f);
-    stack.push(...f.parents);
-  }
-  return out;
+  return filterLineage(frame, (f) => !!f.source || f.parents.length === 0);
 }
 
 /** A read inside the loop whose table/path/query the tool cannot pin to one constant: a different input per iteration. */
