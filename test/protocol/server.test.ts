@@ -217,5 +217,30 @@ describe('language server over stdio', function () {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('survives rapid edits and closing mid-analysis; publishes only the last version', async () => {
+    client = new LspClient();
+    await client.initialize();
+    const uri = 'file:///work/rapid.py';
+    await client.open(uri, kappa);
+    for (let v = 2; v <= 60; v++) {
+      await client.connection.sendNotification('textDocument/didChange', {
+        textDocument: { uri, version: v },
+        contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: v % 2 ? '#' : '\n' }],
+      });
+    }
+    const last = await client.waitFor(() => (client.latest(uri)?.version === 60 ? client.latest(uri) : undefined), 'diagnostics for the last version');
+    assert.deepEqual(last.diagnostics.map((d: any) => d.code).sort(), ['PSA201', 'PSA204']);
+    assert.ok(client.diagnostics.get(uri)!.every((d) => d.version === undefined || d.version === 1 || d.version === 60), 'stale versions are never published');
+    const other = 'file:///work/closing.py';
+    await client.open(other, kappa);
+    await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: other } });
+    const actions = await client.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri: other }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [] },
+    });
+    assert.deepEqual(actions, []);
+    const graph: any = await client.connection.sendRequest('pysparkArchitect/pipelineGraph', { uris: [uri] });
+    assert.equal(graph.architecture, 'kappa', 'still answering after all that');
+  });
 });
 
