@@ -22,7 +22,7 @@ describe('rule documentation', () => {
   it('rule codes are unique and stable-looking', () => {
     const codes = RULES.map((r) => r.code);
     assert.equal(new Set(codes).size, codes.length);
-    for (const c of codes) assert.match(c, /^PSA[1-6]\d\d$/);
+    for (const c of codes) assert.match(c, /^PSA[1-9]\d\d$/);
   });
 
   it('the rule tables in README.md and docs/rules/README.md match the rules', () => {

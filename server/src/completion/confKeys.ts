@@ -1,5 +1,5 @@
 import { CompletionItemKind, CompletionItemTag, MarkupKind, type CompletionItem } from 'vscode-languageserver';
-import { allConfEntries, confMarkdown, scopeLabel, type SparkConfEntry } from '../conf/sparkConf';
+import { allConfEntries, scopeLabel, type SparkConfEntry } from '../conf/sparkConf';
 import { LineIndex } from '../lineIndex';
 import type { Node } from '../parsing/pythonParser';
 import { unwrapParens } from '../parsing/syntax';
@@ -34,17 +34,19 @@ export function confKeyCompletionsAt(root: Node, text: string, offset: number): 
   const range = { start: lines.positionAt(arg.contentStart), end: lines.positionAt(arg.contentEnd) };
   // Where a value is being set on a live session, the keys it can still change come first.
   const settingAtRuntime = target === 'runtime' && arg.method === 'set';
-  return allConfEntries().map((entry) => {
+  const typed = text.slice(arg.contentStart, offset).toLowerCase();
+  // The client filters too, with a stricter match: dropping what cannot match keeps the answer small.
+  return allConfEntries().filter((entry) => isSubsequence(typed, entry.key.toLowerCase())).map((entry) => {
     const rank = entry.deprecated ? 2 : settingAtRuntime && entry.scope !== 'runtime-sql' ? 1 : 0;
     const item: CompletionItem = {
       label: entry.key,
       kind: CompletionItemKind.Property,
       detail: detailOf(entry),
-      documentation: { kind: MarkupKind.Markdown, value: documentationOf(entry) },
       textEdit: { range, newText: entry.key },
-      filterText: entry.key,
       sortText: `${rank}_${entry.key}`,
     };
+    const documentation = documentationOf(entry);
+    if (documentation) item.documentation = { kind: MarkupKind.Markdown, value: documentation };
     if (entry.deprecated) item.tags = [CompletionItemTag.Deprecated];
     return item;
   });
@@ -58,16 +60,19 @@ function detailOf(entry: SparkConfEntry): string {
   return parts.join(' · ');
 }
 
-const docs = new Map<string, string>();
-
-/** The doc and since-version, without the facts the detail already shows. Rendered once per key. */
+/** The doc, deprecation and since-version: the detail already shows the default and scope. */
 function documentationOf(entry: SparkConfEntry): string {
-  let doc = docs.get(entry.key);
-  if (doc === undefined) {
-    doc = confMarkdown(entry, false);
-    docs.set(entry.key, doc);
-  }
-  return doc;
+  const parts = [];
+  if (entry.doc) parts.push(entry.doc);
+  if (entry.deprecated) parts.push(`*Deprecated:* ${entry.deprecated}`);
+  if (entry.since) parts.push(`Since: Spark ${entry.since}`);
+  return parts.join('\n\n');
+}
+
+function isSubsequence(needle: string, haystack: string): boolean {
+  let i = 0;
+  for (let j = 0; i < needle.length && j < haystack.length; j++) if (needle[i] === haystack[j]) i++;
+  return i === needle.length;
 }
 
 /** Whether `receiver` is a session builder, a session's `conf`, or a SparkConf. */

@@ -30,6 +30,7 @@ import { hoverAt } from './hover';
 import { WorkspaceFiles } from './workspaceFiles';
 
 export const FIX_ALL_KIND = 'source.fixAll.pysparkArchitect';
+const MAX_COMPLETIONS = 200;
 
 const SEVERITY: Record<Finding['severity'], DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -155,7 +156,11 @@ export class PySparkArchitectServer {
       const stored = this.documents.get(p.textDocument.uri);
       if (!stored?.tree) return [];
       try {
-        return completionsAt(stored.tree.rootNode, stored.document.getText(), stored.document.offsetAt(p.position));
+        const items = completionsAt(stored.tree.rootNode, stored.document.getText(), stored.document.offsetAt(p.position));
+        // A thousand conf keys is a big message per keystroke: send the best ones, ask to be asked again.
+        if (items.length <= MAX_COMPLETIONS) return items;
+        const best = [...items].sort((a, b) => (a.sortText ?? a.label).localeCompare(b.sortText ?? b.label)).slice(0, MAX_COMPLETIONS);
+        return { isIncomplete: true, items: best };
       } catch (e) {
         this.connection.console.error(`completion failed: ${(e as Error).stack ?? String(e)}`);
         return [];

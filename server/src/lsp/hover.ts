@@ -1,0 +1,139 @@
+import { MarkupKind, type Hover } from 'vscode-languageserver';
+import type { Settings } from '../../../shared/settings';
+import { confEntry, confMarkdown } from '../conf/sparkConf';
+import { sinkDataset, sourceDataset } from '../graph/datasets';
+import { LineIndex } from '../lineIndex';
+import { isAncestorFrame, type DataFrameModel, type Frame, type SinkInfo, type SourceInfo } from '../model/types';
+import type { Node } from '../parsing/pythonParser';
+import { callParts, literalString } from '../parsing/syntax';
+import { PiiMatcher } from '../rules/pii';
+
+/**
+ * Hovers: the documentation of a Spark conf key in a string literal, and what the model knows of
+ * a DataFrame variable. Pure: the server hands in the cached model of the current version.
+ */
+
+/** Columns listed before the rest are summarised as a count: hovers stay readable on wide frames. */
+const MAX_COLUMNS = 25;
+const MAX_SINKS = 10;
+/** Ancestors walked to find a frame's sources (a long pipeline of withColumn calls is deep, not wide). */
+const MAX_ANCESTORS = 5_000;
+const STRING_PARTS = new Set(['string_start', 'string_content', 'string_end', 'escape_sequence']);
+
+export function hoverAt(
+  model: DataFrameModel | undefined,
+  root: Node,
+  text: string,
+  offset: number,
+  settings: Pick<Settings, 'pii.extraPatterns'>,
+): Hover | null {
+  const node = root.descendantForIndex(offset, offset);
+  if (!node) return null;
+  const lines = new LineIndex(text);
+  return confKeyHover(node, lines) ?? (model ? frameHover(model, node, lines, settings) : null);
+}
+
+function confKeyHover(node: Node, lines: LineIndex): Hover | null {
+  const string = STRING_PARTS.has(node.type) ? node.parent : node;
+  if (string?.type !== 'string') return null;
+  const key = literalString(string);
+  const entry = key !== undefined ? confEntry(key.trim()) : undefined;
+  if (!entry) return null;
+  return {
+    contents: { kind: MarkupKind.Markdown, value: confMarkdown(entry) },
+    range: { start: lines.positionAt(string.startIndex), end: lines.positionAt(string.endIndex) },
+  };
+}
+
+function frameHover(model: DataFrameModel, node: Node, lines: LineIndex, settings: Pick<Settings, 'pii.extraPatterns'>): Hover | null {
+  if (node.type !== 'identifier') return null;
+  const ref = model.frameRefs.get(node.startIndex);
+  if (!ref || ref.end !== node.endIndex) return null;
+  const value = describeFrame(model, ref.frame, node.text, lines, new PiiMatcher(settings['pii.extraPatterns']), ref.others?.length ?? 0);
+  return {
+    contents: { kind: MarkupKind.Markdown, value },
+    range: { start: lines.positionAt(ref.start), end: lines.positionAt(ref.end) },
+  };
+}
+
+function describeFrame(model: DataFrameModel, frame: Frame, name: string, lines: LineIndex, pii: PiiMatcher, others: number): string {
+  const line = (n: Node) => `line ${lines.positionAt(n.startIndex).line + 1}`;
+  const kind = frame.streaming === true ? 'streaming DataFrame' : frame.streaming === false ? 'batch DataFrame' : 'DataFrame (streaming or batch: unknown)';
+  const out = [`**\`${name}\`**: ${kind}`, ''];
+  if (others > 0) out.push(`*${name} stands for ${others + 1} different frames in the calls of its function; this is the first.*`, '');
+  const facts: string[] = [];
+  if (frame.op !== 'parameter') facts.push(`Last step: \`${frame.op}\` (${line(frame.node)})`);
+  if (frame.streaming !== false) {
+    facts.push(frame.watermark
+      ? `Watermark: ${frame.watermark.column !== undefined ? `on \`${frame.watermark.column}\`` : 'on a column the model cannot read'} (${line(frame.watermark.node)})`
+      : 'Watermark: none');
+  }
+  facts.push(frame.cached ? `Cached: yes, \`${callParts(frame.cached)?.name ?? 'cache'}\` (${line(frame.cached)})` : 'Cached: no');
+  facts.push(columnsFact(frame));
+  const piiFact = piiColumnsFact(frame, pii);
+  if (piiFact) facts.push(piiFact);
+  const sources = sourcesOf(frame);
+  facts.push(sources.length ? `Source${sources.length > 1 ? 's' : ''}: ${sources.map((s) => describeSource(s, line)).join('; ')}` : 'Source: unknown (a function parameter or a value the model cannot follow)');
+  const sinks = model.sinks.filter((s) => isAncestorFrame(frame, s.frame));
+  if (sinks.length) {
+    const shown = sinks.slice(0, MAX_SINKS).map((s) => describeSink(s, line));
+    if (sinks.length > MAX_SINKS) shown.push(`and ${sinks.length - MAX_SINKS} more`);
+    facts.push(`Reaches sink${sinks.length > 1 ? 's' : ''}: ${shown.join('; ')}`);
+  } else facts.push('Reaches sinks: none in this file');
+  out.push(facts.map((f) => `- ${f}`).join('\n'));
+  return out.join('\n');
+}
+
+function columnsFact(frame: Frame): string {
+  const names = [...frame.columns.keys()];
+  if (!names.length) return frame.columnsComplete ? 'Columns: none' : 'Columns: unknown';
+  const listed = names.slice(0, MAX_COLUMNS).map((c) => `\`${c}\``).join(', ');
+  const more = names.length > MAX_COLUMNS ? ` and ${names.length - MAX_COLUMNS} more` : '';
+  return `Columns (${frame.columnsComplete ? 'complete' : 'known so far; there may be others'}): ${listed}${more}`;
+}
+
+function piiColumnsFact(frame: Frame, pii: PiiMatcher): string | undefined {
+  const found = [...frame.columns.values()].filter((c) => pii.isPii(c.name) || (c.maskedCopyOf !== undefined && pii.isPii(c.maskedCopyOf)));
+  if (!found.length) return undefined;
+  return `PII columns: ${found.map((c) => `\`${c.name}\` (${c.masked ? 'masked' : '**not masked**'})`).join(', ')}`;
+}
+
+/** Source frames upstream of `frame`, nearest first. */
+function sourcesOf(frame: Frame): SourceInfo[] {
+  const out: SourceInfo[] = [];
+  const seen = new Set<number>();
+  const queue = [frame];
+  for (let i = 0; i < queue.length && seen.size < MAX_ANCESTORS; i++) {
+    const f = queue[i];
+    if (seen.has(f.id)) continue;
+    seen.add(f.id);
+    if (f.source) out.push(f.source);
+    queue.push(...f.parents);
+  }
+  return out;
+}
+
+function describeSource(source: SourceInfo, line: (n: Node) => string): string {
+  const at = line(source.node);
+  switch (source.kind) {
+    case 'sql':
+      return `\`spark.sql(...)\` (${at})`;
+    case 'createDataFrame':
+      return `\`createDataFrame\` (${at})`;
+    case 'range':
+      return `\`spark.range\` (${at})`;
+  }
+  const dataset = sourceDataset(source);
+  const reader = source.streaming ? 'readStream' : 'read';
+  const format = source.format ? `${source.format} ` : '';
+  return `${reader} ${format}${dataset ? `${dataset.kind} \`${dataset.location}\`` : 'source'} (${at})`;
+}
+
+function describeSink(sink: SinkInfo, line: (n: Node) => string): string {
+  const dataset = sinkDataset(sink);
+  const writer = sink.streaming ? 'writeStream' : 'write';
+  const format = sink.format ? `${sink.format} ` : '';
+  const target = dataset ? `${dataset.kind} \`${dataset.location}\`` : sink.foreachBatch ? 'foreachBatch' : `\`${sink.method}\``;
+  const mode = sink.outputMode ? `, outputMode ${sink.outputMode}` : sink.mode ? `, mode ${sink.mode}` : '';
+  return `${writer} ${format}${target}${mode} (${line(sink.call)})`;
+}
