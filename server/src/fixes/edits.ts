@@ -54,8 +54,9 @@ export function insertAfterStatement(text: string, statement: Node, lines: strin
 export function deleteStatement(text: string, statement: Node): TextEditSpec {
   const start = lineStartOf(text, statement.startIndex);
   const end = nextLineStart(text, statement.endIndex);
-  const siblings = statement.parent?.namedChildren.filter((c) => c && c.type !== 'comment') ?? [];
-  if (statement.parent?.type === 'block' && siblings.length === 1) {
+  // Only a block needs the count (a module's children can be tens of thousands: one walk per fix was quadratic).
+  const parent = statement.parent;
+  if (parent?.type === 'block' && parent.namedChildren.filter((c) => c && c.type !== 'comment').length === 1) {
     return { start: statement.startIndex, end: statement.endIndex, newText: 'pass' };
   }
   return { start, end, newText: '' };

@@ -130,8 +130,11 @@ export class ColumnExpressions {
   }
 }
 
-/** Names bound anywhere by def/class, assignment, for, parameters or import aliases (a bounded walk). */
-function boundNames(root: Node): Set<string> {
+/**
+ * Names bound anywhere by def/class, assignment, for, parameters or imports other than from
+ * pyspark.sql (a bounded walk).
+ */
+export function boundNames(root: Node): Set<string> {
   const out = new Set<string>();
   const stack: Node[] = [root];
   for (let steps = 0; stack.length && steps < 500_000; steps++) {
