@@ -46,6 +46,7 @@ export function comparisonOperator(node: Node): { op: string; left: Node; right:
  */
 export class ColumnExpressions {
   private bound?: Set<string>;
+  private frameNames?: Map<string, Node[]>;
 
   constructor(private readonly model: DataFrameModel) {}
 
@@ -96,13 +97,19 @@ export class ColumnExpressions {
       if (obj.type === 'attribute' && obj.text.replace(/\s/g, '') === 'pyspark.sql.functions') return parts.name;
       if (obj.type !== 'identifier') return undefined;
       if (imports.functionsAliases.has(obj.text)) return parts.name;
-      // An alias the file never imports: only trust it for names PySpark really has.
-      return CONVENTIONAL_ALIASES.has(obj.text) && PYSPARK_FUNCTION_NAMES.has(parts.name) && !this.isBoundInFile(obj.text) ? parts.name : undefined;
+      // An alias the file never imports: only trust it for names PySpark really has, in PySpark code.
+      const notebookAlias = CONVENTIONAL_ALIASES.has(obj.text) && PYSPARK_FUNCTION_NAMES.has(parts.name) && !this.isBoundInFile(obj.text);
+      return notebookAlias && this.isPySparkCode() ? parts.name : undefined;
     }
     if (imports.functionNames.has(parts.name)) return parts.name;
     if (imports.functionsStar && PYSPARK_FUNCTION_NAMES.has(parts.name) && !this.isBoundInFile(parts.name)) return parts.name;
-    if (NOTEBOOK_BARE.has(parts.name) && !this.isBoundInFile(parts.name)) return parts.name;
+    if (NOTEBOOK_BARE.has(parts.name) && !this.isBoundInFile(parts.name) && this.isPySparkCode()) return parts.name;
     return undefined;
+  }
+
+  /** The file imports pyspark or reads DataFrames (a notebook cell whose imports are elsewhere). */
+  private isPySparkCode(): boolean {
+    return this.model.imports.usesPySpark || this.model.frames.length > 0 || this.model.builders.length > 0;
   }
 
   private isColumnCall(call: Node, depth: number): boolean {
@@ -116,11 +123,18 @@ export class ColumnExpressions {
   private isDataFrameName(node: Node, use: Node): boolean {
     const n = unwrapParens(node);
     if (n.type !== 'identifier') return false;
-    const scope = enclosingScope(use).id;
-    for (const { name, statement } of this.model.definitions.values()) {
-      if (name === n.text && statement.startIndex < use.startIndex && enclosingScope(statement).id === scope) return true;
+    if (!this.frameNames) {
+      this.frameNames = new Map();
+      for (const { name, statement } of this.model.definitions.values()) {
+        const list = this.frameNames.get(name) ?? [];
+        list.push(statement);
+        this.frameNames.set(name, list);
+      }
     }
-    return false;
+    const statements = this.frameNames.get(n.text)?.filter((s) => s.startIndex < use.startIndex);
+    if (!statements?.length) return false;
+    const scope = enclosingScope(use).id;
+    return statements.some((s) => enclosingScope(s).id === scope);
   }
 
   /** True when the file defines, assigns or imports `name` itself (so a bare call is not a Spark function). */
