@@ -8,6 +8,7 @@ import { assignedOnlyForReporting, reportingCallOf } from './PSA101-count-for-mo
 import { emptinessCheckOf } from './PSA104-count-for-emptiness';
 import { repeatingConstructAround } from './PSA107-action-in-loop';
 import type { Rule, RuleContext } from './rule';
+import { cacheStatement } from '../templates';
 
 /**
  * Actions that compute the whole frame. first/take/head/show/isEmpty stop after a few rows, so
@@ -199,5 +200,5 @@ export const uncachedReuse: Rule = {
 function fixFor(ctx: RuleContext, statement: Node, v: string, used: Consumer[]): Fix[] {
   if (!ownsItsLines(ctx.text, statement) || used.some((u) => u.node.startIndex < statement.endIndex)) return [];
   if (!statement.parent || !['block', 'module'].includes(statement.parent.type)) return [];
-  return [{ title: `Cache '${v}' after its definition`, edits: [insertAfterStatement(ctx.text, statement, [`${v} = ${v}.cache()`])], preferred: true }];
+  return [{ title: `Cache '${v}' after its definition`, edits: [insertAfterStatement(ctx.text, statement, [cacheStatement(v)])], preferred: true }];
 }

@@ -1,9 +1,9 @@
 import type { Fix } from '../findings';
 import type { SinkInfo } from '../model/types';
-import { pyString } from '../parsing/syntax';
 import { durableCheckpointFor } from './PSA204-ephemeral-checkpoint-location';
 import { related, type Rule, type RuleContext } from './rule';
 import { sessionSettings, sinkOption } from './sessionConf';
+import { checkpointOption } from '../templates';
 
 /** Sinks Spark runs with a throwaway checkpoint of its own (they hold no progress worth keeping). */
 const TEMP_CHECKPOINT_SINKS = new Set(['console', 'memory', 'noop']);
@@ -50,7 +50,7 @@ function checkpointFix(sink: SinkInfo): Fix {
   const at = sink.writerNode.endIndex;
   return {
     title: `Add option("checkpointLocation", "${location}")`,
-    edits: [{ start: at, end: at, newText: `.option("checkpointLocation", ${pyString(location)})` }],
+    edits: [{ start: at, end: at, newText: checkpointOption(location) }],
     preferred: !location.includes('CHANGE-ME'),
   };
 }

@@ -4,6 +4,7 @@ import { related, type Rule, type RuleContext } from './rule';
 import { partialWriteEvidence } from './partialWrite';
 import { sessionSettings, sinkOption } from './sessionConf';
 import { writerChainCalls } from './writerChain';
+import { dynamicOverwriteOption } from '../templates';
 
 const SESSION_MODE = 'spark.sql.sources.partitionOverwriteMode';
 /** Formats where `partitionBy` lays out directories (others reject it or ignore it). */
@@ -88,7 +89,7 @@ function dynamicFix(sink: SinkInfo): Fix {
   const at = sink.writerNode.endIndex;
   return {
     title: 'Add option("partitionOverwriteMode", "dynamic")',
-    edits: [{ start: at, end: at, newText: '.option("partitionOverwriteMode", "dynamic")' }],
+    edits: [{ start: at, end: at, newText: dynamicOverwriteOption() }],
     preferred: sink.method !== 'saveAsTable' || sink.format === 'delta',
   };
 }

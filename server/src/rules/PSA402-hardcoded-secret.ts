@@ -3,6 +3,7 @@ import { ensureModuleImport } from '../fixes/edits';
 import type { Node } from '../parsing/pythonParser';
 import { callParts, literalString, pyString, stringParts, unwrapParens } from '../parsing/syntax';
 import { related, type Rule, type RuleContext } from './rule';
+import { environmentSecret } from '../templates';
 
 /** Where a key/value pair came from, for the message and the environment variable's name. */
 type Origin = 'jdbc' | 'generic';
@@ -286,7 +287,7 @@ function environFix(ctx: RuleContext, literal: Node, key: string, name: string):
   return [
     {
       title: `Read "${key}" from os.environ[${pyString(name)}]`,
-      edits: [...ensureModuleImport(ctx.model, ctx.text, 'os'), { start: literal.startIndex, end: literal.endIndex, newText: `os.environ[${pyString(name)}]` }],
+      edits: [...ensureModuleImport(ctx.model, ctx.text, 'os'), { start: literal.startIndex, end: literal.endIndex, newText: environmentSecret(name) }],
       preferred: true,
     },
   ];
