@@ -1,0 +1,132 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { analyze } from '../../server/src/analysis';
+import { applyEdits, type Finding, type Fix } from '../../server/src/findings';
+import { noqaFix } from '../../server/src/lsp/server';
+import { countSyntaxErrors, type PythonParser } from '../../server/src/parsing/pythonParser';
+
+/** Repository root, from out/test/unit (compiled) or test/unit (sources). */
+export const ROOT = path.resolve(__dirname, fs.existsSync(path.resolve(__dirname, '../../../samples')) ? '../../..' : '../..');
+
+/** The realistic pipelines in samples/. */
+export function sampleFiles(): { name: string; text: string }[] {
+  const dir = path.join(ROOT, 'samples');
+  return fs.readdirSync(dir).filter((f) => f.endsWith('.py')).sort().map((f) => ({ name: f, text: fs.readFileSync(path.join(dir, f), 'utf8') }));
+}
+
+/**
+ * The rule tests' py`...` fixtures (without interpolations), dedented like `py`: small programs that
+ * trigger every rule and most quick fixes, the best seeds for mutation.
+ */
+export function ruleFixtures(): string[] {
+  const dir = path.join(ROOT, 'test/unit');
+  const out: string[] = [];
+  for (const f of fs.readdirSync(dir).filter((f) => /^PSA\d+\.test\.ts$/.test(f)).sort()) {
+    const src = fs.readFileSync(path.join(dir, f), 'utf8');
+    for (const m of src.matchAll(/\bpy`([^`$]*)`/g)) {
+      const raw = m[1].replace(/\\\\/g, '\\');
+      const lines = raw.replace(/^\n/, '').split('\n');
+      const indents = lines.filter((l) => l.trim()).map((l) => /^ */.exec(l)![0].length);
+      const min = indents.length ? Math.min(...indents) : 0;
+      const text = lines.map((l) => l.slice(min)).join('\n').replace(/[ \t]+$/, '');
+      if (text.trim()) out.push(text);
+    }
+  }
+  return out;
+}
+
+export interface CheckStats {
+  findings: number;
+  fixes: number;
+  ms: number;
+}
+
+function assertRange(text: string, start: number, end: number, what: string): void {
+  assert.ok(Number.isInteger(start) && Number.isInteger(end), `${what}: non-integer range ${start}-${end}`);
+  assert.ok(start >= 0 && start <= end && end <= text.length, `${what}: range ${start}-${end} outside the text (length ${text.length})`);
+}
+
+function checkFix(parser: PythonParser, text: string, baseErrors: number, f: Finding, fix: Fix): void {
+  const what = `${f.code} fix "${fix.title}"`;
+  const sorted = [...fix.edits].sort((a, b) => a.start - b.start);
+  for (const e of sorted) assertRange(text, e.start, e.end, what);
+  for (let i = 1; i < sorted.length; i++) assert.ok(sorted[i].start >= sorted[i - 1].end, `${what}: overlapping edits`);
+  const fixed = applyEdits(text, fix.edits);
+  const tree = parser.parse(fixed);
+  try {
+    const errors = countSyntaxErrors(tree.rootNode);
+    // On text that already has syntax errors, tree-sitter's error recovery is not monotonic: a valid
+    // edit elsewhere (an added import) can change how the broken part is recovered and the count.
+    // There the server's own guard (codeActions drops fixes that raise the count) is the contract;
+    // on valid text a fix must keep it valid.
+    if (baseErrors === 0) assert.equal(errors, 0, `${what} adds syntax errors to valid code:\n--- before\n${text}\n--- after\n${fixed}`);
+  } finally {
+    tree.delete();
+  }
+}
+
+/**
+ * The fuzz property: analysing `text` throws nothing (in the engine or in any rule: `analyze`
+ * catches rule errors and logs them, which counts as a failure here), every range is inside the
+ * text, and no quick fix (nor the noqa suppression) makes valid code invalid.
+ */
+export function checkText(parser: PythonParser, text: string, { fixes = true, maxMs = 10_000 } = {}): CheckStats {
+  const ruleErrors: string[] = [];
+  const original = console.error;
+  console.error = (...a: unknown[]) => void ruleErrors.push(a.map(String).join(' '));
+  const t0 = performance.now();
+  const tree = parser.parse(text);
+  let findings: Finding[];
+  let baseErrors = 0;
+  let lines;
+  try {
+    const result = analyze(tree, text);
+    findings = result.findings;
+    lines = result.lines;
+    if (fixes && findings.length) baseErrors = countSyntaxErrors(tree.rootNode);
+  } finally {
+    tree.delete();
+    console.error = original;
+  }
+  const ms = performance.now() - t0;
+  assert.deepEqual(ruleErrors, [], `a rule threw on:\n${text.slice(0, 2000)}`);
+  assert.ok(ms < maxMs, `analysis took ${ms.toFixed(0)} ms (limit ${maxMs} ms) on a ${text.length}-char text`);
+  let fixCount = 0;
+  for (const f of findings) {
+    assertRange(text, f.start, f.end, f.code);
+    for (const r of f.related) assertRange(text, r.start, r.end, `${f.code} related`);
+    if (!fixes) continue;
+    for (const fix of [...f.fixes, noqaFix(text, f, lines)]) {
+      if (!fix) continue;
+      checkFix(parser, text, baseErrors, f, fix);
+      fixCount++;
+    }
+  }
+  return { findings: findings.length, fixes: fixCount, ms };
+}
+
+/** Mutations a user (or a bad paste) makes: stray brackets, quotes, colons, backslashes, cuts. */
+export const MUTATION_TOKENS = ['(', ')', '[', ']', '{', '}', '"', "'", '"""', "'''", ':', '\\', '\\\n', '\n', '\t', '#', ',', '.', ' ', 'f"', '=', '\0', '\r', '\u2028'];
+
+export type Mutation =
+  | { kind: 'insert'; at: number; token: string }
+  | { kind: 'delete'; at: number; length: number }
+  | { kind: 'tabs'; line: number };
+
+export function mutate(text: string, mutations: Mutation[]): string {
+  let out = text;
+  for (const m of mutations) {
+    const at = out.length ? m.kind === 'tabs' ? 0 : m.at % (out.length + 1) : 0;
+    if (m.kind === 'insert') out = out.slice(0, at) + m.token + out.slice(at);
+    else if (m.kind === 'delete') out = out.slice(0, at) + out.slice(at + m.length);
+    else {
+      // Mixed tabs/spaces: one line's indentation becomes tabs (or a tab+space mix).
+      const lines = out.split('\n');
+      const i = m.line % Math.max(1, lines.length);
+      lines[i] = lines[i].replace(/^( +)/, (s) => (m.line % 2 ? '\t'.repeat(Math.ceil(s.length / 4)) : '\t' + s.slice(1)));
+      out = lines.join('\n');
+    }
+  }
+  return out;
+}
