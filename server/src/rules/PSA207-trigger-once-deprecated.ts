@@ -1,6 +1,7 @@
 import type { Node } from '../parsing/pythonParser';
 import { callParts, sameNode, unwrapParens } from '../parsing/syntax';
 import type { Rule, RuleContext } from './rule';
+import { nodesOfType } from '../model/syntaxIndex';
 
 /** How far down a writer chain (`x.writeStream.format(...)....trigger`) we look for `writeStream`. */
 const MAX_CHAIN = 200;
@@ -12,7 +13,7 @@ export const triggerOnceDeprecated: Rule = {
   defaultSeverity: 'warning',
   check(ctx: RuleContext) {
     const sinkTriggers = ctx.model.sinks.flatMap((s) => (s.trigger ? [s.trigger] : []));
-    for (const call of ctx.model.root.descendantsOfType('call')) {
+    for (const call of nodesOfType(ctx.model, 'call')) {
       if (!call) continue;
       const parts = callParts(call);
       if (parts?.name !== 'trigger' || !parts.object) continue;

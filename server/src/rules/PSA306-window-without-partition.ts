@@ -2,6 +2,7 @@ import type { DataFrameModel } from '../model/types';
 import type { Node } from '../parsing/pythonParser';
 import { callParts, sameNode, unwrapParens, type CallParts } from '../parsing/syntax';
 import type { Rule, RuleContext } from './rule';
+import { nodesOfType } from '../model/syntaxIndex';
 
 const SPEC_METHODS = new Set(['partitionBy', 'orderBy', 'rowsBetween', 'rangeBetween']);
 const WINDOW_MODULES = new Set(['pyspark.sql', 'pyspark.sql.window']);
@@ -15,7 +16,7 @@ export const windowWithoutPartition: Rule = {
   check(ctx: RuleContext) {
     const names = windowReferences(ctx.model);
     if (names.classNames.size === 0 && names.moduleNames.size === 0) return;
-    const calls = ctx.model.root.descendantsOfType('call').filter((c): c is Node => !!c);
+    const calls = nodesOfType(ctx.model, 'call').filter((c): c is Node => !!c);
     const partitionedNames = namesPartitionedLater(calls);
     const boundedArguments = ctx.model.transforms.flatMap((t) => {
       const args = t.frame.bounded ? t.call.childForFieldName('arguments') : null;
@@ -71,7 +72,7 @@ function windowReferences(model: DataFrameModel): WindowNames {
       } else if (alias === 'Window') windowTakenElsewhere = true;
     }
   }
-  const defines = model.root.descendantsOfType('class_definition').some((c) => c?.childForFieldName('name')?.text === 'Window');
+  const defines = nodesOfType(model, 'class_definition').some((c) => c?.childForFieldName('name')?.text === 'Window');
   if (!windowTakenElsewhere && !defines) names.classNames.add('Window');
   return names;
 }

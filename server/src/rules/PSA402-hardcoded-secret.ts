@@ -4,6 +4,7 @@ import type { Node } from '../parsing/pythonParser';
 import { callParts, literalString, pyString, stringParts, unwrapParens } from '../parsing/syntax';
 import { related, type Rule, type RuleContext } from './rule';
 import { environmentSecret } from '../templates';
+import { nodesOfType } from '../model/syntaxIndex';
 
 /** Where a key/value pair came from, for the message and the environment variable's name. */
 type Origin = 'jdbc' | 'generic';
@@ -35,7 +36,7 @@ export const hardcodedSecret: Rule = {
   check(ctx: RuleContext) {
     const constants = moduleStringConstants(ctx.model.root);
     const confSetCalls = new Set(ctx.model.confSets.filter((c) => c.via !== 'builder.config').map((c) => c.call.id));
-    for (const call of ctx.model.root.descendantsOfType('call')) {
+    for (const call of nodesOfType(ctx.model, 'call')) {
       for (const setting of settingsOf(call, confSetCalls, constants)) checkSetting(ctx, setting, constants);
     }
   },

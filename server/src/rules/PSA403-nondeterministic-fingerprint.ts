@@ -3,6 +3,7 @@ import { ensureModuleImport } from '../fixes/edits';
 import type { Node } from '../parsing/pythonParser';
 import { callParts, isStringNode, unwrapParens } from '../parsing/syntax';
 import type { Rule, RuleContext } from './rule';
+import { nodesOfType } from '../model/syntaxIndex';
 
 /** Names that only make sense for a value meant to be compared across runs or processes. */
 const FINGERPRINT_NAME = /fingerprint|checksum|digest|signature|etag|dedup|cache_?key/i;
@@ -21,7 +22,7 @@ export const nondeterministicFingerprint: Rule = {
     const imports = ctx.model.imports;
     // `from pyspark.sql.functions import *` (or `hash`) makes `hash` Spark's deterministic F.hash.
     if (imports.functionsStar || imports.functionNames.has('hash') || hashIsRebound(ctx.model.root)) return;
-    for (const call of ctx.model.root.descendantsOfType('call')) {
+    for (const call of nodesOfType(ctx.model, 'call')) {
       const parts = callParts(call);
       if (parts?.callee.type !== 'identifier' || parts.name !== 'hash' || parts.args.length !== 1 || parts.keywords.size) continue;
       const arg = parts.args[0];

@@ -3,6 +3,7 @@ import type { Node } from '../parsing/pythonParser';
 import { literalString, unwrapParens } from '../parsing/syntax';
 import type { Rule, RuleContext } from './rule';
 import { OPEN_CONF_PREFIXES, SPARK_CONF_KEYS } from './sparkConfKeys';
+import { nodesOfType } from '../model/syntaxIndex';
 
 const MAX_DISTANCE = 2;
 
@@ -34,7 +35,7 @@ function confKeys(ctx: RuleContext): { key: string; node: Node }[] {
   for (const conf of ctx.model.confSets) {
     if (conf.key?.startsWith('spark.')) out.push({ key: conf.key, node: conf.keyNode });
   }
-  for (const pair of ctx.model.root.descendantsOfType('pair')) {
+  for (const pair of nodesOfType(ctx.model, 'pair')) {
     const k = pair.childForFieldName('key');
     const key = k ? literalString(k) : undefined;
     if (k && key?.startsWith('spark.')) out.push({ key, node: k });

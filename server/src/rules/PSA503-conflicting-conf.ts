@@ -2,6 +2,7 @@ import type { Node } from '../parsing/pythonParser';
 import { enclosingStatement, literalString } from '../parsing/syntax';
 import type { Rule, RuleContext } from './rule';
 import { booleanSetting, integerSetting, literalValue, sessionSettings, type LiteralValue } from './sessionConf';
+import { nodesOfType } from '../model/syntaxIndex';
 
 const DA = 'spark.dynamicAllocation.enabled';
 const INSTANCES = 'spark.executor.instances';
@@ -50,14 +51,14 @@ function groups(ctx: RuleContext): Group[] {
     add(block.id, { key: conf.key, value: literalValue(conf.valueNode), start: method.startIndex, end: conf.call.endIndex });
   }
   // Containers first, then their entries: tree-sitter's parent lookups walk from the root.
-  for (const dict of ctx.model.root.descendantsOfType('dictionary')) {
+  for (const dict of nodesOfType(ctx.model, 'dictionary')) {
     for (const pair of dict?.namedChildren ?? []) {
       const key = pair?.type === 'pair' ? literalString(pair.childForFieldName('key')) : undefined;
       if (!dict || !pair || !key?.startsWith('spark.')) continue;
       add(dict.id, { key, value: literalValue(pair.childForFieldName('value')), start: pair.startIndex, end: pair.endIndex });
     }
   }
-  for (const list of ctx.model.root.descendantsOfType('list')) {
+  for (const list of nodesOfType(ctx.model, 'list')) {
     for (const tuple of list?.namedChildren ?? []) {
       const items = tuple?.type === 'tuple' ? tuple.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment') : [];
       const key = literalString(items[0]);

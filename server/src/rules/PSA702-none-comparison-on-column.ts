@@ -3,6 +3,7 @@ import type { Node } from '../parsing/pythonParser';
 import { unwrapParens } from '../parsing/syntax';
 import { ColumnExpressions, comparisonOperator } from './columnExpressions';
 import type { Rule, RuleContext } from './rule';
+import { nodesOfType } from '../model/syntaxIndex';
 
 /** Expressions `.isNull()` can hang off without parentheses. */
 const PRIMARY = new Set(['call', 'attribute', 'subscript', 'identifier', 'parenthesized_expression']);
@@ -33,7 +34,7 @@ export const noneComparisonOnColumn: Rule = {
   defaultSeverity: 'error',
   check(ctx: RuleContext) {
     const columns = new ColumnExpressions(ctx.model);
-    for (const cmp of ctx.model.root.descendantsOfType('comparison_operator')) {
+    for (const cmp of nodesOfType(ctx.model, 'comparison_operator')) {
       if (!cmp) continue;
       const c = comparisonOperator(cmp);
       const m = c && MESSAGES[c.op];

@@ -1,6 +1,7 @@
 import type { DataFrameModel, ConfSetInfo, SinkInfo } from '../model/types';
 import type { Node } from '../parsing/pythonParser';
 import { literalString, unwrapParens } from '../parsing/syntax';
+import { nodesOfType } from '../model/syntaxIndex';
 
 /** Reading Spark settings the way Spark does: conf values, byte sizes, case-insensitive writer options. */
 
@@ -76,7 +77,36 @@ export interface SessionSetting {
  * `SparkConf().setAll`, a constant used as the key) as an unknown value. Rules that stay silent
  * when a setting is present treat an unknown value as "maybe set".
  */
+/** String literals of a file with their lowercased text, collected once per model. */
+const stringIndex = new WeakMap<DataFrameModel, { node: Node; lower: string }[]>();
+const settingsMemo = new WeakMap<DataFrameModel, Map<string, SessionSetting[]>>();
+
+function stringsOf(model: DataFrameModel): { node: Node; lower: string }[] {
+  let list = stringIndex.get(model);
+  if (!list) {
+    list = [];
+    for (const s of nodesOfType(model, 'string')) if (s) list.push({ node: s, lower: s.text.toLowerCase() });
+    stringIndex.set(model, list);
+  }
+  return list;
+}
+
+/** Rules ask for the same keys over and over: each key is looked up once per analysis. */
 export function sessionSettings(model: DataFrameModel, key: string): SessionSetting[] {
+  let memo = settingsMemo.get(model);
+  if (!memo) {
+    memo = new Map();
+    settingsMemo.set(model, memo);
+  }
+  let hit = memo.get(key);
+  if (!hit) {
+    hit = computeSessionSettings(model, key);
+    memo.set(key, hit);
+  }
+  return hit;
+}
+
+function computeSessionSettings(model: DataFrameModel, key: string): SessionSetting[] {
   const out: SessionSetting[] = [];
   const keyNodes = new Set<number>();
   for (const c of model.confSets) {
@@ -85,8 +115,8 @@ export function sessionSettings(model: DataFrameModel, key: string): SessionSett
     out.push({ value: literalValue(c.valueNode), confSet: c });
   }
   const needle = key.toLowerCase();
-  for (const s of model.root.descendantsOfType('string')) {
-    if (!s || keyNodes.has(s.id) || !s.text.toLowerCase().includes(needle)) continue;
+  for (const { node: s, lower } of stringsOf(model)) {
+    if (keyNodes.has(s.id) || !lower.includes(needle)) continue;
     // `SET key=value` in SQL: read the value when it is plain.
     const sql = literalString(s);
     const m = sql !== undefined ? new RegExp(`^\\s*set\\s+${escapeRegExp(key)}\\s*=\\s*([^\\s;]+)\\s*;?\\s*$`, 'i').exec(sql) : null;

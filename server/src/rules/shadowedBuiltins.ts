@@ -4,6 +4,7 @@ import type { Node } from '../parsing/pythonParser';
 import { callParts, unwrapParens } from '../parsing/syntax';
 import { BUILTINS_SHADOWED_BY_STAR } from './pysparkFunctionNames';
 import type { RuleContext } from './rule';
+import { nodesOfType } from '../model/syntaxIndex';
 
 /** PSA701 (b): a Python builtin replaced by a pyspark.sql.functions import, then called on Python values. */
 
@@ -22,7 +23,7 @@ export function checkShadowedBuiltins(ctx: RuleContext, boundInFile: (name: stri
   const names = new Set(shadowed);
   const counts = new Set(ctx.model.actions.filter((a) => a.method === 'count').map((a) => a.call.id));
   const isPython = (n: Node, depth = 0): boolean => isPythonValue(n, depth, counts, boundInFile);
-  for (const call of ctx.model.root.descendantsOfType('call')) {
+  for (const call of nodesOfType(ctx.model, 'call')) {
     const callee = call?.childForFieldName('function');
     if (!call || callee?.type !== 'identifier' || !names.has(callee.text)) continue;
     if (!calledOnPythonValues(callee.text, call, isPython)) continue;
