@@ -164,5 +164,16 @@ describe('PSA101 count-for-monitoring', () => {
     const { text } = await applyFix(r, r.of('PSA101')[0], /observe/);
     assert.match(text, /print\(f"wrote \{active_observation\.get\['row_count'\]\} rows"\)/);
   });
+
+  it('observe fixes applied one after the other keep the metrics in their original order', async () => {
+    const r = await check(monitored);
+    const first = await applyFix(r, r.of('PSA101')[0], /observe/);
+    const second = await applyFix(first.after, first.after.of('PSA101')[0], /observe/);
+    const lines = second.text.split('\n');
+    const input = lines.findIndex((l) => l.includes('rows.labels(stage="input")'));
+    const active = lines.findIndex((l) => l.startsWith('log.info("active rows'));
+    const write = lines.findIndex((l) => l.startsWith('active.write'));
+    assert.ok(write < input && input < active, second.text);
+  });
 });
 

@@ -155,7 +155,9 @@ function observeFix(ctx: RuleContext, action: ActionUse, defStatement: Node, sin
   if (moveAfterSink) {
     edits.push(deleteStatement(ctx.text, stmt));
     const eol = eolOf(ctx.text);
-    edits.push({ start: sinkStmt.endIndex, end: sinkStmt.endIndex, newText: eol + indentAt(ctx.text, sinkStmt.startIndex) + statementText });
+    // After metrics moved there by earlier fixes, so repeated fixes keep the statements' order.
+    const anchor = lastMovedMetricAfter(sinkStmt);
+    edits.push({ start: anchor.endIndex, end: anchor.endIndex, newText: eol + indentAt(ctx.text, sinkStmt.startIndex) + statementText });
   } else {
     edits.push({ start: action.call.startIndex, end: action.call.endIndex, newText: replacement });
   }
@@ -169,4 +171,14 @@ function enclosingStringQuote(node: Node): string | undefined {
     if (n.type === 'block' || n.type === 'module') return undefined;
   }
   return undefined;
+}
+
+/** The sink statement, or the last of the metric statements an observe fix already moved right after it. */
+function lastMovedMetricAfter(sinkStmt: Node): Node {
+  let anchor = sinkStmt;
+  for (let next = sinkStmt.nextNamedSibling, i = 0; next && i < 100; next = next.nextNamedSibling, i++) {
+    if (next.type !== 'expression_statement' || !/_observation\.get\[/.test(next.text)) break;
+    anchor = next;
+  }
+  return anchor;
 }
