@@ -242,5 +242,17 @@ describe('language server over stdio', function () {
     const graph: any = await client.connection.sendRequest('pysparkArchitect/pipelineGraph', { uris: [uri] });
     assert.equal(graph.architecture, 'kappa', 'still answering after all that');
   });
+
+  it('keeps models only for recent documents, and still hovers an older one (analysing it again)', async () => {
+    client = new LspClient();
+    await client.initialize();
+    const uris = Array.from({ length: 20 }, (_, i) => `file:///work/many/job${i}.py`);
+    for (const uri of uris) await client.open(uri, kappa);
+    await client.waitFor(() => (uris.every((u) => client.latest(u)) ? true : undefined), 'diagnostics for every document', 30_000);
+    const line = kappa.split('\n').findIndex((l) => l.includes('system_metrics = system_events'));
+    const hover: any = await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: uris[0] }, position: { line, character: 6 } });
+    assert.ok(hover, 'hover on the first (evicted) document');
+    assert.match(JSON.stringify(hover.contents), /streaming/i);
+  });
 });
 

@@ -14,9 +14,11 @@ export interface Site {
 export interface DatasetOccurrence extends Site {
   stepId: string;
   streaming: boolean;
-  /** The read (source frame) or the write (sink). */
-  read?: Frame;
-  write?: SinkInfo;
+  /** Plain facts of the read or write (no syntax nodes: fragments outlive their tree). */
+  isWrite: boolean;
+  format?: string;
+  mode?: string;
+  columns?: string[];
   /** The whole statement, for attaching findings. */
   statementStart: number;
   statementEnd: number;
@@ -69,6 +71,10 @@ function scopeName(scope: Node): string | undefined {
   return scope.childForFieldName('name')?.text;
 }
 
+function columnsOf(frame: Frame): string[] | undefined {
+  return frame.columns.size ? [...frame.columns.keys()] : undefined;
+}
+
 /** Every source frame upstream of `frame` (itself included). */
 export function sourcesOf(frame: Frame): Frame[] {
   return filterLineage(frame, (f) => !!f.source);
@@ -115,7 +121,8 @@ export function buildFileGraph(model: DataFrameModel, file: FileInfo, into: RawG
     const stmt = statementOf(frame.node);
     datasetFor(ref).reads.push({
       file: file.filename, uri: file.uri, start: frame.node.startIndex, end: frame.node.endIndex, stepId: step.id,
-      streaming: !!frame.source!.streaming, read: frame, statementStart: stmt.startIndex, statementEnd: stmt.endIndex,
+      streaming: !!frame.source!.streaming, isWrite: false, format: frame.source!.format, columns: columnsOf(frame),
+      statementStart: stmt.startIndex, statementEnd: stmt.endIndex,
     });
     step.reads.add(ref.key);
     if (frame.source!.streaming) step.streaming = true;
@@ -129,7 +136,8 @@ export function buildFileGraph(model: DataFrameModel, file: FileInfo, into: RawG
     const stmt = statementOf(sink.call);
     datasetFor(ref).writes.push({
       file: file.filename, uri: file.uri, start: sink.writerNode.startIndex, end: sink.call.endIndex, stepId: step.id, streaming: sink.streaming,
-      write: sink, statementStart: stmt.startIndex, statementEnd: stmt.endIndex,
+      isWrite: true, format: sink.format, mode: sink.mode ?? sink.outputMode, columns: columnsOf(sink.frame),
+      statementStart: stmt.startIndex, statementEnd: stmt.endIndex,
     });
     step.writes.add(ref.key);
   }

@@ -44,14 +44,13 @@ export function toPipelineGraph(raw: RawGraph, files: Map<string, FileContext>):
   for (const d of raw.datasets.values()) {
     const main: DatasetOccurrence = d.writes[0] ?? d.reads[0];
     const occurrences = [...d.writes, ...d.reads];
-    const write = d.writes[0]?.write;
-    const columnsFrame = write?.frame ?? d.reads[0]?.read;
-    const columns = columnsFrame && columnsFrame.columns.size ? [...columnsFrame.columns.keys()] : undefined;
+    const write = d.writes[0];
+    const columns = write?.columns ?? d.reads[0]?.columns;
     nodes.push({
       id: datasetId(d), kind: 'dataset', label: d.ref.label, layer: layering.layerOf.get(datasetId(d)) ?? null,
       location: d.ref.location, format: d.ref.format ?? write?.format, streaming: occurrences.some((o) => o.streaming),
       role: d.writes.length === 0 ? 'source' : d.reads.length === 0 ? 'sink' : 'intermediate',
-      mode: write?.mode ?? write?.outputMode, columns, filename: main.file, uri: main.uri, range: range(main, files),
+      mode: write?.mode, columns, filename: main.file, uri: main.uri, range: range(main, files),
       findings: occurrences.flatMap((o) => findingsIn(o.uri, o.statementStart, o.statementEnd)),
     });
     for (const r of d.reads) addEdge(datasetId(d), r.stepId);

@@ -31,6 +31,8 @@ import { WorkspaceFiles } from './workspaceFiles';
 
 export const FIX_ALL_KIND = 'source.fixAll.pysparkArchitect';
 const MAX_COMPLETIONS = 200;
+/** Documents whose DataFrame model stays in memory after analysis. */
+const MODELS_KEPT = 16;
 
 const SEVERITY: Record<Finding['severity'], DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -63,6 +65,7 @@ export class PySparkArchitectServer {
   private trusted = true;
   private readonly projectConfigs = new Map<string, ProjectConfig | null>();
   private readonly reportedProjects = new Set<string>();
+  private readonly modelHolders: string[] = [];
   private relatedInformation = false;
   private globalSettings: unknown;
   private initOptionsSettings: unknown;
@@ -129,6 +132,8 @@ export class PySparkArchitectServer {
       this.timers.delete(uri);
       this.documents.close(uri);
       this.analyses.delete(uri);
+      const held = this.modelHolders.indexOf(uri);
+      if (held >= 0) this.modelHolders.splice(held, 1);
       this.settingsCache.delete(uri);
       this.tooLargeNotified.delete(uri);
       if (!this.pullDiagnostics) void c.sendDiagnostics({ uri, diagnostics: [] });
@@ -169,7 +174,12 @@ export class PySparkArchitectServer {
     c.onHover(async (p) => {
       const stored = this.documents.get(p.textDocument.uri);
       if (!stored?.tree) return null;
-      const cached = await this.analyse(p.textDocument.uri, stored);
+      let cached = await this.analyse(p.textDocument.uri, stored);
+      if (cached && !cached.result.model && cached.result.skipped === undefined) {
+        // Its model was let go to save memory: analyse again.
+        this.analyses.delete(p.textDocument.uri);
+        cached = await this.analyse(p.textDocument.uri, stored);
+      }
       // The model's nodes belong to the tree of the version it was built from.
       const current = this.documents.get(p.textDocument.uri);
       if (!cached || !current?.tree || current.document.version !== cached.version) return null;
@@ -303,7 +313,23 @@ export class PySparkArchitectServer {
     const fragment = fileFragment({ filename: uriToFilename(uri), uri, model: result.model, lines: result.lines, findings: result.findings });
     const entry = { version, result, diagnostics, fragment };
     this.analyses.set(uri, entry);
+    this.keepModel(uri);
     return entry;
+  }
+
+  /**
+   * Models hold a wrapper object per syntax node they mention: only the most recently analysed
+   * documents keep theirs (hovers need it); the others keep plain findings and graph fragments,
+   * and a hover there analyses again.
+   */
+  private keepModel(uri: string): void {
+    const i = this.modelHolders.indexOf(uri);
+    if (i >= 0) this.modelHolders.splice(i, 1);
+    this.modelHolders.push(uri);
+    while (this.modelHolders.length > MODELS_KEPT) {
+      const evicted = this.analyses.get(this.modelHolders.shift()!);
+      if (evicted) evicted.result = { ...evicted.result, model: undefined };
+    }
   }
 
   private toDiagnostic(uri: string, f: Finding, result: AnalysisResult): Diagnostic {
