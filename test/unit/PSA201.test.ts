@@ -124,5 +124,31 @@ describe('PSA201 streaming-aggregation-without-watermark', () => {
     assert.deepEqual(found.map((f) => r.lineOf(f)), [3]);
     assert.deepEqual(found[0].fixes, [], 'withWatermark("created_at") would not bound a groupBy("user_id")');
   });
+  it('is silent on a running total per non-time key written in update or complete mode (no watermark could bound it)', async () => {
+    const r = await check(py`
+      from pyspark.sql import functions as F
+      trips = spark.readStream.format("kafka").option("subscribe", "trips").load()
+      per_rider = trips.groupBy("rider_id").agg(F.sum("fare").alias("spent"))
+      per_rider.writeStream.outputMode("update").foreachBatch(save_totals).option("checkpointLocation", "s3://lake/_chk/riders").start()
+      per_zone = trips.groupBy("zone").count()
+      per_zone.writeStream.outputMode("complete").format("memory").queryName("zones").start()
+    `);
+    assert.deepEqual(r.of('PSA201'), []);
+  });
+
+  it('still flags a running aggregate in append mode, by a time-like key, or with a sink in append mode', async () => {
+    const r = await check(py`
+      from pyspark.sql import functions as F
+      trips = spark.readStream.format("kafka").option("subscribe", "trips").load()
+      per_rider = trips.groupBy("rider_id").count()
+      per_rider.writeStream.outputMode("append").format("console").start()
+      per_day = trips.groupBy("trip_date", "zone").count()
+      per_day.writeStream.outputMode("update").format("console").start()
+      per_zone = trips.groupBy("zone").count()
+      per_zone.writeStream.outputMode("update").format("console").start()
+      per_zone.writeStream.format("console").start()
+    `);
+    assert.deepEqual(r.of('PSA201').map((f) => r.lineOf(f)), [3, 5, 7]);
+  });
 });
 

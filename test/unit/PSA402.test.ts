@@ -129,4 +129,18 @@ describe('PSA402 hardcoded-secret', () => {
     assert.equal(r.lineOf(found[0]), 3);
     assert.deepEqual(found[0].fixes, []);
   });
+  it('is silent on template placeholders: [PASSWORD], {secret}, YOUR_TOKEN', async () => {
+    const r = await check(py`
+      orders = (
+          spark.read.format("jdbc")
+          .option("url", "jdbc:postgresql://[HOST]:5432/[DB]")
+          .option("user", "[DB_USER]")
+          .option("password", "[DB_PASSWORD]")
+          .load()
+      )
+      spark.conf.set("spark.hadoop.fs.azure.account.key.acct.dfs.core.windows.net", "{storage_key}")
+      orders.write.format("jdbc").option("url", "jdbc:postgresql://h/db").option("password", "your-password-here").save()
+    `);
+    assert.deepEqual(r.of('PSA402'), []);
+  });
 });

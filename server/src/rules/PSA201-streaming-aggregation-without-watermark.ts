@@ -1,4 +1,5 @@
 import type { Fix } from '../findings';
+import { findInLineage } from '../model/lineage';
 import { streamingSources, type AggregationInfo, type Frame } from '../model/types';
 import { pyString } from '../parsing/syntax';
 import { DEFAULT_WATERMARK_DELAY, watermarkCall } from '../templates';
@@ -42,6 +43,7 @@ export const streamingAggregationWithoutWatermark: Rule = {
       const stream = streamingSources(missing[0])[0];
       const relatedInfo = stream ? [related(stream.node, 'the stream is read here')] : [];
       if (agg.kind === 'groupBy') {
+        if (isDeliberateRunningAggregate(ctx, agg)) continue;
         const column = eventTimeColumn(agg, agg.input);
         ctx.report({
           start: agg.methodNode.startIndex,
@@ -67,6 +69,27 @@ export const streamingAggregationWithoutWatermark: Rule = {
     }
   },
 };
+
+/** A grouping key that looks like a point or bucket in time (`event_date`, `order_hour`, `created_at`...). */
+const TEMPORAL_KEY = /date|time|(^|_)(ts|at|day|hour|minute|month|year|week)$/i;
+
+/**
+ * A running total per non-time key (`groupBy("driver_id")`) written in `update`/`complete` mode: its
+ * state is one row per key by design, and no watermark could bound it (the key is not event time), so
+ * "add a watermark" would be wrong advice. Only when every streaming sink it feeds says so explicitly.
+ */
+function isDeliberateRunningAggregate(ctx: RuleContext, agg: AggregationInfo): boolean {
+  if (agg.windowNode || !agg.keys || agg.keys.length === 0 || agg.keys.some((k) => TEMPORAL_KEY.test(k))) return false;
+  const fed = ctx.model.sinks.filter(
+    (s) =>
+      s.streaming &&
+      findInLineage(
+        s.frame,
+        (f) => f.op === 'aggregate' && f.parents.includes(agg.input) && f.node.startIndex <= agg.call.startIndex && agg.call.endIndex <= f.node.endIndex,
+      ) !== undefined,
+  );
+  return fed.length > 0 && fed.every((s) => ['update', 'complete'].includes(s.outputMode?.toLowerCase() ?? ''));
+}
 
 /**
  * A watermark only bounds state when the aggregation groups by its column or a window on it: a

@@ -195,7 +195,8 @@ export function looksLikeSecretValue(value: string): boolean {
   if (/\{\{\s*secrets\//i.test(v) || /\$\{[^}]*\}/.test(v) || /^env:/i.test(v)) return false;
   if (/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*){2,}$/.test(v)) return false;
   if (/^(\/|~\/|\.\.?\/|[A-Za-z][\w+.-]*:\/\/|dbfs:|file:|[A-Za-z]:\\)/.test(v)) return false;
-  if (/^<[^>]*>$/.test(v) || /^\*+$/.test(v) || /^x+$/i.test(v) || /^(true|false|none|null)$/i.test(v)) return false;
+  if (/^<[^>]*>$/.test(v) || /^\[[^\]]*\]$/.test(v) || /^\{[^}]*\}$/.test(v) || /^your[-_]/i.test(v)) return false;
+  if (/^\*+$/.test(v) || /^x+$/i.test(v) || /^(true|false|none|null)$/i.test(v)) return false;
   return true;
 }
 
