@@ -108,4 +108,16 @@ describe('PSA106 withcolumn-in-loop', () => {
     `);
     assert.deepEqual(r.of('PSA106'), []);
   });
+
+  it('is silent for a literal list of a handful of date columns cast in a loop', async () => {
+    const r = await check(py`
+      import pandas as pd
+      from pyspark.sql import SparkSession
+      spark = SparkSession.builder.getOrCreate()
+      scored = spark.createDataFrame(pd.DataFrame({"opened": [], "closed": []}))
+      for name in ["opened", "closed", "shipped", "billed", "paid"]:
+          scored = scored.withColumn(name, scored[name].cast("date"))
+    `);
+    assert.deepEqual(r.of('PSA106'), []);
+  });
 });

@@ -93,6 +93,72 @@ describe('PSA107 action-in-loop', () => {
     assert.deepEqual(r.of('PSA107').map((f) => r.textOf(f)), []);
   });
 
+  it('is silent when a helper called in the loop reads a different table each time, not for a constant helper read', async () => {
+    const r = await check(py`
+      from pyspark.sql import SparkSession
+      spark = SparkSession.builder.getOrCreate()
+
+      def load_layer(name):
+          return spark.read.format("delta").load(f"s3://lake/gold/{name}")
+
+      def load_orders():
+          return spark.read.parquet("s3://lake/silver/orders/")
+
+      for table, key in [("dim_store", "store_id"), ("dim_item", "item_id")]:
+          frame = load_layer(table)
+          print(table, frame.count(), frame.select(key).distinct().count())
+
+      for region in ["north", "south"]:
+          print(region, load_orders().where(f"region = '{region}'").count())
+    `);
+    assert.deepEqual(r.of('PSA107').map((f) => r.lineOf(f)), [15]);
+  });
+
+  it('is silent for iterative algorithms whose action decides when the loop stops', async () => {
+    const r = await check(py`
+      from pyspark.sql import SparkSession
+      from pyspark.sql import functions as F
+      spark = SparkSession.builder.getOrCreate()
+      links = spark.read.parquet("s3://lake/silver/links/")
+
+      def reachable(start, goal, max_hops=8):
+          seen = spark.createDataFrame([(start,)], "node string")
+          edge = seen
+          for _ in range(max_hops):
+              nxt = (edge.join(links, edge.node == links.src)
+                     .select(F.col("dst").alias("node"))
+                     .join(seen, "node", "left_anti")
+                     .distinct())
+              if nxt.isEmpty():
+                  return False
+              hit = nxt.where(F.col("node") == goal).first()
+              if hit:
+                  return True
+              seen = seen.unionByName(nxt).localCheckpoint()
+              edge = nxt
+          return False
+
+      current = links.select("src").distinct()
+      while current.count() > 10:
+          current = current.join(links, current.src == links.dst).select(links.src).distinct()
+    `);
+    assert.deepEqual(r.of('PSA107').map((f) => r.textOf(f)), []);
+  });
+
+  it('still flags an early-exit check on a frame the loop does not carry over', async () => {
+    const r = await check(py`
+      from pyspark.sql import SparkSession
+      from pyspark.sql import functions as F
+      spark = SparkSession.builder.getOrCreate()
+      sales = spark.read.parquet("s3://lake/silver/sales/")
+      for day in ["2024-01-01", "2024-01-02"]:
+          todays = sales.where(F.col("day") == day)
+          if todays.isEmpty():
+              break
+    `);
+    assert.deepEqual(r.of('PSA107').map((f) => r.textOf(f)), ['isEmpty()']);
+  });
+
   it('noqa suppresses', async () => {
     const r = await check(py`
       from pyspark.sql import SparkSession

@@ -58,4 +58,22 @@ describe('PSA301 single-partition-write', () => {
     `);
     assert.deepEqual(r.of('PSA301'), []);
   });
+  it('is silent for aggregates on low-cardinality keys and distinct lists, still flags per-entity aggregates', async () => {
+    const r = await check(py`
+      from pyspark.sql import SparkSession
+      from pyspark.sql import functions as F
+      spark = SparkSession.builder.getOrCreate()
+      visits = spark.read.csv("s3://lake/raw/visits.csv", header=True)
+      per_region = (visits.groupBy("region")
+                    .agg(F.count("*").alias("n_visits"), F.avg("minutes").alias("avg_minutes"))
+                    .orderBy(F.col("n_visits").desc()))
+      per_region.coalesce(1).write.mode("overwrite").option("header", True).csv("s3://reports/visits_by_region/")
+      (visits.select("region").distinct()
+          .withColumn("loaded_at", F.current_timestamp())
+          .coalesce(1).write.mode("overwrite").parquet("s3://lake/silver/dim_region/"))
+      per_visitor = visits.groupBy("visitor_id").agg(F.sum("minutes").alias("minutes"))
+      per_visitor.coalesce(1).write.mode("overwrite").parquet("s3://lake/gold/visitor_minutes/")
+    `);
+    assert.deepEqual(r.of('PSA301').map((f) => r.textOf(f)), ['per_visitor.coalesce(1)']);
+  });
 });

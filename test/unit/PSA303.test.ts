@@ -73,4 +73,26 @@ describe('PSA303 partition-size-config', () => {
     `);
     assert.deepEqual(fixture.of('PSA303'), []);
   });
+
+  it('is silent when the local master is set on a builder kept in a variable, or with SparkConf().setMaster', async () => {
+    const kept = await check(py`
+      from pyspark.sql import SparkSession
+
+      def make_session(with_jars):
+          builder = (SparkSession.builder.master("local[4]").appName("lab")
+                     .config("spark.sql.shuffle.partitions", "2"))
+          if with_jars:
+              builder = builder.config("spark.jars.packages", "org.example:thing:1.0")
+          return builder.getOrCreate()
+    `);
+    assert.deepEqual(kept.of('PSA303'), []);
+    const conf = await check(py`
+      from pyspark import SparkConf
+      from pyspark.sql import SparkSession
+
+      conf = SparkConf().setMaster("local[*]").set("spark.sql.shuffle.partitions", "1")
+      spark = SparkSession.builder.config(conf=conf).getOrCreate()
+    `);
+    assert.deepEqual(conf.of('PSA303'), []);
+  });
 });

@@ -95,4 +95,37 @@ describe('PSA304 overwrite-drops-partitions', () => {
       assert.deepEqual(s.of('PSA304'), [], session);
     }
   });
+  it('is silent for the first load of an exists/merge pair, but not for an overwrite when the table exists', async () => {
+    const r = await check(py`
+      import os
+      from pyspark.sql import SparkSession
+      from pyspark.sql import functions as F
+
+      spark = SparkSession.builder.getOrCreate()
+
+      def load_day(day):
+          batch = spark.read.json(f"s3://landing/shipments/{day}/")
+          if spark.catalog.tableExists("ops.shipments"):
+              batch.createOrReplaceTempView("incoming")
+              spark.sql("MERGE INTO ops.shipments t USING incoming s ON t.ship_ref = s.ship_ref WHEN NOT MATCHED THEN INSERT *")
+          else:
+              batch.write.format("delta").mode("overwrite").partitionBy("ship_day").saveAsTable("ops.shipments")
+
+      def load_local(day, target):
+          batch = spark.read.json(f"s3://landing/returns/{day}/")
+          if not os.path.exists(target):
+              batch.write.mode("overwrite").partitionBy("return_day").parquet(target)
+
+      def reload_day(day):
+          batch = spark.read.json(f"s3://landing/refunds/{day}/")
+          if spark.catalog.tableExists("ops.refunds"):
+              batch.write.format("delta").mode("overwrite").partitionBy("refund_day").saveAsTable("ops.refunds")
+
+      def once_per_day(day, target):
+          batch = spark.read.json(f"s3://landing/credits/{day}/")
+          if not os.path.exists(os.path.join(target, "_DONE")):
+              batch.write.mode("overwrite").partitionBy("credit_day").parquet(target)
+    `);
+    assert.deepEqual(r.of('PSA304').map((f) => r.lineOf(f)), [23, 28]);
+  });
 });

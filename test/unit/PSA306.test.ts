@@ -53,4 +53,21 @@ describe('PSA306 window-without-partition', () => {
     `);
     assert.deepEqual(other.of('PSA306'), []);
   });
+  it('is silent for a spec only applied to an aggregate by a low-cardinality key, not to the raw rows', async () => {
+    const r = await check(py`
+      from pyspark.sql import SparkSession
+      from pyspark.sql import functions as F
+      from pyspark.sql.window import Window
+      spark = SparkSession.builder.getOrCreate()
+      sales = spark.read.parquet("s3://lake/silver/sales/")
+      by_store_rank = Window.orderBy(F.col("revenue").desc())
+      per_store = (sales.groupBy("store_region")
+                   .agg(F.sum("amount").alias("revenue"))
+                   .withColumn("position", F.dense_rank().over(by_store_rank)))
+      per_store.show()
+      by_amount = Window.orderBy(F.col("amount").desc())
+      sales.withColumn("position", F.row_number().over(by_amount)).show()
+    `);
+    assert.deepEqual(r.of('PSA306').map((f) => r.lineOf(f)), [11]);
+  });
 });

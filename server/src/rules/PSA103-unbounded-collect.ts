@@ -165,7 +165,7 @@ function isSmallSource(frame: Frame): boolean {
  * Why a frame is known or assumed to be small enough for the driver, walking up through
  * operations that never add rows. Joins, unions and explodes stop the walk (they may add rows).
  */
-function isSmall(fx: Functions, frame: Frame): boolean {
+function isSmall(fx: Functions, frame: Frame, fromSource = true): boolean {
   let f: Frame | undefined = frame;
   for (let i = 0; f && i < 10_000; i++) {
     if (f.bounded) return true;
@@ -173,11 +173,19 @@ function isSmall(fx: Functions, frame: Frame): boolean {
     if (f.op === 'select' && call && isAggregateSelect(fx, call)) return true;
     if ((f.op === 'filter' || f.op === 'where') && call && isKeyLookup(fx.fns, call)) return true;
     if (isLowCardinalityDistinct(fx, f) || isLowCardinalityGroupBy(fx, f)) return true;
-    if (f.parents.length === 0) return isSmallSource(f);
+    if (f.parents.length === 0) return fromSource && isSmallSource(f);
     if (f.parents.length > 1 || !(ROW_PRESERVING.has(f.op) || f.op === 'aggregate') || (call && /\bexplode(_outer)?\s*\(/.test(call.text))) return false;
     f = f.parents[0];
   }
   return false;
+}
+
+/**
+ * Whether the frame's own lineage leaves it with few rows (a global or low-cardinality aggregate, the
+ * distinct values of one or two such columns, a limit, a key lookup), without guessing from its source.
+ */
+export function reducedToFewRows(ctx: RuleContext, frame: Frame): boolean {
+  return isSmall({ fns: ctx.functions, aliases: importedFunctionAliases(ctx) }, frame, false);
 }
 
 /** Where `collect()` is iterated over once, so an iterator can replace the list. */

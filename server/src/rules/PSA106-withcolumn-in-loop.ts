@@ -5,7 +5,7 @@ import { callParts, enclosingScope, sameNode, unwrapParens } from '../parsing/sy
 import type { Rule, RuleContext } from './rule';
 
 /** Loops over a literal list this short add a handful of projections: harmless for the planner. */
-const SHORT_LITERAL_LOOP = 3;
+const SHORT_LITERAL_LOOP = 10;
 
 /** The identifier a method chain starts from (`df` in `df.withColumn(...).drop(...)`). */
 function chainRoot(node: Node): Node | undefined {

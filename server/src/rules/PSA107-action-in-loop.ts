@@ -38,12 +38,35 @@ function sourcesOf(frame: Frame): Frame[] {
 /** A read inside the loop whose table/path/query the tool cannot pin to one constant: a different input per iteration. */
 function readsPerIterationInput(source: Frame, loop: Node): boolean {
   const s = source.source;
-  if (!s || !isWithin(s.node, loop)) return false;
+  if (!s) return false;
+  const target = s.kind === 'table' ? s.table : s.kind === 'read' ? s.path : undefined;
+  const varying = s.kind === 'sql' ? literalString(callParts(s.node)?.args[0]) === undefined : target === undefined || target.includes('{');
+  if (!isWithin(s.node, loop)) return varying && readByHelperCalledIn(s.node, loop);
   // A polling loop (`while True: df = spark.read...; if df.count(): ...`) re-reads on purpose.
   if (loop.type === 'while_statement') return true;
-  const target = s.kind === 'table' ? s.table : s.kind === 'read' ? s.path : undefined;
-  if (s.kind === 'sql') return literalString(callParts(s.node)?.args[0]) === undefined;
-  return target === undefined || target.includes('{');
+  return varying;
+}
+
+/**
+ * `def load(name): return spark.read.table(f"gold.{name}")` called inside the loop
+ * (`for t in tables: df = load(t)`): the helper reads a different input on each call.
+ */
+function readByHelperCalledIn(read: Node, loop: Node): boolean {
+  let fn: Node | null = read.parent;
+  while (fn && fn.type !== 'function_definition') fn = fn.parent;
+  const name = fn?.childForFieldName('name')?.text;
+  if (!fn || !name || isWithin(loop, fn)) return false;
+  const stack: Node[] = [loop];
+  for (let steps = 0; stack.length && steps < 50_000; steps++) {
+    const n = stack.pop()!;
+    if (n.type === 'call') {
+      const callee = n.childForFieldName('function');
+      const called = callee?.type === 'attribute' ? callee.childForFieldName('attribute')?.text : callee?.text;
+      if (called === name) return true;
+    }
+    for (const c of n.namedChildren) if (c) stack.push(c);
+  }
+  return false;
 }
 
 function jumpsOut(loop: Node): boolean {
@@ -69,6 +92,84 @@ function isRetry(call: Node, loop: Node): boolean {
   return false;
 }
 
+/** Whether `block` (an `if` consequence) leaves the loop: a `break` or `return`, not inside a nested loop or scope. */
+function leavesLoop(block: Node | null | undefined): boolean {
+  const stack: Node[] = block ? [block] : [];
+  for (let steps = 0; stack.length && steps < 20_000; steps++) {
+    const n = stack.pop()!;
+    if (n.type === 'break_statement' || n.type === 'return_statement') return true;
+    if (SCOPE_BOUNDARIES.has(n.type) || n.type === 'for_statement' || n.type === 'while_statement') continue;
+    for (const c of n.namedChildren) if (c) stack.push(c);
+  }
+  return false;
+}
+
+function mentions(node: Node | null | undefined, name: string): boolean {
+  return !!node && new RegExp(`(^|[^A-Za-z0-9_.])${name}([^A-Za-z0-9_]|$)`).test(node.text);
+}
+
+/** The tests of `if <test>: break/return` anywhere in the loop body (not in nested loops or scopes). */
+function exitTests(loop: Node): Node[] {
+  const out: Node[] = [];
+  const body = loop.childForFieldName('body');
+  const stack: Node[] = body ? [body] : [];
+  for (let steps = 0; stack.length && steps < 20_000; steps++) {
+    const n = stack.pop()!;
+    if (SCOPE_BOUNDARIES.has(n.type) || n.type === 'for_statement' || n.type === 'while_statement') continue;
+    if (n.type === 'if_statement' || n.type === 'elif_clause') {
+      const test = n.childForFieldName('condition');
+      if (test && leavesLoop(n.childForFieldName('consequence'))) out.push(test);
+    }
+    for (const c of n.namedChildren) if (c) stack.push(c);
+  }
+  return out;
+}
+
+/** Plain names assigned by `name = ...` statements under `root`, before `before` (not in nested scopes). */
+function namesAssignedIn(root: Node | null | undefined, before = Infinity): Set<string> {
+  const out = new Set<string>();
+  const stack: Node[] = root ? [root] : [];
+  for (let steps = 0; stack.length && steps < 50_000; steps++) {
+    const n = stack.pop()!;
+    if (n.startIndex >= before || (n !== root && SCOPE_BOUNDARIES.has(n.type))) continue;
+    const left = n.type === 'assignment' ? n.childForFieldName('left') : null;
+    if (left?.type === 'identifier' && n.endIndex <= before) out.add(left.text);
+    for (const c of n.namedChildren) if (c) stack.push(c);
+  }
+  return out;
+}
+
+/** Names the loop rebinds that already held a value before it: state carried from one iteration to the next. */
+function loopCarriedNames(loop: Node): string[] {
+  let scope = loop.parent;
+  while (scope && !SCOPE_BOUNDARIES.has(scope.type)) scope = scope.parent;
+  const before = namesAssignedIn(scope, loop.startIndex);
+  return [...namesAssignedIn(loop.childForFieldName('body'))].filter((n) => before.has(n));
+}
+
+/**
+ * An iterative algorithm (graph search, convergence loop): the frame is built in the loop from a
+ * variable the loop itself rebinds (`frontier = nxt`), and the action's result decides whether the
+ * loop stops (`if nxt.isEmpty(): break`, `found = nxt.first()` then `if found: return ...`, or the
+ * `while` condition). Each iteration needs the previous one's result, so the jobs cannot be merged.
+ */
+function isIterativeAlgorithm(action: ActionUse, loop: Node): boolean {
+  if (!loop.type.endsWith('_statement')) return false;
+  const carried = loopCarriedNames(loop);
+  if (carried.length === 0) return false;
+  const inLoop = filterLineage(action.frame, (f) => isWithin(f.node, loop));
+  const receiver = action.call.childForFieldName('function')?.childForFieldName('object');
+  if (![receiver, ...inLoop.map((f) => f.node)].some((n) => carried.some((name) => mentions(n, name)))) return false;
+  const condition = loop.type === 'while_statement' ? loop.childForFieldName('condition') : undefined;
+  if (condition && isWithin(action.call, condition)) return true;
+  const tests = exitTests(loop);
+  if (tests.some((t) => isWithin(action.call, t))) return true;
+  let stmt: Node = action.call;
+  while (stmt.parent && stmt.parent.type !== 'block' && stmt.parent.type !== 'expression_statement') stmt = stmt.parent;
+  const target = stmt.type === 'assignment' ? stmt.childForFieldName('left') : undefined;
+  return target?.type === 'identifier' && tests.some((t) => mentions(t, target.text));
+}
+
 /** The loop an action runs in, when running it once per iteration is avoidable work. */
 export function wastefulLoopOf(action: ActionUse): Node | undefined {
   if (action.frame.streaming === true) return undefined;
@@ -78,6 +179,7 @@ export function wastefulLoopOf(action: ActionUse): Node | undefined {
   if (sources.every((s) => s.source?.kind === 'createDataFrame')) return undefined;
   if (sources.some((s) => readsPerIterationInput(s, loop))) return undefined;
   if (isRetry(action.call, loop)) return undefined;
+  if (isIterativeAlgorithm(action, loop)) return undefined;
   return loop;
 }
 

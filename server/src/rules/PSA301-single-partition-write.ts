@@ -2,6 +2,7 @@ import type { Fix } from '../findings';
 import { removeChainCall } from '../fixes/edits';
 import type { Node } from '../parsing/pythonParser';
 import { callParts } from '../parsing/syntax';
+import { reducedToFewRows } from './PSA103-unbounded-collect';
 import { related, type Rule, type RuleContext } from './rule';
 
 const SUGGESTED_PARTITIONS = 64;
@@ -15,7 +16,8 @@ export const singlePartitionWrite: Rule = {
     const seen = new Set<number>();
     for (const sink of ctx.model.sinks) {
       const single = sink.frame.singlePartition;
-      if (!single || sink.frame.bounded || seen.has(single.id)) continue;
+      // An aggregate by country or a distinct list of states is small: one file is what the reader wants.
+      if (!single || sink.frame.bounded || seen.has(single.id) || reducedToFewRows(ctx, sink.frame)) continue;
       seen.add(single.id);
       const method = callParts(single)?.name ?? 'coalesce';
       ctx.report({

@@ -1,3 +1,4 @@
+import { nodesOfType } from '../model/syntaxIndex';
 import type { DataFrameModel } from '../model/types';
 import type { Node } from '../parsing/pythonParser';
 import { callParts, literalString } from '../parsing/syntax';
@@ -83,6 +84,12 @@ function isLocalTestSession(model: DataFrameModel): boolean {
     }
   }
   if (model.confSets.some((c) => c.key === 'spark.master' && /^local(\[|$)/.test(literalString(c.valueNode) ?? ''))) return true;
+  // A builder kept in a variable (`b = SparkSession.builder.master("local[2]")...; b.getOrCreate()`),
+  // or `SparkConf().setMaster("local[*]")`: the chain above does not reach these.
+  for (const call of nodesOfType(model, 'call')) {
+    const parts = call ? callParts(call) : undefined;
+    if ((parts?.name === 'master' || parts?.name === 'setMaster') && parts.object && /^local(\[|$)/.test(literalString(parts.args[0]) ?? '')) return true;
+  }
   return model.imports.statements.some((s) => /^\s*(import|from)\s+(pytest|unittest|chispa)\b/.test(s.text));
 }
 

@@ -1,5 +1,7 @@
 import type { Fix } from '../findings';
 import type { SinkInfo } from '../model/types';
+import type { Node } from '../parsing/pythonParser';
+import { callParts, unwrapParens } from '../parsing/syntax';
 import { related, type Rule, type RuleContext } from './rule';
 import { partialWriteEvidence } from './partialWrite';
 import { sessionSettings, sinkOption } from './sessionConf';
@@ -25,6 +27,8 @@ export const overwriteDropsPartitions: Rule = {
       if (sink.streaming || sink.method === 'insertInto' || sink.mode?.toLowerCase() !== 'overwrite' || sink.partitionBy.length === 0) continue;
       const format = sink.format?.toLowerCase();
       if (sink.formatUnknown || (format && NOT_PARTITIONED.has(format)) || seen.has(sink.call.id)) continue;
+      // The first load of an `if exists: MERGE else: overwrite` pair creates the target: there is nothing to drop.
+      if (onlyWhenTargetMissing(sink.call)) continue;
       // Overwriting with a full snapshot is correct; only a write that carries some partitions loses the others.
       const partial = partialWriteEvidence(sink, ctx.functions);
       if (!partial) continue;
@@ -46,6 +50,32 @@ export const overwriteDropsPartitions: Rule = {
     }
   },
 };
+
+/** `spark.catalog.tableExists(t)`, `DeltaTable.isDeltaTable(spark, p)`, `os.path.exists(p)`, `fs.exists(p)`, ... */
+const EXISTS_CALLS = new Set(['tableExists', 'isDeltaTable', 'table_exists', 'exists']);
+
+/**
+ * The write runs only when its own target does not exist yet: in the `else` of `if <exists test on the
+ * target>:`, or in the body of `if not <exists test on the target>:`. The test must name the same table
+ * or path as the write (`tableExists(tbl)` ... `saveAsTable(tbl)`), so a `_SUCCESS` marker check does not count.
+ */
+function onlyWhenTargetMissing(write: Node): boolean {
+  const target = callParts(write)?.args[0]?.text;
+  if (!target) return false;
+  let child: Node = write;
+  for (let p = write.parent; p && p.type !== 'function_definition' && p.type !== 'module'; child = p, p = p.parent) {
+    if (p.type !== 'if_statement' && p.type !== 'elif_clause') continue;
+    const test = p.childForFieldName('condition');
+    if (!test || /\b(and|or)\b/.test(test.text)) continue;
+    const negated = test.type === 'not_operator';
+    const tested = unwrapParens((negated ? test.childForFieldName('argument') : test) ?? test);
+    const parts = tested.type === 'call' ? callParts(tested) : undefined;
+    if (!parts?.name || !EXISTS_CALLS.has(parts.name) || !parts.args.some((a) => a.text === target)) continue;
+    const inBody = p.childForFieldName('consequence')?.id === child.id;
+    if (negated ? inBody : child.type === 'else_clause') return true;
+  }
+  return false;
+}
 
 function partitionNames(sink: SinkInfo): string {
   const names = sink.partitionBy.map((p) => p.name).filter((n): n is string => !!n);

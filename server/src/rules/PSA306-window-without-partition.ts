@@ -1,6 +1,7 @@
 import type { DataFrameModel } from '../model/types';
 import type { Node } from '../parsing/pythonParser';
 import { callParts, sameNode, unwrapParens, type CallParts } from '../parsing/syntax';
+import { reducedToFewRows } from './PSA103-unbounded-collect';
 import type { Rule, RuleContext } from './rule';
 import { nodesOfType } from '../model/syntaxIndex';
 
@@ -18,10 +19,13 @@ export const windowWithoutPartition: Rule = {
     if (names.classNames.size === 0 && names.moduleNames.size === 0) return;
     const calls = nodesOfType(ctx.model, 'call').filter((c): c is Node => !!c);
     const partitionedNames = namesPartitionedLater(calls);
+    // Transforms on frames known to hold few rows (a limit, a global aggregate, an aggregate by day or
+    // region): one partition is all they need, so a window over them is harmless.
     const boundedArguments = ctx.model.transforms.flatMap((t) => {
-      const args = t.frame.bounded ? t.call.childForFieldName('arguments') : null;
+      const args = t.frame.bounded || reducedToFewRows(ctx, t.frame) ? t.call.childForFieldName('arguments') : null;
       return args ? [{ start: args.startIndex, end: args.endIndex }] : [];
     });
+    const inBounded = (n: Node) => boundedArguments.some((r) => r.start <= n.startIndex && n.endIndex <= r.end);
     for (const base of calls) {
       const parts = callParts(base);
       if (!parts?.object || !parts.name || !SPEC_METHODS.has(parts.name) || !isWindowClass(parts.object, names)) continue;
@@ -30,7 +34,8 @@ export const windowWithoutPartition: Rule = {
       if (!orderBy || chain.some((c) => c.parts.name === 'partitionBy' && partitions(c.parts))) continue;
       const top = chain[chain.length - 1].call;
       const assignedTo = assignedName(top);
-      if ((assignedTo && partitionedNames.has(assignedTo)) || boundedArguments.some((r) => r.start <= top.startIndex && top.endIndex <= r.end)) continue;
+      if ((assignedTo && partitionedNames.has(assignedTo)) || inBounded(top)) continue;
+      if (assignedTo && onlyUsedIn(ctx.model, assignedTo, top, inBounded)) continue;
       ctx.report({
         start: base.startIndex,
         end: orderBy.call.endIndex,
@@ -44,6 +49,12 @@ export const windowWithoutPartition: Rule = {
     }
   },
 };
+
+/** `w = Window.orderBy(...)` whose every later use (at least one) satisfies `ok`. */
+function onlyUsedIn(model: DataFrameModel, name: string, spec: Node, ok: (n: Node) => boolean): boolean {
+  const uses = model.root.descendantsOfType('identifier').filter((n): n is Node => !!n && n.text === name && n.startIndex >= spec.endIndex);
+  return uses.length > 0 && uses.every(ok);
+}
 
 interface WindowNames {
   /** Names bound to the `Window` class (`Window`, or `W` from `import Window as W`). */
