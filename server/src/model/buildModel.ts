@@ -375,6 +375,10 @@ class ModelBuilder {
     const attr = node.childForFieldName('attribute')?.text;
     if (!objNode || !attr) return UNKNOWN;
     if (objNode.type === 'identifier' && objNode.text === 'SparkSession' && attr === 'builder') return { k: 'builder', configs: [] };
+    // Sessions reached through an object: Glue's `glueContext.spark_session`, a job class's `self.spark`.
+    if (this.model.imports.usesPySpark && (attr === 'spark_session' || (attr === 'spark' && objNode.type === 'identifier' && objNode.text === 'self'))) {
+      return { k: 'session' };
+    }
     const obj = this.expr(objNode);
     switch (obj.k) {
       case 'session':
