@@ -7,6 +7,7 @@ import { isAncestorFrame, type DataFrameModel, type Frame, type SinkInfo, type S
 import type { Node } from '../parsing/pythonParser';
 import { callParts, literalString } from '../parsing/syntax';
 import { PiiMatcher } from '../rules/pii';
+import { filterLineage } from '../model/lineage';
 
 /**
  * Hovers: the documentation of a Spark conf key in a string literal, and what the model knows of
@@ -100,17 +101,7 @@ function piiColumnsFact(frame: Frame, pii: PiiMatcher): string | undefined {
 
 /** Source frames upstream of `frame`, nearest first. */
 function sourcesOf(frame: Frame): SourceInfo[] {
-  const out: SourceInfo[] = [];
-  const seen = new Set<number>();
-  const queue = [frame];
-  for (let i = 0; i < queue.length && seen.size < MAX_ANCESTORS; i++) {
-    const f = queue[i];
-    if (seen.has(f.id)) continue;
-    seen.add(f.id);
-    if (f.source) out.push(f.source);
-    queue.push(...f.parents);
-  }
-  return out;
+  return filterLineage(frame, (f) => !!f.source, MAX_ANCESTORS).map((f) => f.source!);
 }
 
 function describeSource(source: SourceInfo, line: (n: Node) => string): string {

@@ -7,10 +7,10 @@ const MAX_FRAMES = 100_000;
  * The frames upstream of `frame`, itself first, each once, nearest first. `prune` stops the walk
  * at a frame (it is neither yielded nor climbed past), e.g. at a cached frame.
  */
-export function* lineage(frame: Frame, prune?: (f: Frame) => boolean): Generator<Frame> {
+export function* lineage(frame: Frame, prune?: (f: Frame) => boolean, limit = MAX_FRAMES): Generator<Frame> {
   const seen = new Set<number>();
   const queue = [frame];
-  for (let i = 0; i < queue.length && seen.size < MAX_FRAMES; i++) {
+  for (let i = 0; i < queue.length && seen.size < limit; i++) {
     const f = queue[i];
     if (seen.has(f.id)) continue;
     seen.add(f.id);
@@ -25,8 +25,8 @@ export function findInLineage(frame: Frame, predicate: (f: Frame) => boolean, pr
   return undefined;
 }
 
-export function filterLineage(frame: Frame, predicate: (f: Frame) => boolean): Frame[] {
+export function filterLineage(frame: Frame, predicate: (f: Frame) => boolean, limit = MAX_FRAMES): Frame[] {
   const out: Frame[] = [];
-  for (const f of lineage(frame)) if (predicate(f)) out.push(f);
+  for (const f of lineage(frame, undefined, limit)) if (predicate(f)) out.push(f);
   return out;
 }

@@ -70,15 +70,7 @@ function readByHelperCalledIn(read: Node, loop: Node): boolean {
 }
 
 function jumpsOut(loop: Node): boolean {
-  const body = loop.childForFieldName('body');
-  const stack: Node[] = body ? [body] : [];
-  for (let steps = 0; stack.length && steps < 20_000; steps++) {
-    const n = stack.pop()!;
-    if (n.type === 'break_statement' || n.type === 'return_statement') return true;
-    if (SCOPE_BOUNDARIES.has(n.type) || n.type === 'for_statement' || n.type === 'while_statement') continue;
-    for (const c of n.namedChildren) if (c) stack.push(c);
-  }
-  return false;
+  return leavesLoop(loop.childForFieldName('body'));
 }
 
 /** `for attempt in ...: try: df.collect(); break; except ...:` runs the action once per failure, not per item. */

@@ -1,16 +1,17 @@
 import { buildFileGraph, inferLayers } from '../graph';
-import { medallionLayerOf } from '../graph/layers';
+import { medallionLayerOf, type Layering } from '../graph/layers';
 import type { RawGraph } from '../graph/pipelineGraph';
 import type { DataFrameModel } from '../model/types';
 import type { Rule, RuleContext } from './rule';
 
-const graphs = new WeakMap<DataFrameModel, RawGraph>();
+const graphs = new WeakMap<DataFrameModel, { graph: RawGraph; layering: Layering }>();
 
-/** The file's own pipeline graph, built once per model and shared by the architecture rules. */
-export function fileGraph(model: DataFrameModel): RawGraph {
+/** The file's own pipeline graph and its layers, built once per model and shared by the architecture rules. */
+export function fileGraph(model: DataFrameModel): { graph: RawGraph; layering: Layering } {
   let g = graphs.get(model);
   if (!g) {
-    g = buildFileGraph(model, { filename: '', uri: '' });
+    const graph = buildFileGraph(model, { filename: '', uri: '' });
+    g = { graph, layering: inferLayers(graph) };
     graphs.set(model, g);
   }
   return g;
@@ -22,8 +23,7 @@ export const layerSkip: Rule = {
   summary: 'A gold dataset built straight from a bronze read (skipping silver), or a serving step reading raw data.',
   defaultSeverity: 'warning',
   check(ctx: RuleContext) {
-    const graph = fileGraph(ctx.model);
-    const layering = inferLayers(graph);
+    const { graph, layering } = fileGraph(ctx.model);
     for (const step of graph.steps.values()) {
       // In a lambda pipeline "serving" and "views" are lambda words, not medallion gold.
       const writesGold = layering.architecture !== 'lambda' && [...step.writes].some((k) => medallionLayerOf(graph.datasets.get(k)?.ref.location) === 'gold');

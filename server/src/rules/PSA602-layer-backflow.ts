@@ -1,4 +1,3 @@
-import { inferLayers } from '../graph';
 import { MEDALLION_LAYERS, medallionLayerOf } from '../graph/layers';
 import { fileGraph } from './PSA601-layer-skip';
 import type { Rule, RuleContext } from './rule';
@@ -9,8 +8,7 @@ export const layerBackflow: Rule = {
   summary: 'A later layer writing into an earlier layer\'s location (gold or silver code writing to bronze, serving writing batch views).',
   defaultSeverity: 'warning',
   check(ctx: RuleContext) {
-    const graph = fileGraph(ctx.model);
-    const layering = inferLayers(graph);
+    const { graph, layering } = fileGraph(ctx.model);
     const rank = (location: string | undefined) => MEDALLION_LAYERS.indexOf(medallionLayerOf(location) ?? '');
     for (const step of graph.steps.values()) {
       const inputRank = Math.max(-1, ...[...step.reads].map((k) => rank(graph.datasets.get(k)?.ref.location)));

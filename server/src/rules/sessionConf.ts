@@ -131,9 +131,6 @@ function escapeRegExp(s: string): string {
 
 /** A writer option by name: Spark option keys are case-insensitive. */
 export function sinkOption(sink: SinkInfo, key: string): { value?: string; node: Node } | undefined {
-  const exact = sink.options.get(key);
-  if (exact) return exact;
-  const lower = key.toLowerCase();
-  for (const [k, v] of sink.options) if (k.toLowerCase() === lower) return v;
-  return undefined;
+  // The model stores writer options in an OptionMap, whose lookups ignore case.
+  return sink.options.get(key);
 }
