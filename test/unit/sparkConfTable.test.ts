@@ -38,10 +38,28 @@ describe('Spark conf table', () => {
 
   it('renders markdown with the key, doc and facts, and says when a fact is not recorded', () => {
     const md = confMarkdown(confEntry('spark.sql.adaptive.enabled')!);
-    assert.match(md, /^\*\*`spark\.sql\.adaptive\.enabled`\*\*\n\nAdaptive query execution/);
+    assert.match(md, /^\*\*`spark\.sql\.adaptive\.enabled`\*\*\n\nWhen true, enable adaptive query execution/);
     assert.match(md, /- Default: `true`\n- Scope: runtime SQL config, can be changed at runtime with spark\.conf\.set\n- Since: Spark 1\.6\.0$/);
     const bare = entries.find((e) => e.default === undefined && e.scope === 'core')!;
     assert.match(confMarkdown(bare), /Default: not recorded/);
+    const internal = confMarkdown(confEntry('spark.sql.adaptive.shuffle.targetPostShuffleInputSize')!);
+    assert.match(internal, /\*Deprecated:\* deprecated in Spark 3\.0: Use 'spark\.sql\.adaptive\.advisoryPartitionSizeInBytes' instead of it\./);
+    assert.match(internal, /\*Internal:\* Spark does not document this key/);
+  });
+
+  it("is generated: Spark's documented keys carry default, since-version and doc", () => {
+    // The generator (scripts/conf-table) fills these from Spark's registries and documentation
+    // pages; a key Spark documents must not lose them when the table is regenerated.
+    const documented = entries.filter((e) => !e.internal && !e.deprecated);
+    const complete = documented.filter((e) => e.default !== undefined && e.since && e.doc);
+    assert.ok(complete.length / documented.length > 0.85, `${complete.length} of ${documented.length}`);
+    for (const key of ['spark.sql.shuffle.partitions', 'spark.executor.memory', 'spark.sql.streaming.stateStore.providerClass', 'spark.yarn.am.memory', 'spark.history.fs.cleaner.enabled', 'spark.acls.enable']) {
+      const e = confEntry(key)!;
+      assert.ok(e.default !== undefined && e.since && e.doc, `${key}: ${JSON.stringify(e)}`);
+    }
+    assert.equal(confEntry('spark.sql.files.maxPartitionBytes')?.default, '128MB');
+    assert.equal(confEntry('spark.driver.memory')?.default, '1g');
+    assert.equal(confEntry('spark.sql.sources.partitionOverwriteMode')?.since, '2.3.0');
   });
 
   it('is the key set PSA502 checks against', () => {

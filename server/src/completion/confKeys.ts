@@ -37,7 +37,8 @@ export function confKeyCompletionsAt(root: Node, text: string, offset: number): 
   const typed = text.slice(arg.contentStart, offset).toLowerCase();
   // The client filters too, with a stricter match: dropping what cannot match keeps the answer small.
   return allConfEntries().filter((entry) => isSubsequence(typed, entry.key.toLowerCase())).map((entry) => {
-    const rank = entry.deprecated ? 2 : settingAtRuntime && entry.scope !== 'runtime-sql' ? 1 : 0;
+    // Deprecated keys last, Spark's internal knobs after the documented ones.
+    const rank = entry.deprecated ? 3 : entry.internal ? 2 : settingAtRuntime && entry.scope !== 'runtime-sql' ? 1 : 0;
     const item: CompletionItem = {
       label: entry.key,
       kind: CompletionItemKind.Property,
@@ -56,6 +57,7 @@ export function confKeyCompletionsAt(root: Node, text: string, offset: number): 
 function detailOf(entry: SparkConfEntry): string {
   const parts = [];
   if (entry.default !== undefined) parts.push(`default ${entry.default}`);
+  if (entry.internal) parts.push('internal');
   parts.push(entry.scope === 'runtime-sql' ? scopeLabel(entry.scope) : `${scopeLabel(entry.scope)}: set it in SparkSession.builder`);
   return parts.join(' · ');
 }
@@ -65,6 +67,7 @@ function documentationOf(entry: SparkConfEntry): string {
   const parts = [];
   if (entry.doc) parts.push(entry.doc);
   if (entry.deprecated) parts.push(`*Deprecated:* ${entry.deprecated}`);
+  if (entry.internal) parts.push('*Internal:* not in Spark\'s documentation; it can change in any release.');
   if (entry.since) parts.push(`Since: Spark ${entry.since}`);
   return parts.join('\n\n');
 }

@@ -3,13 +3,12 @@ import TABLE from './sparkConfTable.json';
 /**
  * Typed access to the bundled table of Spark configuration keys (sparkConfTable.json).
  *
- * The table is data, not code, so it can be regenerated or extended without touching the
- * rules that read it. Its keys were transcribed from Apache Spark's own registries on the 4.0
- * development line (sql/catalyst SQLConf.scala and StaticSQLConf.scala, HiveUtils, core
- * internal/config/package.scala and its Kryo/UI/Network/Python/History/Deploy/Streaming
- * objects, the common YARN and Kubernetes keys), and include deprecated and removed keys so that
- * old code is not mistaken for typos. `default`, `since` and `doc` are filled where they were
- * read from Spark's sources or configuration docs, and left out otherwise rather than guessed.
+ * The table is data, not code: `scripts/conf-table/generate.mjs` regenerates it from a Spark
+ * checkout, reading the config registries (SQLConf, StaticSQLConf, HiveUtils, core
+ * `internal/config`, YARN, Kubernetes, Streaming) and the property tables of Spark's
+ * documentation pages. `doc` lines are the first sentence of Spark's own documentation (Apache
+ * License 2.0). Removed and renamed keys stay in the table so that old code is not mistaken for
+ * typos. A fact Spark states nowhere (no doc string, no documented default) is left out, not guessed.
  */
 
 /**
@@ -34,6 +33,8 @@ export interface SparkConfEntry {
   doc?: string;
   /** Set when Spark deprecated or removed the key: what to use instead. */
   deprecated?: string;
+  /** Spark declares the key `.internal()`: not in its documentation, may change between releases. */
+  internal?: boolean;
 }
 
 const ENTRIES: readonly SparkConfEntry[] = TABLE as SparkConfEntry[];
@@ -89,6 +90,7 @@ export function confMarkdown(entry: SparkConfEntry, withKey = true): string {
   if (withKey) lines.push(`**\`${entry.key}\`**`, '');
   if (entry.doc) lines.push(entry.doc, '');
   if (entry.deprecated) lines.push(`*Deprecated:* ${entry.deprecated}`, '');
+  if (entry.internal) lines.push('*Internal:* Spark does not document this key; it can change or go away in any release.', '');
   const facts = [
     `Default: ${entry.default !== undefined ? `\`${entry.default}\`` : 'not recorded'}`,
     `Scope: ${scopeLabel(entry.scope)}, ${whereToSet(entry.scope)}`,
