@@ -5,6 +5,7 @@ import { buildModel } from './model/buildModel';
 import type { DataFrameModel } from './model/types';
 import { collectNoqa, isSuppressed } from './noqa';
 import type { Tree } from './parsing/pythonParser';
+import { syntaxRoot } from './parsing/syntaxTree';
 import { RULES } from './rules';
 import type { Rule, RuleContext } from './rules/rule';
 
@@ -45,7 +46,7 @@ export function analyze(tree: Tree, text: string, options: AnalysisOptions = {})
   const settings = options.settings ?? defaultSettings();
   const lines = new LineIndex(text);
   if (!looksLikePySpark(text)) return { findings: [], lines, skipped: 'not-pyspark' };
-  const { model, functions } = buildModel(tree);
+  const { model, functions } = buildModel(tree, text);
   const findings: Finding[] = [];
   const seen = new Set<string>();
   const rules = RULES.filter(
@@ -55,7 +56,7 @@ export function analyze(tree: Tree, text: string, options: AnalysisOptions = {})
       (!options.select?.length || matchesCode(r.code, options.select)) &&
       !(options.ignore && matchesCode(r.code, options.ignore)),
   );
-  const noqa = collectNoqa(tree.rootNode, text, (o) => lines.positionAt(o).line);
+  const noqa = collectNoqa(syntaxRoot(tree, text), text, (o) => lines.positionAt(o).line);
   for (const rule of rules) {
     const ctx: RuleContext = {
       model, functions, text, settings,

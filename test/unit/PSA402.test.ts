@@ -143,4 +143,66 @@ describe('PSA402 hardcoded-secret', () => {
     `);
     assert.deepEqual(r.of('PSA402'), []);
   });
+
+  it('flags a literal fallback for a secret environment variable and fixes it to require the variable', async () => {
+    const r = await check(py`
+      import os
+      from pyspark.sql import SparkSession
+
+      spark = SparkSession.builder.appName("orders-sync").getOrCreate()
+      JDBC_URL = os.getenv("JDBC_URL", "jdbc:postgresql://db:5432/shop")
+      password = os.getenv("WAREHOUSE_DB_PASSWORD", "Wh-2024-pass!")
+      token = os.environ.get("SNOWFLAKE_TOKEN") or "eyJhbGciOiJIUzI1NiJ9.c2VydmljZQ"
+      orders = (spark.read.format("jdbc").option("url", JDBC_URL).option("user", "etl")
+                .option("password", password).option("dbtable", "public.orders").load())
+    `);
+    const found = r.of('PSA402');
+    assert.deepEqual(found.map((f) => `${r.lineOf(f)}: ${r.textOf(f)}`), ['6: "Wh-2024-pass!"', '7: "eyJhbGciOiJIUzI1NiJ9.c2VydmljZQ"']);
+    assert.match(found[0].message, /fallback for the environment variable "WAREHOUSE_DB_PASSWORD"/);
+    assert.doesNotMatch(found[0].message, /Wh-2024/);
+    const first = await applyFix(r, found[0]);
+    assert.match(first.text, /^password = os\.environ\["WAREHOUSE_DB_PASSWORD"\]$/m);
+    const second = await applyFix(r, found[1]);
+    assert.match(second.text, /^token = os\.environ\["SNOWFLAKE_TOKEN"\]$/m);
+  });
+
+  it('adds import os when only getenv was imported, and keeps environ when that is how the file reads it', async () => {
+    const r = await check(py`
+      from os import environ, getenv
+      from pyspark.sql import SparkSession
+
+      spark = SparkSession.builder.getOrCreate()
+      key = getenv("ADLS_ACCOUNT_KEY", "q1w2e3r4t5y6u7i8o9p0==")
+      secret = environ.get("SP_CLIENT_SECRET", "s3cr3t-value")
+      spark.conf.set("fs.azure.account.key.lake.dfs.core.windows.net", key)
+    `);
+    const found = r.of('PSA402');
+    assert.equal(found.length, 2);
+    const a = await applyFix(r, found[0]);
+    assert.match(a.text, /^import os$/m);
+    assert.match(a.text, /^key = os\.environ\["ADLS_ACCOUNT_KEY"\]$/m);
+    const b = await applyFix(r, found[1]);
+    assert.match(b.text, /^secret = environ\["SP_CLIENT_SECRET"\]$/m);
+    assert.doesNotMatch(b.text, /^import os$/m);
+  });
+
+  it('is silent on environment fallbacks that are not credentials or not literals', async () => {
+    const r = await check(py`
+      import os
+      from pyspark.sql import SparkSession
+
+      spark = SparkSession.builder.getOrCreate()
+      password = os.getenv("DB_PASSWORD", "")
+      token = os.environ.get("API_TOKEN", None)
+      pw_file = os.getenv("DB_PASSWORD_FILE", "/run/secrets/db_password")
+      token_type = os.getenv("AUTH_TOKEN_TYPE", "bearer")
+      user = os.getenv("DB_USER", "etl_service")
+      fallback = os.environ.get("KAFKA_PASSWORD") or default_password
+      placeholder = os.getenv("SERVICE_SECRET", "<set-me>")
+      cache = {}
+      other = cache.get("DB_PASSWORD", "not-an-env-lookup")
+      df = spark.read.format("jdbc").option("user", user).option("password", password).load()
+    `);
+    assert.deepEqual(r.of('PSA402').map((f) => `${r.lineOf(f)}: ${r.textOf(f)}`), []);
+  });
 });

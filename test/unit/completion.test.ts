@@ -1,3 +1,4 @@
+import { syntaxRoot } from '../../server/src/parsing/syntaxTree';
 import * as assert from 'node:assert/strict';
 import type { CompletionItem, TextEdit } from 'vscode-languageserver';
 import { COMPLETION_TRIGGER_CHARACTERS, completionsAt } from '../../server/src/completion/sourceOptions';
@@ -10,7 +11,7 @@ async function complete(source: string): Promise<{ items: CompletionItem[]; labe
   const text = source.slice(0, offset) + source.slice(offset + 1);
   const tree = (await loadParser()).parse(text);
   try {
-    const items = completionsAt(tree.rootNode, text, offset);
+    const items = completionsAt(syntaxRoot(tree, text), text, offset);
     return { items, labels: items.map((i) => i.label), text };
   } finally {
     tree.delete();

@@ -1,3 +1,4 @@
+import { syntaxRoot } from '../../server/src/parsing/syntaxTree';
 import * as assert from 'node:assert/strict';
 import type { CompletionItem, TextEdit } from 'vscode-languageserver';
 import { confKeyCompletionsAt } from '../../server/src/completion/confKeys';
@@ -11,7 +12,7 @@ async function complete(source: string): Promise<{ items: CompletionItem[] | und
   const text = source.slice(0, offset) + source.slice(offset + 1);
   const tree = (await loadParser()).parse(text);
   try {
-    return { items: confKeyCompletionsAt(tree.rootNode, text, offset), text, offset };
+    return { items: confKeyCompletionsAt(syntaxRoot(tree, text), text, offset), text, offset };
   } finally {
     tree.delete();
   }
@@ -102,11 +103,11 @@ describe('completion of Spark conf keys', () => {
     const text = 'spark.conf.set("")';
     const tree = (await loadParser()).parse(text);
     try {
-      assert.ok(completionsAt(tree.rootNode, text, 16).some((i) => i.label === 'spark.sql.shuffle.partitions'));
+      assert.ok(completionsAt(syntaxRoot(tree, text), text, 16).some((i) => i.label === 'spark.sql.shuffle.partitions'));
       const reader = 'spark.readStream.format("kafka").option("")';
       const t2 = (await loadParser()).parse(reader);
       try {
-        assert.ok(completionsAt(t2.rootNode, reader, reader.length - 2).some((i) => i.label === 'subscribe'));
+        assert.ok(completionsAt(syntaxRoot(t2, reader), reader, reader.length - 2).some((i) => i.label === 'subscribe'));
       } finally {
         t2.delete();
       }

@@ -175,7 +175,7 @@ describe('fuzz: the engine never throws, hangs, leaves the text or breaks the sy
     ]) {
       const tree = parser.parse(text);
       try {
-        const { model } = buildModel(tree);
+        const { model } = buildModel(tree, text);
         assert.equal(model.truncated, true, 'a 50k-deep expression should hit the depth guard');
       } finally {
         tree.delete();

@@ -1,3 +1,4 @@
+import { syntaxRoot } from '../../server/src/parsing/syntaxTree';
 import * as assert from 'node:assert/strict';
 import type { Hover, MarkupContent } from 'vscode-languageserver';
 import { buildModel } from '../../server/src/model/buildModel';
@@ -11,8 +12,8 @@ async function hover(source: string, extraPatterns: string[] = []): Promise<{ va
   const text = source.slice(0, offset) + source.slice(offset + 1);
   const tree = (await loadParser()).parse(text);
   try {
-    const { model } = buildModel(tree);
-    const h = hoverAt(model, tree.rootNode, text, offset, { 'pii.extraPatterns': extraPatterns });
+    const { model } = buildModel(tree, text);
+    const h = hoverAt(model, syntaxRoot(tree, text), text, offset, { 'pii.extraPatterns': extraPatterns });
     return { value: h ? (h.contents as MarkupContent).value : undefined, hover: h, text };
   } finally {
     tree.delete();

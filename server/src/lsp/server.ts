@@ -27,6 +27,7 @@ import { fixAll } from '../fixes/fixAll';
 import { fileFragment, mergeFragments, type FileFragment } from '../graph';
 import { DocumentStore, type StoredDocument } from './documentStore';
 import { hoverAt } from './hover';
+import { syntaxRoot } from '../parsing/syntaxTree';
 import { WorkspaceFiles } from './workspaceFiles';
 
 export const FIX_ALL_KIND = 'source.fixAll.pysparkArchitect';
@@ -161,7 +162,7 @@ export class PySparkArchitectServer {
       const stored = this.documents.get(p.textDocument.uri);
       if (!stored?.tree) return [];
       try {
-        const items = completionsAt(stored.tree.rootNode, stored.document.getText(), stored.document.offsetAt(p.position));
+        const items = completionsAt(syntaxRoot(stored.tree, stored.document.getText()), stored.document.getText(), stored.document.offsetAt(p.position));
         // A thousand conf keys is a big message per keystroke: send the best ones, ask to be asked again.
         if (items.length <= MAX_COMPLETIONS) return items;
         const best = [...items].sort((a, b) => (a.sortText ?? a.label).localeCompare(b.sortText ?? b.label)).slice(0, MAX_COMPLETIONS);
@@ -186,7 +187,7 @@ export class PySparkArchitectServer {
       try {
         // The same PII patterns as the analysis: the editor's settings with the project's pyproject.toml.
         const { settings } = this.withProjectConfig(p.textDocument.uri, await this.settingsFor(p.textDocument.uri));
-        return hoverAt(cached.result.model, current.tree.rootNode, current.document.getText(), current.document.offsetAt(p.position), settings);
+        return hoverAt(cached.result.model, syntaxRoot(current.tree, current.document.getText()), current.document.getText(), current.document.offsetAt(p.position), settings);
       } catch (e) {
         this.connection.console.error(`hover failed: ${(e as Error).stack ?? String(e)}`);
         return null;

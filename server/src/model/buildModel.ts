@@ -1,4 +1,5 @@
 import type { Node, Tree } from '../parsing/pythonParser';
+import { syntaxRoot } from '../parsing/syntaxTree';
 import { callParts, literalString, sameNode, stringParts, unwrapParens, type CallParts } from '../parsing/syntax';
 import { OptionMap } from './optionMap';
 import { SparkFunctions } from './sparkFunctions';
@@ -1133,8 +1134,8 @@ export interface BuiltModel {
   functions: SparkFunctions;
 }
 
-export function buildModel(tree: Tree): BuiltModel {
-  const builder = new ModelBuilder(tree.rootNode);
+export function buildModel(tree: Tree, text: string): BuiltModel {
+  const builder = new ModelBuilder(syntaxRoot(tree, text));
   builder.run();
   return { model: builder.model, functions: builder.functions };
 }

@@ -1,9 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Language, Parser, Query } from 'web-tree-sitter';
-import type { Node, Tree } from 'web-tree-sitter';
+import type { Node as TreeSitterNode, Tree } from 'web-tree-sitter';
+import type { SyntaxNode } from './syntaxTree';
 
-export type { Node, Tree };
+/** The engine reads the plain-JS copy of a tree (`syntaxTree.ts`), not web-tree-sitter's nodes. */
+export type Node = SyntaxNode;
+export type { Tree };
 
 /** Finds a wasm file beside the bundle (dist/) or, when running from sources, in node_modules. */
 function locateWasm(fileName: string, packagePath: string): string {
@@ -122,7 +125,7 @@ export function hasSyntaxErrors(tree: Tree): boolean {
   return tree.rootNode.hasError;
 }
 
-export function countSyntaxErrors(root: Node): number {
+export function countSyntaxErrors(root: TreeSitterNode): number {
   let n = 0;
   const cursor = root.walk();
   try {

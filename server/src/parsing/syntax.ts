@@ -75,8 +75,19 @@ export interface CallParts {
   argumentList?: Node;
 }
 
+// Every rule asks for the parts of the same calls; nodes are immutable copies, so the answer is kept.
+const callPartsMemo = new WeakMap<Node, CallParts | undefined>();
+
+/** The parts of a `call` node (read-only: the result is shared by every caller). */
 export function callParts(call: Node): CallParts | undefined {
   if (call.type !== 'call') return undefined;
+  if (callPartsMemo.has(call)) return callPartsMemo.get(call);
+  const parts = readCallParts(call);
+  callPartsMemo.set(call, parts);
+  return parts;
+}
+
+function readCallParts(call: Node): CallParts | undefined {
   const callee = call.childForFieldName('function');
   if (!callee) return undefined;
   const argumentList = call.childForFieldName('arguments') ?? undefined;

@@ -31,16 +31,67 @@ const UNRESOLVED = '\u0000';
 export const hardcodedSecret: Rule = {
   code: 'PSA402',
   name: 'hardcoded-secret',
-  summary: 'A literal password, token, key or SAS in a Spark option, config, JAAS string or JDBC URL.',
+  summary: 'A literal password, token, key or SAS in a Spark option, config, JAAS string, JDBC URL or environment-variable fallback.',
   defaultSeverity: 'error',
   check(ctx: RuleContext) {
     const constants = moduleStringConstants(ctx.model.root);
     const confSetCalls = new Set(ctx.model.confSets.filter((c) => c.via !== 'builder.config').map((c) => c.call.id));
     for (const call of nodesOfType(ctx.model, 'call')) {
       for (const setting of settingsOf(call, confSetCalls, constants)) checkSetting(ctx, setting, constants);
+      checkEnvironmentFallback(ctx, call, constants);
     }
   },
 };
+
+// ------------------------------------------------------------------ environment fallbacks
+
+/**
+ * `os.getenv("DB_PASSWORD", "s3cret")`, `os.environ.get("API_TOKEN", "...")` and
+ * `os.environ.get("API_TOKEN") or "..."`: the code looks like it reads the secret at runtime, but
+ * the credential is committed anyway and silently used wherever the variable is missing.
+ */
+function checkEnvironmentFallback(ctx: RuleContext, call: Node, constants: Map<string, Node>): void {
+  const parts = callParts(call);
+  if (!parts || !isEnvironmentLookup(parts)) return;
+  const nameNode = parts.args[0] ?? parts.keywords.get('key');
+  const variable = nameNode ? keyString(nameNode, constants) : undefined;
+  if (variable === undefined || !isSecretKey(variable)) return;
+  let fallback: Node | undefined = parts.args[1] ?? parts.keywords.get('default');
+  let parent = call.parent;
+  while (parent?.type === 'parenthesized_expression') parent = parent.parent;
+  if (!fallback && parent?.type === 'boolean_operator' && parent.children.some((c) => c.type === 'or')) {
+    const left = parent.childForFieldName('left');
+    if (left && unwrapParens(left).id === call.id) fallback = parent.childForFieldName('right') ?? undefined;
+  }
+  const value = fallback ? resolveValue(fallback, constants) : undefined;
+  if (!value || !looksLikeSecretValue(value.text)) return;
+  const whole = fallback === parts.args[1] || fallback === parts.keywords.get('default') ? call : parent!;
+  ctx.report({
+    node: value.literal,
+    message:
+      `Hardcoded secret: the fallback for the environment variable "${variable}" is a literal credential. It is in ` +
+      'the repository and its history, and any run where the variable is missing uses it without a word. Require ' +
+      'the variable (os.environ[...] fails fast when it is missing) and rotate the committed value.',
+    related: value.via ? [related(value.via, 'the constant is used here')] : [],
+    fixes: nameNode && literalString(unwrapParens(nameNode)) !== undefined
+      ? [{
+          title: `Require ${variable} from the environment: ${environmentSecret(variable)}`,
+          edits: parts.object?.text === 'environ'
+            ? [{ start: whole.startIndex, end: whole.endIndex, newText: `environ[${pyString(variable)}]` }]
+            : [...ensureModuleImport(ctx.model, ctx.text, 'os'), { start: whole.startIndex, end: whole.endIndex, newText: environmentSecret(variable) }],
+          preferred: true,
+        }]
+      : [],
+  });
+}
+
+/** `os.getenv(...)`, `getenv(...)`, `os.environ.get(...)`, `environ.get(...)`. */
+function isEnvironmentLookup(parts: NonNullable<ReturnType<typeof callParts>>): boolean {
+  const object = parts.object?.text;
+  if (parts.name === 'getenv') return object === 'os' || (object === undefined && parts.callee.type === 'identifier');
+  return parts.name === 'get' && (object === 'os.environ' || object === 'environ');
+}
+
 
 // ------------------------------------------------------------------ collecting key/value pairs
 

@@ -1,0 +1,328 @@
+import type { Language, Tree } from 'web-tree-sitter';
+
+/**
+ * A plain-JavaScript copy of a tree-sitter tree, made in one cursor walk per parse.
+ *
+ * web-tree-sitter's `Node` crosses into wasm and allocates a wrapper on every `.type`,
+ * `.namedChildren` or `childForFieldName`; the model and the rules make millions of those calls
+ * per analysis, and profiles showed that bridge, not parsing, was most of the time. Here every
+ * node is copied once (type, field, range, children) and everything after reads JS objects.
+ * It offers the subset of the `Node` API the engine uses, with the same meaning, so rules read
+ * like tree-sitter code. Node ids are preorder indexes, unique within one tree.
+ */
+
+export interface Point {
+  row: number;
+  column: number;
+}
+
+const MISSING = 1;
+const NAMED = 2;
+const HAS_ERROR = 4;
+
+export class SyntaxNode {
+  /** Children, named and anonymous, in order. */
+  readonly children: SyntaxNode[] = [];
+  /** Field id of each child (0: none), parallel to `children`. */
+  private readonly childFields: number[] = [];
+  private named: SyntaxNode[] | undefined;
+  /** Preorder index one past the last node of this subtree. */
+  subtreeEnd = 0;
+  flags = 0;
+
+  constructor(
+    readonly owner: SyntaxTree,
+    readonly id: number,
+    readonly type: string,
+    readonly startIndex: number,
+    readonly endIndex: number,
+    readonly parent: SyntaxNode | null,
+  ) {}
+
+  get text(): string {
+    return this.owner.text.slice(this.startIndex, this.endIndex);
+  }
+
+  get isNamed(): boolean {
+    return (this.flags & NAMED) !== 0;
+  }
+
+  get isMissing(): boolean {
+    return (this.flags & MISSING) !== 0;
+  }
+
+  get isError(): boolean {
+    return this.type === 'ERROR';
+  }
+
+  /** This node or a descendant is an ERROR or MISSING node. */
+  get hasError(): boolean {
+    return (this.flags & HAS_ERROR) !== 0;
+  }
+
+  get startPosition(): Point {
+    return this.owner.pointAt(this.startIndex);
+  }
+
+  get endPosition(): Point {
+    return this.owner.pointAt(this.endIndex);
+  }
+
+  get namedChildren(): SyntaxNode[] {
+    return (this.named ??= this.children.filter((c) => c.isNamed));
+  }
+
+  get childCount(): number {
+    return this.children.length;
+  }
+
+  get namedChildCount(): number {
+    return this.namedChildren.length;
+  }
+
+  get firstChild(): SyntaxNode | null {
+    return this.children[0] ?? null;
+  }
+
+  get lastChild(): SyntaxNode | null {
+    return this.children[this.children.length - 1] ?? null;
+  }
+
+  child(i: number): SyntaxNode | null {
+    return this.children[i] ?? null;
+  }
+
+  namedChild(i: number): SyntaxNode | null {
+    return this.namedChildren[i] ?? null;
+  }
+
+  get nextSibling(): SyntaxNode | null {
+    return this.sibling(1, false);
+  }
+
+  get previousSibling(): SyntaxNode | null {
+    return this.sibling(-1, false);
+  }
+
+  get nextNamedSibling(): SyntaxNode | null {
+    return this.sibling(1, true);
+  }
+
+  get previousNamedSibling(): SyntaxNode | null {
+    return this.sibling(-1, true);
+  }
+
+  private sibling(step: 1 | -1, named: boolean): SyntaxNode | null {
+    const siblings = this.parent?.children;
+    if (!siblings) return null;
+    for (let i = siblings.indexOf(this) + step; i >= 0 && i < siblings.length; i += step) {
+      if (!named || siblings[i].isNamed) return siblings[i];
+    }
+    return null;
+  }
+
+  /** @internal used while copying. */
+  addChild(child: SyntaxNode, field: number): void {
+    this.children.push(child);
+    this.childFields.push(field);
+  }
+
+  childForFieldName(name: string): SyntaxNode | null {
+    const field = this.owner.fieldId(name);
+    if (!field) return null;
+    const i = this.childFields.indexOf(field);
+    return i < 0 ? null : this.children[i];
+  }
+
+  childrenForFieldName(name: string): SyntaxNode[] {
+    const field = this.owner.fieldId(name);
+    return field ? this.children.filter((_, i) => this.childFields[i] === field) : [];
+  }
+
+  /** Nodes of the given types in this subtree (this node included, as in tree-sitter), in document order. */
+  descendantsOfType(types: string | readonly string[]): SyntaxNode[] {
+    const wanted = typeof types === 'string' ? [types] : types;
+    const lists = wanted.map((t) => this.owner.nodesOfType(t)).filter((l) => l.length > 0);
+    const out: SyntaxNode[] = [];
+    for (const list of lists) {
+      for (let i = lowerBound(list, this.id); i < list.length && list[i].id < this.subtreeEnd; i++) out.push(list[i]);
+    }
+    if (lists.length > 1) out.sort((a, b) => a.id - b.id);
+    return out;
+  }
+
+  /**
+   * The smallest node of this subtree that spans `[start, end]`, chosen exactly as tree-sitter's
+   * `ts_node_descendant_for_byte_range` does: a child qualifies when it reaches `end`, extends past
+   * `start` (or is empty and sits at it) and does not begin after `start`.
+   */
+  descendantForIndex(start: number, end = start): SyntaxNode {
+    let node: SyntaxNode = this;
+    for (;;) {
+      let next: SyntaxNode | undefined;
+      for (const c of node.children) {
+        if (c.endIndex < end) continue;
+        if (c.endIndex <= start && !(c.endIndex === start && c.startIndex === c.endIndex)) continue;
+        if (start < c.startIndex) break;
+        next = c;
+        break;
+      }
+      if (!next) return node;
+      node = next;
+    }
+  }
+
+  toString(): string {
+    return `(${this.type})`;
+  }
+}
+
+function lowerBound(list: readonly SyntaxNode[], id: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid].id < id) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export class SyntaxTree {
+  readonly root: SyntaxNode;
+  private readonly byType = new Map<string, SyntaxNode[]>();
+  private lineStarts: number[] | undefined;
+
+  private readonly language: Language;
+
+  constructor(tree: Tree, readonly text: string) {
+    this.language = tree.language;
+    this.root = this.copy(tree);
+  }
+
+  fieldId(name: string): number {
+    return fieldIdsOf(this.language).get(name) ?? 0;
+  }
+
+  nodesOfType(type: string): readonly SyntaxNode[] {
+    return this.byType.get(type) ?? [];
+  }
+
+  pointAt(index: number): Point {
+    const starts = (this.lineStarts ??= lineStartsOf(this.text));
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (starts[mid] <= index) lo = mid;
+      else hi = mid - 1;
+    }
+    return { row: lo, column: index - starts[lo] };
+  }
+
+  /** One iterative cursor walk: no recursion, however deep the tree. */
+  private copy(tree: Tree): SyntaxNode {
+    const cursor = tree.walk();
+    const types = this.language.types;
+    const named = namedTypesOf(this.language);
+    // Each cursor read is a call into wasm: MISSING nodes exist only in trees with errors.
+    const mayHaveMissing = tree.rootNode.hasError;
+    let id = 0;
+    const make = (parent: SyntaxNode | null): SyntaxNode => {
+      const typeId = cursor.nodeTypeId;
+      const type = types[typeId] ?? cursor.nodeType;
+      const node = new SyntaxNode(this, id++, type, cursor.startIndex, cursor.endIndex, parent);
+      if (named[typeId] ?? cursor.nodeIsNamed) node.flags |= NAMED;
+      if (mayHaveMissing && cursor.nodeIsMissing) node.flags |= MISSING | HAS_ERROR;
+      if (type === 'ERROR') node.flags |= HAS_ERROR;
+      let list = this.byType.get(type);
+      if (!list) this.byType.set(type, (list = []));
+      list.push(node);
+      parent?.addChild(node, cursor.currentFieldId);
+      return node;
+    };
+    try {
+      const root = make(null);
+      let current = root;
+      for (;;) {
+        if (cursor.gotoFirstChild()) {
+          current = make(current);
+          continue;
+        }
+        for (;;) {
+          current.subtreeEnd = id;
+          const parent = current.parent;
+          if (parent && current.hasError) parent.flags |= HAS_ERROR;
+          if (!parent) return root;
+          if (cursor.gotoNextSibling()) {
+            current = make(parent);
+            break;
+          }
+          cursor.gotoParent();
+          current = parent;
+        }
+      }
+    } finally {
+      cursor.delete();
+    }
+  }
+}
+
+/** Where rows start, counted as tree-sitter counts them: only `\n` ends a row. */
+function lineStartsOf(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+const namedTypes = new WeakMap<Language, boolean[]>();
+
+/** Per node type id, whether nodes of that type are named (a property of the type, not the node). */
+function namedTypesOf(language: Language): boolean[] {
+  let named = namedTypes.get(language);
+  if (!named) {
+    named = language.types.map((_, id) => language.nodeTypeIsNamed(id));
+    namedTypes.set(language, named);
+  }
+  return named;
+}
+
+const fieldIds = new WeakMap<Language, Map<string, number>>();
+
+function fieldIdsOf(language: Language): Map<string, number> {
+  let ids = fieldIds.get(language);
+  if (!ids) {
+    ids = new Map();
+    language.fields.forEach((name, id) => {
+      if (name) ids!.set(name, id);
+    });
+    fieldIds.set(language, ids);
+  }
+  return ids;
+}
+
+/**
+ * Copies of the most recently used trees. The server keeps a tree per open document for
+ * incremental parsing; keeping a JS copy of each too would double that memory for documents
+ * nobody is looking at, so only the last few are kept (the copy is remade on demand).
+ */
+const MAX_COPIES = 16;
+const copies = new Map<Tree, SyntaxTree>();
+
+/** The JS copy of `tree` (made once per tree while recent; `text` must be the text it was parsed from). */
+export function syntaxTreeOf(tree: Tree, text: string): SyntaxTree {
+  let copy = copies.get(tree);
+  if (copy && copy.text === text) {
+    copies.delete(tree);
+  } else {
+    copy = new SyntaxTree(tree, text);
+  }
+  copies.set(tree, copy);
+  if (copies.size > MAX_COPIES) copies.delete(copies.keys().next().value!);
+  return copy;
+}
+
+/** The root of the JS copy of `tree`. */
+export function syntaxRoot(tree: Tree, text: string): SyntaxNode {
+  return syntaxTreeOf(tree, text).root;
+}
