@@ -52,4 +52,30 @@ describe('PSA204 ephemeral-checkpoint-location', () => {
     `);
     assert.deepEqual(r.of('PSA204'), []);
   });
+
+  it('follows a checkpoint handed to a writer function: a parameter default and each call site, fixed where written', async () => {
+    const r = await check(py`
+      from pyspark.sql import SparkSession
+
+      spark = SparkSession.builder.appName("events").getOrCreate()
+
+
+      def start_stream(df, target, checkpoint_dir="/tmp/checkpoints/default"):
+          return (df.writeStream.format("delta")
+                  .option("checkpointLocation", checkpoint_dir)
+                  .outputMode("append")
+                  .start(target))
+
+
+      events = spark.readStream.format("kafka").option("subscribe", "events").option("kafka.bootstrap.servers", "b:9092").load()
+      q1 = start_stream(events, "s3://lake/bronze/events")
+      q2 = start_stream(events, "s3://lake/bronze/audit", checkpoint_dir="/tmp/cp/audit")
+      q3 = start_stream(events, "s3://lake/bronze/clicks", "s3://lake/_checkpoints/clicks")
+    `);
+    const found = r.of('PSA204');
+    assert.deepEqual(found.map((f) => `${r.lineOf(f)}: ${r.textOf(f)}`), ['6: "/tmp/checkpoints/default"', '15: "/tmp/cp/audit"']);
+    assert.ok(found.every((f) => f.related.some((x) => /used as checkpointLocation here/.test(x.message))));
+    const fixed = await applyFix(r, found[1]);
+    assert.match(fixed.text, /checkpoint_dir="s3:\/\/lake\/bronze\/_checkpoints\/audit"\)/);
+  });
 });

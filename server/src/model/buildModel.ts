@@ -315,7 +315,7 @@ class ModelBuilder {
         const op = node.childForFieldName('operator')?.text;
         const lv = l ? this.expr(l) : UNKNOWN;
         const rv = r ? this.expr(r) : UNKNOWN;
-        if (op === '+' && lv.k === 'string' && rv.k === 'string') return { k: 'string', value: lv.value + rv.value, exact: lv.exact && rv.exact };
+        if (op === '+' && lv.k === 'string' && rv.k === 'string') return { k: 'string', value: lv.value + rv.value, exact: lv.exact && rv.exact, node };
         if (op === '+' && lv.k === 'list' && rv.k === 'list') return { k: 'list', items: [...lv.items, ...rv.items] };
         return UNKNOWN;
       }
@@ -347,7 +347,7 @@ class ModelBuilder {
         value += v.value;
         exact &&= v.exact;
       }
-      return { k: 'string', value, exact };
+      return { k: 'string', value, exact, node };
     }
     let value = '';
     let exact = true;
@@ -368,7 +368,7 @@ class ModelBuilder {
         exact = false;
       }
     }
-    return { k: 'string', value, exact };
+    return { k: 'string', value, exact, node };
   }
 
   private attribute(node: Node): Value {
@@ -955,12 +955,12 @@ class ModelBuilder {
         if (k === undefined) return { ...w, optionsUnknown: true };
         if (!parts.args[1]) return w;
         const options = new OptionMap(w.options);
-        options.set(k, { value: optionValue(pos[1]), node: parts.args[1] });
+        options.set(k, { value: optionValue(pos[1]), node: parts.args[1], origin: originOf(pos[1]) });
         return { ...w, options };
       }
       case 'options': {
         const options = new OptionMap(w.options);
-        for (const [k, v] of kw) options.set(k, { value: optionValue(v), node: parts.keywords.get(k)! });
+        for (const [k, v] of kw) options.set(k, { value: optionValue(v), node: parts.keywords.get(k)!, origin: originOf(v) });
         // `options(**opts)` or `options(opts_dict)`: keys the model cannot see.
         return { ...w, options, optionsUnknown: w.optionsUnknown || parts.args.length > 0 };
       }
@@ -1004,7 +1004,7 @@ class ModelBuilder {
       if (k === 'partitionBy') {
         for (const n of stringsOf(v) ?? []) partitionBy.push({ name: n, node: parts.keywords.get(k)! });
       } else if (!['path', 'format', 'mode', 'outputMode', 'queryName', 'trigger', 'name', 'tableName'].includes(k)) {
-        options.set(k, { value: optionValue(v), node: parts.keywords.get(k)! });
+        options.set(k, { value: optionValue(v), node: parts.keywords.get(k)!, origin: originOf(v) });
       }
     }
     const v2 = w.v2Table !== undefined;
@@ -1108,6 +1108,11 @@ function valueKey(v: Value): string {
     default:
       return v.k;
   }
+}
+
+/** Where a string value was written, when it was one literal or `+` expression. */
+function originOf(v: Value | undefined): Node | undefined {
+  return v?.k === 'string' ? v.node : undefined;
 }
 
 function optionValue(v: Value | undefined): string | undefined {

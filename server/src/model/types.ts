@@ -1,5 +1,6 @@
 import type { Node } from '../parsing/pythonParser';
 import { filterLineage, findInLineage } from './lineage';
+import type { OptionSetting } from './values';
 
 /** A column the model knows a frame carries, and whether its values are masked. */
 export interface ColumnInfo {
@@ -85,7 +86,7 @@ export interface SinkInfo {
   format?: string;
   mode?: string;
   outputMode?: string;
-  options: Map<string, { value?: string; node: Node }>;
+  options: Map<string, OptionSetting>;
   partitionBy: { name?: string; node: Node }[];
   path?: string;
   pathNode?: Node;

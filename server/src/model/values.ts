@@ -13,7 +13,8 @@ export type Value =
   | WriterValue
   | { k: 'grouped'; frame: Frame; call: Node; methodNode: Node; receiver: Node; keys: string[] | undefined; windowColumn?: string; windowNode?: Node; pending?: AggregationInfo }
   | { k: 'na'; frame: Frame }
-  | { k: 'string'; value: string; exact: boolean }
+  /** `node`: the literal (or `+` expression) the string was written as, wherever it is used now. */
+  | { k: 'string'; value: string; exact: boolean; node?: Node }
   | { k: 'number'; value: number }
   | { k: 'list'; items: Value[] }
   | { k: 'function'; def: Node; closure: Scope }
@@ -29,6 +30,13 @@ export interface ReaderValue {
   schemaColumns?: string[];
 }
 
+/** A writer option: its value, the argument that set it, and the literal the value was written as (maybe elsewhere). */
+export interface OptionSetting {
+  value?: string;
+  node: Node;
+  origin?: Node;
+}
+
 export interface WriterValue {
   k: 'writer';
   frame: Frame;
@@ -38,7 +46,7 @@ export interface WriterValue {
   format?: string;
   mode?: string;
   outputMode?: string;
-  options: Map<string, { value?: string; node: Node }>;
+  options: Map<string, OptionSetting>;
   partitionBy: { name?: string; node: Node }[];
   foreachBatch: boolean;
   trigger?: Node;

@@ -1,5 +1,6 @@
 import type { SinkInfo } from '../model/types';
-import { isStringNode, pyString } from '../parsing/syntax';
+import type { Node } from '../parsing/pythonParser';
+import { isStringNode, pyString, sameNode } from '../parsing/syntax';
 import { related, type Rule, type RuleContext } from './rule';
 
 const NON_DURABLE_SINKS = new Set(['console', 'memory', 'noop']);
@@ -35,21 +36,42 @@ export const ephemeralCheckpointLocation: Rule = {
       const cp = sink.options.get('checkpointLocation');
       if (!cp || cp.value === undefined || !isEphemeralPath(cp.value)) continue;
       const durable = durableCheckpointFor(sink);
+      // A path handed in through a parameter is fixed where it is written: the default or the
+      // call site's argument (one finding per call site). A module constant is fixed at its use,
+      // since the durable path is per query and a constant may serve several.
+      const at = cp.origin && !sameNode(cp.origin, cp.node) && isParameter(cp.node) ? cp.origin : cp.node;
       ctx.report({
-        node: cp.node,
+        node: at,
         message:
           `checkpointLocation "${cp.value}" is a scratch location: local /tmp disappears with the driver, tmp folders on ` +
           'shared storage get cleaned up, and a relative path depends on where the job happens to run. When it goes, the ' +
           'query loses its offsets and state and reprocesses or skips data. Use a durable path next to the sink, one per query.',
-        related: [related(sink.call, 'the streaming query this checkpoint belongs to')],
+        related: [
+          ...(at !== cp.node ? [related(cp.node, 'used as checkpointLocation here')] : []),
+          related(sink.call, 'the streaming query this checkpoint belongs to'),
+        ],
         fixes: [
           {
             title: `Use a durable checkpoint: ${durable}`,
-            edits: [{ start: cp.node.startIndex, end: cp.node.endIndex, newText: pyString(durable) }],
-            preferred: isStringNode(cp.node),
+            edits: [{ start: at.startIndex, end: at.endIndex, newText: pyString(durable) }],
+            preferred: isStringNode(at),
           },
         ],
       });
     }
   },
 };
+
+/** `node` is a name bound by a parameter of the function it is used in. */
+function isParameter(node: Node): boolean {
+  if (node.type !== 'identifier') return false;
+  for (let p = node.parent; p; p = p.parent) {
+    if (p.type !== 'function_definition') continue;
+    const params = p.childForFieldName('parameters');
+    return !!params?.namedChildren.some((param) => {
+      const name = param.type === 'identifier' ? param : param.childForFieldName('name') ?? param.namedChildren.find((c) => c.type === 'identifier');
+      return name?.text === node.text;
+    });
+  }
+  return false;
+}
