@@ -4,6 +4,7 @@ import { LineIndex } from './lineIndex';
 import { buildModel } from './model/buildModel';
 import type { DataFrameModel } from './model/types';
 import { collectNoqa, isSuppressed } from './noqa';
+import type { RawGraph } from './graph/pipelineGraph';
 import type { Tree } from './parsing/pythonParser';
 import { syntaxRoot } from './parsing/syntaxTree';
 import { RULES } from './rules';
@@ -15,6 +16,8 @@ export interface AnalysisOptions {
   select?: string[];
   /** CLI `--ignore`. */
   ignore?: string[];
+  /** The pipeline graph of the project's other files, for rules that look across files (PSA601/602). */
+  workspace?: RawGraph;
 }
 
 export interface AnalysisResult {
@@ -32,7 +35,7 @@ export function looksLikePySpark(text: string): boolean {
   return SPARK_HINT.test(text);
 }
 
-function matchesCode(code: string, patterns: readonly string[]): boolean {
+export function matchesCode(code: string, patterns: readonly string[]): boolean {
   return patterns.some((p) => p.length > 0 && code.toUpperCase().startsWith(p.trim().toUpperCase()));
 }
 
@@ -59,7 +62,7 @@ export function analyze(tree: Tree, text: string, options: AnalysisOptions = {})
   const noqa = collectNoqa(syntaxRoot(tree, text), text, (o) => lines.positionAt(o).line);
   for (const rule of rules) {
     const ctx: RuleContext = {
-      model, functions, text, settings,
+      model, functions, text, settings, workspace: options.workspace,
       report(f) {
         const start = f.node?.startIndex ?? f.start ?? 0;
         const end = f.node?.endIndex ?? f.end ?? start;

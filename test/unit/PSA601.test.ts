@@ -1,5 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { check, py } from './helpers';
+import { analyze } from '../../server/src/analysis';
+import { fileFragment, mergeRawGraphs } from '../../server/src/graph';
+import type { RawGraph } from '../../server/src/graph/pipelineGraph';
+import { check, loadParser, py } from './helpers';
 
 describe('PSA601 layer-skip / PSA602 layer-backflow', () => {
   it('PSA601: a gold table built straight from bronze, reported at the read', async () => {
@@ -79,5 +82,92 @@ describe('PSA601 layer-skip / PSA602 layer-backflow', () => {
     `);
     assert.deepEqual(r.of('PSA601'), []);
   });
-});
 
+  describe('across files', () => {
+    /** The raw graph of other files, as the server and the CLI build it. */
+    async function workspaceOf(files: Record<string, string>): Promise<RawGraph> {
+      const parser = await loadParser();
+      const fragments = Object.entries(files).map(([name, text]) => {
+        const tree = parser.parse(text);
+        try {
+          const r = analyze(tree, text);
+          return fileFragment({ filename: name, uri: `file:///repo/${name}`, model: r.model, lines: r.lines, findings: r.findings });
+        } finally {
+          tree.delete();
+        }
+      });
+      return mergeRawGraphs(fragments.map((f) => f.raw));
+    }
+
+    const batch = py`
+      def batch_layer(spark):
+          spark.read.parquet("s3://lake/raw/events").groupBy("day").count().write.parquet("s3://lake/batch-views/daily")
+    `;
+    const speed = py`
+      def speed_layer(spark):
+          s = spark.readStream.format("kafka").option("subscribe", "events").load()
+          s.writeStream.format("delta").option("checkpointLocation", "s3://lake/_chk/speed").start("s3://lake/speed-views/live")
+    `;
+    const serving = py`
+      def serving_layer(spark):
+          batch = spark.read.parquet("s3://lake/batch-views/daily")
+          live = spark.read.format("delta").load("s3://lake/speed-views/live")
+          raw = spark.read.parquet("s3://lake/raw/events")
+          return batch.unionByName(live, allowMissingColumns=True).unionByName(raw, allowMissingColumns=True)
+    `;
+
+    it('PSA601: a lambda split over three files is layered as one, and the serving file is told of its raw read', async () => {
+      const alone = await check(serving);
+      assert.deepEqual(alone.of('PSA601'), [], 'alone, the serving file cannot know it is the serving layer of a lambda');
+      const r = await check(serving, {}, { workspace: await workspaceOf({ 'batch.py': batch, 'speed.py': speed }) });
+      assert.deepEqual(r.of('PSA601').map((f) => `${r.lineOf(f)}: ${r.textOf(f)}`), ['4: spark.read.parquet("s3://lake/raw/events")']);
+      // The batch file reads the same raw data, but is the batch layer: it is not reported.
+      const b = await check(batch, {}, { workspace: await workspaceOf({ 'speed.py': speed, 'serving.py': serving }) });
+      assert.deepEqual(b.of('PSA601'), []);
+    });
+
+    it('PSA601 stays silent when the "raw" view a serving step reads is produced by another file', async () => {
+      const views = py`
+        def batch_layer(spark):
+            spark.read.parquet("s3://lake/landing/events").groupBy("day").count().write.parquet("s3://lake/raw_daily_view")
+      `;
+      const serve = py`
+        def serving_layer(spark):
+            daily = spark.read.parquet("s3://lake/raw_daily_view")
+            live = spark.read.format("delta").load("s3://lake/speed-views/live")
+            return daily.unionByName(live, allowMissingColumns=True)
+      `;
+      const r = await check(serve, {}, { workspace: await workspaceOf({ 'batch.py': views, 'speed.py': speed }) });
+      assert.deepEqual(r.of('PSA601'), []);
+    });
+
+    it('PSA602: a serving file writing into a view the batch file produces', async () => {
+      const serve = py`
+        def serving_layer(spark):
+            daily = spark.read.parquet("s3://lake/batch-views/daily")
+            live = spark.read.format("delta").load("s3://lake/speed-views/live")
+            merged = daily.unionByName(live, allowMissingColumns=True)
+            merged.write.mode("overwrite").parquet("s3://lake/batch-views/daily")
+      `;
+      const alone = await check(serve);
+      assert.deepEqual(alone.of('PSA602'), []);
+      const r = await check(serve, {}, { workspace: await workspaceOf({ 'batch.py': batch, 'speed.py': speed }) });
+      const [f, ...rest] = r.of('PSA602');
+      assert.equal(rest.length, 0);
+      assert.equal(r.lineOf(f), 5);
+      assert.match(f.message, /which the batch layer produces/);
+    });
+
+    it('unrelated files in the workspace change nothing', async () => {
+      const gold = py`
+        def build_gold_revenue(spark):
+            orders = spark.read.format("delta").load("s3://lake/bronze/orders")
+            orders.groupBy("d").count().write.format("delta").saveAsTable("gold.daily_revenue")
+      `;
+      const alone = await check(gold);
+      const withOthers = await check(gold, {}, { workspace: await workspaceOf({ 'batch.py': batch, 'speed.py': speed, 'serving.py': serving }) });
+      assert.deepEqual(withOthers.findings.map((f) => `${f.code}@${f.start}`), alone.findings.map((f) => `${f.code}@${f.start}`));
+      assert.equal(withOthers.of('PSA601').length, 1);
+    });
+  });
+});

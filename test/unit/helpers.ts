@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { defaultSettings, type Settings } from '../../shared/settings';
-import { analyze, type AnalysisResult } from '../../server/src/analysis';
+import { analyze, type AnalysisOptions, type AnalysisResult } from '../../server/src/analysis';
 import { applyEdits, type Finding } from '../../server/src/findings';
 import { countSyntaxErrors, PythonParser } from '../../server/src/parsing/pythonParser';
 
@@ -30,11 +30,11 @@ export function py(strings: TemplateStringsArray, ...values: unknown[]): string 
   return lines.map((l) => l.slice(min)).join('\n').replace(/[ \t]+$/, '');
 }
 
-export async function check(text: string, settings: Partial<Settings> = {}): Promise<Analysed> {
+export async function check(text: string, settings: Partial<Settings> = {}, options: Omit<AnalysisOptions, 'settings'> = {}): Promise<Analysed> {
   const p = await loadParser();
   const tree = p.parse(text);
   try {
-    const result = analyze(tree, text, { settings: { ...defaultSettings(), ...settings } });
+    const result = analyze(tree, text, { ...options, settings: { ...defaultSettings(), ...settings } });
     return {
       ...result,
       text,

@@ -2,8 +2,9 @@ import * as fs from 'node:fs';
 import { defaultSettings, resolveSettings, type Settings } from '../../../shared/settings';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { analyze, type AnalysisResult } from '../analysis';
-import { fileFragment, mergeFragments, type FileFragment } from '../graph';
+import { analyze, matchesCode, type AnalysisOptions, type AnalysisResult } from '../analysis';
+import { fileFragment, mergeFragments, mergeRawGraphs, type FileFragment } from '../graph';
+import type { RawGraph } from '../graph/pipelineGraph';
 import { toDot, toMermaid } from './graphFormats';
 import { applyProjectConfig, findProjectConfig, type ProjectConfig } from '../config/pyproject';
 import { fixAll } from '../fixes/fixAll';
@@ -123,6 +124,10 @@ function splitCodes(v: string): string[] {
 
 interface Analysed extends FileFindings {
   model?: AnalysisResult['model'];
+  /** Kept for the cross-file pass: the analysed text, its options and its datasets and steps. */
+  text?: string;
+  options?: AnalysisOptions;
+  raw?: RawGraph;
 }
 
 /** Reads and analyses every file, reporting unreadable, binary and oversized ones per file. */
@@ -185,7 +190,8 @@ async function analyseFiles(args: CheckArgs, err: (s: string) => void, whilePars
       const analysed = { filename: file, findings: r.findings, lines: r.lines, model: r.model };
       whileParsed?.(analysed);
       // The model points into the tree, which is freed below: keep only plain results.
-      results.push({ ...analysed, model: undefined });
+      const raw = r.model ? fileFragment({ ...analysed, uri: pathToFileURL(path.resolve(file)).href }).raw : undefined;
+      results.push({ ...analysed, model: undefined, ...(raw?.datasets.size ? { raw, text, options } : {}) });
     } finally {
       tree.delete();
     }
@@ -203,9 +209,38 @@ async function graph(argv: string[], out: (s: string) => void, err: (s: string) 
   return 0;
 }
 
+/** Rules whose findings depend on what other files do with the same datasets. */
+const CROSS_FILE_RULES = ['PSA601', 'PSA602'];
+
+/**
+ * Second pass for files that share a dataset with another file: their architecture rules run again
+ * with those files' steps in view (a lambda split into batch/speed/serving files is layered as one).
+ */
+async function addCrossFileFindings(results: Analysed[]): Promise<void> {
+  const withData = results.filter((r) => r.raw);
+  if (withData.length < 2) return;
+  const filesOf = new Map<string, Analysed[]>();
+  for (const r of withData) for (const key of r.raw!.datasets.keys()) filesOf.set(key, [...(filesOf.get(key) ?? []), r]);
+  const parser = await PythonParser.load();
+  for (const r of withData) {
+    const neighbours = new Set([...r.raw!.datasets.keys()].flatMap((k) => filesOf.get(k)!.filter((o) => o !== r)));
+    const select = r.options?.select;
+    const codes = CROSS_FILE_RULES.filter((c) => !select?.length || matchesCode(c, select));
+    if (!neighbours.size || !codes.length) continue;
+    const tree = parser.parse(r.text!);
+    try {
+      const again = analyze(tree, r.text!, { ...r.options, select: codes, workspace: mergeRawGraphs([...neighbours].map((n) => n.raw!)) });
+      r.findings = [...r.findings.filter((f) => !CROSS_FILE_RULES.includes(f.code)), ...again.findings].sort((a, b) => a.start - b.start || a.code.localeCompare(b.code));
+    } finally {
+      tree.delete();
+    }
+  }
+}
+
 async function check(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
   const args = parseCheckArgs(argv);
   const { results, fileCount, ioErrors } = await analyseFiles(args, err);
+  await addCrossFileFindings(results);
   const files = { length: fileCount };
   const count = results.reduce((n, r) => n + r.findings.length, 0);
   if (args.format === 'json') out(formatJson(results));

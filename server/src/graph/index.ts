@@ -29,12 +29,17 @@ export function fileFragment(file: AnalysedFile): FileFragment {
 
 /** One graph over many files: a dataset written in one file and read in another is one node. */
 export function mergeFragments(fragments: Iterable<FileFragment>): PipelineGraph {
+  const list = [...fragments];
+  const contexts = new Map<string, FileContext>(list.map((f) => [f.uri, f.context]));
+  return toPipelineGraph(mergeRawGraphs(list.map((f) => f.raw)), contexts);
+}
+
+/** Joins raw graphs (of different files) into a new one; the inputs are not changed. */
+export function mergeRawGraphs(graphs: Iterable<RawGraph>): RawGraph {
   const raw: RawGraph = { datasets: new Map(), steps: new Map() };
-  const contexts = new Map<string, FileContext>();
-  for (const f of fragments) {
-    contexts.set(f.uri, f.context);
-    for (const [id, s] of f.raw.steps) raw.steps.set(id, s);
-    for (const [key, d] of f.raw.datasets) {
+  for (const g of graphs) {
+    for (const [id, s] of g.steps) raw.steps.set(id, s);
+    for (const [key, d] of g.datasets) {
       const into = raw.datasets.get(key);
       if (!into) raw.datasets.set(key, { ref: d.ref, reads: [...d.reads], writes: [...d.writes] });
       else {
@@ -44,7 +49,29 @@ export function mergeFragments(fragments: Iterable<FileFragment>): PipelineGraph
       }
     }
   }
-  return toPipelineGraph(raw, contexts);
+  return raw;
+}
+
+/**
+ * A file's graph joined with what other files do to the same datasets: `own`, plus every step of
+ * `others` that reads or writes one of own's datasets, plus the datasets those steps touch
+ * (occurrences limited to the steps kept). Unrelated files stay out, so they cannot change how
+ * this file's pipeline is layered.
+ */
+export function withNeighbours(own: RawGraph, others: RawGraph | undefined): RawGraph {
+  if (!others || others.steps.size === 0) return own;
+  const keys = new Set(own.datasets.keys());
+  const neighbours = [...others.steps.values()].filter((s) => [...s.reads, ...s.writes].some((k) => keys.has(k)));
+  if (!neighbours.length) return own;
+  const steps = new Set([...own.steps.keys(), ...neighbours.map((s) => s.id)]);
+  const touched = new Set([...keys, ...neighbours.flatMap((s) => [...s.reads, ...s.writes])]);
+  const part: RawGraph = { datasets: new Map(), steps: new Map(neighbours.map((s) => [s.id, s])) };
+  for (const key of touched) {
+    const d = others.datasets.get(key);
+    if (!d) continue;
+    part.datasets.set(key, { ref: d.ref, reads: d.reads.filter((r) => steps.has(r.stepId)), writes: d.writes.filter((w) => steps.has(w.stepId)) });
+  }
+  return mergeRawGraphs([own, part]);
 }
 
 export { buildFileGraph } from './pipelineGraph';

@@ -1,17 +1,30 @@
-import { buildFileGraph, inferLayers } from '../graph';
+import { buildFileGraph, inferLayers, withNeighbours } from '../graph';
 import { medallionLayerOf, type Layering } from '../graph/layers';
 import type { RawGraph } from '../graph/pipelineGraph';
 import type { DataFrameModel } from '../model/types';
 import type { Rule, RuleContext } from './rule';
 
-const graphs = new WeakMap<DataFrameModel, { graph: RawGraph; layering: Layering }>();
+interface ArchitectureView {
+  /** This file's steps and datasets. */
+  own: RawGraph;
+  /** `own` joined with the other files' steps on the same datasets: what layering and producers are judged on. */
+  graph: RawGraph;
+  layering: Layering;
+}
 
-/** The file's own pipeline graph and its layers, built once per model and shared by the architecture rules. */
-export function fileGraph(model: DataFrameModel): { graph: RawGraph; layering: Layering } {
+const graphs = new WeakMap<DataFrameModel, ArchitectureView>();
+
+/**
+ * The file's pipeline graph, joined with its neighbours in other files when the workspace is known,
+ * and its layers: built once per analysis and shared by the architecture rules. Findings are only
+ * ever placed on this file's own steps.
+ */
+export function fileGraph(model: DataFrameModel, workspace?: RawGraph): ArchitectureView {
   let g = graphs.get(model);
   if (!g) {
-    const graph = buildFileGraph(model, { filename: '', uri: '' });
-    g = { graph, layering: inferLayers(graph) };
+    const own = buildFileGraph(model, { filename: '', uri: '' });
+    const graph = withNeighbours(own, workspace);
+    g = { own, graph, layering: inferLayers(graph) };
     graphs.set(model, g);
   }
   return g;
@@ -23,8 +36,8 @@ export const layerSkip: Rule = {
   summary: 'A gold dataset built straight from a bronze read (skipping silver), or a serving step reading raw data.',
   defaultSeverity: 'warning',
   check(ctx: RuleContext) {
-    const { graph, layering } = fileGraph(ctx.model);
-    for (const step of graph.steps.values()) {
+    const { own, graph, layering } = fileGraph(ctx.model, ctx.workspace);
+    for (const step of own.steps.values()) {
       // In a lambda pipeline "serving" and "views" are lambda words, not medallion gold.
       const writesGold = layering.architecture !== 'lambda' && [...step.writes].some((k) => medallionLayerOf(graph.datasets.get(k)?.ref.location) === 'gold');
       const servingStep = layering.architecture === 'lambda' && layering.layerOf.get(step.id) === 'serving';

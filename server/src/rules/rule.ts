@@ -2,6 +2,7 @@ import type { Settings } from '../../../shared/settings';
 import type { Fix, Finding, RelatedLocation, Severity } from '../findings';
 import type { SparkFunctions } from '../model/sparkFunctions';
 import type { DataFrameModel } from '../model/types';
+import type { RawGraph } from '../graph/pipelineGraph';
 import type { Node } from '../parsing/pythonParser';
 
 export interface RuleContext {
@@ -9,6 +10,8 @@ export interface RuleContext {
   readonly functions: SparkFunctions;
   readonly text: string;
   readonly settings: Settings;
+  /** What the other files of the project do (their datasets and steps), when known. */
+  readonly workspace?: RawGraph;
   report(finding: {
     node?: Node;
     start?: number;
