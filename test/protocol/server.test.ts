@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LspClient } from './lspClient';
@@ -174,6 +175,51 @@ describe('language server over stdio', function () {
     for (const f of ['medallion_architecture.py', 'lambda_architecture.py', 'kappa_architecture.py']) assert.ok(files.has(f), f);
     assert.ok(all.nodes.some((n: any) => n.location === 'kafka:orders-v2'), 'open document wins over the file on disk');
     assert.ok(!all.nodes.some((n: any) => n.location === 'kafka:all-events'));
+  });
+
+  describe('architecture across files', () => {
+    const batch = 'def batch_layer(spark):\n    spark.read.parquet("s3://lake/raw/events").groupBy("day").count().write.parquet("s3://lake/batch-views/daily")\n';
+    const speed = 'def speed_layer(spark):\n    s = spark.readStream.format("kafka").option("subscribe", "events").load()\n    s.writeStream.format("delta").option("checkpointLocation", "s3://lake/_chk/speed").start("s3://lake/speed-views/live")\n';
+    const serving = [
+      'def serving_layer(spark):',
+      '    batch = spark.read.parquet("s3://lake/batch-views/daily")',
+      '    live = spark.read.format("delta").load("s3://lake/speed-views/live")',
+      '    raw = spark.read.parquet("s3://lake/raw/events")',
+      '    return batch.unionByName(live, allowMissingColumns=True).unionByName(raw, allowMissingColumns=True)',
+      '',
+    ].join('\n');
+    const codes = (uri: string) => (client.latest(uri)?.diagnostics ?? []).map((d) => `${d.range.start.line}:${d.code}`).join(',');
+
+    it('re-judges open documents when another open document joins or leaves their pipeline', async () => {
+      client = new LspClient();
+      await client.initialize();
+      const [b, s, v] = ['batch', 'speed', 'serving'].map((n) => `file:///repo/lambda/${n}.py`);
+      await client.open(v, serving);
+      await client.waitFor(() => client.latest(v), 'serving diagnostics');
+      assert.equal(codes(v), '', 'alone, serving.py is not known to be a lambda serving layer');
+      await client.open(b, batch);
+      await client.open(s, speed);
+      await client.waitFor(() => codes(v) === '3:PSA601', 'PSA601 on serving.py once batch and speed are open');
+      assert.equal(codes(b), '');
+      await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: b } });
+      await client.waitFor(() => codes(v) === '', 'serving.py cleared once the batch layer is gone');
+    });
+
+    it('sees workspace files that are not open, read by a scan at startup', async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'psa-ws-'));
+      try {
+        fs.writeFileSync(path.join(dir, 'batch.py'), batch);
+        fs.writeFileSync(path.join(dir, 'speed.py'), speed);
+        fs.writeFileSync(path.join(dir, 'serving.py'), serving);
+        client = new LspClient();
+        await client.initialize(undefined, pathToFileURL(dir).href);
+        const v = pathToFileURL(path.join(dir, 'serving.py')).href;
+        await client.open(v, serving);
+        await client.waitFor(() => codes(v) === '3:PSA601', 'PSA601 on serving.py from files on disk');
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
   });
 
   it('offers source.fixAll.pysparkArchitect that fixes every safe finding at once', async () => {

@@ -24,7 +24,8 @@ import { countSyntaxErrors, type PythonParser } from '../parsing/pythonParser';
 import { COMPLETION_TRIGGER_CHARACTERS, completionsAt } from '../completion/sourceOptions';
 import { applyProjectConfig, findProjectConfig, type EffectiveConfig, type ProjectConfig } from '../config/pyproject';
 import { fixAll } from '../fixes/fixAll';
-import { fileFragment, mergeFragments, type FileFragment } from '../graph';
+import { fileFragment, mergeFragments, mergeRawGraphs, type FileFragment } from '../graph';
+import type { RawGraph } from '../graph/pipelineGraph';
 import { DocumentStore, type StoredDocument } from './documentStore';
 import { hoverAt } from './hover';
 import { syntaxRoot } from '../parsing/syntaxTree';
@@ -34,6 +35,8 @@ export const FIX_ALL_KIND = 'source.fixAll.pysparkArchitect';
 const MAX_COMPLETIONS = 200;
 /** Documents whose DataFrame model stays in memory after analysis. */
 const MODELS_KEPT = 16;
+/** The startup scan for cross-file architecture rules reads workspaces up to this many Python files. */
+const MAX_SCANNED_FILES = 1000;
 
 const SEVERITY: Record<Finding['severity'], DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -73,6 +76,10 @@ export class PySparkArchitectServer {
   private readonly sizeLimits = new Map<string, number>();
   private workspaceFolders: string[] = [];
   private readonly workspaceFiles: WorkspaceFiles;
+  /** Graph fragments of the workspace's files on disk, from the startup scan or the last workspace preview. */
+  private workspaceFragments: FileFragment[] = [];
+  /** Per open document, what its graph fragment says about datasets, to tell when neighbours must be re-judged. */
+  private readonly graphSignatures = new Map<string, { signature: string; keys: string[] }>();
 
   constructor(
     private readonly connection: Connection,
@@ -89,7 +96,7 @@ export class PySparkArchitectServer {
       completionProvider: { triggerCharacters: COMPLETION_TRIGGER_CHARACTERS, resolveProvider: false },
       hoverProvider: true,
     };
-    if (this.pullDiagnostics) caps.diagnosticProvider = { identifier: DIAGNOSTIC_SOURCE, interFileDependencies: false, workspaceDiagnostics: false };
+    if (this.pullDiagnostics) caps.diagnosticProvider = { identifier: DIAGNOSTIC_SOURCE, interFileDependencies: true, workspaceDiagnostics: false };
     return caps;
   }
 
@@ -117,6 +124,7 @@ export class PySparkArchitectServer {
         });
       }
       if (this.configurationRequests) void c.client.register(DidChangeConfigurationNotification.type, { section: SECTION }).catch(() => undefined);
+      void this.scanWorkspace();
     });
     c.onDidOpenTextDocument((p) => {
       const { uri, languageId, version, text } = p.textDocument;
@@ -137,6 +145,9 @@ export class PySparkArchitectServer {
       if (held >= 0) this.modelHolders.splice(held, 1);
       this.settingsCache.delete(uri);
       this.tooLargeNotified.delete(uri);
+      const closed = this.graphSignatures.get(uri);
+      this.graphSignatures.delete(uri);
+      if (closed?.keys.length) this.rejudgeNeighbours(uri, closed.keys);
       if (!this.pullDiagnostics) void c.sendDiagnostics({ uri, diagnostics: [] });
     });
     c.onDidChangeWatchedFiles((p) => {
@@ -282,7 +293,7 @@ export class PySparkArchitectServer {
     }
     let result: AnalysisResult;
     try {
-      result = analyze(stored.tree, text, this.withProjectConfig(uri, settings));
+      result = analyze(stored.tree, text, { ...this.withProjectConfig(uri, settings), workspace: this.otherFiles(uri) });
     } catch (e) {
       this.connection.console.error(`analysis of ${uri} failed: ${(e as Error).stack ?? String(e)}`);
       result = emptyResult(stored);
@@ -305,7 +316,9 @@ export class PySparkArchitectServer {
     }
     if (!params.uris?.length && this.workspaceFolders.length) {
       const settings = await this.settingsFor(this.workspaceFolders[0]);
-      fragments.push(...this.workspaceFiles.fragments(this.workspaceFolders, new Set(uris), settings));
+      const onDisk = this.workspaceFiles.fragments(this.workspaceFolders, new Set(uris), settings);
+      this.workspaceFragments = onDisk;
+      fragments.push(...onDisk);
     }
     return mergeFragments(fragments);
   }
@@ -315,7 +328,60 @@ export class PySparkArchitectServer {
     const entry = { version, result, diagnostics, fragment };
     this.analyses.set(uri, entry);
     this.keepModel(uri);
+    this.noteGraphChange(uri, fragment.raw);
     return entry;
+  }
+
+  /**
+   * The datasets and steps of every other file the server knows: open documents as typed, the
+   * rest from the workspace scan. The architecture rules keep only the files sharing datasets.
+   */
+  private otherFiles(uri: string): RawGraph | undefined {
+    const open = new Set(this.documents.uris());
+    const graphs: RawGraph[] = [];
+    for (const [other, a] of this.analyses) if (other !== uri && open.has(other) && a.fragment?.raw.datasets.size) graphs.push(a.fragment.raw);
+    for (const f of this.workspaceFragments) if (f.uri !== uri && !open.has(f.uri) && f.raw.datasets.size) graphs.push(f.raw);
+    return graphs.length ? mergeRawGraphs(graphs) : undefined;
+  }
+
+  /** When a document's datasets or steps change, the open documents sharing a dataset with it are judged again. */
+  private noteGraphChange(uri: string, raw: RawGraph): void {
+    const keys = [...raw.datasets.keys()].sort();
+    const steps = [...raw.steps.values()].map((s) => `${s.functionName ?? ''}:${[...s.reads].sort().join(',')}>${[...s.writes].sort().join(',')}:${s.streaming}`).sort();
+    const signature = JSON.stringify([keys, steps]);
+    const before = this.graphSignatures.get(uri);
+    this.graphSignatures.set(uri, { signature, keys });
+    if ((before?.signature ?? JSON.stringify([[], []])) === signature) return;
+    this.rejudgeNeighbours(uri, [...new Set([...keys, ...(before?.keys ?? [])])]);
+  }
+
+  private rejudgeNeighbours(uri: string, keys: string[]): void {
+    if (!keys.length) return;
+    const wanted = new Set(keys);
+    const neighbours = [...this.analyses].filter(([other, a]) => other !== uri && [...(a.fragment?.raw.datasets.keys() ?? [])].some((k) => wanted.has(k)));
+    if (!neighbours.length) return;
+    for (const [other] of neighbours) this.analyses.delete(other);
+    if (this.pullDiagnostics) this.connection.languages.diagnostics.refresh();
+    else for (const [other] of neighbours) if (this.documents.get(other)) this.schedule(other);
+  }
+
+  /**
+   * Reads the workspace's Python files once at startup (yielding between files), so the
+   * architecture rules see pipelines split over files that are not open. Large workspaces are
+   * left to the workspace preview, which reads them on request.
+   */
+  private async scanWorkspace(): Promise<void> {
+    if (!this.workspaceFolders.length) return;
+    try {
+      const settings = await this.settingsFor(this.workspaceFolders[0]);
+      const fragments = await this.workspaceFiles.fragmentsInBackground(this.workspaceFolders, settings, MAX_SCANNED_FILES);
+      if (!fragments) return;
+      this.workspaceFragments = fragments;
+      const keys = fragments.flatMap((f) => [...f.raw.datasets.keys()]);
+      this.rejudgeNeighbours('', keys);
+    } catch (e) {
+      this.connection.console.error(`workspace scan failed: ${(e as Error).stack ?? String(e)}`);
+    }
   }
 
   /**

@@ -39,6 +39,26 @@ export class WorkspaceFiles {
     return out;
   }
 
+  /**
+   * Like `fragments`, for a background scan: gives the event loop back between files so edits and
+   * requests are served meanwhile, and does nothing (undefined) past `maxFiles` files.
+   */
+  async fragmentsInBackground(folders: string[], settings: Settings, maxFiles: number): Promise<FileFragment[] | undefined> {
+    const roots = folders.map((f) => (f.startsWith('file:') ? fileURLToPath(f) : f)).filter((f) => fs.existsSync(f));
+    const { files } = collectPythonFiles(roots);
+    if (files.length > maxFiles) {
+      this.log(`workspace scan: ${files.length} Python files (over ${maxFiles}); cross-file rules see open files only until the workspace preview reads them`);
+      return undefined;
+    }
+    const out: FileFragment[] = [];
+    for (const file of files) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      const fragment = this.fragmentFor(file, pathToFileURL(path.resolve(file)).href, settings);
+      if (fragment) out.push(fragment);
+    }
+    return out;
+  }
+
   private fragmentFor(file: string, uri: string, settings: Settings): FileFragment | undefined {
     let st: fs.Stats;
     try {
