@@ -175,5 +175,17 @@ describe('PSA101 count-for-monitoring', () => {
     const write = lines.findIndex((l) => l.startsWith('active.write'));
     assert.ok(write < input && input < active, second.text);
   });
-});
 
+  it('a second observe fix on the same frame reuses its Observation', async () => {
+    const r = await check(monitored);
+    const activeCounts = (a: typeof r) => a.of('PSA101').filter((f) => a.textOf(f) === 'active.count()');
+    assert.equal(activeCounts(r).length, 2);
+    const first = await applyFix(r, activeCounts(r)[0], /observe/);
+    const [left] = activeCounts(first.after);
+    assert.ok(left, first.text);
+    const second = await applyFix(first.after, left, /observe/);
+    assert.equal((second.text.match(/^active_observation = Observation\(/gm) ?? []).length, 1, second.text);
+    assert.equal((second.text.match(/^active = active\.observe\(/gm) ?? []).length, 1, second.text);
+    assert.equal((second.text.match(/active_observation\.get\[["']row_count["']\]/g) ?? []).length, 2, second.text);
+  });
+});

@@ -148,10 +148,10 @@ function observeFix(ctx: RuleContext, action: ActionUse, defStatement: Node, sin
   const replacement = enclosingStringQuote(action.call) === '"' ? template.rowCount.replace(/"/g, "'") : template.rowCount;
   const statementText =
     ctx.text.slice(stmt.startIndex, action.call.startIndex) + replacement + ctx.text.slice(action.call.endIndex, stmt.endIndex);
-  const edits = [
-    ...imports.edits,
-    insertAfterStatement(ctx.text, defStatement, template.statements),
-  ];
+  // A second count of the same frame reuses the Observation an earlier fix attached: the frame's
+  // definition is then that `v = v.observe(v_observation, ...)` line.
+  const observed = new RegExp(`^${escapeRegExp(v)}\\s*=\\s*${escapeRegExp(v)}\\.observe\\(\\s*${escapeRegExp(template.observation)}\\s*,`).test(defStatement.text);
+  const edits = [...imports.edits, ...(observed ? [] : [insertAfterStatement(ctx.text, defStatement, template.statements)])];
   if (moveAfterSink) {
     edits.push(deleteStatement(ctx.text, stmt));
     const eol = eolOf(ctx.text);
@@ -181,4 +181,8 @@ function lastMovedMetricAfter(sinkStmt: Node): Node {
     anchor = next;
   }
   return anchor;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
