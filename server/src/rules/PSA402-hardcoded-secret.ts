@@ -239,6 +239,11 @@ export function isSecretKey(key: string): boolean {
   return words.some((w, i) => SECRET_WORDS.has(w) || (w === 'key' && i > 0 && KEY_QUALIFIERS.has(words[i - 1])));
 }
 
+const PLACEHOLDER_WORDS = new Set([
+  'changeme', 'changeit', 'replaceme', 'placeholder', 'dummy', 'fake', 'mock', 'test', 'testing', 'example', 'sample',
+  'todo', 'tbd', 'notset', 'unset', 'empty', 'dev', 'local', 'secret', 'password', 'token', 'undefined', 'nil',
+]);
+
 /** False for values that are references, class names, paths or placeholders rather than a credential. */
 export function looksLikeSecretValue(value: string): boolean {
   const v = value.trim();
@@ -248,6 +253,8 @@ export function looksLikeSecretValue(value: string): boolean {
   if (/^(\/|~\/|\.\.?\/|[A-Za-z][\w+.-]*:\/\/|dbfs:|file:|[A-Za-z]:\\)/.test(v)) return false;
   if (/^<[^>]*>$/.test(v) || /^\[[^\]]*\]$/.test(v) || /^\{[^}]*\}$/.test(v) || /^your[-_]/i.test(v)) return false;
   if (/^\*+$/.test(v) || /^x+$/i.test(v) || /^(true|false|none|null)$/i.test(v)) return false;
+  // Words that stand for "no real value here" (dev defaults, stubs), not credentials.
+  if (PLACEHOLDER_WORDS.has(v.toLowerCase().replace(/[-_ ]/g, ''))) return false;
   return true;
 }
 
