@@ -243,6 +243,26 @@ describe('architecture preview page (Chromium)', function () {
     assert.equal(await page.$$eval('#viewport *', (els) => els.length), 0);
   }));
 
+  it('opens a long chain at a readable size from its start; Fit then shows all of it', clean(async () => {
+    const page = await open({ width: 640, height: 420 });
+    const chain: PipelineGraph = { architecture: 'medallion', layers: ['bronze', 'silver', 'gold'], nodes: [], edges: [] };
+    const layers = ['bronze', 'bronze', 'bronze', 'bronze', 'silver', 'silver', 'silver', 'silver', 'gold', 'gold', 'gold', 'gold'];
+    layers.forEach((layer, i) => {
+      chain.nodes.push(node(`n${i}`, layer, i % 2 ? { kind: 'step', label: `step_${i}`, role: undefined } : { label: `${layer}.table_${i}` }));
+      if (i > 0) chain.edges.push({ from: `n${i - 1}`, to: `n${i}` });
+    });
+    await sendGraph(page, chain);
+    const scaleOf = async () => Number(/scale\(([\d.]+)/.exec((await viewportTransform(page)) ?? '')?.[1]);
+    const stage = await boxOf(page, '#graph');
+    const inside = (b: Box) => b.left >= stage.left && b.right <= stage.right && b.top >= stage.top && b.bottom <= stage.bottom;
+    assert.ok((await scaleOf()) >= 0.7, `first view scale ${await scaleOf()}`);
+    assert.ok(inside(await boxOf(page, nodeSelector('n0'))), 'the first node is in view');
+    assert.ok(!inside(await boxOf(page, nodeSelector('n11'))), 'the chain overflows to the right, to be panned');
+    await page.click('#fit');
+    assert.ok((await scaleOf()) < 0.7, 'Fit shrinks to show everything');
+    for (let i = 0; i < 12; i++) assert.ok(inside(await boxOf(page, nodeSelector(`n${i}`))), `n${i} in view after Fit`);
+  }));
+
   it('keeps zoom and pan when a new graph arrives, refits only on request', clean(async () => {
     const page = await open();
     await sendGraph(page, medallionGraph());

@@ -8,7 +8,7 @@ import { exportSvg, svgToPng, type ExportBox } from './export';
 import { EMPTY_STATE_TEXT } from './html';
 import { layoutGraph, type GraphLayout, type MeasureText, type NodeBox, type TextRole } from './layout';
 import { ARROW_DIRECTIONS, nearestInDirection } from './navigation';
-import { PanZoom } from './panZoom';
+import { PanZoom, READABLE_SCALE } from './panZoom';
 import { renderGraph } from './render';
 import { isHostMessage, StateStore, vscodeApi } from './state';
 
@@ -107,7 +107,8 @@ function showGraph(input: PipelineGraph, title: string): void {
   dom.summary.textContent = summaryText(graph);
 
   // Fitted until one graph has been: later updates keep the zoom and pan the user chose.
-  if (store.current.view === null) panZoom.fit(layout.width, layout.height);
+  // The first view keeps labels readable (a long chain overflows and can be panned); Fit shows all.
+  if (store.current.view === null) panZoom.fit(layout.width, layout.height, READABLE_SCALE);
   if (focusedId !== null) {
     // Giving focus back to the same node must not pan the view the user chose.
     keepViewOnFocus = true;
@@ -155,9 +156,9 @@ function fitToView(): void {
   if (shown) panZoom.fit(shown.layout.width, shown.layout.height);
 }
 
-// A graph that arrived while the page had no size is fitted once it gets one.
+// A graph that arrived while the page had no size gets its first view once it has one.
 new ResizeObserver(() => {
-  if (shown && store.current.view === null) fitToView();
+  if (shown && store.current.view === null) panZoom.fit(shown.layout.width, shown.layout.height, READABLE_SCALE);
 }).observe(dom.svg);
 
 // Pointer: click reveals, hover shows details.

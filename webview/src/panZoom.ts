@@ -9,6 +9,8 @@ export interface ViewTransform {
 }
 
 export const MIN_SCALE = 0.1;
+/** The first view of a graph is never smaller than this: below it labels cannot be read. */
+export const READABLE_SCALE = 0.7;
 export const MAX_SCALE = 4;
 const ZOOM_STEP = 1.25;
 const FIT_MARGIN = 24;
@@ -86,11 +88,15 @@ export class PanZoom {
    * Shows all of a content box of `width` x `height`, never enlarging past 100%. Returns false
    * (and changes nothing) while the page has no size yet, e.g. a panel opened in the background.
    */
-  fit(width: number, height: number): boolean {
+  fit(width: number, height: number, minScale = MIN_SCALE): boolean {
     const rect = this.svg.getBoundingClientRect();
     if (width <= 0 || height <= 0 || rect.width <= 0 || rect.height <= 0) return false;
-    const scale = clampScale(Math.min(1, (rect.width - 2 * FIT_MARGIN) / width, (rect.height - 2 * FIT_MARGIN) / height));
-    this.set({ scale, x: (rect.width - width * scale) / 2, y: (rect.height - height * scale) / 2 });
+    const fitted = Math.min(1, (rect.width - 2 * FIT_MARGIN) / width, (rect.height - 2 * FIT_MARGIN) / height);
+    const scale = clampScale(Math.max(fitted, Math.min(1, minScale)));
+    // When the floor wins the graph overflows: show its start (sources, the first lane) and let the user pan.
+    const x = width * scale <= rect.width - 2 * FIT_MARGIN ? (rect.width - width * scale) / 2 : FIT_MARGIN;
+    const y = height * scale <= rect.height - 2 * FIT_MARGIN ? (rect.height - height * scale) / 2 : FIT_MARGIN;
+    this.set({ scale, x, y });
     return true;
   }
 
