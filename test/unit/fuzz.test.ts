@@ -7,6 +7,7 @@ import { analyze } from '../../server/src/analysis';
 import { DocumentStore } from '../../server/src/lsp/documentStore';
 import { buildModel } from '../../server/src/model/buildModel';
 import { countSyntaxErrors, indentLevels, MAX_INDENT_LEVELS, type PythonParser } from '../../server/src/parsing/pythonParser';
+import { SyntaxTree, syntaxTreeOf, type SyntaxNode } from '../../server/src/parsing/syntaxTree';
 import { checkText, MUTATION_TOKENS, mutate, ruleFixtures, sampleFiles, type Mutation } from './fuzzHelpers';
 import { loadParser } from './helpers';
 
@@ -164,6 +165,47 @@ describe('fuzz: the engine never throws, hangs, leaves the text or breaks the sy
     assert.equal(store.get(uri)!.tree!.rootNode.namedChildCount, 3);
     assert.equal(store.get(uri)!.tree!.rootNode.hasError, false);
     store.dispose();
+  });
+
+  it('incremental copies equal fresh copies through random editor edits (DocumentStore)', () => {
+    const shape = (t: SyntaxTree) => {
+      const out: string[] = [];
+      const stack: SyntaxNode[] = [t.root];
+      while (stack.length) {
+        const n = stack.pop()!;
+        out.push(`${n.id}/${n.subtreeEnd} ${n.type} ${n.startIndex}-${n.endIndex} ${n.flags} [${n.childFields.join(',')}] ${n.parent?.id ?? '-'}`);
+        for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]);
+      }
+      return out;
+    };
+    fc.assert(
+      fc.property(
+        fc.nat(),
+        fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.nat(6), fc.constantFrom(...MUTATION_TOKENS, 'x = 1\n', 'def f():\n    pass\n', '')), { minLength: 1, maxLength: 6 }),
+        (i, edits) => {
+          const store = new DocumentStore(parser, () => false);
+          const uri = 'file:///edited.py';
+          store.open(uri, 'python', 1, seeds[i % seeds.length]);
+          try {
+            let version = 1;
+            for (const [where, removed, inserted] of edits) {
+              const doc = store.get(uri)!;
+              syntaxTreeOf(doc.tree!, doc.document.getText());
+              const text = doc.document.getText();
+              const start = Math.floor(where * text.length);
+              const end = Math.min(text.length, start + removed);
+              store.change(uri, ++version, [{ range: { start: doc.document.positionAt(start), end: doc.document.positionAt(end) }, text: inserted }]);
+              const after = store.get(uri)!;
+              const text2 = after.document.getText();
+              assert.deepEqual(shape(syntaxTreeOf(after.tree!, text2)), shape(new SyntaxTree(after.tree!, text2)));
+            }
+          } finally {
+            store.dispose();
+          }
+        },
+      ),
+      { seed: 4242, numRuns: 120 },
+    );
   });
 
   it('the model survives deep nesting (recursion guard) and says it stopped', () => {

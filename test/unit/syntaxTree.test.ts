@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Node as TreeSitterNode } from 'web-tree-sitter';
-import { syntaxRoot, syntaxTreeOf, type SyntaxNode } from '../../server/src/parsing/syntaxTree';
+import { carryCopy, SyntaxTree, syntaxRoot, syntaxTreeOf, type SyntaxNode } from '../../server/src/parsing/syntaxTree';
 import { loadParser } from './helpers';
 
 // The engine reads a JS copy of each tree (syntaxTree.ts). It must answer exactly what
@@ -95,6 +95,50 @@ describe('syntax tree copy', () => {
       }
     });
   }
+
+  it('reuses unchanged statements after incremental edits, and equals a fresh copy node for node', async () => {
+    const parser = await loadParser();
+    const shape = (t: SyntaxTree) =>
+      [...allCopies(t.root)].map((n) => `${n.id}/${n.subtreeEnd} ${n.type} ${n.startIndex}-${n.endIndex} ${n.flags} [${n.childFields.join(',')}] ${n.parent?.id ?? '-'}`);
+    let text = corpus.find(([name]) => name === 'medallion_architecture.py')![1];
+    let tree = parser.parse(text);
+    syntaxTreeOf(tree, text);
+    // Edits an editor would send: type in the middle, break a statement, fix it, insert at the top.
+    const edits: [number, number, string][] = [
+      [text.indexOf('def silver_layer'), 0, 'x'],
+      [text.indexOf('def silver_layer'), 1, ''],
+      [text.indexOf('.dropDuplicates'), 0, '.filter(F.col("a") =='],
+      [text.indexOf('.filter(F.col("a") =='), '.filter(F.col("a") =='.length, ''],
+      [0, 0, 'import os\n'],
+      [text.length, 0, '\nspark.stop()\n'],
+    ];
+    let reused = 0;
+    for (const [at, removed, inserted] of edits) {
+      const start = Math.min(at < 0 ? 0 : at, text.length);
+      const next = text.slice(0, start) + inserted + text.slice(start + removed);
+      const point = (i: number) => ({ row: text.slice(0, i).split('\n').length - 1, column: i - text.lastIndexOf('\n', i - 1) - 1 });
+      const newEndText = next.slice(0, start + inserted.length);
+      tree.edit({
+        startIndex: start, oldEndIndex: start + removed, newEndIndex: start + inserted.length,
+        startPosition: point(start), oldEndPosition: point(start + removed),
+        newEndPosition: { row: newEndText.split('\n').length - 1, column: start + inserted.length - newEndText.lastIndexOf('\n') - 1 },
+      } as Parameters<typeof tree.edit>[0]);
+      const nextTree = parser.parse(next, tree);
+      carryCopy(tree, nextTree);
+      tree.delete();
+      tree = nextTree;
+      text = next;
+      const incremental = syntaxTreeOf(tree, text);
+      const fresh = new SyntaxTree(tree, text);
+      assert.deepEqual(shape(incremental), shape(fresh), `after inserting ${JSON.stringify(inserted)} at ${start}`);
+      for (const type of ['call', 'identifier', 'string', 'ERROR', 'function_definition']) {
+        assert.deepEqual(incremental.root.descendantsOfType(type).map((n) => n.id), fresh.root.descendantsOfType(type).map((n) => n.id), type);
+      }
+      reused += incremental.reusedNodes;
+    }
+    tree.delete();
+    assert.ok(reused > 0, 'unchanged statements were cloned, not read again');
+  });
 
   it('is made once per tree and text, and remade for another text', async () => {
     const parser = await loadParser();

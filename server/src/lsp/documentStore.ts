@@ -1,3 +1,4 @@
+import { carryCopy } from '../parsing/syntaxTree';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { Edit } from 'web-tree-sitter';
@@ -79,6 +80,7 @@ export class DocumentStore {
     const text = document.getText();
     let next: Tree | undefined;
     if (!this.isTooLarge(uri, text)) next = this.parser.parse(text, tree);
+    if (tree && next) carryCopy(tree, next);
     tree?.delete();
     stored.document = document;
     stored.tree = next;

@@ -23,8 +23,8 @@ const HAS_ERROR = 4;
 export class SyntaxNode {
   /** Children, named and anonymous, in order. */
   readonly children: SyntaxNode[] = [];
-  /** Field id of each child (0: none), parallel to `children`. */
-  private readonly childFields: number[] = [];
+  /** Field id of each child (0: none), parallel to `children`. Internal: read by the copy. */
+  readonly childFields: number[] = [];
   private named: SyntaxNode[] | undefined;
   /** Preorder index one past the last node of this subtree. */
   subtreeEnd = 0;
@@ -195,9 +195,37 @@ export class SyntaxTree {
 
   private readonly language: Language;
 
-  constructor(tree: Tree, readonly text: string) {
+  /** How many nodes were cloned from the previous copy rather than read from wasm. */
+  reusedNodes = 0;
+
+  /** Top-level statements of this tree without errors, by text, for the next tree's copy to reuse. */
+  private reusable: Map<string, SyntaxNode[]> | undefined;
+
+  /**
+   * `previous`: the copy of the tree this one was incrementally parsed from. Top-level statements
+   * whose text is unchanged (and had no errors) are cloned from it, shifted, instead of being read
+   * from wasm again: an edit then pays for the statement it touched, not for the whole file.
+   */
+  constructor(tree: Tree, readonly text: string, previous?: SyntaxTree) {
     this.language = tree.language;
-    this.root = this.copy(tree);
+    this.root = this.copy(tree, previous);
+  }
+
+  /** @internal An error-free top-level node of this tree with exactly this type and text (each given once). */
+  takeReusable(type: string, text: string): SyntaxNode | undefined {
+    if (!this.reusable) {
+      this.reusable = new Map();
+      for (const child of this.root.children) {
+        if (child.hasError) continue;
+        const key = child.text;
+        const list = this.reusable.get(key);
+        if (list) list.push(child);
+        else this.reusable.set(key, [child]);
+      }
+    }
+    const list = this.reusable.get(text);
+    const i = list ? list.findIndex((n) => n.type === type) : -1;
+    return i < 0 ? undefined : list!.splice(i, 1)[0];
   }
 
   fieldId(name: string): number {
@@ -221,29 +249,32 @@ export class SyntaxTree {
   }
 
   /** One iterative cursor walk: no recursion, however deep the tree. */
-  private copy(tree: Tree): SyntaxNode {
+  private copy(tree: Tree, previous: SyntaxTree | undefined): SyntaxNode {
     const cursor = tree.walk();
     const types = this.language.types;
     const named = namedTypesOf(this.language);
     // Each cursor read is a call into wasm: MISSING nodes exist only in trees with errors.
     const mayHaveMissing = tree.rootNode.hasError;
     let id = 0;
-    const make = (parent: SyntaxNode | null): SyntaxNode => {
-      const typeId = cursor.nodeTypeId;
+    const register = (node: SyntaxNode) => {
+      let list = this.byType.get(node.type);
+      if (!list) this.byType.set(node.type, (list = []));
+      list.push(node);
+    };
+    const make = (parent: SyntaxNode | null, typeId = cursor.nodeTypeId): SyntaxNode => {
       const type = types[typeId] ?? cursor.nodeType;
       const node = new SyntaxNode(this, id++, type, cursor.startIndex, cursor.endIndex, parent);
       if (named[typeId] ?? cursor.nodeIsNamed) node.flags |= NAMED;
       if (mayHaveMissing && cursor.nodeIsMissing) node.flags |= MISSING | HAS_ERROR;
       if (type === 'ERROR') node.flags |= HAS_ERROR;
-      let list = this.byType.get(type);
-      if (!list) this.byType.set(type, (list = []));
-      list.push(node);
+      register(node);
       parent?.addChild(node, cursor.currentFieldId);
       return node;
     };
-    try {
-      const root = make(null);
-      let current = root;
+    /** Copies the node under the cursor and its subtree, leaving the cursor back on that node. */
+    const copySubtree = (parent: SyntaxNode | null, typeId?: number): SyntaxNode => {
+      const top = make(parent, typeId);
+      let current = top;
       for (;;) {
         if (cursor.gotoFirstChild()) {
           current = make(current);
@@ -251,17 +282,48 @@ export class SyntaxTree {
         }
         for (;;) {
           current.subtreeEnd = id;
-          const parent = current.parent;
-          if (parent && current.hasError) parent.flags |= HAS_ERROR;
-          if (!parent) return root;
+          const up = current.parent;
+          if (up && current.hasError) up.flags |= HAS_ERROR;
+          if (current === top) return top;
           if (cursor.gotoNextSibling()) {
-            current = make(parent);
+            current = make(up);
             break;
           }
           cursor.gotoParent();
-          current = parent;
+          current = up!;
         }
       }
+    };
+    /** Clones an old subtree into this tree, `delta` characters further on, in preorder. */
+    const clone = (parent: SyntaxNode, old: SyntaxNode, delta: number, field: number) => {
+      const stack: [SyntaxNode, SyntaxNode, number][] = [[old, parent, field]];
+      while (stack.length) {
+        const [o, p, f] = stack.pop()!;
+        const node = new SyntaxNode(this, id++, o.type, o.startIndex + delta, o.endIndex + delta, p);
+        node.flags = o.flags;
+        node.subtreeEnd = node.id + (o.subtreeEnd - o.id);
+        register(node);
+        p.addChild(node, f);
+        for (let i = o.children.length - 1; i >= 0; i--) stack.push([o.children[i], node, o.childFields[i]]);
+      }
+    };
+    try {
+      if (!previous) return copySubtree(null);
+      const root = make(null);
+      if (cursor.gotoFirstChild()) {
+        do {
+          const typeId = cursor.nodeTypeId;
+          const start = cursor.startIndex;
+          const end = cursor.endIndex;
+          const old = previous.takeReusable(types[typeId] ?? cursor.nodeType, this.text.slice(start, end));
+          if (old) {
+            clone(root, old, start - old.startIndex, cursor.currentFieldId);
+            this.reusedNodes += old.subtreeEnd - old.id;
+          } else copySubtree(root, typeId);
+        } while (cursor.gotoNextSibling());
+      }
+      root.subtreeEnd = id;
+      return root;
     } finally {
       cursor.delete();
     }
@@ -309,13 +371,26 @@ function fieldIdsOf(language: Language): Map<string, number> {
 const MAX_COPIES = 16;
 const copies = new Map<Tree, SyntaxTree>();
 
+/** Copies of trees that were the incremental base of a tree not copied yet. */
+const predecessors = new WeakMap<Tree, SyntaxTree>();
+
+/**
+ * Call when `next` was parsed incrementally from `old` (before `old` is deleted): `next`'s copy
+ * can then reuse what is unchanged in `old`'s.
+ */
+export function carryCopy(old: Tree, next: Tree): void {
+  const copy = copies.get(old) ?? predecessors.get(old);
+  if (copy) predecessors.set(next, copy);
+}
+
 /** The JS copy of `tree` (made once per tree while recent; `text` must be the text it was parsed from). */
 export function syntaxTreeOf(tree: Tree, text: string): SyntaxTree {
   let copy = copies.get(tree);
   if (copy && copy.text === text) {
     copies.delete(tree);
   } else {
-    copy = new SyntaxTree(tree, text);
+    copy = new SyntaxTree(tree, text, predecessors.get(tree));
+    predecessors.delete(tree);
   }
   copies.set(tree, copy);
   if (copies.size > MAX_COPIES) copies.delete(copies.keys().next().value!);
