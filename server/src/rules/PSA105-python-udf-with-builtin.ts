@@ -122,9 +122,7 @@ function functionNamed(name: string, from: Node): Node | undefined {
 
 function findDefinitions(ctx: RuleContext): UdfDefinition[] {
   const out: UdfDefinition[] = [];
-  const stack: Node[] = [ctx.model.root];
-  for (let steps = 0; stack.length && steps < 500_000; steps++) {
-    const n = stack.pop()!;
+  for (const n of ctx.model.root.descendantsOfType(['decorated_definition', 'call'])) {
     if (n.type === 'decorated_definition') {
       const def = n.childForFieldName('definition');
       const decorators = n.namedChildren.filter((c): c is Node => c?.type === 'decorator');
@@ -155,7 +153,6 @@ function findDefinitions(ctx: RuleContext): UdfDefinition[] {
       }
       if (d && (name || inlineCall)) out.push({ ...d, inlineCall });
     }
-    for (const c of n.namedChildren) if (c) stack.push(c);
   }
   return out;
 }
@@ -379,9 +376,7 @@ function nameUses(root: Node): Map<string, NameUses> {
     if (!u) out.set(name, (u = { calls: [], bindings: 0 }));
     return u;
   };
-  const stack: Node[] = [root];
-  for (let steps = 0; stack.length && steps < 500_000; steps++) {
-    const n = stack.pop()!;
+  for (const n of root.descendantsOfType(['function_definition', 'class_definition', 'assignment', 'augmented_assignment', 'call'])) {
     const type = n.type;
     if (type === 'function_definition' || type === 'class_definition') {
       const name = n.childForFieldName('name')?.text;
@@ -389,11 +384,10 @@ function nameUses(root: Node): Map<string, NameUses> {
     } else if (type === 'assignment' || type === 'augmented_assignment') {
       const left = n.childForFieldName('left');
       if (left?.type === 'identifier') uses(left.text).bindings++;
-    } else if (type === 'call') {
+    } else {
       const callee = n.childForFieldName('function');
       if (callee?.type === 'identifier') uses(callee.text).calls.push(n);
     }
-    for (const c of n.namedChildren) if (c) stack.push(c);
   }
   return out;
 }

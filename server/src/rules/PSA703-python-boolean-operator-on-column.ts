@@ -1,6 +1,6 @@
 import type { Fix } from '../findings';
 import type { Node } from '../parsing/pythonParser';
-import { unwrapParens } from '../parsing/syntax';
+import { sameNode, unwrapParens } from '../parsing/syntax';
 import { ColumnExpressions } from './columnExpressions';
 import type { Rule, RuleContext } from './rule';
 
@@ -8,7 +8,6 @@ const BOOLEAN = new Set(['boolean_operator', 'not_operator']);
 /** Operands `&`, `|` and `~` can take without parentheses. */
 const PRIMARY = new Set(['call', 'attribute', 'subscript', 'identifier', 'parenthesized_expression']);
 const MAX_OPERANDS = 200;
-const MAX_NODES = 2_000_000;
 
 export const pythonBooleanOperatorOnColumn: Rule = {
   code: 'PSA703',
@@ -42,16 +41,12 @@ export const pythonBooleanOperatorOnColumn: Rule = {
  * top-down: asking each node for its parent costs a walk from the root in tree-sitter.
  */
 function booleanRoots(root: Node): Node[] {
-  const out: Node[] = [];
-  const stack: { node: Node; inBoolean: boolean }[] = [{ node: root, inBoolean: false }];
-  for (let steps = 0; stack.length && steps < MAX_NODES; steps++) {
-    const { node, inBoolean } = stack.pop()!;
-    const isBoolean = BOOLEAN.has(node.type);
-    if (isBoolean && !inBoolean) out.push(node);
-    const childIn = isBoolean || (inBoolean && node.type === 'parenthesized_expression');
-    for (const c of node.namedChildren) if (c) stack.push({ node: c, inBoolean: childIn });
-  }
-  return out.sort((a, b) => a.startIndex - b.startIndex);
+  // A boolean expression nested in another (directly or through parentheses) is part of that one.
+  return root.descendantsOfType([...BOOLEAN]).filter((node) => {
+    let up = node.parent;
+    while (up?.type === 'parenthesized_expression') up = up.parent;
+    return !up || !BOOLEAN.has(up.type) || sameNode(node, root);
+  });
 }
 
 /**

@@ -150,9 +150,8 @@ export class ColumnExpressions {
  */
 export function boundNames(root: Node): Set<string> {
   const out = new Set<string>();
-  const stack: Node[] = [root];
-  for (let steps = 0; stack.length && steps < 500_000; steps++) {
-    const n = stack.pop()!;
+  // The tree's per-type index: only binding nodes are visited, not the whole tree.
+  for (const n of root.descendantsOfType(BINDING_TYPES)) {
     switch (n.type) {
       case 'function_definition':
       case 'class_definition': {
@@ -187,10 +186,14 @@ export function boundNames(root: Node): Set<string> {
         }
         break;
     }
-    for (const c of n.namedChildren) if (c) stack.push(c);
   }
   return out;
 }
+
+const BINDING_TYPES = [
+  'function_definition', 'class_definition', 'assignment', 'augmented_assignment', 'for_statement', 'for_in_clause',
+  'parameters', 'lambda_parameters', 'aliased_import', 'import_from_statement',
+];
 
 /** Identifiers a binding target binds: `a`, `a, b`, `(a, [b, *c])`; not attributes or subscripts. */
 export function targetIdentifiers(target: Node): Node[] {
