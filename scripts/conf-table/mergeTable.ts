@@ -1,16 +1,8 @@
-import type { ConfRow, Scope } from './sparkConfRegistry';
+import type { ConfRow } from './sparkConfRegistry';
 import type { DocRow } from './sparkDocsTables';
 
-/** A row of the bundled table (server/src/conf/sparkConfTable.json). */
-export interface TableRow {
-  key: string;
-  scope: Scope;
-  default?: string;
-  since?: string;
-  doc?: string;
-  internal?: boolean;
-  deprecated?: string;
-}
+/** A row of the bundled table (server/src/conf/sparkConfTable.json): the registry's row shape. */
+export type TableRow = ConfRow;
 
 /**
  * Joins what the registries declare, what the documentation pages say and the previous table.
@@ -22,6 +14,11 @@ export interface TableRow {
  * A documented key that is in neither of the others is added as a core key; an undocumented
  * `spark.sql.` key from the docs is not, since whether it is static cannot be told from a page.
  */
+/** An empty default reads as nothing in a hover: say it. */
+function shown(value: string | undefined): string | undefined {
+  return value === '' ? '(empty)' : value;
+}
+
 export function mergeTable(registry: readonly ConfRow[], docs: readonly DocRow[], baseline: readonly TableRow[]): TableRow[] {
   const docByKey = new Map(docs.map((d) => [d.key, d]));
   const oldByKey = new Map(baseline.map((e) => [e.key, e]));
@@ -36,7 +33,7 @@ export function mergeTable(registry: readonly ConfRow[], docs: readonly DocRow[]
     put({
       key: r.key,
       scope: r.scope,
-      default: d?.default ?? r.default ?? old?.default,
+      default: shown(d?.default ?? r.default ?? old?.default),
       since: r.since ?? d?.since ?? old?.since,
       doc: r.doc ?? d?.doc ?? old?.doc,
       internal: r.internal,

@@ -319,6 +319,9 @@ export class Registry implements Resolver {
             const ms = toMillis(v, unitOf(type) ?? 'MILLISECONDS');
             return ms === undefined ? undefined : `${ms}ms`;
           }
+          // Spark prints a double default with Scala's Double.toString: 5.0, not 5.
+          if (type?.method === 'doubleConf' && typeof v === 'number' && Number.isInteger(v)) return `${v}.0`;
+          if (type?.method === 'doubleConf' && typeof v === 'bigint') return `${v}.0`;
           return render(v);
         }
       }

@@ -38,7 +38,8 @@ export function parseDocsTables(markdown: string): DocRow[] {
     const key = /^\s*(?:<code>\s*)?(spark\.[\w.\-]+)\s*(?:<\/code>)?\s*$/.exec(cells[0])?.[1];
     if (!key) continue;
     const row: DocRow = { key };
-    const dflt = cellText(cells[1]);
+    // A default broken over lines (`org.apache.spark.serializer.<br />JavaSerializer`) is one value.
+    const dflt = cellText(cells[1].replace(/<br\s*\/?>/gi, ''));
     if (dflt) row.default = dflt;
     const doc = oneLine(cellText(cells[2]));
     if (doc && doc.length > 10) row.doc = doc;

@@ -178,16 +178,9 @@ describe('language server over stdio', function () {
   });
 
   describe('architecture across files', () => {
-    const batch = 'def batch_layer(spark):\n    spark.read.parquet("s3://lake/raw/events").groupBy("day").count().write.parquet("s3://lake/batch-views/daily")\n';
-    const speed = 'def speed_layer(spark):\n    s = spark.readStream.format("kafka").option("subscribe", "events").load()\n    s.writeStream.format("delta").option("checkpointLocation", "s3://lake/_chk/speed").start("s3://lake/speed-views/live")\n';
-    const serving = [
-      'def serving_layer(spark):',
-      '    batch = spark.read.parquet("s3://lake/batch-views/daily")',
-      '    live = spark.read.format("delta").load("s3://lake/speed-views/live")',
-      '    raw = spark.read.parquet("s3://lake/raw/events")',
-      '    return batch.unionByName(live, allowMissingColumns=True).unionByName(raw, allowMissingColumns=True)',
-      '',
-    ].join('\n');
+    // A lambda split over three files: only together are they a lambda, with serving.py reading raw data.
+    const fixture = (name: string) => fs.readFileSync(path.resolve(__dirname, '../../../test/fixtures/lambda-split', name), 'utf8');
+    const [batch, speed, serving] = ['batch.py', 'speed.py', 'serving.py'].map(fixture);
     const codes = (uri: string) => (client.latest(uri)?.diagnostics ?? []).map((d) => `${d.range.start.line}:${d.code}`).join(',');
 
     it('re-judges open documents when another open document joins or leaves their pipeline', async () => {

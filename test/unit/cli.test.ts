@@ -123,28 +123,14 @@ describe('CLI pyspark-architect check', function () {
   });
 
   it('judges architecture across the files it checks: a lambda split into batch, speed and serving files', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'psa-lambda-'));
-    try {
-      fs.writeFileSync(path.join(dir, 'batch.py'), 'def batch_layer(spark):\n    spark.read.parquet("s3://lake/raw/events").groupBy("day").count().write.parquet("s3://lake/batch-views/daily")\n');
-      fs.writeFileSync(path.join(dir, 'speed.py'), 'def speed_layer(spark):\n    s = spark.readStream.format("kafka").option("subscribe", "events").load()\n    s.writeStream.format("delta").option("checkpointLocation", "s3://lake/_chk/speed").start("s3://lake/speed-views/live")\n');
-      fs.writeFileSync(path.join(dir, 'serving.py'), [
-        'def serving_layer(spark):',
-        '    batch = spark.read.parquet("s3://lake/batch-views/daily")',
-        '    live = spark.read.format("delta").load("s3://lake/speed-views/live")',
-        '    raw = spark.read.parquet("s3://lake/raw/events")',
-        '    return batch.unionByName(live, allowMissingColumns=True).unionByName(raw, allowMissingColumns=True)',
-        '',
-      ].join('\n'));
-      const all = run(['check', dir, '--format', 'json']);
-      const found = JSON.parse(all.stdout) as { code: string; filename: string; location: { row: number } }[];
-      assert.deepEqual(found.map((f) => `${path.basename(f.filename)}:${f.location.row} ${f.code}`), ['serving.py:4 PSA601']);
-      // Checked alone, the serving file cannot tell it is a lambda's serving layer.
-      assert.equal(run(['check', path.join(dir, 'serving.py')]).code, 0);
-      // --select still decides which rules run in the cross-file pass.
-      assert.equal(run(['check', dir, '--select', 'PSA2']).code, 0);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    const dir = path.join(ROOT, 'test/fixtures/lambda-split');
+    const all = run(['check', dir, '--format', 'json']);
+    const found = JSON.parse(all.stdout) as { code: string; filename: string; location: { row: number } }[];
+    assert.deepEqual(found.map((f) => `${path.basename(f.filename)}:${f.location.row} ${f.code}`), ['serving.py:4 PSA601']);
+    // Checked alone, the serving file cannot tell it is a lambda's serving layer.
+    assert.equal(run(['check', path.join(dir, 'serving.py')]).code, 0);
+    // --select still decides which rules run in the cross-file pass.
+    assert.equal(run(['check', dir, '--select', 'PSA2']).code, 0);
   });
 
   it('exit 2 with a clear message on usage and I/O errors', () => {

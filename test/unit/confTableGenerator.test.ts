@@ -69,6 +69,12 @@ object SQLConf {
     .timeConf(TimeUnit.MILLISECONDS)
     .createWithDefault(TimeUnit.MINUTES.toMillis(1))
 
+  val SKEW_FACTOR = buildConf("spark.sql.adaptive.skewJoin.skewedPartitionFactor")
+    .doc("A partition is considered as skewed if its size is larger than this factor times the median.")
+    .version("3.0.0")
+    .doubleConf
+    .createWithDefault(5.0)
+
   val MAX_RECORDS = buildConf("spark.sql.files.maxRecordsPerFile")
     .doc("Maximum number of records to write out to a single file. " +
       "If this value is zero or negative, there is no limit.")
@@ -221,6 +227,7 @@ describe('conf table generator (Spark registry reader)', () => {
     assert.equal(rows.get('spark.sql.files.maxPartitionBytes')?.default, '134217728b');
     assert.equal(rows.get('spark.driver.maxResultSize')?.default, '1073741824b');
     assert.equal(rows.get('spark.sql.files.maxRecordsPerFile')?.default, '0');
+    assert.equal(rows.get('spark.sql.adaptive.skewJoin.skewedPartitionFactor')?.default, '5.0');
     assert.equal(rows.get('spark.sql.codegen.factoryMode')?.default, 'FALLBACK,CODEGEN_ONLY');
     assert.equal(rows.get('spark.executor.heartbeatInterval')?.default, '10s');
     assert.equal(rows.get('spark.sql.adaptive.advisoryPartitionSizeInBytes')?.default, 'value of spark.sql.adaptive.shuffle.targetPostShuffleInputSize');
@@ -307,6 +314,14 @@ describe('conf table generator (documentation tables and merge)', () => {
   <td>3.0.0</td>
 </tr>
 <tr>
+  <td><code>spark.serializer</code></td>
+  <td>
+    org.apache.spark.serializer.<br />JavaSerializer
+  </td>
+  <td>Class to use for serializing objects that will be sent over the network.</td>
+  <td>0.5.0</td>
+</tr>
+<tr>
   <td><code>spark.yarn.am.memory</code></td>
   <td><code>512m</code></td>
   <td>Amount of memory to use for the YARN Application Master in client mode, see the [YARN docs](running-on-yarn.html) &amp; more.</td>
@@ -323,6 +338,12 @@ describe('conf table generator (documentation tables and merge)', () => {
         since: '1.1.1',
       },
       {
+        key: 'spark.serializer',
+        default: 'org.apache.spark.serializer.JavaSerializer',
+        doc: 'Class to use for serializing objects that will be sent over the network.',
+        since: '0.5.0',
+      },
+      {
         key: 'spark.yarn.am.memory',
         default: '512m',
         doc: 'Amount of memory to use for the YARN Application Master in client mode, see the YARN docs & more.',
@@ -335,6 +356,7 @@ describe('conf table generator (documentation tables and merge)', () => {
       { key: 'spark.driver.memory', scope: 'core', default: '1g', since: '1.1.1' },
       { key: 'spark.sql.shuffle.partitions', scope: 'runtime-sql', default: '200', since: '1.1.0', doc: 'Partitions of shuffles.' },
       { key: 'spark.sql.x.internalKnob', scope: 'runtime-sql', default: '1', since: '3.0.0', doc: 'A knob for tests.', internal: true },
+      { key: 'spark.sql.x.emptyList', scope: 'static-sql', default: '', since: '3.0.0', doc: 'A list that starts empty.' },
     ];
     const docs = [
       { key: 'spark.driver.memory', default: '1g', doc: 'Memory of the driver.' },
@@ -349,6 +371,7 @@ describe('conf table generator (documentation tables and merge)', () => {
       { key: 'spark.blacklist.enabled', scope: 'core', deprecated: 'use spark.excludeOnFailure.enabled' },
       { key: 'spark.driver.memory', scope: 'core', default: '1g', since: '1.1.1', doc: 'Memory of the driver.' },
       { key: 'spark.sql.shuffle.partitions', scope: 'runtime-sql', default: '200', since: '1.1.0', doc: 'Partitions of shuffles.' },
+      { key: 'spark.sql.x.emptyList', scope: 'static-sql', default: '(empty)', since: '3.0.0', doc: 'A list that starts empty.' },
       { key: 'spark.sql.x.internalKnob', scope: 'runtime-sql', default: '1', since: '3.0.0', doc: 'A knob for tests.', internal: true },
       { key: 'spark.yarn.am.memory', scope: 'core', default: '512m', since: '1.3.0', doc: 'Memory of the YARN AM.' },
     ]);
