@@ -21,7 +21,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       { scheme: 'untitled', language: 'python' },
       { scheme: 'vscode-notebook-cell', language: 'python' },
     ],
-    synchronize: { configurationSection: SECTION, fileEvents: vscode.workspace.createFileSystemWatcher('**/pyproject.toml') },
+    // pyproject.toml carries project settings; Python files on disk feed the cross-file architecture rules.
+    synchronize: {
+      configurationSection: SECTION,
+      fileEvents: [vscode.workspace.createFileSystemWatcher('**/pyproject.toml'), vscode.workspace.createFileSystemWatcher('**/*.py')],
+    },
     // An untrusted workspace's pyproject.toml may only narrow the analysis (see server/src/config/pyproject.ts).
     initializationOptions: { trusted: vscode.workspace.isTrusted },
     outputChannel,

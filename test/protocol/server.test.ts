@@ -198,7 +198,7 @@ describe('language server over stdio', function () {
       await client.waitFor(() => codes(v) === '', 'serving.py cleared once the batch layer is gone');
     });
 
-    it('sees workspace files that are not open, read by a scan at startup', async () => {
+    it('sees workspace files that are not open (a scan at startup, then file watcher events)', async () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'psa-ws-'));
       try {
         fs.writeFileSync(path.join(dir, 'batch.py'), batch);
@@ -209,6 +209,14 @@ describe('language server over stdio', function () {
         const v = pathToFileURL(path.join(dir, 'serving.py')).href;
         await client.open(v, serving);
         await client.waitFor(() => codes(v) === '3:PSA601', 'PSA601 on serving.py from files on disk');
+        // A file deleted and restored on disk (the editor's file watcher reports it) is seen again.
+        const batchUri = pathToFileURL(path.join(dir, 'batch.py')).href;
+        fs.rmSync(path.join(dir, 'batch.py'));
+        await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: batchUri, type: 3 }] });
+        await client.waitFor(() => codes(v) === '', 'serving.py cleared once batch.py is deleted');
+        fs.writeFileSync(path.join(dir, 'batch.py'), batch);
+        await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: batchUri, type: 1 }] });
+        await client.waitFor(() => codes(v) === '3:PSA601', 'PSA601 back once batch.py is restored');
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }

@@ -4,6 +4,7 @@ import {
   DiagnosticSeverity,
   DidChangeConfigurationNotification,
   DocumentDiagnosticReportKind,
+  FileChangeType,
   TextDocumentSyncKind,
   type CodeActionParams,
   type Connection,
@@ -151,6 +152,8 @@ export class PySparkArchitectServer {
       if (!this.pullDiagnostics) void c.sendDiagnostics({ uri, diagnostics: [] });
     });
     c.onDidChangeWatchedFiles((p) => {
+      const python = p.changes.filter((ch) => ch.uri.endsWith('.py'));
+      if (python.length) void this.workspaceFilesChanged(python.map((ch) => ({ uri: ch.uri, deleted: ch.type === FileChangeType.Deleted })));
       if (!p.changes.some((ch) => ch.uri.endsWith('pyproject.toml'))) return;
       this.projectConfigs.clear();
       this.refreshAll();
@@ -363,6 +366,26 @@ export class PySparkArchitectServer {
     for (const [other] of neighbours) this.analyses.delete(other);
     if (this.pullDiagnostics) this.connection.languages.diagnostics.refresh();
     else for (const [other] of neighbours) if (this.documents.get(other)) this.schedule(other);
+  }
+
+  /** Python files changed on disk: their graph fragments are read again, and open neighbours re-judged. */
+  private async workspaceFilesChanged(changes: { uri: string; deleted: boolean }[]): Promise<void> {
+    if (!this.workspaceFolders.length) return;
+    try {
+      const settings = await this.settingsFor(this.workspaceFolders[0]);
+      const keys: string[] = [];
+      for (const { uri, deleted } of changes) {
+        const before = this.workspaceFragments.findIndex((f) => f.uri === uri);
+        if (before >= 0) keys.push(...this.workspaceFragments[before].raw.datasets.keys());
+        const fresh = deleted ? undefined : this.workspaceFiles.fragmentOf(uri, settings);
+        if (fresh) keys.push(...fresh.raw.datasets.keys());
+        if (before >= 0) this.workspaceFragments.splice(before, 1);
+        if (fresh) this.workspaceFragments.push(fresh);
+      }
+      this.rejudgeNeighbours('', keys);
+    } catch (e) {
+      this.connection.console.error(`reading changed workspace files failed: ${(e as Error).stack ?? String(e)}`);
+    }
   }
 
   /**

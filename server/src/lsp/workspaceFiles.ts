@@ -59,6 +59,12 @@ export class WorkspaceFiles {
     return out;
   }
 
+  /** The fragment of one file on disk (a `file:` URI), read again only if it changed; undefined if unreadable. */
+  fragmentOf(uri: string, settings: Settings): FileFragment | undefined {
+    if (!uri.startsWith('file:')) return undefined;
+    return this.fragmentFor(fileURLToPath(uri), uri, settings);
+  }
+
   private fragmentFor(file: string, uri: string, settings: Settings): FileFragment | undefined {
     let st: fs.Stats;
     try {
