@@ -66,6 +66,11 @@ const KEY_CONSTANTS = {
   MavenUtils: { JAR_IVY_SETTING_PATH_KEY: 'spark.jars.ivySettings' },
 };
 
+// Enumerations whose values `checkValues` lists, defined in files not read above (sql/api).
+const ENUMERATIONS = {
+  LegacyBehaviorPolicy: ['EXCEPTION', 'LEGACY', 'CORRECTED'],
+};
+
 function arg(name, fallback) {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : fallback;
@@ -102,6 +107,9 @@ function main() {
     else sources.push({ path, text });
   }
   const registryFiles = sources.length;
+  for (const [object, values] of Object.entries(ENUMERATIONS)) {
+    sources.push({ path: `scripts/conf-table/generate.mjs/${object}.scala`, text: `object ${object} extends Enumeration {\n  val ${values.join(', ')} = Value\n}\n` });
+  }
   for (const [object, constants] of Object.entries(KEY_CONSTANTS)) {
     const vals = Object.entries(constants).map(([name, value]) => `  val ${name} = ${JSON.stringify(value)}`);
     sources.push({ path: `scripts/conf-table/generate.mjs/${object}.scala`, text: `object ${object} {\n${vals.join('\n')}\n}\n` });

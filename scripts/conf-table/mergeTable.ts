@@ -38,6 +38,9 @@ export function mergeTable(registry: readonly ConfRow[], docs: readonly DocRow[]
       doc: r.doc ?? d?.doc ?? old?.doc,
       internal: r.internal,
       deprecated: r.deprecated ?? old?.deprecated,
+      type: r.type,
+      values: r.values,
+      valuesIgnoreCase: r.valuesIgnoreCase,
     });
   }
   for (const d of docs) {

@@ -17,6 +17,8 @@ export interface SourceFile {
   text: string;
 }
 
+export type ConfType = 'boolean' | 'int' | 'long' | 'double' | 'string' | 'bytes' | 'time' | 'regex' | 'list';
+
 export interface ConfRow {
   key: string;
   scope: Scope;
@@ -25,6 +27,12 @@ export interface ConfRow {
   doc?: string;
   internal?: boolean;
   deprecated?: string;
+  /** How Spark parses the value (`list`: a comma-separated sequence). */
+  type?: ConfType;
+  /** The only values Spark accepts (`checkValues`), when it says. */
+  values?: string[];
+  /** The value is upper- or lower-cased before the check, so any case is accepted. */
+  valuesIgnoreCase?: boolean;
 }
 
 export interface RegistryResult {
@@ -56,6 +64,8 @@ interface ParsedFile {
   /** `val NAME = <expr>` constants: the expression's token range. */
   constants: Map<string, [number, number]>;
   declarations: Declaration[];
+  /** `object NAME extends Enumeration { val A, B = Value }`: NAME -> [A, B]. */
+  enums: Map<string, string[]>;
 }
 
 // `SQLConfigBuilder` is the Spark 2.0 name of `buildConf`, still found in old registries.
@@ -125,6 +135,33 @@ function valNameBefore(tokens: Token[], i: number): string | undefined {
   return undefined;
 }
 
+/** `object Mode extends Enumeration { val STATIC, DYNAMIC = Value }`: the values of each enumeration. */
+function readEnumerations(file: ParsedFile): void {
+  const toks = file.tokens;
+  for (let i = 0; i + 4 < toks.length; i++) {
+    const t = toks[i];
+    if (t.kind !== 'ident' || t.text !== 'object' || toks[i + 1]?.kind !== 'ident') continue;
+    if (!(toks[i + 2]?.kind === 'ident' && (toks[i + 2] as { text: string }).text === 'extends')) continue;
+    if (!(toks[i + 3]?.kind === 'ident' && (toks[i + 3] as { text: string }).text === 'Enumeration') || !isPunct(toks[i + 4], '{')) continue;
+    const close = matching(toks, i + 4);
+    const values: string[] = [];
+    for (let j = i + 5; j < close; j++) {
+      const v = toks[j];
+      if (v.kind !== 'ident' || v.text !== 'val') continue;
+      const names: string[] = [];
+      let k = j + 1;
+      while (toks[k]?.kind === 'ident') {
+        names.push((toks[k] as { text: string }).text);
+        if (isPunct(toks[k + 1], ',')) k += 2;
+        else break;
+      }
+      const value = toks[k + 2];
+      if (isPunct(toks[k + 1], '=') && value?.kind === 'ident' && value.text === 'Value') values.push(...names);
+    }
+    if (values.length) file.enums.set((toks[i + 1] as { text: string }).text, values);
+  }
+}
+
 export function parseFile(file: SourceFile): ParsedFile {
   const tokens = tokenize(file.text);
   const base = file.path.split('/').pop()!.replace(/\.(scala|java)$/, '').replace(/\.part\d+$/, '');
@@ -134,7 +171,9 @@ export function parseFile(file: SourceFile): ParsedFile {
     tokens,
     constants: new Map(),
     declarations: [],
+    enums: new Map(),
   };
+  readEnumerations(parsed);
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
     if (t.kind !== 'ident') continue;
@@ -180,6 +219,10 @@ export function parseFile(file: SourceFile): ParsedFile {
 }
 
 const TYPE_METHODS = new Set(['booleanConf', 'intConf', 'longConf', 'doubleConf', 'stringConf', 'bytesConf', 'timeConf', 'regexConf', 'enumConf']);
+const CONF_TYPES: Record<string, ConfType> = {
+  booleanConf: 'boolean', intConf: 'int', longConf: 'long', doubleConf: 'double', stringConf: 'string',
+  bytesConf: 'bytes', timeConf: 'time', regexConf: 'regex', enumConf: 'string',
+};
 
 /** The one-line doc our table keeps: the first sentence, whitespace collapsed, at most ~240 characters. */
 export function oneLine(doc: string): string | undefined {
@@ -353,6 +396,7 @@ export class Registry implements Resolver {
         const doc = typeof docValue === 'string' ? oneLine(docValue) : undefined;
         if (doc) row.doc = doc;
         if (call('internal')) row.internal = true;
+        Object.assign(row, this.valueRules(d));
         rows.set(key, row);
         // `.withAlternative("old.key")`: the old name still works and is what old code uses.
         for (const alt of d.calls.filter((c) => c.method === 'withAlternative')) {
@@ -378,6 +422,42 @@ export class Registry implements Resolver {
       });
     }
     return { rows: [...rows.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)), unresolved };
+  }
+
+  /** The type Spark parses the value as and, from `checkValues`, the values it accepts. */
+  private valueRules(d: Declaration): Pick<ConfRow, 'type' | 'values' | 'valuesIgnoreCase'> {
+    const typeCall = d.calls.find((c) => TYPE_METHODS.has(c.method));
+    const out: Pick<ConfRow, 'type' | 'values' | 'valuesIgnoreCase'> = {};
+    if (d.calls.some((c) => c.method === 'toSequence')) out.type = 'list';
+    else if (typeCall) out.type = CONF_TYPES[typeCall.method];
+    const check = d.calls.find((c) => c.method === 'checkValues');
+    const range = check?.args[0];
+    if (range && out.type !== 'list') {
+      const toks = d.file.tokens.slice(range[0], range[1]);
+      const first = toks[0];
+      // `Mode.values.map(_.toString)` names an enumeration; `Set("a", "b")` lists the values.
+      const enumValues = first?.kind === 'ident' && isPunct(toks[1], '.') && toks[2]?.kind === 'ident' && (toks[2] as { text: string }).text === 'values'
+        ? this.enumValues(first.text)
+        : undefined;
+      const listed = enumValues ?? this.evalIn(d.file, range);
+      if (Array.isArray(listed) && listed.length && listed.every((v) => typeof v === 'string' || typeof v === 'bigint')) {
+        out.values = listed.map((v) => render(v));
+      }
+    }
+    const transform = d.calls.find((c) => c.method === 'transform');
+    if (out.values && transform?.args[0]) {
+      const text = d.file.tokens.slice(transform.args[0][0], transform.args[0][1]).map((t) => (t.kind === 'ident' ? t.text : '')).join(' ');
+      if (/\bto(Upper|Lower)Case\b/.test(text)) out.valuesIgnoreCase = true;
+    }
+    return out;
+  }
+
+  private enumValues(name: string): string[] | undefined {
+    for (const f of this.files) {
+      const values = f.enums.get(name);
+      if (values) return values;
+    }
+    return undefined;
   }
 
   /**

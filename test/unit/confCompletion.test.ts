@@ -36,6 +36,24 @@ function docOf(i: CompletionItem): string {
   return typeof i.documentation === 'string' ? i.documentation : i.documentation?.value ?? '';
 }
 
+describe('completion of Spark conf values', () => {
+  it('offers the values Spark accepts for the key, the default first, replacing what is typed', async () => {
+    const { items, text } = await complete('spark.conf.set("spark.sql.sources.partitionOverwriteMode", "dyn|")');
+    assert.deepEqual(items?.map((i) => i.label), ['STATIC', 'DYNAMIC']);
+    assert.equal(items![0].sortText! < items![1].sortText!, true, 'the default (STATIC) sorts first');
+    assert.equal(applied(text, item(items, 'DYNAMIC')), 'spark.conf.set("spark.sql.sources.partitionOverwriteMode", "DYNAMIC")');
+    const codec = await complete('SparkSession.builder.config("spark.sql.parquet.compression.codec", "|").getOrCreate()');
+    assert.ok(codec.items?.some((i) => i.label === 'zstd'));
+  });
+
+  it('offers true and false for boolean keys, and nothing for free-form or unknown keys', async () => {
+    assert.deepEqual((await complete('spark.conf.set("spark.sql.adaptive.enabled", "|")')).items?.map((i) => i.label), ['true', 'false']);
+    assert.equal((await complete('spark.conf.set("spark.sql.session.timeZone", "|")')).items, undefined);
+    assert.equal((await complete('spark.conf.set("spark.my.setting", "|")')).items, undefined);
+    assert.equal((await complete('df.write.option("spark.sql.adaptive.enabled", "|")')).items, undefined, 'not a conf call');
+  });
+});
+
 describe('completion of Spark conf keys', () => {
   it('offers keys in SparkSession.builder.config("…"), with default and scope in the detail', async () => {
     const { items } = await complete('spark = SparkSession.builder.appName("x").config("|").getOrCreate()');

@@ -57,6 +57,13 @@ object SQLConf {
     .checkValues(PartitionOverwriteMode.values.map(_.toString))
     .createWithDefault(PartitionOverwriteMode.STATIC.toString)
 
+  val CODEC = buildConf("spark.sql.x.codec")
+    .doc("A made-up codec setting whose values are listed.")
+    .version("3.0.0")
+    .stringConf
+    .checkValues(Set("snappy", "zstd"))
+    .createWithDefault("snappy")
+
   val BROADCAST_TIMEOUT = buildConf("spark.sql.broadcastTimeout")
     .doc("Timeout in seconds for the broadcast wait time in broadcast joins.")
     .version("1.3.0")
@@ -202,6 +209,7 @@ describe('conf table generator (Spark registry reader)', () => {
       default: '200',
       since: '1.1.0',
       doc: 'The default number of partitions to use when shuffling data for joins or aggregations.',
+      type: 'int',
     });
     assert.equal(rows.get('spark.sql.extensions')?.scope, 'static-sql');
     assert.equal(rows.get('spark.sql.extensions')?.default, '(none)');
@@ -261,6 +269,17 @@ describe('conf table generator (Spark registry reader)', () => {
       doc: 'Enables the external shuffle service.',
       deprecated: 'use spark.shuffle.service.enabled',
     });
+  });
+
+  it('records how Spark parses the value and which values it accepts', () => {
+    const mode = rows.get('spark.sql.sources.partitionOverwriteMode')!;
+    assert.deepEqual([mode.type, mode.values, mode.valuesIgnoreCase], ['string', ['STATIC', 'DYNAMIC'], true]);
+    assert.equal(rows.get('spark.sql.broadcastTimeout')?.type, 'time');
+    assert.equal(rows.get('spark.sql.files.maxPartitionBytes')?.type, 'bytes');
+    assert.equal(rows.get('spark.sql.extensions')?.type, 'list');
+    assert.equal(rows.get('spark.sql.adaptive.enabled')?.type, 'boolean');
+    const codec = rows.get('spark.sql.x.codec')!;
+    assert.deepEqual([codec.values, codec.valuesIgnoreCase], [['snappy', 'zstd'], undefined]);
   });
 
   it('emits sorted, unique keys', () => {

@@ -30,7 +30,7 @@ describe('Spark conf table', () => {
   it('records what Spark documents for well-known keys', () => {
     assert.deepEqual(
       { ...confEntry('spark.sql.autoBroadcastJoinThreshold'), doc: undefined },
-      { key: 'spark.sql.autoBroadcastJoinThreshold', scope: 'runtime-sql', default: '10MB', since: '1.1.0', doc: undefined },
+      { key: 'spark.sql.autoBroadcastJoinThreshold', scope: 'runtime-sql', default: '10MB', since: '1.1.0', doc: undefined, type: 'bytes' },
     );
     assert.equal(confEntry('spark.sql.sources.partitionOverwriteMode')?.default, 'STATIC');
     assert.equal(confEntry('spark.sql.streaming.ui.enabled')?.scope, 'static-sql');

@@ -1,5 +1,5 @@
 import { CompletionItemKind, CompletionItemTag, MarkupKind, type CompletionItem } from 'vscode-languageserver';
-import { allConfEntries, scopeLabel, type SparkConfEntry } from '../conf/sparkConf';
+import { allConfEntries, confEntry, scopeLabel, type SparkConfEntry } from '../conf/sparkConf';
 import { LineIndex } from '../lineIndex';
 import type { Node } from '../parsing/pythonParser';
 import { unwrapParens } from '../parsing/syntax';
@@ -27,9 +27,10 @@ const MAX_ASSIGNMENT_HOPS = 5;
 /** Conf-key items at `offset`, or undefined when the cursor is not in the key argument of a conf call. */
 export function confKeyCompletionsAt(root: Node, text: string, offset: number): CompletionItem[] | undefined {
   const arg = stringArgumentAt(root, text, offset);
-  if (!arg || arg.position !== 0) return undefined;
+  if (!arg || arg.position > 1) return undefined;
   const target = targetOf(arg.receiver);
   if (!target || !METHODS[target].has(arg.method)) return undefined;
+  if (arg.position === 1) return confValueCompletions(arg, text);
   const lines = new LineIndex(text);
   const range = { start: lines.positionAt(arg.contentStart), end: lines.positionAt(arg.contentEnd) };
   // Where a value is being set on a live session, the keys it can still change come first.
@@ -51,6 +52,25 @@ export function confKeyCompletionsAt(root: Node, text: string, offset: number): 
     if (entry.deprecated) item.tags = [CompletionItemTag.Deprecated];
     return item;
   });
+}
+
+/**
+ * The values Spark accepts for the key in the first argument (`spark.conf.set("key", "<here>")`):
+ * its listed values, or true/false for a boolean. Undefined when the table says nothing.
+ */
+function confValueCompletions(arg: NonNullable<ReturnType<typeof stringArgumentAt>>, text: string): CompletionItem[] | undefined {
+  const entry = arg.firstArgument ? confEntry(arg.firstArgument) : undefined;
+  const values = entry?.values ?? (entry?.type === 'boolean' ? ['true', 'false'] : undefined);
+  if (!entry || !values) return undefined;
+  const lines = new LineIndex(text);
+  const range = { start: lines.positionAt(arg.contentStart), end: lines.positionAt(arg.contentEnd) };
+  return values.map((value, i) => ({
+    label: value,
+    kind: CompletionItemKind.EnumMember,
+    detail: `${entry.key}${entry.default !== undefined ? ` · default ${entry.default}` : ''}`,
+    textEdit: { range, newText: value },
+    sortText: `${value === entry.default ? 0 : 1}_${String(i).padStart(3, '0')}`,
+  }));
 }
 
 /** `default 200 · runtime SQL config`; static keys say where they belong. */

@@ -35,6 +35,12 @@ export interface SparkConfEntry {
   deprecated?: string;
   /** Spark declares the key `.internal()`: not in its documentation, may change between releases. */
   internal?: boolean;
+  /** How Spark parses the value (`list`: comma-separated). */
+  type?: 'boolean' | 'int' | 'long' | 'double' | 'string' | 'bytes' | 'time' | 'regex' | 'list';
+  /** The only values Spark accepts, when it checks them. */
+  values?: string[];
+  /** Spark upper- or lower-cases the value before that check. */
+  valuesIgnoreCase?: boolean;
 }
 
 const ENTRIES: readonly SparkConfEntry[] = TABLE as SparkConfEntry[];

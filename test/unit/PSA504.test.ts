@@ -1,0 +1,91 @@
+import * as assert from 'node:assert/strict';
+import { confEntry } from '../../server/src/conf/sparkConf';
+import { judgeValue } from '../../server/src/rules/PSA504-invalid-conf-value';
+import { applyFix, check, py } from './helpers';
+
+describe('PSA504 invalid-conf-value', () => {
+  const session = py`
+    from pyspark import SparkConf
+    from pyspark.sql import SparkSession
+
+    conf = SparkConf().set("spark.executor.memory", "1.5g").set("spark.executor.cores", "4")
+    spark = (SparkSession.builder
+             .appName("orders-nightly")
+             .config(conf=conf)
+             .config("spark.sql.adaptive.enabled", "yes")
+             .config("spark.network.timeout", "10 minutes")
+             .config(map={"spark.sql.parquet.compression.codec": "snapy"})
+             .getOrCreate())
+    spark.conf.set("spark.sql.shuffle.partitions", 200.0)
+    spark.conf.set("spark.sql.sources.partitionOverwriteMode", "dynamc")
+  `;
+
+  it('flags values Spark cannot parse, at the value, as errors with the fix when it is clear', async () => {
+    const r = await check(session);
+    const found = r.of('PSA504');
+    assert.deepEqual(found.map((f) => `${r.lineOf(f)}: ${r.textOf(f)}`), [
+      '4: "1.5g"',
+      '8: "yes"',
+      '9: "10 minutes"',
+      '10: "snapy"',
+      '12: 200.0',
+      '13: "dynamc"',
+    ]);
+    assert.ok(found.every((f) => f.severity === 'error'));
+    assert.match(found[0].message, /"1\.5g" is not a valid value for spark\.executor\.memory, which takes a size: sizes must be whole numbers/);
+    const fixed = [
+      ['"1536m"', /SparkConf\(\)\.set\("spark\.executor\.memory", "1536m"\)/],
+      ['"true"', /config\("spark\.sql\.adaptive\.enabled", "true"\)/],
+      ['"10min"', /config\("spark\.network\.timeout", "10min"\)/],
+      ['"snappy"', /"spark\.sql\.parquet\.compression\.codec": "snappy"/],
+      ['"200"', /spark\.conf\.set\("spark\.sql\.shuffle\.partitions", "200"\)/],
+      ['"DYNAMIC"', /spark\.conf\.set\("spark\.sql\.sources\.partitionOverwriteMode", "DYNAMIC"\)/],
+    ] as const;
+    for (let i = 0; i < found.length; i++) {
+      const { text } = await applyFix(r, found[i]);
+      assert.match(text, fixed[i][1], fixed[i][0]);
+    }
+  });
+
+  it('is silent on valid values, Python literals Spark accepts, Databricks values and what it cannot read', async () => {
+    const r = await check(py`
+      import os
+      from pyspark.sql import SparkSession
+
+      spark = (SparkSession.builder
+               .config("spark.executor.memory", "4G")
+               .config("spark.driver.maxResultSize", "0")
+               .config("spark.sql.files.maxPartitionBytes", 134217728)
+               .config("spark.dynamicAllocation.enabled", True)
+               .config("spark.network.timeout", "600")
+               .config("spark.sql.broadcastTimeout", " 300s ")
+               .config("spark.sql.shuffle.partitions", "auto")
+               .config("spark.sql.session.timeZone", "UTC")
+               .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+               .config("spark.executor.memory", os.environ["EXECUTOR_MEMORY"])
+               .config("spark.my.own.setting", "anything goes")
+               .getOrCreate())
+      spark.conf.set("spark.sql.sources.partitionOverwriteMode", "dynamic")
+      spark.conf.set("spark.sql.autoBroadcastJoinThreshold", "-1")
+      spark.conf.set("spark.sql.parquet.compression.codec", "zstd")
+      spark.conf.set("spark.sql.adaptive.advisoryPartitionSizeInBytes", "128MB")
+    `);
+    assert.deepEqual(r.of('PSA504').map((f) => r.textOf(f)), []);
+  });
+
+  it('judges values the way Spark parses them', () => {
+    const entry = (key: string) => confEntry(key)!;
+    const bad = (key: string, value: string) => judgeValue(entry(key), value);
+    assert.equal(bad('spark.sql.adaptive.enabled', 'FALSE'), undefined);
+    assert.equal(bad('spark.sql.adaptive.enabled', 'off')?.suggestion, 'false');
+    assert.equal(bad('spark.executor.memory', '2 GB')?.suggestion, '2g');
+    assert.match(bad('spark.executor.memory', '2x')!.reason, /not a size unit/);
+    assert.equal(bad('spark.network.timeout', '1.5h')?.suggestion, '5400000ms');
+    assert.equal(bad('spark.network.timeout', '90sec')?.suggestion, '90s');
+    assert.equal(bad('spark.network.timeout', '1h30m')?.suggestion, undefined);
+    assert.match(bad('spark.sql.shuffle.partitions', '99999999999')!.reason, /Java int/);
+    // Spark lower-cases nothing here: catalogImplementation values are exact.
+    assert.equal(bad('spark.sql.catalogImplementation', 'Hive')?.suggestion, 'hive');
+    assert.equal(bad('spark.sql.catalogImplementation', 'in-memory'), undefined);
+  });
+});
