@@ -39,7 +39,8 @@ describe('Spark conf table', () => {
   it('renders markdown with the key, doc and facts, and says when a fact is not recorded', () => {
     const md = confMarkdown(confEntry('spark.sql.adaptive.enabled')!);
     assert.match(md, /^\*\*`spark\.sql\.adaptive\.enabled`\*\*\n\nWhen true, enable adaptive query execution/);
-    assert.match(md, /- Default: `true`\n- Scope: runtime SQL config, can be changed at runtime with spark\.conf\.set\n- Since: Spark 1\.6\.0$/);
+    assert.match(md, /- Default: `true`\n- Scope: runtime SQL config, can be changed at runtime with spark\.conf\.set\n- Since: Spark 1\.6\.0\n- Type: boolean \(true or false\)$/);
+    assert.match(confMarkdown(confEntry('spark.sql.sources.partitionOverwriteMode')!), /- Values: `STATIC`, `DYNAMIC` \(any case\)$/);
     const bare = entries.find((e) => e.default === undefined && e.scope === 'core')!;
     assert.match(confMarkdown(bare), /Default: not recorded/);
     const internal = confMarkdown(confEntry('spark.sql.adaptive.shuffle.targetPostShuffleInputSize')!);

@@ -90,6 +90,18 @@ export function whereToSet(scope: ConfScope): string {
     : 'must be set in SparkSession.builder.config(...), spark-submit --conf or the cluster config';
 }
 
+const TYPE_LABEL: Record<NonNullable<SparkConfEntry['type']>, string> = {
+  boolean: 'boolean (true or false)',
+  int: 'integer',
+  long: 'integer',
+  double: 'number',
+  string: 'string',
+  bytes: 'size (a whole number with b, k, m, g, t or p)',
+  time: 'duration (a whole number with us, ms, s, min, h or d)',
+  regex: 'regular expression',
+  list: 'comma-separated list',
+};
+
 /** Markdown describing an entry: the body of conf-key hovers and completion documentation. */
 export function confMarkdown(entry: SparkConfEntry, withKey = true): string {
   const lines: string[] = [];
@@ -102,6 +114,8 @@ export function confMarkdown(entry: SparkConfEntry, withKey = true): string {
     `Scope: ${scopeLabel(entry.scope)}, ${whereToSet(entry.scope)}`,
   ];
   if (entry.since) facts.push(`Since: Spark ${entry.since}`);
+  if (entry.values?.length) facts.push(`Values: ${entry.values.map((v) => `\`${v}\``).join(', ')}${entry.valuesIgnoreCase ? ' (any case)' : ''}`);
+  else if (entry.type && entry.type !== 'string') facts.push(`Type: ${TYPE_LABEL[entry.type]}`);
   lines.push(facts.map((f) => `- ${f}`).join('\n'));
   return lines.join('\n');
 }
