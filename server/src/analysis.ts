@@ -18,6 +18,8 @@ export interface AnalysisOptions {
   ignore?: string[];
   /** The pipeline graph of the project's other files, for rules that look across files (PSA601/602). */
   workspace?: RawGraph;
+  /** This file's URI, when `workspace` may also contain an older version of it. */
+  workspaceExclude?: string;
 }
 
 export interface AnalysisResult {
@@ -62,7 +64,7 @@ export function analyze(tree: Tree, text: string, options: AnalysisOptions = {})
   const noqa = collectNoqa(syntaxRoot(tree, text), text, (o) => lines.positionAt(o).line);
   for (const rule of rules) {
     const ctx: RuleContext = {
-      model, functions, text, settings, workspace: options.workspace,
+      model, functions, text, settings, workspace: options.workspace, workspaceExclude: options.workspaceExclude,
       report(f) {
         const start = f.node?.startIndex ?? f.start ?? 0;
         const end = f.node?.endIndex ?? f.end ?? start;

@@ -58,10 +58,11 @@ export function mergeRawGraphs(graphs: Iterable<RawGraph>): RawGraph {
  * (occurrences limited to the steps kept). Unrelated files stay out, so they cannot change how
  * this file's pipeline is layered.
  */
-export function withNeighbours(own: RawGraph, others: RawGraph | undefined): RawGraph {
+export function withNeighbours(own: RawGraph, others: RawGraph | undefined, excludeUri?: string): RawGraph {
   if (!others || others.steps.size === 0) return own;
   const keys = new Set(own.datasets.keys());
-  const neighbours = [...others.steps.values()].filter((s) => [...s.reads, ...s.writes].some((k) => keys.has(k)));
+  // `others` may still hold an older version of this very file (`excludeUri`): it is not a neighbour.
+  const neighbours = [...others.steps.values()].filter((s) => s.uri !== excludeUri && [...s.reads, ...s.writes].some((k) => keys.has(k)));
   if (!neighbours.length) return own;
   const steps = new Set([...own.steps.keys(), ...neighbours.map((s) => s.id)]);
   const touched = new Set([...keys, ...neighbours.flatMap((s) => [...s.reads, ...s.writes])]);

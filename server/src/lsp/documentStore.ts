@@ -1,4 +1,4 @@
-import { carryCopy } from '../parsing/syntaxTree';
+import { carryCopy, dropCopy } from '../parsing/syntaxTree';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { Edit } from 'web-tree-sitter';
@@ -72,6 +72,7 @@ export class DocumentStore {
         }));
       } else if (tree) {
         // A full-text change: nothing of the old tree can be reused.
+        dropCopy(tree);
         tree.delete();
         tree = undefined;
       }
@@ -81,6 +82,7 @@ export class DocumentStore {
     let next: Tree | undefined;
     if (!this.isTooLarge(uri, text)) next = this.parser.parse(text, tree);
     if (tree && next) carryCopy(tree, next);
+    else if (tree) dropCopy(tree);
     tree?.delete();
     stored.document = document;
     stored.tree = next;
@@ -93,6 +95,7 @@ export class DocumentStore {
     if (!stored) return undefined;
     const text = stored.document.getText();
     if (this.isTooLarge(uri, text)) {
+      if (stored.tree) dropCopy(stored.tree);
       stored.tree?.delete();
       stored.tree = undefined;
     } else if (!stored.tree) stored.tree = this.parser.parse(text);
@@ -102,6 +105,7 @@ export class DocumentStore {
   close(uri: string): void {
     const stored = this.docs.get(uri);
     if (!stored) return;
+    if (stored.tree) dropCopy(stored.tree);
     stored.tree?.delete();
     this.docs.delete(uri);
   }

@@ -36,6 +36,8 @@ export const FIX_ALL_KIND = 'source.fixAll.pysparkArchitect';
 const MAX_COMPLETIONS = 200;
 /** Documents whose DataFrame model stays in memory after analysis. */
 const MODELS_KEPT = 16;
+/** Quiet time after the last change to a document's datasets before its open neighbours are analysed again. */
+const REJUDGE_DELAY_MS = 750;
 /** The startup scan for cross-file architecture rules reads workspaces up to this many Python files. */
 const MAX_SCANNED_FILES = 1000;
 
@@ -79,6 +81,10 @@ export class PySparkArchitectServer {
   private readonly workspaceFiles: WorkspaceFiles;
   /** Graph fragments of the workspace's files on disk, from the startup scan or the last workspace preview. */
   private workspaceFragments: FileFragment[] = [];
+  private readonly pendingRejudge = new Set<string>();
+  /** `knownFiles()`, while no file's datasets or steps changed; null: known to be empty. */
+  private mergedGraph: RawGraph | null | undefined;
+  private rejudgeTimer: NodeJS.Timeout | undefined;
   /** Per open document, what its graph fragment says about datasets, to tell when neighbours must be re-judged. */
   private readonly graphSignatures = new Map<string, { signature: string; keys: string[] }>();
 
@@ -148,6 +154,7 @@ export class PySparkArchitectServer {
       this.tooLargeNotified.delete(uri);
       const closed = this.graphSignatures.get(uri);
       this.graphSignatures.delete(uri);
+      this.mergedGraph = undefined;
       if (closed?.keys.length) this.rejudgeNeighbours(uri, closed.keys);
       if (!this.pullDiagnostics) void c.sendDiagnostics({ uri, diagnostics: [] });
     });
@@ -215,6 +222,8 @@ export class PySparkArchitectServer {
   dispose(): void {
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
+    clearTimeout(this.rejudgeTimer);
+    this.pendingRejudge.clear();
     this.documents.dispose();
   }
 
@@ -296,7 +305,7 @@ export class PySparkArchitectServer {
     }
     let result: AnalysisResult;
     try {
-      result = analyze(stored.tree, text, { ...this.withProjectConfig(uri, settings), workspace: this.otherFiles(uri) });
+      result = analyze(stored.tree, text, { ...this.withProjectConfig(uri, settings), workspace: this.knownFiles(), workspaceExclude: uri });
     } catch (e) {
       this.connection.console.error(`analysis of ${uri} failed: ${(e as Error).stack ?? String(e)}`);
       result = emptyResult(stored);
@@ -321,6 +330,7 @@ export class PySparkArchitectServer {
       const settings = await this.settingsFor(this.workspaceFolders[0]);
       const onDisk = this.workspaceFiles.fragments(this.workspaceFolders, new Set(uris), settings);
       this.workspaceFragments = onDisk;
+      this.mergedGraph = undefined;
       fragments.push(...onDisk);
     }
     return mergeFragments(fragments);
@@ -336,15 +346,20 @@ export class PySparkArchitectServer {
   }
 
   /**
-   * The datasets and steps of every other file the server knows: open documents as typed, the
-   * rest from the workspace scan. The architecture rules keep only the files sharing datasets.
+   * The datasets and steps of every file the server knows: open documents as typed, the rest from
+   * the workspace scan. Merged once and kept until some file's datasets or steps change (offsets
+   * moving does not matter: the rules only place findings on the analysed file's own steps, and
+   * leave that file's entry out). The architecture rules keep only the files sharing datasets.
    */
-  private otherFiles(uri: string): RawGraph | undefined {
-    const open = new Set(this.documents.uris());
-    const graphs: RawGraph[] = [];
-    for (const [other, a] of this.analyses) if (other !== uri && open.has(other) && a.fragment?.raw.datasets.size) graphs.push(a.fragment.raw);
-    for (const f of this.workspaceFragments) if (f.uri !== uri && !open.has(f.uri) && f.raw.datasets.size) graphs.push(f.raw);
-    return graphs.length ? mergeRawGraphs(graphs) : undefined;
+  private knownFiles(): RawGraph | undefined {
+    if (this.mergedGraph === undefined) {
+      const open = new Set(this.documents.uris());
+      const graphs: RawGraph[] = [];
+      for (const [uri, a] of this.analyses) if (open.has(uri) && a.fragment?.raw.datasets.size) graphs.push(a.fragment.raw);
+      for (const f of this.workspaceFragments) if (!open.has(f.uri) && f.raw.datasets.size) graphs.push(f.raw);
+      this.mergedGraph = graphs.length ? mergeRawGraphs(graphs) : null;
+    }
+    return this.mergedGraph ?? undefined;
   }
 
   /** When a document's datasets or steps change, the open documents sharing a dataset with it are judged again. */
@@ -355,17 +370,30 @@ export class PySparkArchitectServer {
     const before = this.graphSignatures.get(uri);
     this.graphSignatures.set(uri, { signature, keys });
     if ((before?.signature ?? JSON.stringify([[], []])) === signature) return;
+    this.mergedGraph = undefined;
     this.rejudgeNeighbours(uri, [...new Set([...keys, ...(before?.keys ?? [])])]);
   }
 
+  /**
+   * Queues the open documents sharing a dataset with `keys` for analysis again, once changes have
+   * been quiet for a while: opening or editing many related files at once re-analyses each
+   * neighbour once, not once per change.
+   */
   private rejudgeNeighbours(uri: string, keys: string[]): void {
     if (!keys.length) return;
     const wanted = new Set(keys);
-    const neighbours = [...this.analyses].filter(([other, a]) => other !== uri && [...(a.fragment?.raw.datasets.keys() ?? [])].some((k) => wanted.has(k)));
-    if (!neighbours.length) return;
-    for (const [other] of neighbours) this.analyses.delete(other);
-    if (this.pullDiagnostics) this.connection.languages.diagnostics.refresh();
-    else for (const [other] of neighbours) if (this.documents.get(other)) this.schedule(other);
+    for (const [other, a] of this.analyses) {
+      if (other !== uri && [...(a.fragment?.raw.datasets.keys() ?? [])].some((k) => wanted.has(k))) this.pendingRejudge.add(other);
+    }
+    if (!this.pendingRejudge.size) return;
+    clearTimeout(this.rejudgeTimer);
+    this.rejudgeTimer = setTimeout(() => {
+      const uris = [...this.pendingRejudge].filter((u) => this.documents.get(u));
+      this.pendingRejudge.clear();
+      for (const u of uris) this.analyses.delete(u);
+      if (this.pullDiagnostics) this.connection.languages.diagnostics.refresh();
+      else for (const u of uris) this.schedule(u, 0);
+    }, REJUDGE_DELAY_MS);
   }
 
   /** Python files changed on disk: their graph fragments are read again, and open neighbours re-judged. */
@@ -382,6 +410,7 @@ export class PySparkArchitectServer {
         if (before >= 0) this.workspaceFragments.splice(before, 1);
         if (fresh) this.workspaceFragments.push(fresh);
       }
+      this.mergedGraph = undefined;
       this.rejudgeNeighbours('', keys);
     } catch (e) {
       this.connection.console.error(`reading changed workspace files failed: ${(e as Error).stack ?? String(e)}`);
@@ -400,6 +429,7 @@ export class PySparkArchitectServer {
       const fragments = await this.workspaceFiles.fragmentsInBackground(this.workspaceFolders, settings, MAX_SCANNED_FILES);
       if (!fragments) return;
       this.workspaceFragments = fragments;
+      this.mergedGraph = undefined;
       const keys = fragments.flatMap((f) => [...f.raw.datasets.keys()]);
       this.rejudgeNeighbours('', keys);
     } catch (e) {

@@ -380,7 +380,17 @@ const predecessors = new WeakMap<Tree, SyntaxTree>();
  */
 export function carryCopy(old: Tree, next: Tree): void {
   const copy = copies.get(old) ?? predecessors.get(old);
+  dropCopy(old);
   if (copy) predecessors.set(next, copy);
+}
+
+/**
+ * Forgets the copy of a tree that is being deleted. Without it, the copies of a document's
+ * superseded trees would stay in the cache until pushed out, and keep the heap growing on edits.
+ */
+export function dropCopy(tree: Tree): void {
+  copies.delete(tree);
+  predecessors.delete(tree);
 }
 
 /** The JS copy of `tree` (made once per tree while recent; `text` must be the text it was parsed from). */

@@ -19,11 +19,11 @@ const graphs = new WeakMap<DataFrameModel, ArchitectureView>();
  * and its layers: built once per analysis and shared by the architecture rules. Findings are only
  * ever placed on this file's own steps.
  */
-export function fileGraph(model: DataFrameModel, workspace?: RawGraph): ArchitectureView {
+export function fileGraph(model: DataFrameModel, workspace?: RawGraph, excludeUri?: string): ArchitectureView {
   let g = graphs.get(model);
   if (!g) {
     const own = buildFileGraph(model, { filename: '', uri: '' });
-    const graph = withNeighbours(own, workspace);
+    const graph = withNeighbours(own, workspace, excludeUri);
     g = { own, graph, layering: inferLayers(graph) };
     graphs.set(model, g);
   }
@@ -36,7 +36,7 @@ export const layerSkip: Rule = {
   summary: 'A gold dataset built straight from a bronze read (skipping silver), or a serving step reading raw data.',
   defaultSeverity: 'warning',
   check(ctx: RuleContext) {
-    const { own, graph, layering } = fileGraph(ctx.model, ctx.workspace);
+    const { own, graph, layering } = fileGraph(ctx.model, ctx.workspace, ctx.workspaceExclude);
     for (const step of own.steps.values()) {
       // In a lambda pipeline "serving" and "views" are lambda words, not medallion gold.
       const writesGold = layering.architecture !== 'lambda' && [...step.writes].some((k) => medallionLayerOf(graph.datasets.get(k)?.ref.location) === 'gold');

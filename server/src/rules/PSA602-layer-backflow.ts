@@ -8,7 +8,7 @@ export const layerBackflow: Rule = {
   summary: 'A later layer writing into an earlier layer\'s location (gold or silver code writing to bronze, serving writing batch views).',
   defaultSeverity: 'warning',
   check(ctx: RuleContext) {
-    const { own, graph, layering } = fileGraph(ctx.model, ctx.workspace);
+    const { own, graph, layering } = fileGraph(ctx.model, ctx.workspace, ctx.workspaceExclude);
     const rank = (location: string | undefined) => MEDALLION_LAYERS.indexOf(medallionLayerOf(location) ?? '');
     for (const step of own.steps.values()) {
       const inputRank = Math.max(-1, ...[...step.reads].map((k) => rank(graph.datasets.get(k)?.ref.location)));

@@ -12,6 +12,8 @@ export interface RuleContext {
   readonly settings: Settings;
   /** What the other files of the project do (their datasets and steps), when known. */
   readonly workspace?: RawGraph;
+  /** This file's URI, to leave out of `workspace` (which may hold an older version of it). */
+  readonly workspaceExclude?: string;
   report(finding: {
     node?: Node;
     start?: number;
