@@ -88,4 +88,20 @@ describe('PSA504 invalid-conf-value', () => {
     assert.equal(bad('spark.sql.catalogImplementation', 'Hive')?.suggestion, 'hive');
     assert.equal(bad('spark.sql.catalogImplementation', 'in-memory'), undefined);
   });
+
+  it('reads SQL SET statements too, and fixes the value inside the string', async () => {
+    const r = await check(py`
+      from pyspark.sql import SparkSession
+      spark = SparkSession.builder.getOrCreate()
+      spark.sql("SET spark.sql.adaptive.enabled=yes")
+      spark.sql("set spark.sql.shuffle.partitions = 2OO;")
+      spark.sql("SET spark.sql.shuffle.partitions=64")
+      spark.sql("SET spark.sql.session.timeZone=UTC")
+      spark.sql("SELECT 'SET spark.sql.adaptive.enabled=yes' AS doc")
+    `);
+    const found = r.of('PSA504');
+    assert.deepEqual(found.map((f) => `${r.lineOf(f)}: ${r.textOf(f)}`), ['3: yes', '4: 2OO']);
+    const { text } = await applyFix(r, found[0]);
+    assert.match(text, /spark\.sql\("SET spark\.sql\.adaptive\.enabled=true"\)/);
+  });
 });

@@ -182,17 +182,45 @@ export const invalidConfValue: Rule = {
       const verdict = judgeValue(entry, raw);
       if (!verdict) continue;
       const literal = unwrapParens(value);
-      const fixes: Fix[] = verdict.suggestion !== undefined
-        ? [{ title: `Use ${pyString(verdict.suggestion)}`, edits: [{ start: literal.startIndex, end: literal.endIndex, newText: pyString(verdict.suggestion) }], preferred: true }]
-        : [];
-      ctx.report({
-        node: literal,
-        message:
-          `"${raw}" is not a valid value for ${key}, which takes ${TYPE_WORDS[entry.type ?? 'string'] ?? 'a specific value'}: ${verdict.reason}. ` +
-          'Spark throws IllegalArgumentException when it parses it: at spark.conf.set, when the session or context starts, or when the setting is first read.' +
-          (verdict.suggestion !== undefined ? ` Did you mean "${verdict.suggestion}"?` : ''),
-        fixes,
-      });
+      report(ctx, entry, raw, verdict, literal.startIndex, literal.endIndex, pyString);
+    }
+    // `spark.sql("SET spark.sql.shuffle.partitions=2OO")`: the value is the rest of the statement.
+    for (const s of nodesOfType(ctx.model, 'string')) {
+      const sql = literalString(s);
+      const m = sql !== undefined ? /^(\s*set\s+)(spark\.[\w.\-]+)(\s*=\s*)([^\s;'"`]+)\s*;?\s*$/i.exec(sql) : null;
+      const entry = m ? confEntry(m[2]) : undefined;
+      if (!m || !entry) continue;
+      const verdict = judgeValue(entry, m[4]);
+      if (!verdict) continue;
+      // Offsets into the source only when the literal is written plainly (no escapes, no prefix tricks).
+      const at = s.text.indexOf(m[1] + m[2] + m[3] + m[4]);
+      const plain = at >= 0 && !s.text.includes('\\');
+      const start = plain ? s.startIndex + at + m[1].length + m[2].length + m[3].length : s.startIndex;
+      const end = plain ? start + m[4].length : s.endIndex;
+      report(ctx, entry, m[4], verdict, start, end, plain ? (v) => v : undefined);
     }
   },
 };
+
+function report(
+  ctx: RuleContext,
+  entry: SparkConfEntry,
+  raw: string,
+  verdict: Verdict,
+  start: number,
+  end: number,
+  write: ((value: string) => string) | undefined,
+): void {
+  const fixes: Fix[] = verdict.suggestion !== undefined && write
+    ? [{ title: `Use ${pyString(verdict.suggestion)}`, edits: [{ start, end, newText: write(verdict.suggestion) }], preferred: true }]
+    : [];
+  ctx.report({
+    start,
+    end,
+    message:
+      `"${raw}" is not a valid value for ${entry.key}, which takes ${TYPE_WORDS[entry.type ?? 'string'] ?? 'a specific value'}: ${verdict.reason}. ` +
+      'Spark throws IllegalArgumentException when it parses it: at spark.conf.set or SET, when the session or context starts, or when the setting is first read.' +
+      (verdict.suggestion !== undefined ? ` Did you mean "${verdict.suggestion}"?` : ''),
+    fixes,
+  });
+}
