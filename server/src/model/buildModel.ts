@@ -659,7 +659,7 @@ class ModelBuilder {
         return { ...r, options };
       }
       case 'schema':
-        return { ...r, schemaColumns: schemaColumns(pos[0]) };
+        return { ...r, schemaColumns: schemaColumns(pos[0]), schemaGiven: true };
     }
     if (!READER_TERMINALS.has(method)) return UNKNOWN;
     const format = FORMAT_METHODS.has(method) ? method : (stringOf(kw.get('format')) ?? r.format);
@@ -670,6 +670,7 @@ class ModelBuilder {
     const f = this.source(node, method, {
       kind: isTable ? 'table' : 'read', streaming: r.streaming, format, options, node,
       path: isTable ? undefined : target ?? options.get('path'), table: isTable ? target : undefined,
+      schemaGiven: !!r.schemaGiven || kw.has('schema'),
     });
     const cols = r.schemaColumns ?? schemaColumns(kw.get('schema'));
     if (cols) {

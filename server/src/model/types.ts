@@ -23,6 +23,8 @@ export interface SourceInfo {
   table?: string;
   options: Map<string, string | undefined>;
   node: Node;
+  /** `.schema(...)` or `schema=` was given (whatever the model could read of it). */
+  schemaGiven?: boolean;
 }
 
 /** One DataFrame-valued expression and what the rules need to know about it. */

@@ -28,6 +28,8 @@ export interface ReaderValue {
   format?: string;
   options: Map<string, string | undefined>;
   schemaColumns?: string[];
+  /** `.schema(...)` was called on the reader. */
+  schemaGiven?: boolean;
 }
 
 /** A writer option: its value, the argument that set it, and the literal the value was written as (maybe elsewhere). */
