@@ -75,15 +75,19 @@ export interface CallParts {
   argumentList?: Node;
 }
 
-// Every rule asks for the parts of the same calls; nodes are immutable copies, so the answer is kept.
-const callPartsMemo = new WeakMap<Node, CallParts | undefined>();
+/** Stored on the node for "no parts", to tell it from "not computed yet". */
+const NO_PARTS = {};
 
-/** The parts of a `call` node (read-only: the result is shared by every caller). */
+/**
+ * The parts of a `call` node (read-only: the result is shared by every caller). Every rule asks
+ * for the parts of the same calls, and nodes are immutable copies, so the answer is kept on the node.
+ */
 export function callParts(call: Node): CallParts | undefined {
   if (call.type !== 'call') return undefined;
-  if (callPartsMemo.has(call)) return callPartsMemo.get(call);
+  const memo = call.partsMemo;
+  if (memo !== undefined) return memo === NO_PARTS ? undefined : (memo as CallParts);
   const parts = readCallParts(call);
-  callPartsMemo.set(call, parts);
+  call.partsMemo = parts ?? NO_PARTS;
   return parts;
 }
 

@@ -29,6 +29,8 @@ export class SyntaxNode {
   /** Preorder index one past the last node of this subtree. */
   subtreeEnd = 0;
   flags = 0;
+  /** @internal `callParts`' answer for this node (a field: a WeakMap lookup per call cost more than the work). */
+  partsMemo: unknown = undefined;
 
   constructor(
     readonly owner: SyntaxTree,
