@@ -20,11 +20,15 @@ const MISSING = 1;
 const NAMED = 2;
 const HAS_ERROR = 4;
 
+/** Shared by every leaf until it gets a child: half the nodes are leaves, and each array is an allocation. */
+const NO_CHILDREN = Object.freeze([]) as unknown as SyntaxNode[];
+const NO_FIELDS = Object.freeze([]) as unknown as number[];
+
 export class SyntaxNode {
-  /** Children, named and anonymous, in order. */
-  readonly children: SyntaxNode[] = [];
+  /** Children, named and anonymous, in order (read-only for users of the tree). */
+  children: SyntaxNode[] = NO_CHILDREN;
   /** Field id of each child (0: none), parallel to `children`. Internal: read by the copy. */
-  readonly childFields: number[] = [];
+  childFields: number[] = NO_FIELDS;
   private named: SyntaxNode[] | undefined;
   /** Preorder index one past the last node of this subtree. */
   subtreeEnd = 0;
@@ -71,7 +75,7 @@ export class SyntaxNode {
   }
 
   get namedChildren(): SyntaxNode[] {
-    return (this.named ??= this.children.filter((c) => c.isNamed));
+    return (this.named ??= this.children === NO_CHILDREN ? NO_CHILDREN : this.children.filter((c) => c.isNamed));
   }
 
   get childCount(): number {
@@ -125,6 +129,11 @@ export class SyntaxNode {
 
   /** @internal used while copying. */
   addChild(child: SyntaxNode, field: number): void {
+    if (this.children === NO_CHILDREN) {
+      this.children = [child];
+      this.childFields = [field];
+      return;
+    }
     this.children.push(child);
     this.childFields.push(field);
   }
@@ -196,6 +205,7 @@ export class SyntaxTree {
   private lineStarts: number[] | undefined;
 
   private readonly language: Language;
+  private readonly fieldIds: Map<string, number>;
 
   /** How many nodes were cloned from the previous copy rather than read from wasm. */
   reusedNodes = 0;
@@ -210,6 +220,7 @@ export class SyntaxTree {
    */
   constructor(tree: Tree, readonly text: string, previous?: SyntaxTree) {
     this.language = tree.language;
+    this.fieldIds = fieldIdsOf(this.language);
     this.root = this.copy(tree, previous);
   }
 
@@ -231,7 +242,7 @@ export class SyntaxTree {
   }
 
   fieldId(name: string): number {
-    return fieldIdsOf(this.language).get(name) ?? 0;
+    return this.fieldIds.get(name) ?? 0;
   }
 
   nodesOfType(type: string): readonly SyntaxNode[] {
