@@ -4,6 +4,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
+import { formatGithub } from '../../server/src/cli/report';
+import { docsUrl } from '../../server/src/findings';
+import { LineIndex } from '../../server/src/lineIndex';
+
 const ROOT = path.resolve(__dirname, '../../..');
 const CLI = path.join(ROOT, 'dist/cli.js');
 
@@ -120,6 +124,21 @@ describe('CLI pyspark-architect check', function () {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('github output: one workflow command per finding, for annotations on pull requests', () => {
+    const r = run(['check', path.join(tmp, 'bad.py'), '--format', 'github']);
+    assert.equal(r.code, 1);
+    const lines = r.stdout.trim().split('\n');
+    assert.equal(lines.length, 1);
+    assert.match(lines[0], /^::error file=[^,]*bad\.py,line=3,col=1,endLine=3,endColumn=\d+,title=PSA501 static-conf-at-runtime::PSA501 "spark\.executor\.memory" is a Spark core config/);
+    assert.match(lines[0], /\(https:\/\/[^)]*docs\/rules\/PSA501\.md\)$/);
+  });
+
+  it('github output escapes what would end a property or a message', () => {
+    const lines = new LineIndex('x = 1\n');
+    const out = formatGithub([{ filename: 'jobs/a,b:c.py', lines, findings: [{ code: 'PSA999', name: 'n', message: '100% sure\nsecond line', severity: 'warning', start: 0, end: 1, related: [], fixes: [] }] }]);
+    assert.equal(out, '::warning file=jobs/a%2Cb%3Ac.py,line=1,col=1,endLine=1,endColumn=2,title=PSA999 n::PSA999 100%25 sure%0Asecond line (' + docsUrl('PSA999') + ')');
   });
 
   it('judges architecture across the files it checks: a lambda split into batch, speed and serving files', () => {

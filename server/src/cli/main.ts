@@ -11,17 +11,18 @@ import { fixAll } from '../fixes/fixAll';
 import { PythonParser } from '../parsing/pythonParser';
 import { RULES } from '../rules';
 import { collectPythonFiles } from './files';
-import { formatJson, formatSarif, formatText, type FileFindings } from './report';
+import { formatGithub, formatJson, formatSarif, formatText, type FileFindings } from './report';
 
 const VERSION = '0.1.0';
-const USAGE = `Usage: pyspark-architect check [--format text|json|sarif] [--select CODES] [--ignore CODES] PATH...
+const USAGE = `Usage: pyspark-architect check [--format text|json|sarif|github] [--select CODES] [--ignore CODES] PATH...
        pyspark-architect graph [--format json|mermaid|dot] PATH...
 
 check: finds PySpark anti-patterns in .py files (folders are searched recursively).
 graph: prints the inferred pipeline (datasets, steps, layers, architecture).
 
 Options:
-  --format FMT       check: text (default), json (Ruff's shape) or sarif; graph: json (default), mermaid or dot
+  --format FMT       check: text (default), json (Ruff's shape), sarif or github (Actions annotations);
+                     graph: json (default), mermaid or dot
   --select CODES     only these rule codes or prefixes, comma-separated (PSA2,PSA401)
   --ignore CODES     skip these rule codes or prefixes
   --max-file-size KB skip files larger than this (default 2048)
@@ -53,7 +54,7 @@ interface CheckArgs {
   paths: string[];
 }
 
-function parseCheckArgs(argv: string[], formats: readonly string[] = ['text', 'json', 'sarif']): CheckArgs {
+function parseCheckArgs(argv: string[], formats: readonly string[] = ['text', 'json', 'sarif', 'github']): CheckArgs {
   const out: CheckArgs = { format: formats[0], select: [], ignore: [], maxKb: defaultSettings().maxFileSizeKb, exitZero: false, settings: defaultSettings(), fix: false, project: true, paths: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -245,6 +246,10 @@ async function check(argv: string[], out: (s: string) => void, err: (s: string) 
   const count = results.reduce((n, r) => n + r.findings.length, 0);
   if (args.format === 'json') out(formatJson(results));
   else if (args.format === 'sarif') out(formatSarif(results, VERSION));
+  else if (args.format === 'github') {
+    const annotations = formatGithub(results);
+    if (annotations) out(annotations);
+  }
   else {
     const text = formatText(results);
     if (text) out(text);

@@ -24,6 +24,38 @@ export function formatText(results: FileFindings[]): string {
   return out.join('\n');
 }
 
+/** GitHub Actions: escapes for workflow-command properties and messages. */
+function ghEscape(text: string, property: boolean): string {
+  const out = text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  return property ? out.replace(/:/g, '%3A').replace(/,/g, '%2C') : out;
+}
+
+const GITHUB_LEVEL = { error: 'error', warning: 'warning', information: 'notice', hint: 'notice' } as const;
+
+/**
+ * GitHub Actions workflow commands (`::error file=...,line=...::message`): each finding becomes an
+ * annotation on the pull request's diff, without uploading SARIF.
+ */
+export function formatGithub(results: FileFindings[]): string {
+  const out: string[] = [];
+  for (const r of results) {
+    for (const f of r.findings) {
+      const s = loc(r.lines, f.start);
+      const e = loc(r.lines, f.end);
+      const props = [
+        `file=${ghEscape(r.filename, true)}`,
+        `line=${s.row}`,
+        `col=${s.column}`,
+        `endLine=${e.row}`,
+        ...(e.row === s.row ? [`endColumn=${e.column}`] : []),
+        `title=${ghEscape(`${f.code} ${f.name}`, true)}`,
+      ];
+      out.push(`::${GITHUB_LEVEL[f.severity]} ${props.join(',')}::${ghEscape(`${f.code} ${f.message} (${docsUrl(f.code)})`, false)}`);
+    }
+  }
+  return out.join('\n');
+}
+
 /** Ruff's JSON shape: one array of findings with 1-based rows and columns. */
 export function formatJson(results: FileFindings[]): string {
   const out = [];
