@@ -45,6 +45,8 @@ describe('PSA504 invalid-conf-value', () => {
       const { text } = await applyFix(r, found[i]);
       assert.match(text, fixed[i][1], fixed[i][0]);
     }
+    // Conversions are applied by "fix all"; a nearby spelling ("snapy" -> "snappy") is only offered.
+    assert.deepEqual(found.map((f) => f.fixes[0]?.preferred), [true, true, true, false, true, false]);
   });
 
   it('is silent on valid values, Python literals Spark accepts, Databricks values and what it cannot read', async () => {

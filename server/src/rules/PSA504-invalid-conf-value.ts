@@ -33,6 +33,8 @@ interface Verdict {
   reason: string;
   /** What to write instead, when it is clear. */
   suggestion?: string;
+  /** The suggestion is the closest accepted value, a guess: offered, but not applied by "fix all". */
+  guess?: boolean;
 }
 
 /** The string Spark receives for a Python literal, or undefined for anything that is not one. */
@@ -152,7 +154,9 @@ export function judgeValue(entry: SparkConfEntry, raw: string): Verdict | undefi
     ? entry.values.some((v) => v.toLowerCase() === text.toLowerCase())
     : entry.values.includes(entry.type === 'string' ? raw : text);
   if (accepted) return undefined;
-  return { reason: `it is not one of ${entry.values.join(', ')}`, suggestion: closest(text, entry.values) };
+  const near = closest(text, entry.values);
+  // Only a difference of case is certain; a nearby spelling is a guess.
+  return { reason: `it is not one of ${entry.values.join(', ')}`, suggestion: near, guess: near !== undefined && near.toLowerCase() !== text.toLowerCase() };
 }
 
 const TYPE_WORDS: Record<string, string> = {
@@ -212,7 +216,7 @@ function report(
   write: ((value: string) => string) | undefined,
 ): void {
   const fixes: Fix[] = verdict.suggestion !== undefined && write
-    ? [{ title: `Use ${pyString(verdict.suggestion)}`, edits: [{ start, end, newText: write(verdict.suggestion) }], preferred: true }]
+    ? [{ title: `Use ${pyString(verdict.suggestion)}`, edits: [{ start, end, newText: write(verdict.suggestion) }], preferred: !verdict.guess }]
     : [];
   ctx.report({
     start,
