@@ -48,4 +48,23 @@ describe('PSA208 streaming-file-source-without-schema', () => {
     `);
     assert.deepEqual(inferred.of('PSA208'), []);
   });
+
+  it('flags Auto Loader with neither a schema nor cloudFiles.schemaLocation', async () => {
+    const r = await check(py`
+      from pyspark.sql import SparkSession
+      spark = SparkSession.builder.getOrCreate()
+      raw = (spark.readStream.format("cloudFiles")
+             .option("cloudFiles.format", "json")
+             .load("/Volumes/main/landing/events"))
+      ok = (spark.readStream.format("cloudFiles")
+            .option("cloudFiles.format", "json")
+            .option("cloudFiles.schemaLocation", "/Volumes/main/_schemas/events")
+            .load("/Volumes/main/landing/events"))
+      typed = spark.readStream.format("cloudFiles").option("cloudFiles.format", "csv").schema("id STRING").load("/Volumes/main/landing/x")
+      opaque = spark.readStream.format("cloudFiles").options(**AUTOLOADER_OPTIONS).load("/Volumes/main/landing/y")
+    `);
+    const found = r.of('PSA208');
+    assert.deepEqual(found.map((f) => r.lineOf(f)), [3]);
+    assert.match(found[0].message, /Auto Loader \(cloudFiles\) without a schema and without cloudFiles\.schemaLocation/);
+  });
 });

@@ -35,6 +35,12 @@ describe('fuzz: the engine never throws, hangs, leaves the text or breaks the sy
     checkText(parser, 'from pyspark.sql import functions as F\nspark.sql(sql).withColumn("q", F.lit(hash("SELECT 1"\r)))\n');
   });
 
+  // Regression (found by the mutation property, seed 2002, once the seeds changed): a lone CR inside the
+  // last import line made "add import os" land in the middle of that statement for tree-sitter.
+  it('regression: no import inserted into a line that holds a lone CR', () => {
+    checkText(parser, 'from pyspark.sql import SparkS\r  ession\n\nspark = SparkSession.builder.getOrCreate()\nprops = {"user": "etl", "password": "Pr0d-s3cret!", "driver": "org.postgresql.Driver"}\norders = spark.r:ead.jdbc("jdbc:postgresql://db:5432/shop", "public.orders", properties=props)\n');
+  });
+
   it('truncated files (cut at any offset)', () => {
     fc.assert(
       fc.property(fc.nat(), fc.nat(), (i, cut) => {

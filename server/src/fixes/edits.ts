@@ -9,13 +9,28 @@ import { eolOf, indentAt, lineStartOf, nextLineStart } from '../parsing/syntax';
 function importAnchor(model: DataFrameModel, text: string): { offset: number; before: string; after: string } {
   const eol = eolOf(text);
   const last = model.imports.statements[model.imports.statements.length - 1];
-  if (last) return { offset: last.endIndex, before: eol, after: '' };
+  if (last && safeLine(text, last.endIndex)) return { offset: last.endIndex, before: eol, after: '' };
   const first = model.root.namedChildren.find((c) => c && c.type !== 'comment');
-  if (first && first.type === 'expression_statement' && first.namedChildren[0]?.type === 'string') {
+  if (first && first.type === 'expression_statement' && first.namedChildren[0]?.type === 'string' && safeLine(text, first.endIndex)) {
     return { offset: first.endIndex, before: eol, after: '' };
   }
   const at = first ? lineStartOf(text, first.startIndex) : text.length;
+  if (!safeLine(text, at)) return { offset: 0, before: '', after: eol };
   return { offset: at, before: at === text.length && text.length > 0 && !text.endsWith('\n') ? eol : '', after: eol };
+}
+
+/**
+ * False when the line around `offset` holds a lone CR: editors end the line there, tree-sitter and
+ * Python do not, so an import inserted by line would land in the middle of a statement.
+ */
+function safeLine(text: string, offset: number): boolean {
+  const start = text.lastIndexOf('\n', offset - 1) + 1;
+  const nl = text.indexOf('\n', offset);
+  const end = nl < 0 ? text.length : nl;
+  for (let i = text.indexOf('\r', start); i >= 0 && i < end; i = text.indexOf('\r', i + 1)) {
+    if (text[i + 1] !== '\n') return false;
+  }
+  return true;
 }
 
 export interface ImportPlan {

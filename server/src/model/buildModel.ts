@@ -656,7 +656,7 @@ class ModelBuilder {
       case 'options': {
         const options = new OptionMap(r.options);
         for (const [k, v] of kw) options.set(k, optionValue(v));
-        return { ...r, options };
+        return { ...r, options, optionsUnknown: r.optionsUnknown || parts.args.length > 0 };
       }
       case 'schema':
         return { ...r, schemaColumns: schemaColumns(pos[0]), schemaGiven: true };
@@ -671,6 +671,7 @@ class ModelBuilder {
       kind: isTable ? 'table' : 'read', streaming: r.streaming, format, options, node,
       path: isTable ? undefined : target ?? options.get('path'), table: isTable ? target : undefined,
       schemaGiven: !!r.schemaGiven || kw.has('schema'),
+      optionsUnknown: r.optionsUnknown || parts.args.some((a) => a.type === 'dictionary_splat'),
     });
     const cols = r.schemaColumns ?? schemaColumns(kw.get('schema'));
     if (cols) {
@@ -680,7 +681,6 @@ class ModelBuilder {
       for (const c of ['key', 'value', 'topic', 'partition', 'offset', 'timestamp', 'timestampType']) f.columns.set(c, { name: c, node, masked: false });
       f.columnsComplete = true;
     }
-    void parts;
     return { k: 'frame', frame: f };
   }
 

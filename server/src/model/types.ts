@@ -25,6 +25,8 @@ export interface SourceInfo {
   node: Node;
   /** `.schema(...)` or `schema=` was given (whatever the model could read of it). */
   schemaGiven?: boolean;
+  /** Options the model cannot read were given (`options(**opts)`): `options` may be incomplete. */
+  optionsUnknown?: boolean;
 }
 
 /** One DataFrame-valued expression and what the rules need to know about it. */

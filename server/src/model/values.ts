@@ -30,6 +30,8 @@ export interface ReaderValue {
   schemaColumns?: string[];
   /** `.schema(...)` was called on the reader. */
   schemaGiven?: boolean;
+  /** `options(**opts)` / `options(opts)`: keys the model cannot see. */
+  optionsUnknown?: boolean;
 }
 
 /** A writer option: its value, the argument that set it, and the literal the value was written as (maybe elsewhere). */

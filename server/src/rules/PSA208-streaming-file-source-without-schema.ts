@@ -8,7 +8,7 @@ const SCHEMA_INFERENCE = 'spark.sql.streaming.schemaInference';
 export const streamingFileSourceWithoutSchema: Rule = {
   code: 'PSA208',
   name: 'streaming-file-source-without-schema',
-  summary: 'spark.readStream on json/csv/parquet/orc/avro/xml files without .schema(...): Spark refuses to start the query.',
+  summary: 'spark.readStream on json/csv/parquet/orc/avro/xml files without .schema(...), or Auto Loader without a schema location: the query does not start.',
   defaultSeverity: 'error',
   check(ctx: RuleContext) {
     // With schema inference turned on (or maybe on: set to something the rule cannot read), Spark infers once at start.
@@ -18,6 +18,18 @@ export const streamingFileSourceWithoutSchema: Rule = {
       const source = frame.source;
       if (!source?.streaming || source.kind !== 'read' || source.schemaGiven) continue;
       const format = source.format?.toLowerCase();
+      if (format === 'cloudfiles') {
+        // Auto Loader infers, but only with somewhere to keep the inferred schema (or a schema given).
+        if (source.options.has('cloudFiles.schemaLocation') || source.optionsUnknown) continue;
+        ctx.report({
+          node: source.node,
+          message:
+            'Auto Loader (cloudFiles) without a schema and without cloudFiles.schemaLocation: the stream fails to start, ' +
+            'because Auto Loader needs a location to record the schema it infers (and its evolution). Set ' +
+            '.option("cloudFiles.schemaLocation", "<path next to the checkpoint>") or pass .schema(...).',
+        });
+        continue;
+      }
       if (!format || !NEEDS_SCHEMA.has(format)) continue;
       ctx.report({
         node: source.node,
