@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
+import { collectPythonFiles } from '../../server/src/cli/files';
 import { formatGithub } from '../../server/src/cli/report';
 import { docsUrl } from '../../server/src/findings';
 import { LineIndex } from '../../server/src/lineIndex';
@@ -150,6 +151,24 @@ describe('CLI pyspark-architect check', function () {
     assert.equal(run(['check', path.join(dir, 'serving.py')]).code, 0);
     // --select still decides which rules run in the cross-file pass.
     assert.equal(run(['check', dir, '--select', 'PSA2']).code, 0);
+  });
+
+  it('stops walking a folder once it has found more files than asked for (background scans)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'psa-many-'));
+    try {
+      for (const sub of ['a', 'b', 'c']) {
+        fs.mkdirSync(path.join(dir, sub));
+        for (let i = 0; i < 4; i++) fs.writeFileSync(path.join(dir, sub, `m${i}.py`), 'x = 1\n');
+      }
+      const all = collectPythonFiles([dir]);
+      assert.equal(all.files.length, 12);
+      assert.equal(all.truncated, undefined);
+      const few = collectPythonFiles([dir], 5);
+      assert.equal(few.truncated, true);
+      assert.ok(few.files.length > 5 && few.files.length < 12, `${few.files.length} files`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('exit 2 with a clear message on usage and I/O errors', () => {

@@ -6,10 +6,16 @@ const SKIP_DIRS = new Set(['.git', 'node_modules', '__pycache__', '.venv', 'venv
 export interface FileList {
   files: string[];
   errors: { path: string; message: string }[];
+  /** The walk stopped at `maxFiles` (more files may exist). */
+  truncated?: boolean;
 }
 
-/** Expands files and folders into `.py` files; folders are walked once each (symlink loops are cut). */
-export function collectPythonFiles(inputs: string[]): FileList {
+/**
+ * Expands files and folders into `.py` files; folders are walked once each (symlink loops are cut).
+ * With `maxFiles`, the walk stops once it has found more than that many: a background scan of a
+ * huge tree must not block the server while it lists files it will not read.
+ */
+export function collectPythonFiles(inputs: string[], maxFiles = Infinity): FileList {
   const files: string[] = [];
   const errors: FileList['errors'] = [];
   const seenDirs = new Set<string>();
@@ -26,7 +32,12 @@ export function collectPythonFiles(inputs: string[]): FileList {
       files.push(p);
     }
   };
+  let truncated = false;
   const walk = (dir: string, depth: number) => {
+    if (files.length > maxFiles) {
+      truncated = true;
+      return;
+    }
     let real: string;
     try {
       real = fs.realpathSync(dir);
@@ -73,5 +84,5 @@ export function collectPythonFiles(inputs: string[]): FileList {
     if (st.isDirectory()) walk(input, 0);
     else addFile(input);
   }
-  return { files, errors };
+  return { files, errors, ...(truncated || files.length > maxFiles ? { truncated: true } : {}) };
 }

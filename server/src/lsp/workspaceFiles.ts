@@ -24,8 +24,8 @@ export class WorkspaceFiles {
 
   fragments(folders: string[], skipUris: Set<string>, settings: Settings): FileFragment[] {
     const roots = folders.map((f) => (f.startsWith('file:') ? fileURLToPath(f) : f)).filter((f) => fs.existsSync(f));
-    const { files } = collectPythonFiles(roots);
-    if (files.length > MAX_FILES) this.log(`workspace graph: ${files.length} Python files, only the first ${MAX_FILES} are read`);
+    const { files, truncated } = collectPythonFiles(roots, MAX_FILES);
+    if (truncated) this.log(`workspace graph: over ${MAX_FILES} Python files, only the first ${MAX_FILES} are read`);
     const out: FileFragment[] = [];
     const live = new Set<string>();
     for (const file of files.slice(0, MAX_FILES)) {
@@ -45,9 +45,9 @@ export class WorkspaceFiles {
    */
   async fragmentsInBackground(folders: string[], settings: Settings, maxFiles: number): Promise<FileFragment[] | undefined> {
     const roots = folders.map((f) => (f.startsWith('file:') ? fileURLToPath(f) : f)).filter((f) => fs.existsSync(f));
-    const { files } = collectPythonFiles(roots);
-    if (files.length > maxFiles) {
-      this.log(`workspace scan: ${files.length} Python files (over ${maxFiles}); cross-file rules see open files only until the workspace preview reads them`);
+    const { files, truncated } = collectPythonFiles(roots, maxFiles);
+    if (truncated || files.length > maxFiles) {
+      this.log(`workspace scan: over ${maxFiles} Python files; cross-file rules see open files only until the workspace preview reads them`);
       return undefined;
     }
     const out: FileFragment[] = [];
