@@ -89,6 +89,43 @@ describe('language server over stdio', function () {
     assert.equal(client.diagnostics.size, 0, 'nothing pushed when the client pulls');
   });
 
+  it('asks pull clients that support it to pull again when a related file changes, and no others', async () => {
+    const fixture = (name: string) => fs.readFileSync(path.resolve(__dirname, '../../../test/fixtures/lambda-split', name), 'utf8');
+    const refreshes: number[] = [];
+    client = new LspClient();
+    client.connection.onRequest('workspace/diagnostic/refresh', () => {
+      refreshes.push(Date.now());
+      return null;
+    });
+    await client.initialize({ workspace: { configuration: true, diagnostics: { refreshSupport: true } }, textDocument: { diagnostic: {} } });
+    const pull = async (uri: string) => ((await client.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } })) as any).items.map((d: any) => d.code);
+    const [b, s, v] = ['batch', 'speed', 'serving'].map((n) => `file:///repo/pull/${n}.py`);
+    await client.open(v, fixture('serving.py'));
+    assert.deepEqual(await pull(v), []);
+    await client.open(b, fixture('batch.py'));
+    await client.open(s, fixture('speed.py'));
+    await pull(b);
+    await pull(s);
+    // The request is not a notification the client's waitFor hears: poll for it (at most 5 s).
+    for (let i = 0; i < 100 && !refreshes.length; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(refreshes.length > 0, 'a workspace/diagnostic/refresh request');
+    assert.deepEqual(await pull(v), ['PSA601']);
+    // A client without refresh support is never sent the request (it would fail and must not crash us).
+    const other = new LspClient();
+    let asked = 0;
+    other.connection.onRequest('workspace/diagnostic/refresh', () => {
+      asked++;
+      return null;
+    });
+    await other.initialize({ workspace: { configuration: true }, textDocument: { diagnostic: {} } });
+    await other.open(v, fixture('serving.py'));
+    await other.open(b, fixture('batch.py'));
+    await other.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri: b } });
+    await new Promise((r) => setTimeout(r, 1200));
+    assert.equal(asked, 0);
+    assert.equal(await other.stop(), 0);
+  });
+
   it('honours settings: disabled rules and severity overrides, and reports invalid settings', async () => {
     client = new LspClient({ rules: { disabled: ['PSA204'], severity: { PSA201: 'error' } }, maxFileSizeKb: 'big' });
     await client.initialize();

@@ -67,6 +67,7 @@ export class PySparkArchitectServer {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly tooLargeNotified = new Set<string>();
   private pullDiagnostics = false;
+  private diagnosticRefresh = false;
   private configurationRequests = false;
   private workspaceFolderEvents = false;
   private trusted = true;
@@ -110,6 +111,7 @@ export class PySparkArchitectServer {
   initialize(params: InitializeParams): InitializeResult {
     const caps = params.capabilities;
     this.pullDiagnostics = !!caps.textDocument?.diagnostic;
+    this.diagnosticRefresh = !!caps.workspace?.diagnostics?.refreshSupport;
     this.configurationRequests = !!caps.workspace?.configuration;
     this.workspaceFolderEvents = !!caps.workspace?.workspaceFolders;
     this.relatedInformation = !!caps.textDocument?.publishDiagnostics?.relatedInformation || this.pullDiagnostics;
@@ -391,7 +393,7 @@ export class PySparkArchitectServer {
       const uris = [...this.pendingRejudge].filter((u) => this.documents.get(u));
       this.pendingRejudge.clear();
       for (const u of uris) this.analyses.delete(u);
-      if (this.pullDiagnostics) this.connection.languages.diagnostics.refresh();
+      if (this.pullDiagnostics) this.refreshPulledDiagnostics();
       else for (const u of uris) this.schedule(u, 0);
     }, REJUDGE_DELAY_MS);
   }
@@ -487,9 +489,20 @@ export class PySparkArchitectServer {
     return applyProjectConfig(settings, project, this.trusted);
   }
 
+  /**
+   * Asks a pull-diagnostics client to pull again. Only clients that say they support the request get
+   * it, and a failed request is ignored: an unhandled rejection would end the server.
+   */
+  private refreshPulledDiagnostics(): void {
+    if (!this.diagnosticRefresh) return;
+    // Typed void, but it sends a request and returns its promise.
+    const pending = this.connection.languages.diagnostics.refresh() as unknown as Promise<void> | undefined;
+    void Promise.resolve(pending).catch(() => undefined);
+  }
+
   private refreshAll(): void {
     this.analyses.clear();
-    if (this.pullDiagnostics) this.connection.languages.diagnostics.refresh();
+    if (this.pullDiagnostics) this.refreshPulledDiagnostics();
     else for (const uri of this.documents.uris()) this.schedule(uri, 0);
   }
 
