@@ -491,7 +491,8 @@ export class PySparkArchitectServer {
 
   /**
    * Asks a pull-diagnostics client to pull again. Only clients that say they support the request get
-   * it, and a failed request is ignored: an unhandled rejection would end the server.
+   * it (others answer with an error), and a failed request is ignored rather than logged as an
+   * unhandled rejection.
    */
   private refreshPulledDiagnostics(): void {
     if (!this.diagnosticRefresh) return;
