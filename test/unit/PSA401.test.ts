@@ -113,5 +113,25 @@ describe('PSA401 unmasked-pii-at-sink', () => {
     assert.deepEqual(r.of('PSA401').map((f) => r.lineOf(f)), [3, 5]);
     assert.match(r.of('PSA401')[1].message, /"email"/);
   });
-});
 
+  it('follows columns through broadcast hints, and not from the right side of semi and anti joins', async () => {
+    const r = await check(py`
+      from pyspark.sql import SparkSession
+      from pyspark.sql import functions as F
+      from pyspark.sql.functions import broadcast
+
+      spark = SparkSession.builder.getOrCreate()
+      orders = spark.read.parquet("s3://lake/silver/orders/")
+      customers = spark.read.parquet("s3://lake/silver/customers/").select("customer_id", "email", "segment")
+      enriched = orders.join(F.broadcast(customers), on="customer_id", how="left")
+      enriched.write.mode("overwrite").parquet("s3://lake/gold/orders_enriched/")
+      also = orders.join(broadcast(customers), "customer_id")
+      also.write.mode("overwrite").parquet("s3://lake/gold/orders_also/")
+      unknown_customers = orders.join(customers, on="customer_id", how="left_anti")
+      unknown_customers.write.mode("overwrite").parquet("s3://lake/gold/orders_without_customer/")
+      known = orders.join(F.broadcast(customers), on="customer_id", how="semi")
+      known.write.mode("overwrite").parquet("s3://lake/gold/orders_with_customer/")
+    `);
+    assert.deepEqual(r.of('PSA401').map((f) => r.lineOf(f)), [9, 11]);
+  });
+});

@@ -83,6 +83,19 @@ describe('PSA601 layer-skip / PSA602 layer-backflow', () => {
     assert.deepEqual(r.of('PSA601'), []);
   });
 
+  it('PSA601 judges each gold write by its own inputs: a notebook feeding silver from landing and gold from silver is fine', async () => {
+    const r = await check(py`
+      from pyspark.sql import functions as F
+      landing = spark.readStream.format("json").schema("id STRING, amount DOUBLE").load("s3://landing/orders/")
+      landing.writeStream.format("delta").option("checkpointLocation", "s3://lake/_chk/orders").toTable("silver.orders")
+      daily = spark.table("silver.orders").groupBy("id").agg(F.sum("amount").alias("revenue"))
+      daily.write.mode("overwrite").saveAsTable("gold.daily_revenue")
+      raw_daily = spark.read.json("s3://landing/orders/").groupBy("id").count()
+      raw_daily.write.mode("overwrite").saveAsTable("gold.raw_counts")
+    `);
+    assert.deepEqual(r.of('PSA601').map((f) => `${r.lineOf(f)}: ${r.textOf(f)}`), ['6: spark.read.json("s3://landing/orders/")']);
+  });
+
   describe('across files', () => {
     /** The raw graph of other files, as the server and the CLI build it. */
     async function workspaceOf(files: Record<string, string>): Promise<RawGraph> {

@@ -79,7 +79,7 @@ describe('CLI pyspark-architect check', function () {
     assert.equal(r.stdout.trim().split('\n').length, 1);
     const s = run(['check', '--format', 'json', 'samples']);
     const codes = new Set(JSON.parse(s.stdout).map((f: any) => f.code));
-    for (const c of ['PSA101', 'PSA201', 'PSA204', 'PSA301', 'PSA302', 'PSA401', 'PSA501']) assert.ok(codes.has(c), c);
+    for (const c of ['PSA101', 'PSA201', 'PSA204', 'PSA208', 'PSA301', 'PSA302', 'PSA401', 'PSA404', 'PSA501', 'PSA504']) assert.ok(codes.has(c), c);
   });
 
   it('--config applies editor settings; invalid settings are a usage error', () => {

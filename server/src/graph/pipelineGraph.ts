@@ -22,6 +22,10 @@ export interface DatasetOccurrence extends Site {
   /** The whole statement, for attaching findings. */
   statementStart: number;
   statementEnd: number;
+  /** For a write: the datasets in its lineage (what it is computed from). */
+  inputs?: string[];
+  /** For a write: where those reads are (start offsets of the read expressions), in this file. */
+  inputReads?: number[];
 }
 
 export interface DatasetNode {
@@ -131,13 +135,22 @@ export function buildFileGraph(model: DataFrameModel, file: FileInfo, into: RawG
   for (const sink of model.sinks) {
     const step = stepFor(sink.scope);
     const ref = sinkDataset(sink);
-    for (const src of sourcesOf(sink.frame)) addRead(src, step);
+    const inputs = new Set<string>();
+    const inputReads = new Set<number>();
+    for (const src of sourcesOf(sink.frame)) {
+      addRead(src, step);
+      const input = sourceDataset(src.source!);
+      if (input) {
+        inputs.add(input.key);
+        inputReads.add(src.node.startIndex);
+      }
+    }
     if (!ref) continue;
     const stmt = statementOf(sink.call);
     datasetFor(ref).writes.push({
       file: file.filename, uri: file.uri, start: sink.writerNode.startIndex, end: sink.call.endIndex, stepId: step.id, streaming: sink.streaming,
       isWrite: true, format: sink.format, mode: sink.mode ?? sink.outputMode, columns: columnsOf(sink.frame),
-      statementStart: stmt.startIndex, statementEnd: stmt.endIndex,
+      statementStart: stmt.startIndex, statementEnd: stmt.endIndex, inputs: [...inputs], inputReads: [...inputReads],
     });
     step.writes.add(ref.key);
   }

@@ -434,6 +434,8 @@ class ModelBuilder {
       : this.expr(parts.object);
     const { pos, kw } = this.args(parts);
     const method = parts.name!;
+    // `F.broadcast(df)` is a join hint: the same data, so the same frame (and its lineage).
+    if (method === 'broadcast' && pos[0]?.k === 'frame' && parts.object.type === 'identifier' && this.model.imports.functionsAliases.has(parts.object.text)) return pos[0];
     switch (obj.k) {
       case 'session':
         return this.sessionCall(node, parts, method, pos, kw);
@@ -488,6 +490,8 @@ class ModelBuilder {
       return { k: 'schema', columns: [] };
     }
     if (name === 'SparkConf') return { k: 'sparkConf' };
+    // `from pyspark.sql.functions import broadcast`: a join hint, the same frame.
+    if (name === 'broadcast' && pos[0]?.k === 'frame') return pos[0];
     if (name === 'StructField') {
       const n = exactStringOf(pos[0]);
       return n === undefined ? UNKNOWN : { k: 'field', name: n };
@@ -761,10 +765,13 @@ class ModelBuilder {
     if (method === 'join' || UNIONS.has(method) || method === 'crossJoin') {
       const other = pos[0]?.k === 'frame' ? pos[0].frame : undefined;
       const extra = other ? [other] : [];
+      // Semi and anti joins keep only the left side's columns: the right side filters rows.
+      const how = method === 'join' ? stringOf(pos[2] ?? kw.get('how'))?.toLowerCase().replace(/_/g, '') : undefined;
+      const leftOnly = how === 'semi' || how === 'leftsemi' || how === 'anti' || how === 'leftanti';
       const columns = new Map(frame.columns);
-      if (other) for (const [k, c] of other.columns) if (!columns.has(k)) columns.set(k, c);
+      if (other && !leftOnly) for (const [k, c] of other.columns) if (!columns.has(k)) columns.set(k, c);
       const result = this.derive(frame, node, method, {
-        columns, columnsComplete: frame.columnsComplete && !!other?.columnsComplete, singlePartition: undefined,
+        columns, columnsComplete: frame.columnsComplete && (leftOnly || !!other?.columnsComplete), singlePartition: undefined,
         bounded: frame.bounded && !!other?.bounded, watermark: frame.watermark ?? other?.watermark,
       }, extra);
       if (method === 'join' && other && frame.streaming && other.streaming) {

@@ -37,18 +37,34 @@ export const layerSkip: Rule = {
   defaultSeverity: 'warning',
   check(ctx: RuleContext) {
     const { own, graph, layering } = fileGraph(ctx.model, ctx.workspace, ctx.workspaceExclude);
+    const layerOfKey = (key: string) => medallionLayerOf(graph.datasets.get(key)?.ref.location);
     for (const step of own.steps.values()) {
+      // Bronze reads that feed one of this step's gold writes with nothing from silver beside them
+      // (per write: a notebook's top level may feed silver from landing and gold from silver).
       // In a lambda pipeline "serving" and "views" are lambda words, not medallion gold.
-      const writesGold = layering.architecture !== 'lambda' && [...step.writes].some((k) => medallionLayerOf(graph.datasets.get(k)?.ref.location) === 'gold');
+      const skipped = new Set<string>();
+      /** The read expressions feeding those writes, when known (a dataset may also be read for other outputs). */
+      let skippedReads: Set<number> | undefined = new Set<number>();
+      if (layering.architecture !== 'lambda') {
+        for (const key of step.writes) {
+          if (layerOfKey(key) !== 'gold') continue;
+          for (const write of graph.datasets.get(key)!.writes.filter((w) => w.stepId === step.id)) {
+            const inputs = write.inputs ?? [...step.reads];
+            if (inputs.some((k) => layerOfKey(k) === 'silver')) continue;
+            for (const k of inputs) if (layerOfKey(k) === 'bronze') skipped.add(k);
+            if (write.inputReads && skippedReads) for (const at of write.inputReads) skippedReads.add(at);
+            else skippedReads = undefined;
+          }
+        }
+      }
       const servingStep = layering.architecture === 'lambda' && layering.layerOf.get(step.id) === 'serving';
-      if (!writesGold && !servingStep) continue;
-      const readsSilver = [...step.reads].some((k) => medallionLayerOf(graph.datasets.get(k)?.ref.location) === 'silver');
+      if (!skipped.size && !servingStep) continue;
       for (const key of step.reads) {
         const d = graph.datasets.get(key)!;
-        const raw = medallionLayerOf(d.ref.location) === 'bronze';
+        const raw = layerOfKey(key) === 'bronze';
         const producedHere = d.writes.length > 0;
         for (const read of d.reads.filter((r) => r.stepId === step.id)) {
-          if (writesGold && raw && !readsSilver) {
+          if (skipped.has(key) && (!skippedReads || skippedReads.has(read.start))) {
             ctx.report({
               start: read.start,
               end: read.end,
