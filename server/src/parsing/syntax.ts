@@ -169,6 +169,11 @@ export function eolOf(text: string): string {
   return text.includes('\r\n') ? '\r\n' : '\n';
 }
 
+/** `text` as a literal part of a regular expression. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 /** Python-quoted string literal. */
 export function pyString(value: string): string {
   return JSON.stringify(value);

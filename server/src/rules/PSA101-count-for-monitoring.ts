@@ -2,7 +2,7 @@ import type { Fix } from '../findings';
 import { deleteStatement, insertAfterStatement, ownsItsLines, planImports } from '../fixes/edits';
 import { isAncestorFrame, type ActionUse, type SinkInfo } from '../model/types';
 import type { Node } from '../parsing/pythonParser';
-import { callParts, enclosingScope, sameNode, enclosingStatement, eolOf, indentAt, unwrapParens } from '../parsing/syntax';
+import { callParts, enclosingScope, sameNode, enclosingStatement, eolOf, escapeRegExp, indentAt, unwrapParens } from '../parsing/syntax';
 import { cacheStatement, observationTemplate } from '../templates';
 import { related, type Rule, type RuleContext } from './rule';
 
@@ -181,8 +181,4 @@ function lastMovedMetricAfter(sinkStmt: Node): Node {
     anchor = next;
   }
   return anchor;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -1,6 +1,6 @@
 import type { DataFrameModel, ConfSetInfo, SinkInfo } from '../model/types';
 import type { Node } from '../parsing/pythonParser';
-import { literalString, unwrapParens } from '../parsing/syntax';
+import { escapeRegExp, literalString, unwrapParens } from '../parsing/syntax';
 import { nodesOfType } from '../model/syntaxIndex';
 
 /** Reading Spark settings the way Spark does: conf values, byte sizes, case-insensitive writer options. */
@@ -123,10 +123,6 @@ function computeSessionSettings(model: DataFrameModel, key: string): SessionSett
     out.push({ value: m ? m[1] : undefined });
   }
   return out;
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** A writer option by name: Spark option keys are case-insensitive. */
