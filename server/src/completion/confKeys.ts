@@ -1,9 +1,8 @@
 import { CompletionItemKind, CompletionItemTag, MarkupKind, type CompletionItem } from 'vscode-languageserver';
 import { allConfEntries, confEntry, scopeLabel, type SparkConfEntry } from '../conf/sparkConf';
-import { LineIndex } from '../lineIndex';
 import type { Node } from '../parsing/pythonParser';
 import { unwrapParens } from '../parsing/syntax';
-import { assignedValue, stringArgumentAt } from './stringArgument';
+import { assignedValue, contentRange, stringArgumentAt, type ArgumentAtCursor } from './stringArgument';
 
 /**
  * Completion of Spark configuration keys in the first string argument of
@@ -31,8 +30,7 @@ export function confKeyCompletionsAt(root: Node, text: string, offset: number): 
   const target = targetOf(arg.receiver);
   if (!target || !METHODS[target].has(arg.method)) return undefined;
   if (arg.position === 1) return confValueCompletions(arg, text);
-  const lines = new LineIndex(text);
-  const range = { start: lines.positionAt(arg.contentStart), end: lines.positionAt(arg.contentEnd) };
+  const range = contentRange(arg, text);
   // Where a value is being set on a live session, the keys it can still change come first.
   const settingAtRuntime = target === 'runtime' && arg.method === 'set';
   const typed = text.slice(arg.contentStart, offset).toLowerCase();
@@ -58,12 +56,11 @@ export function confKeyCompletionsAt(root: Node, text: string, offset: number): 
  * The values Spark accepts for the key in the first argument (`spark.conf.set("key", "<here>")`):
  * its listed values, or true/false for a boolean. Undefined when the table says nothing.
  */
-function confValueCompletions(arg: NonNullable<ReturnType<typeof stringArgumentAt>>, text: string): CompletionItem[] | undefined {
+function confValueCompletions(arg: ArgumentAtCursor, text: string): CompletionItem[] | undefined {
   const entry = arg.firstArgument ? confEntry(arg.firstArgument) : undefined;
   const values = entry?.values ?? (entry?.type === 'boolean' ? ['true', 'false'] : undefined);
   if (!entry || !values) return undefined;
-  const lines = new LineIndex(text);
-  const range = { start: lines.positionAt(arg.contentStart), end: lines.positionAt(arg.contentEnd) };
+  const range = contentRange(arg, text);
   return values.map((value, i) => ({
     label: value,
     kind: CompletionItemKind.EnumMember,

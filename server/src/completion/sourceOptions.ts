@@ -1,9 +1,8 @@
 import { CompletionItemKind, MarkupKind, type CompletionItem } from 'vscode-languageserver';
-import { LineIndex } from '../lineIndex';
 import type { Node } from '../parsing/pythonParser';
 import { callParts, literalString, unwrapParens } from '../parsing/syntax';
 import { confKeyCompletionsAt } from './confKeys';
-import { assignedValue, stringArgumentAt, type ArgumentAtCursor } from './stringArgument';
+import { assignedValue, contentRange, stringArgumentAt, type ArgumentAtCursor } from './stringArgument';
 import { FORMAT_OPTIONS, FORMATS, GENERIC_OPTIONS, METHOD_VALUES, type Direction, type OptionSpec } from './optionCatalog';
 
 /**
@@ -36,8 +35,7 @@ export function completionsAt(root: Node, text: string, offset: number): Complet
   const arg = stringArgumentAt(root, text, offset);
   if (!arg) return [];
   const facts = chainFacts(arg);
-  const lines = new LineIndex(text);
-  const range = { start: lines.positionAt(arg.contentStart), end: lines.positionAt(arg.contentEnd) };
+  const range = contentRange(arg, text);
   const item = (label: string, kind: CompletionItemKind, detail: string, doc: string, rank: number): CompletionItem => ({
     label,
     kind,

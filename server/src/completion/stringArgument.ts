@@ -1,3 +1,5 @@
+import type { Range } from 'vscode-languageserver';
+import { LineIndex } from '../lineIndex';
 import type { Node } from '../parsing/pythonParser';
 import { callParts, literalString } from '../parsing/syntax';
 
@@ -21,6 +23,12 @@ export interface ArgumentAtCursor {
   /** Offsets of the string content the completion replaces. */
   contentStart: number;
   contentEnd: number;
+}
+
+/** The range a completion replaces: the string's content as typed so far. */
+export function contentRange(arg: ArgumentAtCursor, text: string): Range {
+  const lines = new LineIndex(text);
+  return { start: lines.positionAt(arg.contentStart), end: lines.positionAt(arg.contentEnd) };
 }
 
 /** The string argument of a method call the cursor is in, complete or still unterminated. */
