@@ -10,6 +10,11 @@ import type { PythonParser } from '../parsing/pythonParser';
 /** Most files a workspace graph reads from disk; past it the graph is partial (and says so in the log). */
 const MAX_FILES = 5000;
 
+/** Workspace folders (URIs or paths) as paths that exist. */
+function existingRoots(folders: string[]): string[] {
+  return folders.map((f) => (f.startsWith('file:') ? fileURLToPath(f) : f)).filter((f) => fs.existsSync(f));
+}
+
 /**
  * Graph fragments of workspace files that are not open in the editor, read from disk and cached
  * by modification time and size, so a live preview does not re-parse the workspace per keystroke.
@@ -23,7 +28,7 @@ export class WorkspaceFiles {
   ) {}
 
   fragments(folders: string[], skipUris: Set<string>, settings: Settings): FileFragment[] {
-    const roots = folders.map((f) => (f.startsWith('file:') ? fileURLToPath(f) : f)).filter((f) => fs.existsSync(f));
+    const roots = existingRoots(folders);
     const { files, truncated } = collectPythonFiles(roots, MAX_FILES);
     if (truncated) this.log(`workspace graph: over ${MAX_FILES} Python files, only the first ${MAX_FILES} are read`);
     const out: FileFragment[] = [];
@@ -44,7 +49,7 @@ export class WorkspaceFiles {
    * requests are served meanwhile, and does nothing (undefined) past `maxFiles` files.
    */
   async fragmentsInBackground(folders: string[], settings: Settings, maxFiles: number): Promise<FileFragment[] | undefined> {
-    const roots = folders.map((f) => (f.startsWith('file:') ? fileURLToPath(f) : f)).filter((f) => fs.existsSync(f));
+    const roots = existingRoots(folders);
     const { files, truncated } = collectPythonFiles(roots, maxFiles);
     if (truncated || files.length > maxFiles) {
       this.log(`workspace scan: over ${maxFiles} Python files; cross-file rules see open files only until the workspace preview reads them`);

@@ -1,7 +1,7 @@
 import type { Fix } from '../findings';
 import { ensureModuleImport } from '../fixes/edits';
 import type { Node } from '../parsing/pythonParser';
-import { callParts, literalString, pyString, stringParts, unwrapParens } from '../parsing/syntax';
+import { callParts, literalString, pyString, sameNode, stringParts, unwrapParens, type CallParts } from '../parsing/syntax';
 import { related, type Rule, type RuleContext } from './rule';
 import { environmentSecret } from '../templates';
 import { nodesOfType } from '../model/syntaxIndex';
@@ -57,15 +57,19 @@ function checkEnvironmentFallback(ctx: RuleContext, call: Node, constants: Map<s
   const variable = nameNode ? keyString(nameNode, constants) : undefined;
   if (variable === undefined || !isSecretKey(variable)) return;
   let fallback: Node | undefined = parts.args[1] ?? parts.keywords.get('default');
-  let parent = call.parent;
-  while (parent?.type === 'parenthesized_expression') parent = parent.parent;
-  if (!fallback && parent?.type === 'boolean_operator' && parent.children.some((c) => c.type === 'or')) {
-    const left = parent.childForFieldName('left');
-    if (left && unwrapParens(left).id === call.id) fallback = parent.childForFieldName('right') ?? undefined;
+  // What the fix replaces: the lookup, or the whole `lookup or "..."`.
+  let whole = call;
+  if (!fallback) {
+    let parent = call.parent;
+    while (parent?.type === 'parenthesized_expression') parent = parent.parent;
+    const left = parent?.type === 'boolean_operator' && parent.children.some((c) => c.type === 'or') ? parent.childForFieldName('left') : null;
+    if (parent && left && sameNode(unwrapParens(left), call)) {
+      fallback = parent.childForFieldName('right') ?? undefined;
+      whole = parent;
+    }
   }
   const value = fallback ? resolveValue(fallback, constants) : undefined;
   if (!value || !looksLikeSecretValue(value.text)) return;
-  const whole = fallback === parts.args[1] || fallback === parts.keywords.get('default') ? call : parent!;
   ctx.report({
     node: value.literal,
     message:
@@ -86,7 +90,7 @@ function checkEnvironmentFallback(ctx: RuleContext, call: Node, constants: Map<s
 }
 
 /** `os.getenv(...)`, `getenv(...)`, `os.environ.get(...)`, `environ.get(...)`. */
-function isEnvironmentLookup(parts: NonNullable<ReturnType<typeof callParts>>): boolean {
+function isEnvironmentLookup(parts: CallParts): boolean {
   const object = parts.object?.text;
   if (parts.name === 'getenv') return object === 'os' || (object === undefined && parts.callee.type === 'identifier');
   return parts.name === 'get' && (object === 'os.environ' || object === 'environ');
