@@ -1,5 +1,5 @@
 import { defaultSettings, type Settings } from '../../shared/settings';
-import type { Finding, Severity } from './findings';
+import { compareFindings, type Finding, type Severity } from './findings';
 import { LineIndex } from './lineIndex';
 import { buildModel } from './model/buildModel';
 import type { DataFrameModel } from './model/types';
@@ -89,6 +89,6 @@ export function analyze(tree: Tree, text: string, options: AnalysisOptions = {})
       console.error(`[pyspark-architect] rule ${rule.code} failed: ${err instanceof Error ? err.stack : String(err)}`);
     }
   }
-  findings.sort((a, b) => a.start - b.start || a.code.localeCompare(b.code));
+  findings.sort(compareFindings);
   return { findings, model, lines };
 }

@@ -31,6 +31,11 @@ export interface Finding {
   fixes: Fix[];
 }
 
+/** Report order: by position, then code. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return a.start - b.start || a.code.localeCompare(b.code);
+}
+
 export const DOCS_BASE_URL = 'https://github.com/pyspark-architect/pyspark-architect/blob/main/docs/rules/';
 
 export function docsUrl(code: string): string {

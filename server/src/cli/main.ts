@@ -7,6 +7,7 @@ import { fileFragment, mergeFragments, mergeRawGraphs, type FileFragment } from 
 import type { RawGraph } from '../graph/pipelineGraph';
 import { toDot, toMermaid } from './graphFormats';
 import { applyProjectConfig, findProjectConfig, type ProjectConfig } from '../config/pyproject';
+import { compareFindings } from '../findings';
 import { fixAll } from '../fixes/fixAll';
 import { PythonParser } from '../parsing/pythonParser';
 import { RULES } from '../rules';
@@ -231,7 +232,7 @@ async function addCrossFileFindings(results: Analysed[]): Promise<void> {
     const tree = parser.parse(r.text!);
     try {
       const again = analyze(tree, r.text!, { ...r.options, select: codes, workspace: mergeRawGraphs([...neighbours].map((n) => n.raw!)) });
-      r.findings = [...r.findings.filter((f) => !CROSS_FILE_RULES.includes(f.code)), ...again.findings].sort((a, b) => a.start - b.start || a.code.localeCompare(b.code));
+      r.findings = [...r.findings.filter((f) => !CROSS_FILE_RULES.includes(f.code)), ...again.findings].sort(compareFindings);
     } finally {
       tree.delete();
     }
