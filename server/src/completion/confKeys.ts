@@ -23,10 +23,15 @@ const CHAINING = new Set(['config', 'appName', 'master', 'enableHiveSupport', 'r
 const MAX_CHAIN_LINKS = 200;
 const MAX_ASSIGNMENT_HOPS = 5;
 
-/** Conf-key items at `offset`, or undefined when the cursor is not in the key argument of a conf call. */
+/** Conf-key (or conf-value) items at `offset`, or undefined when the cursor is not in the key or value of a conf call. */
 export function confKeyCompletionsAt(root: Node, text: string, offset: number): CompletionItem[] | undefined {
   const arg = stringArgumentAt(root, text, offset);
-  if (!arg || arg.position > 1) return undefined;
+  return arg ? confCompletionsFor(arg, text, offset) : undefined;
+}
+
+/** The same, for a string argument already found. */
+export function confCompletionsFor(arg: ArgumentAtCursor, text: string, offset: number): CompletionItem[] | undefined {
+  if (arg.position > 1) return undefined;
   const target = targetOf(arg.receiver);
   if (!target || !METHODS[target].has(arg.method)) return undefined;
   if (arg.position === 1) return confValueCompletions(arg, text);

@@ -1,7 +1,7 @@
 import { CompletionItemKind, MarkupKind, type CompletionItem } from 'vscode-languageserver';
 import type { Node } from '../parsing/pythonParser';
 import { callParts, literalString, unwrapParens } from '../parsing/syntax';
-import { confKeyCompletionsAt } from './confKeys';
+import { confCompletionsFor } from './confKeys';
 import { assignedValue, contentRange, stringArgumentAt, type ArgumentAtCursor } from './stringArgument';
 import { FORMAT_OPTIONS, FORMATS, GENERIC_OPTIONS, METHOD_VALUES, type Direction, type OptionSpec } from './optionCatalog';
 
@@ -30,10 +30,10 @@ interface ChainFacts {
 }
 
 export function completionsAt(root: Node, text: string, offset: number): CompletionItem[] {
-  const confKeys = confKeyCompletionsAt(root, text, offset);
-  if (confKeys) return confKeys;
   const arg = stringArgumentAt(root, text, offset);
   if (!arg) return [];
+  const confKeys = confCompletionsFor(arg, text, offset);
+  if (confKeys) return confKeys;
   const facts = chainFacts(arg);
   const range = contentRange(arg, text);
   const item = (label: string, kind: CompletionItemKind, detail: string, doc: string, rank: number): CompletionItem => ({
