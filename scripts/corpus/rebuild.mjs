@@ -64,6 +64,11 @@ export function rebuild({ out = DEFAULT_OUT, mirrors = DEFAULT_MIRRORS, log = co
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
   const opt = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);
-  const { missing } = rebuild({ out: opt('--out', DEFAULT_OUT), mirrors: opt('--mirrors', DEFAULT_MIRRORS) });
-  if (missing.length) process.exitCode = 1;
+  try {
+    const { missing } = rebuild({ out: opt('--out', DEFAULT_OUT), mirrors: opt('--mirrors', DEFAULT_MIRRORS) });
+    if (missing.length) process.exitCode = 1;
+  } catch (e) {
+    console.error(`rebuild: ${e.message}`);
+    process.exitCode = 2;
+  }
 }
