@@ -51,12 +51,13 @@ function textKey(f) {
 export function triageProblems(triage) {
   const problems = [];
   const seen = new Map();
+  const where = (t) => (t.file ? `${t.file}:${t.rowNumber}` : `row ${t.rowNumber}`);
   for (const t of triage) {
-    if (!LABELS.includes(t.label)) problems.push(`row ${t.rowNumber}: label "${t.label}" is not one of ${LABELS.join(', ')}`);
-    if (!Number.isInteger(Number(t.line)) || Number(t.line) < 1) problems.push(`row ${t.rowNumber}: line "${t.line}" is not a line number`);
+    if (!LABELS.includes(t.label)) problems.push(`${where(t)}: label "${t.label}" is not one of ${LABELS.join(', ')}`);
+    if (!Number.isInteger(Number(t.line)) || Number(t.line) < 1) problems.push(`${where(t)}: line "${t.line}" is not a line number`);
     const k = findingKey(t);
-    if (seen.has(k)) problems.push(`row ${t.rowNumber}: same repo, path, line and code as row ${seen.get(k)}`);
-    else seen.set(k, t.rowNumber);
+    if (seen.has(k)) problems.push(`${where(t)}: same repo, path, line and code as ${where(seen.get(k))}`);
+    else seen.set(k, t);
   }
   return problems;
 }

@@ -155,6 +155,12 @@ describe('corpus triage join and precision', () => {
     assert.equal(joined.untriaged.length, 1, 'a row with an unknown label does not label a finding');
   });
 
+  it('names the file of each row when triage rows are pooled from several files', () => {
+    const a = t.parseTsv(t.formatTsv(t.TRIAGE_COLUMNS, [triaged({})])).map((r) => ({ ...r, file: 'psa101.tsv' }));
+    const b = t.parseTsv(t.formatTsv(t.TRIAGE_COLUMNS, [triaged({ label: 'FP' })])).map((r) => ({ ...r, file: 'mixed.tsv' }));
+    assert.deepEqual(t.triageProblems([...a, ...b]), ['mixed.tsv:2: same repo, path, line and code as psa101.tsv:2']);
+  });
+
   it('writes untriaged findings as triage rows that parse back with an empty label', () => {
     const rows = t.parseTsv(t.triageTemplate([finding({ text: '  total =\tdf.count()  ' })]), t.TRIAGE_COLUMNS);
     assert.equal(rows.length, 1);
