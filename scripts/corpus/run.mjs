@@ -1,5 +1,5 @@
 // Runs the CLI over the development corpus, one repository at a time, and writes the findings table:
-//   npm run corpus [-- --out DIR] [--mirrors DIR] [--no-build] [--repo owner/name] [--cli FILE]
+//   npm run corpus [-- --out DIR] [--mirrors DIR] [--no-build] [--repo owner/name] [--cli FILE] [--manifest FILE]
 // Rebuilds the corpus when the manifest changed, builds the CLI (so the figures are of this
 // checkout), runs `dist/cli.js check --format json --exit-zero` per repository folder (its .py
 // files by walking it, its .ipynb files named one by one), and writes DIR/findings.tsv
@@ -19,13 +19,15 @@ const opt = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] 
 const out = resolve(opt('--out', DEFAULT_OUT));
 const mirrors = opt('--mirrors', DEFAULT_MIRRORS);
 const only = opt('--repo', undefined);
+// --manifest scores another corpus (a held-out one) the same way; give it its own --out.
+const manifestFile = resolve(opt('--manifest', MANIFEST));
 const TIMEOUT_MS = 10 * 60 * 1000;
 
-if (!isCurrent(out)) {
+if (!isCurrent(out, manifestFile)) {
   console.log(`the corpus under ${out} is not the manifest's: rebuilding`);
   let missing;
   try {
-    ({ missing } = rebuild({ out, mirrors }));
+    ({ missing } = rebuild({ out, mirrors, manifest: manifestFile }));
   } catch (e) {
     console.error(`corpus: ${e.message}`);
     process.exit(2);
@@ -67,7 +69,7 @@ function sourceLine(lines, row, isNotebook) {
   return text.replace(/\r?\n$/, '').trim();
 }
 
-const manifest = JSON.parse(readFileSync(MANIFEST, 'utf8'));
+const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
 const findings = [];
 const repoRuns = [];
 const crashes = [];
