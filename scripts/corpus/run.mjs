@@ -6,12 +6,12 @@
 // (repo, path, line, col, code, message, text) and DIR/run.json, with a summary per rule on stdout.
 // A repository whose run crashes or hangs is run again file by file, so one file costs only itself.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_MIRRORS, DEFAULT_OUT, repoFolder } from './mirror.mjs';
 import { isCurrent, MANIFEST, rebuild } from './rebuild.mjs';
-import { FINDING_COLUMNS, formatTsv } from './triage.mjs';
+import { diffFindings, FINDING_COLUMNS, formatTsv, parseTsv } from './triage.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
@@ -120,6 +120,10 @@ findings.sort(order);
 // A run of one repository does not replace the table of the whole corpus.
 const suffix = only ? `.${repoFolder(only)}` : '';
 const tableFile = join(out, `findings${suffix}.tsv`);
+// The previous table is kept, and what changed since is printed: the effect of a rule change.
+const previousFile = join(out, `findings${suffix}.previous.tsv`);
+const previous = existsSync(tableFile) ? parseTsv(readFileSync(tableFile, 'utf8'), FINDING_COLUMNS) : undefined;
+if (previous) renameSync(tableFile, previousFile);
 writeFileSync(tableFile, formatTsv(FINDING_COLUMNS, findings));
 
 const perRule = new Map();
@@ -152,6 +156,14 @@ console.log('\nkind                repos  files  findings');
 for (const [k, v] of Object.entries(kinds).sort()) console.log(`${k.padEnd(18)} ${String(v.repos).padStart(6)} ${String(v.files).padStart(6)} ${String(v.findings).padStart(9)}`);
 console.log('\nrule     findings  files  repos');
 for (const r of rules) console.log(`${r.code}  ${String(r.findings).padStart(9)} ${String(r.files).padStart(6)} ${String(r.repos).padStart(6)}`);
+if (previous) {
+  const diff = diffFindings(previous, findings);
+  if (!diff.rules.length) console.log(`\nsame findings as the previous run (${previousFile})`);
+  else {
+    console.log(`\nsince the previous run (${previousFile}): +${diff.added.length} -${diff.removed.length}`);
+    for (const r of diff.rules) console.log(`${r.code}  +${r.added} -${r.removed}`);
+  }
+}
 if (absent.length) console.log(`\nLEFT OUT ${absent.length} repositories missing from the corpus (see the rebuild output): ${absent.join(', ')}`);
 if (crashes.length) {
   console.log(`\nCRASHES ${crashes.length}:`);

@@ -155,3 +155,21 @@ export function formatPrecisionText(table) {
 export function triageTemplate(findings) {
   return formatTsv(TRIAGE_COLUMNS, findings.map((f) => ({ repo: f.repo, path: f.path, line: f.line, code: f.code, label: '', reason: '', text: normText(f.text) })));
 }
+
+/**
+ * What changed between two runs on the same corpus (its files are fixed, so a finding is its
+ * repo, path, line, column and code): per rule, the findings added and removed.
+ */
+export function diffFindings(before, after) {
+  const key = (f) => `${findingKey(f)}\u0000${Number(f.col)}`;
+  const was = new Set(before.map(key));
+  const is = new Set(after.map(key));
+  const added = after.filter((f) => !was.has(key(f)));
+  const removed = before.filter((f) => !is.has(key(f)));
+  const codes = [...new Set([...added, ...removed].map((f) => f.code))].sort();
+  return {
+    added,
+    removed,
+    rules: codes.map((code) => ({ code, added: added.filter((f) => f.code === code).length, removed: removed.filter((f) => f.code === code).length })),
+  };
+}
