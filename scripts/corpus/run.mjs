@@ -148,7 +148,14 @@ for (const r of repoRuns) {
   kinds[r.kind].files += r.files;
   kinds[r.kind].findings += r.findings;
 }
-const summary = { date: new Date().toISOString(), toolCommit, absent, repos: repoRuns.length, files: repoRuns.reduce((n, r) => n + r.files, 0), findings: findings.length, kinds, rules, crashes, notes, repoRuns };
+// Which kinds of project each rule fires in: what a context model has to tell apart.
+const rulesByKind = {};
+const kindOf = new Map(manifest.repos.map((r) => [r.repo, r.kind]));
+for (const f of findings) {
+  const k = (rulesByKind[kindOf.get(f.repo)] ??= {});
+  k[f.code] = (k[f.code] ?? 0) + 1;
+}
+const summary = { date: new Date().toISOString(), toolCommit, absent, rulesByKind, repos: repoRuns.length, files: repoRuns.reduce((n, r) => n + r.files, 0), findings: findings.length, kinds, rules, crashes, notes, repoRuns };
 writeFileSync(join(out, `run${suffix}.json`), JSON.stringify(summary, null, 1) + '\n');
 
 console.log(`\n${summary.repos} repositories, ${summary.files} files, ${summary.findings} findings (tool ${toolCommit.slice(0, 7)})`);
