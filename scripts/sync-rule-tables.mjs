@@ -10,8 +10,10 @@ const END = '<!-- rules:end -->';
 const cell = (s) => s.replace(/\|/g, '\\|');
 
 export function ruleTable(linkPrefix) {
-  const rows = RULES.map((r) => `| [${r.code}](${linkPrefix}${r.code}.md) | ${r.name} | ${r.defaultSeverity} | ${cell(r.summary)} |`);
-  return ['| Code | Name | Default severity | What it flags |', '| --- | --- | --- | --- |', ...rows].join('\n');
+  // Fixes: what applying them does (see docs/rules/README.md): safe ones are applied in bulk.
+  const fixes = (r) => (r.fixes.length ? r.fixes.join(', ') : '-');
+  const rows = RULES.map((r) => `| [${r.code}](${linkPrefix}${r.code}.md) | ${r.name} | ${r.defaultSeverity} | ${fixes(r)} | ${cell(r.summary)} |`);
+  return ['| Code | Name | Default severity | Fixes | What it flags |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
 }
 
 const targets = [

@@ -73,6 +73,8 @@ export function formatJson(results: FileFindings[]): string {
         end_location: loc(r.lines, f.end),
         fix: fix
           ? {
+              // Ruff's values: "safe", "unsafe", "display-only".
+              applicability: fix.applicability,
               message: fix.title,
               edits: fix.edits.map((e) => ({ content: e.newText, location: loc(r.lines, e.start), end_location: loc(r.lines, e.end) })),
             }

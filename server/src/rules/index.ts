@@ -32,6 +32,7 @@ import { missingCheckpointLocation } from './streaming/PSA205-missing-checkpoint
 import { watermarkColumnMismatch } from './streaming/PSA206-watermark-column-mismatch';
 import { triggerOnceDeprecated } from './streaming/PSA207-trigger-once-deprecated';
 import { streamingFileSourceWithoutSchema } from './streaming/PSA208-streaming-file-source-without-schema';
+import type { Applicability } from '../findings';
 import type { Rule } from './rule';
 
 /** Every rule, in code order. Codes are stable API. */
@@ -70,8 +71,13 @@ export const RULES: readonly Rule[] = [
   watermarkColumnMismatch,
   triggerOnceDeprecated,
   streamingFileSourceWithoutSchema,
-];
+].sort((a, b) => a.code.localeCompare(b.code));
 
 export function ruleByCode(code: string): Rule | undefined {
   return RULES.find((r) => r.code === code);
+}
+
+/** Per rule code, the applicabilities its fixes can have. */
+export function fixApplicabilities(): Map<string, readonly Applicability[]> {
+  return new Map(RULES.map((r) => [r.code, r.fixes]));
 }

@@ -35,6 +35,7 @@ export const layerSkip: Rule = {
   name: 'layer-skip',
   summary: 'A gold dataset built straight from a bronze read (skipping silver), or a serving step reading raw data.',
   defaultSeverity: 'warning',
+  fixes: [],
   check(ctx: RuleContext) {
     const { own, graph, layering } = fileGraph(ctx.model, ctx.workspace, ctx.workspaceExclude);
     const layerOfKey = (key: string) => medallionLayerOf(graph.datasets.get(key)?.ref.location);

@@ -45,6 +45,7 @@ export const staticConfAtRuntime: Rule = {
   name: 'static-conf-at-runtime',
   summary: 'spark.conf.set of a static or core config that Spark rejects or ignores at runtime.',
   defaultSeverity: 'error',
+  fixes: ['unsafe'],
   check(ctx: RuleContext) {
     const builder = ctx.model.builders[0];
     for (const conf of ctx.model.confSets) {
@@ -79,7 +80,9 @@ function moveToBuilder(ctx: RuleContext, conf: ConfSetInfo, builderObject: Node)
     {
       title: `Move ${conf.key} into the SparkSession.builder chain`,
       edits: [{ start: builderObject.endIndex, end: builderObject.endIndex, newText: insert }, deleteStatement(ctx.text, stmt)],
-      preferred: true,
+      // The setting raised (or was ignored) at runtime; in the builder it takes effect.
+      applicability: 'unsafe',
+      reason: 'the setting now takes effect at session start',
     },
   ];
 }

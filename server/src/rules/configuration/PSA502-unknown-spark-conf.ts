@@ -12,6 +12,7 @@ export const unknownSparkConf: Rule = {
   name: 'unknown-spark-conf',
   summary: 'A spark.* key that is not a Spark config but a near miss of one (typo, plural, swapped segments).',
   defaultSeverity: 'warning',
+  fixes: ['unsafe'],
   check(ctx: RuleContext) {
     for (const { key, node } of confKeys(ctx)) {
       const suggestions = suggestFor(key);
@@ -108,6 +109,7 @@ function replaceFixes(node: Node, suggestions: string[]): Fix[] {
   return suggestions.map((s, i) => ({
     title: `Replace with "${s}"`,
     edits: [{ start: c.startIndex, end: c.endIndex, newText: s }],
-    preferred: suggestions.length === 1 && i === 0,
+    applicability: 'unsafe' as const,
+    reason: suggestions.length === 1 && i === 0 ? 'the setting now takes effect' : 'a guess: the setting now takes effect',
   }));
 }

@@ -168,6 +168,7 @@ export const invalidConfValue: Rule = {
   name: 'invalid-conf-value',
   summary: 'A literal value Spark cannot parse for its config key: "yes" for a boolean, "1.5g" for a size, "10 seconds" for a duration, an unknown mode.',
   defaultSeverity: 'error',
+  fixes: ['unsafe'],
   check(ctx: RuleContext) {
     const settings: { key: string; value: Node }[] = [];
     for (const conf of ctx.model.confSets) if (conf.key && conf.valueNode) settings.push({ key: conf.key, value: conf.valueNode });
@@ -216,7 +217,12 @@ function report(
   write: ((value: string) => string) | undefined,
 ): void {
   const fixes: Fix[] = verdict.suggestion !== undefined && write
-    ? [{ title: `Use ${pyString(verdict.suggestion)}`, edits: [{ start, end, newText: write(verdict.suggestion) }], preferred: !verdict.guess }]
+    ? [{
+        title: `Use ${pyString(verdict.suggestion)}`,
+        edits: [{ start, end, newText: write(verdict.suggestion) }],
+        applicability: 'unsafe',
+        reason: verdict.guess ? 'a guess: Spark now runs with this value' : 'Spark now runs with this value instead of failing',
+      }]
     : [];
   ctx.report({
     start,

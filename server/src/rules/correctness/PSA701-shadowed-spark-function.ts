@@ -36,6 +36,7 @@ export const shadowedSparkFunction: Rule = {
   name: 'shadowed-spark-function',
   summary: 'A local name shadows a PySpark function the code then calls (`for col in cols: col(col)`), or an import of pyspark.sql.functions shadows a Python builtin used on Python values.',
   defaultSeverity: 'error',
+  fixes: ['unsafe'],
   check(ctx: RuleContext) {
     const bound = boundNames(ctx.model.root);
     checkShadowedBuiltins(ctx, (n) => bound.has(n));
@@ -234,7 +235,16 @@ function renameFix(ctx: RuleContext, index: ScopeIndex, s: Shadowing): { fix: Fi
   const edits: TextEditSpec[] = renamed.map((o) => ({ start: o.node.startIndex, end: o.node.endIndex, newText: newName }));
   if (!edits.length) return undefined;
   const binding = bindings.find((b) => b.kind !== 'import') ?? s.binding;
-  return { newName, fix: { title: `Rename the ${describeBinding(binding)} '${s.name}' to '${newName}'`, edits, preferred: true } };
+  return {
+    newName,
+    fix: {
+      title: `Rename the ${describeBinding(binding)} '${s.name}' to '${newName}'`,
+      edits,
+      // The flagged calls raised; renamed, they reach the Spark function and compute.
+      applicability: 'unsafe',
+      reason: 'the calls now reach the Spark function instead of failing',
+    },
+  };
 }
 
 function freshName(text: string, name: string): string {

@@ -14,6 +14,7 @@ export const pythonBooleanOperatorOnColumn: Rule = {
   name: 'python-boolean-operator-on-column',
   summary: '`and` / `or` / `not` applied to a Column: raises "Cannot convert column into bool"; use &, |, ~ with parentheses.',
   defaultSeverity: 'error',
+  fixes: ['unsafe'],
   check(ctx: RuleContext) {
     const columns = new ColumnExpressions(ctx.model);
     for (const node of booleanRoots(ctx.model.root)) {
@@ -22,7 +23,13 @@ export const pythonBooleanOperatorOnColumn: Rule = {
       const keyword = converted.operator;
       const replacement = rewrite(node, (n) => columns.isColumn(n));
       const fixes: Fix[] = replacement && node.descendantsOfType('comment').length === 0
-        ? [{ title: `Replace with ${short(replacement)}`, edits: [{ start: node.startIndex, end: node.endIndex, newText: replacement }], preferred: true }]
+        ? [{
+            title: `Replace with ${short(replacement)}`,
+            edits: [{ start: node.startIndex, end: node.endIndex, newText: replacement }],
+            // `and`/`or` on Columns raised ValueError: the rewritten condition runs.
+            applicability: 'unsafe',
+            reason: 'the condition now runs instead of raising ValueError',
+          }]
         : [];
       ctx.report({
         node,

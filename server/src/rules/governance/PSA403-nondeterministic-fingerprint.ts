@@ -18,6 +18,7 @@ export const nondeterministicFingerprint: Rule = {
   name: 'nondeterministic-fingerprint',
   summary: 'Python hash() used as a fingerprint of data or queries: it changes from one process to the next.',
   defaultSeverity: 'warning',
+  fixes: ['unsafe'],
   check(ctx: RuleContext) {
     const imports = ctx.model.imports;
     // `from pyspark.sql.functions import *` (or `hash`) makes `hash` Spark's deterministic F.hash.
@@ -136,6 +137,7 @@ function sha256Fix(ctx: RuleContext, call: Node, arg: Node): Fix {
       ...ensureModuleImport(ctx.model, ctx.text, 'hashlib'),
       { start: call.startIndex, end: call.endIndex, newText: `hashlib.sha256(${text}.encode("utf-8")).hexdigest()` },
     ],
-    preferred: true,
+    applicability: 'unsafe',
+    reason: 'the value becomes a hex string instead of an int',
   };
 }

@@ -25,6 +25,7 @@ export const highCardinalityPartitionColumn: Rule = {
   name: 'high-cardinality-partition-column',
   summary: 'partitionBy on an id/uuid/timestamp/email-like column: millions of directories of tiny files.',
   defaultSeverity: 'warning',
+  fixes: [],
   check(ctx: RuleContext) {
     for (const sink of ctx.model.sinks) {
       for (const p of sink.partitionBy) {

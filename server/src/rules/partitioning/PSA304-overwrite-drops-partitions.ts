@@ -19,6 +19,7 @@ export const overwriteDropsPartitions: Rule = {
   name: 'overwrite-drops-partitions',
   summary: 'mode("overwrite") + partitionBy with static partitionOverwriteMode, writing only some partitions: all the others are deleted.',
   defaultSeverity: 'warning',
+  fixes: ['unsafe'],
   check(ctx: RuleContext) {
     let sessionMode: boolean | undefined; // computed once, only for files that need it
     const seen = new Set<number>();
@@ -120,6 +121,8 @@ function dynamicFix(sink: SinkInfo): Fix {
   return {
     title: 'Add option("partitionOverwriteMode", "dynamic")',
     edits: [{ start: at, end: at, newText: dynamicOverwriteOption() }],
-    preferred: sink.method !== 'saveAsTable' || sink.format === 'delta',
+    // Partitions the frame no longer holds now survive the write: a different table afterwards.
+    applicability: 'unsafe',
+    reason: 'overwrites only the partitions present instead of the whole output',
   };
 }

@@ -14,6 +14,7 @@ export const windowWithoutPartition: Rule = {
   name: 'window-without-partition',
   summary: 'Window.orderBy(...) with no partitionBy: Spark moves the whole dataset into one partition to run the window.',
   defaultSeverity: 'warning',
+  fixes: [],
   check(ctx: RuleContext) {
     const names = windowReferences(ctx.model);
     if (names.classNames.size === 0 && names.moduleNames.size === 0) return;

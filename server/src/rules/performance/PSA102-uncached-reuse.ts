@@ -151,6 +151,7 @@ export const uncachedReuse: Rule = {
   name: 'uncached-reuse',
   summary: 'A DataFrame with joins/aggregations used by two or more actions or writes without cache(): computed twice.',
   defaultSeverity: 'warning',
+  fixes: ['safe'],
   check(ctx: RuleContext) {
     const cachedInPlace = new Set(ctx.model.transforms.filter((t) => t.method === 'cache' || t.method === 'persist').map((t) => t.frame.id));
     const blocked = (f: Frame) => CACHING.has(f.op) || cachedInPlace.has(f.id);
@@ -200,5 +201,5 @@ export const uncachedReuse: Rule = {
 function fixFor(ctx: RuleContext, statement: Node, v: string, used: Consumer[]): Fix[] {
   if (!ownsItsLines(ctx.text, statement) || used.some((u) => u.node.startIndex < statement.endIndex)) return [];
   if (!statement.parent || !['block', 'module'].includes(statement.parent.type)) return [];
-  return [{ title: `Cache '${v}' after its definition`, edits: [insertAfterStatement(ctx.text, statement, [cacheStatement(v)])], preferred: true }];
+  return [{ title: `Cache '${v}' after its definition`, edits: [insertAfterStatement(ctx.text, statement, [cacheStatement(v)])], applicability: 'safe', preferred: true }];
 }

@@ -134,15 +134,19 @@ function replacement(check: EmptinessCheck, call: string): string {
 function fixes(ctx: RuleContext, check: EmptinessCheck): Fix[] {
   const receiver = receiverText(ctx, check.action.receiver);
   const at = { start: check.test.startIndex, end: check.test.endIndex };
+  // take(1) answers the same on every Spark version; isEmpty() raises AttributeError before 3.3.
   return [
     {
-      title: check.empty ? `Replace with ${receiver}.isEmpty()` : `Replace with not ${receiver}.isEmpty()`,
-      edits: [{ ...at, newText: replacement(check, `${receiver}.isEmpty()`) }],
+      title: `Replace with len(${receiver}.take(1)) ${check.empty ? '== 0' : '> 0'}`,
+      edits: [{ ...at, newText: `len(${receiver}.take(1)) ${check.empty ? '== 0' : '> 0'}` }],
+      applicability: 'safe',
       preferred: true,
     },
     {
-      title: `Replace with len(${receiver}.take(1)) ${check.empty ? '== 0' : '> 0'} (Spark < 3.3)`,
-      edits: [{ ...at, newText: `len(${receiver}.take(1)) ${check.empty ? '== 0' : '> 0'}` }],
+      title: check.empty ? `Replace with ${receiver}.isEmpty()` : `Replace with not ${receiver}.isEmpty()`,
+      edits: [{ ...at, newText: replacement(check, `${receiver}.isEmpty()`) }],
+      applicability: 'unsafe',
+      reason: 'DataFrame.isEmpty needs Spark 3.3+',
     },
   ];
 }
@@ -152,6 +156,7 @@ export const countForEmptiness: Rule = {
   name: 'count-for-emptiness',
   summary: 'df.count() == 0 / len(df.collect()) to test for rows: a full scan to answer a yes/no question.',
   defaultSeverity: 'warning',
+  fixes: ['safe', 'unsafe'],
   check(ctx: RuleContext) {
     for (const action of ctx.model.actions) {
       const check = emptinessCheckOf(action);

@@ -93,7 +93,9 @@ function withColumnsFix(ctx: RuleContext, t: TransformCall, assignment: Node): F
       end: loop.endIndex,
       newText: `${target} = ${target}.withColumns({${src(name)}: ${src(expr)} for ${left.text} in ${src(right)}})`,
     }],
-    preferred: true,
+    // Each expression now sees the frame before the loop, not the columns earlier iterations added.
+    applicability: 'unsafe',
+    reason: 'expressions see the frame before the loop; needs Spark 3.3+',
   };
 }
 
@@ -102,6 +104,7 @@ export const withColumnInLoop: Rule = {
   name: 'withcolumn-in-loop',
   summary: 'df = df.withColumn(...) in a loop: one projection per iteration bloats the plan; use one withColumns/select.',
   defaultSeverity: 'warning',
+  fixes: ['unsafe'],
   check(ctx: RuleContext) {
     for (const t of ctx.model.transforms) {
       if (t.method !== 'withColumn' || !t.loop || isShortLiteralLoop(t.loop)) continue;

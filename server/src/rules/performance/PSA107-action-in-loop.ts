@@ -187,6 +187,7 @@ export const actionInLoop: Rule = {
   name: 'action-in-loop',
   summary: 'A Spark action inside a Python loop: one full job per iteration, each recomputing the lineage.',
   defaultSeverity: 'warning',
+  fixes: [],
   check(ctx: RuleContext) {
     for (const action of ctx.model.actions) {
       const loop = wastefulLoopOf(action);

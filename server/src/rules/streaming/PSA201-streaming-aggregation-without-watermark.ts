@@ -4,6 +4,7 @@ import { streamingSources, type AggregationInfo, type Frame } from '../../model/
 import { pyString } from '../../parsing/syntax';
 import { DEFAULT_WATERMARK_DELAY, watermarkCall } from '../../templates';
 import { related, type Rule, type RuleContext } from '../rule';
+import { withPlaceholders } from '../../fixes/edits';
 
 const DEFAULT_DELAY = DEFAULT_WATERMARK_DELAY;
 /** Arbitrary stateful operators: the user's code expires state with timeouts, not the watermark. */
@@ -30,6 +31,7 @@ export const streamingAggregationWithoutWatermark: Rule = {
   name: 'streaming-aggregation-without-watermark',
   summary: 'groupBy/aggregation or stream-stream join on a streaming DataFrame with no withWatermark upstream: unbounded state.',
   defaultSeverity: 'warning',
+  fixes: ['display-only'],
   check(ctx: RuleContext) {
     for (const agg of ctx.model.aggregations) {
       if (agg.aggMethod && USER_MANAGED_STATE.has(agg.aggMethod)) continue;
@@ -117,5 +119,11 @@ function watermarkFix(agg: AggregationInfo, column: string | undefined): Fix[] {
   if (!agg.windowColumn && !agg.keys?.includes(column)) return [];
   const text = watermarkCall(column, DEFAULT_DELAY);
   const at = agg.receiver.endIndex;
-  return [{ title: `Add withWatermark("${column}", "${DEFAULT_DELAY}") before the aggregation`, edits: [{ start: at, end: at, newText: text }], preferred: true }];
+  // How late data may be is the user's call: any delay changes which late rows are counted.
+  return [{
+    title: `Add withWatermark("${column}", "${DEFAULT_DELAY}") before the aggregation`,
+    edits: [withPlaceholders({ start: at, end: at, newText: text }, DEFAULT_DELAY)],
+    applicability: 'display-only',
+    reason: 'choose how late data may arrive',
+  }];
 }

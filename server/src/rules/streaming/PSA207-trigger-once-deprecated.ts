@@ -11,6 +11,7 @@ export const triggerOnceDeprecated: Rule = {
   name: 'trigger-once-deprecated',
   summary: 'trigger(once=True) is deprecated (Spark 3.4) and ignores rate limits; use trigger(availableNow=True).',
   defaultSeverity: 'warning',
+  fixes: ['unsafe'],
   check(ctx: RuleContext) {
     const sinkTriggers = ctx.model.sinks.flatMap((s) => (s.trigger ? [s.trigger] : []));
     for (const call of nodesOfType(ctx.model, 'call')) {
@@ -32,7 +33,9 @@ export const triggerOnceDeprecated: Rule = {
           {
             title: 'Replace with availableNow=True (Spark 3.3+)',
             edits: [{ start: keyword.startIndex, end: keyword.endIndex, newText: 'availableNow=True' }],
-            preferred: true,
+            // Same data, several rate-limited batches: foreachBatch runs per batch, watermarks advance between them.
+            applicability: 'unsafe',
+            reason: 'processes the backlog in several batches; needs Spark 3.3+',
           },
         ],
       });
