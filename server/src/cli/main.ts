@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import { defaultSettings, resolveSettings, type Settings } from '../../../shared/settings';
+import { VERSION } from '../../../shared/version';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { analyze, matchesCode, type AnalysisOptions, type AnalysisResult } from '../analysis';
@@ -14,7 +15,6 @@ import { PROJECT_RULE_CODES, RULES } from '../rules';
 import { collectPythonFiles } from './files';
 import { formatGithub, formatJson, formatSarif, formatText, type FileFindings } from './report';
 
-const VERSION = '0.1.0';
 const USAGE = `Usage: pyspark-architect check [--format text|json|sarif|github] [--select CODES] [--ignore CODES] PATH...
        pyspark-architect graph [--format json|mermaid|dot] PATH...
 
