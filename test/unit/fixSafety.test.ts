@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { APPLICABILITIES, applyEdits, type Fix } from '../../server/src/findings';
 import { fixAll } from '../../server/src/fixes/fixAll';
-import { fixApplicabilities } from '../../server/src/rules';
+import { RULES, fixApplicabilities } from '../../server/src/rules';
 import { analyseFile, realFiles, ruleTestSources, type CorpusFile } from './fixCorpus';
 import { loadParser } from './helpers';
 
@@ -25,6 +25,7 @@ describe('fix safety (every fix of every rule)', function () {
     }
     const all = new Set([...seen.values()].flatMap((s) => [...s]));
     assert.deepEqual([...all].sort(), [...APPLICABILITIES].sort());
+    for (const r of RULES) assert.equal(r.fix === 'none', r.fixes.length === 0, `${r.code}: fix ${r.fix} but fixes [${r.fixes.join(', ')}]`);
     // Every applicability a rule declares appears on the corpus, so the checks below see it.
     for (const [code, declared] of fixApplicabilities()) {
       for (const a of declared) assert.ok(seen.get(code)?.has(a), `${code} declares ${a} fixes but none appear in the test sources`);

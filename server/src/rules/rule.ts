@@ -1,5 +1,5 @@
 import type { Settings } from '../../../shared/settings';
-import type { Applicability, Fix, Finding, RelatedLocation, Severity } from '../findings';
+import type { Fix, Finding, RelatedLocation, Severity } from '../findings';
 import type { SparkFunctions } from '../model/sparkFunctions';
 import type { DataFrameModel } from '../model/types';
 import type { RawGraph } from '../graph/pipelineGraph';
@@ -31,8 +31,6 @@ export interface Rule {
   /** One line for rule tables and `--help`. */
   readonly summary: string;
   readonly defaultSeverity: Severity;
-  /** The applicabilities its fixes can have (none: the rule offers no fix); a test checks every fix against it. */
-  readonly fixes: readonly Applicability[];
   check(ctx: RuleContext): void;
 }
 

@@ -1,5 +1,5 @@
 import { MEDALLION_LAYERS, medallionLayerOf } from '../../graph/layers';
-import { fileGraph } from './PSA601-layer-skip';
+import { fileGraph } from '../helpers/layerGraph';
 import type { Rule, RuleContext } from '../rule';
 
 export const layerBackflow: Rule = {
@@ -7,7 +7,6 @@ export const layerBackflow: Rule = {
   name: 'layer-backflow',
   summary: 'A later layer writing into an earlier layer\'s location (gold or silver code writing to bronze, serving writing batch views).',
   defaultSeverity: 'warning',
-  fixes: [],
   check(ctx: RuleContext) {
     const { own, graph, layering } = fileGraph(ctx.model, ctx.workspace, ctx.workspaceExclude);
     const rank = (location: string | undefined) => MEDALLION_LAYERS.indexOf(medallionLayerOf(location) ?? '');

@@ -45,7 +45,6 @@ export const staticConfAtRuntime: Rule = {
   name: 'static-conf-at-runtime',
   summary: 'spark.conf.set of a static or core config that Spark rejects or ignores at runtime.',
   defaultSeverity: 'error',
-  fixes: ['unsafe'],
   check(ctx: RuleContext) {
     const builder = ctx.model.builders[0];
     for (const conf of ctx.model.confSets) {

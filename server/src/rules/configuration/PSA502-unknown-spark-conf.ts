@@ -12,7 +12,6 @@ export const unknownSparkConf: Rule = {
   name: 'unknown-spark-conf',
   summary: 'A spark.* key that is not a Spark config but a near miss of one (typo, plural, swapped segments).',
   defaultSeverity: 'warning',
-  fixes: ['unsafe'],
   check(ctx: RuleContext) {
     for (const { key, node } of confKeys(ctx)) {
       const suggestions = suggestFor(key);

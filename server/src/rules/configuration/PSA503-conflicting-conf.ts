@@ -177,7 +177,6 @@ export const conflictingConf: Rule = {
   name: 'conflicting-conf',
   summary: 'Session settings that contradict each other: dynamic allocation with fixed executor instances or without any shuffle keeper, minExecutors > maxExecutors, AQE features with AQE off.',
   defaultSeverity: 'warning',
-  fixes: [],
   check(ctx: RuleContext) {
     for (const g of groups(ctx)) {
       for (const c of conflicts(ctx, g)) {

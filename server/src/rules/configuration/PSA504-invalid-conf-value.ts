@@ -168,7 +168,6 @@ export const invalidConfValue: Rule = {
   name: 'invalid-conf-value',
   summary: 'A literal value Spark cannot parse for its config key: "yes" for a boolean, "1.5g" for a size, "10 seconds" for a duration, an unknown mode.',
   defaultSeverity: 'error',
-  fixes: ['unsafe'],
   check(ctx: RuleContext) {
     const settings: { key: string; value: Node }[] = [];
     for (const conf of ctx.model.confSets) if (conf.key && conf.valueNode) settings.push({ key: conf.key, value: conf.valueNode });

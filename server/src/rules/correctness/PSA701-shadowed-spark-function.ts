@@ -36,7 +36,6 @@ export const shadowedSparkFunction: Rule = {
   name: 'shadowed-spark-function',
   summary: 'A local name shadows a PySpark function the code then calls (`for col in cols: col(col)`), or an import of pyspark.sql.functions shadows a Python builtin used on Python values.',
   defaultSeverity: 'error',
-  fixes: ['unsafe'],
   check(ctx: RuleContext) {
     const bound = boundNames(ctx.model.root);
     checkShadowedBuiltins(ctx, (n) => bound.has(n));

@@ -32,7 +32,6 @@ export const noneComparisonOnColumn: Rule = {
   name: 'none-comparison-on-column',
   summary: 'A Column compared with None (`== None`, `!= None`, `is None`): always NULL or a constant bool; use isNull()/isNotNull().',
   defaultSeverity: 'error',
-  fixes: ['unsafe'],
   check(ctx: RuleContext) {
     const columns = new ColumnExpressions(ctx.model);
     for (const cmp of nodesOfType(ctx.model, 'comparison_operator')) {

@@ -14,7 +14,6 @@ export const pythonBooleanOperatorOnColumn: Rule = {
   name: 'python-boolean-operator-on-column',
   summary: '`and` / `or` / `not` applied to a Column: raises "Cannot convert column into bool"; use &, |, ~ with parentheses.',
   defaultSeverity: 'error',
-  fixes: ['unsafe'],
   check(ctx: RuleContext) {
     const columns = new ColumnExpressions(ctx.model);
     for (const node of booleanRoots(ctx.model.root)) {

@@ -11,7 +11,6 @@ export const unmaskedPiiAtSink: Rule = {
   name: 'unmasked-pii-at-sink',
   summary: 'Columns named like personal data (email, phone, ssn, card number, ...) reach a sink unmasked.',
   defaultSeverity: 'warning',
-  fixes: ['unsafe'],
   check(ctx: RuleContext) {
     const pii = new PiiMatcher(ctx.settings['pii.extraPatterns']);
     for (const sink of ctx.model.sinks) {

@@ -34,7 +34,6 @@ export const hardcodedSecret: Rule = {
   name: 'hardcoded-secret',
   summary: 'A literal password, token, key or SAS in a Spark option, config, JAAS string, JDBC URL or environment-variable fallback.',
   defaultSeverity: 'error',
-  fixes: ['unsafe', 'display-only'],
   check(ctx: RuleContext) {
     const constants = moduleStringConstants(ctx.model.root);
     const confSetCalls = new Set(ctx.model.confSets.filter((c) => c.via !== 'builder.config').map((c) => c.call.id));

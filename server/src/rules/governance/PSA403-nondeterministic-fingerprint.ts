@@ -18,7 +18,6 @@ export const nondeterministicFingerprint: Rule = {
   name: 'nondeterministic-fingerprint',
   summary: 'Python hash() used as a fingerprint of data or queries: it changes from one process to the next.',
   defaultSeverity: 'warning',
-  fixes: ['unsafe'],
   check(ctx: RuleContext) {
     const imports = ctx.model.imports;
     // `from pyspark.sql.functions import *` (or `hash`) makes `hash` Spark's deterministic F.hash.

@@ -171,7 +171,6 @@ export const sqlBuiltFromJobInput: Rule = {
   name: 'sql-built-from-job-input',
   summary: 'spark.sql() text spliced together with job input (sys.argv, argparse, widgets, Glue arguments): SQL injection.',
   defaultSeverity: 'warning',
-  fixes: [],
   check(ctx: RuleContext) {
     let tainted: Map<number, Map<string, Source>> | undefined;
     for (const call of nodesOfType(ctx.model, 'call')) {

@@ -2,7 +2,7 @@ import type { Fix } from '../../findings';
 import { removeChainCall } from '../../fixes/edits';
 import type { Node } from '../../parsing/pythonParser';
 import { callParts } from '../../parsing/syntax';
-import { reducedToFewRows } from '../performance/PSA103-unbounded-collect';
+import { reducedToFewRows } from '../helpers/fewRows';
 import { related, type Rule, type RuleContext } from '../rule';
 import { withPlaceholders } from '../../fixes/edits';
 
@@ -13,7 +13,6 @@ export const singlePartitionWrite: Rule = {
   name: 'single-partition-write',
   summary: 'coalesce(1)/repartition(1) feeding a write: the whole dataset goes through one task and one file.',
   defaultSeverity: 'warning',
-  fixes: ['unsafe', 'display-only'],
   check(ctx: RuleContext) {
     const seen = new Set<number>();
     for (const sink of ctx.model.sinks) {

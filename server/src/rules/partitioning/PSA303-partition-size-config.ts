@@ -56,7 +56,6 @@ export const partitionSizeConfig: Rule = {
   name: 'partition-size-config',
   summary: 'Session configs that wreck partitioning: maxPartitionBytes above 1 GB, shuffle.partitions below 8, AQE disabled.',
   defaultSeverity: 'warning',
-  fixes: [],
   check(ctx: RuleContext) {
     if (ctx.model.confSets.length === 0 || isLocalTestSession(ctx.model)) return;
     const seen = new Set<number>();

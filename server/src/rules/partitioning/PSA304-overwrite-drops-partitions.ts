@@ -19,7 +19,6 @@ export const overwriteDropsPartitions: Rule = {
   name: 'overwrite-drops-partitions',
   summary: 'mode("overwrite") + partitionBy with static partitionOverwriteMode, writing only some partitions: all the others are deleted.',
   defaultSeverity: 'warning',
-  fixes: ['unsafe'],
   check(ctx: RuleContext) {
     let sessionMode: boolean | undefined; // computed once, only for files that need it
     const seen = new Set<number>();

@@ -9,7 +9,6 @@ export const extremePartitionCount: Rule = {
   name: 'extreme-partition-count',
   summary: 'repartition/coalesce to more than 10,000 partitions: scheduler and shuffle overhead, and tiny files on write.',
   defaultSeverity: 'warning',
-  fixes: [],
   check(ctx: RuleContext) {
     const seen = new Set<number>();
     for (const t of ctx.model.transforms) {

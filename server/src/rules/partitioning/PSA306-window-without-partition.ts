@@ -1,7 +1,7 @@
 import type { DataFrameModel } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
 import { callParts, sameNode, unwrapParens, type CallParts } from '../../parsing/syntax';
-import { reducedToFewRows } from '../performance/PSA103-unbounded-collect';
+import { reducedToFewRows } from '../helpers/fewRows';
 import type { Rule, RuleContext } from '../rule';
 import { nodesOfType } from '../../model/syntaxIndex';
 
@@ -14,7 +14,6 @@ export const windowWithoutPartition: Rule = {
   name: 'window-without-partition',
   summary: 'Window.orderBy(...) with no partitionBy: Spark moves the whole dataset into one partition to run the window.',
   defaultSeverity: 'warning',
-  fixes: [],
   check(ctx: RuleContext) {
     const names = windowReferences(ctx.model);
     if (names.classNames.size === 0 && names.moduleNames.size === 0) return;

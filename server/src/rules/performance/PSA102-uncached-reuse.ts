@@ -4,9 +4,9 @@ import { findInLineage } from '../../model/lineage';
 import { isAncestorFrame, type Frame } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
 import { sameNode } from '../../parsing/syntax';
-import { assignedOnlyForReporting, reportingCallOf } from './PSA101-count-for-monitoring';
-import { emptinessCheckOf } from './PSA104-count-for-emptiness';
-import { repeatingConstructAround } from './PSA107-action-in-loop';
+import { assignedOnlyForReporting, reportingCallOf } from '../helpers/reporting';
+import { emptinessCheckOf } from '../helpers/emptiness';
+import { repeatingConstructAround } from '../helpers/loops';
 import type { Rule, RuleContext } from '../rule';
 import { cacheStatement } from '../../templates';
 
@@ -151,7 +151,6 @@ export const uncachedReuse: Rule = {
   name: 'uncached-reuse',
   summary: 'A DataFrame with joins/aggregations used by two or more actions or writes without cache(): computed twice.',
   defaultSeverity: 'warning',
-  fixes: ['safe'],
   check(ctx: RuleContext) {
     const cachedInPlace = new Set(ctx.model.transforms.filter((t) => t.method === 'cache' || t.method === 'persist').map((t) => t.frame.id));
     const blocked = (f: Frame) => CACHING.has(f.op) || cachedInPlace.has(f.id);

@@ -463,7 +463,6 @@ export const pythonUdfWithBuiltin: Rule = {
   name: 'python-udf-with-builtin',
   summary: 'A Python UDF that only wraps a builtin (upper, strip, len, abs, ...): use the native pyspark.sql.functions equivalent.',
   defaultSeverity: 'warning',
-  fixes: ['unsafe'],
   check(ctx: RuleContext) {
     let uses: Map<string, NameUses> | undefined;
     const index = () => (uses ??= nameUses(ctx.model.root));

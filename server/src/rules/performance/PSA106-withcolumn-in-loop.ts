@@ -104,7 +104,6 @@ export const withColumnInLoop: Rule = {
   name: 'withcolumn-in-loop',
   summary: 'df = df.withColumn(...) in a loop: one projection per iteration bloats the plan; use one withColumns/select.',
   defaultSeverity: 'warning',
-  fixes: ['unsafe'],
   check(ctx: RuleContext) {
     for (const t of ctx.model.transforms) {
       if (t.method !== 'withColumn' || !t.loop || isShortLiteralLoop(t.loop)) continue;

@@ -1,10 +1,10 @@
 import type { Fix } from '../../findings';
 import { findInLineage } from '../../model/lineage';
 import { streamingSources, type AggregationInfo, type Frame } from '../../model/types';
-import { pyString } from '../../parsing/syntax';
 import { DEFAULT_WATERMARK_DELAY, watermarkCall } from '../../templates';
 import { related, type Rule, type RuleContext } from '../rule';
 import { withPlaceholders } from '../../fixes/edits';
+import { guessEventTimeColumn } from '../helpers/eventTime';
 
 const DEFAULT_DELAY = DEFAULT_WATERMARK_DELAY;
 /** Arbitrary stateful operators: the user's code expires state with timeouts, not the watermark. */
@@ -16,22 +16,11 @@ function eventTimeColumn(agg: AggregationInfo, frame: Frame): string | undefined
   return guessEventTimeColumn(frame);
 }
 
-/** A known column of `frame` that looks like event time (`event_time`, then `*_ts`/`*_at`..., then `timestamp`). */
-export function guessEventTimeColumn(frame: Frame): string | undefined {
-  const names = [...frame.columns.keys()];
-  return (
-    names.find((n) => /^(event_?time|event_?ts|event_timestamp)$/i.test(n)) ??
-    names.find((n) => /(_time|_ts|_timestamp|_at)$/i.test(n)) ??
-    names.find((n) => n === 'timestamp')
-  );
-}
-
 export const streamingAggregationWithoutWatermark: Rule = {
   code: 'PSA201',
   name: 'streaming-aggregation-without-watermark',
   summary: 'groupBy/aggregation or stream-stream join on a streaming DataFrame with no withWatermark upstream: unbounded state.',
   defaultSeverity: 'warning',
-  fixes: ['display-only'],
   check(ctx: RuleContext) {
     for (const agg of ctx.model.aggregations) {
       if (agg.aggMethod && USER_MANAGED_STATE.has(agg.aggMethod)) continue;

@@ -1,7 +1,7 @@
 import type { Fix } from '../../findings';
 import { streamingSources, type TransformCall } from '../../model/types';
 import { pyString } from '../../parsing/syntax';
-import { guessEventTimeColumn } from './PSA201-streaming-aggregation-without-watermark';
+import { guessEventTimeColumn } from '../helpers/eventTime';
 import { related, type Rule, type RuleContext } from '../rule';
 import { withPlaceholders } from '../../fixes/edits';
 
@@ -13,7 +13,6 @@ export const streamingDedupWithoutWatermark: Rule = {
   name: 'streaming-dedup-without-watermark',
   summary: 'dropDuplicates on a streaming DataFrame with no withWatermark upstream: every key seen is kept in state forever.',
   defaultSeverity: 'warning',
-  fixes: ['display-only'],
   check(ctx: RuleContext) {
     const seen = new Set<number>();
     for (const t of ctx.model.transforms) {

@@ -21,7 +21,6 @@ export const streamJoinWithoutWatermark: Rule = {
   name: 'stream-join-without-watermark',
   summary: 'Stream-stream join whose condition has no event-time bound: both streams are buffered in state forever.',
   defaultSeverity: 'warning',
-  fixes: [],
   check(ctx: RuleContext) {
     for (const join of ctx.model.aggregations) {
       if (join.kind !== 'join' || !join.other || join.input.streaming !== true || join.other.streaming !== true) continue;

@@ -1,6 +1,6 @@
 import type { Fix } from '../../findings';
 import type { SinkInfo } from '../../model/types';
-import { checkpointFix, durableCheckpointFor, durableCheckpoints, servesSeveralQueries } from './PSA204-ephemeral-checkpoint-location';
+import { checkpointFix, durableCheckpointFor, durableCheckpoints, servesSeveralQueries } from '../helpers/checkpoints';
 import { related, type Rule, type RuleContext } from '../rule';
 import { sessionSettings, sinkOption } from '../helpers/sessionConf';
 import { checkpointOption } from '../../templates';
@@ -14,7 +14,6 @@ export const missingCheckpointLocation: Rule = {
   name: 'missing-checkpoint-location',
   summary: 'writeStream to a durable sink with no checkpointLocation and no session default: the query fails to start, or (foreachBatch) restarts from scratch.',
   defaultSeverity: 'error',
-  fixes: ['unsafe', 'display-only'],
   check(ctx: RuleContext) {
     const streamingSinks = ctx.model.sinks.filter((s) => s.streaming && (s.method === 'start' || s.method === 'toTable'));
     if (streamingSinks.length === 0) return;

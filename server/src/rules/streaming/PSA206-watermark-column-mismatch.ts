@@ -20,7 +20,6 @@ export const watermarkColumnMismatch: Rule = {
   name: 'watermark-column-mismatch',
   summary: 'withWatermark on one column, event-time window() on another: the watermark never closes a window.',
   defaultSeverity: 'warning',
-  fixes: [],
   check(ctx: RuleContext) {
     for (const agg of ctx.model.aggregations) {
       if (agg.kind !== 'groupBy' || agg.input.streaming !== true || !agg.windowColumn || !agg.windowNode) continue;

@@ -11,7 +11,6 @@ export const triggerOnceDeprecated: Rule = {
   name: 'trigger-once-deprecated',
   summary: 'trigger(once=True) is deprecated (Spark 3.4) and ignores rate limits; use trigger(availableNow=True).',
   defaultSeverity: 'warning',
-  fixes: ['unsafe'],
   check(ctx: RuleContext) {
     const sinkTriggers = ctx.model.sinks.flatMap((s) => (s.trigger ? [s.trigger] : []));
     for (const call of nodesOfType(ctx.model, 'call')) {

@@ -10,7 +10,6 @@ export const streamingFileSourceWithoutSchema: Rule = {
   name: 'streaming-file-source-without-schema',
   summary: 'spark.readStream on json/csv/parquet/orc/avro/xml files without .schema(...), or Auto Loader without a schema location: the query does not start.',
   defaultSeverity: 'error',
-  fixes: [],
   check(ctx: RuleContext) {
     // With schema inference turned on (or maybe on: set to something the rule cannot read), Spark infers once at start.
     const inference = sessionSettings(ctx.model, SCHEMA_INFERENCE);
