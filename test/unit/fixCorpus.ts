@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { defaultSettings } from '../../shared/settings';
 import { analyze, type AnalysisResult } from '../../server/src/analysis';
+import { applyEdits, type TextEditSpec } from '../../server/src/findings';
 import { countSyntaxErrors } from '../../server/src/parsing/pythonParser';
 import { loadParser } from './helpers';
 import { sinkSignature } from './sinkSignature';
@@ -69,5 +70,40 @@ export async function analyseFile(text: string): Promise<Analysed> {
     return { result, errors: countSyntaxErrors(tree.rootNode), sinks: sinkSignature(result.model) };
   } finally {
     tree.delete();
+  }
+}
+
+/**
+ * The edits of a fix that replace one whole expression (or token) with another, and whether each
+ * replacement is still one node after the fix: `1 + bool(x)` -> `1 + len(...) > 0` is not (the new
+ * text regrouped with its neighbours, changing what it computes).
+ */
+export async function replacementsRegroup(text: string, edits: readonly TextEditSpec[]): Promise<string[]> {
+  const parser = await loadParser();
+  const sorted = [...edits].sort((a, b) => a.start - b.start);
+  const before = parser.parse(text);
+  const wholeNodes: { start: number; end: number }[] = [];
+  try {
+    let shift = 0;
+    for (const e of sorted) {
+      const n = before.rootNode.descendantForIndex(e.start, e.end);
+      const exact = e.end > e.start && e.newText.length > 0 && n && n.startIndex === e.start && n.endIndex === e.end;
+      if (exact) wholeNodes.push({ start: e.start + shift, end: e.start + shift + e.newText.length });
+      shift += e.newText.length - (e.end - e.start);
+    }
+  } finally {
+    before.delete();
+  }
+  const fixed = applyEdits(text, edits);
+  const after = parser.parse(fixed);
+  try {
+    return wholeNodes
+      .filter((r) => {
+        const n = after.rootNode.descendantForIndex(r.start, r.end);
+        return !n || n.startIndex !== r.start || n.endIndex !== r.end;
+      })
+      .map((r) => fixed.slice(r.start, r.end));
+  } finally {
+    after.delete();
   }
 }

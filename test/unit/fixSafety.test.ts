@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { APPLICABILITIES, applyEdits, type Fix } from '../../server/src/findings';
 import { fixAll } from '../../server/src/fixes/fixAll';
 import { RULES, fixApplicabilities } from '../../server/src/rules';
-import { analyseFile, realFiles, ruleTestSources, type CorpusFile } from './fixCorpus';
+import { analyseFile, realFiles, replacementsRegroup, ruleTestSources, type CorpusFile } from './fixCorpus';
 import { loadParser } from './helpers';
 
 /**
@@ -32,7 +32,7 @@ describe('fix safety (every fix of every rule)', function () {
     }
   });
 
-  it('each fix: declared as its rule says, parses, removes its finding, and safe ones keep every sink', async () => {
+  it('each fix: declared as its rule says, parses, keeps its replacements whole, removes its finding, and safe ones keep every sink', async () => {
     const declared = fixApplicabilities();
     const problems: string[] = [];
     let checked = 0;
@@ -54,6 +54,7 @@ describe('fix safety (every fix of every rule)', function () {
           }
           // The finding is gone: one fewer of its code and message (a fix may surface another, such
           // as a UDF left without callers).
+          for (const r of await replacementsRegroup(file.text, fix.edits)) problems.push(`${where}: the replacement ${JSON.stringify(r)} regroups with its neighbours`);
           const count = (r: typeof before) => r.result.findings.filter((x) => x.code === f.code && x.message === f.message).length;
           if (count(after) >= count(before)) problems.push(`${where}: the finding stays`);
           if (fix.applicability === 'safe' && after.sinks.join('\n') !== before.sinks.join('\n')) {
