@@ -7,6 +7,7 @@ import { analyseCells, analyseCellsOnce, fixAllCells } from '../notebook/analyse
 import { fileOffset, isPythonNotebook, NotebookError, parseIpynb, withCellSources, type Ipynb } from '../notebook/ipynb';
 import type { CellSource } from '../notebook/program';
 import type { PythonParser } from '../parsing/pythonParser';
+import { dropCopy } from '../parsing/syntaxTree';
 import type { FileFindings, ReportedFinding } from './report';
 
 /** Notebooks larger than this are not read at all (outputs, images); the code's own limit is `--max-file-size`. */
@@ -92,6 +93,7 @@ export function checkNotebook(
       },
     };
   } finally {
+    dropCopy(a.tree);
     a.tree.delete();
   }
 }

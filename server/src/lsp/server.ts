@@ -25,10 +25,12 @@ import { countSyntaxErrors, type PythonParser } from '../parsing/pythonParser';
 import { COMPLETION_TRIGGER_CHARACTERS, completionsAt } from '../completion/sourceOptions';
 import { applyProjectConfig, findProjectConfig, type EffectiveConfig, type ProjectConfig } from '../config/pyproject';
 import { fixAll } from '../fixes/fixAll';
+import { noqaFix } from '../fixes/noqaFix';
 import { fileFragment, mergeFragments, mergeRawGraphs, type FileFragment } from '../graph';
 import type { RawGraph } from '../graph/pipelineGraph';
 import { DocumentStore, type StoredDocument } from './documentStore';
 import { hoverAt } from './hover';
+import { NOTEBOOK_SYNC, NotebookSync } from './notebooks';
 import { syntaxRoot } from '../parsing/syntaxTree';
 import { WorkspaceFiles } from './workspaceFiles';
 
@@ -88,6 +90,8 @@ export class PySparkArchitectServer {
   private rejudgeTimer: NodeJS.Timeout | undefined;
   /** Per open document, what its graph fragment says about datasets, to tell when neighbours must be re-judged. */
   private readonly graphSignatures = new Map<string, { signature: string; keys: string[] }>();
+  /** Notebooks synced as notebooks (LSP 3.17): their cells are analysed as one program. */
+  private readonly notebooks: NotebookSync;
 
   constructor(
     private readonly connection: Connection,
@@ -95,6 +99,14 @@ export class PySparkArchitectServer {
   ) {
     this.documents = new DocumentStore(parser, (uri, text) => text.length > (this.sizeLimits.get(uri) ?? 2048) * 1024);
     this.workspaceFiles = new WorkspaceFiles(parser, (m) => this.connection.console.info(m));
+    this.notebooks = new NotebookSync(connection, parser, {
+      options: async (uri) => {
+        const settings = await this.settingsFor(uri);
+        return settings.enable ? { ...this.withProjectConfig(uri, settings), workspace: this.knownFiles(), workspaceExclude: uri } : undefined;
+      },
+      severity: (s) => SEVERITY[s],
+      relatedInformation: () => this.relatedInformation,
+    });
   }
 
   get capabilities(): ServerCapabilities {
@@ -103,6 +115,7 @@ export class PySparkArchitectServer {
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
       completionProvider: { triggerCharacters: COMPLETION_TRIGGER_CHARACTERS, resolveProvider: false },
       hoverProvider: true,
+      notebookDocumentSync: NOTEBOOK_SYNC,
     };
     if (this.pullDiagnostics) caps.diagnosticProvider = { identifier: DIAGNOSTIC_SOURCE, interFileDependencies: true, workspaceDiagnostics: false };
     return caps;
@@ -125,6 +138,7 @@ export class PySparkArchitectServer {
 
   register(): void {
     const c = this.connection;
+    this.notebooks.listen();
     c.onInitialized(() => {
       if (this.workspaceFolderEvents) {
         c.workspace.onDidChangeWorkspaceFolders((e) => {
@@ -182,6 +196,7 @@ export class PySparkArchitectServer {
     });
     c.onCodeAction(async (p) => this.codeActions(p));
     c.onCompletion((p) => {
+      if (this.notebooks.owns(p.textDocument.uri)) return this.notebooks.completion(p).catch(() => []);
       const stored = this.documents.get(p.textDocument.uri);
       if (!stored?.tree) return [];
       try {
@@ -196,6 +211,10 @@ export class PySparkArchitectServer {
       }
     });
     c.onHover(async (p) => {
+      if (this.notebooks.owns(p.textDocument.uri)) {
+        const { settings } = this.withProjectConfig(p.textDocument.uri, await this.settingsFor(p.textDocument.uri));
+        return this.notebooks.hover(p, settings).catch(() => null);
+      }
       const stored = this.documents.get(p.textDocument.uri);
       if (!stored?.tree) return null;
       let cached = await this.analyse(p.textDocument.uri, stored);
@@ -227,6 +246,7 @@ export class PySparkArchitectServer {
     clearTimeout(this.rejudgeTimer);
     this.pendingRejudge.clear();
     this.documents.dispose();
+    this.notebooks.dispose();
   }
 
   private guard(fn: () => void, uri: string): void {
@@ -321,8 +341,13 @@ export class PySparkArchitectServer {
    */
   async pipelineGraph(params: PipelineGraphParams): Promise<PipelineGraph> {
     const fragments: FileFragment[] = [];
-    const uris = params.uris?.length ? params.uris : this.documents.uris();
+    const uris = params.uris?.length ? params.uris : [...this.documents.uris(), ...this.notebooks.uris()];
     for (const uri of uris) {
+      if (this.notebooks.owns(uri)) {
+        const fragment = await this.notebooks.fragment(uri);
+        if (fragment) fragments.push(fragment);
+        continue;
+      }
       const stored = this.documents.get(uri);
       if (!stored) continue;
       const cached = await this.analyse(uri, stored);
@@ -519,6 +544,7 @@ export class PySparkArchitectServer {
   }
 
   async codeActions(p: CodeActionParams): Promise<CodeAction[]> {
+    if (this.notebooks.owns(p.textDocument.uri)) return this.notebooks.codeActions(p, FIX_ALL_KIND);
     const stored = this.documents.get(p.textDocument.uri);
     if (!stored) return [];
     if (p.context.only?.some((k) => FIX_ALL_KIND.startsWith(k) && k !== CodeActionKind.Empty)) return this.fixAllAction(p.textDocument.uri, stored);
@@ -571,19 +597,4 @@ function emptyResult(stored: StoredDocument): AnalysisResult {
   return { findings: [], lines: new LineIndex(stored.document.getText()) };
 }
 
-/** `# noqa: CODE` at the end of the finding's first line (merged into an existing noqa list). */
-export function noqaFix(text: string, f: Finding, lines: AnalysisResult['lines']): Fix | undefined {
-  const line = lines.positionAt(f.start).line;
-  const lineText = lines.lineText(line);
-  if (/\\\s*$/.test(lineText)) return undefined;
-  const end = lines.lineStart(line) + lineText.length;
-  // A lone CR ends the line for the editor but not for tree-sitter's comment token: the comment would swallow the rest.
-  if (text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) !== 10) return undefined;
-  const existing = /#\s*noqa:\s*([A-Z0-9, ]+)$/i.exec(lineText);
-  if (existing) {
-    const at = lines.lineStart(line) + existing.index + existing[0].length;
-    return { title: `Suppress ${f.code} on this line (noqa)`, edits: [{ start: at, end: at, newText: `, ${f.code}` }] };
-  }
-  if (/#\s*noqa\b/i.test(lineText)) return undefined;
-  return { title: `Suppress ${f.code} on this line (noqa)`, edits: [{ start: end, end, newText: `  # noqa: ${f.code}` }] };
-}
+export { noqaFix };

@@ -2,6 +2,7 @@ import { analyze, type AnalysisOptions, type AnalysisResult } from '../analysis'
 import { applyEdits } from '../findings';
 import { fixRounds, type FixAllResult } from '../fixes/fixAll';
 import { countSyntaxErrors, type PythonParser, type Tree } from '../parsing/pythonParser';
+import { dropCopy } from '../parsing/syntaxTree';
 import { NotebookProgram, type CellFinding, type CellFix, type CellSource } from './program';
 import { expandRuns, readFromDisk, type FileReader } from './runIncludes';
 
@@ -31,6 +32,7 @@ export function analyseCells(parser: PythonParser, cells: readonly CellSource[],
     const findings = result.findings.map((f) => program.mapFinding(f)).filter((f): f is CellFinding => f !== undefined);
     return { program, result, findings, tree, included: expanded.included, missing: expanded.missing };
   } catch (e) {
+    dropCopy(tree);
     tree.delete();
     throw e;
   }
@@ -42,6 +44,8 @@ export function analyseCellsOnce(parser: PythonParser, cells: readonly CellSourc
   try {
     return { ...a, result: { ...a.result, model: undefined }, errors: countSyntaxErrors(a.tree.rootNode) };
   } finally {
+    // The analysis made a JS copy of the tree, cached by tree: let it go with the tree.
+    dropCopy(a.tree);
     a.tree.delete();
   }
 }
