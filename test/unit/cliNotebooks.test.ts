@@ -127,4 +127,17 @@ describe('CLI on Jupyter notebooks', function () {
     const found = JSON.parse(r.stdout) as { code: string; cell: number; filename: string }[];
     assert.deepEqual(found.map((f) => `${path.basename(f.filename)} cell ${f.cell} ${f.code}`), ['main.ipynb cell 2 PSA201']);
   });
+
+  it('a Databricks source that %runs ./config is checked with it, in file lines; without the target nothing is invented', () => {
+    const dir = path.join(tmp, 'dbx');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'config.py'), '# Databricks notebook source\ndef read_clicks():\n    return spark.readStream.format("kafka").option("subscribe", "clicks").load()\n');
+    const main = '# Databricks notebook source\n# MAGIC %run ./config\n\n# COMMAND ----------\n\nclicks = read_clicks()\nclicks.groupBy("page").count().writeStream.format("delta").option("checkpointLocation", "/mnt/chk/p").toTable("gold.p")\n';
+    fs.writeFileSync(path.join(dir, 'main.py'), main);
+    const r = run(['check', path.join(dir, 'main.py')]);
+    assert.equal(r.stdout.trim().split('\n').length, 1, r.stdout);
+    assert.ok(r.stdout.startsWith(`${path.join(dir, 'main.py')}:7:8: PSA201 `), r.stdout);
+    fs.rmSync(path.join(dir, 'config.py'));
+    assert.equal(run(['check', path.join(dir, 'main.py')]).stdout, '');
+  });
 });

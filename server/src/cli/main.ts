@@ -13,6 +13,7 @@ import { PythonParser } from '../parsing/pythonParser';
 import { RULES } from '../rules';
 import { collectPythonFiles } from './files';
 import { checkNotebook, MAX_NOTEBOOK_BYTES } from './notebookFile';
+import { analyseDatabricksRuns } from '../notebook/analyseNotebook';
 import { formatGithub, formatJson, formatSarif, formatText, type FileFindings } from './report';
 
 const VERSION = '0.1.0';
@@ -205,7 +206,8 @@ async function analyseFiles(args: CheckArgs, err: (s: string) => void, whilePars
     }
     const tree = parser.parse(text);
     try {
-      const r = analyze(tree, text, options);
+      // A Databricks notebook that `%run`s others is analysed with them (findings stay in this file).
+      const r = analyseDatabricksRuns(parser, text, path.resolve(file), options) ?? analyze(tree, text, options);
       const analysed = { filename: file, findings: r.findings, lines: r.lines, model: r.model };
       whileParsed?.(analysed);
       // The model points into the tree, which is freed below: keep only plain results.

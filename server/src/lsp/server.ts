@@ -31,6 +31,7 @@ import type { RawGraph } from '../graph/pipelineGraph';
 import { DocumentStore, type StoredDocument } from './documentStore';
 import { hoverAt } from './hover';
 import { NOTEBOOK_SYNC, NotebookSync } from './notebooks';
+import { analyseDatabricksRuns } from '../notebook/analyseNotebook';
 import { syntaxRoot } from '../parsing/syntaxTree';
 import { WorkspaceFiles } from './workspaceFiles';
 
@@ -327,7 +328,9 @@ export class PySparkArchitectServer {
     }
     let result: AnalysisResult;
     try {
-      result = analyze(stored.tree, text, { ...this.withProjectConfig(uri, settings), workspace: this.knownFiles(), workspaceExclude: uri });
+      const options = { ...this.withProjectConfig(uri, settings), workspace: this.knownFiles(), workspaceExclude: uri };
+      // A Databricks notebook that `%run`s others is analysed with them (findings stay in this file).
+      result = analyseDatabricksRuns(this.parser, text, uri.startsWith('file:') ? fileURLToPath(uri) : undefined, options) ?? analyze(stored.tree, text, options);
     } catch (e) {
       this.connection.console.error(`analysis of ${uri} failed: ${(e as Error).stack ?? String(e)}`);
       result = emptyResult(stored);

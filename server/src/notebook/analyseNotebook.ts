@@ -1,5 +1,7 @@
 import { analyze, type AnalysisOptions, type AnalysisResult } from '../analysis';
-import { applyEdits } from '../findings';
+import { applyEdits, type Finding } from '../findings';
+import { LineIndex } from '../lineIndex';
+import { databricksCells, isDatabricksSource } from './databricks';
 import { fixRounds, type FixAllResult } from '../fixes/fixAll';
 import { countSyntaxErrors, type PythonParser, type Tree } from '../parsing/pythonParser';
 import { dropCopy } from '../parsing/syntaxTree';
@@ -80,4 +82,27 @@ export function fixAllCells(parser: PythonParser, cells: readonly CellSource[], 
     if (c.source !== cells[i].source) sources.set(c.cell, c.source);
   });
   return { sources, applied };
+}
+
+/**
+ * A Databricks source file that `%run`s other notebooks, analysed with them; findings in the
+ * file's own offsets. Undefined when the file pulls nothing in: the file alone is then the whole
+ * program and the usual analysis (which keeps its model for hovers and the graph) applies.
+ */
+export function analyseDatabricksRuns(parser: PythonParser, text: string, file: string | undefined, options: AnalysisOptions = {}, read: FileReader = readFromDisk): AnalysisResult | undefined {
+  if (!file || !isDatabricksSource(text) || !/^# MAGIC[ \t]+%run[ \t]/m.test(text)) return undefined;
+  const cells = databricksCells(text);
+  if (!expandRuns(cells, file, read).included.length) return undefined;
+  const own = new NotebookProgram(cells);
+  const a = analyseCellsOnce(parser, cells, file, options, read);
+  const at = (cell: number, offset: number) => own.toProgram(cell, offset)!;
+  const findings: Finding[] = a.findings.map((f) => ({
+    ...f,
+    start: at(f.cell, f.start),
+    end: at(f.cell, f.end),
+    related: f.related.map((r) => ({ message: r.message, start: at(r.cell, r.start), end: at(r.cell, r.end) })),
+    fixes: f.fixes.map((fix) => ({ ...fix, edits: fix.edits.map((e) => ({ start: at(e.cell, e.start), end: at(e.cell, e.end), newText: e.newText })) })),
+  }));
+  for (const f of findings) delete (f as Partial<CellFinding>).cell;
+  return { findings, lines: new LineIndex(text) };
 }
