@@ -1,4 +1,8 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { LspClient } from './lspClient';
 
 const NB = 'file:///work/clicks.ipynb';
@@ -116,5 +120,21 @@ describe('language server: notebook documents (LSP 3.17)', function () {
     const graph: any = await client.connection.sendRequest('pysparkArchitect/pipelineGraph', { uris: [cellUri(3)] });
     assert.ok(graph.nodes.some((n: any) => /gold\.pages/.test(n.label ?? n.id)), JSON.stringify(graph.nodes.map((n: any) => n.label ?? n.id)));
     assert.ok(graph.nodes.some((n: any) => /clicks/.test(n.label ?? n.id)), 'the Kafka source of cell 1 is in the same graph');
+  });
+
+  it('a Databricks source opened as a text document follows %run ./config from disk', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'psa-lsp-run-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'config.py'), '# Databricks notebook source\ndef read_clicks():\n    return spark.readStream.format("kafka").option("subscribe", "clicks").load()\n');
+      const main = '# Databricks notebook source\n# MAGIC %run ./config\n\n# COMMAND ----------\n\nclicks = read_clicks()\nclicks.groupBy("page").count().writeStream.format("delta").option("checkpointLocation", "/mnt/chk/p").toTable("gold.p")\n';
+      const uri = pathToFileURL(path.join(dir, 'main.py')).href;
+      client = new LspClient();
+      await client.initialize();
+      await client.open(uri, main);
+      const d = await client.waitFor(() => client.latest(uri), 'diagnostics');
+      assert.deepEqual(d.diagnostics.map((x: any) => [x.code, x.range.start.line, x.range.start.character]), [['PSA201', 6, 7]]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
