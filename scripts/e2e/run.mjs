@@ -134,6 +134,8 @@ function prepareRunDir() {
   cpSync(path.join(root, 'samples'), path.join(runDir, 'ws-exthost'), { recursive: true });
   cpSync(path.join(root, 'samples'), path.join(runDir, 'ws-ui'), { recursive: true });
   writeFileSync(path.join(runDir, 'ws-ui', 'new_pipeline.py'), '');
+  // A Jupyter notebook whose session, stream read and aggregation are in different cells.
+  for (const ws of ['ws-exthost', 'ws-ui']) cpSync(path.join(root, 'test', 'fixtures', 'notebooks', 'clickstream.ipynb'), path.join(runDir, ws, 'clickstream.ipynb'));
 }
 
 function codeServerArgs() {
@@ -433,6 +435,24 @@ async function uiChecks(port) {
     await until('PSA301 to leave the Problems panel', async () => !(await page.locator('.markers-panel').innerText()).includes('PSA301'), 30_000);
     await shot('quickfix-applied');
     return `via ${via}`;
+  });
+
+  await check('a Jupyter notebook shows findings in its cells and in Problems (PSA201, PSA207)', async () => {
+    const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'clickstream.ipynb' }).first();
+    await row.waitFor();
+    await row.click();
+    const notebook = page.locator('.notebook-editor').first();
+    await notebook.waitFor({ timeout: 45_000 });
+    await notebook.locator('.cell-editor-container .view-lines', { hasText: 'groupBy' }).first().waitFor({ timeout: 45_000 });
+    const squiggles = notebook.locator('.squiggly-warning, .squiggly-error');
+    await squiggles.first().waitFor({ timeout: 45_000 });
+    const panel = page.locator('.markers-panel');
+    // Ctrl+Shift+M toggles: press it only if an earlier check did not leave the panel open.
+    if (!(await panel.isVisible().catch(() => false))) await page.keyboard.press('Control+Shift+M');
+    await panel.waitFor();
+    for (const code of ['PSA201', 'PSA207']) await panel.locator('.monaco-list-row', { hasText: code }).first().waitFor({ timeout: 30_000 });
+    await shot('notebook');
+    return `${await squiggles.count()} squiggles in the cells`;
   });
 
   await check('snippet expands from its prefix', async () => {
