@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import fc from 'fast-check';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -53,6 +54,28 @@ describe('notebooks: magics', () => {
   it('leaves cells without magics alone', () => {
     const src = 'a = 10 % 3\nprint(a != 1)\n';
     assert.equal(neutraliseMagics(src).text, src);
+  });
+});
+
+describe('notebooks: magics (property)', () => {
+  const fragment = fc.constantFrom(
+    '%pip install x', '!ls', '%%sql', '%%time', 'x = !ls', 'df?', '%md', '%run ./cfg', '"""', "'", '(', ')', '\\', '#', '%', '!',
+    'a = 1', '    pass', 'for x in y:', '  ', 'q = """a', '%s"""', '\r', ' % b', 'é',
+  );
+  const cellText = fc.array(fc.array(fragment, { maxLength: 4 }).map((parts) => parts.join('')), { maxLength: 8 }).map((lines) => lines.join('\n'));
+
+  it('never moves a character: same length, line breaks where they were, text outside magics untouched', () => {
+    fc.assert(
+      fc.property(cellText, (cell) => {
+        const { text, magics } = neutraliseMagics(cell);
+        assert.equal(text.length, cell.length);
+        for (let i = 0; i < cell.length; i++) if (cell[i] === '\n' || text[i] === '\n') assert.equal(text[i], cell[i]);
+        for (const m of magics) assert.equal(cell.slice(m.start, m.end), m.text);
+        const touched = (i: number) => magics.some((m) => i >= m.start && i < m.end);
+        for (let i = 0; i < cell.length; i++) if (!touched(i)) assert.equal(text[i], cell[i], `offset ${i} changed outside a magic in ${JSON.stringify(cell)}`);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 

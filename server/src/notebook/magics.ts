@@ -140,7 +140,7 @@ export function neutraliseMagics(cell: string): NeutralisedCell {
         at = l.end;
       }
       out += cell.slice(at);
-      return { text: out, magics: [{ start: first.start, end: cell.length, text: cell.slice(first.start) }] };
+      return { text: out, magics: [{ start: 0, end: cell.length, text: cell }] };
     }
   }
   let out = '';
