@@ -137,4 +137,28 @@ describe('language server: notebook documents (LSP 3.17)', function () {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('a notebook that %runs ./config on disk sees its functions; findings stay in the notebook\'s cells', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'psa-lsp-nbrun-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'config.py'), '# Databricks notebook source\ndef read_clicks():\n    return spark.readStream.format("kafka").option("subscribe", "clicks").load()\n\nrows = spark.read.parquet("/mnt/all").collect()\n');
+      const nbUri = pathToFileURL(path.join(dir, 'main.ipynb')).href;
+      const cell = (i: number) => `vscode-notebook-cell:${path.join(dir, 'main.ipynb')}#c${i}`;
+      const cells = ['%run ./config', 'clicks = read_clicks()\nclicks.groupBy("page").count().writeStream.format("delta").option("checkpointLocation", "/mnt/chk/p").toTable("gold.p")'];
+      client = new LspClient();
+      await client.initialize();
+      await client.connection.sendNotification('notebookDocument/didOpen', {
+        notebookDocument: { uri: nbUri, notebookType: 'jupyter-notebook', version: 1, cells: cells.map((_, i) => ({ kind: 2, document: cell(i) })) },
+        cellTextDocuments: cells.map((text, i) => ({ uri: cell(i), languageId: 'python', version: 1, text })),
+      });
+      const d = await client.waitFor(() => {
+        const got = client.latest(cell(1));
+        return got?.diagnostics.length ? got : undefined;
+      }, 'PSA201 in cell 1');
+      assert.deepEqual(d.diagnostics.map((x: any) => x.code), ['PSA201']);
+      assert.deepEqual(client.latest(cell(0))?.diagnostics, [], 'the PSA103 of config.py is not reported here');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
