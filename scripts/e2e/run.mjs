@@ -442,8 +442,9 @@ async function uiChecks(port) {
     const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'clickstream.ipynb' }).first();
     await step('explorer row', row.waitFor());
     await row.click();
-    const notebook = page.locator('.notebook-editor').first();
-    await step('notebook editor', notebook.waitFor({ timeout: 45_000 }));
+    // The notebook's cells (the overlay element itself may be sized to nothing).
+    const notebook = page.locator('.notebookOverlay .cell-list-container').first();
+    await step('notebook cells', notebook.locator('.code-cell-row').first().waitFor({ timeout: 45_000 }));
     const panel = page.locator('.markers-panel');
     // Ctrl+Shift+M toggles: press it only if an earlier check did not leave the panel open.
     if (!(await panel.isVisible().catch(() => false))) await page.keyboard.press('Control+Shift+M');

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { analyseCellsOnce, applyCellFix, fixAllCells } from '../../server/src/notebook/analyseNotebook';
 import { databricksCells } from '../../server/src/notebook/databricks';
 import { fileOffset, parseIpynb, withCellSources, NotebookError } from '../../server/src/notebook/ipynb';
-import { neutraliseMagics } from '../../server/src/notebook/magics';
+import { neutraliseMagics, runTarget } from '../../server/src/notebook/magics';
 import { NotebookProgram, type CellSource } from '../../server/src/notebook/program';
 import { expandRuns } from '../../server/src/notebook/runIncludes';
 import { check, loadParser, py, syntaxErrors } from './helpers';
@@ -255,6 +255,13 @@ describe('notebooks: Databricks sources and %run', () => {
     assert.equal(main.slice(own.toProgram(f.cell, f.start)!, own.toProgram(f.cell, f.end)), 'groupBy("key")');
     const withoutRun = analyseCellsOnce(parser, databricksCells(main.replace('# MAGIC %run ./config', '')), file);
     assert.deepEqual(withoutRun.findings.map((x) => x.code), []);
+  });
+
+  it('reads the %run target as written, after IPython options and quotes', () => {
+    assert.equal(runTarget('%run ./config'), './config');
+    assert.equal(runTarget('%run -i "../shared/set up.py" arg'), '../shared/set up.py');
+    assert.equal(runTarget('# MAGIC %run ../common/utils'), '../common/utils');
+    assert.equal(runTarget('%pip install x'), undefined);
   });
 
   it('cycles and missing targets end: each notebook once, missing ones listed', () => {

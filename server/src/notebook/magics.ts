@@ -179,6 +179,7 @@ export function neutraliseMagics(cell: string): NeutralisedCell {
 
 /** `%run ./path` (IPython, Databricks) or `# MAGIC %run ./path` (Databricks source): the target as written. */
 export function runTarget(magic: string): string | undefined {
-  const m = /^(?:#\s*MAGIC\s+)?%run\s+(?:"([^"]+)"|'([^']+)'|(\S+))/.exec(magic.trim());
+  // IPython's options come first (`%run -i script.py`).
+  const m = /^(?:#\s*MAGIC\s+)?%run\s+(?:-\w+\s+)*(?:"([^"]+)"|'([^']+)'|(\S+))/.exec(magic.trim());
   return m ? (m[1] ?? m[2] ?? m[3]) : undefined;
 }
