@@ -37,7 +37,9 @@ export class PreviewPanel {
 
   static createOrShow(context: vscode.ExtensionContext, client: () => LanguageClient | undefined, workspace: boolean): PreviewPanel {
     const editor = vscode.window.activeTextEditor;
-    const uri = workspace ? undefined : editor?.document.languageId === 'python' ? scopeOf(editor.document) : PreviewPanel.current?.state.uri;
+    // A notebook with no cell being edited is still the notebook the user looks at.
+    const notebook = vscode.window.activeNotebookEditor?.notebook.uri.toString();
+    const uri = workspace ? undefined : editor?.document.languageId === 'python' ? scopeOf(editor.document) : (notebook ?? PreviewPanel.current?.state.uri);
     if (PreviewPanel.current) {
       PreviewPanel.current.state = { uri };
       PreviewPanel.current.panel.reveal(vscode.ViewColumn.Beside, true);

@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { closeAllWithoutSaving, codeOf, codes, findings, samplesDir, waitFor } from './helpers';
+import { closeAllWithoutSaving, codeOf, codes, findings, PREVIEW_VIEW_TYPE, samplesDir, waitFor } from './helpers';
 
 function notebookPath(): string {
   const beside = path.join(samplesDir(), 'clickstream.ipynb');
@@ -33,5 +33,18 @@ describe('Jupyter notebooks', () => {
     // The Problems panel reads the same diagnostics collection: cell findings are listed there.
     const all = vscode.languages.getDiagnostics().filter(([uri]) => uri.scheme === 'vscode-notebook-cell');
     assert.ok(all.some(([, ds]) => ds.some((d) => codeOf(d) === 'PSA201')));
+  });
+
+  it('the preview of a notebook is titled with the notebook\'s name', async () => {
+    const nb = await vscode.workspace.openNotebookDocument(vscode.Uri.file(notebookPath()));
+    await vscode.window.showNotebookDocument(nb);
+    await vscode.commands.executeCommand('pysparkArchitect.showPreview');
+    const tab = await waitFor(() => `a preview tab titled with clickstream.ipynb (tabs: ${vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label).join(', ')})`, () =>
+      vscode.window.tabGroups.all
+        .flatMap((g) => g.tabs)
+        .find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(PREVIEW_VIEW_TYPE) && t.label === 'Architecture: clickstream.ipynb'),
+    );
+    assert.ok(tab);
+    await closeAllWithoutSaving();
   });
 });
