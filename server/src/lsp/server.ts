@@ -197,7 +197,7 @@ export class PySparkArchitectServer {
     });
     c.onCodeAction(async (p) => this.codeActions(p));
     c.onCompletion((p) => {
-      if (this.notebooks.owns(p.textDocument.uri)) return this.notebooks.completion(p).catch(() => []);
+      if (this.notebooks.owns(p.textDocument.uri)) return this.notebooks.completion(p).catch((e) => this.failed('notebook completion', e, []));
       const stored = this.documents.get(p.textDocument.uri);
       if (!stored?.tree) return [];
       try {
@@ -214,7 +214,7 @@ export class PySparkArchitectServer {
     c.onHover(async (p) => {
       if (this.notebooks.owns(p.textDocument.uri)) {
         const { settings } = this.withProjectConfig(p.textDocument.uri, await this.settingsFor(p.textDocument.uri));
-        return this.notebooks.hover(p, settings).catch(() => null);
+        return this.notebooks.hover(p, settings).catch((e) => this.failed('notebook hover', e, null));
       }
       const stored = this.documents.get(p.textDocument.uri);
       if (!stored?.tree) return null;
@@ -248,6 +248,12 @@ export class PySparkArchitectServer {
     this.pendingRejudge.clear();
     this.documents.dispose();
     this.notebooks.dispose();
+  }
+
+  /** Logs a failed request and answers it with `fallback`: one bad notebook must not break the editor. */
+  private failed<T>(what: string, e: unknown, fallback: T): T {
+    this.connection.console.error(`${what} failed: ${(e as Error)?.stack ?? String(e)}`);
+    return fallback;
   }
 
   private guard(fn: () => void, uri: string): void {
@@ -547,7 +553,7 @@ export class PySparkArchitectServer {
   }
 
   async codeActions(p: CodeActionParams): Promise<CodeAction[]> {
-    if (this.notebooks.owns(p.textDocument.uri)) return this.notebooks.codeActions(p, FIX_ALL_KIND);
+    if (this.notebooks.owns(p.textDocument.uri)) return this.notebooks.codeActions(p, FIX_ALL_KIND).catch((e) => this.failed('notebook code actions', e, []));
     const stored = this.documents.get(p.textDocument.uri);
     if (!stored) return [];
     if (p.context.only?.some((k) => FIX_ALL_KIND.startsWith(k) && k !== CodeActionKind.Empty)) return this.fixAllAction(p.textDocument.uri, stored);
