@@ -165,6 +165,21 @@ describe('notebooks: platform globals', () => {
     assert.ok(made.findings.some((f) => f.code === 'PSA103' && f.cell === 1));
   });
 
+  it('PySpark counts as imported in a notebook that uses the session: F is the functions module', async () => {
+    const parser = await loadParser();
+    const code = ['events = spark', 'recent = (F.col("ts") > F.current_date()) and (F.col("kind") == "click")'];
+    const nb = analyseCellsOnce(parser, cells(...code), undefined);
+    assert.deepEqual(nb.findings.map((f) => [f.code, f.cell]), [['PSA703', 1]]);
+    const plain = await check(code.join('\n') + '\n');
+    assert.deepEqual(plain.of('PSA703'), [], 'a plain module has not imported PySpark');
+  });
+
+  it('a pandas notebook is not Spark code even when it mentions delta', async () => {
+    const parser = await loadParser();
+    const a = analyseCellsOnce(parser, cells('import pandas as pd\ndelta = 0.5\ndf = pd.read_csv("x.csv")', 'big = df[(df.a > delta) and (df.b < 2)]'), undefined);
+    assert.deepEqual(a.findings, []);
+  });
+
   it('an undefined name that is not a platform global stays unknown', async () => {
     const parser = await loadParser();
     const a = analyseCellsOnce(parser, cells('rows = session.read.parquet("/data/huge").collect()'), undefined);

@@ -94,7 +94,9 @@ class ModelBuilder {
 
   run(): void {
     this.collectImports(this.model.root);
-    if (this.options.notebook) this.model.imports.usesPySpark = true;
+    // A notebook that uses the platform's session runs with PySpark imported; a pandas-only notebook
+    // (which may still mention `delta` or `.read`) is not treated as Spark code.
+    if (this.options.notebook && /\b(?:spark|sqlContext)\b/.test(this.model.root.text)) this.model.imports.usesPySpark = true;
     this.block(this.model.root);
     this.analysePending(this.scope);
   }
