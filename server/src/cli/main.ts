@@ -9,7 +9,7 @@ import { toDot, toMermaid } from './graphFormats';
 import { applyProjectConfig, findProjectConfig, type ProjectConfig } from '../config/pyproject';
 import { compareFindings } from '../findings';
 import { fixAll } from '../fixes/fixAll';
-import { PythonParser } from '../parsing/pythonParser';
+import { ParseFailure, PythonParser, type Tree } from '../parsing/pythonParser';
 import { RULES } from '../rules';
 import { collectPythonFiles } from './files';
 import { formatGithub, formatJson, formatSarif, formatText, type FileFindings } from './report';
@@ -173,8 +173,18 @@ async function analyseFiles(args: CheckArgs, err: (s: string) => void, whilePars
       select: args.select.length ? args.select : effective.select,
       ignore: [...args.ignore, ...(effective.ignore ?? [])],
     };
+    // A file that broke the parser leaves a fresh one for the next file (see PythonParser).
+    await parser.ready();
     if (args.fix) {
-      const fixed = fixAll(parser, text, options);
+      let fixed: ReturnType<typeof fixAll>;
+      try {
+        fixed = fixAll(parser, text, options);
+      } catch (e) {
+        if (!(e instanceof ParseFailure)) throw e;
+        err(`${file}: error: not analysed: ${e.message}`);
+        ioErrors++;
+        continue;
+      }
       if (fixed.applied.length) {
         try {
           fs.writeFileSync(file, fixed.text);
@@ -186,16 +196,21 @@ async function analyseFiles(args: CheckArgs, err: (s: string) => void, whilePars
         }
       }
     }
-    const tree = parser.parse(text);
+    let tree: Tree | undefined;
     try {
+      tree = parser.parse(text);
       const r = analyze(tree, text, options);
       const analysed = { filename: file, findings: r.findings, lines: r.lines, model: r.model };
       whileParsed?.(analysed);
       // The model points into the tree, which is freed below: keep only plain results.
       const raw = r.model ? fileFragment({ ...analysed, uri: pathToFileURL(path.resolve(file)).href }).raw : undefined;
       results.push({ ...analysed, model: undefined, ...(raw?.datasets.size ? { raw, text, options } : {}) });
+    } catch (e) {
+      if (!(e instanceof ParseFailure)) throw e;
+      err(`${file}: error: not analysed: ${e.message}`);
+      ioErrors++;
     } finally {
-      tree.delete();
+      parser.release(tree);
     }
   }
   return { results, fileCount: files.length, ioErrors };
@@ -229,12 +244,17 @@ async function addCrossFileFindings(results: Analysed[]): Promise<void> {
     const select = r.options?.select;
     const codes = CROSS_FILE_RULES.filter((c) => !select?.length || matchesCode(c, select));
     if (!neighbours.size || !codes.length) continue;
-    const tree = parser.parse(r.text!);
+    await parser.ready();
+    let tree: Tree | undefined;
     try {
+      tree = parser.parse(r.text!);
       const again = analyze(tree, r.text!, { ...r.options, select: codes, workspace: mergeRawGraphs([...neighbours].map((n) => n.raw!)) });
       r.findings = [...r.findings.filter((f) => !CROSS_FILE_RULES.includes(f.code)), ...again.findings].sort(compareFindings);
+    } catch (e) {
+      // Parsed once already: keep the first pass's findings.
+      if (!(e instanceof ParseFailure)) throw e;
     } finally {
-      tree.delete();
+      parser.release(tree);
     }
   }
 }

@@ -1,6 +1,6 @@
 import { analyze, type AnalysisOptions } from '../analysis';
 import { applyEdits } from '../findings';
-import { countSyntaxErrors, type PythonParser } from '../parsing/pythonParser';
+import { countSyntaxErrors, ParseFailure, type PythonParser } from '../parsing/pythonParser';
 
 export interface FixAllResult {
   text: string;
@@ -15,11 +15,22 @@ function analyseText(parser: PythonParser, text: string, options: AnalysisOption
   try {
     return { result: analyze(tree, text, options), errors: countSyntaxErrors(tree.rootNode) };
   } finally {
-    tree.delete();
+    parser.release(tree);
+  }
+}
+
+/** A candidate text the parser refuses or fails on is a fix not to apply. */
+function analyseCandidate(parser: PythonParser, text: string, options: AnalysisOptions) {
+  try {
+    return analyseText(parser, text, options);
+  } catch (e) {
+    if (e instanceof ParseFailure) return undefined;
+    throw e;
   }
 }
 
 /**
+ * Throws `ParseFailure` when `text` itself is not parsed.
  * Applies every preferred ("safe") fix, one at a time on fresh analysis, so each fix is computed
  * on the text the previous one produced. A fix is kept only when it adds no syntax error and
  * removes a finding of its rule; otherwise it is skipped, never retried.
@@ -37,7 +48,7 @@ export function fixAll(parser: PythonParser, text: string, options: AnalysisOpti
       const key = `${f.code}:${current.slice(Math.max(0, f.start - 40), f.end + 40)}`;
       if (skipped.has(key)) continue;
       const next = applyEdits(current, fix.edits);
-      const after = next === current ? undefined : analyseText(parser, next, options);
+      const after = next === current ? undefined : analyseCandidate(parser, next, options);
       const count = (r: typeof state) => r.result.findings.filter((x) => x.code === f.code).length;
       if (!after || after.errors > state.errors || count(after) >= count(state)) {
         skipped.add(key);

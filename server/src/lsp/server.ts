@@ -21,7 +21,7 @@ import { SECTION, resolveSettings, type Settings } from '../../../shared/setting
 import { analyze, type AnalysisResult } from '../analysis';
 import { applyEdits, docsUrl, type Finding, type Fix } from '../findings';
 import { LineIndex } from '../lineIndex';
-import { countSyntaxErrors, type PythonParser } from '../parsing/pythonParser';
+import { countSyntaxErrors, ParseFailure, type PythonParser } from '../parsing/pythonParser';
 import { COMPLETION_TRIGGER_CHARACTERS, completionsAt } from '../completion/sourceOptions';
 import { applyProjectConfig, findProjectConfig, type EffectiveConfig, type ProjectConfig } from '../config/pyproject';
 import { fixAll } from '../fixes/fixAll';
@@ -29,6 +29,7 @@ import { fileFragment, mergeFragments, mergeRawGraphs, type FileFragment } from 
 import type { RawGraph } from '../graph/pipelineGraph';
 import { DocumentStore, type StoredDocument } from './documentStore';
 import { hoverAt } from './hover';
+import { notAnalysedDiagnostic } from './notAnalysed';
 import { syntaxRoot } from '../parsing/syntaxTree';
 import { WorkspaceFiles } from './workspaceFiles';
 
@@ -95,6 +96,14 @@ export class PySparkArchitectServer {
   ) {
     this.documents = new DocumentStore(parser, (uri, text) => text.length > (this.sizeLimits.get(uri) ?? 2048) * 1024);
     this.workspaceFiles = new WorkspaceFiles(parser, (m) => this.connection.console.info(m));
+    parser.onRestart(() => this.parserRestarted());
+  }
+
+  /** A broken parser was replaced: every tree was dropped with it, so every document is parsed and judged again. */
+  private parserRestarted(): void {
+    this.connection.console.warn(`tree-sitter failed and was restarted (${this.parser.restarts} time(s) so far); documents are parsed again`);
+    for (const uri of this.documents.uris()) this.guard(() => this.documents.reparse(uri), uri);
+    this.refreshAll();
   }
 
   get capabilities(): ServerCapabilities {
@@ -295,7 +304,14 @@ export class PySparkArchitectServer {
       this.guard(() => this.documents.applySizeLimit(uri), uri);
     }
     if (!settings.enable) return this.remember(uri, version, emptyResult(stored), []);
+    if (!stored.tree && stored.notParsed?.kind === 'parser-restarting') {
+      // Another file broke the parser a moment ago: wait for the new one rather than report nothing.
+      await this.parser.ready();
+      this.documents.reparse(uri);
+      if (this.documents.get(uri)?.document.version !== version) return undefined;
+    }
     const text = stored.document.getText();
+    if (!stored.tree && stored.notParsed) return this.remember(uri, version, emptyResult(stored), [notAnalysedDiagnostic(stored.notParsed)]);
     if (!stored.tree) {
       if (!this.tooLargeNotified.has(uri)) {
         this.tooLargeNotified.add(uri);
@@ -309,6 +325,11 @@ export class PySparkArchitectServer {
     try {
       result = analyze(stored.tree, text, { ...this.withProjectConfig(uri, settings), workspace: this.knownFiles(), workspaceExclude: uri });
     } catch (e) {
+      if (e instanceof ParseFailure) {
+        this.connection.console.error(`${uri}: not analysed: ${e.message}`);
+        this.documents.markFailed(uri, e);
+        return this.remember(uri, version, emptyResult(stored), [notAnalysedDiagnostic(e)]);
+      }
       this.connection.console.error(`analysis of ${uri} failed: ${(e as Error).stack ?? String(e)}`);
       result = emptyResult(stored);
     }
@@ -512,7 +533,14 @@ export class PySparkArchitectServer {
     const settings = await this.settingsFor(uri);
     if (!stored.tree || !settings.enable) return [];
     const text = stored.document.getText();
-    const { text: fixed, applied } = fixAll(this.parser, text, this.withProjectConfig(uri, settings));
+    let fixed: string;
+    let applied: { code: string }[];
+    try {
+      ({ text: fixed, applied } = fixAll(this.parser, text, this.withProjectConfig(uri, settings)));
+    } catch (e) {
+      if (e instanceof ParseFailure) return [];
+      throw e;
+    }
     if (!applied.length) return [];
     const end = stored.document.positionAt(text.length);
     return [CodeAction.create(`Fix all PySpark Architect findings (${applied.length})`, { changes: { [uri]: [{ range: { start: { line: 0, character: 0 }, end }, newText: fixed }] } }, FIX_ALL_KIND)];
@@ -531,7 +559,13 @@ export class PySparkArchitectServer {
     const wanted = new Set(p.context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE).map((d) => `${d.code}`));
     const text = stored.document.getText();
     const actions: CodeAction[] = [];
-    const baseErrors = stored.tree ? countSyntaxErrors(stored.tree.rootNode) : 0;
+    let baseErrors = 0;
+    try {
+      if (stored.tree) baseErrors = countSyntaxErrors(stored.tree.rootNode);
+    } catch (e) {
+      if (e instanceof ParseFailure) return [];
+      throw e;
+    }
     for (const f of result.findings) {
       if (f.end < from || f.start > to) continue;
       if (p.context.diagnostics.length && !wanted.has(f.code)) continue;
@@ -550,11 +584,15 @@ export class PySparkArchitectServer {
 
   /** A fix that would add syntax errors is never offered: parse the result and compare. */
   private fixKeepsSyntax(text: string, fix: Fix, baseErrors: number): boolean {
-    const tree = this.parser.parse(applyEdits(text, fix.edits));
+    let tree;
     try {
+      tree = this.parser.parse(applyEdits(text, fix.edits));
       return countSyntaxErrors(tree.rootNode) <= baseErrors;
+    } catch (e) {
+      if (e instanceof ParseFailure) return false;
+      throw e;
     } finally {
-      tree.delete();
+      this.parser.release(tree);
     }
   }
 }

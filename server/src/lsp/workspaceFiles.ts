@@ -5,7 +5,7 @@ import type { Settings } from '../../../shared/settings';
 import { analyze } from '../analysis';
 import { collectPythonFiles } from '../cli/files';
 import { fileFragment, type FileFragment } from '../graph';
-import type { PythonParser } from '../parsing/pythonParser';
+import { ParseFailure, type PythonParser, type Tree } from '../parsing/pythonParser';
 
 /** Most files a workspace graph reads from disk; past it the graph is partial (and says so in the log). */
 const MAX_FILES = 5000;
@@ -58,6 +58,7 @@ export class WorkspaceFiles {
     const out: FileFragment[] = [];
     for (const file of files) {
       await new Promise<void>((resolve) => setImmediate(resolve));
+      await this.parser.ready();
       const fragment = this.fragmentFor(file, pathToFileURL(path.resolve(file)).href, settings);
       if (fragment) out.push(fragment);
     }
@@ -89,14 +90,19 @@ export class WorkspaceFiles {
       this.log(`workspace graph: cannot read ${file}: ${(e as Error).message}`);
       return undefined;
     }
-    const tree = this.parser.parse(text);
+    let tree: Tree | undefined;
     try {
+      tree = this.parser.parse(text);
       const r = analyze(tree, text, { settings });
       const fragment = fileFragment({ filename: path.relative(process.cwd(), file) || file, uri, model: r.model, lines: r.lines, findings: r.findings });
       this.cache.set(uri, { mtimeMs: st.mtimeMs, size: st.size, fragment });
       return fragment;
+    } catch (e) {
+      if (!(e instanceof ParseFailure)) throw e;
+      this.log(`workspace graph: ${file} not read: ${e.message}`);
+      return undefined;
     } finally {
-      tree.delete();
+      this.parser.release(tree);
     }
   }
 }
