@@ -135,7 +135,8 @@ interface Analysed extends FileFindings {
 /** Reads and analyses every file, reporting unreadable, binary and oversized ones per file. */
 async function analyseFiles(args: CheckArgs, err: (s: string) => void, whileParsed?: (r: Analysed) => void): Promise<{ results: Analysed[]; fileCount: number; ioErrors: number }> {
   const parser = await PythonParser.load();
-  const { files, errors } = collectPythonFiles(args.paths);
+  const { files, errors, skipped } = collectPythonFiles(args.paths);
+  for (const s of skipped) err(`${s.path}: skipped: ${s.message}`);
   const settings = args.settings;
   const projectCache = new Map<string, ProjectConfig | null>();
   const reported = new Set<string>();

@@ -428,7 +428,7 @@ export class PySparkArchitectServer {
       for (const { uri, deleted } of changes) {
         const before = this.workspaceFragments.findIndex((f) => f.uri === uri);
         if (before >= 0) keys.push(...this.workspaceFragments[before].raw.datasets.keys());
-        const fresh = deleted ? undefined : this.workspaceFiles.fragmentOf(uri, settings);
+        const fresh = deleted ? undefined : this.workspaceFiles.fragmentOf(uri, settings, this.workspaceFolders);
         if (fresh) keys.push(...fresh.raw.datasets.keys());
         if (before >= 0) this.workspaceFragments.splice(before, 1);
         if (fresh) this.workspaceFragments.push(fresh);
