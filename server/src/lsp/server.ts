@@ -4,7 +4,9 @@ import {
   DiagnosticSeverity,
   DidChangeConfigurationNotification,
   DocumentDiagnosticReportKind,
+  ErrorCodes,
   FileChangeType,
+  ResponseError,
   TextDocumentSyncKind,
   type CodeActionParams,
   type Connection,
@@ -225,7 +227,10 @@ export class PySparkArchitectServer {
         return null;
       }
     });
-    c.onRequest(PIPELINE_GRAPH_METHOD, async (p: PipelineGraphParams) => this.pipelineGraph(p));
+    c.onRequest(PIPELINE_GRAPH_METHOD, async (p: unknown) => {
+      const params = pipelineGraphParams(p);
+      return params ? this.pipelineGraph(params) : new ResponseError(ErrorCodes.InvalidParams, 'expected { uris?: string[] }');
+    });
 
     c.onShutdown(() => this.dispose());
   }
@@ -595,6 +600,15 @@ export class PySparkArchitectServer {
       this.parser.release(tree);
     }
   }
+}
+
+/** The request's params, checked (null or absent: the whole workspace), or undefined when malformed. */
+function pipelineGraphParams(p: unknown): PipelineGraphParams | undefined {
+  if (p === null || p === undefined) return {};
+  if (typeof p !== 'object' || Array.isArray(p)) return undefined;
+  const uris = (p as { uris?: unknown }).uris;
+  if (uris === undefined || uris === null) return {};
+  return Array.isArray(uris) && uris.every((u) => typeof u === 'string') ? { uris } : undefined;
 }
 
 function uriToFilename(uri: string): string {
