@@ -3,7 +3,6 @@ import {
   CodeActionKind,
   DiagnosticSeverity,
   DidChangeConfigurationNotification,
-  DocumentDiagnosticReportKind,
   ErrorCodes,
   FileChangeType,
   ResponseError,
@@ -11,7 +10,6 @@ import {
   type CodeActionParams,
   type Connection,
   type Diagnostic,
-  type DocumentDiagnosticReport,
   type InitializeParams,
   type InitializeResult,
   type ServerCapabilities,
@@ -32,6 +30,7 @@ import type { RawGraph } from '../graph/pipelineGraph';
 import { DocumentStore, type StoredDocument } from './documentStore';
 import { hoverAt } from './hover';
 import { notAnalysedDiagnostic } from './notAnalysed';
+import { PullDiagnostics } from './pullDiagnostics';
 import { syntaxRoot } from '../parsing/syntaxTree';
 import { WorkspaceFiles } from './workspaceFiles';
 
@@ -65,6 +64,7 @@ interface CachedAnalysis {
  */
 export class PySparkArchitectServer {
   private documents: DocumentStore;
+  private readonly pulls: PullDiagnostics;
   private readonly analyses = new Map<string, CachedAnalysis>();
   private readonly settingsCache = new Map<string, Promise<Settings>>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
@@ -99,6 +99,18 @@ export class PySparkArchitectServer {
     this.documents = new DocumentStore(parser, (uri, text) => text.length > (this.sizeLimits.get(uri) ?? 2048) * 1024);
     this.workspaceFiles = new WorkspaceFiles(parser, (m) => this.connection.console.info(m));
     parser.onRestart(() => this.parserRestarted());
+    this.pulls = new PullDiagnostics({
+      version: (uri) => this.documents.get(uri)?.document.version,
+      cached: (uri, version) => {
+        const hit = this.analyses.get(uri);
+        return hit?.version === version ? hit.diagnostics : undefined;
+      },
+      analyse: async (uri) => {
+        const stored = this.documents.get(uri);
+        return stored && (await this.analyse(uri, stored));
+      },
+      debounceMs: async (uri) => (await this.settingsFor(uri)).debounceMs,
+    });
   }
 
   /** A broken parser was replaced: every tree was dropped with it, so every document is parsed and judged again. */
@@ -152,6 +164,7 @@ export class PySparkArchitectServer {
       this.schedule(uri, 0);
     });
     c.onDidChangeTextDocument((p) => {
+      this.pulls.noteChange(p.textDocument.uri);
       this.guard(() => this.documents.change(p.textDocument.uri, p.textDocument.version, p.contentChanges), p.textDocument.uri);
       this.schedule(p.textDocument.uri);
     });
@@ -159,6 +172,7 @@ export class PySparkArchitectServer {
       const uri = p.textDocument.uri;
       clearTimeout(this.timers.get(uri));
       this.timers.delete(uri);
+      this.pulls.forget(uri);
       this.documents.close(uri);
       this.analyses.delete(uri);
       const held = this.modelHolders.indexOf(uri);
@@ -184,13 +198,7 @@ export class PySparkArchitectServer {
       this.projectConfigs.clear();
       this.refreshAll();
     });
-    c.languages.diagnostics.on(async (p, token): Promise<DocumentDiagnosticReport> => {
-      const stored = this.documents.get(p.textDocument.uri);
-      if (!stored) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
-      const cached = await this.analyse(p.textDocument.uri, stored);
-      if (token.isCancellationRequested) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
-      return { kind: DocumentDiagnosticReportKind.Full, items: cached?.diagnostics ?? [] };
-    });
+    c.languages.diagnostics.on((p, token) => this.pulls.report(p.textDocument.uri, token));
     c.onCodeAction(async (p) => this.codeActions(p));
     c.onCompletion((p) => {
       const stored = this.documents.get(p.textDocument.uri);
