@@ -10,7 +10,7 @@ import { toDot, toMermaid } from './graphFormats';
 import { applyProjectConfig, findProjectConfig, type ProjectConfig } from '../config/pyproject';
 import { compareFindings } from '../findings';
 import { fixAll } from '../fixes/fixAll';
-import { PythonParser } from '../parsing/pythonParser';
+import { ParseFailure, PythonParser, type Tree } from '../parsing/pythonParser';
 import { PROJECT_RULE_CODES, RULES } from '../rules';
 import { collectPythonFiles } from './files';
 import { checkNotebook, MAX_NOTEBOOK_BYTES } from './notebookFile';
@@ -141,7 +141,8 @@ interface Analysed extends FileFindings {
 /** Reads and analyses every file, reporting unreadable, binary and oversized ones per file. */
 async function analyseFiles(args: CheckArgs, err: (s: string) => void, whileParsed?: (r: Analysed) => void): Promise<{ results: Analysed[]; fileCount: number; ioErrors: number }> {
   const parser = await PythonParser.load();
-  const { files, errors } = collectPythonFiles(args.paths, Infinity, { notebooks: true });
+  const { files, errors, skipped } = collectPythonFiles(args.paths, Infinity, { notebooks: true });
+  for (const s of skipped) err(`${s.path}: skipped: ${s.message}`);
   const settings = args.settings;
   const projectCache = new Map<string, ProjectConfig | null>();
   const reported = new Set<string>();
@@ -181,6 +182,8 @@ async function analyseFiles(args: CheckArgs, err: (s: string) => void, whilePars
       select: args.select.length ? args.select : effective.select,
       ignore: [...args.ignore, ...(effective.ignore ?? [])],
     };
+    // A file that broke the parser leaves a fresh one for the next file (see PythonParser).
+    await parser.ready();
     if (notebook) {
       const uri = pathToFileURL(path.resolve(file)).href;
       const outcome = checkNotebook(parser, file, uri, text, options, { maxKb: args.maxKb, fix: args.fix }, err, whileParsed);
@@ -192,7 +195,15 @@ async function analyseFiles(args: CheckArgs, err: (s: string) => void, whilePars
       continue;
     }
     if (args.fix) {
-      const fixed = fixAll(parser, text, options);
+      let fixed: ReturnType<typeof fixAll>;
+      try {
+        fixed = fixAll(parser, text, options);
+      } catch (e) {
+        if (!(e instanceof ParseFailure)) throw e;
+        err(`${file}: error: not analysed: ${e.message}`);
+        ioErrors++;
+        continue;
+      }
       if (fixed.applied.length) {
         try {
           fs.writeFileSync(file, fixed.text);
@@ -204,8 +215,9 @@ async function analyseFiles(args: CheckArgs, err: (s: string) => void, whilePars
         }
       }
     }
-    const tree = parser.parse(text);
+    let tree: Tree | undefined;
     try {
+      tree = parser.parse(text);
       // A Databricks notebook that `%run`s others is analysed with them (findings stay in this file).
       const r = analyseDatabricksRuns(parser, text, path.resolve(file), options) ?? analyze(tree, text, options);
       const analysed = { filename: file, findings: r.findings, lines: r.lines, model: r.model };
@@ -213,8 +225,12 @@ async function analyseFiles(args: CheckArgs, err: (s: string) => void, whilePars
       // The model points into the tree, which is freed below: keep only plain results.
       const raw = r.model ? fileFragment({ ...analysed, uri: pathToFileURL(path.resolve(file)).href }).raw : undefined;
       results.push({ ...analysed, model: undefined, ...(raw?.datasets.size ? { raw, text, options } : {}) });
+    } catch (e) {
+      if (!(e instanceof ParseFailure)) throw e;
+      err(`${file}: error: not analysed: ${e.message}`);
+      ioErrors++;
     } finally {
-      tree.delete();
+      parser.release(tree);
     }
   }
   return { results, fileCount: files.length, ioErrors };
@@ -254,12 +270,17 @@ async function addCrossFileFindings(results: Analysed[]): Promise<void> {
       r.findings = [...r.findings.filter((f) => !CROSS_FILE_RULES.includes(f.code)), ...again].sort((a, b) => (a.cell ?? 0) - (b.cell ?? 0) || compareFindings(a, b));
       continue;
     }
-    const tree = parser.parse(r.text!);
+    await parser.ready();
+    let tree: Tree | undefined;
     try {
+      tree = parser.parse(r.text!);
       const again = analyze(tree, r.text!, options);
       r.findings = [...r.findings.filter((f) => !CROSS_FILE_RULES.includes(f.code)), ...again.findings].sort(compareFindings);
+    } catch (e) {
+      // Parsed once already: keep the first pass's findings.
+      if (!(e instanceof ParseFailure)) throw e;
     } finally {
-      tree.delete();
+      parser.release(tree);
     }
   }
 }

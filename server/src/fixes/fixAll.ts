@@ -1,6 +1,6 @@
 import { analyze, type AnalysisOptions } from '../analysis';
 import { applyEdits, type Finding, type Fix } from '../findings';
-import { countSyntaxErrors, type PythonParser } from '../parsing/pythonParser';
+import { countSyntaxErrors, ParseFailure, type PythonParser } from '../parsing/pythonParser';
 
 export interface FixAllResult {
   text: string;
@@ -15,7 +15,17 @@ function analyseText(parser: PythonParser, text: string, options: AnalysisOption
   try {
     return { result: analyze(tree, text, options), errors: countSyntaxErrors(tree.rootNode) };
   } finally {
-    tree.delete();
+    parser.release(tree);
+  }
+}
+
+/** A candidate text the parser refuses or fails on is a fix not to apply. */
+function analyseCandidate(parser: PythonParser, text: string, options: AnalysisOptions) {
+  try {
+    return analyseText(parser, text, options);
+  } catch (e) {
+    if (e instanceof ParseFailure) return undefined;
+    throw e;
   }
 }
 
@@ -35,10 +45,11 @@ export interface FixState<F, T extends FixableFinding<F>> {
  * The fix loop, for any kind of document (a file, a notebook's cells): apply a finding's preferred
  * fix, analyse again, keep the result only when it adds no syntax error and removes a finding of
  * that rule. `key` names a finding across rounds, so a fix that failed is never retried.
+ * `analyseState` answers undefined for a candidate it cannot analyse (the fix is then not applied).
  */
 export function fixRounds<S, F extends { title: string; preferred?: boolean }, T extends FixableFinding<F>>(
   initial: S,
-  analyseState: (s: S) => FixState<F, T>,
+  analyseState: (s: S) => FixState<F, T> | undefined,
   apply: (s: S, fix: F) => S | undefined,
   key: (s: S, f: T) => string,
 ): { state: S; applied: FixAllResult['applied'] } {
@@ -46,6 +57,7 @@ export function fixRounds<S, F extends { title: string; preferred?: boolean }, T
   const applied: FixAllResult['applied'] = [];
   const skipped = new Set<string>();
   let state = analyseState(current);
+  if (!state) return { state: current, applied };
   for (let round = 0; round < MAX_ROUNDS; round++) {
     let progressed = false;
     for (const f of state.findings) {
@@ -75,13 +87,17 @@ export function fixRounds<S, F extends { title: string; preferred?: boolean }, T
  * Applies every preferred ("safe") fix, one at a time on fresh analysis, so each fix is computed
  * on the text the previous one produced. A fix is kept only when it adds no syntax error and
  * removes a finding of its rule; otherwise it is skipped, never retried.
+ * Throws `ParseFailure` when `text` itself is not parsed.
  */
 export function fixAll(parser: PythonParser, text: string, options: AnalysisOptions = {}): FixAllResult {
+  let first = true;
   const { state, applied } = fixRounds<string, Fix, Finding>(
     text,
     (t) => {
-      const { result, errors } = analyseText(parser, t, options);
-      return { findings: result.findings, errors };
+      // The text as given must parse (its failure is the caller's); a candidate that does not is a fix not to apply.
+      const r = first ? analyseText(parser, t, options) : analyseCandidate(parser, t, options);
+      first = false;
+      return r && { findings: r.result.findings, errors: r.errors };
     },
     (t, fix) => {
       const next = applyEdits(t, fix.edits);
