@@ -40,7 +40,7 @@ export type Fix = FixBase &
   );
 
 /** The fix's title as an editor lists it: unsafe and display-only fixes say so. */
-export function fixLabel(fix: Fix): string {
+export function fixLabel(fix: Pick<FixBase, 'title'> & ({ applicability: 'safe' } | { applicability: 'unsafe' | 'display-only'; reason: string })): string {
   if (fix.applicability === 'unsafe') return `${fix.title} (unsafe: ${fix.reason})`;
   if (fix.applicability === 'display-only') return `${fix.title} (needs your value: ${fix.reason})`;
   return fix.title;

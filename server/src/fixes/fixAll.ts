@@ -1,6 +1,6 @@
 import { analyze, type AnalysisOptions } from '../analysis';
 import { applyEdits, type Applicability, type Finding, type Fix } from '../findings';
-import { countSyntaxErrors, type PythonParser } from '../parsing/pythonParser';
+import { countSyntaxErrors, ParseFailure, type PythonParser } from '../parsing/pythonParser';
 
 export interface FixAllOptions extends AnalysisOptions {
   /** Apply unsafe fixes too (`--unsafe-fixes`). Display-only fixes are never applied in bulk. */
@@ -14,23 +14,18 @@ export interface FixAllResult {
   held: { unsafe: number; displayOnly: number };
 }
 
-/** Upper bound on fixes per file: each round re-analyses the whole text. */
-const MAX_ROUNDS = 200;
-
-function analyseText(parser: PythonParser, text: string, options: AnalysisOptions) {
-  const tree = parser.parse(text);
-  try {
-    return { result: analyze(tree, text, options), errors: countSyntaxErrors(tree.rootNode) };
-  } finally {
-    tree.delete();
-  }
+/** What bulk fixing needs to know of a fix (a file's or a notebook cell's). */
+interface BulkFixable {
+  title: string;
+  preferred?: boolean;
+  applicability: Applicability;
 }
 
 /**
  * The fix bulk fixing applies to a finding: a safe one (the preferred first), or with `unsafe`
  * an unsafe one when no safe one exists. Never a display-only fix: its value is the user's to give.
  */
-export function bulkFix(f: Finding, unsafe = false): Fix | undefined {
+export function bulkFix<F extends BulkFixable>(f: { fixes: readonly F[] }, unsafe = false): F | undefined {
   const safe = f.fixes.filter((x) => x.applicability === 'safe');
   const pick = safe.find((x) => x.preferred) ?? safe[0];
   if (pick || !unsafe) return pick;
@@ -39,7 +34,7 @@ export function bulkFix(f: Finding, unsafe = false): Fix | undefined {
 }
 
 /** Why a finding's fixes were held back from bulk fixing, if they were. */
-function heldBack(f: Finding, unsafe: boolean): 'unsafe' | 'displayOnly' | undefined {
+function heldBack(f: { fixes: readonly BulkFixable[] }, unsafe: boolean): 'unsafe' | 'displayOnly' | undefined {
   if (bulkFix(f, unsafe)) return undefined;
   if (!unsafe && f.fixes.some((x) => x.applicability === 'unsafe')) return 'unsafe';
   return f.fixes.some((x) => x.applicability === 'display-only') ? 'displayOnly' : undefined;
@@ -54,7 +49,7 @@ export interface FixCounts {
   displayOnly: number;
 }
 
-export function countFixes(findings: readonly Finding[], unsafe = false): FixCounts {
+export function countFixes(findings: readonly { fixes: readonly BulkFixable[] }[], unsafe = false): FixCounts {
   const out: FixCounts = { fixable: 0, unsafe: 0, displayOnly: 0 };
   for (const f of findings) {
     const why = heldBack(f, unsafe);
@@ -64,32 +59,73 @@ export function countFixes(findings: readonly Finding[], unsafe = false): FixCou
   return out;
 }
 
+/** Upper bound on fixes per file: each round re-analyses the whole text. */
+const MAX_ROUNDS = 200;
+
+function analyseText(parser: PythonParser, text: string, options: AnalysisOptions) {
+  const tree = parser.parse(text);
+  try {
+    return { result: analyze(tree, text, options), errors: countSyntaxErrors(tree.rootNode) };
+  } finally {
+    parser.release(tree);
+  }
+}
+
+/** A candidate text the parser refuses or fails on is a fix not to apply. */
+function analyseCandidate(parser: PythonParser, text: string, options: AnalysisOptions) {
+  try {
+    return analyseText(parser, text, options);
+  } catch (e) {
+    if (e instanceof ParseFailure) return undefined;
+    throw e;
+  }
+}
+
+/** What the fix loop needs of a finding: its code and fixes (offsets are the caller's business). */
+interface FixableFinding<F> {
+  code: string;
+  fixes: F[];
+}
+
+/** One state of the text being fixed, as the fix loop sees it. */
+export interface FixState<F, T extends FixableFinding<F>> {
+  findings: T[];
+  errors: number;
+}
+
 /**
- * Applies the fixes bulk fixing may apply (see bulkFix), one at a time on fresh analysis, so each
- * fix is computed on the text the previous one produced. A fix is kept only when it adds no syntax
- * error and removes a finding of its rule; otherwise it is skipped, never retried.
+ * The fix loop, for any kind of document (a file, a notebook's cells): apply a finding's bulk fix
+ * (safe; unsafe too with `unsafe`, see bulkFix), analyse again, keep the result only when it adds no syntax error and removes a finding of
+ * that rule. `key` names a finding across rounds, so a fix that failed is never retried.
+ * `analyseState` answers undefined for a candidate it cannot analyse (the fix is then not applied).
  */
-export function fixAll(parser: PythonParser, text: string, options: FixAllOptions = {}): FixAllResult {
-  const unsafe = options.unsafe === true;
-  let current = text;
+export function fixRounds<S, F extends BulkFixable, T extends FixableFinding<F>>(
+  initial: S,
+  analyseState: (s: S) => FixState<F, T> | undefined,
+  apply: (s: S, fix: F) => S | undefined,
+  key: (s: S, f: T) => string,
+  unsafe = false,
+): { state: S; applied: FixAllResult['applied']; findings: T[] } {
+  let current = initial;
   const applied: FixAllResult['applied'] = [];
   const skipped = new Set<string>();
-  let state = analyseText(parser, current, options);
+  let state = analyseState(current);
+  if (!state) return { state: current, applied, findings: [] };
   for (let round = 0; round < MAX_ROUNDS; round++) {
     let progressed = false;
-    for (const f of state.result.findings) {
+    for (const f of state.findings) {
       const fix = bulkFix(f, unsafe);
       if (!fix) continue;
-      const key = `${f.code}:${current.slice(Math.max(0, f.start - 40), f.end + 40)}`;
-      if (skipped.has(key)) continue;
-      const next = applyEdits(current, fix.edits);
-      const after = next === current ? undefined : analyseText(parser, next, options);
-      const count = (r: typeof state) => r.result.findings.filter((x) => x.code === f.code).length;
+      const k = key(current, f);
+      if (skipped.has(k)) continue;
+      const next = apply(current, fix);
+      const after = next === undefined ? undefined : analyseState(next);
+      const count = (r: FixState<F, T>) => r.findings.filter((x) => x.code === f.code).length;
       if (!after || after.errors > state.errors || count(after) >= count(state)) {
-        skipped.add(key);
+        skipped.add(k);
         continue;
       }
-      current = next;
+      current = next!;
       state = after;
       applied.push({ code: f.code, title: fix.title, applicability: fix.applicability });
       progressed = true;
@@ -97,6 +133,33 @@ export function fixAll(parser: PythonParser, text: string, options: FixAllOption
     }
     if (!progressed) break;
   }
-  const { unsafe: heldUnsafe, displayOnly } = countFixes(state.result.findings, unsafe);
-  return { text: current, applied, held: { unsafe: heldUnsafe, displayOnly } };
+  return { state: current, applied, findings: state.findings };
+}
+
+/**
+ * Applies the fixes bulk fixing may apply (safe ones; unsafe too with `options.unsafe`; never
+ * display-only), one at a time on fresh analysis, so each fix is computed on the text the previous
+ * one produced. A fix is kept only when it adds no syntax error and removes a finding of its rule;
+ * otherwise it is skipped, never retried. Throws `ParseFailure` when `text` itself is not parsed.
+ */
+export function fixAll(parser: PythonParser, text: string, options: FixAllOptions = {}): FixAllResult {
+  const unsafe = options.unsafe === true;
+  let first = true;
+  const { state, applied, findings } = fixRounds<string, Fix, Finding>(
+    text,
+    (t) => {
+      // The text as given must parse (its failure is the caller's); a candidate that does not is a fix not to apply.
+      const r = first ? analyseText(parser, t, options) : analyseCandidate(parser, t, options);
+      first = false;
+      return r && { findings: r.result.findings, errors: r.errors };
+    },
+    (t, fix) => {
+      const next = applyEdits(t, fix.edits);
+      return next === t ? undefined : next;
+    },
+    (t, f) => `${f.code}:${t.slice(Math.max(0, f.start - 40), f.end + 40)}`,
+    unsafe,
+  );
+  const { unsafe: heldUnsafe, displayOnly } = countFixes(findings, unsafe);
+  return { text: state, applied, held: { unsafe: heldUnsafe, displayOnly } };
 }
