@@ -235,21 +235,21 @@ describe('fuzz: the engine never throws, hangs, leaves the text or breaks the sy
   // by default): a 10 MB file is only parsed (to be measured), a 2 MB one analysed in full. The full
   // 10 MB analysis takes about a minute on a 2-core machine: FUZZ_10MB=1 runs it too.
   it('a 10 MB file parses within the hang guard; a 2 MB one (the default size limit) is analysed', function () {
+    // The hang guard is this timeout, not a measured time: on a shared, busy machine parsing 10 MB
+    // took from 10 to 30 s, so a wall-clock assertion failed without any hang (speed is npm run bench's).
+    this.timeout(300_000);
     const unit = seeds.slice(0, 5).join('\n\n');
     const big = unit.repeat(Math.ceil(10_000_000 / unit.length));
     assert.ok(big.length >= 10_000_000);
-    const t0 = performance.now();
     const tree = parser.parse(big);
     try {
       assert.ok(countSyntaxErrors(tree.rootNode) >= 0);
     } finally {
       tree.delete();
     }
-    const parseMs = performance.now() - t0;
-    assert.ok(parseMs < 10_000, `parsing 10 MB took ${parseMs.toFixed(0)} ms`);
     checkText(parser, unit.repeat(Math.ceil(2_000_000 / unit.length)), { fixes: false, maxMs: 45_000 });
     if (process.env.FUZZ_10MB) {
-      this.timeout(600_000);
+      this.timeout(900_000);
       checkText(parser, big, { fixes: false, maxMs: 300_000 });
     }
   });
