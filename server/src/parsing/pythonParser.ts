@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Language, Parser, Query } from 'web-tree-sitter';
+import { Language, Parser } from 'web-tree-sitter';
 import type { Node as TreeSitterNode, Tree } from 'web-tree-sitter';
 import type { SyntaxNode } from './syntaxTree';
 
@@ -75,7 +75,6 @@ export function indentLevels(text: string, limit = Infinity): number {
  */
 export class PythonParser {
   private readonly parser: Parser;
-  private readonly queries = new Map<string, Query>();
 
   private constructor(readonly language: Language) {
     this.parser = new Parser();
@@ -107,16 +106,6 @@ export class PythonParser {
     const tree = this.parser.parse(text, oldTree && !placeholders.has(oldTree) ? oldTree : null);
     if (!tree) throw new Error('tree-sitter returned no tree');
     return tree;
-  }
-
-  /** Compiled once per source string; queries live in wasm memory and are never freed. */
-  query(source: string): Query {
-    let q = this.queries.get(source);
-    if (!q) {
-      q = new Query(this.language, source);
-      this.queries.set(source, q);
-    }
-    return q;
   }
 }
 
