@@ -7,7 +7,6 @@ import { PythonParser } from './parsing/pythonParser';
 
 // Process entry: `node dist/server.js --stdio` or `--node-ipc` (what VS Code uses) get the lifecycle
 // gate and, on stdio, repaired framing; --socket / --pipe are left to vscode-languageserver.
-let gate: ProtocolGate | undefined;
 const early: string[] = [];
 let log: (m: string) => void = (m) => void early.push(m);
 function transport(): [ProtocolGate, MessageWriter] | undefined {
@@ -27,7 +26,8 @@ function transport(): [ProtocolGate, MessageWriter] | undefined {
   return [new ProtocolGate(new StreamMessageReader(input), writer), writer];
 }
 const io = transport();
-gate = io?.[0];
+// Read by transport()'s end handler, which only runs once stdin closes (after this line).
+const gate: ProtocolGate | undefined = io?.[0];
 const connection = io ? createConnection(ProposedFeatures.all, io[0], io[1]) : createConnection(ProposedFeatures.all);
 log = (m) => connection.console.error(m);
 for (const m of early.splice(0)) log(m);

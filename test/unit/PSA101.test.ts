@@ -109,7 +109,7 @@ describe('PSA101 count-for-monitoring', () => {
     assert.ok(f);
     const { text } = await applyFix(r, f, /observe/);
     assert.match(text, /from pyspark\.sql import functions as F, Observation/);
-    assert.match(text, /    out = out\.observe\(out_observation, F\.count\(F\.lit\(1\)\)\.alias\("row_count"\)\)/);
+    assert.match(text, / {4}out = out\.observe\(out_observation, F\.count\(F\.lit\(1\)\)\.alias\("row_count"\)\)/);
     assert.match(text, /print\("written", out_observation\.get\["row_count"\]\)/);
   });
 

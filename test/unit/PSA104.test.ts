@@ -96,7 +96,7 @@ describe('PSA104 count-for-emptiness', () => {
     `);
     assert.equal(r.of('PSA104').length, 1);
     const { text } = await applyFix(r, r.of('PSA104')[0], /isEmpty/);
-    assert.match(text, /    if df\.isEmpty\(\):/);
+    assert.match(text, / {4}if df\.isEmpty\(\):/);
   });
 
   it('stays silent for counts used as numbers, cheap checks, streaming and unknown objects', async () => {

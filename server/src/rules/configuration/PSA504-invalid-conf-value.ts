@@ -191,7 +191,7 @@ export const invalidConfValue: Rule = {
     // `spark.sql("SET spark.sql.shuffle.partitions=2OO")`: the value is the rest of the statement.
     for (const s of nodesOfType(ctx.model, 'string')) {
       const sql = literalString(s);
-      const m = sql !== undefined ? /^(\s*set\s+)(spark\.[\w.\-]+)(\s*=\s*)([^\s;'"`]+)\s*;?\s*$/i.exec(sql) : null;
+      const m = sql !== undefined ? /^(\s*set\s+)(spark\.[\w.-]+)(\s*=\s*)([^\s;'"`]+)\s*;?\s*$/i.exec(sql) : null;
       const entry = m ? confEntry(m[2]) : undefined;
       if (!m || !entry) continue;
       const verdict = judgeValue(entry, m[4]);
