@@ -32,6 +32,8 @@ import { missingCheckpointLocation } from './streaming/PSA205-missing-checkpoint
 import { watermarkColumnMismatch } from './streaming/PSA206-watermark-column-mismatch';
 import { triggerOnceDeprecated } from './streaming/PSA207-trigger-once-deprecated';
 import { streamingFileSourceWithoutSchema } from './streaming/PSA208-streaming-file-source-without-schema';
+import { actionOnStreamingDataFrame } from './streaming/PSA209-action-on-streaming-dataframe';
+import { unsupportedOutputModeForSink } from './streaming/PSA210-unsupported-output-mode-for-sink';
 import type { Rule, RuleContext } from './rule';
 
 /** A rule family: one folder of `rules/`, one hundred of codes (performance = PSA1xx ...). */
@@ -107,6 +109,8 @@ const REGISTRATIONS: readonly Registration[] = [
   { rule: watermarkColumnMismatch, family: 'streaming', fix: 'none', scope: 'file', since: '0.1.0' },
   { rule: triggerOnceDeprecated, family: 'streaming', fix: 'always', scope: 'file', since: '0.1.0' },
   { rule: streamingFileSourceWithoutSchema, family: 'streaming', fix: 'none', scope: 'file', since: '0.1.0' },
+  { rule: actionOnStreamingDataFrame, family: 'streaming', fix: 'none', scope: 'file', since: '0.2.0' },
+  { rule: unsupportedOutputModeForSink, family: 'streaming', fix: 'none', scope: 'file', since: '0.2.0' },
 ];
 
 /** Every rule with its metadata, in code order. Codes are stable API. */
