@@ -34,6 +34,7 @@ import { triggerOnceDeprecated } from './streaming/PSA207-trigger-once-deprecate
 import { streamingFileSourceWithoutSchema } from './streaming/PSA208-streaming-file-source-without-schema';
 import { actionOnStreamingDataFrame } from './streaming/PSA209-action-on-streaming-dataframe';
 import { unsupportedOutputModeForSink } from './streaming/PSA210-unsupported-output-mode-for-sink';
+import { unionByPositionMismatch } from './correctness/PSA704-union-by-position-mismatch';
 import type { Rule, RuleContext } from './rule';
 
 /** A rule family: one folder of `rules/`, one hundred of codes (performance = PSA1xx ...). */
@@ -111,6 +112,7 @@ const REGISTRATIONS: readonly Registration[] = [
   { rule: streamingFileSourceWithoutSchema, family: 'streaming', fix: 'none', scope: 'file', since: '0.1.0' },
   { rule: actionOnStreamingDataFrame, family: 'streaming', fix: 'none', scope: 'file', since: '0.2.0' },
   { rule: unsupportedOutputModeForSink, family: 'streaming', fix: 'none', scope: 'file', since: '0.2.0' },
+  { rule: unionByPositionMismatch, family: 'correctness', fix: 'sometimes', scope: 'file', since: '0.2.0' },
 ];
 
 /** Every rule with its metadata, in code order. Codes are stable API. */

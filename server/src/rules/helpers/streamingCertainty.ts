@@ -49,6 +49,12 @@ export function streamingOnEveryPath(frame: Frame, use: Node): boolean {
   return true;
 }
 
+/** True when none of `frames` is built in a branch (of `if`, `try`, a loop, a conditional expression) that does not also hold `use`. */
+export function builtOnEveryPath(frames: Iterable<Frame>, use: Node): boolean {
+  for (const f of frames) if (branchExcluding(f.node, use)) return false;
+  return true;
+}
+
 /** Whether `use` sits under an `if`/conditional whose test reads `isStreaming` (the code checks before acting). */
 export function guardedByIsStreaming(use: Node): boolean {
   let n: Node | null = use.parent;
