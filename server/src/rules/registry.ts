@@ -35,6 +35,7 @@ import { streamingFileSourceWithoutSchema } from './streaming/PSA208-streaming-f
 import { actionOnStreamingDataFrame } from './streaming/PSA209-action-on-streaming-dataframe';
 import { unsupportedOutputModeForSink } from './streaming/PSA210-unsupported-output-mode-for-sink';
 import { unionByPositionMismatch } from './correctness/PSA704-union-by-position-mismatch';
+import { crossJoinWithoutCondition } from './correctness/PSA705-cross-join-without-condition';
 import type { Rule, RuleContext } from './rule';
 
 /** A rule family: one folder of `rules/`, one hundred of codes (performance = PSA1xx ...). */
@@ -113,6 +114,7 @@ const REGISTRATIONS: readonly Registration[] = [
   { rule: actionOnStreamingDataFrame, family: 'streaming', fix: 'none', scope: 'file', since: '0.2.0' },
   { rule: unsupportedOutputModeForSink, family: 'streaming', fix: 'none', scope: 'file', since: '0.2.0' },
   { rule: unionByPositionMismatch, family: 'correctness', fix: 'sometimes', scope: 'file', since: '0.2.0' },
+  { rule: crossJoinWithoutCondition, family: 'correctness', fix: 'none', scope: 'file', since: '0.2.0' },
 ];
 
 /** Every rule with its metadata, in code order. Codes are stable API. */
