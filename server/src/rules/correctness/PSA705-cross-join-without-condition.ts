@@ -1,3 +1,4 @@
+import { lineage } from '../../model/lineage';
 import type { Frame } from '../../model/types';
 import { callParts, literalString, unwrapParens } from '../../parsing/syntax';
 import { related, type Rule, type RuleContext } from '../rule';
@@ -22,8 +23,11 @@ export const crossJoinWithoutCondition: Rule = {
         // how="cross" says it; a how the model cannot read might.
         if (how === undefined || how === 'cross') continue;
       }
-      // Pairing every row with a frame known to be tiny (a global aggregate, a limit, literal rows) is the usual way to attach a constant row.
-      if (ctx.model.frames.some((g) => g.node.id === f.node.id && someBounded(g))) continue;
+      const analyses = ctx.model.frames.filter((g) => g.node.id === f.node.id && g.op === 'join');
+      // Pairing every row with a frame known to be tiny (a global aggregate, a limit, driver-local rows) is the usual way to attach a constant row.
+      if (analyses.some((g) => g.parents.some(smallSide))) continue;
+      // `a.join(b).where(a.k == b.k)`: the optimizer turns the filter into the join condition.
+      if (ctx.model.frames.some((g) => (g.op === 'filter' || g.op === 'where') && analyses.includes(g.parents[0]))) continue;
       const right = f.parents[1];
       ctx.report({
         start: parts.nameNode.startIndex,
@@ -38,6 +42,14 @@ export const crossJoinWithoutCondition: Rule = {
   },
 };
 
-function someBounded(join: Frame): boolean {
-  return join.parents.some((p) => p.bounded);
+/** Known to be small: bounded, or built only from driver-local data (`createDataFrame`, `range`). */
+function smallSide(side: Frame): boolean {
+  if (side.bounded) return true;
+  let sources = 0;
+  for (const f of lineage(side)) {
+    if (f.parents.length > 0) continue;
+    sources++;
+    if (f.op !== 'createDataFrame' && f.op !== 'range') return false;
+  }
+  return sources > 0;
 }
