@@ -33,6 +33,10 @@ import { watermarkColumnMismatch } from './streaming/PSA206-watermark-column-mis
 import { triggerOnceDeprecated } from './streaming/PSA207-trigger-once-deprecated';
 import { streamingFileSourceWithoutSchema } from './streaming/PSA208-streaming-file-source-without-schema';
 import type { Applicability } from '../findings';
+import { actionOnStreamingDataFrame } from './streaming/PSA209-action-on-streaming-dataframe';
+import { unsupportedOutputModeForSink } from './streaming/PSA210-unsupported-output-mode-for-sink';
+import { unionByPositionMismatch } from './correctness/PSA704-union-by-position-mismatch';
+import { crossJoinWithoutCondition } from './correctness/PSA705-cross-join-without-condition';
 import type { Rule, RuleContext } from './rule';
 
 /** A rule family: one folder of `rules/`, one hundred of codes (performance = PSA1xx ...). */
@@ -111,6 +115,10 @@ const REGISTRATIONS: readonly Registration[] = [
   { rule: watermarkColumnMismatch, family: 'streaming', fix: 'none', fixes: [], scope: 'file', since: '0.1.0' },
   { rule: triggerOnceDeprecated, family: 'streaming', fix: 'always', fixes: ['unsafe'], scope: 'file', since: '0.1.0' },
   { rule: streamingFileSourceWithoutSchema, family: 'streaming', fix: 'none', fixes: [], scope: 'file', since: '0.1.0' },
+  { rule: actionOnStreamingDataFrame, family: 'streaming', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
+  { rule: unsupportedOutputModeForSink, family: 'streaming', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
+  { rule: unionByPositionMismatch, family: 'correctness', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.2.0' },
+  { rule: crossJoinWithoutCondition, family: 'correctness', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
 ];
 
 /** Every rule with its metadata, in code order. Codes are stable API. */
