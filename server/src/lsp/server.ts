@@ -28,6 +28,7 @@ import { fixAll } from '../fixes/fixAll';
 import { fileFragment, mergeFragments, mergeRawGraphs, type FileFragment } from '../graph';
 import type { RawGraph } from '../graph/pipelineGraph';
 import { DocumentStore, type StoredDocument } from './documentStore';
+import { noqaFix } from '../noqa';
 import { hoverAt } from './hover';
 import { syntaxRoot } from '../parsing/syntaxTree';
 import { WorkspaceFiles } from './workspaceFiles';
@@ -532,12 +533,13 @@ export class PySparkArchitectServer {
     const text = stored.document.getText();
     const actions: CodeAction[] = [];
     const baseErrors = stored.tree ? countSyntaxErrors(stored.tree.rootNode) : 0;
+    const root = stored.tree ? syntaxRoot(stored.tree, text) : undefined;
     for (const f of result.findings) {
       if (f.end < from || f.start > to) continue;
       if (p.context.diagnostics.length && !wanted.has(f.code)) continue;
       if (p.context.only && !p.context.only.some((k) => k === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(k))) continue;
       const diagnostic = cached.diagnostics[result.findings.indexOf(f)];
-      for (const fix of [...f.fixes, noqaFix(text, f, lines)]) {
+      for (const fix of [...f.fixes, root && noqaFix(root, text, f, lines)]) {
         if (!fix || !this.fixKeepsSyntax(text, fix, baseErrors)) continue;
         const action = CodeAction.create(fix.title, { changes: { [p.textDocument.uri]: fix.edits.map((e) => ({ range: { start: lines.positionAt(e.start), end: lines.positionAt(e.end) }, newText: e.newText })) } }, CodeActionKind.QuickFix);
         action.diagnostics = [diagnostic];
@@ -569,21 +571,4 @@ function uriToFilename(uri: string): string {
 
 function emptyResult(stored: StoredDocument): AnalysisResult {
   return { findings: [], lines: new LineIndex(stored.document.getText()) };
-}
-
-/** `# noqa: CODE` at the end of the finding's first line (merged into an existing noqa list). */
-export function noqaFix(text: string, f: Finding, lines: AnalysisResult['lines']): Fix | undefined {
-  const line = lines.positionAt(f.start).line;
-  const lineText = lines.lineText(line);
-  if (/\\\s*$/.test(lineText)) return undefined;
-  const end = lines.lineStart(line) + lineText.length;
-  // A lone CR ends the line for the editor but not for tree-sitter's comment token: the comment would swallow the rest.
-  if (text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) !== 10) return undefined;
-  const existing = /#\s*noqa:\s*([A-Z0-9, ]+)$/i.exec(lineText);
-  if (existing) {
-    const at = lines.lineStart(line) + existing.index + existing[0].length;
-    return { title: `Suppress ${f.code} on this line (noqa)`, edits: [{ start: at, end: at, newText: `, ${f.code}` }] };
-  }
-  if (/#\s*noqa\b/i.test(lineText)) return undefined;
-  return { title: `Suppress ${f.code} on this line (noqa)`, edits: [{ start: end, end, newText: `  # noqa: ${f.code}` }] };
 }
