@@ -30,6 +30,7 @@ import type { RawGraph } from '../graph/pipelineGraph';
 import { DocumentStore, type StoredDocument } from './documentStore';
 import { noqaFix } from '../noqa';
 import { hoverAt } from './hover';
+import { DEFAULT_TYPING_PAUSE_MS, TypingHold } from './typingHold';
 import { syntaxRoot } from '../parsing/syntaxTree';
 import { WorkspaceFiles } from './workspaceFiles';
 
@@ -89,6 +90,8 @@ export class PySparkArchitectServer {
   private rejudgeTimer: NodeJS.Timeout | undefined;
   /** Per open document, what its graph fragment says about datasets, to tell when neighbours must be re-judged. */
   private readonly graphSignatures = new Map<string, { signature: string; keys: string[] }>();
+  /** Holds back findings on the literal being typed until the user leaves it or pauses. */
+  private readonly typing = new TypingHold(DEFAULT_TYPING_PAUSE_MS, (uri) => (this.pullDiagnostics ? this.refreshPulledDiagnostics() : this.schedule(uri, 0)));
 
   constructor(
     private readonly connection: Connection,
@@ -116,8 +119,11 @@ export class PySparkArchitectServer {
     this.configurationRequests = !!caps.workspace?.configuration;
     this.workspaceFolderEvents = !!caps.workspace?.workspaceFolders;
     this.relatedInformation = !!caps.textDocument?.publishDiagnostics?.relatedInformation || this.pullDiagnostics;
-    const init = params.initializationOptions as { settings?: unknown; trusted?: boolean } | undefined;
+    const init = params.initializationOptions as { settings?: unknown; trusted?: boolean; typingPauseMs?: unknown } | undefined;
     this.initOptionsSettings = init?.settings;
+    if (typeof init?.typingPauseMs === 'number' && init.typingPauseMs >= 0) this.typing.pauseMs = init.typingPauseMs;
+    // A pull client that cannot be asked to pull again would not see held-back findings until its next pull.
+    if (this.pullDiagnostics && !this.diagnosticRefresh) this.typing.pauseMs = 0;
     // An untrusted workspace's pyproject.toml may narrow the analysis, never add regexes to run.
     this.trusted = init?.trusted !== false;
     this.workspaceFolders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : params.rootPath ? [params.rootPath] : []);
@@ -143,6 +149,7 @@ export class PySparkArchitectServer {
     });
     c.onDidChangeTextDocument((p) => {
       this.guard(() => this.documents.change(p.textDocument.uri, p.textDocument.version, p.contentChanges), p.textDocument.uri);
+      this.typing.noteChange(this.documents.get(p.textDocument.uri)?.document, p.contentChanges);
       this.schedule(p.textDocument.uri);
     });
     c.onDidCloseTextDocument((p) => {
@@ -150,6 +157,7 @@ export class PySparkArchitectServer {
       clearTimeout(this.timers.get(uri));
       this.timers.delete(uri);
       this.documents.close(uri);
+      this.typing.forget(uri);
       this.analyses.delete(uri);
       const held = this.modelHolders.indexOf(uri);
       if (held >= 0) this.modelHolders.splice(held, 1);
@@ -179,7 +187,7 @@ export class PySparkArchitectServer {
       if (!stored) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
       const cached = await this.analyse(p.textDocument.uri, stored);
       if (token.isCancellationRequested) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
-      return { kind: DocumentDiagnosticReportKind.Full, items: cached?.diagnostics ?? [] };
+      return { kind: DocumentDiagnosticReportKind.Full, items: cached ? this.shown(p.textDocument.uri, cached) : [] };
     });
     c.onCodeAction(async (p) => this.codeActions(p));
     c.onCompletion((p) => {
@@ -227,6 +235,7 @@ export class PySparkArchitectServer {
     this.timers.clear();
     clearTimeout(this.rejudgeTimer);
     this.pendingRejudge.clear();
+    this.typing.dispose();
     this.documents.dispose();
   }
 
@@ -280,7 +289,16 @@ export class PySparkArchitectServer {
     const cached = await this.analyse(uri, stored);
     // The document changed or closed while we worked: a newer run will publish.
     if (!cached || this.documents.get(uri)?.document.version !== version) return;
-    await this.connection.sendDiagnostics({ uri, version, diagnostics: cached.diagnostics });
+    await this.connection.sendDiagnostics({ uri, version, diagnostics: this.shown(uri, cached) });
+  }
+
+  /** The diagnostics to send now: those on the literal being typed wait (see TypingHold). */
+  private shown(uri: string, cached: CachedAnalysis): Diagnostic[] {
+    const root = (): ReturnType<typeof syntaxRoot> | undefined => {
+      const stored = this.documents.get(uri);
+      return stored?.tree && stored.document.version === cached.version ? syntaxRoot(stored.tree, stored.document.getText()) : undefined;
+    };
+    return this.typing.visible(uri, cached.version, root, cached.result.findings).map((i) => cached.diagnostics[i]);
   }
 
   /** Analysis for the document's current version, computed once and shared by diagnostics and code actions. */
