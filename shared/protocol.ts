@@ -1,6 +1,25 @@
 /** Custom LSP messages and the types the server, the client and the webview share. */
 export const SERVER_NAME = 'PySpark Architect';
 export const DIAGNOSTIC_SOURCE = 'pyspark-architect';
+/** The package version (a unit test keeps it equal to package.json's). */
+export const VERSION = '0.1.0';
+
+/**
+ * `pysparkArchitect/fileStatus` (server to client, only to clients that ask with
+ * `initializationOptions.fileStatus`): after each analysis of an open document, whether it was
+ * analysed or skipped and why, for the editor's status item.
+ */
+export const FILE_STATUS_METHOD = 'pysparkArchitect/fileStatus';
+
+export interface FileStatus {
+  uri: string;
+  version: number;
+  /** Why the document was not analysed; absent when it was. */
+  skipped?: string;
+  /** Diagnostics found (before any are held back while typing). */
+  findings: number;
+  ms: number;
+}
 
 export type Architecture = 'medallion' | 'lambda' | 'kappa' | 'unknown';
 

@@ -12,9 +12,9 @@ import { fixAll } from '../fixes/fixAll';
 import { PythonParser } from '../parsing/pythonParser';
 import { RULES } from '../rules';
 import { collectPythonFiles } from './files';
+import { VERSION } from '../../../shared/protocol';
 import { formatGithub, formatJson, formatSarif, formatText, type FileFindings } from './report';
 
-const VERSION = '0.1.0';
 const USAGE = `Usage: pyspark-architect check [--format text|json|sarif|github] [--select CODES] [--ignore CODES] PATH...
        pyspark-architect graph [--format json|mermaid|dot] PATH...
 

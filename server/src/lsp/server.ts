@@ -16,7 +16,7 @@ import {
 } from 'vscode-languageserver';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DIAGNOSTIC_SOURCE, PIPELINE_GRAPH_METHOD, SERVER_NAME, type PipelineGraph, type PipelineGraphParams } from '../../../shared/protocol';
+import { DIAGNOSTIC_SOURCE, PIPELINE_GRAPH_METHOD, SERVER_NAME, VERSION, type PipelineGraph, type PipelineGraphParams } from '../../../shared/protocol';
 import { SECTION, resolveSettings, type Settings } from '../../../shared/settings';
 import { analyze, type AnalysisResult } from '../analysis';
 import { applyEdits, docsUrl, type Finding, type Fix } from '../findings';
@@ -31,6 +31,7 @@ import { DocumentStore, type StoredDocument } from './documentStore';
 import { noqaFix } from '../noqa';
 import { hoverAt } from './hover';
 import { DEFAULT_TYPING_PAUSE_MS, TypingHold } from './typingHold';
+import { StatusLog } from './statusLog';
 import { syntaxRoot } from '../parsing/syntaxTree';
 import { WorkspaceFiles } from './workspaceFiles';
 
@@ -91,6 +92,7 @@ export class PySparkArchitectServer {
   /** Per open document, what its graph fragment says about datasets, to tell when neighbours must be re-judged. */
   private readonly graphSignatures = new Map<string, { signature: string; keys: string[] }>();
   /** Holds back findings on the literal being typed until the user leaves it or pauses. */
+  private readonly status: StatusLog;
   private readonly typing = new TypingHold(DEFAULT_TYPING_PAUSE_MS, (uri) => (this.pullDiagnostics ? this.refreshPulledDiagnostics() : this.schedule(uri, 0)));
 
   constructor(
@@ -99,6 +101,7 @@ export class PySparkArchitectServer {
   ) {
     this.documents = new DocumentStore(parser, (uri, text) => text.length > (this.sizeLimits.get(uri) ?? 2048) * 1024);
     this.workspaceFiles = new WorkspaceFiles(parser, (m) => this.connection.console.info(m));
+    this.status = new StatusLog(connection);
   }
 
   get capabilities(): ServerCapabilities {
@@ -119,20 +122,22 @@ export class PySparkArchitectServer {
     this.configurationRequests = !!caps.workspace?.configuration;
     this.workspaceFolderEvents = !!caps.workspace?.workspaceFolders;
     this.relatedInformation = !!caps.textDocument?.publishDiagnostics?.relatedInformation || this.pullDiagnostics;
-    const init = params.initializationOptions as { settings?: unknown; trusted?: boolean; typingPauseMs?: unknown } | undefined;
+    const init = params.initializationOptions as { settings?: unknown; trusted?: boolean; typingPauseMs?: unknown; fileStatus?: boolean } | undefined;
     this.initOptionsSettings = init?.settings;
+    this.status.fileStatus = init?.fileStatus === true;
     if (typeof init?.typingPauseMs === 'number' && init.typingPauseMs >= 0) this.typing.pauseMs = init.typingPauseMs;
     // A pull client that cannot be asked to pull again would not see held-back findings until its next pull.
     if (this.pullDiagnostics && !this.diagnosticRefresh) this.typing.pauseMs = 0;
     // An untrusted workspace's pyproject.toml may narrow the analysis, never add regexes to run.
     this.trusted = init?.trusted !== false;
     this.workspaceFolders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : params.rootPath ? [params.rootPath] : []);
-    return { capabilities: this.capabilities, serverInfo: { name: SERVER_NAME, version: '0.1.0' } };
+    return { capabilities: this.capabilities, serverInfo: { name: SERVER_NAME, version: VERSION } };
   }
 
   register(): void {
     const c = this.connection;
     c.onInitialized(() => {
+      this.status.started(`${this.pullDiagnostics ? 'pull' : 'push'} diagnostics, ${this.workspaceFolders.length} workspace folder(s), ${this.trusted ? 'trusted' : 'untrusted'} workspace`);
       if (this.workspaceFolderEvents) {
         c.workspace.onDidChangeWorkspaceFolders((e) => {
           const removed = new Set(e.removed.map((f) => f.uri));
@@ -261,6 +266,7 @@ export class PySparkArchitectServer {
         }
         const { settings, problems } = resolveSettings(raw);
         for (const problem of problems) this.connection.console.warn(problem);
+        this.status.settings(uri, settings);
         return settings;
       })();
       this.settingsCache.set(uri, p);
@@ -309,11 +315,17 @@ export class PySparkArchitectServer {
     const settings = await this.settingsFor(uri);
     const current = this.documents.get(uri);
     if (!current || current.document.version !== version) return undefined;
+    const t0 = performance.now();
+    const done = (result: AnalysisResult, diagnostics: Diagnostic[], skipped?: string): CachedAnalysis => {
+      const entry = this.remember(uri, version, result, diagnostics);
+      this.status.analysed({ uri, version, skipped, findings: diagnostics.length, ms: performance.now() - t0 }, settings);
+      return entry;
+    };
     if (this.sizeLimits.get(uri) !== settings.maxFileSizeKb) {
       this.sizeLimits.set(uri, settings.maxFileSizeKb);
       this.guard(() => this.documents.applySizeLimit(uri), uri);
     }
-    if (!settings.enable) return this.remember(uri, version, emptyResult(stored), []);
+    if (!settings.enable) return done(emptyResult(stored), [], 'disabled (pysparkArchitect.enable)');
     const text = stored.document.getText();
     if (!stored.tree) {
       if (!this.tooLargeNotified.has(uri)) {
@@ -322,16 +334,19 @@ export class PySparkArchitectServer {
           `PySpark Architect: ${uri.split('/').pop()} is ${Math.round(text.length / 1024)} KB, over the ${settings.maxFileSizeKb} KB limit (pysparkArchitect.maxFileSizeKb); it is not analysed.`,
         );
       }
-      return this.remember(uri, version, emptyResult(stored), []);
+      return done(emptyResult(stored), [], `larger than ${settings.maxFileSizeKb} KB (pysparkArchitect.maxFileSizeKb)`);
     }
     let result: AnalysisResult;
+    let failed: string | undefined;
     try {
       result = analyze(stored.tree, text, { ...this.withProjectConfig(uri, settings), workspace: this.knownFiles(), workspaceExclude: uri });
     } catch (e) {
       this.connection.console.error(`analysis of ${uri} failed: ${(e as Error).stack ?? String(e)}`);
       result = emptyResult(stored);
+      failed = 'the analysis failed (see the output)';
     }
-    return this.remember(uri, version, result, result.findings.map((f) => this.toDiagnostic(uri, f, result)));
+    const skipped = failed ?? (result.skipped === 'not-pyspark' ? 'nothing in it looks like PySpark' : undefined);
+    return done(result, result.findings.map((f) => this.toDiagnostic(uri, f, result)), skipped);
   }
 
   /**
