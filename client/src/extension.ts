@@ -5,6 +5,7 @@ import { SERVER_NAME, VERSION } from '../../shared/protocol';
 import { SECTION } from '../../shared/settings';
 import { GETTING_STARTED_SAMPLE } from './gettingStartedSample';
 import { PreviewPanel, VIEW_TYPE } from './preview/previewPanel';
+import { registerRuleLinkHandler, ruleLinkMiddleware } from './ruleLinks';
 import { StatusItem } from './statusItem';
 
 let client: LanguageClient | undefined;
@@ -31,12 +32,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     // An untrusted workspace's pyproject.toml may only narrow the analysis (see server/src/config/pyproject.ts).
     initializationOptions: { trusted: vscode.workspace.isTrusted, fileStatus: true },
     outputChannel,
+    middleware: ruleLinkMiddleware(context),
   };
   client = new LanguageClient('pysparkArchitect', SERVER_NAME, serverOptions, clientOptions);
   const status = new StatusItem();
   status.attach(client);
   context.subscriptions.push(
     status,
+    registerRuleLinkHandler(context),
     vscode.commands.registerCommand('pysparkArchitect.restartServer', () => restart(outputChannel)),
     vscode.commands.registerCommand('pysparkArchitect.showOutput', () => outputChannel.show(true)),
     vscode.workspace.onDidGrantWorkspaceTrust(() => client?.restart()),

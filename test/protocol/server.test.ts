@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LspClient } from './lspClient';
 
 const SAMPLES = path.resolve(__dirname, '../../../samples');
@@ -35,7 +35,9 @@ describe('language server over stdio', function () {
     assert.deepEqual(codes, ['PSA201', 'PSA204']);
     const psa201 = d.diagnostics.find((x) => x.code === 'PSA201');
     assert.equal(psa201.source, 'pyspark-architect');
-    assert.match(psa201.codeDescription.href, /docs\/rules\/PSA201\.md$/);
+    assert.match(psa201.codeDescription.href, /^file:\/\/.*\/docs\/rules\/PSA201\.md$/);
+    // The link opens offline: it is the page that ships beside the server.
+    assert.match(fs.readFileSync(fileURLToPath(psa201.codeDescription.href), 'utf8'), /^# PSA201: /);
     assert.equal(psa201.severity, 2);
     assert.ok(psa201.relatedInformation.length > 0);
     assert.equal(psa201.range.start.line, 40);

@@ -133,7 +133,7 @@ describe('CLI pyspark-architect check', function () {
     const lines = r.stdout.trim().split('\n');
     assert.equal(lines.length, 1);
     assert.match(lines[0], /^::error file=[^,]*bad\.py,line=3,col=1,endLine=3,endColumn=\d+,title=PSA501 static-conf-at-runtime::PSA501 "spark\.executor\.memory" is a Spark core config/);
-    assert.match(lines[0], /\(https:\/\/[^)]*docs\/rules\/PSA501\.md\)$/);
+    assert.match(lines[0], /\(file:\/\/[^)]*docs\/rules\/PSA501\.md\)$/);
   });
 
   it('github output escapes what would end a property or a message', () => {

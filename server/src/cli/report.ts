@@ -95,7 +95,6 @@ export function formatSarif(results: FileFindings[], version: string): string {
           driver: {
             name: 'pyspark-architect',
             version,
-            informationUri: 'https://github.com/pyspark-architect/pyspark-architect',
             rules: RULES.map((r) => ({
               id: r.code,
               name: r.name,
