@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { collectPythonFiles } from '../../server/src/cli/files';
-import { formatGithub } from '../../server/src/cli/report';
+import { formatGithub, formatTextReport } from '../../server/src/cli/report';
 import { docsUrl } from '../../server/src/findings';
 import { LineIndex } from '../../server/src/lineIndex';
 
@@ -33,13 +33,25 @@ describe('CLI pyspark-architect check', function () {
   it('text output like other linters, exit 1 on findings', () => {
     const r = run(['check', path.join(tmp, 'bad.py')]);
     assert.equal(r.code, 1);
-    assert.equal(r.stdout.trim(), `${path.join(tmp, 'bad.py')}:3:1: PSA501 "spark.executor.memory" is a Spark core config fixed at startup: since Spark 3.0 spark.conf.set raises "Cannot modify the value of a Spark config". Set it where the session is built: SparkSession.builder.config(...), spark-submit --conf or the cluster configuration.`);
+    assert.equal(r.stdout, `${path.join(tmp, 'bad.py')}:3:1: PSA501 "spark.executor.memory" is a Spark core config fixed at startup: since Spark 3.0 spark.conf.set raises "Cannot modify the value of a Spark config". Set it where the session is built: SparkSession.builder.config(...), spark-submit --conf or the cluster configuration.\nFound 1 finding in 1 file.\n`);
   });
 
   it('exit 0 when clean', () => {
     const r = run(['check', path.join(tmp, 'clean.py')]);
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout, '');
+    assert.equal(r.stdout, 'All clear: 1 file checked.\n');
+  });
+
+  it('text report: the summary is a line of its own after the last message, in the same stream', () => {
+    const bad = 'from pyspark.sql import SparkSession\nspark = SparkSession.builder.getOrCreate()\nspark.conf.set("spark.executor.memory", "8g")\n';
+    const results = [1, 2].map((n) => ({ filename: `job${n}.py`, findings: [{ code: 'PSA401', name: 'n', message: 'Hash or mask it before the write, or drop it.', severity: 'warning' as const, start: 0, end: 1, related: [], fixes: [] }], lines: new LineIndex(bad) }));
+    assert.equal(formatTextReport(results, 3), 'job1.py:1:1: PSA401 Hash or mask it before the write, or drop it.\njob2.py:1:1: PSA401 Hash or mask it before the write, or drop it.\nFound 2 findings in 3 files.');
+    assert.equal(formatTextReport([], 1), 'All clear: 1 file checked.');
+    // The real CLI over pipes, stdout and stderr read together: the summary starts its own line.
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${CLI}" check samples 2>&1`], { cwd: ROOT, encoding: 'utf8' });
+    const lines = r.stdout.trimEnd().split('\n');
+    assert.match(lines[lines.length - 1], /^Found \d+ findings in \d+ files\.$/);
+    assert.match(lines[lines.length - 2], /^samples\/.*:\d+:\d+: PSA\d{3} /);
   });
 
   it('json output in Ruff\'s shape with 1-based positions and the fix', () => {
@@ -76,7 +88,7 @@ describe('CLI pyspark-architect check', function () {
     const r = run(['check', tmp]);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /binary\.py: skipped: binary file/);
-    assert.equal(r.stdout.trim().split('\n').length, 1);
+    assert.deepEqual(r.stdout.trim().split('\n').slice(1), ['Found 1 finding in 3 files.']);
     const s = run(['check', '--format', 'json', 'samples']);
     const codes = new Set(JSON.parse(s.stdout).map((f: any) => f.code));
     for (const c of ['PSA101', 'PSA201', 'PSA204', 'PSA208', 'PSA301', 'PSA302', 'PSA401', 'PSA404', 'PSA501', 'PSA504']) assert.ok(codes.has(c), c);

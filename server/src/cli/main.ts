@@ -13,7 +13,7 @@ import { PythonParser } from '../parsing/pythonParser';
 import { RULES } from '../rules';
 import { collectPythonFiles } from './files';
 import { VERSION } from '../../../shared/protocol';
-import { formatGithub, formatJson, formatSarif, formatText, type FileFindings } from './report';
+import { formatGithub, formatJson, formatSarif, formatTextReport, type FileFindings } from './report';
 
 const USAGE = `Usage: pyspark-architect check [--format text|json|sarif|github] [--select CODES] [--ignore CODES] PATH...
        pyspark-architect graph [--format json|mermaid|dot] PATH...
@@ -252,9 +252,7 @@ async function check(argv: string[], out: (s: string) => void, err: (s: string) 
     if (annotations) out(annotations);
   }
   else {
-    const text = formatText(results);
-    if (text) out(text);
-    err(count ? `Found ${count} finding${count === 1 ? '' : 's'} in ${files.length} file${files.length === 1 ? '' : 's'}.` : `All clear: ${files.length} file${files.length === 1 ? '' : 's'} checked.`);
+    out(formatTextReport(results, files.length));
   }
   if (ioErrors > 0 && files.length === 0) return 2;
   return count > 0 && !args.exitZero ? 1 : 0;

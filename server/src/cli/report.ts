@@ -24,6 +24,23 @@ export function formatText(results: FileFindings[]): string {
   return out.join('\n');
 }
 
+/** The last line of the text report: `Found 4 findings in 2 files.` or `All clear: 3 files checked.` */
+export function formatSummary(findings: number, files: number): string {
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  return findings ? `Found ${plural(findings, 'finding')} in ${plural(files, 'file')}.` : `All clear: ${plural(files, 'file')} checked.`;
+}
+
+/**
+ * The text report: one line per finding, then the summary on a line of its own. Both go to the
+ * same stream (stdout, as Ruff does), so no reader that joins stdout and stderr can run the
+ * summary into the last message.
+ */
+export function formatTextReport(results: FileFindings[], files: number): string {
+  const count = results.reduce((n, r) => n + r.findings.length, 0);
+  const text = formatText(results);
+  return `${text ? `${text}\n` : ''}${formatSummary(count, files)}`;
+}
+
 /** GitHub Actions: escapes for workflow-command properties and messages. */
 function ghEscape(text: string, property: boolean): string {
   const out = text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
