@@ -13,13 +13,16 @@ import { PythonParser } from '../parsing/pythonParser';
 import { RULES } from '../rules';
 import { collectPythonFiles } from './files';
 import { VERSION } from '../../../shared/protocol';
+import { startServer } from '../lsp/startServer';
 import { formatGithub, formatJson, formatSarif, formatTextReport, type FileFindings } from './report';
 
 const USAGE = `Usage: pyspark-architect check [--format text|json|sarif|github] [--select CODES] [--ignore CODES] PATH...
        pyspark-architect graph [--format json|mermaid|dot] PATH...
+       pyspark-architect server [--stdio]
 
 check: finds PySpark anti-patterns in .py files (folders are searched recursively).
 graph: prints the inferred pipeline (datasets, steps, layers, architecture).
+server: runs the language server over stdio (or --node-ipc, --socket=PORT), for any LSP editor.
 
 Options:
   --format FMT       check: text (default), json (Ruff's shape), sarif or github (Actions annotations);
@@ -268,6 +271,15 @@ export async function main(argv: string[], out = (s: string) => process.stdout.w
     if (command === '--version') {
       out(VERSION);
       return 0;
+    }
+    if (command === 'server') {
+      if (rest.includes('-h') || rest.includes('--help')) {
+        out(USAGE);
+        return 0;
+      }
+      // The language server, for editors other than VS Code: it runs until the client says exit.
+      startServer();
+      return await new Promise<number>(() => undefined);
     }
     if (command === 'check' || command === 'graph') {
       if (rest.includes('-h') || rest.includes('--help')) {

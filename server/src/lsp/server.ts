@@ -562,7 +562,8 @@ export class PySparkArchitectServer {
     const lines = result.lines;
     const from = lines.offsetAt(p.range.start);
     const to = lines.offsetAt(p.range.end);
-    const wanted = new Set(p.context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE).map((d) => `${d.code}`));
+    // Neovim 0.7 sends our diagnostics back without their source: a PSA code is enough to know them.
+    const wanted = new Set(p.context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE || (d.source === undefined && /^PSA\d{3}$/.test(`${d.code}`))).map((d) => `${d.code}`));
     const text = stored.document.getText();
     const actions: CodeAction[] = [];
     const baseErrors = stored.tree ? countSyntaxErrors(stored.tree.rootNode) : 0;
