@@ -2,7 +2,7 @@ import { CompletionItemKind, CompletionItemTag, MarkupKind, type CompletionItem 
 import { allConfEntries, confEntry, scopeLabel, type SparkConfEntry } from '../conf/sparkConf';
 import type { Node } from '../parsing/pythonParser';
 import { unwrapParens } from '../parsing/syntax';
-import { staticConfKind } from '../rules/PSA501-static-conf-at-runtime';
+import { staticConfKind } from '../rules/configuration/PSA501-static-conf-at-runtime';
 import { assignedValue, contentRange, stringArgumentAt, type ArgumentAtCursor } from './stringArgument';
 
 /**
