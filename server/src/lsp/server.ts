@@ -18,6 +18,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DIAGNOSTIC_SOURCE, PIPELINE_GRAPH_METHOD, SERVER_NAME, VERSION, type PipelineGraph, type PipelineGraphParams } from '../../../shared/protocol';
 import { SECTION, resolveSettings, type Settings } from '../../../shared/settings';
+import { VERSION } from '../../../shared/version';
 import { analyze, type AnalysisResult } from '../analysis';
 import { applyEdits, docsUrl, type Finding, type Fix } from '../findings';
 import { LineIndex } from '../lineIndex';
