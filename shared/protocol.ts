@@ -1,8 +1,6 @@
 /** Custom LSP messages and the types the server, the client and the webview share. */
 export const SERVER_NAME = 'PySpark Architect';
 export const DIAGNOSTIC_SOURCE = 'pyspark-architect';
-/** The package version (a unit test keeps it equal to package.json's). */
-export const VERSION = '0.1.0';
 
 /**
  * `pysparkArchitect/fileStatus` (server to client, only to clients that ask with

@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { SERVER_NAME, VERSION } from '../../shared/protocol';
+import { SERVER_NAME } from '../../shared/protocol';
+import { VERSION } from '../../shared/version';
 import { SECTION } from '../../shared/settings';
 import { GETTING_STARTED_SAMPLE } from './gettingStartedSample';
 import { PreviewPanel, VIEW_TYPE } from './preview/previewPanel';

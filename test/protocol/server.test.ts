@@ -39,6 +39,10 @@ describe('language server over stdio', function () {
     // The link opens offline: it is the page that ships beside the server.
     assert.match(fs.readFileSync(fileURLToPath(psa201.codeDescription.href), 'utf8'), /^# PSA201: /);
     assert.equal(psa201.severity, 2);
+    // A short first line (what the Problems panel shows), then the why and the fix.
+    const [headline, ...detail] = psa201.message.split('\n');
+    assert.equal(headline, 'Streaming aggregation without a watermark.');
+    assert.match(detail.join('\n'), /withWatermark/);
     assert.ok(psa201.relatedInformation.length > 0);
     assert.equal(psa201.range.start.line, 40);
   });

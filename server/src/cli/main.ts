@@ -13,7 +13,6 @@ import { fixAll } from '../fixes/fixAll';
 import { PythonParser } from '../parsing/pythonParser';
 import { PROJECT_RULE_CODES, RULES } from '../rules';
 import { collectPythonFiles } from './files';
-import { VERSION } from '../../../shared/protocol';
 import { startServer } from '../lsp/startServer';
 import { formatGithub, formatJson, formatSarif, formatTextReport, type FileFindings } from './report';
 

@@ -1,5 +1,6 @@
 import { docsUrl, type Finding } from '../findings';
 import type { LineIndex } from '../lineIndex';
+import { splitMessage } from '../messages';
 import { RULES } from '../rules';
 
 export interface FileFindings {
@@ -18,7 +19,8 @@ export function formatText(results: FileFindings[]): string {
   for (const r of results) {
     for (const f of r.findings) {
       const l = loc(r.lines, f.start);
-      out.push(`${r.filename}:${l.row}:${l.column}: ${f.code} ${f.message}`);
+      // One line per finding, as linters print them: the headline; --format json has the whole message.
+      out.push(`${r.filename}:${l.row}:${l.column}: ${f.code} ${splitMessage(f.message).headline}`);
     }
   }
   return out.join('\n');

@@ -16,7 +16,7 @@ import {
 } from 'vscode-languageserver';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DIAGNOSTIC_SOURCE, PIPELINE_GRAPH_METHOD, SERVER_NAME, VERSION, type PipelineGraph, type PipelineGraphParams } from '../../../shared/protocol';
+import { DIAGNOSTIC_SOURCE, PIPELINE_GRAPH_METHOD, SERVER_NAME, type PipelineGraph, type PipelineGraphParams } from '../../../shared/protocol';
 import { SECTION, resolveSettings, type Settings } from '../../../shared/settings';
 import { VERSION } from '../../../shared/version';
 import { analyze, type AnalysisResult } from '../analysis';
@@ -30,6 +30,7 @@ import { fileFragment, mergeFragments, mergeRawGraphs, type FileFragment } from 
 import type { RawGraph } from '../graph/pipelineGraph';
 import { DocumentStore, type StoredDocument } from './documentStore';
 import { noqaFix } from '../noqa';
+import { formatMessage } from '../messages';
 import { hoverAt } from './hover';
 import { DEFAULT_TYPING_PAUSE_MS, TypingHold } from './typingHold';
 import { StatusLog } from './statusLog';
@@ -497,7 +498,8 @@ export class PySparkArchitectServer {
       code: f.code,
       codeDescription: { href: docsUrl(f.code) },
       source: DIAGNOSTIC_SOURCE,
-      message: `${f.message} [${f.name}]`,
+      // The first line is what the Problems panel shows; the why and the fix follow (hover, rule page).
+      message: formatMessage(f.message),
     };
     if (this.relatedInformation && f.related.length) {
       d.relatedInformation = f.related.map((r) => ({

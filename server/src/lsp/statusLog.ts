@@ -1,5 +1,6 @@
 import type { Connection } from 'vscode-languageserver';
-import { FILE_STATUS_METHOD, VERSION, type FileStatus } from '../../../shared/protocol';
+import { FILE_STATUS_METHOD, type FileStatus } from '../../../shared/protocol';
+import { VERSION } from '../../../shared/version';
 import type { Settings } from '../../../shared/settings';
 
 /**
