@@ -4,11 +4,11 @@
  * one line; then the why and the fix, which the hover and the rule page show.
  *
  * Rules write one paragraph that opens with that sentence, ended by `: `, `. ` or `? ` outside quotes,
- * brackets and backticks (`Streaming aggregation without a watermark: Spark keeps…`). A label
- * shorter than MIN_HEADLINE (`Layer skip: this gold step reads…`) runs on to the next full stop,
+ * brackets and backticks (`Streaming aggregation without a watermark: Spark keeps…`). A bare
+ * label of a few plain words (`Layer skip: this gold step reads…`) runs on to the next full stop,
  * so the first line still says where.
  */
-const MIN_HEADLINE = 35;
+const LABEL = /^[A-Za-z]+(?: [A-Za-z-]+){0,2}$/;
 
 export interface SplitMessage {
   /** One sentence, ending with a full stop. */
@@ -20,7 +20,7 @@ export interface SplitMessage {
 export function splitMessage(message: string): SplitMessage {
   const text = message.trim();
   let end = sentenceEnd(text, 0, true);
-  if (end !== undefined && end.at < MIN_HEADLINE && end.mark === ':') end = sentenceEnd(text, end.at + 1, false);
+  if (end !== undefined && end.mark === ':' && LABEL.test(text.slice(0, end.at))) end = sentenceEnd(text, end.at + 1, false);
   if (end === undefined) return { headline: withStop(text), detail: '' };
   const headline = withStop(text.slice(0, end.mark === '?' ? end.at + 1 : end.at));
   const rest = text.slice(end.at + 1).trim();

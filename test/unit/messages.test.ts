@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { formatMessage, splitMessage } from '../../server/src/messages';
+import { loadParser } from './helpers';
+import { analyseFixture, ruleFixtures } from './ruleFixtures';
 
 describe('finding messages: a short first line', () => {
   it('ends the headline at the first top-level colon or full stop', () => {
@@ -30,5 +32,23 @@ describe('finding messages: a short first line', () => {
     assert.deepEqual(splitMessage('A Column compared with None'), { headline: 'A Column compared with None.', detail: '' });
     assert.equal(formatMessage('Streaming aggregation without a watermark: why. Fix.'), 'Streaming aggregation without a watermark.\nWhy. Fix.');
     assert.equal(formatMessage('Only this.'), 'Only this.');
+  });
+
+  it('every finding of the rule fixtures leads with one short sentence, and keeps its why and fix after it', async () => {
+    const parser = await loadParser();
+    const long: string[] = [];
+    let checked = 0;
+    for (const fixture of ruleFixtures()) {
+      for (const file of analyseFixture(parser, fixture)) {
+        for (const f of file.findings) {
+          const { headline, detail } = splitMessage(f.message);
+          checked++;
+          if (headline.length > 130 || !/[.?]$/.test(headline)) long.push(`${f.code} ${file.name}: [${headline.length}] ${headline}`);
+          assert.ok(detail.length > 0, `${f.code} ${file.name}: no why or fix after "${headline}"`);
+        }
+      }
+    }
+    assert.ok(checked > 100, `only ${checked} findings in the fixtures`);
+    assert.deepEqual(long, []);
   });
 });
