@@ -10,7 +10,8 @@ const dist = path.join(root, 'dist');
 mkdirSync(dist, { recursive: true });
 await (await import('./generate-snippets.mjs')).generateSnippets(); // snippets/pyspark.json from snippets/src
 
-// web-tree-sitter's ESM entry uses import.meta.url, which is undefined in a CJS bundle.
+// web-tree-sitter is not bundled: the server evaluates a fresh copy of its CommonJS file for each
+// parser runtime (server/src/parsing/treeSitterRuntime.ts), so it ships beside the bundles.
 const treeSitterCjs = require.resolve('web-tree-sitter');
 const common = {
   bundle: true,
@@ -19,7 +20,8 @@ const common = {
   target: 'node18',
   sourcemap: true,
   logLevel: 'warning',
-  alias: { 'web-tree-sitter': treeSitterCjs },
+  // jsonc-parser's main entry is UMD, whose inner requires esbuild cannot follow: take its ESM build.
+  alias: { 'web-tree-sitter': treeSitterCjs, 'jsonc-parser': require.resolve('jsonc-parser/lib/esm/main.js') },
 };
 
 const builds = [
@@ -34,6 +36,7 @@ if (existsSync(path.join(root, 'webview/src/main.ts'))) {
 await Promise.all(builds);
 if (existsSync(path.join(root, 'webview/media'))) cpSync(path.join(root, 'webview/media'), dist, { recursive: true });
 
+copyFileSync(treeSitterCjs, path.join(dist, 'web-tree-sitter.cjs'));
 copyFileSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm'), path.join(dist, 'web-tree-sitter.wasm'));
 copyFileSync(require.resolve('tree-sitter-python/tree-sitter-python.wasm'), path.join(dist, 'tree-sitter-python.wasm'));
 chmodSync(path.join(dist, 'cli.js'), 0o755);

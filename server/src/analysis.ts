@@ -1,6 +1,7 @@
 import { defaultSettings, type Settings } from '../../shared/settings';
 import { compareFindings, type Finding, type Severity } from './findings';
 import { LineIndex } from './lineIndex';
+import { isDatabricksSource } from './notebook/databricks';
 import { buildModel } from './model/buildModel';
 import type { DataFrameModel } from './model/types';
 import { NoqaIndex } from './noqa';
@@ -20,6 +21,12 @@ export interface AnalysisOptions {
   workspace?: RawGraph;
   /** This file's URI, when `workspace` may also contain an older version of it. */
   workspaceExclude?: string;
+  /**
+   * A notebook (Jupyter cells made one program, or a Databricks source): the platform's globals
+   * (`spark`, `sqlContext`) are defined and PySpark is imported. Databricks sources are recognised
+   * by their first line without this.
+   */
+  notebook?: boolean;
 }
 
 export interface AnalysisResult {
@@ -51,7 +58,7 @@ export function analyze(tree: Tree, text: string, options: AnalysisOptions = {})
   const settings = options.settings ?? defaultSettings();
   const lines = new LineIndex(text);
   if (!looksLikePySpark(text)) return { findings: [], lines, skipped: 'not-pyspark' };
-  const { model, functions } = buildModel(tree, text);
+  const { model, functions } = buildModel(tree, text, { notebook: options.notebook ?? isDatabricksSource(text) });
   const findings: Finding[] = [];
   const seen = new Set<string>();
   const rules = RULES.filter(

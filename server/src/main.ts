@@ -1,4 +1,4 @@
 import { startServer } from './lsp/startServer';
 
-// Process entry: `node dist/server.js --stdio` (or --node-ipc / --socket, as vscode-languageserver parses argv).
+// Process entry: `node dist/server.js --stdio` or `--node-ipc` (see startServer).
 startServer();

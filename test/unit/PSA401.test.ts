@@ -92,6 +92,27 @@ describe('PSA401 unmasked-pii-at-sink', () => {
     assert.equal((await check(src, { 'pii.extraPatterns': ['member_no'] })).of('PSA401').length, 1);
   });
 
+  // Issue 18: user patterns run on a linear-time engine. On JavaScript's backtracking engine
+  // `(a+)+` against 30 letters and a trailing mismatch takes minutes; here it answers at once.
+  it('extra patterns run on a linear-time engine: (a+)+ against a 30-letter column', async () => {
+    const long = 'a'.repeat(30);
+    const src = py`
+      df = spark.createDataFrame([], "${long} STRING, ${long}b STRING, tier STRING")
+      df.write.parquet("s3://lake/members")
+    `;
+    const r = await check(src, { 'pii.extraPatterns': ['(a+)+'] });
+    assert.deepEqual(r.of('PSA401').map((f) => f.message.includes(`${long}b`)), [false]);
+    assert.match(r.of('PSA401')[0].message, new RegExp(`"${long}"`));
+  });
+
+  it('patterns the linear-time engine cannot run are refused, never run on the backtracking one', async () => {
+    const src = py`
+      df = spark.createDataFrame([], "member_no STRING, tier STRING")
+      df.write.parquet("s3://lake/members")
+    `;
+    assert.equal((await check(src, { 'pii.extraPatterns': ['(member)_no(?=x)?', '(m)\\1'] })).of('PSA401').length, 0);
+  });
+
   it('aggregates that hand on raw values still leak; counts and sums do not', async () => {
     const r = await check(py`
       from pyspark.sql import functions as F

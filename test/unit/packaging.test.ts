@@ -24,7 +24,7 @@ describe('packaging for npm, npx and pre-commit', function () {
     const hooks = fs.readFileSync(path.join(ROOT, '.pre-commit-hooks.yaml'), 'utf8');
     assert.match(hooks, /^- id: pyspark-architect$/m);
     assert.match(hooks, /^ {2}language: node$/m);
-    assert.match(hooks, /^ {2}types: \[python\]$/m);
+    assert.match(hooks, /^ {2}types_or: \[python, jupyter\]$/m);
     const entry = /^ {2}entry: (.+)$/m.exec(hooks)![1].split(' ');
     assert.deepEqual(entry, [Object.keys(pkg.bin)[0], 'check']);
   });

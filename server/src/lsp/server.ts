@@ -3,13 +3,13 @@ import {
   CodeActionKind,
   DiagnosticSeverity,
   DidChangeConfigurationNotification,
-  DocumentDiagnosticReportKind,
+  ErrorCodes,
   FileChangeType,
+  ResponseError,
   TextDocumentSyncKind,
   type CodeActionParams,
   type Connection,
   type Diagnostic,
-  type DocumentDiagnosticReport,
   type InitializeParams,
   type InitializeResult,
   type ServerCapabilities,
@@ -22,7 +22,7 @@ import { VERSION } from '../../../shared/version';
 import { analyze, type AnalysisResult } from '../analysis';
 import { applyEdits, docsUrl, type Finding, type Fix } from '../findings';
 import { LineIndex } from '../lineIndex';
-import { countSyntaxErrors, type PythonParser } from '../parsing/pythonParser';
+import { countSyntaxErrors, ParseFailure, type PythonParser } from '../parsing/pythonParser';
 import { COMPLETION_TRIGGER_CHARACTERS, completionsAt } from '../completion/sourceOptions';
 import { applyProjectConfig, findProjectConfig, type EffectiveConfig, type ProjectConfig } from '../config/pyproject';
 import { fixAll } from '../fixes/fixAll';
@@ -34,6 +34,10 @@ import { formatMessage } from '../messages';
 import { hoverAt } from './hover';
 import { DEFAULT_TYPING_PAUSE_MS, TypingHold } from './typingHold';
 import { StatusLog } from './statusLog';
+import { NOTEBOOK_SYNC, NotebookSync } from './notebooks';
+import { analyseDatabricksRuns } from '../notebook/analyseNotebook';
+import { notAnalysedDiagnostic } from './notAnalysed';
+import { PullDiagnostics } from './pullDiagnostics';
 import { syntaxRoot } from '../parsing/syntaxTree';
 import { WorkspaceFiles } from './workspaceFiles';
 
@@ -67,6 +71,7 @@ interface CachedAnalysis {
  */
 export class PySparkArchitectServer {
   private documents: DocumentStore;
+  private readonly pulls: PullDiagnostics;
   private readonly analyses = new Map<string, CachedAnalysis>();
   private readonly settingsCache = new Map<string, Promise<Settings>>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
@@ -96,6 +101,8 @@ export class PySparkArchitectServer {
   /** Holds back findings on the literal being typed until the user leaves it or pauses. */
   private readonly status: StatusLog;
   private readonly typing = new TypingHold(DEFAULT_TYPING_PAUSE_MS, (uri) => (this.pullDiagnostics ? this.refreshPulledDiagnostics() : this.schedule(uri, 0)));
+  /** Notebooks synced as notebooks (LSP 3.17): their cells are analysed as one program. */
+  private readonly notebooks: NotebookSync;
 
   constructor(
     private readonly connection: Connection,
@@ -104,6 +111,35 @@ export class PySparkArchitectServer {
     this.documents = new DocumentStore(parser, (uri, text) => text.length > (this.sizeLimits.get(uri) ?? 2048) * 1024);
     this.workspaceFiles = new WorkspaceFiles(parser, (m) => this.connection.console.info(m));
     this.status = new StatusLog(connection);
+    this.notebooks = new NotebookSync(connection, parser, {
+      options: async (uri) => {
+        const settings = await this.settingsFor(uri);
+        return settings.enable ? { ...this.withProjectConfig(uri, settings), workspace: this.knownFiles(), workspaceExclude: uri } : undefined;
+      },
+      severity: (s) => SEVERITY[s],
+      relatedInformation: () => this.relatedInformation,
+    });
+    parser.onRestart(() => this.parserRestarted());
+    this.pulls = new PullDiagnostics({
+      version: (uri) => this.documents.get(uri)?.document.version,
+      cached: (uri, version) => {
+        const hit = this.analyses.get(uri);
+        return hit?.version === version ? this.shown(uri, hit) : undefined;
+      },
+      analyse: async (uri) => {
+        const stored = this.documents.get(uri);
+        const analysed = stored && (await this.analyse(uri, stored));
+        return analysed && { version: analysed.version, diagnostics: this.shown(uri, analysed) };
+      },
+      debounceMs: async (uri) => (await this.settingsFor(uri)).debounceMs,
+    });
+  }
+
+  /** A broken parser was replaced: every tree was dropped with it, so every document is parsed and judged again. */
+  private parserRestarted(): void {
+    this.connection.console.warn(`tree-sitter failed and was restarted (${this.parser.restarts} time(s) so far); documents are parsed again`);
+    for (const uri of this.documents.uris()) this.guard(() => this.documents.reparse(uri), uri);
+    this.refreshAll();
   }
 
   get capabilities(): ServerCapabilities {
@@ -112,6 +148,7 @@ export class PySparkArchitectServer {
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
       completionProvider: { triggerCharacters: COMPLETION_TRIGGER_CHARACTERS, resolveProvider: false },
       hoverProvider: true,
+      notebookDocumentSync: NOTEBOOK_SYNC,
     };
     if (this.pullDiagnostics) caps.diagnosticProvider = { identifier: DIAGNOSTIC_SOURCE, interFileDependencies: true, workspaceDiagnostics: false };
     return caps;
@@ -138,6 +175,7 @@ export class PySparkArchitectServer {
 
   register(): void {
     const c = this.connection;
+    this.notebooks.listen();
     c.onInitialized(() => {
       this.status.started(`${this.pullDiagnostics ? 'pull' : 'push'} diagnostics, ${this.workspaceFolders.length} workspace folder(s), ${this.trusted ? 'trusted' : 'untrusted'} workspace`);
       if (this.workspaceFolderEvents) {
@@ -155,6 +193,7 @@ export class PySparkArchitectServer {
       this.schedule(uri, 0);
     });
     c.onDidChangeTextDocument((p) => {
+      this.pulls.noteChange(p.textDocument.uri);
       this.guard(() => this.documents.change(p.textDocument.uri, p.textDocument.version, p.contentChanges), p.textDocument.uri);
       this.typing.noteChange(this.documents.get(p.textDocument.uri)?.document, p.contentChanges);
       this.schedule(p.textDocument.uri);
@@ -163,6 +202,7 @@ export class PySparkArchitectServer {
       const uri = p.textDocument.uri;
       clearTimeout(this.timers.get(uri));
       this.timers.delete(uri);
+      this.pulls.forget(uri);
       this.documents.close(uri);
       this.typing.forget(uri);
       this.analyses.delete(uri);
@@ -189,15 +229,10 @@ export class PySparkArchitectServer {
       this.projectConfigs.clear();
       this.refreshAll();
     });
-    c.languages.diagnostics.on(async (p, token): Promise<DocumentDiagnosticReport> => {
-      const stored = this.documents.get(p.textDocument.uri);
-      if (!stored) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
-      const cached = await this.analyse(p.textDocument.uri, stored);
-      if (token.isCancellationRequested) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
-      return { kind: DocumentDiagnosticReportKind.Full, items: cached ? this.shown(p.textDocument.uri, cached) : [] };
-    });
+    c.languages.diagnostics.on((p, token) => this.pulls.report(p.textDocument.uri, token));
     c.onCodeAction(async (p) => this.codeActions(p));
     c.onCompletion((p) => {
+      if (this.notebooks.owns(p.textDocument.uri)) return this.notebooks.completion(p).catch((e) => this.failed('notebook completion', e, []));
       const stored = this.documents.get(p.textDocument.uri);
       if (!stored?.tree) return [];
       try {
@@ -212,6 +247,10 @@ export class PySparkArchitectServer {
       }
     });
     c.onHover(async (p) => {
+      if (this.notebooks.owns(p.textDocument.uri)) {
+        const { settings } = this.withProjectConfig(p.textDocument.uri, await this.settingsFor(p.textDocument.uri));
+        return this.notebooks.hover(p, settings).catch((e) => this.failed('notebook hover', e, null));
+      }
       const stored = this.documents.get(p.textDocument.uri);
       if (!stored?.tree) return null;
       let cached = await this.analyse(p.textDocument.uri, stored);
@@ -232,7 +271,10 @@ export class PySparkArchitectServer {
         return null;
       }
     });
-    c.onRequest(PIPELINE_GRAPH_METHOD, async (p: PipelineGraphParams) => this.pipelineGraph(p));
+    c.onRequest(PIPELINE_GRAPH_METHOD, async (p: unknown) => {
+      const params = pipelineGraphParams(p);
+      return params ? this.pipelineGraph(params) : new ResponseError(ErrorCodes.InvalidParams, 'expected { uris?: string[] }');
+    });
 
     c.onShutdown(() => this.dispose());
   }
@@ -244,6 +286,13 @@ export class PySparkArchitectServer {
     this.pendingRejudge.clear();
     this.typing.dispose();
     this.documents.dispose();
+    this.notebooks.dispose();
+  }
+
+  /** Logs a failed request and answers it with `fallback`: one bad notebook must not break the editor. */
+  private failed<T>(what: string, e: unknown, fallback: T): T {
+    this.connection.console.error(`${what} failed: ${(e as Error)?.stack ?? String(e)}`);
+    return fallback;
   }
 
   private guard(fn: () => void, uri: string): void {
@@ -328,7 +377,14 @@ export class PySparkArchitectServer {
       this.guard(() => this.documents.applySizeLimit(uri), uri);
     }
     if (!settings.enable) return done(emptyResult(stored), [], 'disabled (pysparkArchitect.enable)');
+    if (!stored.tree && stored.notParsed?.kind === 'parser-restarting') {
+      // Another file broke the parser a moment ago: wait for the new one rather than report nothing.
+      await this.parser.ready();
+      this.documents.reparse(uri);
+      if (this.documents.get(uri)?.document.version !== version) return undefined;
+    }
     const text = stored.document.getText();
+    if (!stored.tree && stored.notParsed) return this.remember(uri, version, emptyResult(stored), [notAnalysedDiagnostic(stored.notParsed)]);
     if (!stored.tree) {
       if (!this.tooLargeNotified.has(uri)) {
         this.tooLargeNotified.add(uri);
@@ -341,8 +397,15 @@ export class PySparkArchitectServer {
     let result: AnalysisResult;
     let failed: string | undefined;
     try {
-      result = analyze(stored.tree, text, { ...this.withProjectConfig(uri, settings), workspace: this.knownFiles(), workspaceExclude: uri });
+      const options = { ...this.withProjectConfig(uri, settings), workspace: this.knownFiles(), workspaceExclude: uri };
+      // A Databricks notebook that `%run`s others is analysed with them (findings stay in this file).
+      result = analyseDatabricksRuns(this.parser, text, uri.startsWith('file:') ? fileURLToPath(uri) : undefined, options) ?? analyze(stored.tree, text, options);
     } catch (e) {
+      if (e instanceof ParseFailure) {
+        this.connection.console.error(`${uri}: not analysed: ${e.message}`);
+        this.documents.markFailed(uri, e);
+        return this.remember(uri, version, emptyResult(stored), [notAnalysedDiagnostic(e)]);
+      }
       this.connection.console.error(`analysis of ${uri} failed: ${(e as Error).stack ?? String(e)}`);
       result = emptyResult(stored);
       failed = 'the analysis failed (see the output)';
@@ -357,8 +420,13 @@ export class PySparkArchitectServer {
    */
   async pipelineGraph(params: PipelineGraphParams): Promise<PipelineGraph> {
     const fragments: FileFragment[] = [];
-    const uris = params.uris?.length ? params.uris : this.documents.uris();
+    const uris = params.uris?.length ? params.uris : [...this.documents.uris(), ...this.notebooks.uris()];
     for (const uri of uris) {
+      if (this.notebooks.owns(uri)) {
+        const fragment = await this.notebooks.fragment(uri);
+        if (fragment) fragments.push(fragment);
+        continue;
+      }
       const stored = this.documents.get(uri);
       if (!stored) continue;
       const cached = await this.analyse(uri, stored);
@@ -443,7 +511,7 @@ export class PySparkArchitectServer {
       for (const { uri, deleted } of changes) {
         const before = this.workspaceFragments.findIndex((f) => f.uri === uri);
         if (before >= 0) keys.push(...this.workspaceFragments[before].raw.datasets.keys());
-        const fresh = deleted ? undefined : this.workspaceFiles.fragmentOf(uri, settings);
+        const fresh = deleted ? undefined : this.workspaceFiles.fragmentOf(uri, settings, this.workspaceFolders);
         if (fresh) keys.push(...fresh.raw.datasets.keys());
         if (before >= 0) this.workspaceFragments.splice(before, 1);
         if (fresh) this.workspaceFragments.push(fresh);
@@ -549,13 +617,21 @@ export class PySparkArchitectServer {
     const settings = await this.settingsFor(uri);
     if (!stored.tree || !settings.enable) return [];
     const text = stored.document.getText();
-    const { text: fixed, applied } = fixAll(this.parser, text, this.withProjectConfig(uri, settings));
+    let fixed: string;
+    let applied: { code: string }[];
+    try {
+      ({ text: fixed, applied } = fixAll(this.parser, text, this.withProjectConfig(uri, settings)));
+    } catch (e) {
+      if (e instanceof ParseFailure) return [];
+      throw e;
+    }
     if (!applied.length) return [];
     const end = stored.document.positionAt(text.length);
     return [CodeAction.create(`Fix all PySpark Architect findings (${applied.length})`, { changes: { [uri]: [{ range: { start: { line: 0, character: 0 }, end }, newText: fixed }] } }, FIX_ALL_KIND)];
   }
 
   async codeActions(p: CodeActionParams): Promise<CodeAction[]> {
+    if (this.notebooks.owns(p.textDocument.uri)) return this.notebooks.codeActions(p, FIX_ALL_KIND).catch((e) => this.failed('notebook code actions', e, []));
     const stored = this.documents.get(p.textDocument.uri);
     if (!stored) return [];
     if (p.context.only?.some((k) => FIX_ALL_KIND.startsWith(k) && k !== CodeActionKind.Empty)) return this.fixAllAction(p.textDocument.uri, stored);
@@ -569,7 +645,13 @@ export class PySparkArchitectServer {
     const wanted = new Set(p.context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE || (d.source === undefined && /^PSA\d{3}$/.test(`${d.code}`))).map((d) => `${d.code}`));
     const text = stored.document.getText();
     const actions: CodeAction[] = [];
-    const baseErrors = stored.tree ? countSyntaxErrors(stored.tree.rootNode) : 0;
+    let baseErrors = 0;
+    try {
+      if (stored.tree) baseErrors = countSyntaxErrors(stored.tree.rootNode);
+    } catch (e) {
+      if (e instanceof ParseFailure) return [];
+      throw e;
+    }
     const root = stored.tree ? syntaxRoot(stored.tree, text) : undefined;
     for (const f of result.findings) {
       if (f.end < from || f.start > to) continue;
@@ -589,13 +671,26 @@ export class PySparkArchitectServer {
 
   /** A fix that would add syntax errors is never offered: parse the result and compare. */
   private fixKeepsSyntax(text: string, fix: Fix, baseErrors: number): boolean {
-    const tree = this.parser.parse(applyEdits(text, fix.edits));
+    let tree;
     try {
+      tree = this.parser.parse(applyEdits(text, fix.edits));
       return countSyntaxErrors(tree.rootNode) <= baseErrors;
+    } catch (e) {
+      if (e instanceof ParseFailure) return false;
+      throw e;
     } finally {
-      tree.delete();
+      this.parser.release(tree);
     }
   }
+}
+
+/** The request's params, checked (null or absent: the whole workspace), or undefined when malformed. */
+function pipelineGraphParams(p: unknown): PipelineGraphParams | undefined {
+  if (p === null || p === undefined) return {};
+  if (typeof p !== 'object' || Array.isArray(p)) return undefined;
+  const uris = (p as { uris?: unknown }).uris;
+  if (uris === undefined || uris === null) return {};
+  return Array.isArray(uris) && uris.every((u) => typeof u === 'string') ? { uris } : undefined;
 }
 
 function uriToFilename(uri: string): string {
@@ -609,3 +704,4 @@ function uriToFilename(uri: string): string {
 function emptyResult(stored: StoredDocument): AnalysisResult {
   return { findings: [], lines: new LineIndex(stored.document.getText()) };
 }
+

@@ -1,4 +1,5 @@
 import type { Language, Tree } from 'web-tree-sitter';
+import { ParseFailure, poisonRuntimeOf } from './pythonParser';
 
 /**
  * A plain-JavaScript copy of a tree-sitter tree, made in one cursor walk per parse.
@@ -412,8 +413,15 @@ export function syntaxTreeOf(tree: Tree, text: string): SyntaxTree {
   if (copy && copy.text === text) {
     copies.delete(tree);
   } else {
-    copy = new SyntaxTree(tree, text, predecessors.get(tree));
-    predecessors.delete(tree);
+    try {
+      copy = new SyntaxTree(tree, text, predecessors.get(tree));
+    } catch (e) {
+      // Reading the tree out of wasm failed: that memory is not to be trusted again.
+      poisonRuntimeOf(tree, e);
+      throw new ParseFailure(`the parser failed on this file (${e instanceof Error ? e.message : String(e)}) and was restarted`, 'parser-crashed');
+    } finally {
+      predecessors.delete(tree);
+    }
   }
   copies.set(tree, copy);
   if (copies.size > MAX_COPIES) copies.delete(copies.keys().next().value!);
