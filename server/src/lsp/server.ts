@@ -355,7 +355,10 @@ export class PySparkArchitectServer {
       const stored = this.documents.get(uri);
       return stored?.tree && stored.document.version === cached.version ? syntaxRoot(stored.tree, stored.document.getText()) : undefined;
     };
-    return this.typing.visible(uri, cached.version, root, cached.result.findings).map((i) => cached.diagnostics[i]);
+    const findings = cached.result.findings;
+    const keep = new Set(this.typing.visible(uri, cached.version, root, findings));
+    // Diagnostics past the findings (a "not analysed" notice) are never held back.
+    return cached.diagnostics.filter((_, i) => i >= findings.length || keep.has(i));
   }
 
   /** Analysis for the document's current version, computed once and shared by diagnostics and code actions. */
