@@ -7,6 +7,7 @@ import { SECTION } from '../../shared/settings';
 import { GETTING_STARTED_SAMPLE } from './gettingStartedSample';
 import { PreviewPanel, VIEW_TYPE } from './preview/previewPanel';
 import { registerRuleLinkHandler, ruleLinkMiddleware } from './ruleLinks';
+import { snippetFixMiddleware } from './snippetFixes';
 import { StatusItem } from './statusItem';
 
 let client: LanguageClient | undefined;
@@ -35,7 +36,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     // An untrusted workspace's pyproject.toml may only narrow the analysis (see server/src/config/pyproject.ts).
     initializationOptions: { trusted: vscode.workspace.isTrusted, fileStatus: true },
     outputChannel,
-    middleware: ruleLinkMiddleware(context),
+    // Disjoint hooks: rule links rewrite diagnostics, snippet fixes rewrite code actions.
+    middleware: { ...ruleLinkMiddleware(context), ...snippetFixMiddleware },
   };
   client = new LanguageClient('pysparkArchitect', SERVER_NAME, serverOptions, clientOptions);
   const status = new StatusItem();

@@ -142,7 +142,8 @@ export class NoqaIndex {
 /**
  * "Suppress CODE" for a finding: `# noqa: CODE` at the end of the last line of the statement holding
  * it (after the closing bracket or string, never inside a string nor after a continuation
- * backslash), merged into a `# noqa:` list already there.
+ * backslash), merged into a `# noqa:` list already there. Safe: it changes no code that runs; bulk
+ * fixing never applies it (it is not among a finding's fixes).
  */
 export function noqaFix(root: Node, text: string, f: Finding, lines: LineIndex): Fix | undefined {
   const title = `Suppress ${f.code} with # noqa`;
@@ -160,9 +161,9 @@ export function noqaFix(root: Node, text: string, f: Finding, lines: LineIndex):
     for (const d of parseNoqaComment(comment.text)) {
       if (d.all) return undefined;
       const at = comment.startIndex + d.codesEnd;
-      return { title, edits: [{ start: at, end: at, newText: `, ${f.code}` }] };
+      return { title, edits: [{ start: at, end: at, newText: `, ${f.code}` }], applicability: 'safe' };
     }
     break; // one comment per line, and it holds no directive: ours goes after it
   }
-  return { title, edits: [{ start: end, end, newText: `  # noqa: ${f.code}` }] };
+  return { title, edits: [{ start: end, end, newText: `  # noqa: ${f.code}` }], applicability: 'safe' };
 }

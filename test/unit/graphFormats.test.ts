@@ -42,7 +42,7 @@ describe('graph output formats with hostile names', () => {
     const lines = out.split('\n');
     const labels: string[] = [];
     for (const line of lines) {
-      const m = /^(?:%% architecture: medallion|flowchart LR|  subgraph lane\d+\["([^"]*)"\]|  end|\s+n\d+\[\("([^"]*)"\)\]|\s+n\d+\["([^"]*)"\]|  n\d+ --> n\d+)$/.exec(line);
+      const m = /^(?:%% architecture: medallion|flowchart LR| {2}subgraph lane\d+\["([^"]*)"\]| {2}end|\s+n\d+\[\("([^"]*)"\)\]|\s+n\d+\["([^"]*)"\]| {2}n\d+ --> n\d+)$/.exec(line);
       assert.ok(m, `unexpected Mermaid line: ${JSON.stringify(line)}`);
       const label = m[1] ?? m[2] ?? m[3];
       if (label !== undefined) {
@@ -67,7 +67,7 @@ describe('graph output formats with hostile names', () => {
         strings.push(q.slice(1, -1).replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c)));
         return 'Q';
       });
-      assert.match(outside, /^[\w\s{}=;,\[\]\->]*$/, `text outside quotes: ${JSON.stringify(line)}`);
+      assert.match(outside, /^[\w\s{}=;,[\]\->]*$/, `text outside quotes: ${JSON.stringify(line)}`);
     }
     for (const h of HOSTILE) assert.ok(strings.includes(h.replace(/\r\n?|\n|\u2028|\u2029/g, '\n')), `string for ${JSON.stringify(h)}`);
   });

@@ -170,21 +170,21 @@ describe('noqa', () => {
     }
 
     it('goes after the closing bracket of a parenthesised chain', async () => {
-      await assertSuppressed(CHAIN, /^\)  # noqa: PSA301$/m);
+      await assertSuppressed(CHAIN, /^\) {2}# noqa: PSA301$/m);
     });
 
     it('goes on the last line of a backslash continuation, never after a backslash', async () => {
-      const fixed = await assertSuppressed(BACKSLASH, /\.parquet\("s3:\/\/lake\/orders_clean"\)  # noqa: PSA301$/m);
+      const fixed = await assertSuppressed(BACKSLASH, /\.parquet\("s3:\/\/lake\/orders_clean"\) {2}# noqa: PSA301$/m);
       assert.doesNotMatch(fixed, /\\\s*#/);
     });
 
     it('goes after the closing quotes of a multi-line string, not inside it', async () => {
-      const fixed = await assertSuppressed(LONG_STRING, /^"""\)\.parquet\("s3:\/\/lake\/export"\)  # noqa: PSA301$/m);
+      const fixed = await assertSuppressed(LONG_STRING, /^"""\)\.parquet\("s3:\/\/lake\/export"\) {2}# noqa: PSA301$/m);
       assert.match(fixed, /"comment", """\n/);
     });
 
     it('goes at the end of a compound statement header', async () => {
-      await assertSuppressed('for row in orders.where(\n    "amount > 0"\n).collect():\n    print(row)', /^\)\.collect\(\):  # noqa: PSA103$/m);
+      await assertSuppressed('for row in orders.where(\n    "amount > 0"\n).collect():\n    print(row)', /^\)\.collect\(\): {2}# noqa: PSA103$/m);
     });
 
     it("joins another tool's noqa list on that line", async () => {
@@ -192,11 +192,11 @@ describe('noqa', () => {
     });
 
     it('goes after a plain comment already on the line', async () => {
-      await assertSuppressed('spark.conf.set("spark.executor.memory", "8g")  # sized for the nightly run', /# sized for the nightly run  # noqa: PSA501$/m);
+      await assertSuppressed('spark.conf.set("spark.executor.memory", "8g")  # sized for the nightly run', /# sized for the nightly run {2}# noqa: PSA501$/m);
     });
 
     it("goes after another tool's directive that is not ours", async () => {
-      await assertSuppressed('spark.conf.set("spark.executor.memory", "8g")  # noqa: catalystops', /# noqa: catalystops  # noqa: PSA501$/m);
+      await assertSuppressed('spark.conf.set("spark.executor.memory", "8g")  # noqa: catalystops', /# noqa: catalystops {2}# noqa: PSA501$/m);
     });
   });
 });

@@ -15,6 +15,8 @@ const mermaidId = (id: string, ids: Map<string, string>): string => {
  * name spelling `#lt;script#gt;` would decode to `<script>`. Line breaks would end the statement.
  */
 const mermaidText = (s: string): string =>
+  // Control characters are exactly what must be encoded here.
+  // eslint-disable-next-line no-control-regex
   s.replace(/\r\n?|\n/g, ' ').replace(/["<>#&`\u0000-\u001f\u007f\u2028\u2029]/g, (c) => `#${c.charCodeAt(0)};`);
 
 export function toMermaid(g: PipelineGraph): string {

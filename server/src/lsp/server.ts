@@ -26,6 +26,7 @@ import { countSyntaxErrors, ParseFailure, type PythonParser } from '../parsing/p
 import { COMPLETION_TRIGGER_CHARACTERS, completionsAt } from '../completion/sourceOptions';
 import { applyProjectConfig, findProjectConfig, type EffectiveConfig, type ProjectConfig } from '../config/pyproject';
 import { fixAll } from '../fixes/fixAll';
+import { fixAction } from './fixActions';
 import { fileFragment, mergeFragments, mergeRawGraphs, type FileFragment } from '../graph';
 import type { RawGraph } from '../graph/pipelineGraph';
 import { DocumentStore, type StoredDocument } from './documentStore';
@@ -85,6 +86,7 @@ export class PySparkArchitectServer {
   private readonly reportedProjects = new Set<string>();
   private readonly modelHolders: string[] = [];
   private relatedInformation = false;
+  private snippetEdits = false;
   private globalSettings: unknown;
   private initOptionsSettings: unknown;
   private readonly sizeLimits = new Map<string, number>();
@@ -161,6 +163,8 @@ export class PySparkArchitectServer {
     this.configurationRequests = !!caps.workspace?.configuration;
     this.workspaceFolderEvents = !!caps.workspace?.workspaceFolders;
     this.relatedInformation = !!caps.textDocument?.publishDiagnostics?.relatedInformation || this.pullDiagnostics;
+    // LSP 3.18; vscode-languageserver 9 types stop at 3.17.
+    this.snippetEdits = (caps.workspace?.workspaceEdit as { snippetEditSupport?: boolean } | undefined)?.snippetEditSupport === true;
     const init = params.initializationOptions as { settings?: unknown; trusted?: boolean; typingPauseMs?: unknown; fileStatus?: boolean } | undefined;
     this.initOptionsSettings = init?.settings;
     this.status.fileStatus = init?.fileStatus === true;
@@ -615,7 +619,7 @@ export class PySparkArchitectServer {
     else for (const uri of this.documents.uris()) this.schedule(uri, 0);
   }
 
-  /** `source.fixAll.pysparkArchitect`: every preferred fix, applied one by one on fresh analysis. */
+  /** `source.fixAll.pysparkArchitect` (and on save): the safe fixes only, applied one by one on fresh analysis. */
   private async fixAllAction(uri: string, stored: StoredDocument): Promise<CodeAction[]> {
     const settings = await this.settingsFor(uri);
     if (!stored.tree || !settings.enable) return [];
@@ -630,7 +634,7 @@ export class PySparkArchitectServer {
     }
     if (!applied.length) return [];
     const end = stored.document.positionAt(text.length);
-    return [CodeAction.create(`Fix all PySpark Architect findings (${applied.length})`, { changes: { [uri]: [{ range: { start: { line: 0, character: 0 }, end }, newText: fixed }] } }, FIX_ALL_KIND)];
+    return [CodeAction.create(`Fix all safely fixable PySpark Architect findings (${applied.length})`, { changes: { [uri]: [{ range: { start: { line: 0, character: 0 }, end }, newText: fixed }] } }, FIX_ALL_KIND)];
   }
 
   async codeActions(p: CodeActionParams): Promise<CodeAction[]> {
@@ -663,10 +667,7 @@ export class PySparkArchitectServer {
       const diagnostic = cached.diagnostics[result.findings.indexOf(f)];
       for (const fix of [...f.fixes, root && noqaFix(root, text, f, lines)]) {
         if (!fix || !this.fixKeepsSyntax(text, fix, baseErrors)) continue;
-        const action = CodeAction.create(fix.title, { changes: { [p.textDocument.uri]: fix.edits.map((e) => ({ range: { start: lines.positionAt(e.start), end: lines.positionAt(e.end) }, newText: e.newText })) } }, CodeActionKind.QuickFix);
-        action.diagnostics = [diagnostic];
-        if (fix.preferred) action.isPreferred = true;
-        actions.push(action);
+        actions.push(fixAction(fix, { uri: p.textDocument.uri, version: stored.document.version, lines, diagnostic, snippetEdits: this.snippetEdits }));
       }
     }
     return actions;

@@ -15,7 +15,6 @@ const TRANSPORT = /^--(stdio|node-ipc|socket=|pipe=)/;
  */
 export function startServer(): void {
   if (!process.argv.slice(2).some((a) => TRANSPORT.test(a))) process.argv.push('--stdio');
-  let gate: ProtocolGate | undefined;
   const early: string[] = [];
   let log: (m: string) => void = (m) => void early.push(m);
   function transport(): [ProtocolGate, MessageWriter] | undefined {
@@ -35,7 +34,8 @@ export function startServer(): void {
     return [new ProtocolGate(new StreamMessageReader(input), writer), writer];
   }
   const io = transport();
-  gate = io?.[0];
+  // Read by transport()'s end handler, which only runs once stdin closes (after this line).
+  const gate: ProtocolGate | undefined = io?.[0];
   const connection = io ? createConnection(ProposedFeatures.all, io[0], io[1]) : createConnection(ProposedFeatures.all);
   log = (m) => connection.console.error(m);
   for (const m of early.splice(0)) log(m);

@@ -99,10 +99,6 @@ export class SyntaxNode {
     return this.children[i] ?? null;
   }
 
-  namedChild(i: number): SyntaxNode | null {
-    return this.namedChildren[i] ?? null;
-  }
-
   get nextSibling(): SyntaxNode | null {
     return this.sibling(1, false);
   }
@@ -144,11 +140,6 @@ export class SyntaxNode {
     if (!field) return null;
     const i = this.childFields.indexOf(field);
     return i < 0 ? null : this.children[i];
-  }
-
-  childrenForFieldName(name: string): SyntaxNode[] {
-    const field = this.owner.fieldId(name);
-    return field ? this.children.filter((_, i) => this.childFields[i] === field) : [];
   }
 
   /** Nodes of the given types in this subtree (this node included, as in tree-sitter), in document order. */

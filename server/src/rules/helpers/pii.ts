@@ -17,7 +17,7 @@ const SAFE_TOKENS = new Set([
   'flag', 'is', 'has', 'type', 'valid', 'optin', 'opt', 'consent', 'country', 'format', 'length', 'len',
   'last4', 'bin', 'present', 'missing', 'null', 'status', 'provider', 'os', 'model', 'make', 'brand', 'carrier', 'template',
   'app', 'platform', 'version', 'subject', 'campaign', 'opened', 'opens', 'clicked', 'clicks', 'sent', 'bounced', 'bounce',
-  'unsubscribed', 'prefix', 'code', 'mode', 'category', 'kind', 'class',
+  'unsubscribed', 'prefix', 'code', 'mode', 'category', 'kind', 'class', 'validated',
 ]);
 
 export class PiiMatcher {
