@@ -2,6 +2,23 @@
 export const SERVER_NAME = 'PySpark Architect';
 export const DIAGNOSTIC_SOURCE = 'pyspark-architect';
 
+/**
+ * `pysparkArchitect/fileStatus` (server to client, only to clients that ask with
+ * `initializationOptions.fileStatus`): after each analysis of an open document, whether it was
+ * analysed or skipped and why, for the editor's status item.
+ */
+export const FILE_STATUS_METHOD = 'pysparkArchitect/fileStatus';
+
+export interface FileStatus {
+  uri: string;
+  version: number;
+  /** Why the document was not analysed; absent when it was. */
+  skipped?: string;
+  /** Diagnostics found (before any are held back while typing). */
+  findings: number;
+  ms: number;
+}
+
 export type Architecture = 'medallion' | 'lambda' | 'kappa' | 'unknown';
 
 export interface GraphRange {

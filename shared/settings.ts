@@ -56,7 +56,7 @@ export const SETTINGS_SCHEMA: { [K in keyof Settings]: SettingSpec<Settings[K]> 
   debounceMs: { type: 'number', default: 150, minimum: 0, scope: 'window', description: 'Delay after the last edit before a document is analysed again (ms).' },
   'trace.server': {
     type: 'string', enum: ['off', 'messages', 'verbose'], default: 'off', scope: 'window',
-    description: 'Traces the communication between VS Code and the PySpark Architect language server.',
+    description: 'Traces the communication between VS Code and the PySpark Architect language server; any value but `off` also logs each analysis (file, findings or why it was skipped, time) to the output.',
   },
 };
 

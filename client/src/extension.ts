@@ -2,10 +2,13 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { SERVER_NAME } from '../../shared/protocol';
+import { VERSION } from '../../shared/version';
 import { SECTION } from '../../shared/settings';
 import { GETTING_STARTED_SAMPLE } from './gettingStartedSample';
 import { PreviewPanel, VIEW_TYPE } from './preview/previewPanel';
+import { registerRuleLinkHandler, ruleLinkMiddleware } from './ruleLinks';
 import { snippetFixMiddleware } from './snippetFixes';
+import { StatusItem } from './statusItem';
 
 let client: LanguageClient | undefined;
 
@@ -16,6 +19,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
   };
   const outputChannel = vscode.window.createOutputChannel(SERVER_NAME);
+  outputChannel.appendLine(`PySpark Architect ${VERSION} in ${vscode.env.appName} ${vscode.version}; the server logs its settings and errors below (each analysis too, when pysparkArchitect.trace.server is not off).`);
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: 'file', language: 'python' },
@@ -30,15 +34,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       fileEvents: [vscode.workspace.createFileSystemWatcher('**/pyproject.toml'), vscode.workspace.createFileSystemWatcher('**/*.py')],
     },
     // An untrusted workspace's pyproject.toml may only narrow the analysis (see server/src/config/pyproject.ts).
-    initializationOptions: { trusted: vscode.workspace.isTrusted },
+    initializationOptions: { trusted: vscode.workspace.isTrusted, fileStatus: true },
     outputChannel,
-    middleware: snippetFixMiddleware,
+    // Disjoint hooks: rule links rewrite diagnostics, snippet fixes rewrite code actions.
+    middleware: { ...ruleLinkMiddleware(context), ...snippetFixMiddleware },
   };
   client = new LanguageClient('pysparkArchitect', SERVER_NAME, serverOptions, clientOptions);
+  const status = new StatusItem();
+  status.attach(client);
   context.subscriptions.push(
-    vscode.commands.registerCommand('pysparkArchitect.restartServer', async () => {
-      await client?.restart();
-    }),
+    status,
+    registerRuleLinkHandler(context),
+    vscode.commands.registerCommand('pysparkArchitect.restartServer', () => restart(outputChannel)),
     vscode.commands.registerCommand('pysparkArchitect.showOutput', () => outputChannel.show(true)),
     vscode.workspace.onDidGrantWorkspaceTrust(() => client?.restart()),
     vscode.commands.registerCommand('pysparkArchitect.openSample', async () => {
@@ -54,6 +61,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
   );
   await client.start();
+}
+
+/** Restarts the server, also after it stopped for good (crashed too often): the client is then started again. */
+async function restart(output: vscode.OutputChannel): Promise<void> {
+  if (!client) return;
+  output.appendLine(`[${new Date().toLocaleTimeString()}] restarting the language server`);
+  try {
+    if (client.isRunning()) await client.restart();
+    else await client.start();
+  } catch (e) {
+    output.appendLine(`restart failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    void vscode.window.showErrorMessage('PySpark Architect: the language server did not restart. See the output.', 'Show Output').then((choice) => {
+      if (choice) output.show(true);
+    });
+  }
 }
 
 export async function deactivate(): Promise<void> {

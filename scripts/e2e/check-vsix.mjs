@@ -2,7 +2,7 @@
 // Checks the packaged extension: size under the limit, no node_modules, the bundles and both wasm
 // files present, and every file the manifest points at (main, icon, snippets, walkthrough media)
 // inside the archive. Usage: node scripts/e2e/check-vsix.mjs [path/to.vsix]   (exit 1 on failure)
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 
@@ -75,6 +75,8 @@ export function checkVsix(file) {
       else if (image) for (const v of Object.values(image)) required.push(rel(v));
     }
   }
+  // Diagnostics link each code to its page beside the server (server/src/findings.ts docsUrl).
+  for (const f of readdirSync(path.join(root, 'docs/rules'))) if (f.endsWith('.md')) required.push(`extension/docs/rules/${f}`);
   for (const r of new Set(required)) if (!names.has(r)) problems.push(`missing ${r}`);
   return { bytes, entries, problems };
 }

@@ -4,7 +4,7 @@ import { LineIndex } from './lineIndex';
 import { isDatabricksSource } from './notebook/databricks';
 import { buildModel } from './model/buildModel';
 import type { DataFrameModel } from './model/types';
-import { collectNoqa, isSuppressed } from './noqa';
+import { NoqaIndex } from './noqa';
 import type { RawGraph } from './graph/pipelineGraph';
 import type { Tree } from './parsing/pythonParser';
 import { syntaxRoot } from './parsing/syntaxTree';
@@ -68,7 +68,7 @@ export function analyze(tree: Tree, text: string, options: AnalysisOptions = {})
       (!options.select?.length || matchesCode(r.code, options.select)) &&
       !(options.ignore && matchesCode(r.code, options.ignore)),
   );
-  const noqa = collectNoqa(syntaxRoot(tree, text), text, (o) => lines.positionAt(o).line);
+  const noqa = new NoqaIndex(syntaxRoot(tree, text), text, lines);
   for (const rule of rules) {
     const ctx: RuleContext = {
       model, functions, text, settings, workspace: options.workspace, workspaceExclude: options.workspaceExclude,
@@ -80,9 +80,7 @@ export function analyze(tree: Tree, text: string, options: AnalysisOptions = {})
         const key = `${rule.code}:${start}:${end}`;
         if (seen.has(key)) return;
         seen.add(key);
-        const startLine = lines.positionAt(start).line;
-        const endLine = lines.positionAt(end).line;
-        if (isSuppressed(noqa, rule.code, startLine === endLine ? [startLine] : [startLine, endLine])) return;
+        if (noqa.suppresses(rule.code, start, end)) return;
         findings.push({
           code: rule.code, name: rule.name, message: f.message, severity, start, end,
           related: f.related ?? [], fixes: f.fixes ?? [],

@@ -1,3 +1,7 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
 /** Engine-level results, independent of LSP: offsets are UTF-16 indexes into the document text. */
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
@@ -68,10 +72,25 @@ export function compareFindings(a: Finding, b: Finding): number {
   return a.start - b.start || a.code.localeCompare(b.code);
 }
 
-export const DOCS_BASE_URL = 'https://github.com/pyspark-architect/pyspark-architect/blob/main/docs/rules/';
+/**
+ * The rule pages ship with the code (docs/rules/ in the .vsix and the npm package, beside dist/);
+ * no website publishes them, so links point at the installed copy: a `file:` URI that opens
+ * offline in any editor. The VS Code client turns it into a link to its markdown preview.
+ */
+let docsDir: string | undefined;
+
+export function rulesDocsDir(): string {
+  if (docsDir === undefined) {
+    // dist/server.js and dist/cli.js sit one level under the package; compiled tests deeper.
+    let dir = __dirname;
+    for (let i = 0; i < 6 && !fs.existsSync(path.join(dir, 'docs', 'rules', 'README.md')); i++) dir = path.dirname(dir);
+    docsDir = path.join(dir, 'docs', 'rules');
+  }
+  return docsDir;
+}
 
 export function docsUrl(code: string): string {
-  return `${DOCS_BASE_URL}${code}.md`;
+  return pathToFileURL(path.join(rulesDocsDir(), `${code}.md`)).href;
 }
 
 /** Applies non-overlapping edits to `text` (any order). */

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LspClient } from './lspClient';
 
 const SAMPLES = path.resolve(__dirname, '../../../samples');
@@ -35,8 +35,14 @@ describe('language server over stdio', function () {
     assert.deepEqual(codes, ['PSA201', 'PSA204']);
     const psa201 = d.diagnostics.find((x) => x.code === 'PSA201');
     assert.equal(psa201.source, 'pyspark-architect');
-    assert.match(psa201.codeDescription.href, /docs\/rules\/PSA201\.md$/);
+    assert.match(psa201.codeDescription.href, /^file:\/\/.*\/docs\/rules\/PSA201\.md$/);
+    // The link opens offline: it is the page that ships beside the server.
+    assert.match(fs.readFileSync(fileURLToPath(psa201.codeDescription.href), 'utf8'), /^# PSA201: /);
     assert.equal(psa201.severity, 2);
+    // A short first line (what the Problems panel shows), then the why and the fix.
+    const [headline, ...detail] = psa201.message.split('\n');
+    assert.equal(headline, 'Streaming aggregation without a watermark.');
+    assert.match(detail.join('\n'), /withWatermark/);
     assert.ok(psa201.relatedInformation.length > 0);
     assert.equal(psa201.range.start.line, 40);
   });
@@ -175,6 +181,41 @@ describe('language server over stdio', function () {
     await client.connection.sendNotification('textDocument/didChange', {
       textDocument: { uri, version: 2 },
       contentChanges: noqa.edit.changes[uri].map((e: any) => ({ range: e.range, text: e.newText })),
+    });
+    const after = await client.waitFor(() => (client.latest(uri)?.version === 2 ? client.latest(uri) : undefined), 'diagnostics v2');
+    assert.deepEqual(after.diagnostics, []);
+  });
+
+  it('offers the noqa suppression on a multi-line chain, and puts it after the closing bracket', async () => {
+    client = new LspClient();
+    await client.initialize();
+    const uri = 'file:///work/chain.py';
+    const text = [
+      'from pyspark.sql import SparkSession',
+      'spark = SparkSession.builder.getOrCreate()',
+      'orders = spark.read.parquet("s3://lake/orders")',
+      '(',
+      '    orders.where("amount > 0")',
+      '    .coalesce(1)',
+      '    .write.mode("overwrite")',
+      '    .parquet("s3://lake/orders_clean")',
+      ')',
+      '',
+    ].join('\n');
+    await client.open(uri, text);
+    const d = await client.waitFor(() => client.latest(uri), 'diagnostics');
+    const [diag] = d.diagnostics;
+    assert.equal(diag.code, 'PSA301');
+    // Asked from the cursor on `.coalesce(1)`, a line in the middle of the statement.
+    const cursor = { line: 5, character: 6 };
+    const actions: any[] = await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: { start: cursor, end: cursor }, context: { diagnostics: [diag] } });
+    const noqa = actions.find((a) => /noqa/.test(a.title));
+    assert.ok(noqa, `a Suppress action among ${actions.map((a) => a.title).join(', ')}`);
+    const edits = noqa.edit.changes[uri];
+    assert.deepEqual(edits.map((e: any) => [e.range.start, e.newText]), [[{ line: 8, character: 1 }, '  # noqa: PSA301']]);
+    await client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 2 },
+      contentChanges: edits.map((e: any) => ({ range: e.range, text: e.newText })),
     });
     const after = await client.waitFor(() => (client.latest(uri)?.version === 2 ? client.latest(uri) : undefined), 'diagnostics v2');
     assert.deepEqual(after.diagnostics, []);

@@ -34,7 +34,7 @@ describe('PSA702 none-comparison-on-column', () => {
       'F.col("net") + F.col("tax") == None',
     ]);
     assert.ok(found.every((f) => f.severity === 'error'));
-    assert.match(found[0].message, /`= NULL`, which is NULL for every row.*Use F\.col\("email"\)\.isNull\(\)\./);
+    assert.match(found[0].message, /`= NULL`: that is NULL for every row.*Use F\.col\("email"\)\.isNull\(\)\./);
     assert.match(found[4].message, /identity test on the Column object.*always False/);
     assert.match(found[5].message, /always True/);
   });

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { collectPythonFiles } from '../../server/src/cli/files';
-import { formatGithub } from '../../server/src/cli/report';
+import { formatGithub, formatTextReport } from '../../server/src/cli/report';
 import { docsUrl } from '../../server/src/findings';
 import { LineIndex } from '../../server/src/lineIndex';
 
@@ -33,13 +33,28 @@ describe('CLI pyspark-architect check', function () {
   it('text output like other linters, exit 1 on findings', () => {
     const r = run(['check', path.join(tmp, 'bad.py')]);
     assert.equal(r.code, 1);
-    assert.equal(r.stdout.trim(), `${path.join(tmp, 'bad.py')}:3:1: PSA501 "spark.executor.memory" is a Spark core config fixed at startup: since Spark 3.0 spark.conf.set raises "Cannot modify the value of a Spark config". Set it where the session is built: SparkSession.builder.config(...), spark-submit --conf or the cluster configuration.`);
+    assert.equal(r.stdout, `${path.join(tmp, 'bad.py')}:3:1: PSA501 "spark.executor.memory" is a Spark core config fixed at startup.\nFound 1 finding in 1 file.\n`);
   });
 
   it('exit 0 when clean', () => {
     const r = run(['check', path.join(tmp, 'clean.py')]);
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout, '');
+    assert.equal(r.stdout, 'All clear: 1 file checked.\n');
+  });
+
+  it('text report: the summary is a line of its own after the last message, in the same stream', () => {
+    const bad = 'from pyspark.sql import SparkSession\nspark = SparkSession.builder.getOrCreate()\nspark.conf.set("spark.executor.memory", "8g")\n';
+    const results = [1, 2].map((n) => ({ filename: `job${n}.py`, findings: [{ code: 'PSA401', name: 'n', message: 'Hash or mask it before the write, or drop it.', severity: 'warning' as const, start: 0, end: 1, related: [], fixes: [] }], lines: new LineIndex(bad) }));
+    assert.equal(formatTextReport(results, 3), 'job1.py:1:1: PSA401 Hash or mask it before the write, or drop it.\njob2.py:1:1: PSA401 Hash or mask it before the write, or drop it.\nFound 2 findings in 3 files.');
+    assert.equal(formatTextReport([], 1), 'All clear: 1 file checked.');
+    // The real CLI over pipes, stdout and stderr read together: the summary starts its own line,
+    // right after the last finding; only the fix hint (stderr) may follow it.
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${CLI}" check samples 2>&1`], { cwd: ROOT, encoding: 'utf8' });
+    const lines = r.stdout.trimEnd().split('\n');
+    const at = lines.findIndex((l) => /^Found \d+ findings in \d+ files\.$/.test(l));
+    assert.ok(at > 0, r.stdout);
+    assert.match(lines[at - 1], /^samples\/.*:\d+:\d+: PSA\d{3} /);
+    assert.ok(lines.slice(at + 1).every((l) => /^(\[\*\] \d+ fixable|No fixes available)/.test(l)), r.stdout);
   });
 
   it('json output in Ruff\'s shape with 1-based positions and the fix', () => {
@@ -77,7 +92,7 @@ describe('CLI pyspark-architect check', function () {
     const r = run(['check', tmp]);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /binary\.py: skipped: binary file/);
-    assert.equal(r.stdout.trim().split('\n').length, 1);
+    assert.deepEqual(r.stdout.trim().split('\n').slice(1), ['Found 1 finding in 3 files.']);
     const s = run(['check', '--format', 'json', 'samples']);
     const codes = new Set(JSON.parse(s.stdout).map((f: any) => f.code));
     for (const c of ['PSA101', 'PSA201', 'PSA204', 'PSA208', 'PSA301', 'PSA302', 'PSA401', 'PSA404', 'PSA501', 'PSA504']) assert.ok(codes.has(c), c);
@@ -126,7 +141,8 @@ describe('CLI pyspark-architect check', function () {
     it('without --fix: says what --fix would fix and what it holds back, in Ruff\'s words', () => {
       const r = run(['check', file]);
       assert.equal(r.code, 1);
-      assert.match(r.stderr, /Found 3 findings in 1 file\.\n\[\*\] 1 fixable with the `--fix` option \(1 hidden fix can be enabled with the `--unsafe-fixes` option; 1 fix needs a value only you have .*: apply it in the editor\)\./);
+      assert.match(r.stdout, /\nFound 3 findings in 1 file\.\n$/);
+      assert.match(r.stderr, /^\[\*\] 1 fixable with the `--fix` option \(1 hidden fix can be enabled with the `--unsafe-fixes` option; 1 fix needs a value only you have .*: apply it in the editor\)\./);
       assert.equal(fs.readFileSync(file, 'utf8'), job);
     });
 
@@ -193,7 +209,7 @@ describe('CLI pyspark-architect check', function () {
     const lines = r.stdout.trim().split('\n');
     assert.equal(lines.length, 1);
     assert.match(lines[0], /^::error file=[^,]*bad\.py,line=3,col=1,endLine=3,endColumn=\d+,title=PSA501 static-conf-at-runtime::PSA501 "spark\.executor\.memory" is a Spark core config/);
-    assert.match(lines[0], /\(https:\/\/[^)]*docs\/rules\/PSA501\.md\)$/);
+    assert.match(lines[0], /\(file:\/\/[^)]*docs\/rules\/PSA501\.md\)$/);
   });
 
   it('github output escapes what would end a property or a message', () => {

@@ -44,11 +44,13 @@ describe('CLI on Jupyter notebooks', function () {
   it('analyses the cells as one program and names the cell as Ruff does', () => {
     const r = run(['check', nbPath]);
     assert.equal(r.code, 1, r.stderr);
-    const lines = r.stdout.trim().split('\n');
+    // The findings, then the summary line (formatTextReport).
+    const lines = r.stdout.trim().split('\n').slice(0, -1);
+    assert.match(r.stdout.trim().split('\n').pop()!, /^Found \d+ findings? in 1 file\.$/);
     assert.ok(lines.some((l) => l.startsWith(`${nbPath}:cell 6:1:21: PSA201 `)), r.stdout);
     assert.ok(lines.some((l) => l.startsWith(`${nbPath}:cell 6:5:14: PSA207 `)), r.stdout);
     assert.ok(lines.every((l) => l.startsWith(`${nbPath}:cell 6:`)), 'nothing in the SQL, shell or pip cells');
-    assert.match(r.stderr, /Found 2 findings in 1 file/);
+    assert.match(r.stdout, /\nFound 2 findings in 1 file\.\n$/);
   });
 
   it('json carries the 1-based cell with rows and columns in the cell', () => {
@@ -138,9 +140,9 @@ describe('CLI on Jupyter notebooks', function () {
     const main = '# Databricks notebook source\n# MAGIC %run ./config\n\n# COMMAND ----------\n\nclicks = read_clicks()\nclicks.groupBy("page").count().writeStream.format("delta").option("checkpointLocation", "/mnt/chk/p").toTable("gold.p")\n';
     fs.writeFileSync(path.join(dir, 'main.py'), main);
     const r = run(['check', path.join(dir, 'main.py')]);
-    assert.equal(r.stdout.trim().split('\n').length, 1, r.stdout);
+    assert.deepEqual(r.stdout.trim().split('\n').slice(1), ['Found 1 finding in 1 file.'], r.stdout);
     assert.ok(r.stdout.startsWith(`${path.join(dir, 'main.py')}:7:8: PSA201 `), r.stdout);
     fs.rmSync(path.join(dir, 'config.py'));
-    assert.equal(run(['check', path.join(dir, 'main.py')]).stdout, '');
+    assert.equal(run(['check', path.join(dir, 'main.py')]).stdout, 'All clear: 1 file checked.\n');
   });
 });

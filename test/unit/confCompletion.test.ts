@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import type { CompletionItem, TextEdit } from 'vscode-languageserver';
 import { confKeyCompletionsAt } from '../../server/src/completion/confKeys';
 import { completionsAt } from '../../server/src/completion/sourceOptions';
-import { loadParser } from './helpers';
+import { check, loadParser } from './helpers';
 
 /** Conf-key completions at the `|` in `source` (the bar is removed before parsing). */
 async function complete(source: string): Promise<{ items: CompletionItem[] | undefined; text: string; offset: number }> {
@@ -65,9 +65,41 @@ describe('completion of Spark conf keys', () => {
   });
 
   it('marks static and core keys as belonging in the builder', async () => {
-    const { items } = await complete('spark.conf.set("|", "x")');
+    const { items } = await complete('SparkSession.builder.config("|", "x")');
     assert.equal(item(items, 'spark.sql.extensions').detail, 'default (none) · static SQL config: set it in SparkSession.builder');
     assert.match(item(items, 'spark.executor.memory').detail!, /^default 1g · core config: set it in SparkSession\.builder$/);
+    assert.equal(item(items, 'spark.executor.memory').tags, undefined, 'the builder is where they belong: not struck through');
+  });
+
+  it('in spark.conf.set, ranks the keys PSA501 flags last and marks them as it judges them', async () => {
+    const { items } = await complete('spark.conf.set("|", "x")');
+    const rejected = item(items, 'spark.sql.extensions');
+    assert.equal(rejected.detail, 'PSA501: spark.conf.set rejects it · default (none) · static SQL config: set it in SparkSession.builder');
+    assert.deepEqual(rejected.tags, [1]);
+    const noEffect = item(items, 'spark.app.name');
+    assert.match(noEffect.detail!, /^PSA501: no effect at runtime · /);
+    assert.deepEqual(noEffect.tags, [1]);
+    // After every key the diagnostics accept, deprecated ones included.
+    const accepted = items!.filter((i) => !/^PSA501/.test(i.detail ?? ''));
+    const last = accepted.map((i) => i.sortText!).sort().pop()!;
+    for (const flagged of [rejected, noEffect, item(items, 'spark.executor.memory')]) assert.ok(flagged.sortText! > last, `${flagged.label} sorts after ${last}`);
+    // A runtime SQL key is neither.
+    const shuffle = item(items, 'spark.sql.shuffle.partitions');
+    assert.equal(shuffle.tags, undefined);
+    assert.equal(shuffle.detail, 'default 200 · runtime SQL config');
+  });
+
+  it('what completion marks in spark.conf.set is exactly what PSA501 then reports', async () => {
+    const { items } = await complete('spark.conf.set("spark.|", "x")');
+    const marked = items!.filter((i) => /^PSA501/.test(i.detail ?? '')).map((i) => i.label).slice(0, 40);
+    const unmarked = items!.filter((i) => !/^PSA501/.test(i.detail ?? '')).map((i) => i.label).slice(0, 40);
+    assert.ok(marked.length > 5 && unmarked.length > 5);
+    for (const [keys, flagged] of [[marked, true], [unmarked, false]] as const) {
+      const body = keys.map((k) => `spark.conf.set("${k}", "1")`).join('\n');
+      const r = await check(`from pyspark.sql import SparkSession\nspark = SparkSession.builder.getOrCreate()\n${body}\n`);
+      const reported = new Set(r.of('PSA501').map((f) => /"([^"]+)"/.exec(r.textOf(f))![1]));
+      for (const k of keys) assert.equal(reported.has(k), flagged, `${k}: completion ${flagged ? 'marks' : 'does not mark'} it`);
+    }
   });
 
   it('ranks runtime SQL keys before static and core ones in spark.conf.set, but not in the builder', async () => {
@@ -101,7 +133,10 @@ describe('completion of Spark conf keys', () => {
     const old = item(items, 'spark.sql.execution.arrow.enabled');
     assert.deepEqual(old.tags, [1]);
     assert.match(docOf(old), /spark\.sql\.execution\.arrow\.pyspark\.enabled/);
-    assert.ok(old.sortText! > item(items, 'spark.executor.memory').sortText!);
+    assert.match(old.detail!, /^deprecated · /);
+    assert.ok(old.sortText! > item(items, 'spark.sql.shuffle.partitions').sortText!);
+    // Only the keys spark.conf.set would be flagged for (PSA501) come after deprecated ones.
+    assert.ok(old.sortText! < item(items, 'spark.executor.memory').sortText!);
   });
 
   it('stays out of other strings: values, reader options, other .set/.get calls, plain strings', async () => {

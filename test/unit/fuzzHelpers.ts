@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyze } from '../../server/src/analysis';
 import { applyEdits, type Finding, type Fix } from '../../server/src/findings';
-import { noqaFix } from '../../server/src/lsp/server';
+import { noqaFix } from '../../server/src/noqa';
+import { syntaxRoot } from '../../server/src/parsing/syntaxTree';
 import { countSyntaxErrors, ParseFailure, type PythonParser } from '../../server/src/parsing/pythonParser';
 
 /** Repository root, from out/test/unit (compiled) or test/unit (sources). */
@@ -77,10 +78,13 @@ export function checkText(parser: PythonParser, text: string, { fixes = true } =
   let findings: Finding[];
   let baseErrors = 0;
   let lines;
+  let root;
   try {
     const result = analyze(tree, text);
     findings = result.findings;
     lines = result.lines;
+    // A plain-JS copy: it outlives the wasm tree, for the suppression fixes below.
+    root = syntaxRoot(tree, text);
     if (fixes && findings.length) baseErrors = countSyntaxErrors(tree.rootNode);
   } finally {
     tree.delete();
@@ -93,7 +97,7 @@ export function checkText(parser: PythonParser, text: string, { fixes = true } =
     assertRange(text, f.start, f.end, f.code);
     for (const r of f.related) assertRange(text, r.start, r.end, `${f.code} related`);
     if (!fixes) continue;
-    for (const fix of [...f.fixes, noqaFix(text, f, lines)]) {
+    for (const fix of [...f.fixes, noqaFix(root, text, f, lines)]) {
       if (!fix) continue;
       checkFix(parser, text, baseErrors, f, fix);
       fixCount++;

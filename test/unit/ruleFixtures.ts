@@ -5,6 +5,7 @@ import { fileFragment, mergeRawGraphs } from '../../server/src/graph';
 import { analyze, type AnalysisOptions } from '../../server/src/analysis';
 import { applyEdits, type Finding } from '../../server/src/findings';
 import { LineIndex } from '../../server/src/lineIndex';
+import { splitMessage } from '../../server/src/messages';
 import { countSyntaxErrors, type PythonParser } from '../../server/src/parsing/pythonParser';
 import { ROOT } from './fuzzHelpers';
 
@@ -104,7 +105,10 @@ export function renderSnapshot(fixture: RuleFixture, files: FixtureFile[]): stri
     for (const f of own) {
       out.push('');
       out.push(`${fixture.code} ${at(file.lines, f.start)}-${at(file.lines, f.end)} ${f.severity}: ${JSON.stringify(file.text.slice(f.start, f.end))}`);
-      out.push(`  ${f.message}`);
+      // As editors show it: the headline (the Problems panel's line), then the why and the fix.
+      const { headline, detail } = splitMessage(f.message);
+      out.push(`  ${headline}`);
+      if (detail) out.push(`    ${detail}`);
       for (const r of f.related) out.push(`  related ${at(file.lines, r.start)}-${at(file.lines, r.end)}: ${r.message}`);
       f.fixes.forEach((fix, i) => {
         const kind = fix.applicability === 'safe' ? `safe${fix.preferred ? ', preferred' : ''}` : `${fix.applicability}: ${fix.reason}`;

@@ -14,16 +14,19 @@ import { countFixes, fixAll, type FixCounts } from '../fixes/fixAll';
 import { ParseFailure, PythonParser, type Tree } from '../parsing/pythonParser';
 import { PROJECT_RULE_CODES, RULES } from '../rules';
 import { collectPythonFiles } from './files';
+import { startServer } from '../lsp/startServer';
 import { checkNotebook, MAX_NOTEBOOK_BYTES } from './notebookFile';
 import { analyseDatabricksRuns } from '../notebook/analyseNotebook';
-import { formatGithub, formatJson, formatSarif, formatText, type FileFindings } from './report';
+import { formatGithub, formatJson, formatSarif, formatTextReport, type FileFindings } from './report';
 
 const USAGE = `Usage: pyspark-architect check [--format text|json|sarif|github] [--select CODES] [--ignore CODES] PATH...
        pyspark-architect graph [--format json|mermaid|dot] PATH...
+       pyspark-architect server [--stdio]
 
 check: finds PySpark anti-patterns in .py files and Jupyter notebooks (.ipynb; folders are searched
        recursively). A notebook's code cells are one program; findings name the cell (nb.ipynb:cell 3:2:5).
 graph: prints the inferred pipeline (datasets, steps, layers, architecture).
+server: runs the language server over stdio (or --node-ipc, --socket=PORT), for any LSP editor.
 
 Options:
   --format FMT       check: text (default), json (Ruff's shape), sarif or github (Actions annotations);
@@ -349,9 +352,9 @@ async function check(argv: string[], out: (s: string) => void, err: (s: string) 
     if (annotations) out(annotations);
   }
   else {
-    const text = formatText(results);
-    if (text) out(text);
-    err(count ? `Found ${count} finding${count === 1 ? '' : 's'} in ${files.length} file${files.length === 1 ? '' : 's'}.` : `All clear: ${files.length} file${files.length === 1 ? '' : 's'} checked.`);
+    out(formatTextReport(results, files.length));
+    // The findings and their count stay together on stdout (the count last); what fixing could do
+    // goes to stderr with the other --fix notes.
     const summary = fixSummary(countFixes(results.flatMap((r) => r.findings), args.unsafeFixes), args.fix, args.unsafeFixes);
     if (summary) err(summary);
   }
@@ -369,6 +372,15 @@ export async function main(argv: string[], out = (s: string) => process.stdout.w
     if (command === '--version') {
       out(VERSION);
       return 0;
+    }
+    if (command === 'server') {
+      if (rest.includes('-h') || rest.includes('--help')) {
+        out(USAGE);
+        return 0;
+      }
+      // The language server, for editors other than VS Code: it runs until the client says exit.
+      startServer();
+      return await new Promise<number>(() => undefined);
     }
     if (command === 'check' || command === 'graph') {
       if (rest.includes('-h') || rest.includes('--help')) {

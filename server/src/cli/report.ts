@@ -1,5 +1,6 @@
 import { docsUrl, type Finding } from '../findings';
 import type { LineIndex } from '../lineIndex';
+import { splitMessage } from '../messages';
 import { RULES } from '../rules';
 
 /** A finding of a file; in a notebook, its offsets are in the cell `cell` (0-based index in the notebook). */
@@ -46,10 +47,28 @@ export function formatText(results: FileFindings[]): string {
   for (const r of results) {
     for (const f of r.findings) {
       const l = locIn(r, f, f.start);
-      out.push(`${place(r, f)}:${l.row}:${l.column}: ${f.code} ${f.message}`);
+      // One line per finding, as linters print them: the headline; --format json has the whole message.
+      out.push(`${place(r, f)}:${l.row}:${l.column}: ${f.code} ${splitMessage(f.message).headline}`);
     }
   }
   return out.join('\n');
+}
+
+/** The last line of the text report: `Found 4 findings in 2 files.` or `All clear: 3 files checked.` */
+export function formatSummary(findings: number, files: number): string {
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  return findings ? `Found ${plural(findings, 'finding')} in ${plural(files, 'file')}.` : `All clear: ${plural(files, 'file')} checked.`;
+}
+
+/**
+ * The text report: one line per finding, then the summary on a line of its own. Both go to the
+ * same stream (stdout, as Ruff does), so no reader that joins stdout and stderr can run the
+ * summary into the last message.
+ */
+export function formatTextReport(results: FileFindings[], files: number): string {
+  const count = results.reduce((n, r) => n + r.findings.length, 0);
+  const text = formatText(results);
+  return `${text ? `${text}\n` : ''}${formatSummary(count, files)}`;
 }
 
 /** GitHub Actions: escapes for workflow-command properties and messages. */
@@ -127,7 +146,6 @@ export function formatSarif(results: FileFindings[], version: string): string {
           driver: {
             name: 'pyspark-architect',
             version,
-            informationUri: 'https://github.com/pyspark-architect/pyspark-architect',
             rules: RULES.map((r) => ({
               id: r.code,
               name: r.name,

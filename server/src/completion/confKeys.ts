@@ -2,6 +2,7 @@ import { CompletionItemKind, CompletionItemTag, MarkupKind, type CompletionItem 
 import { allConfEntries, confEntry, scopeLabel, type SparkConfEntry } from '../conf/sparkConf';
 import type { Node } from '../parsing/pythonParser';
 import { unwrapParens } from '../parsing/syntax';
+import { staticConfKind } from '../rules/configuration/PSA501-static-conf-at-runtime';
 import { assignedValue, contentRange, stringArgumentAt, type ArgumentAtCursor } from './stringArgument';
 
 /**
@@ -41,18 +42,21 @@ export function confCompletionsFor(arg: ArgumentAtCursor, text: string, offset: 
   const typed = text.slice(arg.contentStart, offset).toLowerCase();
   // The client filters too, with a stricter match: dropping what cannot match keeps the answer small.
   return allConfEntries().filter((entry) => isSubsequence(typed, entry.key.toLowerCase())).map((entry) => {
-    // Deprecated keys last, Spark's internal knobs after the documented ones.
-    const rank = entry.deprecated ? 3 : entry.internal ? 2 : settingAtRuntime && entry.scope !== 'runtime-sql' ? 1 : 0;
+    // Judged as the diagnostics judge them: a key PSA501 would flag in spark.conf.set goes last, struck through.
+    const flagged = settingAtRuntime ? staticConfKind(entry.key) : undefined;
+    // Then deprecated keys, Spark's internal knobs after the documented ones, keys of other scopes after runtime ones.
+    const rank = flagged ? 4 : entry.deprecated ? 3 : entry.internal ? 2 : settingAtRuntime && entry.scope !== 'runtime-sql' ? 1 : 0;
+    const detail = detailOf(entry);
     const item: CompletionItem = {
       label: entry.key,
       kind: CompletionItemKind.Property,
-      detail: detailOf(entry),
+      detail: flagged ? `PSA501: ${flagged.severity === 'error' ? 'spark.conf.set rejects it' : 'no effect at runtime'} · ${detail}` : entry.deprecated ? `deprecated · ${detail}` : detail,
       textEdit: { range, newText: entry.key },
       sortText: `${rank}_${entry.key}`,
     };
     const documentation = documentationOf(entry);
     if (documentation) item.documentation = { kind: MarkupKind.Markdown, value: documentation };
-    if (entry.deprecated) item.tags = [CompletionItemTag.Deprecated];
+    if (entry.deprecated || flagged) item.tags = [CompletionItemTag.Deprecated];
     return item;
   });
 }

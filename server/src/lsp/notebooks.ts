@@ -25,6 +25,7 @@ import type { Settings } from '../../../shared/settings';
 import type { AnalysisOptions } from '../analysis';
 import { completionsAt } from '../completion/sourceOptions';
 import { docsUrl, fixLabel, type Finding } from '../findings';
+import { formatMessage } from '../messages';
 import { noqaFix } from '../fixes/noqaFix';
 import { fileFragment, type FileFragment } from '../graph';
 import { LineIndex } from '../lineIndex';
@@ -221,7 +222,7 @@ export class NotebookSync {
       code: f.code,
       codeDescription: { href: docsUrl(f.code) },
       source: DIAGNOSTIC_SOURCE,
-      message: `${f.message} [${f.name}]`,
+      message: formatMessage(f.message),
     };
     if (this.host.relatedInformation() && f.related.length) {
       d.relatedInformation = f.related

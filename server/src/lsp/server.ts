@@ -26,12 +26,15 @@ import { countSyntaxErrors, ParseFailure, type PythonParser } from '../parsing/p
 import { COMPLETION_TRIGGER_CHARACTERS, completionsAt } from '../completion/sourceOptions';
 import { applyProjectConfig, findProjectConfig, type EffectiveConfig, type ProjectConfig } from '../config/pyproject';
 import { fixAll } from '../fixes/fixAll';
-import { noqaFix } from '../fixes/noqaFix';
 import { fixAction } from './fixActions';
 import { fileFragment, mergeFragments, mergeRawGraphs, type FileFragment } from '../graph';
 import type { RawGraph } from '../graph/pipelineGraph';
 import { DocumentStore, type StoredDocument } from './documentStore';
+import { noqaFix } from '../noqa';
+import { formatMessage } from '../messages';
 import { hoverAt } from './hover';
+import { DEFAULT_TYPING_PAUSE_MS, TypingHold } from './typingHold';
+import { StatusLog } from './statusLog';
 import { NOTEBOOK_SYNC, NotebookSync } from './notebooks';
 import { analyseDatabricksRuns } from '../notebook/analyseNotebook';
 import { notAnalysedDiagnostic } from './notAnalysed';
@@ -97,6 +100,9 @@ export class PySparkArchitectServer {
   private rejudgeTimer: NodeJS.Timeout | undefined;
   /** Per open document, what its graph fragment says about datasets, to tell when neighbours must be re-judged. */
   private readonly graphSignatures = new Map<string, { signature: string; keys: string[] }>();
+  /** Holds back findings on the literal being typed until the user leaves it or pauses. */
+  private readonly status: StatusLog;
+  private readonly typing = new TypingHold(DEFAULT_TYPING_PAUSE_MS, (uri) => (this.pullDiagnostics ? this.refreshPulledDiagnostics() : this.schedule(uri, 0)));
   /** Notebooks synced as notebooks (LSP 3.17): their cells are analysed as one program. */
   private readonly notebooks: NotebookSync;
 
@@ -106,6 +112,7 @@ export class PySparkArchitectServer {
   ) {
     this.documents = new DocumentStore(parser, (uri, text) => text.length > (this.sizeLimits.get(uri) ?? 2048) * 1024);
     this.workspaceFiles = new WorkspaceFiles(parser, (m) => this.connection.console.info(m));
+    this.status = new StatusLog(connection);
     this.notebooks = new NotebookSync(connection, parser, {
       options: async (uri) => {
         const settings = await this.settingsFor(uri);
@@ -119,11 +126,12 @@ export class PySparkArchitectServer {
       version: (uri) => this.documents.get(uri)?.document.version,
       cached: (uri, version) => {
         const hit = this.analyses.get(uri);
-        return hit?.version === version ? hit.diagnostics : undefined;
+        return hit?.version === version ? this.shown(uri, hit) : undefined;
       },
       analyse: async (uri) => {
         const stored = this.documents.get(uri);
-        return stored && (await this.analyse(uri, stored));
+        const analysed = stored && (await this.analyse(uri, stored));
+        return analysed && { version: analysed.version, diagnostics: this.shown(uri, analysed) };
       },
       debounceMs: async (uri) => (await this.settingsFor(uri)).debounceMs,
     });
@@ -157,8 +165,12 @@ export class PySparkArchitectServer {
     this.relatedInformation = !!caps.textDocument?.publishDiagnostics?.relatedInformation || this.pullDiagnostics;
     // LSP 3.18; vscode-languageserver 9 types stop at 3.17.
     this.snippetEdits = (caps.workspace?.workspaceEdit as { snippetEditSupport?: boolean } | undefined)?.snippetEditSupport === true;
-    const init = params.initializationOptions as { settings?: unknown; trusted?: boolean } | undefined;
+    const init = params.initializationOptions as { settings?: unknown; trusted?: boolean; typingPauseMs?: unknown; fileStatus?: boolean } | undefined;
     this.initOptionsSettings = init?.settings;
+    this.status.fileStatus = init?.fileStatus === true;
+    if (typeof init?.typingPauseMs === 'number' && init.typingPauseMs >= 0) this.typing.pauseMs = init.typingPauseMs;
+    // A pull client that cannot be asked to pull again would not see held-back findings until its next pull.
+    if (this.pullDiagnostics && !this.diagnosticRefresh) this.typing.pauseMs = 0;
     // An untrusted workspace's pyproject.toml may narrow the analysis, never add regexes to run.
     this.trusted = init?.trusted !== false;
     this.workspaceFolders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : params.rootPath ? [params.rootPath] : []);
@@ -169,6 +181,7 @@ export class PySparkArchitectServer {
     const c = this.connection;
     this.notebooks.listen();
     c.onInitialized(() => {
+      this.status.started(`${this.pullDiagnostics ? 'pull' : 'push'} diagnostics, ${this.workspaceFolders.length} workspace folder(s), ${this.trusted ? 'trusted' : 'untrusted'} workspace`);
       if (this.workspaceFolderEvents) {
         c.workspace.onDidChangeWorkspaceFolders((e) => {
           const removed = new Set(e.removed.map((f) => f.uri));
@@ -186,6 +199,7 @@ export class PySparkArchitectServer {
     c.onDidChangeTextDocument((p) => {
       this.pulls.noteChange(p.textDocument.uri);
       this.guard(() => this.documents.change(p.textDocument.uri, p.textDocument.version, p.contentChanges), p.textDocument.uri);
+      this.typing.noteChange(this.documents.get(p.textDocument.uri)?.document, p.contentChanges);
       this.schedule(p.textDocument.uri);
     });
     c.onDidCloseTextDocument((p) => {
@@ -194,6 +208,7 @@ export class PySparkArchitectServer {
       this.timers.delete(uri);
       this.pulls.forget(uri);
       this.documents.close(uri);
+      this.typing.forget(uri);
       this.analyses.delete(uri);
       const held = this.modelHolders.indexOf(uri);
       if (held >= 0) this.modelHolders.splice(held, 1);
@@ -273,6 +288,7 @@ export class PySparkArchitectServer {
     this.timers.clear();
     clearTimeout(this.rejudgeTimer);
     this.pendingRejudge.clear();
+    this.typing.dispose();
     this.documents.dispose();
     this.notebooks.dispose();
   }
@@ -305,6 +321,7 @@ export class PySparkArchitectServer {
         }
         const { settings, problems } = resolveSettings(raw);
         for (const problem of problems) this.connection.console.warn(problem);
+        this.status.settings(uri, settings);
         return settings;
       })();
       this.settingsCache.set(uri, p);
@@ -333,7 +350,19 @@ export class PySparkArchitectServer {
     const cached = await this.analyse(uri, stored);
     // The document changed or closed while we worked: a newer run will publish.
     if (!cached || this.documents.get(uri)?.document.version !== version) return;
-    await this.connection.sendDiagnostics({ uri, version, diagnostics: cached.diagnostics });
+    await this.connection.sendDiagnostics({ uri, version, diagnostics: this.shown(uri, cached) });
+  }
+
+  /** The diagnostics to send now: those on the literal being typed wait (see TypingHold). */
+  private shown(uri: string, cached: CachedAnalysis): Diagnostic[] {
+    const root = (): ReturnType<typeof syntaxRoot> | undefined => {
+      const stored = this.documents.get(uri);
+      return stored?.tree && stored.document.version === cached.version ? syntaxRoot(stored.tree, stored.document.getText()) : undefined;
+    };
+    const findings = cached.result.findings;
+    const keep = new Set(this.typing.visible(uri, cached.version, root, findings));
+    // Diagnostics past the findings (a "not analysed" notice) are never held back.
+    return cached.diagnostics.filter((_, i) => i >= findings.length || keep.has(i));
   }
 
   /** Analysis for the document's current version, computed once and shared by diagnostics and code actions. */
@@ -344,11 +373,17 @@ export class PySparkArchitectServer {
     const settings = await this.settingsFor(uri);
     const current = this.documents.get(uri);
     if (!current || current.document.version !== version) return undefined;
+    const t0 = performance.now();
+    const done = (result: AnalysisResult, diagnostics: Diagnostic[], skipped?: string): CachedAnalysis => {
+      const entry = this.remember(uri, version, result, diagnostics);
+      this.status.analysed({ uri, version, skipped, findings: diagnostics.length, ms: performance.now() - t0 }, settings);
+      return entry;
+    };
     if (this.sizeLimits.get(uri) !== settings.maxFileSizeKb) {
       this.sizeLimits.set(uri, settings.maxFileSizeKb);
       this.guard(() => this.documents.applySizeLimit(uri), uri);
     }
-    if (!settings.enable) return this.remember(uri, version, emptyResult(stored), []);
+    if (!settings.enable) return done(emptyResult(stored), [], 'disabled (pysparkArchitect.enable)');
     if (!stored.tree && stored.notParsed?.kind === 'parser-restarting') {
       // Another file broke the parser a moment ago: wait for the new one rather than report nothing.
       await this.parser.ready();
@@ -364,9 +399,10 @@ export class PySparkArchitectServer {
           `PySpark Architect: ${uri.split('/').pop()} is ${Math.round(text.length / 1024)} KB, over the ${settings.maxFileSizeKb} KB limit (pysparkArchitect.maxFileSizeKb); it is not analysed.`,
         );
       }
-      return this.remember(uri, version, emptyResult(stored), []);
+      return done(emptyResult(stored), [], `larger than ${settings.maxFileSizeKb} KB (pysparkArchitect.maxFileSizeKb)`);
     }
     let result: AnalysisResult;
+    let failed: string | undefined;
     try {
       const options = { ...this.withProjectConfig(uri, settings), workspace: this.knownFiles(), workspaceExclude: uri };
       // A Databricks notebook that `%run`s others is analysed with them (findings stay in this file).
@@ -379,8 +415,10 @@ export class PySparkArchitectServer {
       }
       this.connection.console.error(`analysis of ${uri} failed: ${(e as Error).stack ?? String(e)}`);
       result = emptyResult(stored);
+      failed = 'the analysis failed (see the output)';
     }
-    return this.remember(uri, version, result, result.findings.map((f) => this.toDiagnostic(uri, f, result)));
+    const skipped = failed ?? (result.skipped === 'not-pyspark' ? 'nothing in it looks like PySpark' : undefined);
+    return done(result, result.findings.map((f) => this.toDiagnostic(uri, f, result)), skipped);
   }
 
   /**
@@ -535,7 +573,8 @@ export class PySparkArchitectServer {
       code: f.code,
       codeDescription: { href: docsUrl(f.code) },
       source: DIAGNOSTIC_SOURCE,
-      message: `${f.message} [${f.name}]`,
+      // The first line is what the Problems panel shows; the why and the fix follow (hover, rule page).
+      message: formatMessage(f.message),
     };
     if (this.relatedInformation && f.related.length) {
       d.relatedInformation = f.related.map((r) => ({
@@ -609,7 +648,8 @@ export class PySparkArchitectServer {
     const lines = result.lines;
     const from = lines.offsetAt(p.range.start);
     const to = lines.offsetAt(p.range.end);
-    const wanted = new Set(p.context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE).map((d) => `${d.code}`));
+    // Neovim 0.7 sends our diagnostics back without their source: a PSA code is enough to know them.
+    const wanted = new Set(p.context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE || (d.source === undefined && /^PSA\d{3}$/.test(`${d.code}`))).map((d) => `${d.code}`));
     const text = stored.document.getText();
     const actions: CodeAction[] = [];
     let baseErrors = 0;
@@ -619,12 +659,13 @@ export class PySparkArchitectServer {
       if (e instanceof ParseFailure) return [];
       throw e;
     }
+    const root = stored.tree ? syntaxRoot(stored.tree, text) : undefined;
     for (const f of result.findings) {
       if (f.end < from || f.start > to) continue;
       if (p.context.diagnostics.length && !wanted.has(f.code)) continue;
       if (p.context.only && !p.context.only.some((k) => k === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(k))) continue;
       const diagnostic = cached.diagnostics[result.findings.indexOf(f)];
-      for (const fix of [...f.fixes, noqaFix(text, f, lines)]) {
+      for (const fix of [...f.fixes, root && noqaFix(root, text, f, lines)]) {
         if (!fix || !this.fixKeepsSyntax(text, fix, baseErrors)) continue;
         actions.push(fixAction(fix, { uri: p.textDocument.uri, version: stored.document.version, lines, diagnostic, snippetEdits: this.snippetEdits }));
       }
@@ -668,4 +709,3 @@ function emptyResult(stored: StoredDocument): AnalysisResult {
   return { findings: [], lines: new LineIndex(stored.document.getText()) };
 }
 
-export { noqaFix };

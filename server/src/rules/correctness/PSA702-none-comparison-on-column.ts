@@ -11,11 +11,11 @@ const PRIMARY = new Set(['call', 'attribute', 'subscript', 'identifier', 'parent
 const MESSAGES: Record<string, { method: 'isNull' | 'isNotNull'; why: string }> = {
   '==': {
     method: 'isNull',
-    why: 'builds the SQL expression `= NULL`, which is NULL for every row (NULL is never equal to anything, not even NULL): a filter on it keeps no rows and a when() on it never matches.',
+    why: 'builds the SQL expression `= NULL`: that is NULL for every row (NULL is never equal to anything, not even NULL), so a filter on it keeps no rows and a when() on it never matches.',
   },
   '!=': {
     method: 'isNotNull',
-    why: 'builds the SQL expression `<> NULL`, which is NULL for every row (comparing with NULL is never true): a filter on it keeps no rows and a when() on it never matches.',
+    why: 'builds the SQL expression `<> NULL`: that is NULL for every row (comparing with NULL is never true), so a filter on it keeps no rows and a when() on it never matches.',
   },
   is: {
     method: 'isNull',

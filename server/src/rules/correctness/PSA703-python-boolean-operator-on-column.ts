@@ -33,7 +33,7 @@ export const pythonBooleanOperatorOnColumn: Rule = {
       ctx.report({
         node,
         message:
-          `Python \`${keyword}\` calls bool() on the Column \`${short(converted.operand.text)}\`, which raises "ValueError: Cannot ` +
+          `Python \`${keyword}\` calls bool() on the Column \`${short(converted.operand.text)}\`: that raises "ValueError: Cannot ` +
           `convert column into bool: please use '&' for 'and', '|' for 'or', '~' for 'not'". Combine Column conditions with ` +
           `&, | and ~, parenthesising each comparison (& and | bind tighter than ==)${replacement ? `: ${short(replacement)}` : ''}.`,
         fixes,

@@ -38,7 +38,7 @@ export function checkShadowedBuiltins(ctx: RuleContext, boundInFile: (name: stri
     ctx.report({
       node: call,
       message:
-        `${how} replaces Python's builtin \`${name}\` with pyspark.sql.functions.${name}, so this call on plain Python ` +
+        `${how} replaces Python's builtin \`${name}\` with pyspark.sql.functions.${name}: this call on plain Python ` +
         `values raises a TypeError (or builds a Column) instead of computing ${name}(...). Call builtins.${name}(...) here, ` +
         'or import the functions module as `F` instead of by name.',
       fixes: [fix],

@@ -98,7 +98,7 @@ function staticOverwriteMessage(sink: SinkInfo): string {
 
 function droppedTableMessage(sink: SinkInfo): string {
   return (
-    `saveAsTable in overwrite mode drops and recreates the ${sink.format} table, and this DataFrame holds only some ` +
+    `saveAsTable in overwrite mode drops and recreates the ${sink.format} table: this DataFrame holds only some ` +
     'partitions (see related), so every other partition is deleted; partitionOverwriteMode does not apply to saveAsTable. To replace only the partitions ' +
     `present, write into the existing table with insertInto(table, overwrite=True) and partitionOverwriteMode=dynamic ` +
     '(insertInto matches columns by position and takes no partitionBy).'

@@ -27,7 +27,7 @@ export const countForMonitoring: Rule = {
       ctx.report({
         node: action.call,
         message:
-          `${what} here only feeds logging/metrics, yet it runs the whole lineage of this DataFrame as a separate Spark job` +
+          `${what} here only feeds logging/metrics: it runs the whole lineage of this DataFrame as a separate Spark job` +
           (sink ? (sink.call.startIndex > action.call.startIndex ? ', and the write below computes it again.' : ' after the write above already computed it.') : '.') +
           (action.method === 'count'
             ? ' Collect the count while writing with DataFrame.observe(Observation(...)), or cache() the frame first.'

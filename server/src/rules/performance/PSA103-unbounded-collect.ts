@@ -58,7 +58,7 @@ export const unboundedCollect: Rule = {
         start: (name ?? action.call).startIndex,
         end: action.call.endIndex,
         message:
-          `${action.method}() pulls every row of this DataFrame into the driver's memory, and nothing upstream bounds ` +
+          `${action.method}() pulls every row of this DataFrame into the driver's memory: nothing upstream bounds ` +
           'its size (no limit(), aggregate or small lookup source). On production volumes the driver dies with an ' +
           'OutOfMemoryError or the job fails on spark.driver.maxResultSize. Keep the work distributed (write the ' +
           'result, join instead of collecting keys), or bound it with limit()' +

@@ -470,7 +470,7 @@ export const pythonUdfWithBuiltin: Rule = {
       const t = translateBody(d);
       if (!t) continue;
       const why =
-        `only applies ${describe(t)}, yet as a Python UDF every row is serialized to a Python worker and back, and ` +
+        `only applies ${describe(t)}: as a Python UDF every row is serialized to a Python worker and back, and ` +
         'the optimizer cannot see through it (no predicate pushdown, no code generation).';
       const imports = planImports(ctx.model, ctx.text);
       const sites = callSites(index, d);
