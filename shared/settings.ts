@@ -18,6 +18,8 @@ export interface Settings {
   /** Milliseconds to wait after the last keystroke before analysing. */
   debounceMs: number;
   'trace.server': 'off' | 'messages' | 'verbose';
+  /** Whether notebooks are exploratory (cost findings on their displays are held back) or production jobs. */
+  'context.notebooks': 'exploratory' | 'job';
 }
 
 interface SettingSpec<T> {
@@ -55,6 +57,10 @@ export const SETTINGS_SCHEMA: { [K in keyof Settings]: SettingSpec<Settings[K]> 
   'trace.server': {
     type: 'string', enum: ['off', 'messages', 'verbose'], default: 'off', scope: 'window',
     description: 'Traces the communication between VS Code and the PySpark Architect language server.',
+  },
+  'context.notebooks': {
+    type: 'string', enum: ['exploratory', 'job'], default: 'exploratory', scope: 'resource',
+    description: 'How notebooks are judged. `exploratory` (default): a `count()`, `collect()` or `show()` whose result is the cell\'s output, and demo-sized data, are not reported. `job`: your notebooks run as production jobs and are judged like job modules.',
   },
 };
 

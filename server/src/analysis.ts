@@ -3,6 +3,7 @@ import { compareFindings, type Finding, type Severity } from './findings';
 import { LineIndex } from './lineIndex';
 import { buildModel } from './model/buildModel';
 import type { DataFrameModel } from './model/types';
+import { CodeContext } from './context/codeContext';
 import { collectNoqa, isSuppressed } from './noqa';
 import type { RawGraph } from './graph/pipelineGraph';
 import type { Tree } from './parsing/pythonParser';
@@ -20,6 +21,10 @@ export interface AnalysisOptions {
   workspace?: RawGraph;
   /** This file's URI, when `workspace` may also contain an older version of it. */
   workspaceExclude?: string;
+  /** The file's path or URI: tells tests and generators apart from jobs. */
+  path?: string;
+  /** The text is a notebook (a .ipynb, notebook cells) whatever its first line says. */
+  notebook?: boolean;
 }
 
 export interface AnalysisResult {
@@ -52,6 +57,7 @@ export function analyze(tree: Tree, text: string, options: AnalysisOptions = {})
   const lines = new LineIndex(text);
   if (!looksLikePySpark(text)) return { findings: [], lines, skipped: 'not-pyspark' };
   const { model, functions } = buildModel(tree, text);
+  const code = new CodeContext(text, { path: options.path, notebook: options.notebook, notebooksAreJobs: settings['context.notebooks'] === 'job' });
   const findings: Finding[] = [];
   const seen = new Set<string>();
   const rules = RULES.filter(
@@ -64,7 +70,7 @@ export function analyze(tree: Tree, text: string, options: AnalysisOptions = {})
   const noqa = collectNoqa(syntaxRoot(tree, text), text, (o) => lines.positionAt(o).line);
   for (const rule of rules) {
     const ctx: RuleContext = {
-      model, functions, text, settings, workspace: options.workspace, workspaceExclude: options.workspaceExclude,
+      model, functions, text, settings, code, workspace: options.workspace, workspaceExclude: options.workspaceExclude,
       report(f) {
         const start = f.node?.startIndex ?? f.start ?? 0;
         const end = f.node?.endIndex ?? f.end ?? start;

@@ -172,6 +172,7 @@ async function analyseFiles(args: CheckArgs, err: (s: string) => void, whilePars
       settings: effective.settings,
       select: args.select.length ? args.select : effective.select,
       ignore: [...args.ignore, ...(effective.ignore ?? [])],
+      path: file,
     };
     if (args.fix) {
       const fixed = fixAll(parser, text, options);

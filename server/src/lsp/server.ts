@@ -307,7 +307,7 @@ export class PySparkArchitectServer {
     }
     let result: AnalysisResult;
     try {
-      result = analyze(stored.tree, text, { ...this.withProjectConfig(uri, settings), workspace: this.knownFiles(), workspaceExclude: uri });
+      result = analyze(stored.tree, text, { ...this.withProjectConfig(uri, settings), workspace: this.knownFiles(), workspaceExclude: uri, path: uri });
     } catch (e) {
       this.connection.console.error(`analysis of ${uri} failed: ${(e as Error).stack ?? String(e)}`);
       result = emptyResult(stored);
