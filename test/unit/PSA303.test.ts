@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { check, py } from './helpers';
-import { byteSize } from '../../server/src/rules/sessionConf';
+import { byteSize } from '../../server/src/rules/helpers/sessionConf';
 
 describe('PSA303 partition-size-config', () => {
   it('parses Spark byte sizes', () => {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { PiiMatcher } from '../../server/src/rules/pii';
+import { PiiMatcher } from '../../server/src/rules/helpers/pii';
 import { applyFix, check, py } from './helpers';
 
 describe('PSA401 unmasked-pii-at-sink', () => {

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { confEntry } from '../../server/src/conf/sparkConf';
-import { judgeValue } from '../../server/src/rules/PSA504-invalid-conf-value';
+import { judgeValue } from '../../server/src/rules/configuration/PSA504-invalid-conf-value';
 import { applyFix, check, py } from './helpers';
 
 describe('PSA504 invalid-conf-value', () => {

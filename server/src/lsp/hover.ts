@@ -6,7 +6,7 @@ import { LineIndex } from '../lineIndex';
 import { isAncestorFrame, type DataFrameModel, type Frame, type SinkInfo, type SourceInfo } from '../model/types';
 import type { Node } from '../parsing/pythonParser';
 import { callParts, literalString } from '../parsing/syntax';
-import { PiiMatcher } from '../rules/pii';
+import { PiiMatcher } from '../rules/helpers/pii';
 import { filterLineage } from '../model/lineage';
 
 /**

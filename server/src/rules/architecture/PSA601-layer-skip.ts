@@ -1,0 +1,89 @@
+import { buildFileGraph, inferLayers, withNeighbours } from '../../graph';
+import { medallionLayerOf, type Layering } from '../../graph/layers';
+import type { RawGraph } from '../../graph/pipelineGraph';
+import type { DataFrameModel } from '../../model/types';
+import type { Rule, RuleContext } from '../rule';
+
+interface ArchitectureView {
+  /** This file's steps and datasets. */
+  own: RawGraph;
+  /** `own` joined with the other files' steps on the same datasets: what layering and producers are judged on. */
+  graph: RawGraph;
+  layering: Layering;
+}
+
+const graphs = new WeakMap<DataFrameModel, ArchitectureView>();
+
+/**
+ * The file's pipeline graph, joined with its neighbours in other files when the workspace is known,
+ * and its layers: built once per analysis and shared by the architecture rules. Findings are only
+ * ever placed on this file's own steps.
+ */
+export function fileGraph(model: DataFrameModel, workspace?: RawGraph, excludeUri?: string): ArchitectureView {
+  let g = graphs.get(model);
+  if (!g) {
+    const own = buildFileGraph(model, { filename: '', uri: '' });
+    const graph = withNeighbours(own, workspace, excludeUri);
+    g = { own, graph, layering: inferLayers(graph) };
+    graphs.set(model, g);
+  }
+  return g;
+}
+
+export const layerSkip: Rule = {
+  code: 'PSA601',
+  name: 'layer-skip',
+  summary: 'A gold dataset built straight from a bronze read (skipping silver), or a serving step reading raw data.',
+  defaultSeverity: 'warning',
+  check(ctx: RuleContext) {
+    const { own, graph, layering } = fileGraph(ctx.model, ctx.workspace, ctx.workspaceExclude);
+    const layerOfKey = (key: string) => medallionLayerOf(graph.datasets.get(key)?.ref.location);
+    for (const step of own.steps.values()) {
+      // Bronze reads that feed one of this step's gold writes with nothing from silver beside them
+      // (per write: a notebook's top level may feed silver from landing and gold from silver).
+      // In a lambda pipeline "serving" and "views" are lambda words, not medallion gold.
+      const skipped = new Set<string>();
+      /** The read expressions feeding those writes, when known (a dataset may also be read for other outputs). */
+      let skippedReads: Set<number> | undefined = new Set<number>();
+      if (layering.architecture !== 'lambda') {
+        for (const key of step.writes) {
+          if (layerOfKey(key) !== 'gold') continue;
+          for (const write of graph.datasets.get(key)!.writes.filter((w) => w.stepId === step.id)) {
+            const inputs = write.inputs ?? [...step.reads];
+            if (inputs.some((k) => layerOfKey(k) === 'silver')) continue;
+            for (const k of inputs) if (layerOfKey(k) === 'bronze') skipped.add(k);
+            if (write.inputReads && skippedReads) for (const at of write.inputReads) skippedReads.add(at);
+            else skippedReads = undefined;
+          }
+        }
+      }
+      const servingStep = layering.architecture === 'lambda' && layering.layerOf.get(step.id) === 'serving';
+      if (!skipped.size && !servingStep) continue;
+      for (const key of step.reads) {
+        const d = graph.datasets.get(key)!;
+        const raw = layerOfKey(key) === 'bronze';
+        const producedHere = d.writes.length > 0;
+        for (const read of d.reads.filter((r) => r.stepId === step.id)) {
+          if (skipped.has(key) && (!skippedReads || skippedReads.has(read.start))) {
+            ctx.report({
+              start: read.start,
+              end: read.end,
+              message:
+                `Layer skip: this gold step reads bronze/raw data ("${d.ref.location}") directly, skipping silver. Gold tables then ` +
+                're-implement cleansing and deduplication (or skip it), so metrics disagree with the silver data everyone else uses. ' +
+                'Read the cleaned silver dataset instead.',
+            });
+          } else if (servingStep && (raw || d.ref.kind === 'topic') && !producedHere) {
+            ctx.report({
+              start: read.start,
+              end: read.end,
+              message:
+                `Layer skip: the serving layer reads raw data ("${d.ref.location}") directly instead of the batch and speed views. ` +
+                'Serving queries then scan unprocessed history on every request. Read the precomputed views.',
+            });
+          }
+        }
+      }
+    }
+  },
+};

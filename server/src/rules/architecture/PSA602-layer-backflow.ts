@@ -1,0 +1,43 @@
+import { MEDALLION_LAYERS, medallionLayerOf } from '../../graph/layers';
+import { fileGraph } from './PSA601-layer-skip';
+import type { Rule, RuleContext } from '../rule';
+
+export const layerBackflow: Rule = {
+  code: 'PSA602',
+  name: 'layer-backflow',
+  summary: 'A later layer writing into an earlier layer\'s location (gold or silver code writing to bronze, serving writing batch views).',
+  defaultSeverity: 'warning',
+  check(ctx: RuleContext) {
+    const { own, graph, layering } = fileGraph(ctx.model, ctx.workspace, ctx.workspaceExclude);
+    const rank = (location: string | undefined) => MEDALLION_LAYERS.indexOf(medallionLayerOf(location) ?? '');
+    for (const step of own.steps.values()) {
+      const inputRank = Math.max(-1, ...[...step.reads].map((k) => rank(graph.datasets.get(k)?.ref.location)));
+      const servingStep = layering.architecture === 'lambda' && layering.layerOf.get(step.id) === 'serving';
+      for (const key of step.writes) {
+        const d = graph.datasets.get(key)!;
+        const outRank = rank(d.ref.location);
+        const otherWriters = d.writes.filter((w) => w.stepId !== step.id).map((w) => layering.layerOf.get(w.stepId));
+        for (const write of d.writes.filter((w) => w.stepId === step.id)) {
+          if (outRank >= 0 && inputRank > outRank) {
+            ctx.report({
+              start: write.start,
+              end: write.end,
+              message:
+                `Layer backflow: this step reads ${MEDALLION_LAYERS[inputRank]} data and writes into the ${MEDALLION_LAYERS[outRank]} ` +
+                `location "${d.ref.location}". Earlier layers must only hold data derived from their sources; writing back creates ` +
+                'cycles, breaks reprocessing from bronze and mixes business logic into raw data. Write to a location of the same or a later layer.',
+            });
+          } else if (servingStep && otherWriters.some((l) => l === 'batch' || l === 'speed')) {
+            ctx.report({
+              start: write.start,
+              end: write.end,
+              message:
+                `Layer backflow: the serving layer writes into "${d.ref.location}", which the ${otherWriters.find((l) => l === 'batch' || l === 'speed')} layer produces. ` +
+                'Serving must only read views; the next batch or speed run overwrites (or is corrupted by) what serving wrote.',
+            });
+          }
+        }
+      }
+    }
+  },
+};

@@ -1,0 +1,113 @@
+import type { Fix } from '../../findings';
+import type { Node } from '../../parsing/pythonParser';
+import { literalString, unwrapParens } from '../../parsing/syntax';
+import type { Rule, RuleContext } from '../rule';
+import { OPEN_CONF_PREFIXES, SPARK_CONF_KEYS } from '../helpers/sparkConfKeys';
+import { nodesOfType } from '../../model/syntaxIndex';
+
+const MAX_DISTANCE = 2;
+
+export const unknownSparkConf: Rule = {
+  code: 'PSA502',
+  name: 'unknown-spark-conf',
+  summary: 'A spark.* key that is not a Spark config but a near miss of one (typo, plural, swapped segments).',
+  defaultSeverity: 'warning',
+  check(ctx: RuleContext) {
+    for (const { key, node } of confKeys(ctx)) {
+      const suggestions = suggestFor(key);
+      if (!suggestions.length) continue;
+      const [best] = suggestions;
+      const alternatives = suggestions.length > 1 ? ` (or ${suggestions.slice(1).map((s) => `"${s}"`).join(', ')})` : '';
+      ctx.report({
+        node,
+        message:
+          `"${key}" is not a Spark config — did you mean "${best}"${alternatives}? Spark silently ignores unknown ` +
+          'keys, so this setting has no effect and the default stays in force.',
+        fixes: replaceFixes(node, suggestions),
+      });
+    }
+  },
+};
+
+/** Keys of spark.conf.set / builder.config / SparkConf().set, and `spark.*` keys of dict literals. */
+function confKeys(ctx: RuleContext): { key: string; node: Node }[] {
+  const out: { key: string; node: Node }[] = [];
+  for (const conf of ctx.model.confSets) {
+    if (conf.key?.startsWith('spark.')) out.push({ key: conf.key, node: conf.keyNode });
+  }
+  for (const pair of nodesOfType(ctx.model, 'pair')) {
+    const k = pair.childForFieldName('key');
+    const key = k ? literalString(k) : undefined;
+    if (k && key?.startsWith('spark.')) out.push({ key, node: k });
+  }
+  return out;
+}
+
+/** Known keys `key` is a near miss of, closest first; empty when `key` is known or free-form. */
+export function suggestFor(key: string): string[] {
+  if (SPARK_CONF_KEYS.has(key) || OPEN_CONF_PREFIXES.some((p) => key.startsWith(p)) || !/^spark\.[\w.-]+$/.test(key)) return [];
+  const swapped = segmentSwaps(key).filter((k) => SPARK_CONF_KEYS.has(k));
+  if (swapped.length) return swapped.slice(0, 2);
+  let best = MAX_DISTANCE + 1;
+  let found: string[] = [];
+  for (const known of SPARK_CONF_KEYS) {
+    if (Math.abs(known.length - key.length) > MAX_DISTANCE) continue;
+    const d = known.toLowerCase() === key.toLowerCase() ? 0.5 : damerauLevenshtein(key, known, best);
+    if (d > MAX_DISTANCE) continue;
+    if (d < best) {
+      best = d;
+      found = [known];
+    } else if (d === best) found.push(known);
+  }
+  // A key that is itself a prefix of known keys (`spark.sql.adaptive`) is a namespace, not a typo.
+  if ([...SPARK_CONF_KEYS].some((k) => k.startsWith(`${key}.`))) return [];
+  return found.sort().slice(0, 2);
+}
+
+/** `spark.sql.partitions.shuffle` → `spark.sql.shuffle.partitions`: adjacent segments swapped. */
+function segmentSwaps(key: string): string[] {
+  const segs = key.split('.');
+  const out: string[] = [];
+  for (let i = 1; i + 1 < segs.length; i++) {
+    const s = [...segs];
+    [s[i], s[i + 1]] = [s[i + 1], s[i]];
+    out.push(s.join('.'));
+  }
+  return out;
+}
+
+/** Optimal-string-alignment distance; gives up with `limit + 1` once the distance must exceed `limit`. */
+export function damerauLevenshtein(a: string, b: string, limit = Infinity): number {
+  const rows: number[][] = [Array.from({ length: b.length + 1 }, (_, j) => j)];
+  let previousMin = 0;
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(rows[i - 1][j] + 1, row[j - 1] + 1, rows[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, rows[i - 2][j - 2] + 1);
+      row.push(v);
+      rowMin = Math.min(rowMin, v);
+    }
+    // Every later cell builds on this row or (by transposition) the one before it, plus a cost.
+    if (rowMin > limit && previousMin > limit) return limit + 1;
+    previousMin = rowMin;
+    rows.push(row);
+  }
+  return rows[a.length][b.length];
+}
+
+function replaceFixes(node: Node, suggestions: string[]): Fix[] {
+  const n = unwrapParens(node);
+  // Only a single plain literal can be rewritten in place, keeping its quotes and prefix.
+  if (n.type !== 'string' || literalString(n) === undefined) return [];
+  const content = n.children.filter((c) => c?.type === 'string_content');
+  if (content.length !== 1 || n.children.some((c) => c?.type === 'escape_sequence')) return [];
+  const c = content[0]!;
+  return suggestions.map((s, i) => ({
+    title: `Replace with "${s}"`,
+    edits: [{ start: c.startIndex, end: c.endIndex, newText: s }],
+    preferred: suggestions.length === 1 && i === 0,
+  }));
+}

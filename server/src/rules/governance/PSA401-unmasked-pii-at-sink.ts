@@ -1,0 +1,57 @@
+import type { Fix } from '../../findings';
+import { planImports } from '../../fixes/edits';
+import type { ColumnInfo, SinkInfo } from '../../model/types';
+import { pyString } from '../../parsing/syntax';
+import { PiiMatcher } from '../helpers/pii';
+import { maskColumnCall } from '../../templates';
+import { related, type Rule, type RuleContext } from '../rule';
+
+export const unmaskedPiiAtSink: Rule = {
+  code: 'PSA401',
+  name: 'unmasked-pii-at-sink',
+  summary: 'Columns named like personal data (email, phone, ssn, card number, ...) reach a sink unmasked.',
+  defaultSeverity: 'warning',
+  check(ctx: RuleContext) {
+    const pii = new PiiMatcher(ctx.settings['pii.extraPatterns']);
+    for (const sink of ctx.model.sinks) {
+      // Only what the model knows for sure: explicit schemas, selects, withColumn.
+      const exposed = [...sink.frame.columns.values()].filter((c) => !c.masked && pii.isPii(c.name));
+      if (exposed.length === 0) continue;
+      const names = exposed.map((c) => c.name);
+      const copies = new Map<string, ColumnInfo>();
+      for (const c of sink.frame.columns.values()) if (c.masked && c.maskedCopyOf && names.includes(c.maskedCopyOf)) copies.set(c.maskedCopyOf, c);
+      const list = names.map((n) => `"${n}"`).join(', ');
+      ctx.report({
+        start: sink.writerNode.startIndex,
+        end: sink.call.endIndex,
+        message:
+          `Personal data written unmasked: column${names.length > 1 ? 's' : ''} ${list} reach${names.length > 1 ? '' : 'es'} this sink in clear text` +
+          (copies.size ? ` (a masked copy such as "${[...copies.values()][0].name}" does not protect the original)` : '') +
+          '. Once in the lake it is copied into every downstream table and backup (GDPR/CCPA exposure). Hash or mask it before the write, or drop it.',
+        related: exposed.map((c) => related(c.node, `"${c.name}" becomes part of the frame here`)),
+        fixes: fixes(ctx, sink, names, copies),
+      });
+    }
+  },
+};
+
+function fixes(ctx: RuleContext, sink: SinkInfo, names: string[], copies: Map<string, ColumnInfo>): Fix[] {
+  const at = sink.receiver.endIndex;
+  const out: Fix[] = [];
+  if (copies.size === names.length) {
+    out.push({
+      title: `Drop ${names.join(', ')} (masked cop${names.length > 1 ? 'ies exist' : 'y exists'})`,
+      edits: [{ start: at, end: at, newText: `.drop(${names.map(pyString).join(', ')})` }],
+      preferred: true,
+    });
+  }
+  const imports = planImports(ctx.model, ctx.text);
+  const F = imports.functions;
+  const chain = names.map((n) => `.withColumn(${pyString(n)}, ${maskColumnCall(n, F)})`).join('');
+  out.push({
+    title: `Mask ${names.join(', ')} with sha2(..., 256) before the write`,
+    edits: [...imports.edits, { start: at, end: at, newText: chain }],
+    preferred: out.length === 0,
+  });
+  return out;
+}

@@ -1,0 +1,358 @@
+import type { Fix } from '../../findings';
+import { ensureModuleImport } from '../../fixes/edits';
+import type { Node } from '../../parsing/pythonParser';
+import { callParts, literalString, pyString, sameNode, stringParts, unwrapParens, type CallParts } from '../../parsing/syntax';
+import { related, type Rule, type RuleContext } from '../rule';
+import { environmentSecret } from '../../templates';
+import { nodesOfType } from '../../model/syntaxIndex';
+
+/** Where a key/value pair came from, for the message and the environment variable's name. */
+type Origin = 'jdbc' | 'generic';
+
+interface Setting {
+  key: string;
+  value: Node;
+  origin: Origin;
+}
+
+/** What a value expression is known to hold; `\u0000` stands for a part that is not a literal. */
+interface ResolvedValue {
+  text: string;
+  /** The string literal to report on and replace (a module constant's literal when reached by name). */
+  literal: Node;
+  /** One plain literal (no interpolation, no concatenation with names): safe to replace whole. */
+  plain: boolean;
+  /** The name that led to a module constant, for a related location. */
+  via?: Node;
+}
+
+const UNRESOLVED = '\u0000';
+
+export const hardcodedSecret: Rule = {
+  code: 'PSA402',
+  name: 'hardcoded-secret',
+  summary: 'A literal password, token, key or SAS in a Spark option, config, JAAS string, JDBC URL or environment-variable fallback.',
+  defaultSeverity: 'error',
+  check(ctx: RuleContext) {
+    const constants = moduleStringConstants(ctx.model.root);
+    const confSetCalls = new Set(ctx.model.confSets.filter((c) => c.via !== 'builder.config').map((c) => c.call.id));
+    for (const call of nodesOfType(ctx.model, 'call')) {
+      for (const setting of settingsOf(call, confSetCalls, constants)) checkSetting(ctx, setting, constants);
+      checkEnvironmentFallback(ctx, call, constants);
+    }
+  },
+};
+
+// ------------------------------------------------------------------ environment fallbacks
+
+/**
+ * `os.getenv("DB_PASSWORD", "s3cret")`, `os.environ.get("API_TOKEN", "...")` and
+ * `os.environ.get("API_TOKEN") or "..."`: the code looks like it reads the secret at runtime, but
+ * the credential is committed anyway and silently used wherever the variable is missing.
+ */
+function checkEnvironmentFallback(ctx: RuleContext, call: Node, constants: Map<string, Node>): void {
+  const parts = callParts(call);
+  if (!parts || !isEnvironmentLookup(parts)) return;
+  const nameNode = parts.args[0] ?? parts.keywords.get('key');
+  const variable = nameNode ? keyString(nameNode, constants) : undefined;
+  if (variable === undefined || !isSecretKey(variable)) return;
+  let fallback: Node | undefined = parts.args[1] ?? parts.keywords.get('default');
+  // What the fix replaces: the lookup, or the whole `lookup or "..."`.
+  let whole = call;
+  if (!fallback) {
+    let parent = call.parent;
+    while (parent?.type === 'parenthesized_expression') parent = parent.parent;
+    const left = parent?.type === 'boolean_operator' && parent.children.some((c) => c.type === 'or') ? parent.childForFieldName('left') : null;
+    if (parent && left && sameNode(unwrapParens(left), call)) {
+      fallback = parent.childForFieldName('right') ?? undefined;
+      whole = parent;
+    }
+  }
+  const value = fallback ? resolveValue(fallback, constants) : undefined;
+  if (!value || !looksLikeSecretValue(value.text)) return;
+  ctx.report({
+    node: value.literal,
+    message:
+      `Hardcoded secret: the fallback for the environment variable "${variable}" is a literal credential. It is in ` +
+      'the repository and its history, and any run where the variable is missing uses it without a word. Require ' +
+      'the variable (os.environ[...] fails fast when it is missing) and rotate the committed value.',
+    related: value.via ? [related(value.via, 'the constant is used here')] : [],
+    fixes: nameNode && literalString(unwrapParens(nameNode)) !== undefined
+      ? [{
+          title: `Require ${variable} from the environment: ${environmentSecret(variable)}`,
+          edits: parts.object?.text === 'environ'
+            ? [{ start: whole.startIndex, end: whole.endIndex, newText: `environ[${pyString(variable)}]` }]
+            : [...ensureModuleImport(ctx.model, ctx.text, 'os'), { start: whole.startIndex, end: whole.endIndex, newText: environmentSecret(variable) }],
+          preferred: true,
+        }]
+      : [],
+  });
+}
+
+/** `os.getenv(...)`, `getenv(...)`, `os.environ.get(...)`, `environ.get(...)`. */
+function isEnvironmentLookup(parts: CallParts): boolean {
+  const object = parts.object?.text;
+  if (parts.name === 'getenv') return object === 'os' || (object === undefined && parts.callee.type === 'identifier');
+  return parts.name === 'get' && (object === 'os.environ' || object === 'environ');
+}
+
+
+// ------------------------------------------------------------------ collecting key/value pairs
+
+const SETTING_CALLS = new Set(['option', 'config', 'set', 'setIfMissing', 'options', 'jdbc']);
+
+function settingsOf(call: Node, confSetCalls: Set<number>, constants: Map<string, Node>): Setting[] {
+  const parts = callParts(call);
+  if (!parts?.name) return [];
+  // Climbing the chain costs its length: only calls that can carry a setting pay it.
+  if (!SETTING_CALLS.has(parts.name) && !parts.keywords.has('properties') && !parts.keywords.has('options')) return [];
+  const origin: Origin = /jdbc/i.test(chainText(call)) ? 'jdbc' : 'generic';
+  const out: Setting[] = [];
+  const pair = (keyNode: Node | undefined, value: Node | undefined) => {
+    const key = keyNode ? keyString(keyNode, constants) : undefined;
+    if (key !== undefined && value) out.push({ key, value, origin });
+  };
+  const dict = (node: Node | undefined) => {
+    for (const [key, value] of dictPairs(node, constants)) out.push({ key, value, origin });
+  };
+  switch (parts.name) {
+    case 'option':
+      pair(parts.args[0] ?? parts.keywords.get('key'), parts.args[1] ?? parts.keywords.get('value'));
+      break;
+    case 'config':
+      pair(parts.args[0] ?? parts.keywords.get('key'), parts.args[1] ?? parts.keywords.get('value'));
+      dict(parts.keywords.get('map'));
+      break;
+    case 'set':
+    case 'setIfMissing':
+      // Only Spark confs: `x.set(k, v)` on an arbitrary object (a cache client, a set) is not ours.
+      if (confSetCalls.has(call.id) || /(^|\.)conf$|SparkConf\(\)$/i.test(parts.object?.text ?? '')) pair(parts.args[0], parts.args[1]);
+      break;
+    case 'options':
+      for (const [k, v] of parts.keywords) out.push({ key: k, value: v, origin });
+      for (const a of parts.args) if (a.type === 'dictionary_splat') dict(a.namedChildren[0] ?? undefined);
+      break;
+    case 'jdbc': {
+      const url = parts.args[0] ?? parts.keywords.get('url');
+      if (url) out.push({ key: 'url', value: url, origin: 'jdbc' });
+      for (const [key, value] of dictPairs(parts.keywords.get('properties') ?? parts.args[6], constants)) out.push({ key, value, origin: 'jdbc' });
+      return out;
+    }
+  }
+  if (parts.name !== 'jdbc') {
+    dict(parts.keywords.get('properties'));
+    if (parts.name !== 'options') dict(parts.keywords.get('options'));
+  }
+  return out;
+}
+
+/** The text of the whole method chain `call` belongs to (`spark.read.format("jdbc")...load()`). */
+function chainText(call: Node): string {
+  let top = call;
+  for (let i = 0; i < 200; i++) {
+    const p = top.parent;
+    if (!p || (p.type !== 'attribute' && p.type !== 'call')) break;
+    top = p;
+  }
+  return top.text.length > 4000 ? top.text.slice(0, 4000) : top.text;
+}
+
+function keyString(node: Node, constants: Map<string, Node>): string | undefined {
+  const n = unwrapParens(node);
+  const lit = literalString(n);
+  if (lit !== undefined) return lit;
+  if (n.type === 'identifier') {
+    const c = constants.get(n.text);
+    return c ? literalString(c) : undefined;
+  }
+  return undefined;
+}
+
+/** Literal-keyed pairs of a dict literal, or of a name bound once at module level to one. */
+function dictPairs(node: Node | undefined, constants: Map<string, Node>): [string, Node][] {
+  if (!node) return [];
+  let n = unwrapParens(node);
+  if (n.type === 'identifier') n = dictBinding(n) ?? n;
+  if (n.type !== 'dictionary') return [];
+  const out: [string, Node][] = [];
+  for (const p of n.namedChildren) {
+    if (p?.type !== 'pair') continue;
+    const k = p.childForFieldName('key');
+    const v = p.childForFieldName('value');
+    const key = k ? keyString(k, constants) : undefined;
+    if (key !== undefined && v) out.push([key, v]);
+  }
+  return out;
+}
+
+/** The dict literal a name was last assigned before `name`, in the same block or the module. */
+function dictBinding(name: Node): Node | undefined {
+  for (let block = name.parent; block; block = block.parent) {
+    if (block.type !== 'block' && block.type !== 'module') continue;
+    let found: Node | undefined;
+    for (const stmt of block.namedChildren) {
+      if (!stmt || stmt.startIndex >= name.startIndex) break;
+      const assign = stmt.type === 'expression_statement' ? stmt.namedChildren[0] : undefined;
+      if (assign?.type !== 'assignment' || assign.childForFieldName('left')?.text !== name.text) continue;
+      const right = assign.childForFieldName('right');
+      found = right && unwrapParens(right).type === 'dictionary' ? unwrapParens(right) : undefined;
+    }
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** Module-level names assigned exactly once in the whole file, to a string literal. */
+function moduleStringConstants(root: Node): Map<string, Node> {
+  const counts = new Map<string, number>();
+  for (const a of root.descendantsOfType(['assignment', 'augmented_assignment'])) {
+    const left = a.childForFieldName('left');
+    if (left?.type === 'identifier') counts.set(left.text, (counts.get(left.text) ?? 0) + 1);
+  }
+  const out = new Map<string, Node>();
+  for (const stmt of root.namedChildren) {
+    const a = stmt?.type === 'expression_statement' ? stmt.namedChildren[0] : undefined;
+    const left = a?.type === 'assignment' ? a.childForFieldName('left') : undefined;
+    const right = a?.childForFieldName('right');
+    if (left?.type !== 'identifier' || !right || counts.get(left.text) !== 1) continue;
+    const r = unwrapParens(right);
+    if ((r.type === 'string' || r.type === 'concatenated_string') && literalString(r) !== undefined) out.set(left.text, r);
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------ judging keys and values
+
+/** Words of a key, split on separators and camelCase: `keyStorePassword` → key, store, password. */
+function keyWords(key: string): string[] {
+  return key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+}
+
+const SECRET_WORDS = new Set(['password', 'passwd', 'pwd', 'passphrase', 'secret', 'token', 'credential', 'credentials', 'sas', 'apikey', 'accesskey', 'secretkey', 'privatekey', 'accountkey']);
+const KEY_QUALIFIERS = new Set(['access', 'secret', 'api', 'account', 'private']);
+/** A last word that makes the key describe a secret rather than hold it (`...token.provider.type`). */
+const NOT_A_VALUE = new Set([
+  'type', 'provider', 'class', 'impl', 'file', 'path', 'location', 'dir', 'enabled', 'enable', 'disabled', 'interval',
+  'timeout', 'ttl', 'expiry', 'expiration', 'mechanism', 'protocol', 'algorithm', 'endpoint', 'url', 'uri', 'length',
+  'bits', 'size', 'scope', 'header', 'format', 'mode', 'version', 'renewal', 'regex', 'pattern',
+]);
+
+export function isSecretKey(key: string): boolean {
+  const words = keyWords(key);
+  if (!words.length || NOT_A_VALUE.has(words[words.length - 1])) return false;
+  return words.some((w, i) => SECRET_WORDS.has(w) || (w === 'key' && i > 0 && KEY_QUALIFIERS.has(words[i - 1])));
+}
+
+const PLACEHOLDER_WORDS = new Set([
+  'changeme', 'changeit', 'replaceme', 'placeholder', 'dummy', 'fake', 'mock', 'test', 'testing', 'example', 'sample',
+  'todo', 'tbd', 'notset', 'unset', 'empty', 'dev', 'local', 'secret', 'password', 'token', 'undefined', 'nil',
+]);
+
+/** False for values that are references, class names, paths or placeholders rather than a credential. */
+export function looksLikeSecretValue(value: string): boolean {
+  const v = value.trim();
+  if (!v || v.includes(UNRESOLVED)) return false;
+  if (/\{\{\s*secrets\//i.test(v) || /\$\{[^}]*\}/.test(v) || /^env:/i.test(v)) return false;
+  if (/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*){2,}$/.test(v)) return false;
+  if (/^(\/|~\/|\.\.?\/|[A-Za-z][\w+.-]*:\/\/|dbfs:|file:|[A-Za-z]:\\)/.test(v)) return false;
+  if (/^<[^>]*>$/.test(v) || /^\[[^\]]*\]$/.test(v) || /^\{[^}]*\}$/.test(v) || /^your[-_]/i.test(v)) return false;
+  if (/^\*+$/.test(v) || /^x+$/i.test(v) || /^(true|false|none|null)$/i.test(v)) return false;
+  // Words that stand for "no real value here" (dev defaults, stubs), not credentials.
+  if (PLACEHOLDER_WORDS.has(v.toLowerCase().replace(/[-_ ]/g, ''))) return false;
+  return true;
+}
+
+function resolveValue(node: Node, constants: Map<string, Node>): ResolvedValue | undefined {
+  const n = unwrapParens(node);
+  if (n.type === 'identifier') {
+    const c = constants.get(n.text);
+    const text = c ? literalString(c) : undefined;
+    return c && text !== undefined ? { text, literal: c, plain: true, via: n } : undefined;
+  }
+  if (n.type !== 'string' && n.type !== 'concatenated_string') return undefined;
+  const strings = n.type === 'string' ? [n] : n.namedChildren.filter((c): c is Node => c?.type === 'string');
+  let text = '';
+  let interpolated = false;
+  for (const s of strings) {
+    for (const part of stringParts(s)) {
+      if (typeof part === 'string') {
+        text += part;
+        continue;
+      }
+      interpolated = true;
+      const expr = part.namedChildren[0];
+      const c = expr?.type === 'identifier' ? constants.get(expr.text) : undefined;
+      text += (c && literalString(c)) ?? UNRESOLVED;
+    }
+  }
+  return { text, literal: n, plain: !interpolated };
+}
+
+/** The password inside a JAAS line: `... password="s3cr3t";` */
+function jaasPassword(text: string): string | undefined {
+  return /\bpassword\s*=\s*(["'])([^"']*)\1/i.exec(text)?.[2];
+}
+
+/** The password a JDBC URL embeds: `;password=...`, `?password=...`, `user:pass@` or Oracle's `user/pass@`. */
+function jdbcPassword(text: string): string | undefined {
+  if (!/^jdbc:/i.test(text)) return undefined;
+  return (
+    /[;?&:]password=([^;&]*)/i.exec(text)?.[1] ??
+    /^jdbc:[\w:]+:\/\/[^/@:?;]+:([^/@?;]+)@/i.exec(text)?.[1] ??
+    /^jdbc:oracle:thin:[^/@:]+\/([^@]+)@/i.exec(text)?.[1]
+  );
+}
+
+// ------------------------------------------------------------------ reporting and fixing
+
+function checkSetting(ctx: RuleContext, setting: Setting, constants: Map<string, Node>): void {
+  const value = resolveValue(setting.value, constants);
+  if (!value) return;
+  const leak = /(^|\.)sasl\.jaas\.config$/i.test(setting.key)
+    ? leakIn(jaasPassword(value.text), `the JAAS config "${setting.key}" embeds password="..."`)
+    : jdbcPassword(value.text) !== undefined
+      ? leakIn(jdbcPassword(value.text), 'the JDBC URL embeds a password')
+      : isSecretKey(setting.key) && looksLikeSecretValue(value.text)
+        ? `"${setting.key}" is set to a literal`
+        : undefined;
+  if (!leak) return;
+  const name = envName(setting.key, setting.origin);
+  ctx.report({
+    node: value.literal,
+    message:
+      `Hardcoded secret: ${leak}. Everyone who can read the repository, its history, notebook exports or the job ` +
+      'definition has this credential. Read it at runtime (os.environ, a secret manager, dbutils.secrets.get / ' +
+      '{{secrets/scope/key}} on Databricks) and rotate the one that was committed.',
+    related: value.via ? [related(value.via, 'the constant is used here')] : [],
+    fixes: value.plain ? environFix(ctx, value.literal, setting.key, name) : [],
+  });
+}
+
+function leakIn(secret: string | undefined, what: string): string | undefined {
+  return secret !== undefined && looksLikeSecretValue(secret) ? what : undefined;
+}
+
+/** `JDBC_PASSWORD`, `KAFKA_SASL_JAAS_CONFIG`, `FS_S3A_SECRET_KEY`: the key, as an environment variable. */
+export function envName(key: string, origin: Origin): string {
+  let name = key
+    .replace(/^spark\.hadoop\./, '')
+    .replace(/^spark\./, '')
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/[^A-Za-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .toUpperCase();
+  if (!name) name = 'SECRET';
+  if (origin === 'jdbc' && !name.startsWith('JDBC')) name = `JDBC_${name}`;
+  if (/^\d/.test(name)) name = `SECRET_${name}`;
+  return name;
+}
+
+function environFix(ctx: RuleContext, literal: Node, key: string, name: string): Fix[] {
+  return [
+    {
+      title: `Read "${key}" from os.environ[${pyString(name)}]`,
+      edits: [...ensureModuleImport(ctx.model, ctx.text, 'os'), { start: literal.startIndex, end: literal.endIndex, newText: environmentSecret(name) }],
+      preferred: true,
+    },
+  ];
+}

@@ -1,0 +1,94 @@
+import type { SparkFunctions } from '../../model/sparkFunctions';
+import type { Frame, SinkInfo } from '../../model/types';
+import type { Node } from '../../parsing/pythonParser';
+import { callParts, literalString, unwrapParens } from '../../parsing/syntax';
+
+/**
+ * Evidence that a partitioned write carries only some of the target's partitions (one day's data,
+ * one run's batch). A static overwrite of a full snapshot is correct, so PSA304 needs this first.
+ */
+export interface PartialEvidence {
+  node: Node;
+  why: string;
+}
+
+const MAX_FRAMES = 5_000;
+/** Functions whose value is the same for every row of a run. */
+const CONSTANT_FUNCS = new Set(['lit', 'typedLit', 'current_date', 'current_timestamp', 'now', 'curdate', 'localtimestamp']);
+/** Date helpers that keep a constant constant (`to_date(lit(run_date))`). */
+const DATE_FUNCS = new Set(['to_date', 'to_timestamp', 'date_format', 'date_trunc', 'trunc']);
+/** Path segments that select one partition or one run: `dt=2024-01-01`, `{run_date}`. */
+const PARTITION_SEGMENT = /\/[A-Za-z_][A-Za-z0-9_]*=[^/]+|\{[^}]*(date|day|dt|ds|hour|month|year|partition|batch|run)[^}]*\}/i;
+const COMPARISON = /==|!=|<|>|(^|[^=!<>])=($|[^=])|\bbetween\b|\bisin\b|\bin\s*\(/i;
+
+export function partialWriteEvidence(sink: SinkInfo, fns: SparkFunctions): PartialEvidence | undefined {
+  const columns = sink.partitionBy.map((p) => p.name).filter((n): n is string => !!n);
+  if (columns.length === 0) return undefined;
+  const mentions = columns.map((c) => new RegExp(`(^|[^A-Za-z0-9_])${c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^A-Za-z0-9_])`));
+  const mentionsPartition = (text: string) => mentions.some((m) => m.test(text));
+  const seen = new Set<number>();
+  const stack: Frame[] = [sink.frame];
+  while (stack.length && seen.size < MAX_FRAMES) {
+    const f = stack.pop()!;
+    if (seen.has(f.id)) continue;
+    seen.add(f.id);
+    const found = frameEvidence(f, columns, mentionsPartition, fns);
+    if (found) return found;
+    stack.push(...f.parents);
+  }
+  return undefined;
+}
+
+function frameEvidence(f: Frame, columns: string[], mentionsPartition: (t: string) => boolean, fns: SparkFunctions): PartialEvidence | undefined {
+  const parts = f.node.type === 'call' ? callParts(f.node) : undefined;
+  if (f.source) {
+    const where = f.source.kind === 'sql' ? literalOrTemplate(parts?.args[0]) : undefined;
+    if (where && /\bwhere\b/i.test(where) && mentionsPartition(where.slice(where.search(/\bwhere\b/i)))) {
+      return { node: f.node, why: 'the query selects some partitions only' };
+    }
+    const path = f.source.path ?? f.source.table;
+    if (path && PARTITION_SEGMENT.test(path)) return { node: f.node, why: 'this read loads one partition or one run' };
+    return undefined;
+  }
+  if (!parts) return undefined;
+  if ((f.op === 'filter' || f.op === 'where') && parts.args.some((a) => mentionsPartition(a.text) && COMPARISON.test(a.text))) {
+    return { node: f.node, why: 'this filter keeps some partitions only' };
+  }
+  if (f.op === 'withColumn') {
+    const name = literalString(parts.args[0]);
+    if (name !== undefined && columns.includes(name) && parts.args[1] && isRunConstant(parts.args[1], fns)) {
+      return { node: f.node, why: `"${name}" has one value per run` };
+    }
+  }
+  if (f.op === 'select') {
+    for (const a of parts.args) {
+      const alias = fns.aliasOf(a);
+      if (alias && columns.includes(alias.name) && isRunConstant(alias.inner, fns)) {
+        return { node: a, why: `"${alias.name}" has one value per run` };
+      }
+    }
+  }
+  return undefined;
+}
+
+function literalOrTemplate(node: Node | undefined): string | undefined {
+  if (!node) return undefined;
+  const n = unwrapParens(node);
+  return n.type === 'string' || n.type === 'concatenated_string' ? n.text : undefined;
+}
+
+/** `lit(run_date)`, `current_date()`, `to_date(lit("2024-01-01"))`, `lit(ds).cast("date")`: no column is read. */
+function isRunConstant(node: Node, fns: SparkFunctions, depth = 0): boolean {
+  const n = unwrapParens(node);
+  if (depth > 20 || n.type !== 'call') return false;
+  const name = fns.nameOf(n);
+  if (name && CONSTANT_FUNCS.has(name)) return true;
+  const parts = callParts(n);
+  if (!parts) return false;
+  if (name && DATE_FUNCS.has(name)) {
+    // A string first argument is a column name here, not a value.
+    return !!parts.args[0] && isRunConstant(parts.args[0], fns, depth + 1);
+  }
+  if (parts.object && (parts.name === 'cast' || parts.name === 'astype')) return isRunConstant(parts.object, fns, depth + 1);
+  return false;
+}

@@ -1,0 +1,132 @@
+import type { DataFrameModel, ConfSetInfo, SinkInfo } from '../../model/types';
+import type { Node } from '../../parsing/pythonParser';
+import { escapeRegExp, literalString, unwrapParens } from '../../parsing/syntax';
+import { nodesOfType } from '../../model/syntaxIndex';
+
+/** Reading Spark settings the way Spark does: conf values, byte sizes, case-insensitive writer options. */
+
+export type LiteralValue = string | number | boolean;
+
+/** The value of a literal string, integer (`2_000`) or boolean, else undefined (a variable, an expression). */
+export function literalValue(node: Node | null | undefined): LiteralValue | undefined {
+  if (!node) return undefined;
+  const n = unwrapParens(node);
+  if (n.type === 'true') return true;
+  if (n.type === 'false') return false;
+  if (n.type === 'integer') return integerValue(n);
+  return literalString(n);
+}
+
+/** A Python integer literal (decimal, hex, octal, binary; underscores allowed). */
+export function integerValue(node: Node): number | undefined {
+  const n = unwrapParens(node);
+  if (n.type !== 'integer') return undefined;
+  const text = n.text.replace(/_/g, '').toLowerCase();
+  if (/^0[xob]/.test(text)) {
+    const v = Number(text);
+    return Number.isFinite(v) ? v : undefined;
+  }
+  if (!/^\d+$/.test(text)) return undefined; // `10l` and other oddities
+  return Number(text);
+}
+
+const BYTE_UNITS: Record<string, number> = {
+  '': 1, b: 1,
+  k: 2 ** 10, kb: 2 ** 10,
+  m: 2 ** 20, mb: 2 ** 20,
+  g: 2 ** 30, gb: 2 ** 30,
+  t: 2 ** 40, tb: 2 ** 40,
+  p: 2 ** 50, pb: 2 ** 50,
+};
+
+/** Bytes of a Spark size setting: `134217728`, `"512MB"`, `"2g"`, `"1gb"` (binary units, as Spark's `byteStringAsBytes`). */
+export function byteSize(value: LiteralValue | undefined): number | undefined {
+  if (typeof value === 'number') return value;
+  if (typeof value !== 'string') return undefined;
+  const m = /^\s*(\d+)\s*([a-z]*)\s*$/i.exec(value);
+  if (!m) return undefined;
+  const unit = BYTE_UNITS[m[2].toLowerCase()];
+  return unit === undefined ? undefined : Number(m[1]) * unit;
+}
+
+/** A boolean setting as Spark parses it (`False`, `"false"`, `" FALSE "`). */
+export function booleanSetting(value: LiteralValue | undefined): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  if (typeof value !== 'string') return undefined;
+  const v = value.trim().toLowerCase();
+  return v === 'true' ? true : v === 'false' ? false : undefined;
+}
+
+/** An integer setting given as a number or a numeric string. */
+export function integerSetting(value: LiteralValue | undefined): number | undefined {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string' && /^\s*-?\d+\s*$/.test(value)) return Number(value);
+  return undefined;
+}
+
+export interface SessionSetting {
+  /** The literal value, or undefined when the file sets it to something the model cannot read. */
+  value?: LiteralValue;
+  /** Set by `spark.conf.set` / builder `.config` / `SparkConf().set`: the model knows the key and value node. */
+  confSet?: ConfSetInfo;
+}
+
+/**
+ * Every place the file may set the session setting `key`: the conf sets the model found, plus any
+ * other string literal that mentions the key (`spark.sql("SET key=...")`, a dict passed to
+ * `SparkConf().setAll`, a constant used as the key) as an unknown value. Rules that stay silent
+ * when a setting is present treat an unknown value as "maybe set".
+ */
+/** String literals of a file with their lowercased text, collected once per model. */
+const stringIndex = new WeakMap<DataFrameModel, { node: Node; lower: string }[]>();
+const settingsMemo = new WeakMap<DataFrameModel, Map<string, SessionSetting[]>>();
+
+function stringsOf(model: DataFrameModel): { node: Node; lower: string }[] {
+  let list = stringIndex.get(model);
+  if (!list) {
+    list = [];
+    for (const s of nodesOfType(model, 'string')) if (s) list.push({ node: s, lower: s.text.toLowerCase() });
+    stringIndex.set(model, list);
+  }
+  return list;
+}
+
+/** Rules ask for the same keys over and over: each key is looked up once per analysis. */
+export function sessionSettings(model: DataFrameModel, key: string): SessionSetting[] {
+  let memo = settingsMemo.get(model);
+  if (!memo) {
+    memo = new Map();
+    settingsMemo.set(model, memo);
+  }
+  let hit = memo.get(key);
+  if (!hit) {
+    hit = computeSessionSettings(model, key);
+    memo.set(key, hit);
+  }
+  return hit;
+}
+
+function computeSessionSettings(model: DataFrameModel, key: string): SessionSetting[] {
+  const out: SessionSetting[] = [];
+  const keyNodes = new Set<number>();
+  for (const c of model.confSets) {
+    if (c.key !== key) continue;
+    keyNodes.add(c.keyNode.id);
+    out.push({ value: literalValue(c.valueNode), confSet: c });
+  }
+  const needle = key.toLowerCase();
+  for (const { node: s, lower } of stringsOf(model)) {
+    if (keyNodes.has(s.id) || !lower.includes(needle)) continue;
+    // `SET key=value` in SQL: read the value when it is plain.
+    const sql = literalString(s);
+    const m = sql !== undefined ? new RegExp(`^\\s*set\\s+${escapeRegExp(key)}\\s*=\\s*([^\\s;]+)\\s*;?\\s*$`, 'i').exec(sql) : null;
+    out.push({ value: m ? m[1] : undefined });
+  }
+  return out;
+}
+
+/** A writer option by name: Spark option keys are case-insensitive. */
+export function sinkOption(sink: SinkInfo, key: string): { value?: string; node: Node } | undefined {
+  // The model stores writer options in an OptionMap, whose lookups ignore case.
+  return sink.options.get(key);
+}

@@ -1,0 +1,26 @@
+import type { SinkInfo } from '../../model/types';
+import type { Node } from '../../parsing/pythonParser';
+import { callParts, sameNode, unwrapParens, type CallParts } from '../../parsing/syntax';
+
+const MAX_CHAIN = 500;
+
+/**
+ * The method calls written between `.write` and the terminal call of `sink`, outermost (the
+ * terminal) first, when the chain is one expression. A writer kept in a variable and finished
+ * elsewhere yields only the calls of the final expression.
+ */
+export function writerChainCalls(sink: SinkInfo): { call: Node; parts: CallParts }[] {
+  const out: { call: Node; parts: CallParts }[] = [];
+  let n: Node | null = sink.call;
+  for (let i = 0; n && i < MAX_CHAIN; i++) {
+    n = unwrapParens(n);
+    if (n.type !== 'call') break;
+    const parts = callParts(n);
+    if (!parts?.object) break;
+    out.push({ call: n, parts });
+    const object = unwrapParens(parts.object);
+    if (object.type === 'attribute' && sameNode(object.childForFieldName('attribute'), sink.writerNode)) break;
+    n = object;
+  }
+  return out;
+}

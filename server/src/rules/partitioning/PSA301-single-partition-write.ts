@@ -1,0 +1,49 @@
+import type { Fix } from '../../findings';
+import { removeChainCall } from '../../fixes/edits';
+import type { Node } from '../../parsing/pythonParser';
+import { callParts } from '../../parsing/syntax';
+import { reducedToFewRows } from '../performance/PSA103-unbounded-collect';
+import { related, type Rule, type RuleContext } from '../rule';
+
+const SUGGESTED_PARTITIONS = 64;
+
+export const singlePartitionWrite: Rule = {
+  code: 'PSA301',
+  name: 'single-partition-write',
+  summary: 'coalesce(1)/repartition(1) feeding a write: the whole dataset goes through one task and one file.',
+  defaultSeverity: 'warning',
+  check(ctx: RuleContext) {
+    const seen = new Set<number>();
+    for (const sink of ctx.model.sinks) {
+      const single = sink.frame.singlePartition;
+      // An aggregate by country or a distinct list of states is small: one file is what the reader wants.
+      if (!single || sink.frame.bounded || seen.has(single.id) || reducedToFewRows(ctx, sink.frame)) continue;
+      seen.add(single.id);
+      const method = callParts(single)?.name ?? 'coalesce';
+      ctx.report({
+        node: single,
+        message:
+          `${method}(1) before a write funnels the whole dataset through a single task: one executor does all the work ` +
+          '(and with coalesce, the upstream stages too), then writes one huge file. Let Spark write in parallel, or ' +
+          'repartition to a count sized for ~128 MB-1 GB files.',
+        related: [related(sink.call, 'written here')],
+        fixes: fixes(single, method),
+      });
+    }
+  },
+};
+
+function fixes(call: Node, method: string): Fix[] {
+  const out: Fix[] = [];
+  const remove = removeChainCall(call);
+  if (remove) out.push({ title: `Remove ${method}(1)`, edits: [remove], preferred: true });
+  const name = call.childForFieldName('function')?.childForFieldName('attribute');
+  const args = call.childForFieldName('arguments');
+  if (name && args) {
+    out.push({
+      title: `Replace with repartition(${SUGGESTED_PARTITIONS}) (size it for your data)`,
+      edits: [{ start: name.startIndex, end: args.endIndex, newText: `repartition(${SUGGESTED_PARTITIONS})` }],
+    });
+  }
+  return out;
+}

@@ -1,0 +1,141 @@
+import type { DataFrameModel } from '../../model/types';
+import type { Node } from '../../parsing/pythonParser';
+import { callParts, sameNode, unwrapParens, type CallParts } from '../../parsing/syntax';
+import { reducedToFewRows } from '../performance/PSA103-unbounded-collect';
+import type { Rule, RuleContext } from '../rule';
+import { nodesOfType } from '../../model/syntaxIndex';
+
+const SPEC_METHODS = new Set(['partitionBy', 'orderBy', 'rowsBetween', 'rangeBetween']);
+const WINDOW_MODULES = new Set(['pyspark.sql', 'pyspark.sql.window']);
+const MAX_CHAIN = 200;
+
+export const windowWithoutPartition: Rule = {
+  code: 'PSA306',
+  name: 'window-without-partition',
+  summary: 'Window.orderBy(...) with no partitionBy: Spark moves the whole dataset into one partition to run the window.',
+  defaultSeverity: 'warning',
+  check(ctx: RuleContext) {
+    const names = windowReferences(ctx.model);
+    if (names.classNames.size === 0 && names.moduleNames.size === 0) return;
+    const calls = nodesOfType(ctx.model, 'call').filter((c): c is Node => !!c);
+    const partitionedNames = namesPartitionedLater(calls);
+    // Transforms on frames known to hold few rows (a limit, a global aggregate, an aggregate by day or
+    // region): one partition is all they need, so a window over them is harmless.
+    const boundedArguments = ctx.model.transforms.flatMap((t) => {
+      const args = t.frame.bounded || reducedToFewRows(ctx, t.frame) ? t.call.childForFieldName('arguments') : null;
+      return args ? [{ start: args.startIndex, end: args.endIndex }] : [];
+    });
+    const inBounded = (n: Node) => boundedArguments.some((r) => r.start <= n.startIndex && n.endIndex <= r.end);
+    for (const base of calls) {
+      const parts = callParts(base);
+      if (!parts?.object || !parts.name || !SPEC_METHODS.has(parts.name) || !isWindowClass(parts.object, names)) continue;
+      const chain = specChain(base, parts);
+      const orderBy = chain.find((c) => c.parts.name === 'orderBy' && c.parts.args.length > 0);
+      if (!orderBy || chain.some((c) => c.parts.name === 'partitionBy' && partitions(c.parts))) continue;
+      const top = chain[chain.length - 1].call;
+      const assignedTo = assignedName(top);
+      if ((assignedTo && partitionedNames.has(assignedTo)) || inBounded(top)) continue;
+      if (assignedTo && onlyUsedIn(ctx.model, assignedTo, top, inBounded)) continue;
+      ctx.report({
+        start: base.startIndex,
+        end: orderBy.call.endIndex,
+        message:
+          'Window with orderBy but no partitionBy: Spark moves every row into a single partition to evaluate it ' +
+          '("No Partition Defined for Window operation! Moving all data to a single partition"), so one task sorts ' +
+          'the whole dataset while the rest of the cluster idles, and large inputs spill or run out of memory. ' +
+          'Partition the window by a key (Window.partitionBy("key").orderBy(...)); for a global sequence number ' +
+          'consider monotonically_increasing_id() or zipWithIndex.',
+      });
+    }
+  },
+};
+
+/** `w = Window.orderBy(...)` whose every later use (at least one) satisfies `ok`. */
+function onlyUsedIn(model: DataFrameModel, name: string, spec: Node, ok: (n: Node) => boolean): boolean {
+  const uses = model.root.descendantsOfType('identifier').filter((n): n is Node => !!n && n.text === name && n.startIndex >= spec.endIndex);
+  return uses.length > 0 && uses.every(ok);
+}
+
+interface WindowNames {
+  /** Names bound to the `Window` class (`Window`, or `W` from `import Window as W`). */
+  classNames: Set<string>;
+  /** Names bound to a module that has `Window` (`pyspark.sql.window as psw`). */
+  moduleNames: Set<string>;
+}
+
+/** How this file can refer to `pyspark.sql.Window`. A bare `Window` counts unless the file binds it to something else. */
+function windowReferences(model: DataFrameModel): WindowNames {
+  const names: WindowNames = { classNames: new Set(), moduleNames: new Set() };
+  let windowTakenElsewhere = false;
+  for (const stmt of model.root.descendantsOfType(['import_from_statement', 'import_statement'])) {
+    if (!stmt) continue;
+    const module = stmt.childForFieldName('module_name')?.text.replace(/\s/g, '');
+    for (const item of stmt.namedChildren) {
+      if (!item || sameNode(item, stmt.childForFieldName('module_name'))) continue;
+      const name = item.type === 'aliased_import' ? item.childForFieldName('name')?.text : item.type === 'dotted_name' ? item.text : undefined;
+      const alias = item.type === 'aliased_import' ? item.childForFieldName('alias')?.text : name;
+      if (!name || !alias) continue;
+      if (stmt.type === 'import_statement') {
+        if (WINDOW_MODULES.has(name) && item.type === 'aliased_import') names.moduleNames.add(alias);
+      } else if (module && WINDOW_MODULES.has(module)) {
+        if (name === 'Window') names.classNames.add(alias);
+        if (module === 'pyspark.sql' && name === 'window') names.moduleNames.add(alias);
+      } else if (alias === 'Window') windowTakenElsewhere = true;
+    }
+  }
+  const defines = nodesOfType(model, 'class_definition').some((c) => c?.childForFieldName('name')?.text === 'Window');
+  if (!windowTakenElsewhere && !defines) names.classNames.add('Window');
+  return names;
+}
+
+/** `Window`, `W`, `pyspark.sql.window.Window`, `psw.Window`. */
+function isWindowClass(node: Node, names: WindowNames): boolean {
+  const n = unwrapParens(node);
+  if (n.type === 'identifier') return names.classNames.has(n.text);
+  if (n.type !== 'attribute' || n.childForFieldName('attribute')?.text !== 'Window') return false;
+  const object = n.childForFieldName('object')?.text.replace(/\s/g, '') ?? '';
+  return WINDOW_MODULES.has(object) || names.moduleNames.has(object);
+}
+
+/** `Window.partitionBy().orderBy("ts").rowsBetween(...)`: the spec calls from `base` outwards. */
+function specChain(base: Node, baseParts: CallParts): { call: Node; parts: CallParts }[] {
+  const chain = [{ call: base, parts: baseParts }];
+  let cur = base;
+  for (let i = 0; i < MAX_CHAIN; i++) {
+    const attr = cur.parent;
+    const call = attr?.parent;
+    if (attr?.type !== 'attribute' || !sameNode(attr.childForFieldName('object'), cur)) break;
+    if (call?.type !== 'call' || !sameNode(call.childForFieldName('function'), attr)) break;
+    const parts = callParts(call);
+    if (!parts?.name || !SPEC_METHODS.has(parts.name)) break;
+    chain.push({ call, parts });
+    cur = call;
+  }
+  return chain;
+}
+
+/** Whether `partitionBy(...)` names at least one column (`*keys` may, so it counts). */
+function partitions(parts: CallParts): boolean {
+  return parts.args.some((a) => {
+    const n = unwrapParens(a);
+    return !((n.type === 'list' || n.type === 'tuple') && n.namedChildren.every((c) => !c || c.type === 'comment'));
+  });
+}
+
+/** Names `x` with an `x.partitionBy(...)` call: `w = Window.orderBy("ts")` may only be a base for `w.partitionBy("k")`. */
+function namesPartitionedLater(calls: Node[]): Set<string> {
+  const out = new Set<string>();
+  for (const c of calls) {
+    const p = callParts(c);
+    if (p?.name === 'partitionBy' && p.object?.type === 'identifier') out.add(p.object.text);
+  }
+  return out;
+}
+
+/** `name` in `name = <spec>`. */
+function assignedName(spec: Node): string | undefined {
+  const assignment = spec.parent;
+  if (assignment?.type !== 'assignment' || !sameNode(assignment.childForFieldName('right'), spec)) return undefined;
+  const target = assignment.childForFieldName('left');
+  return target?.type === 'identifier' ? target.text : undefined;
+}

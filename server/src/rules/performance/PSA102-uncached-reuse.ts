@@ -1,0 +1,204 @@
+import type { Fix, RelatedLocation } from '../../findings';
+import { insertAfterStatement, ownsItsLines } from '../../fixes/edits';
+import { findInLineage } from '../../model/lineage';
+import { isAncestorFrame, type Frame } from '../../model/types';
+import type { Node } from '../../parsing/pythonParser';
+import { sameNode } from '../../parsing/syntax';
+import { assignedOnlyForReporting, reportingCallOf } from './PSA101-count-for-monitoring';
+import { emptinessCheckOf } from './PSA104-count-for-emptiness';
+import { repeatingConstructAround } from './PSA107-action-in-loop';
+import type { Rule, RuleContext } from '../rule';
+import { cacheStatement } from '../../templates';
+
+/**
+ * Actions that compute the whole frame. first/take/head/show/isEmpty stop after a few rows, so
+ * caching a frame for them would usually cost more than it saves.
+ */
+const FULL_ACTIONS = new Set(['count', 'collect', 'toPandas', 'foreach', 'foreachPartition', 'toLocalIterator', 'tail']);
+const CACHING = new Set(['cache', 'persist', 'checkpoint', 'localCheckpoint']);
+/** Operations worth not repeating: shuffles and joins (a re-read with a filter is cheap next to a cache). */
+const EXPENSIVE = new Set([
+  'join', 'crossJoin', 'aggregate', 'agg', 'distinct', 'dropDuplicates', 'drop_duplicates', 'orderBy', 'sort',
+  'repartition', 'repartitionByRange', 'intersect', 'intersectAll', 'exceptAll', 'subtract',
+]);
+const WINDOWED = /\.over\s*\(/;
+
+/** One computation of a frame: an action, a write, or the materialisation of a cache built from it. */
+interface Consumer {
+  id: string;
+  node: Node;
+  label: string;
+}
+
+function consumers(ctx: RuleContext): { frame: Frame; consumer: Consumer }[] {
+  const out: { frame: Frame; consumer: Consumer }[] = [];
+  ctx.model.actions.forEach((a, i) => {
+    if (!FULL_ACTIONS.has(a.method) || a.frame.streaming === true || repeatingConstructAround(a.call)) return;
+    // PSA101 reports monitoring-only actions and PSA104 emptiness tests; both have better fixes than a cache.
+    if ((a.method === 'count' || a.method === 'collect') && (reportingCallOf(a.call) || assignedOnlyForReporting(a.call))) return;
+    if (emptinessCheckOf(a)) return;
+    out.push({ frame: a.frame, consumer: { id: `a${i}`, node: a.call, label: `${a.method}()` } });
+  });
+  ctx.model.sinks.forEach((s, i) => {
+    if (s.streaming || s.frame.streaming === true || repeatingConstructAround(s.call)) return;
+    out.push({ frame: s.frame, consumer: { id: `s${i}`, node: s.call, label: `write (${s.method})` } });
+  });
+  return out;
+}
+
+/**
+ * For every frame, the computations that run its lineage. A walk up from a consumer stops at a
+ * cached frame; the cache itself then counts as one computation of what lies above it.
+ */
+function consumersByFrame(ctx: RuleContext, blocked: (f: Frame) => boolean): Map<number, Map<string, Consumer>> {
+  const byFrame = new Map<number, Map<string, Consumer>>();
+  const cachesUsed = new Set<number>();
+  const queue: { start: Frame[]; consumer: Consumer }[] = consumers(ctx).map((c) => ({ start: [c.frame], consumer: c.consumer }));
+  for (let q = 0; q < queue.length && q < 100_000; q++) {
+    const { start, consumer } = queue[q];
+    const seen = new Set<number>();
+    const stack = [...start];
+    while (stack.length) {
+      const f = stack.pop()!;
+      if (seen.has(f.id)) continue;
+      seen.add(f.id);
+      let set = byFrame.get(f.id);
+      if (!set) byFrame.set(f.id, (set = new Map()));
+      set.set(consumer.id, consumer);
+      if (blocked(f)) {
+        if (!cachesUsed.has(f.id)) {
+          cachesUsed.add(f.id);
+          queue.push({ start: f.parents, consumer: { id: `c${f.id}`, node: f.node, label: 'cache()' } });
+        }
+        continue;
+      }
+      stack.push(...f.parents);
+    }
+  }
+  return byFrame;
+}
+
+/** True when at most one of `a` and `b` can run: different branches of one if/try/match/conditional expression. */
+function mutuallyExclusive(a: Node, b: Node): boolean {
+  const pathOf = (n: Node): Node[] => {
+    const path: Node[] = [];
+    for (let p: Node | null = n; p; p = p.parent) path.push(p);
+    return path.reverse();
+  };
+  const pa = pathOf(a);
+  const pb = pathOf(b);
+  let i = 0;
+  while (i < pa.length && i < pb.length && sameNode(pa[i], pb[i])) i++;
+  const common = pa[i - 1];
+  const ca = pa[i];
+  const cb = pb[i];
+  if (!common || !ca || !cb) return false;
+  switch (common.type) {
+    case 'if_statement': {
+      const cond = common.childForFieldName('condition');
+      return !sameNode(ca, cond) && !sameNode(cb, cond);
+    }
+    case 'conditional_expression': {
+      const cond = common.namedChildren[1];
+      return !sameNode(ca, cond) && !sameNode(cb, cond);
+    }
+    case 'try_statement':
+      return ca.type === 'except_clause' || cb.type === 'except_clause';
+    case 'match_statement':
+    case 'block':
+      return ca.type === 'case_clause' && cb.type === 'case_clause';
+    default:
+      return false;
+  }
+}
+
+function independentPair(list: Consumer[]): [Consumer, Consumer] | undefined {
+  for (let i = 0; i < list.length; i++) {
+    for (let j = i + 1; j < list.length; j++) {
+      if (sameNode(list[i].node, list[j].node)) continue;
+      if (!mutuallyExclusive(list[i].node, list[j].node)) return [list[i], list[j]];
+    }
+  }
+  return undefined;
+}
+
+/** How many of the computations can run in one execution (at most one branch of each if/try counts). */
+function runTogether(list: Consumer[]): number {
+  const picked: Consumer[] = [];
+  for (const c of [...list].sort((a, b) => a.node.startIndex - b.node.startIndex)) {
+    if (picked.every((p) => !sameNode(p.node, c.node) && !mutuallyExclusive(p.node, c.node))) picked.push(c);
+  }
+  return picked.length;
+}
+
+function expensiveStep(frame: Frame, blocked: (f: Frame) => boolean): Frame | undefined {
+  return findInLineage(
+    frame,
+    (f) => EXPENSIVE.has(f.op) || f.source?.format === 'jdbc' || (['withColumn', 'withColumns', 'select', 'selectExpr'].includes(f.op) && WINDOWED.test(f.node.text)),
+    blocked,
+  );
+}
+
+function describeStep(f: Frame): string {
+  if (f.source?.format === 'jdbc') return 'a JDBC read';
+  if (f.op === 'aggregate' || f.op === 'agg') return 'an aggregation';
+  if (['withColumn', 'withColumns', 'select', 'selectExpr'].includes(f.op)) return 'a window function';
+  return `${f.op}()`;
+}
+
+export const uncachedReuse: Rule = {
+  code: 'PSA102',
+  name: 'uncached-reuse',
+  summary: 'A DataFrame with joins/aggregations used by two or more actions or writes without cache(): computed twice.',
+  defaultSeverity: 'warning',
+  check(ctx: RuleContext) {
+    const cachedInPlace = new Set(ctx.model.transforms.filter((t) => t.method === 'cache' || t.method === 'persist').map((t) => t.frame.id));
+    const blocked = (f: Frame) => CACHING.has(f.op) || cachedInPlace.has(f.id);
+    const byFrame = consumersByFrame(ctx, blocked);
+    const candidates: { frame: Frame; name: string; statement: Node; consumers: Consumer[]; step: Frame }[] = [];
+    for (const frame of ctx.model.frames) {
+      const def = ctx.model.definitions.get(frame.id);
+      const used = byFrame.get(frame.id);
+      if (!def || !used || used.size < 2) continue;
+      if (blocked(frame) || frame.cached || frame.streaming === true || frame.parents.length === 0) continue;
+      if (repeatingConstructAround(def.statement)) continue;
+      const step = expensiveStep(frame, blocked);
+      if (!step) continue;
+      candidates.push({ frame, name: def.name, statement: def.statement, consumers: [...used.values()], step });
+    }
+    for (const c of candidates) {
+      const pair = independentPair(c.consumers);
+      if (!pair) continue;
+      // A variable further down the same lineage, feeding exactly the same computations, is the better place to cache.
+      const ids = c.consumers.map((x) => x.id).sort().join(',');
+      const deeper = candidates.some(
+        (d) => d !== c && d.consumers.map((x) => x.id).sort().join(',') === ids && isAncestorFrame(c.frame, d.frame),
+      );
+      if (deeper) continue;
+      const v = c.name;
+      const assignment = c.statement.namedChildren[0];
+      const left = assignment?.type === 'assignment' ? assignment.childForFieldName('left') : undefined;
+      const at = left?.type === 'identifier' && left.text === v ? left : c.statement;
+      const related: RelatedLocation[] = c.consumers
+        .slice()
+        .sort((a, b) => a.node.startIndex - b.node.startIndex)
+        .map((x) => ({ start: x.node.startIndex, end: x.node.endIndex, message: `'${v}' is computed again by this ${x.label}` }));
+      const times = runTogether(c.consumers);
+      ctx.report({
+        node: at,
+        message:
+          `'${v}' is computed ${times} times: each of its actions/writes re-runs its whole ` +
+          `lineage (re-reading the sources and redoing ${describeStep(c.step)}) because nothing caches it. ` +
+          `Cache it once before the first use (${v} = ${v}.cache()) and call ${v}.unpersist() after the last one.`,
+        related,
+        fixes: fixFor(ctx, c.statement, v, c.consumers),
+      });
+    }
+  },
+};
+
+function fixFor(ctx: RuleContext, statement: Node, v: string, used: Consumer[]): Fix[] {
+  if (!ownsItsLines(ctx.text, statement) || used.some((u) => u.node.startIndex < statement.endIndex)) return [];
+  if (!statement.parent || !['block', 'module'].includes(statement.parent.type)) return [];
+  return [{ title: `Cache '${v}' after its definition`, edits: [insertAfterStatement(ctx.text, statement, [cacheStatement(v)])], preferred: true }];
+}

@@ -1,0 +1,461 @@
+import type { Fix } from '../../findings';
+import { planImports } from '../../fixes/edits';
+import type { Node } from '../../parsing/pythonParser';
+import { callParts, enclosingScope, literalString, pyString, sameNode, unwrapParens } from '../../parsing/syntax';
+import type { Rule, RuleContext } from '../rule';
+
+/**
+ * A UDF body rewritten as Spark functions. Parameters are rendered from the arguments at each
+ * call site; `str` parts are Python literals that become `F.lit(...)` inside `concat`.
+ */
+type Expr =
+  | { k: 'param'; index: number }
+  | { k: 'lit'; text: string }
+  | { k: 'fn'; name: string; args: Expr[]; extra: string[] }
+  | { k: 'method'; recv: Expr; name: string; extra: string[] };
+
+type ParamType = 'str' | 'num' | undefined;
+
+interface Translation {
+  expr: Expr;
+  /** What the Python builtin is called (`str.upper`, `len`), for messages. */
+  builtins: string[];
+  /** A null guard around the builtin: `x.upper() if x is not None else None` ("none") or `... if x else None` ("truthy"). */
+  guard?: { kind: 'none' | 'truthy'; index: number };
+  types: ParamType[];
+  /** False when the rewrite may differ from Python on some values (documented in the fix title). */
+  exact: boolean;
+}
+
+interface UdfDefinition {
+  /** The name call sites use, when there is one. */
+  name?: string;
+  /** Where to report when no call site can be rewritten. */
+  at: Node;
+  params: string[];
+  annotations: ParamType[];
+  body: Node;
+  /** For `F.udf(lambda s: ..., T)(col)`: the one call site. */
+  inlineCall?: Node;
+  scope: Node;
+}
+
+const STRING_METHODS: Record<string, { fn: string; exact: boolean }> = {
+  upper: { fn: 'upper', exact: true },
+  lower: { fn: 'lower', exact: true },
+  // F.trim and friends remove spaces only; Python's strip() also removes tabs and line breaks.
+  strip: { fn: 'trim', exact: false },
+  lstrip: { fn: 'ltrim', exact: false },
+  rstrip: { fn: 'rtrim', exact: false },
+};
+
+/** Spark functions the translation produces that return strings. */
+const STRING_FNS = new Set(['upper', 'lower', 'trim', 'ltrim', 'rtrim', 'regexp_replace', 'concat']);
+
+// ------------------------------------------------------------------ finding UDF definitions
+
+function isUdfCallee(ctx: RuleContext, callee: Node): boolean {
+  const c = unwrapParens(callee);
+  const imports = ctx.model.imports;
+  if (c.type === 'identifier') return c.text === 'udf' && (imports.functionNames.has('udf') || imports.functionsStar);
+  if (c.type === 'attribute' && c.childForFieldName('attribute')?.text === 'udf') {
+    const obj = c.childForFieldName('object');
+    return obj?.type === 'identifier' && (imports.functionsAliases.has(obj.text) || (obj.text === 'F' && imports.usesPySpark));
+  }
+  return false;
+}
+
+function paramsOf(params: Node | null): { names: string[]; annotations: ParamType[] } | undefined {
+  const names: string[] = [];
+  const annotations: ParamType[] = [];
+  for (const p of params?.namedChildren ?? []) {
+    if (!p || p.type === 'comment') continue;
+    if (p.type === 'identifier') {
+      names.push(p.text);
+      annotations.push(undefined);
+    } else if (p.type === 'typed_parameter') {
+      const id = p.namedChildren.find((c) => c?.type === 'identifier');
+      if (!id) return undefined;
+      const t = p.childForFieldName('type')?.text.replace(/^Optional\[(.*)\]$/, '$1');
+      names.push(id.text);
+      annotations.push(t === 'str' ? 'str' : t === 'int' || t === 'float' ? 'num' : undefined);
+    } else return undefined;
+  }
+  return names.length ? { names, annotations } : undefined;
+}
+
+/** The expression of a body that is only `return <expr>` (a docstring aside). */
+function returnedExpression(def: Node): Node | undefined {
+  const body = def.childForFieldName('body');
+  const statements = (body?.namedChildren ?? []).filter((c): c is Node => !!c && c.type !== 'comment');
+  const rest = statements[0]?.type === 'expression_statement' && statements[0].namedChildren[0]?.type === 'string' ? statements.slice(1) : statements;
+  if (rest.length !== 1 || rest[0].type !== 'return_statement') return undefined;
+  return rest[0].namedChildren.find((c) => c && c.type !== 'comment') ?? undefined;
+}
+
+function fromFunction(def: Node, at: Node, name: string | undefined): UdfDefinition | undefined {
+  const p = paramsOf(def.childForFieldName('parameters'));
+  const body = returnedExpression(def);
+  if (!p || !body) return undefined;
+  return { name, at, params: p.names, annotations: p.annotations, body, scope: enclosingScope(def) };
+}
+
+function fromLambda(lambda: Node, at: Node, name: string | undefined): UdfDefinition | undefined {
+  const p = paramsOf(lambda.childForFieldName('parameters'));
+  const body = lambda.childForFieldName('body');
+  if (!p || !body) return undefined;
+  return { name, at, params: p.names, annotations: p.annotations, body, scope: enclosingScope(lambda) };
+}
+
+/** The `def` a name refers to in the scope of `from` (module-level or enclosing functions). */
+function functionNamed(name: string, from: Node): Node | undefined {
+  for (let scope: Node | null = enclosingScope(from); scope; scope = scope.parent ? enclosingScope(scope) : null) {
+    const body = scope.type === 'module' ? scope : scope.childForFieldName('body');
+    for (const s of body?.namedChildren ?? []) {
+      const def = s?.type === 'decorated_definition' ? s.childForFieldName('definition') : s;
+      if (def?.type === 'function_definition' && def.childForFieldName('name')?.text === name) return def;
+    }
+    if (scope.type === 'module') break;
+  }
+  return undefined;
+}
+
+function findDefinitions(ctx: RuleContext): UdfDefinition[] {
+  const out: UdfDefinition[] = [];
+  for (const n of ctx.model.root.descendantsOfType(['decorated_definition', 'call'])) {
+    if (n.type === 'decorated_definition') {
+      const def = n.childForFieldName('definition');
+      const decorators = n.namedChildren.filter((c): c is Node => c?.type === 'decorator');
+      const isUdf = decorators.some((d) => {
+        const e = d.namedChildren.find((c) => c && c.type !== 'comment');
+        if (!e) return false;
+        return e.type === 'call' ? isUdfCallee(ctx, e.childForFieldName('function')!) : isUdfCallee(ctx, e);
+      });
+      const name = def?.childForFieldName('name');
+      if (isUdf && def?.type === 'function_definition' && name && decorators.length === 1) {
+        const d = fromFunction(def, name, name.text);
+        if (d) out.push(d);
+      }
+    } else if (n.type === 'call' && isUdfCallee(ctx, n.childForFieldName('function')!)) {
+      const parts = callParts(n);
+      const fnArg = parts?.args[0] ?? parts?.keywords.get('f');
+      const fn = fnArg ? unwrapParens(fnArg) : undefined;
+      const parent = n.parent;
+      const assignment = parent?.type === 'assignment' && sameNode(parent.childForFieldName('right'), n) ? parent : undefined;
+      const target = assignment?.childForFieldName('left');
+      const name = target?.type === 'identifier' ? target.text : undefined;
+      const inlineCall = parent?.type === 'call' && sameNode(parent.childForFieldName('function'), n) ? parent : undefined;
+      let d: UdfDefinition | undefined;
+      if (fn?.type === 'lambda') d = fromLambda(fn, target ?? n, name);
+      else if (fn?.type === 'identifier') {
+        const def = functionNamed(fn.text, n);
+        if (def) d = fromFunction(def, target ?? n, name);
+      }
+      if (d && (name || inlineCall)) out.push({ ...d, inlineCall });
+    }
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------ translating the body
+
+function guardOf(node: Node, params: string[]): { kind: 'none' | 'truthy'; index: number; body: Node } | undefined {
+  if (node.type !== 'conditional_expression') return undefined;
+  const [a, cond, b] = node.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment').map(unwrapParens);
+  if (!a || !cond || !b) return undefined;
+  const param = (n: Node | undefined) => (n?.type === 'identifier' ? params.indexOf(n.text) : -1);
+  const isNone = (n: Node) => n.type === 'none';
+  const comparison = (negated: boolean) => {
+    if (cond.type !== 'comparison_operator' || cond.namedChildren.length !== 2) return -1;
+    const op = cond.children.find((c) => c && !c.isNamed)?.type;
+    const [l, r] = cond.namedChildren as Node[];
+    const want = negated ? ['is not', '!='] : ['is', '=='];
+    return op && want.includes(op) && isNone(r) ? param(l) : -1;
+  };
+  if (isNone(b)) {
+    const i = comparison(true);
+    if (i >= 0) return { kind: 'none', index: i, body: a };
+    if (param(cond) >= 0) return { kind: 'truthy', index: param(cond), body: a };
+  }
+  if (isNone(a)) {
+    const i = comparison(false);
+    if (i >= 0) return { kind: 'none', index: i, body: b };
+    if (cond.type === 'not_operator') {
+      const j = param(cond.childForFieldName('argument') ? unwrapParens(cond.childForFieldName('argument')!) : undefined);
+      if (j >= 0) return { kind: 'truthy', index: j, body: b };
+    }
+  }
+  return undefined;
+}
+
+function escapeJavaRegex(s: string): string {
+  return s.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&');
+}
+
+function escapeJavaReplacement(s: string): string {
+  return s.replace(/[\\$]/g, '\\$&');
+}
+
+class Translator {
+  readonly builtins: string[] = [];
+  exact = true;
+  constructor(
+    private readonly params: string[],
+    readonly types: ParamType[],
+  ) {}
+
+  /** Records how a parameter is used; a parameter used as both a string and a number is rejected. */
+  private use(e: Expr, type: ParamType): boolean {
+    if (e.k !== 'param' || !type) return true;
+    if (this.types[e.index] && this.types[e.index] !== type) return false;
+    this.types[e.index] = type;
+    return true;
+  }
+
+  translate(node: Node): Expr | undefined {
+    const n = unwrapParens(node);
+    if (n.type === 'identifier') {
+      const i = this.params.indexOf(n.text);
+      return i >= 0 ? { k: 'param', index: i } : undefined;
+    }
+    if (n.type === 'binary_operator' && n.childForFieldName('operator')?.text === '+') return this.concat(n);
+    if (n.type !== 'call') return undefined;
+    const parts = callParts(n);
+    if (!parts?.name || parts.keywords.size) return undefined;
+    if (parts.object) {
+      const recv = this.translate(parts.object);
+      if (!recv || !this.use(recv, 'str')) return undefined;
+      const method = STRING_METHODS[parts.name];
+      if (method && parts.args.length === 0) {
+        this.builtins.push(`str.${parts.name}`);
+        this.exact &&= method.exact;
+        return { k: 'fn', name: method.fn, args: [recv], extra: [] };
+      }
+      const lits = parts.args.map((a) => literalString(a));
+      if ((parts.name === 'startswith' || parts.name === 'endswith') && lits.length === 1 && lits[0] !== undefined) {
+        this.builtins.push(`str.${parts.name}`);
+        return { k: 'method', recv, name: parts.name, extra: [pyString(lits[0])] };
+      }
+      if (parts.name === 'replace' && lits.length === 2 && lits.every((l) => l !== undefined) && lits[0] !== '') {
+        this.builtins.push('str.replace');
+        return { k: 'fn', name: 'regexp_replace', args: [recv], extra: [pyString(escapeJavaRegex(lits[0]!)), pyString(escapeJavaReplacement(lits[1]!))] };
+      }
+      return undefined;
+    }
+    const arg = parts.args[0] ? this.translate(parts.args[0]) : undefined;
+    if (!arg) return undefined;
+    if (parts.name === 'len' && parts.args.length === 1) {
+      this.builtins.push('len');
+      return { k: 'fn', name: 'length', args: [arg], extra: [] };
+    }
+    if (parts.name === 'abs' && parts.args.length === 1 && this.use(arg, 'num')) {
+      this.builtins.push('abs');
+      return { k: 'fn', name: 'abs', args: [arg], extra: [] };
+    }
+    // round(x) returns an int in Python but a double from Spark: only the two-argument form maps cleanly.
+    const digits = parts.args[1] ? unwrapParens(parts.args[1]) : undefined;
+    if (parts.name === 'round' && parts.args.length === 2 && digits?.type === 'integer' && this.use(arg, 'num')) {
+      this.builtins.push('round');
+      // Python rounds half to even, like bround (F.round rounds half up).
+      return { k: 'fn', name: 'bround', args: [arg], extra: [digits.text] };
+    }
+    return undefined;
+  }
+
+  /** `first + " " + last`: string concatenation, certain only with a literal or `str` annotations. */
+  private concat(node: Node): Expr | undefined {
+    const operands: Node[] = [];
+    const flatten = (n: Node): void => {
+      const u = unwrapParens(n);
+      if (u.type === 'binary_operator' && u.childForFieldName('operator')?.text === '+') {
+        flatten(u.childForFieldName('left')!);
+        flatten(u.childForFieldName('right')!);
+      } else operands.push(u);
+    };
+    flatten(node);
+    const args: Expr[] = [];
+    let sawString = false;
+    for (const o of operands) {
+      const lit = literalString(o);
+      if (lit !== undefined) {
+        args.push({ k: 'lit', text: pyString(lit) });
+        sawString = true;
+        continue;
+      }
+      const e = this.translate(o);
+      if (!e) return undefined;
+      if (e.k === 'param') {
+        if (this.types[e.index] === 'num') return undefined;
+        sawString ||= this.types[e.index] === 'str';
+      } else if (e.k === 'fn' && STRING_FNS.has(e.name)) sawString = true;
+      // A number or a boolean: `+` would be arithmetic (or a TypeError), not concatenation.
+      else return undefined;
+      args.push(e);
+    }
+    if (!sawString) return undefined;
+    for (const a of args) if (!this.use(a, 'str')) return undefined;
+    this.builtins.push('+ (string concatenation)');
+    return { k: 'fn', name: 'concat', args, extra: [] };
+  }
+}
+
+function translateBody(d: UdfDefinition): Translation | undefined {
+  const body = unwrapParens(d.body);
+  const guard = guardOf(body, d.params);
+  const t = new Translator(d.params, [...d.annotations]);
+  const expr = t.translate(guard ? guard.body : body);
+  if (!expr || expr.k === 'param' || expr.k === 'lit') return undefined;
+  if (guard && (d.params.length !== 1 || (guard.kind === 'truthy' && !t.types[guard.index]))) return undefined;
+  return { expr, builtins: t.builtins, guard: guard && { kind: guard.kind, index: guard.index }, types: t.types, exact: t.exact };
+}
+
+// ------------------------------------------------------------------ call sites and rendering
+
+class Renderer {
+  constructor(
+    private readonly F: string,
+    private readonly args: Node[],
+  ) {}
+
+  private argText(i: number): string {
+    return this.args[i].text;
+  }
+
+  /** The argument as a Column (methods and comparisons need one; functions accept names too). */
+  column(i: number): string | undefined {
+    const a = unwrapParens(this.args[i]);
+    if (a.type === 'string') return `${this.F}.col(${a.text})`;
+    if (a.type === 'call' || a.type === 'attribute' || a.type === 'subscript') return this.argText(i);
+    return undefined;
+  }
+
+  render(e: Expr, needColumn = false): string | undefined {
+    switch (e.k) {
+      case 'param':
+        return needColumn ? this.column(e.index) : this.argText(e.index);
+      case 'lit':
+        return `${this.F}.lit(${e.text})`;
+      case 'fn': {
+        const args = e.args.map((a) => this.render(a));
+        if (args.some((a) => a === undefined)) return undefined;
+        return `${this.F}.${e.name}(${[...args, ...e.extra].join(', ')})`;
+      }
+      case 'method': {
+        const recv = this.render(e.recv, true);
+        return recv === undefined ? undefined : `${recv}.${e.name}(${e.extra.join(', ')})`;
+      }
+    }
+  }
+}
+
+function renderCall(t: Translation, F: string, args: Node[]): string | undefined {
+  const r = new Renderer(F, args);
+  const body = r.render(t.expr);
+  if (body === undefined || !t.guard || t.guard.kind === 'none') return body;
+  // `x.upper() if x else None` also maps "" (or 0) to None: keep that with when(), which yields null otherwise.
+  const col = r.column(t.guard.index);
+  if (col === undefined) return undefined;
+  return `${F}.when(${col} != ${t.types[t.guard.index] === 'num' ? '0' : '""'}, ${body})`;
+}
+
+interface NameUses {
+  /** Calls whose callee is this bare name, in tree order. */
+  calls: Node[];
+  /** def/class statements and plain (augmented) assignments binding the name. */
+  bindings: number;
+}
+
+/**
+ * One walk of the tree collecting, per name, its calls and bindings (what `callSites` needs for every
+ * UDF): walking once per UDF made the rule quadratic in files with many UDFs.
+ */
+function nameUses(root: Node): Map<string, NameUses> {
+  const out = new Map<string, NameUses>();
+  const uses = (name: string): NameUses => {
+    let u = out.get(name);
+    if (!u) out.set(name, (u = { calls: [], bindings: 0 }));
+    return u;
+  };
+  for (const n of root.descendantsOfType(['function_definition', 'class_definition', 'assignment', 'augmented_assignment', 'call'])) {
+    const type = n.type;
+    if (type === 'function_definition' || type === 'class_definition') {
+      const name = n.childForFieldName('name')?.text;
+      if (name !== undefined) uses(name).bindings++;
+    } else if (type === 'assignment' || type === 'augmented_assignment') {
+      const left = n.childForFieldName('left');
+      if (left?.type === 'identifier') uses(left.text).bindings++;
+    } else {
+      const callee = n.childForFieldName('function');
+      if (callee?.type === 'identifier') uses(callee.text).calls.push(n);
+    }
+  }
+  return out;
+}
+
+/** Calls of the UDF by name in its scope, when nothing else binds that name. */
+function callSites(index: () => Map<string, NameUses>, d: UdfDefinition): Node[] | undefined {
+  if (d.inlineCall) return [d.inlineCall];
+  if (!d.name) return [];
+  const u = index().get(d.name);
+  const calls = (u?.calls ?? []).filter((n) => n.startIndex >= d.scope.startIndex && n.endIndex <= d.scope.endIndex);
+  return u?.bindings === 1 ? calls : undefined;
+}
+
+function positionalArgs(call: Node, count: number): Node[] | undefined {
+  const parts = callParts(call);
+  if (!parts || parts.keywords.size || parts.args.length !== count) return undefined;
+  return parts.args.some((a) => a.type === 'list_splat' || a.type === 'dictionary_splat') ? undefined : parts.args;
+}
+
+function describe(t: Translation): string {
+  const names = [...new Set(t.builtins)];
+  return names.length === 1 ? names[0] : names.join(', ');
+}
+
+export const pythonUdfWithBuiltin: Rule = {
+  code: 'PSA105',
+  name: 'python-udf-with-builtin',
+  summary: 'A Python UDF that only wraps a builtin (upper, strip, len, abs, ...): use the native pyspark.sql.functions equivalent.',
+  defaultSeverity: 'warning',
+  check(ctx: RuleContext) {
+    let uses: Map<string, NameUses> | undefined;
+    const index = () => (uses ??= nameUses(ctx.model.root));
+    for (const d of findDefinitions(ctx)) {
+      const t = translateBody(d);
+      if (!t) continue;
+      const why =
+        `only applies ${describe(t)}, yet as a Python UDF every row is serialized to a Python worker and back, and ` +
+        'the optimizer cannot see through it (no predicate pushdown, no code generation).';
+      const imports = planImports(ctx.model, ctx.text);
+      const sites = callSites(index, d);
+      // No call in a file that uses DataFrames: dead code (say, after its last call was rewritten), not a UDF library.
+      let unfixed = sites === undefined || (sites.length === 0 && ctx.model.frames.length === 0);
+      for (const call of sites ?? []) {
+        const args = positionalArgs(call, d.params.length);
+        const replacement = args && renderCall(t, imports.functions, args);
+        if (!replacement) {
+          unfixed = true;
+          continue;
+        }
+        const fix: Fix = {
+          title: `Replace with ${replacement.length > 60 ? replacement.slice(0, 57) + '...' : replacement}` +
+            (t.exact ? '' : ' (trims spaces only, not tabs/newlines)'),
+          edits: [...imports.edits, { start: call.startIndex, end: call.endIndex, newText: replacement }],
+          preferred: t.exact,
+        };
+        ctx.report({
+          node: call,
+          message: `${d.name ? `'${d.name}'` : 'This UDF'} ${why} ${replacement} does the same natively.` +
+            (t.exact ? '' : ' Note that F.trim/ltrim/rtrim remove spaces only, while Python strip() also removes tabs and line breaks.'),
+          fixes: [fix],
+        });
+      }
+      if (unfixed) {
+        ctx.report({
+          node: d.at,
+          message: `${d.name ? `The UDF '${d.name}'` : 'This UDF'} ${why} Use the equivalent function from pyspark.sql.functions instead.`,
+        });
+      }
+    }
+  },
+};

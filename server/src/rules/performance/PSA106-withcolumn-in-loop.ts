@@ -1,0 +1,124 @@
+import type { Fix } from '../../findings';
+import type { TransformCall } from '../../model/types';
+import type { Node } from '../../parsing/pythonParser';
+import { callParts, enclosingScope, sameNode, unwrapParens } from '../../parsing/syntax';
+import type { Rule, RuleContext } from '../rule';
+
+/** Loops over a literal list this short add a handful of projections: harmless for the planner. */
+const SHORT_LITERAL_LOOP = 10;
+
+/** The identifier a method chain starts from (`df` in `df.withColumn(...).drop(...)`). */
+function chainRoot(node: Node): Node | undefined {
+  let n = unwrapParens(node);
+  for (let i = 0; i < 1000; i++) {
+    if (n.type === 'identifier') return n;
+    if (n.type === 'call') n = unwrapParens(n.childForFieldName('function') ?? n);
+    else if (n.type === 'attribute') n = unwrapParens(n.childForFieldName('object') ?? n);
+    else return undefined;
+  }
+  return undefined;
+}
+
+/** The `X = <chain from X>` assignment the call sits in: the loop keeps growing the plan of X. */
+function accumulatingAssignment(call: Node): Node | undefined {
+  let n: Node = call;
+  while (n.parent && (n.parent.type === 'attribute' || n.parent.type === 'call' || n.parent.type === 'parenthesized_expression' || n.parent.type === 'argument_list')) {
+    // Stop at an argument: `f(df.withColumn(...))` is not part of df's chain.
+    if (n.parent.type === 'argument_list') return undefined;
+    n = n.parent;
+  }
+  const assignment = n.parent;
+  if (assignment?.type !== 'assignment' || !sameNode(assignment.childForFieldName('right'), n)) return undefined;
+  const left = assignment.childForFieldName('left');
+  const root = chainRoot(n);
+  return left?.type === 'identifier' && root && root.text === left.text ? assignment : undefined;
+}
+
+function isShortLiteralLoop(loop: Node): boolean {
+  if (loop.type !== 'for_statement') return false;
+  const right = loop.childForFieldName('right');
+  const it = right ? unwrapParens(right) : undefined;
+  if (!it || !['list', 'tuple', 'set'].includes(it.type)) return false;
+  const items = it.namedChildren.filter((c) => c && c.type !== 'comment');
+  return items.every((c) => c?.type !== 'list_splat') && items.length <= SHORT_LITERAL_LOOP;
+}
+
+function containsComment(node: Node): boolean {
+  const stack = [node];
+  for (let steps = 0; stack.length && steps < 20_000; steps++) {
+    const n = stack.pop()!;
+    if (n.type === 'comment') return true;
+    for (const c of n.children) if (c) stack.push(c);
+  }
+  return false;
+}
+
+/** True when `name` is read after `after` in the scope: the loop variable outlives a `for`, not a comprehension. */
+function usedAfter(name: string, after: Node): boolean {
+  const scope = enclosingScope(after);
+  const stack: Node[] = [scope];
+  for (let steps = 0; stack.length && steps < 200_000; steps++) {
+    const n = stack.pop()!;
+    if (n.type === 'identifier' && n.text === name && n.startIndex >= after.endIndex) return true;
+    if (!sameNode(n, scope) && (n.type === 'function_definition' || n.type === 'class_definition')) continue;
+    for (const c of n.namedChildren) if (c) stack.push(c);
+  }
+  return false;
+}
+
+/** `for c in cols:\n    df = df.withColumn(<name>, <expr>)` -> `df = df.withColumns({<name>: <expr> for c in cols})`. */
+function withColumnsFix(ctx: RuleContext, t: TransformCall, assignment: Node): Fix | undefined {
+  const loop = t.loop;
+  if (!loop || loop.type !== 'for_statement' || loop.childForFieldName('alternative') || containsComment(loop)) return undefined;
+  const left = loop.childForFieldName('left');
+  const right = loop.childForFieldName('right');
+  const body = loop.childForFieldName('body');
+  if (!left || left.type !== 'identifier' || !right || !body) return undefined;
+  const statements = body.namedChildren.filter((c) => c && c.type !== 'comment');
+  if (statements.length !== 1 || statements[0]?.type !== 'expression_statement' || !sameNode(statements[0].namedChildren[0], assignment)) return undefined;
+  const rhs = assignment.childForFieldName('right');
+  const target = assignment.childForFieldName('left')!.text;
+  if (!rhs || !sameNode(unwrapParens(rhs), t.call)) return undefined;
+  const receiver = unwrapParens(t.receiver);
+  const parts = callParts(t.call);
+  if (receiver.type !== 'identifier' || receiver.text !== target || !parts || parts.args.length !== 2 || parts.keywords.size) return undefined;
+  if (parts.args.some((a) => a.type === 'list_splat' || a.type === 'dictionary_splat')) return undefined;
+  if (usedAfter(left.text, loop)) return undefined;
+  const src = (n: Node) => ctx.text.slice(n.startIndex, n.endIndex);
+  const [name, expr] = parts.args;
+  return {
+    title: `Replace the loop with one ${target}.withColumns({...}) (Spark 3.3+)`,
+    edits: [{
+      start: loop.startIndex,
+      end: loop.endIndex,
+      newText: `${target} = ${target}.withColumns({${src(name)}: ${src(expr)} for ${left.text} in ${src(right)}})`,
+    }],
+    preferred: true,
+  };
+}
+
+export const withColumnInLoop: Rule = {
+  code: 'PSA106',
+  name: 'withcolumn-in-loop',
+  summary: 'df = df.withColumn(...) in a loop: one projection per iteration bloats the plan; use one withColumns/select.',
+  defaultSeverity: 'warning',
+  check(ctx: RuleContext) {
+    for (const t of ctx.model.transforms) {
+      if (t.method !== 'withColumn' || !t.loop || isShortLiteralLoop(t.loop)) continue;
+      const assignment = accumulatingAssignment(t.call);
+      if (!assignment) continue;
+      const fix = withColumnsFix(ctx, t, assignment);
+      ctx.report({
+        start: t.methodNode.startIndex,
+        end: t.call.endIndex,
+        message:
+          'withColumn() in a loop adds one projection to the logical plan per iteration. With tens or hundreds of ' +
+          'iterations the analyzer and optimizer re-process an ever deeper plan (driver time grows quadratically, and ' +
+          'very deep plans end in a StackOverflowError). Build all the columns in one withColumns({...}) ' +
+          '(Spark 3.3+) or one select(*, ...) instead.',
+        related: [{ start: t.loop.startIndex, end: t.loop.startIndex + (t.loop.text.split(/\r?\n/)[0]?.length ?? 0), message: 'the loop' }],
+        fixes: fix ? [fix] : [],
+      });
+    }
+  },
+};

@@ -1,0 +1,210 @@
+import type { RelatedLocation } from '../../findings';
+import { filterLineage } from '../../model/lineage';
+import type { ActionUse, Frame } from '../../model/types';
+import type { Node } from '../../parsing/pythonParser';
+import { callParts, literalString, sameNode } from '../../parsing/syntax';
+import type { Rule, RuleContext } from '../rule';
+
+const SCOPE_BOUNDARIES = new Set(['function_definition', 'lambda', 'class_definition', 'module']);
+const COMPREHENSIONS = new Set(['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
+
+function isWithin(node: Node, ancestor: Node | null | undefined): boolean {
+  return !!ancestor && node.startIndex >= ancestor.startIndex && node.endIndex <= ancestor.endIndex;
+}
+
+/**
+ * The innermost construct around `node`, in its own function, that evaluates it once per
+ * iteration: a `for` body, a `while` condition or body, or a comprehension (except the iterable
+ * of its first `for`, which is evaluated once).
+ */
+export function repeatingConstructAround(node: Node): Node | undefined {
+  let child = node;
+  for (let p = node.parent; p && !SCOPE_BOUNDARIES.has(p.type); child = p, p = p.parent) {
+    if (p.type === 'for_statement' && sameNode(p.childForFieldName('body'), child)) return p;
+    if (p.type === 'while_statement' && !sameNode(p.childForFieldName('alternative'), child)) return p;
+    if (COMPREHENSIONS.has(p.type)) {
+      const firstFor = p.namedChildren.find((c) => c?.type === 'for_in_clause');
+      if (!isWithin(node, firstFor?.childForFieldName('right'))) return p;
+    }
+  }
+  return undefined;
+}
+
+/** Frames upstream of `frame` (itself included) that are sources. */
+function sourcesOf(frame: Frame): Frame[] {
+  return filterLineage(frame, (f) => !!f.source || f.parents.length === 0);
+}
+
+/** A read inside the loop whose table/path/query the tool cannot pin to one constant: a different input per iteration. */
+function readsPerIterationInput(source: Frame, loop: Node): boolean {
+  const s = source.source;
+  if (!s) return false;
+  const target = s.kind === 'table' ? s.table : s.kind === 'read' ? s.path : undefined;
+  const varying = s.kind === 'sql' ? literalString(callParts(s.node)?.args[0]) === undefined : target === undefined || target.includes('{');
+  if (!isWithin(s.node, loop)) return varying && readByHelperCalledIn(s.node, loop);
+  // A polling loop (`while True: df = spark.read...; if df.count(): ...`) re-reads on purpose.
+  if (loop.type === 'while_statement') return true;
+  return varying;
+}
+
+/**
+ * `def load(name): return spark.read.table(f"gold.{name}")` called inside the loop
+ * (`for t in tables: df = load(t)`): the helper reads a different input on each call.
+ */
+function readByHelperCalledIn(read: Node, loop: Node): boolean {
+  let fn: Node | null = read.parent;
+  while (fn && fn.type !== 'function_definition') fn = fn.parent;
+  const name = fn?.childForFieldName('name')?.text;
+  if (!fn || !name || isWithin(loop, fn)) return false;
+  const stack: Node[] = [loop];
+  for (let steps = 0; stack.length && steps < 50_000; steps++) {
+    const n = stack.pop()!;
+    if (n.type === 'call') {
+      const callee = n.childForFieldName('function');
+      const called = callee?.type === 'attribute' ? callee.childForFieldName('attribute')?.text : callee?.text;
+      if (called === name) return true;
+    }
+    for (const c of n.namedChildren) if (c) stack.push(c);
+  }
+  return false;
+}
+
+function jumpsOut(loop: Node): boolean {
+  return leavesLoop(loop.childForFieldName('body'));
+}
+
+/** `for attempt in ...: try: df.collect(); break; except ...:` runs the action once per failure, not per item. */
+function isRetry(call: Node, loop: Node): boolean {
+  if (!loop.type.endsWith('_statement') || !jumpsOut(loop)) return false;
+  for (let p = call.parent; p && !sameNode(p, loop); p = p.parent) {
+    if (p.type === 'block' && p.parent?.type === 'try_statement' && sameNode(p.parent.childForFieldName('body'), p)) {
+      return p.parent.namedChildren.some((c) => c?.type === 'except_clause' || c?.type === 'except_group_clause');
+    }
+  }
+  return false;
+}
+
+/** Whether `block` (an `if` consequence) leaves the loop: a `break` or `return`, not inside a nested loop or scope. */
+function leavesLoop(block: Node | null | undefined): boolean {
+  const stack: Node[] = block ? [block] : [];
+  for (let steps = 0; stack.length && steps < 20_000; steps++) {
+    const n = stack.pop()!;
+    if (n.type === 'break_statement' || n.type === 'return_statement') return true;
+    if (SCOPE_BOUNDARIES.has(n.type) || n.type === 'for_statement' || n.type === 'while_statement') continue;
+    for (const c of n.namedChildren) if (c) stack.push(c);
+  }
+  return false;
+}
+
+function mentions(node: Node | null | undefined, name: string): boolean {
+  return !!node && new RegExp(`(^|[^A-Za-z0-9_.])${name}([^A-Za-z0-9_]|$)`).test(node.text);
+}
+
+/** The tests of `if <test>: break/return` anywhere in the loop body (not in nested loops or scopes). */
+function exitTests(loop: Node): Node[] {
+  const out: Node[] = [];
+  const body = loop.childForFieldName('body');
+  const stack: Node[] = body ? [body] : [];
+  for (let steps = 0; stack.length && steps < 20_000; steps++) {
+    const n = stack.pop()!;
+    if (SCOPE_BOUNDARIES.has(n.type) || n.type === 'for_statement' || n.type === 'while_statement') continue;
+    if (n.type === 'if_statement' || n.type === 'elif_clause') {
+      const test = n.childForFieldName('condition');
+      if (test && leavesLoop(n.childForFieldName('consequence'))) out.push(test);
+    }
+    for (const c of n.namedChildren) if (c) stack.push(c);
+  }
+  return out;
+}
+
+/** Plain names assigned by `name = ...` statements under `root`, before `before` (not in nested scopes). */
+function namesAssignedIn(root: Node | null | undefined, before = Infinity): Set<string> {
+  const out = new Set<string>();
+  const stack: Node[] = root ? [root] : [];
+  for (let steps = 0; stack.length && steps < 50_000; steps++) {
+    const n = stack.pop()!;
+    if (n.startIndex >= before || (n !== root && SCOPE_BOUNDARIES.has(n.type))) continue;
+    const left = n.type === 'assignment' ? n.childForFieldName('left') : null;
+    if (left?.type === 'identifier' && n.endIndex <= before) out.add(left.text);
+    for (const c of n.namedChildren) if (c) stack.push(c);
+  }
+  return out;
+}
+
+/** Names the loop rebinds that already held a value before it: state carried from one iteration to the next. */
+function loopCarriedNames(loop: Node): string[] {
+  let scope = loop.parent;
+  while (scope && !SCOPE_BOUNDARIES.has(scope.type)) scope = scope.parent;
+  const before = namesAssignedIn(scope, loop.startIndex);
+  return [...namesAssignedIn(loop.childForFieldName('body'))].filter((n) => before.has(n));
+}
+
+/**
+ * An iterative algorithm (graph search, convergence loop): the frame is built in the loop from a
+ * variable the loop itself rebinds (`frontier = nxt`), and the action's result decides whether the
+ * loop stops (`if nxt.isEmpty(): break`, `found = nxt.first()` then `if found: return ...`, or the
+ * `while` condition). Each iteration needs the previous one's result, so the jobs cannot be merged.
+ */
+function isIterativeAlgorithm(action: ActionUse, loop: Node): boolean {
+  if (!loop.type.endsWith('_statement')) return false;
+  const carried = loopCarriedNames(loop);
+  if (carried.length === 0) return false;
+  const inLoop = filterLineage(action.frame, (f) => isWithin(f.node, loop));
+  const receiver = action.call.childForFieldName('function')?.childForFieldName('object');
+  if (![receiver, ...inLoop.map((f) => f.node)].some((n) => carried.some((name) => mentions(n, name)))) return false;
+  const condition = loop.type === 'while_statement' ? loop.childForFieldName('condition') : undefined;
+  if (condition && isWithin(action.call, condition)) return true;
+  const tests = exitTests(loop);
+  if (tests.some((t) => isWithin(action.call, t))) return true;
+  let stmt: Node = action.call;
+  while (stmt.parent && stmt.parent.type !== 'block' && stmt.parent.type !== 'expression_statement') stmt = stmt.parent;
+  const target = stmt.type === 'assignment' ? stmt.childForFieldName('left') : undefined;
+  return target?.type === 'identifier' && tests.some((t) => mentions(t, target.text));
+}
+
+/** The loop an action runs in, when running it once per iteration is avoidable work. */
+export function wastefulLoopOf(action: ActionUse): Node | undefined {
+  if (action.frame.streaming === true) return undefined;
+  const loop = action.inLoop && action.loop ? action.loop : repeatingConstructAround(action.call);
+  if (!loop) return undefined;
+  const sources = sourcesOf(action.frame);
+  if (sources.every((s) => s.source?.kind === 'createDataFrame')) return undefined;
+  if (sources.some((s) => readsPerIterationInput(s, loop))) return undefined;
+  if (isRetry(action.call, loop)) return undefined;
+  if (isIterativeAlgorithm(action, loop)) return undefined;
+  return loop;
+}
+
+function loopHeader(loop: Node): RelatedLocation {
+  const body = loop.childForFieldName('body');
+  const end = body && loop.type.endsWith('_statement') ? body.startIndex : loop.endIndex;
+  const text = loop.text.slice(0, end - loop.startIndex).trimEnd();
+  return { start: loop.startIndex, end: loop.startIndex + text.length, message: 'the loop' };
+}
+
+export const actionInLoop: Rule = {
+  code: 'PSA107',
+  name: 'action-in-loop',
+  summary: 'A Spark action inside a Python loop: one full job per iteration, each recomputing the lineage.',
+  defaultSeverity: 'warning',
+  check(ctx: RuleContext) {
+    for (const action of ctx.model.actions) {
+      const loop = wastefulLoopOf(action);
+      if (!loop) continue;
+      const parts = action.call.childForFieldName('function');
+      const name = parts?.childForFieldName('attribute');
+      const kind = COMPREHENSIONS.has(loop.type) ? 'comprehension' : 'loop';
+      ctx.report({
+        start: (name ?? action.call).startIndex,
+        end: action.call.endIndex,
+        message:
+          `${action.method}() inside a Python ${kind}: every iteration launches a separate Spark job that recomputes this ` +
+          "DataFrame's whole lineage (re-reading its sources, redoing joins and shuffles), so the cost grows with the " +
+          'number of iterations. Compute everything in one job instead: group by the value you loop over ' +
+          '(groupBy(key).agg(...) / one pivot), or build the per-iteration frames, union them and run one action; ' +
+          'if the loop must stay, cache() the frame it reuses.',
+        related: [loopHeader(loop)],
+      });
+    }
+  },
+};

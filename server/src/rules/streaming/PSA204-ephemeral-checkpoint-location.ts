@@ -1,0 +1,77 @@
+import type { SinkInfo } from '../../model/types';
+import type { Node } from '../../parsing/pythonParser';
+import { isStringNode, pyString, sameNode } from '../../parsing/syntax';
+import { related, type Rule, type RuleContext } from '../rule';
+
+const NON_DURABLE_SINKS = new Set(['console', 'memory', 'noop']);
+const EPHEMERAL = /^(file:(\/\/)?)?\/tmp(\/|$)|^(dbfs:)?\/(dbfs\/)?tmp(\/|$)|^\/dbfs\/tmp(\/|$)|^\/var\/tmp(\/|$)/i;
+
+export function isEphemeralPath(path: string): boolean {
+  const p = path.trim();
+  if (EPHEMERAL.test(p)) return true;
+  // Relative: no scheme, not absolute, not a template we cannot see into.
+  return !/^[A-Za-z][A-Za-z0-9+.-]*:/.test(p) && !p.startsWith('/') && !p.startsWith('{') && p.length > 0;
+}
+
+/** A durable checkpoint beside the sink: `s3://lake/silver/events` -> `s3://lake/_checkpoints/silver/events`. */
+export function durableCheckpointFor(sink: SinkInfo): string {
+  const target = sink.path && !isEphemeralPath(sink.path) && !sink.path.includes('{') ? sink.path.replace(/\/+$/, '') : undefined;
+  if (target) {
+    const slash = target.lastIndexOf('/');
+    const scheme = /^[a-z][a-z0-9+.-]*:\/\/[^/]*/i.exec(target)?.[0] ?? '';
+    if (slash >= scheme.length) return `${target.slice(0, slash)}/_checkpoints/${target.slice(slash + 1)}`;
+  }
+  const name = (sink.table ?? 'my_stream').replace(/[^A-Za-z0-9_.-]/g, '_');
+  return `s3://CHANGE-ME/checkpoints/${name}`;
+}
+
+export const ephemeralCheckpointLocation: Rule = {
+  code: 'PSA204',
+  name: 'ephemeral-checkpoint-location',
+  summary: 'checkpointLocation under /tmp or a relative path: a restart loses offsets and state.',
+  defaultSeverity: 'warning',
+  check(ctx: RuleContext) {
+    for (const sink of ctx.model.sinks) {
+      if (!sink.streaming || NON_DURABLE_SINKS.has(sink.format ?? '')) continue;
+      const cp = sink.options.get('checkpointLocation');
+      if (!cp || cp.value === undefined || !isEphemeralPath(cp.value)) continue;
+      const durable = durableCheckpointFor(sink);
+      // A path handed in through a parameter is fixed where it is written: the default or the
+      // call site's argument (one finding per call site). A module constant is fixed at its use,
+      // since the durable path is per query and a constant may serve several.
+      const at = cp.origin && !sameNode(cp.origin, cp.node) && isParameter(cp.node) ? cp.origin : cp.node;
+      ctx.report({
+        node: at,
+        message:
+          `checkpointLocation "${cp.value}" is a scratch location: local /tmp disappears with the driver, tmp folders on ` +
+          'shared storage get cleaned up, and a relative path depends on where the job happens to run. When it goes, the ' +
+          'query loses its offsets and state and reprocesses or skips data. Use a durable path next to the sink, one per query.',
+        related: [
+          ...(at !== cp.node ? [related(cp.node, 'used as checkpointLocation here')] : []),
+          related(sink.call, 'the streaming query this checkpoint belongs to'),
+        ],
+        fixes: [
+          {
+            title: `Use a durable checkpoint: ${durable}`,
+            edits: [{ start: at.startIndex, end: at.endIndex, newText: pyString(durable) }],
+            preferred: isStringNode(at),
+          },
+        ],
+      });
+    }
+  },
+};
+
+/** `node` is a name bound by a parameter of the function it is used in. */
+function isParameter(node: Node): boolean {
+  if (node.type !== 'identifier') return false;
+  for (let p = node.parent; p; p = p.parent) {
+    if (p.type !== 'function_definition') continue;
+    const params = p.childForFieldName('parameters');
+    return !!params?.namedChildren.some((param) => {
+      const name = param.type === 'identifier' ? param : param.childForFieldName('name') ?? param.namedChildren.find((c) => c.type === 'identifier');
+      return name?.text === node.text;
+    });
+  }
+  return false;
+}

@@ -1,0 +1,56 @@
+import type { Fix } from '../../findings';
+import type { SinkInfo } from '../../model/types';
+import { durableCheckpointFor } from './PSA204-ephemeral-checkpoint-location';
+import { related, type Rule, type RuleContext } from '../rule';
+import { sessionSettings, sinkOption } from '../helpers/sessionConf';
+import { checkpointOption } from '../../templates';
+
+/** Sinks Spark runs with a throwaway checkpoint of its own (they hold no progress worth keeping). */
+const TEMP_CHECKPOINT_SINKS = new Set(['console', 'memory', 'noop']);
+const SESSION_DEFAULT = 'spark.sql.streaming.checkpointLocation';
+
+export const missingCheckpointLocation: Rule = {
+  code: 'PSA205',
+  name: 'missing-checkpoint-location',
+  summary: 'writeStream to a durable sink with no checkpointLocation and no session default: the query fails to start, or (foreachBatch) restarts from scratch.',
+  defaultSeverity: 'error',
+  check(ctx: RuleContext) {
+    const streamingSinks = ctx.model.sinks.filter((s) => s.streaming && (s.method === 'start' || s.method === 'toTable'));
+    if (streamingSinks.length === 0) return;
+    // A session default anywhere in the file (or one we cannot read) covers every query.
+    if (sessionSettings(ctx.model, SESSION_DEFAULT).length > 0) return;
+    const seen = new Set<number>();
+    for (const sink of streamingSinks) {
+      if (seen.has(sink.call.id) || sink.optionsUnknown || sinkOption(sink, 'checkpointLocation')) continue;
+      if (!sink.foreachBatch && (sink.formatUnknown || TEMP_CHECKPOINT_SINKS.has(sink.format?.toLowerCase() ?? ''))) continue;
+      seen.add(sink.call.id);
+      ctx.report({
+        node: sink.writerNode,
+        severity: sink.foreachBatch ? 'warning' : undefined,
+        message: sink.foreachBatch ? foreachMessage : failMessage,
+        related: [related(sink.call, 'the query starts here')],
+        fixes: [checkpointFix(sink)],
+      });
+    }
+  },
+};
+
+const failMessage =
+  'Streaming query with no checkpointLocation: Spark refuses to start it ("checkpointLocation must be specified either ' +
+  'through option("checkpointLocation", ...) or SparkSession.conf.set("spark.sql.streaming.checkpointLocation", ...)"). ' +
+  'Give every query its own checkpoint directory on durable storage: it holds the offsets and state that make restarts exactly-once.';
+
+const foreachMessage =
+  'foreachBatch/foreach query with no checkpointLocation: Spark runs it with a temporary checkpoint that is discarded, ' +
+  'so every restart forgets the offsets already processed and the query starts over (replaying or skipping data, ' +
+  'depending on startingOffsets). Give it its own checkpoint directory on durable storage.';
+
+function checkpointFix(sink: SinkInfo): Fix {
+  const location = durableCheckpointFor(sink);
+  const at = sink.writerNode.endIndex;
+  return {
+    title: `Add option("checkpointLocation", "${location}")`,
+    edits: [{ start: at, end: at, newText: checkpointOption(location) }],
+    preferred: !location.includes('CHANGE-ME'),
+  };
+}

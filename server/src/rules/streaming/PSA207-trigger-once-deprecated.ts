@@ -1,0 +1,56 @@
+import type { Node } from '../../parsing/pythonParser';
+import { callParts, sameNode, unwrapParens } from '../../parsing/syntax';
+import type { Rule, RuleContext } from '../rule';
+import { nodesOfType } from '../../model/syntaxIndex';
+
+/** How far down a writer chain (`x.writeStream.format(...)....trigger`) we look for `writeStream`. */
+const MAX_CHAIN = 200;
+
+export const triggerOnceDeprecated: Rule = {
+  code: 'PSA207',
+  name: 'trigger-once-deprecated',
+  summary: 'trigger(once=True) is deprecated (Spark 3.4) and ignores rate limits; use trigger(availableNow=True).',
+  defaultSeverity: 'warning',
+  check(ctx: RuleContext) {
+    const sinkTriggers = ctx.model.sinks.flatMap((s) => (s.trigger ? [s.trigger] : []));
+    for (const call of nodesOfType(ctx.model, 'call')) {
+      if (!call) continue;
+      const parts = callParts(call);
+      if (parts?.name !== 'trigger' || !parts.object) continue;
+      const once = parts.keywords.get('once');
+      if (!once || unwrapParens(once).type !== 'true') continue;
+      if (!sinkTriggers.some((t) => sameNode(t, call)) && !chainHasWriteStream(parts.object)) continue;
+      const keyword = once.parent!;
+      ctx.report({
+        node: keyword,
+        message:
+          'trigger(once=True) is deprecated since Spark 3.4: it processes everything available in one micro-batch, ' +
+          'ignoring maxFilesPerTrigger / maxOffsetsPerTrigger, so a backlog after an outage becomes one huge batch ' +
+          'that can run out of memory. trigger(availableNow=True) (Spark 3.3+) processes the same data in ' +
+          'rate-limited batches and then stops.',
+        fixes: [
+          {
+            title: 'Replace with availableNow=True (Spark 3.3+)',
+            edits: [{ start: keyword.startIndex, end: keyword.endIndex, newText: 'availableNow=True' }],
+            preferred: true,
+          },
+        ],
+      });
+    }
+  },
+};
+
+/** True when the writer chain the trigger hangs off goes through `.writeStream` (a DataStreamWriter). */
+function chainHasWriteStream(object: Node): boolean {
+  let n: Node | null = object;
+  for (let i = 0; n && i < MAX_CHAIN; i++) {
+    n = unwrapParens(n);
+    if (n.type === 'attribute') {
+      if (n.childForFieldName('attribute')?.text === 'writeStream') return true;
+      n = n.childForFieldName('object');
+    } else if (n.type === 'call') {
+      n = n.childForFieldName('function');
+    } else return false;
+  }
+  return false;
+}
