@@ -65,10 +65,13 @@ function decodePath(p: string): string {
 /** The code kind at each node: the file's kind, refined by the enclosing functions and classes. */
 export class CodeContext {
   readonly file: KindWithReason;
+  /** The file is a Lakeflow / DLT pipeline source: the pipeline runs its flows, checkpoints and schema locations. */
+  readonly pipelineSource: boolean;
   private readonly memo = new Map<number, KindWithReason>();
 
   constructor(text: string, options: ContextOptions = {}) {
     this.file = fileKind(text, options);
+    this.pipelineSource = DLT_IMPORT.test(text);
   }
 
   /** The kind of the code around `node` (a test function in a job module is test code). */
@@ -95,9 +98,9 @@ export class CodeContext {
     return k === 'test' || k === 'generator';
   }
 
-  /** Inside a dataset function Lakeflow / DLT manages. */
+  /** Inside a dataset function Lakeflow / DLT manages, or anywhere in a pipeline source file. */
   isManagedPipeline(node: Node): boolean {
-    return this.at(node).kind === 'pipeline';
+    return this.pipelineSource || this.at(node).kind === 'pipeline';
   }
 }
 
