@@ -1,17 +1,23 @@
-// Writes the rule tables of README.md and docs/rules/README.md from the rules themselves
-// (compiled to out/ by `tsc -p test/tsconfig.json`). `--check` exits 1 when a table is stale.
+// Writes the rule tables of README.md and docs/rules/README.md from the rule registry
+// (server/src/rules/registry.ts, compiled to out/ by `tsc -p test/tsconfig.json`): `npm run gen:docs`.
+// `--check` exits 1 when a table is stale (docs.test.ts runs it).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
-const { RULES } = require('../out/server/src/rules/index.js');
+const { FAMILIES, RULES } = require('../out/server/src/rules/index.js');
+
+/** The fix column: `sometimes` rules fix only where the edit is safe (see each rule's page). */
+const FIX = { always: 'yes', sometimes: 'where safe', none: '' };
 
 const START = '<!-- rules:start -->';
 const END = '<!-- rules:end -->';
 const cell = (s) => s.replace(/\|/g, '\\|');
 
 export function ruleTable(linkPrefix) {
-  const rows = RULES.map((r) => `| [${r.code}](${linkPrefix}${r.code}.md) | ${r.name} | ${r.defaultSeverity} | ${cell(r.summary)} |`);
-  return ['| Code | Name | Default severity | What it flags |', '| --- | --- | --- | --- |', ...rows].join('\n');
+  const rows = RULES.map(
+    (r) => `| [${r.code}](${linkPrefix}${r.code}.md) | ${r.name}${r.scope === 'project' ? ' (across files)' : ''} | ${FAMILIES[r.family].title} | ${r.defaultSeverity} | ${FIX[r.fix]} | ${cell(r.summary)} |`,
+  );
+  return ['| Code | Name | Family | Default severity | Quick fix | What it flags |', '| --- | --- | --- | --- | --- | --- |', ...rows].join('\n');
 }
 
 const targets = [
@@ -31,6 +37,6 @@ for (const [file, prefix] of targets) {
   }
 }
 if (stale && process.argv.includes('--check')) {
-  console.error('Rule tables are stale: run `npx tsc -p test/tsconfig.json && node scripts/sync-rule-tables.mjs`.');
+  console.error('Rule tables are stale: run `npm run gen:docs`.');
   process.exit(1);
 }

@@ -1,5 +1,5 @@
 // Precision of each rule on the development corpus, from the latest findings and the triage file:
-//   npm run corpus:precision [-- --findings FILE] [--triage FILE] [--markdown] [--write-untriaged FILE]
+//   npm run corpus:precision [-- --findings FILE] [--triage FILE]... [--markdown] [--write-untriaged FILE]
 // Prints per rule: findings, TP, FP, debatable, untriaged, precision = TP/(TP+FP) and the strict
 // figure TP/(TP+FP+debatable); then the untriaged findings, and the triaged true positives no
 // longer reported (lost recall: exit status 1, each one is to be investigated or explained).
@@ -13,20 +13,28 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
 const opt = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);
 const findingsFile = opt('--findings', join(DEFAULT_OUT, 'findings.tsv'));
-const triageFile = opt('--triage', join(root, 'docs', 'accuracy', 'triage.tsv'));
+// --triage may be given several times (triage split by rule or by reviewer); rows are pooled.
+const triageFiles = args.flatMap((a, i) => (a === '--triage' ? [args[i + 1]] : []));
+if (!triageFiles.length) triageFiles.push(join(root, 'docs', 'accuracy', 'triage.tsv'));
 
 if (!existsSync(findingsFile)) {
   console.error(`no findings table at ${findingsFile}: run \`npm run corpus\` first`);
   process.exit(2);
 }
 const findings = parseTsv(readFileSync(findingsFile, 'utf8'), FINDING_COLUMNS);
-const triage = existsSync(triageFile) ? parseTsv(readFileSync(triageFile, 'utf8'), TRIAGE_COLUMNS) : [];
+const triage = triageFiles.flatMap((file) => {
+  if (!existsSync(file)) {
+    console.error(`no triage file at ${file}`);
+    return [];
+  }
+  return parseTsv(readFileSync(file, 'utf8'), TRIAGE_COLUMNS).map((t) => ({ ...t, file }));
+});
 const problems = triageProblems(triage);
-for (const p of problems) console.error(`${triageFile}: ${p}`);
+for (const p of problems) console.error(p);
 
 const joined = joinTriage(findings, triage);
 const table = precisionTable(joined);
-console.log(`${findings.length} findings (${findingsFile}), ${triage.length} triage rows (${triageFile})\n`);
+console.log(`${findings.length} findings (${findingsFile}), ${triage.length} triage rows (${triageFiles.join(', ')})\n`);
 console.log(args.includes('--markdown') ? formatPrecisionMarkdown(table) : formatPrecisionText(table));
 
 const moved = joined.labelled.filter((l) => l.moved);

@@ -1,5 +1,5 @@
 // Recreates the development corpus from the manifest, outside the repository:
-//   node scripts/corpus/rebuild.mjs [--out DIR] [--mirrors DIR]
+//   node scripts/corpus/rebuild.mjs [--out DIR] [--mirrors DIR] [--manifest FILE]
 // writes DIR/<owner>__<name>/<path> for every file of manifest.json, read at the manifest's commit
 // from the git mirrors (default /work/.mirror, as the fetch tool lays them out; plain clones work
 // too). Repositories that are missing, or whose mirror lacks the commit, are named with how to get them.
@@ -13,20 +13,20 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const MANIFEST = join(here, 'manifest.json');
 const STAMP = '.manifest-sha256';
 
-export function manifestHash() {
-  return createHash('sha256').update(readFileSync(MANIFEST)).digest('hex');
+export function manifestHash(manifest = MANIFEST) {
+  return createHash('sha256').update(readFileSync(manifest)).digest('hex');
 }
 
 /** The corpus at `out` was rebuilt from the current manifest (and completely). */
-export function isCurrent(out) {
+export function isCurrent(out, manifest = MANIFEST) {
   const stamp = join(out, STAMP);
-  return existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === manifestHash();
+  return existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === manifestHash(manifest);
 }
 
-export function rebuild({ out = DEFAULT_OUT, mirrors = DEFAULT_MIRRORS, log = console.log } = {}) {
+export function rebuild({ out = DEFAULT_OUT, mirrors = DEFAULT_MIRRORS, manifest: manifestFile = MANIFEST, log = console.log } = {}) {
   const repoRoot = resolve(here, '../..');
   if (resolve(out) === repoRoot || resolve(out).startsWith(repoRoot + '/')) throw new Error(`the corpus must live outside the repository (${out})`);
-  const manifest = JSON.parse(readFileSync(MANIFEST, 'utf8'));
+  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
   const missing = [];
   let written = 0;
   mkdirSync(out, { recursive: true });
@@ -56,7 +56,7 @@ export function rebuild({ out = DEFAULT_OUT, mirrors = DEFAULT_MIRRORS, log = co
     log(`MISSING ${missing.length}:`);
     for (const m of missing) log(`  ${m.repo}: ${m.why}; ${fetchHint(m.repo, m.commit)}`);
   } else {
-    writeFileSync(join(out, STAMP), manifestHash() + '\n');
+    writeFileSync(join(out, STAMP), manifestHash(manifestFile) + '\n');
   }
   return { written, missing, repos: manifest.repos };
 }
@@ -64,6 +64,11 @@ export function rebuild({ out = DEFAULT_OUT, mirrors = DEFAULT_MIRRORS, log = co
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
   const opt = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);
-  const { missing } = rebuild({ out: opt('--out', DEFAULT_OUT), mirrors: opt('--mirrors', DEFAULT_MIRRORS) });
-  if (missing.length) process.exitCode = 1;
+  try {
+    const { missing } = rebuild({ out: opt('--out', DEFAULT_OUT), mirrors: opt('--mirrors', DEFAULT_MIRRORS), manifest: resolve(opt('--manifest', MANIFEST)) });
+    if (missing.length) process.exitCode = 1;
+  } catch (e) {
+    console.error(`rebuild: ${e.message}`);
+    process.exitCode = 2;
+  }
 }

@@ -1,17 +1,17 @@
 // Runs the CLI over the development corpus, one repository at a time, and writes the findings table:
-//   npm run corpus [-- --out DIR] [--mirrors DIR] [--no-build] [--repo owner/name]
+//   npm run corpus [-- --out DIR] [--mirrors DIR] [--no-build] [--repo owner/name] [--cli FILE] [--manifest FILE]
 // Rebuilds the corpus when the manifest changed, builds the CLI (so the figures are of this
 // checkout), runs `dist/cli.js check --format json --exit-zero` per repository folder (its .py
 // files by walking it, its .ipynb files named one by one), and writes DIR/findings.tsv
 // (repo, path, line, col, code, message, text) and DIR/run.json, with a summary per rule on stdout.
 // A repository whose run crashes or hangs is run again file by file, so one file costs only itself.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_MIRRORS, DEFAULT_OUT, repoFolder } from './mirror.mjs';
 import { isCurrent, MANIFEST, rebuild } from './rebuild.mjs';
-import { FINDING_COLUMNS, formatTsv } from './triage.mjs';
+import { diffFindings, FINDING_COLUMNS, formatTsv, parseTsv } from './triage.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
@@ -19,15 +19,24 @@ const opt = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] 
 const out = resolve(opt('--out', DEFAULT_OUT));
 const mirrors = opt('--mirrors', DEFAULT_MIRRORS);
 const only = opt('--repo', undefined);
+// --manifest scores another corpus (a held-out one) the same way; give it its own --out.
+const manifestFile = resolve(opt('--manifest', MANIFEST));
 const TIMEOUT_MS = 10 * 60 * 1000;
 
-if (!isCurrent(out)) {
+if (!isCurrent(out, manifestFile)) {
   console.log(`the corpus under ${out} is not the manifest's: rebuilding`);
-  const { missing } = rebuild({ out, mirrors });
+  let missing;
+  try {
+    ({ missing } = rebuild({ out, mirrors, manifest: manifestFile }));
+  } catch (e) {
+    console.error(`corpus: ${e.message}`);
+    process.exit(2);
+  }
   if (missing.length) console.log(`running without the ${new Set(missing.map((m) => m.repo)).size} missing repositories above`);
 }
-if (!args.includes('--no-build')) execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
-const cli = join(root, 'dist', 'cli.js');
+if (!args.includes('--no-build') && !args.includes('--cli')) execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
+// --cli scores another build (main's dist/cli.js, say) on the same corpus.
+const cli = resolve(opt('--cli', join(root, 'dist', 'cli.js')));
 
 function runCli(paths) {
   const started = Date.now();
@@ -60,14 +69,20 @@ function sourceLine(lines, row, isNotebook) {
   return text.replace(/\r?\n$/, '').trim();
 }
 
-const manifest = JSON.parse(readFileSync(MANIFEST, 'utf8'));
+const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
 const findings = [];
 const repoRuns = [];
 const crashes = [];
 const notes = [];
+const absent = [];
 for (const { repo, kind, files } of manifest.repos) {
   if (only && repo !== only) continue;
   const dir = join(out, repoFolder(repo));
+  if (!existsSync(dir)) {
+    absent.push(repo);
+    console.log(`?? ${repo.padEnd(72)} not in the corpus (missing mirror): left out`);
+    continue;
+  }
   const notebooks = files.filter((f) => f.endsWith('.ipynb')).map((f) => join(dir, f));
   let run = runCli([dir, ...notebooks]);
   let results = run.ok ? run.results : [];
@@ -102,7 +117,14 @@ for (const { repo, kind, files } of manifest.repos) {
 
 const order = (a, b) => a.repo.localeCompare(b.repo) || a.path.localeCompare(b.path) || a.line - b.line || a.col - b.col || a.code.localeCompare(b.code);
 findings.sort(order);
-writeFileSync(join(out, 'findings.tsv'), formatTsv(FINDING_COLUMNS, findings));
+// A run of one repository does not replace the table of the whole corpus.
+const suffix = only ? `.${repoFolder(only)}` : '';
+const tableFile = join(out, `findings${suffix}.tsv`);
+// The previous table is kept, and what changed since is printed: the effect of a rule change.
+const previousFile = join(out, `findings${suffix}.previous.tsv`);
+const previous = existsSync(tableFile) ? parseTsv(readFileSync(tableFile, 'utf8'), FINDING_COLUMNS) : undefined;
+if (previous) renameSync(tableFile, previousFile);
+writeFileSync(tableFile, formatTsv(FINDING_COLUMNS, findings));
 
 const perRule = new Map();
 for (const f of findings) {
@@ -126,18 +148,34 @@ for (const r of repoRuns) {
   kinds[r.kind].files += r.files;
   kinds[r.kind].findings += r.findings;
 }
-const summary = { date: new Date().toISOString(), toolCommit, repos: repoRuns.length, files: repoRuns.reduce((n, r) => n + r.files, 0), findings: findings.length, kinds, rules, crashes, notes, repoRuns };
-writeFileSync(join(out, 'run.json'), JSON.stringify(summary, null, 1) + '\n');
+// Which kinds of project each rule fires in: what a context model has to tell apart.
+const rulesByKind = {};
+const kindOf = new Map(manifest.repos.map((r) => [r.repo, r.kind]));
+for (const f of findings) {
+  const k = (rulesByKind[kindOf.get(f.repo)] ??= {});
+  k[f.code] = (k[f.code] ?? 0) + 1;
+}
+const summary = { date: new Date().toISOString(), toolCommit, absent, rulesByKind, repos: repoRuns.length, files: repoRuns.reduce((n, r) => n + r.files, 0), findings: findings.length, kinds, rules, crashes, notes, repoRuns };
+writeFileSync(join(out, `run${suffix}.json`), JSON.stringify(summary, null, 1) + '\n');
 
 console.log(`\n${summary.repos} repositories, ${summary.files} files, ${summary.findings} findings (tool ${toolCommit.slice(0, 7)})`);
 console.log('\nkind                repos  files  findings');
 for (const [k, v] of Object.entries(kinds).sort()) console.log(`${k.padEnd(18)} ${String(v.repos).padStart(6)} ${String(v.files).padStart(6)} ${String(v.findings).padStart(9)}`);
 console.log('\nrule     findings  files  repos');
 for (const r of rules) console.log(`${r.code}  ${String(r.findings).padStart(9)} ${String(r.files).padStart(6)} ${String(r.repos).padStart(6)}`);
+if (previous) {
+  const diff = diffFindings(previous, findings);
+  if (!diff.rules.length) console.log(`\nsame findings as the previous run (${previousFile})`);
+  else {
+    console.log(`\nsince the previous run (${previousFile}): +${diff.added.length} -${diff.removed.length}`);
+    for (const r of diff.rules) console.log(`${r.code}  +${r.added} -${r.removed}`);
+  }
+}
+if (absent.length) console.log(`\nLEFT OUT ${absent.length} repositories missing from the corpus (see the rebuild output): ${absent.join(', ')}`);
 if (crashes.length) {
   console.log(`\nCRASHES ${crashes.length}:`);
   for (const c of crashes) console.log(`  ${c.repo} ${c.path}: ${c.why}`);
 }
-if (notes.length) console.log(`\n${notes.length} message(s) from the CLI (skipped or unreadable files), in run.json`);
-console.log(`\nfindings table: ${join(out, 'findings.tsv')}`);
+if (notes.length) console.log(`\n${notes.length} message(s) from the CLI (skipped or unreadable files), in ${join(out, `run${suffix}.json`)}`);
+console.log(`\nfindings table: ${tableFile}`);
 if (crashes.length) process.exitCode = 1;

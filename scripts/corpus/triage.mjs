@@ -51,12 +51,13 @@ function textKey(f) {
 export function triageProblems(triage) {
   const problems = [];
   const seen = new Map();
+  const where = (t) => (t.file ? `${t.file}:${t.rowNumber}` : `row ${t.rowNumber}`);
   for (const t of triage) {
-    if (!LABELS.includes(t.label)) problems.push(`row ${t.rowNumber}: label "${t.label}" is not one of ${LABELS.join(', ')}`);
-    if (!Number.isInteger(Number(t.line)) || Number(t.line) < 1) problems.push(`row ${t.rowNumber}: line "${t.line}" is not a line number`);
+    if (!LABELS.includes(t.label)) problems.push(`${where(t)}: label "${t.label}" is not one of ${LABELS.join(', ')}`);
+    if (!Number.isInteger(Number(t.line)) || Number(t.line) < 1) problems.push(`${where(t)}: line "${t.line}" is not a line number`);
     const k = findingKey(t);
-    if (seen.has(k)) problems.push(`row ${t.rowNumber}: same repo, path, line and code as row ${seen.get(k)}`);
-    else seen.set(k, t.rowNumber);
+    if (seen.has(k)) problems.push(`${where(t)}: same repo, path, line and code as ${where(seen.get(k))}`);
+    else seen.set(k, t);
   }
   return problems;
 }
@@ -153,4 +154,22 @@ export function formatPrecisionText(table) {
 /** Untriaged findings as triage rows with an empty label, to fill in and append to the triage file. */
 export function triageTemplate(findings) {
   return formatTsv(TRIAGE_COLUMNS, findings.map((f) => ({ repo: f.repo, path: f.path, line: f.line, code: f.code, label: '', reason: '', text: normText(f.text) })));
+}
+
+/**
+ * What changed between two runs on the same corpus (its files are fixed, so a finding is its
+ * repo, path, line, column and code): per rule, the findings added and removed.
+ */
+export function diffFindings(before, after) {
+  const key = (f) => `${findingKey(f)}\u0000${Number(f.col)}`;
+  const was = new Set(before.map(key));
+  const is = new Set(after.map(key));
+  const added = after.filter((f) => !was.has(key(f)));
+  const removed = before.filter((f) => !is.has(key(f)));
+  const codes = [...new Set([...added, ...removed].map((f) => f.code))].sort();
+  return {
+    added,
+    removed,
+    rules: codes.map((code) => ({ code, added: added.filter((f) => f.code === code).length, removed: removed.filter((f) => f.code === code).length })),
+  };
 }

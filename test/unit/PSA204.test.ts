@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { applyFix, check, py } from './helpers';
-import { isEphemeralPath } from '../../server/src/rules/streaming/PSA204-ephemeral-checkpoint-location';
+import { isEphemeralPath } from '../../server/src/rules/helpers/checkpoints';
 
 describe('PSA204 ephemeral-checkpoint-location', () => {
   it('recognises ephemeral paths', () => {

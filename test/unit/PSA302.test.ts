@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { highCardinalityReason } from '../../server/src/rules/partitioning/PSA302-high-cardinality-partition-column';
+import { highCardinalityReason } from '../../server/src/rules/helpers/cardinality';
 import { check, py } from './helpers';
 
 describe('PSA302 high-cardinality-partition-column', () => {

@@ -35,6 +35,7 @@ interface TriageModule {
   precisionTable(joined: Joined): { rules: Tally[]; overall: Tally };
   formatPrecisionMarkdown(table: { rules: Tally[]; overall: Tally }): string;
   triageTemplate(findings: Row[]): string;
+  diffFindings(before: Row[], after: Row[]): { added: Row[]; removed: Row[]; rules: { code: string; added: number; removed: number }[] };
 }
 
 const MODULE = pathToFileURL(path.resolve(__dirname, '../../../scripts/corpus/triage.mjs')).href;
@@ -153,6 +154,27 @@ describe('corpus triage join and precision', () => {
     assert.match(problems.join('\n'), /line "x"/);
     const joined = t.joinTriage(t.parseTsv(t.formatTsv(t.FINDING_COLUMNS, [finding({ line: 11, text: 'seen = events.count()' })])), triage);
     assert.equal(joined.untriaged.length, 1, 'a row with an unknown label does not label a finding');
+  });
+
+  it('names the file of each row when triage rows are pooled from several files', () => {
+    const a = t.parseTsv(t.formatTsv(t.TRIAGE_COLUMNS, [triaged({})])).map((r) => ({ ...r, file: 'psa101.tsv' }));
+    const b = t.parseTsv(t.formatTsv(t.TRIAGE_COLUMNS, [triaged({ label: 'FP' })])).map((r) => ({ ...r, file: 'mixed.tsv' }));
+    assert.deepEqual(t.triageProblems([...a, ...b]), ['mixed.tsv:2: same repo, path, line and code as psa101.tsv:2']);
+  });
+
+  it('tells which findings a new run added and removed, per rule', () => {
+    const before = [finding({}), finding({ col: 30 }), finding({ line: 20, code: 'PSA301' })];
+    const after = [finding({}), finding({ line: 20, code: 'PSA301' }), finding({ line: 20, code: 'PSA103' }), finding({ line: 21, code: 'PSA301' })];
+    const { findings: b } = throughFiles(before, []);
+    const { findings: a } = throughFiles(after, []);
+    const diff = t.diffFindings(b, a);
+    assert.deepEqual(diff.rules, [
+      { code: 'PSA101', added: 0, removed: 1 },
+      { code: 'PSA103', added: 1, removed: 0 },
+      { code: 'PSA301', added: 1, removed: 0 },
+    ]);
+    assert.equal(diff.removed[0].col, '30');
+    assert.deepEqual(t.diffFindings(a, a).rules, []);
   });
 
   it('writes untriaged findings as triage rows that parse back with an empty label', () => {

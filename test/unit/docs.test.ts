@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RULES } from '../../server/src/rules';
+import { check } from './helpers';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
@@ -29,4 +30,42 @@ describe('rule documentation', () => {
     const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/sync-rule-tables.mjs'), '--check'], { cwd: ROOT, encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
   });
+});
+
+/** The python blocks of a docs page's "Example" section, each labelled by the last "Before"/"After" paragraph above it. */
+export function docExamples(markdown: string): { kind: 'before' | 'after'; code: string; line: number }[] {
+  const lines = markdown.split('\n');
+  const out: { kind: 'before' | 'after'; code: string; line: number }[] = [];
+  let inExample = false;
+  let kind: 'before' | 'after' | undefined;
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i];
+    if (/^## /.test(l)) inExample = /^## Example/.test(l);
+    if (!inExample) continue;
+    if (/^Before\b/.test(l)) kind = 'before';
+    else if (/^After\b/.test(l)) kind = 'after';
+    else if (/^```python/.test(l)) {
+      const end = lines.indexOf('```', i + 1);
+      assert.ok(end > i && kind, `unterminated or unlabelled python block at line ${i + 1}`);
+      out.push({ kind, code: lines.slice(i + 1, end).join('\n') + '\n', line: i + 1 });
+      i = end;
+    }
+  }
+  return out;
+}
+
+describe('rule documentation examples', () => {
+  for (const rule of RULES) {
+    it(`${rule.code}: the "Before" example reports it, the "After" examples do not`, async () => {
+      const file = path.join(ROOT, 'docs/rules', `${rule.code}.md`);
+      const examples = docExamples(fs.readFileSync(file, 'utf8'));
+      assert.ok(examples.some((e) => e.kind === 'before'), 'no Before example');
+      assert.ok(examples.some((e) => e.kind === 'after'), 'no After example');
+      for (const e of examples) {
+        const found = (await check(e.code)).of(rule.code);
+        if (e.kind === 'before') assert.ok(found.length > 0, `docs/rules/${rule.code}.md:${e.line}: the Before example does not report ${rule.code}`);
+        else assert.deepEqual(found.map((f) => f.message), [], `docs/rules/${rule.code}.md:${e.line}: the After example reports ${rule.code}`);
+      }
+    });
+  }
 });

@@ -8,7 +8,7 @@ import { DocumentStore } from '../../server/src/lsp/documentStore';
 import { buildModel } from '../../server/src/model/buildModel';
 import { countSyntaxErrors, indentLevels, MAX_INDENT_LEVELS, type PythonParser } from '../../server/src/parsing/pythonParser';
 import { SyntaxTree, syntaxTreeOf, type SyntaxNode } from '../../server/src/parsing/syntaxTree';
-import { checkText, MUTATION_TOKENS, mutate, ruleFixtures, sampleFiles, type Mutation } from './fuzzHelpers';
+import { checkText, MUTATION_TOKENS, mutate, ruleFixtureTexts, sampleFiles, type Mutation } from './fuzzHelpers';
 import { loadParser } from './helpers';
 
 const SPARK_PREFIX = 'from pyspark.sql import SparkSession\nfrom pyspark.sql import functions as F\nspark = SparkSession.builder.getOrCreate()\n';
@@ -19,7 +19,7 @@ describe('fuzz: the engine never throws, hangs, leaves the text or breaks the sy
   let seeds: string[];
   before(async () => {
     parser = await loadParser();
-    seeds = [...sampleFiles().map((s) => s.text), ...ruleFixtures()];
+    seeds = [...sampleFiles().map((s) => s.text), ...ruleFixtureTexts()];
     assert.ok(seeds.length > 50, `expected the samples and rule fixtures as seeds, got ${seeds.length}`);
   });
 

@@ -16,24 +16,14 @@ export function sampleFiles(): { name: string; text: string }[] {
 }
 
 /**
- * The rule tests' py`...` fixtures (without interpolations), dedented like `py`: small programs that
- * trigger every rule and most quick fixes, the best seeds for mutation.
+ * The rule fixtures (test/fixtures/rules/, files of the project folders included): small programs
+ * that trigger every rule and most quick fixes, and their negatives, the best seeds for mutation.
  */
-export function ruleFixtures(): string[] {
-  const dir = path.join(ROOT, 'test/unit');
-  const out: string[] = [];
-  for (const f of fs.readdirSync(dir).filter((f) => /^PSA\d+\.test\.ts$/.test(f)).sort()) {
-    const src = fs.readFileSync(path.join(dir, f), 'utf8');
-    for (const m of src.matchAll(/\bpy`([^`$]*)`/g)) {
-      const raw = m[1].replace(/\\\\/g, '\\');
-      const lines = raw.replace(/^\n/, '').split('\n');
-      const indents = lines.filter((l) => l.trim()).map((l) => /^ */.exec(l)![0].length);
-      const min = indents.length ? Math.min(...indents) : 0;
-      const text = lines.map((l) => l.slice(min)).join('\n').replace(/[ \t]+$/, '');
-      if (text.trim()) out.push(text);
-    }
-  }
-  return out;
+export function ruleFixtureTexts(): string[] {
+  const walk = (dir: string): string[] =>
+    fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name)).flatMap((e) =>
+      e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith('.py') ? [path.join(dir, e.name)] : []);
+  return walk(path.join(ROOT, 'test/fixtures/rules')).map((f) => fs.readFileSync(f, 'utf8'));
 }
 
 export interface CheckStats {

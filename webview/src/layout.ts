@@ -264,7 +264,7 @@ export function layoutGraph(graph: PipelineGraph, measure: MeasureText): GraphLa
   dagre.layout(g);
 
   // Band extents from the nodes each lane holds; neighbours meet halfway across the rank gap.
-  const extents = names.map((_, lane) => ({ min: Infinity, max: -Infinity, count: 0 }));
+  const extents = names.map(() => ({ min: Infinity, max: -Infinity, count: 0 }));
   const bump = (lane: number, cx: number, w: number) => {
     extents[lane].min = Math.min(extents[lane].min, cx - w / 2);
     extents[lane].max = Math.max(extents[lane].max, cx + w / 2);

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import { defaultSettings, resolveSettings, type Settings } from '../../../shared/settings';
+import { VERSION } from '../../../shared/version';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { analyze, matchesCode, type AnalysisOptions, type AnalysisResult } from '../analysis';
@@ -10,11 +11,10 @@ import { applyProjectConfig, findProjectConfig, type ProjectConfig } from '../co
 import { compareFindings } from '../findings';
 import { fixAll } from '../fixes/fixAll';
 import { PythonParser } from '../parsing/pythonParser';
-import { RULES } from '../rules';
+import { PROJECT_RULE_CODES, RULES } from '../rules';
 import { collectPythonFiles } from './files';
 import { formatGithub, formatJson, formatSarif, formatText, type FileFindings } from './report';
 
-const VERSION = '0.1.0';
 const USAGE = `Usage: pyspark-architect check [--format text|json|sarif|github] [--select CODES] [--ignore CODES] PATH...
        pyspark-architect graph [--format json|mermaid|dot] PATH...
 
@@ -212,8 +212,8 @@ async function graph(argv: string[], out: (s: string) => void, err: (s: string) 
   return 0;
 }
 
-/** Rules whose findings depend on what other files do with the same datasets. */
-const CROSS_FILE_RULES = ['PSA601', 'PSA602'];
+/** Rules whose findings depend on what other files do with the same datasets (scope `project` in the registry). */
+const CROSS_FILE_RULES = PROJECT_RULE_CODES;
 
 /**
  * Second pass for files that share a dataset with another file: their architecture rules run again

@@ -1,4 +1,4 @@
-import type { Frame, DataFrameModel, SinkInfo } from '../model/types';
+import type { Frame, DataFrameModel } from '../model/types';
 import type { Node } from '../parsing/pythonParser';
 import { filterLineage } from '../model/lineage';
 import { sinkDataset, sourceDataset, type DatasetRef } from './datasets';

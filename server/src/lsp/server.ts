@@ -18,6 +18,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DIAGNOSTIC_SOURCE, PIPELINE_GRAPH_METHOD, SERVER_NAME, type PipelineGraph, type PipelineGraphParams } from '../../../shared/protocol';
 import { SECTION, resolveSettings, type Settings } from '../../../shared/settings';
+import { VERSION } from '../../../shared/version';
 import { analyze, type AnalysisResult } from '../analysis';
 import { applyEdits, docsUrl, type Finding, type Fix } from '../findings';
 import { LineIndex } from '../lineIndex';
@@ -120,7 +121,7 @@ export class PySparkArchitectServer {
     // An untrusted workspace's pyproject.toml may narrow the analysis, never add regexes to run.
     this.trusted = init?.trusted !== false;
     this.workspaceFolders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : params.rootPath ? [params.rootPath] : []);
-    return { capabilities: this.capabilities, serverInfo: { name: SERVER_NAME, version: '0.1.0' } };
+    return { capabilities: this.capabilities, serverInfo: { name: SERVER_NAME, version: VERSION } };
   }
 
   register(): void {

@@ -1,5 +1,5 @@
 import { MEDALLION_LAYERS, medallionLayerOf } from '../../graph/layers';
-import { fileGraph } from './PSA601-layer-skip';
+import { fileGraph } from '../helpers/layerGraph';
 import type { Rule, RuleContext } from '../rule';
 
 export const layerBackflow: Rule = {

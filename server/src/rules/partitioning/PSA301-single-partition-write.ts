@@ -2,7 +2,7 @@ import type { Fix } from '../../findings';
 import { removeChainCall } from '../../fixes/edits';
 import type { Node } from '../../parsing/pythonParser';
 import { callParts } from '../../parsing/syntax';
-import { reducedToFewRows } from '../performance/PSA103-unbounded-collect';
+import { reducedToFewRows } from '../helpers/fewRows';
 import { related, type Rule, type RuleContext } from '../rule';
 
 const SUGGESTED_PARTITIONS = 64;

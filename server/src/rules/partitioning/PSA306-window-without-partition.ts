@@ -1,7 +1,7 @@
 import type { DataFrameModel } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
 import { callParts, sameNode, unwrapParens, type CallParts } from '../../parsing/syntax';
-import { reducedToFewRows } from '../performance/PSA103-unbounded-collect';
+import { reducedToFewRows } from '../helpers/fewRows';
 import type { Rule, RuleContext } from '../rule';
 import { nodesOfType } from '../../model/syntaxIndex';
 

@@ -4,9 +4,9 @@ import { findInLineage } from '../../model/lineage';
 import { isAncestorFrame, type Frame } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
 import { sameNode } from '../../parsing/syntax';
-import { assignedOnlyForReporting, reportingCallOf } from './PSA101-count-for-monitoring';
-import { emptinessCheckOf } from './PSA104-count-for-emptiness';
-import { repeatingConstructAround } from './PSA107-action-in-loop';
+import { assignedOnlyForReporting, reportingCallOf } from '../helpers/reporting';
+import { emptinessCheckOf } from '../helpers/emptiness';
+import { repeatingConstructAround } from '../helpers/loops';
 import type { Rule, RuleContext } from '../rule';
 import { cacheStatement } from '../../templates';
 

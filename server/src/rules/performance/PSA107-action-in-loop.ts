@@ -4,31 +4,7 @@ import type { ActionUse, Frame } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
 import { callParts, literalString, sameNode } from '../../parsing/syntax';
 import type { Rule, RuleContext } from '../rule';
-
-const SCOPE_BOUNDARIES = new Set(['function_definition', 'lambda', 'class_definition', 'module']);
-const COMPREHENSIONS = new Set(['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
-
-function isWithin(node: Node, ancestor: Node | null | undefined): boolean {
-  return !!ancestor && node.startIndex >= ancestor.startIndex && node.endIndex <= ancestor.endIndex;
-}
-
-/**
- * The innermost construct around `node`, in its own function, that evaluates it once per
- * iteration: a `for` body, a `while` condition or body, or a comprehension (except the iterable
- * of its first `for`, which is evaluated once).
- */
-export function repeatingConstructAround(node: Node): Node | undefined {
-  let child = node;
-  for (let p = node.parent; p && !SCOPE_BOUNDARIES.has(p.type); child = p, p = p.parent) {
-    if (p.type === 'for_statement' && sameNode(p.childForFieldName('body'), child)) return p;
-    if (p.type === 'while_statement' && !sameNode(p.childForFieldName('alternative'), child)) return p;
-    if (COMPREHENSIONS.has(p.type)) {
-      const firstFor = p.namedChildren.find((c) => c?.type === 'for_in_clause');
-      if (!isWithin(node, firstFor?.childForFieldName('right'))) return p;
-    }
-  }
-  return undefined;
-}
+import { COMPREHENSIONS, isWithin, repeatingConstructAround, SCOPE_BOUNDARIES } from '../helpers/loops';
 
 /** Frames upstream of `frame` (itself included) that are sources. */
 function sourcesOf(frame: Frame): Frame[] {

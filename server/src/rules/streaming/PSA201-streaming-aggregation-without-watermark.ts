@@ -1,9 +1,9 @@
 import type { Fix } from '../../findings';
 import { findInLineage } from '../../model/lineage';
 import { streamingSources, type AggregationInfo, type Frame } from '../../model/types';
-import { pyString } from '../../parsing/syntax';
 import { DEFAULT_WATERMARK_DELAY, watermarkCall } from '../../templates';
 import { related, type Rule, type RuleContext } from '../rule';
+import { guessEventTimeColumn } from '../helpers/eventTime';
 
 const DEFAULT_DELAY = DEFAULT_WATERMARK_DELAY;
 /** Arbitrary stateful operators: the user's code expires state with timeouts, not the watermark. */
@@ -13,16 +13,6 @@ const USER_MANAGED_STATE = new Set(['applyInPandasWithState', 'flatMapGroupsWith
 function eventTimeColumn(agg: AggregationInfo, frame: Frame): string | undefined {
   if (agg.windowColumn) return agg.windowColumn;
   return guessEventTimeColumn(frame);
-}
-
-/** A known column of `frame` that looks like event time (`event_time`, then `*_ts`/`*_at`..., then `timestamp`). */
-export function guessEventTimeColumn(frame: Frame): string | undefined {
-  const names = [...frame.columns.keys()];
-  return (
-    names.find((n) => /^(event_?time|event_?ts|event_timestamp)$/i.test(n)) ??
-    names.find((n) => /(_time|_ts|_timestamp|_at)$/i.test(n)) ??
-    names.find((n) => n === 'timestamp')
-  );
 }
 
 export const streamingAggregationWithoutWatermark: Rule = {

@@ -1,7 +1,7 @@
 import type { Fix } from '../../findings';
 import { streamingSources, type TransformCall } from '../../model/types';
 import { pyString } from '../../parsing/syntax';
-import { guessEventTimeColumn } from './PSA201-streaming-aggregation-without-watermark';
+import { guessEventTimeColumn } from '../helpers/eventTime';
 import { related, type Rule, type RuleContext } from '../rule';
 
 const DEDUP_METHODS = new Set(['dropDuplicates', 'drop_duplicates']);

@@ -1,6 +1,6 @@
 import type { Fix } from '../../findings';
 import type { SinkInfo } from '../../model/types';
-import { durableCheckpointFor } from './PSA204-ephemeral-checkpoint-location';
+import { durableCheckpointFor } from '../helpers/checkpoints';
 import { related, type Rule, type RuleContext } from '../rule';
 import { sessionSettings, sinkOption } from '../helpers/sessionConf';
 import { checkpointOption } from '../../templates';

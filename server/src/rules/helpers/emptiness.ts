@@ -1,0 +1,108 @@
+import type { ActionUse } from '../../model/types';
+import type { Node } from '../../parsing/pythonParser';
+import { callParts, sameNode, unwrapParens } from '../../parsing/syntax';
+
+// Actions whose only use is an emptiness test: PSA104 reports them, PSA102/PSA103 leave them to it.
+
+/** How an emptiness test reads: which node the fix replaces, and whether it asks "is it empty?". */
+export interface EmptinessCheck {
+  action: ActionUse;
+  /** The whole test (`df.count() == 0`, `not df.count()`, `len(df.collect()) > 0`, the bare `df.count()` in `if df.count():`). */
+  test: Node;
+  empty: boolean;
+  /** `count` or `collect` (for `len(df.collect())` and `if df.collect():`). */
+  via: 'count' | 'collect';
+}
+
+/** `count() OP n` asking "empty?" (true) or "non-empty?" (false), with the count on the left. */
+const LEFT_TESTS: Record<string, Record<string, boolean>> = {
+  '==': { '0': true },
+  '!=': { '0': false },
+  '>': { '0': false },
+  '>=': { '1': false },
+  '<': { '1': true },
+  '<=': { '0': true },
+};
+const MIRRORED: Record<string, string> = { '==': '==', '!=': '!=', '>': '<', '<': '>', '>=': '<=', '<=': '>=' };
+
+/** Parents whose child is read only for its truth value. */
+function isTruthContext(node: Node): boolean {
+  const p = node.parent;
+  if (!p) return false;
+  switch (p.type) {
+    case 'if_statement':
+    case 'elif_clause':
+    case 'while_statement':
+      return sameNode(p.childForFieldName('condition'), node);
+    case 'conditional_expression':
+      return sameNode(p.namedChildren[1], node);
+    case 'assert_statement':
+      return sameNode(p.namedChildren[0], node);
+    case 'not_operator':
+      return true;
+    case 'boolean_operator':
+    case 'parenthesized_expression':
+      return isTruthContext(p);
+    default:
+      return false;
+  }
+}
+
+/** Climbs parentheses: the outermost node that is just `node` in brackets. */
+function outerParens(node: Node): Node {
+  let n = node;
+  while (n.parent?.type === 'parenthesized_expression') n = n.parent;
+  return n;
+}
+
+/** The node a "what does this value mean" test applies to (`df.count()` or `len(df.collect())`). */
+function emptinessTest(value: Node): { test: Node; empty: boolean } | undefined {
+  const v = outerParens(value);
+  const p = v.parent;
+  if (!p) return undefined;
+  if (p.type === 'comparison_operator') {
+    const operands = p.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+    if (operands.length !== 2) return undefined;
+    const op = p.children.find((c) => c && !c.isNamed)?.text;
+    if (!op) return undefined;
+    const valueLeft = sameNode(operands[0], v);
+    const other = unwrapParens(valueLeft ? operands[1] : operands[0]);
+    if (other.type !== 'integer') return undefined;
+    const normalized = valueLeft ? op : MIRRORED[op];
+    const empty = normalized ? LEFT_TESTS[normalized]?.[other.text] : undefined;
+    return empty === undefined ? undefined : { test: p, empty };
+  }
+  if (p.type === 'not_operator') return { test: p, empty: true };
+  if (p.type === 'argument_list') {
+    const call = p.parent!;
+    const parts = callParts(call);
+    return parts && !parts.object && parts.name === 'bool' && parts.args.length === 1 ? { test: call, empty: false } : undefined;
+  }
+  if (isTruthContext(v)) return { test: v, empty: false };
+  return undefined;
+}
+
+/** `len(<call>)` around a call, when the call is its only argument. */
+function lenAround(call: Node): Node | undefined {
+  const v = outerParens(call);
+  const list = v.parent;
+  if (list?.type !== 'argument_list' || !list.parent) return undefined;
+  const parts = callParts(list.parent);
+  return parts && !parts.object && parts.name === 'len' && parts.args.length === 1 ? list.parent : undefined;
+}
+
+/** A `count()` / `collect()` whose only use is to decide whether the frame has rows. */
+export function emptinessCheckOf(action: ActionUse): EmptinessCheck | undefined {
+  if (action.frame.streaming === true) return undefined;
+  if (action.method === 'count') {
+    if (action.call.childForFieldName('arguments')?.namedChildren.some((c) => c && c.type !== 'comment')) return undefined;
+    const t = emptinessTest(action.call);
+    return t && { action, ...t, via: 'count' };
+  }
+  if (action.method === 'collect') {
+    const len = lenAround(action.call);
+    const t = emptinessTest(len ?? action.call);
+    return t && { action, ...t, via: 'collect' };
+  }
+  return undefined;
+}

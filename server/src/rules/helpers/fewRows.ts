@@ -1,0 +1,187 @@
+import type { SparkFunctions } from '../../model/sparkFunctions';
+import type { Frame } from '../../model/types';
+import type { Node } from '../../parsing/pythonParser';
+import { callParts, literalString, unwrapParens } from '../../parsing/syntax';
+import type { RuleContext } from '../rule';
+import { highCardinalityReason } from './cardinality';
+
+// Whether a frame holds few rows (an aggregate, a limit, a key lookup, a small source): PSA103, PSA301
+// and PSA306 stay quiet on those.
+
+/** Operations that never add rows: a frame below a small one stays small. */
+const ROW_PRESERVING = new Set([
+  'filter', 'where', 'select', 'selectExpr', 'withColumn', 'withColumns', 'withColumnRenamed', 'withColumnsRenamed',
+  'drop', 'toDF', 'alias', 'hint', 'orderBy', 'sort', 'sortWithinPartitions', 'distinct', 'dropDuplicates',
+  'drop_duplicates', 'limit', 'offset', 'tail', 'fillna', 'dropna', 'replace', 'cache', 'persist', 'unpersist',
+  'coalesce', 'repartition', 'repartitionByRange', 'sample', 'checkpoint', 'localCheckpoint', 'observe', 'to',
+  'withMetadata', 'withWatermark', 'intersect', 'intersectAll', 'subtract', 'exceptAll', 'transform',
+]);
+
+/** Aggregate functions: a `select` of only these is a global aggregate (one row). */
+const AGGREGATES = new Set([
+  'count', 'countDistinct', 'count_distinct', 'approx_count_distinct', 'approxCountDistinct', 'sum', 'sumDistinct',
+  'sum_distinct', 'avg', 'mean', 'max', 'min', 'max_by', 'min_by', 'first', 'last', 'any_value', 'collect_list',
+  'collect_set', 'stddev', 'stddev_pop', 'stddev_samp', 'variance', 'var_pop', 'var_samp', 'skewness', 'kurtosis',
+  'percentile_approx', 'approx_percentile', 'percentile', 'median', 'mode', 'corr', 'covar_pop', 'covar_samp',
+  'bool_and', 'bool_or', 'every', 'some', 'any', 'count_if', 'product', 'array_agg', 'grouping',
+]);
+
+/** Names of tables/paths that hold configuration or lookup rows, collected to the driver by design. */
+const SMALL_BY_NAME = /(^|[._/-])(config|configs|configuration|settings|params|parameters|lookup|lookups|mapping|mappings|control|metadata|allowlist|denylist|whitelist|blacklist)([._/-]|$)/i;
+
+function callOf(frame: Frame): Node | undefined {
+  return frame.node.type === 'call' ? frame.node : undefined;
+}
+
+/** `from pyspark.sql.functions import max as max_`: alias -> function name. */
+export function importedFunctionAliases(ctx: RuleContext): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const stmt of ctx.model.imports.statements) {
+    if (stmt.type !== 'import_from_statement') continue;
+    if (stmt.childForFieldName('module_name')?.text.replace(/\s/g, '') !== 'pyspark.sql.functions') continue;
+    for (const c of stmt.namedChildren) {
+      if (c?.type !== 'aliased_import') continue;
+      const name = c.childForFieldName('name')?.text;
+      const alias = c.childForFieldName('alias')?.text;
+      if (name && alias) out.set(alias, name);
+    }
+  }
+  return out;
+}
+
+export interface Functions {
+  fns: SparkFunctions;
+  aliases: Map<string, string>;
+}
+
+/** `select(F.max("ts"))`, `select(F.count("*").alias("n"), F.sum("x"))`: every output column an aggregate. */
+function isAggregateSelect({ fns, aliases }: Functions, call: Node): boolean {
+  const parts = callParts(call);
+  if (!parts || parts.args.length === 0 || parts.keywords.size) return false;
+  return parts.args.every((a) => {
+    let n = unwrapParens(a);
+    const alias = fns.aliasOf(n);
+    if (alias) n = unwrapParens(alias.inner);
+    const name = n.type === 'call' ? fns.nameOf(n) : undefined;
+    return name !== undefined && AGGREGATES.has(aliases.get(name) ?? name);
+  });
+}
+
+/** The names of identifier-like columns (`user_id`, `order_id`, `uuid`): equality on one selects a handful of rows. */
+function isIdentifierColumn(name: string | undefined): boolean {
+  const reason = name === undefined ? undefined : highCardinalityReason(name);
+  return !!reason && reason.includes('identifier');
+}
+
+/** `where(F.col("order_id") == oid)`, `filter("user_id = 42")`, possibly among other `&` conditions: a key lookup. */
+function isKeyLookup(fns: SparkFunctions, call: Node): boolean {
+  const parts = callParts(call);
+  const cond = parts?.args.length === 1 ? unwrapParens(parts.args[0]) : undefined;
+  if (!cond) return false;
+  const sql = literalString(cond);
+  if (sql !== undefined) {
+    return sql.split(/\s+and\s+/i).some((c) => {
+      const m = /^\s*`?([A-Za-z_][A-Za-z0-9_]*)`?\s*==?\s*[^=\s]/.exec(c);
+      return !!m && isIdentifierColumn(m[1]);
+    });
+  }
+  const stack = [cond];
+  while (stack.length) {
+    const n = unwrapParens(stack.pop()!);
+    if (n.type === 'binary_operator' && n.childForFieldName('operator')?.text === '&') {
+      stack.push(n.childForFieldName('left')!, n.childForFieldName('right')!);
+      continue;
+    }
+    if (n.type !== 'comparison_operator' || n.namedChildren.length !== 2) continue;
+    if (n.children.find((c) => c && !c.isNamed)?.type !== '==') continue;
+    const [l, r] = n.namedChildren as Node[];
+    const refs = [l, r].map((x) => fns.columnRef(x) ?? (unwrapParens(x).type === 'attribute' ? unwrapParens(x).childForFieldName('attribute')?.text : undefined));
+    if (refs.filter((x) => x !== undefined).length === 1 && refs.some((x) => isIdentifierColumn(x))) return true;
+  }
+  return false;
+}
+
+/** Column names a call selects / groups by, or undefined when one of them is not a plain name. */
+function columnNames(fns: SparkFunctions, call: Node): string[] | undefined {
+  const parts = callParts(call);
+  if (!parts || parts.keywords.size) return undefined;
+  const names: string[] = [];
+  for (const a of parts.args) {
+    const items = unwrapParens(a).type === 'list' ? unwrapParens(a).namedChildren.filter((c): c is Node => !!c && c.type !== 'comment') : [a];
+    for (const item of items) {
+      if (fns.windowColumn(item)) {
+        names.push('window');
+        continue;
+      }
+      const name = literalString(item) ?? fns.columnRef(item);
+      if (name === undefined) return undefined;
+      names.push(name);
+    }
+  }
+  return names;
+}
+
+function allLowCardinality(names: string[]): boolean {
+  return names.every((n) => n === '*' ? false : !highCardinalityReason(n));
+}
+
+/** `select("country").distinct()`: the distinct values of one or two low-cardinality columns. */
+function isLowCardinalityDistinct({ fns }: Functions, frame: Frame): boolean {
+  if (frame.op !== 'distinct' && frame.op !== 'dropDuplicates' && frame.op !== 'drop_duplicates') return false;
+  const parent = frame.parents[0];
+  const subset = frame.op !== 'distinct' ? callOf(frame) && columnNames(fns, callOf(frame)!) : undefined;
+  if (subset && subset.length > 0) return subset.length <= 2 && allLowCardinality(subset);
+  if (!parent || !['select', 'selectExpr'].includes(parent.op) || !parent.columnsComplete) return false;
+  const names = [...parent.columns.keys()];
+  return names.length > 0 && names.length <= 2 && allLowCardinality(names);
+}
+
+/**
+ * `groupBy(keys).agg(...)`: one row per key combination. Keys the tool cannot read are assumed
+ * small (silence over guessing); keys that look like identifiers or timestamps are not.
+ */
+function isLowCardinalityGroupBy({ fns }: Functions, frame: Frame): boolean {
+  if (frame.op !== 'aggregate') return false;
+  const call = callOf(frame);
+  const grouping = call && unwrapParens(call.childForFieldName('function')?.childForFieldName('object') ?? call);
+  const groupCall = grouping?.type === 'call' && grouping.childForFieldName('function')?.type === 'attribute' ? grouping : undefined;
+  const method = groupCall ? callParts(groupCall)?.name : undefined;
+  if (!groupCall || !method || !['groupBy', 'groupby', 'rollup', 'cube'].includes(method)) return true;
+  const keys = columnNames(fns, groupCall);
+  return keys === undefined || allLowCardinality(keys);
+}
+
+function isSmallSource(frame: Frame): boolean {
+  const s = frame.source;
+  if (!s) return frame.op === 'parameter';
+  if (s.kind === 'createDataFrame' || s.kind === 'range' || s.kind === 'sql') return true;
+  const name = s.table ?? s.path;
+  return name !== undefined && SMALL_BY_NAME.test(name);
+}
+
+/**
+ * Why a frame is known or assumed to be small enough for the driver, walking up through
+ * operations that never add rows. Joins, unions and explodes stop the walk (they may add rows).
+ */
+export function isSmall(fx: Functions, frame: Frame, fromSource = true): boolean {
+  let f: Frame | undefined = frame;
+  for (let i = 0; f && i < 10_000; i++) {
+    if (f.bounded) return true;
+    const call = callOf(f);
+    if (f.op === 'select' && call && isAggregateSelect(fx, call)) return true;
+    if ((f.op === 'filter' || f.op === 'where') && call && isKeyLookup(fx.fns, call)) return true;
+    if (isLowCardinalityDistinct(fx, f) || isLowCardinalityGroupBy(fx, f)) return true;
+    if (f.parents.length === 0) return fromSource && isSmallSource(f);
+    if (f.parents.length > 1 || !(ROW_PRESERVING.has(f.op) || f.op === 'aggregate') || (call && /\bexplode(_outer)?\s*\(/.test(call.text))) return false;
+    f = f.parents[0];
+  }
+  return false;
+}
+
+/**
+ * Whether the frame's own lineage leaves it with few rows (a global or low-cardinality aggregate, the
+ * distinct values of one or two such columns, a limit, a key lookup), without guessing from its source.
+ */
+export function reducedToFewRows(ctx: RuleContext, frame: Frame): boolean {
+  return isSmall({ fns: ctx.functions, aliases: importedFunctionAliases(ctx) }, frame, false);
+}

@@ -1,0 +1,127 @@
+import { layerSkip } from './architecture/PSA601-layer-skip';
+import { layerBackflow } from './architecture/PSA602-layer-backflow';
+import { staticConfAtRuntime } from './configuration/PSA501-static-conf-at-runtime';
+import { unknownSparkConf } from './configuration/PSA502-unknown-spark-conf';
+import { conflictingConf } from './configuration/PSA503-conflicting-conf';
+import { invalidConfValue } from './configuration/PSA504-invalid-conf-value';
+import { shadowedSparkFunction } from './correctness/PSA701-shadowed-spark-function';
+import { noneComparisonOnColumn } from './correctness/PSA702-none-comparison-on-column';
+import { pythonBooleanOperatorOnColumn } from './correctness/PSA703-python-boolean-operator-on-column';
+import { unmaskedPiiAtSink } from './governance/PSA401-unmasked-pii-at-sink';
+import { hardcodedSecret } from './governance/PSA402-hardcoded-secret';
+import { nondeterministicFingerprint } from './governance/PSA403-nondeterministic-fingerprint';
+import { sqlBuiltFromJobInput } from './governance/PSA404-sql-built-from-job-input';
+import { singlePartitionWrite } from './partitioning/PSA301-single-partition-write';
+import { highCardinalityPartitionColumn } from './partitioning/PSA302-high-cardinality-partition-column';
+import { partitionSizeConfig } from './partitioning/PSA303-partition-size-config';
+import { overwriteDropsPartitions } from './partitioning/PSA304-overwrite-drops-partitions';
+import { extremePartitionCount } from './partitioning/PSA305-extreme-partition-count';
+import { windowWithoutPartition } from './partitioning/PSA306-window-without-partition';
+import { countForMonitoring } from './performance/PSA101-count-for-monitoring';
+import { uncachedReuse } from './performance/PSA102-uncached-reuse';
+import { unboundedCollect } from './performance/PSA103-unbounded-collect';
+import { countForEmptiness } from './performance/PSA104-count-for-emptiness';
+import { pythonUdfWithBuiltin } from './performance/PSA105-python-udf-with-builtin';
+import { withColumnInLoop } from './performance/PSA106-withcolumn-in-loop';
+import { actionInLoop } from './performance/PSA107-action-in-loop';
+import { streamingAggregationWithoutWatermark } from './streaming/PSA201-streaming-aggregation-without-watermark';
+import { streamingDedupWithoutWatermark } from './streaming/PSA202-streaming-dedup-without-watermark';
+import { streamJoinWithoutWatermark } from './streaming/PSA203-stream-join-without-watermark';
+import { ephemeralCheckpointLocation } from './streaming/PSA204-ephemeral-checkpoint-location';
+import { missingCheckpointLocation } from './streaming/PSA205-missing-checkpoint-location';
+import { watermarkColumnMismatch } from './streaming/PSA206-watermark-column-mismatch';
+import { triggerOnceDeprecated } from './streaming/PSA207-trigger-once-deprecated';
+import { streamingFileSourceWithoutSchema } from './streaming/PSA208-streaming-file-source-without-schema';
+import type { Rule, RuleContext } from './rule';
+
+/** A rule family: one folder of `rules/`, one hundred of codes (performance = PSA1xx ...). */
+export const FAMILIES = {
+  performance: { digit: '1', title: 'Performance' },
+  streaming: { digit: '2', title: 'Streaming' },
+  partitioning: { digit: '3', title: 'Partitioning' },
+  governance: { digit: '4', title: 'Governance' },
+  configuration: { digit: '5', title: 'Configuration' },
+  architecture: { digit: '6', title: 'Architecture' },
+  correctness: { digit: '7', title: 'Correctness' },
+} as const;
+export type Family = keyof typeof FAMILIES;
+
+/**
+ * Whether a finding comes with a quick fix: `always` (every finding), `sometimes` (only where the
+ * edit is safe, e.g. a plain literal or a statement on its own lines), `none`.
+ */
+export type FixAvailability = 'none' | 'sometimes' | 'always';
+
+/** `file` rules see one file; `project` rules also judge the other files' datasets (the CLI runs them again once every file is known). */
+export type RuleScope = 'file' | 'project';
+
+export interface RuleInfo extends Rule {
+  readonly family: Family;
+  readonly fix: FixAvailability;
+  readonly scope: RuleScope;
+  /** The release that introduced the rule. */
+  readonly since: string;
+}
+
+interface Registration {
+  rule: Rule;
+  family: Family;
+  fix: FixAvailability;
+  scope: RuleScope;
+  since: string;
+}
+
+/** The one list of rules. Adding a rule: its file under `rules/<family>/`, one line here, a fixture and a docs page. */
+const REGISTRATIONS: readonly Registration[] = [
+  { rule: layerSkip, family: 'architecture', fix: 'none', scope: 'project', since: '0.1.0' },
+  { rule: layerBackflow, family: 'architecture', fix: 'none', scope: 'project', since: '0.1.0' },
+  { rule: staticConfAtRuntime, family: 'configuration', fix: 'sometimes', scope: 'file', since: '0.1.0' },
+  { rule: unknownSparkConf, family: 'configuration', fix: 'sometimes', scope: 'file', since: '0.1.0' },
+  { rule: conflictingConf, family: 'configuration', fix: 'none', scope: 'file', since: '0.1.0' },
+  { rule: invalidConfValue, family: 'configuration', fix: 'sometimes', scope: 'file', since: '0.1.0' },
+  { rule: shadowedSparkFunction, family: 'correctness', fix: 'sometimes', scope: 'file', since: '0.1.0' },
+  { rule: noneComparisonOnColumn, family: 'correctness', fix: 'sometimes', scope: 'file', since: '0.1.0' },
+  { rule: pythonBooleanOperatorOnColumn, family: 'correctness', fix: 'sometimes', scope: 'file', since: '0.1.0' },
+  { rule: unmaskedPiiAtSink, family: 'governance', fix: 'sometimes', scope: 'file', since: '0.1.0' },
+  { rule: hardcodedSecret, family: 'governance', fix: 'sometimes', scope: 'file', since: '0.1.0' },
+  { rule: nondeterministicFingerprint, family: 'governance', fix: 'always', scope: 'file', since: '0.1.0' },
+  { rule: sqlBuiltFromJobInput, family: 'governance', fix: 'none', scope: 'file', since: '0.1.0' },
+  { rule: singlePartitionWrite, family: 'partitioning', fix: 'sometimes', scope: 'file', since: '0.1.0' },
+  { rule: highCardinalityPartitionColumn, family: 'partitioning', fix: 'none', scope: 'file', since: '0.1.0' },
+  { rule: partitionSizeConfig, family: 'partitioning', fix: 'none', scope: 'file', since: '0.1.0' },
+  { rule: overwriteDropsPartitions, family: 'partitioning', fix: 'sometimes', scope: 'file', since: '0.1.0' },
+  { rule: extremePartitionCount, family: 'partitioning', fix: 'none', scope: 'file', since: '0.1.0' },
+  { rule: windowWithoutPartition, family: 'partitioning', fix: 'none', scope: 'file', since: '0.1.0' },
+  { rule: countForMonitoring, family: 'performance', fix: 'sometimes', scope: 'file', since: '0.1.0' },
+  { rule: uncachedReuse, family: 'performance', fix: 'sometimes', scope: 'file', since: '0.1.0' },
+  { rule: unboundedCollect, family: 'performance', fix: 'sometimes', scope: 'file', since: '0.1.0' },
+  { rule: countForEmptiness, family: 'performance', fix: 'always', scope: 'file', since: '0.1.0' },
+  { rule: pythonUdfWithBuiltin, family: 'performance', fix: 'sometimes', scope: 'file', since: '0.1.0' },
+  { rule: withColumnInLoop, family: 'performance', fix: 'sometimes', scope: 'file', since: '0.1.0' },
+  { rule: actionInLoop, family: 'performance', fix: 'none', scope: 'file', since: '0.1.0' },
+  { rule: streamingAggregationWithoutWatermark, family: 'streaming', fix: 'sometimes', scope: 'file', since: '0.1.0' },
+  { rule: streamingDedupWithoutWatermark, family: 'streaming', fix: 'always', scope: 'file', since: '0.1.0' },
+  { rule: streamJoinWithoutWatermark, family: 'streaming', fix: 'none', scope: 'file', since: '0.1.0' },
+  { rule: ephemeralCheckpointLocation, family: 'streaming', fix: 'always', scope: 'file', since: '0.1.0' },
+  { rule: missingCheckpointLocation, family: 'streaming', fix: 'always', scope: 'file', since: '0.1.0' },
+  { rule: watermarkColumnMismatch, family: 'streaming', fix: 'none', scope: 'file', since: '0.1.0' },
+  { rule: triggerOnceDeprecated, family: 'streaming', fix: 'always', scope: 'file', since: '0.1.0' },
+  { rule: streamingFileSourceWithoutSchema, family: 'streaming', fix: 'none', scope: 'file', since: '0.1.0' },
+];
+
+/** Every rule with its metadata, in code order. Codes are stable API. */
+export const RULES: readonly RuleInfo[] = REGISTRATIONS.map(({ rule, ...meta }) => ({
+  code: rule.code,
+  name: rule.name,
+  summary: rule.summary,
+  defaultSeverity: rule.defaultSeverity,
+  ...meta,
+  check: (ctx: RuleContext) => rule.check(ctx),
+})).sort((a, b) => a.code.localeCompare(b.code));
+
+export function ruleByCode(code: string): RuleInfo | undefined {
+  return RULES.find((r) => r.code === code);
+}
+
+/** Codes of the rules that look across files. */
+export const PROJECT_RULE_CODES: readonly string[] = RULES.filter((r) => r.scope === 'project').map((r) => r.code);
