@@ -33,6 +33,8 @@ export interface ContextOptions {
 const TEST_DIR = /(^|[\\/])(tests?|testing|__tests__|spec|specs)[\\/]/i;
 const TEST_FILE = /(^|[\\/])(test_[^\\/]*|[^\\/]*_tests?|conftest)\.(py|ipynb)$/i;
 const GENERATOR_FILE = /(^|[\\/_-])(generat\w*|datagen|data_gen|fake\w*|faker|synthetic\w*|mock_?data|dummy_?data|seed_?data)[^\\/]*\.(py|ipynb)$/i;
+/** Course and demo set-up: Databricks academy `Includes/Classroom-Setup-*`, dbdemos `_resources/` loaders. */
+const SETUP_PATH = /(^|[\\/])(includes|_resources|_setup|setup)[\\/]|(^|[\\/])[^\\/]*(classroom-setup|-setup|_setup|setup-|setup_|load-data|load_data|data-generation|data_generation)[^\\/]*\.(py|ipynb)$/i;
 const FAKER_IMPORT = /^\s*(from\s+faker\b|import\s+faker\b)/m;
 const DATABRICKS_NOTEBOOK = /^\s*# Databricks notebook source\b/;
 const JUPYTER_EXPORT = /^# In\[[ \d]*\]:\s*$/m;
@@ -47,6 +49,7 @@ export function fileKind(text: string, options: ContextOptions = {}): KindWithRe
   if (p && (TEST_DIR.test(p) || TEST_FILE.test(p))) return { kind: 'test', why: 'test file (named or placed as tests are)' };
   if (FAKER_IMPORT.test(text)) return { kind: 'generator', why: 'synthetic-data generator (imports Faker)' };
   if (p && GENERATOR_FILE.test(p)) return { kind: 'generator', why: 'synthetic-data generator (file named for generating data)' };
+  if (p && SETUP_PATH.test(p)) return { kind: 'generator', why: 'demo or course set-up (loads or generates the data the lessons use)' };
   const notebook = options.notebook || /\.ipynb$/i.test(p) || DATABRICKS_NOTEBOOK.test(text) || JUPYTER_EXPORT.test(text);
   if (notebook && !options.notebooksAreJobs) return { kind: 'notebook', why: 'notebook (exploratory; set context.notebooks to "job" if your notebooks run as jobs)' };
   if (DLT_IMPORT.test(text)) return { kind: 'job', why: 'Lakeflow / DLT pipeline source' };

@@ -596,6 +596,9 @@ class ModelBuilder {
         return { k: 'frame', frame: this.source(node, 'sql', { kind: 'sql', streaming: false, options: new OptionMap(), node }) };
       case 'range': {
         const f = this.source(node, 'range', { kind: 'range', streaming: false, options: new OptionMap(), node });
+        // spark.range(1000) for a demo; a computed or large end may be anything.
+        const ends = pos.slice(0, 2).filter((v) => v !== undefined);
+        f.bounded = ends.length > 0 && ends.every((v) => v.k === 'number' && v.value <= 1_000_000);
         f.columns.set('id', { name: 'id', node, masked: false });
         f.columnsComplete = true;
         return { k: 'frame', frame: f };
@@ -611,8 +614,11 @@ class ModelBuilder {
 
   private createDataFrame(node: Node, parts: CallParts, pos: Value[], kw: Map<string, Value>): Frame {
     const f = this.source(node, 'createDataFrame', { kind: 'createDataFrame', streaming: false, options: new OptionMap(), node });
-    const dataNode = parts.args[0] ? unwrapParens(parts.args[0]) : undefined;
-    f.bounded = dataNode?.type === 'list' || dataNode?.type === 'tuple';
+    const data = parts.args[0] ?? parts.keywords.get('data');
+    const dataNode = data ? unwrapParens(data) : undefined;
+    // Rows built on the driver (literals, a list, a pandas frame) fit on the driver by construction;
+    // an RDD may not (`createDataFrame(rdd)`, `createDataFrame(lines.map(...))`).
+    f.bounded = !!dataNode && !/rdd|\.(map|flatMap|filter|mapPartitions)\s*\(|textFile|wholeTextFiles/i.test(dataNode.text);
     const schema = pos[1] ?? kw.get('schema');
     let columns = schemaColumns(schema);
     if (!columns && dataNode?.type === 'list') {
@@ -748,7 +754,11 @@ class ModelBuilder {
       return { k: 'frame', frame: this.derive(frame, node, method, { watermark: { column: stringOf(pos[0]), node } }) };
     }
     if (method === 'cache' || method === 'persist') {
-      return { k: 'frame', frame: this.derive(frame, node, method, { cached: node }) };
+      const cached: Value = { k: 'frame', frame: this.derive(frame, node, method, { cached: node }) };
+      // `df.cache()` on a line of its own caches df itself (cache returns the same DataFrame).
+      const receiver = parts.object ? unwrapParens(parts.object) : undefined;
+      if (node.parent?.type === 'expression_statement' && receiver?.type === 'identifier') this.bind(receiver, cached);
+      return cached;
     }
     if (method === 'unpersist') return { k: 'frame', frame: this.derive(frame, node, method, { cached: undefined }) };
     if (method === 'limit' || method === 'tail' || method === 'offset') {
@@ -901,6 +911,7 @@ class ModelBuilder {
     const read = this.fns.firstColumnRead(expr);
     const info: ColumnInfo = { name, node: at, masked };
     if (masked && read !== undefined && read !== name) info.maskedCopyOf = read;
+    if (isBooleanExpression(expr)) info.boolean = true;
     // `from_json(col("value"), schema).alias("data")` followed by `select("data.*")`.
     const inner = unwrapParens(expr);
     if (inner.type === 'call' && this.fns.nameOf(inner) === 'from_json') {
@@ -1151,4 +1162,20 @@ export function buildModel(tree: Tree, text: string): BuiltModel {
   const builder = new ModelBuilder(syntaxRoot(tree, text));
   builder.run();
   return { model: builder.model, functions: builder.functions };
+}
+
+const BOOLEAN_METHODS = new Set(['isin', 'isNull', 'isNotNull', 'isNaN', 'contains', 'startswith', 'endswith', 'like', 'ilike', 'rlike', 'between', 'eqNullSafe']);
+
+/** `col("device").isin(...)`, `col("a") > 3`, `~col("x").isNull()`: a column of booleans, whatever its name says. */
+function isBooleanExpression(expr: Node): boolean {
+  const e = unwrapParens(expr);
+  if (e.type === 'comparison_operator' || e.type === 'boolean_operator' || e.type === 'not_operator') return true;
+  if (e.type === 'unary_operator' && e.text.trimStart().startsWith('~')) return true;
+  if (e.type === 'binary_operator') {
+    const op = e.childForFieldName('operator')?.text;
+    return op === '&' || op === '|';
+  }
+  if (e.type !== 'call') return false;
+  const name = callParts(e)?.name;
+  return !!name && BOOLEAN_METHODS.has(name);
 }

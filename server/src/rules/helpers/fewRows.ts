@@ -27,7 +27,10 @@ const AGGREGATES = new Set([
 ]);
 
 /** Names of tables/paths that hold configuration or lookup rows, collected to the driver by design. */
-const SMALL_BY_NAME = /(^|[._/-])(config|configs|configuration|settings|params|parameters|lookup|lookups|mapping|mappings|control|metadata|allowlist|denylist|whitelist|blacklist)([._/-]|$)/i;
+const SMALL_BY_NAME = /(^|[._/-])(config|configs|configuration|settings|params|parameters|lookup|lookups|mapping|mappings|control|metadata|allowlist|denylist|whitelist|blacklist|schema|schemas|_delta_log)([._/-]|$)/i;
+
+/** `selectExpr("max(order_id)")`, `selectExpr("count(*) AS n", "sum(amount) total")`: SQL text of aggregates only. */
+const SQL_AGGREGATE = new RegExp(`^\\s*(${[...AGGREGATES].join('|')})\\s*\\((?:[^()]|\\([^()]*\\))*\\)\\s*(?:(?:as\\s+)?\`?[A-Za-z_][A-Za-z0-9_]*\`?)?\\s*$`, 'i');
 
 function callOf(frame: Frame): Node | undefined {
   return frame.node.type === 'call' ? frame.node : undefined;
@@ -64,6 +67,15 @@ function isAggregateSelect({ fns, aliases }: Functions, call: Node): boolean {
     if (alias) n = unwrapParens(alias.inner);
     const name = n.type === 'call' ? fns.nameOf(n) : undefined;
     return name !== undefined && AGGREGATES.has(aliases.get(name) ?? name);
+  });
+}
+
+function isAggregateSelectExpr(call: Node): boolean {
+  const parts = callParts(call);
+  if (!parts || parts.args.length === 0) return false;
+  return parts.args.every((a) => {
+    const sql = literalString(a);
+    return sql !== undefined && SQL_AGGREGATE.test(sql);
   });
 }
 
@@ -169,6 +181,9 @@ export function isSmall(fx: Functions, frame: Frame, fromSource = true): boolean
     if (f.bounded) return true;
     const call = callOf(f);
     if (f.op === 'select' && call && isAggregateSelect(fx, call)) return true;
+    if (f.op === 'selectExpr' && call && isAggregateSelectExpr(call)) return true;
+    // Sampling before collecting is a decision about size already taken.
+    if (f.op === 'sample') return true;
     if ((f.op === 'filter' || f.op === 'where') && call && isKeyLookup(fx.fns, call)) return true;
     if (isLowCardinalityDistinct(fx, f) || isLowCardinalityGroupBy(fx, f)) return true;
     if (f.parents.length === 0) return fromSource && isSmallSource(f);
@@ -184,4 +199,22 @@ export function isSmall(fx: Functions, frame: Frame, fromSource = true): boolean
  */
 export function reducedToFewRows(ctx: RuleContext, frame: Frame): boolean {
   return isSmall({ fns: ctx.functions, aliases: importedFunctionAliases(ctx) }, frame, false);
+}
+
+const COLUMNAR = new Set(['parquet', 'delta', 'orc']);
+
+/** A table or a Parquet/Delta/ORC read with nothing on top: counted from footers or the Delta log. */
+export function isBareColumnarRead(frame: Frame): boolean {
+  const source = frame.source;
+  if (!source || frame.parents.length) return false;
+  return source.kind === 'table' || (source.kind === 'read' && COLUMNAR.has(source.format?.toLowerCase() ?? ''));
+}
+
+/** Inside an `assert` statement: a test or a lab's "check your work" cell. */
+export function insideAssert(node: Node): boolean {
+  for (let n = node.parent, i = 0; n && i < 200; n = n.parent, i++) {
+    if (n.type === 'assert_statement') return true;
+    if (n.type === 'block' || n.type === 'module') return false;
+  }
+  return false;
 }
