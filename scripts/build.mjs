@@ -19,7 +19,8 @@ const common = {
   target: 'node18',
   sourcemap: true,
   logLevel: 'warning',
-  alias: { 'web-tree-sitter': treeSitterCjs },
+  // jsonc-parser's main entry is UMD, whose inner requires esbuild cannot follow: take its ESM build.
+  alias: { 'web-tree-sitter': treeSitterCjs, 'jsonc-parser': require.resolve('jsonc-parser/lib/esm/main.js') },
 };
 
 const builds = [

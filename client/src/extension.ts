@@ -20,6 +20,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       { scheme: 'file', language: 'python' },
       { scheme: 'untitled', language: 'python' },
       { scheme: 'vscode-notebook-cell', language: 'python' },
+      // Cells of any notebook type; the server syncs them as notebooks (LSP 3.17 notebookDocumentSync).
+      { notebook: '*', language: 'python' },
     ],
     // pyproject.toml carries project settings; Python files on disk feed the cross-file architecture rules.
     synchronize: {

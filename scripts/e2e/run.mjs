@@ -134,6 +134,8 @@ function prepareRunDir() {
   cpSync(path.join(root, 'samples'), path.join(runDir, 'ws-exthost'), { recursive: true });
   cpSync(path.join(root, 'samples'), path.join(runDir, 'ws-ui'), { recursive: true });
   writeFileSync(path.join(runDir, 'ws-ui', 'new_pipeline.py'), '');
+  // A Jupyter notebook whose session, stream read and aggregation are in different cells.
+  for (const ws of ['ws-exthost', 'ws-ui']) cpSync(path.join(root, 'test', 'fixtures', 'notebooks', 'clickstream.ipynb'), path.join(runDir, ws, 'clickstream.ipynb'));
 }
 
 function codeServerArgs() {
@@ -433,6 +435,35 @@ async function uiChecks(port) {
     await until('PSA301 to leave the Problems panel', async () => !(await page.locator('.markers-panel').innerText()).includes('PSA301'), 30_000);
     await shot('quickfix-applied');
     return `via ${via}`;
+  });
+
+  await check('a Jupyter notebook shows findings in Problems and squiggles in its cells (PSA201, PSA207)', async () => {
+    const step = (label, p) => p.catch((e) => { throw new Error(`${label}: ${String(e?.message ?? e).split('\n')[0]}`); });
+    const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'clickstream.ipynb' }).first();
+    await step('explorer row', row.waitFor());
+    await row.click();
+    // The notebook's cells (the overlay element itself may be sized to nothing).
+    const notebook = page.locator('.notebookOverlay .cell-list-container').first();
+    await step('notebook cells', notebook.locator('.code-cell-row').first().waitFor({ timeout: 45_000 }));
+    const panel = page.locator('.markers-panel');
+    // Ctrl+Shift+M toggles: press it only if an earlier check did not leave the panel open.
+    if (!(await panel.isVisible().catch(() => false))) await page.keyboard.press('Control+Shift+M');
+    await step('problems panel', panel.waitFor());
+    await step('notebook in Problems', panel.locator('.monaco-list-row', { hasText: 'clickstream.ipynb' }).first().waitFor({ timeout: 45_000 }));
+    // PSA207 (trigger once) is only in the notebook's last cell; opening it from Problems reveals that cell.
+    const psa207 = panel.locator('.monaco-list-row', { hasText: 'PSA207' }).first();
+    await step('PSA207 in Problems', psa207.waitFor({ timeout: 30_000 }));
+    const rows = (await panel.locator('.monaco-list-row').allInnerTexts()).join('\n');
+    const notebookGroup = rows.slice(rows.indexOf('clickstream.ipynb'));
+    if (!/PSA201/.test(notebookGroup)) throw new Error('PSA201 is not listed for clickstream.ipynb');
+    // page.mouse, not locator.click: list rows re-render on hover.
+    const box = await psa207.boundingBox();
+    await page.mouse.click(box.x + box.width / 3, box.y + box.height / 2);
+    await page.keyboard.press('Enter');
+    const squiggles = notebook.locator('.squiggly-warning, .squiggly-error');
+    await step('squiggles in the revealed cell', squiggles.first().waitFor({ state: 'attached', timeout: 45_000 }));
+    await shot('notebook');
+    return `${await squiggles.count()} squiggles in the cells`;
   });
 
   await check('snippet expands from its prefix', async () => {

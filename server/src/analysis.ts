@@ -1,6 +1,7 @@
 import { defaultSettings, type Settings } from '../../shared/settings';
 import { compareFindings, type Finding, type Severity } from './findings';
 import { LineIndex } from './lineIndex';
+import { isDatabricksSource } from './notebook/databricks';
 import { buildModel } from './model/buildModel';
 import type { DataFrameModel } from './model/types';
 import { CodeContext } from './context/codeContext';
@@ -23,7 +24,11 @@ export interface AnalysisOptions {
   workspaceExclude?: string;
   /** The file's path or URI: tells tests and generators apart from jobs. */
   path?: string;
-  /** The text is a notebook (a .ipynb, notebook cells) whatever its first line says. */
+  /**
+   * A notebook (Jupyter cells made one program, or a Databricks source): the platform's globals
+   * (`spark`, `sqlContext`) are defined and PySpark is imported. Databricks sources are recognised
+   * by their first line without this.
+   */
   notebook?: boolean;
 }
 
@@ -56,7 +61,7 @@ export function analyze(tree: Tree, text: string, options: AnalysisOptions = {})
   const settings = options.settings ?? defaultSettings();
   const lines = new LineIndex(text);
   if (!looksLikePySpark(text)) return { findings: [], lines, skipped: 'not-pyspark' };
-  const { model, functions } = buildModel(tree, text);
+  const { model, functions } = buildModel(tree, text, { notebook: options.notebook ?? isDatabricksSource(text) });
   const code = new CodeContext(text, { path: options.path, notebook: options.notebook, notebooksAreJobs: settings['context.notebooks'] === 'job' });
   const findings: Finding[] = [];
   const seen = new Set<string>();

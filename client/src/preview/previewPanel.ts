@@ -8,6 +8,17 @@ import { isRevealMessage } from './messages';
 export const VIEW_TYPE = 'pysparkArchitect.preview';
 const UPDATE_DELAY_MS = 300;
 
+/**
+ * What a document's preview shows: a notebook cell stands for its whole notebook (the server
+ * analyses the cells as one program), anything else for itself.
+ */
+function scopeOf(doc: vscode.TextDocument): string {
+  if (doc.uri.scheme !== 'vscode-notebook-cell') return doc.uri.toString();
+  const cell = doc.uri.toString();
+  const notebook = vscode.workspace.notebookDocuments.find((nb) => nb.getCells().some((c) => c.document.uri.toString() === cell));
+  return (notebook?.uri ?? doc.uri).toString();
+}
+
 interface PanelState {
   /** The document shown, or undefined for the workspace-wide preview. */
   uri?: string;
@@ -26,7 +37,9 @@ export class PreviewPanel {
 
   static createOrShow(context: vscode.ExtensionContext, client: () => LanguageClient | undefined, workspace: boolean): PreviewPanel {
     const editor = vscode.window.activeTextEditor;
-    const uri = workspace ? undefined : editor?.document.languageId === 'python' ? editor.document.uri.toString() : PreviewPanel.current?.state.uri;
+    // A notebook with no cell being edited is still the notebook the user looks at.
+    const notebook = vscode.window.activeNotebookEditor?.notebook.uri.toString();
+    const uri = workspace ? undefined : editor?.document.languageId === 'python' ? scopeOf(editor.document) : (notebook ?? PreviewPanel.current?.state.uri);
     if (PreviewPanel.current) {
       PreviewPanel.current.state = { uri };
       PreviewPanel.current.panel.reveal(vscode.ViewColumn.Beside, true);
@@ -65,13 +78,13 @@ export class PreviewPanel {
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((m: WebviewToHost) => this.onMessage(m)),
       vscode.window.onDidChangeActiveTextEditor((e) => {
-        if (this.state.uri !== undefined && e?.document.languageId === 'python' && e.document.uri.toString() !== this.state.uri) {
-          this.state = { uri: e.document.uri.toString() };
+        if (this.state.uri !== undefined && e?.document.languageId === 'python' && scopeOf(e.document) !== this.state.uri) {
+          this.state = { uri: scopeOf(e.document) };
           this.update();
         }
       }),
       vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.document.languageId === 'python' && (this.state.uri === undefined || e.document.uri.toString() === this.state.uri)) this.schedule();
+        if (e.document.languageId === 'python' && (this.state.uri === undefined || scopeOf(e.document) === this.state.uri)) this.schedule();
       }),
       vscode.workspace.onDidSaveTextDocument((d) => {
         if (d.languageId === 'python' && this.state.uri === undefined) this.schedule();
@@ -107,7 +120,8 @@ export class PreviewPanel {
       client.outputChannel.appendLine(`architecture preview: ${(e as Error).message}`);
       return;
     }
-    const name = this.state.uri ? decodeURIComponent(this.state.uri.split('/').pop() ?? '') : 'Workspace';
+    // A notebook is titled with its file name (the scope is the notebook's URI, never a cell's).
+    const name = this.state.uri ? decodeURIComponent(this.state.uri.replace(/[?#].*$/, '').split('/').pop() ?? '') : 'Workspace';
     this.panel.title = `Architecture: ${name}`;
     this.post({ type: 'graph', graph, title: `${name} — ${graph.architecture === 'unknown' ? 'no architecture recognised' : graph.architecture}`, scope: this.state.uri });
   }

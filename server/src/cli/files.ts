@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-const SKIP_DIRS = new Set(['.git', 'node_modules', '__pycache__', '.venv', 'venv', '.tox', '.mypy_cache', '.ruff_cache', 'dist', 'build', '.eggs']);
+const SKIP_DIRS = new Set(['.git', '.ipynb_checkpoints', 'node_modules', '__pycache__', '.venv', 'venv', '.tox', '.mypy_cache', '.ruff_cache', 'dist', 'build', '.eggs']);
 
 export interface FileList {
   files: string[];
@@ -11,11 +11,12 @@ export interface FileList {
 }
 
 /**
- * Expands files and folders into `.py` files; folders are walked once each (symlink loops are cut).
+ * Expands files and folders into `.py` files (and `.ipynb` notebooks with `notebooks`); folders are
+ * walked once each (symlink loops are cut).
  * With `maxFiles`, the walk stops once it has found more than that many: a background scan of a
  * huge tree must not block the server while it lists files it will not read.
  */
-export function collectPythonFiles(inputs: string[], maxFiles = Infinity): FileList {
+export function collectPythonFiles(inputs: string[], maxFiles = Infinity, options: { notebooks?: boolean } = {}): FileList {
   const files: string[] = [];
   const errors: FileList['errors'] = [];
   const seenDirs = new Set<string>();
@@ -70,7 +71,7 @@ export function collectPythonFiles(inputs: string[], maxFiles = Infinity): FileL
         }
       }
       if (isDir && !SKIP_DIRS.has(e.name)) walk(p, depth + 1);
-      else if (isFile && e.name.endsWith('.py')) addFile(p);
+      else if (isFile && (e.name.endsWith('.py') || (options.notebooks && e.name.endsWith('.ipynb')))) addFile(p);
     }
   };
   for (const input of inputs) {

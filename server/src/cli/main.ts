@@ -13,12 +13,15 @@ import { fixAll } from '../fixes/fixAll';
 import { PythonParser } from '../parsing/pythonParser';
 import { PROJECT_RULE_CODES, RULES } from '../rules';
 import { collectPythonFiles } from './files';
+import { checkNotebook, MAX_NOTEBOOK_BYTES } from './notebookFile';
+import { analyseDatabricksRuns } from '../notebook/analyseNotebook';
 import { formatGithub, formatJson, formatSarif, formatText, type FileFindings } from './report';
 
 const USAGE = `Usage: pyspark-architect check [--format text|json|sarif|github] [--select CODES] [--ignore CODES] PATH...
        pyspark-architect graph [--format json|mermaid|dot] PATH...
 
-check: finds PySpark anti-patterns in .py files (folders are searched recursively).
+check: finds PySpark anti-patterns in .py files and Jupyter notebooks (.ipynb; folders are searched
+       recursively). A notebook's code cells are one program; findings name the cell (nb.ipynb:cell 3:2:5).
 graph: prints the inferred pipeline (datasets, steps, layers, architecture).
 
 Options:
@@ -29,6 +32,7 @@ Options:
   --max-file-size KB skip files larger than this (default 2048)
   --exit-zero        exit 0 even when there are findings (like Ruff)
   --fix              apply every safe (preferred) quick fix to the files, then report what is left
+                     (in a notebook only the cells' sources change; outputs and metadata stay)
   --no-project       ignore [tool.pyspark-architect] in pyproject.toml
   --config FILE      settings as JSON, the same keys as the editor's pysparkArchitect.* settings
                      ({"rules": {"severity": {"PSA302": "off"}}, "pii": {"extraPatterns": ["member_no"]}})
@@ -130,12 +134,14 @@ interface Analysed extends FileFindings {
   text?: string;
   options?: AnalysisOptions;
   raw?: RawGraph;
+  /** Notebooks: the findings again with other options (the cross-file pass). */
+  reanalyse?: (options: AnalysisOptions) => Analysed['findings'];
 }
 
 /** Reads and analyses every file, reporting unreadable, binary and oversized ones per file. */
 async function analyseFiles(args: CheckArgs, err: (s: string) => void, whileParsed?: (r: Analysed) => void): Promise<{ results: Analysed[]; fileCount: number; ioErrors: number }> {
   const parser = await PythonParser.load();
-  const { files, errors } = collectPythonFiles(args.paths);
+  const { files, errors } = collectPythonFiles(args.paths, Infinity, { notebooks: true });
   const settings = args.settings;
   const projectCache = new Map<string, ProjectConfig | null>();
   const reported = new Set<string>();
@@ -144,9 +150,11 @@ async function analyseFiles(args: CheckArgs, err: (s: string) => void, whilePars
   for (const e of errors) err(`${e.path}: error: ${e.message}`);
   for (const file of files) {
     let buf: Buffer;
+    const notebook = file.toLowerCase().endsWith('.ipynb');
     try {
       const st = fs.statSync(file);
-      if (st.size > args.maxKb * 1024) {
+      // A notebook's outputs may be far larger than its code: its code is measured once read.
+      if (notebook ? st.size > MAX_NOTEBOOK_BYTES : st.size > args.maxKb * 1024) {
         err(`${file}: skipped: ${Math.round(st.size / 1024)} KB is over the ${args.maxKb} KB limit`);
         continue;
       }
@@ -174,6 +182,16 @@ async function analyseFiles(args: CheckArgs, err: (s: string) => void, whilePars
       ignore: [...args.ignore, ...(effective.ignore ?? [])],
       path: file,
     };
+    if (notebook) {
+      const uri = pathToFileURL(path.resolve(file)).href;
+      const outcome = checkNotebook(parser, file, uri, text, options, { maxKb: args.maxKb, fix: args.fix }, err, whileParsed);
+      if ('error' in outcome) {
+        err(`${file}: error: ${outcome.error}`);
+        ioErrors++;
+      } else if ('skipped' in outcome) err(`${file}: skipped: ${outcome.skipped}`);
+      else results.push({ ...outcome.ok, options });
+      continue;
+    }
     if (args.fix) {
       const fixed = fixAll(parser, text, options);
       if (fixed.applied.length) {
@@ -189,7 +207,8 @@ async function analyseFiles(args: CheckArgs, err: (s: string) => void, whilePars
     }
     const tree = parser.parse(text);
     try {
-      const r = analyze(tree, text, options);
+      // A Databricks notebook that `%run`s others is analysed with them (findings stay in this file).
+      const r = analyseDatabricksRuns(parser, text, path.resolve(file), options) ?? analyze(tree, text, options);
       const analysed = { filename: file, findings: r.findings, lines: r.lines, model: r.model };
       whileParsed?.(analysed);
       // The model points into the tree, which is freed below: keep only plain results.
@@ -230,9 +249,15 @@ async function addCrossFileFindings(results: Analysed[]): Promise<void> {
     const select = r.options?.select;
     const codes = CROSS_FILE_RULES.filter((c) => !select?.length || matchesCode(c, select));
     if (!neighbours.size || !codes.length) continue;
+    const options = { ...r.options, select: codes, workspace: mergeRawGraphs([...neighbours].map((n) => n.raw!)) };
+    if (r.reanalyse) {
+      const again = r.reanalyse(options);
+      r.findings = [...r.findings.filter((f) => !CROSS_FILE_RULES.includes(f.code)), ...again].sort((a, b) => (a.cell ?? 0) - (b.cell ?? 0) || compareFindings(a, b));
+      continue;
+    }
     const tree = parser.parse(r.text!);
     try {
-      const again = analyze(tree, r.text!, { ...r.options, select: codes, workspace: mergeRawGraphs([...neighbours].map((n) => n.raw!)) });
+      const again = analyze(tree, r.text!, options);
       r.findings = [...r.findings.filter((f) => !CROSS_FILE_RULES.includes(f.code)), ...again.findings].sort(compareFindings);
     } finally {
       tree.delete();

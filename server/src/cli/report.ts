@@ -2,10 +2,20 @@ import { docsUrl, type Finding } from '../findings';
 import type { LineIndex } from '../lineIndex';
 import { RULES } from '../rules';
 
+/** A finding of a file; in a notebook, its offsets are in the cell `cell` (0-based index in the notebook). */
+export type ReportedFinding = Finding & { cell?: number };
+
 export interface FileFindings {
   filename: string;
-  findings: Finding[];
+  findings: ReportedFinding[];
   lines: LineIndex;
+  /** A Jupyter notebook: each code cell's lines, and where a cell position is in the file itself. */
+  notebook?: {
+    cellLines: Map<number, LineIndex>;
+    /** The file's offset of a cell position (into the JSON string that holds that line). */
+    fileOffset(cell: number, offset: number): number | undefined;
+    fileLines: LineIndex;
+  };
 }
 
 function loc(lines: LineIndex, offset: number): { row: number; column: number } {
@@ -13,12 +23,30 @@ function loc(lines: LineIndex, offset: number): { row: number; column: number } 
   return { row: p.line + 1, column: p.character + 1 };
 }
 
+/** Row and column in the cell for notebook findings (as Ruff reports them), in the file otherwise. */
+function locIn(r: FileFindings, f: ReportedFinding, offset: number): { row: number; column: number } {
+  const cellLines = f.cell !== undefined ? r.notebook?.cellLines.get(f.cell) : undefined;
+  return loc(cellLines ?? r.lines, offset);
+}
+
+/** Row and column in the file itself: in a notebook, inside the JSON string holding the cell's line. */
+function fileLoc(r: FileFindings, f: ReportedFinding, offset: number): { row: number; column: number } {
+  if (f.cell === undefined || !r.notebook) return loc(r.lines, offset);
+  const at = r.notebook.fileOffset(f.cell, offset);
+  return at === undefined ? { row: 1, column: 1 } : loc(r.notebook.fileLines, at);
+}
+
+/** `nb.ipynb:cell 3` (1-based, markdown cells counted), as Ruff names a cell. */
+function place(r: FileFindings, f: ReportedFinding): string {
+  return f.cell !== undefined ? `${r.filename}:cell ${f.cell + 1}` : r.filename;
+}
+
 export function formatText(results: FileFindings[]): string {
   const out: string[] = [];
   for (const r of results) {
     for (const f of r.findings) {
-      const l = loc(r.lines, f.start);
-      out.push(`${r.filename}:${l.row}:${l.column}: ${f.code} ${f.message}`);
+      const l = locIn(r, f, f.start);
+      out.push(`${place(r, f)}:${l.row}:${l.column}: ${f.code} ${f.message}`);
     }
   }
   return out.join('\n');
@@ -40,15 +68,15 @@ export function formatGithub(results: FileFindings[]): string {
   const out: string[] = [];
   for (const r of results) {
     for (const f of r.findings) {
-      const s = loc(r.lines, f.start);
-      const e = loc(r.lines, f.end);
+      const s = fileLoc(r, f, f.start);
+      const e = fileLoc(r, f, f.end);
       const props = [
         `file=${ghEscape(r.filename, true)}`,
         `line=${s.row}`,
         `col=${s.column}`,
         `endLine=${e.row}`,
         ...(e.row === s.row ? [`endColumn=${e.column}`] : []),
-        `title=${ghEscape(`${f.code} ${f.name}`, true)}`,
+        `title=${ghEscape(`${f.code} ${f.name}${f.cell !== undefined ? ` (cell ${f.cell + 1})` : ''}`, true)}`,
       ];
       out.push(`::${GITHUB_LEVEL[f.severity]} ${props.join(',')}::${ghEscape(`${f.code} ${f.message} (${docsUrl(f.code)})`, false)}`);
     }
@@ -64,17 +92,19 @@ export function formatJson(results: FileFindings[]): string {
       const fix = f.fixes[0];
       out.push({
         filename: r.filename,
+        // Notebooks only, 1-based as in Ruff's output; rows and columns are then in that cell.
+        ...(f.cell !== undefined ? { cell: f.cell + 1 } : {}),
         code: f.code,
         name: f.name,
         message: f.message,
         severity: f.severity,
         url: docsUrl(f.code),
-        location: loc(r.lines, f.start),
-        end_location: loc(r.lines, f.end),
+        location: locIn(r, f, f.start),
+        end_location: locIn(r, f, f.end),
         fix: fix
           ? {
               message: fix.title,
-              edits: fix.edits.map((e) => ({ content: e.newText, location: loc(r.lines, e.start), end_location: loc(r.lines, e.end) })),
+              edits: fix.edits.map((e) => ({ content: e.newText, location: locIn(r, f, e.start), end_location: locIn(r, f, e.end) })),
             }
           : null,
       });
@@ -107,8 +137,11 @@ export function formatSarif(results: FileFindings[], version: string): string {
         },
         results: results.flatMap((r) =>
           r.findings.map((f) => {
-            const s = loc(r.lines, f.start);
-            const e = loc(r.lines, f.end);
+            // A notebook's region is in the .ipynb file itself (inside the JSON string holding the
+            // line), so code-scanning services show the right place; the cell is a property.
+            const s = fileLoc(r, f, f.start);
+            const e = fileLoc(r, f, f.end);
+            const inCell = f.cell !== undefined ? locIn(r, f, f.start) : undefined;
             return {
               ruleId: f.code,
               level: SARIF_LEVEL[f.severity],
@@ -121,6 +154,7 @@ export function formatSarif(results: FileFindings[], version: string): string {
                   },
                 },
               ],
+              ...(inCell ? { properties: { notebookCell: f.cell! + 1, cellLine: inCell.row, cellColumn: inCell.column } } : {}),
             };
           }),
         ),

@@ -1,5 +1,5 @@
 import { analyze, type AnalysisOptions } from '../analysis';
-import { applyEdits } from '../findings';
+import { applyEdits, type Finding, type Fix } from '../findings';
 import { countSyntaxErrors, type PythonParser } from '../parsing/pythonParser';
 
 export interface FixAllResult {
@@ -19,31 +19,48 @@ function analyseText(parser: PythonParser, text: string, options: AnalysisOption
   }
 }
 
+/** What the fix loop needs of a finding: its code and fixes (offsets are the caller's business). */
+interface FixableFinding<F> {
+  code: string;
+  fixes: F[];
+}
+
+/** One state of the text being fixed, as the fix loop sees it. */
+export interface FixState<F, T extends FixableFinding<F>> {
+  findings: T[];
+  errors: number;
+}
+
 /**
- * Applies every preferred ("safe") fix, one at a time on fresh analysis, so each fix is computed
- * on the text the previous one produced. A fix is kept only when it adds no syntax error and
- * removes a finding of its rule; otherwise it is skipped, never retried.
+ * The fix loop, for any kind of document (a file, a notebook's cells): apply a finding's preferred
+ * fix, analyse again, keep the result only when it adds no syntax error and removes a finding of
+ * that rule. `key` names a finding across rounds, so a fix that failed is never retried.
  */
-export function fixAll(parser: PythonParser, text: string, options: AnalysisOptions = {}): FixAllResult {
-  let current = text;
+export function fixRounds<S, F extends { title: string; preferred?: boolean }, T extends FixableFinding<F>>(
+  initial: S,
+  analyseState: (s: S) => FixState<F, T>,
+  apply: (s: S, fix: F) => S | undefined,
+  key: (s: S, f: T) => string,
+): { state: S; applied: FixAllResult['applied'] } {
+  let current = initial;
   const applied: FixAllResult['applied'] = [];
   const skipped = new Set<string>();
-  let state = analyseText(parser, current, options);
+  let state = analyseState(current);
   for (let round = 0; round < MAX_ROUNDS; round++) {
     let progressed = false;
-    for (const f of state.result.findings) {
+    for (const f of state.findings) {
       const fix = f.fixes.find((x) => x.preferred);
       if (!fix) continue;
-      const key = `${f.code}:${current.slice(Math.max(0, f.start - 40), f.end + 40)}`;
-      if (skipped.has(key)) continue;
-      const next = applyEdits(current, fix.edits);
-      const after = next === current ? undefined : analyseText(parser, next, options);
-      const count = (r: typeof state) => r.result.findings.filter((x) => x.code === f.code).length;
+      const k = key(current, f);
+      if (skipped.has(k)) continue;
+      const next = apply(current, fix);
+      const after = next === undefined ? undefined : analyseState(next);
+      const count = (r: FixState<F, T>) => r.findings.filter((x) => x.code === f.code).length;
       if (!after || after.errors > state.errors || count(after) >= count(state)) {
-        skipped.add(key);
+        skipped.add(k);
         continue;
       }
-      current = next;
+      current = next!;
       state = after;
       applied.push({ code: f.code, title: fix.title });
       progressed = true;
@@ -51,5 +68,26 @@ export function fixAll(parser: PythonParser, text: string, options: AnalysisOpti
     }
     if (!progressed) break;
   }
-  return { text: current, applied };
+  return { state: current, applied };
+}
+
+/**
+ * Applies every preferred ("safe") fix, one at a time on fresh analysis, so each fix is computed
+ * on the text the previous one produced. A fix is kept only when it adds no syntax error and
+ * removes a finding of its rule; otherwise it is skipped, never retried.
+ */
+export function fixAll(parser: PythonParser, text: string, options: AnalysisOptions = {}): FixAllResult {
+  const { state, applied } = fixRounds<string, Fix, Finding>(
+    text,
+    (t) => {
+      const { result, errors } = analyseText(parser, t, options);
+      return { findings: result.findings, errors };
+    },
+    (t, fix) => {
+      const next = applyEdits(t, fix.edits);
+      return next === t ? undefined : next;
+    },
+    (t, f) => `${f.code}:${t.slice(Math.max(0, f.start - 40), f.end + 40)}`,
+  );
+  return { text: state, applied };
 }

@@ -26,10 +26,13 @@ import { countSyntaxErrors, type PythonParser } from '../parsing/pythonParser';
 import { COMPLETION_TRIGGER_CHARACTERS, completionsAt } from '../completion/sourceOptions';
 import { applyProjectConfig, findProjectConfig, type EffectiveConfig, type ProjectConfig } from '../config/pyproject';
 import { fixAll } from '../fixes/fixAll';
+import { noqaFix } from '../fixes/noqaFix';
 import { fileFragment, mergeFragments, mergeRawGraphs, type FileFragment } from '../graph';
 import type { RawGraph } from '../graph/pipelineGraph';
 import { DocumentStore, type StoredDocument } from './documentStore';
 import { hoverAt } from './hover';
+import { NOTEBOOK_SYNC, NotebookSync } from './notebooks';
+import { analyseDatabricksRuns } from '../notebook/analyseNotebook';
 import { syntaxRoot } from '../parsing/syntaxTree';
 import { WorkspaceFiles } from './workspaceFiles';
 
@@ -89,6 +92,8 @@ export class PySparkArchitectServer {
   private rejudgeTimer: NodeJS.Timeout | undefined;
   /** Per open document, what its graph fragment says about datasets, to tell when neighbours must be re-judged. */
   private readonly graphSignatures = new Map<string, { signature: string; keys: string[] }>();
+  /** Notebooks synced as notebooks (LSP 3.17): their cells are analysed as one program. */
+  private readonly notebooks: NotebookSync;
 
   constructor(
     private readonly connection: Connection,
@@ -96,6 +101,14 @@ export class PySparkArchitectServer {
   ) {
     this.documents = new DocumentStore(parser, (uri, text) => text.length > (this.sizeLimits.get(uri) ?? 2048) * 1024);
     this.workspaceFiles = new WorkspaceFiles(parser, (m) => this.connection.console.info(m));
+    this.notebooks = new NotebookSync(connection, parser, {
+      options: async (uri) => {
+        const settings = await this.settingsFor(uri);
+        return settings.enable ? { ...this.withProjectConfig(uri, settings), workspace: this.knownFiles(), workspaceExclude: uri } : undefined;
+      },
+      severity: (s) => SEVERITY[s],
+      relatedInformation: () => this.relatedInformation,
+    });
   }
 
   get capabilities(): ServerCapabilities {
@@ -104,6 +117,7 @@ export class PySparkArchitectServer {
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
       completionProvider: { triggerCharacters: COMPLETION_TRIGGER_CHARACTERS, resolveProvider: false },
       hoverProvider: true,
+      notebookDocumentSync: NOTEBOOK_SYNC,
     };
     if (this.pullDiagnostics) caps.diagnosticProvider = { identifier: DIAGNOSTIC_SOURCE, interFileDependencies: true, workspaceDiagnostics: false };
     return caps;
@@ -126,6 +140,7 @@ export class PySparkArchitectServer {
 
   register(): void {
     const c = this.connection;
+    this.notebooks.listen();
     c.onInitialized(() => {
       if (this.workspaceFolderEvents) {
         c.workspace.onDidChangeWorkspaceFolders((e) => {
@@ -183,6 +198,7 @@ export class PySparkArchitectServer {
     });
     c.onCodeAction(async (p) => this.codeActions(p));
     c.onCompletion((p) => {
+      if (this.notebooks.owns(p.textDocument.uri)) return this.notebooks.completion(p).catch((e) => this.failed('notebook completion', e, []));
       const stored = this.documents.get(p.textDocument.uri);
       if (!stored?.tree) return [];
       try {
@@ -197,6 +213,10 @@ export class PySparkArchitectServer {
       }
     });
     c.onHover(async (p) => {
+      if (this.notebooks.owns(p.textDocument.uri)) {
+        const { settings } = this.withProjectConfig(p.textDocument.uri, await this.settingsFor(p.textDocument.uri));
+        return this.notebooks.hover(p, settings).catch((e) => this.failed('notebook hover', e, null));
+      }
       const stored = this.documents.get(p.textDocument.uri);
       if (!stored?.tree) return null;
       let cached = await this.analyse(p.textDocument.uri, stored);
@@ -228,6 +248,13 @@ export class PySparkArchitectServer {
     clearTimeout(this.rejudgeTimer);
     this.pendingRejudge.clear();
     this.documents.dispose();
+    this.notebooks.dispose();
+  }
+
+  /** Logs a failed request and answers it with `fallback`: one bad notebook must not break the editor. */
+  private failed<T>(what: string, e: unknown, fallback: T): T {
+    this.connection.console.error(`${what} failed: ${(e as Error)?.stack ?? String(e)}`);
+    return fallback;
   }
 
   private guard(fn: () => void, uri: string): void {
@@ -308,7 +335,9 @@ export class PySparkArchitectServer {
     }
     let result: AnalysisResult;
     try {
-      result = analyze(stored.tree, text, { ...this.withProjectConfig(uri, settings), workspace: this.knownFiles(), workspaceExclude: uri, path: uri });
+      const options = { ...this.withProjectConfig(uri, settings), workspace: this.knownFiles(), workspaceExclude: uri, path: uri };
+      // A Databricks notebook that `%run`s others is analysed with them (findings stay in this file).
+      result = analyseDatabricksRuns(this.parser, text, uri.startsWith('file:') ? fileURLToPath(uri) : undefined, options) ?? analyze(stored.tree, text, options);
     } catch (e) {
       this.connection.console.error(`analysis of ${uri} failed: ${(e as Error).stack ?? String(e)}`);
       result = emptyResult(stored);
@@ -322,8 +351,13 @@ export class PySparkArchitectServer {
    */
   async pipelineGraph(params: PipelineGraphParams): Promise<PipelineGraph> {
     const fragments: FileFragment[] = [];
-    const uris = params.uris?.length ? params.uris : this.documents.uris();
+    const uris = params.uris?.length ? params.uris : [...this.documents.uris(), ...this.notebooks.uris()];
     for (const uri of uris) {
+      if (this.notebooks.owns(uri)) {
+        const fragment = await this.notebooks.fragment(uri);
+        if (fragment) fragments.push(fragment);
+        continue;
+      }
       const stored = this.documents.get(uri);
       if (!stored) continue;
       const cached = await this.analyse(uri, stored);
@@ -520,6 +554,7 @@ export class PySparkArchitectServer {
   }
 
   async codeActions(p: CodeActionParams): Promise<CodeAction[]> {
+    if (this.notebooks.owns(p.textDocument.uri)) return this.notebooks.codeActions(p, FIX_ALL_KIND).catch((e) => this.failed('notebook code actions', e, []));
     const stored = this.documents.get(p.textDocument.uri);
     if (!stored) return [];
     if (p.context.only?.some((k) => FIX_ALL_KIND.startsWith(k) && k !== CodeActionKind.Empty)) return this.fixAllAction(p.textDocument.uri, stored);
@@ -572,19 +607,4 @@ function emptyResult(stored: StoredDocument): AnalysisResult {
   return { findings: [], lines: new LineIndex(stored.document.getText()) };
 }
 
-/** `# noqa: CODE` at the end of the finding's first line (merged into an existing noqa list). */
-export function noqaFix(text: string, f: Finding, lines: AnalysisResult['lines']): Fix | undefined {
-  const line = lines.positionAt(f.start).line;
-  const lineText = lines.lineText(line);
-  if (/\\\s*$/.test(lineText)) return undefined;
-  const end = lines.lineStart(line) + lineText.length;
-  // A lone CR ends the line for the editor but not for tree-sitter's comment token: the comment would swallow the rest.
-  if (text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) !== 10) return undefined;
-  const existing = /#\s*noqa:\s*([A-Z0-9, ]+)$/i.exec(lineText);
-  if (existing) {
-    const at = lines.lineStart(line) + existing.index + existing[0].length;
-    return { title: `Suppress ${f.code} on this line (noqa)`, edits: [{ start: at, end: at, newText: `, ${f.code}` }] };
-  }
-  if (/#\s*noqa\b/i.test(lineText)) return undefined;
-  return { title: `Suppress ${f.code} on this line (noqa)`, edits: [{ start: end, end, newText: `  # noqa: ${f.code}` }] };
-}
+export { noqaFix };

@@ -37,6 +37,17 @@ const READER_TERMINALS = new Set(['load', 'parquet', 'json', 'csv', 'orc', 'text
 const WRITER_TERMINALS = new Set(['save', 'saveAsTable', 'insertInto', 'parquet', 'json', 'csv', 'orc', 'text', 'jdbc', 'start', 'toTable', 'delta', 'xml', 'avro']);
 const FORMAT_METHODS = new Set(['parquet', 'json', 'csv', 'orc', 'text', 'jdbc', 'delta', 'xml', 'avro', 'textFile']);
 
+export interface ModelOptions {
+  /**
+   * The file is a notebook (Jupyter or Databricks): the platform has imported PySpark and made
+   * `spark` and `sqlContext` before the first cell runs.
+   */
+  notebook?: boolean;
+}
+
+/** Globals a notebook platform defines that stand for a session (Databricks, Synapse, pyspark shell kernels). */
+const NOTEBOOK_SESSIONS = new Set(['spark', 'sqlContext']);
+
 interface FunctionContext {
   returns: Value[];
 }
@@ -57,7 +68,7 @@ class ModelBuilder {
   private readonly callMemo = new Map<string, Value>();
   private readonly onStack = new Set<number>();
 
-  constructor(root: Node) {
+  constructor(root: Node, private readonly options: ModelOptions = {}) {
     const imports: ImportInfo = {
       functionsAliases: new Set(),
       functionNames: new Set(),
@@ -83,6 +94,9 @@ class ModelBuilder {
 
   run(): void {
     this.collectImports(this.model.root);
+    // A notebook that uses the platform's session runs with PySpark imported; a pandas-only notebook
+    // (which may still mention `delta` or `.read`) is not treated as Spark code.
+    if (this.options.notebook && /\b(?:spark|sqlContext)\b/.test(this.model.root.text)) this.model.imports.usesPySpark = true;
     this.block(this.model.root);
     this.analysePending(this.scope);
   }
@@ -273,7 +287,7 @@ class ModelBuilder {
         const v = this.scope.lookup(node.text);
         if (v?.k === 'frame') this.noteFrameRef(node, v.frame);
         if (v) return v;
-        if (node.text === 'spark') return { k: 'session' };
+        if (node.text === 'spark' || (this.options.notebook && NOTEBOOK_SESSIONS.has(node.text))) return { k: 'session' };
         return UNKNOWN;
       }
       case 'parenthesized_expression': {
@@ -1158,8 +1172,8 @@ export interface BuiltModel {
   functions: SparkFunctions;
 }
 
-export function buildModel(tree: Tree, text: string): BuiltModel {
-  const builder = new ModelBuilder(syntaxRoot(tree, text));
+export function buildModel(tree: Tree, text: string, options: ModelOptions = {}): BuiltModel {
+  const builder = new ModelBuilder(syntaxRoot(tree, text), options);
   builder.run();
   return { model: builder.model, functions: builder.functions };
 }
