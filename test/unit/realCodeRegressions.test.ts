@@ -65,4 +65,185 @@ describe('real-code regressions (issue #11)', () => {
       assert.deepEqual(r.of('PSA208').map((f) => r.lineOf(f)), [2]);
     });
   });
+
+  describe('a count or collect that is the output, not monitoring (PSA101)', () => {
+    it('is silent on a tutorial script that prints counts of literal data and writes nothing', async () => {
+      const r = await check(py`
+        from pyspark.sql import SparkSession
+        spark = SparkSession.builder.appName("distinct-example").getOrCreate()
+        data = [("James", "Sales", 3000), ("Anna", "Sales", 4100), ("James", "Sales", 3000)]
+        df = spark.createDataFrame(data=data, schema=["name", "dept", "salary"])
+        print("Distinct count: " + str(df.distinct().count()))
+        print(df.take(2))
+      `, {}, { path: 'examples/distinct.py' });
+      assert.deepEqual(r.of('PSA101'), []);
+    });
+
+    it('is silent on a diagnostic script that only prints counts of a table (nothing written)', async () => {
+      const r = await check(py`
+        from pyspark.sql import SparkSession
+        from pyspark.sql.functions import col
+        spark = SparkSession.builder.getOrCreate()
+        df = spark.read.json("s3a://lake/silver/transactions/")
+        night = df.filter(col("is_night")).count()
+        print(f"night transactions: {night}")
+        risky = df.filter(col("is_risky")).count()
+        print(f"risky: {risky}")
+      `, {}, { path: 'jobs/utils/check_flags.py' });
+      assert.deepEqual(r.of('PSA101'), []);
+    });
+
+    it('is silent on timed benchmarks, counts of a bare Parquet read, tests and course set-up', async () => {
+      const benchmark = await check(py`
+        import time
+        df = spark.read.json("/data/events").filter("kind = 'click'")
+        start = time.time()
+        n = df.count()
+        print(f"{n} rows in {time.time() - start:.1f}s")
+        df.write.parquet("/data/clicks")
+      `);
+      assert.deepEqual(benchmark.of('PSA101'), []);
+      const parquet = await check(py`
+        df = spark.read.parquet("s3://lake/silver/orders")
+        print(f"loaded {df.count()} orders")
+        df.groupBy("country").count().write.mode("overwrite").parquet("s3://lake/gold/orders_by_country")
+      `);
+      assert.deepEqual(parquet.of('PSA101'), []);
+      const setup = await check(py`
+        df = spark.read.json(f"{DA.paths.datasets}/raw/users")
+        total = df.count()
+        print(f"Landing {total} records")
+        df.write.mode("append").json(f"{DA.paths.working_dir}/landing")
+      `, {}, { path: 'Course/Includes/Classroom-Setup-7.1.py' });
+      assert.deepEqual(setup.of('PSA101'), []);
+    });
+
+    it('keeps the job that logs a count of a JSON read it then writes, a frame its helper returns, and stats over one read', async () => {
+      const written = await check(py`
+        from pyspark.sql import SparkSession
+        spark = SparkSession.builder.getOrCreate()
+        df_raw = spark.read.json("s3a://landing/transactions/*.json")
+        print(f"read {df_raw.count()} records")
+        df_raw.write.mode("append").parquet("s3a://lake/bronze/transactions")
+      `, {}, { path: 'jobs/bronze.py' });
+      assert.equal(written.of('PSA101').length, 1);
+      const returned = await check(py`
+        from pyspark.sql import DataFrame
+
+        class MedallionJob:
+            def read_external(self, table, predicate):
+                df = self.spark.read.table(table).filter(predicate)
+                self.logger.info("Read %d records from %s", df.count(), table)
+                return df
+      `, {}, { path: 'libs/job_base.py' });
+      assert.equal(returned.of('PSA101').length, 1);
+      const handed = await check(py`
+        from pyspark.sql import SparkSession
+
+        def write_target(self, source_view, target):
+            df = self.spark.table(source_view).select(*target.columns)
+            row_count = df.count()
+            self.logger.info(f"DataFrame has {row_count} rows")
+            self.writer.write(df, target)
+      `, {}, { path: 'etl/writers/target_writer.py' });
+      assert.equal(handed.of('PSA101').length, 1);
+      const stats = await check(py`
+        from pyspark.sql.functions import col
+        df_check = spark.read.json("s3a://lake/silver/transactions/")
+        df_check.write.mode("overwrite").parquet("s3a://lake/silver/checked")
+        print(f"cross-state: {df_check.filter(col('is_cross_state')).count()}")
+        print(f"night: {df_check.filter(col('is_night')).count()}")
+      `, {}, { path: 'jobs/silver.py' });
+      assert.equal(stats.of('PSA101').length, 2);
+    });
+
+    it('treats df.cache() on a line of its own as caching df', async () => {
+      const r = await check(py`
+        orders = spark.read.json("/landing/orders").dropDuplicates(["order_id"])
+        orders.cache()
+        print(f"{orders.count()} orders")
+        orders.write.parquet("/lake/orders")
+      `);
+      assert.deepEqual(r.of('PSA101'), []);
+    });
+  });
+
+  describe('synthetic data and course set-up (PSA401, PSA301, PSA106)', () => {
+    it('is silent on Faker-generated people written by a generator', async () => {
+      const r = await check(py`
+        from faker import Faker
+        from pyspark.sql import functions as F
+        fake = Faker()
+        fake_email = F.udf(fake.ascii_company_email)
+        users = (spark.range(0, 10000)
+                 .withColumn("email", fake_email())
+                 .withColumn("phone_number", F.udf(fake.phone_number)()))
+        users.coalesce(1).write.mode("overwrite").json("/Volumes/demo/raw/users")
+      `, {}, { path: 'demo/_resources/01-load-data.py' });
+      assert.deepEqual(r.findings.map((f) => f.code), []);
+    });
+
+    it('does not take a boolean or an expiry date for personal data, but still flags e-mails a job writes', async () => {
+      const r = await check(py`
+        from pyspark.sql import functions as F
+        events = spark.read.table("bronze.events").select("user_id", "device", "email", "credit_card_expire")
+        events = events.withColumn("mobile", F.col("device").isin(["iOS", "Android"]))
+        events.select("user_id", "mobile", "credit_card_expire").write.saveAsTable("silver.devices")
+        events.select("user_id", "email").write.saveAsTable("silver.contacts")
+      `, {}, { path: 'jobs/silver_events.py' });
+      const found = r.of('PSA401');
+      assert.equal(found.length, 1);
+      assert.match(found[0].message, /"email"/);
+    });
+
+    it('counts a chain of withColumn calls in a loop once, and skips loops that restart from a fresh read', async () => {
+      const chain = await check(py`
+        df = spark.read.parquet("s3://lake/silver/calendar")
+        for day in days:
+            df = df.withColumn("a", F.lit(day)).withColumn("b", F.lit(1)).withColumn("c", F.lit(2))
+      `);
+      assert.equal(chain.of('PSA106').length, 1);
+      const fresh = await check(py`
+        from pyspark.sql import functions as F
+        frames = []
+        for path in paths:
+            df = spark.read.csv(path, header=True)
+            df = df.withColumn("source_file", F.lit(path))
+            frames.append(df)
+      `);
+      assert.deepEqual(fresh.of('PSA106'), []);
+      const named = await check(py`
+        df = spark.read.parquet("s3://lake/silver/customers")
+        NULLABLE = ["age", "income", "score"]
+        for c in NULLABLE:
+            df = df.withColumn(c, F.coalesce(F.col(c), F.lit(0)))
+      `);
+      assert.deepEqual(named.of('PSA106'), []);
+    });
+  });
+
+  describe('small results the model now sees (PSA103, PSA104)', () => {
+    it('is silent on sampled plots, SQL-text aggregates and lab check cells', async () => {
+      const r = await check(py`
+        # Databricks notebook source
+        pdf = spark.table("silver.turbines").sample(0.05).toPandas()
+        latest = spark.table("silver.orders").selectExpr("max(order_id) AS last_id").collect()[0][0]
+        assert spark.table("gold.orders").count() > 0, "run the previous cell first"
+        if spark.sql("SHOW TABLES IN demo").count() == 0:
+            print("no tables yet")
+      `);
+      assert.deepEqual(r.findings.filter((f) => ['PSA103', 'PSA104'].includes(f.code)), []);
+    });
+
+    it('still flags a whole growing table pulled into pandas in a job', async () => {
+      const r = await check(py`
+        from pyspark.sql import SparkSession
+        spark = SparkSession.builder.getOrCreate()
+        readings = spark.read.table("silver.sensor_readings")
+        pdf = readings.toPandas()
+        model.fit(pdf[["temp", "vibration"]], pdf["failure"])
+      `, {}, { path: 'jobs/train.py' });
+      assert.equal(r.of('PSA103').length, 1);
+    });
+  });
 });
