@@ -9,6 +9,8 @@ export interface Settings {
   enable: boolean;
   /** Rule codes never reported (`PSA101`), or prefixes (`PSA1`). */
   'rules.disabled': string[];
+  /** Also run the strict rules (opt-in: below their precision target on real code). */
+  'rules.strict': boolean;
   /** Per-rule severity, `off` to disable: `{ "PSA301": "error" }`. */
   'rules.severity': Record<string, SeverityOverride>;
   /** Extra regular expressions (case-insensitive, matched against whole column names) for PII. */
@@ -42,6 +44,10 @@ export const SETTINGS_SCHEMA: { [K in keyof Settings]: SettingSpec<Settings[K]> 
   'rules.disabled': {
     type: 'array', items: { type: 'string' }, default: [], scope: 'resource',
     description: 'Rule codes (or code prefixes such as `PSA3`) that are never reported.',
+  },
+  'rules.strict': {
+    type: 'boolean', default: false, scope: 'resource',
+    description: 'Also run the strict rules (PSA303): useful, but below their precision target on real code, so opt-in. A strict rule also runs when you give it a severity in `rules.severity` or name it in `--select`.',
   },
   'rules.severity': {
     type: 'object', default: {}, scope: 'resource',

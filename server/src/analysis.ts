@@ -56,6 +56,15 @@ function severityFor(rule: Rule, reported: Severity | undefined, settings: Setti
   return override ?? reported ?? rule.defaultSeverity;
 }
 
+function nodeAt(root: DataFrameModel['root'], offset: number) {
+  return root.descendantForIndex(offset, offset);
+}
+
+/** A strict (opt-in) rule runs when the user asked for strict rules, named its code, or gave it a severity. */
+function strictEnabled(code: string, settings: Settings, options: AnalysisOptions): boolean {
+  return settings['rules.strict'] || settings['rules.severity'][code] !== undefined || !!options.select?.some((s) => s.trim().toUpperCase() === code);
+}
+
 /** The engine: model the file once, run every enabled rule on the model, apply settings and noqa. */
 export function analyze(tree: Tree, text: string, options: AnalysisOptions = {}): AnalysisResult {
   const settings = options.settings ?? defaultSettings();
@@ -70,6 +79,7 @@ export function analyze(tree: Tree, text: string, options: AnalysisOptions = {})
       !matchesCode(r.code, settings['rules.disabled']) &&
       settings['rules.severity'][r.code] !== 'off' &&
       (!options.select?.length || matchesCode(r.code, options.select)) &&
+      (!r.strict || strictEnabled(r.code, settings, options)) &&
       !(options.ignore && matchesCode(r.code, options.ignore)),
   );
   const noqa = collectNoqa(syntaxRoot(tree, text), text, (o) => lines.positionAt(o).line);
@@ -79,6 +89,7 @@ export function analyze(tree: Tree, text: string, options: AnalysisOptions = {})
       report(f) {
         const start = f.node?.startIndex ?? f.start ?? 0;
         const end = f.node?.endIndex ?? f.end ?? start;
+        if (rule.quietIn?.length && rule.quietIn.includes(code.at(f.node ?? nodeAt(model.root, start)).kind)) return;
         const severity = severityFor(rule, f.severity, settings);
         if (severity === 'off') return;
         const key = `${rule.code}:${start}:${end}`;

@@ -1,3 +1,4 @@
+import { defaultSettings } from '../../shared/settings';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -71,7 +72,8 @@ export function checkText(parser: PythonParser, text: string, { fixes = true, ma
   let baseErrors = 0;
   let lines;
   try {
-    const result = analyze(tree, text);
+    // Every rule, the strict (opt-in) ones included.
+    const result = analyze(tree, text, { settings: { ...defaultSettings(), 'rules.strict': true } });
     findings = result.findings;
     lines = result.lines;
     if (fixes && findings.length) baseErrors = countSyntaxErrors(tree.rootNode);

@@ -30,7 +30,7 @@ export interface ContextOptions {
   notebook?: boolean;
 }
 
-const TEST_DIR = /(^|[\\/])(tests?|testing|__tests__|spec|specs)[\\/]/i;
+const TEST_DIR = /(^|[\\/])(tests?|testing|__tests__|spec|specs|\w+_tests?)[\\/]/i;
 const TEST_FILE = /(^|[\\/])(test_[^\\/]*|[^\\/]*_tests?|conftest)\.(py|ipynb)$/i;
 const GENERATOR_FILE = /(^|[\\/_-])(generat\w*|datagen|data_gen|fake\w*|faker|synthetic\w*|mock_?data|dummy_?data|seed_?data)[^\\/]*\.(py|ipynb)$/i;
 /** Course and demo set-up: Databricks academy `Includes/Classroom-Setup-*`, dbdemos `_resources/` loaders. */
