@@ -10,7 +10,8 @@ const dist = path.join(root, 'dist');
 mkdirSync(dist, { recursive: true });
 await (await import('./generate-snippets.mjs')).generateSnippets(); // snippets/pyspark.json from snippets/src
 
-// web-tree-sitter's ESM entry uses import.meta.url, which is undefined in a CJS bundle.
+// web-tree-sitter is not bundled: the server evaluates a fresh copy of its CommonJS file for each
+// parser runtime (server/src/parsing/treeSitterRuntime.ts), so it ships beside the bundles.
 const treeSitterCjs = require.resolve('web-tree-sitter');
 const common = {
   bundle: true,
@@ -23,18 +24,25 @@ const common = {
   alias: { 'web-tree-sitter': treeSitterCjs, 'jsonc-parser': require.resolve('jsonc-parser/lib/esm/main.js') },
 };
 
-const builds = [
-  esbuild.build({ ...common, entryPoints: [path.join(root, 'client/src/extension.ts')], outfile: path.join(dist, 'extension.js'), external: ['vscode'] }),
-  esbuild.build({ ...common, entryPoints: [path.join(root, 'server/src/main.ts')], outfile: path.join(dist, 'server.js') }),
-  esbuild.build({ ...common, entryPoints: [path.join(root, 'server/src/cli/main.ts')], outfile: path.join(dist, 'cli.js'), banner: { js: '#!/usr/bin/env node' } }),
+const configs = [
+  { ...common, entryPoints: [path.join(root, 'client/src/extension.ts')], outfile: path.join(dist, 'extension.js'), external: ['vscode'] },
+  { ...common, entryPoints: [path.join(root, 'server/src/main.ts')], outfile: path.join(dist, 'server.js') },
+  { ...common, entryPoints: [path.join(root, 'server/src/cli/main.ts')], outfile: path.join(dist, 'cli.js'), banner: { js: '#!/usr/bin/env node' } },
 ];
 // The preview page, when present (webview/src/main.ts).
 if (existsSync(path.join(root, 'webview/src/main.ts'))) {
-  builds.push(esbuild.build({ bundle: true, platform: 'browser', format: 'iife', target: 'es2020', sourcemap: true, logLevel: 'warning', entryPoints: [path.join(root, 'webview/src/main.ts')], outfile: path.join(dist, 'webview.js') }));
+  configs.push({ bundle: true, platform: 'browser', format: 'iife', target: 'es2020', sourcemap: true, logLevel: 'warning', entryPoints: [path.join(root, 'webview/src/main.ts')], outfile: path.join(dist, 'webview.js') });
 }
-await Promise.all(builds);
+// `--watch` (npm run watch): rebuild each bundle when one of its sources changes.
+const watch = process.argv.includes('--watch');
+if (watch) {
+  for (const config of configs) await (await esbuild.context({ ...config, logLevel: 'info' })).watch();
+} else {
+  await Promise.all(configs.map((config) => esbuild.build(config)));
+}
 if (existsSync(path.join(root, 'webview/media'))) cpSync(path.join(root, 'webview/media'), dist, { recursive: true });
 
+copyFileSync(treeSitterCjs, path.join(dist, 'web-tree-sitter.cjs'));
 copyFileSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm'), path.join(dist, 'web-tree-sitter.wasm'));
 copyFileSync(require.resolve('tree-sitter-python/tree-sitter-python.wasm'), path.join(dist, 'tree-sitter-python.wasm'));
 chmodSync(path.join(dist, 'cli.js'), 0o755);

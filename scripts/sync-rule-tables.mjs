@@ -6,8 +6,8 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const { FAMILIES, RULES } = require('../out/server/src/rules/index.js');
 
-/** The fix column: `sometimes` rules fix only where the edit is safe (see each rule's page). */
-const FIX = { always: 'yes', sometimes: 'where safe', none: '' };
+/** The fix column: `sometimes` rules fix only where they can write the edit (see each rule's page). */
+const FIX = { always: 'yes', sometimes: 'some findings', none: '' };
 
 const START = '<!-- rules:start -->';
 const END = '<!-- rules:end -->';
@@ -15,9 +15,9 @@ const cell = (s) => s.replace(/\|/g, '\\|');
 
 export function ruleTable(linkPrefix) {
   const rows = RULES.map(
-    (r) => `| [${r.code}](${linkPrefix}${r.code}.md) | ${r.name}${r.scope === 'project' ? ' (across files)' : ''} | ${FAMILIES[r.family].title} | ${r.defaultSeverity} | ${FIX[r.fix]} | ${cell(r.summary)} |`,
+    (r) => `| [${r.code}](${linkPrefix}${r.code}.md) | ${r.name}${r.scope === 'project' ? ' (across files)' : ''} | ${FAMILIES[r.family].title} | ${r.defaultSeverity} | ${FIX[r.fix]} | ${r.fixes.join(', ')} | ${cell(r.summary)} |`,
   );
-  return ['| Code | Name | Family | Default severity | Quick fix | What it flags |', '| --- | --- | --- | --- | --- | --- |', ...rows].join('\n');
+  return ['| Code | Name | Family | Default severity | Quick fix | Fix applicability | What it flags |', '| --- | --- | --- | --- | --- | --- | --- |', ...rows].join('\n');
 }
 
 const targets = [

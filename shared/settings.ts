@@ -1,3 +1,5 @@
+import { linearPatternProblem } from './linearRegex';
+
 /**
  * The one settings schema. The server resolves settings with it, the CLI builds them from flags,
  * and a test checks `package.json` `contributes.configuration` matches it key for key.
@@ -56,7 +58,7 @@ export const SETTINGS_SCHEMA: { [K in keyof Settings]: SettingSpec<Settings[K]> 
   },
   'pii.extraPatterns': {
     type: 'array', items: { type: 'string' }, default: [], scope: 'resource', regexItems: true,
-    description: 'Extra regular expressions (case-insensitive, whole column name) for columns that hold personal data, added to the built-in ones.',
+    description: 'Extra regular expressions (case-insensitive, whole column name) for columns that hold personal data, added to the built-in ones. They run on a linear-time engine (RE2 syntax: no lookaround or backreferences); untrusted workspaces ignore this setting.',
   },
   maxFileSizeKb: { type: 'number', default: 2048, minimum: 1, scope: 'resource', description: 'Files larger than this (in KB) are not analysed.' },
   debounceMs: { type: 'number', default: 150, minimum: 0, scope: 'window', description: 'Delay after the last edit before a document is analysed again (ms).' },
@@ -111,11 +113,8 @@ function check(spec: SettingSpec<unknown>, v: unknown): string | undefined {
       if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) return 'expected a list of strings';
       if (spec.regexItems) {
         for (const x of v) {
-          try {
-            new RegExp(x);
-          } catch (e) {
-            return `"${x}" is not a valid regular expression (${(e as Error).message})`;
-          }
+          const problem = linearPatternProblem(x);
+          if (problem) return problem;
         }
       }
       return undefined;

@@ -5,6 +5,7 @@ import { SERVER_NAME } from '../../shared/protocol';
 import { SECTION } from '../../shared/settings';
 import { GETTING_STARTED_SAMPLE } from './gettingStartedSample';
 import { PreviewPanel, VIEW_TYPE } from './preview/previewPanel';
+import { snippetFixMiddleware } from './snippetFixes';
 
 let client: LanguageClient | undefined;
 
@@ -31,6 +32,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     // An untrusted workspace's pyproject.toml may only narrow the analysis (see server/src/config/pyproject.ts).
     initializationOptions: { trusted: vscode.workspace.isTrusted },
     outputChannel,
+    middleware: snippetFixMiddleware,
   };
   client = new LanguageClient('pysparkArchitect', SERVER_NAME, serverOptions, clientOptions);
   context.subscriptions.push(

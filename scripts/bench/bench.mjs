@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { generatePipeline } from './generate.mjs';
+import { generatePipeline, generateRepetitive } from './generate.mjs';
 import { fmt, median, percentile, rssKb, sample, table } from './stats.mjs';
 
 const require = createRequire(import.meta.url);
@@ -34,7 +34,7 @@ const { LspClient } = require(path.join(root, 'out/test/protocol/lspClient.js'))
 const { Edit } = require('web-tree-sitter');
 
 const log = (...a) => console.log(...a);
-const results = { machine: machine(), analysis: [], edit: [], coldStart: undefined, memory: undefined, targets: [] };
+const results = { machine: machine(), analysis: [], scaling: [], edit: [], coldStart: undefined, memory: undefined, targets: [] };
 
 function machine() {
   const cpuinfo = fs.existsSync('/proc/cpuinfo') ? fs.readFileSync('/proc/cpuinfo', 'utf8') : '';
@@ -306,6 +306,39 @@ async function benchMemory() {
   target(`flat memory across edits: RSS growth from ${checkpoints[1]?.edits ?? 0} to ${totalEdits} edits <= 10%`, results.memory.growthAfterFirstQuarterPct, 10, '%');
 }
 
+// ------------------------------------------------------------------ 1b. scaling
+
+/**
+ * Cost per 1k lines of a full analysis at 1k, 10k and 100k lines of notebook-like code with
+ * repeated imports, windows and functions, in one run: a rule that is quadratic in the file shows
+ * up as a growing cost per line.
+ */
+async function benchScaling() {
+  const parser = await PythonParser.load();
+  const sizes = quick ? [1000, 10000] : [1000, 10000, 100000];
+  for (const n of sizes) {
+    const text = generateRepetitive(n, 7);
+    const lines = lineCount(text);
+    const opts = { warmup: 1, minRuns: n >= 100000 ? 2 : 5, maxRuns: n >= 100000 ? 2 : 20 };
+    const tree = parser.parse(text);
+    let findings = 0;
+    const full = sample(() => {
+      findings = analyze(tree, text).findings.length;
+    }, opts);
+    tree.delete();
+    const bare = sample(() => parser.parse(text).delete(), opts);
+    const row = { lines, findings, fullMs: median(full), bareParseMs: median(bare) };
+    row.msPer1kLines = row.fullMs / (lines / 1000);
+    row.fullOverBare = row.fullMs / row.bareParseMs;
+    results.scaling.push(row);
+  }
+  log(table(['lines', 'findings', 'bare parse', 'full analysis', 'ms per 1k lines', 'full/bare'],
+    results.scaling.map((r) => [r.lines, r.findings, fmt(r.bareParseMs), fmt(r.fullMs), fmt(r.msPer1kLines), fmt(r.fullOverBare)])));
+  const first = results.scaling[0];
+  const last = results.scaling[results.scaling.length - 1];
+  target(`linear scaling: cost per 1k lines at ${last.lines} lines within 25% of ${first.lines} lines`, ((last.msPer1kLines - first.msPer1kLines) / first.msPer1kLines) * 100, 25, '%');
+}
+
 // ------------------------------------------------------------------ targets
 
 function target(name, value, limit, unit) {
@@ -320,6 +353,10 @@ log(`PySpark Architect benchmark — ${m.cpu}, ${m.cores} cores, Node ${m.node},
 if (enabled('analysis')) {
   log('\n[1/4] analysis throughput');
   await benchAnalysis(corpus());
+}
+if (enabled('scaling')) {
+  log('\n[1b/4] scaling with repeated imports, windows and functions');
+  await benchScaling();
 }
 if (enabled('edit')) {
   log('\n[2/4] edit latency');

@@ -377,3 +377,39 @@ export function generatePipeline(lines, seed = 1) {
   out.push('', '', ...main, '', '', 'if __name__ == "__main__":', `    ${main[0].slice(4, main[0].indexOf('('))}(spark)`);
   return out.join('\n') + '\n';
 }
+
+/**
+ * A notebook-like module of about `lines` lines that repeats what real notebooks repeat: every cell
+ * imports again, defines windows (some unpartitioned, some over few rows), functions and chains.
+ * Rules that look things up across the file once per window, transform or import grow
+ * quadratically on it; the plain generator hides that (few repeated imports).
+ */
+export function generateRepetitive(lines, seed = 1) {
+  const r = rng(seed);
+  const cells = [];
+  let total = 0;
+  for (let i = 0; total < lines; i++) {
+    const e = r.pick(ENTITIES);
+    const [a, b] = r.some(COLUMNS, 2);
+    const cell = `# COMMAND ----------
+from pyspark.sql import functions as F
+from pyspark.sql.window import Window
+import pyspark.sql.functions as psf
+
+def step_${i}(spark, df):
+    w = Window.orderBy("${a}")
+    w2 = Window.partitionBy("${b}").orderBy("${a}")
+    ranked = df.withColumn("rn", F.row_number().over(w2)).withColumn("r", F.rank().over(w))
+    daily = ranked.groupBy("${b}").agg(F.count("*").alias("n"))
+    top = daily.limit(10).withColumn("prev", F.lag("n").over(w))
+    out = ranked.filter(F.col("rn") == 1).select("${b}", "${a}", psf.col("amount"))
+    out = out.withColumn("y", F.col("amount") * 2).withColumn("z", F.upper(F.col("${b}")))
+    out.write.mode("overwrite").parquet("s3://lake/silver/${e}_${i}/")
+    return top
+
+`;
+    cells.push(cell);
+    total += 16;
+  }
+  return cells.join('');
+}

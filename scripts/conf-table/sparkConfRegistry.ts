@@ -307,7 +307,7 @@ export class Registry implements Resolver {
     this.current = d.file;
     try {
       const v = new Evaluator(this).tryEvaluate(d.file.tokens, d.keyArg[0], d.keyArg[1]);
-      if (typeof v === 'string' && /^spark\.[\w.\-]+$/.test(v)) d.key = v;
+      if (typeof v === 'string' && /^spark\.[\w.-]+$/.test(v)) d.key = v;
       return d.key;
     } finally {
       this.current = saved;

@@ -35,7 +35,7 @@ export function parseDocsTables(markdown: string): DocRow[] {
   for (const tr of markdown.matchAll(/<tr>([\s\S]*?)<\/tr>/g)) {
     const cells = [...tr[1].matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((m) => m[1]);
     if (cells.length < 3) continue;
-    const key = /^\s*(?:<code>\s*)?(spark\.[\w.\-]+)\s*(?:<\/code>)?\s*$/.exec(cells[0])?.[1];
+    const key = /^\s*(?:<code>\s*)?(spark\.[\w.-]+)\s*(?:<\/code>)?\s*$/.exec(cells[0])?.[1];
     if (!key) continue;
     const row: DocRow = { key };
     // A default broken over lines (`org.apache.spark.serializer.<br />JavaSerializer`) is one value.

@@ -59,7 +59,7 @@ export function checkVsix(file) {
   const rel = (p) => 'extension/' + path.posix.normalize(p.replace(/^\.\//, ''));
   const required = [
     'extension/dist/extension.js', 'extension/dist/server.js',
-    'extension/dist/web-tree-sitter.wasm', 'extension/dist/tree-sitter-python.wasm',
+    'extension/dist/web-tree-sitter.wasm', 'extension/dist/tree-sitter-python.wasm', 'extension/dist/web-tree-sitter.cjs',
     'extension/readme.md', 'extension/changelog.md', 'extension/LICENSE.txt',
   ];
   const main = manifest.main.endsWith('.js') ? manifest.main : manifest.main + '.js';

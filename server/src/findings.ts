@@ -5,13 +5,45 @@ export interface TextEditSpec {
   start: number;
   end: number;
   newText: string;
+  /**
+   * Ranges of `newText` (offsets into it) holding a value the user must choose (a placeholder path,
+   * a delay): editors that take snippet edits turn them into tab stops.
+   */
+  placeholders?: { start: number; end: number }[];
 }
 
-export interface Fix {
+/**
+ * What applying a fix does to the program, as Ruff classifies fixes:
+ * - `safe`: the program computes the same results; only cost or robustness changes. Bulk fixing
+ *   (fix-all, on save, `check --fix`) applies only these.
+ * - `unsafe`: behaviour or output may change (a schema, a file count, an error that now runs), or a
+ *   value is a guess. Offered one at a time, labelled; `--unsafe-fixes` applies them.
+ * - `display-only`: the fix needs a value only the user has (a checkpoint path, a watermark delay,
+ *   a secret's name). Offered one at a time with its placeholder, never applied in bulk.
+ */
+export type Applicability = 'safe' | 'unsafe' | 'display-only';
+
+export const APPLICABILITIES: readonly Applicability[] = ['safe', 'unsafe', 'display-only'];
+
+interface FixBase {
   title: string;
   edits: TextEditSpec[];
-  /** The fix an editor may apply with "fix all" / on save. */
+  /** Among a finding's safe fixes, the one an editor marks as preferred. */
   preferred?: boolean;
+}
+
+export type Fix = FixBase &
+  (
+    | { applicability: 'safe' }
+    /** `reason`: what the fix changes or what it needs, a short phrase ("changes the output schema"). */
+    | { applicability: 'unsafe' | 'display-only'; reason: string }
+  );
+
+/** The fix's title as an editor lists it: unsafe and display-only fixes say so. */
+export function fixLabel(fix: Pick<FixBase, 'title'> & ({ applicability: 'safe' } | { applicability: 'unsafe' | 'display-only'; reason: string })): string {
+  if (fix.applicability === 'unsafe') return `${fix.title} (unsafe: ${fix.reason})`;
+  if (fix.applicability === 'display-only') return `${fix.title} (needs your value: ${fix.reason})`;
+  return fix.title;
 }
 
 export interface RelatedLocation {

@@ -1,9 +1,36 @@
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { format } from 'node:util';
+import { createConnection, IPCMessageReader, IPCMessageWriter, ProposedFeatures, StreamMessageReader, StreamMessageWriter, type MessageWriter } from 'vscode-languageserver/node';
+import { FramingRepair } from './lsp/framing';
+import { ProtocolGate } from './lsp/protocolGate';
 import { PySparkArchitectServer } from './lsp/server';
 import { PythonParser } from './parsing/pythonParser';
 
-// Process entry: `node dist/server.js --stdio` (or --node-ipc / --socket, as vscode-languageserver parses argv).
-const connection = createConnection(ProposedFeatures.all);
+// Process entry: `node dist/server.js --stdio` or `--node-ipc` (what VS Code uses) get the lifecycle
+// gate and, on stdio, repaired framing; --socket / --pipe are left to vscode-languageserver.
+const early: string[] = [];
+let log: (m: string) => void = (m) => void early.push(m);
+function transport(): [ProtocolGate, MessageWriter] | undefined {
+  if (process.argv.includes('--node-ipc')) {
+    const writer = new IPCMessageWriter(process);
+    return [new ProtocolGate(new IPCMessageReader(process), writer), writer];
+  }
+  if (!process.argv.includes('--stdio')) return undefined;
+  const writer = new StreamMessageWriter(process.stdout);
+  const input = process.stdin.pipe(new FramingRepair((problem) => log(problem)));
+  // As vscode-languageserver does for stdio: the client closing stdin ends the server, and nothing
+  // but protocol messages may reach stdout.
+  const end = () => process.exit(gate?.shutdownReceived ? 0 : 1);
+  process.stdin.on('end', end);
+  process.stdin.on('close', end);
+  console.log = console.info = (...args: unknown[]) => void process.stderr.write(format(...args) + '\n');
+  return [new ProtocolGate(new StreamMessageReader(input), writer), writer];
+}
+const io = transport();
+// Read by transport()'s end handler, which only runs once stdin closes (after this line).
+const gate: ProtocolGate | undefined = io?.[0];
+const connection = io ? createConnection(ProposedFeatures.all, io[0], io[1]) : createConnection(ProposedFeatures.all);
+log = (m) => connection.console.error(m);
+for (const m of early.splice(0)) log(m);
 const ready = PythonParser.load();
 let server: PySparkArchitectServer | undefined;
 

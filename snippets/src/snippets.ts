@@ -53,6 +53,7 @@ function python(strings: TemplateStringsArray, ...values: string[]): string[] {
   const min = indents.length ? Math.min(...indents) : 0;
   let next = 0;
   const text = all.map((l) => l.slice(min).replace(/[ ]+$/, '')).join('\n');
+  // eslint-disable-next-line no-control-regex -- NUL is the placeholder for the interpolated values (see `marker`).
   return text.replace(/\u0000/g, () => values[next++]).split('\n');
 }
 

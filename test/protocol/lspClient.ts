@@ -13,8 +13,8 @@ export class LspClient {
   readonly messages: string[] = [];
   private waiters: (() => void)[] = [];
 
-  constructor(readonly settings: unknown = {}) {
-    this.proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  constructor(readonly settings: unknown = {}, env: Record<string, string> = {}) {
+    this.proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     this.proc.stderr!.on('data', (d) => this.logs.push(String(d)));
     this.connection = createMessageConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
     this.connection.onNotification('textDocument/publishDiagnostics', (p: any) => {
@@ -23,7 +23,10 @@ export class LspClient {
       this.diagnostics.set(p.uri, list);
       this.wake();
     });
-    this.connection.onNotification('window/logMessage', (p: any) => this.logs.push(p.message));
+    this.connection.onNotification('window/logMessage', (p: any) => {
+      this.logs.push(p.message);
+      this.wake();
+    });
     this.connection.onNotification('window/showMessage', (p: any) => {
       this.messages.push(p.message);
       this.wake();

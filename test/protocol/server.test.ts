@@ -260,13 +260,32 @@ describe('language server over stdio', function () {
     });
   });
 
-  it('offers source.fixAll.pysparkArchitect that fixes every safe finding at once', async () => {
+  /** Safe (cache), unsafe (coalesce(1) removal) and display-only (watermark delay) fixes in one job. */
+  const mixed = [
+    'from pyspark.sql import SparkSession',
+    'from pyspark.sql import functions as F',
+    '',
+    'spark = SparkSession.builder.getOrCreate()',
+    'orders = spark.read.parquet("s3://lake/orders/")',
+    'paid = orders.dropDuplicates(["order_id"]).filter(F.col("status") == "paid")',
+    'paid.groupBy("country").count().write.mode("overwrite").parquet("s3://lake/paid_by_country/")',
+    'paid.write.mode("overwrite").parquet("s3://lake/paid/")',
+    'orders.coalesce(1).write.mode("overwrite").csv("s3://exports/orders_csv/")',
+    '',
+    'clicks = spark.readStream.format("kafka").option("subscribe", "clicks").option("kafka.bootstrap.servers", "b:9092").load()',
+    'per_minute = clicks.groupBy(F.window("timestamp", "1 minute")).count()',
+    'per_minute.writeStream.outputMode("append").option("checkpointLocation", "s3://lake/_checkpoints/clicks").format("delta").start("s3://lake/clicks/")',
+    '',
+  ].join('\n');
+
+  it('source.fixAll.pysparkArchitect (fix all, on save) applies the safe fixes only', async () => {
     client = new LspClient();
     const init = await client.initialize();
     assert.ok(init.capabilities.codeActionProvider.codeActionKinds.includes('source.fixAll.pysparkArchitect'));
-    const uri = 'file:///work/kappa.py';
-    await client.open(uri, kappa);
-    await client.waitFor(() => client.latest(uri), 'diagnostics');
+    const uri = 'file:///work/mixed.py';
+    await client.open(uri, mixed);
+    const before = await client.waitFor(() => client.latest(uri), 'diagnostics');
+    assert.deepEqual(before.diagnostics.map((d) => d.code).sort(), ['PSA102', 'PSA201', 'PSA301']);
     const actions: any[] = await client.connection.sendRequest('textDocument/codeAction', {
       textDocument: { uri },
       range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
@@ -275,9 +294,58 @@ describe('language server over stdio', function () {
     assert.equal(actions.length, 1);
     assert.equal(actions[0].kind, 'source.fixAll.pysparkArchitect');
     const [edit] = actions[0].edit.changes[uri];
+    assert.match(edit.newText, /^paid = paid\.cache\(\)$/m);
+    assert.match(edit.newText, /orders\.coalesce\(1\)\.write/, 'the unsafe removal is not applied');
+    assert.doesNotMatch(edit.newText, /withWatermark/, 'the display-only watermark is not applied');
     await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ range: edit.range, text: edit.newText }] });
     const after = await client.waitFor(() => (client.latest(uri)?.version === 2 ? client.latest(uri) : undefined), 'diagnostics v2');
-    assert.deepEqual(after.diagnostics, []);
+    assert.deepEqual(after.diagnostics.map((d) => d.code).sort(), ['PSA201', 'PSA301']);
+  });
+
+  it('quick fixes: every kind one click away, unsafe ones labelled and never preferred', async () => {
+    client = new LspClient();
+    await client.initialize();
+    const uri = 'file:///work/mixed.py';
+    await client.open(uri, mixed);
+    const d = await client.waitFor(() => client.latest(uri), 'diagnostics');
+    const actionsFor = async (code: string): Promise<any[]> => {
+      const diag = d.diagnostics.find((x) => x.code === code);
+      return client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: diag.range, context: { diagnostics: [diag] } });
+    };
+    const cache = (await actionsFor('PSA102')).find((a) => /Cache/.test(a.title));
+    assert.equal(cache.isPreferred, true);
+    const single = await actionsFor('PSA301');
+    const remove = single.find((a) => /^Remove coalesce\(1\)/.test(a.title));
+    assert.equal(remove.title, 'Remove coalesce(1) (unsafe: writes one file per partition instead of one file)');
+    assert.ok(!remove.isPreferred);
+    assert.ok(single.some((a) => /^Replace with repartition\(64\).*\(needs your value: /.test(a.title)));
+    const watermark = (await actionsFor('PSA201')).find((a) => /withWatermark/.test(a.title));
+    assert.match(watermark.title, /\(needs your value: choose how late data may arrive\)$/);
+    assert.ok(!watermark.isPreferred);
+  });
+
+  it('a fix with placeholders is a snippet edit for clients that take them, plain text plus its snippet otherwise', async () => {
+    client = new LspClient();
+    await client.initialize({ workspace: { workspaceEdit: { documentChanges: true, snippetEditSupport: true } } });
+    const uri = 'file:///work/mixed.py';
+    await client.open(uri, mixed);
+    const d = await client.waitFor(() => client.latest(uri), 'diagnostics');
+    const diag = d.diagnostics.find((x) => x.code === 'PSA201');
+    const request = { textDocument: { uri }, range: diag.range, context: { diagnostics: [diag] } };
+    const snippetAction = (await client.connection.sendRequest<any[]>('textDocument/codeAction', request)).find((a) => /withWatermark/.test(a.title));
+    const [change] = snippetAction.edit.documentChanges;
+    assert.deepEqual(change.textDocument, { uri, version: 1 });
+    assert.deepEqual(change.edits.map((e: any) => e.snippet), [{ kind: 'snippet', value: '.withWatermark("timestamp", "${1:10 minutes}")' }]);
+    await client.stop();
+
+    client = new LspClient();
+    await client.initialize();
+    await client.open(uri, mixed);
+    const d2 = await client.waitFor(() => client.latest(uri), 'diagnostics');
+    const diag2 = d2.diagnostics.find((x) => x.code === 'PSA201');
+    const plain = (await client.connection.sendRequest<any[]>('textDocument/codeAction', { ...request, range: diag2.range, context: { diagnostics: [diag2] } })).find((a) => /withWatermark/.test(a.title));
+    assert.deepEqual(plain.edit.changes[uri].map((e: any) => e.newText), ['.withWatermark("timestamp", "10 minutes")']);
+    assert.deepEqual(plain.data.pysparkArchitectSnippets.edits.map((e: any) => e.snippet.value), ['.withWatermark("timestamp", "${1:10 minutes}")']);
   });
 
   it('reads [tool.pyspark-architect] from the pyproject.toml above the file; untrusted workspaces drop its patterns', async () => {

@@ -110,7 +110,7 @@ describe('PSA101 count-for-monitoring', () => {
     assert.ok(f);
     const { text } = await applyFix(r, f, /observe/);
     assert.match(text, /from pyspark\.sql import functions as F, Observation/);
-    assert.match(text, /    out = out\.observe\(out_observation, F\.count\(F\.lit\(1\)\)\.alias\("row_count"\)\)/);
+    assert.match(text, / {4}out = out\.observe\(out_observation, F\.count\(F\.lit\(1\)\)\.alias\("row_count"\)\)/);
     assert.match(text, /print\("written", out_observation\.get\["row_count"\]\)/);
   });
 
@@ -126,7 +126,7 @@ describe('PSA101 count-for-monitoring', () => {
     const f = r.of('PSA101')[0];
     assert.deepEqual(f.fixes.map((x) => x.title), ["Cache 'users' before its first action"]);
     const { text } = await applyFix(r, f);
-    assert.match(text, /    users = spark\.table\("crm\.users"\)\.where\("active"\)\n    users = users\.cache\(\)/);
+    assert.match(text, / {4}users = spark\.table\("crm\.users"\)\.where\("active"\)\n {4}users = users\.cache\(\)/);
   });
 
   it('noqa suppresses', async () => {
@@ -191,5 +191,97 @@ describe('PSA101 count-for-monitoring', () => {
     assert.equal((second.text.match(/^active_observation = Observation\(/gm) ?? []).length, 1, second.text);
     assert.equal((second.text.match(/^active = active\.observe\(/gm) ?? []).length, 1, second.text);
     assert.equal((second.text.match(/active_observation\.get\[["']row_count["']\]/g) ?? []).length, 2, second.text);
+  });
+});
+
+describe('PSA101 observe fix: only where the write is the first action to read every row', () => {
+  const observeTitles = async (src: string) => {
+    const r = await check(src);
+    return r.of('PSA101').map((f) => f.fixes.map((x) => `${x.applicability}: ${x.title}`));
+  };
+
+  it('is offered, safe, when nothing runs on the frame before the write', async () => {
+    const fixes = await observeTitles(py`
+      import logging
+      from pyspark.sql import SparkSession
+      log = logging.getLogger(__name__)
+      spark = SparkSession.builder.getOrCreate()
+      orders = spark.read.parquet("s3://lake/orders/")
+      log.info("orders: %d", orders.count())
+      orders.write.mode("overwrite").parquet("s3://lake/orders_copy/")
+    `);
+    assert.deepEqual(fixes, [["safe: Count 'orders' with DataFrame.observe while it is written", "safe: Cache 'orders' before its first action"]]);
+  });
+
+  it('is not offered when a show(), take() or a write of a limit() of the frame completes first (a partial count)', async () => {
+    for (const first of ['orders.show()', 'orders.take(5)', 'orders.limit(10).write.json("s3://lake/sample/")', 'orders.filter("amount > 0").first()']) {
+      const fixes = await observeTitles(py`
+        import logging
+        from pyspark.sql import SparkSession
+        log = logging.getLogger(__name__)
+        spark = SparkSession.builder.getOrCreate()
+        orders = spark.read.parquet("s3://lake/orders/")
+        ${first}
+        orders.write.mode("overwrite").parquet("s3://lake/orders_copy/")
+        log.info("orders: %d", orders.count())
+      `);
+      assert.deepEqual(fixes, [["safe: Cache 'orders' before its first action"]], first);
+    }
+  });
+
+  it('is not offered when the write reads only part of the frame, is in a branch, or the metric might not reach it', async () => {
+    const sources = [
+      py`
+        from pyspark.sql import SparkSession
+        spark = SparkSession.builder.getOrCreate()
+        orders = spark.read.parquet("s3://lake/orders/")
+        print("orders:", orders.count())
+        orders.limit(1000).write.parquet("s3://lake/orders_head/")
+      `,
+      py`
+        from pyspark.sql import SparkSession
+        spark = SparkSession.builder.getOrCreate()
+        orders = spark.read.parquet("s3://lake/orders/")
+        if spark.conf.get("spark.app.name") == "full":
+            orders.write.parquet("s3://lake/orders_copy/")
+        print("orders:", orders.count())
+      `,
+      py`
+        from pyspark.sql import SparkSession
+
+        def run(spark, dry_run):
+            orders = spark.read.parquet("s3://lake/orders/")
+            print("orders:", orders.count())
+            if dry_run:
+                return
+            orders.write.parquet("s3://lake/orders_copy/")
+      `,
+      py`
+        from pyspark.sql import SparkSession
+        spark = SparkSession.builder.getOrCreate()
+        orders = spark.read.parquet("s3://lake/orders/")
+        checked = print("orders:", orders.count()) or True
+        orders.write.parquet("s3://lake/orders_copy/")
+      `,
+    ];
+    for (const src of sources) {
+      const r = await check(src);
+      for (const f of r.of('PSA101')) assert.ok(!f.fixes.some((x) => /observe/.test(x.title)), src);
+    }
+  });
+
+  it('a full count of a derived frame before the write does not stop it (every row passes the observe point)', async () => {
+    const fixes = await observeTitles(py`
+      import logging
+      from pyspark.sql import SparkSession
+      log = logging.getLogger(__name__)
+      spark = SparkSession.builder.getOrCreate()
+      orders = spark.read.parquet("s3://lake/orders/")
+      log.info("orders: %d", orders.count())
+      paid = orders.filter("status = 'paid'")
+      partitions = max(1, paid.count() // 1_000_000)
+      paid.repartition(partitions).write.parquet("s3://lake/paid/")
+    `);
+    assert.ok(fixes[0].some((t) => /^safe: Count 'orders' with DataFrame\.observe/.test(t)), fixes.join('\n'));
   });
 });

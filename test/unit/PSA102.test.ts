@@ -59,7 +59,7 @@ describe('PSA102 uncached-reuse', () => {
     const deduped = r.of('PSA102')[0];
     assert.match(deduped.message, /computed 3 times/);
     const { text } = await applyFix(r, deduped);
-    assert.match(text, /\n    deduped = events\.dropDuplicates\(\["event_id"\]\)\n    deduped = deduped\.cache\(\)\n/);
+    assert.match(text, /\n {4}deduped = events\.dropDuplicates\(\["event_id"\]\)\n {4}deduped = deduped\.cache\(\)\n/);
   });
 
   it('stays silent when the frame is cached, in-place cached, or consumed in exclusive branches', async () => {

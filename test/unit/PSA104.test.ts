@@ -54,8 +54,11 @@ describe('PSA104 count-for-emptiness', () => {
     await expect('orders.count() > 0', /^ok = not orders\.isEmpty\(\) and late\.count\(\) != 0$/m);
   });
 
-  it('offers a take(1) alternative for Spark before 3.3', async () => {
+  it('take(1) is the safe, preferred fix (every Spark version); isEmpty() is unsafe (Spark 3.3+)', async () => {
     const r = await check(src);
+    const [take, isEmpty] = r.of('PSA104')[0].fixes;
+    assert.deepEqual([take.applicability, take.preferred, isEmpty.applicability], ['safe', true, 'unsafe']);
+    assert.ok(isEmpty.applicability === 'unsafe' && /3\.3/.test(isEmpty.reason));
     const { text } = await applyFix(r, r.of('PSA104')[0], /take\(1\)/);
     assert.match(text, /^if len\(late\.take\(1\)\) == 0:$/m);
   });
@@ -78,6 +81,9 @@ describe('PSA104 count-for-emptiness', () => {
     assert.match(first.text, /if \(a\.join\(b, "id"\)\n {8}\.where\("a\.x > b\.x"\)\)\.isEmpty\(\):/);
     const second = await applyFix(r, found[1], /isEmpty/);
     assert.match(second.text, /^flags = 1 \+ \(not a\.isEmpty\(\)\)$/m);
+    // The safe take(1) fix is a comparison: inside arithmetic it needs its parentheses too.
+    const take = await applyFix(r, found[1], /take\(1\)/);
+    assert.match(take.text, /^flags = 1 \+ \(len\(a\.take\(1\)\) > 0\)$/m);
   });
 
   it('treats a DataFrame-annotated parameter as a frame', async () => {
@@ -90,7 +96,7 @@ describe('PSA104 count-for-emptiness', () => {
     `);
     assert.equal(r.of('PSA104').length, 1);
     const { text } = await applyFix(r, r.of('PSA104')[0], /isEmpty/);
-    assert.match(text, /    if df\.isEmpty\(\):/);
+    assert.match(text, / {4}if df\.isEmpty\(\):/);
   });
 
   it('stays silent for counts used as numbers, cheap checks, streaming and unknown objects', async () => {

@@ -67,8 +67,9 @@ describe('PSA105 python-udf-with-builtin', () => {
       assert.match(text, expected[i]);
     }
     assert.match(found[2].fixes[0].title, /spaces only/);
-    assert.equal(found[2].fixes[0].preferred, false, 'strip() -> trim is not exact: not a fix-all candidate');
-    assert.equal(found[0].fixes[0].preferred, true);
+    // Nulls and the column type follow the Spark function: never applied in bulk.
+    assert.ok(found.every((f) => f.fixes.every((x) => x.applicability === 'unsafe')));
+    assert.ok(found[2].fixes[0].applicability === 'unsafe' && /strips spaces only/.test(found[2].fixes[0].reason));
   });
 
   it('keeps truthiness guards exact with when(), maps round to bround and escapes replace patterns', async () => {
@@ -160,5 +161,55 @@ describe('PSA105 python-udf-with-builtin', () => {
       df = spark.table("t").select(normalize("a"), upper_pd("b"), add("x", "y"), title("n"), upper_or_unknown("c"), plain("d"))
     `);
     assert.deepEqual(r.of('PSA105').map((f) => r.textOf(f)), []);
+  });
+});
+
+describe('PSA105 never rewrites a call that runs on Python values', () => {
+  it('leaves UDF calls inside another UDF, a Python lambda or a function handed to rdd.map without a fix', async () => {
+    const r = await check(py`
+      from pyspark.sql import SparkSession
+      from pyspark.sql import functions as F
+      from pyspark.sql.types import StringType
+
+      spark = SparkSession.builder.getOrCreate()
+      shout = F.udf(lambda s: s.upper(), StringType())
+
+      @F.udf(returnType=StringType())
+      def greet(name):
+          return "hi " + shout(name)
+
+      def clean_row(row):
+          return shout(row.name)
+
+      people = spark.table("crm.people")
+      names = people.rdd.map(lambda row: shout(row.name)).collect()
+      cleaned = people.rdd.map(clean_row).collect()
+      wrapped = F.udf(lambda s: shout(s))
+      out = people.select(shout("name").alias("loud"), greet("name"), wrapped("name"))
+      out.write.parquet("s3://lake/people_loud/")
+    `);
+    const found = r.of('PSA105');
+    const withFix = found.filter((f) => f.fixes.length).map((f) => r.textOf(f));
+    // Only the column call is rewritten; the Python-side ones would get F.upper on a str.
+    assert.deepEqual(withFix, ['shout("name")']);
+    assert.deepEqual(found.find((f) => f.fixes.length)!.fixes.map((x) => x.applicability), ['unsafe']);
+    const { text } = await applyFix(r, found.find((f) => f.fixes.length)!);
+    assert.match(text, /people\.select\(F\.upper\("name"\)\.alias\("loud"\)/);
+    assert.match(text, /return "hi " \+ shout\(name\)/);
+    assert.match(text, /rdd\.map\(lambda row: shout\(row\.name\)\)/);
+  });
+
+  it('still rewrites inside lambdas of Spark higher-order functions and DataFrame.transform', async () => {
+    const r = await check(py`
+      from pyspark.sql import SparkSession
+      from pyspark.sql import functions as F
+
+      spark = SparkSession.builder.getOrCreate()
+      lower = F.udf(lambda s: s.lower())
+      people = spark.table("crm.people")
+      out = people.transform(lambda d: d.withColumn("email", lower("email")))
+      out.write.parquet("s3://lake/people_lower/")
+    `);
+    assert.deepEqual(r.of('PSA105').filter((f) => f.fixes.length).map((f) => r.textOf(f)), ['lower("email")']);
   });
 });

@@ -59,7 +59,7 @@ describe('PSA106 withcolumn-in-loop', () => {
     `);
     const f = r.of('PSA106')[0];
     const { text } = await applyFix(r, f);
-    assert.match(text, /\n    df = df\.withColumns\(\{name: col\(name\)\.cast\(types\[name\]\) for name in sorted\(\n        types,\n    \)\}\)\n    return df/);
+    assert.match(text, /\n {4}df = df\.withColumns\(\{name: col\(name\)\.cast\(types\[name\]\) for name in sorted\(\n {8}types,\n {4}\)\}\)\n {4}return df/);
   });
 
   it('no fix when the loop variable is used after the loop, the body has more, or comments would be lost', async () => {

@@ -31,7 +31,10 @@ describe('PSA202 streaming-dedup-without-watermark', () => {
   it('fix watermarks the guessed event-time column and switches to dropDuplicatesWithinWatermark', async () => {
     const r = await check(kafka);
     const f = r.of('PSA202')[0];
-    assert.ok(f.fixes[0].preferred);
+    // The delay is the user's to choose: a placeholder, never applied in bulk.
+    assert.equal(f.fixes[0].applicability, 'display-only');
+    const edit = f.fixes[0].edits.find((e) => e.placeholders)!;
+    assert.deepEqual(edit.placeholders!.map((p) => edit.newText.slice(p.start, p.end)), ['10 minutes']);
     const { text } = await applyFix(r, f, /withWatermark\("order_ts"/);
     assert.match(text, /orders\.withWatermark\("order_ts", "10 minutes"\)\.dropDuplicatesWithinWatermark\(\["order_id"\]\)/);
   });
@@ -47,7 +50,10 @@ describe('PSA202 streaming-dedup-without-watermark', () => {
     const f = r.of('PSA202')[0];
     assert.ok(f);
     assert.equal(r.textOf(f), 'drop_duplicates(["event_id"])');
-    assert.ok(!f.fixes[0].preferred);
+    const fix = f.fixes[0];
+    assert.ok(fix.applicability === 'display-only' && /event-time column/.test(fix.reason));
+    const edit = fix.edits.find((e) => e.placeholders)!;
+    assert.deepEqual(edit.placeholders!.map((p) => edit.newText.slice(p.start, p.end)), ['event_time', '10 minutes']);
     const { text } = await applyFix(r, f, /set your event-time column/);
     assert.match(text, /\.filter\(col\("event_id"\)\.isNotNull\(\)\)\.withWatermark\("event_time", "10 minutes"\) \\\n {4}\.dropDuplicatesWithinWatermark\(\["event_id"\]\)/);
   });

@@ -50,7 +50,8 @@ describe('PSA205 missing-checkpoint-location', () => {
     assert.match(found[1].message, /temporary checkpoint/);
     const a = await applyFix(r, found[0]);
     assert.match(a.text, /stream\.writeStream\.option\("checkpointLocation", "s3:\/\/CHANGE-ME\/checkpoints\/bronze\.rates"\)\n/);
-    assert.ok(!found[1].fixes[0].preferred);
+    assert.equal(found[0].fixes[0].applicability, 'display-only', 'a placeholder path is the user\'s to fill in');
+    assert.equal(found[1].fixes[0].applicability, 'display-only');
     await applyFix(r, found[1]);
   });
 

@@ -92,6 +92,27 @@ describe('PSA401 unmasked-pii-at-sink', () => {
     assert.equal((await check(src, { 'pii.extraPatterns': ['member_no'] })).of('PSA401').length, 1);
   });
 
+  // Issue 18: user patterns run on a linear-time engine. On JavaScript's backtracking engine
+  // `(a+)+` against 30 letters and a trailing mismatch takes minutes; here it answers at once.
+  it('extra patterns run on a linear-time engine: (a+)+ against a 30-letter column', async () => {
+    const long = 'a'.repeat(30);
+    const src = py`
+      df = spark.createDataFrame([], "${long} STRING, ${long}b STRING, tier STRING")
+      df.write.parquet("s3://lake/members")
+    `;
+    const r = await check(src, { 'pii.extraPatterns': ['(a+)+'] });
+    assert.deepEqual(r.of('PSA401').map((f) => f.message.includes(`${long}b`)), [false]);
+    assert.match(r.of('PSA401')[0].message, new RegExp(`"${long}"`));
+  });
+
+  it('patterns the linear-time engine cannot run are refused, never run on the backtracking one', async () => {
+    const src = py`
+      df = spark.createDataFrame([], "member_no STRING, tier STRING")
+      df.write.parquet("s3://lake/members")
+    `;
+    assert.equal((await check(src, { 'pii.extraPatterns': ['(member)_no(?=x)?', '(m)\\1'] })).of('PSA401').length, 0);
+  });
+
   it('aggregates that hand on raw values still leak; counts and sums do not', async () => {
     const r = await check(py`
       from pyspark.sql import functions as F
@@ -133,5 +154,56 @@ describe('PSA401 unmasked-pii-at-sink', () => {
       known.write.mode("overwrite").parquet("s3://lake/gold/orders_with_customer/")
     `);
     assert.deepEqual(r.of('PSA401').map((f) => r.lineOf(f)), [9, 11]);
+  });
+});
+
+describe('PSA401 fixes: unsafe, and no masking of columns that are not text', () => {
+  it('offers masking, labelled unsafe, for string columns', async () => {
+    const r = await check(py`
+      from pyspark.sql import SparkSession
+      from pyspark.sql.types import StringType, StructField, StructType
+      spark = SparkSession.builder.getOrCreate()
+      schema = StructType([StructField("id", StringType()), StructField("email", StringType())])
+      spark.read.schema(schema).json("s3://raw/crm/").write.saveAsTable("silver.customers")
+    `);
+    const [f] = r.of('PSA401');
+    assert.deepEqual(f.fixes.map((x) => x.applicability), ['unsafe']);
+  });
+
+  it('never offers masking for a boolean, a number or a flag-named column (a hash of a flag is meaningless text)', async () => {
+    const typed = await check(py`
+      from pyspark.sql import SparkSession
+      from pyspark.sql.types import BooleanType, LongType, StringType, StructField, StructType
+      spark = SparkSession.builder.getOrCreate()
+      schema = StructType([StructField("order_id", StringType()), StructField("ssn", LongType()), StructField("email", StringType())])
+      spark.read.schema(schema).json("s3://raw/orders/").write.saveAsTable("silver.orders")
+    `);
+    assert.deepEqual(typed.of('PSA401')[0].fixes, []);
+    const ddl = await check(py`
+      from pyspark.sql import SparkSession
+      spark = SparkSession.builder.getOrCreate()
+      spark.read.schema("order_id STRING, cvv INT").csv("s3://raw/payments/").write.saveAsTable("silver.payments")
+    `);
+    assert.deepEqual(ddl.of('PSA401')[0].fixes, []);
+    const derived = await check(py`
+      from pyspark.sql import SparkSession
+      from pyspark.sql import functions as F
+      spark = SparkSession.builder.getOrCreate()
+      payments = spark.read.parquet("s3://raw/payments/").select("payment_id", "amount")
+      checked = payments.withColumn("phone", F.col("amount") > 0)
+      checked.write.saveAsTable("silver.payments")
+    `);
+    assert.deepEqual(derived.of('PSA401')[0].fixes, []);
+  });
+
+  it('cvv_validated is a flag, not card data', async () => {
+    const r = await check(py`
+      from pyspark.sql import SparkSession
+      from pyspark.sql import functions as F
+      spark = SparkSession.builder.getOrCreate()
+      payments = spark.read.parquet("s3://raw/payments/").select("payment_id", "cvv_validated")
+      payments.write.saveAsTable("silver.payments")
+    `);
+    assert.deepEqual(r.of('PSA401'), []);
   });
 });

@@ -22,7 +22,7 @@ describe('PSA701 shadowed-spark-function', () => {
       assert.equal(r.text.slice(f.related[0].start, f.related[0].end), 'col');
       assert.equal(r.lineOf({ ...f, start: f.related[0].start }), 5);
       const { text } = await applyFix(r, f, /Rename the loop variable 'col' to 'col_name'/);
-      assert.match(text, /for col_name in pii_columns:\n        df = df\.withColumn\(col_name, sha2\(col\(col_name\), 256\)\)/);
+      assert.match(text, /for col_name in pii_columns:\n {8}df = df\.withColumn\(col_name, sha2\(col\(col_name\), 256\)\)/);
       assert.match(text, /^from pyspark\.sql\.functions import col, sha2$/m);
     });
 
@@ -46,7 +46,7 @@ describe('PSA701 shadowed-spark-function', () => {
       const comprehension = await applyFix(r, found[0]);
       assert.match(comprehension.text, /\[col\(col_name\)\.alias\(col_name\.lower\(\)\) for col_name in frame\.columns\]/);
       const loop = await applyFix(r, found[1], /Rename the loop variable 'col' to 'col_name'/);
-      assert.match(loop.text, /for col_name in \["email", "phone"\]:\n    df = df\.withColumn\(col_name, when\(col\(col_name\)\.isNull\(\), lit\("n\/a"\)\)\.otherwise\(col\(col_name\)\)\)/);
+      assert.match(loop.text, /for col_name in \["email", "phone"\]:\n {4}df = df\.withColumn\(col_name, when\(col\(col_name\)\.isNull\(\), lit\("n\/a"\)\)\.otherwise\(col\(col_name\)\)\)/);
       // The calls before the loop meant the function and keep it.
       assert.match(loop.text, /select\(col\("id"\), col\("email"\), col\("phone"\)\)/);
       assert.equal(loop.after.of('PSA701').length, 1);
@@ -85,7 +85,7 @@ describe('PSA701 shadowed-spark-function', () => {
       assert.equal(r.textOf(f), 'col(c)');
       assert.match(f.message, /loop variable bound on line 7.*raises UnboundLocalError/);
       const { text } = await applyFix(r, f);
-      assert.match(text, /F\.sha2\(col\(c\), 256\)[\s\S]*for col_name in cols:\n        df = df\.withColumn\(col_name, F\.upper\(F\.col\(col_name\)\)\)/);
+      assert.match(text, /F\.sha2\(col\(c\), 256\)[\s\S]*for col_name in cols:\n {8}df = df\.withColumn\(col_name, F\.upper\(F\.col\(col_name\)\)\)/);
     });
 
     it('is silent when the name reaches the function or the local is a function', async () => {

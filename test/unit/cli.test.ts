@@ -54,6 +54,7 @@ describe('CLI pyspark-architect check', function () {
     assert.deepEqual(f.end_location, { row: 3, column: 46 });
     assert.match(f.url, /PSA501\.md$/);
     assert.equal(f.fix.message, 'Move spark.executor.memory into the SparkSession.builder chain');
+    assert.equal(f.fix.applicability, 'unsafe');
     assert.ok(f.fix.edits.some((e: any) => e.content === '.config("spark.executor.memory", "8g")'));
   });
 
@@ -95,18 +96,77 @@ describe('CLI pyspark-architect check', function () {
     assert.match(bad.stderr, /invalid settings .*\n.*not a valid regular expression/);
   });
 
-  it('--fix rewrites files with every safe fix and reports what is left', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'psa-fix-'));
-    try {
-      const file = path.join(dir, 'job.py');
-      fs.copyFileSync(path.join(ROOT, 'samples/kappa_architecture.py'), file);
+  describe('fixes', () => {
+    /** Safe (cache), unsafe (coalesce(1) removal) and display-only (watermark delay) fixes in one job. */
+    const job = [
+      'from pyspark.sql import SparkSession',
+      'from pyspark.sql import functions as F',
+      '',
+      'spark = SparkSession.builder.getOrCreate()',
+      'orders = spark.read.parquet("s3://lake/orders/")',
+      'paid = orders.dropDuplicates(["order_id"]).filter(F.col("status") == "paid")',
+      'paid.groupBy("country").count().write.mode("overwrite").parquet("s3://lake/paid_by_country/")',
+      'paid.write.mode("overwrite").parquet("s3://lake/paid/")',
+      'orders.coalesce(1).write.mode("overwrite").csv("s3://exports/orders_csv/")',
+      '',
+      'clicks = spark.readStream.format("kafka").option("subscribe", "clicks").option("kafka.bootstrap.servers", "b:9092").load()',
+      'per_minute = clicks.groupBy(F.window("timestamp", "1 minute")).count()',
+      'per_minute.writeStream.outputMode("append").option("checkpointLocation", "s3://lake/_checkpoints/clicks").format("delta").start("s3://lake/clicks/")',
+      '',
+    ].join('\n');
+    let dir: string;
+    let file: string;
+    beforeEach(() => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'psa-fix-'));
+      file = path.join(dir, 'job.py');
+      fs.writeFileSync(file, job);
+    });
+    afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it('without --fix: says what --fix would fix and what it holds back, in Ruff\'s words', () => {
+      const r = run(['check', file]);
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /Found 3 findings in 1 file\.\n\[\*\] 1 fixable with the `--fix` option \(1 hidden fix can be enabled with the `--unsafe-fixes` option; 1 fix needs a value only you have .*: apply it in the editor\)\./);
+      assert.equal(fs.readFileSync(file, 'utf8'), job);
+    });
+
+    it('--fix applies the safe fixes only and reports what it held back', () => {
       const r = run(['check', '--fix', file]);
-      assert.equal(r.code, 0, r.stdout + r.stderr);
-      assert.match(r.stderr, /job\.py: fixed 2: PSA201, PSA204/);
-      assert.match(fs.readFileSync(file, 'utf8'), /system_events\.withWatermark\("timestamp", "10 minutes"\)/);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      assert.match(r.stderr, /job\.py: fixed 1: PSA102/);
+      assert.match(r.stderr, /No fixes available \(1 hidden fix can be enabled with the `--unsafe-fixes` option; 1 fix needs a value/);
+      const text = fs.readFileSync(file, 'utf8');
+      assert.match(text, /^paid = paid\.cache\(\)$/m);
+      assert.match(text, /orders\.coalesce\(1\)\.write/, 'the single-file export is left alone');
+      assert.doesNotMatch(text, /withWatermark/);
+    });
+
+    it('--fix --unsafe-fixes adds the unsafe ones, never the display-only ones', () => {
+      const r = run(['check', '--fix', '--unsafe-fixes', file]);
+      assert.match(r.stderr, /job\.py: fixed 2: PSA102, PSA301/);
+      assert.match(r.stderr, /No fixes available \(1 fix needs a value only you have/);
+      assert.doesNotMatch(r.stderr, /hidden/);
+      const text = fs.readFileSync(file, 'utf8');
+      assert.doesNotMatch(text, /coalesce\(1\)/);
+      assert.doesNotMatch(text, /withWatermark/);
+    });
+
+    it('--diff prints what --fix would change without writing, exit 1; exit 0 when nothing would change', () => {
+      const r = run(['check', '--diff', file]);
+      assert.equal(r.code, 1, r.stderr);
+      assert.equal(fs.readFileSync(file, 'utf8'), job);
+      assert.ok(r.stdout.startsWith(`--- ${file}\n+++ ${file}\n@@ `), r.stdout);
+      assert.match(r.stdout, /^\+paid = paid\.cache\(\)$/m);
+      assert.doesNotMatch(r.stdout, /^-orders\.coalesce/m, 'unsafe fixes are not in the diff');
+      assert.match(r.stderr, /Would fix 1 file\./);
+      const unsafe = run(['check', '--diff', '--unsafe-fixes', file]);
+      assert.match(unsafe.stdout, /^-orders\.coalesce\(1\)\.write/m);
+      fs.writeFileSync(file, 'from pyspark.sql import SparkSession\nspark = SparkSession.builder.getOrCreate()\nspark.read.parquet("s3://a").write.parquet("s3://b")\n');
+      const clean = run(['check', '--diff', file]);
+      assert.equal(clean.code, 0);
+      assert.equal(clean.stdout, '');
+      assert.match(clean.stderr, /No changes\./);
+    });
   });
 
   it('reads [tool.pyspark-architect] from the nearest pyproject.toml; flags override it', () => {

@@ -74,7 +74,10 @@ describe('CLI on Jupyter notebooks', function () {
     const copy = path.join(tmp, 'fixme.ipynb');
     const before = ipynb(PIPELINE);
     fs.writeFileSync(copy, before);
-    const r = run(['check', '--fix', copy]);
+    // The PSA207 fix is unsafe: --fix alone holds it back.
+    assert.doesNotMatch(run(['check', '--fix', copy]).stderr, /fixed/);
+    assert.equal(fs.readFileSync(copy, 'utf8'), before);
+    const r = run(['check', '--fix', '--unsafe-fixes', copy]);
     assert.match(r.stderr, /fixed \d+: .*PSA207/);
     const after = fs.readFileSync(copy, 'utf8');
     const a = JSON.parse(after);

@@ -20,6 +20,20 @@ describe('rule documentation', () => {
     }
   });
 
+  it('every page argues its fixes under "Fix safety", naming each applicability the rule declares', () => {
+    for (const rule of RULES) {
+      const text = fs.readFileSync(path.join(ROOT, 'docs/rules', `${rule.code}.md`), 'utf8');
+      const m = /^## Fix safety\n([\s\S]*?)(?=^## )/m.exec(text);
+      assert.ok(m, `${rule.code}: no Fix safety section`);
+      const section = m[1];
+      if (!rule.fixes.length) assert.match(section, /No fix is offered/, rule.code);
+      for (const a of rule.fixes) assert.match(section, new RegExp(`\\b${a}\\b`, 'i'), `${rule.code}: Fix safety does not argue its ${a} fixes`);
+      for (const a of ['safe', 'unsafe', 'display-only'].filter((x) => !rule.fixes.includes(x as never))) {
+        assert.doesNotMatch(section, new RegExp(`\\*\\*[^*]*: ${a}\\.?\\*\\*`), `${rule.code}: Fix safety names a ${a} fix the rule does not declare`);
+      }
+    }
+  });
+
   it('rule codes are unique and stable-looking', () => {
     const codes = RULES.map((r) => r.code);
     assert.equal(new Set(codes).size, codes.length);

@@ -1,37 +1,82 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fixAll } from '../../server/src/fixes/fixAll';
-import { check, loadParser, syntaxErrors } from './helpers';
+import { bulkFix, countFixes, fixAll } from '../../server/src/fixes/fixAll';
+import { check, loadParser, py, syntaxErrors } from './helpers';
 
 const ROOT = path.resolve(__dirname, '../../..');
+const SAMPLES = ['kappa_architecture.py', 'medallion_architecture.py', 'customer_export.py', 'monitoring_pipeline.py', 'lambda_architecture.py', 'nightly_orders_job.py'];
+
+/** Safe (cache), unsafe (coalesce(1) removal) and display-only (watermark delay) fixes in one job. */
+const mixed = py`
+  from pyspark.sql import SparkSession
+  from pyspark.sql import functions as F
+
+  spark = SparkSession.builder.getOrCreate()
+  orders = spark.read.parquet("s3://lake/orders/")
+  paid = orders.dropDuplicates(["order_id"]).filter(F.col("status") == "paid")
+  paid.groupBy("country").count().write.mode("overwrite").parquet("s3://lake/paid_by_country/")
+  paid.write.mode("overwrite").parquet("s3://lake/paid/")
+  orders.coalesce(1).write.mode("overwrite").csv("s3://exports/orders_csv/")
+
+  clicks = spark.readStream.format("kafka").option("subscribe", "clicks").option("kafka.bootstrap.servers", "b:9092").load()
+  per_minute = clicks.groupBy(F.window("timestamp", "1 minute")).count()
+  per_minute.writeStream.outputMode("append").option("checkpointLocation", "s3://lake/_checkpoints/clicks").format("delta").start("s3://lake/clicks/")
+`;
 
 describe('fix all', () => {
-  it('applies every preferred fix to the samples, keeps them parseable, and leaves only unfixable findings', async () => {
+  it('applies only safe fixes to the samples, keeps them parseable, and leaves no safe fix behind', async () => {
     const parser = await loadParser();
-    for (const name of ['kappa_architecture.py', 'medallion_architecture.py', 'customer_export.py', 'monitoring_pipeline.py', 'lambda_architecture.py']) {
+    let applied = 0;
+    for (const name of SAMPLES) {
       const text = fs.readFileSync(path.join(ROOT, 'samples', name), 'utf8');
       const before = await check(text);
-      const { text: fixed, applied } = fixAll(parser, text);
-      assert.equal(await syntaxErrors(fixed), 0, `${name}:\n${fixed}`);
-      const after = await check(fixed);
-      assert.ok(applied.length > 0, name);
-      assert.equal(after.findings.length, before.findings.length - applied.length, `${name}: ${applied.map((a) => a.code)}`);
-      for (const f of after.findings) assert.ok(!f.fixes.some((x) => x.preferred), `${name}: ${f.code} still has a preferred fix`);
+      const fixed = fixAll(parser, text);
+      applied += fixed.applied.length;
+      assert.ok(fixed.applied.every((a) => a.applicability === 'safe'), `${name}: ${fixed.applied.map((a) => a.code)}`);
+      assert.equal(await syntaxErrors(fixed.text), 0, `${name}:\n${fixed.text}`);
+      const after = await check(fixed.text);
+      assert.equal(after.findings.length, before.findings.length - fixed.applied.length, `${name}: ${fixed.applied.map((a) => a.code)}`);
+      for (const f of after.findings) assert.equal(bulkFix(f), undefined, `${name}: ${f.code} still has a safe fix`);
     }
+    assert.ok(applied > 0);
+  });
+
+  it('holds back unsafe and display-only fixes, and says how many', async () => {
+    const parser = await loadParser();
+    const before = await check(mixed);
+    assert.deepEqual(before.findings.map((f) => f.code).sort(), ['PSA102', 'PSA201', 'PSA301']);
+    const { text, applied, held } = fixAll(parser, mixed);
+    assert.deepEqual(applied.map((a) => `${a.code} ${a.applicability}`), ['PSA102 safe']);
+    assert.match(text, /^paid = paid\.cache\(\)$/m);
+    assert.match(text, /orders\.coalesce\(1\)\.write/, 'the single-file export stays');
+    assert.doesNotMatch(text, /withWatermark/, 'no delay chosen for the user');
+    assert.deepEqual(held, { unsafe: 1, displayOnly: 1 });
+  });
+
+  it('with unsafe fixes: applies those too, never a display-only one', async () => {
+    const parser = await loadParser();
+    const { text, applied, held } = fixAll(parser, mixed, { unsafe: true });
+    assert.deepEqual(applied.map((a) => `${a.code} ${a.applicability}`).sort(), ['PSA102 safe', 'PSA301 unsafe']);
+    assert.doesNotMatch(text, /coalesce\(1\)/);
+    assert.doesNotMatch(text, /withWatermark/);
+    assert.deepEqual(held, { unsafe: 0, displayOnly: 1 });
+    assert.deepEqual(countFixes((await check(text)).findings, true), { fixable: 0, unsafe: 0, displayOnly: 1 });
   });
 
   it('is idempotent and leaves clean files untouched', async () => {
     const parser = await loadParser();
-    const text = fs.readFileSync(path.join(ROOT, 'samples', 'kappa_architecture.py'), 'utf8');
-    const once = fixAll(parser, text).text;
-    assert.deepEqual(fixAll(parser, once), { text: once, applied: [] });
+    const text = fs.readFileSync(path.join(ROOT, 'samples', 'monitoring_pipeline.py'), 'utf8');
+    const once = fixAll(parser, text);
+    assert.ok(once.applied.length > 0);
+    const twice = fixAll(parser, once.text);
+    assert.equal(twice.text, once.text);
+    assert.deepEqual(twice.applied, []);
   });
 
   it('honours --select style options', async () => {
     const parser = await loadParser();
-    const text = fs.readFileSync(path.join(ROOT, 'samples', 'kappa_architecture.py'), 'utf8');
-    const { applied } = fixAll(parser, text, { select: ['PSA204'] });
-    assert.deepEqual(applied.map((a) => a.code), ['PSA204']);
+    assert.deepEqual(fixAll(parser, mixed, { select: ['PSA3'], unsafe: true }).applied.map((a) => a.code), ['PSA301']);
+    assert.deepEqual(fixAll(parser, mixed, { select: ['PSA3'] }).applied, []);
   });
 });

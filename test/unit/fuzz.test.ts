@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { analyze } from '../../server/src/analysis';
 import { DocumentStore } from '../../server/src/lsp/documentStore';
 import { buildModel } from '../../server/src/model/buildModel';
-import { countSyntaxErrors, indentLevels, MAX_INDENT_LEVELS, type PythonParser } from '../../server/src/parsing/pythonParser';
+import { countSyntaxErrors, indentLevels, MAX_INDENT_LEVELS, ParseFailure, type PythonParser } from '../../server/src/parsing/pythonParser';
 import { SyntaxTree, syntaxTreeOf, type SyntaxNode } from '../../server/src/parsing/syntaxTree';
 import { checkText, MUTATION_TOKENS, mutate, ruleFixtureTexts, sampleFiles, type Mutation } from './fuzzHelpers';
 import { loadParser } from './helpers';
@@ -120,21 +120,21 @@ describe('fuzz: the engine never throws, hangs, leaves the text or breaks the sy
 
   it('a 1 MB single line (a chain, and a string literal)', () => {
     const chain = 'df = df' + '.withColumn("a", F.lit(1))'.repeat(Math.ceil(1_000_000 / 26)) + '.coalesce(1).write.parquet("s3://y/")';
-    checkText(parser, spark(chain), { maxMs: 10_000 });
-    checkText(parser, spark(`x = "${'a'.repeat(1_000_000)}"; df.write.option("password", x).save("s3://y/")`), { maxMs: 10_000 });
+    checkText(parser, spark(chain));
+    checkText(parser, spark(`x = "${'a'.repeat(1_000_000)}"; df.write.option("password", x).save("s3://y/")`));
   });
 
   it('50k nested parentheses, lists and calls; 5k nested if blocks', () => {
     const n = 50_000;
-    checkText(parser, spark(`y = ${'('.repeat(n)}df.count()${')'.repeat(n)}`), { maxMs: 10_000 });
-    checkText(parser, spark(`y = ${'['.repeat(n)}df${']'.repeat(n)}`), { maxMs: 10_000 });
-    checkText(parser, spark(`y = ${'f('.repeat(n)}df.collect()${')'.repeat(n)}`), { maxMs: 10_000 });
-    checkText(parser, spark(`y = df${'.select(F.col("a"))'.repeat(5_000)}.count()`), { maxMs: 10_000 });
-    checkText(parser, spark(`${'('.repeat(n)}`), { maxMs: 10_000 }); // unclosed
+    checkText(parser, spark(`y = ${'('.repeat(n)}df.count()${')'.repeat(n)}`));
+    checkText(parser, spark(`y = ${'['.repeat(n)}df${']'.repeat(n)}`));
+    checkText(parser, spark(`y = ${'f('.repeat(n)}df.collect()${')'.repeat(n)}`));
+    checkText(parser, spark(`y = df${'.select(F.col("a"))'.repeat(5_000)}.count()`));
+    checkText(parser, spark(`${'('.repeat(n)}`)); // unclosed
     const ifs: string[] = [];
     for (let i = 0; i < 5_000; i++) ifs.push(`${' '.repeat(i)}if df.count() > ${i}:`);
     ifs.push(`${' '.repeat(5_000)}df.coalesce(1).write.parquet("s3://y/")`);
-    checkText(parser, spark(ifs.join('\n')), { maxMs: 10_000 });
+    checkText(parser, spark(ifs.join('\n')));
   });
 
   // Regression: 511 nested blocks ending in a string made tree-sitter-python's scanner write past its
@@ -150,7 +150,7 @@ describe('fuzz: the engine never throws, hangs, leaves the text or breaks the sy
     for (const [levels, step] of [[511, 2], [600, 1], [1000, 1]]) {
       const text = deep(levels, step);
       assert.ok(indentLevels(text) > MAX_INDENT_LEVELS);
-      checkText(parser, SPARK_PREFIX + text);
+      assert.throws(() => parser.parse(SPARK_PREFIX + text), (e: unknown) => e instanceof ParseFailure && e.kind === 'too-deep');
       const after = parser.parse('x = (1,\n')!;
       assert.equal(countSyntaxErrors(after.rootNode), 1, 'the parser still works after the deep file');
       after.delete();
@@ -165,7 +165,8 @@ describe('fuzz: the engine never throws, hangs, leaves the text or breaks the sy
     const shallow = 'import os\nif x:\n    y = 1\n';
     store.open(uri, 'python', 1, shallow);
     store.change(uri, 2, [{ range: { start: { line: 3, character: 0 }, end: { line: 3, character: 0 } }, text: deep(600, 1) }]);
-    assert.equal(store.get(uri)!.tree!.rootNode.namedChildCount, 0);
+    assert.equal(store.get(uri)!.tree, undefined);
+    assert.equal(store.get(uri)!.notParsed?.kind, 'too-deep');
     store.change(uri, 3, [{ range: { start: { line: 3, character: 0 }, end: { line: 3 + 602, character: 0 } }, text: 'z = 2\n' }]);
     assert.equal(store.get(uri)!.document.getText(), shallow + 'z = 2\n');
     assert.equal(store.get(uri)!.tree!.rootNode.namedChildCount, 3);
@@ -231,26 +232,26 @@ describe('fuzz: the engine never throws, hangs, leaves the text or breaks the sy
     }
   });
 
-  // Hang guards, not performance tests. The server and the CLI skip files over maxFileSizeKb (2 MB
-  // by default): a 10 MB file is only parsed (to be measured), a 2 MB one analysed in full. The full
-  // 10 MB analysis takes about a minute on a 2-core machine: FUZZ_10MB=1 runs it too.
-  it('a 10 MB file parses within the hang guard; a 2 MB one (the default size limit) is analysed', function () {
+  // Behaviour, not speed (speed is in `npm run bench`): the server and the CLI skip files over
+  // maxFileSizeKb (2 MB by default); a 10 MB file is only parsed, a 2 MB one analysed in full.
+  // The full 10 MB analysis takes about a minute on a 2-core machine: FUZZ_10MB=1 runs it too.
+  it('a 10 MB file parses whole; a 2 MB one (the default size limit) is analysed', function () {
+    // A hang guard only, generous for a busy shared machine.
+    this.timeout(300_000);
     const unit = seeds.slice(0, 5).join('\n\n');
     const big = unit.repeat(Math.ceil(10_000_000 / unit.length));
     assert.ok(big.length >= 10_000_000);
-    const t0 = performance.now();
     const tree = parser.parse(big);
     try {
-      assert.ok(countSyntaxErrors(tree.rootNode) >= 0);
+      assert.equal(tree.rootNode.endIndex, big.length, 'the whole 10 MB text is in the tree');
     } finally {
       tree.delete();
     }
-    const parseMs = performance.now() - t0;
-    assert.ok(parseMs < 10_000, `parsing 10 MB took ${parseMs.toFixed(0)} ms`);
-    checkText(parser, unit.repeat(Math.ceil(2_000_000 / unit.length)), { fixes: false, maxMs: 45_000 });
+    const stats = checkText(parser, unit.repeat(Math.ceil(2_000_000 / unit.length)), { fixes: false });
+    assert.ok(stats.findings > 0, 'the 2 MB text is analysed, not skipped');
     if (process.env.FUZZ_10MB) {
       this.timeout(600_000);
-      checkText(parser, big, { fixes: false, maxMs: 300_000 });
+      checkText(parser, big, { fixes: false });
     }
   });
 

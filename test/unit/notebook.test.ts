@@ -130,7 +130,9 @@ describe('notebooks: one program', () => {
     const fixed = applyCellFix(nb, f.fixes[0]);
     assert.equal(fixed[0], nb[0]);
     assert.match(fixed[2].source, /availableNow=True/);
-    const all = fixAllCells(parser, nb, undefined);
+    // availableNow is unsafe (several batches instead of one): bulk fixing applies it only when asked.
+    assert.deepEqual(fixAllCells(parser, nb, undefined).applied, []);
+    const all = fixAllCells(parser, nb, undefined, { unsafe: true });
     assert.deepEqual([...all.sources.keys()], [2]);
     assert.deepEqual(all.applied.map((x) => x.code), ['PSA207']);
     const again = analyseCellsOnce(parser, nb.map((c) => ({ ...c, source: all.sources.get(c.cell) ?? c.source })), undefined);
@@ -139,7 +141,7 @@ describe('notebooks: one program', () => {
 
   it('a fix that would edit a magic is not offered', () => {
     const p = new NotebookProgram([{ cell: 0, source: '%pip install x\ndf = 1' }]);
-    const mapped = p.mapFinding({ code: 'PSA999', name: 'n', message: 'm', severity: 'warning', start: 15, end: 17, related: [], fixes: [{ title: 't', edits: [{ start: 0, end: 4, newText: 'y' }] }] });
+    const mapped = p.mapFinding({ code: 'PSA999', name: 'n', message: 'm', severity: 'warning', start: 15, end: 17, related: [], fixes: [{ title: 't', edits: [{ start: 0, end: 4, newText: 'y' }], applicability: 'safe' }] });
     assert.ok(mapped);
     assert.deepEqual(mapped.fixes, []);
   });

@@ -111,7 +111,8 @@ export function renderSnapshot(fixture: RuleFixture, files: FixtureFile[]): stri
       out.push(`  ${f.message}`);
       for (const r of f.related) out.push(`  related ${at(file.lines, r.start)}-${at(file.lines, r.end)}: ${r.message}`);
       f.fixes.forEach((fix, i) => {
-        out.push(`  fix ${i + 1}${fix.preferred ? ' (preferred)' : ''}: ${fix.title}`);
+        const kind = fix.applicability === 'safe' ? `safe${fix.preferred ? ', preferred' : ''}` : `${fix.applicability}: ${fix.reason}`;
+        out.push(`  fix ${i + 1} (${kind}): ${fix.title}`);
         out.push(...fixDiff(file.name, file.text, applyEdits(file.text, fix.edits)).split('\n').map((l) => `    ${l}`.trimEnd()));
       });
     }

@@ -33,5 +33,9 @@ describe('settings schema', () => {
     const regex = resolveSettings({ pii: { extraPatterns: ['member_(no'] } });
     assert.match(regex.problems[0], /pii\.extraPatterns: "member_\(no" is not a valid regular expression/);
     assert.deepEqual(regex.settings['pii.extraPatterns'], []);
+    // Lookaround and backreferences need a backtracking engine: refused with the reason.
+    const backtracking = resolveSettings({ pii: { extraPatterns: ['(a)\\1'] } });
+    assert.match(backtracking.problems[0], /"\(a\)\\1" is not a valid regular expression for the linear-time \(RE2\) engine \(invalid escape sequence: `\\1`; lookaround and backreferences are not supported\)/);
+    assert.deepEqual(backtracking.settings['pii.extraPatterns'], []);
   });
 });

@@ -10,7 +10,7 @@ describe('Spark conf table', () => {
     const keys = entries.map((e) => e.key);
     assert.deepEqual(keys, [...new Set(keys)].sort());
     for (const e of entries) {
-      assert.match(e.key, /^spark\.[\w.\-]+$/, e.key);
+      assert.match(e.key, /^spark\.[\w.-]+$/, e.key);
       assert.ok(['runtime-sql', 'static-sql', 'core'].includes(e.scope), `${e.key}: ${e.scope}`);
       if (e.since !== undefined) assert.match(e.since, /^\d+\.\d+\.\d+$/, e.key);
       if (e.doc !== undefined) assert.ok(e.doc.length > 10 && !e.doc.includes('\n'), e.key);

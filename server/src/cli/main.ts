@@ -9,8 +9,9 @@ import type { RawGraph } from '../graph/pipelineGraph';
 import { toDot, toMermaid } from './graphFormats';
 import { applyProjectConfig, findProjectConfig, type ProjectConfig } from '../config/pyproject';
 import { compareFindings } from '../findings';
-import { fixAll } from '../fixes/fixAll';
-import { PythonParser } from '../parsing/pythonParser';
+import { createTwoFilesPatch } from 'diff';
+import { countFixes, fixAll, type FixCounts } from '../fixes/fixAll';
+import { ParseFailure, PythonParser, type Tree } from '../parsing/pythonParser';
 import { PROJECT_RULE_CODES, RULES } from '../rules';
 import { collectPythonFiles } from './files';
 import { checkNotebook, MAX_NOTEBOOK_BYTES } from './notebookFile';
@@ -31,8 +32,13 @@ Options:
   --ignore CODES     skip these rule codes or prefixes
   --max-file-size KB skip files larger than this (default 2048)
   --exit-zero        exit 0 even when there are findings (like Ruff)
-  --fix              apply every safe (preferred) quick fix to the files, then report what is left
-                     (in a notebook only the cells' sources change; outputs and metadata stay)
+  --fix              apply the safe fixes (same results, only cost or robustness changes) to the
+                     files, then report what is left (in a notebook only the cells' sources change;
+                     outputs and metadata stay)
+  --unsafe-fixes     with --fix or --diff, apply unsafe fixes too (they may change what the job
+                     writes: review them); fixes that need your value (paths, delays) never are
+  --diff             print a unified diff of what --fix would change instead of writing it
+                     (exit 1 when there is a diff; .py files)
   --no-project       ignore [tool.pyspark-architect] in pyproject.toml
   --config FILE      settings as JSON, the same keys as the editor's pysparkArchitect.* settings
                      ({"rules": {"severity": {"PSA302": "off"}}, "pii": {"extraPatterns": ["member_no"]}})
@@ -55,12 +61,14 @@ interface CheckArgs {
   exitZero: boolean;
   settings: Settings;
   fix: boolean;
+  unsafeFixes: boolean;
+  diff: boolean;
   project: boolean;
   paths: string[];
 }
 
 function parseCheckArgs(argv: string[], formats: readonly string[] = ['text', 'json', 'sarif', 'github']): CheckArgs {
-  const out: CheckArgs = { format: formats[0], select: [], ignore: [], maxKb: defaultSettings().maxFileSizeKb, exitZero: false, settings: defaultSettings(), fix: false, project: true, paths: [] };
+  const out: CheckArgs = { format: formats[0], select: [], ignore: [], maxKb: defaultSettings().maxFileSizeKb, exitZero: false, settings: defaultSettings(), fix: false, unsafeFixes: false, diff: false, project: true, paths: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const eq = a.indexOf('=');
@@ -107,6 +115,12 @@ function parseCheckArgs(argv: string[], formats: readonly string[] = ['text', 'j
       case '--fix':
         out.fix = true;
         break;
+      case '--unsafe-fixes':
+        out.unsafeFixes = true;
+        break;
+      case '--diff':
+        out.diff = true;
+        break;
       case '--no-project':
         out.project = false;
         break;
@@ -129,6 +143,8 @@ function splitCodes(v: string): string[] {
 }
 
 interface Analysed extends FileFindings {
+  /** With --diff: the file and what --fix would write, when that differs. */
+  wouldFix?: { before: string; after: string };
   model?: AnalysisResult['model'];
   /** Kept for the cross-file pass: the analysed text, its options and its datasets and steps. */
   text?: string;
@@ -141,7 +157,8 @@ interface Analysed extends FileFindings {
 /** Reads and analyses every file, reporting unreadable, binary and oversized ones per file. */
 async function analyseFiles(args: CheckArgs, err: (s: string) => void, whileParsed?: (r: Analysed) => void): Promise<{ results: Analysed[]; fileCount: number; ioErrors: number }> {
   const parser = await PythonParser.load();
-  const { files, errors } = collectPythonFiles(args.paths, Infinity, { notebooks: true });
+  const { files, errors, skipped } = collectPythonFiles(args.paths, Infinity, { notebooks: true });
+  for (const s of skipped) err(`${s.path}: skipped: ${s.message}`);
   const settings = args.settings;
   const projectCache = new Map<string, ProjectConfig | null>();
   const reported = new Set<string>();
@@ -182,9 +199,11 @@ async function analyseFiles(args: CheckArgs, err: (s: string) => void, whilePars
       ignore: [...args.ignore, ...(effective.ignore ?? [])],
       path: file,
     };
+    // A file that broke the parser leaves a fresh one for the next file (see PythonParser).
+    await parser.ready();
     if (notebook) {
       const uri = pathToFileURL(path.resolve(file)).href;
-      const outcome = checkNotebook(parser, file, uri, text, options, { maxKb: args.maxKb, fix: args.fix }, err, whileParsed);
+      const outcome = checkNotebook(parser, file, uri, text, options, { maxKb: args.maxKb, fix: args.fix && !args.diff, unsafe: args.unsafeFixes }, err, whileParsed);
       if ('error' in outcome) {
         err(`${file}: error: ${outcome.error}`);
         ioErrors++;
@@ -192,9 +211,20 @@ async function analyseFiles(args: CheckArgs, err: (s: string) => void, whilePars
       else results.push({ ...outcome.ok, options });
       continue;
     }
-    if (args.fix) {
-      const fixed = fixAll(parser, text, options);
-      if (fixed.applied.length) {
+    let wouldFix: Analysed['wouldFix'];
+    if (args.fix || args.diff) {
+      let fixed: ReturnType<typeof fixAll>;
+      try {
+        fixed = fixAll(parser, text, { ...options, unsafe: args.unsafeFixes });
+      } catch (e) {
+        if (!(e instanceof ParseFailure)) throw e;
+        err(`${file}: error: not analysed: ${e.message}`);
+        ioErrors++;
+        continue;
+      }
+      if (args.diff) {
+        if (fixed.applied.length) wouldFix = { before: text, after: fixed.text };
+      } else if (fixed.applied.length) {
         try {
           fs.writeFileSync(file, fixed.text);
           text = fixed.text;
@@ -205,17 +235,22 @@ async function analyseFiles(args: CheckArgs, err: (s: string) => void, whilePars
         }
       }
     }
-    const tree = parser.parse(text);
+    let tree: Tree | undefined;
     try {
+      tree = parser.parse(text);
       // A Databricks notebook that `%run`s others is analysed with them (findings stay in this file).
       const r = analyseDatabricksRuns(parser, text, path.resolve(file), options) ?? analyze(tree, text, options);
-      const analysed = { filename: file, findings: r.findings, lines: r.lines, model: r.model };
+      const analysed = { filename: file, findings: r.findings, lines: r.lines, model: r.model, wouldFix };
       whileParsed?.(analysed);
       // The model points into the tree, which is freed below: keep only plain results.
       const raw = r.model ? fileFragment({ ...analysed, uri: pathToFileURL(path.resolve(file)).href }).raw : undefined;
       results.push({ ...analysed, model: undefined, ...(raw?.datasets.size ? { raw, text, options } : {}) });
+    } catch (e) {
+      if (!(e instanceof ParseFailure)) throw e;
+      err(`${file}: error: not analysed: ${e.message}`);
+      ioErrors++;
     } finally {
-      tree.delete();
+      parser.release(tree);
     }
   }
   return { results, fileCount: files.length, ioErrors };
@@ -255,19 +290,56 @@ async function addCrossFileFindings(results: Analysed[]): Promise<void> {
       r.findings = [...r.findings.filter((f) => !CROSS_FILE_RULES.includes(f.code)), ...again].sort((a, b) => (a.cell ?? 0) - (b.cell ?? 0) || compareFindings(a, b));
       continue;
     }
-    const tree = parser.parse(r.text!);
+    await parser.ready();
+    let tree: Tree | undefined;
     try {
+      tree = parser.parse(r.text!);
       const again = analyze(tree, r.text!, options);
       r.findings = [...r.findings.filter((f) => !CROSS_FILE_RULES.includes(f.code)), ...again.findings].sort(compareFindings);
+    } catch (e) {
+      // Parsed once already: keep the first pass's findings.
+      if (!(e instanceof ParseFailure)) throw e;
     } finally {
-      tree.delete();
+      parser.release(tree);
     }
   }
+}
+
+/** Ruff's wording: "[*] 2 fixable with the `--fix` option (1 hidden fix can be enabled with the `--unsafe-fixes` option)." */
+export function fixSummary(counts: FixCounts, fixing: boolean, unsafe: boolean): string | undefined {
+  const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  const notes: string[] = [];
+  if (counts.unsafe) notes.push(`${plural(counts.unsafe, 'hidden fix', 'hidden fixes')} can be enabled with the \`--unsafe-fixes\` option`);
+  if (counts.displayOnly) notes.push(`${plural(counts.displayOnly, 'fix needs', 'fixes need')} a value only you have (a path, a delay, a name): apply ${counts.displayOnly === 1 ? 'it' : 'them'} in the editor`);
+  const flag = unsafe ? '`--fix --unsafe-fixes` options' : '`--fix` option';
+  // After --fix, whatever bulk fixing could apply was applied: fixable ones left are those it had to skip.
+  const head = counts.fixable && !fixing ? `[*] ${counts.fixable} fixable with the ${flag}` : notes.length ? 'No fixes available' : undefined;
+  if (!head) return undefined;
+  return notes.length ? `${head} (${notes.join('; ')}).` : `${head}.`;
+}
+
+/** `--diff`: what --fix would change, as unified diffs on stdout; exit 1 when there is one. */
+function printDiffs(args: CheckArgs, results: Analysed[], out: (s: string) => void, err: (s: string) => void): number {
+  let changed = 0;
+  for (const r of results) {
+    if (!r.wouldFix) continue;
+    changed++;
+    out(createTwoFilesPatch(r.filename, r.filename, r.wouldFix.before, r.wouldFix.after, undefined, undefined, { context: 3 }).replace(/^Index: .*\n=+\n/, '').trimEnd());
+  }
+  const counts = countFixes(results.flatMap((r) => r.findings), args.unsafeFixes);
+  const summary = fixSummary({ ...counts, fixable: 0 }, true, args.unsafeFixes);
+  err(changed ? `Would fix ${changed} file${changed === 1 ? '' : 's'}.` : 'No changes.');
+  if (summary && counts.unsafe + counts.displayOnly) err(summary);
+  return changed ? 1 : 0;
 }
 
 async function check(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
   const args = parseCheckArgs(argv);
   const { results, fileCount, ioErrors } = await analyseFiles(args, err);
+  if (args.diff) {
+    if (ioErrors > 0 && fileCount === 0) return 2;
+    return printDiffs(args, results, out, err);
+  }
   await addCrossFileFindings(results);
   const files = { length: fileCount };
   const count = results.reduce((n, r) => n + r.findings.length, 0);
@@ -281,6 +353,8 @@ async function check(argv: string[], out: (s: string) => void, err: (s: string) 
     const text = formatText(results);
     if (text) out(text);
     err(count ? `Found ${count} finding${count === 1 ? '' : 's'} in ${files.length} file${files.length === 1 ? '' : 's'}.` : `All clear: ${files.length} file${files.length === 1 ? '' : 's'} checked.`);
+    const summary = fixSummary(countFixes(results.flatMap((r) => r.findings), args.unsafeFixes), args.fix, args.unsafeFixes);
+    if (summary) err(summary);
   }
   if (ioErrors > 0 && files.length === 0) return 2;
   return count > 0 && !args.exitZero ? 1 : 0;

@@ -51,7 +51,7 @@ export function checkNotebook(
   uri: string,
   text: string,
   options: AnalysisOptions,
-  settings: { maxKb: number; fix: boolean },
+  settings: { maxKb: number; fix: boolean; unsafe?: boolean },
   err: (s: string) => void,
   whileParsed?: (r: FileFindings & { model?: AnalysisResult['model'] }) => void,
 ): NotebookOutcome {
@@ -66,7 +66,7 @@ export function checkNotebook(
   const codeSize = nb.codeCells.reduce((n, c) => n + c.source.length, 0);
   if (codeSize > settings.maxKb * 1024) return { skipped: `its code is ${Math.round(codeSize / 1024)} KB, over the ${settings.maxKb} KB limit` };
   if (settings.fix) {
-    const fixed = fixAllCells(parser, cellsOf(nb), file, options);
+    const fixed = fixAllCells(parser, cellsOf(nb), file, { ...options, unsafe: settings.unsafe });
     if (fixed.applied.length) {
       const out = withCellSources(nb, fixed.sources);
       try {

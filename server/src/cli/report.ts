@@ -103,6 +103,8 @@ export function formatJson(results: FileFindings[]): string {
         end_location: locIn(r, f, f.end),
         fix: fix
           ? {
+              // Ruff's values: "safe", "unsafe", "display-only".
+              applicability: fix.applicability,
               message: fix.title,
               edits: fix.edits.map((e) => ({ content: e.newText, location: locIn(r, f, e.start), end_location: locIn(r, f, e.end) })),
             }

@@ -71,7 +71,7 @@ function argumentAt(root: Node, text: string, offset: number): ArgumentAtCursor 
 function unterminatedArgumentAt(root: Node, text: string, offset: number): ArgumentAtCursor | undefined {
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
   const before = text.slice(lineStart, offset);
-  const m = /\.\s*([A-Za-z_]\w*)\s*\(\s*[rRuU]?(["'])([\w.\-]*)$/.exec(before);
+  const m = /\.\s*([A-Za-z_]\w*)\s*\(\s*[rRuU]?(["'])([\w.-]*)$/.exec(before);
   if (!m) return undefined;
   const quoteAt = offset - m[3].length - 1;
   const nameAt = lineStart + m.index + m[0].indexOf(m[1], 1);
@@ -81,7 +81,7 @@ function unterminatedArgumentAt(root: Node, text: string, offset: number): Argum
   const receiver = attribute.childForFieldName('object');
   if (!receiver) return undefined;
   let contentEnd = offset;
-  while (contentEnd < text.length && /[\w.\-]/.test(text[contentEnd])) contentEnd++;
+  while (contentEnd < text.length && /[\w.-]/.test(text[contentEnd])) contentEnd++;
   return { method: m[1], receiver, position: 0, contentStart: quoteAt + 1, contentEnd };
 }
 

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { linearPatternProblem } from '../../../shared/linearRegex';
 import type { Settings, SeverityOverride } from '../../../shared/settings';
 
 // smol-toml ships a CommonJS build, but its type declarations are ESM-only.
@@ -60,14 +61,7 @@ export function parseProjectConfig(text: string, file: string): ProjectConfig | 
       }
     }
   }
-  const regexCheck = (s: string) => {
-    try {
-      new RegExp(s);
-      return undefined;
-    } catch (e) {
-      return `"${s}" is not a valid regular expression (${(e as Error).message})`;
-    }
-  };
+  const regexCheck = linearPatternProblem;
   for (const k of Object.keys(table)) {
     if (!['select', 'ignore', 'severity', 'pii-patterns', 'notebooks'].includes(k)) problems.push(`${where(k)}: unknown key (select, ignore, severity, pii-patterns, notebooks)`);
   }

@@ -107,3 +107,19 @@ export function ensureModuleImport(model: DataFrameModel, text: string, module: 
   const anchor = importAnchor(model, text);
   return [{ start: anchor.offset, end: anchor.offset, newText: `${anchor.before}import ${module}${anchor.after}` }];
 }
+
+/**
+ * Marks `values` in the edit's text as placeholders (each found after the previous one): the
+ * parts a display-only fix needs the user to choose, tab stops in editors that take snippets.
+ */
+export function withPlaceholders(edit: TextEditSpec, ...values: string[]): TextEditSpec {
+  const placeholders: { start: number; end: number }[] = [];
+  let from = 0;
+  for (const v of values) {
+    const at = v ? edit.newText.indexOf(v, from) : -1;
+    if (at < 0) continue;
+    placeholders.push({ start: at, end: at + v.length });
+    from = at + v.length;
+  }
+  return placeholders.length ? { ...edit, placeholders } : edit;
+}

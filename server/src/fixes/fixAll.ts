@@ -1,10 +1,62 @@
 import { analyze, type AnalysisOptions } from '../analysis';
-import { applyEdits, type Finding, type Fix } from '../findings';
-import { countSyntaxErrors, type PythonParser } from '../parsing/pythonParser';
+import { applyEdits, type Applicability, type Finding, type Fix } from '../findings';
+import { countSyntaxErrors, ParseFailure, type PythonParser } from '../parsing/pythonParser';
+
+export interface FixAllOptions extends AnalysisOptions {
+  /** Apply unsafe fixes too (`--unsafe-fixes`). Display-only fixes are never applied in bulk. */
+  unsafe?: boolean;
+}
 
 export interface FixAllResult {
   text: string;
-  applied: { code: string; title: string }[];
+  applied: { code: string; title: string; applicability: Applicability }[];
+  /** Findings left with a fix that bulk fixing did not apply, by why it was held back. */
+  held: { unsafe: number; displayOnly: number };
+}
+
+/** What bulk fixing needs to know of a fix (a file's or a notebook cell's). */
+interface BulkFixable {
+  title: string;
+  preferred?: boolean;
+  applicability: Applicability;
+}
+
+/**
+ * The fix bulk fixing applies to a finding: a safe one (the preferred first), or with `unsafe`
+ * an unsafe one when no safe one exists. Never a display-only fix: its value is the user's to give.
+ */
+export function bulkFix<F extends BulkFixable>(f: { fixes: readonly F[] }, unsafe = false): F | undefined {
+  const safe = f.fixes.filter((x) => x.applicability === 'safe');
+  const pick = safe.find((x) => x.preferred) ?? safe[0];
+  if (pick || !unsafe) return pick;
+  const risky = f.fixes.filter((x) => x.applicability === 'unsafe');
+  return risky.find((x) => x.preferred) ?? risky[0];
+}
+
+/** Why a finding's fixes were held back from bulk fixing, if they were. */
+function heldBack(f: { fixes: readonly BulkFixable[] }, unsafe: boolean): 'unsafe' | 'displayOnly' | undefined {
+  if (bulkFix(f, unsafe)) return undefined;
+  if (!unsafe && f.fixes.some((x) => x.applicability === 'unsafe')) return 'unsafe';
+  return f.fixes.some((x) => x.applicability === 'display-only') ? 'displayOnly' : undefined;
+}
+
+export interface FixCounts {
+  /** Findings bulk fixing would fix. */
+  fixable: number;
+  /** Findings whose only fixes are unsafe (enabled by `--unsafe-fixes`). */
+  unsafe: number;
+  /** Findings whose only fixes need a value from the user. */
+  displayOnly: number;
+}
+
+export function countFixes(findings: readonly { fixes: readonly BulkFixable[] }[], unsafe = false): FixCounts {
+  const out: FixCounts = { fixable: 0, unsafe: 0, displayOnly: 0 };
+  for (const f of findings) {
+    const why = heldBack(f, unsafe);
+    if (why) out[why]++;
+    else if (bulkFix(f, unsafe)) out.fixable++;
+  }
+  return out;
 }
 
 /** Upper bound on fixes per file: each round re-analyses the whole text. */
@@ -15,7 +67,17 @@ function analyseText(parser: PythonParser, text: string, options: AnalysisOption
   try {
     return { result: analyze(tree, text, options), errors: countSyntaxErrors(tree.rootNode) };
   } finally {
-    tree.delete();
+    parser.release(tree);
+  }
+}
+
+/** A candidate text the parser refuses or fails on is a fix not to apply. */
+function analyseCandidate(parser: PythonParser, text: string, options: AnalysisOptions) {
+  try {
+    return analyseText(parser, text, options);
+  } catch (e) {
+    if (e instanceof ParseFailure) return undefined;
+    throw e;
   }
 }
 
@@ -32,24 +94,27 @@ export interface FixState<F, T extends FixableFinding<F>> {
 }
 
 /**
- * The fix loop, for any kind of document (a file, a notebook's cells): apply a finding's preferred
- * fix, analyse again, keep the result only when it adds no syntax error and removes a finding of
+ * The fix loop, for any kind of document (a file, a notebook's cells): apply a finding's bulk fix
+ * (safe; unsafe too with `unsafe`, see bulkFix), analyse again, keep the result only when it adds no syntax error and removes a finding of
  * that rule. `key` names a finding across rounds, so a fix that failed is never retried.
+ * `analyseState` answers undefined for a candidate it cannot analyse (the fix is then not applied).
  */
-export function fixRounds<S, F extends { title: string; preferred?: boolean }, T extends FixableFinding<F>>(
+export function fixRounds<S, F extends BulkFixable, T extends FixableFinding<F>>(
   initial: S,
-  analyseState: (s: S) => FixState<F, T>,
+  analyseState: (s: S) => FixState<F, T> | undefined,
   apply: (s: S, fix: F) => S | undefined,
   key: (s: S, f: T) => string,
-): { state: S; applied: FixAllResult['applied'] } {
+  unsafe = false,
+): { state: S; applied: FixAllResult['applied']; findings: T[] } {
   let current = initial;
   const applied: FixAllResult['applied'] = [];
   const skipped = new Set<string>();
   let state = analyseState(current);
+  if (!state) return { state: current, applied, findings: [] };
   for (let round = 0; round < MAX_ROUNDS; round++) {
     let progressed = false;
     for (const f of state.findings) {
-      const fix = f.fixes.find((x) => x.preferred);
+      const fix = bulkFix(f, unsafe);
       if (!fix) continue;
       const k = key(current, f);
       if (skipped.has(k)) continue;
@@ -62,32 +127,39 @@ export function fixRounds<S, F extends { title: string; preferred?: boolean }, T
       }
       current = next!;
       state = after;
-      applied.push({ code: f.code, title: fix.title });
+      applied.push({ code: f.code, title: fix.title, applicability: fix.applicability });
       progressed = true;
       break;
     }
     if (!progressed) break;
   }
-  return { state: current, applied };
+  return { state: current, applied, findings: state.findings };
 }
 
 /**
- * Applies every preferred ("safe") fix, one at a time on fresh analysis, so each fix is computed
- * on the text the previous one produced. A fix is kept only when it adds no syntax error and
- * removes a finding of its rule; otherwise it is skipped, never retried.
+ * Applies the fixes bulk fixing may apply (safe ones; unsafe too with `options.unsafe`; never
+ * display-only), one at a time on fresh analysis, so each fix is computed on the text the previous
+ * one produced. A fix is kept only when it adds no syntax error and removes a finding of its rule;
+ * otherwise it is skipped, never retried. Throws `ParseFailure` when `text` itself is not parsed.
  */
-export function fixAll(parser: PythonParser, text: string, options: AnalysisOptions = {}): FixAllResult {
-  const { state, applied } = fixRounds<string, Fix, Finding>(
+export function fixAll(parser: PythonParser, text: string, options: FixAllOptions = {}): FixAllResult {
+  const unsafe = options.unsafe === true;
+  let first = true;
+  const { state, applied, findings } = fixRounds<string, Fix, Finding>(
     text,
     (t) => {
-      const { result, errors } = analyseText(parser, t, options);
-      return { findings: result.findings, errors };
+      // The text as given must parse (its failure is the caller's); a candidate that does not is a fix not to apply.
+      const r = first ? analyseText(parser, t, options) : analyseCandidate(parser, t, options);
+      first = false;
+      return r && { findings: r.result.findings, errors: r.errors };
     },
     (t, fix) => {
       const next = applyEdits(t, fix.edits);
       return next === t ? undefined : next;
     },
     (t, f) => `${f.code}:${t.slice(Math.max(0, f.start - 40), f.end + 40)}`,
+    unsafe,
   );
-  return { text: state, applied };
+  const { unsafe: heldUnsafe, displayOnly } = countFixes(findings, unsafe);
+  return { text: state, applied, held: { unsafe: heldUnsafe, displayOnly } };
 }

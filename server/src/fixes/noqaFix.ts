@@ -1,7 +1,10 @@
 import type { Finding, Fix } from '../findings';
 import type { LineIndex } from '../lineIndex';
 
-/** `# noqa: CODE` at the end of the finding's first line (merged into an existing noqa list). */
+/**
+ * `# noqa: CODE` at the end of the finding's first line (merged into an existing noqa list). Safe: it
+ * changes no code that runs; bulk fixing never applies it (it is not among a finding's fixes).
+ */
 export function noqaFix(text: string, f: Pick<Finding, 'code' | 'start'>, lines: LineIndex): Fix | undefined {
   const line = lines.positionAt(f.start).line;
   const lineText = lines.lineText(line);
@@ -12,8 +15,8 @@ export function noqaFix(text: string, f: Pick<Finding, 'code' | 'start'>, lines:
   const existing = /#\s*noqa:\s*([A-Z0-9, ]+)$/i.exec(lineText);
   if (existing) {
     const at = lines.lineStart(line) + existing.index + existing[0].length;
-    return { title: `Suppress ${f.code} on this line (noqa)`, edits: [{ start: at, end: at, newText: `, ${f.code}` }] };
+    return { title: `Suppress ${f.code} on this line (noqa)`, edits: [{ start: at, end: at, newText: `, ${f.code}` }], applicability: 'safe' };
   }
   if (/#\s*noqa\b/i.test(lineText)) return undefined;
-  return { title: `Suppress ${f.code} on this line (noqa)`, edits: [{ start: end, end, newText: `  # noqa: ${f.code}` }] };
+  return { title: `Suppress ${f.code} on this line (noqa)`, edits: [{ start: end, end, newText: `  # noqa: ${f.code}` }], applicability: 'safe' };
 }

@@ -1,13 +1,14 @@
 import { carryCopy, dropCopy } from '../parsing/syntaxTree';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
-import { Edit } from 'web-tree-sitter';
-import type { PythonParser, Tree } from '../parsing/pythonParser';
+import { ParseFailure, type PythonParser, type Tree } from '../parsing/pythonParser';
 
 export interface StoredDocument {
   document: TextDocument;
-  /** Absent for files over the size limit: they are never parsed. */
+  /** Absent for files over the size limit (never parsed) and for text the parser failed on. */
   tree?: Tree;
+  /** Why this version has no tree although it is within the size limit. */
+  notParsed?: ParseFailure;
 }
 
 /** Where a change's old and new text end, as tree-sitter wants it (UTF-16 index and point). */
@@ -36,8 +37,19 @@ export class DocumentStore {
     private readonly isTooLarge: (uri: string, text: string) => boolean,
   ) {}
 
+  /** The document, its tree always from the parser's current runtime (a tree of a replaced one is parsed again). */
   get(uri: string): StoredDocument | undefined {
-    return this.docs.get(uri);
+    const stored = this.docs.get(uri);
+    if (stored?.tree && !this.parser.owns(stored.tree)) return this.reparse(uri);
+    return stored;
+  }
+
+  /** The parser failed while reading this version's tree: it is not analysed until the text changes. */
+  markFailed(uri: string, failure: ParseFailure): void {
+    const stored = this.docs.get(uri);
+    if (!stored) return;
+    if (stored.tree) stored.tree = this.drop(stored.tree);
+    stored.notParsed = failure;
   }
 
   uris(): string[] {
@@ -47,7 +59,8 @@ export class DocumentStore {
   open(uri: string, languageId: string, version: number, text: string): StoredDocument {
     this.close(uri);
     const document = TextDocument.create(uri, languageId, version, text);
-    const stored: StoredDocument = { document, tree: this.isTooLarge(uri, text) ? undefined : this.parser.parse(text) };
+    const stored: StoredDocument = { document };
+    if (!this.isTooLarge(uri, text)) this.parseInto(stored, text);
     this.docs.set(uri, stored);
     return stored;
   }
@@ -62,30 +75,29 @@ export class DocumentStore {
         const startIndex = document.offsetAt(change.range.start);
         const oldEndIndex = document.offsetAt(change.range.end);
         const startPosition = { row: change.range.start.line, column: change.range.start.character };
-        tree.edit(new Edit({
+        const edited = this.parser.edit(tree, {
           startIndex,
           oldEndIndex,
           newEndIndex: startIndex + change.text.length,
           startPosition,
           oldEndPosition: { row: change.range.end.line, column: change.range.end.character },
           newEndPosition: pointAfter(startPosition, change.text),
-        }));
+        } as Parameters<Tree['edit']>[0]);
+        if (!edited) tree = this.drop(tree);
       } else if (tree) {
         // A full-text change: nothing of the old tree can be reused.
-        dropCopy(tree);
-        tree.delete();
-        tree = undefined;
+        tree = this.drop(tree);
       }
       document = TextDocument.update(document, [change], version);
     }
     const text = document.getText();
-    let next: Tree | undefined;
-    if (!this.isTooLarge(uri, text)) next = this.parser.parse(text, tree);
-    if (tree && next) carryCopy(tree, next);
-    else if (tree) dropCopy(tree);
-    tree?.delete();
     stored.document = document;
-    stored.tree = next;
+    stored.tree = undefined;
+    stored.notParsed = undefined;
+    if (!this.isTooLarge(uri, text)) this.parseInto(stored, text, tree);
+    if (tree && stored.tree) carryCopy(tree, stored.tree);
+    else if (tree) dropCopy(tree);
+    this.parser.release(tree);
     return stored;
   }
 
@@ -95,19 +107,51 @@ export class DocumentStore {
     if (!stored) return undefined;
     const text = stored.document.getText();
     if (this.isTooLarge(uri, text)) {
-      if (stored.tree) dropCopy(stored.tree);
-      stored.tree?.delete();
+      if (stored.tree) this.drop(stored.tree);
       stored.tree = undefined;
-    } else if (!stored.tree) stored.tree = this.parser.parse(text);
+      stored.notParsed = undefined;
+    } else if (!stored.tree) this.parseInto(stored, text);
+    return stored;
+  }
+
+  /**
+   * Parses again a document that has no tree because the parser failed or was being replaced
+   * (not one it refused: that text would be refused again), once a healthy parser is back.
+   * A tree from a replaced parser is dropped first.
+   */
+  reparse(uri: string): StoredDocument | undefined {
+    const stored = this.docs.get(uri);
+    if (!stored) return undefined;
+    if (stored.tree && !this.parser.owns(stored.tree)) stored.tree = this.drop(stored.tree);
+    // Text the parser refused or failed on would fail again: only collateral failures are retried.
+    if (stored.tree || (stored.notParsed && stored.notParsed.kind !== 'parser-restarting')) return stored;
+    const text = stored.document.getText();
+    if (!this.isTooLarge(uri, text)) this.parseInto(stored, text);
     return stored;
   }
 
   close(uri: string): void {
     const stored = this.docs.get(uri);
     if (!stored) return;
-    if (stored.tree) dropCopy(stored.tree);
-    stored.tree?.delete();
+    if (stored.tree) this.drop(stored.tree);
     this.docs.delete(uri);
+  }
+
+  private parseInto(stored: StoredDocument, text: string, oldTree?: Tree): void {
+    try {
+      stored.tree = this.parser.parse(text, oldTree);
+      stored.notParsed = undefined;
+    } catch (e) {
+      if (!(e instanceof ParseFailure)) throw e;
+      stored.tree = undefined;
+      stored.notParsed = e;
+    }
+  }
+
+  private drop(tree: Tree): undefined {
+    dropCopy(tree);
+    this.parser.release(tree);
+    return undefined;
   }
 
   dispose(): void {

@@ -24,7 +24,7 @@ import { DIAGNOSTIC_SOURCE } from '../../../shared/protocol';
 import type { Settings } from '../../../shared/settings';
 import type { AnalysisOptions } from '../analysis';
 import { completionsAt } from '../completion/sourceOptions';
-import { docsUrl, type Finding } from '../findings';
+import { docsUrl, fixLabel, type Finding } from '../findings';
 import { noqaFix } from '../fixes/noqaFix';
 import { fileFragment, type FileFragment } from '../graph';
 import { LineIndex } from '../lineIndex';
@@ -318,9 +318,10 @@ export class NotebookSync {
       for (const fix of fixes) {
         const edit = this.workspaceEdit(a, fix);
         if (!edit || !this.keepsSyntax(a, fix, baseErrors)) continue;
-        const action = CodeAction.create(fix.title, edit, CodeActionKind.QuickFix);
+        // Unsafe and display-only fixes say so and are never preferred, as in files (fixActions.ts).
+        const action = CodeAction.create(fixLabel(fix), edit, CodeActionKind.QuickFix);
         action.diagnostics = [diagnostic];
-        if (fix.preferred) action.isPreferred = true;
+        if (fix.applicability === 'safe' && fix.preferred) action.isPreferred = true;
         actions.push(action);
       }
     }
@@ -352,7 +353,7 @@ export class NotebookSync {
       changes[uri] = [{ range: { start: { line: 0, character: 0 }, end }, newText: source }];
     }
     if (!Object.keys(changes).length) return [];
-    return [CodeAction.create(`Fix all PySpark Architect findings (${applied.length})`, { changes }, kind)];
+    return [CodeAction.create(`Fix all safely fixable PySpark Architect findings (${applied.length})`, { changes }, kind)];
   }
 
   /** The notebook's pipeline, for the preview (keyed by the notebook's URI, titled with its name). */

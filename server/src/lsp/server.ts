@@ -3,13 +3,13 @@ import {
   CodeActionKind,
   DiagnosticSeverity,
   DidChangeConfigurationNotification,
-  DocumentDiagnosticReportKind,
+  ErrorCodes,
   FileChangeType,
+  ResponseError,
   TextDocumentSyncKind,
   type CodeActionParams,
   type Connection,
   type Diagnostic,
-  type DocumentDiagnosticReport,
   type InitializeParams,
   type InitializeResult,
   type ServerCapabilities,
@@ -22,17 +22,20 @@ import { VERSION } from '../../../shared/version';
 import { analyze, type AnalysisResult } from '../analysis';
 import { applyEdits, docsUrl, type Finding, type Fix } from '../findings';
 import { LineIndex } from '../lineIndex';
-import { countSyntaxErrors, type PythonParser } from '../parsing/pythonParser';
+import { countSyntaxErrors, ParseFailure, type PythonParser } from '../parsing/pythonParser';
 import { COMPLETION_TRIGGER_CHARACTERS, completionsAt } from '../completion/sourceOptions';
 import { applyProjectConfig, findProjectConfig, type EffectiveConfig, type ProjectConfig } from '../config/pyproject';
 import { fixAll } from '../fixes/fixAll';
 import { noqaFix } from '../fixes/noqaFix';
+import { fixAction } from './fixActions';
 import { fileFragment, mergeFragments, mergeRawGraphs, type FileFragment } from '../graph';
 import type { RawGraph } from '../graph/pipelineGraph';
 import { DocumentStore, type StoredDocument } from './documentStore';
 import { hoverAt } from './hover';
 import { NOTEBOOK_SYNC, NotebookSync } from './notebooks';
 import { analyseDatabricksRuns } from '../notebook/analyseNotebook';
+import { notAnalysedDiagnostic } from './notAnalysed';
+import { PullDiagnostics } from './pullDiagnostics';
 import { syntaxRoot } from '../parsing/syntaxTree';
 import { WorkspaceFiles } from './workspaceFiles';
 
@@ -66,6 +69,7 @@ interface CachedAnalysis {
  */
 export class PySparkArchitectServer {
   private documents: DocumentStore;
+  private readonly pulls: PullDiagnostics;
   private readonly analyses = new Map<string, CachedAnalysis>();
   private readonly settingsCache = new Map<string, Promise<Settings>>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
@@ -79,6 +83,7 @@ export class PySparkArchitectServer {
   private readonly reportedProjects = new Set<string>();
   private readonly modelHolders: string[] = [];
   private relatedInformation = false;
+  private snippetEdits = false;
   private globalSettings: unknown;
   private initOptionsSettings: unknown;
   private readonly sizeLimits = new Map<string, number>();
@@ -109,6 +114,26 @@ export class PySparkArchitectServer {
       severity: (s) => SEVERITY[s],
       relatedInformation: () => this.relatedInformation,
     });
+    parser.onRestart(() => this.parserRestarted());
+    this.pulls = new PullDiagnostics({
+      version: (uri) => this.documents.get(uri)?.document.version,
+      cached: (uri, version) => {
+        const hit = this.analyses.get(uri);
+        return hit?.version === version ? hit.diagnostics : undefined;
+      },
+      analyse: async (uri) => {
+        const stored = this.documents.get(uri);
+        return stored && (await this.analyse(uri, stored));
+      },
+      debounceMs: async (uri) => (await this.settingsFor(uri)).debounceMs,
+    });
+  }
+
+  /** A broken parser was replaced: every tree was dropped with it, so every document is parsed and judged again. */
+  private parserRestarted(): void {
+    this.connection.console.warn(`tree-sitter failed and was restarted (${this.parser.restarts} time(s) so far); documents are parsed again`);
+    for (const uri of this.documents.uris()) this.guard(() => this.documents.reparse(uri), uri);
+    this.refreshAll();
   }
 
   get capabilities(): ServerCapabilities {
@@ -130,6 +155,8 @@ export class PySparkArchitectServer {
     this.configurationRequests = !!caps.workspace?.configuration;
     this.workspaceFolderEvents = !!caps.workspace?.workspaceFolders;
     this.relatedInformation = !!caps.textDocument?.publishDiagnostics?.relatedInformation || this.pullDiagnostics;
+    // LSP 3.18; vscode-languageserver 9 types stop at 3.17.
+    this.snippetEdits = (caps.workspace?.workspaceEdit as { snippetEditSupport?: boolean } | undefined)?.snippetEditSupport === true;
     const init = params.initializationOptions as { settings?: unknown; trusted?: boolean } | undefined;
     this.initOptionsSettings = init?.settings;
     // An untrusted workspace's pyproject.toml may narrow the analysis, never add regexes to run.
@@ -157,6 +184,7 @@ export class PySparkArchitectServer {
       this.schedule(uri, 0);
     });
     c.onDidChangeTextDocument((p) => {
+      this.pulls.noteChange(p.textDocument.uri);
       this.guard(() => this.documents.change(p.textDocument.uri, p.textDocument.version, p.contentChanges), p.textDocument.uri);
       this.schedule(p.textDocument.uri);
     });
@@ -164,6 +192,7 @@ export class PySparkArchitectServer {
       const uri = p.textDocument.uri;
       clearTimeout(this.timers.get(uri));
       this.timers.delete(uri);
+      this.pulls.forget(uri);
       this.documents.close(uri);
       this.analyses.delete(uri);
       const held = this.modelHolders.indexOf(uri);
@@ -189,13 +218,7 @@ export class PySparkArchitectServer {
       this.projectConfigs.clear();
       this.refreshAll();
     });
-    c.languages.diagnostics.on(async (p, token): Promise<DocumentDiagnosticReport> => {
-      const stored = this.documents.get(p.textDocument.uri);
-      if (!stored) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
-      const cached = await this.analyse(p.textDocument.uri, stored);
-      if (token.isCancellationRequested) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
-      return { kind: DocumentDiagnosticReportKind.Full, items: cached?.diagnostics ?? [] };
-    });
+    c.languages.diagnostics.on((p, token) => this.pulls.report(p.textDocument.uri, token));
     c.onCodeAction(async (p) => this.codeActions(p));
     c.onCompletion((p) => {
       if (this.notebooks.owns(p.textDocument.uri)) return this.notebooks.completion(p).catch((e) => this.failed('notebook completion', e, []));
@@ -237,7 +260,10 @@ export class PySparkArchitectServer {
         return null;
       }
     });
-    c.onRequest(PIPELINE_GRAPH_METHOD, async (p: PipelineGraphParams) => this.pipelineGraph(p));
+    c.onRequest(PIPELINE_GRAPH_METHOD, async (p: unknown) => {
+      const params = pipelineGraphParams(p);
+      return params ? this.pipelineGraph(params) : new ResponseError(ErrorCodes.InvalidParams, 'expected { uris?: string[] }');
+    });
 
     c.onShutdown(() => this.dispose());
   }
@@ -323,7 +349,14 @@ export class PySparkArchitectServer {
       this.guard(() => this.documents.applySizeLimit(uri), uri);
     }
     if (!settings.enable) return this.remember(uri, version, emptyResult(stored), []);
+    if (!stored.tree && stored.notParsed?.kind === 'parser-restarting') {
+      // Another file broke the parser a moment ago: wait for the new one rather than report nothing.
+      await this.parser.ready();
+      this.documents.reparse(uri);
+      if (this.documents.get(uri)?.document.version !== version) return undefined;
+    }
     const text = stored.document.getText();
+    if (!stored.tree && stored.notParsed) return this.remember(uri, version, emptyResult(stored), [notAnalysedDiagnostic(stored.notParsed)]);
     if (!stored.tree) {
       if (!this.tooLargeNotified.has(uri)) {
         this.tooLargeNotified.add(uri);
@@ -339,6 +372,11 @@ export class PySparkArchitectServer {
       // A Databricks notebook that `%run`s others is analysed with them (findings stay in this file).
       result = analyseDatabricksRuns(this.parser, text, uri.startsWith('file:') ? fileURLToPath(uri) : undefined, options) ?? analyze(stored.tree, text, options);
     } catch (e) {
+      if (e instanceof ParseFailure) {
+        this.connection.console.error(`${uri}: not analysed: ${e.message}`);
+        this.documents.markFailed(uri, e);
+        return this.remember(uri, version, emptyResult(stored), [notAnalysedDiagnostic(e)]);
+      }
       this.connection.console.error(`analysis of ${uri} failed: ${(e as Error).stack ?? String(e)}`);
       result = emptyResult(stored);
     }
@@ -442,7 +480,7 @@ export class PySparkArchitectServer {
       for (const { uri, deleted } of changes) {
         const before = this.workspaceFragments.findIndex((f) => f.uri === uri);
         if (before >= 0) keys.push(...this.workspaceFragments[before].raw.datasets.keys());
-        const fresh = deleted ? undefined : this.workspaceFiles.fragmentOf(uri, settings);
+        const fresh = deleted ? undefined : this.workspaceFiles.fragmentOf(uri, settings, this.workspaceFolders);
         if (fresh) keys.push(...fresh.raw.datasets.keys());
         if (before >= 0) this.workspaceFragments.splice(before, 1);
         if (fresh) this.workspaceFragments.push(fresh);
@@ -542,15 +580,22 @@ export class PySparkArchitectServer {
     else for (const uri of this.documents.uris()) this.schedule(uri, 0);
   }
 
-  /** `source.fixAll.pysparkArchitect`: every preferred fix, applied one by one on fresh analysis. */
+  /** `source.fixAll.pysparkArchitect` (and on save): the safe fixes only, applied one by one on fresh analysis. */
   private async fixAllAction(uri: string, stored: StoredDocument): Promise<CodeAction[]> {
     const settings = await this.settingsFor(uri);
     if (!stored.tree || !settings.enable) return [];
     const text = stored.document.getText();
-    const { text: fixed, applied } = fixAll(this.parser, text, this.withProjectConfig(uri, settings));
+    let fixed: string;
+    let applied: { code: string }[];
+    try {
+      ({ text: fixed, applied } = fixAll(this.parser, text, this.withProjectConfig(uri, settings)));
+    } catch (e) {
+      if (e instanceof ParseFailure) return [];
+      throw e;
+    }
     if (!applied.length) return [];
     const end = stored.document.positionAt(text.length);
-    return [CodeAction.create(`Fix all PySpark Architect findings (${applied.length})`, { changes: { [uri]: [{ range: { start: { line: 0, character: 0 }, end }, newText: fixed }] } }, FIX_ALL_KIND)];
+    return [CodeAction.create(`Fix all safely fixable PySpark Architect findings (${applied.length})`, { changes: { [uri]: [{ range: { start: { line: 0, character: 0 }, end }, newText: fixed }] } }, FIX_ALL_KIND)];
   }
 
   async codeActions(p: CodeActionParams): Promise<CodeAction[]> {
@@ -567,7 +612,13 @@ export class PySparkArchitectServer {
     const wanted = new Set(p.context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE).map((d) => `${d.code}`));
     const text = stored.document.getText();
     const actions: CodeAction[] = [];
-    const baseErrors = stored.tree ? countSyntaxErrors(stored.tree.rootNode) : 0;
+    let baseErrors = 0;
+    try {
+      if (stored.tree) baseErrors = countSyntaxErrors(stored.tree.rootNode);
+    } catch (e) {
+      if (e instanceof ParseFailure) return [];
+      throw e;
+    }
     for (const f of result.findings) {
       if (f.end < from || f.start > to) continue;
       if (p.context.diagnostics.length && !wanted.has(f.code)) continue;
@@ -575,10 +626,7 @@ export class PySparkArchitectServer {
       const diagnostic = cached.diagnostics[result.findings.indexOf(f)];
       for (const fix of [...f.fixes, noqaFix(text, f, lines)]) {
         if (!fix || !this.fixKeepsSyntax(text, fix, baseErrors)) continue;
-        const action = CodeAction.create(fix.title, { changes: { [p.textDocument.uri]: fix.edits.map((e) => ({ range: { start: lines.positionAt(e.start), end: lines.positionAt(e.end) }, newText: e.newText })) } }, CodeActionKind.QuickFix);
-        action.diagnostics = [diagnostic];
-        if (fix.preferred) action.isPreferred = true;
-        actions.push(action);
+        actions.push(fixAction(fix, { uri: p.textDocument.uri, version: stored.document.version, lines, diagnostic, snippetEdits: this.snippetEdits }));
       }
     }
     return actions;
@@ -586,13 +634,26 @@ export class PySparkArchitectServer {
 
   /** A fix that would add syntax errors is never offered: parse the result and compare. */
   private fixKeepsSyntax(text: string, fix: Fix, baseErrors: number): boolean {
-    const tree = this.parser.parse(applyEdits(text, fix.edits));
+    let tree;
     try {
+      tree = this.parser.parse(applyEdits(text, fix.edits));
       return countSyntaxErrors(tree.rootNode) <= baseErrors;
+    } catch (e) {
+      if (e instanceof ParseFailure) return false;
+      throw e;
     } finally {
-      tree.delete();
+      this.parser.release(tree);
     }
   }
+}
+
+/** The request's params, checked (null or absent: the whole workspace), or undefined when malformed. */
+function pipelineGraphParams(p: unknown): PipelineGraphParams | undefined {
+  if (p === null || p === undefined) return {};
+  if (typeof p !== 'object' || Array.isArray(p)) return undefined;
+  const uris = (p as { uris?: unknown }).uris;
+  if (uris === undefined || uris === null) return {};
+  return Array.isArray(uris) && uris.every((u) => typeof u === 'string') ? { uris } : undefined;
 }
 
 function uriToFilename(uri: string): string {

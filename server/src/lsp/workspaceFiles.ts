@@ -5,7 +5,7 @@ import type { Settings } from '../../../shared/settings';
 import { analyze } from '../analysis';
 import { collectPythonFiles } from '../cli/files';
 import { fileFragment, type FileFragment } from '../graph';
-import type { PythonParser } from '../parsing/pythonParser';
+import { ParseFailure, type PythonParser, type Tree } from '../parsing/pythonParser';
 
 /** Most files a workspace graph reads from disk; past it the graph is partial (and says so in the log). */
 const MAX_FILES = 5000;
@@ -29,7 +29,8 @@ export class WorkspaceFiles {
 
   fragments(folders: string[], skipUris: Set<string>, settings: Settings): FileFragment[] {
     const roots = existingRoots(folders);
-    const { files, truncated } = collectPythonFiles(roots, MAX_FILES);
+    const { files, truncated, skipped } = collectPythonFiles(roots, MAX_FILES);
+    this.noteSkipped(skipped);
     if (truncated) this.log(`workspace graph: over ${MAX_FILES} Python files, only the first ${MAX_FILES} are read`);
     const out: FileFragment[] = [];
     const live = new Set<string>();
@@ -50,7 +51,8 @@ export class WorkspaceFiles {
    */
   async fragmentsInBackground(folders: string[], settings: Settings, maxFiles: number): Promise<FileFragment[] | undefined> {
     const roots = existingRoots(folders);
-    const { files, truncated } = collectPythonFiles(roots, maxFiles);
+    const { files, truncated, skipped } = collectPythonFiles(roots, maxFiles);
+    this.noteSkipped(skipped);
     if (truncated || files.length > maxFiles) {
       this.log(`workspace scan: over ${maxFiles} Python files; cross-file rules see open files only until the workspace preview reads them`);
       return undefined;
@@ -58,16 +60,35 @@ export class WorkspaceFiles {
     const out: FileFragment[] = [];
     for (const file of files) {
       await new Promise<void>((resolve) => setImmediate(resolve));
+      await this.parser.ready();
       const fragment = this.fragmentFor(file, pathToFileURL(path.resolve(file)).href, settings);
       if (fragment) out.push(fragment);
     }
     return out;
   }
 
-  /** The fragment of one file on disk (a `file:` URI), read again only if it changed; undefined if unreadable. */
-  fragmentOf(uri: string, settings: Settings): FileFragment | undefined {
+  /**
+   * The fragment of one file on disk (a `file:` URI), read again only if it changed; undefined if
+   * unreadable or if it is (or links to) a file outside the workspace folders.
+   */
+  fragmentOf(uri: string, settings: Settings, folders: string[]): FileFragment | undefined {
     if (!uri.startsWith('file:')) return undefined;
-    return this.fragmentFor(fileURLToPath(uri), uri, settings);
+    const file = fileURLToPath(uri);
+    let real: string;
+    try {
+      real = fs.realpathSync(file);
+    } catch {
+      return undefined;
+    }
+    const inside = existingRoots(folders).some((root) => {
+      const r = fs.realpathSync(root);
+      return real === r || real.startsWith(r.endsWith(path.sep) ? r : r + path.sep);
+    });
+    return inside ? this.fragmentFor(file, uri, settings) : undefined;
+  }
+
+  private noteSkipped(skipped: { path: string; message: string }[]): void {
+    if (skipped.length) this.log(`workspace scan: ${skipped.length} symbolic link(s) lead out of the workspace folders and are not followed (first: ${skipped[0].path}: ${skipped[0].message})`);
   }
 
   private fragmentFor(file: string, uri: string, settings: Settings): FileFragment | undefined {
@@ -89,14 +110,19 @@ export class WorkspaceFiles {
       this.log(`workspace graph: cannot read ${file}: ${(e as Error).message}`);
       return undefined;
     }
-    const tree = this.parser.parse(text);
+    let tree: Tree | undefined;
     try {
+      tree = this.parser.parse(text);
       const r = analyze(tree, text, { settings, path: file });
       const fragment = fileFragment({ filename: path.relative(process.cwd(), file) || file, uri, model: r.model, lines: r.lines, findings: r.findings });
       this.cache.set(uri, { mtimeMs: st.mtimeMs, size: st.size, fragment });
       return fragment;
+    } catch (e) {
+      if (!(e instanceof ParseFailure)) throw e;
+      this.log(`workspace graph: ${file} not read: ${e.message}`);
+      return undefined;
     } finally {
-      tree.delete();
+      this.parser.release(tree);
     }
   }
 }

@@ -476,7 +476,12 @@ class ModelBuilder {
         }
         return obj;
       case 'schema':
-        if (method === 'add' && pos[0]?.k === 'string') return { k: 'schema', columns: [...obj.columns, pos[0].value] };
+        if (method === 'add' && pos[0]?.k === 'string') {
+          const type = sqlTypeName(parts.args[1]);
+          const types = new Map(obj.types ?? []);
+          if (type) types.set(pos[0].value, type);
+          return { k: 'schema', columns: [...obj.columns, pos[0].value], types };
+        }
         return UNKNOWN;
       default:
         return UNKNOWN;
@@ -495,11 +500,13 @@ class ModelBuilder {
       const fields = pos[0];
       if (fields?.k === 'list') {
         const columns: string[] = [];
+        const types = new Map<string, string>();
         for (const f of fields.items) {
           if (f.k !== 'field') return UNKNOWN;
           columns.push(f.name);
+          if (f.type) types.set(f.name, f.type);
         }
-        return { k: 'schema', columns };
+        return { k: 'schema', columns, types };
       }
       return { k: 'schema', columns: [] };
     }
@@ -508,7 +515,7 @@ class ModelBuilder {
     if (name === 'broadcast' && pos[0]?.k === 'frame') return pos[0];
     if (name === 'StructField') {
       const n = exactStringOf(pos[0]);
-      return n === undefined ? UNKNOWN : { k: 'field', name: n };
+      return n === undefined ? UNKNOWN : { k: 'field', name: n, type: sqlTypeName(parts.args[1] ?? parts.keywords.get('dataType')) };
     }
     if (name === 'str' || name === 'os.path.join') return pos[0]?.k === 'string' ? pos[0] : UNKNOWN;
     void node;
@@ -647,7 +654,8 @@ class ModelBuilder {
       }
     }
     if (columns) {
-      for (const c of columns) f.columns.set(c, { name: c, node: parts.args[1] ?? node, masked: false });
+      const types = schemaTypes(schema);
+      for (const c of columns) f.columns.set(c, { name: c, node: parts.args[1] ?? node, masked: false, type: types?.get(c) });
       f.columnsComplete = true;
     }
     return f;
@@ -683,7 +691,7 @@ class ModelBuilder {
         return { ...r, options, optionsUnknown: r.optionsUnknown || parts.args.length > 0 };
       }
       case 'schema':
-        return { ...r, schemaColumns: schemaColumns(pos[0]), schemaGiven: true };
+        return { ...r, schemaColumns: schemaColumns(pos[0]), schemaTypes: schemaTypes(pos[0]), schemaGiven: true };
     }
     if (!READER_TERMINALS.has(method)) return UNKNOWN;
     const format = FORMAT_METHODS.has(method) ? method : (stringOf(kw.get('format')) ?? r.format);
@@ -698,8 +706,9 @@ class ModelBuilder {
       optionsUnknown: r.optionsUnknown || parts.args.some((a) => a.type === 'dictionary_splat'),
     });
     const cols = r.schemaColumns ?? schemaColumns(kw.get('schema'));
+    const types = r.schemaColumns ? r.schemaTypes : schemaTypes(kw.get('schema'));
     if (cols) {
-      for (const c of cols) f.columns.set(c, { name: c, node, masked: false });
+      for (const c of cols) f.columns.set(c, { name: c, node, masked: false, type: types?.get(c) });
       f.columnsComplete = true;
     } else if (format === 'kafka') {
       for (const c of ['key', 'value', 'topic', 'partition', 'offset', 'timestamp', 'timestampType']) f.columns.set(c, { name: c, node, masked: false });
@@ -923,7 +932,7 @@ class ModelBuilder {
   private columnFrom(name: string, expr: Node, at: Node): ColumnInfo {
     const masked = this.fns.isMasking(expr);
     const read = this.fns.firstColumnRead(expr);
-    const info: ColumnInfo = { name, node: at, masked };
+    const info: ColumnInfo = { name, node: at, masked, type: expressionType(expr) };
     if (masked && read !== undefined && read !== name) info.maskedCopyOf = read;
     if (isBooleanExpression(expr)) info.boolean = true;
     // `from_json(col("value"), schema).alias("data")` followed by `select("data.*")`.
@@ -1152,6 +1161,50 @@ function optionValue(v: Value | undefined): string | undefined {
   if (!v) return undefined;
   if (v.k === 'string') return v.value;
   if (v.k === 'number') return String(v.value);
+  return undefined;
+}
+
+const SQL_TYPE_ALIASES: Record<string, string> = { long: 'bigint', integer: 'int', short: 'smallint', byte: 'tinyint', bool: 'boolean' };
+
+/** `BooleanType()`, `T.LongType()`, `"bigint"`, `"decimal(10,2)"` -> "boolean", "bigint", "decimal". */
+export function sqlTypeName(node: Node | undefined): string | undefined {
+  if (!node) return undefined;
+  const n = unwrapParens(node);
+  const text = n.type === 'string' ? literalString(n) : n.type === 'call' || n.type === 'identifier' || n.type === 'attribute' ? n.text : undefined;
+  const m = text !== undefined ? /^(?:[A-Za-z_][\w]*\.)*([A-Za-z]+?)(?:Type)?\s*(?:\(|$)/.exec(text.trim()) : null;
+  if (!m) return undefined;
+  const t = m[1].toLowerCase();
+  return SQL_TYPE_ALIASES[t] ?? t;
+}
+
+/** Types a column expression certainly has: a cast, a boolean literal or test. */
+function expressionType(expr: Node): string | undefined {
+  const e = unwrapParens(expr);
+  if (e.type === 'comparison_operator' || e.type === 'not_operator') return 'boolean';
+  if (e.type === 'unary_operator' && e.text.startsWith('~')) return 'boolean';
+  if (e.type === 'binary_operator' && /^[&|]$/.test(e.childForFieldName('operator')?.text ?? '')) return 'boolean';
+  if (e.type !== 'call') return undefined;
+  const parts = callParts(e);
+  if (!parts?.name) return undefined;
+  if ((parts.name === 'cast' || parts.name === 'astype') && parts.object) return sqlTypeName(parts.args[0]);
+  if (['isNull', 'isNotNull', 'isin', 'like', 'rlike', 'startswith', 'endswith', 'contains', 'between', 'eqNullSafe', 'isnull', 'isnan'].includes(parts.name)) return 'boolean';
+  if (parts.name === 'lit' && parts.args.length === 1) {
+    const a = unwrapParens(parts.args[0]);
+    return a.type === 'true' || a.type === 'false' ? 'boolean' : a.type === 'integer' ? 'int' : a.type === 'float' ? 'double' : a.type === 'string' ? 'string' : undefined;
+  }
+  return undefined;
+}
+
+function schemaTypes(v: Value | undefined): Map<string, string> | undefined {
+  if (v?.k === 'schema') return v.types;
+  if (v?.k === 'string' && v.exact) {
+    const types = new Map<string, string>();
+    for (const p of v.value.split(/,(?![^(]*\))/)) {
+      const m = /^\s*`?([A-Za-z_][A-Za-z0-9_]*)`?\s*:?\s*([A-Za-z]+)/.exec(p);
+      if (m) types.set(m[1], SQL_TYPE_ALIASES[m[2].toLowerCase()] ?? m[2].toLowerCase());
+    }
+    return types;
+  }
   return undefined;
 }
 

@@ -23,3 +23,34 @@ export function nodesOfType(model: DataFrameModel, type: IndexedType): Node[] {
   }
   return index.get(type)!;
 }
+
+const identifierIndexes = new WeakMap<DataFrameModel, Map<string, Node[]>>();
+
+/** Every identifier spelled `name` in the file, in document order; the file is indexed once per analysis. */
+export function identifiersNamed(model: DataFrameModel, name: string): readonly Node[] {
+  let index = identifierIndexes.get(model);
+  if (!index) {
+    index = new Map();
+    for (const n of model.root.descendantsOfType('identifier')) {
+      if (!n) continue;
+      const list = index.get(n.text);
+      if (list) list.push(n);
+      else index.set(n.text, [n]);
+    }
+    identifierIndexes.set(model, index);
+  }
+  return index.get(name) ?? [];
+}
+
+/** The identifiers spelled `name` that start at or after `offset`, in document order (found by binary search). */
+export function* identifiersNamedAfter(model: DataFrameModel, name: string, offset: number): Generator<Node> {
+  const list = identifiersNamed(model, name);
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid].startIndex < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < list.length; i++) yield list[i];
+}

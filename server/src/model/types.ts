@@ -14,6 +14,11 @@ export interface ColumnInfo {
   boolean?: boolean;
   /** For a struct column built by `from_json(..., schema)`: its field names (for `select("x.*")`). */
   fields?: string[];
+  /**
+   * The Spark SQL type when the source says it (a schema field, a DDL string, a cast, a boolean
+   * expression), lower case as in DDL: "string", "boolean", "bigint". Undefined: unknown.
+   */
+  type?: string;
 }
 
 export interface SourceInfo {

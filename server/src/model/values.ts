@@ -18,8 +18,9 @@ export type Value =
   | { k: 'number'; value: number }
   | { k: 'list'; items: Value[] }
   | { k: 'function'; def: Node; closure: Scope }
-  | { k: 'schema'; columns: string[] }
-  | { k: 'field'; name: string }
+  /** `types`: the Spark SQL type of the columns whose type is written out (see sqlTypeName). */
+  | { k: 'schema'; columns: string[]; types?: Map<string, string> }
+  | { k: 'field'; name: string; type?: string }
   | { k: 'action'; method: string };
 
 export interface ReaderValue {
@@ -28,6 +29,7 @@ export interface ReaderValue {
   format?: string;
   options: Map<string, string | undefined>;
   schemaColumns?: string[];
+  schemaTypes?: Map<string, string>;
   /** `.schema(...)` was called on the reader. */
   schemaGiven?: boolean;
   /** `options(**opts)` / `options(opts)`: keys the model cannot see. */

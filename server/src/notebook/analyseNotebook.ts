@@ -2,7 +2,7 @@ import { analyze, type AnalysisOptions, type AnalysisResult } from '../analysis'
 import { applyEdits, type Finding } from '../findings';
 import { LineIndex } from '../lineIndex';
 import { databricksCells, isDatabricksSource } from './databricks';
-import { fixRounds, type FixAllResult } from '../fixes/fixAll';
+import { fixRounds, type FixAllOptions, type FixAllResult } from '../fixes/fixAll';
 import { countSyntaxErrors, type PythonParser, type Tree } from '../parsing/pythonParser';
 import { dropCopy } from '../parsing/syntaxTree';
 import { NotebookProgram, type CellFinding, type CellFix, type CellSource } from './program';
@@ -61,10 +61,10 @@ export function applyCellFix(cells: readonly CellSource[], fix: CellFix): CellSo
 }
 
 /**
- * Every preferred fix of a notebook, one at a time on fresh analysis of the whole program (as
+ * Every safe fix of a notebook (unsafe ones too with `options.unsafe`), one at a time on fresh analysis of the whole program (as
  * `fixAll` does for a file). Returns the cells' new sources, by cell index, for the cells that changed.
  */
-export function fixAllCells(parser: PythonParser, cells: readonly CellSource[], file: string | undefined, options: AnalysisOptions = {}, read: FileReader = readFromDisk): { sources: Map<number, string>; applied: FixAllResult['applied'] } {
+export function fixAllCells(parser: PythonParser, cells: readonly CellSource[], file: string | undefined, options: FixAllOptions = {}, read: FileReader = readFromDisk): { sources: Map<number, string>; applied: FixAllResult['applied'] } {
   const { state, applied } = fixRounds<readonly CellSource[], CellFix, CellFinding>(
     cells,
     (s) => {
@@ -76,6 +76,7 @@ export function fixAllCells(parser: PythonParser, cells: readonly CellSource[], 
       const source = s.find((c) => c.cell === f.cell)?.source ?? '';
       return `${f.code}:${f.cell}:${source.slice(Math.max(0, f.start - 40), f.end + 40)}`;
     },
+    options.unsafe === true,
   );
   const sources = new Map<number, string>();
   state.forEach((c, i) => {

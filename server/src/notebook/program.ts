@@ -31,9 +31,8 @@ export interface CellEdit extends TextEditSpec {
   cell: number;
 }
 
-export interface CellFix extends Omit<Fix, 'edits'> {
-  edits: CellEdit[];
-}
+/** A fix with edits in cell offsets; per applicability (Fix is a union: safe, or unsafe/display-only with a reason). */
+export type CellFix = Fix extends infer F ? (F extends Fix ? Omit<F, 'edits'> & { edits: CellEdit[] } : never) : never;
 
 export interface CellRelated extends RelatedLocation {
   cell: number;

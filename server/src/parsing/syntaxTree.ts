@@ -1,4 +1,5 @@
 import type { Language, Tree } from 'web-tree-sitter';
+import { ParseFailure, poisonRuntimeOf } from './pythonParser';
 
 /**
  * A plain-JavaScript copy of a tree-sitter tree, made in one cursor walk per parse.
@@ -98,10 +99,6 @@ export class SyntaxNode {
     return this.children[i] ?? null;
   }
 
-  namedChild(i: number): SyntaxNode | null {
-    return this.namedChildren[i] ?? null;
-  }
-
   get nextSibling(): SyntaxNode | null {
     return this.sibling(1, false);
   }
@@ -143,11 +140,6 @@ export class SyntaxNode {
     if (!field) return null;
     const i = this.childFields.indexOf(field);
     return i < 0 ? null : this.children[i];
-  }
-
-  childrenForFieldName(name: string): SyntaxNode[] {
-    const field = this.owner.fieldId(name);
-    return field ? this.children.filter((_, i) => this.childFields[i] === field) : [];
   }
 
   /** Nodes of the given types in this subtree (this node included, as in tree-sitter), in document order. */
@@ -412,8 +404,15 @@ export function syntaxTreeOf(tree: Tree, text: string): SyntaxTree {
   if (copy && copy.text === text) {
     copies.delete(tree);
   } else {
-    copy = new SyntaxTree(tree, text, predecessors.get(tree));
-    predecessors.delete(tree);
+    try {
+      copy = new SyntaxTree(tree, text, predecessors.get(tree));
+    } catch (e) {
+      // Reading the tree out of wasm failed: that memory is not to be trusted again.
+      poisonRuntimeOf(tree, e);
+      throw new ParseFailure(`the parser failed on this file (${e instanceof Error ? e.message : String(e)}) and was restarted`, 'parser-crashed');
+    } finally {
+      predecessors.delete(tree);
+    }
   }
   copies.set(tree, copy);
   if (copies.size > MAX_COPIES) copies.delete(copies.keys().next().value!);

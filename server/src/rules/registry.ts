@@ -33,6 +33,7 @@ import { watermarkColumnMismatch } from './streaming/PSA206-watermark-column-mis
 import { triggerOnceDeprecated } from './streaming/PSA207-trigger-once-deprecated';
 import { streamingFileSourceWithoutSchema } from './streaming/PSA208-streaming-file-source-without-schema';
 import type { CodeKind } from '../context/codeContext';
+import type { Applicability } from '../findings';
 import type { Rule, RuleContext } from './rule';
 
 /** A rule family: one folder of `rules/`, one hundred of codes (performance = PSA1xx ...). */
@@ -59,6 +60,8 @@ export type RuleScope = 'file' | 'project';
 export interface RuleInfo extends Rule {
   readonly family: Family;
   readonly fix: FixAvailability;
+  /** What applying its fixes does (see Applicability); a test checks every fix the rule offers against it. */
+  readonly fixes: readonly Applicability[];
   readonly scope: RuleScope;
   /** The release that introduced the rule. */
   readonly since: string;
@@ -78,6 +81,7 @@ interface Registration {
   rule: Rule;
   family: Family;
   fix: FixAvailability;
+  fixes: readonly Applicability[];
   scope: RuleScope;
   since: string;
   strict?: boolean;
@@ -88,40 +92,40 @@ const TESTS_AND_GENERATORS: readonly CodeKind[] = ['test', 'generator'];
 
 /** The one list of rules. Adding a rule: its file under `rules/<family>/`, one line here, a fixture and a docs page. */
 const REGISTRATIONS: readonly Registration[] = [
-  { rule: layerSkip, family: 'architecture', fix: 'none', scope: 'project', since: '0.1.0', quietIn: TESTS_AND_GENERATORS },
-  { rule: layerBackflow, family: 'architecture', fix: 'none', scope: 'project', since: '0.1.0', quietIn: TESTS_AND_GENERATORS },
-  { rule: staticConfAtRuntime, family: 'configuration', fix: 'sometimes', scope: 'file', since: '0.1.0' },
-  { rule: unknownSparkConf, family: 'configuration', fix: 'sometimes', scope: 'file', since: '0.1.0' },
-  { rule: conflictingConf, family: 'configuration', fix: 'none', scope: 'file', since: '0.1.0' },
-  { rule: invalidConfValue, family: 'configuration', fix: 'sometimes', scope: 'file', since: '0.1.0' },
-  { rule: shadowedSparkFunction, family: 'correctness', fix: 'sometimes', scope: 'file', since: '0.1.0' },
-  { rule: noneComparisonOnColumn, family: 'correctness', fix: 'sometimes', scope: 'file', since: '0.1.0' },
-  { rule: pythonBooleanOperatorOnColumn, family: 'correctness', fix: 'sometimes', scope: 'file', since: '0.1.0' },
-  { rule: unmaskedPiiAtSink, family: 'governance', fix: 'sometimes', scope: 'file', since: '0.1.0', quietIn: TESTS_AND_GENERATORS },
-  { rule: hardcodedSecret, family: 'governance', fix: 'sometimes', scope: 'file', since: '0.1.0' },
-  { rule: nondeterministicFingerprint, family: 'governance', fix: 'always', scope: 'file', since: '0.1.0' },
-  { rule: sqlBuiltFromJobInput, family: 'governance', fix: 'none', scope: 'file', since: '0.1.0' },
-  { rule: singlePartitionWrite, family: 'partitioning', fix: 'sometimes', scope: 'file', since: '0.1.0', quietIn: TESTS_AND_GENERATORS },
-  { rule: highCardinalityPartitionColumn, family: 'partitioning', fix: 'none', scope: 'file', since: '0.1.0', quietIn: TESTS_AND_GENERATORS },
-  { rule: partitionSizeConfig, family: 'partitioning', fix: 'none', scope: 'file', since: '0.1.0', strict: true, quietIn: TESTS_AND_GENERATORS },
-  { rule: overwriteDropsPartitions, family: 'partitioning', fix: 'sometimes', scope: 'file', since: '0.1.0', quietIn: TESTS_AND_GENERATORS },
-  { rule: extremePartitionCount, family: 'partitioning', fix: 'none', scope: 'file', since: '0.1.0', quietIn: TESTS_AND_GENERATORS },
-  { rule: windowWithoutPartition, family: 'partitioning', fix: 'none', scope: 'file', since: '0.1.0', quietIn: TESTS_AND_GENERATORS },
-  { rule: countForMonitoring, family: 'performance', fix: 'sometimes', scope: 'file', since: '0.1.0', quietIn: TESTS_AND_GENERATORS },
-  { rule: uncachedReuse, family: 'performance', fix: 'sometimes', scope: 'file', since: '0.1.0', quietIn: TESTS_AND_GENERATORS },
-  { rule: unboundedCollect, family: 'performance', fix: 'sometimes', scope: 'file', since: '0.1.0', quietIn: TESTS_AND_GENERATORS },
-  { rule: countForEmptiness, family: 'performance', fix: 'always', scope: 'file', since: '0.1.0', quietIn: TESTS_AND_GENERATORS },
-  { rule: pythonUdfWithBuiltin, family: 'performance', fix: 'sometimes', scope: 'file', since: '0.1.0' },
-  { rule: withColumnInLoop, family: 'performance', fix: 'sometimes', scope: 'file', since: '0.1.0', quietIn: TESTS_AND_GENERATORS },
-  { rule: actionInLoop, family: 'performance', fix: 'none', scope: 'file', since: '0.1.0', quietIn: TESTS_AND_GENERATORS },
-  { rule: streamingAggregationWithoutWatermark, family: 'streaming', fix: 'sometimes', scope: 'file', since: '0.1.0' },
-  { rule: streamingDedupWithoutWatermark, family: 'streaming', fix: 'always', scope: 'file', since: '0.1.0' },
-  { rule: streamJoinWithoutWatermark, family: 'streaming', fix: 'none', scope: 'file', since: '0.1.0' },
-  { rule: ephemeralCheckpointLocation, family: 'streaming', fix: 'always', scope: 'file', since: '0.1.0', quietIn: TESTS_AND_GENERATORS },
-  { rule: missingCheckpointLocation, family: 'streaming', fix: 'always', scope: 'file', since: '0.1.0', quietIn: TESTS_AND_GENERATORS },
-  { rule: watermarkColumnMismatch, family: 'streaming', fix: 'none', scope: 'file', since: '0.1.0' },
-  { rule: triggerOnceDeprecated, family: 'streaming', fix: 'always', scope: 'file', since: '0.1.0', quietIn: TESTS_AND_GENERATORS },
-  { rule: streamingFileSourceWithoutSchema, family: 'streaming', fix: 'none', scope: 'file', since: '0.1.0' },
+  { rule: layerSkip, family: 'architecture', fix: 'none', fixes: [], scope: 'project', since: '0.1.0', quietIn: TESTS_AND_GENERATORS },
+  { rule: layerBackflow, family: 'architecture', fix: 'none', fixes: [], scope: 'project', since: '0.1.0', quietIn: TESTS_AND_GENERATORS },
+  { rule: staticConfAtRuntime, family: 'configuration', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.1.0' },
+  { rule: unknownSparkConf, family: 'configuration', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.1.0' },
+  { rule: conflictingConf, family: 'configuration', fix: 'none', fixes: [], scope: 'file', since: '0.1.0' },
+  { rule: invalidConfValue, family: 'configuration', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.1.0' },
+  { rule: shadowedSparkFunction, family: 'correctness', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.1.0' },
+  { rule: noneComparisonOnColumn, family: 'correctness', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.1.0' },
+  { rule: pythonBooleanOperatorOnColumn, family: 'correctness', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.1.0' },
+  { rule: unmaskedPiiAtSink, family: 'governance', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.1.0', quietIn: TESTS_AND_GENERATORS },
+  { rule: hardcodedSecret, family: 'governance', fix: 'sometimes', fixes: ['unsafe', 'display-only'], scope: 'file', since: '0.1.0' },
+  { rule: nondeterministicFingerprint, family: 'governance', fix: 'always', fixes: ['unsafe'], scope: 'file', since: '0.1.0' },
+  { rule: sqlBuiltFromJobInput, family: 'governance', fix: 'none', fixes: [], scope: 'file', since: '0.1.0' },
+  { rule: singlePartitionWrite, family: 'partitioning', fix: 'sometimes', fixes: ['unsafe', 'display-only'], scope: 'file', since: '0.1.0', quietIn: TESTS_AND_GENERATORS },
+  { rule: highCardinalityPartitionColumn, family: 'partitioning', fix: 'none', fixes: [], scope: 'file', since: '0.1.0', quietIn: TESTS_AND_GENERATORS },
+  { rule: partitionSizeConfig, family: 'partitioning', fix: 'none', fixes: [], scope: 'file', since: '0.1.0', strict: true, quietIn: TESTS_AND_GENERATORS },
+  { rule: overwriteDropsPartitions, family: 'partitioning', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.1.0', quietIn: TESTS_AND_GENERATORS },
+  { rule: extremePartitionCount, family: 'partitioning', fix: 'none', fixes: [], scope: 'file', since: '0.1.0', quietIn: TESTS_AND_GENERATORS },
+  { rule: windowWithoutPartition, family: 'partitioning', fix: 'none', fixes: [], scope: 'file', since: '0.1.0', quietIn: TESTS_AND_GENERATORS },
+  { rule: countForMonitoring, family: 'performance', fix: 'sometimes', fixes: ['safe'], scope: 'file', since: '0.1.0', quietIn: TESTS_AND_GENERATORS },
+  { rule: uncachedReuse, family: 'performance', fix: 'sometimes', fixes: ['safe'], scope: 'file', since: '0.1.0', quietIn: TESTS_AND_GENERATORS },
+  { rule: unboundedCollect, family: 'performance', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.1.0', quietIn: TESTS_AND_GENERATORS },
+  { rule: countForEmptiness, family: 'performance', fix: 'always', fixes: ['safe', 'unsafe'], scope: 'file', since: '0.1.0', quietIn: TESTS_AND_GENERATORS },
+  { rule: pythonUdfWithBuiltin, family: 'performance', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.1.0' },
+  { rule: withColumnInLoop, family: 'performance', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.1.0', quietIn: TESTS_AND_GENERATORS },
+  { rule: actionInLoop, family: 'performance', fix: 'none', fixes: [], scope: 'file', since: '0.1.0', quietIn: TESTS_AND_GENERATORS },
+  { rule: streamingAggregationWithoutWatermark, family: 'streaming', fix: 'sometimes', fixes: ['display-only'], scope: 'file', since: '0.1.0' },
+  { rule: streamingDedupWithoutWatermark, family: 'streaming', fix: 'always', fixes: ['display-only'], scope: 'file', since: '0.1.0' },
+  { rule: streamJoinWithoutWatermark, family: 'streaming', fix: 'none', fixes: [], scope: 'file', since: '0.1.0' },
+  { rule: ephemeralCheckpointLocation, family: 'streaming', fix: 'sometimes', fixes: ['unsafe', 'display-only'], scope: 'file', since: '0.1.0', quietIn: TESTS_AND_GENERATORS },
+  { rule: missingCheckpointLocation, family: 'streaming', fix: 'sometimes', fixes: ['unsafe', 'display-only'], scope: 'file', since: '0.1.0', quietIn: TESTS_AND_GENERATORS },
+  { rule: watermarkColumnMismatch, family: 'streaming', fix: 'none', fixes: [], scope: 'file', since: '0.1.0' },
+  { rule: triggerOnceDeprecated, family: 'streaming', fix: 'always', fixes: ['unsafe'], scope: 'file', since: '0.1.0', quietIn: TESTS_AND_GENERATORS },
+  { rule: streamingFileSourceWithoutSchema, family: 'streaming', fix: 'none', fixes: [], scope: 'file', since: '0.1.0' },
 ];
 
 /** Every rule with its metadata, in code order. Codes are stable API. */
@@ -140,3 +144,8 @@ export function ruleByCode(code: string): RuleInfo | undefined {
 
 /** Codes of the rules that look across files. */
 export const PROJECT_RULE_CODES: readonly string[] = RULES.filter((r) => r.scope === 'project').map((r) => r.code);
+
+/** Per rule code, the applicabilities its fixes can have. */
+export function fixApplicabilities(): Map<string, readonly Applicability[]> {
+  return new Map(RULES.map((r) => [r.code, r.fixes]));
+}

@@ -79,7 +79,9 @@ function moveToBuilder(ctx: RuleContext, conf: ConfSetInfo, builderObject: Node)
     {
       title: `Move ${conf.key} into the SparkSession.builder chain`,
       edits: [{ start: builderObject.endIndex, end: builderObject.endIndex, newText: insert }, deleteStatement(ctx.text, stmt)],
-      preferred: true,
+      // The setting raised (or was ignored) at runtime; in the builder it takes effect.
+      applicability: 'unsafe',
+      reason: 'the setting now takes effect at session start',
     },
   ];
 }

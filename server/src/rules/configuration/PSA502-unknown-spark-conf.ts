@@ -108,6 +108,7 @@ function replaceFixes(node: Node, suggestions: string[]): Fix[] {
   return suggestions.map((s, i) => ({
     title: `Replace with "${s}"`,
     edits: [{ start: c.startIndex, end: c.endIndex, newText: s }],
-    preferred: suggestions.length === 1 && i === 0,
+    applicability: 'unsafe' as const,
+    reason: suggestions.length === 1 && i === 0 ? 'the setting now takes effect' : 'a guess: the setting now takes effect',
   }));
 }

@@ -191,7 +191,7 @@ export const invalidConfValue: Rule = {
     // `spark.sql("SET spark.sql.shuffle.partitions=2OO")`: the value is the rest of the statement.
     for (const s of nodesOfType(ctx.model, 'string')) {
       const sql = literalString(s);
-      const m = sql !== undefined ? /^(\s*set\s+)(spark\.[\w.\-]+)(\s*=\s*)([^\s;'"`]+)\s*;?\s*$/i.exec(sql) : null;
+      const m = sql !== undefined ? /^(\s*set\s+)(spark\.[\w.-]+)(\s*=\s*)([^\s;'"`]+)\s*;?\s*$/i.exec(sql) : null;
       const entry = m ? confEntry(m[2]) : undefined;
       if (!m || !entry) continue;
       const verdict = judgeValue(entry, m[4]);
@@ -216,7 +216,12 @@ function report(
   write: ((value: string) => string) | undefined,
 ): void {
   const fixes: Fix[] = verdict.suggestion !== undefined && write
-    ? [{ title: `Use ${pyString(verdict.suggestion)}`, edits: [{ start, end, newText: write(verdict.suggestion) }], preferred: !verdict.guess }]
+    ? [{
+        title: `Use ${pyString(verdict.suggestion)}`,
+        edits: [{ start, end, newText: write(verdict.suggestion) }],
+        applicability: 'unsafe',
+        reason: verdict.guess ? 'a guess: Spark now runs with this value' : 'Spark now runs with this value instead of failing',
+      }]
     : [];
   ctx.report({
     start,

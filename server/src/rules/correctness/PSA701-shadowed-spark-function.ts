@@ -234,7 +234,16 @@ function renameFix(ctx: RuleContext, index: ScopeIndex, s: Shadowing): { fix: Fi
   const edits: TextEditSpec[] = renamed.map((o) => ({ start: o.node.startIndex, end: o.node.endIndex, newText: newName }));
   if (!edits.length) return undefined;
   const binding = bindings.find((b) => b.kind !== 'import') ?? s.binding;
-  return { newName, fix: { title: `Rename the ${describeBinding(binding)} '${s.name}' to '${newName}'`, edits, preferred: true } };
+  return {
+    newName,
+    fix: {
+      title: `Rename the ${describeBinding(binding)} '${s.name}' to '${newName}'`,
+      edits,
+      // The flagged calls raised; renamed, they reach the Spark function and compute.
+      applicability: 'unsafe',
+      reason: 'the calls now reach the Spark function instead of failing',
+    },
+  };
 }
 
 function freshName(text: string, name: string): string {

@@ -45,7 +45,13 @@ export const noneComparisonOnColumn: Rule = {
       const column = leftNone ? c.right : c.left;
       if (!columns.isColumn(column)) continue;
       const replacement = `${PRIMARY.has(column.type) ? column.text : `(${column.text})`}.${m.method}()`;
-      const fix: Fix = { title: `Replace with ${short(replacement)}`, edits: [{ start: cmp.startIndex, end: cmp.endIndex, newText: replacement }], preferred: true };
+      // `== None` matched no row (null); isNull() matches the null ones: a different result, the intended one.
+      const fix: Fix = {
+        title: `Replace with ${short(replacement)}`,
+        edits: [{ start: cmp.startIndex, end: cmp.endIndex, newText: replacement }],
+        applicability: 'unsafe',
+        reason: 'matches nulls, where == None matched no row',
+      };
       ctx.report({
         node: cmp,
         message: `\`${short(cmp.text)}\` ${m.why} Use ${short(replacement)}.`,

@@ -37,6 +37,16 @@ export const unmaskedPiiAtSink: Rule = {
   },
 };
 
+/** Names of flags and tests: `is_*`, `has_*`, `*_flag`, `*_validated`, ... */
+const NON_STRING_NAME = /^(is|has|was|can|should|did)_|_(flag|flags|validated|verified|checked|valid|enabled|ok|present|matched|count|cnt|num|amount)$/i;
+const STRING_TYPES = new Set(['string', 'varchar', 'char']);
+
+/** The column may hold text: its type is unknown or a string, and its name is not a flag's. */
+export function maybeString(c: ColumnInfo): boolean {
+  if (c.type !== undefined && !STRING_TYPES.has(c.type)) return false;
+  return c.type !== undefined || !NON_STRING_NAME.test(c.name.replace(/([a-z0-9])([A-Z])/g, '$1_$2'));
+}
+
 function fixes(ctx: RuleContext, sink: SinkInfo, names: string[], copies: Map<string, ColumnInfo>): Fix[] {
   const at = sink.receiver.endIndex;
   const out: Fix[] = [];
@@ -44,16 +54,21 @@ function fixes(ctx: RuleContext, sink: SinkInfo, names: string[], copies: Map<st
     out.push({
       title: `Drop ${names.join(', ')} (masked cop${names.length > 1 ? 'ies exist' : 'y exists'})`,
       edits: [{ start: at, end: at, newText: `.drop(${names.map(pyString).join(', ')})` }],
-      preferred: true,
+      applicability: 'unsafe',
+      reason: 'removes columns from the output schema',
     });
   }
+  // A hash of a flag or a number is meaningless text where the column was a boolean or a count.
+  const columns = names.map((n) => sink.frame.columns.get(n));
+  if (columns.some((c) => !c || !maybeString(c))) return out;
   const imports = planImports(ctx.model, ctx.text);
   const F = imports.functions;
   const chain = names.map((n) => `.withColumn(${pyString(n)}, ${maskColumnCall(n, F)})`).join('');
   out.push({
     title: `Mask ${names.join(', ')} with sha2(..., 256) before the write`,
     edits: [...imports.edits, { start: at, end: at, newText: chain }],
-    preferred: out.length === 0,
+    applicability: 'unsafe',
+    reason: 'replaces the values with their hashes',
   });
   return out;
 }

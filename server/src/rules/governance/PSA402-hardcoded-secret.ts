@@ -5,6 +5,7 @@ import { callParts, literalString, pyString, sameNode, stringParts, unwrapParens
 import { related, type Rule, type RuleContext } from '../rule';
 import { environmentSecret } from '../../templates';
 import { nodesOfType } from '../../model/syntaxIndex';
+import { withPlaceholders } from '../../fixes/edits';
 
 /** Where a key/value pair came from, for the message and the environment variable's name. */
 type Origin = 'jdbc' | 'generic';
@@ -83,7 +84,8 @@ function checkEnvironmentFallback(ctx: RuleContext, call: Node, constants: Map<s
           edits: parts.object?.text === 'environ'
             ? [{ start: whole.startIndex, end: whole.endIndex, newText: `environ[${pyString(variable)}]` }]
             : [...ensureModuleImport(ctx.model, ctx.text, 'os'), { start: whole.startIndex, end: whole.endIndex, newText: environmentSecret(variable) }],
-          preferred: true,
+          applicability: 'unsafe',
+          reason: 'fails when the variable is unset instead of using the literal',
         }]
       : [],
   });
@@ -351,8 +353,10 @@ function environFix(ctx: RuleContext, literal: Node, key: string, name: string):
   return [
     {
       title: `Read "${key}" from os.environ[${pyString(name)}]`,
-      edits: [...ensureModuleImport(ctx.model, ctx.text, 'os'), { start: literal.startIndex, end: literal.endIndex, newText: environmentSecret(name) }],
-      preferred: true,
+      edits: [...ensureModuleImport(ctx.model, ctx.text, 'os'), withPlaceholders({ start: literal.startIndex, end: literal.endIndex, newText: environmentSecret(name) }, name)],
+      // The job cannot run until the user sets that variable from their secret store.
+      applicability: 'display-only',
+      reason: 'name the variable and set it from your secret store',
     },
   ];
 }

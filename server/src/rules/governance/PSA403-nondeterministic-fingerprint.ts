@@ -136,6 +136,7 @@ function sha256Fix(ctx: RuleContext, call: Node, arg: Node): Fix {
       ...ensureModuleImport(ctx.model, ctx.text, 'hashlib'),
       { start: call.startIndex, end: call.endIndex, newText: `hashlib.sha256(${text}.encode("utf-8")).hexdigest()` },
     ],
-    preferred: true,
+    applicability: 'unsafe',
+    reason: 'the value becomes a hex string instead of an int',
   };
 }

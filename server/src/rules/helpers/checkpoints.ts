@@ -1,4 +1,7 @@
-import type { SinkInfo } from '../../model/types';
+import type { Fix, TextEditSpec } from '../../findings';
+import { withPlaceholders } from '../../fixes/edits';
+import type { DataFrameModel, SinkInfo } from '../../model/types';
+import type { Node } from '../../parsing/pythonParser';
 
 // Checkpoint locations that survive a restart, for PSA204 (ephemeral location) and PSA205 (missing one).
 
@@ -21,4 +24,61 @@ export function durableCheckpointFor(sink: SinkInfo): string {
   }
   const name = (sink.table ?? 'my_stream').replace(/[^A-Za-z0-9_.-]/g, '_');
   return `s3://CHANGE-ME/checkpoints/${name}`;
+}
+
+/**
+ * A durable checkpoint for each streaming query of the file (by sink call), never two the same: a
+ * path derived twice (two queries beside one sink, two tables without a path) gets a numbered
+ * suffix, and checkpoint paths the file already uses are taken.
+ */
+export function durableCheckpoints(model: DataFrameModel): Map<SinkInfo, string> {
+  const used = new Set<string>();
+  for (const s of model.sinks) {
+    const cp = s.streaming ? s.options.get('checkpointLocation')?.value : undefined;
+    if (cp !== undefined && !isEphemeralPath(cp)) used.add(cp.replace(/\/+$/, ''));
+  }
+  // Per sink as analysed: a writer function called for two targets is two queries.
+  const out = new Map<SinkInfo, string>();
+  for (const s of model.sinks) {
+    if (!s.streaming) continue;
+    const base = durableCheckpointFor(s);
+    let path = base;
+    for (let k = 2; used.has(path); k++) path = `${base}_${k}`;
+    used.add(path);
+    out.set(s, path);
+  }
+  return out;
+}
+
+/**
+ * True when a checkpoint written at `at` (by default, at the sink) would serve several queries: the
+ * sink runs in a loop, or in a function called more than once (analysed once per call) and `at` is
+ * inside that function. A value passed at one call site is that query's alone.
+ */
+export function servesSeveralQueries(model: DataFrameModel, sink: SinkInfo, at?: Node): boolean {
+  for (let n = sink.call.parent, i = 0; n && i < 1000; n = n.parent, i++) {
+    if (n.type === 'for_statement' || n.type === 'while_statement') return true;
+    if (n.type === 'function_definition') {
+      if (at && (at.startIndex < n.startIndex || at.endIndex > n.endIndex)) return false;
+      if (model.sinks.filter((s) => s.call.id === sink.call.id).length > 1) return true;
+      const name = n.childForFieldName('name')?.text;
+      const calls = name ? model.root.descendantsOfType('call').filter((c) => {
+        const callee = c.childForFieldName('function');
+        return callee?.text === name || (callee?.type === 'attribute' && callee.childForFieldName('attribute')?.text === name);
+      }) : [];
+      if (calls.length > 1) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * The fix that writes `path` as a checkpoint: a placeholder path is the user's to fill in
+ * (display-only); a derived one is a guess, and any new checkpoint restarts the query (unsafe).
+ */
+export function checkpointFix(title: string, edit: TextEditSpec, path: string, restart: string): Fix {
+  if (path.includes('CHANGE-ME')) {
+    return { title, edits: [withPlaceholders(edit, path)], applicability: 'display-only', reason: 'choose durable storage for the checkpoint' };
+  }
+  return { title, edits: [edit], applicability: 'unsafe', reason: restart };
 }

@@ -37,8 +37,14 @@ function callOf(frame: Frame): Node | undefined {
 }
 
 /** `from pyspark.sql.functions import max as max_`: alias -> function name. */
+const aliasesByModel = new WeakMap<RuleContext['model'], Map<string, string>>();
+
+/** Read once per file: PSA301 and PSA306 ask for every transform. */
 export function importedFunctionAliases(ctx: RuleContext): Map<string, string> {
+  const known = aliasesByModel.get(ctx.model);
+  if (known) return known;
   const out = new Map<string, string>();
+  aliasesByModel.set(ctx.model, out);
   for (const stmt of ctx.model.imports.statements) {
     if (stmt.type !== 'import_from_statement') continue;
     if (stmt.childForFieldName('module_name')?.text.replace(/\s/g, '') !== 'pyspark.sql.functions') continue;
@@ -198,8 +204,16 @@ export function isSmall(fx: Functions, frame: Frame, fromSource = true): boolean
  * distinct values of one or two such columns, a limit, a key lookup), without guessing from its source.
  */
 export function reducedToFewRows(ctx: RuleContext, frame: Frame): boolean {
-  return isSmall({ fns: ctx.functions, aliases: importedFunctionAliases(ctx) }, frame, false);
+  let answer = fewRows.get(frame);
+  if (answer === undefined) {
+    answer = isSmall({ fns: ctx.functions, aliases: importedFunctionAliases(ctx) }, frame, false);
+    fewRows.set(frame, answer);
+  }
+  return answer;
 }
+
+/** Frames belong to one analysis, so their answer can be kept: PSA301 and PSA306 ask per transform. */
+const fewRows = new WeakMap<Frame, boolean>();
 
 const COLUMNAR = new Set(['parquet', 'delta', 'orc']);
 

@@ -1,3 +1,5 @@
+import { compileLinear, type LinearPattern } from '../../../../shared/linearRegex';
+
 /** Column names that hold personal data. Matched on `_`-separated tokens, so `email_count` is not PII. */
 const PII_TOKEN_SEQUENCES: string[][] = [
   ['email'], ['e', 'mail'], ['email', 'address'], ['phone'], ['phone', 'number'], ['mobile'], ['msisdn'],
@@ -21,21 +23,20 @@ const SAFE_TOKENS = new Set([
 ]);
 
 export class PiiMatcher {
-  private readonly extra: RegExp[];
+  private readonly extra: LinearPattern[];
 
+  /** `extraPatterns` come from settings: they run on the linear-time engine (see `compileLinear`). */
   constructor(extraPatterns: readonly string[]) {
     this.extra = [];
     for (const p of extraPatterns) {
-      try {
-        this.extra.push(new RegExp(`^(?:${p})$`, 'i'));
-      } catch {
-        // An invalid user pattern is skipped; settings validation reports it.
-      }
+      const compiled = compileLinear(p);
+      // A refused pattern is skipped; settings validation reports it.
+      if (!('problem' in compiled)) this.extra.push(compiled);
     }
   }
 
   isPii(column: string): boolean {
-    if (this.extra.some((r) => r.test(column))) return true;
+    if (this.extra.some((r) => r.matchesWhole(column))) return true;
     const tokens = column
       .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
       .toLowerCase()

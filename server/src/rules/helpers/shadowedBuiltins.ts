@@ -32,7 +32,8 @@ export function checkShadowedBuiltins(ctx: RuleContext, boundInFile: (name: stri
     const fix: Fix = {
       title: `Call builtins.${name}(...)`,
       edits: [...ensureModuleImport(ctx.model, ctx.text, 'builtins'), { start: callee.startIndex, end: callee.endIndex, newText: `builtins.${name}` }],
-      preferred: true,
+      applicability: 'unsafe',
+      reason: 'calls the Python builtin instead of the Spark function',
     };
     ctx.report({
       node: call,

@@ -4,6 +4,7 @@ import type { Node } from '../../parsing/pythonParser';
 import { callParts } from '../../parsing/syntax';
 import { reducedToFewRows } from '../helpers/fewRows';
 import { related, type Rule, type RuleContext } from '../rule';
+import { withPlaceholders } from '../../fixes/edits';
 
 const SUGGESTED_PARTITIONS = 64;
 
@@ -38,13 +39,16 @@ export const singlePartitionWrite: Rule = {
 function fixes(call: Node, method: string): Fix[] {
   const out: Fix[] = [];
   const remove = removeChainCall(call);
-  if (remove) out.push({ title: `Remove ${method}(1)`, edits: [remove], preferred: true });
+  // Same rows, but one file (one JDBC connection) per partition: single-file exports depend on it.
+  if (remove) out.push({ title: `Remove ${method}(1)`, edits: [remove], applicability: 'unsafe', reason: 'writes one file per partition instead of one file' });
   const name = call.childForFieldName('function')?.childForFieldName('attribute');
   const args = call.childForFieldName('arguments');
   if (name && args) {
     out.push({
       title: `Replace with repartition(${SUGGESTED_PARTITIONS}) (size it for your data)`,
-      edits: [{ start: name.startIndex, end: args.endIndex, newText: `repartition(${SUGGESTED_PARTITIONS})` }],
+      edits: [withPlaceholders({ start: name.startIndex, end: args.endIndex, newText: `repartition(${SUGGESTED_PARTITIONS})` }, String(SUGGESTED_PARTITIONS))],
+      applicability: 'display-only',
+      reason: 'size the partition count for your data',
     });
   }
   return out;

@@ -120,6 +120,8 @@ function dynamicFix(sink: SinkInfo): Fix {
   return {
     title: 'Add option("partitionOverwriteMode", "dynamic")',
     edits: [{ start: at, end: at, newText: dynamicOverwriteOption() }],
-    preferred: sink.method !== 'saveAsTable' || sink.format === 'delta',
+    // Partitions the frame no longer holds now survive the write: a different table afterwards.
+    applicability: 'unsafe',
+    reason: 'overwrites only the partitions present instead of the whole output',
   };
 }

@@ -3,7 +3,8 @@ import type { Node } from '../../parsing/pythonParser';
 import { callParts, sameNode, unwrapParens, type CallParts } from '../../parsing/syntax';
 import { reducedToFewRows } from '../helpers/fewRows';
 import type { Rule, RuleContext } from '../rule';
-import { nodesOfType } from '../../model/syntaxIndex';
+import { identifiersNamedAfter, nodesOfType } from '../../model/syntaxIndex';
+import { containedInAny } from '../../model/rangeIndex';
 
 const SPEC_METHODS = new Set(['partitionBy', 'orderBy', 'rowsBetween', 'rangeBetween']);
 const WINDOW_MODULES = new Set(['pyspark.sql', 'pyspark.sql.window']);
@@ -25,7 +26,8 @@ export const windowWithoutPartition: Rule = {
       const args = t.frame.bounded || reducedToFewRows(ctx, t.frame) ? t.call.childForFieldName('arguments') : null;
       return args ? [{ start: args.startIndex, end: args.endIndex }] : [];
     });
-    const inBounded = (n: Node) => boundedArguments.some((r) => r.start <= n.startIndex && n.endIndex <= r.end);
+    const bounded = containedInAny(boundedArguments);
+    const inBounded = (n: Node) => bounded(n.startIndex, n.endIndex);
     for (const base of calls) {
       const parts = callParts(base);
       if (!parts?.object || !parts.name || !SPEC_METHODS.has(parts.name) || !isWindowClass(parts.object, names)) continue;
@@ -52,8 +54,12 @@ export const windowWithoutPartition: Rule = {
 
 /** `w = Window.orderBy(...)` whose every later use (at least one) satisfies `ok`. */
 function onlyUsedIn(model: DataFrameModel, name: string, spec: Node, ok: (n: Node) => boolean): boolean {
-  const uses = model.root.descendantsOfType('identifier').filter((n): n is Node => !!n && n.text === name && n.startIndex >= spec.endIndex);
-  return uses.length > 0 && uses.every(ok);
+  let used = false;
+  for (const n of identifiersNamedAfter(model, name, spec.endIndex)) {
+    if (!ok(n)) return false;
+    used = true;
+  }
+  return used;
 }
 
 interface WindowNames {

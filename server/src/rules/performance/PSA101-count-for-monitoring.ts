@@ -1,13 +1,13 @@
 import type { Fix } from '../../findings';
 import { deleteStatement, insertAfterStatement, ownsItsLines, planImports } from '../../fixes/edits';
-import { findInLineage } from '../../model/lineage';
 import { nodesOfType } from '../../model/syntaxIndex';
-import { isAncestorFrame, type ActionUse, type SinkInfo } from '../../model/types';
+import { isAncestorFrame, type ActionUse, type Frame, type SinkInfo } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
 import { callParts, enclosingScope, sameNode, enclosingStatement, eolOf, escapeRegExp, indentAt, unwrapParens } from '../../parsing/syntax';
 import { cacheStatement, observationTemplate } from '../../templates';
 import { related, type Rule, type RuleContext } from '../rule';
 import { isBareColumnarRead } from '../helpers/fewRows';
+import { findInLineage } from '../../model/lineage';
 import { assignedOnlyForReporting, reportingCallOf } from '../helpers/reporting';
 
 const MONITORED_ACTIONS = new Set(['count', 'collect', 'first', 'take', 'head']);
@@ -129,12 +129,14 @@ function fixesFor(ctx: RuleContext, action: ActionUse, reporting: Node | undefin
   const fixes: Fix[] = [];
   const v = def.name;
   if (action.method === 'count' && reporting && sink) {
-    const observe = observeFix(ctx, action, def.statement, sink, v);
+    const observe = observeFix(ctx, action, reporting, def.statement, sink, v);
     if (observe) fixes.push(observe);
   }
   fixes.push({
     title: `Cache '${v}' before its first action`,
     edits: [insertAfterStatement(ctx.text, def.statement, [cacheStatement(v)])],
+    // The same rows, computed once: only memory and time change.
+    applicability: 'safe',
     preferred: fixes.length === 0,
   });
   return fixes;
@@ -144,13 +146,18 @@ function fixesFor(ctx: RuleContext, action: ActionUse, reporting: Node | undefin
  * Counts rows as a side effect of the write: `observe(Observation, count(lit(1)))` after the
  * definition, the count read from the observation after the write (reading it before would block).
  */
-function observeFix(ctx: RuleContext, action: ActionUse, defStatement: Node, sink: SinkInfo, v: string): Fix | undefined {
+function observeFix(ctx: RuleContext, action: ActionUse, reporting: Node, defStatement: Node, sink: SinkInfo, v: string): Fix | undefined {
   const stmt = enclosingStatement(action.call);
   const sinkStmt = enclosingStatement(sink.call);
   if (!stmt || !sinkStmt || !ownsItsLines(ctx.text, stmt) || !ownsItsLines(ctx.text, sinkStmt)) return undefined;
   if (stmt.startIndex < sinkStmt.endIndex && stmt.endIndex > sinkStmt.startIndex) return undefined;
   const moveAfterSink = stmt.startIndex < sinkStmt.startIndex;
-  if (moveAfterSink && !sameNode(stmt.parent, sinkStmt.parent)) return undefined;
+  // The write must run before the count is read, every time: in the same block (`Observation.get`
+  // waits for a write that a branch may skip).
+  if (!sameNode(stmt.parent, sinkStmt.parent)) return undefined;
+  if (!writeIsFirstFullAction(ctx, action, defStatement, sink)) return undefined;
+  // Moved after the write, the statement must be only the metric, and always reach the write.
+  if (moveAfterSink && (!isOnlyCall(stmt, reporting) || exitsBetween(stmt, sinkStmt))) return undefined;
   const imports = planImports(ctx.model, ctx.text, ['Observation']);
   const F = imports.functions;
   // Inside an f-string the subscript must not reuse the string's quote (a SyntaxError before Python 3.12).
@@ -171,7 +178,51 @@ function observeFix(ctx: RuleContext, action: ActionUse, defStatement: Node, sin
   } else {
     edits.push({ start: action.call.startIndex, end: action.call.endIndex, newText: replacement });
   }
-  return { title: `Count '${v}' with DataFrame.observe while it is written`, edits, preferred: true };
+  // The count of the rows the write consumed, which writeIsFirstFullAction makes all of them.
+  return { title: `Count '${v}' with DataFrame.observe while it is written`, edits, applicability: 'safe', preferred: true };
+}
+
+/** Actions that consume every row of their frame. */
+const FULL_ACTIONS = new Set(['count', 'collect', 'toPandas', 'foreach', 'foreachPartition']);
+/** Steps after which fewer rows are pulled through the frames upstream than they hold. */
+const ROW_DROPPING = new Set(['limit', 'sample', 'tail', 'offset', 'head', 'take']);
+
+/**
+ * An Observation records the first action that completes on the observed frame: the count is right
+ * only when that action reads every row. True when nothing between the frame's definition and the
+ * write runs an action on it (or a frame derived from it) that may stop early (`show`, `take`,
+ * `first`, another write of a `limit`), and the write itself reads every row.
+ */
+function writeIsFirstFullAction(ctx: RuleContext, action: ActionUse, defStatement: Node, sink: SinkInfo): boolean {
+  const observed = action.frame;
+  const dropsRows = (frame: Frame) => findInLineage(frame, (f) => ROW_DROPPING.has(f.op) && f !== observed && isAncestorFrame(observed, f)) !== undefined;
+  if (dropsRows(sink.frame)) return false;
+  const between = (n: Node) => n.startIndex >= defStatement.endIndex && n.startIndex < sink.call.startIndex;
+  for (const other of ctx.model.actions) {
+    if (other === action || !between(other.call) || !isAncestorFrame(observed, other.frame)) continue;
+    if (!FULL_ACTIONS.has(other.method) || dropsRows(other.frame)) return false;
+  }
+  for (const other of ctx.model.sinks) {
+    if (other === sink || !between(other.call) || !isAncestorFrame(observed, other.frame)) continue;
+    if (other.streaming || dropsRows(other.frame)) return false;
+  }
+  return true;
+}
+
+/** `stmt` is an expression statement holding only `call`. */
+function isOnlyCall(stmt: Node, call: Node): boolean {
+  const expr = stmt.type === 'expression_statement' ? stmt.namedChildren.filter((c) => c && c.type !== 'comment') : [];
+  return expr.length === 1 && !!expr[0] && sameNode(unwrapParens(expr[0]), call);
+}
+
+const EXITS = ['return_statement', 'raise_statement', 'break_statement', 'continue_statement'];
+
+/** A statement between `from` and `to` (same block) may leave the block before reaching `to`. */
+function exitsBetween(from: Node, to: Node): boolean {
+  for (let n = from.nextNamedSibling, i = 0; n && !sameNode(n, to) && i < 10_000; n = n.nextNamedSibling, i++) {
+    if (EXITS.includes(n.type) || n.descendantsOfType(EXITS).length) return true;
+  }
+  return false;
 }
 
 /** The quote character of the f-string an expression sits in, if any. */

@@ -207,5 +207,5 @@ export const uncachedReuse: Rule = {
 function fixFor(ctx: RuleContext, statement: Node, v: string, used: Consumer[]): Fix[] {
   if (!ownsItsLines(ctx.text, statement) || used.some((u) => u.node.startIndex < statement.endIndex)) return [];
   if (!statement.parent || !['block', 'module'].includes(statement.parent.type)) return [];
-  return [{ title: `Cache '${v}' after its definition`, edits: [insertAfterStatement(ctx.text, statement, [cacheStatement(v)])], preferred: true }];
+  return [{ title: `Cache '${v}' after its definition`, edits: [insertAfterStatement(ctx.text, statement, [cacheStatement(v)])], applicability: 'safe', preferred: true }];
 }

@@ -38,12 +38,16 @@ function fixes(action: ActionUse): Fix[] {
     out.push({
       title: 'Stream rows with toLocalIterator() instead of collect()',
       edits: [{ start: name.startIndex, end: name.endIndex, newText: 'toLocalIterator' }],
-      preferred: true,
+      // The same rows, but computed while the loop body runs (which may write what the frame reads).
+      applicability: 'unsafe',
+      reason: 'rows are computed while the loop runs',
     });
   }
   out.push({
     title: `Add .limit(${SUGGESTED_LIMIT}) before ${action.method}()`,
     edits: [{ start: receiver.endIndex, end: receiver.endIndex, newText: `.limit(${SUGGESTED_LIMIT})` }],
+    applicability: 'unsafe',
+    reason: `keeps only the first ${SUGGESTED_LIMIT} rows`,
   });
   return out;
 }

@@ -24,6 +24,12 @@ const NOT_SAFE_PARENTS = new Set([
   'expression_statement', 'lambda', 'pair', 'list', 'tuple', 'expression_list',
 ]);
 
+/** `len(x.take(1)) > 0` is a comparison, which binds looser than arithmetic (`1 + bool(...)`): bare only where `not x` may stand. */
+function takeTest(check: EmptinessCheck, receiver: string): string {
+  const test = `len(${receiver}.take(1)) ${check.empty ? '== 0' : '> 0'}`;
+  return NOT_SAFE_PARENTS.has(check.test.parent?.type ?? '') ? test : `(${test})`;
+}
+
 function replacement(check: EmptinessCheck, call: string): string {
   if (check.empty) return call;
   const negated = `not ${call}`;
@@ -33,15 +39,19 @@ function replacement(check: EmptinessCheck, call: string): string {
 function fixes(ctx: RuleContext, check: EmptinessCheck): Fix[] {
   const receiver = receiverText(ctx, check.action.receiver);
   const at = { start: check.test.startIndex, end: check.test.endIndex };
+  // take(1) answers the same on every Spark version; isEmpty() raises AttributeError before 3.3.
   return [
     {
-      title: check.empty ? `Replace with ${receiver}.isEmpty()` : `Replace with not ${receiver}.isEmpty()`,
-      edits: [{ ...at, newText: replacement(check, `${receiver}.isEmpty()`) }],
+      title: `Replace with len(${receiver}.take(1)) ${check.empty ? '== 0' : '> 0'}`,
+      edits: [{ ...at, newText: takeTest(check, receiver) }],
+      applicability: 'safe',
       preferred: true,
     },
     {
-      title: `Replace with len(${receiver}.take(1)) ${check.empty ? '== 0' : '> 0'} (Spark < 3.3)`,
-      edits: [{ ...at, newText: `len(${receiver}.take(1)) ${check.empty ? '== 0' : '> 0'}` }],
+      title: check.empty ? `Replace with ${receiver}.isEmpty()` : `Replace with not ${receiver}.isEmpty()`,
+      edits: [{ ...at, newText: replacement(check, `${receiver}.isEmpty()`) }],
+      applicability: 'unsafe',
+      reason: 'DataFrame.isEmpty needs Spark 3.3+',
     },
   ];
 }

@@ -157,6 +157,52 @@ function findDefinitions(ctx: RuleContext): UdfDefinition[] {
   return out;
 }
 
+// ------------------------------------------------------------------ where a call runs on Python values
+
+/** Methods and functions whose function argument Python calls on data (rows, values, pandas frames). */
+const PYTHON_SIDE_CALLEE = /(^|\.)(udf|pandas_udf|register|map|flatMap|mapValues|flatMapValues|mapPartitions|mapPartitionsWithIndex|foreach|foreachPartition|reduceByKey|aggregateByKey|combineByKey|sortBy|keyBy|applyInPandas|mapInPandas|mapInArrow|sorted|filter|min|max)$/;
+
+function isSparkFunctionCallee(ctx: RuleContext, callee: Node): boolean {
+  const imports = ctx.model.imports;
+  if (callee.type === 'identifier') return imports.functionNames.has(callee.text) && !/^(udf|pandas_udf)$/.test(callee.text);
+  const obj = callee.type === 'attribute' ? callee.childForFieldName('object') : null;
+  const name = callee.childForFieldName('attribute')?.text ?? '';
+  return obj?.type === 'identifier' && imports.functionsAliases.has(obj.text) && !/^(udf|pandas_udf)$/.test(name);
+}
+
+/**
+ * True when `node` sits in a function Python calls on data: a lambda given to `udf`, `rdd.map`,
+ * `sorted` and the like, or a `def` decorated as a UDF or handed to one. Lambdas of Spark's
+ * higher-order functions (`F.transform(col, lambda x: ...)`) get Columns and do not count.
+ */
+function runsOnPythonValues(ctx: RuleContext, node: Node): boolean {
+  for (let n = node.parent, i = 0; n && i < 500; n = n.parent, i++) {
+    if (n.type === 'lambda') {
+      let holder = n.parent;
+      if (holder?.type === 'keyword_argument') holder = holder.parent;
+      const call = holder?.type === 'argument_list' ? holder.parent : undefined;
+      const callee = call?.childForFieldName('function');
+      if (callee && !isSparkFunctionCallee(ctx, callee) && PYTHON_SIDE_CALLEE.test(callee.text)) return true;
+    } else if (n.type === 'function_definition') {
+      const decorated = n.parent?.type === 'decorated_definition' ? n.parent : undefined;
+      if (decorated?.namedChildren.some((c) => c?.type === 'decorator' && /\b(udf|pandas_udf)\b/.test(c.text))) return true;
+      const name = n.childForFieldName('name')?.text;
+      if (name && handedToPython(ctx, name)) return true;
+    }
+  }
+  return false;
+}
+
+/** The function `name` is passed to `udf(...)`, `rdd.map(...)` and the like somewhere in the file. */
+function handedToPython(ctx: RuleContext, name: string): boolean {
+  for (const call of ctx.model.root.descendantsOfType('call')) {
+    const callee = call.childForFieldName('function');
+    if (!callee || isSparkFunctionCallee(ctx, callee) || !PYTHON_SIDE_CALLEE.test(callee.text)) continue;
+    if (call.childForFieldName('arguments')?.namedChildren.some((a) => a?.type === 'identifier' && a.text === name)) return true;
+  }
+  return false;
+}
+
 // ------------------------------------------------------------------ translating the body
 
 function guardOf(node: Node, params: string[]): { kind: 'none' | 'truthy'; index: number; body: Node } | undefined {
@@ -431,6 +477,12 @@ export const pythonUdfWithBuiltin: Rule = {
       // No call in a file that uses DataFrames: dead code (say, after its last call was rewritten), not a UDF library.
       let unfixed = sites === undefined || (sites.length === 0 && ctx.model.frames.length === 0);
       for (const call of sites ?? []) {
+        // Inside a UDF body or a lambda Python runs on data, the arguments are Python values: a
+        // Spark function there builds a Column instead of a string.
+        if (runsOnPythonValues(ctx, call)) {
+          unfixed = true;
+          continue;
+        }
         const args = positionalArgs(call, d.params.length);
         const replacement = args && renderCall(t, imports.functions, args);
         if (!replacement) {
@@ -441,7 +493,10 @@ export const pythonUdfWithBuiltin: Rule = {
           title: `Replace with ${replacement.length > 60 ? replacement.slice(0, 57) + '...' : replacement}` +
             (t.exact ? '' : ' (trims spaces only, not tabs/newlines)'),
           edits: [...imports.edits, { start: call.startIndex, end: call.endIndex, newText: replacement }],
-          preferred: t.exact,
+          // Where the UDF raised on None the function returns null, and the column takes the
+          // function's type rather than the UDF's returnType.
+          applicability: 'unsafe',
+          reason: t.exact ? 'nulls and the column type follow the Spark function' : 'strips spaces only; nulls and the column type follow the Spark function',
         };
         ctx.report({
           node: call,

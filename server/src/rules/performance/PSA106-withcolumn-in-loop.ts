@@ -143,7 +143,9 @@ function withColumnsFix(ctx: RuleContext, t: TransformCall, assignment: Node): F
       end: loop.endIndex,
       newText: `${target} = ${target}.withColumns({${src(name)}: ${src(expr)} for ${left.text} in ${src(right)}})`,
     }],
-    preferred: true,
+    // Each expression now sees the frame before the loop, not the columns earlier iterations added.
+    applicability: 'unsafe',
+    reason: 'expressions see the frame before the loop; needs Spark 3.3+',
   };
 }
 

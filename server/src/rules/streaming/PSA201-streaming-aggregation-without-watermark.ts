@@ -3,6 +3,7 @@ import { findInLineage } from '../../model/lineage';
 import { streamingSources, type AggregationInfo, type Frame } from '../../model/types';
 import { DEFAULT_WATERMARK_DELAY, watermarkCall } from '../../templates';
 import { related, type Rule, type RuleContext } from '../rule';
+import { withPlaceholders } from '../../fixes/edits';
 import { guessEventTimeColumn } from '../helpers/eventTime';
 
 const DEFAULT_DELAY = DEFAULT_WATERMARK_DELAY;
@@ -107,5 +108,11 @@ function watermarkFix(agg: AggregationInfo, column: string | undefined): Fix[] {
   if (!agg.windowColumn && !agg.keys?.includes(column)) return [];
   const text = watermarkCall(column, DEFAULT_DELAY);
   const at = agg.receiver.endIndex;
-  return [{ title: `Add withWatermark("${column}", "${DEFAULT_DELAY}") before the aggregation`, edits: [{ start: at, end: at, newText: text }], preferred: true }];
+  // How late data may be is the user's call: any delay changes which late rows are counted.
+  return [{
+    title: `Add withWatermark("${column}", "${DEFAULT_DELAY}") before the aggregation`,
+    edits: [withPlaceholders({ start: at, end: at, newText: text }, DEFAULT_DELAY)],
+    applicability: 'display-only',
+    reason: 'choose how late data may arrive',
+  }];
 }

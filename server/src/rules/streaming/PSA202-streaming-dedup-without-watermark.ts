@@ -3,6 +3,7 @@ import { streamingSources, type TransformCall } from '../../model/types';
 import { pyString } from '../../parsing/syntax';
 import { guessEventTimeColumn } from '../helpers/eventTime';
 import { related, type Rule, type RuleContext } from '../rule';
+import { withPlaceholders } from '../../fixes/edits';
 
 const DEDUP_METHODS = new Set(['dropDuplicates', 'drop_duplicates']);
 const DEFAULT_DELAY = '10 minutes';
@@ -41,9 +42,10 @@ function dedupFix(t: TransformCall, column: string | undefined): Fix {
       ? `Add withWatermark("${col}", "${DEFAULT_DELAY}") and use dropDuplicatesWithinWatermark (Spark 3.5+)`
       : `Add withWatermark("event_time", "${DEFAULT_DELAY}") and use dropDuplicatesWithinWatermark (set your event-time column; Spark 3.5+)`,
     edits: [
-      { start: at, end: at, newText: `.withWatermark(${pyString(col)}, ${pyString(DEFAULT_DELAY)})` },
+      withPlaceholders({ start: at, end: at, newText: `.withWatermark(${pyString(col)}, ${pyString(DEFAULT_DELAY)})` }, ...(column ? [] : [col]), DEFAULT_DELAY),
       { start: t.methodNode.startIndex, end: t.methodNode.endIndex, newText: 'dropDuplicatesWithinWatermark' },
     ],
-    preferred: !!column,
+    applicability: 'display-only',
+    reason: column ? 'choose how long duplicates are remembered' : 'choose the event-time column and the delay',
   };
 }

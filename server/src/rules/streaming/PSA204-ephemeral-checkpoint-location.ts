@@ -1,7 +1,8 @@
+import type { SinkInfo } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
-import { isStringNode, pyString, sameNode } from '../../parsing/syntax';
+import { pyString, sameNode } from '../../parsing/syntax';
 import { related, type Rule, type RuleContext } from '../rule';
-import { durableCheckpointFor, isEphemeralPath } from '../helpers/checkpoints';
+import { checkpointFix, durableCheckpointFor, durableCheckpoints, isEphemeralPath, servesSeveralQueries } from '../helpers/checkpoints';
 
 const NON_DURABLE_SINKS = new Set(['console', 'memory', 'noop']);
 
@@ -11,11 +12,12 @@ export const ephemeralCheckpointLocation: Rule = {
   summary: 'checkpointLocation under /tmp or a relative path: a restart loses offsets and state.',
   defaultSeverity: 'warning',
   check(ctx: RuleContext) {
+    let planned: Map<SinkInfo, string> | undefined;
     for (const sink of ctx.model.sinks) {
       if (!sink.streaming || NON_DURABLE_SINKS.has(sink.format ?? '')) continue;
       const cp = sink.options.get('checkpointLocation');
       if (!cp || cp.value === undefined || !isEphemeralPath(cp.value)) continue;
-      const durable = durableCheckpointFor(sink);
+      const durable = (planned ??= durableCheckpoints(ctx.model)).get(sink) ?? durableCheckpointFor(sink);
       // A path handed in through a parameter is fixed where it is written: the default or the
       // call site's argument (one finding per call site). A module constant is fixed at its use,
       // since the durable path is per query and a constant may serve several.
@@ -30,17 +32,20 @@ export const ephemeralCheckpointLocation: Rule = {
           ...(at !== cp.node ? [related(cp.node, 'used as checkpointLocation here')] : []),
           related(sink.call, 'the streaming query this checkpoint belongs to'),
         ],
-        fixes: [
-          {
-            title: `Use a durable checkpoint: ${durable}`,
-            edits: [{ start: at.startIndex, end: at.endIndex, newText: pyString(durable) }],
-            preferred: isStringNode(at),
-          },
-        ],
+        // A parameter's default, or a value at a sink several queries run through, would give them one checkpoint.
+        fixes: isParameterDefault(at) || servesSeveralQueries(ctx.model, sink, at)
+          ? []
+          : [checkpointFix(`Use a durable checkpoint: ${durable}`, { start: at.startIndex, end: at.endIndex, newText: pyString(durable) }, durable, 'the query starts over on the new checkpoint')],
       });
     }
   },
 };
+
+/** `node` is the default value of a function parameter (every call that omits it shares it). */
+function isParameterDefault(node: Node): boolean {
+  const p = node.parent;
+  return !!p && (p.type === 'default_parameter' || p.type === 'typed_default_parameter') && sameNode(p.childForFieldName('value'), node);
+}
 
 /** `node` is a name bound by a parameter of the function it is used in. */
 function isParameter(node: Node): boolean {

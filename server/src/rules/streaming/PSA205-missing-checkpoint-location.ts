@@ -1,6 +1,6 @@
 import type { Fix } from '../../findings';
 import type { SinkInfo } from '../../model/types';
-import { durableCheckpointFor } from '../helpers/checkpoints';
+import { checkpointFix, durableCheckpointFor, durableCheckpoints, servesSeveralQueries } from '../helpers/checkpoints';
 import { related, type Rule, type RuleContext } from '../rule';
 import { sessionSettings, sinkOption } from '../helpers/sessionConf';
 import { checkpointOption } from '../../templates';
@@ -20,6 +20,7 @@ export const missingCheckpointLocation: Rule = {
     // A session default anywhere in the file (or one we cannot read) covers every query.
     if (sessionSettings(ctx.model, SESSION_DEFAULT).length > 0) return;
     const seen = new Set<number>();
+    let planned: Map<SinkInfo, string> | undefined;
     for (const sink of streamingSinks) {
       if (seen.has(sink.call.id) || sink.optionsUnknown || sinkOption(sink, 'checkpointLocation')) continue;
       if (!sink.foreachBatch && (sink.formatUnknown || TEMP_CHECKPOINT_SINKS.has(sink.format?.toLowerCase() ?? ''))) continue;
@@ -29,7 +30,7 @@ export const missingCheckpointLocation: Rule = {
         severity: sink.foreachBatch ? 'warning' : undefined,
         message: sink.foreachBatch ? foreachMessage : failMessage,
         related: [related(sink.call, 'the query starts here')],
-        fixes: [checkpointFix(sink)],
+        fixes: servesSeveralQueries(ctx.model, sink) ? [] : [addCheckpoint(sink, (planned ??= durableCheckpoints(ctx.model)).get(sink) ?? durableCheckpointFor(sink))],
       });
     }
   },
@@ -45,12 +46,8 @@ const foreachMessage =
   'so every restart forgets the offsets already processed and the query starts over (replaying or skipping data, ' +
   'depending on startingOffsets). Give it its own checkpoint directory on durable storage.';
 
-function checkpointFix(sink: SinkInfo): Fix {
-  const location = durableCheckpointFor(sink);
+function addCheckpoint(sink: SinkInfo, location: string): Fix {
   const at = sink.writerNode.endIndex;
-  return {
-    title: `Add option("checkpointLocation", "${location}")`,
-    edits: [{ start: at, end: at, newText: checkpointOption(location) }],
-    preferred: !location.includes('CHANGE-ME'),
-  };
+  // The query did not start (or restarted from scratch each time); with a checkpoint it resumes.
+  return checkpointFix(`Add option("checkpointLocation", "${location}")`, { start: at, end: at, newText: checkpointOption(location) }, location, 'the query now keeps its progress at a guessed path');
 }

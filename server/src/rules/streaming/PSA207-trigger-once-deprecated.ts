@@ -32,7 +32,9 @@ export const triggerOnceDeprecated: Rule = {
           {
             title: 'Replace with availableNow=True (Spark 3.3+)',
             edits: [{ start: keyword.startIndex, end: keyword.endIndex, newText: 'availableNow=True' }],
-            preferred: true,
+            // Same data, several rate-limited batches: foreachBatch runs per batch, watermarks advance between them.
+            applicability: 'unsafe',
+            reason: 'processes the backlog in several batches; needs Spark 3.3+',
           },
         ],
       });

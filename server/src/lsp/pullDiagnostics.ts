@@ -1,0 +1,76 @@
+import {
+  DocumentDiagnosticReportKind,
+  LSPErrorCodes,
+  ResponseError,
+  type CancellationToken,
+  type Diagnostic,
+  type DiagnosticServerCancellationData,
+  type DocumentDiagnosticReport,
+} from 'vscode-languageserver';
+
+export interface PullSource {
+  /** The open document's version, undefined once it is closed. */
+  version(uri: string): number | undefined;
+  /** Diagnostics already computed for exactly this version. */
+  cached(uri: string, version: number): Diagnostic[] | undefined;
+  /** Analyses the current version (undefined: it changed or closed meanwhile). */
+  analyse(uri: string): Promise<{ version: number; diagnostics: Diagnostic[] } | undefined>;
+  debounceMs(uri: string): Promise<number>;
+}
+
+/**
+ * `textDocument/diagnostic` answers. A pull is never answered with an empty report it did not
+ * compute: when the request was cancelled or the document changed before its analysis, the answer
+ * is ServerCancelled with `retriggerRequest`, so the client keeps what it shows and asks again
+ * (an empty full report would blank the squiggles while the user types). Pulls wait out
+ * `debounceMs` after the last edit, so a burst of typing costs one analysis, and a pull cancelled
+ * meanwhile costs nothing.
+ */
+export class PullDiagnostics {
+  private readonly lastChange = new Map<string, number>();
+
+  constructor(private readonly source: PullSource) {}
+
+  noteChange(uri: string): void {
+    this.lastChange.set(uri, Date.now());
+  }
+
+  forget(uri: string): void {
+    this.lastChange.delete(uri);
+  }
+
+  async report(uri: string, token: CancellationToken): Promise<DocumentDiagnosticReport> {
+    const version = this.source.version(uri);
+    // A closed (or never opened) document has nothing to show: an empty report is the truth.
+    if (version === undefined) return full([]);
+    const hit = this.source.cached(uri, version);
+    if (hit) return full(hit);
+    const quietUntil = (this.lastChange.get(uri) ?? 0) + (await this.source.debounceMs(uri));
+    if (quietUntil > Date.now()) await sleep(quietUntil - Date.now(), token);
+    if (token.isCancellationRequested || this.source.version(uri) !== version) throw cancelled();
+    const analysed = await this.source.analyse(uri);
+    // A result for the version still open is worth sending even if the client stopped waiting.
+    if (!analysed || analysed.version !== this.source.version(uri)) throw cancelled();
+    return full(analysed.diagnostics);
+  }
+}
+
+function full(items: Diagnostic[]): DocumentDiagnosticReport {
+  return { kind: DocumentDiagnosticReportKind.Full, items };
+}
+
+function cancelled(): ResponseError<DiagnosticServerCancellationData> {
+  return new ResponseError<DiagnosticServerCancellationData>(LSPErrorCodes.ServerCancelled, 'the document changed or the request was cancelled; pull again', { retriggerRequest: true });
+}
+
+function sleep(ms: number, token: CancellationToken): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    const listener = token.onCancellationRequested(done);
+    function done() {
+      clearTimeout(timer);
+      listener.dispose();
+      resolve();
+    }
+  });
+}

@@ -1,0 +1,42 @@
+// The CLI goes on after a file it cannot analyse (issue 18): that file gets a per-file error,
+// every other file its findings, whether the file was refused or actually broke the parser.
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { mixedIndentFile } from './parserFixtures';
+
+const CLI = path.resolve(__dirname, '../../../dist/cli.js');
+const GOOD = 'from pyspark.sql import SparkSession\nspark = SparkSession.builder.getOrCreate()\ndf = spark.read.parquet("s3://b/x")\nif df.count() > 0:\n    df.coalesce(1).write.parquet("s3://b/y")\n';
+
+describe('CLI with a file that breaks tree-sitter', function () {
+  this.timeout(30_000);
+  let tmp: string;
+  before(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'psa-bad-'));
+    fs.writeFileSync(path.join(tmp, 'bad.py'), mixedIndentFile());
+    fs.writeFileSync(path.join(tmp, 'good.py'), GOOD);
+    fs.writeFileSync(path.join(tmp, 'good2.py'), GOOD);
+  });
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  const check = (env: Record<string, string>) =>
+    spawnSync(process.execPath, [CLI, 'check', '--format', 'json', 'bad.py', 'good.py', 'good2.py'], { cwd: tmp, encoding: 'utf8', env: { ...process.env, ...env } });
+
+  for (const [name, env, reason] of [
+    ['refused by the indentation guard', {}, /bad\.py: error: not analysed: blocks nest more than 380 levels deep/],
+    ['breaking an unguarded parser (restarted for the next file)', { PYSPARK_ARCHITECT_TEST_UNGUARDED: '1' }, /bad\.py: error: not analysed: the parser failed on this file \(memory access out of bounds\) and was restarted/],
+  ] as const) {
+    it(`check bad.py good.py good2.py reports the good files' findings, bad.py ${name}`, () => {
+      const r = check(env);
+      assert.match(r.stderr, reason);
+      const results = JSON.parse(r.stdout) as { filename: string; code: string }[];
+      const byFile = (f: string) => results.filter((x) => x.filename === f).map((x) => x.code).sort();
+      assert.deepEqual(byFile('good.py'), ['PSA104', 'PSA301']);
+      assert.deepEqual(byFile('good2.py'), ['PSA104', 'PSA301']);
+      assert.deepEqual(byFile('bad.py'), []);
+      assert.equal(r.status, 1, 'findings in the good files: exit 1, not 2');
+    });
+  }
+});
