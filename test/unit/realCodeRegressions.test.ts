@@ -246,4 +246,88 @@ describe('real-code regressions (issue #11)', () => {
       assert.equal(r.of('PSA103').length, 1);
     });
   });
+
+  describe('streaming demos and running totals (PSA201, PSA204, PSA207)', () => {
+    it('reads a grouping key written as an attribute (df.country) as a non-time key of a running total', async () => {
+      const r = await check(py`
+        schema = "Country_Code STRING, Amount DOUBLE, ts TIMESTAMP"
+        orders = spark.readStream.schema(schema).json("s3://landing/orders/")
+        per_country = orders.groupBy(orders.Country_Code).count()
+        per_country.writeStream.outputMode("complete").format("delta").option("checkpointLocation", "s3://chk/per_country").toTable("gold.orders_per_country")
+      `);
+      assert.deepEqual(r.of('PSA201'), []);
+    });
+
+    it('keeps the windowed count with no watermark', async () => {
+      const r = await check(py`
+        from pyspark.sql.functions import window
+        events = spark.readStream.schema("user STRING, event_time TIMESTAMP").json("s3://landing/events/")
+        per_window = events.groupBy(window(events.event_time, "10 minutes"), events.user).count()
+        per_window.writeStream.outputMode("complete").format("delta").option("checkpointLocation", "s3://chk/w").toTable("gold.per_window")
+      `);
+      assert.equal(r.of('PSA201').length, 1);
+    });
+
+    it('is silent on a /tmp checkpoint when the sink is under /tmp too, and flags it for a durable table', async () => {
+      const local = await check(py`
+        stream = spark.readStream.format("rate").load()
+        (stream.writeStream.format("delta")
+         .option("checkpointLocation", "/tmp/delta-streaming/checkpoint")
+         .start("/tmp/delta-streaming/table"))
+      `);
+      assert.deepEqual(local.of('PSA204'), []);
+      const durable = await check(py`
+        stream = spark.readStream.format("rate").load()
+        stream.writeStream.option("checkpointLocation", "/tmp/checkpoints/iot").toTable("iot.readings")
+      `);
+      assert.equal(durable.of('PSA204').length, 1);
+    });
+
+    it('is silent on trigger(once=True) into a console sink (a demo of triggers), not into a table', async () => {
+      const r = await check(py`
+        counts = spark.readStream.schema("n INT").json("data/activity").groupBy("n").count()
+        counts.writeStream.trigger(once=True).format("console").outputMode("complete").start()
+        counts.writeStream.trigger(once=True).option("checkpointLocation", "s3://chk/counts").outputMode("complete").toTable("gold.counts")
+      `);
+      assert.equal(r.of('PSA207').length, 1);
+    });
+  });
+
+  describe('placeholders and teaching code (PSA402, PSA401, PSA103)', () => {
+    it('does not take an environment fallback "demo-key" for a credential', async () => {
+      const r = await check(py`
+        import os
+        from pyspark.sql import SparkSession
+        kafka_api_key = os.getenv("KAFKA_API_KEY", "demo-key")
+        kafka_api_secret = os.getenv("KAFKA_API_SECRET", "demo-secret")
+        db_password = os.getenv("DB_PASSWORD", "Xk9#pq2!vL")
+      `);
+      assert.deepEqual(r.of('PSA402').map((f) => r.lineOf(f)), [5]);
+    });
+
+    it('holds PII findings back in an exploratory notebook and in foreachBatch, not in a job (or a notebook run as a job)', async () => {
+      const notebook = py`
+        # Databricks notebook source
+        users = spark.read.parquet(f"{DA.paths.datasets}/users").select("user_id", "email")
+        users.write.mode("overwrite").parquet(f"{DA.paths.working_dir}/users")
+      `;
+      assert.deepEqual((await check(notebook)).of('PSA401'), []);
+      assert.equal((await check(notebook, { 'context.notebooks': 'job' })).of('PSA401').length, 1);
+      const batches = await check(py`
+        tx = spark.readStream.schema("ip_address STRING, amount DOUBLE").json("s3://landing/tx")
+        tx.writeStream.foreachBatch(write_aggregates).option("checkpointLocation", "s3://chk/tx").start()
+      `);
+      assert.deepEqual(batches.of('PSA401'), []);
+    });
+
+    it('reads a SQL-text filter of equalities with literals as a lookup', async () => {
+      const r = await check(py`
+        from pyspark.sql import SparkSession
+        spark = SparkSession.builder.getOrCreate()
+        forecast = spark.table("billing_forecast").where("sku = 'ALL' and workspace_id = 'ALL'").toPandas()
+        everything = spark.table("billing_forecast").where("usage > 10").toPandas()
+      `, {}, { path: 'jobs/forecast.py' });
+      assert.deepEqual(r.of('PSA103').map((f) => r.lineOf(f)), [4]);
+    });
+  });
 });

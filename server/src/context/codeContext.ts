@@ -34,7 +34,7 @@ const TEST_DIR = /(^|[\\/])(tests?|testing|__tests__|spec|specs|\w+_tests?)[\\/]
 const TEST_FILE = /(^|[\\/])(test_[^\\/]*|[^\\/]*_tests?|conftest)\.(py|ipynb)$/i;
 const GENERATOR_FILE = /(^|[\\/_-])(generat\w*|datagen|data_gen|fake\w*|faker|synthetic\w*|mock_?data|dummy_?data|seed_?data)[^\\/]*\.(py|ipynb)$/i;
 /** Course and demo set-up: Databricks academy `Includes/Classroom-Setup-*`, dbdemos `_resources/` loaders. */
-const SETUP_PATH = /(^|[\\/])(includes|_resources|_setup|setup)[\\/]|(^|[\\/])[^\\/]*(classroom-setup|-setup|_setup|setup-|setup_|load-data|load_data|data-generation|data_generation)[^\\/]*\.(py|ipynb)$/i;
+const SETUP_PATH = /(^|[\\/])(includes|_resources|_setup|setup|data_generation|data-generation|datagen|generators?)[\\/]|(^|[\\/])[^\\/]*(classroom-setup|-setup|_setup|setup-|setup_|load-data|load_data|data-generation|data_generation)[^\\/]*\.(py|ipynb)$/i;
 const FAKER_IMPORT = /^\s*(from\s+faker\b|import\s+faker\b)/m;
 const DATABRICKS_NOTEBOOK = /^\s*# Databricks notebook source\b/;
 const JUPYTER_EXPORT = /^# In\[[ \d]*\]:\s*$/m;

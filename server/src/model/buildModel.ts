@@ -760,7 +760,7 @@ class ModelBuilder {
           keys.push('window');
           continue;
         }
-        const names = stringsOf(pos[i]) ?? (this.fns.columnRef(a) !== undefined ? [this.fns.columnRef(a)!] : undefined);
+        const names = stringsOf(pos[i]) ?? (this.fns.columnRef(a) !== undefined ? [this.fns.columnRef(a)!] : undefined) ?? this.frameAttribute(a);
         if (names) keys.push(...names);
         else complete = false;
       }
@@ -826,6 +826,16 @@ class ModelBuilder {
     if (method === 'createOrReplaceTempView' || method === 'createTempView' || method === 'createOrReplaceGlobalTempView') return UNKNOWN;
     void statement;
     return UNKNOWN;
+  }
+
+  /** `df.country` where `df` is a frame: the column `country`. */
+  private frameAttribute(node: Node): string[] | undefined {
+    const n = unwrapParens(node);
+    if (n.type !== 'attribute') return undefined;
+    const obj = n.childForFieldName('object');
+    const attr = n.childForFieldName('attribute');
+    if (obj?.type !== 'identifier' || !attr || this.scope.lookup(obj.text)?.k !== 'frame') return undefined;
+    return [attr.text];
   }
 
   private columnChange(frame: Frame, method: string, parts: CallParts, pos: Value[], kw: Map<string, Value>): Partial<Frame> {

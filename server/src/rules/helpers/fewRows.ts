@@ -98,7 +98,10 @@ function isKeyLookup(fns: SparkFunctions, call: Node): boolean {
   if (!cond) return false;
   const sql = literalString(cond);
   if (sql !== undefined) {
-    return sql.split(/\s+and\s+/i).some((c) => {
+    const conjuncts = sql.split(/\s+and\s+/i);
+    // Every condition an equality with a literal (`sku = 'ALL' AND region = 'EU'`, `filename = '010.JPG'`): a lookup.
+    if (conjuncts.every((c) => /^\s*`?[A-Za-z_][A-Za-z0-9_.]*`?\s*==?\s*('[^']*'|"[^"]*"|-?\d+(\.\d+)?)\s*$/.test(c))) return true;
+    return conjuncts.some((c) => {
       const m = /^\s*`?([A-Za-z_][A-Za-z0-9_]*)`?\s*==?\s*[^=\s]/.exec(c);
       return !!m && isIdentifierColumn(m[1]);
     });

@@ -163,7 +163,8 @@ export const uncachedReuse: Rule = {
       const def = ctx.model.definitions.get(frame.id);
       const used = byFrame.get(frame.id);
       if (!def || !used || used.size < 2) continue;
-      if (blocked(frame) || frame.cached || frame.streaming === true || frame.parents.length === 0) continue;
+      // Rows built on the driver (a literal list, a pandas frame) cost nothing to recompute.
+      if (blocked(frame) || frame.cached || frame.streaming === true || frame.parents.length === 0 || frame.bounded) continue;
       if (repeatingConstructAround(def.statement)) continue;
       // Tests and generators rebuild small fixtures; an exploratory notebook that only looks at a frame
       // (counts, shows) is looking, not running a pipeline: only a write makes the recomputation a cost.
