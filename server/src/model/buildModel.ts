@@ -34,7 +34,8 @@ const UNIONS = new Set(['union', 'unionAll', 'unionByName']);
 const GROUPERS = new Set(['groupBy', 'groupby', 'rollup', 'cube', 'groupingSets']);
 const GROUPED_AGGS = new Set(['agg', 'count', 'sum', 'avg', 'mean', 'max', 'min', 'applyInPandas', 'apply', 'applyInPandasWithState', 'flatMapGroupsWithState']);
 const READER_TERMINALS = new Set(['load', 'parquet', 'json', 'csv', 'orc', 'text', 'table', 'jdbc', 'delta', 'xml', 'avro', 'textFile', 'changes']);
-const WRITER_TERMINALS = new Set(['save', 'saveAsTable', 'insertInto', 'parquet', 'json', 'csv', 'orc', 'text', 'jdbc', 'start', 'toTable', 'delta', 'xml', 'avro']);
+// `table` ends a Databricks streaming writer (`writeStream...table("name")`, the name before `toTable`).
+const WRITER_TERMINALS = new Set(['save', 'saveAsTable', 'insertInto', 'parquet', 'json', 'csv', 'orc', 'text', 'jdbc', 'start', 'toTable', 'table', 'delta', 'xml', 'avro']);
 const FORMAT_METHODS = new Set(['parquet', 'json', 'csv', 'orc', 'text', 'jdbc', 'delta', 'xml', 'avro', 'textFile']);
 
 export interface ModelOptions {
@@ -1060,7 +1061,7 @@ class ModelBuilder {
       }
     }
     const v2 = w.v2Table !== undefined;
-    const isTable = v2 || method === 'saveAsTable' || method === 'insertInto' || method === 'toTable';
+    const isTable = v2 || method === 'saveAsTable' || method === 'insertInto' || method === 'toTable' || method === 'table';
     const targetNode = v2 ? w.writerNode : parts.args[0] ?? parts.keywords.get(isTable ? 'name' : 'path') ?? parts.keywords.get('tableName');
     const target = v2 ? w.v2Table || undefined : targetNode ? stringOf(pos[0] ?? kw.get(isTable ? 'name' : 'path') ?? kw.get('tableName')) : undefined;
     const pathOpt = options.get('path');
