@@ -330,4 +330,31 @@ describe('real-code regressions (issue #11)', () => {
       assert.deepEqual(r.of('PSA103').map((f) => r.lineOf(f)), [4]);
     });
   });
+
+  describe('a notebook top level is several steps (PSA602)', () => {
+    it('judges each write by what feeds it: bronze written from a landing view, then silver from bronze', async () => {
+      const r = await check(py`
+        # Databricks notebook source
+        (spark.table("recordings_bronze_temp")
+              .writeStream.format("delta")
+              .option("checkpointLocation", "s3://chk/bronze")
+              .toTable("bronze"))
+
+        # COMMAND ----------
+
+        (spark.readStream.table("bronze").where("heartrate > 0")
+              .writeStream.option("checkpointLocation", "s3://chk/silver")
+              .toTable("silver"))
+      `);
+      assert.deepEqual(r.of('PSA602'), []);
+    });
+
+    it('still flags silver data written back into bronze', async () => {
+      const r = await check(py`
+        cleaned = spark.read.table("silver.orders").where("amount > 0")
+        cleaned.write.mode("append").saveAsTable("bronze.orders")
+      `);
+      assert.equal(r.of('PSA602').length, 1);
+    });
+  });
 });
