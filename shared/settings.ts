@@ -11,6 +11,8 @@ export interface Settings {
   enable: boolean;
   /** Rule codes never reported (`PSA101`), or prefixes (`PSA1`). */
   'rules.disabled': string[];
+  /** Also run the strict rules (opt-in: below their precision target on real code). */
+  'rules.strict': boolean;
   /** Per-rule severity, `off` to disable: `{ "PSA301": "error" }`. */
   'rules.severity': Record<string, SeverityOverride>;
   /** Extra regular expressions (case-insensitive, matched against whole column names) for PII. */
@@ -20,6 +22,8 @@ export interface Settings {
   /** Milliseconds to wait after the last keystroke before analysing. */
   debounceMs: number;
   'trace.server': 'off' | 'messages' | 'verbose';
+  /** Whether notebooks are exploratory (cost findings on their displays are held back) or production jobs. */
+  'context.notebooks': 'exploratory' | 'job';
 }
 
 interface SettingSpec<T> {
@@ -43,6 +47,10 @@ export const SETTINGS_SCHEMA: { [K in keyof Settings]: SettingSpec<Settings[K]> 
     type: 'array', items: { type: 'string' }, default: [], scope: 'resource',
     description: 'Rule codes (or code prefixes such as `PSA3`) that are never reported.',
   },
+  'rules.strict': {
+    type: 'boolean', default: false, scope: 'resource',
+    description: 'Also run the strict rules (PSA303): useful, but below their precision target on real code, so opt-in. A strict rule also runs when you give it a severity in `rules.severity` or name it in `--select`.',
+  },
   'rules.severity': {
     type: 'object', default: {}, scope: 'resource',
     additionalProperties: { type: 'string', enum: ['error', 'warning', 'information', 'hint', 'off'] },
@@ -57,6 +65,10 @@ export const SETTINGS_SCHEMA: { [K in keyof Settings]: SettingSpec<Settings[K]> 
   'trace.server': {
     type: 'string', enum: ['off', 'messages', 'verbose'], default: 'off', scope: 'window',
     description: 'Traces the communication between VS Code and the PySpark Architect language server; any value but `off` also logs each analysis (file, findings or why it was skipped, time) to the output.',
+  },
+  'context.notebooks': {
+    type: 'string', enum: ['exploratory', 'job'], default: 'exploratory', scope: 'resource',
+    description: 'How notebooks are judged. `exploratory` (default): a `count()`, `collect()` or `show()` whose result is the cell\'s output, and demo-sized data, are not reported. `job`: your notebooks run as production jobs and are judged like job modules.',
   },
 };
 

@@ -54,6 +54,16 @@ function runCli(paths) {
 }
 
 /** The source line a finding points at; a notebook's JSON line is decoded to its code. */
+function cellLine(lines, cell, row) {
+  try {
+    const source = JSON.parse(lines.join('\n')).cells?.[cell - 1]?.source ?? '';
+    const text = (Array.isArray(source) ? source.join('') : String(source)).split('\n')[row - 1] ?? '';
+    return text.trim();
+  } catch {
+    return '';
+  }
+}
+
 function sourceLine(lines, row, isNotebook) {
   let text = lines[row - 1] ?? '';
   if (isNotebook) {
@@ -107,7 +117,9 @@ for (const { repo, kind, files } of manifest.repos) {
         cache.set(path, []);
       }
     }
-    findings.push({ repo, path, line: r.location.row, col: r.location.column, code: r.code, message: r.message, text: sourceLine(cache.get(path), r.location.row, path.endsWith('.ipynb')) });
+    // Notebook findings are placed in a cell (1-based index among the notebook's cells, as the CLI prints it), rows counted in the cell.
+    const text = r.cell === undefined ? sourceLine(cache.get(path), r.location.row, path.endsWith('.ipynb')) : cellLine(cache.get(path), r.cell, r.location.row);
+    findings.push({ repo, path: r.cell === undefined ? path : `${path}#cell${r.cell}`, line: r.location.row, col: r.location.column, code: r.code, message: r.message, text });
   }
   for (const line of stderr) notes.push({ repo, note: line.startsWith(dir) ? relative(dir, line) : line });
   const count = results.length;

@@ -4,6 +4,7 @@ import { LineIndex } from './lineIndex';
 import { isDatabricksSource } from './notebook/databricks';
 import { buildModel } from './model/buildModel';
 import type { DataFrameModel } from './model/types';
+import { CodeContext } from './context/codeContext';
 import { NoqaIndex } from './noqa';
 import type { RawGraph } from './graph/pipelineGraph';
 import type { Tree } from './parsing/pythonParser';
@@ -21,6 +22,8 @@ export interface AnalysisOptions {
   workspace?: RawGraph;
   /** This file's URI, when `workspace` may also contain an older version of it. */
   workspaceExclude?: string;
+  /** The file's path or URI: tells tests and generators apart from jobs. */
+  path?: string;
   /**
    * A notebook (Jupyter cells made one program, or a Databricks source): the platform's globals
    * (`spark`, `sqlContext`) are defined and PySpark is imported. Databricks sources are recognised
@@ -53,12 +56,22 @@ function severityFor(rule: Rule, reported: Severity | undefined, settings: Setti
   return override ?? reported ?? rule.defaultSeverity;
 }
 
+function nodeAt(root: DataFrameModel['root'], offset: number) {
+  return root.descendantForIndex(offset, offset);
+}
+
+/** A strict (opt-in) rule runs when the user asked for strict rules, named its code, or gave it a severity. */
+function strictEnabled(code: string, settings: Settings, options: AnalysisOptions): boolean {
+  return settings['rules.strict'] || settings['rules.severity'][code] !== undefined || !!options.select?.some((s) => s.trim().toUpperCase() === code);
+}
+
 /** The engine: model the file once, run every enabled rule on the model, apply settings and noqa. */
 export function analyze(tree: Tree, text: string, options: AnalysisOptions = {}): AnalysisResult {
   const settings = options.settings ?? defaultSettings();
   const lines = new LineIndex(text);
   if (!looksLikePySpark(text)) return { findings: [], lines, skipped: 'not-pyspark' };
   const { model, functions } = buildModel(tree, text, { notebook: options.notebook ?? isDatabricksSource(text) });
+  const code = new CodeContext(text, { path: options.path, notebook: options.notebook, notebooksAreJobs: settings['context.notebooks'] === 'job' });
   const findings: Finding[] = [];
   const seen = new Set<string>();
   const rules = RULES.filter(
@@ -66,15 +79,17 @@ export function analyze(tree: Tree, text: string, options: AnalysisOptions = {})
       !matchesCode(r.code, settings['rules.disabled']) &&
       settings['rules.severity'][r.code] !== 'off' &&
       (!options.select?.length || matchesCode(r.code, options.select)) &&
+      (!r.strict || strictEnabled(r.code, settings, options)) &&
       !(options.ignore && matchesCode(r.code, options.ignore)),
   );
   const noqa = new NoqaIndex(syntaxRoot(tree, text), text, lines);
   for (const rule of rules) {
     const ctx: RuleContext = {
-      model, functions, text, settings, workspace: options.workspace, workspaceExclude: options.workspaceExclude,
+      model, functions, text, settings, code, workspace: options.workspace, workspaceExclude: options.workspaceExclude,
       report(f) {
         const start = f.node?.startIndex ?? f.start ?? 0;
         const end = f.node?.endIndex ?? f.end ?? start;
+        if (rule.quietIn?.length && rule.quietIn.includes(code.at(f.node ?? nodeAt(model.root, start)).kind)) return;
         const severity = severityFor(rule, f.severity, settings);
         if (severity === 'off') return;
         const key = `${rule.code}:${start}:${end}`;

@@ -12,7 +12,7 @@ describe('PSA101 count-for-monitoring', () => {
     rows = Counter("rows_total", "rows", ["stage"])
     spark = SparkSession.builder.getOrCreate()
 
-    df = spark.read.parquet("s3://lake/input/")
+    df = spark.read.json("s3://lake/input/")
     rows.labels(stage="input").inc(df.count())
     active = df.filter(F.col("status") == "active")
     log.info("active rows: %d", active.count())
@@ -35,7 +35,7 @@ describe('PSA101 count-for-monitoring', () => {
       import logging
       logger = logging.getLogger("job")
       spark = SparkSession.builder.getOrCreate()
-      orders = spark.table("sales.orders")
+      orders = spark.table("sales.orders").where("status = 'OPEN'")
       n = orders.count()
       logger.info(f"orders: {n}")
       orders.write.saveAsTable("sales.orders_copy")
@@ -77,6 +77,7 @@ describe('PSA101 count-for-monitoring', () => {
       spark = SparkSession.builder.getOrCreate()
       df = spark.read.json("s3://raw/events/").where(col("ok"))
       print(df.collect())
+      df.write.parquet("s3://lake/events/")
     `);
     assert.equal(r.of('PSA101').length, 1);
   });
@@ -113,28 +114,30 @@ describe('PSA101 count-for-monitoring', () => {
     assert.match(text, /print\("written", out_observation\.get\["row_count"\]\)/);
   });
 
-  it('cache fix when nothing writes the frame', async () => {
+  it('cache fix when nothing writes the frame (it is returned to the caller)', async () => {
     const r = await check(py`
       from pyspark.sql import SparkSession
-      spark = SparkSession.builder.getOrCreate()
-      users = spark.table("crm.users")
-      print("users:", users.count())
-      users.show()
+
+      def active_users(spark):
+          users = spark.table("crm.users").where("active")
+          print("users:", users.count())
+          return users
     `);
     const f = r.of('PSA101')[0];
     assert.deepEqual(f.fixes.map((x) => x.title), ["Cache 'users' before its first action"]);
     const { text } = await applyFix(r, f);
-    assert.match(text, /users = spark\.table\("crm\.users"\)\nusers = users\.cache\(\)/);
+    assert.match(text, / {4}users = spark\.table\("crm\.users"\)\.where\("active"\)\n {4}users = users\.cache\(\)/);
   });
 
   it('noqa suppresses', async () => {
     const r = await check(py`
       from pyspark.sql import SparkSession
       spark = SparkSession.builder.getOrCreate()
-      users = spark.table("crm.users")
+      users = spark.table("crm.users").where("active")
       print(users.count())  # noqa: PSA101
       print(users.count())  # noqa
       print(users.count())  # noqa: PSA201
+      users.write.saveAsTable("crm.active_users")
     `);
     assert.deepEqual(r.of('PSA101').map((f) => r.lineOf(f)), [6]);
   });
@@ -144,11 +147,12 @@ describe('PSA101 count-for-monitoring', () => {
       import math
       from pyspark.sql import SparkSession
       spark = SparkSession.builder.getOrCreate()
-      df = spark.read.parquet("s3://lake/in/")
+      df = spark.read.json("s3://lake/in/")
       buckets = int(math.log(df.count()))
       state.set("rows", df.count())
       catalog.info(df.first())
       self.logger.info("rows %d", df.count())
+      df.write.parquet("s3://lake/out/")
     `);
     assert.deepEqual(r.of('PSA101').map((f) => r.lineOf(f)), [8]);
   });
@@ -157,7 +161,7 @@ describe('PSA101 count-for-monitoring', () => {
     const r = await check(py`
       from pyspark.sql import SparkSession
       spark = SparkSession.builder.getOrCreate()
-      active = spark.read.parquet("s3://lake/in/")
+      active = spark.read.json("s3://lake/in/")
       active.write.parquet("s3://lake/out/")
       print(f"wrote {active.count()} rows")
     `);

@@ -1,3 +1,4 @@
+import { defaultSettings } from '../../shared/settings';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -80,7 +81,8 @@ export function checkText(parser: PythonParser, text: string, { fixes = true } =
   let lines;
   let root;
   try {
-    const result = analyze(tree, text);
+    // Every rule, the strict (opt-in) ones included.
+    const result = analyze(tree, text, { settings: { ...defaultSettings(), 'rules.strict': true } });
     findings = result.findings;
     lines = result.lines;
     // A plain-JS copy: it outlives the wasm tree, for the suppression fixes below.

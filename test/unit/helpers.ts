@@ -34,7 +34,8 @@ export async function check(text: string, settings: Partial<Settings> = {}, opti
   const p = await loadParser();
   const tree = p.parse(text);
   try {
-    const result = analyze(tree, text, { ...options, settings: { ...defaultSettings(), ...settings } });
+    // Rule tests judge every rule, the strict (opt-in) ones included, unless a test says otherwise.
+    const result = analyze(tree, text, { ...options, settings: { ...defaultSettings(), 'rules.strict': true, ...settings } });
     return {
       ...result,
       text,

@@ -1,3 +1,4 @@
+import { defaultSettings } from '../../shared/settings';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { structuredPatch } from 'diff';
@@ -42,6 +43,9 @@ export function ruleFixtures(): RuleFixture[] {
   return out.sort((a, b) => a.name.localeCompare(b.name));
 }
 
+/** Fixtures judge every rule, the strict (opt-in) ones included. */
+const ALL_RULES: AnalysisOptions = { settings: { ...defaultSettings(), 'rules.strict': true } };
+
 export interface FixtureFile {
   name: string;
   text: string;
@@ -64,20 +68,20 @@ function analyseText(parser: PythonParser, text: string, options: AnalysisOption
 export function analyseFixture(parser: PythonParser, fixture: RuleFixture): FixtureFile[] {
   if (fixture.files.length === 1) {
     const [{ name, text }] = fixture.files;
-    const r = analyseText(parser, text, {});
-    return [{ name, text, lines: r.lines, findings: r.findings, options: {} }];
+    const r = analyseText(parser, text, ALL_RULES);
+    return [{ name, text, lines: r.lines, findings: r.findings, options: ALL_RULES }];
   }
   const fragments = fixture.files.map(({ name, text }) => {
     const tree = parser.parse(text);
     try {
-      const r = analyze(tree, text);
+      const r = analyze(tree, text, ALL_RULES);
       return fileFragment({ filename: name, uri: `file:///fixture/${name}`, model: r.model, lines: r.lines, findings: r.findings });
     } finally {
       tree.delete();
     }
   });
   return fixture.files.map(({ name, text }, i) => {
-    const options: AnalysisOptions = { workspace: mergeRawGraphs(fragments.filter((_, j) => j !== i).map((f) => f.raw)) };
+    const options: AnalysisOptions = { ...ALL_RULES, workspace: mergeRawGraphs(fragments.filter((_, j) => j !== i).map((f) => f.raw)) };
     const r = analyseText(parser, text, options);
     return { name, text, lines: r.lines, findings: r.findings, options };
   });

@@ -45,6 +45,8 @@ describe('the seed document examples', () => {
   });
 
   it('monitoring: each per-stage count() that only feeds a metric', async () => {
-    assert.deepEqual(await codesAndLines(read('monitoring.py')), ['PSA101@106', 'PSA101@110', 'PSA101@114', 'PSA101@118']);
+    // Line 106 counts the bare Parquet read itself: Spark answers that from file footers, without
+    // reading the data, so it is not the per-stage recomputation the rule is about (docs/accuracy.md).
+    assert.deepEqual(await codesAndLines(read('monitoring.py')), ['PSA101@110', 'PSA101@114', 'PSA101@118']);
   });
 });

@@ -200,6 +200,7 @@ async function analyseFiles(args: CheckArgs, err: (s: string) => void, whilePars
       settings: effective.settings,
       select: args.select.length ? args.select : effective.select,
       ignore: [...args.ignore, ...(effective.ignore ?? [])],
+      path: file,
     };
     // A file that broke the parser leaves a fresh one for the next file (see PythonParser).
     await parser.ready();

@@ -14,6 +14,8 @@ export interface ProjectConfig {
   ignore: string[];
   severity: Record<string, SeverityOverride>;
   piiPatterns: string[];
+  /** `notebooks = "job"`: the project's notebooks run as production jobs. */
+  notebooks?: 'exploratory' | 'job';
   problems: string[];
 }
 
@@ -61,14 +63,17 @@ export function parseProjectConfig(text: string, file: string): ProjectConfig | 
   }
   const regexCheck = linearPatternProblem;
   for (const k of Object.keys(table)) {
-    if (!['select', 'ignore', 'severity', 'pii-patterns'].includes(k)) problems.push(`${where(k)}: unknown key (select, ignore, severity, pii-patterns)`);
+    if (!['select', 'ignore', 'severity', 'pii-patterns', 'notebooks'].includes(k)) problems.push(`${where(k)}: unknown key (select, ignore, severity, pii-patterns, notebooks)`);
   }
+  const nb = table.notebooks;
+  if (nb !== undefined && nb !== 'exploratory' && nb !== 'job') problems.push(`${where('notebooks')}: expected "exploratory" or "job"`);
   return {
     file,
     select: strings(table.select, where('select'), problems, codeCheck),
     ignore: strings(table.ignore, where('ignore'), problems, codeCheck),
     severity,
     piiPatterns: strings(table['pii-patterns'], where('pii-patterns'), problems, regexCheck),
+    notebooks: nb === 'exploratory' || nb === 'job' ? nb : undefined,
     problems,
   };
 }
@@ -122,6 +127,8 @@ export function applyProjectConfig(settings: Settings, project: ProjectConfig | 
     ...settings,
     'rules.severity': { ...project.severity, ...settings['rules.severity'] },
     'pii.extraPatterns': trusted ? [...settings['pii.extraPatterns'], ...project.piiPatterns] : settings['pii.extraPatterns'],
+    // The editor's default ("exploratory") gives way to what the project says of its notebooks.
+    'context.notebooks': settings['context.notebooks'] === 'exploratory' && project.notebooks ? project.notebooks : settings['context.notebooks'],
   };
   return { settings: merged, select: project.select.length ? project.select : undefined, ignore: project.ignore.length ? project.ignore : undefined };
 }

@@ -404,7 +404,7 @@ export class PySparkArchitectServer {
     let result: AnalysisResult;
     let failed: string | undefined;
     try {
-      const options = { ...this.withProjectConfig(uri, settings), workspace: this.knownFiles(), workspaceExclude: uri };
+      const options = { ...this.withProjectConfig(uri, settings), workspace: this.knownFiles(), workspaceExclude: uri, path: uri };
       // A Databricks notebook that `%run`s others is analysed with them (findings stay in this file).
       result = analyseDatabricksRuns(this.parser, text, uri.startsWith('file:') ? fileURLToPath(uri) : undefined, options) ?? analyze(stored.tree, text, options);
     } catch (e) {

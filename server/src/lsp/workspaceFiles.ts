@@ -113,7 +113,7 @@ export class WorkspaceFiles {
     let tree: Tree | undefined;
     try {
       tree = this.parser.parse(text);
-      const r = analyze(tree, text, { settings });
+      const r = analyze(tree, text, { settings, path: file });
       const fragment = fileFragment({ filename: path.relative(process.cwd(), file) || file, uri, model: r.model, lines: r.lines, findings: r.findings });
       this.cache.set(uri, { mtimeMs: st.mtimeMs, size: st.size, fragment });
       return fragment;

@@ -34,7 +34,8 @@ const UNIONS = new Set(['union', 'unionAll', 'unionByName']);
 const GROUPERS = new Set(['groupBy', 'groupby', 'rollup', 'cube', 'groupingSets']);
 const GROUPED_AGGS = new Set(['agg', 'count', 'sum', 'avg', 'mean', 'max', 'min', 'applyInPandas', 'apply', 'applyInPandasWithState', 'flatMapGroupsWithState']);
 const READER_TERMINALS = new Set(['load', 'parquet', 'json', 'csv', 'orc', 'text', 'table', 'jdbc', 'delta', 'xml', 'avro', 'textFile', 'changes']);
-const WRITER_TERMINALS = new Set(['save', 'saveAsTable', 'insertInto', 'parquet', 'json', 'csv', 'orc', 'text', 'jdbc', 'start', 'toTable', 'delta', 'xml', 'avro']);
+// `table` ends a Databricks streaming writer (`writeStream...table("name")`, the name before `toTable`).
+const WRITER_TERMINALS = new Set(['save', 'saveAsTable', 'insertInto', 'parquet', 'json', 'csv', 'orc', 'text', 'jdbc', 'start', 'toTable', 'table', 'delta', 'xml', 'avro']);
 const FORMAT_METHODS = new Set(['parquet', 'json', 'csv', 'orc', 'text', 'jdbc', 'delta', 'xml', 'avro', 'textFile']);
 
 export interface ModelOptions {
@@ -617,6 +618,9 @@ class ModelBuilder {
         return { k: 'frame', frame: this.source(node, 'sql', { kind: 'sql', streaming: false, options: new OptionMap(), node }) };
       case 'range': {
         const f = this.source(node, 'range', { kind: 'range', streaming: false, options: new OptionMap(), node });
+        // spark.range(1000) for a demo; a computed or large end may be anything.
+        const ends = pos.slice(0, 2).filter((v) => v !== undefined);
+        f.bounded = ends.length > 0 && ends.every((v) => v.k === 'number' && v.value <= 1_000_000);
         f.columns.set('id', { name: 'id', node, masked: false });
         f.columnsComplete = true;
         return { k: 'frame', frame: f };
@@ -632,8 +636,11 @@ class ModelBuilder {
 
   private createDataFrame(node: Node, parts: CallParts, pos: Value[], kw: Map<string, Value>): Frame {
     const f = this.source(node, 'createDataFrame', { kind: 'createDataFrame', streaming: false, options: new OptionMap(), node });
-    const dataNode = parts.args[0] ? unwrapParens(parts.args[0]) : undefined;
-    f.bounded = dataNode?.type === 'list' || dataNode?.type === 'tuple';
+    const data = parts.args[0] ?? parts.keywords.get('data');
+    const dataNode = data ? unwrapParens(data) : undefined;
+    // Rows built on the driver (literals, a list, a pandas frame) fit on the driver by construction;
+    // an RDD may not (`createDataFrame(rdd)`, `createDataFrame(lines.map(...))`).
+    f.bounded = !!dataNode && !/rdd|\.(map|flatMap|filter|mapPartitions)\s*\(|textFile|wholeTextFiles/i.test(dataNode.text);
     const schema = pos[1] ?? kw.get('schema');
     let columns = schemaColumns(schema);
     if (!columns && dataNode?.type === 'list') {
@@ -754,7 +761,7 @@ class ModelBuilder {
           keys.push('window');
           continue;
         }
-        const names = stringsOf(pos[i]) ?? (this.fns.columnRef(a) !== undefined ? [this.fns.columnRef(a)!] : undefined);
+        const names = stringsOf(pos[i]) ?? (this.fns.columnRef(a) !== undefined ? [this.fns.columnRef(a)!] : undefined) ?? this.frameAttribute(a);
         if (names) keys.push(...names);
         else complete = false;
       }
@@ -771,7 +778,11 @@ class ModelBuilder {
       return { k: 'frame', frame: this.derive(frame, node, method, { watermark: { column: stringOf(pos[0]), node } }) };
     }
     if (method === 'cache' || method === 'persist') {
-      return { k: 'frame', frame: this.derive(frame, node, method, { cached: node }) };
+      const cached: Value = { k: 'frame', frame: this.derive(frame, node, method, { cached: node }) };
+      // `df.cache()` on a line of its own caches df itself (cache returns the same DataFrame).
+      const receiver = parts.object ? unwrapParens(parts.object) : undefined;
+      if (node.parent?.type === 'expression_statement' && receiver?.type === 'identifier') this.bind(receiver, cached);
+      return cached;
     }
     if (method === 'unpersist') return { k: 'frame', frame: this.derive(frame, node, method, { cached: undefined }) };
     if (method === 'limit' || method === 'tail' || method === 'offset') {
@@ -816,6 +827,16 @@ class ModelBuilder {
     if (method === 'createOrReplaceTempView' || method === 'createTempView' || method === 'createOrReplaceGlobalTempView') return UNKNOWN;
     void statement;
     return UNKNOWN;
+  }
+
+  /** `df.country` where `df` is a frame: the column `country`. */
+  private frameAttribute(node: Node): string[] | undefined {
+    const n = unwrapParens(node);
+    if (n.type !== 'attribute') return undefined;
+    const obj = n.childForFieldName('object');
+    const attr = n.childForFieldName('attribute');
+    if (obj?.type !== 'identifier' || !attr || this.scope.lookup(obj.text)?.k !== 'frame') return undefined;
+    return [attr.text];
   }
 
   private columnChange(frame: Frame, method: string, parts: CallParts, pos: Value[], kw: Map<string, Value>): Partial<Frame> {
@@ -924,6 +945,7 @@ class ModelBuilder {
     const read = this.fns.firstColumnRead(expr);
     const info: ColumnInfo = { name, node: at, masked, type: expressionType(expr) };
     if (masked && read !== undefined && read !== name) info.maskedCopyOf = read;
+    if (isBooleanExpression(expr)) info.boolean = true;
     // `from_json(col("value"), schema).alias("data")` followed by `select("data.*")`.
     const inner = unwrapParens(expr);
     if (inner.type === 'call' && this.fns.nameOf(inner) === 'from_json') {
@@ -1039,7 +1061,7 @@ class ModelBuilder {
       }
     }
     const v2 = w.v2Table !== undefined;
-    const isTable = v2 || method === 'saveAsTable' || method === 'insertInto' || method === 'toTable';
+    const isTable = v2 || method === 'saveAsTable' || method === 'insertInto' || method === 'toTable' || method === 'table';
     const targetNode = v2 ? w.writerNode : parts.args[0] ?? parts.keywords.get(isTable ? 'name' : 'path') ?? parts.keywords.get('tableName');
     const target = v2 ? w.v2Table || undefined : targetNode ? stringOf(pos[0] ?? kw.get(isTable ? 'name' : 'path') ?? kw.get('tableName')) : undefined;
     const pathOpt = options.get('path');
@@ -1218,4 +1240,20 @@ export function buildModel(tree: Tree, text: string, options: ModelOptions = {})
   const builder = new ModelBuilder(syntaxRoot(tree, text), options);
   builder.run();
   return { model: builder.model, functions: builder.functions };
+}
+
+const BOOLEAN_METHODS = new Set(['isin', 'isNull', 'isNotNull', 'isNaN', 'contains', 'startswith', 'endswith', 'like', 'ilike', 'rlike', 'between', 'eqNullSafe']);
+
+/** `col("device").isin(...)`, `col("a") > 3`, `~col("x").isNull()`: a column of booleans, whatever its name says. */
+function isBooleanExpression(expr: Node): boolean {
+  const e = unwrapParens(expr);
+  if (e.type === 'comparison_operator' || e.type === 'boolean_operator' || e.type === 'not_operator') return true;
+  if (e.type === 'unary_operator' && e.text.trimStart().startsWith('~')) return true;
+  if (e.type === 'binary_operator') {
+    const op = e.childForFieldName('operator')?.text;
+    return op === '&' || op === '|';
+  }
+  if (e.type !== 'call') return false;
+  const name = callParts(e)?.name;
+  return !!name && BOOLEAN_METHODS.has(name);
 }

@@ -10,6 +10,8 @@ export interface ColumnInfo {
   masked: boolean;
   /** For a masked derived column such as `email_masked`: the column it was derived from. */
   maskedCopyOf?: string;
+  /** Built from a comparison or a predicate (`isin`, `isNull`, `>`): booleans, whatever the name says. */
+  boolean?: boolean;
   /** For a struct column built by `from_json(..., schema)`: its field names (for `select("x.*")`). */
   fields?: string[];
   /**

@@ -1,4 +1,5 @@
 import type { Settings } from '../../../shared/settings';
+import type { CodeContext } from '../context/codeContext';
 import type { Fix, Finding, RelatedLocation, Severity } from '../findings';
 import type { SparkFunctions } from '../model/sparkFunctions';
 import type { DataFrameModel } from '../model/types';
@@ -10,6 +11,8 @@ export interface RuleContext {
   readonly functions: SparkFunctions;
   readonly text: string;
   readonly settings: Settings;
+  /** What kind of code each node sits in (job, notebook, test, generator, managed pipeline). */
+  readonly code: CodeContext;
   /** What the other files of the project do (their datasets and steps), when known. */
   readonly workspace?: RawGraph;
   /** This file's URI, to leave out of `workspace` (which may hold an older version of it). */

@@ -11,13 +11,15 @@ export const layerBackflow: Rule = {
     const { own, graph, layering } = fileGraph(ctx.model, ctx.workspace, ctx.workspaceExclude);
     const rank = (location: string | undefined) => MEDALLION_LAYERS.indexOf(medallionLayerOf(location) ?? '');
     for (const step of own.steps.values()) {
-      const inputRank = Math.max(-1, ...[...step.reads].map((k) => rank(graph.datasets.get(k)?.ref.location)));
+      const rankOf = (keys: Iterable<string>) => Math.max(-1, ...[...keys].map((k) => rank(graph.datasets.get(k)?.ref.location)));
       const servingStep = layering.architecture === 'lambda' && layering.layerOf.get(step.id) === 'serving';
       for (const key of step.writes) {
         const d = graph.datasets.get(key)!;
         const outRank = rank(d.ref.location);
         const otherWriters = d.writes.filter((w) => w.stepId !== step.id).map((w) => layering.layerOf.get(w.stepId));
         for (const write of d.writes.filter((w) => w.stepId === step.id)) {
+          // Judged by what feeds this write (a notebook's top level may write bronze, then read it into silver).
+          const inputRank = rankOf(write.inputs ?? step.reads);
           if (outRank >= 0 && inputRank > outRank) {
             ctx.report({
               start: write.start,

@@ -14,8 +14,10 @@ export const unmaskedPiiAtSink: Rule = {
   check(ctx: RuleContext) {
     const pii = new PiiMatcher(ctx.settings['pii.extraPatterns']);
     for (const sink of ctx.model.sinks) {
+      // foreachBatch: the function decides what is written, and the model does not follow into it.
+      if (sink.foreachBatch) continue;
       // Only what the model knows for sure: explicit schemas, selects, withColumn.
-      const exposed = [...sink.frame.columns.values()].filter((c) => !c.masked && pii.isPii(c.name));
+      const exposed = [...sink.frame.columns.values()].filter((c) => !c.masked && !c.boolean && pii.isPii(c.name));
       if (exposed.length === 0) continue;
       const names = exposed.map((c) => c.name);
       const copies = new Map<string, ColumnInfo>();

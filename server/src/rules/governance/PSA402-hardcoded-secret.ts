@@ -248,6 +248,8 @@ export function isSecretKey(key: string): boolean {
 const PLACEHOLDER_WORDS = new Set([
   'changeme', 'changeit', 'replaceme', 'placeholder', 'dummy', 'fake', 'mock', 'test', 'testing', 'example', 'sample',
   'todo', 'tbd', 'notset', 'unset', 'empty', 'dev', 'local', 'secret', 'password', 'token', 'undefined', 'nil',
+  'demo', 'demokey', 'demosecret', 'demopassword', 'demotoken', 'yourkey', 'yoursecret', 'yourpassword', 'yourtoken',
+  'apikey', 'apisecret', 'testkey', 'testsecret', 'testpassword', 'devkey', 'devsecret', 'devpassword', 'xxx', 'xxxx',
 ]);
 
 /** False for values that are references, class names, paths or placeholders rather than a credential. */

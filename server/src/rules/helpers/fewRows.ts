@@ -27,7 +27,10 @@ const AGGREGATES = new Set([
 ]);
 
 /** Names of tables/paths that hold configuration or lookup rows, collected to the driver by design. */
-const SMALL_BY_NAME = /(^|[._/-])(config|configs|configuration|settings|params|parameters|lookup|lookups|mapping|mappings|control|metadata|allowlist|denylist|whitelist|blacklist)([._/-]|$)/i;
+const SMALL_BY_NAME = /(^|[._/-])(config|configs|configuration|settings|params|parameters|lookup|lookups|mapping|mappings|control|metadata|allowlist|denylist|whitelist|blacklist|schema|schemas|_delta_log)([._/-]|$)/i;
+
+/** `selectExpr("max(order_id)")`, `selectExpr("count(*) AS n", "sum(amount) total")`: SQL text of aggregates only. */
+const SQL_AGGREGATE = new RegExp(`^\\s*(${[...AGGREGATES].join('|')})\\s*\\((?:[^()]|\\([^()]*\\))*\\)\\s*(?:(?:as\\s+)?\`?[A-Za-z_][A-Za-z0-9_]*\`?)?\\s*$`, 'i');
 
 function callOf(frame: Frame): Node | undefined {
   return frame.node.type === 'call' ? frame.node : undefined;
@@ -73,6 +76,15 @@ function isAggregateSelect({ fns, aliases }: Functions, call: Node): boolean {
   });
 }
 
+function isAggregateSelectExpr(call: Node): boolean {
+  const parts = callParts(call);
+  if (!parts || parts.args.length === 0) return false;
+  return parts.args.every((a) => {
+    const sql = literalString(a);
+    return sql !== undefined && SQL_AGGREGATE.test(sql);
+  });
+}
+
 /** The names of identifier-like columns (`user_id`, `order_id`, `uuid`): equality on one selects a handful of rows. */
 function isIdentifierColumn(name: string | undefined): boolean {
   const reason = name === undefined ? undefined : highCardinalityReason(name);
@@ -86,7 +98,10 @@ function isKeyLookup(fns: SparkFunctions, call: Node): boolean {
   if (!cond) return false;
   const sql = literalString(cond);
   if (sql !== undefined) {
-    return sql.split(/\s+and\s+/i).some((c) => {
+    const conjuncts = sql.split(/\s+and\s+/i);
+    // Every condition an equality with a literal (`sku = 'ALL' AND region = 'EU'`, `filename = '010.JPG'`): a lookup.
+    if (conjuncts.every((c) => /^\s*`?[A-Za-z_][A-Za-z0-9_.]*`?\s*==?\s*('[^']*'|"[^"]*"|-?\d+(\.\d+)?)\s*$/.test(c))) return true;
+    return conjuncts.some((c) => {
       const m = /^\s*`?([A-Za-z_][A-Za-z0-9_]*)`?\s*==?\s*[^=\s]/.exec(c);
       return !!m && isIdentifierColumn(m[1]);
     });
@@ -175,6 +190,9 @@ export function isSmall(fx: Functions, frame: Frame, fromSource = true): boolean
     if (f.bounded) return true;
     const call = callOf(f);
     if (f.op === 'select' && call && isAggregateSelect(fx, call)) return true;
+    if (f.op === 'selectExpr' && call && isAggregateSelectExpr(call)) return true;
+    // Sampling before collecting is a decision about size already taken.
+    if (f.op === 'sample') return true;
     if ((f.op === 'filter' || f.op === 'where') && call && isKeyLookup(fx.fns, call)) return true;
     if (isLowCardinalityDistinct(fx, f) || isLowCardinalityGroupBy(fx, f)) return true;
     if (f.parents.length === 0) return fromSource && isSmallSource(f);
@@ -199,3 +217,21 @@ export function reducedToFewRows(ctx: RuleContext, frame: Frame): boolean {
 
 /** Frames belong to one analysis, so their answer can be kept: PSA301 and PSA306 ask per transform. */
 const fewRows = new WeakMap<Frame, boolean>();
+
+const COLUMNAR = new Set(['parquet', 'delta', 'orc']);
+
+/** A table or a Parquet/Delta/ORC read with nothing on top: counted from footers or the Delta log. */
+export function isBareColumnarRead(frame: Frame): boolean {
+  const source = frame.source;
+  if (!source || frame.parents.length) return false;
+  return source.kind === 'table' || (source.kind === 'read' && COLUMNAR.has(source.format?.toLowerCase() ?? ''));
+}
+
+/** Inside an `assert` statement: a test or a lab's "check your work" cell. */
+export function insideAssert(node: Node): boolean {
+  for (let n = node.parent, i = 0; n && i < 200; n = n.parent, i++) {
+    if (n.type === 'assert_statement') return true;
+    if (n.type === 'block' || n.type === 'module') return false;
+  }
+  return false;
+}

@@ -17,7 +17,9 @@ const SAFE_TOKENS = new Set([
   'flag', 'is', 'has', 'type', 'valid', 'optin', 'opt', 'consent', 'country', 'format', 'length', 'len',
   'last4', 'bin', 'present', 'missing', 'null', 'status', 'provider', 'os', 'model', 'make', 'brand', 'carrier', 'template',
   'app', 'platform', 'version', 'subject', 'campaign', 'opened', 'opens', 'clicked', 'clicks', 'sent', 'bounced', 'bounce',
-  'unsubscribed', 'prefix', 'code', 'mode', 'category', 'kind', 'class', 'validated',
+  'unsubscribed', 'prefix', 'code', 'mode', 'category', 'kind', 'class',
+  // A card's expiry date or a check's outcome is not the card number.
+  'validated', 'validation', 'expire', 'expires', 'expiry', 'expiration', 'exp', 'matched', 'match',
 ]);
 
 export class PiiMatcher {

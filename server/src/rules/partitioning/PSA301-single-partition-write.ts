@@ -19,6 +19,8 @@ export const singlePartitionWrite: Rule = {
       const single = sink.frame.singlePartition;
       // An aggregate by country or a distinct list of states is small: one file is what the reader wants.
       if (!single || sink.frame.bounded || seen.has(single.id) || reducedToFewRows(ctx, sink.frame)) continue;
+      // A JDBC target may take one writer only (SQLite, a table locked per connection): one partition is the point.
+      if (sink.method === 'jdbc' || /jdbc/i.test(sink.format ?? '')) continue;
       seen.add(single.id);
       const method = callParts(single)?.name ?? 'coalesce';
       ctx.report({

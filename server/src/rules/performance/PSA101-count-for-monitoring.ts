@@ -1,10 +1,12 @@
 import type { Fix } from '../../findings';
 import { deleteStatement, insertAfterStatement, ownsItsLines, planImports } from '../../fixes/edits';
+import { nodesOfType } from '../../model/syntaxIndex';
 import { isAncestorFrame, type ActionUse, type Frame, type SinkInfo } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
-import { sameNode, enclosingStatement, eolOf, escapeRegExp, indentAt, unwrapParens } from '../../parsing/syntax';
+import { callParts, enclosingScope, sameNode, enclosingStatement, eolOf, escapeRegExp, indentAt, unwrapParens } from '../../parsing/syntax';
 import { cacheStatement, observationTemplate } from '../../templates';
 import { related, type Rule, type RuleContext } from '../rule';
+import { isBareColumnarRead } from '../helpers/fewRows';
 import { findInLineage } from '../../model/lineage';
 import { assignedOnlyForReporting, reportingCallOf } from '../helpers/reporting';
 
@@ -13,31 +15,110 @@ const MONITORED_ACTIONS = new Set(['count', 'collect', 'first', 'take', 'head'])
 export const countForMonitoring: Rule = {
   code: 'PSA101',
   name: 'count-for-monitoring',
-  summary: 'An action (count/collect/first/take) whose result only feeds logging or metrics: a full Spark job per call.',
+  summary: 'An action (count/collect/first/take) whose result only feeds logging or metrics, on a frame the job also writes, returns or counts again: a full extra Spark job per call.',
   defaultSeverity: 'warning',
   check(ctx: RuleContext) {
     for (const action of ctx.model.actions) {
       if (!MONITORED_ACTIONS.has(action.method)) continue;
       // A count on a streaming frame fails outright; a cached frame is computed once anyway.
-      if (action.frame.streaming !== false || action.frame.cached) continue;
+      if (action.frame.streaming !== false || isCachedAt(action)) continue;
+      // Tests and data generators count on purpose; rows built on the driver are cheap to count.
+      if (ctx.code.isTestOrGenerator(action.call) || action.frame.bounded) continue;
       const reporting = reportingCallOf(action.call);
       if (!reporting && !assignedOnlyForReporting(action.call)) continue;
+      // A count of a bare Parquet/Delta/ORC read or a table is answered from footers or the log: cheap.
+      if (isBareColumnarRead(action.frame)) continue;
+      if (timedOnPurpose(action.call)) continue;
       const sink = ctx.model.sinks.find((s) => sameNode(s.scope, action.scope) && isAncestorFrame(action.frame, s.frame));
+      // The cost is the lineage computed twice: by the write, by the caller the frame is returned to,
+      // or by another action. Without any of these the count may be the point (a notebook cell's output).
+      const escape = sink ? undefined : escapesScope(ctx, action);
+      // A script that writes nothing is a report: its printed counts are its output.
+      const again = sink || escape || ctx.code.isExploratory(action.call) || !ctx.model.sinks.length ? undefined : otherActionOnLineage(ctx, action);
+      if (!sink && !escape && !again) continue;
       const what = action.method === 'count' ? 'count()' : `${action.method}()`;
+      const cost = sink
+        ? sink.call.startIndex > action.call.startIndex ? ', and the write below computes it again.' : ' after the write above already computed it.'
+        : escape
+          ? `, and ${escape.how} computes it again.`
+          : ', and another action on the same lineage computes it again.';
       ctx.report({
         node: action.call,
         message:
-          `${what} here only feeds logging/metrics: it runs the whole lineage of this DataFrame as a separate Spark job` +
-          (sink ? (sink.call.startIndex > action.call.startIndex ? ', and the write below computes it again.' : ' after the write above already computed it.') : '.') +
+          `${what} here only feeds logging/metrics: it runs the whole lineage of this DataFrame as a separate Spark job` + cost +
           (action.method === 'count'
             ? ' Collect the count while writing with DataFrame.observe(Observation(...)), or cache() the frame first.'
             : ' Cache the frame first, or log something the job already computed.'),
-        related: sink ? [related(sink.call, 'the frame is computed again by this write')] : [],
+        related: sink
+          ? [related(sink.call, 'the frame is computed again by this write')]
+          : escape
+            ? [related(escape.node, `the frame is computed again by ${escape.how}`)]
+            : again
+              ? [related(again.call, 'another action on the same lineage')]
+              : [],
         fixes: fixesFor(ctx, action, reporting, sink),
       });
     }
   },
 };
+
+/** Cached before this action: `df = df.cache()` upstream or `df.cache()` on a line above. */
+function isCachedAt(action: ActionUse): boolean {
+  const cached = action.frame.cached;
+  return !!cached && cached.startIndex < action.call.startIndex;
+}
+
+const CLOCK = /\b(time\.(time|perf_counter|monotonic)|perf_counter|monotonic|timeit\.default_timer|datetime\.now)\s*\(/;
+
+/** Timing a query is a benchmark: `start = time.time(); n = df.count(); print(time.time() - start)`. */
+function timedOnPurpose(call: Node): boolean {
+  const stmt = enclosingStatement(call);
+  if (!stmt) return false;
+  const before = stmt.previousNamedSibling;
+  const after = stmt.nextNamedSibling;
+  return CLOCK.test(stmt.text) || (!!before && CLOCK.test(before.text) && !!after && CLOCK.test(after.text));
+}
+
+const HANDS_TO_WRITER = /^(write|save|upsert|merge|insert|load|publish|export|sink)(_\w*)?$|_(write|save|upsert|merge|insert|load|publish|export)$|^(write|save|upsert|merge|insert|load)[A-Z]/;
+const TEMP_VIEWS = new Set(['createOrReplaceTempView', 'createTempView', 'createOrReplaceGlobalTempView', 'createGlobalTempView', 'registerTempTable']);
+
+/** The frame (or one derived from it) leaves the function: returned to the caller or registered as a view. */
+function escapesScope(ctx: RuleContext, action: ActionUse): { node: Node; how: string } | undefined {
+  const scope = action.scope;
+  const derived = (expr: Node | null | undefined): boolean => {
+    if (!expr) return false;
+    const ref = ctx.model.frameRefs.get(unwrapParens(expr).startIndex);
+    return !!ref && [ref.frame, ...(ref.others ?? [])].some((f) => isAncestorFrame(action.frame, f));
+  };
+  if (scope.type === 'function_definition') {
+    for (const ret of nodesOfType(ctx.model, 'return_statement')) {
+      if (!ret || ret.startIndex < action.call.endIndex || ret.endIndex > scope.endIndex) continue;
+      if (!sameNode(enclosingScope(ret), scope)) continue;
+      const value = ret.namedChildren.find((c) => c && c.type !== 'comment');
+      if (derived(value)) return { node: ret, how: 'the caller it is returned to' };
+    }
+  }
+  for (const call of nodesOfType(ctx.model, 'call')) {
+    if (!call || call.startIndex < scope.startIndex || call.endIndex > scope.endIndex) continue;
+    const parts = callParts(call);
+    if (!parts?.name || !sameNode(enclosingScope(call), scope)) continue;
+    if (TEMP_VIEWS.has(parts.name) && parts.object && derived(parts.object)) return { node: call, how: 'the query on the view it is registered as' };
+    // Handed to the project's own writer (`writer.write(df, target)`, `save_to_table(df)`) after the count.
+    if (call.startIndex > action.call.endIndex && HANDS_TO_WRITER.test(parts.name) && parts.args.some((a) => derived(a))) {
+      return { node: call, how: `${parts.name}(), which it is handed to,` };
+    }
+  }
+  return undefined;
+}
+
+/** Another action in the same scope over an uncached frame this one shares lineage with. */
+function otherActionOnLineage(ctx: RuleContext, action: ActionUse): ActionUse | undefined {
+  return ctx.model.actions.find((other) => {
+    if (other === action || !sameNode(other.scope, action.scope) || isCachedAt(other)) return false;
+    if (other.frame === action.frame) return true;
+    return findInLineage(action.frame, (f) => !f.bounded && !f.cached && isAncestorFrame(f, other.frame)) !== undefined;
+  });
+}
 
 function fixesFor(ctx: RuleContext, action: ActionUse, reporting: Node | undefined, sink: SinkInfo | undefined): Fix[] {
   const receiver = unwrapParens(action.receiver);

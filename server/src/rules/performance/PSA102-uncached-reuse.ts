@@ -7,6 +7,7 @@ import { sameNode } from '../../parsing/syntax';
 import { assignedOnlyForReporting, reportingCallOf } from '../helpers/reporting';
 import { emptinessCheckOf } from '../helpers/emptiness';
 import { repeatingConstructAround } from '../helpers/loops';
+import { insideAssert } from '../helpers/fewRows';
 import type { Rule, RuleContext } from '../rule';
 import { cacheStatement } from '../../templates';
 
@@ -37,6 +38,8 @@ function consumers(ctx: RuleContext): { frame: Frame; consumer: Consumer }[] {
     // PSA101 reports monitoring-only actions and PSA104 emptiness tests; both have better fixes than a cache.
     if ((a.method === 'count' || a.method === 'collect') && (reportingCallOf(a.call) || assignedOnlyForReporting(a.call))) return;
     if (emptinessCheckOf(a)) return;
+    // `assert df.count() == 42`: a lab's "check your work" cell or a test, not part of the pipeline.
+    if (insideAssert(a.call)) return;
     out.push({ frame: a.frame, consumer: { id: `a${i}`, node: a.call, label: `${a.method}()` } });
   });
   ctx.model.sinks.forEach((s, i) => {
@@ -160,8 +163,13 @@ export const uncachedReuse: Rule = {
       const def = ctx.model.definitions.get(frame.id);
       const used = byFrame.get(frame.id);
       if (!def || !used || used.size < 2) continue;
-      if (blocked(frame) || frame.cached || frame.streaming === true || frame.parents.length === 0) continue;
+      // Rows built on the driver (a literal list, a pandas frame) cost nothing to recompute.
+      if (blocked(frame) || frame.cached || frame.streaming === true || frame.parents.length === 0 || frame.bounded) continue;
       if (repeatingConstructAround(def.statement)) continue;
+      // Tests and generators rebuild small fixtures; an exploratory notebook that only looks at a frame
+      // (counts, shows) is looking, not running a pipeline: only a write makes the recomputation a cost.
+      if (ctx.code.isTestOrGenerator(def.statement)) continue;
+      if (ctx.code.isExploratory(def.statement) && ![...used.values()].some((c) => c.id.startsWith('s'))) continue;
       const step = expensiveStep(frame, blocked);
       if (!step) continue;
       candidates.push({ frame, name: def.name, statement: def.statement, consumers: [...used.values()], step });

@@ -18,6 +18,16 @@ function isIterated(call: Node): boolean {
   return false;
 }
 
+/** `df.collect()` or `display(df.toPandas())` as a statement of its own: the notebook shows the result. */
+function isCellOutput(call: Node): boolean {
+  let n = call;
+  while (n.parent?.type === 'parenthesized_expression') n = n.parent;
+  if (n.parent?.type === 'expression_statement') return true;
+  const outer = n.parent?.type === 'argument_list' ? n.parent.parent : undefined;
+  const name = outer?.type === 'call' ? outer.childForFieldName('function')?.text : undefined;
+  return !!name && /^(display|print|pprint)$/.test(name) && outer!.parent?.type === 'expression_statement';
+}
+
 function fixes(action: ActionUse): Fix[] {
   const out: Fix[] = [];
   const attr = action.call.childForFieldName('function');
@@ -53,6 +63,8 @@ export const unboundedCollect: Rule = {
       if (!COLLECTING.has(action.method) || action.frame.streaming !== false) continue;
       // `len(df.collect()) == 0` is PSA104's, whose fix avoids the collect altogether.
       if (isSmall(fx, action.frame) || emptinessCheckOf(action)) continue;
+      // Tests and generators collect fixtures; a notebook cell that only shows `df.collect()` displays it.
+      if (ctx.code.isTestOrGenerator(action.call) || (ctx.code.isExploratory(action.call) && isCellOutput(action.call))) continue;
       const name = action.call.childForFieldName('function')?.childForFieldName('attribute');
       ctx.report({
         start: (name ?? action.call).startIndex,

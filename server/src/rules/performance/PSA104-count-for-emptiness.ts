@@ -1,6 +1,9 @@
 import type { Fix } from '../../findings';
 import type { Node } from '../../parsing/pythonParser';
 import type { Rule, RuleContext } from '../rule';
+import { insideAssert } from '../helpers/fewRows';
+import { literalString } from '../../parsing/syntax';
+import type { Frame } from '../../model/types';
 import { emptinessCheckOf, type EmptinessCheck } from '../helpers/emptiness';
 
 /**
@@ -62,6 +65,10 @@ export const countForEmptiness: Rule = {
     for (const action of ctx.model.actions) {
       const check = emptinessCheckOf(action);
       if (!check) continue;
+      // Tests and a notebook's check cells (`assert df.count() == 0`) assert on purpose; a catalog command
+      // (`SHOW TABLES`) or rows built on the driver are tiny.
+      if (ctx.code.isTestOrGenerator(action.call) || (ctx.code.isExploratory(action.call) && insideAssert(action.call))) continue;
+      if (action.frame.bounded || isCatalogCommand(action.frame)) continue;
       const what = check.via === 'count' ? 'count()' : 'collect()';
       const cost =
         check.via === 'count'
@@ -77,3 +84,13 @@ export const countForEmptiness: Rule = {
     }
   },
 };
+
+/** `spark.sql("SHOW TABLES IN db")`, `DESCRIBE ...`: a catalog listing, a handful of rows. */
+function isCatalogCommand(frame: Frame): boolean {
+  const source = frame.source;
+  if (source?.kind !== 'sql' || frame.parents.length) return false;
+  const call: Node = source.node;
+  const arg = call.type === 'call' ? call.childForFieldName('arguments')?.namedChildren[0] : undefined;
+  const sql = arg ? literalString(arg) : undefined;
+  return sql !== undefined && /^\s*(show|describe|desc)\b/i.test(sql);
+}

@@ -37,10 +37,60 @@ function accumulatingAssignment(call: Node): Node | undefined {
 function isShortLiteralLoop(loop: Node): boolean {
   if (loop.type !== 'for_statement') return false;
   const right = loop.childForFieldName('right');
-  const it = right ? unwrapParens(right) : undefined;
+  let it = right ? unwrapParens(right) : undefined;
+  // `for c in NULLABLE_COLUMNS:` with the name bound once to a short literal list.
+  if (it?.type === 'identifier') it = literalBoundBefore(it.text, loop);
+  if (it?.type === 'call' && callParts(it)?.name === 'range' && !callParts(it)?.object) {
+    const args = callParts(it)!.args;
+    const end = args.length === 1 ? args[0] : args.length === 2 ? args[1] : undefined;
+    return !!end && /^\d+$/.test(end.text) && Number(end.text) <= SHORT_LITERAL_LOOP;
+  }
   if (!it || !['list', 'tuple', 'set'].includes(it.type)) return false;
   const items = it.namedChildren.filter((c) => c && c.type !== 'comment');
   return items.every((c) => c?.type !== 'list_splat') && items.length <= SHORT_LITERAL_LOOP;
+}
+
+/** The literal list/tuple/set a name was last assigned before `at`, in the same scope (a plain `NAME = [...]`). */
+function literalBoundBefore(name: string, at: Node): Node | undefined {
+  const scope = enclosingScope(at);
+  let found: Node | undefined;
+  const stack: Node[] = [scope];
+  for (let steps = 0; stack.length && steps < 200_000; steps++) {
+    const n = stack.pop()!;
+    if (n.startIndex >= at.startIndex) continue;
+    if (!sameNode(n, scope) && (n.type === 'function_definition' || n.type === 'class_definition')) continue;
+    if (n.type === 'assignment' && n.childForFieldName('left')?.text === name) {
+      const right = n.childForFieldName('right');
+      if (!found || n.startIndex > found.startIndex) found = right ? unwrapParens(right) : undefined;
+      continue;
+    }
+    for (const c of n.namedChildren) if (c) stack.push(c);
+  }
+  return found && ['list', 'tuple', 'set'].includes(found.type) ? found : undefined;
+}
+
+/**
+ * `for f in files: df = spark.read.csv(f); df = df.withColumn(...)`: each iteration starts from a
+ * fresh frame, so the plan does not deepen from one iteration to the next.
+ */
+function reboundFreshInLoop(assignment: Node, loop: Node): boolean {
+  const target = assignment.childForFieldName('left')?.text;
+  const body = loop.childForFieldName('body');
+  if (!target || !body) return false;
+  const stack: Node[] = [body];
+  for (let steps = 0; stack.length && steps < 50_000; steps++) {
+    const n = stack.pop()!;
+    if (n.startIndex >= assignment.startIndex) continue;
+    if (n.type === 'function_definition' || n.type === 'class_definition') continue;
+    if (n.type === 'assignment' && n.childForFieldName('left')?.text === target) {
+      const right = n.childForFieldName('right');
+      const root = right ? chainRoot(right) : undefined;
+      if (!root || root.text !== target) return true;
+      continue;
+    }
+    for (const c of n.namedChildren) if (c) stack.push(c);
+  }
+  return false;
 }
 
 function containsComment(node: Node): boolean {
@@ -105,10 +155,15 @@ export const withColumnInLoop: Rule = {
   summary: 'df = df.withColumn(...) in a loop: one projection per iteration bloats the plan; use one withColumns/select.',
   defaultSeverity: 'warning',
   check(ctx: RuleContext) {
+    const reported = new Set<number>();
     for (const t of ctx.model.transforms) {
       if (t.method !== 'withColumn' || !t.loop || isShortLiteralLoop(t.loop)) continue;
+      if (ctx.code.isTestOrGenerator(t.call)) continue;
       const assignment = accumulatingAssignment(t.call);
-      if (!assignment) continue;
+      if (!assignment || reboundFreshInLoop(assignment, t.loop)) continue;
+      // One finding per statement: a chain of ten withColumn calls is one problem.
+      if (reported.has(assignment.id)) continue;
+      reported.add(assignment.id);
       const fix = withColumnsFix(ctx, t, assignment);
       ctx.report({
         start: t.methodNode.startIndex,

@@ -64,13 +64,20 @@ export const streamingAggregationWithoutWatermark: Rule = {
 /** A grouping key that looks like a point or bucket in time (`event_date`, `order_hour`, `created_at`...). */
 const TEMPORAL_KEY = /date|time|(^|_)(ts|at|day|hour|minute|month|year|week)$/i;
 
+/** Named like time and not declared otherwise: `year` declared IntegerType is a car's model year, not event time. */
+function isTemporalKey(frame: Frame, key: string): boolean {
+  if (!TEMPORAL_KEY.test(key)) return false;
+  const type = frame.columns.get(key)?.type?.toLowerCase();
+  return type === undefined || /date|time/.test(type);
+}
+
 /**
  * A running total per non-time key (`groupBy("driver_id")`) written in `update`/`complete` mode: its
  * state is one row per key by design, and no watermark could bound it (the key is not event time), so
  * "add a watermark" would be wrong advice. Only when every streaming sink it feeds says so explicitly.
  */
 function isDeliberateRunningAggregate(ctx: RuleContext, agg: AggregationInfo): boolean {
-  if (agg.windowNode || !agg.keys || agg.keys.length === 0 || agg.keys.some((k) => TEMPORAL_KEY.test(k))) return false;
+  if (agg.windowNode || !agg.keys || agg.keys.length === 0 || agg.keys.some((k) => isTemporalKey(agg.input, k))) return false;
   const fed = ctx.model.sinks.filter(
     (s) =>
       s.streaming &&

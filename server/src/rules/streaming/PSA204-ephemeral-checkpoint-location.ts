@@ -17,6 +17,8 @@ export const ephemeralCheckpointLocation: Rule = {
       if (!sink.streaming || NON_DURABLE_SINKS.has(sink.format ?? '')) continue;
       const cp = sink.options.get('checkpointLocation');
       if (!cp || cp.value === undefined || !isEphemeralPath(cp.value)) continue;
+      // A local demo whose output is itself under /tmp or a relative folder: the checkpoint is as durable as the data.
+      if (sink.path !== undefined && isEphemeralPath(sink.path)) continue;
       const durable = (planned ??= durableCheckpoints(ctx.model)).get(sink) ?? durableCheckpointFor(sink);
       // A path handed in through a parameter is fixed where it is written: the default or the
       // call site's argument (one finding per call site). A module constant is fixed at its use,

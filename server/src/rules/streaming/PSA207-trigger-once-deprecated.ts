@@ -6,6 +6,8 @@ import { nodesOfType } from '../../model/syntaxIndex';
 /** How far down a writer chain (`x.writeStream.format(...)....trigger`) we look for `writeStream`. */
 const MAX_CHAIN = 200;
 
+const DEMO_SINKS = new Set(['console', 'memory', 'noop']);
+
 export const triggerOnceDeprecated: Rule = {
   code: 'PSA207',
   name: 'trigger-once-deprecated',
@@ -20,6 +22,9 @@ export const triggerOnceDeprecated: Rule = {
       const once = parts.keywords.get('once');
       if (!once || unwrapParens(once).type !== 'true') continue;
       if (!sinkTriggers.some((t) => sameNode(t, call)) && !chainHasWriteStream(parts.object)) continue;
+      // A console or memory sink is a demo of triggers, not a production query that could outgrow one batch.
+      const sink = ctx.model.sinks.find((x) => x.trigger && sameNode(x.trigger, call));
+      if (sink && DEMO_SINKS.has(sink.format?.toLowerCase() ?? '')) continue;
       const keyword = once.parent!;
       ctx.report({
         node: keyword,

@@ -4,6 +4,7 @@ import { booleanSetting, sessionSettings } from '../helpers/sessionConf';
 /** File formats whose streaming source needs a user schema (text and binaryFile have fixed ones). */
 const NEEDS_SCHEMA = new Set(['json', 'csv', 'parquet', 'orc', 'avro', 'xml']);
 const SCHEMA_INFERENCE = 'spark.sql.streaming.schemaInference';
+const FIXED_SCHEMA = new Set(['binaryfile', 'text']);
 
 export const streamingFileSourceWithoutSchema: Rule = {
   code: 'PSA208',
@@ -21,6 +22,12 @@ export const streamingFileSourceWithoutSchema: Rule = {
       if (format === 'cloudfiles') {
         // Auto Loader infers, but only with somewhere to keep the inferred schema (or a schema given).
         if (source.options.has('cloudFiles.schemaLocation') || source.optionsUnknown) continue;
+        // Lakeflow / DLT keeps the schema location of the flows it runs.
+        if (ctx.code.isManagedPipeline(source.node)) continue;
+        // binaryFile and text have a fixed schema: nothing to infer, nothing to record.
+        // (An unreadable or missing cloudFiles.format: the rule cannot tell, so it stays silent.)
+        const inner = source.options.get('cloudFiles.format');
+        if (inner === undefined || FIXED_SCHEMA.has(inner.toLowerCase())) continue;
         ctx.report({
           node: source.node,
           message:

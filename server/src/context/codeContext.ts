@@ -1,0 +1,127 @@
+import type { Node } from '../parsing/pythonParser';
+
+/**
+ * What kind of code a finding sits in. Rules that judge cost or data handling ask this before they
+ * speak: `print(df.count())` is monitoring in a nightly job and the whole point of a teaching
+ * notebook's cell; `coalesce(1)` on ten rows of Faker data is a demo, not a 2 TB write.
+ *
+ * - job: a module that runs unattended (the default; every rule applies).
+ * - notebook: a Databricks source notebook or a Jupyter notebook, exploratory unless the team says
+ *   its notebooks are production jobs (`context.notebooks: "job"`).
+ * - test: test files and folders, `test_*` functions, pytest fixtures and `Test*` classes.
+ * - generator: synthetic-data generators (Faker, files named for generating or faking data).
+ * - pipeline: a function whose table Lakeflow / DLT manages (`@dlt.table`, `@dp.materialized_view`, ...):
+ *   the pipeline owns checkpoints, schema locations and the write.
+ */
+export type CodeKind = 'job' | 'notebook' | 'test' | 'generator' | 'pipeline';
+
+export interface KindWithReason {
+  kind: CodeKind;
+  /** Shown with findings: why the code was taken for this kind. */
+  why: string;
+}
+
+export interface ContextOptions {
+  /** File path or URI of the analysed text, when known. */
+  path?: string;
+  /** `context.notebooks`: "job" makes notebooks count as production jobs. */
+  notebooksAreJobs?: boolean;
+  /** The text is a notebook whatever its content says (a .ipynb read by the CLI, notebook cells in an editor). */
+  notebook?: boolean;
+}
+
+const TEST_DIR = /(^|[\\/])(tests?|testing|__tests__|spec|specs|\w+_tests?)[\\/]/i;
+const TEST_FILE = /(^|[\\/])(test_[^\\/]*|[^\\/]*_tests?|conftest)\.(py|ipynb)$/i;
+const GENERATOR_FILE = /(^|[\\/_-])(generat\w*|datagen|data_gen|fake\w*|faker|synthetic\w*|mock_?data|dummy_?data|seed_?data)[^\\/]*\.(py|ipynb)$/i;
+/** Course and demo set-up: Databricks academy `Includes/Classroom-Setup-*`, dbdemos `_resources/` loaders. */
+const SETUP_PATH = /(^|[\\/])(includes|_resources|_setup|setup|data_generation|data-generation|datagen|generators?)[\\/]|(^|[\\/])[^\\/]*(classroom-setup|-setup|_setup|setup-|setup_|load-data|load_data|data-generation|data_generation)[^\\/]*\.(py|ipynb)$/i;
+const FAKER_IMPORT = /^\s*(from\s+faker\b|import\s+faker\b)/m;
+const DATABRICKS_NOTEBOOK = /^\s*# Databricks notebook source\b/;
+const JUPYTER_EXPORT = /^# In\[[ \d]*\]:\s*$/m;
+const DLT_IMPORT = /^\s*(import\s+dlt\b|from\s+dlt\s+import\b|from\s+pyspark\s+import\s+pipelines\b|import\s+pyspark\.pipelines\b)/m;
+
+/** Decorators under which Lakeflow / DLT (`dlt.` or `dp.` / `pipelines.`) manages a dataset's reads and writes. */
+const MANAGED_DECORATOR = /^@\s*(dlt|dp|sdp|pipelines)\.(table|view|materialized_view|streaming_table|temporary_view|append_flow|create_auto_cdc_flow|expect\w*)\b/;
+const TEST_DECORATOR = /^@\s*(pytest\.fixture|pytest\.mark\.|fixture\b)/;
+
+export function fileKind(text: string, options: ContextOptions = {}): KindWithReason {
+  const p = options.path ? decodePath(options.path) : '';
+  if (p && (TEST_DIR.test(p) || TEST_FILE.test(p))) return { kind: 'test', why: 'test file (named or placed as tests are)' };
+  if (FAKER_IMPORT.test(text)) return { kind: 'generator', why: 'synthetic-data generator (imports Faker)' };
+  if (p && GENERATOR_FILE.test(p)) return { kind: 'generator', why: 'synthetic-data generator (file named for generating data)' };
+  if (p && SETUP_PATH.test(p)) return { kind: 'generator', why: 'demo or course set-up (loads or generates the data the lessons use)' };
+  const notebook = options.notebook || /\.ipynb$/i.test(p) || DATABRICKS_NOTEBOOK.test(text) || JUPYTER_EXPORT.test(text);
+  if (notebook && !options.notebooksAreJobs) return { kind: 'notebook', why: 'notebook (exploratory; set context.notebooks to "job" if your notebooks run as jobs)' };
+  if (DLT_IMPORT.test(text)) return { kind: 'job', why: 'Lakeflow / DLT pipeline source' };
+  return { kind: 'job', why: notebook ? 'notebook run as a job (context.notebooks: "job")' : 'job module' };
+}
+
+function decodePath(p: string): string {
+  if (!/^[a-z][a-z0-9+.-]*:/i.test(p) || /^[a-z]:[\\/]/i.test(p)) return p;
+  try {
+    return decodeURIComponent(p.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, ''));
+  } catch {
+    return p;
+  }
+}
+
+/** The code kind at each node: the file's kind, refined by the enclosing functions and classes. */
+export class CodeContext {
+  readonly file: KindWithReason;
+  /** The file is a Lakeflow / DLT pipeline source: the pipeline runs its flows, checkpoints and schema locations. */
+  readonly pipelineSource: boolean;
+  private readonly memo = new Map<number, KindWithReason>();
+
+  constructor(text: string, options: ContextOptions = {}) {
+    this.file = fileKind(text, options);
+    this.pipelineSource = DLT_IMPORT.test(text);
+  }
+
+  /** The kind of the code around `node` (a test function in a job module is test code). */
+  at(node: Node): KindWithReason {
+    const def = enclosingDefinition(node);
+    if (!def) return this.file;
+    const cached = this.memo.get(def.id);
+    if (cached) return cached;
+    const own = definitionKind(def);
+    const result = own ?? this.at(def);
+    this.memo.set(def.id, result);
+    return result;
+  }
+
+  /** Code where a finding about cost or data handling is noise: exploratory notebooks, tests, generators. */
+  isExploratory(node: Node): boolean {
+    const k = this.at(node).kind;
+    return k === 'notebook' || k === 'test' || k === 'generator';
+  }
+
+  /** A test or a data generator: code that exercises or fabricates on purpose. */
+  isTestOrGenerator(node: Node): boolean {
+    const k = this.at(node).kind;
+    return k === 'test' || k === 'generator';
+  }
+
+  /** Inside a dataset function Lakeflow / DLT manages, or anywhere in a pipeline source file. */
+  isManagedPipeline(node: Node): boolean {
+    return this.pipelineSource || this.at(node).kind === 'pipeline';
+  }
+}
+
+/** The nearest function or class definition strictly above `node`. */
+function enclosingDefinition(node: Node): Node | undefined {
+  for (let n = node.parent, i = 0; n && i < 10_000; n = n.parent, i++) {
+    if (n.type === 'function_definition' || n.type === 'class_definition') return n;
+  }
+  return undefined;
+}
+
+function definitionKind(def: Node): KindWithReason | undefined {
+  const name = def.childForFieldName('name')?.text ?? '';
+  const decorated = def.parent?.type === 'decorated_definition' ? def.parent : undefined;
+  const decorators = decorated ? decorated.namedChildren.filter((c): c is Node => c?.type === 'decorator').map((d) => d.text) : [];
+  if (decorators.some((d) => MANAGED_DECORATOR.test(d))) return { kind: 'pipeline', why: `dataset managed by Lakeflow / DLT (${decorators.find((d) => MANAGED_DECORATOR.test(d))!.split('(')[0]})` };
+  if (decorators.some((d) => TEST_DECORATOR.test(d))) return { kind: 'test', why: 'pytest fixture or marked test' };
+  if (def.type === 'function_definition' && /^test(_|$|[A-Z0-9])/.test(name)) return { kind: 'test', why: `test function ${name}` };
+  if (def.type === 'class_definition' && /^Test[A-Z_]/.test(name)) return { kind: 'test', why: `test class ${name}` };
+  return undefined;
+}
