@@ -52,6 +52,23 @@ function layoutOptions(): LayoutOptions {
   const direction: Direction = rect.width < NARROW_PANEL ? 'TB' : 'LR';
   return { direction, across: direction === 'TB' ? rect.width : rect.height };
 }
+
+/** Graphs this small are laid out both ways in a wide panel, to use the one that fits at 100%. */
+const TRY_BOTH_UP_TO = 80;
+
+function layoutForPanel(graph: PipelineGraph, measure: MeasureText): { layout: GraphLayout; options: LayoutOptions } {
+  const options = layoutOptions();
+  const layout = layoutGraph(graph, measure, options);
+  const rect = dom.svg.getBoundingClientRect();
+  const fits = (l: GraphLayout) => l.width <= rect.width - 48 && l.height <= rect.height - 48;
+  // A wide panel still stacks the lanes when only that shows a short pipeline whole at 100%.
+  if (options.direction === 'LR' && options.across !== undefined && graph.nodes.length <= TRY_BOTH_UP_TO && !fits(layout)) {
+    const tbOptions: LayoutOptions = { direction: 'TB', across: rect.width };
+    const tb = layoutGraph(graph, measure, tbOptions);
+    if (fits(tb)) return { layout: tb, options };
+  }
+  return { layout, options };
+}
 let shownOptions: LayoutOptions = {};
 
 /** Scheme, query and fragment aside, a cell's URI names its notebook's file. */
@@ -64,7 +81,11 @@ function samePlace(a: string, b: string): boolean {
 function focusBox(): { x: number; y: number; width: number; height: number } {
   const layout = shown!.layout;
   const mine = shownScope ? layout.nodes.filter((b) => samePlace(b.node.uri, shownScope!)) : [];
-  if (mine.length === 0) return { x: 0, y: 0, width: layout.width, height: layout.height };
+  if (mine.length === 0) {
+    // No current file: the start of the flow (dagre may centre the first rank far from the corner).
+    const first = layout.nodes[0];
+    return first ? { x: first.x, y: first.y, width: first.width, height: first.height } : { x: 0, y: 0, width: layout.width, height: layout.height };
+  }
   const x = Math.min(...mine.map((b) => b.x));
   const y = Math.min(...mine.map((b) => b.y));
   return { x, y, width: Math.max(...mine.map((b) => b.x + b.width)) - x, height: Math.max(...mine.map((b) => b.y + b.height)) - y };
@@ -110,7 +131,13 @@ function summaryText(graph: PipelineGraph): string {
   const pipelines = (graph.pipelines ?? []).filter((p) => p.architecture !== 'unknown');
   const counts = countsText(graph);
   // Several pipelines: each with its own architecture, by name.
-  if (pipelines.length > 1) return [...pipelines.map((p) => `${p.name}: ${p.architecture}`), counts].join(' · ');
+  if (pipelines.length > 1 && pipelines.length <= 3) return [...pipelines.map((p) => `${p.name}: ${p.architecture}`), counts].join(' · ');
+  if (pipelines.length > 3) {
+    // Many pipelines: how many of each architecture, so the header stays one or two lines.
+    const byArch = new Map<string, number>();
+    for (const p of pipelines) byArch.set(p.architecture, (byArch.get(p.architecture) ?? 0) + 1);
+    return [`${pipelines.length} pipelines (${[...byArch].map(([a, n]) => `${n} ${a}`).join(', ')})`, counts].join(' · ');
+  }
   return graph.architecture !== 'unknown' ? `${graph.architecture} · ${counts}` : counts;
 }
 
@@ -159,8 +186,9 @@ function showGraph(input: PipelineGraph, title: string, scope: string | null): v
     return;
   }
   dom.empty.hidden = true;
-  shownOptions = layoutOptions();
-  const layout = layoutGraph(graph, canvasMeasure(), shownOptions);
+  const laidOut = layoutForPanel(graph, canvasMeasure());
+  shownOptions = laidOut.options;
+  const layout = laidOut.layout;
   const { nodeElements } = renderGraph(dom.viewport, layout);
   shown = { graph, layout, boxes: new Map(layout.nodes.map((b) => [b.node.id, b])), elements: nodeElements };
   dom.summary.textContent = summaryText(graph);
