@@ -82,8 +82,9 @@ function focusBox(): { x: number; y: number; width: number; height: number } {
   const layout = shown!.layout;
   const mine = shownScope ? layout.nodes.filter((b) => samePlace(b.node.uri, shownScope!)) : [];
   if (mine.length === 0) {
-    // No current file: the start of the flow (dagre may centre the first rank far from the corner).
-    const first = layout.nodes[0];
+    // No current file: the start of the flow, the node nearest the top left corner (dagre may
+    // centre the first rank far from the corner).
+    const first = layout.nodes.reduce<NodeBox | undefined>((best, b) => (!best || b.x + b.y < best.x + best.y ? b : best), undefined);
     return first ? { x: first.x, y: first.y, width: first.width, height: first.height } : { x: 0, y: 0, width: layout.width, height: layout.height };
   }
   const x = Math.min(...mine.map((b) => b.x));
