@@ -343,7 +343,7 @@ async function benchScaling() {
 
 /**
  * The preview's layout (lanes, ranks, dagre) of generated workspaces in Node's V8, the engine the
- * webview runs; no rendering. Both directions, the TB one wrapped for a 480 px panel.
+ * webview runs; no rendering. Both directions: LR for wide panels, TB beside the editor.
  */
 async function benchLayout() {
   const { generatedProject, projectGraph } = require(path.join(root, 'out/test/browser/generatedProject.js'));
@@ -352,8 +352,8 @@ async function benchLayout() {
   results.layout = [];
   for (const size of quick ? [60] : [60, 300]) {
     const graph = await projectGraph(generatedProject(size));
-    for (const [direction, across] of [['LR', 900], ['TB', 480]]) {
-      const times = sample(() => layoutGraph(graph, measure, { direction, across }), { warmup: 1, minRuns: 3, maxRuns: 20, minMs: 1000 });
+    for (const direction of ['LR', 'TB']) {
+      const times = sample(() => layoutGraph(graph, measure, { direction }), { warmup: 1, minRuns: 3, maxRuns: 20, minMs: 1000 });
       const row = { datasets: size, nodes: graph.nodes.length, direction, medianMs: median(times), p95Ms: percentile(times, 95) };
       results.layout.push(row);
       log(`  ${size} datasets (${graph.nodes.length} nodes) ${direction}: median ${fmt(row.medianMs)} ms, p95 ${fmt(row.p95Ms)} ms`);

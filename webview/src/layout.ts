@@ -24,11 +24,6 @@ export type Direction = 'LR' | 'TB';
 
 export interface LayoutOptions {
   direction?: Direction;
-  /**
-   * Room across the flow (px at 100%): the panel's height for LR, its width for TB. A rank of a
-   * lane holding more nodes than fit wraps onto further ranks instead of running off the panel.
-   */
-  across?: number;
 }
 
 export interface LaneBand {
@@ -210,7 +205,7 @@ function orientEdges(graph: PipelineGraph, laneOf: Map<string, number>): DagEdge
 }
 
 /** Longest-path ranks lane by lane: each lane starts one rank after the previous lane's last. */
-function laneRanks(graph: PipelineGraph, laneCount: number, laneOf: Map<string, number>, dag: DagEdge[], perRank: number): Map<string, number> {
+function laneRanks(graph: PipelineGraph, laneCount: number, laneOf: Map<string, number>, dag: DagEdge[]): Map<string, number> {
   const rank = new Map<string, number>();
   const preds = new Map<string, string[]>();
   const succs = new Map<string, string[]>();
@@ -241,20 +236,7 @@ function laneRanks(graph: PipelineGraph, laneCount: number, laneOf: Map<string, 
         if (left === 0) queue.push(s);
       }
     }
-    // A rank holding more nodes than fit across the panel wraps onto extra ranks of the same lane;
-    // later ranks move down so that every edge inside the lane still goes forward.
-    const byRank = new Map<number, string[]>();
-    for (const id of members) {
-      const r = rank.get(id);
-      if (r !== undefined) (byRank.get(r) ?? byRank.set(r, []).get(r)!).push(id);
-    }
-    let next = laneStart;
-    for (let r = laneStart; r <= laneEnd; r++) {
-      const ids = byRank.get(r) ?? [];
-      ids.forEach((id, i) => rank.set(id, next + Math.floor(i / perRank)));
-      next += Math.max(1, Math.ceil(ids.length / perRank));
-    }
-    laneStart = next;
+    laneStart = laneEnd + 1;
   }
   return rank;
 }
@@ -292,12 +274,7 @@ export function layoutGraph(graph: PipelineGraph, measure: MeasureText, options:
     texts.set(node.id, { label, meta, width });
     g.setNode(node.id, { width, height: NODE_HEIGHT });
   }
-  const widths = [...texts.values()].map((t) => t.width);
-  const meanWidth = widths.length ? widths.reduce((a, b) => a + b, 0) / widths.length : NODE_MIN_WIDTH;
-  const across = options.across;
-  const perRank = across === undefined || !Number.isFinite(across) ? Infinity
-    : Math.max(1, Math.floor(tb ? (across - 2 * LANE_PAD_X + NODE_SEP) / (meanWidth + NODE_SEP) : (across - LANE_HEADER - 2 * LANE_PAD_Y + NODE_SEP) / (NODE_HEIGHT + NODE_SEP)));
-  const ranks = laneRanks(graph, names.length, laneOf, dag, perRank);
+  const ranks = laneRanks(graph, names.length, laneOf, dag);
   for (let lane = 0; lane < names.length; lane++) {
     if (ranks.has(PLACEHOLDER_PREFIX + lane)) g.setNode(PLACEHOLDER_PREFIX + lane, { width: EMPTY_LANE_WIDTH, height: NODE_HEIGHT });
   }

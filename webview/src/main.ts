@@ -6,7 +6,7 @@ import type { GraphNode, PipelineGraph } from '../../shared/protocol';
 import { fillDetails, positionDetails } from './details';
 import { exportSvg, svgToPng, type ExportBox } from './export';
 import { EMPTY_STATE_TEXT } from './html';
-import { layoutGraph, type Direction, type GraphLayout, type LayoutOptions, type MeasureText, type NodeBox, type TextRole } from './layout';
+import { layoutGraph, type GraphLayout, type LayoutOptions, type MeasureText, type NodeBox, type TextRole } from './layout';
 import { ARROW_DIRECTIONS, nearestInDirection } from './navigation';
 import { PanZoom, READABLE_SCALE, type ViewTransform } from './panZoom';
 import { renderGraph } from './render';
@@ -49,8 +49,7 @@ const NARROW_PANEL = 800;
 function layoutOptions(): LayoutOptions {
   const rect = dom.svg.getBoundingClientRect();
   if (rect.width <= 0 || rect.height <= 0) return { direction: 'LR' };
-  const direction: Direction = rect.width < NARROW_PANEL ? 'TB' : 'LR';
-  return { direction, across: direction === 'TB' ? rect.width : rect.height };
+  return { direction: rect.width < NARROW_PANEL ? 'TB' : 'LR' };
 }
 
 /** Graphs this small are laid out both ways in a wide panel, to use the one that fits at 100%. */
@@ -62,9 +61,8 @@ function layoutForPanel(graph: PipelineGraph, measure: MeasureText): { layout: G
   const rect = dom.svg.getBoundingClientRect();
   const fits = (l: GraphLayout) => l.width <= rect.width - 48 && l.height <= rect.height - 48;
   // A wide panel still stacks the lanes when only that shows a short pipeline whole at 100%.
-  if (options.direction === 'LR' && options.across !== undefined && graph.nodes.length <= TRY_BOTH_UP_TO && !fits(layout)) {
-    const tbOptions: LayoutOptions = { direction: 'TB', across: rect.width };
-    const tb = layoutGraph(graph, measure, tbOptions);
+  if (options.direction === 'LR' && rect.width > 0 && graph.nodes.length <= TRY_BOTH_UP_TO && !fits(layout)) {
+    const tb = layoutGraph(graph, measure, { direction: 'TB' });
     if (fits(tb)) return { layout: tb, options };
   }
   return { layout, options };
@@ -245,12 +243,11 @@ function fitToView(): void {
 }
 
 // A graph that arrived while the page had no size gets its first view once it has one; a panel
-// resized across the narrow/wide line, or by more than a node across, is laid out again.
+// resized across the narrow/wide line is laid out again.
 new ResizeObserver(() => {
   if (!shown) return;
   const next = layoutOptions();
-  const changed = next.direction !== shownOptions.direction || Math.abs((next.across ?? 0) - (shownOptions.across ?? 0)) > 120;
-  if (changed) {
+  if (next.direction !== shownOptions.direction) {
     store.update({ view: null });
     showGraph(shown.graph, store.current.title, shownScope ?? null);
   } else if (store.current.view === null) frameCurrent();
