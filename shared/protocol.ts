@@ -51,6 +51,8 @@ export interface GraphNode {
   uri: string;
   range: GraphRange;
   findings: GraphFinding[];
+  /** Id of the connected pipeline (`PipelineGraph.pipelines`) the node belongs to. */
+  pipeline?: string;
 }
 
 export interface GraphEdge {
@@ -58,12 +60,23 @@ export interface GraphEdge {
   to: string;
 }
 
+/** One connected pipeline of the graph, with the architecture inferred for it alone. */
+export interface GraphPipeline {
+  id: string;
+  name: string;
+  architecture: Architecture;
+  layers: string[];
+}
+
 export interface PipelineGraph {
+  /** The largest recognised pipeline's architecture; each pipeline has its own in `pipelines`. */
   architecture: Architecture;
   /** Lane names in order: bronze/silver/gold, or batch/speed/serving. */
   layers: string[];
   nodes: GraphNode[];
   edges: GraphEdge[];
+  /** Connected pipelines, largest first (absent from older servers). */
+  pipelines?: GraphPipeline[];
 }
 
 export interface PipelineGraphParams {

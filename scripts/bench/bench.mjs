@@ -339,6 +339,29 @@ async function benchScaling() {
   target(`linear scaling: cost per 1k lines at ${last.lines} lines within 25% of ${first.lines} lines`, ((last.msPer1kLines - first.msPer1kLines) / first.msPer1kLines) * 100, 25, '%');
 }
 
+// ------------------------------------------------------------------ preview layout
+
+/**
+ * The preview's layout (lanes, ranks, dagre) of generated workspaces in Node's V8, the engine the
+ * webview runs; no rendering. Both directions: LR for wide panels, TB beside the editor.
+ */
+async function benchLayout() {
+  const { generatedProject, projectGraph } = require(path.join(root, 'out/test/browser/generatedProject.js'));
+  const { layoutGraph } = require(path.join(root, 'out/webview/src/layout.js'));
+  const measure = (text, role) => text.length * (role === 'meta' ? 6.2 : 7.6);
+  results.layout = [];
+  for (const size of quick ? [60] : [60, 300]) {
+    const graph = await projectGraph(generatedProject(size));
+    for (const direction of ['LR', 'TB']) {
+      const times = sample(() => layoutGraph(graph, measure, { direction }), { warmup: 1, minRuns: 3, maxRuns: 20, minMs: 1000 });
+      const row = { datasets: size, nodes: graph.nodes.length, direction, medianMs: median(times), p95Ms: percentile(times, 95) };
+      results.layout.push(row);
+      log(`  ${size} datasets (${graph.nodes.length} nodes) ${direction}: median ${fmt(row.medianMs)} ms, p95 ${fmt(row.p95Ms)} ms`);
+      if (size === 300) target(`preview layout, 300 datasets, ${direction}`, row.medianMs, 500, ' ms');
+    }
+  }
+}
+
 // ------------------------------------------------------------------ targets
 
 function target(name, value, limit, unit) {
@@ -369,6 +392,10 @@ if (enabled('cold')) {
 if (enabled('memory')) {
   log('\n[4/4] memory');
   await benchMemory();
+}
+if (enabled('layout')) {
+  log('\n[5] preview layout');
+  await benchLayout();
 }
 log('\nTargets');
 for (const t of results.targets) log(`  ${t.pass ? 'PASS' : 'MISS'}  ${t.name}: ${fmt(t.value)}${t.unit} (limit ${t.limit}${t.unit})`);

@@ -147,6 +147,8 @@ describe('architecture preview page (Chromium)', function () {
     const page = await open();
     const graph = medallionGraph();
     await sendGraph(page, graph);
+    // The first view is at 100% and may leave this node off-panel; focusing pans it into view.
+    await page.focus(nodeSelector('silver.events'));
     await page.click(nodeSelector('silver.events'));
     const reveal = await waitForPosted(page, 'reveal');
     const target = graph.nodes.find((n) => n.id === 'silver.events')!;
@@ -359,6 +361,7 @@ describe('architecture preview page (Chromium)', function () {
   it('runs under that CSP with no violation, and the detector does catch one', clean(async () => {
     const page = await open();
     await sendGraph(page, medallionGraph());
+    await page.focus(nodeSelector('gold.daily'));
     await page.hover(nodeSelector('gold.daily'));
     await page.evaluate(() => window.postMessage({ type: 'export', format: 'png' }, '*'));
     await waitForPosted(page, 'exported');

@@ -1,7 +1,8 @@
 /**
- * Lane-aware layered layout. Lanes are columns, left to right in layer order; dagre does the
- * crossing minimisation and coordinates, but the ranks are ours so that every node of lane i
- * sits left of every node of lane i+1 and the bands can never overlap.
+ * Lane-aware layered layout. Lanes are columns, left to right in layer order (direction LR, wide
+ * panels), or rows stacked top to bottom with the flow going down (TB, a narrow panel beside the
+ * editor). dagre does the crossing minimisation and coordinates, but the ranks are ours so that
+ * every node of lane i comes before every node of lane i+1 and the bands can never overlap.
  */
 import type * as Dagre from '@dagrejs/dagre' with { 'resolution-mode': 'import' };
 import type { GraphEdge, GraphNode, PipelineGraph } from '../../shared/protocol';
@@ -19,10 +20,20 @@ export interface Point {
   y: number;
 }
 
+export type Direction = 'LR' | 'TB';
+
+export interface LayoutOptions {
+  direction?: Direction;
+}
+
 export interface LaneBand {
   /** Layer name, or null for the band of nodes without a layer. */
   name: string | null;
   title: string;
+  /** Where the title goes (its anchor point) and how it is anchored. */
+  titleX: number;
+  titleY: number;
+  titleAnchor: 'middle' | 'start';
   x: number;
   y: number;
   width: number;
@@ -50,6 +61,7 @@ export interface EdgeRoute {
 }
 
 export interface GraphLayout {
+  direction: Direction;
   lanes: LaneBand[];
   /** Sorted by lane, then top to bottom: the order keyboard users tab through. */
   nodes: NodeBox[];
@@ -62,6 +74,9 @@ export const LANE_HEADER = 40;
 const LANE_PAD_X = 20;
 const LANE_PAD_Y = 20;
 const RANK_SEP = 2 * LANE_PAD_X + 16;
+/** Top to bottom, half the gap between two lanes holds the lower lane's title. */
+const LANE_TITLE_TB = 26;
+const RANK_SEP_TB = 2 * LANE_PAD_Y + LANE_TITLE_TB;
 const NODE_SEP = 22;
 const NODE_MIN_WIDTH = 120;
 const NODE_MAX_WIDTH = 280;
@@ -76,7 +91,9 @@ const PLACEHOLDER_PREFIX = '__psa_empty_lane__:';
 
 /** The node's second line: what it is. Where it lives is in the details card, which has room. */
 export function nodeMeta(node: GraphNode): string {
-  const parts: string[] = [node.kind === 'step' ? 'step' : node.role ?? 'dataset'];
+  // The lane is also said in words on the node: colour alone fails colour-blind users and exports.
+  const parts: string[] = node.layer ? [node.layer] : [];
+  parts.push(node.kind === 'step' ? 'step' : node.role ?? 'dataset');
   if (node.format) parts.push(node.format);
   if (node.streaming) parts.push('streaming');
   return parts.join(' · ');
@@ -224,16 +241,17 @@ function laneRanks(graph: PipelineGraph, laneCount: number, laneOf: Map<string, 
   return rank;
 }
 
-export function layoutGraph(graph: PipelineGraph, measure: MeasureText): GraphLayout {
+export function layoutGraph(graph: PipelineGraph, measure: MeasureText, options: LayoutOptions = {}): GraphLayout {
+  const direction = options.direction ?? 'LR';
+  const tb = direction === 'TB';
   const { names, laneOf } = laneOrder(graph);
   const dag = orientEdges(graph, laneOf);
-  const ranks = laneRanks(graph, names.length, laneOf, dag);
 
   const g = new dagre.graphlib.Graph<Dagre.GraphLabel, Dagre.NodeLabel, Dagre.EdgeLabel>({ multigraph: true });
   g.setGraph({
-    rankdir: 'LR',
+    rankdir: direction,
     nodesep: NODE_SEP,
-    ranksep: RANK_SEP,
+    ranksep: tb ? RANK_SEP_TB : RANK_SEP,
     marginx: 0,
     marginy: 0,
     // dagre accepts a ranking function (its RankerFunction type) although GraphLabel only lists names.
@@ -256,6 +274,7 @@ export function layoutGraph(graph: PipelineGraph, measure: MeasureText): GraphLa
     texts.set(node.id, { label, meta, width });
     g.setNode(node.id, { width, height: NODE_HEIGHT });
   }
+  const ranks = laneRanks(graph, names.length, laneOf, dag);
   for (let lane = 0; lane < names.length; lane++) {
     if (ranks.has(PLACEHOLDER_PREFIX + lane)) g.setNode(PLACEHOLDER_PREFIX + lane, { width: EMPTY_LANE_WIDTH, height: NODE_HEIGHT });
   }
@@ -263,39 +282,59 @@ export function layoutGraph(graph: PipelineGraph, measure: MeasureText): GraphLa
 
   dagre.layout(g);
 
-  // Band extents from the nodes each lane holds; neighbours meet halfway across the rank gap.
+  // Band extents along the flow from the nodes each lane holds; neighbours meet halfway across the rank gap.
   const extents = names.map(() => ({ min: Infinity, max: -Infinity, count: 0 }));
-  const bump = (lane: number, cx: number, w: number) => {
-    extents[lane].min = Math.min(extents[lane].min, cx - w / 2);
-    extents[lane].max = Math.max(extents[lane].max, cx + w / 2);
+  let crossMin = Infinity;
+  let crossMax = -Infinity;
+  const bump = (lane: number, n: { x?: number; y?: number; width: number; height: number }) => {
+    const [c, size, cc, crossSize] = tb ? [n.y!, n.height, n.x!, n.width] : [n.x!, n.width, n.y!, n.height];
+    extents[lane].min = Math.min(extents[lane].min, c - size / 2);
+    extents[lane].max = Math.max(extents[lane].max, c + size / 2);
+    crossMin = Math.min(crossMin, cc - crossSize / 2);
+    crossMax = Math.max(crossMax, cc + crossSize / 2);
   };
   for (const node of graph.nodes) {
-    const n = g.node(node.id);
     const lane = laneOf.get(node.id)!;
-    bump(lane, n.x!, n.width);
+    bump(lane, g.node(node.id));
     extents[lane].count++;
   }
   for (let lane = 0; lane < names.length; lane++) {
     const p = g.node(PLACEHOLDER_PREFIX + lane);
-    if (p) bump(lane, p.x!, p.width);
+    if (p) bump(lane, p);
   }
-  const dx = LANE_PAD_X - (extents[0]?.min ?? 0);
-  const dy = LANE_HEADER + LANE_PAD_Y;
+  if (!Number.isFinite(crossMin)) {
+    crossMin = 0;
+    crossMax = 0;
+  }
+  // Offsets from dagre's coordinates to ours: the flow starts after the first lane's title.
+  const flowShift = (tb ? LANE_TITLE_TB + LANE_PAD_Y : LANE_PAD_X) - (extents[0]?.min ?? 0);
+  const crossShift = (tb ? LANE_PAD_X : LANE_HEADER + LANE_PAD_Y) - crossMin;
+  const dx = tb ? crossShift : flowShift;
+  const dy = tb ? flowShift : crossShift;
   const boundaries: number[] = [0];
-  for (let lane = 1; lane < names.length; lane++) boundaries.push((extents[lane - 1].max + extents[lane].min) / 2 + dx);
-  const width = names.length > 0 ? extents[names.length - 1].max + dx + LANE_PAD_X : 0;
-  boundaries.push(width);
-  const height = (g.graph().height ?? 0) + LANE_HEADER + 2 * LANE_PAD_Y;
+  for (let lane = 1; lane < names.length; lane++) boundaries.push((extents[lane - 1].max + extents[lane].min) / 2 + flowShift);
+  const flowLength = names.length > 0 ? extents[names.length - 1].max + flowShift + (tb ? LANE_PAD_Y : LANE_PAD_X) : 0;
+  boundaries.push(flowLength);
+  const crossLength = crossMax - crossMin + (tb ? 2 * LANE_PAD_X : LANE_HEADER + 2 * LANE_PAD_Y);
+  const width = tb ? crossLength : flowLength;
+  const height = tb ? flowLength : crossLength;
 
-  const lanes: LaneBand[] = names.map((name, lane) => ({
-    name,
-    title: fitText(name ?? 'unlayered', boundaries[lane + 1] - boundaries[lane] - 16, 'lane', measure),
-    x: boundaries[lane],
-    y: 0,
-    width: boundaries[lane + 1] - boundaries[lane],
-    height,
-    nodeCount: extents[lane].count,
-  }));
+  const lanes: LaneBand[] = names.map((name, lane) => {
+    const from = boundaries[lane];
+    const size = boundaries[lane + 1] - from;
+    return {
+      name,
+      title: fitText(name ?? 'unlayered', (tb ? width : size) - 16, 'lane', measure),
+      titleX: tb ? LANE_PAD_X / 2 : from + size / 2,
+      titleY: tb ? from + 20 : LANE_HEADER / 2 + 6,
+      titleAnchor: tb ? 'start' : 'middle',
+      x: tb ? 0 : from,
+      y: tb ? from : 0,
+      width: tb ? width : size,
+      height: tb ? size : height,
+      nodeCount: extents[lane].count,
+    };
+  });
 
   const nodes: NodeBox[] = graph.nodes.map((node) => {
     const n = g.node(node.id);
@@ -311,7 +350,7 @@ export function layoutGraph(graph: PipelineGraph, measure: MeasureText): GraphLa
       meta: t.meta,
     };
   });
-  nodes.sort((a, b) => a.laneIndex - b.laneIndex || a.x - b.x || a.y - b.y);
+  nodes.sort((a, b) => a.laneIndex - b.laneIndex || (tb ? a.y - b.y || a.x - b.x : a.x - b.x || a.y - b.y));
 
   const edges: EdgeRoute[] = dag.map((e, i) => {
     const label = g.edge({ v: e.from, w: e.to, name: `e${i}` });
@@ -320,5 +359,5 @@ export function layoutGraph(graph: PipelineGraph, measure: MeasureText): GraphLa
     return { edge: e.edge, points, backward: e.reversed };
   });
 
-  return { lanes, nodes, edges, width, height };
+  return { direction, lanes, nodes, edges, width, height };
 }

@@ -6,11 +6,11 @@ import type { GraphNode, PipelineGraph } from '../../shared/protocol';
 import { fillDetails, positionDetails } from './details';
 import { exportSvg, svgToPng, type ExportBox } from './export';
 import { EMPTY_STATE_TEXT } from './html';
-import { layoutGraph, type GraphLayout, type MeasureText, type NodeBox, type TextRole } from './layout';
+import { layoutGraph, type GraphLayout, type LayoutOptions, type MeasureText, type NodeBox, type TextRole } from './layout';
 import { ARROW_DIRECTIONS, nearestInDirection } from './navigation';
-import { PanZoom, READABLE_SCALE } from './panZoom';
+import { PanZoom, READABLE_SCALE, type ViewTransform } from './panZoom';
 import { renderGraph } from './render';
-import { isHostMessage, StateStore, vscodeApi } from './state';
+import { isHostMessage, KEPT_VIEWS, StateStore, vscodeApi } from './state';
 
 function byId<T extends Element>(id: string): T {
   const el = document.getElementById(id);
@@ -40,6 +40,77 @@ interface Shown {
 }
 let shown: Shown | null = null;
 let keepViewOnFocus = false;
+/** The document whose graph is on screen (null: the workspace; undefined: none yet). */
+let shownScope: string | null | undefined;
+
+/** Below this width lanes stack top to bottom and the flow goes down: a panel beside the editor. */
+const NARROW_PANEL = 800;
+
+function layoutOptions(): LayoutOptions {
+  const rect = dom.svg.getBoundingClientRect();
+  if (rect.width <= 0 || rect.height <= 0) return { direction: 'LR' };
+  return { direction: rect.width < NARROW_PANEL ? 'TB' : 'LR' };
+}
+
+/** Graphs this small are laid out both ways in a wide panel, to use the one that fits at 100%. */
+const TRY_BOTH_UP_TO = 80;
+
+function layoutForPanel(graph: PipelineGraph, measure: MeasureText): { layout: GraphLayout; options: LayoutOptions } {
+  const options = layoutOptions();
+  const layout = layoutGraph(graph, measure, options);
+  const rect = dom.svg.getBoundingClientRect();
+  const fits = (l: GraphLayout) => l.width <= rect.width - 48 && l.height <= rect.height - 48;
+  // A wide panel still stacks the lanes when only that shows a short pipeline whole at 100%.
+  if (options.direction === 'LR' && rect.width > 0 && graph.nodes.length <= TRY_BOTH_UP_TO && !fits(layout)) {
+    const tb = layoutGraph(graph, measure, { direction: 'TB' });
+    if (fits(tb)) return { layout: tb, options };
+  }
+  return { layout, options };
+}
+let shownOptions: LayoutOptions = {};
+
+/** Scheme, query and fragment aside, a cell's URI names its notebook's file. */
+function samePlace(a: string, b: string): boolean {
+  const path = (u: string) => u.replace(/^[a-z][a-z0-9+.-]*:/i, '').replace(/[?#].*$/, '');
+  return a === b || path(a) === path(b);
+}
+
+/** The current file's nodes, or the whole graph when the preview follows no file. */
+function focusBox(): { x: number; y: number; width: number; height: number } {
+  const layout = shown!.layout;
+  const mine = shownScope ? layout.nodes.filter((b) => samePlace(b.node.uri, shownScope!)) : [];
+  if (mine.length === 0) {
+    // No current file: the start of the flow, the node nearest the top left corner (dagre may
+    // centre the first rank far from the corner).
+    const first = layout.nodes.reduce<NodeBox | undefined>((best, b) => (!best || b.x + b.y < best.x + best.y ? b : best), undefined);
+    return first ? { x: first.x, y: first.y, width: first.width, height: first.height } : { x: 0, y: 0, width: layout.width, height: layout.height };
+  }
+  const x = Math.min(...mine.map((b) => b.x));
+  const y = Math.min(...mine.map((b) => b.y));
+  return { x, y, width: Math.max(...mine.map((b) => b.x + b.width)) - x, height: Math.max(...mine.map((b) => b.y + b.height)) - y };
+}
+
+function frameCurrent(): void {
+  if (shown) panZoom.frame(shown.layout, focusBox(), READABLE_SCALE);
+}
+
+/** Leaving a document keeps its view for when it comes back; the next one gets its own. */
+function switchScope(scope: string | null): void {
+  if (shownScope === undefined || shownScope === scope) {
+    shownScope = scope;
+    return;
+  }
+  const views: Record<string, ViewTransform> = { ...store.current.views };
+  const leaving = shownScope ?? '';
+  delete views[leaving];
+  if (store.current.view) views[leaving] = store.current.view;
+  const keys = Object.keys(views);
+  for (const k of keys.slice(0, Math.max(0, keys.length - KEPT_VIEWS))) delete views[k];
+  const view = views[scope ?? ''] ?? null;
+  store.update({ views, view });
+  if (view) panZoom.set(view, false);
+  shownScope = scope;
+}
 
 /** Text widths in the fonts preview.css gives node labels, node meta lines and lane titles. */
 function canvasMeasure(): MeasureText {
@@ -56,13 +127,25 @@ function canvasMeasure(): MeasureText {
 }
 
 function summaryText(graph: PipelineGraph): string {
+  const pipelines = (graph.pipelines ?? []).filter((p) => p.architecture !== 'unknown');
+  const counts = countsText(graph);
+  // Several pipelines: each with its own architecture, by name.
+  if (pipelines.length > 1 && pipelines.length <= 3) return [...pipelines.map((p) => `${p.name}: ${p.architecture}`), counts].join(' · ');
+  if (pipelines.length > 3) {
+    // Many pipelines: how many of each architecture, so the header stays one or two lines.
+    const byArch = new Map<string, number>();
+    for (const p of pipelines) byArch.set(p.architecture, (byArch.get(p.architecture) ?? 0) + 1);
+    return [`${pipelines.length} pipelines (${[...byArch].map(([a, n]) => `${n} ${a}`).join(', ')})`, counts].join(' · ');
+  }
+  return graph.architecture !== 'unknown' ? `${graph.architecture} · ${counts}` : counts;
+}
+
+function countsText(graph: PipelineGraph): string {
   const datasets = graph.nodes.filter((n) => n.kind === 'dataset').length;
   const steps = graph.nodes.length - datasets;
   const findings = graph.nodes.reduce((sum, n) => sum + n.findings.length, 0);
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  const parts = [plural(datasets, 'dataset'), plural(steps, 'step'), plural(findings, 'finding')];
-  if (graph.architecture !== 'unknown') parts.unshift(graph.architecture);
-  return parts.join(' · ');
+  return [plural(datasets, 'dataset'), plural(steps, 'step'), plural(findings, 'finding')].join(' · ');
 }
 
 function showEmpty(): void {
@@ -85,9 +168,10 @@ function normalise(graph: PipelineGraph): PipelineGraph {
   };
 }
 
-function showGraph(input: PipelineGraph, title: string): void {
+function showGraph(input: PipelineGraph, title: string, scope: string | null): void {
   const graph = normalise(input);
-  store.update({ graph, title });
+  switchScope(scope);
+  store.update({ graph, title, scope });
   dom.title.textContent = title;
   document.title = title;
   hideDetails();
@@ -101,14 +185,16 @@ function showGraph(input: PipelineGraph, title: string): void {
     return;
   }
   dom.empty.hidden = true;
-  const layout = layoutGraph(graph, canvasMeasure());
+  const laidOut = layoutForPanel(graph, canvasMeasure());
+  shownOptions = laidOut.options;
+  const layout = laidOut.layout;
   const { nodeElements } = renderGraph(dom.viewport, layout);
   shown = { graph, layout, boxes: new Map(layout.nodes.map((b) => [b.node.id, b])), elements: nodeElements };
   dom.summary.textContent = summaryText(graph);
 
-  // Fitted until one graph has been: later updates keep the zoom and pan the user chose.
-  // The first view keeps labels readable (a long chain overflows and can be panned); Fit shows all.
-  if (store.current.view === null) panZoom.fit(layout.width, layout.height, READABLE_SCALE);
+  // Framed until one graph of this document has been: later updates keep the zoom and pan the
+  // user chose. The first view keeps labels readable on the current file's nodes; Fit shows all.
+  if (store.current.view === null) frameCurrent();
   if (focusedId !== null) {
     // Giving focus back to the same node must not pan the view the user chose.
     keepViewOnFocus = true;
@@ -156,9 +242,15 @@ function fitToView(): void {
   if (shown) panZoom.fit(shown.layout.width, shown.layout.height);
 }
 
-// A graph that arrived while the page had no size gets its first view once it has one.
+// A graph that arrived while the page had no size gets its first view once it has one; a panel
+// resized across the narrow/wide line is laid out again.
 new ResizeObserver(() => {
-  if (shown && store.current.view === null) panZoom.fit(shown.layout.width, shown.layout.height, READABLE_SCALE);
+  if (!shown) return;
+  const next = layoutOptions();
+  if (next.direction !== shownOptions.direction) {
+    store.update({ view: null });
+    showGraph(shown.graph, store.current.title, shownScope ?? null);
+  } else if (store.current.view === null) frameCurrent();
 }).observe(dom.svg);
 
 // Pointer: click reveals, hover shows details.
@@ -247,10 +339,7 @@ byId<HTMLButtonElement>('export-png').addEventListener('click', () => void expor
 window.addEventListener('message', (e: MessageEvent<unknown>) => {
   const msg = e.data;
   if (!isHostMessage(msg)) return;
-  if (msg.type === 'graph') {
-    store.update({ scope: typeof msg.scope === 'string' ? msg.scope : null });
-    showGraph(msg.graph, msg.title);
-  } else void exportAs(msg.format);
+  if (msg.type === 'graph') showGraph(msg.graph, msg.title, typeof msg.scope === 'string' ? msg.scope : null); else void exportAs(msg.format);
 });
 document.addEventListener('visibilitychange', () => {
   if (document.visibilityState === 'hidden') store.flush();
@@ -259,5 +348,6 @@ document.addEventListener('visibilitychange', () => {
 // Restore what the panel showed before a reload, at the zoom and pan the user left it.
 const restored = store.current;
 if (restored.view) panZoom.set(restored.view, false);
-if (restored.graph) showGraph(restored.graph, restored.title);
+shownScope = restored.scope;
+if (restored.graph) showGraph(restored.graph, restored.title, restored.scope);
 vscode.postMessage({ type: 'ready' });

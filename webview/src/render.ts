@@ -3,7 +3,7 @@
  * textContent or setAttribute on a non-event attribute, never through markup parsing.
  */
 import type { GraphFinding, GraphNode } from '../../shared/protocol';
-import { LANE_HEADER, NODE_TEXT_LEFT, type GraphLayout, type NodeBox, type Point } from './layout';
+import { NODE_TEXT_LEFT, type GraphLayout, type NodeBox, type Point } from './layout';
 
 export const SVG_NS = 'http://www.w3.org/2000/svg';
 export const ARROW_MARKER_ID = 'psa-arrow';
@@ -126,8 +126,8 @@ export function renderGraph(viewport: SVGGElement, layout: GraphLayout): Rendere
     }, lanesGroup);
     svgEl('rect', { class: 'lane__band', x: fmt(lane.x), y: lane.y, width: fmt(lane.width), height: fmt(lane.height) }, g);
     svgEl('rect', { class: 'lane__stripe', x: fmt(lane.x), y: lane.y, width: fmt(lane.width), height: 4 }, g);
-    textEl(lane.title, { class: 'lane__title', x: fmt(lane.x + lane.width / 2), y: LANE_HEADER / 2 + 6 }, g);
-    if (lane.nodeCount === 0) textEl('no nodes', { class: 'lane__empty', x: fmt(lane.x + lane.width / 2), y: LANE_HEADER + 44 }, g);
+    textEl(lane.title, { class: 'lane__title', x: fmt(lane.titleX), y: fmt(lane.titleY), 'text-anchor': lane.titleAnchor }, g);
+    if (lane.nodeCount === 0) textEl('no nodes', { class: 'lane__empty', x: fmt(lane.x + lane.width / 2), y: fmt(lane.y + lane.height / 2 + 4) }, g);
   });
 
   const edgesGroup = svgEl('g', { class: 'edges' }, viewport);

@@ -26,7 +26,12 @@ export interface PersistedState {
   view: ViewTransform | null;
   /** The document the preview follows (null: the workspace); read back by the extension on reload. */
   scope: string | null;
+  /** The view each recently shown document was left at: a file never opens at another's zoom and pan. */
+  views: Record<string, ViewTransform>;
 }
+
+/** Views kept for this many documents; the oldest is forgotten first. */
+export const KEPT_VIEWS = 20;
 
 export function isPipelineGraph(value: unknown): value is PipelineGraph {
   if (typeof value !== 'object' || value === null) return false;
@@ -59,7 +64,15 @@ export class StateStore {
       title: typeof s.title === 'string' ? s.title : '',
       view: isViewTransform(s.view) ? s.view : null,
       scope: typeof s.scope === 'string' ? s.scope : null,
+      views: StateStore.parseViews(s.views),
     };
+  }
+
+  private static parseViews(raw: unknown): Record<string, ViewTransform> {
+    const out: Record<string, ViewTransform> = {};
+    if (typeof raw !== 'object' || raw === null) return out;
+    for (const [k, v] of Object.entries(raw as Record<string, unknown>).slice(-KEPT_VIEWS)) if (isViewTransform(v)) out[k] = v;
+    return out;
   }
 
   get current(): Readonly<PersistedState> {

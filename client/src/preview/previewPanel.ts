@@ -4,8 +4,10 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { PIPELINE_GRAPH_METHOD, type GraphRange, type HostToWebview, type PipelineGraph, type PipelineGraphParams, type WebviewToHost } from '../../../shared/protocol';
 import { previewHtml } from '../../../webview/src/html';
 import { isRevealMessage } from './messages';
+import { exportFileName, scopeName } from './names';
 
 export const VIEW_TYPE = 'pysparkArchitect.preview';
+
 const UPDATE_DELAY_MS = 300;
 
 /**
@@ -121,7 +123,7 @@ export class PreviewPanel {
       return;
     }
     // A notebook is titled with its file name (the scope is the notebook's URI, never a cell's).
-    const name = this.state.uri ? decodeURIComponent(this.state.uri.replace(/[?#].*$/, '').split('/').pop() ?? '') : 'Workspace';
+    const name = scopeName(this.state.uri);
     this.panel.title = `Architecture: ${name}`;
     this.post({ type: 'graph', graph, title: `${name} — ${graph.architecture === 'unknown' ? 'no architecture recognised' : graph.architecture}`, scope: this.state.uri });
   }
@@ -167,10 +169,31 @@ export class PreviewPanel {
   private async saveExport(format: 'svg' | 'png', data: string): Promise<void> {
     if (format !== 'svg' && format !== 'png') return;
     if (typeof data !== 'string') return;
-    const target = await vscode.window.showSaveDialog({ filters: format === 'svg' ? { SVG: ['svg'] } : { PNG: ['png'] }, saveLabel: `Export ${format.toUpperCase()}` });
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: this.exportTarget(format),
+      filters: format === 'svg' ? { SVG: ['svg'] } : { PNG: ['png'] },
+      saveLabel: `Export ${format.toUpperCase()}`,
+    });
     if (!target) return;
     const bytes = format === 'svg' ? Buffer.from(data, 'utf8') : Buffer.from(data.replace(/^data:image\/png;base64,/, ''), 'base64');
-    await vscode.workspace.fs.writeFile(target, bytes);
+    try {
+      await vscode.workspace.fs.writeFile(target, bytes);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Architecture export failed: ${(e as Error).message}`);
+      return;
+    }
+    void vscode.window.showInformationMessage(`Architecture ${format.toUpperCase()} saved to ${vscode.workspace.asRelativePath(target)}`);
+  }
+
+  /** `<file>-architecture.svg` beside the file shown (a notebook: its file), else in the workspace root. */
+  private exportTarget(format: 'svg' | 'png'): vscode.Uri | undefined {
+    const name = exportFileName(this.state.uri, format);
+    if (this.state.uri) {
+      const uri = vscode.Uri.parse(this.state.uri, true);
+      if (uri.scheme === 'file') return vscode.Uri.joinPath(uri, '..', name);
+    }
+    const root = vscode.workspace.workspaceFolders?.[0]?.uri;
+    return root ? vscode.Uri.joinPath(root, name) : undefined;
   }
 
   dispose(): void {

@@ -1,7 +1,8 @@
 import type { GraphEdge, GraphFinding, GraphNode, PipelineGraph } from '../../../shared/protocol';
 import type { Finding } from '../findings';
 import type { LineIndex } from '../lineIndex';
-import { datasetId, inferLayers } from './layers';
+import { datasetId } from './layers';
+import { inferPipelineLayers } from './pipelines';
 import type { DatasetOccurrence, RawGraph, Site } from './pipelineGraph';
 
 export interface FileContext {
@@ -21,7 +22,7 @@ function toGraphFinding(f: Finding): GraphFinding {
 
 /** The protocol shape the panel, the CLI and the LSP request share; findings attached to the nodes they concern. */
 export function toPipelineGraph(raw: RawGraph, files: Map<string, FileContext>): PipelineGraph {
-  const layering = inferLayers(raw);
+  const layering = inferPipelineLayers(raw);
   const nodes: GraphNode[] = [];
   const edges: GraphEdge[] = [];
   const edgeKeys = new Set<string>();
@@ -52,6 +53,7 @@ export function toPipelineGraph(raw: RawGraph, files: Map<string, FileContext>):
       role: d.writes.length === 0 ? 'source' : d.reads.length === 0 ? 'sink' : 'intermediate',
       mode: write?.mode, columns, filename: main.file, uri: main.uri, range: range(main, files),
       findings: occurrences.flatMap((o) => findingsIn(o.uri, o.statementStart, o.statementEnd)),
+      pipeline: layering.pipelineOf.get(datasetId(d)),
     });
     for (const r of d.reads) addEdge(datasetId(d), r.stepId);
     for (const w of d.writes) addEdge(w.stepId, datasetId(d));
@@ -60,8 +62,12 @@ export function toPipelineGraph(raw: RawGraph, files: Map<string, FileContext>):
     nodes.push({
       id: s.id, kind: 'step', label: s.label, layer: layering.layerOf.get(s.id) ?? null, streaming: s.streaming,
       filename: s.file, uri: s.uri, range: range(s, files), findings: findingsIn(s.uri, s.spanStart, s.spanEnd),
+      pipeline: layering.pipelineOf.get(s.id),
     });
   }
   const layers = [...layering.layers];
-  return { architecture: layering.architecture, layers, nodes, edges };
+  const pipelines = layering.pipelines.map(({ id, name, architecture, layers: l }) => ({ id, name, architecture, layers: l }));
+  const graph: PipelineGraph = { architecture: layering.architecture, layers, nodes, edges };
+  if (pipelines.length) graph.pipelines = pipelines;
+  return graph;
 }

@@ -1,0 +1,76 @@
+/**
+ * Generated PySpark projects for the preview at scale: medallion tables (landing -> bronze ->
+ * silver -> gold, every third table's gold joining the previous table's silver, so pipelines span
+ * files) and, every fourth unit, a lambda job (batch, speed, serving). Each unit is one file of
+ * four datasets; graphs come from the real analysis, as the server builds them.
+ */
+import type { PipelineGraph } from '../../shared/protocol';
+import { graphOf } from '../unit/graphTestHelpers';
+
+export interface GeneratedFile {
+  name: string;
+  text: string;
+  architecture: 'medallion' | 'lambda';
+}
+
+const HEADER = 'from pyspark.sql import SparkSession\nspark = SparkSession.builder.getOrCreate()\n';
+
+function medallionFile(i: number): string {
+  // Joins the previous table when it is a medallion one too: pipelines then span files.
+  const join = i % 3 !== 0 && (i - 1) % 4 !== 3
+    ? `    other = spark.read.format("delta").load("s3://lake/silver/table_${i - 1}")\n    df = df.join(other, "id")\n`
+    : '';
+  return `${HEADER}
+def ingest_table_${i}():
+    spark.read.json("s3://lake/landing/table_${i}").write.format("delta").mode("append").save("s3://lake/bronze/table_${i}")
+
+def clean_table_${i}():
+    spark.read.format("delta").load("s3://lake/bronze/table_${i}").dropDuplicates(["id"]).write.format("delta").mode("overwrite").save("s3://lake/silver/table_${i}")
+
+def report_table_${i}():
+    df = spark.read.format("delta").load("s3://lake/silver/table_${i}")
+${join}    df.groupBy("day").count().write.format("delta").mode("overwrite").save("s3://lake/gold/table_${i}_daily")
+`;
+}
+
+function lambdaFile(i: number): string {
+  return `${HEADER}
+def batch_layer_${i}():
+    spark.read.parquet("s3://clicks/history_${i}").groupBy("user").count().write.mode("overwrite").parquet("s3://clicks/batch_views_${i}")
+
+def speed_layer_${i}():
+    (spark.readStream.format("kafka").option("subscribe", "clicks_${i}").load()
+        .writeStream.format("delta").option("checkpointLocation", "s3://chk/clicks_${i}").start("s3://clicks/realtime_views_${i}"))
+
+def serving_layer_${i}():
+    batch = spark.read.parquet("s3://clicks/batch_views_${i}")
+    speed = spark.read.format("delta").load("s3://clicks/realtime_views_${i}")
+    return batch.unionByName(speed)
+`;
+}
+
+/** About `datasets` datasets (four per file), three medallion files to one lambda job. */
+export function generatedProject(datasets: number): GeneratedFile[] {
+  const files: GeneratedFile[] = [];
+  for (let i = 0; i < Math.ceil(datasets / 4); i++) {
+    files.push(i % 4 === 3
+      ? { name: `jobs/clicks_${i}.py`, text: lambdaFile(i), architecture: 'lambda' }
+      : { name: `etl/table_${i}.py`, text: medallionFile(i), architecture: 'medallion' });
+  }
+  return files;
+}
+
+export async function projectGraph(files: GeneratedFile[]): Promise<PipelineGraph> {
+  return graphOf(files.map(({ name, text }) => ({ name, text })));
+}
+
+/** The layer a generated node must land in, from its name alone. */
+export function expectedLayer(label: string): string {
+  if (/landing|bronze|ingest_/.test(label)) return 'bronze';
+  if (/silver|clean_/.test(label)) return 'silver';
+  if (/gold|report_/.test(label)) return 'gold';
+  if (/history|batch/.test(label)) return 'batch';
+  if (/clicks_\d+$|realtime|speed_/.test(label)) return 'speed';
+  if (/serving_/.test(label)) return 'serving';
+  throw new Error(`no expected layer for ${label}`);
+}
