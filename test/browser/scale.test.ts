@@ -49,7 +49,7 @@ describe('architecture preview at scale (Chromium, generated projects)', functio
   let browser: Browser;
   let server: PreviewServer;
   const projects = new Map<number, { files: GeneratedFile[]; graph: PipelineGraph }>();
-  let opened: OpenedPreview[] = [];
+  const opened: OpenedPreview[] = [];
 
   before(async () => {
     browser = await launchChromium();

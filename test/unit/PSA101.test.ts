@@ -206,7 +206,7 @@ describe('PSA101 observe fix: only where the write is the first action to read e
       from pyspark.sql import SparkSession
       log = logging.getLogger(__name__)
       spark = SparkSession.builder.getOrCreate()
-      orders = spark.read.parquet("s3://lake/orders/")
+      orders = spark.read.json("s3://lake/orders/")
       log.info("orders: %d", orders.count())
       orders.write.mode("overwrite").parquet("s3://lake/orders_copy/")
     `);
@@ -220,7 +220,7 @@ describe('PSA101 observe fix: only where the write is the first action to read e
         from pyspark.sql import SparkSession
         log = logging.getLogger(__name__)
         spark = SparkSession.builder.getOrCreate()
-        orders = spark.read.parquet("s3://lake/orders/")
+        orders = spark.read.json("s3://lake/orders/")
         ${first}
         orders.write.mode("overwrite").parquet("s3://lake/orders_copy/")
         log.info("orders: %d", orders.count())
@@ -234,14 +234,14 @@ describe('PSA101 observe fix: only where the write is the first action to read e
       py`
         from pyspark.sql import SparkSession
         spark = SparkSession.builder.getOrCreate()
-        orders = spark.read.parquet("s3://lake/orders/")
+        orders = spark.read.json("s3://lake/orders/")
         print("orders:", orders.count())
         orders.limit(1000).write.parquet("s3://lake/orders_head/")
       `,
       py`
         from pyspark.sql import SparkSession
         spark = SparkSession.builder.getOrCreate()
-        orders = spark.read.parquet("s3://lake/orders/")
+        orders = spark.read.json("s3://lake/orders/")
         if spark.conf.get("spark.app.name") == "full":
             orders.write.parquet("s3://lake/orders_copy/")
         print("orders:", orders.count())
@@ -250,7 +250,7 @@ describe('PSA101 observe fix: only where the write is the first action to read e
         from pyspark.sql import SparkSession
 
         def run(spark, dry_run):
-            orders = spark.read.parquet("s3://lake/orders/")
+            orders = spark.read.json("s3://lake/orders/")
             print("orders:", orders.count())
             if dry_run:
                 return
@@ -259,7 +259,7 @@ describe('PSA101 observe fix: only where the write is the first action to read e
       py`
         from pyspark.sql import SparkSession
         spark = SparkSession.builder.getOrCreate()
-        orders = spark.read.parquet("s3://lake/orders/")
+        orders = spark.read.json("s3://lake/orders/")
         checked = print("orders:", orders.count()) or True
         orders.write.parquet("s3://lake/orders_copy/")
       `,
@@ -276,7 +276,7 @@ describe('PSA101 observe fix: only where the write is the first action to read e
       from pyspark.sql import SparkSession
       log = logging.getLogger(__name__)
       spark = SparkSession.builder.getOrCreate()
-      orders = spark.read.parquet("s3://lake/orders/")
+      orders = spark.read.json("s3://lake/orders/")
       log.info("orders: %d", orders.count())
       paid = orders.filter("status = 'paid'")
       partitions = max(1, paid.count() // 1_000_000)

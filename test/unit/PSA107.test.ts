@@ -31,7 +31,7 @@ describe('PSA107 action-in-loop', () => {
           return out
 
       i = 0
-      while i < 3:
+      while i < batches:
           events.show(5)
           i += 1
     `);

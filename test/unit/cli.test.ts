@@ -219,7 +219,9 @@ describe('CLI pyspark-architect check', function () {
   });
 
   it('judges architecture across the files it checks: a lambda split into batch, speed and serving files', () => {
-    const dir = path.join(ROOT, 'test/fixtures/lambda-split');
+    // A copy outside the repository's test/ folder: under test/ the files would be judged as test code.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-split-'));
+    fs.cpSync(path.join(ROOT, 'test/fixtures/lambda-split'), dir, { recursive: true });
     const all = run(['check', dir, '--format', 'json']);
     const found = JSON.parse(all.stdout) as { code: string; filename: string; location: { row: number } }[];
     assert.deepEqual(found.map((f) => `${path.basename(f.filename)}:${f.location.row} ${f.code}`), ['serving.py:4 PSA601']);

@@ -357,4 +357,57 @@ describe('real-code regressions (issue #11)', () => {
       assert.equal(r.of('PSA602').length, 1);
     });
   });
+
+  describe('last narrowing after the corpus (PSA107, PSA404, PSA201, PSA103)', () => {
+    it('PSA107: a loop of a handful of iterations is written that way on purpose', async () => {
+      const r = await check(py`
+        from pyspark.sql import SparkSession
+        spark = SparkSession.builder.getOrCreate()
+        events = spark.read.json("s3://landing/events/")
+        for i in range(5):
+            spark.sql("SELECT * FROM activity_counts").show()
+        count = 1
+        while count <= 5:
+            events.limit(10).write.format("delta").mode("append").save("/tmp/delta/demo")
+            print(events.count())
+            count += 1
+        for day in days:
+            print(events.where(events.day == day).count())
+      `);
+      assert.deepEqual(r.of('PSA107').map((f) => r.lineOf(f)), [12]);
+    });
+
+    it('PSA404: DESCRIBE HISTORY / DETAIL name a table, like FROM does', async () => {
+      const r = await check(py`
+        import sys
+        from pyspark.sql import SparkSession
+        spark = SparkSession.builder.getOrCreate()
+        db = sys.argv[1]
+        spark.sql("DESCRIBE HISTORY {}.readings".format(db)).show()
+        spark.sql("DESCRIBE DETAIL {}.readings".format(db)).show()
+        spark.sql("SELECT * FROM readings WHERE device = '{}'".format(db)).show()
+      `);
+      assert.deepEqual(r.of('PSA404').map((f) => r.lineOf(f)), [7]);
+    });
+
+    it('PSA201 holds back in an exploratory notebook, and speaks when notebooks are jobs', async () => {
+      const nb = py`
+        # Databricks notebook source
+        per_key = spark.readStream.table("silver").groupBy("id").count()
+        per_key.writeStream.option("checkpointLocation", "s3://chk/k").outputMode("append").toTable("gold.per_key")
+      `;
+      assert.deepEqual((await check(nb)).of('PSA201'), []);
+      assert.equal((await check(nb, { 'context.notebooks': 'job' })).of('PSA201').length, 1);
+    });
+
+    it('PSA103 is strict (opt-in): silent by default, reported when strict rules are on', async () => {
+      const job = py`
+        from pyspark.sql import SparkSession
+        spark = SparkSession.builder.getOrCreate()
+        pdf = spark.read.table("silver.sensor_readings").toPandas()
+      `;
+      assert.deepEqual((await check(job, { 'rules.strict': false })).of('PSA103'), []);
+      assert.equal((await check(job)).of('PSA103').length, 1);
+    });
+  });
 });

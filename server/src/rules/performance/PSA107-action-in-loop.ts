@@ -2,7 +2,7 @@ import type { RelatedLocation } from '../../findings';
 import { filterLineage } from '../../model/lineage';
 import type { ActionUse, Frame } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
-import { callParts, literalString, sameNode } from '../../parsing/syntax';
+import { callParts, literalString, sameNode, unwrapParens } from '../../parsing/syntax';
 import type { Rule, RuleContext } from '../rule';
 import { COMPREHENSIONS, isWithin, repeatingConstructAround, SCOPE_BOUNDARIES } from '../helpers/loops';
 
@@ -158,6 +158,28 @@ function loopHeader(loop: Node): RelatedLocation {
   return { start: loop.startIndex, end: loop.startIndex + text.length, message: 'the loop' };
 }
 
+const FEW = 10;
+
+/**
+ * `for i in range(5)`, `while n <= 5`: a counted handful of repetitions (polling a demo table, making
+ * a few commits), written that way on purpose. A loop over values (`for region in ["eu", "us"]`) is
+ * still the one-job-per-value pattern a groupBy replaces.
+ */
+function fewIterations(loop: Node): boolean {
+  if (loop.type === 'for_statement') {
+    const right = loop.childForFieldName('right');
+    const it = right ? unwrapParens(right) : undefined;
+    if (!it) return false;
+    const m = /^range\(\s*(?:\d+\s*,\s*)?(\d+)\s*\)$/.exec(it.text);
+    return !!m && Number(m[1]) <= FEW;
+  }
+  if (loop.type === 'while_statement') {
+    const m = /^[A-Za-z_]\w*\s*(<=?)\s*(\d+)$/.exec(loop.childForFieldName('condition')?.text ?? '');
+    return !!m && Number(m[2]) <= FEW;
+  }
+  return false;
+}
+
 export const actionInLoop: Rule = {
   code: 'PSA107',
   name: 'action-in-loop',
@@ -166,7 +188,7 @@ export const actionInLoop: Rule = {
   check(ctx: RuleContext) {
     for (const action of ctx.model.actions) {
       const loop = wastefulLoopOf(action);
-      if (!loop) continue;
+      if (!loop || fewIterations(loop)) continue;
       const parts = action.call.childForFieldName('function');
       const name = parts?.childForFieldName('attribute');
       const kind = COMPREHENSIONS.has(loop.type) ? 'comprehension' : 'loop';
