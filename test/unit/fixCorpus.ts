@@ -66,7 +66,8 @@ export async function analyseFile(text: string): Promise<Analysed> {
   const parser = await loadParser();
   const tree = parser.parse(text);
   try {
-    const result = analyze(tree, text, { settings: defaultSettings() });
+    // Every rule's fixes, the strict (opt-in) rules' included.
+    const result = analyze(tree, text, { settings: { ...defaultSettings(), 'rules.strict': true } });
     return { result, errors: countSyntaxErrors(tree.rootNode), sinks: sinkSignature(result.model) };
   } finally {
     tree.delete();

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { defaultSettings } from '../../shared/settings';
 import { analyseCellsOnce, applyCellFix, fixAllCells } from '../../server/src/notebook/analyseNotebook';
 import { databricksCells } from '../../server/src/notebook/databricks';
 import { fileOffset, parseIpynb, withCellSources, NotebookError } from '../../server/src/notebook/ipynb';
@@ -161,9 +162,11 @@ describe('notebooks: platform globals', () => {
 
   it('spark needs no builder in a notebook, and a session made in an earlier cell is seen later', async () => {
     const parser = await loadParser();
-    const implicit = analyseCellsOnce(parser, cells('rows = spark.read.parquet("/data/huge").collect()'), undefined);
+    // PSA103 is strict (opt-in): these tests turn strict rules on.
+    const strict = { settings: { ...defaultSettings(), 'rules.strict': true } };
+    const implicit = analyseCellsOnce(parser, cells('rows = spark.read.parquet("/data/huge").collect()'), undefined, strict);
     assert.ok(implicit.findings.some((f) => f.code === 'PSA103'), JSON.stringify(implicit.findings.map((f) => f.code)));
-    const made = analyseCellsOnce(parser, cells('from pyspark.sql import SparkSession\nss = SparkSession.builder.getOrCreate()', 'rows = ss.read.parquet("/data/huge").collect()'), undefined);
+    const made = analyseCellsOnce(parser, cells('from pyspark.sql import SparkSession\nss = SparkSession.builder.getOrCreate()', 'rows = ss.read.parquet("/data/huge").collect()'), undefined, strict);
     assert.ok(made.findings.some((f) => f.code === 'PSA103' && f.cell === 1));
   });
 
@@ -184,7 +187,7 @@ describe('notebooks: platform globals', () => {
 
   it('an undefined name that is not a platform global stays unknown', async () => {
     const parser = await loadParser();
-    const a = analyseCellsOnce(parser, cells('rows = session.read.parquet("/data/huge").collect()'), undefined);
+    const a = analyseCellsOnce(parser, cells('rows = session.read.parquet("/data/huge").collect()'), undefined, { settings: { ...defaultSettings(), 'rules.strict': true } });
     assert.deepEqual(a.findings.filter((f) => f.code === 'PSA103'), []);
   });
 });

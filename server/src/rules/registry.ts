@@ -122,7 +122,7 @@ const REGISTRATIONS: readonly Registration[] = [
   { rule: pythonUdfWithBuiltin, family: 'performance', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.1.0' },
   { rule: withColumnInLoop, family: 'performance', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.1.0', quietIn: TESTS_AND_GENERATORS },
   { rule: actionInLoop, family: 'performance', fix: 'none', fixes: [], scope: 'file', since: '0.1.0', quietIn: TESTS_AND_GENERATORS },
-  { rule: streamingAggregationWithoutWatermark, family: 'streaming', fix: 'sometimes', fixes: ['display-only'], scope: 'file', since: '0.1.0', quietIn: ['notebook'] },
+  { rule: streamingAggregationWithoutWatermark, family: 'streaming', fix: 'sometimes', fixes: ['display-only'], scope: 'file', since: '0.1.0' },
   { rule: streamingDedupWithoutWatermark, family: 'streaming', fix: 'always', fixes: ['display-only'], scope: 'file', since: '0.1.0' },
   { rule: streamJoinWithoutWatermark, family: 'streaming', fix: 'none', fixes: [], scope: 'file', since: '0.1.0' },
   { rule: ephemeralCheckpointLocation, family: 'streaming', fix: 'sometimes', fixes: ['unsafe', 'display-only'], scope: 'file', since: '0.1.0', quietIn: TESTS_AND_GENERATORS },
