@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { defaultSettings } from '../../shared/settings';
 import { applyProjectConfig, findProjectConfig, parseProjectConfig } from '../../server/src/config/pyproject';
+import { check } from './helpers';
 
 describe('pyproject.toml [tool.pyspark-architect]', () => {
   const toml = [
@@ -34,6 +35,19 @@ describe('pyproject.toml [tool.pyspark-architect]', () => {
     assert.equal(c.problems.length, 4);
     assert.equal(parseProjectConfig('[tool.ruff]\nline-length = 100\n', 'x'), undefined);
     assert.match(parseProjectConfig('[tool.pyspark-architect\n', 'x')!.problems[0], /invalid TOML/);
+  });
+
+  it('notebooks = "job" makes notebooks judged as jobs unless the editor says otherwise; bad values are reported', async () => {
+    const c = parseProjectConfig('[tool.pyspark-architect]\nnotebooks = "job"\n', 'x')!;
+    assert.equal(c.notebooks, 'job');
+    assert.equal(applyProjectConfig(defaultSettings(), c).settings['context.notebooks'], 'job');
+    const bad = parseProjectConfig('[tool.pyspark-architect]\nnotebooks = "yes"\n', 'x')!;
+    assert.equal(bad.notebooks, undefined);
+    assert.match(bad.problems[0], /notebooks/);
+    // Through the engine: a notebook's PII write is held back, unless the project says notebooks are jobs.
+    const nb = '# Databricks notebook source\nusers = spark.read.parquet("s3://raw/users").select("user_id", "email")\nusers.write.mode("overwrite").parquet("s3://lake/users")\n';
+    assert.deepEqual((await check(nb, { 'rules.strict': false })).of('PSA401'), []);
+    assert.equal((await check(nb, applyProjectConfig(defaultSettings(), c).settings)).of('PSA401').length, 1);
   });
 
   it('is found from nested folders, nearest first', () => {
