@@ -1,3 +1,4 @@
+import { isDatabricksSource } from '../notebook/databricks';
 import type { Node } from '../parsing/pythonParser';
 
 /**
@@ -36,7 +37,6 @@ const GENERATOR_FILE = /(^|[\\/_-])(generat\w*|datagen|data_gen|fake\w*|faker|sy
 /** Course and demo set-up: Databricks academy `Includes/Classroom-Setup-*`, dbdemos `_resources/` loaders. */
 const SETUP_PATH = /(^|[\\/])(includes|_resources|_setup|setup|data_generation|data-generation|datagen|generators?)[\\/]|(^|[\\/])[^\\/]*(classroom-setup|-setup|_setup|setup-|setup_|load-data|load_data|data-generation|data_generation)[^\\/]*\.(py|ipynb)$/i;
 const FAKER_IMPORT = /^\s*(from\s+faker\b|import\s+faker\b)/m;
-const DATABRICKS_NOTEBOOK = /^\s*# Databricks notebook source\b/;
 const JUPYTER_EXPORT = /^# In\[[ \d]*\]:\s*$/m;
 const DLT_IMPORT = /^\s*(import\s+dlt\b|from\s+dlt\s+import\b|from\s+pyspark\s+import\s+pipelines\b|import\s+pyspark\.pipelines\b)/m;
 
@@ -50,7 +50,7 @@ export function fileKind(text: string, options: ContextOptions = {}): KindWithRe
   if (FAKER_IMPORT.test(text)) return { kind: 'generator', why: 'synthetic-data generator (imports Faker)' };
   if (p && GENERATOR_FILE.test(p)) return { kind: 'generator', why: 'synthetic-data generator (file named for generating data)' };
   if (p && SETUP_PATH.test(p)) return { kind: 'generator', why: 'demo or course set-up (loads or generates the data the lessons use)' };
-  const notebook = options.notebook || /\.ipynb$/i.test(p) || DATABRICKS_NOTEBOOK.test(text) || JUPYTER_EXPORT.test(text);
+  const notebook = options.notebook || /\.ipynb$/i.test(p) || isDatabricksSource(text) || JUPYTER_EXPORT.test(text);
   if (notebook && !options.notebooksAreJobs) return { kind: 'notebook', why: 'notebook (exploratory; set context.notebooks to "job" if your notebooks run as jobs)' };
   if (DLT_IMPORT.test(text)) return { kind: 'job', why: 'Lakeflow / DLT pipeline source' };
   return { kind: 'job', why: notebook ? 'notebook run as a job (context.notebooks: "job")' : 'job module' };
