@@ -67,7 +67,7 @@ describe('PySpark Architect in VS Code', () => {
           'vscode.executeCodeActionProvider', doc.uri, diag.range, vscode.CodeActionKind.QuickFix.value,
         );
         const titles = (actions ?? []).map((a) => a.title);
-        const fix = (actions ?? []).find((a): a is vscode.CodeAction => a.title === 'Remove coalesce(1)' && 'edit' in a);
+        const fix = (actions ?? []).find((a): a is vscode.CodeAction => a.title.startsWith('Remove coalesce(1) (unsafe: ') && 'edit' in a);
         assert.ok(fix, `no "Remove coalesce(1)" quick fix; offered: ${JSON.stringify(titles)}`);
         assert.ok(fix.edit, 'the quick fix carries no workspace edit');
         const version = doc.version;
