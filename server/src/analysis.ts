@@ -56,10 +56,6 @@ function severityFor(rule: Rule, reported: Severity | undefined, settings: Setti
   return override ?? reported ?? rule.defaultSeverity;
 }
 
-function nodeAt(root: DataFrameModel['root'], offset: number) {
-  return root.descendantForIndex(offset, offset);
-}
-
 /** A strict (opt-in) rule runs when the user asked for strict rules, named its code, or gave it a severity. */
 function strictEnabled(code: string, settings: Settings, options: AnalysisOptions): boolean {
   return settings['rules.strict'] || settings['rules.severity'][code] !== undefined || !!options.select?.some((s) => s.trim().toUpperCase() === code);
@@ -89,7 +85,7 @@ export function analyze(tree: Tree, text: string, options: AnalysisOptions = {})
       report(f) {
         const start = f.node?.startIndex ?? f.start ?? 0;
         const end = f.node?.endIndex ?? f.end ?? start;
-        if (rule.quietIn?.length && rule.quietIn.includes(code.at(f.node ?? nodeAt(model.root, start)).kind)) return;
+        if (rule.quietIn?.length && rule.quietIn.includes(code.at(f.node ?? model.root.descendantForIndex(start, start)).kind)) return;
         const severity = severityFor(rule, f.severity, settings);
         if (severity === 'off') return;
         const key = `${rule.code}:${start}:${end}`;

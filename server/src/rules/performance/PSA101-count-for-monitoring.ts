@@ -22,8 +22,8 @@ export const countForMonitoring: Rule = {
       if (!MONITORED_ACTIONS.has(action.method)) continue;
       // A count on a streaming frame fails outright; a cached frame is computed once anyway.
       if (action.frame.streaming !== false || isCachedAt(action)) continue;
-      // Tests and data generators count on purpose; rows built on the driver are cheap to count.
-      if (ctx.code.isTestOrGenerator(action.call) || action.frame.bounded) continue;
+      // Rows built on the driver are cheap to count (tests and generators: the registry's quietIn).
+      if (action.frame.bounded) continue;
       const reporting = reportingCallOf(action.call);
       if (!reporting && !assignedOnlyForReporting(action.call)) continue;
       // A count of a bare Parquet/Delta/ORC read or a table is answered from footers or the log: cheap.

@@ -168,6 +168,8 @@ export const uncachedReuse: Rule = {
       if (repeatingConstructAround(def.statement)) continue;
       // Tests and generators rebuild small fixtures; an exploratory notebook that only looks at a frame
       // (counts, shows) is looking, not running a pipeline: only a write makes the recomputation a cost.
+      // (Checked here as well as by the registry's quietIn: a test-code frame must not be a candidate
+      // that hides a shallower one below.)
       if (ctx.code.isTestOrGenerator(def.statement)) continue;
       if (ctx.code.isExploratory(def.statement) && ![...used.values()].some((c) => c.id.startsWith('s'))) continue;
       const step = expensiveStep(frame, blocked);

@@ -63,8 +63,8 @@ export const unboundedCollect: Rule = {
       if (!COLLECTING.has(action.method) || action.frame.streaming !== false) continue;
       // `len(df.collect()) == 0` is PSA104's, whose fix avoids the collect altogether.
       if (isSmall(fx, action.frame) || emptinessCheckOf(action)) continue;
-      // Tests and generators collect fixtures; a notebook cell that only shows `df.collect()` displays it.
-      if (ctx.code.isTestOrGenerator(action.call) || (ctx.code.isExploratory(action.call) && isCellOutput(action.call))) continue;
+      // A notebook cell that only shows `df.collect()` displays it (tests and generators: the registry's quietIn).
+      if (ctx.code.isExploratory(action.call) && isCellOutput(action.call)) continue;
       const name = action.call.childForFieldName('function')?.childForFieldName('attribute');
       ctx.report({
         start: (name ?? action.call).startIndex,

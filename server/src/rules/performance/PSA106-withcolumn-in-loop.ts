@@ -158,7 +158,6 @@ export const withColumnInLoop: Rule = {
     const reported = new Set<number>();
     for (const t of ctx.model.transforms) {
       if (t.method !== 'withColumn' || !t.loop || isShortLiteralLoop(t.loop)) continue;
-      if (ctx.code.isTestOrGenerator(t.call)) continue;
       const assignment = accumulatingAssignment(t.call);
       if (!assignment || reboundFreshInLoop(assignment, t.loop)) continue;
       // One finding per statement: a chain of ten withColumn calls is one problem.
