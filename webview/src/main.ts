@@ -209,10 +209,20 @@ function showGraph(input: PipelineGraph, title: string, scope: string | null): v
   draw(graph);
 }
 
-/** The current file's nodes: what the view is about when the preview follows a file. */
+/**
+ * The current file's nodes: what the view is about when the preview follows a file. A dataset
+ * belongs to the file that first wrote it, so the datasets this file's steps read and write are
+ * added through the edges.
+ */
 function seedsOf(graph: PipelineGraph): Set<string> {
   if (!shownScope) return new Set();
-  return new Set(graph.nodes.filter((n) => samePlace(n.uri, shownScope!)).map((n) => n.id));
+  const seeds = new Set(graph.nodes.filter((n) => samePlace(n.uri, shownScope!)).map((n) => n.id));
+  const steps = new Set(graph.nodes.filter((n) => n.kind === 'step' && seeds.has(n.id)).map((n) => n.id));
+  for (const e of graph.edges) {
+    if (steps.has(e.from)) seeds.add(e.to);
+    if (steps.has(e.to)) seeds.add(e.from);
+  }
+  return seeds;
 }
 
 function hops(): number {
