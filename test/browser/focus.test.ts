@@ -173,7 +173,13 @@ describe('architecture preview: focus, search, lineage, collapse, wrapping (Chro
     const walk = (next: Map<string, string[]>) => {
       const seen = new Set<string>();
       const stack = [target.id];
-      while (stack.length) for (const n of next.get(stack.pop()!) ?? []) if (!seen.has(n)) stack.push(n), seen.add(n);
+      while (stack.length) {
+        for (const n of next.get(stack.pop()!) ?? []) {
+          if (seen.has(n)) continue;
+          seen.add(n);
+          stack.push(n);
+        }
+      }
       return seen;
     };
     const expected = new Set([target.id, ...walk(up), ...walk(down)]);
