@@ -44,6 +44,7 @@ import { zorderOnPartitionColumn } from './delta/PSA802-zorder-on-partition-colu
 import { overwriteOfStreamedDeltaTable } from './delta/PSA804-overwrite-of-streamed-delta-table';
 import { cacheUsedOnce } from './performance/PSA114-cache-used-once';
 import { cacheInLoopNeverReleased } from './performance/PSA115-cache-in-loop-never-released';
+import { lastOverDefaultWindowFrame } from './correctness/PSA706-last-over-default-window-frame';
 import type { Rule, RuleContext } from './rule';
 
 /** A rule family: one folder of `rules/`, one hundred of codes (performance = PSA1xx ...). */
@@ -145,6 +146,7 @@ const REGISTRATIONS: readonly Registration[] = [
   { rule: notebookDebrisInJob, family: 'performance', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.2.0', quietIn: EXPLORATORY },
   { rule: cacheUsedOnce, family: 'performance', fix: 'sometimes', fixes: ['safe'], scope: 'file', since: '0.2.0', quietIn: TESTS_AND_GENERATORS },
   { rule: cacheInLoopNeverReleased, family: 'performance', fix: 'none', fixes: [], scope: 'file', since: '0.2.0', quietIn: TESTS_AND_GENERATORS },
+  { rule: lastOverDefaultWindowFrame, family: 'correctness', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.2.0' },
   { rule: zorderOnPartitionColumn, family: 'delta', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
   { rule: overwriteOfStreamedDeltaTable, family: 'delta', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
   { rule: vacuumRetentionBelowDefault, family: 'delta', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.2.0', quietIn: TESTS_AND_GENERATORS },

@@ -49,6 +49,9 @@ export const overwriteOfStreamedDeltaTable: Rule = {
       const stream = key ? streams.get(key) : undefined;
       // Overwritten before the stream is even read: the stream starts from the new snapshot.
       if (!stream || sink.call.startIndex < stream.node.startIndex || seen.has(sink.call.id)) continue;
+      // `option("dataChange", "false")`: a compaction that rearranges files; Delta stream sources skip such commits.
+      const dataChange = sink.options.get('dataChange');
+      if (sink.optionsUnknown || (dataChange && booleanSetting(dataChange.value) !== true)) continue;
       seen.add(sink.call.id);
       ctx.report({
         start: sink.writerNode.startIndex,

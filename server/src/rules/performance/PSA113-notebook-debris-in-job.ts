@@ -19,13 +19,25 @@ const DEBUG_GUARD = /debug|verbose|dry_?run|preview|sample|show|display|print|in
 /** Functions whose job is to print: `def show_results(df)`, `def preview(...)`, `def debug_frame(...)`. */
 const DISPLAY_FUNCTION = /^_*(show|display|preview|debug|inspect|print|peek|explore|describe|dump|log)(_|$|[A-Z])|_(debug|preview)$/i;
 
+/** Sinks that are displays themselves, and paths a local demo writes to. */
+const DISPLAY_FORMATS = new Set(['console', 'memory', 'noop']);
+const SCRATCH_PATH = /^(\/tmp\/|\/?tmp\b|dbfs:\/tmp\/|file:)|^(?![a-z][a-z0-9+.-]*:|\/|\{)/i;
+
 /**
- * A module that writes data somewhere: a job, as opposed to a script whose only output is what it
- * prints (a tutorial's `df.show()` IS its output).
+ * A job: a module that builds its own session (not notebook code using the platform's `spark`, not
+ * a local demo on `master("local")`) and writes data to durable storage (not the console, not
+ * `/tmp` or a relative folder). A tutorial's `df.show()` IS its output.
  */
-function writesData(ctx: RuleContext): boolean {
-  if (ctx.model.sinks.length > 0) return true;
-  return /\bMERGE\s+INTO\b|\bINSERT\s+(INTO|OVERWRITE)\b|\.merge\s*\(|\.saveAsTable\s*\(|\.insertInto\s*\(/i.test(ctx.text);
+function isJob(ctx: RuleContext): boolean {
+  if (/^# COMMAND -{5,}/m.test(ctx.text)) return false; // a Databricks notebook export without its header line
+  if (!/SparkSession\s*\.\s*builder|\bGlueContext\s*\(|\bSparkContext\s*\(|DatabricksSession\s*\.\s*builder/.test(ctx.text)) return false;
+  if (/\.master\(\s*(['"])local/.test(ctx.text)) return false;
+  const durable = ctx.model.sinks.some((s) => {
+    if (s.format && DISPLAY_FORMATS.has(s.format.toLowerCase())) return false;
+    if (s.table !== undefined || s.format === 'jdbc' || s.method === 'jdbc' || s.foreachBatch) return true;
+    return s.path === undefined || !SCRATCH_PATH.test(s.path);
+  });
+  return durable || /\bMERGE\s+INTO\b|\bINSERT\s+(INTO|OVERWRITE)\b/i.test(ctx.text);
 }
 
 function optIn(node: Node): boolean {
@@ -76,7 +88,7 @@ export const notebookDebrisInJob: Rule = {
   summary: 'show(), display(), printSchema() or explain() left in a job that writes data: show()/display() run a Spark job each time to print rows nobody reads.',
   defaultSeverity: 'warning',
   check(ctx: RuleContext) {
-    if (!writesData(ctx)) return;
+    if (!isJob(ctx)) return;
     const seen = new Set<number>();
     for (const a of ctx.model.actions) {
       if (a.method !== 'show' || a.frame.streaming === true || seen.has(a.call.id)) continue;
