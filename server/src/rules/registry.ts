@@ -45,6 +45,7 @@ import { overwriteOfStreamedDeltaTable } from './delta/PSA804-overwrite-of-strea
 import { cacheUsedOnce } from './performance/PSA114-cache-used-once';
 import { cacheInLoopNeverReleased } from './performance/PSA115-cache-in-loop-never-released';
 import { lastOverDefaultWindowFrame } from './correctness/PSA706-last-over-default-window-frame';
+import { untypedNullColumnWritten } from './correctness/PSA707-untyped-null-column-written';
 import type { Rule, RuleContext } from './rule';
 
 /** A rule family: one folder of `rules/`, one hundred of codes (performance = PSA1xx ...). */
@@ -147,6 +148,7 @@ const REGISTRATIONS: readonly Registration[] = [
   { rule: cacheUsedOnce, family: 'performance', fix: 'sometimes', fixes: ['safe'], scope: 'file', since: '0.2.0', quietIn: TESTS_AND_GENERATORS },
   { rule: cacheInLoopNeverReleased, family: 'performance', fix: 'none', fixes: [], scope: 'file', since: '0.2.0', quietIn: TESTS_AND_GENERATORS },
   { rule: lastOverDefaultWindowFrame, family: 'correctness', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.2.0' },
+  { rule: untypedNullColumnWritten, family: 'correctness', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
   { rule: zorderOnPartitionColumn, family: 'delta', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
   { rule: overwriteOfStreamedDeltaTable, family: 'delta', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
   { rule: vacuumRetentionBelowDefault, family: 'delta', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.2.0', quietIn: TESTS_AND_GENERATORS },

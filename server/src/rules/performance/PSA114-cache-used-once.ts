@@ -117,6 +117,8 @@ export const cacheUsedOnce: Rule = {
       const uses = usesOf(ctx.model, cached);
       if (uses.length !== 1) continue;
       const [use] = uses;
+      // `df.cache(); df.count()`: materialising the cache for readers to come (a demo of caching, a later cell or module).
+      if (use.label === 'count()' && ctx.model.actions.some((a) => sameNode(a.call, use.node) && a.frame === cached)) continue;
       if (repeatingConstructAround(use.node)) continue;
       const downstream = ctx.model.frames.filter((f) => isAncestorFrame(cached, f));
       if (readTwiceInOneJob(cached, downstream)) continue;
