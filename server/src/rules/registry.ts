@@ -153,7 +153,7 @@ const REGISTRATIONS: readonly Registration[] = [
   { rule: mergeWithoutPartitionPruning, family: 'delta', fix: 'none', fixes: [], scope: 'file', since: '0.2.0', strict: true, quietIn: TESTS_AND_GENERATORS },
   { rule: zorderOnPartitionColumn, family: 'delta', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
   { rule: overwriteOfStreamedDeltaTable, family: 'delta', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
-  { rule: vacuumRetentionBelowDefault, family: 'delta', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.2.0', quietIn: TESTS_AND_GENERATORS },
+  { rule: vacuumRetentionBelowDefault, family: 'delta', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.2.0', quietIn: EXPLORATORY },
 ];
 
 /** Every rule with its metadata, in code order. Codes are stable API. */
