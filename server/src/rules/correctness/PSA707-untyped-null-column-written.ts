@@ -1,5 +1,5 @@
 import { findInLineage } from '../../model/lineage';
-import type { SparkFunctions } from '../../model/sparkFunctions';
+import type { SparkFunctions } from '../../spark/functions';
 import type { Node } from '../../parsing/pythonParser';
 import { callParts, unwrapParens } from '../../parsing/syntax';
 import { related, type Rule, type RuleContext } from '../rule';
