@@ -39,6 +39,10 @@ import { unsupportedOutputModeForSink } from './streaming/PSA210-unsupported-out
 import { unionByPositionMismatch } from './correctness/PSA704-union-by-position-mismatch';
 import { crossJoinWithoutCondition } from './correctness/PSA705-cross-join-without-condition';
 import { kafkaOptionRejected } from './streaming/PSA211-kafka-option-rejected';
+import { inferredSchemaBatchRead } from './partitioning/PSA307-inferred-schema-batch-read';
+import { streamingDedupOnUniqueRow } from './streaming/PSA212-streaming-dedup-on-unique-row';
+import { memorySinkWithoutQueryName } from './streaming/PSA213-memory-sink-without-query-name';
+import { unnamedConcurrentQueries } from './streaming/PSA214-unnamed-concurrent-queries';
 import type { Rule, RuleContext } from './rule';
 
 /** A rule family: one folder of `rules/`, one hundred of codes (performance = PSA1xx ...). */
@@ -135,6 +139,10 @@ const REGISTRATIONS: readonly Registration[] = [
   { rule: unsupportedOutputModeForSink, family: 'streaming', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
   { rule: unionByPositionMismatch, family: 'correctness', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.2.0' },
   { rule: crossJoinWithoutCondition, family: 'correctness', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
+  { rule: inferredSchemaBatchRead, family: 'partitioning', fix: 'none', fixes: [], scope: 'file', since: '0.2.0', quietIn: [...TESTS_AND_GENERATORS, 'notebook'] },
+  { rule: streamingDedupOnUniqueRow, family: 'streaming', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
+  { rule: memorySinkWithoutQueryName, family: 'streaming', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
+  { rule: unnamedConcurrentQueries, family: 'streaming', fix: 'none', fixes: [], scope: 'file', since: '0.2.0', strict: true, quietIn: [...TESTS_AND_GENERATORS, 'notebook'] },
   { rule: kafkaOptionRejected, family: 'streaming', fix: 'sometimes', fixes: ['safe', 'unsafe'], scope: 'file', since: '0.2.0' },
 ];
 
