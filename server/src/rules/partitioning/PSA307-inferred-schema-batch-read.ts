@@ -1,5 +1,5 @@
 import type { Node } from '../../parsing/pythonParser';
-import { callParts, unwrapParens } from '../../parsing/syntax';
+import { callParts, literalString, unwrapParens } from '../../parsing/syntax';
 import { literalBoolean, writtenReaderOption } from '../helpers/readerChain';
 import { boundInFile, chainRoot } from '../helpers/sessionBinding';
 import type { Rule, RuleContext } from '../rule';
@@ -10,6 +10,8 @@ import type { Rule, RuleContext } from '../rule';
  * written against; an unresolved path (a job argument, a config value) is taken as production.
  */
 const STORAGE_PATH = /^(?:(?:s3[an]?|abfss?|wasbs?|adl|gs|hdfs|oss|cos|r2):\/\/|(?:dbfs:)?\/(?:mnt|Volumes)\/|\{)/i;
+
+const LOCAL_MASTER = /\.master\(\s*(?:f?["']local\b)/;
 
 /** A first argument that is data already in memory (`spark.read.json(rdd)`), not files to scan. */
 const IN_MEMORY_ARG = /parallelize|rdd|\.map\(/i;
@@ -31,6 +33,10 @@ export const inferredSchemaBatchRead: Rule = {
       const first = terminal?.args[0] ?? terminal?.keywords.get('path');
       if (first && inMemory(unwrapParens(first), ctx.text)) continue;
       if (s.path !== undefined && !STORAGE_PATH.test(s.path)) continue;
+      if (first && samplePathList(unwrapParens(first))) continue;
+      // A session on a local master, or a top-level script that writes nothing: a demo run by hand.
+      if (LOCAL_MASTER.test(ctx.text)) continue;
+      if (ctx.model.sinks.length === 0 && f.scope.type === 'module') continue;
       // `spark` never bound in the file: a notebook export or shell script, run by hand.
       const root = chainRoot(s.node);
       if (root && root.text !== 'self' && !boundInFile(ctx.text, root.text)) continue;
@@ -77,4 +83,13 @@ function inMemory(arg: Node, text: string): boolean {
   if (arg.type !== 'identifier') return false;
   const assigned = new RegExp(`^\\s*${arg.text}\\s*=([^\\n]*)`, 'm').exec(text);
   return !!assigned && IN_MEMORY_ARG.test(assigned[1]);
+}
+
+/** `["resources/a.json", "resources/b.json"]`: a list of literal paths, none of them production storage. */
+function samplePathList(arg: Node): boolean {
+  if (arg.type !== 'list' || arg.namedChildren.length === 0) return false;
+  return arg.namedChildren.every((c) => {
+    const p = c ? literalString(c) : undefined;
+    return p !== undefined && !STORAGE_PATH.test(p);
+  });
 }
