@@ -40,6 +40,7 @@ import { unionByPositionMismatch } from './correctness/PSA704-union-by-position-
 import { crossJoinWithoutCondition } from './correctness/PSA705-cross-join-without-condition';
 import { kafkaOptionRejected } from './streaming/PSA211-kafka-option-rejected';
 import { inferredSchemaBatchRead } from './partitioning/PSA307-inferred-schema-batch-read';
+import { sessionWideMergeSchema } from './partitioning/PSA308-session-wide-merge-schema';
 import { streamingDedupOnUniqueRow } from './streaming/PSA212-streaming-dedup-on-unique-row';
 import { memorySinkWithoutQueryName } from './streaming/PSA213-memory-sink-without-query-name';
 import { unnamedConcurrentQueries } from './streaming/PSA214-unnamed-concurrent-queries';
@@ -140,6 +141,7 @@ const REGISTRATIONS: readonly Registration[] = [
   { rule: unionByPositionMismatch, family: 'correctness', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.2.0' },
   { rule: crossJoinWithoutCondition, family: 'correctness', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
   { rule: inferredSchemaBatchRead, family: 'partitioning', fix: 'none', fixes: [], scope: 'file', since: '0.2.0', quietIn: [...TESTS_AND_GENERATORS, 'notebook'] },
+  { rule: sessionWideMergeSchema, family: 'partitioning', fix: 'none', fixes: [], scope: 'file', since: '0.2.0', quietIn: TESTS_AND_GENERATORS },
   { rule: streamingDedupOnUniqueRow, family: 'streaming', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
   { rule: memorySinkWithoutQueryName, family: 'streaming', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
   { rule: unnamedConcurrentQueries, family: 'streaming', fix: 'none', fixes: [], scope: 'file', since: '0.2.0', strict: true, quietIn: [...TESTS_AND_GENERATORS, 'notebook'] },

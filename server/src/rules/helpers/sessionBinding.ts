@@ -33,3 +33,10 @@ export function boundInFile(text: string, name: string): boolean {
   ];
   return patterns.some((p) => p.test(text));
 }
+
+const LOCAL_MASTER = /\.(?:master|setMaster)\(\s*f?["']local\b/;
+
+/** The file builds its session on a local master: a demo or a test run on one machine. */
+export function buildsLocalSession(text: string): boolean {
+  return LOCAL_MASTER.test(text);
+}

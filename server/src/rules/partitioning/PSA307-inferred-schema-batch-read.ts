@@ -1,7 +1,7 @@
 import type { Node } from '../../parsing/pythonParser';
 import { callParts, literalString, unwrapParens } from '../../parsing/syntax';
 import { literalBoolean, writtenReaderOption } from '../helpers/readerChain';
-import { boundInFile, chainRoot } from '../helpers/sessionBinding';
+import { boundInFile, buildsLocalSession, chainRoot } from '../helpers/sessionBinding';
 import type { Rule, RuleContext } from '../rule';
 
 /**
@@ -10,8 +10,6 @@ import type { Rule, RuleContext } from '../rule';
  * written against; an unresolved path (a job argument, a config value) is taken as production.
  */
 const STORAGE_PATH = /^(?:(?:s3[an]?|abfss?|wasbs?|adl|gs|hdfs|oss|cos|r2):\/\/|(?:dbfs:)?\/(?:mnt|Volumes)\/|\{)/i;
-
-const LOCAL_MASTER = /\.master\(\s*(?:f?["']local\b)/;
 
 /** A first argument that is data already in memory (`spark.read.json(rdd)`), not files to scan. */
 const IN_MEMORY_ARG = /parallelize|rdd|\.map\(/i;
@@ -35,7 +33,7 @@ export const inferredSchemaBatchRead: Rule = {
       if (s.path !== undefined && !STORAGE_PATH.test(s.path)) continue;
       if (first && samplePathList(unwrapParens(first))) continue;
       // A session on a local master, or a top-level script that writes nothing: a demo run by hand.
-      if (LOCAL_MASTER.test(ctx.text)) continue;
+      if (buildsLocalSession(ctx.text)) continue;
       if (ctx.model.sinks.length === 0 && f.scope.type === 'module') continue;
       // `spark` never bound in the file: a notebook export or shell script, run by hand.
       const root = chainRoot(s.node);

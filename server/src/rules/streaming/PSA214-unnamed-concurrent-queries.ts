@@ -3,6 +3,8 @@ import type { Node } from '../../parsing/pythonParser';
 import { callParts, enclosingScope } from '../../parsing/syntax';
 import { nodesOfType } from '../../model/syntaxIndex';
 import { QUERY_STARTS, queryNamed } from '../helpers/queryName';
+import { boundInFile, chainRoot } from '../helpers/sessionBinding';
+import { streamingSources } from '../../model/types';
 import { related, type Rule, type RuleContext } from '../rule';
 
 /** Sinks for looking at data, not services anyone monitors. */
@@ -23,6 +25,9 @@ export const unnamedConcurrentQueries: Rule = {
       if (!s.streaming || !QUERY_STARTS.has(s.method) || seen.has(s.call.id)) continue;
       seen.add(s.call.id);
       if (DEMO_SINKS.has(s.format?.toLowerCase() ?? '')) continue;
+      // Read from a session the file never binds: a notebook export or a book chapter's REPL script.
+      const root = streamingSources(s.frame).map((f) => chainRoot(f.node)).find((r) => r);
+      if (root && root.text !== 'self' && !boundInFile(ctx.text, root.text)) continue;
       const list = byScope.get(s.scope.id) ?? [];
       list.push(s);
       byScope.set(s.scope.id, list);
