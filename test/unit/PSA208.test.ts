@@ -2,7 +2,6 @@ import * as assert from 'node:assert/strict';
 import { check, py } from './helpers';
 
 describe('PSA208 streaming-file-source-without-schema', () => {
-
   it('is silent with a schema, for formats that need none, for batch reads and with schema inference on', async () => {
     const r = await check(py`
       from pyspark.sql import SparkSession

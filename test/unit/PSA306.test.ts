@@ -2,7 +2,6 @@ import * as assert from 'node:assert/strict';
 import { check, py } from './helpers';
 
 describe('PSA306 window-without-partition', () => {
-
   it('is silent with a partitionBy anywhere in the chain or added later, on bounded frames, and on non-Spark Window', async () => {
     const r = await check(py`
       from pyspark.sql import SparkSession

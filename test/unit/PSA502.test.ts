@@ -3,7 +3,6 @@ import { damerauLevenshtein, suggestFor } from '../../server/src/rules/configura
 import { SPARK_CONF_KEYS } from '../../server/src/spark/conf/sparkConfKeys';
 
 describe('PSA502 unknown-spark-conf', () => {
-
   it('knows the Spark 3.5 keys data engineers set every day', () => {
     for (const k of [
       'spark.sql.shuffle.partitions', 'spark.sql.adaptive.enabled', 'spark.sql.adaptive.coalescePartitions.enabled',
