@@ -481,7 +481,7 @@ class ModelBuilder {
           const type = sqlTypeName(parts.args[1]);
           const types = new Map(obj.types ?? []);
           if (type) types.set(pos[0].value, type);
-          return { k: 'schema', columns: [...obj.columns, pos[0].value], types };
+          return { k: 'schema', columns: [...obj.columns, pos[0].value], types, partial: obj.partial || !pos[0].exact };
         }
         return UNKNOWN;
       default:
@@ -509,7 +509,8 @@ class ModelBuilder {
         }
         return { k: 'schema', columns, types };
       }
-      return { k: 'schema', columns: [] };
+      // `StructType()` is empty; `StructType(fields)` of fields the model cannot list is not.
+      return { k: 'schema', columns: [], partial: parts.args.length > 0 };
     }
     if (name === 'SparkConf') return { k: 'sparkConf' };
     // `from pyspark.sql.functions import broadcast`: a join hint, the same frame.
@@ -635,8 +636,8 @@ class ModelBuilder {
   }
 
   private createDataFrame(node: Node, parts: CallParts, pos: Value[], kw: Map<string, Value>): Frame {
-    const f = this.source(node, 'createDataFrame', { kind: 'createDataFrame', streaming: false, options: new OptionMap(), node });
     const data = parts.args[0] ?? parts.keywords.get('data');
+    const f = this.source(node, 'createDataFrame', { kind: 'createDataFrame', streaming: false, options: new OptionMap(), node, schemaValue: pos[1] ?? kw.get('schema') });
     const dataNode = data ? unwrapParens(data) : undefined;
     // Rows built on the driver (literals, a list, a pandas frame) fit on the driver by construction;
     // an RDD may not (`createDataFrame(rdd)`, `createDataFrame(lines.map(...))`).
@@ -692,7 +693,7 @@ class ModelBuilder {
         return { ...r, options, optionsUnknown: r.optionsUnknown || parts.args.length > 0 };
       }
       case 'schema':
-        return { ...r, schemaColumns: schemaColumns(pos[0]), schemaTypes: schemaTypes(pos[0]), schemaGiven: true };
+        return { ...r, schemaColumns: schemaColumns(pos[0]), schemaTypes: schemaTypes(pos[0]), schemaGiven: true, schemaValue: pos[0] };
     }
     if (!READER_TERMINALS.has(method)) return UNKNOWN;
     const format = FORMAT_METHODS.has(method) ? method : (stringOf(kw.get('format')) ?? r.format);
@@ -704,6 +705,7 @@ class ModelBuilder {
       kind: isTable ? 'table' : 'read', streaming: r.streaming, format, options, node,
       path: isTable ? undefined : target ?? options.get('path'), table: isTable ? target : undefined,
       schemaGiven: !!r.schemaGiven || kw.has('schema'),
+      schemaValue: r.schemaGiven ? r.schemaValue : kw.get('schema'),
       optionsUnknown: r.optionsUnknown || parts.args.some((a) => a.type === 'dictionary_splat'),
     });
     const cols = r.schemaColumns ?? schemaColumns(kw.get('schema'));

@@ -38,6 +38,7 @@ import { actionOnStreamingDataFrame } from './streaming/PSA209-action-on-streami
 import { unsupportedOutputModeForSink } from './streaming/PSA210-unsupported-output-mode-for-sink';
 import { unionByPositionMismatch } from './correctness/PSA704-union-by-position-mismatch';
 import { crossJoinWithoutCondition } from './correctness/PSA705-cross-join-without-condition';
+import { unknownColumn } from './correctness/PSA720-unknown-column';
 import type { Rule, RuleContext } from './rule';
 
 /** A rule family: one folder of `rules/`, one hundred of codes (performance = PSA1xx ...). */
@@ -134,6 +135,7 @@ const REGISTRATIONS: readonly Registration[] = [
   { rule: unsupportedOutputModeForSink, family: 'streaming', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
   { rule: unionByPositionMismatch, family: 'correctness', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.2.0' },
   { rule: crossJoinWithoutCondition, family: 'correctness', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
+  { rule: unknownColumn, family: 'correctness', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.2.0', strict: true },
 ];
 
 /** Every rule with its metadata, in code order. Codes are stable API. */
