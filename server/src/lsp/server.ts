@@ -23,6 +23,7 @@ import { analyze, type AnalysisResult } from '../analysis';
 import { applyEdits, docsUrl, type Finding, type Fix } from '../findings';
 import { LineIndex } from '../lineIndex';
 import { countSyntaxErrors, ParseFailure, type PythonParser } from '../parsing/pythonParser';
+import { columnCompletions } from '../completion/columnNames';
 import { COMPLETION_TRIGGER_CHARACTERS, completionsAt } from '../completion/sourceOptions';
 import { applyProjectConfig, findProjectConfig, type EffectiveConfig, type ProjectConfig } from '../config/pyproject';
 import { fixAll } from '../fixes/fixAll';
@@ -240,7 +241,10 @@ export class PySparkArchitectServer {
       const stored = this.documents.get(p.textDocument.uri);
       if (!stored?.tree) return [];
       try {
-        const items = completionsAt(syntaxRoot(stored.tree, stored.document.getText()), stored.document.getText(), stored.document.offsetAt(p.position));
+        const text = stored.document.getText();
+        const offset = stored.document.offsetAt(p.position);
+        const options = completionsAt(syntaxRoot(stored.tree, text), text, offset);
+        const items = options.length ? options : columnCompletions(stored.tree, text, offset);
         // A thousand conf keys is a big message per keystroke: send the best ones, ask to be asked again.
         if (items.length <= MAX_COMPLETIONS) return items;
         const best = [...items].sort((a, b) => (a.sortText ?? a.label).localeCompare(b.sortText ?? b.label)).slice(0, MAX_COMPLETIONS);

@@ -14,7 +14,7 @@ import { PYSPARK_FUNCTION_NAMES } from '../helpers/pysparkFunctionNames';
 /** Where Spark resolves a name: the frame the call hangs off, or (filters, sorts) also the projections below it. */
 type Resolution = 'input' | 'below';
 
-interface Reference {
+export interface Reference {
   name: string;
   /** What the finding covers and a fix replaces. */
   node: Node;
@@ -47,55 +47,72 @@ export const unknownColumn: Rule = {
   defaultSeverity: 'error',
   check(ctx: RuleContext) {
     const sets = columnSetsOf(ctx.model, ctx.functions);
-    const certainty = new FrameCertainty(ctx.model, ctx.functions);
-    const byCall = new Map<number, TransformCall[]>();
-    for (const t of ctx.model.transforms) {
-      const list = byCall.get(t.call.id);
-      if (list) list.push(t);
-      else byCall.set(t.call.id, [t]);
-    }
-    const reported = new Set<number>();
-    for (const calls of byCall.values()) {
-      const first = calls[0];
-      const refs = referencesOf(first, ctx.model, ctx.functions);
-      if (!refs.length) continue;
-      const allowed = aliasesIn(first.call);
-      let receiverCertain: boolean | undefined;
-      for (const ref of refs) {
-        if (reported.has(ref.node.startIndex) || plainName(ref.name) === undefined || HIDDEN.test(ref.name) || allowed.has(ref.name.toLowerCase())) continue;
-        let frames: Frame[];
-        if (ref.frameName) {
-          const fr = ctx.model.frameRefs.get(ref.frameName.startIndex);
-          if (!fr || !certainty.certain(ref.frameName)) continue;
-          frames = [fr.frame, ...(fr.others ?? [])];
-        } else {
-          receiverCertain ??= certainty.certain(first.receiver);
-          if (!receiverCertain) continue;
-          frames = calls.map((c) => c.frame);
-        }
-        const resolution = ref.frameName ? 'input' : ref.resolution;
-        const known = frames.map((f) => (resolution === 'below' ? sets.resolvableBelow(f) : sets.of(f)));
-        if (known.some((s) => !s || !s.exact || findColumn(s, ref.name))) continue;
-        reported.add(ref.node.startIndex);
-        report(ctx, ref, frames[0], known[0]!, sets);
-      }
-    }
-    // `df["x"]` outside any transformation: PySpark resolves it against `df` at once.
-    for (const [start, fr] of ctx.model.frameRefs) {
-      const id = ctx.model.root.descendantForIndex(start, fr.end);
-      const sub = id?.parent;
-      if (id?.type !== 'identifier' || sub?.type !== 'subscript' || sub.childForFieldName('value')?.id !== id.id || reported.has(sub.startIndex)) continue;
-      if (sub.parent?.type === 'assignment' && sub.parent.childForFieldName('left')?.id === sub.id) continue;
-      const ref = columnReference(sub, ctx.model, ctx.functions);
-      if (!ref || plainName(ref.name) === undefined || HIDDEN.test(ref.name) || !certainty.certain(id)) continue;
-      const frames = [fr.frame, ...(fr.others ?? [])];
-      const known = frames.map((f) => sets.of(f));
-      if (known.some((s) => !s || !s.exact || findColumn(s, ref.name))) continue;
-      reported.add(sub.startIndex);
-      report(ctx, { name: ref.name, node: sub, edit: contentRange(ref.nameNode, ref.name), resolution: 'input', frameName: id }, frames[0], known[0]!, sets);
-    }
+    for (const j of judgedReferences(ctx.model, ctx.functions)) if (!j.present) report(ctx, j.ref, j.frame, j.known, sets);
   },
 };
+
+/** A column reference on a frame that is certain and fully known, and whether the name is there. */
+export interface JudgedReference {
+  ref: Reference;
+  frame: Frame;
+  /** The columns the name may resolve to (for filters and sorts, also those of the steps below). */
+  known: ColumnSet;
+  present: boolean;
+}
+
+/** Every column reference the rule can judge: on a certain frame whose columns are fully known. */
+export function* judgedReferences(model: DataFrameModel, fns: SparkFunctions): Generator<JudgedReference> {
+  const sets = columnSetsOf(model, fns);
+  const certainty = new FrameCertainty(model, fns);
+  const byCall = new Map<number, TransformCall[]>();
+  for (const t of model.transforms) {
+    const list = byCall.get(t.call.id);
+    if (list) list.push(t);
+    else byCall.set(t.call.id, [t]);
+  }
+  const seen = new Set<number>();
+  const judge = (ref: Reference, frames: Frame[]): JudgedReference | undefined => {
+    const known = frames.map((f) => (ref.resolution === 'below' && !ref.frameName ? sets.resolvableBelow(f) : sets.of(f)));
+    if (known.some((k) => !k || !k.exact)) return undefined;
+    seen.add(ref.node.startIndex);
+    // A call analysed several times (a helper's body) is judged on every frame it saw: all must lack the name.
+    const present = known.some((k) => !!findColumn(k!, ref.name));
+    return { ref, frame: frames[0], known: known[0]!, present };
+  };
+  for (const calls of byCall.values()) {
+    const first = calls[0];
+    const refs = referencesOf(first, model, fns);
+    if (!refs.length) continue;
+    const allowed = aliasesIn(first.call);
+    let receiverCertain: boolean | undefined;
+    for (const ref of refs) {
+      if (seen.has(ref.node.startIndex) || plainName(ref.name) === undefined || HIDDEN.test(ref.name) || allowed.has(ref.name.toLowerCase())) continue;
+      let frames: Frame[];
+      if (ref.frameName) {
+        const fr = model.frameRefs.get(ref.frameName.startIndex);
+        if (!fr || !certainty.certain(ref.frameName)) continue;
+        frames = [fr.frame, ...(fr.others ?? [])];
+      } else {
+        receiverCertain ??= certainty.certain(first.receiver);
+        if (!receiverCertain) continue;
+        frames = calls.map((c) => c.frame);
+      }
+      const j = judge(ref, frames);
+      if (j) yield j;
+    }
+  }
+  // `df["x"]` outside any transformation: PySpark resolves it against `df` at once.
+  for (const [start, fr] of model.frameRefs) {
+    const id = model.root.descendantForIndex(start, fr.end);
+    const sub = id?.parent;
+    if (id?.type !== 'identifier' || sub?.type !== 'subscript' || sub.childForFieldName('value')?.id !== id.id || seen.has(sub.startIndex)) continue;
+    if (sub.parent?.type === 'assignment' && sub.parent.childForFieldName('left')?.id === sub.id) continue;
+    const ref = columnReference(sub, model, fns);
+    if (!ref || plainName(ref.name) === undefined || HIDDEN.test(ref.name) || !certainty.certain(id)) continue;
+    const j = judge({ name: ref.name, node: sub, edit: contentRange(ref.nameNode, ref.name), resolution: 'input', frameName: id }, [fr.frame, ...(fr.others ?? [])]);
+    if (j) yield j;
+  }
+}
 
 function report(ctx: RuleContext, ref: Reference, frame: Frame, known: ColumnSet, sets: ColumnSets): void {
   const own = sets.of(frame) ?? known;
