@@ -70,11 +70,14 @@ export function* judgedReferences(model: DataFrameModel, fns: SparkFunctions): G
     if (list) list.push(t);
     else byCall.set(t.call.id, [t]);
   }
-  const seen = new Set<number>();
+  const seen = new Set<string>();
+  const key = (node: Node, name: string) => `${node.startIndex}:${name}`;
+  const seenNodes = new Set<number>();
   const judge = (ref: Reference, frames: Frame[]): JudgedReference | undefined => {
     const known = frames.map((f) => (ref.resolution === 'below' && !ref.frameName ? sets.resolvableBelow(f) : sets.of(f)));
     if (known.some((k) => !k || !k.exact)) return undefined;
-    seen.add(ref.node.startIndex);
+    seen.add(key(ref.node, ref.name));
+    seenNodes.add(ref.node.startIndex);
     // A call analysed several times (a helper's body) is judged on every frame it saw: all must lack the name.
     const present = known.some((k) => !!findColumn(k!, ref.name));
     return { ref, frame: frames[0], known: known[0]!, present };
@@ -86,7 +89,7 @@ export function* judgedReferences(model: DataFrameModel, fns: SparkFunctions): G
     const allowed = aliasesIn(first.call);
     let receiverCertain: boolean | undefined;
     for (const ref of refs) {
-      if (seen.has(ref.node.startIndex) || plainName(ref.name) === undefined || HIDDEN.test(ref.name) || allowed.has(ref.name.toLowerCase())) continue;
+      if (seen.has(key(ref.node, ref.name)) || plainName(ref.name) === undefined || HIDDEN.test(ref.name) || allowed.has(ref.name.toLowerCase())) continue;
       let frames: Frame[];
       if (ref.frameName) {
         const fr = model.frameRefs.get(ref.frameName.startIndex);
@@ -105,7 +108,7 @@ export function* judgedReferences(model: DataFrameModel, fns: SparkFunctions): G
   for (const [start, fr] of model.frameRefs) {
     const id = model.root.descendantForIndex(start, fr.end);
     const sub = id?.parent;
-    if (id?.type !== 'identifier' || sub?.type !== 'subscript' || sub.childForFieldName('value')?.id !== id.id || seen.has(sub.startIndex)) continue;
+    if (id?.type !== 'identifier' || sub?.type !== 'subscript' || sub.childForFieldName('value')?.id !== id.id || seenNodes.has(sub.startIndex)) continue;
     if (sub.parent?.type === 'assignment' && sub.parent.childForFieldName('left')?.id === sub.id) continue;
     const ref = columnReference(sub, model, fns);
     if (!ref || plainName(ref.name) === undefined || HIDDEN.test(ref.name) || !certainty.certain(id)) continue;
