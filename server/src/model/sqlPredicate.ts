@@ -17,7 +17,7 @@ const KEYWORDS = new Set(['and', 'or', 'not', 'is', 'null', 'in', 'like', 'ilike
 const RESERVED = new Set([
   'case', 'when', 'then', 'else', 'end', 'interval', 'exists', 'select', 'from', 'where', 'as', 'cast', 'any', 'all', 'some',
   'distinct', 'current_date', 'current_timestamp', 'current_user', 'current_timezone', 'current_catalog', 'current_database',
-  'current_schema', 'user', 'session_user', 'date', 'timestamp', 'timestamp_ntz', 'timestamp_ltz', 'x', 'array', 'map', 'struct',
+  'current_schema', 'user', 'session_user', 'array', 'map', 'struct',
   'over', 'partition', 'order', 'by', 'escape', 'div', 'rlike', 'regexp', 'similar', 'unknown', 'nan', 'infinity',
 ]);
 const TOKEN = /\s+|(?<num>\d+(?:\.\d+)?(?:[eE][+-]?\d+)?[LlDd]?)|(?<str>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")|(?<name>[A-Za-z_][A-Za-z0-9_]*)|(?<op><=>|==|!=|<>|<=|>=|[=<>+\-*/%(),])/y;
