@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { buildModel } from '../../server/src/model/buildModel';
-import { columnSetsOf, parseDdl } from '../../server/src/model/columnSet';
-import { sqlPredicateNames } from '../../server/src/model/sqlPredicate';
+import { columnSetsOf, parseDdl } from '../../server/src/spark/columnSet';
+import { sqlPredicateNames } from '../../server/src/spark/sqlPredicate';
 import { closestName } from '../../server/src/rules/helpers/editDistance';
 import { check, loadParser, py } from './helpers';
 

@@ -1,7 +1,7 @@
 import { CompletionItemKind, MarkupKind, type CompletionItem } from 'vscode-languageserver';
 import { buildModel, type ModelOptions } from '../model/buildModel';
-import { columnSetsOf, type ColumnSet } from '../model/columnSet';
-import type { SparkFunctions } from '../model/sparkFunctions';
+import { columnSetsOf, type ColumnSet } from '../spark/columnSet';
+import type { SparkFunctions } from '../spark/functions';
 import type { DataFrameModel, Frame } from '../model/types';
 import type { Node, Tree } from '../parsing/pythonParser';
 import { callParts } from '../parsing/syntax';

@@ -1,6 +1,6 @@
 import { MarkupKind, type Hover } from 'vscode-languageserver';
 import type { Settings } from '../../../shared/settings';
-import { confEntry, confMarkdown } from '../conf/sparkConf';
+import { confEntry, confMarkdown } from '../spark/conf/sparkConf';
 import { sinkDataset, sourceDataset } from '../graph/datasets';
 import { LineIndex } from '../lineIndex';
 import { isAncestorFrame, type DataFrameModel, type Frame, type SinkInfo, type SourceInfo } from '../model/types';
@@ -8,8 +8,8 @@ import type { Node } from '../parsing/pythonParser';
 import { callParts, literalString } from '../parsing/syntax';
 import { PiiMatcher } from '../rules/helpers/pii';
 import { filterLineage } from '../model/lineage';
-import { columnSetsOf } from '../model/columnSet';
-import { SparkFunctions } from '../model/sparkFunctions';
+import { columnSetsOf } from '../spark/columnSet';
+import { SparkFunctions } from '../spark/functions';
 
 /**
  * Hovers: the documentation of a Spark conf key in a string literal, and what the model knows of

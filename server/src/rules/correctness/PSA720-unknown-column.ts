@@ -1,15 +1,15 @@
 import type { Fix } from '../../findings';
-import { columnReference, columnSetsOf, findColumn, plainName, type ColumnSet, type ColumnSets } from '../../model/columnSet';
-import { FrameCertainty } from '../../model/frameCertainty';
+import { columnReference, columnSetsOf, findColumn, plainName, type ColumnSet, type ColumnSets } from '../../spark/columnSet';
+import { FrameCertainty } from '../../spark/frameCertainty';
 import { lineage } from '../../model/lineage';
-import type { SparkFunctions } from '../../model/sparkFunctions';
-import { sqlPredicateNames } from '../../model/sqlPredicate';
+import type { SparkFunctions } from '../../spark/functions';
+import { sqlPredicateNames } from '../../spark/sqlPredicate';
 import type { DataFrameModel, Frame, TransformCall } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
 import { callParts, literalString, unwrapParens } from '../../parsing/syntax';
 import { related, type Rule, type RuleContext } from '../rule';
 import { closestName } from '../helpers/editDistance';
-import { PYSPARK_FUNCTION_NAMES } from '../helpers/pysparkFunctionNames';
+import { PYSPARK_FUNCTION_NAMES } from '../../spark/functionNames';
 
 /** Where Spark resolves a name: the frame the call hangs off, or (filters, sorts) also the projections below it. */
 type Resolution = 'input' | 'below';

@@ -1,9 +1,9 @@
 import type { Node } from '../parsing/pythonParser';
 import { callParts, literalString, unwrapParens, type CallParts } from '../parsing/syntax';
-import { sqlTypeName } from './buildModel';
-import type { SparkFunctions } from './sparkFunctions';
-import type { DataFrameModel, Frame } from './types';
-import type { Value } from './values';
+import { sqlTypeName } from './schema';
+import type { SparkFunctions } from './functions';
+import type { DataFrameModel, Frame } from '../model/types';
+import type { Value } from '../model/values';
 
 /**
  * The columns of each frame, when the model knows them for certain. A frame's set is computed

@@ -1,9 +1,9 @@
 import type { Node } from '../parsing/pythonParser';
 import { callParts, literalString, unwrapParens, type CallParts } from '../parsing/syntax';
-import { BindingCertainty } from './bindingCertainty';
+import { BindingCertainty } from '../model/bindingCertainty';
 import { plainName } from './columnSet';
-import type { SparkFunctions } from './sparkFunctions';
-import type { DataFrameModel } from './types';
+import type { SparkFunctions } from './functions';
+import type { DataFrameModel } from '../model/types';
 
 /**
  * Whether a frame expression surely evaluates to the frame the model made of it, so that the
