@@ -127,6 +127,8 @@ describe('PSA720 unknown-column', () => {
     assert.deepEqual(await findings(`${BASE}\ndef load():\n    if x:\n        return base.select("id")\n    return base\nload().select("name")`), []);
     assert.deepEqual(await findings(`${BASE}\ndf = base.select("id")\ndef g():\n    global df\n    df = base\ng()\ndf.select("name")`), []);
     assert.deepEqual(await findings(`${BASE}\ndf = base.select("id") if flag else base\ndf.select("name")`), []);
+    assert.deepEqual(await findings(`${BASE}\ndf = base.select("id")\nfrom job_helpers import *\ndf.select("name")`), []);
+    assert.deepEqual(await findings(`${BASE}\nclass Job:\n    out = base.select("id")\n    out.select("name")`), []);
   });
 
   it('reports where the chain is certain: sequential rebinding, a projection inside a helper, a module frame read in a function', async () => {

@@ -34,6 +34,8 @@ interface ScopeInfo {
 export class BindingCertainty {
   private readonly scopes = new Map<number, ScopeInfo>();
   private readonly globals = new Set<string>();
+  /** `from helpers import *` (not PySpark's own modules): may rebind any name where it runs. */
+  private readonly wildcards: Node[] = [];
   private readonly memo = new Map<number, boolean>();
 
   constructor(root: Node) {
@@ -41,12 +43,17 @@ export class BindingCertainty {
     for (const g of root.descendantsOfType(['global_statement', 'nonlocal_statement'])) {
       for (const id of g?.namedChildren ?? []) if (id?.type === 'identifier') this.globals.add(id.text);
     }
+    for (const imp of root.descendantsOfType('import_from_statement')) {
+      if (imp && imp.namedChildren.some((c) => c?.type === 'wildcard_import') && !/^pyspark\b/.test(imp.childForFieldName('module_name')?.text ?? '')) this.wildcards.push(imp);
+    }
   }
 
   /** The identifier `use` surely holds the value of one assignment (returned), else undefined. */
   reachingAssignment(use: Node): Binding | undefined {
     const name = use.text;
     if (this.globals.has(name)) return undefined;
+    // A name read in a class body: Python looks it up in the class first, which is not modelled here.
+    for (let n: Node | null = use.parent; n && !SCOPES.has(n.type); n = n.parent) if (n.type === 'class_definition') return undefined;
     let scopeNode: Node | null = enclosingScopeOf(use);
     let first = true;
     while (scopeNode) {
@@ -122,6 +129,8 @@ export class BindingCertainty {
       if (stmt.endIndex <= use.startIndex) last = b;
     }
     if (!last || last.kind !== 'assign' || !last.value) return undefined;
+    const assigned = last.node;
+    if (this.wildcards.some((w) => w.startIndex > assigned.startIndex && w.startIndex < use.startIndex)) return undefined;
     const stmt = enclosingStatement(last.node);
     const block = stmt?.parent;
     if (!stmt || !block || !contains(block, use)) return undefined;
