@@ -160,6 +160,17 @@ describe('PSA720 unknown-column', () => {
     assert.deepEqual(await findings(`${BASE}\nbase.select(base.count, base.columns, base.nme)`), ['base.nme']);
   });
 
+  it('a join on key names needs each key on both sides', async () => {
+    const other = 'other = spark.createDataFrame([], "key BIGINT, name STRING")';
+    assert.deepEqual(await findings(`${BASE}\n${other}\nbase.join(other, "name")`), []);
+    const r = await check(`${HEADER}\n${BASE}\n${other}\nbase.join(other, on=["name", "key"], how="left")\nbase.join(other, "id")\n`);
+    assert.deepEqual(r.of('PSA720').map((f) => [r.textOf(f), f.message.split(':')[0]]), [
+      ['"key"', 'Column "key" does not exist on the left side of the join, which joins on it by name'],
+      ['"id"', 'Column "id" does not exist on the right side of the join, which joins on it by name'],
+    ]);
+    assert.deepEqual(await findings(`${BASE}\ndef f(right):\n    return base.join(right, "name")`), []);
+  });
+
   it('lateral aliases, hidden and qualified names, no-op drops and renames are fine', async () => {
     assert.deepEqual(await findings(`${BASE}\nbase.select(F.col("id").alias("k"), (F.col("k") + 1).alias("k2"))`), []);
     assert.deepEqual(await findings(`${BASE}\nbase.select("_metadata", "base.id", "\`id\`")`), []);

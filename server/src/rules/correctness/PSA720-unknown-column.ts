@@ -23,6 +23,8 @@ export interface Reference {
   resolution: Resolution;
   /** `df["x"]` / `df.x`: resolved against `df`, whatever call it sits in. */
   frameName?: Node;
+  /** A key of `join(other, "key")`: Spark needs it on both sides. */
+  joinSide?: 'left' | 'right';
 }
 
 const GROUPERS = new Set(['groupBy', 'groupby', 'rollup', 'cube']);
@@ -71,12 +73,12 @@ export function* judgedReferences(model: DataFrameModel, fns: SparkFunctions): G
     else byCall.set(t.call.id, [t]);
   }
   const seen = new Set<string>();
-  const key = (node: Node, name: string) => `${node.startIndex}:${name}`;
+  const key = (node: Node, name: string, side = '') => `${node.startIndex}:${name}:${side}`;
   const seenNodes = new Set<number>();
   const judge = (ref: Reference, frames: Frame[]): JudgedReference | undefined => {
     const known = frames.map((f) => (ref.resolution === 'below' && !ref.frameName ? sets.resolvableBelow(f) : sets.of(f)));
     if (known.some((k) => !k || !k.exact)) return undefined;
-    seen.add(key(ref.node, ref.name));
+    seen.add(key(ref.node, ref.name, ref.joinSide));
     seenNodes.add(ref.node.startIndex);
     // A call analysed several times (a helper's body) is judged on every frame it saw: all must lack the name.
     const present = known.some((k) => !!findColumn(k!, ref.name));
@@ -84,6 +86,10 @@ export function* judgedReferences(model: DataFrameModel, fns: SparkFunctions): G
   };
   for (const calls of byCall.values()) {
     const first = calls[0];
+    if (first.method === 'join') {
+      for (const j of joinKeys(first, calls, model, fns, certainty, judge)) yield j;
+      continue;
+    }
     const refs = referencesOf(first, model, fns);
     if (!refs.length) continue;
     const allowed = aliasesIn(first.call);
@@ -122,7 +128,9 @@ function report(ctx: RuleContext, ref: Reference, frame: Frame, known: ColumnSet
   const names = own.columns.map((c) => c.name);
   const listed = names.slice(0, MAX_COLUMNS_LISTED).join(', ') + (names.length > MAX_COLUMNS_LISTED ? `, and ${names.length - MAX_COLUMNS_LISTED} more` : '');
   const suggestion = closestName(ref.name, known.columns.map((c) => c.name));
-  const where = known.columns.length > own.columns.length ? 'this DataFrame (nor on the steps below it that Spark looks through)' : 'this DataFrame';
+  const where = ref.joinSide
+    ? `the ${ref.joinSide} side of the join, which joins on it by name`
+    : known.columns.length > own.columns.length ? 'this DataFrame (nor on the steps below it that Spark looks through)' : 'this DataFrame';
   const failure = ref.node.type === 'attribute'
     ? `PySpark raises AttributeError ('DataFrame' object has no attribute '${ref.name}') when the line runs`
     : 'Spark fails with an AnalysisException (UNRESOLVED_COLUMN, "cannot resolve") when it builds the plan, before any data is read';
@@ -159,6 +167,53 @@ function columnsOrigin(frame: Frame): Node | undefined {
     if (f.source || ['select', 'toDF', 'aggregate', 'agg', 'join', 'crossJoin', 'unionByName'].includes(f.op)) return f.node;
   }
   return undefined;
+}
+
+/**
+ * `left.join(right, "id")` / `on=["id", "day"]`: each key must exist on both sides (Spark: "USING
+ * column `id` cannot be resolved on the right side of the join"). A condition names its columns
+ * through `df["x"]`, judged like any other.
+ */
+function* joinKeys(
+  first: TransformCall,
+  calls: TransformCall[],
+  model: DataFrameModel,
+  fns: SparkFunctions,
+  certainty: FrameCertainty,
+  judge: (ref: Reference, frames: Frame[]) => JudgedReference | undefined,
+): Generator<JudgedReference> {
+  const parts = callParts(first.call);
+  if (!parts) return;
+  const on = parts.args[1] ?? parts.keywords.get('on');
+  const other = parts.args[0] ?? parts.keywords.get('other');
+  if (!on || !other) return;
+  const onNode = unwrapParens(on);
+  const keys = onNode.type === 'string' ? [onNode] : onNode.type === 'list' || onNode.type === 'tuple' ? listItems([onNode]) : [];
+  if (!keys.length) {
+    const refs: Reference[] = [];
+    for (const a of [...parts.args, ...parts.keywords.values()]) expressionReferences(a, 'input', model, fns, refs, false);
+    for (const ref of refs) {
+      const fr = ref.frameName ? model.frameRefs.get(ref.frameName.startIndex) : undefined;
+      if (!fr || plainName(ref.name) === undefined || HIDDEN.test(ref.name) || !certainty.certain(ref.frameName!)) continue;
+      const j = judge(ref, [fr.frame, ...(fr.others ?? [])]);
+      if (j) yield j;
+    }
+    return;
+  }
+  const rights = model.frames.filter((f) => f.node.id === first.call.id && f.op === 'join' && f.parents.length === 2).map((f) => f.parents[1]);
+  const sides: ['left' | 'right', Frame[], boolean][] = [
+    ['left', calls.map((c) => c.frame), certainty.certain(first.receiver)],
+    ['right', rights, rights.length > 0 && certainty.certain(other)],
+  ];
+  for (const k of keys) {
+    const ref = stringReference(k, 'input');
+    if (!ref || plainName(ref.name) === undefined) continue;
+    for (const [side, frames, certain] of sides) {
+      if (!certain || !frames.length) continue;
+      const j = judge({ ...ref, joinSide: side }, frames);
+      if (j) yield j;
+    }
+  }
 }
 
 /** The column names a transformation call reads, with where Spark resolves each. */
