@@ -53,6 +53,7 @@ import { sessionWideMergeSchema } from './partitioning/PSA308-session-wide-merge
 import { streamingDedupOnUniqueRow } from './streaming/PSA212-streaming-dedup-on-unique-row';
 import { memorySinkWithoutQueryName } from './streaming/PSA213-memory-sink-without-query-name';
 import { unnamedConcurrentQueries } from './streaming/PSA214-unnamed-concurrent-queries';
+import { unknownColumn } from './correctness/PSA720-unknown-column';
 import type { Rule, RuleContext } from './rule';
 
 /** A rule family: one folder of `rules/`, one hundred of codes (performance = PSA1xx ...). */
@@ -166,6 +167,7 @@ const REGISTRATIONS: readonly Registration[] = [
   { rule: memorySinkWithoutQueryName, family: 'streaming', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
   { rule: unnamedConcurrentQueries, family: 'streaming', fix: 'none', fixes: [], scope: 'file', since: '0.2.0', strict: true, quietIn: [...TESTS_AND_GENERATORS, 'notebook'] },
   { rule: kafkaOptionRejected, family: 'streaming', fix: 'sometimes', fixes: ['safe', 'unsafe'], scope: 'file', since: '0.2.0' },
+  { rule: unknownColumn, family: 'correctness', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.2.0', strict: true },
 ];
 
 /** Every rule with its metadata, in code order. Codes are stable API. */
