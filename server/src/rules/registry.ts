@@ -47,6 +47,7 @@ import { cacheInLoopNeverReleased } from './performance/PSA115-cache-in-loop-nev
 import { lastOverDefaultWindowFrame } from './correctness/PSA706-last-over-default-window-frame';
 import { untypedNullColumnWritten } from './correctness/PSA707-untyped-null-column-written';
 import { mergeWithoutPartitionPruning } from './delta/PSA801-merge-without-partition-pruning';
+import { duplicateColumnAfterJoin } from './correctness/PSA708-duplicate-column-after-join';
 import type { Rule, RuleContext } from './rule';
 
 /** A rule family: one folder of `rules/`, one hundred of codes (performance = PSA1xx ...). */
@@ -150,6 +151,7 @@ const REGISTRATIONS: readonly Registration[] = [
   { rule: cacheInLoopNeverReleased, family: 'performance', fix: 'none', fixes: [], scope: 'file', since: '0.2.0', quietIn: TESTS_AND_GENERATORS },
   { rule: lastOverDefaultWindowFrame, family: 'correctness', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.2.0' },
   { rule: untypedNullColumnWritten, family: 'correctness', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
+  { rule: duplicateColumnAfterJoin, family: 'correctness', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
   { rule: mergeWithoutPartitionPruning, family: 'delta', fix: 'none', fixes: [], scope: 'file', since: '0.2.0', strict: true, quietIn: TESTS_AND_GENERATORS },
   { rule: zorderOnPartitionColumn, family: 'delta', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
   { rule: overwriteOfStreamedDeltaTable, family: 'delta', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
