@@ -48,6 +48,7 @@ import { lastOverDefaultWindowFrame } from './correctness/PSA706-last-over-defau
 import { untypedNullColumnWritten } from './correctness/PSA707-untyped-null-column-written';
 import { mergeWithoutPartitionPruning } from './delta/PSA801-merge-without-partition-pruning';
 import { duplicateColumnAfterJoin } from './correctness/PSA708-duplicate-column-after-join';
+import { floatTypeForMoney } from './correctness/PSA709-float-type-for-money';
 import type { Rule, RuleContext } from './rule';
 
 /** A rule family: one folder of `rules/`, one hundred of codes (performance = PSA1xx ...). */
@@ -152,6 +153,7 @@ const REGISTRATIONS: readonly Registration[] = [
   { rule: lastOverDefaultWindowFrame, family: 'correctness', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.2.0' },
   { rule: untypedNullColumnWritten, family: 'correctness', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
   { rule: duplicateColumnAfterJoin, family: 'correctness', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
+  { rule: floatTypeForMoney, family: 'correctness', fix: 'none', fixes: [], scope: 'file', since: '0.2.0', strict: true, quietIn: EXPLORATORY },
   { rule: mergeWithoutPartitionPruning, family: 'delta', fix: 'none', fixes: [], scope: 'file', since: '0.2.0', strict: true, quietIn: TESTS_AND_GENERATORS },
   { rule: zorderOnPartitionColumn, family: 'delta', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
   { rule: overwriteOfStreamedDeltaTable, family: 'delta', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
