@@ -54,6 +54,8 @@ import { streamingDedupOnUniqueRow } from './streaming/PSA212-streaming-dedup-on
 import { memorySinkWithoutQueryName } from './streaming/PSA213-memory-sink-without-query-name';
 import { unnamedConcurrentQueries } from './streaming/PSA214-unnamed-concurrent-queries';
 import { unknownColumn } from './correctness/PSA720-unknown-column';
+import { duplicateColumnAfterJoin } from './correctness/PSA708-duplicate-column-after-join';
+import { floatTypeForMoney } from './correctness/PSA709-float-type-for-money';
 import type { Rule, RuleContext } from './rule';
 
 /** A rule family: one folder of `rules/`, one hundred of codes (performance = PSA1xx ...). */
@@ -157,6 +159,8 @@ const REGISTRATIONS: readonly Registration[] = [
   { rule: cacheInLoopNeverReleased, family: 'performance', fix: 'none', fixes: [], scope: 'file', since: '0.2.0', quietIn: TESTS_AND_GENERATORS },
   { rule: lastOverDefaultWindowFrame, family: 'correctness', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.2.0' },
   { rule: untypedNullColumnWritten, family: 'correctness', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
+  { rule: duplicateColumnAfterJoin, family: 'correctness', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
+  { rule: floatTypeForMoney, family: 'correctness', fix: 'none', fixes: [], scope: 'file', since: '0.2.0', strict: true, quietIn: EXPLORATORY },
   { rule: mergeWithoutPartitionPruning, family: 'delta', fix: 'none', fixes: [], scope: 'file', since: '0.2.0', strict: true, quietIn: TESTS_AND_GENERATORS },
   { rule: zorderOnPartitionColumn, family: 'delta', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
   { rule: overwriteOfStreamedDeltaTable, family: 'delta', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
