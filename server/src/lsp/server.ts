@@ -269,7 +269,7 @@ export class PySparkArchitectServer {
       try {
         // The same PII patterns as the analysis: the editor's settings with the project's pyproject.toml.
         const { settings } = this.withProjectConfig(p.textDocument.uri, await this.settingsFor(p.textDocument.uri));
-        return hoverAt(cached.result.model, syntaxRoot(current.tree, current.document.getText()), current.document.getText(), current.document.offsetAt(p.position), settings);
+        return hoverAt(cached.result.model, syntaxRoot(current.tree, current.document.getText()), current.document.getText(), current.document.offsetAt(p.position), settings, cached.result.findings);
       } catch (e) {
         this.connection.console.error(`hover failed: ${(e as Error).stack ?? String(e)}`);
         return null;
