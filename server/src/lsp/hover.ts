@@ -1,6 +1,6 @@
 import { MarkupKind, type Hover } from 'vscode-languageserver';
 import type { Settings } from '../../../shared/settings';
-import { confEntry, confMarkdown } from '../conf/sparkConf';
+import { confEntry, confMarkdown } from '../spark/conf/sparkConf';
 import type { Finding } from '../findings';
 import { sinkDataset, sourceDataset } from '../graph/datasets';
 import { LineIndex } from '../lineIndex';
