@@ -69,10 +69,11 @@ describe('hover and conf-key completion over stdio', function () {
     assert.match(hover.contents.value, /- Code: job module/);
     assert.match(hover.contents.value, /- See line 5: the frame is computed again by this write/);
     assert.deepEqual(hover.range, { start: { line: 3, character: 17 }, end: { line: 3, character: 31 } });
-    // The same count in a notebook source names the notebook context and how to change it.
+    // In a notebook source the hover names the notebook context and how to change it.
     const nbUri = 'file:///work/notebooks/explore_orders.py';
-    await client.open(nbUri, `# Databricks notebook source\n${job}`);
-    const nb: any = await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: nbUri }, position: { line: 4, character: 26 } });
+    await client.open(nbUri, `# Databricks notebook source\n${job}jdbc_props = {"user": "etl", "password": "Sup3r_s3cret!"}\nspark.read.jdbc("jdbc:postgresql://db/sales", "orders", properties=jdbc_props)\n`);
+    const nb: any = await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: nbUri }, position: { line: 6, character: 45 } });
+    assert.match(nb.contents.value, /Why PSA402/);
     assert.match(nb.contents.value, /- Code: notebook \(exploratory; set context\.notebooks to "job"/);
   });
 });

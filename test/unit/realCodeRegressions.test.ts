@@ -579,4 +579,34 @@ describe('real-code regressions (issue #11)', () => {
       assert.equal(many.of('PSA107').length, 1);
     });
   });
+  describe('counts the fresh corpus showed (PSA101 in notebooks, PSA104 on unfiltered tables)', () => {
+    const prep = py`
+      from pyspark.sql import functions as F
+      sales = spark.read.option("header", "true").csv("s3://retail/raw/sales.csv")
+      daily = sales.groupBy("store_id", "day").agg(F.sum("units").alias("units"))
+      print(f"daily rows: {daily.count()}")
+      daily.write.mode("overwrite").saveAsTable("prep.daily_sales")
+    `;
+
+    it('PSA101: a printed count in a notebook is the cell output; in a job, or with notebooks run as jobs, it is reported', async () => {
+      assert.deepEqual((await check(`# Databricks notebook source\n${prep}`)).of('PSA101'), []);
+      assert.deepEqual((await check(prep, {}, { notebook: true })).of('PSA101'), []);
+      assert.equal((await check(prep)).of('PSA101').length, 1);
+      assert.equal((await check(prep, { 'context.notebooks': 'job' }, { notebook: true })).of('PSA101').length, 1);
+    });
+
+    it('PSA104: an unfiltered table or Delta read is counted from the log, not scanned; a filtered one is still reported', async () => {
+      const r = await check(py`
+        if spark.catalog.tableExists("demo.customers") and spark.table("demo.customers").count() > 0:
+            print("demo data already generated")
+        raw = spark.read.format("delta").load("/Volumes/demo/raw/orders")
+        if raw.count() == 0:
+            raise SystemExit("nothing to do")
+        open_orders = raw.where(F.col("status") != "closed")
+        if open_orders.count() == 0:
+            raise SystemExit("no open orders")
+      `);
+      assert.deepEqual(r.of('PSA104').map((f) => r.textOf(f)), ['open_orders.count() == 0']);
+    });
+  });
 });
