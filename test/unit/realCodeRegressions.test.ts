@@ -609,4 +609,20 @@ describe('real-code regressions (issue #11)', () => {
       assert.deepEqual(r.of('PSA104').map((f) => r.textOf(f)), ['open_orders.count() == 0']);
     });
   });
+  describe('SQL names after SHOW ... IN (PSA404)', () => {
+    it('reads the schema after SHOW TABLES IN as a name, and a value list after IN as a value', async () => {
+      const r = await check(py`
+        import argparse
+        from pyspark.sql import SparkSession
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--database")
+        args = parser.parse_args()
+        spark = SparkSession.builder.enableHiveSupport().getOrCreate()
+        spark.sql(f"SHOW TABLES IN {args.database}").show(truncate=False)
+        spark.sql(f"SHOW VIEWS IN {args.database} LIKE 'v_*'").show()
+        spark.sql(f"SELECT * FROM sales.orders WHERE region IN ({args.database})").show()
+      `);
+      assert.deepEqual(r.of('PSA404').map((f) => r.lineOf(f)), [9]);
+    });
+  });
 });
