@@ -7,7 +7,7 @@ describe('PSA104 count-for-emptiness', () => {
     from pyspark.sql import functions as F
 
     spark = SparkSession.builder.getOrCreate()
-    orders = spark.read.parquet("s3://lake/silver/orders/")
+    orders = spark.read.json("s3://lake/landing/orders/")
     late = orders.where(F.col("delivered_at") > F.col("promised_at"))
 
     if late.count() == 0:
@@ -61,5 +61,69 @@ describe('PSA104 count-for-emptiness', () => {
     assert.ok(isEmpty.applicability === 'unsafe' && /3\.3/.test(isEmpty.reason));
     const { text } = await applyFix(r, r.of('PSA104')[0], /take\(1\)/);
     assert.match(text, /^if len\(late\.take\(1\)\) == 0:$/m);
+  });
+
+  it('parenthesizes a receiver that is not a simple expression, and a negation inside arithmetic', async () => {
+    const r = await check(py`
+      from pyspark.sql import SparkSession
+      spark = SparkSession.builder.getOrCreate()
+      a = spark.table("db.a").where("amount > 0")
+      b = spark.table("db.b")
+      if (a.join(b, "id")
+              .where("a.x > b.x")
+              .count()) == 0:
+          print("nothing")
+      flags = 1 + bool(a.count())
+    `);
+    const found = r.of('PSA104');
+    assert.equal(found.length, 2);
+    const first = await applyFix(r, found[0], /isEmpty/);
+    assert.match(first.text, /if \(a\.join\(b, "id"\)\n {8}\.where\("a\.x > b\.x"\)\)\.isEmpty\(\):/);
+    const second = await applyFix(r, found[1], /isEmpty/);
+    assert.match(second.text, /^flags = 1 \+ \(not a\.isEmpty\(\)\)$/m);
+    // The safe take(1) fix is a comparison: inside arithmetic it needs its parentheses too.
+    const take = await applyFix(r, found[1], /take\(1\)/);
+    assert.match(take.text, /^flags = 1 \+ \(len\(a\.take\(1\)\) > 0\)$/m);
+  });
+
+  it('treats a DataFrame-annotated parameter as a frame', async () => {
+    const r = await check(py`
+      from pyspark.sql import DataFrame
+
+      def validate(df: DataFrame) -> None:
+          if df.count() == 0:
+              raise ValueError("empty batch")
+    `);
+    assert.equal(r.of('PSA104').length, 1);
+    const { text } = await applyFix(r, r.of('PSA104')[0], /isEmpty/);
+    assert.match(text, / {4}if df\.isEmpty\(\):/);
+  });
+
+  it('stays silent for counts used as numbers, cheap checks, streaming and unknown objects', async () => {
+    const r = await check(py`
+      from pyspark.sql import SparkSession
+      spark = SparkSession.builder.getOrCreate()
+      df = spark.read.parquet("s3://lake/in/")
+      n = df.count()
+      if df.count() > 100:
+          df = df.repartition(200)
+      if df.count() == 1:
+          print("singleton")
+      if df.rdd.isEmpty() or len(df.take(1)) == 0 or df.head(1):
+          print("empty")
+      if df.isEmpty():
+          print("empty")
+      rows = len(df.collect())
+      events = spark.readStream.format("kafka").option("subscribe", "t").load()
+
+      def f(frame):
+          if frame.count() == 0:
+              return None
+
+      items = [1, 2]
+      if items.count(1) == 0:
+          pass
+    `);
+    assert.deepEqual(r.of('PSA104').map((f) => r.textOf(f)), []);
   });
 });

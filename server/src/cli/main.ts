@@ -37,6 +37,8 @@ Options:
   --ignore CODES     skip these rule codes or prefixes
   --max-file-size KB skip files larger than this (default 2048)
   --exit-zero        exit 0 even when there are findings (like Ruff)
+  --explain          text format: under each finding, why it fired here (the kind of code it was
+                     taken for, what the rule saw, the related locations); json has them as fields
   --fix              apply the safe fixes (same results, only cost or robustness changes) to the
                      files, then report what is left (in a notebook only the cells' sources change;
                      outputs and metadata stay)
@@ -64,6 +66,8 @@ interface CheckArgs {
   ignore: string[];
   maxKb: number;
   exitZero: boolean;
+  /** Text format: under each finding, why it fired in this code. */
+  explain: boolean;
   settings: Settings;
   fix: boolean;
   unsafeFixes: boolean;
@@ -73,7 +77,7 @@ interface CheckArgs {
 }
 
 function parseCheckArgs(argv: string[], formats: readonly string[] = ['text', 'json', 'sarif', 'github']): CheckArgs {
-  const out: CheckArgs = { format: formats[0], select: [], ignore: [], maxKb: defaultSettings().maxFileSizeKb, exitZero: false, settings: defaultSettings(), fix: false, unsafeFixes: false, diff: false, project: true, paths: [] };
+  const out: CheckArgs = { format: formats[0], select: [], ignore: [], maxKb: defaultSettings().maxFileSizeKb, exitZero: false, explain: false, settings: defaultSettings(), fix: false, unsafeFixes: false, diff: false, project: true, paths: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const eq = a.indexOf('=');
@@ -128,6 +132,9 @@ function parseCheckArgs(argv: string[], formats: readonly string[] = ['text', 'j
         break;
       case '--no-project':
         out.project = false;
+        break;
+      case '--explain':
+        out.explain = true;
         break;
       case '--exit-zero':
         out.exitZero = true;
@@ -307,7 +314,7 @@ async function check(argv: string[], out: (s: string) => void, err: (s: string) 
     if (annotations) out(annotations);
   }
   else {
-    out(formatTextReport(results, files.length));
+    out(formatTextReport(results, files.length, args.explain));
     // The findings and their count stay together on stdout (the count last); what fixing could do
     // goes to stderr with the other --fix notes.
     const summary = fixSummary(countFixes(results.flatMap((r) => r.findings), args.unsafeFixes), args.fix, args.unsafeFixes);

@@ -1,3 +1,4 @@
+import type { FindingContext } from '../findings';
 import { isDatabricksSource } from '../notebook/databricks';
 import type { Node } from '../parsing/pythonParser';
 
@@ -14,7 +15,7 @@ import type { Node } from '../parsing/pythonParser';
  * - pipeline: a function whose table Lakeflow / DLT manages (`@dlt.table`, `@dp.materialized_view`, ...):
  *   the pipeline owns checkpoints, schema locations and the write.
  */
-export type CodeKind = 'job' | 'notebook' | 'test' | 'generator' | 'pipeline';
+export type CodeKind = FindingContext['kind'];
 
 export interface KindWithReason {
   kind: CodeKind;

@@ -23,7 +23,7 @@ export function registerHover(ctx: ServerContext): void {
     try {
       // The same PII patterns as the analysis: the editor's settings with the project's pyproject.toml.
       const { settings } = ctx.settings.withProjectConfig(p.textDocument.uri, await ctx.settings.settingsFor(p.textDocument.uri));
-      return hoverAt(cached.result.model, syntaxRoot(current.tree, current.document.getText()), current.document.getText(), current.document.offsetAt(p.position), settings);
+      return hoverAt(cached.result.model, syntaxRoot(current.tree, current.document.getText()), current.document.getText(), current.document.offsetAt(p.position), settings, cached.result.findings);
     } catch (e) {
       ctx.connection.console.error(`hover failed: ${(e as Error).stack ?? String(e)}`);
       return null;
