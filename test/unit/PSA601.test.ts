@@ -5,38 +5,6 @@ import type { RawGraph } from '../../server/src/graph/pipelineGraph';
 import { check, loadParser, py } from './helpers';
 
 describe('PSA601 layer-skip / PSA602 layer-backflow', () => {
-  it('PSA601: a gold table built straight from bronze, reported at the read', async () => {
-    const r = await check(py`
-      from pyspark.sql import functions as F
-
-      def build_gold_revenue(spark):
-          orders = spark.read.format("delta").load("s3://lake/bronze/orders")
-          daily = orders.groupBy("order_date").agg(F.sum("amount").alias("revenue"))
-          daily.write.format("delta").mode("overwrite").saveAsTable("gold.daily_revenue")
-    `);
-    const [f] = r.of('PSA601');
-    assert.ok(f);
-    assert.equal(r.textOf(f), 'spark.read.format("delta").load("s3://lake/bronze/orders")');
-  });
-
-  it('PSA601: a lambda serving step reading raw history', async () => {
-    const r = await check(py`
-      def batch_layer(spark):
-          spark.read.parquet("s3://lake/raw/events").groupBy("day").count().write.parquet("s3://lake/batch-views/daily")
-
-      def speed_layer(spark):
-          s = spark.readStream.format("kafka").option("subscribe", "events").load()
-          s.writeStream.format("delta").option("checkpointLocation", "s3://lake/_chk/speed").start("s3://lake/speed-views/live")
-
-      def serving_layer(spark):
-          batch = spark.read.parquet("s3://lake/batch-views/daily")
-          live = spark.read.format("delta").load("s3://lake/speed-views/live")
-          raw = spark.read.parquet("s3://lake/raw/events")
-          return batch.unionByName(live, allowMissingColumns=True).unionByName(raw, allowMissingColumns=True)
-    `);
-    assert.deepEqual(r.of('PSA601').map((f) => r.lineOf(f)), [11]);
-  });
-
   it('PSA601 silent on proper bronze -> silver -> gold flows', async () => {
     const r = await check(py`
       def silver(spark):
@@ -66,34 +34,64 @@ describe('PSA601 layer-skip / PSA602 layer-backflow', () => {
     assert.match(f.message, /reads gold data and writes into the bronze location/);
   });
 
-  it('PSA601 does not read lambda serving views as medallion gold', async () => {
-    const r = await check(py`
-      def batch_layer(spark):
-          spark.read.parquet("s3://lake/raw/clicks").groupBy("day").count().write.parquet("s3://lake/serving/daily_clicks")
+  describe('each connected pipeline by its own architecture (as the preview draws it)', () => {
+    const lambdaJob = `
+def batch_layer(spark):
+    spark.read.parquet("s3://clicks/history").groupBy("user_id").count().write.mode("overwrite").parquet("s3://clicks/batch_views")
 
-      def speed_layer(spark):
-          s = spark.readStream.format("kafka").option("subscribe", "clicks").load()
-          s.writeStream.format("delta").option("checkpointLocation", "s3://lake/_chk/speed").start("s3://lake/speed/clicks")
+def speed_layer(spark):
+    s = spark.readStream.format("kafka").option("subscribe", "clicks").load()
+    s.writeStream.format("delta").option("checkpointLocation", "s3://chk/clicks").start("s3://clicks/realtime_views")
 
-      def serving_layer(spark):
-          daily = spark.read.parquet("s3://lake/serving/daily_clicks")
-          live = spark.read.format("delta").load("s3://lake/speed/clicks")
-          return daily.unionByName(live, allowMissingColumns=True)
-    `);
-    assert.deepEqual(r.of('PSA601'), []);
-  });
+def serving_layer(spark):
+    batch = spark.read.parquet("s3://clicks/batch_views")
+    live = spark.read.format("delta").load("s3://clicks/realtime_views")
+    topic = spark.read.format("kafka").option("subscribe", "clicks").load()
+    return batch.unionByName(live, allowMissingColumns=True).unionByName(topic, allowMissingColumns=True)
+`;
 
-  it('PSA601 judges each gold write by its own inputs: a notebook feeding silver from landing and gold from silver is fine', async () => {
-    const r = await check(py`
-      from pyspark.sql import functions as F
-      landing = spark.readStream.format("json").schema("id STRING, amount DOUBLE").load("s3://landing/orders/")
-      landing.writeStream.format("delta").option("checkpointLocation", "s3://lake/_chk/orders").toTable("silver.orders")
-      daily = spark.table("silver.orders").groupBy("id").agg(F.sum("amount").alias("revenue"))
-      daily.write.mode("overwrite").saveAsTable("gold.daily_revenue")
-      raw_daily = spark.read.json("s3://landing/orders/").groupBy("id").count()
-      raw_daily.write.mode("overwrite").saveAsTable("gold.raw_counts")
-    `);
-    assert.deepEqual(r.of('PSA601').map((f) => `${r.lineOf(f)}: ${r.textOf(f)}`), ['6: spark.read.json("s3://landing/orders/")']);
+    it('a medallion gold step skipping silver is reported beside a lambda job (the job no longer makes the file lambda)', async () => {
+      const r = await check(py`
+        def clean_orders(spark):
+            spark.read.format("delta").load("s3://lake/bronze/orders").dropDuplicates(["id"]).write.format("delta").save("s3://lake/silver/orders")
+
+        def build_gold_revenue(spark):
+            orders = spark.read.format("delta").load("s3://lake/bronze/orders")
+            orders.groupBy("day").count().write.format("delta").saveAsTable("gold.daily_revenue")
+      ` + lambdaJob);
+      const found = r.of('PSA601').map((f) => `${r.lineOf(f)}: ${r.textOf(f)}: ${f.message.slice(0, 40)}`);
+      assert.deepEqual(found, [
+        '5: spark.read.format("delta").load("s3://lake/bronze/orders"): Layer skip: this gold step reads bronze/',
+        // The lambda's serving step reading the raw topic is still its own finding.
+        '18: spark.read.format("kafka").option("subscribe", "clicks").load(): Layer skip: the serving layer reads raw ',
+      ]);
+    });
+
+    it('a medallion step named for serving is not a lambda serving layer, the lambda beside it still is', async () => {
+      const r = await check(py`
+        def clean_orders(spark):
+            spark.read.format("delta").load("s3://lake/bronze/orders").dropDuplicates(["id"]).write.format("delta").save("s3://lake/silver/orders")
+
+        def serving_orders_by_country(spark):
+            facts = spark.read.format("delta").load("s3://lake/silver/orders")
+            countries = spark.read.format("delta").load("s3://lake/raw/countries")
+            facts.join(countries, "country").write.format("delta").save("s3://lake/gold/orders_by_country")
+      ` + lambdaJob);
+      assert.deepEqual(r.of('PSA601').map((f) => r.textOf(f)), ['spark.read.format("kafka").option("subscribe", "clicks").load()']);
+      assert.deepEqual(r.of('PSA602'), []);
+    });
+
+    it('a lambda without its serving step: batch and speed layers are layered together, not as medallion', async () => {
+      const r = await check(py`
+        def batch_layer(spark):
+            spark.read.parquet("s3://lake/raw/clicks").groupBy("day").count().write.parquet("s3://lake/serving/daily_clicks")
+
+        def speed_layer(spark):
+            s = spark.readStream.format("kafka").option("subscribe", "clicks").load()
+            s.writeStream.format("delta").option("checkpointLocation", "s3://lake/_chk/speed").start("s3://lake/speed/clicks")
+      `);
+      assert.deepEqual(r.of('PSA601'), []);
+    });
   });
 
   describe('across files', () => {

@@ -49,6 +49,12 @@ import { untypedNullColumnWritten } from './correctness/PSA707-untyped-null-colu
 import { mergeWithoutPartitionPruning } from './delta/PSA801-merge-without-partition-pruning';
 import { duplicateColumnAfterJoin } from './correctness/PSA708-duplicate-column-after-join';
 import { floatTypeForMoney } from './correctness/PSA709-float-type-for-money';
+import { kafkaOptionRejected } from './streaming/PSA211-kafka-option-rejected';
+import { inferredSchemaBatchRead } from './partitioning/PSA307-inferred-schema-batch-read';
+import { sessionWideMergeSchema } from './partitioning/PSA308-session-wide-merge-schema';
+import { streamingDedupOnUniqueRow } from './streaming/PSA212-streaming-dedup-on-unique-row';
+import { memorySinkWithoutQueryName } from './streaming/PSA213-memory-sink-without-query-name';
+import { unnamedConcurrentQueries } from './streaming/PSA214-unnamed-concurrent-queries';
 import type { Rule, RuleContext } from './rule';
 
 /** A rule family: one folder of `rules/`, one hundred of codes (performance = PSA1xx ...). */
@@ -158,6 +164,12 @@ const REGISTRATIONS: readonly Registration[] = [
   { rule: zorderOnPartitionColumn, family: 'delta', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
   { rule: overwriteOfStreamedDeltaTable, family: 'delta', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
   { rule: vacuumRetentionBelowDefault, family: 'delta', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.2.0', quietIn: EXPLORATORY },
+  { rule: inferredSchemaBatchRead, family: 'partitioning', fix: 'none', fixes: [], scope: 'file', since: '0.2.0', strict: true, quietIn: [...TESTS_AND_GENERATORS, 'notebook'] },
+  { rule: sessionWideMergeSchema, family: 'partitioning', fix: 'none', fixes: [], scope: 'file', since: '0.2.0', quietIn: TESTS_AND_GENERATORS },
+  { rule: streamingDedupOnUniqueRow, family: 'streaming', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
+  { rule: memorySinkWithoutQueryName, family: 'streaming', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
+  { rule: unnamedConcurrentQueries, family: 'streaming', fix: 'none', fixes: [], scope: 'file', since: '0.2.0', strict: true, quietIn: [...TESTS_AND_GENERATORS, 'notebook'] },
+  { rule: kafkaOptionRejected, family: 'streaming', fix: 'sometimes', fixes: ['safe', 'unsafe'], scope: 'file', since: '0.2.0' },
 ];
 
 /** Every rule with its metadata, in code order. Codes are stable API. */
