@@ -101,6 +101,21 @@ export function indentLevels(text: string, limit = Infinity): number {
   return tails.length;
 }
 
+/** Why `parse` would refuse `text` without calling the parser (nested too deep), if it would. */
+function refusal(text: string): ParseFailure | undefined {
+  if (indentLevels(text, MAX_INDENT_LEVELS) <= MAX_INDENT_LEVELS) return undefined;
+  return new ParseFailure(`blocks nest more than ${MAX_INDENT_LEVELS} levels deep (as tree-sitter-python counts indentation), beyond what its parser survives`, 'too-deep');
+}
+
+/**
+ * True when the process parser would parse `text` with nothing to report about it: a caller that
+ * needs no tree for such text (the CLI on a file with nothing of Spark in it) may skip loading the
+ * parser. Text the guard refuses is still parsed, so that it is reported as not analysed.
+ */
+export function parsesQuietly(text: string): boolean {
+  return process.env.PYSPARK_ARCHITECT_TEST_UNGUARDED !== '1' && !refusal(text);
+}
+
 /** The runtime each tree came from: a tree of a replaced runtime is never touched again. */
 const owners = new WeakMap<Tree, TreeSitterRuntime>();
 
@@ -182,10 +197,8 @@ export class PythonParser {
    * survive (see `MAX_INDENT_LEVELS`), the parser failed on it, or the parser is being replaced.
    */
   parse(text: string, oldTree?: Tree): Tree {
-    const levels = this.indentGuard ? indentLevels(text, MAX_INDENT_LEVELS) : 0;
-    if (levels > MAX_INDENT_LEVELS) {
-      throw new ParseFailure(`blocks nest more than ${MAX_INDENT_LEVELS} levels deep (as tree-sitter-python counts indentation), beyond what its parser survives`, 'too-deep');
-    }
+    const refused = this.indentGuard ? refusal(text) : undefined;
+    if (refused) throw refused;
     const runtime = this.healthy();
     const parser = this.parser!;
     try {
