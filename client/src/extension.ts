@@ -8,11 +8,22 @@ import { GETTING_STARTED_SAMPLE } from './gettingStartedSample';
 import { PreviewPanel, VIEW_TYPE } from './preview/previewPanel';
 import { registerRuleLinkHandler, ruleLinkMiddleware } from './ruleLinks';
 import { snippetFixMiddleware } from './snippetFixes';
-import { StatusItem } from './statusItem';
+import { StatusItem, type StatusSnapshot } from './statusItem';
 
 let client: LanguageClient | undefined;
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+/**
+ * What `activate` returns: read-only views of the client-side state, for the extension-host tests
+ * (and any extension that wants to know whether our server runs). Nothing here changes behaviour.
+ */
+export interface PysparkArchitectApi {
+  /** The language status item as the user sees it. */
+  languageStatus(): StatusSnapshot;
+  /** How many times the language server reached the running state (a restart adds one). */
+  serverStarts(): number;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<PysparkArchitectApi> {
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },
@@ -61,6 +72,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
   );
   await client.start();
+  return {
+    languageStatus: () => status.snapshot(),
+    serverStarts: () => status.starts,
+  };
 }
 
 /** Restarts the server, also after it stopped for good (crashed too often): the client is then started again. */

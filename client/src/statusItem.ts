@@ -4,6 +4,15 @@ import { FILE_STATUS_METHOD, type FileStatus } from '../../shared/protocol';
 
 export const STATUS_MENU_COMMAND = 'pysparkArchitect.statusMenu';
 
+/** What the status item shows now (VS Code offers no API to read a language status item back). */
+export interface StatusSnapshot {
+  text: string;
+  detail: string | undefined;
+  severity: 'information' | 'warning' | 'error';
+  busy: boolean;
+  server: 'starting' | 'running' | 'stopped';
+}
+
 /**
  * The language status item beside "Python" in the status bar: is the server running, was the
  * current file analysed (and in how long) or skipped (and why), how many findings; clicking it
@@ -13,6 +22,8 @@ export class StatusItem implements vscode.Disposable {
   private readonly item = vscode.languages.createLanguageStatusItem('pysparkArchitect.status', { language: 'python' });
   private readonly files = new Map<string, FileStatus>();
   private server: 'starting' | 'running' | 'stopped' = 'starting';
+  /** Times the server reached the running state: a restart is seen as one more. */
+  starts = 0;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor() {
@@ -31,6 +42,7 @@ export class StatusItem implements vscode.Disposable {
     this.disposables.push(
       client.onDidChangeState((e) => {
         this.server = e.newState === State.Running ? 'running' : e.newState === State.Starting ? 'starting' : 'stopped';
+        if (this.server === 'running') this.starts++;
         if (this.server !== 'running') this.files.clear();
         this.render();
       }),
@@ -62,6 +74,12 @@ export class StatusItem implements vscode.Disposable {
       item.text = `$(check) PySpark Architect: ${file.findings} finding${file.findings === 1 ? '' : 's'}`;
       item.detail = `analysed in ${Math.round(file.ms)} ms`;
     }
+  }
+
+  snapshot(): StatusSnapshot {
+    const { text, detail, busy } = this.item;
+    const severity = this.item.severity === vscode.LanguageStatusSeverity.Error ? 'error' : this.item.severity === vscode.LanguageStatusSeverity.Warning ? 'warning' : 'information';
+    return { text, detail, severity, busy: !!busy, server: this.server };
   }
 
   private async menu(): Promise<void> {

@@ -1,4 +1,4 @@
-// Regenerates server/src/conf/sparkConfTable.json from Apache Spark's config registries.
+// Regenerates server/src/spark/conf/sparkConfTable.json from Apache Spark's config registries.
 //
 //   npx tsc -p test/tsconfig.json
 //   node scripts/conf-table/generate.mjs --spark <spark checkout> [--baseline <table>] [--out <table>]
@@ -97,7 +97,7 @@ function main() {
     console.error('usage: node scripts/conf-table/generate.mjs --spark <spark checkout> [--baseline FILE] [--out FILE]');
     process.exit(2);
   }
-  const tablePath = 'server/src/conf/sparkConfTable.json';
+  const tablePath = 'server/src/spark/conf/sparkConfTable.json';
   const baseline = JSON.parse(readFileSync(arg('--baseline', tablePath), 'utf8'));
   const sources = [];
   const missing = [];

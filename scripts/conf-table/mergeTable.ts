@@ -1,7 +1,7 @@
 import type { ConfRow } from './sparkConfRegistry';
 import type { DocRow } from './sparkDocsTables';
 
-/** A row of the bundled table (server/src/conf/sparkConfTable.json): the registry's row shape. */
+/** A row of the bundled table (server/src/spark/conf/sparkConfTable.json): the registry's row shape. */
 export type TableRow = ConfRow;
 
 /**

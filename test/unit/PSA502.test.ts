@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { damerauLevenshtein, suggestFor } from '../../server/src/rules/configuration/PSA502-unknown-spark-conf';
-import { SPARK_CONF_KEYS } from '../../server/src/rules/helpers/sparkConfKeys';
+import { SPARK_CONF_KEYS } from '../../server/src/spark/conf/sparkConfKeys';
 import { applyFix, check, py } from './helpers';
 
 describe('PSA502 unknown-spark-conf', () => {

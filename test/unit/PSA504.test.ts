@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { confEntry } from '../../server/src/conf/sparkConf';
+import { confEntry } from '../../server/src/spark/conf/sparkConf';
 import { judgeValue } from '../../server/src/rules/configuration/PSA504-invalid-conf-value';
 import { applyFix, check, py } from './helpers';
 

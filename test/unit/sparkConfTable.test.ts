@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { allConfEntries, confEntry, confMarkdown, isCore, isStatic, isStaticSql } from '../../server/src/conf/sparkConf';
-import { SPARK_CONF_KEYS } from '../../server/src/rules/helpers/sparkConfKeys';
+import { allConfEntries, confEntry, confMarkdown, isCore, isStatic, isStaticSql } from '../../server/src/spark/conf/sparkConf';
+import { SPARK_CONF_KEYS } from '../../server/src/spark/conf/sparkConfKeys';
 
 describe('Spark conf table', () => {
   const entries = allConfEntries();

@@ -1,5 +1,5 @@
 import { CompletionItemKind, CompletionItemTag, MarkupKind, type CompletionItem } from 'vscode-languageserver';
-import { allConfEntries, confEntry, scopeLabel, type SparkConfEntry } from '../conf/sparkConf';
+import { allConfEntries, confEntry, scopeLabel, type SparkConfEntry } from '../spark/conf/sparkConf';
 import type { Node } from '../parsing/pythonParser';
 import { unwrapParens } from '../parsing/syntax';
 import { staticConfKind } from '../rules/configuration/PSA501-static-conf-at-runtime';

@@ -3,7 +3,7 @@ import type { Node } from '../parsing/pythonParser';
 import { callParts, literalString, unwrapParens } from '../parsing/syntax';
 import { confCompletionsFor } from './confKeys';
 import { assignedValue, contentRange, stringArgumentAt, type ArgumentAtCursor } from './stringArgument';
-import { FORMAT_OPTIONS, FORMATS, GENERIC_OPTIONS, METHOD_VALUES, type Direction, type OptionSpec } from './optionCatalog';
+import { FORMAT_OPTIONS, FORMATS, GENERIC_OPTIONS, METHOD_VALUES, type Direction, type OptionSpec } from '../spark/optionCatalog';
 
 /**
  * Completion inside the string arguments of reader/writer chains: formats in `format("...")`,

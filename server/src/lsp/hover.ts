@@ -1,6 +1,6 @@
 import { MarkupKind, type Hover } from 'vscode-languageserver';
 import type { Settings } from '../../../shared/settings';
-import { confEntry, confMarkdown } from '../conf/sparkConf';
+import { confEntry, confMarkdown } from '../spark/conf/sparkConf';
 import { sinkDataset, sourceDataset } from '../graph/datasets';
 import { LineIndex } from '../lineIndex';
 import { isAncestorFrame, type DataFrameModel, type Frame, type SinkInfo, type SourceInfo } from '../model/types';

@@ -1,7 +1,7 @@
 import type { Settings } from '../../../shared/settings';
 import type { CodeContext } from '../context/codeContext';
 import type { Fix, Finding, RelatedLocation, Severity } from '../findings';
-import type { SparkFunctions } from '../model/sparkFunctions';
+import type { SparkFunctions } from '../spark/functions';
 import type { DataFrameModel } from '../model/types';
 import type { RawGraph } from '../graph/pipelineGraph';
 import type { Node } from '../parsing/pythonParser';

@@ -2,7 +2,7 @@ import type { Fix } from '../../findings';
 import type { Node } from '../../parsing/pythonParser';
 import { literalString, unwrapParens } from '../../parsing/syntax';
 import type { Rule, RuleContext } from '../rule';
-import { OPEN_CONF_PREFIXES, SPARK_CONF_KEYS } from '../helpers/sparkConfKeys';
+import { OPEN_CONF_PREFIXES, SPARK_CONF_KEYS } from '../../spark/conf/sparkConfKeys';
 import { nodesOfType } from '../../model/syntaxIndex';
 
 const MAX_DISTANCE = 2;

@@ -1,4 +1,4 @@
-import { confEntry, type SparkConfEntry } from '../../conf/sparkConf';
+import { confEntry, type SparkConfEntry } from '../../spark/conf/sparkConf';
 import type { Fix } from '../../findings';
 import { nodesOfType } from '../../model/syntaxIndex';
 import type { Node } from '../../parsing/pythonParser';

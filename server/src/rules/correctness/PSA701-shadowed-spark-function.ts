@@ -2,7 +2,7 @@ import type { Fix, TextEditSpec } from '../../findings';
 import type { Node } from '../../parsing/pythonParser';
 import { unwrapParens } from '../../parsing/syntax';
 import { boundNames } from '../helpers/columnExpressions';
-import { PYSPARK_FUNCTION_NAMES } from '../helpers/pysparkFunctionNames';
+import { PYSPARK_FUNCTION_NAMES } from '../../spark/functionNames';
 import { ScopeIndex, type Occurrence, type ScopeInfo } from '../helpers/pythonScopes';
 import { related, type Rule, type RuleContext } from '../rule';
 import { checkShadowedBuiltins } from '../helpers/shadowedBuiltins';

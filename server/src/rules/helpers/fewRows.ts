@@ -1,4 +1,4 @@
-import type { SparkFunctions } from '../../model/sparkFunctions';
+import type { SparkFunctions } from '../../spark/functions';
 import type { Frame } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
 import { callParts, literalString, unwrapParens } from '../../parsing/syntax';

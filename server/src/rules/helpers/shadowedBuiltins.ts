@@ -2,7 +2,7 @@ import type { Fix } from '../../findings';
 import { ensureModuleImport } from '../../fixes/edits';
 import type { Node } from '../../parsing/pythonParser';
 import { callParts, unwrapParens } from '../../parsing/syntax';
-import { BUILTINS_SHADOWED_BY_STAR } from './pysparkFunctionNames';
+import { BUILTINS_SHADOWED_BY_STAR } from '../../spark/functionNames';
 import type { RuleContext } from '../rule';
 import { nodesOfType } from '../../model/syntaxIndex';
 

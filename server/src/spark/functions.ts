@@ -1,6 +1,6 @@
 import type { Node } from '../parsing/pythonParser';
 import { callParts, literalString, unwrapParens, type CallParts } from '../parsing/syntax';
-import type { ImportInfo } from './types';
+import type { ImportInfo } from '../model/types';
 
 /** Aliases people give `pyspark.sql.functions` even when the import is out of view (notebooks). */
 const CONVENTIONAL_ALIASES = new Set(['F', 'sf', 'psf', 'func', 'fn', 'functions']);

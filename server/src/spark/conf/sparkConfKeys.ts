@@ -1,9 +1,9 @@
-import { CONF_KEYS } from '../../conf/sparkConf';
+import { CONF_KEYS } from './sparkConf';
 
 /**
  * Spark configuration keys PSA502 treats as real, for "did you mean" on near-miss typos.
  *
- * The keys live in the bundled table (server/src/conf/sparkConfTable.json), transcribed from
+ * The keys live in the bundled table (server/src/spark/conf/sparkConfTable.json), transcribed from
  * Apache Spark's own registries including deprecated and removed keys. A key missing there can
  * only cause a finding when it is within a couple of edits of a listed key, which is why
  * completeness matters more than brevity.

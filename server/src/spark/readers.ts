@@ -1,0 +1,56 @@
+import type { Interpreter } from '../model/interpreter';
+import { OptionMap } from '../model/optionMap';
+import { stringOf, UNKNOWN, type ReaderValue, type Value } from '../model/values';
+import type { Node } from '../parsing/pythonParser';
+import type { CallParts } from '../parsing/syntax';
+import { FORMAT_METHODS, optionValue } from './options';
+import { schemaColumns, schemaTypes } from './schema';
+
+/** `spark.read` / `spark.readStream` chains: format, options and schema, up to the call that makes a frame. */
+
+const READER_TERMINALS = new Set(['load', 'parquet', 'json', 'csv', 'orc', 'text', 'table', 'jdbc', 'delta', 'xml', 'avro', 'textFile', 'changes']);
+/** The columns every Kafka source has. */
+const KAFKA_COLUMNS = ['key', 'value', 'topic', 'partition', 'offset', 'timestamp', 'timestampType'];
+
+export function readerCall(ip: Interpreter, node: Node, parts: CallParts, r: ReaderValue, method: string, pos: Value[], kw: Map<string, Value>): Value {
+  switch (method) {
+    case 'format':
+      return { ...r, format: stringOf(pos[0]) };
+    case 'option': {
+      const k = stringOf(pos[0]);
+      if (k === undefined) return r;
+      const options = new OptionMap(r.options);
+      options.set(k, optionValue(pos[1]));
+      return { ...r, options };
+    }
+    case 'options': {
+      const options = new OptionMap(r.options);
+      for (const [k, v] of kw) options.set(k, optionValue(v));
+      return { ...r, options, optionsUnknown: r.optionsUnknown || parts.args.length > 0 };
+    }
+    case 'schema':
+      return { ...r, schemaColumns: schemaColumns(pos[0]), schemaTypes: schemaTypes(pos[0]), schemaGiven: true };
+  }
+  if (!READER_TERMINALS.has(method)) return UNKNOWN;
+  const format = FORMAT_METHODS.has(method) ? method : (stringOf(kw.get('format')) ?? r.format);
+  const options = new OptionMap(r.options);
+  for (const [k, v] of kw) if (k !== 'format' && k !== 'schema' && k !== 'path') options.set(k, optionValue(v));
+  const target = stringOf(pos[0] ?? kw.get('path'));
+  const isTable = method === 'table';
+  const f = ip.source(node, method, {
+    kind: isTable ? 'table' : 'read', streaming: r.streaming, format, options, node,
+    path: isTable ? undefined : target ?? options.get('path'), table: isTable ? target : undefined,
+    schemaGiven: !!r.schemaGiven || kw.has('schema'),
+    optionsUnknown: r.optionsUnknown || parts.args.some((a) => a.type === 'dictionary_splat'),
+  });
+  const cols = r.schemaColumns ?? schemaColumns(kw.get('schema'));
+  const types = r.schemaColumns ? r.schemaTypes : schemaTypes(kw.get('schema'));
+  if (cols) {
+    for (const c of cols) f.columns.set(c, { name: c, node, masked: false, type: types?.get(c) });
+    f.columnsComplete = true;
+  } else if (format === 'kafka') {
+    for (const c of KAFKA_COLUMNS) f.columns.set(c, { name: c, node, masked: false });
+    f.columnsComplete = true;
+  }
+  return { k: 'frame', frame: f };
+}

@@ -1,0 +1,130 @@
+import type { Interpreter } from '../model/interpreter';
+import { OptionMap } from '../model/optionMap';
+import type { Frame, ConfSetInfo } from '../model/types';
+import { exactStringOf, stringOf, UNKNOWN, type Value } from '../model/values';
+import type { Node } from '../parsing/pythonParser';
+import { literalString, unwrapParens, type CallParts } from '../parsing/syntax';
+import { schemaColumns, schemaTypes } from './schema';
+
+/** The session and its configuration: `SparkSession.builder`, `spark.*`, `spark.conf`, `SparkConf()`. */
+
+/** Globals a notebook platform defines that stand for a session (Databricks, Synapse, pyspark shell kernels). */
+const NOTEBOOK_SESSIONS = new Set(['spark', 'sqlContext']);
+
+/** A free name the interpreter has no value for that stands for the session. */
+export function isSessionGlobal(name: string, notebook: boolean): boolean {
+  return name === 'spark' || (notebook && NOTEBOOK_SESSIONS.has(name));
+}
+
+/** A notebook that uses the platform's session runs with PySpark imported. */
+export function usesNotebookSession(text: string): boolean {
+  return /\b(?:spark|sqlContext)\b/.test(text);
+}
+
+/**
+ * `SparkSession.builder`, and sessions reached through an object (Glue's `glueContext.spark_session`,
+ * a job class's `self.spark`): known from the attribute alone, before its object is evaluated.
+ */
+export function sessionReference(ip: Interpreter, objNode: Node, attr: string): Value | undefined {
+  if (objNode.type === 'identifier' && objNode.text === 'SparkSession' && attr === 'builder') return { k: 'builder', configs: [] };
+  if (ip.model.imports.usesPySpark && (attr === 'spark_session' || (attr === 'spark' && objNode.type === 'identifier' && objNode.text === 'self'))) {
+    return { k: 'session' };
+  }
+  return undefined;
+}
+
+/** `SparkSession.getActiveSession()` / `SparkSession.active()`: the receiver of a method call on `SparkSession`. */
+export function sparkSessionClassCall(method: string | undefined): Value {
+  return method === 'getActiveSession' || method === 'active' ? { k: 'session' } : UNKNOWN;
+}
+
+/** `spark.read`, `spark.readStream`, `spark.conf`. */
+export function sessionAttribute(attr: string): Value {
+  if (attr === 'read') return { k: 'reader', streaming: false, options: new OptionMap() };
+  if (attr === 'readStream') return { k: 'reader', streaming: true, options: new OptionMap() };
+  if (attr === 'conf') return { k: 'conf' };
+  return UNKNOWN;
+}
+
+export function sessionCall(ip: Interpreter, node: Node, parts: CallParts, method: string, pos: Value[], kw: Map<string, Value>): Value {
+  switch (method) {
+    case 'table': {
+      const table = stringOf(pos[0]);
+      return { k: 'frame', frame: ip.source(node, 'table', { kind: 'table', streaming: false, table, options: new OptionMap(), node }) };
+    }
+    case 'sql':
+      return { k: 'frame', frame: ip.source(node, 'sql', { kind: 'sql', streaming: false, options: new OptionMap(), node }) };
+    case 'range': {
+      const f = ip.source(node, 'range', { kind: 'range', streaming: false, options: new OptionMap(), node });
+      // spark.range(1000) for a demo; a computed or large end may be anything.
+      const ends = pos.slice(0, 2).filter((v) => v !== undefined);
+      f.bounded = ends.length > 0 && ends.every((v) => v.k === 'number' && v.value <= 1_000_000);
+      f.columns.set('id', { name: 'id', node, masked: false });
+      f.columnsComplete = true;
+      return { k: 'frame', frame: f };
+    }
+    case 'createDataFrame':
+      return { k: 'frame', frame: createDataFrame(ip, node, parts, pos, kw) };
+    case 'newSession':
+      return { k: 'session' };
+    default:
+      return UNKNOWN;
+  }
+}
+
+function createDataFrame(ip: Interpreter, node: Node, parts: CallParts, pos: Value[], kw: Map<string, Value>): Frame {
+  const f = ip.source(node, 'createDataFrame', { kind: 'createDataFrame', streaming: false, options: new OptionMap(), node });
+  const data = parts.args[0] ?? parts.keywords.get('data');
+  const dataNode = data ? unwrapParens(data) : undefined;
+  // Rows built on the driver (literals, a list, a pandas frame) fit on the driver by construction;
+  // an RDD may not (`createDataFrame(rdd)`, `createDataFrame(lines.map(...))`).
+  f.bounded = !!dataNode && !/rdd|\.(map|flatMap|filter|mapPartitions)\s*\(|textFile|wholeTextFiles/i.test(dataNode.text);
+  const schema = pos[1] ?? kw.get('schema');
+  let columns = schemaColumns(schema);
+  if (!columns && dataNode?.type === 'list') {
+    // A list of dict literals: their keys are the columns.
+    const first = dataNode.namedChildren.find((c) => c && c.type === 'dictionary');
+    if (first) {
+      columns = [];
+      for (const pair of first.namedChildren) {
+        const k = pair?.type === 'pair' ? literalString(pair.childForFieldName('key')) : undefined;
+        if (k !== undefined) columns.push(k);
+      }
+    }
+  }
+  if (columns) {
+    const types = schemaTypes(schema);
+    for (const c of columns) f.columns.set(c, { name: c, node: parts.args[1] ?? node, masked: false, type: types?.get(c) });
+    f.columnsComplete = true;
+  }
+  return f;
+}
+
+export function builderCall(ip: Interpreter, node: Node, parts: CallParts, method: string, configs: ConfSetInfo[], pos: Value[]): Value {
+  if (method === 'config' && parts.args[0]) {
+    const next = [...configs, { key: exactStringOf(pos[0]), keyNode: parts.args[0], valueNode: parts.args[1], call: node, via: 'builder.config' as const }];
+    ip.model.confSets.push(next[next.length - 1]);
+    return { k: 'builder', configs: next };
+  }
+  if (method === 'getOrCreate' || method === 'create') {
+    ip.model.builders.push({ terminal: node, terminalObject: parts.object!, configs });
+    return { k: 'session' };
+  }
+  return { k: 'builder', configs };
+}
+
+/** `spark.conf.set(key, value)`. */
+export function runtimeConfCall(ip: Interpreter, node: Node, parts: CallParts, method: string, pos: Value[]): Value {
+  if (method === 'set' && parts.args[0]) {
+    ip.model.confSets.push({ key: exactStringOf(pos[0]), keyNode: parts.args[0], valueNode: parts.args[1], call: node, via: 'conf.set' });
+  }
+  return UNKNOWN;
+}
+
+/** `SparkConf().set(key, value)`, chained. */
+export function sparkConfCall(ip: Interpreter, node: Node, parts: CallParts, conf: Value, method: string, pos: Value[]): Value {
+  if ((method === 'set' || method === 'setIfMissing') && parts.args[0]) {
+    ip.model.confSets.push({ key: exactStringOf(pos[0]), keyNode: parts.args[0], valueNode: parts.args[1], call: node, via: 'sparkconf.set' });
+  }
+  return conf;
+}
