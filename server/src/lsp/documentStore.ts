@@ -9,6 +9,46 @@ export interface StoredDocument {
   tree?: Tree;
   /** Why this version has no tree although it is within the size limit. */
   notParsed?: ParseFailure;
+  /** The recent edits, oldest first: where a position of an earlier version is now (see `mapOffset`). */
+  edits: TextEdit[];
+  /** The oldest version `edits` reach back to (a full-text change or a trimmed log starts it again). */
+  editsSince: number;
+}
+
+/** One change as offsets: `[start, oldEnd)` of the text before it became `[start, newEnd)`, in version `version`. */
+interface TextEdit {
+  version: number;
+  start: number;
+  oldEnd: number;
+  newEnd: number;
+}
+
+/** Edits remembered per document: enough for a hover between two analyses, however fast the typing. */
+const MAX_EDITS = 1000;
+
+/**
+ * Where `offset` of version `from` is in the document now, through the edits since (`forward`), or
+ * where an offset of now was in version `from` (`!forward`). Undefined when an edit replaced the
+ * text there, or the log does not reach back to `from`.
+ */
+export function mapOffset(stored: StoredDocument, from: number, offset: number, forward: boolean): number | undefined {
+  if (from < stored.editsSince) return undefined;
+  const edits = stored.edits.filter((e) => e.version > from);
+  if (forward) {
+    for (const e of edits) {
+      if (offset <= e.start && !(offset === e.start && e.oldEnd > e.start)) continue;
+      if (offset < e.oldEnd) return undefined;
+      offset += e.newEnd - e.oldEnd;
+    }
+  } else {
+    for (let i = edits.length - 1; i >= 0; i--) {
+      const e = edits[i];
+      if (offset < e.start) continue;
+      if (offset < e.newEnd) return undefined;
+      offset -= e.newEnd - e.oldEnd;
+    }
+  }
+  return offset;
 }
 
 /** Where a change's old and new text end, as tree-sitter wants it (UTF-16 index and point). */
@@ -59,7 +99,7 @@ export class DocumentStore {
   open(uri: string, languageId: string, version: number, text: string): StoredDocument {
     this.close(uri);
     const document = TextDocument.create(uri, languageId, version, text);
-    const stored: StoredDocument = { document };
+    const stored: StoredDocument = { document, edits: [], editsSince: version };
     if (!this.isTooLarge(uri, text)) this.parseInto(stored, text);
     this.docs.set(uri, stored);
     return stored;
@@ -71,6 +111,14 @@ export class DocumentStore {
     let tree = stored.tree;
     let document = stored.document;
     for (const change of changes) {
+      if ('range' in change) {
+        const start = document.offsetAt(change.range.start);
+        stored.edits.push({ version, start, oldEnd: document.offsetAt(change.range.end), newEnd: start + change.text.length });
+        if (stored.edits.length > MAX_EDITS) stored.editsSince = stored.edits.splice(0, stored.edits.length - MAX_EDITS).pop()!.version;
+      } else {
+        stored.edits = [];
+        stored.editsSince = version;
+      }
       if ('range' in change && tree) {
         const startIndex = document.offsetAt(change.range.start);
         const oldEndIndex = document.offsetAt(change.range.end);

@@ -9,6 +9,7 @@ import {
   TextDocumentSyncKind,
   type CodeActionParams,
   type Connection,
+  type Hover,
   type Diagnostic,
   type InitializeParams,
   type InitializeResult,
@@ -19,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { DIAGNOSTIC_SOURCE, PIPELINE_GRAPH_METHOD, SERVER_NAME, type PipelineGraph, type PipelineGraphParams } from '../../../shared/protocol';
 import { SECTION, resolveSettings, type Settings } from '../../../shared/settings';
 import { VERSION } from '../../../shared/version';
-import { analyze, type AnalysisResult } from '../analysis';
+import { analyzeInSteps, type AnalysisResult } from '../analysis';
 import { applyEdits, docsUrl, type Finding, type Fix } from '../findings';
 import { LineIndex } from '../lineIndex';
 import { countSyntaxErrors, ParseFailure, type PythonParser } from '../parsing/pythonParser';
@@ -29,7 +30,7 @@ import { fixAll } from '../fixes/fixAll';
 import { fixAction } from './fixActions';
 import { fileFragment, mergeFragments, mergeRawGraphs, type FileFragment } from '../graph';
 import type { RawGraph } from '../graph/pipelineGraph';
-import { DocumentStore, type StoredDocument } from './documentStore';
+import { DocumentStore, mapOffset, type StoredDocument } from './documentStore';
 import { noqaFix } from '../noqa';
 import { formatMessage } from '../messages';
 import { hoverAt } from './hover';
@@ -74,6 +75,8 @@ export class PySparkArchitectServer {
   private documents: DocumentStore;
   private readonly pulls: PullDiagnostics;
   private readonly analyses = new Map<string, CachedAnalysis>();
+  /** The analysis under way per document: a second request for the same version waits for it rather than starting another. */
+  private readonly running = new Map<string, { version: number; done: Promise<CachedAnalysis | undefined> }>();
   private readonly settingsCache = new Map<string, Promise<Settings>>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly tooLargeNotified = new Set<string>();
@@ -257,19 +260,8 @@ export class PySparkArchitectServer {
       }
       const stored = this.documents.get(p.textDocument.uri);
       if (!stored?.tree) return null;
-      let cached = await this.analyse(p.textDocument.uri, stored);
-      if (cached && !cached.result.model && cached.result.skipped === undefined) {
-        // Its model was let go to save memory: analyse again.
-        this.analyses.delete(p.textDocument.uri);
-        cached = await this.analyse(p.textDocument.uri, stored);
-      }
-      // The model's nodes belong to the tree of the version it was built from.
-      const current = this.documents.get(p.textDocument.uri);
-      if (!cached || !current?.tree || current.document.version !== cached.version) return null;
       try {
-        // The same PII patterns as the analysis: the editor's settings with the project's pyproject.toml.
-        const { settings } = this.withProjectConfig(p.textDocument.uri, await this.settingsFor(p.textDocument.uri));
-        return hoverAt(cached.result.model, syntaxRoot(current.tree, current.document.getText()), current.document.getText(), current.document.offsetAt(p.position), settings);
+        return await this.hover(p.textDocument.uri, stored, stored.document.offsetAt(p.position));
       } catch (e) {
         this.connection.console.error(`hover failed: ${(e as Error).stack ?? String(e)}`);
         return null;
@@ -365,11 +357,54 @@ export class PySparkArchitectServer {
     return cached.diagnostics.filter((_, i) => i >= findings.length || keep.has(i));
   }
 
-  /** Analysis for the document's current version, computed once and shared by diagnostics and code actions. */
+  /**
+   * A hover never waits for an analysis: it reads the last model of the document, whatever its
+   * version, through the edits made since (a position inside text typed since has no frame hover).
+   * Only a document with no model at all (never analysed, or its model let go) is analysed first.
+   */
+  private async hover(uri: string, stored: StoredDocument, offset: number): Promise<Hover | null> {
+    // The same PII patterns as the analysis: the editor's settings with the project's pyproject.toml.
+    const { settings } = this.withProjectConfig(uri, await this.settingsFor(uri));
+    let last = this.analyses.get(uri);
+    if (!last?.result.model && last?.result.skipped === undefined) {
+      this.analyses.delete(uri);
+      last = await this.analyse(uri, stored);
+    }
+    const current = this.documents.get(uri);
+    if (!current?.tree) return null;
+    const text = current.document.getText();
+    const model = last?.result.model;
+    if (!last || !model || last.version === current.document.version) {
+      return hoverAt(last?.version === current.document.version ? model : undefined, syntaxRoot(current.tree, text), text, offset, settings);
+    }
+    const then = mapOffset(current, last.version, offset, false);
+    // Typed since the model was built: only what the current tree knows (conf keys).
+    if (then === undefined) return hoverAt(undefined, syntaxRoot(current.tree, text), text, offset, settings);
+    const positions = {
+      positionAt: (o: number) => {
+        const now = mapOffset(current, last.version, o, true);
+        return now === undefined ? last.result.lines.positionAt(o) : current.document.positionAt(now);
+      },
+    };
+    return hoverAt(model, model.root, last.result.lines.text, then, settings, positions);
+  }
+
+  /** Analysis for the document's current version, computed once and shared by diagnostics, hovers and code actions. */
   async analyse(uri: string, stored: StoredDocument): Promise<CachedAnalysis | undefined> {
     const version = stored.document.version;
     const hit = this.analyses.get(uri);
     if (hit && hit.version === version) return hit;
+    const running = this.running.get(uri);
+    if (running?.version === version) return running.done;
+    const done = this.analyseNow(uri, stored).finally(() => {
+      if (this.running.get(uri)?.done === done) this.running.delete(uri);
+    });
+    this.running.set(uri, { version, done });
+    return done;
+  }
+
+  private async analyseNow(uri: string, stored: StoredDocument): Promise<CachedAnalysis | undefined> {
+    const version = stored.document.version;
     const settings = await this.settingsFor(uri);
     const current = this.documents.get(uri);
     if (!current || current.document.version !== version) return undefined;
@@ -406,7 +441,11 @@ export class PySparkArchitectServer {
     try {
       const options = { ...this.withProjectConfig(uri, settings), workspace: this.knownFiles(), workspaceExclude: uri, path: uri };
       // A Databricks notebook that `%run`s others is analysed with them (findings stay in this file).
-      result = analyseDatabricksRuns(this.parser, text, uri.startsWith('file:') ? fileURLToPath(uri) : undefined, options) ?? analyze(stored.tree, text, options);
+      const runs = analyseDatabricksRuns(this.parser, text, uri.startsWith('file:') ? fileURLToPath(uri) : undefined, options);
+      // In steps: hovers, completions and new edits are answered between rules, and an outdated run stops.
+      const stepped = runs ?? (await analyzeInSteps(stored.tree, text, options, { pause: nextTurn, stale: () => this.documents.get(uri)?.document.version !== version }));
+      if (!stepped) return undefined;
+      result = stepped;
     } catch (e) {
       if (e instanceof ParseFailure) {
         this.connection.console.error(`${uri}: not analysed: ${e.message}`);
@@ -703,6 +742,11 @@ function uriToFilename(uri: string): string {
   } catch {
     return uri;
   }
+}
+
+/** Lets the event loop read and answer other messages before going on. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function emptyResult(stored: StoredDocument): AnalysisResult {
