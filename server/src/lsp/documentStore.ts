@@ -1,7 +1,7 @@
 import { carryCopy, dropCopy } from '../parsing/syntaxTree';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
-import { ParseFailure, type PythonParser, type Tree } from '../parsing/pythonParser';
+import { IndentProfile, ParseFailure, type PythonParser, type Tree } from '../parsing/pythonParser';
 
 export interface StoredDocument {
   document: TextDocument;
@@ -13,6 +13,8 @@ export interface StoredDocument {
   edits: TextEdit[];
   /** The oldest version `edits` reach back to (a full-text change or a trimmed log starts it again). */
   editsSince: number;
+  /** The indentation the parser's guard checks, kept edit by edit (a keystroke does not re-read the file). */
+  indent?: IndentProfile;
 }
 
 /** One change as offsets: `[start, oldEnd)` of the text before it became `[start, newEnd)`, in version `version`. */
@@ -100,7 +102,10 @@ export class DocumentStore {
     this.close(uri);
     const document = TextDocument.create(uri, languageId, version, text);
     const stored: StoredDocument = { document, edits: [], editsSince: version };
-    if (!this.isTooLarge(uri, text)) this.parseInto(stored, text);
+    if (!this.isTooLarge(uri, text)) {
+      stored.indent = new IndentProfile(text);
+      this.parseInto(stored, text);
+    }
     this.docs.set(uri, stored);
     return stored;
   }
@@ -111,17 +116,22 @@ export class DocumentStore {
     let tree = stored.tree;
     let document = stored.document;
     for (const change of changes) {
+      const before = document;
+      document = TextDocument.update(document, [change], version);
       if ('range' in change) {
-        const start = document.offsetAt(change.range.start);
-        stored.edits.push({ version, start, oldEnd: document.offsetAt(change.range.end), newEnd: start + change.text.length });
+        const start = before.offsetAt(change.range.start);
+        const oldEnd = before.offsetAt(change.range.end);
+        stored.edits.push({ version, start, oldEnd, newEnd: start + change.text.length });
         if (stored.edits.length > MAX_EDITS) stored.editsSince = stored.edits.splice(0, stored.edits.length - MAX_EDITS).pop()!.version;
+        stored.indent?.edit(start, oldEnd, change.text, document.getText());
       } else {
         stored.edits = [];
         stored.editsSince = version;
+        stored.indent = undefined;
       }
       if ('range' in change && tree) {
-        const startIndex = document.offsetAt(change.range.start);
-        const oldEndIndex = document.offsetAt(change.range.end);
+        const startIndex = before.offsetAt(change.range.start);
+        const oldEndIndex = before.offsetAt(change.range.end);
         const startPosition = { row: change.range.start.line, column: change.range.start.character };
         const edited = this.parser.edit(tree, {
           startIndex,
@@ -136,13 +146,16 @@ export class DocumentStore {
         // A full-text change: nothing of the old tree can be reused.
         tree = this.drop(tree);
       }
-      document = TextDocument.update(document, [change], version);
     }
     const text = document.getText();
     stored.document = document;
     stored.tree = undefined;
     stored.notParsed = undefined;
-    if (!this.isTooLarge(uri, text)) this.parseInto(stored, text, tree);
+    if (this.isTooLarge(uri, text)) stored.indent = undefined;
+    else {
+      stored.indent ??= new IndentProfile(text);
+      this.parseInto(stored, text, tree);
+    }
     if (tree && stored.tree) carryCopy(tree, stored.tree);
     else if (tree) dropCopy(tree);
     this.parser.release(tree);
@@ -187,7 +200,7 @@ export class DocumentStore {
 
   private parseInto(stored: StoredDocument, text: string, oldTree?: Tree): void {
     try {
-      stored.tree = this.parser.parse(text, oldTree);
+      stored.tree = this.parser.parse(text, oldTree, stored.indent);
       stored.notParsed = undefined;
     } catch (e) {
       if (!(e instanceof ParseFailure)) throw e;
