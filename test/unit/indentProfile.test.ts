@@ -3,7 +3,7 @@
 // and the bound is never below the true depth, so the guard refuses the same texts.
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { DocumentStore } from '../../server/src/lsp/documentStore';
+import { DocumentStore, mapOffset } from '../../server/src/lsp/documentStore';
 import { IndentProfile, indentLevels, MAX_INDENT_LEVELS, PythonParser, scannerIndentWidths } from '../../server/src/parsing/pythonParser';
 import { mixedIndentFile } from './parserFixtures';
 
@@ -12,6 +12,10 @@ const PIECES = ['    ', '  ', ' ', '\t', '\n', '\n', '\r\n', '\r', '\f', 'x = 1'
 const piece = fc.constantFrom(...PIECES);
 const text = fc.array(piece, { maxLength: 60 }).map((p) => p.join(''));
 const edit = fc.record({ at: fc.nat(), remove: fc.nat({ max: 12 }), insert: fc.array(piece, { maxLength: 4 }).map((p) => p.join('')) });
+
+const lfPiece = fc.constantFrom(...PIECES.filter((p) => !p.includes('\r')));
+const lfText = fc.array(lfPiece, { maxLength: 60 }).map((p) => p.join(''));
+const lfEdit = fc.record({ at: fc.nat(), remove: fc.nat({ max: 12 }), insert: fc.array(lfPiece, { maxLength: 4 }).map((p) => p.join('')) });
 
 function apply(profile: IndentProfile, before: string, e: { at: number; remove: number; insert: string }): string {
   const start = Math.min(e.at, before.length);
@@ -61,5 +65,45 @@ describe('IndentProfile: the parser guard kept up to date edit by edit', () => {
     assert.equal(back.document.getText(), half);
     assert.ok(back.tree, 'parsed again after the deep part was deleted');
     store.dispose();
+  });
+});
+
+describe('DocumentStore edit log: positions of an earlier version through the edits since', () => {
+  it('maps every character no edit touched to where it is now, and back; touched ones map to nothing', async () => {
+    const parser = await PythonParser.create();
+    fc.assert(
+      // LSP positions cannot point between \r and \n: these texts end lines with \n only.
+      fc.property(lfText, fc.array(fc.array(lfEdit, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 8 }), (initial, batches) => {
+        const store = new DocumentStore(parser, () => false);
+        const uri = 'file:///mapped.py';
+        store.open(uri, 'python', 1, initial);
+        // Where each original character is now (-1: replaced or deleted by some edit).
+        let origin = [...initial].map((_, i) => i);
+        let version = 1;
+        try {
+          for (const batch of batches) {
+            for (const e of batch) {
+              const doc = store.get(uri)!.document;
+              const current = doc.getText();
+              const start = Math.min(e.at, current.length);
+              const end = Math.min(start + e.remove, current.length);
+              store.change(uri, ++version, [{ range: { start: doc.positionAt(start), end: doc.positionAt(end) }, text: e.insert }]);
+              origin = origin.map((o) => (o < 0 || o < start ? o : o < end || (o === start && end > start) ? -1 : o + e.insert.length - (end - start)));
+            }
+          }
+          const stored = store.get(uri)!;
+          const now = stored.document.getText();
+          origin.forEach((o, i) => {
+            if (o < 0) return;
+            assert.equal(now[o], initial[i]);
+            assert.equal(mapOffset(stored, 1, i, true), o);
+            assert.equal(mapOffset(stored, 1, o, false), i);
+          });
+        } finally {
+          store.dispose();
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -29,16 +29,16 @@ interface TextEdit {
 const MAX_EDITS = 1000;
 
 /**
- * Where `offset` of version `from` is in the document now, through the edits since (`forward`), or
- * where an offset of now was in version `from` (`!forward`). Undefined when an edit replaced the
- * text there, or the log does not reach back to `from`.
+ * Where the character at `offset` of version `from` is in the document now, through the edits
+ * since (`forward`), or where a character of now was in version `from` (`!forward`). Undefined
+ * when an edit replaced or inserted the text there, or the log does not reach back to `from`.
  */
 export function mapOffset(stored: StoredDocument, from: number, offset: number, forward: boolean): number | undefined {
   if (from < stored.editsSince) return undefined;
   const edits = stored.edits.filter((e) => e.version > from);
   if (forward) {
     for (const e of edits) {
-      if (offset <= e.start && !(offset === e.start && e.oldEnd > e.start)) continue;
+      if (offset < e.start) continue;
       if (offset < e.oldEnd) return undefined;
       offset += e.newEnd - e.oldEnd;
     }
@@ -116,11 +116,13 @@ export class DocumentStore {
     let tree = stored.tree;
     let document = stored.document;
     for (const change of changes) {
-      const before = document;
+      // Offsets in the text before the change (TextDocument.update changes the document in place).
+      const startIndex = 'range' in change ? document.offsetAt(change.range.start) : 0;
+      const oldEndIndex = 'range' in change ? document.offsetAt(change.range.end) : 0;
       document = TextDocument.update(document, [change], version);
       if ('range' in change) {
-        const start = before.offsetAt(change.range.start);
-        const oldEnd = before.offsetAt(change.range.end);
+        const start = startIndex;
+        const oldEnd = oldEndIndex;
         stored.edits.push({ version, start, oldEnd, newEnd: start + change.text.length });
         if (stored.edits.length > MAX_EDITS) stored.editsSince = stored.edits.splice(0, stored.edits.length - MAX_EDITS).pop()!.version;
         stored.indent?.edit(start, oldEnd, change.text, document.getText());
@@ -130,8 +132,6 @@ export class DocumentStore {
         stored.indent = undefined;
       }
       if ('range' in change && tree) {
-        const startIndex = before.offsetAt(change.range.start);
-        const oldEndIndex = before.offsetAt(change.range.end);
         const startPosition = { row: change.range.start.line, column: change.range.start.character };
         const edited = this.parser.edit(tree, {
           startIndex,

@@ -378,15 +378,20 @@ export class PySparkArchitectServer {
       return hoverAt(last?.version === current.document.version ? model : undefined, syntaxRoot(current.tree, text), text, offset, settings);
     }
     const then = mapOffset(current, last.version, offset, false);
-    // Typed since the model was built: only what the current tree knows (conf keys).
-    if (then === undefined) return hoverAt(undefined, syntaxRoot(current.tree, text), text, offset, settings);
+    const word = then === undefined ? undefined : model.root.descendantForIndex(then, then);
+    const from = word && mapOffset(current, last.version, word.startIndex, true);
+    const to = word && word.endIndex > word.startIndex ? mapOffset(current, last.version, word.endIndex - 1, true) : undefined;
+    // Typed in or around since the model was built: only what the current tree knows (conf keys).
+    if (from === undefined || to === undefined || to - from !== word!.endIndex - 1 - word!.startIndex) {
+      return hoverAt(undefined, syntaxRoot(current.tree, text), text, offset, settings);
+    }
     const positions = {
       positionAt: (o: number) => {
         const now = mapOffset(current, last.version, o, true);
         return now === undefined ? last.result.lines.positionAt(o) : current.document.positionAt(now);
       },
     };
-    return hoverAt(model, model.root, last.result.lines.text, then, settings, positions);
+    return hoverAt(model, model.root, last.result.lines.text, then!, settings, positions);
   }
 
   /** Analysis for the document's current version, computed once and shared by diagnostics, hovers and code actions. */
