@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { collectPythonFiles } from '../../server/src/cli/files';
+import { collectPythonFiles } from '../../server/src/project/files';
 import { formatGithub, formatTextReport } from '../../server/src/cli/report';
 import { docsUrl } from '../../server/src/findings';
 import { LineIndex } from '../../server/src/lineIndex';

@@ -3,22 +3,23 @@ import { defaultSettings, resolveSettings, type Settings } from '../../../shared
 import { VERSION } from '../../../shared/version';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { analyze, looksLikePySpark, matchesCode, type AnalysisOptions, type AnalysisResult } from '../analysis';
-import { fileFragment, mergeFragments, mergeRawGraphs, type FileFragment } from '../graph';
+import { analyze, looksLikePySpark, type AnalysisOptions, type AnalysisResult } from '../analysis';
+import { fileFragment, mergeFragments, type FileFragment } from '../graph';
 import type { RawGraph } from '../graph/pipelineGraph';
 import { toDot, toMermaid } from './graphFormats';
-import { applyProjectConfig, findProjectConfig, type ProjectConfig } from '../config/pyproject';
-import { compareFindings } from '../findings';
 import { createTwoFilesPatch } from 'diff';
 import { countFixes, fixAll, type FixCounts } from '../fixes/fixAll';
 import { ParseFailure, parsesQuietly, PythonParser, type Tree } from '../parsing/pythonParser';
-import { PROJECT_RULE_CODES, RULES } from '../rules';
-import { collectPythonFiles } from './files';
+import { RULES } from '../rules';
+import { addCrossFileFindings, crossFileFindings } from '../project/crossFile';
+import { collectPythonFiles } from '../project/files';
+import { ProjectConfigs } from '../project/projectConfigs';
+import { applyProjectConfig } from '../project/pyproject';
+import { readSourceFile } from '../project/readSource';
 import { startServer } from '../lsp/startServer';
 import { checkNotebook, MAX_NOTEBOOK_BYTES } from './notebookFile';
 import { analyseDatabricksRuns } from '../notebook/analyseNotebook';
 import { LineIndex } from '../lineIndex';
-import type { Finding } from '../findings';
 import { FILES_PER_WORKER, WorkerPool, isCliWorker, runCliWorker, workerCount } from './workers';
 import { formatGithub, formatJson, formatSarif, formatTextReport, type FileFindings } from './report';
 
@@ -192,7 +193,7 @@ export interface FileOutcome {
 
 /**
  * Reads and analyses every file, reporting unreadable, binary and oversized ones per file. With
- * more than one job, Python files are analysed by worker threads (`cliWorkers.ts`); results and
+ * more than one job, Python files are analysed by worker threads (`workers.ts`); results and
  * messages still come out in file order, the same as with one.
  */
 async function analyseFiles(args: CheckArgs, err: (s: string) => void, forGraph = false): Promise<{ results: Analysed[]; fileCount: number; ioErrors: number; pool?: WorkerPool }> {
@@ -240,16 +241,10 @@ function isNotebook(file: string): boolean {
 
 /** The options of each file: the flags over its project's pyproject.toml (whose problems are reported once, here). */
 function fileJobs(args: CheckArgs, files: string[], err: (s: string) => void): FileJob[] {
-  const projectCache = new Map<string, ProjectConfig | null>();
-  const reported = new Set<string>();
+  const projects = new ProjectConfigs(err);
   return files.map((file, index) => {
     // pyproject.toml under the flags: --select/--ignore given on the command line replace the project's.
-    const project = args.project ? findProjectConfig(path.dirname(path.resolve(file)), projectCache) : undefined;
-    if (project && !reported.has(project.file)) {
-      reported.add(project.file);
-      for (const p of project.problems) err(`${p} (ignored)`);
-    }
-    const effective = applyProjectConfig(args.settings, project);
+    const effective = applyProjectConfig(args.settings, args.project ? projects.nearest(file) : undefined);
     const options = {
       settings: effective.settings,
       select: args.select.length ? args.select : effective.select,
@@ -269,20 +264,13 @@ export async function analyseFile(loadParser: () => Promise<PythonParser>, job: 
   const errs: string[] = [];
   const err = (s: string) => errs.push(s);
   const failed = (message: string): FileOutcome => ({ errs: [...errs, message], ioError: true });
-  let buf: Buffer;
   const notebook = isNotebook(file);
-  try {
-    const st = fs.statSync(file);
-    // A notebook's outputs may be far larger than its code: its code is measured once read.
-    if (notebook ? st.size > MAX_NOTEBOOK_BYTES : st.size > args.maxKb * 1024) {
-      return { errs: [`${file}: skipped: ${Math.round(st.size / 1024)} KB is over the ${args.maxKb} KB limit`], ioError: false };
-    }
-    buf = fs.readFileSync(file);
-  } catch (e) {
-    return failed(`${file}: error: ${(e as Error).message}`);
-  }
-  if (buf.includes(0)) return { errs: [`${file}: skipped: binary file`], ioError: false };
-  let text = buf.toString('utf8');
+  // A notebook's outputs may be far larger than its code: its code is measured once read.
+  const read = readSourceFile(file, notebook ? MAX_NOTEBOOK_BYTES : args.maxKb * 1024);
+  if (read.kind === 'too-large') return { errs: [`${file}: skipped: ${Math.round(read.size / 1024)} KB is over the ${args.maxKb} KB limit`], ioError: false };
+  if (read.kind === 'error') return failed(`${file}: error: ${read.message}`);
+  if (read.kind === 'binary') return { errs: [`${file}: skipped: binary file`], ioError: false };
+  let text = read.text;
   if (!notebook && !args.fix && !args.diff && !forGraph && cannotInvolveSpark(text)) {
     // Nothing to parse for: no wasm parser is loaded for a run over such files (startup stays Node's own).
     return { errs, ioError: false, result: { filename: file, findings: [], lines: new LineIndex(text) } };
@@ -358,63 +346,6 @@ async function graph(argv: string[], out: (s: string) => void, err: (s: string) 
   const g = mergeFragments(fragments);
   out(args.format === 'mermaid' ? toMermaid(g) : args.format === 'dot' ? toDot(g) : JSON.stringify(g, null, 2));
   return 0;
-}
-
-/** Rules whose findings depend on what other files do with the same datasets (scope `project` in the registry). */
-const CROSS_FILE_RULES = PROJECT_RULE_CODES;
-
-/**
- * Second pass for files that share a dataset with another file: their architecture rules run again
- * with those files' steps in view (a lambda split into batch/speed/serving files is layered as one).
- */
-async function addCrossFileFindings(results: Analysed[], pool: WorkerPool | undefined): Promise<void> {
-  const withData = results.filter((r) => r.raw);
-  if (withData.length < 2) return;
-  const filesOf = new Map<string, Analysed[]>();
-  for (const r of withData) for (const key of r.raw!.datasets.keys()) filesOf.set(key, [...(filesOf.get(key) ?? []), r]);
-  const numbers = new Map(withData.map((r, i) => [r, i]));
-  pool?.shareGraphs(withData.map((r) => r.raw!));
-  // Workers get a few files ahead at a time, not the whole pass queued at once.
-  const inFlight = new Set<Promise<void>>();
-  for (const r of withData) {
-    const neighbours = new Set([...r.raw!.datasets.keys()].flatMap((k) => filesOf.get(k)!.filter((o) => o !== r)));
-    const select = r.options?.select;
-    const codes = CROSS_FILE_RULES.filter((c) => !select?.length || matchesCode(c, select));
-    if (!neighbours.size || !codes.length) continue;
-    if (r.reanalyse) {
-      const again = r.reanalyse({ ...r.options, select: codes, workspace: mergeRawGraphs([...neighbours].map((n) => n.raw!)) });
-      r.findings = [...r.findings.filter((f) => !CROSS_FILE_RULES.includes(f.code)), ...again].sort((a, b) => (a.cell ?? 0) - (b.cell ?? 0) || compareFindings(a, b));
-      continue;
-    }
-    const replace = (again: Finding[] | undefined) => {
-      if (again) r.findings = [...r.findings.filter((f) => !CROSS_FILE_RULES.includes(f.code)), ...again].sort(compareFindings);
-    };
-    // Each file's answer replaces its own findings, so the order the workers finish in does not matter.
-    if (pool) {
-      const pending: Promise<void> = pool.crossFile(r.text!, { ...r.options, select: codes }, [...neighbours].map((n) => numbers.get(n)!)).then(replace).finally(() => inFlight.delete(pending));
-      inFlight.add(pending);
-      if (inFlight.size >= pool.size * 2) await Promise.race(inFlight);
-    } else {
-      replace(await crossFileFindings(await PythonParser.load(), r.text!, { ...r.options, select: codes, workspace: mergeRawGraphs([...neighbours].map((n) => n.raw!)) }));
-    }
-  }
-  await Promise.all(inFlight);
-}
-
-/** The project-scope rules' findings of one file with its neighbours' datasets in view (undefined: parsing failed this time). */
-export async function crossFileFindings(parser: PythonParser, text: string, options: AnalysisOptions): Promise<Finding[] | undefined> {
-  await parser.ready();
-  let tree: Tree | undefined;
-  try {
-    tree = parser.parse(text);
-    return analyze(tree, text, options).findings;
-  } catch (e) {
-    // Parsed once already: keep the first pass's findings.
-    if (!(e instanceof ParseFailure)) throw e;
-    return undefined;
-  } finally {
-    parser.release(tree);
-  }
 }
 
 /** Ruff's wording: "[*] 2 fixable with the `--fix` option (1 hidden fix can be enabled with the `--unsafe-fixes` option)." */

@@ -70,11 +70,14 @@ export class CodeContext {
   readonly file: KindWithReason;
   /** The file is a Lakeflow / DLT pipeline source: the pipeline runs its flows, checkpoints and schema locations. */
   readonly pipelineSource: boolean;
+  /** The file's path (decoded from a URI), when known: rules that judge a whole file read its folder names. */
+  readonly path: string;
   private readonly memo = new Map<number, KindWithReason>();
 
   constructor(text: string, options: ContextOptions = {}) {
     this.file = fileKind(text, options);
     this.pipelineSource = DLT_IMPORT.test(text);
+    this.path = options.path ? decodePath(options.path) : '';
   }
 
   /** The kind of the code around `node` (a test function in a job module is test code). */

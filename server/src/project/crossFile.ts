@@ -1,0 +1,83 @@
+import { analyze, matchesCode, type AnalysisOptions } from '../analysis';
+import { compareFindings, type Finding } from '../findings';
+import { mergeRawGraphs } from '../graph';
+import type { RawGraph } from '../graph/pipelineGraph';
+import { ParseFailure, PythonParser, type Tree } from '../parsing/pythonParser';
+import { PROJECT_RULE_CODES } from '../rules';
+
+/** Rules whose findings depend on what other files do with the same datasets (scope `project` in the registry). */
+const CROSS_FILE_RULES = PROJECT_RULE_CODES;
+
+/** A file after its own analysis, with what the cross-file pass needs to judge it again. */
+export interface CrossFileCandidate {
+  findings: (Finding & { cell?: number })[];
+  /** Its datasets and steps (absent: it touches no dataset). */
+  raw?: RawGraph;
+  /** The analysed text and options (Python files). */
+  text?: string;
+  options?: AnalysisOptions;
+  /** Notebooks: the findings again with other options. */
+  reanalyse?: (options: AnalysisOptions) => (Finding & { cell?: number })[];
+}
+
+/**
+ * Second pass for files that share a dataset with another file: their architecture rules run again
+ * with those files' steps in view (a lambda split into batch/speed/serving files is layered as one).
+ * The editor does the same continuously, with the open documents and the workspace scan (lsp/workspaceGraph.ts).
+ */
+/** Worker threads that judge files again (the CLI's pool): each file's answer replaces its own findings. */
+export interface CrossFileRunner {
+  readonly size: number;
+  /** Every candidate's datasets and steps, sent once: requests then name neighbours by index. */
+  shareGraphs(graphs: RawGraph[]): void;
+  crossFile(text: string, options: AnalysisOptions, neighbours: number[]): Promise<Finding[] | undefined>;
+}
+
+export async function addCrossFileFindings(results: CrossFileCandidate[], runner?: CrossFileRunner): Promise<void> {
+  const withData = results.filter((r) => r.raw);
+  if (withData.length < 2) return;
+  const filesOf = new Map<string, CrossFileCandidate[]>();
+  for (const r of withData) for (const key of r.raw!.datasets.keys()) filesOf.set(key, [...(filesOf.get(key) ?? []), r]);
+  const numbers = new Map(withData.map((r, i) => [r, i]));
+  runner?.shareGraphs(withData.map((r) => r.raw!));
+  // Workers get a few files ahead at a time, not the whole pass queued at once.
+  const inFlight = new Set<Promise<void>>();
+  for (const r of withData) {
+    const neighbours = new Set([...r.raw!.datasets.keys()].flatMap((k) => filesOf.get(k)!.filter((o) => o !== r)));
+    const select = r.options?.select;
+    const codes = CROSS_FILE_RULES.filter((c) => !select?.length || matchesCode(c, select));
+    if (!neighbours.size || !codes.length) continue;
+    if (r.reanalyse) {
+      const again = r.reanalyse({ ...r.options, select: codes, workspace: mergeRawGraphs([...neighbours].map((n) => n.raw!)) });
+      r.findings = [...r.findings.filter((f) => !CROSS_FILE_RULES.includes(f.code)), ...again].sort((a, b) => (a.cell ?? 0) - (b.cell ?? 0) || compareFindings(a, b));
+      continue;
+    }
+    const replace = (again: Finding[] | undefined) => {
+      if (again) r.findings = [...r.findings.filter((f) => !CROSS_FILE_RULES.includes(f.code)), ...again].sort(compareFindings);
+    };
+    if (runner) {
+      const pending: Promise<void> = runner.crossFile(r.text!, { ...r.options, select: codes }, [...neighbours].map((n) => numbers.get(n)!)).then(replace).finally(() => inFlight.delete(pending));
+      inFlight.add(pending);
+      if (inFlight.size >= runner.size * 2) await Promise.race(inFlight);
+    } else {
+      replace(await crossFileFindings(await PythonParser.load(), r.text!, { ...r.options, select: codes, workspace: mergeRawGraphs([...neighbours].map((n) => n.raw!)) }));
+    }
+  }
+  await Promise.all(inFlight);
+}
+
+/** The project-scope rules' findings of one file with its neighbours' datasets in view (undefined: parsing failed this time). */
+export async function crossFileFindings(parser: PythonParser, text: string, options: AnalysisOptions): Promise<Finding[] | undefined> {
+  await parser.ready();
+  let tree: Tree | undefined;
+  try {
+    tree = parser.parse(text);
+    return analyze(tree, text, options).findings;
+  } catch (e) {
+    // Parsed once already: keep the first pass's findings.
+    if (!(e instanceof ParseFailure)) throw e;
+    return undefined;
+  } finally {
+    parser.release(tree);
+  }
+}
