@@ -392,7 +392,8 @@ async function benchTyping() {
     const c = new LspClient({ trace: { server: 'messages' } });
     await c.initialize({ workspace: { configuration: true, diagnostics: { refreshSupport: true } }, textDocument: { diagnostic: {} } });
     await c.open(uri, text);
-    const pull = (token) => c.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } }, token).then((r) => r, (e) => ({ error: e }));
+    // A token only when there is one: an undefined last argument would send the params by position.
+    const pull = (token) => (token ? c.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } }, token) : c.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } })).then((r) => r, (e) => ({ error: e }));
     await pull();
     const lines = text.split('\n');
     const mid = Math.floor(lines.length / 2);
@@ -424,9 +425,10 @@ async function benchTyping() {
       const last = version;
       const tLast = performance.now();
       // VS Code pulls again on ServerCancelled with retrigger: do the same until the last version is answered.
-      for (;;) {
+      for (let attempt = 0; ; attempt++) {
         const r = await pull();
         if (!r.error) break;
+        if (r.error.code !== -32802 || attempt > 100) throw new Error(`pull failed: ${r.error.message}`);
       }
       latencies.push(performance.now() - tLast);
       cpu.push(cpuMs(c.proc.pid) - cpu0);
