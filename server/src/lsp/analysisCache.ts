@@ -38,6 +38,9 @@ export class AnalysisCache {
   private readonly analyses = new Map<string, CachedAnalysis>();
   /** The analysis under way per document: a second request for the same version waits for it rather than starting another. */
   private readonly running = new Map<string, { version: number; done: Promise<CachedAnalysis | undefined> }>();
+  /** Bumped by `clear` and `delete`: an analysis that started before is outdated even at the same version. */
+  private generation = 0;
+  private readonly inputs = new Map<string, number>();
   private readonly modelHolders: string[] = [];
   private readonly sizeLimits = new Map<string, number>();
   private readonly tooLargeNotified = new Set<string>();
@@ -65,12 +68,22 @@ export class AnalysisCache {
     return this.analyses.entries();
   }
 
+  /** Forgets the document's analysis (its inputs changed); one under way is not kept either. */
   delete(uri: string): void {
     this.analyses.delete(uri);
+    this.running.delete(uri);
+    this.inputs.set(uri, (this.inputs.get(uri) ?? 0) + 1);
   }
 
   clear(): void {
     this.analyses.clear();
+    this.running.clear();
+    this.generation++;
+  }
+
+  /** Changes when what an analysis reads besides the text (settings, other files) changed for `uri`. */
+  private inputsOf(uri: string): string {
+    return `${this.generation}:${this.inputs.get(uri) ?? 0}`;
   }
 
   /** The document closed. */
@@ -97,6 +110,7 @@ export class AnalysisCache {
 
   private async analyseNow(uri: string, stored: StoredDocument): Promise<CachedAnalysis | undefined> {
     const version = stored.document.version;
+    const inputs = this.inputsOf(uri);
     const settings = await this.settings.settingsFor(uri);
     const current = this.documents.get(uri);
     if (!current || current.document.version !== version) return undefined;
@@ -135,8 +149,10 @@ export class AnalysisCache {
       // A Databricks notebook that `%run`s others is analysed with them (findings stay in this file).
       const runs = analyseDatabricksRuns(this.parser, text, uri.startsWith('file:') ? fileURLToPath(uri) : undefined, options);
       // In steps: hovers, completions and new edits are answered between rules, and an outdated run stops.
-      const stepped = runs ?? (await analyzeInSteps(stored.tree, text, options, { pause: nextTurn, stale: () => this.documents.get(uri)?.document.version !== version }));
-      if (!stepped) return undefined;
+      const stale = () => this.documents.get(uri)?.document.version !== version || this.inputsOf(uri) !== inputs;
+      const stepped = runs ?? (await analyzeInSteps(stored.tree, text, options, { pause: nextTurn, stale }));
+      // Settings or other files changed meanwhile: whoever changed them asks for a new analysis.
+      if (!stepped || stale()) return undefined;
       result = stepped;
     } catch (e) {
       if (e instanceof ParseFailure) {

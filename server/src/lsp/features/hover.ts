@@ -32,7 +32,9 @@ async function hover(ctx: ServerContext, uri: string, stored: StoredDocument, of
   // The same PII patterns as the analysis: the editor's settings with the project's pyproject.toml.
   const { settings } = ctx.settings.withProjectConfig(uri, await ctx.settings.settingsFor(uri));
   let last = ctx.analyses.get(uri);
-  if (!last?.result.model && last?.result.skipped === undefined) {
+  if (!last) last = await ctx.analyses.analyse(uri, stored);
+  else if (!last.result.model && last.result.skipped === undefined) {
+    // Its model was let go to save memory: analyse again.
     ctx.analyses.delete(uri);
     last = await ctx.analyses.analyse(uri, stored);
   }
