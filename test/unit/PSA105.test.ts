@@ -103,65 +103,6 @@ describe('PSA105 python-udf-with-builtin', () => {
     const c = await applyFix(r, found[3]);
     assert.match(c.text, /F\.regexp_replace\(df\.code, "\\\\\.", "\\\\\$"\)/);
   });
-
-  it('reports the definition (no fix) when no call can be rewritten', async () => {
-    const r = await check(py`
-      from pyspark.sql import functions as F
-      from pyspark.sql.types import StringType
-
-      @F.udf(StringType())
-      def starts_a(s):
-          return s.startswith("A")
-
-      shout = F.udf(lambda s: s.upper(), StringType())
-
-      def apply(df, column_name):
-          return df.withColumn("a", starts_a(column_name))
-    `);
-    const found = r.of('PSA105');
-    assert.deepEqual(found.map((f) => r.textOf(f)), ['starts_a', 'shout']);
-    assert.deepEqual(found.map((f) => f.fixes.length), [0, 0]);
-  });
-
-  it('is silent for UDFs doing real work, pandas UDFs, ambiguous + and non-Spark udf', async () => {
-    const r = await check(py`
-      import re
-      from pyspark.sql import functions as F
-      from pyspark.sql.functions import pandas_udf
-      from pyspark.sql.types import StringType
-
-      @F.udf(StringType())
-      def normalize(s):
-          s = s.strip()
-          return re.sub(r"\\s+", " ", s).title()
-
-      @pandas_udf("string")
-      def upper_pd(s):
-          return s.str.upper()
-
-      @F.udf("long")
-      def add(a, b):
-          return a + b
-
-      @F.udf(StringType())
-      def title(s):
-          return s.title()
-
-      @F.udf(StringType())
-      def upper_or_unknown(s):
-          return s.upper() if s else "UNKNOWN"
-
-      def udf(f):
-          return f
-
-      @udf
-      def plain(s):
-          return s.upper()
-
-      df = spark.table("t").select(normalize("a"), upper_pd("b"), add("x", "y"), title("n"), upper_or_unknown("c"), plain("d"))
-    `);
-    assert.deepEqual(r.of('PSA105').map((f) => r.textOf(f)), []);
-  });
 });
 
 describe('PSA105 never rewrites a call that runs on Python values', () => {

@@ -37,49 +37,6 @@ describe('PSA204 ephemeral-checkpoint-location', () => {
     const b = await applyFix(r, second);
     assert.match(b.text, /options\(checkpointLocation="s3:\/\/CHANGE-ME\/checkpoints\/bronze\.raw_events"\)/);
   });
-
-  it('is silent for durable paths, console/memory sinks, batch writes and unknown values', async () => {
-    const r = await check(py`
-      from pyspark.sql import SparkSession
-      import os
-      spark = SparkSession.builder.getOrCreate()
-      stream = spark.readStream.format("rate").load()
-      stream.writeStream.format("console").option("checkpointLocation", "/tmp/console").start()
-      stream.writeStream.format("memory").queryName("t").option("checkpointLocation", "tmp/x").start()
-      stream.writeStream.format("delta").option("checkpointLocation", "s3://lake/_checkpoints/rate").start("s3://lake/rate")
-      stream.writeStream.format("delta").option("checkpointLocation", os.environ["CHK"]).start("s3://lake/rate2")
-      spark.read.parquet("s3://a").write.option("checkpointLocation", "/tmp/irrelevant").parquet("s3://b")
-    `);
-    assert.deepEqual(r.of('PSA204'), []);
-  });
-
-  it('follows a checkpoint handed to a writer function: a parameter default and each call site, fixed where written', async () => {
-    const r = await check(py`
-      from pyspark.sql import SparkSession
-
-      spark = SparkSession.builder.appName("events").getOrCreate()
-
-
-      def start_stream(df, target, checkpoint_dir="/tmp/checkpoints/default"):
-          return (df.writeStream.format("delta")
-                  .option("checkpointLocation", checkpoint_dir)
-                  .outputMode("append")
-                  .start(target))
-
-
-      events = spark.readStream.format("kafka").option("subscribe", "events").option("kafka.bootstrap.servers", "b:9092").load()
-      q1 = start_stream(events, "s3://lake/bronze/events")
-      q2 = start_stream(events, "s3://lake/bronze/audit", checkpoint_dir="/tmp/cp/audit")
-      q3 = start_stream(events, "s3://lake/bronze/clicks", "s3://lake/_checkpoints/clicks")
-    `);
-    const found = r.of('PSA204');
-    assert.deepEqual(found.map((f) => `${r.lineOf(f)}: ${r.textOf(f)}`), ['6: "/tmp/checkpoints/default"', '15: "/tmp/cp/audit"']);
-    assert.ok(found.every((f) => f.related.some((x) => /used as checkpointLocation here/.test(x.message))));
-    // The default serves every call that omits it: one path there would be shared by q1 and any later query.
-    assert.deepEqual(found[0].fixes, []);
-    const fixed = await applyFix(r, found[1]);
-    assert.match(fixed.text, /checkpoint_dir="s3:\/\/lake\/bronze\/_checkpoints\/audit"\)/);
-  });
 });
 
 describe('PSA204/PSA205 fixes never give two queries one checkpoint', () => {

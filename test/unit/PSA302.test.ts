@@ -11,33 +11,6 @@ describe('PSA302 high-cardinality-partition-column', () => {
       assert.equal(highCardinalityReason(c), undefined, c);
     }
   });
-
-  it('flags partitionBy on ids and timestamps, as args, lists and keywords', async () => {
-    const r = await check(py`
-      from pyspark.sql import SparkSession
-      spark = SparkSession.builder.getOrCreate()
-      events = spark.read.json("s3://landing/events/")
-      events.write.partitionBy("event_date", "user_id").parquet("s3://lake/bronze/events/")
-      keys = ["event_ts"]
-      events.write.partitionBy(*keys).format("delta").save("s3://lake/bronze/events_ts/")
-      events.write.parquet("s3://lake/bronze/by_uuid/", partitionBy=["uuid"], mode="append")
-    `);
-    assert.deepEqual(r.of('PSA302').map((f) => r.textOf(f)), ['"user_id"', '*keys', '["uuid"]']);
-  });
-
-  it('is silent on dates, low-cardinality ids and non-writer partitionBy', async () => {
-    const r = await check(py`
-      from pyspark.sql import SparkSession, Window
-      from pyspark.sql import functions as F
-      spark = SparkSession.builder.getOrCreate()
-      events = spark.read.json("s3://landing/events/")
-      w = Window.partitionBy("user_id").orderBy("event_ts")
-      ranked = events.withColumn("rn", F.row_number().over(w))
-      ranked.write.partitionBy("event_date", "country").parquet("s3://lake/silver/events/")
-      ranked.write.partitionBy("tenant_id").mode("append").parquet("s3://lake/silver/by_tenant/")
-    `);
-    assert.deepEqual(r.of('PSA302'), []);
-  });
 });
 
 describe('DataFrameWriterV2 (writeTo) sinks', () => {

@@ -14,47 +14,6 @@ describe('PSA303 partition-size-config', () => {
     assert.equal(byteSize('1.5g'), undefined);
   });
 
-  it('flags oversized maxPartitionBytes, tiny shuffle partitions and AQE off, in every conf style, at the value', async () => {
-    const r = await check(py`
-      from pyspark import SparkConf
-      from pyspark.sql import SparkSession
-
-      conf = SparkConf().set("spark.sql.files.maxPartitionBytes", "2g")
-      spark = (
-          SparkSession.builder.config(conf=conf)
-          .config("spark.sql.shuffle.partitions", 4)
-          .config("spark.sql.adaptive.enabled", "false")
-          .getOrCreate()
-      )
-      spark.conf.set("spark.sql.files.maxPartitionBytes", 2_147_483_648)
-      spark.conf.set("spark.sql.shuffle.partitions", "1")
-      spark.conf.set("spark.sql.adaptive.enabled", False)
-    `);
-    const found = r.of('PSA303');
-    assert.deepEqual(found.map((f) => r.textOf(f)), ['"2g"', '4', '"false"', '2_147_483_648', '"1"', 'False']);
-    assert.match(found[0].message, /\(2 GB\)/);
-    assert.match(found[4].message, /runs in 1 task,/);
-    assert.match(found[5].message, /Adaptive Query Execution is turned off/);
-    assert.ok(found.every((f) => f.severity === 'warning'));
-  });
-
-  it('is silent on sane values, 1g exactly, unknown values and other keys', async () => {
-    const r = await check(py`
-      import os
-      from pyspark.sql import SparkSession
-      spark = SparkSession.builder.config("spark.sql.files.maxPartitionBytes", "1g").getOrCreate()
-      spark.conf.set("spark.sql.files.maxPartitionBytes", "256MB")
-      spark.conf.set("spark.sql.files.maxPartitionBytes", os.environ["MPB"])
-      spark.conf.set("spark.sql.shuffle.partitions", 8)
-      spark.conf.set("spark.sql.shuffle.partitions", "400")
-      spark.conf.set("spark.sql.shuffle.partitions", n_parts)
-      spark.conf.set("spark.sql.adaptive.enabled", "true")
-      spark.conf.set("spark.sql.adaptive.coalescePartitions.enabled", "false")
-      spark.conf.set("spark.default.parallelism", 2)
-    `);
-    assert.deepEqual(r.of('PSA303').map((f) => r.textOf(f)), []);
-  });
-
   it('is silent in local test sessions (local master, pytest)', async () => {
     const local = await check(py`
       from pyspark.sql import SparkSession

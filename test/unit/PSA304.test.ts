@@ -31,40 +31,6 @@ describe('PSA304 overwrite-drops-partitions', () => {
     assert.match(text, /orders\.write\.option\("partitionOverwriteMode", "dynamic"\) \\\n {4}\.mode\("overwrite"\)/);
   });
 
-  it('flags a run-constant partition column (lit / current_date) with mode= keyword, and Delta', async () => {
-    const r = await check(py`
-      from pyspark.sql.functions import lit, current_date, to_date
-      def load(spark, ds):
-          df = spark.read.json("s3://raw/events/").withColumn("dt", to_date(lit(ds)))
-          df.write.save("s3://lake/events", format="parquet", mode="overwrite", partitionBy="dt")
-          (
-              spark.read.table("bronze.clicks")
-              .withColumn("ingestion_date", current_date())
-              .write.format("delta")
-              .mode("overwrite")
-              .partitionBy("ingestion_date")
-              .saveAsTable("silver.clicks")
-          )
-    `);
-    const found = r.of('PSA304');
-    assert.deepEqual(found.map((f) => r.textOf(f)), ['mode="overwrite"', 'mode("overwrite")']);
-    assert.match(found[1].message, /or use replaceWhere/);
-    for (const f of found) await applyFix(r, f);
-  });
-
-  it('flags a Parquet saveAsTable overwrite even with dynamic mode, without a fix', async () => {
-    const r = await check(py`
-      spark.conf.set("spark.sql.sources.partitionOverwriteMode", "dynamic")
-      df = spark.read.parquet("s3://raw/events/dt=2024-01-01/")
-      df.write.format("parquet").mode("overwrite").partitionBy("dt").saveAsTable("silver.events")
-    `);
-    const [f] = r.of('PSA304');
-    assert.ok(f);
-    assert.match(f.message, /drops and recreates the parquet table/);
-    assert.match(f.message, /insertInto/);
-    assert.deepEqual(f.fixes, []);
-  });
-
   it('is silent on full snapshots, dynamic mode (option, session, SQL SET), replaceWhere, append and unknown modes', async () => {
     const r = await check(py`
       import os
@@ -94,38 +60,5 @@ describe('PSA304 overwrite-drops-partitions', () => {
       `);
       assert.deepEqual(s.of('PSA304'), [], session);
     }
-  });
-  it('is silent for the first load of an exists/merge pair, but not for an overwrite when the table exists', async () => {
-    const r = await check(py`
-      import os
-      from pyspark.sql import SparkSession
-      from pyspark.sql import functions as F
-
-      spark = SparkSession.builder.getOrCreate()
-
-      def load_day(day):
-          batch = spark.read.json(f"s3://landing/shipments/{day}/")
-          if spark.catalog.tableExists("ops.shipments"):
-              batch.createOrReplaceTempView("incoming")
-              spark.sql("MERGE INTO ops.shipments t USING incoming s ON t.ship_ref = s.ship_ref WHEN NOT MATCHED THEN INSERT *")
-          else:
-              batch.write.format("delta").mode("overwrite").partitionBy("ship_day").saveAsTable("ops.shipments")
-
-      def load_local(day, target):
-          batch = spark.read.json(f"s3://landing/returns/{day}/")
-          if not os.path.exists(target):
-              batch.write.mode("overwrite").partitionBy("return_day").parquet(target)
-
-      def reload_day(day):
-          batch = spark.read.json(f"s3://landing/refunds/{day}/")
-          if spark.catalog.tableExists("ops.refunds"):
-              batch.write.format("delta").mode("overwrite").partitionBy("refund_day").saveAsTable("ops.refunds")
-
-      def once_per_day(day, target):
-          batch = spark.read.json(f"s3://landing/credits/{day}/")
-          if not os.path.exists(os.path.join(target, "_DONE")):
-              batch.write.mode("overwrite").partitionBy("credit_day").parquet(target)
-    `);
-    assert.deepEqual(r.of('PSA304').map((f) => r.lineOf(f)), [23, 28]);
   });
 });

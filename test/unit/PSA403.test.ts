@@ -33,29 +33,6 @@ describe('PSA403 nondeterministic-fingerprint', () => {
     assert.match(text, /^import json\nfrom datetime import datetime\nimport hashlib\n\n/);
   });
 
-  it('flags fingerprints by name, by SQL input and by json.dumps input; wraps non-strings in str()', async () => {
-    const r = await check(py`
-      import hashlib
-      from pyspark.sql import functions as F
-
-      checksum = hash(tuple(row))
-      row_hash = hash(json.dumps(payload, sort_keys=True))
-      cache_key = hash(query)
-      spark.sql(sql).withColumn("q", F.lit(hash("SELECT * FROM sales WHERE day = 1")))
-      meta.etag = hash(content + suffix)
-      emit(dedup_key=hash(event_id))
-    `);
-    const found = r.of('PSA403');
-    assert.deepEqual(found.map((f) => r.lineOf(f)), [4, 5, 6, 7, 8, 9]);
-    const a = await applyFix(r, found[0]);
-    assert.match(a.text, /checksum = hashlib\.sha256\(str\(tuple\(row\)\)\.encode\("utf-8"\)\)\.hexdigest\(\)/);
-    assert.equal((a.text.match(/^import hashlib$/gm) ?? []).length, 1);
-    const b = await applyFix(r, found[1]);
-    assert.match(b.text, /row_hash = hashlib\.sha256\(json\.dumps\(payload, sort_keys=True\)\.encode/);
-    const e = await applyFix(r, found[4]);
-    assert.match(e.text, /meta\.etag = hashlib\.sha256\(str\(content \+ suffix\)\.encode/);
-  });
-
   it('is silent for in-process hashing, __hash__, shadowed hash and Spark F.hash via imports', async () => {
     const silent = await check(py`
       from pyspark.sql import functions as F

@@ -42,50 +42,5 @@ describe('PSA501 static-conf-at-runtime', () => {
     assert.match(text, /SparkSession\.builder\.appName\("x"\)\.config\("spark\.serializer", "org\.apache\.spark\.serializer\.KryoSerializer"\)\.getOrCreate\(\)/);
     assert.match(text, /def tune\(\):\n {4}pass/);
   });
-
-  it('no fix when the builder comes after the conf.set; silent on runtime SQL confs and builder configs', async () => {
-    const r = await check(py`
-      spark.conf.set("spark.driver.memory", "8g")
-      spark.conf.set("spark.sql.adaptive.enabled", "true")
-      spark.conf.set("spark.sql.sources.partitionOverwriteMode", "dynamic")
-      spark.conf.set("spark.databricks.delta.optimizeWrite.enabled", "true")
-      other = SparkSession.builder.config("spark.executor.memory", "8g").getOrCreate()
-      settings = {}
-      settings.set("spark.executor.memory", "1g")
-    `);
-    const found = r.of('PSA501');
-    assert.equal(found.length, 1);
-    assert.equal(r.lineOf(found[0]), 1);
-    assert.deepEqual(found[0].fixes, []);
-  });
-
-  it('finds the session behind glueContext.spark_session and self.spark', async () => {
-    const r = await check(py`
-      from awsglue.context import GlueContext
-      from pyspark.context import SparkContext
-
-      glue_context = GlueContext(SparkContext.getOrCreate())
-      spark = glue_context.spark_session
-      spark.conf.set("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-
-      class Job:
-          def __init__(self, spark):
-              self.spark = spark
-
-          def configure(self):
-              self.spark.conf.set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-              self.spark.conf.set("spark.sql.shuffle.partitions", "64")
-    `);
-    assert.deepEqual(r.of('PSA501').map((f) => r.lineOf(f)), [6, 13]);
-  });
-
-  it('does not treat .spark attributes as sessions in files that do not use PySpark', async () => {
-    const r = await check(py`
-      class Config:
-          def apply(self):
-              self.spark.conf.set("spark.executor.memory", "8g")
-    `);
-    assert.deepEqual(r.of('PSA501'), []);
-  });
 });
 

@@ -304,7 +304,6 @@ export function layoutGraph(graph: PipelineGraph, measure: MeasureText, options:
     const width = Math.min(NODE_MAX_WIDTH, Math.max(NODE_MIN_WIDTH, Math.ceil(textWidth) + NODE_TEXT_LEFT + badge));
     texts.set(node.id, { label, meta, width });
     sizes.set(node.id, { width, height: NODE_HEIGHT });
-    g.setNode(node.id, { width, height: NODE_HEIGHT });
   }
   // Each lane starts one rank after the previous lane's last; a wrapped lane's rows share ranks.
   const local = localRanks(graph, laneOf, dag);
@@ -328,6 +327,10 @@ export function layoutGraph(graph: PipelineGraph, measure: MeasureText, options:
   }
   // Edges into a later row are drawn by us, after dagre: given to dagre they would run backwards.
   const wraps = new Set(dag.filter((e) => laneOf.get(e.from) === laneOf.get(e.to) && rowOf.get(e.from) !== rowOf.get(e.to)));
+  // dagre's first ordering visits nodes in insertion order: a wrapped lane's first row goes in
+  // first, so rows read in order (top to bottom, or left to right) rather than in any order.
+  const inserted = wraps.size > 0 ? [...graph.nodes].sort((a, b) => rowOf.get(a.id)! - rowOf.get(b.id)!) : graph.nodes;
+  for (const node of inserted) g.setNode(node.id, sizes.get(node.id)!);
   for (let lane = 0; lane < names.length; lane++) {
     if (ranks.has(PLACEHOLDER_PREFIX + lane)) g.setNode(PLACEHOLDER_PREFIX + lane, { width: EMPTY_LANE_WIDTH, height: NODE_HEIGHT });
   }

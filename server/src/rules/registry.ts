@@ -160,7 +160,7 @@ const REGISTRATIONS: readonly Registration[] = [
   { rule: zorderOnPartitionColumn, family: 'delta', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
   { rule: overwriteOfStreamedDeltaTable, family: 'delta', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
   { rule: vacuumRetentionBelowDefault, family: 'delta', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.2.0', quietIn: EXPLORATORY },
-  { rule: inferredSchemaBatchRead, family: 'partitioning', fix: 'none', fixes: [], scope: 'file', since: '0.2.0', quietIn: [...TESTS_AND_GENERATORS, 'notebook'] },
+  { rule: inferredSchemaBatchRead, family: 'partitioning', fix: 'none', fixes: [], scope: 'file', since: '0.2.0', strict: true, quietIn: [...TESTS_AND_GENERATORS, 'notebook'] },
   { rule: sessionWideMergeSchema, family: 'partitioning', fix: 'none', fixes: [], scope: 'file', since: '0.2.0', quietIn: TESTS_AND_GENERATORS },
   { rule: streamingDedupOnUniqueRow, family: 'streaming', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
   { rule: memorySinkWithoutQueryName, family: 'streaming', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },

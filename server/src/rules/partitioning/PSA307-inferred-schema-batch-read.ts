@@ -1,5 +1,5 @@
 import type { Node } from '../../parsing/pythonParser';
-import { callParts, literalString, unwrapParens } from '../../parsing/syntax';
+import { callParts, enclosingStatement, escapeRegExp, lineStartOf, literalString, unwrapParens } from '../../parsing/syntax';
 import { literalBoolean, writtenReaderOption } from '../helpers/readerChain';
 import { boundInFile, buildsLocalSession, chainRoot } from '../helpers/sessionBinding';
 import type { Rule, RuleContext } from '../rule';
@@ -12,7 +12,7 @@ import type { Rule, RuleContext } from '../rule';
 const STORAGE_PATH = /^(?:(?:s3[an]?|abfss?|wasbs?|adl|gs|hdfs|oss|cos|r2):\/\/|(?:dbfs:)?\/(?:mnt|Volumes)\/|\{)/i;
 
 /** A first argument that is data already in memory (`spark.read.json(rdd)`), not files to scan. */
-const IN_MEMORY_ARG = /parallelize|rdd|\.map\(/i;
+const IN_MEMORY_ARG = /parallelize|rdd|\.(?:map|flatMap|mapPartitions|textFile|wholeTextFiles)\(/i;
 
 export const inferredSchemaBatchRead: Rule = {
   code: 'PSA307',
@@ -75,12 +75,18 @@ function optionRange(keyNode: Node, value: Node, call: Node): { start: number; e
   return { start: (parts?.nameNode ?? call).startIndex, end: call.endIndex };
 }
 
-/** `rdd`, `sc.parallelize([...])`, or a name assigned one (`payloads = sc.parallelize(...)`). */
+/** `rdd`, `sc.parallelize([...])`, or a name whose last assignment before the read is one (`payloads = sc.parallelize(...)`). */
 function inMemory(arg: Node, text: string): boolean {
   if (IN_MEMORY_ARG.test(arg.text)) return true;
   if (arg.type !== 'identifier') return false;
-  const assigned = new RegExp(`^\\s*${arg.text}\\s*=([^\\n]*)`, 'm').exec(text);
-  return !!assigned && IN_MEMORY_ARG.test(assigned[1]);
+  let last: string | undefined;
+  // Assignments before the statement holding the read (`x = spark.read.json(x)` rebinds x only after).
+  const before = lineStartOf(text, enclosingStatement(arg)?.startIndex ?? arg.startIndex);
+  for (const m of text.matchAll(new RegExp(`^[ \\t]*${escapeRegExp(arg.text)}[ \\t]*=(?!=)([^\\n]*)`, 'gm'))) {
+    if (m.index >= before) break;
+    last = m[1];
+  }
+  return last !== undefined && IN_MEMORY_ARG.test(last);
 }
 
 /** `["resources/a.json", "resources/b.json"]`: a list of literal paths, none of them production storage. */
