@@ -67,7 +67,7 @@ describe('hover', () => {
       const { value } = await hover(streaming.replace('events = (spark', 'eve|nts = (spark'));
       assert.match(value!, /streaming DataFrame/);
       assert.match(value!, /Watermark: none/);
-      assert.match(value!, /Columns \(complete\): `key`, `value`, `topic`/);
+      assert.match(value!, /Schema \(7 columns, exactly these\): `key` binary, `value` binary, `topic` string, `partition` int/);
     });
 
     const batch = py`
@@ -83,7 +83,8 @@ describe('hover', () => {
     it('lists the known columns of a batch frame and whether PII columns are masked', async () => {
       const before = (await hover(batch.replace('masked = raw.', 'masked = r|aw.'))).value!;
       assert.match(before, /\*\*`raw`\*\*: batch DataFrame/);
-      assert.match(before, /Columns \(complete\): `id`, `email`, `customer_ref`/);
+      // A file read with a schema may still gain the partition columns of its path.
+      assert.match(before, /Schema \(3 columns, from the read schema; partition columns of the path may be added\): `id` bigint, `email` string, `customer_ref` string/);
       assert.match(before, /PII columns: `email` \(\*\*not masked\*\*\)/);
       assert.doesNotMatch(before, /Watermark/);
       assert.match(before, /Source: read json path `s3:\/\/lake\/raw\/customers` \(line 5\)/);
@@ -117,5 +118,33 @@ describe('hover', () => {
       assert.match(value!, /stands for 2 different frames/);
       assert.match(value!, /batch DataFrame/);
     });
+  });
+});
+
+describe('hover: the schema of a frame whose columns are known', () => {
+  it('lists names and types through a select, a withColumn with a cast and an aggregate', async () => {
+    const source = py`
+      from pyspark.sql import SparkSession, functions as F
+      spark = SparkSession.builder.getOrCreate()
+      orders = spark.createDataFrame([], "order_id STRING, amount DOUBLE, created_at TIMESTAMP")
+      daily = (orders.withColumn("day", F.to_date("created_at"))
+          .withColumn("cents", (F.col("amount") * 100).cast("long"))
+          .groupBy("day").agg(F.sum("cents").alias("total"), F.count("order_id").alias("n")))
+      dai|ly.show()
+    `;
+    const { value } = await hover(source);
+    assert.match(value!, /Schema \(3 columns, exactly these\): `day` date, `total`, `n` bigint/);
+  });
+
+  it('falls back to the columns gathered so far when a step is unknown', async () => {
+    const { value } = await hover(py`
+      from pyspark.sql import SparkSession, functions as F
+      spark = SparkSession.builder.getOrCreate()
+      raw = spark.read.json("s3://lake/raw/events")
+      events = raw.withColumn("day", F.to_date("ts"))
+      eve|nts.show()
+    `);
+    assert.doesNotMatch(value!, /Schema \(/);
+    assert.match(value!, /Columns \(known so far; there may be others\): `day`/);
   });
 });

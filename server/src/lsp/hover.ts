@@ -8,6 +8,8 @@ import type { Node } from '../parsing/pythonParser';
 import { callParts, literalString } from '../parsing/syntax';
 import { PiiMatcher } from '../rules/helpers/pii';
 import { filterLineage } from '../model/lineage';
+import { columnSetsOf } from '../spark/columnSet';
+import { SparkFunctions } from '../spark/functions';
 
 /**
  * Hovers: the documentation of a Spark conf key in a string literal, and what the model knows of
@@ -73,7 +75,7 @@ function describeFrame(model: DataFrameModel, frame: Frame, name: string, lines:
       : 'Watermark: none');
   }
   facts.push(frame.cached ? `Cached: yes, \`${callParts(frame.cached)?.name ?? 'cache'}\` (${line(frame.cached)})` : 'Cached: no');
-  facts.push(columnsFact(frame));
+  facts.push(columnsFact(model, frame));
   const piiFact = piiColumnsFact(frame, pii);
   if (piiFact) facts.push(piiFact);
   const sources = sourcesOf(frame);
@@ -88,7 +90,15 @@ function describeFrame(model: DataFrameModel, frame: Frame, name: string, lines:
   return out.join('\n');
 }
 
-function columnsFact(frame: Frame): string {
+function columnsFact(model: DataFrameModel, frame: Frame): string {
+  // The schema when every step spells it out (types where the code says them); else what the model gathered.
+  const set = columnSetsOf(model, new SparkFunctions(model.imports, () => false)).of(frame);
+  if (set) {
+    const shown = set.columns.slice(0, MAX_COLUMNS).map((c) => (c.type ? `\`${c.name}\` ${c.type}` : `\`${c.name}\``)).join(', ');
+    const more = set.columns.length > MAX_COLUMNS ? ` and ${set.columns.length - MAX_COLUMNS} more` : '';
+    const how = set.exact ? 'exactly these' : 'from the read schema; partition columns of the path may be added';
+    return `Schema (${set.columns.length} column${set.columns.length === 1 ? '' : 's'}, ${how}): ${shown}${more}`;
+  }
   const names = [...frame.columns.keys()];
   if (!names.length) return frame.columnsComplete ? 'Columns: none' : 'Columns: unknown';
   const listed = names.slice(0, MAX_COLUMNS).map((c) => `\`${c}\``).join(', ');

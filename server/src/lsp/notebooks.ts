@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { DIAGNOSTIC_SOURCE } from '../../../shared/protocol';
 import type { Settings } from '../../../shared/settings';
 import type { AnalysisOptions } from '../analysis';
+import { columnCompletions } from '../completion/columnNames';
 import { completionsAt } from '../completion/sourceOptions';
 import { docsUrl, fixLabel, type Finding } from '../findings';
 import { formatMessage } from '../messages';
@@ -264,7 +265,9 @@ export class NotebookSync {
     if (!a || !at) return [];
     const text = a.analysis.program.text;
     const startLine = a.startLines.get(at.cell) ?? 0;
-    return completionsAt(syntaxRoot(a.analysis.tree, text), text, at.offset).map((item) => {
+    const options = completionsAt(syntaxRoot(a.analysis.tree, text), text, at.offset);
+    const items = options.length ? options : columnCompletions(a.analysis.tree, text, at.offset, { notebook: true });
+    return items.map((item) => {
       const edit = item.textEdit as TextEdit | undefined;
       return edit?.range ? { ...item, textEdit: { ...edit, range: NotebookSync.shift(edit.range, startLine) } } : item;
     });
