@@ -63,6 +63,42 @@ function strictEnabled(code: string, settings: Settings, options: AnalysisOption
 
 /** The engine: model the file once, run every enabled rule on the model, apply settings and noqa. */
 export function analyze(tree: Tree, text: string, options: AnalysisOptions = {}): AnalysisResult {
+  const steps = analysisSteps(tree, text, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** What lets an editor's analysis give way: a pause between steps, and whether its answer is still wanted. */
+export interface AnalysisControl {
+  /** Resolves when the analysis may go on (the server answers hovers and reads new edits meanwhile). */
+  pause(): Promise<void>;
+  /** True once the result would be thrown away (the document changed, the request was cancelled). */
+  stale(): boolean;
+}
+
+/**
+ * `analyze`, pausing after the model and after each rule, so that requests that do not need the
+ * result (hovers, completions, new edits) are answered within one step rather than after the whole
+ * analysis; undefined, without finishing, once `control.stale()`. Same steps, same result.
+ * The syntax tree is read only before the first pause (the rules read the JS copy and the model),
+ * so the document may replace its tree meanwhile.
+ */
+export async function analyzeInSteps(tree: Tree, text: string, options: AnalysisOptions, control: AnalysisControl): Promise<AnalysisResult | undefined> {
+  const steps = analysisSteps(tree, text, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await control.pause();
+    if (control.stale()) {
+      steps.return(undefined as never);
+      return undefined;
+    }
+  }
+}
+
+function* analysisSteps(tree: Tree, text: string, options: AnalysisOptions): Generator<void, AnalysisResult, void> {
   const settings = options.settings ?? defaultSettings();
   const lines = new LineIndex(text);
   if (!looksLikePySpark(text)) return { findings: [], lines, skipped: 'not-pyspark' };
@@ -80,6 +116,7 @@ export function analyze(tree: Tree, text: string, options: AnalysisOptions = {})
   );
   const noqa = new NoqaIndex(syntaxRoot(tree, text), text, lines);
   for (const rule of rules) {
+    yield;
     const ctx: RuleContext = {
       model, functions, text, settings, code, workspace: options.workspace, workspaceExclude: options.workspaceExclude,
       report(f) {

@@ -33,10 +33,11 @@ export function hoverAt(
   findings: readonly Finding[] = [],
   /** How a position elsewhere in the text is named ("line 40"; in a notebook, its cell and line). */
   place?: (offset: number) => string,
+  /** Where an offset of `text` is shown: `text`'s own lines, or (a model of an earlier version) where that text is now. */
+  lines: Positions = new LineIndex(text),
 ): Hover | null {
   const node = root.descendantForIndex(offset, offset);
   if (!node) return null;
-  const lines = new LineIndex(text);
   const about = confKeyHover(node, lines) ?? (model ? frameHover(model, node, lines, settings) : null);
   const why = findingsAt(findings, offset);
   if (!why.length) return about;
@@ -73,7 +74,9 @@ function escapeMarkdown(s: string): string {
   return s.replace(/[\\`*_[\]<>#|]/g, (c) => `\\${c}`);
 }
 
-function confKeyHover(node: Node, lines: LineIndex): Hover | null {
+type Positions = Pick<LineIndex, 'positionAt'>;
+
+function confKeyHover(node: Node, lines: Positions): Hover | null {
   const string = STRING_PARTS.has(node.type) ? node.parent : node;
   if (string?.type !== 'string') return null;
   const key = literalString(string);
@@ -85,7 +88,7 @@ function confKeyHover(node: Node, lines: LineIndex): Hover | null {
   };
 }
 
-function frameHover(model: DataFrameModel, node: Node, lines: LineIndex, settings: Pick<Settings, 'pii.extraPatterns'>): Hover | null {
+function frameHover(model: DataFrameModel, node: Node, lines: Positions, settings: Pick<Settings, 'pii.extraPatterns'>): Hover | null {
   if (node.type !== 'identifier') return null;
   const ref = model.frameRefs.get(node.startIndex);
   if (!ref || ref.end !== node.endIndex) return null;
@@ -96,7 +99,7 @@ function frameHover(model: DataFrameModel, node: Node, lines: LineIndex, setting
   };
 }
 
-function describeFrame(model: DataFrameModel, frame: Frame, name: string, lines: LineIndex, pii: PiiMatcher, others: number): string {
+function describeFrame(model: DataFrameModel, frame: Frame, name: string, lines: Positions, pii: PiiMatcher, others: number): string {
   const line = (n: Node) => `line ${lines.positionAt(n.startIndex).line + 1}`;
   const kind = frame.streaming === true ? 'streaming DataFrame' : frame.streaming === false ? 'batch DataFrame' : 'DataFrame (streaming or batch: unknown)';
   const out = [`**\`${name}\`**: ${kind}`, ''];
