@@ -95,7 +95,7 @@ describe('CLI worker threads', function () {
 
   it('a worker answers a file as the main thread does', async () => {
     const file = path.join(ROOT, 'samples/kappa_architecture.py');
-    const args: CheckArgs = { format: 'text', select: [], ignore: [], maxKb: 2048, exitZero: false, settings: defaultSettings(), fix: false, unsafeFixes: false, diff: false, project: false, paths: [file] };
+    const args: CheckArgs = { format: 'text', select: [], ignore: [], maxKb: 2048, exitZero: false, settings: defaultSettings(), fix: false, unsafeFixes: false, diff: false, explain: false, project: false, paths: [file] };
     const job = { index: 0, file, options: { settings: defaultSettings(), path: file } };
     const here = await analyseFile(PythonParser.load, job, args, false);
     const pool = new WorkerPool(1, path.join(ROOT, 'out/server/src/cli/main.js'));
