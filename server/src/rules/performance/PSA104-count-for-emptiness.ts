@@ -1,7 +1,7 @@
 import type { Fix } from '../../findings';
 import type { Node } from '../../parsing/pythonParser';
 import type { Rule, RuleContext } from '../rule';
-import { insideAssert } from '../helpers/fewRows';
+import { insideAssert, isBareColumnarRead } from '../helpers/fewRows';
 import { literalString } from '../../parsing/syntax';
 import type { Frame } from '../../model/types';
 import { emptinessCheckOf, type EmptinessCheck } from '../helpers/emptiness';
@@ -69,6 +69,9 @@ export const countForEmptiness: Rule = {
       // (`SHOW TABLES`) or rows built on the driver are tiny.
       if (ctx.code.isExploratory(action.call) && insideAssert(action.call)) continue;
       if (action.frame.bounded || isCatalogCommand(action.frame)) continue;
+      // count() of a whole table or Parquet/Delta/ORC read is answered from the Delta log or the file
+      // footers, not by scanning rows: there is nothing for isEmpty() to save (a filter on top is a scan).
+      if (check.via === 'count' && isBareColumnarRead(action.frame)) continue;
       const what = check.via === 'count' ? 'count()' : 'collect()';
       const cost =
         check.via === 'count'
