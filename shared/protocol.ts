@@ -1,13 +1,13 @@
-/** Custom LSP messages and the types the server, the client and the webview share. */
-export const SERVER_NAME = 'PySpark Architect';
-export const DIAGNOSTIC_SOURCE = 'pyspark-architect';
+import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 
 /**
- * `pysparkArchitect/fileStatus` (server to client, only to clients that ask with
- * `initializationOptions.fileStatus`): after each analysis of an open document, whether it was
- * analysed or skipped and why, for the editor's status item.
+ * Custom LSP messages and the types the server, the client and the webview share. Each custom
+ * message is declared once here as a typed `RequestType` / `NotificationType`: the server
+ * registers its handler and the client sends or listens with the same object, so the method name
+ * and the shapes cannot drift apart.
  */
-export const FILE_STATUS_METHOD = 'pysparkArchitect/fileStatus';
+export const SERVER_NAME = 'PySpark Architect';
+export const DIAGNOSTIC_SOURCE = 'pyspark-architect';
 
 export interface FileStatus {
   uri: string;
@@ -84,8 +84,18 @@ export interface PipelineGraphParams {
   uris?: string[];
 }
 
-/** `pysparkArchitect/pipelineGraph`: the inferred pipeline for some documents or the workspace. */
-export const PIPELINE_GRAPH_METHOD = 'pysparkArchitect/pipelineGraph';
+/**
+ * `pysparkArchitect/fileStatus` (server to client, only to clients that ask with
+ * `initializationOptions.fileStatus`): after each analysis of an open document, whether it was
+ * analysed or skipped and why, for the editor's status item.
+ */
+export const FileStatusNotification = new NotificationType<FileStatus>('pysparkArchitect/fileStatus');
+
+/**
+ * `pysparkArchitect/pipelineGraph` (client to server): the inferred pipeline for some documents or
+ * (params null or without uris) the workspace.
+ */
+export const PipelineGraphRequest = new RequestType<PipelineGraphParams | null, PipelineGraph, void>('pysparkArchitect/pipelineGraph');
 
 /** Messages between the preview panel (webview) and the extension. */
 export type WebviewToHost =

@@ -140,12 +140,37 @@ function flatten(obj: Record<string, unknown>, prefix = '', out: Record<string, 
   return out;
 }
 
-/** The `contributes.configuration.properties` block `package.json` must carry. */
-export function contributedProperties(): Record<string, Record<string, unknown>> {
+/** What the settings offer of a rule: its code, and its name to describe it. */
+export interface RuleChoice {
+  code: string;
+  name: string;
+}
+
+/**
+ * The `contributes.configuration.properties` block `package.json` must carry. `rules`: the rule
+ * registry (server/src/rules/registry.ts), whose codes the editor offers where a setting takes a
+ * rule code: `npm run gen:docs` writes the block, and a test fails when it drifts from the registry.
+ */
+export function contributedProperties(rules: readonly RuleChoice[]): Record<string, Record<string, unknown>> {
   const out: Record<string, Record<string, unknown>> = {};
   for (const [k, spec] of Object.entries(SETTINGS_SCHEMA)) {
     const { default: def, description, regexItems: _regex, ...rest } = spec;
-    out[`${SECTION}.${k}`] = { ...rest, default: def, markdownDescription: description };
+    out[`${SECTION}.${k}`] = { ...rest, ...ruleChoices(k as keyof Settings, rules), default: def, markdownDescription: description };
   }
   return out;
+}
+
+/** Rule codes where a setting names rules: completion and validation in the editor's settings. */
+function ruleChoices(key: keyof Settings, rules: readonly RuleChoice[]): Record<string, unknown> {
+  const codes = rules.map((r) => r.code);
+  const names = rules.map((r) => r.name);
+  switch (key) {
+    case 'rules.disabled':
+      // A code, or a prefix of codes (`PSA3`: every partitioning rule).
+      return { items: { type: 'string', anyOf: [{ enum: codes, enumDescriptions: names }, { pattern: '^PSA\\d{0,2}$' }] } };
+    case 'rules.severity':
+      return { propertyNames: { enum: codes, enumDescriptions: names } };
+    default:
+      return {};
+  }
 }

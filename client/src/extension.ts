@@ -44,7 +44,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Pyspar
       configurationSection: SECTION,
       fileEvents: [vscode.workspace.createFileSystemWatcher('**/pyproject.toml'), vscode.workspace.createFileSystemWatcher('**/*.py')],
     },
-    // An untrusted workspace's pyproject.toml may only narrow the analysis (see server/src/config/pyproject.ts).
+    // An untrusted workspace's pyproject.toml may only narrow the analysis (see server/src/project/pyproject.ts).
     initializationOptions: { trusted: vscode.workspace.isTrusted, fileStatus: true },
     outputChannel,
     // Disjoint hooks: rule links rewrite diagnostics, snippet fixes rewrite code actions.

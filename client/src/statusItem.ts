@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
-import { FILE_STATUS_METHOD, type FileStatus } from '../../shared/protocol';
+import { FileStatusNotification, type FileStatus } from '../../shared/protocol';
 
 export const STATUS_MENU_COMMAND = 'pysparkArchitect.statusMenu';
 
@@ -46,7 +46,7 @@ export class StatusItem implements vscode.Disposable {
         if (this.server !== 'running') this.files.clear();
         this.render();
       }),
-      client.onNotification(FILE_STATUS_METHOD, (status: FileStatus) => {
+      client.onNotification(FileStatusNotification, (status) => {
         this.files.set(status.uri, status);
         this.render();
       }),

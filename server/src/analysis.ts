@@ -87,7 +87,8 @@ export function analyze(tree: Tree, text: string, options: AnalysisOptions = {})
       report(f) {
         const start = f.node?.startIndex ?? f.start ?? 0;
         const end = f.node?.endIndex ?? f.end ?? start;
-        if (rule.quietIn?.length && rule.quietIn.includes(code.at(f.node ?? model.root.descendantForIndex(start, start)).kind)) return;
+        const where = code.at(f.node ?? model.root.descendantForIndex(start, start));
+        if (rule.quietIn?.includes(where.kind)) return;
         const severity = severityFor(rule, f.severity, settings);
         if (severity === 'off') return;
         const key = `${rule.code}:${start}:${end}`;
@@ -97,6 +98,8 @@ export function analyze(tree: Tree, text: string, options: AnalysisOptions = {})
         findings.push({
           code: rule.code, name: rule.name, message: f.message, severity, start, end,
           related: f.related ?? [], fixes: f.fixes ?? [],
+          context: { kind: where.kind, why: where.why },
+          ...(f.why ? { why: f.why } : {}),
         });
       },
     };

@@ -74,3 +74,17 @@ export function expectedLayer(label: string): string {
   if (/serving_/.test(label)) return 'serving';
   throw new Error(`no expected layer for ${label}`);
 }
+
+/**
+ * One long refinement chain: bronze, then `steps` silver-to-silver steps, then gold. One file, or
+ * one file per step (`split`), so a file in the middle has most of the chain up and down stream.
+ */
+export function chainProject(steps: number, split = false): GeneratedFile[] {
+  const step = (k: number) => {
+    const from = k === 0 ? 's3://lake/bronze/events' : `s3://lake/silver/events_${k}`;
+    const to = k === steps - 1 ? 's3://lake/gold/events_daily' : `s3://lake/silver/events_${k + 1}`;
+    return `def refine_${k}():\n    spark.read.format("delta").load("${from}").dropDuplicates(["id"]).write.format("delta").mode("overwrite").save("${to}")\n`;
+  };
+  if (!split) return [{ name: 'etl/chain.py', text: HEADER + Array.from({ length: steps }, (_, k) => `\n${step(k)}`).join(''), architecture: 'medallion' }];
+  return Array.from({ length: steps }, (_, k) => ({ name: `etl/chain_${String(k).padStart(2, '0')}.py`, text: `${HEADER}\n${step(k)}`, architecture: 'medallion' as const }));
+}

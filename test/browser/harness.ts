@@ -28,8 +28,19 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
-// Stand-ins for the variables VS Code puts on the page; the values follow Dark Modern / Light Modern.
-const THEMES: Record<'dark' | 'light', Record<string, string>> = {
+export type ThemeKind = 'dark' | 'light' | 'hc' | 'hc-light';
+
+/** The classes VS Code puts on a webview's body for each kind of theme. */
+export const THEME_BODY_CLASS: Record<ThemeKind, string> = {
+  dark: 'vscode-dark',
+  light: 'vscode-light',
+  hc: 'vscode-high-contrast',
+  'hc-light': 'vscode-high-contrast vscode-high-contrast-light',
+};
+
+// Stand-ins for the variables VS Code puts on the page; the values follow Dark Modern / Light
+// Modern and the Dark / Light High Contrast themes.
+const THEMES: Record<ThemeKind, Record<string, string>> = {
   dark: {
     'font-family': '"DejaVu Sans", "Liberation Sans", sans-serif',
     'font-size': '13px',
@@ -88,9 +99,69 @@ const THEMES: Record<'dark' | 'light', Record<string, string>> = {
     'button-secondaryBackground': '#e5e5e5',
     'button-secondaryHoverBackground': '#cccccc',
   },
+  hc: {
+    'font-family': '"DejaVu Sans", "Liberation Sans", sans-serif',
+    'font-size': '13px',
+    foreground: '#ffffff',
+    'editor-background': '#000000',
+    descriptionForeground: '#ffffff',
+    focusBorder: '#f38518',
+    contrastBorder: '#6fc3df',
+    'panel-border': '#6fc3df',
+    'editorWidget-background': '#0c141f',
+    'list-hoverBackground': '#000000',
+    'charts-foreground': '#ffffff',
+    'charts-lines': '#ffffff80',
+    'charts-red': '#f48771',
+    'charts-blue': '#3794ff',
+    'charts-yellow': '#cca700',
+    'charts-orange': '#d18616',
+    'charts-green': '#89d185',
+    'charts-purple': '#b180d7',
+    'editorError-foreground': '#f48771',
+    'editorWarning-foreground': '#cca700',
+    'editorInfo-foreground': '#3794ff',
+    'editorHoverWidget-background': '#0c141f',
+    'editorHoverWidget-foreground': '#ffffff',
+    'editorHoverWidget-border': '#6fc3df',
+    'widget-shadow': '#00000000',
+    'button-secondaryForeground': '#ffffff',
+    'button-secondaryBackground': '#000000',
+    'button-secondaryHoverBackground': '#000000',
+  },
+  'hc-light': {
+    'font-family': '"DejaVu Sans", "Liberation Sans", sans-serif',
+    'font-size': '13px',
+    foreground: '#292929',
+    'editor-background': '#ffffff',
+    descriptionForeground: '#292929',
+    focusBorder: '#006bbd',
+    contrastBorder: '#0f4a85',
+    'panel-border': '#0f4a85',
+    'editorWidget-background': '#ffffff',
+    'list-hoverBackground': '#ffffff',
+    'charts-foreground': '#292929',
+    'charts-lines': '#29292980',
+    'charts-red': '#b5200d',
+    'charts-blue': '#0f4a85',
+    'charts-yellow': '#895503',
+    'charts-orange': '#8f4c00',
+    'charts-green': '#374e06',
+    'charts-purple': '#652d90',
+    'editorError-foreground': '#b5200d',
+    'editorWarning-foreground': '#895503',
+    'editorInfo-foreground': '#0f4a85',
+    'editorHoverWidget-background': '#ffffff',
+    'editorHoverWidget-foreground': '#292929',
+    'editorHoverWidget-border': '#0f4a85',
+    'widget-shadow': '#00000000',
+    'button-secondaryForeground': '#292929',
+    'button-secondaryBackground': '#ffffff',
+    'button-secondaryHoverBackground': '#ffffff',
+  },
 };
 
-function themeCss(theme: 'dark' | 'light'): string {
+function themeCss(theme: ThemeKind): string {
   const vars = Object.entries(THEMES[theme]).map(([k, v]) => `  --vscode-${k}: ${v};`).join('\n');
   return `:root {\n${vars}\n}\n`;
 }
@@ -112,17 +183,20 @@ export async function startServer(): Promise<PreviewServer> {
       res.end(body);
     };
     if (url.pathname === '/preview') {
-      const theme = url.searchParams.get('theme') === 'light' ? 'light' : 'dark';
+      const asked = url.searchParams.get('theme') as ThemeKind | null;
+      const theme: ThemeKind = asked && asked in THEMES ? asked : 'dark';
       const html = previewHtml({
         cspSource: origin,
         nonce: TEST_NONCE,
         scriptUri: `${origin}/dist/webview.js`,
         styleUri: `${origin}/dist/preview.css`,
         title: url.searchParams.get('title') ?? 'orders.py',
-      }).replace('</head>', `<link rel="stylesheet" href="${origin}/theme/${theme}.css">\n</head>`);
+      })
+        .replace('</head>', `<link rel="stylesheet" href="${origin}/theme/${theme}.css">\n</head>`)
+        .replace('<body>', `<body class="${THEME_BODY_CLASS[theme]}">`);
       send(200, 'text/html; charset=utf-8', html);
-    } else if (url.pathname === '/theme/dark.css' || url.pathname === '/theme/light.css') {
-      send(200, 'text/css', themeCss(url.pathname.includes('dark') ? 'dark' : 'light'));
+    } else if (/^\/theme\/[a-z-]+\.css$/.test(url.pathname) && path.basename(url.pathname, '.css') in THEMES) {
+      send(200, 'text/css', themeCss(path.basename(url.pathname, '.css') as ThemeKind));
     } else if (url.pathname === '/dist/webview.js' || url.pathname === '/dist/preview.css') {
       const file = path.join(DIST, path.basename(url.pathname));
       send(200, file.endsWith('.js') ? 'text/javascript' : 'text/css', readFileSync(file));
@@ -159,7 +233,7 @@ export interface OpenedPreview {
 export async function openPreview(
   browser: Browser,
   server: PreviewServer,
-  opts: { theme?: 'dark' | 'light'; state?: unknown; width?: number; height?: number } = {},
+  opts: { theme?: ThemeKind; state?: unknown; width?: number; height?: number } = {},
 ): Promise<OpenedPreview> {
   const context = await browser.newContext({ viewport: { width: opts.width ?? 1000, height: opts.height ?? 560 }, deviceScaleFactor: 1 });
   const page = await context.newPage();

@@ -17,7 +17,8 @@ const MIN_TEXT_PX = 11;
 
 async function sendScoped(page: Page, graph: PipelineGraph, title: string, scope?: string): Promise<void> {
   await page.evaluate(({ graph, title, scope }) => window.postMessage({ type: 'graph', graph, title, scope }, '*'), { graph, title, scope });
-  await page.waitForFunction((n) => document.querySelectorAll('#viewport .node').length === n, graph.nodes.length);
+  // A file's view of a larger graph draws its neighbourhood and stubs for the rest, not every node.
+  await page.waitForFunction((t) => document.getElementById('title')!.textContent === t && document.querySelectorAll('#viewport .node').length > 0, title);
 }
 
 interface Rect { left: number; right: number; top: number; bottom: number }
@@ -137,7 +138,7 @@ describe('architecture preview at scale (Chromium, generated projects)', functio
     const o = await open(1400);
     await sendScoped(o.page, graph, 'a', uriOf(a));
     const first = await snapshot(o.page);
-    const mine = first.nodes.filter((n) => graph.nodes.find((g) => g.id === n.id)!.uri === uriOf(a));
+    const mine = first.nodes.filter((n) => graph.nodes.find((g) => g.id === n.id)?.uri === uriOf(a));
     assert.ok(mine.length > 0 && mine.some((n) => inside(n, first.stage)), 'the current file is on screen');
     await o.page.click('#zoom-out');
     await o.page.click('#zoom-out');
@@ -148,7 +149,7 @@ describe('architecture preview at scale (Chromium, generated projects)', functio
     assert.notEqual(atB, zoomedA, 'b does not open at a\'s zoom');
     assert.match(atB ?? '', /scale\(1\)/, 'b opens at 100%');
     const s = await snapshot(o.page);
-    assert.ok(s.nodes.some((n) => graph.nodes.find((g) => g.id === n.id)!.uri === uriOf(b) && inside(n, s.stage)), 'b is framed');
+    assert.ok(s.nodes.some((n) => graph.nodes.find((g) => g.id === n.id)?.uri === uriOf(b) && inside(n, s.stage)), 'b is framed');
 
     await sendScoped(o.page, graph, 'a', uriOf(a));
     assert.equal(await viewportTransform(o.page), zoomedA, 'coming back to a restores its view');

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { FILE_STATUS_METHOD, type FileStatus } from '../../shared/protocol';
+import { FileStatusNotification, type FileStatus } from '../../shared/protocol';
 import { VERSION } from '../../shared/version';
 import { LspClient } from './lspClient';
 
@@ -16,7 +16,7 @@ describe('language server: what it tells the user (output and status item)', fun
   async function start(settings: unknown, initializationOptions: unknown): Promise<FileStatus[]> {
     client = new LspClient(settings);
     const statuses: FileStatus[] = [];
-    client.connection.onNotification(FILE_STATUS_METHOD, (s: FileStatus) => {
+    client.connection.onNotification(FileStatusNotification, (s: FileStatus) => {
       statuses.push(s);
     });
     await client.connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: { workspace: { configuration: true } }, initializationOptions });

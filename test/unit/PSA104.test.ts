@@ -7,7 +7,7 @@ describe('PSA104 count-for-emptiness', () => {
     from pyspark.sql import functions as F
 
     spark = SparkSession.builder.getOrCreate()
-    orders = spark.read.parquet("s3://lake/silver/orders/")
+    orders = spark.read.json("s3://lake/landing/orders/")
     late = orders.where(F.col("delivered_at") > F.col("promised_at"))
     paid = orders.where(F.col("paid_at").isNotNull())
 
@@ -68,7 +68,7 @@ describe('PSA104 count-for-emptiness', () => {
     const r = await check(py`
       from pyspark.sql import SparkSession
       spark = SparkSession.builder.getOrCreate()
-      a = spark.table("db.a")
+      a = spark.table("db.a").where("amount > 0")
       b = spark.table("db.b")
       if (a.join(b, "id")
               .where("a.x > b.x")

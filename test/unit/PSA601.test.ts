@@ -96,6 +96,66 @@ describe('PSA601 layer-skip / PSA602 layer-backflow', () => {
     assert.deepEqual(r.of('PSA601').map((f) => `${r.lineOf(f)}: ${r.textOf(f)}`), ['6: spark.read.json("s3://landing/orders/")']);
   });
 
+  describe('each connected pipeline by its own architecture (as the preview draws it)', () => {
+    const lambdaJob = `
+def batch_layer(spark):
+    spark.read.parquet("s3://clicks/history").groupBy("user_id").count().write.mode("overwrite").parquet("s3://clicks/batch_views")
+
+def speed_layer(spark):
+    s = spark.readStream.format("kafka").option("subscribe", "clicks").load()
+    s.writeStream.format("delta").option("checkpointLocation", "s3://chk/clicks").start("s3://clicks/realtime_views")
+
+def serving_layer(spark):
+    batch = spark.read.parquet("s3://clicks/batch_views")
+    live = spark.read.format("delta").load("s3://clicks/realtime_views")
+    topic = spark.read.format("kafka").option("subscribe", "clicks").load()
+    return batch.unionByName(live, allowMissingColumns=True).unionByName(topic, allowMissingColumns=True)
+`;
+
+    it('a medallion gold step skipping silver is reported beside a lambda job (the job no longer makes the file lambda)', async () => {
+      const r = await check(py`
+        def clean_orders(spark):
+            spark.read.format("delta").load("s3://lake/bronze/orders").dropDuplicates(["id"]).write.format("delta").save("s3://lake/silver/orders")
+
+        def build_gold_revenue(spark):
+            orders = spark.read.format("delta").load("s3://lake/bronze/orders")
+            orders.groupBy("day").count().write.format("delta").saveAsTable("gold.daily_revenue")
+      ` + lambdaJob);
+      const found = r.of('PSA601').map((f) => `${r.lineOf(f)}: ${r.textOf(f)}: ${f.message.slice(0, 40)}`);
+      assert.deepEqual(found, [
+        '5: spark.read.format("delta").load("s3://lake/bronze/orders"): Layer skip: this gold step reads bronze/',
+        // The lambda's serving step reading the raw topic is still its own finding.
+        '18: spark.read.format("kafka").option("subscribe", "clicks").load(): Layer skip: the serving layer reads raw ',
+      ]);
+    });
+
+    it('a medallion step named for serving is not a lambda serving layer, the lambda beside it still is', async () => {
+      const r = await check(py`
+        def clean_orders(spark):
+            spark.read.format("delta").load("s3://lake/bronze/orders").dropDuplicates(["id"]).write.format("delta").save("s3://lake/silver/orders")
+
+        def serving_orders_by_country(spark):
+            facts = spark.read.format("delta").load("s3://lake/silver/orders")
+            countries = spark.read.format("delta").load("s3://lake/raw/countries")
+            facts.join(countries, "country").write.format("delta").save("s3://lake/gold/orders_by_country")
+      ` + lambdaJob);
+      assert.deepEqual(r.of('PSA601').map((f) => r.textOf(f)), ['spark.read.format("kafka").option("subscribe", "clicks").load()']);
+      assert.deepEqual(r.of('PSA602'), []);
+    });
+
+    it('a lambda without its serving step: batch and speed layers are layered together, not as medallion', async () => {
+      const r = await check(py`
+        def batch_layer(spark):
+            spark.read.parquet("s3://lake/raw/clicks").groupBy("day").count().write.parquet("s3://lake/serving/daily_clicks")
+
+        def speed_layer(spark):
+            s = spark.readStream.format("kafka").option("subscribe", "clicks").load()
+            s.writeStream.format("delta").option("checkpointLocation", "s3://lake/_chk/speed").start("s3://lake/speed/clicks")
+      `);
+      assert.deepEqual(r.of('PSA601'), []);
+    });
+  });
+
   describe('across files', () => {
     /** The raw graph of other files, as the server and the CLI build it. */
     async function workspaceOf(files: Record<string, string>): Promise<RawGraph> {

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { defaultSettings } from '../../shared/settings';
-import { applyProjectConfig, findProjectConfig, parseProjectConfig } from '../../server/src/config/pyproject';
+import { applyProjectConfig, findProjectConfig, parseProjectConfig } from '../../server/src/project/pyproject';
 import { check } from './helpers';
 
 describe('pyproject.toml [tool.pyspark-architect]', () => {

@@ -2,12 +2,15 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { contributedProperties, defaultSettings, resolveSettings, SETTINGS_SCHEMA } from '../../shared/settings';
+import { RULES } from '../../server/src/rules';
 
 const pkg = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8'));
 
 describe('settings schema', () => {
-  it('package.json contributes.configuration matches the schema key for key', () => {
-    assert.deepEqual(pkg.contributes.configuration.properties, contributedProperties());
+  it('package.json contributes.configuration matches the schema key for key, with the rule codes of the registry (npm run gen:docs)', () => {
+    assert.deepEqual(pkg.contributes.configuration.properties, contributedProperties(RULES));
+    const severity = pkg.contributes.configuration.properties['pysparkArchitect.rules.severity'];
+    assert.deepEqual(severity.propertyNames.enum, RULES.map((r) => r.code));
   });
 
   it('every schema key has a default that validates', () => {

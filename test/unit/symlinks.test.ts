@@ -4,11 +4,11 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { collectPythonFiles } from '../../server/src/cli/files';
+import { collectPythonFiles } from '../../server/src/project/files';
 import { linkedTree } from './linkedTree';
 import { pathToFileURL } from 'node:url';
 import { defaultSettings } from '../../shared/settings';
-import { WorkspaceFiles } from '../../server/src/lsp/workspaceFiles';
+import { WorkspaceFiles } from '../../server/src/project/workspaceFiles';
 import { loadParser } from './helpers';
 
 const CLI = path.resolve(__dirname, '../../../dist/cli.js');

@@ -2,7 +2,7 @@
  * The details card shown next to a hovered or focused node. Built with createElement and
  * textContent only: labels, paths, columns and messages come from the user's code.
  */
-import type { GraphNode } from '../../shared/protocol';
+import type { GraphNode, GraphPipeline } from '../../shared/protocol';
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -22,11 +22,12 @@ function kindText(node: GraphNode): string {
   return `${role[0].toUpperCase()}${role.slice(1)} dataset`;
 }
 
-export function fillDetails(panel: HTMLElement, node: GraphNode): void {
+export function fillDetails(panel: HTMLElement, node: GraphNode, pipeline?: GraphPipeline): void {
   panel.replaceChildren();
   panel.append(el('div', 'details__title', node.label), el('div', 'details__kind', kindText(node)));
   const facts = el('dl', 'details__facts');
   row(facts, 'Layer', node.layer ?? 'unlayered');
+  if (pipeline) row(facts, 'Pipeline', `${pipeline.name} (${pipeline.architecture === 'unknown' ? 'no architecture recognised' : pipeline.architecture})`);
   row(facts, 'Format', node.format);
   row(facts, 'Location', node.location);
   row(facts, 'Mode', node.mode);

@@ -48,12 +48,16 @@ export function previewHtml(opts: PreviewHtmlOptions): string {
   <h1 id="title" class="toolbar__title">${title}</h1>
   <span id="summary" class="toolbar__summary" aria-live="polite"></span>
   <span class="toolbar__spacer"></span>
+  <input id="search" class="toolbar__search" type="search" list="search-names" placeholder="Find dataset or step" aria-label="Find a dataset or step (Enter jumps to it)" autocomplete="off" spellcheck="false">
+  <datalist id="search-names"></datalist>
+  <label class="toolbar__hops" title="How many hops up and down stream of the current file are drawn; the rest folds into stubs">Hops <select id="hops" aria-label="Hops up and down stream of the current file"></select></label>
   <button id="zoom-out" type="button" title="Zoom out (-)" aria-label="Zoom out">&#x2212;</button>
   <button id="zoom-in" type="button" title="Zoom in (+)" aria-label="Zoom in">+</button>
   <button id="fit" type="button" title="Fit to view (0)">Fit</button>
   <button id="export-svg" type="button" title="Export as SVG">SVG</button>
   <button id="export-png" type="button" title="Export as PNG">PNG</button>
 </header>
+<nav id="pipelines" class="pipelines" aria-label="Pipelines (collapse or expand)" hidden></nav>
 <main id="stage" class="stage">
   <svg id="graph" class="graph" xmlns="http://www.w3.org/2000/svg" role="group" aria-label="Pipeline graph">
     <defs>

@@ -24,6 +24,13 @@ export type Direction = 'LR' | 'TB';
 
 export interface LayoutOptions {
   direction?: Direction;
+  /**
+   * The panel's size along the flow and across it, in px: a lane whose chain is longer than the
+   * panel wraps into several rows (LR) or columns (TB), as long as they fit across.
+   */
+  wrap?: { along: number; across: number };
+  /** Second line of nodes the page makes up (stubs, pipeline summaries); default nodeMeta. */
+  meta?: (node: GraphNode) => string | undefined;
 }
 
 export interface LaneBand {
@@ -58,6 +65,8 @@ export interface EdgeRoute {
   points: Point[];
   /** Goes against lane order (or closes a cycle), so it is routed right to left. */
   backward: boolean;
+  /** Joins the end of a wrapped row of its lane to the start of the next. */
+  wrapped?: boolean;
 }
 
 export interface GraphLayout {
@@ -204,8 +213,8 @@ function orientEdges(graph: PipelineGraph, laneOf: Map<string, number>): DagEdge
   });
 }
 
-/** Longest-path ranks lane by lane: each lane starts one rank after the previous lane's last. */
-function laneRanks(graph: PipelineGraph, laneCount: number, laneOf: Map<string, number>, dag: DagEdge[]): Map<string, number> {
+/** Longest-path ranks inside each lane, from 0: cross-lane edges do not count. */
+function localRanks(graph: PipelineGraph, laneOf: Map<string, number>, dag: DagEdge[]): Map<string, number> {
   const rank = new Map<string, number>();
   const preds = new Map<string, string[]>();
   const succs = new Map<string, string[]>();
@@ -214,31 +223,52 @@ function laneRanks(graph: PipelineGraph, laneCount: number, laneOf: Map<string, 
     (preds.get(e.to) ?? preds.set(e.to, []).get(e.to)!).push(e.from);
     (succs.get(e.from) ?? succs.set(e.from, []).get(e.from)!).push(e.to);
   }
-  let laneStart = 0;
-  for (let lane = 0; lane < laneCount; lane++) {
-    const members = graph.nodes.filter((n) => laneOf.get(n.id) === lane).map((n) => n.id);
-    if (members.length === 0) {
-      rank.set(PLACEHOLDER_PREFIX + lane, laneStart);
-      laneStart += 1;
-      continue;
+  const pending = new Map(graph.nodes.map((n) => [n.id, (preds.get(n.id) ?? []).length]));
+  const queue = graph.nodes.filter((n) => pending.get(n.id) === 0).map((n) => n.id);
+  for (let i = 0; i < queue.length; i++) {
+    const id = queue[i];
+    rank.set(id, Math.max(0, ...(preds.get(id) ?? []).map((p) => rank.get(p)! + 1)));
+    for (const s of succs.get(id) ?? []) {
+      const left = pending.get(s)! - 1;
+      pending.set(s, left);
+      if (left === 0) queue.push(s);
     }
-    const pending = new Map(members.map((id) => [id, (preds.get(id) ?? []).length]));
-    const queue = members.filter((id) => pending.get(id) === 0);
-    let laneEnd = laneStart;
-    while (queue.length > 0) {
-      const id = queue.shift()!;
-      const r = Math.max(laneStart, ...(preds.get(id) ?? []).map((p) => rank.get(p)! + 1));
-      rank.set(id, r);
-      laneEnd = Math.max(laneEnd, r);
-      for (const s of succs.get(id) ?? []) {
-        const left = pending.get(s)! - 1;
-        pending.set(s, left);
-        if (left === 0) queue.push(s);
-      }
-    }
-    laneStart = laneEnd + 1;
   }
   return rank;
+}
+
+/** Rows (LR) or columns (TB) a lane's chain is cut into, and how many ranks each holds. */
+interface LaneFold {
+  depth: number;
+  perRow: number;
+}
+
+/** Fewer ranks than this per row would make zigzags of two-node rows: not worth wrapping. */
+const MIN_WRAP_RANKS = 3;
+
+function laneFolds(
+  graph: PipelineGraph, laneCount: number, laneOf: Map<string, number>, local: Map<string, number>,
+  sizes: Map<string, { width: number; height: number }>, tb: boolean, wrap: LayoutOptions['wrap'],
+): LaneFold[] {
+  const folds: LaneFold[] = [];
+  for (let lane = 0; lane < laneCount; lane++) {
+    const members = graph.nodes.filter((n) => laneOf.get(n.id) === lane);
+    const depth = members.reduce((d, n) => Math.max(d, local.get(n.id)! + 1), 1);
+    folds.push({ depth, perRow: depth });
+    if (!wrap || depth <= MIN_WRAP_RANKS) continue;
+    const along = Math.max(...members.map((n) => (tb ? sizes.get(n.id)!.height : sizes.get(n.id)!.width)));
+    const across = Math.max(...members.map((n) => (tb ? sizes.get(n.id)!.width : sizes.get(n.id)!.height)));
+    const perRank = new Map<number, number>();
+    for (const n of members) perRank.set(local.get(n.id)!, (perRank.get(local.get(n.id)!) ?? 0) + 1);
+    const breadth = Math.max(...perRank.values());
+    const rankStep = along + (tb ? RANK_SEP_TB : RANK_SEP);
+    const rowStep = breadth * (across + NODE_SEP);
+    const fitAlong = Math.max(MIN_WRAP_RANKS, Math.floor((wrap.along + (tb ? RANK_SEP_TB : RANK_SEP)) / rankStep));
+    // As many rows as the chain needs to fit along the panel, no more than fit across it.
+    const rows = Math.min(Math.ceil(depth / fitAlong), Math.max(1, Math.floor((wrap.across - 2 * LANE_PAD_X) / rowStep)));
+    if (rows > 1) folds[lane].perRow = Math.max(MIN_WRAP_RANKS, Math.ceil(depth / rows));
+  }
+  return folds;
 }
 
 export function layoutGraph(graph: PipelineGraph, measure: MeasureText, options: LayoutOptions = {}): GraphLayout {
@@ -263,22 +293,47 @@ export function layoutGraph(graph: PipelineGraph, measure: MeasureText, options:
   });
 
   const texts = new Map<string, { label: string; meta: string; width: number }>();
+  const sizes = new Map<string, { width: number; height: number }>();
   for (const node of graph.nodes) {
     // Steps are pills: their rounded ends need more room than a dataset's square corners.
     const badge = (node.findings.length > 0 ? NODE_TEXT_RIGHT : 12) + (node.kind === 'step' ? 12 : 0);
     const maxText = NODE_MAX_WIDTH - NODE_TEXT_LEFT - badge;
     const label = fitText(node.label, maxText, 'label', measure);
-    const meta = fitText(nodeMeta(node), maxText, 'meta', measure);
+    const meta = fitText(options.meta?.(node) ?? nodeMeta(node), maxText, 'meta', measure);
     const textWidth = Math.max(measure(label, 'label'), measure(meta, 'meta'));
     const width = Math.min(NODE_MAX_WIDTH, Math.max(NODE_MIN_WIDTH, Math.ceil(textWidth) + NODE_TEXT_LEFT + badge));
     texts.set(node.id, { label, meta, width });
+    sizes.set(node.id, { width, height: NODE_HEIGHT });
     g.setNode(node.id, { width, height: NODE_HEIGHT });
   }
-  const ranks = laneRanks(graph, names.length, laneOf, dag);
+  // Each lane starts one rank after the previous lane's last; a wrapped lane's rows share ranks.
+  const local = localRanks(graph, laneOf, dag);
+  const folds = laneFolds(graph, names.length, laneOf, local, sizes, tb, options.wrap);
+  const laneStart: number[] = [];
+  let nextStart = 0;
+  for (let lane = 0; lane < names.length; lane++) {
+    laneStart.push(nextStart);
+    nextStart += folds[lane].perRow;
+  }
+  const ranks = new Map<string, number>();
+  const rowOf = new Map<string, number>();
+  for (const node of graph.nodes) {
+    const lane = laneOf.get(node.id)!;
+    const r = local.get(node.id) ?? 0;
+    ranks.set(node.id, laneStart[lane] + (r % folds[lane].perRow));
+    rowOf.set(node.id, Math.floor(r / folds[lane].perRow));
+  }
+  for (let lane = 0; lane < names.length; lane++) {
+    if (!graph.nodes.some((n) => laneOf.get(n.id) === lane)) ranks.set(PLACEHOLDER_PREFIX + lane, laneStart[lane]);
+  }
+  // Edges into a later row are drawn by us, after dagre: given to dagre they would run backwards.
+  const wraps = new Set(dag.filter((e) => laneOf.get(e.from) === laneOf.get(e.to) && rowOf.get(e.from) !== rowOf.get(e.to)));
   for (let lane = 0; lane < names.length; lane++) {
     if (ranks.has(PLACEHOLDER_PREFIX + lane)) g.setNode(PLACEHOLDER_PREFIX + lane, { width: EMPTY_LANE_WIDTH, height: NODE_HEIGHT });
   }
-  dag.forEach((e, i) => g.setEdge(e.from, e.to, { weight: laneOf.get(e.from) === laneOf.get(e.to) ? 2 : 1 }, `e${i}`));
+  dag.forEach((e, i) => {
+    if (!wraps.has(e)) g.setEdge(e.from, e.to, { weight: laneOf.get(e.from) === laneOf.get(e.to) ? 2 : 1 }, `e${i}`);
+  });
 
   dagre.layout(g);
 
@@ -352,7 +407,13 @@ export function layoutGraph(graph: PipelineGraph, measure: MeasureText, options:
   });
   nodes.sort((a, b) => a.laneIndex - b.laneIndex || (tb ? a.y - b.y || a.x - b.x : a.x - b.x || a.y - b.y));
 
+  const boxOf = new Map(nodes.map((b) => [b.node.id, b]));
   const edges: EdgeRoute[] = dag.map((e, i) => {
+    if (wraps.has(e)) {
+      const points = wrapRoute(boxOf.get(e.from)!, boxOf.get(e.to)!, tb);
+      if (e.reversed) points.reverse();
+      return { edge: e.edge, points, backward: e.reversed, wrapped: true };
+    }
     const label = g.edge({ v: e.from, w: e.to, name: `e${i}` });
     const points = (label.points ?? []).map((p: Dagre.Point) => ({ x: p.x + dx, y: p.y + dy }));
     if (e.reversed) points.reverse();
@@ -360,4 +421,22 @@ export function layoutGraph(graph: PipelineGraph, measure: MeasureText, options:
   });
 
   return { direction, lanes, nodes, edges, width, height };
+}
+
+/** From the end of one row of a wrapped lane to the start of the next: out, across, back, in. */
+function wrapRoute(from: NodeBox, to: NodeBox, tb: boolean): Point[] {
+  if (!tb) {
+    const out = from.x + from.width + RANK_SEP / 3;
+    const back = to.x - RANK_SEP / 3;
+    const fy = from.y + from.height / 2;
+    const ty = to.y + to.height / 2;
+    const mid = to.y > from.y ? (from.y + from.height + to.y) / 2 : (to.y + to.height + from.y) / 2;
+    return [{ x: from.x + from.width, y: fy }, { x: out, y: fy }, { x: out, y: mid }, { x: back, y: mid }, { x: back, y: ty }, { x: to.x, y: ty }];
+  }
+  const out = from.y + from.height + RANK_SEP_TB / 3;
+  const back = to.y - RANK_SEP_TB / 3;
+  const fx = from.x + from.width / 2;
+  const tx = to.x + to.width / 2;
+  const mid = to.x > from.x ? (from.x + from.width + to.x) / 2 : (to.x + to.width + from.x) / 2;
+  return [{ x: fx, y: from.y + from.height }, { x: fx, y: out }, { x: mid, y: out }, { x: mid, y: back }, { x: tx, y: back }, { x: tx, y: to.y }];
 }

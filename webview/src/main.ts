@@ -2,8 +2,9 @@
  * Entry point of the architecture preview webview: wires the host messages, the persisted
  * state, layout, rendering, pan/zoom, keyboard and export together.
  */
-import type { GraphNode, PipelineGraph } from '../../shared/protocol';
+import type { GraphNode, GraphPipeline, PipelineGraph } from '../../shared/protocol';
 import { fillDetails, positionDetails } from './details';
+import { lineage, MAX_HOPS, searchNodes, syntheticMeta, viewGraph, visibleNodes, type Synthetic } from './focus';
 import { exportSvg, svgToPng, type ExportBox } from './export';
 import { EMPTY_STATE_TEXT } from './html';
 import { layoutGraph, type GraphLayout, type LayoutOptions, type MeasureText, type NodeBox, type TextRole } from './layout';
@@ -26,6 +27,10 @@ const dom = {
   viewport: byId<SVGGElement>('viewport'),
   empty: byId<HTMLElement>('empty'),
   details: byId<HTMLElement>('details'),
+  hops: byId<HTMLSelectElement>('hops'),
+  search: byId<HTMLInputElement>('search'),
+  searchNames: byId<HTMLDataListElement>('search-names'),
+  pipelines: byId<HTMLElement>('pipelines'),
 };
 
 const vscode = vscodeApi();
@@ -33,7 +38,12 @@ const store = new StateStore(vscode);
 const panZoom = new PanZoom(dom.svg, dom.viewport, (view) => store.update({ view }));
 
 interface Shown {
+  /** The whole graph the host sent; `view` is the part drawn. */
   graph: PipelineGraph;
+  view: PipelineGraph;
+  synthetic: Map<string, Synthetic>;
+  /** Ids of the whole graph's nodes drawn as themselves. */
+  visible: Set<string>;
   layout: GraphLayout;
   boxes: Map<string, NodeBox>;
   elements: Map<string, SVGGElement>;
@@ -46,10 +56,22 @@ let shownScope: string | null | undefined;
 /** Below this width lanes stack top to bottom and the flow goes down: a panel beside the editor. */
 const NARROW_PANEL = 800;
 
-function layoutOptions(): LayoutOptions {
+/** Room the layout leaves around the graph when it is framed. */
+const FRAME_MARGIN = 48;
+
+function layoutOptions(direction?: 'LR' | 'TB'): LayoutOptions {
   const rect = dom.svg.getBoundingClientRect();
   if (rect.width <= 0 || rect.height <= 0) return { direction: 'LR' };
-  return { direction: rect.width < NARROW_PANEL ? 'TB' : 'LR' };
+  const dir = direction ?? (rect.width < NARROW_PANEL ? 'TB' : 'LR');
+  const w = rect.width - FRAME_MARGIN;
+  const h = rect.height - FRAME_MARGIN;
+  return { direction: dir, wrap: dir === 'TB' ? { along: h, across: w } : { along: w, across: h }, meta: syntheticMetaOf };
+}
+
+let synthetic = new Map<string, Synthetic>();
+function syntheticMetaOf(node: GraphNode): string | undefined {
+  const s = synthetic.get(node.id);
+  return s ? syntheticMeta(s) : undefined;
 }
 
 /** Graphs this small are laid out both ways in a wide panel, to use the one that fits at 100%. */
@@ -62,12 +84,17 @@ function layoutForPanel(graph: PipelineGraph, measure: MeasureText): { layout: G
   const fits = (l: GraphLayout) => l.width <= rect.width - 48 && l.height <= rect.height - 48;
   // A wide panel still stacks the lanes when only that shows a short pipeline whole at 100%.
   if (options.direction === 'LR' && rect.width > 0 && graph.nodes.length <= TRY_BOTH_UP_TO && !fits(layout)) {
-    const tb = layoutGraph(graph, measure, { direction: 'TB' });
+    const tb = layoutGraph(graph, measure, layoutOptions('TB'));
     if (fits(tb)) return { layout: tb, options };
   }
   return { layout, options };
 }
 let shownOptions: LayoutOptions = {};
+
+/** Nodes brought into view by expanding stubs or by search, for the document on screen. */
+let revealed = new Set<string>();
+/** The selected node: its lineage is highlighted, the rest dimmed. */
+let selected: string | null = null;
 
 /** Scheme, query and fragment aside, a cell's URI names its notebook's file. */
 function samePlace(a: string, b: string): boolean {
@@ -170,10 +197,45 @@ function normalise(graph: PipelineGraph): PipelineGraph {
 
 function showGraph(input: PipelineGraph, title: string, scope: string | null): void {
   const graph = normalise(input);
+  if (scope !== shownScope) {
+    revealed = new Set();
+    selected = null;
+  }
   switchScope(scope);
   store.update({ graph, title, scope });
   dom.title.textContent = title;
   document.title = title;
+  fillSearchNames(graph);
+  draw(graph);
+}
+
+/**
+ * The current file's nodes: what the view is about when the preview follows a file. A dataset
+ * belongs to the file that first wrote it, so the datasets this file's steps read and write are
+ * added through the edges.
+ */
+function seedsOf(graph: PipelineGraph): Set<string> {
+  if (!shownScope) return new Set();
+  const seeds = new Set(graph.nodes.filter((n) => samePlace(n.uri, shownScope!)).map((n) => n.id));
+  const steps = new Set(graph.nodes.filter((n) => n.kind === 'step' && seeds.has(n.id)).map((n) => n.id));
+  for (const e of graph.edges) {
+    if (steps.has(e.from)) seeds.add(e.to);
+    if (steps.has(e.to)) seeds.add(e.from);
+  }
+  return seeds;
+}
+
+function hops(): number {
+  return store.current.hops;
+}
+
+function collapsedIds(graph: PipelineGraph): Set<string> {
+  const names = new Set(store.current.collapsed);
+  return new Set((graph.pipelines ?? []).filter((p) => names.has(p.name)).map((p) => p.id));
+}
+
+/** Lays out and draws what the focus, the revealed nodes and the collapsed pipelines leave of `graph`. */
+function draw(graph: PipelineGraph, keepView = false): void {
   hideDetails();
   const focusedId = document.activeElement?.getAttribute('data-node-id') ?? null;
 
@@ -181,26 +243,161 @@ function showGraph(input: PipelineGraph, title: string, scope: string | null): v
     shown = null;
     dom.viewport.replaceChildren();
     dom.summary.textContent = '';
+    dom.pipelines.replaceChildren();
     showEmpty();
     return;
   }
   dom.empty.hidden = true;
-  const laidOut = layoutForPanel(graph, canvasMeasure());
+  const opts = { seeds: seedsOf(graph), hops: hops(), revealed, collapsed: collapsedIds(graph) };
+  const view = viewGraph(graph, opts);
+  synthetic = view.synthetic;
+  const laidOut = layoutForPanel(view.graph, canvasMeasure());
   shownOptions = laidOut.options;
   const layout = laidOut.layout;
-  const { nodeElements } = renderGraph(dom.viewport, layout);
-  shown = { graph, layout, boxes: new Map(layout.nodes.map((b) => [b.node.id, b])), elements: nodeElements };
-  dom.summary.textContent = summaryText(graph);
+  const { nodeElements } = renderGraph(dom.viewport, layout, synthetic);
+  shown = {
+    graph, view: view.graph, synthetic, visible: visibleNodes(graph, opts), layout,
+    boxes: new Map(layout.nodes.map((b) => [b.node.id, b])), elements: nodeElements,
+  };
+  dom.summary.textContent = summaryText(graph) + (view.hiddenCount > 0 ? ` · ${view.hiddenCount} hidden` : '');
+  fillPipelines(graph);
+  applySelection();
 
   // Framed until one graph of this document has been: later updates keep the zoom and pan the
   // user chose. The first view keeps labels readable on the current file's nodes; Fit shows all.
-  if (store.current.view === null) frameCurrent();
+  if (store.current.view === null && !keepView) frameCurrent();
   if (focusedId !== null) {
     // Giving focus back to the same node must not pan the view the user chose.
     keepViewOnFocus = true;
     nodeElements.get(focusedId)?.focus({ preventScroll: true });
     keepViewOnFocus = false;
   }
+}
+
+function redraw(): void {
+  if (shown) draw(shown.graph, true);
+}
+
+/** Marks the selected node's ancestors and descendants; everything else is dimmed. */
+function applySelection(): void {
+  if (!shown) return;
+  const on = selected !== null && shown.graph.nodes.some((n) => n.id === selected);
+  dom.svg.classList.toggle('has-selection', on);
+  const family = new Set<string>();
+  if (on) {
+    const { ancestors, descendants } = lineage(shown.graph, selected!);
+    for (const id of [selected!, ...ancestors, ...descendants]) family.add(id);
+  }
+  for (const [id, el] of shown.elements) {
+    const s = shown.synthetic.get(id);
+    const inLineage = on && (s ? (s.type === 'stub' ? s.hidden.some((h) => family.has(h)) : false) : family.has(id));
+    el.classList.toggle('is-lineage', inLineage);
+    el.classList.toggle('is-selected', on && id === selected);
+    if (on) el.setAttribute('aria-current', id === selected ? 'true' : 'false');
+    else el.removeAttribute('aria-current');
+  }
+  for (const el of Array.from(dom.viewport.querySelectorAll<SVGGElement>('.edge'))) {
+    const from = el.getAttribute('data-from') ?? '';
+    const to = el.getAttribute('data-to') ?? '';
+    const end = (id: string) => family.has(id) || (shown!.synthetic.get(id)?.type === 'stub' && (shown!.synthetic.get(id) as Synthetic & { type: 'stub' }).hidden.some((h) => family.has(h)));
+    el.classList.toggle('is-lineage', on && end(from) && end(to));
+  }
+}
+
+function select(id: string | null): void {
+  selected = id;
+  applySelection();
+}
+
+/** Search suggestions: every name once, datasets and steps alike. */
+function fillSearchNames(graph: PipelineGraph): void {
+  const names = [...new Set(graph.nodes.map((n) => n.label))].sort((a, b) => a.localeCompare(b)).slice(0, 1000);
+  dom.searchNames.replaceChildren(...names.map((name) => {
+    const option = document.createElement('option');
+    option.value = name;
+    return option;
+  }));
+}
+
+/** Brings the best match for `query` into view with its neighbourhood, selects and focuses it. */
+function jumpTo(query: string): boolean {
+  if (!shown) return false;
+  const [target] = searchNodes(shown.graph, query);
+  if (!target) {
+    dom.search.setAttribute('aria-invalid', 'true');
+    return false;
+  }
+  dom.search.removeAttribute('aria-invalid');
+  if (!shown.visible.has(target.id)) {
+    for (const id of visibleNodes(shown.graph, { seeds: new Set([target.id]), hops: hops(), revealed: new Set() })) revealed.add(id);
+  }
+  if (target.pipeline !== undefined) {
+    const p = (shown.graph.pipelines ?? []).find((x) => x.id === target.pipeline);
+    if (p && store.current.collapsed.includes(p.name)) store.update({ collapsed: store.current.collapsed.filter((n) => n !== p.name) });
+  }
+  selected = target.id;
+  redraw();
+  const box = shown.boxes.get(target.id);
+  if (box) panZoom.ensureVisible(box);
+  keepViewOnFocus = true;
+  shown.elements.get(target.id)?.focus({ preventScroll: true });
+  keepViewOnFocus = false;
+  return true;
+}
+
+/** One toggle per pipeline drawn: its name and architecture, collapsed to one node and back. */
+function fillPipelines(graph: PipelineGraph): void {
+  const pipelines: GraphPipeline[] = graph.pipelines ?? [];
+  const drawnIds = new Set<string>();
+  for (const n of graph.nodes) if (n.pipeline !== undefined && shown?.visible.has(n.id)) drawnIds.add(n.pipeline);
+  const collapsed = new Set(store.current.collapsed);
+  const items = pipelines.filter((p) => drawnIds.has(p.id)).map((p) => {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'pipeline-toggle';
+    button.setAttribute('data-pipeline', p.name);
+    const isCollapsed = collapsed.has(p.name);
+    button.setAttribute('aria-expanded', String(!isCollapsed));
+    const arch = p.architecture === 'unknown' ? 'no architecture recognised' : p.architecture;
+    button.title = `${isCollapsed ? 'Expand' : 'Collapse'} the ${p.name} pipeline (${arch})`;
+    const icon = document.createElement('span');
+    icon.className = 'pipeline-toggle__icon';
+    icon.setAttribute('aria-hidden', 'true');
+    icon.textContent = isCollapsed ? '\u25b8' : '\u25be';
+    const name = document.createElement('span');
+    name.className = 'pipeline-toggle__name';
+    name.textContent = p.name;
+    const archEl = document.createElement('span');
+    archEl.className = 'pipeline-toggle__arch';
+    archEl.textContent = arch;
+    button.append(icon, name, archEl);
+    return button;
+  });
+  dom.pipelines.replaceChildren(...items);
+  dom.pipelines.hidden = items.length === 0;
+}
+
+function togglePipeline(name: string): void {
+  const collapsed = store.current.collapsed;
+  store.update({ collapsed: collapsed.includes(name) ? collapsed.filter((n) => n !== name) : [...collapsed, name] });
+  redraw();
+}
+
+/** A stub shows what it stands for; a pipeline summary expands its pipeline. */
+function activateSynthetic(id: string): boolean {
+  const s = shown?.synthetic.get(id);
+  if (!s) return false;
+  if (s.type === 'stub') {
+    for (const h of s.hidden) revealed.add(h);
+    redraw();
+    // Keyboard users stay where they were: on the node the stub hung from.
+    keepViewOnFocus = true;
+    shown?.elements.get(s.anchor)?.focus({ preventScroll: true });
+    keepViewOnFocus = false;
+  } else {
+    togglePipeline(s.pipeline.name);
+  }
+  return true;
 }
 
 function nodeOf(target: EventTarget | null): { node: GraphNode; element: SVGGElement } | null {
@@ -215,7 +412,11 @@ function reveal(node: GraphNode): void {
 }
 
 function showDetails(node: GraphNode, element: Element): void {
-  fillDetails(dom.details, node);
+  if (shown?.synthetic.has(node.id)) {
+    hideDetails();
+    return;
+  }
+  fillDetails(dom.details, node, (shown?.graph.pipelines ?? []).find((p) => p.id === node.pipeline));
   dom.details.hidden = false;
   positionDetails(dom.details, element.getBoundingClientRect(), dom.stage.getBoundingClientRect());
 }
@@ -256,7 +457,10 @@ new ResizeObserver(() => {
 // Pointer: click reveals, hover shows details.
 dom.svg.addEventListener('click', (e) => {
   const hit = nodeOf(e.target);
-  if (hit) reveal(hit.node);
+  if (!hit) return;
+  if (activateSynthetic(hit.node.id)) return;
+  select(hit.node.id);
+  reveal(hit.node);
 });
 dom.svg.addEventListener('pointerover', (e) => {
   const hit = nodeOf(e.target);
@@ -286,6 +490,8 @@ dom.svg.addEventListener('keydown', (e) => {
   if (!hit || !shown) return;
   if (e.key === 'Enter' || e.key === ' ') {
     e.preventDefault();
+    if (activateSynthetic(hit.node.id)) return;
+    select(hit.node.id);
     reveal(hit.node);
     return;
   }
@@ -298,7 +504,19 @@ dom.svg.addEventListener('keydown', (e) => {
   if (next) shown.elements.get(next.node.id)?.focus({ preventScroll: true });
 });
 document.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape') {
+    // Escape clears the search first, then the selection.
+    if (e.target === dom.search && dom.search.value !== '') {
+      dom.search.value = '';
+      dom.search.removeAttribute('aria-invalid');
+    } else if (selected !== null) select(null);
+    else return;
+    e.preventDefault();
+    return;
+  }
   if (e.ctrlKey || e.metaKey || e.altKey) return;
+  // Typing in the toolbar's fields is not a zoom or pan shortcut.
+  if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement) return;
   const pan = 48;
   switch (e.key) {
     case '+':
@@ -335,6 +553,35 @@ byId<HTMLButtonElement>('zoom-out').addEventListener('click', () => panZoom.zoom
 byId<HTMLButtonElement>('fit').addEventListener('click', fitToView);
 byId<HTMLButtonElement>('export-svg').addEventListener('click', () => void exportAs('svg'));
 byId<HTMLButtonElement>('export-png').addEventListener('click', () => void exportAs('png'));
+
+for (let n = 1; n <= MAX_HOPS; n++) {
+  const option = document.createElement('option');
+  option.value = String(n);
+  option.textContent = String(n);
+  dom.hops.append(option);
+}
+dom.hops.value = String(store.current.hops);
+dom.hops.addEventListener('change', () => {
+  const n = Number(dom.hops.value);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_HOPS) return;
+  store.update({ hops: n });
+  redraw();
+});
+dom.search.addEventListener('keydown', (e) => {
+  if (e.key !== 'Enter') return;
+  e.preventDefault();
+  jumpTo(dom.search.value);
+});
+// Picking a suggestion from the list fills in a whole name: jump at once.
+dom.search.addEventListener('input', (e) => {
+  const picked = !(e instanceof InputEvent) || e.inputType === 'insertReplacementText';
+  if (picked && shown?.graph.nodes.some((n) => n.label === dom.search.value)) jumpTo(dom.search.value);
+});
+dom.pipelines.addEventListener('click', (e) => {
+  const button = (e.target as Element | null)?.closest?.('[data-pipeline]');
+  const name = button?.getAttribute('data-pipeline');
+  if (name !== null && name !== undefined) togglePipeline(name);
+});
 
 window.addEventListener('message', (e: MessageEvent<unknown>) => {
   const msg = e.data;

@@ -3,6 +3,7 @@
  * textContent or setAttribute on a non-event attribute, never through markup parsing.
  */
 import type { GraphFinding, GraphNode } from '../../shared/protocol';
+import type { Synthetic } from './focus';
 import { NODE_TEXT_LEFT, type GraphLayout, type NodeBox, type Point } from './layout';
 
 export const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -31,22 +32,29 @@ export function worstSeverity(findings: GraphFinding[]): GraphFinding['severity'
   return worst;
 }
 
-/** Lane accent colours by conventional layer name; other names cycle through the chart palette. */
-const LANE_ACCENTS: Record<string, string> = {
-  bronze: 'orange',
-  silver: 'lines',
-  gold: 'yellow',
-  batch: 'blue',
-  speed: 'purple',
-  serving: 'green',
-  raw: 'red',
-  landing: 'red',
+/**
+ * Lane colour slot (1-6 of preview.css's colour-blind-safe palette) by conventional layer name, so
+ * bronze is always the same colour; other names take the slots in turn. The six names of a mixed
+ * medallion + lambda workspace have six different slots.
+ */
+const LANE_SLOTS: Record<string, number> = {
+  bronze: 1,
+  raw: 1,
+  landing: 1,
+  silver: 2,
+  gold: 3,
+  batch: 4,
+  speed: 5,
+  serving: 6,
+  // Kappa: source, stream, lake, serving.
+  source: 2,
+  stream: 5,
+  lake: 4,
 };
-const ACCENT_CYCLE = ['blue', 'green', 'purple', 'orange', 'yellow', 'red'];
 
-function laneAccent(name: string | null, index: number): string {
-  if (name === null) return 'none';
-  return LANE_ACCENTS[name.toLowerCase()] ?? ACCENT_CYCLE[index % ACCENT_CYCLE.length];
+export function laneSlot(name: string | null, index: number): number | null {
+  if (name === null) return null;
+  return LANE_SLOTS[name.toLowerCase()] ?? (index % 6) + 1;
 }
 
 export function nodeKindClass(node: GraphNode): string {
@@ -79,22 +87,29 @@ export function edgePath(points: Point[]): string {
   return d;
 }
 
-function renderNode(box: NodeBox, parent: SVGGElement): SVGGElement {
+function syntheticName(s: Synthetic, label: string): string {
+  if (s.type === 'stub') return `${label} hidden (${s.hidden.length} node${s.hidden.length === 1 ? '' : 's'}): show them`;
+  return `${label}, ${s.pipeline.architecture === 'unknown' ? 'pipeline' : `${s.pipeline.architecture} pipeline`} collapsed (${s.datasets} datasets, ${s.steps} steps): expand it`;
+}
+
+function renderNode(box: NodeBox, parent: SVGGElement, s: Synthetic | undefined): SVGGElement {
   const { node } = box;
-  const classes = ['node', `node--${node.kind}`, `node--${nodeKindClass(node)}`];
-  if (node.streaming) classes.push('node--streaming');
+  const classes = s ? ['node', `node--${s.type}`] : ['node', `node--${node.kind}`, `node--${nodeKindClass(node)}`];
+  if (s?.type === 'stub') classes.push(`node--${s.direction}`);
+  if (node.streaming && !s) classes.push('node--streaming');
   const g = svgEl('g', {
     class: classes.join(' '),
     transform: `translate(${fmt(box.x)} ${fmt(box.y)})`,
     tabindex: 0,
     role: 'button',
-    'aria-label': nodeAccessibleName(node),
+    'aria-label': s ? syntheticName(s, node.label) : nodeAccessibleName(node),
     'data-node-id': node.id,
   }, parent);
+  if (s) g.setAttribute('aria-expanded', 'false');
   const radius = node.kind === 'step' ? box.height / 2 : 5;
   svgEl('rect', { class: 'node__focus', x: -4, y: -4, width: box.width + 8, height: box.height + 8, rx: radius + 4 }, g);
   svgEl('rect', { class: 'node__box', width: box.width, height: box.height, rx: radius }, g);
-  if (node.kind === 'dataset') svgEl('rect', { class: 'node__accent', x: 0, y: 0, width: 5, height: box.height, rx: 2 }, g);
+  if (node.kind === 'dataset' && !s) svgEl('rect', { class: 'node__accent', x: 0, y: 0, width: 5, height: box.height, rx: 2 }, g);
   const textLeft = node.kind === 'step' ? NODE_TEXT_LEFT + 4 : NODE_TEXT_LEFT;
   textEl(box.label, { class: 'node__label', x: textLeft, y: 21 }, g);
   textEl(box.meta, { class: 'node__meta', x: textLeft, y: 38 }, g);
@@ -115,29 +130,29 @@ export interface RenderedGraph {
 }
 
 /** Replaces the content of `viewport` with lanes, edges and nodes (in that paint order). */
-export function renderGraph(viewport: SVGGElement, layout: GraphLayout): RenderedGraph {
+export function renderGraph(viewport: SVGGElement, layout: GraphLayout, synthetic: ReadonlyMap<string, Synthetic> = new Map()): RenderedGraph {
   viewport.replaceChildren();
   const lanesGroup = svgEl('g', { class: 'lanes' }, viewport);
   layout.lanes.forEach((lane, i) => {
-    const accent = laneAccent(lane.name, i);
+    const slot = laneSlot(lane.name, i);
     const g = svgEl('g', {
-      class: `lane lane--${i % 2 === 0 ? 'even' : 'odd'} accent-${accent}${lane.name === null ? ' lane--unlayered' : ''}`,
+      class: `lane lane--${i % 2 === 0 ? 'even' : 'odd'}${slot === null ? ' lane--unlayered' : ` accent-${slot}`}`,
       'data-lane': lane.name ?? '',
     }, lanesGroup);
     svgEl('rect', { class: 'lane__band', x: fmt(lane.x), y: lane.y, width: fmt(lane.width), height: fmt(lane.height) }, g);
-    svgEl('rect', { class: 'lane__stripe', x: fmt(lane.x), y: lane.y, width: fmt(lane.width), height: 4 }, g);
+    svgEl('line', { class: 'lane__stripe', x1: fmt(lane.x), y1: fmt(lane.y + 2), x2: fmt(lane.x + lane.width), y2: fmt(lane.y + 2) }, g);
     textEl(lane.title, { class: 'lane__title', x: fmt(lane.titleX), y: fmt(lane.titleY), 'text-anchor': lane.titleAnchor }, g);
     if (lane.nodeCount === 0) textEl('no nodes', { class: 'lane__empty', x: fmt(lane.x + lane.width / 2), y: fmt(lane.y + lane.height / 2 + 4) }, g);
   });
 
   const edgesGroup = svgEl('g', { class: 'edges' }, viewport);
   for (const route of layout.edges) {
-    const g = svgEl('g', { class: `edge${route.backward ? ' edge--backward' : ''}`, 'data-from': route.edge.from, 'data-to': route.edge.to }, edgesGroup);
+    const g = svgEl('g', { class: `edge${route.backward ? ' edge--backward' : ''}${route.wrapped ? ' edge--wrapped' : ''}`, 'data-from': route.edge.from, 'data-to': route.edge.to }, edgesGroup);
     svgEl('path', { class: 'edge__path', d: edgePath(route.points), 'marker-end': `url(#${ARROW_MARKER_ID})` }, g);
   }
 
   const nodesGroup = svgEl('g', { class: 'nodes' }, viewport);
   const nodeElements = new Map<string, SVGGElement>();
-  for (const box of layout.nodes) nodeElements.set(box.node.id, renderNode(box, nodesGroup));
+  for (const box of layout.nodes) nodeElements.set(box.node.id, renderNode(box, nodesGroup, synthetic.get(box.node.id)));
   return { nodeElements };
 }

@@ -3,6 +3,7 @@
  * restored after a restart): the last graph and the user's zoom and pan.
  */
 import type { HostToWebview, PipelineGraph, WebviewToHost } from '../../shared/protocol';
+import { DEFAULT_HOPS, MAX_HOPS } from './focus';
 import { isViewTransform, type ViewTransform } from './panZoom';
 
 export interface VsCodeApi {
@@ -28,6 +29,10 @@ export interface PersistedState {
   scope: string | null;
   /** The view each recently shown document was left at: a file never opens at another's zoom and pan. */
   views: Record<string, ViewTransform>;
+  /** Hops up and down stream of the current file drawn (the rest folds into stubs); webview state is per workspace. */
+  hops: number;
+  /** Names of the pipelines the user collapsed to one node (ids are positions, names survive edits). */
+  collapsed: string[];
 }
 
 /** Views kept for this many documents; the oldest is forgotten first. */
@@ -65,6 +70,8 @@ export class StateStore {
       view: isViewTransform(s.view) ? s.view : null,
       scope: typeof s.scope === 'string' ? s.scope : null,
       views: StateStore.parseViews(s.views),
+      hops: typeof s.hops === 'number' && Number.isInteger(s.hops) && s.hops >= 1 && s.hops <= MAX_HOPS ? s.hops : DEFAULT_HOPS,
+      collapsed: Array.isArray(s.collapsed) ? s.collapsed.filter((x): x is string => typeof x === 'string').slice(0, 500) : [],
     };
   }
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { PIPELINE_GRAPH_METHOD, type GraphRange, type HostToWebview, type PipelineGraph, type PipelineGraphParams, type WebviewToHost } from '../../../shared/protocol';
+import { PipelineGraphRequest, type GraphRange, type HostToWebview, type PipelineGraph, type PipelineGraphParams, type WebviewToHost } from '../../../shared/protocol';
 import { previewHtml } from '../../../webview/src/html';
 import { isRevealMessage } from './messages';
 import { exportFileName, scopeName } from './names';
@@ -117,7 +117,7 @@ export class PreviewPanel {
     const params: PipelineGraphParams = this.state.uri ? { uris: [this.state.uri] } : {};
     let graph: PipelineGraph;
     try {
-      graph = await client.sendRequest<PipelineGraph>(PIPELINE_GRAPH_METHOD, params);
+      graph = await client.sendRequest(PipelineGraphRequest, params);
     } catch (e) {
       client.outputChannel.appendLine(`architecture preview: ${(e as Error).message}`);
       return;

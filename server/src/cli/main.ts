@@ -3,17 +3,19 @@ import { defaultSettings, resolveSettings, type Settings } from '../../../shared
 import { VERSION } from '../../../shared/version';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { analyze, matchesCode, type AnalysisOptions, type AnalysisResult } from '../analysis';
-import { fileFragment, mergeFragments, mergeRawGraphs, type FileFragment } from '../graph';
+import { analyze, type AnalysisOptions, type AnalysisResult } from '../analysis';
+import { fileFragment, mergeFragments, type FileFragment } from '../graph';
 import type { RawGraph } from '../graph/pipelineGraph';
 import { toDot, toMermaid } from './graphFormats';
-import { applyProjectConfig, findProjectConfig, type ProjectConfig } from '../config/pyproject';
-import { compareFindings } from '../findings';
 import { createTwoFilesPatch } from 'diff';
 import { countFixes, fixAll, type FixCounts } from '../fixes/fixAll';
 import { ParseFailure, PythonParser, type Tree } from '../parsing/pythonParser';
-import { PROJECT_RULE_CODES, RULES } from '../rules';
-import { collectPythonFiles } from './files';
+import { RULES } from '../rules';
+import { addCrossFileFindings } from '../project/crossFile';
+import { collectPythonFiles } from '../project/files';
+import { ProjectConfigs } from '../project/projectConfigs';
+import { applyProjectConfig } from '../project/pyproject';
+import { readSourceFile } from '../project/readSource';
 import { startServer } from '../lsp/startServer';
 import { checkNotebook, MAX_NOTEBOOK_BYTES } from './notebookFile';
 import { analyseDatabricksRuns } from '../notebook/analyseNotebook';
@@ -35,6 +37,8 @@ Options:
   --ignore CODES     skip these rule codes or prefixes
   --max-file-size KB skip files larger than this (default 2048)
   --exit-zero        exit 0 even when there are findings (like Ruff)
+  --explain          text format: under each finding, why it fired here (the kind of code it was
+                     taken for, what the rule saw, the related locations); json has them as fields
   --fix              apply the safe fixes (same results, only cost or robustness changes) to the
                      files, then report what is left (in a notebook only the cells' sources change;
                      outputs and metadata stay)
@@ -62,6 +66,8 @@ interface CheckArgs {
   ignore: string[];
   maxKb: number;
   exitZero: boolean;
+  /** Text format: under each finding, why it fired in this code. */
+  explain: boolean;
   settings: Settings;
   fix: boolean;
   unsafeFixes: boolean;
@@ -71,7 +77,7 @@ interface CheckArgs {
 }
 
 function parseCheckArgs(argv: string[], formats: readonly string[] = ['text', 'json', 'sarif', 'github']): CheckArgs {
-  const out: CheckArgs = { format: formats[0], select: [], ignore: [], maxKb: defaultSettings().maxFileSizeKb, exitZero: false, settings: defaultSettings(), fix: false, unsafeFixes: false, diff: false, project: true, paths: [] };
+  const out: CheckArgs = { format: formats[0], select: [], ignore: [], maxKb: defaultSettings().maxFileSizeKb, exitZero: false, explain: false, settings: defaultSettings(), fix: false, unsafeFixes: false, diff: false, project: true, paths: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const eq = a.indexOf('=');
@@ -127,6 +133,9 @@ function parseCheckArgs(argv: string[], formats: readonly string[] = ['text', 'j
       case '--no-project':
         out.project = false;
         break;
+      case '--explain':
+        out.explain = true;
+        break;
       case '--exit-zero':
         out.exitZero = true;
         break;
@@ -163,39 +172,30 @@ async function analyseFiles(args: CheckArgs, err: (s: string) => void, whilePars
   const { files, errors, skipped } = collectPythonFiles(args.paths, Infinity, { notebooks: true });
   for (const s of skipped) err(`${s.path}: skipped: ${s.message}`);
   const settings = args.settings;
-  const projectCache = new Map<string, ProjectConfig | null>();
-  const reported = new Set<string>();
+  const projects = new ProjectConfigs(err);
   const results: Analysed[] = [];
   let ioErrors = errors.length;
   for (const e of errors) err(`${e.path}: error: ${e.message}`);
   for (const file of files) {
-    let buf: Buffer;
     const notebook = file.toLowerCase().endsWith('.ipynb');
-    try {
-      const st = fs.statSync(file);
-      // A notebook's outputs may be far larger than its code: its code is measured once read.
-      if (notebook ? st.size > MAX_NOTEBOOK_BYTES : st.size > args.maxKb * 1024) {
-        err(`${file}: skipped: ${Math.round(st.size / 1024)} KB is over the ${args.maxKb} KB limit`);
-        continue;
-      }
-      buf = fs.readFileSync(file);
-    } catch (e) {
-      err(`${file}: error: ${(e as Error).message}`);
+    // A notebook's outputs may be far larger than its code: its code is measured once read.
+    const read = readSourceFile(file, notebook ? MAX_NOTEBOOK_BYTES : args.maxKb * 1024);
+    if (read.kind === 'too-large') {
+      err(`${file}: skipped: ${Math.round(read.size / 1024)} KB is over the ${args.maxKb} KB limit`);
+      continue;
+    }
+    if (read.kind === 'error') {
+      err(`${file}: error: ${read.message}`);
       ioErrors++;
       continue;
     }
-    if (buf.includes(0)) {
+    if (read.kind === 'binary') {
       err(`${file}: skipped: binary file`);
       continue;
     }
-    let text = buf.toString('utf8');
+    let text = read.text;
     // pyproject.toml under the flags: --select/--ignore given on the command line replace the project's.
-    const project = args.project ? findProjectConfig(path.dirname(path.resolve(file)), projectCache) : undefined;
-    if (project && !reported.has(project.file)) {
-      reported.add(project.file);
-      for (const p of project.problems) err(`${p} (ignored)`);
-    }
-    const effective = applyProjectConfig(settings, project);
+    const effective = applyProjectConfig(settings, args.project ? projects.nearest(file) : undefined);
     const options = {
       settings: effective.settings,
       select: args.select.length ? args.select : effective.select,
@@ -269,45 +269,6 @@ async function graph(argv: string[], out: (s: string) => void, err: (s: string) 
   return 0;
 }
 
-/** Rules whose findings depend on what other files do with the same datasets (scope `project` in the registry). */
-const CROSS_FILE_RULES = PROJECT_RULE_CODES;
-
-/**
- * Second pass for files that share a dataset with another file: their architecture rules run again
- * with those files' steps in view (a lambda split into batch/speed/serving files is layered as one).
- */
-async function addCrossFileFindings(results: Analysed[]): Promise<void> {
-  const withData = results.filter((r) => r.raw);
-  if (withData.length < 2) return;
-  const filesOf = new Map<string, Analysed[]>();
-  for (const r of withData) for (const key of r.raw!.datasets.keys()) filesOf.set(key, [...(filesOf.get(key) ?? []), r]);
-  const parser = await PythonParser.load();
-  for (const r of withData) {
-    const neighbours = new Set([...r.raw!.datasets.keys()].flatMap((k) => filesOf.get(k)!.filter((o) => o !== r)));
-    const select = r.options?.select;
-    const codes = CROSS_FILE_RULES.filter((c) => !select?.length || matchesCode(c, select));
-    if (!neighbours.size || !codes.length) continue;
-    const options = { ...r.options, select: codes, workspace: mergeRawGraphs([...neighbours].map((n) => n.raw!)) };
-    if (r.reanalyse) {
-      const again = r.reanalyse(options);
-      r.findings = [...r.findings.filter((f) => !CROSS_FILE_RULES.includes(f.code)), ...again].sort((a, b) => (a.cell ?? 0) - (b.cell ?? 0) || compareFindings(a, b));
-      continue;
-    }
-    await parser.ready();
-    let tree: Tree | undefined;
-    try {
-      tree = parser.parse(r.text!);
-      const again = analyze(tree, r.text!, options);
-      r.findings = [...r.findings.filter((f) => !CROSS_FILE_RULES.includes(f.code)), ...again.findings].sort(compareFindings);
-    } catch (e) {
-      // Parsed once already: keep the first pass's findings.
-      if (!(e instanceof ParseFailure)) throw e;
-    } finally {
-      parser.release(tree);
-    }
-  }
-}
-
 /** Ruff's wording: "[*] 2 fixable with the `--fix` option (1 hidden fix can be enabled with the `--unsafe-fixes` option)." */
 export function fixSummary(counts: FixCounts, fixing: boolean, unsafe: boolean): string | undefined {
   const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
@@ -353,7 +314,7 @@ async function check(argv: string[], out: (s: string) => void, err: (s: string) 
     if (annotations) out(annotations);
   }
   else {
-    out(formatTextReport(results, files.length));
+    out(formatTextReport(results, files.length, args.explain));
     // The findings and their count stay together on stdout (the count last); what fixing could do
     // goes to stderr with the other --fix notes.
     const summary = fixSummary(countFixes(results.flatMap((r) => r.findings), args.unsafeFixes), args.fix, args.unsafeFixes);

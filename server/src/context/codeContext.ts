@@ -1,3 +1,4 @@
+import type { FindingContext } from '../findings';
 import { isDatabricksSource } from '../notebook/databricks';
 import type { Node } from '../parsing/pythonParser';
 
@@ -14,7 +15,7 @@ import type { Node } from '../parsing/pythonParser';
  * - pipeline: a function whose table Lakeflow / DLT manages (`@dlt.table`, `@dp.materialized_view`, ...):
  *   the pipeline owns checkpoints, schema locations and the write.
  */
-export type CodeKind = 'job' | 'notebook' | 'test' | 'generator' | 'pipeline';
+export type CodeKind = FindingContext['kind'];
 
 export interface KindWithReason {
   kind: CodeKind;
@@ -73,6 +74,8 @@ export class CodeContext {
   readonly file: KindWithReason;
   /** The file is a Lakeflow / DLT pipeline source: the pipeline runs its flows, checkpoints and schema locations. */
   readonly pipelineSource: boolean;
+  /** The file's path (decoded from a URI), when known: rules that judge a whole file read its folder names. */
+  readonly path: string;
   private readonly memo = new Map<number, KindWithReason>();
   /** Sorted offsets where notebook cells start (empty: one cell, or not a notebook). */
   private readonly cellStarts: readonly number[];
@@ -80,6 +83,7 @@ export class CodeContext {
   constructor(text: string, options: ContextOptions = {}) {
     this.file = fileKind(text, options);
     this.pipelineSource = DLT_IMPORT.test(text);
+    this.path = options.path ? decodePath(options.path) : '';
     this.cellStarts = options.cellStarts ?? (isDatabricksSource(text) ? [...text.matchAll(DATABRICKS_CELL)].map((m) => m.index + m[0].length) : []);
   }
 

@@ -28,7 +28,7 @@ export function medallionLayerOf(text: string | undefined): string | undefined {
   return hits[hits.length - 1];
 }
 
-function lambdaRoleOf(name: string | undefined): string | undefined {
+export function lambdaRoleOf(name: string | undefined): string | undefined {
   if (!name) return undefined;
   const t = new Set(tokens(name));
   if (t.has('serving') || t.has('serve')) return 'serving';

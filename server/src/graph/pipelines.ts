@@ -4,7 +4,7 @@
  * in a lambda lane because some unrelated job is lambda.
  */
 import type { Architecture } from '../../../shared/protocol';
-import { datasetId, inferLayers } from './layers';
+import { datasetId, inferLayers, lambdaRoleOf, type Layering } from './layers';
 import type { RawGraph } from './pipelineGraph';
 
 export interface PipelineLayering {
@@ -24,6 +24,8 @@ export interface WorkspaceLayering {
   layers: string[];
   layerOf: Map<string, string>;
   pipelineOf: Map<string, string>;
+  /** Each node's own pipeline's architecture: what the preview draws and the architecture rules judge. */
+  architectureOf: Map<string, Architecture>;
   pipelines: PipelineLayering[];
 }
 
@@ -80,18 +82,55 @@ function pipelineName(part: RawGraph): string {
   return files.length === 1 ? files[0] : `${files[0]} + ${files.length - 1} more`;
 }
 
-/** Layers per connected pipeline, largest pipeline first. */
+/** Functions named for a lambda's batch or speed layer (`batch_layer`, `speed_view`). */
+function namesLambdaLayer(part: RawGraph, role?: 'batch' | 'speed'): boolean {
+  return [...part.steps.values()].some((s) => {
+    const r = lambdaRoleOf(s.functionName);
+    return role ? r === role : r === 'batch' || r === 'speed';
+  });
+}
+
+/**
+ * A lambda's batch and speed layers share no dataset until a serving step reads both, so without
+ * one they are separate components. When the workspace names both layers, the components named
+ * for either are layered together: `batch_layer` writing `serving/daily` alone is no medallion.
+ */
+function lambdaByName(raw: RawGraph, parts: RawGraph[]): (part: RawGraph) => Layering | undefined {
+  if (!namesLambdaLayer(raw, 'batch') || !namesLambdaLayer(raw, 'speed')) return () => undefined;
+  let joint: Layering | undefined;
+  return (part) => {
+    if (!namesLambdaLayer(part)) return undefined;
+    if (!joint) {
+      const all: RawGraph = { datasets: new Map(), steps: new Map() };
+      for (const p of parts.filter((x) => namesLambdaLayer(x))) {
+        for (const [k, d] of p.datasets) all.datasets.set(k, d);
+        for (const [k, s] of p.steps) all.steps.set(k, s);
+      }
+      joint = inferLayers(all);
+    }
+    return joint.architecture === 'lambda' ? joint : undefined;
+  };
+}
+
+/**
+ * Layers per connected pipeline, largest pipeline first: the one inference the preview draws and
+ * the architecture rules (PSA601, PSA602) judge by.
+ */
 export function inferPipelineLayers(raw: RawGraph): WorkspaceLayering {
   const parts = connectedPipelines(raw).sort((a, b) => b.datasets.size + b.steps.size - (a.datasets.size + a.steps.size));
+  const asLambda = lambdaByName(raw, parts);
   const layerOf = new Map<string, string>();
   const pipelineOf = new Map<string, string>();
+  const architectureOf = new Map<string, Architecture>();
   const pipelines: PipelineLayering[] = [];
   parts.forEach((part, i) => {
-    const layering = inferLayers(part);
+    const own = inferLayers(part);
+    const layering = own.architecture === 'lambda' ? own : asLambda(part) ?? own;
     const id = `pipeline:${i}`;
     const members = [...[...part.datasets.values()].map(datasetId), ...part.steps.keys()];
     for (const m of members) {
       pipelineOf.set(m, id);
+      architectureOf.set(m, layering.architecture);
       const layer = layering.layerOf.get(m);
       if (layer) layerOf.set(m, layer);
     }
@@ -100,5 +139,5 @@ export function inferPipelineLayers(raw: RawGraph): WorkspaceLayering {
   const recognised = pipelines.filter((p) => p.architecture !== 'unknown');
   const layers: string[] = [];
   for (const p of recognised) for (const l of p.layers) if (!layers.includes(l)) layers.push(l);
-  return { architecture: recognised[0]?.architecture ?? 'unknown', layers, layerOf, pipelineOf, pipelines };
+  return { architecture: recognised[0]?.architecture ?? 'unknown', layers, layerOf, pipelineOf, architectureOf, pipelines };
 }

@@ -1,6 +1,7 @@
 import { MarkupKind, type Hover } from 'vscode-languageserver';
 import type { Settings } from '../../../shared/settings';
 import { confEntry, confMarkdown } from '../spark/conf/sparkConf';
+import type { Finding } from '../findings';
 import { sinkDataset, sourceDataset } from '../graph/datasets';
 import { LineIndex } from '../lineIndex';
 import { isAncestorFrame, type DataFrameModel, type Frame, type SinkInfo, type SourceInfo } from '../model/types';
@@ -27,11 +28,47 @@ export function hoverAt(
   text: string,
   offset: number,
   settings: Pick<Settings, 'pii.extraPatterns'>,
+  findings: readonly Finding[] = [],
+  /** How a position elsewhere in the text is named ("line 40"; in a notebook, its cell and line). */
+  place?: (offset: number) => string,
 ): Hover | null {
   const node = root.descendantForIndex(offset, offset);
   if (!node) return null;
   const lines = new LineIndex(text);
-  return confKeyHover(node, lines) ?? (model ? frameHover(model, node, lines, settings) : null);
+  const about = confKeyHover(node, lines) ?? (model ? frameHover(model, node, lines, settings) : null);
+  const why = findingsAt(findings, offset);
+  if (!why.length) return about;
+  // The editor shows the diagnostic's message itself; the hover adds why it fired in this code.
+  const at = place ?? ((o: number) => `line ${lines.positionAt(o).line + 1}`);
+  const explained = why.map((f) => explainFinding(f, at)).join('\n\n');
+  if (!about) {
+    const span = { start: Math.max(...why.map((f) => f.start)), end: Math.min(...why.map((f) => f.end)) };
+    return { contents: { kind: MarkupKind.Markdown, value: explained }, range: { start: lines.positionAt(span.start), end: lines.positionAt(span.end) } };
+  }
+  const value = typeof about.contents === 'object' && 'value' in about.contents ? about.contents.value : '';
+  return { contents: { kind: MarkupKind.Markdown, value: `${explained}\n\n---\n\n${value}` }, range: about.range };
+}
+
+/** At most this many findings are explained in one hover (stacked findings on one call are rare). */
+const MAX_EXPLAINED = 5;
+const MAX_RELATED = 3;
+
+function findingsAt(findings: readonly Finding[], offset: number): Finding[] {
+  return findings.filter((f) => f.start <= offset && offset <= f.end).slice(0, MAX_EXPLAINED);
+}
+
+/** Why a finding fired here: the kind of code the context model took this for, and what the rule saw. */
+export function explainFinding(f: Finding, place: (offset: number) => string): string {
+  const out = [`**Why ${f.code} (${f.name}) fired here**`, ''];
+  if (f.context) out.push(`- Code: ${escapeMarkdown(f.context.why)}`);
+  if (f.why) out.push(`- Because: ${escapeMarkdown(f.why)}`);
+  for (const r of f.related.slice(0, MAX_RELATED)) out.push(`- See ${place(r.start)}: ${escapeMarkdown(r.message)}`);
+  return out.join('\n');
+}
+
+/** Text from messages and user code rendered as plain text in markdown. */
+function escapeMarkdown(s: string): string {
+  return s.replace(/[\\`*_[\]<>#|]/g, (c) => `\\${c}`);
 }
 
 function confKeyHover(node: Node, lines: LineIndex): Hover | null {

@@ -252,7 +252,15 @@ export class NotebookSync {
     const at = a && this.toProgram(a, p.textDocument.uri, p.position);
     if (!a || !at) return null;
     const text = a.analysis.program.text;
-    const hover = hoverAt(a.analysis.result.model, syntaxRoot(a.analysis.tree, text), text, at.offset, settings);
+    const program = a.analysis.program;
+    // Positions named in the hover are the cells' own: the program's lines mean nothing to the user.
+    const place = (offset: number): string => {
+      const c = program.toCell(offset, offset);
+      const piece = c && program.pieceAt(offset);
+      if (!c || !piece) return 'a cell of a notebook it runs';
+      return `cell ${c.cell + 1}, line ${piece.source.slice(0, c.start).split('\n').length}`;
+    };
+    const hover = hoverAt(a.analysis.result.model, syntaxRoot(a.analysis.tree, text), text, at.offset, settings, a.analysis.result.findings, place);
     if (hover?.range) hover.range = NotebookSync.shift(hover.range, a.startLines.get(at.cell) ?? 0);
     return hover;
   }

@@ -1,5 +1,5 @@
 import type { Connection } from 'vscode-languageserver';
-import { FILE_STATUS_METHOD, type FileStatus } from '../../../shared/protocol';
+import { FileStatusNotification, type FileStatus } from '../../../shared/protocol';
 import { VERSION } from '../../../shared/version';
 import type { Settings } from '../../../shared/settings';
 
@@ -32,7 +32,7 @@ export class StatusLog {
       const what = status.skipped ? `skipped: ${status.skipped}` : `${status.findings} finding${status.findings === 1 ? '' : 's'}`;
       this.connection.console.debug(`${fileName(status.uri)} v${status.version}: ${what} (${status.ms.toFixed(1)} ms)`);
     }
-    if (this.fileStatus) void this.connection.sendNotification(FILE_STATUS_METHOD, status).catch(() => undefined);
+    if (this.fileStatus) void this.connection.sendNotification(FileStatusNotification, status).catch(() => undefined);
   }
 }
 

@@ -38,6 +38,21 @@ import { actionOnStreamingDataFrame } from './streaming/PSA209-action-on-streami
 import { unsupportedOutputModeForSink } from './streaming/PSA210-unsupported-output-mode-for-sink';
 import { unionByPositionMismatch } from './correctness/PSA704-union-by-position-mismatch';
 import { crossJoinWithoutCondition } from './correctness/PSA705-cross-join-without-condition';
+import { notebookDebrisInJob } from './performance/PSA113-notebook-debris-in-job';
+import { vacuumRetentionBelowDefault } from './delta/PSA803-vacuum-retention-below-default';
+import { zorderOnPartitionColumn } from './delta/PSA802-zorder-on-partition-column';
+import { overwriteOfStreamedDeltaTable } from './delta/PSA804-overwrite-of-streamed-delta-table';
+import { cacheUsedOnce } from './performance/PSA114-cache-used-once';
+import { cacheInLoopNeverReleased } from './performance/PSA115-cache-in-loop-never-released';
+import { lastOverDefaultWindowFrame } from './correctness/PSA706-last-over-default-window-frame';
+import { untypedNullColumnWritten } from './correctness/PSA707-untyped-null-column-written';
+import { mergeWithoutPartitionPruning } from './delta/PSA801-merge-without-partition-pruning';
+import { kafkaOptionRejected } from './streaming/PSA211-kafka-option-rejected';
+import { inferredSchemaBatchRead } from './partitioning/PSA307-inferred-schema-batch-read';
+import { sessionWideMergeSchema } from './partitioning/PSA308-session-wide-merge-schema';
+import { streamingDedupOnUniqueRow } from './streaming/PSA212-streaming-dedup-on-unique-row';
+import { memorySinkWithoutQueryName } from './streaming/PSA213-memory-sink-without-query-name';
+import { unnamedConcurrentQueries } from './streaming/PSA214-unnamed-concurrent-queries';
 import type { Rule, RuleContext } from './rule';
 
 /** A rule family: one folder of `rules/`, one hundred of codes (performance = PSA1xx ...). */
@@ -49,6 +64,7 @@ export const FAMILIES = {
   configuration: { digit: '5', title: 'Configuration' },
   architecture: { digit: '6', title: 'Architecture' },
   correctness: { digit: '7', title: 'Correctness' },
+  delta: { digit: '8', title: 'Delta Lake' },
 } as const;
 export type Family = keyof typeof FAMILIES;
 
@@ -93,6 +109,7 @@ interface Registration {
 }
 
 const TESTS_AND_GENERATORS: readonly CodeKind[] = ['test', 'generator'];
+const EXPLORATORY: readonly CodeKind[] = ['test', 'generator', 'notebook'];
 
 /** The one list of rules. Adding a rule: its file under `rules/<family>/`, one line here, a fixture and a docs page. */
 const REGISTRATIONS: readonly Registration[] = [
@@ -134,6 +151,21 @@ const REGISTRATIONS: readonly Registration[] = [
   { rule: unsupportedOutputModeForSink, family: 'streaming', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
   { rule: unionByPositionMismatch, family: 'correctness', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.2.0' },
   { rule: crossJoinWithoutCondition, family: 'correctness', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
+  { rule: notebookDebrisInJob, family: 'performance', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.2.0', quietIn: EXPLORATORY },
+  { rule: cacheUsedOnce, family: 'performance', fix: 'sometimes', fixes: ['safe'], scope: 'file', since: '0.2.0', quietIn: TESTS_AND_GENERATORS },
+  { rule: cacheInLoopNeverReleased, family: 'performance', fix: 'none', fixes: [], scope: 'file', since: '0.2.0', quietIn: TESTS_AND_GENERATORS },
+  { rule: lastOverDefaultWindowFrame, family: 'correctness', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.2.0' },
+  { rule: untypedNullColumnWritten, family: 'correctness', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
+  { rule: mergeWithoutPartitionPruning, family: 'delta', fix: 'none', fixes: [], scope: 'file', since: '0.2.0', strict: true, quietIn: TESTS_AND_GENERATORS },
+  { rule: zorderOnPartitionColumn, family: 'delta', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
+  { rule: overwriteOfStreamedDeltaTable, family: 'delta', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
+  { rule: vacuumRetentionBelowDefault, family: 'delta', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.2.0', quietIn: EXPLORATORY },
+  { rule: inferredSchemaBatchRead, family: 'partitioning', fix: 'none', fixes: [], scope: 'file', since: '0.2.0', quietIn: [...TESTS_AND_GENERATORS, 'notebook'] },
+  { rule: sessionWideMergeSchema, family: 'partitioning', fix: 'none', fixes: [], scope: 'file', since: '0.2.0', quietIn: TESTS_AND_GENERATORS },
+  { rule: streamingDedupOnUniqueRow, family: 'streaming', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
+  { rule: memorySinkWithoutQueryName, family: 'streaming', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
+  { rule: unnamedConcurrentQueries, family: 'streaming', fix: 'none', fixes: [], scope: 'file', since: '0.2.0', strict: true, quietIn: [...TESTS_AND_GENERATORS, 'notebook'] },
+  { rule: kafkaOptionRejected, family: 'streaming', fix: 'sometimes', fixes: ['safe', 'unsafe'], scope: 'file', since: '0.2.0' },
 ];
 
 /** Every rule with its metadata, in code order. Codes are stable API. */

@@ -17,7 +17,7 @@ export const layerSkip: Rule = {
       const skipped = new Set<string>();
       /** The read expressions feeding those writes, when known (a dataset may also be read for other outputs). */
       let skippedReads: Set<number> | undefined = new Set<number>();
-      if (layering.architecture !== 'lambda') {
+      if (layering.architectureOf.get(step.id) !== 'lambda') {
         for (const key of step.writes) {
           if (layerOfKey(key) !== 'gold') continue;
           for (const write of graph.datasets.get(key)!.writes.filter((w) => w.stepId === step.id)) {
@@ -29,7 +29,7 @@ export const layerSkip: Rule = {
           }
         }
       }
-      const servingStep = layering.architecture === 'lambda' && layering.layerOf.get(step.id) === 'serving';
+      const servingStep = layering.architectureOf.get(step.id) === 'lambda' && layering.layerOf.get(step.id) === 'serving';
       if (!skipped.size && !servingStep) continue;
       for (const key of step.reads) {
         const d = graph.datasets.get(key)!;

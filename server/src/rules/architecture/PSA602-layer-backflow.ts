@@ -12,7 +12,7 @@ export const layerBackflow: Rule = {
     const rank = (location: string | undefined) => MEDALLION_LAYERS.indexOf(medallionLayerOf(location) ?? '');
     for (const step of own.steps.values()) {
       const rankOf = (keys: Iterable<string>) => Math.max(-1, ...[...keys].map((k) => rank(graph.datasets.get(k)?.ref.location)));
-      const servingStep = layering.architecture === 'lambda' && layering.layerOf.get(step.id) === 'serving';
+      const servingStep = layering.architectureOf.get(step.id) === 'lambda' && layering.layerOf.get(step.id) === 'serving';
       for (const key of step.writes) {
         const d = graph.datasets.get(key)!;
         const outRank = rank(d.ref.location);

@@ -157,10 +157,10 @@ function splicedParts(arg: Node): Splice[] {
 /**
  * Where a spliced part names a table, schema or column (`FROM {table}`, `{catalog}.{schema}`):
  * catalog and schema parameters are how notebooks and jobs are commonly written, and a name
- * cannot carry a second condition. Values and expressions (`= '{day}'`, `WHERE {filter}`) are
+ * cannot carry a second condition (`SHOW TABLES IN {db}` names a schema; a bare `IN` is a value list). Values and expressions (`= '{day}'`, `WHERE {filter}`) are
  * where injection does harm.
  */
-const NAME_BEFORE = /(\bSHOW\s+(TABLES|VIEWS|FUNCTIONS|USER\s+FUNCTIONS|PARTITIONS|COLUMNS|TABLE\s+EXTENDED)\s+IN\s+|\b(FROM|JOIN|INTO|TABLE|UPDATE|OPTIMIZE|DESCRIBE|DESCRIBE HISTORY|DESCRIBE DETAIL|DESCRIBE EXTENDED|DESCRIBE TABLE|HISTORY|DETAIL|USE|DATABASE|SCHEMA|CATALOG|VIEW|EXISTS|TRUNCATE|USING|REFRESH|VACUUM|ZORDER BY|PARTITIONED BY|CLUSTER BY)\s+|[.`])$/i;
+const NAME_BEFORE = /(\b(FROM|JOIN|INTO|TABLE|UPDATE|OPTIMIZE|DESCRIBE|DESCRIBE HISTORY|DESCRIBE DETAIL|DESCRIBE EXTENDED|DESCRIBE TABLE|HISTORY|DETAIL|USE|DATABASE|SCHEMA|CATALOG|VIEW|EXISTS|TRUNCATE|USING|REFRESH|VACUUM|ZORDER BY|PARTITIONED BY|CLUSTER BY|SHOW\s+(?:TABLES|VIEWS|FUNCTIONS|SCHEMAS|DATABASES|COLUMNS|PARTITIONS|TBLPROPERTIES)(?:\s+EXTENDED)?\s+IN)\s+|[.`])$/i;
 
 /** Inside the quoted text of a `COMMENT '...'` clause. */
 const INSIDE_COMMENT = /\bCOMMENT\s+'[^']*$/i;

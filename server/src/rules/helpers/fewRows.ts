@@ -1,7 +1,7 @@
 import type { SparkFunctions } from '../../spark/functions';
 import type { Frame } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
-import { callParts, literalString, stringParts, unwrapParens } from '../../parsing/syntax';
+import { callParts, isExtra, literalString, stringParts, unwrapParens } from '../../parsing/syntax';
 import type { RuleContext } from '../rule';
 import { highCardinalityReason } from './cardinality';
 
@@ -148,7 +148,7 @@ function columnNames(fns: SparkFunctions, call: Node): string[] | undefined {
   if (!parts || parts.keywords.size) return undefined;
   const names: string[] = [];
   for (const a of parts.args) {
-    const items = unwrapParens(a).type === 'list' ? unwrapParens(a).namedChildren.filter((c): c is Node => !!c && c.type !== 'comment') : [a];
+    const items = unwrapParens(a).type === 'list' ? unwrapParens(a).namedChildren.filter((c): c is Node => !!c && !isExtra(c)) : [a];
     for (const item of items) {
       if (fns.windowColumn(item)) {
         names.push('window');

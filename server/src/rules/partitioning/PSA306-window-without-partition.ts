@@ -1,6 +1,6 @@
 import type { DataFrameModel } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
-import { callParts, sameNode, unwrapParens, type CallParts } from '../../parsing/syntax';
+import { callParts, isExtra, sameNode, unwrapParens, type CallParts } from '../../parsing/syntax';
 import { reducedToFewRows } from '../helpers/fewRows';
 import type { Rule, RuleContext } from '../rule';
 import { identifiersNamedAfter, nodesOfType } from '../../model/syntaxIndex';
@@ -162,7 +162,7 @@ function specChain(base: Node, baseParts: CallParts): { call: Node; parts: CallP
 function partitions(parts: CallParts): boolean {
   return parts.args.some((a) => {
     const n = unwrapParens(a);
-    return !((n.type === 'list' || n.type === 'tuple') && n.namedChildren.every((c) => !c || c.type === 'comment'));
+    return !((n.type === 'list' || n.type === 'tuple') && n.namedChildren.every((c) => !c || isExtra(c)));
   });
 }
 

@@ -63,6 +63,13 @@ export const countForMonitoring: Rule = {
               ? [related(again.call, 'another action on the same lineage')]
               : [],
         fixes: fixesFor(ctx, action, reporting, sink),
+        why:
+          `its result only feeds ${reporting ? 'a print or log call' : 'a value used only in logging'}, the frame is not cached, and ` +
+          (sink
+            ? `the ${sink.method}() ${sink.call.startIndex > action.call.startIndex ? 'below' : 'above'} computes the same lineage`
+            : escape
+              ? `${escape.how} computes the same lineage`
+              : `this job also runs ${again!.method}() on the same lineage`),
       });
     }
   },

@@ -69,8 +69,8 @@ export const countForEmptiness: Rule = {
       // (`SHOW TABLES`) or rows built on the driver are tiny.
       if (ctx.code.isExploratory(action.call) && insideAssert(action.call)) continue;
       if (action.frame.bounded || isCatalogCommand(action.frame)) continue;
-      // count() of a whole table or Parquet/Delta/ORC read is answered from the Delta log or the file
-      // footers, not by scanning rows: there is nothing for isEmpty() to save (a filter on top is a scan).
+      // An unfiltered table or Parquet/Delta/ORC read is counted from the Delta log or file footers,
+      // not by a scan: `spark.table(t).count() > 0` costs what isEmpty() would.
       if (check.via === 'count' && isBareColumnarRead(action.frame)) continue;
       const what = check.via === 'count' ? 'count()' : 'collect()';
       const cost =

@@ -3,9 +3,10 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Settings } from '../../../shared/settings';
 import { analyze } from '../analysis';
-import { collectPythonFiles } from '../cli/files';
 import { fileFragment, type FileFragment } from '../graph';
 import { ParseFailure, type PythonParser, type Tree } from '../parsing/pythonParser';
+import { collectPythonFiles } from './files';
+import { readSourceFile } from './readSource';
 
 /** Most files a workspace graph reads from disk; past it the graph is partial (and says so in the log). */
 const MAX_FILES = 5000;
@@ -16,7 +17,8 @@ function existingRoots(folders: string[]): string[] {
 }
 
 /**
- * Graph fragments of workspace files that are not open in the editor, read from disk and cached
+ * The editor's view of the workspace on disk (the CLI reads the files it is given instead):
+ * graph fragments of workspace files that are not open in the editor, read from disk and cached
  * by modification time and size, so a live preview does not re-parse the workspace per keystroke.
  */
 export class WorkspaceFiles {
@@ -100,16 +102,10 @@ export class WorkspaceFiles {
     }
     const hit = this.cache.get(uri);
     if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.fragment;
-    if (st.size > settings.maxFileSizeKb * 1024) return undefined;
-    let text: string;
-    try {
-      const buf = fs.readFileSync(file);
-      if (buf.includes(0)) return undefined;
-      text = buf.toString('utf8');
-    } catch (e) {
-      this.log(`workspace graph: cannot read ${file}: ${(e as Error).message}`);
-      return undefined;
-    }
+    const read = readSourceFile(file, settings.maxFileSizeKb * 1024, st);
+    if (read.kind === 'error') this.log(`workspace graph: cannot read ${file}: ${read.message}`);
+    if (read.kind !== 'text') return undefined;
+    const text = read.text;
     let tree: Tree | undefined;
     try {
       tree = this.parser.parse(text);

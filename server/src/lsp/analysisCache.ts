@@ -1,0 +1,182 @@
+import type { Connection, Diagnostic } from 'vscode-languageserver';
+import { fileURLToPath } from 'node:url';
+import { analyze, type AnalysisResult } from '../analysis';
+import { fileFragment, type FileFragment } from '../graph';
+import type { RawGraph } from '../graph/pipelineGraph';
+import { LineIndex } from '../lineIndex';
+import { analyseDatabricksRuns } from '../notebook/analyseNotebook';
+import { ParseFailure, type PythonParser } from '../parsing/pythonParser';
+import type { ClientSupport } from './context';
+import type { DocumentStore, StoredDocument } from './documentStore';
+import { notAnalysedDiagnostic } from './notAnalysed';
+import type { ServerSettings } from './settings';
+import type { StatusLog } from './statusLog';
+import { toDiagnostic } from './toDiagnostic';
+
+/** Documents whose DataFrame model stays in memory after analysis. */
+const MODELS_KEPT = 16;
+
+export interface CachedAnalysis {
+  version: number;
+  result: AnalysisResult;
+  diagnostics: Diagnostic[];
+  /** The document's part of the pipeline graph, built while its tree was alive. */
+  fragment?: FileFragment;
+}
+
+/** What the analysis needs of the workspace graph: the other files, and where to report this file's datasets. */
+export interface GraphSink {
+  knownFiles(): RawGraph | undefined;
+  noteGraphChange(uri: string, raw: RawGraph): void;
+}
+
+/**
+ * The analysis of each open document's current version, computed once and shared by diagnostics,
+ * code actions, hover and the pipeline graph.
+ */
+export class AnalysisCache {
+  private readonly analyses = new Map<string, CachedAnalysis>();
+  private readonly modelHolders: string[] = [];
+  private readonly sizeLimits = new Map<string, number>();
+  private readonly tooLargeNotified = new Set<string>();
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly parser: PythonParser,
+    private readonly documents: DocumentStore,
+    private readonly settings: ServerSettings,
+    private readonly status: StatusLog,
+    private readonly client: ClientSupport,
+    private readonly graph: () => GraphSink,
+  ) {}
+
+  /** The size limit (KB) last applied to a document, undefined before its first analysis. */
+  sizeLimitKb(uri: string): number | undefined {
+    return this.sizeLimits.get(uri);
+  }
+
+  get(uri: string): CachedAnalysis | undefined {
+    return this.analyses.get(uri);
+  }
+
+  entries(): IterableIterator<[string, CachedAnalysis]> {
+    return this.analyses.entries();
+  }
+
+  delete(uri: string): void {
+    this.analyses.delete(uri);
+  }
+
+  clear(): void {
+    this.analyses.clear();
+  }
+
+  /** The document closed. */
+  forget(uri: string): void {
+    this.analyses.delete(uri);
+    const held = this.modelHolders.indexOf(uri);
+    if (held >= 0) this.modelHolders.splice(held, 1);
+    this.tooLargeNotified.delete(uri);
+  }
+
+  /** Analysis for the document's current version, computed once and shared by diagnostics and code actions. */
+  async analyse(uri: string, stored: StoredDocument): Promise<CachedAnalysis | undefined> {
+    const version = stored.document.version;
+    const hit = this.analyses.get(uri);
+    if (hit && hit.version === version) return hit;
+    const settings = await this.settings.settingsFor(uri);
+    const current = this.documents.get(uri);
+    if (!current || current.document.version !== version) return undefined;
+    const t0 = performance.now();
+    const done = (result: AnalysisResult, diagnostics: Diagnostic[], skipped?: string): CachedAnalysis => {
+      const entry = this.remember(uri, version, result, diagnostics);
+      this.status.analysed({ uri, version, skipped, findings: diagnostics.length, ms: performance.now() - t0 }, settings);
+      return entry;
+    };
+    if (this.sizeLimits.get(uri) !== settings.maxFileSizeKb) {
+      this.sizeLimits.set(uri, settings.maxFileSizeKb);
+      this.guard(() => this.documents.applySizeLimit(uri), uri);
+    }
+    if (!settings.enable) return done(emptyResult(stored), [], 'disabled (pysparkArchitect.enable)');
+    if (!stored.tree && stored.notParsed?.kind === 'parser-restarting') {
+      // Another file broke the parser a moment ago: wait for the new one rather than report nothing.
+      await this.parser.ready();
+      this.documents.reparse(uri);
+      if (this.documents.get(uri)?.document.version !== version) return undefined;
+    }
+    const text = stored.document.getText();
+    if (!stored.tree && stored.notParsed) return this.remember(uri, version, emptyResult(stored), [notAnalysedDiagnostic(stored.notParsed)]);
+    if (!stored.tree) {
+      if (!this.tooLargeNotified.has(uri)) {
+        this.tooLargeNotified.add(uri);
+        void this.connection.window.showInformationMessage(
+          `PySpark Architect: ${uri.split('/').pop()} is ${Math.round(text.length / 1024)} KB, over the ${settings.maxFileSizeKb} KB limit (pysparkArchitect.maxFileSizeKb); it is not analysed.`,
+        );
+      }
+      return done(emptyResult(stored), [], `larger than ${settings.maxFileSizeKb} KB (pysparkArchitect.maxFileSizeKb)`);
+    }
+    let result: AnalysisResult;
+    let failed: string | undefined;
+    try {
+      const options = { ...this.settings.withProjectConfig(uri, settings), workspace: this.graph().knownFiles(), workspaceExclude: uri, path: uri };
+      // A Databricks notebook that `%run`s others is analysed with them (findings stay in this file).
+      result = analyseDatabricksRuns(this.parser, text, uri.startsWith('file:') ? fileURLToPath(uri) : undefined, options) ?? analyze(stored.tree, text, options);
+    } catch (e) {
+      if (e instanceof ParseFailure) {
+        this.connection.console.error(`${uri}: not analysed: ${e.message}`);
+        this.documents.markFailed(uri, e);
+        return this.remember(uri, version, emptyResult(stored), [notAnalysedDiagnostic(e)]);
+      }
+      this.connection.console.error(`analysis of ${uri} failed: ${(e as Error).stack ?? String(e)}`);
+      result = emptyResult(stored);
+      failed = 'the analysis failed (see the output)';
+    }
+    const skipped = failed ?? (result.skipped === 'not-pyspark' ? 'nothing in it looks like PySpark' : undefined);
+    return done(result, result.findings.map((f) => toDiagnostic(uri, f, result.lines, this.client.relatedInformation)), skipped);
+  }
+
+
+  private remember(uri: string, version: number, result: AnalysisResult, diagnostics: Diagnostic[]): CachedAnalysis {
+    const fragment = fileFragment({ filename: uriToFilename(uri), uri, model: result.model, lines: result.lines, findings: result.findings });
+    const entry = { version, result, diagnostics, fragment };
+    this.analyses.set(uri, entry);
+    this.keepModel(uri);
+    this.graph().noteGraphChange(uri, fragment.raw);
+    return entry;
+  }
+
+  /**
+   * Models hold a wrapper object per syntax node they mention: only the most recently analysed
+   * documents keep theirs (hovers need it); the others keep plain findings and graph fragments,
+   * and a hover there analyses again.
+   */
+  private keepModel(uri: string): void {
+    const i = this.modelHolders.indexOf(uri);
+    if (i >= 0) this.modelHolders.splice(i, 1);
+    this.modelHolders.push(uri);
+    while (this.modelHolders.length > MODELS_KEPT) {
+      const evicted = this.analyses.get(this.modelHolders.shift()!);
+      if (evicted) evicted.result = { ...evicted.result, model: undefined };
+    }
+  }
+
+  private guard(fn: () => void, uri: string): void {
+    try {
+      fn();
+    } catch (e) {
+      this.connection.console.error(`${uri}: ${(e as Error).stack ?? String(e)}`);
+    }
+  }
+}
+
+function uriToFilename(uri: string): string {
+  try {
+    return uri.startsWith('file:') ? fileURLToPath(uri) : decodeURIComponent(uri.replace(/^[a-z-]+:\/*/i, ''));
+  } catch {
+    return uri;
+  }
+}
+
+function emptyResult(stored: StoredDocument): AnalysisResult {
+  return { findings: [], lines: new LineIndex(stored.document.getText()) };
+}

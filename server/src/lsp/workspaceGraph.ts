@@ -1,0 +1,157 @@
+import type { Connection } from 'vscode-languageserver';
+import type { Settings } from '../../../shared/settings';
+import { mergeRawGraphs, type FileFragment } from '../graph';
+import type { RawGraph } from '../graph/pipelineGraph';
+import type { PythonParser } from '../parsing/pythonParser';
+import { WorkspaceFiles } from '../project/workspaceFiles';
+import type { CachedAnalysis } from './analysisCache';
+import type { DocumentStore } from './documentStore';
+
+/** Quiet time after the last change to a document's datasets before its open neighbours are analysed again. */
+const REJUDGE_DELAY_MS = 750;
+/** The startup scan for cross-file architecture rules reads workspaces up to this many Python files. */
+const MAX_SCANNED_FILES = 1000;
+
+/**
+ * The workspace's datasets and steps, for the cross-file architecture rules: open documents as
+ * typed, every other Python file from disk (a startup scan, kept current by file events). When a
+ * file's datasets or steps change, the open documents sharing a dataset with it are judged again.
+ */
+export class WorkspaceGraph {
+  folders: string[] = [];
+  private readonly files: WorkspaceFiles;
+  /** Graph fragments of the workspace's files on disk, from the startup scan or the last workspace preview. */
+  private onDisk: FileFragment[] = [];
+  private readonly pendingRejudge = new Set<string>();
+  /** `knownFiles()`, while no file's datasets or steps changed; null: known to be empty. */
+  private merged: RawGraph | null | undefined;
+  private rejudgeTimer: NodeJS.Timeout | undefined;
+  /** Per open document, what its graph fragment says about datasets, to tell when neighbours must be re-judged. */
+  private readonly signatures = new Map<string, { signature: string; keys: string[] }>();
+
+  constructor(
+    parser: PythonParser,
+    private readonly connection: Connection,
+    private readonly documents: DocumentStore,
+    private readonly analyses: () => Iterable<[string, CachedAnalysis]>,
+    private readonly settingsFor: (uri: string) => Promise<Settings>,
+    /** Open documents to judge again (their analyses are stale). */
+    private readonly rejudge: (uris: string[]) => void,
+  ) {
+    this.files = new WorkspaceFiles(parser, (m) => this.connection.console.info(m));
+  }
+
+  /**
+   * The datasets and steps of every file the server knows: open documents as typed, the rest from
+   * the workspace scan. Merged once and kept until some file's datasets or steps change (offsets
+   * moving does not matter: the rules only place findings on the analysed file's own steps, and
+   * leave that file's entry out). The architecture rules keep only the files sharing datasets.
+   */
+  knownFiles(): RawGraph | undefined {
+    if (this.merged === undefined) {
+      const open = new Set(this.documents.uris());
+      const graphs: RawGraph[] = [];
+      for (const [uri, a] of this.analyses()) if (open.has(uri) && a.fragment?.raw.datasets.size) graphs.push(a.fragment.raw);
+      for (const f of this.onDisk) if (!open.has(f.uri) && f.raw.datasets.size) graphs.push(f.raw);
+      this.merged = graphs.length ? mergeRawGraphs(graphs) : null;
+    }
+    return this.merged ?? undefined;
+  }
+
+  /** When a document's datasets or steps change, the open documents sharing a dataset with it are judged again. */
+  noteGraphChange(uri: string, raw: RawGraph): void {
+    const keys = [...raw.datasets.keys()].sort();
+    const steps = [...raw.steps.values()].map((s) => `${s.functionName ?? ''}:${[...s.reads].sort().join(',')}>${[...s.writes].sort().join(',')}:${s.streaming}`).sort();
+    const signature = JSON.stringify([keys, steps]);
+    const before = this.signatures.get(uri);
+    this.signatures.set(uri, { signature, keys });
+    if ((before?.signature ?? JSON.stringify([[], []])) === signature) return;
+    this.merged = undefined;
+    this.rejudgeNeighbours(uri, [...new Set([...keys, ...(before?.keys ?? [])])]);
+  }
+
+  /** A document closed: its datasets leave the graph, and its neighbours are judged without it. */
+  closed(uri: string): void {
+    const closed = this.signatures.get(uri);
+    this.signatures.delete(uri);
+    this.merged = undefined;
+    if (closed?.keys.length) this.rejudgeNeighbours(uri, closed.keys);
+  }
+
+  /**
+   * The workspace's files on disk, except `open` ones (read again where they changed), for the
+   * workspace preview; they replace the startup scan's.
+   */
+  fragmentsOnDisk(open: Set<string>, settings: Settings): FileFragment[] {
+    const onDisk = this.files.fragments(this.folders, open, settings);
+    this.onDisk = onDisk;
+    this.merged = undefined;
+    return onDisk;
+  }
+
+  /**
+   * Queues the open documents sharing a dataset with `keys` for analysis again, once changes have
+   * been quiet for a while: opening or editing many related files at once re-analyses each
+   * neighbour once, not once per change.
+   */
+  private rejudgeNeighbours(uri: string, keys: string[]): void {
+    if (!keys.length) return;
+    const wanted = new Set(keys);
+    for (const [other, a] of this.analyses()) {
+      if (other !== uri && [...(a.fragment?.raw.datasets.keys() ?? [])].some((k) => wanted.has(k))) this.pendingRejudge.add(other);
+    }
+    if (!this.pendingRejudge.size) return;
+    clearTimeout(this.rejudgeTimer);
+    this.rejudgeTimer = setTimeout(() => {
+      const uris = [...this.pendingRejudge].filter((u) => this.documents.get(u));
+      this.pendingRejudge.clear();
+      this.rejudge(uris);
+    }, REJUDGE_DELAY_MS);
+  }
+
+  /** Python files changed on disk: their graph fragments are read again, and open neighbours re-judged. */
+  async filesChanged(changes: { uri: string; deleted: boolean }[]): Promise<void> {
+    if (!this.folders.length) return;
+    try {
+      const settings = await this.settingsFor(this.folders[0]);
+      const keys: string[] = [];
+      for (const { uri, deleted } of changes) {
+        const before = this.onDisk.findIndex((f) => f.uri === uri);
+        if (before >= 0) keys.push(...this.onDisk[before].raw.datasets.keys());
+        const fresh = deleted ? undefined : this.files.fragmentOf(uri, settings, this.folders);
+        if (fresh) keys.push(...fresh.raw.datasets.keys());
+        if (before >= 0) this.onDisk.splice(before, 1);
+        if (fresh) this.onDisk.push(fresh);
+      }
+      this.merged = undefined;
+      this.rejudgeNeighbours('', keys);
+    } catch (e) {
+      this.connection.console.error(`reading changed workspace files failed: ${(e as Error).stack ?? String(e)}`);
+    }
+  }
+
+  /**
+   * Reads the workspace's Python files once at startup (yielding between files), so the
+   * architecture rules see pipelines split over files that are not open. Large workspaces are
+   * left to the workspace preview, which reads them on request.
+   */
+  async scan(): Promise<void> {
+    if (!this.folders.length) return;
+    try {
+      const settings = await this.settingsFor(this.folders[0]);
+      const fragments = await this.files.fragmentsInBackground(this.folders, settings, MAX_SCANNED_FILES);
+      if (!fragments) return;
+      this.onDisk = fragments;
+      this.merged = undefined;
+      const keys = fragments.flatMap((f) => [...f.raw.datasets.keys()]);
+      this.rejudgeNeighbours('', keys);
+    } catch (e) {
+      this.connection.console.error(`workspace scan failed: ${(e as Error).stack ?? String(e)}`);
+    }
+  }
+
+  dispose(): void {
+    clearTimeout(this.rejudgeTimer);
+    this.pendingRejudge.clear();
+  }
+}
