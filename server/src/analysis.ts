@@ -30,6 +30,8 @@ export interface AnalysisOptions {
    * by their first line without this.
    */
   notebook?: boolean;
+  /** Program offsets where each notebook cell starts (a Jupyter notebook made one program). */
+  cellStarts?: readonly number[];
 }
 
 export interface AnalysisResult {
@@ -103,7 +105,7 @@ function* analysisSteps(tree: Tree, text: string, options: AnalysisOptions): Gen
   const lines = new LineIndex(text);
   if (!looksLikePySpark(text)) return { findings: [], lines, skipped: 'not-pyspark' };
   const { model, functions } = buildModel(tree, text, { notebook: options.notebook ?? isDatabricksSource(text) });
-  const code = new CodeContext(text, { path: options.path, notebook: options.notebook, notebooksAreJobs: settings['context.notebooks'] === 'job' });
+  const code = new CodeContext(text, { path: options.path, notebook: options.notebook, notebooksAreJobs: settings['context.notebooks'] === 'job', cellStarts: options.cellStarts });
   const findings: Finding[] = [];
   const seen = new Set<string>();
   const rules = RULES.filter(

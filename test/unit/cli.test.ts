@@ -87,12 +87,12 @@ describe('CLI pyspark-architect check', function () {
       ].join('\n');
       fs.mkdirSync(path.join(dir, 'jobs'));
       fs.writeFileSync(path.join(dir, 'jobs', 'load_orders.py'), job);
-      fs.writeFileSync(path.join(dir, 'jobs', 'notebook_export.py'), `# Databricks notebook source\n${job}jdbc_props = {"user": "etl", "password": "Sup3r_s3cret!"}\nspark.read.jdbc("jdbc:postgresql://db/sales", "orders", properties=jdbc_props)\n`);
+      fs.writeFileSync(path.join(dir, 'jobs', 'notebook_export.py'), `# Databricks notebook source\n${job.replace('orders.write', '# COMMAND ----------\n\norders.write')}jdbc_props = {"user": "etl", "password": "Sup3r_s3cret!"}\nspark.read.jdbc("jdbc:postgresql://db/sales", "orders", properties=jdbc_props)\n`);
       const json = JSON.parse(run(['check', '--format', 'json', '--select', 'PSA101', path.join(dir, 'jobs', 'load_orders.py')]).stdout);
       assert.equal(json.length, 1);
       assert.deepEqual(json[0].context, { kind: 'job', why: 'job module' });
       assert.match(json[0].why, /only feeds a print or log call.*the saveAsTable\(\) below computes the same lineage/);
-      // In a notebook the printed count is the cell's output (PSA101 holds back); a secret is reported, and says where it sits.
+      // In a notebook a count printed in one cell and written in the next is the cell's output (PSA101 holds back); a secret is reported, and says where it sits.
       const nb = JSON.parse(run(['check', '--format', 'json', '--select', 'PSA101,PSA402', path.join(dir, 'jobs', 'notebook_export.py')]).stdout);
       assert.deepEqual(nb.map((f: any) => f.code), ['PSA402']);
       assert.equal(nb[0].context.kind, 'notebook');

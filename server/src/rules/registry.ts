@@ -135,7 +135,7 @@ const REGISTRATIONS: readonly Registration[] = [
   { rule: overwriteDropsPartitions, family: 'partitioning', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.1.0', quietIn: TESTS_AND_GENERATORS },
   { rule: extremePartitionCount, family: 'partitioning', fix: 'none', fixes: [], scope: 'file', since: '0.1.0', quietIn: TESTS_AND_GENERATORS },
   { rule: windowWithoutPartition, family: 'partitioning', fix: 'none', fixes: [], scope: 'file', since: '0.1.0', quietIn: TESTS_AND_GENERATORS },
-  { rule: countForMonitoring, family: 'performance', fix: 'sometimes', fixes: ['safe'], scope: 'file', since: '0.1.0', quietIn: [...TESTS_AND_GENERATORS, 'notebook'] },
+  { rule: countForMonitoring, family: 'performance', fix: 'sometimes', fixes: ['safe'], scope: 'file', since: '0.1.0', quietIn: TESTS_AND_GENERATORS },
   { rule: uncachedReuse, family: 'performance', fix: 'sometimes', fixes: ['safe'], scope: 'file', since: '0.1.0', quietIn: TESTS_AND_GENERATORS },
   { rule: unboundedCollect, family: 'performance', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.1.0', strict: true, quietIn: TESTS_AND_GENERATORS },
   { rule: countForEmptiness, family: 'performance', fix: 'always', fixes: ['safe', 'unsafe'], scope: 'file', since: '0.1.0', quietIn: TESTS_AND_GENERATORS },
