@@ -1,11 +1,14 @@
 // typescript-eslint's recommended rules over every TypeScript source (`npm run lint`, part of `npm test`).
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
+// Formatting is Prettier's (`npm run format`); this turns off the lint rules it would fight with.
+import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'dist-vsix/**', 'node_modules/**', '.vscode-test/**', '.e2e/**', '**/*.js', '**/*.mjs'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
+  prettier,
   {
     rules: {
       // `const { a: _a, ...rest } = x` leaves `a` out on purpose.

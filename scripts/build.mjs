@@ -31,7 +31,16 @@ const configs = [
 ];
 // The preview page, when present (webview/src/main.ts).
 if (existsSync(path.join(root, 'webview/src/main.ts'))) {
-  configs.push({ bundle: true, platform: 'browser', format: 'iife', target: 'es2020', sourcemap: true, logLevel: 'warning', entryPoints: [path.join(root, 'webview/src/main.ts')], outfile: path.join(dist, 'webview.js') });
+  configs.push({
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2020',
+    sourcemap: true,
+    logLevel: 'warning',
+    entryPoints: [path.join(root, 'webview/src/main.ts')],
+    outfile: path.join(dist, 'webview.js'),
+  });
 }
 // `--watch` (npm run watch): rebuild each bundle when one of its sources changes.
 const watch = process.argv.includes('--watch');

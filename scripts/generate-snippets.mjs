@@ -14,7 +14,13 @@ const target = path.join(root, 'snippets/pyspark.json');
 /** The snippets as VS Code reads them: pretty JSON with a final newline. */
 export async function renderSnippets() {
   const bundle = await esbuild.build({
-    entryPoints: [source], bundle: true, platform: 'node', format: 'cjs', target: 'node18', write: false, logLevel: 'warning',
+    entryPoints: [source],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node18',
+    write: false,
+    logLevel: 'warning',
   });
   const module = { exports: {} };
   // The bundle is our own code: evaluate it as a CommonJS module instead of writing a temp file.

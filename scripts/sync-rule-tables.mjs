@@ -15,9 +15,14 @@ const cell = (s) => s.replace(/\|/g, '\\|');
 
 export function ruleTable(linkPrefix) {
   const rows = RULES.map(
-    (r) => `| [${r.code}](${linkPrefix}${r.code}.md) | ${r.name}${r.scope === 'project' ? ' (across files)' : ''} | ${FAMILIES[r.family].title} | ${r.defaultSeverity} | ${FIX[r.fix]} | ${r.fixes.join(', ')} | ${cell(r.summary)} |`,
+    (r) =>
+      `| [${r.code}](${linkPrefix}${r.code}.md) | ${r.name}${r.scope === 'project' ? ' (across files)' : ''} | ${FAMILIES[r.family].title} | ${r.defaultSeverity} | ${FIX[r.fix]} | ${r.fixes.join(', ')} | ${cell(r.summary)} |`,
   );
-  return ['| Code | Name | Family | Default severity | Quick fix | Fix applicability | What it flags |', '| --- | --- | --- | --- | --- | --- | --- |', ...rows].join('\n');
+  return [
+    '| Code | Name | Family | Default severity | Quick fix | Fix applicability | What it flags |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
 }
 
 const targets = [

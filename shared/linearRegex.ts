@@ -19,7 +19,9 @@ export function compileLinear(pattern: string): LinearPattern | { problem: strin
     return { matchesWhole: (s) => re.matches(s) };
   } catch (e) {
     const why = e instanceof Error ? e.message.replace(/^error parsing regexp: /, '') : String(e);
-    return { problem: `"${pattern}" is not a valid regular expression for the linear-time (RE2) engine (${why}; lookaround and backreferences are not supported)` };
+    return {
+      problem: `"${pattern}" is not a valid regular expression for the linear-time (RE2) engine (${why}; lookaround and backreferences are not supported)`,
+    };
   }
 }
 

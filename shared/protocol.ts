@@ -98,12 +98,8 @@ export const FileStatusNotification = new NotificationType<FileStatus>('pysparkA
 export const PipelineGraphRequest = new RequestType<PipelineGraphParams | null, PipelineGraph, void>('pysparkArchitect/pipelineGraph');
 
 /** Messages between the preview panel (webview) and the extension. */
-export type WebviewToHost =
-  | { type: 'ready' }
-  | { type: 'reveal'; uri: string; range: GraphRange }
-  | { type: 'exported'; format: 'svg' | 'png'; data: string };
+export type WebviewToHost = { type: 'ready' } | { type: 'reveal'; uri: string; range: GraphRange } | { type: 'exported'; format: 'svg' | 'png'; data: string };
 
 export type HostToWebview =
   /** `scope`: the document the preview follows (absent: the workspace); saved with the page state for reloads. */
-  | { type: 'graph'; graph: PipelineGraph; title: string; scope?: string }
-  | { type: 'export'; format: 'svg' | 'png' };
+  { type: 'graph'; graph: PipelineGraph; title: string; scope?: string } | { type: 'export'; format: 'svg' | 'png' };

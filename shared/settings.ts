@@ -44,31 +44,52 @@ export const SECTION = 'pysparkArchitect';
 export const SETTINGS_SCHEMA: { [K in keyof Settings]: SettingSpec<Settings[K]> } = {
   enable: { type: 'boolean', default: true, description: 'Analyse Python files for PySpark anti-patterns.', scope: 'resource' },
   'rules.disabled': {
-    type: 'array', items: { type: 'string' }, default: [], scope: 'resource',
+    type: 'array',
+    items: { type: 'string' },
+    default: [],
+    scope: 'resource',
     description: 'Rule codes (or code prefixes such as `PSA3`) that are never reported.',
   },
   'rules.strict': {
-    type: 'boolean', default: false, scope: 'resource',
-    description: 'Also run the strict rules (PSA103, PSA214, PSA303, PSA307, PSA720, PSA801): useful, but below their precision target on real code or not yet measurable there, so opt-in. A strict rule also runs when you give it a severity in `rules.severity` or name it in `--select`.',
+    type: 'boolean',
+    default: false,
+    scope: 'resource',
+    description:
+      'Also run the strict rules (PSA103, PSA214, PSA303, PSA307, PSA720, PSA801): useful, but below their precision target on real code or not yet measurable there, so opt-in. A strict rule also runs when you give it a severity in `rules.severity` or name it in `--select`.',
   },
   'rules.severity': {
-    type: 'object', default: {}, scope: 'resource',
+    type: 'object',
+    default: {},
+    scope: 'resource',
     additionalProperties: { type: 'string', enum: ['error', 'warning', 'information', 'hint', 'off'] },
     description: 'Severity per rule code, for example `{ "PSA301": "error", "PSA302": "off" }`.',
   },
   'pii.extraPatterns': {
-    type: 'array', items: { type: 'string' }, default: [], scope: 'resource', regexItems: true,
-    description: 'Extra regular expressions (case-insensitive, whole column name) for columns that hold personal data, added to the built-in ones. They run on a linear-time engine (RE2 syntax: no lookaround or backreferences); untrusted workspaces ignore this setting.',
+    type: 'array',
+    items: { type: 'string' },
+    default: [],
+    scope: 'resource',
+    regexItems: true,
+    description:
+      'Extra regular expressions (case-insensitive, whole column name) for columns that hold personal data, added to the built-in ones. They run on a linear-time engine (RE2 syntax: no lookaround or backreferences); untrusted workspaces ignore this setting.',
   },
   maxFileSizeKb: { type: 'number', default: 2048, minimum: 1, scope: 'resource', description: 'Files larger than this (in KB) are not analysed.' },
   debounceMs: { type: 'number', default: 150, minimum: 0, scope: 'window', description: 'Delay after the last edit before a document is analysed again (ms).' },
   'trace.server': {
-    type: 'string', enum: ['off', 'messages', 'verbose'], default: 'off', scope: 'window',
-    description: 'Traces the communication between VS Code and the PySpark Architect language server; any value but `off` also logs each analysis (file, findings or why it was skipped, time) to the output.',
+    type: 'string',
+    enum: ['off', 'messages', 'verbose'],
+    default: 'off',
+    scope: 'window',
+    description:
+      'Traces the communication between VS Code and the PySpark Architect language server; any value but `off` also logs each analysis (file, findings or why it was skipped, time) to the output.',
   },
   'context.notebooks': {
-    type: 'string', enum: ['exploratory', 'job'], default: 'exploratory', scope: 'resource',
-    description: 'How notebooks are judged. `exploratory` (default): a `count()`, `collect()` or `show()` whose result is the cell\'s output, and demo-sized data, are not reported. `job`: your notebooks run as production jobs and are judged like job modules.',
+    type: 'string',
+    enum: ['exploratory', 'job'],
+    default: 'exploratory',
+    scope: 'resource',
+    description:
+      "How notebooks are judged. `exploratory` (default): a `count()`, `collect()` or `show()` whose result is the cell's output, and demo-sized data, are not reported. `job`: your notebooks run as production jobs and are judged like job modules.",
   },
 };
 

@@ -30,7 +30,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Pyspar
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
   };
   const outputChannel = vscode.window.createOutputChannel(SERVER_NAME);
-  outputChannel.appendLine(`PySpark Architect ${VERSION} in ${vscode.env.appName} ${vscode.version}; the server logs its settings and errors below (each analysis too, when pysparkArchitect.trace.server is not off).`);
+  outputChannel.appendLine(
+    `PySpark Architect ${VERSION} in ${vscode.env.appName} ${vscode.version}; the server logs its settings and errors below (each analysis too, when pysparkArchitect.trace.server is not off).`,
+  );
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: 'file', language: 'python' },
@@ -86,7 +88,7 @@ async function restart(output: vscode.OutputChannel): Promise<void> {
     if (client.isRunning()) await client.restart();
     else await client.start();
   } catch (e) {
-    output.appendLine(`restart failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    output.appendLine(`restart failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     void vscode.window.showErrorMessage('PySpark Architect: the language server did not restart. See the output.', 'Show Output').then((choice) => {
       if (choice) output.show(true);
     });

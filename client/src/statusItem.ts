@@ -78,7 +78,12 @@ export class StatusItem implements vscode.Disposable {
 
   snapshot(): StatusSnapshot {
     const { text, detail, busy } = this.item;
-    const severity = this.item.severity === vscode.LanguageStatusSeverity.Error ? 'error' : this.item.severity === vscode.LanguageStatusSeverity.Warning ? 'warning' : 'information';
+    const severity =
+      this.item.severity === vscode.LanguageStatusSeverity.Error
+        ? 'error'
+        : this.item.severity === vscode.LanguageStatusSeverity.Warning
+          ? 'warning'
+          : 'information';
     return { text, detail, severity, busy: !!busy, server: this.server };
   }
 

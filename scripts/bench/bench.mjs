@@ -14,10 +14,12 @@ import { fmt, median, percentile, rssKb, sample, table } from './stats.mjs';
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
-const args = Object.fromEntries(process.argv.slice(2).map((a) => {
-  const [k, v] = a.replace(/^--/, '').split('=');
-  return [k, v ?? true];
-}));
+const args = Object.fromEntries(
+  process.argv.slice(2).map((a) => {
+    const [k, v] = a.replace(/^--/, '').split('=');
+    return [k, v ?? true];
+  }),
+);
 const quick = !!args.quick;
 const only = typeof args.only === 'string' ? new Set(args.only.split(',')) : undefined;
 const enabled = (s) => !only || only.has(s);
@@ -51,7 +53,10 @@ function machine() {
 function corpus() {
   const files = [];
   const samples = path.join(root, 'samples');
-  for (const f of fs.readdirSync(samples).filter((f) => f.endsWith('.py')).sort()) {
+  for (const f of fs
+    .readdirSync(samples)
+    .filter((f) => f.endsWith('.py'))
+    .sort()) {
     files.push({ name: `samples/${f}`, text: fs.readFileSync(path.join(samples, f), 'utf8') });
   }
   for (const n of [1000, 5000, 10000, 20000]) files.push({ name: `generated ${n / 1000}k`, text: generatePipeline(n, n), generated: n });
@@ -76,7 +81,12 @@ async function benchAnalysis(files) {
   for (const f of files) {
     const big = f.text.length > 100_000;
     const huge = f.text.length > 300_000;
-    const opts = { warmup: huge ? 1 : big ? 2 : 20, minRuns: quick ? 3 : huge ? 5 : big ? 9 : 50, maxRuns: quick ? 10 : 500, minMs: quick ? 200 : big ? 1500 : 500 };
+    const opts = {
+      warmup: huge ? 1 : big ? 2 : 20,
+      minRuns: quick ? 3 : huge ? 5 : big ? 9 : 50,
+      maxRuns: quick ? 10 : 500,
+      minMs: quick ? 200 : big ? 1500 : 500,
+    };
     const bare = sample(() => parser.parse(f.text).delete(), opts);
     let findings = 0;
     const full = sample(() => {
@@ -94,8 +104,14 @@ async function benchAnalysis(files) {
     const ruffMs = ruff ? sample(() => ruff.ws.check(f.text), { ...opts, minRuns: quick ? 3 : big ? 5 : 20 }) : undefined;
     const lines = lineCount(f.text);
     const row = {
-      file: f.name, lines, bytes: Buffer.byteLength(f.text), findings,
-      bareParseMs: median(bare), fullMs: median(full), engineMs: median(engine), ruffMs: ruffMs && median(ruffMs),
+      file: f.name,
+      lines,
+      bytes: Buffer.byteLength(f.text),
+      findings,
+      bareParseMs: median(bare),
+      fullMs: median(full),
+      engineMs: median(engine),
+      ruffMs: ruffMs && median(ruffMs),
       runs: full.length,
     };
     row.linesPerSec = Math.round(lines / (row.fullMs / 1000));
@@ -107,10 +123,23 @@ async function benchAnalysis(files) {
   }
   results.analysis = rows;
   log('\nFull analysis (parse + model + all rules), median ms per file');
-  log(table(
-    ['file', 'lines', 'findings', 'bare parse', 'full', 'lines/s', 'full/bare', 'model+rules', 'ruff-wasm', 'ours/ruff'],
-    rows.map((r) => [r.file, r.lines, r.findings, fmt(r.bareParseMs), fmt(r.fullMs), r.linesPerSec.toLocaleString('en-US'), fmt(r.fullOverBare), fmt(r.engineMs), fmt(r.ruffMs), fmt(r.oursOverRuff)]),
-  ));
+  log(
+    table(
+      ['file', 'lines', 'findings', 'bare parse', 'full', 'lines/s', 'full/bare', 'model+rules', 'ruff-wasm', 'ours/ruff'],
+      rows.map((r) => [
+        r.file,
+        r.lines,
+        r.findings,
+        fmt(r.bareParseMs),
+        fmt(r.fullMs),
+        r.linesPerSec.toLocaleString('en-US'),
+        fmt(r.fullOverBare),
+        fmt(r.engineMs),
+        fmt(r.ruffMs),
+        fmt(r.oursOverRuff),
+      ]),
+    ),
+  );
   const gen = rows.filter((r) => r.generated);
   const worstBare = Math.max(...gen.map((r) => r.fullOverBare));
   target('full analysis <= 1.5x bare tree-sitter parse (worst generated file)', worstBare, 1.5, 'x');
@@ -179,7 +208,11 @@ async function benchEdits() {
     const { times } = await typeAt(c, uri, at, 7, edits);
     await c.stop();
     // The same edit in-process: incremental reparse, then model + rules.
-    const offset = text.split('\n').slice(0, at.line).reduce((s, l) => s + l.length + 1, 0) + at.character;
+    const offset =
+      text
+        .split('\n')
+        .slice(0, at.line)
+        .reduce((s, l) => s + l.length + 1, 0) + at.character;
     let tree = parser.parse(text);
     let cur = text;
     const reparse = [];
@@ -188,12 +221,16 @@ async function benchEdits() {
       const insert = i % 2 === 0;
       const next = insert ? cur.slice(0, offset) + 'x' + cur.slice(offset) : cur.slice(0, offset) + cur.slice(offset + 1);
       const t0 = performance.now();
-      tree.edit(new Edit({
-        startIndex: offset, oldEndIndex: insert ? offset : offset + 1, newEndIndex: insert ? offset + 1 : offset,
-        startPosition: { row: at.line, column: at.character },
-        oldEndPosition: { row: at.line, column: at.character + (insert ? 0 : 1) },
-        newEndPosition: { row: at.line, column: at.character + (insert ? 1 : 0) },
-      }));
+      tree.edit(
+        new Edit({
+          startIndex: offset,
+          oldEndIndex: insert ? offset : offset + 1,
+          newEndIndex: insert ? offset + 1 : offset,
+          startPosition: { row: at.line, column: at.character },
+          oldEndPosition: { row: at.line, column: at.character + (insert ? 0 : 1) },
+          newEndPosition: { row: at.line, column: at.character + (insert ? 1 : 0) },
+        }),
+      );
       const nt = parser.parse(next, tree);
       const t1 = performance.now();
       analyze(nt, next);
@@ -208,17 +245,34 @@ async function benchEdits() {
     }
     tree.delete();
     const row = {
-      lines: lineCount(text), edits: times.length, p50: percentile(times, 50), p95: percentile(times, 95), max: Math.max(...times),
-      inProcessReparseP50: median(reparse), inProcessAnalyzeP50: median(engine), inProcessAnalyzeP95: percentile(engine, 95),
+      lines: lineCount(text),
+      edits: times.length,
+      p50: percentile(times, 50),
+      p95: percentile(times, 95),
+      max: Math.max(...times),
+      inProcessReparseP50: median(reparse),
+      inProcessAnalyzeP50: median(engine),
+      inProcessAnalyzeP95: percentile(engine, 95),
     };
     results.edit.push(row);
     log(`  ${n} lines: p50 ${fmt(row.p50)} ms, p95 ${fmt(row.p95)} ms`);
   }
   log('\nEdit latency: one-character didChange -> publishDiagnostics of that version (debounceMs 0), ms');
-  log(table(
-    ['lines', 'edits', 'p50', 'p95', 'max', 'in-process reparse p50', 'in-process analyze p50', 'analyze p95'],
-    results.edit.map((r) => [r.lines, r.edits, fmt(r.p50), fmt(r.p95), fmt(r.max), fmt(r.inProcessReparseP50), fmt(r.inProcessAnalyzeP50), fmt(r.inProcessAnalyzeP95)]),
-  ));
+  log(
+    table(
+      ['lines', 'edits', 'p50', 'p95', 'max', 'in-process reparse p50', 'in-process analyze p50', 'analyze p95'],
+      results.edit.map((r) => [
+        r.lines,
+        r.edits,
+        fmt(r.p50),
+        fmt(r.p95),
+        fmt(r.max),
+        fmt(r.inProcessReparseP50),
+        fmt(r.inProcessAnalyzeP50),
+        fmt(r.inProcessAnalyzeP95),
+      ]),
+    ),
+  );
   const five = results.edit.find((r) => r.lines >= 5000 && r.lines < 6000);
   if (five) target('edit latency p95 <= 5 ms at 5k lines', five.p95, 5, 'ms');
 }
@@ -243,14 +297,21 @@ async function benchColdStart() {
   }
   const m = (k) => median(runs.map((r) => r[k]));
   results.coldStart = {
-    file: 'samples/kappa_architecture.py', runs: runs.length,
-    spawnToInitializedMs: m('initialize'), openToFirstDiagnosticsMs: m('openToDiagnostics'), spawnToFirstDiagnosticsMs: m('spawnToDiagnostics'),
+    file: 'samples/kappa_architecture.py',
+    runs: runs.length,
+    spawnToInitializedMs: m('initialize'),
+    openToFirstDiagnosticsMs: m('openToDiagnostics'),
+    spawnToFirstDiagnosticsMs: m('spawnToDiagnostics'),
     openToFirstDiagnosticsMaxMs: Math.max(...runs.map((r) => r.openToDiagnostics)),
   };
   const cs = results.coldStart;
   log('\nCold start (samples/kappa_architecture.py), median of', runs.length, 'runs, ms');
-  log(table(['spawn -> initialized', 'didOpen -> first diagnostics', 'spawn -> first diagnostics', 'didOpen -> diagnostics (max)'],
-    [[fmt(cs.spawnToInitializedMs), fmt(cs.openToFirstDiagnosticsMs), fmt(cs.spawnToFirstDiagnosticsMs), fmt(cs.openToFirstDiagnosticsMaxMs)]]));
+  log(
+    table(
+      ['spawn -> initialized', 'didOpen -> first diagnostics', 'spawn -> first diagnostics', 'didOpen -> diagnostics (max)'],
+      [[fmt(cs.spawnToInitializedMs), fmt(cs.openToFirstDiagnosticsMs), fmt(cs.spawnToFirstDiagnosticsMs), fmt(cs.openToFirstDiagnosticsMaxMs)]],
+    ),
+  );
   target('first diagnostics <= 200 ms after didOpen (fresh server)', cs.openToFirstDiagnosticsMs, 200, 'ms');
 }
 
@@ -268,10 +329,14 @@ async function benchMemory() {
     const uri = `file:///bench/mem/f${i}.py`;
     await c.open(uri, generatePipeline(100 + ((i * 37) % 500), 10_000 + i));
   }
-  await c.waitFor(() => {
-    for (let i = 0; i < files; i++) if (!c.latest(`file:///bench/mem/f${i}.py`)) return undefined;
-    return true;
-  }, 'diagnostics for every open file', 300_000);
+  await c.waitFor(
+    () => {
+      for (let i = 0; i < files; i++) if (!c.latest(`file:///bench/mem/f${i}.py`)) return undefined;
+      return true;
+    },
+    'diagnostics for every open file',
+    300_000,
+  );
   const openMs = performance.now() - t0;
   const afterOpen = rssKb(pid);
   const uri = 'file:///bench/mem/edited.py';
@@ -295,15 +360,31 @@ async function benchMemory() {
   const first = checkpoints[1]?.rssKb ?? checkpoints[0].rssKb;
   const last = checkpoints[checkpoints.length - 1].rssKb;
   results.memory = {
-    startRssKb: start, openFiles: files, afterOpenRssKb: afterOpen, openAllMs: openMs, editedLines: lineCount(text),
-    editCheckpoints: checkpoints, editsTotalMs: editMs,
+    startRssKb: start,
+    openFiles: files,
+    afterOpenRssKb: afterOpen,
+    openAllMs: openMs,
+    editedLines: lineCount(text),
+    editCheckpoints: checkpoints,
+    editsTotalMs: editMs,
     growthAfterFirstQuarterPct: ((last - first) / first) * 100,
   };
   log(`\nMemory: server RSS (VmRSS), MB`);
-  log(table(['fresh', `after opening ${files} files`, ...checkpoints.map((cp) => `${cp.edits} edits`)],
-    [[fmt(start / 1024, 1), fmt(afterOpen / 1024, 1), ...checkpoints.map((cp) => fmt(cp.rssKb / 1024, 1))]]));
-  log(`  (${files} files opened and analysed in ${fmt(openMs / 1000, 1)} s; ${totalEdits} edits on a ${lineCount(text)}-line document, diagnostics awaited every ${awaitEvery}, in ${fmt(editMs / 1000, 1)} s)`);
-  target(`flat memory across edits: RSS growth from ${checkpoints[1]?.edits ?? 0} to ${totalEdits} edits <= 10%`, results.memory.growthAfterFirstQuarterPct, 10, '%');
+  log(
+    table(
+      ['fresh', `after opening ${files} files`, ...checkpoints.map((cp) => `${cp.edits} edits`)],
+      [[fmt(start / 1024, 1), fmt(afterOpen / 1024, 1), ...checkpoints.map((cp) => fmt(cp.rssKb / 1024, 1))]],
+    ),
+  );
+  log(
+    `  (${files} files opened and analysed in ${fmt(openMs / 1000, 1)} s; ${totalEdits} edits on a ${lineCount(text)}-line document, diagnostics awaited every ${awaitEvery}, in ${fmt(editMs / 1000, 1)} s)`,
+  );
+  target(
+    `flat memory across edits: RSS growth from ${checkpoints[1]?.edits ?? 0} to ${totalEdits} edits <= 10%`,
+    results.memory.growthAfterFirstQuarterPct,
+    10,
+    '%',
+  );
 }
 
 // ------------------------------------------------------------------ 1b. scaling
@@ -332,11 +413,20 @@ async function benchScaling() {
     row.fullOverBare = row.fullMs / row.bareParseMs;
     results.scaling.push(row);
   }
-  log(table(['lines', 'findings', 'bare parse', 'full analysis', 'ms per 1k lines', 'full/bare'],
-    results.scaling.map((r) => [r.lines, r.findings, fmt(r.bareParseMs), fmt(r.fullMs), fmt(r.msPer1kLines), fmt(r.fullOverBare)])));
+  log(
+    table(
+      ['lines', 'findings', 'bare parse', 'full analysis', 'ms per 1k lines', 'full/bare'],
+      results.scaling.map((r) => [r.lines, r.findings, fmt(r.bareParseMs), fmt(r.fullMs), fmt(r.msPer1kLines), fmt(r.fullOverBare)]),
+    ),
+  );
   const first = results.scaling[0];
   const last = results.scaling[results.scaling.length - 1];
-  target(`linear scaling: cost per 1k lines at ${last.lines} lines within 25% of ${first.lines} lines`, ((last.msPer1kLines - first.msPer1kLines) / first.msPer1kLines) * 100, 25, '%');
+  target(
+    `linear scaling: cost per 1k lines at ${last.lines} lines within 25% of ${first.lines} lines`,
+    ((last.msPer1kLines - first.msPer1kLines) / first.msPer1kLines) * 100,
+    25,
+    '%',
+  );
 }
 
 // ------------------------------------------------------------------ preview layout
@@ -393,7 +483,14 @@ async function benchTyping() {
     await c.initialize({ workspace: { configuration: true, diagnostics: { refreshSupport: true } }, textDocument: { diagnostic: {} } });
     await c.open(uri, text);
     // A token only when there is one: an undefined last argument would send the params by position.
-    const pull = (token) => (token ? c.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } }, token) : c.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } })).then((r) => r, (e) => ({ error: e }));
+    const pull = (token) =>
+      (token
+        ? c.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } }, token)
+        : c.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } })
+      ).then(
+        (r) => r,
+        (e) => ({ error: e }),
+      );
     await pull();
     const lines = text.split('\n');
     const mid = Math.floor(lines.length / 2);
@@ -405,7 +502,10 @@ async function benchTyping() {
     for (let b = 0; b < bursts; b++) {
       // A fresh comment line to type into, so the text stays valid Python.
       const line = mid + b;
-      await c.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: ++version }, contentChanges: [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: '# \n' }] });
+      await c.connection.sendNotification('textDocument/didChange', {
+        textDocument: { uri, version: ++version },
+        contentChanges: [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: '# \n' }],
+      });
       await pull();
       const logsBefore = c.logs.length;
       const cpu0 = cpuMs(c.proc.pid);
@@ -415,7 +515,10 @@ async function benchTyping() {
       let typed = 0;
       while (performance.now() < tEnd) {
         const at = { line, character: column++ };
-        await c.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: ++version }, contentChanges: [{ range: { start: at, end: at }, text: 'x' }] });
+        await c.connection.sendNotification('textDocument/didChange', {
+          textDocument: { uri, version: ++version },
+          contentChanges: [{ range: { start: at, end: at }, text: 'x' }],
+        });
         pending?.cancel();
         pending = new CancellationTokenSource();
         void pull(pending.token);
@@ -432,22 +535,46 @@ async function benchTyping() {
       }
       latencies.push(performance.now() - tLast);
       cpu.push(cpuMs(c.proc.pid) - cpu0);
-      const analysed = c.logs.slice(logsBefore).join('').match(/ v(\d+): /g) ?? [];
+      const analysed =
+        c.logs
+          .slice(logsBefore)
+          .join('')
+          .match(/ v(\d+): /g) ?? [];
       wasted.push(analysed.filter((m) => Number(/\d+/.exec(m)[0]) !== last).length);
       keystrokes.push(typed);
     }
     await c.stop();
     const row = {
-      lines: lineCount(text), bursts, keystrokesPerBurst: median(keystrokes),
-      p50: percentile(latencies, 50), p95: percentile(latencies, 95), max: Math.max(...latencies),
-      wastedAnalysesPerBurst: median(wasted), serverCpuMsPerBurst: median(cpu),
+      lines: lineCount(text),
+      bursts,
+      keystrokesPerBurst: median(keystrokes),
+      p50: percentile(latencies, 50),
+      p95: percentile(latencies, 95),
+      max: Math.max(...latencies),
+      wastedAnalysesPerBurst: median(wasted),
+      serverCpuMsPerBurst: median(cpu),
     };
     results.typing.push(row);
-    log(`  ${n} lines: last keystroke -> diagnostics p50 ${fmt(row.p50)} ms, p95 ${fmt(row.p95)} ms; ${row.wastedAnalysesPerBurst} analyses of outdated versions per burst`);
+    log(
+      `  ${n} lines: last keystroke -> diagnostics p50 ${fmt(row.p50)} ms, p95 ${fmt(row.p95)} ms; ${row.wastedAnalysesPerBurst} analyses of outdated versions per burst`,
+    );
   }
   log('\nTyping (pull mode, default settings: debounceMs 150): a character every 30 ms for 10 s, then stop; ms');
-  log(table(['lines', 'bursts', 'keystrokes/burst', 'p50', 'p95', 'max', 'outdated analyses finished/burst', 'server CPU ms/burst'],
-    results.typing.map((r) => [r.lines, r.bursts, r.keystrokesPerBurst, fmt(r.p50), fmt(r.p95), fmt(r.max), r.wastedAnalysesPerBurst, fmt(r.serverCpuMsPerBurst)])));
+  log(
+    table(
+      ['lines', 'bursts', 'keystrokes/burst', 'p50', 'p95', 'max', 'outdated analyses finished/burst', 'server CPU ms/burst'],
+      results.typing.map((r) => [
+        r.lines,
+        r.bursts,
+        r.keystrokesPerBurst,
+        fmt(r.p50),
+        fmt(r.p95),
+        fmt(r.max),
+        r.wastedAnalysesPerBurst,
+        fmt(r.serverCpuMsPerBurst),
+      ]),
+    ),
+  );
   const [five, twenty] = results.typing;
   target('typing, last keystroke -> diagnostics p95 <= 50 ms at 5k lines (pull mode)', five.p95, 50, ' ms');
   target('typing, last keystroke -> diagnostics p95 <= 150 ms at 20k lines (pull mode)', twenty.p95, 150, ' ms');
@@ -496,14 +623,50 @@ async function benchCli() {
     fs.writeFileSync(path.join(dir, 'big.py'), generatePipeline(100_000, 7));
     const big = runCli(['check', '--max-file-size', '100000', path.join(dir, 'big.py')]);
     results.cli = {
-      emptyFileMs: median(startup), nodeAloneMs: median(nodeAlone),
-      folder: { files, lines, oneWorkerMs: one.ms, twoWorkersMs: two.ms, speedup: one.ms / two.ms, sameOutput: one.stdout === two.stdout, oneRssKb: one.maxRssKb, twoRssKb: two.maxRssKb },
+      emptyFileMs: median(startup),
+      nodeAloneMs: median(nodeAlone),
+      folder: {
+        files,
+        lines,
+        oneWorkerMs: one.ms,
+        twoWorkersMs: two.ms,
+        speedup: one.ms / two.ms,
+        sameOutput: one.stdout === two.stdout,
+        oneRssKb: one.maxRssKb,
+        twoRssKb: two.maxRssKb,
+      },
       bigFile: { lines: 100_000, ms: big.ms, maxRssKb: big.maxRssKb },
     };
     const r = results.cli;
     log('\nCLI');
-    log(table(['empty file', 'node -e ""', `${files} files (${lines} lines), 1 worker`, '2 workers', 'speedup', 'same output', 'RSS 1 / 2 workers MB', '100k-line file', 'its RSS MB'],
-      [[fmt(r.emptyFileMs), fmt(r.nodeAloneMs), fmt(one.ms), fmt(two.ms), fmt(r.folder.speedup), String(r.folder.sameOutput), `${fmt(one.maxRssKb / 1024, 0)} / ${fmt(two.maxRssKb / 1024, 0)}`, fmt(big.ms), fmt(big.maxRssKb / 1024, 0)]]));
+    log(
+      table(
+        [
+          'empty file',
+          'node -e ""',
+          `${files} files (${lines} lines), 1 worker`,
+          '2 workers',
+          'speedup',
+          'same output',
+          'RSS 1 / 2 workers MB',
+          '100k-line file',
+          'its RSS MB',
+        ],
+        [
+          [
+            fmt(r.emptyFileMs),
+            fmt(r.nodeAloneMs),
+            fmt(one.ms),
+            fmt(two.ms),
+            fmt(r.folder.speedup),
+            String(r.folder.sameOutput),
+            `${fmt(one.maxRssKb / 1024, 0)} / ${fmt(two.maxRssKb / 1024, 0)}`,
+            fmt(big.ms),
+            fmt(big.maxRssKb / 1024, 0),
+          ],
+        ],
+      ),
+    );
     target(`CLI on ${files} files: 2 workers at least 1.8x faster than 1 (value: 1.8 / speedup)`, 1.8 / r.folder.speedup, 1, '');
     target('CLI RSS on a 100k-line file <= 500 MB', big.maxRssKb / 1024, 500, ' MB');
   } finally {

@@ -29,7 +29,28 @@ export function rng(seed) {
 }
 
 const ENTITIES = ['orders', 'customers', 'events', 'payments', 'sessions', 'clicks', 'devices', 'invoices', 'shipments', 'accounts', 'products', 'reviews'];
-const COLUMNS = ['order_id', 'customer_id', 'event_type', 'amount', 'currency', 'country', 'status', 'event_time', 'quantity', 'price', 'discount', 'channel', 'device_id', 'region', 'category', 'score', 'email', 'phone_number', 'created_at', 'updated_at'];
+const COLUMNS = [
+  'order_id',
+  'customer_id',
+  'event_type',
+  'amount',
+  'currency',
+  'country',
+  'status',
+  'event_time',
+  'quantity',
+  'price',
+  'discount',
+  'channel',
+  'device_id',
+  'region',
+  'category',
+  'score',
+  'email',
+  'phone_number',
+  'created_at',
+  'updated_at',
+];
 const FORMATS = ['parquet', 'delta', 'json', 'csv', 'orc'];
 const LAYERS = ['bronze', 'silver', 'gold'];
 const EXPRS = [
@@ -162,7 +183,9 @@ class Gen {
     if (transform.length && r.chance(0.5)) lines.push(`    raw = ${r.pick(transform).name}(raw)`);
     lines.push('    enriched = raw \\', ...this.withColumns('        ', r.int(3, 9)), `        .filter(F.col("status") != "deleted")`);
     if (r.chance(0.4)) {
-      const keys = this.cols(r.int(1, 3)).map((c) => `"${c}"`).join(', ');
+      const keys = this.cols(r.int(1, 3))
+        .map((c) => `"${c}"`)
+        .join(', ');
       const aggs = this.cols(r.int(1, 4)).map((c) => `        ${r.pick(AGGS)(c)},`);
       lines.push(`    summary = enriched.groupBy(${keys}).agg(`, ...aggs, '    )');
       lines.push(...this.write('summary', entity, i));
@@ -222,7 +245,9 @@ class Gen {
     const key = r.pick(['customer_id', 'order_id', 'device_id', 'account_id']);
     const lines = [`def ${name}(spark, run_date):`, ...this.read('left', a, i), ...this.read('right', b, i)];
     lines.push(
-      `    right = right.select("${key}", ${this.cols(3).map((c) => `"${c}"`).join(', ')})`,
+      `    right = right.select("${key}", ${this.cols(3)
+        .map((c) => `"${c}"`)
+        .join(', ')})`,
       `    joined = left.join(${r.chance(0.5) ? 'F.broadcast(right)' : 'right'}, on="${key}", how="${r.pick(['inner', 'left', 'left_anti'])}")`,
       '    joined = joined.withColumn("run_date", F.lit(run_date))',
     );
@@ -259,7 +284,9 @@ class Gen {
     const i = this.id();
     const entity = r.pick(ENTITIES);
     const name = `normalise_${entity}_${i}`;
-    const cols = this.cols(r.int(3, 6)).map((c) => `"${c}"`).join(', ');
+    const cols = this.cols(r.int(3, 6))
+      .map((c) => `"${c}"`)
+      .join(', ');
     const lines = [`def ${name}(spark):`, ...this.read('df', entity, i), `    for c in [${cols}]:`];
     if (r.chance(0.5)) lines.push('        df = df.withColumn(c, F.trim(F.col(c)))');
     else lines.push('        df = df.withColumnRenamed(c, c.lower())');
@@ -314,7 +341,8 @@ class Gen {
     const schemas = [];
     for (const e of ENTITIES) {
       schemas.push(`${e.toUpperCase()}_SCHEMA = StructType([`);
-      for (const c of this.cols(this.r.int(3, 6))) schemas.push(`    StructField("${c}", ${this.r.pick(['StringType()', 'DoubleType()', 'TimestampType()', 'LongType()'])}),`);
+      for (const c of this.cols(this.r.int(3, 6)))
+        schemas.push(`    StructField("${c}", ${this.r.pick(['StringType()', 'DoubleType()', 'TimestampType()', 'LongType()'])}),`);
       schemas.push('])');
     }
     return [

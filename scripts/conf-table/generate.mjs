@@ -108,7 +108,10 @@ function main() {
   }
   const registryFiles = sources.length;
   for (const [object, values] of Object.entries(ENUMERATIONS)) {
-    sources.push({ path: `scripts/conf-table/generate.mjs/${object}.scala`, text: `object ${object} extends Enumeration {\n  val ${values.join(', ')} = Value\n}\n` });
+    sources.push({
+      path: `scripts/conf-table/generate.mjs/${object}.scala`,
+      text: `object ${object} extends Enumeration {\n  val ${values.join(', ')} = Value\n}\n`,
+    });
   }
   for (const [object, constants] of Object.entries(KEY_CONSTANTS)) {
     const vals = Object.entries(constants).map(([name, value]) => `  val ${name} = ${JSON.stringify(value)}`);
@@ -125,7 +128,9 @@ function main() {
   const out = arg('--out', tablePath);
   writeFileSync(out, '[\n' + table.map((e) => '  ' + JSON.stringify(e)).join(',\n') + '\n]\n');
   const complete = table.filter((e) => e.default !== undefined && e.since && e.doc).length;
-  console.log(`${registryFiles} registry files read, ${rows.length} keys declared, ${docs.length} documented rows, ${table.length} in the table (${complete} with default, since and doc) -> ${out}`);
+  console.log(
+    `${registryFiles} registry files read, ${rows.length} keys declared, ${docs.length} documented rows, ${table.length} in the table (${complete} with default, since and doc) -> ${out}`,
+  );
   if (missing.length) console.log(`not found (baseline kept for their keys):\n  ${missing.join('\n  ')}`);
   if (unresolved.length) console.log(`declarations whose key is not a constant expression:\n  ${unresolved.join('\n  ')}`);
 }

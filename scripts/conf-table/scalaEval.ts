@@ -81,20 +81,30 @@ function arith(op: string, a: Value, b: Value): Value {
   if (!isNum(a) || !isNum(b)) throw new Unknown(`${op} on non-numbers`);
   if (typeof a === 'bigint' && typeof b === 'bigint') {
     switch (op) {
-      case '+': return a + b;
-      case '-': return a - b;
-      case '*': return a * b;
-      case '/': if (b === 0n) throw new Unknown('division by zero'); return a / b;
-      case '<<': return a << b;
+      case '+':
+        return a + b;
+      case '-':
+        return a - b;
+      case '*':
+        return a * b;
+      case '/':
+        if (b === 0n) throw new Unknown('division by zero');
+        return a / b;
+      case '<<':
+        return a << b;
     }
   }
   const x = Number(a);
   const y = Number(b);
   switch (op) {
-    case '+': return x + y;
-    case '-': return x - y;
-    case '*': return x * y;
-    case '/': return x / y;
+    case '+':
+      return x + y;
+    case '-':
+      return x - y;
+    case '*':
+      return x * y;
+    case '/':
+      return x / y;
   }
   throw new Unknown(op);
 }
@@ -115,7 +125,10 @@ export class Evaluator {
   private end = 0;
   private tokens: Token[] = [];
 
-  constructor(private readonly resolver: Resolver, private readonly lenient = false) {}
+  constructor(
+    private readonly resolver: Resolver,
+    private readonly lenient = false,
+  ) {}
 
   evaluate(tokens: Token[], start = 0, end = tokens.length): Value {
     const saved = [this.tokens, this.pos, this.end] as const;

@@ -164,7 +164,11 @@ function readEnumerations(file: ParsedFile): void {
 
 export function parseFile(file: SourceFile): ParsedFile {
   const tokens = tokenize(file.text);
-  const base = file.path.split('/').pop()!.replace(/\.(scala|java)$/, '').replace(/\.part\d+$/, '');
+  const base = file.path
+    .split('/')
+    .pop()!
+    .replace(/\.(scala|java)$/, '')
+    .replace(/\.part\d+$/, '');
   const parsed: ParsedFile = {
     path: file.path,
     object: base === 'package' ? 'config' : base,
@@ -198,7 +202,8 @@ export function parseFile(file: SourceFile): ParsedFile {
             continue;
           }
           if (u.kind === 'punct' && (u.text === '}' || u.text === ')' || u.text === ';')) break;
-          if (u.kind === 'ident' && ['val', 'def', 'object', 'class', 'private', 'lazy', 'final', 'import', 'override', 'case', 'trait'].includes(u.text)) break;
+          if (u.kind === 'ident' && ['val', 'def', 'object', 'class', 'private', 'lazy', 'final', 'import', 'override', 'case', 'trait'].includes(u.text))
+            break;
           end = k + 1;
         }
         parsed.constants.set((tokens[nameAt] as { text: string }).text, [start, end]);
@@ -220,8 +225,15 @@ export function parseFile(file: SourceFile): ParsedFile {
 
 const TYPE_METHODS = new Set(['booleanConf', 'intConf', 'longConf', 'doubleConf', 'stringConf', 'bytesConf', 'timeConf', 'regexConf', 'enumConf']);
 const CONF_TYPES: Record<string, ConfType> = {
-  booleanConf: 'boolean', intConf: 'int', longConf: 'long', doubleConf: 'double', stringConf: 'string',
-  bytesConf: 'bytes', timeConf: 'time', regexConf: 'regex', enumConf: 'string',
+  booleanConf: 'boolean',
+  intConf: 'int',
+  longConf: 'long',
+  doubleConf: 'double',
+  stringConf: 'string',
+  bytesConf: 'bytes',
+  timeConf: 'time',
+  regexConf: 'regex',
+  enumConf: 'string',
 };
 
 /** The one-line doc our table keeps: the first sentence, whitespace collapsed, at most ~240 characters. */
@@ -381,7 +393,10 @@ export class Registry implements Resolver {
       for (const d of f.declarations) {
         const key = this.keyOf(d);
         if (!key) {
-          const src = f.tokens.slice(d.keyArg[0], d.keyArg[1]).map((t) => (t.kind === 'string' ? '"…"' : t.text)).join('');
+          const src = f.tokens
+            .slice(d.keyArg[0], d.keyArg[1])
+            .map((t) => (t.kind === 'string' ? '"…"' : t.text))
+            .join('');
           unresolved.push(`${f.path}: ${d.builder}(${src})`);
           continue;
         }
@@ -436,9 +451,10 @@ export class Registry implements Resolver {
       const toks = d.file.tokens.slice(range[0], range[1]);
       const first = toks[0];
       // `Mode.values.map(_.toString)` names an enumeration; `Set("a", "b")` lists the values.
-      const enumValues = first?.kind === 'ident' && isPunct(toks[1], '.') && toks[2]?.kind === 'ident' && (toks[2] as { text: string }).text === 'values'
-        ? this.enumValues(first.text)
-        : undefined;
+      const enumValues =
+        first?.kind === 'ident' && isPunct(toks[1], '.') && toks[2]?.kind === 'ident' && (toks[2] as { text: string }).text === 'values'
+          ? this.enumValues(first.text)
+          : undefined;
       const listed = enumValues ?? this.evalIn(d.file, range);
       if (Array.isArray(listed) && listed.length && listed.every((v) => typeof v === 'string' || typeof v === 'bigint')) {
         out.values = listed.map((v) => render(v));
@@ -446,7 +462,10 @@ export class Registry implements Resolver {
     }
     const transform = d.calls.find((c) => c.method === 'transform');
     if (out.values && transform?.args[0]) {
-      const text = d.file.tokens.slice(transform.args[0][0], transform.args[0][1]).map((t) => (t.kind === 'ident' ? t.text : '')).join(' ');
+      const text = d.file.tokens
+        .slice(transform.args[0][0], transform.args[0][1])
+        .map((t) => (t.kind === 'ident' ? t.text : ''))
+        .join(' ');
       if (/\bto(Upper|Lower)Case\b/.test(text)) out.valuesIgnoreCase = true;
     }
     return out;

@@ -7,7 +7,17 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_OUT } from './mirror.mjs';
-import { FINDING_COLUMNS, formatPrecisionMarkdown, formatPrecisionText, joinTriage, parseTsv, precisionTable, TRIAGE_COLUMNS, triageProblems, triageTemplate } from './triage.mjs';
+import {
+  FINDING_COLUMNS,
+  formatPrecisionMarkdown,
+  formatPrecisionText,
+  joinTriage,
+  parseTsv,
+  precisionTable,
+  TRIAGE_COLUMNS,
+  triageProblems,
+  triageTemplate,
+} from './triage.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
@@ -50,6 +60,8 @@ if (untriagedOut) {
   console.log(`(written as triage rows with an empty label to ${untriagedOut})`);
 }
 
-console.log(`\nLOST TRUE POSITIVES ${joined.lostTruePositives.length}${joined.lostTruePositives.length ? ' (triaged TP, no longer reported: investigate each):' : ''}`);
+console.log(
+  `\nLOST TRUE POSITIVES ${joined.lostTruePositives.length}${joined.lostTruePositives.length ? ' (triaged TP, no longer reported: investigate each):' : ''}`,
+);
 for (const t of joined.lostTruePositives) console.log(`${show(t)}  [${t.reason}]`);
 if (joined.lostTruePositives.length || problems.length) process.exitCode = 1;

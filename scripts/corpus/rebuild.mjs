@@ -39,7 +39,10 @@ export function rebuild({ out = DEFAULT_OUT, mirrors = DEFAULT_MIRRORS, manifest
     }
     const dest = join(out, repoFolder(repo));
     rmSync(dest, { recursive: true, force: true });
-    const blobs = readBlobs(gitDir, files.map((f) => `${commit}:${f}`));
+    const blobs = readBlobs(
+      gitDir,
+      files.map((f) => `${commit}:${f}`),
+    );
     files.forEach((f, i) => {
       if (!blobs[i]) {
         missing.push({ repo, commit, why: `${f} is not in commit ${commit}` });

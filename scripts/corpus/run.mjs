@@ -40,11 +40,20 @@ const cli = resolve(opt('--cli', join(root, 'dist', 'cli.js')));
 
 function runCli(paths) {
   const started = Date.now();
-  const r = spawnSync(process.execPath, [cli, 'check', '--format', 'json', '--exit-zero', ...paths], { encoding: 'utf8', maxBuffer: 1 << 30, timeout: TIMEOUT_MS });
+  const r = spawnSync(process.execPath, [cli, 'check', '--format', 'json', '--exit-zero', ...paths], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+    timeout: TIMEOUT_MS,
+  });
   const seconds = (Date.now() - started) / 1000;
   const stderr = (r.stderr ?? '').split('\n').filter(Boolean);
   if (r.error || r.signal || r.status !== 0) {
-    return { ok: false, seconds, why: r.error?.code === 'ETIMEDOUT' ? `no answer after ${TIMEOUT_MS / 1000} s` : `exit ${r.status ?? r.signal}: ${stderr.slice(0, 5).join(' | ')}`, stderr };
+    return {
+      ok: false,
+      seconds,
+      why: r.error?.code === 'ETIMEDOUT' ? `no answer after ${TIMEOUT_MS / 1000} s` : `exit ${r.status ?? r.signal}: ${stderr.slice(0, 5).join(' | ')}`,
+      stderr,
+    };
   }
   try {
     return { ok: true, seconds, results: JSON.parse(r.stdout), stderr };
@@ -118,13 +127,24 @@ for (const { repo, kind, files } of manifest.repos) {
       }
     }
     // Notebook findings are placed in a cell (1-based index among the notebook's cells, as the CLI prints it), rows counted in the cell.
-    const text = r.cell === undefined ? sourceLine(cache.get(path), r.location.row, path.endsWith('.ipynb')) : cellLine(cache.get(path), r.cell, r.location.row);
-    findings.push({ repo, path: r.cell === undefined ? path : `${path}#cell${r.cell}`, line: r.location.row, col: r.location.column, code: r.code, message: r.message, text });
+    const text =
+      r.cell === undefined ? sourceLine(cache.get(path), r.location.row, path.endsWith('.ipynb')) : cellLine(cache.get(path), r.cell, r.location.row);
+    findings.push({
+      repo,
+      path: r.cell === undefined ? path : `${path}#cell${r.cell}`,
+      line: r.location.row,
+      col: r.location.column,
+      code: r.code,
+      message: r.message,
+      text,
+    });
   }
   for (const line of stderr) notes.push({ repo, note: line.startsWith(dir) ? relative(dir, line) : line });
   const count = results.length;
   repoRuns.push({ repo, kind, files: files.length, notebooks: notebooks.length, findings: count, seconds: Math.round(run.seconds * 10) / 10, ok: run.ok });
-  console.log(`${run.ok ? '  ' : '!!'} ${repo.padEnd(72)} ${String(files.length).padStart(4)} files ${String(count).padStart(4)} findings ${run.seconds.toFixed(1)} s`);
+  console.log(
+    `${run.ok ? '  ' : '!!'} ${repo.padEnd(72)} ${String(files.length).padStart(4)} files ${String(count).padStart(4)} findings ${run.seconds.toFixed(1)} s`,
+  );
 }
 
 const order = (a, b) => a.repo.localeCompare(b.repo) || a.path.localeCompare(b.path) || a.line - b.line || a.col - b.col || a.code.localeCompare(b.code);
@@ -146,7 +166,9 @@ for (const f of findings) {
   e.repos.add(f.repo);
   perRule.set(f.code, e);
 }
-const rules = [...perRule.values()].sort((a, b) => a.code.localeCompare(b.code)).map((e) => ({ code: e.code, findings: e.findings, files: e.files.size, repos: e.repos.size }));
+const rules = [...perRule.values()]
+  .sort((a, b) => a.code.localeCompare(b.code))
+  .map((e) => ({ code: e.code, findings: e.findings, files: e.files.size, repos: e.repos.size }));
 let toolCommit = '';
 try {
   toolCommit = execFileSync('git', ['-C', root, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
@@ -167,12 +189,26 @@ for (const f of findings) {
   const k = (rulesByKind[kindOf.get(f.repo)] ??= {});
   k[f.code] = (k[f.code] ?? 0) + 1;
 }
-const summary = { date: new Date().toISOString(), toolCommit, absent, rulesByKind, repos: repoRuns.length, files: repoRuns.reduce((n, r) => n + r.files, 0), findings: findings.length, kinds, rules, crashes, notes, repoRuns };
+const summary = {
+  date: new Date().toISOString(),
+  toolCommit,
+  absent,
+  rulesByKind,
+  repos: repoRuns.length,
+  files: repoRuns.reduce((n, r) => n + r.files, 0),
+  findings: findings.length,
+  kinds,
+  rules,
+  crashes,
+  notes,
+  repoRuns,
+};
 writeFileSync(join(out, `run${suffix}.json`), JSON.stringify(summary, null, 1) + '\n');
 
 console.log(`\n${summary.repos} repositories, ${summary.files} files, ${summary.findings} findings (tool ${toolCommit.slice(0, 7)})`);
 console.log('\nkind                repos  files  findings');
-for (const [k, v] of Object.entries(kinds).sort()) console.log(`${k.padEnd(18)} ${String(v.repos).padStart(6)} ${String(v.files).padStart(6)} ${String(v.findings).padStart(9)}`);
+for (const [k, v] of Object.entries(kinds).sort())
+  console.log(`${k.padEnd(18)} ${String(v.repos).padStart(6)} ${String(v.files).padStart(6)} ${String(v.findings).padStart(9)}`);
 console.log('\nrule     findings  files  repos');
 for (const r of rules) console.log(`${r.code}  ${String(r.findings).padStart(9)} ${String(r.files).padStart(6)} ${String(r.repos).padStart(6)}`);
 if (previous) {

@@ -8,7 +8,11 @@ export const LABELS = ['TP', 'FP', 'debatable'];
 
 /** TSV cells hold any text: backslash, tab and line breaks are escaped. */
 export function escapeCell(value) {
-  return String(value ?? '').replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\r/g, '\\r').replace(/\n/g, '\\n');
+  return String(value ?? '')
+    .replace(/\\/g, '\\\\')
+    .replace(/\t/g, '\\t')
+    .replace(/\r/g, '\\r')
+    .replace(/\n/g, '\\n');
 }
 
 export function unescapeCell(cell) {
@@ -36,7 +40,9 @@ export function parseTsv(text, required = []) {
 
 /** Whitespace-insensitive form of a source line, for matching a line that moved. */
 export function normText(text) {
-  return String(text ?? '').trim().replace(/\s+/g, ' ');
+  return String(text ?? '')
+    .trim()
+    .replace(/\s+/g, ' ');
 }
 
 export function findingKey(f) {
@@ -153,7 +159,10 @@ export function formatPrecisionText(table) {
 
 /** Untriaged findings as triage rows with an empty label, to fill in and append to the triage file. */
 export function triageTemplate(findings) {
-  return formatTsv(TRIAGE_COLUMNS, findings.map((f) => ({ repo: f.repo, path: f.path, line: f.line, code: f.code, label: '', reason: '', text: normText(f.text) })));
+  return formatTsv(
+    TRIAGE_COLUMNS,
+    findings.map((f) => ({ repo: f.repo, path: f.path, line: f.line, code: f.code, label: '', reason: '', text: normText(f.text) })),
+  );
 }
 
 /**

@@ -13,7 +13,10 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../.
 export function readZip(buf) {
   let eocd = -1;
   for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 0xffff); i--) {
-    if (buf.readUInt32LE(i) === 0x06054b50) { eocd = i; break; }
+    if (buf.readUInt32LE(i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
   }
   if (eocd < 0) throw new Error('not a zip archive (no end of central directory)');
   const count = buf.readUInt16LE(eocd + 10);
@@ -30,7 +33,9 @@ export function readZip(buf) {
     const localOffset = buf.readUInt32LE(at + 42);
     const name = buf.toString('utf8', at + 46, at + 46 + nameLen);
     entries.push({
-      name, size, compressedSize,
+      name,
+      size,
+      compressedSize,
       read() {
         const dataAt = localOffset + 30 + buf.readUInt16LE(localOffset + 26) + buf.readUInt16LE(localOffset + 28);
         const raw = buf.subarray(dataAt, dataAt + compressedSize);
@@ -51,16 +56,22 @@ export function checkVsix(file) {
   for (const e of entries) {
     if (/(^|\/)node_modules\//.test(e.name)) problems.push(`contains ${e.name}`);
     if (e.name.endsWith('.map')) problems.push(`contains a source map: ${e.name}`);
-    if (/^extension\/(client|server|shared|webview|test|samples|scripts|out|\.e2e|\.ci)\//.test(e.name)) problems.push(`contains a source/test file: ${e.name}`);
+    if (/^extension\/(client|server|shared|webview|test|samples|scripts|out|\.e2e|\.ci)\//.test(e.name))
+      problems.push(`contains a source/test file: ${e.name}`);
   }
   const manifestEntry = entries.find((e) => e.name === 'extension/package.json');
   if (!manifestEntry) return { bytes, entries, problems: [...problems, 'no extension/package.json'] };
   const manifest = JSON.parse(manifestEntry.read().toString('utf8'));
   const rel = (p) => 'extension/' + path.posix.normalize(p.replace(/^\.\//, ''));
   const required = [
-    'extension/dist/extension.js', 'extension/dist/server.js',
-    'extension/dist/web-tree-sitter.wasm', 'extension/dist/tree-sitter-python.wasm', 'extension/dist/web-tree-sitter.cjs',
-    'extension/readme.md', 'extension/changelog.md', 'extension/LICENSE.txt',
+    'extension/dist/extension.js',
+    'extension/dist/server.js',
+    'extension/dist/web-tree-sitter.wasm',
+    'extension/dist/tree-sitter-python.wasm',
+    'extension/dist/web-tree-sitter.cjs',
+    'extension/readme.md',
+    'extension/changelog.md',
+    'extension/LICENSE.txt',
   ];
   const main = manifest.main.endsWith('.js') ? manifest.main : manifest.main + '.js';
   required.push(rel(main));

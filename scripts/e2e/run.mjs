@@ -82,7 +82,9 @@ async function until(what, probe, timeoutMs, intervalMs = 200) {
     try {
       const v = await probe();
       if (v) return v;
-    } catch { /* not yet */ }
+    } catch {
+      /* not yet */
+    }
     if (Date.now() > deadline) throw new Error(`timed out after ${secs(timeoutMs)} waiting for ${what}`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }
@@ -107,35 +109,43 @@ function prepareRunDir() {
   rmSync(runDir, { recursive: true, force: true });
   for (const d of ['xdg-config', 'xdg-data', 'xdg-cache', 'extensions', 'user-data/User']) mkdirSync(path.join(runDir, d), { recursive: true });
   writeFileSync(configFile, 'auth: none\ncert: false\n');
-  writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({
-    'security.workspace.trust.enabled': false, // otherwise a trust dialog blocks every click
-    'workbench.startupEditor': 'none',
-    'workbench.welcomePage.walkthroughs.openOnInstall': false,
-    'workbench.tips.enabled': false,
-    'workbench.editor.enablePreview': false,
-    'workbench.colorTheme': 'Default Dark Modern',
-    'extensions.autoCheckUpdates': false,
-    'extensions.autoUpdate': false,
-    'extensions.ignoreRecommendations': true,
-    'telemetry.telemetryLevel': 'off',
-    'update.mode': 'none',
-    'git.enabled': false,
-    'editor.minimap.enabled': false,
-    'editor.stickyScroll.enabled': false,
-    'editor.fontSize': 14,
-    'editor.hover.delay': 200,
-    'editor.lightbulb.enabled': 'on',
-    'editor.snippetSuggestions': 'top',
-    'files.autoSave': 'off',
-    'window.dialogStyle': 'custom',
-  }, null, 2));
+  writeFileSync(
+    path.join(userDataDir, 'User', 'settings.json'),
+    JSON.stringify(
+      {
+        'security.workspace.trust.enabled': false, // otherwise a trust dialog blocks every click
+        'workbench.startupEditor': 'none',
+        'workbench.welcomePage.walkthroughs.openOnInstall': false,
+        'workbench.tips.enabled': false,
+        'workbench.editor.enablePreview': false,
+        'workbench.colorTheme': 'Default Dark Modern',
+        'extensions.autoCheckUpdates': false,
+        'extensions.autoUpdate': false,
+        'extensions.ignoreRecommendations': true,
+        'telemetry.telemetryLevel': 'off',
+        'update.mode': 'none',
+        'git.enabled': false,
+        'editor.minimap.enabled': false,
+        'editor.stickyScroll.enabled': false,
+        'editor.fontSize': 14,
+        'editor.hover.delay': 200,
+        'editor.lightbulb.enabled': 'on',
+        'editor.snippetSuggestions': 'top',
+        'files.autoSave': 'off',
+        'window.dialogStyle': 'custom',
+      },
+      null,
+      2,
+    ),
+  );
   // Two copies of the samples: the extension-host suite edits documents (never saves), the UI
   // checks apply a fix; neither touches samples/.
   cpSync(path.join(root, 'samples'), path.join(runDir, 'ws-exthost'), { recursive: true });
   cpSync(path.join(root, 'samples'), path.join(runDir, 'ws-ui'), { recursive: true });
   writeFileSync(path.join(runDir, 'ws-ui', 'new_pipeline.py'), '');
   // A Jupyter notebook whose session, stream read and aggregation are in different cells.
-  for (const ws of ['ws-exthost', 'ws-ui']) cpSync(path.join(root, 'test', 'fixtures', 'notebooks', 'clickstream.ipynb'), path.join(runDir, ws, 'clickstream.ipynb'));
+  for (const ws of ['ws-exthost', 'ws-ui'])
+    cpSync(path.join(root, 'test', 'fixtures', 'notebooks', 'clickstream.ipynb'), path.join(runDir, ws, 'clickstream.ipynb'));
 }
 
 function codeServerArgs() {
@@ -145,7 +155,13 @@ function codeServerArgs() {
 function installVsix() {
   const r = spawnSync(codeServer, [...codeServerArgs(), '--install-extension', vsix], { cwd: runDir, env, encoding: 'utf8' });
   const out = `${r.stdout}\n${r.stderr}`;
-  process.stdout.write(out.split('\n').filter((l) => l.trim()).map((l) => `    ${l}\n`).join(''));
+  process.stdout.write(
+    out
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => `    ${l}\n`)
+      .join(''),
+  );
   if (r.status !== 0 || !/successfully installed/i.test(out)) throw new Error(`--install-extension failed (exit ${r.status})`);
   const dir = readdirSync(extensionsDir).find((d) => d.startsWith(`${EXTENSION_ID}-`));
   if (!dir) throw new Error(`no ${EXTENSION_ID}-* folder in ${extensionsDir}`);
@@ -154,28 +170,56 @@ function installVsix() {
 
 async function startCodeServer(port) {
   const logFile = createWriteStream(path.join(runDir, 'code-server.log'));
-  server = spawn(codeServer, [
-    ...codeServerArgs(), '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
-    path.join(runDir, 'ws-ui'),
-  ], { cwd: runDir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  server = spawn(
+    codeServer,
+    [
+      ...codeServerArgs(),
+      '--auth',
+      'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      path.join(runDir, 'ws-ui'),
+    ],
+    { cwd: runDir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   server.stdout.pipe(logFile);
   server.stderr.pipe(logFile);
   let exited = false;
-  server.once('exit', (code, signal) => { exited = true; log(`code-server exited (${code ?? signal})`); });
-  await until(`code-server on port ${port} (log: ${path.join(runDir, 'code-server.log')})`, async () => {
-    if (exited) throw new Error('code-server exited during startup');
-    const res = await fetch(`http://127.0.0.1:${port}/healthz`);
-    return res.ok;
-  }, 60_000);
+  server.once('exit', (code, signal) => {
+    exited = true;
+    log(`code-server exited (${code ?? signal})`);
+  });
+  await until(
+    `code-server on port ${port} (log: ${path.join(runDir, 'code-server.log')})`,
+    async () => {
+      if (exited) throw new Error('code-server exited during startup');
+      const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+      return res.ok;
+    },
+    60_000,
+  );
 }
 
 async function stopCodeServer() {
   if (!server || server.exitCode !== null || server.signalCode !== null) return;
   const exited = new Promise((r) => server.once('exit', r));
-  try { process.kill(-server.pid, 'SIGTERM'); } catch { /* gone */ }
+  try {
+    process.kill(-server.pid, 'SIGTERM');
+  } catch {
+    /* gone */
+  }
   const killed = await Promise.race([exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 5000))]);
-  if (!killed) { try { process.kill(-server.pid, 'SIGKILL'); } catch { /* gone */ } }
+  if (!killed) {
+    try {
+      process.kill(-server.pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -194,7 +238,15 @@ async function newBrowser() {
   context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath,
     headless: process.env.E2E_HEADED !== '1',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
     viewport: { width: 1400, height: 860 },
     deviceScaleFactor: 1,
   });
@@ -223,19 +275,28 @@ async function consoleText(msg) {
   const out = [];
   while (parts.length) {
     const p = parts.shift();
-    if (typeof p !== 'string') { out.push(JSON.stringify(p)); continue; }
-    out.push(p.replace(/%([csdifoOj%])/g, (_, k) => {
-      if (k === '%') return '%';
-      if (!parts.length) return '';
-      const v = parts.shift();
-      if (k === 'c') return '';
-      return typeof v === 'string' ? v : JSON.stringify(v);
-    }));
+    if (typeof p !== 'string') {
+      out.push(JSON.stringify(p));
+      continue;
+    }
+    out.push(
+      p.replace(/%([csdifoOj%])/g, (_, k) => {
+        if (k === '%') return '%';
+        if (!parts.length) return '';
+        const v = parts.shift();
+        if (k === 'c') return '';
+        return typeof v === 'string' ? v : JSON.stringify(v);
+      }),
+    );
   }
-  return out.join(' ').replace(/^\s*(INFO|ERR|WARN|TRACE|DEBUG)\s?/, '').trimEnd();
+  return out
+    .join(' ')
+    .replace(/^\s*(INFO|ERR|WARN|TRACE|DEBUG)\s?/, '')
+    .trimEnd();
 }
 
-const CONSOLE_NOISE = /gallery|marketplace|Failed to load resource|same-origin iframe|allow-scripts|Overwriting extension|connection token|Creating a socket|Service Worker|ChatSessionStore|builtin extensions cache/i;
+const CONSOLE_NOISE =
+  /gallery|marketplace|Failed to load resource|same-origin iframe|allow-scripts|Overwriting extension|connection token|Creating a socket|Service Worker|ChatSessionStore|builtin extensions cache/i;
 
 // ---------------------------------------------------------------------------------------------
 // 5. The extension-host suite through the payload URL
@@ -249,7 +310,9 @@ async function extensionHostSuite(port, devPath) {
     ['extensionTestsPath', `vscode-remote://${authority}${testsPath}`],
   ];
   let resolveExit;
-  const exitCode = new Promise((r) => { resolveExit = r; });
+  const exitCode = new Promise((r) => {
+    resolveExit = r;
+  });
   await page.exposeFunction('codeAutomationExit', (code) => resolveExit(Number(code)));
   const transcript = [];
   page.on('console', async (msg) => {
@@ -257,7 +320,13 @@ async function extensionHostSuite(port, devPath) {
     if (!text) return;
     transcript.push(text);
     // The mocha reporter's lines and errors; the workbench's chatter stays in the transcript file.
-    if (!CONSOLE_NOISE.test(text)) console.log(text.split('\n').map((l) => `    | ${l}`).join('\n'));
+    if (!CONSOLE_NOISE.test(text))
+      console.log(
+        text
+          .split('\n')
+          .map((l) => `    | ${l}`)
+          .join('\n'),
+      );
   });
   const url = `http://${authority}/?folder=${encodeURIComponent(path.join(runDir, 'ws-exthost'))}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
   await page.goto(url);
@@ -265,7 +334,8 @@ async function extensionHostSuite(port, devPath) {
   const code = await Promise.race([exitCode, timeout]);
   writeFileSync(path.join(runDir, 'exthost-console.log'), transcript.join('\n') + '\n');
   await closeBrowser();
-  if (code === 'timeout') throw new Error(`the workbench did not report an exit code within ${secs(EXTHOST_TIMEOUT_MS)} (console: .e2e/run/exthost-console.log)`);
+  if (code === 'timeout')
+    throw new Error(`the workbench did not report an exit code within ${secs(EXTHOST_TIMEOUT_MS)} (console: .e2e/run/exthost-console.log)`);
   return code;
 }
 
@@ -302,16 +372,27 @@ async function uiChecks(port) {
     for (let i = 0; i < 3; i++) await page.keyboard.press('Escape').catch(() => {});
   };
   /** Rejects with the dialog's text as soon as the workbench shows an error dialog. */
-  const dialogError = () => page.locator('.monaco-dialog-box').waitFor({ timeout: 60_000 }).then(async () => {
-    throw new Error(`error dialog: ${(await page.locator('.monaco-dialog-box').innerText()).replace(/\s+/g, ' ').trim()}`);
-  }, () => new Promise(() => {}));
+  const dialogError = () =>
+    page
+      .locator('.monaco-dialog-box')
+      .waitFor({ timeout: 60_000 })
+      .then(
+        async () => {
+          throw new Error(`error dialog: ${(await page.locator('.monaco-dialog-box').innerText()).replace(/\s+/g, ' ').trim()}`);
+        },
+        () => new Promise(() => {}),
+      );
   const editorText = async () => (await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().innerText()).replace(/\u00a0/g, ' ');
   const openFile = async (name) => {
     const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
     await row.waitFor();
     await row.click();
     // Exact label: the preview's tab follows the active editor and may mention the file too.
-    await page.locator('.tabs-container .tab.active').filter({ has: page.getByText(name, { exact: true }) }).first().waitFor();
+    await page
+      .locator('.tabs-container .tab.active')
+      .filter({ has: page.getByText(name, { exact: true }) })
+      .first()
+      .waitFor();
     await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().waitFor();
   };
   // A click inside the visible part of the editor. (Not locator.click on .view-lines: that element
@@ -369,15 +450,25 @@ async function uiChecks(port) {
     await squiggles.first().waitFor({ timeout: 45_000 });
     const hover = page.locator('.monaco-hover', { hasText: 'PSA301' }).first();
     // Hover each rendered squiggle until the PSA301 one answers (another editor's may linger in the DOM).
-    await until('a hover with PSA301 over a squiggle', async () => {
-      for (const squiggle of await squiggles.all()) {
-        const box = await squiggle.boundingBox().catch(() => null);
-        if (!box || box.width === 0) continue;
-        await page.mouse.move(box.x + Math.min(20, box.width / 2), box.y + box.height / 2);
-        if (await hover.waitFor({ timeout: 3000 }).then(() => true, () => false)) return true;
-      }
-      return false;
-    }, 30_000);
+    await until(
+      'a hover with PSA301 over a squiggle',
+      async () => {
+        for (const squiggle of await squiggles.all()) {
+          const box = await squiggle.boundingBox().catch(() => null);
+          if (!box || box.width === 0) continue;
+          await page.mouse.move(box.x + Math.min(20, box.width / 2), box.y + box.height / 2);
+          if (
+            await hover.waitFor({ timeout: 3000 }).then(
+              () => true,
+              () => false,
+            )
+          )
+            return true;
+        }
+        return false;
+      },
+      30_000,
+    );
     await shot('hover');
     await page.mouse.move(5, 400);
     return (await hover.innerText()).split('\n')[0].slice(0, 60);
@@ -438,7 +529,10 @@ async function uiChecks(port) {
   });
 
   await check('a Jupyter notebook shows findings in Problems and squiggles in its cells (PSA201, PSA207)', async () => {
-    const step = (label, p) => p.catch((e) => { throw new Error(`${label}: ${String(e?.message ?? e).split('\n')[0]}`); });
+    const step = (label, p) =>
+      p.catch((e) => {
+        throw new Error(`${label}: ${String(e?.message ?? e).split('\n')[0]}`);
+      });
     const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'clickstream.ipynb' }).first();
     await step('explorer row', row.waitFor());
     await row.click();
@@ -521,7 +615,10 @@ const watchdog = setTimeout(async () => {
   process.exit(124);
 }, GLOBAL_TIMEOUT_MS);
 for (const sig of ['SIGINT', 'SIGTERM']) {
-  process.on(sig, async () => { await cleanup().catch(() => {}); process.exit(130); });
+  process.on(sig, async () => {
+    await cleanup().catch(() => {});
+    process.exit(130);
+  });
 }
 
 let fatal;
@@ -540,7 +637,12 @@ try {
   if (runExthost) {
     const devPath = process.env.E2E_DEV_PATH === 'repo' ? root : installed;
     const code = await phase('extension-host suite (mocha, payload URL)', () => extensionHostSuite(port, devPath));
-    results.push({ name: `extension-host mocha suite (extension from ${devPath === root ? 'the repository' : 'the installed vsix'})`, ok: code === 0, ms: 0, detail: `codeAutomationExit(${code})` });
+    results.push({
+      name: `extension-host mocha suite (extension from ${devPath === root ? 'the repository' : 'the installed vsix'})`,
+      ok: code === 0,
+      ms: 0,
+      detail: `codeAutomationExit(${code})`,
+    });
   }
   if (runUi) await phase('UI checks in chromium', () => uiChecks(port));
 } catch (err) {

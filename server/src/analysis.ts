@@ -105,7 +105,12 @@ function* analysisSteps(tree: Tree, text: string, options: AnalysisOptions): Gen
   const lines = new LineIndex(text);
   if (!looksLikePySpark(text)) return { findings: [], lines, skipped: 'not-pyspark' };
   const { model, functions } = buildModel(tree, text, { notebook: options.notebook ?? isDatabricksSource(text) });
-  const code = new CodeContext(text, { path: options.path, notebook: options.notebook, notebooksAreJobs: settings['context.notebooks'] === 'job', cellStarts: options.cellStarts });
+  const code = new CodeContext(text, {
+    path: options.path,
+    notebook: options.notebook,
+    notebooksAreJobs: settings['context.notebooks'] === 'job',
+    cellStarts: options.cellStarts,
+  });
   const findings: Finding[] = [];
   const seen = new Set<string>();
   const rules = RULES.filter(
@@ -120,7 +125,13 @@ function* analysisSteps(tree: Tree, text: string, options: AnalysisOptions): Gen
   for (const rule of rules) {
     yield;
     const ctx: RuleContext = {
-      model, functions, text, settings, code, workspace: options.workspace, workspaceExclude: options.workspaceExclude,
+      model,
+      functions,
+      text,
+      settings,
+      code,
+      workspace: options.workspace,
+      workspaceExclude: options.workspaceExclude,
       report(f) {
         const start = f.node?.startIndex ?? f.start ?? 0;
         const end = f.node?.endIndex ?? f.end ?? start;
@@ -133,8 +144,14 @@ function* analysisSteps(tree: Tree, text: string, options: AnalysisOptions): Gen
         seen.add(key);
         if (noqa.suppresses(rule.code, start, end)) return;
         findings.push({
-          code: rule.code, name: rule.name, message: f.message, severity, start, end,
-          related: f.related ?? [], fixes: f.fixes ?? [],
+          code: rule.code,
+          name: rule.name,
+          message: f.message,
+          severity,
+          start,
+          end,
+          related: f.related ?? [],
+          fixes: f.fixes ?? [],
           context: { kind: where.kind, why: where.why },
           ...(f.why ? { why: f.why } : {}),
         });

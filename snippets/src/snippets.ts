@@ -48,7 +48,11 @@ function same(n: number): string {
  */
 function python(strings: TemplateStringsArray, ...values: string[]): string[] {
   const marker = '\u0000';
-  const all = strings.join(marker).replace(/^\n/, '').replace(/\n[ ]*$/, '').split('\n');
+  const all = strings
+    .join(marker)
+    .replace(/^\n/, '')
+    .replace(/\n[ ]*$/, '')
+    .split('\n');
   const indents = all.filter((l) => l.trim()).map((l) => /^ */.exec(l)![0].length);
   const min = indents.length ? Math.min(...indents) : 0;
   let next = 0;
@@ -444,7 +448,8 @@ export const snippets: Record<string, SnippetDefinition> = {
   },
   'PySpark: lambda architecture': {
     prefix: 'pyspark-lambda',
-    description: 'Lambda architecture: batch layer over history (spark.read), speed layer over Kafka (readStream, watermark) and a serving function merging both views.',
+    description:
+      'Lambda architecture: batch layer over history (spark.read), speed layer over Kafka (readStream, watermark) and a serving function merging both views.',
     body: lambda,
   },
   'PySpark: kappa architecture': {
@@ -474,7 +479,8 @@ export const snippets: Record<string, SnippetDefinition> = {
   },
   'PySpark: row count with Observation': {
     prefix: 'pyspark-observe-count',
-    description: 'Counts rows while the DataFrame is written (DataFrame.observe with an Observation) instead of a separate count() job. Needs Observation from pyspark.sql.',
+    description:
+      'Counts rows while the DataFrame is written (DataFrame.observe with an Observation) instead of a separate count() job. Needs Observation from pyspark.sql.',
     body: observeCount,
   },
   'PySpark: partitioned write with dynamic overwrite': {

@@ -37,9 +37,21 @@ export function contrast(a: Rgb, b: Rgb): number {
 // Machado, Oliveira & Fernandes (2009) full-severity dichromacy matrices, on linear RGB.
 const VISION: Record<string, number[][] | null> = {
   normal: null,
-  protan: [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216], [-0.003882, -0.048116, 1.051998]],
-  deutan: [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413], [-0.01182, 0.04294, 0.968881]],
-  tritan: [[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602], [0.004733, 0.691367, 0.3039]],
+  protan: [
+    [0.152286, 1.052583, -0.204868],
+    [0.114503, 0.786281, 0.099216],
+    [-0.003882, -0.048116, 1.051998],
+  ],
+  deutan: [
+    [0.367322, 0.860646, -0.227968],
+    [0.280085, 0.672501, 0.047413],
+    [-0.01182, 0.04294, 0.968881],
+  ],
+  tritan: [
+    [1.255528, -0.076749, -0.178779],
+    [-0.078411, 0.930809, 0.147602],
+    [0.004733, 0.691367, 0.3039],
+  ],
 };
 
 /** CIELAB (D65) of a colour as seen with `vision`. */
@@ -89,16 +101,18 @@ describe('lane colours per theme (Chromium computed styles)', function () {
       const { context, page, problems } = await openPreview(browser, server, { theme, width: 1400, height: 900 });
       try {
         await sendGraph(page, graph, 'Workspace');
-        const lanes = await page.$$eval('#viewport .lane', (els) => els.map((el) => {
-          const stripe = getComputedStyle(el.querySelector('.lane__stripe')!);
-          return {
-            name: el.getAttribute('data-lane') ?? '',
-            stroke: stripe.stroke,
-            dashes: stripe.strokeDasharray,
-            title: el.querySelector('.lane__title')!.textContent,
-            titleFill: getComputedStyle(el.querySelector('.lane__title')!).fill,
-          };
-        }));
+        const lanes = await page.$$eval('#viewport .lane', (els) =>
+          els.map((el) => {
+            const stripe = getComputedStyle(el.querySelector('.lane__stripe')!);
+            return {
+              name: el.getAttribute('data-lane') ?? '',
+              stroke: stripe.stroke,
+              dashes: stripe.strokeDasharray,
+              title: el.querySelector('.lane__title')!.textContent,
+              titleFill: getComputedStyle(el.querySelector('.lane__title')!).fill,
+            };
+          }),
+        );
         const background = parseRgb(await page.evaluate(() => getComputedStyle(document.body).backgroundColor));
         assert.deepEqual(lanes.map((l) => l.name).sort(), ['batch', 'bronze', 'gold', 'serving', 'silver', 'speed']);
         for (const l of lanes) {
@@ -112,14 +126,20 @@ describe('lane colours per theme (Chromium computed styles)', function () {
           for (let i = 0; i < lanes.length; i++) {
             for (let j = i + 1; j < lanes.length; j++) {
               const d = deltaE(lab(parseRgb(lanes[i].stroke), matrix), lab(parseRgb(lanes[j].stroke), matrix));
-              assert.ok(d >= MIN_DELTA_E, `${theme}, ${vision} vision: ${lanes[i].name} ${lanes[i].stroke} vs ${lanes[j].name} ${lanes[j].stroke}: ΔE ${d.toFixed(1)}`);
+              assert.ok(
+                d >= MIN_DELTA_E,
+                `${theme}, ${vision} vision: ${lanes[i].name} ${lanes[i].stroke} vs ${lanes[j].name} ${lanes[j].stroke}: ΔE ${d.toFixed(1)}`,
+              );
             }
           }
         }
         assert.equal(new Set(lanes.map((l) => l.dashes)).size, lanes.length, `each lane has its own dash pattern: ${lanes.map((l) => l.dashes).join(' | ')}`);
         // Nodes say their lane in words too.
         const metas = await page.$$eval('#viewport .node__meta', (els) => els.map((e) => e.textContent ?? ''));
-        assert.ok(metas.every((m) => /^(bronze|silver|gold|batch|speed|serving) · /.test(m)), 'every node names its lane');
+        assert.ok(
+          metas.every((m) => /^(bronze|silver|gold|batch|speed|serving) · /.test(m)),
+          'every node names its lane',
+        );
         assert.deepEqual(problems, []);
       } finally {
         await context.close();

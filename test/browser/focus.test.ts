@@ -20,14 +20,20 @@ async function send(page: Page, graph: PipelineGraph, title: string, scope?: str
   await page.waitForFunction(() => document.querySelectorAll('#viewport .node').length > 0);
 }
 
-interface Rect { left: number; right: number; top: number; bottom: number }
+interface Rect {
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
 function counts(keys: number[]): number[] {
   const m = new Map<number, number>();
   for (const k of keys) m.set(k, (m.get(k) ?? 0) + 1);
   return [...m.values()];
 }
 
-const inside = (b: Rect, outer: Rect) => b.left >= outer.left - 0.5 && b.right <= outer.right + 0.5 && b.top >= outer.top - 0.5 && b.bottom <= outer.bottom + 0.5;
+const inside = (b: Rect, outer: Rect) =>
+  b.left >= outer.left - 0.5 && b.right <= outer.right + 0.5 && b.top >= outer.top - 0.5 && b.bottom <= outer.bottom + 0.5;
 
 async function drawn(page: Page) {
   return page.evaluate(() => {
@@ -45,8 +51,15 @@ async function drawn(page: Page) {
         classes: el.getAttribute('class')!,
         ...r(el.querySelector('.node__box')!),
       })),
-      lanes: Array.from(document.querySelectorAll('#viewport .lane')).map((el) => ({ name: el.getAttribute('data-lane')!, ...r(el.querySelector('.lane__band')!) })),
-      minTextPx: Math.min(...Array.from(document.querySelectorAll('#viewport .node__label, #viewport .node__meta, #viewport .lane__title')).map((el) => parseFloat(getComputedStyle(el).fontSize) * scale)),
+      lanes: Array.from(document.querySelectorAll('#viewport .lane')).map((el) => ({
+        name: el.getAttribute('data-lane')!,
+        ...r(el.querySelector('.lane__band')!),
+      })),
+      minTextPx: Math.min(
+        ...Array.from(document.querySelectorAll('#viewport .node__label, #viewport .node__meta, #viewport .lane__title')).map(
+          (el) => parseFloat(getComputedStyle(el).fontSize) * scale,
+        ),
+      ),
       focused: document.activeElement?.getAttribute('data-node-id') ?? null,
     };
   });
@@ -93,11 +106,14 @@ describe('architecture preview: focus, search, lineage, collapse, wrapping (Chro
     const first = await drawn(o.page);
     const real = first.nodes.filter((n) => !n.classes.includes('node--stub'));
     // refine_10 and its two datasets, plus two hops each way: refine_9 and its input, refine_11 and its output.
-    assert.deepEqual(real.map((n) => n.label).sort(), ['refine_10', 'refine_11', 'refine_9', 'silver/events_10', 'silver/events_11', 'silver/events_12', 'silver/events_9'].sort());
+    assert.deepEqual(
+      real.map((n) => n.label).sort(),
+      ['refine_10', 'refine_11', 'refine_9', 'silver/events_10', 'silver/events_11', 'silver/events_12', 'silver/events_9'].sort(),
+    );
     const stubs = first.nodes.filter((n) => n.classes.includes('node--stub'));
     // Upstream: refine_0..8 and bronze + silver/events_1..8 (18); downstream: refine_12..19, events_13..19, gold (16).
     assert.deepEqual(stubs.map((n) => n.label).sort(), ['+16 downstream', '+18 upstream']);
-    assert.match(await o.page.textContent('#summary') ?? '', /34 hidden/);
+    assert.match((await o.page.textContent('#summary')) ?? '', /34 hidden/);
 
     // One hop: fewer nodes, bigger stubs; the choice is kept in the webview state.
     await o.page.selectOption('#hops', '1');
@@ -110,9 +126,18 @@ describe('architecture preview: focus, search, lineage, collapse, wrapping (Chro
     await o.page.click('.node--stub.node--upstream');
     await o.page.waitForFunction(() => !Array.from(document.querySelectorAll('#viewport .node__label')).some((el) => /upstream$/.test(el.textContent ?? '')));
     const expanded = await drawn(o.page);
-    assert.ok(expanded.nodes.some((n) => n.label === 'bronze/events'), 'the start of the chain is drawn');
+    assert.ok(
+      expanded.nodes.some((n) => n.label === 'bronze/events'),
+      'the start of the chain is drawn',
+    );
     assert.ok(expanded.nodes.some((n) => n.label === 'refine_0'));
-    assert.equal(expanded.nodes.filter((n) => n.classes.includes('node--stub')).map((n) => n.label).join(), '+17 downstream');
+    assert.equal(
+      expanded.nodes
+        .filter((n) => n.classes.includes('node--stub'))
+        .map((n) => n.label)
+        .join(),
+      '+17 downstream',
+    );
     // The stub was not a reveal of code.
     assert.ok(!(await o.page.evaluate(() => window.__posted)).some((m) => m.type === 'reveal'));
   });
@@ -184,13 +209,23 @@ describe('architecture preview: focus, search, lineage, collapse, wrapping (Chro
     };
     const expected = new Set([target.id, ...walk(up), ...walk(down)]);
     assert.ok(expected.size >= 6, 'a lineage with ancestors and descendants');
-    const state = await o.page.$$eval('#viewport .node', (els) => els.map((el) => ({ id: el.getAttribute('data-node-id')!, lit: el.classList.contains('is-lineage'), opacity: getComputedStyle(el).opacity })));
+    const state = await o.page.$$eval('#viewport .node', (els) =>
+      els.map((el) => ({ id: el.getAttribute('data-node-id')!, lit: el.classList.contains('is-lineage'), opacity: getComputedStyle(el).opacity })),
+    );
     for (const n of state) {
       assert.equal(n.lit, expected.has(n.id), `${n.id} highlighted iff in the lineage`);
       assert.equal(n.opacity, expected.has(n.id) ? '1' : '0.25', `${n.id} dimmed iff outside the lineage`);
     }
-    const litEdges = await o.page.$$eval('#viewport .edge.is-lineage', (els) => els.map((el) => `${el.getAttribute('data-from')}>${el.getAttribute('data-to')}`));
-    assert.deepEqual(litEdges.sort(), workspace.edges.filter((e) => expected.has(e.from) && expected.has(e.to)).map((e) => `${e.from}>${e.to}`).sort());
+    const litEdges = await o.page.$$eval('#viewport .edge.is-lineage', (els) =>
+      els.map((el) => `${el.getAttribute('data-from')}>${el.getAttribute('data-to')}`),
+    );
+    assert.deepEqual(
+      litEdges.sort(),
+      workspace.edges
+        .filter((e) => expected.has(e.from) && expected.has(e.to))
+        .map((e) => `${e.from}>${e.to}`)
+        .sort(),
+    );
     await o.page.keyboard.press('Escape');
     assert.equal(await o.page.$('#graph.has-selection'), null);
     assert.equal(await o.page.$$eval('#viewport .node.is-lineage', (els) => els.length), 0);
@@ -201,7 +236,11 @@ describe('architecture preview: focus, search, lineage, collapse, wrapping (Chro
     await send(o.page, workspace, 'Workspace');
     const buttons = await o.page.$$eval('#pipelines .pipeline-toggle', (els) => els.map((el) => el.textContent ?? ''));
     assert.equal(buttons.length, (workspace.pipelines ?? []).length);
-    for (const p of workspace.pipelines ?? []) assert.ok(buttons.some((b) => b.includes(p.name) && b.includes(p.architecture)), `${p.name} (${p.architecture}) listed`);
+    for (const p of workspace.pipelines ?? [])
+      assert.ok(
+        buttons.some((b) => b.includes(p.name) && b.includes(p.architecture)),
+        `${p.name} (${p.architecture}) listed`,
+      );
 
     const lambda = (workspace.pipelines ?? []).find((p) => p.architecture === 'lambda')!;
     const members = workspace.nodes.filter((n) => n.pipeline === lambda.id).map((n) => n.id);
@@ -210,7 +249,7 @@ describe('architecture preview: focus, search, lineage, collapse, wrapping (Chro
     await o.page.waitForSelector('#viewport .node--pipeline');
     const collapsed = await drawn(o.page);
     assert.equal(collapsed.nodes.length, before - members.length + 1);
-    assert.ok(!collapsed.nodes.some((n) => members.includes(n.id)), 'the pipeline\'s nodes are gone');
+    assert.ok(!collapsed.nodes.some((n) => members.includes(n.id)), "the pipeline's nodes are gone");
     const summary = collapsed.nodes.find((n) => n.classes.includes('node--pipeline'))!;
     assert.equal(summary.label, lambda.name);
     assert.match(summary.meta, /^lambda pipeline · \d+ datasets · \d+ steps$/);
@@ -226,7 +265,10 @@ describe('architecture preview: focus, search, lineage, collapse, wrapping (Chro
   });
 
   it('escapes hostile names in search suggestions, stubs and the pipelines bar', async () => {
-    const hostile = await projectGraph([{ ...chainFiles[0], name: 'etl/x.py' }, { ...chainFiles[1], name: 'etl/y.py' }]);
+    const hostile = await projectGraph([
+      { ...chainFiles[0], name: 'etl/x.py' },
+      { ...chainFiles[1], name: 'etl/y.py' },
+    ]);
     for (const n of hostile.nodes) n.label = `${HOSTILE}${n.label}`;
     for (const p of hostile.pipelines ?? []) p.name = `${HOSTILE}"'${p.name}`;
     const o = await open(1400);

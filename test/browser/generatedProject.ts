@@ -17,9 +17,8 @@ const HEADER = 'from pyspark.sql import SparkSession\nspark = SparkSession.build
 
 function medallionFile(i: number): string {
   // Joins the previous table when it is a medallion one too: pipelines then span files.
-  const join = i % 3 !== 0 && (i - 1) % 4 !== 3
-    ? `    other = spark.read.format("delta").load("s3://lake/silver/table_${i - 1}")\n    df = df.join(other, "id")\n`
-    : '';
+  const join =
+    i % 3 !== 0 && (i - 1) % 4 !== 3 ? `    other = spark.read.format("delta").load("s3://lake/silver/table_${i - 1}")\n    df = df.join(other, "id")\n` : '';
   return `${HEADER}
 def ingest_table_${i}():
     spark.read.json("s3://lake/landing/table_${i}").write.format("delta").mode("append").save("s3://lake/bronze/table_${i}")
@@ -53,9 +52,11 @@ def serving_layer_${i}():
 export function generatedProject(datasets: number): GeneratedFile[] {
   const files: GeneratedFile[] = [];
   for (let i = 0; i < Math.ceil(datasets / 4); i++) {
-    files.push(i % 4 === 3
-      ? { name: `jobs/clicks_${i}.py`, text: lambdaFile(i), architecture: 'lambda' }
-      : { name: `etl/table_${i}.py`, text: medallionFile(i), architecture: 'medallion' });
+    files.push(
+      i % 4 === 3
+        ? { name: `jobs/clicks_${i}.py`, text: lambdaFile(i), architecture: 'lambda' }
+        : { name: `etl/table_${i}.py`, text: medallionFile(i), architecture: 'medallion' },
+    );
   }
   return files;
 }
@@ -86,5 +87,9 @@ export function chainProject(steps: number, split = false): GeneratedFile[] {
     return `def refine_${k}():\n    spark.read.format("delta").load("${from}").dropDuplicates(["id"]).write.format("delta").mode("overwrite").save("${to}")\n`;
   };
   if (!split) return [{ name: 'etl/chain.py', text: HEADER + Array.from({ length: steps }, (_, k) => `\n${step(k)}`).join(''), architecture: 'medallion' }];
-  return Array.from({ length: steps }, (_, k) => ({ name: `etl/chain_${String(k).padStart(2, '0')}.py`, text: `${HEADER}\n${step(k)}`, architecture: 'medallion' as const }));
+  return Array.from({ length: steps }, (_, k) => ({
+    name: `etl/chain_${String(k).padStart(2, '0')}.py`,
+    text: `${HEADER}\n${step(k)}`,
+    architecture: 'medallion' as const,
+  }));
 }

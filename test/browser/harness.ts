@@ -24,7 +24,15 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -162,7 +170,9 @@ const THEMES: Record<ThemeKind, Record<string, string>> = {
 };
 
 function themeCss(theme: ThemeKind): string {
-  const vars = Object.entries(THEMES[theme]).map(([k, v]) => `  --vscode-${k}: ${v};`).join('\n');
+  const vars = Object.entries(THEMES[theme])
+    .map(([k, v]) => `  --vscode-${k}: ${v};`)
+    .join('\n');
   return `:root {\n${vars}\n}\n`;
 }
 
@@ -276,7 +286,10 @@ export async function openPreview(
 export async function sendGraph(page: Page, graph: PipelineGraph, title = 'orders.py'): Promise<void> {
   await page.evaluate(({ graph, title }) => window.postMessage({ type: 'graph', graph, title }, '*'), { graph, title });
   const expected = graph.nodes.length;
-  await page.waitForFunction((n) => document.querySelectorAll('#viewport .node').length === n && (n > 0 || !document.getElementById('empty')!.hidden), expected);
+  await page.waitForFunction(
+    (n) => document.querySelectorAll('#viewport .node').length === n && (n > 0 || !document.getElementById('empty')!.hidden),
+    expected,
+  );
 }
 
 export async function posted(page: Page): Promise<WebviewToHost[]> {
@@ -326,20 +339,39 @@ export function medallionGraph(): PipelineGraph {
       node('topic:events', null, { label: 'events', format: 'kafka', location: 'events', role: 'source', streaming: true }),
       node('ingest', 'bronze', { kind: 'step', label: 'ingest_events', role: undefined, streaming: true }),
       node('bronze.events', 'bronze', {
-        label: 'bronze.events', format: 'delta', location: '/mnt/lake/bronze/events', mode: 'append', streaming: true,
+        label: 'bronze.events',
+        format: 'delta',
+        location: '/mnt/lake/bronze/events',
+        mode: 'append',
+        streaming: true,
         columns: ['event_id', 'user_id', 'email', 'ts'],
         findings: [finding('PSA204', 'warning', 'Checkpoint location under /tmp is lost on cluster restart')],
       }),
       node('clean', 'silver', { kind: 'step', label: 'clean_events', role: undefined }),
-      node('silver.events', 'silver', { label: 'silver.events', format: 'delta', location: '/mnt/lake/silver/events', mode: 'overwrite', columns: ['event_id', 'user_id', 'ts'] }),
+      node('silver.events', 'silver', {
+        label: 'silver.events',
+        format: 'delta',
+        location: '/mnt/lake/silver/events',
+        mode: 'overwrite',
+        columns: ['event_id', 'user_id', 'ts'],
+      }),
       node('silver.users', 'silver', { label: 'silver.users', format: 'parquet', location: '/mnt/lake/silver/users', role: 'source' }),
       node('aggregate', 'gold', {
-        kind: 'step', label: 'daily_rollup', role: undefined,
+        kind: 'step',
+        label: 'daily_rollup',
+        role: undefined,
         findings: [finding('PSA201', 'error', 'Streaming aggregation without a watermark grows state forever')],
       }),
       node('gold.daily', 'gold', {
-        label: 'gold.daily_metrics', format: 'delta', location: '/mnt/lake/gold/daily_metrics', role: 'sink', mode: 'overwrite',
-        findings: [finding('PSA301', 'warning', 'coalesce(1) before write funnels all data through one task'), finding('PSA401', 'error', 'Column email reaches a sink unmasked')],
+        label: 'gold.daily_metrics',
+        format: 'delta',
+        location: '/mnt/lake/gold/daily_metrics',
+        role: 'sink',
+        mode: 'overwrite',
+        findings: [
+          finding('PSA301', 'warning', 'coalesce(1) before write funnels all data through one task'),
+          finding('PSA401', 'error', 'Column email reaches a sink unmasked'),
+        ],
       }),
     ],
     edges: [

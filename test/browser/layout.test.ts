@@ -20,8 +20,16 @@ function mulberry32(seed: number): () => number {
 
 function mkNode(id: string, layer: string | null, extra: Partial<GraphNode> = {}): GraphNode {
   return {
-    id, kind: 'dataset', label: id, layer, streaming: false, filename: 'p.py', uri: 'file:///p.py',
-    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, findings: [], ...extra,
+    id,
+    kind: 'dataset',
+    label: id,
+    layer,
+    streaming: false,
+    filename: 'p.py',
+    uri: 'file:///p.py',
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } },
+    findings: [],
+    ...extra,
   };
 }
 
@@ -33,11 +41,13 @@ function randomGraph(seed: number): PipelineGraph {
   const nodes: GraphNode[] = [];
   const count = 1 + Math.floor(rnd() * 24);
   for (let i = 0; i < count; i++) {
-    nodes.push(mkNode(`n${i}`, pick(layerChoices), {
-      kind: rnd() < 0.3 ? 'step' : 'dataset',
-      label: 'x'.repeat(1 + Math.floor(rnd() * 60)),
-      findings: rnd() < 0.2 ? [{ code: 'PSA101', message: 'm', severity: 'warning' }] : [],
-    }));
+    nodes.push(
+      mkNode(`n${i}`, pick(layerChoices), {
+        kind: rnd() < 0.3 ? 'step' : 'dataset',
+        label: 'x'.repeat(1 + Math.floor(rnd() * 60)),
+        findings: rnd() < 0.2 ? [{ code: 'PSA101', message: 'm', severity: 'warning' }] : [],
+      }),
+    );
   }
   const edges = [];
   const edgeCount = Math.floor(rnd() * count * 2);
@@ -50,9 +60,20 @@ function randomGraph(seed: number): PipelineGraph {
 
 function assertBandsHold(graph: PipelineGraph, layout: GraphLayout, what: string): void {
   const { names } = laneOrder(graph);
-  assert.deepEqual(layout.lanes.map((l) => l.name), names, `${what}: lane order`);
+  assert.deepEqual(
+    layout.lanes.map((l) => l.name),
+    names,
+    `${what}: lane order`,
+  );
   const declared = graph.layers.filter((l, i) => graph.layers.indexOf(l) === i);
-  assert.deepEqual(layout.lanes.map((l) => l.name).filter((n) => n !== null).slice(0, declared.length), declared, `${what}: declared layers first, in order`);
+  assert.deepEqual(
+    layout.lanes
+      .map((l) => l.name)
+      .filter((n) => n !== null)
+      .slice(0, declared.length),
+    declared,
+    `${what}: declared layers first, in order`,
+  );
   for (let i = 1; i < layout.lanes.length; i++) {
     const a = layout.lanes[i - 1];
     const b = layout.lanes[i];
@@ -95,7 +116,11 @@ describe('preview layout', () => {
       architecture: 'medallion',
       layers: ['bronze', 'silver', 'gold'],
       nodes: [mkNode('b', 'bronze'), mkNode('s', 'silver'), mkNode('g', 'gold')],
-      edges: [{ from: 'b', to: 's' }, { from: 's', to: 'g' }, { from: 'g', to: 'b' }],
+      edges: [
+        { from: 'b', to: 's' },
+        { from: 's', to: 'g' },
+        { from: 'g', to: 'b' },
+      ],
     };
     const layout = layoutGraph(graph, measure);
     const byEdge = new Map(layout.edges.map((e) => [`${e.edge.from}>${e.edge.to}`, e]));
@@ -109,12 +134,22 @@ describe('preview layout', () => {
 
   it('places the unlayered band where fewer edges run backwards', () => {
     const feeding: PipelineGraph = {
-      architecture: 'medallion', layers: ['bronze', 'silver'],
+      architecture: 'medallion',
+      layers: ['bronze', 'silver'],
       nodes: [mkNode('topic', null), mkNode('b', 'bronze'), mkNode('s', 'silver')],
-      edges: [{ from: 'topic', to: 'b' }, { from: 'b', to: 's' }],
+      edges: [
+        { from: 'topic', to: 'b' },
+        { from: 'b', to: 's' },
+      ],
     };
     assert.deepEqual(laneOrder(feeding).names, [null, 'bronze', 'silver']);
-    const consuming: PipelineGraph = { ...feeding, edges: [{ from: 'b', to: 's' }, { from: 's', to: 'topic' }] };
+    const consuming: PipelineGraph = {
+      ...feeding,
+      edges: [
+        { from: 'b', to: 's' },
+        { from: 's', to: 'topic' },
+      ],
+    };
     assert.deepEqual(laneOrder(consuming).names, ['bronze', 'silver', null]);
     const noUnlayered: PipelineGraph = { ...feeding, nodes: feeding.nodes.slice(1), edges: [] };
     assert.deepEqual(laneOrder(noUnlayered).names, ['bronze', 'silver']);
@@ -122,12 +157,20 @@ describe('preview layout', () => {
 
   it('keeps a band for a declared layer without nodes and shortens labels that are too long', () => {
     const graph: PipelineGraph = {
-      architecture: 'lambda', layers: ['batch', 'speed', 'serving'],
+      architecture: 'lambda',
+      layers: ['batch', 'speed', 'serving'],
       nodes: [mkNode('a', 'batch', { label: 'a'.repeat(200) }), mkNode('c', 'serving')],
       edges: [{ from: 'a', to: 'c' }],
     };
     const layout = layoutGraph(graph, measure);
-    assert.deepEqual(layout.lanes.map((l) => [l.name, l.nodeCount]), [['batch', 1], ['speed', 0], ['serving', 1]]);
+    assert.deepEqual(
+      layout.lanes.map((l) => [l.name, l.nodeCount]),
+      [
+        ['batch', 1],
+        ['speed', 0],
+        ['serving', 1],
+      ],
+    );
     assert.ok(layout.lanes[1].width >= 100);
     const a = layout.nodes.find((n) => n.node.id === 'a')!;
     assert.ok(a.label.endsWith('…') && measure(a.label) <= a.width, 'label fits its node');

@@ -21,7 +21,12 @@ async function sendScoped(page: Page, graph: PipelineGraph, title: string, scope
   await page.waitForFunction((t) => document.getElementById('title')!.textContent === t && document.querySelectorAll('#viewport .node').length > 0, title);
 }
 
-interface Rect { left: number; right: number; top: number; bottom: number }
+interface Rect {
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
 
 /** What is on screen: the stage, each lane band, each node's box, and each text's rendered size. */
 async function snapshot(page: Page) {
@@ -31,19 +36,27 @@ async function snapshot(page: Page) {
       return { left: b.left, right: b.right, top: b.top, bottom: b.bottom };
     };
     const scale = Number(/scale\(([\d.]+)/.exec(document.getElementById('viewport')!.getAttribute('transform') ?? '')?.[1]);
-    const textPx = Array.from(document.querySelectorAll('#viewport .node__label, #viewport .node__meta, #viewport .lane__title'))
-      .map((el) => parseFloat(getComputedStyle(el).fontSize) * scale);
+    const textPx = Array.from(document.querySelectorAll('#viewport .node__label, #viewport .node__meta, #viewport .lane__title')).map(
+      (el) => parseFloat(getComputedStyle(el).fontSize) * scale,
+    );
     return {
       stage: r(document.getElementById('graph')!),
-      lanes: Array.from(document.querySelectorAll('#viewport .lane')).map((el) => ({ name: el.getAttribute('data-lane') ?? '', ...r(el.querySelector('.lane__band')!) })),
-      nodes: Array.from(document.querySelectorAll('#viewport .node')).map((el) => ({ id: el.getAttribute('data-node-id')!, ...r(el.querySelector('.node__box')!) })),
+      lanes: Array.from(document.querySelectorAll('#viewport .lane')).map((el) => ({
+        name: el.getAttribute('data-lane') ?? '',
+        ...r(el.querySelector('.lane__band')!),
+      })),
+      nodes: Array.from(document.querySelectorAll('#viewport .node')).map((el) => ({
+        id: el.getAttribute('data-node-id')!,
+        ...r(el.querySelector('.node__box')!),
+      })),
       minTextPx: Math.min(...textPx),
       summary: document.getElementById('summary')!.textContent ?? '',
     };
   });
 }
 
-const inside = (b: Rect, outer: Rect) => b.left >= outer.left - 0.5 && b.right <= outer.right + 0.5 && b.top >= outer.top - 0.5 && b.bottom <= outer.bottom + 0.5;
+const inside = (b: Rect, outer: Rect) =>
+  b.left >= outer.left - 0.5 && b.right <= outer.right + 0.5 && b.top >= outer.top - 0.5 && b.bottom <= outer.bottom + 0.5;
 
 describe('architecture preview at scale (Chromium, generated projects)', function () {
   this.timeout(120000);
@@ -88,7 +101,10 @@ describe('architecture preview at scale (Chromium, generated projects)', functio
         const s = await snapshot(o.page);
         assert.ok(s.minTextPx >= MIN_TEXT_PX, `smallest text ${s.minTextPx.toFixed(1)} px`);
         const lanes = new Map(s.lanes.map((l) => [l.name, l]));
-        assert.deepEqual([...lanes.keys()].sort(), (size >= 60 ? ['batch', 'bronze', 'gold', 'serving', 'silver', 'speed'] : ['bronze', 'gold', 'silver']).sort());
+        assert.deepEqual(
+          [...lanes.keys()].sort(),
+          (size >= 60 ? ['batch', 'bronze', 'gold', 'serving', 'silver', 'speed'] : ['bronze', 'gold', 'silver']).sort(),
+        );
         const order = s.lanes;
         // A wide panel puts lanes side by side, unless stacking them shows the whole graph at 100%.
         const stacked = width < 800 || (order[0].bottom <= order[1].top + 0.5 && s.nodes.every((n) => inside(n, s.stage)));
@@ -103,7 +119,7 @@ describe('architecture preview at scale (Chromium, generated projects)', functio
         const first = s.nodes.reduce((a, b) => (b.left + b.top < a.left + a.top ? b : a));
         assert.ok(inside(first, s.stage), `the first node ${first.id} is in view`);
         const topLane = s.lanes[0];
-        assert.ok(topLane.top >= s.stage.top - 0.5 && topLane.left >= s.stage.left - 0.5, 'the first lane\'s corner and title are in view');
+        assert.ok(topLane.top >= s.stage.top - 0.5 && topLane.left >= s.stage.left - 0.5, "the first lane's corner and title are in view");
         if (size >= 60) {
           assert.match(s.summary, /medallion/);
           assert.match(s.summary, /lambda/);
@@ -146,10 +162,13 @@ describe('architecture preview at scale (Chromium, generated projects)', functio
 
     await sendScoped(o.page, graph, 'b', uriOf(b));
     const atB = await viewportTransform(o.page);
-    assert.notEqual(atB, zoomedA, 'b does not open at a\'s zoom');
+    assert.notEqual(atB, zoomedA, "b does not open at a's zoom");
     assert.match(atB ?? '', /scale\(1\)/, 'b opens at 100%');
     const s = await snapshot(o.page);
-    assert.ok(s.nodes.some((n) => graph.nodes.find((g) => g.id === n.id)?.uri === uriOf(b) && inside(n, s.stage)), 'b is framed');
+    assert.ok(
+      s.nodes.some((n) => graph.nodes.find((g) => g.id === n.id)?.uri === uriOf(b) && inside(n, s.stage)),
+      'b is framed',
+    );
 
     await sendScoped(o.page, graph, 'a', uriOf(a));
     assert.equal(await viewportTransform(o.page), zoomedA, 'coming back to a restores its view');

@@ -26,7 +26,10 @@ describe('column names over stdio: completion and schema hover', function () {
 
     const answer: any = await client.connection.sendRequest('textDocument/completion', { textDocument: { uri }, position: { line: 3, character: 27 } });
     const items: any[] = Array.isArray(answer) ? answer : answer.items;
-    assert.deepEqual(items.map((i) => i.label), ['order_id', 'customer_id', 'amount']);
+    assert.deepEqual(
+      items.map((i) => i.label),
+      ['order_id', 'customer_id', 'amount'],
+    );
     assert.equal(items[2].detail, 'column: double');
     assert.deepEqual(items[2].textEdit.range, { start: { line: 3, character: 27 }, end: { line: 3, character: 27 } });
 

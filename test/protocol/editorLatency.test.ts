@@ -27,7 +27,8 @@ describe('editor latency: hovers do not wait for analyses', function () {
   const lines = text.split('\n');
   const end = { line: lines.length - 1, character: 0 };
   const pull = () => client.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } }) as Promise<{ items: any[] }>;
-  const hover = (line: number, character: number) => client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line, character } }) as Promise<any>;
+  const hover = (line: number, character: number) =>
+    client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line, character } }) as Promise<any>;
 
   it('a hover sent right after an edit is answered before the pull that analyses the edit, from the last model', async () => {
     client = new LspClient({ debounceMs: 0 });
@@ -38,7 +39,10 @@ describe('editor latency: hovers do not wait for analyses', function () {
     // Line 26: `    processed_stream = stream_df \`, in the first pipeline.
     assert.match(lines[26], /^ {4}processed_stream = stream_df/);
     const answered: string[] = [];
-    await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ range: { start: end, end }, text: '#' }] });
+    await client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 2 },
+      contentChanges: [{ range: { start: end, end }, text: '#' }],
+    });
     const pulled = pull().then((r) => (answered.push('diagnostics'), r));
     const hovered = hover(26, 24).then((r) => (answered.push('hover'), r));
     const [report, onFrame] = await Promise.all([pulled, hovered]);
@@ -56,7 +60,10 @@ describe('editor latency: hovers do not wait for analyses', function () {
     const top = { line: 5, character: 0 };
     // Three lines of new code above everything: the model is of version 1, the text of version 2.
     const added = 'late_df = spark.read.parquet("s3://lake/late")\nlate_df.show()\n\n';
-    await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ range: { start: top, end: top }, text: added }] });
+    await client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 2 },
+      contentChanges: [{ range: { start: top, end: top }, text: added }],
+    });
     const moved = await hover(26 + 3, 24);
     assert.match(moved.contents.value, /\*\*`stream_df`\*\*: streaming DataFrame/);
     assert.deepEqual(moved.range, { start: { line: 29, character: 23 }, end: { line: 29, character: 32 } });

@@ -71,7 +71,10 @@ describe('hover and conf-key completion over stdio', function () {
     assert.deepEqual(hover.range, { start: { line: 3, character: 17 }, end: { line: 3, character: 31 } });
     // In a notebook source the hover names the notebook context and how to change it.
     const nbUri = 'file:///work/notebooks/explore_orders.py';
-    await client.open(nbUri, `# Databricks notebook source\n${job}jdbc_props = {"user": "etl", "password": "Sup3r_s3cret!"}\nspark.read.jdbc("jdbc:postgresql://db/sales", "orders", properties=jdbc_props)\n`);
+    await client.open(
+      nbUri,
+      `# Databricks notebook source\n${job}jdbc_props = {"user": "etl", "password": "Sup3r_s3cret!"}\nspark.read.jdbc("jdbc:postgresql://db/sales", "orders", properties=jdbc_props)\n`,
+    );
     const nb: any = await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: nbUri }, position: { line: 6, character: 45 } });
     assert.match(nb.contents.value, /Why PSA402/);
     assert.match(nb.contents.value, /- Code: notebook \(exploratory; set context\.notebooks to "job"/);

@@ -58,7 +58,9 @@ describe('LSP lifecycle and robustness', function () {
     await client.initialize();
     await client.open('file:///w/a.py', 'x = 1\n');
     assert.equal(await client.connection.sendRequest('shutdown'), null);
-    const hover = await errorOf(client.connection.sendRequest('textDocument/hover', { textDocument: { uri: 'file:///w/a.py' }, position: { line: 0, character: 0 } }));
+    const hover = await errorOf(
+      client.connection.sendRequest('textDocument/hover', { textDocument: { uri: 'file:///w/a.py' }, position: { line: 0, character: 0 } }),
+    );
     assert.equal(hover.code, INVALID_REQUEST);
     const graph = await errorOf(client.connection.sendRequest('pysparkArchitect/pipelineGraph', {}));
     assert.equal(graph.code, INVALID_REQUEST);
@@ -74,9 +76,15 @@ describe('LSP lifecycle and robustness', function () {
     await client.initialize();
     const again = await errorOf(client.connection.sendRequest('initialize', { processId: null, rootUri: null, capabilities: {} }));
     assert.equal(again.code, INVALID_REQUEST);
-    await client.open('file:///w/b.py', 'from pyspark.sql import SparkSession\nspark = SparkSession.builder.getOrCreate()\nspark.conf.set("spark.executor.memory", "8g")\n');
+    await client.open(
+      'file:///w/b.py',
+      'from pyspark.sql import SparkSession\nspark = SparkSession.builder.getOrCreate()\nspark.conf.set("spark.executor.memory", "8g")\n',
+    );
     const d = await client.waitFor(() => client!.latest('file:///w/b.py'), 'diagnostics');
-    assert.deepEqual(d.diagnostics.map((x: any) => x.code), ['PSA501']);
+    assert.deepEqual(
+      d.diagnostics.map((x: any) => x.code),
+      ['PSA501'],
+    );
   });
 
   it('requests before initialize fail with ServerNotInitialized', async () => {
@@ -109,11 +117,16 @@ describe('LSP lifecycle and robustness', function () {
       // In the same chunk and in later ones.
       s.proc.stdin.write(s.frame({ jsonrpc: '2.0', id: 3, method: 'pysparkArchitect/pipelineGraph', params: {} }));
       assert.deepEqual((await s.response(3))?.result?.nodes, []);
-      s.proc.stdin.write('Content-Length: 5\r\nbogus header\r\n\r\n{}' + s.frame({ jsonrpc: '2.0', id: 4, method: 'pysparkArchitect/pipelineGraph', params: {} }));
+      s.proc.stdin.write(
+        'Content-Length: 5\r\nbogus header\r\n\r\n{}' + s.frame({ jsonrpc: '2.0', id: 4, method: 'pysparkArchitect/pipelineGraph', params: {} }),
+      );
       assert.deepEqual((await s.response(4))?.result?.nodes, []);
       // Answered in order: had the malformed message run, its answer would be here by now.
       assert.equal(s.responses.has(2), false, 'the malformed message itself is not run');
-      assert.ok(s.logs.some((l) => /ignored a malformed message header \("Content-Length: abc"\)/.test(l)), s.logs.join('\n'));
+      assert.ok(
+        s.logs.some((l) => /ignored a malformed message header \("Content-Length: abc"\)/.test(l)),
+        s.logs.join('\n'),
+      );
     } finally {
       s.proc.kill();
     }

@@ -13,7 +13,10 @@ export class LspClient {
   readonly messages: string[] = [];
   private waiters: (() => void)[] = [];
 
-  constructor(readonly settings: unknown = {}, env: Record<string, string> = {}) {
+  constructor(
+    readonly settings: unknown = {},
+    env: Record<string, string> = {},
+  ) {
     this.proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     this.proc.stderr!.on('data', (d) => this.logs.push(String(d)));
     this.connection = createMessageConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));

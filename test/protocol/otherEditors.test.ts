@@ -23,7 +23,9 @@ describe('the server from the npm package, for other editors', function () {
     it(`pyspark-architect ${args.join(' ')} answers an LSP client over stdio`, async () => {
       const proc = spawn(process.execPath, [CLI, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
       const connection = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
-      const published = new Promise<any>((resolve) => connection.onNotification('textDocument/publishDiagnostics', (p: any) => p.diagnostics.length && resolve(p)));
+      const published = new Promise<any>((resolve) =>
+        connection.onNotification('textDocument/publishDiagnostics', (p: any) => p.diagnostics.length && resolve(p)),
+      );
       connection.listen();
       try {
         const init: any = await connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
@@ -32,7 +34,10 @@ describe('the server from the npm package, for other editors', function () {
         const uri = pathToFileURL(path.join(tmp, 'job.py')).href;
         await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version: 1, text: JOB } });
         const p = await published;
-        assert.deepEqual(p.diagnostics.map((d: any) => [d.code, d.range.start.line]), [['PSA501', 2]]);
+        assert.deepEqual(
+          p.diagnostics.map((d: any) => [d.code, d.range.start.line]),
+          [['PSA501', 2]],
+        );
         await connection.sendRequest('shutdown');
         await connection.sendNotification('exit');
         const code = await new Promise((resolve) => (proc.exitCode !== null ? resolve(proc.exitCode) : proc.on('exit', resolve)));
@@ -56,16 +61,30 @@ describe('the server from the npm package, for other editors', function () {
       }
       const result = path.join(tmp, 'nvim-result.json');
       const r = spawnSync('nvim', ['--headless', '--clean', '-c', `luafile ${path.join(ROOT, 'test/protocol/nvim/client.lua')}`], {
-        env: { ...process.env, PSA_CLI: CLI, PSA_FILE: path.join(tmp, 'job.py'), PSA_RESULT: result, XDG_STATE_HOME: tmp, XDG_DATA_HOME: tmp, XDG_CACHE_HOME: tmp },
+        env: {
+          ...process.env,
+          PSA_CLI: CLI,
+          PSA_FILE: path.join(tmp, 'job.py'),
+          PSA_RESULT: result,
+          XDG_STATE_HOME: tmp,
+          XDG_DATA_HOME: tmp,
+          XDG_CACHE_HOME: tmp,
+        },
         encoding: 'utf8',
         timeout: 35_000,
       });
       assert.ok(fs.existsSync(result), `nvim ${version} wrote no result (status ${r.status}): ${r.stderr}${r.stdout}`);
       const out = JSON.parse(fs.readFileSync(result, 'utf8'));
       assert.equal(out.error ?? null, null);
-      assert.deepEqual(out.diagnostics.map((d: any) => [d.code, d.line, d.source]), [['PSA501', 2, 'pyspark-architect']]);
+      assert.deepEqual(
+        out.diagnostics.map((d: any) => [d.code, d.line, d.source]),
+        [['PSA501', 2, 'pyspark-architect']],
+      );
       assert.ok(out.actions.includes('Suppress PSA501 with # noqa'), `actions: ${JSON.stringify(out.actions)}`);
-      assert.ok(out.actions.some((a: string) => /builder/i.test(a)), `the move-to-builder fix among ${JSON.stringify(out.actions)}`);
+      assert.ok(
+        out.actions.some((a: string) => /builder/i.test(a)),
+        `the move-to-builder fix among ${JSON.stringify(out.actions)}`,
+      );
     });
   });
 });

@@ -8,7 +8,8 @@ import { pathToFileURL } from 'node:url';
 import { mixedIndentFile } from '../unit/parserFixtures';
 import { LspClient } from './lspClient';
 
-const GOOD = 'from pyspark.sql import SparkSession\nspark = SparkSession.builder.getOrCreate()\ndf = spark.read.parquet("s3://b/x").where("amount > 0")\nif df.count() > 0:\n    df.coalesce(1).write.parquet("s3://b/y")\n';
+const GOOD =
+  'from pyspark.sql import SparkSession\nspark = SparkSession.builder.getOrCreate()\ndf = spark.read.parquet("s3://b/x").where("amount > 0")\nif df.count() > 0:\n    df.coalesce(1).write.parquet("s3://b/y")\n';
 const PULL = { workspace: { configuration: true }, textDocument: { diagnostic: {} } };
 
 describe('language server with a document that breaks tree-sitter', function () {
@@ -18,12 +19,17 @@ describe('language server with a document that breaks tree-sitter', function () 
     await client?.stop();
   });
 
-  const pull = async (uri: string): Promise<any[]> => ((await client.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } })) as any).items;
+  const pull = async (uri: string): Promise<any[]> =>
+    ((await client.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } })) as any).items;
   const codes = (items: any[]) => items.map((d) => d.code).sort();
 
   for (const [name, env, reason] of [
     ['refused by the indentation guard', {}, /did not analyse this file: blocks nest more than 380 levels deep/],
-    ['breaking an unguarded parser', { PYSPARK_ARCHITECT_TEST_UNGUARDED: '1' }, /did not analyse this file: the parser failed on this file \(memory access out of bounds\) and was restarted/],
+    [
+      'breaking an unguarded parser',
+      { PYSPARK_ARCHITECT_TEST_UNGUARDED: '1' },
+      /did not analyse this file: the parser failed on this file \(memory access out of bounds\) and was restarted/,
+    ],
   ] as const) {
     it(`pull: the bad document says why it is not analysed; the others keep their findings (${name})`, async () => {
       client = new LspClient({}, env);
@@ -43,7 +49,10 @@ describe('language server with a document that breaks tree-sitter', function () 
         contentChanges: [{ range: { start: { line: 3, character: 0 }, end: { line: 4, character: 0 } }, text: '' }],
       });
       assert.deepEqual(codes(await pull('file:///w/good.py')), ['PSA301']);
-      const hover: any = await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: 'file:///w/good2.py' }, position: { line: 2, character: 1 } });
+      const hover: any = await client.connection.sendRequest('textDocument/hover', {
+        textDocument: { uri: 'file:///w/good2.py' },
+        position: { line: 2, character: 1 },
+      });
       assert.ok(hover, 'hover still works');
     });
   }

@@ -26,7 +26,10 @@ describe('pull diagnostics while typing', function () {
       contentChanges: [{ range: { start: { line: lines - 1, character: 0 }, end: { line: lines - 1, character: 0 } }, text }],
     });
   const pull = (token?: CancellationTokenSource) =>
-    (token ? client.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } }, token.token) : client.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } })).then(
+    (token
+      ? client.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } }, token.token)
+      : client.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } })
+    ).then(
       (r: any) => ({ items: r.items as any[] }),
       (e: any) => ({ error: e as { code: number; data?: { retriggerRequest?: boolean } } }),
     );

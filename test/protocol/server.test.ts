@@ -69,7 +69,10 @@ describe('language server over stdio', function () {
       contentChanges: edits.map((e: any) => ({ range: e.range, text: e.newText })),
     });
     const after = await client.waitFor(() => (client.latest(uri)?.version === 2 ? client.latest(uri) : undefined), 'diagnostics for version 2');
-    assert.deepEqual(after.diagnostics.map((x) => x.code), ['PSA204']);
+    assert.deepEqual(
+      after.diagnostics.map((x) => x.code),
+      ['PSA204'],
+    );
     // Typing a character-by-character edit that breaks and restores the file.
     await client.connection.sendNotification('textDocument/didChange', {
       textDocument: { uri, version: 3 },
@@ -80,7 +83,10 @@ describe('language server over stdio', function () {
       contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, text: '' }],
     });
     const restored = await client.waitFor(() => (client.latest(uri)?.version === 4 ? client.latest(uri) : undefined), 'diagnostics for version 4');
-    assert.deepEqual(restored.diagnostics.map((x) => x.code), ['PSA204']);
+    assert.deepEqual(
+      restored.diagnostics.map((x) => x.code),
+      ['PSA204'],
+    );
   });
 
   it('serves pull diagnostics to clients that support them', async () => {
@@ -104,7 +110,8 @@ describe('language server over stdio', function () {
       return null;
     });
     await client.initialize({ workspace: { configuration: true, diagnostics: { refreshSupport: true } }, textDocument: { diagnostic: {} } });
-    const pull = async (uri: string) => ((await client.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } })) as any).items.map((d: any) => d.code);
+    const pull = async (uri: string) =>
+      ((await client.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } })) as any).items.map((d: any) => d.code);
     const [b, s, v] = ['batch', 'speed', 'serving'].map((n) => `file:///repo/pull/${n}.py`);
     await client.open(v, fixture('serving.py'));
     assert.deepEqual(await pull(v), []);
@@ -138,7 +145,10 @@ describe('language server over stdio', function () {
     const uri = 'file:///work/kappa.py';
     await client.open(uri, kappa);
     const d = await client.waitFor(() => client.latest(uri), 'diagnostics');
-    assert.deepEqual(d.diagnostics.map((x) => [x.code, x.severity]), [['PSA201', 1]]);
+    assert.deepEqual(
+      d.diagnostics.map((x) => [x.code, x.severity]),
+      [['PSA201', 1]],
+    );
     await client.waitFor(() => client.logs.some((l) => /maxFileSizeKb: expected a number/.test(l)) || undefined, 'settings warning');
   });
 
@@ -175,7 +185,11 @@ describe('language server over stdio', function () {
     const d = await client.waitFor(() => client.latest(uri), 'diagnostics');
     const [diag] = d.diagnostics;
     assert.equal(diag.code, 'PSA501');
-    const actions: any[] = await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: diag.range, context: { diagnostics: [diag] } });
+    const actions: any[] = await client.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range: diag.range,
+      context: { diagnostics: [diag] },
+    });
     const noqa = actions.find((a) => /noqa/.test(a.title));
     assert.ok(noqa);
     await client.connection.sendNotification('textDocument/didChange', {
@@ -208,11 +222,18 @@ describe('language server over stdio', function () {
     assert.equal(diag.code, 'PSA301');
     // Asked from the cursor on `.coalesce(1)`, a line in the middle of the statement.
     const cursor = { line: 5, character: 6 };
-    const actions: any[] = await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: { start: cursor, end: cursor }, context: { diagnostics: [diag] } });
+    const actions: any[] = await client.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range: { start: cursor, end: cursor },
+      context: { diagnostics: [diag] },
+    });
     const noqa = actions.find((a) => /noqa/.test(a.title));
     assert.ok(noqa, `a Suppress action among ${actions.map((a) => a.title).join(', ')}`);
     const edits = noqa.edit.changes[uri];
-    assert.deepEqual(edits.map((e: any) => [e.range.start, e.newText]), [[{ line: 8, character: 1 }, '  # noqa: PSA301']]);
+    assert.deepEqual(
+      edits.map((e: any) => [e.range.start, e.newText]),
+      [[{ line: 8, character: 1 }, '  # noqa: PSA301']],
+    );
     await client.connection.sendNotification('textDocument/didChange', {
       textDocument: { uri, version: 2 },
       contentChanges: edits.map((e: any) => ({ range: e.range, text: e.newText })),
@@ -251,7 +272,10 @@ describe('language server over stdio', function () {
     const all: any = await client.connection.sendRequest('pysparkArchitect/pipelineGraph', {});
     const files = new Set(all.nodes.map((n: any) => path.basename(n.filename)));
     for (const f of ['medallion_architecture.py', 'lambda_architecture.py', 'kappa_architecture.py']) assert.ok(files.has(f), f);
-    assert.ok(all.nodes.some((n: any) => n.location === 'kafka:orders-v2'), 'open document wins over the file on disk');
+    assert.ok(
+      all.nodes.some((n: any) => n.location === 'kafka:orders-v2'),
+      'open document wins over the file on disk',
+    );
     assert.ok(!all.nodes.some((n: any) => n.location === 'kafka:all-events'));
   });
 
@@ -338,7 +362,10 @@ describe('language server over stdio', function () {
     assert.match(edit.newText, /^paid = paid\.cache\(\)$/m);
     assert.match(edit.newText, /orders\.coalesce\(1\)\.write/, 'the unsafe removal is not applied');
     assert.doesNotMatch(edit.newText, /withWatermark/, 'the display-only watermark is not applied');
-    await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ range: edit.range, text: edit.newText }] });
+    await client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 2 },
+      contentChanges: [{ range: edit.range, text: edit.newText }],
+    });
     const after = await client.waitFor(() => (client.latest(uri)?.version === 2 ? client.latest(uri) : undefined), 'diagnostics v2');
     assert.deepEqual(after.diagnostics.map((d) => d.code).sort(), ['PSA201', 'PSA301']);
   });
@@ -376,7 +403,10 @@ describe('language server over stdio', function () {
     const snippetAction = (await client.connection.sendRequest<any[]>('textDocument/codeAction', request)).find((a) => /withWatermark/.test(a.title));
     const [change] = snippetAction.edit.documentChanges;
     assert.deepEqual(change.textDocument, { uri, version: 1 });
-    assert.deepEqual(change.edits.map((e: any) => e.snippet), [{ kind: 'snippet', value: '.withWatermark("timestamp", "${1:10 minutes}")' }]);
+    assert.deepEqual(
+      change.edits.map((e: any) => e.snippet),
+      [{ kind: 'snippet', value: '.withWatermark("timestamp", "${1:10 minutes}")' }],
+    );
     await client.stop();
 
     client = new LspClient();
@@ -384,9 +414,17 @@ describe('language server over stdio', function () {
     await client.open(uri, mixed);
     const d2 = await client.waitFor(() => client.latest(uri), 'diagnostics');
     const diag2 = d2.diagnostics.find((x) => x.code === 'PSA201');
-    const plain = (await client.connection.sendRequest<any[]>('textDocument/codeAction', { ...request, range: diag2.range, context: { diagnostics: [diag2] } })).find((a) => /withWatermark/.test(a.title));
-    assert.deepEqual(plain.edit.changes[uri].map((e: any) => e.newText), ['.withWatermark("timestamp", "10 minutes")']);
-    assert.deepEqual(plain.data.pysparkArchitectSnippets.edits.map((e: any) => e.snippet.value), ['.withWatermark("timestamp", "${1:10 minutes}")']);
+    const plain = (
+      await client.connection.sendRequest<any[]>('textDocument/codeAction', { ...request, range: diag2.range, context: { diagnostics: [diag2] } })
+    ).find((a) => /withWatermark/.test(a.title));
+    assert.deepEqual(
+      plain.edit.changes[uri].map((e: any) => e.newText),
+      ['.withWatermark("timestamp", "10 minutes")'],
+    );
+    assert.deepEqual(
+      plain.data.pysparkArchitectSnippets.edits.map((e: any) => e.snippet.value),
+      ['.withWatermark("timestamp", "${1:10 minutes}")'],
+    );
   });
 
   it('reads [tool.pyspark-architect] from the pyproject.toml above the file; untrusted workspaces drop its patterns', async () => {
@@ -399,7 +437,12 @@ describe('language server over stdio', function () {
       const text = kappa + '\nmembers = spark.createDataFrame([], "member_no STRING")\nmembers.write.parquet("s3://lake/members")\n';
       for (const trusted of [true, false]) {
         client = new LspClient();
-        await client.connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: { workspace: { configuration: true } }, initializationOptions: { trusted } });
+        await client.connection.sendRequest('initialize', {
+          processId: process.pid,
+          rootUri: null,
+          capabilities: { workspace: { configuration: true } },
+          initializationOptions: { trusted },
+        });
         await client.connection.sendNotification('initialized', {});
         await client.open(uri, text);
         const d = await client.waitFor(() => client.latest(uri), 'diagnostics');
@@ -424,12 +467,17 @@ describe('language server over stdio', function () {
     }
     const last = await client.waitFor(() => (client.latest(uri)?.version === 60 ? client.latest(uri) : undefined), 'diagnostics for the last version');
     assert.deepEqual(last.diagnostics.map((d: any) => d.code).sort(), ['PSA201', 'PSA204']);
-    assert.ok(client.diagnostics.get(uri)!.every((d) => d.version === undefined || d.version === 1 || d.version === 60), 'stale versions are never published');
+    assert.ok(
+      client.diagnostics.get(uri)!.every((d) => d.version === undefined || d.version === 1 || d.version === 60),
+      'stale versions are never published',
+    );
     const other = 'file:///work/closing.py';
     await client.open(other, kappa);
     await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: other } });
     const actions = await client.connection.sendRequest('textDocument/codeAction', {
-      textDocument: { uri: other }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [] },
+      textDocument: { uri: other },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      context: { diagnostics: [] },
     });
     assert.deepEqual(actions, []);
     const graph: any = await client.connection.sendRequest('pysparkArchitect/pipelineGraph', { uris: [uri] });
@@ -448,4 +496,3 @@ describe('language server over stdio', function () {
     assert.match(JSON.stringify(hover.contents), /streaming/i);
   });
 });
-

@@ -19,7 +19,12 @@ describe('language server: what it tells the user (output and status item)', fun
     client.connection.onNotification(FileStatusNotification, (s: FileStatus) => {
       statuses.push(s);
     });
-    await client.connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: { workspace: { configuration: true } }, initializationOptions });
+    await client.connection.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri: null,
+      capabilities: { workspace: { configuration: true } },
+      initializationOptions,
+    });
     await client.connection.sendNotification('initialized', {});
     return statuses;
   }
@@ -56,4 +61,3 @@ describe('language server: what it tells the user (output and status item)', fun
     assert.deepEqual(statuses, []);
   });
 });
-

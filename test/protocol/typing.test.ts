@@ -61,13 +61,21 @@ describe('language server: nothing flashes up on a half-typed literal', function
     await start(pullCaps);
     assert.deepEqual(await pull(), []);
     const seen = await typeInQuotes('s3://lake/chk', 2);
-    assert.deepEqual(seen.filter((codes) => codes.length), [], 'no finding at any keystroke');
+    assert.deepEqual(
+      seen.filter((codes) => codes.length),
+      [],
+      'no finding at any keystroke',
+    );
   });
 
   it('typing "/tmp/chk" holds PSA204 back while typing, and shows it after the pause (a diagnostics refresh)', async () => {
     await start(pullCaps);
     const seen = await typeInQuotes('/tmp/chk', 2);
-    assert.deepEqual(seen.filter((codes) => codes.length), [], 'no finding at any keystroke');
+    assert.deepEqual(
+      seen.filter((codes) => codes.length),
+      [],
+      'no finding at any keystroke',
+    );
     // The pause: the server asks the client to pull again; the finding is there.
     await waitUntil(() => refreshes > 0, 'a workspace/diagnostic/refresh request after the pause');
     assert.deepEqual(await pull(), ['PSA204']);
@@ -115,10 +123,16 @@ describe('language server: nothing flashes up on a half-typed literal', function
     const last = 1 + '/tmp/chk'.length;
     const shown = await client.waitFor(() => client.diagnostics.get(uri)?.find((p) => p.diagnostics.length), 'PSA204 published after the pause');
     assert.equal(shown.version, last, 'only the finished value, never a version on the way');
-    assert.deepEqual(shown.diagnostics.map((d: any) => d.code), ['PSA204']);
+    assert.deepEqual(
+      shown.diagnostics.map((d: any) => d.code),
+      ['PSA204'],
+    );
     // Every earlier publication of the typed versions was empty.
     const list = client.diagnostics.get(uri)!;
-    assert.deepEqual(list.slice(0, list.indexOf(shown)).flatMap((p) => p.diagnostics), []);
+    assert.deepEqual(
+      list.slice(0, list.indexOf(shown)).flatMap((p) => p.diagnostics),
+      [],
+    );
   });
 });
 

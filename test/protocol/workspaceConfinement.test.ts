@@ -21,7 +21,10 @@ describe('language server and symbolic links out of the workspace', function () 
     await client.waitFor(() => client.logs.some((l) => /2 symbolic link\(s\) lead out of the workspace folders/.test(l)), 'the scan to skip the links');
     const graph: any = await client.connection.sendRequest('pysparkArchitect/pipelineGraph', {});
     const locations = graph.nodes.map((n: any) => n.location).filter(Boolean);
-    assert.ok(locations.some((l: string) => l.includes('s3://out/y')), `the job inside is read: ${locations}`);
+    assert.ok(
+      locations.some((l: string) => l.includes('s3://out/y')),
+      `the job inside is read: ${locations}`,
+    );
     assert.ok(!locations.some((l: string) => l.includes('secret')), `nothing from outside: ${locations}`);
     assert.ok(graph.nodes.every((n: any) => !n.filename.includes('secret')));
   });

@@ -23,8 +23,14 @@ describe('PSA101 count-for-monitoring', () => {
   it('flags counts that only feed metrics, logs and prints', async () => {
     const r = await check(monitored);
     const found = r.of('PSA101');
-    assert.deepEqual(found.map((f) => r.lineOf(f)), [11, 13, 15]);
-    assert.deepEqual(found.map((f) => r.textOf(f)), ['df.count()', 'active.count()', 'active.count()']);
+    assert.deepEqual(
+      found.map((f) => r.lineOf(f)),
+      [11, 13, 15],
+    );
+    assert.deepEqual(
+      found.map((f) => r.textOf(f)),
+      ['df.count()', 'active.count()', 'active.count()'],
+    );
     assert.equal(found[0].severity, 'warning');
     assert.ok(found[0].related.length > 0, 'points at the write that recomputes the frame');
   });
@@ -98,7 +104,10 @@ describe('PSA101 count-for-monitoring', () => {
           return users
     `);
     const f = r.of('PSA101')[0];
-    assert.deepEqual(f.fixes.map((x) => x.title), ["Cache 'users' before its first action"]);
+    assert.deepEqual(
+      f.fixes.map((x) => x.title),
+      ["Cache 'users' before its first action"],
+    );
     const { text } = await applyFix(r, f);
     assert.match(text, / {4}users = spark\.table\("crm\.users"\)\.where\("active"\)\n {4}users = users\.cache\(\)/);
   });
@@ -113,7 +122,10 @@ describe('PSA101 count-for-monitoring', () => {
       print(users.count())  # noqa: PSA201
       users.write.saveAsTable("crm.active_users")
     `);
-    assert.deepEqual(r.of('PSA101').map((f) => r.lineOf(f)), [6]);
+    assert.deepEqual(
+      r.of('PSA101').map((f) => r.lineOf(f)),
+      [6],
+    );
   });
 
   it('does not mistake maths, state or catalogs for logging', async () => {
@@ -128,7 +140,10 @@ describe('PSA101 count-for-monitoring', () => {
       self.logger.info("rows %d", df.count())
       df.write.parquet("s3://lake/out/")
     `);
-    assert.deepEqual(r.of('PSA101').map((f) => r.lineOf(f)), [8]);
+    assert.deepEqual(
+      r.of('PSA101').map((f) => r.lineOf(f)),
+      [8],
+    );
   });
 
   it('observe fix inside a double-quoted f-string uses single quotes (valid before Python 3.12)', async () => {
@@ -256,6 +271,9 @@ describe('PSA101 observe fix: only where the write is the first action to read e
       partitions = max(1, paid.count() // 1_000_000)
       paid.repartition(partitions).write.parquet("s3://lake/paid/")
     `);
-    assert.ok(fixes[0].some((t) => /^safe: Count 'orders' with DataFrame\.observe/.test(t)), fixes.join('\n'));
+    assert.ok(
+      fixes[0].some((t) => /^safe: Count 'orders' with DataFrame\.observe/.test(t)),
+      fixes.join('\n'),
+    );
   });
 });

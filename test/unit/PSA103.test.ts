@@ -26,21 +26,30 @@ describe('PSA103 unbounded-collect', () => {
   it('flags collect()/toPandas() of big frames, including distinct ids and per-user aggregates', async () => {
     const r = await check(src);
     const found = r.of('PSA103');
-    assert.deepEqual(found.map((f) => r.textOf(f)), ['toPandas()', 'collect()', 'collect()', 'toPandas()', 'collect()']);
-    assert.deepEqual(found.map((f) => r.lineOf(f)), [7, 8, 10, 11, 18]);
+    assert.deepEqual(
+      found.map((f) => r.textOf(f)),
+      ['toPandas()', 'collect()', 'collect()', 'toPandas()', 'collect()'],
+    );
+    assert.deepEqual(
+      found.map((f) => r.lineOf(f)),
+      [7, 8, 10, 11, 18],
+    );
     assert.match(found[0].message, /driver/);
   });
 
   it('toLocalIterator fix only where the rows are iterated; limit fix everywhere', async () => {
     const r = await check(src);
     const found = r.of('PSA103');
-    assert.deepEqual(found.map((f) => f.fixes.map((x) => x.title)), [
-      ['Add .limit(1000) before toPandas()'],
-      ['Stream rows with toLocalIterator() instead of collect()', 'Add .limit(1000) before collect()'],
-      ['Stream rows with toLocalIterator() instead of collect()', 'Add .limit(1000) before collect()'],
-      ['Add .limit(1000) before toPandas()'],
-      ['Add .limit(1000) before collect()'],
-    ]);
+    assert.deepEqual(
+      found.map((f) => f.fixes.map((x) => x.title)),
+      [
+        ['Add .limit(1000) before toPandas()'],
+        ['Stream rows with toLocalIterator() instead of collect()', 'Add .limit(1000) before collect()'],
+        ['Stream rows with toLocalIterator() instead of collect()', 'Add .limit(1000) before collect()'],
+        ['Add .limit(1000) before toPandas()'],
+        ['Add .limit(1000) before collect()'],
+      ],
+    );
     const it1 = await applyFix(r, found[1], /toLocalIterator/);
     assert.match(it1.text, /for row in events\.select\("user_id", "ts"\)\.toLocalIterator\(\):/);
     const lim = await applyFix(r, found[0], /limit/);

@@ -26,16 +26,19 @@ describe('PSA104 count-for-emptiness', () => {
 
   it('flags comparisons in either order, not/bool/if truthiness, and len(collect())', async () => {
     const r = await check(src);
-    assert.deepEqual(r.of('PSA104').map((f) => r.textOf(f)), [
-      'late.count() == 0',
-      '0 < late.count()',
-      'not paid.count()',
-      'late.count()',
-      'bool(paid.count())',
-      'len(late.collect()) >= 1',
-      'paid.count() > 0',
-      'late.count() != 0',
-    ]);
+    assert.deepEqual(
+      r.of('PSA104').map((f) => r.textOf(f)),
+      [
+        'late.count() == 0',
+        '0 < late.count()',
+        'not paid.count()',
+        'late.count()',
+        'bool(paid.count())',
+        'len(late.collect()) >= 1',
+        'paid.count() > 0',
+        'late.count() != 0',
+      ],
+    );
     assert.match(r.of('PSA104')[0].message, /isEmpty\(\)/);
   });
 
@@ -125,6 +128,9 @@ describe('PSA104 count-for-emptiness', () => {
       if items.count(1) == 0:
           pass
     `);
-    assert.deepEqual(r.of('PSA104').map((f) => r.textOf(f)), []);
+    assert.deepEqual(
+      r.of('PSA104').map((f) => r.textOf(f)),
+      [],
+    );
   });
 });

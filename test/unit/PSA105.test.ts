@@ -40,14 +40,17 @@ describe('PSA105 python-udf-with-builtin', () => {
 
   it('flags each call of a UDF that only wraps a builtin, in every definition style', async () => {
     const r = await check(src);
-    assert.deepEqual(r.of('PSA105').map((f) => r.textOf(f)), [
-      'to_upper("name")',
-      'name_len(F.col("name"))',
-      'clean_udf(F.col("city"))',
-      'full_name_udf("first_name", "last_name")',
-      'is_test("email")',
-      'to_upper(F.col("country"))',
-    ]);
+    assert.deepEqual(
+      r.of('PSA105').map((f) => r.textOf(f)),
+      [
+        'to_upper("name")',
+        'name_len(F.col("name"))',
+        'clean_udf(F.col("city"))',
+        'full_name_udf("first_name", "last_name")',
+        'is_test("email")',
+        'to_upper(F.col("country"))',
+      ],
+    );
     assert.match(r.of('PSA105')[0].message, /Python worker/);
   });
 
@@ -133,8 +136,14 @@ describe('PSA105 never rewrites a call that runs on Python values', () => {
     const withFix = found.filter((f) => f.fixes.length).map((f) => r.textOf(f));
     // Only the column call is rewritten; the Python-side ones would get F.upper on a str.
     assert.deepEqual(withFix, ['shout("name")']);
-    assert.deepEqual(found.find((f) => f.fixes.length)!.fixes.map((x) => x.applicability), ['unsafe']);
-    const { text } = await applyFix(r, found.find((f) => f.fixes.length)!);
+    assert.deepEqual(
+      found.find((f) => f.fixes.length)!.fixes.map((x) => x.applicability),
+      ['unsafe'],
+    );
+    const { text } = await applyFix(
+      r,
+      found.find((f) => f.fixes.length)!,
+    );
     assert.match(text, /people\.select\(F\.upper\("name"\)\.alias\("loud"\)/);
     assert.match(text, /return "hi " \+ shout\(name\)/);
     assert.match(text, /rdd\.map\(lambda row: shout\(row\.name\)\)/);
@@ -151,6 +160,12 @@ describe('PSA105 never rewrites a call that runs on Python values', () => {
       out = people.transform(lambda d: d.withColumn("email", lower("email")))
       out.write.parquet("s3://lake/people_lower/")
     `);
-    assert.deepEqual(r.of('PSA105').filter((f) => f.fixes.length).map((f) => r.textOf(f)), ['lower("email")']);
+    assert.deepEqual(
+      r
+        .of('PSA105')
+        .filter((f) => f.fixes.length)
+        .map((f) => r.textOf(f)),
+      ['lower("email")'],
+    );
   });
 });

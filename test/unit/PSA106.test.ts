@@ -30,7 +30,10 @@ describe('PSA106 withcolumn-in-loop', () => {
   it('flags withColumn accumulated in for and while loops, in functions and chains', async () => {
     const r = await check(src);
     const found = r.of('PSA106');
-    assert.deepEqual(found.map((f) => r.lineOf(f)), [9, 13, 21]);
+    assert.deepEqual(
+      found.map((f) => r.lineOf(f)),
+      [9, 13, 21],
+    );
     assert.equal(r.textOf(found[0]), 'withColumn(c, F.trim(F.col(c)))');
     assert.match(found[0].message, /withColumns/);
   });

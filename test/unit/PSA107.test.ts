@@ -36,8 +36,14 @@ describe('PSA107 action-in-loop', () => {
           i += 1
     `);
     const found = r.of('PSA107');
-    assert.deepEqual(found.map((f) => r.textOf(f)), ['count()', 'count()', 'collect()', 'show(5)']);
-    assert.deepEqual(found.map((f) => r.lineOf(f)), [9, 12, 22, 29]);
+    assert.deepEqual(
+      found.map((f) => r.textOf(f)),
+      ['count()', 'count()', 'collect()', 'show(5)'],
+    );
+    assert.deepEqual(
+      found.map((f) => r.lineOf(f)),
+      [9, 12, 22, 29],
+    );
     assert.match(found[0].message, /every iteration launches a separate Spark job/);
     assert.match(found[1].message, /comprehension/);
     assert.equal(found[0].fixes.length, 0);

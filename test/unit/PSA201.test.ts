@@ -34,4 +34,3 @@ describe('PSA201 streaming-aggregation-without-watermark', () => {
     assert.match(text, /events\.withWatermark\("event_time", "10 minutes"\)\.groupBy\(/);
   });
 });
-

@@ -34,7 +34,10 @@ describe('PSA202 streaming-dedup-without-watermark', () => {
     // The delay is the user's to choose: a placeholder, never applied in bulk.
     assert.equal(f.fixes[0].applicability, 'display-only');
     const edit = f.fixes[0].edits.find((e) => e.placeholders)!;
-    assert.deepEqual(edit.placeholders!.map((p) => edit.newText.slice(p.start, p.end)), ['10 minutes']);
+    assert.deepEqual(
+      edit.placeholders!.map((p) => edit.newText.slice(p.start, p.end)),
+      ['10 minutes'],
+    );
     const { text } = await applyFix(r, f, /withWatermark\("order_ts"/);
     assert.match(text, /orders\.withWatermark\("order_ts", "10 minutes"\)\.dropDuplicatesWithinWatermark\(\["order_id"\]\)/);
   });

@@ -24,12 +24,15 @@ describe('PSA203 stream-join-without-watermark', () => {
   });
 
   it('flags a Column equality condition and mentions a missing watermark', async () => {
-    const r = await check(streams + py`
+    const r = await check(
+      streams +
+        py`
       joined = (
           impressions
           .join(raw_clicks, impressions.ad_id == raw_clicks.ad_id, "inner")
       )
-    `);
+    `,
+    );
     const [f] = r.of('PSA203');
     assert.ok(f);
     assert.match(f.message, /One input has no watermark either/);
@@ -50,7 +53,9 @@ describe('PSA203 stream-join-without-watermark', () => {
   });
 
   it('is silent with a time range, BETWEEN/INTERVAL SQL, equality on a watermarked column, unknown conditions and stream-static joins', async () => {
-    const r = await check(streams + py`
+    const r = await check(
+      streams +
+        py`
       from pyspark.sql.functions import expr, col
       a = impressions.join(clicks, (impressions.ad_id == clicks.ad_id) & (clicks.click_time >= impressions.imp_time) & (clicks.click_time <= impressions.imp_time + F.expr("interval 1 hour")))
       b = impressions.join(clicks, expr("""
@@ -66,7 +71,11 @@ describe('PSA203 stream-join-without-watermark', () => {
       dims = spark.read.table("gold.dim_ads")
       h = impressions.join(dims, "ad_id")
       batch = spark.read.table("silver.impressions").join(spark.read.table("silver.clicks"), "ad_id")
-    `);
-    assert.deepEqual(r.of('PSA203').map((f) => r.textOf(f)), []);
+    `,
+    );
+    assert.deepEqual(
+      r.of('PSA203').map((f) => r.textOf(f)),
+      [],
+    );
   });
 });

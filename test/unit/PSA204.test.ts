@@ -5,7 +5,15 @@ import { isEphemeralPath } from '../../server/src/rules/helpers/checkpoints';
 describe('PSA204 ephemeral-checkpoint-location', () => {
   it('recognises ephemeral paths', () => {
     for (const p of ['/tmp/chk', 'file:/tmp/chk', 'file:///tmp/x', '/dbfs/tmp/q1', 'dbfs:/tmp/q1', 'checkpoints/q1', './chk']) assert.ok(isEphemeralPath(p), p);
-    for (const p of ['s3://lake/_checkpoints/q1', 'abfss://c@acct.dfs.core.windows.net/chk/q1', '/mnt/lake/chk/q1', 'dbfs:/mnt/chk', '/Volumes/main/chk/q1', '{BASE}/chk']) assert.ok(!isEphemeralPath(p), p);
+    for (const p of [
+      's3://lake/_checkpoints/q1',
+      'abfss://c@acct.dfs.core.windows.net/chk/q1',
+      '/mnt/lake/chk/q1',
+      'dbfs:/mnt/chk',
+      '/Volumes/main/chk/q1',
+      '{BASE}/chk',
+    ])
+      assert.ok(!isEphemeralPath(p), p);
   });
 
   const seed = py`
@@ -25,7 +33,10 @@ describe('PSA204 ephemeral-checkpoint-location', () => {
   it('flags /tmp through a module constant and a relative path in options(), at the value', async () => {
     const r = await check(seed);
     const found = r.of('PSA204');
-    assert.deepEqual(found.map((f) => r.textOf(f)), ['CHECKPOINT', '"chk/raw"']);
+    assert.deepEqual(
+      found.map((f) => r.textOf(f)),
+      ['CHECKPOINT', '"chk/raw"'],
+    );
     assert.match(found[0].message, /\/tmp\/user_checkpoint/);
   });
 
@@ -54,7 +65,7 @@ describe('PSA204/PSA205 fixes never give two queries one checkpoint', () => {
     assert.equal(new Set(paths).size, 3, paths.join(', '));
     for (const f of [...r.of('PSA204'), ...r.of('PSA205')]) {
       const [fix] = f.fixes;
-      assert.equal(fix.applicability, 'display-only', 'a CHANGE-ME path is the user\'s to choose');
+      assert.equal(fix.applicability, 'display-only', "a CHANGE-ME path is the user's to choose");
       const edit = fix.edits.at(-1)!;
       assert.match(edit.newText.slice(edit.placeholders![0].start, edit.placeholders![0].end), /^s3:\/\/CHANGE-ME\//);
     }

@@ -18,7 +18,10 @@ describe('PSA301 single-partition-write', () => {
 
   it('flags coalesce(1) and repartition(1) that feed a write, through variables and narrow transformations', async () => {
     const r = await check(src);
-    assert.deepEqual(r.of('PSA301').map((f) => r.textOf(f)), ['by_customer.coalesce(1)', 'orders.filter(F.col("amount") > 0).repartition(1)']);
+    assert.deepEqual(
+      r.of('PSA301').map((f) => r.textOf(f)),
+      ['by_customer.coalesce(1)', 'orders.filter(F.col("amount") > 0).repartition(1)'],
+    );
   });
 
   it('remove fix deletes the call; repartition fix replaces it', async () => {

@@ -4,10 +4,37 @@ import { check, py } from './helpers';
 
 describe('PSA302 high-cardinality-partition-column', () => {
   it('classifies column names', () => {
-    for (const c of ['user_id', 'event_id', 'uuid', 'request_uuid', 'event_ts', 'created_at', 'event_timestamp', 'id', 'customer_email', 'sessionId'.toLowerCase(), 'eventTimestamp', 'eventTs', 'userId']) {
+    for (const c of [
+      'user_id',
+      'event_id',
+      'uuid',
+      'request_uuid',
+      'event_ts',
+      'created_at',
+      'event_timestamp',
+      'id',
+      'customer_email',
+      'sessionId'.toLowerCase(),
+      'eventTimestamp',
+      'eventTs',
+      'userId',
+    ]) {
       assert.ok(highCardinalityReason(c), c);
     }
-    for (const c of ['date', 'event_date', 'year', 'month', 'country', 'region', 'tenant_id', 'store_id', 'event_type', 'hour', 'category_id', 'ingestion_date']) {
+    for (const c of [
+      'date',
+      'event_date',
+      'year',
+      'month',
+      'country',
+      'region',
+      'tenant_id',
+      'store_id',
+      'event_type',
+      'hour',
+      'category_id',
+      'ingestion_date',
+    ]) {
       assert.equal(highCardinalityReason(c), undefined, c);
     }
   });
@@ -21,7 +48,10 @@ describe('DataFrameWriterV2 (writeTo) sinks', () => {
       users.writeTo("lake.silver.users").using("iceberg").partitionedBy("user_id").createOrReplace()
       users.writeTo("lake.silver.users_by_day").partitionedBy(F.days("signup_ts")).append()
     `);
-    assert.deepEqual(r.of('PSA302').map((f) => r.textOf(f)), ['"user_id"']);
+    assert.deepEqual(
+      r.of('PSA302').map((f) => r.textOf(f)),
+      ['"user_id"'],
+    );
     assert.equal(r.of('PSA401').length, 2);
   });
 });

@@ -48,7 +48,10 @@ describe('PSA304 overwrite-drops-partitions', () => {
       day.write.mode("overwrite").options(**opts).partitionBy("dt").parquet("s3://lake/g")
       day.write.mode("overwrite").partitionBy("dt").insertInto("silver.events")
     `);
-    assert.deepEqual(r.of('PSA304').map((f) => r.textOf(f)), []);
+    assert.deepEqual(
+      r.of('PSA304').map((f) => r.textOf(f)),
+      [],
+    );
     for (const session of [
       'spark.conf.set("spark.sql.sources.partitionOverwriteMode", "dynamic")',
       'spark.sql("SET spark.sql.sources.partitionOverwriteMode=dynamic")',

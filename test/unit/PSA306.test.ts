@@ -18,7 +18,10 @@ describe('PSA306 window-without-partition', () => {
       top = df.orderBy(F.desc("score")).limit(100).withColumn("rank", F.rank().over(Window.orderBy(F.desc("score"))))
       e = df.orderBy("ts")
     `);
-    assert.deepEqual(r.of('PSA306').map((f) => r.textOf(f)), []);
+    assert.deepEqual(
+      r.of('PSA306').map((f) => r.textOf(f)),
+      [],
+    );
     const other = await check(py`
       from pyspark.sql import functions as F
       from tkinter import Window

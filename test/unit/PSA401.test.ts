@@ -5,8 +5,38 @@ import { applyFix, check, py } from './helpers';
 describe('PSA401 unmasked-pii-at-sink', () => {
   it('matches PII names by token, not substring', () => {
     const m = new PiiMatcher([]);
-    for (const c of ['email', 'customer_email', 'phone_number', 'ssn', 'credit_card', 'card_number', 'iban', 'passport_no', 'dob', 'birth_date', 'ip_address', 'emailAddress']) assert.ok(m.isPii(c), c);
-    for (const c of ['email_masked', 'email_hash', 'email_domain', 'is_email_verified', 'email_count', 'phone_country', 'company', 'shipping_method', 'dobby', 'pancake', 'pan', 'mobile_os', 'phone_model', 'email_template']) assert.ok(!m.isPii(c), c);
+    for (const c of [
+      'email',
+      'customer_email',
+      'phone_number',
+      'ssn',
+      'credit_card',
+      'card_number',
+      'iban',
+      'passport_no',
+      'dob',
+      'birth_date',
+      'ip_address',
+      'emailAddress',
+    ])
+      assert.ok(m.isPii(c), c);
+    for (const c of [
+      'email_masked',
+      'email_hash',
+      'email_domain',
+      'is_email_verified',
+      'email_count',
+      'phone_country',
+      'company',
+      'shipping_method',
+      'dobby',
+      'pancake',
+      'pan',
+      'mobile_os',
+      'phone_model',
+      'email_template',
+    ])
+      assert.ok(!m.isPii(c), c);
     assert.ok(new PiiMatcher(['member_no', 'nhs_.*']).isPii('NHS_number'));
   });
 
@@ -38,7 +68,10 @@ describe('PSA401 unmasked-pii-at-sink', () => {
   it('mask fix hashes each column with sha2 before the write', async () => {
     const r = await check(schemaPipeline);
     const { text } = await applyFix(r, r.of('PSA401')[0], /Mask/);
-    assert.match(text, /customers\.withColumn\("email", F\.sha2\(F\.col\("email"\)\.cast\("string"\), 256\)\)\.withColumn\("phone", F\.sha2\(F\.col\("phone"\)\.cast\("string"\), 256\)\)\.write/);
+    assert.match(
+      text,
+      /customers\.withColumn\("email", F\.sha2\(F\.col\("email"\)\.cast\("string"\), 256\)\)\.withColumn\("phone", F\.sha2\(F\.col\("phone"\)\.cast\("string"\), 256\)\)\.write/,
+    );
   });
 
   it('a masked copy next to the original still leaks the original; drop fix removes it', async () => {
@@ -85,7 +118,10 @@ describe('PSA401 unmasked-pii-at-sink', () => {
       df.write.parquet("s3://lake/members")
     `;
     const r = await check(src, { 'pii.extraPatterns': ['(a+)+'] });
-    assert.deepEqual(r.of('PSA401').map((f) => f.message.includes(`${long}b`)), [false]);
+    assert.deepEqual(
+      r.of('PSA401').map((f) => f.message.includes(`${long}b`)),
+      [false],
+    );
     assert.match(r.of('PSA401')[0].message, new RegExp(`"${long}"`));
   });
 
@@ -108,7 +144,10 @@ describe('PSA401 fixes: unsafe, and no masking of columns that are not text', ()
       spark.read.schema(schema).json("s3://raw/crm/").write.saveAsTable("silver.customers")
     `);
     const [f] = r.of('PSA401');
-    assert.deepEqual(f.fixes.map((x) => x.applicability), ['unsafe']);
+    assert.deepEqual(
+      f.fixes.map((x) => x.applicability),
+      ['unsafe'],
+    );
   });
 
   it('never offers masking for a boolean, a number or a flag-named column (a hash of a flag is meaningless text)', async () => {

@@ -54,7 +54,10 @@ describe('PSA402 hardcoded-secret', () => {
       spark.conf.set("fs.azure.sas.token.provider.type", "org.example.FixedSASTokenProvider")
     `);
     const found = r.of('PSA402');
-    assert.deepEqual(found.map((f) => r.lineOf(f)), [3, 4, 7]);
+    assert.deepEqual(
+      found.map((f) => r.lineOf(f)),
+      [3, 4, 7],
+    );
     const { text } = await applyFix(r, found[2]);
     assert.match(text, /spark\.conf\.set\("fs\.s3a\.secret\.key", os\.environ\["FS_S3A_SECRET_KEY"\]\)/);
     const s3 = await applyFix(r, found[1]);
@@ -67,7 +70,10 @@ describe('PSA402 hardcoded-secret', () => {
       df.write.format("snowflake").options(**snow).save()
       df.write.format("jdbc").options(url=URL, password="pw-in-code").save()
     `);
-    assert.deepEqual(r.of('PSA402').map((f) => r.textOf(f)), ['"Sn0w!"', '"pw-in-code"']);
+    assert.deepEqual(
+      r.of('PSA402').map((f) => r.textOf(f)),
+      ['"Sn0w!"', '"pw-in-code"'],
+    );
   });
 
   it('adds import os when only getenv was imported, and keeps environ when that is how the file reads it', async () => {

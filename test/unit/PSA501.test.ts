@@ -19,7 +19,15 @@ describe('PSA501 static-conf-at-runtime', () => {
   it('flags static SQL and core confs set at runtime with the right severity', async () => {
     const r = await check(src);
     const found = r.of('PSA501');
-    assert.deepEqual(found.map((f) => [r.lineOf(f), f.severity]), [[8, 'error'], [9, 'error'], [10, 'warning'], [11, 'warning']]);
+    assert.deepEqual(
+      found.map((f) => [r.lineOf(f), f.severity]),
+      [
+        [8, 'error'],
+        [9, 'error'],
+        [10, 'warning'],
+        [11, 'warning'],
+      ],
+    );
     assert.match(found[1].message, /static config/);
   });
 
@@ -39,8 +47,10 @@ describe('PSA501 static-conf-at-runtime', () => {
           spark.conf.set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
     `);
     const { text } = await applyFix(r, r.of('PSA501')[0]);
-    assert.match(text, /SparkSession\.builder\.appName\("x"\)\.config\("spark\.serializer", "org\.apache\.spark\.serializer\.KryoSerializer"\)\.getOrCreate\(\)/);
+    assert.match(
+      text,
+      /SparkSession\.builder\.appName\("x"\)\.config\("spark\.serializer", "org\.apache\.spark\.serializer\.KryoSerializer"\)\.getOrCreate\(\)/,
+    );
     assert.match(text, /def tune\(\):\n {4}pass/);
   });
 });
-

@@ -5,16 +5,39 @@ import { SPARK_CONF_KEYS } from '../../server/src/spark/conf/sparkConfKeys';
 describe('PSA502 unknown-spark-conf', () => {
   it('knows the Spark 3.5 keys data engineers set every day', () => {
     for (const k of [
-      'spark.sql.shuffle.partitions', 'spark.sql.adaptive.enabled', 'spark.sql.adaptive.coalescePartitions.enabled',
-      'spark.sql.adaptive.skewJoin.enabled', 'spark.sql.autoBroadcastJoinThreshold', 'spark.sql.session.timeZone',
-      'spark.sql.ansi.enabled', 'spark.sql.execution.arrow.pyspark.enabled', 'spark.sql.files.maxPartitionBytes',
-      'spark.sql.sources.partitionOverwriteMode', 'spark.sql.extensions', 'spark.sql.warehouse.dir',
-      'spark.sql.hive.convertMetastoreParquet', 'spark.sql.legacy.timeParserPolicy', 'spark.executor.memory',
-      'spark.executor.cores', 'spark.executor.memoryOverhead', 'spark.driver.maxResultSize', 'spark.serializer',
-      'spark.kryoserializer.buffer.max', 'spark.dynamicAllocation.enabled', 'spark.dynamicAllocation.maxExecutors',
-      'spark.shuffle.service.enabled', 'spark.memory.fraction', 'spark.network.timeout', 'spark.default.parallelism',
-      'spark.speculation', 'spark.eventLog.enabled', 'spark.ui.port', 'spark.local.dir', 'spark.task.maxFailures',
-    ]) assert.ok(SPARK_CONF_KEYS.has(k), k);
+      'spark.sql.shuffle.partitions',
+      'spark.sql.adaptive.enabled',
+      'spark.sql.adaptive.coalescePartitions.enabled',
+      'spark.sql.adaptive.skewJoin.enabled',
+      'spark.sql.autoBroadcastJoinThreshold',
+      'spark.sql.session.timeZone',
+      'spark.sql.ansi.enabled',
+      'spark.sql.execution.arrow.pyspark.enabled',
+      'spark.sql.files.maxPartitionBytes',
+      'spark.sql.sources.partitionOverwriteMode',
+      'spark.sql.extensions',
+      'spark.sql.warehouse.dir',
+      'spark.sql.hive.convertMetastoreParquet',
+      'spark.sql.legacy.timeParserPolicy',
+      'spark.executor.memory',
+      'spark.executor.cores',
+      'spark.executor.memoryOverhead',
+      'spark.driver.maxResultSize',
+      'spark.serializer',
+      'spark.kryoserializer.buffer.max',
+      'spark.dynamicAllocation.enabled',
+      'spark.dynamicAllocation.maxExecutors',
+      'spark.shuffle.service.enabled',
+      'spark.memory.fraction',
+      'spark.network.timeout',
+      'spark.default.parallelism',
+      'spark.speculation',
+      'spark.eventLog.enabled',
+      'spark.ui.port',
+      'spark.local.dir',
+      'spark.task.maxFailures',
+    ])
+      assert.ok(SPARK_CONF_KEYS.has(k), k);
     assert.ok(SPARK_CONF_KEYS.size > 1000);
   });
 

@@ -23,14 +23,10 @@ describe('PSA504 invalid-conf-value', () => {
   it('flags values Spark cannot parse, at the value, as errors with the fix when it is clear', async () => {
     const r = await check(session);
     const found = r.of('PSA504');
-    assert.deepEqual(found.map((f) => `${r.lineOf(f)}: ${r.textOf(f)}`), [
-      '4: "1.5g"',
-      '8: "yes"',
-      '9: "10 minutes"',
-      '10: "snapy"',
-      '12: 200.0',
-      '13: "dynamc"',
-    ]);
+    assert.deepEqual(
+      found.map((f) => `${r.lineOf(f)}: ${r.textOf(f)}`),
+      ['4: "1.5g"', '8: "yes"', '9: "10 minutes"', '10: "snapy"', '12: 200.0', '13: "dynamc"'],
+    );
     assert.ok(found.every((f) => f.severity === 'error'));
     assert.match(found[0].message, /"1\.5g" is not a valid value for spark\.executor\.memory, which takes a size: sizes must be whole numbers/);
     const fixed = [
@@ -48,7 +44,10 @@ describe('PSA504 invalid-conf-value', () => {
     // Spark refused each value: with the fix the job runs with another, so none is applied in bulk;
     // a nearby spelling ("snapy" -> "snappy") says it is a guess.
     assert.ok(found.every((f) => f.fixes[0]?.applicability === 'unsafe'));
-    assert.deepEqual(found.map((f) => f.fixes[0]?.applicability === 'unsafe' && f.fixes[0].reason.startsWith('a guess')), [false, false, false, true, false, true]);
+    assert.deepEqual(
+      found.map((f) => f.fixes[0]?.applicability === 'unsafe' && f.fixes[0].reason.startsWith('a guess')),
+      [false, false, false, true, false, true],
+    );
   });
 
   it('judges values the way Spark parses them', () => {

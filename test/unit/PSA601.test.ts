@@ -51,14 +51,16 @@ def serving_layer(spark):
 `;
 
     it('a medallion gold step skipping silver is reported beside a lambda job (the job no longer makes the file lambda)', async () => {
-      const r = await check(py`
+      const r = await check(
+        py`
         def clean_orders(spark):
             spark.read.format("delta").load("s3://lake/bronze/orders").dropDuplicates(["id"]).write.format("delta").save("s3://lake/silver/orders")
 
         def build_gold_revenue(spark):
             orders = spark.read.format("delta").load("s3://lake/bronze/orders")
             orders.groupBy("day").count().write.format("delta").saveAsTable("gold.daily_revenue")
-      ` + lambdaJob);
+      ` + lambdaJob,
+      );
       const found = r.of('PSA601').map((f) => `${r.lineOf(f)}: ${r.textOf(f)}: ${f.message.slice(0, 40)}`);
       assert.deepEqual(found, [
         '5: spark.read.format("delta").load("s3://lake/bronze/orders"): Layer skip: this gold step reads bronze/',
@@ -68,7 +70,8 @@ def serving_layer(spark):
     });
 
     it('a medallion step named for serving is not a lambda serving layer, the lambda beside it still is', async () => {
-      const r = await check(py`
+      const r = await check(
+        py`
         def clean_orders(spark):
             spark.read.format("delta").load("s3://lake/bronze/orders").dropDuplicates(["id"]).write.format("delta").save("s3://lake/silver/orders")
 
@@ -76,8 +79,12 @@ def serving_layer(spark):
             facts = spark.read.format("delta").load("s3://lake/silver/orders")
             countries = spark.read.format("delta").load("s3://lake/raw/countries")
             facts.join(countries, "country").write.format("delta").save("s3://lake/gold/orders_by_country")
-      ` + lambdaJob);
-      assert.deepEqual(r.of('PSA601').map((f) => r.textOf(f)), ['spark.read.format("kafka").option("subscribe", "clicks").load()']);
+      ` + lambdaJob,
+      );
+      assert.deepEqual(
+        r.of('PSA601').map((f) => r.textOf(f)),
+        ['spark.read.format("kafka").option("subscribe", "clicks").load()'],
+      );
       assert.deepEqual(r.of('PSA602'), []);
     });
 
@@ -131,7 +138,10 @@ def serving_layer(spark):
       const alone = await check(serving);
       assert.deepEqual(alone.of('PSA601'), [], 'alone, the serving file cannot know it is the serving layer of a lambda');
       const r = await check(serving, {}, { workspace: await workspaceOf({ 'batch.py': batch, 'speed.py': speed }) });
-      assert.deepEqual(r.of('PSA601').map((f) => `${r.lineOf(f)}: ${r.textOf(f)}`), ['4: spark.read.parquet("s3://lake/raw/events")']);
+      assert.deepEqual(
+        r.of('PSA601').map((f) => `${r.lineOf(f)}: ${r.textOf(f)}`),
+        ['4: spark.read.parquet("s3://lake/raw/events")'],
+      );
       // The batch file reads the same raw data, but is the batch layer: it is not reported.
       const b = await check(batch, {}, { workspace: await workspaceOf({ 'speed.py': speed, 'serving.py': serving }) });
       assert.deepEqual(b.of('PSA601'), []);
@@ -177,7 +187,10 @@ def serving_layer(spark):
       `;
       const alone = await check(gold);
       const withOthers = await check(gold, {}, { workspace: await workspaceOf({ 'batch.py': batch, 'speed.py': speed, 'serving.py': serving }) });
-      assert.deepEqual(withOthers.findings.map((f) => `${f.code}@${f.start}`), alone.findings.map((f) => `${f.code}@${f.start}`));
+      assert.deepEqual(
+        withOthers.findings.map((f) => `${f.code}@${f.start}`),
+        alone.findings.map((f) => `${f.code}@${f.start}`),
+      );
       assert.equal(withOthers.of('PSA601').length, 1);
     });
   });

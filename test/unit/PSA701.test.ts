@@ -42,11 +42,21 @@ describe('PSA701 shadowed-spark-function', () => {
         df.write.mode("overwrite").parquet("s3://lake/silver/customers/")
       `);
       const found = r.of('PSA701');
-      assert.deepEqual(found.map((f) => [r.lineOf(f), r.textOf(f)]), [[8, 'col(col)'], [11, 'col(col)'], [11, 'col(col)']]);
+      assert.deepEqual(
+        found.map((f) => [r.lineOf(f), r.textOf(f)]),
+        [
+          [8, 'col(col)'],
+          [11, 'col(col)'],
+          [11, 'col(col)'],
+        ],
+      );
       const comprehension = await applyFix(r, found[0]);
       assert.match(comprehension.text, /\[col\(col_name\)\.alias\(col_name\.lower\(\)\) for col_name in frame\.columns\]/);
       const loop = await applyFix(r, found[1], /Rename the loop variable 'col' to 'col_name'/);
-      assert.match(loop.text, /for col_name in \["email", "phone"\]:\n {4}df = df\.withColumn\(col_name, when\(col\(col_name\)\.isNull\(\), lit\("n\/a"\)\)\.otherwise\(col\(col_name\)\)\)/);
+      assert.match(
+        loop.text,
+        /for col_name in \["email", "phone"\]:\n {4}df = df\.withColumn\(col_name, when\(col\(col_name\)\.isNull\(\), lit\("n\/a"\)\)\.otherwise\(col\(col_name\)\)\)/,
+      );
       // The calls before the loop meant the function and keep it.
       assert.match(loop.text, /select\(col\("id"\), col\("email"\), col\("phone"\)\)/);
       assert.equal(loop.after.of('PSA701').length, 1);
@@ -63,7 +73,10 @@ describe('PSA701 shadowed-spark-function', () => {
             return df.filter(year("order_ts") == year)
       `);
       const found = r.of('PSA701');
-      assert.deepEqual(found.map((f) => r.textOf(f)), ['col(col)', 'year("order_ts")']);
+      assert.deepEqual(
+        found.map((f) => r.textOf(f)),
+        ['col(col)', 'year("order_ts")'],
+      );
       assert.match(found[0].message, /is the parameter bound on line 3/);
       assert.ok(found.every((f) => f.fixes.length === 0));
     });
@@ -107,7 +120,10 @@ describe('PSA701 shadowed-spark-function', () => {
                 df = df.withColumn(hour + "_h", hour(hour))
             return df
       `);
-      assert.deepEqual(r.of('PSA701').map((f) => r.textOf(f)), ['column(column)', 'hour(hour)']);
+      assert.deepEqual(
+        r.of('PSA701').map((f) => r.textOf(f)),
+        ['column(column)', 'hour(hour)'],
+      );
     });
   });
 
@@ -130,7 +146,10 @@ describe('PSA701 shadowed-spark-function', () => {
     it('flags builtins called on plain Python values only', async () => {
       const r = await check(src);
       const found = r.of('PSA701');
-      assert.deepEqual(found.map((f) => r.lineOf(f)), [6, 7, 8, 9, 10, 11]);
+      assert.deepEqual(
+        found.map((f) => r.lineOf(f)),
+        [6, 7, 8, 9, 10, 11],
+      );
       assert.match(found[0].message, /^`from pyspark\.sql\.functions import \*` replaces Python's builtin `sum` with pyspark\.sql\.functions\.sum/);
     });
 
@@ -150,7 +169,10 @@ describe('PSA701 shadowed-spark-function', () => {
         sizes = sum([1, 2, 3])
         total = sum(col("amount"))
       `);
-      assert.deepEqual(named.of('PSA701').map((f) => named.textOf(f)), ['sum([1, 2, 3])']);
+      assert.deepEqual(
+        named.of('PSA701').map((f) => named.textOf(f)),
+        ['sum([1, 2, 3])'],
+      );
       assert.match(named.of('PSA701')[0].message, /`from pyspark\.sql\.functions import sum` replaces/);
       const aliased = await check(py`
         from pyspark.sql import functions as F

@@ -24,15 +24,18 @@ describe('PSA702 none-comparison-on-column', () => {
   it('flags ==, != and is comparisons of Columns with None, in every import style', async () => {
     const r = await check(src);
     const found = r.of('PSA702');
-    assert.deepEqual(found.map((f) => r.textOf(f)), [
-      'F.col("email") == None',
-      'col("email") != None',
-      'orders["phone"] == None',
-      'None == orders.customer_id',
-      'F.col("email") is None',
-      'F.col("email") is not None',
-      'F.col("net") + F.col("tax") == None',
-    ]);
+    assert.deepEqual(
+      found.map((f) => r.textOf(f)),
+      [
+        'F.col("email") == None',
+        'col("email") != None',
+        'orders["phone"] == None',
+        'None == orders.customer_id',
+        'F.col("email") is None',
+        'F.col("email") is not None',
+        'F.col("net") + F.col("tax") == None',
+      ],
+    );
     assert.ok(found.every((f) => f.severity === 'error'));
     assert.match(found[0].message, /`= NULL`: that is NULL for every row.*Use F\.col\("email"\)\.isNull\(\)\./);
     assert.match(found[4].message, /identity test on the Column object.*always False/);

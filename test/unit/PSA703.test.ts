@@ -21,9 +21,15 @@ describe('PSA703 python-boolean-operator-on-column', () => {
   it('flags and / or / not whose operand Python converts with bool() is a Column', async () => {
     const r = await check(src);
     const found = r.of('PSA703');
-    assert.deepEqual(found.map((f) => r.lineOf(f)), [8, 9, 10, 11, 12, 13]);
+    assert.deepEqual(
+      found.map((f) => r.lineOf(f)),
+      [8, 9, 10, 11, 12, 13],
+    );
     assert.ok(found.every((f) => f.severity === 'error'));
-    assert.match(found[0].message, /Python `and` calls bool\(\) on the Column `F\.col\("status"\) == "active"`: that raises "ValueError: Cannot convert column into bool/);
+    assert.match(
+      found[0].message,
+      /Python `and` calls bool\(\) on the Column `F\.col\("status"\) == "active"`: that raises "ValueError: Cannot convert column into bool/,
+    );
     assert.match(found[2].message, /Python `not` calls bool\(\)/);
   });
 

@@ -39,15 +39,27 @@ const BASE = 'base = spark.createDataFrame([], "id BIGINT, name STRING, amount D
 
 describe('PSA720 column sets: each step', () => {
   it('sources: createDataFrame schemas, dict and Row rows, range, Kafka, file reads with a schema', async () => {
-    assert.equal(await columnsOf('out = spark.createDataFrame([], "id BIGINT, tags ARRAY<STRING>, address STRUCT<city: STRING, zip: STRING>")'), 'id tags address');
+    assert.equal(
+      await columnsOf('out = spark.createDataFrame([], "id BIGINT, tags ARRAY<STRING>, address STRUCT<city: STRING, zip: STRING>")'),
+      'id tags address',
+    );
     assert.equal(await columnsOf('out = spark.createDataFrame([(1, "a")], ["id", "name"])'), 'id name');
-    assert.equal(await columnsOf('S = StructType([StructField("id", LongType()), StructField("name", StringType())])\nout = spark.createDataFrame([], S)'), 'id name');
+    assert.equal(
+      await columnsOf('S = StructType([StructField("id", LongType()), StructField("name", StringType())])\nout = spark.createDataFrame([], S)'),
+      'id name',
+    );
     assert.equal(await columnsOf('S = StructType().add("id", LongType()).add("name", StringType())\nout = spark.createDataFrame([], schema=S)'), 'id name');
     assert.equal(await columnsOf('out = spark.createDataFrame([{"id": 1}, {"id": 2, "extra": "x"}])'), 'id extra');
     assert.equal(await columnsOf('from pyspark.sql import Row\nout = spark.createDataFrame([Row(id=1, name="a")])'), 'id name');
     assert.equal(await columnsOf('out = spark.range(10)'), 'id');
-    assert.equal(await columnsOf('out = spark.readStream.format("kafka").option("subscribe", "t").load()'), 'key value topic partition offset timestamp timestampType');
-    assert.equal(await columnsOf('out = spark.readStream.format("kafka").option("includeHeaders", "true").load()'), 'key value topic partition offset timestamp timestampType headers');
+    assert.equal(
+      await columnsOf('out = spark.readStream.format("kafka").option("subscribe", "t").load()'),
+      'key value topic partition offset timestamp timestampType',
+    );
+    assert.equal(
+      await columnsOf('out = spark.readStream.format("kafka").option("includeHeaders", "true").load()'),
+      'key value topic partition offset timestamp timestampType headers',
+    );
     // Partition columns of the path may be appended to a read schema.
     assert.equal(await columnsOf('out = spark.read.schema("id BIGINT, name STRING").parquet("s3://x")'), 'id name +');
   });
@@ -63,7 +75,8 @@ describe('PSA720 column sets: each step', () => {
       'out = spark.createDataFrame([1, 2], "int")',
       'out = spark.read.format("delta").load("s3://x")',
       'out = spark.readStream.format("kafka").options(**opts).load()',
-    ]) assert.equal(await columnsOf(src), 'unknown', src);
+    ])
+      assert.equal(await columnsOf(src), 'unknown', src);
   });
 
   it('select, toDF, withColumn(s), renames and drop', async () => {
@@ -96,7 +109,8 @@ describe('PSA720 column sets: each step', () => {
       'out = base.groupBy(F.year("day")).agg(F.count("*").alias("n"))',
       'out = base.unpivot("id", ["amount"], "k", "v")',
       'out = base.join(other, "id")',
-    ]) assert.equal(await columnsOf(`${BASE}\n${src}`), 'unknown', src);
+    ])
+      assert.equal(await columnsOf(`${BASE}\n${src}`), 'unknown', src);
   });
 
   it('joins, unions and aggregates', async () => {
@@ -108,7 +122,10 @@ describe('PSA720 column sets: each step', () => {
     assert.equal(await columnsOf(`${BASE}\n${other}\nout = base.crossJoin(other)`), 'id name amount id country amount');
     assert.equal(await columnsOf(`${BASE}\n${other}\nout = base.union(other)`), 'id name amount');
     assert.equal(await columnsOf(`${BASE}\n${other}\nout = base.unionByName(other, allowMissingColumns=True)`), 'id name amount country');
-    assert.equal(await columnsOf(`${BASE}\nout = base.groupBy("name", F.col("id")).agg(F.sum("amount").alias("total"), F.count("*").alias("n"))`), 'name id total n');
+    assert.equal(
+      await columnsOf(`${BASE}\nout = base.groupBy("name", F.col("id")).agg(F.sum("amount").alias("total"), F.count("*").alias("n"))`),
+      'name id total n',
+    );
     assert.equal(await columnsOf(`${BASE}\nout = base.groupBy(F.window("ts", "5 minutes"), "id").count()`), 'window id count');
     assert.equal(await columnsOf(`${BASE}\nout = base.agg(F.max("amount").alias("top"))`), 'top');
   });
@@ -133,7 +150,12 @@ describe('PSA720 unknown-column', () => {
 
   it('reports where the chain is certain: sequential rebinding, a projection inside a helper, a module frame read in a function', async () => {
     assert.deepEqual(await findings(`${BASE}\ndf = base\ndf = df.withColumn("x", F.lit(1))\ndf = df.select("id", "x")\ndf.select("name")`), ['"name"']);
-    assert.deepEqual(await findings(`from pyspark.sql import DataFrame\ndef f(df: DataFrame):\n    out = df.select("id", "name")\n    return out.withColumn("y", F.col("amount"))`), ['F.col("amount")']);
+    assert.deepEqual(
+      await findings(
+        `from pyspark.sql import DataFrame\ndef f(df: DataFrame):\n    out = df.select("id", "name")\n    return out.withColumn("y", F.col("amount"))`,
+      ),
+      ['F.col("amount")'],
+    );
     assert.deepEqual(await findings(`${BASE}\ndef job():\n    return base.groupBy("nme").count()`), ['"nme"']);
     assert.deepEqual(await findings(`${BASE}\nfor i in range(3):\n    df = base.select("id")\n    df.select("name")`), ['"name"']);
   });
@@ -164,10 +186,13 @@ describe('PSA720 unknown-column', () => {
     const other = 'other = spark.createDataFrame([], "key BIGINT, name STRING")';
     assert.deepEqual(await findings(`${BASE}\n${other}\nbase.join(other, "name")`), []);
     const r = await check(`${HEADER}\n${BASE}\n${other}\nbase.join(other, on=["name", "key"], how="left")\nbase.join(other, "id")\n`);
-    assert.deepEqual(r.of('PSA720').map((f) => [r.textOf(f), f.message.split(':')[0]]), [
-      ['"key"', 'Column "key" does not exist on the left side of the join, which joins on it by name'],
-      ['"id"', 'Column "id" does not exist on the right side of the join, which joins on it by name'],
-    ]);
+    assert.deepEqual(
+      r.of('PSA720').map((f) => [r.textOf(f), f.message.split(':')[0]]),
+      [
+        ['"key"', 'Column "key" does not exist on the left side of the join, which joins on it by name'],
+        ['"id"', 'Column "id" does not exist on the right side of the join, which joins on it by name'],
+      ],
+    );
     assert.deepEqual(await findings(`${BASE}\ndef f(right):\n    return base.join(right, "name")`), []);
   });
 
@@ -180,7 +205,11 @@ describe('PSA720 unknown-column', () => {
   it('offers the did-you-mean fix only for one clearly closest name', async () => {
     const r = await check(`${HEADER}\nbase = spark.createDataFrame([], "order_id STRING, order_ts STRING")\nbase.select("order_tz", "order_idd", "x")\n`);
     const fixes = r.of('PSA720').map((f) => [r.textOf(f), f.fixes?.map((x) => x.edits[0].newText)]);
-    assert.deepEqual(fixes, [['"order_tz"', ['order_ts']], ['"order_idd"', ['order_id']], ['"x"', []]]);
+    assert.deepEqual(fixes, [
+      ['"order_tz"', ['order_ts']],
+      ['"order_idd"', ['order_id']],
+      ['"x"', []],
+    ]);
     assert.equal(closestName('order_i', ['order_id', 'order_ts']), 'order_id');
     assert.equal(closestName('ord_x', ['order_a', 'order_b']), undefined);
     assert.equal(closestName('ab', ['ac', 'ad']), undefined);
@@ -189,17 +218,40 @@ describe('PSA720 unknown-column', () => {
 
 describe('PSA720 helpers', () => {
   it('reads DDL strings with nested types and rejects what is not a field list', () => {
-    assert.deepEqual(parseDdl('id BIGINT, m MAP<STRING, INT>, s STRUCT<a: INT, b: DECIMAL(10,2)>, `my col` STRING')?.map((c) => `${c.name}:${c.type}`), ['id:bigint', 'm:map', 's:struct', 'my col:string']);
-    assert.deepEqual(parseDdl('struct<a:int,b:string>')?.map((c) => c.name), ['a', 'b']);
+    assert.deepEqual(
+      parseDdl('id BIGINT, m MAP<STRING, INT>, s STRUCT<a: INT, b: DECIMAL(10,2)>, `my col` STRING')?.map((c) => `${c.name}:${c.type}`),
+      ['id:bigint', 'm:map', 's:struct', 'my col:string'],
+    );
+    assert.deepEqual(
+      parseDdl('struct<a:int,b:string>')?.map((c) => c.name),
+      ['a', 'b'],
+    );
     assert.equal(parseDdl('int'), undefined);
     assert.equal(parseDdl('a INT, b'), undefined);
   });
 
   it('reads names of simple SQL predicates, and nothing of anything richer', () => {
-    assert.deepEqual(sqlPredicateNames("amount > 100 AND status IN ('a', 'b') OR note IS NOT NULL")?.map((n) => n.name), ['amount', 'status', 'note']);
-    assert.deepEqual(sqlPredicateNames('NOT (x BETWEEN 1 AND 2)')?.map((n) => n.name), ['x']);
-    assert.deepEqual(sqlPredicateNames("date >= '2024-01-01'")?.map((n) => n.name), ['date']);
-    for (const s of ["lower(name) = 'a'", "ts > date '2024-01-01'", 'a.b = 1', '`a` = 1', 'day > current_date', "CASE WHEN a THEN 1 END = 1", 'x > (SELECT 1)']) {
+    assert.deepEqual(
+      sqlPredicateNames("amount > 100 AND status IN ('a', 'b') OR note IS NOT NULL")?.map((n) => n.name),
+      ['amount', 'status', 'note'],
+    );
+    assert.deepEqual(
+      sqlPredicateNames('NOT (x BETWEEN 1 AND 2)')?.map((n) => n.name),
+      ['x'],
+    );
+    assert.deepEqual(
+      sqlPredicateNames("date >= '2024-01-01'")?.map((n) => n.name),
+      ['date'],
+    );
+    for (const s of [
+      "lower(name) = 'a'",
+      "ts > date '2024-01-01'",
+      'a.b = 1',
+      '`a` = 1',
+      'day > current_date',
+      'CASE WHEN a THEN 1 END = 1',
+      'x > (SELECT 1)',
+    ]) {
       assert.equal(sqlPredicateNames(s), undefined, s);
     }
   });

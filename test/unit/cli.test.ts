@@ -22,8 +22,14 @@ describe('CLI pyspark-architect check', function () {
   let tmp: string;
   before(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'psa-cli-'));
-    fs.writeFileSync(path.join(tmp, 'clean.py'), 'from pyspark.sql import SparkSession\nspark = SparkSession.builder.getOrCreate()\nspark.read.parquet("s3://a").write.parquet("s3://b")\n');
-    fs.writeFileSync(path.join(tmp, 'bad.py'), 'from pyspark.sql import SparkSession\nspark = SparkSession.builder.getOrCreate()\nspark.conf.set("spark.executor.memory", "8g")\n');
+    fs.writeFileSync(
+      path.join(tmp, 'clean.py'),
+      'from pyspark.sql import SparkSession\nspark = SparkSession.builder.getOrCreate()\nspark.read.parquet("s3://a").write.parquet("s3://b")\n',
+    );
+    fs.writeFileSync(
+      path.join(tmp, 'bad.py'),
+      'from pyspark.sql import SparkSession\nspark = SparkSession.builder.getOrCreate()\nspark.conf.set("spark.executor.memory", "8g")\n',
+    );
     fs.writeFileSync(path.join(tmp, 'binary.py'), Buffer.from([0, 1, 2, 3, 0xff]));
     fs.mkdirSync(path.join(tmp, 'loop'));
     fs.symlinkSync(tmp, path.join(tmp, 'loop', 'back'));
@@ -33,7 +39,10 @@ describe('CLI pyspark-architect check', function () {
   it('text output like other linters, exit 1 on findings', () => {
     const r = run(['check', path.join(tmp, 'bad.py')]);
     assert.equal(r.code, 1);
-    assert.equal(r.stdout, `${path.join(tmp, 'bad.py')}:3:1: PSA501 "spark.executor.memory" is a Spark core config fixed at startup.\nFound 1 finding in 1 file.\n`);
+    assert.equal(
+      r.stdout,
+      `${path.join(tmp, 'bad.py')}:3:1: PSA501 "spark.executor.memory" is a Spark core config fixed at startup.\nFound 1 finding in 1 file.\n`,
+    );
   });
 
   it('exit 0 when clean', () => {
@@ -44,8 +53,26 @@ describe('CLI pyspark-architect check', function () {
 
   it('text report: the summary is a line of its own after the last message, in the same stream', () => {
     const bad = 'from pyspark.sql import SparkSession\nspark = SparkSession.builder.getOrCreate()\nspark.conf.set("spark.executor.memory", "8g")\n';
-    const results = [1, 2].map((n) => ({ filename: `job${n}.py`, findings: [{ code: 'PSA401', name: 'n', message: 'Hash or mask it before the write, or drop it.', severity: 'warning' as const, start: 0, end: 1, related: [], fixes: [] }], lines: new LineIndex(bad) }));
-    assert.equal(formatTextReport(results, 3), 'job1.py:1:1: PSA401 Hash or mask it before the write, or drop it.\njob2.py:1:1: PSA401 Hash or mask it before the write, or drop it.\nFound 2 findings in 3 files.');
+    const results = [1, 2].map((n) => ({
+      filename: `job${n}.py`,
+      findings: [
+        {
+          code: 'PSA401',
+          name: 'n',
+          message: 'Hash or mask it before the write, or drop it.',
+          severity: 'warning' as const,
+          start: 0,
+          end: 1,
+          related: [],
+          fixes: [],
+        },
+      ],
+      lines: new LineIndex(bad),
+    }));
+    assert.equal(
+      formatTextReport(results, 3),
+      'job1.py:1:1: PSA401 Hash or mask it before the write, or drop it.\njob2.py:1:1: PSA401 Hash or mask it before the write, or drop it.\nFound 2 findings in 3 files.',
+    );
     assert.equal(formatTextReport([], 1), 'All clear: 1 file checked.');
     // The real CLI over pipes, stdout and stderr read together: the summary starts its own line,
     // right after the last finding; only the fix hint (stderr) may follow it.
@@ -54,10 +81,13 @@ describe('CLI pyspark-architect check', function () {
     const at = lines.findIndex((l) => /^Found \d+ findings in \d+ files\.$/.test(l));
     assert.ok(at > 0, r.stdout);
     assert.match(lines[at - 1], /^samples\/.*:\d+:\d+: PSA\d{3} /);
-    assert.ok(lines.slice(at + 1).every((l) => /^(\[\*\] \d+ fixable|No fixes available)/.test(l)), r.stdout);
+    assert.ok(
+      lines.slice(at + 1).every((l) => /^(\[\*\] \d+ fixable|No fixes available)/.test(l)),
+      r.stdout,
+    );
   });
 
-  it('json output in Ruff\'s shape with 1-based positions and the fix', () => {
+  it("json output in Ruff's shape with 1-based positions and the fix", () => {
     const r = run(['check', '--format', 'json', path.join(tmp, 'bad.py')]);
     assert.equal(r.code, 1);
     const [f] = JSON.parse(r.stdout);
@@ -74,7 +104,7 @@ describe('CLI pyspark-architect check', function () {
     assert.ok(f.fix.edits.some((e: any) => e.content === '.config("spark.executor.memory", "8g")'));
   });
 
-  it('says why a finding fired: the code kind and the rule\'s reason in json, under each finding with --explain', () => {
+  it("says why a finding fired: the code kind and the rule's reason in json, under each finding with --explain", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'psa-why-'));
     try {
       const job = [
@@ -87,22 +117,34 @@ describe('CLI pyspark-architect check', function () {
       ].join('\n');
       fs.mkdirSync(path.join(dir, 'jobs'));
       fs.writeFileSync(path.join(dir, 'jobs', 'load_orders.py'), job);
-      fs.writeFileSync(path.join(dir, 'jobs', 'notebook_export.py'), `# Databricks notebook source\n${job.replace('orders.write', '# COMMAND ----------\n\norders.write')}jdbc_props = {"user": "etl", "password": "Sup3r_s3cret!"}\nspark.read.jdbc("jdbc:postgresql://db/sales", "orders", properties=jdbc_props)\n`);
+      fs.writeFileSync(
+        path.join(dir, 'jobs', 'notebook_export.py'),
+        `# Databricks notebook source\n${job.replace('orders.write', '# COMMAND ----------\n\norders.write')}jdbc_props = {"user": "etl", "password": "Sup3r_s3cret!"}\nspark.read.jdbc("jdbc:postgresql://db/sales", "orders", properties=jdbc_props)\n`,
+      );
       const json = JSON.parse(run(['check', '--format', 'json', '--select', 'PSA101', path.join(dir, 'jobs', 'load_orders.py')]).stdout);
       assert.equal(json.length, 1);
       assert.deepEqual(json[0].context, { kind: 'job', why: 'job module' });
       assert.match(json[0].why, /only feeds a print or log call.*the saveAsTable\(\) below computes the same lineage/);
       // In a notebook a count printed in one cell and written in the next is the cell's output (PSA101 holds back); a secret is reported, and says where it sits.
       const nb = JSON.parse(run(['check', '--format', 'json', '--select', 'PSA101,PSA402', path.join(dir, 'jobs', 'notebook_export.py')]).stdout);
-      assert.deepEqual(nb.map((f: any) => f.code), ['PSA402']);
+      assert.deepEqual(
+        nb.map((f: any) => f.code),
+        ['PSA402'],
+      );
       assert.equal(nb[0].context.kind, 'notebook');
       assert.match(nb[0].context.why, /context\.notebooks/);
       const text = run(['check', '--explain', '--select', 'PSA101', path.join(dir, 'jobs', 'load_orders.py')]).stdout.split('\n');
       assert.match(text[0], /load_orders\.py:4:\d+: PSA101 /);
-      assert.deepEqual(text.slice(1, 4).map((l) => l.replace(/:.*/, '')), ['    code', '    because', '    see 5']);
+      assert.deepEqual(
+        text.slice(1, 4).map((l) => l.replace(/:.*/, '')),
+        ['    code', '    because', '    see 5'],
+      );
       assert.match(text[3], /^ {4}see 5:1: the frame is computed again by this write$/);
       // Without --explain, one line per finding as before.
-      assert.match(run(['check', '--select', 'PSA101', path.join(dir, 'jobs', 'load_orders.py')]).stdout, /^[^\n]*PSA101[^\n]*\nFound 1 finding in 1 file\.\n$/);
+      assert.match(
+        run(['check', '--select', 'PSA101', path.join(dir, 'jobs', 'load_orders.py')]).stdout,
+        /^[^\n]*PSA101[^\n]*\nFound 1 finding in 1 file\.\n$/,
+      );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -173,11 +215,14 @@ describe('CLI pyspark-architect check', function () {
     });
     afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-    it('without --fix: says what --fix would fix and what it holds back, in Ruff\'s words', () => {
+    it("without --fix: says what --fix would fix and what it holds back, in Ruff's words", () => {
       const r = run(['check', file]);
       assert.equal(r.code, 1);
       assert.match(r.stdout, /\nFound 3 findings in 1 file\.\n$/);
-      assert.match(r.stderr, /^\[\*\] 1 fixable with the `--fix` option \(1 hidden fix can be enabled with the `--unsafe-fixes` option; 1 fix needs a value only you have .*: apply it in the editor\)\./);
+      assert.match(
+        r.stderr,
+        /^\[\*\] 1 fixable with the `--fix` option \(1 hidden fix can be enabled with the `--unsafe-fixes` option; 1 fix needs a value only you have .*: apply it in the editor\)\./,
+      );
       assert.equal(fs.readFileSync(file, 'utf8'), job);
     });
 
@@ -212,7 +257,10 @@ describe('CLI pyspark-architect check', function () {
       assert.match(r.stderr, /Would fix 1 file\./);
       const unsafe = run(['check', '--diff', '--unsafe-fixes', file]);
       assert.match(unsafe.stdout, /^-orders\.coalesce\(1\)\.write/m);
-      fs.writeFileSync(file, 'from pyspark.sql import SparkSession\nspark = SparkSession.builder.getOrCreate()\nspark.read.parquet("s3://a").write.parquet("s3://b")\n');
+      fs.writeFileSync(
+        file,
+        'from pyspark.sql import SparkSession\nspark = SparkSession.builder.getOrCreate()\nspark.read.parquet("s3://a").write.parquet("s3://b")\n',
+      );
       const clean = run(['check', '--diff', file]);
       assert.equal(clean.code, 0);
       assert.equal(clean.stdout, '');
@@ -223,16 +271,31 @@ describe('CLI pyspark-architect check', function () {
   it('reads [tool.pyspark-architect] from the nearest pyproject.toml; flags override it', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'psa-proj-'));
     try {
-      fs.writeFileSync(path.join(dir, 'pyproject.toml'), '[tool.pyspark-architect]\nignore = ["PSA204"]\nseverity = { PSA201 = "error" }\nselect = ["PSA2", "E1"]\n');
+      fs.writeFileSync(
+        path.join(dir, 'pyproject.toml'),
+        '[tool.pyspark-architect]\nignore = ["PSA204"]\nseverity = { PSA201 = "error" }\nselect = ["PSA2", "E1"]\n',
+      );
       fs.mkdirSync(path.join(dir, 'jobs'));
       fs.copyFileSync(path.join(ROOT, 'samples/kappa_architecture.py'), path.join(dir, 'jobs', 'kappa.py'));
       const r = run(['check', '--format', 'json', path.join(dir, 'jobs')]);
-      assert.deepEqual(JSON.parse(r.stdout).map((f: any) => [f.code, f.severity]), [['PSA201', 'error']]);
+      assert.deepEqual(
+        JSON.parse(r.stdout).map((f: any) => [f.code, f.severity]),
+        [['PSA201', 'error']],
+      );
       assert.match(r.stderr, /select: "E1" is not a rule code or prefix \(ignored\)/);
       const all = run(['check', '--format', 'json', '--no-project', path.join(dir, 'jobs')]);
-      assert.deepEqual(JSON.parse(all.stdout).map((f: any) => f.code).sort(), ['PSA201', 'PSA204']);
+      assert.deepEqual(
+        JSON.parse(all.stdout)
+          .map((f: any) => f.code)
+          .sort(),
+        ['PSA201', 'PSA204'],
+      );
       const selected = run(['check', '--format', 'json', '--select', 'PSA204', path.join(dir, 'jobs')]);
-      assert.deepEqual(JSON.parse(selected.stdout).map((f: any) => f.code), [], 'project ignore still applies');
+      assert.deepEqual(
+        JSON.parse(selected.stdout).map((f: any) => f.code),
+        [],
+        'project ignore still applies',
+      );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -243,14 +306,26 @@ describe('CLI pyspark-architect check', function () {
     assert.equal(r.code, 1);
     const lines = r.stdout.trim().split('\n');
     assert.equal(lines.length, 1);
-    assert.match(lines[0], /^::error file=[^,]*bad\.py,line=3,col=1,endLine=3,endColumn=\d+,title=PSA501 static-conf-at-runtime::PSA501 "spark\.executor\.memory" is a Spark core config/);
+    assert.match(
+      lines[0],
+      /^::error file=[^,]*bad\.py,line=3,col=1,endLine=3,endColumn=\d+,title=PSA501 static-conf-at-runtime::PSA501 "spark\.executor\.memory" is a Spark core config/,
+    );
     assert.match(lines[0], /\(file:\/\/[^)]*docs\/rules\/PSA501\.md\)$/);
   });
 
   it('github output escapes what would end a property or a message', () => {
     const lines = new LineIndex('x = 1\n');
-    const out = formatGithub([{ filename: 'jobs/a,b:c.py', lines, findings: [{ code: 'PSA999', name: 'n', message: '100% sure\nsecond line', severity: 'warning', start: 0, end: 1, related: [], fixes: [] }] }]);
-    assert.equal(out, '::warning file=jobs/a%2Cb%3Ac.py,line=1,col=1,endLine=1,endColumn=2,title=PSA999 n::PSA999 100%25 sure%0Asecond line (' + docsUrl('PSA999') + ')');
+    const out = formatGithub([
+      {
+        filename: 'jobs/a,b:c.py',
+        lines,
+        findings: [{ code: 'PSA999', name: 'n', message: '100% sure\nsecond line', severity: 'warning', start: 0, end: 1, related: [], fixes: [] }],
+      },
+    ]);
+    assert.equal(
+      out,
+      '::warning file=jobs/a%2Cb%3Ac.py,line=1,col=1,endLine=1,endColumn=2,title=PSA999 n::PSA999 100%25 sure%0Asecond line (' + docsUrl('PSA999') + ')',
+    );
   });
 
   it('judges architecture across the files it checks: a lambda split into batch, speed and serving files', () => {
@@ -259,7 +334,10 @@ describe('CLI pyspark-architect check', function () {
     fs.cpSync(path.join(ROOT, 'test/fixtures/lambda-split'), dir, { recursive: true });
     const all = run(['check', dir, '--format', 'json']);
     const found = JSON.parse(all.stdout) as { code: string; filename: string; location: { row: number } }[];
-    assert.deepEqual(found.map((f) => `${path.basename(f.filename)}:${f.location.row} ${f.code}`), ['serving.py:4 PSA601']);
+    assert.deepEqual(
+      found.map((f) => `${path.basename(f.filename)}:${f.location.row} ${f.code}`),
+      ['serving.py:4 PSA601'],
+    );
     // Checked alone, the serving file cannot tell it is a lambda's serving layer.
     assert.equal(run(['check', path.join(dir, 'serving.py')]).code, 0);
     // --select still decides which rules run in the cross-file pass.

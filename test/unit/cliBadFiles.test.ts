@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import { mixedIndentFile } from './parserFixtures';
 
 const CLI = path.resolve(__dirname, '../../../dist/cli.js');
-const GOOD = 'from pyspark.sql import SparkSession\nspark = SparkSession.builder.getOrCreate()\ndf = spark.read.parquet("s3://b/x").where("amount > 0")\nif df.count() > 0:\n    df.coalesce(1).write.parquet("s3://b/y")\n';
+const GOOD =
+  'from pyspark.sql import SparkSession\nspark = SparkSession.builder.getOrCreate()\ndf = spark.read.parquet("s3://b/x").where("amount > 0")\nif df.count() > 0:\n    df.coalesce(1).write.parquet("s3://b/y")\n';
 
 describe('CLI with a file that breaks tree-sitter', function () {
   this.timeout(30_000);
@@ -22,17 +23,29 @@ describe('CLI with a file that breaks tree-sitter', function () {
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
   const check = (env: Record<string, string>) =>
-    spawnSync(process.execPath, [CLI, 'check', '--format', 'json', 'bad.py', 'good.py', 'good2.py'], { cwd: tmp, encoding: 'utf8', env: { ...process.env, ...env } });
+    spawnSync(process.execPath, [CLI, 'check', '--format', 'json', 'bad.py', 'good.py', 'good2.py'], {
+      cwd: tmp,
+      encoding: 'utf8',
+      env: { ...process.env, ...env },
+    });
 
   for (const [name, env, reason] of [
     ['refused by the indentation guard', {}, /bad\.py: error: not analysed: blocks nest more than 380 levels deep/],
-    ['breaking an unguarded parser (restarted for the next file)', { PYSPARK_ARCHITECT_TEST_UNGUARDED: '1' }, /bad\.py: error: not analysed: the parser failed on this file \(memory access out of bounds\) and was restarted/],
+    [
+      'breaking an unguarded parser (restarted for the next file)',
+      { PYSPARK_ARCHITECT_TEST_UNGUARDED: '1' },
+      /bad\.py: error: not analysed: the parser failed on this file \(memory access out of bounds\) and was restarted/,
+    ],
   ] as const) {
     it(`check bad.py good.py good2.py reports the good files' findings, bad.py ${name}`, () => {
       const r = check(env);
       assert.match(r.stderr, reason);
       const results = JSON.parse(r.stdout) as { filename: string; code: string }[];
-      const byFile = (f: string) => results.filter((x) => x.filename === f).map((x) => x.code).sort();
+      const byFile = (f: string) =>
+        results
+          .filter((x) => x.filename === f)
+          .map((x) => x.code)
+          .sort();
       assert.deepEqual(byFile('good.py'), ['PSA104', 'PSA301']);
       assert.deepEqual(byFile('good2.py'), ['PSA104', 'PSA301']);
       assert.deepEqual(byFile('bad.py'), []);

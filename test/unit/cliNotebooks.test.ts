@@ -18,13 +18,15 @@ const PIPELINE: { type?: 'code' | 'markdown'; source: string; outputs?: unknown[
   { type: 'markdown' as const, source: '# Clickstream per minute\nReads the clicks topic and writes gold.' },
   { source: '%pip install delta-spark==3.1.0' },
   {
-    source: 'from pyspark.sql import functions as F\n\nclicks = (\n    spark.readStream.format("kafka")\n    .option("kafka.bootstrap.servers", "broker:9092")\n    .option("subscribe", "clicks")\n    .load()\n)',
+    source:
+      'from pyspark.sql import functions as F\n\nclicks = (\n    spark.readStream.format("kafka")\n    .option("kafka.bootstrap.servers", "broker:9092")\n    .option("subscribe", "clicks")\n    .load()\n)',
     outputs: [{ output_type: 'stream', name: 'stdout', text: ['started\n'] }],
   },
   { type: 'markdown' as const, source: 'Peek at the table first:' },
   { source: '%%sql\nSELECT page, count(*) FROM bronze.clicks GROUP BY page' },
   {
-    source: 'per_minute = clicks.groupBy(F.window("timestamp", "1 minute")).count()\nquery = (\n    per_minute.writeStream.format("delta")\n    .option("checkpointLocation", "/mnt/chk/clicks")\n    .trigger(once=True)\n    .toTable("gold.clicks_per_minute")\n)',
+    source:
+      'per_minute = clicks.groupBy(F.window("timestamp", "1 minute")).count()\nquery = (\n    per_minute.writeStream.format("delta")\n    .option("checkpointLocation", "/mnt/chk/clicks")\n    .trigger(once=True)\n    .toTable("gold.clicks_per_minute")\n)',
     outputs: [{ output_type: 'display_data', data: { 'text/plain': ['<query>'] }, metadata: {} }],
   },
   { source: '!ls /dbfs/mnt/chk' },
@@ -47,15 +49,29 @@ describe('CLI on Jupyter notebooks', function () {
     // The findings, then the summary line (formatTextReport).
     const lines = r.stdout.trim().split('\n').slice(0, -1);
     assert.match(r.stdout.trim().split('\n').pop()!, /^Found \d+ findings? in 1 file\.$/);
-    assert.ok(lines.some((l) => l.startsWith(`${nbPath}:cell 6:1:21: PSA201 `)), r.stdout);
-    assert.ok(lines.some((l) => l.startsWith(`${nbPath}:cell 6:5:14: PSA207 `)), r.stdout);
-    assert.ok(lines.every((l) => l.startsWith(`${nbPath}:cell 6:`)), 'nothing in the SQL, shell or pip cells');
+    assert.ok(
+      lines.some((l) => l.startsWith(`${nbPath}:cell 6:1:21: PSA201 `)),
+      r.stdout,
+    );
+    assert.ok(
+      lines.some((l) => l.startsWith(`${nbPath}:cell 6:5:14: PSA207 `)),
+      r.stdout,
+    );
+    assert.ok(
+      lines.every((l) => l.startsWith(`${nbPath}:cell 6:`)),
+      'nothing in the SQL, shell or pip cells',
+    );
     assert.match(r.stdout, /\nFound 2 findings in 1 file\.\n$/);
   });
 
   it('json carries the 1-based cell with rows and columns in the cell', () => {
     const r = run(['check', '--format', 'json', nbPath]);
-    const found = JSON.parse(r.stdout) as { cell: number; code: string; location: { row: number; column: number }; fix: { edits: { location: { row: number } }[] } | null }[];
+    const found = JSON.parse(r.stdout) as {
+      cell: number;
+      code: string;
+      location: { row: number; column: number };
+      fix: { edits: { location: { row: number } }[] } | null;
+    }[];
     const psa207 = found.find((f) => f.code === 'PSA207')!;
     assert.equal(psa207.cell, 6);
     assert.deepEqual(psa207.location, { row: 5, column: 14 });
@@ -123,21 +139,37 @@ describe('CLI on Jupyter notebooks', function () {
   it('%run ./config pulls the other notebook in; its own findings stay out', () => {
     const dir = path.join(tmp, 'run');
     fs.mkdirSync(dir);
-    fs.writeFileSync(path.join(dir, 'config.py'), '# Databricks notebook source\ndef read_clicks():\n    return spark.readStream.format("kafka").option("subscribe", "clicks").load()\n\nrows = spark.read.parquet("/mnt/all").collect()\n');
-    fs.writeFileSync(path.join(dir, 'main.ipynb'), ipynb([
-      { source: '%run ./config' },
-      { source: 'clicks = read_clicks()\nclicks.groupBy("page").count().writeStream.format("delta").option("checkpointLocation", "/mnt/chk/p").toTable("gold.p")' },
-    ]));
+    fs.writeFileSync(
+      path.join(dir, 'config.py'),
+      '# Databricks notebook source\ndef read_clicks():\n    return spark.readStream.format("kafka").option("subscribe", "clicks").load()\n\nrows = spark.read.parquet("/mnt/all").collect()\n',
+    );
+    fs.writeFileSync(
+      path.join(dir, 'main.ipynb'),
+      ipynb([
+        { source: '%run ./config' },
+        {
+          source:
+            'clicks = read_clicks()\nclicks.groupBy("page").count().writeStream.format("delta").option("checkpointLocation", "/mnt/chk/p").toTable("gold.p")',
+        },
+      ]),
+    );
     const r = run(['check', '--format', 'json', path.join(dir, 'main.ipynb')]);
     const found = JSON.parse(r.stdout) as { code: string; cell: number; filename: string }[];
-    assert.deepEqual(found.map((f) => `${path.basename(f.filename)} cell ${f.cell} ${f.code}`), ['main.ipynb cell 2 PSA201']);
+    assert.deepEqual(
+      found.map((f) => `${path.basename(f.filename)} cell ${f.cell} ${f.code}`),
+      ['main.ipynb cell 2 PSA201'],
+    );
   });
 
   it('a Databricks source that %runs ./config is checked with it, in file lines; without the target nothing is invented', () => {
     const dir = path.join(tmp, 'dbx');
     fs.mkdirSync(dir);
-    fs.writeFileSync(path.join(dir, 'config.py'), '# Databricks notebook source\ndef read_clicks():\n    return spark.readStream.format("kafka").option("subscribe", "clicks").load()\n');
-    const main = '# Databricks notebook source\n# MAGIC %run ./config\n\n# COMMAND ----------\n\nclicks = read_clicks()\nclicks.groupBy("page").count().writeStream.format("delta").option("checkpointLocation", "/mnt/chk/p").toTable("gold.p")\n';
+    fs.writeFileSync(
+      path.join(dir, 'config.py'),
+      '# Databricks notebook source\ndef read_clicks():\n    return spark.readStream.format("kafka").option("subscribe", "clicks").load()\n',
+    );
+    const main =
+      '# Databricks notebook source\n# MAGIC %run ./config\n\n# COMMAND ----------\n\nclicks = read_clicks()\nclicks.groupBy("page").count().writeStream.format("delta").option("checkpointLocation", "/mnt/chk/p").toTable("gold.p")\n';
     fs.writeFileSync(path.join(dir, 'main.py'), main);
     const r = run(['check', path.join(dir, 'main.py')]);
     assert.deepEqual(r.stdout.trim().split('\n').slice(1), ['Found 1 finding in 1 file.'], r.stdout);

@@ -30,7 +30,10 @@ function project(into: string): void {
   copy('test/fixtures/notebooks', 'notebooks');
   fs.writeFileSync(path.join(into, 'binary.py'), Buffer.from([0, 1, 2, 3, 0xff]));
   fs.writeFileSync(path.join(into, 'plain.py'), 'def add(a, b):\n    return a + b\n');
-  fs.writeFileSync(path.join(into, 'broken.py'), 'from pyspark.sql import SparkSession\nspark = SparkSession.builder.getOrCreate(\ndf = spark.read.parquet("s3://x"\n');
+  fs.writeFileSync(
+    path.join(into, 'broken.py'),
+    'from pyspark.sql import SparkSession\nspark = SparkSession.builder.getOrCreate(\ndf = spark.read.parquet("s3://x"\n',
+  );
   fs.writeFileSync(path.join(into, 'huge.py'), `import pyspark\n${'x = 1\n'.repeat(12_000)}`);
 }
 
@@ -95,7 +98,20 @@ describe('CLI worker threads', function () {
 
   it('a worker answers a file as the main thread does', async () => {
     const file = path.join(ROOT, 'samples/kappa_architecture.py');
-    const args: CheckArgs = { format: 'text', select: [], ignore: [], maxKb: 2048, exitZero: false, settings: defaultSettings(), fix: false, unsafeFixes: false, diff: false, explain: false, project: false, paths: [file] };
+    const args: CheckArgs = {
+      format: 'text',
+      select: [],
+      ignore: [],
+      maxKb: 2048,
+      exitZero: false,
+      settings: defaultSettings(),
+      fix: false,
+      unsafeFixes: false,
+      diff: false,
+      explain: false,
+      project: false,
+      paths: [file],
+    };
     const job = { index: 0, file, options: { settings: defaultSettings(), path: file } };
     const here = await analyseFile(PythonParser.load, job, args, false);
     const pool = new WorkerPool(1, path.join(ROOT, 'out/server/src/cli/main.js'));

@@ -50,7 +50,7 @@ describe('completion in format()/option() strings', () => {
     const stream = (await complete('spark.readStream.format("|")')).labels;
     includesAll(stream, ['delta', 'kafka', 'cloudFiles', 'parquet', 'rate']);
     includesNone(stream, ['console', 'jdbc', 'memory']);
-    const sink = (await complete('df.writeStream.format(\'|\')')).labels;
+    const sink = (await complete("df.writeStream.format('|')")).labels;
     includesAll(sink, ['delta', 'kafka', 'console', 'memory']);
     includesNone(sink, ['cloudFiles', 'rate', 'jdbc']);
   });
@@ -81,7 +81,10 @@ describe('completion in format()/option() strings', () => {
     assert.deepEqual((await complete('spark.readStream.format("kafka").option("startingOffsets", "|")')).labels, ['latest', 'earliest']);
     assert.deepEqual((await complete('df.write.format("delta").option("partitionOverwriteMode", "|")')).labels, ['dynamic', 'static']);
     assert.deepEqual((await complete('spark.readStream.format("cloudFiles").option("cloudFiles.schemaEvolutionMode", "|")')).labels, [
-      'addNewColumns', 'rescue', 'failOnNewColumns', 'none',
+      'addNewColumns',
+      'rescue',
+      'failOnNewColumns',
+      'none',
     ]);
     assert.deepEqual((await complete('spark.readStream.format("kafka").option("subscribe", "|")')).labels, []);
   });
@@ -96,11 +99,13 @@ describe('completion in format()/option() strings', () => {
     const parquet = (await complete('spark.read.option("|").parquet(path)')).labels;
     includesAll(parquet, ['mergeSchema', 'pathGlobFilter', 'recursiveFileLookup']);
     includesNone(parquet, ['subscribe', 'header', 'replaceWhere']);
-    const viaVariable = (await complete(py`
+    const viaVariable = (
+      await complete(py`
       reader = spark.readStream.format("kafka")
       reader = reader.option("subscribe", "events")
       events = reader.option("|").load()
-    `)).labels;
+    `)
+    ).labels;
     includesAll(viaVariable, ['startingOffsets', 'kafka.bootstrap.servers']);
     includesNone(viaVariable, ['subscribe', 'mergeSchema']);
   });
@@ -185,7 +190,10 @@ describe('completion of column names', () => {
 
   it('picks the frame the expression applies to, with types, and replaces the typed prefix', async () => {
     const { items, text } = await columns(`${job}\ncustomers.select(F.col("cou|x"))\n`);
-    assert.deepEqual(items.map((i) => i.label), ['customer_id', 'country']);
+    assert.deepEqual(
+      items.map((i) => i.label),
+      ['customer_id', 'country'],
+    );
     assert.equal(items[1].detail, 'column: string');
     assert.match(applied(text, items[1]), /customers\.select\(F\.col\("country"\)\)/);
   });
@@ -195,12 +203,15 @@ describe('completion of column names', () => {
     assert.deepEqual(labels, ['order_id', 'amount', 'currency']);
   });
 
-  it('offers a read schema\'s columns, saying partition columns may be added', async () => {
+  it("offers a read schema's columns, saying partition columns may be added", async () => {
     const { items } = await columns(py`
       events = spark.read.schema("user_id STRING, ts TIMESTAMP").json("s3://lake/events")
       events.select("|")
     `);
-    assert.deepEqual(items.map((i) => i.label), ['user_id', 'ts']);
+    assert.deepEqual(
+      items.map((i) => i.label),
+      ['user_id', 'ts'],
+    );
     assert.match(JSON.stringify(items[0].documentation), /partition columns/);
   });
 

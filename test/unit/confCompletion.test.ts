@@ -33,13 +33,16 @@ function applied(text: string, i: CompletionItem): string {
 }
 
 function docOf(i: CompletionItem): string {
-  return typeof i.documentation === 'string' ? i.documentation : i.documentation?.value ?? '';
+  return typeof i.documentation === 'string' ? i.documentation : (i.documentation?.value ?? '');
 }
 
 describe('completion of Spark conf values', () => {
   it('offers the values Spark accepts for the key, the default first, replacing what is typed', async () => {
     const { items, text } = await complete('spark.conf.set("spark.sql.sources.partitionOverwriteMode", "dyn|")');
-    assert.deepEqual(items?.map((i) => i.label), ['STATIC', 'DYNAMIC']);
+    assert.deepEqual(
+      items?.map((i) => i.label),
+      ['STATIC', 'DYNAMIC'],
+    );
     assert.equal(items![0].sortText! < items![1].sortText!, true, 'the default (STATIC) sorts first');
     assert.equal(applied(text, item(items, 'DYNAMIC')), 'spark.conf.set("spark.sql.sources.partitionOverwriteMode", "DYNAMIC")');
     const codec = await complete('SparkSession.builder.config("spark.sql.parquet.compression.codec", "|").getOrCreate()');
@@ -47,7 +50,10 @@ describe('completion of Spark conf values', () => {
   });
 
   it('offers true and false for boolean keys, and nothing for free-form or unknown keys', async () => {
-    assert.deepEqual((await complete('spark.conf.set("spark.sql.adaptive.enabled", "|")')).items?.map((i) => i.label), ['true', 'false']);
+    assert.deepEqual(
+      (await complete('spark.conf.set("spark.sql.adaptive.enabled", "|")')).items?.map((i) => i.label),
+      ['true', 'false'],
+    );
     assert.equal((await complete('spark.conf.set("spark.sql.session.timeZone", "|")')).items, undefined);
     assert.equal((await complete('spark.conf.set("spark.my.setting", "|")')).items, undefined);
     assert.equal((await complete('df.write.option("spark.sql.adaptive.enabled", "|")')).items, undefined, 'not a conf call');
@@ -81,8 +87,12 @@ describe('completion of Spark conf keys', () => {
     assert.deepEqual(noEffect.tags, [1]);
     // After every key the diagnostics accept, deprecated ones included.
     const accepted = items!.filter((i) => !/^PSA501/.test(i.detail ?? ''));
-    const last = accepted.map((i) => i.sortText!).sort().pop()!;
-    for (const flagged of [rejected, noEffect, item(items, 'spark.executor.memory')]) assert.ok(flagged.sortText! > last, `${flagged.label} sorts after ${last}`);
+    const last = accepted
+      .map((i) => i.sortText!)
+      .sort()
+      .pop()!;
+    for (const flagged of [rejected, noEffect, item(items, 'spark.executor.memory')])
+      assert.ok(flagged.sortText! > last, `${flagged.label} sorts after ${last}`);
     // A runtime SQL key is neither.
     const shuffle = item(items, 'spark.sql.shuffle.partitions');
     assert.equal(shuffle.tags, undefined);
@@ -91,10 +101,19 @@ describe('completion of Spark conf keys', () => {
 
   it('what completion marks in spark.conf.set is exactly what PSA501 then reports', async () => {
     const { items } = await complete('spark.conf.set("spark.|", "x")');
-    const marked = items!.filter((i) => /^PSA501/.test(i.detail ?? '')).map((i) => i.label).slice(0, 40);
-    const unmarked = items!.filter((i) => !/^PSA501/.test(i.detail ?? '')).map((i) => i.label).slice(0, 40);
+    const marked = items!
+      .filter((i) => /^PSA501/.test(i.detail ?? ''))
+      .map((i) => i.label)
+      .slice(0, 40);
+    const unmarked = items!
+      .filter((i) => !/^PSA501/.test(i.detail ?? ''))
+      .map((i) => i.label)
+      .slice(0, 40);
     assert.ok(marked.length > 5 && unmarked.length > 5);
-    for (const [keys, flagged] of [[marked, true], [unmarked, false]] as const) {
+    for (const [keys, flagged] of [
+      [marked, true],
+      [unmarked, false],
+    ] as const) {
       const body = keys.map((k) => `spark.conf.set("${k}", "1")`).join('\n');
       const r = await check(`from pyspark.sql import SparkSession\nspark = SparkSession.builder.getOrCreate()\n${body}\n`);
       const reported = new Set(r.of('PSA501').map((f) => /"([^"]+)"/.exec(r.textOf(f))![1]));

@@ -41,8 +41,26 @@ interface TriageModule {
 const MODULE = pathToFileURL(path.resolve(__dirname, '../../../scripts/corpus/triage.mjs')).href;
 let t: TriageModule;
 
-const finding = (over: Row): Row => ({ repo: 'acme/etl', path: 'jobs/daily.py', line: 10, col: 5, code: 'PSA101', message: 'count() only feeds logging', text: 'n = orders.count()', ...over });
-const triaged = (over: Row): Row => ({ repo: 'acme/etl', path: 'jobs/daily.py', line: '10', code: 'PSA101', label: 'TP', reason: 'job log line', text: 'n = orders.count()', ...over });
+const finding = (over: Row): Row => ({
+  repo: 'acme/etl',
+  path: 'jobs/daily.py',
+  line: 10,
+  col: 5,
+  code: 'PSA101',
+  message: 'count() only feeds logging',
+  text: 'n = orders.count()',
+  ...over,
+});
+const triaged = (over: Row): Row => ({
+  repo: 'acme/etl',
+  path: 'jobs/daily.py',
+  line: '10',
+  code: 'PSA101',
+  label: 'TP',
+  reason: 'job log line',
+  text: 'n = orders.count()',
+  ...over,
+});
 
 /** Findings and triage as they come back from the files, where every cell is text. */
 function throughFiles(findings: Row[], triage: Row[]): { findings: Row[]; triage: Row[] } {
@@ -68,7 +86,10 @@ describe('corpus triage join and precision', () => {
 
   it('skips blank and # comment lines and rejects a file without the required columns', () => {
     const rows = t.parseTsv('# triage of the corpus\nrepo\tpath\n\nacme/etl\tjobs/a.py\n# note\n', ['repo', 'path']);
-    assert.deepEqual(rows.map((r) => r.path), ['jobs/a.py']);
+    assert.deepEqual(
+      rows.map((r) => r.path),
+      ['jobs/a.py'],
+    );
     assert.throws(() => t.parseTsv('repo\tpath\nacme/etl\tjobs/a.py\n', ['repo', 'path', 'code']), /missing column\(s\) code/);
   });
 
@@ -78,7 +99,10 @@ describe('corpus triage join and precision', () => {
       [triaged({}), triaged({ line: '20', code: 'PSA301', label: 'FP', text: 'df.coalesce(1).write.csv(out)' })],
     );
     const joined = t.joinTriage(findings, triage);
-    assert.deepEqual(joined.labelled.map((l) => l.triage?.label), ['TP', 'TP', 'FP']);
+    assert.deepEqual(
+      joined.labelled.map((l) => l.triage?.label),
+      ['TP', 'TP', 'FP'],
+    );
     assert.equal(joined.untriaged.length, 0);
     assert.equal(joined.lostTruePositives.length, 0);
   });
@@ -146,7 +170,10 @@ describe('corpus triage join and precision', () => {
   });
 
   it('flags unknown labels, bad lines and duplicate keys, and leaves those rows out of the join', () => {
-    const { triage } = throughFiles([], [triaged({}), triaged({ reason: 'again' }), triaged({ line: '11', label: 'tp', text: 'seen = events.count()' }), triaged({ line: 'x' })]);
+    const { triage } = throughFiles(
+      [],
+      [triaged({}), triaged({ reason: 'again' }), triaged({ line: '11', label: 'tp', text: 'seen = events.count()' }), triaged({ line: 'x' })],
+    );
     const problems = t.triageProblems(triage);
     assert.equal(problems.length, 3);
     assert.match(problems.join('\n'), /row 3: same repo, path, line and code as row 2/);

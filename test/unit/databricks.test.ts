@@ -28,12 +28,15 @@ describe('Databricks notebook sources', () => {
   it('cells share one namespace: a stream read in one cell is aggregated in another', async () => {
     const r = await check(notebook);
     assert.deepEqual(r.findings.map((f) => f.code).sort(), ['PSA201', 'PSA204']);
-    assert.equal(r.lineOf(r.of("PSA201")[0]), 19);
+    assert.equal(r.lineOf(r.of('PSA201')[0]), 19);
   });
 
   it('magic lines are not code: nothing is reported inside them, and noqa in a cell works', async () => {
     const r = await check(notebook.replace('.count()\n', '.count()  # noqa: PSA201\n'));
-    assert.deepEqual(r.findings.map((f) => f.code), ['PSA204']);
+    assert.deepEqual(
+      r.findings.map((f) => f.code),
+      ['PSA204'],
+    );
     const magicOnly = await check('# Databricks notebook source\n# MAGIC %python\n# MAGIC df = spark.readStream.load(); df.groupBy("k").count()\n');
     assert.deepEqual(magicOnly.findings, []);
   });

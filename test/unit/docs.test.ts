@@ -73,12 +73,23 @@ describe('rule documentation examples', () => {
     it(`${rule.code}: the "Before" example reports it, the "After" examples do not`, async () => {
       const file = path.join(ROOT, 'docs/rules', `${rule.code}.md`);
       const examples = docExamples(fs.readFileSync(file, 'utf8'));
-      assert.ok(examples.some((e) => e.kind === 'before'), 'no Before example');
-      assert.ok(examples.some((e) => e.kind === 'after'), 'no After example');
+      assert.ok(
+        examples.some((e) => e.kind === 'before'),
+        'no Before example',
+      );
+      assert.ok(
+        examples.some((e) => e.kind === 'after'),
+        'no After example',
+      );
       for (const e of examples) {
         const found = (await check(e.code)).of(rule.code);
         if (e.kind === 'before') assert.ok(found.length > 0, `docs/rules/${rule.code}.md:${e.line}: the Before example does not report ${rule.code}`);
-        else assert.deepEqual(found.map((f) => f.message), [], `docs/rules/${rule.code}.md:${e.line}: the After example reports ${rule.code}`);
+        else
+          assert.deepEqual(
+            found.map((f) => f.message),
+            [],
+            `docs/rules/${rule.code}.md:${e.line}: the After example reports ${rule.code}`,
+          );
       }
     });
   }

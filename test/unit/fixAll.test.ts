@@ -5,7 +5,14 @@ import { bulkFix, countFixes, fixAll } from '../../server/src/fixes/fixAll';
 import { check, loadParser, py, syntaxErrors } from './helpers';
 
 const ROOT = path.resolve(__dirname, '../../..');
-const SAMPLES = ['kappa_architecture.py', 'medallion_architecture.py', 'customer_export.py', 'monitoring_pipeline.py', 'lambda_architecture.py', 'nightly_orders_job.py'];
+const SAMPLES = [
+  'kappa_architecture.py',
+  'medallion_architecture.py',
+  'customer_export.py',
+  'monitoring_pipeline.py',
+  'lambda_architecture.py',
+  'nightly_orders_job.py',
+];
 
 /** Safe (cache), unsafe (coalesce(1) removal) and display-only (watermark delay) fixes in one job. */
 const mixed = py`
@@ -33,7 +40,10 @@ describe('fix all', () => {
       const before = await check(text);
       const fixed = fixAll(parser, text);
       applied += fixed.applied.length;
-      assert.ok(fixed.applied.every((a) => a.applicability === 'safe'), `${name}: ${fixed.applied.map((a) => a.code)}`);
+      assert.ok(
+        fixed.applied.every((a) => a.applicability === 'safe'),
+        `${name}: ${fixed.applied.map((a) => a.code)}`,
+      );
       assert.equal(await syntaxErrors(fixed.text), 0, `${name}:\n${fixed.text}`);
       const after = await check(fixed.text);
       assert.equal(after.findings.length, before.findings.length - fixed.applied.length, `${name}: ${fixed.applied.map((a) => a.code)}`);
@@ -47,7 +57,10 @@ describe('fix all', () => {
     const before = await check(mixed);
     assert.deepEqual(before.findings.map((f) => f.code).sort(), ['PSA102', 'PSA201', 'PSA301']);
     const { text, applied, held } = fixAll(parser, mixed);
-    assert.deepEqual(applied.map((a) => `${a.code} ${a.applicability}`), ['PSA102 safe']);
+    assert.deepEqual(
+      applied.map((a) => `${a.code} ${a.applicability}`),
+      ['PSA102 safe'],
+    );
     assert.match(text, /^paid = paid\.cache\(\)$/m);
     assert.match(text, /orders\.coalesce\(1\)\.write/, 'the single-file export stays');
     assert.doesNotMatch(text, /withWatermark/, 'no delay chosen for the user');
@@ -76,7 +89,10 @@ describe('fix all', () => {
 
   it('honours --select style options', async () => {
     const parser = await loadParser();
-    assert.deepEqual(fixAll(parser, mixed, { select: ['PSA3'], unsafe: true }).applied.map((a) => a.code), ['PSA301']);
+    assert.deepEqual(
+      fixAll(parser, mixed, { select: ['PSA3'], unsafe: true }).applied.map((a) => a.code),
+      ['PSA301'],
+    );
     assert.deepEqual(fixAll(parser, mixed, { select: ['PSA3'] }).applied, []);
   });
 });

@@ -19,7 +19,10 @@ function dedent(raw: string): string {
   const lines = raw.replace(/^\n/, '').split('\n');
   const indents = lines.filter((l) => l.trim()).map((l) => /^ */.exec(l)![0].length);
   const min = indents.length ? Math.min(...indents) : 0;
-  return lines.map((l) => l.slice(min)).join('\n').replace(/[ \t]+$/, '');
+  return lines
+    .map((l) => l.slice(min))
+    .join('\n')
+    .replace(/[ \t]+$/, '');
 }
 
 function pythonFilesUnder(dir: string): string[] {
@@ -41,7 +44,10 @@ export function realFiles(): CorpusFile[] {
 export function ruleTestSources(): CorpusFile[] {
   const dir = path.join(ROOT, 'test', 'unit');
   const out: CorpusFile[] = [];
-  for (const file of fs.readdirSync(dir).filter((f) => /^PSA\d+.*\.test\.ts$/.test(f)).sort()) {
+  for (const file of fs
+    .readdirSync(dir)
+    .filter((f) => /^PSA\d+.*\.test\.ts$/.test(f))
+    .sort()) {
     const src = fs.readFileSync(path.join(dir, file), 'utf8');
     let i = 0;
     for (const m of src.matchAll(/\bpy`((?:[^`\\]|\\[\s\S])*)`/g)) {

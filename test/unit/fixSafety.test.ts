@@ -54,7 +54,8 @@ describe('fix safety (every fix of every rule)', function () {
           }
           // The finding is gone: one fewer of its code and message (a fix may surface another, such
           // as a UDF left without callers).
-          for (const r of await replacementsRegroup(file.text, fix.edits)) problems.push(`${where}: the replacement ${JSON.stringify(r)} regroups with its neighbours`);
+          for (const r of await replacementsRegroup(file.text, fix.edits))
+            problems.push(`${where}: the replacement ${JSON.stringify(r)} regroups with its neighbours`);
           const count = (r: typeof before) => r.result.findings.filter((x) => x.code === f.code && x.message === f.message).length;
           if (count(after) >= count(before)) problems.push(`${where}: the finding stays`);
           if (fix.applicability === 'safe' && after.sinks.join('\n') !== before.sinks.join('\n')) {
@@ -74,7 +75,10 @@ describe('fix safety (every fix of every rule)', function () {
       const before = await analyseFile(file.text);
       const fixed = fixAll(parser, file.text);
       applied += fixed.applied.length;
-      assert.ok(fixed.applied.every((a) => a.applicability === 'safe'), `${file.name}: ${fixed.applied.map((a) => `${a.code} ${a.applicability}`)}`);
+      assert.ok(
+        fixed.applied.every((a) => a.applicability === 'safe'),
+        `${file.name}: ${fixed.applied.map((a) => `${a.code} ${a.applicability}`)}`,
+      );
       const after = await analyseFile(fixed.text);
       assert.equal(after.errors, before.errors, file.name);
       assert.deepEqual(after.sinks, before.sinks, `${file.name}: fix-all changed what is written`);

@@ -38,7 +38,10 @@ describe('fuzz: the engine never throws, hangs, leaves the text or breaks the sy
   // Regression (found by the mutation property, seed 2002, once the seeds changed): a lone CR inside the
   // last import line made "add import os" land in the middle of that statement for tree-sitter.
   it('regression: no import inserted into a line that holds a lone CR', () => {
-    checkText(parser, 'from pyspark.sql import SparkS\r  ession\n\nspark = SparkSession.builder.getOrCreate()\nprops = {"user": "etl", "password": "Pr0d-s3cret!", "driver": "org.postgresql.Driver"}\norders = spark.r:ead.jdbc("jdbc:postgresql://db:5432/shop", "public.orders", properties=props)\n');
+    checkText(
+      parser,
+      'from pyspark.sql import SparkS\r  ession\n\nspark = SparkSession.builder.getOrCreate()\nprops = {"user": "etl", "password": "Pr0d-s3cret!", "driver": "org.postgresql.Driver"}\norders = spark.r:ead.jdbc("jdbc:postgresql://db:5432/shop", "public.orders", properties=props)\n',
+    );
   });
 
   it('truncated files (cut at any offset)', () => {
@@ -101,9 +104,61 @@ describe('fuzz: the engine never throws, hangs, leaves the text or breaks the sy
 
   it('random printable Python-ish token soup', () => {
     const tokens = fc.constantFrom(
-      'df', 'spark', '.', '(', ')', '[', ']', ':', '\n', '    ', '"x"', "'y'", 'F.col', 'withColumn', 'groupBy', 'agg', 'write', 'writeStream',
-      'readStream', 'option', 'save', 'count()', 'for', 'in', 'if', 'def', 'lambda', 'return', '=', ',', '\\', '#', '# noqa', 'udf', '@', 'coalesce(1)',
-      'f"{', '}"', '"""', 'import', 'from', 'as', 'hash', 'collect()', 'partitionBy', '1', '0', '*', '**', 'None', 'True', 'class', 'with', 'try:', 'except',
+      'df',
+      'spark',
+      '.',
+      '(',
+      ')',
+      '[',
+      ']',
+      ':',
+      '\n',
+      '    ',
+      '"x"',
+      "'y'",
+      'F.col',
+      'withColumn',
+      'groupBy',
+      'agg',
+      'write',
+      'writeStream',
+      'readStream',
+      'option',
+      'save',
+      'count()',
+      'for',
+      'in',
+      'if',
+      'def',
+      'lambda',
+      'return',
+      '=',
+      ',',
+      '\\',
+      '#',
+      '# noqa',
+      'udf',
+      '@',
+      'coalesce(1)',
+      'f"{',
+      '}"',
+      '"""',
+      'import',
+      'from',
+      'as',
+      'hash',
+      'collect()',
+      'partitionBy',
+      '1',
+      '0',
+      '*',
+      '**',
+      'None',
+      'True',
+      'class',
+      'with',
+      'try:',
+      'except',
     );
     fc.assert(
       fc.property(fc.array(tokens, { maxLength: 300 }), (ts) => {
@@ -147,10 +202,17 @@ describe('fuzz: the engine never throws, hangs, leaves the text or breaks the sy
       out.push(`${' '.repeat(levels * step)}df.coalesce(1).write.parquet("s3://y/")`);
       return out.join('\n') + '\n';
     };
-    for (const [levels, step] of [[511, 2], [600, 1], [1000, 1]]) {
+    for (const [levels, step] of [
+      [511, 2],
+      [600, 1],
+      [1000, 1],
+    ]) {
       const text = deep(levels, step);
       assert.ok(indentLevels(text) > MAX_INDENT_LEVELS);
-      assert.throws(() => parser.parse(SPARK_PREFIX + text), (e: unknown) => e instanceof ParseFailure && e.kind === 'too-deep');
+      assert.throws(
+        () => parser.parse(SPARK_PREFIX + text),
+        (e: unknown) => e instanceof ParseFailure && e.kind === 'too-deep',
+      );
       const after = parser.parse('x = (1,\n')!;
       assert.equal(countSyntaxErrors(after.rootNode), 1, 'the parser still works after the deep file');
       after.delete();
@@ -188,7 +250,10 @@ describe('fuzz: the engine never throws, hangs, leaves the text or breaks the sy
     fc.assert(
       fc.property(
         fc.nat(),
-        fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.nat(6), fc.constantFrom(...MUTATION_TOKENS, 'x = 1\n', 'def f():\n    pass\n', '')), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.nat(6), fc.constantFrom(...MUTATION_TOKENS, 'x = 1\n', 'def f():\n    pass\n', '')), {
+          minLength: 1,
+          maxLength: 6,
+        }),
         (i, edits) => {
           const store = new DocumentStore(parser, () => false);
           const uri = 'file:///edited.py';

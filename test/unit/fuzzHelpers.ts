@@ -14,7 +14,11 @@ export const ROOT = path.resolve(__dirname, fs.existsSync(path.resolve(__dirname
 /** The realistic pipelines in samples/. */
 export function sampleFiles(): { name: string; text: string }[] {
   const dir = path.join(ROOT, 'samples');
-  return fs.readdirSync(dir).filter((f) => f.endsWith('.py')).sort().map((f) => ({ name: f, text: fs.readFileSync(path.join(dir, f), 'utf8') }));
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.py'))
+    .sort()
+    .map((f) => ({ name: f, text: fs.readFileSync(path.join(dir, f), 'utf8') }));
 }
 
 /**
@@ -23,8 +27,10 @@ export function sampleFiles(): { name: string; text: string }[] {
  */
 export function ruleFixtureTexts(): string[] {
   const walk = (dir: string): string[] =>
-    fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name)).flatMap((e) =>
-      e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith('.py') ? [path.join(dir, e.name)] : []);
+    fs
+      .readdirSync(dir, { withFileTypes: true })
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith('.py') ? [path.join(dir, e.name)] : []));
   return walk(path.join(ROOT, 'test/fixtures/rules')).map((f) => fs.readFileSync(f, 'utf8'));
 }
 
@@ -109,17 +115,39 @@ export function checkText(parser: PythonParser, text: string, { fixes = true } =
 }
 
 /** Mutations a user (or a bad paste) makes: stray brackets, quotes, colons, backslashes, cuts. */
-export const MUTATION_TOKENS = ['(', ')', '[', ']', '{', '}', '"', "'", '"""', "'''", ':', '\\', '\\\n', '\n', '\t', '#', ',', '.', ' ', 'f"', '=', '\0', '\r', '\u2028'];
+export const MUTATION_TOKENS = [
+  '(',
+  ')',
+  '[',
+  ']',
+  '{',
+  '}',
+  '"',
+  "'",
+  '"""',
+  "'''",
+  ':',
+  '\\',
+  '\\\n',
+  '\n',
+  '\t',
+  '#',
+  ',',
+  '.',
+  ' ',
+  'f"',
+  '=',
+  '\0',
+  '\r',
+  '\u2028',
+];
 
-export type Mutation =
-  | { kind: 'insert'; at: number; token: string }
-  | { kind: 'delete'; at: number; length: number }
-  | { kind: 'tabs'; line: number };
+export type Mutation = { kind: 'insert'; at: number; token: string } | { kind: 'delete'; at: number; length: number } | { kind: 'tabs'; line: number };
 
 export function mutate(text: string, mutations: Mutation[]): string {
   let out = text;
   for (const m of mutations) {
-    const at = out.length ? m.kind === 'tabs' ? 0 : m.at % (out.length + 1) : 0;
+    const at = out.length ? (m.kind === 'tabs' ? 0 : m.at % (out.length + 1)) : 0;
     if (m.kind === 'insert') out = out.slice(0, at) + m.token + out.slice(at);
     else if (m.kind === 'delete') out = out.slice(0, at) + out.slice(at + m.length);
     else {

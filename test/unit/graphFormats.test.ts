@@ -19,7 +19,17 @@ const HOSTILE = [
 ];
 
 function node(id: string, label: string, layer: string | null, kind: GraphNode['kind'] = 'dataset'): GraphNode {
-  return { id, kind, label, layer, streaming: false, filename: 'f.py', uri: 'file:///f.py', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, findings: [] };
+  return {
+    id,
+    kind,
+    label,
+    layer,
+    streaming: false,
+    filename: 'f.py',
+    uri: 'file:///f.py',
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } },
+    findings: [],
+  };
 }
 
 function hostileGraph(): PipelineGraph {
@@ -32,7 +42,7 @@ function hostileGraph(): PipelineGraph {
 /** Mermaid's entity decoding (`#60;`, `#lt;`), as a renderer applies it to a label. */
 function decodeMermaid(s: string): string {
   const named: Record<string, string> = { lt: '<', gt: '>', quot: '"', amp: '&' };
-  return s.replace(/#(\d+|[a-z]+);/g, (m, code: string) => (/^\d/.test(code) ? String.fromCharCode(Number(code)) : named[code] ?? m));
+  return s.replace(/#(\d+|[a-z]+);/g, (m, code: string) => (/^\d/.test(code) ? String.fromCharCode(Number(code)) : (named[code] ?? m)));
 }
 
 describe('graph output formats with hostile names', () => {
@@ -42,7 +52,10 @@ describe('graph output formats with hostile names', () => {
     const lines = out.split('\n');
     const labels: string[] = [];
     for (const line of lines) {
-      const m = /^(?:%% architecture: medallion|flowchart LR| {2}subgraph lane\d+\["([^"]*)"\]| {2}end|\s+n\d+\[\("([^"]*)"\)\]|\s+n\d+\["([^"]*)"\]| {2}n\d+ --> n\d+)$/.exec(line);
+      const m =
+        /^(?:%% architecture: medallion|flowchart LR| {2}subgraph lane\d+\["([^"]*)"\]| {2}end|\s+n\d+\[\("([^"]*)"\)\]|\s+n\d+\["([^"]*)"\]| {2}n\d+ --> n\d+)$/.exec(
+          line,
+        );
       assert.ok(m, `unexpected Mermaid line: ${JSON.stringify(line)}`);
       const label = m[1] ?? m[2] ?? m[3];
       if (label !== undefined) {

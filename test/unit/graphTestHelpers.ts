@@ -29,7 +29,10 @@ export async function graphOfFiles(...relative: string[]): Promise<PipelineGraph
 
 /** `label@layer` for each node of a kind, sorted: compact to assert on. */
 export function layout(g: PipelineGraph, kind: 'dataset' | 'step'): string[] {
-  return g.nodes.filter((n) => n.kind === kind).map((n) => `${n.label}@${n.layer ?? '-'}`).sort();
+  return g.nodes
+    .filter((n) => n.kind === kind)
+    .map((n) => `${n.label}@${n.layer ?? '-'}`)
+    .sort();
 }
 
 export function edgeLabels(g: PipelineGraph): string[] {

@@ -27,7 +27,10 @@ export function py(strings: TemplateStringsArray, ...values: unknown[]): string 
   const lines = raw.replace(/^\n/, '').split('\n');
   const indents = lines.filter((l) => l.trim()).map((l) => /^ */.exec(l)![0].length);
   const min = indents.length ? Math.min(...indents) : 0;
-  return lines.map((l) => l.slice(min)).join('\n').replace(/[ \t]+$/, '');
+  return lines
+    .map((l) => l.slice(min))
+    .join('\n')
+    .replace(/[ \t]+$/, '');
 }
 
 export async function check(text: string, settings: Partial<Settings> = {}, options: Omit<AnalysisOptions, 'settings'> = {}): Promise<Analysed> {

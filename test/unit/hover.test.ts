@@ -84,7 +84,10 @@ describe('hover', () => {
       const before = (await hover(batch.replace('masked = raw.', 'masked = r|aw.'))).value!;
       assert.match(before, /\*\*`raw`\*\*: batch DataFrame/);
       // A file read with a schema may still gain the partition columns of its path.
-      assert.match(before, /Schema \(3 columns, from the read schema; partition columns of the path may be added\): `id` bigint, `email` string, `customer_ref` string/);
+      assert.match(
+        before,
+        /Schema \(3 columns, from the read schema; partition columns of the path may be added\): `id` bigint, `email` string, `customer_ref` string/,
+      );
       assert.match(before, /PII columns: `email` \(\*\*not masked\*\*\)/);
       assert.doesNotMatch(before, /Watermark/);
       assert.match(before, /Source: read json path `s3:\/\/lake\/raw\/customers` \(line 5\)/);
@@ -140,7 +143,10 @@ describe('hover', () => {
       const value = (h!.contents as MarkupContent).value;
       assert.match(value, /^\*\*Why PSA101 \(count-for-monitoring\) fired here\*\*\n/);
       assert.match(value, /\n- Code: job module\n/);
-      assert.match(value, /\n- Because: its result only feeds a print or log call, the frame is not cached, and the saveAsTable\(\) below computes the same lineage\n/);
+      assert.match(
+        value,
+        /\n- Because: its result only feeds a print or log call, the frame is not cached, and the saveAsTable\(\) below computes the same lineage\n/,
+      );
       assert.match(value, /\n- See line 5: the frame is computed again by this write$/);
       // The range is the finding's: `orders.count()`.
       assert.deepEqual(h!.range, { start: { line: 3, character: 17 }, end: { line: 3, character: 31 } });
@@ -153,11 +159,14 @@ describe('hover', () => {
     });
 
     it('names the code kind a test or notebook was taken for, escaped as text', async () => {
-      const h = await findingHover(py`
+      const h = await findingHover(
+        py`
         def test_load_with_password():
             props = {"user": "etl", "password": "Sup3r_s|3cret!"}
             spark.read.jdbc("jdbc:postgresql://db/sales", "orders", properties=props)
-      `, '/repo/src/loaders.py');
+      `,
+        '/repo/src/loaders.py',
+      );
       const value = h ? (h.contents as MarkupContent).value : '';
       assert.match(value, /Why PSA402/);
       assert.match(value, /- Code: test function test\\_load\\_with\\_password/);

@@ -8,7 +8,28 @@ import { IndentProfile, indentLevels, MAX_INDENT_LEVELS, PythonParser, scannerIn
 import { mixedIndentFile } from './parserFixtures';
 
 /** Pieces the scanner treats specially: indentation, line ends of every kind, comments, backslash joins, strings. */
-const PIECES = ['    ', '  ', ' ', '\t', '\n', '\n', '\r\n', '\r', '\f', 'x = 1', 'if a:', '# note', '\\', '\\\n', '\\\r\n', '"""', 'df.select("a")', '\n    ', '\n\t\t', '\n        '];
+const PIECES = [
+  '    ',
+  '  ',
+  ' ',
+  '\t',
+  '\n',
+  '\n',
+  '\r\n',
+  '\r',
+  '\f',
+  'x = 1',
+  'if a:',
+  '# note',
+  '\\',
+  '\\\n',
+  '\\\r\n',
+  '"""',
+  'df.select("a")',
+  '\n    ',
+  '\n\t\t',
+  '\n        ',
+];
 const piece = fc.constantFrom(...PIECES);
 const text = fc.array(piece, { maxLength: 60 }).map((p) => p.join(''));
 const edit = fc.record({ at: fc.nat(), remove: fc.nat({ max: 12 }), insert: fc.array(piece, { maxLength: 4 }).map((p) => p.join('')) });
@@ -61,7 +82,9 @@ describe('IndentProfile: the parser guard kept up to date edit by edit', () => {
     const changed = store.change(uri, 2, [{ range: { start: { line: lines, character: 0 }, end: { line: lines, character: 0 } }, text: rest }])!;
     assert.equal(changed.tree, undefined);
     assert.equal(changed.notParsed?.kind, 'too-deep');
-    const back = store.change(uri, 3, [{ range: { start: { line: lines, character: 0 }, end: { line: lines + rest.split('\n').length - 1, character: 0 } }, text: '' }])!;
+    const back = store.change(uri, 3, [
+      { range: { start: { line: lines, character: 0 }, end: { line: lines + rest.split('\n').length - 1, character: 0 } }, text: '' },
+    ])!;
     assert.equal(back.document.getText(), half);
     assert.ok(back.tree, 'parsed again after the deep part was deleted');
     store.dispose();

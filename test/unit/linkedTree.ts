@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-const WRITE = 'from pyspark.sql import SparkSession\nspark = SparkSession.builder.getOrCreate()\nspark.read.parquet("s3://in/x").coalesce(1).write.parquet("s3://out/y")\n';
+const WRITE =
+  'from pyspark.sql import SparkSession\nspark = SparkSession.builder.getOrCreate()\nspark.read.parquet("s3://in/x").coalesce(1).write.parquet("s3://out/y")\n';
 
 /** repo/ with a job, a link to a folder outside, a link to a file outside, and a link inside; outside/ beside it. */
 export function linkedTree(): { base: string; repo: string; outside: string } {

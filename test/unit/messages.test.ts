@@ -16,9 +16,18 @@ describe('finding messages: a short first line', () => {
   });
 
   it('does not stop inside quotes, brackets, paths, numbers or abbreviations', () => {
-    assert.equal(splitMessage('"1.5g" is not a valid value for spark.executor.memory, which takes a size: sizes must be whole numbers.').headline, '"1.5g" is not a valid value for spark.executor.memory, which takes a size.');
-    assert.equal(splitMessage('checkpointLocation "s3://a. b: c" is odd (see e.g. PSA204: it matters). Why.').headline, 'checkpointLocation "s3://a. b: c" is odd (see e.g. PSA204: it matters).');
-    assert.equal(splitMessage('hash() used as a fingerprint (the input is str(...)): Python salts str hashing.').headline, 'hash() used as a fingerprint (the input is str(...)).');
+    assert.equal(
+      splitMessage('"1.5g" is not a valid value for spark.executor.memory, which takes a size: sizes must be whole numbers.').headline,
+      '"1.5g" is not a valid value for spark.executor.memory, which takes a size.',
+    );
+    assert.equal(
+      splitMessage('checkpointLocation "s3://a. b: c" is odd (see e.g. PSA204: it matters). Why.').headline,
+      'checkpointLocation "s3://a. b: c" is odd (see e.g. PSA204: it matters).',
+    );
+    assert.equal(
+      splitMessage('hash() used as a fingerprint (the input is str(...)): Python salts str hashing.').headline,
+      'hash() used as a fingerprint (the input is str(...)).',
+    );
   });
 
   it('a short label runs on to the next full stop, so the first line still says where', () => {

@@ -33,7 +33,10 @@ describe('notebooks: magics', () => {
     const { text, magics } = neutraliseMagics(cell);
     assert.equal(text.length, cell.length);
     assert.equal(text.split('\n').length, cell.split('\n').length);
-    assert.deepEqual(magics.map((m) => m.text), ['%pip install delta-spark', '!ls /dbfs/tmp', '!ls /data', '%time spark.table(t).count()', 'df?']);
+    assert.deepEqual(
+      magics.map((m) => m.text),
+      ['%pip install delta-spark', '!ls /dbfs/tmp', '!ls /data', '%time spark.table(t).count()', 'df?'],
+    );
     assert.equal(await syntaxErrors(text), 0, text);
     assert.match(text, /% b\)/, 'modulo inside brackets is code');
     assert.match(text, /%not a magic inside a string/);
@@ -44,7 +47,11 @@ describe('notebooks: magics', () => {
     const sql = '%%sql\nSELECT * FROM events\n  WHERE x = 1';
     assert.equal(neutraliseMagics(sql).text, '#    \n#                   \n#            ');
     const md = '%md\n# Title\nsome text';
-    assert.ok(neutraliseMagics(md).text.split('\n').every((l) => l === '' || l.startsWith('#')));
+    assert.ok(
+      neutraliseMagics(md)
+        .text.split('\n')
+        .every((l) => l === '' || l.startsWith('#')),
+    );
     const timed = '%%time\ndf = spark.read.parquet("/x")';
     assert.equal(neutraliseMagics(timed).text, 'pass  \ndf = spark.read.parquet("/x")');
     const short = neutraliseMagics('!l\n!ls');
@@ -60,10 +67,38 @@ describe('notebooks: magics', () => {
 
 describe('notebooks: magics (property)', () => {
   const fragment = fc.constantFrom(
-    '%pip install x', '!ls', '%%sql', '%%time', 'x = !ls', 'df?', '%md', '%run ./cfg', '"""', "'", '(', ')', '\\', '#', '%', '!',
-    'a = 1', '    pass', 'for x in y:', '  ', 'q = """a', '%s"""', '\r', ' % b', 'é',
+    '%pip install x',
+    '!ls',
+    '%%sql',
+    '%%time',
+    'x = !ls',
+    'df?',
+    '%md',
+    '%run ./cfg',
+    '"""',
+    "'",
+    '(',
+    ')',
+    '\\',
+    '#',
+    '%',
+    '!',
+    'a = 1',
+    '    pass',
+    'for x in y:',
+    '  ',
+    'q = """a',
+    '%s"""',
+    '\r',
+    ' % b',
+    'é',
   );
-  const cellText = fc.array(fc.array(fragment, { maxLength: 4 }).map((parts) => parts.join('')), { maxLength: 8 }).map((lines) => lines.join('\n'));
+  const cellText = fc
+    .array(
+      fc.array(fragment, { maxLength: 4 }).map((parts) => parts.join('')),
+      { maxLength: 8 },
+    )
+    .map((lines) => lines.join('\n'));
 
   it('never moves a character: same length, line breaks where they were, text outside magics untouched', () => {
     fc.assert(
@@ -82,7 +117,11 @@ describe('notebooks: magics (property)', () => {
 
 describe('notebooks: one program', () => {
   it('concatenates cells with a line break each and maps offsets back to cells', () => {
-    const p = new NotebookProgram([{ cell: 0, source: 'a = 1' }, { cell: 2, source: 'b = 2\n' }, { cell: 3, source: '' }]);
+    const p = new NotebookProgram([
+      { cell: 0, source: 'a = 1' },
+      { cell: 2, source: 'b = 2\n' },
+      { cell: 3, source: '' },
+    ]);
     assert.equal(p.text, 'a = 1\nb = 2\n\n\n');
     assert.deepEqual(p.toCell(6, 7), { cell: 2, start: 0, end: 1 });
     assert.deepEqual(p.toCell(4, 6), { cell: 0, start: 4, end: 5 });
@@ -90,32 +129,50 @@ describe('notebooks: one program', () => {
     assert.equal(p.toProgram(1, 0), undefined);
   });
 
-  it('a count printed in one Jupyter cell and written in a later one is that cell\'s output (PSA101 only where one cell does both)', async () => {
+  it("a count printed in one Jupyter cell and written in a later one is that cell's output (PSA101 only where one cell does both)", async () => {
     const parser = await loadParser();
-    const a = analyseCellsOnce(parser, cells(
-      'customers = spark.read.option("header", "true").csv("s3://crm/raw/customers.csv")\nprint(f"customers: {customers.count()}")\ncustomers.show(5)',
-      'customers.createOrReplaceTempView("customers")',
-      'orders = spark.read.json("s3://crm/raw/orders/")\norders.write.mode("overwrite").parquet("s3://crm/curated/orders/")\nprint(f"orders: {orders.count()}")',
-    ), 'walkthrough.ipynb');
-    assert.deepEqual(a.findings.filter((f) => f.code === 'PSA101').map((f) => f.cell), [2]);
+    const a = analyseCellsOnce(
+      parser,
+      cells(
+        'customers = spark.read.option("header", "true").csv("s3://crm/raw/customers.csv")\nprint(f"customers: {customers.count()}")\ncustomers.show(5)',
+        'customers.createOrReplaceTempView("customers")',
+        'orders = spark.read.json("s3://crm/raw/orders/")\norders.write.mode("overwrite").parquet("s3://crm/curated/orders/")\nprint(f"orders: {orders.count()}")',
+      ),
+      'walkthrough.ipynb',
+    );
+    assert.deepEqual(
+      a.findings.filter((f) => f.code === 'PSA101').map((f) => f.cell),
+      [2],
+    );
   });
 
   it('a stream read in one cell and its aggregation in another are one pipeline (PSA201 in the aggregation cell)', async () => {
     const parser = await loadParser();
-    const a = analyseCellsOnce(parser, cells(
-      'from pyspark.sql import SparkSession, functions as F\nspark = SparkSession.builder.getOrCreate()',
-      'events = spark.readStream.format("kafka").option("subscribe", "events").load()',
-      '%sql\nSELECT 1',
-      'per_key = events.groupBy("key").agg(F.count("*"))\nper_key.writeStream.format("delta").option("checkpointLocation", "/chk/k").toTable("gold.k")',
-    ), undefined);
+    const a = analyseCellsOnce(
+      parser,
+      cells(
+        'from pyspark.sql import SparkSession, functions as F\nspark = SparkSession.builder.getOrCreate()',
+        'events = spark.readStream.format("kafka").option("subscribe", "events").load()',
+        '%sql\nSELECT 1',
+        'per_key = events.groupBy("key").agg(F.count("*"))\nper_key.writeStream.format("delta").option("checkpointLocation", "/chk/k").toTable("gold.k")',
+      ),
+      undefined,
+    );
     const psa201 = a.findings.filter((f) => f.code === 'PSA201');
     assert.equal(psa201.length, 1);
     assert.equal(psa201[0].cell, 3);
     const src = 'per_key = events.groupBy("key").agg(F.count("*"))';
     assert.ok(psa201[0].start >= 0 && psa201[0].end <= src.length, `${psa201[0].start}-${psa201[0].end}`);
     // Each cell alone knows nothing of the stream.
-    const alone = analyseCellsOnce(parser, cells('per_key = events.groupBy("key").agg(F.count("*"))\nper_key.writeStream.format("delta").option("checkpointLocation", "/chk/k").toTable("gold.k")'), undefined);
-    assert.deepEqual(alone.findings.filter((f) => f.code === 'PSA201'), []);
+    const alone = analyseCellsOnce(
+      parser,
+      cells('per_key = events.groupBy("key").agg(F.count("*"))\nper_key.writeStream.format("delta").option("checkpointLocation", "/chk/k").toTable("gold.k")'),
+      undefined,
+    );
+    assert.deepEqual(
+      alone.findings.filter((f) => f.code === 'PSA201'),
+      [],
+    );
   });
 
   it('noqa in a cell suppresses a finding of that cell', async () => {
@@ -145,14 +202,30 @@ describe('notebooks: one program', () => {
     assert.deepEqual(fixAllCells(parser, nb, undefined).applied, []);
     const all = fixAllCells(parser, nb, undefined, { unsafe: true });
     assert.deepEqual([...all.sources.keys()], [2]);
-    assert.deepEqual(all.applied.map((x) => x.code), ['PSA207']);
-    const again = analyseCellsOnce(parser, nb.map((c) => ({ ...c, source: all.sources.get(c.cell) ?? c.source })), undefined);
+    assert.deepEqual(
+      all.applied.map((x) => x.code),
+      ['PSA207'],
+    );
+    const again = analyseCellsOnce(
+      parser,
+      nb.map((c) => ({ ...c, source: all.sources.get(c.cell) ?? c.source })),
+      undefined,
+    );
     assert.ok(!again.findings.some((x) => x.code === 'PSA207'));
   });
 
   it('a fix that would edit a magic is not offered', () => {
     const p = new NotebookProgram([{ cell: 0, source: '%pip install x\ndf = 1' }]);
-    const mapped = p.mapFinding({ code: 'PSA999', name: 'n', message: 'm', severity: 'warning', start: 15, end: 17, related: [], fixes: [{ title: 't', edits: [{ start: 0, end: 4, newText: 'y' }], applicability: 'safe' }] });
+    const mapped = p.mapFinding({
+      code: 'PSA999',
+      name: 'n',
+      message: 'm',
+      severity: 'warning',
+      start: 15,
+      end: 17,
+      related: [],
+      fixes: [{ title: 't', edits: [{ start: 0, end: 4, newText: 'y' }], applicability: 'safe' }],
+    });
     assert.ok(mapped);
     assert.deepEqual(mapped.fixes, []);
   });
@@ -175,8 +248,16 @@ describe('notebooks: platform globals', () => {
     // PSA103 is strict (opt-in): these tests turn strict rules on.
     const strict = { settings: { ...defaultSettings(), 'rules.strict': true } };
     const implicit = analyseCellsOnce(parser, cells('rows = spark.read.parquet("/data/huge").collect()'), undefined, strict);
-    assert.ok(implicit.findings.some((f) => f.code === 'PSA103'), JSON.stringify(implicit.findings.map((f) => f.code)));
-    const made = analyseCellsOnce(parser, cells('from pyspark.sql import SparkSession\nss = SparkSession.builder.getOrCreate()', 'rows = ss.read.parquet("/data/huge").collect()'), undefined, strict);
+    assert.ok(
+      implicit.findings.some((f) => f.code === 'PSA103'),
+      JSON.stringify(implicit.findings.map((f) => f.code)),
+    );
+    const made = analyseCellsOnce(
+      parser,
+      cells('from pyspark.sql import SparkSession\nss = SparkSession.builder.getOrCreate()', 'rows = ss.read.parquet("/data/huge").collect()'),
+      undefined,
+      strict,
+    );
     assert.ok(made.findings.some((f) => f.code === 'PSA103' && f.cell === 1));
   });
 
@@ -184,21 +265,33 @@ describe('notebooks: platform globals', () => {
     const parser = await loadParser();
     const code = ['events = spark', 'recent = (F.col("ts") > F.current_date()) and (F.col("kind") == "click")'];
     const nb = analyseCellsOnce(parser, cells(...code), undefined);
-    assert.deepEqual(nb.findings.map((f) => [f.code, f.cell]), [['PSA703', 1]]);
+    assert.deepEqual(
+      nb.findings.map((f) => [f.code, f.cell]),
+      [['PSA703', 1]],
+    );
     const plain = await check(code.join('\n') + '\n');
     assert.deepEqual(plain.of('PSA703'), [], 'a plain module has not imported PySpark');
   });
 
   it('a pandas notebook is not Spark code even when it mentions delta', async () => {
     const parser = await loadParser();
-    const a = analyseCellsOnce(parser, cells('import pandas as pd\ndelta = 0.5\ndf = pd.read_csv("x.csv")', 'big = df[(df.a > delta) and (df.b < 2)]'), undefined);
+    const a = analyseCellsOnce(
+      parser,
+      cells('import pandas as pd\ndelta = 0.5\ndf = pd.read_csv("x.csv")', 'big = df[(df.a > delta) and (df.b < 2)]'),
+      undefined,
+    );
     assert.deepEqual(a.findings, []);
   });
 
   it('an undefined name that is not a platform global stays unknown', async () => {
     const parser = await loadParser();
-    const a = analyseCellsOnce(parser, cells('rows = session.read.parquet("/data/huge").collect()'), undefined, { settings: { ...defaultSettings(), 'rules.strict': true } });
-    assert.deepEqual(a.findings.filter((f) => f.code === 'PSA103'), []);
+    const a = analyseCellsOnce(parser, cells('rows = session.read.parquet("/data/huge").collect()'), undefined, {
+      settings: { ...defaultSettings(), 'rules.strict': true },
+    });
+    assert.deepEqual(
+      a.findings.filter((f) => f.code === 'PSA103'),
+      [],
+    );
   });
 });
 
@@ -206,15 +299,26 @@ describe('notebooks: .ipynb files', () => {
   it('reads code cells (string or list sources), skips markdown, and rejects broken JSON clearly', () => {
     const text = ipynb([{ type: 'markdown', source: '# Title' }, { source: 'a = 1\nb = 2' }]);
     const nb = parseIpynb(text);
-    assert.deepEqual(nb.codeCells.map((c) => [c.index, c.source]), [[1, 'a = 1\nb = 2']]);
-    const asString = JSON.stringify({ cells: [{ cell_type: 'code', source: 'x = 1\n', outputs: [], metadata: {} }], metadata: {}, nbformat: 4, nbformat_minor: 2 });
+    assert.deepEqual(
+      nb.codeCells.map((c) => [c.index, c.source]),
+      [[1, 'a = 1\nb = 2']],
+    );
+    const asString = JSON.stringify({
+      cells: [{ cell_type: 'code', source: 'x = 1\n', outputs: [], metadata: {} }],
+      metadata: {},
+      nbformat: 4,
+      nbformat_minor: 2,
+    });
     assert.equal(parseIpynb(asString).codeCells[0].source, 'x = 1\n');
-    assert.throws(() => parseIpynb(text.slice(0, -20)), (e: Error) => e instanceof NotebookError && /not a valid notebook/.test(e.message));
+    assert.throws(
+      () => parseIpynb(text.slice(0, -20)),
+      (e: Error) => e instanceof NotebookError && /not a valid notebook/.test(e.message),
+    );
     assert.throws(() => parseIpynb('{"worksheets": []}'), NotebookError);
     assert.throws(() => parseIpynb('{"cells": [], "nbformat": 3}'), /nbformat 3/);
   });
 
-  it('writes changed sources back in the file\'s style and leaves everything else byte for byte', () => {
+  it("writes changed sources back in the file's style and leaves everything else byte for byte", () => {
     const text = ipynb([
       { type: 'markdown', source: '# Ünïcode title' },
       { source: 'a = 1\nb = 2', outputs: [{ output_type: 'stream', name: 'stdout', text: ['1.0\n'] }] },
@@ -222,7 +326,13 @@ describe('notebooks: .ipynb files', () => {
       { source: 'c = 3' },
     ]);
     const nb = parseIpynb(text);
-    const out = withCellSources(nb, new Map([[1, 'a = 10\nb = 2\nc = "q\\"uote"'], [2, 'x = 1\n']]));
+    const out = withCellSources(
+      nb,
+      new Map([
+        [1, 'a = 10\nb = 2\nc = "q\\"uote"'],
+        [2, 'x = 1\n'],
+      ]),
+    );
     const parsed = JSON.parse(out);
     assert.equal(parsed.cells[1].source.join(''), 'a = 10\nb = 2\nc = "q\\"uote"');
     assert.deepEqual(parsed.cells[1].source, ['a = 10\n', 'b = 2\n', 'c = "q\\"uote"']);
@@ -254,8 +364,10 @@ describe('notebooks: Databricks sources and %run', () => {
     assert.equal(p.text, text + '\n');
   });
 
-  it('%run pulls the other notebook\'s session and functions in; findings stay in this notebook', async () => {
-    fs.writeFileSync(path.join(dir, 'config.py'), py`
+  it("%run pulls the other notebook's session and functions in; findings stay in this notebook", async () => {
+    fs.writeFileSync(
+      path.join(dir, 'config.py'),
+      py`
       # Databricks notebook source
       from pyspark.sql import SparkSession
       session = SparkSession.builder.getOrCreate()
@@ -265,7 +377,8 @@ describe('notebooks: Databricks sources and %run', () => {
 
       def read_events():
           return session.readStream.format("kafka").option("subscribe", "e").load()
-    `);
+    `,
+    );
     const main = py`
       # Databricks notebook source
       # MAGIC %run ./config
@@ -279,12 +392,19 @@ describe('notebooks: Databricks sources and %run', () => {
     const parser = await loadParser();
     const a = analyseCellsOnce(parser, databricksCells(main), file);
     assert.deepEqual(a.included, [path.join(dir, 'config.py')]);
-    assert.deepEqual(a.findings.map((f) => f.code), ['PSA201'], 'PSA103 is in config.py, not here');
+    assert.deepEqual(
+      a.findings.map((f) => f.code),
+      ['PSA201'],
+      'PSA103 is in config.py, not here',
+    );
     const own = new NotebookProgram(databricksCells(main));
     const f = a.findings[0];
     assert.equal(main.slice(own.toProgram(f.cell, f.start)!, own.toProgram(f.cell, f.end)), 'groupBy("key")');
     const withoutRun = analyseCellsOnce(parser, databricksCells(main.replace('# MAGIC %run ./config', '')), file);
-    assert.deepEqual(withoutRun.findings.map((x) => x.code), []);
+    assert.deepEqual(
+      withoutRun.findings.map((x) => x.code),
+      [],
+    );
   });
 
   it('reads the %run target as written, after IPython options and quotes', () => {
@@ -298,10 +418,18 @@ describe('notebooks: Databricks sources and %run', () => {
     fs.writeFileSync(path.join(dir, 'a.ipynb'), ipynb([{ source: '%run ./b\nA = 1' }]));
     fs.writeFileSync(path.join(dir, 'b.py'), '# Databricks notebook source\n# MAGIC %run ./a\nB = 2\n');
     const r = expandRuns([{ cell: 0, source: '%run ./a.ipynb\n%run ./nowhere' }], path.join(dir, 'main.ipynb'));
-    assert.deepEqual(r.included.map((f) => path.basename(f)), ['a.ipynb', 'b.py']);
+    assert.deepEqual(
+      r.included.map((f) => path.basename(f)),
+      ['a.ipynb', 'b.py'],
+    );
     assert.deepEqual(r.missing, ['./nowhere']);
-    assert.deepEqual(r.cells.map((c) => (c.includedFrom ? path.basename(c.includedFrom) : 'own')), ['b.py', 'a.ipynb', 'own']);
-    const self = expandRuns([{ cell: 0, source: '%run ./main' }], path.join(dir, 'main.ipynb'), (f) => (f.endsWith('main.ipynb') ? ipynb([{ source: '%run ./main' }]) : undefined));
+    assert.deepEqual(
+      r.cells.map((c) => (c.includedFrom ? path.basename(c.includedFrom) : 'own')),
+      ['b.py', 'a.ipynb', 'own'],
+    );
+    const self = expandRuns([{ cell: 0, source: '%run ./main' }], path.join(dir, 'main.ipynb'), (f) =>
+      f.endsWith('main.ipynb') ? ipynb([{ source: '%run ./main' }]) : undefined,
+    );
     assert.deepEqual(self.included, []);
   });
 });

@@ -1,5 +1,8 @@
 /** A notebook's JSON as Jupyter writes it (indent 1, sources as lists of lines). */
-export function ipynb(cells: { type?: 'code' | 'markdown'; source: string; outputs?: unknown[] }[], metadata: object = { kernelspec: { language: 'python', name: 'python3' } }): string {
+export function ipynb(
+  cells: { type?: 'code' | 'markdown'; source: string; outputs?: unknown[] }[],
+  metadata: object = { kernelspec: { language: 'python', name: 'python3' } },
+): string {
   const lines = (s: string) => s.match(/[^\n]*\n|[^\n]+$/g) ?? [];
   const nb = {
     cells: cells.map((c) =>

@@ -14,7 +14,8 @@ describe('packaging for npm, npx and pre-commit', function () {
     assert.equal(r.status, 0, r.stderr);
     const files = new Set<string>(JSON.parse(r.stdout)[0].files.map((f: { path: string }) => f.path));
     const bin = String(pkg.bin['pyspark-architect']).replace(/^\.\//, '');
-    for (const f of [bin, 'dist/server.js', 'dist/web-tree-sitter.wasm', 'dist/tree-sitter-python.wasm', 'docs/rules/README.md']) assert.ok(files.has(f), `${f} missing from the npm package`);
+    for (const f of [bin, 'dist/server.js', 'dist/web-tree-sitter.wasm', 'dist/tree-sitter-python.wasm', 'docs/rules/README.md'])
+      assert.ok(files.has(f), `${f} missing from the npm package`);
     for (const page of fs.readdirSync(path.join(ROOT, 'docs/rules'))) assert.ok(files.has(`docs/rules/${page}`), `docs/rules/${page} missing`);
     for (const f of files) assert.doesNotMatch(f, /^(server|client|test|samples|scripts|node_modules|out)\/|\.map$/, `${f} should not be in the npm package`);
     assert.ok(pkg.scripts.prepack, 'npm pack (and git installs, and pre-commit) build dist/ first');
@@ -33,7 +34,9 @@ describe('packaging for npm, npx and pre-commit', function () {
     const node = pkg.engines.node as string;
     assert.equal(node, '>=20');
     const lock = JSON.parse(fs.readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8'));
-    const needs22 = Object.entries<any>(lock.packages).filter(([, p]) => /^>=\s*2[1-9]/.test(p.engines?.node ?? '')).map(([n]) => n);
+    const needs22 = Object.entries<any>(lock.packages)
+      .filter(([, p]) => /^>=\s*2[1-9]/.test(p.engines?.node ?? ''))
+      .map(([n]) => n);
     assert.deepEqual(needs22, []);
   });
 });

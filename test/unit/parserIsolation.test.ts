@@ -9,12 +9,15 @@ import { indentLevels, MAX_INDENT_LEVELS, ParseFailure, PythonParser } from '../
 import { syntaxRoot } from '../../server/src/parsing/syntaxTree';
 import { mixedIndentFile } from './parserFixtures';
 
-const GOOD = 'from pyspark.sql import SparkSession\nspark = SparkSession.builder.getOrCreate()\ndf = spark.read.parquet("s3://b/x").where("amount > 0")\nif df.count() > 0:\n    df.coalesce(1).write.parquet("s3://b/y")\n';
+const GOOD =
+  'from pyspark.sql import SparkSession\nspark = SparkSession.builder.getOrCreate()\ndf = spark.read.parquet("s3://b/x").where("amount > 0")\nif df.count() > 0:\n    df.coalesce(1).write.parquet("s3://b/y")\n';
 
 function codesOf(parser: PythonParser, text: string): string[] {
   const tree = parser.parse(text);
   try {
-    return analyze(tree, text).findings.map((f) => f.code).sort();
+    return analyze(tree, text)
+      .findings.map((f) => f.code)
+      .sort();
   } finally {
     parser.release(tree);
   }
@@ -34,7 +37,7 @@ describe('parser isolation', function () {
       assert.equal(indentLevels(mixedIndentFile()), 520);
     });
 
-    it('blank and comment-only lines do not count; a backslash-newline joins two lines\' indentation', () => {
+    it("blank and comment-only lines do not count; a backslash-newline joins two lines' indentation", () => {
       assert.equal(indentLevels('if a:\n    # deep comment\n\n        \n    x = 1\n'), 1);
       // The scanner measures "  \\\n  " as 4 columns; the second line alone is 2.
       assert.equal(indentLevels('if a:\n  \\\n  x = 1\n'), 1);
@@ -60,7 +63,7 @@ describe('parser isolation', function () {
   });
 
   describe('a parser that fails is replaced', () => {
-    it('the issue\'s file is refused by the guard; the next file is analysed', async () => {
+    it("the issue's file is refused by the guard; the next file is analysed", async () => {
       const parser = await PythonParser.create();
       assert.throws(() => parser.parse(mixedIndentFile()), isFailure('too-deep'));
       assert.deepEqual(codesOf(parser, GOOD), ['PSA104', 'PSA301']);
@@ -113,19 +116,21 @@ describe('parser isolation', function () {
     const indentChar = fc.constantFrom(' ', '\t', ' \t', '\t ', '  ', '\f', '\\\n');
     const tail = fc.constantFrom('s = "abc"', 't = f"{s}"', 'u = f"{f\'{x}\'}"', 'v = """open', 'w = f"{', 'x = (', "y = '", 'z = 1');
     /** Nested blocks with random tab/space indentation, ending in strings and f-strings at depth. */
-    const nested = fc.record({
-      levels: fc.integer({ min: 300, max: 600 }),
-      steps: fc.array(fc.array(indentChar, { minLength: 1, maxLength: 2 }), { minLength: 1, maxLength: 6 }),
-      tails: fc.array(tail, { minLength: 1, maxLength: 4 }),
-    }).map(({ levels, steps, tails }) => {
-      let indent = '';
-      let s = '';
-      for (let i = 0; i < levels; i++) {
-        s += `${indent}if x:\n`;
-        indent += steps[i % steps.length].join('');
-      }
-      return s + tails.map((t) => `${indent}${t}\n`).join('');
-    });
+    const nested = fc
+      .record({
+        levels: fc.integer({ min: 300, max: 600 }),
+        steps: fc.array(fc.array(indentChar, { minLength: 1, maxLength: 2 }), { minLength: 1, maxLength: 6 }),
+        tails: fc.array(tail, { minLength: 1, maxLength: 4 }),
+      })
+      .map(({ levels, steps, tails }) => {
+        let indent = '';
+        let s = '';
+        for (let i = 0; i < levels; i++) {
+          s += `${indent}if x:\n`;
+          indent += steps[i % steps.length].join('');
+        }
+        return s + tails.map((t) => `${indent}${t}\n`).join('');
+      });
 
     it('every text either parses or is refused as too deep, and the parser is never restarted', async () => {
       const parser = await PythonParser.create();

@@ -35,11 +35,23 @@ def serving_layer():
 
 describe('architecture per connected pipeline', () => {
   it('keeps medallion steps in medallion lanes when another pipeline is lambda', async () => {
-    const g = await graphOf([{ name: 'etl/orders.py', text: MEDALLION }, { name: 'jobs/clicks.py', text: LAMBDA }]);
+    const g = await graphOf([
+      { name: 'etl/orders.py', text: MEDALLION },
+      { name: 'jobs/clicks.py', text: LAMBDA },
+    ]);
     const steps = layout(g, 'step');
-    assert.deepEqual(steps.filter((s) => /orders|revenue/.test(s)), ['clean_orders@silver', 'daily_revenue@gold', 'ingest_orders@bronze']);
-    assert.deepEqual(steps.filter((s) => /layer/.test(s)), ['batch_layer@batch', 'serving_layer@serving', 'speed_layer@speed']);
-    assert.ok(!g.nodes.some((n) => /orders|revenue/.test(n.label) && ['batch', 'speed', 'serving'].includes(n.layer ?? '')), 'no medallion node in a lambda lane');
+    assert.deepEqual(
+      steps.filter((s) => /orders|revenue/.test(s)),
+      ['clean_orders@silver', 'daily_revenue@gold', 'ingest_orders@bronze'],
+    );
+    assert.deepEqual(
+      steps.filter((s) => /layer/.test(s)),
+      ['batch_layer@batch', 'serving_layer@serving', 'speed_layer@speed'],
+    );
+    assert.ok(
+      !g.nodes.some((n) => /orders|revenue/.test(n.label) && ['batch', 'speed', 'serving'].includes(n.layer ?? '')),
+      'no medallion node in a lambda lane',
+    );
 
     const pipelines = g.pipelines ?? [];
     assert.deepEqual(pipelines.map((p) => `${p.name}:${p.architecture}`).sort(), ['clicks.py:lambda', 'orders.py:medallion']);
@@ -55,7 +67,10 @@ describe('architecture per connected pipeline', () => {
 
   it('one pipeline spread over files is one pipeline named for its first file', async () => {
     const [ingest, refine] = MEDALLION.split('def clean_orders');
-    const g = await graphOf([{ name: 'a_ingest.py', text: ingest }, { name: 'b_refine.py', text: `from pyspark.sql import SparkSession\nspark = SparkSession.builder.getOrCreate()\ndef clean_orders${refine}` }]);
+    const g = await graphOf([
+      { name: 'a_ingest.py', text: ingest },
+      { name: 'b_refine.py', text: `from pyspark.sql import SparkSession\nspark = SparkSession.builder.getOrCreate()\ndef clean_orders${refine}` },
+    ]);
     assert.equal(g.pipelines?.length, 1);
     assert.equal(g.pipelines?.[0].name, 'a_ingest.py + 1 more');
     assert.equal(g.pipelines?.[0].architecture, 'medallion');
@@ -64,9 +79,15 @@ describe('architecture per connected pipeline', () => {
 
   it('the whole-workspace architecture is the largest recognised pipeline, a lone unrecognised job stays unlayered', async () => {
     const lone = `from pyspark.sql import SparkSession\nspark = SparkSession.builder.getOrCreate()\ndef export():\n    spark.read.csv("/data/in.csv").write.csv("/data/out")\n`;
-    const g = await graphOf([{ name: 'clicks.py', text: LAMBDA }, { name: 'export.py', text: lone }]);
+    const g = await graphOf([
+      { name: 'clicks.py', text: LAMBDA },
+      { name: 'export.py', text: lone },
+    ]);
     assert.equal(g.architecture, 'lambda');
-    assert.deepEqual(layout(g, 'step').filter((s) => s.startsWith('export')), ['export@-']);
+    assert.deepEqual(
+      layout(g, 'step').filter((s) => s.startsWith('export')),
+      ['export@-'],
+    );
     assert.equal(g.pipelines?.find((p) => p.name === 'export.py')?.architecture, 'unknown');
   });
 });

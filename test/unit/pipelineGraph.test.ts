@@ -8,10 +8,21 @@ describe('pipeline graph inference', () => {
     assert.equal(g.architecture, 'medallion');
     assert.deepEqual(g.layers, ['bronze', 'silver', 'gold']);
     assert.deepEqual(layout(g, 'step'), ['bronze_layer@bronze', 'gold_layer@gold', 'silver_layer@silver']);
-    assert.deepEqual(layout(g, 'dataset'), ['bronze/events@bronze', 'gold/product_metrics@gold', 'gold/user_metrics@gold', 'landing-zone/events@bronze', 'silver/events@silver']);
+    assert.deepEqual(layout(g, 'dataset'), [
+      'bronze/events@bronze',
+      'gold/product_metrics@gold',
+      'gold/user_metrics@gold',
+      'landing-zone/events@bronze',
+      'silver/events@silver',
+    ]);
     assert.deepEqual(edgeLabels(g), [
-      'bronze/events -> silver_layer', 'bronze_layer -> bronze/events', 'gold_layer -> gold/product_metrics', 'gold_layer -> gold/user_metrics',
-      'landing-zone/events -> bronze_layer', 'silver/events -> gold_layer', 'silver_layer -> silver/events',
+      'bronze/events -> silver_layer',
+      'bronze_layer -> bronze/events',
+      'gold_layer -> gold/product_metrics',
+      'gold_layer -> gold/user_metrics',
+      'landing-zone/events -> bronze_layer',
+      'silver/events -> gold_layer',
+      'silver_layer -> silver/events',
     ]);
   });
 
@@ -32,14 +43,22 @@ describe('pipeline graph inference', () => {
     const psa201 = g.nodes.find((n) => n.label === 'kappa_architecture_pipeline')!.findings.map((f) => f.code);
     assert.deepEqual(psa201, ['PSA201']);
     const sink = g.nodes.find((n) => n.label === 'data-lake/user-analytics')!;
-    assert.deepEqual(sink.findings.map((f) => f.code), ['PSA204'], 'the /tmp checkpoint badge sits on the sink it concerns');
+    assert.deepEqual(
+      sink.findings.map((f) => f.code),
+      ['PSA204'],
+      'the /tmp checkpoint badge sits on the sink it concerns',
+    );
     assert.equal(sink.streaming, true);
     assert.equal(sink.role, 'sink');
     assert.equal(sink.format, 'delta');
   });
 
   it('samples: each architecture sample is recognised; ranges point at the code', async () => {
-    for (const [file, arch] of [['samples/medallion_architecture.py', 'medallion'], ['samples/lambda_architecture.py', 'lambda'], ['samples/kappa_architecture.py', 'kappa']] as const) {
+    for (const [file, arch] of [
+      ['samples/medallion_architecture.py', 'medallion'],
+      ['samples/lambda_architecture.py', 'lambda'],
+      ['samples/kappa_architecture.py', 'kappa'],
+    ] as const) {
       const g = await graphOfFiles(file);
       assert.equal(g.architecture, arch, file);
       for (const n of g.nodes) assert.ok(n.range.end.line >= n.range.start.line && n.filename === file, `${n.id} range`);
@@ -52,29 +71,43 @@ describe('pipeline graph inference', () => {
 
   it('joins datasets across files and across f-strings/constants into one node', async () => {
     const g = await graphOf([
-      { name: 'jobs/ingest.py', text: py`
+      {
+        name: 'jobs/ingest.py',
+        text: py`
         LAKE = "s3a://lake"
         def ingest_orders(spark):
             spark.read.json("s3://landing/orders/").write.format("delta").save(f"{LAKE}/bronze/orders/")
-      ` },
-      { name: 'jobs/clean.py', text: py`
+      `,
+      },
+      {
+        name: 'jobs/clean.py',
+        text: py`
         def clean_orders(spark):
             df = spark.read.format("delta").load("s3://lake/bronze/orders")
             df.dropDuplicates(["order_id"]).write.format("delta").saveAsTable("silver.orders")
-      ` },
+      `,
+      },
     ]);
     const bronze = g.nodes.filter((n) => n.location === 's3://lake/bronze/orders');
     assert.equal(bronze.length, 1);
     assert.equal(bronze[0].role, 'intermediate');
-    assert.deepEqual(edgeLabels(g), ['bronze/orders -> clean_orders', 'ingest_orders -> bronze/orders', 'landing/orders -> ingest_orders', 'clean_orders -> silver.orders'].sort());
+    assert.deepEqual(
+      edgeLabels(g),
+      ['bronze/orders -> clean_orders', 'ingest_orders -> bronze/orders', 'landing/orders -> ingest_orders', 'clean_orders -> silver.orders'].sort(),
+    );
     assert.equal(g.architecture, 'medallion');
   });
 
   it('unknown architecture leaves nodes unlayered; an empty file gives an empty graph', async () => {
-    const g = await graphOf([{ name: 'x.py', text: py`
+    const g = await graphOf([
+      {
+        name: 'x.py',
+        text: py`
       df = spark.read.parquet("s3://bucket/in")
       df.write.parquet("s3://bucket/out")
-    ` }]);
+    `,
+      },
+    ]);
     assert.equal(g.architecture, 'unknown');
     assert.deepEqual(g.layers, []);
     assert.ok(g.nodes.every((n) => n.layer === null));

@@ -5,18 +5,45 @@ import { lineage, pipelineNodeId, searchNodes, stubId, syntheticMeta, viewGraph,
 
 function n(id: string, extra: Partial<GraphNode> = {}): GraphNode {
   return {
-    id, kind: id.startsWith('ds:') ? 'dataset' : 'step', label: id.replace(/^ds:/, ''), layer: null, streaming: false,
-    filename: 'a.py', uri: 'file:///a.py', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, findings: [], pipeline: 'p0', ...extra,
+    id,
+    kind: id.startsWith('ds:') ? 'dataset' : 'step',
+    label: id.replace(/^ds:/, ''),
+    layer: null,
+    streaming: false,
+    filename: 'a.py',
+    uri: 'file:///a.py',
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    findings: [],
+    pipeline: 'p0',
+    ...extra,
   };
 }
 
 /** ds:a -> s1 -> ds:b -> s2 -> ds:c -> s3 -> ds:d, plus ds:x -> s2 (a side input), and a separate pipeline ds:q -> t1 -> ds:r. */
 function chain(): PipelineGraph {
-  const nodes = ['ds:a', 's1', 'ds:b', 's2', 'ds:c', 's3', 'ds:d', 'ds:x'].map((id) => n(id)).concat(['ds:q', 't1', 'ds:r'].map((id) => n(id, { pipeline: 'p1' })));
-  const edges = [['ds:a', 's1'], ['s1', 'ds:b'], ['ds:b', 's2'], ['s2', 'ds:c'], ['ds:c', 's3'], ['s3', 'ds:d'], ['ds:x', 's2'], ['ds:q', 't1'], ['t1', 'ds:r']].map(([from, to]) => ({ from, to }));
+  const nodes = ['ds:a', 's1', 'ds:b', 's2', 'ds:c', 's3', 'ds:d', 'ds:x']
+    .map((id) => n(id))
+    .concat(['ds:q', 't1', 'ds:r'].map((id) => n(id, { pipeline: 'p1' })));
+  const edges = [
+    ['ds:a', 's1'],
+    ['s1', 'ds:b'],
+    ['ds:b', 's2'],
+    ['s2', 'ds:c'],
+    ['ds:c', 's3'],
+    ['s3', 'ds:d'],
+    ['ds:x', 's2'],
+    ['ds:q', 't1'],
+    ['t1', 'ds:r'],
+  ].map(([from, to]) => ({ from, to }));
   return {
-    architecture: 'medallion', layers: [], nodes, edges,
-    pipelines: [{ id: 'p0', name: 'a.py', architecture: 'medallion', layers: [] }, { id: 'p1', name: 'q.py', architecture: 'unknown', layers: [] }],
+    architecture: 'medallion',
+    layers: [],
+    nodes,
+    edges,
+    pipelines: [
+      { id: 'p0', name: 'a.py', architecture: 'medallion', layers: [] },
+      { id: 'p1', name: 'q.py', architecture: 'unknown', layers: [] },
+    ],
   };
 }
 
@@ -33,7 +60,13 @@ describe('preview focus (webview/src/focus.ts)', () => {
   it('seeds plus N hops each way; hidden neighbours fold into one stub per drawn node and direction', () => {
     const g = chain();
     const v = viewGraph(g, { seeds: new Set(['s2']), hops: 1, revealed: none, collapsed: none });
-    assert.deepEqual(v.graph.nodes.filter((x) => !v.synthetic.has(x.id)).map((x) => x.id).sort(), ['ds:b', 'ds:c', 'ds:x', 's2']);
+    assert.deepEqual(
+      v.graph.nodes
+        .filter((x) => !v.synthetic.has(x.id))
+        .map((x) => x.id)
+        .sort(),
+      ['ds:b', 'ds:c', 'ds:x', 's2'],
+    );
     const stubs = [...v.synthetic.keys()].map((id) => `${id} ${v.graph.nodes.find((x) => x.id === id)!.label}`);
     assert.deepEqual(stubs.sort(), [`${stubId('downstream', 'ds:c')} +2 downstream`, `${stubId('upstream', 'ds:b')} +2 upstream`].sort());
     assert.equal(v.hiddenCount, 7, 'the other pipeline is not drawn at all');
@@ -73,8 +106,14 @@ describe('preview focus (webview/src/focus.ts)', () => {
   it('search ranks exact names, then prefixes, then substrings, then locations', () => {
     const g = chain();
     g.nodes.find((x) => x.id === 'ds:d')!.location = 's3://lake/gold/b_report';
-    assert.deepEqual(searchNodes(g, 'B').map((x) => x.id), ['ds:b', 'ds:d']);
-    assert.deepEqual(searchNodes(g, 's').map((x) => x.id), ['s1', 's2', 's3', 'ds:d']);
+    assert.deepEqual(
+      searchNodes(g, 'B').map((x) => x.id),
+      ['ds:b', 'ds:d'],
+    );
+    assert.deepEqual(
+      searchNodes(g, 's').map((x) => x.id),
+      ['s1', 's2', 's3', 'ds:d'],
+    );
     assert.deepEqual(searchNodes(g, '  '), []);
   });
 });

@@ -14,7 +14,10 @@ describe('preview panel message validation', () => {
 
   it('rejects malformed or hostile messages', () => {
     for (const m of [
-      null, 'reveal', { type: 'reveal' }, { type: 'reveal', uri: 42, range },
+      null,
+      'reveal',
+      { type: 'reveal' },
+      { type: 'reveal', uri: 42, range },
       { type: 'reveal', uri: 'not a uri', range },
       { type: 'reveal', uri: 'file:///x.py', range: { start: { line: -1, character: 0 }, end: range.end } },
       { type: 'reveal', uri: 'file:///x.py', range: { start: { line: 1.5, character: 0 }, end: range.end } },

@@ -28,7 +28,10 @@ describe('pyproject.toml [tool.pyspark-architect]', () => {
   });
 
   it('reports bad entries and keeps the good ones; no table means no config', () => {
-    const c = parseProjectConfig('[tool.pyspark-architect]\nselect = ["E501", "PSA1"]\nseverity = { PSA201 = "fatal" }\npii-patterns = ["(("]\ncolour = "blue"\n', 'x')!;
+    const c = parseProjectConfig(
+      '[tool.pyspark-architect]\nselect = ["E501", "PSA1"]\nseverity = { PSA201 = "fatal" }\npii-patterns = ["(("]\ncolour = "blue"\n',
+      'x',
+    )!;
     assert.deepEqual(c.select, ['PSA1']);
     assert.deepEqual(c.severity, {});
     assert.deepEqual(c.piiPatterns, []);
@@ -45,7 +48,8 @@ describe('pyproject.toml [tool.pyspark-architect]', () => {
     assert.equal(bad.notebooks, undefined);
     assert.match(bad.problems[0], /notebooks/);
     // Through the engine: a notebook's PII write is held back, unless the project says notebooks are jobs.
-    const nb = '# Databricks notebook source\nusers = spark.read.parquet("s3://raw/users").select("user_id", "email")\nusers.write.mode("overwrite").parquet("s3://lake/users")\n';
+    const nb =
+      '# Databricks notebook source\nusers = spark.read.parquet("s3://raw/users").select("user_id", "email")\nusers.write.mode("overwrite").parquet("s3://lake/users")\n';
     assert.deepEqual((await check(nb, { 'rules.strict': false })).of('PSA401'), []);
     assert.equal((await check(nb, applyProjectConfig(defaultSettings(), c).settings)).of('PSA401').length, 1);
   });

@@ -62,25 +62,33 @@ describe('real-code regressions (issue #11)', () => {
 
         customers.writeStream.option("checkpointLocation", "/mnt/chk/customers").toTable("bronze.customers")
       `);
-      assert.deepEqual(r.of('PSA208').map((f) => r.lineOf(f)), [2]);
+      assert.deepEqual(
+        r.of('PSA208').map((f) => r.lineOf(f)),
+        [2],
+      );
     });
   });
 
   describe('a count or collect that is the output, not monitoring (PSA101)', () => {
     it('is silent on a tutorial script that prints counts of literal data and writes nothing', async () => {
-      const r = await check(py`
+      const r = await check(
+        py`
         from pyspark.sql import SparkSession
         spark = SparkSession.builder.appName("distinct-example").getOrCreate()
         data = [("James", "Sales", 3000), ("Anna", "Sales", 4100), ("James", "Sales", 3000)]
         df = spark.createDataFrame(data=data, schema=["name", "dept", "salary"])
         print("Distinct count: " + str(df.distinct().count()))
         print(df.take(2))
-      `, {}, { path: 'examples/distinct.py' });
+      `,
+        {},
+        { path: 'examples/distinct.py' },
+      );
       assert.deepEqual(r.of('PSA101'), []);
     });
 
     it('is silent on a diagnostic script that only prints counts of a table (nothing written)', async () => {
-      const r = await check(py`
+      const r = await check(
+        py`
         from pyspark.sql import SparkSession
         from pyspark.sql.functions import col
         spark = SparkSession.builder.getOrCreate()
@@ -89,7 +97,10 @@ describe('real-code regressions (issue #11)', () => {
         print(f"night transactions: {night}")
         risky = df.filter(col("is_risky")).count()
         print(f"risky: {risky}")
-      `, {}, { path: 'jobs/utils/check_flags.py' });
+      `,
+        {},
+        { path: 'jobs/utils/check_flags.py' },
+      );
       assert.deepEqual(r.of('PSA101'), []);
     });
 
@@ -109,25 +120,34 @@ describe('real-code regressions (issue #11)', () => {
         df.groupBy("country").count().write.mode("overwrite").parquet("s3://lake/gold/orders_by_country")
       `);
       assert.deepEqual(parquet.of('PSA101'), []);
-      const setup = await check(py`
+      const setup = await check(
+        py`
         df = spark.read.json(f"{DA.paths.datasets}/raw/users")
         total = df.count()
         print(f"Landing {total} records")
         df.write.mode("append").json(f"{DA.paths.working_dir}/landing")
-      `, {}, { path: 'Course/Includes/Classroom-Setup-7.1.py' });
+      `,
+        {},
+        { path: 'Course/Includes/Classroom-Setup-7.1.py' },
+      );
       assert.deepEqual(setup.of('PSA101'), []);
     });
 
     it('keeps the job that logs a count of a JSON read it then writes, a frame its helper returns, and stats over one read', async () => {
-      const written = await check(py`
+      const written = await check(
+        py`
         from pyspark.sql import SparkSession
         spark = SparkSession.builder.getOrCreate()
         df_raw = spark.read.json("s3a://landing/transactions/*.json")
         print(f"read {df_raw.count()} records")
         df_raw.write.mode("append").parquet("s3a://lake/bronze/transactions")
-      `, {}, { path: 'jobs/bronze.py' });
+      `,
+        {},
+        { path: 'jobs/bronze.py' },
+      );
       assert.equal(written.of('PSA101').length, 1);
-      const returned = await check(py`
+      const returned = await check(
+        py`
         from pyspark.sql import DataFrame
 
         class MedallionJob:
@@ -135,9 +155,13 @@ describe('real-code regressions (issue #11)', () => {
                 df = self.spark.read.table(table).filter(predicate)
                 self.logger.info("Read %d records from %s", df.count(), table)
                 return df
-      `, {}, { path: 'libs/job_base.py' });
+      `,
+        {},
+        { path: 'libs/job_base.py' },
+      );
       assert.equal(returned.of('PSA101').length, 1);
-      const handed = await check(py`
+      const handed = await check(
+        py`
         from pyspark.sql import SparkSession
 
         def write_target(self, source_view, target):
@@ -145,15 +169,22 @@ describe('real-code regressions (issue #11)', () => {
             row_count = df.count()
             self.logger.info(f"DataFrame has {row_count} rows")
             self.writer.write(df, target)
-      `, {}, { path: 'etl/writers/target_writer.py' });
+      `,
+        {},
+        { path: 'etl/writers/target_writer.py' },
+      );
       assert.equal(handed.of('PSA101').length, 1);
-      const stats = await check(py`
+      const stats = await check(
+        py`
         from pyspark.sql.functions import col
         df_check = spark.read.json("s3a://lake/silver/transactions/")
         df_check.write.mode("overwrite").parquet("s3a://lake/silver/checked")
         print(f"cross-state: {df_check.filter(col('is_cross_state')).count()}")
         print(f"night: {df_check.filter(col('is_night')).count()}")
-      `, {}, { path: 'jobs/silver.py' });
+      `,
+        {},
+        { path: 'jobs/silver.py' },
+      );
       assert.equal(stats.of('PSA101').length, 2);
     });
 
@@ -170,7 +201,8 @@ describe('real-code regressions (issue #11)', () => {
 
   describe('synthetic data and course set-up (PSA401, PSA301, PSA106)', () => {
     it('is silent on Faker-generated people written by a generator', async () => {
-      const r = await check(py`
+      const r = await check(
+        py`
         from faker import Faker
         from pyspark.sql import functions as F
         fake = Faker()
@@ -179,18 +211,28 @@ describe('real-code regressions (issue #11)', () => {
                  .withColumn("email", fake_email())
                  .withColumn("phone_number", F.udf(fake.phone_number)()))
         users.coalesce(1).write.mode("overwrite").json("/Volumes/demo/raw/users")
-      `, {}, { path: 'demo/_resources/01-load-data.py' });
-      assert.deepEqual(r.findings.map((f) => f.code), []);
+      `,
+        {},
+        { path: 'demo/_resources/01-load-data.py' },
+      );
+      assert.deepEqual(
+        r.findings.map((f) => f.code),
+        [],
+      );
     });
 
     it('does not take a boolean or an expiry date for personal data, but still flags e-mails a job writes', async () => {
-      const r = await check(py`
+      const r = await check(
+        py`
         from pyspark.sql import functions as F
         events = spark.read.table("bronze.events").select("user_id", "device", "email", "credit_card_expire")
         events = events.withColumn("mobile", F.col("device").isin(["iOS", "Android"]))
         events.select("user_id", "mobile", "credit_card_expire").write.saveAsTable("silver.devices")
         events.select("user_id", "email").write.saveAsTable("silver.contacts")
-      `, {}, { path: 'jobs/silver_events.py' });
+      `,
+        {},
+        { path: 'jobs/silver_events.py' },
+      );
       const found = r.of('PSA401');
       assert.equal(found.length, 1);
       assert.match(found[0].message, /"email"/);
@@ -232,17 +274,24 @@ describe('real-code regressions (issue #11)', () => {
         if spark.sql("SHOW TABLES IN demo").count() == 0:
             print("no tables yet")
       `);
-      assert.deepEqual(r.findings.filter((f) => ['PSA103', 'PSA104'].includes(f.code)), []);
+      assert.deepEqual(
+        r.findings.filter((f) => ['PSA103', 'PSA104'].includes(f.code)),
+        [],
+      );
     });
 
     it('still flags a whole growing table pulled into pandas in a job', async () => {
-      const r = await check(py`
+      const r = await check(
+        py`
         from pyspark.sql import SparkSession
         spark = SparkSession.builder.getOrCreate()
         readings = spark.read.table("silver.sensor_readings")
         pdf = readings.toPandas()
         model.fit(pdf[["temp", "vibration"]], pdf["failure"])
-      `, {}, { path: 'jobs/train.py' });
+      `,
+        {},
+        { path: 'jobs/train.py' },
+      );
       assert.equal(r.of('PSA103').length, 1);
     });
   });
@@ -302,7 +351,10 @@ describe('real-code regressions (issue #11)', () => {
         kafka_api_secret = os.getenv("KAFKA_API_SECRET", "demo-secret")
         db_password = os.getenv("DB_PASSWORD", "Xk9#pq2!vL")
       `);
-      assert.deepEqual(r.of('PSA402').map((f) => r.lineOf(f)), [5]);
+      assert.deepEqual(
+        r.of('PSA402').map((f) => r.lineOf(f)),
+        [5],
+      );
     });
 
     it('holds PII findings back in an exploratory notebook and in foreachBatch, not in a job (or a notebook run as a job)', async () => {
@@ -321,13 +373,20 @@ describe('real-code regressions (issue #11)', () => {
     });
 
     it('reads a SQL-text filter of equalities with literals as a lookup', async () => {
-      const r = await check(py`
+      const r = await check(
+        py`
         from pyspark.sql import SparkSession
         spark = SparkSession.builder.getOrCreate()
         forecast = spark.table("billing_forecast").where("sku = 'ALL' and workspace_id = 'ALL'").toPandas()
         everything = spark.table("billing_forecast").where("usage > 10").toPandas()
-      `, {}, { path: 'jobs/forecast.py' });
-      assert.deepEqual(r.of('PSA103').map((f) => r.lineOf(f)), [4]);
+      `,
+        {},
+        { path: 'jobs/forecast.py' },
+      );
+      assert.deepEqual(
+        r.of('PSA103').map((f) => r.lineOf(f)),
+        [4],
+      );
     });
   });
 
@@ -374,7 +433,10 @@ describe('real-code regressions (issue #11)', () => {
         for day in days:
             print(events.where(events.day == day).count())
       `);
-      assert.deepEqual(r.of('PSA107').map((f) => r.lineOf(f)), [12]);
+      assert.deepEqual(
+        r.of('PSA107').map((f) => r.lineOf(f)),
+        [12],
+      );
     });
 
     it('PSA404: DESCRIBE HISTORY / DETAIL name a table, like FROM does', async () => {
@@ -387,7 +449,10 @@ describe('real-code regressions (issue #11)', () => {
         spark.sql("DESCRIBE DETAIL {}.readings".format(db)).show()
         spark.sql("SELECT * FROM readings WHERE device = '{}'".format(db)).show()
       `);
-      assert.deepEqual(r.of('PSA404').map((f) => r.lineOf(f)), [7]);
+      assert.deepEqual(
+        r.of('PSA404').map((f) => r.lineOf(f)),
+        [7],
+      );
     });
 
     it('PSA201 speaks in notebooks too: a streaming aggregation left running there keeps its state', async () => {
@@ -411,7 +476,7 @@ describe('real-code regressions (issue #11)', () => {
   });
 
   describe('shapes of the fresh validation corpus (PSA101, 104, 106, 301, 306, 404, 501)', () => {
-    it('PSA101: a count printed in a notebook cell and written in a later cell is that cell\'s output', async () => {
+    it("PSA101: a count printed in a notebook cell and written in a later cell is that cell's output", async () => {
       const nb = py`
         # Databricks notebook source
         orders = spark.read.option("header", "true").option("inferSchema", "true").csv("s3://shop-raw/orders/")
@@ -450,7 +515,10 @@ describe('real-code regressions (issue #11)', () => {
         joined.write.mode("overwrite").saveAsTable("main.retail.returns_by_store")
         print(f"written {joined.count()} rows")
       `);
-      assert.deepEqual(r.of('PSA101').map((f) => r.lineOf(f)), [9, 19]);
+      assert.deepEqual(
+        r.of('PSA101').map((f) => r.lineOf(f)),
+        [9, 19],
+      );
     });
 
     it('PSA104: an unfiltered table count is answered from metadata; a filtered or derived one is a scan', async () => {
@@ -470,7 +538,10 @@ describe('real-code regressions (issue #11)', () => {
                 return df
             return df.withColumn("score", df.amount * 2)
       `);
-      assert.deepEqual(r.of('PSA104').map((f) => r.lineOf(f)), [12]);
+      assert.deepEqual(
+        r.of('PSA104').map((f) => r.lineOf(f)),
+        [12],
+      );
     });
 
     it('PSA106: loops over a schema or column list written in the code are a handful of projections', async () => {
@@ -512,7 +583,10 @@ describe('real-code regressions (issue #11)', () => {
                 df = df.withColumn(field.name, F.col(field.name).cast("string"))
             return df
       `);
-      assert.deepEqual(r.of('PSA106').map((f) => r.lineOf(f)), [6, 11]);
+      assert.deepEqual(
+        r.of('PSA106').map((f) => r.lineOf(f)),
+        [6, 11],
+      );
     });
 
     it('PSA301: a GROUP BY written in SQL, a one-value slice and a computed file count are sized on purpose', async () => {
@@ -543,7 +617,10 @@ describe('real-code regressions (issue #11)', () => {
         detail = spark.sql("SELECT trip_id, fare FROM trips WHERE fare > 0")
         detail.coalesce(1).write.mode("overwrite").parquet("s3://lake/paid_trips/")
       `);
-      assert.deepEqual(r.of('PSA301').map((f) => r.lineOf(f)), [23, 25]);
+      assert.deepEqual(
+        r.of('PSA301').map((f) => r.lineOf(f)),
+        [23, 25],
+      );
     });
 
     it('PSA306: an unpartitioned window only where there is no key to partition by is the meaning, not an oversight', async () => {
@@ -564,7 +641,10 @@ describe('real-code regressions (issue #11)', () => {
         def rank_all(df: DataFrame) -> DataFrame:
             return df.withColumn("rank", F.row_number().over(Window.orderBy("amount")))
       `);
-      assert.deepEqual(r.of('PSA306').map((f) => r.lineOf(f)), [15]);
+      assert.deepEqual(
+        r.of('PSA306').map((f) => r.lineOf(f)),
+        [15],
+      );
     });
 
     it('PSA404: SHOW TABLES IN names a schema, and a name repeated in a COMMENT adds nothing', async () => {
@@ -578,7 +658,10 @@ describe('real-code regressions (issue #11)', () => {
         spark.sql(f"CREATE SCHEMA IF NOT EXISTS {schema} COMMENT 'owned by {schema}'")
         spark.sql(f"CREATE SCHEMA IF NOT EXISTS sandbox COMMENT '{schema}'")
       `);
-      assert.deepEqual(r.of('PSA404').map((f) => r.lineOf(f)), [8]);
+      assert.deepEqual(
+        r.of('PSA404').map((f) => r.lineOf(f)),
+        [8],
+      );
     });
 
     it('PSA501: a startup-only key set in a test fixture is ignored there; a rejected one still breaks it', async () => {
@@ -594,9 +677,15 @@ describe('real-code regressions (issue #11)', () => {
                 self.spark.conf.set("spark.executor.memory", "1g")
       `;
       const r = await check(fixture, {}, { path: 'tests/base.py' });
-      assert.deepEqual(r.of('PSA501').map((f) => r.lineOf(f)), [9]);
+      assert.deepEqual(
+        r.of('PSA501').map((f) => r.lineOf(f)),
+        [9],
+      );
       const job = await check(fixture.replace(/SparkTestCase/, 'SparkJob').replace('unittest.TestCase', 'object'), {}, { path: 'jobs/base.py' });
-      assert.deepEqual(job.of('PSA501').map((f) => job.lineOf(f)), [7, 9]);
+      assert.deepEqual(
+        job.of('PSA501').map((f) => job.lineOf(f)),
+        [7, 9],
+      );
     });
   });
 
@@ -799,7 +888,10 @@ describe('real-code regressions (issue #11)', () => {
         if open_orders.count() == 0:
             raise SystemExit("no open orders")
       `);
-      assert.deepEqual(r.of('PSA104').map((f) => r.textOf(f)), ['open_orders.count() == 0']);
+      assert.deepEqual(
+        r.of('PSA104').map((f) => r.textOf(f)),
+        ['open_orders.count() == 0'],
+      );
     });
   });
   describe('SQL names after SHOW ... IN (PSA404)', () => {
@@ -815,7 +907,10 @@ describe('real-code regressions (issue #11)', () => {
         spark.sql(f"SHOW VIEWS IN {args.database} LIKE 'v_*'").show()
         spark.sql(f"SELECT * FROM sales.orders WHERE region IN ({args.database})").show()
       `);
-      assert.deepEqual(r.of('PSA404').map((f) => r.lineOf(f)), [9]);
+      assert.deepEqual(
+        r.of('PSA404').map((f) => r.lineOf(f)),
+        [9],
+      );
     });
   });
 });

@@ -19,11 +19,18 @@ describe('rule fixtures and snapshots', () => {
       const files = analyseFixture(parser, fixture);
       const own = files.flatMap((f) => f.findings.filter((x) => x.code === fixture.code));
       if (fixture.ok) {
-        assert.deepEqual(own.map((f) => `${f.start}: ${f.message}`), [], `${fixture.name} must have no ${fixture.code} finding`);
+        assert.deepEqual(
+          own.map((f) => `${f.start}: ${f.message}`),
+          [],
+          `${fixture.name} must have no ${fixture.code} finding`,
+        );
         return;
       }
       assert.ok(own.length > 0, `${fixture.name} has no ${fixture.code} finding`);
-      assert.deepEqual(files.flatMap((f) => checkFixes(parser, fixture.code, f)), []);
+      assert.deepEqual(
+        files.flatMap((f) => checkFixes(parser, fixture.code, f)),
+        [],
+      );
       const actual = renderSnapshot(fixture, files);
       const file = path.join(SNAPSHOT_DIR, `${fixture.name}.snap`);
       if (update || (!ci && !fs.existsSync(file))) {
@@ -32,7 +39,11 @@ describe('rule fixtures and snapshots', () => {
         return;
       }
       assert.ok(fs.existsSync(file), `missing snapshot ${path.relative(ROOT, file)}: run UPDATE_SNAPSHOTS=1 npm test and review it`);
-      assert.equal(actual, fs.readFileSync(file, 'utf8'), `${fixture.name} differs from its snapshot (UPDATE_SNAPSHOTS=1 npm test rewrites it; review the diff)`);
+      assert.equal(
+        actual,
+        fs.readFileSync(file, 'utf8'),
+        `${fixture.name} differs from its snapshot (UPDATE_SNAPSHOTS=1 npm test rewrites it; review the diff)`,
+      );
     });
   }
 
@@ -47,11 +58,21 @@ describe('rule registry', () => {
   it('every rule has a fixture with findings, an _ok fixture and a docs page', () => {
     for (const rule of RULES) {
       const mine = fixtures.filter((f) => f.code === rule.code);
-      assert.ok(mine.some((f) => !f.ok), `${rule.code}: no test/fixtures/rules/${rule.code}.py`);
-      assert.ok(mine.some((f) => f.ok), `${rule.code}: no test/fixtures/rules/${rule.code}_ok.py`);
+      assert.ok(
+        mine.some((f) => !f.ok),
+        `${rule.code}: no test/fixtures/rules/${rule.code}.py`,
+      );
+      assert.ok(
+        mine.some((f) => f.ok),
+        `${rule.code}: no test/fixtures/rules/${rule.code}_ok.py`,
+      );
       assert.ok(fs.existsSync(path.join(ROOT, 'docs/rules', `${rule.code}.md`)), `${rule.code}: no docs/rules/${rule.code}.md`);
     }
-    for (const f of fixtures) assert.ok(RULES.some((r) => r.code === f.code), `${f.name}: no rule ${f.code}`);
+    for (const f of fixtures)
+      assert.ok(
+        RULES.some((r) => r.code === f.code),
+        `${f.name}: no rule ${f.code}`,
+      );
   });
 
   it('each rule lives in its family folder, named for its code and name, and its code is in the family range', () => {
@@ -85,7 +106,11 @@ describe('rule registry', () => {
       if (rule.fix === 'always') assert.equal(withFix, findings.length, `${rule.code} is registered with a fix on every finding`);
       if (rule.fix === 'sometimes') assert.ok(withFix > 0, `${rule.code}: no fixture shows its fix`);
       const projectFixture = fixtures.some((f) => f.code === rule.code && f.files.length > 1);
-      assert.equal(projectFixture, rule.scope === 'project', `${rule.code}: a project-scope rule needs a <code>_project fixture folder, and only those have one`);
+      assert.equal(
+        projectFixture,
+        rule.scope === 'project',
+        `${rule.code}: a project-scope rule needs a <code>_project fixture folder, and only those have one`,
+      );
     }
   });
 });

@@ -33,10 +33,15 @@ export function ruleFixtures(): RuleFixture[] {
   const out: RuleFixture[] = [];
   for (const entry of fs.readdirSync(FIXTURE_DIR, { withFileTypes: true })) {
     const m = FIXTURE_NAME.exec(entry.name);
-    if (!m || entry.isDirectory() === !!m[3]) throw new Error(`test/fixtures/rules/${entry.name}: not <CODE>[_ok][_variant].py or a <CODE>[_ok]_project folder`);
+    if (!m || entry.isDirectory() === !!m[3])
+      throw new Error(`test/fixtures/rules/${entry.name}: not <CODE>[_ok][_variant].py or a <CODE>[_ok]_project folder`);
     const dir = path.join(FIXTURE_DIR, entry.name);
     const files = entry.isDirectory()
-      ? fs.readdirSync(dir).filter((f) => f.endsWith('.py')).sort().map((f) => ({ name: f, text: fs.readFileSync(path.join(dir, f), 'utf8') }))
+      ? fs
+          .readdirSync(dir)
+          .filter((f) => f.endsWith('.py'))
+          .sort()
+          .map((f) => ({ name: f, text: fs.readFileSync(path.join(dir, f), 'utf8') }))
       : [{ name: entry.name, text: fs.readFileSync(dir, 'utf8') }];
     out.push({ name: entry.name.replace(/\.py$/, ''), code: m[1], ok: m[2].split('_').includes('ok'), files });
   }
@@ -55,7 +60,11 @@ export interface FixtureFile {
   options: AnalysisOptions;
 }
 
-function analyseText(parser: PythonParser, text: string, options: AnalysisOptions): { findings: Finding[]; lines: LineIndex; raw?: ReturnType<typeof fileFragment>['raw'] } {
+function analyseText(
+  parser: PythonParser,
+  text: string,
+  options: AnalysisOptions,
+): { findings: Finding[]; lines: LineIndex; raw?: ReturnType<typeof fileFragment>['raw'] } {
   const tree = parser.parse(text);
   try {
     return analyze(tree, text, options);
@@ -95,9 +104,7 @@ function at(lines: LineIndex, offset: number): string {
 /** A fix as a unified diff with one line of context, without the file header (the snapshot names the file). */
 export function fixDiff(name: string, before: string, after: string): string {
   const patch = structuredPatch(name, name, before, after, '', '', { context: 1 });
-  return patch.hunks
-    .map((h) => [`@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`, ...h.lines].join('\n'))
-    .join('\n');
+  return patch.hunks.map((h) => [`@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`, ...h.lines].join('\n')).join('\n');
 }
 
 /** The plain-text snapshot of one fixture: its rule's findings with ranges, messages, related locations and fixes. */
@@ -117,7 +124,11 @@ export function renderSnapshot(fixture: RuleFixture, files: FixtureFile[]): stri
       f.fixes.forEach((fix, i) => {
         const kind = fix.applicability === 'safe' ? `safe${fix.preferred ? ', preferred' : ''}` : `${fix.applicability}: ${fix.reason}`;
         out.push(`  fix ${i + 1} (${kind}): ${fix.title}`);
-        out.push(...fixDiff(file.name, file.text, applyEdits(file.text, fix.edits)).split('\n').map((l) => `    ${l}`.trimEnd()));
+        out.push(
+          ...fixDiff(file.name, file.text, applyEdits(file.text, fix.edits))
+            .split('\n')
+            .map((l) => `    ${l}`.trimEnd()),
+        );
       });
     }
     out.push('');

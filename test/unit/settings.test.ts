@@ -10,7 +10,10 @@ describe('settings schema', () => {
   it('package.json contributes.configuration matches the schema key for key, with the rule codes of the registry (npm run gen:docs)', () => {
     assert.deepEqual(pkg.contributes.configuration.properties, contributedProperties(RULES));
     const severity = pkg.contributes.configuration.properties['pysparkArchitect.rules.severity'];
-    assert.deepEqual(severity.propertyNames.enum, RULES.map((r) => r.code));
+    assert.deepEqual(
+      severity.propertyNames.enum,
+      RULES.map((r) => r.code),
+    );
   });
 
   it('every schema key has a default that validates', () => {
@@ -38,7 +41,10 @@ describe('settings schema', () => {
     assert.deepEqual(regex.settings['pii.extraPatterns'], []);
     // Lookaround and backreferences need a backtracking engine: refused with the reason.
     const backtracking = resolveSettings({ pii: { extraPatterns: ['(a)\\1'] } });
-    assert.match(backtracking.problems[0], /"\(a\)\\1" is not a valid regular expression for the linear-time \(RE2\) engine \(invalid escape sequence: `\\1`; lookaround and backreferences are not supported\)/);
+    assert.match(
+      backtracking.problems[0],
+      /"\(a\)\\1" is not a valid regular expression for the linear-time \(RE2\) engine \(invalid escape sequence: `\\1`; lookaround and backreferences are not supported\)/,
+    );
     assert.deepEqual(backtracking.settings['pii.extraPatterns'], []);
   });
 });

@@ -158,7 +158,7 @@ function render(pieces: Piece[], defaults: Map<number, Piece[] | string>, depth 
     else if (p.kind === 'variable') {
       // An unknown or empty variable falls back to its default, else (unknown) to its own name.
       const value = VARIABLES[p.name];
-      out += value ? value : p.children ? render(p.children, defaults, depth + 1) : value ?? p.name;
+      out += value ? value : p.children ? render(p.children, defaults, depth + 1) : (value ?? p.name);
     } else if (p.index !== 0) {
       const d = defaults.get(p.index);
       out += d === undefined ? '' : typeof d === 'string' ? d : render(d, defaults, depth + 1);

@@ -4,12 +4,7 @@ import * as path from 'node:path';
 import { analyze } from '../../server/src/analysis';
 import type { DataFrameModel, Frame, SinkInfo } from '../../server/src/model/types';
 import { ruleByCode } from '../../server/src/rules';
-import {
-  dynamicOverwriteOption,
-  maskColumnsCall,
-  observationTemplate,
-  watermarkCall,
-} from '../../server/src/templates';
+import { dynamicOverwriteOption, maskColumnsCall, observationTemplate, watermarkCall } from '../../server/src/templates';
 import { snippets as generated, type SnippetDefinition } from '../../snippets/src/snippets';
 import { check, loadParser, syntaxErrors, type Analysed } from './helpers';
 import { graphOf } from './graphTestHelpers';
@@ -48,8 +43,7 @@ async function withModel<T>(text: string, inspect: (model: DataFrameModel) => T)
 
 const sources = (m: DataFrameModel): Frame[] => m.frames.filter((f) => f.source);
 const streamSinks = (m: DataFrameModel): SinkInfo[] => m.sinks.filter((s) => s.streaming);
-const functionName = (scope: Frame['scope']): string | undefined =>
-  scope.type === 'function_definition' ? scope.childForFieldName('name')?.text : undefined;
+const functionName = (scope: Frame['scope']): string | undefined => (scope.type === 'function_definition' ? scope.childForFieldName('name')?.text : undefined);
 
 describe('snippets/pyspark.json', () => {
   it('is exactly what snippets/src/snippets.ts generates (run `npm run build` after editing the source)', () => {
@@ -60,8 +54,16 @@ describe('snippets/pyspark.json', () => {
     const prefixes = Object.values(shipped).map((s) => s.prefix);
     assert.deepEqual(new Set(prefixes).size, prefixes.length, 'duplicate prefix');
     for (const wanted of [
-      'pyspark-lambda', 'pyspark-kappa', 'pyspark-medallion', 'pyspark-kafka-stream', 'pyspark-foreachbatch-merge',
-      'pyspark-autoloader', 'pyspark-session', 'pyspark-mask-pii', 'pyspark-observe-count', 'pyspark-dynamic-overwrite',
+      'pyspark-lambda',
+      'pyspark-kappa',
+      'pyspark-medallion',
+      'pyspark-kafka-stream',
+      'pyspark-foreachbatch-merge',
+      'pyspark-autoloader',
+      'pyspark-session',
+      'pyspark-mask-pii',
+      'pyspark-observe-count',
+      'pyspark-dynamic-overwrite',
     ]) {
       assert.ok(prefixes.includes(wanted), `missing ${wanted}`);
     }
@@ -76,7 +78,11 @@ describe('snippets/pyspark.json', () => {
     for (const [name, s] of Object.entries(shipped)) {
       const stops = tabStops(s.body).filter((n) => n !== 0);
       assert.ok(stops.length > 0, `${name} has no tab stops`);
-      assert.deepEqual(stops, stops.map((_, i) => i + 1), `${name}: tab stops ${stops.join(',')}`);
+      assert.deepEqual(
+        stops,
+        stops.map((_, i) => i + 1),
+        `${name}: tab stops ${stops.join(',')}`,
+      );
     }
   });
 
@@ -104,9 +110,14 @@ describe('snippets/pyspark.json', () => {
     for (const [name, s] of Object.entries(shipped)) {
       if (FRAGMENTS.has(s.prefix)) continue;
       const checkpoints = await withModel(expandSnippet(s.body), (m) =>
-        streamSinks(m).map((sink) => sink.options.get('checkpointLocation')).map((c) => c && (c.value ?? c.node.text)),
+        streamSinks(m)
+          .map((sink) => sink.options.get('checkpointLocation'))
+          .map((c) => c && (c.value ?? c.node.text)),
       );
-      assert.ok(checkpoints.every((c) => c !== undefined), `${name}: a streaming sink without checkpointLocation`);
+      assert.ok(
+        checkpoints.every((c) => c !== undefined),
+        `${name}: a streaming sink without checkpointLocation`,
+      );
       const values = checkpoints as string[];
       assert.equal(new Set(values).size, values.length, `${name}: checkpoints shared between queries: ${values.join(', ')}`);
     }
@@ -120,7 +131,11 @@ describe('architecture snippets', () => {
       sinkPaths: m.sinks.map((s) => s.path ?? ''),
       readPaths: sources(m).map((f) => f.source!.path ?? ''),
     }));
-    assert.deepEqual(sinkPaths.map((p) => /\/(bronze|silver|gold)\//.exec(p + '/')?.[1]), ['bronze', 'silver', 'gold'], sinkPaths.join(', '));
+    assert.deepEqual(
+      sinkPaths.map((p) => /\/(bronze|silver|gold)\//.exec(p + '/')?.[1]),
+      ['bronze', 'silver', 'gold'],
+      sinkPaths.join(', '),
+    );
     assert.ok(readPaths.some((p) => p.includes('/bronze/')) && readPaths.some((p) => p.includes('/silver/')), readPaths.join(', '));
     assert.match(text, /_ingested_at/, 'bronze carries ingestion metadata');
     assert.match(text, /dropDuplicates/, 'silver deduplicates');
@@ -139,7 +154,10 @@ describe('architecture snippets', () => {
       assert.ok(batchView && speedView, 'batch and speed layers both write a view');
       const serving = sources(m).filter((f) => functionName(f.scope) === 'serving_layer');
       assert.deepEqual(serving.map((f) => f.source!.path).sort(), [batchView, speedView].sort(), 'serving reads both views');
-      assert.ok(serving.every((f) => f.source!.streaming === false), 'serving reads are batch reads');
+      assert.ok(
+        serving.every((f) => f.source!.streaming === false),
+        'serving reads are batch reads',
+      );
     });
   });
 
@@ -151,7 +169,10 @@ describe('architecture snippets', () => {
       assert.equal(all[0].source!.streaming, true);
       assert.equal(all[0].source!.format, 'kafka');
       assert.ok(m.sinks.length >= 1);
-      assert.ok(m.sinks.every((s) => s.streaming && s.format === 'delta'), m.sinks.map((s) => `${s.format}`).join(', '));
+      assert.ok(
+        m.sinks.every((s) => s.streaming && s.format === 'delta'),
+        m.sinks.map((s) => `${s.format}`).join(', '),
+      );
     });
   });
 });
@@ -168,7 +189,10 @@ describe('architecture snippets in the pipeline graph', () => {
       assert.deepEqual(g.layers, layers);
       const used = new Set(g.nodes.map((n) => n.layer));
       for (const lane of layers.filter((l) => l !== 'serving' || architecture !== 'kappa')) assert.ok(used.has(lane), `${prefix}: nothing in lane ${lane}`);
-      assert.ok(g.nodes.every((n) => n.layer !== null), `${prefix}: unlayered ${g.nodes.filter((n) => !n.layer).map((n) => n.label)}`);
+      assert.ok(
+        g.nodes.every((n) => n.layer !== null),
+        `${prefix}: unlayered ${g.nodes.filter((n) => !n.layer).map((n) => n.label)}`,
+      );
     });
   }
 });
@@ -216,7 +240,10 @@ describe('fragment snippets in a file that needs them', () => {
       const sink = m.sinks[0];
       assert.equal(sink.mode, 'overwrite');
       assert.equal(sink.options.get('partitionOverwriteMode')?.value, 'dynamic');
-      assert.deepEqual(sink.partitionBy.map((p) => p.name), ['event_date']);
+      assert.deepEqual(
+        sink.partitionBy.map((p) => p.name),
+        ['event_date'],
+      );
     });
     // The option is what keeps the overwrite rule quiet.
     assert.ok(ruleByCode('PSA304'));

@@ -39,7 +39,10 @@ describe('Spark conf table', () => {
   it('renders markdown with the key, doc and facts, and says when a fact is not recorded', () => {
     const md = confMarkdown(confEntry('spark.sql.adaptive.enabled')!);
     assert.match(md, /^\*\*`spark\.sql\.adaptive\.enabled`\*\*\n\nWhen true, enable adaptive query execution/);
-    assert.match(md, /- Default: `true`\n- Scope: runtime SQL config, can be changed at runtime with spark\.conf\.set\n- Since: Spark 1\.6\.0\n- Type: boolean \(true or false\)$/);
+    assert.match(
+      md,
+      /- Default: `true`\n- Scope: runtime SQL config, can be changed at runtime with spark\.conf\.set\n- Since: Spark 1\.6\.0\n- Type: boolean \(true or false\)$/,
+    );
     assert.match(confMarkdown(confEntry('spark.sql.sources.partitionOverwriteMode')!), /- Values: `STATIC`, `DYNAMIC` \(any case\)$/);
     const bare = entries.find((e) => e.default === undefined && e.scope === 'core')!;
     assert.match(confMarkdown(bare), /Default: not recorded/);
@@ -54,7 +57,14 @@ describe('Spark conf table', () => {
     const documented = entries.filter((e) => !e.internal && !e.deprecated);
     const complete = documented.filter((e) => e.default !== undefined && e.since && e.doc);
     assert.ok(complete.length / documented.length > 0.85, `${complete.length} of ${documented.length}`);
-    for (const key of ['spark.sql.shuffle.partitions', 'spark.executor.memory', 'spark.sql.streaming.stateStore.providerClass', 'spark.yarn.am.memory', 'spark.history.fs.cleaner.enabled', 'spark.acls.enable']) {
+    for (const key of [
+      'spark.sql.shuffle.partitions',
+      'spark.executor.memory',
+      'spark.sql.streaming.stateStore.providerClass',
+      'spark.yarn.am.memory',
+      'spark.history.fs.cleaner.enabled',
+      'spark.acls.enable',
+    ]) {
       const e = confEntry(key)!;
       assert.ok(e.default !== undefined && e.since && e.doc, `${key}: ${JSON.stringify(e)}`);
     }

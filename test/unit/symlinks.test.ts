@@ -19,7 +19,10 @@ describe('symbolic links out of a walked folder', () => {
 
   it('collectPythonFiles follows links inside the folder and skips, with a reason, links out of it', () => {
     const r = collectPythonFiles([t.repo]);
-    assert.deepEqual(r.files.map((f) => path.relative(t.repo, f)), [path.join('jobs', 'job.py')]);
+    assert.deepEqual(
+      r.files.map((f) => path.relative(t.repo, f)),
+      [path.join('jobs', 'job.py')],
+    );
     assert.deepEqual(r.skipped.map((s) => path.relative(t.repo, s.path)).sort(), ['elsewhere', 'linked_secret.py']);
     assert.match(r.skipped[0].message, new RegExp(`^symbolic link to ${t.outside}.*, outside ${t.repo}$`));
     assert.deepEqual(r.errors, []);
@@ -27,7 +30,10 @@ describe('symbolic links out of a walked folder', () => {
 
   it('a link given directly is read: the user named it', () => {
     const r = collectPythonFiles([path.join(t.repo, 'elsewhere'), path.join(t.repo, 'linked_secret.py')]);
-    assert.deepEqual(r.files.map((f) => path.basename(f)), ['secret.py']);
+    assert.deepEqual(
+      r.files.map((f) => path.basename(f)),
+      ['secret.py'],
+    );
   });
 
   it('a watched-file change for a link out of the workspace reads nothing', async () => {

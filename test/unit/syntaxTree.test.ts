@@ -10,8 +10,12 @@ import { loadParser } from './helpers';
 
 const root = join(__dirname, '..', '..', '..');
 const corpus: [string, string][] = [
-  ...readdirSync(join(root, 'samples')).filter((f) => f.endsWith('.py')).map((f): [string, string] => [f, readFileSync(join(root, 'samples', f), 'utf8')]),
-  ...readdirSync(join(root, 'test', 'fixtures', 'seed')).filter((f) => f.endsWith('.py')).map((f): [string, string] => [f, readFileSync(join(root, 'test', 'fixtures', 'seed', f), 'utf8')]),
+  ...readdirSync(join(root, 'samples'))
+    .filter((f) => f.endsWith('.py'))
+    .map((f): [string, string] => [f, readFileSync(join(root, 'samples', f), 'utf8')]),
+  ...readdirSync(join(root, 'test', 'fixtures', 'seed'))
+    .filter((f) => f.endsWith('.py'))
+    .map((f): [string, string] => [f, readFileSync(join(root, 'test', 'fixtures', 'seed', f), 'utf8')]),
   ['half-typed', 'df = spark.read.format("delta").load(\nfor x in :\n  df.withColumn("é😀", F.col(x) ==\n'],
   ['missing tokens', 'def f(a:\n    return (a + \nq = {"a": [1, 2\n'],
   ['empty', ''],
@@ -38,7 +42,25 @@ function* allCopies(node: SyntaxNode): Generator<SyntaxNode> {
   }
 }
 
-const FIELDS = ['name', 'function', 'arguments', 'object', 'attribute', 'left', 'right', 'body', 'condition', 'value', 'key', 'operator', 'parameters', 'alternative', 'argument', 'module_name', 'return_type'];
+const FIELDS = [
+  'name',
+  'function',
+  'arguments',
+  'object',
+  'attribute',
+  'left',
+  'right',
+  'body',
+  'condition',
+  'value',
+  'key',
+  'operator',
+  'parameters',
+  'alternative',
+  'argument',
+  'module_name',
+  'return_type',
+];
 
 describe('syntax tree copy', () => {
   for (const [name, text] of corpus) {
@@ -99,7 +121,9 @@ describe('syntax tree copy', () => {
   it('reuses unchanged statements after incremental edits, and equals a fresh copy node for node', async () => {
     const parser = await loadParser();
     const shape = (t: SyntaxTree) =>
-      [...allCopies(t.root)].map((n) => `${n.id}/${n.subtreeEnd} ${n.type} ${n.startIndex}-${n.endIndex} ${n.flags} [${n.childFields.join(',')}] ${n.parent?.id ?? '-'}`);
+      [...allCopies(t.root)].map(
+        (n) => `${n.id}/${n.subtreeEnd} ${n.type} ${n.startIndex}-${n.endIndex} ${n.flags} [${n.childFields.join(',')}] ${n.parent?.id ?? '-'}`,
+      );
     let text = corpus.find(([name]) => name === 'medallion_architecture.py')![1];
     let tree = parser.parse(text);
     syntaxTreeOf(tree, text);
@@ -119,8 +143,11 @@ describe('syntax tree copy', () => {
       const point = (i: number) => ({ row: text.slice(0, i).split('\n').length - 1, column: i - text.lastIndexOf('\n', i - 1) - 1 });
       const newEndText = next.slice(0, start + inserted.length);
       tree.edit({
-        startIndex: start, oldEndIndex: start + removed, newEndIndex: start + inserted.length,
-        startPosition: point(start), oldEndPosition: point(start + removed),
+        startIndex: start,
+        oldEndIndex: start + removed,
+        newEndIndex: start + inserted.length,
+        startPosition: point(start),
+        oldEndPosition: point(start + removed),
         newEndPosition: { row: newEndText.split('\n').length - 1, column: start + inserted.length - newEndText.lastIndexOf('\n') - 1 },
       } as Parameters<typeof tree.edit>[0]);
       const nextTree = parser.parse(next, tree);
@@ -132,7 +159,11 @@ describe('syntax tree copy', () => {
       const fresh = new SyntaxTree(tree, text);
       assert.deepEqual(shape(incremental), shape(fresh), `after inserting ${JSON.stringify(inserted)} at ${start}`);
       for (const type of ['call', 'identifier', 'string', 'ERROR', 'function_definition']) {
-        assert.deepEqual(incremental.root.descendantsOfType(type).map((n) => n.id), fresh.root.descendantsOfType(type).map((n) => n.id), type);
+        assert.deepEqual(
+          incremental.root.descendantsOfType(type).map((n) => n.id),
+          fresh.root.descendantsOfType(type).map((n) => n.id),
+          type,
+        );
       }
       reused += incremental.reusedNodes;
     }
@@ -157,7 +188,13 @@ describe('syntax tree copy', () => {
     const tree = (await loadParser()).parse(text);
     try {
       const copy = syntaxRoot(tree, text);
-      assert.equal(copy.descendantsOfType('identifier').map((n) => n.text).join(','), 'y,df');
+      assert.equal(
+        copy
+          .descendantsOfType('identifier')
+          .map((n) => n.text)
+          .join(','),
+        'y,df',
+      );
     } finally {
       tree.delete();
     }

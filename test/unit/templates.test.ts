@@ -40,7 +40,10 @@ describe('templates shared by quick fixes and snippets', () => {
     assert.equal(watermarkCall('event_time', '10 minutes'), '.withWatermark("event_time", "10 minutes")');
     assert.equal(watermarkCall('ts'), '.withWatermark("ts", "10 minutes")');
     assert.equal(maskColumnCall('email', 'F'), 'F.sha2(F.col("email").cast("string"), 256)');
-    assert.equal(maskColumnsCall(['email', 'phone'], 'sf'), '.withColumns({"email": sf.sha2(sf.col("email").cast("string"), 256), "phone": sf.sha2(sf.col("phone").cast("string"), 256)})');
+    assert.equal(
+      maskColumnsCall(['email', 'phone'], 'sf'),
+      '.withColumns({"email": sf.sha2(sf.col("email").cast("string"), 256), "phone": sf.sha2(sf.col("phone").cast("string"), 256)})',
+    );
     assert.equal(dynamicOverwriteOption(), '.option("partitionOverwriteMode", "dynamic")');
     assert.equal(checkpointOption('s3://lake/_checkpoints/q'), '.option("checkpointLocation", "s3://lake/_checkpoints/q")');
     assert.equal(availableNowTrigger(), '.trigger(availableNow=True)');

@@ -5,7 +5,16 @@ import { literalAt, TypingHold } from '../../server/src/lsp/typingHold';
 import { syntaxRoot } from '../../server/src/parsing/syntaxTree';
 import { loadParser } from './helpers';
 
-const finding = (code: string, start: number, end: number): Finding => ({ code, name: code, message: '', severity: 'warning', start, end, related: [], fixes: [] });
+const finding = (code: string, start: number, end: number): Finding => ({
+  code,
+  name: code,
+  message: '',
+  severity: 'warning',
+  start,
+  end,
+  related: [],
+  fixes: [],
+});
 
 describe('TypingHold', () => {
   const text = 'spark.conf.set("spark.sql.shuffle.partitions", 2)\n';
@@ -20,7 +29,14 @@ describe('TypingHold', () => {
     tree.delete();
     clock = 1000;
     woken.length = 0;
-    return { hold: new TypingHold(500, (uri) => woken.push(uri), () => clock), root: () => root };
+    return {
+      hold: new TypingHold(
+        500,
+        (uri) => woken.push(uri),
+        () => clock,
+      ),
+      root: () => root,
+    };
   }
 
   function typed(hold: TypingHold, offset: number, inserted: string, version = 2): void {

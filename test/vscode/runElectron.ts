@@ -57,8 +57,10 @@ async function main(): Promise<number> {
       extensionTestsEnv: { PSA_SAMPLES_DIR: workspace, PSA_TEST_COLOR: '1' },
       launchArgs: [
         workspace,
-        '--user-data-dir', userData,
-        '--extensions-dir', path.join(tmp, 'extensions'),
+        '--user-data-dir',
+        userData,
+        '--extensions-dir',
+        path.join(tmp, 'extensions'),
         '--disable-extensions', // other installed extensions; the one under development still loads
         '--disable-workspace-trust',
         '--skip-welcome',
@@ -74,7 +76,10 @@ async function main(): Promise<number> {
   }
 }
 
-main().then((code) => process.exit(code), (err) => {
-  console.error(err);
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -4,9 +4,24 @@
  * copy as presentation attributes: the file looks like the panel did, in the current theme.
  */
 const STYLE_PROPERTIES = [
-  'fill', 'fill-opacity', 'stroke', 'stroke-width', 'stroke-dasharray', 'stroke-opacity', 'stroke-linecap',
-  'stroke-linejoin', 'opacity', 'font-family', 'font-size', 'font-weight', 'font-style', 'text-anchor',
-  'letter-spacing', 'text-transform', 'display', 'visibility',
+  'fill',
+  'fill-opacity',
+  'stroke',
+  'stroke-width',
+  'stroke-dasharray',
+  'stroke-opacity',
+  'stroke-linecap',
+  'stroke-linejoin',
+  'opacity',
+  'font-family',
+  'font-size',
+  'font-weight',
+  'font-style',
+  'text-anchor',
+  'letter-spacing',
+  'text-transform',
+  'display',
+  'visibility',
 ];
 /** Largest PNG side in device pixels: big graphs stay exportable, canvases have size limits. */
 const MAX_PNG_SIDE = 8192;

@@ -122,7 +122,9 @@ export function viewGraph(graph: PipelineGraph, opts: ViewOptions): ViewGraph {
     nodes.push(n);
     drawn++;
   }
-  for (const e of graph.edges) if (visible.has(e.from) && visible.has(e.to) && byId.has(e.from) && byId.has(e.to) && !collapsedOf(byId.get(e.from)!) && !collapsedOf(byId.get(e.to)!)) edges.push(e);
+  for (const e of graph.edges)
+    if (visible.has(e.from) && visible.has(e.to) && byId.has(e.from) && byId.has(e.to) && !collapsedOf(byId.get(e.from)!) && !collapsedOf(byId.get(e.to)!))
+      edges.push(e);
 
   // Stubs: for each drawn node, the hidden nodes reachable from it through hidden nodes only.
   for (const n of nodes) {
@@ -170,7 +172,11 @@ export function viewGraph(graph: PipelineGraph, opts: ViewOptions): ViewGraph {
 /** Second line of a synthetic node. */
 export function syntheticMeta(s: Synthetic): string {
   if (s.type === 'stub') return 'collapsed · click to show';
-  const parts = [s.pipeline.architecture === 'unknown' ? 'pipeline' : `${s.pipeline.architecture} pipeline`, plural(s.datasets, 'dataset'), plural(s.steps, 'step')];
+  const parts = [
+    s.pipeline.architecture === 'unknown' ? 'pipeline' : `${s.pipeline.architecture} pipeline`,
+    plural(s.datasets, 'dataset'),
+    plural(s.steps, 'step'),
+  ];
   return parts.join(' · ');
 }
 

@@ -22,13 +22,9 @@ function escapeHtml(text: string): string {
 }
 
 export function previewCsp(cspSource: string, nonce: string): string {
-  return [
-    "default-src 'none'",
-    `img-src ${cspSource} data: blob:`,
-    `style-src ${cspSource}`,
-    `script-src 'nonce-${nonce}'`,
-    `font-src ${cspSource}`,
-  ].join('; ');
+  return ["default-src 'none'", `img-src ${cspSource} data: blob:`, `style-src ${cspSource}`, `script-src 'nonce-${nonce}'`, `font-src ${cspSource}`].join(
+    '; ',
+  );
 }
 
 export function previewHtml(opts: PreviewHtmlOptions): string {

@@ -102,7 +102,7 @@ const PLACEHOLDER_PREFIX = '__psa_empty_lane__:';
 export function nodeMeta(node: GraphNode): string {
   // The lane is also said in words on the node: colour alone fails colour-blind users and exports.
   const parts: string[] = node.layer ? [node.layer] : [];
-  parts.push(node.kind === 'step' ? 'step' : node.role ?? 'dataset');
+  parts.push(node.kind === 'step' ? 'step' : (node.role ?? 'dataset'));
   if (node.format) parts.push(node.format);
   if (node.streaming) parts.push('streaming');
   return parts.join(' · ');
@@ -247,8 +247,13 @@ interface LaneFold {
 const MIN_WRAP_RANKS = 3;
 
 function laneFolds(
-  graph: PipelineGraph, laneCount: number, laneOf: Map<string, number>, local: Map<string, number>,
-  sizes: Map<string, { width: number; height: number }>, tb: boolean, wrap: LayoutOptions['wrap'],
+  graph: PipelineGraph,
+  laneCount: number,
+  laneOf: Map<string, number>,
+  local: Map<string, number>,
+  sizes: Map<string, { width: number; height: number }>,
+  tb: boolean,
+  wrap: LayoutOptions['wrap'],
 ): LaneFold[] {
   const folds: LaneFold[] = [];
   for (let lane = 0; lane < laneCount; lane++) {
@@ -434,12 +439,26 @@ function wrapRoute(from: NodeBox, to: NodeBox, tb: boolean): Point[] {
     const fy = from.y + from.height / 2;
     const ty = to.y + to.height / 2;
     const mid = to.y > from.y ? (from.y + from.height + to.y) / 2 : (to.y + to.height + from.y) / 2;
-    return [{ x: from.x + from.width, y: fy }, { x: out, y: fy }, { x: out, y: mid }, { x: back, y: mid }, { x: back, y: ty }, { x: to.x, y: ty }];
+    return [
+      { x: from.x + from.width, y: fy },
+      { x: out, y: fy },
+      { x: out, y: mid },
+      { x: back, y: mid },
+      { x: back, y: ty },
+      { x: to.x, y: ty },
+    ];
   }
   const out = from.y + from.height + RANK_SEP_TB / 3;
   const back = to.y - RANK_SEP_TB / 3;
   const fx = from.x + from.width / 2;
   const tx = to.x + to.width / 2;
   const mid = to.x > from.x ? (from.x + from.width + to.x) / 2 : (to.x + to.width + from.x) / 2;
-  return [{ x: fx, y: from.y + from.height }, { x: fx, y: out }, { x: mid, y: out }, { x: mid, y: back }, { x: tx, y: back }, { x: tx, y: to.y }];
+  return [
+    { x: fx, y: from.y + from.height },
+    { x: fx, y: out },
+    { x: mid, y: out },
+    { x: mid, y: back },
+    { x: tx, y: back },
+    { x: tx, y: to.y },
+  ];
 }

@@ -256,8 +256,13 @@ function draw(graph: PipelineGraph, keepView = false): void {
   const layout = laidOut.layout;
   const { nodeElements } = renderGraph(dom.viewport, layout, synthetic);
   shown = {
-    graph, view: view.graph, synthetic, visible: visibleNodes(graph, opts), layout,
-    boxes: new Map(layout.nodes.map((b) => [b.node.id, b])), elements: nodeElements,
+    graph,
+    view: view.graph,
+    synthetic,
+    visible: visibleNodes(graph, opts),
+    layout,
+    boxes: new Map(layout.nodes.map((b) => [b.node.id, b])),
+    elements: nodeElements,
   };
   dom.summary.textContent = summaryText(graph) + (view.hiddenCount > 0 ? ` · ${view.hiddenCount} hidden` : '');
   fillPipelines(graph);
@@ -299,7 +304,9 @@ function applySelection(): void {
   for (const el of Array.from(dom.viewport.querySelectorAll<SVGGElement>('.edge'))) {
     const from = el.getAttribute('data-from') ?? '';
     const to = el.getAttribute('data-to') ?? '';
-    const end = (id: string) => family.has(id) || (shown!.synthetic.get(id)?.type === 'stub' && (shown!.synthetic.get(id) as Synthetic & { type: 'stub' }).hidden.some((h) => family.has(h)));
+    const end = (id: string) =>
+      family.has(id) ||
+      (shown!.synthetic.get(id)?.type === 'stub' && (shown!.synthetic.get(id) as Synthetic & { type: 'stub' }).hidden.some((h) => family.has(h)));
     el.classList.toggle('is-lineage', on && end(from) && end(to));
   }
 }
@@ -312,11 +319,13 @@ function select(id: string | null): void {
 /** Search suggestions: every name once, datasets and steps alike. */
 function fillSearchNames(graph: PipelineGraph): void {
   const names = [...new Set(graph.nodes.map((n) => n.label))].sort((a, b) => a.localeCompare(b)).slice(0, 1000);
-  dom.searchNames.replaceChildren(...names.map((name) => {
-    const option = document.createElement('option');
-    option.value = name;
-    return option;
-  }));
+  dom.searchNames.replaceChildren(
+    ...names.map((name) => {
+      const option = document.createElement('option');
+      option.value = name;
+      return option;
+    }),
+  );
 }
 
 /** Brings the best match for `query` into view with its neighbourhood, selects and focuses it. */
@@ -351,28 +360,30 @@ function fillPipelines(graph: PipelineGraph): void {
   const drawnIds = new Set<string>();
   for (const n of graph.nodes) if (n.pipeline !== undefined && shown?.visible.has(n.id)) drawnIds.add(n.pipeline);
   const collapsed = new Set(store.current.collapsed);
-  const items = pipelines.filter((p) => drawnIds.has(p.id)).map((p) => {
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.className = 'pipeline-toggle';
-    button.setAttribute('data-pipeline', p.name);
-    const isCollapsed = collapsed.has(p.name);
-    button.setAttribute('aria-expanded', String(!isCollapsed));
-    const arch = p.architecture === 'unknown' ? 'no architecture recognised' : p.architecture;
-    button.title = `${isCollapsed ? 'Expand' : 'Collapse'} the ${p.name} pipeline (${arch})`;
-    const icon = document.createElement('span');
-    icon.className = 'pipeline-toggle__icon';
-    icon.setAttribute('aria-hidden', 'true');
-    icon.textContent = isCollapsed ? '\u25b8' : '\u25be';
-    const name = document.createElement('span');
-    name.className = 'pipeline-toggle__name';
-    name.textContent = p.name;
-    const archEl = document.createElement('span');
-    archEl.className = 'pipeline-toggle__arch';
-    archEl.textContent = arch;
-    button.append(icon, name, archEl);
-    return button;
-  });
+  const items = pipelines
+    .filter((p) => drawnIds.has(p.id))
+    .map((p) => {
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'pipeline-toggle';
+      button.setAttribute('data-pipeline', p.name);
+      const isCollapsed = collapsed.has(p.name);
+      button.setAttribute('aria-expanded', String(!isCollapsed));
+      const arch = p.architecture === 'unknown' ? 'no architecture recognised' : p.architecture;
+      button.title = `${isCollapsed ? 'Expand' : 'Collapse'} the ${p.name} pipeline (${arch})`;
+      const icon = document.createElement('span');
+      icon.className = 'pipeline-toggle__icon';
+      icon.setAttribute('aria-hidden', 'true');
+      icon.textContent = isCollapsed ? '\u25b8' : '\u25be';
+      const name = document.createElement('span');
+      name.className = 'pipeline-toggle__name';
+      name.textContent = p.name;
+      const archEl = document.createElement('span');
+      archEl.className = 'pipeline-toggle__arch';
+      archEl.textContent = arch;
+      button.append(icon, name, archEl);
+      return button;
+    });
   dom.pipelines.replaceChildren(...items);
   dom.pipelines.hidden = items.length === 0;
 }
@@ -416,7 +427,11 @@ function showDetails(node: GraphNode, element: Element): void {
     hideDetails();
     return;
   }
-  fillDetails(dom.details, node, (shown?.graph.pipelines ?? []).find((p) => p.id === node.pipeline));
+  fillDetails(
+    dom.details,
+    node,
+    (shown?.graph.pipelines ?? []).find((p) => p.id === node.pipeline),
+  );
   dom.details.hidden = false;
   positionDetails(dom.details, element.getBoundingClientRect(), dom.stage.getBoundingClientRect());
 }
@@ -586,7 +601,8 @@ dom.pipelines.addEventListener('click', (e) => {
 window.addEventListener('message', (e: MessageEvent<unknown>) => {
   const msg = e.data;
   if (!isHostMessage(msg)) return;
-  if (msg.type === 'graph') showGraph(msg.graph, msg.title, typeof msg.scope === 'string' ? msg.scope : null); else void exportAs(msg.format);
+  if (msg.type === 'graph') showGraph(msg.graph, msg.title, typeof msg.scope === 'string' ? msg.scope : null);
+  else void exportAs(msg.format);
 });
 document.addEventListener('visibilitychange', () => {
   if (document.visibilityState === 'hidden') store.flush();

@@ -46,13 +46,17 @@ export class PanZoom {
     svg.addEventListener('pointerup', (e) => this.onPointerEnd(e));
     svg.addEventListener('pointercancel', (e) => this.onPointerEnd(e));
     // A drag that ends over a node must not count as a click on it.
-    svg.addEventListener('click', (e) => {
-      if (this.suppressClick) {
-        this.suppressClick = false;
-        e.stopPropagation();
-        e.preventDefault();
-      }
-    }, true);
+    svg.addEventListener(
+      'click',
+      (e) => {
+        if (this.suppressClick) {
+          this.suppressClick = false;
+          e.stopPropagation();
+          e.preventDefault();
+        }
+      },
+      true,
+    );
   }
 
   get transform(): ViewTransform {

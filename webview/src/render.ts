@@ -58,7 +58,7 @@ export function laneSlot(name: string | null, index: number): number | null {
 }
 
 export function nodeKindClass(node: GraphNode): string {
-  return node.kind === 'step' ? 'step' : node.role ?? 'intermediate';
+  return node.kind === 'step' ? 'step' : (node.role ?? 'intermediate');
 }
 
 export function nodeAccessibleName(node: GraphNode): string {
@@ -97,14 +97,18 @@ function renderNode(box: NodeBox, parent: SVGGElement, s: Synthetic | undefined)
   const classes = s ? ['node', `node--${s.type}`] : ['node', `node--${node.kind}`, `node--${nodeKindClass(node)}`];
   if (s?.type === 'stub') classes.push(`node--${s.direction}`);
   if (node.streaming && !s) classes.push('node--streaming');
-  const g = svgEl('g', {
-    class: classes.join(' '),
-    transform: `translate(${fmt(box.x)} ${fmt(box.y)})`,
-    tabindex: 0,
-    role: 'button',
-    'aria-label': s ? syntheticName(s, node.label) : nodeAccessibleName(node),
-    'data-node-id': node.id,
-  }, parent);
+  const g = svgEl(
+    'g',
+    {
+      class: classes.join(' '),
+      transform: `translate(${fmt(box.x)} ${fmt(box.y)})`,
+      tabindex: 0,
+      role: 'button',
+      'aria-label': s ? syntheticName(s, node.label) : nodeAccessibleName(node),
+      'data-node-id': node.id,
+    },
+    parent,
+  );
   if (s) g.setAttribute('aria-expanded', 'false');
   const radius = node.kind === 'step' ? box.height / 2 : 5;
   svgEl('rect', { class: 'node__focus', x: -4, y: -4, width: box.width + 8, height: box.height + 8, rx: radius + 4 }, g);
@@ -135,10 +139,14 @@ export function renderGraph(viewport: SVGGElement, layout: GraphLayout, syntheti
   const lanesGroup = svgEl('g', { class: 'lanes' }, viewport);
   layout.lanes.forEach((lane, i) => {
     const slot = laneSlot(lane.name, i);
-    const g = svgEl('g', {
-      class: `lane lane--${i % 2 === 0 ? 'even' : 'odd'}${slot === null ? ' lane--unlayered' : ` accent-${slot}`}`,
-      'data-lane': lane.name ?? '',
-    }, lanesGroup);
+    const g = svgEl(
+      'g',
+      {
+        class: `lane lane--${i % 2 === 0 ? 'even' : 'odd'}${slot === null ? ' lane--unlayered' : ` accent-${slot}`}`,
+        'data-lane': lane.name ?? '',
+      },
+      lanesGroup,
+    );
     svgEl('rect', { class: 'lane__band', x: fmt(lane.x), y: lane.y, width: fmt(lane.width), height: fmt(lane.height) }, g);
     svgEl('line', { class: 'lane__stripe', x1: fmt(lane.x), y1: fmt(lane.y + 2), x2: fmt(lane.x + lane.width), y2: fmt(lane.y + 2) }, g);
     textEl(lane.title, { class: 'lane__title', x: fmt(lane.titleX), y: fmt(lane.titleY), 'text-anchor': lane.titleAnchor }, g);
@@ -147,7 +155,15 @@ export function renderGraph(viewport: SVGGElement, layout: GraphLayout, syntheti
 
   const edgesGroup = svgEl('g', { class: 'edges' }, viewport);
   for (const route of layout.edges) {
-    const g = svgEl('g', { class: `edge${route.backward ? ' edge--backward' : ''}${route.wrapped ? ' edge--wrapped' : ''}`, 'data-from': route.edge.from, 'data-to': route.edge.to }, edgesGroup);
+    const g = svgEl(
+      'g',
+      {
+        class: `edge${route.backward ? ' edge--backward' : ''}${route.wrapped ? ' edge--wrapped' : ''}`,
+        'data-from': route.edge.from,
+        'data-to': route.edge.to,
+      },
+      edgesGroup,
+    );
     svgEl('path', { class: 'edge__path', d: edgePath(route.points), 'marker-end': `url(#${ARROW_MARKER_ID})` }, g);
   }
 

@@ -3,7 +3,11 @@
 /** The file or notebook name a scope URI ends in, decoded: titles never show a raw URI. */
 export function scopeName(uri: string | undefined): string {
   if (!uri) return 'Workspace';
-  const last = uri.replace(/[?#].*$/, '').split('/').pop() ?? '';
+  const last =
+    uri
+      .replace(/[?#].*$/, '')
+      .split('/')
+      .pop() ?? '';
   try {
     return decodeURIComponent(last) || 'Workspace';
   } catch {

@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { PipelineGraphRequest, type GraphRange, type HostToWebview, type PipelineGraph, type PipelineGraphParams, type WebviewToHost } from '../../../shared/protocol';
+import {
+  PipelineGraphRequest,
+  type GraphRange,
+  type HostToWebview,
+  type PipelineGraph,
+  type PipelineGraphParams,
+  type WebviewToHost,
+} from '../../../shared/protocol';
 import { previewHtml } from '../../../webview/src/html';
 import { isRevealMessage } from './messages';
 import { exportFileName, scopeName } from './names';
@@ -48,13 +55,23 @@ export class PreviewPanel {
       PreviewPanel.current.update();
       return PreviewPanel.current;
     }
-    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'Architecture Preview', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, PreviewPanel.options(context));
+    const panel = vscode.window.createWebviewPanel(
+      VIEW_TYPE,
+      'Architecture Preview',
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      PreviewPanel.options(context),
+    );
     PreviewPanel.current = new PreviewPanel(panel, context, client, { uri });
     return PreviewPanel.current;
   }
 
   /** After a window reload: VS Code hands back the panel and the state the page saved. */
-  static revive(panel: vscode.WebviewPanel, context: vscode.ExtensionContext, client: () => LanguageClient | undefined, state: { scope?: string | null } | undefined): void {
+  static revive(
+    panel: vscode.WebviewPanel,
+    context: vscode.ExtensionContext,
+    client: () => LanguageClient | undefined,
+    state: { scope?: string | null } | undefined,
+  ): void {
     panel.webview.options = PreviewPanel.options(context);
     PreviewPanel.current?.dispose();
     PreviewPanel.current = new PreviewPanel(panel, context, client, { uri: state?.scope ?? undefined });
@@ -125,7 +142,12 @@ export class PreviewPanel {
     // A notebook is titled with its file name (the scope is the notebook's URI, never a cell's).
     const name = scopeName(this.state.uri);
     this.panel.title = `Architecture: ${name}`;
-    this.post({ type: 'graph', graph, title: `${name} — ${graph.architecture === 'unknown' ? 'no architecture recognised' : graph.architecture}`, scope: this.state.uri });
+    this.post({
+      type: 'graph',
+      graph,
+      title: `${name} — ${graph.architecture === 'unknown' ? 'no architecture recognised' : graph.architecture}`,
+      scope: this.state.uri,
+    });
   }
 
   private post(message: HostToWebview): void {

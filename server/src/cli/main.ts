@@ -83,7 +83,20 @@ export interface CheckArgs {
 }
 
 function parseCheckArgs(argv: string[], formats: readonly string[] = ['text', 'json', 'sarif', 'github']): CheckArgs {
-  const out: CheckArgs = { format: formats[0], select: [], ignore: [], maxKb: defaultSettings().maxFileSizeKb, exitZero: false, explain: false, settings: defaultSettings(), fix: false, unsafeFixes: false, diff: false, project: true, paths: [] };
+  const out: CheckArgs = {
+    format: formats[0],
+    select: [],
+    ignore: [],
+    maxKb: defaultSettings().maxFileSizeKb,
+    exitZero: false,
+    explain: false,
+    settings: defaultSettings(),
+    fix: false,
+    unsafeFixes: false,
+    diff: false,
+    project: true,
+    paths: [],
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const eq = a.indexOf('=');
@@ -162,7 +175,10 @@ function parseCheckArgs(argv: string[], formats: readonly string[] = ['text', 'j
 }
 
 function splitCodes(v: string): string[] {
-  const codes = v.split(',').map((s) => s.trim()).filter(Boolean);
+  const codes = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const c of codes) if (!/^PSA\d{0,3}$/i.test(c)) throw new UsageError(`"${c}" is not a rule code or prefix (PSA101, PSA2)`);
   return codes;
 }
@@ -203,7 +219,11 @@ export interface FileOutcome {
  * more than one job, Python files are analysed by worker threads (`workers.ts`); results and
  * messages still come out in file order, the same as with one.
  */
-async function analyseFiles(args: CheckArgs, err: (s: string) => void, forGraph = false): Promise<{ results: Analysed[]; fileCount: number; ioErrors: number; pool?: WorkerPool }> {
+async function analyseFiles(
+  args: CheckArgs,
+  err: (s: string) => void,
+  forGraph = false,
+): Promise<{ results: Analysed[]; fileCount: number; ioErrors: number; pool?: WorkerPool }> {
   const { files, errors, skipped } = collectPythonFiles(args.paths, Infinity, { notebooks: true });
   for (const s of skipped) err(`${s.path}: skipped: ${s.message}`);
   let ioErrors = errors.length;
@@ -289,7 +309,16 @@ export async function analyseFile(loadParser: () => Promise<PythonParser>, job: 
     const uri = pathToFileURL(path.resolve(file)).href;
     let fragment: FileFragment | undefined;
     const whileParsed = forGraph ? (r: Analysed) => (fragment = fileFragment({ ...r, uri })) : undefined;
-    const outcome = checkNotebook(parser, file, uri, text, options, { maxKb: args.maxKb, fix: args.fix && !args.diff, unsafe: args.unsafeFixes }, err, whileParsed);
+    const outcome = checkNotebook(
+      parser,
+      file,
+      uri,
+      text,
+      options,
+      { maxKb: args.maxKb, fix: args.fix && !args.diff, unsafe: args.unsafeFixes },
+      err,
+      whileParsed,
+    );
     if ('error' in outcome) return failed(`${file}: error: ${outcome.error}`);
     if ('skipped' in outcome) return { errs: [...errs, `${file}: skipped: ${outcome.skipped}`], ioError: false };
     return { errs, ioError: false, result: { ...outcome.ok, options, fragment } };
@@ -348,7 +377,11 @@ async function graph(argv: string[], out: (s: string) => void, err: (s: string) 
   await pool?.close();
   if (ioErrors > 0 && fileCount === 0) return 2;
   const fragments = results.flatMap((r): FileFragment[] =>
-    r.fragment ? [r.fragment] : r.raw ? [{ uri: pathToFileURL(path.resolve(r.filename)).href, raw: r.raw, context: { lines: r.lines, findings: r.findings } }] : [],
+    r.fragment
+      ? [r.fragment]
+      : r.raw
+        ? [{ uri: pathToFileURL(path.resolve(r.filename)).href, raw: r.raw, context: { lines: r.lines, findings: r.findings } }]
+        : [],
   );
   const g = mergeFragments(fragments);
   out(args.format === 'mermaid' ? toMermaid(g) : args.format === 'dot' ? toDot(g) : JSON.stringify(g, null, 2));
@@ -360,7 +393,10 @@ export function fixSummary(counts: FixCounts, fixing: boolean, unsafe: boolean):
   const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
   const notes: string[] = [];
   if (counts.unsafe) notes.push(`${plural(counts.unsafe, 'hidden fix', 'hidden fixes')} can be enabled with the \`--unsafe-fixes\` option`);
-  if (counts.displayOnly) notes.push(`${plural(counts.displayOnly, 'fix needs', 'fixes need')} a value only you have (a path, a delay, a name): apply ${counts.displayOnly === 1 ? 'it' : 'them'} in the editor`);
+  if (counts.displayOnly)
+    notes.push(
+      `${plural(counts.displayOnly, 'fix needs', 'fixes need')} a value only you have (a path, a delay, a name): apply ${counts.displayOnly === 1 ? 'it' : 'them'} in the editor`,
+    );
   const flag = unsafe ? '`--fix --unsafe-fixes` options' : '`--fix` option';
   // After --fix, whatever bulk fixing could apply was applied: fixable ones left are those it had to skip.
   const head = counts.fixable && !fixing ? `[*] ${counts.fixable} fixable with the ${flag}` : notes.length ? 'No fixes available' : undefined;
@@ -374,9 +410,16 @@ function printDiffs(args: CheckArgs, results: Analysed[], out: (s: string) => vo
   for (const r of results) {
     if (!r.wouldFix) continue;
     changed++;
-    out(createTwoFilesPatch(r.filename, r.filename, r.wouldFix.before, r.wouldFix.after, undefined, undefined, { context: 3 }).replace(/^Index: .*\n=+\n/, '').trimEnd());
+    out(
+      createTwoFilesPatch(r.filename, r.filename, r.wouldFix.before, r.wouldFix.after, undefined, undefined, { context: 3 })
+        .replace(/^Index: .*\n=+\n/, '')
+        .trimEnd(),
+    );
   }
-  const counts = countFixes(results.flatMap((r) => r.findings), args.unsafeFixes);
+  const counts = countFixes(
+    results.flatMap((r) => r.findings),
+    args.unsafeFixes,
+  );
   const summary = fixSummary({ ...counts, fixable: 0 }, true, args.unsafeFixes);
   err(changed ? `Would fix ${changed} file${changed === 1 ? '' : 's'}.` : 'No changes.');
   if (summary && counts.unsafe + counts.displayOnly) err(summary);
@@ -403,19 +446,29 @@ async function check(argv: string[], out: (s: string) => void, err: (s: string) 
   else if (args.format === 'github') {
     const annotations = formatGithub(results);
     if (annotations) out(annotations);
-  }
-  else {
+  } else {
     out(formatTextReport(results, files.length, args.explain));
     // The findings and their count stay together on stdout (the count last); what fixing could do
     // goes to stderr with the other --fix notes.
-    const summary = fixSummary(countFixes(results.flatMap((r) => r.findings), args.unsafeFixes), args.fix, args.unsafeFixes);
+    const summary = fixSummary(
+      countFixes(
+        results.flatMap((r) => r.findings),
+        args.unsafeFixes,
+      ),
+      args.fix,
+      args.unsafeFixes,
+    );
     if (summary) err(summary);
   }
   if (ioErrors > 0 && files.length === 0) return 2;
   return count > 0 && !args.exitZero ? 1 : 0;
 }
 
-export async function main(argv: string[], out = (s: string) => process.stdout.write(s + '\n'), err = (s: string) => process.stderr.write(s + '\n')): Promise<number> {
+export async function main(
+  argv: string[],
+  out = (s: string) => process.stdout.write(s + '\n'),
+  err = (s: string) => process.stderr.write(s + '\n'),
+): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (!command || command === '-h' || command === '--help' || command === 'help') {

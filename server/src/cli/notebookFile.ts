@@ -84,7 +84,9 @@ export function checkNotebook(
     const report = reportOf(file, nb, a.findings, a.result.lines);
     // The graph reads the model with the program's own offsets.
     whileParsed?.({ ...report, findings: a.result.findings, model: a.result.model });
-    const raw = a.result.model ? fileFragment({ filename: file, uri, model: a.result.model, lines: a.result.lines, findings: a.result.findings }).raw : undefined;
+    const raw = a.result.model
+      ? fileFragment({ filename: file, uri, model: a.result.model, lines: a.result.lines, findings: a.result.findings }).raw
+      : undefined;
     return {
       ok: {
         ...report,

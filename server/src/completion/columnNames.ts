@@ -18,8 +18,22 @@ import { contentRange, stringArgumentAt, type ArgumentAtCursor } from './stringA
 
 /** Frame methods whose string arguments are column names. */
 const NAME_METHODS = new Set([
-  'select', 'groupBy', 'groupby', 'rollup', 'cube', 'orderBy', 'sort', 'sortWithinPartitions', 'drop', 'dropDuplicates',
-  'drop_duplicates', 'withColumnRenamed', 'repartition', 'repartitionByRange', 'describe', 'summary',
+  'select',
+  'groupBy',
+  'groupby',
+  'rollup',
+  'cube',
+  'orderBy',
+  'sort',
+  'sortWithinPartitions',
+  'drop',
+  'dropDuplicates',
+  'drop_duplicates',
+  'withColumnRenamed',
+  'repartition',
+  'repartitionByRange',
+  'describe',
+  'summary',
 ]);
 const COL_FUNCTIONS = new Set(['col', 'column']);
 const GROUPERS = new Set(['groupBy', 'groupby', 'rollup', 'cube']);
@@ -42,7 +56,12 @@ export function columnCompletions(tree: Tree, text: string, offset: number, opti
   const frames = framesFor(model, context);
   if (!frames.length) return [];
   const sets = columnSetsOf(model, functions);
-  return items(frames.map((f) => sets.of(f)), context, text, functions);
+  return items(
+    frames.map((f) => sets.of(f)),
+    context,
+    text,
+    functions,
+  );
 }
 
 function items(sets: (ColumnSet | undefined)[], context: ColumnContext, text: string, fns: SparkFunctions): CompletionItem[] {
@@ -76,7 +95,15 @@ function columnContextAt(root: Node, text: string, offset: number): ColumnContex
   if (string) {
     const start = string.children.find((c) => c?.type === 'string_start');
     const end = string.children.find((c) => c?.type === 'string_end');
-    if (start && end && !end.isMissing && end.startIndex > start.endIndex - 1 && offset >= start.endIndex && offset <= end.startIndex && !text.slice(start.endIndex, end.startIndex).includes('\n')) {
+    if (
+      start &&
+      end &&
+      !end.isMissing &&
+      end.startIndex > start.endIndex - 1 &&
+      offset >= start.endIndex &&
+      offset <= end.startIndex &&
+      !text.slice(start.endIndex, end.startIndex).includes('\n')
+    ) {
       const arg = { contentStart: start.endIndex, contentEnd: end.startIndex };
       const parent = string.parent;
       // df["<here>"]
@@ -93,7 +120,8 @@ function columnContextAt(root: Node, text: string, offset: number): ColumnContex
           return frameCalls.length ? { arg, frameCalls } : undefined;
         }
         // withColumnRenamed("<old>", "<new>"): only the old name is a column.
-        if (parts?.name && parts.object && NAME_METHODS.has(parts.name) && (parts.name !== 'withColumnRenamed' || parts.args[0]?.id === string.id)) return { arg, frameCalls: [call] };
+        if (parts?.name && parts.object && NAME_METHODS.has(parts.name) && (parts.name !== 'withColumnRenamed' || parts.args[0]?.id === string.id))
+          return { arg, frameCalls: [call] };
       }
       // select(["a", "<here>"])
       if ((parent?.type === 'list' || parent?.type === 'tuple') && parent.parent?.type === 'argument_list' && parent.parent.parent?.type === 'call') {

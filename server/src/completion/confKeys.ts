@@ -20,7 +20,20 @@ const METHODS: Record<ConfTarget, ReadonlySet<string>> = {
   sparkConf: new Set(['set', 'setIfMissing', 'get', 'contains', 'remove']),
 };
 /** Calls in a builder or SparkConf chain that hand the same object on. */
-const CHAINING = new Set(['config', 'appName', 'master', 'enableHiveSupport', 'remote', 'set', 'setIfMissing', 'setAll', 'setAppName', 'setMaster', 'setSparkHome', 'setExecutorEnv']);
+const CHAINING = new Set([
+  'config',
+  'appName',
+  'master',
+  'enableHiveSupport',
+  'remote',
+  'set',
+  'setIfMissing',
+  'setAll',
+  'setAppName',
+  'setMaster',
+  'setSparkHome',
+  'setExecutorEnv',
+]);
 const MAX_CHAIN_LINKS = 200;
 const MAX_ASSIGNMENT_HOPS = 5;
 
@@ -41,24 +54,30 @@ export function confCompletionsFor(arg: ArgumentAtCursor, text: string, offset: 
   const settingAtRuntime = target === 'runtime' && arg.method === 'set';
   const typed = text.slice(arg.contentStart, offset).toLowerCase();
   // The client filters too, with a stricter match: dropping what cannot match keeps the answer small.
-  return allConfEntries().filter((entry) => isSubsequence(typed, entry.key.toLowerCase())).map((entry) => {
-    // Judged as the diagnostics judge them: a key PSA501 would flag in spark.conf.set goes last, struck through.
-    const flagged = settingAtRuntime ? staticConfKind(entry.key) : undefined;
-    // Then deprecated keys, Spark's internal knobs after the documented ones, keys of other scopes after runtime ones.
-    const rank = flagged ? 4 : entry.deprecated ? 3 : entry.internal ? 2 : settingAtRuntime && entry.scope !== 'runtime-sql' ? 1 : 0;
-    const detail = detailOf(entry);
-    const item: CompletionItem = {
-      label: entry.key,
-      kind: CompletionItemKind.Property,
-      detail: flagged ? `PSA501: ${flagged.severity === 'error' ? 'spark.conf.set rejects it' : 'no effect at runtime'} · ${detail}` : entry.deprecated ? `deprecated · ${detail}` : detail,
-      textEdit: { range, newText: entry.key },
-      sortText: `${rank}_${entry.key}`,
-    };
-    const documentation = documentationOf(entry);
-    if (documentation) item.documentation = { kind: MarkupKind.Markdown, value: documentation };
-    if (entry.deprecated || flagged) item.tags = [CompletionItemTag.Deprecated];
-    return item;
-  });
+  return allConfEntries()
+    .filter((entry) => isSubsequence(typed, entry.key.toLowerCase()))
+    .map((entry) => {
+      // Judged as the diagnostics judge them: a key PSA501 would flag in spark.conf.set goes last, struck through.
+      const flagged = settingAtRuntime ? staticConfKind(entry.key) : undefined;
+      // Then deprecated keys, Spark's internal knobs after the documented ones, keys of other scopes after runtime ones.
+      const rank = flagged ? 4 : entry.deprecated ? 3 : entry.internal ? 2 : settingAtRuntime && entry.scope !== 'runtime-sql' ? 1 : 0;
+      const detail = detailOf(entry);
+      const item: CompletionItem = {
+        label: entry.key,
+        kind: CompletionItemKind.Property,
+        detail: flagged
+          ? `PSA501: ${flagged.severity === 'error' ? 'spark.conf.set rejects it' : 'no effect at runtime'} · ${detail}`
+          : entry.deprecated
+            ? `deprecated · ${detail}`
+            : detail,
+        textEdit: { range, newText: entry.key },
+        sortText: `${rank}_${entry.key}`,
+      };
+      const documentation = documentationOf(entry);
+      if (documentation) item.documentation = { kind: MarkupKind.Markdown, value: documentation };
+      if (entry.deprecated || flagged) item.tags = [CompletionItemTag.Deprecated];
+      return item;
+    });
 }
 
 /**
@@ -93,7 +112,7 @@ function documentationOf(entry: SparkConfEntry): string {
   const parts = [];
   if (entry.doc) parts.push(entry.doc);
   if (entry.deprecated) parts.push(`*Deprecated:* ${entry.deprecated}`);
-  if (entry.internal) parts.push('*Internal:* not in Spark\'s documentation; it can change in any release.');
+  if (entry.internal) parts.push("*Internal:* not in Spark's documentation; it can change in any release.");
   if (entry.since) parts.push(`Since: Spark ${entry.since}`);
   return parts.join('\n\n');
 }

@@ -73,11 +73,16 @@ function fits(directions: Direction[], direction: Direction | undefined): boolea
 
 function sideName(direction: Direction | undefined): string {
   switch (direction) {
-    case 'read': return 'Batch source';
-    case 'readStream': return 'Streaming source';
-    case 'write': return 'Batch sink';
-    case 'writeStream': return 'Streaming sink';
-    default: return 'Source/sink';
+    case 'read':
+      return 'Batch source';
+    case 'readStream':
+      return 'Streaming source';
+    case 'write':
+      return 'Batch sink';
+    case 'writeStream':
+      return 'Streaming sink';
+    default:
+      return 'Source/sink';
   }
 }
 

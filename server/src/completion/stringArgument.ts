@@ -39,7 +39,8 @@ export function stringArgumentAt(root: Node, text: string, offset: number): Argu
 /** The cursor is in a complete string literal that is an argument of `x.method(...)`. */
 function argumentAt(root: Node, text: string, offset: number): ArgumentAtCursor | undefined {
   let n: Node | null = root.descendantForIndex(offset, offset);
-  while (n && n.type !== 'string') n = n.type === 'string_start' || n.type === 'string_content' || n.type === 'string_end' || n.type === 'escape_sequence' ? n.parent : null;
+  while (n && n.type !== 'string')
+    n = n.type === 'string_start' || n.type === 'string_content' || n.type === 'string_end' || n.type === 'escape_sequence' ? n.parent : null;
   if (!n) return undefined;
   const start = n.children.find((c) => c?.type === 'string_start');
   const end = n.children.find((c) => c?.type === 'string_end');
@@ -58,9 +59,13 @@ function argumentAt(root: Node, text: string, offset: number): ArgumentAtCursor 
   const position = parts.args.findIndex((a) => a.id === string.id);
   if (position < 0) return undefined;
   return {
-    method: parts.name, receiver: parts.object, call, position,
+    method: parts.name,
+    receiver: parts.object,
+    call,
+    position,
     firstArgument: parts.args[0] ? literalString(parts.args[0]) : undefined,
-    contentStart, contentEnd,
+    contentStart,
+    contentEnd,
   };
 }
 
@@ -77,14 +82,14 @@ function unterminatedArgumentAt(root: Node, text: string, offset: number): Argum
   const nameAt = lineStart + m.index + m[0].indexOf(m[1], 1);
   const name = root.descendantForIndex(nameAt, nameAt);
   const attribute = name?.parent;
-  if (!name || name.type !== 'identifier' || attribute?.type !== 'attribute' || attribute.childForFieldName('attribute')?.startIndex !== nameAt) return undefined;
+  if (!name || name.type !== 'identifier' || attribute?.type !== 'attribute' || attribute.childForFieldName('attribute')?.startIndex !== nameAt)
+    return undefined;
   const receiver = attribute.childForFieldName('object');
   if (!receiver) return undefined;
   let contentEnd = offset;
   while (contentEnd < text.length && /[\w.-]/.test(text[contentEnd])) contentEnd++;
   return { method: m[1], receiver, position: 0, contentStart: quoteAt + 1, contentEnd };
 }
-
 
 /** The value last assigned to `name` by a statement before it in the same block (`reader = ...`). */
 export function assignedValue(name: Node): Node | undefined {

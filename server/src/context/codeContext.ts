@@ -38,14 +38,16 @@ const TEST_DIR = /(^|[\\/])(tests?|testing|__tests__|spec|specs|\w+_tests?)[\\/]
 const TEST_FILE = /(^|[\\/])(test_[^\\/]*|[^\\/]*_tests?|conftest)\.(py|ipynb)$/i;
 const GENERATOR_FILE = /(^|[\\/_-])(generat\w*|datagen|data_gen|fake\w*|faker|synthetic\w*|mock_?data|dummy_?data|seed_?data)[^\\/]*\.(py|ipynb)$/i;
 /** Course and demo set-up: Databricks academy `Includes/Classroom-Setup-*`, dbdemos `_resources/` loaders. */
-const SETUP_PATH = /(^|[\\/])(includes|_resources|_setup|setup|data_generation|data-generation|datagen|generators?)[\\/]|(^|[\\/])[^\\/]*(classroom-setup|-setup|_setup|setup-|setup_|load-data|load_data|data-generation|data_generation)[^\\/]*\.(py|ipynb)$/i;
+const SETUP_PATH =
+  /(^|[\\/])(includes|_resources|_setup|setup|data_generation|data-generation|datagen|generators?)[\\/]|(^|[\\/])[^\\/]*(classroom-setup|-setup|_setup|setup-|setup_|load-data|load_data|data-generation|data_generation)[^\\/]*\.(py|ipynb)$/i;
 const FAKER_IMPORT = /^\s*(from\s+faker\b|import\s+faker\b)/m;
 const DATABRICKS_CELL = /\n# COMMAND -+[ \t]*\r?(?=\n|$)/g;
 const JUPYTER_EXPORT = /^# In\[[ \d]*\]:\s*$/m;
 const DLT_IMPORT = /^\s*(import\s+dlt\b|from\s+dlt\s+import\b|from\s+pyspark\s+import\s+pipelines\b|import\s+pyspark\.pipelines\b)/m;
 
 /** Decorators under which Lakeflow / DLT (`dlt.` or `dp.` / `pipelines.`) manages a dataset's reads and writes. */
-const MANAGED_DECORATOR = /^@\s*(dlt|dp|sdp|pipelines)\.(table|view|materialized_view|streaming_table|temporary_view|append_flow|create_auto_cdc_flow|expect\w*)\b/;
+const MANAGED_DECORATOR =
+  /^@\s*(dlt|dp|sdp|pipelines)\.(table|view|materialized_view|streaming_table|temporary_view|append_flow|create_auto_cdc_flow|expect\w*)\b/;
 const TEST_DECORATOR = /^@\s*(pytest\.fixture|pytest\.mark\.|fixture\b)/;
 
 export function fileKind(text: string, options: ContextOptions = {}): KindWithReason {
@@ -55,7 +57,8 @@ export function fileKind(text: string, options: ContextOptions = {}): KindWithRe
   if (p && GENERATOR_FILE.test(p)) return { kind: 'generator', why: 'synthetic-data generator (file named for generating data)' };
   if (p && SETUP_PATH.test(p)) return { kind: 'generator', why: 'demo or course set-up (loads or generates the data the lessons use)' };
   const notebook = options.notebook || /\.ipynb$/i.test(p) || isDatabricksSource(text) || JUPYTER_EXPORT.test(text);
-  if (notebook && !options.notebooksAreJobs) return { kind: 'notebook', why: 'notebook (exploratory; set context.notebooks to "job" if your notebooks run as jobs)' };
+  if (notebook && !options.notebooksAreJobs)
+    return { kind: 'notebook', why: 'notebook (exploratory; set context.notebooks to "job" if your notebooks run as jobs)' };
   if (DLT_IMPORT.test(text)) return { kind: 'job', why: 'Lakeflow / DLT pipeline source' };
   return { kind: 'job', why: notebook ? 'notebook run as a job (context.notebooks: "job")' : 'job module' };
 }
@@ -145,7 +148,8 @@ function definitionKind(def: Node): KindWithReason | undefined {
   const name = def.childForFieldName('name')?.text ?? '';
   const decorated = def.parent?.type === 'decorated_definition' ? def.parent : undefined;
   const decorators = decorated ? decorated.namedChildren.filter((c): c is Node => c?.type === 'decorator').map((d) => d.text) : [];
-  if (decorators.some((d) => MANAGED_DECORATOR.test(d))) return { kind: 'pipeline', why: `dataset managed by Lakeflow / DLT (${decorators.find((d) => MANAGED_DECORATOR.test(d))!.split('(')[0]})` };
+  if (decorators.some((d) => MANAGED_DECORATOR.test(d)))
+    return { kind: 'pipeline', why: `dataset managed by Lakeflow / DLT (${decorators.find((d) => MANAGED_DECORATOR.test(d))!.split('(')[0]})` };
   if (decorators.some((d) => TEST_DECORATOR.test(d))) return { kind: 'test', why: 'pytest fixture or marked test' };
   if (def.type === 'function_definition' && /^test(_|$|[A-Z0-9])/.test(name)) return { kind: 'test', why: `test function ${name}` };
   if (def.type === 'class_definition' && /^Test[A-Z_]/.test(name)) return { kind: 'test', why: `test class ${name}` };

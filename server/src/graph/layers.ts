@@ -8,7 +8,25 @@ export const KAPPA_LAYERS = ['source', 'stream', 'lake', 'serving'];
 const MEDALLION_TOKENS: Record<string, string[]> = {
   bronze: ['bronze', 'raw', 'landing', 'ingest', 'ingestion', 'ingested'],
   silver: ['silver', 'clean', 'cleaned', 'cleansed', 'cleanse', 'refined', 'conformed', 'enriched', 'standardized', 'standardised', 'validated'],
-  gold: ['gold', 'curated', 'mart', 'marts', 'datamart', 'agg', 'aggs', 'aggregate', 'aggregates', 'aggregated', 'serving', 'report', 'reports', 'reporting', 'presentation', 'kpi', 'kpis'],
+  gold: [
+    'gold',
+    'curated',
+    'mart',
+    'marts',
+    'datamart',
+    'agg',
+    'aggs',
+    'aggregate',
+    'aggregates',
+    'aggregated',
+    'serving',
+    'report',
+    'reports',
+    'reporting',
+    'presentation',
+    'kpi',
+    'kpis',
+  ],
 };
 
 function tokens(text: string): string[] {
@@ -104,7 +122,9 @@ function lambda(graph: RawGraph): Layering | undefined {
   const layerOf = new Map<string, string>();
   for (const [id, r] of role) layerOf.set(id, r);
   for (const d of graph.datasets.values()) {
-    const writers = writersOf(graph, d.ref.key).map((s) => role.get(s.id)).filter((x): x is string => !!x);
+    const writers = writersOf(graph, d.ref.key)
+      .map((s) => role.get(s.id))
+      .filter((x): x is string => !!x);
     if (writers.length) layerOf.set(datasetId(d), writers[0]);
     else {
       const readers = [...new Set(d.reads.map((r) => role.get(r.stepId)).filter((x): x is string => !!x && x !== 'serving'))];

@@ -96,9 +96,19 @@ export function buildFileGraph(model: DataFrameModel, file: FileInfo, into: RawG
     let step = into.steps.get(id);
     if (!step) {
       step = {
-        id, label: name ?? `${file.filename.split(/[\\/]/).pop()} (top level)`, functionName: name, file: file.filename, uri: file.uri,
-        start: scope.type === 'module' ? 0 : scope.startIndex, end: scope.type === 'module' ? 0 : (scope.childForFieldName('name')?.endIndex ?? scope.startIndex),
-        reads: new Set(), writes: new Set(), streaming: false, batch: false, spanStart: scope.startIndex, spanEnd: scope.endIndex,
+        id,
+        label: name ?? `${file.filename.split(/[\\/]/).pop()} (top level)`,
+        functionName: name,
+        file: file.filename,
+        uri: file.uri,
+        start: scope.type === 'module' ? 0 : scope.startIndex,
+        end: scope.type === 'module' ? 0 : (scope.childForFieldName('name')?.endIndex ?? scope.startIndex),
+        reads: new Set(),
+        writes: new Set(),
+        streaming: false,
+        batch: false,
+        spanStart: scope.startIndex,
+        spanEnd: scope.endIndex,
       };
       into.steps.set(id, step);
     }
@@ -124,9 +134,17 @@ export function buildFileGraph(model: DataFrameModel, file: FileInfo, into: RawG
     seenReads.add(key);
     const stmt = statementOf(frame.node);
     datasetFor(ref).reads.push({
-      file: file.filename, uri: file.uri, start: frame.node.startIndex, end: frame.node.endIndex, stepId: step.id,
-      streaming: !!frame.source!.streaming, isWrite: false, format: frame.source!.format, columns: columnsOf(frame),
-      statementStart: stmt.startIndex, statementEnd: stmt.endIndex,
+      file: file.filename,
+      uri: file.uri,
+      start: frame.node.startIndex,
+      end: frame.node.endIndex,
+      stepId: step.id,
+      streaming: !!frame.source!.streaming,
+      isWrite: false,
+      format: frame.source!.format,
+      columns: columnsOf(frame),
+      statementStart: stmt.startIndex,
+      statementEnd: stmt.endIndex,
     });
     step.reads.add(ref.key);
     if (frame.source!.streaming) step.streaming = true;
@@ -148,9 +166,20 @@ export function buildFileGraph(model: DataFrameModel, file: FileInfo, into: RawG
     if (!ref) continue;
     const stmt = statementOf(sink.call);
     datasetFor(ref).writes.push({
-      file: file.filename, uri: file.uri, start: sink.writerNode.startIndex, end: sink.call.endIndex, stepId: step.id, streaming: sink.streaming,
-      isWrite: true, format: sink.format, mode: sink.mode ?? sink.outputMode, columns: columnsOf(sink.frame),
-      statementStart: stmt.startIndex, statementEnd: stmt.endIndex, inputs: [...inputs], inputReads: [...inputReads],
+      file: file.filename,
+      uri: file.uri,
+      start: sink.writerNode.startIndex,
+      end: sink.call.endIndex,
+      stepId: step.id,
+      streaming: sink.streaming,
+      isWrite: true,
+      format: sink.format,
+      mode: sink.mode ?? sink.outputMode,
+      columns: columnsOf(sink.frame),
+      statementStart: stmt.startIndex,
+      statementEnd: stmt.endIndex,
+      inputs: [...inputs],
+      inputReads: [...inputReads],
     });
     step.writes.add(ref.key);
   }

@@ -125,7 +125,7 @@ export function inferPipelineLayers(raw: RawGraph): WorkspaceLayering {
   const pipelines: PipelineLayering[] = [];
   parts.forEach((part, i) => {
     const own = inferLayers(part);
-    const layering = own.architecture === 'lambda' ? own : asLambda(part) ?? own;
+    const layering = own.architecture === 'lambda' ? own : (asLambda(part) ?? own);
     const id = `pipeline:${i}`;
     const members = [...[...part.datasets.values()].map(datasetId), ...part.steps.keys()];
     for (const m of members) {

@@ -48,10 +48,19 @@ export function toPipelineGraph(raw: RawGraph, files: Map<string, FileContext>):
     const write = d.writes[0];
     const columns = write?.columns ?? d.reads[0]?.columns;
     nodes.push({
-      id: datasetId(d), kind: 'dataset', label: d.ref.label, layer: layering.layerOf.get(datasetId(d)) ?? null,
-      location: d.ref.location, format: d.ref.format ?? write?.format, streaming: occurrences.some((o) => o.streaming),
+      id: datasetId(d),
+      kind: 'dataset',
+      label: d.ref.label,
+      layer: layering.layerOf.get(datasetId(d)) ?? null,
+      location: d.ref.location,
+      format: d.ref.format ?? write?.format,
+      streaming: occurrences.some((o) => o.streaming),
       role: d.writes.length === 0 ? 'source' : d.reads.length === 0 ? 'sink' : 'intermediate',
-      mode: write?.mode, columns, filename: main.file, uri: main.uri, range: range(main, files),
+      mode: write?.mode,
+      columns,
+      filename: main.file,
+      uri: main.uri,
+      range: range(main, files),
       findings: occurrences.flatMap((o) => findingsIn(o.uri, o.statementStart, o.statementEnd)),
       pipeline: layering.pipelineOf.get(datasetId(d)),
     });
@@ -60,8 +69,15 @@ export function toPipelineGraph(raw: RawGraph, files: Map<string, FileContext>):
   }
   for (const s of raw.steps.values()) {
     nodes.push({
-      id: s.id, kind: 'step', label: s.label, layer: layering.layerOf.get(s.id) ?? null, streaming: s.streaming,
-      filename: s.file, uri: s.uri, range: range(s, files), findings: findingsIn(s.uri, s.spanStart, s.spanEnd),
+      id: s.id,
+      kind: 'step',
+      label: s.label,
+      layer: layering.layerOf.get(s.id) ?? null,
+      streaming: s.streaming,
+      filename: s.file,
+      uri: s.uri,
+      range: range(s, files),
+      findings: findingsIn(s.uri, s.spanStart, s.spanEnd),
       pipeline: layering.pipelineOf.get(s.id),
     });
   }

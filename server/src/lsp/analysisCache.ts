@@ -165,9 +165,12 @@ export class AnalysisCache {
       failed = 'the analysis failed (see the output)';
     }
     const skipped = failed ?? (result.skipped === 'not-pyspark' ? 'nothing in it looks like PySpark' : undefined);
-    return done(result, result.findings.map((f) => toDiagnostic(uri, f, result.lines, this.client.relatedInformation)), skipped);
+    return done(
+      result,
+      result.findings.map((f) => toDiagnostic(uri, f, result.lines, this.client.relatedInformation)),
+      skipped,
+    );
   }
-
 
   private remember(uri: string, version: number, result: AnalysisResult, diagnostics: Diagnostic[]): CachedAnalysis {
     const fragment = fileFragment({ filename: uriToFilename(uri), uri, model: result.model, lines: result.lines, findings: result.findings });

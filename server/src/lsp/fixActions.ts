@@ -60,14 +60,20 @@ export function fixAction(fix: Fix, ctx: FixActionContext): CodeAction {
       return { range: range(e), snippet: { kind: 'snippet', value: s.value } };
     });
   }
-  const edit: WorkspaceEdit = snippets && ctx.snippetEdits
-    ? { documentChanges: [{ textDocument: { uri: ctx.uri, version: ctx.version }, edits: snippets as TextEdit[] }] }
-    : { changes: { [ctx.uri]: plain } };
+  const edit: WorkspaceEdit =
+    snippets && ctx.snippetEdits
+      ? { documentChanges: [{ textDocument: { uri: ctx.uri, version: ctx.version }, edits: snippets as TextEdit[] }] }
+      : { changes: { [ctx.uri]: plain } };
   const action = CodeAction.create(fixLabel(fix), edit, CodeActionKind.QuickFix);
   action.diagnostics = [ctx.diagnostic];
   if (fix.applicability === 'safe' && fix.preferred) action.isPreferred = true;
   if (snippets && !ctx.snippetEdits) {
-    const data: SnippetFixData = { pysparkArchitectSnippets: { uri: ctx.uri, edits: snippets.map((s) => ('snippet' in s ? s : { range: s.range, snippet: { kind: 'snippet', value: escapeSnippet(s.newText) } })) } };
+    const data: SnippetFixData = {
+      pysparkArchitectSnippets: {
+        uri: ctx.uri,
+        edits: snippets.map((s) => ('snippet' in s ? s : { range: s.range, snippet: { kind: 'snippet', value: escapeSnippet(s.newText) } })),
+      },
+    };
     action.data = data;
   }
   return action;

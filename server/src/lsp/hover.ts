@@ -107,16 +107,22 @@ function describeFrame(model: DataFrameModel, frame: Frame, name: string, lines:
   const facts: string[] = [];
   if (frame.op !== 'parameter') facts.push(`Last step: \`${frame.op}\` (${line(frame.node)})`);
   if (frame.streaming !== false) {
-    facts.push(frame.watermark
-      ? `Watermark: ${frame.watermark.column !== undefined ? `on \`${frame.watermark.column}\`` : 'on a column the model cannot read'} (${line(frame.watermark.node)})`
-      : 'Watermark: none');
+    facts.push(
+      frame.watermark
+        ? `Watermark: ${frame.watermark.column !== undefined ? `on \`${frame.watermark.column}\`` : 'on a column the model cannot read'} (${line(frame.watermark.node)})`
+        : 'Watermark: none',
+    );
   }
   facts.push(frame.cached ? `Cached: yes, \`${callParts(frame.cached)?.name ?? 'cache'}\` (${line(frame.cached)})` : 'Cached: no');
   facts.push(columnsFact(model, frame));
   const piiFact = piiColumnsFact(frame, pii);
   if (piiFact) facts.push(piiFact);
   const sources = sourcesOf(frame);
-  facts.push(sources.length ? `Source${sources.length > 1 ? 's' : ''}: ${sources.map((s) => describeSource(s, line)).join('; ')}` : 'Source: unknown (a function parameter or a value the model cannot follow)');
+  facts.push(
+    sources.length
+      ? `Source${sources.length > 1 ? 's' : ''}: ${sources.map((s) => describeSource(s, line)).join('; ')}`
+      : 'Source: unknown (a function parameter or a value the model cannot follow)',
+  );
   const sinks = model.sinks.filter((s) => isAncestorFrame(frame, s.frame));
   if (sinks.length) {
     const shown = sinks.slice(0, MAX_SINKS).map((s) => describeSink(s, line));
@@ -131,14 +137,20 @@ function columnsFact(model: DataFrameModel, frame: Frame): string {
   // The schema when every step spells it out (types where the code says them); else what the model gathered.
   const set = columnSetsOf(model, new SparkFunctions(model.imports, () => false)).of(frame);
   if (set) {
-    const shown = set.columns.slice(0, MAX_COLUMNS).map((c) => (c.type ? `\`${c.name}\` ${c.type}` : `\`${c.name}\``)).join(', ');
+    const shown = set.columns
+      .slice(0, MAX_COLUMNS)
+      .map((c) => (c.type ? `\`${c.name}\` ${c.type}` : `\`${c.name}\``))
+      .join(', ');
     const more = set.columns.length > MAX_COLUMNS ? ` and ${set.columns.length - MAX_COLUMNS} more` : '';
     const how = set.exact ? 'exactly these' : 'from the read schema; partition columns of the path may be added';
     return `Schema (${set.columns.length} column${set.columns.length === 1 ? '' : 's'}, ${how}): ${shown}${more}`;
   }
   const names = [...frame.columns.keys()];
   if (!names.length) return frame.columnsComplete ? 'Columns: none' : 'Columns: unknown';
-  const listed = names.slice(0, MAX_COLUMNS).map((c) => `\`${c}\``).join(', ');
+  const listed = names
+    .slice(0, MAX_COLUMNS)
+    .map((c) => `\`${c}\``)
+    .join(', ');
   const more = names.length > MAX_COLUMNS ? ` and ${names.length - MAX_COLUMNS} more` : '';
   return `Columns (${frame.columnsComplete ? 'complete' : 'known so far; there may be others'}): ${listed}${more}`;
 }

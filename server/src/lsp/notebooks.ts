@@ -180,7 +180,13 @@ export class NotebookSync {
     const analysis = analyseCells(this.parser, cells, file, options);
     const programLines = analysis.result.lines;
     const startLines = new Map(analysis.program.pieces.filter((p) => p.includedFrom === undefined).map((p) => [p.cell, programLines.positionAt(p.start).line]));
-    const fragment = fileFragment({ filename: decodeURIComponent(uri.split('/').pop() ?? uri), uri, model: analysis.result.model, lines: programLines, findings: analysis.result.findings });
+    const fragment = fileFragment({
+      filename: decodeURIComponent(uri.split('/').pop() ?? uri),
+      uri,
+      model: analysis.result.model,
+      lines: programLines,
+      findings: analysis.result.findings,
+    });
     this.forget(uri);
     const entry: Analysed = { revision, analysis, cellUris: uris, startLines, cellTexts: new Map(cells.map((c) => [c.cell, c.source])), fragment };
     this.analysed.set(uri, entry);
@@ -244,7 +250,10 @@ export class NotebookSync {
 
   /** A program range as a range in the cell that starts at `startLine` (cells are whole lines of the program). */
   private static shift(range: Range, startLine: number): Range {
-    return { start: { line: range.start.line - startLine, character: range.start.character }, end: { line: range.end.line - startLine, character: range.end.character } };
+    return {
+      start: { line: range.start.line - startLine, character: range.start.character },
+      end: { line: range.end.line - startLine, character: range.end.character },
+    };
   }
 
   async hover(p: HoverParams, settings: Pick<Settings, 'pii.extraPatterns'>): Promise<Hover | null> {
@@ -293,7 +302,11 @@ export class NotebookSync {
 
   /** A fix that would add syntax errors to the program is never offered. */
   private keepsSyntax(a: Analysed, fix: CellFix, baseErrors: number): boolean {
-    const cells = a.analysis.program.pieces.map((p) => ({ cell: p.cell, source: p.source, ...(p.includedFrom !== undefined ? { includedFrom: p.includedFrom } : {}) }));
+    const cells = a.analysis.program.pieces.map((p) => ({
+      cell: p.cell,
+      source: p.source,
+      ...(p.includedFrom !== undefined ? { includedFrom: p.includedFrom } : {}),
+    }));
     const own = cells.filter((c) => c.includedFrom === undefined);
     const fixed = applyCellFix(own, fix);
     const byCell = new Map(fixed.map((c) => [c.cell, c.source]));

@@ -1,4 +1,12 @@
-import { ErrorCodes, Message, type DataCallback, type Disposable, type MessageReader, type MessageWriter, type RequestMessage } from 'vscode-languageserver/node';
+import {
+  ErrorCodes,
+  Message,
+  type DataCallback,
+  type Disposable,
+  type MessageReader,
+  type MessageWriter,
+  type RequestMessage,
+} from 'vscode-languageserver/node';
 
 /**
  * Enforces the LSP lifecycle for every request, whatever handler would answer it (LSP 3.17,

@@ -62,7 +62,9 @@ function full(items: Diagnostic[]): DocumentDiagnosticReport {
 }
 
 function cancelled(): ResponseError<DiagnosticServerCancellationData> {
-  return new ResponseError<DiagnosticServerCancellationData>(LSPErrorCodes.ServerCancelled, 'the document changed or the request was cancelled; pull again', { retriggerRequest: true });
+  return new ResponseError<DiagnosticServerCancellationData>(LSPErrorCodes.ServerCancelled, 'the document changed or the request was cancelled; pull again', {
+    retriggerRequest: true,
+  });
 }
 
 function sleep(ms: number, token: CancellationToken): Promise<void> {

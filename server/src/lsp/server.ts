@@ -51,10 +51,17 @@ export class PySparkArchitectServer implements ServerContext {
     this.status = new StatusLog(connection);
     this.settings = new ServerSettings(connection, this.status);
     this.analyses = new AnalysisCache(connection, parser, this.documents, this.settings, this.status, this.client, () => this.graph);
-    this.graph = new WorkspaceGraph(parser, connection, this.documents, () => this.analyses.entries(), (uri) => this.settings.settingsFor(uri), (uris) => {
-      for (const u of uris) this.analyses.delete(u);
-      this.diagnostics.refresh(uris);
-    });
+    this.graph = new WorkspaceGraph(
+      parser,
+      connection,
+      this.documents,
+      () => this.analyses.entries(),
+      (uri) => this.settings.settingsFor(uri),
+      (uris) => {
+        for (const u of uris) this.analyses.delete(u);
+        this.diagnostics.refresh(uris);
+      },
+    );
     this.notebooks = new NotebookSync(connection, parser, {
       options: async (uri) => {
         const settings = await this.settings.settingsFor(uri);
@@ -103,7 +110,9 @@ export class PySparkArchitectServer implements ServerContext {
     const c = this.connection;
     this.notebooks.listen();
     c.onInitialized(() => {
-      this.status.started(`${this.client.pullDiagnostics ? 'pull' : 'push'} diagnostics, ${this.graph.folders.length} workspace folder(s), ${this.settings.trusted ? 'trusted' : 'untrusted'} workspace`);
+      this.status.started(
+        `${this.client.pullDiagnostics ? 'pull' : 'push'} diagnostics, ${this.graph.folders.length} workspace folder(s), ${this.settings.trusted ? 'trusted' : 'untrusted'} workspace`,
+      );
       if (this.client.workspaceFolderEvents) {
         c.workspace.onDidChangeWorkspaceFolders((e) => {
           const removed = new Set(e.removed.map((f) => f.uri));

@@ -1,5 +1,13 @@
 import { format } from 'node:util';
-import { createConnection, IPCMessageReader, IPCMessageWriter, ProposedFeatures, StreamMessageReader, StreamMessageWriter, type MessageWriter } from 'vscode-languageserver/node';
+import {
+  createConnection,
+  IPCMessageReader,
+  IPCMessageWriter,
+  ProposedFeatures,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type MessageWriter,
+} from 'vscode-languageserver/node';
 import { FramingRepair } from './framing';
 import { ProtocolGate } from './protocolGate';
 import { PySparkArchitectServer } from './server';

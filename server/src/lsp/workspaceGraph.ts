@@ -61,7 +61,9 @@ export class WorkspaceGraph {
   /** When a document's datasets or steps change, the open documents sharing a dataset with it are judged again. */
   noteGraphChange(uri: string, raw: RawGraph): void {
     const keys = [...raw.datasets.keys()].sort();
-    const steps = [...raw.steps.values()].map((s) => `${s.functionName ?? ''}:${[...s.reads].sort().join(',')}>${[...s.writes].sort().join(',')}:${s.streaming}`).sort();
+    const steps = [...raw.steps.values()]
+      .map((s) => `${s.functionName ?? ''}:${[...s.reads].sort().join(',')}>${[...s.writes].sort().join(',')}:${s.streaming}`)
+      .sort();
     const signature = JSON.stringify([keys, steps]);
     const before = this.signatures.get(uri);
     this.signatures.set(uri, { signature, keys });

@@ -12,7 +12,15 @@ import { callParts, enclosingStatement, unwrapParens } from '../parsing/syntax';
 
 const SCOPES = new Set(['function_definition', 'lambda', 'module']);
 /** Nested scopes: their own bindings are not the enclosing scope's. */
-const NESTED = new Set(['function_definition', 'lambda', 'class_definition', 'list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
+const NESTED = new Set([
+  'function_definition',
+  'lambda',
+  'class_definition',
+  'list_comprehension',
+  'set_comprehension',
+  'dictionary_comprehension',
+  'generator_expression',
+]);
 const LOOPS = new Set(['for_statement', 'while_statement']);
 const MAX_DEPTH = 25;
 const MAX_NODES = 200_000;
@@ -44,7 +52,8 @@ export class BindingCertainty {
       for (const id of g?.namedChildren ?? []) if (id?.type === 'identifier') this.globals.add(id.text);
     }
     for (const imp of root.descendantsOfType('import_from_statement')) {
-      if (imp && imp.namedChildren.some((c) => c?.type === 'wildcard_import') && !/^pyspark\b/.test(imp.childForFieldName('module_name')?.text ?? '')) this.wildcards.push(imp);
+      if (imp && imp.namedChildren.some((c) => c?.type === 'wildcard_import') && !/^pyspark\b/.test(imp.childForFieldName('module_name')?.text ?? ''))
+        this.wildcards.push(imp);
     }
   }
 

@@ -52,7 +52,10 @@ class ModelBuilder implements Interpreter {
   private readonly callMemo = new Map<string, Value>();
   private readonly onStack = new Set<number>();
 
-  constructor(root: Node, private readonly options: ModelOptions = {}) {
+  constructor(
+    root: Node,
+    private readonly options: ModelOptions = {},
+  ) {
     const imports: ImportInfo = {
       functionsAliases: new Set(),
       functionNames: new Set(),
@@ -62,8 +65,18 @@ class ModelBuilder implements Interpreter {
       statements: [],
     };
     this.model = {
-      frames: [], actions: [], sinks: [], transforms: [], aggregations: [], confSets: [], builders: [], imports,
-      definitions: new Map(), frameRefs: new Map(), root, truncated: false,
+      frames: [],
+      actions: [],
+      sinks: [],
+      transforms: [],
+      aggregations: [],
+      confSets: [],
+      builders: [],
+      imports,
+      definitions: new Map(),
+      frameRefs: new Map(),
+      root,
+      truncated: false,
     };
     this.scope = new Scope(root);
     this.functions = new SparkFunctions(imports, (name) => {
@@ -296,7 +309,8 @@ class ModelBuilder implements Interpreter {
         if (left && left.type === 'identifier') {
           const prev = this.scope.lookup(left.text);
           const r = right ? this.constant(right) : undefined;
-          if (prev?.k === 'string' && r !== undefined) this.scope.vars.set(left.text, { k: 'string', value: prev.value + r.value, exact: prev.exact && r.exact });
+          if (prev?.k === 'string' && r !== undefined)
+            this.scope.vars.set(left.text, { k: 'string', value: prev.value + r.value, exact: prev.exact && r.exact });
           else this.scope.vars.set(left.text, UNKNOWN);
         }
         return UNKNOWN;
@@ -506,8 +520,15 @@ class ModelBuilder implements Interpreter {
     if (name === 'spark' || /(^|\.)SparkSession$/.test(annotation)) return { k: 'session' };
     if (/(^|\.)DataFrame$/.test(annotation) && !/pandas|pd\./.test(annotation)) {
       const frame: Frame = {
-        id: this.nextId++, node: param, op: 'parameter', parents: [], streaming: undefined, columns: new Map(),
-        columnsComplete: false, bounded: false, scope: this.scope.node,
+        id: this.nextId++,
+        node: param,
+        op: 'parameter',
+        parents: [],
+        streaming: undefined,
+        columns: new Map(),
+        columnsComplete: false,
+        bounded: false,
+        scope: this.scope.node,
       };
       this.model.frames.push(frame);
       return { k: 'frame', frame };
@@ -517,8 +538,16 @@ class ModelBuilder implements Interpreter {
 
   source(node: Node, op: string, source: SourceInfo): Frame {
     const frame: Frame = {
-      id: this.nextId++, node, op, parents: [], streaming: source.streaming, source, columns: new Map(),
-      columnsComplete: false, bounded: false, scope: this.scope.node,
+      id: this.nextId++,
+      node,
+      op,
+      parents: [],
+      streaming: source.streaming,
+      source,
+      columns: new Map(),
+      columnsComplete: false,
+      bounded: false,
+      scope: this.scope.node,
     };
     this.model.frames.push(frame);
     return frame;
@@ -526,10 +555,18 @@ class ModelBuilder implements Interpreter {
 
   derive(parent: Frame, node: Node, op: string, changes: Partial<Frame>, extraParents: Frame[] = []): Frame {
     const frame: Frame = {
-      id: this.nextId++, node, op, parents: [parent, ...extraParents],
+      id: this.nextId++,
+      node,
+      op,
+      parents: [parent, ...extraParents],
       streaming: extraParents.reduce<boolean | undefined>((s, p) => s || p.streaming, parent.streaming),
-      watermark: parent.watermark, cached: parent.cached, columns: parent.columns, columnsComplete: parent.columnsComplete,
-      singlePartition: parent.singlePartition, bounded: parent.bounded, scope: this.scope.node,
+      watermark: parent.watermark,
+      cached: parent.cached,
+      columns: parent.columns,
+      columnsComplete: parent.columnsComplete,
+      singlePartition: parent.singlePartition,
+      bounded: parent.bounded,
+      scope: this.scope.node,
       ...changes,
     };
     this.model.frames.push(frame);
@@ -547,14 +584,20 @@ class ModelBuilder implements Interpreter {
         if (c.type === 'import_statement' || c.type === 'import_from_statement' || c.type === 'future_import_statement') {
           if (topLevel) imports.statements.push(c);
           recordImport(c, imports);
-        } else if (c.type === 'block' || c.type === 'function_definition' || c.type === 'if_statement' || c.type === 'try_statement' || c.type === 'decorated_definition' || c.type === 'class_definition') {
+        } else if (
+          c.type === 'block' ||
+          c.type === 'function_definition' ||
+          c.type === 'if_statement' ||
+          c.type === 'try_statement' ||
+          c.type === 'decorated_definition' ||
+          c.type === 'class_definition'
+        ) {
           visit(c, depth + 1, false);
         }
       }
     };
     visit(root, 0, true);
   }
-
 }
 
 function isStatementLike(node: Node): boolean {

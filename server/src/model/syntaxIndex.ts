@@ -3,8 +3,19 @@ import type { DataFrameModel } from './types';
 
 /** Node types rules look up across the whole file. */
 const INDEXED = [
-  'call', 'string', 'assignment', 'augmented_assignment', 'pair', 'dictionary', 'list', 'comparison_operator',
-  'function_definition', 'class_definition', 'import_from_statement', 'import_statement', 'return_statement',
+  'call',
+  'string',
+  'assignment',
+  'augmented_assignment',
+  'pair',
+  'dictionary',
+  'list',
+  'comparison_operator',
+  'function_definition',
+  'class_definition',
+  'import_from_statement',
+  'import_statement',
+  'return_statement',
 ] as const;
 export type IndexedType = (typeof INDEXED)[number];
 

@@ -11,7 +11,17 @@ export type Value =
   | { k: 'sparkConf' }
   | ReaderValue
   | WriterValue
-  | { k: 'grouped'; frame: Frame; call: Node; methodNode: Node; receiver: Node; keys: string[] | undefined; windowColumn?: string; windowNode?: Node; pending?: AggregationInfo }
+  | {
+      k: 'grouped';
+      frame: Frame;
+      call: Node;
+      methodNode: Node;
+      receiver: Node;
+      keys: string[] | undefined;
+      windowColumn?: string;
+      windowNode?: Node;
+      pending?: AggregationInfo;
+    }
   | { k: 'na'; frame: Frame }
   /** `node`: the literal (or `+` expression) the string was written as, wherever it is used now. */
   | { k: 'string'; value: string; exact: boolean; node?: Node }

@@ -25,7 +25,13 @@ export interface NotebookAnalysis {
  * Analyses a notebook's code cells as one program (after pulling in what `%run` names, read
  * relative to `file`), with the platform's globals defined. Findings come back per cell.
  */
-export function analyseCells(parser: PythonParser, cells: readonly CellSource[], file: string | undefined, options: AnalysisOptions = {}, read: FileReader = readFromDisk): NotebookAnalysis {
+export function analyseCells(
+  parser: PythonParser,
+  cells: readonly CellSource[],
+  file: string | undefined,
+  options: AnalysisOptions = {},
+  read: FileReader = readFromDisk,
+): NotebookAnalysis {
   const expanded = expandRuns(cells, file, read);
   const program = new NotebookProgram(expanded.cells);
   const tree = parser.parse(program.text);
@@ -41,7 +47,13 @@ export function analyseCells(parser: PythonParser, cells: readonly CellSource[],
 }
 
 /** `analyseCells` for callers that want plain results only. */
-export function analyseCellsOnce(parser: PythonParser, cells: readonly CellSource[], file: string | undefined, options: AnalysisOptions = {}, read: FileReader = readFromDisk): Omit<NotebookAnalysis, 'tree'> & { errors: number } {
+export function analyseCellsOnce(
+  parser: PythonParser,
+  cells: readonly CellSource[],
+  file: string | undefined,
+  options: AnalysisOptions = {},
+  read: FileReader = readFromDisk,
+): Omit<NotebookAnalysis, 'tree'> & { errors: number } {
   const a = analyseCells(parser, cells, file, options, read);
   try {
     return { ...a, result: { ...a.result, model: undefined }, errors: countSyntaxErrors(a.tree.rootNode) };
@@ -64,7 +76,13 @@ export function applyCellFix(cells: readonly CellSource[], fix: CellFix): CellSo
  * Every safe fix of a notebook (unsafe ones too with `options.unsafe`), one at a time on fresh analysis of the whole program (as
  * `fixAll` does for a file). Returns the cells' new sources, by cell index, for the cells that changed.
  */
-export function fixAllCells(parser: PythonParser, cells: readonly CellSource[], file: string | undefined, options: FixAllOptions = {}, read: FileReader = readFromDisk): { sources: Map<number, string>; applied: FixAllResult['applied'] } {
+export function fixAllCells(
+  parser: PythonParser,
+  cells: readonly CellSource[],
+  file: string | undefined,
+  options: FixAllOptions = {},
+  read: FileReader = readFromDisk,
+): { sources: Map<number, string>; applied: FixAllResult['applied'] } {
   const { state, applied } = fixRounds<readonly CellSource[], CellFix, CellFinding>(
     cells,
     (s) => {
@@ -90,7 +108,13 @@ export function fixAllCells(parser: PythonParser, cells: readonly CellSource[], 
  * file's own offsets. Undefined when the file pulls nothing in: the file alone is then the whole
  * program and the usual analysis (which keeps its model for hovers and the graph) applies.
  */
-export function analyseDatabricksRuns(parser: PythonParser, text: string, file: string | undefined, options: AnalysisOptions = {}, read: FileReader = readFromDisk): AnalysisResult | undefined {
+export function analyseDatabricksRuns(
+  parser: PythonParser,
+  text: string,
+  file: string | undefined,
+  options: AnalysisOptions = {},
+  read: FileReader = readFromDisk,
+): AnalysisResult | undefined {
   if (!file || !isDatabricksSource(text) || !/^# MAGIC[ \t]+%run[ \t]/m.test(text)) return undefined;
   const cells = databricksCells(text);
   if (!expandRuns(cells, file, read).included.length) return undefined;

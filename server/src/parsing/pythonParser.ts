@@ -206,7 +206,10 @@ export function indentLevels(text: string, limit = Infinity): number {
 /** Why `parse` would refuse `text` without calling the parser (nested too deep), if it would. */
 function refusal(text: string): ParseFailure | undefined {
   if (indentLevels(text, MAX_INDENT_LEVELS) <= MAX_INDENT_LEVELS) return undefined;
-  return new ParseFailure(`blocks nest more than ${MAX_INDENT_LEVELS} levels deep (as tree-sitter-python counts indentation), beyond what its parser survives`, 'too-deep');
+  return new ParseFailure(
+    `blocks nest more than ${MAX_INDENT_LEVELS} levels deep (as tree-sitter-python counts indentation), beyond what its parser survives`,
+    'too-deep',
+  );
 }
 
 /**
@@ -420,7 +423,10 @@ export function countSyntaxErrors(root: TreeSitterNode): number {
         if (node.isError || node.isMissing) n++;
         if (node.hasError && cursor.gotoFirstChild()) continue;
       }
-      if (cursor.gotoNextSibling()) { descend = true; continue; }
+      if (cursor.gotoNextSibling()) {
+        descend = true;
+        continue;
+      }
       if (!cursor.gotoParent()) break;
       descend = false;
     }

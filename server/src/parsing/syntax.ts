@@ -62,9 +62,7 @@ export function stringParts(node: Node): (string | Node)[] {
 
 function unescape(s: string): string {
   if (!s.includes('\\')) return s;
-  return s.replace(/\\(n|t|r|\\|'|"|\n)/g, (_m, c: string) =>
-    c === 'n' ? '\n' : c === 't' ? '\t' : c === 'r' ? '\r' : c === '\n' ? '' : c,
-  );
+  return s.replace(/\\(n|t|r|\\|'|"|\n)/g, (_m, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c === 'r' ? '\r' : c === '\n' ? '' : c));
 }
 
 export function isStringNode(node: Node): boolean {

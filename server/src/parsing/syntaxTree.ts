@@ -210,7 +210,11 @@ export class SyntaxTree {
    * whose text is unchanged (and had no errors) are cloned from it, shifted, instead of being read
    * from wasm again: an edit then pays for the statement it touched, not for the whole file.
    */
-  constructor(tree: Tree, readonly text: string, previous?: SyntaxTree) {
+  constructor(
+    tree: Tree,
+    readonly text: string,
+    previous?: SyntaxTree,
+  ) {
     this.language = tree.language;
     this.fieldIds = fieldIdsOf(this.language);
     this.root = this.copy(tree, previous);

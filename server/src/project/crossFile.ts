@@ -49,18 +49,33 @@ export async function addCrossFileFindings(results: CrossFileCandidate[], runner
     if (!neighbours.size || !codes.length) continue;
     if (r.reanalyse) {
       const again = r.reanalyse({ ...r.options, select: codes, workspace: mergeRawGraphs([...neighbours].map((n) => n.raw!)) });
-      r.findings = [...r.findings.filter((f) => !CROSS_FILE_RULES.includes(f.code)), ...again].sort((a, b) => (a.cell ?? 0) - (b.cell ?? 0) || compareFindings(a, b));
+      r.findings = [...r.findings.filter((f) => !CROSS_FILE_RULES.includes(f.code)), ...again].sort(
+        (a, b) => (a.cell ?? 0) - (b.cell ?? 0) || compareFindings(a, b),
+      );
       continue;
     }
     const replace = (again: Finding[] | undefined) => {
       if (again) r.findings = [...r.findings.filter((f) => !CROSS_FILE_RULES.includes(f.code)), ...again].sort(compareFindings);
     };
     if (runner) {
-      const pending: Promise<void> = runner.crossFile(r.text!, { ...r.options, select: codes }, [...neighbours].map((n) => numbers.get(n)!)).then(replace).finally(() => inFlight.delete(pending));
+      const pending: Promise<void> = runner
+        .crossFile(
+          r.text!,
+          { ...r.options, select: codes },
+          [...neighbours].map((n) => numbers.get(n)!),
+        )
+        .then(replace)
+        .finally(() => inFlight.delete(pending));
       inFlight.add(pending);
       if (inFlight.size >= runner.size * 2) await Promise.race(inFlight);
     } else {
-      replace(await crossFileFindings(await PythonParser.load(), r.text!, { ...r.options, select: codes, workspace: mergeRawGraphs([...neighbours].map((n) => n.raw!)) }));
+      replace(
+        await crossFileFindings(await PythonParser.load(), r.text!, {
+          ...r.options,
+          select: codes,
+          workspace: mergeRawGraphs([...neighbours].map((n) => n.raw!)),
+        }),
+      );
     }
   }
   await Promise.all(inFlight);

@@ -1,7 +1,20 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-const SKIP_DIRS = new Set(['.git', '.ipynb_checkpoints', 'node_modules', '__pycache__', '.venv', 'venv', '.tox', '.mypy_cache', '.ruff_cache', 'dist', 'build', '.eggs']);
+const SKIP_DIRS = new Set([
+  '.git',
+  '.ipynb_checkpoints',
+  'node_modules',
+  '__pycache__',
+  '.venv',
+  'venv',
+  '.tox',
+  '.mypy_cache',
+  '.ruff_cache',
+  'dist',
+  'build',
+  '.eggs',
+]);
 
 export interface FileList {
   files: string[];

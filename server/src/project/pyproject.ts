@@ -63,7 +63,8 @@ export function parseProjectConfig(text: string, file: string): ProjectConfig | 
   }
   const regexCheck = linearPatternProblem;
   for (const k of Object.keys(table)) {
-    if (!['select', 'ignore', 'severity', 'pii-patterns', 'notebooks'].includes(k)) problems.push(`${where(k)}: unknown key (select, ignore, severity, pii-patterns, notebooks)`);
+    if (!['select', 'ignore', 'severity', 'pii-patterns', 'notebooks'].includes(k))
+      problems.push(`${where(k)}: unknown key (select, ignore, severity, pii-patterns, notebooks)`);
   }
   const nb = table.notebooks;
   if (nb !== undefined && nb !== 'exploratory' && nb !== 'job') problems.push(`${where('notebooks')}: expected "exploratory" or "job"`);

@@ -1,11 +1,7 @@
 import * as fs from 'node:fs';
 
 /** What reading a source file for analysis gave: its text, or why it is not analysed. */
-export type SourceRead =
-  | { kind: 'text'; text: string }
-  | { kind: 'too-large'; size: number }
-  | { kind: 'binary' }
-  | { kind: 'error'; message: string };
+export type SourceRead = { kind: 'text'; text: string } | { kind: 'too-large'; size: number } | { kind: 'binary' } | { kind: 'error'; message: string };
 
 /**
  * Reads a file for analysis, the same way for the CLI and the editor's workspace scan: a file over

@@ -90,7 +90,10 @@ export class WorkspaceFiles {
   }
 
   private noteSkipped(skipped: { path: string; message: string }[]): void {
-    if (skipped.length) this.log(`workspace scan: ${skipped.length} symbolic link(s) lead out of the workspace folders and are not followed (first: ${skipped[0].path}: ${skipped[0].message})`);
+    if (skipped.length)
+      this.log(
+        `workspace scan: ${skipped.length} symbolic link(s) lead out of the workspace folders and are not followed (first: ${skipped[0].path}: ${skipped[0].message})`,
+      );
   }
 
   private fragmentFor(file: string, uri: string, settings: Settings): FileFragment | undefined {

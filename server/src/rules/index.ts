@@ -1,1 +1,11 @@
-export { FAMILIES, PROJECT_RULE_CODES, RULES, fixApplicabilities, ruleByCode, type Family, type FixAvailability, type RuleInfo, type RuleScope } from './registry';
+export {
+  FAMILIES,
+  PROJECT_RULE_CODES,
+  RULES,
+  fixApplicabilities,
+  ruleByCode,
+  type Family,
+  type FixAvailability,
+  type RuleInfo,
+  type RuleScope,
+} from './registry';

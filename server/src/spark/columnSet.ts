@@ -32,17 +32,48 @@ export interface ColumnSet {
 /** Formats read from files: with a user schema, Spark still appends discovered partition columns. */
 const FILE_FORMATS = new Set(['csv', 'json', 'parquet', 'orc', 'avro', 'text', 'xml', 'binaryFile', 'cloudFiles']);
 const KAFKA_COLUMNS: KnownColumn[] = [
-  { name: 'key', type: 'binary' }, { name: 'value', type: 'binary' }, { name: 'topic', type: 'string' },
-  { name: 'partition', type: 'int' }, { name: 'offset', type: 'bigint' }, { name: 'timestamp', type: 'timestamp' },
+  { name: 'key', type: 'binary' },
+  { name: 'value', type: 'binary' },
+  { name: 'topic', type: 'string' },
+  { name: 'partition', type: 'int' },
+  { name: 'offset', type: 'bigint' },
+  { name: 'timestamp', type: 'timestamp' },
   { name: 'timestampType', type: 'int' },
 ];
 /** Steps whose output has the input's columns. */
 const SAME_COLUMNS = new Set([
-  'filter', 'where', 'alias', 'hint', 'sample', 'observe', 'localCheckpoint', 'checkpoint', 'unpersist',
-  'sortWithinPartitions', 'fillna', 'dropna', 'replace', 'withMetadata', 'withWatermark', 'cache', 'persist',
-  'dropDuplicatesWithinWatermark', 'distinct', 'dropDuplicates', 'drop_duplicates', 'orderBy', 'sort',
-  'repartitionByRange', 'intersect', 'intersectAll', 'exceptAll', 'subtract', 'limit', 'offset',
-  'coalesce', 'repartition',
+  'filter',
+  'where',
+  'alias',
+  'hint',
+  'sample',
+  'observe',
+  'localCheckpoint',
+  'checkpoint',
+  'unpersist',
+  'sortWithinPartitions',
+  'fillna',
+  'dropna',
+  'replace',
+  'withMetadata',
+  'withWatermark',
+  'cache',
+  'persist',
+  'dropDuplicatesWithinWatermark',
+  'distinct',
+  'dropDuplicates',
+  'drop_duplicates',
+  'orderBy',
+  'sort',
+  'repartitionByRange',
+  'intersect',
+  'intersectAll',
+  'exceptAll',
+  'subtract',
+  'limit',
+  'offset',
+  'coalesce',
+  'repartition',
 ]);
 /** Binary plans the model derives from their left side only: the analyzer does not look through them. */
 const BINARY = new Set(['intersect', 'intersectAll', 'exceptAll', 'subtract']);
@@ -51,7 +82,14 @@ const BINARY = new Set(['intersect', 'intersectAll', 'exceptAll', 'subtract']);
  * ResolveMissingReferences rule adds them to the projections below). A superset errs towards silence.
  */
 const LOOKED_THROUGH = new Set([
-  ...[...SAME_COLUMNS].filter((m) => !BINARY.has(m)), 'select', 'withColumn', 'withColumns', 'withColumnRenamed', 'withColumnsRenamed', 'drop', 'toDF',
+  ...[...SAME_COLUMNS].filter((m) => !BINARY.has(m)),
+  'select',
+  'withColumn',
+  'withColumns',
+  'withColumnRenamed',
+  'withColumnsRenamed',
+  'drop',
+  'toDF',
 ]);
 const NA_METHODS = new Set(['fill', 'drop', 'replace']);
 const GROUPERS = new Set(['groupBy', 'groupby', 'rollup', 'cube']);
@@ -192,7 +230,10 @@ export class ColumnSets {
     if (parts.keywords.size) return undefined;
     const columns: KnownColumn[] = [];
     let exact = true;
-    const args = parts.args.length === 1 && unwrapParens(parts.args[0]).type === 'list' ? unwrapParens(parts.args[0]).namedChildren.filter((c): c is Node => !!c && c.type !== 'comment') : parts.args;
+    const args =
+      parts.args.length === 1 && unwrapParens(parts.args[0]).type === 'list'
+        ? unwrapParens(parts.args[0]).namedChildren.filter((c): c is Node => !!c && c.type !== 'comment')
+        : parts.args;
     if (!args.length) return undefined;
     for (const a of args) {
       const s = literalString(a);
@@ -202,7 +243,7 @@ export class ColumnSets {
         exact &&= parent.exact;
         continue;
       }
-      const name = s !== undefined ? plainName(s) ?? fieldName(s) : undefined;
+      const name = s !== undefined ? (plainName(s) ?? fieldName(s)) : undefined;
       if (name !== undefined) {
         columns.push({ name, type: parent && name === s ? findColumn(parent, name)?.type : undefined });
         continue;
@@ -250,11 +291,23 @@ export class ColumnSets {
     const parts = callParts(e);
     if (!parts?.name) return undefined;
     if ((parts.name === 'cast' || parts.name === 'astype') && parts.object) return sqlTypeName(parts.args[0]);
-    if (['isNull', 'isNotNull', 'isin', 'like', 'ilike', 'rlike', 'startswith', 'endswith', 'contains', 'between', 'eqNullSafe'].includes(parts.name) && parts.object) return 'boolean';
+    if (
+      ['isNull', 'isNotNull', 'isin', 'like', 'ilike', 'rlike', 'startswith', 'endswith', 'contains', 'between', 'eqNullSafe'].includes(parts.name) &&
+      parts.object
+    )
+      return 'boolean';
     const fn = this.fns.nameOf(e);
     if (fn === 'lit' && parts.args.length === 1) {
       const a = unwrapParens(parts.args[0]);
-      return a.type === 'true' || a.type === 'false' ? 'boolean' : a.type === 'integer' ? 'int' : a.type === 'float' ? 'double' : a.type === 'string' ? 'string' : undefined;
+      return a.type === 'true' || a.type === 'false'
+        ? 'boolean'
+        : a.type === 'integer'
+          ? 'int'
+          : a.type === 'float'
+            ? 'double'
+            : a.type === 'string'
+              ? 'string'
+              : undefined;
     }
     if (fn && FUNCTION_TYPES[fn]) return FUNCTION_TYPES[fn];
     return undefined;
@@ -315,7 +368,10 @@ export class ColumnSets {
     if (!g?.name || !GROUPERS.has(g.name) || g.keywords.size || !input) return undefined;
     const inputSet = this.sets.get(input.id);
     const keys: KnownColumn[] = [];
-    const args = g.args.length === 1 && unwrapParens(g.args[0]).type === 'list' ? unwrapParens(g.args[0]).namedChildren.filter((c): c is Node => !!c && c.type !== 'comment') : g.args;
+    const args =
+      g.args.length === 1 && unwrapParens(g.args[0]).type === 'list'
+        ? unwrapParens(g.args[0]).namedChildren.filter((c): c is Node => !!c && c.type !== 'comment')
+        : g.args;
     for (const a of args) {
       const window = this.fns.windowColumn(a);
       if (window) {
@@ -333,7 +389,7 @@ export class ColumnSets {
         keys.push(out);
         continue;
       }
-      keys.push(inputSet ? findColumn(inputSet, name) ?? { name } : { name });
+      keys.push(inputSet ? (findColumn(inputSet, name) ?? { name }) : { name });
     }
     switch (parts.name) {
       case 'agg':
@@ -420,10 +476,18 @@ function sourceColumns(f: Frame, fns: SparkFunctions): ColumnSet | undefined {
   if (format === 'kafka') {
     if (source.optionsUnknown || source.schemaGiven) return undefined;
     const headers = source.options.get('includeHeaders');
-    if (headers !== undefined && headers.toLowerCase() !== 'false') return headers.toLowerCase() === 'true' ? { columns: [...KAFKA_COLUMNS, { name: 'headers', type: 'array' }], exact: true } : undefined;
+    if (headers !== undefined && headers.toLowerCase() !== 'false')
+      return headers.toLowerCase() === 'true' ? { columns: [...KAFKA_COLUMNS, { name: 'headers', type: 'array' }], exact: true } : undefined;
     return { columns: KAFKA_COLUMNS, exact: true };
   }
-  if (format === 'rate' && !source.schemaGiven) return { columns: [{ name: 'timestamp', type: 'timestamp' }, { name: 'value', type: 'bigint' }], exact: true };
+  if (format === 'rate' && !source.schemaGiven)
+    return {
+      columns: [
+        { name: 'timestamp', type: 'timestamp' },
+        { name: 'value', type: 'bigint' },
+      ],
+      exact: true,
+    };
   if (format === undefined || !FILE_FORMATS.has(format)) return undefined;
   if (format === 'text' && !source.schemaGiven) return { columns: [{ name: 'value', type: 'string' }], exact: false };
   const fromSchema = schemaColumns(source.schemaValue);
@@ -489,11 +553,47 @@ export function parseDdl(ddl: string): KnownColumn[] | undefined {
 }
 
 const DDL_TYPES = new Set([
-  'string', 'varchar', 'char', 'int', 'integer', 'bigint', 'long', 'smallint', 'short', 'tinyint', 'byte', 'double', 'float',
-  'real', 'decimal', 'dec', 'numeric', 'boolean', 'bool', 'date', 'timestamp', 'timestamp_ntz', 'timestamp_ltz', 'binary', 'array',
-  'map', 'struct', 'interval', 'void', 'variant',
+  'string',
+  'varchar',
+  'char',
+  'int',
+  'integer',
+  'bigint',
+  'long',
+  'smallint',
+  'short',
+  'tinyint',
+  'byte',
+  'double',
+  'float',
+  'real',
+  'decimal',
+  'dec',
+  'numeric',
+  'boolean',
+  'bool',
+  'date',
+  'timestamp',
+  'timestamp_ntz',
+  'timestamp_ltz',
+  'binary',
+  'array',
+  'map',
+  'struct',
+  'interval',
+  'void',
+  'variant',
 ]);
-const TYPE_ALIASES: Record<string, string> = { integer: 'int', long: 'bigint', short: 'smallint', byte: 'tinyint', bool: 'boolean', real: 'float', dec: 'decimal', numeric: 'decimal' };
+const TYPE_ALIASES: Record<string, string> = {
+  integer: 'int',
+  long: 'bigint',
+  short: 'smallint',
+  byte: 'tinyint',
+  bool: 'boolean',
+  real: 'float',
+  dec: 'decimal',
+  numeric: 'decimal',
+};
 
 /** Rows written out as dict literals or `Row(a=..., b=...)`: PySpark infers the union of their keys. */
 function rowColumns(data: Node, fns: SparkFunctions): KnownColumn[] | undefined {
@@ -524,28 +624,163 @@ function rowColumns(data: Node, fns: SparkFunctions): KnownColumn[] | undefined 
 
 /** Result types of functions whose type does not depend on their input. */
 const FUNCTION_TYPES: Record<string, string> = {
-  current_date: 'date', current_timestamp: 'timestamp', to_date: 'date', to_timestamp: 'timestamp', date_format: 'string',
-  upper: 'string', lower: 'string', trim: 'string', concat_ws: 'string', sha2: 'string', md5: 'string', length: 'int',
-  year: 'int', month: 'int', dayofmonth: 'int', hour: 'int', datediff: 'int', count: 'bigint', input_file_name: 'string',
-  monotonically_increasing_id: 'bigint', row_number: 'int', rank: 'int', dense_rank: 'int', isnull: 'boolean',
+  current_date: 'date',
+  current_timestamp: 'timestamp',
+  to_date: 'date',
+  to_timestamp: 'timestamp',
+  date_format: 'string',
+  upper: 'string',
+  lower: 'string',
+  trim: 'string',
+  concat_ws: 'string',
+  sha2: 'string',
+  md5: 'string',
+  length: 'int',
+  year: 'int',
+  month: 'int',
+  dayofmonth: 'int',
+  hour: 'int',
+  datediff: 'int',
+  count: 'bigint',
+  input_file_name: 'string',
+  monotonically_increasing_id: 'bigint',
+  row_number: 'int',
+  rank: 'int',
+  dense_rank: 'int',
+  isnull: 'boolean',
 };
-const AGG_TYPES: Record<string, string> = { count: 'bigint', countDistinct: 'bigint', count_distinct: 'bigint', approx_count_distinct: 'bigint', avg: 'double', mean: 'double', collect_list: 'array', collect_set: 'array' };
+const AGG_TYPES: Record<string, string> = {
+  count: 'bigint',
+  countDistinct: 'bigint',
+  count_distinct: 'bigint',
+  approx_count_distinct: 'bigint',
+  avg: 'double',
+  mean: 'double',
+  collect_list: 'array',
+  collect_set: 'array',
+};
 
 /** DataFrame attributes and methods: `df.<name>` is one of these, never a column. */
 export const DATAFRAME_ATTRIBUTES = new Set([
-  'agg', 'alias', 'approxQuantile', 'cache', 'checkpoint', 'coalesce', 'colRegex', 'collect', 'columns', 'corr', 'count', 'cov',
-  'createGlobalTempView', 'createOrReplaceGlobalTempView', 'createOrReplaceTempView', 'createTempView', 'crossJoin', 'crosstab',
-  'cube', 'describe', 'distinct', 'drop', 'dropDuplicates', 'dropDuplicatesWithinWatermark', 'drop_duplicates', 'dropna',
-  'dtypes', 'exceptAll', 'explain', 'fillna', 'filter', 'first', 'foreach', 'foreachPartition', 'freqItems', 'groupBy', 'groupby',
-  'head', 'hint', 'inputFiles', 'intersect', 'intersectAll', 'isEmpty', 'isLocal', 'isStreaming', 'join', 'limit',
-  'localCheckpoint', 'mapInArrow', 'mapInPandas', 'melt', 'na', 'observe', 'offset', 'orderBy', 'pandas_api', 'persist',
-  'printSchema', 'randomSplit', 'rdd', 'registerTempTable', 'repartition', 'repartitionByRange', 'replace', 'rollup',
-  'sameSemantics', 'sample', 'sampleBy', 'schema', 'select', 'selectExpr', 'semanticHash', 'show', 'sort',
-  'sortWithinPartitions', 'sparkSession', 'sql_ctx', 'stat', 'storageLevel', 'subtract', 'summary', 'tail', 'take', 'to',
-  'toDF', 'toJSON', 'toLocalIterator', 'toPandas', 'to_koalas', 'to_pandas_on_spark', 'transform', 'union', 'unionAll',
-  'unionByName', 'unpersist', 'unpivot', 'where', 'withColumn', 'withColumnRenamed', 'withColumns', 'withColumnsRenamed',
-  'withMetadata', 'withWatermark', 'write', 'writeStream', 'writeTo', 'mergeInto', 'asTable', 'lateralJoin', 'metadataColumn',
-  'plot', 'executionInfo', 'scalar', 'exists', 'groupingSets', 'transpose', 'toArrow', 'is_cached', 'dataFrameNaFunctions',
+  'agg',
+  'alias',
+  'approxQuantile',
+  'cache',
+  'checkpoint',
+  'coalesce',
+  'colRegex',
+  'collect',
+  'columns',
+  'corr',
+  'count',
+  'cov',
+  'createGlobalTempView',
+  'createOrReplaceGlobalTempView',
+  'createOrReplaceTempView',
+  'createTempView',
+  'crossJoin',
+  'crosstab',
+  'cube',
+  'describe',
+  'distinct',
+  'drop',
+  'dropDuplicates',
+  'dropDuplicatesWithinWatermark',
+  'drop_duplicates',
+  'dropna',
+  'dtypes',
+  'exceptAll',
+  'explain',
+  'fillna',
+  'filter',
+  'first',
+  'foreach',
+  'foreachPartition',
+  'freqItems',
+  'groupBy',
+  'groupby',
+  'head',
+  'hint',
+  'inputFiles',
+  'intersect',
+  'intersectAll',
+  'isEmpty',
+  'isLocal',
+  'isStreaming',
+  'join',
+  'limit',
+  'localCheckpoint',
+  'mapInArrow',
+  'mapInPandas',
+  'melt',
+  'na',
+  'observe',
+  'offset',
+  'orderBy',
+  'pandas_api',
+  'persist',
+  'printSchema',
+  'randomSplit',
+  'rdd',
+  'registerTempTable',
+  'repartition',
+  'repartitionByRange',
+  'replace',
+  'rollup',
+  'sameSemantics',
+  'sample',
+  'sampleBy',
+  'schema',
+  'select',
+  'selectExpr',
+  'semanticHash',
+  'show',
+  'sort',
+  'sortWithinPartitions',
+  'sparkSession',
+  'sql_ctx',
+  'stat',
+  'storageLevel',
+  'subtract',
+  'summary',
+  'tail',
+  'take',
+  'to',
+  'toDF',
+  'toJSON',
+  'toLocalIterator',
+  'toPandas',
+  'to_koalas',
+  'to_pandas_on_spark',
+  'transform',
+  'union',
+  'unionAll',
+  'unionByName',
+  'unpersist',
+  'unpivot',
+  'where',
+  'withColumn',
+  'withColumnRenamed',
+  'withColumns',
+  'withColumnsRenamed',
+  'withMetadata',
+  'withWatermark',
+  'write',
+  'writeStream',
+  'writeTo',
+  'mergeInto',
+  'asTable',
+  'lateralJoin',
+  'metadataColumn',
+  'plot',
+  'executionInfo',
+  'scalar',
+  'exists',
+  'groupingSets',
+  'transpose',
+  'toArrow',
+  'is_cached',
+  'dataFrameNaFunctions',
 ]);
 
 /** A column named in code: `col("x")` / `F.col("x")` / `F.column("x")`, or `df["x"]` / `df.x` where `df` stands for a frame. */
@@ -577,7 +812,8 @@ export function columnReference(node: Node, model: DataFrameModel, fns: SparkFun
   if (n.type === 'attribute') {
     const obj = n.childForFieldName('object');
     const attr = n.childForFieldName('attribute');
-    if (obj?.type !== 'identifier' || !attr || DATAFRAME_ATTRIBUTES.has(attr.text) || attr.text.startsWith('_') || !model.frameRefs.has(obj.startIndex)) return undefined;
+    if (obj?.type !== 'identifier' || !attr || DATAFRAME_ATTRIBUTES.has(attr.text) || attr.text.startsWith('_') || !model.frameRefs.has(obj.startIndex))
+      return undefined;
     return { name: attr.text, nameNode: attr, frameName: obj };
   }
   return undefined;

@@ -16,12 +16,48 @@ import type { DataFrameModel } from '../model/types';
 
 /** Steps whose output columns the column sets derive from their input (and maybe a second frame). */
 const INPUT_STEPS = new Set([
-  'filter', 'where', 'alias', 'hint', 'sample', 'observe', 'localCheckpoint', 'checkpoint', 'unpersist',
-  'sortWithinPartitions', 'fillna', 'dropna', 'replace', 'withMetadata', 'withWatermark', 'cache', 'persist',
-  'dropDuplicatesWithinWatermark', 'distinct', 'dropDuplicates', 'drop_duplicates', 'orderBy', 'sort',
-  'repartitionByRange', 'intersect', 'intersectAll', 'exceptAll', 'subtract', 'limit', 'offset',
-  'coalesce', 'repartition', 'union', 'unionAll', 'select', 'toDF', 'withColumn', 'withColumns',
-  'withColumnRenamed', 'withColumnsRenamed', 'drop', 'agg',
+  'filter',
+  'where',
+  'alias',
+  'hint',
+  'sample',
+  'observe',
+  'localCheckpoint',
+  'checkpoint',
+  'unpersist',
+  'sortWithinPartitions',
+  'fillna',
+  'dropna',
+  'replace',
+  'withMetadata',
+  'withWatermark',
+  'cache',
+  'persist',
+  'dropDuplicatesWithinWatermark',
+  'distinct',
+  'dropDuplicates',
+  'drop_duplicates',
+  'orderBy',
+  'sort',
+  'repartitionByRange',
+  'intersect',
+  'intersectAll',
+  'exceptAll',
+  'subtract',
+  'limit',
+  'offset',
+  'coalesce',
+  'repartition',
+  'union',
+  'unionAll',
+  'select',
+  'toDF',
+  'withColumn',
+  'withColumns',
+  'withColumnRenamed',
+  'withColumnsRenamed',
+  'drop',
+  'agg',
 ]);
 const TWO_FRAME_STEPS = new Set(['join', 'crossJoin', 'unionByName']);
 const GROUPERS = new Set(['groupBy', 'groupby', 'rollup', 'cube']);
@@ -118,9 +154,12 @@ export class FrameCertainty {
       if (n.type === 'call') {
         const p = callParts(n);
         if (!p?.object) return false;
-        const deciding = COLUMN_DECIDING.has(p.name ?? '') || SOURCE_METHODS.has(p.name ?? '')
-          ? [...p.args, ...p.keywords.values()]
-          : terminal ? ['schema', 'format'].map((k) => p.keywords.get(k)).filter((x): x is Node => !!x) : [];
+        const deciding =
+          COLUMN_DECIDING.has(p.name ?? '') || SOURCE_METHODS.has(p.name ?? '')
+            ? [...p.args, ...p.keywords.values()]
+            : terminal
+              ? ['schema', 'format'].map((k) => p.keywords.get(k)).filter((x): x is Node => !!x)
+              : [];
         // The rows of createDataFrame decide the columns only when written out; a name there is checked too.
         if (deciding.some((a) => !this.bindings.valueCertain(a))) return false;
         terminal = false;
@@ -137,20 +176,27 @@ export class FrameCertainty {
 function independentOfInput(method: string, parts: CallParts, fns: SparkFunctions): boolean {
   if (method === 'toDF') return parts.args.length > 0 && parts.args.every((a) => literalString(a) !== undefined);
   if (method === 'select') {
-    const args = parts.args.length === 1 && unwrapParens(parts.args[0]).type === 'list' ? unwrapParens(parts.args[0]).namedChildren.filter((c): c is Node => !!c && c.type !== 'comment') : parts.args;
-    return args.length > 0 && !parts.keywords.size && args.every((a) => {
-      const s = literalString(a);
-      if (s !== undefined) return s !== '*' && plainName(s) !== undefined;
-      const e = unwrapParens(a);
-      if (e.type === 'call') {
-        const p = callParts(e);
-        if (p?.object && (p.name === 'alias' || p.name === 'name') && p.args.length === 1 && literalString(p.args[0]) !== undefined) return true;
-        const name = fns.nameOf(e);
-        const ref = (name === 'col' || name === 'column') && p?.args.length === 1 ? literalString(p.args[0]) : undefined;
-        return ref !== undefined && plainName(ref) !== undefined;
-      }
-      return false;
-    });
+    const args =
+      parts.args.length === 1 && unwrapParens(parts.args[0]).type === 'list'
+        ? unwrapParens(parts.args[0]).namedChildren.filter((c): c is Node => !!c && c.type !== 'comment')
+        : parts.args;
+    return (
+      args.length > 0 &&
+      !parts.keywords.size &&
+      args.every((a) => {
+        const s = literalString(a);
+        if (s !== undefined) return s !== '*' && plainName(s) !== undefined;
+        const e = unwrapParens(a);
+        if (e.type === 'call') {
+          const p = callParts(e);
+          if (p?.object && (p.name === 'alias' || p.name === 'name') && p.args.length === 1 && literalString(p.args[0]) !== undefined) return true;
+          const name = fns.nameOf(e);
+          const ref = (name === 'col' || name === 'column') && p?.args.length === 1 ? literalString(p.args[0]) : undefined;
+          return ref !== undefined && plainName(ref) !== undefined;
+        }
+        return false;
+      })
+    );
   }
   return false;
 }

@@ -9,29 +9,100 @@ import { v2Writer } from './writers';
 
 /** DataFrame methods: actions, transformations, grouping and aggregation, and what they do to columns. */
 
-const ACTIONS = new Set([
-  'count', 'collect', 'first', 'take', 'head', 'show', 'toPandas', 'foreach', 'foreachPartition',
-  'isEmpty', 'toLocalIterator', 'tail',
-]);
+const ACTIONS = new Set(['count', 'collect', 'first', 'take', 'head', 'show', 'toPandas', 'foreach', 'foreachPartition', 'isEmpty', 'toLocalIterator', 'tail']);
 /** Transformations that keep partitioning (no shuffle). */
 const NARROW = new Set([
-  'filter', 'where', 'alias', 'hint', 'sample', 'observe', 'localCheckpoint', 'checkpoint',
-  'unpersist', 'sortWithinPartitions', 'fillna', 'dropna', 'replace', 'withMetadata', 'to',
-  'transform', 'withWatermark', 'cache', 'persist', 'dropDuplicatesWithinWatermark',
+  'filter',
+  'where',
+  'alias',
+  'hint',
+  'sample',
+  'observe',
+  'localCheckpoint',
+  'checkpoint',
+  'unpersist',
+  'sortWithinPartitions',
+  'fillna',
+  'dropna',
+  'replace',
+  'withMetadata',
+  'to',
+  'transform',
+  'withWatermark',
+  'cache',
+  'persist',
+  'dropDuplicatesWithinWatermark',
 ]);
 const SHUFFLE = new Set([
-  'distinct', 'dropDuplicates', 'drop_duplicates', 'orderBy', 'sort', 'repartitionByRange',
-  'intersect', 'intersectAll', 'exceptAll', 'subtract', 'crossJoin',
+  'distinct',
+  'dropDuplicates',
+  'drop_duplicates',
+  'orderBy',
+  'sort',
+  'repartitionByRange',
+  'intersect',
+  'intersectAll',
+  'exceptAll',
+  'subtract',
+  'crossJoin',
 ]);
-const COLUMN_CHANGING = new Set(['select', 'selectExpr', 'withColumn', 'withColumns', 'withColumnRenamed', 'withColumnsRenamed', 'drop', 'toDF', 'unpivot', 'melt']);
+const COLUMN_CHANGING = new Set([
+  'select',
+  'selectExpr',
+  'withColumn',
+  'withColumns',
+  'withColumnRenamed',
+  'withColumnsRenamed',
+  'drop',
+  'toDF',
+  'unpivot',
+  'melt',
+]);
 const UNIONS = new Set(['union', 'unionAll', 'unionByName']);
 const GROUPERS = new Set(['groupBy', 'groupby', 'rollup', 'cube', 'groupingSets']);
-const GROUPED_AGGS = new Set(['agg', 'count', 'sum', 'avg', 'mean', 'max', 'min', 'applyInPandas', 'apply', 'applyInPandasWithState', 'flatMapGroupsWithState']);
+const GROUPED_AGGS = new Set([
+  'agg',
+  'count',
+  'sum',
+  'avg',
+  'mean',
+  'max',
+  'min',
+  'applyInPandas',
+  'apply',
+  'applyInPandasWithState',
+  'flatMapGroupsWithState',
+]);
 
 const VALUE_HIDING_AGGREGATES = new Set([
-  'count', 'countDistinct', 'count_distinct', 'approx_count_distinct', 'sum', 'sumDistinct', 'sum_distinct', 'avg', 'mean',
-  'stddev', 'stddev_pop', 'stddev_samp', 'variance', 'var_pop', 'var_samp', 'percentile_approx', 'percentile', 'median',
-  'skewness', 'kurtosis', 'corr', 'covar_pop', 'covar_samp', 'count_if', 'bool_and', 'bool_or', 'every', 'some',
+  'count',
+  'countDistinct',
+  'count_distinct',
+  'approx_count_distinct',
+  'sum',
+  'sumDistinct',
+  'sum_distinct',
+  'avg',
+  'mean',
+  'stddev',
+  'stddev_pop',
+  'stddev_samp',
+  'variance',
+  'var_pop',
+  'var_samp',
+  'percentile_approx',
+  'percentile',
+  'median',
+  'skewness',
+  'kurtosis',
+  'corr',
+  'covar_pop',
+  'covar_samp',
+  'count_if',
+  'bool_and',
+  'bool_or',
+  'every',
+  'some',
 ]);
 
 const MASKING_SQL = /\b(sha2|sha1|md5|hash|xxhash64|mask|regexp_replace|aes_encrypt)\s*\(/i;
@@ -76,14 +147,28 @@ export function frameCall(ip: Interpreter, node: Node, parts: CallParts, frame: 
     const other = pos[0]?.k === 'frame' ? pos[0].frame : undefined;
     const extra = other ? [other] : [];
     // Semi and anti joins keep only the left side's columns: the right side filters rows.
-    const how = method === 'join' ? stringOf(pos[2] ?? kw.get('how'))?.toLowerCase().replace(/_/g, '') : undefined;
+    const how =
+      method === 'join'
+        ? stringOf(pos[2] ?? kw.get('how'))
+            ?.toLowerCase()
+            .replace(/_/g, '')
+        : undefined;
     const leftOnly = how === 'semi' || how === 'leftsemi' || how === 'anti' || how === 'leftanti';
     const columns = new Map(frame.columns);
     if (other && !leftOnly) for (const [k, c] of other.columns) if (!columns.has(k)) columns.set(k, c);
-    const result = ip.derive(frame, node, method, {
-      columns, columnsComplete: frame.columnsComplete && (leftOnly || !!other?.columnsComplete), singlePartition: undefined,
-      bounded: frame.bounded && !!other?.bounded, watermark: frame.watermark ?? other?.watermark,
-    }, extra);
+    const result = ip.derive(
+      frame,
+      node,
+      method,
+      {
+        columns,
+        columnsComplete: frame.columnsComplete && (leftOnly || !!other?.columnsComplete),
+        singlePartition: undefined,
+        bounded: frame.bounded && !!other?.bounded,
+        watermark: frame.watermark ?? other?.watermark,
+      },
+      extra,
+    );
     if (method === 'join' && other) noteStreamJoin(ip, node, parts, frame, other, pos, kw);
     return { k: 'frame', frame: result };
   }
@@ -125,15 +210,27 @@ export function groupedCall(ip: Interpreter, node: Node, g: Extract<Value, { k: 
   if (!GROUPED_AGGS.has(method)) return UNKNOWN;
   const parts = callParts(node)!;
   ip.model.aggregations.push({
-    kind: 'groupBy', input: g.frame, call: g.call, methodNode: g.methodNode, receiver: g.receiver,
-    windowColumn: g.windowColumn, windowNode: g.windowNode, keys: g.keys, aggMethod: method,
+    kind: 'groupBy',
+    input: g.frame,
+    call: g.call,
+    methodNode: g.methodNode,
+    receiver: g.receiver,
+    windowColumn: g.windowColumn,
+    windowNode: g.windowNode,
+    keys: g.keys,
+    aggMethod: method,
   });
   const keys = g.keys ?? [];
-  const cols = method === 'agg' ? aggColumns(ip, keys, parts) : { columns: new Map(keys.map((k) => [k, { name: k, node: g.call, masked: false }] as const)), columnsComplete: false };
+  const cols =
+    method === 'agg'
+      ? aggColumns(ip, keys, parts)
+      : { columns: new Map(keys.map((k) => [k, { name: k, node: g.call, masked: false }] as const)), columnsComplete: false };
   return {
     k: 'frame',
     frame: ip.derive(g.frame, node, 'aggregate', {
-      ...cols, singlePartition: undefined, bounded: g.frame.bounded || (g.keys !== undefined && g.keys.length === 0),
+      ...cols,
+      singlePartition: undefined,
+      bounded: g.frame.bounded || (g.keys !== undefined && g.keys.length === 0),
     }),
   };
 }
@@ -202,7 +299,8 @@ function columnChange(ip: Interpreter, frame: Frame, method: string, parts: Call
     }
     case 'drop': {
       for (let i = 0; i < pos.length; i++) {
-        const names = stringsOf(pos[i]) ?? (parts.args[i] && ip.functions.columnRef(parts.args[i]) !== undefined ? [ip.functions.columnRef(parts.args[i])!] : undefined);
+        const names =
+          stringsOf(pos[i]) ?? (parts.args[i] && ip.functions.columnRef(parts.args[i]) !== undefined ? [ip.functions.columnRef(parts.args[i])!] : undefined);
         for (const n of names ?? []) columns.delete(n);
       }
       break;

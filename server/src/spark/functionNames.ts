@@ -45,7 +45,9 @@ export const PYSPARK_FUNCTION_NAMES: ReadonlySet<string> = new Set(
   spark_partition_id try_aes_decrypt try_reflect typeof user version call_udf pandas_udf udf udtf unwrap_udt
   countDistinct sumDistinct approxCountDistinct bitwiseNOT shiftLeft shiftRight shiftRightUnsigned toDegrees
   toRadians
-  `.split(/\s+/).filter(Boolean),
+  `
+    .split(/\s+/)
+    .filter(Boolean),
 );
 
 /**
@@ -53,10 +55,19 @@ export const PYSPARK_FUNCTION_NAMES: ReadonlySet<string> = new Set(
  * the same name (`sum([1, 2])` then builds a Column expression or raises instead of adding).
  */
 export const BUILTINS_SHADOWED_BY_STAR: ReadonlySet<string> = new Set([
-  'abs', 'ascii', 'bin', 'filter', 'hash', 'hex', 'max', 'min', 'pow', 'round', 'slice', 'sum',
+  'abs',
+  'ascii',
+  'bin',
+  'filter',
+  'hash',
+  'hex',
+  'max',
+  'min',
+  'pow',
+  'round',
+  'slice',
+  'sum',
 ]);
 
 /** pyspark.sql.functions members that do not build a Column (decorators, DataFrame hints). */
-export const NON_COLUMN_FUNCTIONS: ReadonlySet<string> = new Set([
-  'udf', 'pandas_udf', 'udtf', 'udaf', 'arrow_udf', 'arrow_udtf', 'broadcast',
-]);
+export const NON_COLUMN_FUNCTIONS: ReadonlySet<string> = new Set(['udf', 'pandas_udf', 'udtf', 'udaf', 'arrow_udf', 'arrow_udtf', 'broadcast']);

@@ -126,7 +126,7 @@ const REPLACING_FUNCS = new Set(['regexp_replace', 'translate', 'overlay']);
 /** `regexp_replace(c, pattern, "*")` masks; `regexp_replace(c, " ", "")` only tidies. */
 function replacesWithMask(parts: CallParts | undefined): boolean {
   const replacement = parts?.args[parts.name === 'overlay' ? 1 : 2] ?? parts?.args[1];
-  const text = replacement ? literalString(replacement) ?? literalString(callParts(unwrapParens(replacement))?.args[0]) : undefined;
+  const text = replacement ? (literalString(replacement) ?? literalString(callParts(unwrapParens(replacement))?.args[0])) : undefined;
   return text !== undefined && /[*#xX•]|redact|mask|hidden|\*\*\*/i.test(text);
 }
 
@@ -134,7 +134,30 @@ function replacesWithMask(parts: CallParts | undefined): boolean {
 const MASKING_NAME = /mask|redact|anonymi[sz]|pseudonymi[sz]|hash|encrypt|tokeni[sz]e|obfuscat/i;
 
 const STRING_COLUMN_FUNCS = new Set([
-  'sha2', 'sha1', 'md5', 'lower', 'upper', 'trim', 'ltrim', 'rtrim', 'regexp_replace', 'substring',
-  'mask', 'hash', 'xxhash64', 'crc32', 'translate', 'to_date', 'to_timestamp', 'coalesce', 'concat',
-  'concat_ws', 'initcap', 'length', 'split', 'date_format', 'overlay', 'base64',
+  'sha2',
+  'sha1',
+  'md5',
+  'lower',
+  'upper',
+  'trim',
+  'ltrim',
+  'rtrim',
+  'regexp_replace',
+  'substring',
+  'mask',
+  'hash',
+  'xxhash64',
+  'crc32',
+  'translate',
+  'to_date',
+  'to_timestamp',
+  'coalesce',
+  'concat',
+  'concat_ws',
+  'initcap',
+  'length',
+  'split',
+  'date_format',
+  'overlay',
+  'base64',
 ]);

@@ -45,7 +45,11 @@ export const FORMATS: FormatSpec[] = [
 
 /** Options every format accepts (on the sides listed in each). */
 export const GENERIC_OPTIONS: OptionSpec[] = [
-  { key: 'checkpointLocation', doc: 'Durable directory (object storage, not /tmp) where the query keeps offsets and state. One per query.', directions: ['writeStream'] },
+  {
+    key: 'checkpointLocation',
+    doc: 'Durable directory (object storage, not /tmp) where the query keeps offsets and state. One per query.',
+    directions: ['writeStream'],
+  },
   { key: 'path', doc: 'Location to read or write, instead of passing it to `load()` / `save()` / `start()`.', directions: ALL },
 ];
 
@@ -63,39 +67,82 @@ const FILE_SOURCE: OptionSpec[] = [
 const FILE_SINK: OptionSpec[] = [
   { key: 'compression', doc: 'Codec of the written files.', directions: WRITES, values: ['snappy', 'zstd', 'gzip', 'lz4', 'none'] },
   { key: 'maxRecordsPerFile', doc: 'Split output files above this many rows.', directions: WRITES },
-  { key: 'partitionOverwriteMode', doc: '`dynamic`: an overwrite replaces only the partitions it writes; `static` (default) deletes every partition first.', directions: ['write'], values: ['dynamic', 'static'] },
+  {
+    key: 'partitionOverwriteMode',
+    doc: '`dynamic`: an overwrite replaces only the partitions it writes; `static` (default) deletes every partition first.',
+    directions: ['write'],
+    values: ['dynamic', 'static'],
+  },
 ];
 
 const PARSE_MODE = { key: 'mode', doc: 'What to do with malformed records.', directions: READS, values: ['PERMISSIVE', 'DROPMALFORMED', 'FAILFAST'] };
 const CORRUPT = { key: 'columnNameOfCorruptRecord', doc: 'Column receiving malformed rows in PERMISSIVE mode (add it to the schema).', directions: READS };
 const DATES: OptionSpec[] = [
   { key: 'dateFormat', doc: 'Pattern of date values, e.g. `yyyy-MM-dd`.', directions: ALL },
-  { key: 'timestampFormat', doc: 'Pattern of timestamp values, e.g. `yyyy-MM-dd\'T\'HH:mm:ss.SSSXXX`.', directions: ALL },
+  { key: 'timestampFormat', doc: "Pattern of timestamp values, e.g. `yyyy-MM-dd'T'HH:mm:ss.SSSXXX`.", directions: ALL },
 ];
 
 const KAFKA_SECURITY: OptionSpec[] = [
   { key: 'kafka.security.protocol', doc: 'Kafka client security protocol.', directions: ALL, values: ['SASL_SSL', 'SSL', 'SASL_PLAINTEXT', 'PLAINTEXT'] },
   { key: 'kafka.sasl.mechanism', doc: 'SASL mechanism.', directions: ALL, values: ['PLAIN', 'SCRAM-SHA-512', 'SCRAM-SHA-256', 'AWS_MSK_IAM', 'OAUTHBEARER'] },
-  { key: 'kafka.sasl.jaas.config', doc: 'JAAS login config. It holds credentials: build it from a secret (os.environ, dbutils.secrets), never a literal.', directions: ALL },
+  {
+    key: 'kafka.sasl.jaas.config',
+    doc: 'JAAS login config. It holds credentials: build it from a secret (os.environ, dbutils.secrets), never a literal.',
+    directions: ALL,
+  },
 ];
 
 const AUTO_LOADER: OptionSpec[] = [
-  { key: 'cloudFiles.format', doc: 'Format of the ingested files (required).', directions: ['readStream'], values: ['json', 'csv', 'parquet', 'avro', 'orc', 'text', 'binaryFile', 'xml'] },
-  { key: 'cloudFiles.schemaLocation', doc: 'Where Auto Loader tracks the inferred schema and its evolution; usually the checkpoint location.', directions: ['readStream'] },
-  { key: 'cloudFiles.inferColumnTypes', doc: 'Infer column types instead of reading every column as string (JSON/CSV).', directions: ['readStream'], values: BOOLEAN },
-  { key: 'cloudFiles.schemaEvolutionMode', doc: 'What happens when new columns appear.', directions: ['readStream'], values: ['addNewColumns', 'rescue', 'failOnNewColumns', 'none'] },
+  {
+    key: 'cloudFiles.format',
+    doc: 'Format of the ingested files (required).',
+    directions: ['readStream'],
+    values: ['json', 'csv', 'parquet', 'avro', 'orc', 'text', 'binaryFile', 'xml'],
+  },
+  {
+    key: 'cloudFiles.schemaLocation',
+    doc: 'Where Auto Loader tracks the inferred schema and its evolution; usually the checkpoint location.',
+    directions: ['readStream'],
+  },
+  {
+    key: 'cloudFiles.inferColumnTypes',
+    doc: 'Infer column types instead of reading every column as string (JSON/CSV).',
+    directions: ['readStream'],
+    values: BOOLEAN,
+  },
+  {
+    key: 'cloudFiles.schemaEvolutionMode',
+    doc: 'What happens when new columns appear.',
+    directions: ['readStream'],
+    values: ['addNewColumns', 'rescue', 'failOnNewColumns', 'none'],
+  },
   { key: 'cloudFiles.schemaHints', doc: 'Types to force on inferred columns, e.g. `id bigint, amount decimal(18,2)`.', directions: ['readStream'] },
   { key: 'cloudFiles.maxFilesPerTrigger', doc: 'Upper bound of new files per micro-batch.', directions: ['readStream'] },
   { key: 'cloudFiles.maxBytesPerTrigger', doc: 'Soft upper bound of bytes per micro-batch, e.g. `10g`.', directions: ['readStream'] },
-  { key: 'cloudFiles.includeExistingFiles', doc: 'Also ingest the files already present when the stream first starts.', directions: ['readStream'], values: BOOLEAN },
-  { key: 'cloudFiles.useNotifications', doc: 'Discover files through cloud notifications instead of directory listing.', directions: ['readStream'], values: BOOLEAN },
+  {
+    key: 'cloudFiles.includeExistingFiles',
+    doc: 'Also ingest the files already present when the stream first starts.',
+    directions: ['readStream'],
+    values: BOOLEAN,
+  },
+  {
+    key: 'cloudFiles.useNotifications',
+    doc: 'Discover files through cloud notifications instead of directory listing.',
+    directions: ['readStream'],
+    values: BOOLEAN,
+  },
   { key: 'cloudFiles.backfillInterval', doc: 'Periodic listing that catches files notifications missed, e.g. `1 day`.', directions: ['readStream'] },
   { key: 'cloudFiles.partitionColumns', doc: 'Comma-separated Hive-style partition columns to infer from the paths.', directions: ['readStream'] },
   { key: 'cloudFiles.validateOptions', doc: 'Fail on unknown or invalid Auto Loader options.', directions: ['readStream'], values: BOOLEAN },
   { key: 'rescuedDataColumn', doc: 'Column collecting data that does not match the schema instead of dropping it.', directions: ['readStream'] },
 ];
 
-const CSV_JSON_COMMON: OptionSpec[] = [PARSE_MODE, CORRUPT, ...DATES, { key: 'encoding', doc: 'Charset of the files.', directions: ALL, values: ['UTF-8', 'ISO-8859-1', 'UTF-16'] }];
+const CSV_JSON_COMMON: OptionSpec[] = [
+  PARSE_MODE,
+  CORRUPT,
+  ...DATES,
+  { key: 'encoding', doc: 'Charset of the files.', directions: ALL, values: ['UTF-8', 'ISO-8859-1', 'UTF-16'] },
+];
 
 export const FORMAT_OPTIONS: Record<string, OptionSpec[]> = {
   kafka: [
@@ -103,13 +150,23 @@ export const FORMAT_OPTIONS: Record<string, OptionSpec[]> = {
     { key: 'subscribe', doc: 'Comma-separated topics to read.', directions: READS },
     { key: 'subscribePattern', doc: 'Java regex of topics to read.', directions: READS },
     { key: 'assign', doc: 'Exact partitions to read, as JSON: `{"topic":[0,1]}`.', directions: READS },
-    { key: 'startingOffsets', doc: 'Where a new query starts; a restarted query resumes from its checkpoint.', directions: READS, values: ['latest', 'earliest'] },
+    {
+      key: 'startingOffsets',
+      doc: 'Where a new query starts; a restarted query resumes from its checkpoint.',
+      directions: READS,
+      values: ['latest', 'earliest'],
+    },
     { key: 'startingTimestamp', doc: 'Start from the first offset at or after this epoch-millis timestamp.', directions: READS },
     { key: 'endingOffsets', doc: 'Where a batch read stops.', directions: ['read'], values: ['latest'] },
     { key: 'maxOffsetsPerTrigger', doc: 'Upper bound of records per micro-batch, split across partitions.', directions: ['readStream'] },
     { key: 'minOffsetsPerTrigger', doc: 'Wait for at least this many new records (up to `maxTriggerDelay`) before a micro-batch.', directions: ['readStream'] },
     { key: 'maxTriggerDelay', doc: 'Longest wait for `minOffsetsPerTrigger`, e.g. `15m`.', directions: ['readStream'] },
-    { key: 'failOnDataLoss', doc: 'Fail when offsets were deleted (retention) or topics removed; `false` skips the lost data.', directions: READS, values: BOOLEAN },
+    {
+      key: 'failOnDataLoss',
+      doc: 'Fail when offsets were deleted (retention) or topics removed; `false` skips the lost data.',
+      directions: READS,
+      values: BOOLEAN,
+    },
     { key: 'includeHeaders', doc: 'Read or write Kafka record headers.', directions: ALL, values: BOOLEAN },
     { key: 'minPartitions', doc: 'Split Kafka partitions so at least this many Spark tasks read.', directions: READS },
     { key: 'groupIdPrefix', doc: 'Prefix of the consumer group ids Spark generates.', directions: READS },
@@ -120,8 +177,13 @@ export const FORMAT_OPTIONS: Record<string, OptionSpec[]> = {
   delta: [
     { key: 'mergeSchema', doc: 'Add columns of the written frame that the table lacks.', directions: WRITES, values: BOOLEAN },
     { key: 'overwriteSchema', doc: 'Replace the table schema on overwrite (drops columns, changes types).', directions: ['write'], values: BOOLEAN },
-    { key: 'replaceWhere', doc: 'Overwrite only rows matching this predicate, e.g. `event_date >= \'2024-01-01\'`.', directions: ['write'] },
-    { key: 'partitionOverwriteMode', doc: '`dynamic`: an overwrite replaces only the partitions it writes.', directions: ['write'], values: ['dynamic', 'static'] },
+    { key: 'replaceWhere', doc: "Overwrite only rows matching this predicate, e.g. `event_date >= '2024-01-01'`.", directions: ['write'] },
+    {
+      key: 'partitionOverwriteMode',
+      doc: '`dynamic`: an overwrite replaces only the partitions it writes.',
+      directions: ['write'],
+      values: ['dynamic', 'static'],
+    },
     { key: 'userMetadata', doc: 'Text recorded with the commit in the table history.', directions: WRITES },
     { key: 'txnAppId', doc: 'With `txnVersion`: makes writes inside foreachBatch idempotent across retries.', directions: ['write'] },
     { key: 'txnVersion', doc: 'Monotonic version (the batch id) for idempotent writes with `txnAppId`.', directions: ['write'] },
@@ -135,7 +197,12 @@ export const FORMAT_OPTIONS: Record<string, OptionSpec[]> = {
     { key: 'maxBytesPerTrigger', doc: 'Soft upper bound of bytes per micro-batch, e.g. `1g`.', directions: ['readStream'] },
     { key: 'skipChangeCommits', doc: 'Ignore commits that update or delete rows instead of failing the stream.', directions: ['readStream'], values: BOOLEAN },
     { key: 'ignoreDeletes', doc: 'Ignore commits that only delete partitions.', directions: ['readStream'], values: BOOLEAN },
-    { key: 'withEventTimeOrder', doc: 'Process the initial snapshot in event-time order so the watermark drops fewer rows.', directions: ['readStream'], values: BOOLEAN },
+    {
+      key: 'withEventTimeOrder',
+      doc: 'Process the initial snapshot in event-time order so the watermark drops fewer rows.',
+      directions: ['readStream'],
+      values: BOOLEAN,
+    },
   ],
   parquet: [
     { key: 'mergeSchema', doc: 'Merge the schemas of all files (slow on many files).', directions: READS, values: BOOLEAN },
@@ -183,7 +250,11 @@ export const FORMAT_OPTIONS: Record<string, OptionSpec[]> = {
     { key: 'driver', doc: 'JDBC driver class, e.g. `org.postgresql.Driver`.', directions: ['read', 'write'] },
     { key: 'user', doc: 'Database user.', directions: ['read', 'write'] },
     { key: 'password', doc: 'Database password: read it from a secret (os.environ, dbutils.secrets), never a literal.', directions: ['read', 'write'] },
-    { key: 'partitionColumn', doc: 'Numeric/date column to split a parallel read on (with `lowerBound`, `upperBound`, `numPartitions`).', directions: ['read'] },
+    {
+      key: 'partitionColumn',
+      doc: 'Numeric/date column to split a parallel read on (with `lowerBound`, `upperBound`, `numPartitions`).',
+      directions: ['read'],
+    },
     { key: 'lowerBound', doc: 'Lowest `partitionColumn` value for the split (not a filter).', directions: ['read'] },
     { key: 'upperBound', doc: 'Highest `partitionColumn` value for the split (not a filter).', directions: ['read'] },
     { key: 'numPartitions', doc: 'Parallel connections for reads and writes.', directions: ['read', 'write'] },

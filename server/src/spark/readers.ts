@@ -38,8 +38,13 @@ export function readerCall(ip: Interpreter, node: Node, parts: CallParts, r: Rea
   const target = stringOf(pos[0] ?? kw.get('path'));
   const isTable = method === 'table';
   const f = ip.source(node, method, {
-    kind: isTable ? 'table' : 'read', streaming: r.streaming, format, options, node,
-    path: isTable ? undefined : target ?? options.get('path'), table: isTable ? target : undefined,
+    kind: isTable ? 'table' : 'read',
+    streaming: r.streaming,
+    format,
+    options,
+    node,
+    path: isTable ? undefined : (target ?? options.get('path')),
+    table: isTable ? target : undefined,
     schemaGiven: !!r.schemaGiven || kw.has('schema'),
     schemaValue: r.schemaGiven ? r.schemaValue : kw.get('schema'),
     optionsUnknown: r.optionsUnknown || parts.args.some((a) => a.type === 'dictionary_splat'),

@@ -62,10 +62,19 @@ export function expressionType(expr: Node): string | undefined {
   const parts = callParts(e);
   if (!parts?.name) return undefined;
   if ((parts.name === 'cast' || parts.name === 'astype') && parts.object) return sqlTypeName(parts.args[0]);
-  if (['isNull', 'isNotNull', 'isin', 'like', 'rlike', 'startswith', 'endswith', 'contains', 'between', 'eqNullSafe', 'isnull', 'isnan'].includes(parts.name)) return 'boolean';
+  if (['isNull', 'isNotNull', 'isin', 'like', 'rlike', 'startswith', 'endswith', 'contains', 'between', 'eqNullSafe', 'isnull', 'isnan'].includes(parts.name))
+    return 'boolean';
   if (parts.name === 'lit' && parts.args.length === 1) {
     const a = unwrapParens(parts.args[0]);
-    return a.type === 'true' || a.type === 'false' ? 'boolean' : a.type === 'integer' ? 'int' : a.type === 'float' ? 'double' : a.type === 'string' ? 'string' : undefined;
+    return a.type === 'true' || a.type === 'false'
+      ? 'boolean'
+      : a.type === 'integer'
+        ? 'int'
+        : a.type === 'float'
+          ? 'double'
+          : a.type === 'string'
+            ? 'string'
+            : undefined;
   }
   return undefined;
 }
@@ -95,7 +104,20 @@ export function schemaColumns(v: Value | undefined): string[] | undefined {
   return undefined;
 }
 
-const BOOLEAN_METHODS = new Set(['isin', 'isNull', 'isNotNull', 'isNaN', 'contains', 'startswith', 'endswith', 'like', 'ilike', 'rlike', 'between', 'eqNullSafe']);
+const BOOLEAN_METHODS = new Set([
+  'isin',
+  'isNull',
+  'isNotNull',
+  'isNaN',
+  'contains',
+  'startswith',
+  'endswith',
+  'like',
+  'ilike',
+  'rlike',
+  'between',
+  'eqNullSafe',
+]);
 
 /** `col("device").isin(...)`, `col("a") > 3`, `~col("x").isNull()`: a column of booleans, whatever its name says. */
 export function isBooleanExpression(expr: Node): boolean {

@@ -15,12 +15,49 @@ export interface SqlName {
 const KEYWORDS = new Set(['and', 'or', 'not', 'is', 'null', 'in', 'like', 'ilike', 'rlike', 'between', 'true', 'false']);
 /** Words that make the predicate more than names and literals (or are values without parentheses: `current_date`). */
 const RESERVED = new Set([
-  'case', 'when', 'then', 'else', 'end', 'interval', 'exists', 'select', 'from', 'where', 'as', 'cast', 'any', 'all', 'some',
-  'distinct', 'current_date', 'current_timestamp', 'current_user', 'current_timezone', 'current_catalog', 'current_database',
-  'current_schema', 'user', 'session_user', 'array', 'map', 'struct',
-  'over', 'partition', 'order', 'by', 'escape', 'div', 'rlike', 'regexp', 'similar', 'unknown', 'nan', 'infinity',
+  'case',
+  'when',
+  'then',
+  'else',
+  'end',
+  'interval',
+  'exists',
+  'select',
+  'from',
+  'where',
+  'as',
+  'cast',
+  'any',
+  'all',
+  'some',
+  'distinct',
+  'current_date',
+  'current_timestamp',
+  'current_user',
+  'current_timezone',
+  'current_catalog',
+  'current_database',
+  'current_schema',
+  'user',
+  'session_user',
+  'array',
+  'map',
+  'struct',
+  'over',
+  'partition',
+  'order',
+  'by',
+  'escape',
+  'div',
+  'rlike',
+  'regexp',
+  'similar',
+  'unknown',
+  'nan',
+  'infinity',
 ]);
-const TOKEN = /\s+|(?<num>\d+(?:\.\d+)?(?:[eE][+-]?\d+)?[LlDd]?)|(?<str>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")|(?<name>[A-Za-z_][A-Za-z0-9_]*)|(?<op><=>|==|!=|<>|<=|>=|[=<>+\-*/%(),])/y;
+const TOKEN =
+  /\s+|(?<num>\d+(?:\.\d+)?(?:[eE][+-]?\d+)?[LlDd]?)|(?<str>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")|(?<name>[A-Za-z_][A-Za-z0-9_]*)|(?<op><=>|==|!=|<>|<=|>=|[=<>+\-*/%(),])/y;
 
 export function sqlPredicateNames(sql: string): SqlName[] | undefined {
   const tokens: { kind: 'num' | 'str' | 'name' | 'op'; text: string; offset: number }[] = [];
@@ -45,7 +82,14 @@ export function sqlPredicateNames(sql: string): SqlName[] | undefined {
       if (t.text === '(') depth++;
       if (t.text === ')' && --depth < 0) return undefined;
       // Parentheses only after IN or as grouping, never after a name (a function call).
-      if (t.text === '(' && i > 0 && tokens[i - 1].kind === 'name' && tokens[i - 1].text.toLowerCase() !== 'in' && !KEYWORDS.has(tokens[i - 1].text.toLowerCase())) return undefined;
+      if (
+        t.text === '(' &&
+        i > 0 &&
+        tokens[i - 1].kind === 'name' &&
+        tokens[i - 1].text.toLowerCase() !== 'in' &&
+        !KEYWORDS.has(tokens[i - 1].text.toLowerCase())
+      )
+        return undefined;
       continue;
     }
     if (t.kind !== 'name') continue;

@@ -15,7 +15,13 @@ export function withWatermark(ip: Interpreter, frame: Frame, node: Node, pos: Va
 export function noteStreamJoin(ip: Interpreter, node: Node, parts: CallParts, frame: Frame, other: Frame, pos: Value[], kw: Map<string, Value>): void {
   if (!frame.streaming || !other.streaming) return;
   ip.model.aggregations.push({
-    kind: 'join', input: frame, other, call: node, methodNode: parts.nameNode!, receiver: parts.object!,
-    joinCondition: parts.args[1] ?? parts.keywords.get('on'), joinHow: stringOf(pos[2] ?? kw.get('how')),
+    kind: 'join',
+    input: frame,
+    other,
+    call: node,
+    methodNode: parts.nameNode!,
+    receiver: parts.object!,
+    joinCondition: parts.args[1] ?? parts.keywords.get('on'),
+    joinHow: stringOf(pos[2] ?? kw.get('how')),
   });
 }

@@ -9,7 +9,23 @@ import { FORMAT_METHODS, optionValue, originOf } from './options';
 /** `df.write` / `df.writeStream` / `df.writeTo(...)` chains, up to the call that makes a sink. */
 
 // `table` ends a Databricks streaming writer (`writeStream...table("name")`, the name before `toTable`).
-const WRITER_TERMINALS = new Set(['save', 'saveAsTable', 'insertInto', 'parquet', 'json', 'csv', 'orc', 'text', 'jdbc', 'start', 'toTable', 'table', 'delta', 'xml', 'avro']);
+const WRITER_TERMINALS = new Set([
+  'save',
+  'saveAsTable',
+  'insertInto',
+  'parquet',
+  'json',
+  'csv',
+  'orc',
+  'text',
+  'jdbc',
+  'start',
+  'toTable',
+  'table',
+  'delta',
+  'xml',
+  'avro',
+]);
 /** DataFrameWriterV2 (`df.writeTo(table)`) verbs that write. */
 const V2_TERMINALS = ['create', 'createOrReplace', 'replace', 'append', 'overwritePartitions'];
 /** Keywords of a terminal call that are not options. */
@@ -19,16 +35,29 @@ const NON_OPTION_KEYWORDS = ['path', 'format', 'mode', 'outputMode', 'queryName'
 export function writerAttribute(frame: Frame, attr: string, node: Node, objNode: Node): Value | undefined {
   if (attr !== 'write' && attr !== 'writeStream' && attr !== 'writeTo') return undefined;
   return {
-    k: 'writer', frame, streaming: attr === 'writeStream', writerNode: node.childForFieldName('attribute')!, receiver: objNode,
-    options: new OptionMap(), partitionBy: [], foreachBatch: false,
+    k: 'writer',
+    frame,
+    streaming: attr === 'writeStream',
+    writerNode: node.childForFieldName('attribute')!,
+    receiver: objNode,
+    options: new OptionMap(),
+    partitionBy: [],
+    foreachBatch: false,
   };
 }
 
 /** `df.writeTo("table")`: a V2 writer. */
 export function v2Writer(frame: Frame, parts: CallParts, pos: Value[]): Value {
   return {
-    k: 'writer', frame, streaming: false, writerNode: parts.nameNode!, receiver: parts.object!, options: new OptionMap(), partitionBy: [],
-    foreachBatch: false, v2Table: stringOf(pos[0]) ?? '',
+    k: 'writer',
+    frame,
+    streaming: false,
+    writerNode: parts.nameNode!,
+    receiver: parts.object!,
+    options: new OptionMap(),
+    partitionBy: [],
+    foreachBatch: false,
+    v2Table: stringOf(pos[0]) ?? '',
   };
 }
 
@@ -99,21 +128,34 @@ export function writerCall(ip: Interpreter, node: Node, parts: CallParts, w: Wri
   }
   const v2 = w.v2Table !== undefined;
   const isTable = v2 || method === 'saveAsTable' || method === 'insertInto' || method === 'toTable' || method === 'table';
-  const targetNode = v2 ? w.writerNode : parts.args[0] ?? parts.keywords.get(isTable ? 'name' : 'path') ?? parts.keywords.get('tableName');
+  const targetNode = v2 ? w.writerNode : (parts.args[0] ?? parts.keywords.get(isTable ? 'name' : 'path') ?? parts.keywords.get('tableName'));
   const target = v2 ? w.v2Table || undefined : targetNode ? stringOf(pos[0] ?? kw.get(isTable ? 'name' : 'path') ?? kw.get('tableName')) : undefined;
   const pathOpt = options.get('path');
   const splat = parts.args.some((a) => a.type === 'dictionary_splat');
   const sink: SinkInfo = {
-    frame: w.frame, streaming: w.streaming, method, call: node, writerNode: w.writerNode, receiver: w.receiver,
-    format: FORMAT_METHODS.has(method) ? method : stringOf(kw.get('format')) ?? w.format,
+    frame: w.frame,
+    streaming: w.streaming,
+    method,
+    call: node,
+    writerNode: w.writerNode,
+    receiver: w.receiver,
+    format: FORMAT_METHODS.has(method) ? method : (stringOf(kw.get('format')) ?? w.format),
     // V2 verbs say what they replace: only append is a plain mode; overwritePartitions is dynamic by design.
-    mode: v2 ? (method === 'append' ? 'append' : undefined) : stringOf(kw.get('mode')) ?? (method === 'insertInto' && kw.get('overwrite') ? 'overwrite' : w.mode),
+    mode: v2
+      ? method === 'append'
+        ? 'append'
+        : undefined
+      : (stringOf(kw.get('mode')) ?? (method === 'insertInto' && kw.get('overwrite') ? 'overwrite' : w.mode)),
     outputMode: stringOf(kw.get('outputMode')) ?? w.outputMode,
-    options, partitionBy, foreachBatch: w.foreachBatch, trigger: w.trigger, scope: ip.scope.node,
+    options,
+    partitionBy,
+    foreachBatch: w.foreachBatch,
+    trigger: w.trigger,
+    scope: ip.scope.node,
     optionsUnknown: w.optionsUnknown || splat,
     formatUnknown: splat || (kw.has('format') ? stringOf(kw.get('format')) === undefined : w.formatUnknown),
-    path: isTable ? undefined : target ?? pathOpt?.value,
-    pathNode: isTable ? undefined : targetNode ?? pathOpt?.node,
+    path: isTable ? undefined : (target ?? pathOpt?.value),
+    pathNode: isTable ? undefined : (targetNode ?? pathOpt?.node),
     table: isTable ? target : undefined,
   };
   ip.model.sinks.push(sink);

@@ -23,7 +23,7 @@ async function api(): Promise<Api> {
 describe('client status, restart and rule links', () => {
   afterEach(closeAllWithoutSaving);
 
-  it('the language status item shows the current file\'s finding count', async () => {
+  it("the language status item shows the current file's finding count", async () => {
     const editor = await openSample('kappa_architecture.py');
     const a = await api();
     await waitForCodes(editor.document.uri, ['PSA201']);
@@ -44,10 +44,13 @@ describe('client status, restart and rule links', () => {
     const doc = await vscode.workspace.openTextDocument({ language: 'python', content: 'import json\n\nprint(json.dumps({"a": 1}))\n' });
     await vscode.window.showTextDocument(doc);
     const a = await api();
-    const status = await waitFor(() => `a "skipped" status (now: ${JSON.stringify(a.languageStatus())})`, () => {
-      const s = a.languageStatus();
-      return /skipped/.test(s.text) ? s : undefined;
-    });
+    const status = await waitFor(
+      () => `a "skipped" status (now: ${JSON.stringify(a.languageStatus())})`,
+      () => {
+        const s = a.languageStatus();
+        return /skipped/.test(s.text) ? s : undefined;
+      },
+    );
     assert.match(status.detail ?? '', /PySpark/);
   });
 
@@ -58,7 +61,10 @@ describe('client status, restart and rule links', () => {
     const before = a.serverStarts();
     assert.ok(before >= 1, 'the server never reached the running state');
     await vscode.commands.executeCommand('pysparkArchitect.restartServer');
-    await waitFor(() => `a second start (starts ${a.serverStarts()}, status ${JSON.stringify(a.languageStatus())})`, () => a.serverStarts() > before && a.languageStatus().server === 'running');
+    await waitFor(
+      () => `a second start (starts ${a.serverStarts()}, status ${JSON.stringify(a.languageStatus())})`,
+      () => a.serverStarts() > before && a.languageStatus().server === 'running',
+    );
     // The new server answers for the open document, and follows an edit: remove the coalesce(1).
     await waitForCodes(editor.document.uri, ['PSA301']);
     const doc = editor.document;
@@ -71,7 +77,7 @@ describe('client status, restart and rule links', () => {
     await waitFor('PSA301 to go away after the restart', () => !findings(doc.uri).some((d) => codeOf(d) === 'PSA301'));
   });
 
-  it('a diagnostic\'s rule link opens the bundled rule page in the markdown preview', async () => {
+  it("a diagnostic's rule link opens the bundled rule page in the markdown preview", async () => {
     const editor = await openSample('kappa_architecture.py');
     const diag = (await waitForCodes(editor.document.uri, ['PSA201'])).find((d) => codeOf(d) === 'PSA201')!;
     assert.ok(typeof diag.code === 'object' && diag.code, 'PSA201 has no code link');
@@ -82,10 +88,15 @@ describe('client status, restart and rule links', () => {
     // What clicking the code does: the workbench opener hands the product-scheme URI to our handler.
     await vscode.commands.executeCommand('vscode.open', target);
     const tab = await waitFor(
-      () => `a markdown preview of PSA201 (tabs: ${vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label).join(' | ')})`,
-      () => vscode.window.tabGroups.all
-        .flatMap((g) => g.tabs)
-        .find((t) => t.input instanceof vscode.TabInputWebview && /markdown\.preview/.test(t.input.viewType) && /PSA201/.test(t.label)),
+      () =>
+        `a markdown preview of PSA201 (tabs: ${vscode.window.tabGroups.all
+          .flatMap((g) => g.tabs)
+          .map((t) => t.label)
+          .join(' | ')})`,
+      () =>
+        vscode.window.tabGroups.all
+          .flatMap((g) => g.tabs)
+          .find((t) => t.input instanceof vscode.TabInputWebview && /markdown\.preview/.test(t.input.viewType) && /PSA201/.test(t.label)),
     );
     assert.ok(tab);
   });

@@ -64,7 +64,10 @@ describe('PySpark Architect in VS Code', () => {
       try {
         const diag = (await waitForCodes(doc.uri, ['PSA301'])).find((d) => codeOf(d) === 'PSA301')!;
         const actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>(
-          'vscode.executeCodeActionProvider', doc.uri, diag.range, vscode.CodeActionKind.QuickFix.value,
+          'vscode.executeCodeActionProvider',
+          doc.uri,
+          diag.range,
+          vscode.CodeActionKind.QuickFix.value,
         );
         const titles = (actions ?? []).map((a) => a.title);
         const fix = (actions ?? []).find((a): a is vscode.CodeAction => a.title.startsWith('Remove coalesce(1) (unsafe: ') && 'edit' in a);
@@ -75,7 +78,10 @@ describe('PySpark Architect in VS Code', () => {
         if (fix.command) await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? []));
         assert.ok(doc.version > version, 'the document did not change');
         assert.doesNotMatch(doc.getText(), /\.coalesce\(1\)/);
-        await waitFor(() => `PSA301 to disappear (now: ${codes(doc.uri).join(', ')})`, () => !findings(doc.uri).some((d) => codeOf(d) === 'PSA301'));
+        await waitFor(
+          () => `PSA301 to disappear (now: ${codes(doc.uri).join(', ')})`,
+          () => !findings(doc.uri).some((d) => codeOf(d) === 'PSA301'),
+        );
       } finally {
         await closeAllWithoutSaving();
       }

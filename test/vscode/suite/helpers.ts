@@ -41,7 +41,9 @@ export function findings(uri: vscode.Uri): vscode.Diagnostic[] {
 }
 
 export function codes(uri: vscode.Uri): string[] {
-  return findings(uri).map((d) => codeOf(d) ?? '?').sort();
+  return findings(uri)
+    .map((d) => codeOf(d) ?? '?')
+    .sort();
 }
 
 /** The findings as readable lines, for failure messages. */
@@ -53,10 +55,14 @@ export function describeFindings(uri: vscode.Uri): string {
 
 /** Waits until the document's findings include every code in `expected`. */
 export function waitForCodes(uri: vscode.Uri, expected: string[], timeoutMs = 30_000): Promise<vscode.Diagnostic[]> {
-  return waitFor(() => `findings ${expected.join(', ')} on ${path.basename(uri.fsPath)} (now: ${codes(uri).join(', ') || 'none'})`, () => {
-    const got = findings(uri);
-    return expected.every((c) => got.some((d) => codeOf(d) === c)) ? got : undefined;
-  }, timeoutMs);
+  return waitFor(
+    () => `findings ${expected.join(', ')} on ${path.basename(uri.fsPath)} (now: ${codes(uri).join(', ') || 'none'})`,
+    () => {
+      const got = findings(uri);
+      return expected.every((c) => got.some((d) => codeOf(d) === c)) ? got : undefined;
+    },
+    timeoutMs,
+  );
 }
 
 /** The folder with the sample pipelines: the workspace folder that has them, else the repository's samples/. */

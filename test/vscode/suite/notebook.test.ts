@@ -23,10 +23,14 @@ describe('Jupyter notebooks', () => {
     const aggregation = cells.find((c) => c.document.getText().includes('groupBy'))!;
     const read = cells.find((c) => c.document.getText().includes('readStream'))!;
     assert.equal(aggregation.document.languageId, 'python');
-    const found = await waitFor(() => `PSA201 in the aggregation cell (now: ${codes(aggregation.document.uri).join(', ') || 'none'})`, () => {
-      const got = findings(aggregation.document.uri);
-      return got.some((d) => codeOf(d) === 'PSA201') ? got : undefined;
-    }, 60_000);
+    const found = await waitFor(
+      () => `PSA201 in the aggregation cell (now: ${codes(aggregation.document.uri).join(', ') || 'none'})`,
+      () => {
+        const got = findings(aggregation.document.uri);
+        return got.some((d) => codeOf(d) === 'PSA201') ? got : undefined;
+      },
+      60_000,
+    );
     const psa201 = found.find((d) => codeOf(d) === 'PSA201')!;
     assert.equal(aggregation.document.getText(psa201.range).startsWith('groupBy'), true);
     assert.deepEqual(findings(read.document.uri), []);
@@ -35,14 +39,22 @@ describe('Jupyter notebooks', () => {
     assert.ok(all.some(([, ds]) => ds.some((d) => codeOf(d) === 'PSA201')));
   });
 
-  it('the preview of a notebook is titled with the notebook\'s name', async () => {
+  it("the preview of a notebook is titled with the notebook's name", async () => {
     const nb = await vscode.workspace.openNotebookDocument(vscode.Uri.file(notebookPath()));
     await vscode.window.showNotebookDocument(nb);
     await vscode.commands.executeCommand('pysparkArchitect.showPreview');
-    const tab = await waitFor(() => `a preview tab titled with clickstream.ipynb (tabs: ${vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label).join(', ')})`, () =>
-      vscode.window.tabGroups.all
-        .flatMap((g) => g.tabs)
-        .find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(PREVIEW_VIEW_TYPE) && t.label === 'Architecture: clickstream.ipynb'),
+    const tab = await waitFor(
+      () =>
+        `a preview tab titled with clickstream.ipynb (tabs: ${vscode.window.tabGroups.all
+          .flatMap((g) => g.tabs)
+          .map((t) => t.label)
+          .join(', ')})`,
+      () =>
+        vscode.window.tabGroups.all
+          .flatMap((g) => g.tabs)
+          .find(
+            (t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(PREVIEW_VIEW_TYPE) && t.label === 'Architecture: clickstream.ipynb',
+          ),
     );
     assert.ok(tab);
     await closeAllWithoutSaving();

@@ -8,7 +8,11 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { closeAllWithoutSaving, describeFindings, extension, findings, waitFor } from './helpers';
 
-interface Snippet { prefix: string | string[]; body: string | string[]; description?: string }
+interface Snippet {
+  prefix: string | string[];
+  body: string | string[];
+  description?: string;
+}
 
 /** A file with one known finding: seeing it proves the server analyses this document. */
 const KNOWN_BAD = [
@@ -56,7 +60,10 @@ describe('snippets', () => {
       const doc = await vscode.workspace.openTextDocument({ language: 'python', content: KNOWN_BAD });
       const editor = await vscode.window.showTextDocument(doc, { preview: false });
       try {
-        await waitFor(() => `the seeded PSA301 on ${doc.uri.toString()} (now: ${describeFindings(doc.uri)})`, () => findings(doc.uri).length > 0);
+        await waitFor(
+          () => `the seeded PSA301 on ${doc.uri.toString()} (now: ${describeFindings(doc.uri)})`,
+          () => findings(doc.uri).length > 0,
+        );
         const body = Array.isArray(snippet.body) ? snippet.body.join('\n') : snippet.body;
         const all = new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length));
         assert.ok(await editor.insertSnippet(new vscode.SnippetString(body), all), 'insertSnippet refused the snippet');

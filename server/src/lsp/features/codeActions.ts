@@ -33,7 +33,9 @@ async function codeActions(ctx: ServerContext, p: CodeActionParams): Promise<Cod
   const from = lines.offsetAt(p.range.start);
   const to = lines.offsetAt(p.range.end);
   // Neovim 0.7 sends our diagnostics back without their source: a PSA code is enough to know them.
-  const wanted = new Set(p.context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE || (d.source === undefined && /^PSA\d{3}$/.test(`${d.code}`))).map((d) => `${d.code}`));
+  const wanted = new Set(
+    p.context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE || (d.source === undefined && /^PSA\d{3}$/.test(`${d.code}`))).map((d) => `${d.code}`),
+  );
   const text = stored.document.getText();
   const actions: CodeAction[] = [];
   let baseErrors = 0;
@@ -72,7 +74,13 @@ async function fixAllAction(ctx: ServerContext, uri: string, stored: StoredDocum
   }
   if (!applied.length) return [];
   const end = stored.document.positionAt(text.length);
-  return [CodeAction.create(`Fix all safely fixable PySpark Architect findings (${applied.length})`, { changes: { [uri]: [{ range: { start: { line: 0, character: 0 }, end }, newText: fixed }] } }, FIX_ALL_KIND)];
+  return [
+    CodeAction.create(
+      `Fix all safely fixable PySpark Architect findings (${applied.length})`,
+      { changes: { [uri]: [{ range: { start: { line: 0, character: 0 }, end }, newText: fixed }] } },
+      FIX_ALL_KIND,
+    ),
+  ];
 }
 
 /** A fix that would add syntax errors is never offered: parse the result and compare. */

@@ -61,5 +61,14 @@ async function hover(ctx: ServerContext, uri: string, stored: StoredDocument, of
     },
   };
   // The findings belong to the model's version too: their offsets are read through the same map.
-  return hoverAt(model, model.root, last.result.lines.text, then!, settings, last.result.findings, (o) => `line ${positions.positionAt(o).line + 1}`, positions);
+  return hoverAt(
+    model,
+    model.root,
+    last.result.lines.text,
+    then!,
+    settings,
+    last.result.findings,
+    (o) => `line ${positions.positionAt(o).line + 1}`,
+    positions,
+  );
 }

@@ -5,7 +5,7 @@ import type { Rule, RuleContext } from '../rule';
 export const layerBackflow: Rule = {
   code: 'PSA602',
   name: 'layer-backflow',
-  summary: 'A later layer writing into an earlier layer\'s location (gold or silver code writing to bronze, serving writing batch views).',
+  summary: "A later layer writing into an earlier layer's location (gold or silver code writing to bronze, serving writing batch views).",
   defaultSeverity: 'warning',
   check(ctx: RuleContext) {
     const { own, graph, layering } = fileGraph(ctx.model, ctx.workspace, ctx.workspaceExclude);

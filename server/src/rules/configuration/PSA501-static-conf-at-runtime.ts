@@ -7,25 +7,63 @@ import { related, type Rule, type RuleContext } from '../rule';
 
 /** Static SQL configs: `spark.conf.set` raises "Cannot modify the value of a static config". */
 const STATIC_SQL = new Set([
-  'spark.sql.extensions', 'spark.sql.catalogImplementation', 'spark.sql.warehouse.dir', 'spark.sql.hive.metastore.version',
-  'spark.sql.hive.metastore.jars', 'spark.sql.hive.metastore.sharedPrefixes', 'spark.sql.hive.metastore.barrierPrefixes',
-  'spark.sql.queryExecutionListeners', 'spark.sql.streaming.streamingQueryListeners', 'spark.sql.ui.retainedExecutions',
-  'spark.sql.event.truncate.length', 'spark.sql.globalTempDatabase', 'spark.sql.sources.schemaStringLengthThreshold',
-  'spark.sql.filesourceTableRelationCacheSize', 'spark.sql.codegen.cache.maxEntries', 'spark.sql.cache.serializer',
-  'spark.sql.broadcastExchange.maxThreadThreshold', 'spark.sql.subquery.maxThreadThreshold',
-  'spark.sql.legacy.sessionInitWithConfigDefaults', 'spark.sql.defaultUrlStreamHandlerFactory.enabled',
-  'spark.sql.streaming.ui.enabled', 'spark.sql.metadataCacheTTLSeconds',
+  'spark.sql.extensions',
+  'spark.sql.catalogImplementation',
+  'spark.sql.warehouse.dir',
+  'spark.sql.hive.metastore.version',
+  'spark.sql.hive.metastore.jars',
+  'spark.sql.hive.metastore.sharedPrefixes',
+  'spark.sql.hive.metastore.barrierPrefixes',
+  'spark.sql.queryExecutionListeners',
+  'spark.sql.streaming.streamingQueryListeners',
+  'spark.sql.ui.retainedExecutions',
+  'spark.sql.event.truncate.length',
+  'spark.sql.globalTempDatabase',
+  'spark.sql.sources.schemaStringLengthThreshold',
+  'spark.sql.filesourceTableRelationCacheSize',
+  'spark.sql.codegen.cache.maxEntries',
+  'spark.sql.cache.serializer',
+  'spark.sql.broadcastExchange.maxThreadThreshold',
+  'spark.sql.subquery.maxThreadThreshold',
+  'spark.sql.legacy.sessionInitWithConfigDefaults',
+  'spark.sql.defaultUrlStreamHandlerFactory.enabled',
+  'spark.sql.streaming.ui.enabled',
+  'spark.sql.metadataCacheTTLSeconds',
 ]);
 /** Core configs registered with Spark: since 3.0 `spark.conf.set` rejects them ("Cannot modify the value of a Spark config"). */
 const CORE_REJECTED = new Set([
-  'spark.executor.memory', 'spark.driver.memory', 'spark.executor.cores', 'spark.driver.cores', 'spark.executor.instances',
-  'spark.executor.memoryOverhead', 'spark.driver.memoryOverhead', 'spark.driver.maxResultSize', 'spark.serializer',
-  'spark.io.encryption.enabled', 'spark.io.encryption.keySizeBits', 'spark.task.cpus', 'spark.cores.max',
-  'spark.memory.fraction', 'spark.memory.storageFraction', 'spark.memory.offHeap.enabled', 'spark.memory.offHeap.size',
-  'spark.kryo.registrationRequired', 'spark.kryoserializer.buffer.max', 'spark.shuffle.service.enabled',
-  'spark.authenticate', 'spark.network.crypto.enabled', 'spark.eventLog.enabled', 'spark.eventLog.dir',
-  'spark.submit.deployMode', 'spark.jars', 'spark.jars.packages', 'spark.files',
-  'spark.default.parallelism', 'spark.speculation', 'spark.executor.extraJavaOptions', 'spark.driver.extraJavaOptions',
+  'spark.executor.memory',
+  'spark.driver.memory',
+  'spark.executor.cores',
+  'spark.driver.cores',
+  'spark.executor.instances',
+  'spark.executor.memoryOverhead',
+  'spark.driver.memoryOverhead',
+  'spark.driver.maxResultSize',
+  'spark.serializer',
+  'spark.io.encryption.enabled',
+  'spark.io.encryption.keySizeBits',
+  'spark.task.cpus',
+  'spark.cores.max',
+  'spark.memory.fraction',
+  'spark.memory.storageFraction',
+  'spark.memory.offHeap.enabled',
+  'spark.memory.offHeap.size',
+  'spark.kryo.registrationRequired',
+  'spark.kryoserializer.buffer.max',
+  'spark.shuffle.service.enabled',
+  'spark.authenticate',
+  'spark.network.crypto.enabled',
+  'spark.eventLog.enabled',
+  'spark.eventLog.dir',
+  'spark.submit.deployMode',
+  'spark.jars',
+  'spark.jars.packages',
+  'spark.files',
+  'spark.default.parallelism',
+  'spark.speculation',
+  'spark.executor.extraJavaOptions',
+  'spark.driver.extraJavaOptions',
 ]);
 /** Read by SparkContext at startup but not registered config entries: accepted at runtime, with no effect. */
 const STARTUP_ONLY = new Set(['spark.master', 'spark.app.name', 'spark.local.dir', 'spark.driver.host', 'spark.driver.port']);
@@ -34,9 +72,13 @@ const CORE_PREFIXES = ['spark.dynamicAllocation.', 'spark.ssl.', 'spark.kubernet
 export function staticConfKind(key: string): { severity: Severity; why: string } | undefined {
   if (STATIC_SQL.has(key)) return { severity: 'error', why: 'is a static SQL config: spark.conf.set raises "Cannot modify the value of a static config"' };
   if (CORE_REJECTED.has(key) || key.startsWith('spark.dynamicAllocation.')) {
-    return { severity: 'error', why: 'is a Spark core config fixed at startup: since Spark 3.0 spark.conf.set raises "Cannot modify the value of a Spark config"' };
+    return {
+      severity: 'error',
+      why: 'is a Spark core config fixed at startup: since Spark 3.0 spark.conf.set raises "Cannot modify the value of a Spark config"',
+    };
   }
-  if (STARTUP_ONLY.has(key) || CORE_PREFIXES.some((p) => key.startsWith(p))) return { severity: 'warning', why: 'is read when the JVM, executors or cluster start: setting it at runtime has no effect' };
+  if (STARTUP_ONLY.has(key) || CORE_PREFIXES.some((p) => key.startsWith(p)))
+    return { severity: 'warning', why: 'is read when the JVM, executors or cluster start: setting it at runtime has no effect' };
   return undefined;
 }
 

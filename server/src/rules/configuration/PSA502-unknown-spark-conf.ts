@@ -18,7 +18,13 @@ export const unknownSparkConf: Rule = {
       const suggestions = suggestFor(key);
       if (!suggestions.length) continue;
       const [best] = suggestions;
-      const alternatives = suggestions.length > 1 ? ` (or ${suggestions.slice(1).map((s) => `"${s}"`).join(', ')})` : '';
+      const alternatives =
+        suggestions.length > 1
+          ? ` (or ${suggestions
+              .slice(1)
+              .map((s) => `"${s}"`)
+              .join(', ')})`
+          : '';
       ctx.report({
         node,
         message:

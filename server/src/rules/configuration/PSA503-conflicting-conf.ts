@@ -175,7 +175,8 @@ function keepsShuffleElsewhere(ctx: RuleContext, g: { has(key: string): boolean 
 export const conflictingConf: Rule = {
   code: 'PSA503',
   name: 'conflicting-conf',
-  summary: 'Session settings that contradict each other: dynamic allocation with fixed executor instances or without any shuffle keeper, minExecutors > maxExecutors, AQE features with AQE off.',
+  summary:
+    'Session settings that contradict each other: dynamic allocation with fixed executor instances or without any shuffle keeper, minExecutors > maxExecutors, AQE features with AQE off.',
   defaultSeverity: 'warning',
   check(ctx: RuleContext) {
     for (const g of groups(ctx)) {

@@ -19,8 +19,24 @@ const BYTE_LETTER = ['b', 'k', 'm', 'g', 't', 'p'];
 const TIME_SUFFIX: Record<string, number> = { us: 0.001, ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000, d: 86_400_000 };
 /** Spellings people write for the duration units Spark knows. */
 const TIME_WORDS: Record<string, string> = {
-  sec: 's', secs: 's', second: 's', seconds: 's', mins: 'min', minute: 'min', minutes: 'min', hr: 'h', hrs: 'h', hour: 'h',
-  hours: 'h', day: 'd', days: 'd', millis: 'ms', msec: 'ms', msecs: 'ms', millisecond: 'ms', milliseconds: 'ms',
+  sec: 's',
+  secs: 's',
+  second: 's',
+  seconds: 's',
+  mins: 'min',
+  minute: 'min',
+  minutes: 'min',
+  hr: 'h',
+  hrs: 'h',
+  hour: 'h',
+  hours: 'h',
+  day: 'd',
+  days: 'd',
+  millis: 'ms',
+  msec: 'ms',
+  msecs: 'ms',
+  millisecond: 'ms',
+  milliseconds: 'ms',
 };
 const TRUE_WORDS = new Set(['yes', 'y', 'on', '1', 'enabled', 'enable']);
 const FALSE_WORDS = new Set(['no', 'n', 'off', '0', 'disabled', 'disable']);
@@ -160,7 +176,13 @@ export function judgeValue(entry: SparkConfEntry, raw: string): Verdict | undefi
 }
 
 const TYPE_WORDS: Record<string, string> = {
-  boolean: 'a boolean', int: 'an integer', long: 'an integer', double: 'a number', bytes: 'a size', time: 'a duration', string: 'one of a fixed set of values',
+  boolean: 'a boolean',
+  int: 'an integer',
+  long: 'an integer',
+  double: 'a number',
+  bytes: 'a size',
+  time: 'a duration',
+  string: 'one of a fixed set of values',
 };
 
 export const invalidConfValue: Rule = {
@@ -215,14 +237,17 @@ function report(
   end: number,
   write: ((value: string) => string) | undefined,
 ): void {
-  const fixes: Fix[] = verdict.suggestion !== undefined && write
-    ? [{
-        title: `Use ${pyString(verdict.suggestion)}`,
-        edits: [{ start, end, newText: write(verdict.suggestion) }],
-        applicability: 'unsafe',
-        reason: verdict.guess ? 'a guess: Spark now runs with this value' : 'Spark now runs with this value instead of failing',
-      }]
-    : [];
+  const fixes: Fix[] =
+    verdict.suggestion !== undefined && write
+      ? [
+          {
+            title: `Use ${pyString(verdict.suggestion)}`,
+            edits: [{ start, end, newText: write(verdict.suggestion) }],
+            applicability: 'unsafe',
+            reason: verdict.guess ? 'a guess: Spark now runs with this value' : 'Spark now runs with this value instead of failing',
+          },
+        ]
+      : [];
   ctx.report({
     start,
     end,

@@ -9,15 +9,42 @@ import { checkShadowedBuiltins } from '../helpers/shadowedBuiltins';
 
 /** Values that cannot be callable: what a name bound to one holds is data, not a function. */
 const PLAIN_VALUES = new Set([
-  'string', 'concatenated_string', 'integer', 'float', 'true', 'false', 'list', 'tuple', 'dictionary', 'set',
-  'list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression', 'binary_operator',
+  'string',
+  'concatenated_string',
+  'integer',
+  'float',
+  'true',
+  'false',
+  'list',
+  'tuple',
+  'dictionary',
+  'set',
+  'list_comprehension',
+  'set_comprehension',
+  'dictionary_comprehension',
+  'generator_expression',
+  'binary_operator',
 ]);
 /** Attributes that are lists of names or values: `df.columns`, `df.schema.names`, `df.dtypes`. */
 const DATA_ATTRIBUTES = new Set(['columns', 'names', 'dtypes']);
 /** Methods whose positional arguments are column names (or Columns), never functions. */
 const COLUMN_NAME_METHODS = new Set([
-  'withColumn', 'withColumnRenamed', 'drop', 'select', 'groupBy', 'orderBy', 'sort', 'alias', 'dropDuplicates',
-  'isin', 'startswith', 'endswith', 'contains', 'getItem', 'getField', 'partitionBy',
+  'withColumn',
+  'withColumnRenamed',
+  'drop',
+  'select',
+  'groupBy',
+  'orderBy',
+  'sort',
+  'alias',
+  'dropDuplicates',
+  'isin',
+  'startswith',
+  'endswith',
+  'contains',
+  'getItem',
+  'getField',
+  'partitionBy',
 ]);
 const PLAIN_ANNOTATIONS = /^(str|int|float|bool|bytes|list|dict|set|tuple|(Optional|List|Sequence|Iterable|Dict|Set|Tuple|list|dict|set|tuple)\[.*\])$/;
 
@@ -34,7 +61,8 @@ interface Shadowing {
 export const shadowedSparkFunction: Rule = {
   code: 'PSA701',
   name: 'shadowed-spark-function',
-  summary: 'A local name shadows a PySpark function the code then calls (`for col in cols: col(col)`), or an import of pyspark.sql.functions shadows a Python builtin used on Python values.',
+  summary:
+    'A local name shadows a PySpark function the code then calls (`for col in cols: col(col)`), or an import of pyspark.sql.functions shadows a Python builtin used on Python values.',
   defaultSeverity: 'error',
   check(ctx: RuleContext) {
     const bound = boundNames(ctx.model.root);

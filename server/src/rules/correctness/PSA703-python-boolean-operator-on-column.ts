@@ -21,15 +21,18 @@ export const pythonBooleanOperatorOnColumn: Rule = {
       if (!converted) continue;
       const keyword = converted.operator;
       const replacement = rewrite(node, (n) => columns.isColumn(n));
-      const fixes: Fix[] = replacement && node.descendantsOfType('comment').length === 0
-        ? [{
-            title: `Replace with ${short(replacement)}`,
-            edits: [{ start: node.startIndex, end: node.endIndex, newText: replacement }],
-            // `and`/`or` on Columns raised ValueError: the rewritten condition runs.
-            applicability: 'unsafe',
-            reason: 'the condition now runs instead of raising ValueError',
-          }]
-        : [];
+      const fixes: Fix[] =
+        replacement && node.descendantsOfType('comment').length === 0
+          ? [
+              {
+                title: `Replace with ${short(replacement)}`,
+                edits: [{ start: node.startIndex, end: node.endIndex, newText: replacement }],
+                // `and`/`or` on Columns raised ValueError: the rewritten condition runs.
+                applicability: 'unsafe',
+                reason: 'the condition now runs instead of raising ValueError',
+              },
+            ]
+          : [];
       ctx.report({
         node,
         message:

@@ -8,9 +8,29 @@ import { related, type Rule, type RuleContext } from '../rule';
 const POSITIONAL_UNIONS = new Set(['union', 'unionAll']);
 /** Steps that keep the columns and their order. */
 const ORDER_KEEPING = new Set([
-  'filter', 'where', 'alias', 'hint', 'sample', 'localCheckpoint', 'checkpoint', 'sortWithinPartitions',
-  'fillna', 'dropna', 'withWatermark', 'cache', 'persist', 'unpersist', 'distinct', 'dropDuplicates',
-  'drop_duplicates', 'orderBy', 'sort', 'limit', 'repartition', 'coalesce', 'repartitionByRange',
+  'filter',
+  'where',
+  'alias',
+  'hint',
+  'sample',
+  'localCheckpoint',
+  'checkpoint',
+  'sortWithinPartitions',
+  'fillna',
+  'dropna',
+  'withWatermark',
+  'cache',
+  'persist',
+  'unpersist',
+  'distinct',
+  'dropDuplicates',
+  'drop_duplicates',
+  'orderBy',
+  'sort',
+  'limit',
+  'repartition',
+  'coalesce',
+  'repartitionByRange',
 ]);
 /** Steps whose column order the model keeps as Spark does: a new column goes last, a replaced one keeps its place, a dropped one leaves. */
 const ORDER_TRACKED = new Set(['withColumn', 'withColumns', 'drop']);
@@ -92,21 +112,30 @@ export const unionByPositionMismatch: Rule = {
       const parts = callParts(call);
       if (!parts?.nameNode) continue;
       const method = parts.nameNode.text;
-      const message = m.left.length !== m.right.length
-        ? `${method}() of frames with ${m.left.length} and ${m.right.length} columns: Spark refuses it ("Union can only be performed on ` +
-          `inputs with the same number of columns"). Left: ${list(m.left)}; right: ${list(m.right)}. Select the same columns on both ` +
-          'sides, or use unionByName(other, allowMissingColumns=True) to fill the missing ones with nulls.'
-        : `${method}() matches columns by position, not by name, and "${m.moved}" is not at the same position on both sides: ` +
-          `its values land under another column, silently (or the job fails later on a type mismatch). Left: ${list(m.left)}; ` +
-          `right: ${list(m.right)}. Use unionByName(), or select the right side's columns in the left side's order.`;
-      const fixes: Fix[] = m.left.length === m.right.length && sameSet(m.left, m.right) && parts.args.length === 1 && parts.keywords.size === 0
-        ? [{ title: 'Use unionByName (matches columns by name)', edits: [{ start: parts.nameNode.startIndex, end: parts.nameNode.endIndex, newText: 'unionByName' }], applicability: 'unsafe' as const, reason: 'rows now line up by column name, so the output changes' }]
-        : [];
+      const message =
+        m.left.length !== m.right.length
+          ? `${method}() of frames with ${m.left.length} and ${m.right.length} columns: Spark refuses it ("Union can only be performed on ` +
+            `inputs with the same number of columns"). Left: ${list(m.left)}; right: ${list(m.right)}. Select the same columns on both ` +
+            'sides, or use unionByName(other, allowMissingColumns=True) to fill the missing ones with nulls.'
+          : `${method}() matches columns by position, not by name, and "${m.moved}" is not at the same position on both sides: ` +
+            `its values land under another column, silently (or the job fails later on a type mismatch). Left: ${list(m.left)}; ` +
+            `right: ${list(m.right)}. Use unionByName(), or select the right side's columns in the left side's order.`;
+      const fixes: Fix[] =
+        m.left.length === m.right.length && sameSet(m.left, m.right) && parts.args.length === 1 && parts.keywords.size === 0
+          ? [
+              {
+                title: 'Use unionByName (matches columns by name)',
+                edits: [{ start: parts.nameNode.startIndex, end: parts.nameNode.endIndex, newText: 'unionByName' }],
+                applicability: 'unsafe' as const,
+                reason: 'rows now line up by column name, so the output changes',
+              },
+            ]
+          : [];
       ctx.report({
         start: parts.nameNode.startIndex,
         end: call.endIndex,
         message,
-        related: [related(frames[0].parents[1].node, 'the right side\'s columns come from here')],
+        related: [related(frames[0].parents[1].node, "the right side's columns come from here")],
         fixes,
       });
     }

@@ -44,7 +44,8 @@ function ignoresNulls(call: Node): boolean {
 export const lastOverDefaultWindowFrame: Rule = {
   code: 'PSA706',
   name: 'last-over-default-window-frame',
-  summary: 'last() over a window with orderBy and no rowsBetween/rangeBetween: the default frame ends at the current row, so it returns the current row\'s value, not the partition\'s last.',
+  summary:
+    "last() over a window with orderBy and no rowsBetween/rangeBetween: the default frame ends at the current row, so it returns the current row's value, not the partition's last.",
   defaultSeverity: 'warning',
   check(ctx: RuleContext) {
     for (const call of nodesOfType(ctx.model, 'call')) {
@@ -60,7 +61,7 @@ export const lastOverDefaultWindowFrame: Rule = {
           title: 'Use the whole partition as the frame',
           edits: [{ start: spec.node.endIndex, end: spec.node.endIndex, newText: '.rowsBetween(Window.unboundedPreceding, Window.unboundedFollowing)' }],
           applicability: 'unsafe',
-          reason: 'every row then gets the partition\'s last value instead of its own',
+          reason: "every row then gets the partition's last value instead of its own",
         });
       }
       ctx.report({

@@ -7,8 +7,24 @@ import { related, type Rule, type RuleContext } from '../rule';
 const DISPLAY_FORMATS = new Set(['console', 'memory', 'noop']);
 /** Steps that keep every column, both copies of a duplicate included. */
 const KEEPS_COLUMNS = new Set([
-  'filter', 'where', 'orderBy', 'sort', 'sortWithinPartitions', 'limit', 'cache', 'persist', 'repartition', 'coalesce',
-  'distinct', 'hint', 'alias', 'withWatermark', 'sample', 'fillna', 'dropna', 'replace',
+  'filter',
+  'where',
+  'orderBy',
+  'sort',
+  'sortWithinPartitions',
+  'limit',
+  'cache',
+  'persist',
+  'repartition',
+  'coalesce',
+  'distinct',
+  'hint',
+  'alias',
+  'withWatermark',
+  'sample',
+  'fillna',
+  'dropna',
+  'replace',
 ]);
 
 /** `orders.customer_id` / `orders["customer_id"]`: the frame name and the column. */
@@ -65,7 +81,8 @@ function reachesUnchanged(join: Frame, sink: SinkInfo, column: string): boolean 
 export const duplicateColumnAfterJoin: Rule = {
   code: 'PSA708',
   name: 'duplicate-column-after-join',
-  summary: 'A join on a condition between same-named columns (a.id == b.id) keeps both columns, and the result is written: Spark refuses to write duplicate column names.',
+  summary:
+    'A join on a condition between same-named columns (a.id == b.id) keeps both columns, and the result is written: Spark refuses to write duplicate column names.',
   defaultSeverity: 'error',
   check(ctx: RuleContext) {
     const reported = new Set<number>();
@@ -76,7 +93,9 @@ export const duplicateColumnAfterJoin: Rule = {
       const left = parts?.object ? unwrapParens(parts.object) : undefined;
       const right = parts?.args[0] ? unwrapParens(parts.args[0]) : undefined;
       if (!on || !parts?.nameNode || left?.type !== 'identifier' || right?.type !== 'identifier' || left.text === right.text) continue;
-      const how = literalString(parts.args[2] ?? parts.keywords.get('how'))?.toLowerCase().replace(/_/g, '');
+      const how = literalString(parts.args[2] ?? parts.keywords.get('how'))
+        ?.toLowerCase()
+        .replace(/_/g, '');
       // Semi and anti joins keep only the left side's columns.
       if (how && /semi|anti/.test(how)) continue;
       const keys = sharedKeys(on, left.text, right.text);

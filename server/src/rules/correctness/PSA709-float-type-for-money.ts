@@ -5,7 +5,8 @@ import { sqlTexts } from '../helpers/delta';
 import type { Rule, RuleContext } from '../rule';
 
 /** Column names that hold money: a word of the name (split on `_`) is one of these. */
-const MONEY = /(^|_)(amount|amt|price|prices|cost|costs|revenue|revenues|balance|fee|fees|payment|payments|salary|fare|tax|subtotal|gmv|profit|spend|charge|charges|invoice|premium|refund|discount)(_|$)/i;
+const MONEY =
+  /(^|_)(amount|amt|price|prices|cost|costs|revenue|revenues|balance|fee|fees|payment|payments|salary|fare|tax|subtotal|gmv|profit|spend|charge|charges|invoice|premium|refund|discount)(_|$)/i;
 const FLOAT_TYPES = new Set(['DoubleType', 'FloatType']);
 const FLOAT_NAMES = new Set(['double', 'float', 'real']);
 
@@ -25,15 +26,18 @@ function isFloatType(node: Node | undefined): boolean {
 }
 
 function message(column: string, type: string): string {
-  return `'${column}' holds money as ${type}: binary floating point cannot represent most decimal amounts ` +
+  return (
+    `'${column}' holds money as ${type}: binary floating point cannot represent most decimal amounts ` +
     '(0.1 + 0.2 = 0.30000000000000004), so sums, averages and reconciliations drift by cents and equality checks ' +
-    'between systems fail. Store money as DecimalType(18, 2) (DECIMAL(18,2) in DDL), or as integer cents.';
+    'between systems fail. Store money as DecimalType(18, 2) (DECIMAL(18,2) in DDL), or as integer cents.'
+  );
 }
 
 export const floatTypeForMoney: Rule = {
   code: 'PSA709',
   name: 'float-type-for-money',
-  summary: 'A money column (amount, price, cost, revenue, fee, ...) typed double/float in a schema, DDL or cast: rounding errors in sums and comparisons; use DecimalType.',
+  summary:
+    'A money column (amount, price, cost, revenue, fee, ...) typed double/float in a schema, DDL or cast: rounding errors in sums and comparisons; use DecimalType.',
   defaultSeverity: 'warning',
   check(ctx: RuleContext) {
     // Features for MLlib are doubles by necessity (VectorAssembler, regressors).
@@ -45,7 +49,8 @@ export const floatTypeForMoney: Rule = {
       if (parts.name === 'StructField') {
         const name = literalString(parts.args[0] ?? parts.keywords.get('name'));
         const type = parts.args[1] ?? parts.keywords.get('dataType');
-        if (isMoney(name) && isFloatType(type)) ctx.report({ node: type!, message: message(name, unwrapParens(type!).text.replace(/\(\)$/, '').toLowerCase().replace('type', '')) });
+        if (isMoney(name) && isFloatType(type))
+          ctx.report({ node: type!, message: message(name, unwrapParens(type!).text.replace(/\(\)$/, '').toLowerCase().replace('type', '')) });
         continue;
       }
       // col("price").cast("double"), withColumn("amount", ...cast(DoubleType()))
@@ -53,12 +58,17 @@ export const floatTypeForMoney: Rule = {
         const read = ctx.functions.firstColumnRead(parts.object);
         const target = targetName(call);
         const column = isMoney(target) ? target : isMoney(read) ? read : undefined;
-        if (column) ctx.report({ start: parts.nameNode!.startIndex, end: call.endIndex, message: message(column, (literalString(parts.args[0]) ?? 'double').toLowerCase()) });
+        if (column)
+          ctx.report({
+            start: parts.nameNode!.startIndex,
+            end: call.endIndex,
+            message: message(column, (literalString(parts.args[0]) ?? 'double').toLowerCase()),
+          });
       }
     }
     // DDL: "amount DOUBLE" in a schema string or a CREATE TABLE.
     for (const { node, text } of sqlTexts(ctx.model)) {
-      if (!/\b(DOUBLE|FLOAT)\b/i.test(text) || /\bSELECT\b/i.test(text) && !/\bCREATE\b/i.test(text)) continue;
+      if (!/\b(DOUBLE|FLOAT)\b/i.test(text) || (/\bSELECT\b/i.test(text) && !/\bCREATE\b/i.test(text))) continue;
       const m = /(?:^\s*|[(,]\s*)`?(\w+)`?\s+(DOUBLE|FLOAT)\b/gi;
       for (let hit = m.exec(text); hit; hit = m.exec(text)) {
         if (isMoney(hit[1])) {

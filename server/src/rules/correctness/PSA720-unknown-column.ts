@@ -33,9 +33,39 @@ const SORTS = new Set(['orderBy', 'sort', 'sortWithinPartitions']);
 const GROUPED_NAME_METHODS = new Set(['sum', 'avg', 'mean', 'max', 'min', 'pivot']);
 /** Column methods whose receiver and arguments are columns of the same frame. */
 const COLUMN_METHODS = new Set([
-  'alias', 'name', 'cast', 'astype', 'isin', 'isNull', 'isNotNull', 'isNaN', 'like', 'ilike', 'rlike', 'startswith', 'endswith',
-  'contains', 'between', 'eqNullSafe', 'asc', 'desc', 'asc_nulls_first', 'asc_nulls_last', 'desc_nulls_first', 'desc_nulls_last',
-  'substr', 'getItem', 'getField', 'otherwise', 'when', 'over', 'bitwiseAND', 'bitwiseOR', 'bitwiseXOR', 'withField', 'dropFields',
+  'alias',
+  'name',
+  'cast',
+  'astype',
+  'isin',
+  'isNull',
+  'isNotNull',
+  'isNaN',
+  'like',
+  'ilike',
+  'rlike',
+  'startswith',
+  'endswith',
+  'contains',
+  'between',
+  'eqNullSafe',
+  'asc',
+  'desc',
+  'asc_nulls_first',
+  'asc_nulls_last',
+  'desc_nulls_first',
+  'desc_nulls_last',
+  'substr',
+  'getItem',
+  'getField',
+  'otherwise',
+  'when',
+  'over',
+  'bitwiseAND',
+  'bitwiseOR',
+  'bitwiseXOR',
+  'withField',
+  'dropFields',
 ]);
 const WINDOW_METHODS = new Set(['partitionBy', 'orderBy', 'rowsBetween', 'rangeBetween']);
 /** Hidden columns Spark resolves although `df.columns` does not list them (file sources' `_metadata`). */
@@ -118,7 +148,10 @@ export function* judgedReferences(model: DataFrameModel, fns: SparkFunctions): G
     if (sub.parent?.type === 'assignment' && sub.parent.childForFieldName('left')?.id === sub.id) continue;
     const ref = columnReference(sub, model, fns);
     if (!ref || plainName(ref.name) === undefined || HIDDEN.test(ref.name) || !certainty.certain(id)) continue;
-    const j = judge({ name: ref.name, node: sub, edit: contentRange(ref.nameNode, ref.name), resolution: 'input', frameName: id }, [fr.frame, ...(fr.others ?? [])]);
+    const j = judge({ name: ref.name, node: sub, edit: contentRange(ref.nameNode, ref.name), resolution: 'input', frameName: id }, [
+      fr.frame,
+      ...(fr.others ?? []),
+    ]);
     if (j) yield j;
   }
 }
@@ -127,24 +160,33 @@ function report(ctx: RuleContext, ref: Reference, frame: Frame, known: ColumnSet
   const own = sets.of(frame) ?? known;
   const names = own.columns.map((c) => c.name);
   const listed = names.slice(0, MAX_COLUMNS_LISTED).join(', ') + (names.length > MAX_COLUMNS_LISTED ? `, and ${names.length - MAX_COLUMNS_LISTED} more` : '');
-  const suggestion = closestName(ref.name, known.columns.map((c) => c.name));
+  const suggestion = closestName(
+    ref.name,
+    known.columns.map((c) => c.name),
+  );
   const where = ref.joinSide
     ? `the ${ref.joinSide} side of the join, which joins on it by name`
-    : known.columns.length > own.columns.length ? 'this DataFrame (nor on the steps below it that Spark looks through)' : 'this DataFrame';
-  const failure = ref.node.type === 'attribute'
-    ? `PySpark raises AttributeError ('DataFrame' object has no attribute '${ref.name}') when the line runs`
-    : 'Spark fails with an AnalysisException (UNRESOLVED_COLUMN, "cannot resolve") when it builds the plan, before any data is read';
+    : known.columns.length > own.columns.length
+      ? 'this DataFrame (nor on the steps below it that Spark looks through)'
+      : 'this DataFrame';
+  const failure =
+    ref.node.type === 'attribute'
+      ? `PySpark raises AttributeError ('DataFrame' object has no attribute '${ref.name}') when the line runs`
+      : 'Spark fails with an AnalysisException (UNRESOLVED_COLUMN, "cannot resolve") when it builds the plan, before any data is read';
   const message =
     `Column "${ref.name}" does not exist on ${where}: ${failure}. Its columns are ${listed}.` +
     (suggestion ? ` Did you mean "${suggestion}"?` : ' Check the name against the schema.');
-  const fixes: Fix[] = suggestion && ref.edit && validReplacement(ref, suggestion)
-    ? [{
-        title: `Use column "${suggestion}"`,
-        edits: [{ start: ref.edit.start, end: ref.edit.end, newText: suggestion }],
-        applicability: 'unsafe',
-        reason: `reads column "${suggestion}" instead: check it holds the data you meant`,
-      }]
-    : [];
+  const fixes: Fix[] =
+    suggestion && ref.edit && validReplacement(ref, suggestion)
+      ? [
+          {
+            title: `Use column "${suggestion}"`,
+            edits: [{ start: ref.edit.start, end: ref.edit.end, newText: suggestion }],
+            applicability: 'unsafe',
+            reason: `reads column "${suggestion}" instead: check it holds the data you meant`,
+          },
+        ]
+      : [];
   const origin = columnsOrigin(frame);
   ctx.report({
     start: ref.node.startIndex,
@@ -332,7 +374,14 @@ function expressionReferences(node: Node, resolution: Resolution, model: DataFra
     const n = unwrapParens(stack.pop()!);
     const ref = columnReference(n, model, fns);
     if (ref) {
-      if (ref.frameName) out.push({ name: ref.name, node: n, edit: n.type === 'attribute' ? { start: ref.nameNode.startIndex, end: ref.nameNode.endIndex } : contentRange(ref.nameNode, ref.name), resolution, frameName: ref.frameName });
+      if (ref.frameName)
+        out.push({
+          name: ref.name,
+          node: n,
+          edit: n.type === 'attribute' ? { start: ref.nameNode.startIndex, end: ref.nameNode.endIndex } : contentRange(ref.nameNode, ref.name),
+          resolution,
+          frameName: ref.frameName,
+        });
       else if (bare) out.push({ name: ref.name, node: n, edit: contentRange(ref.nameNode, ref.name), resolution });
       continue;
     }
@@ -377,7 +426,22 @@ function expressionReferences(node: Node, resolution: Resolution, model: DataFra
 
 function isSparkFunction(call: Node, model: DataFrameModel, fns: SparkFunctions): boolean {
   const name = fns.nameOf(call);
-  if (name === undefined || name === 'expr' || name === 'udf' || name === 'pandas_udf' || name === 'transform' || name === 'filter' || name === 'aggregate' || name === 'exists' || name === 'forall' || name === 'zip_with' || name === 'map_filter' || name === 'transform_keys' || name === 'transform_values') return false;
+  if (
+    name === undefined ||
+    name === 'expr' ||
+    name === 'udf' ||
+    name === 'pandas_udf' ||
+    name === 'transform' ||
+    name === 'filter' ||
+    name === 'aggregate' ||
+    name === 'exists' ||
+    name === 'forall' ||
+    name === 'zip_with' ||
+    name === 'map_filter' ||
+    name === 'transform_keys' ||
+    name === 'transform_values'
+  )
+    return false;
   const parts = callParts(call);
   if (parts?.object) return true;
   return model.imports.functionNames.has(name) || PYSPARK_FUNCTION_NAMES.has(name);

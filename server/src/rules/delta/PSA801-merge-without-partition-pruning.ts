@@ -11,17 +11,20 @@ function mentions(condition: string, column: string): boolean {
 
 function message(table: PartitionedTable): string {
   const cols = table.columns.join(', ');
-  return `MERGE into a table partitioned by ${cols} whose ON condition says nothing about ${table.columns.length === 1 ? 'that column' : 'those columns'}: ` +
+  return (
+    `MERGE into a table partitioned by ${cols} whose ON condition says nothing about ${table.columns.length === 1 ? 'that column' : 'those columns'}: ` +
     'Delta must scan every partition of the target to find the matching rows, so each run reads (and may rewrite files in) the ' +
     'whole table, and two merges that touch different partitions still conflict (ConcurrentAppendException). If the ' +
     `source carries the partition value, add it to the condition (t.${table.columns[0]} = s.${table.columns[0]}), or bound it ` +
-    `with the values the batch holds (t.${table.columns[0]} IN (...) / >= a date).`;
+    `with the values the batch holds (t.${table.columns[0]} IN (...) / >= a date).`
+  );
 }
 
 export const mergeWithoutPartitionPruning: Rule = {
   code: 'PSA801',
   name: 'merge-without-partition-pruning',
-  summary: 'MERGE (SQL or DeltaTable.merge) into a table the program partitions, with no partition column in the ON condition: every run scans the whole target.',
+  summary:
+    'MERGE (SQL or DeltaTable.merge) into a table the program partitions, with no partition column in the ON condition: every run scans the whole target.',
   defaultSeverity: 'warning',
   check(ctx: RuleContext) {
     const tables = partitionedTables(ctx.model);

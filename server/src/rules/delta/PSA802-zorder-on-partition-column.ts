@@ -7,12 +7,19 @@ import { related, type Rule, type RuleContext } from '../rule';
 const OPTIMIZE_SQL = /\bOPTIMIZE\s+(delta\.`[^`]+`|'[^']+'|"[^"]+"|[\w.`{}]+)(?:\s+WHERE\s+[\s\S]*?)?\s+ZORDER\s+BY\s*(\([^)]*\)|[\w`,\s]+)/i;
 
 function zorderColumns(list: string): string[] {
-  return list.replace(/^\(|\)$/g, '').split(',').map((c) => c.trim().replace(/`/g, '')).filter((c) => /^\w+$/.test(c));
+  return list
+    .replace(/^\(|\)$/g, '')
+    .split(',')
+    .map((c) => c.trim().replace(/`/g, ''))
+    .filter((c) => /^\w+$/.test(c));
 }
 
 /** `executeZOrderBy("a", "b")` or `executeZOrderBy(["a", "b"])`: the literal names, or undefined. */
 function apiColumns(args: Node[]): string[] | undefined {
-  const nodes = args.length === 1 && unwrapParens(args[0]).type === 'list' ? unwrapParens(args[0]).namedChildren.filter((c): c is Node => !!c && c.type !== 'comment') : args;
+  const nodes =
+    args.length === 1 && unwrapParens(args[0]).type === 'list'
+      ? unwrapParens(args[0]).namedChildren.filter((c): c is Node => !!c && c.type !== 'comment')
+      : args;
   const names = nodes.map((n) => literalString(n));
   return names.some((n) => n === undefined) ? undefined : (names as string[]);
 }
@@ -32,10 +39,12 @@ function optimizeReceiver(call: Node): Node | undefined {
 
 function message(cols: string[], table: PartitionedTable): string {
   const list = cols.join(', ');
-  return `ZORDER BY ${list}: ${cols.length === 1 ? 'a partition column' : 'partition columns'} of this table (partitioned by ${table.columns.join(', ')}). ` +
+  return (
+    `ZORDER BY ${list}: ${cols.length === 1 ? 'a partition column' : 'partition columns'} of this table (partitioned by ${table.columns.join(', ')}). ` +
     `Delta refuses it: "${cols[0]} is a partition column. Z-Ordering can only be performed on data columns" ` +
     '(DELTA_ZORDERING_ON_PARTITION_COLUMN), so the OPTIMIZE step fails. Every file already holds a single value of a ' +
-    'partition column; Z-order by the data columns queries filter on instead.';
+    'partition column; Z-order by the data columns queries filter on instead.'
+  );
 }
 
 export const zorderOnPartitionColumn: Rule = {

@@ -25,7 +25,8 @@ function numberLiteral(node: Node | undefined): number | undefined {
 function checkDisabled(ctx: RuleContext): { start: number; end: number }[] {
   const out: { start: number; end: number }[] = [];
   for (const c of ctx.model.confSets) {
-    if (c.key === CHECK_KEY && booleanSetting(literalValue(c.valueNode)) === false) out.push({ start: c.keyNode.startIndex, end: (c.valueNode ?? c.keyNode).endIndex });
+    if (c.key === CHECK_KEY && booleanSetting(literalValue(c.valueNode)) === false)
+      out.push({ start: c.keyNode.startIndex, end: (c.valueNode ?? c.keyNode).endIndex });
   }
   for (const { node, text } of sqlTexts(ctx.model)) if (SET_SQL.test(text)) out.push({ start: node.startIndex, end: node.endIndex });
   return out;
@@ -37,10 +38,12 @@ function message(hours: number, disabled: boolean): string {
     `from the last ${DEFAULT_HOURS} hours fails with FileNotFoundException, a concurrent writer's commit can lose files it ` +
     'just wrote, and time travel (and RESTORE) to before that point is gone for good.';
   const check = disabled
-    ? 'The file turns off Delta\'s retention check, which would have refused it.'
+    ? "The file turns off Delta's retention check, which would have refused it."
     : `Delta refuses it (IllegalArgumentException "Are you sure you would like to vacuum files with such a low retention period?") unless ${CHECK_KEY} is false or the table's delta.deletedFileRetentionDuration is that short.`;
-  return `VACUUM with a retention of ${hours} hours, below the ${DEFAULT_HOURS}-hour (7-day) default. ${consequence} ${check} ` +
-    `Keep at least ${DEFAULT_HOURS} hours (longer than your longest-running query or stream), or lower delta.deletedFileRetentionDuration on the table knowingly.`;
+  return (
+    `VACUUM with a retention of ${hours} hours, below the ${DEFAULT_HOURS}-hour (7-day) default. ${consequence} ${check} ` +
+    `Keep at least ${DEFAULT_HOURS} hours (longer than your longest-running query or stream), or lower delta.deletedFileRetentionDuration on the table knowingly.`
+  );
 }
 
 const FIX_REASON = 'keeps a week of deleted files: storage cost, and a short retention chosen on purpose is undone';
@@ -48,7 +51,8 @@ const FIX_REASON = 'keeps a week of deleted files: storage cost, and a short ret
 export const vacuumRetentionBelowDefault: Rule = {
   code: 'PSA803',
   name: 'vacuum-retention-below-default',
-  summary: 'VACUUM ... RETAIN n HOURS / DeltaTable.vacuum(n) with n below 168, or the retention check turned off: deletes files that readers, writers and time travel still need.',
+  summary:
+    'VACUUM ... RETAIN n HOURS / DeltaTable.vacuum(n) with n below 168, or the retention check turned off: deletes files that readers, writers and time travel still need.',
   defaultSeverity: 'warning',
   check(ctx: RuleContext) {
     const disabled = checkDisabled(ctx);
@@ -89,7 +93,14 @@ export const vacuumRetentionBelowDefault: Rule = {
         end: call.endIndex,
         message: message(hours, disabled.length > 0),
         related: relatedConf,
-        fixes: [{ title: `Retain ${DEFAULT_HOURS} hours`, edits: [{ start: arg.startIndex, end: arg.endIndex, newText: String(DEFAULT_HOURS) }], applicability: 'unsafe', reason: FIX_REASON }],
+        fixes: [
+          {
+            title: `Retain ${DEFAULT_HOURS} hours`,
+            edits: [{ start: arg.startIndex, end: arg.endIndex, newText: String(DEFAULT_HOURS) }],
+            applicability: 'unsafe',
+            reason: FIX_REASON,
+          },
+        ],
       });
     }
     if (vacuums > 0) return;

@@ -33,7 +33,8 @@ function tolerates(f: Frame): boolean {
 export const overwriteOfStreamedDeltaTable: Rule = {
   code: 'PSA804',
   name: 'overwrite-of-streamed-delta-table',
-  summary: 'A batch overwrite of a Delta table or path that a stream of the same program reads: the stream stops with "Detected a data update in the source table".',
+  summary:
+    'A batch overwrite of a Delta table or path that a stream of the same program reads: the stream stops with "Detected a data update in the source table".',
   defaultSeverity: 'error',
   check(ctx: RuleContext) {
     const streams = new Map<string, Frame>();

@@ -78,16 +78,20 @@ function checkEnvironmentFallback(ctx: RuleContext, call: Node, constants: Map<s
       'the repository and its history, and any run where the variable is missing uses it without a word. Require ' +
       'the variable (os.environ[...] fails fast when it is missing) and rotate the committed value.',
     related: value.via ? [related(value.via, 'the constant is used here')] : [],
-    fixes: nameNode && literalString(unwrapParens(nameNode)) !== undefined
-      ? [{
-          title: `Require ${variable} from the environment: ${environmentSecret(variable)}`,
-          edits: parts.object?.text === 'environ'
-            ? [{ start: whole.startIndex, end: whole.endIndex, newText: `environ[${pyString(variable)}]` }]
-            : [...ensureModuleImport(ctx.model, ctx.text, 'os'), { start: whole.startIndex, end: whole.endIndex, newText: environmentSecret(variable) }],
-          applicability: 'unsafe',
-          reason: 'fails when the variable is unset instead of using the literal',
-        }]
-      : [],
+    fixes:
+      nameNode && literalString(unwrapParens(nameNode)) !== undefined
+        ? [
+            {
+              title: `Require ${variable} from the environment: ${environmentSecret(variable)}`,
+              edits:
+                parts.object?.text === 'environ'
+                  ? [{ start: whole.startIndex, end: whole.endIndex, newText: `environ[${pyString(variable)}]` }]
+                  : [...ensureModuleImport(ctx.model, ctx.text, 'os'), { start: whole.startIndex, end: whole.endIndex, newText: environmentSecret(variable) }],
+              applicability: 'unsafe',
+              reason: 'fails when the variable is unset instead of using the literal',
+            },
+          ]
+        : [],
   });
 }
 
@@ -97,7 +101,6 @@ function isEnvironmentLookup(parts: CallParts): boolean {
   if (parts.name === 'getenv') return object === 'os' || (object === undefined && parts.callee.type === 'identifier');
   return parts.name === 'get' && (object === 'os.environ' || object === 'environ');
 }
-
 
 // ------------------------------------------------------------------ collecting key/value pairs
 
@@ -227,16 +230,65 @@ function moduleStringConstants(root: Node): Map<string, Node> {
 
 /** Words of a key, split on separators and camelCase: `keyStorePassword` → key, store, password. */
 function keyWords(key: string): string[] {
-  return key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  return key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
 }
 
-const SECRET_WORDS = new Set(['password', 'passwd', 'pwd', 'passphrase', 'secret', 'token', 'credential', 'credentials', 'sas', 'apikey', 'accesskey', 'secretkey', 'privatekey', 'accountkey']);
+const SECRET_WORDS = new Set([
+  'password',
+  'passwd',
+  'pwd',
+  'passphrase',
+  'secret',
+  'token',
+  'credential',
+  'credentials',
+  'sas',
+  'apikey',
+  'accesskey',
+  'secretkey',
+  'privatekey',
+  'accountkey',
+]);
 const KEY_QUALIFIERS = new Set(['access', 'secret', 'api', 'account', 'private']);
 /** A last word that makes the key describe a secret rather than hold it (`...token.provider.type`). */
 const NOT_A_VALUE = new Set([
-  'type', 'provider', 'class', 'impl', 'file', 'path', 'location', 'dir', 'enabled', 'enable', 'disabled', 'interval',
-  'timeout', 'ttl', 'expiry', 'expiration', 'mechanism', 'protocol', 'algorithm', 'endpoint', 'url', 'uri', 'length',
-  'bits', 'size', 'scope', 'header', 'format', 'mode', 'version', 'renewal', 'regex', 'pattern',
+  'type',
+  'provider',
+  'class',
+  'impl',
+  'file',
+  'path',
+  'location',
+  'dir',
+  'enabled',
+  'enable',
+  'disabled',
+  'interval',
+  'timeout',
+  'ttl',
+  'expiry',
+  'expiration',
+  'mechanism',
+  'protocol',
+  'algorithm',
+  'endpoint',
+  'url',
+  'uri',
+  'length',
+  'bits',
+  'size',
+  'scope',
+  'header',
+  'format',
+  'mode',
+  'version',
+  'renewal',
+  'regex',
+  'pattern',
 ]);
 
 export function isSecretKey(key: string): boolean {
@@ -246,10 +298,48 @@ export function isSecretKey(key: string): boolean {
 }
 
 const PLACEHOLDER_WORDS = new Set([
-  'changeme', 'changeit', 'replaceme', 'placeholder', 'dummy', 'fake', 'mock', 'test', 'testing', 'example', 'sample',
-  'todo', 'tbd', 'notset', 'unset', 'empty', 'dev', 'local', 'secret', 'password', 'token', 'undefined', 'nil',
-  'demo', 'demokey', 'demosecret', 'demopassword', 'demotoken', 'yourkey', 'yoursecret', 'yourpassword', 'yourtoken',
-  'apikey', 'apisecret', 'testkey', 'testsecret', 'testpassword', 'devkey', 'devsecret', 'devpassword', 'xxx', 'xxxx',
+  'changeme',
+  'changeit',
+  'replaceme',
+  'placeholder',
+  'dummy',
+  'fake',
+  'mock',
+  'test',
+  'testing',
+  'example',
+  'sample',
+  'todo',
+  'tbd',
+  'notset',
+  'unset',
+  'empty',
+  'dev',
+  'local',
+  'secret',
+  'password',
+  'token',
+  'undefined',
+  'nil',
+  'demo',
+  'demokey',
+  'demosecret',
+  'demopassword',
+  'demotoken',
+  'yourkey',
+  'yoursecret',
+  'yourpassword',
+  'yourtoken',
+  'apikey',
+  'apisecret',
+  'testkey',
+  'testsecret',
+  'testpassword',
+  'devkey',
+  'devsecret',
+  'devpassword',
+  'xxx',
+  'xxxx',
 ]);
 
 /** False for values that are references, class names, paths or placeholders rather than a credential. */
@@ -355,7 +445,10 @@ function environFix(ctx: RuleContext, literal: Node, key: string, name: string):
   return [
     {
       title: `Read "${key}" from os.environ[${pyString(name)}]`,
-      edits: [...ensureModuleImport(ctx.model, ctx.text, 'os'), withPlaceholders({ start: literal.startIndex, end: literal.endIndex, newText: environmentSecret(name) }, name)],
+      edits: [
+        ...ensureModuleImport(ctx.model, ctx.text, 'os'),
+        withPlaceholders({ start: literal.startIndex, end: literal.endIndex, newText: environmentSecret(name) }, name),
+      ],
       // The job cannot run until the user sets that variable from their secret store.
       applicability: 'display-only',
       reason: 'name the variable and set it from your secret store',

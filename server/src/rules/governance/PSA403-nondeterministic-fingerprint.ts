@@ -110,7 +110,7 @@ function hashIsRebound(root: Node): boolean {
     if (!p) continue;
     if ((p.type === 'assignment' || p.type === 'augmented_assignment' || p.type === 'for_statement') && p.childForFieldName('left')?.id === n.id) return true;
     if (p.type === 'parameters' || p.type === 'default_parameter' || p.type === 'typed_parameter' || p.type === 'typed_default_parameter') return true;
-    if (p.type === 'aliased_import' || p.type === 'dotted_name' && p.parent?.type === 'import_from_statement') return true;
+    if (p.type === 'aliased_import' || (p.type === 'dotted_name' && p.parent?.type === 'import_from_statement')) return true;
     if (p.type === 'as_pattern_target' || p.type === 'pattern_list' || p.type === 'tuple_pattern') return true;
   }
   return false;

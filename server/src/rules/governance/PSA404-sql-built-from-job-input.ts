@@ -108,7 +108,10 @@ interface Splice {
 
 /** The text of a plain string literal's content (no prefix, quotes or fields). */
 function literalText(n: Node): string {
-  return n.children.filter((c) => c.type === 'string_content' || c.type === 'escape_sequence').map((c) => c.text).join('');
+  return n.children
+    .filter((c) => c.type === 'string_content' || c.type === 'escape_sequence')
+    .map((c) => c.text)
+    .join('');
 }
 
 /** The parts of a SQL text argument that are spliced in: f-string fields, `+` operands, format arguments. */
@@ -160,14 +163,18 @@ function splicedParts(arg: Node): Splice[] {
  * cannot carry a second condition (`SHOW TABLES IN {db}` names a schema; a bare `IN` is a value list). Values and expressions (`= '{day}'`, `WHERE {filter}`) are
  * where injection does harm.
  */
-const NAME_BEFORE = /(\b(FROM|JOIN|INTO|TABLE|UPDATE|OPTIMIZE|DESCRIBE|DESCRIBE HISTORY|DESCRIBE DETAIL|DESCRIBE EXTENDED|DESCRIBE TABLE|HISTORY|DETAIL|USE|DATABASE|SCHEMA|CATALOG|VIEW|EXISTS|TRUNCATE|USING|REFRESH|VACUUM|ZORDER BY|PARTITIONED BY|CLUSTER BY|SHOW\s+(?:TABLES|VIEWS|FUNCTIONS|SCHEMAS|DATABASES|COLUMNS|PARTITIONS|TBLPROPERTIES)(?:\s+EXTENDED)?\s+IN)\s+|[.`])$/i;
+const NAME_BEFORE =
+  /(\b(FROM|JOIN|INTO|TABLE|UPDATE|OPTIMIZE|DESCRIBE|DESCRIBE HISTORY|DESCRIBE DETAIL|DESCRIBE EXTENDED|DESCRIBE TABLE|HISTORY|DETAIL|USE|DATABASE|SCHEMA|CATALOG|VIEW|EXISTS|TRUNCATE|USING|REFRESH|VACUUM|ZORDER BY|PARTITIONED BY|CLUSTER BY|SHOW\s+(?:TABLES|VIEWS|FUNCTIONS|SCHEMAS|DATABASES|COLUMNS|PARTITIONS|TBLPROPERTIES)(?:\s+EXTENDED)?\s+IN)\s+|[.`])$/i;
 
 /** Inside the quoted text of a `COMMENT '...'` clause. */
 const INSIDE_COMMENT = /\bCOMMENT\s+'[^']*$/i;
 
 /** The expression of a splice (`{s}` and `s` alike). */
 function spliceText(part: Node): string {
-  const expr = part.type === 'interpolation' ? part.namedChildren.find((c) => c && c.type !== 'comment' && c.type !== 'format_specifier' && c.type !== 'type_conversion') : part;
+  const expr =
+    part.type === 'interpolation'
+      ? part.namedChildren.find((c) => c && c.type !== 'comment' && c.type !== 'format_specifier' && c.type !== 'type_conversion')
+      : part;
   return (expr ?? part).text.replace(/\s+/g, '');
 }
 
@@ -191,7 +198,7 @@ export const sqlBuiltFromJobInput: Rule = {
       if (!spliced.length) continue;
       tainted ??= taintedNames(ctx);
       const scope = enclosingScope(call);
-      const visible = new Map([...(tainted.get(ctx.model.root.id) ?? []), ...(scope.id === ctx.model.root.id ? [] : tainted.get(scope.id) ?? [])]);
+      const visible = new Map([...(tainted.get(ctx.model.root.id) ?? []), ...(scope.id === ctx.model.root.id ? [] : (tainted.get(scope.id) ?? []))]);
       // A value spliced as a name is let through (above); the same value repeated as the DDL's
       // description (`CREATE SCHEMA {s} COMMENT '{s}'`) adds nothing the name position did not already allow.
       const asNames = new Set(spliced.filter((s) => namesAnIdentifier(s.before)).map((s) => spliceText(s.part)));

@@ -2,9 +2,41 @@
 
 /** Entities with one value per user/event/request: millions of distinct values. */
 const ID_ENTITIES = new Set([
-  'user', 'customer', 'client', 'account', 'event', 'session', 'order', 'transaction', 'txn', 'device', 'request',
-  'message', 'msg', 'record', 'row', 'visitor', 'click', 'trace', 'span', 'payment', 'invoice', 'member', 'person',
-  'patient', 'subscriber', 'player', 'ride', 'trip', 'call', 'ticket', 'line', 'item', 'log', 'correlation', 'anonymous',
+  'user',
+  'customer',
+  'client',
+  'account',
+  'event',
+  'session',
+  'order',
+  'transaction',
+  'txn',
+  'device',
+  'request',
+  'message',
+  'msg',
+  'record',
+  'row',
+  'visitor',
+  'click',
+  'trace',
+  'span',
+  'payment',
+  'invoice',
+  'member',
+  'person',
+  'patient',
+  'subscriber',
+  'player',
+  'ride',
+  'trip',
+  'call',
+  'ticket',
+  'line',
+  'item',
+  'log',
+  'correlation',
+  'anonymous',
 ]);
 
 export function highCardinalityReason(column: string): string | undefined {
@@ -13,7 +45,11 @@ export function highCardinalityReason(column: string): string | undefined {
   if (/^(id|uuid|guid|_id|pk|row_number|rownum)$/.test(c) || /(^|_)(uuid|guid)$/.test(c)) return 'a unique identifier';
   const id = /^([a-z0-9_]*?)_?(id|key|number|no)$/.exec(c);
   if (id && (id[2] === 'id' || id[2] === 'key') && ID_ENTITIES.has(id[1].split('_').pop() ?? '')) return 'an identifier with one value per entity';
-  if (/(^|_)(ts|timestamp|datetime)$/.test(c) || /^(event|ingestion|processing|created|updated|modified|inserted|load|arrival)_?(time|at)$/.test(c) || /_at$/.test(c)) {
+  if (
+    /(^|_)(ts|timestamp|datetime)$/.test(c) ||
+    /^(event|ingestion|processing|created|updated|modified|inserted|load|arrival)_?(time|at)$/.test(c) ||
+    /_at$/.test(c)
+  ) {
     return 'a timestamp (one directory per distinct instant)';
   }
   if (/(^|_)(email|phone|ip|ip_address|url)$/.test(c)) return 'a per-person or per-request value';

@@ -62,10 +62,12 @@ export function servesSeveralQueries(model: DataFrameModel, sink: SinkInfo, at?:
       if (at && (at.startIndex < n.startIndex || at.endIndex > n.endIndex)) return false;
       if (model.sinks.filter((s) => s.call.id === sink.call.id).length > 1) return true;
       const name = n.childForFieldName('name')?.text;
-      const calls = name ? model.root.descendantsOfType('call').filter((c) => {
-        const callee = c.childForFieldName('function');
-        return callee?.text === name || (callee?.type === 'attribute' && callee.childForFieldName('attribute')?.text === name);
-      }) : [];
+      const calls = name
+        ? model.root.descendantsOfType('call').filter((c) => {
+            const callee = c.childForFieldName('function');
+            return callee?.text === name || (callee?.type === 'attribute' && callee.childForFieldName('attribute')?.text === name);
+          })
+        : [];
       if (calls.length > 1) return true;
     }
   }

@@ -10,10 +10,41 @@ const NOTEBOOK_BARE = new Set(['col', 'column', 'lit', 'expr']);
 
 /** Column methods that return a Column. */
 const COLUMN_METHODS = new Set([
-  'alias', 'name', 'as_', 'cast', 'astype', 'try_cast', 'isNull', 'isNotNull', 'isNaN', 'isin', 'between', 'like',
-  'rlike', 'ilike', 'contains', 'startswith', 'endswith', 'substr', 'when', 'otherwise', 'over', 'asc', 'desc',
-  'asc_nulls_first', 'asc_nulls_last', 'desc_nulls_first', 'desc_nulls_last', 'eqNullSafe', 'getField', 'getItem',
-  'bitwiseAND', 'bitwiseOR', 'bitwiseXOR', 'withField', 'dropFields',
+  'alias',
+  'name',
+  'as_',
+  'cast',
+  'astype',
+  'try_cast',
+  'isNull',
+  'isNotNull',
+  'isNaN',
+  'isin',
+  'between',
+  'like',
+  'rlike',
+  'ilike',
+  'contains',
+  'startswith',
+  'endswith',
+  'substr',
+  'when',
+  'otherwise',
+  'over',
+  'asc',
+  'desc',
+  'asc_nulls_first',
+  'asc_nulls_last',
+  'desc_nulls_first',
+  'desc_nulls_last',
+  'eqNullSafe',
+  'getField',
+  'getItem',
+  'bitwiseAND',
+  'bitwiseOR',
+  'bitwiseXOR',
+  'withField',
+  'dropFields',
 ]);
 
 /** Operators that yield a Column when an operand is one. */
@@ -22,8 +53,27 @@ const COLUMN_COMPARISON = new Set(['==', '!=', '<', '<=', '>', '>=']);
 
 /** DataFrame members reached as attributes: `df.columns` is a list, not a column named "columns". */
 const DATAFRAME_MEMBERS = new Set([
-  'columns', 'schema', 'dtypes', 'rdd', 'write', 'writeStream', 'na', 'stat', 'isStreaming', 'storageLevel',
-  'sparkSession', 'sql_ctx', 'is_cached', 'count', 'collect', 'first', 'head', 'take', 'show', 'isEmpty', 'printSchema',
+  'columns',
+  'schema',
+  'dtypes',
+  'rdd',
+  'write',
+  'writeStream',
+  'na',
+  'stat',
+  'isStreaming',
+  'storageLevel',
+  'sparkSession',
+  'sql_ctx',
+  'is_cached',
+  'count',
+  'collect',
+  'first',
+  'head',
+  'take',
+  'show',
+  'isEmpty',
+  'printSchema',
 ]);
 
 /** A bound on how deep expressions are inspected: deeper ones are left alone (not reported). */
@@ -35,7 +85,10 @@ export function comparisonOperator(node: Node): { op: string; left: Node; right:
   const operands = node.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment' && c.type !== 'is not' && c.type !== 'not in');
   if (operands.length !== 2) return undefined;
   const [left, right] = operands;
-  const op = node.text.slice(left.endIndex - node.startIndex, right.startIndex - node.startIndex).trim().replace(/\s+/g, ' ');
+  const op = node.text
+    .slice(left.endIndex - node.startIndex, right.startIndex - node.startIndex)
+    .trim()
+    .replace(/\s+/g, ' ');
   return { op, left, right };
 }
 
@@ -170,7 +223,7 @@ export function boundNames(root: Node): Set<string> {
       case 'parameters':
       case 'lambda_parameters':
         for (const p of n.namedChildren) {
-          const id = p && (p.type === 'identifier' ? p : p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier'));
+          const id = p && (p.type === 'identifier' ? p : (p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier')));
           if (id?.type === 'identifier') out.add(id.text);
         }
         break;
@@ -191,8 +244,16 @@ export function boundNames(root: Node): Set<string> {
 }
 
 const BINDING_TYPES = [
-  'function_definition', 'class_definition', 'assignment', 'augmented_assignment', 'for_statement', 'for_in_clause',
-  'parameters', 'lambda_parameters', 'aliased_import', 'import_from_statement',
+  'function_definition',
+  'class_definition',
+  'assignment',
+  'augmented_assignment',
+  'for_statement',
+  'for_in_clause',
+  'parameters',
+  'lambda_parameters',
+  'aliased_import',
+  'import_from_statement',
 ];
 
 /** Identifiers a binding target binds: `a`, `a, b`, `(a, [b, *c])`; not attributes or subscripts. */
@@ -208,6 +269,12 @@ export function targetIdentifiers(target: Node): Node[] {
 }
 
 export const PATTERN_TYPES = new Set([
-  'pattern_list', 'tuple_pattern', 'list_pattern', 'tuple', 'list', 'parenthesized_expression', 'list_splat_pattern',
+  'pattern_list',
+  'tuple_pattern',
+  'list_pattern',
+  'tuple',
+  'list',
+  'parenthesized_expression',
+  'list_splat_pattern',
   'expression_list',
 ]);

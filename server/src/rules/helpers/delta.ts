@@ -28,7 +28,9 @@ export function templateText(node: Node): string | undefined {
     return out;
   }
   if (n.type !== 'string') return undefined;
-  return stringParts(n).map((p) => (typeof p === 'string' ? p : `{${p.text.replace(/^\{|\}$/g, '')}}`)).join('');
+  return stringParts(n)
+    .map((p) => (typeof p === 'string' ? p : `{${p.text.replace(/^\{|\}$/g, '')}}`))
+    .join('');
 }
 
 /**
@@ -87,7 +89,7 @@ function deltaTableTarget(call: Node): { key: string; node: Node } | undefined {
   const parts = callParts(call);
   if (!parts?.object || unwrapParens(parts.object).text !== 'DeltaTable') return undefined;
   const arg = parts.args[1] ?? parts.keywords.get('path') ?? parts.keywords.get('tableOrViewName');
-  const value = arg ? literalString(arg) ?? templateText(arg) : undefined;
+  const value = arg ? (literalString(arg) ?? templateText(arg)) : undefined;
   if (value === undefined) return undefined;
   if (parts.name === 'forPath') return { key: pathKey(value), node: call };
   if (parts.name === 'forName') return { key: tableKey(value), node: call };
@@ -165,10 +167,16 @@ export function partitionedTables(model: DataFrameModel): Map<string, Partitione
     if (key && !map.has(key)) map.set(key, { columns: cols as string[], node: s.partitionBy[0].node });
   }
   for (const { node, text } of sqlTexts(model)) {
-    const m = /\bCREATE\s+(?:OR\s+REPLACE\s+)?(?:TABLE|LIVE\s+TABLE|STREAMING\s+TABLE)\s+(?:IF\s+NOT\s+EXISTS\s+)?([\w.`{}]+|delta\.`[^`]+`)[\s\S]*?\bPARTITIONED\s+BY\s*\(([^)]*)\)/i.exec(text);
+    const m =
+      /\bCREATE\s+(?:OR\s+REPLACE\s+)?(?:TABLE|LIVE\s+TABLE|STREAMING\s+TABLE)\s+(?:IF\s+NOT\s+EXISTS\s+)?([\w.`{}]+|delta\.`[^`]+`)[\s\S]*?\bPARTITIONED\s+BY\s*\(([^)]*)\)/i.exec(
+        text,
+      );
     if (!m) continue;
     // `PARTITIONED BY (date DATE, country STRING)` (typed) or `(date, country)`.
-    const cols = m[2].split(',').map((c) => c.trim().split(/\s+/)[0].replace(/`/g, '')).filter((c) => /^\w+$/.test(c));
+    const cols = m[2]
+      .split(',')
+      .map((c) => c.trim().split(/\s+/)[0].replace(/`/g, ''))
+      .filter((c) => /^\w+$/.test(c));
     const key = tableKey(m[1]);
     if (cols.length && !map.has(key)) map.set(key, { columns: cols, node });
   }

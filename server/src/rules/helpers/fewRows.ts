@@ -10,27 +10,107 @@ import { highCardinalityReason } from './cardinality';
 
 /** Operations that never add rows: a frame below a small one stays small. */
 const ROW_PRESERVING = new Set([
-  'filter', 'where', 'select', 'selectExpr', 'withColumn', 'withColumns', 'withColumnRenamed', 'withColumnsRenamed',
-  'drop', 'toDF', 'alias', 'hint', 'orderBy', 'sort', 'sortWithinPartitions', 'distinct', 'dropDuplicates',
-  'drop_duplicates', 'limit', 'offset', 'tail', 'fillna', 'dropna', 'replace', 'cache', 'persist', 'unpersist',
-  'coalesce', 'repartition', 'repartitionByRange', 'sample', 'checkpoint', 'localCheckpoint', 'observe', 'to',
-  'withMetadata', 'withWatermark', 'intersect', 'intersectAll', 'subtract', 'exceptAll', 'transform',
+  'filter',
+  'where',
+  'select',
+  'selectExpr',
+  'withColumn',
+  'withColumns',
+  'withColumnRenamed',
+  'withColumnsRenamed',
+  'drop',
+  'toDF',
+  'alias',
+  'hint',
+  'orderBy',
+  'sort',
+  'sortWithinPartitions',
+  'distinct',
+  'dropDuplicates',
+  'drop_duplicates',
+  'limit',
+  'offset',
+  'tail',
+  'fillna',
+  'dropna',
+  'replace',
+  'cache',
+  'persist',
+  'unpersist',
+  'coalesce',
+  'repartition',
+  'repartitionByRange',
+  'sample',
+  'checkpoint',
+  'localCheckpoint',
+  'observe',
+  'to',
+  'withMetadata',
+  'withWatermark',
+  'intersect',
+  'intersectAll',
+  'subtract',
+  'exceptAll',
+  'transform',
 ]);
 
 /** Aggregate functions: a `select` of only these is a global aggregate (one row). */
 const AGGREGATES = new Set([
-  'count', 'countDistinct', 'count_distinct', 'approx_count_distinct', 'approxCountDistinct', 'sum', 'sumDistinct',
-  'sum_distinct', 'avg', 'mean', 'max', 'min', 'max_by', 'min_by', 'first', 'last', 'any_value', 'collect_list',
-  'collect_set', 'stddev', 'stddev_pop', 'stddev_samp', 'variance', 'var_pop', 'var_samp', 'skewness', 'kurtosis',
-  'percentile_approx', 'approx_percentile', 'percentile', 'median', 'mode', 'corr', 'covar_pop', 'covar_samp',
-  'bool_and', 'bool_or', 'every', 'some', 'any', 'count_if', 'product', 'array_agg', 'grouping',
+  'count',
+  'countDistinct',
+  'count_distinct',
+  'approx_count_distinct',
+  'approxCountDistinct',
+  'sum',
+  'sumDistinct',
+  'sum_distinct',
+  'avg',
+  'mean',
+  'max',
+  'min',
+  'max_by',
+  'min_by',
+  'first',
+  'last',
+  'any_value',
+  'collect_list',
+  'collect_set',
+  'stddev',
+  'stddev_pop',
+  'stddev_samp',
+  'variance',
+  'var_pop',
+  'var_samp',
+  'skewness',
+  'kurtosis',
+  'percentile_approx',
+  'approx_percentile',
+  'percentile',
+  'median',
+  'mode',
+  'corr',
+  'covar_pop',
+  'covar_samp',
+  'bool_and',
+  'bool_or',
+  'every',
+  'some',
+  'any',
+  'count_if',
+  'product',
+  'array_agg',
+  'grouping',
 ]);
 
 /** Names of tables/paths that hold configuration or lookup rows, collected to the driver by design. */
-const SMALL_BY_NAME = /(^|[._/-])(config|configs|configuration|settings|params|parameters|lookup|lookups|mapping|mappings|control|metadata|allowlist|denylist|whitelist|blacklist|schema|schemas|_delta_log)([._/-]|$)/i;
+const SMALL_BY_NAME =
+  /(^|[._/-])(config|configs|configuration|settings|params|parameters|lookup|lookups|mapping|mappings|control|metadata|allowlist|denylist|whitelist|blacklist|schema|schemas|_delta_log)([._/-]|$)/i;
 
 /** `selectExpr("max(order_id)")`, `selectExpr("count(*) AS n", "sum(amount) total")`: SQL text of aggregates only. */
-const SQL_AGGREGATE = new RegExp(`^\\s*(${[...AGGREGATES].join('|')})\\s*\\((?:[^()]|\\([^()]*\\))*\\)\\s*(?:(?:as\\s+)?\`?[A-Za-z_][A-Za-z0-9_]*\`?)?\\s*$`, 'i');
+const SQL_AGGREGATE = new RegExp(
+  `^\\s*(${[...AGGREGATES].join('|')})\\s*\\((?:[^()]|\\([^()]*\\))*\\)\\s*(?:(?:as\\s+)?\`?[A-Za-z_][A-Za-z0-9_]*\`?)?\\s*$`,
+  'i',
+);
 
 function callOf(frame: Frame): Node | undefined {
   return frame.node.type === 'call' ? frame.node : undefined;
@@ -92,7 +172,8 @@ function isIdentifierColumn(name: string | undefined): boolean {
 }
 
 /** `col = 'lit'`, either side possibly in lower()/upper()/trim() (a case-insensitive match of one value). */
-const EQUALS_LITERAL = /^\s*(?:(?:lower|upper|trim)\s*\(\s*)?`?[A-Za-z_][A-Za-z0-9_.]*`?\s*\)?\s*==?\s*(?:(?:lower|upper|trim)\s*\(\s*)?('[^']*'|"[^"]*"|-?\d+(\.\d+)?)\s*\)?\s*$/i;
+const EQUALS_LITERAL =
+  /^\s*(?:(?:lower|upper|trim)\s*\(\s*)?`?[A-Za-z_][A-Za-z0-9_.]*`?\s*\)?\s*==?\s*(?:(?:lower|upper|trim)\s*\(\s*)?('[^']*'|"[^"]*"|-?\d+(\.\d+)?)\s*\)?\s*$/i;
 
 /**
  * An f-string condition whose every field sits inside SQL quotes (`country = '{c}'`), with the
@@ -136,7 +217,9 @@ function isKeyLookup(fns: SparkFunctions, call: Node): boolean {
     if (n.type !== 'comparison_operator' || n.namedChildren.length !== 2) continue;
     if (n.children.find((c) => c && !c.isNamed)?.type !== '==') continue;
     const [l, r] = n.namedChildren as Node[];
-    const refs = [l, r].map((x) => fns.columnRef(x) ?? (unwrapParens(x).type === 'attribute' ? unwrapParens(x).childForFieldName('attribute')?.text : undefined));
+    const refs = [l, r].map(
+      (x) => fns.columnRef(x) ?? (unwrapParens(x).type === 'attribute' ? unwrapParens(x).childForFieldName('attribute')?.text : undefined),
+    );
     if (refs.filter((x) => x !== undefined).length === 1 && refs.some((x) => isIdentifierColumn(x))) return true;
   }
   return false;
@@ -163,7 +246,7 @@ function columnNames(fns: SparkFunctions, call: Node): string[] | undefined {
 }
 
 function allLowCardinality(names: string[]): boolean {
-  return names.every((n) => n === '*' ? false : !highCardinalityReason(n));
+  return names.every((n) => (n === '*' ? false : !highCardinalityReason(n)));
 }
 
 /** `select("country").distinct()`: the distinct values of one or two low-cardinality columns. */
@@ -200,7 +283,7 @@ function isAggregateSql(frame: Frame): boolean {
   const source = frame.source;
   if (source?.kind !== 'sql' || frame.parents.length || source.node.type !== 'call') return false;
   const arg = source.node.childForFieldName('arguments')?.namedChildren.find((c) => c && c.type !== 'comment');
-  const text = arg ? literalString(arg) ?? (unwrapParens(arg).type === 'string' ? unwrapParens(arg).text : undefined) : undefined;
+  const text = arg ? (literalString(arg) ?? (unwrapParens(arg).type === 'string' ? unwrapParens(arg).text : undefined)) : undefined;
   if (!text) return false;
   // The outer query only: drop parenthesised parts (subqueries, function arguments) and comments.
   let outer = text.replace(/--[^\n]*/g, ' ');
@@ -208,7 +291,10 @@ function isAggregateSql(frame: Frame): boolean {
   if (/\b(union|join|lateral\s+view|explode)\b/i.test(outer)) return false;
   const group = /\bgroup\s+by\s+([\s\S]*?)(?:\bhaving\b|\border\s+by\b|\blimit\b|\bwindow\b|$)/i.exec(outer);
   if (group) {
-    const keys = group[1].split(',').map((k) => k.trim()).filter(Boolean);
+    const keys = group[1]
+      .split(',')
+      .map((k) => k.trim())
+      .filter(Boolean);
     if (/\b(grouping\s+sets|rollup|cube)\b/i.test(group[1])) return true;
     // Positional keys (`GROUP BY 1, 2`) and expressions cannot be read: assumed small, as for groupBy.
     const named = keys.map((k) => /^`?([A-Za-z_][A-Za-z0-9_]*)`?$/.exec(k.replace(/^\w+\./, ''))?.[1]).filter((k): k is string => !!k);

@@ -77,7 +77,10 @@ export class ScopeIndex {
   private byTarget?: Map<string, Occurrence[]>;
   private readonly bindingCache = new Map<string, Occurrence[]>();
 
-  constructor(root: Node, private readonly names: (name: string) => boolean) {
+  constructor(
+    root: Node,
+    private readonly names: (name: string) => boolean,
+  ) {
     this.walk(root);
     this.occurrences.sort((a, b) => a.node.startIndex - b.node.startIndex);
     for (const s of this.scopes.values()) for (const list of s.byName.values()) list.sort((a, b) => a.node.startIndex - b.node.startIndex);

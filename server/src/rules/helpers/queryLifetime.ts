@@ -46,7 +46,8 @@ export function stoppedSoonAfterStart(sink: SinkInfo): Node | undefined {
       if (parts.name === 'stop' && parts.object && unwrapParens(parts.object).text === handle.name && n.type === 'expression_statement') return call;
     }
     // The handle rebound to another query: a later stop is not this one's.
-    if (n.type === 'expression_statement' && n.namedChildren[0]?.type === 'assignment' && n.namedChildren[0].childForFieldName('left')?.text === handle.name) return undefined;
+    if (n.type === 'expression_statement' && n.namedChildren[0]?.type === 'assignment' && n.namedChildren[0].childForFieldName('left')?.text === handle.name)
+      return undefined;
   }
   return undefined;
 }

@@ -5,18 +5,61 @@ import { callParts, enclosingScope, sameNode } from '../../parsing/syntax';
 
 /** Method names of loggers and metric clients (`logger.info`, `counter.inc`, `mlflow.log_metric`). */
 const LOG_METHODS = new Set(['debug', 'info', 'warning', 'warn', 'error', 'critical', 'exception', 'log', 'fatal']);
-const METRIC_METHODS = new Set(['inc', 'dec', 'set', 'observe', 'gauge', 'increment', 'decrement', 'timing', 'histogram', 'distribution', 'put_metric_data', 'add']);
+const METRIC_METHODS = new Set([
+  'inc',
+  'dec',
+  'set',
+  'observe',
+  'gauge',
+  'increment',
+  'decrement',
+  'timing',
+  'histogram',
+  'distribution',
+  'put_metric_data',
+  'add',
+]);
 const LOGGER_WORDS = new Set(['log', 'logger', 'logging', 'console', 'logs', 'audit', 'log4j', 'structlog']);
 const METRIC_WORDS = new Set([
-  'metric', 'metrics', 'monitor', 'monitoring', 'stats', 'statsd', 'prometheus', 'prom', 'gauge', 'counter', 'histogram',
-  'telemetry', 'mlflow', 'datadog', 'cloudwatch', 'wandb', 'tracker', 'labels', 'rows', 'records', 'processed', 'total',
+  'metric',
+  'metrics',
+  'monitor',
+  'monitoring',
+  'stats',
+  'statsd',
+  'prometheus',
+  'prom',
+  'gauge',
+  'counter',
+  'histogram',
+  'telemetry',
+  'mlflow',
+  'datadog',
+  'cloudwatch',
+  'wandb',
+  'tracker',
+  'labels',
+  'rows',
+  'records',
+  'processed',
+  'total',
 ]);
 const REPORTING_NAME = /^(print|pprint|log(_\w*)?|record(_\w*)?|emit(_\w*)?|report(_\w*)?|track(_\w*)?|(send|push|publish|put)_metrics?\w*|\w*_metrics?)$/i;
 
 /** Nodes an action result may pass through on its way into a log call without being used. */
 const TRANSPARENT = new Set([
-  'argument_list', 'keyword_argument', 'parenthesized_expression', 'binary_operator', 'interpolation', 'string',
-  'concatenated_string', 'format_expression', 'tuple', 'pair', 'dictionary', 'list',
+  'argument_list',
+  'keyword_argument',
+  'parenthesized_expression',
+  'binary_operator',
+  'interpolation',
+  'string',
+  'concatenated_string',
+  'format_expression',
+  'tuple',
+  'pair',
+  'dictionary',
+  'list',
 ]);
 const FORMAT_CALLS = new Set(['str', 'int', 'float', 'round', 'format', 'repr', 'len']);
 
@@ -46,7 +89,7 @@ export function reportingCallOf(expr: Node): Node | undefined {
       if (n.type !== 'argument_list') return undefined;
       if (isReportingCall(p)) return p;
       const parts = callParts(p);
-      const isFormat = parts?.name && (FORMAT_CALLS.has(parts.name) && (!parts.object || parts.name === 'format'));
+      const isFormat = parts?.name && FORMAT_CALLS.has(parts.name) && (!parts.object || parts.name === 'format');
       if (!isFormat) return undefined;
       n = p;
       continue;

@@ -31,12 +31,18 @@ export function integerValue(node: Node): number | undefined {
 }
 
 const BYTE_UNITS: Record<string, number> = {
-  '': 1, b: 1,
-  k: 2 ** 10, kb: 2 ** 10,
-  m: 2 ** 20, mb: 2 ** 20,
-  g: 2 ** 30, gb: 2 ** 30,
-  t: 2 ** 40, tb: 2 ** 40,
-  p: 2 ** 50, pb: 2 ** 50,
+  '': 1,
+  b: 1,
+  k: 2 ** 10,
+  kb: 2 ** 10,
+  m: 2 ** 20,
+  mb: 2 ** 20,
+  g: 2 ** 30,
+  gb: 2 ** 30,
+  t: 2 ** 40,
+  tb: 2 ** 40,
+  p: 2 ** 50,
+  pb: 2 ** 50,
 };
 
 /** Bytes of a Spark size setting: `134217728`, `"512MB"`, `"2g"`, `"1gb"` (binary units, as Spark's `byteStringAsBytes`). */

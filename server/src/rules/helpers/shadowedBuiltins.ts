@@ -11,8 +11,16 @@ import { nodesOfType } from '../../model/syntaxIndex';
 /** Builtins whose result is certainly a Python value (when the file does not rebind them). */
 const PYTHON_VALUE_CALLS = new Set(['len', 'range', 'int', 'float', 'sorted', 'list', 'tuple', 'set', 'dict', 'enumerate', 'zip', 'reversed']);
 const PYTHON_LITERALS = new Set([
-  'integer', 'float', 'list', 'tuple', 'set', 'dictionary', 'list_comprehension', 'set_comprehension',
-  'dictionary_comprehension', 'generator_expression',
+  'integer',
+  'float',
+  'list',
+  'tuple',
+  'set',
+  'dictionary',
+  'list_comprehension',
+  'set_comprehension',
+  'dictionary_comprehension',
+  'generator_expression',
 ]);
 const MAX_DEPTH = 30;
 

@@ -12,7 +12,17 @@ import { callParts, unwrapParens } from '../../parsing/syntax';
  */
 
 /** Blocks that may be skipped: the branches of `if`/`try`/`match`, the arms of `x if c else y`, the right side of `and`/`or`. */
-const BRANCH_PARENTS = new Set(['if_statement', 'elif_clause', 'else_clause', 'try_statement', 'except_clause', 'except_group_clause', 'case_clause', 'while_statement', 'for_statement']);
+const BRANCH_PARENTS = new Set([
+  'if_statement',
+  'elif_clause',
+  'else_clause',
+  'try_statement',
+  'except_clause',
+  'except_group_clause',
+  'case_clause',
+  'while_statement',
+  'for_statement',
+]);
 
 const MAX_UP = 10_000;
 

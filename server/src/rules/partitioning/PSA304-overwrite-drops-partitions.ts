@@ -105,7 +105,11 @@ function targetRemovedBefore(ctx: RuleContext, sink: SinkInfo): boolean {
     if (parts.name === 'sql' && table) {
       const m = DROP_TABLE.exec(literalString(parts.args[0]) ?? '');
       if (m && tableLeaf(m[1]) === table) return true;
-    } else if (REMOVE_PATH.has(parts.name) && pathText && (parts.args[0].text === pathText || (sink.path !== undefined && literalString(parts.args[0]) === sink.path))) {
+    } else if (
+      REMOVE_PATH.has(parts.name) &&
+      pathText &&
+      (parts.args[0].text === pathText || (sink.path !== undefined && literalString(parts.args[0]) === sink.path))
+    ) {
       return true;
     }
   }
@@ -127,7 +131,8 @@ function staticOverwriteMessage(sink: SinkInfo): string {
     'this DataFrame contains: with the default static partitionOverwriteMode, Spark removes every existing partition ' +
     'first, and this DataFrame holds only some of them (see related), so every run wipes out the others. Set partitionOverwriteMode to "dynamic" on the ' +
     'write (or the session) to replace only the partitions being written' +
-    (sink.format === 'delta' ? ', or use replaceWhere.' : '.') + tableNote
+    (sink.format === 'delta' ? ', or use replaceWhere.' : '.') +
+    tableNote
   );
 }
 

@@ -71,7 +71,8 @@ function fallbackOfPartitionedSpec(spec: Node, calls: Node[], names: WindowNames
     const block = stmt?.type === 'expression_statement' ? stmt.parent : undefined;
     const branch = block?.type === 'block' ? block.parent : undefined;
     const ifStmt = branch?.type === 'else_clause' || branch?.type === 'elif_clause' ? branch.parent : branch?.type === 'if_statement' ? branch : undefined;
-    if (ifStmt?.type === 'if_statement' && branch) other = sameNode(branch, ifStmt) ? ifStmt.namedChildren.find((c) => c?.type === 'else_clause') ?? undefined : ifStmt;
+    if (ifStmt?.type === 'if_statement' && branch)
+      other = sameNode(branch, ifStmt) ? (ifStmt.namedChildren.find((c) => c?.type === 'else_clause') ?? undefined) : ifStmt;
     // The other branch of an if/else is the if_statement minus this clause: look only outside it.
     if (other && !sameNode(other, ifStmt)) return partitionedSpecIn(other, calls, names, undefined);
     if (other && branch) return partitionedSpecIn(other, calls, names, branch);

@@ -17,7 +17,8 @@ const IN_MEMORY_ARG = /parallelize|rdd|\.(?:map|flatMap|mapPartitions|textFile|w
 export const inferredSchemaBatchRead: Rule = {
   code: 'PSA307',
   name: 'inferred-schema-batch-read',
-  summary: 'A batch CSV read with inferSchema, or a JSON read without a schema, in job code: an extra full scan of the input, and column types that change with the data.',
+  summary:
+    'A batch CSV read with inferSchema, or a JSON read without a schema, in job code: an extra full scan of the input, and column types that change with the data.',
   defaultSeverity: 'warning',
   check(ctx: RuleContext) {
     const seen = new Set<number>();

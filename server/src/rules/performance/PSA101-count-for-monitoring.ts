@@ -16,7 +16,8 @@ const MONITORED_ACTIONS = new Set(['count', 'collect', 'first', 'take', 'head'])
 export const countForMonitoring: Rule = {
   code: 'PSA101',
   name: 'count-for-monitoring',
-  summary: 'An action (count/collect/first/take) whose result only feeds logging or metrics, on a frame the job also writes, returns or counts again: a full extra Spark job per call.',
+  summary:
+    'An action (count/collect/first/take) whose result only feeds logging or metrics, on a frame the job also writes, returns or counts again: a full extra Spark job per call.',
   defaultSeverity: 'warning',
   check(ctx: RuleContext) {
     for (const action of ctx.model.actions) {
@@ -41,17 +42,26 @@ export const countForMonitoring: Rule = {
       // how notebooks are run, a cell at a time: the count is that cell's output. It is a cost when
       // the same cell recomputes the frame, or when the lineage runs Python per row (a UDF, applyInPandas).
       const recompute = sink?.call ?? escape?.node;
-      if (recompute && ctx.code.at(action.call).kind === 'notebook' && !ctx.code.sameCell(action.call.startIndex, recompute.startIndex) && !pythonStepInLineage(ctx.model, action.frame)) continue;
+      if (
+        recompute &&
+        ctx.code.at(action.call).kind === 'notebook' &&
+        !ctx.code.sameCell(action.call.startIndex, recompute.startIndex) &&
+        !pythonStepInLineage(ctx.model, action.frame)
+      )
+        continue;
       const what = action.method === 'count' ? 'count()' : `${action.method}()`;
       const cost = sink
-        ? sink.call.startIndex > action.call.startIndex ? ', and the write below computes it again.' : ' after the write above already computed it.'
+        ? sink.call.startIndex > action.call.startIndex
+          ? ', and the write below computes it again.'
+          : ' after the write above already computed it.'
         : escape
           ? `, and ${escape.how} computes it again.`
           : ', and another action on the same lineage computes it again.';
       ctx.report({
         node: action.call,
         message:
-          `${what} here only feeds logging/metrics: it runs the whole lineage of this DataFrame as a separate Spark job` + cost +
+          `${what} here only feeds logging/metrics: it runs the whole lineage of this DataFrame as a separate Spark job` +
+          cost +
           (action.method === 'count'
             ? ' Collect the count while writing with DataFrame.observe(Observation(...)), or cache() the frame first.'
             : ' Cache the frame first, or log something the job already computed.'),
@@ -92,7 +102,8 @@ function timedOnPurpose(call: Node): boolean {
   return CLOCK.test(stmt.text) || (!!before && CLOCK.test(before.text) && !!after && CLOCK.test(after.text));
 }
 
-const HANDS_TO_WRITER = /^(write|save|upsert|merge|insert|load|publish|export|sink)(_\w*)?$|_(write|save|upsert|merge|insert|load|publish|export)$|^(write|save|upsert|merge|insert|load)[A-Z]/;
+const HANDS_TO_WRITER =
+  /^(write|save|upsert|merge|insert|load|publish|export|sink)(_\w*)?$|_(write|save|upsert|merge|insert|load|publish|export)$|^(write|save|upsert|merge|insert|load)[A-Z]/;
 const TEMP_VIEWS = new Set(['createOrReplaceTempView', 'createTempView', 'createOrReplaceGlobalTempView', 'createGlobalTempView', 'registerTempTable']);
 
 /** The frame (or one derived from it) leaves the function: returned to the caller or registered as a view. */
@@ -176,11 +187,12 @@ function observeFix(ctx: RuleContext, action: ActionUse, reporting: Node, defSta
   // Inside an f-string the subscript must not reuse the string's quote (a SyntaxError before Python 3.12).
   const template = observationTemplate(v, F);
   const replacement = enclosingStringQuote(action.call) === '"' ? template.rowCount.replace(/"/g, "'") : template.rowCount;
-  const statementText =
-    ctx.text.slice(stmt.startIndex, action.call.startIndex) + replacement + ctx.text.slice(action.call.endIndex, stmt.endIndex);
+  const statementText = ctx.text.slice(stmt.startIndex, action.call.startIndex) + replacement + ctx.text.slice(action.call.endIndex, stmt.endIndex);
   // A second count of the same frame reuses the Observation an earlier fix attached: the frame's
   // definition is then that `v = v.observe(v_observation, ...)` line.
-  const observed = new RegExp(`^${escapeRegExp(v)}\\s*=\\s*${escapeRegExp(v)}\\.observe\\(\\s*${escapeRegExp(template.observation)}\\s*,`).test(defStatement.text);
+  const observed = new RegExp(`^${escapeRegExp(v)}\\s*=\\s*${escapeRegExp(v)}\\.observe\\(\\s*${escapeRegExp(template.observation)}\\s*,`).test(
+    defStatement.text,
+  );
   const edits = [...imports.edits, ...(observed ? [] : [insertAfterStatement(ctx.text, defStatement, template.statements)])];
   if (moveAfterSink) {
     edits.push(deleteStatement(ctx.text, stmt));

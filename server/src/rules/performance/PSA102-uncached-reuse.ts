@@ -19,8 +19,21 @@ const FULL_ACTIONS = new Set(['count', 'collect', 'toPandas', 'foreach', 'foreac
 const CACHING = new Set(['cache', 'persist', 'checkpoint', 'localCheckpoint']);
 /** Operations worth not repeating: shuffles and joins (a re-read with a filter is cheap next to a cache). */
 const EXPENSIVE = new Set([
-  'join', 'crossJoin', 'aggregate', 'agg', 'distinct', 'dropDuplicates', 'drop_duplicates', 'orderBy', 'sort',
-  'repartition', 'repartitionByRange', 'intersect', 'intersectAll', 'exceptAll', 'subtract',
+  'join',
+  'crossJoin',
+  'aggregate',
+  'agg',
+  'distinct',
+  'dropDuplicates',
+  'drop_duplicates',
+  'orderBy',
+  'sort',
+  'repartition',
+  'repartitionByRange',
+  'intersect',
+  'intersectAll',
+  'exceptAll',
+  'subtract',
 ]);
 const WINDOWED = /\.over\s*\(/;
 
@@ -137,7 +150,10 @@ function runTogether(list: Consumer[]): number {
 function expensiveStep(frame: Frame, blocked: (f: Frame) => boolean): Frame | undefined {
   return findInLineage(
     frame,
-    (f) => EXPENSIVE.has(f.op) || f.source?.format === 'jdbc' || (['withColumn', 'withColumns', 'select', 'selectExpr'].includes(f.op) && WINDOWED.test(f.node.text)),
+    (f) =>
+      EXPENSIVE.has(f.op) ||
+      f.source?.format === 'jdbc' ||
+      (['withColumn', 'withColumns', 'select', 'selectExpr'].includes(f.op) && WINDOWED.test(f.node.text)),
     blocked,
   );
 }
@@ -180,9 +196,18 @@ export const uncachedReuse: Rule = {
       const pair = independentPair(c.consumers);
       if (!pair) continue;
       // A variable further down the same lineage, feeding exactly the same computations, is the better place to cache.
-      const ids = c.consumers.map((x) => x.id).sort().join(',');
+      const ids = c.consumers
+        .map((x) => x.id)
+        .sort()
+        .join(',');
       const deeper = candidates.some(
-        (d) => d !== c && d.consumers.map((x) => x.id).sort().join(',') === ids && isAncestorFrame(c.frame, d.frame),
+        (d) =>
+          d !== c &&
+          d.consumers
+            .map((x) => x.id)
+            .sort()
+            .join(',') === ids &&
+          isAncestorFrame(c.frame, d.frame),
       );
       if (deeper) continue;
       const v = c.name;
@@ -210,5 +235,12 @@ export const uncachedReuse: Rule = {
 function fixFor(ctx: RuleContext, statement: Node, v: string, used: Consumer[]): Fix[] {
   if (!ownsItsLines(ctx.text, statement) || used.some((u) => u.node.startIndex < statement.endIndex)) return [];
   if (!statement.parent || !['block', 'module'].includes(statement.parent.type)) return [];
-  return [{ title: `Cache '${v}' after its definition`, edits: [insertAfterStatement(ctx.text, statement, [cacheStatement(v)])], applicability: 'safe', preferred: true }];
+  return [
+    {
+      title: `Cache '${v}' after its definition`,
+      edits: [insertAfterStatement(ctx.text, statement, [cacheStatement(v)])],
+      applicability: 'safe',
+      preferred: true,
+    },
+  ];
 }

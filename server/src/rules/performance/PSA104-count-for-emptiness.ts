@@ -19,9 +19,24 @@ function receiverText(ctx: RuleContext, receiver: Node): string {
 
 /** Where `not x` may stand without parentheses (it binds looser than comparisons and arithmetic). */
 const NOT_SAFE_PARENTS = new Set([
-  'if_statement', 'elif_clause', 'while_statement', 'boolean_operator', 'not_operator', 'conditional_expression',
-  'assert_statement', 'parenthesized_expression', 'argument_list', 'keyword_argument', 'assignment', 'return_statement',
-  'expression_statement', 'lambda', 'pair', 'list', 'tuple', 'expression_list',
+  'if_statement',
+  'elif_clause',
+  'while_statement',
+  'boolean_operator',
+  'not_operator',
+  'conditional_expression',
+  'assert_statement',
+  'parenthesized_expression',
+  'argument_list',
+  'keyword_argument',
+  'assignment',
+  'return_statement',
+  'expression_statement',
+  'lambda',
+  'pair',
+  'list',
+  'tuple',
+  'expression_list',
 ]);
 
 /** `len(x.take(1)) > 0` is a comparison, which binds looser than arithmetic (`1 + bool(...)`): bare only where `not x` may stand. */

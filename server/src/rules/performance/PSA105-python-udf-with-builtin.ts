@@ -160,7 +160,8 @@ function findDefinitions(ctx: RuleContext): UdfDefinition[] {
 // ------------------------------------------------------------------ where a call runs on Python values
 
 /** Methods and functions whose function argument Python calls on data (rows, values, pandas frames). */
-const PYTHON_SIDE_CALLEE = /(^|\.)(udf|pandas_udf|register|map|flatMap|mapValues|flatMapValues|mapPartitions|mapPartitionsWithIndex|foreach|foreachPartition|reduceByKey|aggregateByKey|combineByKey|sortBy|keyBy|applyInPandas|mapInPandas|mapInArrow|sorted|filter|min|max)$/;
+const PYTHON_SIDE_CALLEE =
+  /(^|\.)(udf|pandas_udf|register|map|flatMap|mapValues|flatMapValues|mapPartitions|mapPartitionsWithIndex|foreach|foreachPartition|reduceByKey|aggregateByKey|combineByKey|sortBy|keyBy|applyInPandas|mapInPandas|mapInArrow|sorted|filter|min|max)$/;
 
 function isSparkFunctionCallee(ctx: RuleContext, callee: Node): boolean {
   const imports = ctx.model.imports;
@@ -490,7 +491,8 @@ export const pythonUdfWithBuiltin: Rule = {
           continue;
         }
         const fix: Fix = {
-          title: `Replace with ${replacement.length > 60 ? replacement.slice(0, 57) + '...' : replacement}` +
+          title:
+            `Replace with ${replacement.length > 60 ? replacement.slice(0, 57) + '...' : replacement}` +
             (t.exact ? '' : ' (trims spaces only, not tabs/newlines)'),
           edits: [...imports.edits, { start: call.startIndex, end: call.endIndex, newText: replacement }],
           // Where the UDF raised on None the function returns null, and the column takes the
@@ -500,7 +502,8 @@ export const pythonUdfWithBuiltin: Rule = {
         };
         ctx.report({
           node: call,
-          message: `${d.name ? `'${d.name}'` : 'This UDF'} ${why} ${replacement} does the same natively.` +
+          message:
+            `${d.name ? `'${d.name}'` : 'This UDF'} ${why} ${replacement} does the same natively.` +
             (t.exact ? '' : ' Note that F.trim/ltrim/rtrim remove spaces only, while Python strip() also removes tabs and line breaks.'),
           fixes: [fix],
         });

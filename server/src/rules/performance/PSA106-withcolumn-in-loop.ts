@@ -23,7 +23,10 @@ function chainRoot(node: Node): Node | undefined {
 /** The `X = <chain from X>` assignment the call sits in: the loop keeps growing the plan of X. */
 function accumulatingAssignment(call: Node): Node | undefined {
   let n: Node = call;
-  while (n.parent && (n.parent.type === 'attribute' || n.parent.type === 'call' || n.parent.type === 'parenthesized_expression' || n.parent.type === 'argument_list')) {
+  while (
+    n.parent &&
+    (n.parent.type === 'attribute' || n.parent.type === 'call' || n.parent.type === 'parenthesized_expression' || n.parent.type === 'argument_list')
+  ) {
     // Stop at an argument: `f(df.withColumn(...))` is not part of df's chain.
     if (n.parent.type === 'argument_list') return undefined;
     n = n.parent;
@@ -79,7 +82,8 @@ function iteratedCollection(expr: Node): Node {
   for (let i = 0; i < 10; i++) {
     const parts = n.type === 'call' ? callParts(n) : undefined;
     if (parts && !parts.object && parts.name && PASS_THROUGH.has(parts.name) && parts.args[0]) n = unwrapParens(parts.args[0]);
-    else if (n.type === 'attribute' && ['fields', 'names'].includes(n.childForFieldName('attribute')?.text ?? '')) n = unwrapParens(n.childForFieldName('object')!);
+    else if (n.type === 'attribute' && ['fields', 'names'].includes(n.childForFieldName('attribute')?.text ?? ''))
+      n = unwrapParens(n.childForFieldName('object')!);
     else return n;
   }
   return n;
@@ -139,7 +143,7 @@ function parameterFilledWithConstants(ctx: RuleContext, name: string, at: Node, 
   const fn = enclosingScope(at);
   if (fn.type !== 'function_definition') return false;
   const params = fn.childForFieldName('parameters')?.namedChildren.filter((p): p is Node => !!p) ?? [];
-  const index = params.findIndex((p) => (p.type === 'identifier' ? p.text : p.childForFieldName('name')?.text ?? p.namedChildren[0]?.text) === name);
+  const index = params.findIndex((p) => (p.type === 'identifier' ? p.text : (p.childForFieldName('name')?.text ?? p.namedChildren[0]?.text)) === name);
   const fnName = fn.childForFieldName('name')?.text;
   if (index < 0 || !fnName) return false;
   let calls = 0;
@@ -227,11 +231,13 @@ function withColumnsFix(ctx: RuleContext, t: TransformCall, assignment: Node): F
   const [name, expr] = parts.args;
   return {
     title: `Replace the loop with one ${target}.withColumns({...}) (Spark 3.3+)`,
-    edits: [{
-      start: loop.startIndex,
-      end: loop.endIndex,
-      newText: `${target} = ${target}.withColumns({${src(name)}: ${src(expr)} for ${left.text} in ${src(right)}})`,
-    }],
+    edits: [
+      {
+        start: loop.startIndex,
+        end: loop.endIndex,
+        newText: `${target} = ${target}.withColumns({${src(name)}: ${src(expr)} for ${left.text} in ${src(right)}})`,
+      },
+    ],
     // Each expression now sees the frame before the loop, not the columns earlier iterations added.
     applicability: 'unsafe',
     reason: 'expressions see the frame before the loop; needs Spark 3.3+',

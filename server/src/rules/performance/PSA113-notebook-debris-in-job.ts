@@ -9,9 +9,31 @@ import type { Rule, RuleContext } from '../rule';
 
 /** Steps behind which `show()` computes every input row before it can print 20: shuffles and sorts. */
 const WIDE = new Set([
-  'join', 'crossJoin', 'groupBy', 'groupby', 'agg', 'count', 'sum', 'avg', 'mean', 'max', 'min', 'distinct', 'dropDuplicates',
-  'drop_duplicates', 'orderBy', 'sort', 'repartition', 'repartitionByRange', 'intersect', 'intersectAll', 'exceptAll',
-  'subtract', 'pivot', 'rollup', 'cube',
+  'join',
+  'crossJoin',
+  'groupBy',
+  'groupby',
+  'agg',
+  'count',
+  'sum',
+  'avg',
+  'mean',
+  'max',
+  'min',
+  'distinct',
+  'dropDuplicates',
+  'drop_duplicates',
+  'orderBy',
+  'sort',
+  'repartition',
+  'repartitionByRange',
+  'intersect',
+  'intersectAll',
+  'exceptAll',
+  'subtract',
+  'pivot',
+  'rollup',
+  'cube',
 ]);
 
 /** A condition that makes the output opt-in: `if debug:`, `if args.verbose:`, `if SHOW_SAMPLES:`. */
@@ -23,7 +45,8 @@ const DISPLAY_FUNCTION = /^_*(show|display|preview|debug|inspect|print|peek|expl
 const DISPLAY_FORMATS = new Set(['console', 'memory', 'noop']);
 const SCRATCH_PATH = /^(\/tmp\/|\/?tmp\b|dbfs:\/tmp\/|file:|[a-z]:[\\/])|^(?![a-z][a-z0-9+.-]*:|\/|\{)/i;
 /** Teaching material: book chapters, recipes, tutorials, examples, demos, courses (a folder or file so named). */
-const TEACHING_PATH = /(^|[\\/_-])(chapter[\s_-]*\d+|ch\d+|recipes?|tutorials?|examples?|samples?|demos?|lessons?|exercises?|courses?|workshops?|labs?|quickstart|playground|sandbox)([\\/_\s.-]|\d|$)/i;
+const TEACHING_PATH =
+  /(^|[\\/_-])(chapter[\s_-]*\d+|ch\d+|recipes?|tutorials?|examples?|samples?|demos?|lessons?|exercises?|courses?|workshops?|labs?|quickstart|playground|sandbox)([\\/_\s.-]|\d|$)/i;
 
 /**
  * A job: a module that builds its own session (not notebook code using the platform's `spark`, not
@@ -63,18 +86,22 @@ function removal(ctx: RuleContext, call: Node, what: string): Fix[] {
   const stmt = enclosingStatement(call);
   if (!stmt || stmt.type !== 'expression_statement' || !sameNode(unwrapParens(stmt.namedChildren[0]!), call)) return [];
   if (!ownsItsLines(ctx.text, stmt)) return [];
-  return [{
-    title: `Remove the ${what} call`,
-    edits: [deleteStatement(ctx.text, stmt)],
-    applicability: 'unsafe',
-    reason: 'the job no longer prints this output to its log',
-  }];
+  return [
+    {
+      title: `Remove the ${what} call`,
+      edits: [deleteStatement(ctx.text, stmt)],
+      applicability: 'unsafe',
+      reason: 'the job no longer prints this output to its log',
+    },
+  ];
 }
 
 /** A name `display` the file defines or imports itself is not the notebook's. */
 function displayIsLocal(model: DataFrameModel): boolean {
-  return nodesOfType(model, 'function_definition').some((d) => d.childForFieldName('name')?.text === 'display') ||
-    /^\s*(from\s+\S+\s+import\s+[^\n]*\bdisplay\b|display\s*=)/m.test(model.root.text);
+  return (
+    nodesOfType(model, 'function_definition').some((d) => d.childForFieldName('name')?.text === 'display') ||
+    /^\s*(from\s+\S+\s+import\s+[^\n]*\bdisplay\b|display\s*=)/m.test(model.root.text)
+  );
 }
 
 /** The frame a `display(...)` argument evaluates to, when the model knows it. */
@@ -88,7 +115,8 @@ function frameOf(model: DataFrameModel, arg: Node): Frame | undefined {
 export const notebookDebrisInJob: Rule = {
   code: 'PSA113',
   name: 'notebook-debris-in-job',
-  summary: 'show(), display(), printSchema() or explain() left in a job that writes data: show()/display() run a Spark job each time to print rows nobody reads.',
+  summary:
+    'show(), display(), printSchema() or explain() left in a job that writes data: show()/display() run a Spark job each time to print rows nobody reads.',
   defaultSeverity: 'warning',
   check(ctx: RuleContext) {
     if (!isJob(ctx)) return;
@@ -99,7 +127,7 @@ export const notebookDebrisInJob: Rule = {
       if (optIn(a.call)) continue;
       const name = callParts(a.call)?.nameNode ?? a.call;
       const cost = isWide(a.frame)
-        ? 'each call runs a Spark job that computes this frame\'s joins, aggregations or sorts over all their input just to print 20 rows'
+        ? "each call runs a Spark job that computes this frame's joins, aggregations or sorts over all their input just to print 20 rows"
         : 'each call runs a Spark job that reads the input again to print 20 rows';
       ctx.report({
         start: name.startIndex,

@@ -9,8 +9,19 @@ import type { Rule, RuleContext } from '../rule';
 
 /** Uses that hand the frame to code or SQL the model does not follow: the cache may serve them. */
 const ESCAPING_METHODS = new Set([
-  'createOrReplaceTempView', 'createTempView', 'createOrReplaceGlobalTempView', 'createGlobalTempView', 'registerTempTable',
-  'rdd', 'toJSON', 'writeTo', 'checkpoint', 'localCheckpoint', 'randomSplit', 'mapInPandas', 'mapInArrow',
+  'createOrReplaceTempView',
+  'createTempView',
+  'createOrReplaceGlobalTempView',
+  'createGlobalTempView',
+  'registerTempTable',
+  'rdd',
+  'toJSON',
+  'writeTo',
+  'checkpoint',
+  'localCheckpoint',
+  'randomSplit',
+  'mapInPandas',
+  'mapInArrow',
 ]);
 
 interface Use {

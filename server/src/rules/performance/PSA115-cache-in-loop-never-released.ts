@@ -38,12 +38,17 @@ function enclosingFunction(node: Node): Node | undefined {
 export const cacheInLoopNeverReleased: Rule = {
   code: 'PSA115',
   name: 'cache-in-loop-never-released',
-  summary: 'cache()/persist() inside a loop or a foreachBatch function with no unpersist(): every iteration or micro-batch pins another copy in executor storage.',
+  summary:
+    'cache()/persist() inside a loop or a foreachBatch function with no unpersist(): every iteration or micro-batch pins another copy in executor storage.',
   defaultSeverity: 'warning',
   check(ctx: RuleContext) {
     const seen = new Set<number>();
     // The frames of a foreachBatch function's parameter are unknown to the model: its calls are found by name.
-    const calls: { method: string; call: Node; methodNode: Node }[] = ctx.model.transforms.map((t) => ({ method: t.method, call: t.call, methodNode: t.methodNode }));
+    const calls: { method: string; call: Node; methodNode: Node }[] = ctx.model.transforms.map((t) => ({
+      method: t.method,
+      call: t.call,
+      methodNode: t.methodNode,
+    }));
     for (const call of nodesOfType(ctx.model, 'call')) {
       const parts = callParts(call);
       if ((parts?.name === 'cache' || parts?.name === 'persist') && parts.object && parts.nameNode && parts.args.length <= 1) {
@@ -69,11 +74,13 @@ export const cacheInLoopNeverReleased: Rule = {
       // A release anywhere in the loop (or handler), or right after it in the same function for the loop's frames.
       if (RELEASE.test(region.text)) continue;
       if (kind === 'loop' && releasedAfter(region)) continue;
-      const related: RelatedLocation[] = [{
-        start: region.startIndex,
-        end: region.startIndex + (region.text.indexOf(':') > 0 ? region.text.indexOf(':') : region.text.length),
-        message: kind === 'loop' ? 'the loop' : 'the foreachBatch function, run once per micro-batch',
-      }];
+      const related: RelatedLocation[] = [
+        {
+          start: region.startIndex,
+          end: region.startIndex + (region.text.indexOf(':') > 0 ? region.text.indexOf(':') : region.text.length),
+          message: kind === 'loop' ? 'the loop' : 'the foreachBatch function, run once per micro-batch',
+        },
+      ];
       const where = kind === 'loop' ? 'inside a loop' : 'in a foreachBatch function';
       const each = kind === 'loop' ? 'iteration' : 'micro-batch';
       ctx.report({

@@ -60,7 +60,8 @@ export const streamingAggregationWithoutWatermark: Rule = {
           start: agg.methodNode.startIndex,
           end: agg.call.endIndex,
           message:
-            'Stream-stream join without a watermark on ' + (missing.length === 2 ? 'either side' : 'one side') +
+            'Stream-stream join without a watermark on ' +
+            (missing.length === 2 ? 'either side' : 'one side') +
             ': Spark buffers every row of both streams in state forever. Add withWatermark() to both inputs and a time bound to the join condition.',
           related: relatedInfo,
           fixes: [],
@@ -73,7 +74,11 @@ export const streamingAggregationWithoutWatermark: Rule = {
 
 /** What the rule saw: the keys, and how the queries fed by the aggregation run. */
 function groupByWhy(ctx: RuleContext, agg: AggregationInfo): string {
-  const keys = agg.windowNode ? `an event-time window${agg.windowColumn ? ` on "${agg.windowColumn}"` : ''}` : agg.keys?.length ? agg.keys.map((k) => `"${k}"`).join(', ') : 'keys the model cannot read';
+  const keys = agg.windowNode
+    ? `an event-time window${agg.windowColumn ? ` on "${agg.windowColumn}"` : ''}`
+    : agg.keys?.length
+      ? agg.keys.map((k) => `"${k}"`).join(', ')
+      : 'keys the model cannot read';
   const fed = sinksFedBy(ctx, agg);
   const modes = [...new Set(fed.map((s) => s.outputMode?.toLowerCase() ?? 'append (the default)'))];
   const runs = fed.length
@@ -136,7 +141,13 @@ const INERT_READS = new Set(['printSchema', 'explain', 'schema', 'columns', 'dty
 /** `name = <expression holding call>` at module level, and `name` is read nowhere else in the file except for its schema or plan. */
 function boundToUnreadName(ctx: RuleContext, call: Node): boolean {
   let value: Node = call;
-  while (value.parent && (value.parent.type === 'attribute' || value.parent.type === 'call' || value.parent.type === 'parenthesized_expression' || value.parent.type === 'argument_list')) {
+  while (
+    value.parent &&
+    (value.parent.type === 'attribute' ||
+      value.parent.type === 'call' ||
+      value.parent.type === 'parenthesized_expression' ||
+      value.parent.type === 'argument_list')
+  ) {
     // Inside an argument list the value is handed to something else (`display(df.groupBy(...))`).
     if (value.parent.type === 'argument_list') return false;
     value = value.parent;
@@ -148,7 +159,8 @@ function boundToUnreadName(ctx: RuleContext, call: Node): boolean {
   for (const use of identifiersNamed(ctx.model, left.text)) {
     if (sameNode(use, left)) continue;
     const attr = use.parent;
-    const inert = attr?.type === 'attribute' && sameNode(attr.childForFieldName('object'), use) && INERT_READS.has(attr.childForFieldName('attribute')?.text ?? '');
+    const inert =
+      attr?.type === 'attribute' && sameNode(attr.childForFieldName('object'), use) && INERT_READS.has(attr.childForFieldName('attribute')?.text ?? '');
     if (!inert) return false;
   }
   return true;
@@ -193,10 +205,12 @@ function watermarkFix(agg: AggregationInfo, column: string | undefined): Fix[] {
   const text = watermarkCall(column, DEFAULT_DELAY);
   const at = agg.receiver.endIndex;
   // How late data may be is the user's call: any delay changes which late rows are counted.
-  return [{
-    title: `Add withWatermark("${column}", "${DEFAULT_DELAY}") before the aggregation`,
-    edits: [withPlaceholders({ start: at, end: at, newText: text }, DEFAULT_DELAY)],
-    applicability: 'display-only',
-    reason: 'choose how late data may arrive',
-  }];
+  return [
+    {
+      title: `Add withWatermark("${column}", "${DEFAULT_DELAY}") before the aggregation`,
+      edits: [withPlaceholders({ start: at, end: at, newText: text }, DEFAULT_DELAY)],
+      applicability: 'display-only',
+      reason: 'choose how late data may arrive',
+    },
+  ];
 }

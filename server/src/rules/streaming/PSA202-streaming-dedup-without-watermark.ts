@@ -42,7 +42,11 @@ function dedupFix(t: TransformCall, column: string | undefined): Fix {
       ? `Add withWatermark("${col}", "${DEFAULT_DELAY}") and use dropDuplicatesWithinWatermark (Spark 3.5+)`
       : `Add withWatermark("event_time", "${DEFAULT_DELAY}") and use dropDuplicatesWithinWatermark (set your event-time column; Spark 3.5+)`,
     edits: [
-      withPlaceholders({ start: at, end: at, newText: `.withWatermark(${pyString(col)}, ${pyString(DEFAULT_DELAY)})` }, ...(column ? [] : [col]), DEFAULT_DELAY),
+      withPlaceholders(
+        { start: at, end: at, newText: `.withWatermark(${pyString(col)}, ${pyString(DEFAULT_DELAY)})` },
+        ...(column ? [] : [col]),
+        DEFAULT_DELAY,
+      ),
       { start: t.methodNode.startIndex, end: t.methodNode.endIndex, newText: 'dropDuplicatesWithinWatermark' },
     ],
     applicability: 'display-only',

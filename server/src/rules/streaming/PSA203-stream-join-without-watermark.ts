@@ -5,8 +5,19 @@ import { related, type Rule, type RuleContext } from '../rule';
 
 /** Join types Spark refuses to run between two streams without watermarks and a time bound. */
 const OUTER_OR_SEMI = new Set([
-  'left', 'leftouter', 'left_outer', 'right', 'rightouter', 'right_outer', 'full', 'outer', 'fullouter', 'full_outer',
-  'semi', 'leftsemi', 'left_semi',
+  'left',
+  'leftouter',
+  'left_outer',
+  'right',
+  'rightouter',
+  'right_outer',
+  'full',
+  'outer',
+  'fullouter',
+  'full_outer',
+  'semi',
+  'leftsemi',
+  'left_semi',
 ]);
 const RANGE_OPERATORS = new Set(['<', '<=', '>', '>=']);
 /** SQL text that bounds time: a range comparison, BETWEEN, an interval. */
@@ -43,13 +54,14 @@ export const streamJoinWithoutWatermark: Rule = {
 
 function message(join: AggregationInfo, outer: boolean): string {
   const missing = [join.input, join.other!].filter((f) => !f.watermark).length;
-  const watermarkNote =
-    missing === 2 ? ' Neither input has a watermark either.' : missing === 1 ? ' One input has no watermark either.' : '';
+  const watermarkNote = missing === 2 ? ' Neither input has a watermark either.' : missing === 1 ? ' One input has no watermark either.' : '';
   const consequence = outer
     ? `Spark rejects a stream-stream ${join.joinHow} join without watermarks and a time-range condition when the query starts.`
     : 'Spark can never decide that a buffered row will find no more matches, so it keeps every row of both streams in state forever (state and batch time grow until the query runs out of memory).';
   return (
-    'Stream-stream join with no event-time bound in the join condition: ' + consequence + watermarkNote +
+    'Stream-stream join with no event-time bound in the join condition: ' +
+    consequence +
+    watermarkNote +
     ' Watermark both inputs and add a time range to the condition, e.g. ' +
     '`F.expr("click_time BETWEEN imp_time AND imp_time + INTERVAL 1 HOUR")`.'
   );
@@ -75,7 +87,14 @@ export function conditionBound(on: Node | undefined, watermarkColumns: ReadonlyS
   const n = unwrapParens(on);
   const names = columnNames(n);
   if (names) return names.some((k) => watermarkColumns.has(k) || k === 'window') ? 'bounded' : 'unbounded';
-  if (n.type !== 'comparison_operator' && n.type !== 'boolean_operator' && n.type !== 'call' && n.type !== 'list' && n.type !== 'tuple' && n.type !== 'binary_operator') {
+  if (
+    n.type !== 'comparison_operator' &&
+    n.type !== 'boolean_operator' &&
+    n.type !== 'call' &&
+    n.type !== 'list' &&
+    n.type !== 'tuple' &&
+    n.type !== 'binary_operator'
+  ) {
     return 'unknown';
   }
   let sawComparison = false;

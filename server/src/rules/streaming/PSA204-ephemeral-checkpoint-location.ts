@@ -35,9 +35,17 @@ export const ephemeralCheckpointLocation: Rule = {
           related(sink.call, 'the streaming query this checkpoint belongs to'),
         ],
         // A parameter's default, or a value at a sink several queries run through, would give them one checkpoint.
-        fixes: isParameterDefault(at) || servesSeveralQueries(ctx.model, sink, at)
-          ? []
-          : [checkpointFix(`Use a durable checkpoint: ${durable}`, { start: at.startIndex, end: at.endIndex, newText: pyString(durable) }, durable, 'the query starts over on the new checkpoint')],
+        fixes:
+          isParameterDefault(at) || servesSeveralQueries(ctx.model, sink, at)
+            ? []
+            : [
+                checkpointFix(
+                  `Use a durable checkpoint: ${durable}`,
+                  { start: at.startIndex, end: at.endIndex, newText: pyString(durable) },
+                  durable,
+                  'the query starts over on the new checkpoint',
+                ),
+              ],
       });
     }
   },
@@ -56,7 +64,7 @@ function isParameter(node: Node): boolean {
     if (p.type !== 'function_definition') continue;
     const params = p.childForFieldName('parameters');
     return !!params?.namedChildren.some((param) => {
-      const name = param.type === 'identifier' ? param : param.childForFieldName('name') ?? param.namedChildren.find((c) => c.type === 'identifier');
+      const name = param.type === 'identifier' ? param : (param.childForFieldName('name') ?? param.namedChildren.find((c) => c.type === 'identifier'));
       return name?.text === node.text;
     });
   }

@@ -13,7 +13,8 @@ const SESSION_DEFAULT = 'spark.sql.streaming.checkpointLocation';
 export const missingCheckpointLocation: Rule = {
   code: 'PSA205',
   name: 'missing-checkpoint-location',
-  summary: 'writeStream to a durable sink with no checkpointLocation and no session default: the query fails to start, or (foreachBatch) restarts from scratch.',
+  summary:
+    'writeStream to a durable sink with no checkpointLocation and no session default: the query fails to start, or (foreachBatch) restarts from scratch.',
   defaultSeverity: 'error',
   check(ctx: RuleContext) {
     const streamingSinks = ctx.model.sinks.filter((s) => s.streaming && (s.method === 'start' || s.method === 'toTable'));
@@ -35,7 +36,9 @@ export const missingCheckpointLocation: Rule = {
         severity: sink.foreachBatch ? 'warning' : undefined,
         message: sink.foreachBatch ? foreachMessage : failMessage,
         related: [related(sink.call, 'the query starts here')],
-        fixes: servesSeveralQueries(ctx.model, sink) ? [] : [addCheckpoint(sink, (planned ??= durableCheckpoints(ctx.model)).get(sink) ?? durableCheckpointFor(sink))],
+        fixes: servesSeveralQueries(ctx.model, sink)
+          ? []
+          : [addCheckpoint(sink, (planned ??= durableCheckpoints(ctx.model)).get(sink) ?? durableCheckpointFor(sink))],
       });
     }
   },
@@ -54,5 +57,10 @@ const foreachMessage =
 function addCheckpoint(sink: SinkInfo, location: string): Fix {
   const at = sink.writerNode.endIndex;
   // The query did not start (or restarted from scratch each time); with a checkpoint it resumes.
-  return checkpointFix(`Add option("checkpointLocation", "${location}")`, { start: at, end: at, newText: checkpointOption(location) }, location, 'the query now keeps its progress at a guessed path');
+  return checkpointFix(
+    `Add option("checkpointLocation", "${location}")`,
+    { start: at, end: at, newText: checkpointOption(location) },
+    location,
+    'the query now keeps its progress at a guessed path',
+  );
 }

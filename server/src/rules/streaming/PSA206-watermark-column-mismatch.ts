@@ -3,9 +3,7 @@ import type { Node } from '../../parsing/pythonParser';
 import { related, type Rule, type RuleContext } from '../rule';
 
 /** Operations that can give an existing (watermarked) column a new name, which keeps its watermark. */
-const MAY_RENAME = new Set([
-  'select', 'selectExpr', 'withColumn', 'withColumns', 'withColumnRenamed', 'withColumnsRenamed', 'toDF', 'transform',
-]);
+const MAY_RENAME = new Set(['select', 'selectExpr', 'withColumn', 'withColumns', 'withColumnRenamed', 'withColumnsRenamed', 'toDF', 'transform']);
 const MAX_FRAMES = 5_000;
 
 interface Upstream {

@@ -4,14 +4,25 @@ import { related, type Rule, type RuleContext } from '../rule';
 
 /** Dataset methods that run a batch job: on a streaming plan Spark's analyzer refuses them. */
 const BATCH_ACTIONS = new Set([
-  'count', 'collect', 'first', 'take', 'head', 'show', 'toPandas', 'foreach', 'foreachPartition',
-  'isEmpty', 'toLocalIterator', 'tail',
+  'count',
+  'collect',
+  'first',
+  'take',
+  'head',
+  'show',
+  'toPandas',
+  'foreach',
+  'foreachPartition',
+  'isEmpty',
+  'toLocalIterator',
+  'tail',
 ]);
 
 export const actionOnStreamingDataFrame: Rule = {
   code: 'PSA209',
   name: 'action-on-streaming-dataframe',
-  summary: 'count()/collect()/show()/toPandas()/... on a streaming DataFrame: Spark refuses to run it ("Queries with streaming sources must be executed with writeStream.start()").',
+  summary:
+    'count()/collect()/show()/toPandas()/... on a streaming DataFrame: Spark refuses to run it ("Queries with streaming sources must be executed with writeStream.start()").',
   defaultSeverity: 'error',
   check(ctx: RuleContext) {
     const seen = new Set<number>();

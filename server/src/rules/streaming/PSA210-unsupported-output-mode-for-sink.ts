@@ -10,7 +10,8 @@ const FILE_SINK_FORMATS = new Set(['parquet', 'json', 'csv', 'orc', 'text', 'avr
 export const unsupportedOutputModeForSink: Rule = {
   code: 'PSA210',
   name: 'unsupported-output-mode-for-sink',
-  summary: 'outputMode("complete") or ("update") on a streaming file sink (parquet, json, csv, orc, text, avro): Spark refuses to start the query, file sinks take append only.',
+  summary:
+    'outputMode("complete") or ("update") on a streaming file sink (parquet, json, csv, orc, text, avro): Spark refuses to start the query, file sinks take append only.',
   defaultSeverity: 'error',
   check(ctx: RuleContext) {
     const seen = new Set<number>();

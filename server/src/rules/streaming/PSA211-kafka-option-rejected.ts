@@ -14,17 +14,14 @@ const REJECTED_ON_READ: Record<string, string> = {
     'Spark tracks offsets itself: set the source option startingOffsets ("earliest" / "latest"), which applies when a ' +
     'query starts with no checkpoint (a restarted query resumes where its checkpoint left off).',
   'kafka.enable.auto.commit':
-    'Spark never commits offsets to Kafka: they live in the query\'s checkpoint. Remove the option (a consumer-group ' +
+    "Spark never commits offsets to Kafka: they live in the query's checkpoint. Remove the option (a consumer-group " +
     'lag monitor sees no commits either way).',
   'kafka.key.deserializer':
-    'Keys always arrive as bytes (ByteArrayDeserializer): remove it and cast or parse the key column, ' +
-    'e.g. col("key").cast("string").',
+    'Keys always arrive as bytes (ByteArrayDeserializer): remove it and cast or parse the key column, ' + 'e.g. col("key").cast("string").',
   'kafka.value.deserializer':
-    'Values always arrive as bytes (ByteArrayDeserializer): remove it and parse the value column, ' +
-    'e.g. from_json(col("value").cast("string"), schema).',
+    'Values always arrive as bytes (ByteArrayDeserializer): remove it and parse the value column, ' + 'e.g. from_json(col("value").cast("string"), schema).',
   'kafka.interceptor.classes':
-    'Interceptors could change the records under Spark\'s offset tracking, so Spark forbids them: move the logic ' +
-    'into DataFrame operations on the records.',
+    "Interceptors could change the records under Spark's offset tracking, so Spark forbids them: move the logic " + 'into DataFrame operations on the records.',
 };
 
 const REJECTED_ON_WRITE: Record<string, string> = {
@@ -47,14 +44,15 @@ const IGNORED_UNPREFIXED: Record<string, string> = {
   'enable.auto.commit': 'Spark never commits offsets to Kafka anyway: remove it.',
   'group.id':
     'The consumer group stays a generated, per-query one. If a fixed group is really needed (ACLs), set ' +
-    'kafka.group.id, knowing that two queries sharing a group steal each other\'s partitions; otherwise remove it.',
+    "kafka.group.id, knowing that two queries sharing a group steal each other's partitions; otherwise remove it.",
   'bootstrap.servers': 'Spark refuses to start without kafka.bootstrap.servers: rename the option.',
 };
 
 export const kafkaOptionRejected: Rule = {
   code: 'PSA211',
   name: 'kafka-option-rejected',
-  summary: 'A Kafka source or sink option Spark refuses (kafka.auto.offset.reset, kafka.enable.auto.commit, (de)serializers, interceptors) or silently ignores (consumer settings without the kafka. prefix).',
+  summary:
+    'A Kafka source or sink option Spark refuses (kafka.auto.offset.reset, kafka.enable.auto.commit, (de)serializers, interceptors) or silently ignores (consumer settings without the kafka. prefix).',
   defaultSeverity: 'error',
   check(ctx: RuleContext) {
     const seen = new Set<string>();
@@ -162,7 +160,10 @@ function readFixes(key: string, c: OptionCall, frame: Frame): Fix[] {
     ];
   }
   if (key === 'kafka.enable.auto.commit' || key === 'enable.auto.commit') {
-    const between = c.call.text.slice(c.parts.object!.endIndex - c.call.startIndex, c.parts.callee.childForFieldName('attribute')!.startIndex - c.call.startIndex);
+    const between = c.call.text.slice(
+      c.parts.object!.endIndex - c.call.startIndex,
+      c.parts.callee.childForFieldName('attribute')!.startIndex - c.call.startIndex,
+    );
     // A comment between the previous call and `.option` would go with it.
     if (between.includes('#')) return [];
     const edit = { start: c.parts.object!.endIndex, end: c.call.endIndex, newText: '' };

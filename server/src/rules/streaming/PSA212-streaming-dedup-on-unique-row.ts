@@ -16,7 +16,8 @@ const KAFKA_PER_RECORD = ['offset', 'timestamp'];
 export const streamingDedupOnUniqueRow: Rule = {
   code: 'PSA212',
   name: 'streaming-dedup-on-unique-row',
-  summary: 'dropDuplicates()/distinct() with no column list on a stream whose rows carry a per-record value (Kafka offset or timestamp, current_timestamp(), uuid()): nothing is ever a duplicate, yet every row is kept in state.',
+  summary:
+    'dropDuplicates()/distinct() with no column list on a stream whose rows carry a per-record value (Kafka offset or timestamp, current_timestamp(), uuid()): nothing is ever a duplicate, yet every row is kept in state.',
   defaultSeverity: 'warning',
   check(ctx: RuleContext) {
     const seen = new Set<number>();
@@ -40,7 +41,9 @@ export const streamingDedupOnUniqueRow: Rule = {
           'without a watermark). Deduplicate on the business key instead: dropDuplicates(["event_id", "event_ts"]) ' +
           `(or withWatermark + dropDuplicatesWithinWatermark on Spark 3.5+), or drop "${unique.column.name}" first.`,
         related: [
-          ...(unique.column.node && (!stream || !sameNode(unique.column.node, stream.node)) ? [related(unique.column.node, `"${unique.column.name}" is set here`)] : []),
+          ...(unique.column.node && (!stream || !sameNode(unique.column.node, stream.node))
+            ? [related(unique.column.node, `"${unique.column.name}" is set here`)]
+            : []),
           ...(stream ? [related(stream.node, 'the stream is read here')] : []),
         ],
       });
@@ -66,7 +69,11 @@ function uniqueColumn(frame: Frame): Unique | undefined {
     if (c && kafka && sameNode(c.node, kafka.source!.node)) {
       return name === 'offset'
         ? { column: c, why: 'the Kafka offset', effect: REDELIVERED }
-        : { column: c, why: 'the Kafka record timestamp', effect: 'a record sent again by the application gets a new timestamp, so such copies are never dropped' };
+        : {
+            column: c,
+            why: 'the Kafka record timestamp',
+            effect: 'a record sent again by the application gets a new timestamp, so such copies are never dropped',
+          };
     }
   }
   for (const c of frame.columns.values()) {

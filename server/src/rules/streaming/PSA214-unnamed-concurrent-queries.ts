@@ -26,7 +26,9 @@ export const unnamedConcurrentQueries: Rule = {
       seen.add(s.call.id);
       if (DEMO_SINKS.has(s.format?.toLowerCase() ?? '')) continue;
       // Read from a session the file never binds: a notebook export or a book chapter's REPL script.
-      const root = streamingSources(s.frame).map((f) => chainRoot(f.node)).find((r) => r);
+      const root = streamingSources(s.frame)
+        .map((f) => chainRoot(f.node))
+        .find((r) => r);
       if (root && root.text !== 'self' && !boundInFile(ctx.text, root.text)) continue;
       const list = byScope.get(s.scope.id) ?? [];
       list.push(s);
@@ -47,10 +49,13 @@ export const unnamedConcurrentQueries: Rule = {
           end: s.call.endIndex,
           message:
             `${queries.length} streaming queries are started together here and this one has no queryName: in the ` +
-            'Spark UI\'s Structured Streaming tab, StreamingQueryListener events, spark.streams.active and the logs it ' +
+            "Spark UI's Structured Streaming tab, StreamingQueryListener events, spark.streams.active and the logs it " +
             'appears only as a random id that changes on every restart, so its progress, lag and failures cannot be ' +
             'told from the others\'. Add .queryName("...") before start().',
-          related: queries.filter((o) => o !== s).slice(0, 3).map((o) => related(o.call, 'another query started here')),
+          related: queries
+            .filter((o) => o !== s)
+            .slice(0, 3)
+            .map((o) => related(o.call, 'another query started here')),
         });
       }
     }
