@@ -99,7 +99,7 @@ const medallion = python`
 
   def bronze(spark: SparkSession) -> None:
       """Lands the raw files unchanged, plus when and from which file each row was ingested."""
-      raw = spark.read.format("${choice(3, ['json', 'parquet', 'csv', 'avro'])}").load(LANDING)
+      raw = spark.read.format("${choice(3, ['parquet', 'json', 'csv', 'avro'])}").load(LANDING)
       bronze_df = raw.withColumns({
           "_ingested_at": ${F}.current_timestamp(),
           "_ingestion_date": ${F}.current_date(),
@@ -258,7 +258,7 @@ const kappa = python`
 
       # Every event, as it arrived: the replayable log downstream views are rebuilt from.
       events_query = (
-          events.writeStream.format("delta")
+          events.writeStream.queryName("${same(6)}").format("delta")
           .outputMode("append")
           .option("checkpointLocation", f"{CHECKPOINTS}/${same(6)}")
           .trigger(processingTime="${choice(9, PROCESSING_TIMES)}")
@@ -271,7 +271,7 @@ const kappa = python`
           ${watermarkCall(same(4), choice(10, WATERMARK_DELAYS))}
           .groupBy(${F}.window("${same(4)}", "${choice(11, WINDOW_DURATIONS)}"), "${same(3)}")
           .agg(${F}.count(${F}.lit(1)).alias("events"))
-          .writeStream.format("delta")
+          .writeStream.queryName("${same(6)}_per_window").format("delta")
           .outputMode("append")
           .option("checkpointLocation", f"{CHECKPOINTS}/${same(6)}_per_window")
           .trigger(processingTime="${same(9)}")

@@ -20,12 +20,12 @@ describe('the seed document examples', () => {
     assert.deepEqual(await codesAndLines(read('lambda.py')), ['PSA204@43']);
   });
 
-  it('kappa: the unwatermarked system-metrics aggregation and both /tmp checkpoints', async () => {
-    assert.deepEqual(await codesAndLines(read('kappa.py')), ['PSA201@33', 'PSA204@42', 'PSA204@49']);
+  it('kappa: the unwatermarked system-metrics aggregation, both /tmp checkpoints, and (strict) the two unnamed queries started together', async () => {
+    assert.deepEqual(await codesAndLines(read('kappa.py')), ['PSA201@33', 'PSA214@40', 'PSA204@42', 'PSA214@47', 'PSA204@49']);
   });
 
-  it('medallion: clean', async () => {
-    assert.deepEqual(await codesAndLines(read('medallion.py')), []);
+  it('medallion: (strict) the bronze layer infers the landing JSON schema', async () => {
+    assert.deepEqual(await codesAndLines(read('medallion.py')), ['PSA307@9']);
   });
 
   it('production config: a fixed executor count under dynamic allocation', async () => {

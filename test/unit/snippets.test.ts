@@ -180,12 +180,13 @@ describe('fragment snippets in a file that needs them', () => {
     'from pyspark.sql import Observation, SparkSession',
     'from pyspark.sql import functions as F',
     'from pyspark.sql.types import StringType, StructField, StructType',
+    'from schemas import ORDERS_SCHEMA',
     '',
     'logger = logging.getLogger(__name__)',
     'spark = SparkSession.builder.appName("fragments").getOrCreate()',
     'schema = StructType([StructField("customer_id", StringType()), StructField("email", StringType()), StructField("phone_number", StringType())])',
     'customers = spark.read.schema(schema).parquet("s3://data-lake/bronze/crm/customers/")',
-    'orders = spark.read.json("s3://data-lake/bronze/sales/orders/")',
+    'orders = spark.read.schema(ORDERS_SCHEMA).json("s3://data-lake/bronze/sales/orders/")',
     // Today's rows only: an overwrite that is not dynamic would delete every other day.
     'df = spark.read.parquet("s3://data-lake/bronze/events/").withColumn("event_date", F.to_date("event_time")).filter(F.col("event_date") == F.current_date())',
   ].join('\n');

@@ -42,13 +42,13 @@ const REJECTED_ON_WRITE: Record<string, string> = {
  */
 const IGNORED_UNPREFIXED: Record<string, string> = {
   'auto.offset.reset':
-    'so the query starts where startingOffsets says, which defaults to "latest" for a stream (records already in the ' +
+    'The query starts where startingOffsets says, which defaults to "latest" for a stream (records already in the ' +
     'topic are skipped) and "earliest" for a batch read. Use .option("startingOffsets", ...) instead.',
-  'enable.auto.commit': 'and Spark never commits offsets to Kafka anyway: remove it.',
+  'enable.auto.commit': 'Spark never commits offsets to Kafka anyway: remove it.',
   'group.id':
-    'so the consumer group stays a generated, per-query one. If a fixed group is really needed (ACLs), set ' +
+    'The consumer group stays a generated, per-query one. If a fixed group is really needed (ACLs), set ' +
     'kafka.group.id, knowing that two queries sharing a group steal each other\'s partitions; otherwise remove it.',
-  'bootstrap.servers': 'and Spark refuses to start without kafka.bootstrap.servers: rename the option.',
+  'bootstrap.servers': 'Spark refuses to start without kafka.bootstrap.servers: rename the option.',
 };
 
 export const kafkaOptionRejected: Rule = {
@@ -85,7 +85,7 @@ export const kafkaOptionRejected: Rule = {
           message: rejected
             ? `Kafka option '${original}' is refused by Spark: the query fails before reading anything with ` +
               `IllegalArgumentException "Kafka option '${key.slice('kafka.'.length)}' is not supported". ${rejected}`
-            : `'${original}' is neither a Spark Kafka source option nor prefixed with "kafka" (only kafka-prefixed options reach the consumer): Spark ignores it silently, ${ignored}`,
+            : `Spark silently ignores '${original}': only "kafka"-prefixed options reach the consumer, and it is no source option. ${ignored}`,
           fixes: call ? readFixes(key, call, f) : [],
         });
       }

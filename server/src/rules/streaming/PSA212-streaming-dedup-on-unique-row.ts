@@ -35,8 +35,8 @@ export const streamingDedupOnUniqueRow: Rule = {
         start: t.methodNode.startIndex,
         end: t.call.endIndex,
         message:
-          `${t.method}() compares whole rows, and every row of this stream carries ${unique.why} in column ` +
-          `"${unique.column.name}": ${unique.effect}, while every row is still kept in the streaming state (forever ` +
+          `${t.method}() compares whole rows, and column "${unique.column.name}" holds ${unique.why} on every row. ` +
+          `${unique.effect[0].toUpperCase()}${unique.effect.slice(1)}, while every row is still kept in the streaming state (forever ` +
           'without a watermark). Deduplicate on the business key instead: dropDuplicates(["event_id", "event_ts"]) ' +
           `(or withWatermark + dropDuplicatesWithinWatermark on Spark 3.5+), or drop "${unique.column.name}" first.`,
         related: [
