@@ -1,6 +1,6 @@
 // `npm run bench`: measures the engine and the language server on this machine.
 //
-//   node scripts/bench/bench.mjs [--quick] [--only=analysis,edit,cold,memory] [--mem-edits=N] [--out=FILE]
+//   node scripts/bench/bench.mjs [--quick] [--only=analysis,scaling,edit,typing,cli,cold,memory,layout] [--mem-edits=N] [--out=FILE]
 //
 // Needs `npm run build` (dist/server.js) and `tsc -p test/tsconfig.json` (out/: the engine modules
 // and the test LSP client); `npm run bench` does both first. Prints tables, PASS/MISS per target and,
@@ -362,6 +362,155 @@ async function benchLayout() {
   }
 }
 
+// ------------------------------------------------------------------ 2b. typing in pull mode
+
+/** utime + stime of a process, in ms (Linux). */
+function cpuMs(pid) {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * As a person types, against the real server in pull mode (what VS Code uses): a character every
+ * 30 ms for 10 s into a comment in the middle of the file, each keystroke followed by a pull (the
+ * previous one cancelled, as VS Code does); after the last one, the time until a pull answers with
+ * that version's diagnostics. Work wasted: analyses finished for versions nobody looks at any more
+ * (from the server's trace log), and the server's CPU time while typing.
+ */
+async function benchTyping() {
+  const { CancellationTokenSource } = require('vscode-jsonrpc/node');
+  const sizes = [5000, 20000];
+  const bursts = quick ? 2 : 3;
+  results.typing = [];
+  for (const n of sizes) {
+    const text = generatePipeline(n, n);
+    const uri = `file:///bench/typing_${n}.py`;
+    const c = new LspClient({ trace: { server: 'messages' } });
+    await c.initialize({ workspace: { configuration: true, diagnostics: { refreshSupport: true } }, textDocument: { diagnostic: {} } });
+    await c.open(uri, text);
+    // A token only when there is one: an undefined last argument would send the params by position.
+    const pull = (token) => (token ? c.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } }, token) : c.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } })).then((r) => r, (e) => ({ error: e }));
+    await pull();
+    const lines = text.split('\n');
+    const mid = Math.floor(lines.length / 2);
+    let version = 1;
+    const latencies = [];
+    const wasted = [];
+    const cpu = [];
+    const keystrokes = [];
+    for (let b = 0; b < bursts; b++) {
+      // A fresh comment line to type into, so the text stays valid Python.
+      const line = mid + b;
+      await c.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: ++version }, contentChanges: [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: '# \n' }] });
+      await pull();
+      const logsBefore = c.logs.length;
+      const cpu0 = cpuMs(c.proc.pid);
+      let pending;
+      let column = 2;
+      const tEnd = performance.now() + 10_000;
+      let typed = 0;
+      while (performance.now() < tEnd) {
+        const at = { line, character: column++ };
+        await c.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: ++version }, contentChanges: [{ range: { start: at, end: at }, text: 'x' }] });
+        pending?.cancel();
+        pending = new CancellationTokenSource();
+        void pull(pending.token);
+        typed++;
+        await new Promise((r) => setTimeout(r, 30));
+      }
+      const last = version;
+      const tLast = performance.now();
+      // VS Code pulls again on ServerCancelled with retrigger: do the same until the last version is answered.
+      for (let attempt = 0; ; attempt++) {
+        const r = await pull();
+        if (!r.error) break;
+        if (r.error.code !== -32802 || attempt > 100) throw new Error(`pull failed: ${r.error.message}`);
+      }
+      latencies.push(performance.now() - tLast);
+      cpu.push(cpuMs(c.proc.pid) - cpu0);
+      const analysed = c.logs.slice(logsBefore).join('').match(/ v(\d+): /g) ?? [];
+      wasted.push(analysed.filter((m) => Number(/\d+/.exec(m)[0]) !== last).length);
+      keystrokes.push(typed);
+    }
+    await c.stop();
+    const row = {
+      lines: lineCount(text), bursts, keystrokesPerBurst: median(keystrokes),
+      p50: percentile(latencies, 50), p95: percentile(latencies, 95), max: Math.max(...latencies),
+      wastedAnalysesPerBurst: median(wasted), serverCpuMsPerBurst: median(cpu),
+    };
+    results.typing.push(row);
+    log(`  ${n} lines: last keystroke -> diagnostics p50 ${fmt(row.p50)} ms, p95 ${fmt(row.p95)} ms; ${row.wastedAnalysesPerBurst} analyses of outdated versions per burst`);
+  }
+  log('\nTyping (pull mode, default settings: debounceMs 150): a character every 30 ms for 10 s, then stop; ms');
+  log(table(['lines', 'bursts', 'keystrokes/burst', 'p50', 'p95', 'max', 'outdated analyses finished/burst', 'server CPU ms/burst'],
+    results.typing.map((r) => [r.lines, r.bursts, r.keystrokesPerBurst, fmt(r.p50), fmt(r.p95), fmt(r.max), r.wastedAnalysesPerBurst, fmt(r.serverCpuMsPerBurst)])));
+  const [five, twenty] = results.typing;
+  target('typing, last keystroke -> diagnostics p95 <= 50 ms at 5k lines (pull mode)', five.p95, 50, ' ms');
+  target('typing, last keystroke -> diagnostics p95 <= 150 ms at 20k lines (pull mode)', twenty.p95, 150, ' ms');
+}
+
+// ------------------------------------------------------------------ 6. CLI
+
+/** Runs the CLI; wall time and the process's peak RSS (read by a preload at exit, workers included). */
+function runCli(cliArgs) {
+  const { spawnSync } = require('node:child_process');
+  const preload = path.join(root, 'scripts/bench/maxrss.cjs');
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, ['-r', preload, path.join(root, 'dist/cli.js'), ...cliArgs], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const ms = performance.now() - t0;
+  const rss = /maxrss-kb (\d+)/.exec(r.stderr)?.[1];
+  return { ms, maxRssKb: rss ? Number(rss) : undefined, stdout: r.stdout, status: r.status };
+}
+
+async function benchCli() {
+  const { spawnSync } = require('node:child_process');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'psa-bench-cli-'));
+  try {
+    // Startup: an empty file against Node itself.
+    fs.writeFileSync(path.join(dir, 'empty.py'), '');
+    const startup = [];
+    const nodeAlone = [];
+    for (let i = 0; i < (quick ? 3 : 7); i++) {
+      startup.push(runCli(['check', path.join(dir, 'empty.py')]).ms);
+      const t0 = performance.now();
+      spawnSync(process.execPath, ['-e', '']);
+      nodeAlone.push(performance.now() - t0);
+    }
+    // A folder of 1,000 generated modules (100 to 600 lines), one worker then two.
+    const files = quick ? 300 : 1000;
+    const folder = path.join(dir, 'repo');
+    fs.mkdirSync(folder);
+    let lines = 0;
+    for (let i = 0; i < files; i++) {
+      const t = generatePipeline(100 + ((i * 37) % 500), 20_000 + i);
+      lines += lineCount(t);
+      fs.writeFileSync(path.join(folder, `job_${String(i).padStart(4, '0')}.py`), t);
+    }
+    const one = runCli(['check', '--jobs', '1', folder]);
+    const two = runCli(['check', '--jobs', '2', folder]);
+    // A 100k-line file, alone.
+    fs.writeFileSync(path.join(dir, 'big.py'), generatePipeline(100_000, 7));
+    const big = runCli(['check', '--max-file-size', '100000', path.join(dir, 'big.py')]);
+    results.cli = {
+      emptyFileMs: median(startup), nodeAloneMs: median(nodeAlone),
+      folder: { files, lines, oneWorkerMs: one.ms, twoWorkersMs: two.ms, speedup: one.ms / two.ms, sameOutput: one.stdout === two.stdout, oneRssKb: one.maxRssKb, twoRssKb: two.maxRssKb },
+      bigFile: { lines: 100_000, ms: big.ms, maxRssKb: big.maxRssKb },
+    };
+    const r = results.cli;
+    log('\nCLI');
+    log(table(['empty file', 'node -e ""', `${files} files (${lines} lines), 1 worker`, '2 workers', 'speedup', 'same output', 'RSS 1 / 2 workers MB', '100k-line file', 'its RSS MB'],
+      [[fmt(r.emptyFileMs), fmt(r.nodeAloneMs), fmt(one.ms), fmt(two.ms), fmt(r.folder.speedup), String(r.folder.sameOutput), `${fmt(one.maxRssKb / 1024, 0)} / ${fmt(two.maxRssKb / 1024, 0)}`, fmt(big.ms), fmt(big.maxRssKb / 1024, 0)]]));
+    target(`CLI on ${files} files: 2 workers at least 1.8x faster than 1 (value: 1.8 / speedup)`, 1.8 / r.folder.speedup, 1, '');
+    target('CLI RSS on a 100k-line file <= 500 MB', big.maxRssKb / 1024, 500, ' MB');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 // ------------------------------------------------------------------ targets
 
 function target(name, value, limit, unit) {
@@ -384,6 +533,14 @@ if (enabled('scaling')) {
 if (enabled('edit')) {
   log('\n[2/4] edit latency');
   await benchEdits();
+}
+if (enabled('typing')) {
+  log('\n[2b] typing in pull mode');
+  await benchTyping();
+}
+if (enabled('cli')) {
+  log('\n[6] CLI: startup, 1 vs 2 workers, a 100k-line file');
+  await benchCli();
 }
 if (enabled('cold')) {
   log('\n[3/4] cold start');

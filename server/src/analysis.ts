@@ -30,6 +30,8 @@ export interface AnalysisOptions {
    * by their first line without this.
    */
   notebook?: boolean;
+  /** Program offsets where each notebook cell starts (a Jupyter notebook made one program). */
+  cellStarts?: readonly number[];
 }
 
 export interface AnalysisResult {
@@ -63,11 +65,47 @@ function strictEnabled(code: string, settings: Settings, options: AnalysisOption
 
 /** The engine: model the file once, run every enabled rule on the model, apply settings and noqa. */
 export function analyze(tree: Tree, text: string, options: AnalysisOptions = {}): AnalysisResult {
+  const steps = analysisSteps(tree, text, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** What lets an editor's analysis give way: a pause between steps, and whether its answer is still wanted. */
+export interface AnalysisControl {
+  /** Resolves when the analysis may go on (the server answers hovers and reads new edits meanwhile). */
+  pause(): Promise<void>;
+  /** True once the result would be thrown away (the document changed, the request was cancelled). */
+  stale(): boolean;
+}
+
+/**
+ * `analyze`, pausing after the model and after each rule, so that requests that do not need the
+ * result (hovers, completions, new edits) are answered within one step rather than after the whole
+ * analysis; undefined, without finishing, once `control.stale()`. Same steps, same result.
+ * The syntax tree is read only before the first pause (the rules read the JS copy and the model),
+ * so the document may replace its tree meanwhile.
+ */
+export async function analyzeInSteps(tree: Tree, text: string, options: AnalysisOptions, control: AnalysisControl): Promise<AnalysisResult | undefined> {
+  const steps = analysisSteps(tree, text, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await control.pause();
+    if (control.stale()) {
+      steps.return(undefined as never);
+      return undefined;
+    }
+  }
+}
+
+function* analysisSteps(tree: Tree, text: string, options: AnalysisOptions): Generator<void, AnalysisResult, void> {
   const settings = options.settings ?? defaultSettings();
   const lines = new LineIndex(text);
   if (!looksLikePySpark(text)) return { findings: [], lines, skipped: 'not-pyspark' };
   const { model, functions } = buildModel(tree, text, { notebook: options.notebook ?? isDatabricksSource(text) });
-  const code = new CodeContext(text, { path: options.path, notebook: options.notebook, notebooksAreJobs: settings['context.notebooks'] === 'job' });
+  const code = new CodeContext(text, { path: options.path, notebook: options.notebook, notebooksAreJobs: settings['context.notebooks'] === 'job', cellStarts: options.cellStarts });
   const findings: Finding[] = [];
   const seen = new Set<string>();
   const rules = RULES.filter(
@@ -80,12 +118,14 @@ export function analyze(tree: Tree, text: string, options: AnalysisOptions = {})
   );
   const noqa = new NoqaIndex(syntaxRoot(tree, text), text, lines);
   for (const rule of rules) {
+    yield;
     const ctx: RuleContext = {
       model, functions, text, settings, code, workspace: options.workspace, workspaceExclude: options.workspaceExclude,
       report(f) {
         const start = f.node?.startIndex ?? f.start ?? 0;
         const end = f.node?.endIndex ?? f.end ?? start;
-        if (rule.quietIn?.length && rule.quietIn.includes(code.at(f.node ?? model.root.descendantForIndex(start, start)).kind)) return;
+        const where = code.at(f.node ?? model.root.descendantForIndex(start, start));
+        if (rule.quietIn?.includes(where.kind)) return;
         const severity = severityFor(rule, f.severity, settings);
         if (severity === 'off') return;
         const key = `${rule.code}:${start}:${end}`;
@@ -95,6 +135,8 @@ export function analyze(tree: Tree, text: string, options: AnalysisOptions = {})
         findings.push({
           code: rule.code, name: rule.name, message: f.message, severity, start, end,
           related: f.related ?? [], fixes: f.fixes ?? [],
+          context: { kind: where.kind, why: where.why },
+          ...(f.why ? { why: f.why } : {}),
         });
       },
     };

@@ -56,6 +56,12 @@ export interface RelatedLocation {
   message: string;
 }
 
+/** The kind of code a finding sits in (see `context/codeContext.ts`) and why the code was taken for it. */
+export interface FindingContext {
+  kind: 'job' | 'notebook' | 'test' | 'generator' | 'pipeline';
+  why: string;
+}
+
 export interface Finding {
   code: string;
   name: string;
@@ -65,6 +71,10 @@ export interface Finding {
   end: number;
   related: RelatedLocation[];
   fixes: Fix[];
+  /** Where the finding fired, as the context model judged it: shown in hovers and `--format json`. */
+  context?: FindingContext;
+  /** What in this code made the rule speak, when the rule knows ("the write at line 40 computes it again"). */
+  why?: string;
 }
 
 /** Report order: by position, then code. */

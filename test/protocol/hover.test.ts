@@ -50,4 +50,30 @@ describe('hover and conf-key completion over stdio', function () {
     assert.equal(adaptive.detail, 'default true · runtime SQL config');
     assert.deepEqual(adaptive.textEdit.range, { start: { line: 5, character: 16 }, end: { line: 5, character: 28 } });
   });
+  it('explains a finding under the cursor: why it fired in this code, beside the diagnostic', async () => {
+    client = new LspClient();
+    await client.initialize();
+    const uri = 'file:///work/jobs/load_orders.py';
+    const job = [
+      'from pyspark.sql import SparkSession',
+      'spark = SparkSession.builder.getOrCreate()',
+      'orders = spark.read.json("s3://landing/orders/").dropDuplicates(["order_id"])',
+      'print(f"orders: {orders.count()}")',
+      'orders.write.mode("append").saveAsTable("silver.orders")',
+      '',
+    ].join('\n');
+    await client.open(uri, job);
+    const hover: any = await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 3, character: 26 } });
+    assert.equal(hover.contents.kind, 'markdown');
+    assert.match(hover.contents.value, /\*\*Why PSA101 \(count-for-monitoring\) fired here\*\*/);
+    assert.match(hover.contents.value, /- Code: job module/);
+    assert.match(hover.contents.value, /- See line 5: the frame is computed again by this write/);
+    assert.deepEqual(hover.range, { start: { line: 3, character: 17 }, end: { line: 3, character: 31 } });
+    // In a notebook source the hover names the notebook context and how to change it.
+    const nbUri = 'file:///work/notebooks/explore_orders.py';
+    await client.open(nbUri, `# Databricks notebook source\n${job}jdbc_props = {"user": "etl", "password": "Sup3r_s3cret!"}\nspark.read.jdbc("jdbc:postgresql://db/sales", "orders", properties=jdbc_props)\n`);
+    const nb: any = await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: nbUri }, position: { line: 6, character: 45 } });
+    assert.match(nb.contents.value, /Why PSA402/);
+    assert.match(nb.contents.value, /- Code: notebook \(exploratory; set context\.notebooks to "job"/);
+  });
 });

@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { mixedIndentFile } from '../unit/parserFixtures';
 import { LspClient } from './lspClient';
 
-const GOOD = 'from pyspark.sql import SparkSession\nspark = SparkSession.builder.getOrCreate()\ndf = spark.read.parquet("s3://b/x")\nif df.count() > 0:\n    df.coalesce(1).write.parquet("s3://b/y")\n';
+const GOOD = 'from pyspark.sql import SparkSession\nspark = SparkSession.builder.getOrCreate()\ndf = spark.read.parquet("s3://b/x").where("amount > 0")\nif df.count() > 0:\n    df.coalesce(1).write.parquet("s3://b/y")\n';
 const PULL = { workspace: { configuration: true }, textDocument: { diagnostic: {} } };
 
 describe('language server with a document that breaks tree-sitter', function () {

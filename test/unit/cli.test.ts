@@ -61,7 +61,8 @@ describe('CLI pyspark-architect check', function () {
     const r = run(['check', '--format', 'json', path.join(tmp, 'bad.py')]);
     assert.equal(r.code, 1);
     const [f] = JSON.parse(r.stdout);
-    assert.deepEqual(Object.keys(f), ['filename', 'code', 'name', 'message', 'severity', 'url', 'location', 'end_location', 'fix']);
+    assert.deepEqual(Object.keys(f), ['filename', 'code', 'name', 'message', 'severity', 'url', 'location', 'end_location', 'context', 'why', 'fix']);
+    assert.deepEqual(f.context, { kind: 'job', why: 'job module' });
     assert.equal(f.code, 'PSA501');
     assert.equal(f.name, 'static-conf-at-runtime');
     assert.equal(f.severity, 'error');
@@ -71,6 +72,40 @@ describe('CLI pyspark-architect check', function () {
     assert.equal(f.fix.message, 'Move spark.executor.memory into the SparkSession.builder chain');
     assert.equal(f.fix.applicability, 'unsafe');
     assert.ok(f.fix.edits.some((e: any) => e.content === '.config("spark.executor.memory", "8g")'));
+  });
+
+  it('says why a finding fired: the code kind and the rule\'s reason in json, under each finding with --explain', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'psa-why-'));
+    try {
+      const job = [
+        'from pyspark.sql import SparkSession',
+        'spark = SparkSession.builder.getOrCreate()',
+        'orders = spark.read.json("s3://landing/orders/").dropDuplicates(["order_id"])',
+        'print(f"orders: {orders.count()}")',
+        'orders.write.mode("append").saveAsTable("silver.orders")',
+        '',
+      ].join('\n');
+      fs.mkdirSync(path.join(dir, 'jobs'));
+      fs.writeFileSync(path.join(dir, 'jobs', 'load_orders.py'), job);
+      fs.writeFileSync(path.join(dir, 'jobs', 'notebook_export.py'), `# Databricks notebook source\n${job.replace('orders.write', '# COMMAND ----------\n\norders.write')}jdbc_props = {"user": "etl", "password": "Sup3r_s3cret!"}\nspark.read.jdbc("jdbc:postgresql://db/sales", "orders", properties=jdbc_props)\n`);
+      const json = JSON.parse(run(['check', '--format', 'json', '--select', 'PSA101', path.join(dir, 'jobs', 'load_orders.py')]).stdout);
+      assert.equal(json.length, 1);
+      assert.deepEqual(json[0].context, { kind: 'job', why: 'job module' });
+      assert.match(json[0].why, /only feeds a print or log call.*the saveAsTable\(\) below computes the same lineage/);
+      // In a notebook a count printed in one cell and written in the next is the cell's output (PSA101 holds back); a secret is reported, and says where it sits.
+      const nb = JSON.parse(run(['check', '--format', 'json', '--select', 'PSA101,PSA402', path.join(dir, 'jobs', 'notebook_export.py')]).stdout);
+      assert.deepEqual(nb.map((f: any) => f.code), ['PSA402']);
+      assert.equal(nb[0].context.kind, 'notebook');
+      assert.match(nb[0].context.why, /context\.notebooks/);
+      const text = run(['check', '--explain', '--select', 'PSA101', path.join(dir, 'jobs', 'load_orders.py')]).stdout.split('\n');
+      assert.match(text[0], /load_orders\.py:4:\d+: PSA101 /);
+      assert.deepEqual(text.slice(1, 4).map((l) => l.replace(/:.*/, '')), ['    code', '    because', '    see 5']);
+      assert.match(text[3], /^ {4}see 5:1: the frame is computed again by this write$/);
+      // Without --explain, one line per finding as before.
+      assert.match(run(['check', '--select', 'PSA101', path.join(dir, 'jobs', 'load_orders.py')]).stdout, /^[^\n]*PSA101[^\n]*\nFound 1 finding in 1 file\.\n$/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('sarif output', () => {

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { mixedIndentFile } from './parserFixtures';
 
 const CLI = path.resolve(__dirname, '../../../dist/cli.js');
-const GOOD = 'from pyspark.sql import SparkSession\nspark = SparkSession.builder.getOrCreate()\ndf = spark.read.parquet("s3://b/x")\nif df.count() > 0:\n    df.coalesce(1).write.parquet("s3://b/y")\n';
+const GOOD = 'from pyspark.sql import SparkSession\nspark = SparkSession.builder.getOrCreate()\ndf = spark.read.parquet("s3://b/x").where("amount > 0")\nif df.count() > 0:\n    df.coalesce(1).write.parquet("s3://b/y")\n';
 
 describe('CLI with a file that breaks tree-sitter', function () {
   this.timeout(30_000);

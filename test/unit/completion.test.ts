@@ -1,6 +1,7 @@
 import { syntaxRoot } from '../../server/src/parsing/syntaxTree';
 import * as assert from 'node:assert/strict';
 import type { CompletionItem, TextEdit } from 'vscode-languageserver';
+import { columnCompletions } from '../../server/src/completion/columnNames';
 import { COMPLETION_TRIGGER_CHARACTERS, completionsAt } from '../../server/src/completion/sourceOptions';
 import { loadParser, py } from './helpers';
 
@@ -142,5 +143,71 @@ describe('completion in format()/option() strings', () => {
     assert.ok(items.length > 5);
     for (const i of items) assert.ok(i.detail && i.documentation && i.sortText, i.label);
     assert.equal([...items].sort((a, b) => a.sortText!.localeCompare(b.sortText!))[0].label, 'path');
+  });
+});
+
+describe('completion of column names', () => {
+  async function columns(source: string): Promise<{ labels: string[]; items: CompletionItem[]; text: string }> {
+    const offset = source.indexOf('|');
+    const text = source.slice(0, offset) + source.slice(offset + 1);
+    const tree = (await loadParser()).parse(text);
+    try {
+      const items = columnCompletions(tree, text, offset);
+      return { items, labels: items.map((i) => i.label), text };
+    } finally {
+      tree.delete();
+    }
+  }
+
+  const job = py`
+    from pyspark.sql import SparkSession, functions as F
+    from pyspark.sql.functions import col
+    from pyspark.sql.types import StructType, StructField, StringType, DoubleType
+    spark = SparkSession.builder.getOrCreate()
+    SCHEMA = StructType([StructField("order_id", StringType()), StructField("amount", DoubleType())])
+    orders = spark.createDataFrame([], SCHEMA).withColumn("currency", F.lit("EUR"))
+    customers = spark.createDataFrame([], "customer_id STRING, country STRING")
+  `;
+
+  it('offers the frame\'s columns in col(", F.col(", select(", groupBy(" and df["', async () => {
+    for (const line of [
+      'orders.filter(col("|") > 1)',
+      'orders.withColumn("x", F.col("|") * 2)',
+      'orders.select("order_id", "|")',
+      'orders.groupBy("|").count()',
+      'orders.orderBy(["|"])',
+      'total = orders["|"]',
+    ]) {
+      const { labels } = await columns(`${job}\n${line}\n`);
+      assert.deepEqual(labels, ['order_id', 'amount', 'currency'], line);
+    }
+  });
+
+  it('picks the frame the expression applies to, with types, and replaces the typed prefix', async () => {
+    const { items, text } = await columns(`${job}\ncustomers.select(F.col("cou|x"))\n`);
+    assert.deepEqual(items.map((i) => i.label), ['customer_id', 'country']);
+    assert.equal(items[1].detail, 'column: string');
+    assert.match(applied(text, items[1]), /customers\.select\(F\.col\("country"\)\)/);
+  });
+
+  it('uses the grouped frame inside groupBy().agg()', async () => {
+    const { labels } = await columns(`${job}\norders.groupBy("currency").agg(F.sum(F.col("|")).alias("total"))\n`);
+    assert.deepEqual(labels, ['order_id', 'amount', 'currency']);
+  });
+
+  it('offers a read schema\'s columns, saying partition columns may be added', async () => {
+    const { items } = await columns(py`
+      events = spark.read.schema("user_id STRING, ts TIMESTAMP").json("s3://lake/events")
+      events.select("|")
+    `);
+    assert.deepEqual(items.map((i) => i.label), ['user_id', 'ts']);
+    assert.match(JSON.stringify(items[0].documentation), /partition columns/);
+  });
+
+  it('offers nothing where the columns are unknown or the string is no column name', async () => {
+    assert.deepEqual((await columns('raw = spark.read.json("s3://x")\nraw.select("|")\n')).labels, []);
+    assert.deepEqual((await columns(`${job}\norders.write.mode("|")\n`)).labels, []);
+    assert.deepEqual((await columns(`${job}\norders.withColumn("|", F.lit(1))\n`)).labels, []);
+    assert.deepEqual((await columns(`${job}\nx = {"a": 1}\nx["|"]\n`)).labels, []);
   });
 });

@@ -90,6 +90,16 @@ describe('notebooks: one program', () => {
     assert.equal(p.toProgram(1, 0), undefined);
   });
 
+  it('a count printed in one Jupyter cell and written in a later one is that cell\'s output (PSA101 only where one cell does both)', async () => {
+    const parser = await loadParser();
+    const a = analyseCellsOnce(parser, cells(
+      'customers = spark.read.option("header", "true").csv("s3://crm/raw/customers.csv")\nprint(f"customers: {customers.count()}")\ncustomers.show(5)',
+      'customers.createOrReplaceTempView("customers")',
+      'orders = spark.read.json("s3://crm/raw/orders/")\norders.write.mode("overwrite").parquet("s3://crm/curated/orders/")\nprint(f"orders: {orders.count()}")',
+    ), 'walkthrough.ipynb');
+    assert.deepEqual(a.findings.filter((f) => f.code === 'PSA101').map((f) => f.cell), [2]);
+  });
+
   it('a stream read in one cell and its aggregation in another are one pipeline (PSA201 in the aggregation cell)', async () => {
     const parser = await loadParser();
     const a = analyseCellsOnce(parser, cells(

@@ -9,7 +9,7 @@ import { indentLevels, MAX_INDENT_LEVELS, ParseFailure, PythonParser } from '../
 import { syntaxRoot } from '../../server/src/parsing/syntaxTree';
 import { mixedIndentFile } from './parserFixtures';
 
-const GOOD = 'from pyspark.sql import SparkSession\nspark = SparkSession.builder.getOrCreate()\ndf = spark.read.parquet("s3://b/x")\nif df.count() > 0:\n    df.coalesce(1).write.parquet("s3://b/y")\n';
+const GOOD = 'from pyspark.sql import SparkSession\nspark = SparkSession.builder.getOrCreate()\ndf = spark.read.parquet("s3://b/x").where("amount > 0")\nif df.count() > 0:\n    df.coalesce(1).write.parquet("s3://b/y")\n';
 
 function codesOf(parser: PythonParser, text: string): string[] {
   const tree = parser.parse(text);

@@ -409,4 +409,413 @@ describe('real-code regressions (issue #11)', () => {
       assert.equal((await check(job)).of('PSA103').length, 1);
     });
   });
+
+  describe('shapes of the fresh validation corpus (PSA101, 104, 106, 301, 306, 404, 501)', () => {
+    it('PSA101: a count printed in a notebook cell and written in a later cell is that cell\'s output', async () => {
+      const nb = py`
+        # Databricks notebook source
+        orders = spark.read.option("header", "true").option("inferSchema", "true").csv("s3://shop-raw/orders/")
+        print(f"orders: {orders.count()}")
+        orders.printSchema()
+
+        # COMMAND ----------
+
+        orders.createOrReplaceTempView("orders")
+        orders.write.mode("overwrite").parquet("s3://shop-curated/orders/")
+      `;
+      assert.deepEqual((await check(nb)).of('PSA101'), []);
+      // Run as jobs, the same notebook recomputes the read for the count.
+      assert.equal((await check(nb, { 'context.notebooks': 'job' })).of('PSA101').length, 1);
+    });
+
+    it('PSA101: still reported in a notebook when the same cell writes, or the lineage runs Python per group', async () => {
+      const r = await check(py`
+        # Databricks notebook source
+        import pandas as pd
+        sales = spark.table("main.retail.daily_sales")
+
+        def fit_trend(pdf: pd.DataFrame) -> pd.DataFrame:
+            return pdf.assign(trend=pdf["units"].rolling(7, min_periods=1).mean())
+
+        trends = sales.groupBy("store_id").applyInPandas(fit_trend, schema="store_id string, day date, units double, trend double")
+        print(f"profiled {trends.count()} rows")
+
+        # COMMAND ----------
+
+        trends.write.mode("overwrite").saveAsTable("main.retail.trends")
+
+        # COMMAND ----------
+
+        joined = spark.read.json("/Volumes/retail/raw/returns").join(sales, "store_id")
+        joined.write.mode("overwrite").saveAsTable("main.retail.returns_by_store")
+        print(f"written {joined.count()} rows")
+      `);
+      assert.deepEqual(r.of('PSA101').map((f) => r.lineOf(f)), [9, 19]);
+    });
+
+    it('PSA104: an unfiltered table count is answered from metadata; a filtered or derived one is a scan', async () => {
+      const r = await check(py`
+        from pyspark.sql import Row, SparkSession, DataFrame
+        spark = SparkSession.builder.getOrCreate()
+        target = "demo.banking.transactions"
+        if spark.catalog.tableExists(target) and spark.table(target).count() > 0:
+            print("demo data already there")
+        else:
+            spark.createDataFrame([Row(id="T1", amount=10.0), Row(id="T2", amount=-4.5)]).write.saveAsTable(target)
+        if spark.read.format("delta").load("/data/events").count() == 0:
+            raise SystemExit("no events")
+
+        def score(df: DataFrame) -> DataFrame:
+            if df.filter(df.amount > 0).count() == 0:
+                return df
+            return df.withColumn("score", df.amount * 2)
+      `);
+      assert.deepEqual(r.of('PSA104').map((f) => r.lineOf(f)), [12]);
+    });
+
+    it('PSA106: loops over a schema or column list written in the code are a handful of projections', async () => {
+      const r = await check(py`
+        from pyspark.sql import SparkSession, functions as F, types as T
+        from settings import TRIP_SCHEMA
+        spark = SparkSession.builder.getOrCreate()
+
+        def parse_csv_value(df, schema):
+            parts = F.split(df["value"], ",")
+            for i, field in enumerate(schema):
+                df = df.withColumn(field.name, parts.getItem(i).cast(field.dataType))
+            return df
+
+        raw = spark.readStream.format("kafka").option("subscribe", "trips").load().selectExpr("CAST(value AS STRING)")
+        trips = parse_csv_value(raw, TRIP_SCHEMA)
+
+        left = spark.createDataFrame([("C1", "Ana", 31)], ["id", "name", "age"])
+        right = spark.createDataFrame([("C2", "Bo", "Lyon")], ["id", "name", "city"])
+        for c in right.columns:
+            if c not in left.columns:
+                left = left.withColumn(c, F.lit(None))
+      `);
+      assert.deepEqual(r.of('PSA106'), []);
+    });
+
+    it('PSA106: still reported over collected values and over the schema of an arbitrary input', async () => {
+      const r = await check(py`
+        from pyspark.sql import DataFrame, functions as F
+
+        def one_hot(df: DataFrame, column: str) -> DataFrame:
+            values = [row[0] for row in df.select(column).distinct().collect()]
+            for v in values:
+                df = df.withColumn(f"{column}_{v}", F.when(F.col(column) == v, 1.0).otherwise(0.0))
+            return df
+
+        def cast_nested(df: DataFrame) -> DataFrame:
+            for field in df.schema.fields:
+                df = df.withColumn(field.name, F.col(field.name).cast("string"))
+            return df
+      `);
+      assert.deepEqual(r.of('PSA106').map((f) => r.lineOf(f)), [6, 11]);
+    });
+
+    it('PSA301: a GROUP BY written in SQL, a one-value slice and a computed file count are sized on purpose', async () => {
+      const r = await check(py`
+        from pyspark.sql import SparkSession
+        spark = SparkSession.builder.getOrCreate()
+        spark.read.parquet("s3://lake/trips/").createOrReplaceTempView("trips")
+        monthly = spark.sql("""
+            SELECT zone, date_trunc('month', pickup_at) AS month, SUM(fare) AS revenue
+            FROM trips
+            GROUP BY 1, 2
+        """)
+        monthly.coalesce(1).write.mode("overwrite").parquet("s3://reports/monthly_revenue/")
+
+        def export_country(country: str):
+            cities = spark.read.option("header", True).csv("s3://ref/cities.csv")
+            cities.where(f"lower(country) = lower('{country}')").coalesce(1).write.mode("overwrite").csv(f"s3://exports/{country}/")
+
+        def compact(df, size_bytes, target_bytes, enabled):
+            if enabled and size_bytes > target_bytes:
+                n_files = size_bytes // target_bytes
+            else:
+                n_files = 1
+            df.coalesce(n_files).write.mode("overwrite").parquet("s3://lake/compacted/")
+
+        trips = spark.read.parquet("s3://lake/trips/")
+        trips.coalesce(1).write.mode("overwrite").parquet("s3://lake/trips_single/")
+        detail = spark.sql("SELECT trip_id, fare FROM trips WHERE fare > 0")
+        detail.coalesce(1).write.mode("overwrite").parquet("s3://lake/paid_trips/")
+      `);
+      assert.deepEqual(r.of('PSA301').map((f) => r.lineOf(f)), [23, 25]);
+    });
+
+    it('PSA306: an unpartitioned window only where there is no key to partition by is the meaning, not an oversight', async () => {
+      const r = await check(py`
+        from pyspark.sql import DataFrame, Window, functions as F
+
+        def latest_per_group(df: DataFrame, keys: list, ts: str) -> DataFrame:
+            spec = Window.partitionBy(*keys).orderBy(F.col(ts).desc()) if keys else Window.orderBy(F.col(ts).desc())
+            return df.withColumn("rn", F.row_number().over(spec))
+
+        def gaps(df: DataFrame, keys: list, ts: str) -> DataFrame:
+            if keys:
+                w = Window.partitionBy(*keys).orderBy(ts)
+            else:
+                w = Window.orderBy(ts)
+            return df.withColumn("next_ts", F.lead(ts).over(w))
+
+        def rank_all(df: DataFrame) -> DataFrame:
+            return df.withColumn("rank", F.row_number().over(Window.orderBy("amount")))
+      `);
+      assert.deepEqual(r.of('PSA306').map((f) => r.lineOf(f)), [15]);
+    });
+
+    it('PSA404: SHOW TABLES IN names a schema, and a name repeated in a COMMENT adds nothing', async () => {
+      const r = await check(py`
+        import sys
+        from pyspark.sql import SparkSession
+        spark = SparkSession.builder.getOrCreate()
+        table = sys.argv[1]
+        schema = sys.argv[2]
+        spark.sql(f"SHOW TABLES IN {table.split('.')[0]}").show()
+        spark.sql(f"CREATE SCHEMA IF NOT EXISTS {schema} COMMENT 'owned by {schema}'")
+        spark.sql(f"CREATE SCHEMA IF NOT EXISTS sandbox COMMENT '{schema}'")
+      `);
+      assert.deepEqual(r.of('PSA404').map((f) => r.lineOf(f)), [8]);
+    });
+
+    it('PSA501: a startup-only key set in a test fixture is ignored there; a rejected one still breaks it', async () => {
+      const fixture = py`
+        import unittest
+        from pyspark.sql import SparkSession
+
+        class SparkTestCase(unittest.TestCase):
+            def setUp(self):
+                self.spark = SparkSession.builder.appName("unit").getOrCreate()
+                self.spark.conf.set("spark.master", "local[2]")
+                self.spark.conf.set("spark.sql.shuffle.partitions", "2")
+                self.spark.conf.set("spark.executor.memory", "1g")
+      `;
+      const r = await check(fixture, {}, { path: 'tests/base.py' });
+      assert.deepEqual(r.of('PSA501').map((f) => r.lineOf(f)), [9]);
+      const job = await check(fixture.replace(/SparkTestCase/, 'SparkJob').replace('unittest.TestCase', 'object'), {}, { path: 'jobs/base.py' });
+      assert.deepEqual(job.of('PSA501').map((f) => job.lineOf(f)), [7, 9]);
+    });
+  });
+
+  describe('streaming state that never grows, and what the model misread (PSA201, PSA205)', () => {
+    it('reads a schema whose StructFields are continued with backslashes, so a declared INT "year" is not event time', async () => {
+      const r = await check(py`
+        from pyspark.sql.types import StructType, StructField, StringType, IntegerType, DoubleType
+        listing_schema = StructType([StructField("make", StringType(), True),\\
+                                     StructField("price", DoubleType(), True),\\
+                                     StructField("year", IntegerType(), True)])
+        listings = spark.readStream.schema(listing_schema).option("header", "true").csv("/data/listings/incoming")
+        per_year = listings.groupBy("year").agg({"price": "avg"})
+        q = per_year.writeStream.outputMode("complete").format("console").start()
+        q.awaitTermination()
+      `);
+      assert.deepEqual(r.of('PSA201'), []);
+      // Without the declaration "year" may be a time bucket: still reported.
+      const undeclared = await check(py`
+        listings = spark.readStream.format("delta").table("bronze.listings")
+        per_year = listings.groupBy("year").count()
+        per_year.writeStream.outputMode("complete").option("checkpointLocation", "s3://chk/y").toTable("gold.per_year")
+      `);
+      assert.equal(undeclared.of('PSA201').length, 1);
+    });
+
+    it('is silent on a running count per user in complete mode after a watermarked dropDuplicates', async () => {
+      const r = await check(py`
+        clicks = spark.readStream.schema("user_id STRING, page STRING, click_time TIMESTAMP").json("s3://landing/clicks/")
+        per_user = (clicks.withWatermark("click_time", "10 minutes")
+                    .dropDuplicates(["user_id", "click_time"])
+                    .groupBy("user_id").count())
+        per_user.writeStream.outputMode("complete").option("checkpointLocation", "s3://chk/per_user").toTable("gold.clicks_per_user")
+      `);
+      assert.deepEqual(r.of('PSA201'), []);
+      // In append mode the same grouping never emits and never drops a group: reported.
+      const append = await check(py`
+        clicks = spark.readStream.schema("user_id STRING, page STRING, click_time TIMESTAMP").json("s3://landing/clicks/")
+        per_user = clicks.withWatermark("click_time", "10 minutes").dropDuplicates(["user_id", "click_time"]).groupBy("user_id").count()
+        per_user.writeStream.outputMode("append").option("checkpointLocation", "s3://chk/per_user").toTable("gold.clicks_per_user")
+      `);
+      assert.equal(append.of('PSA201').length, 1);
+    });
+
+    it('accepts a stream-stream outer join watermarked on one of its equi-join keys', async () => {
+      const r = await check(py`
+        from pyspark.sql import functions as F
+        changes = spark.readStream.option("readChangeFeed", "true").table("silver.accounts")
+        after = changes.filter(F.col("_change_type") == "update_postimage").selectExpr("account_id", "tier AS new_tier", "_commit_timestamp AS committed_at")
+        before = changes.filter(F.col("_change_type") == "update_preimage").selectExpr("account_id", "tier AS old_tier", "_commit_timestamp AS committed_at")
+        (after.withWatermark("committed_at", "5 minutes")
+              .join(before, ["account_id", "committed_at"], "left")
+              .writeStream.option("checkpointLocation", "s3://chk/tier_changes").toTable("gold.tier_changes"))
+        keyed = after.withWatermark("committed_at", "5 minutes").alias("a").join(
+            before.alias("b"), (F.col("a.account_id") == F.col("b.account_id")) & (F.col("a.committed_at") == F.col("b.committed_at")))
+        keyed.writeStream.option("checkpointLocation", "s3://chk/keyed").toTable("gold.keyed")
+      `);
+      assert.deepEqual(r.of('PSA201'), []);
+      // Watermarked on a column that is not a join key: the other side's rows stay forever.
+      const off = await check(py`
+        changes = spark.readStream.option("readChangeFeed", "true").table("silver.accounts")
+        after = changes.selectExpr("account_id", "_commit_timestamp AS committed_at")
+        before = changes.selectExpr("account_id", "tier")
+        j = after.withWatermark("committed_at", "5 minutes").join(before, "account_id", "left")
+        j.writeStream.option("checkpointLocation", "s3://chk/j").toTable("gold.j")
+      `);
+      assert.equal(off.of('PSA201').length, 1);
+    });
+
+    it('is silent on a windowed frame a tutorial only defines, and on a query it stops after a few seconds', async () => {
+      const r = await check(py`
+        import time
+        from pyspark.sql.functions import window, col, count
+        ticks = spark.readStream.format("rate").option("rowsPerSecond", 10).load()
+        tumbling = ticks.groupBy(window(col("timestamp"), "30 seconds")).agg(count("*").alias("n"))
+        sliding = ticks.groupBy(window(col("timestamp"), "30 seconds", "10 seconds")).agg(count("*").alias("n"))
+        sliding.printSchema()
+        demo = tumbling.writeStream.format("console").outputMode("update").start()
+        time.sleep(3)
+        demo.stop()
+      `);
+      assert.deepEqual(r.of('PSA201'), []);
+    });
+
+    it('still flags the same windowed queries when they run until killed, are displayed, or keep a checkpoint', async () => {
+      const forever = await check(py`
+        from pyspark.sql.functions import window, col
+        ticks = spark.readStream.format("rate").load()
+        tumbling = ticks.groupBy(window(col("timestamp"), "30 seconds")).count()
+        demo = tumbling.writeStream.format("console").outputMode("update").start()
+        demo.awaitTermination()
+        demo.stop()
+      `);
+      assert.equal(forever.of('PSA201').length, 1);
+      const shown = await check(py`
+        # Databricks notebook source
+        from pyspark.sql.functions import window, col
+        ticks = spark.readStream.format("rate").load()
+        tumbling = ticks.groupBy(window(col("timestamp"), "30 seconds")).count()
+        display(tumbling)
+      `);
+      assert.equal(shown.of('PSA201').length, 1);
+      const resumed = await check(py`
+        import time
+        from pyspark.sql.functions import window, col
+        ticks = spark.readStream.format("rate").load()
+        q = (ticks.groupBy(window(col("timestamp"), "30 seconds")).count()
+             .writeStream.option("checkpointLocation", "s3://chk/ticks").outputMode("update").toTable("ops.ticks"))
+        time.sleep(60)
+        q.stop()
+      `);
+      assert.equal(resumed.of('PSA201').length, 1);
+    });
+
+    it('PSA205: a foreachBatch demo stopped after a timed wait has no restart to protect; one awaited forever does', async () => {
+      const demo = await check(py`
+        def show_batch(batch_df, batch_id):
+            batch_df.show(5)
+        q = spark.readStream.format("rate").load().writeStream.foreachBatch(show_batch).start()
+        q.awaitTermination(15)
+        q.stop()
+      `);
+      assert.deepEqual(demo.of('PSA205'), []);
+      const job = await check(py`
+        def upsert(batch_df, batch_id):
+            batch_df.write.mode("append").saveAsTable("silver.events")
+        q = spark.readStream.format("kafka").option("subscribe", "events").load().writeStream.foreachBatch(upsert).start()
+        q.awaitTermination()
+      `);
+      assert.equal(job.of('PSA205').length, 1);
+    });
+  });
+  describe('full rebuilds and counted loops (PSA304, PSA107)', () => {
+    it('PSA304: a partitioned overwrite right after DROP TABLE (or removing the folder) rebuilds everything on purpose', async () => {
+      const r = await check(py`
+        from pyspark.sql import functions as F
+        recent = spark.read.table("bronze.events").filter(F.col("event_date") >= "2024-01-01")
+        spark.sql("DROP TABLE IF EXISTS silver.events")
+        recent.write.format("parquet").mode("overwrite").partitionBy("event_date").saveAsTable("silver.events")
+        dbutils.fs.rm("s3://lake/silver/clicks", True)
+        recent.write.mode("overwrite").partitionBy("event_date").parquet("s3://lake/silver/clicks")
+      `);
+      assert.deepEqual(r.of('PSA304'), []);
+      // Dropping another table does not make this one a rebuild.
+      const other = await check(py`
+        from pyspark.sql import functions as F
+        recent = spark.read.table("bronze.events").filter(F.col("event_date") >= "2024-01-01")
+        spark.sql("DROP TABLE IF EXISTS silver.events_tmp")
+        recent.write.format("parquet").mode("overwrite").partitionBy("event_date").saveAsTable("silver.events")
+      `);
+      assert.equal(other.of('PSA304').length, 1);
+    });
+
+    it('PSA107: while (n <= 5) with parentheses is the same counted handful; while (n <= 500) is not', async () => {
+      const few = await check(py`
+        from pyspark.sql.functions import rand
+        sales = spark.read.format("delta").load("/tmp/delta/sales")
+        n = 0
+        while (n <= 5):
+            invoice = sales.select("invoice_no").orderBy(rand()).limit(1).collect()[0][0]
+            n = n + 1
+      `);
+      assert.deepEqual(few.of('PSA107'), []);
+      const many = await check(py`
+        from pyspark.sql.functions import rand
+        sales = spark.read.format("delta").load("s3://lake/sales")
+        n = 0
+        while (n <= 500):
+            invoice = sales.select("invoice_no").orderBy(rand()).limit(1).collect()[0][0]
+            n = n + 1
+      `);
+      assert.equal(many.of('PSA107').length, 1);
+    });
+  });
+  describe('counts the fresh corpus showed (PSA101 in notebooks, PSA104 on unfiltered tables)', () => {
+    const prep = py`
+      from pyspark.sql import functions as F
+      sales = spark.read.option("header", "true").csv("s3://retail/raw/sales.csv")
+      daily = sales.groupBy("store_id", "day").agg(F.sum("units").alias("units"))
+      print(f"daily rows: {daily.count()}")
+      daily.write.mode("overwrite").saveAsTable("prep.daily_sales")
+    `;
+
+    it('PSA101: a printed count in a notebook is the cell output; in a job, or with notebooks run as jobs, it is reported', async () => {
+      const cells = prep.replace('daily.write', '# COMMAND ----------\n\ndaily.write');
+      assert.deepEqual((await check(`# Databricks notebook source\n${cells}`)).of('PSA101'), []);
+      // In one cell the count and the write each compute the lineage when the cell runs: reported.
+      assert.equal((await check(prep, {}, { notebook: true })).of('PSA101').length, 1);
+      assert.equal((await check(prep)).of('PSA101').length, 1);
+      assert.equal((await check(prep, { 'context.notebooks': 'job' }, { notebook: true })).of('PSA101').length, 1);
+    });
+
+    it('PSA104: an unfiltered table or Delta read is counted from the log, not scanned; a filtered one is still reported', async () => {
+      const r = await check(py`
+        if spark.catalog.tableExists("demo.customers") and spark.table("demo.customers").count() > 0:
+            print("demo data already generated")
+        raw = spark.read.format("delta").load("/Volumes/demo/raw/orders")
+        if raw.count() == 0:
+            raise SystemExit("nothing to do")
+        open_orders = raw.where(F.col("status") != "closed")
+        if open_orders.count() == 0:
+            raise SystemExit("no open orders")
+      `);
+      assert.deepEqual(r.of('PSA104').map((f) => r.textOf(f)), ['open_orders.count() == 0']);
+    });
+  });
+  describe('SQL names after SHOW ... IN (PSA404)', () => {
+    it('reads the schema after SHOW TABLES IN as a name, and a value list after IN as a value', async () => {
+      const r = await check(py`
+        import argparse
+        from pyspark.sql import SparkSession
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--database")
+        args = parser.parse_args()
+        spark = SparkSession.builder.enableHiveSupport().getOrCreate()
+        spark.sql(f"SHOW TABLES IN {args.database}").show(truncate=False)
+        spark.sql(f"SHOW VIEWS IN {args.database} LIKE 'v_*'").show()
+        spark.sql(f"SELECT * FROM sales.orders WHERE region IN ({args.database})").show()
+      `);
+      assert.deepEqual(r.of('PSA404').map((f) => r.lineOf(f)), [9]);
+    });
+  });
 });

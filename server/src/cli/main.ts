@@ -3,15 +3,15 @@ import { defaultSettings, resolveSettings, type Settings } from '../../../shared
 import { VERSION } from '../../../shared/version';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { analyze, type AnalysisOptions, type AnalysisResult } from '../analysis';
+import { analyze, looksLikePySpark, type AnalysisOptions, type AnalysisResult } from '../analysis';
 import { fileFragment, mergeFragments, type FileFragment } from '../graph';
 import type { RawGraph } from '../graph/pipelineGraph';
 import { toDot, toMermaid } from './graphFormats';
 import { createTwoFilesPatch } from 'diff';
 import { countFixes, fixAll, type FixCounts } from '../fixes/fixAll';
-import { ParseFailure, PythonParser, type Tree } from '../parsing/pythonParser';
+import { ParseFailure, parsesQuietly, PythonParser, type Tree } from '../parsing/pythonParser';
 import { RULES } from '../rules';
-import { addCrossFileFindings } from '../project/crossFile';
+import { addCrossFileFindings, crossFileFindings } from '../project/crossFile';
 import { collectPythonFiles } from '../project/files';
 import { ProjectConfigs } from '../project/projectConfigs';
 import { applyProjectConfig } from '../project/pyproject';
@@ -19,6 +19,8 @@ import { readSourceFile } from '../project/readSource';
 import { startServer } from '../lsp/startServer';
 import { checkNotebook, MAX_NOTEBOOK_BYTES } from './notebookFile';
 import { analyseDatabricksRuns } from '../notebook/analyseNotebook';
+import { LineIndex } from '../lineIndex';
+import { FILES_PER_WORKER, WorkerPool, isCliWorker, runCliWorker, workerCount } from './workers';
 import { formatGithub, formatJson, formatSarif, formatTextReport, type FileFindings } from './report';
 
 const USAGE = `Usage: pyspark-architect check [--format text|json|sarif|github] [--select CODES] [--ignore CODES] PATH...
@@ -37,6 +39,8 @@ Options:
   --ignore CODES     skip these rule codes or prefixes
   --max-file-size KB skip files larger than this (default 2048)
   --exit-zero        exit 0 even when there are findings (like Ruff)
+  --explain          text format: under each finding, why it fired here (the kind of code it was
+                     taken for, what the rule saw, the related locations); json has them as fields
   --fix              apply the safe fixes (same results, only cost or robustness changes) to the
                      files, then report what is left (in a notebook only the cells' sources change;
                      outputs and metadata stay)
@@ -45,6 +49,8 @@ Options:
   --diff             print a unified diff of what --fix would change instead of writing it
                      (exit 1 when there is a diff; .py files)
   --no-project       ignore [tool.pyspark-architect] in pyproject.toml
+  -j, --jobs N       analyse with N worker threads (default: one per core, when there are at least
+                     ${FILES_PER_WORKER} files per worker; 1: in this thread). Output is the same for any N
   --config FILE      settings as JSON, the same keys as the editor's pysparkArchitect.* settings
                      ({"rules": {"severity": {"PSA302": "off"}}, "pii": {"extraPatterns": ["member_no"]}})
   -h, --help         this help
@@ -58,22 +64,26 @@ ${RULES.map((r) => `  ${r.code}  ${r.name.padEnd(42)} ${r.summary}`).join('\n')}
 
 class UsageError extends Error {}
 
-interface CheckArgs {
+export interface CheckArgs {
   format: string;
   select: string[];
   ignore: string[];
   maxKb: number;
   exitZero: boolean;
+  /** Text format: under each finding, why it fired in this code. */
+  explain: boolean;
   settings: Settings;
   fix: boolean;
   unsafeFixes: boolean;
   diff: boolean;
   project: boolean;
+  /** `--jobs`: worker threads for Python files (undefined: chosen from the cores and the number of files). */
+  jobs?: number;
   paths: string[];
 }
 
 function parseCheckArgs(argv: string[], formats: readonly string[] = ['text', 'json', 'sarif', 'github']): CheckArgs {
-  const out: CheckArgs = { format: formats[0], select: [], ignore: [], maxKb: defaultSettings().maxFileSizeKb, exitZero: false, settings: defaultSettings(), fix: false, unsafeFixes: false, diff: false, project: true, paths: [] };
+  const out: CheckArgs = { format: formats[0], select: [], ignore: [], maxKb: defaultSettings().maxFileSizeKb, exitZero: false, explain: false, settings: defaultSettings(), fix: false, unsafeFixes: false, diff: false, project: true, paths: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const eq = a.indexOf('=');
@@ -126,8 +136,18 @@ function parseCheckArgs(argv: string[], formats: readonly string[] = ['text', 'j
       case '--diff':
         out.diff = true;
         break;
+      case '--jobs':
+      case '-j': {
+        const n = Number(takeValue());
+        if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} needs a whole number of workers, 1 or more`);
+        out.jobs = n;
+        break;
+      }
       case '--no-project':
         out.project = false;
+        break;
+      case '--explain':
+        out.explain = true;
         break;
       case '--exit-zero':
         out.exitZero = true;
@@ -147,7 +167,7 @@ function splitCodes(v: string): string[] {
   return codes;
 }
 
-interface Analysed extends FileFindings {
+export interface Analysed extends FileFindings {
   /** With --diff: the file and what --fix would write, when that differs. */
   wouldFix?: { before: string; after: string };
   model?: AnalysisResult['model'];
@@ -157,106 +177,179 @@ interface Analysed extends FileFindings {
   raw?: RawGraph;
   /** Notebooks: the findings again with other options (the cross-file pass). */
   reanalyse?: (options: AnalysisOptions) => Analysed['findings'];
+  /** `graph`, notebooks: the graph fragment built while the program's model was alive. */
+  fragment?: FileFragment;
 }
 
-/** Reads and analyses every file, reporting unreadable, binary and oversized ones per file. */
-async function analyseFiles(args: CheckArgs, err: (s: string) => void, whileParsed?: (r: Analysed) => void): Promise<{ results: Analysed[]; fileCount: number; ioErrors: number }> {
-  const parser = await PythonParser.load();
+/** A Python file's result as a worker sends it: plain data (its line index is rebuilt from `text`). */
+export type TransferredResult = Omit<Analysed, 'lines' | 'reanalyse' | 'notebook' | 'fragment' | 'model'> & { text: string };
+
+/** One file to analyse: where it is in the run (output order) and the options its project gives it. */
+export interface FileJob {
+  index: number;
+  file: string;
+  options: AnalysisOptions;
+}
+
+/** What one file's analysis produced: a result (or none), its stderr lines in order, and whether it was an I/O error. */
+export interface FileOutcome {
+  result?: Analysed;
+  errs: string[];
+  ioError: boolean;
+}
+
+/**
+ * Reads and analyses every file, reporting unreadable, binary and oversized ones per file. With
+ * more than one job, Python files are analysed by worker threads (`workers.ts`); results and
+ * messages still come out in file order, the same as with one.
+ */
+async function analyseFiles(args: CheckArgs, err: (s: string) => void, forGraph = false): Promise<{ results: Analysed[]; fileCount: number; ioErrors: number; pool?: WorkerPool }> {
   const { files, errors, skipped } = collectPythonFiles(args.paths, Infinity, { notebooks: true });
   for (const s of skipped) err(`${s.path}: skipped: ${s.message}`);
-  const settings = args.settings;
-  const projects = new ProjectConfigs(err);
-  const results: Analysed[] = [];
   let ioErrors = errors.length;
   for (const e of errors) err(`${e.path}: error: ${e.message}`);
-  for (const file of files) {
-    const notebook = file.toLowerCase().endsWith('.ipynb');
-    // A notebook's outputs may be far larger than its code: its code is measured once read.
-    const read = readSourceFile(file, notebook ? MAX_NOTEBOOK_BYTES : args.maxKb * 1024);
-    if (read.kind === 'too-large') {
-      err(`${file}: skipped: ${Math.round(read.size / 1024)} KB is over the ${args.maxKb} KB limit`);
-      continue;
+  const jobs = fileJobs(args, files, err);
+  const workers = workerCount(args.jobs, jobs.filter((j) => !isNotebook(j.file)).length);
+  const outcomes: (FileOutcome | undefined)[] = new Array(jobs.length);
+  let pool: WorkerPool | undefined;
+  if (workers > 1) {
+    pool = new WorkerPool(workers, __filename);
+    const inWorkers = jobs.filter((j) => !isNotebook(j.file));
+    const pending = inWorkers.map(async (job) => {
+      const reply = await pool!.analyse(job, args, forGraph);
+      outcomes[job.index] = { errs: reply.errs, ioError: reply.ioError, result: reply.result && revive(reply.result) };
+    });
+    // Awaited together below; until then a failure must not count as unhandled.
+    for (const p of pending) p.catch(() => undefined);
+    // Notebooks (their results hold functions, which cannot cross threads) are read here meanwhile.
+    for (const job of jobs) if (isNotebook(job.file)) outcomes[job.index] = await analyseFile(PythonParser.load, job, args, forGraph);
+    try {
+      await Promise.all(pending);
+    } catch (e) {
+      await pool.close();
+      throw e;
     }
-    if (read.kind === 'error') {
-      err(`${file}: error: ${read.message}`);
-      ioErrors++;
-      continue;
-    }
-    if (read.kind === 'binary') {
-      err(`${file}: skipped: binary file`);
-      continue;
-    }
-    let text = read.text;
+  } else {
+    for (const job of jobs) outcomes[job.index] = await analyseFile(PythonParser.load, job, args, forGraph);
+  }
+  const results: Analysed[] = [];
+  for (const o of outcomes) {
+    if (!o) continue;
+    for (const line of o.errs) err(line);
+    if (o.ioError) ioErrors++;
+    if (o.result) results.push(o.result);
+  }
+  return { results, fileCount: files.length, ioErrors, pool };
+}
+
+function isNotebook(file: string): boolean {
+  return file.toLowerCase().endsWith('.ipynb');
+}
+
+/** The options of each file: the flags over its project's pyproject.toml (whose problems are reported once, here). */
+function fileJobs(args: CheckArgs, files: string[], err: (s: string) => void): FileJob[] {
+  const projects = new ProjectConfigs(err);
+  return files.map((file, index) => {
     // pyproject.toml under the flags: --select/--ignore given on the command line replace the project's.
-    const effective = applyProjectConfig(settings, args.project ? projects.nearest(file) : undefined);
+    const effective = applyProjectConfig(args.settings, args.project ? projects.nearest(file) : undefined);
     const options = {
       settings: effective.settings,
       select: args.select.length ? args.select : effective.select,
       ignore: [...args.ignore, ...(effective.ignore ?? [])],
       path: file,
     };
-    // A file that broke the parser leaves a fresh one for the next file (see PythonParser).
-    await parser.ready();
-    if (notebook) {
-      const uri = pathToFileURL(path.resolve(file)).href;
-      const outcome = checkNotebook(parser, file, uri, text, options, { maxKb: args.maxKb, fix: args.fix && !args.diff, unsafe: args.unsafeFixes }, err, whileParsed);
-      if ('error' in outcome) {
-        err(`${file}: error: ${outcome.error}`);
-        ioErrors++;
-      } else if ('skipped' in outcome) err(`${file}: skipped: ${outcome.skipped}`);
-      else results.push({ ...outcome.ok, options });
-      continue;
-    }
-    let wouldFix: Analysed['wouldFix'];
-    if (args.fix || args.diff) {
-      let fixed: ReturnType<typeof fixAll>;
-      try {
-        fixed = fixAll(parser, text, { ...options, unsafe: args.unsafeFixes });
-      } catch (e) {
-        if (!(e instanceof ParseFailure)) throw e;
-        err(`${file}: error: not analysed: ${e.message}`);
-        ioErrors++;
-        continue;
-      }
-      if (args.diff) {
-        if (fixed.applied.length) wouldFix = { before: text, after: fixed.text };
-      } else if (fixed.applied.length) {
-        try {
-          fs.writeFileSync(file, fixed.text);
-          text = fixed.text;
-          err(`${file}: fixed ${fixed.applied.length}: ${fixed.applied.map((a) => a.code).join(', ')}`);
-        } catch (e) {
-          err(`${file}: error: cannot write fixes: ${(e as Error).message}`);
-          ioErrors++;
-        }
-      }
-    }
-    let tree: Tree | undefined;
+    return { index, file, options };
+  });
+}
+
+/**
+ * One file, start to end: read, --fix or --diff, parse, analyse. Runs in the main thread or in a
+ * worker; with `forGraph`, the result carries the file's graph fragment (`raw`) even without datasets.
+ */
+export async function analyseFile(loadParser: () => Promise<PythonParser>, job: FileJob, args: CheckArgs, forGraph: boolean): Promise<FileOutcome> {
+  const { file, options } = job;
+  const errs: string[] = [];
+  const err = (s: string) => errs.push(s);
+  const failed = (message: string): FileOutcome => ({ errs: [...errs, message], ioError: true });
+  const notebook = isNotebook(file);
+  // A notebook's outputs may be far larger than its code: its code is measured once read.
+  const read = readSourceFile(file, notebook ? MAX_NOTEBOOK_BYTES : args.maxKb * 1024);
+  if (read.kind === 'too-large') return { errs: [`${file}: skipped: ${Math.round(read.size / 1024)} KB is over the ${args.maxKb} KB limit`], ioError: false };
+  if (read.kind === 'error') return failed(`${file}: error: ${read.message}`);
+  if (read.kind === 'binary') return { errs: [`${file}: skipped: binary file`], ioError: false };
+  let text = read.text;
+  if (!notebook && !args.fix && !args.diff && !forGraph && cannotInvolveSpark(text)) {
+    // Nothing to parse for: no wasm parser is loaded for a run over such files (startup stays Node's own).
+    return { errs, ioError: false, result: { filename: file, findings: [], lines: new LineIndex(text) } };
+  }
+  const parser = await loadParser();
+  // A file that broke the parser leaves a fresh one for the next file (see PythonParser).
+  await parser.ready();
+  if (notebook) {
+    const uri = pathToFileURL(path.resolve(file)).href;
+    let fragment: FileFragment | undefined;
+    const whileParsed = forGraph ? (r: Analysed) => (fragment = fileFragment({ ...r, uri })) : undefined;
+    const outcome = checkNotebook(parser, file, uri, text, options, { maxKb: args.maxKb, fix: args.fix && !args.diff, unsafe: args.unsafeFixes }, err, whileParsed);
+    if ('error' in outcome) return failed(`${file}: error: ${outcome.error}`);
+    if ('skipped' in outcome) return { errs: [...errs, `${file}: skipped: ${outcome.skipped}`], ioError: false };
+    return { errs, ioError: false, result: { ...outcome.ok, options, fragment } };
+  }
+  let wouldFix: Analysed['wouldFix'];
+  if (args.fix || args.diff) {
+    let fixed: ReturnType<typeof fixAll>;
     try {
-      tree = parser.parse(text);
-      // A Databricks notebook that `%run`s others is analysed with them (findings stay in this file).
-      const r = analyseDatabricksRuns(parser, text, path.resolve(file), options) ?? analyze(tree, text, options);
-      const analysed = { filename: file, findings: r.findings, lines: r.lines, model: r.model, wouldFix };
-      whileParsed?.(analysed);
-      // The model points into the tree, which is freed below: keep only plain results.
-      const raw = r.model ? fileFragment({ ...analysed, uri: pathToFileURL(path.resolve(file)).href }).raw : undefined;
-      results.push({ ...analysed, model: undefined, ...(raw?.datasets.size ? { raw, text, options } : {}) });
+      fixed = fixAll(parser, text, { ...options, unsafe: args.unsafeFixes });
     } catch (e) {
       if (!(e instanceof ParseFailure)) throw e;
-      err(`${file}: error: not analysed: ${e.message}`);
-      ioErrors++;
-    } finally {
-      parser.release(tree);
+      return failed(`${file}: error: not analysed: ${e.message}`);
+    }
+    if (args.diff) {
+      if (fixed.applied.length) wouldFix = { before: text, after: fixed.text };
+    } else if (fixed.applied.length) {
+      try {
+        fs.writeFileSync(file, fixed.text);
+        text = fixed.text;
+        err(`${file}: fixed ${fixed.applied.length}: ${fixed.applied.map((a) => a.code).join(', ')}`);
+      } catch (e) {
+        return failed(`${file}: error: cannot write fixes: ${(e as Error).message}`);
+      }
     }
   }
-  return { results, fileCount: files.length, ioErrors };
+  let tree: Tree | undefined;
+  try {
+    tree = parser.parse(text);
+    // A Databricks notebook that `%run`s others is analysed with them (findings stay in this file).
+    const r = analyseDatabricksRuns(parser, text, path.resolve(file), options) ?? analyze(tree, text, options);
+    const analysed = { filename: file, findings: r.findings, lines: r.lines, wouldFix };
+    // The model points into the tree, which is freed below: keep only plain results.
+    const raw = r.model || forGraph ? fileFragment({ ...analysed, model: r.model, uri: pathToFileURL(path.resolve(file)).href }).raw : undefined;
+    return { errs, ioError: false, result: { ...analysed, ...(raw && (raw.datasets.size || forGraph) ? { raw, text, options } : {}) } };
+  } catch (e) {
+    if (!(e instanceof ParseFailure)) throw e;
+    return failed(`${file}: error: not analysed: ${e.message}`);
+  } finally {
+    parser.release(tree);
+  }
+}
+
+/** The engine would skip the file unparsed (`analyze`), and it names no `%run` that could pull PySpark in. */
+function cannotInvolveSpark(text: string): boolean {
+  return !looksLikePySpark(text) && !text.includes('%run') && parsesQuietly(text);
+}
+
+/** A worker's result made whole again: its line index is rebuilt from the text (classes do not cross threads). */
+function revive(r: TransferredResult): Analysed {
+  return { ...r, lines: new LineIndex(r.text) };
 }
 
 async function graph(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
   const args = parseCheckArgs(argv, ['json', 'mermaid', 'dot']);
-  const fragments: FileFragment[] = [];
-  const { fileCount, ioErrors } = await analyseFiles(args, err, (r) => fragments.push(fileFragment({ ...r, uri: pathToFileURL(path.resolve(r.filename)).href })));
+  const { results, fileCount, ioErrors, pool } = await analyseFiles(args, err, true);
+  await pool?.close();
   if (ioErrors > 0 && fileCount === 0) return 2;
+  const fragments = results.flatMap((r): FileFragment[] =>
+    r.fragment ? [r.fragment] : r.raw ? [{ uri: pathToFileURL(path.resolve(r.filename)).href, raw: r.raw, context: { lines: r.lines, findings: r.findings } }] : [],
+  );
   const g = mergeFragments(fragments);
   out(args.format === 'mermaid' ? toMermaid(g) : args.format === 'dot' ? toDot(g) : JSON.stringify(g, null, 2));
   return 0;
@@ -292,12 +385,17 @@ function printDiffs(args: CheckArgs, results: Analysed[], out: (s: string) => vo
 
 async function check(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
   const args = parseCheckArgs(argv);
-  const { results, fileCount, ioErrors } = await analyseFiles(args, err);
+  const { results, fileCount, ioErrors, pool } = await analyseFiles(args, err);
   if (args.diff) {
+    await pool?.close();
     if (ioErrors > 0 && fileCount === 0) return 2;
     return printDiffs(args, results, out, err);
   }
-  await addCrossFileFindings(results);
+  try {
+    await addCrossFileFindings(results, pool);
+  } finally {
+    await pool?.close();
+  }
   const files = { length: fileCount };
   const count = results.reduce((n, r) => n + r.findings.length, 0);
   if (args.format === 'json') out(formatJson(results));
@@ -307,7 +405,7 @@ async function check(argv: string[], out: (s: string) => void, err: (s: string) 
     if (annotations) out(annotations);
   }
   else {
-    out(formatTextReport(results, files.length));
+    out(formatTextReport(results, files.length, args.explain));
     // The findings and their count stay together on stdout (the count last); what fixing could do
     // goes to stderr with the other --fix notes.
     const summary = fixSummary(countFixes(results.flatMap((r) => r.findings), args.unsafeFixes), args.fix, args.unsafeFixes);
@@ -355,7 +453,8 @@ export async function main(argv: string[], out = (s: string) => process.stdout.w
   }
 }
 
-if (require.main === module) {
+if (isCliWorker()) runCliWorker({ analyseFile, crossFileFindings });
+else if (require.main === module) {
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

@@ -42,16 +42,31 @@ function place(r: FileFindings, f: ReportedFinding): string {
   return f.cell !== undefined ? `${r.filename}:cell ${f.cell + 1}` : r.filename;
 }
 
-export function formatText(results: FileFindings[]): string {
+export function formatText(results: FileFindings[], explain = false): string {
   const out: string[] = [];
   for (const r of results) {
     for (const f of r.findings) {
       const l = locIn(r, f, f.start);
       // One line per finding, as linters print them: the headline; --format json has the whole message.
       out.push(`${place(r, f)}:${l.row}:${l.column}: ${f.code} ${splitMessage(f.message).headline}`);
+      if (explain) out.push(...explanation(r, f));
     }
   }
   return out.join('\n');
+}
+
+/** `--explain`: indented lines under a finding saying why it fired in this code. */
+function explanation(r: FileFindings, f: ReportedFinding): string[] {
+  const out: string[] = [];
+  if (f.context) out.push(`    code: ${f.context.why}`);
+  if (f.why) out.push(`    because: ${f.why}`);
+  for (const rel of f.related) {
+    // In a notebook a related location may sit in another cell.
+    const cell = (rel as { cell?: number }).cell ?? f.cell;
+    const l = locIn(r, { ...f, cell }, rel.start);
+    out.push(`    see ${cell !== undefined ? `cell ${cell + 1}:` : ''}${l.row}:${l.column}: ${rel.message}`);
+  }
+  return out;
 }
 
 /** The last line of the text report: `Found 4 findings in 2 files.` or `All clear: 3 files checked.` */
@@ -65,9 +80,9 @@ export function formatSummary(findings: number, files: number): string {
  * same stream (stdout, as Ruff does), so no reader that joins stdout and stderr can run the
  * summary into the last message.
  */
-export function formatTextReport(results: FileFindings[], files: number): string {
+export function formatTextReport(results: FileFindings[], files: number, explain = false): string {
   const count = results.reduce((n, r) => n + r.findings.length, 0);
-  const text = formatText(results);
+  const text = formatText(results, explain);
   return `${text ? `${text}\n` : ''}${formatSummary(count, files)}`;
 }
 
@@ -120,6 +135,9 @@ export function formatJson(results: FileFindings[]): string {
         url: docsUrl(f.code),
         location: locIn(r, f, f.start),
         end_location: locIn(r, f, f.end),
+        // Why it fired here: the kind of code the context model took this for, and what the rule saw.
+        context: f.context ?? null,
+        why: f.why ?? null,
         fix: fix
           ? {
               // Ruff's values: "safe", "unsafe", "display-only".

@@ -1,3 +1,4 @@
+import type { FindingContext } from '../findings';
 import { isDatabricksSource } from '../notebook/databricks';
 import type { Node } from '../parsing/pythonParser';
 
@@ -14,7 +15,7 @@ import type { Node } from '../parsing/pythonParser';
  * - pipeline: a function whose table Lakeflow / DLT manages (`@dlt.table`, `@dp.materialized_view`, ...):
  *   the pipeline owns checkpoints, schema locations and the write.
  */
-export type CodeKind = 'job' | 'notebook' | 'test' | 'generator' | 'pipeline';
+export type CodeKind = FindingContext['kind'];
 
 export interface KindWithReason {
   kind: CodeKind;
@@ -29,6 +30,8 @@ export interface ContextOptions {
   notebooksAreJobs?: boolean;
   /** The text is a notebook whatever its content says (a .ipynb read by the CLI, notebook cells in an editor). */
   notebook?: boolean;
+  /** Where each cell starts, for a notebook made one program (Databricks sources mark theirs in the text). */
+  cellStarts?: readonly number[];
 }
 
 const TEST_DIR = /(^|[\\/])(tests?|testing|__tests__|spec|specs|\w+_tests?)[\\/]/i;
@@ -37,6 +40,7 @@ const GENERATOR_FILE = /(^|[\\/_-])(generat\w*|datagen|data_gen|fake\w*|faker|sy
 /** Course and demo set-up: Databricks academy `Includes/Classroom-Setup-*`, dbdemos `_resources/` loaders. */
 const SETUP_PATH = /(^|[\\/])(includes|_resources|_setup|setup|data_generation|data-generation|datagen|generators?)[\\/]|(^|[\\/])[^\\/]*(classroom-setup|-setup|_setup|setup-|setup_|load-data|load_data|data-generation|data_generation)[^\\/]*\.(py|ipynb)$/i;
 const FAKER_IMPORT = /^\s*(from\s+faker\b|import\s+faker\b)/m;
+const DATABRICKS_CELL = /\n# COMMAND -+[ \t]*\r?(?=\n|$)/g;
 const JUPYTER_EXPORT = /^# In\[[ \d]*\]:\s*$/m;
 const DLT_IMPORT = /^\s*(import\s+dlt\b|from\s+dlt\s+import\b|from\s+pyspark\s+import\s+pipelines\b|import\s+pyspark\.pipelines\b)/m;
 
@@ -73,11 +77,30 @@ export class CodeContext {
   /** The file's path (decoded from a URI), when known: rules that judge a whole file read its folder names. */
   readonly path: string;
   private readonly memo = new Map<number, KindWithReason>();
+  /** Sorted offsets where notebook cells start (empty: one cell, or not a notebook). */
+  private readonly cellStarts: readonly number[];
 
   constructor(text: string, options: ContextOptions = {}) {
     this.file = fileKind(text, options);
     this.pipelineSource = DLT_IMPORT.test(text);
     this.path = options.path ? decodePath(options.path) : '';
+    this.cellStarts = options.cellStarts ?? (isDatabricksSource(text) ? [...text.matchAll(DATABRICKS_CELL)].map((m) => m.index + m[0].length) : []);
+  }
+
+  /** Whether two offsets lie in the same notebook cell (always, outside notebooks). */
+  sameCell(a: number, b: number): boolean {
+    return this.cellIndex(a) === this.cellIndex(b);
+  }
+
+  private cellIndex(offset: number): number {
+    let lo = 0;
+    let hi = this.cellStarts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.cellStarts[mid] <= offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   /** The kind of the code around `node` (a test function in a job module is test code). */

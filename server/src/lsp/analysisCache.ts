@@ -1,6 +1,6 @@
 import type { Connection, Diagnostic } from 'vscode-languageserver';
 import { fileURLToPath } from 'node:url';
-import { analyze, type AnalysisResult } from '../analysis';
+import { analyzeInSteps, type AnalysisResult } from '../analysis';
 import { fileFragment, type FileFragment } from '../graph';
 import type { RawGraph } from '../graph/pipelineGraph';
 import { LineIndex } from '../lineIndex';
@@ -36,6 +36,11 @@ export interface GraphSink {
  */
 export class AnalysisCache {
   private readonly analyses = new Map<string, CachedAnalysis>();
+  /** The analysis under way per document: a second request for the same version waits for it rather than starting another. */
+  private readonly running = new Map<string, { version: number; done: Promise<CachedAnalysis | undefined> }>();
+  /** Bumped by `clear` and `delete`: an analysis that started before is outdated even at the same version. */
+  private generation = 0;
+  private readonly inputs = new Map<string, number>();
   private readonly modelHolders: string[] = [];
   private readonly sizeLimits = new Map<string, number>();
   private readonly tooLargeNotified = new Set<string>();
@@ -63,12 +68,22 @@ export class AnalysisCache {
     return this.analyses.entries();
   }
 
+  /** Forgets the document's analysis (its inputs changed); one under way is not kept either. */
   delete(uri: string): void {
     this.analyses.delete(uri);
+    this.running.delete(uri);
+    this.inputs.set(uri, (this.inputs.get(uri) ?? 0) + 1);
   }
 
   clear(): void {
     this.analyses.clear();
+    this.running.clear();
+    this.generation++;
+  }
+
+  /** Changes when what an analysis reads besides the text (settings, other files) changed for `uri`. */
+  private inputsOf(uri: string): string {
+    return `${this.generation}:${this.inputs.get(uri) ?? 0}`;
   }
 
   /** The document closed. */
@@ -79,11 +94,23 @@ export class AnalysisCache {
     this.tooLargeNotified.delete(uri);
   }
 
-  /** Analysis for the document's current version, computed once and shared by diagnostics and code actions. */
+  /** Analysis for the document's current version, computed once and shared by diagnostics, hovers and code actions. */
   async analyse(uri: string, stored: StoredDocument): Promise<CachedAnalysis | undefined> {
     const version = stored.document.version;
     const hit = this.analyses.get(uri);
     if (hit && hit.version === version) return hit;
+    const running = this.running.get(uri);
+    if (running?.version === version) return running.done;
+    const done = this.analyseNow(uri, stored).finally(() => {
+      if (this.running.get(uri)?.done === done) this.running.delete(uri);
+    });
+    this.running.set(uri, { version, done });
+    return done;
+  }
+
+  private async analyseNow(uri: string, stored: StoredDocument): Promise<CachedAnalysis | undefined> {
+    const version = stored.document.version;
+    const inputs = this.inputsOf(uri);
     const settings = await this.settings.settingsFor(uri);
     const current = this.documents.get(uri);
     if (!current || current.document.version !== version) return undefined;
@@ -120,7 +147,13 @@ export class AnalysisCache {
     try {
       const options = { ...this.settings.withProjectConfig(uri, settings), workspace: this.graph().knownFiles(), workspaceExclude: uri, path: uri };
       // A Databricks notebook that `%run`s others is analysed with them (findings stay in this file).
-      result = analyseDatabricksRuns(this.parser, text, uri.startsWith('file:') ? fileURLToPath(uri) : undefined, options) ?? analyze(stored.tree, text, options);
+      const runs = analyseDatabricksRuns(this.parser, text, uri.startsWith('file:') ? fileURLToPath(uri) : undefined, options);
+      // In steps: hovers, completions and new edits are answered between rules, and an outdated run stops.
+      const stale = () => this.documents.get(uri)?.document.version !== version || this.inputsOf(uri) !== inputs;
+      const stepped = runs ?? (await analyzeInSteps(stored.tree, text, options, { pause: nextTurn, stale }));
+      // Settings or other files changed meanwhile: whoever changed them asks for a new analysis.
+      if (!stepped || stale()) return undefined;
+      result = stepped;
     } catch (e) {
       if (e instanceof ParseFailure) {
         this.connection.console.error(`${uri}: not analysed: ${e.message}`);
@@ -179,4 +212,9 @@ function uriToFilename(uri: string): string {
 
 function emptyResult(stored: StoredDocument): AnalysisResult {
   return { findings: [], lines: new LineIndex(stored.document.getText()) };
+}
+
+/** Lets the event loop read and answer other messages before going on. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

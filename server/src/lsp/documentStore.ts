@@ -1,7 +1,7 @@
 import { carryCopy, dropCopy } from '../parsing/syntaxTree';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
-import { ParseFailure, type PythonParser, type Tree } from '../parsing/pythonParser';
+import { IndentProfile, ParseFailure, type PythonParser, type Tree } from '../parsing/pythonParser';
 
 export interface StoredDocument {
   document: TextDocument;
@@ -9,6 +9,48 @@ export interface StoredDocument {
   tree?: Tree;
   /** Why this version has no tree although it is within the size limit. */
   notParsed?: ParseFailure;
+  /** The recent edits, oldest first: where a position of an earlier version is now (see `mapOffset`). */
+  edits: TextEdit[];
+  /** The oldest version `edits` reach back to (a full-text change or a trimmed log starts it again). */
+  editsSince: number;
+  /** The indentation the parser's guard checks, kept edit by edit (a keystroke does not re-read the file). */
+  indent?: IndentProfile;
+}
+
+/** One change as offsets: `[start, oldEnd)` of the text before it became `[start, newEnd)`, in version `version`. */
+interface TextEdit {
+  version: number;
+  start: number;
+  oldEnd: number;
+  newEnd: number;
+}
+
+/** Edits remembered per document: enough for a hover between two analyses, however fast the typing. */
+const MAX_EDITS = 1000;
+
+/**
+ * Where the character at `offset` of version `from` is in the document now, through the edits
+ * since (`forward`), or where a character of now was in version `from` (`!forward`). Undefined
+ * when an edit replaced or inserted the text there, or the log does not reach back to `from`.
+ */
+export function mapOffset(stored: StoredDocument, from: number, offset: number, forward: boolean): number | undefined {
+  if (from < stored.editsSince) return undefined;
+  const edits = stored.edits.filter((e) => e.version > from);
+  if (forward) {
+    for (const e of edits) {
+      if (offset < e.start) continue;
+      if (offset < e.oldEnd) return undefined;
+      offset += e.newEnd - e.oldEnd;
+    }
+  } else {
+    for (let i = edits.length - 1; i >= 0; i--) {
+      const e = edits[i];
+      if (offset < e.start) continue;
+      if (offset < e.newEnd) return undefined;
+      offset -= e.newEnd - e.oldEnd;
+    }
+  }
+  return offset;
 }
 
 /** Where a change's old and new text end, as tree-sitter wants it (UTF-16 index and point). */
@@ -59,8 +101,11 @@ export class DocumentStore {
   open(uri: string, languageId: string, version: number, text: string): StoredDocument {
     this.close(uri);
     const document = TextDocument.create(uri, languageId, version, text);
-    const stored: StoredDocument = { document };
-    if (!this.isTooLarge(uri, text)) this.parseInto(stored, text);
+    const stored: StoredDocument = { document, edits: [], editsSince: version };
+    if (!this.isTooLarge(uri, text)) {
+      stored.indent = new IndentProfile(text);
+      this.parseInto(stored, text);
+    }
     this.docs.set(uri, stored);
     return stored;
   }
@@ -71,9 +116,22 @@ export class DocumentStore {
     let tree = stored.tree;
     let document = stored.document;
     for (const change of changes) {
+      // Offsets in the text before the change (TextDocument.update changes the document in place).
+      const startIndex = 'range' in change ? document.offsetAt(change.range.start) : 0;
+      const oldEndIndex = 'range' in change ? document.offsetAt(change.range.end) : 0;
+      document = TextDocument.update(document, [change], version);
+      if ('range' in change) {
+        const start = startIndex;
+        const oldEnd = oldEndIndex;
+        stored.edits.push({ version, start, oldEnd, newEnd: start + change.text.length });
+        if (stored.edits.length > MAX_EDITS) stored.editsSince = stored.edits.splice(0, stored.edits.length - MAX_EDITS).pop()!.version;
+        stored.indent?.edit(start, oldEnd, change.text, document.getText());
+      } else {
+        stored.edits = [];
+        stored.editsSince = version;
+        stored.indent = undefined;
+      }
       if ('range' in change && tree) {
-        const startIndex = document.offsetAt(change.range.start);
-        const oldEndIndex = document.offsetAt(change.range.end);
         const startPosition = { row: change.range.start.line, column: change.range.start.character };
         const edited = this.parser.edit(tree, {
           startIndex,
@@ -88,13 +146,16 @@ export class DocumentStore {
         // A full-text change: nothing of the old tree can be reused.
         tree = this.drop(tree);
       }
-      document = TextDocument.update(document, [change], version);
     }
     const text = document.getText();
     stored.document = document;
     stored.tree = undefined;
     stored.notParsed = undefined;
-    if (!this.isTooLarge(uri, text)) this.parseInto(stored, text, tree);
+    if (this.isTooLarge(uri, text)) stored.indent = undefined;
+    else {
+      stored.indent ??= new IndentProfile(text);
+      this.parseInto(stored, text, tree);
+    }
     if (tree && stored.tree) carryCopy(tree, stored.tree);
     else if (tree) dropCopy(tree);
     this.parser.release(tree);
@@ -139,7 +200,7 @@ export class DocumentStore {
 
   private parseInto(stored: StoredDocument, text: string, oldTree?: Tree): void {
     try {
-      stored.tree = this.parser.parse(text, oldTree);
+      stored.tree = this.parser.parse(text, oldTree, stored.indent);
       stored.notParsed = undefined;
     } catch (e) {
       if (!(e instanceof ParseFailure)) throw e;

@@ -1,6 +1,7 @@
 import { MarkupKind, type Hover } from 'vscode-languageserver';
 import type { Settings } from '../../../shared/settings';
 import { confEntry, confMarkdown } from '../spark/conf/sparkConf';
+import type { Finding } from '../findings';
 import { sinkDataset, sourceDataset } from '../graph/datasets';
 import { LineIndex } from '../lineIndex';
 import { isAncestorFrame, type DataFrameModel, type Frame, type SinkInfo, type SourceInfo } from '../model/types';
@@ -8,6 +9,8 @@ import type { Node } from '../parsing/pythonParser';
 import { callParts, literalString } from '../parsing/syntax';
 import { PiiMatcher } from '../rules/helpers/pii';
 import { filterLineage } from '../model/lineage';
+import { columnSetsOf } from '../spark/columnSet';
+import { SparkFunctions } from '../spark/functions';
 
 /**
  * Hovers: the documentation of a Spark conf key in a string literal, and what the model knows of
@@ -27,14 +30,53 @@ export function hoverAt(
   text: string,
   offset: number,
   settings: Pick<Settings, 'pii.extraPatterns'>,
+  findings: readonly Finding[] = [],
+  /** How a position elsewhere in the text is named ("line 40"; in a notebook, its cell and line). */
+  place?: (offset: number) => string,
+  /** Where an offset of `text` is shown: `text`'s own lines, or (a model of an earlier version) where that text is now. */
+  lines: Positions = new LineIndex(text),
 ): Hover | null {
   const node = root.descendantForIndex(offset, offset);
   if (!node) return null;
-  const lines = new LineIndex(text);
-  return confKeyHover(node, lines) ?? (model ? frameHover(model, node, lines, settings) : null);
+  const about = confKeyHover(node, lines) ?? (model ? frameHover(model, node, lines, settings) : null);
+  const why = findingsAt(findings, offset);
+  if (!why.length) return about;
+  // The editor shows the diagnostic's message itself; the hover adds why it fired in this code.
+  const at = place ?? ((o: number) => `line ${lines.positionAt(o).line + 1}`);
+  const explained = why.map((f) => explainFinding(f, at)).join('\n\n');
+  if (!about) {
+    const span = { start: Math.max(...why.map((f) => f.start)), end: Math.min(...why.map((f) => f.end)) };
+    return { contents: { kind: MarkupKind.Markdown, value: explained }, range: { start: lines.positionAt(span.start), end: lines.positionAt(span.end) } };
+  }
+  const value = typeof about.contents === 'object' && 'value' in about.contents ? about.contents.value : '';
+  return { contents: { kind: MarkupKind.Markdown, value: `${explained}\n\n---\n\n${value}` }, range: about.range };
 }
 
-function confKeyHover(node: Node, lines: LineIndex): Hover | null {
+/** At most this many findings are explained in one hover (stacked findings on one call are rare). */
+const MAX_EXPLAINED = 5;
+const MAX_RELATED = 3;
+
+function findingsAt(findings: readonly Finding[], offset: number): Finding[] {
+  return findings.filter((f) => f.start <= offset && offset <= f.end).slice(0, MAX_EXPLAINED);
+}
+
+/** Why a finding fired here: the kind of code the context model took this for, and what the rule saw. */
+export function explainFinding(f: Finding, place: (offset: number) => string): string {
+  const out = [`**Why ${f.code} (${f.name}) fired here**`, ''];
+  if (f.context) out.push(`- Code: ${escapeMarkdown(f.context.why)}`);
+  if (f.why) out.push(`- Because: ${escapeMarkdown(f.why)}`);
+  for (const r of f.related.slice(0, MAX_RELATED)) out.push(`- See ${place(r.start)}: ${escapeMarkdown(r.message)}`);
+  return out.join('\n');
+}
+
+/** Text from messages and user code rendered as plain text in markdown. */
+function escapeMarkdown(s: string): string {
+  return s.replace(/[\\`*_[\]<>#|]/g, (c) => `\\${c}`);
+}
+
+type Positions = Pick<LineIndex, 'positionAt'>;
+
+function confKeyHover(node: Node, lines: Positions): Hover | null {
   const string = STRING_PARTS.has(node.type) ? node.parent : node;
   if (string?.type !== 'string') return null;
   const key = literalString(string);
@@ -46,7 +88,7 @@ function confKeyHover(node: Node, lines: LineIndex): Hover | null {
   };
 }
 
-function frameHover(model: DataFrameModel, node: Node, lines: LineIndex, settings: Pick<Settings, 'pii.extraPatterns'>): Hover | null {
+function frameHover(model: DataFrameModel, node: Node, lines: Positions, settings: Pick<Settings, 'pii.extraPatterns'>): Hover | null {
   if (node.type !== 'identifier') return null;
   const ref = model.frameRefs.get(node.startIndex);
   if (!ref || ref.end !== node.endIndex) return null;
@@ -57,7 +99,7 @@ function frameHover(model: DataFrameModel, node: Node, lines: LineIndex, setting
   };
 }
 
-function describeFrame(model: DataFrameModel, frame: Frame, name: string, lines: LineIndex, pii: PiiMatcher, others: number): string {
+function describeFrame(model: DataFrameModel, frame: Frame, name: string, lines: Positions, pii: PiiMatcher, others: number): string {
   const line = (n: Node) => `line ${lines.positionAt(n.startIndex).line + 1}`;
   const kind = frame.streaming === true ? 'streaming DataFrame' : frame.streaming === false ? 'batch DataFrame' : 'DataFrame (streaming or batch: unknown)';
   const out = [`**\`${name}\`**: ${kind}`, ''];
@@ -70,7 +112,7 @@ function describeFrame(model: DataFrameModel, frame: Frame, name: string, lines:
       : 'Watermark: none');
   }
   facts.push(frame.cached ? `Cached: yes, \`${callParts(frame.cached)?.name ?? 'cache'}\` (${line(frame.cached)})` : 'Cached: no');
-  facts.push(columnsFact(frame));
+  facts.push(columnsFact(model, frame));
   const piiFact = piiColumnsFact(frame, pii);
   if (piiFact) facts.push(piiFact);
   const sources = sourcesOf(frame);
@@ -85,7 +127,15 @@ function describeFrame(model: DataFrameModel, frame: Frame, name: string, lines:
   return out.join('\n');
 }
 
-function columnsFact(frame: Frame): string {
+function columnsFact(model: DataFrameModel, frame: Frame): string {
+  // The schema when every step spells it out (types where the code says them); else what the model gathered.
+  const set = columnSetsOf(model, new SparkFunctions(model.imports, () => false)).of(frame);
+  if (set) {
+    const shown = set.columns.slice(0, MAX_COLUMNS).map((c) => (c.type ? `\`${c.name}\` ${c.type}` : `\`${c.name}\``)).join(', ');
+    const more = set.columns.length > MAX_COLUMNS ? ` and ${set.columns.length - MAX_COLUMNS} more` : '';
+    const how = set.exact ? 'exactly these' : 'from the read schema; partition columns of the path may be added';
+    return `Schema (${set.columns.length} column${set.columns.length === 1 ? '' : 's'}, ${how}): ${shown}${more}`;
+  }
   const names = [...frame.columns.keys()];
   if (!names.length) return frame.columnsComplete ? 'Columns: none' : 'Columns: unknown';
   const listed = names.slice(0, MAX_COLUMNS).map((c) => `\`${c}\``).join(', ');

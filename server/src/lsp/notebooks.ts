@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { DIAGNOSTIC_SOURCE } from '../../../shared/protocol';
 import type { Settings } from '../../../shared/settings';
 import type { AnalysisOptions } from '../analysis';
+import { columnCompletions } from '../completion/columnNames';
 import { completionsAt } from '../completion/sourceOptions';
 import { docsUrl, fixLabel, type Finding } from '../findings';
 import { formatMessage } from '../messages';
@@ -252,7 +253,15 @@ export class NotebookSync {
     const at = a && this.toProgram(a, p.textDocument.uri, p.position);
     if (!a || !at) return null;
     const text = a.analysis.program.text;
-    const hover = hoverAt(a.analysis.result.model, syntaxRoot(a.analysis.tree, text), text, at.offset, settings);
+    const program = a.analysis.program;
+    // Positions named in the hover are the cells' own: the program's lines mean nothing to the user.
+    const place = (offset: number): string => {
+      const c = program.toCell(offset, offset);
+      const piece = c && program.pieceAt(offset);
+      if (!c || !piece) return 'a cell of a notebook it runs';
+      return `cell ${c.cell + 1}, line ${piece.source.slice(0, c.start).split('\n').length}`;
+    };
+    const hover = hoverAt(a.analysis.result.model, syntaxRoot(a.analysis.tree, text), text, at.offset, settings, a.analysis.result.findings, place);
     if (hover?.range) hover.range = NotebookSync.shift(hover.range, a.startLines.get(at.cell) ?? 0);
     return hover;
   }
@@ -264,7 +273,9 @@ export class NotebookSync {
     if (!a || !at) return [];
     const text = a.analysis.program.text;
     const startLine = a.startLines.get(at.cell) ?? 0;
-    return completionsAt(syntaxRoot(a.analysis.tree, text), text, at.offset).map((item) => {
+    const options = completionsAt(syntaxRoot(a.analysis.tree, text), text, at.offset);
+    const items = options.length ? options : columnCompletions(a.analysis.tree, text, at.offset, { notebook: true });
+    return items.map((item) => {
       const edit = item.textEdit as TextEdit | undefined;
       return edit?.range ? { ...item, textEdit: { ...edit, range: NotebookSync.shift(edit.range, startLine) } } : item;
     });

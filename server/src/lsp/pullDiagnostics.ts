@@ -47,6 +47,8 @@ export class PullDiagnostics {
     if (hit) return full(hit);
     const quietUntil = (this.lastChange.get(uri) ?? 0) + (await this.source.debounceMs(uri));
     if (quietUntil > Date.now()) await sleep(quietUntil - Date.now(), token);
+    // Edits already received but not yet read come first: a pull they overtake costs nothing.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     if (token.isCancellationRequested || this.source.version(uri) !== version) throw cancelled();
     const analysed = await this.source.analyse(uri);
     // A result for the version still open is worth sending even if the client stopped waiting.

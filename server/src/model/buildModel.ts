@@ -1,6 +1,6 @@
 import type { Node, Tree } from '../parsing/pythonParser';
 import { syntaxRoot } from '../parsing/syntaxTree';
-import { callParts, stringParts, unwrapParens, type CallParts } from '../parsing/syntax';
+import { callParts, isExtra, stringParts, unwrapParens, type CallParts } from '../parsing/syntax';
 import { sparkAttribute, sparkConstructorCall, sparkMethodCall } from '../spark/calls';
 import { SparkFunctions } from '../spark/functions';
 import { recordImport } from '../spark/imports';
@@ -202,7 +202,7 @@ class ModelBuilder implements Interpreter {
     for (const c of node.namedChildren) {
       if (!c) continue;
       if (c.type === 'block') this.block(c);
-      else if (c.type === 'comment') continue;
+      else if (isExtra(c)) continue;
       else if (isStatementLike(c)) this.statement(c);
       else if (c.type === 'as_pattern') {
         const v = c.namedChildren[0] ? this.expr(c.namedChildren[0]) : UNKNOWN;
@@ -238,7 +238,7 @@ class ModelBuilder implements Interpreter {
       return;
     }
     if (t.type === 'pattern_list' || t.type === 'tuple_pattern' || t.type === 'tuple' || t.type === 'list_pattern' || t.type === 'list') {
-      const items = t.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+      const items = t.namedChildren.filter((c): c is Node => !!c && !isExtra(c));
       const values = v.k === 'list' && v.items.length === items.length ? v.items : undefined;
       items.forEach((c, i) => this.bind(c, values ? values[i] : UNKNOWN));
     }
@@ -279,7 +279,7 @@ class ModelBuilder implements Interpreter {
         return UNKNOWN;
       }
       case 'parenthesized_expression': {
-        const inner = node.namedChildren.find((c) => c && c.type !== 'comment');
+        const inner = node.namedChildren.find((c) => c && !isExtra(c));
         return inner ? this.expr(inner, statement) : UNKNOWN;
       }
       case 'assignment': {
@@ -310,7 +310,7 @@ class ModelBuilder implements Interpreter {
       }
       case 'list':
       case 'tuple':
-        return { k: 'list', items: node.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment').map((c) => this.expr(c)) };
+        return { k: 'list', items: node.namedChildren.filter((c): c is Node => !!c && !isExtra(c)).map((c) => this.expr(c)) };
       case 'binary_operator': {
         const l = node.childForFieldName('left');
         const r = node.childForFieldName('right');
@@ -328,7 +328,7 @@ class ModelBuilder implements Interpreter {
       case 'lambda':
         return UNKNOWN;
       default:
-        for (const c of node.namedChildren) if (c && c.type !== 'comment') this.expr(c);
+        for (const c of node.namedChildren) if (c && !isExtra(c)) this.expr(c);
         return UNKNOWN;
     }
   }
@@ -343,7 +343,7 @@ class ModelBuilder implements Interpreter {
       let value = '';
       let exact = true;
       for (const part of node.namedChildren) {
-        if (!part || part.type === 'comment') continue;
+        if (!part || isExtra(part)) continue;
         const v = this.stringValue(part);
         if (v.k !== 'string') return UNKNOWN;
         value += v.value;

@@ -1,6 +1,6 @@
 import type { Node } from '../parsing/pythonParser';
 import { filterLineage, findInLineage } from './lineage';
-import type { OptionSetting } from './values';
+import type { OptionSetting, Value } from './values';
 
 /** A column the model knows a frame carries, and whether its values are masked. */
 export interface ColumnInfo {
@@ -32,6 +32,8 @@ export interface SourceInfo {
   node: Node;
   /** `.schema(...)` or `schema=` was given (whatever the model could read of it). */
   schemaGiven?: boolean;
+  /** The schema argument as the model evaluated it (a StructType, a DDL string, a list of names). */
+  schemaValue?: Value;
   /** Options the model cannot read were given (`options(**opts)`): `options` may be incomplete. */
   optionsUnknown?: boolean;
 }

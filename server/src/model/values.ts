@@ -19,7 +19,8 @@ export type Value =
   | { k: 'list'; items: Value[] }
   | { k: 'function'; def: Node; closure: Scope }
   /** `types`: the Spark SQL type of the columns whose type is written out (see sqlTypeName). */
-  | { k: 'schema'; columns: string[]; types?: Map<string, string> }
+  /** `partial`: built from fields the model cannot list (`StructType(fields)`), so `columns` may miss some. */
+  | { k: 'schema'; columns: string[]; types?: Map<string, string>; partial?: boolean }
   | { k: 'field'; name: string; type?: string }
   | { k: 'action'; method: string };
 
@@ -32,6 +33,8 @@ export interface ReaderValue {
   schemaTypes?: Map<string, string>;
   /** `.schema(...)` was called on the reader. */
   schemaGiven?: boolean;
+  /** What `.schema(...)` was given. */
+  schemaValue?: Value;
   /** `options(**opts)` / `options(opts)`: keys the model cannot see. */
   optionsUnknown?: boolean;
 }

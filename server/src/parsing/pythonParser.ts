@@ -34,10 +34,8 @@ export class ParseFailure extends Error {
  * (the next line's width counts), a backslash-newline joins the next line's indentation to this
  * one's, and widths are uint16.
  */
-function scannerIndentWidths(text: string): Int32Array {
-  const starts: number[] = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  const n = text.length;
+export function scannerIndentWidths(text: string): Int32Array {
+  const starts = lineStartsOf(text);
   const count = starts.length;
   const value = new Int32Array(count + 1).fill(-1);
   // clean[i]: no reset (\r, \f, a blank or comment line) from line i's start to its width, so a
@@ -45,48 +43,141 @@ function scannerIndentWidths(text: string): Int32Array {
   const clean = new Uint8Array(count + 1);
   // Backwards, so the line a blank line, a comment or a backslash-join leads to is already known.
   for (let li = count - 1; li >= 0; li--) {
-    let w = 0;
-    let ok = 1;
-    for (let i = starts[li]; ; i++) {
-      if (i >= n) break; // end of file: width 0, which never opens a block
-      const c = text.charCodeAt(i);
-      if (c === 32) w++;
-      else if (c === 9) w += 8;
-      else if (c === 13 || c === 12) {
-        w = 0;
-        ok = 0;
-      } else if (c === 10 || c === 35) {
-        // A blank or comment-only line: the scanner resets and measures the next line.
-        value[li] = value[li + 1];
-        break;
-      } else if (c === 92) {
-        let k = i + 1;
-        if (text.charCodeAt(k) === 13) k++;
-        if (text.charCodeAt(k) === 10 && value[li + 1] >= 0) {
-          value[li] = clean[li + 1] ? (w + value[li + 1]) & 0xffff : value[li + 1];
-          clean[li] = ok & clean[li + 1];
-        }
-        break;
-      } else {
-        value[li] = w & 0xffff;
-        clean[li] = ok;
-        break;
-      }
-    }
+    const m = measureLine(text, starts[li], value[li + 1], clean[li + 1]);
+    value[li] = m.value;
+    clean[li] = m.clean;
   }
   return value.subarray(0, count);
 }
 
+/** Offsets where lines start, as the scanner splits them (at \n only). */
+function lineStartsOf(text: string): number[] {
+  const starts: number[] = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
 /**
- * An upper bound on the depth of tree-sitter-python's indent stack for `text`: the scanner only
- * pushes a width larger than the one on top, so the stack is always an increasing subsequence of
- * the widths it measured, in text order; its depth is at most the longest such subsequence of the
- * widths of every line (brackets, strings and the grammar can only make it shallower).
- * Stops counting once past `limit`.
+ * One line of `scannerIndentWidths`: its width and whether it is clean, given the next line's.
+ * `dependsOnNext`: blank, comment-only and backslash-joined lines take the next line's width.
  */
-export function indentLevels(text: string, limit = Infinity): number {
+function measureLine(text: string, start: number, nextValue: number, nextClean: number): { value: number; clean: number; dependsOnNext: boolean } {
+  let w = 0;
+  let ok = 1;
+  const n = text.length;
+  for (let i = start; ; i++) {
+    if (i >= n) return { value: -1, clean: 0, dependsOnNext: false }; // end of file: width 0, which never opens a block
+    const c = text.charCodeAt(i);
+    if (c === 32) w++;
+    else if (c === 9) w += 8;
+    else if (c === 13 || c === 12) {
+      w = 0;
+      ok = 0;
+    } else if (c === 10 || c === 35) {
+      // A blank or comment-only line: the scanner resets and measures the next line.
+      return { value: nextValue, clean: 0, dependsOnNext: true };
+    } else if (c === 92) {
+      let k = i + 1;
+      if (text.charCodeAt(k) === 13) k++;
+      if (text.charCodeAt(k) === 10 && nextValue >= 0) {
+        return { value: nextClean ? (w + nextValue) & 0xffff : nextValue, clean: ok & nextClean, dependsOnNext: true };
+      }
+      return { value: -1, clean: 0, dependsOnNext: text.charCodeAt(k) === 10 };
+    } else return { value: w & 0xffff, clean: ok, dependsOnNext: false };
+  }
+}
+
+/**
+ * The scanner's line widths of an open document, kept up to date edit by edit: a keystroke
+ * re-measures the lines it touched (and the blank, comment and backslash lines before them, which
+ * take their width from the next line), not the whole text. `bound()` is an upper bound on the
+ * indent stack's depth that costs nothing while the file has few distinct widths (real code has a
+ * dozen); only past `MAX_INDENT_LEVELS` distinct widths is the exact count taken, over the widths.
+ */
+export class IndentProfile {
+  private starts: number[];
+  private values: number[];
+  private cleans: number[];
+  /** How many lines have each positive width. */
+  private readonly widths = new Map<number, number>();
+
+  constructor(text: string) {
+    this.starts = lineStartsOf(text);
+    const count = this.starts.length;
+    this.values = new Array<number>(count);
+    this.cleans = new Array<number>(count);
+    this.measure(text, 0, count - 1);
+  }
+
+  /** `[start, oldEnd)` of the text became `inserted`; `text` is the whole new text. */
+  edit(start: number, oldEnd: number, inserted: string, text: string): void {
+    const delta = inserted.length - (oldEnd - start);
+    // Lines whose start lies in (start, oldEnd] are gone; the line holding `start` is re-measured.
+    const first = this.lineAt(start);
+    let last = first;
+    while (last + 1 < this.starts.length && this.starts[last + 1] <= oldEnd) last++;
+    const added: number[] = [];
+    for (let i = inserted.indexOf('\n'); i >= 0; i = inserted.indexOf('\n', i + 1)) added.push(start + i + 1);
+    for (let li = first; li <= last; li++) this.count(this.values[li], -1);
+    this.starts.splice(first + 1, last - first, ...added);
+    for (let i = first + 1 + added.length; i < this.starts.length; i++) this.starts[i] += delta;
+    const fresh = new Array<number>(added.length + 1).fill(-1);
+    this.values.splice(first, last - first + 1, ...fresh);
+    this.cleans.splice(first, last - first + 1, ...fresh.map(() => 0));
+    this.measure(text, first, first + added.length);
+  }
+
+  /** An upper bound on the indent stack's depth (exact once the file has many distinct widths). */
+  bound(limit: number): number {
+    if (this.widths.size <= limit) return this.widths.size;
+    return longestIncreasing(this.values, limit);
+  }
+
+  /** The widths, line by line (for tests: the same as `scannerIndentWidths` of the text). */
+  lineWidths(): number[] {
+    return [...this.values];
+  }
+
+  /** Measures lines `from..to`, then the lines before them that take their width from the next line. */
+  private measure(text: string, from: number, to: number): void {
+    const count = this.starts.length;
+    for (let li = to; li >= 0; li--) {
+      const next = li + 1 < count ? this.values[li + 1] : -1;
+      const nextClean = li + 1 < count ? this.cleans[li + 1] : 0;
+      const old = li < from || li > to ? this.values[li] : undefined;
+      const m = measureLine(text, this.starts[li], next, nextClean);
+      if (li < from && old === m.value && this.cleans[li] === m.clean) break;
+      if (old !== undefined) this.count(old, -1);
+      this.values[li] = m.value;
+      this.cleans[li] = m.clean;
+      this.count(m.value, 1);
+    }
+  }
+
+  private count(width: number, by: number): void {
+    if (width <= 0) return;
+    const n = (this.widths.get(width) ?? 0) + by;
+    if (n > 0) this.widths.set(width, n);
+    else this.widths.delete(width);
+  }
+
+  private lineAt(offset: number): number {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (this.starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+}
+
+/** The longest strictly increasing run of positive widths, in order (stops counting past `limit`). */
+function longestIncreasing(widths: ArrayLike<number>, limit = Infinity): number {
   const tails: number[] = [];
-  for (const v of scannerIndentWidths(text)) {
+  for (let i = 0; i < widths.length; i++) {
+    const v = widths[i];
     if (v <= 0) continue;
     let lo = 0;
     let hi = tails.length;
@@ -99,6 +190,32 @@ export function indentLevels(text: string, limit = Infinity): number {
     if (tails.length > limit) return tails.length;
   }
   return tails.length;
+}
+
+/**
+ * An upper bound on the depth of tree-sitter-python's indent stack for `text`: the scanner only
+ * pushes a width larger than the one on top, so the stack is always an increasing subsequence of
+ * the widths it measured, in text order; its depth is at most the longest such subsequence of the
+ * widths of every line (brackets, strings and the grammar can only make it shallower).
+ * Stops counting once past `limit`.
+ */
+export function indentLevels(text: string, limit = Infinity): number {
+  return longestIncreasing(scannerIndentWidths(text), limit);
+}
+
+/** Why `parse` would refuse `text` without calling the parser (nested too deep), if it would. */
+function refusal(text: string): ParseFailure | undefined {
+  if (indentLevels(text, MAX_INDENT_LEVELS) <= MAX_INDENT_LEVELS) return undefined;
+  return new ParseFailure(`blocks nest more than ${MAX_INDENT_LEVELS} levels deep (as tree-sitter-python counts indentation), beyond what its parser survives`, 'too-deep');
+}
+
+/**
+ * True when the process parser would parse `text` with nothing to report about it: a caller that
+ * needs no tree for such text (the CLI on a file with nothing of Spark in it) may skip loading the
+ * parser. Text the guard refuses is still parsed, so that it is reported as not analysed.
+ */
+export function parsesQuietly(text: string): boolean {
+  return process.env.PYSPARK_ARCHITECT_TEST_UNGUARDED !== '1' && !refusal(text);
 }
 
 /** The runtime each tree came from: a tree of a replaced runtime is never touched again. */
@@ -181,11 +298,10 @@ export class PythonParser {
    * Throws `ParseFailure` when the text is not parsed: nested deeper than the grammar's scanner can
    * survive (see `MAX_INDENT_LEVELS`), the parser failed on it, or the parser is being replaced.
    */
-  parse(text: string, oldTree?: Tree): Tree {
-    const levels = this.indentGuard ? indentLevels(text, MAX_INDENT_LEVELS) : 0;
-    if (levels > MAX_INDENT_LEVELS) {
-      throw new ParseFailure(`blocks nest more than ${MAX_INDENT_LEVELS} levels deep (as tree-sitter-python counts indentation), beyond what its parser survives`, 'too-deep');
-    }
+  parse(text: string, oldTree?: Tree, indent?: IndentProfile): Tree {
+    // An open document's profile answers without reading the text, unless the file is near the limit.
+    const refused = this.indentGuard && !(indent && indent.bound(MAX_INDENT_LEVELS) <= MAX_INDENT_LEVELS) ? refusal(text) : undefined;
+    if (refused) throw refused;
     const runtime = this.healthy();
     const parser = this.parser!;
     try {

@@ -2,6 +2,15 @@ import type { Node } from './pythonParser';
 
 /** Small, allocation-light helpers over tree-sitter-python nodes. */
 
+/**
+ * Nodes tree-sitter names but that are not part of the expression: comments, and the backslash of
+ * a line continuation (legal, if redundant, inside brackets: `[StructField(...), \` would
+ * otherwise count as an element).
+ */
+export function isExtra(node: Node): boolean {
+  return node.type === 'comment' || node.type === 'line_continuation';
+}
+
 /** tree-sitter hands out a fresh wrapper object per access: compare nodes by id, never by reference. */
 export function sameNode(a: Node | null | undefined, b: Node | null | undefined): boolean {
   return !!a && !!b && a.id === b.id;
@@ -10,7 +19,7 @@ export function sameNode(a: Node | null | undefined, b: Node | null | undefined)
 export function unwrapParens(node: Node): Node {
   let n = node;
   for (let i = 0; n.type === 'parenthesized_expression' && i < 1000; i++) {
-    const inner = n.namedChildren.find((c) => c !== null && c.type !== 'comment');
+    const inner = n.namedChildren.find((c) => c !== null && !isExtra(c));
     if (!inner) break;
     n = inner;
   }
@@ -24,7 +33,7 @@ export function literalString(node: Node | null | undefined): string | undefined
   if (node.type === 'concatenated_string') {
     let out = '';
     for (const part of node.namedChildren) {
-      if (!part || part.type === 'comment') continue;
+      if (!part || isExtra(part)) continue;
       const v = literalString(part);
       if (v === undefined) return undefined;
       out += v;
@@ -99,7 +108,7 @@ function readCallParts(call: Node): CallParts | undefined {
   const keywords = new Map<string, Node>();
   if (argumentList && argumentList.type === 'argument_list') {
     for (const a of argumentList.namedChildren) {
-      if (!a || a.type === 'comment') continue;
+      if (!a || isExtra(a)) continue;
       if (a.type === 'keyword_argument') {
         const k = a.childForFieldName('name');
         const v = a.childForFieldName('value');

@@ -25,34 +25,59 @@ export interface CrossFileCandidate {
  * with those files' steps in view (a lambda split into batch/speed/serving files is layered as one).
  * The editor does the same continuously, with the open documents and the workspace scan (lsp/workspaceGraph.ts).
  */
-export async function addCrossFileFindings(results: CrossFileCandidate[]): Promise<void> {
+/** Worker threads that judge files again (the CLI's pool): each file's answer replaces its own findings. */
+export interface CrossFileRunner {
+  readonly size: number;
+  /** Every candidate's datasets and steps, sent once: requests then name neighbours by index. */
+  shareGraphs(graphs: RawGraph[]): void;
+  crossFile(text: string, options: AnalysisOptions, neighbours: number[]): Promise<Finding[] | undefined>;
+}
+
+export async function addCrossFileFindings(results: CrossFileCandidate[], runner?: CrossFileRunner): Promise<void> {
   const withData = results.filter((r) => r.raw);
   if (withData.length < 2) return;
   const filesOf = new Map<string, CrossFileCandidate[]>();
   for (const r of withData) for (const key of r.raw!.datasets.keys()) filesOf.set(key, [...(filesOf.get(key) ?? []), r]);
-  const parser = await PythonParser.load();
+  const numbers = new Map(withData.map((r, i) => [r, i]));
+  runner?.shareGraphs(withData.map((r) => r.raw!));
+  // Workers get a few files ahead at a time, not the whole pass queued at once.
+  const inFlight = new Set<Promise<void>>();
   for (const r of withData) {
     const neighbours = new Set([...r.raw!.datasets.keys()].flatMap((k) => filesOf.get(k)!.filter((o) => o !== r)));
     const select = r.options?.select;
     const codes = CROSS_FILE_RULES.filter((c) => !select?.length || matchesCode(c, select));
     if (!neighbours.size || !codes.length) continue;
-    const options = { ...r.options, select: codes, workspace: mergeRawGraphs([...neighbours].map((n) => n.raw!)) };
     if (r.reanalyse) {
-      const again = r.reanalyse(options);
+      const again = r.reanalyse({ ...r.options, select: codes, workspace: mergeRawGraphs([...neighbours].map((n) => n.raw!)) });
       r.findings = [...r.findings.filter((f) => !CROSS_FILE_RULES.includes(f.code)), ...again].sort((a, b) => (a.cell ?? 0) - (b.cell ?? 0) || compareFindings(a, b));
       continue;
     }
-    await parser.ready();
-    let tree: Tree | undefined;
-    try {
-      tree = parser.parse(r.text!);
-      const again = analyze(tree, r.text!, options);
-      r.findings = [...r.findings.filter((f) => !CROSS_FILE_RULES.includes(f.code)), ...again.findings].sort(compareFindings);
-    } catch (e) {
-      // Parsed once already: keep the first pass's findings.
-      if (!(e instanceof ParseFailure)) throw e;
-    } finally {
-      parser.release(tree);
+    const replace = (again: Finding[] | undefined) => {
+      if (again) r.findings = [...r.findings.filter((f) => !CROSS_FILE_RULES.includes(f.code)), ...again].sort(compareFindings);
+    };
+    if (runner) {
+      const pending: Promise<void> = runner.crossFile(r.text!, { ...r.options, select: codes }, [...neighbours].map((n) => numbers.get(n)!)).then(replace).finally(() => inFlight.delete(pending));
+      inFlight.add(pending);
+      if (inFlight.size >= runner.size * 2) await Promise.race(inFlight);
+    } else {
+      replace(await crossFileFindings(await PythonParser.load(), r.text!, { ...r.options, select: codes, workspace: mergeRawGraphs([...neighbours].map((n) => n.raw!)) }));
     }
+  }
+  await Promise.all(inFlight);
+}
+
+/** The project-scope rules' findings of one file with its neighbours' datasets in view (undefined: parsing failed this time). */
+export async function crossFileFindings(parser: PythonParser, text: string, options: AnalysisOptions): Promise<Finding[] | undefined> {
+  await parser.ready();
+  let tree: Tree | undefined;
+  try {
+    tree = parser.parse(text);
+    return analyze(tree, text, options).findings;
+  } catch (e) {
+    // Parsed once already: keep the first pass's findings.
+    if (!(e instanceof ParseFailure)) throw e;
+    return undefined;
+  } finally {
+    parser.release(tree);
   }
 }

@@ -53,6 +53,9 @@ import { sessionWideMergeSchema } from './partitioning/PSA308-session-wide-merge
 import { streamingDedupOnUniqueRow } from './streaming/PSA212-streaming-dedup-on-unique-row';
 import { memorySinkWithoutQueryName } from './streaming/PSA213-memory-sink-without-query-name';
 import { unnamedConcurrentQueries } from './streaming/PSA214-unnamed-concurrent-queries';
+import { unknownColumn } from './correctness/PSA720-unknown-column';
+import { duplicateColumnAfterJoin } from './correctness/PSA708-duplicate-column-after-join';
+import { floatTypeForMoney } from './correctness/PSA709-float-type-for-money';
 import type { Rule, RuleContext } from './rule';
 
 /** A rule family: one folder of `rules/`, one hundred of codes (performance = PSA1xx ...). */
@@ -156,6 +159,8 @@ const REGISTRATIONS: readonly Registration[] = [
   { rule: cacheInLoopNeverReleased, family: 'performance', fix: 'none', fixes: [], scope: 'file', since: '0.2.0', quietIn: TESTS_AND_GENERATORS },
   { rule: lastOverDefaultWindowFrame, family: 'correctness', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.2.0' },
   { rule: untypedNullColumnWritten, family: 'correctness', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
+  { rule: duplicateColumnAfterJoin, family: 'correctness', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
+  { rule: floatTypeForMoney, family: 'correctness', fix: 'none', fixes: [], scope: 'file', since: '0.2.0', strict: true, quietIn: EXPLORATORY },
   { rule: mergeWithoutPartitionPruning, family: 'delta', fix: 'none', fixes: [], scope: 'file', since: '0.2.0', strict: true, quietIn: TESTS_AND_GENERATORS },
   { rule: zorderOnPartitionColumn, family: 'delta', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
   { rule: overwriteOfStreamedDeltaTable, family: 'delta', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
@@ -166,6 +171,7 @@ const REGISTRATIONS: readonly Registration[] = [
   { rule: memorySinkWithoutQueryName, family: 'streaming', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
   { rule: unnamedConcurrentQueries, family: 'streaming', fix: 'none', fixes: [], scope: 'file', since: '0.2.0', strict: true, quietIn: [...TESTS_AND_GENERATORS, 'notebook'] },
   { rule: kafkaOptionRejected, family: 'streaming', fix: 'sometimes', fixes: ['safe', 'unsafe'], scope: 'file', since: '0.2.0' },
+  { rule: unknownColumn, family: 'correctness', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.2.0', strict: true },
 ];
 
 /** Every rule with its metadata, in code order. Codes are stable API. */

@@ -25,6 +25,8 @@ export interface RuleContext {
     severity?: Severity;
     related?: RelatedLocation[];
     fixes?: Fix[];
+    /** What in this code made the rule speak, when it knows: shown with the finding (hover, JSON). */
+    why?: string;
   }): void;
 }
 

@@ -29,7 +29,7 @@ export function readerCall(ip: Interpreter, node: Node, parts: CallParts, r: Rea
       return { ...r, options, optionsUnknown: r.optionsUnknown || parts.args.length > 0 };
     }
     case 'schema':
-      return { ...r, schemaColumns: schemaColumns(pos[0]), schemaTypes: schemaTypes(pos[0]), schemaGiven: true };
+      return { ...r, schemaColumns: schemaColumns(pos[0]), schemaTypes: schemaTypes(pos[0]), schemaGiven: true, schemaValue: pos[0] };
   }
   if (!READER_TERMINALS.has(method)) return UNKNOWN;
   const format = FORMAT_METHODS.has(method) ? method : (stringOf(kw.get('format')) ?? r.format);
@@ -41,6 +41,7 @@ export function readerCall(ip: Interpreter, node: Node, parts: CallParts, r: Rea
     kind: isTable ? 'table' : 'read', streaming: r.streaming, format, options, node,
     path: isTable ? undefined : target ?? options.get('path'), table: isTable ? target : undefined,
     schemaGiven: !!r.schemaGiven || kw.has('schema'),
+    schemaValue: r.schemaGiven ? r.schemaValue : kw.get('schema'),
     optionsUnknown: r.optionsUnknown || parts.args.some((a) => a.type === 'dictionary_splat'),
   });
   const cols = r.schemaColumns ?? schemaColumns(kw.get('schema'));

@@ -31,7 +31,8 @@ export function schemaConstructor(name: string, parts: CallParts, pos: Value[]):
       }
       return { k: 'schema', columns, types };
     }
-    return { k: 'schema', columns: [] };
+    // `StructType()` is empty; `StructType(fields)` of fields the model cannot list is not.
+    return { k: 'schema', columns: [], partial: parts.args.length > 0 };
   }
   if (name === 'StructField') {
     const n = exactStringOf(pos[0]);
@@ -46,7 +47,7 @@ export function schemaCall(parts: CallParts, schema: Extract<Value, { k: 'schema
     const type = sqlTypeName(parts.args[1]);
     const types = new Map(schema.types ?? []);
     if (type) types.set(pos[0].value, type);
-    return { k: 'schema', columns: [...schema.columns, pos[0].value], types };
+    return { k: 'schema', columns: [...schema.columns, pos[0].value], types, partial: schema.partial || !pos[0].exact };
   }
   return UNKNOWN;
 }

@@ -73,7 +73,7 @@ export function sessionCall(ip: Interpreter, node: Node, parts: CallParts, metho
 }
 
 function createDataFrame(ip: Interpreter, node: Node, parts: CallParts, pos: Value[], kw: Map<string, Value>): Frame {
-  const f = ip.source(node, 'createDataFrame', { kind: 'createDataFrame', streaming: false, options: new OptionMap(), node });
+  const f = ip.source(node, 'createDataFrame', { kind: 'createDataFrame', streaming: false, options: new OptionMap(), node, schemaValue: pos[1] ?? kw.get('schema') });
   const data = parts.args[0] ?? parts.keywords.get('data');
   const dataNode = data ? unwrapParens(data) : undefined;
   // Rows built on the driver (literals, a list, a pandas frame) fit on the driver by construction;

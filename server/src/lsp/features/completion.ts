@@ -1,3 +1,4 @@
+import { columnCompletions } from '../../completion/columnNames';
 import { COMPLETION_TRIGGER_CHARACTERS, completionsAt } from '../../completion/sourceOptions';
 import { syntaxRoot } from '../../parsing/syntaxTree';
 import type { ServerContext } from '../context';
@@ -6,14 +7,18 @@ export { COMPLETION_TRIGGER_CHARACTERS };
 
 const MAX_COMPLETIONS = 200;
 
-/** Completion of formats, options and their values in reader/writer chains, and of Spark conf keys. */
+/** Completion of formats, options and their values in reader/writer chains, of Spark conf keys, and of column names. */
 export function registerCompletion(ctx: ServerContext): void {
   ctx.connection.onCompletion((p) => {
     if (ctx.notebooks.owns(p.textDocument.uri)) return ctx.notebooks.completion(p).catch((e) => ctx.failed('notebook completion', e, []));
     const stored = ctx.documents.get(p.textDocument.uri);
     if (!stored?.tree) return [];
     try {
-      const items = completionsAt(syntaxRoot(stored.tree, stored.document.getText()), stored.document.getText(), stored.document.offsetAt(p.position));
+      const text = stored.document.getText();
+      const offset = stored.document.offsetAt(p.position);
+      const options = completionsAt(syntaxRoot(stored.tree, text), text, offset);
+      // Column names where a string names a column (`col("`, `select("`, `df["`), from a model of this version.
+      const items = options.length ? options : columnCompletions(stored.tree, text, offset);
       // A thousand conf keys is a big message per keystroke: send the best ones, ask to be asked again.
       if (items.length <= MAX_COMPLETIONS) return items;
       const best = [...items].sort((a, b) => (a.sortText ?? a.label).localeCompare(b.sortText ?? b.label)).slice(0, MAX_COMPLETIONS);

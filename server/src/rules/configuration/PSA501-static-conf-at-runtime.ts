@@ -51,6 +51,9 @@ export const staticConfAtRuntime: Rule = {
       if (conf.via !== 'conf.set' || !conf.key) continue;
       const kind = staticConfKind(conf.key);
       if (!kind) continue;
+      // A setting that is only ignored (not rejected) costs a test fixture or a demo-data generator
+      // nothing: its session is local and built above. One Spark rejects still breaks them, so it stays.
+      if (kind.severity !== 'error' && ctx.code.isTestOrGenerator(conf.call)) continue;
       ctx.report({
         node: conf.call,
         severity: kind.severity,

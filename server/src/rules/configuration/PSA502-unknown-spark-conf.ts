@@ -1,3 +1,4 @@
+import { damerauLevenshtein } from '../helpers/editDistance';
 import type { Fix } from '../../findings';
 import type { Node } from '../../parsing/pythonParser';
 import { literalString, unwrapParens } from '../../parsing/syntax';
@@ -43,6 +44,8 @@ function confKeys(ctx: RuleContext): { key: string; node: Node }[] {
   return out;
 }
 
+export { damerauLevenshtein };
+
 /** Known keys `key` is a near miss of, closest first; empty when `key` is known or free-form. */
 export function suggestFor(key: string): string[] {
   if (SPARK_CONF_KEYS.has(key) || OPEN_CONF_PREFIXES.some((p) => key.startsWith(p)) || !/^spark\.[\w.-]+$/.test(key)) return [];
@@ -74,28 +77,6 @@ function segmentSwaps(key: string): string[] {
     out.push(s.join('.'));
   }
   return out;
-}
-
-/** Optimal-string-alignment distance; gives up with `limit + 1` once the distance must exceed `limit`. */
-export function damerauLevenshtein(a: string, b: string, limit = Infinity): number {
-  const rows: number[][] = [Array.from({ length: b.length + 1 }, (_, j) => j)];
-  let previousMin = 0;
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(rows[i - 1][j] + 1, row[j - 1] + 1, rows[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, rows[i - 2][j - 2] + 1);
-      row.push(v);
-      rowMin = Math.min(rowMin, v);
-    }
-    // Every later cell builds on this row or (by transposition) the one before it, plus a cost.
-    if (rowMin > limit && previousMin > limit) return limit + 1;
-    previousMin = rowMin;
-    rows.push(row);
-  }
-  return rows[a.length][b.length];
 }
 
 function replaceFixes(node: Node, suggestions: string[]): Fix[] {

@@ -1,5 +1,5 @@
 import type { Node } from '../../parsing/pythonParser';
-import { enclosingStatement, literalString } from '../../parsing/syntax';
+import { enclosingStatement, isExtra, literalString } from '../../parsing/syntax';
 import type { Rule, RuleContext } from '../rule';
 import { booleanSetting, integerSetting, literalValue, sessionSettings, type LiteralValue } from '../helpers/sessionConf';
 import { nodesOfType } from '../../model/syntaxIndex';
@@ -60,7 +60,7 @@ function groups(ctx: RuleContext): Group[] {
   }
   for (const list of nodesOfType(ctx.model, 'list')) {
     for (const tuple of list?.namedChildren ?? []) {
-      const items = tuple?.type === 'tuple' ? tuple.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment') : [];
+      const items = tuple?.type === 'tuple' ? tuple.namedChildren.filter((c): c is Node => !!c && !isExtra(c)) : [];
       const key = literalString(items[0]);
       if (!list || !tuple || items.length !== 2 || !key?.startsWith('spark.')) continue;
       add(list.id, { key, value: literalValue(items[1]), start: tuple.startIndex, end: tuple.endIndex });

@@ -157,10 +157,19 @@ function splicedParts(arg: Node): Splice[] {
 /**
  * Where a spliced part names a table, schema or column (`FROM {table}`, `{catalog}.{schema}`):
  * catalog and schema parameters are how notebooks and jobs are commonly written, and a name
- * cannot carry a second condition. Values and expressions (`= '{day}'`, `WHERE {filter}`) are
+ * cannot carry a second condition (`SHOW TABLES IN {db}` names a schema; a bare `IN` is a value list). Values and expressions (`= '{day}'`, `WHERE {filter}`) are
  * where injection does harm.
  */
-const NAME_BEFORE = /(\b(FROM|JOIN|INTO|TABLE|UPDATE|OPTIMIZE|DESCRIBE|DESCRIBE HISTORY|DESCRIBE DETAIL|DESCRIBE EXTENDED|DESCRIBE TABLE|HISTORY|DETAIL|USE|DATABASE|SCHEMA|CATALOG|VIEW|EXISTS|TRUNCATE|USING|REFRESH|VACUUM|ZORDER BY|PARTITIONED BY|CLUSTER BY)\s+|[.`])$/i;
+const NAME_BEFORE = /(\b(FROM|JOIN|INTO|TABLE|UPDATE|OPTIMIZE|DESCRIBE|DESCRIBE HISTORY|DESCRIBE DETAIL|DESCRIBE EXTENDED|DESCRIBE TABLE|HISTORY|DETAIL|USE|DATABASE|SCHEMA|CATALOG|VIEW|EXISTS|TRUNCATE|USING|REFRESH|VACUUM|ZORDER BY|PARTITIONED BY|CLUSTER BY|SHOW\s+(?:TABLES|VIEWS|FUNCTIONS|SCHEMAS|DATABASES|COLUMNS|PARTITIONS|TBLPROPERTIES)(?:\s+EXTENDED)?\s+IN)\s+|[.`])$/i;
+
+/** Inside the quoted text of a `COMMENT '...'` clause. */
+const INSIDE_COMMENT = /\bCOMMENT\s+'[^']*$/i;
+
+/** The expression of a splice (`{s}` and `s` alike). */
+function spliceText(part: Node): string {
+  const expr = part.type === 'interpolation' ? part.namedChildren.find((c) => c && c.type !== 'comment' && c.type !== 'format_specifier' && c.type !== 'type_conversion') : part;
+  return (expr ?? part).text.replace(/\s+/g, '');
+}
 
 function namesAnIdentifier(before: string): boolean {
   return NAME_BEFORE.test(before);
@@ -183,8 +192,11 @@ export const sqlBuiltFromJobInput: Rule = {
       tainted ??= taintedNames(ctx);
       const scope = enclosingScope(call);
       const visible = new Map([...(tainted.get(ctx.model.root.id) ?? []), ...(scope.id === ctx.model.root.id ? [] : tainted.get(scope.id) ?? [])]);
+      // A value spliced as a name is let through (above); the same value repeated as the DDL's
+      // description (`CREATE SCHEMA {s} COMMENT '{s}'`) adds nothing the name position did not already allow.
+      const asNames = new Set(spliced.filter((s) => namesAnIdentifier(s.before)).map((s) => spliceText(s.part)));
       for (const { part, before } of spliced) {
-        if (namesAnIdentifier(before)) continue;
+        if (namesAnIdentifier(before) || (INSIDE_COMMENT.test(before) && asNames.has(spliceText(part)))) continue;
         const source = taintIn(part, visible);
         if (!source) continue;
         ctx.report({

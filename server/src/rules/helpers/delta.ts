@@ -39,20 +39,31 @@ export function sqlTexts(model: DataFrameModel): SqlText[] {
   let list = SQL_MEMO.get(model);
   if (list) return list;
   list = [];
+  const concatenated = new Map<number, Node>();
   for (const s of nodesOfType(model, 'string')) {
-    if (s.parent?.type === 'concatenated_string') continue;
-    if (s.parent?.type === 'expression_statement') continue; // a docstring or a bare literal
+    const parent = s.parent;
+    if (parent?.type === 'concatenated_string') {
+      concatenated.set(parent.id, parent);
+      continue;
+    }
+    if (parent?.type === 'expression_statement') continue; // a docstring or a bare literal
+    // Only strings that can be a statement the rules read: most strings of a file are names and paths.
+    if (!SQL_WORDS.test(s.text)) continue;
     const text = templateText(s);
     if (text !== undefined) list.push({ node: s, text });
   }
-  for (const s of model.root.descendantsOfType('concatenated_string')) {
-    if (!s || s.parent?.type === 'expression_statement') continue;
-    const text = templateText(s);
-    if (text !== undefined) list.push({ node: s, text });
+  for (const c of concatenated.values()) {
+    if (c.parent?.type === 'expression_statement' || !SQL_WORDS.test(c.text)) continue;
+    const text = templateText(c);
+    if (text !== undefined) list.push({ node: c, text });
   }
+  list.sort((a, b) => a.node.startIndex - b.node.startIndex);
   SQL_MEMO.set(model, list);
   return list;
 }
+
+/** Words of the statements the Delta and schema rules read (VACUUM, OPTIMIZE, MERGE, CREATE, SET, typed DDL). */
+const SQL_WORDS = /\b(vacuum|optimize|merge|create|set|double|float)\b/i;
 
 /** A table or path as the program names it, comparable across spellings: `delta.\`/p\``, `` `db`.`t` ``, `DB.T`. */
 export function tableKey(name: string): string {

@@ -1,7 +1,7 @@
 import type { SparkFunctions } from '../../spark/functions';
 import type { Frame } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
-import { callParts, literalString, unwrapParens } from '../../parsing/syntax';
+import { callParts, isExtra, literalString, stringParts, unwrapParens } from '../../parsing/syntax';
 import type { RuleContext } from '../rule';
 import { highCardinalityReason } from './cardinality';
 
@@ -91,16 +91,36 @@ function isIdentifierColumn(name: string | undefined): boolean {
   return !!reason && reason.includes('identifier');
 }
 
+/** `col = 'lit'`, either side possibly in lower()/upper()/trim() (a case-insensitive match of one value). */
+const EQUALS_LITERAL = /^\s*(?:(?:lower|upper|trim)\s*\(\s*)?`?[A-Za-z_][A-Za-z0-9_.]*`?\s*\)?\s*==?\s*(?:(?:lower|upper|trim)\s*\(\s*)?('[^']*'|"[^"]*"|-?\d+(\.\d+)?)\s*\)?\s*$/i;
+
+/**
+ * An f-string condition whose every field sits inside SQL quotes (`country = '{c}'`), with the
+ * fields filled in: one value per call, as a literal would be. A field outside quotes may be a
+ * column or a whole condition, so the text is not read then.
+ */
+function quotedValuesFilled(cond: Node): string | undefined {
+  if (cond.type !== 'string') return undefined;
+  let out = '';
+  for (const part of stringParts(cond)) {
+    if (typeof part === 'string') out += part;
+    else if ((out.match(/'/g)?.length ?? 0) % 2 === 1) out += 'v';
+    else return undefined;
+  }
+  return out;
+}
+
 /** `where(F.col("order_id") == oid)`, `filter("user_id = 42")`, possibly among other `&` conditions: a key lookup. */
 function isKeyLookup(fns: SparkFunctions, call: Node): boolean {
   const parts = callParts(call);
   const cond = parts?.args.length === 1 ? unwrapParens(parts.args[0]) : undefined;
   if (!cond) return false;
-  const sql = literalString(cond);
+  const sql = literalString(cond) ?? quotedValuesFilled(cond);
   if (sql !== undefined) {
     const conjuncts = sql.split(/\s+and\s+/i);
-    // Every condition an equality with a literal (`sku = 'ALL' AND region = 'EU'`, `filename = '010.JPG'`): a lookup.
-    if (conjuncts.every((c) => /^\s*`?[A-Za-z_][A-Za-z0-9_.]*`?\s*==?\s*('[^']*'|"[^"]*"|-?\d+(\.\d+)?)\s*$/.test(c))) return true;
+    // Every condition an equality with a literal (`sku = 'ALL' AND region = 'EU'`, `filename = '010.JPG'`,
+    // `lower(country) = lower('{c}')`): a lookup.
+    if (conjuncts.every((c) => EQUALS_LITERAL.test(c))) return true;
     return conjuncts.some((c) => {
       const m = /^\s*`?([A-Za-z_][A-Za-z0-9_]*)`?\s*==?\s*[^=\s]/.exec(c);
       return !!m && isIdentifierColumn(m[1]);
@@ -128,7 +148,7 @@ function columnNames(fns: SparkFunctions, call: Node): string[] | undefined {
   if (!parts || parts.keywords.size) return undefined;
   const names: string[] = [];
   for (const a of parts.args) {
-    const items = unwrapParens(a).type === 'list' ? unwrapParens(a).namedChildren.filter((c): c is Node => !!c && c.type !== 'comment') : [a];
+    const items = unwrapParens(a).type === 'list' ? unwrapParens(a).namedChildren.filter((c): c is Node => !!c && !isExtra(c)) : [a];
     for (const item of items) {
       if (fns.windowColumn(item)) {
         names.push('window');
@@ -172,6 +192,31 @@ function isLowCardinalityGroupBy({ fns }: Functions, frame: Frame): boolean {
   return keys === undefined || allLowCardinality(keys);
 }
 
+/**
+ * `spark.sql("SELECT zone, month, sum(fare) ... GROUP BY 1, 2")`: the outer query groups (on keys that
+ * do not look like identifiers or timestamps), as a groupBy().agg() would.
+ */
+function isAggregateSql(frame: Frame): boolean {
+  const source = frame.source;
+  if (source?.kind !== 'sql' || frame.parents.length || source.node.type !== 'call') return false;
+  const arg = source.node.childForFieldName('arguments')?.namedChildren.find((c) => c && c.type !== 'comment');
+  const text = arg ? literalString(arg) ?? (unwrapParens(arg).type === 'string' ? unwrapParens(arg).text : undefined) : undefined;
+  if (!text) return false;
+  // The outer query only: drop parenthesised parts (subqueries, function arguments) and comments.
+  let outer = text.replace(/--[^\n]*/g, ' ');
+  for (let i = 0; i < 50 && /\([^()]*\)/.test(outer); i++) outer = outer.replace(/\([^()]*\)/g, ' ');
+  if (/\b(union|join|lateral\s+view|explode)\b/i.test(outer)) return false;
+  const group = /\bgroup\s+by\s+([\s\S]*?)(?:\bhaving\b|\border\s+by\b|\blimit\b|\bwindow\b|$)/i.exec(outer);
+  if (group) {
+    const keys = group[1].split(',').map((k) => k.trim()).filter(Boolean);
+    if (/\b(grouping\s+sets|rollup|cube)\b/i.test(group[1])) return true;
+    // Positional keys (`GROUP BY 1, 2`) and expressions cannot be read: assumed small, as for groupBy.
+    const named = keys.map((k) => /^`?([A-Za-z_][A-Za-z0-9_]*)`?$/.exec(k.replace(/^\w+\./, ''))?.[1]).filter((k): k is string => !!k);
+    return allLowCardinality(named);
+  }
+  return false;
+}
+
 function isSmallSource(frame: Frame): boolean {
   const s = frame.source;
   if (!s) return frame.op === 'parameter';
@@ -195,7 +240,7 @@ export function isSmall(fx: Functions, frame: Frame, fromSource = true): boolean
     if (f.op === 'sample') return true;
     if ((f.op === 'filter' || f.op === 'where') && call && isKeyLookup(fx.fns, call)) return true;
     if (isLowCardinalityDistinct(fx, f) || isLowCardinalityGroupBy(fx, f)) return true;
-    if (f.parents.length === 0) return fromSource && isSmallSource(f);
+    if (f.parents.length === 0) return (fromSource && isSmallSource(f)) || isAggregateSql(f);
     if (f.parents.length > 1 || !(ROW_PRESERVING.has(f.op) || f.op === 'aggregate') || (call && /\bexplode(_outer)?\s*\(/.test(call.text))) return false;
     f = f.parents[0];
   }

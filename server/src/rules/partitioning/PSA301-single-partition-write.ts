@@ -1,7 +1,7 @@
 import type { Fix } from '../../findings';
 import { removeChainCall } from '../../fixes/edits';
 import type { Node } from '../../parsing/pythonParser';
-import { callParts } from '../../parsing/syntax';
+import { callParts, enclosingScope, sameNode, unwrapParens } from '../../parsing/syntax';
 import { reducedToFewRows } from '../helpers/fewRows';
 import { related, type Rule, type RuleContext } from '../rule';
 import { withPlaceholders } from '../../fixes/edits';
@@ -19,6 +19,8 @@ export const singlePartitionWrite: Rule = {
       const single = sink.frame.singlePartition;
       // An aggregate by country or a distinct list of states is small: one file is what the reader wants.
       if (!single || sink.frame.bounded || seen.has(single.id) || reducedToFewRows(ctx, sink.frame)) continue;
+      // `coalesce(n)` with n computed elsewhere (from file sizes, say) is sized on purpose, even if one branch sets 1.
+      if (computedCount(single)) continue;
       // A JDBC target may take one writer only (SQLite, a table locked per connection): one partition is the point.
       if (sink.method === 'jdbc' || /jdbc/i.test(sink.format ?? '')) continue;
       seen.add(single.id);
@@ -35,6 +37,25 @@ export const singlePartitionWrite: Rule = {
     }
   },
 };
+
+/** The partition count is a name some assignment in its scope binds to something other than the literal 1. */
+function computedCount(call: Node): boolean {
+  const arg = callParts(call)?.args[0];
+  const name = arg ? unwrapParens(arg) : undefined;
+  if (name?.type !== 'identifier') return false;
+  const scope = enclosingScope(call);
+  const stack: Node[] = [scope];
+  for (let steps = 0; stack.length && steps < 200_000; steps++) {
+    const n = stack.pop()!;
+    if (!sameNode(n, scope) && (n.type === 'function_definition' || n.type === 'class_definition')) continue;
+    if (n.type === 'assignment' && n.childForFieldName('left')?.text === name.text) {
+      const right = n.childForFieldName('right');
+      if (!right || unwrapParens(right).text !== '1') return true;
+    }
+    for (const c of n.namedChildren) if (c) stack.push(c);
+  }
+  return false;
+}
 
 function fixes(call: Node, method: string): Fix[] {
   const out: Fix[] = [];

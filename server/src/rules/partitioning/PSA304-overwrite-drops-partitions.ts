@@ -1,7 +1,8 @@
 import type { Fix } from '../../findings';
 import type { SinkInfo } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
-import { callParts, unwrapParens } from '../../parsing/syntax';
+import { callParts, enclosingScope, literalString, sameNode, unwrapParens } from '../../parsing/syntax';
+import { nodesOfType } from '../../model/syntaxIndex';
 import { related, type Rule, type RuleContext } from '../rule';
 import { partialWriteEvidence } from '../helpers/partialWrite';
 import { sessionSettings, sinkOption } from '../helpers/sessionConf';
@@ -29,6 +30,8 @@ export const overwriteDropsPartitions: Rule = {
       if (sink.formatUnknown || (format && NOT_PARTITIONED.has(format)) || seen.has(sink.call.id)) continue;
       // The first load of an `if exists: MERGE else: overwrite` pair creates the target: there is nothing to drop.
       if (onlyWhenTargetMissing(sink.call)) continue;
+      // `DROP TABLE t` (or removing the folder) just before: a full rebuild, no partition is left to lose.
+      if (targetRemovedBefore(ctx, sink)) continue;
       // Overwriting with a full snapshot is correct; only a write that carries some partitions loses the others.
       const partial = partialWriteEvidence(sink, ctx.functions);
       if (!partial) continue;
@@ -73,6 +76,38 @@ function onlyWhenTargetMissing(write: Node): boolean {
     if (!parts?.name || !EXISTS_CALLS.has(parts.name) || !parts.args.some((a) => a.text === target)) continue;
     const inBody = p.childForFieldName('consequence')?.id === child.id;
     if (negated ? inBody : child.type === 'else_clause') return true;
+  }
+  return false;
+}
+
+const DROP_TABLE = /^\s*DROP\s+TABLE\s+(?:IF\s+EXISTS\s+)?([`\w.]+)\s*;?\s*$/i;
+/** `dbutils.fs.rm(p, True)`, `shutil.rmtree(p)`, `fs.delete(p, True)`. */
+const REMOVE_PATH = new Set(['rm', 'rmtree', 'delete', 'remove']);
+
+/** The last part of a table name, unquoted and lower case: `cat.db.\`t\`` -> `t`. */
+function tableLeaf(name: string): string {
+  return name.replace(/`/g, '').split('.').pop()!.toLowerCase();
+}
+
+/**
+ * Earlier in the same function (or top level), the code drops the table the sink writes
+ * (`spark.sql("DROP TABLE IF EXISTS silver_events")`) or removes its path: the overwrite rebuilds
+ * the whole dataset on purpose.
+ */
+function targetRemovedBefore(ctx: RuleContext, sink: SinkInfo): boolean {
+  const table = sink.table ? tableLeaf(sink.table) : undefined;
+  const pathText = sink.pathNode?.text;
+  for (const call of nodesOfType(ctx.model, 'call')) {
+    if (call.startIndex >= sink.call.startIndex) break;
+    if (call.startIndex < sink.scope.startIndex || !sameNode(enclosingScope(call), sink.scope)) continue;
+    const parts = callParts(call);
+    if (!parts?.name || !parts.args[0]) continue;
+    if (parts.name === 'sql' && table) {
+      const m = DROP_TABLE.exec(literalString(parts.args[0]) ?? '');
+      if (m && tableLeaf(m[1]) === table) return true;
+    } else if (REMOVE_PATH.has(parts.name) && pathText && (parts.args[0].text === pathText || (sink.path !== undefined && literalString(parts.args[0]) === sink.path))) {
+      return true;
+    }
   }
   return false;
 }

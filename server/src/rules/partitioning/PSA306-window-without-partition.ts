@@ -1,6 +1,6 @@
 import type { DataFrameModel } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
-import { callParts, sameNode, unwrapParens, type CallParts } from '../../parsing/syntax';
+import { callParts, isExtra, sameNode, unwrapParens, type CallParts } from '../../parsing/syntax';
 import { reducedToFewRows } from '../helpers/fewRows';
 import type { Rule, RuleContext } from '../rule';
 import { identifiersNamedAfter, nodesOfType } from '../../model/syntaxIndex';
@@ -35,6 +35,7 @@ export const windowWithoutPartition: Rule = {
       const orderBy = chain.find((c) => c.parts.name === 'orderBy' && c.parts.args.length > 0);
       if (!orderBy || chain.some((c) => c.parts.name === 'partitionBy' && partitions(c.parts))) continue;
       const top = chain[chain.length - 1].call;
+      if (fallbackOfPartitionedSpec(top, calls, names)) continue;
       const assignedTo = assignedName(top);
       if ((assignedTo && partitionedNames.has(assignedTo)) || inBounded(top)) continue;
       if (assignedTo && onlyUsedIn(ctx.model, assignedTo, top, inBounded)) continue;
@@ -51,6 +52,43 @@ export const windowWithoutPartition: Rule = {
     }
   },
 };
+
+/**
+ * `Window.partitionBy(*keys).orderBy(t) if keys else Window.orderBy(t)` (or the same as if/else
+ * statements): the code partitions whenever it has a key, and the unpartitioned spec is what "no
+ * group" means (one ordering over everything), not a forgotten partitionBy; there is no key to add.
+ */
+function fallbackOfPartitionedSpec(spec: Node, calls: Node[], names: WindowNames): boolean {
+  let n = spec;
+  while (n.parent?.type === 'parenthesized_expression') n = n.parent;
+  const p = n.parent;
+  let other: Node | undefined;
+  if (p?.type === 'conditional_expression') {
+    const [consequence, , alternative] = p.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+    other = sameNode(consequence, n) ? alternative : sameNode(alternative, n) ? consequence : undefined;
+  } else {
+    const stmt = n.parent?.type === 'assignment' ? n.parent.parent : undefined;
+    const block = stmt?.type === 'expression_statement' ? stmt.parent : undefined;
+    const branch = block?.type === 'block' ? block.parent : undefined;
+    const ifStmt = branch?.type === 'else_clause' || branch?.type === 'elif_clause' ? branch.parent : branch?.type === 'if_statement' ? branch : undefined;
+    if (ifStmt?.type === 'if_statement' && branch) other = sameNode(branch, ifStmt) ? ifStmt.namedChildren.find((c) => c?.type === 'else_clause') ?? undefined : ifStmt;
+    // The other branch of an if/else is the if_statement minus this clause: look only outside it.
+    if (other && !sameNode(other, ifStmt)) return partitionedSpecIn(other, calls, names, undefined);
+    if (other && branch) return partitionedSpecIn(other, calls, names, branch);
+    return false;
+  }
+  return !!other && partitionedSpecIn(other, calls, names, undefined);
+}
+
+/** A `Window.partitionBy(<keys>)` call inside `within` (and outside `except`). */
+function partitionedSpecIn(within: Node, calls: Node[], names: WindowNames, except: Node | undefined): boolean {
+  return calls.some((c) => {
+    if (c.startIndex < within.startIndex || c.endIndex > within.endIndex) return false;
+    if (except && c.startIndex >= except.startIndex && c.endIndex <= except.endIndex) return false;
+    const parts = callParts(c);
+    return parts?.name === 'partitionBy' && !!parts.object && isWindowClass(parts.object, names) && partitions(parts);
+  });
+}
 
 /** `w = Window.orderBy(...)` whose every later use (at least one) satisfies `ok`. */
 function onlyUsedIn(model: DataFrameModel, name: string, spec: Node, ok: (n: Node) => boolean): boolean {
@@ -124,7 +162,7 @@ function specChain(base: Node, baseParts: CallParts): { call: Node; parts: CallP
 function partitions(parts: CallParts): boolean {
   return parts.args.some((a) => {
     const n = unwrapParens(a);
-    return !((n.type === 'list' || n.type === 'tuple') && n.namedChildren.every((c) => !c || c.type === 'comment'));
+    return !((n.type === 'list' || n.type === 'tuple') && n.namedChildren.every((c) => !c || isExtra(c)));
   });
 }
 

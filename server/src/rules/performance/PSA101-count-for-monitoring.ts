@@ -9,6 +9,7 @@ import { related, type Rule, type RuleContext } from '../rule';
 import { isBareColumnarRead } from '../helpers/fewRows';
 import { findInLineage } from '../../model/lineage';
 import { assignedOnlyForReporting, reportingCallOf } from '../helpers/reporting';
+import { pythonStepInLineage } from '../helpers/pythonCode';
 
 const MONITORED_ACTIONS = new Set(['count', 'collect', 'first', 'take', 'head']);
 
@@ -36,6 +37,11 @@ export const countForMonitoring: Rule = {
       // A script that writes nothing is a report: its printed counts are its output.
       const again = sink || escape || ctx.code.isExploratory(action.call) || !ctx.model.sinks.length ? undefined : otherActionOnLineage(ctx, action);
       if (!sink && !escape && !again) continue;
+      // In an exploratory notebook a count printed in one cell and a write or view in a later one is
+      // how notebooks are run, a cell at a time: the count is that cell's output. It is a cost when
+      // the same cell recomputes the frame, or when the lineage runs Python per row (a UDF, applyInPandas).
+      const recompute = sink?.call ?? escape?.node;
+      if (recompute && ctx.code.at(action.call).kind === 'notebook' && !ctx.code.sameCell(action.call.startIndex, recompute.startIndex) && !pythonStepInLineage(ctx.model, action.frame)) continue;
       const what = action.method === 'count' ? 'count()' : `${action.method}()`;
       const cost = sink
         ? sink.call.startIndex > action.call.startIndex ? ', and the write below computes it again.' : ' after the write above already computed it.'
@@ -57,6 +63,13 @@ export const countForMonitoring: Rule = {
               ? [related(again.call, 'another action on the same lineage')]
               : [],
         fixes: fixesFor(ctx, action, reporting, sink),
+        why:
+          `its result only feeds ${reporting ? 'a print or log call' : 'a value used only in logging'}, the frame is not cached, and ` +
+          (sink
+            ? `the ${sink.method}() ${sink.call.startIndex > action.call.startIndex ? 'below' : 'above'} computes the same lineage`
+            : escape
+              ? `${escape.how} computes the same lineage`
+              : `this job also runs ${again!.method}() on the same lineage`),
       });
     }
   },

@@ -1,7 +1,7 @@
 import type { Fix } from '../../findings';
 import type { Node } from '../../parsing/pythonParser';
 import type { Rule, RuleContext } from '../rule';
-import { insideAssert } from '../helpers/fewRows';
+import { insideAssert, isBareColumnarRead } from '../helpers/fewRows';
 import { literalString } from '../../parsing/syntax';
 import type { Frame } from '../../model/types';
 import { emptinessCheckOf, type EmptinessCheck } from '../helpers/emptiness';
@@ -69,6 +69,9 @@ export const countForEmptiness: Rule = {
       // (`SHOW TABLES`) or rows built on the driver are tiny.
       if (ctx.code.isExploratory(action.call) && insideAssert(action.call)) continue;
       if (action.frame.bounded || isCatalogCommand(action.frame)) continue;
+      // An unfiltered table or Parquet/Delta/ORC read is counted from the Delta log or file footers,
+      // not by a scan: `spark.table(t).count() > 0` costs what isEmpty() would.
+      if (check.via === 'count' && isBareColumnarRead(action.frame)) continue;
       const what = check.via === 'count' ? 'count()' : 'collect()';
       const cost =
         check.via === 'count'

@@ -3,6 +3,7 @@ import type { TransformCall } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
 import { callParts, enclosingScope, sameNode, unwrapParens } from '../../parsing/syntax';
 import type { Rule, RuleContext } from '../rule';
+import { nodesOfType } from '../../model/syntaxIndex';
 
 /** Loops over a literal list this short add a handful of projections: harmless for the planner. */
 const SHORT_LITERAL_LOOP = 10;
@@ -67,6 +68,94 @@ function literalBoundBefore(name: string, at: Node): Node | undefined {
     for (const c of n.namedChildren) if (c) stack.push(c);
   }
   return found && ['list', 'tuple', 'set'].includes(found.type) ? found : undefined;
+}
+
+const CONSTANT_NAME = /^[A-Z][A-Z0-9_]*$/;
+const PASS_THROUGH = new Set(['enumerate', 'list', 'tuple', 'sorted', 'reversed']);
+
+/** `enumerate(x)`, `sorted(x)`, `x.fields`: the collection itself. */
+function iteratedCollection(expr: Node): Node {
+  let n = unwrapParens(expr);
+  for (let i = 0; i < 10; i++) {
+    const parts = n.type === 'call' ? callParts(n) : undefined;
+    if (parts && !parts.object && parts.name && PASS_THROUGH.has(parts.name) && parts.args[0]) n = unwrapParens(parts.args[0]);
+    else if (n.type === 'attribute' && ['fields', 'names'].includes(n.childForFieldName('attribute')?.text ?? '')) n = unwrapParens(n.childForFieldName('object')!);
+    else return n;
+  }
+  return n;
+}
+
+/** A `StructType([...])` literal of at most SHORT_LITERAL_LOOP fields, or a short literal list. */
+function shortLiteral(n: Node | undefined): boolean {
+  if (!n) return false;
+  const parts = n.type === 'call' ? callParts(n) : undefined;
+  const list = parts?.name === 'StructType' && parts.args[0] ? unwrapParens(parts.args[0]) : n;
+  if (!['list', 'tuple', 'set'].includes(list.type)) return false;
+  const items = list.namedChildren.filter((c) => c && c.type !== 'comment');
+  return items.every((c) => c?.type !== 'list_splat') && items.length <= SHORT_LITERAL_LOOP;
+}
+
+/** The last plain assignment of `name` in the scope of `at`, before it. */
+function boundBefore(name: string, at: Node): Node | undefined {
+  const scope = enclosingScope(at);
+  let found: Node | undefined;
+  const stack: Node[] = [scope];
+  for (let steps = 0; stack.length && steps < 200_000; steps++) {
+    const n = stack.pop()!;
+    if (n.startIndex >= at.startIndex) continue;
+    if (!sameNode(n, scope) && (n.type === 'function_definition' || n.type === 'class_definition')) continue;
+    if (n.type === 'assignment' && n.childForFieldName('left')?.text === name) {
+      const right = n.childForFieldName('right');
+      if (right && (!found || n.startIndex > found.startIndex)) found = unwrapParens(right);
+      continue;
+    }
+    for (const c of n.namedChildren) if (c) stack.push(c);
+  }
+  return found;
+}
+
+/**
+ * What a loop over `expr` at `at` iterates is written in the code, and short: a constant
+ * (`RIDE_SCHEMA`, imported or not), a short literal or StructType, the columns of a frame whose few
+ * columns the model knows (a literal createDataFrame), or a parameter every call in the file fills
+ * with one of these. Data-driven collections (collected rows, file listings, an input's schema) are not.
+ */
+function codeConstant(ctx: RuleContext, expr: Node, at: Node, depth: number): boolean {
+  const n = iteratedCollection(expr);
+  if (n.type === 'attribute' && ['columns', 'dtypes', 'schema'].includes(n.childForFieldName('attribute')?.text ?? '')) {
+    const object = n.childForFieldName('object');
+    const frame = object ? ctx.model.frameRefs.get(unwrapParens(object).startIndex)?.frame : undefined;
+    return !!frame && frame.columnsComplete && frame.columns.size > 0 && frame.columns.size <= SHORT_LITERAL_LOOP;
+  }
+  if (n.type !== 'identifier') return shortLiteral(n);
+  if (CONSTANT_NAME.test(n.text)) return true;
+  const bound = boundBefore(n.text, at);
+  if (bound) return shortLiteral(bound) || (depth < 2 && bound.type === 'identifier' && codeConstant(ctx, bound, at, depth + 1));
+  return depth < 2 && parameterFilledWithConstants(ctx, n.text, at, depth);
+}
+
+/** `def parse(df, schema): for f in schema: ...` called only as `parse(stream, RIDE_SCHEMA)` in this file. */
+function parameterFilledWithConstants(ctx: RuleContext, name: string, at: Node, depth: number): boolean {
+  const fn = enclosingScope(at);
+  if (fn.type !== 'function_definition') return false;
+  const params = fn.childForFieldName('parameters')?.namedChildren.filter((p): p is Node => !!p) ?? [];
+  const index = params.findIndex((p) => (p.type === 'identifier' ? p.text : p.childForFieldName('name')?.text ?? p.namedChildren[0]?.text) === name);
+  const fnName = fn.childForFieldName('name')?.text;
+  if (index < 0 || !fnName) return false;
+  let calls = 0;
+  for (const call of nodesOfType(ctx.model, 'call')) {
+    const parts = callParts(call);
+    if (!parts || parts.object || parts.name !== fnName) continue;
+    const arg = parts.keywords.get(name) ?? parts.args[index];
+    if (!arg || !codeConstant(ctx, arg, call, depth + 1)) return false;
+    calls++;
+  }
+  return calls > 0;
+}
+
+function overCodeConstant(ctx: RuleContext, loop: Node): boolean {
+  const right = loop.type === 'for_statement' ? loop.childForFieldName('right') : undefined;
+  return !!right && codeConstant(ctx, right, loop, 0);
 }
 
 /**
@@ -157,7 +246,7 @@ export const withColumnInLoop: Rule = {
   check(ctx: RuleContext) {
     const reported = new Set<number>();
     for (const t of ctx.model.transforms) {
-      if (t.method !== 'withColumn' || !t.loop || isShortLiteralLoop(t.loop)) continue;
+      if (t.method !== 'withColumn' || !t.loop || isShortLiteralLoop(t.loop) || overCodeConstant(ctx, t.loop)) continue;
       const assignment = accumulatingAssignment(t.call);
       if (!assignment || reboundFreshInLoop(assignment, t.loop)) continue;
       // One finding per statement: a chain of ten withColumn calls is one problem.

@@ -174,7 +174,9 @@ function fewIterations(loop: Node): boolean {
     return !!m && Number(m[1]) <= FEW;
   }
   if (loop.type === 'while_statement') {
-    const m = /^[A-Za-z_]\w*\s*(<=?)\s*(\d+)$/.exec(loop.childForFieldName('condition')?.text ?? '');
+    // `while (count <= 5):` is the same condition, parenthesised.
+    const condition = loop.childForFieldName('condition');
+    const m = /^[A-Za-z_]\w*\s*(<=?)\s*(\d+)$/.exec(condition ? unwrapParens(condition).text : '');
     return !!m && Number(m[2]) <= FEW;
   }
   return false;

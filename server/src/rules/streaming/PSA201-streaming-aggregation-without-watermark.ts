@@ -1,10 +1,16 @@
 import type { Fix } from '../../findings';
 import { findInLineage } from '../../model/lineage';
-import { streamingSources, type AggregationInfo, type Frame } from '../../model/types';
+import { streamingSources, type AggregationInfo, type Frame, type SinkInfo } from '../../model/types';
 import { DEFAULT_WATERMARK_DELAY, watermarkCall } from '../../templates';
 import { related, type Rule, type RuleContext } from '../rule';
 import { withPlaceholders } from '../../fixes/edits';
 import { guessEventTimeColumn } from '../helpers/eventTime';
+import { equiJoinKeys } from '../helpers/joinKeys';
+import { stoppedSoonAfterStart } from '../helpers/queryLifetime';
+import { sinkOption } from '../helpers/sessionConf';
+import { identifiersNamed } from '../../model/syntaxIndex';
+import type { Node } from '../../parsing/pythonParser';
+import { sameNode } from '../../parsing/syntax';
 
 const DEFAULT_DELAY = DEFAULT_WATERMARK_DELAY;
 /** Arbitrary stateful operators: the user's code expires state with timeouts, not the watermark. */
@@ -27,10 +33,12 @@ export const streamingAggregationWithoutWatermark: Rule = {
       const sides = agg.kind === 'join' ? [agg.input, agg.other!] : [agg.input];
       const missing = sides.filter((f) => f.streaming === true && !f.watermark);
       if (missing.length === 0) {
-        reportUnusedWatermark(ctx, agg);
+        if (!isDeliberateRunningAggregate(ctx, agg)) reportUnusedWatermark(ctx, agg);
         continue;
       }
       if (agg.kind === 'join' && !sides.every((f) => f.streaming === true)) continue;
+      if (agg.kind === 'join' && watermarkedEquiJoinKey(agg)) continue;
+      if (neverRunsLong(ctx, agg)) continue;
       const stream = streamingSources(missing[0])[0];
       const relatedInfo = stream ? [related(stream.node, 'the stream is read here')] : [];
       if (agg.kind === 'groupBy') {
@@ -45,6 +53,7 @@ export const streamingAggregationWithoutWatermark: Rule = {
             'before the aggregation.',
           related: agg.windowNode ? [...relatedInfo, related(agg.windowNode, 'event-time window')] : relatedInfo,
           fixes: watermarkFix(agg, column),
+          why: groupByWhy(ctx, agg),
         });
       } else {
         ctx.report({
@@ -55,11 +64,23 @@ export const streamingAggregationWithoutWatermark: Rule = {
             ': Spark buffers every row of both streams in state forever. Add withWatermark() to both inputs and a time bound to the join condition.',
           related: relatedInfo,
           fixes: [],
+          why: `both inputs are streams, ${missing.length === 2 ? 'neither' : 'one of them'} has a watermark, and no watermarked column is an equi-join key`,
         });
       }
     }
   },
 };
+
+/** What the rule saw: the keys, and how the queries fed by the aggregation run. */
+function groupByWhy(ctx: RuleContext, agg: AggregationInfo): string {
+  const keys = agg.windowNode ? `an event-time window${agg.windowColumn ? ` on "${agg.windowColumn}"` : ''}` : agg.keys?.length ? agg.keys.map((k) => `"${k}"`).join(', ') : 'keys the model cannot read';
+  const fed = sinksFedBy(ctx, agg);
+  const modes = [...new Set(fed.map((s) => s.outputMode?.toLowerCase() ?? 'append (the default)'))];
+  const runs = fed.length
+    ? `; it feeds ${fed.length === 1 ? 'a query' : `${fed.length} queries`} in ${modes.join(' / ')} mode that ${fed.some((s) => stoppedSoonAfterStart(s)) ? 'keeps its state in a checkpoint' : 'runs until stopped'}`
+    : '';
+  return `no withWatermark() between the streaming read and this aggregation by ${keys}${runs}`;
+}
 
 /** A grouping key that looks like a point or bucket in time (`event_date`, `order_hour`, `created_at`...). */
 const TEMPORAL_KEY = /date|time|(^|_)(ts|at|day|hour|minute|month|year|week)$/i;
@@ -77,16 +98,72 @@ function isTemporalKey(frame: Frame, key: string): boolean {
  * "add a watermark" would be wrong advice. Only when every streaming sink it feeds says so explicitly.
  */
 function isDeliberateRunningAggregate(ctx: RuleContext, agg: AggregationInfo): boolean {
-  if (agg.windowNode || !agg.keys || agg.keys.length === 0 || agg.keys.some((k) => isTemporalKey(agg.input, k))) return false;
-  const fed = ctx.model.sinks.filter(
+  if (agg.kind !== 'groupBy' || agg.windowNode || !agg.keys || agg.keys.length === 0 || agg.keys.some((k) => isTemporalKey(agg.input, k))) return false;
+  const fed = sinksFedBy(ctx, agg);
+  return fed.length > 0 && fed.every((s) => ['update', 'complete'].includes(s.outputMode?.toLowerCase() ?? ''));
+}
+
+/** The streaming sinks whose lineage holds the result of this aggregation or join. */
+function sinksFedBy(ctx: RuleContext, agg: AggregationInfo): SinkInfo[] {
+  const op = agg.kind === 'join' ? 'join' : 'aggregate';
+  return ctx.model.sinks.filter(
     (s) =>
       s.streaming &&
       findInLineage(
         s.frame,
-        (f) => f.op === 'aggregate' && f.parents.includes(agg.input) && f.node.startIndex <= agg.call.startIndex && agg.call.endIndex <= f.node.endIndex,
+        (f) => f.op === op && f.parents.includes(agg.input) && f.node.startIndex <= agg.call.startIndex && agg.call.endIndex <= f.node.endIndex,
       ) !== undefined,
   );
-  return fed.length > 0 && fed.every((s) => ['update', 'complete'].includes(s.outputMode?.toLowerCase() ?? ''));
+}
+
+/**
+ * State that cannot grow for long: every query the aggregation feeds is stopped by the code moments
+ * after it starts (`time.sleep(2); query.stop()`) and keeps no checkpoint to resume the state from;
+ * or, at the top level of a file, the aggregated frame is bound to a name nothing reads again (a
+ * tutorial defining a frame to show the API), so no query ever runs it.
+ */
+function neverRunsLong(ctx: RuleContext, agg: AggregationInfo): boolean {
+  const fed = sinksFedBy(ctx, agg);
+  if (fed.length > 0) return fed.every((s) => !s.optionsUnknown && !sinkOption(s, 'checkpointLocation') && stoppedSoonAfterStart(s) !== undefined);
+  // Only where the file starts other queries: there, a frame left unread was shown, not forgotten
+  // (a module of frames with no query at all is read by code elsewhere, or not finished yet).
+  return ctx.model.sinks.some((s) => s.streaming) && boundToUnreadName(ctx, agg.call);
+}
+
+/** Reads of a frame that run nothing: its schema, its plan, its columns. */
+const INERT_READS = new Set(['printSchema', 'explain', 'schema', 'columns', 'dtypes', 'isStreaming']);
+
+/** `name = <expression holding call>` at module level, and `name` is read nowhere else in the file except for its schema or plan. */
+function boundToUnreadName(ctx: RuleContext, call: Node): boolean {
+  let value: Node = call;
+  while (value.parent && (value.parent.type === 'attribute' || value.parent.type === 'call' || value.parent.type === 'parenthesized_expression' || value.parent.type === 'argument_list')) {
+    // Inside an argument list the value is handed to something else (`display(df.groupBy(...))`).
+    if (value.parent.type === 'argument_list') return false;
+    value = value.parent;
+  }
+  const assignment = value.parent;
+  if (assignment?.type !== 'assignment' || !sameNode(assignment.childForFieldName('right'), value)) return false;
+  const left = assignment.childForFieldName('left');
+  if (left?.type !== 'identifier' || assignment.parent?.type !== 'expression_statement' || assignment.parent.parent?.type !== 'module') return false;
+  for (const use of identifiersNamed(ctx.model, left.text)) {
+    if (sameNode(use, left)) continue;
+    const attr = use.parent;
+    const inert = attr?.type === 'attribute' && sameNode(attr.childForFieldName('object'), use) && INERT_READS.has(attr.childForFieldName('attribute')?.text ?? '');
+    if (!inert) return false;
+  }
+  return true;
+}
+
+/**
+ * A stream-stream join whose watermarked column is one of its equi-join keys (`on=["id", "ts"]`,
+ * `a.ts == b.ts`): the key carries the watermark to both sides, and Spark drops the state of both
+ * once the watermark passes.
+ */
+function watermarkedEquiJoinKey(agg: AggregationInfo): boolean {
+  const columns = [agg.input, agg.other].flatMap((f) => (f?.watermark?.column ? [f.watermark.column] : []));
+  if (!columns.length || !agg.joinCondition) return false;
+  const keys = equiJoinKeys(agg.joinCondition);
+  return columns.some((c) => keys.has(c));
 }
 
 /**

@@ -1,6 +1,6 @@
 import { streamingSources, type AggregationInfo, type Frame } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
-import { callParts, literalString, unwrapParens } from '../../parsing/syntax';
+import { callParts, isExtra, literalString, unwrapParens } from '../../parsing/syntax';
 import { related, type Rule, type RuleContext } from '../rule';
 
 /** Join types Spark refuses to run between two streams without watermarks and a time bound. */
@@ -116,7 +116,7 @@ function columnNames(n: Node): string[] | undefined {
   if (n.type !== 'list' && n.type !== 'tuple') return undefined;
   const out: string[] = [];
   for (const item of n.namedChildren) {
-    if (!item || item.type === 'comment') continue;
+    if (!item || isExtra(item)) continue;
     const s = literalString(item);
     if (s === undefined) return undefined;
     out.push(s);

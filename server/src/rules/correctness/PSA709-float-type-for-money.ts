@@ -1,0 +1,87 @@
+import { nodesOfType } from '../../model/syntaxIndex';
+import type { Node } from '../../parsing/pythonParser';
+import { callParts, literalString, unwrapParens } from '../../parsing/syntax';
+import { sqlTexts } from '../helpers/delta';
+import type { Rule, RuleContext } from '../rule';
+
+/** Column names that hold money: a word of the name (split on `_`) is one of these. */
+const MONEY = /(^|_)(amount|amt|price|prices|cost|costs|revenue|revenues|balance|fee|fees|payment|payments|salary|fare|tax|subtotal|gmv|profit|spend|charge|charges|invoice|premium|refund|discount)(_|$)/i;
+const FLOAT_TYPES = new Set(['DoubleType', 'FloatType']);
+const FLOAT_NAMES = new Set(['double', 'float', 'real']);
+
+function isMoney(name: string | undefined): name is string {
+  return !!name && MONEY.test(name.replace(/([a-z])([A-Z])/g, '$1_$2'));
+}
+
+/** `DoubleType()`, `T.FloatType()`, `"double"`: a binary floating-point type. */
+function isFloatType(node: Node | undefined): boolean {
+  if (!node) return false;
+  const n = unwrapParens(node);
+  const s = literalString(n);
+  if (s !== undefined) return FLOAT_NAMES.has(s.trim().toLowerCase());
+  if (n.type !== 'call') return false;
+  const name = callParts(n)?.name;
+  return !!name && FLOAT_TYPES.has(name);
+}
+
+function message(column: string, type: string): string {
+  return `'${column}' holds money as ${type}: binary floating point cannot represent most decimal amounts ` +
+    '(0.1 + 0.2 = 0.30000000000000004), so sums, averages and reconciliations drift by cents and equality checks ' +
+    'between systems fail. Store money as DecimalType(18, 2) (DECIMAL(18,2) in DDL), or as integer cents.';
+}
+
+export const floatTypeForMoney: Rule = {
+  code: 'PSA709',
+  name: 'float-type-for-money',
+  summary: 'A money column (amount, price, cost, revenue, fee, ...) typed double/float in a schema, DDL or cast: rounding errors in sums and comparisons; use DecimalType.',
+  defaultSeverity: 'warning',
+  check(ctx: RuleContext) {
+    // Features for MLlib are doubles by necessity (VectorAssembler, regressors).
+    if (/^\s*(from|import)\s+pyspark\.ml\b/m.test(ctx.text)) return;
+    for (const call of nodesOfType(ctx.model, 'call')) {
+      const parts = callParts(call);
+      if (!parts?.name) continue;
+      // StructField("price", DoubleType())
+      if (parts.name === 'StructField') {
+        const name = literalString(parts.args[0] ?? parts.keywords.get('name'));
+        const type = parts.args[1] ?? parts.keywords.get('dataType');
+        if (isMoney(name) && isFloatType(type)) ctx.report({ node: type!, message: message(name, unwrapParens(type!).text.replace(/\(\)$/, '').toLowerCase().replace('type', '')) });
+        continue;
+      }
+      // col("price").cast("double"), withColumn("amount", ...cast(DoubleType()))
+      if ((parts.name === 'cast' || parts.name === 'astype') && parts.object && isFloatType(parts.args[0])) {
+        const read = ctx.functions.firstColumnRead(parts.object);
+        const target = targetName(call);
+        const column = isMoney(target) ? target : isMoney(read) ? read : undefined;
+        if (column) ctx.report({ start: parts.nameNode!.startIndex, end: call.endIndex, message: message(column, (literalString(parts.args[0]) ?? 'double').toLowerCase()) });
+      }
+    }
+    // DDL: "amount DOUBLE" in a schema string or a CREATE TABLE.
+    for (const { node, text } of sqlTexts(ctx.model)) {
+      if (!/\b(DOUBLE|FLOAT)\b/i.test(text) || /\bSELECT\b/i.test(text) && !/\bCREATE\b/i.test(text)) continue;
+      const m = /(?:^\s*|[(,]\s*)`?(\w+)`?\s+(DOUBLE|FLOAT)\b/gi;
+      for (let hit = m.exec(text); hit; hit = m.exec(text)) {
+        if (isMoney(hit[1])) {
+          ctx.report({ node, message: message(hit[1], hit[2].toLowerCase()) });
+          break;
+        }
+      }
+    }
+  },
+};
+
+/** The column a cast is stored under: `withColumn("amount", <expr>.cast(...))`, `<expr>.cast(...).alias("amount")`. */
+function targetName(cast: Node): string | undefined {
+  const up = cast.parent;
+  if (up?.type === 'attribute') {
+    const call = up.parent;
+    const parts = call ? callParts(call) : undefined;
+    if (parts?.name === 'alias' || parts?.name === 'name') return literalString(parts.args[0]);
+  }
+  if (up?.type === 'argument_list') {
+    const call = up.parent;
+    const parts = call ? callParts(call) : undefined;
+    if (parts?.name === 'withColumn' && parts.args[1] && parts.args[1].id === cast.id) return literalString(parts.args[0]);
+  }
+  return undefined;
+}
