@@ -153,7 +153,7 @@ const lambda = python`
   from pyspark.sql import DataFrame, SparkSession, Window
   from pyspark.sql import functions as F
   from pyspark.sql.streaming import StreamingQuery
-  from pyspark.sql.types import DoubleType, StringType, StructField, StructType, TimestampType
+  from pyspark.sql.types import DecimalType, StringType, StructField, StructType, TimestampType
 
   LAKE = "${tab(1, 's3://data-lake')}"
   # The master dataset: immutable, append-only history the batch layer recomputes from.
@@ -165,7 +165,7 @@ const lambda = python`
   EVENT_SCHEMA = StructType([
       StructField("${tab(3, 'event_id')}", StringType()),
       StructField("${tab(4, 'event_time')}", TimestampType()),
-      StructField("${tab(5, 'amount')}", DoubleType()),
+      StructField("${tab(5, 'amount')}", DecimalType(18, 2)),
   ])
 
 
@@ -293,12 +293,12 @@ const kafkaStream = python`
 
   from pyspark.sql import SparkSession
   from pyspark.sql import functions as F
-  from pyspark.sql.types import DoubleType, StringType, StructField, StructType, TimestampType
+  from pyspark.sql.types import DecimalType, StringType, StructField, StructType, TimestampType
 
   EVENT_SCHEMA = StructType([
       StructField("${tab(1, 'event_type')}", StringType()),
       StructField("${tab(2, 'event_time')}", TimestampType()),
-      StructField("${tab(3, 'amount')}", DoubleType()),
+      StructField("${tab(3, 'amount')}", DecimalType(18, 2)),
   ])
 
   spark = SparkSession.builder.appName("${tab(4, 'events')}-stream").getOrCreate()

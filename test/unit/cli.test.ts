@@ -18,7 +18,7 @@ function run(args: string[], cwd = ROOT): { code: number | null; stdout: string;
 }
 
 describe('CLI pyspark-architect check', function () {
-  this.timeout(20_000);
+  this.timeout(60_000); // a deadline, not a timing claim: each test spawns the CLI (and its workers) on a shared machine
   let tmp: string;
   before(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'psa-cli-'));
