@@ -16,6 +16,19 @@ describe('settings schema', () => {
     );
   });
 
+  it('the rules.strict description and the README name exactly the strict rules of the registry', () => {
+    const strict = RULES.filter((r) => r.strict).map((r) => r.code);
+    const listed = (text: string) => [...new Set(text.match(/PSA\d{3}/g) ?? [])].sort();
+    const description = pkg.contributes.configuration.properties['pysparkArchitect.rules.strict'].markdownDescription as string;
+    assert.deepEqual(listed(description), [...strict].sort());
+    const readmeRow = fs
+      .readFileSync(path.resolve(__dirname, '../../../README.md'), 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('| `pysparkArchitect.rules.strict`'));
+    assert.ok(readmeRow, 'the README settings table has no rules.strict row');
+    assert.deepEqual(listed(readmeRow), [...strict].sort());
+  });
+
   it('every schema key has a default that validates', () => {
     for (const key of Object.keys(SETTINGS_SCHEMA)) {
       const { settings, problems } = resolveSettings({ [key]: (defaultSettings() as any)[key] });
