@@ -1,6 +1,6 @@
 import type { Node } from '../parsing/pythonParser';
 import { callParts, literalString, unwrapParens, type CallParts } from '../parsing/syntax';
-import { sqlTypeName } from './schema';
+import { literalType, sqlTypeName } from './schema';
 import type { SparkFunctions } from './functions';
 import type { DataFrameModel, Frame } from '../model/types';
 import type { Value } from '../model/values';
@@ -297,18 +297,7 @@ export class ColumnSets {
     )
       return 'boolean';
     const fn = this.fns.nameOf(e);
-    if (fn === 'lit' && parts.args.length === 1) {
-      const a = unwrapParens(parts.args[0]);
-      return a.type === 'true' || a.type === 'false'
-        ? 'boolean'
-        : a.type === 'integer'
-          ? 'int'
-          : a.type === 'float'
-            ? 'double'
-            : a.type === 'string'
-              ? 'string'
-              : undefined;
-    }
+    if (fn === 'lit' && parts.args.length === 1) return literalType(parts.args[0]);
     if (fn && FUNCTION_TYPES[fn]) return FUNCTION_TYPES[fn];
     return undefined;
   }

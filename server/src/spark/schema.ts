@@ -64,19 +64,22 @@ export function expressionType(expr: Node): string | undefined {
   if ((parts.name === 'cast' || parts.name === 'astype') && parts.object) return sqlTypeName(parts.args[0]);
   if (['isNull', 'isNotNull', 'isin', 'like', 'rlike', 'startswith', 'endswith', 'contains', 'between', 'eqNullSafe', 'isnull', 'isnan'].includes(parts.name))
     return 'boolean';
-  if (parts.name === 'lit' && parts.args.length === 1) {
-    const a = unwrapParens(parts.args[0]);
-    return a.type === 'true' || a.type === 'false'
-      ? 'boolean'
-      : a.type === 'integer'
-        ? 'int'
-        : a.type === 'float'
-          ? 'double'
-          : a.type === 'string'
-            ? 'string'
-            : undefined;
-  }
+  if (parts.name === 'lit' && parts.args.length === 1) return literalType(parts.args[0]);
   return undefined;
+}
+
+/** The Spark type `lit(value)` gives a Python literal: boolean, int, double or string. */
+export function literalType(value: Node): string | undefined {
+  const a = unwrapParens(value);
+  return a.type === 'true' || a.type === 'false'
+    ? 'boolean'
+    : a.type === 'integer'
+      ? 'int'
+      : a.type === 'float'
+        ? 'double'
+        : a.type === 'string'
+          ? 'string'
+          : undefined;
 }
 
 export function schemaTypes(v: Value | undefined): Map<string, string> | undefined {
