@@ -55,6 +55,9 @@ import { memorySinkWithoutQueryName } from './streaming/PSA213-memory-sink-witho
 import { unnamedConcurrentQueries } from './streaming/PSA214-unnamed-concurrent-queries';
 import { unknownColumn } from './correctness/PSA720-unknown-column';
 import { duplicateColumnAfterJoin } from './correctness/PSA708-duplicate-column-after-join';
+import { streamingWriteWithoutTrigger } from './streaming/PSA215-streaming-write-without-trigger';
+import { statefulQueryWithoutRocksDb } from './streaming/PSA216-stateful-query-without-rocksdb';
+import { unsupportedStreamStaticOuterJoin } from './streaming/PSA217-unsupported-stream-static-outer-join';
 import { floatTypeForMoney } from './correctness/PSA709-float-type-for-money';
 import type { Rule, RuleContext } from './rule';
 
@@ -238,6 +241,26 @@ const REGISTRATIONS: readonly Registration[] = [
     strict: true,
     quietIn: [...TESTS_AND_GENERATORS, 'notebook'],
   },
+  {
+    rule: streamingWriteWithoutTrigger,
+    family: 'streaming',
+    fix: 'always',
+    fixes: ['display-only'],
+    scope: 'file',
+    since: '0.2.0',
+    strict: true,
+    quietIn: [...TESTS_AND_GENERATORS, 'notebook'],
+  },
+  {
+    rule: statefulQueryWithoutRocksDb,
+    family: 'streaming',
+    fix: 'always',
+    fixes: ['unsafe'],
+    scope: 'file',
+    since: '0.2.0',
+    quietIn: [...TESTS_AND_GENERATORS, 'notebook'],
+  },
+  { rule: unsupportedStreamStaticOuterJoin, family: 'streaming', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
   { rule: kafkaOptionRejected, family: 'streaming', fix: 'sometimes', fixes: ['safe', 'unsafe'], scope: 'file', since: '0.2.0' },
   { rule: unknownColumn, family: 'correctness', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.2.0', strict: true },
 ];
