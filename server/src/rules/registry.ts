@@ -58,6 +58,7 @@ import { duplicateColumnAfterJoin } from './correctness/PSA708-duplicate-column-
 import { streamingWriteWithoutTrigger } from './streaming/PSA215-streaming-write-without-trigger';
 import { statefulQueryWithoutRocksDb } from './streaming/PSA216-stateful-query-without-rocksdb';
 import { unsupportedStreamStaticOuterJoin } from './streaming/PSA217-unsupported-stream-static-outer-join';
+import { streamStaticJoinFrozenStaticSide } from './streaming/PSA218-stream-static-join-frozen-static-side';
 import { floatTypeForMoney } from './correctness/PSA709-float-type-for-money';
 import type { Rule, RuleContext } from './rule';
 
@@ -261,6 +262,16 @@ const REGISTRATIONS: readonly Registration[] = [
     quietIn: [...TESTS_AND_GENERATORS, 'notebook'],
   },
   { rule: unsupportedStreamStaticOuterJoin, family: 'streaming', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
+  {
+    rule: streamStaticJoinFrozenStaticSide,
+    family: 'streaming',
+    fix: 'none',
+    fixes: [],
+    scope: 'file',
+    since: '0.2.0',
+    strict: true,
+    quietIn: EXPLORATORY,
+  },
   { rule: kafkaOptionRejected, family: 'streaming', fix: 'sometimes', fixes: ['safe', 'unsafe'], scope: 'file', since: '0.2.0' },
   { rule: unknownColumn, family: 'correctness', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.2.0', strict: true },
 ];
