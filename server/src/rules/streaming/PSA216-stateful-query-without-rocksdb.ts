@@ -90,7 +90,8 @@ function statefulOps(model: DataFrameModel): StatefulOp[] {
   }
   for (const t of model.transforms) {
     if (!DEDUP.has(t.method) || t.frame.streaming !== true) continue;
-    out.push({ node: t.methodNode, input: t.frame, what: `${t.method}() on a stream (every key seen within the watermark is kept in state)` });
+    const kept = t.frame.watermark ? 'every key seen within the watermark is kept in state' : 'with no watermark, every key ever seen is kept in state';
+    out.push({ node: t.methodNode, input: t.frame, what: `${t.method}() on a stream (${kept})` });
   }
   for (const call of nodesOfType(model, 'call')) {
     const parts = call ? callParts(call) : undefined;
