@@ -56,6 +56,9 @@ import { unnamedConcurrentQueries } from './streaming/PSA214-unnamed-concurrent-
 import { unknownColumn } from './correctness/PSA720-unknown-column';
 import { duplicateColumnAfterJoin } from './correctness/PSA708-duplicate-column-after-join';
 import { floatTypeForMoney } from './correctness/PSA709-float-type-for-money';
+import { firstLastWithoutOrdering } from './correctness/PSA710-first-last-without-ordering';
+import { innerJoinThenNullHandling } from './correctness/PSA711-inner-join-then-null-handling';
+import { broadcastHintIgnored } from './performance/PSA116-broadcast-hint-ignored';
 import type { Rule, RuleContext } from './rule';
 
 /** A rule family: one folder of `rules/`, one hundred of codes (performance = PSA1xx ...). */
@@ -240,6 +243,9 @@ const REGISTRATIONS: readonly Registration[] = [
   },
   { rule: kafkaOptionRejected, family: 'streaming', fix: 'sometimes', fixes: ['safe', 'unsafe'], scope: 'file', since: '0.2.0' },
   { rule: unknownColumn, family: 'correctness', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.2.0', strict: true },
+  { rule: firstLastWithoutOrdering, family: 'correctness', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
+  { rule: innerJoinThenNullHandling, family: 'correctness', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.2.0' },
+  { rule: broadcastHintIgnored, family: 'performance', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
 ];
 
 /** Every rule with its metadata, in code order. Codes are stable API. */
