@@ -60,6 +60,9 @@ import { statefulQueryWithoutRocksDb } from './streaming/PSA216-stateful-query-w
 import { unsupportedStreamStaticOuterJoin } from './streaming/PSA217-unsupported-stream-static-outer-join';
 import { streamStaticJoinFrozenStaticSide } from './streaming/PSA218-stream-static-join-frozen-static-side';
 import { floatTypeForMoney } from './correctness/PSA709-float-type-for-money';
+import { firstLastWithoutOrdering } from './correctness/PSA710-first-last-without-ordering';
+import { innerJoinThenNullHandling } from './correctness/PSA711-inner-join-then-null-handling';
+import { broadcastHintIgnored } from './performance/PSA116-broadcast-hint-ignored';
 import type { Rule, RuleContext } from './rule';
 
 /** A rule family: one folder of `rules/`, one hundred of codes (performance = PSA1xx ...). */
@@ -294,6 +297,9 @@ const REGISTRATIONS: readonly Registration[] = [
   },
   { rule: kafkaOptionRejected, family: 'streaming', fix: 'sometimes', fixes: ['safe', 'unsafe'], scope: 'file', since: '0.2.0' },
   { rule: unknownColumn, family: 'correctness', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.2.0', strict: true },
+  { rule: firstLastWithoutOrdering, family: 'correctness', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
+  { rule: innerJoinThenNullHandling, family: 'correctness', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.2.0' },
+  { rule: broadcastHintIgnored, family: 'performance', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
 ];
 
 /** Every rule with its metadata, in code order. Codes are stable API. */
