@@ -22,7 +22,7 @@ export interface Settings {
   /** Milliseconds to wait after the last keystroke before analysing. */
   debounceMs: number;
   'trace.server': 'off' | 'messages' | 'verbose';
-  /** Whether notebooks are exploratory (cost findings on their displays are held back) or production jobs. */
+  /** Whether notebooks and exploratory scripts are exploratory (cost findings on their displays are held back) or production jobs. */
   'context.notebooks': 'exploratory' | 'job';
 }
 
@@ -89,7 +89,7 @@ export const SETTINGS_SCHEMA: { [K in keyof Settings]: SettingSpec<Settings[K]> 
     default: 'exploratory',
     scope: 'resource',
     description:
-      "How notebooks are judged. `exploratory` (default): a `count()`, `collect()` or `show()` whose result is the cell's output, and demo-sized data, are not reported. `job`: your notebooks run as production jobs and are judged like job modules.",
+      "How notebooks and exploratory scripts (`.py` files that print their frames and only read and write local files, see docs/context.md) are judged. `exploratory` (default): a `count()`, `collect()` or `show()` whose result is the cell's or script's output, and demo-sized data, are not reported. `job`: your notebooks and such scripts run as production jobs and are judged like job modules.",
   },
 };
 
