@@ -6,6 +6,7 @@ import type { SparkFunctions } from '../../spark/functions';
 import { related, type Rule, type RuleContext } from '../rule';
 
 const FIRST_LAST = new Set(['first', 'last', 'first_value', 'last_value']);
+const ALIASES = new Set(['alias', 'name', 'as_']);
 /** Sorts that users expect to decide which row first()/last() picks, and that a shuffle throws away. */
 const SORTS = new Set(['orderBy', 'sort', 'sortWithinPartitions']);
 /** Steps between a sort and the groupBy that keep rows where they are (no shuffle, no new order). */
@@ -37,7 +38,13 @@ interface Pick {
 }
 
 function picksIn(fns: SparkFunctions, arg: Node): Pick | undefined {
-  const inner = unwrapParens(fns.aliasOf(arg)?.inner ?? arg);
+  let inner = unwrapParens(arg);
+  // `.alias(name)` whatever the name is (a variable, an f-string): the value is the call under it.
+  for (let i = 0; i < 5 && inner.type === 'call'; i++) {
+    const parts = callParts(inner);
+    if (!parts?.object || !ALIASES.has(parts.name ?? '')) break;
+    inner = unwrapParens(parts.object);
+  }
   if (inner.type !== 'call') return undefined;
   const fn = fns.nameOf(inner);
   if (!fn || !FIRST_LAST.has(fn)) return undefined;
