@@ -59,7 +59,7 @@ const AGGREGATES_LOWER = new Set([...AGGREGATES].map((a) => a.toLowerCase()));
 const SMALL_LIMIT = 1000;
 
 /** Stands for a parenthesised part of SQL text once outerQuery has folded it. */
-const GROUP = '\u0001';
+const GROUP = '§';
 
 /** The outer query of SQL text: every parenthesised part (subqueries, function arguments) folded to GROUP, comments dropped. */
 function outerQuery(sql: string): string {
@@ -74,7 +74,7 @@ function outerQuery(sql: string): string {
 
 /** `count(*) AS n`, `sum(x) total`: one aggregate call, possibly aliased (its arguments emptied by outerQuery). */
 function aggregateItem(item: string): boolean {
-  const m = /^`?([A-Za-z_][A-Za-z0-9_]*)`?\s*\u0001\s*(?:(?:as\s+)?`?[A-Za-z_][A-Za-z0-9_]*`?)?$/i.exec(item.trim());
+  const m = /^`?([A-Za-z_][A-Za-z0-9_]*)`?\s*§\s*(?:(?:as\s+)?`?[A-Za-z_][A-Za-z0-9_]*`?)?$/i.exec(item.trim());
   return !!m && AGGREGATES_LOWER.has(m[1].toLowerCase());
 }
 
