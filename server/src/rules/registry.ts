@@ -55,7 +55,14 @@ import { memorySinkWithoutQueryName } from './streaming/PSA213-memory-sink-witho
 import { unnamedConcurrentQueries } from './streaming/PSA214-unnamed-concurrent-queries';
 import { unknownColumn } from './correctness/PSA720-unknown-column';
 import { duplicateColumnAfterJoin } from './correctness/PSA708-duplicate-column-after-join';
+import { streamingWriteWithoutTrigger } from './streaming/PSA215-streaming-write-without-trigger';
+import { statefulQueryWithoutRocksDb } from './streaming/PSA216-stateful-query-without-rocksdb';
+import { unsupportedStreamStaticOuterJoin } from './streaming/PSA217-unsupported-stream-static-outer-join';
+import { streamStaticJoinFrozenStaticSide } from './streaming/PSA218-stream-static-join-frozen-static-side';
 import { floatTypeForMoney } from './correctness/PSA709-float-type-for-money';
+import { firstLastWithoutOrdering } from './correctness/PSA710-first-last-without-ordering';
+import { innerJoinThenNullHandling } from './correctness/PSA711-inner-join-then-null-handling';
+import { broadcastHintIgnored } from './performance/PSA116-broadcast-hint-ignored';
 import type { Rule, RuleContext } from './rule';
 
 /** A rule family: one folder of `rules/`, one hundred of codes (performance = PSA1xx ...). */
@@ -258,8 +265,41 @@ const REGISTRATIONS: readonly Registration[] = [
     strict: true,
     quietIn: EXPLORATORY,
   },
+  {
+    rule: streamingWriteWithoutTrigger,
+    family: 'streaming',
+    fix: 'always',
+    fixes: ['display-only'],
+    scope: 'file',
+    since: '0.2.0',
+    strict: true,
+    quietIn: [...TESTS_AND_GENERATORS, 'notebook'],
+  },
+  {
+    rule: statefulQueryWithoutRocksDb,
+    family: 'streaming',
+    fix: 'always',
+    fixes: ['unsafe'],
+    scope: 'file',
+    since: '0.2.0',
+    quietIn: [...TESTS_AND_GENERATORS, 'notebook'],
+  },
+  { rule: unsupportedStreamStaticOuterJoin, family: 'streaming', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
+  {
+    rule: streamStaticJoinFrozenStaticSide,
+    family: 'streaming',
+    fix: 'none',
+    fixes: [],
+    scope: 'file',
+    since: '0.2.0',
+    strict: true,
+    quietIn: EXPLORATORY,
+  },
   { rule: kafkaOptionRejected, family: 'streaming', fix: 'sometimes', fixes: ['safe', 'unsafe'], scope: 'file', since: '0.2.0' },
   { rule: unknownColumn, family: 'correctness', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.2.0', strict: true },
+  { rule: firstLastWithoutOrdering, family: 'correctness', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
+  { rule: innerJoinThenNullHandling, family: 'correctness', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.2.0' },
+  { rule: broadcastHintIgnored, family: 'performance', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
 ];
 
 /** Every rule with its metadata, in code order. Codes are stable API. */
