@@ -8,7 +8,6 @@ import { assignedOnlyForReporting, reportingCallOf } from '../helpers/reporting'
 import { emptinessCheckOf } from '../helpers/emptiness';
 import { repeatingConstructAround } from '../helpers/loops';
 import { insideAssert } from '../helpers/fewRows';
-import { onLocalData } from '../../context/exploration';
 import type { Rule, RuleContext } from '../rule';
 import { cacheStatement } from '../../templates';
 
@@ -189,9 +188,6 @@ export const uncachedReuse: Rule = {
       // that hides a shallower one below.)
       if (ctx.code.isTestOrGenerator(def.statement)) continue;
       if (ctx.code.isExploratory(def.statement) && ![...used.values()].some((c) => c.id.startsWith('s'))) continue;
-      // A lesson on local files (a CSV next to the notebook, a docker volume under /home) written twice
-      // to compare the results: recomputing laptop-sized data is not the cost the rule is about.
-      if (ctx.code.isExploratory(def.statement) && onLocalData(frame)) continue;
       const step = expensiveStep(frame, blocked);
       if (!step) continue;
       candidates.push({ frame, name: def.name, statement: def.statement, consumers: [...used.values()], step });
