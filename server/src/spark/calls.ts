@@ -3,6 +3,7 @@ import { UNKNOWN, type Value } from '../model/values';
 import type { Node } from '../parsing/pythonParser';
 import type { CallParts } from '../parsing/syntax';
 import { frameCall, groupedCall, naAttribute } from './frames';
+import { glueFrame } from './glue';
 import { readerCall } from './readers';
 import { schemaCall, schemaConstructor } from './schema';
 import { builderCall, runtimeConfCall, sessionAttribute, sessionCall, sessionConstructor, sessionFromUnknownReceiver, sparkConfCall } from './session';
@@ -52,7 +53,7 @@ export function sparkMethodCall(ip: Interpreter, node: Node, parts: CallParts, o
     case 'schema':
       return schemaCall(parts, obj, method, pos);
     case 'unknown':
-      return parts.object ? (sessionFromUnknownReceiver(parts.object, method) ?? UNKNOWN) : UNKNOWN;
+      return parts.object ? (sessionFromUnknownReceiver(parts.object, method) ?? glueFrame(ip, node, parts, method, kw) ?? UNKNOWN) : UNKNOWN;
     default:
       return UNKNOWN;
   }
