@@ -5,6 +5,7 @@ import { exactStringOf, UNKNOWN, type Value } from '../model/values';
 import type { Node } from '../parsing/pythonParser';
 import { enclosingScope, unwrapParens, type CallParts } from '../parsing/syntax';
 import { frameCall, groupedCall, naAttribute } from './frames';
+import { glueFrame } from './glue';
 import { readerCall } from './readers';
 import { schemaCall, schemaConstructor } from './schema';
 import { builderCall, runtimeConfCall, sessionAttribute, sessionCall, sessionConstructor, sessionFromUnknownReceiver, sparkConfCall } from './session';
@@ -58,7 +59,7 @@ export function sparkMethodCall(ip: Interpreter, node: Node, parts: CallParts, o
     case 'schema':
       return schemaCall(parts, obj, method, pos);
     case 'unknown':
-      return parts.object ? (sessionFromUnknownReceiver(parts.object, method) ?? UNKNOWN) : UNKNOWN;
+      return parts.object ? (sessionFromUnknownReceiver(parts.object, method) ?? glueFrame(ip, node, parts, method, kw) ?? UNKNOWN) : UNKNOWN;
     default:
       return UNKNOWN;
   }
