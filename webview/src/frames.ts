@@ -146,12 +146,15 @@ export function layoutView(graph: PipelineGraph, measure: MeasureText, opts: Vie
   const layoutOne = (g: PipelineGroup, direction: Direction) => {
     const collapsed = g.nodes.length > 0 && g.nodes.every((n) => opts.isSummary?.(n) ?? false);
     const sub = subgraph(graph, g);
-    const inner = layoutGraph(collapsed ? { ...sub, layers: [] } : sub, measure, {
-      direction,
-      wrap: wrapFor(direction, panel, inset + FRAME_HEADER),
-      meta: opts.meta,
-    });
-    return { group: g, collapsed, inner: collapsed ? withoutLanes(inner) : inner };
+    const options: LayoutOptions = { direction, wrap: wrapFor(direction, panel, inset + FRAME_HEADER), meta: opts.meta };
+    let inner = layoutGraph(collapsed ? { ...sub, layers: [] } : sub, measure, options);
+    if (collapsed) inner = withoutLanes(inner);
+    else if (narrow && panel && inner.width + inset > panel.width) {
+      // Too wide beside the editor: its parallel chains one after the other, when that is narrower.
+      const stacked = layoutGraph(sub, measure, { ...options, stackAcross: panel.width - inset });
+      if (stacked.width < inner.width) inner = stacked;
+    }
+    return { group: g, collapsed, inner };
   };
   const layoutAll = (direction: Direction, until?: (x: ReturnType<typeof layoutOne>) => boolean) => {
     const out: ReturnType<typeof layoutOne>[] = [];
