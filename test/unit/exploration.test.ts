@@ -65,6 +65,16 @@ describe('exploratory scripts (code context)', () => {
       ['command-line arguments', 'import sys\n' + listing.replace('"../../data/shows/shows-silicon-valley.json"', 'sys.argv[1]')],
       ['a SQL insert', listing + '\nspark.sql("INSERT INTO media.episodes SELECT * FROM staging")\n'],
       ['a write to a path it cannot read', listing.replace('"./silicon-valley-episodes.csv"', 'output_dir')],
+      [
+        'a BigQuery write (its "path" is a table)',
+        listing.replace('.csv("./silicon-valley-episodes.csv", sep="|", header=True)', '.format("bigquery").save("media.episodes")'),
+      ],
+      [
+        'functions and a main routine (a developer harness around job code)',
+        listing
+          .replace('spark = SparkSession', 'def clean(df):\n    return df.dropna()\n\n\nspark = SparkSession')
+          .replace('    pass', '    clean(tabular).show()'),
+      ],
     ];
     for (const [what, text] of variants) {
       const r = await check(text, {}, { path: 'src/Ch06/listing_6.14.py' });

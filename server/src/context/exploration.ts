@@ -1,4 +1,4 @@
-import type { DataFrameModel, Frame, SinkInfo } from '../model/types';
+import type { DataFrameModel, SinkInfo } from '../model/types';
 import type { Node } from '../parsing/pythonParser';
 
 /**
@@ -10,7 +10,8 @@ import type { Node } from '../parsing/pythonParser';
  * Judged from signals a reader can check, and named in the finding's context:
  * - required: the script prints frames (`show()` / `printSchema()` calls), and nothing
  *   makes it a job: no table, JDBC or cloud write, no cloud path at all, no job parameters
- *   (argparse, `sys.argv`, Glue's `getResolvedOptions`, widgets);
+ *   (argparse, `sys.argv`, Glue's `getResolvedOptions`, widgets), and not both functions and a main
+ *   routine (a `__main__` guard that runs something);
  * - and one (two, when it prints a single frame) of: a teaching folder or file name (`chapter*`, `ch06`, `examples`, `exercises`,
  *   `tutorial*`, `lessons`, `listing_*`, `exo_*`, `code-along`...), reads of local files only,
  *   `master("local...")`, or a script that runs top to bottom (no functions, no main guard that runs
@@ -40,34 +41,44 @@ const CLOUD_PATH = /\b(s3[an]?|abfss?|wasbs?|gs|hdfs|adl|oss|cos|dbfs):\/|["'](\
 const JOB_PARAMETERS = /\bargparse\b|\bsys\.argv\b|\bgetResolvedOptions\b|\bdbutils\.widgets\b|\bclick\.(command|option)\b|\btyper\.|\bjob\.commit\s*\(/;
 const SQL_WRITE = /\bMERGE\s+INTO\b|\bINSERT\s+(INTO|OVERWRITE)\b|\bCREATE\s+(OR\s+REPLACE\s+)?TABLE\b/i;
 const DISPLAY_FORMATS = new Set(['console', 'memory', 'noop']);
+/** Formats that read and write files, where a path says where the data lives (not BigQuery's `project.dataset.table`). */
+const FILE_FORMATS = new Set(['csv', 'json', 'text', 'parquet', 'orc', 'avro', 'xml', 'delta', 'binaryfile', 'image', 'libsvm']);
+
+function fileFormat(format: string | undefined): boolean {
+  return format === undefined || FILE_FORMATS.has(format.toLowerCase());
+}
 
 /** A write that keeps data somebody else reads: a table, JDBC, a streaming sink, a path off this machine or unknown. */
 function durableSink(s: SinkInfo): boolean {
   if (s.format && DISPLAY_FORMATS.has(s.format.toLowerCase())) return false;
-  if (s.table !== undefined || s.format === 'jdbc' || s.method === 'jdbc' || s.foreachBatch || s.formatUnknown) return true;
+  if (s.table !== undefined || s.method === 'jdbc' || s.foreachBatch || s.formatUnknown || !fileFormat(s.format)) return true;
   return s.path === undefined || !isLocalPath(s.path);
 }
 
 /** The paths the script reads, where the model can read them. */
 function readPaths(model: DataFrameModel): string[] {
   const paths: string[] = [];
-  for (const f of model.frames) if (f.source?.kind === 'read' && f.source.path !== undefined) paths.push(f.source.path);
+  for (const f of model.frames) {
+    const s = f.source;
+    if (s?.kind === 'read' && s.path !== undefined && fileFormat(s.format)) paths.push(s.path);
+  }
   return paths;
 }
 
-/** Statements that run when the module is imported, apart from definitions, imports and a `__main__` guard that only passes. */
-function runsTopToBottom(root: Node): boolean {
-  let defs = 0;
+/** The module's shape: whether it defines functions or classes, and whether a `__main__` guard runs anything. */
+function moduleShape(root: Node): { definitions: number; mainRoutine: boolean } {
+  let definitions = 0;
+  let mainRoutine = false;
   for (const s of root.namedChildren) {
     if (!s) continue;
-    if (s.type === 'function_definition' || s.type === 'class_definition' || s.type === 'decorated_definition') defs++;
+    if (s.type === 'function_definition' || s.type === 'class_definition' || s.type === 'decorated_definition') definitions++;
     if (s.type === 'if_statement' && /__name__\s*==\s*["']__main__["']/.test(s.childForFieldName('condition')?.text ?? '')) {
       const body = s.childForFieldName('consequence');
       const statements = (body?.namedChildren ?? []).filter((c) => c && c.type !== 'comment');
-      if (!(statements.length === 1 && statements[0]?.type === 'pass_statement')) return false;
+      if (!(statements.length === 1 && statements[0]?.type === 'pass_statement')) mainRoutine = true;
     }
   }
-  return defs === 0;
+  return { definitions, mainRoutine };
 }
 
 /** Frames the script prints (`show()`, `printSchema()`, `describe().show()`): what it is for. */
@@ -87,38 +98,20 @@ export function explorationSignals(model: DataFrameModel, text: string, path: st
   if (shown === 0) return undefined;
   if (model.sinks.some(durableSink) || SQL_WRITE.test(text) || CLOUD_PATH.test(text) || JOB_PARAMETERS.test(text)) return undefined;
   if (/\bGlueContext\s*\(/.test(text)) return undefined;
+  // Functions and a main routine: a module other code imports, or a program with an entry point (its
+  // own show() calls are a developer's harness around code that runs as a job).
+  const shape = moduleShape(model.root);
+  if (shape.definitions > 0 && shape.mainRoutine) return undefined;
   const signals: string[] = [];
   const folder = path ? teachingMaterial(path) : undefined;
   if (folder) signals.push(`teaching material (${folder} in its path)`);
   const reads = readPaths(model);
   if (reads.length && reads.every(isLocalPath)) signals.push(`reads local files (${reads[0]}${reads.length > 1 ? ', ...' : ''})`);
   if (/\.master\(\s*(['"])local/.test(text)) signals.push('runs on master("local")');
-  if (runsTopToBottom(model.root)) signals.push('runs top to bottom (no functions, no main routine)');
+  if (shape.definitions === 0 && !shape.mainRoutine) signals.push('runs top to bottom (no functions, no main routine)');
   // One printed frame is enough with two other signals (a listing that shows a frame in a loop).
   if (signals.length < (shown >= 2 ? 1 : 2)) return undefined;
   signals.unshift(`prints frames (${shown} show()/printSchema() call${shown > 1 ? 's' : ''})`);
   if (model.sinks.length) signals.push('writes only to local paths');
   return signals;
-}
-
-/** Every source of the frame is a local file or rows built on the driver: laptop-sized data. */
-export function onLocalData(frame: Frame): boolean {
-  const seen = new Set<Frame>();
-  const stack = [frame];
-  let sources = 0;
-  while (stack.length) {
-    const f = stack.pop()!;
-    if (seen.has(f) || seen.size > 10_000) continue;
-    seen.add(f);
-    if (f.parents.length === 0) {
-      const s = f.source;
-      if (!s) return false;
-      if (s.kind === 'createDataFrame' || s.kind === 'range') {
-        if (!f.bounded) return false;
-      } else if (s.kind !== 'read' || s.streaming || s.path === undefined || !isLocalPath(s.path)) return false;
-      sources++;
-    }
-    stack.push(...f.parents);
-  }
-  return sources > 0;
 }
