@@ -587,6 +587,11 @@ class ModelBuilder implements Interpreter {
   private args(parts: CallParts): { pos: Value[]; kw: Map<string, Value> } {
     const pos: Value[] = [];
     const kw = new Map<string, Value>();
+    // `sum(r.amount for r in df.collect())`: the generator is the one argument, and its iterable runs.
+    if (parts.argumentList?.type === 'generator_expression') {
+      this.expr(parts.argumentList);
+      return { pos: [UNKNOWN], kw };
+    }
     for (const a of parts.args) {
       if (a.type === 'list_splat' || a.type === 'dictionary_splat') {
         const inner = a.namedChildren[0];
