@@ -48,5 +48,8 @@ describe('PSA502 unknown-spark-conf', () => {
     assert.deepEqual(suggestFor('spark.sql.shuffle.partitions'), []);
     assert.deepEqual(suggestFor('spark.sql.totally.custom.setting'), []);
     assert.deepEqual(suggestFor('spark.sql.Shuffle.Partitions'), ['spark.sql.shuffle.partitions']);
+    assert.deepEqual(suggestFor('spark.sql.shuffle.partitions '), ['spark.sql.shuffle.partitions']);
+    assert.deepEqual(suggestFor('spark.sql. adaptive.enabled'), ['spark.sql.adaptive.enabled']);
+    assert.deepEqual(suggestFor('spark.sql.totally custom'), []);
   });
 });

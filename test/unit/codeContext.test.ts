@@ -25,6 +25,21 @@ describe('code context (what kind of code a finding sits in)', () => {
     assert.equal(fileKind(job, { notebook: true }).kind, 'notebook');
   });
 
+  it('takes a Glue notebook that runs the job lifecycle (job.init ... job.commit) for the job script, and a Glue tutorial notebook for a notebook', () => {
+    const glue = [
+      'from awsglue.context import GlueContext',
+      'from awsglue.job import Job',
+      'glueContext = GlueContext(sc)',
+      'job = Job(glueContext)',
+      'job.init(args["JOB_NAME"], args)',
+      'dyf = glueContext.create_dynamic_frame.from_catalog(database="sales", table_name="orders")',
+    ].join('\n');
+    const k = fileKind(glue + '\njob.commit()\n', { path: 'glue/orders_etl.ipynb' });
+    assert.deepEqual(k, { kind: 'job', why: 'AWS Glue job (job.init ... job.commit)' });
+    assert.equal(fileKind(glue + '\n', { path: 'tutorials/glue_orders.ipynb' }).kind, 'notebook');
+    assert.equal(fileKind(glue + '\njob.commit()\n', { path: 'tests/test_glue.ipynb' }).kind, 'test');
+  });
+
   it('lets a team say its notebooks are production jobs', () => {
     const k = fileKind('# Databricks notebook source\n' + job, { path: 'pipelines/orders.py', notebooksAreJobs: true });
     assert.equal(k.kind, 'job');

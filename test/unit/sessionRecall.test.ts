@@ -96,4 +96,25 @@ describe('sessions and frames the model reaches through helpers (issue #11 recal
       tree.delete();
     }
   });
+
+  it('reads frames from Glue DynamicFrames turned into DataFrames and from Glue DataFrame readers, in Glue files only', async () => {
+    const glue = py`
+      from awsglue.context import GlueContext
+      glueContext = GlueContext(sc)
+      orders = glueContext.create_dynamic_frame.from_catalog(database="sales", table_name="orders").toDF()
+      refunds = glueContext.create_data_frame.from_catalog(database="sales", table_name="refunds")
+      clicks = glueContext.create_data_frame.from_options(connection_type="kinesis", connection_options={})
+    `;
+    const parser = await loadParser();
+    const tree = parser.parse(glue);
+    try {
+      const { model } = buildModel(tree, glue);
+      const frames = model.frames.map((f) => `${f.op}:${f.source?.kind}:${f.source?.table ?? ''}:${f.streaming}`);
+      assert.deepEqual(frames, ['DynamicFrame.toDF:read::false', 'create_data_frame:table:sales.refunds:undefined', 'create_data_frame:read::true']);
+    } finally {
+      tree.delete();
+    }
+    // Elsewhere `x.toDF()` may be a DeltaTable or an RDD the model knows nothing of.
+    assert.deepEqual(await sources('from pyspark.sql import SparkSession\ndf = delta_table.toDF()\n'), []);
+  });
 });

@@ -56,6 +56,9 @@ const DLT_IMPORT = /^\s*(import\s+dlt\b|from\s+dlt\s+import\b|from\s+pyspark\s+i
 const MANAGED_DECORATOR =
   /^@\s*(dlt|dp|sdp|pipelines)\.(table|view|materialized_view|streaming_table|temporary_view|append_flow|create_auto_cdc_flow|expect\w*)\b/;
 const TEST_DECORATOR = /^@\s*(pytest\.fixture|pytest\.mark\.|fixture\b)/;
+/** An AWS Glue job's bookmarked run: `job.init(args["JOB_NAME"], args)` ... `job.commit()`. */
+const GLUE_JOB_INIT = /^\s*\w*job\w*\.init\s*\(/im;
+const GLUE_JOB_COMMIT = /^\s*\w*job\w*\.commit\s*\(\s*\)/im;
 
 export function fileKind(text: string, options: ContextOptions = {}): KindWithReason {
   const p = options.path ? decodePath(options.path) : '';
@@ -64,6 +67,8 @@ export function fileKind(text: string, options: ContextOptions = {}): KindWithRe
   if (p && GENERATOR_FILE.test(p)) return { kind: 'generator', why: 'synthetic-data generator (file named for generating data)' };
   if (p && SETUP_PATH.test(p)) return { kind: 'generator', why: 'demo or course set-up (loads or generates the data the lessons use)' };
   const notebook = options.notebook || /\.ipynb$/i.test(p) || isDatabricksSource(text) || JUPYTER_EXPORT.test(text);
+  // A Glue Studio notebook that runs the job's bookmarked lifecycle is the job's script.
+  if (notebook && GLUE_JOB_INIT.test(text) && GLUE_JOB_COMMIT.test(text)) return { kind: 'job', why: 'AWS Glue job (job.init ... job.commit)' };
   if (notebook && !options.notebooksAreJobs)
     return { kind: 'notebook', why: 'notebook (exploratory; set context.notebooks to "job" if your notebooks run as jobs)' };
   if (DLT_IMPORT.test(text)) return { kind: 'job', why: 'Lakeflow / DLT pipeline source' };

@@ -25,10 +25,12 @@ export const unknownSparkConf: Rule = {
               .map((s) => `"${s}"`)
               .join(', ')})`
           : '';
+      // Spark does not trim keys set through the API: `"spark.sql.shuffle.partitions "` is another key.
+      const spaced = /\s/.test(key) ? ' (the key contains whitespace, which Spark keeps as part of the name)' : '';
       ctx.report({
         node,
         message:
-          `"${key}" is not a Spark config — did you mean "${best}"${alternatives}? Spark silently ignores unknown ` +
+          `"${key}" is not a Spark config — did you mean "${best}"${alternatives}?${spaced} Spark silently ignores unknown ` +
           'keys, so this setting has no effect and the default stays in force.',
         fixes: replaceFixes(node, suggestions),
       });
@@ -40,12 +42,12 @@ export const unknownSparkConf: Rule = {
 function confKeys(ctx: RuleContext): { key: string; node: Node }[] {
   const out: { key: string; node: Node }[] = [];
   for (const conf of ctx.model.confSets) {
-    if (conf.key?.startsWith('spark.')) out.push({ key: conf.key, node: conf.keyNode });
+    if (conf.key?.trimStart().startsWith('spark.')) out.push({ key: conf.key, node: conf.keyNode });
   }
   for (const pair of nodesOfType(ctx.model, 'pair')) {
     const k = pair.childForFieldName('key');
     const key = k ? literalString(k) : undefined;
-    if (k && key?.startsWith('spark.')) out.push({ key, node: k });
+    if (k && key?.trimStart().startsWith('spark.')) out.push({ key, node: k });
   }
   return out;
 }
@@ -54,6 +56,12 @@ export { damerauLevenshtein };
 
 /** Known keys `key` is a near miss of, closest first; empty when `key` is known or free-form. */
 export function suggestFor(key: string): string[] {
+  // `"spark.sql.shuffle.partitions "`, `"spark.sql. adaptive.enabled"`: a known key once the whitespace is gone.
+  const squeezed = key.replace(/\s+/g, '');
+  if (squeezed !== key && squeezed.startsWith('spark.')) {
+    if (SPARK_CONF_KEYS.has(squeezed) || OPEN_CONF_PREFIXES.some((p) => squeezed.startsWith(p))) return [squeezed];
+    return suggestFor(squeezed);
+  }
   if (SPARK_CONF_KEYS.has(key) || OPEN_CONF_PREFIXES.some((p) => key.startsWith(p)) || !/^spark\.[\w.-]+$/.test(key)) return [];
   const swapped = segmentSwaps(key).filter((k) => SPARK_CONF_KEYS.has(k));
   if (swapped.length) return swapped.slice(0, 2);

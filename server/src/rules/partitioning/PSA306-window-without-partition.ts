@@ -133,10 +133,16 @@ function windowReferences(model: DataFrameModel): WindowNames {
   return names;
 }
 
-/** `Window`, `W`, `pyspark.sql.window.Window`, `psw.Window`. */
+/** `Window`, `W`, `pyspark.sql.window.Window`, `psw.Window`, and an instance of one (`Window()`). */
 function isWindowClass(node: Node, names: WindowNames): boolean {
   const n = unwrapParens(node);
   if (n.type === 'identifier') return names.classNames.has(n.text);
+  // `Window().orderBy("ts")`: an instance reaches the same static spec methods.
+  if (n.type === 'call') {
+    const fn = n.childForFieldName('function');
+    const args = n.childForFieldName('arguments')?.namedChildren.filter((c) => c && c.type !== 'comment') ?? [];
+    return !!fn && args.length === 0 && fn.type !== 'call' && isWindowClass(fn, names);
+  }
   if (n.type !== 'attribute' || n.childForFieldName('attribute')?.text !== 'Window') return false;
   const object = n.childForFieldName('object')?.text.replace(/\s/g, '') ?? '';
   return WINDOW_MODULES.has(object) || names.moduleNames.has(object);
