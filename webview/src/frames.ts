@@ -146,11 +146,14 @@ export function layoutView(graph: PipelineGraph, measure: MeasureText, opts: Vie
   const layoutOne = (g: PipelineGroup, direction: Direction) => {
     const collapsed = g.nodes.length > 0 && g.nodes.every((n) => opts.isSummary?.(n) ?? false);
     const sub = subgraph(graph, g);
-    // Beside the editor, a lane whose parallel chains would not fit across stacks them (layoutGraph
-    // measures each lane; lanes that fit are laid out as without the option).
-    const stackAcross = narrow && panel && !collapsed ? panel.width - inset : undefined;
-    const options: LayoutOptions = { direction, wrap: wrapFor(direction, panel, inset + FRAME_HEADER), meta: opts.meta, stackAcross };
-    const inner = layoutGraph(collapsed ? { ...sub, layers: [] } : sub, measure, options);
+    const options: LayoutOptions = { direction, wrap: wrapFor(direction, panel, inset + FRAME_HEADER), meta: opts.meta };
+    let inner = layoutGraph(collapsed ? { ...sub, layers: [] } : sub, measure, options);
+    if (!collapsed && narrow && panel && inner.width + inset > panel.width) {
+      // Too wide beside the editor: its parallel chains one after the other, when that is narrower.
+      // Only then: the per-lane estimate is conservative, and a frame that fits stays as it is.
+      const stacked = layoutGraph(sub, measure, { ...options, stackAcross: panel.width - inset });
+      if (stacked.width < inner.width) inner = stacked;
+    }
     return { group: g, collapsed, inner: collapsed ? withoutLanes(inner) : inner };
   };
   const layoutAll = (direction: Direction, until?: (x: ReturnType<typeof layoutOne>) => boolean) => {
