@@ -22,7 +22,7 @@ export interface Settings {
   /** Milliseconds to wait after the last keystroke before analysing. */
   debounceMs: number;
   'trace.server': 'off' | 'messages' | 'verbose';
-  /** Whether notebooks are exploratory (cost findings on their displays are held back) or production jobs. */
+  /** Whether notebooks and exploratory scripts are exploratory (cost findings on their displays are held back) or production jobs. */
   'context.notebooks': 'exploratory' | 'job';
 }
 
@@ -55,7 +55,7 @@ export const SETTINGS_SCHEMA: { [K in keyof Settings]: SettingSpec<Settings[K]> 
     default: false,
     scope: 'resource',
     description:
-      'Also run the strict rules (PSA103, PSA106, PSA214, PSA303, PSA306, PSA307, PSA709, PSA720, PSA801): useful, but below their precision target on real code or not yet measurable there, so opt-in. A strict rule also runs when you give it a severity in `rules.severity` or name it in `--select`.',
+      'Also run the strict rules (PSA103, PSA106, PSA214, PSA215, PSA218, PSA303, PSA306, PSA307, PSA709, PSA720, PSA801): useful, but below their precision target on real code or not yet measurable there, so opt-in. A strict rule also runs when you give it a severity in `rules.severity` or name it in `--select`.',
   },
   'rules.severity': {
     type: 'object',
@@ -89,7 +89,7 @@ export const SETTINGS_SCHEMA: { [K in keyof Settings]: SettingSpec<Settings[K]> 
     default: 'exploratory',
     scope: 'resource',
     description:
-      "How notebooks are judged. `exploratory` (default): a `count()`, `collect()` or `show()` whose result is the cell's output, and demo-sized data, are not reported. `job`: your notebooks run as production jobs and are judged like job modules.",
+      "How notebooks and exploratory scripts (`.py` files that print their frames and only read and write local files, see docs/context.md) are judged. `exploratory` (default): a `count()`, `collect()` or `show()` whose result is the cell's or script's output, and demo-sized data, are not reported. `job`: your notebooks and such scripts run as production jobs and are judged like job modules.",
   },
 };
 

@@ -433,7 +433,8 @@ async function benchScaling() {
 
 /**
  * The preview's layout (lanes, ranks, dagre) of generated workspaces in Node's V8, the engine the
- * webview runs; no rendering. Both directions: LR for wide panels, TB beside the editor.
+ * webview runs; no rendering. Both directions: LR for wide panels, TB beside the editor; then the
+ * layout the panel uses: pipelines framed and packed, and a 300-step chain wrapped.
  */
 async function benchLayout() {
   const { generatedProject, projectGraph } = require(path.join(root, 'out/test/browser/generatedProject.js'));
@@ -448,6 +449,35 @@ async function benchLayout() {
       results.layout.push(row);
       log(`  ${size} datasets (${graph.nodes.length} nodes) ${direction}: median ${fmt(row.medianMs)} ms, p95 ${fmt(row.p95Ms)} ms`);
       if (size === 300) target(`preview layout, 300 datasets, ${direction}`, row.medianMs, 500, ' ms');
+    }
+  }
+  // What the panel draws: the workspace's pipelines each in a frame, packed into rows of the panel's
+  // width (480 px beside the editor, 1400 px wide), and one chain of 300 steps wrapped in its lanes.
+  const { layoutView } = require(path.join(root, 'out/webview/src/frames.js'));
+  const { chainProject } = require(path.join(root, 'out/test/browser/generatedProject.js'));
+  const panels = [
+    { name: '480 px', panel: { width: 432, height: 860 }, narrow: true },
+    { name: '1400 px', panel: { width: 1352, height: 860 }, narrow: false },
+  ];
+  const cases = [
+    { name: 'packed', graph: await projectGraph(generatedProject(quick ? 60 : 300)) },
+    { name: 'wrapped', graph: await projectGraph(chainProject(quick ? 60 : 300)) },
+  ];
+  for (const c of cases) {
+    const datasets = c.graph.nodes.filter((n) => n.kind === 'dataset').length;
+    const steps = c.graph.nodes.length - datasets;
+    for (const p of panels) {
+      let frames = 0;
+      const times = sample(
+        () => {
+          frames = (layoutView(c.graph, measure, { panel: p.panel, narrow: p.narrow }).frames ?? []).length;
+        },
+        { warmup: 1, minRuns: 3, maxRuns: 20, minMs: 1000 },
+      );
+      const row = { layout: c.name, panel: p.name, datasets, steps, frames, medianMs: median(times), p95Ms: percentile(times, 95) };
+      results.layout.push(row);
+      log(`  ${c.name}, ${datasets} datasets / ${steps} steps, ${frames} frame(s), ${p.name}: median ${fmt(row.medianMs)} ms, p95 ${fmt(row.p95Ms)} ms`);
+      if (!quick) target(`preview ${c.name} layout, ${datasets} datasets / ${steps} steps, ${p.name}`, row.medianMs, 500, ' ms');
     }
   }
 }

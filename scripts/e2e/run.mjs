@@ -491,6 +491,33 @@ async function uiChecks(port) {
     return `${n} lanes${labels.length ? `: ${labels.join(', ')}` : ''}`;
   });
 
+  await check('clicking a preview node reveals its code and focuses the editor', async () => {
+    // The step gold_layer: the graph points at its def line.
+    const defLine = sampleText.findIndex((l) => l.startsWith('def gold_layer('));
+    if (defLine < 0) throw new Error(`${sample} no longer defines gold_layer`);
+    await page.locator('.tabs-container .tab', { hasText: sample }).first().click();
+    await focusEditor();
+    await goToLine(1, 1);
+    const position = page.locator('[id="status.editor.selection"]');
+    await until('the cursor on line 1', async () => /Ln 1,/.test(await position.innerText()), 15_000);
+    const frame = page.frameLocator('iframe.webview').frameLocator('iframe#active-frame');
+    const node = frame.locator('#viewport .node', { has: frame.locator('.node__label', { hasText: /^gold_layer$/ }) }).first();
+    await node.waitFor({ timeout: 30_000 });
+    await node.focus(); // focusing a node pans it into view, as Tab would
+    await node.click();
+    await until(`the cursor on line ${defLine + 1} (def gold_layer)`, async () => new RegExp(`Ln ${defLine + 1},`).test(await position.innerText()), 15_000);
+    // The keyboard is back in the editor, on that file: typing would edit the code.
+    await page.locator('.editor-group-container.active .monaco-editor.focused').first().waitFor({ timeout: 15_000 });
+    await page
+      .locator('.editor-group-container.active .tabs-container .tab.active')
+      .filter({ has: page.getByText(sample, { exact: true }) })
+      .first()
+      .waitFor({ timeout: 15_000 });
+    const focusedInEditor = await page.evaluate(() => !!document.activeElement?.closest('.monaco-editor'));
+    if (!focusedInEditor) throw new Error(`the keyboard focus is on ${await page.evaluate(() => document.activeElement?.className)}`);
+    return `${await position.innerText()}, editor focused`;
+  });
+
   await check('Problems panel lists the findings with their codes', async () => {
     await page.keyboard.press('Control+Shift+M');
     const panel = page.locator('.markers-panel');

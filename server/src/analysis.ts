@@ -110,6 +110,7 @@ function* analysisSteps(tree: Tree, text: string, options: AnalysisOptions): Gen
     notebook: options.notebook,
     notebooksAreJobs: settings['context.notebooks'] === 'job',
     cellStarts: options.cellStarts,
+    model,
   });
   const findings: Finding[] = [];
   const seen = new Set<string>();

@@ -58,7 +58,7 @@ export interface RelatedLocation {
 
 /** The kind of code a finding sits in (see `context/codeContext.ts`) and why the code was taken for it. */
 export interface FindingContext {
-  kind: 'job' | 'notebook' | 'test' | 'generator' | 'pipeline';
+  kind: 'job' | 'notebook' | 'exploration' | 'test' | 'generator' | 'pipeline';
   why: string;
 }
 

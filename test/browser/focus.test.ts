@@ -1,6 +1,6 @@
 /**
  * Reading a real project in the preview: focus on the current file with stubs for the rest,
- * search, lineage highlight, pipelines collapsed to one node, long chains wrapped inside their lane.
+ * search, lineage highlight, pipeline frames that collapse to one node, long chains wrapped inside their lane.
  * Generated projects through the real analysis, in Chromium, under the page's CSP.
  */
 import assert from 'node:assert/strict';
@@ -186,6 +186,8 @@ describe('architecture preview: focus, search, lineage, collapse, wrapping (Chro
     const o = await open(1400);
     await send(o.page, workspace, 'Workspace');
     const target = workspace.nodes.find((n) => n.label === 'silver/table_4')!;
+    // Focus first: it brings the node into view, as tabbing to it would, then click it.
+    await o.page.focus(`[data-node-id="${target.id}"]`);
     await o.page.click(`[data-node-id="${target.id}"]`);
     await o.page.waitForSelector('#graph.has-selection');
     // Expected lineage, computed here from the edges.
@@ -231,21 +233,35 @@ describe('architecture preview: focus, search, lineage, collapse, wrapping (Chro
     assert.equal(await o.page.$$eval('#viewport .node.is-lineage', (els) => els.length), 0);
   });
 
-  it('shows each pipeline with its name and architecture, collapses one to a summary node and expands it again', async () => {
+  it('draws each pipeline in a frame with its name and architecture; the frame collapses it to a summary node and expands it again', async () => {
     const o = await open(1400);
     await send(o.page, workspace, 'Workspace');
-    const buttons = await o.page.$$eval('#pipelines .pipeline-toggle', (els) => els.map((el) => el.textContent ?? ''));
-    assert.equal(buttons.length, (workspace.pipelines ?? []).length);
-    for (const p of workspace.pipelines ?? [])
-      assert.ok(
-        buttons.some((b) => b.includes(p.name) && b.includes(p.architecture)),
-        `${p.name} (${p.architecture}) listed`,
-      );
+    const frames = await o.page.$$eval('#viewport .frame__header', (els) =>
+      els.map((el) => ({
+        toggle: el.getAttribute('data-frame-toggle'),
+        label: el.getAttribute('aria-label') ?? '',
+        name: el.querySelector('.frame__name')!.textContent ?? '',
+        arch: el.querySelector('.frame__arch')?.textContent ?? '',
+        expanded: el.getAttribute('aria-expanded'),
+      })),
+    );
+    assert.equal(frames.length, (workspace.pipelines ?? []).length, 'one frame per pipeline');
+    for (const p of workspace.pipelines ?? []) {
+      const f = frames.find((x) => x.toggle === p.name);
+      assert.ok(f, `${p.name} has a frame`);
+      assert.equal(f.arch, ` · ${p.architecture}`, `${p.name}'s frame says ${p.architecture}`);
+      assert.ok(f.name === p.name || (f.name.endsWith('…') && p.name.startsWith(f.name.slice(0, -1))), `${p.name} named on its frame (${f.name})`);
+      assert.match(f.label, new RegExp(`${p.architecture} pipeline: collapse it$`));
+      assert.equal(f.expanded, 'true');
+    }
 
     const lambda = (workspace.pipelines ?? []).find((p) => p.architecture === 'lambda')!;
     const members = workspace.nodes.filter((n) => n.pipeline === lambda.id).map((n) => n.id);
     const before = (await drawn(o.page)).nodes.length;
-    await o.page.click(`#pipelines [data-pipeline="${lambda.name}"]`);
+    const header = `#viewport .frame__header[data-frame-toggle="${lambda.name}"]`;
+    // Focus brings the frame's header into view (it may be in a lower row), then a click collapses it.
+    await o.page.focus(header);
+    await o.page.click(header);
     await o.page.waitForSelector('#viewport .node--pipeline');
     const collapsed = await drawn(o.page);
     assert.equal(collapsed.nodes.length, before - members.length + 1);
@@ -253,18 +269,38 @@ describe('architecture preview: focus, search, lineage, collapse, wrapping (Chro
     const summary = collapsed.nodes.find((n) => n.classes.includes('node--pipeline'))!;
     assert.equal(summary.label, lambda.name);
     assert.match(summary.meta, /^lambda pipeline · \d+ datasets · \d+ steps$/);
-    assert.equal(await o.page.getAttribute(`#pipelines [data-pipeline="${lambda.name}"]`, 'aria-expanded'), 'false');
+    assert.equal(await o.page.getAttribute(header, 'aria-expanded'), 'false');
+    assert.equal(await o.page.evaluate(() => document.activeElement?.getAttribute('data-frame-toggle')), lambda.name, 'the toggle keeps the focus');
     await o.page.waitForFunction((name) => ((window.__state as { collapsed?: string[] } | null)?.collapsed ?? []).includes(name), lambda.name);
+    // The collapsed frame still holds its summary node, and no frame overlaps another.
+    const boxes = await o.page.$$eval('#viewport .frame__box', (els) =>
+      els.map((el) => {
+        const b = el.getBoundingClientRect();
+        return { left: b.left, right: b.right, top: b.top, bottom: b.bottom };
+      }),
+    );
+    for (let i = 0; i < boxes.length; i++)
+      for (let j = i + 1; j < boxes.length; j++) {
+        const [a, b] = [boxes[i], boxes[j]];
+        assert.ok(a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top, `frames ${i} and ${j} overlap`);
+      }
 
     // Keyboard: the summary node is a button; Enter expands the pipeline again.
     await o.page.focus('#viewport .node--pipeline');
     await o.page.keyboard.press('Enter');
     await o.page.waitForFunction(() => !document.querySelector('#viewport .node--pipeline'));
     assert.equal((await drawn(o.page)).nodes.length, before);
-    assert.equal(await o.page.getAttribute(`#pipelines [data-pipeline="${lambda.name}"]`, 'aria-expanded'), 'true');
+    assert.equal(await o.page.getAttribute(header, 'aria-expanded'), 'true');
+    // And the frame's header from the keyboard: Enter collapses, Space expands.
+    await o.page.focus(header);
+    await o.page.keyboard.press('Enter');
+    await o.page.waitForSelector('#viewport .node--pipeline');
+    await o.page.keyboard.press(' ');
+    await o.page.waitForFunction(() => !document.querySelector('#viewport .node--pipeline'));
+    assert.equal(await o.page.getAttribute(header, 'aria-expanded'), 'true');
   });
 
-  it('escapes hostile names in search suggestions, stubs and the pipelines bar', async () => {
+  it('escapes hostile names in search suggestions, stubs and pipeline frames', async () => {
     const hostile = await projectGraph([
       { ...chainFiles[0], name: 'etl/x.py' },
       { ...chainFiles[1], name: 'etl/y.py' },
@@ -276,9 +312,14 @@ describe('architecture preview: focus, search, lineage, collapse, wrapping (Chro
     assert.equal(await o.page.$$eval('img', (els) => els.length), 0);
     const options = await o.page.$$eval('#search-names option', (els) => els.map((e) => (e as HTMLOptionElement).value));
     assert.ok(options.every((v) => v.startsWith(HOSTILE)));
-    const names = await o.page.$$eval('#pipelines .pipeline-toggle__name', (els) => els.map((e) => e.textContent));
-    assert.ok(names.length > 0 && names.every((n) => n!.startsWith(`${HOSTILE}"'`)));
-    await o.page.click('#pipelines .pipeline-toggle');
+    const names = await o.page.$$eval('#viewport .frame__header', (els) =>
+      els.map((e) => [e.getAttribute('data-frame-toggle'), e.querySelector('.frame__name')!.textContent, e.querySelector('title')!.textContent]),
+    );
+    assert.ok(
+      names.length > 0 && names.every(([toggle, name, title]) => toggle!.startsWith(`${HOSTILE}"'`) && name!.startsWith('<img') && title!.startsWith('<img')),
+    );
+    await o.page.focus('#viewport .frame__header');
+    await o.page.click('#viewport .frame__header');
     await o.page.waitForSelector('#viewport .node--pipeline');
     assert.ok((await o.page.textContent('#viewport .node--pipeline .node__label'))!.startsWith('<img'));
     await o.page.focus('#search');

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import type { GraphNode, PipelineGraph } from '../../shared/protocol';
+import { layoutView, pipelineGroups } from '../../webview/src/frames';
 import { laneOrder, layoutGraph, type GraphLayout } from '../../webview/src/layout';
 
 const measure = (text: string) => text.length * 7;
@@ -175,5 +176,110 @@ describe('preview layout', () => {
     const a = layout.nodes.find((n) => n.node.id === 'a')!;
     assert.ok(a.label.endsWith('…') && measure(a.label) <= a.width, 'label fits its node');
     assert.equal(a.node.label.length, 200, 'the node keeps its full label for the details card');
+  });
+
+  /** Several independent pipelines, each a few chains joined at the end, some nodes without a pipeline. */
+  function manyPipelines(seed: number): PipelineGraph {
+    const rnd = mulberry32(seed);
+    const nodes: GraphNode[] = [];
+    const edges: { from: string; to: string }[] = [];
+    const pipelines = [];
+    const count = 2 + Math.floor(rnd() * 14);
+    for (let p = 0; p < count; p++) {
+      const lambda = rnd() < 0.3;
+      const layers = lambda ? ['batch', 'speed', 'serving'] : ['bronze', 'silver', 'gold'];
+      pipelines.push({ id: `p${p}`, name: `job_${p}.py${rnd() < 0.3 ? ' + 2 more' : ''}`, architecture: lambda ? 'lambda' : 'medallion', layers } as const);
+      const chains = 1 + Math.floor(rnd() * 3);
+      for (let c = 0; c < chains; c++) {
+        let prev: string | null = null;
+        for (const [i, layer] of layers.entries()) {
+          const id = `p${p}c${c}n${i}`;
+          nodes.push(mkNode(id, layer, { pipeline: `p${p}`, label: `${layer}/table_${p}_${c}`, kind: i % 2 ? 'step' : 'dataset' }));
+          if (prev) edges.push({ from: prev, to: id });
+          prev = id;
+        }
+        if (c > 0) edges.push({ from: `p${p}c${c - 1}n1`, to: `p${p}c${c}n2` });
+      }
+    }
+    // A stray node from an older server: no pipeline, its own frame.
+    if (rnd() < 0.5) nodes.push(mkNode('loose', null, { label: 'loose' }));
+    return { architecture: 'medallion', layers: ['bronze', 'silver', 'gold', 'batch', 'speed', 'serving'], nodes, edges, pipelines: [...pipelines] };
+  }
+
+  it('frames each pipeline: frames packed into the panel width, never overlapping, holding their lanes, nodes and edges', () => {
+    for (let seed = 1; seed <= 40; seed++) {
+      const graph = manyPipelines(seed);
+      for (const [width, narrow] of [
+        [432, true],
+        [1352, false],
+      ] as const) {
+        const what = `seed ${seed} at ${width}`;
+        const layout = layoutView(graph, measure, { panel: { width, height: 900 }, narrow });
+        const frames = layout.frames ?? [];
+        assert.equal(frames.length, pipelineGroups(graph).length, `${what}: one frame per pipeline`);
+        assert.deepEqual(
+          frames.filter((f) => f.pipeline).map((f) => f.pipeline!.id),
+          (graph.pipelines ?? []).map((p) => p.id),
+          `${what}: frames in the server's order`,
+        );
+        for (let i = 0; i < frames.length; i++) {
+          const a = frames[i];
+          for (let j = i + 1; j < frames.length; j++) {
+            const b = frames[j];
+            assert.ok(a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y, `${what}: frames ${i} and ${j} overlap`);
+          }
+          const rowMates = frames.filter((f) => f !== a && f.y === a.y);
+          if (rowMates.length > 0)
+            assert.ok(Math.max(a.x + a.width, ...rowMates.map((f) => f.x + f.width)) <= width, `${what}: row of frame ${i} is wider than the panel`);
+        }
+        const within = (r: { x: number; y: number; width: number; height: number }, f: { x: number; y: number; width: number; height: number }) =>
+          r.x >= f.x - 1e-6 && r.y >= f.y - 1e-6 && r.x + r.width <= f.x + f.width + 1e-6 && r.y + r.height <= f.y + f.height + 1e-6;
+        for (const lane of layout.lanes) assert.ok(within(lane, frames[lane.frame!]), `${what}: lane ${lane.name} inside frame ${lane.frame}`);
+        for (const box of layout.nodes) {
+          const f = frames[box.frame!];
+          assert.ok(within(box, f), `${what}: ${box.node.id} inside its frame`);
+          assert.equal(f.pipeline?.id, box.node.pipeline, `${what}: ${box.node.id} in its pipeline's frame`);
+          const lane = layout.lanes.find((l) => l.frame === box.frame && l.name === box.node.layer)!;
+          assert.ok(within(box, lane), `${what}: ${box.node.id} inside its ${box.node.layer} band`);
+        }
+        assert.equal(layout.edges.length, graph.edges.length, `${what}: every edge routed`);
+        const frameOf = new Map(layout.nodes.map((b) => [b.node.id, frames[b.frame!]]));
+        for (const e of layout.edges)
+          for (const p of e.points) assert.ok(within({ ...p, width: 0, height: 0 }, frameOf.get(e.edge.from)!), `${what}: edge inside its frame`);
+        if (narrow)
+          assert.ok(
+            layout.lanes.every((l, i, all) => i === 0 || all[i - 1].frame !== l.frame || all[i - 1].y + all[i - 1].height <= l.y + 1e-6),
+            `${what}: stacked lanes`,
+          );
+      }
+    }
+  });
+
+  it('merges pipelines an edge joins, and groups nodes without a pipeline by connection', () => {
+    const graph: PipelineGraph = {
+      architecture: 'medallion',
+      layers: ['bronze'],
+      nodes: [mkNode('a', 'bronze', { pipeline: 'p1' }), mkNode('b', 'bronze', { pipeline: 'p2' }), mkNode('c', null), mkNode('d', null), mkNode('e', null)],
+      edges: [
+        { from: 'a', to: 'b' },
+        { from: 'c', to: 'd' },
+      ],
+      pipelines: [
+        { id: 'p2', name: 'two.py', architecture: 'medallion', layers: ['bronze'] },
+        { id: 'p1', name: 'one.py', architecture: 'medallion', layers: ['bronze'] },
+      ],
+    };
+    const groups = pipelineGroups(graph);
+    assert.deepEqual(
+      groups.map((g) => [g.pipeline?.name ?? null, g.nodes.map((n) => n.id)]),
+      [
+        ['two.py', ['a', 'b']],
+        [null, ['c', 'd']],
+        [null, ['e']],
+      ],
+    );
+    // One unnamed pipeline is drawn without a frame, as before pipelines were named.
+    const single = layoutView({ ...graph, nodes: graph.nodes.slice(2, 4), edges: [graph.edges[1]], pipelines: [] }, measure, { narrow: false });
+    assert.equal(single.frames, undefined);
   });
 });

@@ -1,7 +1,8 @@
 /**
- * The preview on generated projects of 10, 60 and 300 datasets (medallion and lambda pipelines
- * mixed), in a panel beside the editor (480 px) and a wide one (1400 px): text readable at first
- * open, the current file framed, every node in the lane of its own pipeline's architecture.
+ * The preview on generated projects of 10, 60 and 300 datasets (many independent medallion and
+ * lambda pipelines), in a panel beside the editor (480 px) and a wide one (1400 px): one frame per
+ * pipeline, frames packed to the panel's width and never overlapping, text readable at first open,
+ * the current file (or the first pipeline) in view, every node in the lane of its own pipeline.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -28,7 +29,7 @@ interface Rect {
   bottom: number;
 }
 
-/** What is on screen: the stage, each lane band, each node's box, and each text's rendered size. */
+/** What is on screen: the stage, each frame, each lane band, each node's box, and each text's rendered size. */
 async function snapshot(page: Page) {
   return page.evaluate(() => {
     const r = (el: Element) => {
@@ -36,17 +37,25 @@ async function snapshot(page: Page) {
       return { left: b.left, right: b.right, top: b.top, bottom: b.bottom };
     };
     const scale = Number(/scale\(([\d.]+)/.exec(document.getElementById('viewport')!.getAttribute('transform') ?? '')?.[1]);
-    const textPx = Array.from(document.querySelectorAll('#viewport .node__label, #viewport .node__meta, #viewport .lane__title')).map(
-      (el) => parseFloat(getComputedStyle(el).fontSize) * scale,
-    );
+    const textPx = Array.from(
+      document.querySelectorAll('#viewport .node__label, #viewport .node__meta, #viewport .lane__title, #viewport .frame__name, #viewport .frame__arch'),
+    ).map((el) => parseFloat(getComputedStyle(el).fontSize) * scale);
     return {
       stage: r(document.getElementById('graph')!),
+      frames: Array.from(document.querySelectorAll('#viewport .frame')).map((el) => ({
+        index: el.getAttribute('data-frame')!,
+        pipeline: el.querySelector('.frame__header')!.getAttribute('data-frame-toggle') ?? '',
+        header: r(el.querySelector('.frame__title')!),
+        ...r(el.querySelector('.frame__box')!),
+      })),
       lanes: Array.from(document.querySelectorAll('#viewport .lane')).map((el) => ({
         name: el.getAttribute('data-lane') ?? '',
+        frame: el.getAttribute('data-frame'),
         ...r(el.querySelector('.lane__band')!),
       })),
       nodes: Array.from(document.querySelectorAll('#viewport .node')).map((el) => ({
         id: el.getAttribute('data-node-id')!,
+        frame: el.getAttribute('data-frame'),
         ...r(el.querySelector('.node__box')!),
       })),
       minTextPx: Math.min(...textPx),
@@ -54,9 +63,51 @@ async function snapshot(page: Page) {
     };
   });
 }
+type Snapshot = Awaited<ReturnType<typeof snapshot>>;
 
 const inside = (b: Rect, outer: Rect) =>
   b.left >= outer.left - 0.5 && b.right <= outer.right + 0.5 && b.top >= outer.top - 0.5 && b.bottom <= outer.bottom + 0.5;
+const apart = (a: Rect, b: Rect) => a.right <= b.left + 0.5 || b.right <= a.left + 0.5 || a.bottom <= b.top + 0.5 || b.bottom <= a.top + 0.5;
+
+const LANES: Record<string, string[]> = { medallion: ['bronze', 'silver', 'gold'], lambda: ['batch', 'speed', 'serving'] };
+
+/**
+ * Every pipeline in its own frame; frames never overlap; every node inside its frame and inside the
+ * band of its layer in that frame; each frame's bands are its own architecture's, in order, stacked
+ * (flow down) or side by side (flow right).
+ */
+function assertFramedLanes(graph: PipelineGraph, s: Snapshot, stackedExpected: boolean | null): void {
+  const pipelines = new Map((graph.pipelines ?? []).map((p) => [p.name, p]));
+  const byNode = new Map(graph.nodes.map((n) => [n.id, n]));
+  for (let i = 0; i < s.frames.length; i++)
+    for (let j = i + 1; j < s.frames.length; j++) assert.ok(apart(s.frames[i], s.frames[j]), `frames ${i} and ${j} overlap`);
+  for (const f of s.frames) {
+    const p = pipelines.get(f.pipeline);
+    assert.ok(p, `frame ${f.index} names a pipeline of the graph (${f.pipeline})`);
+    assert.ok(inside(f.header, f), `frame ${f.index}'s name is inside it`);
+    const bands = s.lanes.filter((l) => l.frame === f.index);
+    assert.deepEqual(
+      bands.map((b) => b.name),
+      LANES[p.architecture],
+      `${p.name} (${p.architecture}) has its own lanes, in order`,
+    );
+    for (const b of bands) assert.ok(inside(b, f), `${p.name}: the ${b.name} band is inside its frame`);
+    const stacked = bands.every((b, i) => i === 0 || bands[i - 1].bottom <= b.top + 0.5);
+    const sideBySide = bands.every((b, i) => i === 0 || bands[i - 1].right <= b.left + 0.5);
+    assert.ok(stacked || sideBySide, `${p.name}: bands stacked or side by side, never overlapping`);
+    if (stackedExpected !== null) assert.equal(stacked, stackedExpected, `${p.name}: lanes ${stackedExpected ? 'stacked' : 'side by side'}`);
+  }
+  for (const n of s.nodes) {
+    const g = byNode.get(n.id);
+    if (!g) continue; // a stub or a summary node
+    const f = s.frames.find((x) => x.index === n.frame);
+    assert.ok(f, `${g.label} is in a frame`);
+    assert.equal(pipelines.get(f.pipeline)?.id, g.pipeline, `${g.label} is in its own pipeline's frame`);
+    assert.equal(g.layer, expectedLayer(g.label), `${g.label} inferred layer`);
+    const band = s.lanes.find((l) => l.frame === n.frame && l.name === g.layer);
+    assert.ok(band && inside(n, band), `${g.label} inside the ${g.layer} band of its frame`);
+  }
+}
 
 describe('architecture preview at scale (Chromium, generated projects)', function () {
   this.timeout(120000);
@@ -90,36 +141,46 @@ describe('architecture preview at scale (Chromium, generated projects)', functio
 
   for (const size of [10, 60, 300]) {
     for (const width of [480, 1400]) {
-      it(`workspace of ${size} datasets at ${width} px: readable, lanes ${width < 800 ? 'stacked, flow down' : 'side by side'}, every node in its pipeline's lane`, async () => {
+      it(`workspace of ${size} datasets at ${width} px: one frame per pipeline packed into the panel's width, readable, every node in its pipeline's lane`, async () => {
         const { graph } = projects.get(size)!;
         const datasets = graph.nodes.filter((n) => n.kind === 'dataset').length;
         assert.ok(datasets >= size && datasets < size + 4, `${datasets} datasets generated`);
-        for (const n of graph.nodes) assert.equal(n.layer, expectedLayer(n.label), `${n.label} inferred layer`);
+        const pipelines = graph.pipelines ?? [];
+        const archs = new Set(pipelines.map((p) => p.architecture));
+        if (size >= 60) assert.deepEqual([...archs].sort(), ['lambda', 'medallion'], 'many pipelines, medallion and lambda');
+        assert.ok(pipelines.length >= Math.floor(size / 8), `${pipelines.length} independent pipelines`);
 
         const o = await open(width);
         await sendScoped(o.page, graph, 'Workspace');
         const s = await snapshot(o.page);
         assert.ok(s.minTextPx >= MIN_TEXT_PX, `smallest text ${s.minTextPx.toFixed(1)} px`);
-        const lanes = new Map(s.lanes.map((l) => [l.name, l]));
-        assert.deepEqual(
-          [...lanes.keys()].sort(),
-          (size >= 60 ? ['batch', 'bronze', 'gold', 'serving', 'silver', 'speed'] : ['bronze', 'gold', 'silver']).sort(),
-        );
-        const order = s.lanes;
-        // A wide panel puts lanes side by side, unless stacking them shows the whole graph at 100%.
-        const stacked = width < 800 || (order[0].bottom <= order[1].top + 0.5 && s.nodes.every((n) => inside(n, s.stage)));
-        if (width >= 800) assert.equal(stacked, size === 10, 'only the small graph is stacked in a wide panel');
-        for (let i = 1; i < order.length; i++) {
-          if (stacked) assert.ok(order[i - 1].bottom <= order[i].top + 0.5, `${order[i - 1].name} above ${order[i].name}`);
-          else assert.ok(order[i - 1].right <= order[i].left + 0.5, `${order[i - 1].name} left of ${order[i].name}`);
+        assert.equal(s.frames.length, pipelines.length, 'one frame per pipeline');
+        assert.equal(s.nodes.length, graph.nodes.length, 'the workspace draws every node');
+        // Beside the editor every pipeline's lanes are stacked; in a wide panel these pipelines are
+        // too long for side by side lanes, so they are stacked too and packed several to a row.
+        assertFramedLanes(graph, s, true);
+
+        // Packed to the panel's width: nothing but a pipeline wider than the panel by itself
+        // reaches past it, so the view never needs a sideways pan to find another pipeline.
+        const room = s.stage.right - s.stage.left;
+        const wider = s.frames.filter((f) => f.right - f.left > room);
+        for (const f of s.frames) {
+          const rowMates = s.frames.filter((g) => g !== f && g.top < f.bottom && f.top < g.bottom);
+          if (rowMates.length > 0) assert.ok(f.right - f.left <= room, `frame ${f.index} shares a row although wider than the panel`);
         }
-        const layerOf = new Map(graph.nodes.map((n) => [n.id, n.layer!]));
-        for (const n of s.nodes) assert.ok(inside(n, lanes.get(layerOf.get(n.id)!)!), `${n.id} inside its ${layerOf.get(n.id)} band`);
-        // Opened at the start of the flow: its first node is on screen, not a blank corner.
-        const first = s.nodes.reduce((a, b) => (b.left + b.top < a.left + a.top ? b : a));
+        if (wider.length === 0)
+          for (const f of s.frames) assert.ok(f.left >= s.stage.left - 0.5 && f.right <= s.stage.right + 0.5, `frame ${f.index} is within the panel's width`);
+        if (width >= 800 && pipelines.length > 1)
+          assert.ok(
+            s.frames.some((f) => f !== s.frames[0] && Math.abs(f.top - s.frames[0].top) < 1),
+            'a wide panel puts several pipelines in a row',
+          );
+
+        // Opened on the first pipeline: its name and its first node are on screen.
+        assert.ok(inside(s.frames[0].header, s.stage), "the first pipeline's name is in view");
+        const firstFrameNodes = s.nodes.filter((n) => n.frame === s.frames[0].index);
+        const first = firstFrameNodes.reduce((a, b) => (b.left + b.top < a.left + a.top ? b : a));
         assert.ok(inside(first, s.stage), `the first node ${first.id} is in view`);
-        const topLane = s.lanes[0];
-        assert.ok(topLane.top >= s.stage.top - 0.5 && topLane.left >= s.stage.left - 0.5, "the first lane's corner and title are in view");
         if (size >= 60) {
           assert.match(s.summary, /medallion/);
           assert.match(s.summary, /lambda/);
@@ -141,6 +202,9 @@ describe('architecture preview at scale (Chromium, generated projects)', functio
         const s = await snapshot(o.page);
         assert.ok(s.minTextPx >= MIN_TEXT_PX, `smallest text ${s.minTextPx.toFixed(1)} px`);
         for (const n of s.nodes) assert.ok(inside(n, s.stage), `${n.id} in view`);
+        assert.equal(s.frames.length, 1, 'one file, one pipeline');
+        assert.ok(inside(s.frames[0].header, s.stage), "the pipeline's name is in view");
+        assertFramedLanes(graph, s, width < 800 ? true : null);
         if (size === 60) writeFileSync(path.join(ROOT, 'docs/images', `preview-file-${width}.png`), await o.page.screenshot({ type: 'png' }));
       });
     }

@@ -118,10 +118,29 @@ describe('CLI on Jupyter notebooks', function () {
     fs.writeFileSync(path.join(dir, 'pipeline.ipynb'), ipynb(PIPELINE));
     fs.writeFileSync(path.join(dir, '.ipynb_checkpoints', 'pipeline-checkpoint.ipynb'), ipynb(PIPELINE));
     fs.writeFileSync(path.join(dir, 'scala.ipynb'), ipynb([{ source: 'val df = spark.read.parquet("x")' }], { language_info: { name: 'scala' } }));
+    // Sparkmagic: the PySpark kernel is Python run on a cluster, its Scala kernel is not.
+    const sparkmagic = (name: string, language: string) => ({
+      kernelspec: { display_name: 'Sparkmagic', language: '', name },
+      language_info: { name: language },
+    });
+    fs.writeFileSync(path.join(dir, 'sparkmagic-scala.ipynb'), ipynb([{ source: 'val df = spark.read.parquet("x")' }], sparkmagic('sparkkernel', 'scala')));
+    fs.writeFileSync(
+      path.join(dir, 'sparkmagic-pyspark.ipynb'),
+      ipynb(
+        [
+          { source: '%%configure -f\n{"executorMemory": "4G"}' },
+          { source: 'df = spark.read.json("s3://x").where("a > 0")\nif df.count() == 0:\n    raise SystemExit(1)' },
+        ],
+        sparkmagic('pysparkkernel', 'pyspark'),
+      ),
+    );
     const r = run(['check', dir]);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /broken\.ipynb: error: not a valid notebook: /);
     assert.match(r.stderr, /scala\.ipynb: skipped: a scala notebook, not Python/);
+    assert.match(r.stderr, /sparkmagic-scala\.ipynb: skipped: a scala notebook, not Python/);
+    assert.doesNotMatch(r.stderr, /sparkmagic-pyspark/);
+    assert.match(r.stdout, /sparkmagic-pyspark\.ipynb:cell 2:2:\d+: PSA104/);
     assert.ok(r.stdout.includes('pipeline.ipynb:cell 6:'), r.stdout);
     assert.ok(!r.stdout.includes('checkpoint'), 'checkpoint copies are not checked');
   });

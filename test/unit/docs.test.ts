@@ -34,6 +34,21 @@ describe('rule documentation', () => {
     }
   });
 
+  it('the table of equivalent rules in other linters has one row per rule, in code order, marked strict where the rule is', () => {
+    const text = fs.readFileSync(path.join(ROOT, 'docs/rules/README.md'), 'utf8');
+    const section = text.slice(text.indexOf('## Equivalent rules in other PySpark linters'));
+    const rows = [...section.matchAll(/^\| (PSA\d{3}) ([a-z-]+)( \(strict\))? \|/gm)];
+    assert.deepEqual(
+      rows.map((m) => m[1]),
+      RULES.map((r) => r.code),
+    );
+    for (const [, code, name, strict] of rows) {
+      const rule = RULES.find((r) => r.code === code)!;
+      assert.equal(name, rule.name, code);
+      assert.equal(!!strict, !!rule.strict, `${code}: (strict) marker`);
+    }
+  });
+
   it('rule codes are unique and stable-looking', () => {
     const codes = RULES.map((r) => r.code);
     assert.equal(new Set(codes).size, codes.length);

@@ -242,7 +242,9 @@ describe('fuzz: the engine never throws, hangs, leaves the text or breaks the sy
       const stack: SyntaxNode[] = [t.root];
       while (stack.length) {
         const n = stack.pop()!;
-        out.push(`${n.id}/${n.subtreeEnd} ${n.type} ${n.startIndex}-${n.endIndex} ${n.flags} [${n.childFields.join(',')}] ${n.parent?.id ?? '-'}`);
+        // Nodes taken over from the previous copy must belong to this one, their children pointing back at them.
+        const owned = n.owner === t && n.children.every((c) => c.parent === n) ? '' : ' NOT OWNED';
+        out.push(`${n.id}/${n.subtreeEnd} ${n.type} ${n.startIndex}-${n.endIndex} ${n.flags} [${n.childFields.join(',')}] ${n.parent?.id ?? '-'}${owned}`);
         for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]);
       }
       return out;

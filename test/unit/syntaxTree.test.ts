@@ -122,7 +122,9 @@ describe('syntax tree copy', () => {
     const parser = await loadParser();
     const shape = (t: SyntaxTree) =>
       [...allCopies(t.root)].map(
-        (n) => `${n.id}/${n.subtreeEnd} ${n.type} ${n.startIndex}-${n.endIndex} ${n.flags} [${n.childFields.join(',')}] ${n.parent?.id ?? '-'}`,
+        (n) =>
+          `${n.id}/${n.subtreeEnd} ${n.type} ${n.startIndex}-${n.endIndex} ${n.flags} [${n.childFields.join(',')}] ${n.parent?.id ?? '-'}` +
+          (n.owner === t && n.children.every((c) => c.parent === n) ? '' : ' NOT OWNED'),
       );
     let text = corpus.find(([name]) => name === 'medallion_architecture.py')![1];
     let tree = parser.parse(text);
@@ -137,6 +139,7 @@ describe('syntax tree copy', () => {
       [text.length, 0, '\nspark.stop()\n'],
     ];
     let reused = 0;
+    let shared = 0;
     for (const [at, removed, inserted] of edits) {
       const start = Math.min(at < 0 ? 0 : at, text.length);
       const next = text.slice(0, start) + inserted + text.slice(start + removed);
@@ -166,9 +169,11 @@ describe('syntax tree copy', () => {
         );
       }
       reused += incremental.reusedNodes;
+      shared += incremental.sharedNodes;
     }
     tree.delete();
     assert.ok(reused > 0, 'unchanged statements were cloned, not read again');
+    assert.ok(shared > 0, 'the unchanged statements before an edit were taken over, not cloned');
   });
 
   it('is made once per tree and text, and remade for another text', async () => {

@@ -53,7 +53,6 @@ export function previewHtml(opts: PreviewHtmlOptions): string {
   <button id="export-svg" type="button" title="Export as SVG">SVG</button>
   <button id="export-png" type="button" title="Export as PNG">PNG</button>
 </header>
-<nav id="pipelines" class="pipelines" aria-label="Pipelines (collapse or expand)" hidden></nav>
 <main id="stage" class="stage">
   <svg id="graph" class="graph" xmlns="http://www.w3.org/2000/svg" role="group" aria-label="Pipeline graph">
     <defs>

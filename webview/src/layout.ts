@@ -6,6 +6,7 @@
  */
 import type * as Dagre from '@dagrejs/dagre' with { 'resolution-mode': 'import' };
 import type { GraphEdge, GraphNode, PipelineGraph } from '../../shared/protocol';
+import type { PipelineFrame } from './frames';
 
 // dagre ships ESM-typed declarations; this project compiles as CommonJS, so the value comes
 // through require (esbuild bundles it for the browser, Node resolves the package's CJS build).
@@ -46,6 +47,8 @@ export interface LaneBand {
   width: number;
   height: number;
   nodeCount: number;
+  /** Index in `GraphLayout.frames` of the pipeline frame the band belongs to. */
+  frame?: number;
 }
 
 export interface NodeBox {
@@ -58,6 +61,8 @@ export interface NodeBox {
   height: number;
   label: string;
   meta: string;
+  /** Index in `GraphLayout.frames` of the node's pipeline frame. */
+  frame?: number;
 }
 
 export interface EdgeRoute {
@@ -77,6 +82,8 @@ export interface GraphLayout {
   edges: EdgeRoute[];
   width: number;
   height: number;
+  /** One labelled frame per pipeline (see frames.ts); absent or empty: the graph is drawn unframed. */
+  frames?: PipelineFrame[];
 }
 
 export const LANE_HEADER = 40;

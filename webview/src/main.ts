@@ -2,12 +2,13 @@
  * Entry point of the architecture preview webview: wires the host messages, the persisted
  * state, layout, rendering, pan/zoom, keyboard and export together.
  */
-import type { GraphNode, GraphPipeline, PipelineGraph } from '../../shared/protocol';
+import type { GraphNode, PipelineGraph } from '../../shared/protocol';
 import { fillDetails, positionDetails } from './details';
 import { lineage, MAX_HOPS, searchNodes, syntheticMeta, viewGraph, visibleNodes, type Synthetic } from './focus';
 import { exportSvg, svgToPng, type ExportBox } from './export';
+import { FRAME_HEADER, layoutView } from './frames';
 import { EMPTY_STATE_TEXT } from './html';
-import { layoutGraph, type GraphLayout, type LayoutOptions, type MeasureText, type NodeBox, type TextRole } from './layout';
+import { type GraphLayout, type MeasureText, type NodeBox, type TextRole } from './layout';
 import { ARROW_DIRECTIONS, nearestInDirection } from './navigation';
 import { PanZoom, READABLE_SCALE, type ViewTransform } from './panZoom';
 import { renderGraph } from './render';
@@ -30,7 +31,6 @@ const dom = {
   hops: byId<HTMLSelectElement>('hops'),
   search: byId<HTMLInputElement>('search'),
   searchNames: byId<HTMLDataListElement>('search-names'),
-  pipelines: byId<HTMLElement>('pipelines'),
 };
 
 const vscode = vscodeApi();
@@ -59,13 +59,16 @@ const NARROW_PANEL = 800;
 /** Room the layout leaves around the graph when it is framed. */
 const FRAME_MARGIN = 48;
 
-function layoutOptions(direction?: 'LR' | 'TB'): LayoutOptions {
+/** The panel as the layout sees it: its room, and whether it is a narrow one beside the editor. */
+interface PanelShape {
+  panel?: { width: number; height: number };
+  narrow: boolean;
+}
+
+function panelShape(): PanelShape {
   const rect = dom.svg.getBoundingClientRect();
-  if (rect.width <= 0 || rect.height <= 0) return { direction: 'LR' };
-  const dir = direction ?? (rect.width < NARROW_PANEL ? 'TB' : 'LR');
-  const w = rect.width - FRAME_MARGIN;
-  const h = rect.height - FRAME_MARGIN;
-  return { direction: dir, wrap: dir === 'TB' ? { along: h, across: w } : { along: w, across: h }, meta: syntheticMetaOf };
+  if (rect.width <= 0 || rect.height <= 0) return { narrow: false };
+  return { panel: { width: rect.width - FRAME_MARGIN, height: rect.height - FRAME_MARGIN }, narrow: rect.width < NARROW_PANEL };
 }
 
 let synthetic = new Map<string, Synthetic>();
@@ -77,19 +80,16 @@ function syntheticMetaOf(node: GraphNode): string | undefined {
 /** Graphs this small are laid out both ways in a wide panel, to use the one that fits at 100%. */
 const TRY_BOTH_UP_TO = 80;
 
-function layoutForPanel(graph: PipelineGraph, measure: MeasureText): { layout: GraphLayout; options: LayoutOptions } {
-  const options = layoutOptions();
-  const layout = layoutGraph(graph, measure, options);
-  const rect = dom.svg.getBoundingClientRect();
-  const fits = (l: GraphLayout) => l.width <= rect.width - 48 && l.height <= rect.height - 48;
-  // A wide panel still stacks the lanes when only that shows a short pipeline whole at 100%.
-  if (options.direction === 'LR' && rect.width > 0 && graph.nodes.length <= TRY_BOTH_UP_TO && !fits(layout)) {
-    const tb = layoutGraph(graph, measure, layoutOptions('TB'));
-    if (fits(tb)) return { layout: tb, options };
-  }
-  return { layout, options };
+function layoutForPanel(graph: PipelineGraph, measure: MeasureText, shape: PanelShape): GraphLayout {
+  return layoutView(graph, measure, {
+    ...shape,
+    meta: syntheticMetaOf,
+    isSummary: (n) => synthetic.get(n.id)?.type === 'pipeline',
+    tryBothUpTo: TRY_BOTH_UP_TO,
+  });
 }
-let shownOptions: LayoutOptions = {};
+/** The panel the graph on screen was laid out for. */
+let shownShape: PanelShape = { narrow: false };
 
 /** Nodes brought into view by expanding stubs or by search, for the document on screen. */
 let revealed = new Set<string>();
@@ -106,15 +106,30 @@ function samePlace(a: string, b: string): boolean {
 function focusBox(): { x: number; y: number; width: number; height: number } {
   const layout = shown!.layout;
   const mine = shownScope ? layout.nodes.filter((b) => samePlace(b.node.uri, shownScope!)) : [];
+  const firstFrame = layout.frames?.[0];
+  if (mine.length === 0 && firstFrame) {
+    // The first pipeline, from its frame's name down: the view opens on a whole pipeline.
+    return { x: firstFrame.x, y: firstFrame.y, width: firstFrame.width, height: firstFrame.height };
+  }
   if (mine.length === 0) {
     // No current file: the start of the flow, the node nearest the top left corner (dagre may
     // centre the first rank far from the corner).
     const first = layout.nodes.reduce<NodeBox | undefined>((best, b) => (!best || b.x + b.y < best.x + best.y ? b : best), undefined);
     return first ? { x: first.x, y: first.y, width: first.width, height: first.height } : { x: 0, y: 0, width: layout.width, height: layout.height };
   }
-  const x = Math.min(...mine.map((b) => b.x));
-  const y = Math.min(...mine.map((b) => b.y));
-  return { x, y, width: Math.max(...mine.map((b) => b.x + b.width)) - x, height: Math.max(...mine.map((b) => b.y + b.height)) - y };
+  let x = Math.min(...mine.map((b) => b.x));
+  let y = Math.min(...mine.map((b) => b.y));
+  let right = Math.max(...mine.map((b) => b.x + b.width));
+  const bottom = Math.max(...mine.map((b) => b.y + b.height));
+  // With the name of the pipeline they are in, when the panel has room for both.
+  const frame = mine[0].frame !== undefined ? layout.frames?.[mine[0].frame] : undefined;
+  const shape = shownShape.panel;
+  if (frame && shape && bottom - frame.y <= shape.height && Math.max(right, frame.x + frame.width) - Math.min(x, frame.x) <= shape.width) {
+    right = Math.max(right, frame.x + frame.width);
+    x = Math.min(x, frame.x);
+    y = Math.min(y, frame.y);
+  }
+  return { x, y, width: right - x, height: bottom - y };
 }
 
 function frameCurrent(): void {
@@ -238,12 +253,12 @@ function collapsedIds(graph: PipelineGraph): Set<string> {
 function draw(graph: PipelineGraph, keepView = false): void {
   hideDetails();
   const focusedId = document.activeElement?.getAttribute('data-node-id') ?? null;
+  const focusedFrame = document.activeElement?.getAttribute('data-frame-toggle') ?? null;
 
   if (graph.nodes.length === 0) {
     shown = null;
     dom.viewport.replaceChildren();
     dom.summary.textContent = '';
-    dom.pipelines.replaceChildren();
     showEmpty();
     return;
   }
@@ -251,10 +266,9 @@ function draw(graph: PipelineGraph, keepView = false): void {
   const opts = { seeds: seedsOf(graph), hops: hops(), revealed, collapsed: collapsedIds(graph) };
   const view = viewGraph(graph, opts);
   synthetic = view.synthetic;
-  const laidOut = layoutForPanel(view.graph, canvasMeasure());
-  shownOptions = laidOut.options;
-  const layout = laidOut.layout;
-  const { nodeElements } = renderGraph(dom.viewport, layout, synthetic);
+  shownShape = panelShape();
+  const layout = layoutForPanel(view.graph, canvasMeasure(), shownShape);
+  const { nodeElements, frameToggles } = renderGraph(dom.viewport, layout, synthetic);
   shown = {
     graph,
     view: view.graph,
@@ -265,7 +279,6 @@ function draw(graph: PipelineGraph, keepView = false): void {
     elements: nodeElements,
   };
   dom.summary.textContent = summaryText(graph) + (view.hiddenCount > 0 ? ` · ${view.hiddenCount} hidden` : '');
-  fillPipelines(graph);
   applySelection();
 
   // Framed until one graph of this document has been: later updates keep the zoom and pan the
@@ -275,6 +288,10 @@ function draw(graph: PipelineGraph, keepView = false): void {
     // Giving focus back to the same node must not pan the view the user chose.
     keepViewOnFocus = true;
     nodeElements.get(focusedId)?.focus({ preventScroll: true });
+    keepViewOnFocus = false;
+  } else if (focusedFrame !== null) {
+    keepViewOnFocus = true;
+    frameToggles.get(focusedFrame)?.focus({ preventScroll: true });
     keepViewOnFocus = false;
   }
 }
@@ -354,40 +371,6 @@ function jumpTo(query: string): boolean {
   return true;
 }
 
-/** One toggle per pipeline drawn: its name and architecture, collapsed to one node and back. */
-function fillPipelines(graph: PipelineGraph): void {
-  const pipelines: GraphPipeline[] = graph.pipelines ?? [];
-  const drawnIds = new Set<string>();
-  for (const n of graph.nodes) if (n.pipeline !== undefined && shown?.visible.has(n.id)) drawnIds.add(n.pipeline);
-  const collapsed = new Set(store.current.collapsed);
-  const items = pipelines
-    .filter((p) => drawnIds.has(p.id))
-    .map((p) => {
-      const button = document.createElement('button');
-      button.type = 'button';
-      button.className = 'pipeline-toggle';
-      button.setAttribute('data-pipeline', p.name);
-      const isCollapsed = collapsed.has(p.name);
-      button.setAttribute('aria-expanded', String(!isCollapsed));
-      const arch = p.architecture === 'unknown' ? 'no architecture recognised' : p.architecture;
-      button.title = `${isCollapsed ? 'Expand' : 'Collapse'} the ${p.name} pipeline (${arch})`;
-      const icon = document.createElement('span');
-      icon.className = 'pipeline-toggle__icon';
-      icon.setAttribute('aria-hidden', 'true');
-      icon.textContent = isCollapsed ? '\u25b8' : '\u25be';
-      const name = document.createElement('span');
-      name.className = 'pipeline-toggle__name';
-      name.textContent = p.name;
-      const archEl = document.createElement('span');
-      archEl.className = 'pipeline-toggle__arch';
-      archEl.textContent = arch;
-      button.append(icon, name, archEl);
-      return button;
-    });
-  dom.pipelines.replaceChildren(...items);
-  dom.pipelines.hidden = items.length === 0;
-}
-
 function togglePipeline(name: string): void {
   const collapsed = store.current.collapsed;
   store.update({ collapsed: collapsed.includes(name) ? collapsed.filter((n) => n !== name) : [...collapsed, name] });
@@ -462,15 +445,31 @@ function fitToView(): void {
 // resized across the narrow/wide line is laid out again.
 new ResizeObserver(() => {
   if (!shown) return;
-  const next = layoutOptions();
-  if (next.direction !== shownOptions.direction) {
+  const next = panelShape();
+  if (next.narrow !== shownShape.narrow || (!shownShape.panel && next.panel)) {
     store.update({ view: null });
     showGraph(shown.graph, store.current.title, shownScope ?? null);
-  } else if (store.current.view === null) frameCurrent();
+    return;
+  }
+  // Frames are packed into rows of the panel's width: a wider or narrower panel repacks them,
+  // keeping the zoom and pan (small steps, such as a scroll bar coming and going, do not).
+  const framed = (shown.layout.frames?.length ?? 0) > 1;
+  if (framed && next.panel && shownShape.panel && Math.abs(next.panel.width - shownShape.panel.width) >= 40) redraw();
+  else if (store.current.view === null) frameCurrent();
 }).observe(dom.svg);
 
 // Pointer: click reveals, hover shows details.
+/** The pipeline whose frame toggle `target` is in. */
+function frameToggleOf(target: EventTarget | null): string | null {
+  return target instanceof Element ? (target.closest('[data-frame-toggle]')?.getAttribute('data-frame-toggle') ?? null) : null;
+}
+
 dom.svg.addEventListener('click', (e) => {
+  const toggle = frameToggleOf(e.target);
+  if (toggle !== null) {
+    togglePipeline(toggle);
+    return;
+  }
   const hit = nodeOf(e.target);
   if (!hit) return;
   if (activateSynthetic(hit.node.id)) return;
@@ -491,6 +490,9 @@ dom.svg.addEventListener('pointerout', (e) => {
 
 // Keyboard: nodes are tab stops; Enter/Space reveal, arrows move between nodes.
 dom.svg.addEventListener('focusin', (e) => {
+  const toggle = frameToggleOf(e.target);
+  const frame = toggle !== null ? shown?.layout.frames?.find((f) => f.pipeline?.name === toggle) : undefined;
+  if (frame && !keepViewOnFocus) panZoom.ensureVisible({ x: frame.x, y: frame.y, width: Math.min(frame.width, 320), height: FRAME_HEADER });
   const hit = nodeOf(e.target);
   if (!hit || !shown) return;
   const box = shown.boxes.get(hit.node.id);
@@ -501,6 +503,12 @@ dom.svg.addEventListener('focusout', (e) => {
   if (!nodeOf(e.relatedTarget)) hideDetails();
 });
 dom.svg.addEventListener('keydown', (e) => {
+  const toggle = frameToggleOf(e.target);
+  if (toggle !== null && (e.key === 'Enter' || e.key === ' ')) {
+    e.preventDefault();
+    togglePipeline(toggle);
+    return;
+  }
   const hit = nodeOf(e.target);
   if (!hit || !shown) return;
   if (e.key === 'Enter' || e.key === ' ') {
@@ -591,11 +599,6 @@ dom.search.addEventListener('keydown', (e) => {
 dom.search.addEventListener('input', (e) => {
   const picked = !(e instanceof InputEvent) || e.inputType === 'insertReplacementText';
   if (picked && shown?.graph.nodes.some((n) => n.label === dom.search.value)) jumpTo(dom.search.value);
-});
-dom.pipelines.addEventListener('click', (e) => {
-  const button = (e.target as Element | null)?.closest?.('[data-pipeline]');
-  const name = button?.getAttribute('data-pipeline');
-  if (name !== null && name !== undefined) togglePipeline(name);
 });
 
 window.addEventListener('message', (e: MessageEvent<unknown>) => {

@@ -4,6 +4,7 @@
  */
 import type { GraphFinding, GraphNode } from '../../shared/protocol';
 import type { Synthetic } from './focus';
+import type { PipelineFrame } from './frames';
 import { NODE_TEXT_LEFT, type GraphLayout, type NodeBox, type Point } from './layout';
 
 export const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -131,22 +132,61 @@ function renderNode(box: NodeBox, parent: SVGGElement, s: Synthetic | undefined)
 
 export interface RenderedGraph {
   nodeElements: Map<string, SVGGElement>;
+  /** Each frame's collapse toggle, by pipeline name. */
+  frameToggles: Map<string, SVGGElement>;
 }
 
-/** Replaces the content of `viewport` with lanes, edges and nodes (in that paint order). */
+/** A pipeline's frame: its box, and a header with its name and architecture that collapses it. */
+function renderFrame(frame: PipelineFrame, index: number, parent: SVGGElement): SVGGElement | null {
+  const g = svgEl('g', { class: `frame${frame.collapsed ? ' frame--collapsed' : ''}`, 'data-frame': index, 'data-pipeline-id': frame.id }, parent);
+  svgEl('rect', { class: 'frame__box', x: fmt(frame.x), y: fmt(frame.y), width: fmt(frame.width), height: fmt(frame.height), rx: 6 }, g);
+  const name = frame.pipeline?.name;
+  const arch = frame.architecture || 'no architecture recognised';
+  // A pipeline the server did not name cannot be collapsed (collapsing goes by name): no button.
+  const header = svgEl('g', { class: 'frame__header', transform: `translate(${fmt(frame.x)} ${fmt(frame.y)})` }, g);
+  if (name !== undefined) {
+    header.setAttribute('tabindex', '0');
+    header.setAttribute('role', 'button');
+    header.setAttribute('data-frame-toggle', name);
+    header.setAttribute('aria-expanded', String(!frame.collapsed));
+    header.setAttribute('aria-label', `${name}, ${arch} pipeline: ${frame.collapsed ? 'expand' : 'collapse'} it`);
+  }
+  svgEl('rect', { class: 'frame__focus', x: 2, y: 2, width: fmt(frame.width - 4), height: 26, rx: 4 }, header);
+  const title = svgEl('text', { class: 'frame__title', x: 8, y: 20 }, header);
+  if (name !== undefined) svgEl('tspan', { class: 'frame__icon', 'aria-hidden': 'true' }, title).textContent = frame.collapsed ? '\u25b8 ' : '\u25be ';
+  svgEl('tspan', { class: 'frame__name' }, title).textContent = frame.title;
+  if (frame.architecture) svgEl('tspan', { class: 'frame__arch' }, title).textContent = ` · ${frame.architecture}`;
+  svgEl('title', {}, header).textContent =
+    `${name ?? 'Pipeline'} (${arch})${name !== undefined ? `: click to ${frame.collapsed ? 'expand' : 'collapse'}` : ''}`;
+  return name !== undefined ? header : null;
+}
+
+/** Replaces the content of `viewport` with frames, lanes, edges and nodes (in that paint order). */
 export function renderGraph(viewport: SVGGElement, layout: GraphLayout, synthetic: ReadonlyMap<string, Synthetic> = new Map()): RenderedGraph {
   viewport.replaceChildren();
+  const frameToggles = new Map<string, SVGGElement>();
+  if (layout.frames && layout.frames.length > 0) {
+    const framesGroup = svgEl('g', { class: 'frames' }, viewport);
+    layout.frames.forEach((frame, i) => {
+      const toggle = renderFrame(frame, i, framesGroup);
+      if (toggle && frame.pipeline) frameToggles.set(frame.pipeline.name, toggle);
+    });
+  }
   const lanesGroup = svgEl('g', { class: 'lanes' }, viewport);
+  // Bands alternate within a frame, and each frame starts on the same shade.
+  let parity = 0;
   layout.lanes.forEach((lane, i) => {
+    if (i > 0 && lane.frame !== layout.lanes[i - 1].frame) parity = 0;
     const slot = laneSlot(lane.name, i);
     const g = svgEl(
       'g',
       {
-        class: `lane lane--${i % 2 === 0 ? 'even' : 'odd'}${slot === null ? ' lane--unlayered' : ` accent-${slot}`}`,
+        class: `lane lane--${parity++ % 2 === 0 ? 'even' : 'odd'}${slot === null ? ' lane--unlayered' : ` accent-${slot}`}`,
         'data-lane': lane.name ?? '',
       },
       lanesGroup,
     );
+    if (lane.frame !== undefined) g.setAttribute('data-frame', String(lane.frame));
     svgEl('rect', { class: 'lane__band', x: fmt(lane.x), y: lane.y, width: fmt(lane.width), height: fmt(lane.height) }, g);
     svgEl('line', { class: 'lane__stripe', x1: fmt(lane.x), y1: fmt(lane.y + 2), x2: fmt(lane.x + lane.width), y2: fmt(lane.y + 2) }, g);
     textEl(lane.title, { class: 'lane__title', x: fmt(lane.titleX), y: fmt(lane.titleY), 'text-anchor': lane.titleAnchor }, g);
@@ -169,6 +209,10 @@ export function renderGraph(viewport: SVGGElement, layout: GraphLayout, syntheti
 
   const nodesGroup = svgEl('g', { class: 'nodes' }, viewport);
   const nodeElements = new Map<string, SVGGElement>();
-  for (const box of layout.nodes) nodeElements.set(box.node.id, renderNode(box, nodesGroup, synthetic.get(box.node.id)));
-  return { nodeElements };
+  for (const box of layout.nodes) {
+    const el = renderNode(box, nodesGroup, synthetic.get(box.node.id));
+    if (box.frame !== undefined) el.setAttribute('data-frame', String(box.frame));
+    nodeElements.set(box.node.id, el);
+  }
+  return { nodeElements, frameToggles };
 }

@@ -1,6 +1,8 @@
 import type { FindingContext } from '../findings';
+import type { DataFrameModel } from '../model/types';
 import { isDatabricksSource } from '../notebook/databricks';
 import type { Node } from '../parsing/pythonParser';
+import { explorationSignals, teachingMaterial } from './exploration';
 
 /**
  * What kind of code a finding sits in. Rules that judge cost or data handling ask this before they
@@ -10,6 +12,9 @@ import type { Node } from '../parsing/pythonParser';
  * - job: a module that runs unattended (the default; every rule applies).
  * - notebook: a Databricks source notebook or a Jupyter notebook, exploratory unless the team says
  *   its notebooks are production jobs (`context.notebooks: "job"`).
+ * - exploration: a `.py` script that is a notebook in all but name (a book's listing, a tutorial
+ *   step: prints its frames, reads and writes local files; see exploration.ts); the same setting
+ *   makes these jobs.
  * - test: test files and folders, `test_*` functions, pytest fixtures and `Test*` classes.
  * - generator: synthetic-data generators (Faker, files named for generating or faking data).
  * - pipeline: a function whose table Lakeflow / DLT manages (`@dlt.table`, `@dp.materialized_view`, ...):
@@ -26,8 +31,10 @@ export interface KindWithReason {
 export interface ContextOptions {
   /** File path or URI of the analysed text, when known. */
   path?: string;
-  /** `context.notebooks`: "job" makes notebooks count as production jobs. */
+  /** `context.notebooks`: "job" makes notebooks and exploratory scripts count as production jobs. */
   notebooksAreJobs?: boolean;
+  /** The file's DataFrame model: what tells an exploratory script from a job (what it prints, reads and writes). */
+  model?: DataFrameModel;
   /** The text is a notebook whatever its content says (a .ipynb read by the CLI, notebook cells in an editor). */
   notebook?: boolean;
   /** Where each cell starts, for a notebook made one program (Databricks sources mark theirs in the text). */
@@ -60,7 +67,11 @@ export function fileKind(text: string, options: ContextOptions = {}): KindWithRe
   if (notebook && !options.notebooksAreJobs)
     return { kind: 'notebook', why: 'notebook (exploratory; set context.notebooks to "job" if your notebooks run as jobs)' };
   if (DLT_IMPORT.test(text)) return { kind: 'job', why: 'Lakeflow / DLT pipeline source' };
-  return { kind: 'job', why: notebook ? 'notebook run as a job (context.notebooks: "job")' : 'job module' };
+  if (notebook) return { kind: 'job', why: 'notebook run as a job (context.notebooks: "job")' };
+  const signals = options.model ? explorationSignals(options.model, text, p) : undefined;
+  if (signals && !options.notebooksAreJobs)
+    return { kind: 'exploration', why: `exploratory script: ${signals.join('; ')} (set context.notebooks to "job" if such scripts run as jobs)` };
+  return { kind: 'job', why: signals ? 'exploratory script run as a job (context.notebooks: "job")' : 'job module' };
 }
 
 function decodePath(p: string): string {
@@ -79,6 +90,8 @@ export class CodeContext {
   readonly pipelineSource: boolean;
   /** The file's path (decoded from a URI), when known: rules that judge a whole file read its folder names. */
   readonly path: string;
+  /** The teaching folder or file name in the path (`Ch06`, `tutorials`, `examples`), if any. */
+  readonly teaching: string | undefined;
   private readonly memo = new Map<number, KindWithReason>();
   /** Sorted offsets where notebook cells start (empty: one cell, or not a notebook). */
   private readonly cellStarts: readonly number[];
@@ -87,6 +100,7 @@ export class CodeContext {
     this.file = fileKind(text, options);
     this.pipelineSource = DLT_IMPORT.test(text);
     this.path = options.path ? decodePath(options.path) : '';
+    this.teaching = this.path ? teachingMaterial(this.path) : undefined;
     this.cellStarts = options.cellStarts ?? (isDatabricksSource(text) ? [...text.matchAll(DATABRICKS_CELL)].map((m) => m.index + m[0].length) : []);
   }
 
@@ -118,10 +132,10 @@ export class CodeContext {
     return result;
   }
 
-  /** Code where a finding about cost or data handling is noise: exploratory notebooks, tests, generators. */
+  /** Code where a finding about cost or data handling is noise: exploratory notebooks and scripts, tests, generators. */
   isExploratory(node: Node): boolean {
     const k = this.at(node).kind;
-    return k === 'notebook' || k === 'test' || k === 'generator';
+    return k === 'notebook' || k === 'exploration' || k === 'test' || k === 'generator';
   }
 
   /** A test or a data generator: code that exercises or fabricates on purpose. */

@@ -175,6 +175,8 @@ function describeSource(source: SourceInfo, line: (n: Node) => string): string {
       return `\`createDataFrame\` (${at})`;
     case 'range':
       return `\`spark.range\` (${at})`;
+    case 'foreachBatch':
+      return `a micro-batch handed to foreachBatch (${at})`;
   }
   const dataset = sourceDataset(source);
   const reader = source.streaming ? 'readStream' : 'read';

@@ -3,8 +3,9 @@ import { syntaxRoot } from '../parsing/syntaxTree';
 import { callParts, isExtra, stringParts, unwrapParens, type CallParts } from '../parsing/syntax';
 import { sparkAttribute, sparkConstructorCall, sparkMethodCall } from '../spark/calls';
 import { SparkFunctions } from '../spark/functions';
+import { batchFrame, isBatchFrameParameter } from '../spark/streaming';
 import { recordImport } from '../spark/imports';
-import { isSessionGlobal, sessionReference, sparkSessionClassCall, usesNotebookSession } from '../spark/session';
+import { isSessionFactoryName, isSessionGlobal, isSessionParameterName, sessionReference, sparkSessionClassCall, usesNotebookSession } from '../spark/session';
 import type { Interpreter } from './interpreter';
 import type { DataFrameModel, Frame, ImportInfo, SourceInfo } from './types';
 import { Scope, UNKNOWN, type Value } from './values';
@@ -287,7 +288,8 @@ class ModelBuilder implements Interpreter {
       case 'identifier': {
         const v = this.scope.lookup(node.text);
         if (v?.k === 'frame') this.noteFrameRef(node, v.frame);
-        if (v) return v;
+        // `spark = start_session(cfg)` from a helper the interpreter cannot follow is still the session.
+        if (v && !(v.k === 'unknown' && isSessionGlobal(node.text, this.notebook))) return v;
         if (isSessionGlobal(node.text, this.notebook)) return { k: 'session' };
         return UNKNOWN;
       }
@@ -440,6 +442,7 @@ class ModelBuilder implements Interpreter {
     if (local?.k === 'function') return this.callFunction(local.def, local.closure, pos, kw, false);
     const spark = sparkConstructorCall(name, parts, pos);
     if (spark) return spark;
+    if (isSessionFactoryName(name)) return { k: 'session' };
     if (name === 'str' || name === 'os.path.join') return pos[0]?.k === 'string' ? pos[0] : UNKNOWN;
     return UNKNOWN;
   }
@@ -508,16 +511,18 @@ class ModelBuilder implements Interpreter {
         v = this.expr(defaultNode);
         this.scope = saved;
       }
-      if (!v || v.k === 'unknown') v = this.parameterByConvention(name, p);
+      if (!v || v.k === 'unknown') v = this.parameterByConvention(name, p, scope.node);
       scope.vars.set(name, v);
       i++;
     }
   }
 
   /** An unbound parameter: `spark` (or annotated SparkSession) is the session; `df: DataFrame` an opaque frame. */
-  private parameterByConvention(name: string, param: Node): Value {
+  private parameterByConvention(name: string, param: Node, def: Node): Value {
     const annotation = param.childForFieldName('type')?.text.replace(/^["']|["']$/g, '') ?? '';
-    if (name === 'spark' || /(^|\.)SparkSession$/.test(annotation)) return { k: 'session' };
+    if (isSessionParameterName(name) || /(^|\.)SparkSession$/.test(annotation)) return { k: 'session' };
+    // `def upsert(batch_df, epoch_id)`: a foreachBatch function whose caller the model does not see.
+    if (isBatchFrameParameter(def, param)) return { k: 'frame', frame: batchFrame(this, param, def) };
     if (/(^|\.)DataFrame$/.test(annotation) && !/pandas|pd\./.test(annotation)) {
       const frame: Frame = {
         id: this.nextId++,

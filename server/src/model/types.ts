@@ -22,7 +22,8 @@ export interface ColumnInfo {
 }
 
 export interface SourceInfo {
-  kind: 'read' | 'table' | 'sql' | 'createDataFrame' | 'range';
+  /** `foreachBatch`: the static frame of one micro-batch, handed to a foreachBatch function. */
+  kind: 'read' | 'table' | 'sql' | 'createDataFrame' | 'range' | 'foreachBatch';
   streaming: boolean;
   format?: string;
   /** Resolved path, with unresolved f-string parts kept as `{name}`. */

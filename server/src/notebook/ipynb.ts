@@ -61,8 +61,12 @@ export function parseIpynb(text: string): Ipynb {
   return { text, codeCells, ...(language ? { language } : {}) };
 }
 
+/**
+ * Python, and the PySpark kernels that run it on a cluster: Sparkmagic's `pysparkkernel` (and Glue
+ * interactive sessions) name their language `pyspark`. Sparkmagic's Scala `sparkkernel` says `scala`.
+ */
 export function isPythonNotebook(nb: Ipynb): boolean {
-  return nb.language === undefined || /^python/i.test(nb.language);
+  return nb.language === undefined || /^(python|pyspark)/i.test(nb.language);
 }
 
 /** nbformat's shape for a source list: one string per line, each keeping its line break. */

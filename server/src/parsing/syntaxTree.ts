@@ -38,12 +38,14 @@ export class SyntaxNode {
   partsMemo: unknown = undefined;
 
   constructor(
-    readonly owner: SyntaxTree,
+    /** The tree this node belongs to now: a later copy that shares this node's statement takes it over (see `SyntaxTree`). */
+    public owner: SyntaxTree,
     readonly id: number,
     readonly type: string,
     readonly startIndex: number,
     readonly endIndex: number,
-    readonly parent: SyntaxNode | null,
+    /** Changes only for a top-level statement shared by a later copy: its parent becomes that copy's root. */
+    public parent: SyntaxNode | null,
   ) {}
 
   get text(): string {
@@ -201,14 +203,23 @@ export class SyntaxTree {
 
   /** How many nodes were cloned from the previous copy rather than read from wasm. */
   reusedNodes = 0;
+  /** How many nodes were taken over from the previous copy as they are (the unchanged statements before the first edit). */
+  sharedNodes = 0;
+  /** Top-level statements taken over from the previous copy (the same objects, ids and offsets). */
+  sharedStatements = 0;
 
   /** Top-level statements of this tree without errors, by text, for the next tree's copy to reuse. */
   private reusable: Map<string, SyntaxNode[]> | undefined;
 
   /**
-   * `previous`: the copy of the tree this one was incrementally parsed from. Top-level statements
-   * whose text is unchanged (and had no errors) are cloned from it, shifted, instead of being read
-   * from wasm again: an edit then pays for the statement it touched, not for the whole file.
+   * `previous`: the copy of the tree this one was incrementally parsed from. The unchanged
+   * top-level statements before the first changed one keep their ids and offsets, so they are
+   * taken over as they are (the same objects: their owner and the statements' parent become this
+   * copy and its root; `previous` is not to be used afterwards, but a model built on it still reads
+   * the same text through those nodes). Later top-level statements whose text is unchanged (and
+   * had no errors) are cloned from it, shifted, instead of being read from wasm again. An edit then
+   * allocates for the statements from the first one it touched, not for the whole file; sharing
+   * the prefix is also what lets the model reuse its part for those statements (`buildModel`).
    */
   constructor(
     tree: Tree,
@@ -316,20 +327,68 @@ export class SyntaxTree {
         for (let i = o.children.length - 1; i >= 0; i--) stack.push([o.children[i], node, o.childFields[i]]);
       }
     };
+    /**
+     * Takes over `previous`'s statements before `end` (preorder id): their per-type lists are the
+     * leading part of `previous`'s lists (the root, id 0, is not among them).
+     */
+    const adoptPrefix = (prev: SyntaxTree, end: number) => {
+      for (const [type, list] of prev.byType) {
+        const from = lowerBound(list, 1);
+        const to = lowerBound(list, end);
+        if (to <= from) continue;
+        const part = list.slice(from, to);
+        for (const n of part) n.owner = this;
+        const mine = this.byType.get(type);
+        // Only the root was registered so far, and it is never in a statement's list.
+        this.byType.set(type, mine ? [...mine, ...part] : part);
+      }
+    };
     try {
       if (!previous) return copySubtree(null);
       const root = make(null);
       if (cursor.gotoFirstChild()) {
-        do {
-          const typeId = cursor.nodeTypeId;
-          const start = cursor.startIndex;
-          const end = cursor.endIndex;
-          const old = previous.takeReusable(types[typeId] ?? cursor.nodeType, this.text.slice(start, end));
-          if (old) {
-            clone(root, old, start - old.startIndex, cursor.currentFieldId);
-            this.reusedNodes += old.subtreeEnd - old.id;
-          } else copySubtree(root, typeId);
-        } while (cursor.gotoNextSibling());
+        const before = previous.root.children;
+        let shared = 0;
+        let more = true;
+        // The unchanged prefix: same type, field, offsets and text, no errors, same preorder id.
+        while (shared < before.length) {
+          const old = before[shared];
+          if (
+            old.id !== id ||
+            old.hasError ||
+            old.startIndex !== cursor.startIndex ||
+            old.endIndex !== cursor.endIndex ||
+            old.type !== (types[cursor.nodeTypeId] ?? cursor.nodeType) ||
+            previous.root.childFields[shared] !== cursor.currentFieldId ||
+            previous.text.slice(old.startIndex, old.endIndex) !== this.text.slice(old.startIndex, old.endIndex)
+          )
+            break;
+          old.parent = root;
+          root.addChild(old, cursor.currentFieldId);
+          id = old.subtreeEnd;
+          shared++;
+          if (!cursor.gotoNextSibling()) {
+            more = false;
+            break;
+          }
+        }
+        if (shared > 0) {
+          adoptPrefix(previous, id);
+          this.sharedStatements = shared;
+          this.sharedNodes = id - 1;
+        }
+        if (more) {
+          do {
+            const typeId = cursor.nodeTypeId;
+            const start = cursor.startIndex;
+            const end = cursor.endIndex;
+            const old = previous.takeReusable(types[typeId] ?? cursor.nodeType, this.text.slice(start, end));
+            if (old) {
+              clone(root, old, start - old.startIndex, cursor.currentFieldId);
+              this.reusedNodes += old.subtreeEnd - old.id;
+            } else copySubtree(root, typeId);
+          } while (cursor.gotoNextSibling());
+        }
       }
       root.subtreeEnd = id;
       return root;

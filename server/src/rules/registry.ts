@@ -55,7 +55,14 @@ import { memorySinkWithoutQueryName } from './streaming/PSA213-memory-sink-witho
 import { unnamedConcurrentQueries } from './streaming/PSA214-unnamed-concurrent-queries';
 import { unknownColumn } from './correctness/PSA720-unknown-column';
 import { duplicateColumnAfterJoin } from './correctness/PSA708-duplicate-column-after-join';
+import { streamingWriteWithoutTrigger } from './streaming/PSA215-streaming-write-without-trigger';
+import { statefulQueryWithoutRocksDb } from './streaming/PSA216-stateful-query-without-rocksdb';
+import { unsupportedStreamStaticOuterJoin } from './streaming/PSA217-unsupported-stream-static-outer-join';
+import { streamStaticJoinFrozenStaticSide } from './streaming/PSA218-stream-static-join-frozen-static-side';
 import { floatTypeForMoney } from './correctness/PSA709-float-type-for-money';
+import { firstLastWithoutOrdering } from './correctness/PSA710-first-last-without-ordering';
+import { innerJoinThenNullHandling } from './correctness/PSA711-inner-join-then-null-handling';
+import { broadcastHintIgnored } from './performance/PSA116-broadcast-hint-ignored';
 import type { Rule, RuleContext } from './rule';
 
 /** A rule family: one folder of `rules/`, one hundred of codes (performance = PSA1xx ...). */
@@ -112,7 +119,8 @@ interface Registration {
 }
 
 const TESTS_AND_GENERATORS: readonly CodeKind[] = ['test', 'generator'];
-const EXPLORATORY: readonly CodeKind[] = ['test', 'generator', 'notebook'];
+/** Notebooks and exploratory scripts, where printing rows and counts is the output (docs/context.md). */
+const EXPLORATORY: readonly CodeKind[] = ['test', 'generator', 'notebook', 'exploration'];
 
 /** The one list of rules. Adding a rule: its file under `rules/<family>/`, one line here, a fixture and a docs page. */
 const REGISTRATIONS: readonly Registration[] = [
@@ -132,7 +140,7 @@ const REGISTRATIONS: readonly Registration[] = [
     fixes: ['unsafe'],
     scope: 'file',
     since: '0.1.0',
-    quietIn: [...TESTS_AND_GENERATORS, 'notebook'],
+    quietIn: EXPLORATORY,
   },
   { rule: hardcodedSecret, family: 'governance', fix: 'sometimes', fixes: ['unsafe', 'display-only'], scope: 'file', since: '0.1.0' },
   { rule: nondeterministicFingerprint, family: 'governance', fix: 'always', fixes: ['unsafe'], scope: 'file', since: '0.1.0' },
@@ -144,14 +152,24 @@ const REGISTRATIONS: readonly Registration[] = [
     fixes: ['unsafe', 'display-only'],
     scope: 'file',
     since: '0.1.0',
-    quietIn: TESTS_AND_GENERATORS,
+    // One local file of an exploratory script's laptop-sized result is what the author wants.
+    quietIn: [...TESTS_AND_GENERATORS, 'exploration'],
   },
   { rule: highCardinalityPartitionColumn, family: 'partitioning', fix: 'none', fixes: [], scope: 'file', since: '0.1.0', quietIn: TESTS_AND_GENERATORS },
   { rule: partitionSizeConfig, family: 'partitioning', fix: 'none', fixes: [], scope: 'file', since: '0.1.0', strict: true, quietIn: TESTS_AND_GENERATORS },
   { rule: overwriteDropsPartitions, family: 'partitioning', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.1.0', quietIn: TESTS_AND_GENERATORS },
   { rule: extremePartitionCount, family: 'partitioning', fix: 'none', fixes: [], scope: 'file', since: '0.1.0', quietIn: TESTS_AND_GENERATORS },
   { rule: windowWithoutPartition, family: 'partitioning', fix: 'none', fixes: [], scope: 'file', since: '0.1.0', strict: true, quietIn: TESTS_AND_GENERATORS },
-  { rule: countForMonitoring, family: 'performance', fix: 'sometimes', fixes: ['safe'], scope: 'file', since: '0.1.0', quietIn: TESTS_AND_GENERATORS },
+  {
+    rule: countForMonitoring,
+    family: 'performance',
+    fix: 'sometimes',
+    fixes: ['safe'],
+    scope: 'file',
+    since: '0.1.0',
+    // Notebooks are judged cell by cell in the rule; an exploratory script's printed count is its output.
+    quietIn: [...TESTS_AND_GENERATORS, 'exploration'],
+  },
   { rule: uncachedReuse, family: 'performance', fix: 'sometimes', fixes: ['safe'], scope: 'file', since: '0.1.0', quietIn: TESTS_AND_GENERATORS },
   {
     rule: unboundedCollect,
@@ -175,7 +193,16 @@ const REGISTRATIONS: readonly Registration[] = [
     strict: true,
     quietIn: TESTS_AND_GENERATORS,
   },
-  { rule: actionInLoop, family: 'performance', fix: 'none', fixes: [], scope: 'file', since: '0.1.0', quietIn: TESTS_AND_GENERATORS },
+  {
+    rule: actionInLoop,
+    family: 'performance',
+    fix: 'none',
+    fixes: [],
+    scope: 'file',
+    since: '0.1.0',
+    // An exploratory script's show() per column or per file in a loop is its output, on local data.
+    quietIn: [...TESTS_AND_GENERATORS, 'exploration'],
+  },
   { rule: streamingAggregationWithoutWatermark, family: 'streaming', fix: 'sometimes', fixes: ['display-only'], scope: 'file', since: '0.1.0' },
   { rule: streamingDedupWithoutWatermark, family: 'streaming', fix: 'always', fixes: ['display-only'], scope: 'file', since: '0.1.0' },
   { rule: streamJoinWithoutWatermark, family: 'streaming', fix: 'none', fixes: [], scope: 'file', since: '0.1.0' },
@@ -223,7 +250,7 @@ const REGISTRATIONS: readonly Registration[] = [
     scope: 'file',
     since: '0.2.0',
     strict: true,
-    quietIn: [...TESTS_AND_GENERATORS, 'notebook'],
+    quietIn: EXPLORATORY,
   },
   { rule: sessionWideMergeSchema, family: 'partitioning', fix: 'none', fixes: [], scope: 'file', since: '0.2.0', quietIn: TESTS_AND_GENERATORS },
   { rule: streamingDedupOnUniqueRow, family: 'streaming', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
@@ -236,10 +263,43 @@ const REGISTRATIONS: readonly Registration[] = [
     scope: 'file',
     since: '0.2.0',
     strict: true,
+    quietIn: EXPLORATORY,
+  },
+  {
+    rule: streamingWriteWithoutTrigger,
+    family: 'streaming',
+    fix: 'always',
+    fixes: ['display-only'],
+    scope: 'file',
+    since: '0.2.0',
+    strict: true,
     quietIn: [...TESTS_AND_GENERATORS, 'notebook'],
+  },
+  {
+    rule: statefulQueryWithoutRocksDb,
+    family: 'streaming',
+    fix: 'always',
+    fixes: ['unsafe'],
+    scope: 'file',
+    since: '0.2.0',
+    quietIn: [...TESTS_AND_GENERATORS, 'notebook'],
+  },
+  { rule: unsupportedStreamStaticOuterJoin, family: 'streaming', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
+  {
+    rule: streamStaticJoinFrozenStaticSide,
+    family: 'streaming',
+    fix: 'none',
+    fixes: [],
+    scope: 'file',
+    since: '0.2.0',
+    strict: true,
+    quietIn: EXPLORATORY,
   },
   { rule: kafkaOptionRejected, family: 'streaming', fix: 'sometimes', fixes: ['safe', 'unsafe'], scope: 'file', since: '0.2.0' },
   { rule: unknownColumn, family: 'correctness', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.2.0', strict: true },
+  { rule: firstLastWithoutOrdering, family: 'correctness', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
+  { rule: innerJoinThenNullHandling, family: 'correctness', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.2.0' },
+  { rule: broadcastHintIgnored, family: 'performance', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
 ];
 
 /** Every rule with its metadata, in code order. Codes are stable API. */

@@ -5,7 +5,7 @@ import type { CallParts } from '../parsing/syntax';
 import { frameCall, groupedCall, naAttribute } from './frames';
 import { readerCall } from './readers';
 import { schemaCall, schemaConstructor } from './schema';
-import { builderCall, runtimeConfCall, sessionAttribute, sessionCall, sparkConfCall } from './session';
+import { builderCall, runtimeConfCall, sessionAttribute, sessionCall, sessionConstructor, sessionFromUnknownReceiver, sparkConfCall } from './session';
 import { writerAttribute, writerCall } from './writers';
 
 /**
@@ -51,6 +51,8 @@ export function sparkMethodCall(ip: Interpreter, node: Node, parts: CallParts, o
       return sparkConfCall(ip, node, parts, obj, method, pos);
     case 'schema':
       return schemaCall(parts, obj, method, pos);
+    case 'unknown':
+      return parts.object ? (sessionFromUnknownReceiver(parts.object, method) ?? UNKNOWN) : UNKNOWN;
     default:
       return UNKNOWN;
   }
@@ -59,6 +61,8 @@ export function sparkMethodCall(ip: Interpreter, node: Node, parts: CallParts, o
 /** `StructType(...)`, `SparkConf()`, `broadcast(df)` called by name; undefined for any other name. */
 export function sparkConstructorCall(name: string, parts: CallParts, pos: Value[]): Value | undefined {
   if (name === 'SparkConf') return { k: 'sparkConf' };
+  const session = sessionConstructor(name);
+  if (session) return session;
   // `from pyspark.sql.functions import broadcast`: a join hint, the same frame.
   if (name === 'broadcast' && pos[0]?.k === 'frame') return pos[0];
   return schemaConstructor(name, parts, pos);

@@ -16,6 +16,50 @@ export function isSessionGlobal(name: string, notebook: boolean): boolean {
   return name === 'spark' || (notebook && NOTEBOOK_SESSIONS.has(name));
 }
 
+/**
+ * A parameter that stands for the session when the caller is not analysed: `spark`,
+ * `spark_session`, `sparkSession` (a `session` alone may be an HTTP, boto3 or SQLAlchemy one).
+ */
+export function isSessionParameterName(name: string): boolean {
+  return name === 'spark' || name === 'spark_session' || name === 'sparkSession';
+}
+
+/** Words a session factory's name is made of: `get_spark()`, `create_spark_session()`, `getOrCreateSparkSession()`. */
+const FACTORY_VERBS = new Set(['get', 'create', 'build', 'init', 'initialize', 'initialise', 'start', 'make', 'new', 'setup', 'configure', 'obtain', 'open']);
+const FACTORY_WORDS = new Set([
+  ...FACTORY_VERBS,
+  'or',
+  'spark',
+  'session',
+  'local',
+  'default',
+  'existing',
+  'delta',
+  'glue',
+  'databricks',
+  'connect',
+  'remote',
+  'app',
+  'the',
+  'a',
+  'my',
+]);
+
+/**
+ * A function the interpreter cannot follow (imported from another module of the project, say)
+ * whose name says it returns the session: a verb, `spark`, and nothing but session words
+ * (`get_spark_dataframe`, `get_spark_conf`, `create_spark_context` are not sessions).
+ */
+export function isSessionFactoryName(callee: string): boolean {
+  const last = callee.slice(callee.lastIndexOf('.') + 1);
+  const words = last
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .split('_')
+    .filter(Boolean);
+  return words.length >= 2 && FACTORY_VERBS.has(words[0]) && words.includes('spark') && words.every((w) => FACTORY_WORDS.has(w));
+}
+
 /** A notebook that uses the platform's session runs with PySpark imported. */
 export function usesNotebookSession(text: string): boolean {
   return /\b(?:spark|sqlContext)\b/.test(text);
@@ -27,10 +71,38 @@ export function usesNotebookSession(text: string): boolean {
  */
 export function sessionReference(ip: Interpreter, objNode: Node, attr: string): Value | undefined {
   if (objNode.type === 'identifier' && objNode.text === 'SparkSession' && attr === 'builder') return { k: 'builder', configs: [] };
-  if (ip.model.imports.usesPySpark && (attr === 'spark_session' || (attr === 'spark' && objNode.type === 'identifier' && objNode.text === 'self'))) {
+  // `session_info.spark`, `ctx.spark_session`, `df.sparkSession`: the session carried by an object.
+  if (ip.model.imports.usesPySpark && (attr === 'spark_session' || attr === 'sparkSession' || (attr === 'spark' && !isModuleNamed(objNode)))) {
     return { k: 'session' };
   }
   return undefined;
+}
+
+/** `mlflow.spark`, `pyspark.pandas.spark`: a module path, not an object carrying a session. */
+function isModuleNamed(objNode: Node): boolean {
+  return objNode.type === 'identifier' && /^(mlflow|pyspark|ps|koalas|sparknlp|delta|great_expectations|ge)$/.test(objNode.text);
+}
+
+/**
+ * A method call on a receiver the interpreter has no value for that still gives the session:
+ * `configure(SparkSession.builder.appName("x")).getOrCreate()` (a builder handed through a helper
+ * it could not follow), `SQLContext.getOrCreate(sc)`, `utils.get_spark_session()`.
+ */
+export function sessionFromUnknownReceiver(receiver: Node, method: string): Value | undefined {
+  if (method === 'getOrCreate' || method === 'create') {
+    if (/\bSparkSession\s*\.\s*builder\b/.test(receiver.text)) return { k: 'session' };
+    if (method === 'getOrCreate' && receiver.type === 'identifier' && LEGACY_SESSIONS.has(receiver.text)) return { k: 'session' };
+    return undefined;
+  }
+  return isSessionFactoryName(method) ? { k: 'session' } : undefined;
+}
+
+/** Spark 1.x entry points with the session's `read`, `sql`, `table` and `createDataFrame`. */
+const LEGACY_SESSIONS = new Set(['SQLContext', 'HiveContext']);
+
+/** `SparkSession(sc)`, `SQLContext(sc)`, `HiveContext(sc)`. */
+export function sessionConstructor(name: string): Value | undefined {
+  return name === 'SparkSession' || LEGACY_SESSIONS.has(name) ? { k: 'session' } : undefined;
 }
 
 /** `SparkSession.getActiveSession()` / `SparkSession.active()`: the receiver of a method call on `SparkSession`. */
@@ -65,7 +137,10 @@ export function sessionCall(ip: Interpreter, node: Node, parts: CallParts, metho
     }
     case 'createDataFrame':
       return { k: 'frame', frame: createDataFrame(ip, node, parts, pos, kw) };
+    // `SparkSession.getActiveSession()` reaches here with the class taken for the session.
     case 'newSession':
+    case 'getActiveSession':
+    case 'active':
       return { k: 'session' };
     default:
       return UNKNOWN;

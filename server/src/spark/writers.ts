@@ -5,6 +5,7 @@ import { exactStringOf, stringOf, stringsOf, UNKNOWN, type Value, type WriterVal
 import type { Node } from '../parsing/pythonParser';
 import type { CallParts } from '../parsing/syntax';
 import { FORMAT_METHODS, optionValue, originOf } from './options';
+import { runBatchHandler } from './streaming';
 
 /** `df.write` / `df.writeStream` / `df.writeTo(...)` chains, up to the call that makes a sink. */
 
@@ -94,6 +95,8 @@ export function writerCall(ip: Interpreter, node: Node, parts: CallParts, w: Wri
       return { ...w, partitionBy: cols };
     }
     case 'foreachBatch':
+      runBatchHandler(ip, pos[0] ?? kw.get('func'));
+      return { ...w, foreachBatch: true };
     case 'foreach':
       return { ...w, foreachBatch: true };
     case 'trigger':

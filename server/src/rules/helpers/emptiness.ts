@@ -1,6 +1,6 @@
 import type { ActionUse } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
-import { callParts, sameNode, unwrapParens } from '../../parsing/syntax';
+import { callParts, enclosingScope, sameNode, unwrapParens } from '../../parsing/syntax';
 
 // Actions whose only use is an emptiness test: PSA104 reports them, PSA102/PSA103 leave them to it.
 
@@ -12,6 +12,11 @@ export interface EmptinessCheck {
   empty: boolean;
   /** `count` or `collect` (for `len(df.collect())` and `if df.collect():`). */
   via: 'count' | 'collect';
+  /**
+   * `n = df.count()` whose every later use is an emptiness test (`if n > 0:`): the variable and
+   * its tests. `test` is then the `df.count()` call itself.
+   */
+  stored?: { name: string; tests: Node[] };
 }
 
 /** `count() OP n` asking "empty?" (true) or "non-empty?" (false), with the count on the left. */
@@ -97,7 +102,9 @@ export function emptinessCheckOf(action: ActionUse): EmptinessCheck | undefined 
   if (action.method === 'count') {
     if (action.call.childForFieldName('arguments')?.namedChildren.some((c) => c && c.type !== 'comment')) return undefined;
     const t = emptinessTest(action.call);
-    return t && { action, ...t, via: 'count' };
+    if (t) return { action, ...t, via: 'count' };
+    const stored = storedForEmptiness(action.call);
+    return stored && { action, test: action.call, empty: false, via: 'count', stored };
   }
   if (action.method === 'collect') {
     const len = lenAround(action.call);
@@ -105,4 +112,37 @@ export function emptinessCheckOf(action: ActionUse): EmptinessCheck | undefined 
     return t && { action, ...t, via: 'collect' };
   }
   return undefined;
+}
+
+/** Occurrences of a stored count's name looked at before giving up (a long module). */
+const MAX_NODES = 200_000;
+
+/**
+ * `n = df.count()` followed only by emptiness tests of `n` in the same scope (`if n == 0: return`).
+ * Any other occurrence (a log line, arithmetic, a return, a rebinding, a use before the assignment,
+ * a `global`) means the number itself is wanted.
+ */
+function storedForEmptiness(call: Node): { name: string; tests: Node[] } | undefined {
+  const right = outerParens(call);
+  const assignment = right.parent;
+  if (assignment?.type !== 'assignment' || !sameNode(assignment.childForFieldName('right'), right)) return undefined;
+  if (assignment.parent?.type !== 'expression_statement') return undefined;
+  const target = assignment.childForFieldName('left');
+  if (target?.type !== 'identifier') return undefined;
+  const scope = enclosingScope(call);
+  const tests: Node[] = [];
+  const stack: Node[] = [scope];
+  for (let steps = 0; stack.length; steps++) {
+    if (steps > MAX_NODES) return undefined;
+    const cur = stack.pop()!;
+    if (cur.type === 'identifier' && cur.text === target.text && !sameNode(cur, target)) {
+      if (cur.startIndex < assignment.endIndex) return undefined;
+      const t = emptinessTest(cur);
+      if (!t) return undefined;
+      tests.push(t.test);
+    }
+    for (const c of cur.namedChildren) if (c) stack.push(c);
+  }
+  if (!tests.length) return undefined;
+  return { name: target.text, tests: tests.sort((a, b) => a.startIndex - b.startIndex) };
 }

@@ -54,6 +54,17 @@ function replacement(check: EmptinessCheck, call: string): string {
 function fixes(ctx: RuleContext, check: EmptinessCheck): Fix[] {
   const receiver = receiverText(ctx, check.action.receiver);
   const at = { start: check.test.startIndex, end: check.test.endIndex };
+  if (check.stored) {
+    // Every test of the variable compares it with 0 or 1 (or reads its truth): 0 or 1 rows answer each the same.
+    return [
+      {
+        title: `Replace with len(${receiver}.take(1)) (${check.stored.name} is only tested for rows)`,
+        edits: [{ ...at, newText: `len(${receiver}.take(1))` }],
+        applicability: 'safe',
+        preferred: true,
+      },
+    ];
+  }
   // take(1) answers the same on every Spark version; isEmpty() raises AttributeError before 3.3.
   return [
     {
@@ -92,11 +103,15 @@ export const countForEmptiness: Rule = {
         check.via === 'count'
           ? 'count() computes the whole lineage and counts every row'
           : 'collect() computes the whole lineage and ships every row to the driver (risking an out-of-memory error)';
+      const stored = check.stored;
       ctx.report({
         node: check.test,
-        message:
-          `Testing for rows with ${what}: ${cost} just to answer "is there at least one?". ` +
-          `DataFrame.isEmpty() (Spark 3.3+) stops at the first row; on older versions use len(df.take(1)) == 0.`,
+        message: stored
+          ? `Testing for rows with count(): '${stored.name}' is only used to ask whether there are rows, but ${cost}. ` +
+            `DataFrame.isEmpty() (Spark 3.3+) stops at the first row; on older versions len(df.take(1)) gives 0 or 1, which every test of '${stored.name}' reads the same.`
+          : `Testing for rows with ${what}: ${cost} just to answer "is there at least one?". ` +
+            `DataFrame.isEmpty() (Spark 3.3+) stops at the first row; on older versions use len(df.take(1)) == 0.`,
+        related: stored?.tests.map((t) => ({ start: t.startIndex, end: t.endIndex, message: `'${stored.name}' is tested for rows here` })),
         fixes: fixes(ctx, check),
       });
     }

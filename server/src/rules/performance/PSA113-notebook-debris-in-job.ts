@@ -44,9 +44,6 @@ const DISPLAY_FUNCTION = /^_*(show|display|preview|debug|inspect|print|peek|expl
 /** Sinks that are displays themselves, and paths a local demo writes to. */
 const DISPLAY_FORMATS = new Set(['console', 'memory', 'noop']);
 const SCRATCH_PATH = /^(\/tmp\/|\/?tmp\b|dbfs:\/tmp\/|file:|[a-z]:[\\/])|^(?![a-z][a-z0-9+.-]*:|\/|\{)/i;
-/** Teaching material: book chapters, recipes, tutorials, examples, demos, courses (a folder or file so named). */
-const TEACHING_PATH =
-  /(^|[\\/_-])(chapter[\s_-]*\d+|ch\d+|recipes?|tutorials?|examples?|samples?|demos?|lessons?|exercises?|courses?|workshops?|labs?|quickstart|playground|sandbox)([\\/_\s.-]|\d|$)/i;
 
 /**
  * A job: a module that builds its own session (not notebook code using the platform's `spark`, not
@@ -55,7 +52,8 @@ const TEACHING_PATH =
  */
 function isJob(ctx: RuleContext): boolean {
   if (/^# COMMAND -{5,}/m.test(ctx.text)) return false;
-  if (TEACHING_PATH.test(ctx.code.path)) return false; // a Databricks notebook export without its header line
+  // Teaching material (the context model's one detector), say a Databricks notebook export without its header line.
+  if (ctx.code.teaching) return false;
   if (!/SparkSession\s*\.\s*builder|\bGlueContext\s*\(|\bSparkContext\s*\(|DatabricksSession\s*\.\s*builder/.test(ctx.text)) return false;
   if (/\.master\(\s*(['"])local/.test(ctx.text)) return false;
   const durable = ctx.model.sinks.some((s) => {

@@ -1,0 +1,124 @@
+import type { DataFrameModel, Frame, SinkInfo } from '../model/types';
+import type { Node } from '../parsing/pythonParser';
+
+/**
+ * Exploratory scripts: `.py` files that are notebooks in all but name. A book's chapter listing, a
+ * tutorial step or a reader's exploration reads a local file, prints its schema and rows, and writes
+ * (if at all) next to itself. What a job's rules guard against (a count that recomputes a lineage, a
+ * schema printed on every run) is there the output the author wants to see.
+ *
+ * Judged from signals a reader can check, and named in the finding's context:
+ * - required: the script prints frames (`show()` / `printSchema()` calls), and nothing
+ *   makes it a job: no table, JDBC or cloud write, no cloud path at all, no job parameters
+ *   (argparse, `sys.argv`, Glue's `getResolvedOptions`, widgets);
+ * - and one (two, when it prints a single frame) of: a teaching folder or file name (`chapter*`, `ch06`, `examples`, `exercises`,
+ *   `tutorial*`, `lessons`, `listing_*`, `exo_*`, `code-along`...), reads of local files only,
+ *   `master("local...")`, or a script that runs top to bottom (no functions, no main guard that runs
+ *   anything).
+ */
+
+/** Teaching material: book chapters, recipes, tutorials, examples, demos, courses (a folder or file so named). */
+const TEACHING_PATH =
+  /(^|[\\/_-])(chapter[\s_-]*\d+|ch\d+|recipes?|tutorials?|examples?|samples?|demos?|lessons?|exercises?|courses?|workshops?|labs?|quickstart|playground|sandbox|code[_-]?along|listings?|exo)([\\/_\s.-]|\d|$)/i;
+
+/** The teaching folder or file name in a path (`Ch06`, `examples`), if any. */
+export function teachingMaterial(path: string): string | undefined {
+  const m = TEACHING_PATH.exec(path);
+  return m ? m[2] : undefined;
+}
+
+/** Paths on the machine running the script: relative paths, home folders, `/tmp`, `file:`, a Windows drive. */
+const LOCAL_PATH = /^(\.{1,2}[\\/]|~[\\/]|\/tmp\/|\/home\/|\/Users\/|file:|[a-z]:[\\/])|^(?![a-z][a-z0-9+.-]*:|[\\/{]|\.{1,2}$)/i;
+
+export function isLocalPath(path: string): boolean {
+  return LOCAL_PATH.test(path);
+}
+
+/** Object stores, HDFS, DBFS, Unity Catalog volumes and mounts: data somebody keeps. */
+const CLOUD_PATH = /\b(s3[an]?|abfss?|wasbs?|gs|hdfs|adl|oss|cos|dbfs):\/|["'](\/(mnt|Volumes|dbfs)\/)/i;
+/** How a job gets its inputs: command-line arguments, Glue job arguments, notebook widgets. */
+const JOB_PARAMETERS = /\bargparse\b|\bsys\.argv\b|\bgetResolvedOptions\b|\bdbutils\.widgets\b|\bclick\.(command|option)\b|\btyper\.|\bjob\.commit\s*\(/;
+const SQL_WRITE = /\bMERGE\s+INTO\b|\bINSERT\s+(INTO|OVERWRITE)\b|\bCREATE\s+(OR\s+REPLACE\s+)?TABLE\b/i;
+const DISPLAY_FORMATS = new Set(['console', 'memory', 'noop']);
+
+/** A write that keeps data somebody else reads: a table, JDBC, a streaming sink, a path off this machine or unknown. */
+function durableSink(s: SinkInfo): boolean {
+  if (s.format && DISPLAY_FORMATS.has(s.format.toLowerCase())) return false;
+  if (s.table !== undefined || s.format === 'jdbc' || s.method === 'jdbc' || s.foreachBatch || s.formatUnknown) return true;
+  return s.path === undefined || !isLocalPath(s.path);
+}
+
+/** The paths the script reads, where the model can read them. */
+function readPaths(model: DataFrameModel): string[] {
+  const paths: string[] = [];
+  for (const f of model.frames) if (f.source?.kind === 'read' && f.source.path !== undefined) paths.push(f.source.path);
+  return paths;
+}
+
+/** Statements that run when the module is imported, apart from definitions, imports and a `__main__` guard that only passes. */
+function runsTopToBottom(root: Node): boolean {
+  let defs = 0;
+  for (const s of root.namedChildren) {
+    if (!s) continue;
+    if (s.type === 'function_definition' || s.type === 'class_definition' || s.type === 'decorated_definition') defs++;
+    if (s.type === 'if_statement' && /__name__\s*==\s*["']__main__["']/.test(s.childForFieldName('condition')?.text ?? '')) {
+      const body = s.childForFieldName('consequence');
+      const statements = (body?.namedChildren ?? []).filter((c) => c && c.type !== 'comment');
+      if (!(statements.length === 1 && statements[0]?.type === 'pass_statement')) return false;
+    }
+  }
+  return defs === 0;
+}
+
+/** Frames the script prints (`show()`, `printSchema()`, `describe().show()`): what it is for. */
+function inspections(model: DataFrameModel): number {
+  let n = 0;
+  for (const a of model.actions) if (a.method === 'show') n++;
+  for (const t of model.transforms) if (t.method === 'printSchema') n++;
+  return n;
+}
+
+/**
+ * Why the file reads as an exploratory script, or undefined when it may be a job. The reasons are
+ * shown with every finding judged in it.
+ */
+export function explorationSignals(model: DataFrameModel, text: string, path: string): string[] | undefined {
+  const shown = inspections(model);
+  if (shown === 0) return undefined;
+  if (model.sinks.some(durableSink) || SQL_WRITE.test(text) || CLOUD_PATH.test(text) || JOB_PARAMETERS.test(text)) return undefined;
+  if (/\bGlueContext\s*\(/.test(text)) return undefined;
+  const signals: string[] = [];
+  const folder = path ? teachingMaterial(path) : undefined;
+  if (folder) signals.push(`teaching material (${folder} in its path)`);
+  const reads = readPaths(model);
+  if (reads.length && reads.every(isLocalPath)) signals.push(`reads local files (${reads[0]}${reads.length > 1 ? ', ...' : ''})`);
+  if (/\.master\(\s*(['"])local/.test(text)) signals.push('runs on master("local")');
+  if (runsTopToBottom(model.root)) signals.push('runs top to bottom (no functions, no main routine)');
+  // One printed frame is enough with two other signals (a listing that shows a frame in a loop).
+  if (signals.length < (shown >= 2 ? 1 : 2)) return undefined;
+  signals.unshift(`prints frames (${shown} show()/printSchema() call${shown > 1 ? 's' : ''})`);
+  if (model.sinks.length) signals.push('writes only to local paths');
+  return signals;
+}
+
+/** Every source of the frame is a local file or rows built on the driver: laptop-sized data. */
+export function onLocalData(frame: Frame): boolean {
+  const seen = new Set<Frame>();
+  const stack = [frame];
+  let sources = 0;
+  while (stack.length) {
+    const f = stack.pop()!;
+    if (seen.has(f) || seen.size > 10_000) continue;
+    seen.add(f);
+    if (f.parents.length === 0) {
+      const s = f.source;
+      if (!s) return false;
+      if (s.kind === 'createDataFrame' || s.kind === 'range') {
+        if (!f.bounded) return false;
+      } else if (s.kind !== 'read' || s.streaming || s.path === undefined || !isLocalPath(s.path)) return false;
+      sources++;
+    }
+    stack.push(...f.parents);
+  }
+  return sources > 0;
+}

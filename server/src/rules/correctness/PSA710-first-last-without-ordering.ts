@@ -1,0 +1,195 @@
+import type { DataFrameModel, Frame } from '../../model/types';
+import type { Node } from '../../parsing/pythonParser';
+import { callParts, literalString, sameNode, unwrapParens } from '../../parsing/syntax';
+import { nodesOfType } from '../../model/syntaxIndex';
+import type { SparkFunctions } from '../../spark/functions';
+import { related, type Rule, type RuleContext } from '../rule';
+
+const FIRST_LAST = new Set(['first', 'last', 'first_value', 'last_value']);
+/** Sorts that users expect to decide which row first()/last() picks, and that a shuffle throws away. */
+const SORTS = new Set(['orderBy', 'sort', 'sortWithinPartitions']);
+/** Steps between a sort and the groupBy that keep rows where they are (no shuffle, no new order). */
+const KEEPS_ORDER = new Set([
+  'filter',
+  'where',
+  'select',
+  'selectExpr',
+  'withColumn',
+  'withColumns',
+  'withColumnRenamed',
+  'withColumnsRenamed',
+  'drop',
+  'alias',
+  'hint',
+  'cache',
+  'persist',
+  'fillna',
+  'dropna',
+  'replace',
+  'withWatermark',
+]);
+
+/** `first(c)` / `F.last("c", ignorenulls=True)`: the function name and the column it reads. */
+interface Pick {
+  call: Node;
+  fn: string;
+  column?: string;
+}
+
+function picksIn(fns: SparkFunctions, arg: Node): Pick | undefined {
+  const inner = unwrapParens(fns.aliasOf(arg)?.inner ?? arg);
+  if (inner.type !== 'call') return undefined;
+  const fn = fns.nameOf(inner);
+  if (!fn || !FIRST_LAST.has(fn)) return undefined;
+  const a = callParts(inner)?.args[0];
+  return { call: inner, fn, column: a ? (literalString(a) ?? fns.columnRef(a)) : undefined };
+}
+
+/**
+ * The sort the aggregate's input went through just before the groupBy, when the code sorted and
+ * then grouped: the sign that someone expects first()/last() to follow that order.
+ */
+function sortBefore(input: Frame): Frame | undefined {
+  let f: Frame | undefined = input;
+  for (let i = 0; f && i < 50; i++) {
+    if (SORTS.has(f.op)) return f;
+    if (f.parents.length !== 1 || !KEEPS_ORDER.has(f.op)) return undefined;
+    f = f.parents[0];
+  }
+  return undefined;
+}
+
+/** `customer` of `customer_id` / `customerId` / `customer_key`: the entity a grouping key names. */
+function keyStem(key: string): string | undefined {
+  const stem = key
+    .replace(/[_ ]?(id|key|code|no|number|nr|sk)$/i, '')
+    .replace(/[_ ]+$/, '')
+    .toLowerCase();
+  return stem.length >= 3 && stem !== key.toLowerCase() ? stem : undefined;
+}
+
+/**
+ * Why a pick needs no ordering: the group key itself, an attribute of the entity the key names
+ * (`first("customer_name")` grouped by `customer_id`, the same for every row of the group), or
+ * `ignorenulls=True`, the idiom for gathering the one non-null value of each column.
+ */
+function orderFree(pick: Pick, keys: readonly string[]): boolean {
+  const parts = callParts(pick.call);
+  const flag = parts?.args[1] ?? parts?.keywords.get('ignorenulls') ?? parts?.keywords.get('ignoreNulls');
+  if (flag && unwrapParens(flag).type !== 'false') return true;
+  if (pick.column === undefined) return false;
+  const column = pick.column.toLowerCase();
+  return keys.some((k) => {
+    const stem = keyStem(k);
+    return k.toLowerCase() === column || (stem !== undefined && column.replace(/[_ ]/g, '').startsWith(stem.replace(/[_ ]/g, '')));
+  });
+}
+
+/** `groupBy(...).pivot(...).agg(first(x))`: one row per cell, first() only unstacks it. */
+function pivoted(agg: Node): boolean {
+  const object = callParts(agg)?.object;
+  const o = object ? unwrapParens(object) : undefined;
+  return o?.type === 'call' && callParts(o)?.name === 'pivot';
+}
+
+/** The window spec an `.over(...)` argument stands for: inline, or the last `w = ...` of that name before it. */
+function specOf(model: DataFrameModel, arg: Node): Node | undefined {
+  const n = unwrapParens(arg);
+  if (n.type === 'call') return n;
+  if (n.type !== 'identifier') return undefined;
+  let value: Node | undefined;
+  for (const a of nodesOfType(model, 'assignment')) {
+    if (a.startIndex >= n.startIndex) break;
+    const left = a.childForFieldName('left');
+    if (left?.type === 'identifier' && left.text === n.text) value = a.childForFieldName('right') ?? undefined;
+  }
+  return value && unwrapParens(value).type === 'call' ? unwrapParens(value) : undefined;
+}
+
+/** `Window.partitionBy("k", "j")` with no orderBy and no frame: its literal partition columns, else undefined. */
+function unorderedPartitionKeys(spec: Node): string[] | undefined {
+  const text = spec.text;
+  if (!/^Window\s*\.\s*partitionBy\s*\(/.test(text) || /\.\s*(orderBy|sortBy|rowsBetween|rangeBetween)\s*\(/.test(text)) return undefined;
+  let n: Node = spec;
+  for (let i = 0; i < 20; i++) {
+    const parts = callParts(n);
+    if (!parts?.object) return undefined;
+    if (parts.name === 'partitionBy') {
+      const keys = parts.args.map((a) => literalString(a));
+      return keys.length > 0 && keys.every((k) => k !== undefined) ? (keys as string[]) : undefined;
+    }
+    n = unwrapParens(parts.object);
+  }
+  return undefined;
+}
+
+const ADVICE =
+  'To take the value of the earliest or latest row, use min_by()/max_by(value, order_col) (Spark 3.3+) or ' +
+  'max(struct(order_col, value)); if any value of the group will do, say so with any_value() (Spark 3.5+), min() or max().';
+
+export const firstLastWithoutOrdering: Rule = {
+  code: 'PSA710',
+  name: 'first-last-without-ordering',
+  summary:
+    'first()/last() as an aggregate of groupBy().agg(), or over a window with no orderBy: nothing orders the rows (a sort before the groupBy does not survive its shuffle), so which row each group keeps changes from run to run.',
+  defaultSeverity: 'warning',
+  check(ctx: RuleContext) {
+    const seen = new Set<number>();
+    for (const f of ctx.model.frames) {
+      if (f.op !== 'aggregate' || f.node.type !== 'call' || seen.has(f.node.id)) continue;
+      seen.add(f.node.id);
+      const parts = callParts(f.node);
+      if (parts?.name !== 'agg' || pivoted(f.node)) continue;
+      const input = f.parents[0];
+      // The groupBy this agg() closes: the nearest one that ends before it on the same input (a call
+      // node starts where its receiver does, so `df.groupBy(k).agg(...)` and its groupBy start together).
+      const agg = ctx.model.aggregations
+        .filter((a) => a.kind === 'groupBy' && a.aggMethod === 'agg' && a.input === input && a.call.endIndex < f.node.endIndex)
+        .reduce<(typeof ctx.model.aggregations)[number] | undefined>((best, a) => (!best || a.call.endIndex > best.call.endIndex ? a : best), undefined);
+      // Without the grouping keys the entity attributes cannot be told from the rest.
+      if (!agg?.keys) continue;
+      const sort = sortBefore(input);
+      for (const arg of parts.args) {
+        const pick = picksIn(ctx.functions, arg);
+        if (!pick || orderFree(pick, agg.keys)) continue;
+        const what = `${pick.fn}(${pick.column !== undefined ? `"${pick.column}"` : '...'})`;
+        ctx.report({
+          start: pick.call.startIndex,
+          end: pick.call.endIndex,
+          message:
+            `${what} in groupBy().agg() keeps the value of an arbitrary row of each group: nothing orders the rows of a group. ` +
+            `It is whichever row reaches the aggregation ${pick.fn.startsWith('last') ? 'last' : 'first'} after the shuffle, ` +
+            'which changes from run to run, with no error' +
+            (sort ? '; the sort before the groupBy does not decide it, Spark keeps no order through a shuffle. ' : '. ') +
+            ADVICE,
+          related: sort ? [related(sort.node, 'this sort does not survive the groupBy shuffle')] : [],
+          why: sort ? 'the rows are sorted before the groupBy' : undefined,
+        });
+      }
+    }
+    checkWindows(ctx);
+  },
+};
+
+/** `first(c).over(Window.partitionBy(k))`: a window with no order is the whole partition, in arrival order. */
+function checkWindows(ctx: RuleContext): void {
+  for (const call of nodesOfType(ctx.model, 'call')) {
+    const parts = callParts(call);
+    if (parts?.name !== 'over' || !parts.object || parts.args.length !== 1) continue;
+    const pick = picksIn(ctx.functions, parts.object);
+    if (!pick) continue;
+    const spec = specOf(ctx.model, parts.args[0]);
+    const keys = spec ? unorderedPartitionKeys(spec) : undefined;
+    if (!spec || !keys || orderFree(pick, keys)) continue;
+    const what = `${pick.fn}(${pick.column !== undefined ? `"${pick.column}"` : '...'})`;
+    ctx.report({
+      start: pick.call.startIndex,
+      end: call.endIndex,
+      message:
+        `${what} over a window with partitionBy and no orderBy gives every row the value of an arbitrary row of its partition. ` +
+        'The frame is the whole partition in the order its rows arrive after the shuffle, which changes from run to run. ' +
+        `Add .orderBy(order_col) to the window (and a frame for last(), see PSA706). ${ADVICE}`,
+      related: sameNode(spec, unwrapParens(parts.args[0])) ? [] : [related(spec, 'the window is defined here')],
+    });
+  }
+}

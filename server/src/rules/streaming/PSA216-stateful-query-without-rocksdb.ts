@@ -1,0 +1,136 @@
+import type { Fix } from '../../findings';
+import { nodesOfType } from '../../model/syntaxIndex';
+import { isAncestorFrame, streamingSources, type BuilderInfo, type DataFrameModel, type Frame } from '../../model/types';
+import type { Node } from '../../parsing/pythonParser';
+import { callParts, unwrapParens } from '../../parsing/syntax';
+import { highCardinalityReason } from '../helpers/cardinality';
+import { buildsLocalSession } from '../helpers/sessionBinding';
+import { sessionSettings } from '../helpers/sessionConf';
+import { stoppedSoonAfterStart } from '../helpers/queryLifetime';
+import { related, type Rule, type RuleContext } from '../rule';
+
+export const PROVIDER_KEY = 'spark.sql.streaming.stateStore.providerClass';
+const ROCKSDB_PROVIDER = 'org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider';
+/** Arbitrary stateful operators: state per key, as large as the function makes it. */
+const ARBITRARY_STATE = new Set(['applyInPandasWithState', 'flatMapGroupsWithState', 'mapGroupsWithState']);
+/** The transformWithState family, which runs only on the RocksDB state store. */
+const TRANSFORM_WITH_STATE = new Set(['transformWithState', 'transformWithStateInPandas']);
+const DEDUP = new Set(['dropDuplicates', 'drop_duplicates', 'dropDuplicatesWithinWatermark']);
+
+interface StatefulOp {
+  node: Node;
+  input: Frame;
+  what: string;
+  /** transformWithState: Spark refuses to run it on the default store. */
+  requiresRocksDb?: boolean;
+}
+
+export const statefulQueryWithoutRocksDb: Rule = {
+  code: 'PSA216',
+  name: 'stateful-query-without-rocksdb',
+  summary:
+    'A streaming query with large state (aggregation by an id or over sliding windows, stream-stream join, dedup, (apply|flatMap|transform)WithState) in a program that builds its session without the RocksDB state store: state lives on the executor heap.',
+  defaultSeverity: 'warning',
+  check(ctx: RuleContext) {
+    const builder = ctx.model.builders[0];
+    // Silent when the session is not built here (a notebook's, a shared one): the cluster may set it.
+    if (!builder || !confFullyVisible(ctx.model, ctx.text)) return;
+    if (sessionSettings(ctx.model, PROVIDER_KEY).length > 0 || /rocksdb/i.test(ctx.text)) return;
+    // A session on a local master is a demo or a test: its state is small by construction.
+    if (buildsLocalSession(ctx.text)) return;
+    const streamingSinks = ctx.model.sinks.filter((s) => s.streaming && !stoppedSoonAfterStart(s));
+    const seen = new Set<number>();
+    for (const op of statefulOps(ctx.model)) {
+      if (seen.has(op.node.id) || ctx.code.isManagedPipeline(op.node)) continue;
+      const sink = streamingSinks.find((s) => isAncestorFrame(op.input, s.frame));
+      if (!sink && !op.requiresRocksDb) continue;
+      seen.add(op.node.id);
+      const stream = streamingSources(op.input)[0];
+      ctx.report({
+        node: op.node,
+        severity: op.requiresRocksDb ? 'error' : undefined,
+        message: op.requiresRocksDb
+          ? `${op.what} runs only on the RocksDB state store, and the session built in this program does not set ` +
+            `${PROVIDER_KEY}: on the default (HDFS-backed) store the query fails when it starts (Databricks Runtime ` +
+            'below 17.3, Apache Spark 4.x). Set it to RocksDBStateStoreProvider where the session is built.'
+          : `${op.what} keeps state for the life of the query, and the session built in this program leaves ` +
+            `${PROVIDER_KEY} at its default: the HDFS-backed store keeps every key on the executor JVM heap (and ` +
+            'several versions of it), so as keys grow, garbage-collection pauses stretch micro-batches and executors ' +
+            'run out of memory. The RocksDB store keeps state on local disk with a bounded memory footprint: set ' +
+            `.config("${PROVIDER_KEY}", "${ROCKSDB_PROVIDER}") on the builder (Spark 3.2+; Databricks Runtime 17.3+ ` +
+            'uses it by default), or on the cluster if that is where your team sets it.',
+        related: [related(builder.terminal, 'the session is built here'), ...(stream ? [related(stream.node, 'the stream is read here')] : [])],
+        fixes: rocksDbFix(builder),
+        why: `${op.what}; the session's configuration is in this file and names no state store provider`,
+      });
+    }
+  },
+};
+
+/** Every setting of the session is in sight: no computed key, no SparkConf or dict handed over whole. */
+function confFullyVisible(model: DataFrameModel, text: string): boolean {
+  if (model.confSets.some((c) => c.key === undefined)) return false;
+  return !/\.config\(\s*(conf|map)\s*=|\bsetAll\s*\(|\bconfig\(\s*\*\*/.test(text);
+}
+
+function statefulOps(model: DataFrameModel): StatefulOp[] {
+  const out: StatefulOp[] = [];
+  for (const a of model.aggregations) {
+    if (a.input.streaming !== true) continue;
+    if (a.kind === 'join') {
+      if (a.other?.streaming === true) out.push({ node: a.methodNode, input: a.input, what: 'A stream-stream join (both sides buffered in state)' });
+      continue;
+    }
+    if (a.aggMethod && ARBITRARY_STATE.has(a.aggMethod)) {
+      out.push({ node: a.methodNode, input: a.input, what: `${a.aggMethod}() (state per group key)` });
+      continue;
+    }
+    const big = largeAggregation(a.keys, a.windowNode);
+    if (big) out.push({ node: a.methodNode, input: a.input, what: `A streaming aggregation ${big}` });
+  }
+  for (const t of model.transforms) {
+    if (!DEDUP.has(t.method) || t.frame.streaming !== true) continue;
+    out.push({ node: t.methodNode, input: t.frame, what: `${t.method}() on a stream (every key seen within the watermark is kept in state)` });
+  }
+  for (const call of nodesOfType(model, 'call')) {
+    const parts = call ? callParts(call) : undefined;
+    if (!parts?.name || !TRANSFORM_WITH_STATE.has(parts.name) || !parts.object || !parts.nameNode) continue;
+    const group = groupingOfStream(model, parts.object);
+    if (group) out.push({ node: parts.nameNode, input: group, what: `${parts.name}()`, requiresRocksDb: true });
+  }
+  return out;
+}
+
+/** Why an aggregation's state grows large: a per-entity key, or overlapping (sliding) or session windows. */
+function largeAggregation(keys: string[] | undefined, windowNode: Node | undefined): string | undefined {
+  const id = keys?.find((k) => k !== 'window' && /identifier/.test(highCardinalityReason(k) ?? ''));
+  if (id) return `by "${id}" (one state row per ${id.replace(/_?id$/i, '') || 'key'})`;
+  if (windowNode) {
+    const w = callParts(unwrapParens(windowNode));
+    if (w?.name === 'session_window') return 'over session windows (one open window per key until its gap closes)';
+    if (w && (w.args.length >= 3 || w.keywords.has('slideDuration'))) return 'over sliding windows (each row is kept in every window it overlaps)';
+  }
+  return undefined;
+}
+
+/** `stream.groupBy(...)` as the receiver of transformWithState: the streaming frame it groups. */
+function groupingOfStream(model: DataFrameModel, receiver: Node): Frame | undefined {
+  const r = unwrapParens(receiver);
+  if (r.type !== 'call') return undefined;
+  const parts = callParts(r);
+  if (parts?.name !== 'groupBy' && parts?.name !== 'groupby') return undefined;
+  const t = model.transforms.find((x) => x.call.id === r.id);
+  return t?.frame.streaming === true ? t.frame : undefined;
+}
+
+function rocksDbFix(builder: BuilderInfo): Fix[] {
+  const at = builder.terminalObject.endIndex;
+  return [
+    {
+      title: 'Use the RocksDB state store (set it on the SparkSession builder)',
+      edits: [{ start: at, end: at, newText: `.config("${PROVIDER_KEY}", "${ROCKSDB_PROVIDER}")` }],
+      applicability: 'unsafe',
+      reason: 'new checkpoints only: a query restarted from an existing checkpoint keeps the store it was started with; needs Spark 3.2+',
+    },
+  ];
+}

@@ -1,0 +1,103 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { explorationSignals, isLocalPath, teachingMaterial } from '../../server/src/context/exploration';
+import { check, py } from './helpers';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const listing = fs.readFileSync(path.join(ROOT, 'test/fixtures/rules/PSA101_ok_exploration.py'), 'utf8');
+const job = fs.readFileSync(path.join(ROOT, 'test/fixtures/rules/PSA101_script_job.py'), 'utf8');
+
+describe('exploratory scripts (code context)', () => {
+  it('names teaching folders and files, and not words that merely contain them', () => {
+    assert.equal(teachingMaterial('src/Ch06/listing_6.14.py'), 'Ch06');
+    assert.equal(teachingMaterial('book/chapter_3/orders.py'), 'chapter_3');
+    assert.equal(teachingMaterial('course/code-along/orders.py'), 'course');
+    assert.equal(teachingMaterial('src/Ch05/exo_5.5.py'), 'Ch05');
+    assert.equal(teachingMaterial('spark/exo_5.5.py'), 'exo');
+    assert.equal(teachingMaterial('pyspark-tutorials/streaming.py'), 'tutorials');
+    for (const p of ['jobs/checkout/orders.py', 'etl/labels_daily.py', 'src/exogenous/rates.py', 'pipelines/latest_orders.py'])
+      assert.equal(teachingMaterial(p), undefined, p);
+  });
+
+  it('tells local paths from data somebody keeps', () => {
+    for (const p of ['./out.csv', '../../data/shows', 'data/orders.csv', '/tmp/x', '/home/me/data.csv', 'file:///home/me/x', 'C:\\data\\x.csv'])
+      assert.equal(isLocalPath(p), true, p);
+    for (const p of ['s3://lake/raw', 'abfss://c@a.dfs.core.windows.net/x', '/mnt/raw/x', '/Volumes/main/raw/x', 'dbfs:/x', '{root}/x', '/opt/data/x'])
+      assert.equal(isLocalPath(p), false, p);
+  });
+
+  it('takes a chapter listing that prints its frames and writes next to itself for an exploratory script, and says why', async () => {
+    const r = await check(listing, {}, { path: 'src/Ch06/listing_6.14.py' });
+    const signals = explorationSignals(r.model!, listing, 'src/Ch06/listing_6.14.py') ?? [];
+    assert.deepEqual(signals, [
+      'prints frames (4 show()/printSchema() calls)',
+      'teaching material (Ch06 in its path)',
+      'reads local files (../../data/shows/shows-silicon-valley.json)',
+      'runs top to bottom (no functions, no main routine)',
+      'writes only to local paths',
+    ]);
+    assert.deepEqual(r.of('PSA101'), []);
+    assert.deepEqual(r.of('PSA301'), []);
+    // Rules that speak everywhere still carry the context and its reasons.
+    const withBug = listing + 'late = tabular.filter(F.col("season") > 1 and F.col("number") > 3)\n';
+    const secret = (await check(withBug, {}, { path: 'src/Ch06/listing_6.14.py' })).of('PSA703')[0];
+    assert.equal(secret?.context?.kind, 'exploration');
+    assert.match(secret.context!.why, /^exploratory script: prints frames \(4 show\(\)\/printSchema\(\) calls\); teaching material \(Ch06 in its path\)/);
+    assert.match(secret.context!.why, /context\.notebooks/);
+  });
+
+  it('is judged as a job when the team says its notebooks and scripts are production jobs', async () => {
+    const r = await check(listing, { 'context.notebooks': 'job' }, { path: 'src/Ch06/listing_6.14.py' });
+    assert.equal(r.of('PSA101').length, 2);
+    assert.equal(r.of('PSA101')[0].context?.kind, 'job');
+    assert.match(r.of('PSA101')[0].context!.why, /exploratory script run as a job \(context\.notebooks: "job"\)/);
+  });
+
+  it('keeps jobs jobs: a main routine with arguments and lake paths, a table write, job parameters, or nothing printed', async () => {
+    const jobResult = await check(job, {}, { path: 'src/Ch06/episodes_daily.py' });
+    assert.equal(explorationSignals(jobResult.model!, job, 'src/Ch06/episodes_daily.py'), undefined);
+    assert.equal(jobResult.of('PSA101').length, 1);
+    assert.equal(jobResult.of('PSA101')[0].context?.kind, 'job');
+    const variants: [string, string][] = [
+      ['a table write', listing.replace('.csv("./silicon-valley-episodes.csv", sep="|", header=True)', '.saveAsTable("media.episodes")')],
+      ['a lake write', listing.replace('"./silicon-valley-episodes.csv"', '"abfss://silver@lake.dfs.core.windows.net/episodes"')],
+      ['command-line arguments', 'import sys\n' + listing.replace('"../../data/shows/shows-silicon-valley.json"', 'sys.argv[1]')],
+      ['a SQL insert', listing + '\nspark.sql("INSERT INTO media.episodes SELECT * FROM staging")\n'],
+      ['a write to a path it cannot read', listing.replace('"./silicon-valley-episodes.csv"', 'output_dir')],
+    ];
+    for (const [what, text] of variants) {
+      const r = await check(text, {}, { path: 'src/Ch06/listing_6.14.py' });
+      assert.equal(explorationSignals(r.model!, text, 'src/Ch06/listing_6.14.py'), undefined, what);
+      assert.ok(r.of('PSA101').length > 0, what);
+    }
+    const silent = py`
+      from pyspark.sql import SparkSession
+      spark = SparkSession.builder.getOrCreate()
+      orders = spark.read.csv("data/orders.csv", header=True)
+      print(orders.count())
+      orders.groupBy("country").count().write.mode("overwrite").csv("out/by_country")
+    `;
+    const s = await check(silent, {}, { path: 'etl/orders.py' });
+    assert.equal(explorationSignals(s.model!, silent, 'etl/orders.py'), undefined, 'prints no frame');
+  });
+
+  it('needs a second sign when the script prints a single frame', async () => {
+    const text = py`
+      import os
+      from pyspark.sql import SparkSession
+      spark = SparkSession.builder.getOrCreate()
+      logs = spark.read.csv(os.path.join(data_dir, "logs.csv"), sep="|", header=True)
+      for columns in [logs.columns[:3], logs.columns[3:6]]:
+          logs.select(*columns).show(5)
+    `;
+    const inChapter = await check(text, {}, { path: 'src/Ch04/listing_4.8.py' });
+    assert.deepEqual(explorationSignals(inChapter.model!, text, 'src/Ch04/listing_4.8.py')?.slice(0, 2), [
+      'prints frames (1 show()/printSchema() call)',
+      'teaching material (Ch04 in its path)',
+    ]);
+    assert.deepEqual(inChapter.of('PSA107'), []);
+    const elsewhere = await check(text, {}, { path: 'etl/logs.py' });
+    assert.equal(explorationSignals(elsewhere.model!, text, 'etl/logs.py'), undefined);
+  });
+});

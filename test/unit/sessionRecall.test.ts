@@ -1,0 +1,99 @@
+import * as assert from 'node:assert/strict';
+import { buildModel } from '../../server/src/model/buildModel';
+import { isSessionFactoryName } from '../../server/src/spark/session';
+import { loadParser, py } from './helpers';
+
+/** The source kinds (with the op that made each frame) the model reads from `text`. */
+async function sources(text: string): Promise<string[]> {
+  const parser = await loadParser();
+  const tree = parser.parse(text);
+  try {
+    const { model } = buildModel(tree, text);
+    return model.frames.filter((f) => f.source).map((f) => `${f.source!.kind}${f.source!.streaming ? ' (stream)' : ''}`);
+  } finally {
+    tree.delete();
+  }
+}
+
+describe('sessions and frames the model reaches through helpers (issue #11 recall)', () => {
+  it('takes a function for a session factory only when its name is made of session words', () => {
+    for (const name of [
+      'get_spark',
+      'get_spark_session',
+      'create_spark_session',
+      'start_spark',
+      'utils.getOrCreateSparkSession',
+      'init_local_spark',
+      'build_spark',
+    ])
+      assert.ok(isSessionFactoryName(name), name);
+    for (const name of [
+      'get_spark_dataframe',
+      'get_spark_conf',
+      'create_spark_context',
+      'spark_version',
+      'create_session',
+      'get_session',
+      'spark',
+      'load_spark_table',
+    ])
+      assert.ok(!isSessionFactoryName(name), name);
+  });
+
+  it('reads frames from sessions built through helpers, active sessions, context objects and Spark 1.x contexts', async () => {
+    const text = py`
+      from pyspark.sql import SparkSession, SQLContext
+      from common import configure, start_spark
+
+      a = configure(SparkSession.builder).getOrCreate().read.json("s3://a")
+      b = SparkSession.getActiveSession().table("db.b")
+      c = SparkSession.active().sql("SELECT 1")
+      spark = start_spark()
+      d = spark.read.parquet("s3://d")
+      e = job_context.spark.table("db.e")
+      f = SQLContext(sc).read.csv("s3://f")
+    `;
+    assert.deepEqual(await sources(text), ['read', 'table', 'sql', 'read', 'table', 'read']);
+  });
+
+  it('leaves sessions of other libraries and Spark-named helpers that return other things alone', async () => {
+    const text = py`
+      from snowflake.snowpark import Session
+      import mlflow
+
+      s = Session.builder.configs(params).create()
+      a = s.table("ORDERS")
+      b = get_spark_dataframe("orders")
+      m = mlflow.spark.load_model("models:/m/1")
+      c = create_session().read.json("x")
+    `;
+    assert.deepEqual(await sources(text), []);
+  });
+
+  it('hands a foreachBatch function one batch frame per micro-batch, and knows such functions by their parameters', async () => {
+    const text = py`
+      from pyspark.sql import SparkSession
+      spark = SparkSession.builder.getOrCreate()
+
+      def handle(batch_df, epoch_id):
+          batch_df.write.saveAsTable("t")
+
+      def elsewhere(micro_df, batchId):
+          micro_df.write.saveAsTable("u")
+
+      def not_a_handler(df, other):
+          df.write.saveAsTable("v")
+
+      spark.readStream.table("src").writeStream.foreachBatch(handle).start()
+    `;
+    const parser = await loadParser();
+    const tree = parser.parse(text);
+    try {
+      const { model } = buildModel(tree, text);
+      const sinks = model.sinks.map((s) => `${s.table ?? s.method}:${s.frame.source?.kind ?? s.frame.op}:${s.streaming}`);
+      assert.deepEqual(sinks.sort(), ['start:table:true', 't:foreachBatch:false', 'u:foreachBatch:false']);
+    } finally {
+      tree.delete();
+    }
+  });
+});

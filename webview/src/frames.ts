@@ -1,0 +1,256 @@
+/**
+ * Several pipelines in one view. Laid out as one dagre graph, independent pipelines sat side by
+ * side in shared lanes: nine small pipelines made a workspace 2,000 px wide beside a 480 px editor.
+ * Here each connected pipeline is laid out on its own (its own lanes, by layoutGraph) inside a
+ * labelled frame, and the frames are packed into rows as wide as the panel, in the server's order
+ * (largest first), so the view grows down, the way a narrow panel scrolls.
+ *
+ * Packing is a shelf: frames left to right until the row is full, then the next row. A rectangle
+ * packer (elkjs's rectpacking, potpack) would fill gaps better but loses reading order, and
+ * elkjs alone is 1.4 MB of webview script for what is a dozen lines here; dagre stays the layout
+ * library for what is inside a frame.
+ */
+import type { GraphNode, GraphPipeline, PipelineGraph } from '../../shared/protocol';
+import { fitText, layoutGraph, type Direction, type GraphLayout, type LayoutOptions, type MeasureText } from './layout';
+
+export interface PipelineFrame {
+  /** The server's pipeline id, or a made-up one for nodes the server put in no pipeline. */
+  id: string;
+  pipeline: GraphPipeline | null;
+  /** The name as drawn (shortened to fit) and the architecture ('' when none was recognised). */
+  title: string;
+  architecture: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  /** Drawn as its one summary node. */
+  collapsed: boolean;
+}
+
+/** Header strip of a frame: its name, architecture and the collapse toggle. */
+export const FRAME_HEADER = 30;
+const FRAME_PAD = 8;
+const FRAME_GAP = 20;
+/** Room the toggle glyph takes before the name. */
+const TOGGLE_WIDTH = 18;
+/** A frame is never narrower than this, so a one-node pipeline still shows a readable name. */
+const FRAME_MIN_WIDTH = 200;
+
+export interface PipelineGroup {
+  id: string;
+  pipeline: GraphPipeline | null;
+  nodes: GraphNode[];
+}
+
+/**
+ * The view's nodes by pipeline: the server's pipeline ids, merged where an edge joins two (the server
+ * never draws one, but a frame must hold every edge it has), and connected components for nodes
+ * without a pipeline. Ordered as the server lists its pipelines, then by first node.
+ */
+export function pipelineGroups(graph: PipelineGraph): PipelineGroup[] {
+  const known = new Map((graph.pipelines ?? []).map((p, i) => [p.id, { p, i }]));
+  const keyOf = (n: GraphNode) => (n.pipeline !== undefined && known.has(n.pipeline) ? `p:${n.pipeline}` : `n:${n.id}`);
+  const parent = new Map<string, string>();
+  const find = (x: string): string => {
+    let r = x;
+    while (parent.get(r) !== r) r = parent.get(r)!;
+    for (let n = x; n !== r;) {
+      const next = parent.get(n)!;
+      parent.set(n, r);
+      n = next;
+    }
+    return r;
+  };
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  for (const n of graph.nodes) parent.set(keyOf(n), keyOf(n));
+  for (const e of graph.edges) {
+    const a = byId.get(e.from);
+    const b = byId.get(e.to);
+    if (!a || !b) continue;
+    const ra = find(keyOf(a));
+    const rb = find(keyOf(b));
+    if (ra !== rb) parent.set(rb, ra);
+  }
+  const groups = new Map<string, { nodes: GraphNode[]; rank: number; pipeline: GraphPipeline | null }>();
+  graph.nodes.forEach((n, order) => {
+    const root = find(keyOf(n));
+    let g = groups.get(root);
+    if (!g) groups.set(root, (g = { nodes: [], rank: Infinity, pipeline: null }));
+    g.nodes.push(n);
+    const k = n.pipeline !== undefined ? known.get(n.pipeline) : undefined;
+    // The first listed pipeline among those merged names the frame; unnamed groups go after.
+    const rank = k ? k.i : graph.nodes.length + order;
+    if (rank < g.rank) {
+      g.rank = rank;
+      if (k) g.pipeline = k.p;
+    }
+  });
+  return [...groups.entries()].sort((a, b) => a[1].rank - b[1].rank).map(([root, g]) => ({ id: g.pipeline?.id ?? root, pipeline: g.pipeline, nodes: g.nodes }));
+}
+
+function subgraph(graph: PipelineGraph, group: PipelineGroup): PipelineGraph {
+  const ids = new Set(group.nodes.map((n) => n.id));
+  const used = new Set(group.nodes.map((n) => n.layer));
+  return {
+    architecture: group.pipeline?.architecture ?? graph.architecture,
+    // A pipeline's own lanes; without one, the workspace's lanes its nodes use.
+    layers: group.pipeline ? group.pipeline.layers : graph.layers.filter((l) => used.has(l)),
+    nodes: group.nodes,
+    edges: graph.edges.filter((e) => ids.has(e.from) && ids.has(e.to)),
+    pipelines: group.pipeline ? [group.pipeline] : [],
+  };
+}
+
+export interface ViewLayoutOptions {
+  /** The room the graph has (the panel less its margins), px; absent: lay out left to right, unbounded. */
+  panel?: { width: number; height: number };
+  /** A panel beside the editor: the flow goes down. */
+  narrow: boolean;
+  meta?: LayoutOptions['meta'];
+  /** Pipeline summary nodes (a collapsed pipeline): their frame draws no lanes. */
+  isSummary?: (node: GraphNode) => boolean;
+  /** A single pipeline this small is laid out both ways in a wide panel, to use the one that fits whole. */
+  tryBothUpTo?: number;
+}
+
+function wrapFor(direction: Direction, panel: { width: number; height: number } | undefined, inset: number): LayoutOptions['wrap'] {
+  if (!panel) return undefined;
+  const w = panel.width - inset;
+  const h = panel.height - inset;
+  return direction === 'TB' ? { along: h, across: w } : { along: w, across: h };
+}
+
+/**
+ * The whole view: one frameless layout when the graph is one pipeline the server did not name (an
+ * older server, a hand-made graph), else one frame per pipeline, packed into rows of the panel's width.
+ */
+export function layoutView(graph: PipelineGraph, measure: MeasureText, opts: ViewLayoutOptions): GraphLayout {
+  const panel = opts.panel && opts.panel.width > 0 && opts.panel.height > 0 ? opts.panel : undefined;
+  const narrow = panel !== undefined && opts.narrow;
+  const groups = pipelineGroups(graph);
+  const fits = (l: GraphLayout, inset = 0) => !!panel && l.width + inset <= panel.width && l.height + inset <= panel.height;
+
+  if (groups.length <= 1 && !groups[0]?.pipeline) {
+    const direction: Direction = narrow ? 'TB' : 'LR';
+    const layout = layoutGraph(graph, measure, { direction, wrap: wrapFor(direction, panel, 0), meta: opts.meta });
+    // A wide panel still stacks the lanes when only that shows a short pipeline whole at 100%.
+    if (direction === 'LR' && panel && graph.nodes.length <= (opts.tryBothUpTo ?? 80) && !fits(layout)) {
+      const tb = layoutGraph(graph, measure, { direction: 'TB', wrap: wrapFor('TB', panel, 0), meta: opts.meta });
+      if (fits(tb)) return tb;
+    }
+    return layout;
+  }
+
+  const inset = 2 * FRAME_PAD;
+  const layoutOne = (g: PipelineGroup, direction: Direction) => {
+    const collapsed = g.nodes.length > 0 && g.nodes.every((n) => opts.isSummary?.(n) ?? false);
+    const sub = subgraph(graph, g);
+    const inner = layoutGraph(collapsed ? { ...sub, layers: [] } : sub, measure, {
+      direction,
+      wrap: wrapFor(direction, panel, inset + FRAME_HEADER),
+      meta: opts.meta,
+    });
+    return { group: g, collapsed, inner: collapsed ? withoutLanes(inner) : inner };
+  };
+  const layoutAll = (direction: Direction, until?: (x: ReturnType<typeof layoutOne>) => boolean) => {
+    const out: ReturnType<typeof layoutOne>[] = [];
+    for (const g of groups) {
+      out.push(layoutOne(g, direction));
+      // Stops at the first frame that settles the choice: the rest need not be laid out this way.
+      if (until?.(out[out.length - 1])) return null;
+    }
+    return out;
+  };
+  if (!panel || narrow) return packFrames(layoutAll(narrow ? 'TB' : 'LR')!, narrow ? 'TB' : 'LR', panel?.width ?? Infinity, measure);
+  // Side by side lanes when every pipeline fits across the panel that way; else each pipeline's
+  // lanes stacked, its frame narrow, and the frames packed several to a row. One pipeline keeps
+  // the frameless rule: stacked only when that shows it whole.
+  if (groups.length > 1) {
+    const lr = layoutAll('LR', (x) => x.inner.width + inset > panel.width);
+    return lr ? packFrames(lr, 'LR', panel.width, measure) : packFrames(layoutAll('TB')!, 'TB', panel.width, measure);
+  }
+  let laidOut = layoutAll('LR')!;
+  let direction: Direction = 'LR';
+  if (!fits(laidOut[0].inner, inset + FRAME_HEADER) && graph.nodes.length <= (opts.tryBothUpTo ?? 80)) {
+    const tb = layoutAll('TB')!;
+    if (fits(tb[0].inner, inset + FRAME_HEADER)) {
+      direction = 'TB';
+      laidOut = tb;
+    }
+  }
+  return packFrames(laidOut, direction, panel?.width ?? Infinity, measure);
+}
+
+/** A collapsed pipeline's frame holds its summary node alone: no band saying "unlayered". */
+function withoutLanes(inner: GraphLayout): GraphLayout {
+  const minX = Math.min(...inner.nodes.map((b) => b.x));
+  const minY = Math.min(...inner.nodes.map((b) => b.y));
+  const nodes = inner.nodes.map((b) => ({ ...b, x: b.x - minX, y: b.y - minY }));
+  return {
+    ...inner,
+    lanes: [],
+    nodes,
+    width: Math.max(...nodes.map((b) => b.x + b.width)),
+    height: Math.max(...nodes.map((b) => b.y + b.height)),
+  };
+}
+
+function packFrames(
+  laidOut: { group: PipelineGroup; collapsed: boolean; inner: GraphLayout }[],
+  direction: Direction,
+  rowWidth: number,
+  measure: MeasureText,
+): GraphLayout {
+  const out: GraphLayout = { direction, lanes: [], nodes: [], edges: [], width: 0, height: 0, frames: [] };
+  let x = 0;
+  let y = 0;
+  let rowHeight = 0;
+  laidOut.forEach(({ group, collapsed, inner }, index) => {
+    const architecture = group.pipeline && group.pipeline.architecture !== 'unknown' ? group.pipeline.architecture : '';
+    const archWidth = architecture ? measure(` · ${architecture}`, 'meta') : 0;
+    const name = group.pipeline?.name ?? 'pipeline';
+    const wanted = TOGGLE_WIDTH + measure(name, 'lane') + archWidth + 2 * FRAME_PAD;
+    const width = Math.max(inner.width + 2 * FRAME_PAD, Math.min(wanted, FRAME_MIN_WIDTH));
+    const height = FRAME_HEADER + inner.height + FRAME_PAD;
+    if (x > 0 && x + width > rowWidth) {
+      x = 0;
+      y += rowHeight + FRAME_GAP;
+      rowHeight = 0;
+    }
+    const ox = x + FRAME_PAD;
+    const oy = y + FRAME_HEADER;
+    out.frames!.push({
+      id: group.id,
+      pipeline: group.pipeline,
+      title: fitText(name, Math.max(24, width - 2 * FRAME_PAD - TOGGLE_WIDTH - archWidth), 'lane', measure),
+      architecture,
+      x,
+      y,
+      width,
+      height,
+      collapsed,
+    });
+    const spare = width - 2 * FRAME_PAD - inner.width;
+    for (const lane of inner.lanes) {
+      // Bands span the frame: across it when stacked; a wide name widens the last column.
+      const stretch = direction === 'TB' ? spare : lane === inner.lanes[inner.lanes.length - 1] ? spare : 0;
+      out.lanes.push({
+        ...lane,
+        frame: index,
+        x: lane.x + ox,
+        y: lane.y + oy,
+        titleX: lane.titleX + ox + (direction === 'LR' && stretch > 0 ? stretch / 2 : 0),
+        titleY: lane.titleY + oy,
+        width: lane.width + stretch,
+      });
+    }
+    for (const b of inner.nodes) out.nodes.push({ ...b, frame: index, x: b.x + ox, y: b.y + oy });
+    for (const e of inner.edges) out.edges.push({ ...e, points: e.points.map((p) => ({ x: p.x + ox, y: p.y + oy })) });
+    x += width + FRAME_GAP;
+    rowHeight = Math.max(rowHeight, height);
+    out.width = Math.max(out.width, x - FRAME_GAP);
+    out.height = Math.max(out.height, y + height);
+  });
+  return out;
+}
