@@ -282,6 +282,7 @@ const REGISTRATIONS: readonly Registration[] = [
     fixes: ['unsafe'],
     scope: 'file',
     since: '0.2.0',
+    strict: true,
     quietIn: [...TESTS_AND_GENERATORS, 'notebook'],
   },
   { rule: unsupportedStreamStaticOuterJoin, family: 'streaming', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },

@@ -50,11 +50,11 @@ export const statefulQueryWithoutRocksDb: Rule = {
         node: op.node,
         severity: op.requiresRocksDb ? 'error' : undefined,
         message: op.requiresRocksDb
-          ? `${op.what} runs only on the RocksDB state store, and the session built in this program does not set ` +
-            `${PROVIDER_KEY}: on the default (HDFS-backed) store the query fails when it starts (Databricks Runtime ` +
+          ? `${op.what} runs only on the RocksDB state store. ` +
+            `The session built in this program does not set ${PROVIDER_KEY}: on the default (HDFS-backed) store the query fails when it starts (Databricks Runtime ` +
             'below 17.3, Apache Spark 4.x). Set it to RocksDBStateStoreProvider where the session is built.'
-          : `${op.what} keeps state for the life of the query, and the session built in this program leaves ` +
-            `${PROVIDER_KEY} at its default: the HDFS-backed store keeps every key on the executor JVM heap (and ` +
+          : `${op.what} keeps state on the default store. ` +
+            `That state lives as long as the query, and the session built in this program leaves ${PROVIDER_KEY} at its default: the HDFS-backed store keeps every key on the executor JVM heap (and ` +
             'several versions of it), so as keys grow, garbage-collection pauses stretch micro-batches and executors ' +
             'run out of memory. The RocksDB store keeps state on local disk with a bounded memory footprint: set ' +
             `.config("${PROVIDER_KEY}", "${ROCKSDB_PROVIDER}") on the builder (Spark 3.2+; Databricks Runtime 17.3+ ` +
