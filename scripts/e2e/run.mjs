@@ -522,10 +522,17 @@ async function uiChecks(port) {
     await page.keyboard.press('Control+Shift+M');
     const panel = page.locator('.markers-panel');
     await panel.waitFor();
-    for (const code of ['PSA201', 'PSA204', 'PSA301']) await panel.locator('.monaco-list-row', { hasText: code }).first().waitFor();
-    await shot('problems');
-    const rows = await panel.locator('.monaco-list-row').allInnerTexts();
-    return `${rows.length} rows, ${[...new Set(rows.join(' ').match(/PSA\d{3}/g) ?? [])].sort().join(' ')}`;
+    // The list renders only the rows in view: with the kappa sample's findings (and their related
+    // locations) expanded, the medallion file's rows sat below a panel a third of the window high.
+    await runCommand('View: Toggle Maximized Panel');
+    try {
+      for (const code of ['PSA201', 'PSA204', 'PSA301']) await panel.locator('.monaco-list-row', { hasText: code }).first().waitFor();
+      await shot('problems');
+      const rows = await panel.locator('.monaco-list-row').allInnerTexts();
+      return `${rows.length} rows, ${[...new Set(rows.join(' ').match(/PSA\d{3}/g) ?? [])].sort().join(' ')}`;
+    } finally {
+      await runCommand('View: Toggle Maximized Panel');
+    }
   });
 
   await check('lightbulb quick fix "Remove coalesce(1)" applied', async () => {

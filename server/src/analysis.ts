@@ -32,6 +32,14 @@ export interface AnalysisOptions {
   notebook?: boolean;
   /** Program offsets where each notebook cell starts (a Jupyter notebook made one program). */
   cellStarts?: readonly number[];
+  /**
+   * The last model built for an earlier version of this document (its tree parsed incrementally
+   * into this one): the model is rebuilt from the first top-level statement the edits touched
+   * (`buildModel`), the result being the same as without it.
+   */
+  previousModel?: DataFrameModel;
+  /** Called with the model as soon as it is built (before the rules run, so also when the run is stopped). */
+  onModel?: (model: DataFrameModel) => void;
 }
 
 export interface AnalysisResult {
@@ -40,6 +48,8 @@ export interface AnalysisResult {
   lines: LineIndex;
   /** Why nothing was analysed, when nothing was. */
   skipped?: 'not-pyspark';
+  /** Top-level statements whose part of the model was taken from `previousModel` rather than built again. */
+  resumedStatements?: number;
 }
 
 /** Cheap test that a file can involve Spark at all; anything else is skipped before modelling. */
@@ -104,7 +114,8 @@ function* analysisSteps(tree: Tree, text: string, options: AnalysisOptions): Gen
   const settings = options.settings ?? defaultSettings();
   const lines = new LineIndex(text);
   if (!looksLikePySpark(text)) return { findings: [], lines, skipped: 'not-pyspark' };
-  const { model, functions } = buildModel(tree, text, { notebook: options.notebook ?? isDatabricksSource(text) });
+  const { model, functions, resumedStatements } = buildModel(tree, text, { notebook: options.notebook ?? isDatabricksSource(text) }, options.previousModel);
+  options.onModel?.(model);
   const code = new CodeContext(text, {
     path: options.path,
     notebook: options.notebook,
@@ -166,5 +177,5 @@ function* analysisSteps(tree: Tree, text: string, options: AnalysisOptions): Gen
     }
   }
   findings.sort(compareFindings);
-  return { findings, model, lines };
+  return { findings, model, lines, resumedStatements };
 }

@@ -246,6 +246,8 @@ describe('preview layout', () => {
         const frameOf = new Map(layout.nodes.map((b) => [b.node.id, frames[b.frame!]]));
         for (const e of layout.edges)
           for (const p of e.points) assert.ok(within({ ...p, width: 0, height: 0 }, frameOf.get(e.edge.from)!), `${what}: edge inside its frame`);
+        // Beside the editor a pipeline's parallel chains are stacked along the flow: every frame fits across.
+        if (narrow) for (const f of frames) assert.ok(f.width <= width, `${what}: frame ${f.pipeline?.name} is ${f.width} px wide`);
         if (narrow)
           assert.ok(
             layout.lanes.every((l, i, all) => i === 0 || all[i - 1].frame !== l.frame || all[i - 1].y + all[i - 1].height <= l.y + 1e-6),

@@ -273,7 +273,7 @@ describe('CLI pyspark-architect check', function () {
     try {
       fs.writeFileSync(
         path.join(dir, 'pyproject.toml'),
-        '[tool.pyspark-architect]\nignore = ["PSA204"]\nseverity = { PSA201 = "error" }\nselect = ["PSA2", "E1"]\n',
+        '[tool.pyspark-architect]\nignore = ["PSA204"]\nseverity = { PSA201 = "error" }\nselect = ["PSA20", "E1"]\n',
       );
       fs.mkdirSync(path.join(dir, 'jobs'));
       fs.copyFileSync(path.join(ROOT, 'samples/kappa_architecture.py'), path.join(dir, 'jobs', 'kappa.py'));

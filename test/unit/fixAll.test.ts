@@ -28,7 +28,7 @@ const mixed = py`
 
   clicks = spark.readStream.format("kafka").option("subscribe", "clicks").option("kafka.bootstrap.servers", "b:9092").load()
   per_minute = clicks.groupBy(F.window("timestamp", "1 minute")).count()
-  per_minute.writeStream.outputMode("append").option("checkpointLocation", "s3://lake/_checkpoints/clicks").format("delta").start("s3://lake/clicks/")
+  per_minute.writeStream.outputMode("append").trigger(processingTime="1 minute").option("checkpointLocation", "s3://lake/_checkpoints/clicks").format("delta").start("s3://lake/clicks/")
 `;
 
 describe('fix all', () => {

@@ -20,8 +20,8 @@ describe('the seed document examples', () => {
     assert.deepEqual(await codesAndLines(read('lambda.py')), ['PSA204@43']);
   });
 
-  it('kappa: the unwatermarked system-metrics aggregation, both /tmp checkpoints, and (strict) the two unnamed queries started together', async () => {
-    assert.deepEqual(await codesAndLines(read('kappa.py')), ['PSA201@33', 'PSA214@40', 'PSA204@42', 'PSA214@47', 'PSA204@49']);
+  it('kappa: the unwatermarked system-metrics aggregation, both /tmp checkpoints, and (strict) the per-user state without RocksDB and the two unnamed queries started together', async () => {
+    assert.deepEqual(await codesAndLines(read('kappa.py')), ['PSA216@28', 'PSA201@33', 'PSA214@40', 'PSA204@42', 'PSA214@47', 'PSA204@49']);
   });
 
   it('medallion: (strict) the bronze layer infers the landing JSON schema', async () => {

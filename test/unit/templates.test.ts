@@ -21,7 +21,7 @@ function streamingAggregation(segment: string, checkpoint = checkpointOption('s3
     spark = SparkSession.builder.getOrCreate()
     events = spark.readStream.format("kafka").option("subscribe", "events").load()
     counts = events${segment}.groupBy(F.window("timestamp", "5 minutes")).count()
-    counts.writeStream.format("delta").outputMode("append")${checkpoint}.start("s3://lake/counts")
+    counts.writeStream.format("delta").outputMode("append").trigger(processingTime="1 minute")${checkpoint}.start("s3://lake/counts")
   `;
 }
 

@@ -34,8 +34,8 @@ const FRAME_PAD = 8;
 const FRAME_GAP = 20;
 /** Room the toggle glyph takes before the name. */
 const TOGGLE_WIDTH = 18;
-/** A frame is never narrower than this, so a one-node pipeline still shows a readable name. */
-const FRAME_MIN_WIDTH = 200;
+/** Without a panel to bound it, a frame widens for its name up to this. */
+const FRAME_NAME_MAX = 480;
 
 export interface PipelineGroup {
   id: string;
@@ -146,11 +146,11 @@ export function layoutView(graph: PipelineGraph, measure: MeasureText, opts: Vie
   const layoutOne = (g: PipelineGroup, direction: Direction) => {
     const collapsed = g.nodes.length > 0 && g.nodes.every((n) => opts.isSummary?.(n) ?? false);
     const sub = subgraph(graph, g);
-    const inner = layoutGraph(collapsed ? { ...sub, layers: [] } : sub, measure, {
-      direction,
-      wrap: wrapFor(direction, panel, inset + FRAME_HEADER),
-      meta: opts.meta,
-    });
+    // Beside the editor, a lane whose parallel chains would not fit across stacks them (layoutGraph
+    // measures each lane; lanes that fit are laid out as without the option).
+    const stackAcross = narrow && panel && !collapsed ? panel.width - inset : undefined;
+    const options: LayoutOptions = { direction, wrap: wrapFor(direction, panel, inset + FRAME_HEADER), meta: opts.meta, stackAcross };
+    const inner = layoutGraph(collapsed ? { ...sub, layers: [] } : sub, measure, options);
     return { group: g, collapsed, inner: collapsed ? withoutLanes(inner) : inner };
   };
   const layoutAll = (direction: Direction, until?: (x: ReturnType<typeof layoutOne>) => boolean) => {
@@ -211,7 +211,8 @@ function packFrames(
     const archWidth = architecture ? measure(` · ${architecture}`, 'meta') : 0;
     const name = group.pipeline?.name ?? 'pipeline';
     const wanted = TOGGLE_WIDTH + measure(name, 'lane') + archWidth + 2 * FRAME_PAD;
-    const width = Math.max(inner.width + 2 * FRAME_PAD, Math.min(wanted, FRAME_MIN_WIDTH));
+    // Wide enough for its name when the row has room: a name cut short is a name to hover for.
+    const width = Math.max(inner.width + 2 * FRAME_PAD, Math.min(wanted, Number.isFinite(rowWidth) ? rowWidth : FRAME_NAME_MAX));
     const height = FRAME_HEADER + inner.height + FRAME_PAD;
     if (x > 0 && x + width > rowWidth) {
       x = 0;

@@ -32,6 +32,11 @@ export interface LayoutOptions {
   wrap?: { along: number; across: number };
   /** Second line of nodes the page makes up (stubs, pipeline summaries); default nodeMeta. */
   meta?: (node: GraphNode) => string | undefined;
+  /**
+   * Lanes stacked (TB) only: the width the lanes may take. A lane whose independent chains would
+   * sit side by side wider than this stacks them one after the other along the flow instead.
+   */
+  stackAcross?: number;
 }
 
 export interface LaneBand {
@@ -101,6 +106,9 @@ export const NODE_HEIGHT = 50;
 export const NODE_TEXT_LEFT = 14;
 const NODE_TEXT_RIGHT = 30;
 const EMPTY_LANE_WIDTH = 120;
+/** Side edges of stacked chains: the first channel's distance from the nodes, and the step between channels. */
+const SIDE_GAP = 14;
+const SIDE_STEP = 8;
 
 // Invisible node that keeps an empty lane as wide as a node (dagre reserves \0 for itself).
 const PLACEHOLDER_PREFIX = '__psa_empty_lane__:';
@@ -244,6 +252,67 @@ function localRanks(graph: PipelineGraph, laneOf: Map<string, number>, dag: DagE
   return rank;
 }
 
+/**
+ * Beside the editor, a lane whose independent chains (a pipeline ingesting three tables in
+ * parallel) sit side by side is wider than the panel. Their chains go one after the other along
+ * the flow instead, in as many columns as fit across: the pipeline grows down, the way a narrow
+ * panel scrolls. Chains keep the order of what feeds them, so each sits below its source's chain.
+ */
+function stackChains(
+  graph: PipelineGraph,
+  laneCount: number,
+  laneOf: Map<string, number>,
+  local: Map<string, number>,
+  dag: DagEdge[],
+  sizes: Map<string, { width: number; height: number }>,
+  across: number,
+): Map<string, number> {
+  const out = new Map(local);
+  const parent = new Map<string, string>(graph.nodes.map((n) => [n.id, n.id]));
+  const find = (x: string): string => {
+    while (parent.get(x) !== x) x = parent.get(x)!;
+    return x;
+  };
+  const preds = new Map<string, string[]>();
+  for (const e of dag) {
+    if (laneOf.get(e.from) === laneOf.get(e.to)) parent.set(find(e.to), find(e.from));
+    else if (!e.reversed) (preds.get(e.to) ?? preds.set(e.to, []).get(e.to)!).push(e.from);
+  }
+  const order = new Map(graph.nodes.map((n, i) => [n.id, i]));
+  for (let lane = 0; lane < laneCount; lane++) {
+    const members = graph.nodes.filter((n) => laneOf.get(n.id) === lane);
+    if (members.length === 0) continue;
+    const perRank = new Map<number, number>();
+    for (const n of members) perRank.set(local.get(n.id)!, (perRank.get(local.get(n.id)!) ?? 0) + 1);
+    const column = Math.max(...members.map((n) => sizes.get(n.id)!.width)) + NODE_SEP;
+    // Room is left on the right for the channels of the edges that skip down past stacked chains.
+    const columns = Math.max(1, Math.floor((across - 2 * LANE_PAD_X - SIDE_GAP - 4 * SIDE_STEP + NODE_SEP) / column));
+    if (Math.max(...perRank.values()) <= columns) continue;
+    const chains = new Map<string, GraphNode[]>();
+    for (const n of members) (chains.get(find(n.id)) ?? chains.set(find(n.id), []).get(find(n.id))!).push(n);
+    // Below what feeds it: the earliest lane and rank among the chain's sources in earlier lanes.
+    const keyOf = (chain: GraphNode[]): [number, number, number] => {
+      let best: [number, number, number] = [Infinity, Infinity, Math.min(...chain.map((n) => order.get(n.id)!))];
+      for (const n of chain)
+        for (const p of preds.get(n.id) ?? []) {
+          const k: [number, number, number] = [laneOf.get(p)!, out.get(p)!, best[2]];
+          if (k[0] < best[0] || (k[0] === best[0] && k[1] < best[1])) best = k;
+        }
+      return best;
+    };
+    const sorted = [...chains.values()].map((c) => ({ c, k: keyOf(c) })).sort((a, b) => a.k[0] - b.k[0] || a.k[1] - b.k[1] || a.k[2] - b.k[2]);
+    const bins = new Array<number>(columns).fill(0);
+    for (const { c } of sorted) {
+      const min = Math.min(...c.map((n) => local.get(n.id)!));
+      const depth = Math.max(...c.map((n) => local.get(n.id)!)) - min + 1;
+      const bin = bins.indexOf(Math.min(...bins));
+      for (const n of c) out.set(n.id, bins[bin] + local.get(n.id)! - min);
+      bins[bin] += depth;
+    }
+  }
+  return out;
+}
+
 /** Rows (LR) or columns (TB) a lane's chain is cut into, and how many ranks each holds. */
 interface LaneFold {
   depth: number;
@@ -318,7 +387,9 @@ export function layoutGraph(graph: PipelineGraph, measure: MeasureText, options:
     sizes.set(node.id, { width, height: NODE_HEIGHT });
   }
   // Each lane starts one rank after the previous lane's last; a wrapped lane's rows share ranks.
-  const local = localRanks(graph, laneOf, dag);
+  const stacked =
+    tb && options.stackAcross !== undefined ? stackChains(graph, names.length, laneOf, localRanks(graph, laneOf, dag), dag, sizes, options.stackAcross) : null;
+  const local = stacked ?? localRanks(graph, laneOf, dag);
   const folds = laneFolds(graph, names.length, laneOf, local, sizes, tb, options.wrap);
   const laneStart: number[] = [];
   let nextStart = 0;
@@ -342,12 +413,16 @@ export function layoutGraph(graph: PipelineGraph, measure: MeasureText, options:
   // dagre's first ordering visits nodes in insertion order: a wrapped lane's first row goes in
   // first, so rows read in order (top to bottom, or left to right) rather than in any order.
   const inserted = wraps.size > 0 ? [...graph.nodes].sort((a, b) => rowOf.get(a.id)! - rowOf.get(b.id)!) : graph.nodes;
+  // Stacked chains: an edge that skips ranks is drawn by us down the right-hand side. Given to
+  // dagre, each would take a column of its own beside the chains it passes, and the stack would
+  // lean into a staircase as wide as the layout it replaces.
+  const sides = new Set(stacked ? dag.filter((e) => !wraps.has(e) && !e.reversed && ranks.get(e.to)! - ranks.get(e.from)! > 1) : []);
   for (const node of inserted) g.setNode(node.id, sizes.get(node.id)!);
   for (let lane = 0; lane < names.length; lane++) {
     if (ranks.has(PLACEHOLDER_PREFIX + lane)) g.setNode(PLACEHOLDER_PREFIX + lane, { width: EMPTY_LANE_WIDTH, height: NODE_HEIGHT });
   }
   dag.forEach((e, i) => {
-    if (!wraps.has(e)) g.setEdge(e.from, e.to, { weight: laneOf.get(e.from) === laneOf.get(e.to) ? 2 : 1 }, `e${i}`);
+    if (!wraps.has(e) && !sides.has(e)) g.setEdge(e.from, e.to, { weight: laneOf.get(e.from) === laneOf.get(e.to) ? 2 : 1 }, `e${i}`);
   });
 
   dagre.layout(g);
@@ -375,6 +450,23 @@ export function layoutGraph(graph: PipelineGraph, measure: MeasureText, options:
   if (!Number.isFinite(crossMin)) {
     crossMin = 0;
     crossMax = 0;
+  }
+  // Each side edge gets its own channel right of the nodes it passes, channels stepped apart.
+  const channel = new Map<DagEdge, number>();
+  let k = 0;
+  for (const e of sides) {
+    const a = g.node(e.from);
+    const b = g.node(e.to);
+    const top = a.y!;
+    const bottom = b.y!;
+    let right = Math.max(a.x! + a.width / 2, b.x! + b.width / 2);
+    for (const n of graph.nodes) {
+      const m = g.node(n.id);
+      if (m.y! >= top && m.y! <= bottom) right = Math.max(right, m.x! + m.width / 2);
+    }
+    const x = right + SIDE_GAP + SIDE_STEP * (k++ % 4);
+    channel.set(e, x);
+    crossMax = Math.max(crossMax, x + SIDE_GAP / 2);
   }
   // Offsets from dagre's coordinates to ours: the flow starts after the first lane's title.
   const flowShift = (tb ? LANE_TITLE_TB + LANE_PAD_Y : LANE_PAD_X) - (extents[0]?.min ?? 0);
@@ -424,6 +516,20 @@ export function layoutGraph(graph: PipelineGraph, measure: MeasureText, options:
 
   const boxOf = new Map(nodes.map((b) => [b.node.id, b]));
   const edges: EdgeRoute[] = dag.map((e, i) => {
+    if (sides.has(e)) {
+      const from = boxOf.get(e.from)!;
+      const to = boxOf.get(e.to)!;
+      const cx = channel.get(e)! + dx;
+      const fy = from.y + from.height / 2;
+      const ty = to.y + to.height / 2;
+      const points = [
+        { x: from.x + from.width, y: fy },
+        { x: cx, y: fy },
+        { x: cx, y: ty },
+        { x: to.x + to.width, y: ty },
+      ];
+      return { edge: e.edge, points, backward: false };
+    }
     if (wraps.has(e)) {
       const points = wrapRoute(boxOf.get(e.from)!, boxOf.get(e.to)!, tb);
       if (e.reversed) points.reverse();

@@ -56,6 +56,9 @@ let shownScope: string | null | undefined;
 /** Below this width lanes stack top to bottom and the flow goes down: a panel beside the editor. */
 const NARROW_PANEL = 800;
 
+/** The current file's nodes are framed from their pipeline's name when it is at most this far above or left of them. */
+const FRAME_LEAD = 120;
+
 /** Room the layout leaves around the graph when it is framed. */
 const FRAME_MARGIN = 48;
 
@@ -121,13 +124,14 @@ function focusBox(): { x: number; y: number; width: number; height: number } {
   let y = Math.min(...mine.map((b) => b.y));
   let right = Math.max(...mine.map((b) => b.x + b.width));
   const bottom = Math.max(...mine.map((b) => b.y + b.height));
-  // With the name of the pipeline they are in, when the panel has room for both.
+  // From the name of the pipeline they are in and the first lane's title, when those are just
+  // above and left of them: a view that starts at the first node would cut both off.
   const frame = mine[0].frame !== undefined ? layout.frames?.[mine[0].frame] : undefined;
-  const shape = shownShape.panel;
-  if (frame && shape && bottom - frame.y <= shape.height && Math.max(right, frame.x + frame.width) - Math.min(x, frame.x) <= shape.width) {
-    right = Math.max(right, frame.x + frame.width);
-    x = Math.min(x, frame.x);
-    y = Math.min(y, frame.y);
+  if (frame) {
+    if (y - frame.y <= FRAME_LEAD) y = frame.y;
+    if (x - frame.x <= FRAME_LEAD) x = frame.x;
+    const room = shownShape.panel?.width ?? 0;
+    if (frame.x + frame.width - x <= room) right = Math.max(right, frame.x + frame.width);
   }
   return { x, y, width: right - x, height: bottom - y };
 }

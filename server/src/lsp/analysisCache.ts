@@ -5,6 +5,7 @@ import { fileFragment, type FileFragment } from '../graph';
 import type { RawGraph } from '../graph/pipelineGraph';
 import { LineIndex } from '../lineIndex';
 import { analyseDatabricksRuns } from '../notebook/analyseNotebook';
+import type { DataFrameModel } from '../model/types';
 import { ParseFailure, type PythonParser } from '../parsing/pythonParser';
 import type { ClientSupport } from './context';
 import type { DocumentStore, StoredDocument } from './documentStore';
@@ -42,6 +43,12 @@ export class AnalysisCache {
   private generation = 0;
   private readonly inputs = new Map<string, number>();
   private readonly modelHolders: string[] = [];
+  /**
+   * The last model built per document, also by a run an edit overtook: the next analysis resumes
+   * it after the top-level statements the edits left alone (`buildModel`). Kept for the documents
+   * that keep their model (`MODELS_KEPT`).
+   */
+  private readonly latestModels = new Map<string, DataFrameModel>();
   private readonly sizeLimits = new Map<string, number>();
   private readonly tooLargeNotified = new Set<string>();
 
@@ -89,6 +96,7 @@ export class AnalysisCache {
   /** The document closed. */
   forget(uri: string): void {
     this.analyses.delete(uri);
+    this.latestModels.delete(uri);
     const held = this.modelHolders.indexOf(uri);
     if (held >= 0) this.modelHolders.splice(held, 1);
     this.tooLargeNotified.delete(uri);
@@ -145,7 +153,14 @@ export class AnalysisCache {
     let result: AnalysisResult;
     let failed: string | undefined;
     try {
-      const options = { ...this.settings.withProjectConfig(uri, settings), workspace: this.graph().knownFiles(), workspaceExclude: uri, path: uri };
+      const options = {
+        ...this.settings.withProjectConfig(uri, settings),
+        workspace: this.graph().knownFiles(),
+        workspaceExclude: uri,
+        path: uri,
+        previousModel: this.latestModels.get(uri),
+        onModel: (model: DataFrameModel) => this.latestModels.set(uri, model),
+      };
       // A Databricks notebook that `%run`s others is analysed with them (findings stay in this file).
       const runs = analyseDatabricksRuns(this.parser, text, uri.startsWith('file:') ? fileURLToPath(uri) : undefined, options);
       // In steps: hovers, completions and new edits are answered between rules, and an outdated run stops.
@@ -191,7 +206,9 @@ export class AnalysisCache {
     if (i >= 0) this.modelHolders.splice(i, 1);
     this.modelHolders.push(uri);
     while (this.modelHolders.length > MODELS_KEPT) {
-      const evicted = this.analyses.get(this.modelHolders.shift()!);
+      const uri = this.modelHolders.shift()!;
+      this.latestModels.delete(uri);
+      const evicted = this.analyses.get(uri);
       if (evicted) evicted.result = { ...evicted.result, model: undefined };
     }
   }

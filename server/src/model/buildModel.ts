@@ -1,5 +1,5 @@
 import type { Node, Tree } from '../parsing/pythonParser';
-import { syntaxRoot } from '../parsing/syntaxTree';
+import { syntaxRoot, SyntaxNode, type SyntaxTree } from '../parsing/syntaxTree';
 import { callParts, isExtra, stringParts, unwrapParens, type CallParts } from '../parsing/syntax';
 import { sparkAttribute, sparkConstructorCall, sparkMethodCall } from '../spark/calls';
 import { SparkFunctions } from '../spark/functions';
@@ -7,7 +7,7 @@ import { batchFrame, isBatchFrameParameter } from '../spark/streaming';
 import { recordImport } from '../spark/imports';
 import { isSessionFactoryName, isSessionGlobal, isSessionParameterName, sessionReference, sparkSessionClassCall, usesNotebookSession } from '../spark/session';
 import type { Interpreter } from './interpreter';
-import type { DataFrameModel, Frame, ImportInfo, SourceInfo } from './types';
+import type { DataFrameModel, Frame, FrameRef, ImportInfo, SourceInfo } from './types';
 import { Scope, UNKNOWN, type Value } from './values';
 
 /**
@@ -37,6 +37,78 @@ interface FunctionContext {
   returns: Value[];
 }
 
+/** A write to the module scope, to undo: the name and what it held before (`had` false: nothing). */
+type VarWrite = [name: string, before: Value | undefined, had: boolean];
+
+/** The module scope's variables, recording every write (the map is carried from one model of a document to the next). */
+class LoggedVars extends Map<string, Value> {
+  readonly log: VarWrite[] = [];
+  /** The model state whose run last wrote here: only that one may undo the log. */
+  writer: ResumeState | undefined;
+
+  override set(name: string, v: Value): this {
+    // The Map constructor does not call set without entries, so `log` exists on every call.
+    this.log.push([name, super.get(name), super.has(name)]);
+    return super.set(name, v);
+  }
+
+  override delete(name: string): boolean {
+    if (super.has(name)) this.log.push([name, super.get(name), true]);
+    return super.delete(name);
+  }
+
+  /** Back to how it was after `length` writes. */
+  undoTo(length: number): void {
+    while (this.log.length > length) {
+      const [name, before, had] = this.log.pop()!;
+      if (had) super.set(name, before!);
+      else super.delete(name);
+    }
+  }
+}
+
+/**
+ * The interpreter's state before one top-level statement, as sizes: everything it adds is
+ * appended (model lists, maps in insertion order, memo, the scope's write log), so the state
+ * before statement k is the first entries of each. `statement` is undefined for the checkpoint
+ * after the last statement (before the functions nobody called are analysed).
+ */
+interface Checkpoint {
+  statement: Node | undefined;
+  steps: number;
+  nextId: number;
+  /** Per entry of `MODEL_LISTS`, its length or size. */
+  sizes: number[];
+  callMemo: number;
+  analysed: number;
+  varLog: number;
+  refLog: number;
+}
+
+/** What a model keeps so that the next model of the same document can resume after the statements they share. */
+interface ResumeState {
+  checkpoints: Checkpoint[];
+  scope: Scope;
+  vars: LoggedVars;
+  /** Frame names given one more frame (`others`) after they were first noted: start offset and the count before. */
+  refLog: [start: number, othersBefore: number][];
+  callMemo: Map<string, Value>;
+  analysed: Set<number>;
+  /** The model's inputs besides its statements: every import's text, whether it is a notebook, and its session. */
+  inputs: string;
+  /** The root's children when the model was built (a later copy takes the root over). */
+  root: { owner: SyntaxTree; children: Node[]; fields: number[]; start: number; end: number; subtreeEnd: number; flags: number };
+}
+
+/**
+ * The model's parts that grow during a run, by name. Anything else in the model is either
+ * recomputed (`imports`, `root`) or a flag (`truncated`: a truncated model is never resumed).
+ * A part added to the model that is neither an array nor a Map turns resuming off (see `listsOf`).
+ */
+const RECOMPUTED = new Set(['imports', 'root', 'truncated']);
+
+const resumable = new WeakMap<DataFrameModel, ResumeState>();
+
 class ModelBuilder implements Interpreter {
   readonly model: DataFrameModel;
   readonly functions: SparkFunctions;
@@ -49,9 +121,16 @@ class ModelBuilder implements Interpreter {
   scope: Scope;
   private fnContext: FunctionContext | undefined;
   /** Functions defined but not yet analysed, per defining scope. */
-  private readonly analysed = new Set<number>();
-  private readonly callMemo = new Map<string, Value>();
+  private analysed = new Set<number>();
+  private callMemo = new Map<string, Value>();
   private readonly onStack = new Set<number>();
+  private vars = new LoggedVars();
+  private refLog: [number, number][] = [];
+  private checkpoints: Checkpoint[] = [];
+  /** Model parts checkpointed by size; undefined when the model has a part that cannot be (no resuming). */
+  private lists: string[] | undefined;
+  /** How many top-level statements were taken from the previous model rather than run. */
+  resumedStatements = 0;
 
   constructor(
     root: Node,
@@ -79,7 +158,7 @@ class ModelBuilder implements Interpreter {
       root,
       truncated: false,
     };
-    this.scope = new Scope(root);
+    this.scope = new Scope(root, undefined, this.vars);
     this.functions = new SparkFunctions(imports, (name) => {
       const v = this.scope.lookup(name);
       return v !== undefined && v.k !== 'unknown';
@@ -90,13 +169,117 @@ class ModelBuilder implements Interpreter {
     return !!this.options.notebook;
   }
 
-  run(): void {
-    this.collectImports(this.model.root);
+  run(previous?: DataFrameModel): ResumeState {
+    const root = this.model.root;
+    const importTexts = this.collectImports(root);
     // A notebook that uses the platform's session runs with PySpark imported; a pandas-only notebook
     // (which may still mention `delta` or `.read`) is not treated as Spark code.
-    if (this.options.notebook && usesNotebookSession(this.model.root.text)) this.model.imports.usesPySpark = true;
-    this.block(this.model.root);
+    const notebookSession = !!this.options.notebook && usesNotebookSession(root.text);
+    if (notebookSession) this.model.imports.usesPySpark = true;
+    const inputs = `${this.notebook}\0${notebookSession}\0${importTexts.join('\0')}`;
+    this.lists = listsOf(this.model);
+    const statements = root.namedChildren;
+    const state: ResumeState = {
+      checkpoints: this.checkpoints,
+      scope: this.scope,
+      vars: this.vars,
+      refLog: this.refLog,
+      callMemo: this.callMemo,
+      analysed: this.analysed,
+      inputs,
+      root: {
+        owner: (root as SyntaxNode).owner,
+        children: root.children,
+        fields: (root as SyntaxNode).childFields,
+        start: root.startIndex,
+        end: root.endIndex,
+        subtreeEnd: (root as SyntaxNode).subtreeEnd,
+        flags: (root as SyntaxNode).flags,
+      },
+    };
+    let i = previous ? this.resume(previous, statements, inputs) : 0;
+    state.checkpoints = this.checkpoints;
+    state.scope = this.scope;
+    state.vars = this.vars;
+    state.refLog = this.refLog;
+    state.callMemo = this.callMemo;
+    state.analysed = this.analysed;
+    this.vars.writer = state;
+    // The module's statements, as `block` runs them, with a checkpoint before each.
+    for (; i < statements.length; i++) {
+      this.checkpoint(statements[i]);
+      if (!this.tick()) break;
+      this.statement(statements[i]);
+    }
+    if (i === statements.length) this.checkpoint(undefined);
     this.analysePending(this.scope);
+    return state;
+  }
+
+  private checkpoint(statement: Node | undefined): void {
+    if (!this.lists) return;
+    const model = this.model as unknown as Record<string, unknown>;
+    this.checkpoints.push({
+      statement,
+      steps: this.steps,
+      nextId: this.nextId,
+      sizes: this.lists.map((k) => sizeOf(model[k])),
+      callMemo: this.callMemo.size,
+      analysed: this.analysed.size,
+      varLog: this.vars.log.length,
+      refLog: this.refLog.length,
+    });
+  }
+
+  /**
+   * Takes the state of `previous` (a model of an earlier version of the same document) before the
+   * first top-level statement that is not the same node as one of its own, when nothing else the
+   * run reads changed; returns that statement's index (0: start afresh). The statements before it
+   * are the same objects (the syntax copy took them over), and running them again would give the
+   * same frames, names and memo entries in the same order: the interpreter never reads past the
+   * statement it runs (a call runs a function defined before), and never changes what an earlier
+   * statement made (frames, values and model entries are made once; the module scope and the
+   * `others` of frame names, the only things written again, are logged and undone).
+   */
+  private resume(previous: DataFrameModel, statements: readonly Node[], inputs: string): number {
+    const prev = resumable.get(previous);
+    if (!prev || previous.truncated || !this.lists || prev.inputs !== inputs || prev.vars.writer !== prev) return 0;
+    const lists = listsOf(previous);
+    if (!lists || lists.join() !== this.lists.join()) return 0;
+    let k = 0;
+    while (k < statements.length && k < prev.checkpoints.length && prev.checkpoints[k].statement === statements[k]) k++;
+    const at = prev.checkpoints[k];
+    if (k === 0 || !at || previous.root !== this.model.root) return 0;
+    // The module scope as it was before statement k (the same Scope: functions of the prefix close over it).
+    prev.vars.undoTo(at.varLog);
+    prev.vars.writer = undefined;
+    this.vars = prev.vars;
+    this.scope = prev.scope;
+    this.steps = at.steps;
+    this.nextId = at.nextId;
+    this.callMemo = new Map(first(prev.callMemo, at.callMemo));
+    this.analysed = new Set(first(prev.analysed, at.analysed));
+    this.refLog = prev.refLog.slice(0, at.refLog);
+    this.checkpoints = prev.checkpoints.slice(0, k);
+    const from = previous as unknown as Record<string, unknown>;
+    const to = this.model as unknown as Record<string, unknown>;
+    lists.forEach((key, i) => {
+      const part = from[key];
+      const size = at.sizes[i];
+      to[key] = Array.isArray(part) ? part.slice(0, size) : new Map(first(part as Map<unknown, unknown>, size));
+    });
+    // Frame names are shared objects whose `others` may grow later: this model gets its own copies.
+    const refs = this.model.frameRefs;
+    for (const [start, ref] of refs) refs.set(start, copyRef(ref));
+    for (let j = prev.refLog.length - 1; j >= at.refLog; j--) {
+      const [start, before] = prev.refLog[j];
+      const ref = refs.get(start);
+      if (!ref) continue;
+      if (before === 0) delete ref.others;
+      else ref.others = ref.others!.slice(0, before);
+    }
+    this.resumedStatements = k;
+    return k;
   }
 
   // ---------------------------------------------------------------- statements
@@ -264,6 +447,7 @@ class ModelBuilder implements Interpreter {
     if (!ref) {
       this.model.frameRefs.set(name.startIndex, { start: name.startIndex, end: name.endIndex, frame });
     } else if (ref.frame !== frame && !ref.others?.includes(frame) && (ref.others?.length ?? 0) < MAX_FRAMES_PER_REF) {
+      this.refLog.push([name.startIndex, ref.others?.length ?? 0]);
       (ref.others ??= []).push(frame);
     }
   }
@@ -585,14 +769,17 @@ class ModelBuilder implements Interpreter {
 
   // ---------------------------------------------------------------- imports
 
-  private collectImports(root: Node): void {
+  /** Reads every import of the file into the model; returns their texts, in order. */
+  private collectImports(root: Node): string[] {
     const imports = this.model.imports;
+    const texts: string[] = [];
     const visit = (node: Node, depth: number, topLevel: boolean): void => {
       if (depth > 50) return;
       for (const c of node.namedChildren) {
         if (!c) continue;
         if (c.type === 'import_statement' || c.type === 'import_from_statement' || c.type === 'future_import_statement') {
           if (topLevel) imports.statements.push(c);
+          texts.push(`${topLevel}:${c.text}`);
           recordImport(c, imports);
         } else if (
           c.type === 'block' ||
@@ -607,7 +794,39 @@ class ModelBuilder implements Interpreter {
       }
     };
     visit(root, 0, true);
+    return texts;
   }
+}
+
+/** The model's parts that grow, or undefined when one of them is neither an array nor a Map. */
+function listsOf(model: DataFrameModel): string[] | undefined {
+  const out: string[] = [];
+  for (const [key, part] of Object.entries(model)) {
+    if (RECOMPUTED.has(key)) continue;
+    if (!Array.isArray(part) && !(part instanceof Map)) return undefined;
+    out.push(key);
+  }
+  return out;
+}
+
+function sizeOf(part: unknown): number {
+  return Array.isArray(part) ? part.length : (part as Map<unknown, unknown>).size;
+}
+
+/** The first `n` entries (Maps and Sets iterate in insertion order). */
+function* first<T>(items: Iterable<T>, n: number): Generator<T> {
+  if (n <= 0) return;
+  let i = 0;
+  for (const item of items) {
+    yield item;
+    if (++i >= n) return;
+  }
+}
+
+function copyRef(ref: FrameRef): FrameRef {
+  const copy: FrameRef = { ...ref };
+  if (ref.others) copy.others = ref.others.slice();
+  return copy;
 }
 
 function isStatementLike(node: Node): boolean {
@@ -628,10 +847,36 @@ function valueKey(v: Value): string {
 export interface BuiltModel {
   model: DataFrameModel;
   functions: SparkFunctions;
+  /** Top-level statements taken from `previous` rather than run again (0: built afresh). */
+  resumedStatements: number;
 }
 
-export function buildModel(tree: Tree, text: string, options: ModelOptions = {}): BuiltModel {
+/**
+ * The DataFrame model of the file. `previous`: the last model built for an earlier version of the
+ * same document (whose syntax copy the current one was made from): the run resumes from its state
+ * before the first top-level statement the edits touched, when nothing else it reads changed.
+ * The result is the same as a fresh run's (same frames and ids, same order), which
+ * `test/unit/incrementalAnalysis.test.ts` checks over random edits.
+ */
+export function buildModel(tree: Tree, text: string, options: ModelOptions = {}, previous?: DataFrameModel): BuiltModel {
   const builder = new ModelBuilder(syntaxRoot(tree, text), options);
-  builder.run();
-  return { model: builder.model, functions: builder.functions };
+  resumable.set(builder.model, builder.run(previous));
+  return { model: builder.model, functions: builder.functions, resumedStatements: builder.resumedStatements };
+}
+
+/**
+ * The module node as it was when `model` was built. A later copy of the document takes the root
+ * over (its children are then those of the new text); a hover that reads an older model through
+ * the edits made since descends from this view instead.
+ */
+export function rootAsBuilt(model: DataFrameModel): Node {
+  const built = resumable.get(model)?.root;
+  const root = model.root as SyntaxNode;
+  if (!built || (root.owner === built.owner && root.children === built.children)) return root;
+  const view = new SyntaxNode(built.owner, 0, root.type, built.start, built.end, null);
+  view.children = built.children;
+  view.childFields = built.fields;
+  view.subtreeEnd = built.subtreeEnd;
+  view.flags = built.flags;
+  return view;
 }

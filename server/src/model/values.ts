@@ -78,10 +78,11 @@ export interface WriterValue {
 export const UNKNOWN: Value = Object.freeze({ k: 'unknown' }) as Value;
 
 export class Scope {
-  readonly vars = new Map<string, Value>();
   constructor(
     readonly node: Node,
     readonly parent?: Scope,
+    /** The module scope's map records its writes, so that a later model can resume after its first statements (`buildModel`). */
+    readonly vars: Map<string, Value> = new Map(),
   ) {}
 
   lookup(name: string): Value | undefined {

@@ -42,8 +42,9 @@ export class SyntaxNode {
     public owner: SyntaxTree,
     readonly id: number,
     readonly type: string,
-    readonly startIndex: number,
-    readonly endIndex: number,
+    /** Changes only for a root taken over by a later copy (see `takeOverRoot`). */
+    public startIndex: number,
+    public endIndex: number,
     /** Changes only for a top-level statement shared by a later copy: its parent becomes that copy's root. */
     public parent: SyntaxNode | null,
   ) {}
@@ -126,6 +127,22 @@ export class SyntaxNode {
     return null;
   }
 
+  /**
+   * @internal A later copy of the same document takes over this root (a module), so that what the
+   * model keeps of the module scope (frames' and actions' `scope`, the module `Scope`) is the root
+   * of the current copy. Its children start again; the arrays it had stay with whoever read them.
+   */
+  takeOverRoot(owner: SyntaxTree, startIndex: number, endIndex: number, flags: number): void {
+    this.owner = owner;
+    this.startIndex = startIndex;
+    this.endIndex = endIndex;
+    this.flags = flags;
+    this.children = NO_CHILDREN;
+    this.childFields = NO_FIELDS;
+    this.named = undefined;
+    this.subtreeEnd = 0;
+  }
+
   /** @internal used while copying. */
   addChild(child: SyntaxNode, field: number): void {
     if (this.children === NO_CHILDREN) {
@@ -195,6 +212,9 @@ function lowerBound(list: readonly SyntaxNode[], id: number): number {
 
 export class SyntaxTree {
   readonly root: SyntaxNode;
+  /** The root's children and their fields as this copy made them (a later copy takes the root over and gives it its own). */
+  private readonly statements: SyntaxNode[];
+  private readonly statementFields: number[];
   private readonly byType = new Map<string, SyntaxNode[]>();
   private lineStarts: number[] | undefined;
 
@@ -229,13 +249,15 @@ export class SyntaxTree {
     this.language = tree.language;
     this.fieldIds = fieldIdsOf(this.language);
     this.root = this.copy(tree, previous);
+    this.statements = this.root.children;
+    this.statementFields = this.root.childFields;
   }
 
   /** @internal An error-free top-level node of this tree with exactly this type and text (each given once). */
   takeReusable(type: string, text: string): SyntaxNode | undefined {
     if (!this.reusable) {
       this.reusable = new Map();
-      for (const child of this.root.children) {
+      for (const child of this.statements) {
         if (child.hasError) continue;
         const key = child.text;
         const list = this.reusable.get(key);
@@ -345,9 +367,16 @@ export class SyntaxTree {
     };
     try {
       if (!previous) return copySubtree(null);
-      const root = make(null);
+      let root: SyntaxNode;
+      const rootType = types[cursor.nodeTypeId] ?? cursor.nodeType;
+      if (previous.root.type === rootType && previous.root.id === 0) {
+        root = previous.root;
+        root.takeOverRoot(this, cursor.startIndex, cursor.endIndex, (named[cursor.nodeTypeId] ?? cursor.nodeIsNamed) ? NAMED : 0);
+        register(root);
+        id = 1;
+      } else root = make(null);
       if (cursor.gotoFirstChild()) {
-        const before = previous.root.children;
+        const before = previous.statements;
         let shared = 0;
         let more = true;
         // The unchanged prefix: same type, field, offsets and text, no errors, same preorder id.
@@ -359,7 +388,7 @@ export class SyntaxTree {
             old.startIndex !== cursor.startIndex ||
             old.endIndex !== cursor.endIndex ||
             old.type !== (types[cursor.nodeTypeId] ?? cursor.nodeType) ||
-            previous.root.childFields[shared] !== cursor.currentFieldId ||
+            previous.statementFields[shared] !== cursor.currentFieldId ||
             previous.text.slice(old.startIndex, old.endIndex) !== this.text.slice(old.startIndex, old.endIndex)
           )
             break;

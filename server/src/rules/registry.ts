@@ -282,6 +282,7 @@ const REGISTRATIONS: readonly Registration[] = [
     fixes: ['unsafe'],
     scope: 'file',
     since: '0.2.0',
+    strict: true,
     quietIn: [...TESTS_AND_GENERATORS, 'notebook'],
   },
   { rule: unsupportedStreamStaticOuterJoin, family: 'streaming', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
@@ -298,7 +299,7 @@ const REGISTRATIONS: readonly Registration[] = [
   { rule: kafkaOptionRejected, family: 'streaming', fix: 'sometimes', fixes: ['safe', 'unsafe'], scope: 'file', since: '0.2.0' },
   { rule: unknownColumn, family: 'correctness', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.2.0', strict: true },
   { rule: firstLastWithoutOrdering, family: 'correctness', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
-  { rule: innerJoinThenNullHandling, family: 'correctness', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.2.0' },
+  { rule: innerJoinThenNullHandling, family: 'correctness', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.2.0', strict: true },
   { rule: broadcastHintIgnored, family: 'performance', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
 ];
 

@@ -1,7 +1,9 @@
 import type { Interpreter } from '../model/interpreter';
-import { UNKNOWN, type Value } from '../model/values';
+import { OptionMap } from '../model/optionMap';
+import type { Frame } from '../model/types';
+import { exactStringOf, UNKNOWN, type Value } from '../model/values';
 import type { Node } from '../parsing/pythonParser';
-import type { CallParts } from '../parsing/syntax';
+import { enclosingScope, unwrapParens, type CallParts } from '../parsing/syntax';
 import { frameCall, groupedCall, naAttribute } from './frames';
 import { glueFrame } from './glue';
 import { readerCall } from './readers';
@@ -31,6 +33,10 @@ export function sparkMethodCall(ip: Interpreter, node: Node, parts: CallParts, o
   // `F.broadcast(df)` is a join hint: the same data, so the same frame (and its lineage).
   if (method === 'broadcast' && pos[0]?.k === 'frame' && parts.object?.type === 'identifier' && ip.model.imports.functionsAliases.has(parts.object.text))
     return pos[0];
+  // `rdd.toDF(["word", "n"])`, Glue's `dyf.toDF()`: a DataFrame from data Spark SQL did not read, as
+  // `spark.createDataFrame(rdd)` makes one (never known to be small). Only Spark values have a toDF().
+  if (method === 'toDF' && obj.k === 'unknown' && parts.object && ip.model.imports.usesPySpark)
+    return { k: 'frame', frame: convertedFrame(ip, node, parts.object, pos) };
   switch (obj.k) {
     case 'session':
       return sessionCall(ip, node, parts, method, pos, kw);
@@ -67,4 +73,39 @@ export function sparkConstructorCall(name: string, parts: CallParts, pos: Value[
   // `from pyspark.sql.functions import broadcast`: a join hint, the same frame.
   if (name === 'broadcast' && pos[0]?.k === 'frame') return pos[0];
   return schemaConstructor(name, parts, pos);
+}
+
+function convertedFrame(ip: Interpreter, node: Node, receiver: Node, pos: Value[]): Frame {
+  const f = ip.source(node, 'toDF', { kind: 'createDataFrame', streaming: false, options: new OptionMap(), node });
+  // `sc.parallelize(rows).toDF(...)`: rows the driver held, as createDataFrame from a list.
+  const made = madeFrom(receiver);
+  f.bounded = /\bparallelize\s*\(/.test(made) && !/\.rdd\b|textFile|wholeTextFiles|\bread\b/.test(made);
+  // `toDF("a", "b")` or an RDD's `toDF(["a", "b"])`: the names are the columns.
+  const names = pos.length === 1 && pos[0].k === 'list' ? pos[0].items : pos;
+  const columns = names.map((v) => exactStringOf(v));
+  if (columns.length > 0 && columns.every((c): c is string => c !== undefined)) {
+    for (const c of columns) f.columns.set(c, { name: c, node, masked: false });
+    f.columnsComplete = true;
+  }
+  return f;
+}
+
+/**
+ * The text of what the receiver was made from: the expression itself, or for a name (`rdd` in
+ * `rdd = sc.parallelize(rows)` then `rdd.toDF(cols)`) every assignment to it in its scope before the call.
+ */
+function madeFrom(receiver: Node): string {
+  const base = unwrapParens(receiver);
+  if (base.type !== 'identifier') return base.text;
+  const scope = enclosingScope(base);
+  const values: string[] = [];
+  const stack: Node[] = [scope];
+  for (let steps = 0; stack.length && steps < 20_000; steps++) {
+    const n = stack.pop()!;
+    if (n.startIndex >= base.startIndex) continue;
+    if (n.id !== scope.id && (n.type === 'function_definition' || n.type === 'class_definition')) continue;
+    if (n.type === 'assignment' && n.childForFieldName('left')?.text === base.text) values.push(n.childForFieldName('right')?.text ?? '');
+    for (const c of n.namedChildren) if (c) stack.push(c);
+  }
+  return values.length ? values.join('\n') : base.text;
 }

@@ -3,6 +3,7 @@ import type { ColumnInfo, Frame } from '../model/types';
 import { exactStringOf, stringOf, stringsOf, UNKNOWN, type Value } from '../model/values';
 import type { Node } from '../parsing/pythonParser';
 import { callParts, literalString, unwrapParens, type CallParts } from '../parsing/syntax';
+import { selectsOnlyAggregates } from './frameSize';
 import { expressionType, isBooleanExpression, schemaColumns } from './schema';
 import { noteStreamJoin, withWatermark } from './streaming';
 import { v2Writer } from './writers';
@@ -178,7 +179,12 @@ export function frameCall(ip: Interpreter, node: Node, parts: CallParts, frame: 
     if (fn?.k === 'function') return ip.callFunction(fn.def, fn.closure, [{ k: 'frame', frame }, ...pos.slice(1)], kw, false);
     return { k: 'frame', frame: ip.derive(frame, node, method, { columnsComplete: false }) };
   }
-  if (COLUMN_CHANGING.has(method)) return { k: 'frame', frame: ip.derive(frame, node, method, columnChange(ip, frame, method, parts, pos)) };
+  if (COLUMN_CHANGING.has(method)) {
+    const change = columnChange(ip, frame, method, parts, pos);
+    // A select of aggregates only is a global aggregate: one row.
+    if (selectsOnlyAggregates(ip.functions, method, parts)) change.bounded = true;
+    return { k: 'frame', frame: ip.derive(frame, node, method, change) };
+  }
   if (NARROW.has(method)) return { k: 'frame', frame: ip.derive(frame, node, method, {}) };
   return UNKNOWN;
 }

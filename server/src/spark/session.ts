@@ -4,6 +4,7 @@ import type { Frame, ConfSetInfo } from '../model/types';
 import { exactStringOf, stringOf, UNKNOWN, type Value } from '../model/values';
 import type { Node } from '../parsing/pythonParser';
 import { literalString, unwrapParens, type CallParts } from '../parsing/syntax';
+import { sqlReturnsFewRows } from './frameSize';
 import { schemaColumns, schemaTypes } from './schema';
 
 /** The session and its configuration: `SparkSession.builder`, `spark.*`, `spark.conf`, `SparkConf()`. */
@@ -124,8 +125,12 @@ export function sessionCall(ip: Interpreter, node: Node, parts: CallParts, metho
       const table = stringOf(pos[0]);
       return { k: 'frame', frame: ip.source(node, 'table', { kind: 'table', streaming: false, table, options: new OptionMap(), node }) };
     }
-    case 'sql':
-      return { k: 'frame', frame: ip.source(node, 'sql', { kind: 'sql', streaming: false, options: new OptionMap(), node }) };
+    case 'sql': {
+      const f = ip.source(node, 'sql', { kind: 'sql', streaming: false, options: new OptionMap(), node });
+      // `... LIMIT 1`, `SELECT count(*) FROM t`: a handful of rows whatever the table holds.
+      f.bounded = sqlReturnsFewRows(stringOf(pos[0]));
+      return { k: 'frame', frame: f };
+    }
     case 'range': {
       const f = ip.source(node, 'range', { kind: 'range', streaming: false, options: new OptionMap(), node });
       // spark.range(1000) for a demo; a computed or large end may be anything.

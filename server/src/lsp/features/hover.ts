@@ -3,6 +3,7 @@ import type { ServerContext } from '../context';
 import { syntaxRoot } from '../../parsing/syntaxTree';
 import { mapOffset, type StoredDocument } from '../documentStore';
 import { hoverAt } from '../hover';
+import { rootAsBuilt } from '../../model/buildModel';
 
 /** Hover: what the model knows at the cursor (a frame's columns and lineage, a conf key's doc). */
 export function registerHover(ctx: ServerContext): void {
@@ -47,7 +48,9 @@ async function hover(ctx: ServerContext, uri: string, stored: StoredDocument, of
     return hoverAt(same ? model : undefined, syntaxRoot(current.tree, text), text, offset, settings, same ? last!.result.findings : []);
   }
   const then = mapOffset(current, last.version, offset, false);
-  const word = then === undefined ? undefined : model.root.descendantForIndex(then, then);
+  // The module as the model saw it: the current copy may have taken the root over since.
+  const root = rootAsBuilt(model);
+  const word = then === undefined ? undefined : root.descendantForIndex(then, then);
   const from = word && mapOffset(current, last.version, word.startIndex, true);
   const to = word && word.endIndex > word.startIndex ? mapOffset(current, last.version, word.endIndex - 1, true) : undefined;
   // Typed in or around since the model was built: only what the current tree knows (conf keys).
@@ -61,14 +64,5 @@ async function hover(ctx: ServerContext, uri: string, stored: StoredDocument, of
     },
   };
   // The findings belong to the model's version too: their offsets are read through the same map.
-  return hoverAt(
-    model,
-    model.root,
-    last.result.lines.text,
-    then!,
-    settings,
-    last.result.findings,
-    (o) => `line ${positions.positionAt(o).line + 1}`,
-    positions,
-  );
+  return hoverAt(model, root, last.result.lines.text, then!, settings, last.result.findings, (o) => `line ${positions.positionAt(o).line + 1}`, positions);
 }

@@ -6,6 +6,7 @@ import type { SparkFunctions } from '../../spark/functions';
 import { related, type Rule, type RuleContext } from '../rule';
 
 const FIRST_LAST = new Set(['first', 'last', 'first_value', 'last_value']);
+const ALIASES = new Set(['alias', 'name', 'as_']);
 /** Sorts that users expect to decide which row first()/last() picks, and that a shuffle throws away. */
 const SORTS = new Set(['orderBy', 'sort', 'sortWithinPartitions']);
 /** Steps between a sort and the groupBy that keep rows where they are (no shuffle, no new order). */
@@ -37,7 +38,13 @@ interface Pick {
 }
 
 function picksIn(fns: SparkFunctions, arg: Node): Pick | undefined {
-  const inner = unwrapParens(fns.aliasOf(arg)?.inner ?? arg);
+  let inner = unwrapParens(arg);
+  // `.alias(name)` whatever the name is (a variable, an f-string): the value is the call under it.
+  for (let i = 0; i < 5 && inner.type === 'call'; i++) {
+    const parts = callParts(inner);
+    if (!parts?.object || !ALIASES.has(parts.name ?? '')) break;
+    inner = unwrapParens(parts.object);
+  }
   if (inner.type !== 'call') return undefined;
   const fn = fns.nameOf(inner);
   if (!fn || !FIRST_LAST.has(fn)) return undefined;
@@ -123,6 +130,95 @@ function unorderedPartitionKeys(spec: Node): string[] | undefined {
   return undefined;
 }
 
+/** Words of an output name that say which row is wanted. */
+const ORDER_WORDS = new Set([
+  'first',
+  'last',
+  'latest',
+  'earliest',
+  'start',
+  'end',
+  'recent',
+  'newest',
+  'oldest',
+  'initial',
+  'final',
+  'current',
+  'prev',
+  'previous',
+  'next',
+  'opening',
+  'closing',
+]);
+/** Words of a column name that make it a point in time. */
+const TIME_WORDS = new Set(['ts', 'time', 'timestamp', 'date', 'datetime', 'dt', 'at']);
+const MIN_MAX = new Set(['max', 'min', 'max_by', 'min_by']);
+
+/** `event_timestamp` -> [event, timestamp]; `lastLogin` -> [last, login]. */
+function words(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+}
+
+const isTimeColumn = (name: string | undefined): boolean => name !== undefined && words(name).some((w) => TIME_WORDS.has(w));
+
+/** The name the picked value gets: `.alias("x")` around it, or the `withColumn("x", ...)` it fills. */
+function outputName(value: Node): string | undefined {
+  let n: Node = value;
+  for (let i = 0; i < 5; i++) {
+    const parent = n.parent;
+    if (!parent) return undefined;
+    if (parent.type === 'attribute' && parent.parent?.type === 'call') {
+      const call = parent.parent;
+      const parts = callParts(call);
+      if (parts && ALIASES.has(parts.name ?? '') && sameNode(parts.object, n)) return literalString(parts.args[0]);
+      if (parts?.name === 'over' && sameNode(parts.object, n)) {
+        n = call;
+        continue;
+      }
+      return undefined;
+    }
+    if (parent.type === 'argument_list') {
+      const call = parent.parent;
+      const parts = call ? callParts(call) : undefined;
+      return parts?.name === 'withColumn' && sameNode(parts.args[1], n) ? literalString(parts.args[0]) : undefined;
+    }
+    if (parent.type !== 'parenthesized_expression') return undefined;
+    n = parent;
+  }
+  return undefined;
+}
+
+/**
+ * What in the code says an order was expected of first()/last(): a sort before the groupBy, an
+ * output name that names a row (`last_status`, `window_start`), a picked point in time, or a
+ * min()/max() of a time column in the same aggregation (`max("ts")` next to `last("status")`).
+ * Without one, first() is most often a way to carry along a value that is the same on every row
+ * of the group (`first("total_fare")` per leg), which the names alone cannot tell.
+ */
+function orderIntent(fns: SparkFunctions, pick: Pick, siblings: readonly Node[]): string | undefined {
+  const name = outputName(pick.call);
+  if (name !== undefined && words(name).some((w) => ORDER_WORDS.has(w))) return `its output is named "${name}"`;
+  if (isTimeColumn(pick.column)) return `"${pick.column}" is a point in time`;
+  for (const s of siblings) {
+    let inner = unwrapParens(s);
+    for (let i = 0; i < 5 && inner.type === 'call'; i++) {
+      const parts = callParts(inner);
+      if (!parts?.object || !ALIASES.has(parts.name ?? '')) break;
+      inner = unwrapParens(parts.object);
+    }
+    if (inner.type !== 'call' || !MIN_MAX.has(fns.nameOf(inner) ?? '')) continue;
+    const args = callParts(inner)?.args ?? [];
+    const ordered = args[args.length > 1 ? 1 : 0];
+    const column = ordered ? (literalString(ordered) ?? fns.columnRef(ordered)) : undefined;
+    if (isTimeColumn(column)) return `the same aggregation takes ${fns.nameOf(inner)}("${column}")`;
+  }
+  return undefined;
+}
+
 const ADVICE =
   'To take the value of the earliest or latest row, use min_by()/max_by(value, order_col) (Spark 3.3+) or ' +
   'max(struct(order_col, value)); if any value of the group will do, say so with any_value() (Spark 3.5+), min() or max().';
@@ -131,7 +227,7 @@ export const firstLastWithoutOrdering: Rule = {
   code: 'PSA710',
   name: 'first-last-without-ordering',
   summary:
-    'first()/last() as an aggregate of groupBy().agg(), or over a window with no orderBy: nothing orders the rows (a sort before the groupBy does not survive its shuffle), so which row each group keeps changes from run to run.',
+    'first()/last() as an aggregate of groupBy().agg(), or over a window with no orderBy, where the code expects a particular row (a sort before, a name like last_status, a time column): nothing orders the rows, so which row each group keeps changes from run to run.',
   defaultSeverity: 'warning',
   check(ctx: RuleContext) {
     const seen = new Set<number>();
@@ -152,6 +248,8 @@ export const firstLastWithoutOrdering: Rule = {
       for (const arg of parts.args) {
         const pick = picksIn(ctx.functions, arg);
         if (!pick || orderFree(pick, agg.keys)) continue;
+        const intent = sort ? 'the rows are sorted before the groupBy' : orderIntent(ctx.functions, pick, parts.args);
+        if (!intent) continue;
         const what = `${pick.fn}(${pick.column !== undefined ? `"${pick.column}"` : '...'})`;
         ctx.report({
           start: pick.call.startIndex,
@@ -163,7 +261,7 @@ export const firstLastWithoutOrdering: Rule = {
             (sort ? '; the sort before the groupBy does not decide it, Spark keeps no order through a shuffle. ' : '. ') +
             ADVICE,
           related: sort ? [related(sort.node, 'this sort does not survive the groupBy shuffle')] : [],
-          why: sort ? 'the rows are sorted before the groupBy' : undefined,
+          why: intent,
         });
       }
     }
@@ -181,6 +279,8 @@ function checkWindows(ctx: RuleContext): void {
     const spec = specOf(ctx.model, parts.args[0]);
     const keys = spec ? unorderedPartitionKeys(spec) : undefined;
     if (!spec || !keys || orderFree(pick, keys)) continue;
+    const intent = orderIntent(ctx.functions, pick, []);
+    if (!intent) continue;
     const what = `${pick.fn}(${pick.column !== undefined ? `"${pick.column}"` : '...'})`;
     ctx.report({
       start: pick.call.startIndex,
@@ -190,6 +290,7 @@ function checkWindows(ctx: RuleContext): void {
         'The frame is the whole partition in the order its rows arrive after the shuffle, which changes from run to run. ' +
         `Add .orderBy(order_col) to the window (and a frame for last(), see PSA706). ${ADVICE}`,
       related: sameNode(spec, unwrapParens(parts.args[0])) ? [] : [related(spec, 'the window is defined here')],
+      why: intent,
     });
   }
 }

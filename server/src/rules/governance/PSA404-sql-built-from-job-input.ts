@@ -1,6 +1,6 @@
 import { nodesOfType } from '../../model/syntaxIndex';
 import type { Node } from '../../parsing/pythonParser';
-import { callParts, enclosingScope, sameNode, unwrapParens } from '../../parsing/syntax';
+import { callParts, enclosingScope, literalString, sameNode, unwrapParens } from '../../parsing/syntax';
 import { related, type Rule, type RuleContext } from '../rule';
 
 /**
@@ -16,6 +16,12 @@ interface Source {
   /** Where the input enters (`sys.argv[1]`, `dbutils.widgets.get("date")`). */
   node: Node;
   what: string;
+  /**
+   * For a dict written out with literal keys: the input each key holds (undefined: none). A config
+   * dict that takes two values from widgets and the rest from constants or the logged-in user taints
+   * `CONFIG["catalog"]`, not `CONFIG["user"]`.
+   */
+  keys?: Map<string, Source | undefined>;
 }
 
 /** What an expression node reads directly from job input, if anything. */
@@ -41,9 +47,15 @@ function taintIn(expr: Node, tainted: Map<string, Source>): Source | undefined {
     const n = stack.pop()!;
     const what = inputSource(n);
     if (what) return { node: n, what };
+    const entry = keyedEntry(n, tainted);
+    if (entry) {
+      if (entry.source) return entry.source;
+      continue;
+    }
     if (n.type === 'identifier') {
       const t = tainted.get(n.text);
-      if (t) return t;
+      // A dict none of whose keys holds input (kept only to know its keys) carries nothing.
+      if (t && (!t.keys || [...t.keys.values()].some((v) => v))) return t;
       continue;
     }
     if (n.type === 'call') {
@@ -76,6 +88,48 @@ function taintIn(expr: Node, tainted: Map<string, Source>): Source | undefined {
   return undefined;
 }
 
+/**
+ * `CONFIG["user"]` / `CONFIG.get("user")` on a dict whose keys are known: what that key holds
+ * (`{ source: undefined }` for a key holding no job input). Undefined when `n` is not such a read,
+ * or the key is not one the dict was written with (then the whole dict counts).
+ */
+function keyedEntry(n: Node, tainted: Map<string, Source>): { source: Source | undefined } | undefined {
+  let base: Node | null | undefined;
+  let key: string | undefined;
+  if (n.type === 'subscript') {
+    base = n.childForFieldName('value');
+    const index = n.childForFieldName('subscript');
+    key = index ? literalString(index) : undefined;
+  } else if (n.type === 'call') {
+    const parts = callParts(n);
+    if (parts?.name !== 'get' || !parts.object || !parts.args[0]) return undefined;
+    base = parts.object;
+    key = literalString(parts.args[0]);
+  }
+  const keys = base?.type === 'identifier' ? tainted.get(base.text)?.keys : undefined;
+  if (!keys || key === undefined || !keys.has(key)) return undefined;
+  return { source: keys.get(key) };
+}
+
+/** `{"catalog": dbutils.widgets.get("catalog"), "user": user}`: the input each literal key holds, or undefined when a key is computed or `**spread`. */
+function dictTaint(dict: Node, visible: Map<string, Source>): Map<string, Source | undefined> | undefined {
+  const keys = new Map<string, Source | undefined>();
+  for (const item of dict.namedChildren) {
+    if (!item || item.type === 'comment') continue;
+    const key = item.type === 'pair' ? literalString(item.childForFieldName('key')) : undefined;
+    const value = item.childForFieldName('value');
+    if (key === undefined || !value) return undefined;
+    keys.set(key, taintIn(value, visible));
+  }
+  return keys;
+}
+
+/** A Source for a dict from what its keys hold: the first tainted key stands for the whole dict where it is used whole. */
+function keyedSource(keys: Map<string, Source | undefined>, node: Node): Source {
+  const first = [...keys.values()].find((v) => v);
+  return first ? { node: first.node, what: first.what, keys } : { node, what: '', keys };
+}
+
 /** Names bound (in document order) to expressions carrying job input, per enclosing scope. */
 function taintedNames(ctx: RuleContext): Map<number, Map<string, Source>> {
   const byScope = new Map<number, Map<string, Source>>();
@@ -88,12 +142,29 @@ function taintedNames(ctx: RuleContext): Map<number, Map<string, Source>> {
   for (const a of nodesOfType(ctx.model, 'assignment')) {
     const left = a.childForFieldName('left');
     const right = a.childForFieldName('right');
-    if (left?.type !== 'identifier' || !right) continue;
+    if (!left || !right) continue;
     const scope = enclosingScope(a);
     const names = namesIn(scope);
     // A function sees module-level names it does not rebind.
     const visible = scope.id === ctx.model.root.id ? names : new Map([...moduleNames, ...names]);
-    const source = taintIn(right, visible);
+    if (left.type === 'subscript') {
+      // `CONFIG["date"] = dbutils.widgets.get("date")`: that key now holds input.
+      const base = left.childForFieldName('value');
+      const index = left.childForFieldName('subscript');
+      const key = index ? literalString(index) : undefined;
+      const known = base?.type === 'identifier' ? visible.get(base.text) : undefined;
+      const source = taintIn(right, visible);
+      if (base?.type !== 'identifier') continue;
+      if (known?.keys && key !== undefined) {
+        const keys = new Map(known.keys).set(key, source);
+        names.set(base.text, keyedSource(keys, known.node));
+      } else if (source && !known) names.set(base.text, source);
+      continue;
+    }
+    if (left.type !== 'identifier') continue;
+    const value = unwrapParens(right);
+    const keys = value.type === 'dictionary' ? dictTaint(value, visible) : undefined;
+    const source = keys ? keyedSource(keys, value) : taintIn(right, visible);
     if (source) names.set(left.text, source);
     else names.delete(left.text);
   }

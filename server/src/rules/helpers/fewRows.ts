@@ -4,6 +4,7 @@ import type { Node } from '../../parsing/pythonParser';
 import { callParts, isExtra, literalString, stringParts, unwrapParens } from '../../parsing/syntax';
 import type { RuleContext } from '../rule';
 import { highCardinalityReason } from './cardinality';
+import { nodesOfType } from '../../model/syntaxIndex';
 
 // Whether a frame holds few rows (an aggregate, a limit, a key lookup, a small source): PSA103, PSA301
 // and PSA306 stay quiet on those.
@@ -141,6 +142,8 @@ export function importedFunctionAliases(ctx: RuleContext): Map<string, string> {
 export interface Functions {
   fns: SparkFunctions;
   aliases: Map<string, string>;
+  /** The frames registered under a temp view name in this file (`df.createOrReplaceTempView("v")`). */
+  views?: Map<string, Frame[]>;
 }
 
 /** `select(F.max("ts"))`, `select(F.count("*").alias("n"), F.sum("x"))`: every output column an aggregate. */
@@ -280,15 +283,8 @@ function isLowCardinalityGroupBy({ fns }: Functions, frame: Frame): boolean {
  * do not look like identifiers or timestamps), as a groupBy().agg() would.
  */
 function isAggregateSql(frame: Frame): boolean {
-  const source = frame.source;
-  if (source?.kind !== 'sql' || frame.parents.length || source.node.type !== 'call') return false;
-  const arg = source.node.childForFieldName('arguments')?.namedChildren.find((c) => c && c.type !== 'comment');
-  const text = arg ? (literalString(arg) ?? (unwrapParens(arg).type === 'string' ? unwrapParens(arg).text : undefined)) : undefined;
-  if (!text) return false;
-  // The outer query only: drop parenthesised parts (subqueries, function arguments) and comments.
-  let outer = text.replace(/--[^\n]*/g, ' ');
-  for (let i = 0; i < 50 && /\([^()]*\)/.test(outer); i++) outer = outer.replace(/\([^()]*\)/g, ' ');
-  if (/\b(union|join|lateral\s+view|explode)\b/i.test(outer)) return false;
+  const outer = outerQuery(frame);
+  if (outer === undefined || /\b(union|join|lateral\s+view|explode)\b/i.test(outer)) return false;
   const group = /\bgroup\s+by\s+([\s\S]*?)(?:\bhaving\b|\border\s+by\b|\blimit\b|\bwindow\b|$)/i.exec(outer);
   if (group) {
     const keys = group[1]
@@ -303,6 +299,58 @@ function isAggregateSql(frame: Frame): boolean {
   return false;
 }
 
+/** The text of a `spark.sql(...)` source's outer query: subqueries, function arguments and comments dropped. */
+function outerQuery(frame: Frame): string | undefined {
+  const source = frame.source;
+  if (source?.kind !== 'sql' || frame.parents.length || source.node.type !== 'call') return undefined;
+  const arg = source.node.childForFieldName('arguments')?.namedChildren.find((c) => c && c.type !== 'comment');
+  const text = arg ? (literalString(arg) ?? (unwrapParens(arg).type === 'string' ? unwrapParens(arg).text : undefined)) : undefined;
+  if (!text) return undefined;
+  let outer = text.replace(/--[^\n]*/g, ' ');
+  for (let i = 0; i < 50 && /\([^()]*\)/.test(outer); i++) outer = outer.replace(/\([^()]*\)/g, ' ');
+  return outer;
+}
+
+/** `SELECT a, b FROM v WHERE ... ORDER BY ... LIMIT n` over one view and nothing else: the view's rows, filtered or sorted. */
+const ONE_VIEW_QUERY =
+  /^\s*select\s+(?:(?!\b(?:from|join|union|explode|lateral)\b)[\s\S])*?\bfrom\s+`?([A-Za-z_][A-Za-z0-9_]*)`?(?:\s+(?:as\s+)?(?!where\b|order\b|limit\b|sort\b|cluster\b|distribute\b)[A-Za-z_][A-Za-z0-9_]*)?\s*(?:\b(?:where|order\s+by|sort\s+by|limit)\b(?:(?!\b(?:join|union|group|explode|lateral)\b)[\s\S])*)?;?\s*$/i;
+
+/**
+ * `spark.sql("SELECT ... FROM by_country ORDER BY n DESC")` where this file registered `by_country`
+ * from a frame known to be small (an aggregate, say): a query that only filters or sorts one view
+ * holds no more rows than the view.
+ */
+function smallView(fx: Functions, frame: Frame, fromSource: boolean, seen: Set<Frame>): boolean {
+  const outer = fx.views?.size ? outerQuery(frame) : undefined;
+  const view = outer !== undefined ? ONE_VIEW_QUERY.exec(outer)?.[1] : undefined;
+  const frames = view !== undefined ? fx.views!.get(view.toLowerCase()) : undefined;
+  if (!frames?.length || seen.has(frame)) return false;
+  seen.add(frame);
+  return frames.every((f) => isSmall(fx, f, fromSource, seen));
+}
+
+const VIEW_METHODS = new Set(['createOrReplaceTempView', 'createTempView', 'createGlobalTempView', 'createOrReplaceGlobalTempView']);
+
+/** Temp views registered with a literal name on a frame the model knows, by lower-cased name (Spark's are case-insensitive). */
+function tempViews(model: RuleContext['model']): Map<string, Frame[]> {
+  const out = new Map<string, Frame[]>();
+  for (const call of nodesOfType(model, 'call')) {
+    const parts = callParts(call);
+    if (!parts?.object || !parts.name || !VIEW_METHODS.has(parts.name)) continue;
+    const name = literalString(parts.args[0] ?? parts.keywords.get('name'));
+    if (name === undefined) continue;
+    const obj = unwrapParens(parts.object);
+    const ref = model.frameRefs.get(obj.startIndex);
+    const frame =
+      ref && ref.end === obj.endIndex ? ref.frame : model.frames.find((f) => f.node.startIndex === obj.startIndex && f.node.endIndex === obj.endIndex);
+    const key = name.toLowerCase();
+    // A name registered on a frame the model does not know may hold anything: leave the view unknown.
+    if (!frame) out.set(key, []);
+    else if (out.get(key)?.length !== 0) out.set(key, [...(out.get(key) ?? []), frame]);
+  }
+  return out;
+}
+
 function isSmallSource(frame: Frame): boolean {
   const s = frame.source;
   if (!s) return frame.op === 'parameter';
@@ -315,7 +363,7 @@ function isSmallSource(frame: Frame): boolean {
  * Why a frame is known or assumed to be small enough for the driver, walking up through
  * operations that never add rows. Joins, unions and explodes stop the walk (they may add rows).
  */
-export function isSmall(fx: Functions, frame: Frame, fromSource = true): boolean {
+export function isSmall(fx: Functions, frame: Frame, fromSource = true, seen = new Set<Frame>()): boolean {
   let f: Frame | undefined = frame;
   for (let i = 0; f && i < 10_000; i++) {
     if (f.bounded) return true;
@@ -326,8 +374,12 @@ export function isSmall(fx: Functions, frame: Frame, fromSource = true): boolean
     if (f.op === 'sample') return true;
     if ((f.op === 'filter' || f.op === 'where') && call && isKeyLookup(fx.fns, call)) return true;
     if (isLowCardinalityDistinct(fx, f) || isLowCardinalityGroupBy(fx, f)) return true;
-    if (f.parents.length === 0) return (fromSource && isSmallSource(f)) || isAggregateSql(f);
-    if (f.parents.length > 1 || !(ROW_PRESERVING.has(f.op) || f.op === 'aggregate') || (call && /\bexplode(_outer)?\s*\(/.test(call.text))) return false;
+    if (f.parents.length === 0) return (fromSource && isSmallSource(f)) || isAggregateSql(f) || smallView(fx, f, fromSource, seen);
+    // Only this step's own arguments: the call's text also holds the chain below it, whose explode an
+    // aggregate further down may already have folded away (`explode(words)...groupBy("word").count().withColumn(...)`).
+    const args = call?.childForFieldName('arguments')?.text ?? '';
+    if (f.parents.length > 1 || !(ROW_PRESERVING.has(f.op) || f.op === 'aggregate') || /\b(pos)?explode(_outer)?\s*\(|\binline(_outer)?\s*\(/.test(args))
+      return false;
     f = f.parents[0];
   }
   return false;
@@ -340,10 +392,23 @@ export function isSmall(fx: Functions, frame: Frame, fromSource = true): boolean
 export function reducedToFewRows(ctx: RuleContext, frame: Frame): boolean {
   let answer = fewRows.get(frame);
   if (answer === undefined) {
-    answer = isSmall({ fns: ctx.functions, aliases: importedFunctionAliases(ctx) }, frame, false);
+    answer = isSmall(sizeFacts(ctx), frame, false);
     fewRows.set(frame, answer);
   }
   return answer;
+}
+
+/** What isSmall reads of a file besides the frame: function aliases and temp views. */
+export function sizeFacts(ctx: RuleContext): Functions {
+  return { fns: ctx.functions, aliases: importedFunctionAliases(ctx), views: viewsOf(ctx.model) };
+}
+
+const viewsByModel = new WeakMap<RuleContext['model'], Map<string, Frame[]>>();
+
+function viewsOf(model: RuleContext['model']): Map<string, Frame[]> {
+  let views = viewsByModel.get(model);
+  if (!views) viewsByModel.set(model, (views = tempViews(model)));
+  return views;
 }
 
 /** Frames belong to one analysis, so their answer can be kept: PSA301 and PSA306 ask per transform. */

@@ -43,7 +43,7 @@ function frameEvidence(f: Frame, columns: string[], mentionsPartition: (t: strin
   const parts = f.node.type === 'call' ? callParts(f.node) : undefined;
   if (f.source) {
     const where = f.source.kind === 'sql' ? literalOrTemplate(parts?.args[0]) : undefined;
-    if (where && /\bwhere\b/i.test(where) && mentionsPartition(where.slice(where.search(/\bwhere\b/i)))) {
+    if (where && whereClauses(where).some((c) => mentionsPartition(c) && COMPARISON.test(c))) {
       return { node: f.node, why: 'the query selects some partitions only' };
     }
     const path = f.source.path ?? f.source.table;
@@ -69,6 +69,32 @@ function frameEvidence(f: Frame, columns: string[], mentionsPartition: (t: strin
     }
   }
   return undefined;
+}
+
+/** Keywords that end a WHERE condition at its own nesting level. */
+const CLAUSE_END =
+  /^(group\s+by|order\s+by|sort\s+by|cluster\s+by|distribute\s+by|having|limit|window|union|intersect|except|select|from|join|left|right|full|inner|cross)\b/i;
+
+/**
+ * The conditions of every WHERE in a SQL text, each up to the end of its clause: a filter on `page`
+ * inside a CTE says nothing of the `year` the outer query computes later in the text.
+ */
+function whereClauses(sql: string): string[] {
+  const out: string[] = [];
+  const re = /\bwhere\b/gi;
+  for (let m = re.exec(sql); m && out.length < 100; m = re.exec(sql)) {
+    let depth = 0;
+    let i = m.index + m[0].length;
+    for (; i < sql.length; i++) {
+      const ch = sql[i];
+      if (ch === '(') depth++;
+      else if (ch === ')' && --depth < 0) break;
+      else if (ch === ';') break;
+      else if (depth === 0 && /\W/.test(sql[i - 1] ?? ' ') && CLAUSE_END.test(sql.slice(i, i + 20))) break;
+    }
+    out.push(sql.slice(m.index + m[0].length, i));
+  }
+  return out;
 }
 
 function literalOrTemplate(node: Node | undefined): string | undefined {

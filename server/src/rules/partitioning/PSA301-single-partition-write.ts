@@ -1,4 +1,5 @@
 import type { Fix } from '../../findings';
+import type { Frame, SinkInfo } from '../../model/types';
 import { removeChainCall } from '../../fixes/edits';
 import type { Node } from '../../parsing/pythonParser';
 import { callParts, enclosingScope, sameNode, unwrapParens } from '../../parsing/syntax';
@@ -23,6 +24,7 @@ export const singlePartitionWrite: Rule = {
       if (computedCount(single)) continue;
       // A JDBC target may take one writer only (SQLite, a table locked per connection): one partition is the point.
       if (sink.method === 'jdbc' || /jdbc/i.test(sink.format ?? '')) continue;
+      if (localFileExport(sink) || referenceData(sink)) continue;
       seen.add(single.id);
       const method = callParts(single)?.name ?? 'coalesce';
       ctx.report({
@@ -37,6 +39,65 @@ export const singlePartitionWrite: Rule = {
     }
   },
 };
+
+/** A file extension on the last path segment: the writer names its output as one file. */
+const FILE_NAMED = /[^/\\]\.(csv|tsv|txt|json|jsonl|xml|parquet|orc|avro)[/\\]?$/i;
+
+/**
+ * `coalesce(1).write.csv("./episodes.csv")`: a path relative to where the script runs, named as one
+ * file. That is an export for a person or a tool to open next to the script, of data that fits one
+ * file by the author's own account; a job's output goes to a store (`s3://`, `abfss://`, `/mnt/...`,
+ * a table) under a folder name. An unresolved base (`{out}/x.csv`) may be anything, so it counts as a store.
+ */
+function localFileExport(sink: SinkInfo): boolean {
+  const p = sink.path;
+  if (p === undefined || sink.table !== undefined || !FILE_NAMED.test(p)) return false;
+  if (/^file:/i.test(p)) return true;
+  return !/^([a-z][a-z0-9+.-]*:|[\\/~{])/i.test(p);
+}
+
+/** Words that name reference data: code lists and lookups, small by nature (`ref_currency`, `loadReferenceData`, `zone_lookup.csv`). */
+const REFERENCE_WORDS = new Set(['ref', 'refs', 'reference', 'references', 'lookup', 'lookups', 'lkp']);
+
+function words(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/);
+}
+
+/**
+ * Reference data written as one file on purpose: the frame comes straight from one source (no join
+ * or union that could bring a fact table in) and the source, the variable written, or the function
+ * doing the write is named for reference or lookup data.
+ */
+function referenceData(sink: SinkInfo): boolean {
+  let f: Frame | undefined = sink.frame;
+  for (let i = 0; f && f.parents.length > 0 && i < 10_000; i++) {
+    if (f.parents.length > 1) return false;
+    f = f.parents[0];
+  }
+  if (!f?.source || f.source.kind === 'sql') return false;
+  const names = [f.source.path, f.source.table, baseName(sink.receiver), functionName(sink.scope)];
+  return names.some((n) => n !== undefined && words(n).some((w) => REFERENCE_WORDS.has(w)));
+}
+
+/** `refDF` in `refDF.coalesce(1)`. */
+function baseName(receiver: Node): string | undefined {
+  let n: Node | null = unwrapParens(receiver);
+  for (let i = 0; n && i < 500; i++) {
+    if (n.type === 'identifier') return n.text;
+    if (n.type === 'call') n = n.childForFieldName('function');
+    else if (n.type === 'attribute') n = n.childForFieldName('object');
+    else return undefined;
+    if (n) n = unwrapParens(n);
+  }
+  return undefined;
+}
+
+function functionName(scope: Node): string | undefined {
+  return scope.type === 'function_definition' ? scope.childForFieldName('name')?.text : undefined;
+}
 
 /** The partition count is a name some assignment in its scope binds to something other than the literal 1. */
 function computedCount(call: Node): boolean {

@@ -3,7 +3,7 @@ import type { ActionUse } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
 import { emptinessCheckOf } from '../helpers/emptiness';
 import type { Rule, RuleContext } from '../rule';
-import { importedFunctionAliases, isSmall, type Functions } from '../helpers/fewRows';
+import { isSmall, sizeFacts, type Functions } from '../helpers/fewRows';
 
 const SUGGESTED_LIMIT = 1000;
 const COLLECTING = new Set(['collect', 'toPandas']);
@@ -58,7 +58,7 @@ export const unboundedCollect: Rule = {
   summary: 'collect()/toPandas() of a DataFrame nothing bounds: every row is pulled into the driver.',
   defaultSeverity: 'warning',
   check(ctx: RuleContext) {
-    const fx: Functions = { fns: ctx.functions, aliases: importedFunctionAliases(ctx) };
+    const fx: Functions = sizeFacts(ctx);
     for (const action of ctx.model.actions) {
       if (!COLLECTING.has(action.method) || action.frame.streaming !== false) continue;
       // `len(df.collect()) == 0` is PSA104's, whose fix avoids the collect altogether.

@@ -12,9 +12,12 @@ type Expr =
   | { k: 'param'; index: number }
   | { k: 'lit'; text: string }
   | { k: 'fn'; name: string; args: Expr[]; extra: string[] }
-  | { k: 'method'; recv: Expr; name: string; extra: string[] };
+  | { k: 'method'; recv: Expr; name: string; extra: string[] }
+  /** `len(x)`: F.length for a string, F.size for an array or a map, decided per call site when the UDF does not say. */
+  | { k: 'len'; arg: Expr };
 
-type ParamType = 'str' | 'num' | undefined;
+/** What a parameter holds: a string, a number, or a sequence (list, tuple, dict: an array or map column). */
+type ParamType = 'str' | 'num' | 'seq' | undefined;
 
 interface Translation {
   expr: Expr;
@@ -49,6 +52,9 @@ const STRING_METHODS: Record<string, { fn: string; exact: boolean }> = {
   rstrip: { fn: 'rtrim', exact: false },
 };
 
+/** `list`, `List[str]`, `typing.Sequence[int]`, `dict`: an array or map column. */
+const SEQUENCE_ANNOTATION = /^(typing\.)?(list|List|Sequence|tuple|Tuple|dict|Dict|Mapping)(\[.*\])?$/;
+
 /** Spark functions the translation produces that return strings. */
 const STRING_FNS = new Set(['upper', 'lower', 'trim', 'ltrim', 'rtrim', 'regexp_replace', 'concat']);
 
@@ -78,7 +84,7 @@ function paramsOf(params: Node | null): { names: string[]; annotations: ParamTyp
       if (!id) return undefined;
       const t = p.childForFieldName('type')?.text.replace(/^Optional\[(.*)\]$/, '$1');
       names.push(id.text);
-      annotations.push(t === 'str' ? 'str' : t === 'int' || t === 'float' ? 'num' : undefined);
+      annotations.push(t === 'str' ? 'str' : t === 'int' || t === 'float' ? 'num' : t && SEQUENCE_ANNOTATION.test(t) ? 'seq' : undefined);
     } else return undefined;
   }
   return names.length ? { names, annotations } : undefined;
@@ -292,8 +298,9 @@ class Translator {
     const arg = parts.args[0] ? this.translate(parts.args[0]) : undefined;
     if (!arg) return undefined;
     if (parts.name === 'len' && parts.args.length === 1) {
+      if (arg.k === 'param' && this.types[arg.index] === 'num') return undefined;
       this.builtins.push('len');
-      return { k: 'fn', name: 'length', args: [arg], extra: [] };
+      return { k: 'len', arg };
     }
     if (parts.name === 'abs' && parts.args.length === 1 && this.use(arg, 'num')) {
       this.builtins.push('abs');
@@ -362,7 +369,17 @@ class Renderer {
   constructor(
     private readonly F: string,
     private readonly args: Node[],
+    /** What each parameter holds: from the UDF (annotations, how the body uses it), else from the column at this call site. */
+    private readonly types: readonly ParamType[],
   ) {}
+
+  /** Whether `len()` of this expression is a string's length or a collection's size; undefined: not known here. */
+  private lengthOf(e: Expr): 'length' | 'size' | undefined {
+    if (e.k === 'fn' && STRING_FNS.has(e.name)) return 'length';
+    if (e.k !== 'param') return undefined;
+    const t = this.types[e.index];
+    return t === 'str' ? 'length' : t === 'seq' ? 'size' : undefined;
+  }
 
   private argText(i: number): string {
     return this.args[i].text;
@@ -391,12 +408,22 @@ class Renderer {
         const recv = this.render(e.recv, true);
         return recv === undefined ? undefined : `${recv}.${e.name}(${e.extra.join(', ')})`;
       }
+      case 'len': {
+        // F.length fails on an array and F.size on a string: no rewrite unless the type is known.
+        const fn = this.lengthOf(e.arg);
+        const arg = fn && this.render(e.arg);
+        return arg === undefined ? undefined : `${this.F}.${fn}(${arg})`;
+      }
     }
   }
 }
 
-function renderCall(t: Translation, F: string, args: Node[]): string | undefined {
-  const r = new Renderer(F, args);
+function renderCall(t: Translation, F: string, args: Node[], columnTypes: readonly ParamType[]): string | undefined {
+  const r = new Renderer(
+    F,
+    args,
+    t.types.map((type, i) => type ?? columnTypes[i]),
+  );
   const body = r.render(t.expr);
   if (body === undefined || !t.guard || t.guard.kind === 'none') return body;
   // `x.upper() if x else None` also maps "" (or 0) to None: keep that with when(), which yields null otherwise.
@@ -454,6 +481,27 @@ function positionalArgs(call: Node, count: number): Node[] | undefined {
   return parts.args.some((a) => a.type === 'list_splat' || a.type === 'dictionary_splat') ? undefined : parts.args;
 }
 
+const STRING_TYPES = new Set(['string', 'varchar', 'char']);
+const COLLECTION_TYPES = new Set(['array', 'map']);
+
+/**
+ * What the column passed as `arg` holds, when the frame the call is evaluated on says so (a schema,
+ * a DDL string, a cast): `df.withColumn("n", n_items(col("items")))`.
+ */
+function columnTypeAt(ctx: RuleContext, call: Node, arg: Node): ParamType {
+  const name = ctx.functions.columnRef(arg) ?? literalString(arg);
+  if (name === undefined) return undefined;
+  let best: { frameCall: Node; type?: string } | undefined;
+  for (const t of ctx.model.transforms) {
+    if (t.call.startIndex > call.startIndex || t.call.endIndex < call.endIndex) continue;
+    if (t.receiver.startIndex <= call.startIndex && call.endIndex <= t.receiver.endIndex) continue;
+    if (best && best.frameCall.endIndex - best.frameCall.startIndex <= t.call.endIndex - t.call.startIndex) continue;
+    best = { frameCall: t.call, type: t.frame.columns.get(name)?.type };
+  }
+  const type = best?.type;
+  return type === undefined ? undefined : STRING_TYPES.has(type) ? 'str' : COLLECTION_TYPES.has(type) ? 'seq' : undefined;
+}
+
 function describe(t: Translation): string {
   const names = [...new Set(t.builtins)];
   return names.length === 1 ? names[0] : names.join(', ');
@@ -485,7 +533,14 @@ export const pythonUdfWithBuiltin: Rule = {
           continue;
         }
         const args = positionalArgs(call, d.params.length);
-        const replacement = args && renderCall(t, imports.functions, args);
+        const replacement =
+          args &&
+          renderCall(
+            t,
+            imports.functions,
+            args,
+            args.map((a) => columnTypeAt(ctx, call, a)),
+          );
         if (!replacement) {
           unfixed = true;
           continue;
@@ -511,7 +566,9 @@ export const pythonUdfWithBuiltin: Rule = {
       if (unfixed) {
         ctx.report({
           node: d.at,
-          message: `${d.name ? `The UDF '${d.name}'` : 'This UDF'} ${why} Use the equivalent function from pyspark.sql.functions instead.`,
+          message:
+            `${d.name ? `The UDF '${d.name}'` : 'This UDF'} ${why} Use the equivalent function from pyspark.sql.functions instead` +
+            (t.builtins.includes('len') ? ' (len: F.length for a string column, F.size for an array or map column).' : '.'),
         });
       }
     }

@@ -189,6 +189,9 @@ export const actionInLoop: Rule = {
   defaultSeverity: 'warning',
   check(ctx: RuleContext) {
     for (const action of ctx.model.actions) {
+      // show() in a loop prints: the loop is the output (a few columns at a time, one sample per value),
+      // and each show is a limited job that stops at its first rows. PSA113 is the rule for shows left in a job.
+      if (action.method === 'show') continue;
       const loop = wastefulLoopOf(action);
       if (!loop || fewIterations(loop)) continue;
       const parts = action.call.childForFieldName('function');

@@ -1,5 +1,7 @@
 import type { Fix } from '../../findings';
 import type { SinkInfo } from '../../model/types';
+import { callParts } from '../../parsing/syntax';
+import { FORMAT_OPTIONS, GENERIC_OPTIONS } from '../../spark/optionCatalog';
 import { checkpointFix, durableCheckpointFor, durableCheckpoints, servesSeveralQueries } from '../helpers/checkpoints';
 import { related, type Rule, type RuleContext } from '../rule';
 import { sessionSettings, sinkOption } from '../helpers/sessionConf';
@@ -30,6 +32,7 @@ export const missingCheckpointLocation: Rule = {
       // starts (`time.sleep(2); q.stop()`) there is no restart to lose progress in. Other sinks
       // without a checkpoint fail to start at all, demo or not.
       if (sink.foreachBatch && stoppedSoonAfterStart(sink)) continue;
+      if (projectWriter(sink)) continue;
       seen.add(sink.call.id);
       ctx.report({
         node: sink.writerNode,
@@ -43,6 +46,27 @@ export const missingCheckpointLocation: Rule = {
     }
   },
 };
+
+/** Parameters of pyspark's `DataStreamWriter.start` / `toTable`; any other keyword becomes a writer option. */
+const START_PARAMETERS = new Set(['path', 'format', 'outputMode', 'partitionBy', 'queryName', 'tableName']);
+
+/**
+ * `df.writeStream.format("delta").start(layer="raw", table_name="orders")`: keywords that are neither
+ * Spark's parameters nor options Spark knows for a streaming write, and no path or table. That is a
+ * project's own writer (a `DataStreamWriter` subclass patched onto DataFrame, a wrapper) whose
+ * `start` builds the path and the checkpoint from its arguments; Spark's own would refuse to start
+ * a file or Delta sink without a path anyway, so the missing option is not what this code gets wrong.
+ */
+function projectWriter(sink: SinkInfo): boolean {
+  const parts = callParts(sink.call);
+  if (!parts || parts.args.length > 0 || sink.path !== undefined || sink.table !== undefined) return false;
+  const format = sink.format?.toLowerCase() ?? '';
+  const known = new Set(
+    [...GENERIC_OPTIONS, ...(FORMAT_OPTIONS[format] ?? [])].filter((o) => o.directions.includes('writeStream')).map((o) => o.key.toLowerCase()),
+  );
+  const unknown = [...parts.keywords.keys()].filter((k) => !START_PARAMETERS.has(k) && !known.has(k.toLowerCase()));
+  return unknown.length > 0;
+}
 
 const failMessage =
   'Streaming query with no checkpointLocation: Spark refuses to start it ("checkpointLocation must be specified either ' +

@@ -3,6 +3,7 @@ import { withPlaceholders } from '../../fixes/edits';
 import { streamingSources, type Frame, type SinkInfo } from '../../model/types';
 import { callParts, unwrapParens } from '../../parsing/syntax';
 import { stoppedSoonAfterStart } from '../helpers/queryLifetime';
+import { boundInFile, chainRoot } from '../helpers/sessionBinding';
 import { related, type Rule, type RuleContext } from '../rule';
 
 /** Sources that are unbounded and charge per poll: brokers and cloud queues, Auto Loader, Delta tables. */
@@ -29,6 +30,9 @@ export const streamingWriteWithoutTrigger: Rule = {
       if (!sinkKind) continue;
       const source = costlySource(sink.frame);
       if (!source) continue;
+      // Read from a session the file never binds: a notebook export or a book chapter's REPL script.
+      const root = chainRoot(source.frame.node);
+      if (root && root.text !== 'self' && !boundInFile(ctx.text, root.text)) continue;
       // A query the code stops moments later (a tutorial's sleep-and-stop) has no steady state.
       if (stoppedSoonAfterStart(sink)) continue;
       ctx.report({

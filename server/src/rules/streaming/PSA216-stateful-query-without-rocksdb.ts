@@ -2,7 +2,7 @@ import type { Fix } from '../../findings';
 import { nodesOfType } from '../../model/syntaxIndex';
 import { isAncestorFrame, streamingSources, type BuilderInfo, type DataFrameModel, type Frame } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
-import { callParts, unwrapParens } from '../../parsing/syntax';
+import { callParts, literalString, unwrapParens } from '../../parsing/syntax';
 import { highCardinalityReason } from '../helpers/cardinality';
 import { buildsLocalSession } from '../helpers/sessionBinding';
 import { sessionSettings } from '../helpers/sessionConf';
@@ -50,11 +50,11 @@ export const statefulQueryWithoutRocksDb: Rule = {
         node: op.node,
         severity: op.requiresRocksDb ? 'error' : undefined,
         message: op.requiresRocksDb
-          ? `${op.what} runs only on the RocksDB state store, and the session built in this program does not set ` +
-            `${PROVIDER_KEY}: on the default (HDFS-backed) store the query fails when it starts (Databricks Runtime ` +
+          ? `${op.what} runs only on the RocksDB state store. ` +
+            `The session built in this program does not set ${PROVIDER_KEY}: on the default (HDFS-backed) store the query fails when it starts (Databricks Runtime ` +
             'below 17.3, Apache Spark 4.x). Set it to RocksDBStateStoreProvider where the session is built.'
-          : `${op.what} keeps state for the life of the query, and the session built in this program leaves ` +
-            `${PROVIDER_KEY} at its default: the HDFS-backed store keeps every key on the executor JVM heap (and ` +
+          : `${op.what} keeps state on the default store. ` +
+            `That state lives as long as the query, and the session built in this program leaves ${PROVIDER_KEY} at its default: the HDFS-backed store keeps every key on the executor JVM heap (and ` +
             'several versions of it), so as keys grow, garbage-collection pauses stretch micro-batches and executors ' +
             'run out of memory. The RocksDB store keeps state on local disk with a bounded memory footprint: set ' +
             `.config("${PROVIDER_KEY}", "${ROCKSDB_PROVIDER}") on the builder (Spark 3.2+; Databricks Runtime 17.3+ ` +
@@ -90,7 +90,8 @@ function statefulOps(model: DataFrameModel): StatefulOp[] {
   }
   for (const t of model.transforms) {
     if (!DEDUP.has(t.method) || t.frame.streaming !== true) continue;
-    out.push({ node: t.methodNode, input: t.frame, what: `${t.method}() on a stream (every key seen within the watermark is kept in state)` });
+    const kept = t.frame.watermark ? 'every key seen within the watermark is kept in state' : 'with no watermark, every key ever seen is kept in state';
+    out.push({ node: t.methodNode, input: t.frame, what: `${t.method}() on a stream (${kept})` });
   }
   for (const call of nodesOfType(model, 'call')) {
     const parts = call ? callParts(call) : undefined;
@@ -108,9 +109,23 @@ function largeAggregation(keys: string[] | undefined, windowNode: Node | undefin
   if (windowNode) {
     const w = callParts(unwrapParens(windowNode));
     if (w?.name === 'session_window') return 'over session windows (one open window per key until its gap closes)';
-    if (w && (w.args.length >= 3 || w.keywords.has('slideDuration'))) return 'over sliding windows (each row is kept in every window it overlaps)';
+    if (w?.name === 'window') {
+      const size = durationSeconds(literalString(w.args[1] ?? w.keywords.get('windowDuration')));
+      const slide = durationSeconds(literalString(w.args[2] ?? w.keywords.get('slideDuration')));
+      // Two or three overlapping windows are not large state; a 1-hour window sliding by the minute is.
+      if (size && slide && size / slide >= MANY_WINDOWS) return `over sliding windows (each row is kept in ${Math.floor(size / slide)} windows)`;
+    }
   }
   return undefined;
+}
+
+const MANY_WINDOWS = 10;
+const UNIT_SECONDS: Record<string, number> = { second: 1, minute: 60, hour: 3600, day: 86400, week: 604800 };
+
+/** Seconds of a Spark interval string such as "10 minutes" or "1 hour"; undefined for anything else. */
+function durationSeconds(text: string | undefined): number | undefined {
+  const m = text ? /^\s*(\d+)\s*(second|minute|hour|day|week)s?\s*$/i.exec(text) : null;
+  return m ? Number(m[1]) * UNIT_SECONDS[m[2].toLowerCase()] : undefined;
 }
 
 /** `stream.groupBy(...)` as the receiver of transformWithState: the streaming frame it groups. */

@@ -1,7 +1,11 @@
 import { lineage } from '../../model/lineage';
-import { streamingSources, type Frame } from '../../model/types';
+import { isAncestorFrame, streamingSources, type Frame } from '../../model/types';
+import { boundInFile, buildsLocalSession, chainRoot } from '../helpers/sessionBinding';
 import { streamStaticJoins } from '../helpers/streamStaticJoins';
 import { related, type Rule, type RuleContext } from '../rule';
+
+const DEMO_SINKS = new Set(['console', 'memory', 'noop']);
+const DEMO_SOURCES = new Set(['socket', 'rate']);
 
 /** File formats Spark lists once, when the DataFrame is created (an InMemoryFileIndex), and never again. */
 const LISTED_ONCE = new Set(['parquet', 'csv', 'json', 'orc', 'text', 'avro', 'xml']);
@@ -13,12 +17,21 @@ export const streamStaticJoinFrozenStaticSide: Rule = {
     'An inner join of a stream with a static side read from files by path (parquet, csv, json, ...) or cached: the static side is fixed when the query starts, so stream rows whose key appears in it later are dropped.',
   defaultSeverity: 'information',
   check(ctx: RuleContext) {
+    // A session on a local master is a demo run on one machine, over sample files that do not change.
+    if (buildsLocalSession(ctx.text)) return;
     for (const j of streamStaticJoins(ctx.model)) {
       if (j.how !== 'inner') continue;
+      // Sinks for looking at the data: nothing downstream misses the dropped rows.
+      const sinks = ctx.model.sinks.filter((s) => s.streaming && isAncestorFrame(j.result, s.frame));
+      if (sinks.length && sinks.every((s) => DEMO_SINKS.has(s.format?.toLowerCase() ?? ''))) continue;
       const staticSide = j.streamSide === 'left' ? j.right : j.left;
       const frozen = frozenBy(staticSide);
       if (!frozen) continue;
       const stream = streamingSources(j.streamSide === 'left' ? j.left : j.right)[0];
+      if (stream && DEMO_SOURCES.has(stream.source?.format?.toLowerCase() ?? '')) continue;
+      // Read from a session the file never binds: a notebook export or a book chapter's REPL script.
+      const root = stream ? chainRoot(stream.node) : undefined;
+      if (root && root.text !== 'self' && !boundInFile(ctx.text, root.text)) continue;
       ctx.report({
         start: j.methodNode.startIndex,
         end: j.call.endIndex,

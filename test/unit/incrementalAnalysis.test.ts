@@ -1,0 +1,236 @@
+import * as assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { defaultSettings } from '../../shared/settings';
+import { analyze, type AnalysisOptions, type AnalysisResult } from '../../server/src/analysis';
+import { fileFragment } from '../../server/src/graph';
+import { DocumentStore } from '../../server/src/lsp/documentStore';
+import { rootAsBuilt } from '../../server/src/model/buildModel';
+import type { DataFrameModel, Frame } from '../../server/src/model/types';
+import { syntaxTreeOf } from '../../server/src/parsing/syntaxTree';
+import type { PythonParser } from '../../server/src/parsing/pythonParser';
+import { loadParser } from './helpers';
+
+// Incremental analysis (issue 18): after an edit, the model is rebuilt from the first top-level
+// statement the edit touched, on a syntax copy that took the unchanged statements over from the
+// previous one. Whatever the edits, the result must be the one a fresh analysis of the same text
+// gives: findings with their fixes, related locations and context, the pipeline-graph fragment,
+// and the model itself (frames with their ids and lineage, actions, sinks, names).
+
+const ROOT = join(__dirname, '..', '..', '..');
+const dir = (d: string) =>
+  readdirSync(join(ROOT, d))
+    .filter((f) => f.endsWith('.py'))
+    .sort()
+    .map((f): [string, string] => [`${d}/${f}`, readFileSync(join(ROOT, d, f), 'utf8')]);
+const corpus = [...dir('samples'), ...dir('test/fixtures/rules')];
+
+/** Whole statements an edit may insert: imports (which change what every statement means), frames, actions, functions. */
+const STATEMENTS = [
+  'import os\n',
+  'from pyspark.sql import functions as F\n',
+  'from pyspark.sql.functions import col, udf\n',
+  'df = spark.read.parquet("s3://bucket/events")\n',
+  'df = df.withColumn("day", F.to_date("ts")).cache()\n',
+  'df.count()\n',
+  'rows = df.collect()\n',
+  'spark.conf.set("spark.sql.shuffle.partitions", "8")\n',
+  'def load(spark, path):\n    return spark.read.format("delta").load(path)\n',
+  'events = load(spark, "/mnt/raw/events")\n',
+  'for day in days:\n    df.filter(F.col("day") == day).write.mode("append").save("/out")\n',
+  'q = df.writeStream.format("console").start()\n',
+  'class Job:\n    def run(self, df):\n        return df.groupBy("a").count()\n',
+];
+/** Characters typed one at a time: identifiers, strings, brackets, operators, comments, indentation. */
+const TYPED = ['x', 'df', '"', "'", '(', ')', '[', ':', '.', ',', ' ', '    ', '\t', '\n', '#', '=', 'F.', 'spark', '.count()', '\\'];
+
+type Edit =
+  | { kind: 'type'; at: number; text: string }
+  | { kind: 'delete'; at: number; length: number }
+  | { kind: 'line'; at: number; op: 'delete' | 'duplicate' | 'indent' | 'dedent' }
+  | { kind: 'statement'; at: number; op: 'delete' | 'insert'; insert: number };
+
+const edit: fc.Arbitrary<Edit> = fc.oneof(
+  fc.record({ kind: fc.constant('type' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), text: fc.constantFrom(...TYPED) }),
+  fc.record({ kind: fc.constant('delete' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), length: fc.integer({ min: 1, max: 12 }) }),
+  fc.record({
+    kind: fc.constant('line' as const),
+    at: fc.double({ min: 0, max: 1, noNaN: true }),
+    op: fc.constantFrom('delete' as const, 'duplicate' as const, 'indent' as const, 'dedent' as const),
+  }),
+  fc.record({
+    kind: fc.constant('statement' as const),
+    at: fc.double({ min: 0, max: 1, noNaN: true }),
+    op: fc.constantFrom('delete' as const, 'insert' as const),
+    insert: fc.nat(STATEMENTS.length - 1),
+  }),
+);
+
+/** The edit as a replacement of `[start, end)` of `text`. */
+function asChange(text: string, e: Edit): { start: number; end: number; text: string } {
+  const at = Math.floor(e.at * text.length);
+  const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+  const nl = text.indexOf('\n', at);
+  const lineEnd = nl < 0 ? text.length : nl + 1;
+  switch (e.kind) {
+    case 'type':
+      return { start: at, end: at, text: e.text };
+    case 'delete':
+      return { start: at, end: Math.min(text.length, at + e.length), text: '' };
+    case 'line': {
+      const line = text.slice(lineStart, lineEnd);
+      if (e.op === 'delete') return { start: lineStart, end: lineEnd, text: '' };
+      if (e.op === 'duplicate') return { start: lineStart, end: lineStart, text: line.endsWith('\n') ? line : line + '\n' };
+      if (e.op === 'indent') return { start: lineStart, end: lineStart, text: '    ' };
+      const indent = /^[ \t]{1,4}/.exec(line)?.[0].length ?? 0;
+      return { start: lineStart, end: lineStart + indent, text: '' };
+    }
+    case 'statement': {
+      // A top-level statement: from a line that starts in column 0 to the next such line.
+      const starts = [...text.matchAll(/^(?=[^\s#])/gm)].map((m) => m.index);
+      let i = 0;
+      while (i + 1 < starts.length && starts[i + 1] <= at) i++;
+      const start = starts[i] ?? 0;
+      if (e.op === 'insert') return { start, end: start, text: STATEMENTS[e.insert] };
+      return { start, end: starts[i + 1] ?? text.length, text: '' };
+    }
+  }
+}
+
+/** The model as plain data: frames by id with their lineage and the nodes they point at, and every other part. */
+function modelShape(model: DataFrameModel | undefined): unknown {
+  if (!model) return undefined;
+  const at = (n: { startIndex: number; endIndex: number; type: string } | undefined | null) => (n ? `${n.type}@${n.startIndex}-${n.endIndex}` : '-');
+  const frame = (f: Frame) => f.id;
+  const plain = (v: unknown, depth = 0): unknown => {
+    if (depth > 4 || v === null || v === undefined || typeof v !== 'object') return v;
+    if ('startIndex' in v && 'type' in v) return at(v as never);
+    if ('id' in v && 'op' in v && 'parents' in v) return `frame ${frame(v as Frame)}`;
+    if (Array.isArray(v)) return v.map((x) => plain(x, depth + 1));
+    if (v instanceof Map) return [...v].map(([k, x]) => [k, plain(x, depth + 1)]);
+    if (v instanceof Set) return [...v];
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x, depth + 1)]));
+  };
+  return {
+    frames: model.frames.map((f) => ({
+      ...(plain({ ...f, parents: undefined, columns: undefined }) as object),
+      parents: f.parents.map(frame),
+      columns: plain(f.columns),
+    })),
+    actions: plain(model.actions),
+    sinks: plain(model.sinks),
+    transforms: plain(model.transforms),
+    aggregations: plain(model.aggregations),
+    confSets: plain(model.confSets),
+    builders: plain(model.builders),
+    imports: plain(model.imports),
+    definitions: plain(model.definitions),
+    frameRefs: plain(model.frameRefs),
+    truncated: model.truncated,
+  };
+}
+
+function outcome(name: string, result: AnalysisResult): unknown {
+  const { raw } = fileFragment({ filename: name, uri: `file:///${name}`, model: result.model, lines: result.lines, findings: result.findings });
+  return { findings: result.findings, skipped: result.skipped, graph: raw, model: modelShape(result.model) };
+}
+
+describe('incremental analysis', function () {
+  this.timeout(120_000);
+  let parser: PythonParser;
+  before(async () => {
+    parser = await loadParser();
+  });
+
+  it('equals a fresh analysis after every edit of random edit sequences over the samples and rule fixtures', () => {
+    const settings = { ...defaultSettings(), 'rules.strict': true };
+    let resumed = 0;
+    let analyses = 0;
+    fc.assert(
+      // `extra`: a model is built for the version first, then kept as the base of the next one (as the
+      // server keeps the last model built, even for a run an edit overtook), or lost (the next run
+      // must notice that the module scope it would resume moved on, and start afresh).
+      fc.property(
+        fc.nat(corpus.length - 1),
+        fc.array(fc.tuple(edit, fc.constantFrom('none', 'none', 'kept', 'lost')), { minLength: 1, maxLength: 5 }),
+        (file, edits) => {
+          const [name, original] = corpus[file];
+          const store = new DocumentStore(parser, () => false);
+          const uri = `file:///${name}`;
+          const options: AnalysisOptions = { settings, path: name };
+          store.open(uri, 'python', 1, original);
+          let previousModel: DataFrameModel | undefined;
+          try {
+            let version = 1;
+            const first = store.get(uri)!;
+            if (first.tree) previousModel = analyze(first.tree, original, options).model;
+            for (const [e, extra] of edits) {
+              const doc = store.get(uri)!;
+              const text = doc.document.getText();
+              const change = asChange(text, e);
+              store.change(uri, ++version, [
+                { range: { start: doc.document.positionAt(change.start), end: doc.document.positionAt(change.end) }, text: change.text },
+              ]);
+              const after = store.get(uri)!;
+              const now = after.document.getText();
+              if (!after.tree) continue;
+              if (extra !== 'none') {
+                const built = analyze(after.tree, now, { ...options, previousModel }).model;
+                if (extra === 'kept') previousModel = built ?? previousModel;
+              }
+              const incremental = analyze(after.tree, now, { ...options, previousModel });
+              const freshTree = parser.parse(now);
+              let fresh: AnalysisResult;
+              try {
+                fresh = analyze(freshTree, now, options);
+              } finally {
+                freshTree.delete();
+              }
+              analyses++;
+              if (incremental.resumedStatements) resumed++;
+              assert.deepEqual(outcome(name, incremental), outcome(name, fresh), `${name} after ${JSON.stringify(change)}`);
+              previousModel = incremental.model ?? previousModel;
+            }
+          } finally {
+            store.dispose();
+          }
+        },
+      ),
+      { seed: 1818, numRuns: 80 },
+    );
+    // The property is only worth something if many analyses did resume (an edit that breaks the
+    // syntax often turns the statements before it into an ERROR node, and an edited import changes all).
+    assert.ok(resumed > analyses / 10, `only ${resumed} of ${analyses} analyses resumed a previous model`);
+  });
+
+  it('resumes after the statements before the edit, and an older model still reads its own module once a later copy took the root over', () => {
+    const [, text] = corpus.find(([name]) => name.endsWith('medallion_architecture.py'))!;
+    const store = new DocumentStore(parser, () => false);
+    const uri = 'file:///medallion.py';
+    try {
+      const first = store.open(uri, 'python', 1, text);
+      const old = analyze(first.tree!, text, {}).model!;
+      const offsets = [0, text.indexOf('def silver_layer'), text.indexOf('dropDuplicates'), text.length - 3];
+      const seen = (root: ReturnType<typeof rootAsBuilt>) =>
+        offsets.map((o) => {
+          const n = root.descendantForIndex(o, o);
+          return `${n.type} ${n.startIndex}-${n.endIndex} ${n.text}`;
+        });
+      const before = seen(old.root);
+      // A line inserted before the last function: the statements before it are shared, the rest moves.
+      const at = first.document.positionAt(text.indexOf('def gold_layer'));
+      store.change(uri, 2, [{ range: { start: at, end: at }, text: 'extra = spark.table("t")\n' }]);
+      const now = store.get(uri)!;
+      const copy = syntaxTreeOf(now.tree!, now.document.getText());
+      assert.equal(copy.root, old.root, 'the new copy took the root over');
+      assert.ok(copy.sharedStatements > 0);
+      assert.deepEqual(seen(rootAsBuilt(old)), before);
+      const next = analyze(now.tree!, now.document.getText(), { previousModel: old });
+      assert.equal(next.resumedStatements, copy.root.namedChildren.indexOf(copy.root.namedChildren.find((c) => c.text.startsWith('extra'))!));
+      assert.equal(rootAsBuilt(next.model!), next.model!.root);
+    } finally {
+      store.dispose();
+    }
+  });
+});
