@@ -7,8 +7,8 @@ import type { CallParts } from '../parsing/syntax';
 
 /**
  * AWS Glue jobs: their session is `glueContext.spark_session` (see session.ts), their inputs
- * DynamicFrames the model does not follow. Where a Glue job turns one into a DataFrame
- * (`dyf.toDF()`) or reads a DataFrame directly (`glueContext.create_data_frame.from_catalog(...)`),
+ * DynamicFrames the model does not follow. Where a Glue job turns one into a DataFrame (`dyf.toDF()`,
+ * see calls.ts) or reads a DataFrame directly (`glueContext.create_data_frame.from_catalog(...)`),
  * the rules see a frame again.
  */
 
@@ -29,13 +29,9 @@ const DATA_FRAME_READERS = /^create_data_frame(_from_(catalog|options))?$/;
 /** Glue's streaming connections: their DataFrames are streaming ones. */
 const STREAMING_CONNECTIONS = new Set(['kafka', 'kinesis']);
 
-/** A frame from a Glue value the model has no value for: `dyf.toDF()`, `glueContext.create_data_frame.from_catalog(...)`. */
+/** A frame from a Glue reader the model has no value for: `glueContext.create_data_frame.from_catalog(...)`. */
 export function glueFrame(ip: Interpreter, node: Node, parts: CallParts, method: string, kw: Map<string, Value>): Value | undefined {
   if (!usesGlue(ip.model) || !parts.object) return undefined;
-  if (method === 'toDF') {
-    // DynamicFrames are batch: Glue streaming jobs read DataFrames.
-    return { k: 'frame', frame: ip.source(node, 'DynamicFrame.toDF', { kind: 'read', streaming: false, options: new OptionMap(), node }) };
-  }
   const reader = parts.object.type === 'attribute' ? parts.object.childForFieldName('attribute')?.text : undefined;
   const direct = DATA_FRAME_READERS.test(method) ? method : reader && DATA_FRAME_READERS.test(reader) ? `${reader}.${method}` : undefined;
   if (!direct) return undefined;

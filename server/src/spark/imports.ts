@@ -5,7 +5,8 @@ import { sameNode } from '../parsing/syntax';
 /** What an import statement says about PySpark: is it used, and under which names are its functions. */
 export function recordImport(node: Node, imports: ImportInfo): void {
   const text = node.text;
-  if (/\bpyspark\b/.test(text)) imports.usesPySpark = true;
+  // AWS Glue's `awsglue` is PySpark underneath (its GlueContext wraps a SparkContext).
+  if (/\b(pyspark|awsglue)\b/.test(text)) imports.usesPySpark = true;
   if (node.type === 'import_statement') {
     for (const c of node.namedChildren) {
       if (c?.type === 'aliased_import' && c.childForFieldName('name')?.text === 'pyspark.sql.functions') {

@@ -40,9 +40,59 @@ export const hardcodedSecret: Rule = {
     for (const call of nodesOfType(ctx.model, 'call')) {
       for (const setting of settingsOf(call, confSetCalls, constants)) checkSetting(ctx, setting, constants);
       checkEnvironmentFallback(ctx, call, constants);
+      checkSasInPath(ctx, call, constants);
     }
   },
 };
+
+// ------------------------------------------------------------------ SAS tokens in paths
+
+/** Reader and writer calls that take a path or URL. */
+const PATH_METHODS = new Set([
+  'load',
+  'save',
+  'parquet',
+  'csv',
+  'json',
+  'orc',
+  'text',
+  'delta',
+  'avro',
+  'xml',
+  'start',
+  'option',
+  'textFile',
+  'wholeTextFiles',
+  'binaryFiles',
+  'addFile',
+]);
+/** An Azure shared access signature in a URL: a service version and a signature of base64 characters. */
+const SAS_VERSION = /[?&]sv=\d{4}-\d{2}-\d{2}/;
+const SAS_SIGNATURE = /[?&]sig=([A-Za-z0-9%+/]{20,}(?:=|%3D){0,2})(?:&|$)/;
+
+/** `spark.read.load("https://acct.blob.core.windows.net/c/x.csv?sv=...&sig=...")`: the SAS is a credential. */
+function checkSasInPath(ctx: RuleContext, call: Node, constants: Map<string, Node>): void {
+  const parts = callParts(call);
+  if (!parts?.name || !PATH_METHODS.has(parts.name)) return;
+  const path =
+    parts.name === 'option'
+      ? keyString(parts.args[0] ?? call, constants) === 'path'
+        ? parts.args[1]
+        : undefined
+      : (parts.args[0] ?? parts.keywords.get('path'));
+  const value = path ? resolveValue(path, constants) : undefined;
+  if (!value || !SAS_VERSION.test(value.text)) return;
+  const sig = SAS_SIGNATURE.exec(value.text)?.[1];
+  if (!sig || !looksLikeSecretValue(sig)) return;
+  ctx.report({
+    node: value.literal,
+    message:
+      'Hardcoded secret: this URL carries an Azure SAS token (sv=...&sig=...), a credential to the storage account for as long as it is valid. ' +
+      'Everyone who can read the repository, its history, notebook exports or the job definition has it. Keep the URL without the token ' +
+      'and configure the SAS at runtime from a secret manager (fs.azure.sas.* / a SAS token provider, dbutils.secrets.get on Databricks); revoke the committed one.',
+    related: value.via ? [related(value.via, 'the constant is used here')] : [],
+  });
+}
 
 // ------------------------------------------------------------------ environment fallbacks
 
