@@ -87,7 +87,7 @@ function checkSasInPath(ctx: RuleContext, call: Node, constants: Map<string, Nod
   ctx.report({
     node: value.literal,
     message:
-      'Hardcoded secret: this URL carries an Azure SAS token (sv=...&sig=...), a credential to the storage account for as long as it is valid. ' +
+      'Hardcoded secret: this URL carries an Azure SAS token (sv=...&sig=...). It is a credential to the storage account for as long as it is valid. ' +
       'Everyone who can read the repository, its history, notebook exports or the job definition has it. Keep the URL without the token ' +
       'and configure the SAS at runtime from a secret manager (fs.azure.sas.* / a SAS token provider, dbutils.secrets.get on Databricks); revoke the committed one.',
     related: value.via ? [related(value.via, 'the constant is used here')] : [],
