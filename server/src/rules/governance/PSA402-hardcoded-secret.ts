@@ -392,6 +392,9 @@ const PLACEHOLDER_WORDS = new Set([
   'xxxx',
 ]);
 
+/** What a scrubbed export leaves where a secret was ("***removed***", "##REDACTED##"). */
+const SCRUBBED_WORDS = new Set(['removed', 'redacted', 'hidden', 'masked', 'omitted', 'scrubbed', 'censored']);
+
 /** False for values that are references, class names, paths or placeholders rather than a credential. */
 export function looksLikeSecretValue(value: string): boolean {
   const v = value.trim();
@@ -401,8 +404,15 @@ export function looksLikeSecretValue(value: string): boolean {
   if (/^(\/|~\/|\.\.?\/|[A-Za-z][\w+.-]*:\/\/|dbfs:|file:|[A-Za-z]:\\)/.test(v)) return false;
   if (/^<[^>]*>$/.test(v) || /^\[[^\]]*\]$/.test(v) || /^\{[^}]*\}$/.test(v) || /^your[-_]/i.test(v)) return false;
   if (/^\*+$/.test(v) || /^x+$/i.test(v) || /^(true|false|none|null)$/i.test(v)) return false;
-  // Words that stand for "no real value here" (dev defaults, stubs), not credentials.
-  if (PLACEHOLDER_WORDS.has(v.toLowerCase().replace(/[-_ ]/g, ''))) return false;
+  // One character typed over and over ("YYYY", "0000", "....") stands in for a value to fill in.
+  if (/^(.)\1{2,}$/.test(v)) return false;
+  // Words that stand for "no real value here" (dev defaults, stubs), not credentials, also when
+  // fenced in asterisks or hashes the way scrubbed exports write them ("***removed***").
+  const word = v
+    .replace(/^[*#]+|[*#]+$/g, '')
+    .toLowerCase()
+    .replace(/[-_ ]/g, '');
+  if (PLACEHOLDER_WORDS.has(word) || (word !== v.toLowerCase() && SCRUBBED_WORDS.has(word))) return false;
   return true;
 }
 
