@@ -46,6 +46,11 @@ export function medallionLayerOf(text: string | undefined): string | undefined {
   return hits[hits.length - 1];
 }
 
+/** True when the name says the layer by its own word (`bronze`, not `raw`): a medallion vocabulary. */
+export function namesMedallionWord(text: string | undefined, layer: string): boolean {
+  return !!text && tokens(text).includes(layer);
+}
+
 export function lambdaRoleOf(name: string | undefined): string | undefined {
   if (!name) return undefined;
   const t = new Set(tokens(name));

@@ -1,4 +1,4 @@
-import { medallionLayerOf } from '../../graph/layers';
+import { medallionLayerOf, namesMedallionWord } from '../../graph/layers';
 import type { Rule, RuleContext } from '../rule';
 import { fileGraph } from '../helpers/layerGraph';
 
@@ -10,6 +10,13 @@ export const layerSkip: Rule = {
   check(ctx: RuleContext) {
     const { own, graph, layering } = fileGraph(ctx.model, ctx.workspace, ctx.workspaceExclude);
     const layerOfKey = (key: string) => medallionLayerOf(graph.datasets.get(key)?.ref.location);
+    // A lake with two zones (raw -> curated, landing -> serving) has no silver to skip: its
+    // "curated" zone is the cleansed one. A skip needs a silver layer somewhere in the pipeline, or
+    // both ends named in medallion words (bronze -> gold says the team has the three layers).
+    const hasSilver = [...graph.datasets.keys()].some((key) => layerOfKey(key) === 'silver');
+    const saysMedallion = (read: string, written: string) =>
+      hasSilver ||
+      (namesMedallionWord(graph.datasets.get(read)?.ref.location, 'bronze') && namesMedallionWord(graph.datasets.get(written)?.ref.location, 'gold'));
     for (const step of own.steps.values()) {
       // Bronze reads that feed one of this step's gold writes with nothing from silver beside them
       // (per write: a notebook's top level may feed silver from landing and gold from silver).
@@ -23,7 +30,7 @@ export const layerSkip: Rule = {
           for (const write of graph.datasets.get(key)!.writes.filter((w) => w.stepId === step.id)) {
             const inputs = write.inputs ?? [...step.reads];
             if (inputs.some((k) => layerOfKey(k) === 'silver')) continue;
-            for (const k of inputs) if (layerOfKey(k) === 'bronze') skipped.add(k);
+            for (const k of inputs) if (layerOfKey(k) === 'bronze' && saysMedallion(k, key)) skipped.add(k);
             if (write.inputReads && skippedReads) for (const at of write.inputReads) skippedReads.add(at);
             else skippedReads = undefined;
           }
