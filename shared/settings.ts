@@ -17,6 +17,7 @@ export interface Settings {
   'rules.severity': Record<string, SeverityOverride>;
   /** Extra regular expressions (case-insensitive, matched against whole column names) for PII. */
   'pii.extraPatterns': string[];
+  'pii.personDetails': boolean;
   /** Files larger than this are not analysed (kilobytes). */
   maxFileSizeKb: number;
   /** Milliseconds to wait after the last keystroke before analysing. */
@@ -72,6 +73,13 @@ export const SETTINGS_SCHEMA: { [K in keyof Settings]: SettingSpec<Settings[K]> 
     regexItems: true,
     description:
       'Extra regular expressions (case-insensitive, whole column name) for columns that hold personal data, added to the built-in ones. They run on a linear-time engine (RE2 syntax: no lookaround or backreferences); untrusted workspaces ignore this setting.',
+  },
+  'pii.personDetails': {
+    type: 'boolean',
+    default: false,
+    scope: 'resource',
+    description:
+      'Also treat names, birth dates and home addresses (`full_name`, `dob`, `street_address`) as personal data in PSA401. Off by default: public and sample datasets are full of them (athletes, officials, course customers), while emails, phone numbers, card, account, government and IP identifiers are always checked.',
   },
   maxFileSizeKb: { type: 'number', default: 2048, minimum: 1, scope: 'resource', description: 'Files larger than this (in KB) are not analysed.' },
   debounceMs: { type: 'number', default: 150, minimum: 0, scope: 'window', description: 'Delay after the last edit before a document is analysed again (ms).' },

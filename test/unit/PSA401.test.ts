@@ -5,21 +5,15 @@ import { applyFix, check, py } from './helpers';
 describe('PSA401 unmasked-pii-at-sink', () => {
   it('matches PII names by token, not substring', () => {
     const m = new PiiMatcher([]);
-    for (const c of [
-      'email',
-      'customer_email',
-      'phone_number',
-      'ssn',
-      'credit_card',
-      'card_number',
-      'iban',
-      'passport_no',
-      'dob',
-      'birth_date',
-      'ip_address',
-      'emailAddress',
-    ])
+    for (const c of ['email', 'customer_email', 'phone_number', 'ssn', 'credit_card', 'card_number', 'iban', 'passport_no', 'ip_address', 'emailAddress'])
       assert.ok(m.isPii(c), c);
+    // Names, birth dates and home addresses only with pii.personDetails: public data is full of them.
+    const person = new PiiMatcher([], true);
+    for (const c of ['dob', 'birth_date', 'official_full_name', 'player_fullName', 'first_name', 'street_address']) {
+      assert.ok(!m.isPii(c), c);
+      assert.ok(person.isPii(c), c);
+    }
+    assert.ok(person.isPii('email') && !person.isPii('cvv_validado') && !m.isPii('cvv_validado'));
     for (const c of [
       'email_masked',
       'email_hash',
@@ -107,6 +101,21 @@ describe('PSA401 unmasked-pii-at-sink', () => {
     `;
     assert.equal((await check(src)).of('PSA401').length, 0);
     assert.equal((await check(src, { 'pii.extraPatterns': ['member_no'] })).of('PSA401').length, 1);
+  });
+
+  it('names and birth dates reach the sink unreported unless pii.personDetails is on', async () => {
+    const src = py`
+      from pyspark.sql import SparkSession
+      spark = SparkSession.builder.getOrCreate()
+      officials = spark.read.json("s3://nba-raw/officials/")
+      officials.select("game_id", "official_full_name", "jersey_num").write.mode("append").parquet("s3://nba-lake/officials/")
+      players = spark.read.json("s3://crm-raw/customers/")
+      players.select("customer_id", "first_name", "date_of_birth").write.mode("append").parquet("s3://crm-lake/customers/")
+    `;
+    assert.equal((await check(src)).of('PSA401').length, 0);
+    const on = await check(src, { 'pii.personDetails': true });
+    assert.equal(on.of('PSA401').length, 2);
+    assert.match(on.of('PSA401')[1].message, /first_name/);
   });
 
   // Issue 18: user patterns run on a linear-time engine. On JavaScript's backtracking engine

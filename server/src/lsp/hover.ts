@@ -29,7 +29,7 @@ export function hoverAt(
   root: Node,
   text: string,
   offset: number,
-  settings: Pick<Settings, 'pii.extraPatterns'>,
+  settings: Pick<Settings, 'pii.extraPatterns'> & Partial<Pick<Settings, 'pii.personDetails'>>,
   findings: readonly Finding[] = [],
   /** How a position elsewhere in the text is named ("line 40"; in a notebook, its cell and line). */
   place?: (offset: number) => string,
@@ -88,11 +88,23 @@ function confKeyHover(node: Node, lines: Positions): Hover | null {
   };
 }
 
-function frameHover(model: DataFrameModel, node: Node, lines: Positions, settings: Pick<Settings, 'pii.extraPatterns'>): Hover | null {
+function frameHover(
+  model: DataFrameModel,
+  node: Node,
+  lines: Positions,
+  settings: Pick<Settings, 'pii.extraPatterns'> & Partial<Pick<Settings, 'pii.personDetails'>>,
+): Hover | null {
   if (node.type !== 'identifier') return null;
   const ref = model.frameRefs.get(node.startIndex);
   if (!ref || ref.end !== node.endIndex) return null;
-  const value = describeFrame(model, ref.frame, node.text, lines, new PiiMatcher(settings['pii.extraPatterns']), ref.others?.length ?? 0);
+  const value = describeFrame(
+    model,
+    ref.frame,
+    node.text,
+    lines,
+    new PiiMatcher(settings['pii.extraPatterns'], settings['pii.personDetails'] ?? false),
+    ref.others?.length ?? 0,
+  );
   return {
     contents: { kind: MarkupKind.Markdown, value },
     range: { start: lines.positionAt(ref.start), end: lines.positionAt(ref.end) },

@@ -256,7 +256,7 @@ export class NotebookSync {
     };
   }
 
-  async hover(p: HoverParams, settings: Pick<Settings, 'pii.extraPatterns'>): Promise<Hover | null> {
+  async hover(p: HoverParams, settings: Pick<Settings, 'pii.extraPatterns'> & Partial<Pick<Settings, 'pii.personDetails'>>): Promise<Hover | null> {
     const nb = this.notebookOf(p.textDocument.uri);
     const a = nb && (await this.analysis(nb.uri));
     const at = a && this.toProgram(a, p.textDocument.uri, p.position);

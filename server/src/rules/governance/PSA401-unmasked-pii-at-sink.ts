@@ -12,7 +12,7 @@ export const unmaskedPiiAtSink: Rule = {
   summary: 'Columns named like personal data (email, phone, ssn, card number, ...) reach a sink unmasked.',
   defaultSeverity: 'warning',
   check(ctx: RuleContext) {
-    const pii = new PiiMatcher(ctx.settings['pii.extraPatterns']);
+    const pii = new PiiMatcher(ctx.settings['pii.extraPatterns'], ctx.settings['pii.personDetails']);
     for (const sink of ctx.model.sinks) {
       // foreachBatch: the function decides what is written, and the model does not follow into it.
       if (sink.foreachBatch) continue;

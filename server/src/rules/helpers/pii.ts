@@ -1,6 +1,9 @@
 import { compileLinear, type LinearPattern } from '../../../../shared/linearRegex';
 
-/** Column names that hold personal data. Matched on `_`-separated tokens, so `email_count` is not PII. */
+/**
+ * Column names that identify or reach a person on their own (contact, account, government and
+ * network identifiers). Matched on `_`-separated tokens, so `email_count` is not PII.
+ */
 const PII_TOKEN_SEQUENCES: string[][] = [
   ['email'],
   ['e', 'mail'],
@@ -17,11 +20,6 @@ const PII_TOKEN_SEQUENCES: string[][] = [
   ['pan', 'number'],
   ['iban'],
   ['passport'],
-  ['dob'],
-  ['birth', 'date'],
-  ['date', 'of', 'birth'],
-  ['birthdate'],
-  ['birthday'],
   ['ip', 'address'],
   ['ip', 'addr'],
   ['ipaddress'],
@@ -30,12 +28,25 @@ const PII_TOKEN_SEQUENCES: string[][] = [
   ['nino'],
   ['drivers', 'license'],
   ['driver', 'license'],
+  ['cvv'],
+];
+
+/**
+ * Names, birth dates and home addresses: personal data too, but public datasets are full of them
+ * (athletes, officials, authors, course customer tables), so on real code most findings on them were
+ * not worth acting on. Reported when `pii.personDetails` is on.
+ */
+const PERSON_DETAIL_SEQUENCES: string[][] = [
+  ['dob'],
+  ['birth', 'date'],
+  ['date', 'of', 'birth'],
+  ['birthdate'],
+  ['birthday'],
   ['first', 'name'],
   ['last', 'name'],
   ['full', 'name'],
   ['home', 'address'],
   ['street', 'address'],
-  ['cvv'],
 ];
 
 /** Suffixes or prefixes that say the column is already protected or only describes PII. */
@@ -107,6 +118,8 @@ const SAFE_TOKENS = new Set([
   // A card's expiry date or a check's outcome is not the card number.
   'validated',
   'validation',
+  'validado',
+  'validada',
   'expire',
   'expires',
   'expiry',
@@ -118,9 +131,14 @@ const SAFE_TOKENS = new Set([
 
 export class PiiMatcher {
   private readonly extra: LinearPattern[];
+  private readonly sequences: string[][];
 
-  /** `extraPatterns` come from settings: they run on the linear-time engine (see `compileLinear`). */
-  constructor(extraPatterns: readonly string[]) {
+  /**
+   * `extraPatterns` come from settings: they run on the linear-time engine (see `compileLinear`).
+   * `personDetails` adds names, birth dates and home addresses to the built-in identifiers.
+   */
+  constructor(extraPatterns: readonly string[], personDetails = false) {
+    this.sequences = personDetails ? [...PII_TOKEN_SEQUENCES, ...PERSON_DETAIL_SEQUENCES] : PII_TOKEN_SEQUENCES;
     this.extra = [];
     for (const p of extraPatterns) {
       const compiled = compileLinear(p);
@@ -137,7 +155,7 @@ export class PiiMatcher {
       .split(/[^a-z0-9]+/)
       .filter(Boolean);
     if (tokens.some((t) => SAFE_TOKENS.has(t))) return false;
-    return PII_TOKEN_SEQUENCES.some((seq) => containsSequence(tokens, seq));
+    return this.sequences.some((seq) => containsSequence(tokens, seq));
   }
 }
 
