@@ -172,7 +172,11 @@ describe('CLI pyspark-architect check', function () {
     assert.deepEqual(r.stdout.trim().split('\n').slice(1), ['Found 1 finding in 3 files.']);
     const s = run(['check', '--format', 'json', 'samples']);
     const codes = new Set(JSON.parse(s.stdout).map((f: any) => f.code));
-    for (const c of ['PSA101', 'PSA201', 'PSA204', 'PSA208', 'PSA301', 'PSA302', 'PSA401', 'PSA404', 'PSA501', 'PSA504']) assert.ok(codes.has(c), c);
+    for (const c of ['PSA101', 'PSA201', 'PSA204', 'PSA208', 'PSA301', 'PSA302', 'PSA401', 'PSA501', 'PSA504']) assert.ok(codes.has(c), c);
+    // PSA404 is strict (opt-in): the nightly job's argv-built SQL shows only when selected.
+    assert.ok(!codes.has('PSA404'));
+    const selected = run(['check', '--format', 'json', '--select', 'PSA404', 'samples']);
+    assert.ok(JSON.parse(selected.stdout).some((f: any) => f.code === 'PSA404'));
   });
 
   it('--config applies editor settings; invalid settings are a usage error', () => {
