@@ -9,8 +9,8 @@ import type { SparkFunctions } from './functions';
  * select lists that make a frame bounded are read.
  */
 
-/** Aggregate functions: a select of only these is a global aggregate (one row). */
-const AGGREGATES = new Set([
+/** Aggregate functions: a select of only these is a global aggregate (one row). Shared with the rules' few-rows reasoning. */
+export const AGGREGATES: ReadonlySet<string> = new Set([
   'count',
   'countDistinct',
   'count_distinct',
@@ -49,9 +49,12 @@ const AGGREGATES = new Set([
   'bool_and',
   'bool_or',
   'every',
+  'some',
+  'any',
   'count_if',
   'product',
   'array_agg',
+  'grouping',
 ]);
 const AGGREGATES_LOWER = new Set([...AGGREGATES].map((a) => a.toLowerCase()));
 

@@ -1,4 +1,5 @@
 import type { SparkFunctions } from '../../spark/functions';
+import { AGGREGATES } from '../../spark/frameSize';
 import type { Frame } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
 import { callParts, isExtra, literalString, stringParts, unwrapParens } from '../../parsing/syntax';
@@ -53,54 +54,6 @@ const ROW_PRESERVING = new Set([
   'subtract',
   'exceptAll',
   'transform',
-]);
-
-/** Aggregate functions: a `select` of only these is a global aggregate (one row). */
-const AGGREGATES = new Set([
-  'count',
-  'countDistinct',
-  'count_distinct',
-  'approx_count_distinct',
-  'approxCountDistinct',
-  'sum',
-  'sumDistinct',
-  'sum_distinct',
-  'avg',
-  'mean',
-  'max',
-  'min',
-  'max_by',
-  'min_by',
-  'first',
-  'last',
-  'any_value',
-  'collect_list',
-  'collect_set',
-  'stddev',
-  'stddev_pop',
-  'stddev_samp',
-  'variance',
-  'var_pop',
-  'var_samp',
-  'skewness',
-  'kurtosis',
-  'percentile_approx',
-  'approx_percentile',
-  'percentile',
-  'median',
-  'mode',
-  'corr',
-  'covar_pop',
-  'covar_samp',
-  'bool_and',
-  'bool_or',
-  'every',
-  'some',
-  'any',
-  'count_if',
-  'product',
-  'array_agg',
-  'grouping',
 ]);
 
 /** Names of tables/paths that hold configuration or lookup rows, collected to the driver by design. */
