@@ -41,7 +41,7 @@ function message(hours: number, disabled: boolean): string {
     ? "The file turns off Delta's retention check, which would have refused it."
     : `Delta refuses it (IllegalArgumentException "Are you sure you would like to vacuum files with such a low retention period?") unless ${CHECK_KEY} is false or the table's delta.deletedFileRetentionDuration is that short.`;
   return (
-    `VACUUM with a retention of ${hours} hours, below the ${DEFAULT_HOURS}-hour (7-day) default. ${consequence} ${check} ` +
+    `VACUUM with a retention of ${hours} ${hours === 1 ? 'hour' : 'hours'}, below the ${DEFAULT_HOURS}-hour (7-day) default. ${consequence} ${check} ` +
     `Keep at least ${DEFAULT_HOURS} hours (longer than your longest-running query or stream), or lower delta.deletedFileRetentionDuration on the table knowingly.`
   );
 }
