@@ -72,6 +72,8 @@ describe('the server from the npm package, for other editors', function () {
         },
         encoding: 'utf8',
         timeout: 35_000,
+        // A headless nvim under heavy load once ignored SIGTERM and hung the suite: fail instead.
+        killSignal: 'SIGKILL',
       });
       assert.ok(fs.existsSync(result), `nvim ${version} wrote no result (status ${r.status}): ${r.stderr}${r.stdout}`);
       const out = JSON.parse(fs.readFileSync(result, 'utf8'));
