@@ -1,5 +1,5 @@
 // Runs the CLI over the development corpus, one repository at a time, and writes the findings table:
-//   npm run corpus [-- --out DIR] [--mirrors DIR] [--no-build] [--repo owner/name] [--cli FILE] [--manifest FILE]
+//   npm run corpus [-- --out DIR] [--mirrors DIR] [--no-build] [--repo owner/name] [--cli FILE] [--manifest FILE] [--strict]
 // Rebuilds the corpus when the manifest changed, builds the CLI (so the figures are of this
 // checkout), runs `dist/cli.js check --format json --exit-zero` per repository folder (its .py
 // files by walking it, its .ipynb files named one by one), and writes DIR/findings.tsv
@@ -7,6 +7,7 @@
 // A repository whose run crashes or hangs is run again file by file, so one file costs only itself.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_MIRRORS, DEFAULT_OUT, repoFolder } from './mirror.mjs';
@@ -22,6 +23,13 @@ const only = opt('--repo', undefined);
 // --manifest scores another corpus (a held-out one) the same way; give it its own --out.
 const manifestFile = resolve(opt('--manifest', MANIFEST));
 const TIMEOUT_MS = 10 * 60 * 1000;
+// --strict also runs the strict (opt-in) rules, to measure them the same way.
+const strictArgs = [];
+if (args.includes('--strict')) {
+  const settings = join(tmpdir(), `psa-corpus-strict-${process.pid}.json`);
+  writeFileSync(settings, JSON.stringify({ 'rules.strict': true }));
+  strictArgs.push('--config', settings);
+}
 
 if (!isCurrent(out, manifestFile)) {
   console.log(`the corpus under ${out} is not the manifest's: rebuilding`);
@@ -40,7 +48,7 @@ const cli = resolve(opt('--cli', join(root, 'dist', 'cli.js')));
 
 function runCli(paths) {
   const started = Date.now();
-  const r = spawnSync(process.execPath, [cli, 'check', '--format', 'json', '--exit-zero', ...paths], {
+  const r = spawnSync(process.execPath, [cli, 'check', '--format', 'json', '--exit-zero', ...strictArgs, ...paths], {
     encoding: 'utf8',
     maxBuffer: 1 << 30,
     timeout: TIMEOUT_MS,
