@@ -40,8 +40,8 @@ const KAFKA_COLUMNS: KnownColumn[] = [
   { name: 'timestamp', type: 'timestamp' },
   { name: 'timestampType', type: 'int' },
 ];
-/** Steps whose output has the input's columns. */
-const SAME_COLUMNS = new Set([
+/** Steps whose output has the input's columns (frameCertainty follows the same steps). */
+export const SAME_COLUMNS: ReadonlySet<string> = new Set([
   'filter',
   'where',
   'alias',

@@ -1,7 +1,7 @@
 import type { Node } from '../parsing/pythonParser';
 import { callParts, literalString, unwrapParens, type CallParts } from '../parsing/syntax';
 import { BindingCertainty } from '../model/bindingCertainty';
-import { plainName } from './columnSet';
+import { plainName, SAME_COLUMNS } from './columnSet';
 import type { SparkFunctions } from './functions';
 import type { DataFrameModel } from '../model/types';
 
@@ -15,39 +15,8 @@ import type { DataFrameModel } from '../model/types';
  */
 
 /** Steps whose output columns the column sets derive from their input (and maybe a second frame). */
-const INPUT_STEPS = new Set([
-  'filter',
-  'where',
-  'alias',
-  'hint',
-  'sample',
-  'observe',
-  'localCheckpoint',
-  'checkpoint',
-  'unpersist',
-  'sortWithinPartitions',
-  'fillna',
-  'dropna',
-  'replace',
-  'withMetadata',
-  'withWatermark',
-  'cache',
-  'persist',
-  'dropDuplicatesWithinWatermark',
-  'distinct',
-  'dropDuplicates',
-  'drop_duplicates',
-  'orderBy',
-  'sort',
-  'repartitionByRange',
-  'intersect',
-  'intersectAll',
-  'exceptAll',
-  'subtract',
-  'limit',
-  'offset',
-  'coalesce',
-  'repartition',
+const INPUT_STEPS: ReadonlySet<string> = new Set([
+  ...SAME_COLUMNS,
   'union',
   'unionAll',
   'select',
