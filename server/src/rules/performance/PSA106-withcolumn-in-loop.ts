@@ -56,6 +56,17 @@ function isShortLiteralLoop(loop: Node): boolean {
 
 /** The literal list/tuple/set a name was last assigned before `at`, in the same scope (a plain `NAME = [...]`). */
 function literalBoundBefore(name: string, at: Node): Node | undefined {
+  // An annotation without a value (`NAME: list`) is the last word on the name: no literal then.
+  const right = lastAssignmentBefore(name, at, false)?.childForFieldName('right');
+  const found = right ? unwrapParens(right) : undefined;
+  return found && ['list', 'tuple', 'set'].includes(found.type) ? found : undefined;
+}
+
+/**
+ * The last `name = ...` (by position) in the scope of `at`, before it; with `withValue`, annotations
+ * without a value (`name: T`) do not count.
+ */
+function lastAssignmentBefore(name: string, at: Node, withValue: boolean): Node | undefined {
   const scope = enclosingScope(at);
   let found: Node | undefined;
   const stack: Node[] = [scope];
@@ -64,13 +75,12 @@ function literalBoundBefore(name: string, at: Node): Node | undefined {
     if (n.startIndex >= at.startIndex) continue;
     if (!sameNode(n, scope) && (n.type === 'function_definition' || n.type === 'class_definition')) continue;
     if (n.type === 'assignment' && n.childForFieldName('left')?.text === name) {
-      const right = n.childForFieldName('right');
-      if (!found || n.startIndex > found.startIndex) found = right ? unwrapParens(right) : undefined;
+      if ((!withValue || n.childForFieldName('right')) && (!found || n.startIndex > found.startIndex)) found = n;
       continue;
     }
     for (const c of n.namedChildren) if (c) stack.push(c);
   }
-  return found && ['list', 'tuple', 'set'].includes(found.type) ? found : undefined;
+  return found;
 }
 
 const CONSTANT_NAME = /^[A-Z][A-Z0-9_]*$/;
@@ -101,21 +111,8 @@ function shortLiteral(n: Node | undefined): boolean {
 
 /** The last plain assignment of `name` in the scope of `at`, before it. */
 function boundBefore(name: string, at: Node): Node | undefined {
-  const scope = enclosingScope(at);
-  let found: Node | undefined;
-  const stack: Node[] = [scope];
-  for (let steps = 0; stack.length && steps < 200_000; steps++) {
-    const n = stack.pop()!;
-    if (n.startIndex >= at.startIndex) continue;
-    if (!sameNode(n, scope) && (n.type === 'function_definition' || n.type === 'class_definition')) continue;
-    if (n.type === 'assignment' && n.childForFieldName('left')?.text === name) {
-      const right = n.childForFieldName('right');
-      if (right && (!found || n.startIndex > found.startIndex)) found = unwrapParens(right);
-      continue;
-    }
-    for (const c of n.namedChildren) if (c) stack.push(c);
-  }
-  return found;
+  const right = lastAssignmentBefore(name, at, true)?.childForFieldName('right');
+  return right ? unwrapParens(right) : undefined;
 }
 
 /**
