@@ -38,7 +38,7 @@ export interface GraphSink {
 export class AnalysisCache {
   private readonly analyses = new Map<string, CachedAnalysis>();
   /** The analysis under way per document: a second request for the same version waits for it rather than starting another. */
-  private readonly running = new Map<string, { version: number; done: Promise<CachedAnalysis | undefined> }>();
+  private readonly runningNow = new Map<string, { version: number; done: Promise<CachedAnalysis | undefined> }>();
   /** Bumped by `clear` and `delete`: an analysis that started before is outdated even at the same version. */
   private generation = 0;
   private readonly inputs = new Map<string, number>();
@@ -75,16 +75,21 @@ export class AnalysisCache {
     return this.analyses.entries();
   }
 
+  /** Documents with an analysis under way. */
+  running(): IterableIterator<string> {
+    return this.runningNow.keys();
+  }
+
   /** Forgets the document's analysis (its inputs changed); one under way is not kept either. */
   delete(uri: string): void {
     this.analyses.delete(uri);
-    this.running.delete(uri);
+    this.runningNow.delete(uri);
     this.inputs.set(uri, (this.inputs.get(uri) ?? 0) + 1);
   }
 
   clear(): void {
     this.analyses.clear();
-    this.running.clear();
+    this.runningNow.clear();
     this.generation++;
   }
 
@@ -107,12 +112,12 @@ export class AnalysisCache {
     const version = stored.document.version;
     const hit = this.analyses.get(uri);
     if (hit && hit.version === version) return hit;
-    const running = this.running.get(uri);
+    const running = this.runningNow.get(uri);
     if (running?.version === version) return running.done;
     const done = this.analyseNow(uri, stored).finally(() => {
-      if (this.running.get(uri)?.done === done) this.running.delete(uri);
+      if (this.runningNow.get(uri)?.done === done) this.runningNow.delete(uri);
     });
-    this.running.set(uri, { version, done });
+    this.runningNow.set(uri, { version, done });
     return done;
   }
 

@@ -4,7 +4,6 @@ import { mergeRawGraphs, type FileFragment } from '../graph';
 import type { RawGraph } from '../graph/pipelineGraph';
 import type { PythonParser } from '../parsing/pythonParser';
 import { WorkspaceFiles } from '../project/workspaceFiles';
-import type { CachedAnalysis } from './analysisCache';
 import type { DocumentStore } from './documentStore';
 
 /** Quiet time after the last change to a document's datasets before its open neighbours are analysed again. */
@@ -28,12 +27,18 @@ export class WorkspaceGraph {
   private rejudgeTimer: NodeJS.Timeout | undefined;
   /** Per open document, what its graph fragment says about datasets, to tell when neighbours must be re-judged. */
   private readonly signatures = new Map<string, { signature: string; keys: string[] }>();
+  /**
+   * Per open document, its graph fragment from its last analysis. Kept while the document is
+   * judged again (its analysis dropped): neighbours judged at the same time still see it.
+   */
+  private readonly openGraphs = new Map<string, RawGraph>();
 
   constructor(
     parser: PythonParser,
     private readonly connection: Connection,
     private readonly documents: DocumentStore,
-    private readonly analyses: () => Iterable<[string, CachedAnalysis]>,
+    /** Documents whose analysis is under way: it may have read the graph before this change. */
+    private readonly analysing: () => Iterable<string>,
     private readonly settingsFor: (uri: string) => Promise<Settings>,
     /** Open documents to judge again (their analyses are stale). */
     private readonly rejudge: (uris: string[]) => void,
@@ -51,7 +56,7 @@ export class WorkspaceGraph {
     if (this.merged === undefined) {
       const open = new Set(this.documents.uris());
       const graphs: RawGraph[] = [];
-      for (const [uri, a] of this.analyses()) if (open.has(uri) && a.fragment?.raw.datasets.size) graphs.push(a.fragment.raw);
+      for (const [uri, raw] of this.openGraphs) if (open.has(uri) && raw.datasets.size) graphs.push(raw);
       for (const f of this.onDisk) if (!open.has(f.uri) && f.raw.datasets.size) graphs.push(f.raw);
       this.merged = graphs.length ? mergeRawGraphs(graphs) : null;
     }
@@ -65,6 +70,7 @@ export class WorkspaceGraph {
       .map((s) => `${s.functionName ?? ''}:${[...s.reads].sort().join(',')}>${[...s.writes].sort().join(',')}:${s.streaming}`)
       .sort();
     const signature = JSON.stringify([keys, steps]);
+    this.openGraphs.set(uri, raw);
     const before = this.signatures.get(uri);
     this.signatures.set(uri, { signature, keys });
     if ((before?.signature ?? JSON.stringify([[], []])) === signature) return;
@@ -76,6 +82,7 @@ export class WorkspaceGraph {
   closed(uri: string): void {
     const closed = this.signatures.get(uri);
     this.signatures.delete(uri);
+    this.openGraphs.delete(uri);
     this.merged = undefined;
     if (closed?.keys.length) this.rejudgeNeighbours(uri, closed.keys);
   }
@@ -99,9 +106,13 @@ export class WorkspaceGraph {
   private rejudgeNeighbours(uri: string, keys: string[]): void {
     if (!keys.length) return;
     const wanted = new Set(keys);
-    for (const [other, a] of this.analyses()) {
-      if (other !== uri && [...(a.fragment?.raw.datasets.keys() ?? [])].some((k) => wanted.has(k))) this.pendingRejudge.add(other);
+    for (const [other, raw] of this.openGraphs) {
+      if (other !== uri && [...raw.datasets.keys()].some((k) => wanted.has(k))) this.pendingRejudge.add(other);
     }
+    // An analysis under way may have read the graph before this change, and its datasets are not
+    // known yet: it is judged again too (a first analysis racing the startup scan otherwise keeps
+    // the empty workspace it started with).
+    for (const other of this.analysing()) if (other !== uri) this.pendingRejudge.add(other);
     if (!this.pendingRejudge.size) return;
     clearTimeout(this.rejudgeTimer);
     this.rejudgeTimer = setTimeout(() => {
