@@ -208,7 +208,8 @@ describe('architecture preview at scale (Chromium, generated projects)', functio
         assert.equal(s.frames.length, 1, 'one file, one pipeline');
         assert.ok(inside(s.frames[0].header, s.stage), "the pipeline's name is in view");
         assertFramedLanes(graph, s, width < 800 ? true : null);
-        if (size === 60 && process.env.UPDATE_SCREENSHOTS) writeFileSync(path.join(ROOT, 'docs/images', `preview-file-${width}.png`), await o.page.screenshot({ type: 'png' }));
+        if (size === 60 && process.env.UPDATE_SCREENSHOTS)
+          writeFileSync(path.join(ROOT, 'docs/images', `preview-file-${width}.png`), await o.page.screenshot({ type: 'png' }));
       });
     }
   }
