@@ -914,7 +914,7 @@ describe('real-code regressions (issue #11)', () => {
     });
   });
 
-  describe('book examples, helpers called on several frames, first loads (PSA101, PSA102, PSA304)', () => {
+  describe('book examples, helpers called on several frames, local example writes, first loads and wildcard reloads (PSA101, PSA102, PSA304)', () => {
     const chapterExample = py`
       import sys
       from pyspark.sql import SparkSession
@@ -996,6 +996,27 @@ describe('real-code regressions (issue #11)', () => {
       );
     });
 
+    it('is silent on an exploratory script writing a frame twice to local folders, not on the same steps writing to a lake (PSA102)', async () => {
+      const script = py`
+        from pyspark.sql import SparkSession
+        import pyspark.sql.functions as F
+        spark = SparkSession.builder.master("local[*]").getOrCreate()
+        trips = spark.read.option("header", True).csv("data/trips.csv")
+        trips.show(5)
+        trips.printSchema()
+        by_zone = trips.groupBy("zone").agg(F.avg("fare").alias("avg_fare"))
+        by_zone.write.mode("overwrite").parquet("/tmp/by_zone_parquet")
+        by_zone.write.mode("overwrite").csv("/tmp/by_zone_csv", header=True)
+      `;
+      assert.deepEqual((await check(script, {}, { path: 'notes/trips.py' })).of('PSA102'), []);
+      const job = script.replace('"/tmp/by_zone_csv"', '"s3://exports/by_zone_csv"');
+      const r = await check(job, {}, { path: 'notes/trips.py' });
+      assert.deepEqual(
+        r.of('PSA102').map((f) => r.textOf(f)),
+        ['by_zone'],
+      );
+    });
+
     it('is silent on a first load of one source partition into a path partitioned by another key (PSA304)', async () => {
       const r = await check(py`
         from pyspark.sql import SparkSession
@@ -1004,6 +1025,8 @@ describe('real-code regressions (issue #11)', () => {
         books.write.format("delta").mode("overwrite").partitionBy("year").save("s3://lake/book_reviews/")
         hour = spark.read.parquet("s3://raw/clicks/hour=2024-06-01T10/")
         hour.write.mode("overwrite").partitionBy("event_date").parquet("s3://lake/clicks/")
+        every_day = spark.read.parquet("s3://raw/clicks/event_date=*/")
+        every_day.write.mode("overwrite").partitionBy("event_date").parquet("s3://lake/clicks_all/")
       `);
       assert.deepEqual(
         r.of('PSA304').map((f) => r.lineOf(f)),

@@ -20,7 +20,7 @@ const DATE_FUNCS = new Set(['to_date', 'to_timestamp', 'date_format', 'date_trun
 /** Path segments that select one run: `{run_date}`, `{batch_id}`. */
 const RUN_PLACEHOLDER = /\{[^}]*(date|day|dt|ds|hour|month|year|partition|batch|run)[^}]*\}/i;
 /** Hive partition segments of a path: `/dt=2024-01-01`, `/product_category=Gift_Card`. */
-const HIVE_SEGMENT = /\/([A-Za-z_][A-Za-z0-9_]*)=[^/]+/g;
+const HIVE_SEGMENT = /\/([A-Za-z_][A-Za-z0-9_]*)=([^/]+)/g;
 /** Partition keys that name a time slice: one of them in the read path means one day's (or hour's, run's) data. */
 const TIME_KEY = /(^|_)(date|day|dt|ds|hour|hr|month|year|yr|week|ts|time|period|batch|run|load|ingest\w*|snapshot)($|_)/i;
 const COMPARISON = /==|!=|<|>|(^|[^=!<>])=($|[^=])|\bbetween\b|\bisin\b|\bin\s*\(/i;
@@ -81,10 +81,13 @@ function frameEvidence(f: Frame, columns: string[], mentionsPartition: (t: strin
  * of them, or a time slice (`dt=`, `year=`, `ingest_date=`): one day's data written by `event_date`.
  * Another key (`product_category=Gift_Card` written by `year`) is a subset of the source, not of the
  * written partitions: the frame holds every year of it, and overwriting a new path with it is a first load.
+ * A wildcard value (`year=*`) selects every partition.
  */
 function slicesWrittenPartitions(path: string, columns: string[]): boolean {
   for (const m of path.matchAll(HIVE_SEGMENT)) {
     const key = m[1];
+    // `year=*/month=*/`: a glob over the partition folders reads all of them.
+    if (/^[*?]+$/.test(m[2])) continue;
     if (columns.some((c) => c.toLowerCase() === key.toLowerCase()) || TIME_KEY.test(key)) return true;
   }
   return false;

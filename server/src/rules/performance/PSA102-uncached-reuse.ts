@@ -219,6 +219,9 @@ export const uncachedReuse: Rule = {
       // that hides a shallower one below.)
       if (ctx.code.isTestOrGenerator(def.statement)) continue;
       if (ctx.code.isExploratory(def.statement) && ![...used.values()].some((c) => c.id.startsWith('s'))) continue;
+      // An exploratory script reads and writes only files on the machine running it (that is how it is
+      // told from a job): a frame written twice there is an example's local output, not a pipeline's cost.
+      if (ctx.code.at(def.statement).kind === 'exploration') continue;
       const step = expensiveStep(frame, blocked);
       if (!step) continue;
       candidates.push({ frame, name: def.name, statement: def.statement, consumers: [...used.values()], step });
