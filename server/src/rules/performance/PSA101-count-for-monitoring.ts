@@ -10,6 +10,7 @@ import { isBareColumnarRead } from '../helpers/fewRows';
 import { findInLineage } from '../../model/lineage';
 import { assignedOnlyForReporting, isReportingCall, reportingCallOf } from '../helpers/reporting';
 import { pythonStepInLineage } from '../helpers/pythonCode';
+import { isDynamicFrame } from '../../spark/glue';
 
 const MONITORED_ACTIONS = new Set(['count', 'collect', 'first', 'take', 'head']);
 
@@ -32,7 +33,10 @@ export const countForMonitoring: Rule = {
       // A count of a bare Parquet/Delta/ORC read or a table is answered from footers or the log: cheap.
       if (isBareColumnarRead(action.frame)) continue;
       if (timedOnPurpose(action.call)) continue;
-      const sink = ctx.model.sinks.find((s) => sameNode(s.scope, action.scope) && isAncestorFrame(action.frame, s.frame));
+      // `dyf.toDF().count()`: the rows of the DynamicFrame, which the job writes as such.
+      const counted =
+        action.frame.op === 'toDF' && action.frame.parents.length === 1 && isDynamicFrame(action.frame.parents[0]) ? action.frame.parents[0] : action.frame;
+      const sink = ctx.model.sinks.find((s) => sameNode(s.scope, action.scope) && isAncestorFrame(counted, s.frame));
       // The cost is the lineage computed twice: by the write, by the caller the frame is returned to,
       // or by another action. Without any of these the count may be the point (a notebook cell's output).
       const escape = sink ? undefined : escapesScope(ctx, action);
@@ -70,9 +74,11 @@ export const countForMonitoring: Rule = {
         message:
           `${what} here only feeds logging/metrics: it runs the whole lineage of this DataFrame as a separate Spark job` +
           cost +
-          (action.method === 'count'
-            ? ' Collect the count while writing with DataFrame.observe(Observation(...)), or cache() the frame first.'
-            : ' Cache the frame first, or log something the job already computed.'),
+          (isDynamicFrame(counted)
+            ? ' A DynamicFrame cannot be cached: convert it once (df = dyf.toDF().cache()) and count and write that, or log a figure the job already computes.'
+            : action.method === 'count'
+              ? ' Collect the count while writing with DataFrame.observe(Observation(...)), or cache() the frame first.'
+              : ' Cache the frame first, or log something the job already computed.'),
         related: sink
           ? [related(sink.call, 'the frame is computed again by this write')]
           : escape
@@ -80,7 +86,8 @@ export const countForMonitoring: Rule = {
             : again
               ? [related(again.call, 'another action on the same lineage')]
               : [],
-        fixes: fixesFor(ctx, action, reporting, sink),
+        // A DynamicFrame has neither cache() nor observe(): no edit applies to it.
+        fixes: isDynamicFrame(counted) ? [] : fixesFor(ctx, action, reporting, sink),
         why:
           `its result only feeds ${reporting ? 'a print or log call' : 'a value used only in logging'}, the frame is not cached, and ` +
           (sink

@@ -1,3 +1,4 @@
+import { isDynamicFrame } from '../../spark/glue';
 import type { Fix, RelatedLocation } from '../../findings';
 import { insertAfterStatement, ownsItsLines } from '../../fixes/edits';
 import { findInLineage } from '../../model/lineage';
@@ -217,6 +218,20 @@ export const uncachedReuse: Rule = {
           isAncestorFrame(c.frame, d.frame),
       );
       if (deeper) continue;
+      // In a foreachBatch function persisting the micro-batch (or the frame above) saves what a frame
+      // derived from it with only cheap steps would: one finding, where the batch is computed most.
+      const batchStep = c.step.source?.kind === 'foreachBatch';
+      const covered =
+        batchStep &&
+        candidates.some(
+          (d) =>
+            d !== c &&
+            d.step === c.step &&
+            d.consumers.length > c.consumers.length &&
+            isAncestorFrame(d.frame, c.frame) &&
+            c.consumers.every((x) => d.consumers.some((y) => y.id === x.id)),
+        );
+      if (covered) continue;
       const v = c.name;
       const assignment = c.statement.namedChildren[0];
       const left = assignment?.type === 'assignment' ? assignment.childForFieldName('left') : undefined;
@@ -252,6 +267,8 @@ function fixFor(ctx: RuleContext, statement: Node, v: string, used: Consumer[], 
   // In a foreachBatch function a cache() with no unpersist() pins one more copy per micro-batch
   // (PSA115): where the unpersist() goes depends on the function's exits, so no fix is offered.
   if (findInLineage(frame, (f) => f.source?.kind === 'foreachBatch')) return [];
+  // A Glue DynamicFrame has no cache(): its DataFrame (toDF()) would have to be cached and used instead.
+  if (isDynamicFrame(frame)) return [];
   if (!ownsItsLines(ctx.text, statement) || used.some((u) => u.node.startIndex < statement.endIndex)) return [];
   if (!statement.parent || !['block', 'module'].includes(statement.parent.type)) return [];
   return [
