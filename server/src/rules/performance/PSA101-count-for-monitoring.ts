@@ -6,7 +6,7 @@ import type { Node } from '../../parsing/pythonParser';
 import { callParts, enclosingScope, sameNode, enclosingStatement, eolOf, escapeRegExp, indentAt, unwrapParens } from '../../parsing/syntax';
 import { cacheStatement, observationTemplate } from '../../templates';
 import { related, type Rule, type RuleContext } from '../rule';
-import { isBareColumnarRead } from '../helpers/fewRows';
+import { insideAssert, isBareColumnarRead } from '../helpers/fewRows';
 import { findInLineage } from '../../model/lineage';
 import { assignedOnlyForReporting, isReportingCall, reportingCallOf } from '../helpers/reporting';
 import { pythonStepInLineage } from '../helpers/pythonCode';
@@ -230,6 +230,8 @@ function otherActionOnLineage(ctx: RuleContext, action: ActionUse): ActionUse | 
   return ctx.model.actions.find((other) => {
     // The same call met again with another frame (a helper called twice) is not another action.
     if (other === action || sameNode(other.call, action.call) || !sameNode(other.scope, action.scope) || isCachedAt(other)) return false;
+    // `assert df.count() == 2`: a validation script or a lab's check, whose counts are the point.
+    if (insideAssert(other.call)) return false;
     if (other.frame === action.frame) return true;
     return findInLineage(action.frame, (f) => !f.bounded && !f.cached && isAncestorFrame(f, other.frame)) !== undefined;
   });

@@ -246,9 +246,11 @@ export const uncachedReuse: Rule = {
         message:
           `'${v}' is computed ${times} times: each of its actions/writes re-runs its whole ` +
           `lineage (re-reading the sources and redoing ${describeStep(c.step)}) because nothing caches it. ` +
-          (findInLineage(c.frame, (f) => f.source?.kind === 'foreachBatch')
-            ? `Persist it before the first use (${v}.persist()) and call ${v}.unpersist() after the last one, so each micro-batch releases it.`
-            : `Cache it once before the first use (${v} = ${v}.cache()) and call ${v}.unpersist() after the last one.`),
+          (isDynamicFrame(c.frame)
+            ? `A DynamicFrame has no cache(): convert it once (${v}_df = ${v}.toDF().cache()), build the writes from that DataFrame (DynamicFrame.fromDF for Glue writers) and unpersist it after the last one.`
+            : findInLineage(c.frame, (f) => f.source?.kind === 'foreachBatch')
+              ? `Persist it before the first use (${v}.persist()) and call ${v}.unpersist() after the last one, so each micro-batch releases it.`
+              : `Cache it once before the first use (${v} = ${v}.cache()) and call ${v}.unpersist() after the last one.`),
         related,
         fixes: fixFor(ctx, c.statement, v, c.consumers, c.frame),
       });
