@@ -33,6 +33,10 @@ export const countForMonitoring: Rule = {
       // A count of a bare Parquet/Delta/ORC read or a table is answered from footers or the log: cheap.
       if (isBareColumnarRead(action.frame)) continue;
       if (timedOnPurpose(action.call)) continue;
+      // A book or course example that shows the frame and prints its schema and its count: the three
+      // together are the example's output (what the reader is meant to see), not a job's monitoring.
+      // Nobody monitors a schema: printSchema() beside the rows is what marks the inspection.
+      if (reporting && ctx.code.teaching && !ctx.code.notebooksAreJobs && inspectedInScope(ctx, action)) continue;
       // `dyf.toDF().count()`: the rows of the DynamicFrame, which the job writes as such.
       const counted =
         action.frame.op === 'toDF' && action.frame.parents.length === 1 && isDynamicFrame(action.frame.parents[0]) ? action.frame.parents[0] : action.frame;
@@ -179,6 +183,15 @@ function reportHelperCount(ctx: RuleContext, action: ActionUse, helper: HelperUs
 function isCachedAt(action: ActionUse): boolean {
   const cached = action.frame.cached;
   return !!cached && cached.startIndex < action.call.startIndex;
+}
+
+/** The frame itself is shown (`show()`) and its schema printed (`printSchema()`) in the same function or top level. */
+function inspectedInScope(ctx: RuleContext, action: ActionUse): boolean {
+  const same = (frame: Frame, scope: Node) => frame === action.frame && sameNode(scope, action.scope);
+  return (
+    ctx.model.actions.some((a) => a.method === 'show' && same(a.frame, a.scope)) &&
+    ctx.model.transforms.some((t) => t.method === 'printSchema' && same(t.frame, t.scope))
+  );
 }
 
 const CLOCK = /\b(time\.(time|perf_counter|monotonic)|perf_counter|monotonic|timeit\.default_timer|datetime\.now)\s*\(/;
