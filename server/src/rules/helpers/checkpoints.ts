@@ -60,18 +60,48 @@ export function servesSeveralQueries(model: DataFrameModel, sink: SinkInfo, at?:
     if (n.type === 'for_statement' || n.type === 'while_statement') return true;
     if (n.type === 'function_definition') {
       if (at && (at.startIndex < n.startIndex || at.endIndex > n.endIndex)) return false;
-      if (model.sinks.filter((s) => s.call.id === sink.call.id).length > 1) return true;
+      const counts = callCounts(model);
+      if ((counts.sinksAt.get(sink.call.id) ?? 0) > 1) return true;
       const name = n.childForFieldName('name')?.text;
-      const calls = name
-        ? model.root.descendantsOfType('call').filter((c) => {
-            const callee = c.childForFieldName('function');
-            return callee?.text === name || (callee?.type === 'attribute' && callee.childForFieldName('attribute')?.text === name);
-          })
-        : [];
-      if (calls.length > 1) return true;
+      if (name && (counts.callsTo.get(name) ?? 0) > 1) return true;
     }
   }
   return false;
+}
+
+interface CallCounts {
+  /** Sinks (as analysed, one per call of a writer function) per sink call node id. */
+  sinksAt: Map<number, number>;
+  /** Calls per name they call: `name(...)`, or `x.name(...)`. */
+  callsTo: Map<string, number>;
+}
+
+const callCountsOf = new WeakMap<DataFrameModel, CallCounts>();
+
+/**
+ * Counted once per model: asked for every streaming sink, a scan of the file's calls per sink
+ * made PSA204 quadratic in the file (a tenth of an analysis at 20k lines).
+ */
+function callCounts(model: DataFrameModel): CallCounts {
+  let counts = callCountsOf.get(model);
+  if (counts) return counts;
+  const sinksAt = new Map<number, number>();
+  for (const s of model.sinks) sinksAt.set(s.call.id, (sinksAt.get(s.call.id) ?? 0) + 1);
+  const callsTo = new Map<string, number>();
+  for (const c of model.root.descendantsOfType('call')) {
+    const callee = c.childForFieldName('function');
+    if (!callee) continue;
+    // A call counts once per name it calls, as the filter it replaces counted it.
+    const names = new Set([callee.text]);
+    if (callee.type === 'attribute') {
+      const attribute = callee.childForFieldName('attribute')?.text;
+      if (attribute !== undefined) names.add(attribute);
+    }
+    for (const name of names) callsTo.set(name, (callsTo.get(name) ?? 0) + 1);
+  }
+  counts = { sinksAt, callsTo };
+  callCountsOf.set(model, counts);
+  return counts;
 }
 
 /**
