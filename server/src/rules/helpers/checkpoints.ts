@@ -76,6 +76,7 @@ interface CallCounts {
   callsTo: Map<string, number>;
 }
 
+/** Per model, not per module node: the next version's syntax copy takes the root object over. */
 const callCountsOf = new WeakMap<DataFrameModel, CallCounts>();
 
 /**
