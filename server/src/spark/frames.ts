@@ -176,7 +176,7 @@ export function frameCall(ip: Interpreter, node: Node, parts: CallParts, frame: 
   if (SHUFFLE.has(method)) return { k: 'frame', frame: ip.derive(frame, node, method, { singlePartition: undefined }) };
   if (method === 'transform') {
     const fn = pos[0];
-    if (fn?.k === 'function') return ip.callFunction(fn.def, fn.closure, [{ k: 'frame', frame }, ...pos.slice(1)], kw, false);
+    if (fn?.k === 'function') return ip.callFunction(fn.def, fn.closure, [{ k: 'frame', frame }, ...pos.slice(1)], kw, false, node);
     return { k: 'frame', frame: ip.derive(frame, node, method, { columnsComplete: false }) };
   }
   if (COLUMN_CHANGING.has(method)) {

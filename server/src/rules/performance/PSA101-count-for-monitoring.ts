@@ -31,6 +31,10 @@ export const countForMonitoring: Rule = {
       // A count of a bare Parquet/Delta/ORC read or a table is answered from footers or the log: cheap.
       if (isBareColumnarRead(action.frame)) continue;
       if (timedOnPurpose(action.call)) continue;
+      // A book or course example that shows the frame and prints its schema and its count: the three
+      // together are the example's output (what the reader is meant to see), not a job's monitoring.
+      // Nobody monitors a schema: printSchema() beside the rows is what marks the inspection.
+      if (reporting && ctx.code.teaching && !ctx.code.notebooksAreJobs && inspectedInScope(ctx, action)) continue;
       const sink = ctx.model.sinks.find((s) => sameNode(s.scope, action.scope) && isAncestorFrame(action.frame, s.frame));
       // The cost is the lineage computed twice: by the write, by the caller the frame is returned to,
       // or by another action. Without any of these the count may be the point (a notebook cell's output).
@@ -89,6 +93,15 @@ export const countForMonitoring: Rule = {
 function isCachedAt(action: ActionUse): boolean {
   const cached = action.frame.cached;
   return !!cached && cached.startIndex < action.call.startIndex;
+}
+
+/** The frame itself is shown (`show()`) and its schema printed (`printSchema()`) in the same function or top level. */
+function inspectedInScope(ctx: RuleContext, action: ActionUse): boolean {
+  const same = (frame: Frame, scope: Node) => frame === action.frame && sameNode(scope, action.scope);
+  return (
+    ctx.model.actions.some((a) => a.method === 'show' && same(a.frame, a.scope)) &&
+    ctx.model.transforms.some((t) => t.method === 'printSchema' && same(t.frame, t.scope))
+  );
 }
 
 const CLOCK = /\b(time\.(time|perf_counter|monotonic)|perf_counter|monotonic|timeit\.default_timer|datetime\.now)\s*\(/;

@@ -147,6 +147,30 @@ function runTogether(list: Consumer[]): number {
   return picked.length;
 }
 
+/**
+ * The function whose analysis made `frame`, when the same frame is what several calls of it
+ * returned (calls with the same arguments share one analysis: a helper applied to six frames the
+ * model cannot read, a helper called again with the same inputs). At run time each call builds its
+ * own DataFrame, so caching the one bound at the first call would serve none of the others.
+ */
+function sharedHelper(ctx: RuleContext, frame: Frame): Node | undefined {
+  const made = frame.scope;
+  if (!made) return undefined;
+  const sites = new Map<number, Set<number>>();
+  let shared: Node | undefined;
+  for (const call of ctx.model.localCalls) {
+    const def = call.def;
+    if (made.startIndex < def.startIndex || made.endIndex > def.endIndex) continue;
+    if (!isAncestorFrame(frame, call.result)) continue;
+    let set = sites.get(def.id);
+    if (!set) sites.set(def.id, (set = new Set()));
+    set.add(call.site.id);
+    // The outermost such function: a frame made inside nested helpers belongs to every one of them.
+    if (set.size >= 2 && (!shared || def.startIndex <= shared.startIndex)) shared = def;
+  }
+  return shared;
+}
+
 function expensiveStep(frame: Frame, blocked: (f: Frame) => boolean): Frame | undefined {
   return findInLineage(
     frame,
@@ -177,8 +201,15 @@ export const uncachedReuse: Rule = {
     const candidates: { frame: Frame; name: string; statement: Node; consumers: Consumer[]; step: Frame }[] = [];
     for (const frame of ctx.model.frames) {
       const def = ctx.model.definitions.get(frame.id);
-      const used = byFrame.get(frame.id);
+      let used = byFrame.get(frame.id);
       if (!def || !used || used.size < 2) continue;
+      // A helper's frame that stands for the results of several of its calls: only the helper's own
+      // uses are uses of one DataFrame; each caller's write or count runs the lineage of its own call.
+      const helper = sharedHelper(ctx, frame);
+      if (helper) {
+        used = new Map([...used].filter(([, c]) => c.node.startIndex >= helper.startIndex && c.node.endIndex <= helper.endIndex));
+        if (used.size < 2) continue;
+      }
       // Rows built on the driver (a literal list, a pandas frame) cost nothing to recompute.
       if (blocked(frame) || frame.cached || frame.streaming === true || frame.parents.length === 0 || frame.bounded) continue;
       if (repeatingConstructAround(def.statement)) continue;
@@ -188,6 +219,9 @@ export const uncachedReuse: Rule = {
       // that hides a shallower one below.)
       if (ctx.code.isTestOrGenerator(def.statement)) continue;
       if (ctx.code.isExploratory(def.statement) && ![...used.values()].some((c) => c.id.startsWith('s'))) continue;
+      // An exploratory script reads and writes only files on the machine running it (that is how it is
+      // told from a job): a frame written twice there is an example's local output, not a pipeline's cost.
+      if (ctx.code.at(def.statement).kind === 'exploration') continue;
       const step = expensiveStep(frame, blocked);
       if (!step) continue;
       candidates.push({ frame, name: def.name, statement: def.statement, consumers: [...used.values()], step });
