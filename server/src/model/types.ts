@@ -100,6 +100,8 @@ export interface SinkInfo {
   format?: string;
   mode?: string;
   outputMode?: string;
+  /** `outputMode(...)` was given a value the model cannot read: `outputMode` undefined does not mean "append". */
+  outputModeUnknown?: boolean;
   options: Map<string, OptionSetting>;
   partitionBy: { name?: string; node: Node }[];
   path?: string;
