@@ -1,6 +1,7 @@
 // `npm run bench`: measures the engine and the language server on this machine.
 //
 //   node scripts/bench/bench.mjs [--quick] [--only=analysis,scaling,edit,typing,cli,cold,memory,layout] [--mem-edits=N] [--mem-open-timeout-s=S] [--out=FILE]
+//     [--typing-debounce=MS] (the typing bench's debounceMs setting; the default setting when not given)
 //
 // Needs `npm run build` (dist/server.js) and `tsc -p test/tsconfig.json` (out/: the engine modules
 // and the test LSP client); `npm run bench` does both first. Prints tables, PASS/MISS per target and,
@@ -609,6 +610,8 @@ function cpuMs(pid) {
  * that version's diagnostics. Work wasted: analyses finished for versions nobody looks at any more
  * (from the server's trace log), and the server's CPU time while typing.
  */
+const typingDebounce = args['typing-debounce'] !== undefined ? Number(args['typing-debounce']) : undefined;
+
 async function benchTyping() {
   const { CancellationTokenSource } = require('vscode-jsonrpc/node');
   const sizes = [5000, 20000];
@@ -617,7 +620,7 @@ async function benchTyping() {
   for (const n of sizes) {
     const text = generatePipeline(n, n);
     const uri = `file:///bench/typing_${n}.py`;
-    const c = new LspClient({ trace: { server: 'messages' } });
+    const c = new LspClient({ trace: { server: 'messages' }, ...(typingDebounce !== undefined ? { debounceMs: typingDebounce } : {}) });
     await c.initialize({ workspace: { configuration: true, diagnostics: { refreshSupport: true } }, textDocument: { diagnostic: {} } });
     await c.open(uri, text);
     // A token only when there is one: an undefined last argument would send the params by position.
@@ -697,7 +700,7 @@ async function benchTyping() {
       `  ${n} lines: last keystroke -> diagnostics p50 ${fmt(row.p50)} ms, p95 ${fmt(row.p95)} ms; ${row.wastedAnalysesPerBurst} analyses of outdated versions per burst`,
     );
   }
-  log('\nTyping (pull mode, default settings: debounceMs 150): a character every 30 ms for 10 s, then stop; ms');
+  log(`\nTyping (pull mode, debounceMs ${typingDebounce ?? 'as set by default'}): a character every 30 ms for 10 s, then stop; ms`);
   log(
     table(
       ['lines', 'bursts', 'keystrokes/burst', 'p50', 'p95', 'max', 'outdated analyses finished/burst', 'server CPU ms/burst'],

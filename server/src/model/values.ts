@@ -65,6 +65,8 @@ export interface WriterValue {
   format?: string;
   mode?: string;
   outputMode?: string;
+  /** `outputMode(...)` was given a value the model cannot read (`outputMode(args.mode)`). */
+  outputModeUnknown?: boolean;
   options: Map<string, OptionSetting>;
   partitionBy: { name?: string; node: Node }[];
   foreachBatch: boolean;

@@ -69,7 +69,7 @@ export function writerCall(ip: Interpreter, node: Node, parts: CallParts, w: Wri
     case 'mode':
       return { ...w, mode: stringOf(pos[0]) };
     case 'outputMode':
-      return { ...w, outputMode: stringOf(pos[0]) };
+      return { ...w, outputMode: stringOf(pos[0]), outputModeUnknown: stringOf(pos[0]) === undefined };
     case 'option': {
       const k = stringOf(pos[0]);
       if (k === undefined) return { ...w, optionsUnknown: true };
@@ -150,6 +150,7 @@ export function writerCall(ip: Interpreter, node: Node, parts: CallParts, w: Wri
         : undefined
       : (stringOf(kw.get('mode')) ?? (method === 'insertInto' && kw.get('overwrite') ? 'overwrite' : w.mode)),
     outputMode: stringOf(kw.get('outputMode')) ?? w.outputMode,
+    outputModeUnknown: splat || (kw.has('outputMode') ? stringOf(kw.get('outputMode')) === undefined : w.outputModeUnknown),
     options,
     partitionBy,
     foreachBatch: w.foreachBatch,

@@ -120,7 +120,7 @@ function checkEnvironmentFallback(ctx: RuleContext, call: Node, constants: Map<s
     }
   }
   const value = fallback ? resolveValue(fallback, constants) : undefined;
-  if (!value || !looksLikeSecretValue(value.text)) return;
+  if (!value || !looksLikeSecretValue(value.text, variable)) return;
   ctx.report({
     node: value.literal,
     message:
@@ -390,13 +390,52 @@ const PLACEHOLDER_WORDS = new Set([
   'devpassword',
   'xxx',
   'xxxx',
+  // Documentation stand-ins: connector docs write `user=username&password=pass`.
+  'pass',
+  'passwd',
+  'pwd',
+  'pw',
+  'user',
+  'username',
+  'mypassword',
+  'mysecret',
+  'mytoken',
 ]);
+
+/** Short forms a stand-in value uses for the secret word of its key (`password=pass`). */
+const SHORT_FORMS: ReadonlyMap<string, readonly string[]> = new Map([
+  ['password', ['pass', 'passwd', 'pwd', 'pw']],
+  ['passwd', ['pass', 'pwd', 'pw']],
+  ['passphrase', ['pass', 'phrase']],
+  ['credential', ['cred', 'creds']],
+  ['credentials', ['cred', 'creds', 'credential']],
+]);
+
+/**
+ * A value that only repeats what its key calls it: the key itself (`"sfPassword": "sfPassword"`),
+ * or the key's secret word or a short form of it (`password=pass`, `"api_key": "apikey"`). Nobody's
+ * credential is the name of the field it goes in; that is a template waiting to be filled. Other
+ * words of the key do not count: `cassandra` for `spark.cassandra.auth.password` is a real default
+ * credential, not a name for the field.
+ */
+function repeatsKey(word: string, key: string): boolean {
+  const words = keyWords(key);
+  if (word === words.join('')) return true;
+  return words.some(
+    (w, i) =>
+      ((SECRET_WORDS.has(w) || w === 'key') && (word === w || SHORT_FORMS.get(w)?.includes(word))) ||
+      (w === 'key' && i > 0 && KEY_QUALIFIERS.has(words[i - 1]) && word === words[i - 1] + w),
+  );
+}
 
 /** What a scrubbed export leaves where a secret was ("***removed***", "##REDACTED##"). */
 const SCRUBBED_WORDS = new Set(['removed', 'redacted', 'hidden', 'masked', 'omitted', 'scrubbed', 'censored']);
 
-/** False for values that are references, class names, paths or placeholders rather than a credential. */
-export function looksLikeSecretValue(value: string): boolean {
+/**
+ * False for values that are references, class names, paths or placeholders rather than a
+ * credential; with `key`, also for a value that merely repeats the key's name for the secret.
+ */
+export function looksLikeSecretValue(value: string, key?: string): boolean {
   const v = value.trim();
   if (!v || v.includes(UNRESOLVED)) return false;
   if (/\{\{\s*secrets\//i.test(v) || /\$\{[^}]*\}/.test(v) || /^env:/i.test(v)) return false;
@@ -413,6 +452,7 @@ export function looksLikeSecretValue(value: string): boolean {
     .toLowerCase()
     .replace(/[-_ ]/g, '');
   if (PLACEHOLDER_WORDS.has(word) || (word !== v.toLowerCase() && SCRUBBED_WORDS.has(word))) return false;
+  if (key !== undefined && repeatsKey(word, key)) return false;
   return true;
 }
 
@@ -466,7 +506,7 @@ function checkSetting(ctx: RuleContext, setting: Setting, constants: Map<string,
     ? leakIn(jaasPassword(value.text), `the JAAS config "${setting.key}" embeds password="..."`)
     : jdbcPassword(value.text) !== undefined
       ? leakIn(jdbcPassword(value.text), 'the JDBC URL embeds a password')
-      : isSecretKey(setting.key) && looksLikeSecretValue(value.text)
+      : isSecretKey(setting.key) && looksLikeSecretValue(value.text, setting.key)
         ? `"${setting.key}" is set to a literal`
         : undefined;
   if (!leak) return;
@@ -482,8 +522,9 @@ function checkSetting(ctx: RuleContext, setting: Setting, constants: Map<string,
   });
 }
 
+/** The embedded value is always the `password` of its string (`password=...`, `user:password@`). */
 function leakIn(secret: string | undefined, what: string): string | undefined {
-  return secret !== undefined && looksLikeSecretValue(secret) ? what : undefined;
+  return secret !== undefined && looksLikeSecretValue(secret, 'password') ? what : undefined;
 }
 
 /** `JDBC_PASSWORD`, `KAFKA_SASL_JAAS_CONFIG`, `FS_S3A_SECRET_KEY`: the key, as an environment variable. */

@@ -160,6 +160,54 @@ function loopHeader(loop: Node): RelatedLocation {
 
 const FEW = 10;
 
+/** Actions that stop at their first rows: Spark scans one partition, then more only if it found too few. */
+const FIRST_ROWS = new Set(['first', 'head', 'take']);
+/** The most rows `head(n)` / `take(n)` may ask for and still be a first-rows read. */
+const FEW_ROWS = 100;
+/** Row-preserving, per-row methods: no filter, join, shuffle or sort between the source and the action. */
+const PROJECTIONS = new Set([
+  'select',
+  'selectExpr',
+  'withColumn',
+  'withColumns',
+  'withColumnRenamed',
+  'withColumnsRenamed',
+  'drop',
+  'alias',
+  'toDF',
+  'cache',
+  'persist',
+]);
+
+/**
+ * `brokers.select("broker_id").first()` in a loop: the frame is a table or file read with only
+ * per-row projections on it, so every row qualifies and the job reads the first rows of one
+ * partition. Each iteration costs a small job, not a recomputation of the lineage the message
+ * describes. A filter, join, aggregate, sort, window or SQL query upstream makes the same action a
+ * scan (it may need every partition to find its row), and is still reported.
+ */
+function readsFirstRowsOfProjection(action: ActionUse): boolean {
+  if (!FIRST_ROWS.has(action.method)) return false;
+  const args = callParts(action.call)?.args ?? [];
+  if (args.length > 1) return false;
+  if (args.length === 1) {
+    const n = unwrapParens(args[0]).text;
+    if (!/^\d+$/.test(n) || Number(n) > FEW_ROWS) return false;
+  } else if (action.method === 'take') return false;
+  let frame = action.frame;
+  for (let steps = 0; steps < 200; steps++) {
+    if (frame.parents.length === 0) return frame.source?.kind === 'table' || frame.source?.kind === 'read';
+    if (frame.parents.length !== 1 || !PROJECTIONS.has(frame.op)) return false;
+    const parent = frame.parents[0];
+    // A select of aggregates (`select(F.max("x"))`) is a global aggregate: it reads everything.
+    if (frame.bounded && !parent.bounded) return false;
+    const call = callParts(frame.node);
+    if (call && [...call.args, ...call.keywords.values()].some((a) => /\.over\s*\(/.test(a.text))) return false;
+    frame = parent;
+  }
+  return false;
+}
+
 /**
  * `for i in range(5)`, `while n <= 5`: a counted handful of repetitions (polling a demo table, making
  * a few commits), written that way on purpose. A loop over values (`for region in ["eu", "us"]`) is
@@ -193,7 +241,7 @@ export const actionInLoop: Rule = {
       // and each show is a limited job that stops at its first rows. PSA113 is the rule for shows left in a job.
       if (action.method === 'show') continue;
       const loop = wastefulLoopOf(action);
-      if (!loop || fewIterations(loop)) continue;
+      if (!loop || fewIterations(loop) || readsFirstRowsOfProjection(action)) continue;
       const parts = action.call.childForFieldName('function');
       const name = parts?.childForFieldName('attribute');
       const kind = COMPREHENSIONS.has(loop.type) ? 'comprehension' : 'loop';

@@ -1,4 +1,4 @@
-import type { Fix } from '../../findings';
+import type { Fix, RelatedLocation } from '../../findings';
 import { findInLineage } from '../../model/lineage';
 import { streamingSources, type AggregationInfo, type Frame, type SinkInfo } from '../../model/types';
 import { DEFAULT_WATERMARK_DELAY, watermarkCall } from '../../templates';
@@ -43,6 +43,10 @@ export const streamingAggregationWithoutWatermark: Rule = {
       const relatedInfo = stream ? [related(stream.node, 'the stream is read here')] : [];
       if (agg.kind === 'groupBy') {
         if (isDeliberateRunningAggregate(ctx, agg)) continue;
+        if (isGlobalAggregate(agg)) {
+          reportGlobalAggregateInAppend(ctx, agg, relatedInfo);
+          continue;
+        }
         const column = eventTimeColumn(agg, agg.input);
         ctx.report({
           start: agg.methodNode.startIndex,
@@ -100,12 +104,43 @@ function isTemporalKey(frame: Frame, key: string): boolean {
 /**
  * A running total per non-time key (`groupBy("driver_id")`) written in `update`/`complete` mode: its
  * state is one row per key by design, and no watermark could bound it (the key is not event time), so
- * "add a watermark" would be wrong advice. Only when every streaming sink it feeds says so explicitly.
+ * "add a watermark" would be wrong advice. Only when every streaming sink it feeds says so explicitly,
+ * or chooses its mode at runtime (`outputMode(args.mode)`): a mode made a parameter is one the author
+ * means to switch, and whether the exemption holds cannot be judged from the code.
  */
 function isDeliberateRunningAggregate(ctx: RuleContext, agg: AggregationInfo): boolean {
   if (agg.kind !== 'groupBy' || agg.windowNode || !agg.keys || agg.keys.length === 0 || agg.keys.some((k) => isTemporalKey(agg.input, k))) return false;
   const fed = sinksFedBy(ctx, agg);
-  return fed.length > 0 && fed.every((s) => ['update', 'complete'].includes(s.outputMode?.toLowerCase() ?? ''));
+  return fed.length > 0 && fed.every((s) => s.outputModeUnknown || ['update', 'complete'].includes(s.outputMode?.toLowerCase() ?? ''));
+}
+
+/**
+ * `groupBy()` with no key: one row of state whatever the stream holds, bounded by construction.
+ * (`stream.agg(...)` without `groupBy` is the same aggregate; the model records no grouping for it.)
+ */
+function isGlobalAggregate(agg: AggregationInfo): boolean {
+  return agg.kind === 'groupBy' && !agg.windowNode && agg.keys !== undefined && agg.keys.length === 0;
+}
+
+/**
+ * A global aggregate needs no watermark to bound its state; what still goes wrong is append mode,
+ * which Spark rejects for any aggregation without a watermark. Reported only when a sink it feeds is
+ * in append mode by its literal `outputMode` or by default.
+ */
+function reportGlobalAggregateInAppend(ctx: RuleContext, agg: AggregationInfo, relatedInfo: RelatedLocation[]): void {
+  const append = sinksFedBy(ctx, agg).find((s) => !s.outputModeUnknown && (s.outputMode?.toLowerCase() ?? 'append') === 'append');
+  if (!append) return;
+  ctx.report({
+    start: agg.methodNode.startIndex,
+    end: agg.call.endIndex,
+    message:
+      'Streaming global aggregation in append output mode: its state is one row, but Spark rejects append mode for an ' +
+      'aggregation without a watermark, so this query fails when it starts. Write it in update or complete mode (or ' +
+      'group by a window on a watermarked event-time column if each result must be final).',
+    related: [...relatedInfo, related(append.call, 'the query is started here')],
+    fixes: [],
+    why: `groupBy() with no key on a stream with no withWatermark(), feeding a query in ${append.outputMode?.toLowerCase() ?? 'append (the default)'} mode`,
+  });
 }
 
 /** The streaming sinks whose lineage holds the result of this aggregation or join. */
