@@ -12,17 +12,23 @@ export const median = (xs) => percentile(xs, 50);
 
 /**
  * Runs `fn` (synchronous) at least `minRuns` times and until `minMs` of measured time, at most
- * `maxRuns`, after `warmup` unmeasured runs. Returns every sample (ms).
+ * `maxRuns`, after `warmup` unmeasured runs. Returns every sample (wall ms), with `.cpu`: the
+ * process's CPU time (user + system ms) of each run, which other processes on a shared machine
+ * inflate much less than the wall time (the collector's helper threads count too).
  */
 export function sample(fn, { warmup = 2, minRuns = 5, maxRuns = 200, minMs = 300 } = {}) {
   for (let i = 0; i < warmup; i++) fn();
   const out = [];
+  out.cpu = [];
   let spent = 0;
   while (out.length < maxRuns && (out.length < minRuns || spent < minMs)) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     fn();
     const dt = performance.now() - t0;
+    const c1 = process.cpuUsage(c0);
     out.push(dt);
+    out.cpu.push((c1.user + c1.system) / 1000);
     spent += dt;
   }
   return out;

@@ -69,8 +69,20 @@ function severityFor(rule: Rule, reported: Severity | undefined, settings: Setti
 }
 
 /** A strict (opt-in) rule runs when the user asked for strict rules, named its code, or gave it a severity. */
-function strictEnabled(code: string, settings: Settings, options: AnalysisOptions): boolean {
+function strictEnabled(code: string, settings: Settings, options: Pick<AnalysisOptions, 'select'>): boolean {
   return settings['rules.strict'] || settings['rules.severity'][code] !== undefined || !!options.select?.some((s) => s.trim().toUpperCase() === code);
+}
+
+/** The rules that run under these settings and options, in registry order. */
+export function enabledRules(settings: Settings, options: Pick<AnalysisOptions, 'select' | 'ignore'>): typeof RULES {
+  return RULES.filter(
+    (r) =>
+      !matchesCode(r.code, settings['rules.disabled']) &&
+      settings['rules.severity'][r.code] !== 'off' &&
+      (!options.select?.length || matchesCode(r.code, options.select)) &&
+      (!r.strict || strictEnabled(r.code, settings, options)) &&
+      !(options.ignore && matchesCode(r.code, options.ignore)),
+  );
 }
 
 /** The engine: model the file once, run every enabled rule on the model, apply settings and noqa. */
@@ -125,14 +137,7 @@ function* analysisSteps(tree: Tree, text: string, options: AnalysisOptions): Gen
   });
   const findings: Finding[] = [];
   const seen = new Set<string>();
-  const rules = RULES.filter(
-    (r) =>
-      !matchesCode(r.code, settings['rules.disabled']) &&
-      settings['rules.severity'][r.code] !== 'off' &&
-      (!options.select?.length || matchesCode(r.code, options.select)) &&
-      (!r.strict || strictEnabled(r.code, settings, options)) &&
-      !(options.ignore && matchesCode(r.code, options.ignore)),
-  );
+  const rules = enabledRules(settings, options);
   const noqa = new NoqaIndex(syntaxRoot(tree, text), text, lines);
   for (const rule of rules) {
     yield;

@@ -10,6 +10,8 @@ import { LspClient } from './lspClient';
 
 const GOOD =
   'from pyspark.sql import SparkSession\nspark = SparkSession.builder.getOrCreate()\ndf = spark.read.parquet("s3://b/x").where("amount > 0")\nif df.count() > 0:\n    df.coalesce(1).write.parquet("s3://b/y")\n';
+// PSA301 is strict (opt-in): a severity turns it on, so good.py keeps a finding after the edit too.
+const PSA301_ON = { rules: { severity: { PSA301: 'warning' } } };
 const PULL = { workspace: { configuration: true }, textDocument: { diagnostic: {} } };
 
 describe('language server with a document that breaks tree-sitter', function () {
@@ -32,7 +34,7 @@ describe('language server with a document that breaks tree-sitter', function () 
     ],
   ] as const) {
     it(`pull: the bad document says why it is not analysed; the others keep their findings (${name})`, async () => {
-      client = new LspClient({}, env);
+      client = new LspClient(PSA301_ON, env);
       await client.initialize(PULL);
       await client.open('file:///w/good.py', GOOD);
       assert.deepEqual(codes(await pull('file:///w/good.py')), ['PSA104', 'PSA301']);
@@ -61,7 +63,7 @@ describe('language server with a document that breaks tree-sitter', function () 
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'psa-ws-bad-'));
     try {
       fs.writeFileSync(path.join(dir, 'bad.py'), mixedIndentFile());
-      client = new LspClient({}, { PYSPARK_ARCHITECT_TEST_UNGUARDED: '1' });
+      client = new LspClient(PSA301_ON, { PYSPARK_ARCHITECT_TEST_UNGUARDED: '1' });
       await client.initialize(undefined, pathToFileURL(dir).href);
       const uri = pathToFileURL(path.join(dir, 'good.py')).href;
       // Wait for the scan to have met bad.py (the server logs it), then open a document.

@@ -8,6 +8,8 @@ import { LspClient } from './lspClient';
 const SAMPLES = path.resolve(__dirname, '../../../samples');
 const kappa = fs.readFileSync(path.join(SAMPLES, 'kappa_architecture.py'), 'utf8');
 
+/** PSA301 is strict (opt-in): a severity in the settings turns it on, as a team with large outputs would. */
+const PSA301_ON = { rules: { severity: { PSA301: 'warning' } } };
 describe('language server over stdio', function () {
   this.timeout(30_000);
   let client: LspClient;
@@ -201,7 +203,7 @@ describe('language server over stdio', function () {
   });
 
   it('offers the noqa suppression on a multi-line chain, and puts it after the closing bracket', async () => {
-    client = new LspClient();
+    client = new LspClient(PSA301_ON);
     await client.initialize();
     const uri = 'file:///work/chain.py';
     const text = [
@@ -325,6 +327,21 @@ describe('language server over stdio', function () {
     });
   });
 
+  it('a strict rule (PSA301) is off by default and on once the settings give it a severity', async () => {
+    const uri = 'file:///work/mixed.py';
+    client = new LspClient();
+    await client.initialize();
+    await client.open(uri, mixed);
+    const off = await client.waitFor(() => client.latest(uri), 'diagnostics');
+    assert.deepEqual(off.diagnostics.map((d) => d.code).sort(), ['PSA102', 'PSA201']);
+    await client.stop();
+    client = new LspClient({ rules: { severity: { PSA301: 'error' } } });
+    await client.initialize();
+    await client.open(uri, mixed);
+    const on = await client.waitFor(() => client.latest(uri), 'diagnostics');
+    assert.deepEqual(on.diagnostics.map((d) => `${d.code}:${d.severity}`).sort(), ['PSA102:2', 'PSA201:2', 'PSA301:1']);
+  });
+
   /** Safe (cache), unsafe (coalesce(1) removal) and display-only (watermark delay) fixes in one job. */
   const mixed = [
     'from pyspark.sql import SparkSession',
@@ -344,7 +361,7 @@ describe('language server over stdio', function () {
   ].join('\n');
 
   it('source.fixAll.pysparkArchitect (fix all, on save) applies the safe fixes only', async () => {
-    client = new LspClient();
+    client = new LspClient(PSA301_ON);
     const init = await client.initialize();
     assert.ok(init.capabilities.codeActionProvider.codeActionKinds.includes('source.fixAll.pysparkArchitect'));
     const uri = 'file:///work/mixed.py';
@@ -371,7 +388,7 @@ describe('language server over stdio', function () {
   });
 
   it('quick fixes: every kind one click away, unsafe ones labelled and never preferred', async () => {
-    client = new LspClient();
+    client = new LspClient(PSA301_ON);
     await client.initialize();
     const uri = 'file:///work/mixed.py';
     await client.open(uri, mixed);

@@ -172,11 +172,17 @@ describe('CLI pyspark-architect check', function () {
     assert.deepEqual(r.stdout.trim().split('\n').slice(1), ['Found 1 finding in 3 files.']);
     const s = run(['check', '--format', 'json', 'samples']);
     const codes = new Set(JSON.parse(s.stdout).map((f: any) => f.code));
-    for (const c of ['PSA101', 'PSA201', 'PSA204', 'PSA208', 'PSA301', 'PSA302', 'PSA401', 'PSA501', 'PSA504']) assert.ok(codes.has(c), c);
-    // PSA404 is strict (opt-in): the nightly job's argv-built SQL shows only when selected.
-    assert.ok(!codes.has('PSA404'));
-    const selected = run(['check', '--format', 'json', '--select', 'PSA404', 'samples']);
-    assert.ok(JSON.parse(selected.stdout).some((f: any) => f.code === 'PSA404'));
+    for (const c of ['PSA101', 'PSA201', 'PSA204', 'PSA208', 'PSA302', 'PSA401', 'PSA501', 'PSA504']) assert.ok(codes.has(c), c);
+    // PSA301 and PSA404 are strict (opt-in): the medallion gold write's coalesce(1) and the nightly
+    // job's argv-built SQL show only when selected.
+    for (const c of ['PSA301', 'PSA404']) {
+      assert.ok(!codes.has(c), c);
+      const selected = run(['check', '--format', 'json', '--select', c, 'samples']);
+      assert.ok(
+        JSON.parse(selected.stdout).some((f: any) => f.code === c),
+        c,
+      );
+    }
   });
 
   it('--config applies editor settings; invalid settings are a usage error', () => {
@@ -216,6 +222,8 @@ describe('CLI pyspark-architect check', function () {
       dir = fs.mkdtempSync(path.join(os.tmpdir(), 'psa-fix-'));
       file = path.join(dir, 'job.py');
       fs.writeFileSync(file, job);
+      // PSA301 is strict (opt-in); a team with large outputs turns it on with a severity.
+      fs.writeFileSync(path.join(dir, 'pyproject.toml'), '[tool.pyspark-architect]\nseverity = { PSA301 = "warning" }\n');
     });
     afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 

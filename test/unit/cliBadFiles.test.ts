@@ -19,11 +19,13 @@ describe('CLI with a file that breaks tree-sitter', function () {
     fs.writeFileSync(path.join(tmp, 'bad.py'), mixedIndentFile());
     fs.writeFileSync(path.join(tmp, 'good.py'), GOOD);
     fs.writeFileSync(path.join(tmp, 'good2.py'), GOOD);
+    // PSA301 is strict (opt-in): the settings give it a severity, which turns it on.
+    fs.writeFileSync(path.join(tmp, 'settings.json'), JSON.stringify({ rules: { severity: { PSA301: 'warning' } } }));
   });
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
   const check = (env: Record<string, string>) =>
-    spawnSync(process.execPath, [CLI, 'check', '--format', 'json', 'bad.py', 'good.py', 'good2.py'], {
+    spawnSync(process.execPath, [CLI, 'check', '--format', 'json', '--config', 'settings.json', 'bad.py', 'good.py', 'good2.py'], {
       cwd: tmp,
       encoding: 'utf8',
       env: { ...process.env, ...env },

@@ -16,7 +16,17 @@ describe('exploratory scripts (code context)', () => {
     assert.equal(teachingMaterial('src/Ch05/exo_5.5.py'), 'Ch05');
     assert.equal(teachingMaterial('spark/exo_5.5.py'), 'exo');
     assert.equal(teachingMaterial('pyspark-tutorials/streaming.py'), 'tutorials');
-    for (const p of ['jobs/checkout/orders.py', 'etl/labels_daily.py', 'src/exogenous/rates.py', 'pipelines/latest_orders.py'])
+    assert.equal(teachingMaterial('code/chap07/python/redis_writer.py'), 'chap07');
+    assert.equal(teachingMaterial('course/chapters/07_read_write/solution.py'), 'course');
+    assert.equal(teachingMaterial('etl/chapters/07_read_write/solution.py'), 'chapters');
+    for (const p of [
+      'jobs/checkout/orders.py',
+      'etl/labels_daily.py',
+      'src/exogenous/rates.py',
+      'pipelines/latest_orders.py',
+      'jobs/chapter_totals.py',
+      'jobs/chaperone.py',
+    ])
       assert.equal(teachingMaterial(p), undefined, p);
   });
 

@@ -2,9 +2,12 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { bulkFix, countFixes, fixAll } from '../../server/src/fixes/fixAll';
+import { defaultSettings } from '../../shared/settings';
 import { check, loadParser, py, syntaxErrors } from './helpers';
 
 const ROOT = path.resolve(__dirname, '../../..');
+/** PSA301 is strict (opt-in); its unsafe fix is the one these tests hold back or apply, so a severity turns it on. */
+const PSA301_ON = { settings: { ...defaultSettings(), 'rules.severity': { PSA301: 'warning' as const } } };
 const SAMPLES = [
   'kappa_architecture.py',
   'medallion_architecture.py',
@@ -56,7 +59,7 @@ describe('fix all', () => {
     const parser = await loadParser();
     const before = await check(mixed);
     assert.deepEqual(before.findings.map((f) => f.code).sort(), ['PSA102', 'PSA201', 'PSA301']);
-    const { text, applied, held } = fixAll(parser, mixed);
+    const { text, applied, held } = fixAll(parser, mixed, PSA301_ON);
     assert.deepEqual(
       applied.map((a) => `${a.code} ${a.applicability}`),
       ['PSA102 safe'],
@@ -69,7 +72,7 @@ describe('fix all', () => {
 
   it('with unsafe fixes: applies those too, never a display-only one', async () => {
     const parser = await loadParser();
-    const { text, applied, held } = fixAll(parser, mixed, { unsafe: true });
+    const { text, applied, held } = fixAll(parser, mixed, { ...PSA301_ON, unsafe: true });
     assert.deepEqual(applied.map((a) => `${a.code} ${a.applicability}`).sort(), ['PSA102 safe', 'PSA301 unsafe']);
     assert.doesNotMatch(text, /coalesce\(1\)/);
     assert.doesNotMatch(text, /withWatermark/);
@@ -90,9 +93,9 @@ describe('fix all', () => {
   it('honours --select style options', async () => {
     const parser = await loadParser();
     assert.deepEqual(
-      fixAll(parser, mixed, { select: ['PSA3'], unsafe: true }).applied.map((a) => a.code),
+      fixAll(parser, mixed, { ...PSA301_ON, select: ['PSA3'], unsafe: true }).applied.map((a) => a.code),
       ['PSA301'],
     );
-    assert.deepEqual(fixAll(parser, mixed, { select: ['PSA3'] }).applied, []);
+    assert.deepEqual(fixAll(parser, mixed, { ...PSA301_ON, select: ['PSA3'] }).applied, []);
   });
 });

@@ -34,7 +34,19 @@ describe('getting-started sample', () => {
   it('is the code the walkthrough page shows, and it raises the three findings the page promises', async () => {
     const md = fs.readFileSync(path.resolve(__dirname, '../../../docs/walkthrough/open-sample.md'), 'utf8');
     assert.equal(/```python\n([\s\S]*?)```/.exec(md)![1], GETTING_STARTED_SAMPLE);
-    const r = await check(GETTING_STARTED_SAMPLE);
-    assert.deepEqual(r.findings.map((f) => f.code).sort(), ['PSA201', 'PSA204', 'PSA301']);
+    // With the settings a new user has: the strict (opt-in) rules stay off.
+    const r = await check(GETTING_STARTED_SAMPLE, { 'rules.strict': false });
+    assert.deepEqual(r.findings.map((f) => f.code).sort(), ['PSA201', 'PSA204', 'PSA401']);
+  });
+
+  it('offers the quick fix the walkthrough names, and applying it clears the finding', async () => {
+    const page = fs.readFileSync(path.resolve(__dirname, '../../../docs/walkthrough/apply-fix.md'), 'utf8');
+    const title = /choose \*\*(.+?)\*\*/s.exec(page)![1].replace(/\s+/g, ' ');
+    const [pii] = (await check(GETTING_STARTED_SAMPLE, { 'rules.strict': false })).of('PSA401');
+    const fix = pii.fixes?.find((f) => f.title === title);
+    assert.ok(fix, `${title} among ${pii.fixes?.map((f) => f.title).join(' | ')}`);
+    const edits = [...fix.edits].sort((a, b) => b.start - a.start);
+    const fixed = edits.reduce((text, e) => text.slice(0, e.start) + e.newText + text.slice(e.end), GETTING_STARTED_SAMPLE);
+    assert.deepEqual((await check(fixed, { 'rules.strict': false })).of('PSA401'), []);
   });
 });

@@ -913,4 +913,125 @@ describe('real-code regressions (issue #11)', () => {
       );
     });
   });
+
+  describe('book examples, helpers called on several frames, local example writes, first loads and wildcard reloads (PSA101, PSA102, PSA304)', () => {
+    const chapterExample = py`
+      import sys
+      from pyspark.sql import SparkSession
+
+      def main():
+          host, port = sys.argv[1], sys.argv[2]
+          spark = SparkSession.builder.appName("cassandra_writer").config("spark.cassandra.connection.host", host).getOrCreate()
+          people = spark.createDataFrame([("Ada", 36), ("Linus", 54), ("Grace", 85)], ["name", "age"])
+          people.write.format("org.apache.spark.sql.cassandra").options(table="people", keyspace="demo").save()
+          loaded = spark.read.format("org.apache.spark.sql.cassandra").options(table="people", keyspace="demo").load()
+          print("loaded.count(): ", loaded.count())
+          print("loaded.collect(): ", loaded.collect())
+          loaded.show()
+          loaded.printSchema()
+          spark.stop()
+
+      if __name__ == "__main__":
+          main()
+    `;
+
+    it('is silent on a book example that prints the count of a frame it also shows and describes (PSA101)', async () => {
+      const r = await check(chapterExample, {}, { path: 'code/chap09/python/cassandra_writer.py' });
+      assert.deepEqual(r.of('PSA101'), []);
+    });
+
+    it('still reports the same block in a job module, and a printed count without show() in a chapter (PSA101)', async () => {
+      const job = await check(chapterExample, {}, { path: 'jobs/cassandra_writer.py' });
+      assert.deepEqual(
+        job.of('PSA101').map((f) => job.lineOf(f)),
+        [10, 11],
+      );
+      const monitoring = await check(
+        py`
+          from pyspark.sql import SparkSession
+          spark = SparkSession.builder.getOrCreate()
+
+          def load(day):
+              orders = spark.read.json(f"s3://landing/orders/{day}/").dropDuplicates(["order_id"])
+              print(f"orders: {orders.count()}")
+              orders.write.mode("append").saveAsTable("bronze.orders")
+
+          if __name__ == "__main__":
+              load(sys.argv[1])
+        `,
+        {},
+        { path: 'course/chapter_12/orders_job.py' },
+      );
+      assert.deepEqual(
+        monitoring.of('PSA101').map((f) => monitoring.lineOf(f)),
+        [6],
+      );
+    });
+
+    it('judges a helper called on several unreadable frames by its own uses only (PSA102)', async () => {
+      const r = await check(py`
+        from pyspark.sql import DataFrame, SparkSession
+        from pyspark.sql import functions as F
+        spark = SparkSession.builder.getOrCreate()
+
+        def with_store(sales: DataFrame) -> DataFrame:
+            return sales.join(spark.table("ref.stores"), "store_id").withColumn("loaded_at", F.current_timestamp())
+
+        north = with_store(make_sales("north").build())
+        south = with_store(make_sales("south").build())
+        north.write.saveAsTable("demo.north_sales")
+        south.write.saveAsTable("demo.south_sales")
+
+        def export_twice(sales: DataFrame) -> None:
+            weekly = sales.groupBy(F.weekofyear("day").alias("week")).agg(F.sum("amount").alias("amount"))
+            weekly.write.mode("overwrite").saveAsTable("demo.weekly")
+            weekly.write.mode("overwrite").json("s3://exports/weekly/")
+
+        export_twice(make_sales("east").build())
+        export_twice(make_sales("west").build())
+      `);
+      assert.deepEqual(
+        r.of('PSA102').map((f) => r.textOf(f)),
+        ['weekly'],
+      );
+    });
+
+    it('is silent on an exploratory script writing a frame twice to local folders, not on the same steps writing to a lake (PSA102)', async () => {
+      const script = py`
+        from pyspark.sql import SparkSession
+        import pyspark.sql.functions as F
+        spark = SparkSession.builder.master("local[*]").getOrCreate()
+        trips = spark.read.option("header", True).csv("data/trips.csv")
+        trips.show(5)
+        trips.printSchema()
+        by_zone = trips.groupBy("zone").agg(F.avg("fare").alias("avg_fare"))
+        by_zone.write.mode("overwrite").parquet("/tmp/by_zone_parquet")
+        by_zone.write.mode("overwrite").csv("/tmp/by_zone_csv", header=True)
+      `;
+      assert.deepEqual((await check(script, {}, { path: 'notes/trips.py' })).of('PSA102'), []);
+      const job = script.replace('"/tmp/by_zone_csv"', '"s3://exports/by_zone_csv"');
+      const r = await check(job, {}, { path: 'notes/trips.py' });
+      assert.deepEqual(
+        r.of('PSA102').map((f) => r.textOf(f)),
+        ['by_zone'],
+      );
+    });
+
+    it('is silent on a first load of one source partition into a path partitioned by another key (PSA304)', async () => {
+      const r = await check(py`
+        from pyspark.sql import SparkSession
+        spark = SparkSession.builder.getOrCreate()
+        books = spark.read.parquet("s3://reviews/parquet/product_category=Books/")
+        books.write.format("delta").mode("overwrite").partitionBy("year").save("s3://lake/book_reviews/")
+        hour = spark.read.parquet("s3://raw/clicks/hour=2024-06-01T10/")
+        hour.write.mode("overwrite").partitionBy("event_date").parquet("s3://lake/clicks/")
+        every_day = spark.read.parquet("s3://raw/clicks/event_date=*/")
+        every_day.write.mode("overwrite").partitionBy("event_date").parquet("s3://lake/clicks_all/")
+      `);
+      assert.deepEqual(
+        r.of('PSA304').map((f) => r.lineOf(f)),
+        [6],
+      );
+    });
+  });
 });

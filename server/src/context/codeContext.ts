@@ -97,6 +97,8 @@ export class CodeContext {
   readonly path: string;
   /** The teaching folder or file name in the path (`Ch06`, `tutorials`, `examples`), if any. */
   readonly teaching: string | undefined;
+  /** `context.notebooks: "job"`: the team runs its notebooks and exploratory scripts as production jobs. */
+  readonly notebooksAreJobs: boolean;
   private readonly memo = new Map<number, KindWithReason>();
   /** Sorted offsets where notebook cells start (empty: one cell, or not a notebook). */
   private readonly cellStarts: readonly number[];
@@ -106,6 +108,7 @@ export class CodeContext {
     this.pipelineSource = DLT_IMPORT.test(text);
     this.path = options.path ? decodePath(options.path) : '';
     this.teaching = this.path ? teachingMaterial(this.path) : undefined;
+    this.notebooksAreJobs = !!options.notebooksAreJobs;
     this.cellStarts = options.cellStarts ?? (isDatabricksSource(text) ? [...text.matchAll(DATABRICKS_CELL)].map((m) => m.index + m[0].length) : []);
   }
 

@@ -12,7 +12,7 @@ import type { Node } from '../parsing/pythonParser';
  *   makes it a job: no table, JDBC or cloud write, no cloud path at all, no job parameters
  *   (argparse, `sys.argv`, Glue's `getResolvedOptions`, widgets), and not both functions and a main
  *   routine (a `__main__` guard that runs something);
- * - and one (two, when it prints a single frame) of: a teaching folder or file name (`chapter*`, `ch06`, `examples`, `exercises`,
+ * - and one (two, when it prints a single frame) of: a teaching folder or file name (`chapter*`, `chapters`, `chap07`, `ch06`, `examples`, `exercises`,
  *   `tutorial*`, `lessons`, `listing_*`, `exo_*`, `code-along`...), reads of local files only,
  *   `master("local...")`, or a script that runs top to bottom (no functions, no main guard that runs
  *   anything).
@@ -20,7 +20,7 @@ import type { Node } from '../parsing/pythonParser';
 
 /** Teaching material: book chapters, recipes, tutorials, examples, demos, courses (a folder or file so named). */
 const TEACHING_PATH =
-  /(^|[\\/_-])(chapter[\s_-]*\d+|ch\d+|recipes?|tutorials?|examples?|samples?|demos?|lessons?|exercises?|courses?|workshops?|labs?|quickstart|playground|sandbox|code[_-]?along|listings?|exo)([\\/_\s.-]|\d|$)/i;
+  /(^|[\\/_-])(chapter[\s_-]*\d+|chapters|chap[\s_-]*\d+|ch\d+|recipes?|tutorials?|examples?|samples?|demos?|lessons?|exercises?|courses?|workshops?|labs?|quickstart|playground|sandbox|code[_-]?along|listings?|exo)([\\/_\s.-]|\d|$)/i;
 
 /** The teaching folder or file name in a path (`Ch06`, `examples`), if any. */
 export function teachingMaterial(path: string): string | undefined {

@@ -155,6 +155,7 @@ class ModelBuilder implements Interpreter {
       imports,
       definitions: new Map(),
       frameRefs: new Map(),
+      localCalls: [],
       root,
       truncated: false,
     };
@@ -628,7 +629,7 @@ class ModelBuilder implements Interpreter {
       return UNKNOWN;
     }
     const local = this.scope.lookup(name);
-    if (local?.k === 'function') return this.callFunction(local.def, local.closure, pos, kw, false);
+    if (local?.k === 'function') return this.callFunction(local.def, local.closure, pos, kw, false, parts.callee.parent ?? undefined);
     const spark = sparkConstructorCall(name, parts, pos);
     if (spark) return spark;
     if (isSessionFactoryName(name)) return { k: 'session' };
@@ -636,10 +637,13 @@ class ModelBuilder implements Interpreter {
     return UNKNOWN;
   }
 
-  callFunction(def: Node, closure: Scope, pos: Value[], kw: Map<string, Value>, pending: boolean): Value {
+  callFunction(def: Node, closure: Scope, pos: Value[], kw: Map<string, Value>, pending: boolean, site?: Node): Value {
     const key = `${def.id}:${pos.map(valueKey).join(',')}:${[...kw].map(([k, v]) => `${k}=${valueKey(v)}`).join(',')}`;
     const memo = this.callMemo.get(key);
-    if (memo) return memo;
+    if (memo) {
+      if (site && memo.k === 'frame') this.model.localCalls.push({ site, def, result: memo.frame });
+      return memo;
+    }
     if (this.onStack.has(def.id) || this.callDepth >= MAX_CALL_DEPTH) return UNKNOWN;
     if (!pending && pos.every((v) => v.k === 'unknown') && kw.size === 0 && this.analysed.has(def.id)) return UNKNOWN;
     this.analysed.add(def.id);
@@ -675,6 +679,7 @@ class ModelBuilder implements Interpreter {
       this.loopDepth = outerLoop;
     }
     this.callMemo.set(key, result);
+    if (site && result.k === 'frame') this.model.localCalls.push({ site, def, result: result.frame });
     return result;
   }
 

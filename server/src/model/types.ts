@@ -193,9 +193,24 @@ export interface DataFrameModel {
   definitions: Map<number, { name: string; statement: Node }>;
   /** Names that evaluate to frames, by start offset (for hovers). */
   frameRefs: Map<number, FrameRef>;
+  /**
+   * Every call of a module function that returned a frame, in evaluation order. Calls with the same
+   * arguments share one analysis and so one result frame: several call sites returning the same frame
+   * are several DataFrames at run time, which the frames alone do not tell apart.
+   */
+  localCalls: LocalCall[];
   root: Node;
   /** True when analysis stopped early (depth or size guard). */
   truncated: boolean;
+}
+
+/** A call of a function defined in the file, and the frame it returned. */
+export interface LocalCall {
+  /** The call expression. */
+  site: Node;
+  /** The called function's definition. */
+  def: Node;
+  result: Frame;
 }
 
 export function isAncestorFrame(ancestor: Frame, frame: Frame): boolean {

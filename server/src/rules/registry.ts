@@ -63,6 +63,7 @@ import { floatTypeForMoney } from './correctness/PSA709-float-type-for-money';
 import { firstLastWithoutOrdering } from './correctness/PSA710-first-last-without-ordering';
 import { innerJoinThenNullHandling } from './correctness/PSA711-inner-join-then-null-handling';
 import { broadcastHintIgnored } from './performance/PSA116-broadcast-hint-ignored';
+import { missingFPrefixInSinkPath } from './correctness/PSA712-missing-f-prefix-in-sink-path';
 import type { Rule, RuleContext } from './rule';
 
 /** A rule family: one folder of `rules/`, one hundred of codes (performance = PSA1xx ...). */
@@ -152,6 +153,9 @@ const REGISTRATIONS: readonly Registration[] = [
     fixes: ['unsafe', 'display-only'],
     scope: 'file',
     since: '0.1.0',
+    // Opt-in since the four corpora (issue #11): most single-file writes on real code are deliberate
+    // exports of data the code cannot size (2 of 11 findings worth acting on); see docs/rules/PSA301.md.
+    strict: true,
     // One local file of an exploratory script's laptop-sized result is what the author wants.
     quietIn: [...TESTS_AND_GENERATORS, 'exploration'],
   },
@@ -301,6 +305,7 @@ const REGISTRATIONS: readonly Registration[] = [
   { rule: firstLastWithoutOrdering, family: 'correctness', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
   { rule: innerJoinThenNullHandling, family: 'correctness', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.2.0', strict: true },
   { rule: broadcastHintIgnored, family: 'performance', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
+  { rule: missingFPrefixInSinkPath, family: 'correctness', fix: 'always', fixes: ['unsafe'], scope: 'file', since: '0.2.0' },
 ];
 
 /** Every rule with its metadata, in code order. Codes are stable API. */

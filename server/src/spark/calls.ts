@@ -59,7 +59,7 @@ export function sparkMethodCall(ip: Interpreter, node: Node, parts: CallParts, o
     case 'schema':
       return schemaCall(parts, obj, method, pos);
     case 'unknown':
-      return parts.object ? (sessionFromUnknownReceiver(parts.object, method) ?? glueFrame(ip, node, parts, method, kw) ?? UNKNOWN) : UNKNOWN;
+      return parts.object ? (sessionFromUnknownReceiver(parts.object, method) ?? glueFrame(ip, node, parts, method, pos, kw) ?? UNKNOWN) : UNKNOWN;
     default:
       return UNKNOWN;
   }

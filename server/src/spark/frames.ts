@@ -5,6 +5,7 @@ import type { Node } from '../parsing/pythonParser';
 import { callParts, literalString, unwrapParens, type CallParts } from '../parsing/syntax';
 import { selectsOnlyAggregates } from './frameSize';
 import { expressionType, isBooleanExpression, schemaColumns } from './schema';
+import { dynamicFrameCall } from './glue';
 import { noteStreamJoin, withWatermark } from './streaming';
 import { v2Writer } from './writers';
 
@@ -176,7 +177,7 @@ export function frameCall(ip: Interpreter, node: Node, parts: CallParts, frame: 
   if (SHUFFLE.has(method)) return { k: 'frame', frame: ip.derive(frame, node, method, { singlePartition: undefined }) };
   if (method === 'transform') {
     const fn = pos[0];
-    if (fn?.k === 'function') return ip.callFunction(fn.def, fn.closure, [{ k: 'frame', frame }, ...pos.slice(1)], kw, false);
+    if (fn?.k === 'function') return ip.callFunction(fn.def, fn.closure, [{ k: 'frame', frame }, ...pos.slice(1)], kw, false, node);
     return { k: 'frame', frame: ip.derive(frame, node, method, { columnsComplete: false }) };
   }
   if (COLUMN_CHANGING.has(method)) {
@@ -186,7 +187,7 @@ export function frameCall(ip: Interpreter, node: Node, parts: CallParts, frame: 
     return { k: 'frame', frame: ip.derive(frame, node, method, change) };
   }
   if (NARROW.has(method)) return { k: 'frame', frame: ip.derive(frame, node, method, {}) };
-  return UNKNOWN;
+  return dynamicFrameCall(ip, node, frame, method) ?? UNKNOWN;
 }
 
 /** `groupBy(...)` and its kin: the grouping keys when every one is known, and an event-time window. */

@@ -21,10 +21,15 @@ export const nondeterministicFingerprint: Rule = {
   check(ctx: RuleContext) {
     const imports = ctx.model.imports;
     // `from pyspark.sql.functions import *` (or `hash`) makes `hash` Spark's deterministic F.hash.
-    if (imports.functionsStar || imports.functionNames.has('hash') || hashIsRebound(ctx.model.root)) return;
-    for (const call of nodesOfType(ctx.model, 'call')) {
+    if (imports.functionsStar || imports.functionNames.has('hash')) return;
+    const calls = nodesOfType(ctx.model, 'call').filter((call) => {
       const parts = callParts(call);
-      if (parts?.callee.type !== 'identifier' || parts.name !== 'hash' || parts.args.length !== 1 || parts.keywords.size) continue;
+      return parts?.callee.type === 'identifier' && parts.name === 'hash' && parts.args.length === 1 && !parts.keywords.size;
+    });
+    // Whether `hash` is rebound is a pass over every identifier: asked only when the file calls it.
+    if (!calls.length || hashIsRebound(ctx.model.root)) return;
+    for (const call of calls) {
+      const parts = callParts(call)!;
       const arg = parts.args[0];
       if (arg.type === 'list_splat' || insideDunderHash(call)) continue;
       const reason = fingerprintReason(call, arg);
@@ -105,7 +110,8 @@ function hashIsRebound(root: Node): boolean {
     if (n.childForFieldName('name')?.text === 'hash') return true;
   }
   for (const n of root.descendantsOfType(['identifier'])) {
-    if (n.text !== 'hash') continue;
+    // The length first: most identifiers are not `hash`, and reading the text of each is a copy.
+    if (n.endIndex - n.startIndex !== 4 || n.text !== 'hash') continue;
     const p = n.parent;
     if (!p) continue;
     if ((p.type === 'assignment' || p.type === 'augmented_assignment' || p.type === 'for_statement') && p.childForFieldName('left')?.id === n.id) return true;

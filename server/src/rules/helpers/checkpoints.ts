@@ -50,6 +50,38 @@ export function durableCheckpoints(model: DataFrameModel): Map<SinkInfo, string>
   return out;
 }
 
+/** How often each sink call was analysed, and how many calls name each callee, per model. */
+interface CallCounts {
+  sinkCalls: Map<number, number>;
+  /** Per name: the calls whose callee is that text, or an attribute of that name (each call counted once). */
+  callees: Map<string, number>;
+}
+
+const callCounts = new WeakMap<DataFrameModel, CallCounts>();
+
+/**
+ * Counted once per model: asked per sink (each a pass over every call of the file), PSA204 and
+ * PSA205 were quadratic in files with many streaming queries.
+ */
+function countsOf(model: DataFrameModel): CallCounts {
+  let counts = callCounts.get(model);
+  if (counts) return counts;
+  const sinkCalls = new Map<number, number>();
+  for (const s of model.sinks) sinkCalls.set(s.call.id, (sinkCalls.get(s.call.id) ?? 0) + 1);
+  const callees = new Map<string, number>();
+  for (const c of model.root.descendantsOfType('call')) {
+    const callee = c.childForFieldName('function');
+    if (!callee) continue;
+    const text = callee.text;
+    callees.set(text, (callees.get(text) ?? 0) + 1);
+    const attribute = callee.type === 'attribute' ? callee.childForFieldName('attribute')?.text : undefined;
+    if (attribute !== undefined && attribute !== text) callees.set(attribute, (callees.get(attribute) ?? 0) + 1);
+  }
+  counts = { sinkCalls, callees };
+  callCounts.set(model, counts);
+  return counts;
+}
+
 /**
  * True when a checkpoint written at `at` (by default, at the sink) would serve several queries: the
  * sink runs in a loop, or in a function called more than once (analysed once per call) and `at` is
@@ -60,15 +92,10 @@ export function servesSeveralQueries(model: DataFrameModel, sink: SinkInfo, at?:
     if (n.type === 'for_statement' || n.type === 'while_statement') return true;
     if (n.type === 'function_definition') {
       if (at && (at.startIndex < n.startIndex || at.endIndex > n.endIndex)) return false;
-      if (model.sinks.filter((s) => s.call.id === sink.call.id).length > 1) return true;
+      const counts = countsOf(model);
+      if ((counts.sinkCalls.get(sink.call.id) ?? 0) > 1) return true;
       const name = n.childForFieldName('name')?.text;
-      const calls = name
-        ? model.root.descendantsOfType('call').filter((c) => {
-            const callee = c.childForFieldName('function');
-            return callee?.text === name || (callee?.type === 'attribute' && callee.childForFieldName('attribute')?.text === name);
-          })
-        : [];
-      if (calls.length > 1) return true;
+      if (name && (counts.callees.get(name) ?? 0) > 1) return true;
     }
   }
   return false;

@@ -372,7 +372,8 @@ const COLUMNAR = new Set(['parquet', 'delta', 'orc']);
 /** A table or a Parquet/Delta/ORC read with nothing on top: counted from footers or the Delta log. */
 export function isBareColumnarRead(frame: Frame): boolean {
   const source = frame.source;
-  if (!source || frame.parents.length) return false;
+  // A Glue DynamicFrame reads every record to count it, catalog table or not.
+  if (!source || frame.parents.length || frame.op === 'create_dynamic_frame') return false;
   return source.kind === 'table' || (source.kind === 'read' && COLUMNAR.has(source.format?.toLowerCase() ?? ''));
 }
 

@@ -17,8 +17,12 @@ const MAX_FRAMES = 5_000;
 const CONSTANT_FUNCS = new Set(['lit', 'typedLit', 'current_date', 'current_timestamp', 'now', 'curdate', 'localtimestamp']);
 /** Date helpers that keep a constant constant (`to_date(lit(run_date))`). */
 const DATE_FUNCS = new Set(['to_date', 'to_timestamp', 'date_format', 'date_trunc', 'trunc']);
-/** Path segments that select one partition or one run: `dt=2024-01-01`, `{run_date}`. */
-const PARTITION_SEGMENT = /\/[A-Za-z_][A-Za-z0-9_]*=[^/]+|\{[^}]*(date|day|dt|ds|hour|month|year|partition|batch|run)[^}]*\}/i;
+/** Path segments that select one run: `{run_date}`, `{batch_id}`. */
+const RUN_PLACEHOLDER = /\{[^}]*(date|day|dt|ds|hour|month|year|partition|batch|run)[^}]*\}/i;
+/** Hive partition segments of a path: `/dt=2024-01-01`, `/product_category=Gift_Card`. */
+const HIVE_SEGMENT = /\/([A-Za-z_][A-Za-z0-9_]*)=([^/]+)/g;
+/** Partition keys that name a time slice: one of them in the read path means one day's (or hour's, run's) data. */
+const TIME_KEY = /(^|_)(date|day|dt|ds|hour|hr|month|year|yr|week|ts|time|period|batch|run|load|ingest\w*|snapshot)($|_)/i;
 const COMPARISON = /==|!=|<|>|(^|[^=!<>])=($|[^=])|\bbetween\b|\bisin\b|\bin\s*\(/i;
 
 export function partialWriteEvidence(sink: SinkInfo, fns: SparkFunctions): PartialEvidence | undefined {
@@ -47,7 +51,8 @@ function frameEvidence(f: Frame, columns: string[], mentionsPartition: (t: strin
       return { node: f.node, why: 'the query selects some partitions only' };
     }
     const path = f.source.path ?? f.source.table;
-    if (path && PARTITION_SEGMENT.test(path)) return { node: f.node, why: 'this read loads one partition or one run' };
+    if (path && (RUN_PLACEHOLDER.test(path) || slicesWrittenPartitions(path, columns)))
+      return { node: f.node, why: 'this read loads one partition or one run' };
     return undefined;
   }
   if (!parts) return undefined;
@@ -69,6 +74,23 @@ function frameEvidence(f: Frame, columns: string[], mentionsPartition: (t: strin
     }
   }
   return undefined;
+}
+
+/**
+ * A read of one Hive partition (`.../k=v/`) holds only some of the written partitions when `k` is one
+ * of them, or a time slice (`dt=`, `year=`, `ingest_date=`): one day's data written by `event_date`.
+ * Another key (`product_category=Gift_Card` written by `year`) is a subset of the source, not of the
+ * written partitions: the frame holds every year of it, and overwriting a new path with it is a first load.
+ * A wildcard value (`year=*`) selects every partition.
+ */
+function slicesWrittenPartitions(path: string, columns: string[]): boolean {
+  for (const m of path.matchAll(HIVE_SEGMENT)) {
+    const key = m[1];
+    // `year=*/month=*/`: a glob over the partition folders reads all of them.
+    if (/^[*?]+$/.test(m[2])) continue;
+    if (columns.some((c) => c.toLowerCase() === key.toLowerCase()) || TIME_KEY.test(key)) return true;
+  }
+  return false;
 }
 
 /** Keywords that end a WHERE condition at its own nesting level. */

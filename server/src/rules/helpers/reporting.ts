@@ -68,7 +68,7 @@ function receiverWords(obj: Node): string[] {
   return obj.text.toLowerCase().match(/[a-z][a-z0-9]*/g) ?? [];
 }
 
-function isReportingCall(call: Node): boolean {
+export function isReportingCall(call: Node): boolean {
   const parts = callParts(call);
   if (!parts?.name) return false;
   if (!parts.object) return REPORTING_NAME.test(parts.name);

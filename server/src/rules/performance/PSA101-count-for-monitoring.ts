@@ -6,10 +6,11 @@ import type { Node } from '../../parsing/pythonParser';
 import { callParts, enclosingScope, sameNode, enclosingStatement, eolOf, escapeRegExp, indentAt, unwrapParens } from '../../parsing/syntax';
 import { cacheStatement, observationTemplate } from '../../templates';
 import { related, type Rule, type RuleContext } from '../rule';
-import { isBareColumnarRead } from '../helpers/fewRows';
+import { insideAssert, isBareColumnarRead } from '../helpers/fewRows';
 import { findInLineage } from '../../model/lineage';
-import { assignedOnlyForReporting, reportingCallOf } from '../helpers/reporting';
+import { assignedOnlyForReporting, isReportingCall, reportingCallOf } from '../helpers/reporting';
 import { pythonStepInLineage } from '../helpers/pythonCode';
+import { isDynamicFrame } from '../../spark/glue';
 
 const MONITORED_ACTIONS = new Set(['count', 'collect', 'first', 'take', 'head']);
 
@@ -20,6 +21,7 @@ export const countForMonitoring: Rule = {
     'An action (count/collect/first/take) whose result only feeds logging or metrics, on a frame the job also writes, returns or counts again: a full extra Spark job per call.',
   defaultSeverity: 'warning',
   check(ctx: RuleContext) {
+    const reportedInHelpers = new Set<number>();
     for (const action of ctx.model.actions) {
       if (!MONITORED_ACTIONS.has(action.method)) continue;
       // A count on a streaming frame fails outright; a cached frame is computed once anyway.
@@ -31,13 +33,27 @@ export const countForMonitoring: Rule = {
       // A count of a bare Parquet/Delta/ORC read or a table is answered from footers or the log: cheap.
       if (isBareColumnarRead(action.frame)) continue;
       if (timedOnPurpose(action.call)) continue;
-      const sink = ctx.model.sinks.find((s) => sameNode(s.scope, action.scope) && isAncestorFrame(action.frame, s.frame));
+      // A book or course example that shows the frame and prints its schema and its count: the three
+      // together are the example's output (what the reader is meant to see), not a job's monitoring.
+      // Nobody monitors a schema: printSchema() beside the rows is what marks the inspection.
+      if (reporting && ctx.code.teaching && !ctx.code.notebooksAreJobs && inspectedInScope(ctx, action)) continue;
+      // `dyf.toDF().count()`: the rows of the DynamicFrame, which the job writes as such.
+      const counted =
+        action.frame.op === 'toDF' && action.frame.parents.length === 1 && isDynamicFrame(action.frame.parents[0]) ? action.frame.parents[0] : action.frame;
+      const sink = ctx.model.sinks.find((s) => sameNode(s.scope, action.scope) && isAncestorFrame(counted, s.frame));
       // The cost is the lineage computed twice: by the write, by the caller the frame is returned to,
       // or by another action. Without any of these the count may be the point (a notebook cell's output).
       const escape = sink ? undefined : escapesScope(ctx, action);
       // A script that writes nothing is a report: its printed counts are its output.
       const again = sink || escape || ctx.code.isExploratory(action.call) || !ctx.model.sinks.length ? undefined : otherActionOnLineage(ctx, action);
-      if (!sink && !escape && !again) continue;
+      if (!sink && !escape && !again) {
+        const helper = helperCalledBeforeWrite(ctx, action);
+        if (helper && !reportedInHelpers.has(action.call.id)) {
+          reportedInHelpers.add(action.call.id);
+          reportHelperCount(ctx, action, helper);
+        }
+        continue;
+      }
       // In an exploratory notebook a count printed in one cell and a write or view in a later one is
       // how notebooks are run, a cell at a time: the count is that cell's output. It is a cost when
       // the same cell recomputes the frame, or when the lineage runs Python per row (a UDF, applyInPandas).
@@ -62,9 +78,11 @@ export const countForMonitoring: Rule = {
         message:
           `${what} here only feeds logging/metrics: it runs the whole lineage of this DataFrame as a separate Spark job` +
           cost +
-          (action.method === 'count'
-            ? ' Collect the count while writing with DataFrame.observe(Observation(...)), or cache() the frame first.'
-            : ' Cache the frame first, or log something the job already computed.'),
+          (isDynamicFrame(counted)
+            ? ' A DynamicFrame cannot be cached: convert it once (df = dyf.toDF().cache()) and count and write that, or log a figure the job already computes.'
+            : action.method === 'count'
+              ? ' Collect the count while writing with DataFrame.observe(Observation(...)), or cache() the frame first.'
+              : ' Cache the frame first, or log something the job already computed.'),
         related: sink
           ? [related(sink.call, 'the frame is computed again by this write')]
           : escape
@@ -72,7 +90,8 @@ export const countForMonitoring: Rule = {
             : again
               ? [related(again.call, 'another action on the same lineage')]
               : [],
-        fixes: fixesFor(ctx, action, reporting, sink),
+        // A DynamicFrame has neither cache() nor observe(): no edit applies to it.
+        fixes: isDynamicFrame(counted) ? [] : fixesFor(ctx, action, reporting, sink),
         why:
           `its result only feeds ${reporting ? 'a print or log call' : 'a value used only in logging'}, the frame is not cached, and ` +
           (sink
@@ -85,10 +104,94 @@ export const countForMonitoring: Rule = {
   },
 };
 
+interface HelperUse {
+  /** The call of the helper in the function that writes the frame. */
+  call: Node;
+  sink: SinkInfo;
+  name: string;
+}
+
+/**
+ * `def log_rows(df): print(df.count())`, called by a job that then writes `df`: the count runs in
+ * the helper, the recomputation in its caller. Only a helper that does nothing but report (its
+ * statements print, log or keep a value for them), counting the very frame it was handed.
+ */
+function helperCalledBeforeWrite(ctx: RuleContext, action: ActionUse): HelperUse | undefined {
+  const def = action.scope;
+  // The caller cached the frame (anywhere: the helper's text may sit above the cache): the write reads the cache.
+  if (def.type !== 'function_definition' || sameNode(action.frame.scope, def) || action.frame.cached) return undefined;
+  const name = def.childForFieldName('name')?.text;
+  if (!name || !onlyReports(def)) return undefined;
+  for (const sink of ctx.model.sinks) {
+    if (sink.streaming || sameNode(sink.scope, def) || !isAncestorFrame(action.frame, sink.frame)) continue;
+    const caller = sink.scope;
+    for (const call of nodesOfType(ctx.model, 'call')) {
+      if (!call || call.startIndex < caller.startIndex || call.endIndex > caller.endIndex) continue;
+      const parts = callParts(call);
+      if (parts?.name !== name || parts.object || !sameNode(enclosingScope(call), caller)) continue;
+      const handsFrame = [...parts.args, ...parts.keywords.values()].some((a) => ctx.model.frameRefs.get(unwrapParens(a).startIndex)?.frame === action.frame);
+      if (!handsFrame) continue;
+      // A notebook run a cell at a time: the helper's printed count is that cell's output, unless the cell also writes.
+      if (ctx.code.at(call).kind === 'notebook' && !ctx.code.sameCell(call.startIndex, sink.call.startIndex)) continue;
+      return { call, sink, name };
+    }
+  }
+  return undefined;
+}
+
+/** Every statement of the function reports: a print or log call, a value kept only for one, a bare return. */
+function onlyReports(def: Node): boolean {
+  const body = def.childForFieldName('body');
+  if (!body) return false;
+  let statements = 0;
+  for (const stmt of body.namedChildren) {
+    if (!stmt || stmt.type === 'comment') continue;
+    statements++;
+    if (stmt.type === 'return_statement' && !stmt.namedChildren.some((c) => c && c.type !== 'comment')) continue;
+    if (stmt.type !== 'expression_statement') return false;
+    const expr = stmt.namedChildren[0];
+    if (!expr) return false;
+    // A docstring.
+    if (expr.type === 'string' && statements === 1) continue;
+    if (expr.type === 'call' && isReportingCall(expr)) continue;
+    if (expr.type === 'assignment') {
+      const right = expr.childForFieldName('right');
+      const value = right && unwrapParens(right);
+      if (value?.type === 'call' && assignedOnlyForReporting(value)) continue;
+    }
+    return false;
+  }
+  return statements > 0;
+}
+
+function reportHelperCount(ctx: RuleContext, action: ActionUse, helper: HelperUse): void {
+  const what = action.method === 'count' ? 'count()' : `${action.method}()`;
+  ctx.report({
+    node: action.call,
+    message:
+      `${what} in ${helper.name}() only feeds logging/metrics: it runs the whole lineage of the DataFrame its caller hands it as a separate Spark job, ` +
+      `and the caller's write computes it again.` +
+      (action.method === 'count'
+        ? ' Collect the count while writing with DataFrame.observe(Observation(...)), or cache() the frame in the caller first.'
+        : ' Cache the frame in the caller first, or log something the job already computed.'),
+    related: [related(helper.call, `${helper.name}() is called here with the frame`), related(helper.sink.call, 'the frame is computed again by this write')],
+    why: `${helper.name}() only prints or logs, the frame it counts is its caller's, not cached, and the caller's ${helper.sink.method}() computes the same lineage`,
+  });
+}
+
 /** Cached before this action: `df = df.cache()` upstream or `df.cache()` on a line above. */
 function isCachedAt(action: ActionUse): boolean {
   const cached = action.frame.cached;
   return !!cached && cached.startIndex < action.call.startIndex;
+}
+
+/** The frame itself is shown (`show()`) and its schema printed (`printSchema()`) in the same function or top level. */
+function inspectedInScope(ctx: RuleContext, action: ActionUse): boolean {
+  const same = (frame: Frame, scope: Node) => frame === action.frame && sameNode(scope, action.scope);
+  return (
+    ctx.model.actions.some((a) => a.method === 'show' && same(a.frame, a.scope)) &&
+    ctx.model.transforms.some((t) => t.method === 'printSchema' && same(t.frame, t.scope))
+  );
 }
 
 const CLOCK = /\b(time\.(time|perf_counter|monotonic)|perf_counter|monotonic|timeit\.default_timer|datetime\.now)\s*\(/;
@@ -138,7 +241,10 @@ function escapesScope(ctx: RuleContext, action: ActionUse): { node: Node; how: s
 /** Another action in the same scope over an uncached frame this one shares lineage with. */
 function otherActionOnLineage(ctx: RuleContext, action: ActionUse): ActionUse | undefined {
   return ctx.model.actions.find((other) => {
-    if (other === action || !sameNode(other.scope, action.scope) || isCachedAt(other)) return false;
+    // The same call met again with another frame (a helper called twice) is not another action.
+    if (other === action || sameNode(other.call, action.call) || !sameNode(other.scope, action.scope) || isCachedAt(other)) return false;
+    // `assert df.count() == 2`: a validation script or a lab's check, whose counts are the point.
+    if (insideAssert(other.call)) return false;
     if (other.frame === action.frame) return true;
     return findInLineage(action.frame, (f) => !f.bounded && !f.cached && isAncestorFrame(f, other.frame)) !== undefined;
   });

@@ -1,3 +1,4 @@
+import { isDynamicFrame } from '../../spark/glue';
 import type { Fix, RelatedLocation } from '../../findings';
 import { insertAfterStatement, ownsItsLines } from '../../fixes/edits';
 import { findInLineage } from '../../model/lineage';
@@ -147,12 +148,40 @@ function runTogether(list: Consumer[]): number {
   return picked.length;
 }
 
+/**
+ * The function whose analysis made `frame`, when the same frame is what several calls of it
+ * returned (calls with the same arguments share one analysis: a helper applied to six frames the
+ * model cannot read, a helper called again with the same inputs). At run time each call builds its
+ * own DataFrame, so caching the one bound at the first call would serve none of the others.
+ */
+function sharedHelper(ctx: RuleContext, frame: Frame): Node | undefined {
+  const made = frame.scope;
+  if (!made) return undefined;
+  const sites = new Map<number, Set<number>>();
+  let shared: Node | undefined;
+  for (const call of ctx.model.localCalls) {
+    const def = call.def;
+    if (made.startIndex < def.startIndex || made.endIndex > def.endIndex) continue;
+    if (!isAncestorFrame(frame, call.result)) continue;
+    let set = sites.get(def.id);
+    if (!set) sites.set(def.id, (set = new Set()));
+    set.add(call.site.id);
+    // The outermost such function: a frame made inside nested helpers belongs to every one of them.
+    if (set.size >= 2 && (!shared || def.startIndex <= shared.startIndex)) shared = def;
+  }
+  return shared;
+}
+
 function expensiveStep(frame: Frame, blocked: (f: Frame) => boolean): Frame | undefined {
   return findInLineage(
     frame,
     (f) =>
       EXPENSIVE.has(f.op) ||
       f.source?.format === 'jdbc' ||
+      // A foreachBatch frame is not data at rest: every action re-reads the micro-batch from the
+      // stream's source and redoes the query's steps before foreachBatch (the Structured Streaming
+      // guide's advice for writing one batch to several places is persist, write, unpersist).
+      f.source?.kind === 'foreachBatch' ||
       (['withColumn', 'withColumns', 'select', 'selectExpr'].includes(f.op) && WINDOWED.test(f.node.text)),
     blocked,
   );
@@ -160,6 +189,7 @@ function expensiveStep(frame: Frame, blocked: (f: Frame) => boolean): Frame | un
 
 function describeStep(f: Frame): string {
   if (f.source?.format === 'jdbc') return 'a JDBC read';
+  if (f.source?.kind === 'foreachBatch') return "the streaming query's steps for this micro-batch";
   if (f.op === 'aggregate' || f.op === 'agg') return 'an aggregation';
   if (['withColumn', 'withColumns', 'select', 'selectExpr'].includes(f.op)) return 'a window function';
   return `${f.op}()`;
@@ -176,11 +206,20 @@ export const uncachedReuse: Rule = {
     const byFrame = consumersByFrame(ctx, blocked);
     const candidates: { frame: Frame; name: string; statement: Node; consumers: Consumer[]; step: Frame }[] = [];
     for (const frame of ctx.model.frames) {
-      const def = ctx.model.definitions.get(frame.id);
-      const used = byFrame.get(frame.id);
+      const def = ctx.model.definitions.get(frame.id) ?? batchParameter(frame);
+      let used = byFrame.get(frame.id);
       if (!def || !used || used.size < 2) continue;
-      // Rows built on the driver (a literal list, a pandas frame) cost nothing to recompute.
-      if (blocked(frame) || frame.cached || frame.streaming === true || frame.parents.length === 0 || frame.bounded) continue;
+      // A helper's frame that stands for the results of several of its calls: only the helper's own
+      // uses are uses of one DataFrame; each caller's write or count runs the lineage of its own call.
+      const helper = sharedHelper(ctx, frame);
+      if (helper) {
+        used = new Map([...used].filter(([, c]) => c.node.startIndex >= helper.startIndex && c.node.endIndex <= helper.endIndex));
+        if (used.size < 2) continue;
+      }
+      // Rows built on the driver (a literal list, a pandas frame) cost nothing to recompute; a read
+      // is what a cache would save only when something expensive follows it, except a micro-batch.
+      const batch = frame.source?.kind === 'foreachBatch';
+      if (blocked(frame) || frame.cached || frame.streaming === true || (frame.parents.length === 0 && !batch) || frame.bounded) continue;
       if (repeatingConstructAround(def.statement)) continue;
       // Tests and generators rebuild small fixtures; an exploratory notebook that only looks at a frame
       // (counts, shows) is looking, not running a pipeline: only a write makes the recomputation a cost.
@@ -188,6 +227,9 @@ export const uncachedReuse: Rule = {
       // that hides a shallower one below.)
       if (ctx.code.isTestOrGenerator(def.statement)) continue;
       if (ctx.code.isExploratory(def.statement) && ![...used.values()].some((c) => c.id.startsWith('s'))) continue;
+      // An exploratory script reads and writes only files on the machine running it (that is how it is
+      // told from a job): a frame written twice there is an example's local output, not a pipeline's cost.
+      if (ctx.code.at(def.statement).kind === 'exploration') continue;
       const step = expensiveStep(frame, blocked);
       if (!step) continue;
       candidates.push({ frame, name: def.name, statement: def.statement, consumers: [...used.values()], step });
@@ -210,6 +252,20 @@ export const uncachedReuse: Rule = {
           isAncestorFrame(c.frame, d.frame),
       );
       if (deeper) continue;
+      // In a foreachBatch function persisting the micro-batch (or the frame above) saves what a frame
+      // derived from it with only cheap steps would: one finding, where the batch is computed most.
+      const batchStep = c.step.source?.kind === 'foreachBatch';
+      const covered =
+        batchStep &&
+        candidates.some(
+          (d) =>
+            d !== c &&
+            d.step === c.step &&
+            d.consumers.length > c.consumers.length &&
+            isAncestorFrame(d.frame, c.frame) &&
+            c.consumers.every((x) => d.consumers.some((y) => y.id === x.id)),
+        );
+      if (covered) continue;
       const v = c.name;
       const assignment = c.statement.namedChildren[0];
       const left = assignment?.type === 'assignment' ? assignment.childForFieldName('left') : undefined;
@@ -224,15 +280,31 @@ export const uncachedReuse: Rule = {
         message:
           `'${v}' is computed ${times} times: each of its actions/writes re-runs its whole ` +
           `lineage (re-reading the sources and redoing ${describeStep(c.step)}) because nothing caches it. ` +
-          `Cache it once before the first use (${v} = ${v}.cache()) and call ${v}.unpersist() after the last one.`,
+          (isDynamicFrame(c.frame)
+            ? `A DynamicFrame has no cache(): convert it once (${v}_df = ${v}.toDF().cache()), build the writes from that DataFrame (DynamicFrame.fromDF for Glue writers) and unpersist it after the last one.`
+            : findInLineage(c.frame, (f) => f.source?.kind === 'foreachBatch')
+              ? `Persist it before the first use (${v}.persist()) and call ${v}.unpersist() after the last one, so each micro-batch releases it.`
+              : `Cache it once before the first use (${v} = ${v}.cache()) and call ${v}.unpersist() after the last one.`),
         related,
-        fixes: fixFor(ctx, c.statement, v, c.consumers),
+        fixes: fixFor(ctx, c.statement, v, c.consumers, c.frame),
       });
     }
   },
 };
 
-function fixFor(ctx: RuleContext, statement: Node, v: string, used: Consumer[]): Fix[] {
+/** `def upsert(batch_df, epoch_id)`: the micro-batch parameter, named where a variable would be. */
+function batchParameter(frame: Frame): { name: string; statement: Node } | undefined {
+  if (frame.source?.kind !== 'foreachBatch' || frame.parents.length) return undefined;
+  const name = frame.node.type === 'identifier' ? frame.node : frame.node.namedChildren.find((c) => c?.type === 'identifier');
+  return name ? { name: name.text, statement: name } : undefined;
+}
+
+function fixFor(ctx: RuleContext, statement: Node, v: string, used: Consumer[], frame: Frame): Fix[] {
+  // In a foreachBatch function a cache() with no unpersist() pins one more copy per micro-batch
+  // (PSA115): where the unpersist() goes depends on the function's exits, so no fix is offered.
+  if (findInLineage(frame, (f) => f.source?.kind === 'foreachBatch')) return [];
+  // A Glue DynamicFrame has no cache(): its DataFrame (toDF()) would have to be cached and used instead.
+  if (isDynamicFrame(frame)) return [];
   if (!ownsItsLines(ctx.text, statement) || used.some((u) => u.node.startIndex < statement.endIndex)) return [];
   if (!statement.parent || !['block', 'module'].includes(statement.parent.type)) return [];
   return [

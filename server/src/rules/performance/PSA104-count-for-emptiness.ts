@@ -1,3 +1,4 @@
+import { isDynamicFrame } from '../../spark/glue';
 import type { Fix } from '../../findings';
 import type { Node } from '../../parsing/pythonParser';
 import type { Rule, RuleContext } from '../rule';
@@ -52,7 +53,8 @@ function replacement(check: EmptinessCheck, call: string): string {
 }
 
 function fixes(ctx: RuleContext, check: EmptinessCheck): Fix[] {
-  const receiver = receiverText(ctx, check.action.receiver);
+  // A Glue DynamicFrame has neither take() nor isEmpty(): its DataFrame has.
+  const receiver = receiverText(ctx, check.action.receiver) + (isDynamicFrame(check.action.frame) ? '.toDF()' : '');
   const at = { start: check.test.startIndex, end: check.test.endIndex };
   if (check.stored) {
     // Every test of the variable compares it with 0 or 1 (or reads its truth): 0 or 1 rows answer each the same.

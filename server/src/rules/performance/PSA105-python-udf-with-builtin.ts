@@ -182,7 +182,7 @@ function isSparkFunctionCallee(ctx: RuleContext, callee: Node): boolean {
  * `sorted` and the like, or a `def` decorated as a UDF or handed to one. Lambdas of Spark's
  * higher-order functions (`F.transform(col, lambda x: ...)`) get Columns and do not count.
  */
-function runsOnPythonValues(ctx: RuleContext, node: Node): boolean {
+function runsOnPythonValues(ctx: RuleContext, node: Node, handed: () => ReadonlySet<string>): boolean {
   for (let n = node.parent, i = 0; n && i < 500; n = n.parent, i++) {
     if (n.type === 'lambda') {
       let holder = n.parent;
@@ -194,20 +194,25 @@ function runsOnPythonValues(ctx: RuleContext, node: Node): boolean {
       const decorated = n.parent?.type === 'decorated_definition' ? n.parent : undefined;
       if (decorated?.namedChildren.some((c) => c?.type === 'decorator' && /\b(udf|pandas_udf)\b/.test(c.text))) return true;
       const name = n.childForFieldName('name')?.text;
-      if (name && handedToPython(ctx, name)) return true;
+      if (name && handed().has(name)) return true;
     }
   }
   return false;
 }
 
-/** The function `name` is passed to `udf(...)`, `rdd.map(...)` and the like somewhere in the file. */
-function handedToPython(ctx: RuleContext, name: string): boolean {
+/**
+ * The names passed to `udf(...)`, `rdd.map(...)` and the like somewhere in the file, as bare
+ * identifiers among the call's arguments. One pass over the calls for the whole check: asking
+ * per call site (each a pass over every call of the file) made the rule quadratic.
+ */
+function handedToPython(ctx: RuleContext): Set<string> {
+  const names = new Set<string>();
   for (const call of ctx.model.root.descendantsOfType('call')) {
     const callee = call.childForFieldName('function');
     if (!callee || isSparkFunctionCallee(ctx, callee) || !PYTHON_SIDE_CALLEE.test(callee.text)) continue;
-    if (call.childForFieldName('arguments')?.namedChildren.some((a) => a?.type === 'identifier' && a.text === name)) return true;
+    for (const a of call.childForFieldName('arguments')?.namedChildren ?? []) if (a?.type === 'identifier') names.add(a.text);
   }
-  return false;
+  return names;
 }
 
 // ------------------------------------------------------------------ translating the body
@@ -515,6 +520,8 @@ export const pythonUdfWithBuiltin: Rule = {
   check(ctx: RuleContext) {
     let uses: Map<string, NameUses> | undefined;
     const index = () => (uses ??= nameUses(ctx.model.root));
+    let handed: Set<string> | undefined;
+    const handedNames = () => (handed ??= handedToPython(ctx));
     for (const d of findDefinitions(ctx)) {
       const t = translateBody(d);
       if (!t) continue;
@@ -528,7 +535,7 @@ export const pythonUdfWithBuiltin: Rule = {
       for (const call of sites ?? []) {
         // Inside a UDF body or a lambda Python runs on data, the arguments are Python values: a
         // Spark function there builds a Column instead of a string.
-        if (runsOnPythonValues(ctx, call)) {
+        if (runsOnPythonValues(ctx, call, handedNames)) {
           unfixed = true;
           continue;
         }

@@ -1,7 +1,7 @@
 import type { RelatedLocation } from '../../findings';
 import type { Node } from '../../parsing/pythonParser';
 import { nodesOfType } from '../../model/syntaxIndex';
-import { callParts, sameNode, unwrapParens } from '../../parsing/syntax';
+import { callParts, unwrapParens } from '../../parsing/syntax';
 import { isWithin, repeatingConstructAround, SCOPE_BOUNDARIES } from '../helpers/loops';
 import { insideBatchHandler } from '../helpers/streamingCertainty';
 import type { Rule, RuleContext } from '../rule';
@@ -55,9 +55,11 @@ export const cacheInLoopNeverReleased: Rule = {
         calls.push({ method: parts.name, call, methodNode: parts.nameNode });
       }
     }
+    // Looked up per cache call: a scan of every transform each made the rule quadratic.
+    const transformCalls = new Set(ctx.model.transforms.map((x) => x.call.id));
     for (const t of calls) {
       if ((t.method !== 'cache' && t.method !== 'persist') || seen.has(t.call.id)) continue;
-      const known = ctx.model.transforms.some((x) => sameNode(x.call, t.call));
+      const known = transformCalls.has(t.call.id);
       seen.add(t.call.id);
       let region: Node | undefined;
       let kind: 'loop' | 'batch';
