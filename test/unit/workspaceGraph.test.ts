@@ -15,7 +15,7 @@ describe('workspace graph: which open documents are judged again', () => {
   const connection = { console: { info() {}, error() {} } } as unknown as Connection;
   const documents = { uris: () => ['file:///a.py', 'file:///b.py', 'file:///c.py'], get: () => ({}) } as unknown as DocumentStore;
 
-  function graphWith(running: string[]) {
+  function graphWith() {
     const rejudged: string[][] = [];
     let resolveRejudged!: () => void;
     const rejudgedOnce = new Promise<void>((r) => (resolveRejudged = r));
@@ -23,7 +23,6 @@ describe('workspace graph: which open documents are judged again', () => {
       {} as PythonParser,
       connection,
       documents,
-      () => running.values(),
       async () => defaultSettings(),
       (uris) => {
         rejudged.push(uris.sort());
@@ -33,33 +32,45 @@ describe('workspace graph: which open documents are judged again', () => {
     return { graph, rejudged, rejudgedOnce };
   }
 
-  it('judges again an analysis under way when a dataset appears (it may have read the graph before the change)', async () => {
-    // b.py shares a dataset with a.py; c.py's first analysis is running, its datasets unknown yet.
-    const running: string[] = [];
-    const { graph, rejudged, rejudgedOnce } = graphWith(running);
+  it('judges an analysis again when a file sharing its datasets changed while it ran (it read the graph before)', async () => {
+    const { graph, rejudged, rejudgedOnce } = graphWith();
     graph.noteGraphChange('file:///b.py', graphOf('s3://lake/raw/'));
-    running.push('file:///c.py');
-    graph.noteGraphChange('file:///a.py', graphOf('s3://lake/raw/'));
+    // c.py's first analysis reads the graph, then a.py (sharing c's dataset) changes, then c.py's result arrives.
+    const { generation } = graph.read();
+    graph.noteGraphChange('file:///a.py', graphOf('s3://lake/curated/'));
+    graph.noteGraphChange('file:///c.py', graphOf('s3://lake/curated/'), generation);
     await rejudgedOnce;
     graph.dispose();
-    assert.deepEqual(rejudged, [['file:///b.py', 'file:///c.py']]);
+    // c.py for its outdated result; a.py because c.py's datasets are new to the graph. Not b.py.
+    assert.deepEqual(rejudged, [['file:///a.py', 'file:///c.py']]);
   });
 
-  it('leaves analysed documents that share no dataset alone, and never judges the changed document again', async () => {
-    const running: string[] = [];
-    const { graph, rejudged, rejudgedOnce } = graphWith(running);
+  it('keeps an analysis whose datasets no change touched, and judges neighbours sharing a dataset again', async () => {
+    const { graph, rejudged, rejudgedOnce } = graphWith();
     graph.noteGraphChange('file:///b.py', graphOf('s3://lake/raw/'));
+    const { generation } = graph.read();
     graph.noteGraphChange('file:///c.py', graphOf('s3://other/'));
-    running.push('file:///a.py');
-    graph.noteGraphChange('file:///a.py', graphOf('s3://lake/raw/'));
+    // a.py read the graph before c.py changed, but shares nothing with it: its result stands;
+    // it shares b.py's dataset, so b.py is judged again (a.py's datasets are new), a.py is not.
+    graph.noteGraphChange('file:///a.py', graphOf('s3://lake/raw/'), generation);
     await rejudgedOnce;
     graph.dispose();
     assert.deepEqual(rejudged, [['file:///b.py']]);
   });
 
+  it('an analysis that read the graph after the last change is not judged again', async () => {
+    const { graph, rejudged } = graphWith();
+    graph.noteGraphChange('file:///b.py', graphOf('s3://lake/raw/'));
+    const { generation } = graph.read();
+    graph.noteGraphChange('file:///b.py', graphOf('s3://lake/raw/'), generation);
+    await new Promise((r) => setTimeout(r, 1000));
+    graph.dispose();
+    assert.deepEqual(rejudged, []);
+  });
+
   it('keeps every open document in the known files while its neighbours are judged again', () => {
     // Judging b.py and c.py again drops both analyses; each must still see the other's datasets.
-    const { graph } = graphWith([]);
+    const { graph } = graphWith();
     graph.noteGraphChange('file:///b.py', graphOf('s3://lake/raw/'));
     graph.noteGraphChange('file:///c.py', graphOf('s3://lake/views/'));
     graph.dispose();

@@ -27,8 +27,9 @@ export interface CachedAnalysis {
 
 /** What the analysis needs of the workspace graph: the other files, and where to report this file's datasets. */
 export interface GraphSink {
-  knownFiles(): RawGraph | undefined;
-  noteGraphChange(uri: string, raw: RawGraph): void;
+  /** The other files' graph, and the generation to hand back with the result. */
+  read(): { graph: RawGraph | undefined; generation: number };
+  noteGraphChange(uri: string, raw: RawGraph, readAt?: number): void;
 }
 
 /**
@@ -38,7 +39,7 @@ export interface GraphSink {
 export class AnalysisCache {
   private readonly analyses = new Map<string, CachedAnalysis>();
   /** The analysis under way per document: a second request for the same version waits for it rather than starting another. */
-  private readonly runningNow = new Map<string, { version: number; done: Promise<CachedAnalysis | undefined> }>();
+  private readonly running = new Map<string, { version: number; done: Promise<CachedAnalysis | undefined> }>();
   /** Bumped by `clear` and `delete`: an analysis that started before is outdated even at the same version. */
   private generation = 0;
   private readonly inputs = new Map<string, number>();
@@ -75,21 +76,16 @@ export class AnalysisCache {
     return this.analyses.entries();
   }
 
-  /** Documents with an analysis under way. */
-  running(): IterableIterator<string> {
-    return this.runningNow.keys();
-  }
-
   /** Forgets the document's analysis (its inputs changed); one under way is not kept either. */
   delete(uri: string): void {
     this.analyses.delete(uri);
-    this.runningNow.delete(uri);
+    this.running.delete(uri);
     this.inputs.set(uri, (this.inputs.get(uri) ?? 0) + 1);
   }
 
   clear(): void {
     this.analyses.clear();
-    this.runningNow.clear();
+    this.running.clear();
     this.generation++;
   }
 
@@ -112,12 +108,12 @@ export class AnalysisCache {
     const version = stored.document.version;
     const hit = this.analyses.get(uri);
     if (hit && hit.version === version) return hit;
-    const running = this.runningNow.get(uri);
+    const running = this.running.get(uri);
     if (running?.version === version) return running.done;
     const done = this.analyseNow(uri, stored).finally(() => {
-      if (this.runningNow.get(uri)?.done === done) this.runningNow.delete(uri);
+      if (this.running.get(uri)?.done === done) this.running.delete(uri);
     });
-    this.runningNow.set(uri, { version, done });
+    this.running.set(uri, { version, done });
     return done;
   }
 
@@ -128,8 +124,9 @@ export class AnalysisCache {
     const current = this.documents.get(uri);
     if (!current || current.document.version !== version) return undefined;
     const t0 = performance.now();
+    let readAt: number | undefined;
     const done = (result: AnalysisResult, diagnostics: Diagnostic[], skipped?: string): CachedAnalysis => {
-      const entry = this.remember(uri, version, result, diagnostics);
+      const entry = this.remember(uri, version, result, diagnostics, readAt);
       this.status.analysed({ uri, version, skipped, findings: diagnostics.length, ms: performance.now() - t0 }, settings);
       return entry;
     };
@@ -158,9 +155,11 @@ export class AnalysisCache {
     let result: AnalysisResult;
     let failed: string | undefined;
     try {
+      const seen = this.graph().read();
+      readAt = seen.generation;
       const options = {
         ...this.settings.withProjectConfig(uri, settings),
-        workspace: this.graph().knownFiles(),
+        workspace: seen.graph,
         workspaceExclude: uri,
         path: uri,
         previousModel: this.latestModels.get(uri),
@@ -192,12 +191,13 @@ export class AnalysisCache {
     );
   }
 
-  private remember(uri: string, version: number, result: AnalysisResult, diagnostics: Diagnostic[]): CachedAnalysis {
+  /** `readAt`: the workspace graph's generation the analysis read (none: it read no graph). */
+  private remember(uri: string, version: number, result: AnalysisResult, diagnostics: Diagnostic[], readAt?: number): CachedAnalysis {
     const fragment = fileFragment({ filename: uriToFilename(uri), uri, model: result.model, lines: result.lines, findings: result.findings });
     const entry = { version, result, diagnostics, fragment };
     this.analyses.set(uri, entry);
     this.keepModel(uri);
-    this.graph().noteGraphChange(uri, fragment.raw);
+    this.graph().noteGraphChange(uri, fragment.raw, readAt);
     return entry;
   }
 

@@ -55,7 +55,6 @@ export class PySparkArchitectServer implements ServerContext {
       parser,
       connection,
       this.documents,
-      () => this.analyses.running(),
       (uri) => this.settings.settingsFor(uri),
       (uris) => {
         for (const u of uris) this.analyses.delete(u);

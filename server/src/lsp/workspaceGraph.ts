@@ -10,6 +10,8 @@ import type { DocumentStore } from './documentStore';
 const REJUDGE_DELAY_MS = 750;
 /** The startup scan for cross-file architecture rules reads workspaces up to this many Python files. */
 const MAX_SCANNED_FILES = 1000;
+/** Graph changes remembered for analyses under way; one that read the graph before the oldest is judged again. */
+const MAX_CHANGES = 1000;
 
 /**
  * The workspace's datasets and steps, for the cross-file architecture rules: open documents as
@@ -32,13 +34,15 @@ export class WorkspaceGraph {
    * judged again (its analysis dropped): neighbours judged at the same time still see it.
    */
   private readonly openGraphs = new Map<string, RawGraph>();
+  /** Bumped by every change of the graph; an analysis notes the generation it read. */
+  private generation = 0;
+  /** The latest changes, oldest first: which file changed which datasets ('all': every file on disk read again). */
+  private readonly changes: { generation: number; origin: string; keys: Set<string> | 'all' }[] = [];
 
   constructor(
     parser: PythonParser,
     private readonly connection: Connection,
     private readonly documents: DocumentStore,
-    /** Documents whose analysis is under way: it may have read the graph before this change. */
-    private readonly analysing: () => Iterable<string>,
     private readonly settingsFor: (uri: string) => Promise<Settings>,
     /** Open documents to judge again (their analyses are stale). */
     private readonly rejudge: (uris: string[]) => void,
@@ -63,19 +67,46 @@ export class WorkspaceGraph {
     return this.merged ?? undefined;
   }
 
-  /** When a document's datasets or steps change, the open documents sharing a dataset with it are judged again. */
-  noteGraphChange(uri: string, raw: RawGraph): void {
+  /** The graph for an analysis, and the generation to hand back to `noteGraphChange` with its result. */
+  read(): { graph: RawGraph | undefined; generation: number } {
+    return { graph: this.knownFiles(), generation: this.generation };
+  }
+
+  /**
+   * When a document's datasets or steps change, the open documents sharing a dataset with it are
+   * judged again. `readAt`: the generation the analysis read the graph at; when a file sharing a
+   * dataset with this one changed since, the result is already outdated and the document is judged
+   * again too (its first analysis otherwise keeps the empty workspace it started with, when the
+   * startup scan ends meanwhile).
+   */
+  noteGraphChange(uri: string, raw: RawGraph, readAt?: number): void {
     const keys = [...raw.datasets.keys()].sort();
     const steps = [...raw.steps.values()]
       .map((s) => `${s.functionName ?? ''}:${[...s.reads].sort().join(',')}>${[...s.writes].sort().join(',')}:${s.streaming}`)
       .sort();
     const signature = JSON.stringify([keys, steps]);
     this.openGraphs.set(uri, raw);
+    if (readAt !== undefined && this.changedSince(readAt, uri, keys)) this.queue([uri]);
     const before = this.signatures.get(uri);
     this.signatures.set(uri, { signature, keys });
     if ((before?.signature ?? JSON.stringify([[], []])) === signature) return;
+    const touched = [...new Set([...keys, ...(before?.keys ?? [])])];
+    this.changed(uri, touched);
+    this.rejudgeNeighbours(uri, touched);
+  }
+
+  /** Whether another file changed one of `keys` after generation `readAt` (true when that is too long ago to tell). */
+  private changedSince(readAt: number, uri: string, keys: string[]): boolean {
+    if (readAt >= this.generation || !keys.length) return false;
+    if (!this.changes.length || this.changes[0].generation > readAt + 1) return true;
+    return this.changes.some((c) => c.generation > readAt && c.origin !== uri && (c.keys === 'all' || keys.some((k) => (c.keys as Set<string>).has(k))));
+  }
+
+  private changed(origin: string, keys: Iterable<string> | 'all'): void {
     this.merged = undefined;
-    this.rejudgeNeighbours(uri, [...new Set([...keys, ...(before?.keys ?? [])])]);
+    this.generation++;
+    this.changes.push({ generation: this.generation, origin, keys: keys === 'all' ? 'all' : new Set(keys) });
+    if (this.changes.length > MAX_CHANGES) this.changes.splice(0, this.changes.length - MAX_CHANGES);
   }
 
   /** A document closed: its datasets leave the graph, and its neighbours are judged without it. */
@@ -83,7 +114,7 @@ export class WorkspaceGraph {
     const closed = this.signatures.get(uri);
     this.signatures.delete(uri);
     this.openGraphs.delete(uri);
-    this.merged = undefined;
+    this.changed(uri, closed?.keys ?? []);
     if (closed?.keys.length) this.rejudgeNeighbours(uri, closed.keys);
   }
 
@@ -94,7 +125,7 @@ export class WorkspaceGraph {
   fragmentsOnDisk(open: Set<string>, settings: Settings): FileFragment[] {
     const onDisk = this.files.fragments(this.folders, open, settings);
     this.onDisk = onDisk;
-    this.merged = undefined;
+    this.changed('', 'all');
     return onDisk;
   }
 
@@ -106,13 +137,15 @@ export class WorkspaceGraph {
   private rejudgeNeighbours(uri: string, keys: string[]): void {
     if (!keys.length) return;
     const wanted = new Set(keys);
+    const neighbours: string[] = [];
     for (const [other, raw] of this.openGraphs) {
-      if (other !== uri && [...raw.datasets.keys()].some((k) => wanted.has(k))) this.pendingRejudge.add(other);
+      if (other !== uri && [...raw.datasets.keys()].some((k) => wanted.has(k))) neighbours.push(other);
     }
-    // An analysis under way may have read the graph before this change, and its datasets are not
-    // known yet: it is judged again too (a first analysis racing the startup scan otherwise keeps
-    // the empty workspace it started with).
-    for (const other of this.analysing()) if (other !== uri) this.pendingRejudge.add(other);
+    this.queue(neighbours);
+  }
+
+  private queue(uris: string[]): void {
+    for (const u of uris) this.pendingRejudge.add(u);
     if (!this.pendingRejudge.size) return;
     clearTimeout(this.rejudgeTimer);
     this.rejudgeTimer = setTimeout(() => {
@@ -130,13 +163,15 @@ export class WorkspaceGraph {
       const keys: string[] = [];
       for (const { uri, deleted } of changes) {
         const before = this.onDisk.findIndex((f) => f.uri === uri);
-        if (before >= 0) keys.push(...this.onDisk[before].raw.datasets.keys());
+        const touched: string[] = [];
+        if (before >= 0) touched.push(...this.onDisk[before].raw.datasets.keys());
         const fresh = deleted ? undefined : this.files.fragmentOf(uri, settings, this.folders);
-        if (fresh) keys.push(...fresh.raw.datasets.keys());
+        if (fresh) touched.push(...fresh.raw.datasets.keys());
         if (before >= 0) this.onDisk.splice(before, 1);
         if (fresh) this.onDisk.push(fresh);
+        this.changed(uri, touched);
+        keys.push(...touched);
       }
-      this.merged = undefined;
       this.rejudgeNeighbours('', keys);
     } catch (e) {
       this.connection.console.error(`reading changed workspace files failed: ${(e as Error).stack ?? String(e)}`);
@@ -155,8 +190,8 @@ export class WorkspaceGraph {
       const fragments = await this.files.fragmentsInBackground(this.folders, settings, MAX_SCANNED_FILES);
       if (!fragments) return;
       this.onDisk = fragments;
-      this.merged = undefined;
       const keys = fragments.flatMap((f) => [...f.raw.datasets.keys()]);
+      this.changed('', keys);
       this.rejudgeNeighbours('', keys);
     } catch (e) {
       this.connection.console.error(`workspace scan failed: ${(e as Error).stack ?? String(e)}`);
