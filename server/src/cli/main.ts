@@ -1,3 +1,4 @@
+import { dropCopy } from '../parsing/syntaxTree';
 import * as fs from 'node:fs';
 import { defaultSettings, resolveSettings, type Settings } from '../../../shared/settings';
 import { VERSION } from '../../../shared/version';
@@ -357,6 +358,8 @@ export async function analyseFile(loadParser: () => Promise<PythonParser>, job: 
     if (!(e instanceof ParseFailure)) throw e;
     return failed(`${file}: error: not analysed: ${e.message}`);
   } finally {
+    // The JS copy of a freed tree is never read again: dropped at once, not when pushed out of the cache.
+    if (tree) dropCopy(tree);
     parser.release(tree);
   }
 }

@@ -1,3 +1,4 @@
+import { dropCopy } from '../parsing/syntaxTree';
 import { analyze, type AnalysisOptions } from '../analysis';
 import { applyEdits, type Applicability, type Finding, type Fix } from '../findings';
 import { countSyntaxErrors, ParseFailure, type PythonParser } from '../parsing/pythonParser';
@@ -67,6 +68,7 @@ function analyseText(parser: PythonParser, text: string, options: AnalysisOption
   try {
     return { result: analyze(tree, text, options), errors: countSyntaxErrors(tree.rootNode) };
   } finally {
+    dropCopy(tree);
     parser.release(tree);
   }
 }

@@ -490,6 +490,11 @@ export function dropCopy(tree: Tree): void {
   predecessors.delete(tree);
 }
 
+/** How many tree copies the cache holds (tests: code that frees a tree drops its copy too). */
+export function heldCopies(): number {
+  return copies.size;
+}
+
 /** The JS copy of `tree` (made once per tree while recent; `text` must be the text it was parsed from). */
 export function syntaxTreeOf(tree: Tree, text: string): SyntaxTree {
   let copy = copies.get(tree);

@@ -1,3 +1,4 @@
+import { dropCopy } from '../parsing/syntaxTree';
 import { analyze, matchesCode, type AnalysisOptions } from '../analysis';
 import { compareFindings, type Finding } from '../findings';
 import { mergeRawGraphs } from '../graph';
@@ -93,6 +94,7 @@ export async function crossFileFindings(parser: PythonParser, text: string, opti
     if (!(e instanceof ParseFailure)) throw e;
     return undefined;
   } finally {
+    if (tree) dropCopy(tree);
     parser.release(tree);
   }
 }

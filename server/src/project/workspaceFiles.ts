@@ -1,3 +1,4 @@
+import { dropCopy } from '../parsing/syntaxTree';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -121,6 +122,7 @@ export class WorkspaceFiles {
       this.log(`workspace graph: ${file} not read: ${e.message}`);
       return undefined;
     } finally {
+      if (tree) dropCopy(tree);
       this.parser.release(tree);
     }
   }
