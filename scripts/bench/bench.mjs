@@ -33,7 +33,8 @@ for (const f of ['out/server/src/analysis.js', 'out/test/protocol/lspClient.js',
 }
 const { analyze } = require(path.join(root, 'out/server/src/analysis.js'));
 const { PythonParser } = require(path.join(root, 'out/server/src/parsing/pythonParser.js'));
-const { carryCopy } = require(path.join(root, 'out/server/src/parsing/syntaxTree.js'));
+// dropCopy before every tree.delete(): a freed tree's copy would stay in the cache (up to 16, gigabytes at 100k lines).
+const { carryCopy, dropCopy } = require(path.join(root, 'out/server/src/parsing/syntaxTree.js'));
 const { LspClient } = require(path.join(root, 'out/test/protocol/lspClient.js'));
 const { Edit } = require('web-tree-sitter');
 
@@ -96,12 +97,14 @@ async function benchAnalysis(files) {
       try {
         findings = analyze(tree, f.text).findings.length;
       } finally {
+        dropCopy(tree);
         tree.delete();
       }
     }, opts);
     // Where the time goes: model + rules only, on a tree parsed once.
     const tree = parser.parse(f.text);
     const engine = sample(() => analyze(tree, f.text), opts);
+    dropCopy(tree);
     tree.delete();
     const ruffMs = ruff ? sample(() => ruff.ws.check(f.text), { ...opts, minRuns: quick ? 3 : big ? 5 : 20 }) : undefined;
     const native = ruffNative && f.generated ? ruffNativeMs(f.text, quick ? 3 : 5) : undefined;
@@ -303,6 +306,7 @@ async function benchEdits() {
       const t2 = performance.now();
       previousModel = result.model;
       resumed.push((result.resumedStatements ?? 0) / (result.model?.root.namedChildCount || 1));
+      dropCopy(tree);
       tree.delete();
       tree = nt;
       cur = next;
@@ -311,6 +315,7 @@ async function benchEdits() {
         engine.push(t2 - t1);
       }
     }
+    dropCopy(tree);
     tree.delete();
     const row = {
       lines: lineCount(text),
@@ -481,11 +486,13 @@ async function benchScaling() {
       try {
         findings = analyze(tree, text).findings.length;
       } finally {
+        dropCopy(tree);
         tree.delete();
       }
     }, opts);
     const tree = parser.parse(text);
     const engine = sample(() => analyze(tree, text), opts);
+    dropCopy(tree);
     tree.delete();
     const bare = sample(() => parser.parse(text).delete(), opts);
     const row = {

@@ -11,6 +11,7 @@ const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const { analyze } = require(path.join(root, 'out/server/src/analysis.js'));
 const { PythonParser } = require(path.join(root, 'out/server/src/parsing/pythonParser.js'));
+const { dropCopy } = require(path.join(root, 'out/server/src/parsing/syntaxTree.js'));
 
 const lines = Number(process.argv[2] ?? 5000);
 const seconds = Number(process.argv[3] ?? 10);
@@ -22,6 +23,7 @@ let runs = 0;
 while (performance.now() < deadline) {
   const tree = parser.parse(text);
   analyze(tree, text);
+  dropCopy(tree);
   tree.delete();
   runs++;
 }
