@@ -48,18 +48,14 @@ const SHUFFLE = new Set([
   'subtract',
   'crossJoin',
 ]);
-const COLUMN_CHANGING = new Set([
-  'select',
-  'selectExpr',
-  'withColumn',
-  'withColumns',
-  'withColumnRenamed',
-  'withColumnsRenamed',
-  'drop',
-  'toDF',
-  'unpivot',
-  'melt',
-]);
+/**
+ * DataFrame methods that compute each output row from one input row, keeping every row: the
+ * projections. Rules extend it with what else their question lets through (PSA107's first-rows
+ * reads, the few-rows test).
+ */
+export const PER_ROW_PROJECTIONS = ['select', 'selectExpr', 'withColumn', 'withColumns', 'withColumnRenamed', 'withColumnsRenamed', 'drop', 'toDF'] as const;
+
+const COLUMN_CHANGING = new Set<string>([...PER_ROW_PROJECTIONS, 'unpivot', 'melt']);
 const UNIONS = new Set(['union', 'unionAll', 'unionByName']);
 const GROUPERS = new Set(['groupBy', 'groupby', 'rollup', 'cube', 'groupingSets']);
 const GROUPED_AGGS = new Set([

@@ -1,5 +1,6 @@
 import type { SparkFunctions } from '../../spark/functions';
 import { AGGREGATES } from '../../spark/frameSize';
+import { PER_ROW_PROJECTIONS } from '../../spark/frames';
 import type { Frame } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
 import { callParts, isExtra, literalString, stringParts, unwrapParens } from '../../parsing/syntax';
@@ -11,17 +12,10 @@ import { nodesOfType } from '../../model/syntaxIndex';
 // and PSA306 stay quiet on those.
 
 /** Operations that never add rows: a frame below a small one stays small. */
-const ROW_PRESERVING = new Set([
+const ROW_PRESERVING = new Set<string>([
+  ...PER_ROW_PROJECTIONS,
   'filter',
   'where',
-  'select',
-  'selectExpr',
-  'withColumn',
-  'withColumns',
-  'withColumnRenamed',
-  'withColumnsRenamed',
-  'drop',
-  'toDF',
   'alias',
   'hint',
   'orderBy',

@@ -3,6 +3,7 @@ import { filterLineage } from '../../model/lineage';
 import type { ActionUse, Frame } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
 import { callParts, literalString, sameNode, unwrapParens } from '../../parsing/syntax';
+import { PER_ROW_PROJECTIONS } from '../../spark/frames';
 import type { Rule, RuleContext } from '../rule';
 import { COMPREHENSIONS, isWithin, repeatingConstructAround, SCOPE_BOUNDARIES } from '../helpers/loops';
 
@@ -165,19 +166,7 @@ const FIRST_ROWS = new Set(['first', 'head', 'take']);
 /** The most rows `head(n)` / `take(n)` may ask for and still be a first-rows read. */
 const FEW_ROWS = 100;
 /** Row-preserving, per-row methods: no filter, join, shuffle or sort between the source and the action. */
-const PROJECTIONS = new Set([
-  'select',
-  'selectExpr',
-  'withColumn',
-  'withColumns',
-  'withColumnRenamed',
-  'withColumnsRenamed',
-  'drop',
-  'alias',
-  'toDF',
-  'cache',
-  'persist',
-]);
+const PROJECTIONS = new Set<string>([...PER_ROW_PROJECTIONS, 'alias', 'cache', 'persist']);
 
 /**
  * `brokers.select("broker_id").first()` in a loop: the frame is a table or file read with only
