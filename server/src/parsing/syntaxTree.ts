@@ -490,9 +490,11 @@ export function dropCopy(tree: Tree): void {
   predecessors.delete(tree);
 }
 
-/** How many tree copies the cache holds (tests: code that frees a tree drops its copy too). */
-export function heldCopies(): number {
-  return copies.size;
+/** How many copies the cache holds of trees parsed from `text` (tests: code that frees a tree drops its copy too). */
+export function heldCopiesOf(text: string): number {
+  let n = 0;
+  for (const copy of copies.values()) if (copy.text === text) n++;
+  return n;
 }
 
 /** The JS copy of `tree` (made once per tree while recent; `text` must be the text it was parsed from). */
