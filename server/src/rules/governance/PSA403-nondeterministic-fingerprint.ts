@@ -3,7 +3,8 @@ import { ensureModuleImport } from '../../fixes/edits';
 import type { Node } from '../../parsing/pythonParser';
 import { callParts, isStringNode, unwrapParens } from '../../parsing/syntax';
 import type { Rule, RuleContext } from '../rule';
-import { nodesOfType } from '../../model/syntaxIndex';
+import { identifiersNamed, nodesOfType } from '../../model/syntaxIndex';
+import type { DataFrameModel } from '../../model/types';
 
 /** Names that only make sense for a value meant to be compared across runs or processes. */
 const FINGERPRINT_NAME = /fingerprint|checksum|digest|signature|etag|dedup|cache_?key/i;
@@ -26,8 +27,7 @@ export const nondeterministicFingerprint: Rule = {
       const parts = callParts(call);
       return parts?.callee.type === 'identifier' && parts.name === 'hash' && parts.args.length === 1 && !parts.keywords.size;
     });
-    // Whether `hash` is rebound is a pass over every identifier: asked only when the file calls it.
-    if (!calls.length || hashIsRebound(ctx.model.root)) return;
+    if (!calls.length || hashIsRebound(ctx.model)) return;
     for (const call of calls) {
       const parts = callParts(call)!;
       const arg = parts.args[0];
@@ -105,13 +105,11 @@ function stringValue(node: Node | null | undefined): string | undefined {
 }
 
 /** Any binding of the name `hash` in the file (def, class, assignment, import, parameter, loop target). */
-function hashIsRebound(root: Node): boolean {
-  for (const n of root.descendantsOfType(['function_definition', 'class_definition'])) {
-    if (n.childForFieldName('name')?.text === 'hash') return true;
+function hashIsRebound(model: DataFrameModel): boolean {
+  for (const type of ['function_definition', 'class_definition'] as const) {
+    for (const n of nodesOfType(model, type)) if (n.childForFieldName('name')?.text === 'hash') return true;
   }
-  for (const n of root.descendantsOfType(['identifier'])) {
-    // The length first: most identifiers are not `hash`, and reading the text of each is a copy.
-    if (n.endIndex - n.startIndex !== 4 || n.text !== 'hash') continue;
+  for (const n of identifiersNamed(model, 'hash')) {
     const p = n.parent;
     if (!p) continue;
     if ((p.type === 'assignment' || p.type === 'augmented_assignment' || p.type === 'for_statement') && p.childForFieldName('left')?.id === n.id) return true;

@@ -1,6 +1,7 @@
 import type { Fix, TextEditSpec } from '../../findings';
 import { withPlaceholders } from '../../fixes/edits';
 import type { DataFrameModel, SinkInfo } from '../../model/types';
+import { nodesOfType } from '../../model/syntaxIndex';
 import type { Node } from '../../parsing/pythonParser';
 
 // Checkpoint locations that survive a restart, for PSA204 (ephemeral location) and PSA205 (missing one).
@@ -69,7 +70,7 @@ function countsOf(model: DataFrameModel): CallCounts {
   const sinkCalls = new Map<number, number>();
   for (const s of model.sinks) sinkCalls.set(s.call.id, (sinkCalls.get(s.call.id) ?? 0) + 1);
   const callees = new Map<string, number>();
-  for (const c of model.root.descendantsOfType('call')) {
+  for (const c of nodesOfType(model, 'call')) {
     const callee = c.childForFieldName('function');
     if (!callee) continue;
     const text = callee.text;

@@ -1,3 +1,4 @@
+import { nodesOfType } from '../../model/syntaxIndex';
 import type { Fix } from '../../findings';
 import { planImports } from '../../fixes/edits';
 import type { Node } from '../../parsing/pythonParser';
@@ -207,7 +208,7 @@ function runsOnPythonValues(ctx: RuleContext, node: Node, handed: () => Readonly
  */
 function handedToPython(ctx: RuleContext): Set<string> {
   const names = new Set<string>();
-  for (const call of ctx.model.root.descendantsOfType('call')) {
+  for (const call of nodesOfType(ctx.model, 'call')) {
     const callee = call.childForFieldName('function');
     if (!callee || isSparkFunctionCallee(ctx, callee) || !PYTHON_SIDE_CALLEE.test(callee.text)) continue;
     for (const a of call.childForFieldName('arguments')?.namedChildren ?? []) if (a?.type === 'identifier') names.add(a.text);
