@@ -27,13 +27,12 @@ export class WorkspaceGraph {
   /** `knownFiles()`, while no file's datasets or steps changed; null: known to be empty. */
   private merged: RawGraph | null | undefined;
   private rejudgeTimer: NodeJS.Timeout | undefined;
-  /** Per open document, what its graph fragment says about datasets, to tell when neighbours must be re-judged. */
-  private readonly signatures = new Map<string, { signature: string; keys: string[] }>();
   /**
-   * Per open document, its graph fragment from its last analysis. Kept while the document is
-   * judged again (its analysis dropped): neighbours judged at the same time still see it.
+   * Per open document, its graph fragment from its last analysis and the signature of its datasets
+   * and steps (to tell when neighbours must be judged again). Kept while the document is judged
+   * again (its analysis dropped): neighbours judged at the same time still see it.
    */
-  private readonly openGraphs = new Map<string, RawGraph>();
+  private readonly openGraphs = new Map<string, { raw: RawGraph; signature: string }>();
   /** Bumped by every change of the graph; an analysis notes the generation it read. */
   private generation = 0;
   /** The latest changes, oldest first: which file changed which datasets ('all': every file on disk read again). */
@@ -60,7 +59,7 @@ export class WorkspaceGraph {
     if (this.merged === undefined) {
       const open = new Set(this.documents.uris());
       const graphs: RawGraph[] = [];
-      for (const [uri, raw] of this.openGraphs) if (open.has(uri) && raw.datasets.size) graphs.push(raw);
+      for (const [uri, { raw }] of this.openGraphs) if (open.has(uri) && raw.datasets.size) graphs.push(raw);
       for (const f of this.onDisk) if (!open.has(f.uri) && f.raw.datasets.size) graphs.push(f.raw);
       this.merged = graphs.length ? mergeRawGraphs(graphs) : null;
     }
@@ -85,12 +84,11 @@ export class WorkspaceGraph {
       .map((s) => `${s.functionName ?? ''}:${[...s.reads].sort().join(',')}>${[...s.writes].sort().join(',')}:${s.streaming}`)
       .sort();
     const signature = JSON.stringify([keys, steps]);
-    this.openGraphs.set(uri, raw);
     if (readAt !== undefined && this.changedSince(readAt, uri, keys)) this.queue([uri]);
-    const before = this.signatures.get(uri);
-    this.signatures.set(uri, { signature, keys });
+    const before = this.openGraphs.get(uri);
+    this.openGraphs.set(uri, { raw, signature });
     if ((before?.signature ?? JSON.stringify([[], []])) === signature) return;
-    const touched = [...new Set([...keys, ...(before?.keys ?? [])])];
+    const touched = [...new Set([...keys, ...(before?.raw.datasets.keys() ?? [])])];
     this.changed(uri, touched);
     this.rejudgeNeighbours(uri, touched);
   }
@@ -111,11 +109,10 @@ export class WorkspaceGraph {
 
   /** A document closed: its datasets leave the graph, and its neighbours are judged without it. */
   closed(uri: string): void {
-    const closed = this.signatures.get(uri);
-    this.signatures.delete(uri);
+    const keys = [...(this.openGraphs.get(uri)?.raw.datasets.keys() ?? [])];
     this.openGraphs.delete(uri);
-    this.changed(uri, closed?.keys ?? []);
-    if (closed?.keys.length) this.rejudgeNeighbours(uri, closed.keys);
+    this.changed(uri, keys);
+    this.rejudgeNeighbours(uri, keys);
   }
 
   /**
@@ -138,7 +135,7 @@ export class WorkspaceGraph {
     if (!keys.length) return;
     const wanted = new Set(keys);
     const neighbours: string[] = [];
-    for (const [other, raw] of this.openGraphs) {
+    for (const [other, { raw }] of this.openGraphs) {
       if (other !== uri && [...raw.datasets.keys()].some((k) => wanted.has(k))) neighbours.push(other);
     }
     this.queue(neighbours);
