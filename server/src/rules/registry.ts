@@ -275,7 +275,6 @@ const REGISTRATIONS: readonly Registration[] = [
     fixes: [],
     scope: 'file',
     since: '0.2.0',
-    strict: true,
     quietIn: EXPLORATORY,
   },
   {
