@@ -7,7 +7,6 @@ import * as path from 'node:path';
 import { analyseFile, type CheckArgs } from '../../server/src/cli/main';
 import { WorkerPool, workerCount } from '../../server/src/cli/workers';
 import { defaultSettings } from '../../shared/settings';
-import { PythonParser } from '../../server/src/parsing/pythonParser';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const CLI = path.join(ROOT, 'dist/cli.js');
@@ -113,10 +112,10 @@ describe('CLI worker threads', function () {
       paths: [file],
     };
     const job = { index: 0, file, options: { settings: defaultSettings(), path: file } };
-    const here = await analyseFile(PythonParser.load, job, args, false);
-    const pool = new WorkerPool(1, path.join(ROOT, 'out/server/src/cli/main.js'));
+    const here = await analyseFile(job, args, false);
+    const pool = new WorkerPool(1, path.join(ROOT, 'out/server/src/cli/main.js'), args, false);
     try {
-      const there = await pool.analyse(job, args, false);
+      const there = await pool.analyse(job);
       assert.ok(here.result && there.result);
       assert.ok(here.result.findings.length > 0);
       assert.deepEqual(there.result.findings, here.result.findings);
