@@ -4,7 +4,7 @@ import type { RawGraph } from '../graph/pipelineGraph';
 import { crossFileFindings } from '../project/crossFile';
 import { PythonParser } from '../parsing/pythonParser';
 import type { Analysed, FileJob, FileOutcome, TransferredResult } from './main';
-import type { Broadcast, Reply, Request, WorkerSetup } from './workers';
+import { hasCrossFilePass, type Broadcast, type Reply, type Request, type WorkerSetup } from './workers';
 
 /**
  * The worker's side of `workers.ts`: answers requests one at a time, in the order they came, with
@@ -13,16 +13,19 @@ import type { Broadcast, Reply, Request, WorkerSetup } from './workers';
  */
 export function runCliWorker(setup: WorkerSetup, analyseFile: (job: FileJob, args: WorkerSetup['args'], forGraph: boolean) => Promise<FileOutcome>): void {
   const port = parentPort!;
-  let graphs: RawGraph[] = [];
+  /** Every file's datasets and steps, by the file's number: its own results' and those the pool forwards. */
+  const graphs = new Map<number, RawGraph>();
+  const keepGraphs = hasCrossFilePass(setup.args, setup.forGraph);
   const queue: Request[] = [];
   let running = false;
   const answer = async (request: Request): Promise<Reply> => {
     try {
       if (request.kind === 'cross') {
-        const options = { ...request.options, workspace: mergeRawGraphs(request.neighbours.map((i) => graphs[i])) };
+        const options = { ...request.options, workspace: mergeRawGraphs(request.neighbours.map((i) => graphs.get(i)!)) };
         return { id: request.id, kind: 'cross', findings: await crossFileFindings(await PythonParser.load(), request.text, options) };
       }
       const outcome = await analyseFile(request.job, setup.args, setup.forGraph);
+      if (keepGraphs && outcome.result?.raw) graphs.set(request.job.index, outcome.result.raw);
       return { id: request.id, kind: 'file', errs: outcome.errs, ioError: outcome.ioError, result: outcome.result && transferable(outcome.result) };
     } catch (e) {
       return { id: request.id, kind: 'failed', message: (e as Error).stack ?? String(e) };
@@ -34,8 +37,8 @@ export function runCliWorker(setup: WorkerSetup, analyseFile: (job: FileJob, arg
     running = false;
   };
   port.on('message', (message: Request | Broadcast) => {
-    // The graphs come before any cross-file request that reads them (messages keep their order).
-    if (message.kind === 'graphs') graphs = message.graphs;
+    // A graph comes before any cross-file request that reads it (messages keep their order).
+    if (message.kind === 'graph') graphs.set(message.index, message.raw);
     else {
       queue.push(message);
       if (!running) void drain();

@@ -234,7 +234,7 @@ async function analyseFiles(
   args: CheckArgs,
   err: (s: string) => void,
   forGraph = false,
-): Promise<{ results: Analysed[]; fileCount: number; ioErrors: number; pool?: WorkerPool }> {
+): Promise<{ results: Analysed[]; fileCount: number; ioErrors: number; pool?: WorkerPool; numberOf: Map<Analysed, number> }> {
   const { files, errors, skipped } = collectPythonFiles(args.paths, Infinity, { notebooks: true });
   for (const s of skipped) err(`${s.path}: skipped: ${s.message}`);
   let ioErrors = errors.length;
@@ -264,13 +264,19 @@ async function analyseFiles(
     for (const job of jobs) outcomes[job.index] = await analyseFile(job, args, forGraph);
   }
   const results: Analysed[] = [];
-  for (const o of outcomes) {
+  /** Each result's file number in the run (`FileJob.index`): the workers know its graph by it. */
+  const numberOf = new Map<Analysed, number>();
+  for (let index = 0; index < outcomes.length; index++) {
+    const o = outcomes[index];
     if (!o) continue;
     for (const line of o.errs) err(line);
     if (o.ioError) ioErrors++;
-    if (o.result) results.push(o.result);
+    if (o.result) {
+      results.push(o.result);
+      numberOf.set(o.result, index);
+    }
   }
-  return { results, fileCount: files.length, ioErrors, pool };
+  return { results, fileCount: files.length, ioErrors, pool, numberOf };
 }
 
 function isNotebook(file: string): boolean {
@@ -382,7 +388,7 @@ function printDiffs(args: CheckArgs, results: Analysed[], out: (s: string) => vo
 
 async function check(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
   const args = parseCheckArgs(argv);
-  const { results, fileCount, ioErrors, pool } = await analyseFiles(args, err);
+  const { results, fileCount, ioErrors, pool, numberOf } = await analyseFiles(args, err);
   if (args.diff) {
     await pool?.close();
     if (ioErrors > 0 && fileCount === 0) return 2;
@@ -398,7 +404,12 @@ async function check(argv: string[], out: (s: string) => void, err: (s: string) 
   const settled = streamed ? (r: Analysed) => printer.settle(r) : () => undefined;
   try {
     // The cross-file pass needs two files with datasets; without, the engine stays unloaded.
-    if (results.filter((r) => r.raw).length >= 2) await engine().addCrossFileFindings(results, pool, settled);
+    const runner = pool && {
+      depth: pool.depth,
+      graphNumber: (r: { raw?: RawGraph }) => pool.shareGraph(numberOf.get(r as Analysed)!, r.raw!),
+      crossFile: pool.crossFile.bind(pool),
+    };
+    if (results.filter((r) => r.raw).length >= 2) await engine().addCrossFileFindings(results, runner, settled);
     else for (const r of results) settled(r);
   } finally {
     await pool?.close();

@@ -31,6 +31,11 @@ export function workerCount(jobs: number | undefined, files: number): number {
   return Math.max(1, Math.min(cores, Math.floor(files / FILES_PER_WORKER)));
 }
 
+/** `check` judges files again with their neighbours' graphs in view (`addCrossFileFindings`); `graph` and `--diff` do not. */
+export function hasCrossFilePass(args: CheckArgs, forGraph: boolean): boolean {
+  return !forGraph && !args.diff;
+}
+
 /** What every request of a run shares, given to each worker once when it starts. */
 export interface WorkerSetup {
   role: typeof ROLE;
@@ -40,10 +45,11 @@ export interface WorkerSetup {
 
 export type Request =
   | { id: number; kind: 'file'; job: FileJob }
-  /** The cross-file pass: `neighbours` index the graphs sent once with `graphs` (merged in the worker, not cloned per file). */
+  /** The cross-file pass: `neighbours` are the numbers of graphs the worker holds (merged there, not cloned per file). */
   | { id: number; kind: 'cross'; text: string; options: AnalysisOptions; neighbours: number[] };
 
-export type Broadcast = { kind: 'graphs'; graphs: RawGraph[] };
+/** A file's datasets and steps for the cross-file pass, under its number in the run (`FileJob.index`). */
+export type Broadcast = { kind: 'graph'; index: number; raw: RawGraph };
 
 export type Reply =
   | { id: number; kind: 'file'; errs: string[]; ioError: boolean; result?: TransferredResult }
@@ -61,13 +67,17 @@ interface Slot {
 export class WorkerPool {
   private readonly slots: Slot[] = [];
   private readonly queue: { request: Request; resolve: (r: Reply) => void; reject: (e: Error) => void }[] = [];
-  private readonly waiting = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void; slot: Slot }>();
+  private readonly waiting = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void; slot: Slot; request: Request }>();
+  /** Numbers of the graphs every worker holds. */
+  private readonly shared = new Set<number>();
   private nextId = 0;
   private closed = false;
+  private readonly crossFilePass: boolean;
 
   /** `script`: the CLI's own file (it starts as a worker when `isCliWorker()`); `args` and `forGraph` hold for every file of the run. */
   constructor(size: number, script: string, args: CheckArgs, forGraph: boolean) {
     const setup: WorkerSetup = { role: ROLE, args, forGraph };
+    this.crossFilePass = hasCrossFilePass(args, forGraph);
     for (let i = 0; i < size; i++) {
       const worker = new Worker(script, { workerData: setup });
       const slot: Slot = { worker, held: 0 };
@@ -93,10 +103,15 @@ export class WorkerPool {
     return this.slots.length * REQUESTS_PER_WORKER;
   }
 
-  /** Every file's datasets and steps, sent to each worker once before the cross-file pass. */
-  shareGraphs(graphs: RawGraph[]): void {
-    const message: Broadcast = { kind: 'graphs', graphs };
-    for (const s of this.slots) s.worker.postMessage(message);
+  /**
+   * Makes a graph known to every worker under `index` (a file's number in the run) for the
+   * cross-file pass, and returns that number. A worker keeps the graph of each file it analysed
+   * itself, and the others get it as the result comes in (`answered`), while the first pass is
+   * still running; only notebooks' graphs (analysed in the main thread) are sent here.
+   */
+  shareGraph(index: number, raw: RawGraph): number {
+    if (!this.shared.has(index)) this.broadcast({ kind: 'graph', index, raw });
+    return index;
   }
 
   /** The project-scope findings of `text` with the shared graphs `neighbours` (indexes into `shareGraphs`) in view. */
@@ -127,7 +142,7 @@ export class WorkerPool {
       if (!slot) return;
       const next = this.queue.shift()!;
       slot.held++;
-      this.waiting.set(next.request.id, { resolve: next.resolve, reject: next.reject, slot });
+      this.waiting.set(next.request.id, { ...next, slot });
       slot.worker.postMessage(next.request);
     }
   }
@@ -136,11 +151,20 @@ export class WorkerPool {
     const w = this.waiting.get(reply.id);
     this.waiting.delete(reply.id);
     slot.held--;
+    if (this.crossFilePass && w?.request.kind === 'file' && reply.kind === 'file' && reply.result?.raw) {
+      // The worker that made it keeps it (cliWorker.ts); the others get it now, not at the end of the pass.
+      this.broadcast({ kind: 'graph', index: w.request.job.index, raw: reply.result.raw }, slot);
+    }
     if (w) {
       if (reply.kind === 'failed') w.reject(new Error(reply.message));
       else w.resolve(reply);
     }
     this.dispatch();
+  }
+
+  private broadcast(message: Broadcast, except?: Slot): void {
+    this.shared.add(message.index);
+    for (const s of this.slots) if (s !== except) s.worker.postMessage(message);
   }
 
   /** A worker died (out of memory, a bug): what it was doing and everything queued fail, as an exception in the main thread would. */

@@ -30,8 +30,12 @@ export interface CrossFileCandidate {
 export interface CrossFileRunner {
   /** Requests to keep in flight so that no worker waits for the next one. */
   readonly depth: number;
-  /** Every candidate's datasets and steps, sent once: requests then name neighbours by index. */
-  shareGraphs(graphs: RawGraph[]): void;
+  /**
+   * The number under which the workers know a candidate's datasets and steps: requests name
+   * neighbours by it. The CLI's workers get each file's graph as its result comes in, during the
+   * first pass, so that the second one starts without a broadcast of every graph.
+   */
+  graphNumber(r: CrossFileCandidate): number;
   crossFile(text: string, options: AnalysisOptions, neighbours: number[]): Promise<Finding[] | undefined>;
 }
 
@@ -52,8 +56,6 @@ export async function addCrossFileFindings<C extends CrossFileCandidate>(
   }
   const filesOf = new Map<string, C[]>();
   for (const r of withData) for (const key of r.raw!.datasets.keys()) filesOf.set(key, [...(filesOf.get(key) ?? []), r]);
-  const numbers = new Map(withData.map((r, i) => [r, i]));
-  runner?.shareGraphs(withData.map((r) => r.raw!));
   // Workers get a few files ahead at a time, not the whole pass queued at once.
   const inFlight = new Set<Promise<void>>();
   for (const r of results) {
@@ -84,7 +86,7 @@ export async function addCrossFileFindings<C extends CrossFileCandidate>(
         .crossFile(
           r.text!,
           { ...r.options, select: codes },
-          [...neighbours].map((n) => numbers.get(n)!),
+          [...neighbours].map((n) => runner.graphNumber(n)),
         )
         .then((again) => {
           replace(again);
