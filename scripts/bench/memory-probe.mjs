@@ -1,6 +1,6 @@
 // Where the language server's memory goes with many documents open (issue 18).
 //
-//   node scripts/bench/memory-probe.mjs [--files=500] [--edits=0] [--idle] [--snapshot=/tmp/server.heapsnapshot]
+//   node scripts/bench/memory-probe.mjs [--files=500] [--edits=0] [--idle] [--snapshot=/tmp/server.heapsnapshot] [--v8-flags='--heap-growing-percent=50']
 //
 // (needs `npm run build && npx tsc -p test/tsconfig.json`)
 //
@@ -67,6 +67,8 @@ fs.writeFileSync(
   preload,
   `const v8 = require('v8');
 const fs = require('fs');
+// --v8-flags: set at run time, as the server itself could (NODE_OPTIONS refuses most GC flags).
+if (${JSON.stringify(typeof args['v8-flags'] === 'string' ? args['v8-flags'] : '')}) v8.setFlagsFromString(${JSON.stringify(typeof args['v8-flags'] === 'string' ? args['v8-flags'] : '')});
 process.on('SIGWINCH', () => {
   const out = { memoryUsage: process.memoryUsage(), spaces: v8.getHeapSpaceStatistics() };
   if (global.gc) { global.gc(); out.afterGc = process.memoryUsage(); out.spacesAfterGc = v8.getHeapSpaceStatistics(); }
