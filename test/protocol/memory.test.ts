@@ -65,8 +65,12 @@ describe('memory: documents that let their tree and model go answer as the other
     // Use every other document again (hovers read their trees), then edit the target.
     for (const f of fillerUris) await crowded.connection.sendRequest('textDocument/hover', { textDocument: { uri: f }, position: { line: 0, character: 0 } });
     const line = TARGET.split('\n').findIndex((l) => l.startsWith('def ')) + 1;
-    const change = { range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: '    extra = spark.read.table("sales.extra")\n    extra.count()\n' };
-    for (const c of [crowded, alone]) await c.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [change] });
+    const change = {
+      range: { start: { line, character: 0 }, end: { line, character: 0 } },
+      text: '    extra = spark.read.table("sales.extra")\n    extra.count()\n',
+    };
+    for (const c of [crowded, alone])
+      await c.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [change] });
     const after = await waitVersion(alone, uri, 2);
     assert.deepEqual(await waitVersion(crowded, uri, 2), after);
     const edited = TARGET.split('\n');
