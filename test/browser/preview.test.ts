@@ -381,6 +381,51 @@ describe('architecture preview page (Chromium)', function () {
   );
 
   it(
+    'moves only the graph layer during a wheel or drag gesture, then commits the same view to the SVG',
+    clean(async () => {
+      const page = await open();
+      await sendGraph(page, medallionGraph());
+      const before = await viewportTransform(page);
+      const target = nodeSelector('bronze.events');
+      const start = await boxOf(page, target);
+      const layerTransform = () => page.evaluate(() => document.getElementById('layer')!.style.transform);
+
+      // Zoom in about a point: while the wheel turns, the SVG is not touched (no layout, no paint).
+      // Beside the node, not over it: hovering a node opens its card, which takes the wheel.
+      await page.mouse.move(start.left - 6, start.top + 10);
+      await page.mouse.wheel(0, -100);
+      await page.mouse.wheel(0, -100);
+      const during = await boxOf(page, target);
+      if ((await viewportTransform(page)) === before) {
+        assert.match(await layerTransform(), /scale\(/, 'the layer is scaled during the gesture');
+      }
+      await page.waitForFunction(() => document.getElementById('layer')!.style.transform === '');
+      const after = await viewportTransform(page);
+      assert.notEqual(after, before, 'the gesture was committed to the SVG');
+      const committed = await boxOf(page, target);
+      // The point under the pointer stays put, and the committed view is the one the layer showed.
+      assert.ok(Math.abs(committed.left - during.left) < 1 && Math.abs(committed.top - during.top) < 1, 'no jump at commit');
+      assert.ok(committed.right - committed.left > start.right - start.left, 'the node is larger');
+
+      // A drag: the layer follows the pointer, and the view is committed on release.
+      const stage = await boxOf(page, '#stage');
+      await page.mouse.move(stage.left + 8, stage.bottom - 8);
+      await page.mouse.down();
+      await page.mouse.move(stage.left + 68, stage.bottom - 48, { steps: 4 });
+      assert.match(await layerTransform(), /translate\(/, 'the layer moves during the drag');
+      assert.equal(await viewportTransform(page), after, 'the SVG is untouched during the drag');
+      const dragged = await boxOf(page, target);
+      await page.mouse.up();
+      assert.equal(await layerTransform(), '', 'the release commits');
+      const released = await boxOf(page, target);
+      assert.ok(Math.abs(released.left - dragged.left) < 1 && Math.abs(released.top - dragged.top) < 1, 'no jump on release');
+      assert.ok(Math.abs(released.left - committed.left - 60) < 1 && Math.abs(released.top - committed.top + 40) < 1, 'moved with the pointer');
+      const state = await page.waitForFunction(() => (window.__state as { view?: unknown } | null)?.view);
+      assert.ok(await state.jsonValue(), 'the committed view is saved');
+    }),
+  );
+
+  it(
     'restores the last graph, zoom and pan from the webview state after a reload',
     clean(async () => {
       const page = await open();
