@@ -74,7 +74,7 @@ async function panAndZoom(page, cdp, panel) {
   const cx = panel.width / 2;
   const cy = panel.height / 2;
   const before = await taskSeconds(cdp);
-  const transformBefore = await page.getAttribute('#viewport', 'transform');
+  const transformBefore = await page.getAttribute('#viewport', 'data-view');
   let events = 0;
   await page.mouse.move(cx, cy);
   // A mouse wheel's notches (100 px each), in then out, about one every other frame.
@@ -92,7 +92,7 @@ async function panAndZoom(page, cdp, panel) {
     await page.waitForTimeout(16);
   }
   await page.mouse.up();
-  const transformAfter = await page.getAttribute('#viewport', 'transform');
+  const transformAfter = await page.getAttribute('#viewport', 'data-view');
   const after = await taskSeconds(cdp);
   const rec = await page.evaluate(() => {
     window.__rec.running = false;

@@ -38,7 +38,7 @@ const prefix = opt('out', file.replace(/\.json$/, ''));
 export async function readability(page) {
   return page.evaluate(() => {
     const stage = document.getElementById('graph').getBoundingClientRect();
-    const scale = Number(/scale\(([\d.]+)/.exec(document.getElementById('viewport').getAttribute('transform') ?? '')?.[1] ?? 1);
+    const scale = Number(/scale\(([\d.]+)/.exec(document.getElementById('viewport').getAttribute('data-view') ?? '')?.[1] ?? 1);
     const inView = (el) => {
       const b = el.getBoundingClientRect();
       return b.right > stage.left && b.left < stage.right && b.bottom > stage.top && b.top < stage.bottom;

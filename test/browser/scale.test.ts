@@ -36,7 +36,7 @@ async function snapshot(page: Page) {
       const b = el.getBoundingClientRect();
       return { left: b.left, right: b.right, top: b.top, bottom: b.bottom };
     };
-    const scale = Number(/scale\(([\d.]+)/.exec(document.getElementById('viewport')!.getAttribute('transform') ?? '')?.[1]);
+    const scale = Number(/scale\(([\d.]+)/.exec(document.getElementById('viewport')!.getAttribute('data-view') ?? '')?.[1]);
     const textPx = Array.from(
       document.querySelectorAll('#viewport .node__label, #viewport .node__meta, #viewport .lane__title, #viewport .frame__name, #viewport .frame__arch'),
     ).map((el) => parseFloat(getComputedStyle(el).fontSize) * scale);

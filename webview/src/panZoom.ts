@@ -1,13 +1,14 @@
 /**
- * Pan and zoom of the graph by a single transform on the viewport group (an SVG attribute).
+ * Pan and zoom of the graph by one CSS transform on the svg's HTML box (#layer), set through the
+ * CSSOM (which a CSP without 'unsafe-inline' allows; a style attribute in markup it would block).
  *
- * During a wheel or drag gesture the attribute is left alone: a changed SVG transform lays out and
- * repaints every node, about 60 ms a step at 300 datasets (measured in Chromium, see
- * docs/performance.md), so a gesture moved in jumps. Instead the svg's HTML box (#layer), a
- * composited layer for the gesture, is moved and scaled by a CSS transform (set through the CSSOM, which a CSP
- * without 'unsafe-inline' allows) from the view last committed to the live one: the compositor
- * moves pixels, no layout, no paint. When the gesture ends the live view is committed to the
- * attribute and the CSS transform dropped: one layout and paint, text sharp again.
+ * Not an SVG transform attribute on the viewport group, as it was: changing that lays out and
+ * repaints every node, 65 ms of main thread per wheel step at 300 datasets in Chromium (see
+ * docs/performance.md), so zoom and pan moved in jumps. A CSS transform on an HTML box leaves the
+ * SVG's layout and its recorded paint alone. During a wheel or drag gesture the box is also its own
+ * composited layer (will-change), so each step is the compositor moving pixels; when the gesture
+ * ends the layer is dropped and the content is drawn sharp at the new scale.
+ * The view is mirrored on the viewport group as `data-view` (tests and tools read it there).
  */
 export interface ViewTransform {
   x: number;
@@ -26,7 +27,7 @@ const ZOOM_STEP = 1.25;
 const FIT_MARGIN = 24;
 /** Pointer travel (px) after which a press is a drag, not a click on a node. */
 const DRAG_THRESHOLD = 4;
-/** Wheel events closer together than this are one gesture, committed once it ends. */
+/** Wheel events closer together than this are one gesture; after it the content is drawn sharp again. */
 const WHEEL_IDLE_MS = 160;
 
 function clampScale(scale: number): number {
@@ -41,24 +42,28 @@ export function isViewTransform(value: unknown): value is ViewTransform {
 
 export class PanZoom {
   private view: ViewTransform = { x: 0, y: 0, scale: 1 };
-  /** What the viewport's transform attribute holds; differs from `view` during a gesture. */
-  private committed: ViewTransform = { x: 0, y: 0, scale: 1 };
   private gestureTimer: ReturnType<typeof setTimeout> | undefined;
   private press: { pointerId: number; startX: number; startY: number; viewX: number; viewY: number; dragging: boolean } | null = null;
   private suppressClick = false;
+  /** The svg's HTML box, which the transform moves. */
+  private readonly layer: HTMLElement | null;
+  /** The fixed area the graph is seen through: it takes the wheel and drags anywhere, also where the moved svg is not. */
+  private readonly surface: Element;
 
   constructor(
-    private readonly svg: SVGSVGElement,
+    svg: SVGSVGElement,
     private readonly viewport: SVGGElement,
     private readonly onChange: (view: ViewTransform) => void,
   ) {
-    svg.addEventListener('wheel', (e) => this.onWheel(e), { passive: false });
-    svg.addEventListener('pointerdown', (e) => this.onPointerDown(e));
-    svg.addEventListener('pointermove', (e) => this.onPointerMove(e));
-    svg.addEventListener('pointerup', (e) => this.onPointerEnd(e));
-    svg.addEventListener('pointercancel', (e) => this.onPointerEnd(e));
+    this.layer = svg.parentElement;
+    const surface = (this.surface = this.layer?.parentElement ?? svg);
+    surface.addEventListener('wheel', (e) => this.onWheel(e as WheelEvent), { passive: false });
+    surface.addEventListener('pointerdown', (e) => this.onPointerDown(e as PointerEvent));
+    surface.addEventListener('pointermove', (e) => this.onPointerMove(e as PointerEvent));
+    surface.addEventListener('pointerup', (e) => this.onPointerEnd(e as PointerEvent));
+    surface.addEventListener('pointercancel', (e) => this.onPointerEnd(e as PointerEvent));
     // A drag that ends over a node must not count as a click on it.
-    svg.addEventListener(
+    surface.addEventListener(
       'click',
       (e) => {
         if (this.suppressClick) {
@@ -77,53 +82,38 @@ export class PanZoom {
 
   set(view: ViewTransform, notify = true): void {
     this.view = { x: view.x, y: view.y, scale: clampScale(view.scale) };
-    this.commit(notify);
-  }
-
-  /** The svg's HTML box, moved during a gesture. */
-  private get layer(): HTMLElement | null {
-    return this.svg.parentElement;
-  }
-
-  /** The stage the svg fills: its box does not move with the gesture transform. */
-  private rect(): DOMRect {
-    return (this.layer?.parentElement ?? this.svg).getBoundingClientRect();
-  }
-
-  /** Writes the live view to the viewport's attribute and ends any gesture transform. */
-  private commit(notify = true): void {
-    clearTimeout(this.gestureTimer);
-    this.gestureTimer = undefined;
-    this.committed = { ...this.view };
-    this.viewport.setAttribute('transform', `translate(${this.view.x} ${this.view.y}) scale(${this.view.scale})`);
-    const layer = this.layer;
-    if (layer?.classList.contains('is-gesture')) {
-      layer.classList.remove('is-gesture');
-      layer.style.removeProperty('transform');
-    }
+    this.apply();
+    this.endGesture(false);
     if (notify) this.onChange(this.transform);
   }
 
-  /** Shows `view` by moving the svg's layer only; `commit` makes it the attribute. */
-  private preview(view: ViewTransform): void {
-    this.view = { x: view.x, y: view.y, scale: clampScale(view.scale) };
-    const c = this.committed;
-    const k = this.view.scale / c.scale;
-    // Screen point of content p: committed c.scale * p + c.x; live: k times that, shifted.
-    const layer = this.layer;
-    if (!layer) {
-      this.commit(false);
-      return;
-    }
-    layer.classList.add('is-gesture');
-    layer.style.transform = `translate(${this.view.x - k * c.x}px, ${this.view.y - k * c.y}px) scale(${k})`;
+  private apply(): void {
+    const { x, y, scale } = this.view;
+    if (this.layer) this.layer.style.transform = `translate(${x}px, ${y}px) scale(${scale})`;
+    else this.viewport.setAttribute('transform', `translate(${x} ${y}) scale(${scale})`);
+    this.viewport.setAttribute('data-view', `translate(${x} ${y}) scale(${scale})`);
   }
 
-  /** A gesture step (wheel): shown at once, committed when the wheel has been still a moment. */
-  private previewThenCommit(view: ViewTransform): void {
-    this.preview(view);
+  /** A step of a wheel or drag gesture: the layer is composited until the gesture ends. */
+  private gestureStep(view: ViewTransform, endAfterMs?: number): void {
+    this.view = { x: view.x, y: view.y, scale: clampScale(view.scale) };
+    this.layer?.classList.add('is-gesture');
+    this.apply();
     clearTimeout(this.gestureTimer);
-    this.gestureTimer = setTimeout(() => this.commit(), WHEEL_IDLE_MS);
+    this.gestureTimer = endAfterMs === undefined ? undefined : setTimeout(() => this.endGesture(true), endAfterMs);
+  }
+
+  private endGesture(notify: boolean): void {
+    clearTimeout(this.gestureTimer);
+    this.gestureTimer = undefined;
+    if (!this.layer?.classList.contains('is-gesture')) return;
+    this.layer.classList.remove('is-gesture');
+    if (notify) this.onChange(this.transform);
+  }
+
+  /** The stage the graph is seen through: its box does not move with the transform. */
+  private rect(): DOMRect {
+    return this.surface.getBoundingClientRect();
   }
 
   /** Zooms by `factor` keeping the point (cx, cy) in viewport pixels fixed; default the centre. */
@@ -134,7 +124,7 @@ export class PanZoom {
     const scale = clampScale(this.view.scale * factor);
     const k = scale / this.view.scale;
     const next = { scale, x: px - (px - this.view.x) * k, y: py - (py - this.view.y) * k };
-    if (gesture) this.previewThenCommit(next);
+    if (gesture) this.gestureStep(next, WHEEL_IDLE_MS);
     else this.set(next);
   }
 
@@ -233,10 +223,10 @@ export class PanZoom {
     if (!press.dragging && Math.hypot(dx, dy) < DRAG_THRESHOLD) return;
     if (!press.dragging) {
       press.dragging = true;
-      this.svg.setPointerCapture(e.pointerId);
-      this.svg.classList.add('is-panning');
+      this.surface.setPointerCapture(e.pointerId);
+      this.surface.classList.add('is-panning');
     }
-    this.preview({ ...this.view, x: press.viewX + dx, y: press.viewY + dy });
+    this.gestureStep({ ...this.view, x: press.viewX + dx, y: press.viewY + dy });
   }
 
   private onPointerEnd(e: PointerEvent): void {
@@ -244,10 +234,10 @@ export class PanZoom {
     if (!press || press.pointerId !== e.pointerId) return;
     this.press = null;
     if (press.dragging) {
-      this.commit();
+      this.endGesture(true);
       this.suppressClick = e.type === 'pointerup';
-      this.svg.classList.remove('is-panning');
-      if (this.svg.hasPointerCapture(e.pointerId)) this.svg.releasePointerCapture(e.pointerId);
+      this.surface.classList.remove('is-panning');
+      if (this.surface.hasPointerCapture(e.pointerId)) this.surface.releasePointerCapture(e.pointerId);
     }
   }
 }
