@@ -49,6 +49,15 @@ describe('rule documentation', () => {
     }
   });
 
+  it('a strict rule says so at the top of its page, and a rule that runs by default does not', () => {
+    for (const rule of RULES) {
+      const text = fs.readFileSync(path.join(ROOT, 'docs/rules', `${rule.code}.md`), 'utf8');
+      const intro = text.slice(0, text.indexOf('\n## '));
+      const saysStrict = /^\*\*Strict \(opt-in\)(\*\*:|\.\*\*) /m.test(intro);
+      assert.equal(saysStrict, !!rule.strict, `${rule.code}: ${rule.strict ? 'no' : 'a'} "Strict (opt-in)" line before "## What it flags"`);
+    }
+  });
+
   it('rule codes are unique and stable-looking', () => {
     const codes = RULES.map((r) => r.code);
     assert.equal(new Set(codes).size, codes.length);

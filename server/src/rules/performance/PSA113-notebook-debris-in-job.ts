@@ -1,6 +1,7 @@
 import { deleteStatement, ownsItsLines } from '../../fixes/edits';
 import type { Fix } from '../../findings';
 import { findInLineage } from '../../model/lineage';
+import { isDynamicFrame } from '../../spark/glue';
 import { nodesOfType } from '../../model/syntaxIndex';
 import type { DataFrameModel, Frame } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
@@ -142,14 +143,19 @@ export const notebookDebrisInJob: Rule = {
       seen.add(t.call.id);
       if (optIn(t.call)) continue;
       const what = t.method === 'printSchema' ? 'the schema' : 'the query plan';
+      // A DynamicFrame has no schema until one is computed from its records (Glue's schema-on-read).
+      const dynamic = t.method === 'printSchema' && isDynamicFrame(t.frame);
+      const cost = dynamic
+        ? 'on a Glue DynamicFrame it reads the data to work the schema out (a DynamicFrame has none until then), and prints'
+        : 'it runs no Spark job, but prints';
+      const instead = dynamic
+        ? 'Remove it; if the schema matters to the job, declare it (ApplyMapping, a catalog table).'
+        : 'Remove it, or log it on purpose ' + (t.method === 'printSchema' ? '(logger.info(df.schema.simpleString())).' : '(logger.debug(...) behind a flag).');
       ctx.report({
         start: t.methodNode.startIndex,
         end: t.call.endIndex,
         severity: 'information',
-        message:
-          `${t.method}() left in a job: it runs no Spark job, but prints ${what} to the driver's stdout on every run, ` +
-          'debugging output the job does not need. Remove it, or log it on purpose ' +
-          (t.method === 'printSchema' ? '(logger.info(df.schema.simpleString())).' : '(logger.debug(...) behind a flag).'),
+        message: `${t.method}() left in a job: ${cost} ${what} to the driver's stdout on every run, ` + `debugging output the job does not need. ${instead}`,
         fixes: removal(ctx, t.call, `${t.method}()`),
       });
     }

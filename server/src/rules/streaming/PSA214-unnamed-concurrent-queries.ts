@@ -10,6 +10,12 @@ import { related, type Rule, type RuleContext } from '../rule';
 /** Sinks for looking at data, not services anyone monitors. */
 const DEMO_SINKS = new Set(['console', 'memory', 'noop']);
 
+/**
+ * Paths copied from documentation rather than a deployment (`/path/to/checkpoint`,
+ * `dbfs:/path/to/your/files/`, `<bucket>`): a template to adapt, whose queries never run as written.
+ */
+const PLACEHOLDER_PATH = /(^|[/:])path\/to\/|<[a-z_ -]+>|\/your[_-]?[a-z]*\//i;
+
 /** Calls that end or wait for a query before the next one starts: the queries then run one after another. */
 const SEQUENCING = new Set(['awaitTermination', 'stop', 'processAllAvailable']);
 
@@ -25,6 +31,7 @@ export const unnamedConcurrentQueries: Rule = {
       if (!s.streaming || !QUERY_STARTS.has(s.method) || seen.has(s.call.id)) continue;
       seen.add(s.call.id);
       if (DEMO_SINKS.has(s.format?.toLowerCase() ?? '')) continue;
+      if ([s.path, s.options.get('checkpointLocation')?.value].some((p) => p !== undefined && PLACEHOLDER_PATH.test(p))) continue;
       // Read from a session the file never binds: a notebook export or a book chapter's REPL script.
       const root = streamingSources(s.frame)
         .map((f) => chainRoot(f.node))
