@@ -33,14 +33,14 @@ async function taskSeconds(cdp) {
  * process composites, in software here): on a shared machine the wall times mostly measure the
  * other processes on it.
  */
-async function cpuSeconds(browserCdp) {
+export async function cpuSeconds(browserCdp) {
   const { processInfo } = await browserCdp.send('SystemInfo.getProcessInfo');
   const sum = (keep) => processInfo.filter((p) => keep(p.type)).reduce((s, p) => s + p.cpuTime, 0);
   return { renderer: sum((t) => t === 'renderer'), other: sum((t) => t !== 'renderer') };
 }
 
 /** Posts `graph` and resolves with the times (ms) to handled and to the end of the first frame drawn after it. */
-async function postAndDraw(page, graph) {
+export async function postAndDraw(page, graph) {
   return page.evaluate(
     (graph) =>
       new Promise((resolve) => {
@@ -65,7 +65,7 @@ async function postAndDraw(page, graph) {
 }
 
 /** Wheel zooms in and out over the graph, then a drag pan, with frame and long-task recording around them. */
-async function panAndZoom(page, cdp, browserCdp, panel) {
+export async function panAndZoom(page, cdp, browserCdp, panel) {
   await page.evaluate(() => {
     const rec = { frames: [], longTasks: [], running: true };
     window.__rec = rec;
