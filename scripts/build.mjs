@@ -24,10 +24,35 @@ const common = {
   alias: { 'web-tree-sitter': treeSitterCjs, 'jsonc-parser': require.resolve('jsonc-parser/lib/esm/main.js') },
 };
 
+/**
+ * The CLI is two bundles: cli.js (arguments, files, reports, the worker pool) requires
+ * `./cliEngine` only when a file needs parsing, so that require stays a require of the file beside
+ * it instead of pulling the engine into cli.js. Startup on files with nothing of Spark in them is
+ * then Node's own (issue 18).
+ */
+const cliEngineApart = {
+  name: 'cli-engine-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/cliEngine(\.js)?$/ }, () => ({ path: './cliEngine.js', external: true }));
+    // The linear-time regex engine (user patterns in --config and pyproject.toml, required on first
+    // use) is the engine bundle's copy: a fifth of a megabyte cli.js would otherwise compile at every start.
+    build.onResolve({ filter: /^re2js$/ }, () => ({ path: 're2js', namespace: 'cli-engine' }));
+    build.onLoad({ filter: /.*/, namespace: 'cli-engine' }, () => ({ contents: "module.exports = require('./cliEngine.js');", loader: 'js' }));
+  },
+};
+
 const configs = [
   { ...common, entryPoints: [path.join(root, 'client/src/extension.ts')], outfile: path.join(dist, 'extension.js'), external: ['vscode'] },
   { ...common, entryPoints: [path.join(root, 'server/src/main.ts')], outfile: path.join(dist, 'server.js') },
-  { ...common, entryPoints: [path.join(root, 'server/src/cli/main.ts')], outfile: path.join(dist, 'cli.js'), banner: { js: '#!/usr/bin/env node' } },
+  {
+    ...common,
+    entryPoints: [path.join(root, 'server/src/cli/main.ts')],
+    outfile: path.join(dist, 'cli.js'),
+    banner: { js: '#!/usr/bin/env node' },
+    plugins: [cliEngineApart],
+  },
+  // What cli.js loads on first need (main.ts `engine()`): the rules, the parser, the language server.
+  { ...common, entryPoints: [path.join(root, 'server/src/cli/cliEngine.ts')], outfile: path.join(dist, 'cliEngine.js') },
 ];
 // The preview page, when present (webview/src/main.ts).
 if (existsSync(path.join(root, 'webview/src/main.ts'))) {

@@ -1,4 +1,4 @@
-import { RE2JS } from 're2js';
+import type { RE2JS as RE2JSClass } from 're2js';
 
 /**
  * User-supplied patterns (settings, pyproject.toml) run on RE2JS, a pure-JavaScript port of RE2:
@@ -15,6 +15,8 @@ export interface LinearPattern {
 /** The compiled pattern, or why it is refused. */
 export function compileLinear(pattern: string): LinearPattern | { problem: string } {
   try {
+    // Loaded on first use: most runs have no user pattern, and the CLI's startup stays Node's own.
+    const { RE2JS } = require('re2js') as { RE2JS: typeof RE2JSClass };
     const re = RE2JS.compile(pattern, RE2JS.CASE_INSENSITIVE);
     return { matchesWhole: (s) => re.matches(s) };
   } catch (e) {

@@ -66,6 +66,9 @@ export function checkVsix(file) {
   const required = [
     'extension/dist/extension.js',
     'extension/dist/server.js',
+    // The CLI (package.json "bin") and the engine it loads on first need.
+    'extension/dist/cli.js',
+    'extension/dist/cliEngine.js',
     'extension/dist/web-tree-sitter.wasm',
     'extension/dist/tree-sitter-python.wasm',
     'extension/dist/web-tree-sitter.cjs',

@@ -11,6 +11,7 @@ import type { Tree } from './parsing/pythonParser';
 import { syntaxRoot } from './parsing/syntaxTree';
 import { RULES } from './rules';
 import type { Rule, RuleContext } from './rules/rule';
+import { looksLikePySpark } from './sparkHint';
 
 export interface AnalysisOptions {
   settings?: Settings;
@@ -52,12 +53,8 @@ export interface AnalysisResult {
   resumedStatements?: number;
 }
 
-/** Cheap test that a file can involve Spark at all; anything else is skipped before modelling. */
-const SPARK_HINT = /\bpyspark\b|\bspark\b|SparkSession|readStream|writeStream|\.write\b|\.read\b|createDataFrame|\bdelta\b/;
-
-export function looksLikePySpark(text: string): boolean {
-  return SPARK_HINT.test(text);
-}
+// In a module of its own so that the CLI can skip such files without loading the engine.
+export { looksLikePySpark } from './sparkHint';
 
 export function matchesCode(code: string, patterns: readonly string[]): boolean {
   return patterns.some((p) => p.length > 0 && code.toUpperCase().startsWith(p.trim().toUpperCase()));

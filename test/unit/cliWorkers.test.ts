@@ -7,7 +7,6 @@ import * as path from 'node:path';
 import { analyseFile, type CheckArgs } from '../../server/src/cli/main';
 import { WorkerPool, workerCount } from '../../server/src/cli/workers';
 import { defaultSettings } from '../../shared/settings';
-import { PythonParser } from '../../server/src/parsing/pythonParser';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const CLI = path.join(ROOT, 'dist/cli.js');
@@ -90,6 +89,27 @@ describe('CLI worker threads', function () {
     }
   });
 
+  it("a notebook's datasets reach the workers' cross-file pass (a lambda whose batch layer is a notebook)", () => {
+    const dir = path.join(tmp, 'lambda-nb');
+    fs.mkdirSync(dir);
+    for (const f of ['speed.py', 'serving.py']) fs.copyFileSync(path.join(ROOT, 'test/fixtures/lambda-split', f), path.join(dir, f));
+    const batch = fs.readFileSync(path.join(ROOT, 'test/fixtures/lambda-split/batch.py'), 'utf8');
+    const notebook = {
+      cells: [{ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source: batch.split(/(?<=\n)/) }],
+      metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' }, language_info: { name: 'python' } },
+      nbformat: 4,
+      nbformat_minor: 5,
+    };
+    fs.writeFileSync(path.join(dir, 'batch.ipynb'), JSON.stringify(notebook, null, 1));
+    const one = run(['check', '--jobs', '1', dir]);
+    const two = run(['check', '--jobs', '2', dir]);
+    // serving.py is judged in a worker with the notebook's graph, which only the main thread made.
+    assert.match(one.stdout, /serving\.py:\d+:\d+: PSA601 /, one.stderr);
+    assert.equal(two.stdout, one.stdout, two.stderr);
+    assert.equal(two.stderr, one.stderr);
+    assert.equal(two.code, one.code);
+  });
+
   it('--jobs needs a whole number of workers', () => {
     const r = run(['check', '--jobs', '0', 'samples']);
     assert.equal(r.code, 2);
@@ -113,10 +133,10 @@ describe('CLI worker threads', function () {
       paths: [file],
     };
     const job = { index: 0, file, options: { settings: defaultSettings(), path: file } };
-    const here = await analyseFile(PythonParser.load, job, args, false);
-    const pool = new WorkerPool(1, path.join(ROOT, 'out/server/src/cli/main.js'));
+    const here = await analyseFile(job, args, false);
+    const pool = new WorkerPool(1, path.join(ROOT, 'out/server/src/cli/main.js'), args, false);
     try {
-      const there = await pool.analyse(job, args, false);
+      const there = await pool.analyse(job);
       assert.ok(here.result && there.result);
       assert.ok(here.result.findings.length > 0);
       assert.deepEqual(there.result.findings, here.result.findings);

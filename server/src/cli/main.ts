@@ -1,30 +1,38 @@
-import { dropCopy } from '../parsing/syntaxTree';
 import * as fs from 'node:fs';
-import { defaultSettings, resolveSettings, type Settings } from '../../../shared/settings';
-import { VERSION } from '../../../shared/version';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { analyze, looksLikePySpark, type AnalysisOptions, type AnalysisResult } from '../analysis';
-import { fileFragment, mergeFragments, type FileFragment } from '../graph';
+import { defaultSettings, resolveSettings, type Settings } from '../../../shared/settings';
+import { VERSION } from '../../../shared/version';
+import type { AnalysisOptions, AnalysisResult } from '../analysis';
+import { countFixes, type FixCounts } from '../fixes/fixCounts';
+import type { FileFragment } from '../graph';
 import type { RawGraph } from '../graph/pipelineGraph';
-import { toDot, toMermaid } from './graphFormats';
-import { createTwoFilesPatch } from 'diff';
-import { countFixes, fixAll, type FixCounts } from '../fixes/fixAll';
-import { ParseFailure, parsesQuietly, PythonParser, type Tree } from '../parsing/pythonParser';
-import { RULES } from '../rules';
-import { addCrossFileFindings, crossFileFindings } from '../project/crossFile';
+import { LineIndex } from '../lineIndex';
+import { parsesQuietly } from '../parsing/pythonParser';
 import { collectPythonFiles } from '../project/files';
 import { ProjectConfigs } from '../project/projectConfigs';
 import { applyProjectConfig } from '../project/pyproject';
 import { readSourceFile } from '../project/readSource';
-import { startServer } from '../lsp/startServer';
-import { checkNotebook, MAX_NOTEBOOK_BYTES } from './notebookFile';
-import { analyseDatabricksRuns } from '../notebook/analyseNotebook';
-import { LineIndex } from '../lineIndex';
-import { FILES_PER_WORKER, WorkerPool, isCliWorker, runCliWorker, workerCount } from './workers';
-import { formatGithub, formatJson, formatSarif, formatTextReport, type FileFindings } from './report';
+import { looksLikePySpark } from '../sparkHint';
+import { toDot, toMermaid } from './graphFormats';
+import { formatGithub, formatJson, formatSarif, formatSummary, formatText, type FileFindings } from './report';
+import { cliWorkerSetup, FILES_PER_WORKER, WorkerPool, workerCount } from './workers';
 
-const USAGE = `Usage: pyspark-architect check [--format text|json|sarif|github] [--select CODES] [--ignore CODES] PATH...
+/**
+ * Everything that parses and analyses (rules, Spark knowledge, parser, language server), loaded on
+ * first need: `dist/cliEngine.js`, a bundle of its own beside this one (build.mjs). This file and
+ * what it imports above stay small, so `check` on files with nothing of Spark in them starts as fast
+ * as Node itself, and a run's main thread does not compile the engine while workers analyse.
+ */
+function engine(): typeof import('./cliEngine') {
+  return require('./cliEngine');
+}
+
+/** Notebooks larger than this are not read at all (outputs, images); the code's own limit is `--max-file-size`, measured once read (`notebookFile.ts`). */
+const MAX_NOTEBOOK_BYTES = 256 * 1024 * 1024;
+
+/** The rules are listed from the registry: the help loads the engine. */
+const usage = () => `Usage: pyspark-architect check [--format text|json|sarif|github] [--select CODES] [--ignore CODES] PATH...
        pyspark-architect graph [--format json|mermaid|dot] PATH...
        pyspark-architect server [--stdio]
 
@@ -60,7 +68,9 @@ Options:
 Exit status: 0 no findings, 1 findings, 2 usage or I/O error.
 
 Rules:
-${RULES.map((r) => `  ${r.code}  ${r.name.padEnd(42)} ${r.summary}`).join('\n')}
+${engine()
+  .RULES.map((r) => `  ${r.code}  ${r.name.padEnd(42)} ${r.summary}`)
+  .join('\n')}
 `;
 
 class UsageError extends Error {}
@@ -217,33 +227,33 @@ export interface FileOutcome {
 
 /**
  * Reads and analyses every file, reporting unreadable, binary and oversized ones per file. With
- * more than one job, Python files are analysed by worker threads (`workers.ts`); results and
- * messages still come out in file order, the same as with one.
+ * more than one job, Python files are analysed by worker threads (`workers.ts`), which read them
+ * too; results and messages still come out in file order, the same as with one.
  */
 async function analyseFiles(
   args: CheckArgs,
   err: (s: string) => void,
   forGraph = false,
-): Promise<{ results: Analysed[]; fileCount: number; ioErrors: number; pool?: WorkerPool }> {
+): Promise<{ results: Analysed[]; fileCount: number; ioErrors: number; pool?: WorkerPool; numberOf: Map<Analysed, number> }> {
   const { files, errors, skipped } = collectPythonFiles(args.paths, Infinity, { notebooks: true });
   for (const s of skipped) err(`${s.path}: skipped: ${s.message}`);
   let ioErrors = errors.length;
   for (const e of errors) err(`${e.path}: error: ${e.message}`);
+  const workers = workerCount(args.jobs, files.filter((f) => !isNotebook(f)).length);
+  // Started first: each worker loads the engine and its parser while this thread reads the projects' settings.
+  const pool = workers > 1 ? new WorkerPool(workers, __filename, args, forGraph) : undefined;
   const jobs = fileJobs(args, files, err);
-  const workers = workerCount(args.jobs, jobs.filter((j) => !isNotebook(j.file)).length);
   const outcomes: (FileOutcome | undefined)[] = new Array(jobs.length);
-  let pool: WorkerPool | undefined;
-  if (workers > 1) {
-    pool = new WorkerPool(workers, __filename);
+  if (pool) {
     const inWorkers = jobs.filter((j) => !isNotebook(j.file));
     const pending = inWorkers.map(async (job) => {
-      const reply = await pool!.analyse(job, args, forGraph);
+      const reply = await pool.analyse(job);
       outcomes[job.index] = { errs: reply.errs, ioError: reply.ioError, result: reply.result && revive(reply.result) };
     });
     // Awaited together below; until then a failure must not count as unhandled.
     for (const p of pending) p.catch(() => undefined);
     // Notebooks (their results hold functions, which cannot cross threads) are read here meanwhile.
-    for (const job of jobs) if (isNotebook(job.file)) outcomes[job.index] = await analyseFile(PythonParser.load, job, args, forGraph);
+    for (const job of jobs) if (isNotebook(job.file)) outcomes[job.index] = await analyseFile(job, args, forGraph);
     try {
       await Promise.all(pending);
     } catch (e) {
@@ -251,16 +261,22 @@ async function analyseFiles(
       throw e;
     }
   } else {
-    for (const job of jobs) outcomes[job.index] = await analyseFile(PythonParser.load, job, args, forGraph);
+    for (const job of jobs) outcomes[job.index] = await analyseFile(job, args, forGraph);
   }
   const results: Analysed[] = [];
-  for (const o of outcomes) {
+  /** Each result's file number in the run (`FileJob.index`): the workers know its graph by it. */
+  const numberOf = new Map<Analysed, number>();
+  for (let index = 0; index < outcomes.length; index++) {
+    const o = outcomes[index];
     if (!o) continue;
     for (const line of o.errs) err(line);
     if (o.ioError) ioErrors++;
-    if (o.result) results.push(o.result);
+    if (o.result) {
+      results.push(o.result);
+      numberOf.set(o.result, index);
+    }
   }
-  return { results, fileCount: files.length, ioErrors, pool };
+  return { results, fileCount: files.length, ioErrors, pool, numberOf };
 }
 
 function isNotebook(file: string): boolean {
@@ -286,82 +302,22 @@ function fileJobs(args: CheckArgs, files: string[], err: (s: string) => void): F
 /**
  * One file, start to end: read, --fix or --diff, parse, analyse. Runs in the main thread or in a
  * worker; with `forGraph`, the result carries the file's graph fragment (`raw`) even without datasets.
+ * Reading and skipping happen here; the engine is loaded only for a file that needs the parser.
  */
-export async function analyseFile(loadParser: () => Promise<PythonParser>, job: FileJob, args: CheckArgs, forGraph: boolean): Promise<FileOutcome> {
-  const { file, options } = job;
-  const errs: string[] = [];
-  const err = (s: string) => errs.push(s);
-  const failed = (message: string): FileOutcome => ({ errs: [...errs, message], ioError: true });
+export async function analyseFile(job: FileJob, args: CheckArgs, forGraph: boolean): Promise<FileOutcome> {
+  const { file } = job;
   const notebook = isNotebook(file);
   // A notebook's outputs may be far larger than its code: its code is measured once read.
   const read = readSourceFile(file, notebook ? MAX_NOTEBOOK_BYTES : args.maxKb * 1024);
   if (read.kind === 'too-large') return { errs: [`${file}: skipped: ${Math.round(read.size / 1024)} KB is over the ${args.maxKb} KB limit`], ioError: false };
-  if (read.kind === 'error') return failed(`${file}: error: ${read.message}`);
+  if (read.kind === 'error') return { errs: [`${file}: error: ${read.message}`], ioError: true };
   if (read.kind === 'binary') return { errs: [`${file}: skipped: binary file`], ioError: false };
-  let text = read.text;
+  const text = read.text;
   if (!notebook && !args.fix && !args.diff && !forGraph && cannotInvolveSpark(text)) {
-    // Nothing to parse for: no wasm parser is loaded for a run over such files (startup stays Node's own).
-    return { errs, ioError: false, result: { filename: file, findings: [], lines: new LineIndex(text) } };
+    // Nothing to parse for: neither the engine nor the wasm parser is loaded for a run over such files (startup stays Node's own).
+    return { errs: [], ioError: false, result: { filename: file, findings: [], lines: new LineIndex(text) } };
   }
-  const parser = await loadParser();
-  // A file that broke the parser leaves a fresh one for the next file (see PythonParser).
-  await parser.ready();
-  if (notebook) {
-    const uri = pathToFileURL(path.resolve(file)).href;
-    let fragment: FileFragment | undefined;
-    const whileParsed = forGraph ? (r: Analysed) => (fragment = fileFragment({ ...r, uri })) : undefined;
-    const outcome = checkNotebook(
-      parser,
-      file,
-      uri,
-      text,
-      options,
-      { maxKb: args.maxKb, fix: args.fix && !args.diff, unsafe: args.unsafeFixes },
-      err,
-      whileParsed,
-    );
-    if ('error' in outcome) return failed(`${file}: error: ${outcome.error}`);
-    if ('skipped' in outcome) return { errs: [...errs, `${file}: skipped: ${outcome.skipped}`], ioError: false };
-    return { errs, ioError: false, result: { ...outcome.ok, options, fragment } };
-  }
-  let wouldFix: Analysed['wouldFix'];
-  if (args.fix || args.diff) {
-    let fixed: ReturnType<typeof fixAll>;
-    try {
-      fixed = fixAll(parser, text, { ...options, unsafe: args.unsafeFixes });
-    } catch (e) {
-      if (!(e instanceof ParseFailure)) throw e;
-      return failed(`${file}: error: not analysed: ${e.message}`);
-    }
-    if (args.diff) {
-      if (fixed.applied.length) wouldFix = { before: text, after: fixed.text };
-    } else if (fixed.applied.length) {
-      try {
-        fs.writeFileSync(file, fixed.text);
-        text = fixed.text;
-        err(`${file}: fixed ${fixed.applied.length}: ${fixed.applied.map((a) => a.code).join(', ')}`);
-      } catch (e) {
-        return failed(`${file}: error: cannot write fixes: ${(e as Error).message}`);
-      }
-    }
-  }
-  let tree: Tree | undefined;
-  try {
-    tree = parser.parse(text);
-    // A Databricks notebook that `%run`s others is analysed with them (findings stay in this file).
-    const r = analyseDatabricksRuns(parser, text, path.resolve(file), options) ?? analyze(tree, text, options);
-    const analysed = { filename: file, findings: r.findings, lines: r.lines, wouldFix };
-    // The model points into the tree, which is freed below: keep only plain results.
-    const raw = r.model || forGraph ? fileFragment({ ...analysed, model: r.model, uri: pathToFileURL(path.resolve(file)).href }).raw : undefined;
-    return { errs, ioError: false, result: { ...analysed, ...(raw && (raw.datasets.size || forGraph) ? { raw, text, options } : {}) } };
-  } catch (e) {
-    if (!(e instanceof ParseFailure)) throw e;
-    return failed(`${file}: error: not analysed: ${e.message}`);
-  } finally {
-    // The JS copy of a freed tree is never read again: dropped at once, not when pushed out of the cache.
-    if (tree) dropCopy(tree);
-    parser.release(tree);
-  }
+  return engine().analyseText(job, args, forGraph, text, notebook, []);
 }
 
 /** The engine would skip the file unparsed (`analyze`), and it names no `%run` that could pull PySpark in. */
@@ -386,7 +342,7 @@ async function graph(argv: string[], out: (s: string) => void, err: (s: string) 
         ? [{ uri: pathToFileURL(path.resolve(r.filename)).href, raw: r.raw, context: { lines: r.lines, findings: r.findings } }]
         : [],
   );
-  const g = mergeFragments(fragments);
+  const g = engine().mergeFragments(fragments);
   out(args.format === 'mermaid' ? toMermaid(g) : args.format === 'dot' ? toDot(g) : JSON.stringify(g, null, 2));
   return 0;
 }
@@ -414,7 +370,8 @@ function printDiffs(args: CheckArgs, results: Analysed[], out: (s: string) => vo
     if (!r.wouldFix) continue;
     changed++;
     out(
-      createTwoFilesPatch(r.filename, r.filename, r.wouldFix.before, r.wouldFix.after, undefined, undefined, { context: 3 })
+      engine()
+        .createTwoFilesPatch(r.filename, r.filename, r.wouldFix.before, r.wouldFix.after, undefined, undefined, { context: 3 })
         .replace(/^Index: .*\n=+\n/, '')
         .trimEnd(),
     );
@@ -431,26 +388,41 @@ function printDiffs(args: CheckArgs, results: Analysed[], out: (s: string) => vo
 
 async function check(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
   const args = parseCheckArgs(argv);
-  const { results, fileCount, ioErrors, pool } = await analyseFiles(args, err);
+  const { results, fileCount, ioErrors, pool, numberOf } = await analyseFiles(args, err);
   if (args.diff) {
     await pool?.close();
     if (ioErrors > 0 && fileCount === 0) return 2;
     return printDiffs(args, results, out, err);
   }
+  // Text is printed file by file as each file's findings are final, while the cross-file pass
+  // still judges later files; the other formats are one document, printed at the end.
+  const streamed = args.format === 'text';
+  const printer = new InOrder(results, (r) => {
+    const text = formatText([r], args.explain);
+    if (text) out(text);
+  });
+  const settled = streamed ? (r: Analysed) => printer.settle(r) : () => undefined;
   try {
-    await addCrossFileFindings(results, pool);
+    // The cross-file pass needs two files with datasets; without, the engine stays unloaded.
+    const runner = pool && {
+      depth: pool.depth,
+      graphNumber: (r: { raw?: RawGraph }) => pool.shareGraph(numberOf.get(r as Analysed)!, r.raw!),
+      crossFile: pool.crossFile.bind(pool),
+    };
+    if (results.filter((r) => r.raw).length >= 2) await engine().addCrossFileFindings(results, runner, settled);
+    else for (const r of results) settled(r);
   } finally {
     await pool?.close();
   }
   const files = { length: fileCount };
   const count = results.reduce((n, r) => n + r.findings.length, 0);
   if (args.format === 'json') out(formatJson(results));
-  else if (args.format === 'sarif') out(formatSarif(results, VERSION));
+  else if (args.format === 'sarif') out(formatSarif(results, VERSION, engine().RULES));
   else if (args.format === 'github') {
     const annotations = formatGithub(results);
     if (annotations) out(annotations);
   } else {
-    out(formatTextReport(results, files.length, args.explain));
+    out(formatSummary(count, files.length));
     // The findings and their count stay together on stdout (the count last); what fixing could do
     // goes to stderr with the other --fix notes.
     const summary = fixSummary(
@@ -475,7 +447,7 @@ export async function main(
   const [command, ...rest] = argv;
   try {
     if (!command || command === '-h' || command === '--help' || command === 'help') {
-      out(USAGE);
+      out(usage());
       return command ? 0 : 2;
     }
     if (command === '--version') {
@@ -484,16 +456,16 @@ export async function main(
     }
     if (command === 'server') {
       if (rest.includes('-h') || rest.includes('--help')) {
-        out(USAGE);
+        out(usage());
         return 0;
       }
       // The language server, for editors other than VS Code: it runs until the client says exit.
-      startServer();
+      engine().startServer();
       return await new Promise<number>(() => undefined);
     }
     if (command === 'check' || command === 'graph') {
       if (rest.includes('-h') || rest.includes('--help')) {
-        out(USAGE);
+        out(usage());
         return 0;
       }
       return await (command === 'check' ? check(rest, out, err) : graph(rest, out, err));
@@ -501,7 +473,7 @@ export async function main(
     throw new UsageError(`unknown command "${command}"`);
   } catch (e) {
     if (e instanceof UsageError) {
-      err(`pyspark-architect: ${e.message}\n\n${USAGE}`);
+      err(`pyspark-architect: ${e.message}\n\n${usage()}`);
       return 2;
     }
     err(`pyspark-architect: ${(e as Error).stack ?? String(e)}`);
@@ -509,7 +481,28 @@ export async function main(
   }
 }
 
-if (isCliWorker()) runCliWorker({ analyseFile, crossFileFindings });
+/** Hands items to `print` in their order, each once it and every item before it are settled. */
+class InOrder<T> {
+  private next = 0;
+  private readonly done = new Set<T>();
+
+  constructor(
+    private readonly items: readonly T[],
+    private readonly print: (item: T) => void,
+  ) {}
+
+  settle(item: T): void {
+    this.done.add(item);
+    while (this.next < this.items.length && this.done.has(this.items[this.next])) {
+      const first = this.items[this.next++];
+      this.done.delete(first);
+      this.print(first);
+    }
+  }
+}
+
+const workerSetup = cliWorkerSetup();
+if (workerSetup) engine().runCliWorker(workerSetup, analyseFile);
 else if (require.main === module) {
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;

@@ -10,9 +10,6 @@ import type { PythonParser } from '../parsing/pythonParser';
 import { dropCopy } from '../parsing/syntaxTree';
 import type { FileFindings, ReportedFinding } from './report';
 
-/** Notebooks larger than this are not read at all (outputs, images); the code's own limit is `--max-file-size`. */
-export const MAX_NOTEBOOK_BYTES = 256 * 1024 * 1024;
-
 export interface NotebookChecked extends FileFindings {
   /** For the cross-file pass: the notebook's datasets and steps, and how to analyse it again. */
   raw?: RawGraph;

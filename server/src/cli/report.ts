@@ -1,7 +1,7 @@
 import { docsUrl, type Finding } from '../findings';
 import type { LineIndex } from '../lineIndex';
 import { splitMessage } from '../messages';
-import { RULES } from '../rules';
+import type { Rule } from '../rules/rule';
 
 /** A finding of a file; in a notebook, its offsets are in the cell `cell` (0-based index in the notebook). */
 export type ReportedFinding = Finding & { cell?: number };
@@ -154,7 +154,8 @@ export function formatJson(results: FileFindings[]): string {
 
 const SARIF_LEVEL = { error: 'error', warning: 'warning', information: 'note', hint: 'note' } as const;
 
-export function formatSarif(results: FileFindings[], version: string): string {
+/** `rules`: the registry (passed in: the report itself loads without the rules, see cliEngine.ts). */
+export function formatSarif(results: FileFindings[], version: string, rules: readonly Rule[]): string {
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -164,7 +165,7 @@ export function formatSarif(results: FileFindings[], version: string): string {
           driver: {
             name: 'pyspark-architect',
             version,
-            rules: RULES.map((r) => ({
+            rules: rules.map((r) => ({
               id: r.code,
               name: r.name,
               shortDescription: { text: r.summary },

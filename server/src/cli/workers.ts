@@ -1,21 +1,27 @@
 import * as os from 'node:os';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { isMainThread, Worker, workerData } from 'node:worker_threads';
 import type { AnalysisOptions } from '../analysis';
 import type { Finding } from '../findings';
-import { mergeRawGraphs } from '../graph';
 import type { RawGraph } from '../graph/pipelineGraph';
-import { PythonParser } from '../parsing/pythonParser';
-import type { Analysed, CheckArgs, FileJob, FileOutcome, TransferredResult } from './main';
+import type { CheckArgs, FileJob, TransferredResult } from './main';
 
 /**
  * Worker threads for `check` and `graph` on folders. Each worker is this same script started again
  * (`dist/cli.js`) with its own web-tree-sitter runtime (wasm memory is per thread, and a file that
- * poisons one worker's parser is that worker's business); the main thread hands out one file at a
- * time, so a slow file does not hold back the others, and puts the answers back in file order.
+ * poisons one worker's parser is that worker's business); the main thread hands out files and puts
+ * the answers back in file order. Only this side (the pool) is loaded in the main thread: the
+ * worker's side (`cliWorker.ts`) is part of the engine, which the main thread of a run with workers
+ * only loads for notebooks.
  */
 
 /** Below this many Python files per worker, starting a worker (its own bundle and wasm parser, ~100 ms) costs more than it saves. */
 export const FILES_PER_WORKER = 24;
+/**
+ * Requests a worker holds at once: the next file is already in its queue when it finishes one, so it
+ * never waits for a round trip through the main thread; two, not more, so a slow file holds back at
+ * most one other and the last files still spread over every worker.
+ */
+export const REQUESTS_PER_WORKER = 2;
 const ROLE = 'pyspark-architect-cli-worker';
 
 /** Workers for `files` Python files: `--jobs` when given, else one per core while each gets at least `FILES_PER_WORKER` files. */
@@ -25,14 +31,27 @@ export function workerCount(jobs: number | undefined, files: number): number {
   return Math.max(1, Math.min(cores, Math.floor(files / FILES_PER_WORKER)));
 }
 
-type Request =
-  | { id: number; kind: 'file'; job: FileJob; args: CheckArgs; forGraph: boolean }
-  /** The cross-file pass: `neighbours` index the graphs sent once with `graphs` (merged in the worker, not cloned per file). */
+/** `check` judges files again with their neighbours' graphs in view (`addCrossFileFindings`); `graph` and `--diff` do not. */
+export function hasCrossFilePass(args: CheckArgs, forGraph: boolean): boolean {
+  return !forGraph && !args.diff;
+}
+
+/** What every request of a run shares, given to each worker once when it starts. */
+export interface WorkerSetup {
+  role: typeof ROLE;
+  args: CheckArgs;
+  forGraph: boolean;
+}
+
+export type Request =
+  | { id: number; kind: 'file'; job: FileJob }
+  /** The cross-file pass: `neighbours` are the numbers of graphs the worker holds (merged there, not cloned per file). */
   | { id: number; kind: 'cross'; text: string; options: AnalysisOptions; neighbours: number[] };
 
-type Broadcast = { kind: 'graphs'; graphs: RawGraph[] };
+/** A file's datasets and steps for the cross-file pass, under its number in the run (`FileJob.index`). */
+export type Broadcast = { kind: 'graph'; index: number; raw: RawGraph };
 
-type Reply =
+export type Reply =
   | { id: number; kind: 'file'; errs: string[]; ioError: boolean; result?: TransferredResult }
   | { id: number; kind: 'cross'; findings?: Finding[] }
   | { id: number; kind: 'failed'; message: string };
@@ -41,21 +60,27 @@ type FileReply = Extract<Reply, { kind: 'file' }>;
 
 interface Slot {
   worker: Worker;
-  busy: boolean;
+  /** Requests sent to this worker and not answered yet. */
+  held: number;
 }
 
 export class WorkerPool {
   private readonly slots: Slot[] = [];
   private readonly queue: { request: Request; resolve: (r: Reply) => void; reject: (e: Error) => void }[] = [];
-  private readonly waiting = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void; slot: Slot }>();
+  private readonly waiting = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void; slot: Slot; request: Request }>();
+  /** Numbers of the graphs every worker holds. */
+  private readonly shared = new Set<number>();
   private nextId = 0;
   private closed = false;
+  private readonly crossFilePass: boolean;
 
-  /** `script`: the CLI's own file (it starts as a worker when `isCliWorker()`). */
-  constructor(size: number, script: string) {
+  /** `script`: the CLI's own file (it starts as a worker when `isCliWorker()`); `args` and `forGraph` hold for every file of the run. */
+  constructor(size: number, script: string, args: CheckArgs, forGraph: boolean) {
+    const setup: WorkerSetup = { role: ROLE, args, forGraph };
+    this.crossFilePass = hasCrossFilePass(args, forGraph);
     for (let i = 0; i < size; i++) {
-      const worker = new Worker(script, { workerData: { role: ROLE } });
-      const slot: Slot = { worker, busy: false };
+      const worker = new Worker(script, { workerData: setup });
+      const slot: Slot = { worker, held: 0 };
       worker.on('message', (reply: Reply) => this.answered(slot, reply));
       worker.on('error', (e) => this.lost(slot, e));
       worker.on('exit', (code) => {
@@ -65,18 +90,28 @@ export class WorkerPool {
     }
   }
 
-  analyse(job: FileJob, args: CheckArgs, forGraph: boolean): Promise<FileReply> {
-    return this.send({ id: this.nextId++, kind: 'file', job, args, forGraph }) as Promise<FileReply>;
+  analyse(job: FileJob): Promise<FileReply> {
+    return this.send({ id: this.nextId++, kind: 'file', job }) as Promise<FileReply>;
   }
 
   get size(): number {
     return this.slots.length;
   }
 
-  /** Every file's datasets and steps, sent to each worker once before the cross-file pass. */
-  shareGraphs(graphs: RawGraph[]): void {
-    const message: Broadcast = { kind: 'graphs', graphs };
-    for (const s of this.slots) s.worker.postMessage(message);
+  /** Requests in flight that keep every worker busy without a round trip between two of them. */
+  get depth(): number {
+    return this.slots.length * REQUESTS_PER_WORKER;
+  }
+
+  /**
+   * Makes a graph known to every worker under `index` (a file's number in the run) for the
+   * cross-file pass, and returns that number. A worker keeps the graph of each file it analysed
+   * itself, and the others get it as the result comes in (`answered`), while the first pass is
+   * still running; only notebooks' graphs (analysed in the main thread) are sent here.
+   */
+  shareGraph(index: number, raw: RawGraph): number {
+    if (!this.shared.has(index)) this.broadcast({ kind: 'graph', index, raw });
+    return index;
   }
 
   /** The project-scope findings of `text` with the shared graphs `neighbours` (indexes into `shareGraphs`) in view. */
@@ -93,17 +128,21 @@ export class WorkerPool {
 
   private send(request: Request): Promise<Reply> {
     return new Promise((resolve, reject) => {
+      if (this.closed) return reject(new Error('the worker threads are closed'));
       this.queue.push({ request, resolve, reject });
       this.dispatch();
     });
   }
 
+  /** Fills every worker up to `REQUESTS_PER_WORKER`, the least loaded first. */
   private dispatch(): void {
-    for (const slot of this.slots) {
-      if (slot.busy || !this.queue.length) continue;
+    while (this.queue.length) {
+      let slot: Slot | undefined;
+      for (const s of this.slots) if (s.held < REQUESTS_PER_WORKER && (!slot || s.held < slot.held)) slot = s;
+      if (!slot) return;
       const next = this.queue.shift()!;
-      slot.busy = true;
-      this.waiting.set(next.request.id, { resolve: next.resolve, reject: next.reject, slot });
+      slot.held++;
+      this.waiting.set(next.request.id, { ...next, slot });
       slot.worker.postMessage(next.request);
     }
   }
@@ -111,12 +150,21 @@ export class WorkerPool {
   private answered(slot: Slot, reply: Reply): void {
     const w = this.waiting.get(reply.id);
     this.waiting.delete(reply.id);
-    slot.busy = false;
+    slot.held--;
+    if (this.crossFilePass && w?.request.kind === 'file' && reply.kind === 'file' && reply.result?.raw) {
+      // The worker that made it keeps it (cliWorker.ts); the others get it now, not at the end of the pass.
+      this.broadcast({ kind: 'graph', index: w.request.job.index, raw: reply.result.raw }, slot);
+    }
     if (w) {
       if (reply.kind === 'failed') w.reject(new Error(reply.message));
       else w.resolve(reply);
     }
     this.dispatch();
+  }
+
+  private broadcast(message: Broadcast, except?: Slot): void {
+    this.shared.add(message.index);
+    for (const s of this.slots) if (s !== except) s.worker.postMessage(message);
   }
 
   /** A worker died (out of memory, a bug): what it was doing and everything queued fail, as an exception in the main thread would. */
@@ -134,41 +182,8 @@ export class WorkerPool {
   }
 }
 
-export function isCliWorker(): boolean {
-  return !isMainThread && (workerData as { role?: string } | null)?.role === ROLE;
-}
-
-interface WorkerFunctions {
-  analyseFile(loadParser: () => Promise<PythonParser>, job: FileJob, args: CheckArgs, forGraph: boolean): Promise<FileOutcome>;
-  crossFileFindings(parser: PythonParser, text: string, options: AnalysisOptions): Promise<Finding[] | undefined>;
-}
-
-/** The worker's side: answers one request at a time with this thread's own parser. */
-export function runCliWorker(fns: WorkerFunctions): void {
-  const port = parentPort!;
-  let graphs: RawGraph[] = [];
-  port.on('message', (request: Request | Broadcast) => {
-    if (request.kind === 'graphs') {
-      graphs = request.graphs;
-      return;
-    }
-    void (async (): Promise<Reply> => {
-      try {
-        if (request.kind === 'cross') {
-          const options = { ...request.options, workspace: mergeRawGraphs(request.neighbours.map((i) => graphs[i])) };
-          return { id: request.id, kind: 'cross', findings: await fns.crossFileFindings(await PythonParser.load(), request.text, options) };
-        }
-        const outcome = await fns.analyseFile(PythonParser.load, request.job, request.args, request.forGraph);
-        return { id: request.id, kind: 'file', errs: outcome.errs, ioError: outcome.ioError, result: outcome.result && transferable(outcome.result) };
-      } catch (e) {
-        return { id: request.id, kind: 'failed', message: (e as Error).stack ?? String(e) };
-      }
-    })().then((reply) => port.postMessage(reply));
-  });
-}
-
-/** Only plain data crosses threads: the line index is rebuilt from the text on the other side. */
-function transferable(r: Analysed): TransferredResult {
-  const { lines, reanalyse: _reanalyse, notebook: _notebook, fragment: _fragment, model: _model, ...rest } = r;
-  return { ...rest, text: rest.text ?? lines.text };
+/** This thread is one of the CLI's workers: what the run gives every file, else undefined. */
+export function cliWorkerSetup(): WorkerSetup | undefined {
+  const data = workerData as Partial<WorkerSetup> | null;
+  return !isMainThread && data?.role === ROLE ? (data as WorkerSetup) : undefined;
 }

@@ -1,7 +1,11 @@
 import { dropCopy } from '../parsing/syntaxTree';
 import { analyze, type AnalysisOptions } from '../analysis';
 import { applyEdits, type Applicability, type Finding, type Fix } from '../findings';
+import { bulkFix, countFixes, type BulkFixable } from './fixCounts';
 import { countSyntaxErrors, ParseFailure, type PythonParser } from '../parsing/pythonParser';
+
+// Counting needs no parser: its own module, so that the CLI's report loads without the engine.
+export { bulkFix, countFixes, type FixCounts } from './fixCounts';
 
 export interface FixAllOptions extends AnalysisOptions {
   /** Apply unsafe fixes too (`--unsafe-fixes`). Display-only fixes are never applied in bulk. */
@@ -13,51 +17,6 @@ export interface FixAllResult {
   applied: { code: string; title: string; applicability: Applicability }[];
   /** Findings left with a fix that bulk fixing did not apply, by why it was held back. */
   held: { unsafe: number; displayOnly: number };
-}
-
-/** What bulk fixing needs to know of a fix (a file's or a notebook cell's). */
-interface BulkFixable {
-  title: string;
-  preferred?: boolean;
-  applicability: Applicability;
-}
-
-/**
- * The fix bulk fixing applies to a finding: a safe one (the preferred first), or with `unsafe`
- * an unsafe one when no safe one exists. Never a display-only fix: its value is the user's to give.
- */
-export function bulkFix<F extends BulkFixable>(f: { fixes: readonly F[] }, unsafe = false): F | undefined {
-  const safe = f.fixes.filter((x) => x.applicability === 'safe');
-  const pick = safe.find((x) => x.preferred) ?? safe[0];
-  if (pick || !unsafe) return pick;
-  const risky = f.fixes.filter((x) => x.applicability === 'unsafe');
-  return risky.find((x) => x.preferred) ?? risky[0];
-}
-
-/** Why a finding's fixes were held back from bulk fixing, if they were. */
-function heldBack(f: { fixes: readonly BulkFixable[] }, unsafe: boolean): 'unsafe' | 'displayOnly' | undefined {
-  if (bulkFix(f, unsafe)) return undefined;
-  if (!unsafe && f.fixes.some((x) => x.applicability === 'unsafe')) return 'unsafe';
-  return f.fixes.some((x) => x.applicability === 'display-only') ? 'displayOnly' : undefined;
-}
-
-export interface FixCounts {
-  /** Findings bulk fixing would fix. */
-  fixable: number;
-  /** Findings whose only fixes are unsafe (enabled by `--unsafe-fixes`). */
-  unsafe: number;
-  /** Findings whose only fixes need a value from the user. */
-  displayOnly: number;
-}
-
-export function countFixes(findings: readonly { fixes: readonly BulkFixable[] }[], unsafe = false): FixCounts {
-  const out: FixCounts = { fixable: 0, unsafe: 0, displayOnly: 0 };
-  for (const f of findings) {
-    const why = heldBack(f, unsafe);
-    if (why) out[why]++;
-    else if (bulkFix(f, unsafe)) out.fixable++;
-  }
-  return out;
 }
 
 /** Upper bound on fixes per file: each round re-analyses the whole text. */

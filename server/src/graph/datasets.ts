@@ -1,3 +1,5 @@
+import type { Node } from '../parsing/pythonParser';
+import { callParts, literalString } from '../parsing/syntax';
 import type { SinkInfo, SourceInfo } from '../model/types';
 
 /** What identifies a dataset across functions and files: a normalised location. */
@@ -41,6 +43,23 @@ export function storeRef(format: string): DatasetRef {
   return { key: `store:${format.toLowerCase()}`, label: format, location: `${format}:`, kind: 'store', format };
 }
 
+/**
+ * A table behind a JDBC connection, by its name: `option("dbtable", "fact_trades")` or
+ * `.jdbc(url, "fact_trades")`. One database URL serves many tables, so the URL alone (or the
+ * format) would make every JDBC read and write of a workspace one dataset.
+ */
+export function jdbcRef(table: string): DatasetRef {
+  const name = table.trim().replace(/[`"]/g, '');
+  return { key: `jdbc:${name.toLowerCase()}`, label: name, location: `jdbc:${name}`, kind: 'table', format: 'jdbc' };
+}
+
+/** The table of a `.jdbc(url, table, ...)` call, when it is a literal. */
+function jdbcTableArgument(call: Node): string | undefined {
+  const parts = call.type === 'call' ? callParts(call) : undefined;
+  if (parts?.name !== 'jdbc') return undefined;
+  return literalString(parts.keywords.get('table') ?? parts.args[1]);
+}
+
 /** Formats that are not data anyone reads back. */
 const NOT_DATASETS = new Set(['console', 'memory', 'noop', 'rate', 'rate-micro-batch']);
 
@@ -48,6 +67,11 @@ export function sourceDataset(source: SourceInfo): DatasetRef | undefined {
   if (source.format === 'kafka') {
     const topic = source.options.get('subscribe') ?? source.options.get('subscribePattern') ?? source.options.get('assign');
     return topic ? topicRef(topic) : storeRef('kafka');
+  }
+  if (source.format === 'jdbc') {
+    const table = source.options.get('dbtable') ?? jdbcTableArgument(source.node);
+    // `dbtable` may be a subquery (`(SELECT ...) t`), which names no table.
+    return table && !table.trim().startsWith('(') ? jdbcRef(table) : storeRef('jdbc');
   }
   if (source.table) return tableRef(source.table, source.format);
   if (source.path) return pathRef(source.path, source.format);
@@ -59,6 +83,11 @@ export function sinkDataset(sink: SinkInfo): DatasetRef | undefined {
   if (sink.format === 'kafka') {
     const topic = sink.options.get('topic')?.value;
     return topic ? topicRef(topic) : storeRef('kafka');
+  }
+  if (sink.format === 'jdbc') {
+    const table = sink.options.get('dbtable')?.value ?? jdbcTableArgument(sink.call);
+    if (table && !table.trim().startsWith('(')) return jdbcRef(table);
+    return sink.foreachBatch ? undefined : storeRef('jdbc');
   }
   if (sink.table) return tableRef(sink.table, sink.format);
   if (sink.path) return pathRef(sink.path, sink.format);

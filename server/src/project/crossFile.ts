@@ -28,31 +28,54 @@ export interface CrossFileCandidate {
  */
 /** Worker threads that judge files again (the CLI's pool): each file's answer replaces its own findings. */
 export interface CrossFileRunner {
-  readonly size: number;
-  /** Every candidate's datasets and steps, sent once: requests then name neighbours by index. */
-  shareGraphs(graphs: RawGraph[]): void;
+  /** Requests to keep in flight so that no worker waits for the next one. */
+  readonly depth: number;
+  /**
+   * The number under which the workers know a candidate's datasets and steps: requests name
+   * neighbours by it. The CLI's workers get each file's graph as its result comes in, during the
+   * first pass, so that the second one starts without a broadcast of every graph.
+   */
+  graphNumber(r: CrossFileCandidate): number;
   crossFile(text: string, options: AnalysisOptions, neighbours: number[]): Promise<Finding[] | undefined>;
 }
 
-export async function addCrossFileFindings(results: CrossFileCandidate[], runner?: CrossFileRunner): Promise<void> {
+/**
+ * `settled` is called once for every result, as soon as its findings are final (in file order
+ * except for the files judged again by workers, which come as they are answered): the CLI prints
+ * while the pass goes on.
+ */
+export async function addCrossFileFindings<C extends CrossFileCandidate>(
+  results: C[],
+  runner?: CrossFileRunner,
+  settled: (r: C) => void = () => undefined,
+): Promise<void> {
   const withData = results.filter((r) => r.raw);
-  if (withData.length < 2) return;
-  const filesOf = new Map<string, CrossFileCandidate[]>();
+  if (withData.length < 2) {
+    for (const r of results) settled(r);
+    return;
+  }
+  const filesOf = new Map<string, C[]>();
   for (const r of withData) for (const key of r.raw!.datasets.keys()) filesOf.set(key, [...(filesOf.get(key) ?? []), r]);
-  const numbers = new Map(withData.map((r, i) => [r, i]));
-  runner?.shareGraphs(withData.map((r) => r.raw!));
   // Workers get a few files ahead at a time, not the whole pass queued at once.
   const inFlight = new Set<Promise<void>>();
-  for (const r of withData) {
+  for (const r of results) {
+    if (!r.raw) {
+      settled(r);
+      continue;
+    }
     const neighbours = new Set([...r.raw!.datasets.keys()].flatMap((k) => filesOf.get(k)!.filter((o) => o !== r)));
     const select = r.options?.select;
     const codes = CROSS_FILE_RULES.filter((c) => !select?.length || matchesCode(c, select));
-    if (!neighbours.size || !codes.length) continue;
+    if (!neighbours.size || !codes.length) {
+      settled(r);
+      continue;
+    }
     if (r.reanalyse) {
       const again = r.reanalyse({ ...r.options, select: codes, workspace: mergeRawGraphs([...neighbours].map((n) => n.raw!)) });
       r.findings = [...r.findings.filter((f) => !CROSS_FILE_RULES.includes(f.code)), ...again].sort(
         (a, b) => (a.cell ?? 0) - (b.cell ?? 0) || compareFindings(a, b),
       );
+      settled(r);
       continue;
     }
     const replace = (again: Finding[] | undefined) => {
@@ -63,12 +86,15 @@ export async function addCrossFileFindings(results: CrossFileCandidate[], runner
         .crossFile(
           r.text!,
           { ...r.options, select: codes },
-          [...neighbours].map((n) => numbers.get(n)!),
+          [...neighbours].map((n) => runner.graphNumber(n)),
         )
-        .then(replace)
+        .then((again) => {
+          replace(again);
+          settled(r);
+        })
         .finally(() => inFlight.delete(pending));
       inFlight.add(pending);
-      if (inFlight.size >= runner.size * 2) await Promise.race(inFlight);
+      if (inFlight.size >= runner.depth) await Promise.race(inFlight);
     } else {
       replace(
         await crossFileFindings(await PythonParser.load(), r.text!, {
@@ -77,6 +103,7 @@ export async function addCrossFileFindings(results: CrossFileCandidate[], runner
           workspace: mergeRawGraphs([...neighbours].map((n) => n.raw!)),
         }),
       );
+      settled(r);
     }
   }
   await Promise.all(inFlight);

@@ -16,7 +16,13 @@ export const layerBackflow: Rule = {
       for (const key of step.writes) {
         const d = graph.datasets.get(key)!;
         const outRank = rank(d.ref.location);
-        const otherWriters = d.writes.filter((w) => w.stepId !== step.id).map((w) => layering.layerOf.get(w.stepId));
+        // A speed step's batch write (a script that runs its stream, then a batch load of its own) is not a speed-layer
+        // view: only a streaming write produces one.
+        const otherWriters = d.writes
+          .filter((w) => w.stepId !== step.id)
+          .map((w) => ({ layer: layering.layerOf.get(w.stepId), streaming: w.streaming }))
+          .filter((w) => w.layer !== 'speed' || w.streaming)
+          .map((w) => w.layer);
         for (const write of d.writes.filter((w) => w.stepId === step.id)) {
           // Judged by what feeds this write (a notebook's top level may write bronze, then read it into silver).
           const inputRank = rankOf(write.inputs ?? step.reads);
@@ -29,7 +35,9 @@ export const layerBackflow: Rule = {
                 `location "${d.ref.location}". Earlier layers must only hold data derived from their sources; writing back creates ` +
                 'cycles, breaks reprocessing from bronze and mixes business logic into raw data. Write to a location of the same or a later layer.',
             });
-          } else if (servingStep && otherWriters.some((l) => l === 'batch' || l === 'speed')) {
+          } else if (servingStep && d.ref.kind !== 'store' && otherWriters.some((l) => l === 'batch' || l === 'speed')) {
+            // A store known only by its format (`jdbc:` with no table the model can read, `redis:`) stands for
+            // every such target of the workspace: two writes to it need not touch the same data.
             ctx.report({
               start: write.start,
               end: write.end,

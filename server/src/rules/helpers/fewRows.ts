@@ -379,3 +379,35 @@ export function insideAssert(node: Node): boolean {
   }
   return false;
 }
+
+/** `SHOW TABLES IN db`, `DESCRIBE DETAIL t`, `SHOW PARTITIONS t`: the statement's leading words, even in an f-string. */
+const CATALOG_COMMAND = /^\s*(show|describe|desc)\b/i;
+/** `system.information_schema.table_constraints`, `information_schema.columns`: the catalog's own views of its objects. */
+const INFORMATION_SCHEMA = /(^|\.)`?information_schema`?\./i;
+
+/**
+ * A frame of catalog metadata: the rows of a `SHOW ...`/`DESCRIBE ...` command or of an
+ * `information_schema` view, through steps that never add rows (`filter(tableName = 't')`,
+ * `select`). Such a frame lists a few objects of the catalog, not data, so counting it costs what
+ * any other way of asking would.
+ */
+export function isCatalogMetadata(frame: Frame): boolean {
+  let f: Frame | undefined = frame;
+  for (let i = 0; f && i < 10_000; i++) {
+    if (f.parents.length === 0) break;
+    if (f.parents.length > 1 || !ROW_PRESERVING.has(f.op)) return false;
+    f = f.parents[0];
+  }
+  const source = f?.source;
+  if (!source) return false;
+  if (source.kind === 'table') return source.table !== undefined && INFORMATION_SCHEMA.test(source.table);
+  if (source.kind !== 'sql' || source.node.type !== 'call') return false;
+  const arg = source.node.childForFieldName('arguments')?.namedChildren.find((c) => c && c.type !== 'comment');
+  const sql = arg ? unwrapParens(arg) : undefined;
+  if (!sql || sql.type !== 'string') return false;
+  // The text before the first interpolation: `f"SHOW TABLES IN {db}"` is a listing whatever the database.
+  const leading = stringParts(sql)[0];
+  if (typeof leading === 'string' && CATALOG_COMMAND.test(leading)) return true;
+  const text = literalString(sql);
+  return text !== undefined && /^\s*select\b/i.test(text) && !/\bjoin\b/i.test(text) && /\bfrom\s+\S*information_schema/i.test(text);
+}

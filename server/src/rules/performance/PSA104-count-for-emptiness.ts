@@ -2,9 +2,7 @@ import { isDynamicFrame } from '../../spark/glue';
 import type { Fix } from '../../findings';
 import type { Node } from '../../parsing/pythonParser';
 import type { Rule, RuleContext } from '../rule';
-import { insideAssert, isBareColumnarRead } from '../helpers/fewRows';
-import { literalString } from '../../parsing/syntax';
-import type { Frame } from '../../model/types';
+import { insideAssert, isBareColumnarRead, isCatalogMetadata } from '../helpers/fewRows';
 import { emptinessCheckOf, type EmptinessCheck } from '../helpers/emptiness';
 
 /**
@@ -93,10 +91,10 @@ export const countForEmptiness: Rule = {
     for (const action of ctx.model.actions) {
       const check = emptinessCheckOf(action);
       if (!check) continue;
-      // A notebook's check cells (`assert df.count() == 0`) assert on purpose (tests: the registry's quietIn); a catalog command
-      // (`SHOW TABLES`) or rows built on the driver are tiny.
+      // A notebook's check cells (`assert df.count() == 0`) assert on purpose (tests: the registry's quietIn); catalog metadata
+      // (`SHOW TABLES` filtered to one name, an information_schema lookup) or rows built on the driver are tiny.
       if (ctx.code.isExploratory(action.call) && insideAssert(action.call)) continue;
-      if (action.frame.bounded || isCatalogCommand(action.frame)) continue;
+      if (action.frame.bounded || isCatalogMetadata(action.frame)) continue;
       // An unfiltered table or Parquet/Delta/ORC read is counted from the Delta log or file footers,
       // not by a scan: `spark.table(t).count() > 0` costs what isEmpty() would.
       if (check.via === 'count' && isBareColumnarRead(action.frame)) continue;
@@ -119,13 +117,3 @@ export const countForEmptiness: Rule = {
     }
   },
 };
-
-/** `spark.sql("SHOW TABLES IN db")`, `DESCRIBE ...`: a catalog listing, a handful of rows. */
-function isCatalogCommand(frame: Frame): boolean {
-  const source = frame.source;
-  if (source?.kind !== 'sql' || frame.parents.length) return false;
-  const call: Node = source.node;
-  const arg = call.type === 'call' ? call.childForFieldName('arguments')?.namedChildren[0] : undefined;
-  const sql = arg ? literalString(arg) : undefined;
-  return sql !== undefined && /^\s*(show|describe|desc)\b/i.test(sql);
-}

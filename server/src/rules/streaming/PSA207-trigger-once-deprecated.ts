@@ -1,5 +1,5 @@
 import type { Node } from '../../parsing/pythonParser';
-import { callParts, sameNode, unwrapParens } from '../../parsing/syntax';
+import { callParts, literalString, sameNode, unwrapParens } from '../../parsing/syntax';
 import type { Rule, RuleContext } from '../rule';
 import { nodesOfType } from '../../model/syntaxIndex';
 
@@ -23,8 +23,10 @@ export const triggerOnceDeprecated: Rule = {
       if (!once || unwrapParens(once).type !== 'true') continue;
       if (!sinkTriggers.some((t) => sameNode(t, call)) && !chainHasWriteStream(parts.object)) continue;
       // A console or memory sink is a demo of triggers, not a production query that could outgrow one batch.
+      // The chain's own format() answers when the model has no sink for it (a notebook cell whose frame is bound in a later cell).
       const sink = ctx.model.sinks.find((x) => x.trigger && sameNode(x.trigger, call));
-      if (sink && DEMO_SINKS.has(sink.format?.toLowerCase() ?? '')) continue;
+      const format = sink ? sink.format : chainFormat(call);
+      if (DEMO_SINKS.has(format?.toLowerCase() ?? '')) continue;
       const keyword = once.parent!;
       ctx.report({
         node: keyword,
@@ -60,4 +62,32 @@ function chainHasWriteStream(object: Node): boolean {
     } else return false;
   }
   return false;
+}
+
+/** `format("console")` (or `start(format=...)`) anywhere on the writer chain `call` belongs to, when it is a literal. */
+function chainFormat(call: Node): string | undefined {
+  // Up to the outermost call of the chain (`....trigger(once=True).format("console").start()`).
+  let top: Node = call;
+  for (let i = 0; i < MAX_CHAIN; i++) {
+    const parent = top.parent;
+    if (parent?.type === 'attribute' && sameNode(parent.childForFieldName('object'), top) && parent.parent?.type === 'call') top = parent.parent;
+    else if (parent?.type === 'parenthesized_expression') top = parent;
+    else break;
+  }
+  // Then down through every call of it.
+  let n: Node | null = top;
+  for (let i = 0; n && i < MAX_CHAIN; i++) {
+    n = unwrapParens(n);
+    if (n.type !== 'call') {
+      // Below `.writeStream` is the query's source, whose format is not the sink's.
+      if (n.type !== 'attribute' || n.childForFieldName('attribute')?.text === 'writeStream') return undefined;
+      n = n.childForFieldName('object');
+      continue;
+    }
+    const parts = callParts(n);
+    const format = parts?.name === 'format' ? literalString(parts.args[0]) : parts?.name === 'start' ? literalString(parts.keywords.get('format')) : undefined;
+    if (format !== undefined) return format;
+    n = n.childForFieldName('function');
+  }
+  return undefined;
 }

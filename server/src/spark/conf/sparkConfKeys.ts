@@ -40,6 +40,8 @@ export const OPEN_CONF_PREFIXES: readonly string[] = [
   'spark.sql.streaming.stateStore.rocksdb.',
   'spark.sql.extensions.',
   'spark.sql.iceberg.',
+  // Apache Iceberg's write-audit-publish session properties (`spark.wap.id`, `spark.wap.branch`), read by its Spark writer.
+  'spark.wap.',
   'spark.sql.hudi.',
   'spark.sql.dataprep.',
   'spark.sql.connect.',

@@ -1,0 +1,96 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { analyze } from '../analysis';
+import { fixAll } from '../fixes/fixAll';
+import { fileFragment, type FileFragment } from '../graph';
+import { analyseDatabricksRuns } from '../notebook/analyseNotebook';
+import { ParseFailure, PythonParser, type Tree } from '../parsing/pythonParser';
+import { dropCopy } from '../parsing/syntaxTree';
+import type { Analysed, CheckArgs, FileJob, FileOutcome } from './main';
+import { checkNotebook } from './notebookFile';
+
+/**
+ * The CLI's engine: everything that parses and analyses (the rules, the Spark knowledge, the
+ * parser), the language server and the worker's side. `main.ts` loads it on first need
+ * (`dist/cliEngine.js` beside `dist/cli.js`, a bundle of its own), so `check` on files with nothing
+ * of Spark in them, `--help` with no rules listed and a run's main thread while workers analyse
+ * start as fast as Node itself.
+ */
+export { RULES } from '../rules';
+export { addCrossFileFindings } from '../project/crossFile';
+export { mergeFragments } from '../graph';
+export { startServer } from '../lsp/startServer';
+export { runCliWorker } from './cliWorker';
+export { createTwoFilesPatch } from 'diff';
+// cli.js's `require('re2js')` (shared/linearRegex.ts) is answered with this bundle (build.mjs).
+export { RE2JS } from 're2js';
+
+/**
+ * A file once read, to the end: --fix or --diff, parse, analyse (main.ts's `analyseFile` reads it
+ * and skips what needs no parser). `errs`: the file's messages so far.
+ */
+export async function analyseText(job: FileJob, args: CheckArgs, forGraph: boolean, text: string, notebook: boolean, errs: string[]): Promise<FileOutcome> {
+  const { file, options } = job;
+  const err = (s: string) => errs.push(s);
+  const failed = (message: string): FileOutcome => ({ errs: [...errs, message], ioError: true });
+  const parser = await PythonParser.load();
+  // A file that broke the parser leaves a fresh one for the next file (see PythonParser).
+  await parser.ready();
+  if (notebook) {
+    const uri = pathToFileURL(path.resolve(file)).href;
+    let fragment: FileFragment | undefined;
+    const whileParsed = forGraph ? (r: Analysed) => (fragment = fileFragment({ ...r, uri })) : undefined;
+    const outcome = checkNotebook(
+      parser,
+      file,
+      uri,
+      text,
+      options,
+      { maxKb: args.maxKb, fix: args.fix && !args.diff, unsafe: args.unsafeFixes },
+      err,
+      whileParsed,
+    );
+    if ('error' in outcome) return failed(`${file}: error: ${outcome.error}`);
+    if ('skipped' in outcome) return { errs: [...errs, `${file}: skipped: ${outcome.skipped}`], ioError: false };
+    return { errs, ioError: false, result: { ...outcome.ok, options, fragment } };
+  }
+  let wouldFix: Analysed['wouldFix'];
+  if (args.fix || args.diff) {
+    let fixed: ReturnType<typeof fixAll>;
+    try {
+      fixed = fixAll(parser, text, { ...options, unsafe: args.unsafeFixes });
+    } catch (e) {
+      if (!(e instanceof ParseFailure)) throw e;
+      return failed(`${file}: error: not analysed: ${e.message}`);
+    }
+    if (args.diff) {
+      if (fixed.applied.length) wouldFix = { before: text, after: fixed.text };
+    } else if (fixed.applied.length) {
+      try {
+        fs.writeFileSync(file, fixed.text);
+        text = fixed.text;
+        err(`${file}: fixed ${fixed.applied.length}: ${fixed.applied.map((a) => a.code).join(', ')}`);
+      } catch (e) {
+        return failed(`${file}: error: cannot write fixes: ${(e as Error).message}`);
+      }
+    }
+  }
+  let tree: Tree | undefined;
+  try {
+    tree = parser.parse(text);
+    // A Databricks notebook that `%run`s others is analysed with them (findings stay in this file).
+    const r = analyseDatabricksRuns(parser, text, path.resolve(file), options) ?? analyze(tree, text, options);
+    const analysed = { filename: file, findings: r.findings, lines: r.lines, wouldFix };
+    // The model points into the tree, which is freed below: keep only plain results.
+    const raw = r.model || forGraph ? fileFragment({ ...analysed, model: r.model, uri: pathToFileURL(path.resolve(file)).href }).raw : undefined;
+    return { errs, ioError: false, result: { ...analysed, ...(raw && (raw.datasets.size || forGraph) ? { raw, text, options } : {}) } };
+  } catch (e) {
+    if (!(e instanceof ParseFailure)) throw e;
+    return failed(`${file}: error: not analysed: ${e.message}`);
+  } finally {
+    // The JS copy of a freed tree is never read again: dropped at once, not when pushed out of the cache.
+    if (tree) dropCopy(tree);
+    parser.release(tree);
+  }
+}
