@@ -45,14 +45,14 @@ def kappa_architecture_pipeline():
         )
 
     user_query = user_analytics.writeStream \
-        .format("delta") \
+        .format("delta").queryName("user_analytics") \
         .option("checkpointLocation", "/tmp/user_checkpoint") \
         .outputMode("append") \
         .trigger(processingTime="10 minutes") \
         .start("s3://data-lake/user-analytics/")
 
     system_query = system_metrics.writeStream \
-        .format("delta") \
+        .format("delta").queryName("system_metrics") \
         .option("checkpointLocation", "s3://data-lake/_checkpoints/system-metrics") \
         .outputMode("update") \
         .trigger(processingTime="5 minutes") \

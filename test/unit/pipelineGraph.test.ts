@@ -45,8 +45,8 @@ describe('pipeline graph inference', () => {
     const sink = g.nodes.find((n) => n.label === 'data-lake/user-analytics')!;
     assert.deepEqual(
       sink.findings.map((f) => f.code),
-      ['PSA204'],
-      'the /tmp checkpoint badge sits on the sink it concerns',
+      ['PSA214', 'PSA204'],
+      'the unnamed-query and /tmp checkpoint badges sit on the sink they concern',
     );
     assert.equal(sink.streaming, true);
     assert.equal(sink.role, 'sink');

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Node as TreeSitterNode } from 'web-tree-sitter';
-import { carryCopy, SyntaxTree, syntaxRoot, syntaxTreeOf, type SyntaxNode } from '../../server/src/parsing/syntaxTree';
+import { carryCopy, SyntaxTree, syntaxRoot, syntaxTreeOf, typeMask, type SyntaxNode } from '../../server/src/parsing/syntaxTree';
 import { loadParser } from './helpers';
 
 // The engine reads a JS copy of each tree (syntaxTree.ts). It must answer exactly what
@@ -84,6 +84,22 @@ describe('syntax tree copy', () => {
           assert.deepEqual(m.endPosition, r.endPosition, where);
           assert.equal(m.parent?.startIndex, r.parent?.startIndex, where);
           assert.equal(m.nextNamedSibling?.type, r.nextNamedSibling?.type ?? undefined, where);
+          // Navigation reads the arrays without making the nodes in between: each must land where wasm
+          // does. Siblings are the neighbours in the parent's children (wasm skips a zero-width
+          // MISSING token after a node, so broken trees are compared with the children list).
+          const siblings = m.parent?.children ?? [];
+          const k = siblings.indexOf(m);
+          const namedBefore = siblings.slice(0, Math.max(k, 0)).filter((c) => c.isNamed);
+          for (const [what, mn, rn] of [
+            ['nextSibling', m.nextSibling, tree.rootNode.hasError ? siblings[k + 1] : r.nextSibling],
+            ['previousSibling', m.previousSibling, tree.rootNode.hasError ? siblings[k - 1] : r.previousSibling],
+            ['previousNamedSibling', m.previousNamedSibling, tree.rootNode.hasError ? namedBefore[namedBefore.length - 1] : r.previousNamedSibling],
+            ['firstChild', m.firstChild, r.firstChild],
+            ['lastChild', m.lastChild, r.lastChild],
+            ['child(1)', m.child(1), r.child(1)],
+          ] as const) {
+            assert.deepEqual([mn?.type, mn?.startIndex, mn?.endIndex], [rn?.type, rn?.startIndex, rn?.endIndex], `${where}.${what}`);
+          }
           for (const field of FIELDS) {
             const rc = r.childForFieldName(field);
             const mc = m.childForFieldName(field);
@@ -174,6 +190,88 @@ describe('syntax tree copy', () => {
     tree.delete();
     assert.ok(reused > 0, 'unchanged statements were cloned, not read again');
     assert.ok(shared > 0, 'the unchanged statements before an edit were taken over, not cloned');
+  });
+
+  it('makes each node once, whichever way it is reached first, with what wasm reads for it', async () => {
+    const parser = await loadParser();
+    for (const [name, text] of corpus) {
+      const tree = parser.parse(text);
+      try {
+        const copy = new SyntaxTree(tree, text);
+        // Reach nodes out of document order first: the type index, parents, siblings, then children.
+        const calls = copy.root.descendantsOfType(['call', 'identifier']);
+        const parents = calls.map((c) => c.parent);
+        const siblings = calls.map((c) => c.previousNamedSibling);
+        const real = [...allNodes(tree.rootNode)];
+        const mine = [...allCopies(copy.root)];
+        assert.equal(mine.length, real.length, name);
+        assert.equal(copy.size, real.length, name);
+        mine.forEach((m, i) => {
+          assert.equal(m.id, i, `${name}: preorder ids`);
+          assert.equal(copy.nodeAt(i), m, `${name}: one object per id`);
+          const r = real[i];
+          assert.deepEqual(
+            [m.type, m.startIndex, m.endIndex, m.isNamed, m.isMissing, m.hasError, m.childCount, m.parent?.id ?? -1],
+            [r.type, r.startIndex, r.endIndex, r.isNamed, r.isMissing, r.hasError, r.childCount, m.parent ? mine.indexOf(m.parent) : -1],
+            `${name} node ${i}`,
+          );
+        });
+        for (const c of calls) assert.equal(mine[c.id], c, `${name}: an indexed node is the one under its parent`);
+        // The ancestor search reads the arrays; walking up through `parent` must find the same node.
+        const scopes = typeMask(['function_definition', 'lambda', 'module']);
+        for (const m of mine) {
+          let n = m.parent;
+          let last = m;
+          while (n && !['function_definition', 'lambda', 'module'].includes(n.type)) [last, n] = [n, n.parent];
+          assert.equal(m.ancestorOfType(scopes, 10_000), n ?? last, `${name}: scope of node ${m.id}`);
+        }
+        parents.forEach((p, i) => assert.ok(p && p.children.includes(calls[i]), `${name}: parent of ${calls[i].type}`));
+        siblings.forEach((s, i) => {
+          if (s) assert.equal(s.nextNamedSibling, calls[i], `${name}: sibling of ${calls[i].type}`);
+        });
+      } finally {
+        tree.delete();
+      }
+    }
+  });
+
+  it('an earlier copy and the next one hand out the same objects for the statements they share', async () => {
+    const parser = await loadParser();
+    const text = corpus.find(([name]) => name === 'medallion_architecture.py')![1];
+    const tree = parser.parse(text);
+    const first = syntaxTreeOf(tree, text);
+    // Something made from the first copy before the edit: the root, its statements, a call in the first.
+    const statements = first.root.namedChildren;
+    const at = text.indexOf('def silver_layer');
+    const early = first.root.descendantsOfType('call')[0];
+    assert.ok(early.endIndex < at);
+    const next = text.slice(0, at) + '#' + text.slice(at);
+    tree.edit({
+      startIndex: at,
+      oldEndIndex: at,
+      newEndIndex: at + 1,
+      startPosition: first.pointAt(at),
+      oldEndPosition: first.pointAt(at),
+      newEndPosition: { row: first.pointAt(at).row, column: first.pointAt(at).column + 1 },
+    } as Parameters<typeof tree.edit>[0]);
+    const nextTree = parser.parse(next, tree);
+    carryCopy(tree, nextTree);
+    tree.delete();
+    try {
+      const second = syntaxTreeOf(nextTree, next);
+      assert.ok(second.sharedStatements > 1, 'the statements before the edit are shared');
+      assert.equal(second.root, first.root, 'the root is taken over');
+      assert.equal(early.owner, second, 'a node made before the edit belongs to the new copy');
+      const sharedEnd = second.sharedNodes + 1;
+      for (let id = 0; id < sharedEnd; id++) assert.equal(first.nodeAt(id), second.nodeAt(id), `node ${id}`);
+      assert.equal(second.root.namedChildren[1], statements[1]);
+      // Nodes past the shared statements stay the first copy's, read from its own facts.
+      const later = statements[statements.length - 1];
+      assert.equal(later.owner, first);
+      assert.equal(later.text, text.slice(later.startIndex, later.endIndex));
+    } finally {
+      nextTree.delete();
+    }
   });
 
   it('is made once per tree and text, and remade for another text', async () => {

@@ -7,6 +7,8 @@ import { LineIndex } from '../lineIndex';
 import { analyseDatabricksRuns } from '../notebook/analyseNotebook';
 import type { DataFrameModel } from '../model/types';
 import { ParseFailure, type PythonParser } from '../parsing/pythonParser';
+import type { Settings } from '../../../shared/settings';
+import { AnalysisSlots } from './analysisSlots';
 import type { ClientSupport } from './context';
 import type { DocumentStore, StoredDocument } from './documentStore';
 import { notAnalysedDiagnostic } from './notAnalysed';
@@ -15,7 +17,7 @@ import type { StatusLog } from './statusLog';
 import { toDiagnostic } from './toDiagnostic';
 
 /** Documents whose DataFrame model stays in memory after analysis. */
-const MODELS_KEPT = 16;
+export const MODELS_KEPT = 16;
 
 export interface CachedAnalysis {
   version: number;
@@ -52,6 +54,8 @@ export class AnalysisCache {
   private readonly latestModels = new Map<string, DataFrameModel>();
   private readonly sizeLimits = new Map<string, number>();
   private readonly tooLargeNotified = new Set<string>();
+  /** One analysis at a time, the newest request first (see `AnalysisSlots`). */
+  readonly slots = new AnalysisSlots();
 
   constructor(
     private readonly connection: Connection,
@@ -70,6 +74,13 @@ export class AnalysisCache {
 
   get(uri: string): CachedAnalysis | undefined {
     return this.analyses.get(uri);
+  }
+
+  /** How many documents' models are held (their analyses' and the bases to resume from), for tests: at most `MODELS_KEPT`. */
+  get modelsHeld(): number {
+    const uris = new Set(this.latestModels.keys());
+    for (const [uri, a] of this.analyses) if (a.result.model) uris.add(uri);
+    return uris.size;
   }
 
   entries(): IterableIterator<[string, CachedAnalysis]> {
@@ -121,8 +132,23 @@ export class AnalysisCache {
     const version = stored.document.version;
     const inputs = this.inputsOf(uri);
     const settings = await this.settings.settingsFor(uri);
-    const current = this.documents.get(uri);
-    if (!current || current.document.version !== version) return undefined;
+    const outdated = () => this.documents.get(uri)?.document.version !== version || this.inputsOf(uri) !== inputs;
+    if (outdated()) return undefined;
+    const release = await this.slots.acquire();
+    // The tree is read across turns of the event loop: other documents parsed meanwhile must not let it go.
+    const unpin = this.documents.pin(uri);
+    try {
+      // Waiting for the slot, the document may have moved on: that version is not worth a run.
+      if (outdated()) return undefined;
+      return await this.analyseInSlot(uri, stored, settings, inputs);
+    } finally {
+      unpin();
+      release();
+    }
+  }
+
+  private async analyseInSlot(uri: string, stored: StoredDocument, settings: Settings, inputs: string): Promise<CachedAnalysis | undefined> {
+    const version = stored.document.version;
     const t0 = performance.now();
     let readAt: number | undefined;
     const done = (result: AnalysisResult, diagnostics: Diagnostic[], skipped?: string): CachedAnalysis => {
@@ -163,7 +189,11 @@ export class AnalysisCache {
         workspaceExclude: uri,
         path: uri,
         previousModel: this.latestModels.get(uri),
-        onModel: (model: DataFrameModel) => this.latestModels.set(uri, model),
+        onModel: (model: DataFrameModel) => {
+          // Counted among the models kept at once: runs that an edit overtakes build models too.
+          this.latestModels.set(uri, model);
+          this.keepModel(uri);
+        },
       };
       // A Databricks notebook that `%run`s others is analysed with them (findings stay in this file).
       const runs = analyseDatabricksRuns(this.parser, text, uri.startsWith('file:') ? fileURLToPath(uri) : undefined, options);

@@ -1,4 +1,5 @@
 import { format } from 'node:util';
+import * as v8 from 'node:v8';
 import {
   createConnection,
   IPCMessageReader,
@@ -16,12 +17,28 @@ import { PythonParser } from '../parsing/pythonParser';
 const TRANSPORT = /^--(stdio|node-ipc|socket=|pipe=)/;
 
 /**
+ * How far V8 lets the old generation grow past what survived the last full collection before it
+ * collects again, in percent. Left to itself V8 picks up to 4x when the collector keeps up, and a
+ * full collection never gives the pages back: with 500 files open, 76 MB survived and old space
+ * stood at 322 MB after a forced collection (RSS 471 MB). At 50% it stood at 119 MB (RSS 261 MB).
+ * Only the server: the CLI is short-lived and runs as fast as it can.
+ */
+export const HEAP_GROWING_PERCENT = 50;
+
+/** A flag read at every collection, so it can be set once the process runs (unless the user set it). */
+function boundHeapGrowth(): void {
+  const given = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((a) => /heap[-_]growing[-_]percent/.test(a));
+  if (!given) v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+}
+
+/**
  * Runs the language server in this process: `node dist/server.js --stdio` / `--node-ipc` (what VS
  * Code uses), and `pyspark-architect server [--stdio]` from the npm package for other editors.
  * stdio and node-ipc get the lifecycle gate and, on stdio, repaired framing; --socket / --pipe are
  * left to vscode-languageserver. Without a transport argument: stdio.
  */
 export function startServer(): void {
+  boundHeapGrowth();
   if (!process.argv.slice(2).some((a) => TRANSPORT.test(a))) process.argv.push('--stdio');
   const early: string[] = [];
   let log: (m: string) => void = (m) => void early.push(m);

@@ -96,8 +96,8 @@ interface ResumeState {
   analysed: Set<number>;
   /** The model's inputs besides its statements: every import's text, whether it is a notebook, and its session. */
   inputs: string;
-  /** The root's children when the model was built (a later copy takes the root over). */
-  root: { owner: SyntaxTree; children: Node[]; fields: number[]; start: number; end: number; subtreeEnd: number; flags: number };
+  /** The copy the root belonged to when the model was built (a later copy takes the root over). */
+  root: { owner: SyntaxTree };
 }
 
 /**
@@ -188,15 +188,7 @@ class ModelBuilder implements Interpreter {
       callMemo: this.callMemo,
       analysed: this.analysed,
       inputs,
-      root: {
-        owner: (root as SyntaxNode).owner,
-        children: root.children,
-        fields: (root as SyntaxNode).childFields,
-        start: root.startIndex,
-        end: root.endIndex,
-        subtreeEnd: (root as SyntaxNode).subtreeEnd,
-        flags: (root as SyntaxNode).flags,
-      },
+      root: { owner: (root as SyntaxNode).owner },
     };
     let i = previous ? this.resume(previous, statements, inputs) : 0;
     state.checkpoints = this.checkpoints;
@@ -877,11 +869,8 @@ export function buildModel(tree: Tree, text: string, options: ModelOptions = {},
 export function rootAsBuilt(model: DataFrameModel): Node {
   const built = resumable.get(model)?.root;
   const root = model.root as SyntaxNode;
-  if (!built || (root.owner === built.owner && root.children === built.children)) return root;
-  const view = new SyntaxNode(built.owner, 0, root.type, built.start, built.end, null);
-  view.children = built.children;
-  view.childFields = built.fields;
-  view.subtreeEnd = built.subtreeEnd;
-  view.flags = built.flags;
-  return view;
+  if (!built || root.owner === built.owner) return root;
+  // A node not kept by the old copy: it reads that copy's facts (which never change), and the
+  // statements the two copies share are the same objects either way.
+  return new SyntaxNode(built.owner, 0);
 }

@@ -1,4 +1,5 @@
 import type { Node } from './pythonParser';
+import { typeMask } from './syntaxTree';
 
 /** Small, allocation-light helpers over tree-sitter-python nodes. */
 
@@ -41,13 +42,33 @@ export function literalString(node: Node | null | undefined): string | undefined
     return out;
   }
   if (node.type !== 'string') return undefined;
-  const parts = stringParts(node);
-  if (parts.some((p) => typeof p !== 'string')) return undefined;
-  return parts.join('');
+  return stringMemo(node).literal;
 }
 
-/** Pieces of a string literal: text, or the interpolation node of an f-string. */
-export function stringParts(node: Node): (string | Node)[] {
+/** Pieces of a string literal: text, or the interpolation node of an f-string (read-only: shared by every caller). */
+export function stringParts(node: Node): readonly (string | Node)[] {
+  return node.type === 'string' ? stringMemo(node).parts : readStringParts(node);
+}
+
+interface StringMemo {
+  parts: readonly (string | Node)[];
+  literal: string | undefined;
+}
+
+/**
+ * The model and the rules read the same literals again and again (a function body is evaluated
+ * per call); a string node keeps its pieces and value, in the slot a call node keeps its parts in.
+ */
+function stringMemo(node: Node): StringMemo {
+  const memo = node.partsMemo as StringMemo | undefined;
+  if (memo) return memo;
+  const parts = readStringParts(node);
+  const made: StringMemo = { parts, literal: parts.some((p) => typeof p !== 'string') ? undefined : parts.join('') };
+  node.partsMemo = made;
+  return made;
+}
+
+function readStringParts(node: Node): (string | Node)[] {
   const out: (string | Node)[] = [];
   const start = node.firstChild;
   const raw = start ? /r/i.test(start.text.replace(/["']/g, '')) : false;
@@ -135,18 +156,13 @@ export function enclosingStatement(node: Node): Node | undefined {
   return undefined;
 }
 
-const SCOPE_TYPES = new Set(['function_definition', 'lambda', 'module', 'class_definition']);
-
 export function enclosingScope(node: Node): Node {
-  let n: Node | null = node.parent;
-  let last = node;
-  for (let i = 0; n && i < 10_000; i++) {
-    if (SCOPE_TYPES.has(n.type) && n.type !== 'class_definition') return n;
-    last = n;
-    n = n.parent;
-  }
-  return last;
+  // Read from the copy's parent and type arrays: the ancestors in between need no node objects.
+  return node.ancestorOfType(FUNCTION_SCOPES, 10_000);
 }
+
+/** The scopes a name is looked up in (a class body is not one for the names in its methods). */
+const FUNCTION_SCOPES = typeMask(['function_definition', 'lambda', 'module']);
 
 /** Leading whitespace of the line holding `offset`. */
 export function indentAt(text: string, offset: number): string {

@@ -1,4 +1,4 @@
-import type { Language, Tree } from 'web-tree-sitter';
+import type { Language, Tree, TreeCursor } from 'web-tree-sitter';
 import { ParseFailure, poisonRuntimeOf } from './pythonParser';
 
 /**
@@ -7,9 +7,14 @@ import { ParseFailure, poisonRuntimeOf } from './pythonParser';
  * web-tree-sitter's `Node` crosses into wasm and allocates a wrapper on every `.type`,
  * `.namedChildren` or `childForFieldName`; the model and the rules make millions of those calls
  * per analysis, and profiles showed that bridge, not parsing, was most of the time. Here every
- * node is copied once (type, field, range, children) and everything after reads JS objects.
- * It offers the subset of the `Node` API the engine uses, with the same meaning, so rules read
- * like tree-sitter code. Node ids are preorder indexes, unique within one tree.
+ * node's facts (type, field, range, parent, extent of its subtree, flags) are copied once into
+ * typed arrays indexed by the node's preorder id, and everything after reads JS memory.
+ * `SyntaxNode` objects are made only for the nodes the model and the rules reach, once per id
+ * (so a node is always the same object): a third of a file's nodes are punctuation nobody asks
+ * for, and allocating an object per node that survives young-generation collections cost twice
+ * the walk itself. `SyntaxNode` offers the subset of the `Node` API the engine uses, with the
+ * same meaning, so rules read like tree-sitter code. Node ids are preorder indexes, unique within
+ * one tree.
  */
 
 export interface Point {
@@ -21,36 +26,78 @@ const MISSING = 1;
 const NAMED = 2;
 const HAS_ERROR = 4;
 
-/** Shared by every leaf until it gets a child: half the nodes are leaves, and each array is an allocation. */
 const NO_CHILDREN = Object.freeze([]) as unknown as SyntaxNode[];
-const NO_FIELDS = Object.freeze([]) as unknown as number[];
+
+/** Subtrees up to this size are searched by reading their types; larger ones through the per-type lists. */
+const SCAN_LIMIT = 512;
+
+/** Node type names, interned for every language: a node stores its type as an index in this list. */
+const kindNames: string[] = [];
+const kindByName = new Map<string, number>();
+
+function kindOf(name: string): number {
+  let kind = kindByName.get(name);
+  if (kind === undefined) {
+    kind = kindNames.length;
+    kindNames.push(name);
+    kindByName.set(name, kind);
+  }
+  return kind;
+}
+
+const ERROR_KIND = kindOf('ERROR');
+
+/** A set of node types, for `SyntaxNode.ancestorOfType`. */
+export function typeMask(types: readonly string[]): Uint8Array {
+  const kinds = types.map(kindOf);
+  const mask = new Uint8Array(Math.max(...kinds) + 1);
+  for (const kind of kinds) mask[kind] = 1;
+  return mask;
+}
 
 export class SyntaxNode {
-  /** Children, named and anonymous, in order (read-only for users of the tree). */
-  children: SyntaxNode[] = NO_CHILDREN;
-  /** Field id of each child (0: none), parallel to `children`. Internal: read by the copy. */
-  childFields: number[] = NO_FIELDS;
-  private named: SyntaxNode[] | undefined;
-  /** Preorder index one past the last node of this subtree. */
-  subtreeEnd = 0;
-  flags = 0;
-  /** @internal `callParts`' answer for this node (a field: a WeakMap lookup per call cost more than the work). */
+  /** Read once: a node's type and range never change (a root taken over by a later copy gets the new range, see `takeOverRoot`). */
+  readonly type: string;
+  startIndex: number;
+  endIndex: number;
+  private kids: SyntaxNode[] | undefined = undefined;
+  private named: SyntaxNode[] | undefined = undefined;
+  /**
+   * @internal `callParts`' answer for a call, `literalString`'s for a string (a field: a WeakMap
+   * lookup per call cost more than the work; one field serves both, a node has one type).
+   */
   partsMemo: unknown = undefined;
 
   constructor(
-    /** The tree this node belongs to now: a later copy that shares this node's statement takes it over (see `SyntaxTree`). */
+    /**
+     * The copy whose arrays this node reads: a later copy that shares this node's statement takes
+     * it over (the same facts at the same id, see `SyntaxTree`).
+     */
     public owner: SyntaxTree,
     readonly id: number,
-    readonly type: string,
-    /** Changes only for a root taken over by a later copy (see `takeOverRoot`). */
-    public startIndex: number,
-    public endIndex: number,
-    /** Changes only for a top-level statement shared by a later copy: its parent becomes that copy's root. */
-    public parent: SyntaxNode | null,
-  ) {}
+  ) {
+    this.type = kindNames[owner.kinds[id]];
+    this.startIndex = owner.starts[id];
+    this.endIndex = owner.ends[id];
+  }
 
   get text(): string {
     return this.owner.text.slice(this.startIndex, this.endIndex);
+  }
+
+  /** @internal MISSING, NAMED and HAS_ERROR bits. */
+  get flags(): number {
+    return this.owner.flags[this.id];
+  }
+
+  /** Preorder index one past the last node of this subtree. */
+  get subtreeEnd(): number {
+    return this.owner.subtreeEnds[this.id];
+  }
+
+  get parent(): SyntaxNode | null {
+    const p = this.owner.parents[this.id];
+    return p < 0 ? null : this.owner.nodeAt(p);
   }
 
   get isNamed(): boolean {
@@ -78,12 +125,30 @@ export class SyntaxNode {
     return this.owner.pointAt(this.endIndex);
   }
 
+  /** Children, named and anonymous, in order (read-only for users of the tree). */
+  get children(): SyntaxNode[] {
+    return (this.kids ??= this.owner.childrenOf(this.id, false));
+  }
+
   get namedChildren(): SyntaxNode[] {
-    return (this.named ??= this.children === NO_CHILDREN ? NO_CHILDREN : this.children.filter((c) => c.isNamed));
+    // Made without the anonymous children when nobody asked for those: punctuation stays unallocated.
+    return (this.named ??= this.kids ? (this.kids === NO_CHILDREN ? NO_CHILDREN : this.kids.filter((c) => c.isNamed)) : this.owner.childrenOf(this.id, true));
+  }
+
+  /** @internal Field id of each child (0: none), parallel to `children`. */
+  get childFields(): number[] {
+    const tree = this.owner;
+    const out: number[] = [];
+    for (let c = this.id + 1, end = tree.subtreeEnds[this.id]; c < end; c = tree.subtreeEnds[c]) out.push(tree.fields[c]);
+    return out;
   }
 
   get childCount(): number {
-    return this.children.length;
+    if (this.kids) return this.kids.length;
+    const tree = this.owner;
+    let n = 0;
+    for (let c = this.id + 1, end = tree.subtreeEnds[this.id]; c < end; c = tree.subtreeEnds[c]) n++;
+    return n;
   }
 
   get namedChildCount(): number {
@@ -91,15 +156,22 @@ export class SyntaxNode {
   }
 
   get firstChild(): SyntaxNode | null {
-    return this.children[0] ?? null;
+    const tree = this.owner;
+    return this.id + 1 < tree.subtreeEnds[this.id] ? tree.nodeAt(this.id + 1) : null;
   }
 
   get lastChild(): SyntaxNode | null {
-    return this.children[this.children.length - 1] ?? null;
+    const tree = this.owner;
+    let last = -1;
+    for (let c = this.id + 1, end = tree.subtreeEnds[this.id]; c < end; c = tree.subtreeEnds[c]) last = c;
+    return last < 0 ? null : tree.nodeAt(last);
   }
 
   child(i: number): SyntaxNode | null {
-    return this.children[i] ?? null;
+    if (this.kids) return this.kids[i] ?? null;
+    const tree = this.owner;
+    for (let c = this.id + 1, end = tree.subtreeEnds[this.id]; c < end; c = tree.subtreeEnds[c]) if (i-- === 0) return tree.nodeAt(c);
+    return null;
   }
 
   get nextSibling(): SyntaxNode | null {
@@ -119,57 +191,83 @@ export class SyntaxNode {
   }
 
   private sibling(step: 1 | -1, named: boolean): SyntaxNode | null {
-    const siblings = this.parent?.children;
-    if (!siblings) return null;
-    for (let i = siblings.indexOf(this) + step; i >= 0 && i < siblings.length; i += step) {
-      if (!named || siblings[i].isNamed) return siblings[i];
+    const tree = this.owner;
+    const p = tree.parents[this.id];
+    if (p < 0) return null;
+    const end = tree.subtreeEnds[p];
+    let found = -1;
+    if (step === 1) {
+      for (let c = tree.subtreeEnds[this.id]; c < end; c = tree.subtreeEnds[c]) {
+        if (!named || tree.flags[c] & NAMED) {
+          found = c;
+          break;
+        }
+      }
+    } else {
+      for (let c = p + 1; c < this.id; c = tree.subtreeEnds[c]) if (!named || tree.flags[c] & NAMED) found = c;
     }
-    return null;
+    return found < 0 ? null : tree.nodeAt(found);
   }
 
   /**
    * @internal A later copy of the same document takes over this root (a module), so that what the
    * model keeps of the module scope (frames' and actions' `scope`, the module `Scope`) is the root
-   * of the current copy. Its children start again; the arrays it had stay with whoever read them.
+   * of the current copy. Its children are those of the new copy; the arrays it had stay with whoever read them.
    */
-  takeOverRoot(owner: SyntaxTree, startIndex: number, endIndex: number, flags: number): void {
+  takeOverRoot(owner: SyntaxTree): void {
     this.owner = owner;
-    this.startIndex = startIndex;
-    this.endIndex = endIndex;
-    this.flags = flags;
-    this.children = NO_CHILDREN;
-    this.childFields = NO_FIELDS;
+    this.startIndex = owner.starts[this.id];
+    this.endIndex = owner.ends[this.id];
+    this.kids = undefined;
     this.named = undefined;
-    this.subtreeEnd = 0;
   }
 
-  /** @internal used while copying. */
-  addChild(child: SyntaxNode, field: number): void {
-    if (this.children === NO_CHILDREN) {
-      this.children = [child];
-      this.childFields = [field];
-      return;
+  /**
+   * The nearest ancestor whose type is in `types` (see `typeMask`), looking at most `maxSteps` up;
+   * when none is, the farthest ancestor looked at (this node itself when it has no parent).
+   */
+  ancestorOfType(types: Uint8Array, maxSteps: number): SyntaxNode {
+    const tree = this.owner;
+    let last = this.id;
+    let n = tree.parents[this.id];
+    for (let i = 0; n >= 0 && i < maxSteps; i++) {
+      const kind = tree.kinds[n];
+      if (kind < types.length && types[kind]) return tree.nodeAt(n);
+      last = n;
+      n = tree.parents[n];
     }
-    this.children.push(child);
-    this.childFields.push(field);
+    return last === this.id ? this : tree.nodeAt(last);
   }
 
   childForFieldName(name: string): SyntaxNode | null {
-    const field = this.owner.fieldId(name);
+    const tree = this.owner;
+    const field = tree.fieldId(name);
     if (!field) return null;
-    const i = this.childFields.indexOf(field);
-    return i < 0 ? null : this.children[i];
+    for (let c = this.id + 1, end = tree.subtreeEnds[this.id]; c < end; c = tree.subtreeEnds[c]) if (tree.fields[c] === field) return tree.nodeAt(c);
+    return null;
   }
 
   /** Nodes of the given types in this subtree (this node included, as in tree-sitter), in document order. */
   descendantsOfType(types: string | readonly string[]): SyntaxNode[] {
-    const wanted = typeof types === 'string' ? [types] : types;
-    const lists = wanted.map((t) => this.owner.nodesOfType(t)).filter((l) => l.length > 0);
-    const out: SyntaxNode[] = [];
-    for (const list of lists) {
-      for (let i = lowerBound(list, this.id); i < list.length && list[i].id < this.subtreeEnd; i++) out.push(list[i]);
+    const tree = this.owner;
+    const wanted: number[] = [];
+    for (const t of typeof types === 'string' ? [types] : types) {
+      const kind = kindByName.get(t);
+      if (kind !== undefined && !wanted.includes(kind)) wanted.push(kind);
     }
-    if (lists.length > 1) out.sort((a, b) => a.id - b.id);
+    const out: SyntaxNode[] = [];
+    if (wanted.length === 0) return out;
+    const end = tree.subtreeEnds[this.id];
+    if (wanted.length === 1 && end - this.id > SCAN_LIMIT) {
+      const list = tree.idsOfKind(wanted[0]);
+      for (let i = lowerBound(list, this.id); i < list.length && list[i] < end; i++) out.push(tree.nodeAt(list[i]));
+      return out;
+    }
+    // Several types: reading the subtree's types in order costs less than sorting the merged lists.
+    const mask = new Uint8Array(kindNames.length);
+    for (const kind of wanted) mask[kind] = 1;
+    const kinds = tree.kinds;
+    for (let i = this.id; i < end; i++) if (mask[kinds[i]]) out.push(tree.nodeAt(i));
     return out;
   }
 
@@ -179,17 +277,20 @@ export class SyntaxNode {
    * `start` (or is empty and sits at it) and does not begin after `start`.
    */
   descendantForIndex(start: number, end = start): SyntaxNode {
-    let node: SyntaxNode = this;
+    const tree = this.owner;
+    let node = this.id;
     for (;;) {
-      let next: SyntaxNode | undefined;
-      for (const c of node.children) {
-        if (c.endIndex < end) continue;
-        if (c.endIndex <= start && !(c.endIndex === start && c.startIndex === c.endIndex)) continue;
-        if (start < c.startIndex) break;
+      let next = -1;
+      for (let c = node + 1, stop = tree.subtreeEnds[node]; c < stop; c = tree.subtreeEnds[c]) {
+        const cEnd = tree.ends[c];
+        const cStart = tree.starts[c];
+        if (cEnd < end) continue;
+        if (cEnd <= start && !(cEnd === start && cStart === cEnd)) continue;
+        if (start < cStart) break;
         next = c;
         break;
       }
-      if (!next) return node;
+      if (next < 0) return node === this.id ? this : tree.nodeAt(node);
       node = next;
     }
   }
@@ -199,27 +300,46 @@ export class SyntaxNode {
   }
 }
 
-function lowerBound(list: readonly SyntaxNode[], id: number): number {
+function lowerBound(list: Int32Array, id: number): number {
   let lo = 0;
   let hi = list.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (list[mid].id < id) lo = mid + 1;
+    if (list[mid] < id) lo = mid + 1;
     else hi = mid;
   }
   return lo;
 }
 
 export class SyntaxTree {
-  readonly root: SyntaxNode;
-  /** The root's children and their fields as this copy made them (a later copy takes the root over and gives it its own). */
-  private readonly statements: SyntaxNode[];
-  private readonly statementFields: number[];
-  private readonly byType = new Map<string, SyntaxNode[]>();
+  /** @internal Per node (by preorder id): its type (an index in `kindNames`). */
+  kinds: Uint16Array;
+  /** @internal Per node: start and end offsets (UTF-16 code units, as web-tree-sitter gives them). */
+  starts: Int32Array;
+  ends: Int32Array;
+  /** @internal Per node: its parent's id (-1 for the root). */
+  parents: Int32Array;
+  /** @internal Per node: the id one past its subtree. A node's first child is `id + 1` when that is below it; its next sibling is its `subtreeEnd`, when below the parent's. */
+  subtreeEnds: Int32Array;
+  /** @internal Per node: the field id it has in its parent (0: none). */
+  fields: Uint16Array;
+  /** @internal Per node: MISSING, NAMED, HAS_ERROR. */
+  flags: Uint8Array;
+  /** How many nodes the tree has. */
+  size = 0;
+
+  /** The node objects made so far, by id. */
+  private readonly made: (SyntaxNode | undefined)[] = [];
+  /**
+   * Set when a later copy took over this copy's root and the statements before its first change:
+   * ids below `sharedEnd` are that copy's nodes (the same objects, whichever copy is asked).
+   */
+  private successor: SyntaxTree | undefined;
+  private sharedEnd = 0;
+  private byKind: { order: Int32Array; from: Int32Array } | undefined;
   private lineStarts: number[] | undefined;
 
-  private readonly language: Language;
-  private readonly fieldIds: Map<string, number>;
+  private readonly tables: LanguageTables;
 
   /** How many nodes were cloned from the previous copy rather than read from wasm. */
   reusedNodes = 0;
@@ -229,53 +349,112 @@ export class SyntaxTree {
   sharedStatements = 0;
 
   /** Top-level statements of this tree without errors, by text, for the next tree's copy to reuse. */
-  private reusable: Map<string, SyntaxNode[]> | undefined;
+  private reusable: Map<string, number[]> | undefined;
 
   /**
    * `previous`: the copy of the tree this one was incrementally parsed from. The unchanged
-   * top-level statements before the first changed one keep their ids and offsets, so they are
-   * taken over as they are (the same objects: their owner and the statements' parent become this
-   * copy and its root; `previous` is not to be used afterwards, but a model built on it still reads
-   * the same text through those nodes). Later top-level statements whose text is unchanged (and
-   * had no errors) are cloned from it, shifted, instead of being read from wasm again. An edit then
-   * allocates for the statements from the first one it touched, not for the whole file; sharing
-   * the prefix is also what lets the model reuse its part for those statements (`buildModel`).
+   * top-level statements before the first changed one keep their ids and offsets, so their facts
+   * are copied array to array and their node objects are taken over as they are (the same
+   * objects: their owner becomes this copy, and `previous` hands out this copy's objects for
+   * those ids from then on; `previous` is not to be used afterwards, but a model built on it
+   * still reads the same text through those nodes). The root object is taken over too. Later
+   * top-level statements whose text is unchanged (and had no errors) are cloned from it,
+   * shifted, instead of being read from wasm again. An edit then reads wasm for the statements
+   * from the first one it touched, not for the whole file; sharing the prefix is also what lets
+   * the model reuse its part for those statements (`buildModel`).
    */
   constructor(
     tree: Tree,
     readonly text: string,
     previous?: SyntaxTree,
   ) {
-    this.language = tree.language;
-    this.fieldIds = fieldIdsOf(this.language);
-    this.root = this.copy(tree, previous);
-    this.statements = this.root.children;
-    this.statementFields = this.root.childFields;
+    this.tables = tablesOf(tree.language);
+    const capacity = Math.max(1, tree.rootNode.descendantCount);
+    this.kinds = new Uint16Array(capacity);
+    this.starts = new Int32Array(capacity);
+    this.ends = new Int32Array(capacity);
+    this.parents = new Int32Array(capacity);
+    this.subtreeEnds = new Int32Array(capacity);
+    this.fields = new Uint16Array(capacity);
+    this.flags = new Uint8Array(capacity);
+    const from = previous && !previous.successor ? previous : undefined;
+    const sharedEnd = this.copy(tree, from);
+    for (let i = 0; i < this.size; i++) this.made.push(undefined);
+    if (from && sharedEnd > 0) {
+      for (let i = 0; i < sharedEnd; i++) {
+        const node = from.made[i];
+        if (!node) continue;
+        if (i === 0) node.takeOverRoot(this);
+        else node.owner = this;
+        this.made[i] = node;
+      }
+      from.successor = this;
+      from.sharedEnd = sharedEnd;
+    }
   }
 
-  /** @internal An error-free top-level node of this tree with exactly this type and text (each given once). */
-  takeReusable(type: string, text: string): SyntaxNode | undefined {
+  /** The node with this preorder id (made on first use, then always the same object). */
+  nodeAt(id: number): SyntaxNode {
+    if (id < this.sharedEnd) return this.successor!.nodeAt(id);
+    return (this.made[id] ??= new SyntaxNode(this, id));
+  }
+
+  get root(): SyntaxNode {
+    return this.nodeAt(0);
+  }
+
+  /** @internal The children of node `id` (only the named ones if `namedOnly`). */
+  childrenOf(id: number, namedOnly: boolean): SyntaxNode[] {
+    const end = this.subtreeEnds[id];
+    if (id + 1 >= end) return NO_CHILDREN;
+    const out: SyntaxNode[] = [];
+    for (let c = id + 1; c < end; c = this.subtreeEnds[c]) if (!namedOnly || this.flags[c] & NAMED) out.push(this.nodeAt(c));
+    return out.length ? out : NO_CHILDREN;
+  }
+
+  /** @internal The ids of the nodes of one type, in document order (every type's list made in one pass on first use). */
+  idsOfKind(kind: number): Int32Array {
+    if (!this.byKind) {
+      let top = 0;
+      for (let i = 0; i < this.size; i++) if (this.kinds[i] > top) top = this.kinds[i];
+      const from = new Int32Array(top + 2);
+      for (let i = 0; i < this.size; i++) from[this.kinds[i] + 1]++;
+      for (let k = 1; k < from.length; k++) from[k] += from[k - 1];
+      const order = new Int32Array(this.size);
+      const next = from.slice(0, top + 1);
+      for (let i = 0; i < this.size; i++) order[next[this.kinds[i]]++] = i;
+      this.byKind = { order, from };
+    }
+    const { order, from } = this.byKind;
+    return kind + 1 < from.length ? order.subarray(from[kind], from[kind + 1]) : new Int32Array(0);
+  }
+
+  /** @internal An error-free top-level statement of this tree with exactly this type and text (each given once), or -1. */
+  takeReusable(kind: number, text: string): number {
     if (!this.reusable) {
       this.reusable = new Map();
-      for (const child of this.statements) {
-        if (child.hasError) continue;
-        const key = child.text;
+      for (let c = 1, end = this.subtreeEnds[0]; c < end; c = this.subtreeEnds[c]) {
+        if (this.flags[c] & HAS_ERROR) continue;
+        const key = this.text.slice(this.starts[c], this.ends[c]);
         const list = this.reusable.get(key);
-        if (list) list.push(child);
-        else this.reusable.set(key, [child]);
+        if (list) list.push(c);
+        else this.reusable.set(key, [c]);
       }
     }
     const list = this.reusable.get(text);
-    const i = list ? list.findIndex((n) => n.type === type) : -1;
-    return i < 0 ? undefined : list!.splice(i, 1)[0];
+    const i = list ? list.findIndex((c) => this.kinds[c] === kind) : -1;
+    return i < 0 ? -1 : list!.splice(i, 1)[0];
   }
 
   fieldId(name: string): number {
-    return this.fieldIds.get(name) ?? 0;
+    return this.tables.fieldIds.get(name) ?? 0;
   }
 
+  /** Every node of the given type, in document order. */
   nodesOfType(type: string): readonly SyntaxNode[] {
-    return this.byType.get(type) ?? [];
+    const kind = kindByName.get(type);
+    if (kind === undefined) return [];
+    return Array.from(this.idsOfKind(kind), (id) => this.nodeAt(id));
   }
 
   pointAt(index: number): Point {
@@ -290,137 +469,150 @@ export class SyntaxTree {
     return { row: lo, column: index - starts[lo] };
   }
 
-  /** One iterative cursor walk: no recursion, however deep the tree. */
-  private copy(tree: Tree, previous: SyntaxTree | undefined): SyntaxNode {
-    const cursor = tree.walk();
-    const types = this.language.types;
-    const named = namedTypesOf(this.language);
+  /** Room for `n` nodes (the count read from wasm up front is exact; this is a guard, not the usual path). */
+  private reserve(n: number): void {
+    if (n <= this.kinds.length) return;
+    const grow = <T extends Uint16Array | Int32Array | Uint8Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(Math.max(n, a.length * 2));
+      b.set(a);
+      return b;
+    };
+    this.kinds = grow(this.kinds);
+    this.starts = grow(this.starts);
+    this.ends = grow(this.ends);
+    this.parents = grow(this.parents);
+    this.subtreeEnds = grow(this.subtreeEnds);
+    this.fields = grow(this.fields);
+    this.flags = grow(this.flags);
+  }
+
+  /** The interned type of the cursor's node (`symbol`: its type id). */
+  private kindAt(cursor: TreeCursor, symbol: number): number {
+    const known = this.tables.symbolKinds[symbol];
+    if (known >= 0) return known;
+    const kind = kindOf(cursor.nodeType);
+    this.tables.symbolKinds[symbol] = kind;
+    return kind;
+  }
+
+  /** Records the node under the cursor; returns its id. */
+  private readNode(cursor: TreeCursor, parent: number, symbol: number, mayHaveMissing: boolean): number {
+    const id = this.size++;
+    if (id >= this.kinds.length) this.reserve(id + 1);
+    const kind = this.kindAt(cursor, symbol);
+    this.kinds[id] = kind;
+    this.starts[id] = cursor.startIndex;
+    this.ends[id] = cursor.endIndex;
+    this.parents[id] = parent;
+    if (parent >= 0) this.fields[id] = cursor.currentFieldId;
+    let flags = (this.tables.named[symbol] ?? cursor.nodeIsNamed) ? NAMED : 0;
     // Each cursor read is a call into wasm: MISSING nodes exist only in trees with errors.
-    const mayHaveMissing = tree.rootNode.hasError;
-    let id = 0;
-    const register = (node: SyntaxNode) => {
-      let list = this.byType.get(node.type);
-      if (!list) this.byType.set(node.type, (list = []));
-      list.push(node);
-    };
-    const make = (parent: SyntaxNode | null, typeId = cursor.nodeTypeId): SyntaxNode => {
-      const type = types[typeId] ?? cursor.nodeType;
-      const node = new SyntaxNode(this, id++, type, cursor.startIndex, cursor.endIndex, parent);
-      if (named[typeId] ?? cursor.nodeIsNamed) node.flags |= NAMED;
-      if (mayHaveMissing && cursor.nodeIsMissing) node.flags |= MISSING | HAS_ERROR;
-      if (type === 'ERROR') node.flags |= HAS_ERROR;
-      register(node);
-      parent?.addChild(node, cursor.currentFieldId);
-      return node;
-    };
-    /** Copies the node under the cursor and its subtree, leaving the cursor back on that node. */
-    const copySubtree = (parent: SyntaxNode | null, typeId?: number): SyntaxNode => {
-      const top = make(parent, typeId);
-      let current = top;
-      for (;;) {
-        if (cursor.gotoFirstChild()) {
-          current = make(current);
-          continue;
-        }
-        for (;;) {
-          current.subtreeEnd = id;
-          const up = current.parent;
-          if (up && current.hasError) up.flags |= HAS_ERROR;
-          if (current === top) return top;
-          if (cursor.gotoNextSibling()) {
-            current = make(up);
-            break;
-          }
-          cursor.gotoParent();
-          current = up!;
-        }
-      }
-    };
-    /** Clones an old subtree into this tree, `delta` characters further on, in preorder. */
-    const clone = (parent: SyntaxNode, old: SyntaxNode, delta: number, field: number) => {
-      const stack: [SyntaxNode, SyntaxNode, number][] = [[old, parent, field]];
-      while (stack.length) {
-        const [o, p, f] = stack.pop()!;
-        const node = new SyntaxNode(this, id++, o.type, o.startIndex + delta, o.endIndex + delta, p);
-        node.flags = o.flags;
-        node.subtreeEnd = node.id + (o.subtreeEnd - o.id);
-        register(node);
-        p.addChild(node, f);
-        for (let i = o.children.length - 1; i >= 0; i--) stack.push([o.children[i], node, o.childFields[i]]);
-      }
-    };
-    /**
-     * Takes over `previous`'s statements before `end` (preorder id): their per-type lists are the
-     * leading part of `previous`'s lists (the root, id 0, is not among them).
-     */
-    const adoptPrefix = (prev: SyntaxTree, end: number) => {
-      for (const [type, list] of prev.byType) {
-        const from = lowerBound(list, 1);
-        const to = lowerBound(list, end);
-        if (to <= from) continue;
-        const part = list.slice(from, to);
-        for (const n of part) n.owner = this;
-        const mine = this.byType.get(type);
-        // Only the root was registered so far, and it is never in a statement's list.
-        this.byType.set(type, mine ? [...mine, ...part] : part);
-      }
-    };
-    try {
-      if (!previous) return copySubtree(null);
-      let root: SyntaxNode;
-      const rootType = types[cursor.nodeTypeId] ?? cursor.nodeType;
-      if (previous.root.type === rootType && previous.root.id === 0) {
-        root = previous.root;
-        root.takeOverRoot(this, cursor.startIndex, cursor.endIndex, (named[cursor.nodeTypeId] ?? cursor.nodeIsNamed) ? NAMED : 0);
-        register(root);
-        id = 1;
-      } else root = make(null);
+    if (mayHaveMissing && cursor.nodeIsMissing) flags |= MISSING | HAS_ERROR;
+    if (kind === ERROR_KIND) flags |= HAS_ERROR;
+    this.flags[id] = flags;
+    return id;
+  }
+
+  /** Copies the node under the cursor and its subtree (no recursion, however deep), leaving the cursor back on that node. */
+  private readSubtree(cursor: TreeCursor, parent: number, symbol: number, mayHaveMissing: boolean): number {
+    const top = this.readNode(cursor, parent, symbol, mayHaveMissing);
+    let current = top;
+    for (;;) {
       if (cursor.gotoFirstChild()) {
-        const before = previous.statements;
-        let shared = 0;
+        current = this.readNode(cursor, current, cursor.nodeTypeId, mayHaveMissing);
+        continue;
+      }
+      for (;;) {
+        this.subtreeEnds[current] = this.size;
+        const up = this.parents[current];
+        if (up >= 0 && this.flags[current] & HAS_ERROR) this.flags[up] |= HAS_ERROR;
+        if (current === top) return top;
+        if (cursor.gotoNextSibling()) {
+          current = this.readNode(cursor, up, cursor.nodeTypeId, mayHaveMissing);
+          break;
+        }
+        cursor.gotoParent();
+        current = up;
+      }
+    }
+  }
+
+  /**
+   * Copies `from`'s subtree at `old` here as the next nodes, `delta` characters further on, with
+   * `parent` and `field` for its top (the subtree's own parents and ends shift with the ids).
+   */
+  private cloneSubtree(from: SyntaxTree, old: number, parent: number, field: number, delta: number): void {
+    const n = from.subtreeEnds[old] - old;
+    const base = this.size;
+    this.reserve(base + n);
+    const shift = base - old;
+    this.kinds.set(from.kinds.subarray(old, old + n), base);
+    this.fields.set(from.fields.subarray(old, old + n), base);
+    this.flags.set(from.flags.subarray(old, old + n), base);
+    for (let k = 0; k < n; k++) {
+      this.starts[base + k] = from.starts[old + k] + delta;
+      this.ends[base + k] = from.ends[old + k] + delta;
+      this.parents[base + k] = from.parents[old + k] + shift;
+      this.subtreeEnds[base + k] = from.subtreeEnds[old + k] + shift;
+    }
+    this.parents[base] = parent;
+    this.fields[base] = field;
+    this.size = base + n;
+  }
+
+  /** Returns how many leading ids (the root and the statements before the first change) `previous` shares with this copy. */
+  private copy(tree: Tree, previous: SyntaxTree | undefined): number {
+    const cursor = tree.walk();
+    const mayHaveMissing = tree.rootNode.hasError;
+    try {
+      const rootSymbol = cursor.nodeTypeId;
+      if (!previous || previous.size === 0 || previous.kinds[0] !== this.kindAt(cursor, rootSymbol)) {
+        this.readSubtree(cursor, -1, rootSymbol, mayHaveMissing);
+        return 0;
+      }
+      this.readNode(cursor, -1, rootSymbol, mayHaveMissing);
+      let shared = 1;
+      if (cursor.gotoFirstChild()) {
         let more = true;
+        const text = this.text;
         // The unchanged prefix: same type, field, offsets and text, no errors, same preorder id.
-        while (shared < before.length) {
-          const old = before[shared];
+        for (let old = 1, stop = previous.subtreeEnds[0]; old < stop; old = previous.subtreeEnds[old]) {
+          const start = previous.starts[old];
+          const end = previous.ends[old];
           if (
-            old.id !== id ||
-            old.hasError ||
-            old.startIndex !== cursor.startIndex ||
-            old.endIndex !== cursor.endIndex ||
-            old.type !== (types[cursor.nodeTypeId] ?? cursor.nodeType) ||
-            previous.statementFields[shared] !== cursor.currentFieldId ||
-            previous.text.slice(old.startIndex, old.endIndex) !== this.text.slice(old.startIndex, old.endIndex)
+            old !== this.size ||
+            previous.flags[old] & HAS_ERROR ||
+            start !== cursor.startIndex ||
+            end !== cursor.endIndex ||
+            previous.kinds[old] !== this.kindAt(cursor, cursor.nodeTypeId) ||
+            previous.fields[old] !== cursor.currentFieldId ||
+            previous.text.slice(start, end) !== text.slice(start, end)
           )
             break;
-          old.parent = root;
-          root.addChild(old, cursor.currentFieldId);
-          id = old.subtreeEnd;
-          shared++;
+          const next = previous.subtreeEnds[old];
+          this.cloneSubtree(previous, old, 0, previous.fields[old], 0);
+          this.sharedStatements++;
+          shared = next;
           if (!cursor.gotoNextSibling()) {
             more = false;
             break;
           }
         }
-        if (shared > 0) {
-          adoptPrefix(previous, id);
-          this.sharedStatements = shared;
-          this.sharedNodes = id - 1;
-        }
+        this.sharedNodes = shared - 1;
         if (more) {
           do {
-            const typeId = cursor.nodeTypeId;
+            const symbol = cursor.nodeTypeId;
             const start = cursor.startIndex;
-            const end = cursor.endIndex;
-            const old = previous.takeReusable(types[typeId] ?? cursor.nodeType, this.text.slice(start, end));
-            if (old) {
-              clone(root, old, start - old.startIndex, cursor.currentFieldId);
-              this.reusedNodes += old.subtreeEnd - old.id;
-            } else copySubtree(root, typeId);
+            const old = previous.takeReusable(this.kindAt(cursor, symbol), text.slice(start, cursor.endIndex));
+            if (old >= 0) {
+              this.cloneSubtree(previous, old, 0, cursor.currentFieldId, start - previous.starts[old]);
+              this.reusedNodes += previous.subtreeEnds[old] - old;
+            } else this.readSubtree(cursor, 0, symbol, mayHaveMissing);
           } while (cursor.gotoNextSibling());
         }
       }
-      root.subtreeEnd = id;
-      return root;
+      this.subtreeEnds[0] = this.size;
+      return shared;
     } finally {
       cursor.delete();
     }
@@ -434,30 +626,31 @@ function lineStartsOf(text: string): number[] {
   return starts;
 }
 
-const namedTypes = new WeakMap<Language, boolean[]>();
-
-/** Per node type id, whether nodes of that type are named (a property of the type, not the node). */
-function namedTypesOf(language: Language): boolean[] {
-  let named = namedTypes.get(language);
-  if (!named) {
-    named = language.types.map((_, id) => language.nodeTypeIsNamed(id));
-    namedTypes.set(language, named);
-  }
-  return named;
+interface LanguageTables {
+  /** Per type id (symbol), its interned type, or -1 when not seen yet. */
+  symbolKinds: Int32Array;
+  /** Per type id, whether nodes of that type are named (a property of the type, not the node). */
+  named: boolean[];
+  fieldIds: Map<string, number>;
 }
 
-const fieldIds = new WeakMap<Language, Map<string, number>>();
+const languageTables = new WeakMap<Language, LanguageTables>();
 
-function fieldIdsOf(language: Language): Map<string, number> {
-  let ids = fieldIds.get(language);
-  if (!ids) {
-    ids = new Map();
-    language.fields.forEach((name, id) => {
-      if (name) ids!.set(name, id);
+function tablesOf(language: Language): LanguageTables {
+  let tables = languageTables.get(language);
+  if (!tables) {
+    const symbolKinds = new Int32Array(0x10000).fill(-1);
+    language.types.forEach((name, id) => {
+      if (name) symbolKinds[id] = kindOf(name);
     });
-    fieldIds.set(language, ids);
+    const fieldIds = new Map<string, number>();
+    language.fields.forEach((name, id) => {
+      if (name) fieldIds.set(name, id);
+    });
+    tables = { symbolKinds, named: language.types.map((_, id) => language.nodeTypeIsNamed(id)), fieldIds };
+    languageTables.set(language, tables);
   }
-  return ids;
+  return tables;
 }
 
 /**
