@@ -1,6 +1,6 @@
 // `npm run bench`: measures the engine and the language server on this machine.
 //
-//   node scripts/bench/bench.mjs [--quick] [--only=analysis,scaling,edit,typing,cli,cold,memory,layout] [--mem-edits=N] [--mem-open-timeout-s=S] [--out=FILE]
+//   node scripts/bench/bench.mjs [--quick] [--only=analysis,scaling,edit,typing,cli,cold,memory,layout,preview] [--mem-edits=N] [--mem-open-timeout-s=S] [--out=FILE]
 //     [--typing-debounce=MS] (the typing bench's debounceMs setting; the default setting when not given)
 //
 // Needs `npm run build` (dist/server.js) and `tsc -p test/tsconfig.json` (out/: the engine modules
@@ -879,6 +879,12 @@ if (enabled('memory')) {
 if (enabled('layout')) {
   log(`\n[5] preview layout (load ${loadNow()})`);
   await benchLayout();
+}
+if (enabled('preview')) {
+  // The real webview in Chromium: posted -> drawn, and pan/zoom smoothness (preview-chromium.mjs).
+  log(`\n[5b] preview in Chromium (load ${loadNow()})`);
+  const { benchPreviewChromium } = await import('./preview-chromium.mjs');
+  results.preview = await benchPreviewChromium({ quick, log, target });
 }
 log('\nTargets');
 for (const t of results.targets) log(`  ${t.pass ? 'PASS' : 'MISS'}  ${t.name}: ${fmt(t.value)}${t.unit} (limit ${t.limit}${t.unit})`);

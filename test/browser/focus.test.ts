@@ -41,7 +41,7 @@ async function drawn(page: Page) {
       const b = el.getBoundingClientRect();
       return { left: b.left, right: b.right, top: b.top, bottom: b.bottom };
     };
-    const scale = Number(/scale\(([\d.]+)/.exec(document.getElementById('viewport')!.getAttribute('transform') ?? '')?.[1]);
+    const scale = Number(/scale\(([\d.]+)/.exec(document.getElementById('viewport')!.getAttribute('data-view') ?? '')?.[1]);
     return {
       stage: r(document.getElementById('graph')!),
       nodes: Array.from(document.querySelectorAll('#viewport .node')).map((el) => ({

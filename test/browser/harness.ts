@@ -302,7 +302,7 @@ export async function waitForPosted<T extends WebviewToHost['type']>(page: Page,
 }
 
 export async function viewportTransform(page: Page): Promise<string | null> {
-  return page.getAttribute('#viewport', 'transform');
+  return page.getAttribute('#viewport', 'data-view');
 }
 
 // ---- Graph fixtures -------------------------------------------------------------------------

@@ -381,6 +381,61 @@ describe('architecture preview page (Chromium)', function () {
   );
 
   it(
+    'pans and zooms by a transform on the graph layer, never by laying the SVG out again',
+    clean(async () => {
+      const page = await open();
+      await sendGraph(page, medallionGraph());
+      const before = await viewportTransform(page);
+      const target = nodeSelector('bronze.events');
+      const start = await boxOf(page, target);
+      const gesture = () => page.evaluate(() => document.getElementById('layer')!.classList.contains('is-gesture'));
+      // Pan and zoom change no attribute inside the SVG (which would lay out and repaint every node).
+      await page.evaluate(() => {
+        (window as unknown as { __svgMutations: number }).__svgMutations = 0;
+        new MutationObserver((records) => {
+          (window as unknown as { __svgMutations: number }).__svgMutations += records.filter((r) => r.attributeName !== 'data-view').length;
+        }).observe(document.getElementById('graph')!, { attributes: true, subtree: true, childList: true });
+      });
+
+      // Beside the node, not over it: hovering a node opens its card.
+      await page.mouse.move(start.left - 6, start.top + 10);
+      await page.mouse.wheel(0, -100);
+      await page.mouse.wheel(0, -100);
+      const zoomed = await boxOf(page, target);
+      assert.notEqual(await viewportTransform(page), before, 'the wheel zooms');
+      assert.ok(zoomed.right - zoomed.left > start.right - start.left, 'the node is drawn larger');
+      assert.ok(Math.abs(zoomed.left - start.left) < (start.left - (start.left - 6)) * 2, 'about the point under the pointer');
+      // Once the wheel is still, the layer is no longer composited (text is drawn sharp) and the view is saved.
+      await page.waitForFunction(() => !document.getElementById('layer')!.classList.contains('is-gesture'));
+      const zoomedView = await viewportTransform(page);
+      await page.waitForFunction((t) => {
+        const v = (window.__state as { view?: { x: number; y: number; scale: number } } | null)?.view;
+        return !!v && `translate(${v.x} ${v.y}) scale(${v.scale})` === t;
+      }, zoomedView);
+
+      // A drag: the layer follows the pointer.
+      const stage = await boxOf(page, '#stage');
+      await page.mouse.move(stage.left + 8, stage.bottom - 8);
+      await page.mouse.down();
+      await page.mouse.move(stage.left + 68, stage.bottom - 48, { steps: 4 });
+      assert.ok(await gesture(), 'composited during the drag');
+      await page.mouse.up();
+      assert.ok(!(await gesture()), 'and not after it');
+      const dragged = await boxOf(page, target);
+      assert.ok(Math.abs(dragged.left - zoomed.left - 60) < 1 && Math.abs(dragged.top - zoomed.top + 40) < 1, 'moved with the pointer');
+      assert.equal(await page.evaluate(() => (window as unknown as { __svgMutations: number }).__svgMutations), 0, 'nothing in the SVG changed');
+      // Zoomed out below the panel's size, the graph still takes the wheel and drags around it.
+      for (let i = 0; i < 12; i++) await page.click('#zoom-out');
+      const small = await boxOf(page, '#graph');
+      assert.ok(small.bottom < stage.bottom - 20, 'the svg box shrank with the zoom');
+      const t = await viewportTransform(page);
+      await page.mouse.move(stage.right - 10, stage.bottom - 10);
+      await page.mouse.wheel(0, 100);
+      assert.notEqual(await viewportTransform(page), t, 'the wheel works outside the svg box');
+    }),
+  );
+
+  it(
     'restores the last graph, zoom and pan from the webview state after a reload',
     clean(async () => {
       const page = await open();

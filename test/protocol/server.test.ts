@@ -10,6 +10,8 @@ const kappa = fs.readFileSync(path.join(SAMPLES, 'kappa_architecture.py'), 'utf8
 
 /** PSA301 is strict (opt-in): a severity in the settings turns it on, as a team with large outputs would. */
 const PSA301_ON = { rules: { severity: { PSA301: 'warning' } } };
+/** The architecture rules are strict too (no measured precision on real code): a team using layers turns them on. */
+const LAYER_RULES_ON = { rules: { severity: { PSA601: 'warning', PSA602: 'warning' } } };
 describe('language server over stdio', function () {
   this.timeout(30_000);
   let client: LspClient;
@@ -106,7 +108,7 @@ describe('language server over stdio', function () {
   it('asks pull clients that support it to pull again when a related file changes, and no others', async () => {
     const fixture = (name: string) => fs.readFileSync(path.resolve(__dirname, '../../../test/fixtures/lambda-split', name), 'utf8');
     const refreshes: number[] = [];
-    client = new LspClient();
+    client = new LspClient(LAYER_RULES_ON);
     client.connection.onRequest('workspace/diagnostic/refresh', () => {
       refreshes.push(Date.now());
       return null;
@@ -288,7 +290,7 @@ describe('language server over stdio', function () {
     const codes = (uri: string) => (client.latest(uri)?.diagnostics ?? []).map((d) => `${d.range.start.line}:${d.code}`).join(',');
 
     it('re-judges open documents when another open document joins or leaves their pipeline', async () => {
-      client = new LspClient();
+      client = new LspClient(LAYER_RULES_ON);
       await client.initialize();
       const [b, s, v] = ['batch', 'speed', 'serving'].map((n) => `file:///repo/lambda/${n}.py`);
       await client.open(v, serving);
@@ -308,7 +310,7 @@ describe('language server over stdio', function () {
         fs.writeFileSync(path.join(dir, 'batch.py'), batch);
         fs.writeFileSync(path.join(dir, 'speed.py'), speed);
         fs.writeFileSync(path.join(dir, 'serving.py'), serving);
-        client = new LspClient();
+        client = new LspClient(LAYER_RULES_ON);
         await client.initialize(undefined, pathToFileURL(dir).href);
         const v = pathToFileURL(path.join(dir, 'serving.py')).href;
         await client.open(v, serving);

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { AnalysisSlots } from '../../server/src/lsp/analysisSlots';
 
-describe('AnalysisSlots: one analysis at a time, the newest request first', () => {
-  it('holds back every request past the slot and hands the slot to the newest waiter', async () => {
+describe('AnalysisSlots: one analysis at a time, in the order requested', () => {
+  it('holds back every request past the slot and hands the slot to the oldest waiter', async () => {
     const slots = new AnalysisSlots(1);
     const order: string[] = [];
     const first = await slots.acquire();
@@ -17,14 +17,14 @@ describe('AnalysisSlots: one analysis at a time, the newest request first', () =
     assert.equal(slots.queued, 3);
     first();
     first(); // a second call is ignored: it must not free a slot it no longer holds
-    const c = await waiters[2];
-    assert.deepEqual(order, ['c']);
-    c();
+    const a = await waiters[0];
+    assert.deepEqual(order, ['a']);
+    a();
     const b = await waiters[1];
     b();
-    const a = await waiters[0];
-    a();
-    assert.deepEqual(order, ['c', 'b', 'a']);
+    const c = await waiters[2];
+    c();
+    assert.deepEqual(order, ['a', 'b', 'c']);
     assert.equal(slots.peak, 1);
     assert.equal(slots.queued, 0);
     // Free again: the next request runs at once.

@@ -344,6 +344,8 @@ describe('CLI pyspark-architect check', function () {
     // A copy outside the repository's test/ folder: under test/ the files would be judged as test code.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-split-'));
     fs.cpSync(path.join(ROOT, 'test/fixtures/lambda-split'), dir, { recursive: true });
+    // The architecture rules are strict (opt-in): the project turns PSA601 on.
+    fs.writeFileSync(path.join(dir, 'pyproject.toml'), '[tool.pyspark-architect]\nseverity = { PSA601 = "warning" }\n');
     const all = run(['check', dir, '--format', 'json']);
     const found = JSON.parse(all.stdout) as { code: string; filename: string; location: { row: number } }[];
     assert.deepEqual(

@@ -27,6 +27,8 @@ function project(into: string): void {
   copy('test/fixtures/rules', 'rules');
   copy('test/fixtures/lambda-split', 'pipelines/lambda');
   copy('test/fixtures/notebooks', 'notebooks');
+  // The architecture rules are strict (opt-in): this project turns them on, so the cross-file pass reports.
+  fs.writeFileSync(path.join(into, 'pyproject.toml'), '[tool.pyspark-architect]\nseverity = { PSA601 = "warning", PSA602 = "warning" }\n');
   fs.writeFileSync(path.join(into, 'binary.py'), Buffer.from([0, 1, 2, 3, 0xff]));
   fs.writeFileSync(path.join(into, 'plain.py'), 'def add(a, b):\n    return a + b\n');
   fs.writeFileSync(
@@ -93,6 +95,7 @@ describe('CLI worker threads', function () {
     const dir = path.join(tmp, 'lambda-nb');
     fs.mkdirSync(dir);
     for (const f of ['speed.py', 'serving.py']) fs.copyFileSync(path.join(ROOT, 'test/fixtures/lambda-split', f), path.join(dir, f));
+    fs.writeFileSync(path.join(dir, 'pyproject.toml'), '[tool.pyspark-architect]\nseverity = { PSA601 = "warning" }\n');
     const batch = fs.readFileSync(path.join(ROOT, 'test/fixtures/lambda-split/batch.py'), 'utf8');
     const notebook = {
       cells: [{ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source: batch.split(/(?<=\n)/) }],

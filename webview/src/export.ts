@@ -63,6 +63,7 @@ export function exportSvg(svg: SVGSVGElement, viewport: SVGGElement, box: Export
   for (const attr of ['id', 'class', 'tabindex', 'role', 'aria-label', 'display', 'visibility']) copy.removeAttribute(attr);
   const copyViewport = copy.querySelector(`#${viewport.id}`);
   copyViewport?.removeAttribute('transform');
+  copyViewport?.removeAttribute('data-view');
   copyViewport?.removeAttribute('id');
   // Focus rings and keyboard affordances mean nothing in a picture.
   copy.querySelectorAll('.node__focus').forEach((el) => el.remove());

@@ -11,7 +11,7 @@
  * library for what is inside a frame.
  */
 import type { GraphNode, GraphPipeline, PipelineGraph } from '../../shared/protocol';
-import { fitText, layoutGraph, type Direction, type GraphLayout, type LayoutOptions, type MeasureText } from './layout';
+import { fitText, layoutGraph, NODE_MIN_WIDTH, type Direction, type GraphLayout, type LayoutOptions, type MeasureText } from './layout';
 
 export interface PipelineFrame {
   /** The server's pipeline id, or a made-up one for nodes the server put in no pipeline. */
@@ -153,6 +153,31 @@ export function layoutView(graph: PipelineGraph, measure: MeasureText, opts: Vie
       // Only then: the per-lane estimate is conservative, and a frame that fits stays as it is.
       const stacked = layoutGraph(sub, measure, { ...options, stackAcross: panel.width - inset });
       if (stacked.width < inner.width) inner = stacked;
+      // Still too wide: a rank of many nodes side by side (eleven CSV files read by one step, in
+      // a real project). Left to right that rank is a column: the narrower of the two is used.
+      if (inner.width + inset > panel.width) {
+        const lrOptions: LayoutOptions = { direction: 'LR', wrap: wrapFor('LR', panel, inset + FRAME_HEADER), meta: opts.meta };
+        let lr = layoutGraph(sub, measure, lrOptions);
+        // A few columns of long names: shorter names (the full one is on hover and in search) rather
+        // than a frame cut at the panel's edge.
+        const excess = lr.width + inset - panel.width;
+        if (excess > 0) {
+          // The widest node each column has; the cap that takes `excess` off their sum.
+          const columns = new Map<number, number>();
+          for (const b of lr.nodes) {
+            // A rank's nodes share their centre, not their left edge.
+            const centre = Math.round(b.x + b.width / 2);
+            columns.set(centre, Math.max(columns.get(centre) ?? 0, b.width));
+          }
+          const widths = [...columns.values()];
+          const total = (cap: number) => widths.reduce((sum, w) => sum + Math.min(w, cap), 0);
+          const goal = total(Infinity) - excess;
+          let cap = Math.max(...widths);
+          while (cap > NODE_MIN_WIDTH && total(cap) > goal) cap -= 4;
+          if (total(cap) <= goal) lr = layoutGraph(sub, measure, { ...lrOptions, maxNodeWidth: cap });
+        }
+        if (lr.width < inner.width) inner = lr;
+      }
     }
     return { group: g, collapsed, inner: collapsed ? withoutLanes(inner) : inner };
   };
@@ -237,14 +262,16 @@ function packFrames(
     });
     const spare = width - 2 * FRAME_PAD - inner.width;
     for (const lane of inner.lanes) {
-      // Bands span the frame: across it when stacked; a wide name widens the last column.
-      const stretch = direction === 'TB' ? spare : lane === inner.lanes[inner.lanes.length - 1] ? spare : 0;
+      // Bands span the frame: across it when stacked; a wide name widens the last column. A frame
+      // may flow otherwise than the view (see layoutOne).
+      const stacked = inner.direction === 'TB';
+      const stretch = stacked ? spare : lane === inner.lanes[inner.lanes.length - 1] ? spare : 0;
       out.lanes.push({
         ...lane,
         frame: index,
         x: lane.x + ox,
         y: lane.y + oy,
-        titleX: lane.titleX + ox + (direction === 'LR' && stretch > 0 ? stretch / 2 : 0),
+        titleX: lane.titleX + ox + (!stacked && stretch > 0 ? stretch / 2 : 0),
         titleY: lane.titleY + oy,
         width: lane.width + stretch,
       });

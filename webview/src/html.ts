@@ -54,6 +54,7 @@ export function previewHtml(opts: PreviewHtmlOptions): string {
   <button id="export-png" type="button" title="Export as PNG">PNG</button>
 </header>
 <main id="stage" class="stage">
+  <div id="layer" class="layer">
   <svg id="graph" class="graph" xmlns="http://www.w3.org/2000/svg" role="group" aria-label="Pipeline graph">
     <defs>
       <marker id="psa-arrow" class="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
@@ -62,6 +63,7 @@ export function previewHtml(opts: PreviewHtmlOptions): string {
     </defs>
     <g id="viewport"></g>
   </svg>
+  </div>
   <div id="empty" class="empty" role="status">
     <p class="empty__title">Waiting for the analysis&#x2026;</p>
     <p class="empty__hint"></p>

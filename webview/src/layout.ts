@@ -37,6 +37,8 @@ export interface LayoutOptions {
    * sit side by side wider than this stacks them one after the other along the flow instead.
    */
   stackAcross?: number;
+  /** Widest a node may be (default 280 px): a narrow panel shortens long names to fit more across. */
+  maxNodeWidth?: number;
 }
 
 export interface LaneBand {
@@ -99,7 +101,7 @@ const RANK_SEP = 2 * LANE_PAD_X + 16;
 const LANE_TITLE_TB = 26;
 const RANK_SEP_TB = 2 * LANE_PAD_Y + LANE_TITLE_TB;
 const NODE_SEP = 22;
-const NODE_MIN_WIDTH = 120;
+export const NODE_MIN_WIDTH = 120;
 const NODE_MAX_WIDTH = 280;
 export const NODE_HEIGHT = 50;
 /** Left accent bar plus gap, and room on the right for the findings badge. */
@@ -378,11 +380,12 @@ export function layoutGraph(graph: PipelineGraph, measure: MeasureText, options:
   for (const node of graph.nodes) {
     // Steps are pills: their rounded ends need more room than a dataset's square corners.
     const badge = (node.findings.length > 0 ? NODE_TEXT_RIGHT : 12) + (node.kind === 'step' ? 12 : 0);
-    const maxText = NODE_MAX_WIDTH - NODE_TEXT_LEFT - badge;
+    const maxWidth = Math.max(NODE_MIN_WIDTH, Math.min(NODE_MAX_WIDTH, options.maxNodeWidth ?? NODE_MAX_WIDTH));
+    const maxText = maxWidth - NODE_TEXT_LEFT - badge;
     const label = fitText(node.label, maxText, 'label', measure);
     const meta = fitText(options.meta?.(node) ?? nodeMeta(node), maxText, 'meta', measure);
     const textWidth = Math.max(measure(label, 'label'), measure(meta, 'meta'));
-    const width = Math.min(NODE_MAX_WIDTH, Math.max(NODE_MIN_WIDTH, Math.ceil(textWidth) + NODE_TEXT_LEFT + badge));
+    const width = Math.min(maxWidth, Math.max(NODE_MIN_WIDTH, Math.ceil(textWidth) + NODE_TEXT_LEFT + badge));
     texts.set(node.id, { label, meta, width });
     sizes.set(node.id, { width, height: NODE_HEIGHT });
   }

@@ -69,7 +69,7 @@ interface PanelShape {
 }
 
 function panelShape(): PanelShape {
-  const rect = dom.svg.getBoundingClientRect();
+  const rect = dom.stage.getBoundingClientRect();
   if (rect.width <= 0 || rect.height <= 0) return { narrow: false };
   return { panel: { width: rect.width - FRAME_MARGIN, height: rect.height - FRAME_MARGIN }, narrow: rect.width < NARROW_PANEL };
 }

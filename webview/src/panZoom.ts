@@ -1,6 +1,14 @@
 /**
- * Pan and zoom of the graph by a single transform on the viewport group, kept as an SVG
- * attribute (not a style) so the page stays within a CSP without 'unsafe-inline'.
+ * Pan and zoom of the graph by one CSS transform on the svg's HTML box (#layer), set through the
+ * CSSOM (which a CSP without 'unsafe-inline' allows; a style attribute in markup it would block).
+ *
+ * Not an SVG transform attribute on the viewport group, as it was: changing that lays out and
+ * repaints every node, 65 ms of main thread per wheel step at 300 datasets in Chromium (see
+ * docs/performance.md), so zoom and pan moved in jumps. A CSS transform on an HTML box leaves the
+ * SVG's layout and its recorded paint alone. During a wheel or drag gesture the box is also its own
+ * composited layer (will-change), so each step is the compositor moving pixels; when the gesture
+ * ends the layer is dropped and the content is drawn sharp at the new scale.
+ * The view is mirrored on the viewport group as `data-view` (tests and tools read it there).
  */
 export interface ViewTransform {
   x: number;
@@ -19,6 +27,8 @@ const ZOOM_STEP = 1.25;
 const FIT_MARGIN = 24;
 /** Pointer travel (px) after which a press is a drag, not a click on a node. */
 const DRAG_THRESHOLD = 4;
+/** Wheel events closer together than this are one gesture; after it the content is drawn sharp again. */
+const WHEEL_IDLE_MS = 160;
 
 function clampScale(scale: number): number {
   return Math.min(MAX_SCALE, Math.max(MIN_SCALE, scale));
@@ -32,21 +42,28 @@ export function isViewTransform(value: unknown): value is ViewTransform {
 
 export class PanZoom {
   private view: ViewTransform = { x: 0, y: 0, scale: 1 };
+  private gestureTimer: ReturnType<typeof setTimeout> | undefined;
   private press: { pointerId: number; startX: number; startY: number; viewX: number; viewY: number; dragging: boolean } | null = null;
   private suppressClick = false;
+  /** The svg's HTML box, which the transform moves. */
+  private readonly layer: HTMLElement | null;
+  /** The fixed area the graph is seen through: it takes the wheel and drags anywhere, also where the moved svg is not. */
+  private readonly surface: Element;
 
   constructor(
-    private readonly svg: SVGSVGElement,
+    svg: SVGSVGElement,
     private readonly viewport: SVGGElement,
     private readonly onChange: (view: ViewTransform) => void,
   ) {
-    svg.addEventListener('wheel', (e) => this.onWheel(e), { passive: false });
-    svg.addEventListener('pointerdown', (e) => this.onPointerDown(e));
-    svg.addEventListener('pointermove', (e) => this.onPointerMove(e));
-    svg.addEventListener('pointerup', (e) => this.onPointerEnd(e));
-    svg.addEventListener('pointercancel', (e) => this.onPointerEnd(e));
+    this.layer = svg.parentElement;
+    const surface = (this.surface = this.layer?.parentElement ?? svg);
+    surface.addEventListener('wheel', (e) => this.onWheel(e as WheelEvent), { passive: false });
+    surface.addEventListener('pointerdown', (e) => this.onPointerDown(e as PointerEvent));
+    surface.addEventListener('pointermove', (e) => this.onPointerMove(e as PointerEvent));
+    surface.addEventListener('pointerup', (e) => this.onPointerEnd(e as PointerEvent));
+    surface.addEventListener('pointercancel', (e) => this.onPointerEnd(e as PointerEvent));
     // A drag that ends over a node must not count as a click on it.
-    svg.addEventListener(
+    surface.addEventListener(
       'click',
       (e) => {
         if (this.suppressClick) {
@@ -65,18 +82,50 @@ export class PanZoom {
 
   set(view: ViewTransform, notify = true): void {
     this.view = { x: view.x, y: view.y, scale: clampScale(view.scale) };
-    this.viewport.setAttribute('transform', `translate(${this.view.x} ${this.view.y}) scale(${this.view.scale})`);
+    this.apply();
+    this.endGesture(false);
     if (notify) this.onChange(this.transform);
   }
 
+  private apply(): void {
+    const { x, y, scale } = this.view;
+    if (this.layer) this.layer.style.transform = `translate(${x}px, ${y}px) scale(${scale})`;
+    else this.viewport.setAttribute('transform', `translate(${x} ${y}) scale(${scale})`);
+    this.viewport.setAttribute('data-view', `translate(${x} ${y}) scale(${scale})`);
+  }
+
+  /** A step of a wheel or drag gesture: the layer is composited until the gesture ends. */
+  private gestureStep(view: ViewTransform, endAfterMs?: number): void {
+    this.view = { x: view.x, y: view.y, scale: clampScale(view.scale) };
+    this.layer?.classList.add('is-gesture');
+    this.apply();
+    clearTimeout(this.gestureTimer);
+    this.gestureTimer = endAfterMs === undefined ? undefined : setTimeout(() => this.endGesture(true), endAfterMs);
+  }
+
+  private endGesture(notify: boolean): void {
+    clearTimeout(this.gestureTimer);
+    this.gestureTimer = undefined;
+    if (!this.layer?.classList.contains('is-gesture')) return;
+    this.layer.classList.remove('is-gesture');
+    if (notify) this.onChange(this.transform);
+  }
+
+  /** The stage the graph is seen through: its box does not move with the transform. */
+  private rect(): DOMRect {
+    return this.surface.getBoundingClientRect();
+  }
+
   /** Zooms by `factor` keeping the point (cx, cy) in viewport pixels fixed; default the centre. */
-  zoomBy(factor: number, cx?: number, cy?: number): void {
-    const rect = this.svg.getBoundingClientRect();
+  zoomBy(factor: number, cx?: number, cy?: number, gesture = false): void {
+    const rect = this.rect();
     const px = cx ?? rect.width / 2;
     const py = cy ?? rect.height / 2;
     const scale = clampScale(this.view.scale * factor);
     const k = scale / this.view.scale;
-    this.set({ scale, x: px - (px - this.view.x) * k, y: py - (py - this.view.y) * k });
+    const next = { scale, x: px - (px - this.view.x) * k, y: py - (py - this.view.y) * k };
+    if (gesture) this.gestureStep(next, WHEEL_IDLE_MS);
+    else this.set(next);
   }
 
   zoomIn(): void {
@@ -96,7 +145,7 @@ export class PanZoom {
    * (and changes nothing) while the page has no size yet, e.g. a panel opened in the background.
    */
   fit(width: number, height: number, minScale = MIN_SCALE): boolean {
-    const rect = this.svg.getBoundingClientRect();
+    const rect = this.rect();
     if (width <= 0 || height <= 0 || rect.width <= 0 || rect.height <= 0) return false;
     const fitted = Math.min(1, (rect.width - 2 * FIT_MARGIN) / width, (rect.height - 2 * FIT_MARGIN) / height);
     const scale = clampScale(Math.max(fitted, Math.min(1, minScale)));
@@ -112,7 +161,7 @@ export class PanZoom {
    * else the `focus` box (the current file's nodes) centred when it fits, else its start.
    */
   frame(content: { width: number; height: number }, focus: { x: number; y: number; width: number; height: number }, minScale = READABLE_SCALE): boolean {
-    const rect = this.svg.getBoundingClientRect();
+    const rect = this.rect();
     if (content.width <= 0 || content.height <= 0 || rect.width <= 0 || rect.height <= 0) return false;
     const roomX = rect.width - 2 * FIT_MARGIN;
     const roomY = rect.height - 2 * FIT_MARGIN;
@@ -136,7 +185,7 @@ export class PanZoom {
 
   /** Pans the least amount that brings a content-space box fully into view (when it fits). */
   ensureVisible(box: { x: number; y: number; width: number; height: number }): void {
-    const rect = this.svg.getBoundingClientRect();
+    const rect = this.rect();
     const { x, y, scale } = this.view;
     const left = box.x * scale + x;
     const top = box.y * scale + y;
@@ -154,10 +203,10 @@ export class PanZoom {
 
   private onWheel(e: WheelEvent): void {
     e.preventDefault();
-    const rect = this.svg.getBoundingClientRect();
+    const rect = this.rect();
     // Trackpad pinches arrive as small ctrl+wheel deltas, mouse wheels as ~100px steps.
     const delta = e.deltaMode === WheelEvent.DOM_DELTA_LINE ? e.deltaY * 16 : e.deltaY;
-    this.zoomBy(Math.exp(-delta * (e.ctrlKey ? 0.01 : 0.0015)), e.clientX - rect.left, e.clientY - rect.top);
+    this.zoomBy(Math.exp(-delta * (e.ctrlKey ? 0.01 : 0.0015)), e.clientX - rect.left, e.clientY - rect.top, true);
   }
 
   private onPointerDown(e: PointerEvent): void {
@@ -174,10 +223,10 @@ export class PanZoom {
     if (!press.dragging && Math.hypot(dx, dy) < DRAG_THRESHOLD) return;
     if (!press.dragging) {
       press.dragging = true;
-      this.svg.setPointerCapture(e.pointerId);
-      this.svg.classList.add('is-panning');
+      this.surface.setPointerCapture(e.pointerId);
+      this.surface.classList.add('is-panning');
     }
-    this.set({ ...this.view, x: press.viewX + dx, y: press.viewY + dy });
+    this.gestureStep({ ...this.view, x: press.viewX + dx, y: press.viewY + dy });
   }
 
   private onPointerEnd(e: PointerEvent): void {
@@ -185,9 +234,10 @@ export class PanZoom {
     if (!press || press.pointerId !== e.pointerId) return;
     this.press = null;
     if (press.dragging) {
+      this.endGesture(true);
       this.suppressClick = e.type === 'pointerup';
-      this.svg.classList.remove('is-panning');
-      if (this.svg.hasPointerCapture(e.pointerId)) this.svg.releasePointerCapture(e.pointerId);
+      this.surface.classList.remove('is-panning');
+      if (this.surface.hasPointerCapture(e.pointerId)) this.surface.releasePointerCapture(e.pointerId);
     }
   }
 }

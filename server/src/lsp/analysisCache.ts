@@ -54,7 +54,7 @@ export class AnalysisCache {
   private readonly latestModels = new Map<string, DataFrameModel>();
   private readonly sizeLimits = new Map<string, number>();
   private readonly tooLargeNotified = new Set<string>();
-  /** One analysis at a time, the newest request first (see `AnalysisSlots`). */
+  /** One analysis at a time, in the order requested (see `AnalysisSlots`). */
   readonly slots = new AnalysisSlots();
 
   constructor(

@@ -6,9 +6,13 @@
  * syntax copy and its model until the last rule: 2.7 GB at load 16 (one at a time: one copy and
  * one model in flight). One slot also costs no speed: the machine has a single event loop.
  *
- * The newest request goes first: that is the document the user just typed in or hovered, while a
- * burst of opens or re-judged neighbours waits. A waiter whose document moved on meanwhile is
- * still handed the slot and gives it back at once (its `stale` check), so it costs nothing.
+ * Requests are served in the order they came. Newest-first (the first version) is wrong for the
+ * open storm: each first analysis of a file changes the workspace graph, which re-judges its open
+ * neighbours, and served newest-first those re-judged neighbours all ran before the next file's
+ * first analysis (a wave of neighbours per file). In arrival order they wait behind the first
+ * analyses, and a neighbour re-judged again meanwhile finds its earlier request outdated. A
+ * waiter whose document moved on is still handed the slot and gives it back at once (its
+ * `stale` check), so it costs nothing.
  */
 export class AnalysisSlots {
   private running = 0;
@@ -27,8 +31,8 @@ export class AnalysisSlots {
     return () => {
       if (released) return;
       released = true;
-      const next = this.waiting.pop();
-      // The slot passes to the newest waiter directly: the count does not change.
+      const next = this.waiting.shift();
+      // The slot passes to the oldest waiter directly: the count does not change.
       if (next) next();
       else this.running--;
     };
