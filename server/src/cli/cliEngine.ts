@@ -28,10 +28,11 @@ export { RE2JS } from 're2js';
 
 /**
  * A file once read, to the end: --fix or --diff, parse, analyse (main.ts's `analyseFile` reads it
- * and skips what needs no parser). `errs`: the file's messages so far.
+ * and skips what needs no parser).
  */
-export async function analyseText(job: FileJob, args: CheckArgs, forGraph: boolean, text: string, notebook: boolean, errs: string[]): Promise<FileOutcome> {
+export async function analyseText(job: FileJob, args: CheckArgs, forGraph: boolean, text: string, notebook: boolean): Promise<FileOutcome> {
   const { file, options } = job;
+  const errs: string[] = [];
   const err = (s: string) => errs.push(s);
   const failed = (message: string): FileOutcome => ({ errs: [...errs, message], ioError: true });
   const parser = await PythonParser.load();

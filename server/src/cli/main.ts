@@ -317,7 +317,7 @@ export async function analyseFile(job: FileJob, args: CheckArgs, forGraph: boole
     // Nothing to parse for: neither the engine nor the wasm parser is loaded for a run over such files (startup stays Node's own).
     return { errs: [], ioError: false, result: { filename: file, findings: [], lines: new LineIndex(text) } };
   }
-  return engine().analyseText(job, args, forGraph, text, notebook, []);
+  return engine().analyseText(job, args, forGraph, text, notebook);
 }
 
 /** The engine would skip the file unparsed (`analyze`), and it names no `%run` that could pull PySpark in. */

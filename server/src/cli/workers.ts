@@ -114,7 +114,7 @@ export class WorkerPool {
     return index;
   }
 
-  /** The project-scope findings of `text` with the shared graphs `neighbours` (indexes into `shareGraphs`) in view. */
+  /** The project-scope findings of `text` with the shared graphs `neighbours` (numbers given by `shareGraph` or kept from the first pass) in view. */
   async crossFile(text: string, options: AnalysisOptions, neighbours: number[]): Promise<Finding[] | undefined> {
     const reply = await this.send({ id: this.nextId++, kind: 'cross', text, options, neighbours });
     return reply.kind === 'cross' ? reply.findings : undefined;

@@ -140,14 +140,15 @@ export class AnalysisCache {
     try {
       // Waiting for the slot, the document may have moved on: that version is not worth a run.
       if (outdated()) return undefined;
-      return await this.analyseInSlot(uri, stored, settings, inputs);
+      return await this.analyseInSlot(uri, stored, settings, outdated);
     } finally {
       unpin();
       release();
     }
   }
 
-  private async analyseInSlot(uri: string, stored: StoredDocument, settings: Settings, inputs: string): Promise<CachedAnalysis | undefined> {
+  /** `outdated`: the document or what else the analysis reads (settings, other files) moved on since it was asked for. */
+  private async analyseInSlot(uri: string, stored: StoredDocument, settings: Settings, outdated: () => boolean): Promise<CachedAnalysis | undefined> {
     const version = stored.document.version;
     const t0 = performance.now();
     let readAt: number | undefined;
@@ -198,10 +199,9 @@ export class AnalysisCache {
       // A Databricks notebook that `%run`s others is analysed with them (findings stay in this file).
       const runs = analyseDatabricksRuns(this.parser, text, uri.startsWith('file:') ? fileURLToPath(uri) : undefined, options);
       // In steps: hovers, completions and new edits are answered between rules, and an outdated run stops.
-      const stale = () => this.documents.get(uri)?.document.version !== version || this.inputsOf(uri) !== inputs;
-      const stepped = runs ?? (await analyzeInSteps(stored.tree, text, options, { pause: nextTurn, stale }));
+      const stepped = runs ?? (await analyzeInSteps(stored.tree, text, options, { pause: nextTurn, stale: outdated }));
       // Settings or other files changed meanwhile: whoever changed them asks for a new analysis.
-      if (!stepped || stale()) return undefined;
+      if (!stepped || outdated()) return undefined;
       result = stepped;
     } catch (e) {
       if (e instanceof ParseFailure) {

@@ -165,12 +165,11 @@ export class DocumentStore {
     this.close(uri);
     const document = TextDocument.create(uri, languageId, version, text);
     const stored = new StoredDocument(uri, document, version, this);
+    this.docs.set(uri, stored);
     if (!this.isTooLarge(uri, text)) {
       stored.indent = new IndentProfile(text);
-      this.docs.set(uri, stored);
       this.parseInto(stored, text);
     }
-    this.docs.set(uri, stored);
     return stored;
   }
 
