@@ -1,5 +1,6 @@
 import type { DataFrameModel, SinkInfo } from '../model/types';
 import type { Node } from '../parsing/pythonParser';
+import { DISPLAY_SINK_FORMATS } from '../spark/writers';
 
 /**
  * Exploratory scripts: `.py` files that are notebooks in all but name. A book's chapter listing, a
@@ -40,7 +41,6 @@ const CLOUD_PATH = /\b(s3[an]?|abfss?|wasbs?|gs|hdfs|adl|oss|cos|dbfs):\/|["'](\
 /** How a job gets its inputs: command-line arguments, Glue job arguments, notebook widgets. */
 const JOB_PARAMETERS = /\bargparse\b|\bsys\.argv\b|\bgetResolvedOptions\b|\bdbutils\.widgets\b|\bclick\.(command|option)\b|\btyper\.|\bjob\.commit\s*\(/;
 const SQL_WRITE = /\bMERGE\s+INTO\b|\bINSERT\s+(INTO|OVERWRITE)\b|\bCREATE\s+(OR\s+REPLACE\s+)?TABLE\b/i;
-const DISPLAY_FORMATS = new Set(['console', 'memory', 'noop']);
 /** Formats that read and write files, where a path says where the data lives (not BigQuery's `project.dataset.table`). */
 const FILE_FORMATS = new Set(['csv', 'json', 'text', 'parquet', 'orc', 'avro', 'xml', 'delta', 'binaryfile', 'image', 'libsvm']);
 
@@ -50,7 +50,7 @@ function fileFormat(format: string | undefined): boolean {
 
 /** A write that keeps data somebody else reads: a table, JDBC, a streaming sink, a path off this machine or unknown. */
 function durableSink(s: SinkInfo): boolean {
-  if (s.format && DISPLAY_FORMATS.has(s.format.toLowerCase())) return false;
+  if (s.format && DISPLAY_SINK_FORMATS.has(s.format.toLowerCase())) return false;
   if (s.table !== undefined || s.method === 'jdbc' || s.foreachBatch || s.formatUnknown || !fileFormat(s.format)) return true;
   return s.path === undefined || !isLocalPath(s.path);
 }

@@ -10,6 +10,14 @@ import { runBatchHandler } from './streaming';
 /** `df.write` / `df.writeStream` / `df.writeTo(...)` chains, up to the call that makes a sink. */
 
 // `table` ends a Databricks streaming writer (`writeStream...table("name")`, the name before `toTable`).
+/**
+ * Sinks for looking at data (`console`, `memory`, `noop`): nothing downstream reads what they
+ * write, and nobody operates them as a service. The rules that judge a query by where it writes
+ * leave these alone, each for its own reason (a demo of triggers, a query nobody monitors, a
+ * checkpoint nothing resumes from).
+ */
+export const DISPLAY_SINK_FORMATS: ReadonlySet<string> = new Set(['console', 'memory', 'noop']);
+
 const WRITER_TERMINALS = new Set([
   'save',
   'saveAsTable',

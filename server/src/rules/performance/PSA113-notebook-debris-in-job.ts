@@ -7,6 +7,7 @@ import type { DataFrameModel, Frame } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
 import { callParts, enclosingStatement, sameNode, unwrapParens } from '../../parsing/syntax';
 import type { Rule, RuleContext } from '../rule';
+import { DISPLAY_SINK_FORMATS } from '../../spark/writers';
 
 /** Steps behind which `show()` computes every input row before it can print 20: shuffles and sorts. */
 const WIDE = new Set([
@@ -42,8 +43,7 @@ const DEBUG_GUARD = /debug|verbose|dry_?run|preview|sample|show|display|print|in
 /** Functions whose job is to print: `def show_results(df)`, `def preview(...)`, `def debug_frame(...)`. */
 const DISPLAY_FUNCTION = /^_*(show|display|preview|debug|inspect|print|peek|explore|describe|dump|log)(_|$|[A-Z])|_(debug|preview)$/i;
 
-/** Sinks that are displays themselves, and paths a local demo writes to. */
-const DISPLAY_FORMATS = new Set(['console', 'memory', 'noop']);
+/** Paths a local demo writes to. */
 const SCRATCH_PATH = /^(\/tmp\/|\/?tmp\b|dbfs:\/tmp\/|file:|[a-z]:[\\/])|^(?![a-z][a-z0-9+.-]*:|\/|\{)/i;
 
 /**
@@ -58,7 +58,7 @@ function isJob(ctx: RuleContext): boolean {
   if (!/SparkSession\s*\.\s*builder|\bGlueContext\s*\(|\bSparkContext\s*\(|DatabricksSession\s*\.\s*builder/.test(ctx.text)) return false;
   if (/\.master\(\s*(['"])local/.test(ctx.text)) return false;
   const durable = ctx.model.sinks.some((s) => {
-    if (s.format && DISPLAY_FORMATS.has(s.format.toLowerCase())) return false;
+    if (s.format && DISPLAY_SINK_FORMATS.has(s.format.toLowerCase())) return false;
     if (s.table !== undefined || s.format === 'jdbc' || s.method === 'jdbc' || s.foreachBatch) return true;
     return s.path === undefined || !SCRATCH_PATH.test(s.path);
   });

@@ -7,9 +7,8 @@ import { related, type Rule, type RuleContext } from '../rule';
 import { sessionSettings, sinkOption } from '../helpers/sessionConf';
 import { checkpointOption } from '../../templates';
 import { stoppedSoonAfterStart } from '../helpers/queryLifetime';
+import { DISPLAY_SINK_FORMATS } from '../../spark/writers';
 
-/** Sinks Spark runs with a throwaway checkpoint of its own (they hold no progress worth keeping). */
-const TEMP_CHECKPOINT_SINKS = new Set(['console', 'memory', 'noop']);
 const SESSION_DEFAULT = 'spark.sql.streaming.checkpointLocation';
 
 export const missingCheckpointLocation: Rule = {
@@ -27,7 +26,8 @@ export const missingCheckpointLocation: Rule = {
     let planned: Map<SinkInfo, string> | undefined;
     for (const sink of streamingSinks) {
       if (seen.has(sink.call.id) || sink.optionsUnknown || sinkOption(sink, 'checkpointLocation')) continue;
-      if (!sink.foreachBatch && (sink.formatUnknown || TEMP_CHECKPOINT_SINKS.has(sink.format?.toLowerCase() ?? ''))) continue;
+      // Display sinks run with a throwaway checkpoint of Spark's own: they hold no progress worth keeping.
+      if (!sink.foreachBatch && (sink.formatUnknown || DISPLAY_SINK_FORMATS.has(sink.format?.toLowerCase() ?? ''))) continue;
       // foreachBatch runs on a temporary checkpoint; when the code stops the query moments after it
       // starts (`time.sleep(2); q.stop()`) there is no restart to lose progress in. Other sinks
       // without a checkpoint fail to start at all, demo or not.

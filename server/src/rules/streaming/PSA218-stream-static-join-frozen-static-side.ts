@@ -3,8 +3,8 @@ import { isAncestorFrame, streamingSources, type Frame } from '../../model/types
 import { boundInFile, buildsLocalSession, chainRoot } from '../helpers/sessionBinding';
 import { streamStaticJoins } from '../helpers/streamStaticJoins';
 import { related, type Rule, type RuleContext } from '../rule';
+import { DISPLAY_SINK_FORMATS } from '../../spark/writers';
 
-const DEMO_SINKS = new Set(['console', 'memory', 'noop']);
 const DEMO_SOURCES = new Set(['socket', 'rate']);
 
 /** File formats Spark lists once, when the DataFrame is created (an InMemoryFileIndex), and never again. */
@@ -23,7 +23,7 @@ export const streamStaticJoinFrozenStaticSide: Rule = {
       if (j.how !== 'inner') continue;
       // Sinks for looking at the data: nothing downstream misses the dropped rows.
       const sinks = ctx.model.sinks.filter((s) => s.streaming && isAncestorFrame(j.result, s.frame));
-      if (sinks.length && sinks.every((s) => DEMO_SINKS.has(s.format?.toLowerCase() ?? ''))) continue;
+      if (sinks.length && sinks.every((s) => DISPLAY_SINK_FORMATS.has(s.format?.toLowerCase() ?? ''))) continue;
       const staticSide = j.streamSide === 'left' ? j.right : j.left;
       const frozen = frozenBy(staticSide);
       if (!frozen) continue;
