@@ -645,6 +645,8 @@ async function benchTyping() {
     let version = 1;
     const latencies = [];
     const wasted = [];
+    const stopped = [];
+    const stoppedMs = [];
     const cpu = [];
     const keystrokes = [];
     for (let b = 0; b < bursts; b++) {
@@ -683,12 +685,13 @@ async function benchTyping() {
       }
       latencies.push(performance.now() - tLast);
       cpu.push(cpuMs(c.proc.pid) - cpu0);
-      const analysed =
-        c.logs
-          .slice(logsBefore)
-          .join('')
-          .match(/ v(\d+): /g) ?? [];
-      wasted.push(analysed.filter((m) => Number(/\d+/.exec(m)[0]) !== last).length);
+      const burstLog = c.logs.slice(logsBefore).join('\n');
+      const analysed = [...burstLog.matchAll(/ v(\d+): (?!stopped)/g)];
+      wasted.push(analysed.filter((m) => Number(m[1]) !== last).length);
+      // Runs an edit overtook stop at their next step and log the time they held the thread.
+      const stops = [...burstLog.matchAll(/ v\d+: stopped, outdated \(([\d.]+) ms\)/g)];
+      stopped.push(stops.length);
+      stoppedMs.push(stops.reduce((sum, m) => sum + Number(m[1]), 0));
       keystrokes.push(typed);
     }
     await c.stop();
@@ -700,17 +703,30 @@ async function benchTyping() {
       p95: percentile(latencies, 95),
       max: Math.max(...latencies),
       wastedAnalysesPerBurst: median(wasted),
+      stoppedAnalysesPerBurst: median(stopped),
+      stoppedMsPerBurst: median(stoppedMs),
       serverCpuMsPerBurst: median(cpu),
     };
     results.typing.push(row);
     log(
-      `  ${n} lines: last keystroke -> diagnostics p50 ${fmt(row.p50)} ms, p95 ${fmt(row.p95)} ms; ${row.wastedAnalysesPerBurst} analyses of outdated versions per burst`,
+      `  ${n} lines: last keystroke -> diagnostics p50 ${fmt(row.p50)} ms, p95 ${fmt(row.p95)} ms; ${row.wastedAnalysesPerBurst} analyses of outdated versions finished and ${row.stoppedAnalysesPerBurst} stopped (${fmt(row.stoppedMsPerBurst)} ms) per burst; latencies ${latencies.map((l) => fmt(l)).join(', ')}`,
     );
   }
   log(`\nTyping (pull mode, debounceMs ${typingDebounce ?? 'as set by default'}): a character every 30 ms for 10 s, then stop; ms`);
   log(
     table(
-      ['lines', 'bursts', 'keystrokes/burst', 'p50', 'p95', 'max', 'outdated analyses finished/burst', 'server CPU ms/burst'],
+      [
+        'lines',
+        'bursts',
+        'keystrokes/burst',
+        'p50',
+        'p95',
+        'max',
+        'outdated analyses finished/burst',
+        'stopped/burst',
+        'ms thrown away by stopped runs/burst',
+        'server CPU ms/burst',
+      ],
       results.typing.map((r) => [
         r.lines,
         r.bursts,
@@ -719,6 +735,8 @@ async function benchTyping() {
         fmt(r.p95),
         fmt(r.max),
         r.wastedAnalysesPerBurst,
+        r.stoppedAnalysesPerBurst,
+        fmt(r.stoppedMsPerBurst),
         fmt(r.serverCpuMsPerBurst),
       ]),
     ),
