@@ -1,6 +1,7 @@
 import type { Connection, Diagnostic } from 'vscode-languageserver';
 import { fileURLToPath } from 'node:url';
 import { analyzeInSteps, type AnalysisResult } from '../analysis';
+import { contextPath } from '../project/contextPath';
 import { fileFragment, type FileFragment } from '../graph';
 import type { RawGraph } from '../graph/pipelineGraph';
 import { LineIndex } from '../lineIndex';
@@ -34,6 +35,8 @@ export interface GraphSink {
   /** The other files' graph, and the generation to hand back with the result. */
   read(): { graph: RawGraph | undefined; generation: number };
   noteGraphChange(uri: string, raw: RawGraph, readAt?: number): void;
+  /** The workspace folders (URIs): a file's folder names are read from its workspace folder down. */
+  readonly folders: readonly string[];
 }
 
 /**
@@ -227,7 +230,7 @@ export class AnalysisCache {
         ...this.settings.withProjectConfig(uri, settings),
         workspace: seen.graph,
         workspaceExclude: uri,
-        path: uri,
+        path: contextPath(uri, this.graph().folders),
         previousModel: this.latestModels.get(uri),
         onModel: (model: DataFrameModel) => {
           // Counted among the models kept at once: runs that an edit overtakes build models too.
