@@ -2,6 +2,7 @@
 //
 //   node scripts/bench/bench.mjs [--quick] [--only=analysis,scaling,edit,typing,cli,cold,memory,layout,preview] [--mem-edits=N] [--mem-open-timeout-s=S] [--out=FILE]
 //     [--typing-debounce=MS] (the typing bench's debounceMs setting; the default setting when not given)
+//     [--edit-timeout-s=60] (how long an awaited edit may take before the edit and memory sections give up)
 //     [--typing-lines=5000,20000] [--typing-bursts=3] [--typing-interval=30] [--typing-fixed] (debounce: fixed, the wait before the adaptive one)
 //
 // Needs `npm run build` (dist/server.js) and `tsc -p test/tsconfig.json` (out/: the engine modules
@@ -249,7 +250,7 @@ async function typeAt(c, uri, at, startVersion, count, { awaitEvery = 1, onEdit 
     const t0 = performance.now();
     await c.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: v }, contentChanges: [change] });
     if ((i + 1) % awaitEvery === 0 || i === count - 1) {
-      await c.waitFor(() => c.latest(uri)?.version === v || undefined, `diagnostics v${v}`, 60_000);
+      await c.waitFor(() => c.latest(uri)?.version === v || undefined, `diagnostics v${v}`, Number(args['edit-timeout-s'] ?? 60) * 1000);
       times.push(performance.now() - t0);
     }
     onEdit?.(i + 1, v);
