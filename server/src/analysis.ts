@@ -4,10 +4,12 @@ import { LineIndex } from './lineIndex';
 import { isDatabricksSource } from './notebook/databricks';
 import { buildModel } from './model/buildModel';
 import type { DataFrameModel } from './model/types';
-import { CodeContext } from './context/codeContext';
+import { CodeContext, type KindWithReason } from './context/codeContext';
 import { NoqaIndex } from './noqa';
 import type { RawGraph } from './graph/pipelineGraph';
-import type { Tree } from './parsing/pythonParser';
+import type { Node, Tree } from './parsing/pythonParser';
+import { collectProjectFacts, type ProjectFacts } from './project/projectFacts';
+import { architectureView } from './rules/helpers/layerGraph';
 import { syntaxRoot } from './parsing/syntaxTree';
 import { RULES } from './rules';
 import type { Rule, RuleContext } from './rules/rule';
@@ -41,6 +43,8 @@ export interface AnalysisOptions {
   previousModel?: DataFrameModel;
   /** Called with the model as soon as it is built (before the rules run, so also when the run is stopped). */
   onModel?: (model: DataFrameModel) => void;
+  /** Keep what the project-scope rules read (`AnalysisResult.projectFacts`): the CLI judges the file again from it with its neighbours. */
+  keepProjectFacts?: boolean;
 }
 
 export interface AnalysisResult {
@@ -51,6 +55,8 @@ export interface AnalysisResult {
   skipped?: 'not-pyspark';
   /** Top-level statements whose part of the model was taken from `previousModel` rather than built again. */
   resumedStatements?: number;
+  /** With `keepProjectFacts`, when the file was analysed. */
+  projectFacts?: ProjectFacts;
 }
 
 // In a module of its own so that the CLI can skip such files without loading the engine.
@@ -100,11 +106,12 @@ export interface AnalysisControl {
 }
 
 /**
- * `analyze`, pausing after the model and after each rule, so that requests that do not need the
- * result (hovers, completions, new edits) are answered within one step rather than after the whole
- * analysis; undefined, without finishing, once `control.stale()`. Same steps, same result.
- * The syntax tree is read only before the first pause (the rules read the JS copy and the model),
- * so the document may replace its tree meanwhile.
+ * `analyze`, pausing after the syntax copy, after the model and after each rule, so that requests
+ * that do not need the result (hovers, completions, new edits) are answered within one step rather
+ * than after the whole analysis; undefined, without finishing, once `control.stale()`. Same steps,
+ * same result. The syntax tree is read only in the first two steps (the rules read the JS copy and
+ * the model), and it cannot change between them without the run going stale (an edit), so the
+ * document may replace its tree once the model is built.
  */
 export async function analyzeInSteps(tree: Tree, text: string, options: AnalysisOptions, control: AnalysisControl): Promise<AnalysisResult | undefined> {
   const steps = analysisSteps(tree, text, options);
@@ -123,8 +130,13 @@ function* analysisSteps(tree: Tree, text: string, options: AnalysisOptions): Gen
   const settings = options.settings ?? defaultSettings();
   const lines = new LineIndex(text);
   if (!looksLikePySpark(text)) return { findings: [], lines, skipped: 'not-pyspark' };
+  // The JS copy of the tree, a step of its own (a quarter to a third of the work before the first
+  // rule): an edit read after it stops the run before the model. `buildModel` takes this copy.
+  syntaxRoot(tree, text);
+  yield;
   const { model, functions, resumedStatements } = buildModel(tree, text, { notebook: options.notebook ?? isDatabricksSource(text) }, options.previousModel);
   options.onModel?.(model);
+  yield;
   const code = new CodeContext(text, {
     path: options.path,
     notebook: options.notebook,
@@ -146,30 +158,14 @@ function* analysisSteps(tree: Tree, text: string, options: AnalysisOptions): Gen
       code,
       workspace: options.workspace,
       workspaceExclude: options.workspaceExclude,
-      report(f) {
-        const start = f.node?.startIndex ?? f.start ?? 0;
-        const end = f.node?.endIndex ?? f.end ?? start;
-        const where = code.at(f.node ?? model.root.descendantForIndex(start, start));
-        if (rule.quietIn?.includes(where.kind)) return;
-        const severity = severityFor(rule, f.severity, settings);
-        if (severity === 'off') return;
-        const key = `${rule.code}:${start}:${end}`;
-        if (seen.has(key)) return;
-        seen.add(key);
-        if (noqa.suppresses(rule.code, start, end)) return;
-        findings.push({
-          code: rule.code,
-          name: rule.name,
-          message: f.message,
-          severity,
-          start,
-          end,
-          related: f.related ?? [],
-          fixes: f.fixes ?? [],
-          context: { kind: where.kind, why: where.why },
-          ...(f.why ? { why: f.why } : {}),
-        });
-      },
+      report: reporter(
+        rule,
+        settings,
+        seen,
+        findings,
+        (start, node) => code.at(node ?? model.root.descendantForIndex(start, start)),
+        (c, start, end) => noqa.suppresses(c, start, end),
+      ),
     };
     try {
       rule.check(ctx);
@@ -179,5 +175,76 @@ function* analysisSteps(tree: Tree, text: string, options: AnalysisOptions): Gen
     }
   }
   findings.sort(compareFindings);
-  return { findings, model, lines, resumedStatements };
+  const projectFacts = options.keepProjectFacts ? collectProjectFacts(model, code, noqa) : undefined;
+  return { findings, model, lines, resumedStatements, ...(projectFacts ? { projectFacts } : {}) };
+}
+
+/**
+ * The report function of one rule's run: settings, quiet kinds, duplicates and noqa applied, the
+ * same for an analysis and for a judgement from kept facts (`judgeFromFacts`).
+ */
+function reporter(
+  rule: (typeof RULES)[number],
+  settings: Settings,
+  seen: Set<string>,
+  findings: Finding[],
+  where: (start: number, node: Node | undefined) => KindWithReason,
+  silenced: (code: string, start: number, end: number) => boolean,
+): RuleContext['report'] {
+  return (f) => {
+    const start = f.node?.startIndex ?? f.start ?? 0;
+    const end = f.node?.endIndex ?? f.end ?? start;
+    const at = where(start, f.node);
+    if (rule.quietIn?.includes(at.kind)) return;
+    const severity = severityFor(rule, f.severity, settings);
+    if (severity === 'off') return;
+    const key = `${rule.code}:${start}:${end}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    if (silenced(rule.code, start, end)) return;
+    findings.push({
+      code: rule.code,
+      name: rule.name,
+      message: f.message,
+      severity,
+      start,
+      end,
+      related: f.related ?? [],
+      fixes: f.fixes ?? [],
+      context: { kind: at.kind, why: at.why },
+      ...(f.why ? { why: f.why } : {}),
+    });
+  };
+}
+
+/**
+ * The findings an analysis with `options` would give, from the facts kept by a first analysis of
+ * the same text (`keepProjectFacts`), when every enabled rule judges from the file's graph alone
+ * (`GraphRule`: the project-scope rules); undefined when one does not (the caller analyses again).
+ * The CLI's cross-file pass: the options add the neighbours' graphs and select the project rules.
+ */
+export function judgeFromFacts(facts: ProjectFacts, options: AnalysisOptions): Finding[] | undefined {
+  const settings = options.settings ?? defaultSettings();
+  const rules = enabledRules(settings, options);
+  if (!rules.every((r) => r.checkGraph)) return undefined;
+  const view = architectureView(facts.own, options.workspace, options.workspaceExclude);
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  const where = (start: number): KindWithReason => {
+    const at = facts.at.get(start);
+    // A graph rule reports at its steps' reads and writes, whose kinds were all recorded.
+    if (!at) throw new Error(`no code context kept at offset ${start}`);
+    return at;
+  };
+  for (const rule of rules) {
+    try {
+      rule.checkGraph!(
+        view,
+        reporter(rule, settings, seen, findings, where, (c, start, end) => facts.silenced.has(`${c}:${start}:${end}`)),
+      );
+    } catch (err) {
+      console.error(`[pyspark-architect] rule ${rule.code} failed: ${err instanceof Error ? err.stack : String(err)}`);
+    }
+  }
+  return findings.sort(compareFindings);
 }

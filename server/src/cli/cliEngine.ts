@@ -9,6 +9,8 @@ import { ParseFailure, PythonParser, type Tree } from '../parsing/pythonParser';
 import { dropCopy } from '../parsing/syntaxTree';
 import type { Analysed, CheckArgs, FileJob, FileOutcome } from './main';
 import { checkNotebook } from './notebookFile';
+import { hasCrossFilePass } from './workers';
+import { PROJECT_RULES_JUDGE_FROM_GRAPH } from '../project/projectFacts';
 
 /**
  * The CLI's engine: everything that parses and analyses (the rules, the Spark knowledge, the
@@ -81,11 +83,15 @@ export async function analyseText(job: FileJob, args: CheckArgs, forGraph: boole
   try {
     tree = parser.parse(text);
     // A Databricks notebook that `%run`s others is analysed with them (findings stay in this file).
-    const r = analyseDatabricksRuns(parser, text, path.resolve(file), options) ?? analyze(tree, text, options);
+    const r =
+      analyseDatabricksRuns(parser, text, path.resolve(file), options) ??
+      analyze(tree, text, { ...options, keepProjectFacts: hasCrossFilePass(args, forGraph) && PROJECT_RULES_JUDGE_FROM_GRAPH });
     const analysed = { filename: file, findings: r.findings, lines: r.lines, wouldFix };
     // The model points into the tree, which is freed below: keep only plain results.
     const raw = r.model || forGraph ? fileFragment({ ...analysed, model: r.model, uri: pathToFileURL(path.resolve(file)).href }).raw : undefined;
-    return { errs, ioError: false, result: { ...analysed, ...(raw && (raw.datasets.size || forGraph) ? { raw, text, options } : {}) } };
+    const kept =
+      raw && (raw.datasets.size || forGraph) ? { raw, text, options, ...(raw.datasets.size && r.projectFacts ? { projectFacts: r.projectFacts } : {}) } : {};
+    return { errs, ioError: false, result: { ...analysed, ...kept } };
   } catch (e) {
     if (!(e instanceof ParseFailure)) throw e;
     return failed(`${file}: error: not analysed: ${e.message}`);

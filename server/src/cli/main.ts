@@ -4,9 +4,11 @@ import { pathToFileURL } from 'node:url';
 import { defaultSettings, resolveSettings, type Settings } from '../../../shared/settings';
 import { VERSION } from '../../../shared/version';
 import type { AnalysisOptions, AnalysisResult } from '../analysis';
+import { contextPath } from '../project/contextPath';
 import { countFixes, type FixCounts } from '../fixes/fixCounts';
 import type { FileFragment } from '../graph';
 import type { RawGraph } from '../graph/pipelineGraph';
+import type { ProjectFacts } from '../project/projectFacts';
 import { LineIndex } from '../lineIndex';
 import { parsesQuietly } from '../parsing/pythonParser';
 import { collectPythonFiles } from '../project/files';
@@ -206,10 +208,14 @@ export interface Analysed extends FileFindings {
   reanalyse?: (options: AnalysisOptions) => Analysed['findings'];
   /** `graph`, notebooks: the graph fragment built while the program's model was alive. */
   fragment?: FileFragment;
+  /** Kept for the cross-file pass: what the project rules read of the file (judged again from it, not parsed again). */
+  projectFacts?: ProjectFacts;
+  /** A worker keeps this file's `projectFacts`: the cross-file pass asks that worker. */
+  factsKept?: boolean;
 }
 
 /** A Python file's result as a worker sends it: plain data (its line index is rebuilt from `text`). */
-export type TransferredResult = Omit<Analysed, 'lines' | 'reanalyse' | 'notebook' | 'fragment' | 'model'> & { text: string };
+export type TransferredResult = Omit<Analysed, 'lines' | 'reanalyse' | 'notebook' | 'fragment' | 'model' | 'projectFacts'> & { text: string };
 
 /** One file to analyse: where it is in the run (output order) and the options its project gives it. */
 export interface FileJob {
@@ -286,6 +292,7 @@ function isNotebook(file: string): boolean {
 /** The options of each file: the flags over its project's pyproject.toml (whose problems are reported once, here). */
 function fileJobs(args: CheckArgs, files: string[], err: (s: string) => void): FileJob[] {
   const projects = new ProjectConfigs(err);
+  const roots = [process.cwd(), ...args.paths.map((p) => path.resolve(p))];
   return files.map((file, index) => {
     // pyproject.toml under the flags: --select/--ignore given on the command line replace the project's.
     const effective = applyProjectConfig(args.settings, args.project ? projects.nearest(file) : undefined);
@@ -293,7 +300,8 @@ function fileJobs(args: CheckArgs, files: string[], err: (s: string) => void): F
       settings: effective.settings,
       select: args.select.length ? args.select : effective.select,
       ignore: [...args.ignore, ...(effective.ignore ?? [])],
-      path: file,
+      // Folder names are read from the folder given on the command line (or the current one) down.
+      path: contextPath(path.resolve(file), roots),
     };
     return { index, file, options };
   });
@@ -407,7 +415,9 @@ async function check(argv: string[], out: (s: string) => void, err: (s: string) 
     const runner = pool && {
       depth: pool.depth,
       graphNumber: (r: { raw?: RawGraph }) => pool.shareGraph(numberOf.get(r as Analysed)!, r.raw!),
-      crossFile: pool.crossFile.bind(pool),
+      crossFile: (r: Analysed, options: AnalysisOptions, neighbours: number[]) =>
+        // The worker that keeps the file's facts judges it from them; others parse the text again.
+        r.factsKept ? pool.crossFile(numberOf.get(r)!, undefined, options, neighbours) : pool.crossFile(undefined, r.text!, options, neighbours),
     };
     if (results.filter((r) => r.raw).length >= 2) await engine().addCrossFileFindings(results, runner, settled);
     else for (const r of results) settled(r);

@@ -45,8 +45,12 @@ export interface WorkerSetup {
 
 export type Request =
   | { id: number; kind: 'file'; job: FileJob }
-  /** The cross-file pass: `neighbours` are the numbers of graphs the worker holds (merged there, not cloned per file). */
-  | { id: number; kind: 'cross'; text: string; options: AnalysisOptions; neighbours: number[] };
+  /**
+   * The cross-file pass: `neighbours` are the numbers of graphs the worker holds (merged there, not
+   * cloned per file). `index`: the file this worker analysed, whose facts it kept (judged from them);
+   * else `text`, parsed and analysed again.
+   */
+  | { id: number; kind: 'cross'; index?: number; text?: string; options: AnalysisOptions; neighbours: number[] };
 
 /** A file's datasets and steps for the cross-file pass, under its number in the run (`FileJob.index`). */
 export type Broadcast = { kind: 'graph'; index: number; raw: RawGraph };
@@ -66,10 +70,13 @@ interface Slot {
 
 export class WorkerPool {
   private readonly slots: Slot[] = [];
-  private readonly queue: { request: Request; resolve: (r: Reply) => void; reject: (e: Error) => void }[] = [];
+  /** Requests not sent yet; `to`: the one worker that can answer it. */
+  private readonly queue: { request: Request; resolve: (r: Reply) => void; reject: (e: Error) => void; to?: Slot }[] = [];
   private readonly waiting = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void; slot: Slot; request: Request }>();
   /** Numbers of the graphs every worker holds. */
   private readonly shared = new Set<number>();
+  /** The worker that analysed each file (by its number): it keeps the file's facts for the cross-file pass. */
+  private readonly analysedBy = new Map<number, Slot>();
   private nextId = 0;
   private closed = false;
   private readonly crossFilePass: boolean;
@@ -114,9 +121,14 @@ export class WorkerPool {
     return index;
   }
 
-  /** The project-scope findings of `text` with the shared graphs `neighbours` (numbers given by `shareGraph` or kept from the first pass) in view. */
-  async crossFile(text: string, options: AnalysisOptions, neighbours: number[]): Promise<Finding[] | undefined> {
-    const reply = await this.send({ id: this.nextId++, kind: 'cross', text, options, neighbours });
+  /**
+   * The project-scope findings of file `index` (by the worker that analysed it and kept its facts)
+   * or of `text` (by any worker), with the shared graphs `neighbours` (numbers given by
+   * `shareGraph` or kept from the first pass) in view.
+   */
+  async crossFile(index: number | undefined, text: string | undefined, options: AnalysisOptions, neighbours: number[]): Promise<Finding[] | undefined> {
+    const to = index === undefined ? undefined : this.analysedBy.get(index);
+    const reply = await this.send({ id: this.nextId++, kind: 'cross', index, text, options, neighbours }, to);
     return reply.kind === 'cross' ? reply.findings : undefined;
   }
 
@@ -126,21 +138,28 @@ export class WorkerPool {
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 
-  private send(request: Request): Promise<Reply> {
+  private send(request: Request, to?: Slot): Promise<Reply> {
     return new Promise((resolve, reject) => {
       if (this.closed) return reject(new Error('the worker threads are closed'));
-      this.queue.push({ request, resolve, reject });
+      this.queue.push({ request, resolve, reject, to });
       this.dispatch();
     });
   }
 
-  /** Fills every worker up to `REQUESTS_PER_WORKER`, the least loaded first. */
+  /** Fills every worker up to `REQUESTS_PER_WORKER`, the least loaded first; a request for one worker waits for that one. */
   private dispatch(): void {
-    while (this.queue.length) {
+    for (let i = 0; i < this.queue.length;) {
+      const next = this.queue[i];
       let slot: Slot | undefined;
-      for (const s of this.slots) if (s.held < REQUESTS_PER_WORKER && (!slot || s.held < slot.held)) slot = s;
-      if (!slot) return;
-      const next = this.queue.shift()!;
+      if (next.to) slot = next.to.held < REQUESTS_PER_WORKER ? next.to : undefined;
+      else for (const s of this.slots) if (s.held < REQUESTS_PER_WORKER && (!slot || s.held < slot.held)) slot = s;
+      if (!slot) {
+        // Every worker is full, or this one's: later requests for another worker may still go.
+        if (!next.to) return;
+        i++;
+        continue;
+      }
+      this.queue.splice(i, 1);
       slot.held++;
       this.waiting.set(next.request.id, { ...next, slot });
       slot.worker.postMessage(next.request);
@@ -151,6 +170,7 @@ export class WorkerPool {
     const w = this.waiting.get(reply.id);
     this.waiting.delete(reply.id);
     slot.held--;
+    if (w?.request.kind === 'file') this.analysedBy.set(w.request.job.index, slot);
     if (this.crossFilePass && w?.request.kind === 'file' && reply.kind === 'file' && reply.result?.raw) {
       // The worker that made it keeps it (cliWorker.ts); the others get it now, not at the end of the pass.
       this.broadcast({ kind: 'graph', index: w.request.job.index, raw: reply.result.raw }, slot);

@@ -1,10 +1,11 @@
 import { dropCopy } from '../parsing/syntaxTree';
-import { analyze, matchesCode, type AnalysisOptions } from '../analysis';
+import { analyze, judgeFromFacts, matchesCode, type AnalysisOptions } from '../analysis';
 import { compareFindings, type Finding } from '../findings';
 import { mergeRawGraphs } from '../graph';
 import type { RawGraph } from '../graph/pipelineGraph';
 import { ParseFailure, PythonParser, type Tree } from '../parsing/pythonParser';
 import { PROJECT_RULE_CODES } from '../rules';
+import type { ProjectFacts } from './projectFacts';
 
 /** Rules whose findings depend on what other files do with the same datasets (scope `project` in the registry). */
 const CROSS_FILE_RULES = PROJECT_RULE_CODES;
@@ -19,6 +20,10 @@ export interface CrossFileCandidate {
   options?: AnalysisOptions;
   /** Notebooks: the findings again with other options. */
   reanalyse?: (options: AnalysisOptions) => (Finding & { cell?: number })[];
+  /** What the project rules read of the file, kept from its analysis: it is judged again from this, not parsed again. */
+  projectFacts?: ProjectFacts;
+  /** The worker that analysed the file keeps its `projectFacts` (the CLI's pool sends it the request). */
+  factsKept?: boolean;
 }
 
 /**
@@ -36,7 +41,8 @@ export interface CrossFileRunner {
    * first pass, so that the second one starts without a broadcast of every graph.
    */
   graphNumber(r: CrossFileCandidate): number;
-  crossFile(text: string, options: AnalysisOptions, neighbours: number[]): Promise<Finding[] | undefined>;
+  /** `r` judged again with `options` and the graphs `neighbours` in view (by the worker that keeps its facts, when one does). */
+  crossFile(r: CrossFileCandidate, options: AnalysisOptions, neighbours: number[]): Promise<Finding[] | undefined>;
 }
 
 /**
@@ -84,7 +90,7 @@ export async function addCrossFileFindings<C extends CrossFileCandidate>(
     if (runner) {
       const pending: Promise<void> = runner
         .crossFile(
-          r.text!,
+          r,
           { ...r.options, select: codes },
           [...neighbours].map((n) => runner.graphNumber(n)),
         )
@@ -96,13 +102,8 @@ export async function addCrossFileFindings<C extends CrossFileCandidate>(
       inFlight.add(pending);
       if (inFlight.size >= runner.depth) await Promise.race(inFlight);
     } else {
-      replace(
-        await crossFileFindings(await PythonParser.load(), r.text!, {
-          ...r.options,
-          select: codes,
-          workspace: mergeRawGraphs([...neighbours].map((n) => n.raw!)),
-        }),
-      );
+      const options = { ...r.options, select: codes, workspace: mergeRawGraphs([...neighbours].map((n) => n.raw!)) };
+      replace((r.projectFacts && judgeFromFacts(r.projectFacts, options)) ?? (await crossFileFindings(await PythonParser.load(), r.text!, options)));
       settled(r);
     }
   }

@@ -1,5 +1,6 @@
 import { layerSkip } from './architecture/PSA601-layer-skip';
 import { layerBackflow } from './architecture/PSA602-layer-backflow';
+import { isGraphRule, type GraphRule } from './helpers/layerGraph';
 import { staticConfAtRuntime } from './configuration/PSA501-static-conf-at-runtime';
 import { unknownSparkConf } from './configuration/PSA502-unknown-spark-conf';
 import { conflictingConf } from './configuration/PSA503-conflicting-conf';
@@ -106,6 +107,8 @@ export interface RuleInfo extends Rule {
    * behaviour on purpose, generators fabricate demo data; what costs a job nothing matters there.
    */
   readonly quietIn?: readonly CodeKind[];
+  /** A project rule that judges from the file's graph alone (`GraphRule`): the CLI's cross-file pass runs it without a model. */
+  readonly checkGraph?: GraphRule['checkGraph'];
 }
 
 interface Registration {
@@ -340,6 +343,7 @@ export const RULES: readonly RuleInfo[] = REGISTRATIONS.map(({ rule, ...meta }) 
   defaultSeverity: rule.defaultSeverity,
   ...meta,
   check: (ctx: RuleContext) => rule.check(ctx),
+  ...(isGraphRule(rule) ? { checkGraph: rule.checkGraph.bind(rule) } : {}),
 })).sort((a, b) => a.code.localeCompare(b.code));
 
 export function ruleByCode(code: string): RuleInfo | undefined {

@@ -1,14 +1,16 @@
 import { medallionLayerOf, namesMedallionWord } from '../../graph/layers';
-import type { Rule, RuleContext } from '../rule';
-import { fileGraph } from '../helpers/layerGraph';
+import type { RuleContext } from '../rule';
+import { fileGraph, type GraphRule } from '../helpers/layerGraph';
 
-export const layerSkip: Rule = {
+export const layerSkip: GraphRule = {
   code: 'PSA601',
   name: 'layer-skip',
   summary: 'A gold dataset built straight from a bronze read (skipping silver), or a serving step reading raw data.',
   defaultSeverity: 'warning',
   check(ctx: RuleContext) {
-    const { own, graph, layering } = fileGraph(ctx.model, ctx.workspace, ctx.workspaceExclude);
+    layerSkip.checkGraph(fileGraph(ctx.model, ctx.workspace, ctx.workspaceExclude), ctx.report);
+  },
+  checkGraph({ own, graph, layering }, report) {
     const layerOfKey = (key: string) => medallionLayerOf(graph.datasets.get(key)?.ref.location);
     // A lake with two zones (raw -> curated, landing -> serving) has no silver to skip: its
     // "curated" zone is the cleansed one. A skip needs a silver layer somewhere in the pipeline, or
@@ -44,7 +46,7 @@ export const layerSkip: Rule = {
         const producedHere = d.writes.length > 0;
         for (const read of d.reads.filter((r) => r.stepId === step.id)) {
           if (skipped.has(key) && (!skippedReads || skippedReads.has(read.start))) {
-            ctx.report({
+            report({
               start: read.start,
               end: read.end,
               message:
@@ -53,7 +55,7 @@ export const layerSkip: Rule = {
                 'Read the cleaned silver dataset instead.',
             });
           } else if (servingStep && (raw || d.ref.kind === 'topic') && !producedHere) {
-            ctx.report({
+            report({
               start: read.start,
               end: read.end,
               message:

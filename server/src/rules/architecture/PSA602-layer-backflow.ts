@@ -1,14 +1,16 @@
 import { MEDALLION_LAYERS, medallionLayerOf } from '../../graph/layers';
-import { fileGraph } from '../helpers/layerGraph';
-import type { Rule, RuleContext } from '../rule';
+import { fileGraph, type GraphRule } from '../helpers/layerGraph';
+import type { RuleContext } from '../rule';
 
-export const layerBackflow: Rule = {
+export const layerBackflow: GraphRule = {
   code: 'PSA602',
   name: 'layer-backflow',
   summary: "A later layer writing into an earlier layer's location (gold or silver code writing to bronze, serving writing batch views).",
   defaultSeverity: 'warning',
   check(ctx: RuleContext) {
-    const { own, graph, layering } = fileGraph(ctx.model, ctx.workspace, ctx.workspaceExclude);
+    layerBackflow.checkGraph(fileGraph(ctx.model, ctx.workspace, ctx.workspaceExclude), ctx.report);
+  },
+  checkGraph({ own, graph, layering }, report) {
     const rank = (location: string | undefined) => MEDALLION_LAYERS.indexOf(medallionLayerOf(location) ?? '');
     for (const step of own.steps.values()) {
       const rankOf = (keys: Iterable<string>) => Math.max(-1, ...[...keys].map((k) => rank(graph.datasets.get(k)?.ref.location)));
@@ -27,7 +29,7 @@ export const layerBackflow: Rule = {
           // Judged by what feeds this write (a notebook's top level may write bronze, then read it into silver).
           const inputRank = rankOf(write.inputs ?? step.reads);
           if (outRank >= 0 && inputRank > outRank) {
-            ctx.report({
+            report({
               start: write.start,
               end: write.end,
               message:
@@ -38,7 +40,7 @@ export const layerBackflow: Rule = {
           } else if (servingStep && d.ref.kind !== 'store' && otherWriters.some((l) => l === 'batch' || l === 'speed')) {
             // A store known only by its format (`jdbc:` with no table the model can read, `redis:`) stands for
             // every such target of the workspace: two writes to it need not touch the same data.
-            ctx.report({
+            report({
               start: write.start,
               end: write.end,
               message:
