@@ -20,8 +20,10 @@ export interface Settings {
   'pii.personDetails': boolean;
   /** Files larger than this are not analysed (kilobytes). */
   maxFileSizeKb: number;
-  /** Milliseconds to wait after the last keystroke before analysing. */
+  /** Milliseconds to wait after the last keystroke before analysing (the most, with `debounce: adaptive`). */
   debounceMs: number;
+  /** `adaptive`: wait as long as the document's analyses cost, at most `debounceMs`; `fixed`: always `debounceMs`. */
+  debounce: 'adaptive' | 'fixed';
   'trace.server': 'off' | 'messages' | 'verbose';
   /** Whether notebooks and exploratory scripts are exploratory (cost findings on their displays are held back) or production jobs. */
   'context.notebooks': 'exploratory' | 'job';
@@ -82,7 +84,22 @@ export const SETTINGS_SCHEMA: { [K in keyof Settings]: SettingSpec<Settings[K]> 
       'Also treat names, birth dates and home addresses (`full_name`, `dob`, `street_address`) as personal data in PSA401. Off by default: public and sample datasets are full of them (athletes, officials, course customers), while emails, phone numbers, card, account, government and IP identifiers are always checked.',
   },
   maxFileSizeKb: { type: 'number', default: 2048, minimum: 1, scope: 'resource', description: 'Files larger than this (in KB) are not analysed.' },
-  debounceMs: { type: 'number', default: 150, minimum: 0, scope: 'window', description: 'Delay after the last edit before a document is analysed again (ms).' },
+  debounceMs: {
+    type: 'number',
+    default: 150,
+    minimum: 0,
+    scope: 'window',
+    description:
+      'Delay after the last edit before a document is analysed again (ms): always with `debounce` set to `fixed`, at most with `adaptive` (the default).',
+  },
+  debounce: {
+    type: 'string',
+    enum: ['adaptive', 'fixed'],
+    default: 'adaptive',
+    scope: 'window',
+    description:
+      "How long to wait after an edit before analysing the document again. `adaptive` (default): as long as its last analyses took, at most `debounceMs`, so a small file gets its diagnostics at once and a large one once you pause; analyses that the next keystroke overtakes stop at their next step and take at most about half of the server's time while you type. `fixed`: always `debounceMs`.",
+  },
   'trace.server': {
     type: 'string',
     enum: ['off', 'messages', 'verbose'],

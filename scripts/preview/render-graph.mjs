@@ -74,7 +74,10 @@ try {
   for (const width of widths) {
     const o = await openPreview(browser, server, { width, height, theme: opt('theme', 'dark') });
     await o.page.evaluate(({ graph, title, scope }) => window.postMessage({ type: 'graph', graph, title, scope }, '*'), { graph, title, scope });
-    await o.page.waitForFunction((t) => document.getElementById('title').textContent === t, title);
+    await o.page.waitForFunction(
+      (t) => document.getElementById('title').textContent === t && !document.getElementById('graph').hasAttribute('aria-busy'),
+      title,
+    );
     await o.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     const out = `${prefix}-${width}.png`;
     writeFileSync(out, await o.page.screenshot({ type: 'png' }));

@@ -17,7 +17,7 @@ const uriOf = (f: GeneratedFile) => pathToFileURL(path.resolve(ROOT, f.name)).hr
 
 async function send(page: Page, graph: PipelineGraph, title: string, scope?: string): Promise<void> {
   await page.evaluate(({ graph, title, scope }) => window.postMessage({ type: 'graph', graph, title, scope }, '*'), { graph, title, scope });
-  await page.waitForFunction(() => document.querySelectorAll('#viewport .node').length > 0);
+  await page.waitForFunction(() => document.querySelectorAll('#viewport .node').length > 0 && !document.getElementById('graph')!.hasAttribute('aria-busy'));
 }
 
 interface Rect {

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import type { GraphNode, PipelineGraph } from '../../shared/protocol';
-import { layoutView, pipelineGroups } from '../../webview/src/frames';
+import { layoutView, layoutViewStream, pipelineGroups } from '../../webview/src/frames';
 import { laneOrder, layoutGraph, type GraphLayout } from '../../webview/src/layout';
 
 const measure = (text: string) => text.length * 7;
@@ -255,6 +255,49 @@ describe('preview layout', () => {
           );
       }
     }
+  });
+
+  it('lays out the view a frame at a time: each frame in its final place, and the whole as layoutView', () => {
+    let partial = 0;
+    for (let seed = 1; seed <= 20; seed++) {
+      const graph = manyPipelines(seed);
+      for (const [panel, narrow] of [
+        [{ width: 432, height: 900 }, true],
+        [{ width: 1352, height: 900 }, false],
+        [undefined, false],
+      ] as const) {
+        const what = `seed ${seed} at ${panel?.width ?? 'no panel'}`;
+        const whole = layoutView(graph, measure, { panel, narrow });
+        const stream = layoutViewStream(graph, measure, { panel, narrow });
+        const seen: string[] = [];
+        // What each step holds stays as it is: later frames are packed after it, never move it.
+        for (;;) {
+          const l = stream.layout;
+          seen.push(JSON.stringify([l.frames, l.lanes, l.nodes, l.edges]));
+          if (!stream.next()) break;
+        }
+        assert.ok(stream.done, `${what}: done`);
+        assert.deepEqual(stream.layout, whole, `${what}: the same layout as at once`);
+        if (seen.length > 2) partial++;
+        seen.forEach((_, i) => {
+          const [frames, lanes, nodes, edges] = JSON.parse(seen[i]) as [unknown[], unknown[], unknown[], unknown[]];
+          const final = stream.layout;
+          assert.deepEqual(
+            JSON.parse(
+              JSON.stringify([
+                final.frames!.slice(0, frames.length),
+                final.lanes.slice(0, lanes.length),
+                final.nodes.slice(0, nodes.length),
+                final.edges.slice(0, edges.length),
+              ]),
+            ),
+            [frames, lanes, nodes, edges],
+            `${what}: step ${i} unchanged at the end`,
+          );
+        });
+      }
+    }
+    assert.ok(partial >= 20, `${partial} views laid out in several steps`);
   });
 
   it('merges pipelines an edge joins, and groups nodes without a pipeline by connection', () => {

@@ -19,7 +19,14 @@ const MIN_TEXT_PX = 11;
 async function sendScoped(page: Page, graph: PipelineGraph, title: string, scope?: string): Promise<void> {
   await page.evaluate(({ graph, title, scope }) => window.postMessage({ type: 'graph', graph, title, scope }, '*'), { graph, title, scope });
   // A file's view of a larger graph draws its neighbourhood and stubs for the rest, not every node.
-  await page.waitForFunction((t) => document.getElementById('title')!.textContent === t && document.querySelectorAll('#viewport .node').length > 0, title);
+  // Frames past the first screen are drawn in later tasks: the page says when it is done.
+  await page.waitForFunction(
+    (t) =>
+      document.getElementById('title')!.textContent === t &&
+      document.querySelectorAll('#viewport .node').length > 0 &&
+      !document.getElementById('graph')!.hasAttribute('aria-busy'),
+    title,
+  );
 }
 
 interface Rect {
@@ -219,6 +226,38 @@ describe('architecture preview at scale (Chromium, generated projects)', functio
       });
     }
   }
+
+  it('draws the first screen of the 300-dataset workspace at once and the rest of it in later tasks', async () => {
+    const { graph } = projects.get(300)!;
+    const o = await open(480);
+    // Read in the same task as the preview's own message handler, right after it.
+    const first = await o.page.evaluate(
+      (graph) =>
+        new Promise<{ nodes: number; frames: number; busy: string | null }>((resolve) => {
+          window.addEventListener(
+            'message',
+            () =>
+              resolve({
+                nodes: document.querySelectorAll('#viewport .node').length,
+                frames: document.querySelectorAll('#viewport .frame').length,
+                busy: document.getElementById('graph')!.getAttribute('aria-busy'),
+              }),
+            { once: true },
+          );
+          window.postMessage({ type: 'graph', graph, title: 'Workspace' }, '*');
+        }),
+      graph,
+    );
+    const frames = (graph.pipelines ?? []).length;
+    assert.equal(first.busy, 'true', 'the page says it is still drawing');
+    assert.ok(first.frames >= 1 && first.frames < frames / 4, `${first.frames} of ${frames} frames drawn at first`);
+    await o.page.waitForFunction(() => !document.getElementById('graph')!.hasAttribute('aria-busy'));
+    const s = await snapshot(o.page);
+    assert.equal(s.frames.length, frames, 'then every frame');
+    assert.equal(s.nodes.length, graph.nodes.length, 'and every node');
+    assertFramedLanes(graph, s, true);
+    assert.ok(inside(s.frames[0].header, s.stage), "the first pipeline's name is in view");
+  });
 
   it('beside the editor, a pipeline with a rank of many nodes (a step reading eleven exports) fits the panel across', async () => {
     // Seen in a real project (a TPC-DI loader): stacked, the eleven sources sat side by side in a

@@ -69,6 +69,17 @@ describe('hover and conf-key completion over stdio', function () {
     assert.match(hover.contents.value, /- Code: job module/);
     assert.match(hover.contents.value, /- See line 5: the frame is computed again by this write/);
     assert.deepEqual(hover.range, { start: { line: 3, character: 17 }, end: { line: 3, character: 31 } });
+    // Folder names count from the workspace folder down: a clone under ~/testing/ is still a job.
+    const clone = new LspClient();
+    try {
+      await clone.initialize(undefined, 'file:///home/ana/testing/lakehouse');
+      const cloned = 'file:///home/ana/testing/lakehouse/jobs/load_orders.py';
+      await clone.open(cloned, job);
+      const h: any = await clone.connection.sendRequest('textDocument/hover', { textDocument: { uri: cloned }, position: { line: 3, character: 26 } });
+      assert.match(h.contents.value, /- Code: job module/);
+    } finally {
+      await clone.stop();
+    }
     // In a notebook source the hover names the notebook context and how to change it.
     const nbUri = 'file:///work/notebooks/explore_orders.py';
     await client.open(

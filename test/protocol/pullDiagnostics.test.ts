@@ -78,8 +78,8 @@ describe('pull diagnostics while typing', function () {
     assert.deepEqual(('items' in next ? next.items : []).map((d) => d.code).sort(), ['PSA201', 'PSA204']);
   });
 
-  it('pulls wait for debounceMs after the last edit: a burst of edits is analysed once', async () => {
-    client = new LspClient({ debounceMs: 1000 });
+  it('pulls wait for debounceMs after the last edit (debounce fixed): a burst of edits is analysed once', async () => {
+    client = new LspClient({ debounceMs: 1000, debounce: 'fixed' });
     await client.initialize(PULL);
     await client.open(uri, kappa);
     await pull();

@@ -87,6 +87,20 @@ describe('CLI pyspark-architect check', function () {
     );
   });
 
+  it('reads folder names from the folder it was given down: a clone under ~/testing/ is not test code', () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'psa-home-'));
+    const project = path.join(home, 'testing', 'lakehouse');
+    fs.mkdirSync(path.join(project, 'jobs'), { recursive: true });
+    fs.copyFileSync(path.join(tmp, 'bad.py'), path.join(project, 'jobs', 'orders.py'));
+    const kinds = (args: string[], cwd?: string) =>
+      JSON.parse(run(['check', '--format', 'json', ...args], cwd).stdout).map((f: { context: { kind: string } }) => f.context.kind);
+    assert.deepEqual(kinds([project]), ['job']);
+    assert.deepEqual(kinds(['jobs/orders.py'], project), ['job']);
+    // Given from above the clone, the folder names below the given folder are the project's.
+    assert.deepEqual(kinds([path.join(home, 'testing')]), ['test']);
+    fs.rmSync(home, { recursive: true, force: true });
+  });
+
   it("json output in Ruff's shape with 1-based positions and the fix", () => {
     const r = run(['check', '--format', 'json', path.join(tmp, 'bad.py')]);
     assert.equal(r.code, 1);

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { CodeContext, fileKind } from '../../server/src/context/codeContext';
+import { contextPath } from '../../server/src/project/contextPath';
 import { syntaxRoot } from '../../server/src/parsing/syntaxTree';
 import { loadParser, py } from './helpers';
 
@@ -23,6 +24,22 @@ describe('code context (what kind of code a finding sits in)', () => {
     assert.equal(fileKind('# Databricks notebook source\n' + job, { path: 'notebooks/01-bronze.py' }).kind, 'notebook');
     assert.equal(fileKind(job, { path: 'analysis.ipynb' }).kind, 'notebook');
     assert.equal(fileKind(job, { notebook: true }).kind, 'notebook');
+  });
+
+  it('reads folder names from the workspace folder down, not the disk layout above it', () => {
+    const roots = ['file:///home/ana/testing/lakehouse', 'file:///home/ana/testing/lakehouse/vendor'];
+    // A clone under ~/testing/ is not a test; the longest root wins and keeps its own name.
+    assert.equal(contextPath('file:///home/ana/testing/lakehouse/jobs/orders.py', roots), 'lakehouse/jobs/orders.py');
+    assert.equal(contextPath('file:///home/ana/testing/lakehouse/vendor/x.py', roots), 'vendor/x.py');
+    assert.equal(fileKind(job, { path: contextPath('file:///home/ana/testing/lakehouse/jobs/orders.py', roots) }).kind, 'job');
+    assert.equal(fileKind(job, { path: 'file:///home/ana/testing/lakehouse/jobs/orders.py' }).kind, 'test');
+    // Test folders inside the project still count; so does a root that is itself a test folder.
+    assert.equal(fileKind(job, { path: contextPath('file:///home/ana/testing/lakehouse/tests/orders.py', roots) }).kind, 'test');
+    assert.equal(contextPath('/srv/tests/x.py', ['/srv/tests']), 'tests/x.py');
+    // Outside every root (a file opened on its own), or a root that is a prefix of a name only: read whole.
+    assert.equal(contextPath('file:///tmp/labs/x.py', roots), '/tmp/labs/x.py');
+    assert.equal(contextPath('/home/ana/testing/lakehouse2/x.py', ['/home/ana/testing/lakehouse']), '/home/ana/testing/lakehouse2/x.py');
+    assert.equal(contextPath('C:\\Users\\ana\\labs\\repo\\job.py', ['C:\\Users\\ana\\labs\\repo']), 'repo/job.py');
   });
 
   it('takes a Glue notebook that runs the job lifecycle (job.init ... job.commit) for the job script, and a Glue tutorial notebook for a notebook', () => {

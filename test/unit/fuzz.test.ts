@@ -69,6 +69,30 @@ describe('fuzz: the engine never throws, hangs, leaves the text or breaks the sy
     );
   });
 
+  it("the copy's raw wasm walk reads what web-tree-sitter's TreeCursor reads, on mutated and junk text", () => {
+    const units = fc.array(fc.integer({ min: 0, max: 0xffff }), { maxLength: 120 }).map((cs) => String.fromCharCode(...cs));
+    fc.assert(
+      fc.property(fc.nat(), fc.array(mutation, { minLength: 1, maxLength: 8 }), units, (i, ms, junk) => {
+        const mutated = mutate(seeds[i % seeds.length], ms);
+        for (const text of [mutated, mutated.slice(0, mutated.length >> 1) + junk + mutated.slice(mutated.length >> 1)]) {
+          let tree;
+          try {
+            tree = parser.parse(text);
+          } catch (e) {
+            if (e instanceof ParseFailure && e.kind === 'too-deep') continue;
+            throw e;
+          }
+          try {
+            assert.deepEqual(new SyntaxTree(tree, text).facts(), new SyntaxTree(tree, text, undefined, true).facts());
+          } finally {
+            tree.delete();
+          }
+        }
+      }),
+      { seed: 2525, numRuns: 150 },
+    );
+  });
+
   it('random UTF-16 code units (NUL, lone surrogates, control characters) spliced into PySpark', () => {
     const units = fc.array(fc.integer({ min: 0, max: 0xffff }), { maxLength: 200 }).map((cs) => String.fromCharCode(...cs));
     fc.assert(

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { buildModel } from '../../server/src/model/buildModel';
 import { isSessionFactoryName } from '../../server/src/spark/session';
 import { loadParser, py } from './helpers';
@@ -38,6 +39,49 @@ describe('sessions and frames the model reaches through helpers (issue #11 recal
       'load_spark_table',
     ])
       assert.ok(!isSessionFactoryName(name), name);
+  });
+
+  it('the early exit for names without "spark" answers as the word split does, for any name', () => {
+    const VERBS = new Set(['get', 'create', 'build', 'init', 'initialize', 'initialise', 'start', 'make', 'new', 'setup', 'configure', 'obtain', 'open']);
+    const WORDS = new Set([...VERBS, 'or', 'spark', 'session', 'local', 'default', 'databricks', 'connect', 'remote', 'app', 'the', 'a', 'my']);
+    // The word split alone, as it was before the early exit.
+    const bySplit = (callee: string): boolean => {
+      const words = callee
+        .slice(callee.lastIndexOf('.') + 1)
+        .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+        .toLowerCase()
+        .split('_')
+        .filter(Boolean);
+      return words.length >= 2 && VERBS.has(words[0]) && words.includes('spark') && words.every((w) => WORDS.has(w));
+    };
+    const piece = fc.constantFrom(
+      'get',
+      'Get',
+      'GET',
+      'spark',
+      'Spark',
+      'SPARK',
+      'SPAR\u212A',
+      'ſpark',
+      'session',
+      'Session',
+      'or',
+      'Create',
+      'local',
+      '_',
+      '.',
+      'x',
+      '1',
+      'İ',
+      'Σ',
+      'df',
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 8 }), fc.string({ maxLength: 6 }), (pieces, junk) => {
+        for (const name of [pieces.join(''), pieces.join('_'), pieces.join('') + junk]) assert.equal(isSessionFactoryName(name), bySplit(name), name);
+      }),
+      { seed: 606, numRuns: 2000 },
+    );
   });
 
   it('reads frames from sessions built through helpers, active sessions, context objects and Spark 1.x contexts', async () => {

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Node as TreeSitterNode } from 'web-tree-sitter';
 import { carryCopy, SyntaxTree, syntaxRoot, syntaxTreeOf, typeMask, type SyntaxNode } from '../../server/src/parsing/syntaxTree';
+import { walkerOf } from '../../server/src/parsing/treeWalker';
 import { loadParser } from './helpers';
 
 // The engine reads a JS copy of each tree (syntaxTree.ts). It must answer exactly what
@@ -177,6 +178,7 @@ describe('syntax tree copy', () => {
       const incremental = syntaxTreeOf(tree, text);
       const fresh = new SyntaxTree(tree, text);
       assert.deepEqual(shape(incremental), shape(fresh), `after inserting ${JSON.stringify(inserted)} at ${start}`);
+      assert.deepEqual(fresh.facts(), new SyntaxTree(tree, text, undefined, true).facts(), `raw walk after inserting ${JSON.stringify(inserted)} at ${start}`);
       for (const type of ['call', 'identifier', 'string', 'ERROR', 'function_definition']) {
         assert.deepEqual(
           incremental.root.descendantsOfType(type).map((n) => n.id),
@@ -190,6 +192,29 @@ describe('syntax tree copy', () => {
     tree.delete();
     assert.ok(reused > 0, 'unchanged statements were cloned, not read again');
     assert.ok(shared > 0, 'the unchanged statements before an edit were taken over, not cloned');
+  });
+
+  it("reads through the raw wasm calls exactly what web-tree-sitter's TreeCursor reads", async () => {
+    const parser = await loadParser();
+    for (const [name, text] of corpus) {
+      const tree = parser.parse(text);
+      try {
+        const walker = walkerOf(tree);
+        walker.delete();
+        assert.ok(walker.raw, `${name}: the parser's runtime registered its exports, so copies use the raw walk`);
+        const raw = new SyntaxTree(tree, text);
+        const api = new SyntaxTree(tree, text, undefined, true);
+        assert.equal(raw.size, tree.rootNode.descendantCount, name);
+        assert.deepEqual(raw.facts(), api.facts(), name);
+        // The library's own cursor and node calls still work after a raw walk (the handles were given back).
+        const cursor = tree.walk();
+        assert.equal(cursor.gotoFirstChild(), raw.size > 1, name);
+        if (raw.size > 1) assert.equal(cursor.startIndex, raw.nodeAt(1).startIndex, name);
+        cursor.delete();
+      } finally {
+        tree.delete();
+      }
+    }
   });
 
   it('makes each node once, whichever way it is reached first, with what wasm reads for it', async () => {

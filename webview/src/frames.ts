@@ -122,10 +122,36 @@ function wrapFor(direction: Direction, panel: { width: number; height: number } 
 }
 
 /**
+ * The view laid out a frame at a time: `layout` holds the frames laid out so far, in their final
+ * places (a shelf packs each frame after the ones before it, so later frames move nothing), and
+ * `next()` lays out and packs one more. The page draws the frames of the first screen at once and
+ * the rest in later tasks: at 300 datasets the first screen shows two or three of 49 frames.
+ */
+export interface ViewLayoutStream {
+  /** Grows as frames are laid out; complete once `done`. */
+  layout: GraphLayout;
+  done: boolean;
+  /** Lays out the next frame; false when there was none left. */
+  next(): boolean;
+}
+
+/** A stream that was complete from the start. */
+function complete(layout: GraphLayout): ViewLayoutStream {
+  return { layout, done: true, next: () => false };
+}
+
+/**
  * The whole view: one frameless layout when the graph is one pipeline the server did not name (an
  * older server, a hand-made graph), else one frame per pipeline, packed into rows of the panel's width.
  */
 export function layoutView(graph: PipelineGraph, measure: MeasureText, opts: ViewLayoutOptions): GraphLayout {
+  const stream = layoutViewStream(graph, measure, opts);
+  while (stream.next());
+  return stream.layout;
+}
+
+/** layoutView a frame at a time (see ViewLayoutStream). */
+export function layoutViewStream(graph: PipelineGraph, measure: MeasureText, opts: ViewLayoutOptions): ViewLayoutStream {
   const panel = opts.panel && opts.panel.width > 0 && opts.panel.height > 0 ? opts.panel : undefined;
   const narrow = panel !== undefined && opts.narrow;
   const groups = pipelineGroups(graph);
@@ -137,9 +163,9 @@ export function layoutView(graph: PipelineGraph, measure: MeasureText, opts: Vie
     // A wide panel still stacks the lanes when only that shows a short pipeline whole at 100%.
     if (direction === 'LR' && panel && graph.nodes.length <= (opts.tryBothUpTo ?? 80) && !fits(layout)) {
       const tb = layoutGraph(graph, measure, { direction: 'TB', wrap: wrapFor('TB', panel, 0), meta: opts.meta });
-      if (fits(tb)) return tb;
+      if (fits(tb)) return complete(tb);
     }
-    return layout;
+    return complete(layout);
   }
 
   const inset = 2 * FRAME_PAD;
@@ -190,13 +216,30 @@ export function layoutView(graph: PipelineGraph, measure: MeasureText, opts: Vie
     }
     return out;
   };
-  if (!panel || narrow) return packFrames(layoutAll(narrow ? 'TB' : 'LR')!, narrow ? 'TB' : 'LR', panel?.width ?? Infinity, measure);
+  /** Each group laid out `direction` when its turn comes, after the `ready` ones. */
+  const lazily = (direction: Direction, rowWidth: number, ready: ReturnType<typeof layoutOne>[] = []): ViewLayoutStream => {
+    const packer = new FramePacker(direction, rowWidth, measure);
+    for (const x of ready) packer.add(x);
+    let index = ready.length;
+    const stream: ViewLayoutStream = {
+      layout: packer.out,
+      done: index >= groups.length,
+      next() {
+        if (index >= groups.length) return false;
+        packer.add(layoutOne(groups[index++], direction));
+        stream.done = index >= groups.length;
+        return true;
+      },
+    };
+    return stream;
+  };
+  if (!panel || narrow) return lazily(narrow ? 'TB' : 'LR', panel?.width ?? Infinity);
   // Side by side lanes when every pipeline fits across the panel that way; else each pipeline's
   // lanes stacked, its frame narrow, and the frames packed several to a row. One pipeline keeps
   // the frameless rule: stacked only when that shows it whole.
   if (groups.length > 1) {
     const lr = layoutAll('LR', (x) => x.inner.width + inset > panel.width);
-    return lr ? packFrames(lr, 'LR', panel.width, measure) : packFrames(layoutAll('TB')!, 'TB', panel.width, measure);
+    return lr ? lazily('LR', panel.width, lr) : lazily('TB', panel.width);
   }
   let laidOut = layoutAll('LR')!;
   let direction: Direction = 'LR';
@@ -207,7 +250,7 @@ export function layoutView(graph: PipelineGraph, measure: MeasureText, opts: Vie
       laidOut = tb;
     }
   }
-  return packFrames(laidOut, direction, panel?.width ?? Infinity, measure);
+  return lazily(direction, panel?.width ?? Infinity, laidOut);
 }
 
 /** A collapsed pipeline's frame holds its summary node alone: no band saying "unlayered". */
@@ -224,17 +267,26 @@ function withoutLanes(inner: GraphLayout): GraphLayout {
   };
 }
 
-function packFrames(
-  laidOut: { group: PipelineGroup; collapsed: boolean; inner: GraphLayout }[],
-  direction: Direction,
-  rowWidth: number,
-  measure: MeasureText,
-): GraphLayout {
-  const out: GraphLayout = { direction, lanes: [], nodes: [], edges: [], width: 0, height: 0, frames: [] };
-  let x = 0;
-  let y = 0;
-  let rowHeight = 0;
-  laidOut.forEach(({ group, collapsed, inner }, index) => {
+type LaidOutFrame = { group: PipelineGroup; collapsed: boolean; inner: GraphLayout };
+
+/** Packs frames into rows `rowWidth` wide, one after the other, into `out`. */
+class FramePacker {
+  readonly out: GraphLayout;
+  private x = 0;
+  private y = 0;
+  private rowHeight = 0;
+
+  constructor(
+    direction: Direction,
+    private readonly rowWidth: number,
+    private readonly measure: MeasureText,
+  ) {
+    this.out = { direction, lanes: [], nodes: [], edges: [], width: 0, height: 0, frames: [] };
+  }
+
+  add({ group, collapsed, inner }: LaidOutFrame): void {
+    const { out, rowWidth, measure } = this;
+    const index = out.frames!.length;
     const architecture = group.pipeline && group.pipeline.architecture !== 'unknown' ? group.pipeline.architecture : '';
     const archWidth = architecture ? measure(` · ${architecture}`, 'meta') : 0;
     const name = group.pipeline?.name ?? 'pipeline';
@@ -242,11 +294,12 @@ function packFrames(
     // Wide enough for its name when the row has room: a name cut short is a name to hover for.
     const width = Math.max(inner.width + 2 * FRAME_PAD, Math.min(wanted, Number.isFinite(rowWidth) ? rowWidth : FRAME_NAME_MAX));
     const height = FRAME_HEADER + inner.height + FRAME_PAD;
-    if (x > 0 && x + width > rowWidth) {
-      x = 0;
-      y += rowHeight + FRAME_GAP;
-      rowHeight = 0;
+    if (this.x > 0 && this.x + width > rowWidth) {
+      this.x = 0;
+      this.y += this.rowHeight + FRAME_GAP;
+      this.rowHeight = 0;
     }
+    const { x, y } = this;
     const ox = x + FRAME_PAD;
     const oy = y + FRAME_HEADER;
     out.frames!.push({
@@ -278,10 +331,9 @@ function packFrames(
     }
     for (const b of inner.nodes) out.nodes.push({ ...b, frame: index, x: b.x + ox, y: b.y + oy });
     for (const e of inner.edges) out.edges.push({ ...e, points: e.points.map((p) => ({ x: p.x + ox, y: p.y + oy })) });
-    x += width + FRAME_GAP;
-    rowHeight = Math.max(rowHeight, height);
-    out.width = Math.max(out.width, x - FRAME_GAP);
+    this.x += width + FRAME_GAP;
+    this.rowHeight = Math.max(this.rowHeight, height);
+    out.width = Math.max(out.width, this.x - FRAME_GAP);
     out.height = Math.max(out.height, y + height);
-  });
-  return out;
+  }
 }

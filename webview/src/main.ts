@@ -6,12 +6,12 @@ import type { GraphNode, PipelineGraph } from '../../shared/protocol';
 import { fillDetails, positionDetails } from './details';
 import { lineage, MAX_HOPS, searchNodes, syntheticMeta, viewGraph, visibleNodes, type Synthetic } from './focus';
 import { exportSvg, svgToPng, type ExportBox } from './export';
-import { FRAME_HEADER, layoutView } from './frames';
+import { FRAME_HEADER, layoutViewStream, type ViewLayoutStream } from './frames';
 import { EMPTY_STATE_TEXT } from './html';
 import { type GraphLayout, type MeasureText, type NodeBox, type TextRole } from './layout';
 import { ARROW_DIRECTIONS, nearestInDirection } from './navigation';
 import { PanZoom, READABLE_SCALE, type ViewTransform } from './panZoom';
-import { renderGraph } from './render';
+import { renderGraph, type GraphRenderer } from './render';
 import { isHostMessage, KEPT_VIEWS, StateStore, vscodeApi } from './state';
 
 function byId<T extends Element>(id: string): T {
@@ -83,8 +83,8 @@ function syntheticMetaOf(node: GraphNode): string | undefined {
 /** Graphs this small are laid out both ways in a wide panel, to use the one that fits at 100%. */
 const TRY_BOTH_UP_TO = 80;
 
-function layoutForPanel(graph: PipelineGraph, measure: MeasureText, shape: PanelShape): GraphLayout {
-  return layoutView(graph, measure, {
+function layoutForPanel(graph: PipelineGraph, measure: MeasureText, shape: PanelShape): ViewLayoutStream {
+  return layoutViewStream(graph, measure, {
     ...shape,
     meta: syntheticMetaOf,
     isSummary: (n) => synthetic.get(n.id)?.type === 'pipeline',
@@ -106,8 +106,7 @@ function samePlace(a: string, b: string): boolean {
 }
 
 /** The current file's nodes, or the whole graph when the preview follows no file. */
-function focusBox(): { x: number; y: number; width: number; height: number } {
-  const layout = shown!.layout;
+function focusBox(layout: GraphLayout = shown!.layout): { x: number; y: number; width: number; height: number } {
   const mine = shownScope ? layout.nodes.filter((b) => samePlace(b.node.uri, shownScope!)) : [];
   const firstFrame = layout.frames?.[0];
   if (mine.length === 0 && firstFrame) {
@@ -158,18 +157,41 @@ function switchScope(scope: string | null): void {
   shownScope = scope;
 }
 
-/** Text widths in the fonts preview.css gives node labels, node meta lines and lane titles. */
+/** The measure of the page's font family, kept from one drawing to the next. */
+let measurer: { family: string; measure: MeasureText } | null = null;
+
+/**
+ * Text widths in the fonts preview.css gives node labels, node meta lines and lane titles. Each
+ * width is measured once: meta lines repeat ("silver · dataset · delta"), and fitting a long name
+ * measures many of its prefixes, again at every redraw. The canvas font is set when the role
+ * changes only: parsing a font string costs more than measuring most labels.
+ */
 function canvasMeasure(): MeasureText {
-  const ctx = document.createElement('canvas').getContext('2d');
   const family = getComputedStyle(document.body).fontFamily || 'sans-serif';
+  if (measurer?.family === family) return measurer.measure;
+  const ctx = document.createElement('canvas').getContext('2d');
   const fonts: Record<TextRole, string> = { label: `600 13px ${family}`, meta: `11px ${family}`, lane: `600 12px ${family}` };
-  return (text, role) => {
+  const widths = new Map<string, number>();
+  let font: TextRole | null = null;
+  const measure: MeasureText = (text, role) => {
     if (!ctx) return text.length * 7.5;
-    ctx.font = fonts[role];
-    // A family list the canvas cannot parse leaves its default 10px font: measure in sans-serif.
-    if (!ctx.font.includes(role === 'meta' ? '11px' : role === 'label' ? '13px' : '12px')) ctx.font = fonts[role].replace(family, 'sans-serif');
-    return ctx.measureText(text).width;
+    const key = `${role}:${text}`;
+    const known = widths.get(key);
+    if (known !== undefined) return known;
+    if (font !== role) {
+      ctx.font = fonts[role];
+      // A family list the canvas cannot parse leaves its default 10px font: measure in sans-serif.
+      if (!ctx.font.includes(role === 'meta' ? '11px' : role === 'label' ? '13px' : '12px')) ctx.font = fonts[role].replace(family, 'sans-serif');
+      font = role;
+    }
+    const width = ctx.measureText(text).width;
+    // A page showing one workspace after another would keep every name it ever saw.
+    if (widths.size > 50000) widths.clear();
+    widths.set(key, width);
+    return width;
   };
+  measurer = { family, measure };
+  return measure;
 }
 
 function summaryText(graph: PipelineGraph): string {
@@ -253,8 +275,59 @@ function collapsedIds(graph: PipelineGraph): Set<string> {
   return new Set((graph.pipelines ?? []).filter((p) => names.has(p.name)).map((p) => p.id));
 }
 
+/** Frames laid out and drawn after the first screen, a few per task; null when the drawing is complete. */
+let drawing: { stream: ViewLayoutStream; renderer: GraphRenderer; timer: ReturnType<typeof setTimeout>; framed: ViewTransform | null } | null = null;
+
+/** Time one task of the rest of a drawing may take: input and paint go between tasks. */
+const DRAW_SLICE_MS = 30;
+
+function stopDrawing(): void {
+  if (drawing) clearTimeout(drawing.timer);
+  drawing = null;
+  dom.svg.removeAttribute('aria-busy');
+}
+
+/** Lays out and draws frames until the drawing is complete, or until `untilMs` have passed. */
+function continueDrawing(untilMs = Infinity): void {
+  const d = drawing;
+  if (!d || !shown) return;
+  const start = performance.now();
+  while (d.stream.next() && performance.now() - start < untilMs);
+  d.renderer.append();
+  const { layout } = shown;
+  for (let i = shown.boxes.size; i < layout.nodes.length; i++) shown.boxes.set(layout.nodes[i].node.id, layout.nodes[i]);
+  if (selected !== null) applySelection();
+  if (!d.stream.done) {
+    d.timer = setTimeout(() => continueDrawing(DRAW_SLICE_MS), 0);
+    return;
+  }
+  stopDrawing();
+  // Framed on part of the graph and not moved since: framed again on all of it, as a drawing made
+  // at once would have been (the whole graph's width may centre it differently).
+  const now = panZoom.transform;
+  if (d.framed && now.x === d.framed.x && now.y === d.framed.y && now.scale === d.framed.scale) frameCurrent();
+}
+
+/** Completes a drawing under way, for what needs every node: export, fit, search, arrow keys. */
+function finishDrawing(): void {
+  if (drawing) continueDrawing();
+}
+
+/**
+ * Enough of the view is laid out for the first screen: the current file's nodes (or the first
+ * frame), and a panel's height of graph below them, so that framing them comes out as it would on
+ * the whole graph (the view opens at 100%).
+ */
+function firstScreenReady(layout: GraphLayout, mine: Set<string>, stageHeight: number): boolean {
+  if ((layout.frames?.length ?? 0) === 0) return false;
+  if (mine.size > 0 && layout.nodes.filter((b) => mine.has(b.node.id)).length < mine.size) return false;
+  const focus = focusBox(layout);
+  return layout.height >= focus.y + focus.height + stageHeight;
+}
+
 /** Lays out and draws what the focus, the revealed nodes and the collapsed pipelines leave of `graph`. */
 function draw(graph: PipelineGraph, keepView = false): void {
+  stopDrawing();
   hideDetails();
   const focusedId = document.activeElement?.getAttribute('data-node-id') ?? null;
   const focusedFrame = document.activeElement?.getAttribute('data-frame-toggle') ?? null;
@@ -271,8 +344,14 @@ function draw(graph: PipelineGraph, keepView = false): void {
   const view = viewGraph(graph, opts);
   synthetic = view.synthetic;
   shownShape = panelShape();
-  const layout = layoutForPanel(view.graph, canvasMeasure(), shownShape);
-  const { nodeElements, frameToggles } = renderGraph(dom.viewport, layout, synthetic);
+  const stream = layoutForPanel(view.graph, canvasMeasure(), shownShape);
+  const layout = stream.layout;
+  // The first screen first; the rest in later tasks. A panel with no size yet gets it all now.
+  const stageHeight = shownShape.panel ? shownShape.panel.height + FRAME_MARGIN : Infinity;
+  const mine = new Set(shownScope ? view.graph.nodes.filter((n) => samePlace(n.uri, shownScope!)).map((n) => n.id) : []);
+  while (!stream.done && !firstScreenReady(layout, mine, stageHeight)) stream.next();
+  const renderer = renderGraph(dom.viewport, layout, synthetic);
+  const { nodeElements, frameToggles } = renderer;
   shown = {
     graph,
     view: view.graph,
@@ -287,7 +366,14 @@ function draw(graph: PipelineGraph, keepView = false): void {
 
   // Framed until one graph of this document has been: later updates keep the zoom and pan the
   // user chose. The first view keeps labels readable on the current file's nodes; Fit shows all.
-  if (store.current.view === null && !keepView) frameCurrent();
+  const framing = store.current.view === null && !keepView;
+  if (framing) frameCurrent();
+  if (!stream.done) {
+    drawing = { stream, renderer, timer: setTimeout(() => continueDrawing(DRAW_SLICE_MS), 0), framed: framing ? panZoom.transform : null };
+    dom.svg.setAttribute('aria-busy', 'true');
+  }
+  // Focus goes back to an element drawn later: drawn now.
+  if ((focusedId !== null && !nodeElements.has(focusedId)) || (focusedFrame !== null && !frameToggles.has(focusedFrame))) finishDrawing();
   if (focusedId !== null) {
     // Giving focus back to the same node must not pan the view the user chose.
     keepViewOnFocus = true;
@@ -367,6 +453,7 @@ function jumpTo(query: string): boolean {
   }
   selected = target.id;
   redraw();
+  finishDrawing();
   const box = shown.boxes.get(target.id);
   if (box) panZoom.ensureVisible(box);
   keepViewOnFocus = true;
@@ -432,6 +519,7 @@ function exportBox(): ExportBox {
 }
 
 async function exportAs(format: 'svg' | 'png'): Promise<void> {
+  finishDrawing();
   const svg = exportSvg(dom.svg, dom.viewport, exportBox());
   try {
     const data = format === 'svg' ? svg : await svgToPng(svg, exportBox());
@@ -442,6 +530,7 @@ async function exportAs(format: 'svg' | 'png'): Promise<void> {
 }
 
 function fitToView(): void {
+  finishDrawing();
   if (shown) panZoom.fit(shown.layout.width, shown.layout.height);
 }
 
@@ -527,6 +616,7 @@ dom.svg.addEventListener('keydown', (e) => {
   if (!direction || !from) return;
   e.preventDefault();
   e.stopPropagation();
+  finishDrawing();
   const next = nearestInDirection(shown.layout.nodes, from, direction);
   if (next) shown.elements.get(next.node.id)?.focus({ preventScroll: true });
 });

@@ -161,58 +161,76 @@ function renderFrame(frame: PipelineFrame, index: number, parent: SVGGElement): 
   return name !== undefined ? header : null;
 }
 
+/** A drawing that follows a layout still growing (see frames.ts's ViewLayoutStream). */
+export interface GraphRenderer extends RenderedGraph {
+  /** Draws what the layout holds beyond what is drawn already, each kind after its own kind. */
+  append(): void;
+}
+
 /** Replaces the content of `viewport` with frames, lanes, edges and nodes (in that paint order). */
-export function renderGraph(viewport: SVGGElement, layout: GraphLayout, synthetic: ReadonlyMap<string, Synthetic> = new Map()): RenderedGraph {
+export function renderGraph(viewport: SVGGElement, layout: GraphLayout, synthetic: ReadonlyMap<string, Synthetic> = new Map()): GraphRenderer {
   viewport.replaceChildren();
   const frameToggles = new Map<string, SVGGElement>();
-  if (layout.frames && layout.frames.length > 0) {
-    const framesGroup = svgEl('g', { class: 'frames' }, viewport);
-    layout.frames.forEach((frame, i) => {
-      const toggle = renderFrame(frame, i, framesGroup);
-      if (toggle && frame.pipeline) frameToggles.set(frame.pipeline.name, toggle);
-    });
-  }
+  const nodeElements = new Map<string, SVGGElement>();
+  let framesGroup: SVGGElement | null = null;
   const lanesGroup = svgEl('g', { class: 'lanes' }, viewport);
+  const edgesGroup = svgEl('g', { class: 'edges' }, viewport);
+  const nodesGroup = svgEl('g', { class: 'nodes' }, viewport);
+  const drawn = { frames: 0, lanes: 0, edges: 0, nodes: 0 };
   // Bands alternate within a frame, and each frame starts on the same shade.
   let parity = 0;
-  layout.lanes.forEach((lane, i) => {
-    if (i > 0 && lane.frame !== layout.lanes[i - 1].frame) parity = 0;
-    const slot = laneSlot(lane.name, i);
-    const g = svgEl(
-      'g',
-      {
-        class: `lane lane--${parity++ % 2 === 0 ? 'even' : 'odd'}${slot === null ? ' lane--unlayered' : ` accent-${slot}`}`,
-        'data-lane': lane.name ?? '',
-      },
-      lanesGroup,
-    );
-    if (lane.frame !== undefined) g.setAttribute('data-frame', String(lane.frame));
-    svgEl('rect', { class: 'lane__band', x: fmt(lane.x), y: lane.y, width: fmt(lane.width), height: fmt(lane.height) }, g);
-    svgEl('line', { class: 'lane__stripe', x1: fmt(lane.x), y1: fmt(lane.y + 2), x2: fmt(lane.x + lane.width), y2: fmt(lane.y + 2) }, g);
-    textEl(lane.title, { class: 'lane__title', x: fmt(lane.titleX), y: fmt(lane.titleY), 'text-anchor': lane.titleAnchor }, g);
-    if (lane.nodeCount === 0) textEl('no nodes', { class: 'lane__empty', x: fmt(lane.x + lane.width / 2), y: fmt(lane.y + lane.height / 2 + 4) }, g);
-  });
 
-  const edgesGroup = svgEl('g', { class: 'edges' }, viewport);
-  for (const route of layout.edges) {
-    const g = svgEl(
-      'g',
-      {
-        class: `edge${route.backward ? ' edge--backward' : ''}${route.wrapped ? ' edge--wrapped' : ''}`,
-        'data-from': route.edge.from,
-        'data-to': route.edge.to,
-      },
-      edgesGroup,
-    );
-    svgEl('path', { class: 'edge__path', d: edgePath(route.points), 'marker-end': `url(#${ARROW_MARKER_ID})` }, g);
-  }
-
-  const nodesGroup = svgEl('g', { class: 'nodes' }, viewport);
-  const nodeElements = new Map<string, SVGGElement>();
-  for (const box of layout.nodes) {
-    const el = renderNode(box, nodesGroup, synthetic.get(box.node.id));
-    if (box.frame !== undefined) el.setAttribute('data-frame', String(box.frame));
-    nodeElements.set(box.node.id, el);
-  }
-  return { nodeElements, frameToggles };
+  const append = () => {
+    const frames = layout.frames ?? [];
+    if (frames.length > drawn.frames) {
+      framesGroup ??= viewport.insertBefore(svgEl('g', { class: 'frames' }), lanesGroup);
+      for (let i = drawn.frames; i < frames.length; i++) {
+        const toggle = renderFrame(frames[i], i, framesGroup);
+        if (toggle && frames[i].pipeline) frameToggles.set(frames[i].pipeline!.name, toggle);
+      }
+      drawn.frames = frames.length;
+    }
+    for (let i = drawn.lanes; i < layout.lanes.length; i++) {
+      const lane = layout.lanes[i];
+      if (i > 0 && lane.frame !== layout.lanes[i - 1].frame) parity = 0;
+      const slot = laneSlot(lane.name, i);
+      const g = svgEl(
+        'g',
+        {
+          class: `lane lane--${parity++ % 2 === 0 ? 'even' : 'odd'}${slot === null ? ' lane--unlayered' : ` accent-${slot}`}`,
+          'data-lane': lane.name ?? '',
+        },
+        lanesGroup,
+      );
+      if (lane.frame !== undefined) g.setAttribute('data-frame', String(lane.frame));
+      svgEl('rect', { class: 'lane__band', x: fmt(lane.x), y: lane.y, width: fmt(lane.width), height: fmt(lane.height) }, g);
+      svgEl('line', { class: 'lane__stripe', x1: fmt(lane.x), y1: fmt(lane.y + 2), x2: fmt(lane.x + lane.width), y2: fmt(lane.y + 2) }, g);
+      textEl(lane.title, { class: 'lane__title', x: fmt(lane.titleX), y: fmt(lane.titleY), 'text-anchor': lane.titleAnchor }, g);
+      if (lane.nodeCount === 0) textEl('no nodes', { class: 'lane__empty', x: fmt(lane.x + lane.width / 2), y: fmt(lane.y + lane.height / 2 + 4) }, g);
+    }
+    drawn.lanes = layout.lanes.length;
+    for (let i = drawn.edges; i < layout.edges.length; i++) {
+      const route = layout.edges[i];
+      const g = svgEl(
+        'g',
+        {
+          class: `edge${route.backward ? ' edge--backward' : ''}${route.wrapped ? ' edge--wrapped' : ''}`,
+          'data-from': route.edge.from,
+          'data-to': route.edge.to,
+        },
+        edgesGroup,
+      );
+      svgEl('path', { class: 'edge__path', d: edgePath(route.points), 'marker-end': `url(#${ARROW_MARKER_ID})` }, g);
+    }
+    drawn.edges = layout.edges.length;
+    for (let i = drawn.nodes; i < layout.nodes.length; i++) {
+      const box = layout.nodes[i];
+      const el = renderNode(box, nodesGroup, synthetic.get(box.node.id));
+      if (box.frame !== undefined) el.setAttribute('data-frame', String(box.frame));
+      nodeElements.set(box.node.id, el);
+    }
+    drawn.nodes = layout.nodes.length;
+  };
+  append();
+  return { nodeElements, frameToggles, append };
 }

@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { defaultSettings, resolveSettings, type Settings } from '../../../shared/settings';
 import { VERSION } from '../../../shared/version';
 import type { AnalysisOptions, AnalysisResult } from '../analysis';
+import { contextPath } from '../project/contextPath';
 import { countFixes, type FixCounts } from '../fixes/fixCounts';
 import type { FileFragment } from '../graph';
 import type { RawGraph } from '../graph/pipelineGraph';
@@ -291,6 +292,7 @@ function isNotebook(file: string): boolean {
 /** The options of each file: the flags over its project's pyproject.toml (whose problems are reported once, here). */
 function fileJobs(args: CheckArgs, files: string[], err: (s: string) => void): FileJob[] {
   const projects = new ProjectConfigs(err);
+  const roots = [process.cwd(), ...args.paths.map((p) => path.resolve(p))];
   return files.map((file, index) => {
     // pyproject.toml under the flags: --select/--ignore given on the command line replace the project's.
     const effective = applyProjectConfig(args.settings, args.project ? projects.nearest(file) : undefined);
@@ -298,7 +300,8 @@ function fileJobs(args: CheckArgs, files: string[], err: (s: string) => void): F
       settings: effective.settings,
       select: args.select.length ? args.select : effective.select,
       ignore: [...args.ignore, ...(effective.ignore ?? [])],
-      path: file,
+      // Folder names are read from the folder given on the command line (or the current one) down.
+      path: contextPath(path.resolve(file), roots),
     };
     return { index, file, options };
   });

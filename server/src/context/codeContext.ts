@@ -2,6 +2,7 @@ import type { FindingContext } from '../findings';
 import type { DataFrameModel } from '../model/types';
 import { isDatabricksSource } from '../notebook/databricks';
 import type { Node } from '../parsing/pythonParser';
+import { decodePath } from '../project/contextPath';
 import { explorationSignals, teachingMaterial } from './exploration';
 
 /**
@@ -77,15 +78,6 @@ export function fileKind(text: string, options: ContextOptions = {}): KindWithRe
   if (signals && !options.notebooksAreJobs)
     return { kind: 'exploration', why: `exploratory script: ${signals.join('; ')} (set context.notebooks to "job" if such scripts run as jobs)` };
   return { kind: 'job', why: signals ? 'exploratory script run as a job (context.notebooks: "job")' : 'job module' };
-}
-
-function decodePath(p: string): string {
-  if (!/^[a-z][a-z0-9+.-]*:/i.test(p) || /^[a-z]:[\\/]/i.test(p)) return p;
-  try {
-    return decodeURIComponent(p.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, ''));
-  } catch {
-    return p;
-  }
 }
 
 /** The code kind at each node: the file's kind, refined by the enclosing functions and classes. */

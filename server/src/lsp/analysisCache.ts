@@ -1,6 +1,7 @@
 import type { Connection, Diagnostic } from 'vscode-languageserver';
 import { fileURLToPath } from 'node:url';
 import { analyzeInSteps, type AnalysisResult } from '../analysis';
+import { contextPath } from '../project/contextPath';
 import { fileFragment, type FileFragment } from '../graph';
 import type { RawGraph } from '../graph/pipelineGraph';
 import { LineIndex } from '../lineIndex';
@@ -9,9 +10,11 @@ import type { DataFrameModel } from '../model/types';
 import { ParseFailure, type PythonParser } from '../parsing/pythonParser';
 import type { Settings } from '../../../shared/settings';
 import { AnalysisSlots } from './analysisSlots';
+import { AnalysisWait } from './analysisWait';
 import type { ClientSupport } from './context';
 import type { DocumentStore, StoredDocument } from './documentStore';
 import { notAnalysedDiagnostic } from './notAnalysed';
+import { nextTurns } from './pullDiagnostics';
 import type { ServerSettings } from './settings';
 import type { StatusLog } from './statusLog';
 import { toDiagnostic } from './toDiagnostic';
@@ -32,6 +35,8 @@ export interface GraphSink {
   /** The other files' graph, and the generation to hand back with the result. */
   read(): { graph: RawGraph | undefined; generation: number };
   noteGraphChange(uri: string, raw: RawGraph, readAt?: number): void;
+  /** The workspace folders (URIs): a file's folder names are read from its workspace folder down. */
+  readonly folders: readonly string[];
 }
 
 /**
@@ -56,6 +61,8 @@ export class AnalysisCache {
   private readonly tooLargeNotified = new Set<string>();
   /** One analysis at a time, in the order requested (see `AnalysisSlots`). */
   readonly slots = new AnalysisSlots();
+  /** What each open document's analyses cost, and so how long to wait after an edit (see `AnalysisWait`). */
+  readonly wait = new AnalysisWait();
 
   constructor(
     private readonly connection: Connection,
@@ -91,7 +98,8 @@ export class AnalysisCache {
   delete(uri: string): void {
     this.analyses.delete(uri);
     this.running.delete(uri);
-    this.inputs.set(uri, (this.inputs.get(uri) ?? 0) + 1);
+    // A document closed meanwhile has nothing under way to outdate (its run checks that it is still the same open document).
+    if (this.documents.get(uri)) this.inputs.set(uri, (this.inputs.get(uri) ?? 0) + 1);
   }
 
   clear(): void {
@@ -105,13 +113,28 @@ export class AnalysisCache {
     return `${this.generation}:${this.inputs.get(uri) ?? 0}`;
   }
 
-  /** The document closed. */
+  /**
+   * The document closed: nothing of it stays (a server open for days sees thousands of documents
+   * come and go). A run still under way for it is outdated: it checks it is analysing the same open
+   * document, so a reopened one at the same version does not take its result.
+   */
   forget(uri: string): void {
     this.analyses.delete(uri);
+    this.running.delete(uri);
     this.latestModels.delete(uri);
     const held = this.modelHolders.indexOf(uri);
     if (held >= 0) this.modelHolders.splice(held, 1);
     this.tooLargeNotified.delete(uri);
+    this.inputs.delete(uri);
+    this.sizeLimits.delete(uri);
+    this.wait.forget(uri);
+  }
+
+  /** Documents with something kept per document (tests: closing them all leaves none). */
+  get documentsKept(): number {
+    const uris = new Set([...this.analyses.keys(), ...this.running.keys(), ...this.latestModels.keys(), ...this.modelHolders, ...this.tooLargeNotified]);
+    for (const uri of [...this.inputs.keys(), ...this.sizeLimits.keys(), ...this.wait.uris()]) uris.add(uri);
+    return uris.size;
   }
 
   /** Analysis for the document's current version, computed once and shared by diagnostics, hovers and code actions. */
@@ -132,7 +155,10 @@ export class AnalysisCache {
     const version = stored.document.version;
     const inputs = this.inputsOf(uri);
     const settings = await this.settings.settingsFor(uri);
-    const outdated = () => this.documents.get(uri)?.document.version !== version || this.inputsOf(uri) !== inputs;
+    const outdated = () => {
+      const now = this.documents.get(uri);
+      return now !== stored || now.document.version !== version || this.inputsOf(uri) !== inputs;
+    };
     if (outdated()) return undefined;
     const release = await this.slots.acquire();
     // The tree is read across turns of the event loop: other documents parsed meanwhile must not let it go.
@@ -151,11 +177,26 @@ export class AnalysisCache {
   private async analyseInSlot(uri: string, stored: StoredDocument, settings: Settings, outdated: () => boolean): Promise<CachedAnalysis | undefined> {
     const version = stored.document.version;
     const t0 = performance.now();
+    // The time this run held the thread, its pauses left out: what an analysis of the document costs (AnalysisWait).
+    let busy = 0;
+    let since = t0;
+    const busyMs = () => busy + performance.now() - since;
+    const pause = async () => {
+      busy += performance.now() - since;
+      // Two turns, so that an edit read meanwhile is applied before `outdated` looks (see nextTurns).
+      await nextTurns();
+      since = performance.now();
+    };
     let readAt: number | undefined;
     const done = (result: AnalysisResult, diagnostics: Diagnostic[], skipped?: string): CachedAnalysis => {
       const entry = this.remember(uri, version, result, diagnostics, readAt);
+      this.wait.noteCost(uri, busyMs());
       this.status.analysed({ uri, version, skipped, findings: diagnostics.length, ms: performance.now() - t0 }, settings);
       return entry;
+    };
+    const stopped = (): undefined => {
+      this.status.stopped(uri, version, busyMs(), settings);
+      return undefined;
     };
     if (this.sizeLimits.get(uri) !== settings.maxFileSizeKb) {
       this.sizeLimits.set(uri, settings.maxFileSizeKb);
@@ -165,6 +206,7 @@ export class AnalysisCache {
     if (!stored.tree && stored.notParsed?.kind === 'parser-restarting') {
       // Another file broke the parser a moment ago: wait for the new one rather than report nothing.
       await this.parser.ready();
+      since = performance.now();
       this.documents.reparse(uri);
       if (this.documents.get(uri)?.document.version !== version) return undefined;
     }
@@ -188,7 +230,7 @@ export class AnalysisCache {
         ...this.settings.withProjectConfig(uri, settings),
         workspace: seen.graph,
         workspaceExclude: uri,
-        path: uri,
+        path: contextPath(uri, this.graph().folders),
         previousModel: this.latestModels.get(uri),
         onModel: (model: DataFrameModel) => {
           // Counted among the models kept at once: runs that an edit overtakes build models too.
@@ -199,9 +241,9 @@ export class AnalysisCache {
       // A Databricks notebook that `%run`s others is analysed with them (findings stay in this file).
       const runs = analyseDatabricksRuns(this.parser, text, uri.startsWith('file:') ? fileURLToPath(uri) : undefined, options);
       // In steps: hovers, completions and new edits are answered between rules, and an outdated run stops.
-      const stepped = runs ?? (await analyzeInSteps(stored.tree, text, options, { pause: nextTurn, stale: outdated }));
+      const stepped = runs ?? (await analyzeInSteps(stored.tree, text, options, { pause, stale: outdated }));
       // Settings or other files changed meanwhile: whoever changed them asks for a new analysis.
-      if (!stepped || outdated()) return undefined;
+      if (!stepped || outdated()) return stopped();
       result = stepped;
     } catch (e) {
       if (e instanceof ParseFailure) {
@@ -267,9 +309,4 @@ function uriToFilename(uri: string): string {
 
 function emptyResult(stored: StoredDocument): AnalysisResult {
   return { findings: [], lines: new LineIndex(stored.document.getText()) };
-}
-
-/** Lets the event loop read and answer other messages before going on. */
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }

@@ -15,24 +15,40 @@ export interface PullSource {
   cached(uri: string, version: number): Diagnostic[] | undefined;
   /** Analyses the current version (undefined: it changed or closed meanwhile). */
   analyse(uri: string): Promise<{ version: number; diagnostics: Diagnostic[] } | undefined>;
-  debounceMs(uri: string): Promise<number>;
+  /** How long after the last edit to wait before analysing (`AnalysisWait`). */
+  waitMs(uri: string): Promise<number>;
 }
+
+/** Time as the pulls see it: the real one in the server, a hand-driven one in tests. */
+export interface PullClock {
+  now(): number;
+  /** Resolves after `ms`, or at once when `token` is cancelled. */
+  sleep(ms: number, token: CancellationToken): Promise<void>;
+  /** Resolves once messages already received (edits among them) have been handled. */
+  turn(): Promise<void>;
+}
+
+const REAL_CLOCK: PullClock = { now: Date.now, sleep, turn: nextTurns };
 
 /**
  * `textDocument/diagnostic` answers. A pull is never answered with an empty report it did not
  * compute: when the request was cancelled or the document changed before its analysis, the answer
  * is ServerCancelled with `retriggerRequest`, so the client keeps what it shows and asks again
- * (an empty full report would blank the squiggles while the user types). Pulls wait out
- * `debounceMs` after the last edit, so a burst of typing costs one analysis, and a pull cancelled
- * meanwhile costs nothing.
+ * (an empty full report would blank the squiggles while the user types). Pulls wait after the
+ * last edit (`AnalysisWait`: as long as an analysis of the document costs, at most `debounceMs`),
+ * so a burst of typing faster than that costs one analysis, and a pull cancelled meanwhile costs
+ * nothing.
  */
 export class PullDiagnostics {
   private readonly lastChange = new Map<string, number>();
 
-  constructor(private readonly source: PullSource) {}
+  constructor(
+    private readonly source: PullSource,
+    private readonly clock: PullClock = REAL_CLOCK,
+  ) {}
 
   noteChange(uri: string): void {
-    this.lastChange.set(uri, Date.now());
+    this.lastChange.set(uri, this.clock.now());
   }
 
   forget(uri: string): void {
@@ -45,10 +61,10 @@ export class PullDiagnostics {
     if (version === undefined) return full([]);
     const hit = this.source.cached(uri, version);
     if (hit) return full(hit);
-    const quietUntil = (this.lastChange.get(uri) ?? 0) + (await this.source.debounceMs(uri));
-    if (quietUntil > Date.now()) await sleep(quietUntil - Date.now(), token);
+    const quietUntil = (this.lastChange.get(uri) ?? 0) + (await this.source.waitMs(uri));
+    if (quietUntil > this.clock.now()) await this.clock.sleep(quietUntil - this.clock.now(), token);
     // Edits already received but not yet read come first: a pull they overtake costs nothing.
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await this.clock.turn();
     if (token.isCancellationRequested || this.source.version(uri) !== version) throw cancelled();
     const analysed = await this.source.analyse(uri);
     // A result for the version still open is worth sending even if the client stopped waiting.
@@ -65,6 +81,15 @@ function cancelled(): ResponseError<DiagnosticServerCancellationData> {
   return new ResponseError<DiagnosticServerCancellationData>(LSPErrorCodes.ServerCancelled, 'the document changed or the request was cancelled; pull again', {
     retriggerRequest: true,
   });
+}
+
+/**
+ * Two turns of the event loop. vscode-jsonrpc handles one received message per `setImmediate`, and
+ * a message read while this code ran is queued behind an immediate scheduled before it: a single
+ * turn would look at the document before that edit is applied.
+ */
+export function nextTurns(): Promise<void> {
+  return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
 }
 
 function sleep(ms: number, token: CancellationToken): Promise<void> {

@@ -34,6 +34,12 @@ export class StatusLog {
     }
     if (this.fileStatus) void this.connection.sendNotification(FileStatusNotification, status).catch(() => undefined);
   }
+
+  /** An analysis stopped because the document (or what else it reads) moved on; `busyMs`: the work thrown away. */
+  stopped(uri: string, version: number, busyMs: number, settings: Settings | undefined): void {
+    if (settings && settings['trace.server'] !== 'off')
+      this.connection.console.debug(`${fileName(uri)} v${version}: stopped, outdated (${busyMs.toFixed(1)} ms)`);
+  }
 }
 
 function fileName(uri: string): string {

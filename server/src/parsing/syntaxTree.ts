@@ -1,5 +1,6 @@
-import type { Language, Tree, TreeCursor } from 'web-tree-sitter';
+import type { Language, Tree } from 'web-tree-sitter';
 import { ParseFailure, poisonRuntimeOf } from './pythonParser';
+import { walkerOf, type TreeWalker } from './treeWalker';
 
 /**
  * A plain-JavaScript copy of a tree-sitter tree, made in one cursor walk per parse.
@@ -329,7 +330,7 @@ export class SyntaxTree {
   size = 0;
 
   /** The node objects made so far, by id. */
-  private readonly made: (SyntaxNode | undefined)[] = [];
+  private readonly made: (SyntaxNode | undefined)[];
   /**
    * Set when a later copy took over this copy's root and the statements before its first change:
    * ids below `sharedEnd` are that copy's nodes (the same objects, whichever copy is asked).
@@ -367,6 +368,8 @@ export class SyntaxTree {
     tree: Tree,
     readonly text: string,
     previous?: SyntaxTree,
+    /** @internal Read the tree through web-tree-sitter's `TreeCursor` instead of the raw wasm calls (tests compare the two). */
+    apiWalk = false,
   ) {
     this.tables = tablesOf(tree.language);
     const capacity = Math.max(1, tree.rootNode.descendantCount);
@@ -378,8 +381,9 @@ export class SyntaxTree {
     this.fields = new Uint16Array(capacity);
     this.flags = new Uint8Array(capacity);
     const from = previous && !previous.successor ? previous : undefined;
-    const sharedEnd = this.copy(tree, from);
-    for (let i = 0; i < this.size; i++) this.made.push(undefined);
+    const sharedEnd = this.copy(tree, from, apiWalk);
+    // Sized once (holes, fast elements): pushing an `undefined` per node cost about as much as four wasm reads per node.
+    this.made = new Array<SyntaxNode | undefined>(this.size);
     if (from && sharedEnd > 0) {
       for (let i = 0; i < sharedEnd; i++) {
         const node = from.made[i];
@@ -446,6 +450,12 @@ export class SyntaxTree {
     return i < 0 ? -1 : list!.splice(i, 1)[0];
   }
 
+  /** @internal Every fact of every node, as plain arrays (tests compare copies made in different ways). */
+  facts(): number[][] {
+    const n = this.size;
+    return [this.kinds, this.starts, this.ends, this.parents, this.subtreeEnds, this.fields, this.flags].map((a) => Array.from(a.subarray(0, n)));
+  }
+
   fieldId(name: string): number {
     return this.tables.fieldIds.get(name) ?? 0;
   }
@@ -486,40 +496,40 @@ export class SyntaxTree {
     this.flags = grow(this.flags);
   }
 
-  /** The interned type of the cursor's node (`symbol`: its type id). */
-  private kindAt(cursor: TreeCursor, symbol: number): number {
+  /** The interned type of nodes of type id `symbol` (read from the language's names: the walker's cursor is not to be touched meanwhile). */
+  private kindAt(symbol: number): number {
     const known = this.tables.symbolKinds[symbol];
     if (known >= 0) return known;
-    const kind = kindOf(cursor.nodeType);
+    const kind = kindOf(this.tables.types[symbol] || 'ERROR');
     this.tables.symbolKinds[symbol] = kind;
     return kind;
   }
 
   /** Records the node under the cursor; returns its id. */
-  private readNode(cursor: TreeCursor, parent: number, symbol: number, mayHaveMissing: boolean): number {
+  private readNode(walker: TreeWalker, parent: number, symbol: number, mayHaveMissing: boolean): number {
     const id = this.size++;
     if (id >= this.kinds.length) this.reserve(id + 1);
-    const kind = this.kindAt(cursor, symbol);
+    const kind = this.kindAt(symbol);
     this.kinds[id] = kind;
-    this.starts[id] = cursor.startIndex;
-    this.ends[id] = cursor.endIndex;
+    this.starts[id] = walker.startIndex();
+    this.ends[id] = walker.endIndex();
     this.parents[id] = parent;
-    if (parent >= 0) this.fields[id] = cursor.currentFieldId;
-    let flags = (this.tables.named[symbol] ?? cursor.nodeIsNamed) ? NAMED : 0;
+    if (parent >= 0) this.fields[id] = walker.fieldId();
+    let flags = (this.tables.named[symbol] ?? walker.isNamed()) ? NAMED : 0;
     // Each cursor read is a call into wasm: MISSING nodes exist only in trees with errors.
-    if (mayHaveMissing && cursor.nodeIsMissing) flags |= MISSING | HAS_ERROR;
+    if (mayHaveMissing && walker.isMissing()) flags |= MISSING | HAS_ERROR;
     if (kind === ERROR_KIND) flags |= HAS_ERROR;
     this.flags[id] = flags;
     return id;
   }
 
   /** Copies the node under the cursor and its subtree (no recursion, however deep), leaving the cursor back on that node. */
-  private readSubtree(cursor: TreeCursor, parent: number, symbol: number, mayHaveMissing: boolean): number {
-    const top = this.readNode(cursor, parent, symbol, mayHaveMissing);
+  private readSubtree(walker: TreeWalker, parent: number, symbol: number, mayHaveMissing: boolean): number {
+    const top = this.readNode(walker, parent, symbol, mayHaveMissing);
     let current = top;
     for (;;) {
-      if (cursor.gotoFirstChild()) {
-        current = this.readNode(cursor, current, cursor.nodeTypeId, mayHaveMissing);
+      if (walker.gotoFirstChild()) {
+        current = this.readNode(walker, current, walker.typeId(), mayHaveMissing);
         continue;
       }
       for (;;) {
@@ -527,11 +537,11 @@ export class SyntaxTree {
         const up = this.parents[current];
         if (up >= 0 && this.flags[current] & HAS_ERROR) this.flags[up] |= HAS_ERROR;
         if (current === top) return top;
-        if (cursor.gotoNextSibling()) {
-          current = this.readNode(cursor, up, cursor.nodeTypeId, mayHaveMissing);
+        if (walker.gotoNextSibling()) {
+          current = this.readNode(walker, up, walker.typeId(), mayHaveMissing);
           break;
         }
-        cursor.gotoParent();
+        walker.gotoParent();
         current = up;
       }
     }
@@ -561,12 +571,13 @@ export class SyntaxTree {
   }
 
   /** Returns how many leading ids (the root and the statements before the first change) `previous` shares with this copy. */
-  private copy(tree: Tree, previous: SyntaxTree | undefined): number {
-    const cursor = tree.walk();
+  private copy(tree: Tree, previous: SyntaxTree | undefined, api: boolean): number {
+    // Read before the walk: the raw walker's cursor lives in the library's transfer buffer, which any other call overwrites.
     const mayHaveMissing = tree.rootNode.hasError;
+    const cursor = walkerOf(tree, api);
     try {
-      const rootSymbol = cursor.nodeTypeId;
-      if (!previous || previous.size === 0 || previous.kinds[0] !== this.kindAt(cursor, rootSymbol)) {
+      const rootSymbol = cursor.typeId();
+      if (!previous || previous.size === 0 || previous.kinds[0] !== this.kindAt(rootSymbol)) {
         this.readSubtree(cursor, -1, rootSymbol, mayHaveMissing);
         return 0;
       }
@@ -582,10 +593,10 @@ export class SyntaxTree {
           if (
             old !== this.size ||
             previous.flags[old] & HAS_ERROR ||
-            start !== cursor.startIndex ||
-            end !== cursor.endIndex ||
-            previous.kinds[old] !== this.kindAt(cursor, cursor.nodeTypeId) ||
-            previous.fields[old] !== cursor.currentFieldId ||
+            start !== cursor.startIndex() ||
+            end !== cursor.endIndex() ||
+            previous.kinds[old] !== this.kindAt(cursor.typeId()) ||
+            previous.fields[old] !== cursor.fieldId() ||
             previous.text.slice(start, end) !== text.slice(start, end)
           )
             break;
@@ -601,11 +612,11 @@ export class SyntaxTree {
         this.sharedNodes = shared - 1;
         if (more) {
           do {
-            const symbol = cursor.nodeTypeId;
-            const start = cursor.startIndex;
-            const old = previous.takeReusable(this.kindAt(cursor, symbol), text.slice(start, cursor.endIndex));
+            const symbol = cursor.typeId();
+            const start = cursor.startIndex();
+            const old = previous.takeReusable(this.kindAt(symbol), text.slice(start, cursor.endIndex()));
             if (old >= 0) {
-              this.cloneSubtree(previous, old, 0, cursor.currentFieldId, start - previous.starts[old]);
+              this.cloneSubtree(previous, old, 0, cursor.fieldId(), start - previous.starts[old]);
               this.reusedNodes += previous.subtreeEnds[old] - old;
             } else this.readSubtree(cursor, 0, symbol, mayHaveMissing);
           } while (cursor.gotoNextSibling());
@@ -631,6 +642,8 @@ interface LanguageTables {
   symbolKinds: Int32Array;
   /** Per type id, whether nodes of that type are named (a property of the type, not the node). */
   named: boolean[];
+  /** Per type id, its name (`Language.types`; ERROR has none). */
+  types: readonly string[];
   fieldIds: Map<string, number>;
 }
 
@@ -647,7 +660,7 @@ function tablesOf(language: Language): LanguageTables {
     language.fields.forEach((name, id) => {
       if (name) fieldIds.set(name, id);
     });
-    tables = { symbolKinds, named: language.types.map((_, id) => language.nodeTypeIsNamed(id)), fieldIds };
+    tables = { symbolKinds, named: language.types.map((_, id) => language.nodeTypeIsNamed(id)), types: language.types, fieldIds };
     languageTables.set(language, tables);
   }
   return tables;

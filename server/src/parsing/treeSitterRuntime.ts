@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 import type * as TreeSitter from 'web-tree-sitter';
+import { registerCursorExports } from './treeWalker';
 
 /**
  * One independent copy of web-tree-sitter: its own wasm instance and memory, its own Parser and
@@ -41,10 +42,13 @@ export class TreeSitterRuntime {
     const holder: { runtime?: TreeSitterRuntime } = {};
     const lib = evaluateLibrary(() => holder.runtime?.poisoned ?? false);
     const runtimeWasm = locate('web-tree-sitter.wasm', 'web-tree-sitter/web-tree-sitter.wasm');
-    await lib.Parser.init({ locateFile: () => runtimeWasm });
+    // Parser.init fills this object in as the library's emscripten module (its exports and heap views).
+    const module = { locateFile: () => runtimeWasm };
+    await lib.Parser.init(module);
     // Read once: Language.load would otherwise import('fs/promises'), which a vm-compiled function cannot do.
     TreeSitterRuntime.grammar ??= fs.readFileSync(locate('tree-sitter-python.wasm', 'tree-sitter-python/tree-sitter-python.wasm'));
     const language = await lib.Language.load(TreeSitterRuntime.grammar);
+    registerCursorExports(language, module);
     holder.runtime = new TreeSitterRuntime(lib, language);
     return holder.runtime;
   }

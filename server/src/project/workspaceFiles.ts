@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Settings } from '../../../shared/settings';
 import { analyze } from '../analysis';
+import { contextPath } from './contextPath';
 import { fileFragment, type FileFragment } from '../graph';
 import { ParseFailure, type PythonParser, type Tree } from '../parsing/pythonParser';
 import { collectPythonFiles } from './files';
@@ -41,7 +42,7 @@ export class WorkspaceFiles {
       const uri = pathToFileURL(path.resolve(file)).href;
       live.add(uri);
       if (skipUris.has(uri)) continue;
-      const fragment = this.fragmentFor(file, uri, settings);
+      const fragment = this.fragmentFor(file, uri, settings, roots);
       if (fragment) out.push(fragment);
     }
     for (const uri of this.cache.keys()) if (!live.has(uri)) this.cache.delete(uri);
@@ -64,7 +65,7 @@ export class WorkspaceFiles {
     for (const file of files) {
       await new Promise<void>((resolve) => setImmediate(resolve));
       await this.parser.ready();
-      const fragment = this.fragmentFor(file, pathToFileURL(path.resolve(file)).href, settings);
+      const fragment = this.fragmentFor(file, pathToFileURL(path.resolve(file)).href, settings, roots);
       if (fragment) out.push(fragment);
     }
     return out;
@@ -83,11 +84,12 @@ export class WorkspaceFiles {
     } catch {
       return undefined;
     }
-    const inside = existingRoots(folders).some((root) => {
+    const roots = existingRoots(folders);
+    const inside = roots.some((root) => {
       const r = fs.realpathSync(root);
       return real === r || real.startsWith(r.endsWith(path.sep) ? r : r + path.sep);
     });
-    return inside ? this.fragmentFor(file, uri, settings) : undefined;
+    return inside ? this.fragmentFor(file, uri, settings, roots) : undefined;
   }
 
   private noteSkipped(skipped: { path: string; message: string }[]): void {
@@ -97,7 +99,7 @@ export class WorkspaceFiles {
       );
   }
 
-  private fragmentFor(file: string, uri: string, settings: Settings): FileFragment | undefined {
+  private fragmentFor(file: string, uri: string, settings: Settings, roots: readonly string[]): FileFragment | undefined {
     let st: fs.Stats;
     try {
       st = fs.statSync(file);
@@ -113,7 +115,13 @@ export class WorkspaceFiles {
     let tree: Tree | undefined;
     try {
       tree = this.parser.parse(text);
-      const r = analyze(tree, text, { settings, path: file });
+      const r = analyze(tree, text, {
+        settings,
+        path: contextPath(
+          path.resolve(file),
+          roots.map((r) => path.resolve(r)),
+        ),
+      });
       const fragment = fileFragment({ filename: path.relative(process.cwd(), file) || file, uri, model: r.model, lines: r.lines, findings: r.findings });
       this.cache.set(uri, { mtimeMs: st.mtimeMs, size: st.size, fragment });
       return fragment;

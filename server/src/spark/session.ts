@@ -53,6 +53,9 @@ const FACTORY_WORDS = new Set([
  */
 export function isSessionFactoryName(callee: string): boolean {
   const last = callee.slice(callee.lastIndexOf('.') + 1);
+  // Asked for every method call on an unknown receiver: a name whose words include `spark` holds it
+  // (the split below only inserts underscores between ASCII letters and lowercases), so the others stop here.
+  if (!last.toLowerCase().includes('spark')) return false;
   const words = last
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .toLowerCase()

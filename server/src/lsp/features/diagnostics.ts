@@ -6,7 +6,8 @@ import { PullDiagnostics } from '../pullDiagnostics';
 import { DEFAULT_TYPING_PAUSE_MS, TypingHold } from '../typingHold';
 
 /**
- * Diagnostics of open documents: pushed after a quiet period (`debounceMs`) to push clients,
+ * Diagnostics of open documents: pushed after a quiet period (`AnalysisWait`: as long as the
+ * document's analyses cost, at most `debounceMs`) to push clients,
  * answered to `textDocument/diagnostic` for pull clients, with the findings on the literal being
  * typed held back until the user leaves it or pauses (TypingHold).
  */
@@ -27,7 +28,7 @@ export class DiagnosticsFeature {
         const analysed = stored && (await ctx.analyses.analyse(uri, stored));
         return analysed && { version: analysed.version, diagnostics: this.shown(uri, analysed) };
       },
-      debounceMs: async (uri) => (await ctx.settings.settingsFor(uri)).debounceMs,
+      waitMs: async (uri) => ctx.analyses.wait.waitMs(uri, await ctx.settings.settingsFor(uri)),
     });
   }
 
@@ -88,16 +89,19 @@ export class DiagnosticsFeature {
     void Promise.resolve(pending).catch(() => undefined);
   }
 
-  /** Push mode: analyse after a quiet period; a newer edit cancels the pending run. */
+  /** Push mode: analyse after a quiet period; a newer edit cancels the pending run (and stops one under way at its next step). */
   private schedule(uri: string, delay?: number): void {
     if (this.ctx.client.pullDiagnostics) return;
     clearTimeout(this.timers.get(uri));
     void this.ctx.settings.settingsFor(uri).then((s) => {
       clearTimeout(this.timers.get(uri));
-      const timer = setTimeout(() => {
-        this.timers.delete(uri);
-        void this.publish(uri);
-      }, delay ?? s.debounceMs);
+      const timer = setTimeout(
+        () => {
+          this.timers.delete(uri);
+          void this.publish(uri);
+        },
+        delay ?? this.ctx.analyses.wait.waitMs(uri, s),
+      );
       this.timers.set(uri, timer);
     });
   }

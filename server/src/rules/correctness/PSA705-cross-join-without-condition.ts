@@ -15,7 +15,9 @@ export const crossJoinWithoutCondition: Rule = {
       seen.add(f.node.id);
       const parts = callParts(f.node);
       if (!parts?.nameNode || parts.args.some((a) => a.type === 'list_splat' || a.type === 'dictionary_splat')) continue;
-      const on = parts.args[1] ?? parts.keywords.get('on');
+      // Glue's `Join.apply(frame1, frame2, keys1, keys2)`: the keys are its third and fourth arguments.
+      const glueJoin = parts.name === 'apply' && parts.object?.text === 'Join';
+      const on = glueJoin ? (parts.keywords.get('keys1') ?? parts.args[2]) : (parts.args[1] ?? parts.keywords.get('on'));
       if (on && unwrapParens(on).type !== 'none') continue;
       const howNode = parts.args[2] ?? parts.keywords.get('how');
       if (howNode && unwrapParens(howNode).type !== 'none') {

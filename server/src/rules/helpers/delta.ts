@@ -2,6 +2,7 @@ import { nodesOfType } from '../../model/syntaxIndex';
 import type { DataFrameModel } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
 import { callParts, literalString, stringParts, unwrapParens } from '../../parsing/syntax';
+import { assignmentsTo } from './scopeIndex';
 
 // What the Delta Lake rules (PSA8xx) need to know about a program: its SQL statements, the tables
 // it partitions, and the DeltaTable handles it holds.
@@ -136,10 +137,9 @@ export function deltaHandleOf(model: DataFrameModel, receiver: Node): DeltaHandl
 /** The right-hand side of the last `name = ...` before `use` in the file (same name, any scope before it). */
 function lastAssignment(model: DataFrameModel, use: Node): Node | undefined {
   let best: Node | undefined;
-  for (const a of nodesOfType(model, 'assignment')) {
+  for (const a of assignmentsTo(model, use.text)) {
     if (a.startIndex >= use.startIndex) break;
-    const left = a.childForFieldName('left');
-    if (left?.type === 'identifier' && left.text === use.text) best = a.childForFieldName('right') ?? undefined;
+    best = a.childForFieldName('right') ?? undefined;
   }
   return best;
 }

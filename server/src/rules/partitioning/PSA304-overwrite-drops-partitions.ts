@@ -1,12 +1,12 @@
 import type { Fix } from '../../findings';
-import type { SinkInfo } from '../../model/types';
+import type { DataFrameModel, SinkInfo } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
-import { callParts, enclosingScope, literalString, sameNode, unwrapParens } from '../../parsing/syntax';
-import { nodesOfType } from '../../model/syntaxIndex';
+import { callParts, literalString, unwrapParens } from '../../parsing/syntax';
 import { related, type Rule, type RuleContext } from '../rule';
 import { partialWriteEvidence } from '../helpers/partialWrite';
 import { sessionSettings, sinkOption } from '../helpers/sessionConf';
 import { writerChainCalls } from '../helpers/writerChain';
+import { nodesInScope, perModel } from '../helpers/scopeIndex';
 import { dynamicOverwriteOption } from '../../templates';
 
 const SESSION_MODE = 'spark.sql.sources.partitionOverwriteMode';
@@ -97,16 +97,15 @@ function tableLeaf(name: string): string {
 function targetRemovedBefore(ctx: RuleContext, sink: SinkInfo): boolean {
   const table = sink.table ? tableLeaf(sink.table) : undefined;
   const pathText = sink.pathNode?.text;
-  for (const call of nodesOfType(ctx.model, 'call')) {
+  for (const call of removalsInScope(ctx, sink.scope)) {
     if (call.startIndex >= sink.call.startIndex) break;
-    if (call.startIndex < sink.scope.startIndex || !sameNode(enclosingScope(call), sink.scope)) continue;
-    const parts = callParts(call);
-    if (!parts?.name || !parts.args[0]) continue;
+    const parts = callParts(call)!;
+    if (!parts.args[0]) continue;
     if (parts.name === 'sql' && table) {
       const m = DROP_TABLE.exec(literalString(parts.args[0]) ?? '');
       if (m && tableLeaf(m[1]) === table) return true;
     } else if (
-      REMOVE_PATH.has(parts.name) &&
+      REMOVE_PATH.has(parts.name!) &&
       pathText &&
       (parts.args[0].text === pathText || (sink.path !== undefined && literalString(parts.args[0]) === sink.path))
     ) {
@@ -114,6 +113,18 @@ function targetRemovedBefore(ctx: RuleContext, sink: SinkInfo): boolean {
     }
   }
   return false;
+}
+
+const removals = new WeakMap<DataFrameModel, Map<number, Node[]>>();
+
+/** The calls of a scope that may drop a table or remove a path (`sql(...)`, `rm(...)`, ...), in document order. */
+function removalsInScope(ctx: RuleContext, scope: Node): Node[] {
+  return perModel(removals, ctx.model, scope.id, () =>
+    nodesInScope(ctx.model, 'call', scope).filter((call) => {
+      const name = callParts(call)?.name;
+      return name !== undefined && (name === 'sql' || REMOVE_PATH.has(name));
+    }),
+  );
 }
 
 function partitionNames(sink: SinkInfo): string {

@@ -1,9 +1,8 @@
 import type { Fix } from '../../findings';
 import { deleteStatement, insertAfterStatement, ownsItsLines, planImports } from '../../fixes/edits';
-import { nodesOfType } from '../../model/syntaxIndex';
-import { isAncestorFrame, type ActionUse, type Frame, type SinkInfo } from '../../model/types';
+import { isAncestorFrame, type ActionUse, type DataFrameModel, type Frame, type SinkInfo } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
-import { callParts, enclosingScope, sameNode, enclosingStatement, eolOf, escapeRegExp, indentAt, unwrapParens } from '../../parsing/syntax';
+import { callParts, sameNode, enclosingStatement, eolOf, escapeRegExp, indentAt, unwrapParens } from '../../parsing/syntax';
 import { cacheStatement, observationTemplate } from '../../templates';
 import { related, type Rule, type RuleContext } from '../rule';
 import { insideAssert, isBareColumnarRead } from '../helpers/fewRows';
@@ -11,6 +10,7 @@ import { findInLineage } from '../../model/lineage';
 import { assignedOnlyForReporting, isReportingCall, reportingCallOf } from '../helpers/reporting';
 import { pythonStepInLineage } from '../helpers/pythonCode';
 import { isDynamicFrame } from '../../spark/glue';
+import { nodesInScope, perModel } from '../helpers/scopeIndex';
 
 const MONITORED_ACTIONS = new Set(['count', 'collect', 'first', 'take', 'head']);
 
@@ -125,10 +125,9 @@ function helperCalledBeforeWrite(ctx: RuleContext, action: ActionUse): HelperUse
   for (const sink of ctx.model.sinks) {
     if (sink.streaming || sameNode(sink.scope, def) || !isAncestorFrame(action.frame, sink.frame)) continue;
     const caller = sink.scope;
-    for (const call of nodesOfType(ctx.model, 'call')) {
-      if (!call || call.startIndex < caller.startIndex || call.endIndex > caller.endIndex) continue;
+    for (const call of nodesInScope(ctx.model, 'call', caller)) {
       const parts = callParts(call);
-      if (parts?.name !== name || parts.object || !sameNode(enclosingScope(call), caller)) continue;
+      if (parts?.name !== name || parts.object) continue;
       const handsFrame = [...parts.args, ...parts.keywords.values()].some((a) => ctx.model.frameRefs.get(unwrapParens(a).startIndex)?.frame === action.frame);
       if (!handsFrame) continue;
       // A notebook run a cell at a time: the helper's printed count is that cell's output, unless the cell also writes.
@@ -218,24 +217,34 @@ function escapesScope(ctx: RuleContext, action: ActionUse): { node: Node; how: s
     return !!ref && [ref.frame, ...(ref.others ?? [])].some((f) => isAncestorFrame(action.frame, f));
   };
   if (scope.type === 'function_definition') {
-    for (const ret of nodesOfType(ctx.model, 'return_statement')) {
-      if (!ret || ret.startIndex < action.call.endIndex || ret.endIndex > scope.endIndex) continue;
-      if (!sameNode(enclosingScope(ret), scope)) continue;
+    for (const ret of nodesInScope(ctx.model, 'return_statement', scope)) {
+      if (ret.startIndex < action.call.endIndex) continue;
       const value = ret.namedChildren.find((c) => c && c.type !== 'comment');
       if (derived(value)) return { node: ret, how: 'the caller it is returned to' };
     }
   }
-  for (const call of nodesOfType(ctx.model, 'call')) {
-    if (!call || call.startIndex < scope.startIndex || call.endIndex > scope.endIndex) continue;
-    const parts = callParts(call);
-    if (!parts?.name || !sameNode(enclosingScope(call), scope)) continue;
-    if (TEMP_VIEWS.has(parts.name) && parts.object && derived(parts.object)) return { node: call, how: 'the query on the view it is registered as' };
+  for (const call of escapeCallsInScope(ctx, scope)) {
+    const parts = callParts(call)!;
+    const name = parts.name!;
+    if (TEMP_VIEWS.has(name) && parts.object && derived(parts.object)) return { node: call, how: 'the query on the view it is registered as' };
     // Handed to the project's own writer (`writer.write(df, target)`, `save_to_table(df)`) after the count.
-    if (call.startIndex > action.call.endIndex && HANDS_TO_WRITER.test(parts.name) && parts.args.some((a) => derived(a))) {
-      return { node: call, how: `${parts.name}(), which it is handed to,` };
+    if (call.startIndex > action.call.endIndex && HANDS_TO_WRITER.test(name) && parts.args.some((a) => derived(a))) {
+      return { node: call, how: `${name}(), which it is handed to,` };
     }
   }
   return undefined;
+}
+
+const escapeCalls = new WeakMap<DataFrameModel, Map<number, Node[]>>();
+
+/** The calls of a scope that could take a frame out of it (a view registered, a writer handed it), in document order. */
+function escapeCallsInScope(ctx: RuleContext, scope: Node): Node[] {
+  return perModel(escapeCalls, ctx.model, scope.id, () =>
+    nodesInScope(ctx.model, 'call', scope).filter((call) => {
+      const name = callParts(call)?.name;
+      return !!name && (TEMP_VIEWS.has(name) || HANDS_TO_WRITER.test(name));
+    }),
+  );
 }
 
 /** Another action in the same scope over an uncached frame this one shares lineage with. */

@@ -7,7 +7,7 @@ import type { Node } from '../../parsing/pythonParser';
 import { sameNode } from '../../parsing/syntax';
 import { assignedOnlyForReporting, reportingCallOf } from '../helpers/reporting';
 import { emptinessCheckOf } from '../helpers/emptiness';
-import { repeatingConstructAround } from '../helpers/loops';
+import { repeatingConstructAround, SCOPE_BOUNDARIES } from '../helpers/loops';
 import { insideAssert } from '../helpers/fewRows';
 import type { Rule, RuleContext } from '../rule';
 import { cacheStatement } from '../../templates';
@@ -38,6 +38,21 @@ const EXPENSIVE = new Set([
 ]);
 const WINDOWED = /\.over\s*\(/;
 
+/**
+ * `if missing: logger.error(df.toPandas()); raise ValueError(...)`: an action in a branch that ends in
+ * a raise runs once, when the job is failing anyway, to put the offending rows in the error. It is not
+ * a second computation of a run that succeeds, so it does not make the frame reused.
+ */
+function onRaisingBranch(node: Node): boolean {
+  for (let p = node.parent; p && !SCOPE_BOUNDARIES.has(p.type); p = p.parent) {
+    if (p.type !== 'block') continue;
+    const owner = p.parent?.type;
+    if (owner !== 'if_statement' && owner !== 'elif_clause' && owner !== 'else_clause' && owner !== 'except_clause') return false;
+    return p.namedChildren.some((s) => s?.type === 'raise_statement');
+  }
+  return false;
+}
+
 /** One computation of a frame: an action, a write, or the materialisation of a cache built from it. */
 interface Consumer {
   id: string;
@@ -54,6 +69,7 @@ function consumers(ctx: RuleContext): { frame: Frame; consumer: Consumer }[] {
     if (emptinessCheckOf(a)) return;
     // `assert df.count() == 42`: a lab's "check your work" cell or a test, not part of the pipeline.
     if (insideAssert(a.call)) return;
+    if (onRaisingBranch(a.call)) return;
     out.push({ frame: a.frame, consumer: { id: `a${i}`, node: a.call, label: `${a.method}()` } });
   });
   ctx.model.sinks.forEach((s, i) => {

@@ -2,6 +2,7 @@ import { nodesOfType } from '../../model/syntaxIndex';
 import type { Fix } from '../../findings';
 import { planImports } from '../../fixes/edits';
 import type { Node } from '../../parsing/pythonParser';
+import type { DataFrameModel } from '../../model/types';
 import { callParts, enclosingScope, literalString, pyString, sameNode, unwrapParens } from '../../parsing/syntax';
 import type { Rule, RuleContext } from '../rule';
 
@@ -127,9 +128,21 @@ function functionNamed(name: string, from: Node): Node | undefined {
   return undefined;
 }
 
+/**
+ * Two lists of one tree's nodes, each in tree order, merged in tree order (ids are preorder
+ * numbers): what one walk for both types gave, from the per-type index the other rules share.
+ */
+function inTreeOrder(a: readonly Node[], b: readonly Node[]): Node[] {
+  const out: Node[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) out.push(j >= b.length || (i < a.length && a[i].id < b[j].id) ? a[i++] : b[j++]);
+  return out;
+}
+
 function findDefinitions(ctx: RuleContext): UdfDefinition[] {
   const out: UdfDefinition[] = [];
-  for (const n of ctx.model.root.descendantsOfType(['decorated_definition', 'call'])) {
+  for (const n of inTreeOrder(ctx.model.root.descendantsOfType('decorated_definition'), nodesOfType(ctx.model, 'call'))) {
     if (n.type === 'decorated_definition') {
       const def = n.childForFieldName('definition');
       const decorators = n.namedChildren.filter((c): c is Node => c?.type === 'decorator');
@@ -449,25 +462,30 @@ interface NameUses {
  * One walk of the tree collecting, per name, its calls and bindings (what `callSites` needs for every
  * UDF): walking once per UDF made the rule quadratic in files with many UDFs.
  */
-function nameUses(root: Node): Map<string, NameUses> {
+function nameUses(model: DataFrameModel): Map<string, NameUses> {
   const out = new Map<string, NameUses>();
   const uses = (name: string): NameUses => {
     let u = out.get(name);
     if (!u) out.set(name, (u = { calls: [], bindings: 0 }));
     return u;
   };
-  for (const n of root.descendantsOfType(['function_definition', 'class_definition', 'assignment', 'augmented_assignment', 'call'])) {
-    const type = n.type;
-    if (type === 'function_definition' || type === 'class_definition') {
+  // The model's per-type lists (shared with other rules) rather than a walk of the tree: the
+  // bindings are only counted, and each name's calls stay in tree order.
+  for (const type of ['function_definition', 'class_definition'] as const) {
+    for (const n of nodesOfType(model, type)) {
       const name = n.childForFieldName('name')?.text;
       if (name !== undefined) uses(name).bindings++;
-    } else if (type === 'assignment' || type === 'augmented_assignment') {
+    }
+  }
+  for (const type of ['assignment', 'augmented_assignment'] as const) {
+    for (const n of nodesOfType(model, type)) {
       const left = n.childForFieldName('left');
       if (left?.type === 'identifier') uses(left.text).bindings++;
-    } else {
-      const callee = n.childForFieldName('function');
-      if (callee?.type === 'identifier') uses(callee.text).calls.push(n);
     }
+  }
+  for (const n of nodesOfType(model, 'call')) {
+    const callee = n.childForFieldName('function');
+    if (callee?.type === 'identifier') uses(callee.text).calls.push(n);
   }
   return out;
 }
@@ -520,7 +538,7 @@ export const pythonUdfWithBuiltin: Rule = {
   defaultSeverity: 'warning',
   check(ctx: RuleContext) {
     let uses: Map<string, NameUses> | undefined;
-    const index = () => (uses ??= nameUses(ctx.model.root));
+    const index = () => (uses ??= nameUses(ctx.model));
     let handed: Set<string> | undefined;
     const handedNames = () => (handed ??= handedToPython(ctx));
     for (const d of findDefinitions(ctx)) {

@@ -173,7 +173,8 @@ const PROJECTIONS = new Set<string>([...PER_ROW_PROJECTIONS, 'alias', 'cache', '
  * per-row projections on it, so every row qualifies and the job reads the first rows of one
  * partition. Each iteration costs a small job, not a recomputation of the lineage the message
  * describes. A filter, join, aggregate, sort, window or SQL query upstream makes the same action a
- * scan (it may need every partition to find its row), and is still reported.
+ * scan (it may need every partition to find its row), and is still reported. A literal
+ * `SELECT cols FROM t LIMIT 1` query is the same projection of a table, written in SQL.
  */
 function readsFirstRowsOfProjection(action: ActionUse): boolean {
   if (!FIRST_ROWS.has(action.method)) return false;
@@ -185,7 +186,7 @@ function readsFirstRowsOfProjection(action: ActionUse): boolean {
   } else if (action.method === 'take') return false;
   let frame = action.frame;
   for (let steps = 0; steps < 200; steps++) {
-    if (frame.parents.length === 0) return frame.source?.kind === 'table' || frame.source?.kind === 'read';
+    if (frame.parents.length === 0) return frame.source?.kind === 'table' || frame.source?.kind === 'read' || projectsOneTable(frame);
     if (frame.parents.length !== 1 || !PROJECTIONS.has(frame.op)) return false;
     const parent = frame.parents[0];
     // A select of aggregates (`select(F.max("x"))`) is a global aggregate: it reads everything.
@@ -195,6 +196,19 @@ function readsFirstRowsOfProjection(action: ActionUse): boolean {
     frame = parent;
   }
   return false;
+}
+
+/**
+ * `SELECT <columns> FROM <table> [LIMIT n]`, written out as a literal: a projection of one table (no
+ * WHERE, JOIN, GROUP BY, ORDER BY, function or window), the SQL spelling of `spark.table(t).select(...)`.
+ */
+const PLAIN_SELECT = /^\s*select\s+[^()]+?\s+from\s+[\w.`]+(?:\s+(?:as\s+)?(?!limit\b)\w+)?(?:\s+limit\s+\d+)?\s*;?\s*$/i;
+const CLAUSE = /\b(where|join|group|order|having|union|distinct|qualify|tablesample|lateral|pivot)\b/i;
+
+function projectsOneTable(frame: Frame): boolean {
+  if (frame.source?.kind !== 'sql') return false;
+  const query = literalString(callParts(frame.source.node)?.args[0]);
+  return query !== undefined && PLAIN_SELECT.test(query) && !CLAUSE.test(query);
 }
 
 /**

@@ -1,9 +1,9 @@
-import { nodesOfType } from '../../model/syntaxIndex';
 import type { DataFrameModel } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
-import { callParts, enclosingScope, literalString, sameNode, unwrapParens } from '../../parsing/syntax';
+import { callParts, enclosingScope, literalString, unwrapParens } from '../../parsing/syntax';
 import type { SparkFunctions } from '../../spark/functions';
 import { related, type Rule, type RuleContext } from '../rule';
+import { nodesInScope } from '../helpers/scopeIndex';
 
 /** `hint(...)` names that ask for a broadcast join (Spark's aliases of BROADCAST). */
 const BROADCAST_HINTS = new Set(['broadcast', 'broadcastjoin', 'mapjoin']);
@@ -53,11 +53,9 @@ function broadcastMarker(fns: SparkFunctions, model: DataFrameModel, expr: Node,
 /** The right-hand side of the last `name = ...` before `use`, in the same scope or the module. */
 function lastAssignment(model: DataFrameModel, use: Node): Node | undefined {
   let value: Node | undefined;
-  const scope = enclosingScope(use);
-  for (const a of nodesOfType(model, 'assignment')) {
+  // Another function's variable of the same name is not this one (a parameter here, say).
+  for (const a of nodesInScope(model, 'assignment', enclosingScope(use))) {
     if (a.startIndex >= use.startIndex) break;
-    // Another function's variable of the same name is not this one (a parameter here, say).
-    if (!sameNode(enclosingScope(a), scope)) continue;
     const left = a.childForFieldName('left');
     if (left?.type === 'identifier' && left.text === use.text) value = a.childForFieldName('right') ?? undefined;
   }

@@ -1,6 +1,6 @@
 import type { Fix, RelatedLocation } from '../../findings';
-import { findInLineage } from '../../model/lineage';
-import { streamingSources, type AggregationInfo, type Frame, type SinkInfo } from '../../model/types';
+import { filterLineage } from '../../model/lineage';
+import { streamingSources, type AggregationInfo, type DataFrameModel, type Frame, type SinkInfo } from '../../model/types';
 import { DEFAULT_WATERMARK_DELAY, watermarkCall } from '../../templates';
 import { related, type Rule, type RuleContext } from '../rule';
 import { withPlaceholders } from '../../fixes/edits';
@@ -146,14 +146,27 @@ function reportGlobalAggregateInAppend(ctx: RuleContext, agg: AggregationInfo, r
 /** The streaming sinks whose lineage holds the result of this aggregation or join. */
 function sinksFedBy(ctx: RuleContext, agg: AggregationInfo): SinkInfo[] {
   const op = agg.kind === 'join' ? 'join' : 'aggregate';
-  return ctx.model.sinks.filter(
-    (s) =>
-      s.streaming &&
-      findInLineage(
-        s.frame,
-        (f) => f.op === op && f.parents.includes(agg.input) && f.node.startIndex <= agg.call.startIndex && agg.call.endIndex <= f.node.endIndex,
-      ) !== undefined,
-  );
+  return streamingSinkSteps(ctx.model)
+    .filter(({ steps }) =>
+      steps.some((f) => f.op === op && f.parents.includes(agg.input) && f.node.startIndex <= agg.call.startIndex && agg.call.endIndex <= f.node.endIndex),
+    )
+    .map(({ sink }) => sink);
+}
+
+const sinkSteps = new WeakMap<DataFrameModel, { sink: SinkInfo; steps: Frame[] }[]>();
+
+/**
+ * Each streaming sink (in the model's order) with the joins and aggregations of its lineage: the
+ * lineages are walked once per model, not once per aggregation (a pass over every sink's lineage
+ * per aggregation was most of PSA201's time in a long file).
+ */
+function streamingSinkSteps(model: DataFrameModel): { sink: SinkInfo; steps: Frame[] }[] {
+  let list = sinkSteps.get(model);
+  if (!list) {
+    list = model.sinks.filter((s) => s.streaming).map((sink) => ({ sink, steps: filterLineage(sink.frame, (f) => f.op === 'join' || f.op === 'aggregate') }));
+    sinkSteps.set(model, list);
+  }
+  return list;
 }
 
 /**

@@ -1,0 +1,124 @@
+// The language server driven in this process over a pair of in-memory streams, so that a test can
+// look at what it keeps and step its analyses by hand (issue 18: an overtaken analysis stops and
+// publishes nothing; closed documents leave nothing behind). No timing assertions.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { PySparkArchitectServer } from '../../server/src/lsp/server';
+import { PythonParser } from '../../server/src/parsing/pythonParser';
+
+const kappa = fs.readFileSync(path.resolve(__dirname, '../../../samples/kappa_architecture.py'), 'utf8');
+
+interface Harness {
+  server: PySparkArchitectServer;
+  client: MessageConnection;
+  published: { uri: string; version?: number; count: number }[];
+  logs: string[];
+  dispose(): void;
+}
+
+/** A push-mode client (no configuration requests: settings come with `initialize`), with the trace on. */
+async function start(parser: PythonParser): Promise<Harness> {
+  const toServer = new PassThrough();
+  const toClient = new PassThrough();
+  const connection = createConnection(ProposedFeatures.all, new StreamMessageReader(toServer), new StreamMessageWriter(toClient));
+  let server: PySparkArchitectServer | undefined;
+  connection.onInitialize((params) => {
+    server = new PySparkArchitectServer(connection, parser);
+    server.register();
+    return server.initialize(params);
+  });
+  connection.listen();
+  const client = createMessageConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
+  const published: Harness['published'] = [];
+  const logs: string[] = [];
+  client.onNotification('textDocument/publishDiagnostics', (p: { uri: string; version?: number; diagnostics: unknown[] }) =>
+    published.push({ uri: p.uri, version: p.version, count: p.diagnostics.length }),
+  );
+  client.onNotification('window/logMessage', (p: { message: string }) => logs.push(p.message));
+  client.listen();
+  await client.sendRequest('initialize', {
+    processId: null,
+    rootUri: null,
+    capabilities: {},
+    initializationOptions: { settings: { 'trace.server': 'messages' } },
+  });
+  await client.sendNotification('initialized', {});
+  return {
+    server: server!,
+    client,
+    published,
+    logs,
+    dispose() {
+      client.dispose();
+      connection.dispose();
+      server?.dispose();
+    },
+  };
+}
+
+async function until(what: string, check: () => boolean): Promise<void> {
+  for (let i = 0; i < 20_000 && !check(); i++) await new Promise((r) => setImmediate(r));
+  assert.ok(check(), what);
+}
+
+describe('the language server in process: overtaken analyses and closed documents', function () {
+  this.timeout(120_000);
+  let parser: PythonParser;
+  let h: Harness | undefined;
+  before(async () => {
+    parser = await PythonParser.load();
+  });
+  afterEach(() => {
+    h?.dispose();
+    h = undefined;
+  });
+
+  it('an analysis overtaken by an edit after its first step stops there: no model, nothing kept, nothing published', async () => {
+    h = await start(parser);
+    const uri = 'file:///w/kappa.py';
+    const { server } = h;
+    server.documents.open(uri, 'python', 1, kappa);
+    const stored = server.documents.get(uri)!;
+    const running = server.analyses.analyse(uri, stored);
+    // Microtasks run first: the analysis takes its slot and makes the syntax copy (its first
+    // step) before this immediate; then it waits two turns (nextTurns) before its next step.
+    await new Promise((r) => setImmediate(r));
+    assert.equal(server.analyses.slots.queued, 0);
+    server.documents.change(uri, 2, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# \n' }]);
+    assert.equal(await running, undefined, 'no result for the outdated version');
+    assert.equal(server.analyses.modelsHeld, 0, 'the model step never ran');
+    assert.equal(server.analyses.get(uri), undefined, 'nothing cached for it');
+    // The log travels over the stream: wait for it.
+    await until('the stop is logged with the work it threw away', () => h!.logs.some((l) => /kappa\.py v1: stopped, outdated \([\d.]+ ms\)/.test(l)));
+    assert.equal(server.analyses.wait.cost(uri), undefined, 'a stopped run says nothing about what an analysis costs');
+    // The current version is analysed, and that is what is published.
+    const now = await server.analyses.analyse(uri, server.documents.get(uri)!);
+    assert.equal(now?.version, 2);
+    assert.ok(now.diagnostics.length > 0);
+    assert.ok(server.analyses.wait.cost(uri)! >= 0);
+    assert.ok(!h.published.some((p) => p.version === 1 && p.uri === uri));
+  });
+
+  it('closing documents leaves nothing of them in the analysis cache, however many came and went', async () => {
+    h = await start(parser);
+    const { server, client } = h;
+    for (let i = 0; i < 24; i++) {
+      const uri = `file:///w/f${i}.py`;
+      await client.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version: 1, text: kappa } });
+      await until(`diagnostics of ${uri}`, () => h!.published.some((p) => p.uri === uri && p.version === 1));
+      await client.sendNotification('textDocument/didChange', {
+        textDocument: { uri, version: 2 },
+        contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '#\n' }],
+      });
+      await until(`diagnostics of ${uri} v2`, () => h!.published.some((p) => p.uri === uri && p.version === 2));
+      if (i >= 3) await client.sendNotification('textDocument/didClose', { textDocument: { uri } });
+    }
+    await until('the closes are read', () => server.documents.uris().length === 3);
+    assert.equal(server.analyses.documentsKept, 3, 'only the three documents still open');
+    assert.ok(server.analyses.modelsHeld <= 3);
+  });
+});
