@@ -370,6 +370,10 @@ describe('CLI pyspark-architect check', function () {
     assert.equal(run(['check', path.join(dir, 'serving.py')]).code, 0);
     // --select still decides which rules run in the cross-file pass.
     assert.equal(run(['check', dir, '--select', 'PSA2']).code, 0);
+    // Without the project's opt-in the cross-file pass runs no strict rule (it names its rules exactly).
+    fs.rmSync(path.join(dir, 'pyproject.toml'));
+    assert.deepEqual(JSON.parse(run(['check', dir, '--format', 'json']).stdout), []);
+    assert.deepEqual(JSON.parse(run(['check', dir, '--format', 'json', '--jobs', '2']).stdout), []);
   });
 
   it('stops walking a folder once it has found more files than asked for (background scans)', () => {

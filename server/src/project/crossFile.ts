@@ -1,5 +1,6 @@
 import { dropCopy } from '../parsing/syntaxTree';
-import { analyze, judgeFromFacts, matchesCode, type AnalysisOptions } from '../analysis';
+import { analyze, enabledRules, judgeFromFacts, type AnalysisOptions } from '../analysis';
+import { defaultSettings } from '../../../shared/settings';
 import { compareFindings, type Finding } from '../findings';
 import { mergeRawGraphs } from '../graph';
 import type { RawGraph } from '../graph/pipelineGraph';
@@ -70,8 +71,10 @@ export async function addCrossFileFindings<C extends CrossFileCandidate>(
       continue;
     }
     const neighbours = new Set([...r.raw!.datasets.keys()].flatMap((k) => filesOf.get(k)!.filter((o) => o !== r)));
-    const select = r.options?.select;
-    const codes = CROSS_FILE_RULES.filter((c) => !select?.length || matchesCode(c, select));
+    // The project rules this file's options run (strict ones only when turned on): the pass names
+    // them exactly in `select`, which would otherwise turn a strict rule on by itself.
+    const enabled = new Set(enabledRules(r.options?.settings ?? defaultSettings(), r.options ?? {}).map((rule) => rule.code));
+    const codes = CROSS_FILE_RULES.filter((c) => enabled.has(c));
     if (!neighbours.size || !codes.length) {
       settled(r);
       continue;
