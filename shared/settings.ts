@@ -58,7 +58,7 @@ export const SETTINGS_SCHEMA: { [K in keyof Settings]: SettingSpec<Settings[K]> 
     default: false,
     scope: 'resource',
     description:
-      'Also run the strict rules (PSA103, PSA106, PSA113, PSA114, PSA115, PSA116, PSA209, PSA211, PSA212, PSA213, PSA215, PSA216, PSA217, PSA218, PSA301, PSA303, PSA306, PSA307, PSA308, PSA404, PSA601, PSA602, PSA704, PSA705, PSA706, PSA707, PSA708, PSA709, PSA711, PSA720, PSA801, PSA802, PSA803, PSA804): useful, but below their precision target on real code or not yet measurable there, so opt-in. A strict rule also runs when you give it a severity in `rules.severity` or name it in `--select`.',
+      'Also run the strict rules (PSA103, PSA106, PSA113, PSA114, PSA115, PSA116, PSA209, PSA211, PSA212, PSA213, PSA215, PSA216, PSA217, PSA218, PSA301, PSA303, PSA304, PSA306, PSA307, PSA308, PSA404, PSA601, PSA602, PSA704, PSA705, PSA706, PSA707, PSA708, PSA709, PSA711, PSA720, PSA801, PSA802, PSA803, PSA804): useful, but below their precision target on real code or not yet measurable there, so opt-in. A strict rule also runs when you give it a severity in `rules.severity` or name it in `--select`.',
   },
   'rules.severity': {
     type: 'object',

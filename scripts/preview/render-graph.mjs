@@ -59,7 +59,7 @@ export async function readability(page) {
       frameNamesInView: Array.from(document.querySelectorAll('#viewport .frame__title'))
         .filter(fully)
         .map((t) => t.textContent),
-      shortened: labels.filter((l) => l.shown.endsWith('…')).map((l) => `${l.shown} (${l.full.split(',')[0]})`),
+      shortened: labels.filter((l) => l.shown.includes('…')).map((l) => `${l.shown} (${l.full.split(',')[0]})`),
       lanes: Array.from(document.querySelectorAll('#viewport .lane'))
         .filter(inView)
         .map((l) => l.getAttribute('data-lane') ?? ''),

@@ -10,7 +10,7 @@ import type { RawGraph } from './graph/pipelineGraph';
 import type { Node, Tree } from './parsing/pythonParser';
 import { collectProjectFacts, type ProjectFacts } from './project/projectFacts';
 import { architectureView } from './rules/helpers/layerGraph';
-import { syntaxRoot } from './parsing/syntaxTree';
+import { rootOf, type TreeOrCopy } from './parsing/treeOrCopy';
 import { RULES } from './rules';
 import type { Rule, RuleContext } from './rules/rule';
 import { looksLikePySpark } from './sparkHint';
@@ -89,7 +89,7 @@ export function enabledRules(settings: Settings, options: Pick<AnalysisOptions, 
 }
 
 /** The engine: model the file once, run every enabled rule on the model, apply settings and noqa. */
-export function analyze(tree: Tree, text: string, options: AnalysisOptions = {}): AnalysisResult {
+export function analyze(tree: TreeOrCopy, text: string, options: AnalysisOptions = {}): AnalysisResult {
   const steps = analysisSteps(tree, text, options);
   for (;;) {
     const step = steps.next();
@@ -126,7 +126,7 @@ export async function analyzeInSteps(tree: Tree, text: string, options: Analysis
   }
 }
 
-function* analysisSteps(tree: Tree, text: string, options: AnalysisOptions): Generator<void, AnalysisResult, void> {
+function* analysisSteps(tree: TreeOrCopy, text: string, options: AnalysisOptions): Generator<void, AnalysisResult, void> {
   const settings = options.settings ?? defaultSettings();
   const lines = new LineIndex(text);
   if (!looksLikePySpark(text)) return { findings: [], lines, skipped: 'not-pyspark' };
@@ -147,7 +147,7 @@ function* analysisSteps(tree: Tree, text: string, options: AnalysisOptions): Gen
   const findings: Finding[] = [];
   const seen = new Set<string>();
   const rules = enabledRules(settings, options);
-  const noqa = new NoqaIndex(syntaxRoot(tree, text), text, lines);
+  const noqa = new NoqaIndex(rootOf(tree, text), text, lines);
   for (const rule of rules) {
     yield;
     const ctx: RuleContext = {

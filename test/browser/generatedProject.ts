@@ -114,3 +114,35 @@ export function chainProject(steps: number, split = false): GeneratedFile[] {
     architecture: 'medallion' as const,
   }));
 }
+
+/**
+ * The shape of a real project beside the editor (a retail streaming demo of the fifth corpus;
+ * written anew here, no third-party code): one job reads three Kafka topics and lands each in a
+ * bronze and a silver table and a Cassandra sink, another streams the same topics to CSV, a batch
+ * job exports three CSV files. Its unlayered band holds six sources side by side, wider than a
+ * 480 px panel, beside bronze and silver bands of three tables each.
+ */
+export function wideRankProject(): GeneratedFile[] {
+  const topics = ['orders', 'payments', 'shoppers'];
+  const read = (t: string) => `spark.readStream.format("kafka").option("kafka.bootstrap.servers", "broker:9092").option("subscribe", "${t}").load()`;
+  const land = topics
+    .map(
+      (t) => `${t} = ${read(t)}
+${t}.writeStream.format("parquet").option("path", "hdfs://namenode:8020/bronze/${t}").option("checkpointLocation", "/chk/bronze_${t}").start()
+${t}.writeStream.format("parquet").option("path", "hdfs://namenode:8020/silver/${t}").option("checkpointLocation", "/chk/silver_${t}").start()
+${t}.writeStream.format("org.apache.spark.sql.cassandra").option("keyspace", "shop").option("table", "${t}").option("checkpointLocation", "/chk/cassandra_${t}").start()
+`,
+    )
+    .join('');
+  const toCsv = `${HEADER}
+def stream_to_csv():
+${topics.map((t) => `    ${t} = ${read(t)}\n    ${t}.writeStream.format("csv").option("path", "/exports/stream").option("checkpointLocation", "/chk/csv_${t}").start()\n`).join('')}`;
+  const batch = `${HEADER}
+def export_csv():
+${topics.map((t) => `    spark.read.option("header", "true").csv("data/${t}.csv").write.mode("append").csv("/exports/stream")\n`).join('')}`;
+  return [
+    { name: 'retail/landing_consumer.py', text: `${HEADER}\n${land}`, architecture: 'medallion' },
+    { name: 'retail/stream_to_csv.py', text: toCsv, architecture: 'medallion' },
+    { name: 'retail/export_csv.py', text: batch, architecture: 'medallion' },
+  ];
+}

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import type { GraphNode, PipelineGraph } from '../../shared/protocol';
 import { layoutView, layoutViewStream, pipelineGroups } from '../../webview/src/frames';
-import { laneOrder, layoutGraph, type GraphLayout } from '../../webview/src/layout';
+import { fitName, laneOrder, layoutGraph, type GraphLayout } from '../../webview/src/layout';
 
 const measure = (text: string) => text.length * 7;
 
@@ -298,6 +298,25 @@ describe('preview layout', () => {
       }
     }
     assert.ok(partial >= 20, `${partial} views laid out in several steps`);
+  });
+
+  it('shortens dotted and slashed names in the middle, keeping their identifying end; other names at the end', () => {
+    const m = (t: string) => t.length * 7;
+    const cases: [string, number, string][] = [
+      ['catalog.schema.orders_daily', 120, 'cata…orders_daily'],
+      ['s3://lake/silver/events_1', 120, 's3://lak…events_1'],
+      ['data/clickstream.csv', 126, 'da…clickstream.csv'],
+      ['{catalog}.{wh_db}_{scale_factor}.bronzeaccount', 150, '{catalo…bronzeaccount'],
+      ['warehouse.public.a_very_long_table_name_indeed', 100, '…e_name_indeed'],
+      ['etl_job.py (top level)', 100, 'etl_job.py (t…'],
+      ['x'.repeat(40), 100, `${'x'.repeat(13)}…`],
+      ['short.name', 100, 'short.name'],
+    ];
+    for (const [text, width, expected] of cases) {
+      const fitted = fitName(text, width, 'label', m);
+      assert.equal(fitted, expected, text);
+      assert.ok(m(fitted) <= width, `${fitted} fits ${width} px`);
+    }
   });
 
   it('merges pipelines an edge joins, and groups nodes without a pipeline by connection', () => {

@@ -49,6 +49,18 @@ describe('rule documentation', () => {
     }
   });
 
+  it('the rules.strict setting lists exactly the strict rules (schema and README)', () => {
+    const strict = RULES.filter((r) => r.strict).map((r) => r.code);
+    const listed = (text: string) => [...new Set(text.match(/PSA\d{3}/g) ?? [])];
+    const readme = fs
+      .readFileSync(path.join(ROOT, 'README.md'), 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('| `pysparkArchitect.rules.strict`'))!;
+    assert.deepEqual(listed(readme), strict);
+    const schema = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).contributes.configuration.properties['pysparkArchitect.rules.strict'];
+    assert.deepEqual(listed(schema.markdownDescription), strict);
+  });
+
   it('a strict rule says so at the top of its page, and a rule that runs by default does not', () => {
     for (const rule of RULES) {
       const text = fs.readFileSync(path.join(ROOT, 'docs/rules', `${rule.code}.md`), 'utf8');

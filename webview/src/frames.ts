@@ -204,6 +204,13 @@ export function layoutViewStream(graph: PipelineGraph, measure: MeasureText, opt
         }
         if (lr.width < inner.width) inner = lr;
       }
+      // Still too wide: a rank of more nodes than fit across, which left to right is no narrower
+      // (a real project's six Kafka topics and CSV files in one band, beside three tables in the
+      // next): that rank split into rows of its lane.
+      if (inner.width + inset > panel.width) {
+        const split = layoutGraph(sub, measure, { ...options, rankAcross: panel.width - inset });
+        if (split.width < inner.width) inner = split;
+      }
     }
     return { group: g, collapsed, inner: collapsed ? withoutLanes(inner) : inner };
   };

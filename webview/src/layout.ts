@@ -39,6 +39,12 @@ export interface LayoutOptions {
   stackAcross?: number;
   /** Widest a node may be (default 280 px): a narrow panel shortens long names to fit more across. */
   maxNodeWidth?: number;
+  /**
+   * Lanes stacked (TB) only: the width the lanes may take. A rank of more nodes than fit across
+   * (six Kafka topics read by one job) is split into rows of its lane, one below the other; nodes
+   * are at most half this wide (less the lane's padding), so two fit a row.
+   */
+  rankAcross?: number;
 }
 
 export interface LaneBand {
@@ -136,6 +142,54 @@ export function fitText(text: string, maxWidth: number, role: TextRole, measure:
     else hi = mid - 1;
   }
   return text.slice(0, lo) + '…';
+}
+
+/**
+ * Where a dotted or slashed name's identifying end starts: its last part, with the part before
+ * when the last is a file extension (`clickstream.csv`, not `csv`). -1 when the name has no such
+ * parts, or has spaces (`etl.py (top level)` reads from its start).
+ */
+function nameTailStart(text: string): number {
+  if (/\s/.test(text)) return -1;
+  const separator = /[./:]/g;
+  const cuts: number[] = [];
+  for (let m = separator.exec(text); m; m = separator.exec(text)) if (m.index > 0 && m.index < text.length - 1) cuts.push(m.index + 1);
+  if (cuts.length === 0) return -1;
+  const last = cuts[cuts.length - 1];
+  const extension = text[last - 1] === '.' && text.length - last <= 4;
+  return extension && cuts.length > 1 ? cuts[cuts.length - 2] : last;
+}
+
+/**
+ * Shortens a dataset or step name to `maxWidth` keeping its identifying end: a table name's last
+ * part, a path's file (`catalog.schema.orders_daily` -> `cat…orders_daily`). Names without dotted
+ * or slashed parts are cut at the end (fitText). The full name stays in the node's tooltip, hover
+ * card and search.
+ */
+export function fitName(text: string, maxWidth: number, role: TextRole, measure: MeasureText): string {
+  if (measure(text, role) <= maxWidth) return text;
+  const start = nameTailStart(text);
+  if (start < 0) return fitText(text, maxWidth, role, measure);
+  const tail = text.slice(start);
+  if (measure(`…${tail}`, role) > maxWidth) {
+    // Even the last part is too long: as much of its end as fits.
+    let lo = 0;
+    let hi = tail.length;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (measure(`…${tail.slice(tail.length - mid)}`, role) <= maxWidth) lo = mid;
+      else hi = mid - 1;
+    }
+    return `…${tail.slice(tail.length - lo)}`;
+  }
+  let lo = 0;
+  let hi = start;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (measure(`${text.slice(0, mid)}…${tail}`, role) <= maxWidth) lo = mid;
+    else hi = mid - 1;
+  }
+  return `${text.slice(0, lo)}…${tail}`;
 }
 
 interface LaneOrder {
@@ -315,6 +369,120 @@ function stackChains(
   return out;
 }
 
+/** Between two rows of one rank: less than between ranks, room for the edges into the lower row. */
+const ROW_GAP = 30;
+
+/**
+ * Lanes stacked, each rank of a lane in as many rows as it needs to fit `across`: a rank of more
+ * nodes than a narrow panel holds side by side (six Kafka topics and CSV files read by one job)
+ * is not cut at the panel's edge. dagre, given the rows as ranks, pushed each row aside for the
+ * edges passing down through it (a staircase wider than the rank it replaced), so the rows are
+ * placed here: nodes in the order dagre gives the unsplit rank, each row centred, rows one below
+ * the other. Edges go down from their source, across in the gap above their target's row, and
+ * into it; they are drawn under the nodes they pass. Nodes are at most half a row wide, so that
+ * two fit a row, their names shortened keeping their ends (fitName).
+ */
+function rowsLayout(graph: PipelineGraph, measure: MeasureText, options: LayoutOptions, across: number): GraphLayout {
+  const room = across - 2 * LANE_PAD_X;
+  const half = Math.floor((room - NODE_SEP) / 2);
+  const base = layoutGraph(graph, measure, {
+    direction: 'TB',
+    meta: options.meta,
+    maxNodeWidth: Math.min(options.maxNodeWidth ?? NODE_MAX_WIDTH, half),
+  });
+  const { names, laneOf } = laneOrder(graph);
+  const dag = orientEdges(graph, laneOf);
+  const local = localRanks(graph, laneOf, dag);
+  const rows: NodeBox[][][] = names.map(() => []);
+  /** A rank's last row: the rank gap follows it, the row gap the others. */
+  const lastRows = new Set<NodeBox[]>();
+  for (const lane of rows.keys()) {
+    const byRank = new Map<number, NodeBox[]>();
+    for (const b of base.nodes) {
+      if (b.laneIndex !== lane) continue;
+      const r = local.get(b.node.id) ?? 0;
+      (byRank.get(r) ?? byRank.set(r, []).get(r)!).push(b);
+    }
+    for (const r of [...byRank.keys()].sort((a, b) => a - b)) {
+      let row: NodeBox[] = [];
+      let used = 0;
+      for (const b of byRank.get(r)!.sort((p, q) => p.x - q.x)) {
+        if (row.length > 0 && used + NODE_SEP + b.width > room) {
+          rows[lane].push(row);
+          row = [];
+          used = 0;
+        }
+        used += (row.length > 0 ? NODE_SEP : 0) + b.width;
+        row.push({ ...b });
+      }
+      rows[lane].push(row);
+      lastRows.add(row);
+    }
+  }
+  const rowWidth = (row: NodeBox[]) => row.reduce((sum, b) => sum + b.width, 0) + NODE_SEP * (row.length - 1);
+  const widest = Math.max(EMPTY_LANE_WIDTH, ...rows.flat().map(rowWidth));
+  const width = widest + 2 * LANE_PAD_X;
+  let y = LANE_TITLE_TB + LANE_PAD_Y;
+  const extents: { min: number; max: number }[] = [];
+  const gapAbove = new Map<NodeBox, number>();
+  let gap = RANK_SEP_TB;
+  for (const laneRows of rows) {
+    const min = y;
+    if (laneRows.length === 0) y += NODE_HEIGHT + RANK_SEP_TB;
+    for (const row of laneRows) {
+      let x = LANE_PAD_X + (widest - rowWidth(row)) / 2;
+      for (const b of row) {
+        b.x = x;
+        b.y = y;
+        x += b.width + NODE_SEP;
+        gapAbove.set(b, gap);
+      }
+      gap = lastRows.has(row) ? RANK_SEP_TB : ROW_GAP;
+      y += NODE_HEIGHT + gap;
+    }
+    extents.push({ min, max: y - gap });
+    gap = RANK_SEP_TB;
+  }
+  const boundaries: number[] = [0];
+  for (let lane = 1; lane < names.length; lane++) boundaries.push((extents[lane - 1].max + extents[lane].min) / 2);
+  const height = names.length > 0 ? extents[names.length - 1].max + LANE_PAD_Y : 0;
+  boundaries.push(height);
+  const lanes: LaneBand[] = names.map((name, lane) => {
+    const from = boundaries[lane];
+    return {
+      name,
+      title: fitText(name ?? 'unlayered', width - 16, 'lane', measure),
+      titleX: LANE_PAD_X / 2,
+      titleY: from + 20,
+      titleAnchor: 'start',
+      x: 0,
+      y: from,
+      width,
+      height: boundaries[lane + 1] - from,
+      nodeCount: rows[lane].reduce((n, row) => n + row.length, 0),
+    };
+  });
+  const nodes = rows.flat(2);
+  nodes.sort((a, b) => a.laneIndex - b.laneIndex || a.y - b.y || a.x - b.x);
+  const boxOf = new Map(nodes.map((b) => [b.node.id, b]));
+  const edges: EdgeRoute[] = dag.map((e) => {
+    const a = boxOf.get(e.from)!;
+    const b = boxOf.get(e.to)!;
+    const ax = a.x + a.width / 2;
+    const bx = b.x + b.width / 2;
+    const channel = b.y - gapAbove.get(b)! / 2;
+    const points = [
+      { x: ax, y: a.y + a.height },
+      { x: ax, y: channel },
+      { x: bx, y: channel },
+      { x: bx, y: b.y },
+    ];
+    if (e.reversed) points.reverse();
+    return { edge: e.edge, points, backward: e.reversed };
+  });
+  return { direction: 'TB', lanes, nodes, edges, width, height };
+}
+
 /** Rows (LR) or columns (TB) a lane's chain is cut into, and how many ranks each holds. */
 interface LaneFold {
   depth: number;
@@ -357,6 +525,7 @@ function laneFolds(
 export function layoutGraph(graph: PipelineGraph, measure: MeasureText, options: LayoutOptions = {}): GraphLayout {
   const direction = options.direction ?? 'LR';
   const tb = direction === 'TB';
+  if (tb && options.rankAcross !== undefined) return rowsLayout(graph, measure, options, options.rankAcross);
   const { names, laneOf } = laneOrder(graph);
   const dag = orientEdges(graph, laneOf);
 
@@ -382,7 +551,7 @@ export function layoutGraph(graph: PipelineGraph, measure: MeasureText, options:
     const badge = (node.findings.length > 0 ? NODE_TEXT_RIGHT : 12) + (node.kind === 'step' ? 12 : 0);
     const maxWidth = Math.max(NODE_MIN_WIDTH, Math.min(NODE_MAX_WIDTH, options.maxNodeWidth ?? NODE_MAX_WIDTH));
     const maxText = maxWidth - NODE_TEXT_LEFT - badge;
-    const label = fitText(node.label, maxText, 'label', measure);
+    const label = fitName(node.label, maxText, 'label', measure);
     const meta = fitText(options.meta?.(node) ?? nodeMeta(node), maxText, 'meta', measure);
     const textWidth = Math.max(measure(label, 'label'), measure(meta, 'meta'));
     const width = Math.min(maxWidth, Math.max(NODE_MIN_WIDTH, Math.ceil(textWidth) + NODE_TEXT_LEFT + badge));

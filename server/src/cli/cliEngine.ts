@@ -6,7 +6,7 @@ import { fixAll } from '../fixes/fixAll';
 import { fileFragment, type FileFragment } from '../graph';
 import { analyseDatabricksRuns } from '../notebook/analyseNotebook';
 import { ParseFailure, PythonParser, type Tree } from '../parsing/pythonParser';
-import { dropCopy } from '../parsing/syntaxTree';
+import { dropCopy, syntaxTreeOf } from '../parsing/syntaxTree';
 import type { Analysed, CheckArgs, FileJob, FileOutcome } from './main';
 import { checkNotebook } from './notebookFile';
 import { hasCrossFilePass } from './workers';
@@ -27,6 +27,13 @@ export { runCliWorker } from './cliWorker';
 export { createTwoFilesPatch } from 'diff';
 // cli.js's `require('re2js')` (shared/linearRegex.ts) is answered with this bundle (build.mjs).
 export { RE2JS } from 're2js';
+
+/**
+ * Text from which on the parser's runtime is let go after the parse (`PythonParser.renew`): a
+ * million characters grow its wasm memory by ~37 MB for good (133 MB for the bench's 100k-line
+ * file), against tens of milliseconds to make a fresh runtime for the next file.
+ */
+const RENEW_PARSER_CHARS = 1_000_000;
 
 /**
  * A file once read, to the end: --fix or --diff, parse, analyse (main.ts's `analyseFile` reads it
@@ -83,11 +90,23 @@ export async function analyseText(job: FileJob, args: CheckArgs, forGraph: boole
   try {
     tree = parser.parse(text);
     // A Databricks notebook that `%run`s others is analysed with them (findings stay in this file).
-    const r =
-      analyseDatabricksRuns(parser, text, path.resolve(file), options) ??
-      analyze(tree, text, { ...options, keepProjectFacts: hasCrossFilePass(args, forGraph) && PROJECT_RULES_JUDGE_FROM_GRAPH });
+    let r = analyseDatabricksRuns(parser, text, path.resolve(file), options);
+    if (!r) {
+      // The analysis reads only the JS copy: the wasm tree is freed first, and after a very large
+      // file the whole runtime, whose memory would otherwise stay at that file's size (peak RSS).
+      const copy = syntaxTreeOf(tree, text);
+      dropCopy(tree);
+      parser.release(tree);
+      tree = undefined;
+      if (text.length >= RENEW_PARSER_CHARS) {
+        parser.renew();
+        // The runtime's memory is only given back once the stack that last used it is gone (measured).
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      r = analyze(copy, text, { ...options, keepProjectFacts: hasCrossFilePass(args, forGraph) && PROJECT_RULES_JUDGE_FROM_GRAPH });
+    }
     const analysed = { filename: file, findings: r.findings, lines: r.lines, wouldFix };
-    // The model points into the tree, which is freed below: keep only plain results.
+    // The model points into the copy: keep only plain results.
     const raw = r.model || forGraph ? fileFragment({ ...analysed, model: r.model, uri: pathToFileURL(path.resolve(file)).href }).raw : undefined;
     const kept =
       raw && (raw.datasets.size || forGraph) ? { raw, text, options, ...(raw.datasets.size && r.projectFacts ? { projectFacts: r.projectFacts } : {}) } : {};

@@ -1,5 +1,6 @@
-import type { Node, Tree } from '../parsing/pythonParser';
-import { syntaxRoot, SyntaxNode, type SyntaxTree } from '../parsing/syntaxTree';
+import type { Node } from '../parsing/pythonParser';
+import { SyntaxNode, type SyntaxTree } from '../parsing/syntaxTree';
+import { rootOf, type TreeOrCopy } from '../parsing/treeOrCopy';
 import { callParts, isExtra, stringParts, unwrapParens, type CallParts } from '../parsing/syntax';
 import { sparkAttribute, sparkConstructorCall, sparkMethodCall } from '../spark/calls';
 import { SparkFunctions } from '../spark/functions';
@@ -855,8 +856,8 @@ export interface BuiltModel {
  * The result is the same as a fresh run's (same frames and ids, same order), which
  * `test/unit/incrementalAnalysis.test.ts` checks over random edits.
  */
-export function buildModel(tree: Tree, text: string, options: ModelOptions = {}, previous?: DataFrameModel): BuiltModel {
-  const builder = new ModelBuilder(syntaxRoot(tree, text), options);
+export function buildModel(tree: TreeOrCopy, text: string, options: ModelOptions = {}, previous?: DataFrameModel): BuiltModel {
+  const builder = new ModelBuilder(rootOf(tree, text), options);
   resumable.set(builder.model, builder.run(previous));
   return { model: builder.model, functions: builder.functions, resumedStatements: builder.resumedStatements };
 }

@@ -279,10 +279,36 @@ export class PythonParser {
     return this.healthy().language;
   }
 
-  /** Resolves when a healthy runtime is installed (at once, unless one is being replaced). */
+  /** Resolves when a healthy runtime is installed (at once, unless one is being replaced or was let go by `renew`). */
   async ready(): Promise<void> {
     this.healthy(false);
+    if (!this.runtime && !this.restarting) {
+      this.restarting = TreeSitterRuntime.create().then(
+        (runtime) => {
+          this.install(runtime);
+          this.restarting = undefined;
+        },
+        () => {
+          // Creating a runtime fails only when memory is short: made again, as after a failure.
+          this.restarting = undefined;
+          this.restart();
+        },
+      );
+    }
     while (this.restarting) await this.restarting;
+  }
+
+  /**
+   * Lets go of the runtime, so that its wasm memory is given back once collected: it grows to the
+   * largest tree parsed (some 37 bytes per character of text) and never shrinks. The next `ready()`
+   * makes a fresh one (tens of milliseconds). Every tree of this runtime must have been released
+   * (a copy of it, `syntaxTreeOf`, stays usable). The CLI calls it after a very large file.
+   */
+  renew(): void {
+    if (!this.runtime || this.runtime.poisoned || this.restarting) return;
+    this.runtime = undefined;
+    this.parser = undefined;
+    this.queries = new Map();
   }
 
   /** Called after a broken runtime has been replaced (documents not analysed meanwhile can be parsed again). */

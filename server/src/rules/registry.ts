@@ -180,7 +180,17 @@ const REGISTRATIONS: readonly Registration[] = [
   },
   { rule: highCardinalityPartitionColumn, family: 'partitioning', fix: 'none', fixes: [], scope: 'file', since: '0.1.0', quietIn: TESTS_AND_GENERATORS },
   { rule: partitionSizeConfig, family: 'partitioning', fix: 'none', fixes: [], scope: 'file', since: '0.1.0', strict: true, quietIn: TESTS_AND_GENERATORS },
-  { rule: overwriteDropsPartitions, family: 'partitioning', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.1.0', quietIn: TESTS_AND_GENERATORS },
+  // Strict since the sixth session: 0 findings on the development corpus after its narrowings, 3 on the seven corpora (1 TP, 1 FP, 1 debatable).
+  {
+    rule: overwriteDropsPartitions,
+    family: 'partitioning',
+    fix: 'sometimes',
+    fixes: ['unsafe'],
+    scope: 'file',
+    since: '0.1.0',
+    strict: true,
+    quietIn: TESTS_AND_GENERATORS,
+  },
   { rule: extremePartitionCount, family: 'partitioning', fix: 'none', fixes: [], scope: 'file', since: '0.1.0', quietIn: TESTS_AND_GENERATORS },
   { rule: windowWithoutPartition, family: 'partitioning', fix: 'none', fixes: [], scope: 'file', since: '0.1.0', strict: true, quietIn: TESTS_AND_GENERATORS },
   {
