@@ -132,7 +132,7 @@ function* analysisSteps(tree: TreeOrCopy, text: string, options: AnalysisOptions
   if (!looksLikePySpark(text)) return { findings: [], lines, skipped: 'not-pyspark' };
   // The JS copy of the tree, a step of its own (a quarter to a third of the work before the first
   // rule): an edit read after it stops the run before the model. `buildModel` takes this copy.
-  syntaxRoot(tree, text);
+  rootOf(tree, text);
   yield;
   const { model, functions, resumedStatements } = buildModel(tree, text, { notebook: options.notebook ?? isDatabricksSource(text) }, options.previousModel);
   options.onModel?.(model);
