@@ -11,6 +11,7 @@ import type { Analysed, CheckArgs, FileJob, FileOutcome } from './main';
 import { checkNotebook } from './notebookFile';
 import { hasCrossFilePass } from './workers';
 import { PROJECT_RULES_JUDGE_FROM_GRAPH } from '../project/projectFacts';
+import { crossFileCodes } from '../project/crossFile';
 
 /**
  * The CLI's engine: everything that parses and analyses (the rules, the Spark knowledge, the
@@ -103,7 +104,10 @@ export async function analyseText(job: FileJob, args: CheckArgs, forGraph: boole
         // The runtime's memory is only given back once the stack that last used it is gone (measured).
         await new Promise((resolve) => setImmediate(resolve));
       }
-      r = analyze(copy, text, { ...options, keepProjectFacts: hasCrossFilePass(args, forGraph) && PROJECT_RULES_JUDGE_FROM_GRAPH });
+      r = analyze(copy, text, {
+        ...options,
+        keepProjectFacts: hasCrossFilePass(args, forGraph) && PROJECT_RULES_JUDGE_FROM_GRAPH && crossFileCodes(options).length > 0,
+      });
     }
     const analysed = { filename: file, findings: r.findings, lines: r.lines, wouldFix };
     // The model points into the copy: keep only plain results.

@@ -27,11 +27,6 @@ export interface CrossFileCandidate {
   factsKept?: boolean;
 }
 
-/**
- * Second pass for files that share a dataset with another file: their architecture rules run again
- * with those files' steps in view (a lambda split into batch/speed/serving files is layered as one).
- * The editor does the same continuously, with the open documents and the workspace scan (lsp/workspaceGraph.ts).
- */
 /** Worker threads that judge files again (the CLI's pool): each file's answer replaces its own findings. */
 export interface CrossFileRunner {
   /** Requests to keep in flight so that no worker waits for the next one. */
@@ -47,6 +42,20 @@ export interface CrossFileRunner {
 }
 
 /**
+ * The project rules a file's options run (strict ones only when turned on): the cross-file pass
+ * names them exactly in `select`, which would otherwise turn a strict rule on by itself. None: the
+ * file has nothing to be judged again for, and nothing to keep for it.
+ */
+export function crossFileCodes(options: AnalysisOptions | undefined): string[] {
+  const enabled = new Set(enabledRules(options?.settings ?? defaultSettings(), options ?? {}).map((rule) => rule.code));
+  return CROSS_FILE_RULES.filter((c) => enabled.has(c));
+}
+
+/**
+ * Second pass for files that share a dataset with another file: their architecture rules run again
+ * with those files' steps in view (a lambda split into batch/speed/serving files is layered as one).
+ * The editor does the same continuously, with the open documents and the workspace scan (lsp/workspaceGraph.ts).
+ *
  * `settled` is called once for every result, as soon as its findings are final (in file order
  * except for the files judged again by workers, which come as they are answered): the CLI prints
  * while the pass goes on.
@@ -71,10 +80,7 @@ export async function addCrossFileFindings<C extends CrossFileCandidate>(
       continue;
     }
     const neighbours = new Set([...r.raw!.datasets.keys()].flatMap((k) => filesOf.get(k)!.filter((o) => o !== r)));
-    // The project rules this file's options run (strict ones only when turned on): the pass names
-    // them exactly in `select`, which would otherwise turn a strict rule on by itself.
-    const enabled = new Set(enabledRules(r.options?.settings ?? defaultSettings(), r.options ?? {}).map((rule) => rule.code));
-    const codes = CROSS_FILE_RULES.filter((c) => enabled.has(c));
+    const codes = crossFileCodes(r.options);
     if (!neighbours.size || !codes.length) {
       settled(r);
       continue;
