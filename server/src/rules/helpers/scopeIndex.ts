@@ -13,39 +13,33 @@ const NONE: readonly Node[] = [];
  * the largest part of their time in a long file.
  */
 export function nodesInScope(model: DataFrameModel, type: IndexedType, scope: Node): readonly Node[] {
-  let types = byScope.get(model);
-  if (!types) byScope.set(model, (types = new Map()));
-  let groups = types.get(type);
-  if (!groups) {
-    groups = new Map();
-    for (const n of nodesOfType(model, type)) {
-      const id = enclosingScope(n).id;
-      const list = groups.get(id);
-      if (list) list.push(n);
-      else groups.set(id, [n]);
-    }
-    types.set(type, groups);
-  }
+  const groups = perModel(byScope, model, type, () => groupBy(nodesOfType(model, type), (n) => enclosingScope(n).id));
   return groups.get(scope.id) ?? NONE;
 }
 
-const byName = new WeakMap<DataFrameModel, Map<string, Node[]>>();
+const byName = new WeakMap<DataFrameModel, Map<'assignments', Map<string, Node[]>>>();
 
 /** The assignments `name = ...` (a plain name on the left) of the file, in document order; grouped once per model. */
 export function assignmentsTo(model: DataFrameModel, name: string): readonly Node[] {
-  let names = byName.get(model);
-  if (!names) {
-    names = new Map();
-    for (const a of nodesOfType(model, 'assignment')) {
-      const left = a.childForFieldName('left');
-      if (left?.type !== 'identifier') continue;
-      const list = names.get(left.text);
-      if (list) list.push(a);
-      else names.set(left.text, [a]);
-    }
-    byName.set(model, names);
-  }
+  const names = perModel(byName, model, 'assignments', () =>
+    groupBy(
+      nodesOfType(model, 'assignment').filter((a) => a.childForFieldName('left')?.type === 'identifier'),
+      (a) => a.childForFieldName('left')!.text,
+    ),
+  );
   return names.get(name) ?? NONE;
+}
+
+/** `items` in lists by key, each list in the order of `items`. */
+function groupBy<K>(items: readonly Node[], keyOf: (n: Node) => K): Map<K, Node[]> {
+  const groups = new Map<K, Node[]>();
+  for (const n of items) {
+    const key = keyOf(n);
+    const list = groups.get(key);
+    if (list) list.push(n);
+    else groups.set(key, [n]);
+  }
+  return groups;
 }
 
 /**
