@@ -131,17 +131,23 @@ export function nodeMeta(node: GraphNode): string {
   return parts.join(' · ');
 }
 
+/** The largest n in 0..most for which `fits(n)` holds, fits being true up to some n and false after (0 if none). */
+function longestFitting(most: number, fits: (n: number) => boolean): number {
+  let lo = 0;
+  let hi = most;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (fits(mid)) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
 /** Shortens `text` with an ellipsis until it fits `maxWidth`. */
 export function fitText(text: string, maxWidth: number, role: TextRole, measure: MeasureText): string {
   if (measure(text, role) <= maxWidth) return text;
-  let lo = 0;
-  let hi = text.length;
-  while (lo < hi) {
-    const mid = Math.ceil((lo + hi) / 2);
-    if (measure(text.slice(0, mid) + '…', role) <= maxWidth) lo = mid;
-    else hi = mid - 1;
-  }
-  return text.slice(0, lo) + '…';
+  const n = longestFitting(text.length, (k) => measure(text.slice(0, k) + '…', role) <= maxWidth);
+  return text.slice(0, n) + '…';
 }
 
 /**
@@ -173,23 +179,11 @@ export function fitName(text: string, maxWidth: number, role: TextRole, measure:
   const tail = text.slice(start);
   if (measure(`…${tail}`, role) > maxWidth) {
     // Even the last part is too long: as much of its end as fits.
-    let lo = 0;
-    let hi = tail.length;
-    while (lo < hi) {
-      const mid = Math.ceil((lo + hi) / 2);
-      if (measure(`…${tail.slice(tail.length - mid)}`, role) <= maxWidth) lo = mid;
-      else hi = mid - 1;
-    }
-    return `…${tail.slice(tail.length - lo)}`;
+    const n = longestFitting(tail.length, (k) => measure(`…${tail.slice(tail.length - k)}`, role) <= maxWidth);
+    return `…${tail.slice(tail.length - n)}`;
   }
-  let lo = 0;
-  let hi = start;
-  while (lo < hi) {
-    const mid = Math.ceil((lo + hi) / 2);
-    if (measure(`${text.slice(0, mid)}…${tail}`, role) <= maxWidth) lo = mid;
-    else hi = mid - 1;
-  }
-  return `${text.slice(0, lo)}…${tail}`;
+  const n = longestFitting(start, (k) => measure(`${text.slice(0, k)}…${tail}`, role) <= maxWidth);
+  return `${text.slice(0, n)}…${tail}`;
 }
 
 interface LaneOrder {
