@@ -306,9 +306,7 @@ export class PythonParser {
    */
   renew(): void {
     if (!this.runtime || this.runtime.poisoned || this.restarting) return;
-    this.runtime = undefined;
-    this.parser = undefined;
-    this.queries = new Map();
+    this.dropRuntime();
   }
 
   /** Called after a broken runtime has been replaced (documents not analysed meanwhile can be parsed again). */
@@ -389,9 +387,7 @@ export class PythonParser {
   private healthy(required = true): TreeSitterRuntime | undefined {
     if (this.runtime?.poisoned) {
       // Nothing is freed in the broken memory: the runtime and everything in it become garbage together.
-      this.runtime = undefined;
-      this.parser = undefined;
-      this.queries = new Map();
+      this.dropRuntime();
       this.restart();
     }
     if (!this.runtime && required) throw new ParseFailure('the parser is restarting after a failure on another file', 'parser-restarting');
@@ -422,6 +418,13 @@ export class PythonParser {
         }
       }
     });
+  }
+
+  /** The runtime goes, and with it the parser and the compiled queries that live in its memory. */
+  private dropRuntime(): void {
+    this.runtime = undefined;
+    this.parser = undefined;
+    this.queries = new Map();
   }
 
   private install(runtime: TreeSitterRuntime): void {
