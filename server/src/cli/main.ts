@@ -60,8 +60,9 @@ Options:
   --diff             print a unified diff of what --fix would change instead of writing it
                      (exit 1 when there is a diff; .py files)
   --no-project       ignore [tool.pyspark-architect] in pyproject.toml
-  -j, --jobs N       analyse with N worker threads (default: one per core, when there are at least
-                     ${FILES_PER_WORKER} files per worker; 1: in this thread). Output is the same for any N
+  -j, --jobs N       analyse with N threads, this one and N - 1 workers (default: one per core, when
+                     there are at least ${FILES_PER_WORKER} files per thread; 1: this thread alone). Output
+                     is the same for any N
   --config FILE      settings as JSON, the same keys as the editor's pysparkArchitect.* settings
                      ({"rules": {"severity": {"PSA302": "off"}}, "pii": {"extraPatterns": ["member_no"]}})
   -h, --help         this help
@@ -90,7 +91,7 @@ export interface CheckArgs {
   unsafeFixes: boolean;
   diff: boolean;
   project: boolean;
-  /** `--jobs`: worker threads for Python files (undefined: chosen from the cores and the number of files). */
+  /** `--jobs`: threads analysing Python files, this one included (undefined: chosen from the cores and the number of files). */
   jobs?: number;
   paths: string[];
 }
@@ -245,23 +246,41 @@ async function analyseFiles(
   for (const s of skipped) err(`${s.path}: skipped: ${s.message}`);
   let ioErrors = errors.length;
   for (const e of errors) err(`${e.path}: error: ${e.message}`);
-  const workers = workerCount(args.jobs, files.filter((f) => !isNotebook(f)).length);
-  // Started first: each worker loads the engine and its parser while this thread reads the projects' settings.
-  const pool = workers > 1 ? new WorkerPool(workers, __filename, args, forGraph) : undefined;
+  const threads = workerCount(args.jobs, files.filter((f) => !isNotebook(f)).length);
+  // This thread analyses too: N threads are this one and N - 1 workers, each of which compiles the
+  // engine and the parser again. Started first: they load both while this thread reads the projects' settings.
+  const pool = threads > 1 ? new WorkerPool(threads - 1, __filename, args, forGraph) : undefined;
   const jobs = fileJobs(args, files, err);
   const outcomes: (FileOutcome | undefined)[] = new Array(jobs.length);
   if (pool) {
-    const inWorkers = jobs.filter((j) => !isNotebook(j.file));
-    const pending = inWorkers.map(async (job) => {
-      const reply = await pool.analyse(job);
-      outcomes[job.index] = { errs: reply.errs, ioError: reply.ioError, result: reply.result && revive(reply.result) };
+    // Largest first for the workers, smallest first for this thread, until they meet: the last
+    // files of the run, which leave a thread idle while another finishes, are the smallest, and
+    // this thread, which also passes the workers their next file, gets back to that often.
+    const todo = largestFirst(jobs.filter((j) => !isNotebook(j.file)));
+    let front = 0;
+    let back = todo.length;
+    let failed = false;
+    const largest = () => (front < back && !failed ? todo[front++] : undefined);
+    const smallest = () => (front < back && !failed ? todo[--back] : undefined);
+    // Workers keep `pool.depth` requests in flight (no round trip between two files); each answer takes the next file.
+    const lanes = Array.from({ length: pool.depth }, async () => {
+      for (let job = largest(); job; job = largest()) {
+        const reply = await pool.analyse(job);
+        outcomes[job.index] = { errs: reply.errs, ioError: reply.ioError, result: reply.result && revive(reply.result) };
+      }
     });
-    // Awaited together below; until then a failure must not count as unhandled.
-    for (const p of pending) p.catch(() => undefined);
-    // Notebooks (their results hold functions, which cannot cross threads) are read here meanwhile.
-    for (const job of jobs) if (isNotebook(job.file)) outcomes[job.index] = await analyseFile(job, args, forGraph);
+    // Awaited together below; until then a failure must not count as unhandled. A lost worker
+    // stops the run (below) as an exception here would.
+    for (const p of lanes) p.catch(() => (failed = true));
+    // Notebooks (their results hold functions, which cannot cross threads) first, then Python
+    // files. A turn of the event loop after each file lets the workers' answers in.
     try {
-      await Promise.all(pending);
+      for (const job of jobs) if (isNotebook(job.file)) outcomes[job.index] = await analyseFile(job, args, forGraph);
+      for (let job = smallest(); job; job = smallest()) {
+        outcomes[job.index] = await analyseFile(job, args, forGraph);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await Promise.all(lanes);
     } catch (e) {
       await pool.close();
       throw e;
@@ -283,6 +302,23 @@ async function analyseFiles(
     }
   }
   return { results, fileCount: files.length, ioErrors, pool, numberOf };
+}
+
+/**
+ * Python files by size, largest first, so that the last files of a run, which leave a thread idle
+ * while another finishes, are the smallest. Unreadable ones keep their place (their error comes
+ * when they are read).
+ */
+function largestFirst(jobs: FileJob[]): FileJob[] {
+  const size = (file: string) => {
+    try {
+      return fs.statSync(file).size;
+    } catch {
+      return 0;
+    }
+  };
+  const sizes = new Map(jobs.map((j) => [j, size(j.file)]));
+  return [...jobs].sort((a, b) => sizes.get(b)! - sizes.get(a)! || a.index - b.index);
 }
 
 function isNotebook(file: string): boolean {

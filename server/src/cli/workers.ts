@@ -8,13 +8,13 @@ import type { CheckArgs, FileJob, TransferredResult } from './main';
 /**
  * Worker threads for `check` and `graph` on folders. Each worker is this same script started again
  * (`dist/cli.js`) with its own web-tree-sitter runtime (wasm memory is per thread, and a file that
- * poisons one worker's parser is that worker's business); the main thread hands out files and puts
- * the answers back in file order. Only this side (the pool) is loaded in the main thread: the
+ * poisons one worker's parser is that worker's business); the main thread analyses files too (so
+ * `--jobs 2` is one more isolate, not two), hands out the others and puts the answers back in file order. Only this side (the pool) is loaded in the main thread: the
  * worker's side (`cliWorker.ts`) is part of the engine, which the main thread of a run with workers
  * only loads for notebooks.
  */
 
-/** Below this many Python files per worker, starting a worker (its own bundle and wasm parser, ~100 ms) costs more than it saves. */
+/** Below this many Python files per thread, starting a worker (its own bundle and wasm parser, ~100 ms) costs more than it saves. */
 export const FILES_PER_WORKER = 24;
 /**
  * Requests a worker holds at once: the next file is already in its queue when it finishes one, so it
@@ -24,7 +24,7 @@ export const FILES_PER_WORKER = 24;
 export const REQUESTS_PER_WORKER = 2;
 const ROLE = 'pyspark-architect-cli-worker';
 
-/** Workers for `files` Python files: `--jobs` when given, else one per core while each gets at least `FILES_PER_WORKER` files. */
+/** Threads (the main one and its workers) for `files` Python files: `--jobs` when given, else one per core while each gets at least `FILES_PER_WORKER` files. */
 export function workerCount(jobs: number | undefined, files: number): number {
   if (jobs !== undefined) return Math.max(1, Math.min(jobs, files));
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
