@@ -153,12 +153,19 @@ describe('CLI worker threads', function () {
     }
   });
 
-  it('default workers: one per core only when each gets enough files; --jobs wins, never more than the files', () => {
-    assert.equal(workerCount(undefined, 1), 1);
-    assert.equal(workerCount(undefined, 10), 1);
-    assert.equal(workerCount(undefined, 10_000), Math.min(os.availableParallelism(), 10_000));
-    assert.equal(workerCount(3, 100), 3);
-    assert.equal(workerCount(8, 2), 2);
-    assert.equal(workerCount(1, 1000), 1);
+  it('default threads: one per core only when each gets enough files and enough code; --jobs wins, never more than the files', () => {
+    const mb = 1024 * 1024;
+    const cores = os.availableParallelism();
+    assert.equal(workerCount(undefined, 1, 10 * mb), 1);
+    assert.equal(workerCount(undefined, 10, 100 * mb), 1);
+    assert.equal(workerCount(undefined, 10_000, 1_000 * mb), Math.min(cores, 10_000));
+    // A hundred files of 15 KB (the bench's): one thread; a thousand (15 MB): two on two cores.
+    assert.equal(workerCount(undefined, 100, 1.5 * mb), 1);
+    assert.equal(workerCount(undefined, 1000, 15 * mb), Math.min(cores, 7));
+    assert.equal(workerCount(undefined, 1000, 3 * mb), 1);
+    assert.equal(workerCount(undefined, 1000, 4 * mb), Math.min(cores, 2));
+    assert.equal(workerCount(3, 100, 0), 3);
+    assert.equal(workerCount(8, 2, 0), 2);
+    assert.equal(workerCount(1, 1000, 1_000 * mb), 1);
   });
 });

@@ -18,7 +18,7 @@ import { readSourceFile } from '../project/readSource';
 import { looksLikePySpark } from '../sparkHint';
 import { toDot, toMermaid } from './graphFormats';
 import { formatGithub, formatJson, formatSarif, formatSummary, formatText, type FileFindings } from './report';
-import { cliWorkerSetup, FILES_PER_WORKER, WorkerPool, workerCount } from './workers';
+import { BYTES_PER_THREAD, cliWorkerSetup, FILES_PER_WORKER, WorkerPool, workerCount } from './workers';
 
 /**
  * Everything that parses and analyses (rules, Spark knowledge, parser, language server), loaded on
@@ -61,8 +61,8 @@ Options:
                      (exit 1 when there is a diff; .py files)
   --no-project       ignore [tool.pyspark-architect] in pyproject.toml
   -j, --jobs N       analyse with N threads, this one and N - 1 workers (default: one per core, when
-                     there are at least ${FILES_PER_WORKER} files per thread; 1: this thread alone). Output
-                     is the same for any N
+                     each gets at least ${FILES_PER_WORKER} files and ${BYTES_PER_THREAD / 1024 / 1024} MB of Python; 1: this thread
+                     alone). Output is the same for any N
   --config FILE      settings as JSON, the same keys as the editor's pysparkArchitect.* settings
                      ({"rules": {"severity": {"PSA302": "off"}}, "pii": {"extraPatterns": ["member_no"]}})
   -h, --help         this help
@@ -234,8 +234,9 @@ export interface FileOutcome {
 
 /**
  * Reads and analyses every file, reporting unreadable, binary and oversized ones per file. With
- * more than one job, Python files are analysed by worker threads (`workers.ts`), which read them
- * too; results and messages still come out in file order, the same as with one.
+ * more than one thread, Python files are shared between this thread and worker threads
+ * (`workers.ts`), which read them too; results and messages still come out in file order, the
+ * same as with one.
  */
 async function analyseFiles(
   args: CheckArgs,
@@ -246,7 +247,17 @@ async function analyseFiles(
   for (const s of skipped) err(`${s.path}: skipped: ${s.message}`);
   let ioErrors = errors.length;
   for (const e of errors) err(`${e.path}: error: ${e.message}`);
-  const threads = workerCount(args.jobs, files.filter((f) => !isNotebook(f)).length);
+  const python = files.filter((f) => !isNotebook(f));
+  // Sizes decide how many threads (by default) and in which order they take files; not read for a run that stays in this thread.
+  const mayThread = args.jobs === undefined ? python.length >= 2 * FILES_PER_WORKER : args.jobs > 1 && python.length > 1;
+  const sizes = mayThread ? fileSizes(python) : undefined;
+  const threads = sizes
+    ? workerCount(
+        args.jobs,
+        python.length,
+        [...sizes.values()].reduce((a, b) => a + b, 0),
+      )
+    : 1;
   // This thread analyses too: N threads are this one and N - 1 workers, each of which compiles the
   // engine and the parser again. Started first: they load both while this thread reads the projects' settings.
   const pool = threads > 1 ? new WorkerPool(threads - 1, __filename, args, forGraph) : undefined;
@@ -256,7 +267,7 @@ async function analyseFiles(
     // Largest first for the workers, smallest first for this thread, until they meet: the last
     // files of the run, which leave a thread idle while another finishes, are the smallest, and
     // this thread, which also passes the workers their next file, gets back to that often.
-    const todo = largestFirst(jobs.filter((j) => !isNotebook(j.file)));
+    const todo = jobs.filter((j) => !isNotebook(j.file)).sort((a, b) => sizes!.get(b.file)! - sizes!.get(a.file)! || a.index - b.index);
     let front = 0;
     let back = todo.length;
     let failed = false;
@@ -304,12 +315,8 @@ async function analyseFiles(
   return { results, fileCount: files.length, ioErrors, pool, numberOf };
 }
 
-/**
- * Python files by size, largest first, so that the last files of a run, which leave a thread idle
- * while another finishes, are the smallest. Unreadable ones keep their place (their error comes
- * when they are read).
- */
-function largestFirst(jobs: FileJob[]): FileJob[] {
+/** Each file's size in bytes (0 when it cannot be read: its error comes when it is read). */
+function fileSizes(files: string[]): Map<string, number> {
   const size = (file: string) => {
     try {
       return fs.statSync(file).size;
@@ -317,8 +324,7 @@ function largestFirst(jobs: FileJob[]): FileJob[] {
       return 0;
     }
   };
-  const sizes = new Map(jobs.map((j) => [j, size(j.file)]));
-  return [...jobs].sort((a, b) => sizes.get(b)! - sizes.get(a)! || a.index - b.index);
+  return new Map(files.map((f) => [f, size(f)]));
 }
 
 function isNotebook(file: string): boolean {
