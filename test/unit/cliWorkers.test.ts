@@ -116,6 +116,25 @@ describe('CLI worker threads', function () {
     assert.equal(two.code, one.code);
   });
 
+  it('a file whose project turns a project rule on is judged with the datasets of neighbours whose project does not', () => {
+    // The run builds every file's graph as soon as one file runs a project rule (and none when none
+    // does): serving.py's PSA601 needs batch.py's and speed.py's, from a project with the rule off.
+    const dir = path.join(tmp, 'lambda-projects');
+    fs.mkdirSync(path.join(dir, 'a'), { recursive: true });
+    fs.mkdirSync(path.join(dir, 'b'), { recursive: true });
+    for (const f of ['batch.py', 'speed.py']) fs.copyFileSync(path.join(ROOT, 'test/fixtures/lambda-split', f), path.join(dir, 'a', f));
+    fs.copyFileSync(path.join(ROOT, 'test/fixtures/lambda-split/serving.py'), path.join(dir, 'b/serving.py'));
+    fs.writeFileSync(path.join(dir, 'b/pyproject.toml'), '[tool.pyspark-architect]\nseverity = { PSA601 = "warning" }\n');
+    const one = run(['check', '--jobs', '1', dir]);
+    assert.match(one.stdout, /b\/serving\.py:\d+:\d+: PSA601 /, one.stderr);
+    assert.doesNotMatch(one.stdout, /a\/\w+\.py:\d+:\d+: PSA601 /);
+    for (const jobs of ['2', '3']) {
+      const r = run(['check', '--jobs', jobs, dir]);
+      assert.equal(r.stdout, one.stdout, `--jobs ${jobs}`);
+      assert.equal(r.stderr, one.stderr, `--jobs ${jobs}`);
+    }
+  });
+
   it('--jobs needs a whole number of workers', () => {
     const r = run(['check', '--jobs', '0', 'samples']);
     assert.equal(r.code, 2);

@@ -18,7 +18,7 @@ import { readSourceFile } from '../project/readSource';
 import { looksLikePySpark } from '../sparkHint';
 import { toDot, toMermaid } from './graphFormats';
 import { formatGithub, formatJson, formatSarif, formatSummary, formatText, type FileFindings } from './report';
-import { BYTES_PER_THREAD, cliWorkerSetup, FILES_PER_WORKER, WorkerPool, workerCount } from './workers';
+import { BYTES_PER_THREAD, cliWorkerSetup, FILES_PER_WORKER, hasCrossFilePass, WorkerPool, workerCount } from './workers';
 
 /**
  * Everything that parses and analyses (rules, Spark knowledge, parser, language server), loaded on
@@ -223,6 +223,11 @@ export interface FileJob {
   index: number;
   file: string;
   options: AnalysisOptions;
+  /**
+   * False: no file of the run is judged again with its neighbours (no project rule on, or `--diff`),
+   * so the file's datasets and steps are neither built nor kept (absent: unknown, built).
+   */
+  graphs?: boolean;
 }
 
 /** What one file's analysis produced: a result (or none), its stderr lines in order, and whether it was an I/O error. */
@@ -263,6 +268,9 @@ async function analyseFiles(
   const pool = threads > 1 ? new WorkerPool(threads - 1, __filename, args, forGraph) : undefined;
   const jobs = fileJobs(args, files, err);
   const outcomes: (FileOutcome | undefined)[] = new Array(jobs.length);
+  // Asked when the first file needs the engine (a run over files with nothing of Spark never loads it).
+  let graphsNeeded: boolean | undefined;
+  const needGraphs = () => (graphsNeeded ??= forGraph || (hasCrossFilePass(args, forGraph) && jobs.some((j) => engine().crossFileCodes(j.options).length > 0)));
   if (pool) {
     // Largest first for the workers, smallest first for this thread, until they meet: the last
     // files of the run, which leave a thread idle while another finishes, are the smallest, and
@@ -276,7 +284,7 @@ async function analyseFiles(
     // Workers keep `pool.depth` requests in flight (no round trip between two files); each answer takes the next file.
     const lanes = Array.from({ length: pool.depth }, async () => {
       for (let job = largest(); job; job = largest()) {
-        const reply = await pool.analyse(job);
+        const reply = await pool.analyse({ ...job, graphs: needGraphs() });
         outcomes[job.index] = { errs: reply.errs, ioError: reply.ioError, result: reply.result && revive(reply.result) };
       }
     });
@@ -286,9 +294,9 @@ async function analyseFiles(
     // Notebooks (their results hold functions, which cannot cross threads) first, then Python
     // files. A turn of the event loop after each file lets the workers' answers in.
     try {
-      for (const job of jobs) if (isNotebook(job.file)) outcomes[job.index] = await analyseFile(job, args, forGraph);
+      for (const job of jobs) if (isNotebook(job.file)) outcomes[job.index] = await analyseFile(job, args, forGraph, needGraphs);
       for (let job = smallest(); job; job = smallest()) {
-        outcomes[job.index] = await analyseFile(job, args, forGraph);
+        outcomes[job.index] = await analyseFile(job, args, forGraph, needGraphs);
         await new Promise((resolve) => setImmediate(resolve));
       }
       await Promise.all(lanes);
@@ -297,7 +305,7 @@ async function analyseFiles(
       throw e;
     }
   } else {
-    for (const job of jobs) outcomes[job.index] = await analyseFile(job, args, forGraph);
+    for (const job of jobs) outcomes[job.index] = await analyseFile(job, args, forGraph, needGraphs);
   }
   const results: Analysed[] = [];
   /** Each result's file number in the run (`FileJob.index`): the workers know its graph by it. */
@@ -354,7 +362,7 @@ function fileJobs(args: CheckArgs, files: string[], err: (s: string) => void): F
  * worker; with `forGraph`, the result carries the file's graph fragment (`raw`) even without datasets.
  * Reading and skipping happen here; the engine is loaded only for a file that needs the parser.
  */
-export async function analyseFile(job: FileJob, args: CheckArgs, forGraph: boolean): Promise<FileOutcome> {
+export async function analyseFile(job: FileJob, args: CheckArgs, forGraph: boolean, graphs: () => boolean = () => true): Promise<FileOutcome> {
   const { file } = job;
   const notebook = isNotebook(file);
   // A notebook's outputs may be far larger than its code: its code is measured once read.
@@ -367,7 +375,7 @@ export async function analyseFile(job: FileJob, args: CheckArgs, forGraph: boole
     // Nothing to parse for: neither the engine nor the wasm parser is loaded for a run over such files (startup stays Node's own).
     return { errs: [], ioError: false, result: { filename: file, findings: [], lines: new LineIndex(text) } };
   }
-  return engine().analyseText(job, args, forGraph, text, notebook);
+  return engine().analyseText({ ...job, graphs: job.graphs ?? graphs() }, args, forGraph, text, notebook);
 }
 
 /** The engine would skip the file unparsed (`analyze`), and it names no `%run` that could pull PySpark in. */
