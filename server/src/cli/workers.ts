@@ -17,6 +17,14 @@ import type { CheckArgs, FileJob, TransferredResult } from './main';
 /** Below this many Python files per thread, starting a worker (its own bundle and wasm parser, ~100 ms) costs more than it saves. */
 export const FILES_PER_WORKER = 24;
 /**
+ * Nor below this much Python per thread (by default). A worker costs more than its start: it warms
+ * up its own JIT (its first files run slower) and V8 compiles and collects for it on helper threads,
+ * which a single thread leaves to the other core. Measured on two cores (2026-12-05, per-thread CPU):
+ * with 48 and 100 of the bench's files (15 KB each) a worker made the run longer, with 1,000 shorter;
+ * the two cross between 200 and 300 files, 3 to 4.5 MB.
+ */
+export const BYTES_PER_THREAD = 2 * 1024 * 1024;
+/**
  * Requests a worker holds at once: the next file is already in its queue when it finishes one, so it
  * never waits for a round trip through the main thread; two, not more, so a slow file holds back at
  * most one other and the last files still spread over every worker.
@@ -24,11 +32,14 @@ export const FILES_PER_WORKER = 24;
 export const REQUESTS_PER_WORKER = 2;
 const ROLE = 'pyspark-architect-cli-worker';
 
-/** Threads (the main one and its workers) for `files` Python files: `--jobs` when given, else one per core while each gets at least `FILES_PER_WORKER` files. */
-export function workerCount(jobs: number | undefined, files: number): number {
+/**
+ * Threads (the main one and its workers) for `files` Python files of `bytes` in all: `--jobs` when
+ * given, else one per core while each gets at least `FILES_PER_WORKER` files and `BYTES_PER_THREAD`.
+ */
+export function workerCount(jobs: number | undefined, files: number, bytes: number): number {
   if (jobs !== undefined) return Math.max(1, Math.min(jobs, files));
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  return Math.max(1, Math.min(cores, Math.floor(files / FILES_PER_WORKER)));
+  return Math.max(1, Math.min(cores, Math.floor(files / FILES_PER_WORKER), Math.floor(bytes / BYTES_PER_THREAD)));
 }
 
 /** `check` judges files again with their neighbours' graphs in view (`addCrossFileFindings`); `graph` and `--diff` do not. */
