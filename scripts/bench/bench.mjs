@@ -767,7 +767,10 @@ function runCli(cliArgs) {
   const ms = performance.now() - t0;
   const rss = /maxrss-kb (\d+)/.exec(r.stderr)?.[1];
   const cpu = /cpu-ms (\d+)/.exec(r.stderr)?.[1];
-  return { ms, cpuMs: cpu ? Number(cpu) : undefined, maxRssKb: rss ? Number(rss) : undefined, stdout: r.stdout, status: r.status };
+  // Linux: CPU per thread (main, each worker, V8's helper threads together).
+  const t = /thread-cpu-ms main (\d+) workers ([\d,-]+) helpers (\d+)/.exec(r.stderr);
+  const threads = t && { main: Number(t[1]), workers: t[2] === '-' ? [] : t[2].split(',').map(Number), helpers: Number(t[3]) };
+  return { ms, cpuMs: cpu ? Number(cpu) : undefined, threads, maxRssKb: rss ? Number(rss) : undefined, stdout: r.stdout, status: r.status };
 }
 
 async function benchCli() {
@@ -784,7 +787,7 @@ async function benchCli() {
       spawnSync(process.execPath, ['-e', '']);
       nodeAlone.push(performance.now() - t0);
     }
-    // A folder of 1,000 generated modules (100 to 600 lines), one worker then two.
+    // A folder of 1,000 generated modules (100 to 600 lines), one thread then two (the main thread and a worker).
     const files = quick ? 300 : 1000;
     const folder = path.join(dir, 'repo');
     fs.mkdirSync(folder);
@@ -810,6 +813,10 @@ async function benchCli() {
         // CPU time of the whole process, workers included: what the second worker costs on top.
         oneWorkerCpuMs: one.cpuMs,
         twoWorkersCpuMs: two.cpuMs,
+        // Per thread (Linux): the main thread, the workers, V8's helpers. With two threads on two
+        // cores, the run takes at least the busiest thread's CPU and at least half the total.
+        oneWorkerThreads: one.threads,
+        twoWorkersThreads: two.threads,
         speedup: one.ms / two.ms,
         sameOutput: one.stdout === two.stdout,
         oneRssKb: one.maxRssKb,
@@ -852,6 +859,8 @@ async function benchCli() {
         ],
       ),
     );
+    const split = (t) => (t ? `main ${fmt(t.main)}, workers ${t.workers.map((w) => fmt(w)).join(' + ') || '-'}, V8 helpers ${fmt(t.helpers)}` : 'n/a');
+    log(`CPU ms per thread, 1 thread: ${split(one.threads)}; 2 threads: ${split(two.threads)}`);
     target(`CLI on ${files} files: 2 workers at least 1.8x faster than 1 (value: 1.8 / speedup)`, 1.8 / r.folder.speedup, 1, '');
     target('CLI RSS on a 100k-line file <= 500 MB', big.maxRssKb / 1024, 500, ' MB');
   } finally {

@@ -154,13 +154,18 @@ export async function panAndZoom(page, cdp, browserCdp, panel) {
 
 export async function benchPreviewChromium({ quick = false, log = console.log, target = () => {} } = {}) {
   const { launchChromium, openPreview, startServer } = require(path.join(root, 'out/test/browser/harness.js'));
-  const { generatedProject, projectGraph, chainProject } = require(path.join(root, 'out/test/browser/generatedProject.js'));
+  const { generatedProject, projectGraph, chainProject, medallionProject } = require(path.join(root, 'out/test/browser/generatedProject.js'));
   const size = quick ? 60 : 300;
   const cases = [
     { name: 'mixed', graph: await projectGraph(generatedProject(size, { stepPerDataset: true })) },
     { name: 'chain', graph: await projectGraph(chainProject(size)) },
+    // One connected pipeline with fan-in and fan-out (bronze feeds joined into silver, aggregated
+    // into gold): what a single big real project looks like, where a chain is a toy.
+    { name: 'medallion', graph: await projectGraph(medallionProject(size / 3)) },
   ];
   const runs = quick ? 2 : 5;
+  const only = process.env.PREVIEW_CASES?.split(',');
+  if (only) cases.splice(0, cases.length, ...cases.filter((c) => only.includes(c.name)));
   const rows = [];
   const browser = await launchChromium();
   const browserCdp = await browser.newBrowserCDPSession();

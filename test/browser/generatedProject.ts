@@ -146,3 +146,58 @@ ${topics.map((t) => `    spark.read.option("header", "true").csv("data/${t}.csv"
     { name: 'retail/export_csv.py', text: batch, architecture: 'medallion' },
   ];
 }
+
+/**
+ * One connected medallion project with fan-in and fan-out, as a real lakehouse grows (a chain is a
+ * toy): `sources` landing feeds, each ingested into its bronze table by its own file; silver tables
+ * each join three neighbouring bronze tables (so every bronze table feeds one to three silver
+ * ones); gold tables each aggregate three neighbouring silver tables. Neighbours overlap, so the
+ * whole project is one pipeline. Three datasets and two steps per source (100 sources: 300
+ * datasets, 200 steps).
+ */
+export function medallionProject(sources: number): GeneratedFile[] {
+  const files: GeneratedFile[] = [];
+  for (let i = 0; i < sources; i++) {
+    files.push({
+      name: `bronze/ingest_${i}.py`,
+      text: `${HEADER}
+def ingest_${i}():
+    spark.read.json("s3://lake/landing/feed_${i}").write.format("delta").mode("append").save("s3://lake/bronze/feed_${i}")
+`,
+      architecture: 'medallion',
+    });
+  }
+  const silver = Math.max(1, Math.ceil((sources * 2) / 3));
+  const bronzeOf = (k: number) => `s3://lake/bronze/feed_${k % sources}`;
+  for (let j = 0; j < silver; j++) {
+    const first = Math.floor((j * 3) / 2);
+    files.push({
+      name: `silver/conform_${j}.py`,
+      text: `${HEADER}
+def conform_${j}():
+    a = spark.read.format("delta").load("${bronzeOf(first)}")
+    b = spark.read.format("delta").load("${bronzeOf(first + 1)}")
+    c = spark.read.format("delta").load("${bronzeOf(first + 2)}")
+    a.join(b, "id").join(c, "id").dropDuplicates(["id"]).write.format("delta").mode("overwrite").save("s3://lake/silver/entity_${j}")
+`,
+      architecture: 'medallion',
+    });
+  }
+  const gold = Math.max(1, Math.ceil(silver / 2));
+  for (let k = 0; k < gold; k++) {
+    const first = 2 * k;
+    const reads = [first, first + 1, first + 2].map((s) => `s3://lake/silver/entity_${s % silver}`);
+    files.push({
+      name: `gold/report_${k}.py`,
+      text: `${HEADER}
+def report_${k}():
+    df = spark.read.format("delta").load("${reads[0]}")
+    df = df.join(spark.read.format("delta").load("${reads[1]}"), "id")
+    df = df.join(spark.read.format("delta").load("${reads[2]}"), "id")
+    df.groupBy("day").count().write.format("delta").mode("overwrite").save("s3://lake/gold/report_${k}")
+`,
+      architecture: 'medallion',
+    });
+  }
+  return files;
+}

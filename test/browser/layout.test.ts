@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import type { GraphNode, PipelineGraph } from '../../shared/protocol';
 import { layoutView, layoutViewStream, pipelineGroups } from '../../webview/src/frames';
-import { fitName, laneOrder, layoutGraph, type GraphLayout } from '../../webview/src/layout';
+import { fitName, laneOrder, layoutGraph, stackedWidthAtLeast, type GraphLayout } from '../../webview/src/layout';
+import { chainProject, generatedProject, medallionProject, projectGraph, wideRankProject } from './generatedProject';
 
 const measure = (text: string) => text.length * 7;
 
@@ -298,6 +299,37 @@ describe('preview layout', () => {
       }
     }
     assert.ok(partial >= 20, `${partial} views laid out in several steps`);
+  });
+
+  it('skips only work that cannot change the drawing: the same layouts as running every candidate and dagre in full', async function () {
+    this.timeout(240000);
+    const graphs: [string, PipelineGraph][] = [
+      ['chain of 40 steps', await projectGraph(chainProject(40))],
+      ['chain of 30 files', await projectGraph(chainProject(30, true))],
+      ['medallion of 20 feeds', await projectGraph(medallionProject(20))],
+      ['a wide rank', await projectGraph(wideRankProject())],
+      ['60 mixed datasets', await projectGraph(generatedProject(60, { stepPerDataset: true }))],
+    ];
+    for (let seed = 1; seed <= 10; seed++) graphs.push([`pipelines seed ${seed}`, manyPipelines(seed)]);
+    for (let seed = 1; seed <= 40; seed++) graphs.push([`random seed ${seed}`, randomGraph(seed)]);
+    // The shortcuts do apply here: a chain stacked beside the editor has one node per rank, and
+    // the medallion's feeds make a rank wider than the panel that stacked chains avoid.
+    const medallion = graphs[2][1];
+    assert.ok(stackedWidthAtLeast(medallion, measure, { direction: 'TB' }) > 432, 'the medallion has a rank wider than the panel');
+    const chain = layoutGraph(graphs[0][1], measure, { direction: 'TB' });
+    assert.equal(new Set(chain.nodes.map((b) => b.y)).size, chain.nodes.length, 'the chain has one node per rank');
+    for (const [what, graph] of graphs) {
+      for (const [panel, narrow] of [
+        [{ width: 432, height: 900 }, true],
+        [{ width: 720, height: 600 }, true],
+        [{ width: 1352, height: 900 }, false],
+        [undefined, false],
+      ] as const) {
+        const quick = layoutView(graph, measure, { panel, narrow });
+        const full = layoutView(graph, measure, { panel, narrow, exact: true });
+        assert.deepEqual(quick, full, `${what} at ${panel?.width ?? 'no panel'}`);
+      }
+    }
   });
 
   it('shortens dotted and slashed names in the middle, keeping their identifying end; other names at the end', () => {

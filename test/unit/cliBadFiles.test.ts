@@ -24,12 +24,50 @@ describe('CLI with a file that breaks tree-sitter', function () {
   });
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-  const check = (env: Record<string, string>) =>
-    spawnSync(process.execPath, [CLI, 'check', '--format', 'json', '--config', 'settings.json', 'bad.py', 'good.py', 'good2.py'], {
+  const check = (env: Record<string, string>, files = ['bad.py', 'good.py', 'good2.py'], jobs: string[] = []) =>
+    spawnSync(process.execPath, [CLI, 'check', '--format', 'json', '--config', 'settings.json', ...jobs, ...files], {
       cwd: tmp,
       encoding: 'utf8',
       env: { ...process.env, ...env },
     });
+
+  // With threads, the workers take the largest files first and the main thread the smallest: the
+  // poisoned file lands in a worker, or (when every good file is larger) in the main thread, which
+  // goes on analysing the files after it with a fresh parser.
+  for (const [where, pad] of [
+    ['a worker', 0],
+    ['the main thread', 30],
+  ] as const) {
+    it(`breaking the parser in ${where}: the same output with 2 and 3 threads as with 1`, () => {
+      const dir = path.join(tmp, `threads-${pad}`);
+      fs.mkdirSync(dir);
+      fs.copyFileSync(path.join(tmp, 'settings.json'), path.join(dir, 'settings.json'));
+      fs.copyFileSync(path.join(tmp, 'bad.py'), path.join(dir, 'bad.py'));
+      const bad = fs.statSync(path.join(dir, 'bad.py')).size;
+      const files = ['bad.py'];
+      for (let i = 0; i < 8; i++) {
+        // Good files smaller than bad.py, or (pad) larger: a comment block pads them.
+        const text = pad ? `${'# padding\n'.repeat(Math.ceil(bad / 10) + i)}${GOOD}` : `${'# c\n'.repeat(i)}${GOOD}`;
+        fs.writeFileSync(path.join(dir, `good${i}.py`), text);
+        files.push(`good${i}.py`);
+      }
+      const run = (jobs: string) =>
+        spawnSync(process.execPath, [CLI, 'check', '--format', 'json', '--config', 'settings.json', '--jobs', jobs, ...files], {
+          cwd: dir,
+          encoding: 'utf8',
+          env: { ...process.env, PYSPARK_ARCHITECT_TEST_UNGUARDED: '1' },
+        });
+      const one = run('1');
+      assert.match(one.stderr, /bad\.py: error: not analysed: the parser failed on this file \(memory access out of bounds\) and was restarted/);
+      assert.equal((JSON.parse(one.stdout) as unknown[]).length, 16, one.stdout);
+      for (const jobs of ['2', '3']) {
+        const r = run(jobs);
+        assert.equal(r.stdout, one.stdout, `--jobs ${jobs}`);
+        assert.equal(r.stderr, one.stderr, `--jobs ${jobs}`);
+        assert.equal(r.status, one.status, `--jobs ${jobs}`);
+      }
+    });
+  }
 
   for (const [name, env, reason] of [
     ['refused by the indentation guard', {}, /bad\.py: error: not analysed: blocks nest more than 380 levels deep/],

@@ -51,11 +51,14 @@ describe('CLI worker threads', function () {
     it(`check --format ${format}: two workers print exactly what one does (findings, order, messages, exit status)`, () => {
       const args = ['check', '--format', format, '--max-file-size', '64', path.join(tmp, 'repo')];
       const one = run([...args, '--jobs', '1']);
-      const two = run([...args, '--jobs', '2']);
-      assert.equal(one.code, 1, one.stderr);
-      assert.equal(two.stdout, one.stdout);
-      assert.equal(two.stderr, one.stderr);
-      assert.equal(two.code, one.code);
+      // Two threads: this one and a worker; three: two workers, which pass each other their files' graphs.
+      for (const jobs of format === 'text' ? ['2', '3'] : ['2']) {
+        const two = run([...args, '--jobs', jobs]);
+        assert.equal(one.code, 1, one.stderr);
+        assert.equal(two.stdout, one.stdout, `--jobs ${jobs}`);
+        assert.equal(two.stderr, one.stderr, `--jobs ${jobs}`);
+        assert.equal(two.code, one.code, `--jobs ${jobs}`);
+      }
       if (format === 'text') {
         // Not an empty agreement: findings of many rules, the notebook's cells and the cross-file pass are in it.
         assert.ok(new Set(one.stdout.match(/PSA\d{3}/g)).size >= 20, one.stdout);
@@ -113,6 +116,25 @@ describe('CLI worker threads', function () {
     assert.equal(two.code, one.code);
   });
 
+  it('a file whose project turns a project rule on is judged with the datasets of neighbours whose project does not', () => {
+    // The run builds every file's graph as soon as one file runs a project rule (and none when none
+    // does): serving.py's PSA601 needs batch.py's and speed.py's, from a project with the rule off.
+    const dir = path.join(tmp, 'lambda-projects');
+    fs.mkdirSync(path.join(dir, 'a'), { recursive: true });
+    fs.mkdirSync(path.join(dir, 'b'), { recursive: true });
+    for (const f of ['batch.py', 'speed.py']) fs.copyFileSync(path.join(ROOT, 'test/fixtures/lambda-split', f), path.join(dir, 'a', f));
+    fs.copyFileSync(path.join(ROOT, 'test/fixtures/lambda-split/serving.py'), path.join(dir, 'b/serving.py'));
+    fs.writeFileSync(path.join(dir, 'b/pyproject.toml'), '[tool.pyspark-architect]\nseverity = { PSA601 = "warning" }\n');
+    const one = run(['check', '--jobs', '1', dir]);
+    assert.match(one.stdout, /b\/serving\.py:\d+:\d+: PSA601 /, one.stderr);
+    assert.doesNotMatch(one.stdout, /a\/\w+\.py:\d+:\d+: PSA601 /);
+    for (const jobs of ['2', '3']) {
+      const r = run(['check', '--jobs', jobs, dir]);
+      assert.equal(r.stdout, one.stdout, `--jobs ${jobs}`);
+      assert.equal(r.stderr, one.stderr, `--jobs ${jobs}`);
+    }
+  });
+
   it('--jobs needs a whole number of workers', () => {
     const r = run(['check', '--jobs', '0', 'samples']);
     assert.equal(r.code, 2);
@@ -150,12 +172,19 @@ describe('CLI worker threads', function () {
     }
   });
 
-  it('default workers: one per core only when each gets enough files; --jobs wins, never more than the files', () => {
-    assert.equal(workerCount(undefined, 1), 1);
-    assert.equal(workerCount(undefined, 10), 1);
-    assert.equal(workerCount(undefined, 10_000), Math.min(os.availableParallelism(), 10_000));
-    assert.equal(workerCount(3, 100), 3);
-    assert.equal(workerCount(8, 2), 2);
-    assert.equal(workerCount(1, 1000), 1);
+  it('default threads: one per core only when each gets enough files and enough code; --jobs wins, never more than the files', () => {
+    const mb = 1024 * 1024;
+    const cores = os.availableParallelism();
+    assert.equal(workerCount(undefined, 1, 10 * mb), 1);
+    assert.equal(workerCount(undefined, 10, 100 * mb), 1);
+    assert.equal(workerCount(undefined, 10_000, 1_000 * mb), Math.min(cores, 10_000));
+    // A hundred files of 15 KB (the bench's): one thread; a thousand (15 MB): two on two cores.
+    assert.equal(workerCount(undefined, 100, 1.5 * mb), 1);
+    assert.equal(workerCount(undefined, 1000, 15 * mb), Math.min(cores, 7));
+    assert.equal(workerCount(undefined, 1000, 3 * mb), 1);
+    assert.equal(workerCount(undefined, 1000, 4 * mb), Math.min(cores, 2));
+    assert.equal(workerCount(3, 100, 0), 3);
+    assert.equal(workerCount(8, 2, 0), 2);
+    assert.equal(workerCount(1, 1000, 1_000 * mb), 1);
   });
 });

@@ -11,7 +11,7 @@
  * library for what is inside a frame.
  */
 import type { GraphNode, GraphPipeline, PipelineGraph } from '../../shared/protocol';
-import { fitText, layoutGraph, NODE_MIN_WIDTH, type Direction, type GraphLayout, type LayoutOptions, type MeasureText } from './layout';
+import { fitText, layoutGraph, NODE_MIN_WIDTH, stackedWidthAtLeast, type Direction, type GraphLayout, type LayoutOptions, type MeasureText } from './layout';
 
 export interface PipelineFrame {
   /** The server's pipeline id, or a made-up one for nodes the server put in no pipeline. */
@@ -112,6 +112,8 @@ export interface ViewLayoutOptions {
   isSummary?: (node: GraphNode) => boolean;
   /** A single pipeline this small is laid out both ways in a wide panel, to use the one that fits whole. */
   tryBothUpTo?: number;
+  /** Every candidate layout run in full, dagre's crossing minimisation included (tests check the shortcuts change nothing). */
+  exact?: boolean;
 }
 
 function wrapFor(direction: Direction, panel: { width: number; height: number } | undefined, inset: number): LayoutOptions['wrap'] {
@@ -159,10 +161,10 @@ export function layoutViewStream(graph: PipelineGraph, measure: MeasureText, opt
 
   if (groups.length <= 1 && !groups[0]?.pipeline) {
     const direction: Direction = narrow ? 'TB' : 'LR';
-    const layout = layoutGraph(graph, measure, { direction, wrap: wrapFor(direction, panel, 0), meta: opts.meta });
+    const layout = layoutGraph(graph, measure, { direction, wrap: wrapFor(direction, panel, 0), meta: opts.meta, exactOrder: opts.exact });
     // A wide panel still stacks the lanes when only that shows a short pipeline whole at 100%.
     if (direction === 'LR' && panel && graph.nodes.length <= (opts.tryBothUpTo ?? 80) && !fits(layout)) {
-      const tb = layoutGraph(graph, measure, { direction: 'TB', wrap: wrapFor('TB', panel, 0), meta: opts.meta });
+      const tb = layoutGraph(graph, measure, { direction: 'TB', wrap: wrapFor('TB', panel, 0), meta: opts.meta, exactOrder: opts.exact });
       if (fits(tb)) return complete(tb);
     }
     return complete(layout);
@@ -172,17 +174,30 @@ export function layoutViewStream(graph: PipelineGraph, measure: MeasureText, opt
   const layoutOne = (g: PipelineGroup, direction: Direction) => {
     const collapsed = g.nodes.length > 0 && g.nodes.every((n) => opts.isSummary?.(n) ?? false);
     const sub = subgraph(graph, g);
-    const options: LayoutOptions = { direction, wrap: wrapFor(direction, panel, inset + FRAME_HEADER), meta: opts.meta };
-    let inner = layoutGraph(collapsed ? { ...sub, layers: [] } : sub, measure, options);
-    if (!collapsed && narrow && panel && inner.width + inset > panel.width) {
+    const options: LayoutOptions = { direction, wrap: wrapFor(direction, panel, inset + FRAME_HEADER), meta: opts.meta, exactOrder: opts.exact };
+    const plain = () => layoutGraph(collapsed ? { ...sub, layers: [] } : sub, measure, options);
+    const stack = () => layoutGraph(sub, measure, { ...options, stackAcross: panel!.width - inset });
+    const besideEditor = !collapsed && narrow && panel !== undefined;
+    let stacked: GraphLayout | undefined;
+    let inner: GraphLayout;
+    if (besideEditor && !opts.exact) {
+      // A rank wider than the panel (a hundred bronze feeds side by side) makes the plain layout
+      // too wide whatever dagre does with it: when the stacked one is narrower than that rank, it
+      // is the one used below, and the plain layout (the costlier: the wide ranks' crossings) is
+      // not worth running. Same choice, one dagre layout fewer.
+      const least = stackedWidthAtLeast(sub, measure, options);
+      if (least + inset > panel.width) stacked = stack();
+      inner = stacked && stacked.width < least ? stacked : plain();
+    } else inner = plain();
+    if (besideEditor && inner.width + inset > panel.width) {
       // Too wide beside the editor: its parallel chains one after the other, when that is narrower.
       // Only then: the per-lane estimate is conservative, and a frame that fits stays as it is.
-      const stacked = layoutGraph(sub, measure, { ...options, stackAcross: panel.width - inset });
+      stacked ??= stack();
       if (stacked.width < inner.width) inner = stacked;
       // Still too wide: a rank of many nodes side by side (eleven CSV files read by one step, in
       // a real project). Left to right that rank is a column: the narrower of the two is used.
       if (inner.width + inset > panel.width) {
-        const lrOptions: LayoutOptions = { direction: 'LR', wrap: wrapFor('LR', panel, inset + FRAME_HEADER), meta: opts.meta };
+        const lrOptions: LayoutOptions = { direction: 'LR', wrap: wrapFor('LR', panel, inset + FRAME_HEADER), meta: opts.meta, exactOrder: opts.exact };
         let lr = layoutGraph(sub, measure, lrOptions);
         // A few columns of long names: shorter names (the full one is on hover and in search) rather
         // than a frame cut at the panel's edge.

@@ -45,6 +45,8 @@ export interface LayoutOptions {
    * are at most half this wide (less the lane's padding), so two fit a row.
    */
   rankAcross?: number;
+  /** Runs dagre's crossing minimisation even where the order is known (tests check the shortcut changes nothing). */
+  exactOrder?: boolean;
 }
 
 export interface LaneBand {
@@ -382,6 +384,7 @@ function rowsLayout(graph: PipelineGraph, measure: MeasureText, options: LayoutO
   const base = layoutGraph(graph, measure, {
     direction: 'TB',
     meta: options.meta,
+    exactOrder: options.exactOrder,
     maxNodeWidth: Math.min(options.maxNodeWidth ?? NODE_MAX_WIDTH, half),
   });
   const { names, laneOf } = laneOrder(graph);
@@ -516,28 +519,40 @@ function laneFolds(
   return folds;
 }
 
-export function layoutGraph(graph: PipelineGraph, measure: MeasureText, options: LayoutOptions = {}): GraphLayout {
-  const direction = options.direction ?? 'LR';
-  const tb = direction === 'TB';
-  if (tb && options.rankAcross !== undefined) return rowsLayout(graph, measure, options, options.rankAcross);
+/**
+ * dagre's crossing minimisation, skipped when every rank holds at most one node (a chain laid out
+ * one node after the other, with the nodes dagre adds where an edge crosses a rank): the only order
+ * there is. dagre's sweeps would find it too, after building two layer graphs per rank and copying
+ * the layering on every sweep: for a chain of 601 nodes, four fifths of the whole layout.
+ */
+type LayoutGraph = Dagre.Graph<Dagre.GraphLabel, Dagre.NodeLabel, Dagre.EdgeLabel>;
+function orderUnlessOneNodePerRank(lg: LayoutGraph, order: (lg: LayoutGraph, opts?: Dagre.LayoutOptions) => void): void {
+  const taken = new Set<number>();
+  for (const v of lg.nodes()) {
+    const rank = (lg.node(v) as { rank?: number }).rank;
+    if (typeof rank !== 'number' || taken.has(rank)) return order(lg, {});
+    taken.add(rank);
+  }
+  for (const v of lg.nodes()) (lg.node(v) as { order?: number }).order = 0;
+}
+
+/** What layoutGraph decides before dagre runs: lanes, edges, node sizes and ranks. */
+interface Ranked {
+  names: (string | null)[];
+  laneOf: Map<string, number>;
+  dag: DagEdge[];
+  texts: Map<string, { label: string; meta: string; width: number }>;
+  sizes: Map<string, { width: number; height: number }>;
+  /** Stacked chains' ranks (stackAcross), or null. */
+  stacked: Map<string, number> | null;
+  /** dagre rank of every node (and of each empty lane's placeholder), and the row of its wrapped lane. */
+  ranks: Map<string, number>;
+  rowOf: Map<string, number>;
+}
+
+function rankNodes(graph: PipelineGraph, measure: MeasureText, options: LayoutOptions, tb: boolean): Ranked {
   const { names, laneOf } = laneOrder(graph);
   const dag = orientEdges(graph, laneOf);
-
-  const g = new dagre.graphlib.Graph<Dagre.GraphLabel, Dagre.NodeLabel, Dagre.EdgeLabel>({ multigraph: true });
-  g.setGraph({
-    rankdir: direction,
-    nodesep: NODE_SEP,
-    ranksep: tb ? RANK_SEP_TB : RANK_SEP,
-    marginx: 0,
-    marginy: 0,
-    // dagre accepts a ranking function (its RankerFunction type) although GraphLabel only lists names.
-    ranker: ((lg: Dagre.Graph<Dagre.GraphLabel, Dagre.NodeLabel, Dagre.EdgeLabel>) => {
-      // dagre doubles every edge's minimum length to leave a rank for edge labels, so our ranks
-      // go on even ranks. Besides our nodes it adds a nesting root that must rank before all.
-      for (const v of lg.nodes()) lg.node(v).rank = 2 * (ranks.get(v) ?? -1);
-    }) as unknown as Dagre.GraphLabel['ranker'],
-  });
-
   const texts = new Map<string, { label: string; meta: string; width: number }>();
   const sizes = new Map<string, { width: number; height: number }>();
   for (const node of graph.nodes) {
@@ -574,6 +589,51 @@ export function layoutGraph(graph: PipelineGraph, measure: MeasureText, options:
   for (let lane = 0; lane < names.length; lane++) {
     if (!graph.nodes.some((n) => laneOf.get(n.id) === lane)) ranks.set(PLACEHOLDER_PREFIX + lane, laneStart[lane]);
   }
+  return { names, laneOf, dag, texts, sizes, stacked, ranks, rowOf };
+}
+
+/**
+ * A lower bound of the width layoutGraph gives a stacked (TB) layout, without running dagre: dagre
+ * keeps the nodes of a rank apart by at least the node separation, so no layout is narrower than
+ * its widest rank. The panel uses it to skip a layout it would throw away.
+ */
+export function stackedWidthAtLeast(graph: PipelineGraph, measure: MeasureText, options: LayoutOptions = {}): number {
+  if (options.direction !== 'TB' || options.rankAcross !== undefined) return 0;
+  const { sizes, ranks } = rankNodes(graph, measure, options, true);
+  const perRank = new Map<number, { width: number; count: number }>();
+  for (const node of graph.nodes) {
+    const r = ranks.get(node.id)!;
+    const at = perRank.get(r) ?? { width: 0, count: 0 };
+    at.width += sizes.get(node.id)!.width;
+    at.count++;
+    perRank.set(r, at);
+  }
+  let widest = 0;
+  for (const { width, count } of perRank.values()) widest = Math.max(widest, width + NODE_SEP * (count - 1));
+  return widest + 2 * LANE_PAD_X;
+}
+
+export function layoutGraph(graph: PipelineGraph, measure: MeasureText, options: LayoutOptions = {}): GraphLayout {
+  const direction = options.direction ?? 'LR';
+  const tb = direction === 'TB';
+  if (tb && options.rankAcross !== undefined) return rowsLayout(graph, measure, options, options.rankAcross);
+  const { names, laneOf, dag, texts, sizes, stacked, ranks, rowOf } = rankNodes(graph, measure, options, tb);
+
+  const g = new dagre.graphlib.Graph<Dagre.GraphLabel, Dagre.NodeLabel, Dagre.EdgeLabel>({ multigraph: true });
+  g.setGraph({
+    rankdir: direction,
+    nodesep: NODE_SEP,
+    ranksep: tb ? RANK_SEP_TB : RANK_SEP,
+    marginx: 0,
+    marginy: 0,
+    // dagre accepts a ranking function (its RankerFunction type) although GraphLabel only lists names.
+    ranker: ((lg: Dagre.Graph<Dagre.GraphLabel, Dagre.NodeLabel, Dagre.EdgeLabel>) => {
+      // dagre doubles every edge's minimum length to leave a rank for edge labels, so our ranks
+      // go on even ranks. Besides our nodes it adds a nesting root that must rank before all.
+      for (const v of lg.nodes()) lg.node(v).rank = 2 * (ranks.get(v) ?? -1);
+    }) as unknown as Dagre.GraphLabel['ranker'],
+  });
+
   // Edges into a later row are drawn by us, after dagre: given to dagre they would run backwards.
   const wraps = new Set(dag.filter((e) => laneOf.get(e.from) === laneOf.get(e.to) && rowOf.get(e.from) !== rowOf.get(e.to)));
   // dagre's first ordering visits nodes in insertion order: a wrapped lane's first row goes in
@@ -591,7 +651,7 @@ export function layoutGraph(graph: PipelineGraph, measure: MeasureText, options:
     if (!wraps.has(e) && !sides.has(e)) g.setEdge(e.from, e.to, { weight: laneOf.get(e.from) === laneOf.get(e.to) ? 2 : 1 }, `e${i}`);
   });
 
-  dagre.layout(g);
+  dagre.layout(g, options.exactOrder ? {} : { customOrder: orderUnlessOneNodePerRank });
 
   // Band extents along the flow from the nodes each lane holds; neighbours meet halfway across the rank gap.
   const extents = names.map(() => ({ min: Infinity, max: -Infinity, count: 0 }));

@@ -21,7 +21,7 @@ import { crossFileCodes } from '../project/crossFile';
  * start as fast as Node itself.
  */
 export { RULES } from '../rules';
-export { addCrossFileFindings } from '../project/crossFile';
+export { addCrossFileFindings, crossFileCodes } from '../project/crossFile';
 export { mergeFragments } from '../graph';
 export { startServer } from '../lsp/startServer';
 export { runCliWorker } from './cliWorker';
@@ -110,8 +110,11 @@ export async function analyseText(job: FileJob, args: CheckArgs, forGraph: boole
       });
     }
     const analysed = { filename: file, findings: r.findings, lines: r.lines, wouldFix };
-    // The model points into the copy: keep only plain results.
-    const raw = r.model || forGraph ? fileFragment({ ...analysed, model: r.model, uri: pathToFileURL(path.resolve(file)).href }).raw : undefined;
+    // The model points into the copy: keep only plain results. The graph only when the run reads it.
+    const raw =
+      (r.model && job.graphs !== false) || forGraph
+        ? fileFragment({ ...analysed, model: r.model, uri: pathToFileURL(path.resolve(file)).href }).raw
+        : undefined;
     const kept =
       raw && (raw.datasets.size || forGraph) ? { raw, text, options, ...(raw.datasets.size && r.projectFacts ? { projectFacts: r.projectFacts } : {}) } : {};
     return { errs, ioError: false, result: { ...analysed, ...kept } };

@@ -18,7 +18,7 @@ import { readSourceFile } from '../project/readSource';
 import { looksLikePySpark } from '../sparkHint';
 import { toDot, toMermaid } from './graphFormats';
 import { formatGithub, formatJson, formatSarif, formatSummary, formatText, type FileFindings } from './report';
-import { cliWorkerSetup, FILES_PER_WORKER, WorkerPool, workerCount } from './workers';
+import { BYTES_PER_THREAD, cliWorkerSetup, FILES_PER_WORKER, hasCrossFilePass, WorkerPool, workerCount } from './workers';
 
 /**
  * Everything that parses and analyses (rules, Spark knowledge, parser, language server), loaded on
@@ -60,8 +60,9 @@ Options:
   --diff             print a unified diff of what --fix would change instead of writing it
                      (exit 1 when there is a diff; .py files)
   --no-project       ignore [tool.pyspark-architect] in pyproject.toml
-  -j, --jobs N       analyse with N worker threads (default: one per core, when there are at least
-                     ${FILES_PER_WORKER} files per worker; 1: in this thread). Output is the same for any N
+  -j, --jobs N       analyse with N threads, this one and N - 1 workers (default: one per core, when
+                     each gets at least ${FILES_PER_WORKER} files and ${BYTES_PER_THREAD / 1024 / 1024} MB of Python; 1: this thread
+                     alone). Output is the same for any N
   --config FILE      settings as JSON, the same keys as the editor's pysparkArchitect.* settings
                      ({"rules": {"severity": {"PSA302": "off"}}, "pii": {"extraPatterns": ["member_no"]}})
   -h, --help         this help
@@ -90,7 +91,7 @@ export interface CheckArgs {
   unsafeFixes: boolean;
   diff: boolean;
   project: boolean;
-  /** `--jobs`: worker threads for Python files (undefined: chosen from the cores and the number of files). */
+  /** `--jobs`: threads analysing Python files, this one included (undefined: chosen from the cores and the number of files). */
   jobs?: number;
   paths: string[];
 }
@@ -222,6 +223,11 @@ export interface FileJob {
   index: number;
   file: string;
   options: AnalysisOptions;
+  /**
+   * False: no file of the run is judged again with its neighbours (no project rule on, or `--diff`),
+   * so the file's datasets and steps are neither built nor kept (absent: unknown, built).
+   */
+  graphs?: boolean;
 }
 
 /** What one file's analysis produced: a result (or none), its stderr lines in order, and whether it was an I/O error. */
@@ -233,8 +239,9 @@ export interface FileOutcome {
 
 /**
  * Reads and analyses every file, reporting unreadable, binary and oversized ones per file. With
- * more than one job, Python files are analysed by worker threads (`workers.ts`), which read them
- * too; results and messages still come out in file order, the same as with one.
+ * more than one thread, Python files are shared between this thread and worker threads
+ * (`workers.ts`), which read them too; results and messages still come out in file order, the
+ * same as with one.
  */
 async function analyseFiles(
   args: CheckArgs,
@@ -245,29 +252,60 @@ async function analyseFiles(
   for (const s of skipped) err(`${s.path}: skipped: ${s.message}`);
   let ioErrors = errors.length;
   for (const e of errors) err(`${e.path}: error: ${e.message}`);
-  const workers = workerCount(args.jobs, files.filter((f) => !isNotebook(f)).length);
-  // Started first: each worker loads the engine and its parser while this thread reads the projects' settings.
-  const pool = workers > 1 ? new WorkerPool(workers, __filename, args, forGraph) : undefined;
+  const python = files.filter((f) => !isNotebook(f));
+  // Sizes decide how many threads (by default) and in which order they take files; not read for a run that stays in this thread.
+  const mayThread = args.jobs === undefined ? python.length >= 2 * FILES_PER_WORKER : args.jobs > 1 && python.length > 1;
+  const sizes = mayThread ? fileSizes(python) : undefined;
+  const threads = sizes
+    ? workerCount(
+        args.jobs,
+        python.length,
+        [...sizes.values()].reduce((a, b) => a + b, 0),
+      )
+    : 1;
+  // This thread analyses too: N threads are this one and N - 1 workers, each of which compiles the
+  // engine and the parser again. Started first: they load both while this thread reads the projects' settings.
+  const pool = threads > 1 ? new WorkerPool(threads - 1, __filename, args, forGraph) : undefined;
   const jobs = fileJobs(args, files, err);
   const outcomes: (FileOutcome | undefined)[] = new Array(jobs.length);
+  // Asked when the first file needs the engine (a run over files with nothing of Spark never loads it).
+  let graphsNeeded: boolean | undefined;
+  const needGraphs = () => (graphsNeeded ??= forGraph || (hasCrossFilePass(args, forGraph) && jobs.some((j) => engine().crossFileCodes(j.options).length > 0)));
   if (pool) {
-    const inWorkers = jobs.filter((j) => !isNotebook(j.file));
-    const pending = inWorkers.map(async (job) => {
-      const reply = await pool.analyse(job);
-      outcomes[job.index] = { errs: reply.errs, ioError: reply.ioError, result: reply.result && revive(reply.result) };
+    // Largest first for the workers, smallest first for this thread, until they meet: the last
+    // files of the run, which leave a thread idle while another finishes, are the smallest, and
+    // this thread, which also passes the workers their next file, gets back to that often.
+    const todo = jobs.filter((j) => !isNotebook(j.file)).sort((a, b) => sizes!.get(b.file)! - sizes!.get(a.file)! || a.index - b.index);
+    let front = 0;
+    let back = todo.length;
+    let failed = false;
+    const largest = () => (front < back && !failed ? todo[front++] : undefined);
+    const smallest = () => (front < back && !failed ? todo[--back] : undefined);
+    // Workers keep `pool.depth` requests in flight (no round trip between two files); each answer takes the next file.
+    const lanes = Array.from({ length: pool.depth }, async () => {
+      for (let job = largest(); job; job = largest()) {
+        const reply = await pool.analyse({ ...job, graphs: needGraphs() });
+        outcomes[job.index] = { errs: reply.errs, ioError: reply.ioError, result: reply.result && revive(reply.result) };
+      }
     });
-    // Awaited together below; until then a failure must not count as unhandled.
-    for (const p of pending) p.catch(() => undefined);
-    // Notebooks (their results hold functions, which cannot cross threads) are read here meanwhile.
-    for (const job of jobs) if (isNotebook(job.file)) outcomes[job.index] = await analyseFile(job, args, forGraph);
+    // Awaited together below; until then a failure must not count as unhandled. A lost worker
+    // stops the run (below) as an exception here would.
+    for (const p of lanes) p.catch(() => (failed = true));
+    // Notebooks (their results hold functions, which cannot cross threads) first, then Python
+    // files. A turn of the event loop after each file lets the workers' answers in.
     try {
-      await Promise.all(pending);
+      for (const job of jobs) if (isNotebook(job.file)) outcomes[job.index] = await analyseFile(job, args, forGraph, needGraphs);
+      for (let job = smallest(); job; job = smallest()) {
+        outcomes[job.index] = await analyseFile(job, args, forGraph, needGraphs);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await Promise.all(lanes);
     } catch (e) {
       await pool.close();
       throw e;
     }
   } else {
-    for (const job of jobs) outcomes[job.index] = await analyseFile(job, args, forGraph);
+    for (const job of jobs) outcomes[job.index] = await analyseFile(job, args, forGraph, needGraphs);
   }
   const results: Analysed[] = [];
   /** Each result's file number in the run (`FileJob.index`): the workers know its graph by it. */
@@ -283,6 +321,18 @@ async function analyseFiles(
     }
   }
   return { results, fileCount: files.length, ioErrors, pool, numberOf };
+}
+
+/** Each file's size in bytes (0 when it cannot be read: its error comes when it is read). */
+function fileSizes(files: string[]): Map<string, number> {
+  const size = (file: string) => {
+    try {
+      return fs.statSync(file).size;
+    } catch {
+      return 0;
+    }
+  };
+  return new Map(files.map((f) => [f, size(f)]));
 }
 
 function isNotebook(file: string): boolean {
@@ -312,7 +362,7 @@ function fileJobs(args: CheckArgs, files: string[], err: (s: string) => void): F
  * worker; with `forGraph`, the result carries the file's graph fragment (`raw`) even without datasets.
  * Reading and skipping happen here; the engine is loaded only for a file that needs the parser.
  */
-export async function analyseFile(job: FileJob, args: CheckArgs, forGraph: boolean): Promise<FileOutcome> {
+export async function analyseFile(job: FileJob, args: CheckArgs, forGraph: boolean, graphs: () => boolean = () => true): Promise<FileOutcome> {
   const { file } = job;
   const notebook = isNotebook(file);
   // A notebook's outputs may be far larger than its code: its code is measured once read.
@@ -325,7 +375,7 @@ export async function analyseFile(job: FileJob, args: CheckArgs, forGraph: boole
     // Nothing to parse for: neither the engine nor the wasm parser is loaded for a run over such files (startup stays Node's own).
     return { errs: [], ioError: false, result: { filename: file, findings: [], lines: new LineIndex(text) } };
   }
-  return engine().analyseText(job, args, forGraph, text, notebook);
+  return engine().analyseText({ ...job, graphs: job.graphs ?? graphs() }, args, forGraph, text, notebook);
 }
 
 /** The engine would skip the file unparsed (`analyze`), and it names no `%run` that could pull PySpark in. */

@@ -8,14 +8,22 @@ import type { CheckArgs, FileJob, TransferredResult } from './main';
 /**
  * Worker threads for `check` and `graph` on folders. Each worker is this same script started again
  * (`dist/cli.js`) with its own web-tree-sitter runtime (wasm memory is per thread, and a file that
- * poisons one worker's parser is that worker's business); the main thread hands out files and puts
- * the answers back in file order. Only this side (the pool) is loaded in the main thread: the
+ * poisons one worker's parser is that worker's business); the main thread analyses files too (so
+ * `--jobs 2` is one more isolate, not two), hands out the others and puts the answers back in file order. Only this side (the pool) is loaded in the main thread: the
  * worker's side (`cliWorker.ts`) is part of the engine, which the main thread of a run with workers
  * only loads for notebooks.
  */
 
-/** Below this many Python files per worker, starting a worker (its own bundle and wasm parser, ~100 ms) costs more than it saves. */
+/** Below this many Python files per thread, starting a worker (its own bundle and wasm parser, ~100 ms) costs more than it saves. */
 export const FILES_PER_WORKER = 24;
+/**
+ * Nor below this much Python per thread (by default). A worker costs more than its start: it warms
+ * up its own JIT (its first files run slower) and V8 compiles and collects for it on helper threads,
+ * which a single thread leaves to the other core. Measured on two cores (2026-12-05, per-thread CPU):
+ * with 48 and 100 of the bench's files (15 KB each) a worker made the run longer, with 1,000 shorter;
+ * the two cross between 200 and 300 files, 3 to 4.5 MB.
+ */
+export const BYTES_PER_THREAD = 2 * 1024 * 1024;
 /**
  * Requests a worker holds at once: the next file is already in its queue when it finishes one, so it
  * never waits for a round trip through the main thread; two, not more, so a slow file holds back at
@@ -24,11 +32,14 @@ export const FILES_PER_WORKER = 24;
 export const REQUESTS_PER_WORKER = 2;
 const ROLE = 'pyspark-architect-cli-worker';
 
-/** Workers for `files` Python files: `--jobs` when given, else one per core while each gets at least `FILES_PER_WORKER` files. */
-export function workerCount(jobs: number | undefined, files: number): number {
+/**
+ * Threads (the main one and its workers) for `files` Python files of `bytes` in all: `--jobs` when
+ * given, else one per core while each gets at least `FILES_PER_WORKER` files and `BYTES_PER_THREAD`.
+ */
+export function workerCount(jobs: number | undefined, files: number, bytes: number): number {
   if (jobs !== undefined) return Math.max(1, Math.min(jobs, files));
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  return Math.max(1, Math.min(cores, Math.floor(files / FILES_PER_WORKER)));
+  return Math.max(1, Math.min(cores, Math.floor(files / FILES_PER_WORKER), Math.floor(bytes / BYTES_PER_THREAD)));
 }
 
 /** `check` judges files again with their neighbours' graphs in view (`addCrossFileFindings`); `graph` and `--diff` do not. */

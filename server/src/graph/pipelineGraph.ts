@@ -26,6 +26,11 @@ export interface DatasetOccurrence extends Site {
   inputs?: string[];
   /** For a write: where those reads are (start offsets of the read expressions), in this file. */
   inputReads?: number[];
+  /**
+   * For a write: datasets this file writes from a frame upstream of this one (`silver.write...;
+   * gold = silver.groupBy(...)`): the output is derived from what went into them.
+   */
+  writtenUpstream?: string[];
 }
 
 export interface DatasetNode {
@@ -150,6 +155,12 @@ export function buildFileGraph(model: DataFrameModel, file: FileInfo, into: RawG
     if (frame.source!.streaming) step.streaming = true;
     else step.batch = true;
   };
+  /** The datasets each written frame goes to. */
+  const writtenTo = new Map<number, string[]>();
+  for (const sink of model.sinks) {
+    const ref = sinkDataset(sink);
+    if (ref) writtenTo.set(sink.frame.id, [...(writtenTo.get(sink.frame.id) ?? []), ref.key]);
+  }
   for (const sink of model.sinks) {
     const step = stepFor(sink.scope);
     const ref = sinkDataset(sink);
@@ -164,6 +175,9 @@ export function buildFileGraph(model: DataFrameModel, file: FileInfo, into: RawG
       }
     }
     if (!ref) continue;
+    const writtenUpstream = new Set<string>();
+    for (const f of filterLineage(sink.frame, (f) => f.id !== sink.frame.id && writtenTo.has(f.id)))
+      for (const key of writtenTo.get(f.id)!) writtenUpstream.add(key);
     const stmt = statementOf(sink.call);
     datasetFor(ref).writes.push({
       file: file.filename,
@@ -180,6 +194,7 @@ export function buildFileGraph(model: DataFrameModel, file: FileInfo, into: RawG
       statementEnd: stmt.endIndex,
       inputs: [...inputs],
       inputReads: [...inputReads],
+      ...(writtenUpstream.size ? { writtenUpstream: [...writtenUpstream] } : {}),
     });
     step.writes.add(ref.key);
   }

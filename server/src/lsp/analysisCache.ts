@@ -14,7 +14,7 @@ import { AnalysisWait } from './analysisWait';
 import type { ClientSupport } from './context';
 import type { DocumentStore, StoredDocument } from './documentStore';
 import { notAnalysedDiagnostic } from './notAnalysed';
-import { nextTurns } from './pullDiagnostics';
+import { nextTurns } from './messageTurns';
 import type { ServerSettings } from './settings';
 import type { StatusLog } from './statusLog';
 import { toDiagnostic } from './toDiagnostic';

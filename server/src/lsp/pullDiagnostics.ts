@@ -7,6 +7,7 @@ import {
   type DiagnosticServerCancellationData,
   type DocumentDiagnosticReport,
 } from 'vscode-languageserver';
+import { nextTurns } from './messageTurns';
 
 export interface PullSource {
   /** The open document's version, undefined once it is closed. */
@@ -81,15 +82,6 @@ function cancelled(): ResponseError<DiagnosticServerCancellationData> {
   return new ResponseError<DiagnosticServerCancellationData>(LSPErrorCodes.ServerCancelled, 'the document changed or the request was cancelled; pull again', {
     retriggerRequest: true,
   });
-}
-
-/**
- * Two turns of the event loop. vscode-jsonrpc handles one received message per `setImmediate`, and
- * a message read while this code ran is queued behind an immediate scheduled before it: a single
- * turn would look at the document before that edit is applied.
- */
-export function nextTurns(): Promise<void> {
-  return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
 }
 
 function sleep(ms: number, token: CancellationToken): Promise<void> {

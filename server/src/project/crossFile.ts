@@ -70,8 +70,14 @@ export async function addCrossFileFindings<C extends CrossFileCandidate>(
     for (const r of results) settled(r);
     return;
   }
+  // Pushed, not copied per file: a thousand files writing one dataset made this quadratic.
   const filesOf = new Map<string, C[]>();
-  for (const r of withData) for (const key of r.raw!.datasets.keys()) filesOf.set(key, [...(filesOf.get(key) ?? []), r]);
+  for (const r of withData)
+    for (const key of r.raw!.datasets.keys()) {
+      const list = filesOf.get(key);
+      if (list) list.push(r);
+      else filesOf.set(key, [r]);
+    }
   // Workers get a few files ahead at a time, not the whole pass queued at once.
   const inFlight = new Set<Promise<void>>();
   for (const r of results) {
@@ -79,8 +85,9 @@ export async function addCrossFileFindings<C extends CrossFileCandidate>(
       settled(r);
       continue;
     }
-    const neighbours = new Set([...r.raw!.datasets.keys()].flatMap((k) => filesOf.get(k)!.filter((o) => o !== r)));
+    // The codes first: under the default settings no file has any, and its neighbours are not looked up.
     const codes = crossFileCodes(r.options);
+    const neighbours = codes.length ? new Set([...r.raw!.datasets.keys()].flatMap((k) => filesOf.get(k)!.filter((o) => o !== r))) : new Set<C>();
     if (!neighbours.size || !codes.length) {
       settled(r);
       continue;
@@ -96,7 +103,8 @@ export async function addCrossFileFindings<C extends CrossFileCandidate>(
     const replace = (again: Finding[] | undefined) => {
       if (again) r.findings = [...r.findings.filter((f) => !CROSS_FILE_RULES.includes(f.code)), ...again].sort(compareFindings);
     };
-    if (runner) {
+    // A file analysed in this thread is judged here from the facts it kept; the runner's workers judge theirs.
+    if (runner && !r.projectFacts) {
       const pending: Promise<void> = runner
         .crossFile(
           r,

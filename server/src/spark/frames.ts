@@ -129,6 +129,10 @@ export function frameCall(ip: Interpreter, node: Node, parts: CallParts, frame: 
     if (node.parent?.type === 'expression_statement' && receiver?.type === 'identifier') ip.bind(receiver, cached);
     return cached;
   }
+  // A checkpoint is a materialization too (eager by default; a lazy one is written by the first
+  // action): later actions read it instead of rerunning the lineage. Unlike cache() it returns a new
+  // DataFrame, so the receiver itself stays uncached.
+  if (method === 'checkpoint' || method === 'localCheckpoint') return { k: 'frame', frame: ip.derive(frame, node, method, { cached: node }) };
   if (method === 'unpersist') return { k: 'frame', frame: ip.derive(frame, node, method, { cached: undefined }) };
   if (method === 'limit' || method === 'tail' || method === 'offset') {
     return { k: 'frame', frame: ip.derive(frame, node, method, { bounded: method === 'limit' ? true : frame.bounded }) };

@@ -31,7 +31,8 @@ export const layerSkip: GraphRule = {
           if (layerOfKey(key) !== 'gold') continue;
           for (const write of graph.datasets.get(key)!.writes.filter((w) => w.stepId === step.id)) {
             const inputs = write.inputs ?? [...step.reads];
-            if (inputs.some((k) => layerOfKey(k) === 'silver')) continue;
+            // Derived from a frame this step also writes to silver: that silver data is what gold is built from.
+            if (inputs.some((k) => layerOfKey(k) === 'silver') || write.writtenUpstream?.some((k) => layerOfKey(k) === 'silver')) continue;
             for (const k of inputs) if (layerOfKey(k) === 'bronze' && saysMedallion(k, key)) skipped.add(k);
             if (write.inputReads && skippedReads) for (const at of write.inputReads) skippedReads.add(at);
             else skippedReads = undefined;

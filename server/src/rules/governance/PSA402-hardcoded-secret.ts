@@ -428,6 +428,27 @@ function repeatsKey(word: string, key: string): boolean {
   );
 }
 
+/**
+ * Words a fill-in instruction is made of beside the stand-in words themselves: "replace_password",
+ * "enter-your-token-here", "ReplaceWithYourKey". Not "my": "my-secret-password" is how a book
+ * writes a real-looking password, and readers keep it.
+ */
+const INSTRUCTION_WORDS = new Set(['replace', 'enter', 'insert', 'fill', 'put', 'here', 'with', 'your', 'goes', 'key', 'name', 'value']);
+
+/**
+ * A value spelt only of stand-in, instruction and secret words ("dummy-password", "replace_password",
+ * "enter your token here"): a template's blank, not anybody's credential. Two words at least (one
+ * word is the PLACEHOLDER_WORDS test) and letters only, so "Wh-2024-pass!" or "s3cr3t-value" stay.
+ */
+function isStandInPhrase(value: string): boolean {
+  if (!/^[A-Za-z]+(?:[-_. ]+[A-Za-z]+)*$/.test(value)) return false;
+  const words = value
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[-_. ]+/);
+  return words.length >= 2 && words.every((w) => PLACEHOLDER_WORDS.has(w) || SECRET_WORDS.has(w) || INSTRUCTION_WORDS.has(w));
+}
+
 /** What a scrubbed export leaves where a secret was ("***removed***", "##REDACTED##"). */
 const SCRUBBED_WORDS = new Set(['removed', 'redacted', 'hidden', 'masked', 'omitted', 'scrubbed', 'censored']);
 
@@ -452,6 +473,7 @@ export function looksLikeSecretValue(value: string, key?: string): boolean {
     .toLowerCase()
     .replace(/[-_ ]/g, '');
   if (PLACEHOLDER_WORDS.has(word) || (word !== v.toLowerCase() && SCRUBBED_WORDS.has(word))) return false;
+  if (isStandInPhrase(v)) return false;
   if (key !== undefined && repeatsKey(word, key)) return false;
   return true;
 }

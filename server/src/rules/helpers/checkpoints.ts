@@ -1,6 +1,6 @@
 import type { Fix, TextEditSpec } from '../../findings';
 import { withPlaceholders } from '../../fixes/edits';
-import type { DataFrameModel, SinkInfo } from '../../model/types';
+import { isAncestorFrame, streamingSources, type DataFrameModel, type SinkInfo } from '../../model/types';
 import { nodesOfType } from '../../model/syntaxIndex';
 import type { Node } from '../../parsing/pythonParser';
 
@@ -111,4 +111,21 @@ export function checkpointFix(title: string, edit: TextEditSpec, path: string, r
     return { title, edits: [withPlaceholders(edit, path)], applicability: 'display-only', reason: 'choose durable storage for the checkpoint' };
   }
   return { title, edits: [edit], applicability: 'unsafe', reason: restart };
+}
+
+/** Operators that keep state across micro-batches when they run on a stream. */
+const STATEFUL_TRANSFORMS = new Set(['dropDuplicates', 'drop_duplicates', 'dropDuplicatesWithinWatermark', 'distinct']);
+
+/**
+ * A query whose every stream is a `socket` source and that keeps no state (no aggregation, no
+ * stream-stream join, no dedup between the read and the sink): Spark cannot replay a socket (it
+ * "does not support recovery"), so the checkpoint holds nothing a restart could resume from, and a
+ * scratch or missing one loses nothing. A stateful socket query still keeps its state there.
+ */
+export function nothingToRecover(model: DataFrameModel, sink: SinkInfo): boolean {
+  const streams = streamingSources(sink.frame);
+  if (streams.length === 0 || !streams.every((f) => f.source?.format?.toLowerCase() === 'socket')) return false;
+  const upstream = (f: SinkInfo['frame']) => f.streaming === true && isAncestorFrame(f, sink.frame);
+  if (model.aggregations.some((a) => (a.kind === 'groupBy' || a.other?.streaming === true) && upstream(a.input))) return false;
+  return !model.transforms.some((t) => STATEFUL_TRANSFORMS.has(t.method) && upstream(t.frame));
 }

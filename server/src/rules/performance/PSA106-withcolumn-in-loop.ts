@@ -241,6 +241,34 @@ function withColumnsFix(ctx: RuleContext, t: TransformCall, assignment: Node): F
   };
 }
 
+/**
+ * The loops whose body holds `node`, innermost first, up to its function or class: the statement
+ * runs once per iteration of each (a `for` header or `while` condition runs outside the body).
+ */
+function enclosingLoops(node: Node): Node[] {
+  const loops: Node[] = [];
+  let child = node;
+  for (let n = node.parent; n; child = n, n = n.parent) {
+    if (n.type === 'function_definition' || n.type === 'class_definition' || n.type === 'lambda') break;
+    if ((n.type === 'for_statement' || n.type === 'while_statement') && sameNode(n.childForFieldName('body'), child)) loops.push(n);
+  }
+  return loops;
+}
+
+/**
+ * The loop that makes the plan grow: going outward from the innermost loop, the first one the code
+ * does not bound to a handful of iterations. A short inner loop (`for i in range(1, 7)`) inside one
+ * over every column still adds six projections per column. None when every loop is short, or when
+ * a loop's body starts the frame afresh before the call (outer loops then restart it too).
+ */
+function growingLoop(ctx: RuleContext, assignment: Node, loops: Node[]): Node | undefined {
+  for (const loop of loops) {
+    if (reboundFreshInLoop(assignment, loop)) return undefined;
+    if (!isShortLiteralLoop(loop) && !overCodeConstant(ctx, loop)) return loop;
+  }
+  return undefined;
+}
+
 export const withColumnInLoop: Rule = {
   code: 'PSA106',
   name: 'withcolumn-in-loop',
@@ -249,13 +277,15 @@ export const withColumnInLoop: Rule = {
   check(ctx: RuleContext) {
     const reported = new Set<number>();
     for (const t of ctx.model.transforms) {
-      if (t.method !== 'withColumn' || !t.loop || isShortLiteralLoop(t.loop) || overCodeConstant(ctx, t.loop)) continue;
+      if (t.method !== 'withColumn' || !t.loop) continue;
       const assignment = accumulatingAssignment(t.call);
-      if (!assignment || reboundFreshInLoop(assignment, t.loop)) continue;
+      const loop = assignment && growingLoop(ctx, assignment, enclosingLoops(assignment));
+      if (!assignment || !loop) continue;
       // One finding per statement: a chain of ten withColumn calls is one problem.
       if (reported.has(assignment.id)) continue;
       reported.add(assignment.id);
-      const fix = withColumnsFix(ctx, t, assignment);
+      // Folding the inner loop into withColumns would leave one projection per outer iteration.
+      const fix = sameNode(loop, t.loop) ? withColumnsFix(ctx, t, assignment) : undefined;
       ctx.report({
         start: t.methodNode.startIndex,
         end: t.call.endIndex,
@@ -264,7 +294,7 @@ export const withColumnInLoop: Rule = {
           'iterations the analyzer and optimizer re-process an ever deeper plan (driver time grows quadratically, and ' +
           'very deep plans end in a StackOverflowError). Build all the columns in one withColumns({...}) ' +
           '(Spark 3.3+) or one select(*, ...) instead.',
-        related: [{ start: t.loop.startIndex, end: t.loop.startIndex + (t.loop.text.split(/\r?\n/)[0]?.length ?? 0), message: 'the loop' }],
+        related: [{ start: loop.startIndex, end: loop.startIndex + (loop.text.split(/\r?\n/)[0]?.length ?? 0), message: 'the loop' }],
         fixes: fix ? [fix] : [],
       });
     }

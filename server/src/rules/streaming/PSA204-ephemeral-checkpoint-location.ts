@@ -2,7 +2,7 @@ import type { SinkInfo } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
 import { pyString, sameNode } from '../../parsing/syntax';
 import { related, type Rule, type RuleContext } from '../rule';
-import { checkpointFix, durableCheckpointFor, durableCheckpoints, isEphemeralPath, servesSeveralQueries } from '../helpers/checkpoints';
+import { checkpointFix, durableCheckpointFor, durableCheckpoints, isEphemeralPath, nothingToRecover, servesSeveralQueries } from '../helpers/checkpoints';
 import { DISPLAY_SINK_FORMATS } from '../../spark/writers';
 
 export const ephemeralCheckpointLocation: Rule = {
@@ -18,6 +18,8 @@ export const ephemeralCheckpointLocation: Rule = {
       if (!cp || cp.value === undefined || !isEphemeralPath(cp.value)) continue;
       // A local demo whose output is itself under /tmp or a relative folder: the checkpoint is as durable as the data.
       if (sink.path !== undefined && isEphemeralPath(sink.path)) continue;
+      // A stateless query over a socket (which cannot replay) has no offsets or state to lose.
+      if (nothingToRecover(ctx.model, sink)) continue;
       const durable = (planned ??= durableCheckpoints(ctx.model)).get(sink) ?? durableCheckpointFor(sink);
       // A path handed in through a parameter is fixed where it is written: the default or the
       // call site's argument (one finding per call site). A module constant is fixed at its use,

@@ -2,7 +2,7 @@ import type { Fix } from '../../findings';
 import type { SinkInfo } from '../../model/types';
 import { callParts } from '../../parsing/syntax';
 import { FORMAT_OPTIONS, GENERIC_OPTIONS } from '../../spark/optionCatalog';
-import { checkpointFix, durableCheckpointFor, durableCheckpoints, servesSeveralQueries } from '../helpers/checkpoints';
+import { checkpointFix, durableCheckpointFor, durableCheckpoints, nothingToRecover, servesSeveralQueries } from '../helpers/checkpoints';
 import { related, type Rule, type RuleContext } from '../rule';
 import { sessionSettings, sinkOption } from '../helpers/sessionConf';
 import { checkpointOption } from '../../templates';
@@ -32,6 +32,9 @@ export const missingCheckpointLocation: Rule = {
       // starts (`time.sleep(2); q.stop()`) there is no restart to lose progress in. Other sinks
       // without a checkpoint fail to start at all, demo or not.
       if (sink.foreachBatch && stoppedSoonAfterStart(sink)) continue;
+      // Nor is there progress to lose when a stateless foreach query reads a socket, which cannot replay.
+      // (Any other sink without a checkpoint still fails to start, socket or not.)
+      if (sink.foreachBatch && nothingToRecover(ctx.model, sink)) continue;
       if (projectWriter(sink)) continue;
       seen.add(sink.call.id);
       ctx.report({

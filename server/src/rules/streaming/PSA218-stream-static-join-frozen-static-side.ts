@@ -4,6 +4,7 @@ import { boundInFile, buildsLocalSession, chainRoot } from '../helpers/sessionBi
 import { streamStaticJoins } from '../helpers/streamStaticJoins';
 import { related, type Rule, type RuleContext } from '../rule';
 import { DISPLAY_SINK_FORMATS } from '../../spark/writers';
+import { callParts } from '../../parsing/syntax';
 
 const DEMO_SOURCES = new Set(['socket', 'rate']);
 
@@ -59,13 +60,23 @@ function frozenBy(side: Frame): Frozen | undefined {
   let fileRead: Frame | undefined;
   for (const f of lineage(side)) {
     if (f.cached) {
-      return {
-        what: 'a cached static DataFrame',
-        why: 'the cache is filled once, the first time a micro-batch reads it, and every later micro-batch joins that copy.',
-        node: f.cached,
-        label: 'the static side is cached here',
-        instead: 'Do not cache the static side (a Delta table is then re-read at its latest version each micro-batch)',
-      };
+      // checkpoint()/localCheckpoint() freeze it as surely as cache(): a snapshot written once.
+      const checkpointed = /checkpoint/i.test(callParts(f.cached)?.name ?? '');
+      return checkpointed
+        ? {
+            what: 'a checkpointed static DataFrame',
+            why: 'the checkpoint is a snapshot written once, and every micro-batch joins that copy.',
+            node: f.cached,
+            label: 'the static side is checkpointed here',
+            instead: 'Do not checkpoint the static side (a Delta table is then re-read at its latest version each micro-batch)',
+          }
+        : {
+            what: 'a cached static DataFrame',
+            why: 'the cache is filled once, the first time a micro-batch reads it, and every later micro-batch joins that copy.',
+            node: f.cached,
+            label: 'the static side is cached here',
+            instead: 'Do not cache the static side (a Delta table is then re-read at its latest version each micro-batch)',
+          };
     }
     const s = f.source;
     if (!s) continue;
