@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import type { PipelineGraph } from '../../shared/protocol';
 import { ROOT } from '../unit/graphTestHelpers';
-import { expectedLayer, generatedProject, projectGraph, wideRankProject, type GeneratedFile } from './generatedProject';
+import { chainProject, expectedLayer, generatedProject, medallionProject, projectGraph, wideRankProject, type GeneratedFile } from './generatedProject';
 import { launchChromium, openPreview, startServer, viewportTransform, type OpenedPreview, type PreviewServer } from './harness';
 
 const MIN_TEXT_PX = 11;
@@ -280,6 +280,68 @@ describe('architecture preview at scale (Chromium, generated projects)', functio
         assert.ok(g.label.startsWith(head) && g.label.endsWith(tail), `${shown} is ${g.label} shortened`);
         if (/^\S*[./]\S*$/.test(g.label)) assert.ok(tail.length > 0, `${shown} keeps the end of ${g.label}`);
       }
+    }
+  }
+
+  for (const [name, files] of [
+    ['a chain of 301 datasets', () => chainProject(300)],
+    ['a connected medallion of 300 datasets (fan-in, fan-out)', () => medallionProject(100)],
+  ] as const) {
+    for (const width of [480, 1400]) {
+      it(`${name} at ${width} px: the first screen's nodes drawn at once, the others later, every node in layout (tab) order`, async () => {
+        const graph = await projectGraph(files());
+        const o = await open(width);
+        const first = await o.page.evaluate(
+          (graph) =>
+            new Promise<{ ids: string[]; busy: string | null; view: string }>((resolve) => {
+              window.addEventListener(
+                'message',
+                () =>
+                  resolve({
+                    ids: Array.from(document.querySelectorAll('#viewport .node')).map((el) => el.getAttribute('data-node-id')!),
+                    busy: document.getElementById('graph')!.getAttribute('aria-busy'),
+                    view: document.getElementById('viewport')!.getAttribute('data-view') ?? '',
+                  }),
+                { once: true },
+              );
+              window.postMessage({ type: 'graph', graph, title: 'Workspace' }, '*');
+            }),
+          graph,
+        );
+        assert.equal(first.busy, 'true', 'the page says it is still drawing');
+        assert.ok(first.ids.length > 0 && first.ids.length < graph.nodes.length / 2, `${first.ids.length} of ${graph.nodes.length} nodes drawn at first`);
+        await o.page.waitForFunction(() => !document.getElementById('graph')!.hasAttribute('aria-busy'));
+        const s = await snapshot(o.page);
+        assert.equal(s.nodes.length, graph.nodes.length, 'then every node');
+        assert.equal(await o.page.getAttribute('#viewport', 'data-view'), first.view, 'the view did not move');
+        const stage = s.stage;
+        const visibleAtEnd = s.nodes
+          .filter((b) => b.right > stage.left && b.left < stage.right && b.bottom > stage.top && b.top < stage.bottom)
+          .map((b) => b.id);
+        assert.ok(visibleAtEnd.length > 0, 'nodes in view');
+        // The first screen was whole: every node in view was drawn at once.
+        assert.deepEqual(
+          visibleAtEnd.filter((id) => !first.ids.includes(id)),
+          [],
+          'no node in view was left for later',
+        );
+        assert.ok(s.minTextPx >= MIN_TEXT_PX, `text ${s.minTextPx} px`);
+        if (name.includes('medallion') && process.env.UPDATE_SCREENSHOTS)
+          writeFileSync(path.join(ROOT, 'docs/images', `preview-medallion-300-${width}.png`), await o.page.screenshot({ type: 'png' }));
+        // Document order is the layout's: lane by lane, then along the flow (the order Tab follows).
+        const order = await o.page.evaluate(() => Array.from(document.querySelectorAll('#viewport .node')).map((el) => el.getAttribute('data-node-id')!));
+        const byId = new Map(s.nodes.map((b) => [b.id, b]));
+        const lane = (id: string) => s.lanes.findIndex((l) => inside(byId.get(id)!, l));
+        for (let i = 1; i < order.length; i++) {
+          const [a, b] = [byId.get(order[i - 1])!, byId.get(order[i])!];
+          const [la, lb] = [lane(order[i - 1]), lane(order[i])];
+          assert.ok(la <= lb, `${order[i - 1]} before ${order[i]}: lane order`);
+          if (la === lb && width < 800)
+            assert.ok(a.top < b.top + 0.5 || (Math.abs(a.top - b.top) < 0.5 && a.left <= b.left), `${order[i - 1]} before ${order[i]}: top to bottom`);
+          if (la === lb && width >= 800)
+            assert.ok(a.left < b.left + 0.5 || (Math.abs(a.left - b.left) < 0.5 && a.top <= b.top), `${order[i - 1]} before ${order[i]}: left to right`);
+        }
+      });
     }
   }
 

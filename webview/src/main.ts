@@ -11,7 +11,7 @@ import { EMPTY_STATE_TEXT } from './html';
 import { type GraphLayout, type MeasureText, type NodeBox, type TextRole } from './layout';
 import { ARROW_DIRECTIONS, nearestInDirection } from './navigation';
 import { PanZoom, READABLE_SCALE, type ViewTransform } from './panZoom';
-import { renderGraph, type GraphRenderer } from './render';
+import { renderGraph, type GraphRenderer, type Region } from './render';
 import { isHostMessage, KEPT_VIEWS, StateStore, vscodeApi } from './state';
 
 function byId<T extends Element>(id: string): T {
@@ -276,15 +276,48 @@ function collapsedIds(graph: PipelineGraph): Set<string> {
 }
 
 /** Frames laid out and drawn after the first screen, a few per task; null when the drawing is complete. */
-let drawing: { stream: ViewLayoutStream; renderer: GraphRenderer; timer: ReturnType<typeof setTimeout>; framed: ViewTransform | null } | null = null;
+let drawing: { stream: ViewLayoutStream; renderer: GraphRenderer; cancel: () => void; framed: ViewTransform | null } | null = null;
+
+/**
+ * Runs `fn` in a task after the next frame is painted: the first screen shows before the rest of
+ * the drawing starts. A hidden panel paints no frames: then after a short wait instead.
+ */
+function afterPaint(fn: () => void): () => void {
+  let done = false;
+  const run = () => {
+    if (done) return;
+    done = true;
+    fn();
+  };
+  const frame = requestAnimationFrame(() => setTimeout(run, 0));
+  const fallback = setTimeout(run, 100);
+  return () => {
+    done = true;
+    cancelAnimationFrame(frame);
+    clearTimeout(fallback);
+  };
+}
 
 /** Time one task of the rest of a drawing may take: input and paint go between tasks. */
 const DRAW_SLICE_MS = 30;
 
 function stopDrawing(): void {
-  if (drawing) clearTimeout(drawing.timer);
+  drawing?.cancel();
   drawing = null;
   dom.svg.removeAttribute('aria-busy');
+}
+
+/** A layout of more nodes than this draws those of the first screen first, the rest in later tasks. */
+const DRAW_AT_ONCE_UP_TO = 200;
+/** Nodes drawn at a time after the first screen. */
+const FILL_IN_NODES = 40;
+
+/** What the panel shows at the current zoom and pan, in layout coordinates, and half a panel around it. */
+function screenRegion(): Region | undefined {
+  const rect = dom.stage.getBoundingClientRect();
+  if (rect.width <= 0 || rect.height <= 0) return undefined;
+  const { x, y, scale } = panZoom.transform;
+  return { x: (-x - rect.width / 2) / scale, y: (-y - rect.height / 2) / scale, width: (2 * rect.width) / scale, height: (2 * rect.height) / scale };
 }
 
 /** Lays out and draws frames until the drawing is complete, or until `untilMs` have passed. */
@@ -294,11 +327,14 @@ function continueDrawing(untilMs = Infinity): void {
   const start = performance.now();
   while (d.stream.next() && performance.now() - start < untilMs);
   d.renderer.append();
+  // Then the nodes left out of the first screen, a slice's worth at a time.
+  while (d.renderer.pending && performance.now() - start < untilMs) d.renderer.fillIn(FILL_IN_NODES);
   const { layout } = shown;
   for (let i = shown.boxes.size; i < layout.nodes.length; i++) shown.boxes.set(layout.nodes[i].node.id, layout.nodes[i]);
   if (selected !== null) applySelection();
-  if (!d.stream.done) {
-    d.timer = setTimeout(() => continueDrawing(DRAW_SLICE_MS), 0);
+  if (!d.stream.done || d.renderer.pending) {
+    const timer = setTimeout(() => continueDrawing(DRAW_SLICE_MS), 0);
+    d.cancel = () => clearTimeout(timer);
     return;
   }
   stopDrawing();
@@ -350,7 +386,12 @@ function draw(graph: PipelineGraph, keepView = false): void {
   const stageHeight = shownShape.panel ? shownShape.panel.height + FRAME_MARGIN : Infinity;
   const mine = new Set(shownScope ? view.graph.nodes.filter((n) => samePlace(n.uri, shownScope!)).map((n) => n.id) : []);
   while (!stream.done && !firstScreenReady(layout, mine, stageHeight)) stream.next();
-  const renderer = renderGraph(dom.viewport, layout, synthetic);
+  // Framed until one graph of this document has been: later updates keep the zoom and pan the
+  // user chose. The first view keeps labels readable on the current file's nodes; Fit shows all.
+  // Framed before drawing: the nodes of a large pipeline far from the first screen come later.
+  const framing = store.current.view === null && !keepView;
+  if (framing) panZoom.frame(layout, focusBox(layout), READABLE_SCALE);
+  const renderer = renderGraph(dom.viewport, layout, synthetic, layout.nodes.length > DRAW_AT_ONCE_UP_TO ? screenRegion() : undefined);
   const { nodeElements, frameToggles } = renderer;
   shown = {
     graph,
@@ -364,12 +405,8 @@ function draw(graph: PipelineGraph, keepView = false): void {
   dom.summary.textContent = summaryText(graph) + (view.hiddenCount > 0 ? ` · ${view.hiddenCount} hidden` : '');
   applySelection();
 
-  // Framed until one graph of this document has been: later updates keep the zoom and pan the
-  // user chose. The first view keeps labels readable on the current file's nodes; Fit shows all.
-  const framing = store.current.view === null && !keepView;
-  if (framing) frameCurrent();
-  if (!stream.done) {
-    drawing = { stream, renderer, timer: setTimeout(() => continueDrawing(DRAW_SLICE_MS), 0), framed: framing ? panZoom.transform : null };
+  if (!stream.done || renderer.pending) {
+    drawing = { stream, renderer, cancel: afterPaint(() => continueDrawing(DRAW_SLICE_MS)), framed: framing ? panZoom.transform : null };
     dom.svg.setAttribute('aria-busy', 'true');
   }
   // Focus goes back to an element drawn later: drawn now.

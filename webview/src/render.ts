@@ -165,20 +165,100 @@ function renderFrame(frame: PipelineFrame, index: number, parent: SVGGElement): 
 export interface GraphRenderer extends RenderedGraph {
   /** Draws what the layout holds beyond what is drawn already, each kind after its own kind. */
   append(): void;
+  /**
+   * Draws up to `count` of the nodes (and edges) left out of the first screen, each in its place in
+   * document order (nodes are tab stops in layout order).
+   */
+  fillIn(count: number): void;
+  /** Some nodes or edges are still left for fillIn. */
+  readonly pending: boolean;
 }
 
-/** Replaces the content of `viewport` with frames, lanes, edges and nodes (in that paint order). */
-export function renderGraph(viewport: SVGGElement, layout: GraphLayout, synthetic: ReadonlyMap<string, Synthetic> = new Map()): GraphRenderer {
+export interface Region {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+function meets(a: Region, b: Region): boolean {
+  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+}
+
+function pointsBox(points: Point[]): Region {
+  const xs = points.map((p) => p.x);
+  const ys = points.map((p) => p.y);
+  const x = Math.min(...xs);
+  const y = Math.min(...ys);
+  return { x, y, width: Math.max(...xs) - x, height: Math.max(...ys) - y };
+}
+
+/**
+ * Elements of one kind kept in the order of the layout's list whatever order they are drawn in:
+ * one drawn late goes before the next one drawn already.
+ */
+class OrderedGroup {
+  private readonly placed: (Element | undefined)[] = [];
+
+  constructor(readonly group: SVGGElement) {}
+
+  put(index: number, make: (parent: SVGGElement) => Element): void {
+    const el = make(this.group);
+    let next: Element | undefined;
+    for (let i = index + 1; i < this.placed.length && !next; i++) next = this.placed[i];
+    if (next) this.group.insertBefore(el, next);
+    this.placed[index] = el;
+  }
+}
+
+/**
+ * Replaces the content of `viewport` with frames, lanes, edges and nodes (in that paint order).
+ * With `firstScreen`, nodes and edges outside it are left for fillIn: a pipeline of 600 nodes
+ * shows a dozen on its first screen, and styling and laying out the SVG of the others first made
+ * the first screen wait for all of them.
+ */
+export function renderGraph(
+  viewport: SVGGElement,
+  layout: GraphLayout,
+  synthetic: ReadonlyMap<string, Synthetic> = new Map(),
+  firstScreen?: Region,
+): GraphRenderer {
   viewport.replaceChildren();
   const frameToggles = new Map<string, SVGGElement>();
   const nodeElements = new Map<string, SVGGElement>();
   let framesGroup: SVGGElement | null = null;
   const lanesGroup = svgEl('g', { class: 'lanes' }, viewport);
-  const edgesGroup = svgEl('g', { class: 'edges' }, viewport);
-  const nodesGroup = svgEl('g', { class: 'nodes' }, viewport);
+  const edgesGroup = new OrderedGroup(svgEl('g', { class: 'edges' }, viewport));
+  const nodesGroup = new OrderedGroup(svgEl('g', { class: 'nodes' }, viewport));
   const drawn = { frames: 0, lanes: 0, edges: 0, nodes: 0 };
+  /** Indexes in layout.edges and layout.nodes left for fillIn. */
+  const later = { edges: [] as number[], nodes: [] as number[] };
   // Bands alternate within a frame, and each frame starts on the same shade.
   let parity = 0;
+
+  const drawEdge = (i: number) =>
+    edgesGroup.put(i, (parent) => {
+      const route = layout.edges[i];
+      const g = svgEl(
+        'g',
+        {
+          class: `edge${route.backward ? ' edge--backward' : ''}${route.wrapped ? ' edge--wrapped' : ''}`,
+          'data-from': route.edge.from,
+          'data-to': route.edge.to,
+        },
+        parent,
+      );
+      svgEl('path', { class: 'edge__path', d: edgePath(route.points), 'marker-end': `url(#${ARROW_MARKER_ID})` }, g);
+      return g;
+    });
+  const drawNode = (i: number) =>
+    nodesGroup.put(i, (parent) => {
+      const box = layout.nodes[i];
+      const el = renderNode(box, parent, synthetic.get(box.node.id));
+      if (box.frame !== undefined) el.setAttribute('data-frame', String(box.frame));
+      nodeElements.set(box.node.id, el);
+      return el;
+    });
 
   const append = () => {
     const frames = layout.frames ?? [];
@@ -210,27 +290,36 @@ export function renderGraph(viewport: SVGGElement, layout: GraphLayout, syntheti
     }
     drawn.lanes = layout.lanes.length;
     for (let i = drawn.edges; i < layout.edges.length; i++) {
-      const route = layout.edges[i];
-      const g = svgEl(
-        'g',
-        {
-          class: `edge${route.backward ? ' edge--backward' : ''}${route.wrapped ? ' edge--wrapped' : ''}`,
-          'data-from': route.edge.from,
-          'data-to': route.edge.to,
-        },
-        edgesGroup,
-      );
-      svgEl('path', { class: 'edge__path', d: edgePath(route.points), 'marker-end': `url(#${ARROW_MARKER_ID})` }, g);
+      if (firstScreen && !meets(pointsBox(layout.edges[i].points), firstScreen)) later.edges.push(i);
+      else drawEdge(i);
     }
     drawn.edges = layout.edges.length;
     for (let i = drawn.nodes; i < layout.nodes.length; i++) {
-      const box = layout.nodes[i];
-      const el = renderNode(box, nodesGroup, synthetic.get(box.node.id));
-      if (box.frame !== undefined) el.setAttribute('data-frame', String(box.frame));
-      nodeElements.set(box.node.id, el);
+      if (firstScreen && !meets(layout.nodes[i], firstScreen)) later.nodes.push(i);
+      else drawNode(i);
     }
     drawn.nodes = layout.nodes.length;
+    // What the layout adds after the first drawing is past the first screen: drawn as it comes.
+    firstScreen = undefined;
+  };
+  const fillIn = (count: number): void => {
+    const nodes = later.nodes.splice(0, count);
+    // Edges along with the nodes they join, in proportion.
+    const edges = later.edges.splice(
+      0,
+      later.nodes.length === 0 ? later.edges.length : Math.ceil((count * layout.edges.length) / Math.max(1, layout.nodes.length)),
+    );
+    for (const i of edges) drawEdge(i);
+    for (const i of nodes) drawNode(i);
   };
   append();
-  return { nodeElements, frameToggles, append };
+  return {
+    nodeElements,
+    frameToggles,
+    append,
+    fillIn,
+    get pending() {
+      return later.nodes.length > 0 || later.edges.length > 0;
+    },
+  };
 }

@@ -4,7 +4,7 @@ import { insertAfterStatement, ownsItsLines } from '../../fixes/edits';
 import { findInLineage } from '../../model/lineage';
 import { isAncestorFrame, type Frame } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
-import { sameNode } from '../../parsing/syntax';
+import { callParts, sameNode } from '../../parsing/syntax';
 import { assignedOnlyForReporting, reportingCallOf } from '../helpers/reporting';
 import { emptinessCheckOf } from '../helpers/emptiness';
 import { repeatingConstructAround, SCOPE_BOUNDARIES } from '../helpers/loops';
@@ -203,6 +203,15 @@ function expensiveStep(frame: Frame, blocked: (f: Frame) => boolean): Frame | un
   );
 }
 
+/**
+ * Derived from a cache()d or persist()ed frame. A checkpoint upstream is not enough: the lineage walk
+ * stops at it (see blocked), and a window or join after it still runs once per action.
+ */
+function cachedUpstream(f: Frame): boolean {
+  const by = f.cached ? callParts(f.cached)?.name : undefined;
+  return !!f.cached && by !== 'checkpoint' && by !== 'localCheckpoint';
+}
+
 function describeStep(f: Frame): string {
   if (f.source?.format === 'jdbc') return 'a JDBC read';
   if (f.source?.kind === 'foreachBatch') return "the streaming query's steps for this micro-batch";
@@ -235,7 +244,7 @@ export const uncachedReuse: Rule = {
       // Rows built on the driver (a literal list, a pandas frame) cost nothing to recompute; a read
       // is what a cache would save only when something expensive follows it, except a micro-batch.
       const batch = frame.source?.kind === 'foreachBatch';
-      if (blocked(frame) || frame.cached || frame.streaming === true || (frame.parents.length === 0 && !batch) || frame.bounded) continue;
+      if (blocked(frame) || cachedUpstream(frame) || frame.streaming === true || (frame.parents.length === 0 && !batch) || frame.bounded) continue;
       if (repeatingConstructAround(def.statement)) continue;
       // Tests and generators rebuild small fixtures; an exploratory notebook that only looks at a frame
       // (counts, shows) is looking, not running a pipeline: only a write makes the recomputation a cost.
