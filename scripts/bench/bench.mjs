@@ -1,6 +1,7 @@
 // `npm run bench`: measures the engine and the language server on this machine.
 //
-//   node scripts/bench/bench.mjs [--quick] [--only=analysis,scaling,edit,typing,cli,cold,memory,layout,preview] [--mem-edits=N] [--mem-open-timeout-s=S] [--out=FILE]
+//   node scripts/bench/bench.mjs [--quick] [--only=analysis,scaling,shapes,edit,typing,cli,cold,memory,layout,preview] [--mem-edits=N] [--mem-open-timeout-s=S] [--out=FILE]
+//     [--shapes=NAME,NAME] [--shape-sizes=1000,10000,100000] (the scaling probe: which shapes, which sizes)
 //     [--typing-debounce=MS] (the typing bench's debounceMs setting; the default setting when not given)
 //     [--edit-timeout-s=60] (how long an awaited edit may take before the edit and memory sections give up)
 //     [--typing-lines=5000,20000] [--typing-bursts=3] [--typing-interval=30] [--typing-fixed] (debounce: fixed, the wait before the adaptive one)
@@ -13,6 +14,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { generatePipeline, generateRepetitive } from './generate.mjs';
+import { SHAPES } from './shapes.mjs';
 import { fmt, median, percentile, rssKb, sample, table } from './stats.mjs';
 
 const require = createRequire(import.meta.url);
@@ -41,7 +43,7 @@ const { LspClient } = require(path.join(root, 'out/test/protocol/lspClient.js'))
 const { Edit } = require('web-tree-sitter');
 
 const log = (...a) => console.log(...a);
-const results = { machine: machine(), analysis: [], scaling: [], edit: [], coldStart: undefined, memory: undefined, targets: [] };
+const results = { machine: machine(), analysis: [], scaling: [], shapes: [], edit: [], coldStart: undefined, memory: undefined, targets: [] };
 
 function machine() {
   const cpuinfo = fs.existsSync('/proc/cpuinfo') ? fs.readFileSync('/proc/cpuinfo', 'utf8') : '';
@@ -540,6 +542,99 @@ async function benchScaling() {
   );
 }
 
+// ------------------------------------------------------------------ 1c. shapes (scaling probe)
+
+/**
+ * The scaling probe: for each shape of `shapes.mjs` (comment runs, long lines, huge strings, deep
+ * nesting, long chains, many cells, noqa everywhere, CRLF and tabs...) at 1k, 10k and 100k lines,
+ * the CPU time per 1k lines of a full analysis in this process (parse, copy, model, every rule,
+ * delete) and of the CLI on the file (one worker, its startup on a one-line file taken off). A cost
+ * per line that grows with the size is a superlinear step; a shape whose 10k cost per line is over
+ * 3x its 1k one skips 100k (it would take minutes) and is marked so.
+ */
+async function benchShapes() {
+  const parser = await PythonParser.load();
+  const sizes = typeof args['shape-sizes'] === 'string' ? args['shape-sizes'].split(',').map(Number) : quick ? [1000, 10000] : [1000, 10000, 100000];
+  const names = typeof args.shapes === 'string' ? args.shapes.split(',') : Object.keys(SHAPES);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'psa-bench-shapes-'));
+  const startupFile = path.join(dir, 'startup.py');
+  // A file that loads the parser and runs the rules, as every shape does.
+  fs.writeFileSync(startupFile, 'from pyspark.sql import SparkSession\nspark = SparkSession.builder.getOrCreate()\nspark.table("t").write.saveAsTable("o")\n');
+  const startup = median([0, 1, 2].map(() => runCli(['check', '--exit-zero', '-j', '1', startupFile]).cpuMs ?? 0));
+  for (const name of names) {
+    const row = { shape: name, sizes: [] };
+    for (const n of sizes) {
+      const prev = row.sizes[row.sizes.length - 1];
+      if (prev && prev.cliPer1k > 3 * row.sizes[0].cliPer1k && prev.units >= 10000) {
+        row.sizes.push({ units: n, skipped: 'superlinear below this size' });
+        continue;
+      }
+      const { text, units, ext = 'py' } = SHAPES[name](n);
+      const entry = { units, lines: lineCount(text), bytes: Buffer.byteLength(text) };
+      if (ext === 'py') {
+        const runs = n >= 100000 ? 1 : n >= 10000 ? 2 : 4;
+        const full = sample(
+          () => {
+            const tree = parser.parse(text);
+            try {
+              entry.findings = analyze(tree, text).findings.length;
+            } finally {
+              dropCopy(tree);
+              tree.delete();
+            }
+          },
+          { warmup: n >= 100000 ? 0 : 1, minRuns: runs, maxRuns: runs, minMs: 0 },
+        );
+        entry.inProcessCpuMs = median(full.cpu);
+        entry.inProcessPer1k = entry.inProcessCpuMs / (units / 1000);
+      }
+      const file = path.join(dir, `shape.${ext}`);
+      fs.writeFileSync(file, text);
+      const cli = runCli(['check', '--exit-zero', '--format', 'json', '-j', '1', '--max-file-size', '100000', file]);
+      entry.cliCpuMs = Math.max(0, (cli.cpuMs ?? NaN) - startup);
+      entry.cliPer1k = entry.cliCpuMs / (units / 1000);
+      entry.cliStatus = cli.status;
+      try {
+        entry.cliFindings = JSON.parse(cli.stdout).length;
+      } catch {
+        entry.cliFindings = undefined;
+      }
+      row.sizes.push(entry);
+      log(
+        `  ${name}, ${units}: in-process ${fmt(entry.inProcessCpuMs)} ms CPU, CLI ${fmt(entry.cliCpuMs)} ms CPU (exit ${cli.status}, ${entry.cliFindings ?? '?'} findings)`,
+      );
+    }
+    const measured = row.sizes.filter((e) => !e.skipped);
+    const first = measured[0];
+    const last = measured[measured.length - 1];
+    row.inProcessGrowth = first.inProcessPer1k ? last.inProcessPer1k / first.inProcessPer1k : undefined;
+    // The CLI's 1k figure is mostly fixed costs (the parser's runtime, the rules' first calls): from 10k on.
+    const cliFirst = measured.length > 2 ? measured[1] : first;
+    row.cliGrowth = last.cliPer1k / cliFirst.cliPer1k;
+    results.shapes.push(row);
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+  log(`\nScaling probe: CPU ms per 1k lines (elements for the one-line shape); CLI less its startup (${fmt(startup)} ms); load ${loadNow()}`);
+  log(
+    table(
+      [
+        'shape',
+        ...sizes.map((n) => `in-process ${n / 1000}k`),
+        ...sizes.map((n) => `CLI ${n / 1000}k`),
+        'growth in-process (last/first)',
+        'growth CLI (last/10k)',
+      ],
+      results.shapes.map((r) => [
+        r.shape,
+        ...r.sizes.map((e) => (e.skipped ? 'skipped' : fmt(e.inProcessPer1k))),
+        ...r.sizes.map((e) => (e.skipped ? 'skipped' : fmt(e.cliPer1k))),
+        r.sizes.some((e) => e.skipped) ? 'superlinear' : fmt(r.inProcessGrowth),
+        r.sizes.some((e) => e.skipped) ? 'superlinear' : fmt(r.cliGrowth),
+      ]),
+    ),
+  );
+}
+
 // ------------------------------------------------------------------ preview layout
 
 /**
@@ -892,6 +987,10 @@ if (enabled('analysis')) {
 if (enabled('scaling')) {
   log(`\n[1b/4] scaling with repeated imports, windows and functions (load ${loadNow()})`);
   await benchScaling();
+}
+if (enabled('shapes')) {
+  log(`\n[1c] scaling probe: shapes of input at 1k, 10k, 100k lines (load ${loadNow()})`);
+  await benchShapes();
 }
 if (enabled('edit')) {
   log(`\n[2/4] edit latency (load ${loadNow()})`);

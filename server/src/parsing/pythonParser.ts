@@ -1,4 +1,5 @@
 import type { Language, Node as TreeSitterNode, Parser, Query, Tree } from 'web-tree-sitter';
+import { blankedLinesAreGaps, blankLongCommentRuns } from './commentRuns';
 import { TreeSitterRuntime } from './treeSitterRuntime';
 import type { SyntaxNode } from './syntaxTree';
 
@@ -221,6 +222,28 @@ export function parsesQuietly(text: string): boolean {
   return process.env.PYSPARK_ARCHITECT_TEST_UNGUARDED !== '1' && !refusal(text);
 }
 
+/** Trees parsed from text with comment runs blanked (`commentRuns.ts`). */
+const blankedTrees = new WeakSet<Tree>();
+
+let inputReads = 0;
+
+/**
+ * What web-tree-sitter does with a string (each chunk is the rest of the text from where the lexer
+ * is; it copies what fits its buffer), counting the chunks asked for: the lexer asks again each
+ * time it moves out of its chunk, so reading ahead and back shows in the count (tests count it).
+ */
+function readerOf(text: string): (index: number) => string {
+  return (index) => {
+    inputReads++;
+    return text.slice(index);
+  };
+}
+
+/** How many chunks of text the parser has read in this process (a measure of its work: tests). */
+export function parserInputReads(): number {
+  return inputReads;
+}
+
 /** The runtime each tree came from: a tree of a replaced runtime is never touched again. */
 const owners = new WeakMap<Tree, TreeSitterRuntime>();
 
@@ -332,7 +355,18 @@ export class PythonParser {
     const runtime = this.healthy();
     const parser = this.parser!;
     try {
-      const tree = parser.parse(text, oldTree && this.owns(oldTree) ? oldTree : null);
+      // Long comment runs go in blank (commentRuns.ts); a tree of such text is never reused, nor
+      // is a tree reused for such text: the blanked lines are not among the caller's edits.
+      const blanked = blankLongCommentRuns(text);
+      const reuse = oldTree && !blanked && !blankedTrees.has(oldTree) && this.owns(oldTree) ? oldTree : null;
+      let tree = parser.parse(readerOf(blanked?.text ?? text), reuse);
+      if (tree && blanked) {
+        if (blankedLinesAreGaps(tree, blanked.ranges)) blankedTrees.add(tree);
+        else {
+          tree.delete();
+          tree = parser.parse(readerOf(text), null);
+        }
+      }
       if (!tree) throw new Error('tree-sitter returned no tree');
       owners.set(tree, runtime);
       return tree;
