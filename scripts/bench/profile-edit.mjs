@@ -2,8 +2,9 @@
 // server's document store and analysed, then a character is typed into a comment line in the middle
 // again and again; each keystroke's parse, syntax copy, model, every rule, sorting, diagnostics
 // conversion and graph fragment are timed (CPU of this thread; medians over the keystrokes).
-//   node scripts/bench/profile-edit.mjs [lines=5000] [keystrokes=15] [--fresh]
-// (after `npm run build && npx tsc -p test/tsconfig.json`). With --fresh, no previous model is given.
+//   node scripts/bench/profile-edit.mjs [lines=5000] [keystrokes=15] [--fresh] [--at=top|middle|end]
+// (after `npm run build && npx tsc -p test/tsconfig.json`). With --fresh, no previous model is given;
+// --at picks the comment line typed into: a tenth of the way down, the middle (default) or nine tenths.
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { generatePipeline } from './generate.mjs';
@@ -22,6 +23,9 @@ const { defaultSettings } = out('shared/settings.js');
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const fresh = process.argv.includes('--fresh');
+const at = process.argv.find((a) => a.startsWith('--at='))?.slice(5) ?? 'middle';
+const where = { top: 0.1, middle: 0.5, end: 0.9 }[at];
+if (where === undefined) throw new Error(`--at=${at}: top, middle or end`);
 const lines = Number(args[0] ?? 5000);
 const keystrokes = Number(args[1] ?? 15);
 const text = generatePipeline(lines, lines);
@@ -55,7 +59,7 @@ async function analyse(doc, marks) {
   return result;
 }
 await analyse(store.get(uri), []);
-const mid = Math.floor(text.split('\n').length / 2);
+const mid = Math.floor(text.split('\n').length * where);
 let version = 1;
 store.change(uri, ++version, [{ range: { start: { line: mid, character: 0 }, end: { line: mid, character: 0 } }, text: '# \n' }]);
 await analyse(store.get(uri), []);
@@ -83,8 +87,12 @@ for (let k = 0; k < keystrokes + 2; k++) {
   statements = result.model.root.namedChildren.length;
   add('parse (incremental, document store)', c1 - c0);
   add('syntax copy', c2 - c1);
-  add('model + context + noqa index', marks[1] - marks[0]);
-  for (let i = 0; i < rules.length; i++) add(`rule ${rules[i].code}`, (marks[i + 2] ?? c3) - marks[i + 1]);
+  // The analysis pauses after the copy (already made above), after the model, and before each rule.
+  add('line index, PySpark check', marks[1] - marks[0]);
+  add('model', marks[2] - marks[1]);
+  add('code context + noqa index', marks[3] - marks[2]);
+  for (let i = 0; i < rules.length; i++) add(`rule ${rules[i].code}`, (marks[i + 4] ?? c3) - marks[i + 3]);
+  add('after the last rule (sort, result)', c3 - marks[marks.length - 1]);
   add('diagnostics conversion', c4 - c3);
   add('graph fragment', c5 - c4);
   add('total', c5 - c0);
@@ -94,7 +102,7 @@ const rows = [...steps].map(([k, v]) => [k, median(v)]);
 const total = rows.find(([k]) => k === 'total')[1];
 const ruleSum = rows.filter(([k]) => k.startsWith('rule ')).reduce((s, [, v]) => s + v, 0);
 console.log(
-  `${lines} lines, ${keystrokes} keystrokes in the middle, ${fresh ? 'no previous model' : 'incremental'}; top-level statements resumed (median) ${median(resumed)} of ${statements}; CPU ms, median`,
+  `${lines} lines, ${keystrokes} keystrokes at the ${at} (line ${mid}), ${fresh ? 'no previous model' : 'incremental'}; top-level statements resumed (median) ${median(resumed)} of ${statements}; CPU ms, median`,
 );
 for (const [k, v] of rows.filter(([k]) => !k.startsWith('rule ')).concat([['all rules', ruleSum]]))
   console.log(`  ${k.padEnd(40)} ${v.toFixed(1).padStart(8)}  ${((100 * v) / total).toFixed(0)}%`);

@@ -326,6 +326,8 @@ describe('architecture preview at scale (Chromium, generated projects)', functio
           'no node in view was left for later',
         );
         assert.ok(s.minTextPx >= MIN_TEXT_PX, `text ${s.minTextPx} px`);
+        if (name.includes('medallion') && process.env.UPDATE_SCREENSHOTS)
+          writeFileSync(path.join(ROOT, 'docs/images', `preview-medallion-300-${width}.png`), await o.page.screenshot({ type: 'png' }));
         // Document order is the layout's: lane by lane, then along the flow (the order Tab follows).
         const order = await o.page.evaluate(() => Array.from(document.querySelectorAll('#viewport .node')).map((el) => el.getAttribute('data-node-id')!));
         const byId = new Map(s.nodes.map((b) => [b.id, b]));

@@ -61,8 +61,8 @@ Options:
                      (exit 1 when there is a diff; .py files)
   --no-project       ignore [tool.pyspark-architect] in pyproject.toml
   -j, --jobs N       analyse with N threads, this one and N - 1 workers (default: one per core, when
-                     each gets at least ${FILES_PER_WORKER} files and ${BYTES_PER_THREAD / 1024 / 1024} MB of Python; 1: this thread
-                     alone). Output is the same for any N
+                     each gets at least ${FILES_PER_WORKER} files and ${BYTES_PER_THREAD / 1024 / 1024} MB of Python; 1: this thread alone). Output
+                     is the same for any N
   --config FILE      settings as JSON, the same keys as the editor's pysparkArchitect.* settings
                      ({"rules": {"severity": {"PSA302": "off"}}, "pii": {"extraPatterns": ["member_no"]}})
   -h, --help         this help

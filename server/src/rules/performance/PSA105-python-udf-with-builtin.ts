@@ -3,6 +3,7 @@ import type { Fix } from '../../findings';
 import { planImports } from '../../fixes/edits';
 import type { Node } from '../../parsing/pythonParser';
 import type { DataFrameModel } from '../../model/types';
+import { innermostTransformAround } from '../helpers/transformAround';
 import { callParts, enclosingScope, literalString, pyString, sameNode, unwrapParens } from '../../parsing/syntax';
 import type { Rule, RuleContext } from '../rule';
 
@@ -515,14 +516,7 @@ const COLLECTION_TYPES = new Set(['array', 'map']);
 function columnTypeAt(ctx: RuleContext, call: Node, arg: Node): ParamType {
   const name = ctx.functions.columnRef(arg) ?? literalString(arg);
   if (name === undefined) return undefined;
-  let best: { frameCall: Node; type?: string } | undefined;
-  for (const t of ctx.model.transforms) {
-    if (t.call.startIndex > call.startIndex || t.call.endIndex < call.endIndex) continue;
-    if (t.receiver.startIndex <= call.startIndex && call.endIndex <= t.receiver.endIndex) continue;
-    if (best && best.frameCall.endIndex - best.frameCall.startIndex <= t.call.endIndex - t.call.startIndex) continue;
-    best = { frameCall: t.call, type: t.frame.columns.get(name)?.type };
-  }
-  const type = best?.type;
+  const type = innermostTransformAround(ctx.model, call)?.frame.columns.get(name)?.type;
   return type === undefined ? undefined : STRING_TYPES.has(type) ? 'str' : COLLECTION_TYPES.has(type) ? 'seq' : undefined;
 }
 
