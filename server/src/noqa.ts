@@ -98,6 +98,8 @@ export function statementLines(root: Node, lines: LineIndex, offset: number): { 
 }
 
 /** The noqa directives of a file, by line, and the question "is this finding silenced?". */
+const NOQA = /#\s*noqa/i;
+
 export class NoqaIndex {
   private readonly byLine = new Map<number, NoqaDirective[]>();
 
@@ -106,14 +108,14 @@ export class NoqaIndex {
     text: string,
     private readonly lines: LineIndex,
   ) {
-    const seen = new Set<number>();
-    for (const m of text.matchAll(/#\s*noqa/gi)) {
-      const at = m.index ?? 0;
-      const node = root.descendantForIndex(at, at + 1);
-      // Text that only looks like a comment (inside a string) is not one.
-      if (!node || node.type !== 'comment' || seen.has(node.startIndex)) continue;
-      seen.add(node.startIndex);
-      const directives = parseNoqaComment(node.text);
+    if (!NOQA.test(text)) return;
+    // The comment nodes, not the text's matches: text that only looks like a comment (inside a
+    // string) is not one, and finding each match's node from the root scanned the module's
+    // statements per match (quadratic with a `# noqa` on every line).
+    for (const node of root.descendantsOfType('comment')) {
+      const comment = node.text;
+      if (!NOQA.test(comment)) continue;
+      const directives = parseNoqaComment(comment);
       if (directives.length) this.byLine.set(lines.positionAt(node.startIndex).line, directives);
     }
   }

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { applyEdits } from '../../server/src/findings';
-import { noqaFix, parseNoqaComment } from '../../server/src/noqa';
+import { LineIndex } from '../../server/src/lineIndex';
+import { NoqaIndex, noqaFix, parseNoqaComment } from '../../server/src/noqa';
 import { syntaxRoot } from '../../server/src/parsing/syntaxTree';
 import { check, loadParser, py, syntaxErrors, type Analysed } from './helpers';
 
@@ -198,5 +199,41 @@ describe('noqa', () => {
     it("goes after another tool's directive that is not ours", async () => {
       await assertSuppressed('spark.conf.set("spark.executor.memory", "8g")  # noqa: catalystops', /# noqa: catalystops {2}# noqa: PSA501$/m);
     });
+  });
+});
+
+describe('NoqaIndex on a file with a # noqa on every line', () => {
+  it('reads the comment nodes once instead of looking each directive up from the root (linear, not quadratic)', async () => {
+    const body = Array.from({ length: 400 }, (_, i) => `n${i} = orders.count()  # noqa: PSA101`).join('\n');
+    const text = `${HEADER}\n${body}\n"# noqa inside a string is not a directive"\n`;
+    const parser = await loadParser();
+    const tree = parser.parse(text);
+    try {
+      const root = syntaxRoot(tree, text);
+      // Every lookup from the root scans the module's statements: counted, it is the quadratic part.
+      let lookups = 0;
+      let walks = 0;
+      const counted = new Proxy(root, {
+        get(target, key, receiver) {
+          if (key === 'descendantForIndex') lookups++;
+          if (key === 'descendantsOfType') walks++;
+          const value = Reflect.get(target, key, receiver);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+      const index = new NoqaIndex(counted, text, new LineIndex(text));
+      assert.equal(lookups, 0);
+      assert.equal(walks, 1);
+      const lines = new LineIndex(text);
+      const first = text.indexOf('n0 = ');
+      const last = text.indexOf('n399 = ');
+      assert.ok(index.suppresses('PSA101', first, first + 5));
+      assert.ok(index.suppresses('PSA101', last, last + 5));
+      assert.ok(!index.suppresses('PSA102', last, last + 5));
+      const inString = text.indexOf('"# noqa inside');
+      assert.ok(!index.suppresses('PSA101', inString, inString + 3), `line ${lines.positionAt(inString).line} has no directive`);
+    } finally {
+      tree.delete();
+    }
   });
 });
