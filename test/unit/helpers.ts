@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { defaultSettings, type Settings } from '../../shared/settings';
 import { analyze, type AnalysisOptions, type AnalysisResult } from '../../server/src/analysis';
 import { applyEdits, type Finding } from '../../server/src/findings';
@@ -76,4 +78,15 @@ export async function applyFix(result: Analysed, finding: Finding, titleMatch?: 
   const count = (r: Analysed) => r.of(finding.code).length;
   assert.ok(count(after) < count(result), `fix "${fix.title}" did not remove ${finding.code}:\n${text}`);
   return { text, after };
+}
+
+/** The `.py` samples and rule fixtures as [repo-relative path, text], sorted: realistic files for properties over every file. */
+export function samplesAndFixtures(): [string, string][] {
+  const root = join(__dirname, '..', '..', '..');
+  return ['samples', 'test/fixtures/rules'].flatMap((d) =>
+    readdirSync(join(root, d))
+      .filter((f) => f.endsWith('.py'))
+      .sort()
+      .map((f): [string, string] => [`${d}/${f}`, readFileSync(join(root, d, f), 'utf8')]),
+  );
 }

@@ -1,22 +1,14 @@
 import * as assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { buildModel } from '../../server/src/model/buildModel';
 import { nodesOfType } from '../../server/src/model/syntaxIndex';
 import { enclosingScope, sameNode } from '../../server/src/parsing/syntax';
 import { assignmentsTo, nodesInScope } from '../../server/src/rules/helpers/scopeIndex';
-import { loadParser, py } from './helpers';
+import { loadParser, py, samplesAndFixtures } from './helpers';
 
 // The per-scope and per-name lists rules read instead of a pass over the file (issue 18) must be
 // exactly the filters they replaced: the same nodes, in the same (document) order.
 
-const ROOT = join(__dirname, '..', '..', '..');
-const files = ['samples', 'test/fixtures/rules'].flatMap((d) =>
-  readdirSync(join(ROOT, d))
-    .filter((f) => f.endsWith('.py'))
-    .sort()
-    .map((f): [string, string] => [`${d}/${f}`, readFileSync(join(ROOT, d, f), 'utf8')]),
-);
+const files = samplesAndFixtures();
 
 const NESTED = py`
   from pyspark.sql import SparkSession

@@ -1,24 +1,16 @@
 import * as assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { buildModel } from '../../server/src/model/buildModel';
 import { nodesOfType } from '../../server/src/model/syntaxIndex';
 import type { DataFrameModel, TransformCall } from '../../server/src/model/types';
 import type { Node } from '../../server/src/parsing/pythonParser';
 import { innermostTransformAround } from '../../server/src/rules/helpers/transformAround';
-import { loadParser, py } from './helpers';
+import { loadParser, py, samplesAndFixtures } from './helpers';
 
 // PSA105 asks, per argument of every UDF call, which transform the call is evaluated in. It used to
 // scan every transform of the file for the shortest call around it; the lookup by range climbing
 // from the call must give the very same transform (the same object) for every call of every file.
 
-const ROOT = join(__dirname, '..', '..', '..');
-const files = ['samples', 'test/fixtures/rules'].flatMap((d) =>
-  readdirSync(join(ROOT, d))
-    .filter((f) => f.endsWith('.py'))
-    .sort()
-    .map((f): [string, string] => [`${d}/${f}`, readFileSync(join(ROOT, d, f), 'utf8')]),
-);
+const files = samplesAndFixtures();
 
 /** A call analysed twice (two calls of its function), nested transforms, and a UDF call in a receiver. */
 const NESTED = py`
