@@ -97,9 +97,9 @@ export function statementLines(root: Node, lines: LineIndex, offset: number): { 
   return { first: lines.positionAt(span.start).line, last: lines.positionAt(Math.max(span.start, span.end - 1)).line };
 }
 
-/** The noqa directives of a file, by line, and the question "is this finding silenced?". */
 const NOQA = /#\s*noqa/i;
 
+/** The noqa directives of a file, by line, and the question "is this finding silenced?". */
 export class NoqaIndex {
   private readonly byLine = new Map<number, NoqaDirective[]>();
 

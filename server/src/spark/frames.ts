@@ -110,6 +110,17 @@ export function naAttribute(frame: Frame, attr: string): Value | undefined {
   return attr === 'na' ? { k: 'na', frame } : undefined;
 }
 
+/** The calls that write a frame's rows out once and return a new DataFrame reading them. */
+const CHECKPOINTS = new Set(['checkpoint', 'localCheckpoint']);
+
+/**
+ * `frame.cached` is a checkpoint()/localCheckpoint() (a snapshot written once), not a cache() or
+ * persist(): both materialize, but a cache is filled lazily and a checkpoint also cuts the lineage.
+ */
+export function checkpointed(frame: Frame): boolean {
+  return !!frame.cached && CHECKPOINTS.has(callParts(frame.cached)?.name ?? '');
+}
+
 export function frameCall(ip: Interpreter, node: Node, parts: CallParts, frame: Frame, method: string, pos: Value[], kw: Map<string, Value>): Value {
   if (ACTIONS.has(method)) {
     ip.model.actions.push({ method, frame, call: node, receiver: parts.object!, scope: ip.scope.node, inLoop: ip.inLoop(), loop: ip.currentLoop() });
@@ -132,7 +143,7 @@ export function frameCall(ip: Interpreter, node: Node, parts: CallParts, frame: 
   // A checkpoint is a materialization too (eager by default; a lazy one is written by the first
   // action): later actions read it instead of rerunning the lineage. Unlike cache() it returns a new
   // DataFrame, so the receiver itself stays uncached.
-  if (method === 'checkpoint' || method === 'localCheckpoint') return { k: 'frame', frame: ip.derive(frame, node, method, { cached: node }) };
+  if (CHECKPOINTS.has(method)) return { k: 'frame', frame: ip.derive(frame, node, method, { cached: node }) };
   if (method === 'unpersist') return { k: 'frame', frame: ip.derive(frame, node, method, { cached: undefined }) };
   if (method === 'limit' || method === 'tail' || method === 'offset') {
     return { k: 'frame', frame: ip.derive(frame, node, method, { bounded: method === 'limit' ? true : frame.bounded }) };

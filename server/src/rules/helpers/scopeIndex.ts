@@ -31,8 +31,8 @@ export function assignmentsTo(model: DataFrameModel, name: string): readonly Nod
 }
 
 /** `items` in lists by key, each list in the order of `items`. */
-function groupBy<K>(items: readonly Node[], keyOf: (n: Node) => K): Map<K, Node[]> {
-  const groups = new Map<K, Node[]>();
+export function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
   for (const n of items) {
     const key = keyOf(n);
     const list = groups.get(key);

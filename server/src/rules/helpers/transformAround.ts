@@ -1,6 +1,6 @@
 import type { DataFrameModel, TransformCall } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
-import { perModel } from './scopeIndex';
+import { groupBy, perModel } from './scopeIndex';
 
 const transformsByRange = new WeakMap<DataFrameModel, Map<'calls', Map<string, TransformCall[]>>>();
 
@@ -13,16 +13,7 @@ const transformsByRange = new WeakMap<DataFrameModel, Map<'calls', Map<string, T
  * every transform of the file scanned per argument of every UDF call grew with the square of the file.
  */
 export function innermostTransformAround(model: DataFrameModel, call: Node): TransformCall | undefined {
-  const byRange = perModel(transformsByRange, model, 'calls', () => {
-    const groups = new Map<string, TransformCall[]>();
-    for (const t of model.transforms) {
-      const key = `${t.call.startIndex}:${t.call.endIndex}`;
-      const list = groups.get(key);
-      if (list) list.push(t);
-      else groups.set(key, [t]);
-    }
-    return groups;
-  });
+  const byRange = perModel(transformsByRange, model, 'calls', () => groupBy(model.transforms, (t) => `${t.call.startIndex}:${t.call.endIndex}`));
   let last = '';
   for (let n: Node | null = call; n; n = n.parent) {
     const key = `${n.startIndex}:${n.endIndex}`;

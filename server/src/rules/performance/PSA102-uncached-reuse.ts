@@ -4,7 +4,8 @@ import { insertAfterStatement, ownsItsLines } from '../../fixes/edits';
 import { findInLineage } from '../../model/lineage';
 import { isAncestorFrame, type Frame } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
-import { callParts, sameNode } from '../../parsing/syntax';
+import { sameNode } from '../../parsing/syntax';
+import { checkpointed } from '../../spark/frames';
 import { assignedOnlyForReporting, reportingCallOf } from '../helpers/reporting';
 import { emptinessCheckOf } from '../helpers/emptiness';
 import { repeatingConstructAround, SCOPE_BOUNDARIES } from '../helpers/loops';
@@ -208,8 +209,7 @@ function expensiveStep(frame: Frame, blocked: (f: Frame) => boolean): Frame | un
  * stops at it (see blocked), and a window or join after it still runs once per action.
  */
 function cachedUpstream(f: Frame): boolean {
-  const by = f.cached ? callParts(f.cached)?.name : undefined;
-  return !!f.cached && by !== 'checkpoint' && by !== 'localCheckpoint';
+  return !!f.cached && !checkpointed(f);
 }
 
 function describeStep(f: Frame): string {

@@ -4,7 +4,7 @@ import { boundInFile, buildsLocalSession, chainRoot } from '../helpers/sessionBi
 import { streamStaticJoins } from '../helpers/streamStaticJoins';
 import { related, type Rule, type RuleContext } from '../rule';
 import { DISPLAY_SINK_FORMATS } from '../../spark/writers';
-import { callParts } from '../../parsing/syntax';
+import { checkpointed } from '../../spark/frames';
 
 const DEMO_SOURCES = new Set(['socket', 'rate']);
 
@@ -61,8 +61,7 @@ function frozenBy(side: Frame): Frozen | undefined {
   for (const f of lineage(side)) {
     if (f.cached) {
       // checkpoint()/localCheckpoint() freeze it as surely as cache(): a snapshot written once.
-      const checkpointed = /checkpoint/i.test(callParts(f.cached)?.name ?? '');
-      return checkpointed
+      return checkpointed(f)
         ? {
             what: 'a checkpointed static DataFrame',
             why: 'the checkpoint is a snapshot written once, and every micro-batch joins that copy.',
