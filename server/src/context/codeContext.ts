@@ -17,8 +17,7 @@ import { explorationSignals, teachingMaterial } from './exploration';
  *   step: prints its frames, reads and writes local files; see exploration.ts); the same setting
  *   makes these jobs.
  * - test: test files and folders, `test_*` functions, pytest fixtures and `Test*` classes.
- * - generator: synthetic-data generators (Faker, files named for generating or faking data, programs
- *   that write what they build with spark.range and read nothing else).
+ * - generator: synthetic-data generators (Faker, files named for generating or faking data).
  * - pipeline: a function whose table Lakeflow / DLT manages (`@dlt.table`, `@dp.materialized_view`, ...):
  *   the pipeline owns checkpoints, schema locations and the write.
  */
@@ -68,8 +67,6 @@ export function fileKind(text: string, options: ContextOptions = {}): KindWithRe
   if (FAKER_IMPORT.test(text)) return { kind: 'generator', why: 'synthetic-data generator (imports Faker)' };
   if (p && GENERATOR_FILE.test(p)) return { kind: 'generator', why: 'synthetic-data generator (file named for generating data)' };
   if (p && SETUP_PATH.test(p)) return { kind: 'generator', why: 'demo or course set-up (loads or generates the data the lessons use)' };
-  if (options.model && fabricatesItsData(options.model))
-    return { kind: 'generator', why: 'synthetic-data generator (builds its frames with spark.range and writes them; reads no data of its own)' };
   const notebook = options.notebook || /\.ipynb$/i.test(p) || isDatabricksSource(text) || JUPYTER_EXPORT.test(text);
   // A Glue Studio notebook that runs the job's bookmarked lifecycle is the job's script.
   if (notebook && GLUE_JOB_INIT.test(text) && GLUE_JOB_COMMIT.test(text)) return { kind: 'job', why: 'AWS Glue job (job.init ... job.commit)' };
@@ -81,33 +78,6 @@ export function fileKind(text: string, options: ContextOptions = {}): KindWithRe
   if (signals && !options.notebooksAreJobs)
     return { kind: 'exploration', why: `exploratory script: ${signals.join('; ')} (set context.notebooks to "job" if such scripts run as jobs)` };
   return { kind: 'job', why: signals ? 'exploratory script run as a job (context.notebooks: "job")' : 'job module' };
-}
-
-/**
- * A program that makes up the data it writes: every frame starts at `spark.range` or at rows built
- * on the driver (at least one at `spark.range`, the usual way to fabricate millions of rows), and the
- * only data it reads back is what it wrote itself (a sanity re-read). Recomputing such a frame
- * regenerates fake rows; nothing real is read twice. A frame handed in as a parameter, a read of
- * anything else, or a micro-batch makes it a job that works on real data.
- */
-function fabricatesItsData(model: DataFrameModel): boolean {
-  if (!model.sinks.length) return false;
-  const written = new Set<string>();
-  for (const s of model.sinks) {
-    if (s.path) written.add(s.path);
-    if (s.table) written.add(s.table);
-  }
-  let ranges = 0;
-  for (const f of model.frames) {
-    if (f.parents.length) continue;
-    const src = f.source;
-    if (!src) return false;
-    if (src.kind === 'range') ranges++;
-    else if (src.kind === 'createDataFrame') continue;
-    else if ((src.kind === 'read' || src.kind === 'table') && !src.streaming && (src.path ?? src.table) && written.has((src.path ?? src.table)!)) continue;
-    else return false;
-  }
-  return ranges > 0;
 }
 
 /** The code kind at each node: the file's kind, refined by the enclosing functions and classes. */
