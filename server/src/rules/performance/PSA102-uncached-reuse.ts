@@ -276,8 +276,12 @@ function materializeStyle(ctx: RuleContext): MaterializeStyle | undefined {
     .filter((t) => t.method === 'localCheckpoint' || t.method === 'checkpoint')
     .map((t) => ({ method: t.method, name: ctx.model.definitions.get(t.frame.id)?.name, at: t.call.startIndex }))
     .sort((a, b) => a.at - b.at);
-  // EMR Serverless and other serverless Sparks cache fine: only a note that is not about them counts.
-  const serverless = ctx.text.split('\n').some((line) => SERVERLESS_NOTE.test(line) && !/\bemr\b|glue|synapse|dataproc/i.test(line));
+  // Only a note about materializing there counts ("Serverless: localCheckpoint, not .cache()"): a
+  // comment on some other serverless limit says nothing of caching. EMR Serverless and other
+  // serverless Sparks cache fine.
+  const serverless = ctx.text
+    .split('\n')
+    .some((line) => SERVERLESS_NOTE.test(line) && /cache|persist|checkpoint/i.test(line) && !/\bemr\b|glue|synapse|dataproc/i.test(line));
   return serverless || checkpoints.length ? { serverless, checkpoints } : undefined;
 }
 
@@ -287,7 +291,7 @@ function materializeAdvice(v: string, style: MaterializeStyle, at: number): stri
   const like = ex?.name ? ` as the file does for '${ex.name}'` : '';
   if (style.serverless) {
     return (
-      `On Databricks serverless compute, which this file says it runs on, cache() and persist() are not supported: materialize it once before the first use, ` +
+      `cache() and persist() are not supported on Databricks serverless compute, as a comment in this file notes: materialize it once before the first use, ` +
       `by writing it to a table and reading that back, or with ${v} = ${v}.localCheckpoint(eager=True)${ex?.method === 'localCheckpoint' ? like : ''} (not fault-tolerant: a lost executor fails the job).`
     );
   }
