@@ -268,6 +268,8 @@ interface MaterializeStyle {
 }
 
 const SERVERLESS_NOTE = /#.*\bserverless\b/i;
+/** The Spark calls, not a cache directory (`serverless blocks /root/.cache`). */
+const SPARK_MATERIALIZING = /cache\s*\(|persist|checkpoint/i;
 
 function materializeStyle(ctx: RuleContext): MaterializeStyle | undefined {
   const transforms = ctx.model.transforms;
@@ -281,7 +283,7 @@ function materializeStyle(ctx: RuleContext): MaterializeStyle | undefined {
   // serverless Sparks cache fine.
   const serverless = ctx.text
     .split('\n')
-    .some((line) => SERVERLESS_NOTE.test(line) && /cache|persist|checkpoint/i.test(line) && !/\bemr\b|glue|synapse|dataproc/i.test(line));
+    .some((line) => SERVERLESS_NOTE.test(line) && SPARK_MATERIALIZING.test(line) && !/\bemr\b|glue|synapse|dataproc/i.test(line));
   return serverless || checkpoints.length ? { serverless, checkpoints } : undefined;
 }
 
