@@ -317,12 +317,18 @@ const DRAW_AT_ONCE_UP_TO = 200;
 /** Nodes drawn at a time after the first screen. */
 const FILL_IN_NODES = 40;
 
-/** What the panel shows at the current zoom and pan, in layout coordinates, and half a panel around it. */
+/**
+ * What the panel shows at the current zoom and pan, in layout coordinates, and a quarter of a panel
+ * around it. Half a panel around (as before) drew 181 of a wrapped chain's 601 nodes at 1400 px
+ * before the first paint, more than twice what is in view; the rest follows in 30 ms tasks.
+ */
+const FIRST_SCREEN_MARGIN = 0.25;
 function screenRegion(): Region | undefined {
   const rect = dom.stage.getBoundingClientRect();
   if (rect.width <= 0 || rect.height <= 0) return undefined;
   const { x, y, scale } = panZoom.transform;
-  return { x: (-x - rect.width / 2) / scale, y: (-y - rect.height / 2) / scale, width: (2 * rect.width) / scale, height: (2 * rect.height) / scale };
+  const [mx, my] = [rect.width * FIRST_SCREEN_MARGIN, rect.height * FIRST_SCREEN_MARGIN];
+  return { x: (-x - mx) / scale, y: (-y - my) / scale, width: (rect.width + 2 * mx) / scale, height: (rect.height + 2 * my) / scale };
 }
 
 /** Lays out and draws frames until the drawing is complete, or until `untilMs` have passed. */
