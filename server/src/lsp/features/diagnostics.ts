@@ -4,6 +4,7 @@ import type { CachedAnalysis } from '../analysisCache';
 import type { ServerContext } from '../context';
 import { PullDiagnostics } from '../pullDiagnostics';
 import { DEFAULT_TYPING_PAUSE_MS, TypingHold } from '../typingHold';
+import type { Settings } from '../../../../shared/settings';
 
 /**
  * Diagnostics of open documents: pushed after a quiet period (`AnalysisWait`: as long as the
@@ -28,7 +29,7 @@ export class DiagnosticsFeature {
         const analysed = stored && (await ctx.analyses.analyse(uri, stored));
         return analysed && { version: analysed.version, diagnostics: this.shown(uri, analysed) };
       },
-      waitMs: async (uri) => ctx.analyses.wait.waitMs(uri, await ctx.settings.settingsFor(uri)),
+      waitMs: async (uri) => this.waitMs(uri, await ctx.settings.settingsFor(uri)),
     });
   }
 
@@ -100,7 +101,7 @@ export class DiagnosticsFeature {
           this.timers.delete(uri);
           void this.publish(uri);
         },
-        delay ?? this.ctx.analyses.wait.waitMs(uri, s),
+        delay ?? this.waitMs(uri, s),
       );
       this.timers.set(uri, timer);
     });
@@ -114,6 +115,16 @@ export class DiagnosticsFeature {
     // The document changed or closed while we worked: a newer run will publish.
     if (!cached || this.ctx.documents.get(uri)?.document.version !== version) return;
     await this.ctx.connection.sendDiagnostics({ uri, version, diagnostics: this.shown(uri, cached) });
+  }
+
+  /**
+   * How long to wait before analysing: none when the edits since the last analysis stayed inside a
+   * comment nothing reads (its result is then taken over at once, see `reuseAfterCommentEdit`).
+   */
+  private waitMs(uri: string, settings: Settings): number {
+    const stored = this.ctx.documents.get(uri);
+    if (stored && this.ctx.analyses.reuseAfterCommentEdit(uri, stored, settings)) return 0;
+    return this.ctx.analyses.wait.waitMs(uri, settings);
   }
 
   /** The diagnostics to send now: those on the literal being typed wait (see TypingHold). */
