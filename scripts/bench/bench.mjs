@@ -714,7 +714,10 @@ function cpuMs(pid) {
  * after the last one, the time until a pull answers with that version's diagnostics. Work wasted:
  * analyses finished for versions nobody looks at any more (from the server's trace log), and the
  * server's CPU time while typing. Two scenarios (`--typing-scenarios=comment,code`):
- * - comment: `x` after `x` into a fresh comment line in the middle of the file (the text stays valid);
+ * - comment: `x` after `x` into a fresh comment line in the middle of the file (the text stays valid;
+ *   the line often falls inside a call chain, where the comment is part of an expression);
+ * - comment-between (not run by default): the same above the first function at or after the middle,
+ *   a comment between statements (what a server can show without analysing again, see commentEdit.ts);
  * - code: new statements typed into the body of a function in the middle of the file, character by
  *   character, no bracket or quote closed by the editor: `df_1 = df.filter(F.col("amount") > 101)`,
  *   Enter (the editor indents), the next one, ... so most versions have a syntax error (an open
@@ -737,8 +740,14 @@ function codeToType(burst) {
  */
 function typingScript(scenario, lines, burst) {
   const mid = Math.floor(lines.length / 2);
-  if (scenario === 'comment') {
-    const line = mid + burst;
+  if (scenario === 'comment' || scenario === 'comment-between') {
+    // comment: the middle line, wherever it falls (often inside a call chain, part of an expression);
+    // comment-between: above the first function at or after the middle (a module-level comment line).
+    let line = mid + burst;
+    if (scenario === 'comment-between') {
+      line = mid;
+      for (let seen = 0; line < lines.length; line++) if (/^def /.test(lines[line]) && seen++ === burst) break;
+    }
     let column = 2;
     return {
       setup: { range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: '# \n' },
