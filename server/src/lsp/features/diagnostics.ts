@@ -130,6 +130,9 @@ export class DiagnosticsFeature {
   /** The diagnostics to send now: those on the literal being typed wait (see TypingHold). */
   private shown(uri: string, cached: CachedAnalysis): Diagnostic[] {
     const root = (): ReturnType<typeof syntaxRoot> | undefined => {
+      // Taken over after edits inside a comment: the last edit is in a comment, never in a literal
+      // (and the syntax copy, which that version skipped, would cost a copy per keystroke).
+      if (cached.asBuilt) return undefined;
       const stored = this.ctx.documents.get(uri);
       return stored?.tree && stored.document.version === cached.version ? syntaxRoot(stored.tree, stored.document.getText()) : undefined;
     };
