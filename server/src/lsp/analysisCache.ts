@@ -137,6 +137,7 @@ export class AnalysisCache {
     const held = this.modelHolders.indexOf(uri);
     if (held >= 0) this.modelHolders.splice(held, 1);
     this.tooLargeNotified.delete(uri);
+    this.takeOverMs.delete(uri);
     this.inputs.delete(uri);
     this.sizeLimits.delete(uri);
     this.wait.forget(uri);
@@ -145,7 +146,7 @@ export class AnalysisCache {
   /** Documents with something kept per document (tests: closing them all leaves none). */
   get documentsKept(): number {
     const uris = new Set([...this.analyses.keys(), ...this.running.keys(), ...this.latestModels.keys(), ...this.modelHolders, ...this.tooLargeNotified]);
-    for (const uri of [...this.inputs.keys(), ...this.sizeLimits.keys(), ...this.wait.uris()]) uris.add(uri);
+    for (const uri of [...this.inputs.keys(), ...this.sizeLimits.keys(), ...this.wait.uris(), ...this.takeOverMs.keys()]) uris.add(uri);
     return uris.size;
   }
 
@@ -289,6 +290,29 @@ export class AnalysisCache {
    * (such a version needs no wait) and before analysing.
    */
   reuseAfterCommentEdit(uri: string, stored: StoredDocument, settings?: Settings): CachedAnalysis | undefined {
+    const t0 = performance.now();
+    const entry = this.takeOver(uri, stored, settings);
+    if (entry) this.takeOverMs.set(uri, performance.now() - t0);
+    return entry;
+  }
+
+  /** What the last take-over of the document cost (wall ms), undefined before one. */
+  private readonly takeOverMs = new Map<string, number>();
+
+  /**
+   * The wait before analysing when the last edit is inside a statement's comment (a take-over is
+   * likely, `lastEditInComment`): as long as the last take-over took (rent or buy again, with the
+   * take-over as the work), so that fast typing is not answered keystroke by keystroke on a busy
+   * thread; undefined otherwise (the analysis's own wait applies).
+   */
+  takeOverWaitMs(uri: string, stored: StoredDocument, settings: Pick<Settings, 'debounceMs'>): number | undefined {
+    // Before a first take-over its cost is unknown: the analysis's wait applies.
+    const ms = this.takeOverMs.get(uri);
+    if (ms === undefined || !this.analyses.get(uri)?.analysed || !lastEditInComment(stored)) return undefined;
+    return Math.min(ms, settings.debounceMs);
+  }
+
+  private takeOver(uri: string, stored: StoredDocument, settings?: Settings): CachedAnalysis | undefined {
     const version = stored.document.version;
     const last = this.analyses.get(uri);
     if (!last?.analysed || last.version === version || this.documents.get(uri) !== stored) return undefined;
@@ -370,6 +394,15 @@ export class AnalysisCache {
       this.connection.console.error(`${uri}: ${(e as Error).stack ?? String(e)}`);
     }
   }
+}
+
+/** Whether the document's last edit lies inside a comment of its tree (reads the tree at one offset; no copy, no text scan). */
+function lastEditInComment(stored: StoredDocument): boolean {
+  const edit = stored.edits[stored.edits.length - 1];
+  const tree = stored.held;
+  if (!edit || !tree || edit.version !== stored.document.version || edit.start === 0) return false;
+  const node = tree.rootNode.descendantForIndex(edit.start - 1, edit.start - 1);
+  return node?.type === 'comment' && edit.newEnd <= node.endIndex;
 }
 
 function uriToFilename(uri: string): string {

@@ -118,13 +118,13 @@ export class DiagnosticsFeature {
   }
 
   /**
-   * How long to wait before analysing: none when the edits since the last analysis stayed inside a
-   * comment nothing reads (its result is then taken over at once, see `reuseAfterCommentEdit`).
+   * How long to wait before analysing: after an edit inside a comment, as long as taking the last
+   * analysis over cost (see `takeOverWaitMs`; the analysis then takes it over, or runs in full when
+   * the comment turns out to be read); otherwise as long as the document's analyses cost.
    */
   private waitMs(uri: string, settings: Settings): number {
     const stored = this.ctx.documents.get(uri);
-    if (stored && this.ctx.analyses.reuseAfterCommentEdit(uri, stored, settings)) return 0;
-    return this.ctx.analyses.wait.waitMs(uri, settings);
+    return (stored && this.ctx.analyses.takeOverWaitMs(uri, stored, settings)) ?? this.ctx.analyses.wait.waitMs(uri, settings);
   }
 
   /** The diagnostics to send now: those on the literal being typed wait (see TypingHold). */
