@@ -15,12 +15,17 @@ describe('PSA701 shadowed-spark-function', () => {
       `);
       const [f, ...rest] = r.of('PSA701');
       assert.equal(rest.length, 0);
-      assert.equal(r.textOf(f), 'col(col)');
+      // Reported once, at the loop variable; the call it breaks is the related location.
+      assert.equal(r.textOf(f), 'col');
+      assert.equal(r.lineOf(f), 5);
       assert.equal(f.severity, 'error');
-      assert.match(f.message, /^`col` here is the loop variable bound on line 5, not pyspark\.sql\.functions\.col/);
-      assert.match(f.message, /TypeError: 'str' object is not callable/);
-      assert.equal(r.text.slice(f.related[0].start, f.related[0].end), 'col');
-      assert.equal(r.lineOf({ ...f, start: f.related[0].start }), 5);
+      assert.match(f.message, /^`col` is bound here as a loop variable, so in this whole function .* it no longer means pyspark\.sql\.functions\.col/);
+      assert.match(
+        f.message,
+        /the call col\(col\) on line 6 calls the loop variable and fails \(for a column name: "TypeError: 'str' object is not callable"\)/,
+      );
+      assert.equal(r.text.slice(f.related[0].start, f.related[0].end), 'col(col)');
+      assert.equal(r.lineOf({ ...f, start: f.related[0].start }), 6);
       const { text } = await applyFix(r, f, /Rename the loop variable 'col' to 'col_name'/);
       assert.match(text, /for col_name in pii_columns:\n {8}df = df\.withColumn\(col_name, sha2\(col\(col_name\), 256\)\)/);
       assert.match(text, /^from pyspark\.sql\.functions import col, sha2$/m);
@@ -42,13 +47,18 @@ describe('PSA701 shadowed-spark-function', () => {
         df.write.mode("overwrite").parquet("s3://lake/silver/customers/")
       `);
       const found = r.of('PSA701');
+      // One finding per binding: the comprehension's target, the module loop's variable (two calls).
       assert.deepEqual(
-        found.map((f) => [r.lineOf(f), r.textOf(f)]),
+        found.map((f) => [r.lineOf(f), r.textOf(f), f.related.length]),
         [
-          [8, 'col(col)'],
-          [11, 'col(col)'],
-          [11, 'col(col)'],
+          [8, 'col', 1],
+          [10, 'col', 2],
         ],
+      );
+      assert.match(found[0].message, /as a loop variable \(a str\), so in this whole comprehension/);
+      assert.match(
+        found[1].message,
+        /so in the rest of this module it no longer means .*: the 2 calls col\(\.\.\.\) on line 11 call the loop variable and fail \("TypeError: 'str' object is not callable"\)/,
       );
       const comprehension = await applyFix(r, found[0]);
       assert.match(comprehension.text, /\[col\(col_name\)\.alias\(col_name\.lower\(\)\) for col_name in frame\.columns\]/);
@@ -74,10 +84,17 @@ describe('PSA701 shadowed-spark-function', () => {
       `);
       const found = r.of('PSA701');
       assert.deepEqual(
-        found.map((f) => r.textOf(f)),
-        ['col(col)', 'year("order_ts")'],
+        found.map((f) => [r.lineOf(f), r.textOf(f)]),
+        [
+          [3, 'col'],
+          [6, 'year'],
+        ],
       );
-      assert.match(found[0].message, /is the parameter bound on line 3/);
+      assert.match(found[0].message, /is bound here as a parameter \(a str\)/);
+      assert.match(
+        found[1].message,
+        /parameter \(an int\).*the call year\("order_ts"\) on line 7 calls the parameter and fails \("TypeError: 'int' object is not callable"\)/,
+      );
       assert.ok(found.every((f) => f.fixes.length === 0));
     });
 
@@ -95,10 +112,45 @@ describe('PSA701 shadowed-spark-function', () => {
       `);
       const [f, ...rest] = r.of('PSA701');
       assert.equal(rest.length, 0);
-      assert.equal(r.textOf(f), 'col(c)');
-      assert.match(f.message, /loop variable bound on line 7.*raises UnboundLocalError/);
+      assert.equal(r.lineOf(f), 7);
+      assert.match(f.message, /the call col\(c\) on line 6, written before this binding, raises UnboundLocalError/);
       const { text } = await applyFix(r, f);
       assert.match(text, /F\.sha2\(col\(c\), 256\)[\s\S]*for col_name in cols:\n {8}df = df\.withColumn\(col_name, F\.upper\(F\.col\(col_name\)\)\)/);
+    });
+
+    it('reports a module-level rebinding once however many calls it breaks, and each rebinding once', async () => {
+      const r = await check(py`
+        from pyspark.sql.functions import *
+
+        col = ['KEYFIGUREDATE', 'CUSTID', 'PRDID', 'ZBUDGQTY']
+
+        df = spark.read.format('csv').option('header', 'true').load('s3://landing/budget/')
+        opDF = df.select('Keyfiguredate', 'SoldID', 'ProdID', 'qty')
+        fnDF = opDF.withColumn('keyfigureDate', when(col('KeyfigureDate') == 'Jun', '20200601').when(col('KeyfigureDate') == 'Jul', '20200701'))
+        fnDF = fnDF.select(col('KeyfigureDate'), col('SoldID'), col('ProdID'), col('qty'))
+        fnDF.write.mode('overwrite').parquet('s3://lake/budget/')
+
+        col = 'qty'
+        totals = fnDF.groupBy('SoldID').agg(sum(col('qty')))
+      `);
+      const found = r.of('PSA701');
+      assert.deepEqual(
+        found.map((f) => [r.lineOf(f), r.textOf(f), f.related.length]),
+        [
+          [3, 'col', 6],
+          [11, 'col', 1],
+        ],
+      );
+      assert.match(
+        found[0].message,
+        /^`col` is bound here as a variable \(a list\), so in the rest of this module it no longer means pyspark\.sql\.functions\.col: the 6 calls col\(\.\.\.\) on lines 7, 8 call the variable and fail \("TypeError: 'list' object is not callable"\)/,
+      );
+      assert.match(found[1].message, /\(a str\).*the call col\('qty'\) on line 12/);
+      // The rename must cover both bindings' calls: offered, it renames every binding and read.
+      const { text, after } = await applyFix(r, found[0], /Rename the variable 'col' to 'col_name'/);
+      assert.match(text, /^col_name = \['KEYFIGUREDATE'/m);
+      assert.match(text, /^col_name = 'qty'$/m);
+      assert.deepEqual(after.of('PSA701'), []);
     });
 
     it('does not mistake loops over callables for shadowing under a star import', async () => {
@@ -121,8 +173,11 @@ describe('PSA701 shadowed-spark-function', () => {
             return df
       `);
       assert.deepEqual(
-        r.of('PSA701').map((f) => r.textOf(f)),
-        ['column(column)', 'hour(hour)'],
+        r.of('PSA701').map((f) => [r.lineOf(f), r.textOf(f)]),
+        [
+          [11, 'column'],
+          [14, 'hour'],
+        ],
       );
     });
   });

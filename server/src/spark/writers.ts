@@ -17,6 +17,12 @@ import { runBatchHandler } from './streaming';
  * checkpoint nothing resumes from).
  */
 export const DISPLAY_SINK_FORMATS: ReadonlySet<string> = new Set(['console', 'memory', 'noop']);
+/**
+ * Batch-only data sources: their provider is no streaming sink, so `writeStream.format(...).start()`
+ * fails before anything else is checked ("Data source jdbc does not support streamed writing").
+ * A micro-batch goes to them through foreachBatch.
+ */
+export const BATCH_ONLY_SINK_FORMATS: ReadonlySet<string> = new Set(['jdbc']);
 
 const WRITER_TERMINALS = new Set([
   'save',
@@ -70,7 +76,7 @@ export function v2Writer(frame: Frame, parts: CallParts, pos: Value[]): Value {
   };
 }
 
-export function writerCall(ip: Interpreter, node: Node, parts: CallParts, w: WriterValue, method: string, pos: Value[], kw: Map<string, Value>): Value {
+export function writerCall(ip: Interpreter, node: Node, parts: CallParts, w: WriterValue, method: string, pos: Value[], kw: ReadonlyMap<string, Value>): Value {
   switch (method) {
     case 'format':
       return { ...w, format: stringOf(pos[0]), formatUnknown: stringOf(pos[0]) === undefined };
@@ -109,9 +115,12 @@ export function writerCall(ip: Interpreter, node: Node, parts: CallParts, w: Wri
       return { ...w, foreachBatch: true };
     case 'trigger':
       return { ...w, trigger: node };
+    // Not partition columns: a query's name, and bucketing, which hashes rows into a fixed number of
+    // files (bucketBy(16, "customer_id")) instead of making a directory per value.
     case 'queryName':
     case 'bucketBy':
     case 'sortBy':
+      return w;
     case 'partitionedBy': {
       // V2 partition transforms (days(col), bucket(n, col)) bound cardinality: only plain columns are kept.
       const cols = [...w.partitionBy];

@@ -71,30 +71,116 @@ export const shadowedSparkFunction: Rule = {
     if (!functionNames.size) return;
     const index = new ScopeIndex(ctx.model.root, (n) => functionNames.has(n));
     if (!index.complete) return;
-    for (const s of shadowings(index)) {
-      const fix = renameFix(ctx, index, s);
-      const where = `line ${s.binding.node.startPosition.row + 1}`;
-      const what = describeBinding(s.binding);
-      for (const call of s.calls) {
-        const callNode = call.call!;
-        // In a function the name is local everywhere: a call written before the first binding finds it unset.
-        const beforeBinding = s.scope.node.type !== 'module' && call.node.startIndex < firstBindingStart(s.scope, s.name);
-        const failure = beforeBinding
-          ? 'raises UnboundLocalError (or, in a later loop iteration, calls the value)'
-          : `fails (for a column name: "TypeError: 'str' object is not callable")`;
-        ctx.report({
-          node: callNode,
-          message:
-            `\`${s.name}\` here is the ${what} bound on ${where}, not pyspark.sql.functions.${s.name}: the local name hides ` +
-            `the function in this whole ${s.scope.node.type === 'module' ? 'module after that line' : 'scope'}, so the call ${failure}. ` +
-            `Rename the ${what}${fix ? ` (for example to \`${fix.newName}\`)` : ''} or call the function through the module, F.${s.name}(...).`,
-          related: [related(s.binding.node, `${s.name} is bound to a value here`)],
-          fixes: fix ? [fix.fix] : [],
-        });
-      }
+    const all = shadowings(index);
+    for (const s of all) {
+      // The rename covers every binding of the name in the scope, so it must cover every call they hide.
+      const hidden = all.filter((o) => o.scope === s.scope && o.name === s.name).flatMap((o) => o.calls);
+      const fix = renameFix(ctx, index, s, hidden);
+      ctx.report({
+        node: s.binding.node,
+        message: shadowingMessage(s, fix?.newName),
+        related: s.calls.map((c) => related(c.call!, `this call reaches the ${describeBinding(s.binding)}, not pyspark.sql.functions.${s.name}`)),
+        fixes: fix ? [fix.fix] : [],
+      });
     }
   },
 };
+
+/**
+ * One finding per binding that hides the function, at the binding: it is the one line to change,
+ * and the calls it breaks (often many on a few lines) are listed, not reported one by one.
+ */
+function shadowingMessage(s: Shadowing, newName: string | undefined): string {
+  const what = describeBinding(s.binding);
+  const inModule = s.scope.node.type === 'module';
+  const where = inModule ? 'in the rest of this module' : `in this whole ${scopeWord(s.scope.node.type)} (Python makes it local everywhere in it)`;
+  // In a function the name is local everywhere: a call written before the first binding finds it unset.
+  const firstBinding = inModule ? -Infinity : firstBindingStart(s.scope, s.name);
+  const before = s.calls.filter((c) => c.node.startIndex < firstBinding);
+  const after = s.calls.filter((c) => c.node.startIndex >= firstBinding);
+  const value = valueTypeName(s.binding);
+  const typeError = value ? `"TypeError: '${value}' object is not callable"` : `for a column name: "TypeError: 'str' object is not callable"`;
+  const parts: string[] = [];
+  if (after.length)
+    parts.push(
+      `${describeCalls(s.name, after)} ${after.length === 1 ? 'calls' : 'call'} the ${what} and ${after.length === 1 ? 'fails' : 'fail'} (${typeError})`,
+    );
+  if (before.length) {
+    parts.push(
+      `${describeCalls(s.name, before)}, written before this binding, ${before.length === 1 ? 'raises' : 'raise'} UnboundLocalError (or, in a later loop iteration, ${before.length === 1 ? 'calls' : 'call'} the value)`,
+    );
+  }
+  return (
+    `\`${s.name}\` is bound here as a ${what}${value ? ` (${article(value)} ${value})` : ''}, so ${where} it no longer means pyspark.sql.functions.${s.name}: ` +
+    `${parts.join('; ')}. Rename the ${what}${newName ? ` (for example to \`${newName}\`)` : ''} or call the function through the module, F.${s.name}(...).`
+  );
+}
+
+function article(word: string): string {
+  return /^[aeiou]/.test(word) ? 'an' : 'a';
+}
+
+function scopeWord(type: string): string {
+  if (type === 'function_definition') return 'function';
+  if (type === 'lambda') return 'lambda';
+  return 'comprehension';
+}
+
+/** "the call col(col) on line 6" or "the 18 calls col(...) on lines 10, 12, 15". */
+function describeCalls(name: string, calls: Occurrence[]): string {
+  if (calls.length === 1) {
+    const text = calls[0].call!.text;
+    const shown = text.length <= 40 && !text.includes('\n') ? text : `${name}(...)`;
+    return `the call ${shown} on line ${calls[0].node.startPosition.row + 1}`;
+  }
+  const lines = [...new Set(calls.map((c) => c.node.startPosition.row + 1))];
+  const listed = lines.length <= 8 ? lines.join(', ') : `${lines.slice(0, 8).join(', ')}, ...`;
+  return `the ${calls.length} calls ${name}(...) on line${lines.length === 1 ? '' : 's'} ${listed}`;
+}
+
+/** The Python type the binding certainly holds, when the code says it (for the TypeError Python raises). */
+function valueTypeName(b: Occurrence): string | undefined {
+  if (b.kind === 'param') {
+    const annotation = b.annotation?.text.replace(/\s/g, '');
+    if (annotation && ['str', 'int', 'float', 'bool'].includes(annotation)) return annotation;
+    return b.value ? LITERAL_TYPES.get(unwrapParens(b.value).type) : undefined;
+  }
+  if (b.kind === 'assign') return b.value ? LITERAL_TYPES.get(unwrapParens(b.value).type) : undefined;
+  if (b.kind !== 'for' || !b.iterable) return undefined;
+  const it = unwrapParens(b.iterable);
+  if (it.type === 'attribute') return DATA_ATTRIBUTE_ITEMS.get(it.childForFieldName('attribute')?.text ?? '');
+  if (it.type === 'call') {
+    const callee = it.childForFieldName('function');
+    if (callee?.type === 'identifier' && callee.text === 'range') return 'int';
+    return callee?.type === 'attribute' && callee.childForFieldName('attribute')?.text === 'fieldNames' ? 'str' : undefined;
+  }
+  if (!['list', 'tuple', 'set'].includes(it.type)) return undefined;
+  const items = new Set(it.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment').map((c) => LITERAL_TYPES.get(unwrapParens(c).type)));
+  return items.size === 1 ? [...items][0] : undefined;
+}
+
+const LITERAL_TYPES = new Map([
+  ['string', 'str'],
+  ['concatenated_string', 'str'],
+  ['integer', 'int'],
+  ['float', 'float'],
+  ['true', 'bool'],
+  ['false', 'bool'],
+  ['list', 'list'],
+  ['list_comprehension', 'list'],
+  ['tuple', 'tuple'],
+  ['dictionary', 'dict'],
+  ['dictionary_comprehension', 'dict'],
+  ['set', 'set'],
+  ['set_comprehension', 'set'],
+  ['generator_expression', 'generator'],
+]);
+/** What iterating `df.columns`, `schema.names`, `df.dtypes` yields. */
+const DATA_ATTRIBUTE_ITEMS = new Map([
+  ['columns', 'str'],
+  ['names', 'str'],
+  ['dtypes', 'tuple'],
+]);
 
 function firstBindingStart(scope: ScopeInfo, name: string): number {
   return (scope.byName.get(name) ?? []).find((o) => o.role === 'bind')?.node.startIndex ?? Infinity;
@@ -126,9 +212,11 @@ function shadowings(index: ScopeIndex): Shadowing[] {
       binding = local.get(key);
     }
     if (!binding) continue;
-    const entry = byScope.get(key) ?? { name, scope: target, calls: [], binding };
+    // At module level each rebinding hides the function until the next one: one entry per binding.
+    const entryKey = `${key}:${binding.node.id}`;
+    const entry = byScope.get(entryKey) ?? { name, scope: target, calls: [], binding };
     entry.calls.push(call);
-    byScope.set(key, entry);
+    byScope.set(entryKey, entry);
   }
   return [...byScope.values()];
 }
@@ -236,7 +324,7 @@ function describeBinding(b: Occurrence): string {
  * function again. Offered only when every occurrence is known to mean that variable: not for
  * parameters (callers pass them by keyword), nor with other bindings the rename would split.
  */
-function renameFix(ctx: RuleContext, index: ScopeIndex, s: Shadowing): { fix: Fix; newName: string } | undefined {
+function renameFix(ctx: RuleContext, index: ScopeIndex, s: Shadowing, hidden: Occurrence[]): { fix: Fix; newName: string } | undefined {
   const scope = s.scope;
   const mine = index.referencesTo(scope, s.name);
   const bindings = mine.filter((o) => o.role === 'bind');
@@ -255,7 +343,7 @@ function renameFix(ctx: RuleContext, index: ScopeIndex, s: Shadowing): { fix: Fi
     // Calls before the loop, or in functions, reach the function after the rename: as intended.
     calls = calls.filter(afterFirst);
   }
-  const flagged = new Set(s.calls.map((c) => c.node.id));
+  const flagged = new Set(hidden.map((c) => c.node.id));
   // Every call the variable would have answered must be one the rule reports: it is what the rename changes.
   if (calls.some((o) => !flagged.has(o.node.id))) return undefined;
   const newName = freshName(ctx.text, s.name);

@@ -11,6 +11,7 @@ import { assignedOnlyForReporting, isReportingCall, reportingCallOf } from '../h
 import { pythonStepInLineage } from '../helpers/pythonCode';
 import { isDynamicFrame } from '../../spark/glue';
 import { nodesInScope, perModel } from '../helpers/scopeIndex';
+import { fabricated } from '../helpers/fabricated';
 
 const MONITORED_ACTIONS = new Set(['count', 'collect', 'first', 'take', 'head']);
 
@@ -29,6 +30,8 @@ export const countForMonitoring: Rule = {
       // Rows built on the driver are cheap to count (tests and generators: the registry's quietIn),
       // also when queried back through a temp view.
       if (action.frame.bounded || boundedThroughViews(ctx, action.frame)) continue;
+      // Rows fabricated with spark.range: counting them again regenerates them, nothing is re-read.
+      if (fabricated(action.frame)) continue;
       const reporting = reportingCallOf(action.call);
       if (!reporting && !assignedOnlyForReporting(action.call)) continue;
       // A count of a bare Parquet/Delta/ORC read or a table is answered from footers or the log: cheap.

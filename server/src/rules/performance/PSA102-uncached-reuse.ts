@@ -12,6 +12,7 @@ import { repeatingConstructAround, SCOPE_BOUNDARIES } from '../helpers/loops';
 import { insideAssert } from '../helpers/fewRows';
 import type { Rule, RuleContext } from '../rule';
 import { cacheStatement } from '../../templates';
+import { fabricated } from '../helpers/fabricated';
 
 /**
  * Actions that compute the whole frame. first/take/head/show/isEmpty stop after a few rows, so
@@ -84,7 +85,7 @@ function consumers(ctx: RuleContext): { frame: Frame; consumer: Consumer }[] {
  * For every frame, the computations that run its lineage. A walk up from a consumer stops at a
  * cached frame; the cache itself then counts as one computation of what lies above it.
  */
-function consumersByFrame(ctx: RuleContext, blocked: (f: Frame) => boolean): Map<number, Map<string, Consumer>> {
+function consumersByFrame(ctx: RuleContext, blocked: (f: Frame) => boolean, materializedBy: (f: Frame) => string): Map<number, Map<string, Consumer>> {
   const byFrame = new Map<number, Map<string, Consumer>>();
   const cachesUsed = new Set<number>();
   const queue: { start: Frame[]; consumer: Consumer }[] = consumers(ctx).map((c) => ({ start: [c.frame], consumer: c.consumer }));
@@ -102,7 +103,7 @@ function consumersByFrame(ctx: RuleContext, blocked: (f: Frame) => boolean): Map
       if (blocked(f)) {
         if (!cachesUsed.has(f.id)) {
           cachesUsed.add(f.id);
-          queue.push({ start: f.parents, consumer: { id: `c${f.id}`, node: f.node, label: 'cache()' } });
+          queue.push({ start: f.parents, consumer: { id: `c${f.id}`, node: f.node, label: `${materializedBy(f)}()` } });
         }
         continue;
       }
@@ -212,6 +213,94 @@ function cachedUpstream(f: Frame): boolean {
   return !!f.cached && !checkpointed(f);
 }
 
+/**
+ * What one recomputation of `frame` starts from: the sources it re-reads, and the cached or
+ * checkpointed frames where the walk stops (those are read back, not recomputed from their sources).
+ */
+function inputsOf(frame: Frame, blocked: (f: Frame) => boolean): { sources: boolean; stops: Frame[] } {
+  const stops: Frame[] = [];
+  let sources = false;
+  const seen = new Set<number>();
+  const stack = [...frame.parents];
+  for (let steps = 0; stack.length && steps < 100_000; steps++) {
+    const f = stack.pop()!;
+    if (seen.has(f.id)) continue;
+    seen.add(f.id);
+    if (blocked(f)) stops.push(f);
+    else if (!f.parents.length) sources = true;
+    else stack.push(...f.parents);
+  }
+  return { sources, stops };
+}
+
+/** "re-runs its whole lineage (re-reading the sources and redoing join())", told truly when a cache or checkpoint cuts it. */
+function describeRecomputation(
+  ctx: RuleContext,
+  c: { frame: Frame; step: Frame },
+  blocked: (f: Frame) => boolean,
+  materializedBy: (f: Frame) => string,
+): string {
+  const step = describeStep(c.step);
+  const { sources, stops } = inputsOf(c.frame, blocked);
+  if (!stops.length) return `re-runs its whole lineage (re-reading the sources and redoing ${step})`;
+  const named = [...new Map(stops.map((f) => [stopName(ctx, f, materializedBy), f])).keys()];
+  const shown = named.length <= 3 ? named.join(' and ') : `${named.slice(0, 3).join(', ')} and ${named.length - 3} more`;
+  return sources
+    ? `re-runs its lineage (re-reading the sources it does not take from ${shown}, and redoing ${step})`
+    : `re-runs its lineage from ${shown} on (the sources above ${named.length === 1 ? 'it' : 'them'} are not re-read, but ${step} is redone)`;
+}
+
+function stopName(ctx: RuleContext, f: Frame, materializedBy: (f: Frame) => string): string {
+  const how = /checkpoint/i.test(materializedBy(f)) ? 'checkpointed' : 'cached';
+  const name = ctx.model.definitions.get(f.id)?.name ?? ctx.model.definitions.get(f.parents[0]?.id ?? -1)?.name;
+  return name ? `the ${how} '${name}'` : `a ${how} frame`;
+}
+
+/**
+ * How the file materializes frames, when it does so without cache()/persist(): serverless
+ * Databricks rejects those, and a file that checkpoints instead (or says it runs there) should be
+ * told to do the same, not to cache.
+ */
+interface MaterializeStyle {
+  /** A comment says the code runs on serverless compute (and nothing caches). */
+  serverless: boolean;
+  /** The file's own checkpoints, in text order, to point at one: its method and the variable it materialized. */
+  checkpoints: { method: string; name?: string; at: number }[];
+}
+
+const SERVERLESS_NOTE = /#.*\bserverless\b/i;
+/** The Spark calls, not a cache directory (`serverless blocks /root/.cache`). */
+const SPARK_MATERIALIZING = /cache\s*\(|persist|checkpoint/i;
+
+function materializeStyle(ctx: RuleContext): MaterializeStyle | undefined {
+  const transforms = ctx.model.transforms;
+  if (transforms.some((t) => t.method === 'cache' || t.method === 'persist')) return undefined;
+  const checkpoints = transforms
+    .filter((t) => t.method === 'localCheckpoint' || t.method === 'checkpoint')
+    .map((t) => ({ method: t.method, name: ctx.model.definitions.get(t.frame.id)?.name, at: t.call.startIndex }))
+    .sort((a, b) => a.at - b.at);
+  // Only a note about materializing there counts ("Serverless: localCheckpoint, not .cache()"): a
+  // comment on some other serverless limit says nothing of caching. EMR Serverless and other
+  // serverless Sparks cache fine.
+  const serverless = ctx.text
+    .split('\n')
+    .some((line) => SERVERLESS_NOTE.test(line) && SPARK_MATERIALIZING.test(line) && !/\bemr\b|glue|synapse|dataproc/i.test(line));
+  return serverless || checkpoints.length ? { serverless, checkpoints } : undefined;
+}
+
+/** The checkpoint nearest above `at` (the one the reader has just seen), else the first. */
+function materializeAdvice(v: string, style: MaterializeStyle, at: number): string {
+  const ex = style.checkpoints.filter((c) => c.at < at).pop() ?? style.checkpoints[0];
+  const like = ex?.name ? ` as the file does for '${ex.name}'` : '';
+  if (style.serverless) {
+    return (
+      `cache() and persist() are not supported on Databricks serverless compute, as a comment in this file notes: materialize it once before the first use, ` +
+      `by writing it to a table and reading that back, or with ${v} = ${v}.localCheckpoint(eager=True)${ex?.method === 'localCheckpoint' ? like : ''} (not fault-tolerant: a lost executor fails the job).`
+    );
+  }
+  return `Materialize it once before the first use${like} (${v} = ${v}.${ex!.method}(eager=True)), or cache it (${v} = ${v}.cache()) and call ${v}.unpersist() after the last one.`;
+}
+
 function describeStep(f: Frame): string {
   if (f.source?.format === 'jdbc') return 'a JDBC read';
   if (f.source?.kind === 'foreachBatch') return "the streaming query's steps for this micro-batch";
@@ -226,9 +315,11 @@ export const uncachedReuse: Rule = {
   summary: 'A DataFrame with joins/aggregations used by two or more actions or writes without cache(): computed twice.',
   defaultSeverity: 'warning',
   check(ctx: RuleContext) {
-    const cachedInPlace = new Set(ctx.model.transforms.filter((t) => t.method === 'cache' || t.method === 'persist').map((t) => t.frame.id));
+    const cachedInPlace = new Map(ctx.model.transforms.filter((t) => t.method === 'cache' || t.method === 'persist').map((t) => [t.frame.id, t.method]));
     const blocked = (f: Frame) => CACHING.has(f.op) || cachedInPlace.has(f.id);
-    const byFrame = consumersByFrame(ctx, blocked);
+    const materializedBy = (f: Frame) => (CACHING.has(f.op) ? f.op : (cachedInPlace.get(f.id) ?? 'cache'));
+    const byFrame = consumersByFrame(ctx, blocked, materializedBy);
+    const style = materializeStyle(ctx);
     const candidates: { frame: Frame; name: string; statement: Node; consumers: Consumer[]; step: Frame }[] = [];
     for (const frame of ctx.model.frames) {
       const def = ctx.model.definitions.get(frame.id) ?? batchParameter(frame);
@@ -245,6 +336,8 @@ export const uncachedReuse: Rule = {
       // is what a cache would save only when something expensive follows it, except a micro-batch.
       const batch = frame.source?.kind === 'foreachBatch';
       if (blocked(frame) || cachedUpstream(frame) || frame.streaming === true || (frame.parents.length === 0 && !batch) || frame.bounded) continue;
+      // Rows fabricated with spark.range (a lab's data generator): recomputing them reads nothing.
+      if (fabricated(frame)) continue;
       if (repeatingConstructAround(def.statement)) continue;
       // Tests and generators rebuild small fixtures; an exploratory notebook that only looks at a frame
       // (counts, shows) is looking, not running a pipeline: only a write makes the recomputation a cost.
@@ -259,37 +352,24 @@ export const uncachedReuse: Rule = {
       if (!step) continue;
       candidates.push({ frame, name: def.name, statement: def.statement, consumers: [...used.values()], step });
     }
+    // Computations are compared by the call that runs them: a helper analysed once per call site
+    // gives one action node several consumers, which are still one line of code to cache for.
+    const nodesOf = (c: { consumers: Consumer[] }) => new Set(c.consumers.map((x) => x.node.startIndex));
     for (const c of candidates) {
       const pair = independentPair(c.consumers);
       if (!pair) continue;
+      const mine = nodesOf(c);
       // A variable further down the same lineage, feeding exactly the same computations, is the better place to cache.
-      const ids = c.consumers
-        .map((x) => x.id)
-        .sort()
-        .join(',');
-      const deeper = candidates.some(
-        (d) =>
-          d !== c &&
-          d.consumers
-            .map((x) => x.id)
-            .sort()
-            .join(',') === ids &&
-          isAncestorFrame(c.frame, d.frame),
-      );
+      const deeper = candidates.some((d) => d !== c && sameSet(nodesOf(d), mine) && isAncestorFrame(c.frame, d.frame));
       if (deeper) continue;
-      // In a foreachBatch function persisting the micro-batch (or the frame above) saves what a frame
-      // derived from it with only cheap steps would: one finding, where the batch is computed most.
-      const batchStep = c.step.source?.kind === 'foreachBatch';
-      const covered =
-        batchStep &&
-        candidates.some(
-          (d) =>
-            d !== c &&
-            d.step === c.step &&
-            d.consumers.length > c.consumers.length &&
-            isAncestorFrame(d.frame, c.frame) &&
-            c.consumers.every((x) => d.consumers.some((y) => y.id === x.id)),
-        );
+      // One chain, one finding: a frame derived with only cheap steps from a frame above it that
+      // feeds these computations and more is covered by that one (caching it saves the same
+      // expensive step for every computation); `joined` is reported, not also `joined.select(...)`.
+      const covered = candidates.some((d) => {
+        if (d === c || d.step !== c.step || !isAncestorFrame(d.frame, c.frame)) return false;
+        const theirs = nodesOf(d);
+        return theirs.size > mine.size && [...mine].every((n) => theirs.has(n));
+      });
       if (covered) continue;
       const v = c.name;
       const assignment = c.statement.namedChildren[0];
@@ -303,19 +383,25 @@ export const uncachedReuse: Rule = {
       ctx.report({
         node: at,
         message:
-          `'${v}' is computed ${times} times: each of its actions/writes re-runs its whole ` +
-          `lineage (re-reading the sources and redoing ${describeStep(c.step)}) because nothing caches it. ` +
+          `'${v}' is computed ${times} times: each of its actions/writes ${describeRecomputation(ctx, c, blocked, materializedBy)} because nothing caches it. ` +
           (isDynamicFrame(c.frame)
             ? `A DynamicFrame has no cache(): convert it once (${v}_df = ${v}.toDF().cache()), build the writes from that DataFrame (DynamicFrame.fromDF for Glue writers) and unpersist it after the last one.`
             : findInLineage(c.frame, (f) => f.source?.kind === 'foreachBatch')
               ? `Persist it before the first use (${v}.persist()) and call ${v}.unpersist() after the last one, so each micro-batch releases it.`
-              : `Cache it once before the first use (${v} = ${v}.cache()) and call ${v}.unpersist() after the last one.`),
+              : style
+                ? materializeAdvice(v, style, c.statement.startIndex)
+                : `Cache it once before the first use (${v} = ${v}.cache()) and call ${v}.unpersist() after the last one.`),
         related,
-        fixes: fixFor(ctx, c.statement, v, c.consumers, c.frame),
+        // On serverless a cache() fix would fail the job: the advice is the fix there.
+        fixes: style?.serverless ? [] : fixFor(ctx, c.statement, v, c.consumers, c.frame),
       });
     }
   },
 };
+
+function sameSet<T>(a: Set<T>, b: Set<T>): boolean {
+  return a.size === b.size && [...a].every((x) => b.has(x));
+}
 
 /** `def upsert(batch_df, epoch_id)`: the micro-batch parameter, named where a variable would be. */
 function batchParameter(frame: Frame): { name: string; statement: Node } | undefined {

@@ -48,15 +48,14 @@ export const streamingAggregationWithoutWatermark: Rule = {
           continue;
         }
         const column = eventTimeColumn(agg, agg.input);
+        const mode = outputModeOf(ctx, agg);
         ctx.report({
           start: agg.methodNode.startIndex,
           end: agg.call.endIndex,
-          message:
-            'Streaming aggregation without a watermark: Spark keeps every group in state forever (the query slows down and ' +
-            'eventually runs out of memory), and append output mode fails. Add withWatermark() on the event-time column ' +
-            'before the aggregation.',
+          message: groupByMessage(agg, mode),
           related: agg.windowNode ? [...relatedInfo, related(agg.windowNode, 'event-time window')] : relatedInfo,
-          fixes: watermarkFix(agg, column),
+          // In complete mode a watermark bounds nothing: adding one alone would be a fix that fixes nothing.
+          fixes: mode === 'complete' ? [] : watermarkFix(agg, column),
           why: groupByWhy(ctx, agg),
         });
       } else {
@@ -75,6 +74,54 @@ export const streamingAggregationWithoutWatermark: Rule = {
     }
   },
 };
+
+/**
+ * The one output mode every query fed by the aggregation runs in (append when none is set), or
+ * undefined when there is no query, one chooses its mode at runtime, or they differ.
+ */
+function outputModeOf(ctx: RuleContext, agg: AggregationInfo): 'append' | 'update' | 'complete' | undefined {
+  const fed = sinksFedBy(ctx, agg);
+  if (!fed.length || fed.some((s) => s.outputModeUnknown)) return undefined;
+  const modes = new Set(fed.map((s) => s.outputMode?.toLowerCase() ?? 'append'));
+  const [mode] = modes;
+  return modes.size === 1 && (mode === 'append' || mode === 'update' || mode === 'complete') ? mode : undefined;
+}
+
+/**
+ * What goes wrong, and what to do, depends on the output mode (Structured Streaming guide, "Conditions
+ * for watermarking to clean aggregation state"): append refuses to start without a watermark; update
+ * runs and lets a watermark drop old groups, but only groups keyed by the watermarked column or a
+ * window on it; complete must keep every group, so no watermark can drop any.
+ */
+function groupByMessage(agg: AggregationInfo, mode: 'append' | 'update' | 'complete' | undefined): string {
+  const on = agg.windowColumn ? `withWatermark("${agg.windowColumn}", ...)` : 'withWatermark() on the event-time column';
+  const keyed = agg.windowColumn ? '' : ' and group by a window on that column (a watermark only expires groups keyed by it or a window on it)';
+  switch (mode) {
+    case 'complete':
+      return (
+        'Streaming aggregation in complete output mode: Spark keeps every group in state forever and rewrites the whole result at every trigger ' +
+        '(the query slows down and eventually runs out of memory), and a watermark would not change that: complete mode must keep all aggregate data. ' +
+        `If old ${agg.windowNode ? 'windows' : 'groups'} may become final, add ${on} before the aggregation${keyed} and write in update or append mode; ` +
+        'if every group must stay in the result, bound the key set or compute it as a batch over the stored events.'
+      );
+    case 'update':
+      return (
+        'Streaming aggregation without a watermark: Spark keeps every group in state forever (the query slows down and eventually runs out of memory). ' +
+        `Add ${on} before the aggregation${keyed}: in update mode Spark then drops a ${agg.windowNode ? 'window' : 'group'} once the watermark passes it.`
+      );
+    case 'append':
+      return (
+        'Streaming aggregation without a watermark in append output mode: Spark refuses to start the query ("Append output mode not supported when there are ' +
+        `streaming aggregations ... without watermark"). Add ${on} before the aggregation${keyed}: append mode then emits each ${agg.windowNode ? 'window' : 'group'} once the watermark passes it.`
+      );
+    default:
+      return (
+        'Streaming aggregation without a watermark: Spark keeps every group in state forever (the query slows down and ' +
+        'eventually runs out of memory), and append output mode fails. Add withWatermark() on the event-time column ' +
+        'before the aggregation.'
+      );
+  }
+}
 
 /** What the rule saw: the keys, and how the queries fed by the aggregation run. */
 function groupByWhy(ctx: RuleContext, agg: AggregationInfo): string {

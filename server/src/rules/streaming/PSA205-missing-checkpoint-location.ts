@@ -7,7 +7,7 @@ import { related, type Rule, type RuleContext } from '../rule';
 import { sessionSettings, sinkOption } from '../helpers/sessionConf';
 import { checkpointOption } from '../../templates';
 import { stoppedSoonAfterStart } from '../helpers/queryLifetime';
-import { DISPLAY_SINK_FORMATS } from '../../spark/writers';
+import { BATCH_ONLY_SINK_FORMATS, DISPLAY_SINK_FORMATS } from '../../spark/writers';
 
 const SESSION_DEFAULT = 'spark.sql.streaming.checkpointLocation';
 
@@ -36,6 +36,8 @@ export const missingCheckpointLocation: Rule = {
       // (Any other sink without a checkpoint still fails to start, socket or not.)
       if (sink.foreachBatch && nothingToRecover(ctx.model, sink)) continue;
       if (projectWriter(sink)) continue;
+      // A jdbc sink fails to start for want of streaming support, checkpoint or not: PSA210 says so.
+      if (!sink.foreachBatch && BATCH_ONLY_SINK_FORMATS.has(sink.format?.toLowerCase() ?? '')) continue;
       seen.add(sink.call.id);
       ctx.report({
         node: sink.writerNode,

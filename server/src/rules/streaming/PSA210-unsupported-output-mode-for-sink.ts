@@ -1,5 +1,6 @@
 import { streamingSources } from '../../model/types';
 import { related, type Rule, type RuleContext } from '../rule';
+import { BATCH_ONLY_SINK_FORMATS } from '../../spark/writers';
 
 /**
  * Spark's file sink (FileStreamSink) writes each micro-batch as new files and supports only the
@@ -11,7 +12,7 @@ export const unsupportedOutputModeForSink: Rule = {
   code: 'PSA210',
   name: 'unsupported-output-mode-for-sink',
   summary:
-    'outputMode("complete") or ("update") on a streaming file sink (parquet, json, csv, orc, text, avro): Spark refuses to start the query, file sinks take append only.',
+    'outputMode("complete") or ("update") on a streaming file sink (parquet, json, csv, orc, text, avro), or a streaming write to a batch-only source (jdbc): Spark refuses to start the query.',
   defaultSeverity: 'error',
   check(ctx: RuleContext) {
     const seen = new Set<number>();
@@ -21,9 +22,25 @@ export const unsupportedOutputModeForSink: Rule = {
       if (sink.method !== 'start') continue;
       const mode = sink.outputMode?.trim().toLowerCase();
       const format = sink.format?.trim().toLowerCase();
+      const where = () => {
+        const stream = streamingSources(sink.frame)[0];
+        return [related(sink.call, 'the query starts here'), ...(stream ? [related(stream.node, 'the stream is read here')] : [])];
+      };
+      if (format && BATCH_ONLY_SINK_FORMATS.has(format)) {
+        seen.add(sink.call.id);
+        ctx.report({
+          node: sink.writerNode,
+          message:
+            `A streaming query cannot write to ${format}: it is a batch-only data source, not a streaming sink, so Spark refuses to start the query ` +
+            `("Data source ${format} does not support streamed writing"), whatever its output mode or checkpoint. Write each micro-batch ` +
+            `with foreachBatch (a function doing batch_df.write.format("${format}")...mode("append").save()) and give the query a ` +
+            'checkpointLocation; a micro-batch replayed after a failure is written again, so make the write idempotent if duplicates matter.',
+          related: where(),
+        });
+        continue;
+      }
       if ((mode !== 'complete' && mode !== 'update') || !format || !FILE_SINK_FORMATS.has(format)) continue;
       seen.add(sink.call.id);
-      const stream = streamingSources(sink.frame)[0];
       ctx.report({
         node: sink.writerNode,
         message:
@@ -32,7 +49,7 @@ export const unsupportedOutputModeForSink: Rule = {
           'so it supports append only. Use outputMode("append") with a watermark on the aggregation (each window is ' +
           'written once, when it closes), or write to a sink that can rewrite rows: Delta (complete), or ' +
           'foreachBatch with a MERGE (update).',
-        related: [related(sink.call, 'the query starts here'), ...(stream ? [related(stream.node, 'the stream is read here')] : [])],
+        related: where(),
       });
     }
   },
