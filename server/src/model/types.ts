@@ -12,6 +12,11 @@ export interface ColumnInfo {
   maskedCopyOf?: string;
   /** Built from a comparison or a predicate (`isin`, `isNull`, `>`): booleans, whatever the name says. */
   boolean?: boolean;
+  /**
+   * Set to one value for every row of the frame (`withColumn("run_date", lit(run_date))`): whatever
+   * the name suggests, a write partitioned by it makes one directory.
+   */
+  constant?: boolean;
   /** For a struct column built by `from_json(..., schema)`: its field names (for `select("x.*")`). */
   fields?: string[];
   /**

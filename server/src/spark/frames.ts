@@ -383,12 +383,34 @@ function selectString(s: string, node: Node, frame: Frame, out: Map<string, Colu
   out.set(name, frame.columns.get(s) ?? { name, node, masked: false });
 }
 
+/**
+ * `lit(value)`, `F.lit(run_date).cast("date")`: one value for every row. Only a literal of a Python
+ * value: `lit(col("x"))` is the column itself, so an argument that reads a column does not count.
+ */
+function isConstant(ip: Interpreter, expr: Node): boolean {
+  let n = unwrapParens(expr);
+  // `.cast(...)` / `.alias(...)` keep the single value.
+  for (let i = 0; i < 10 && n.type === 'call'; i++) {
+    const fn = n.childForFieldName('function');
+    if (fn?.type !== 'attribute' || !['cast', 'astype', 'alias'].includes(fn.childForFieldName('attribute')?.text ?? '')) break;
+    const obj = fn.childForFieldName('object');
+    if (!obj) break;
+    n = unwrapParens(obj);
+  }
+  if (n.type !== 'call') return false;
+  const name = ip.functions.nameOf(n);
+  if (name !== 'lit' && name !== 'typedLit') return false;
+  const arg = callParts(n)?.args[0];
+  return !!arg && ip.functions.firstColumnRead(arg) === undefined && !/\b(col|column|expr)\s*\(/.test(arg.text);
+}
+
 function columnFrom(ip: Interpreter, name: string, expr: Node, at: Node): ColumnInfo {
   const masked = ip.functions.isMasking(expr);
   const read = ip.functions.firstColumnRead(expr);
   const info: ColumnInfo = { name, node: at, masked, type: expressionType(expr) };
   if (masked && read !== undefined && read !== name) info.maskedCopyOf = read;
   if (isBooleanExpression(expr)) info.boolean = true;
+  if (isConstant(ip, expr)) info.constant = true;
   // `from_json(col("value"), schema).alias("data")` followed by `select("data.*")`.
   const inner = unwrapParens(expr);
   if (inner.type === 'call' && ip.functions.nameOf(inner) === 'from_json') {

@@ -115,9 +115,12 @@ export function writerCall(ip: Interpreter, node: Node, parts: CallParts, w: Wri
       return { ...w, foreachBatch: true };
     case 'trigger':
       return { ...w, trigger: node };
+    // Not partition columns: a query's name, and bucketing, which hashes rows into a fixed number of
+    // files (bucketBy(16, "customer_id")) instead of making a directory per value.
     case 'queryName':
     case 'bucketBy':
     case 'sortBy':
+      return w;
     case 'partitionedBy': {
       // V2 partition transforms (days(col), bucket(n, col)) bound cardinality: only plain columns are kept.
       const cols = [...w.partitionBy];

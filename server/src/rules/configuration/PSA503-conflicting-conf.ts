@@ -108,7 +108,9 @@ function conflicts(ctx: RuleContext, group: Group): Conflict[] {
   const daOn = bool(DA) === true;
 
   const instances = int(INSTANCES);
-  if (daOn && da && instances !== undefined) {
+  // minExecutors = maxExecutors = instances pins the count where instances says: nothing conflicts.
+  const pinned = instances !== undefined && int(MIN) === instances && int(MAX) === instances;
+  if (daOn && da && instances !== undefined && !pinned) {
     out.push({
       settings: [da, g.get(INSTANCES)!],
       message:

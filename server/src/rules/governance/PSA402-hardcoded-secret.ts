@@ -435,6 +435,25 @@ function repeatsKey(word: string, key: string): boolean {
  */
 const INSTRUCTION_WORDS = new Set(['replace', 'enter', 'insert', 'fill', 'put', 'here', 'with', 'your', 'goes', 'key', 'name', 'value']);
 
+/** Words that say a value is not there. */
+const ABSENCE_WORDS = new Set(['no', 'not', 'missing', 'none', 'unset', 'undefined', 'null']);
+/** What an absence message names beside the secret word: the field ("access key id") and its state ("provided"). */
+const ABSENCE_CONTEXT_WORDS = new Set([
+  'access',
+  'id',
+  'api',
+  'client',
+  'provided',
+  'set',
+  'configured',
+  'given',
+  'found',
+  'specified',
+  'defined',
+  'supplied',
+  'available',
+]);
+
 /**
  * A value spelt only of stand-in, instruction and secret words ("dummy-password", "replace_password",
  * "enter your token here"): a template's blank, not anybody's credential. Two words at least (one
@@ -446,7 +465,12 @@ function isStandInPhrase(value: string): boolean {
     .replace(/([a-z])([A-Z])/g, '$1 $2')
     .toLowerCase()
     .split(/[-_. ]+/);
-  return words.length >= 2 && words.every((w) => PLACEHOLDER_WORDS.has(w) || SECRET_WORDS.has(w) || INSTRUCTION_WORDS.has(w));
+  if (words.length < 2) return false;
+  const standIn = (w: string) => PLACEHOLDER_WORDS.has(w) || SECRET_WORDS.has(w) || INSTRUCTION_WORDS.has(w);
+  if (words.every(standIn)) return true;
+  // "no-secret-access-key-provided", "password-not-set", "missing_api_token": the fallback says the
+  // real value is absent. An absence word, and only stand-in, field and state words beside it.
+  return words.some((w) => ABSENCE_WORDS.has(w)) && words.every((w) => standIn(w) || ABSENCE_WORDS.has(w) || ABSENCE_CONTEXT_WORDS.has(w));
 }
 
 /** What a scrubbed export leaves where a secret was ("***removed***", "##REDACTED##"). */

@@ -116,15 +116,21 @@ export function checkpointFix(title: string, edit: TextEditSpec, path: string, r
 /** Operators that keep state across micro-batches when they run on a stream. */
 const STATEFUL_TRANSFORMS = new Set(['dropDuplicates', 'drop_duplicates', 'dropDuplicatesWithinWatermark', 'distinct']);
 
+/** Spark's generators of test rows: a counter and a timestamp, nothing anyone needs replayed. */
+const GENERATOR_SOURCES = new Set(['rate', 'rate-micro-batch']);
+
 /**
  * A query whose every stream is a `socket` source and that keeps no state (no aggregation, no
  * stream-stream join, no dedup between the read and the sink): Spark cannot replay a socket (it
  * "does not support recovery"), so the checkpoint holds nothing a restart could resume from, and a
  * scratch or missing one loses nothing. A stateful socket query still keeps its state there.
+ * With `generators`, the same holds for a stream of Spark's synthetic rows (`rate`,
+ * `rate-micro-batch`): a restart without its checkpoint only generates fresh fake rows.
  */
-export function nothingToRecover(model: DataFrameModel, sink: SinkInfo): boolean {
+export function nothingToRecover(model: DataFrameModel, sink: SinkInfo, generators = false): boolean {
   const streams = streamingSources(sink.frame);
-  if (streams.length === 0 || !streams.every((f) => f.source?.format?.toLowerCase() === 'socket')) return false;
+  const unrecoverable = (format: string) => format === 'socket' || (generators && GENERATOR_SOURCES.has(format));
+  if (streams.length === 0 || !streams.every((f) => unrecoverable(f.source?.format?.toLowerCase() ?? ''))) return false;
   const upstream = (f: SinkInfo['frame']) => f.streaming === true && isAncestorFrame(f, sink.frame);
   if (model.aggregations.some((a) => (a.kind === 'groupBy' || a.other?.streaming === true) && upstream(a.input))) return false;
   return !model.transforms.some((t) => STATEFUL_TRANSFORMS.has(t.method) && upstream(t.frame));

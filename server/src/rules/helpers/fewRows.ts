@@ -358,6 +358,31 @@ function viewsOf(model: RuleContext['model']): Map<string, Frame[]> {
   return views;
 }
 
+/**
+ * Rows built on the driver (`Frame.bounded`: literal rows, `range(n)`, a global aggregate), also when
+ * a temp view hides them: `bronze.createOrReplaceTempView("bronze")` then
+ * `spark.sql("SELECT ... FROM bronze WHERE ...")`, with steps that never add rows before or after. A
+ * query that only filters or projects one view holds no more rows than the frames registered under
+ * that name in this file, and those must all be bounded the same way.
+ */
+export function boundedThroughViews(ctx: RuleContext, frame: Frame, seen = new Set<Frame>()): boolean {
+  let f: Frame = frame;
+  for (let i = 0; i < 10_000; i++) {
+    if (f.bounded) return true;
+    if (f.parents.length === 0) break;
+    if (f.parents.length > 1 || !ROW_PRESERVING.has(f.op)) return false;
+    f = f.parents[0];
+  }
+  if (seen.has(f)) return false;
+  const views = viewsOf(ctx.model);
+  const outer = views.size ? outerQuery(f) : undefined;
+  const view = outer !== undefined ? ONE_VIEW_QUERY.exec(outer)?.[1] : undefined;
+  const frames = view !== undefined ? views.get(view.toLowerCase()) : undefined;
+  if (!frames?.length) return false;
+  seen.add(f);
+  return frames.every((v) => boundedThroughViews(ctx, v, seen));
+}
+
 /** Frames belong to one analysis, so their answer can be kept: PSA301 and PSA306 ask per transform. */
 const fewRows = new WeakMap<Frame, boolean>();
 

@@ -5,12 +5,13 @@ import type { Node } from '../../parsing/pythonParser';
 import { callParts, sameNode, enclosingStatement, eolOf, escapeRegExp, indentAt, unwrapParens } from '../../parsing/syntax';
 import { cacheStatement, observationTemplate } from '../../templates';
 import { related, type Rule, type RuleContext } from '../rule';
-import { insideAssert, isBareColumnarRead } from '../helpers/fewRows';
+import { boundedThroughViews, insideAssert, isBareColumnarRead } from '../helpers/fewRows';
 import { findInLineage } from '../../model/lineage';
 import { assignedOnlyForReporting, isReportingCall, reportingCallOf } from '../helpers/reporting';
 import { pythonStepInLineage } from '../helpers/pythonCode';
 import { isDynamicFrame } from '../../spark/glue';
 import { nodesInScope, perModel } from '../helpers/scopeIndex';
+import { fabricated } from '../helpers/fabricated';
 
 const MONITORED_ACTIONS = new Set(['count', 'collect', 'first', 'take', 'head']);
 
@@ -26,8 +27,11 @@ export const countForMonitoring: Rule = {
       if (!MONITORED_ACTIONS.has(action.method)) continue;
       // A count on a streaming frame fails outright; a cached frame is computed once anyway.
       if (action.frame.streaming !== false || isCachedAt(action)) continue;
-      // Rows built on the driver are cheap to count (tests and generators: the registry's quietIn).
-      if (action.frame.bounded) continue;
+      // Rows built on the driver are cheap to count (tests and generators: the registry's quietIn),
+      // also when queried back through a temp view.
+      if (action.frame.bounded || boundedThroughViews(ctx, action.frame)) continue;
+      // Rows fabricated with spark.range: counting them again regenerates them, nothing is re-read.
+      if (fabricated(action.frame)) continue;
       const reporting = reportingCallOf(action.call);
       if (!reporting && !assignedOnlyForReporting(action.call)) continue;
       // A count of a bare Parquet/Delta/ORC read or a table is answered from footers or the log: cheap.

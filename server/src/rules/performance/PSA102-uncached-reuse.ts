@@ -12,6 +12,7 @@ import { repeatingConstructAround, SCOPE_BOUNDARIES } from '../helpers/loops';
 import { insideAssert } from '../helpers/fewRows';
 import type { Rule, RuleContext } from '../rule';
 import { cacheStatement } from '../../templates';
+import { fabricated } from '../helpers/fabricated';
 
 /**
  * Actions that compute the whole frame. first/take/head/show/isEmpty stop after a few rows, so
@@ -335,6 +336,8 @@ export const uncachedReuse: Rule = {
       // is what a cache would save only when something expensive follows it, except a micro-batch.
       const batch = frame.source?.kind === 'foreachBatch';
       if (blocked(frame) || cachedUpstream(frame) || frame.streaming === true || (frame.parents.length === 0 && !batch) || frame.bounded) continue;
+      // Rows fabricated with spark.range (a lab's data generator): recomputing them reads nothing.
+      if (fabricated(frame)) continue;
       if (repeatingConstructAround(def.statement)) continue;
       // Tests and generators rebuild small fixtures; an exploratory notebook that only looks at a frame
       // (counts, shows) is looking, not running a pipeline: only a write makes the recomputation a cost.

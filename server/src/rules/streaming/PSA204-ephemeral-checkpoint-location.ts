@@ -18,8 +18,11 @@ export const ephemeralCheckpointLocation: Rule = {
       if (!cp || cp.value === undefined || !isEphemeralPath(cp.value)) continue;
       // A local demo whose output is itself under /tmp or a relative folder: the checkpoint is as durable as the data.
       if (sink.path !== undefined && isEphemeralPath(sink.path)) continue;
-      // A stateless query over a socket (which cannot replay) has no offsets or state to lose.
-      if (nothingToRecover(ctx.model, sink)) continue;
+      // A stateless query over a socket (which cannot replay) has no offsets or state to lose; nor has
+      // one over a generator of test rows (a `rate` producer feeding a demo): a lost scratch checkpoint
+      // only makes it generate fresh rows. PSA205 does not take this exemption: a generator's query
+      // with no checkpoint at all is still reported.
+      if (nothingToRecover(ctx.model, sink, true)) continue;
       const durable = (planned ??= durableCheckpoints(ctx.model)).get(sink) ?? durableCheckpointFor(sink);
       // A path handed in through a parameter is fixed where it is written: the default or the
       // call site's argument (one finding per call site). A module constant is fixed at its use,
