@@ -12,7 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { PipelineGraph } from '../../shared/protocol';
 import { ROOT } from '../unit/graphTestHelpers';
 import { chainProject, expectedLayer, generatedProject, medallionProject, projectGraph, wideRankProject, type GeneratedFile } from './generatedProject';
-import { launchChromium, openPreview, startServer, viewportTransform, type OpenedPreview, type PreviewServer } from './harness';
+import { launchChromium, openPreview, startServer, viewportTransform, waitForPosted, type OpenedPreview, type PreviewServer } from './harness';
 
 const MIN_TEXT_PX = 11;
 
@@ -48,7 +48,8 @@ async function snapshot(page: Page) {
       document.querySelectorAll('#viewport .node__label, #viewport .node__meta, #viewport .lane__title, #viewport .frame__name, #viewport .frame__arch'),
     ).map((el) => parseFloat(getComputedStyle(el).fontSize) * scale);
     return {
-      stage: r(document.getElementById('graph')!),
+      // The panel the graph is seen through: the svg itself moves with the pan.
+      stage: r(document.getElementById('stage')!),
       frames: Array.from(document.querySelectorAll('#viewport .frame')).map((el) => ({
         index: el.getAttribute('data-frame')!,
         pipeline: el.querySelector('.frame__header')!.getAttribute('data-frame-toggle') ?? '',
@@ -117,6 +118,21 @@ function assertFramedLanes(graph: PipelineGraph, s: Snapshot, stackedExpected: b
     const band = s.lanes.find((l) => l.frame === n.frame && l.name === g.layer);
     assert.ok(band && inside(n, band), `${g.label} inside the ${g.layer} band of its frame`);
   }
+}
+
+/** The group node of a lane's folded chains (its id starts with focus.ts's synthetic prefix, then `fold:`). */
+const FOLD_SELECTOR = '#viewport .node--fold';
+
+/** Posts `graph` as the workspace, opens the bronze lane's group with the keyboard; the number of nodes then drawn. */
+async function openBronzeGroup(page: Page, graph: PipelineGraph): Promise<number> {
+  await sendScoped(page, graph, 'Workspace');
+  const bronze = page.locator(`${FOLD_SELECTOR}[aria-label^="100 alike"]`);
+  await bronze.focus();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(
+    () => !document.querySelector('#viewport .node--fold[aria-label^="100 alike"]') && !document.getElementById('graph')!.hasAttribute('aria-busy'),
+  );
+  return page.locator('#viewport .node').count();
 }
 
 describe('architecture preview at scale (Chromium, generated projects)', function () {
@@ -283,14 +299,18 @@ describe('architecture preview at scale (Chromium, generated projects)', functio
     }
   }
 
-  for (const [name, files] of [
-    ['a chain of 301 datasets', () => chainProject(300)],
-    ['a connected medallion of 300 datasets (fan-in, fan-out)', () => medallionProject(100)],
+  for (const [name, files, expandBronze] of [
+    ['a chain of 301 datasets', () => chainProject(300), false],
+    // Its bronze group opened: 300 bronze nodes beside the silver and gold groups.
+    ['a connected medallion of 300 datasets (fan-in, fan-out) with its bronze chains shown', () => medallionProject(100), true],
   ] as const) {
     for (const width of [480, 1400]) {
       it(`${name} at ${width} px: the first screen's nodes drawn at once, the others later, every node in layout (tab) order`, async () => {
         const graph = await projectGraph(files());
         const o = await open(width);
+        // The page draws what the folding leaves: with bronze's group open, 300 bronze nodes and the
+        // silver and gold groups. The same graph posted again keeps the group open.
+        const drawnAtEnd = expandBronze ? await openBronzeGroup(o.page, graph) : graph.nodes.length;
         const first = await o.page.evaluate(
           (graph) =>
             new Promise<{ ids: string[]; busy: string | null; view: string }>((resolve) => {
@@ -309,10 +329,10 @@ describe('architecture preview at scale (Chromium, generated projects)', functio
           graph,
         );
         assert.equal(first.busy, 'true', 'the page says it is still drawing');
-        assert.ok(first.ids.length > 0 && first.ids.length < graph.nodes.length / 2, `${first.ids.length} of ${graph.nodes.length} nodes drawn at first`);
+        assert.ok(first.ids.length > 0 && first.ids.length < drawnAtEnd / 2, `${first.ids.length} of ${drawnAtEnd} nodes drawn at first`);
         await o.page.waitForFunction(() => !document.getElementById('graph')!.hasAttribute('aria-busy'));
         const s = await snapshot(o.page);
-        assert.equal(s.nodes.length, graph.nodes.length, 'then every node');
+        assert.equal(s.nodes.length, drawnAtEnd, 'then every node');
         assert.equal(await o.page.getAttribute('#viewport', 'data-view'), first.view, 'the view did not move');
         const stage = s.stage;
         const visibleAtEnd = s.nodes
@@ -326,8 +346,6 @@ describe('architecture preview at scale (Chromium, generated projects)', functio
           'no node in view was left for later',
         );
         assert.ok(s.minTextPx >= MIN_TEXT_PX, `text ${s.minTextPx} px`);
-        if (name.includes('medallion') && process.env.UPDATE_SCREENSHOTS)
-          writeFileSync(path.join(ROOT, 'docs/images', `preview-medallion-300-${width}.png`), await o.page.screenshot({ type: 'png' }));
         // Document order is the layout's: lane by lane, then along the flow (the order Tab follows).
         const order = await o.page.evaluate(() => Array.from(document.querySelectorAll('#viewport .node')).map((el) => el.getAttribute('data-node-id')!));
         const byId = new Map(s.nodes.map((b) => [b.id, b]));
@@ -343,6 +361,73 @@ describe('architecture preview at scale (Chromium, generated projects)', functio
         }
       });
     }
+  }
+
+  for (const width of [480, 1400]) {
+    it(`a connected medallion of 300 datasets at ${width} px: each lane's hundred alike chains folded into one group, bronze, silver and gold in the first screen; a group opens with Enter, search and click-to-code reach its members`, async () => {
+      const graph = await projectGraph(medallionProject(100));
+      const o = await open(width);
+      await sendScoped(o.page, graph, 'Workspace');
+      const s = await snapshot(o.page);
+      const groups = await o.page.$$eval(FOLD_SELECTOR, (els) =>
+        els.map((el) => ({
+          id: el.getAttribute('data-node-id')!,
+          name: el.getAttribute('aria-label')!,
+          label: el.querySelector('.node__label')!.textContent!,
+        })),
+      );
+      // One group per lane: 100 feeds landed in bronze (3 nodes each), 67 silver joins, 34 gold aggregates (2 each).
+      assert.deepEqual(
+        groups.map((g) => g.label),
+        ['100 × landing/feed_* → bronze/feed_*', '67 × conform_* → silver/entity_*', '34 × report_* → gold/report_*'],
+      );
+      assert.match(groups[0].name, /^100 alike chains of 3 nodes folded into one, like landing\/feed_\* → ingest_\* → bronze\/feed_\*: show them$/);
+      // The three lanes, each with its node wholly on the first screen, at 100%: no zoom to read them.
+      for (const lane of ['bronze', 'silver', 'gold']) {
+        const band = s.lanes.find((l) => l.name === lane)!;
+        const inBand = s.nodes.filter((n) => inside(n, band));
+        assert.equal(inBand.length, 1, `one node in ${lane}`);
+        assert.ok(inside(inBand[0], s.stage), `the ${lane} group is in view`);
+      }
+      assert.ok(s.minTextPx >= MIN_TEXT_PX, `smallest text ${s.minTextPx.toFixed(1)} px`);
+      assert.match((await o.page.getAttribute('#viewport', 'data-view')) ?? '', /scale\(1\)/, 'opened at 100%');
+      assert.ok(inside(s.frames[0].header, s.stage), "the pipeline's name is in view");
+      assert.match(s.summary, /502 in folded groups/);
+      if (process.env.UPDATE_SCREENSHOTS)
+        writeFileSync(path.join(ROOT, 'docs/images', `preview-medallion-300-${width}.png`), await o.page.screenshot({ type: 'png' }));
+
+      // Enter on the bronze group: its 300 nodes drawn, focus on the first chain's first node, the others still folded.
+      const drawn = await openBronzeGroup(o.page, graph);
+      assert.equal(drawn, 302, 'the bronze chains and the two other groups');
+      const focused = await o.page.evaluate(() => document.activeElement?.getAttribute('data-node-id'));
+      assert.equal(graph.nodes.find((n) => n.id === focused)?.label, 'landing/feed_0', 'focus on the first chain');
+      assert.equal(await o.page.locator(FOLD_SELECTOR).count(), 2);
+      // A member is a node like any other: a click opens its code.
+      const member = graph.nodes.find((n) => n.label === 'bronze/feed_7')!;
+      const memberEl = o.page.locator(`#viewport .node[data-node-id="${member.id}"]`);
+      // Focus brings it into view (the keyboard's way there), then the pointer clicks it.
+      await memberEl.focus();
+      await memberEl.click();
+      const reveal = await waitForPosted(o.page, 'reveal');
+      assert.deepEqual(reveal, { type: 'reveal', uri: member.uri, range: member.range });
+
+      // Search finds a member of a folded group: drawn as itself, selected and focused, the group holding the rest.
+      const other = await open(width);
+      await sendScoped(other.page, graph, 'Workspace');
+      await other.page.fill('#search', 'silver/entity_41');
+      await other.page.press('#search', 'Enter');
+      const target = graph.nodes.find((n) => n.label === 'silver/entity_41')!;
+      await other.page.waitForFunction((id) => document.activeElement?.getAttribute('data-node-id') === id, target.id);
+      const labels = await other.page.$$eval(FOLD_SELECTOR, (els) => els.map((el) => el.querySelector('.node__label')!.textContent!));
+      assert.ok(labels.includes('66 × conform_* → silver/entity_*'), labels.join(' | '));
+      const after = await snapshot(other.page);
+      const box = after.nodes.find((n) => n.id === target.id)!;
+      assert.ok(inside(box, after.stage), 'the found node is in view');
+      // Click on a group opens it too.
+      await other.page.locator(`${FOLD_SELECTOR}[aria-label^="34 alike"]`).click();
+      await other.page.waitForFunction(() => !document.querySelector('#viewport .node--fold[aria-label^="34 alike"]'));
+      assert.equal(await other.page.locator('#viewport .node').filter({ hasText: 'gold/report_33' }).count(), 1, 'the gold chains drawn');
+    });
   }
 
   it('beside the editor, a rank of eleven sources feeding a step and its table is split into rows of its band: nothing cut, text >= 11 px, all in view', async () => {

@@ -13,7 +13,9 @@ export const SYNTHETIC_PREFIX = '\u0001psa:';
 
 export type Synthetic =
   | { type: 'stub'; direction: 'upstream' | 'downstream'; anchor: string; hidden: string[] }
-  | { type: 'pipeline'; pipeline: GraphPipeline; datasets: number; steps: number; findings: number };
+  | { type: 'pipeline'; pipeline: GraphPipeline; datasets: number; steps: number; findings: number }
+  /** Same-shaped parallel chains of a lane as one node (fold.ts): `patterns` names each position, `hidden` holds every member. */
+  | { type: 'fold'; key: string; chains: number; length: number; patterns: string[]; anchor: string; hidden: string[] };
 
 export interface ViewGraph {
   graph: PipelineGraph;
@@ -170,8 +172,9 @@ export function viewGraph(graph: PipelineGraph, opts: ViewOptions): ViewGraph {
 }
 
 /** Second line of a synthetic node. */
-export function syntheticMeta(s: Synthetic): string {
+export function syntheticMeta(s: Synthetic, layer: string | null = null): string {
   if (s.type === 'stub') return 'collapsed · click to show';
+  if (s.type === 'fold') return [layer ?? 'unlayered', s.length === 1 ? `${s.chains} alike` : `${s.chains} chains of ${s.length}`, 'click to show'].join(' · ');
   const parts = [
     s.pipeline.architecture === 'unknown' ? 'pipeline' : `${s.pipeline.architecture} pipeline`,
     plural(s.datasets, 'dataset'),

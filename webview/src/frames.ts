@@ -108,6 +108,7 @@ export interface ViewLayoutOptions {
   /** A panel beside the editor: the flow goes down. */
   narrow: boolean;
   meta?: LayoutOptions['meta'];
+  wide?: LayoutOptions['wide'];
   /** Pipeline summary nodes (a collapsed pipeline): their frame draws no lanes. */
   isSummary?: (node: GraphNode) => boolean;
   /** A single pipeline this small is laid out both ways in a wide panel, to use the one that fits whole. */
@@ -161,10 +162,10 @@ export function layoutViewStream(graph: PipelineGraph, measure: MeasureText, opt
 
   if (groups.length <= 1 && !groups[0]?.pipeline) {
     const direction: Direction = narrow ? 'TB' : 'LR';
-    const layout = layoutGraph(graph, measure, { direction, wrap: wrapFor(direction, panel, 0), meta: opts.meta, exactOrder: opts.exact });
+    const layout = layoutGraph(graph, measure, { direction, wrap: wrapFor(direction, panel, 0), meta: opts.meta, wide: opts.wide, exactOrder: opts.exact });
     // A wide panel still stacks the lanes when only that shows a short pipeline whole at 100%.
     if (direction === 'LR' && panel && graph.nodes.length <= (opts.tryBothUpTo ?? 80) && !fits(layout)) {
-      const tb = layoutGraph(graph, measure, { direction: 'TB', wrap: wrapFor('TB', panel, 0), meta: opts.meta, exactOrder: opts.exact });
+      const tb = layoutGraph(graph, measure, { direction: 'TB', wrap: wrapFor('TB', panel, 0), meta: opts.meta, wide: opts.wide, exactOrder: opts.exact });
       if (fits(tb)) return complete(tb);
     }
     return complete(layout);
@@ -174,7 +175,13 @@ export function layoutViewStream(graph: PipelineGraph, measure: MeasureText, opt
   const layoutOne = (g: PipelineGroup, direction: Direction) => {
     const collapsed = g.nodes.length > 0 && g.nodes.every((n) => opts.isSummary?.(n) ?? false);
     const sub = subgraph(graph, g);
-    const options: LayoutOptions = { direction, wrap: wrapFor(direction, panel, inset + FRAME_HEADER), meta: opts.meta, exactOrder: opts.exact };
+    const options: LayoutOptions = {
+      direction,
+      wrap: wrapFor(direction, panel, inset + FRAME_HEADER),
+      meta: opts.meta,
+      wide: opts.wide,
+      exactOrder: opts.exact,
+    };
     const plain = () => layoutGraph(collapsed ? { ...sub, layers: [] } : sub, measure, options);
     const stack = () => layoutGraph(sub, measure, { ...options, stackAcross: panel!.width - inset });
     const besideEditor = !collapsed && narrow && panel !== undefined;
@@ -197,7 +204,13 @@ export function layoutViewStream(graph: PipelineGraph, measure: MeasureText, opt
       // Still too wide: a rank of many nodes side by side (eleven CSV files read by one step, in
       // a real project). Left to right that rank is a column: the narrower of the two is used.
       if (inner.width + inset > panel.width) {
-        const lrOptions: LayoutOptions = { direction: 'LR', wrap: wrapFor('LR', panel, inset + FRAME_HEADER), meta: opts.meta, exactOrder: opts.exact };
+        const lrOptions: LayoutOptions = {
+          direction: 'LR',
+          wrap: wrapFor('LR', panel, inset + FRAME_HEADER),
+          meta: opts.meta,
+          wide: opts.wide,
+          exactOrder: opts.exact,
+        };
         let lr = layoutGraph(sub, measure, lrOptions);
         // A few columns of long names: shorter names (the full one is on hover and in search) rather
         // than a frame cut at the panel's edge.

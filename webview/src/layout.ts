@@ -39,6 +39,8 @@ export interface LayoutOptions {
   stackAcross?: number;
   /** Widest a node may be (default 280 px): a narrow panel shortens long names to fit more across. */
   maxNodeWidth?: number;
+  /** Nodes that may be wider than the others, up to WIDE_NODE_MAX_WIDTH (a group of folded chains names two patterns). */
+  wide?: (node: GraphNode) => boolean;
   /**
    * Lanes stacked (TB) only: the width the lanes may take. A rank of more nodes than fit across
    * (six Kafka topics read by one job) is split into rows of its lane, one below the other; nodes
@@ -111,6 +113,8 @@ const RANK_SEP_TB = 2 * LANE_PAD_Y + LANE_TITLE_TB;
 const NODE_SEP = 22;
 export const NODE_MIN_WIDTH = 120;
 const NODE_MAX_WIDTH = 280;
+/** A wide node (LayoutOptions.wide) still fits a 480 px panel beside the editor, inside its frame and lane. */
+const WIDE_NODE_MAX_WIDTH = 360;
 export const NODE_HEIGHT = 50;
 /** Left accent bar plus gap, and room on the right for the findings badge. */
 export const NODE_TEXT_LEFT = 14;
@@ -558,7 +562,8 @@ function rankNodes(graph: PipelineGraph, measure: MeasureText, options: LayoutOp
   for (const node of graph.nodes) {
     // Steps are pills: their rounded ends need more room than a dataset's square corners.
     const badge = (node.findings.length > 0 ? NODE_TEXT_RIGHT : 12) + (node.kind === 'step' ? 12 : 0);
-    const maxWidth = Math.max(NODE_MIN_WIDTH, Math.min(NODE_MAX_WIDTH, options.maxNodeWidth ?? NODE_MAX_WIDTH));
+    const widest = options.wide?.(node) ? WIDE_NODE_MAX_WIDTH : NODE_MAX_WIDTH;
+    const maxWidth = Math.max(NODE_MIN_WIDTH, Math.min(widest, options.maxNodeWidth ?? widest));
     const maxText = maxWidth - NODE_TEXT_LEFT - badge;
     const label = fitName(node.label, maxText, 'label', measure);
     const meta = fitText(options.meta?.(node) ?? nodeMeta(node), maxText, 'meta', measure);

@@ -90,12 +90,15 @@ export function edgePath(points: Point[]): string {
 
 function syntheticName(s: Synthetic, label: string): string {
   if (s.type === 'stub') return `${label} hidden (${s.hidden.length} node${s.hidden.length === 1 ? '' : 's'}): show them`;
+  if (s.type === 'fold')
+    return `${s.chains} alike ${s.length === 1 ? 'nodes' : `chains of ${s.length} nodes`} folded into one, like ${s.patterns.join(' → ')}: show them`;
   return `${label}, ${s.pipeline.architecture === 'unknown' ? 'pipeline' : `${s.pipeline.architecture} pipeline`} collapsed (${s.datasets} datasets, ${s.steps} steps): expand it`;
 }
 
 function renderNode(box: NodeBox, parent: SVGGElement, s: Synthetic | undefined): SVGGElement {
   const { node } = box;
   const classes = s ? ['node', `node--${s.type}`] : ['node', `node--${node.kind}`, `node--${nodeKindClass(node)}`];
+  if (s?.type === 'fold') classes.push(`node--${node.kind}`, `node--${nodeKindClass(node)}`);
   if (s?.type === 'stub') classes.push(`node--${s.direction}`);
   if (node.streaming && !s) classes.push('node--streaming');
   const g = svgEl(
@@ -112,9 +115,12 @@ function renderNode(box: NodeBox, parent: SVGGElement, s: Synthetic | undefined)
   );
   if (s) g.setAttribute('aria-expanded', 'false');
   const radius = node.kind === 'step' ? box.height / 2 : 5;
+  // A group of folded chains is drawn as a stack of cards: many alike, behind the one shown.
+  if (s?.type === 'fold')
+    for (const offset of [8, 4]) svgEl('rect', { class: 'node__stack', x: offset, y: -offset, width: box.width, height: box.height, rx: radius }, g);
   svgEl('rect', { class: 'node__focus', x: -4, y: -4, width: box.width + 8, height: box.height + 8, rx: radius + 4 }, g);
   svgEl('rect', { class: 'node__box', width: box.width, height: box.height, rx: radius }, g);
-  if (node.kind === 'dataset' && !s) svgEl('rect', { class: 'node__accent', x: 0, y: 0, width: 5, height: box.height, rx: 2 }, g);
+  if (node.kind === 'dataset' && (!s || s.type === 'fold')) svgEl('rect', { class: 'node__accent', x: 0, y: 0, width: 5, height: box.height, rx: 2 }, g);
   const textLeft = node.kind === 'step' ? NODE_TEXT_LEFT + 4 : NODE_TEXT_LEFT;
   textEl(box.label, { class: 'node__label', x: textLeft, y: 21 }, g);
   textEl(box.meta, { class: 'node__meta', x: textLeft, y: 38 }, g);

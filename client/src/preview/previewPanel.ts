@@ -11,6 +11,7 @@ import {
 } from '../../../shared/protocol';
 import { previewHtml } from '../../../webview/src/html';
 import { isRevealMessage } from './messages';
+import { saveExport } from './exportSave';
 import { exportFileName, scopeName } from './names';
 
 export const VIEW_TYPE = 'pysparkArchitect.preview';
@@ -189,22 +190,18 @@ export class PreviewPanel {
   }
 
   private async saveExport(format: 'svg' | 'png', data: string): Promise<void> {
-    if (format !== 'svg' && format !== 'png') return;
-    if (typeof data !== 'string') return;
-    const target = await vscode.window.showSaveDialog({
-      defaultUri: this.exportTarget(format),
-      filters: format === 'svg' ? { SVG: ['svg'] } : { PNG: ['png'] },
-      saveLabel: `Export ${format.toUpperCase()}`,
-    });
-    if (!target) return;
-    const bytes = format === 'svg' ? Buffer.from(data, 'utf8') : Buffer.from(data.replace(/^data:image\/png;base64,/, ''), 'base64');
-    try {
-      await vscode.workspace.fs.writeFile(target, bytes);
-    } catch (e) {
-      void vscode.window.showErrorMessage(`Architecture export failed: ${(e as Error).message}`);
-      return;
-    }
-    void vscode.window.showInformationMessage(`Architecture ${format.toUpperCase()} saved to ${vscode.workspace.asRelativePath(target)}`);
+    await saveExport(
+      {
+        showSaveDialog: (options) => vscode.window.showSaveDialog(options),
+        writeFile: (target, bytes) => vscode.workspace.fs.writeFile(target, bytes),
+        showInformationMessage: (message) => vscode.window.showInformationMessage(message),
+        showErrorMessage: (message) => vscode.window.showErrorMessage(message),
+        asRelativePath: (target) => vscode.workspace.asRelativePath(target),
+      },
+      format,
+      data,
+      format === 'svg' || format === 'png' ? this.exportTarget(format) : undefined,
+    );
   }
 
   /** `<file>-architecture.svg` beside the file shown (a notebook: its file), else in the workspace root. */

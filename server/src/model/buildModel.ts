@@ -25,6 +25,8 @@ const MAX_STEPS = 3_000_000;
 const MAX_CALL_DEPTH = 6;
 /** Alternative frames kept per name: enough to say a name stands for several, not to list every call. */
 const MAX_FRAMES_PER_REF = 8;
+/** The keyword arguments of a call that names none (shared: read-only). */
+const NO_KEYWORD_VALUES: ReadonlyMap<string, Value> = new Map();
 
 export interface ModelOptions {
   /**
@@ -578,9 +580,10 @@ class ModelBuilder implements Interpreter {
 
   // ---------------------------------------------------------------- calls
 
-  private args(parts: CallParts): { pos: Value[]; kw: Map<string, Value> } {
+  private args(parts: CallParts): { pos: Value[]; kw: ReadonlyMap<string, Value> } {
     const pos: Value[] = [];
-    const kw = new Map<string, Value>();
+    // Shared when the call names no argument (most calls): nothing writes to `kw` once made.
+    const kw = parts.keywords.size ? new Map<string, Value>() : NO_KEYWORD_VALUES;
     // `sum(r.amount for r in df.collect())`: the generator is the one argument, and its iterable runs.
     if (parts.argumentList?.type === 'generator_expression') {
       this.expr(parts.argumentList);
@@ -594,7 +597,7 @@ class ModelBuilder implements Interpreter {
         else pos.push(UNKNOWN);
       } else pos.push(this.expr(a));
     }
-    for (const [k, v] of parts.keywords) kw.set(k, this.expr(v));
+    for (const [k, v] of parts.keywords) (kw as Map<string, Value>).set(k, this.expr(v));
     return { pos, kw };
   }
 
@@ -615,7 +618,7 @@ class ModelBuilder implements Interpreter {
   }
 
   /** A call by name: a module function, a Spark constructor, or a builtin that hands its argument on. */
-  private plainCall(parts: CallParts, pos: Value[], kw: Map<string, Value>): Value {
+  private plainCall(parts: CallParts, pos: Value[], kw: ReadonlyMap<string, Value>): Value {
     const name = parts.name;
     if (!name) {
       this.expr(parts.callee);
@@ -630,7 +633,7 @@ class ModelBuilder implements Interpreter {
     return UNKNOWN;
   }
 
-  callFunction(def: Node, closure: Scope, pos: Value[], kw: Map<string, Value>, pending: boolean, site?: Node): Value {
+  callFunction(def: Node, closure: Scope, pos: Value[], kw: ReadonlyMap<string, Value>, pending: boolean, site?: Node): Value {
     const key = `${def.id}:${pos.map(valueKey).join(',')}:${[...kw].map(([k, v]) => `${k}=${valueKey(v)}`).join(',')}`;
     const memo = this.callMemo.get(key);
     if (memo) {
@@ -676,7 +679,7 @@ class ModelBuilder implements Interpreter {
     return result;
   }
 
-  private bindParameters(scope: Scope, params: Node | null, pos: Value[], kw: Map<string, Value>): void {
+  private bindParameters(scope: Scope, params: Node | null, pos: Value[], kw: ReadonlyMap<string, Value>): void {
     if (!params) return;
     let i = 0;
     for (const p of params.namedChildren) {

@@ -19,7 +19,7 @@ export interface Interpreter {
   expr(node: Node, statement?: Node): Value;
   bind(target: Node, v: Value, statement?: Node): void;
   /** Runs a module function for a call (`site`, when there is one) with these arguments; calls with the same arguments share one analysis. */
-  callFunction(def: Node, closure: Scope, pos: Value[], kw: Map<string, Value>, pending: boolean, site?: Node): Value;
+  callFunction(def: Node, closure: Scope, pos: Value[], kw: ReadonlyMap<string, Value>, pending: boolean, site?: Node): Value;
   /** A new frame read from a source. */
   source(node: Node, op: string, source: SourceInfo): Frame;
   /** A new frame computed from `parent` (and `extraParents`), inheriting what `changes` does not say. */

@@ -136,6 +136,21 @@ export class SyntaxNode {
     return (this.named ??= this.kids ? (this.kids === NO_CHILDREN ? NO_CHILDREN : this.kids.filter((c) => c.isNamed)) : this.owner.childrenOf(this.id, true));
   }
 
+  /**
+   * @internal Each child's type and offsets, in order, read from the copy's arrays: for hot readers
+   * of small nodes (a string's pieces) that need node objects for few of the children (`nodeOf`).
+   */
+  forEachChild(visit: (type: string, start: number, end: number, id: number) => void): void {
+    const tree = this.owner;
+    for (let c = this.id + 1, end = tree.subtreeEnds[this.id]; c < end; c = tree.subtreeEnds[c])
+      visit(kindNames[tree.kinds[c]], tree.starts[c], tree.ends[c], c);
+  }
+
+  /** @internal The node with this id in this node's tree (an id from `forEachChild`). */
+  nodeOf(id: number): SyntaxNode {
+    return this.owner.nodeAt(id);
+  }
+
   /** @internal Field id of each child (0: none), parallel to `children`. */
   get childFields(): number[] {
     const tree = this.owner;
@@ -342,6 +357,9 @@ export class SyntaxTree {
 
   private readonly tables: LanguageTables;
 
+  /** How many node objects this copy has made (tests count them: readers that need only a node's facts make none). */
+  nodesMade = 0;
+
   /** How many nodes were cloned from the previous copy rather than read from wasm. */
   reusedNodes = 0;
   /** How many nodes were taken over from the previous copy as they are (the unchanged statements before the first edit). */
@@ -400,7 +418,12 @@ export class SyntaxTree {
   /** The node with this preorder id (made on first use, then always the same object). */
   nodeAt(id: number): SyntaxNode {
     if (id < this.sharedEnd) return this.successor!.nodeAt(id);
-    return (this.made[id] ??= new SyntaxNode(this, id));
+    let node = this.made[id];
+    if (!node) {
+      node = this.made[id] = new SyntaxNode(this, id);
+      this.nodesMade++;
+    }
+    return node;
   }
 
   get root(): SyntaxNode {

@@ -29,7 +29,15 @@ export function sparkAttribute(node: Node, objNode: Node, obj: Value, attr: stri
 }
 
 /** `obj.method(...)` where the receiver evaluated to `obj` and the arguments to `pos` and `kw`. */
-export function sparkMethodCall(ip: Interpreter, node: Node, parts: CallParts, obj: Value, method: string, pos: Value[], kw: Map<string, Value>): Value {
+export function sparkMethodCall(
+  ip: Interpreter,
+  node: Node,
+  parts: CallParts,
+  obj: Value,
+  method: string,
+  pos: Value[],
+  kw: ReadonlyMap<string, Value>,
+): Value {
   // `F.broadcast(df)` is a join hint: the same data, so the same frame (and its lineage).
   if (method === 'broadcast' && pos[0]?.k === 'frame' && parts.object?.type === 'identifier' && ip.model.imports.functionsAliases.has(parts.object.text))
     return pos[0];

@@ -121,7 +121,7 @@ export function checkpointed(frame: Frame): boolean {
   return !!frame.cached && CHECKPOINTS.has(callParts(frame.cached)?.name ?? '');
 }
 
-export function frameCall(ip: Interpreter, node: Node, parts: CallParts, frame: Frame, method: string, pos: Value[], kw: Map<string, Value>): Value {
+export function frameCall(ip: Interpreter, node: Node, parts: CallParts, frame: Frame, method: string, pos: Value[], kw: ReadonlyMap<string, Value>): Value {
   if (ACTIONS.has(method)) {
     ip.model.actions.push({ method, frame, call: node, receiver: parts.object!, scope: ip.scope.node, inLoop: ip.inLoop(), loop: ip.currentLoop() });
     return { k: 'action', method };

@@ -87,7 +87,7 @@ function connectionOption(parts: CallParts, key: string): { value: string; node:
 }
 
 /** `glueContext.write_dynamic_frame.from_options(frame=dyf, connection_type="s3", ...)`: a batch write. */
-function dynamicWrite(ip: Interpreter, node: Node, parts: CallParts, method: string, pos: Value[], kw: Map<string, Value>): Value | undefined {
+function dynamicWrite(ip: Interpreter, node: Node, parts: CallParts, method: string, pos: Value[], kw: ReadonlyMap<string, Value>): Value | undefined {
   const frameArg = kw.get('frame') ?? pos[0];
   if (frameArg?.k !== 'frame') return undefined;
   const receiver = parts.keywords.get('frame') ?? parts.args[0];
@@ -123,7 +123,7 @@ function dynamicWrite(ip: Interpreter, node: Node, parts: CallParts, method: str
  * The Glue calls the model follows on a receiver it has no value for: readers of DataFrames and
  * DynamicFrames, `Transform.apply(frame=...)`, `DynamicFrame.fromDF(df, ...)`, DynamicFrame writers.
  */
-export function glueFrame(ip: Interpreter, node: Node, parts: CallParts, method: string, pos: Value[], kw: Map<string, Value>): Value | undefined {
+export function glueFrame(ip: Interpreter, node: Node, parts: CallParts, method: string, pos: Value[], kw: ReadonlyMap<string, Value>): Value | undefined {
   if (!usesGlue(ip.model) || !parts.object) return undefined;
   const object = unwrapParens(parts.object);
   const reader = parts.object.type === 'attribute' ? parts.object.childForFieldName('attribute')?.text : undefined;

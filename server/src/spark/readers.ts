@@ -12,7 +12,7 @@ const READER_TERMINALS = new Set(['load', 'parquet', 'json', 'csv', 'orc', 'text
 /** The columns every Kafka source has. */
 const KAFKA_COLUMNS = ['key', 'value', 'topic', 'partition', 'offset', 'timestamp', 'timestampType'];
 
-export function readerCall(ip: Interpreter, node: Node, parts: CallParts, r: ReaderValue, method: string, pos: Value[], kw: Map<string, Value>): Value {
+export function readerCall(ip: Interpreter, node: Node, parts: CallParts, r: ReaderValue, method: string, pos: Value[], kw: ReadonlyMap<string, Value>): Value {
   switch (method) {
     case 'format':
       return { ...r, format: stringOf(pos[0]) };

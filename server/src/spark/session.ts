@@ -122,7 +122,7 @@ export function sessionAttribute(attr: string): Value {
   return UNKNOWN;
 }
 
-export function sessionCall(ip: Interpreter, node: Node, parts: CallParts, method: string, pos: Value[], kw: Map<string, Value>): Value {
+export function sessionCall(ip: Interpreter, node: Node, parts: CallParts, method: string, pos: Value[], kw: ReadonlyMap<string, Value>): Value {
   switch (method) {
     case 'table': {
       const table = stringOf(pos[0]);
@@ -155,7 +155,7 @@ export function sessionCall(ip: Interpreter, node: Node, parts: CallParts, metho
   }
 }
 
-function createDataFrame(ip: Interpreter, node: Node, parts: CallParts, pos: Value[], kw: Map<string, Value>): Frame {
+function createDataFrame(ip: Interpreter, node: Node, parts: CallParts, pos: Value[], kw: ReadonlyMap<string, Value>): Frame {
   const f = ip.source(node, 'createDataFrame', {
     kind: 'createDataFrame',
     streaming: false,

@@ -12,7 +12,7 @@ export function withWatermark(ip: Interpreter, frame: Frame, node: Node, pos: Va
 }
 
 /** A join of two streaming frames keeps state on both sides: recorded with the aggregations. */
-export function noteStreamJoin(ip: Interpreter, node: Node, parts: CallParts, frame: Frame, other: Frame, pos: Value[], kw: Map<string, Value>): void {
+export function noteStreamJoin(ip: Interpreter, node: Node, parts: CallParts, frame: Frame, other: Frame, pos: Value[], kw: ReadonlyMap<string, Value>): void {
   if (!frame.streaming || !other.streaming) return;
   ip.model.aggregations.push({
     kind: 'join',

@@ -76,7 +76,7 @@ export function v2Writer(frame: Frame, parts: CallParts, pos: Value[]): Value {
   };
 }
 
-export function writerCall(ip: Interpreter, node: Node, parts: CallParts, w: WriterValue, method: string, pos: Value[], kw: Map<string, Value>): Value {
+export function writerCall(ip: Interpreter, node: Node, parts: CallParts, w: WriterValue, method: string, pos: Value[], kw: ReadonlyMap<string, Value>): Value {
   switch (method) {
     case 'format':
       return { ...w, format: stringOf(pos[0]), formatUnknown: stringOf(pos[0]) === undefined };

@@ -264,7 +264,7 @@ function referencesOf(t: TransformCall, model: DataFrameModel, fns: SparkFunctio
   if (!parts) return [];
   const out: Reference[] = [];
   const method = t.method;
-  const names = (args: Node[], resolution: Resolution) => {
+  const names = (args: readonly Node[], resolution: Resolution) => {
     for (const a of listItems(args)) {
       const ref = stringReference(a, resolution);
       if (ref) out.push(ref);
@@ -321,7 +321,7 @@ function groupedReferences(groupCall: Node, model: DataFrameModel, fns: SparkFun
   }
 }
 
-function listItems(args: Node[]): Node[] {
+function listItems(args: readonly Node[]): Node[] {
   const out: Node[] = [];
   for (const a of args) {
     const n = unwrapParens(a);

@@ -15,7 +15,7 @@ function zorderColumns(list: string): string[] {
 }
 
 /** `executeZOrderBy("a", "b")` or `executeZOrderBy(["a", "b"])`: the literal names, or undefined. */
-function apiColumns(args: Node[]): string[] | undefined {
+function apiColumns(args: readonly Node[]): string[] | undefined {
   const nodes =
     args.length === 1 && unwrapParens(args[0]).type === 'list'
       ? unwrapParens(args[0]).namedChildren.filter((c): c is Node => !!c && c.type !== 'comment')

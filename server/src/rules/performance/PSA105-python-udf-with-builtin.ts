@@ -388,7 +388,7 @@ function translateBody(d: UdfDefinition): Translation | undefined {
 class Renderer {
   constructor(
     private readonly F: string,
-    private readonly args: Node[],
+    private readonly args: readonly Node[],
     /** What each parameter holds: from the UDF (annotations, how the body uses it), else from the column at this call site. */
     private readonly types: readonly ParamType[],
   ) {}
@@ -438,7 +438,7 @@ class Renderer {
   }
 }
 
-function renderCall(t: Translation, F: string, args: Node[], columnTypes: readonly ParamType[]): string | undefined {
+function renderCall(t: Translation, F: string, args: readonly Node[], columnTypes: readonly ParamType[]): string | undefined {
   const r = new Renderer(
     F,
     args,
@@ -500,7 +500,7 @@ function callSites(index: () => Map<string, NameUses>, d: UdfDefinition): Node[]
   return u?.bindings === 1 ? calls : undefined;
 }
 
-function positionalArgs(call: Node, count: number): Node[] | undefined {
+function positionalArgs(call: Node, count: number): readonly Node[] | undefined {
   const parts = callParts(call);
   if (!parts || parts.keywords.size || parts.args.length !== count) return undefined;
   return parts.args.some((a) => a.type === 'list_splat' || a.type === 'dictionary_splat') ? undefined : parts.args;
