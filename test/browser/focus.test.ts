@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import type { PipelineGraph } from '../../shared/protocol';
 import { ROOT } from '../unit/graphTestHelpers';
-import { chainProject, generatedProject, projectGraph, type GeneratedFile } from './generatedProject';
+import { chainProject, generatedProject, medallionProject, projectGraph, type GeneratedFile } from './generatedProject';
 import { HOSTILE, launchChromium, openPreview, startServer, type OpenedPreview, type PreviewServer } from './harness';
 
 const MIN_TEXT_PX = 11;
@@ -325,6 +325,33 @@ describe('architecture preview: focus, search, lineage, collapse, wrapping (Chro
     await o.page.focus('#search');
     await o.page.keyboard.type(HOSTILE);
     await o.page.keyboard.press('Enter');
+    assert.equal(await o.page.$$eval('img', (els) => els.length), 0);
+  });
+
+  it('escapes hostile names and formats in a group of folded chains, and in the chains it opens', async () => {
+    const graph = await projectGraph(medallionProject(12));
+    for (const n of graph.nodes) {
+      n.label = `${HOSTILE}${n.label}`;
+      if (n.kind === 'dataset') n.format = `${HOSTILE}"'`;
+    }
+    const o = await open(480);
+    await send(o.page, graph, 'Workspace');
+    const groups = await o.page.$$eval('#viewport .node--fold', (els) =>
+      els.map((e) => [e.querySelector('.node__label')!.textContent!, e.getAttribute('aria-label')!, e.getAttribute('data-node-id')!]),
+    );
+    // Twelve bronze chains and eight silver ones fold; four gold ones do not.
+    assert.equal(groups.length, 2);
+    for (const [label, name, id] of groups) {
+      // Shortened to fit the panel: its start is the literal text of the name.
+      assert.match(label, /^(12|8) × <img src=x/);
+      assert.ok(name.includes(HOSTILE) && id.includes(`${HOSTILE}"'`), name);
+    }
+    assert.equal(await o.page.$$eval('img', (els) => els.length), 0);
+    await o.page.click('#viewport .node--fold');
+    await o.page.waitForFunction(() => document.querySelectorAll('#viewport .node--fold').length === 1);
+    const first = graph.nodes.find((n) => n.label === `${HOSTILE}landing/feed_0`)!;
+    const shown = await o.page.getAttribute(`#viewport .node[data-node-id="${first.id}"]`, 'aria-label');
+    assert.ok(shown!.startsWith(HOSTILE), shown!);
     assert.equal(await o.page.$$eval('img', (els) => els.length), 0);
   });
 

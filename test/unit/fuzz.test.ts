@@ -260,6 +260,29 @@ describe('fuzz: the engine never throws, hangs, leaves the text or breaks the sy
     store.dispose();
   });
 
+  // An unchanged statement's text can parse differently in the edited tree (with a MISSING node
+  // after an unbalanced "(" above it): the copy must not take the previous copy's statement for it.
+  it('regression: a statement with the same text is not reused where the new tree gives it an error', () => {
+    // The shrunk counterexample of the property below, on the PSA501_2 rule fixture.
+    const text = ruleFixtureTexts().find((t) => t.includes('test/snapshots/rules/PSA501_2.snap'))!;
+    const store = new DocumentStore(parser, () => false);
+    const uri = 'file:///unbalanced.py';
+    store.open(uri, 'python', 1, text);
+    try {
+      let version = 1;
+      for (const inserted of ['def f():\n    pass\n', '(']) {
+        const doc = store.get(uri)!;
+        syntaxTreeOf(doc.tree!, doc.document.getText());
+        store.change(uri, ++version, [{ range: { start: doc.document.positionAt(0), end: doc.document.positionAt(1) }, text: inserted }]);
+        const after = store.get(uri)!;
+        const edited = after.document.getText();
+        assert.deepEqual(syntaxTreeOf(after.tree!, edited).facts(), new SyntaxTree(after.tree!, edited).facts());
+      }
+    } finally {
+      store.dispose();
+    }
+  });
+
   it('incremental copies equal fresh copies through random editor edits (DocumentStore)', () => {
     const shape = (t: SyntaxTree) => {
       const out: string[] = [];

@@ -6,11 +6,13 @@ import { fileFragment, type FileFragment } from '../graph';
 import type { RawGraph } from '../graph/pipelineGraph';
 import { LineIndex } from '../lineIndex';
 import { analyseDatabricksRuns } from '../notebook/analyseNotebook';
+import { rootAsBuilt } from '../model/buildModel';
 import type { DataFrameModel } from '../model/types';
 import { ParseFailure, type PythonParser } from '../parsing/pythonParser';
 import type { Settings } from '../../../shared/settings';
 import { AnalysisSlots } from './analysisSlots';
 import { AnalysisWait } from './analysisWait';
+import { commentOnlyChange, moveFindings, moveRawGraph } from './commentEdit';
 import type { ClientSupport } from './context';
 import type { DocumentStore, StoredDocument } from './documentStore';
 import { notAnalysedDiagnostic } from './notAnalysed';
@@ -28,6 +30,14 @@ export interface CachedAnalysis {
   diagnostics: Diagnostic[];
   /** The document's part of the pipeline graph, built while its tree was alive. */
   fragment?: FileFragment;
+  /** A full analysis of the text (not skipped, failed or refused): what an edit inside a comment may reuse. */
+  analysed?: { inputs: string; readAt?: number };
+  /**
+   * Taken over from an analysis of an earlier version after edits inside a comment nothing reads
+   * (`commentEdit.ts`): findings and fragment moved to the current text, the model that analysis's
+   * (hovers read it through the edits since, as any older model).
+   */
+  asBuilt?: { version: number; result: AnalysisResult; fragment?: FileFragment };
 }
 
 /** What the analysis needs of the workspace graph: the other files, and where to report this file's datasets. */
@@ -35,6 +45,8 @@ export interface GraphSink {
   /** The other files' graph, and the generation to hand back with the result. */
   read(): { graph: RawGraph | undefined; generation: number };
   noteGraphChange(uri: string, raw: RawGraph, readAt?: number): void;
+  /** Whether the graph changed after generation `readAt` other than through `uri` itself. */
+  othersChangedSince(readAt: number, uri: string): boolean;
   /** The workspace folders (URIs): a file's folder names are read from its workspace folder down. */
   readonly folders: readonly string[];
 }
@@ -125,6 +137,7 @@ export class AnalysisCache {
     const held = this.modelHolders.indexOf(uri);
     if (held >= 0) this.modelHolders.splice(held, 1);
     this.tooLargeNotified.delete(uri);
+    this.takeOverMs.delete(uri);
     this.inputs.delete(uri);
     this.sizeLimits.delete(uri);
     this.wait.forget(uri);
@@ -133,7 +146,7 @@ export class AnalysisCache {
   /** Documents with something kept per document (tests: closing them all leaves none). */
   get documentsKept(): number {
     const uris = new Set([...this.analyses.keys(), ...this.running.keys(), ...this.latestModels.keys(), ...this.modelHolders, ...this.tooLargeNotified]);
-    for (const uri of [...this.inputs.keys(), ...this.sizeLimits.keys(), ...this.wait.uris()]) uris.add(uri);
+    for (const uri of [...this.inputs.keys(), ...this.sizeLimits.keys(), ...this.wait.uris(), ...this.takeOverMs.keys()]) uris.add(uri);
     return uris.size;
   }
 
@@ -188,8 +201,11 @@ export class AnalysisCache {
       since = performance.now();
     };
     let readAt: number | undefined;
+    const inputs = this.inputsOf(uri);
+    let analysed: CachedAnalysis['analysed'];
+    let runs: AnalysisResult | undefined;
     const done = (result: AnalysisResult, diagnostics: Diagnostic[], skipped?: string): CachedAnalysis => {
-      const entry = this.remember(uri, version, result, diagnostics, readAt);
+      const entry = this.remember(uri, version, result, diagnostics, readAt, analysed);
       this.wait.noteCost(uri, busyMs());
       this.status.analysed({ uri, version, skipped, findings: diagnostics.length, ms: performance.now() - t0 }, settings);
       return entry;
@@ -211,6 +227,8 @@ export class AnalysisCache {
       if (this.documents.get(uri)?.document.version !== version) return undefined;
     }
     const text = stored.document.getText();
+    const reused = this.reuseAfterCommentEdit(uri, stored, settings);
+    if (reused) return reused;
     if (!stored.tree && stored.notParsed) return this.remember(uri, version, emptyResult(stored), [notAnalysedDiagnostic(stored.notParsed)]);
     if (!stored.tree) {
       if (!this.tooLargeNotified.has(uri)) {
@@ -239,7 +257,7 @@ export class AnalysisCache {
         },
       };
       // A Databricks notebook that `%run`s others is analysed with them (findings stay in this file).
-      const runs = analyseDatabricksRuns(this.parser, text, uri.startsWith('file:') ? fileURLToPath(uri) : undefined, options);
+      runs = analyseDatabricksRuns(this.parser, text, uri.startsWith('file:') ? fileURLToPath(uri) : undefined, options);
       // In steps: hovers, completions and new edits are answered between rules, and an outdated run stops.
       const stepped = runs ?? (await analyzeInSteps(stored.tree, text, options, { pause, stale: outdated }));
       // Settings or other files changed meanwhile: whoever changed them asks for a new analysis.
@@ -256,6 +274,7 @@ export class AnalysisCache {
       failed = 'the analysis failed (see the output)';
     }
     const skipped = failed ?? (result.skipped === 'not-pyspark' ? 'nothing in it looks like PySpark' : undefined);
+    if (!skipped && result.model && !runs) analysed = { inputs, readAt };
     return done(
       result,
       result.findings.map((f) => toDiagnostic(uri, f, result.lines, this.client.relatedInformation)),
@@ -263,10 +282,83 @@ export class AnalysisCache {
     );
   }
 
+  /**
+   * The analysis of the document's current version taken over from the last one, when every edit
+   * since kept inside one comment that nothing reads (see `commentEdit.ts`): its findings and graph
+   * fragment moved to the current text, its model kept (built on the earlier text, as after any
+   * edit until the next analysis). Undefined, doing nothing, otherwise. Called before waiting
+   * (such a version needs no wait) and before analysing.
+   */
+  reuseAfterCommentEdit(uri: string, stored: StoredDocument, settings?: Settings): CachedAnalysis | undefined {
+    const t0 = performance.now();
+    const entry = this.takeOver(uri, stored, settings);
+    if (entry) this.takeOverMs.set(uri, performance.now() - t0);
+    return entry;
+  }
+
+  /** What the last take-over of the document cost (wall ms), undefined before one. */
+  private readonly takeOverMs = new Map<string, number>();
+
+  /**
+   * The wait before analysing when the last edit is inside a statement's comment (a take-over is
+   * likely, `lastEditInComment`): as long as the last take-over took (rent or buy again, with the
+   * take-over as the work), so that fast typing is not answered keystroke by keystroke on a busy
+   * thread; undefined otherwise (the analysis's own wait applies).
+   */
+  takeOverWaitMs(uri: string, stored: StoredDocument, settings: Pick<Settings, 'debounceMs'>): number | undefined {
+    // Before a first take-over its cost is unknown: the analysis's wait applies.
+    const ms = this.takeOverMs.get(uri);
+    if (ms === undefined || !this.analyses.get(uri)?.analysed || !lastEditInComment(stored)) return undefined;
+    return Math.min(ms, settings.debounceMs);
+  }
+
+  private takeOver(uri: string, stored: StoredDocument, settings?: Settings): CachedAnalysis | undefined {
+    const version = stored.document.version;
+    const last = this.analyses.get(uri);
+    if (!last?.analysed || last.version === version || this.documents.get(uri) !== stored) return undefined;
+    // What else the analysis read: settings and project configuration, and the other files' graph.
+    const readAt = last.analysed.readAt;
+    if (last.analysed.inputs !== this.inputsOf(uri) || readAt === undefined || this.graph().othersChangedSince(readAt, uri)) return undefined;
+    const t0 = performance.now();
+    const base = last.asBuilt ?? last;
+    const model = base.result.model;
+    const tree = stored.tree;
+    if (!model || !base.fragment || !tree) return undefined;
+    const text = stored.document.getText();
+    const found = commentOnlyChange({ before: base.result.lines.text, after: text, beforeRoot: rootAsBuilt(model), afterTree: tree });
+    if (!found) return undefined;
+    const findings = moveFindings(base.result.findings, found.change, found.words);
+    const raw = findings && moveRawGraph(base.fragment.raw, found.change);
+    if (!findings || !raw) return undefined;
+    const lines = new LineIndex(text);
+    const result: AnalysisResult = { findings, model, lines };
+    const diagnostics = findings.map((f) => toDiagnostic(uri, f, lines, this.client.relatedInformation));
+    const entry: CachedAnalysis = {
+      version,
+      result,
+      diagnostics,
+      fragment: { uri, raw, context: { lines, findings } },
+      analysed: last.analysed,
+      asBuilt: { version: base.version, result: base.result, fragment: base.fragment },
+    };
+    this.analyses.set(uri, entry);
+    this.keepModel(uri);
+    this.graph().noteGraphChange(uri, raw, this.graph().read().generation);
+    this.status.analysed({ uri, version, findings: diagnostics.length, ms: performance.now() - t0 }, settings);
+    return entry;
+  }
+
   /** `readAt`: the workspace graph's generation the analysis read (none: it read no graph). */
-  private remember(uri: string, version: number, result: AnalysisResult, diagnostics: Diagnostic[], readAt?: number): CachedAnalysis {
+  private remember(
+    uri: string,
+    version: number,
+    result: AnalysisResult,
+    diagnostics: Diagnostic[],
+    readAt?: number,
+    analysed?: CachedAnalysis['analysed'],
+  ): CachedAnalysis {
     const fragment = fileFragment({ filename: uriToFilename(uri), uri, model: result.model, lines: result.lines, findings: result.findings });
-    const entry = { version, result, diagnostics, fragment };
+    const entry: CachedAnalysis = { version, result, diagnostics, fragment, ...(analysed ? { analysed } : {}) };
     this.analyses.set(uri, entry);
     this.keepModel(uri);
     this.graph().noteGraphChange(uri, fragment.raw, readAt);
@@ -286,7 +378,12 @@ export class AnalysisCache {
       const uri = this.modelHolders.shift()!;
       this.latestModels.delete(uri);
       const evicted = this.analyses.get(uri);
-      if (evicted) evicted.result = { ...evicted.result, model: undefined };
+      if (evicted) {
+        evicted.result = { ...evicted.result, model: undefined };
+        // Nothing to take over from without the model's syntax.
+        evicted.asBuilt = undefined;
+        evicted.analysed = undefined;
+      }
     }
   }
 
@@ -297,6 +394,15 @@ export class AnalysisCache {
       this.connection.console.error(`${uri}: ${(e as Error).stack ?? String(e)}`);
     }
   }
+}
+
+/** Whether the document's last edit lies inside a comment of its tree (reads the tree at one offset; no copy, no text scan). */
+function lastEditInComment(stored: StoredDocument): boolean {
+  const edit = stored.edits[stored.edits.length - 1];
+  const tree = stored.held;
+  if (!edit || !tree || edit.version !== stored.document.version || edit.start === 0) return false;
+  const node = tree.rootNode.descendantForIndex(edit.start - 1, edit.start - 1);
+  return node?.type === 'comment' && edit.newEnd <= node.endIndex;
 }
 
 function uriToFilename(uri: string): string {

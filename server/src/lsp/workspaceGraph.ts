@@ -93,6 +93,13 @@ export class WorkspaceGraph {
     this.rejudgeNeighbours(uri, touched);
   }
 
+  /** Whether the graph changed after generation `readAt` other than through `uri` itself (true when that is too long ago to tell). */
+  othersChangedSince(readAt: number, uri: string): boolean {
+    if (readAt >= this.generation) return false;
+    if (!this.changes.length || this.changes[0].generation > readAt + 1) return true;
+    return this.changes.some((c) => c.generation > readAt && c.origin !== uri);
+  }
+
   /** Whether another file changed one of `keys` after generation `readAt` (true when that is too long ago to tell). */
   private changedSince(readAt: number, uri: string, keys: string[]): boolean {
     if (readAt >= this.generation || !keys.length) return false;

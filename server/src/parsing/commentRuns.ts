@@ -59,7 +59,7 @@ export function blankLongCommentRuns(text: string): BlankedText | undefined {
  * aside): then no run is long, and the tokenizer need not read the text. Reads line starts only,
  * so a keystroke in a large document costs little.
  */
-function mayHaveLongRun(text: string): boolean {
+export function mayHaveLongRun(text: string): boolean {
   let inRow = 0;
   for (let at = 0; at < text.length;) {
     let i = at;

@@ -597,6 +597,10 @@ export class SyntaxTree {
   private copy(tree: Tree, previous: SyntaxTree | undefined, api: boolean): number {
     // Read before the walk: the raw walker's cursor lives in the library's transfer buffer, which any other call overwrites.
     const mayHaveMissing = tree.rootNode.hasError;
+    // Top-level statements of this tree that hold an error: the same text may parse differently here
+    // (a MISSING node the previous copy had not), so a statement of the previous copy is not reused for them.
+    const withErrors =
+      mayHaveMissing && previous ? new Set(tree.rootNode.children.filter((c) => c?.hasError).map((c) => `${c!.startIndex}:${c!.endIndex}`)) : undefined;
     const cursor = walkerOf(tree, api);
     try {
       const rootSymbol = cursor.typeId();
@@ -637,7 +641,9 @@ export class SyntaxTree {
           do {
             const symbol = cursor.typeId();
             const start = cursor.startIndex();
-            const old = previous.takeReusable(this.kindAt(symbol), text.slice(start, cursor.endIndex()));
+            const old = withErrors?.has(`${start}:${cursor.endIndex()}`)
+              ? -1
+              : previous.takeReusable(this.kindAt(symbol), text.slice(start, cursor.endIndex()));
             if (old >= 0) {
               this.cloneSubtree(previous, old, 0, cursor.fieldId(), start - previous.starts[old]);
               this.reusedNodes += previous.subtreeEnds[old] - old;

@@ -4,6 +4,7 @@ import type { CachedAnalysis } from '../analysisCache';
 import type { ServerContext } from '../context';
 import { PullDiagnostics } from '../pullDiagnostics';
 import { DEFAULT_TYPING_PAUSE_MS, TypingHold } from '../typingHold';
+import type { Settings } from '../../../../shared/settings';
 
 /**
  * Diagnostics of open documents: pushed after a quiet period (`AnalysisWait`: as long as the
@@ -28,7 +29,7 @@ export class DiagnosticsFeature {
         const analysed = stored && (await ctx.analyses.analyse(uri, stored));
         return analysed && { version: analysed.version, diagnostics: this.shown(uri, analysed) };
       },
-      waitMs: async (uri) => ctx.analyses.wait.waitMs(uri, await ctx.settings.settingsFor(uri)),
+      waitMs: async (uri) => this.waitMs(uri, await ctx.settings.settingsFor(uri)),
     });
   }
 
@@ -100,7 +101,7 @@ export class DiagnosticsFeature {
           this.timers.delete(uri);
           void this.publish(uri);
         },
-        delay ?? this.ctx.analyses.wait.waitMs(uri, s),
+        delay ?? this.waitMs(uri, s),
       );
       this.timers.set(uri, timer);
     });
@@ -116,9 +117,22 @@ export class DiagnosticsFeature {
     await this.ctx.connection.sendDiagnostics({ uri, version, diagnostics: this.shown(uri, cached) });
   }
 
+  /**
+   * How long to wait before analysing: after an edit inside a comment, as long as taking the last
+   * analysis over cost (see `takeOverWaitMs`; the analysis then takes it over, or runs in full when
+   * the comment turns out to be read); otherwise as long as the document's analyses cost.
+   */
+  private waitMs(uri: string, settings: Settings): number {
+    const stored = this.ctx.documents.get(uri);
+    return (stored && this.ctx.analyses.takeOverWaitMs(uri, stored, settings)) ?? this.ctx.analyses.wait.waitMs(uri, settings);
+  }
+
   /** The diagnostics to send now: those on the literal being typed wait (see TypingHold). */
   private shown(uri: string, cached: CachedAnalysis): Diagnostic[] {
     const root = (): ReturnType<typeof syntaxRoot> | undefined => {
+      // Taken over after edits inside a comment: the last edit is in a comment, never in a literal
+      // (and the syntax copy, which that version skipped, would cost a copy per keystroke).
+      if (cached.asBuilt) return undefined;
       const stored = this.ctx.documents.get(uri);
       return stored?.tree && stored.document.version === cached.version ? syntaxRoot(stored.tree, stored.document.getText()) : undefined;
     };

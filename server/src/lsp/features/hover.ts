@@ -42,6 +42,8 @@ async function hover(ctx: ServerContext, uri: string, stored: StoredDocument, of
   const current = ctx.documents.get(uri);
   if (!current?.tree) return null;
   const text = current.document.getText();
+  // Taken over after an edit inside a comment: the model is that of the analysis it came from, read as any older one.
+  if (last?.asBuilt) last = { ...last, version: last.asBuilt.version, result: last.asBuilt.result };
   const model = last?.result.model;
   if (!last || !model || last.version === current.document.version) {
     const same = last?.version === current.document.version;
