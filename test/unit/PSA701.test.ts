@@ -19,7 +19,7 @@ describe('PSA701 shadowed-spark-function', () => {
       assert.equal(r.textOf(f), 'col');
       assert.equal(r.lineOf(f), 5);
       assert.equal(f.severity, 'error');
-      assert.match(f.message, /^`col` is bound here as a loop variable, so in this whole function .* it no longer means pyspark\.sql\.functions\.col/);
+      assert.match(f.message, /^`col` is bound here as a loop variable, so in this whole function it no longer means pyspark\.sql\.functions\.col/);
       assert.match(
         f.message,
         /the call col\(col\) on line 6 calls the loop variable and fails \(for a column name: "TypeError: 'str' object is not callable"\)/,

@@ -93,7 +93,7 @@ export const shadowedSparkFunction: Rule = {
 function shadowingMessage(s: Shadowing, newName: string | undefined): string {
   const what = describeBinding(s.binding);
   const inModule = s.scope.node.type === 'module';
-  const where = inModule ? 'in the rest of this module' : `in this whole ${scopeWord(s.scope.node.type)} (Python makes it local everywhere in it)`;
+  const where = inModule ? 'in the rest of this module' : `in this whole ${scopeWord(s.scope.node.type)}`;
   // In a function the name is local everywhere: a call written before the first binding finds it unset.
   const firstBinding = inModule ? -Infinity : firstBindingStart(s.scope, s.name);
   const before = s.calls.filter((c) => c.node.startIndex < firstBinding);
