@@ -6,7 +6,6 @@
 // analyses (and may take them over), the other forgets its analysis before each one (always the
 // full path).
 import * as assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { pathToFileURL } from 'node:url';
@@ -18,18 +17,13 @@ import type { CachedAnalysis } from '../../server/src/lsp/analysisCache';
 import { changeBetween, commentOnlyChange } from '../../server/src/lsp/commentEdit';
 import { syntaxRoot } from '../../server/src/parsing/syntaxTree';
 import type { PythonParser } from '../../server/src/parsing/pythonParser';
-import { loadParser } from './helpers';
+import { loadParser, samplesAndFixtures } from './helpers';
 import { analyze } from '../../server/src/analysis';
 import type { Finding } from '../../server/src/findings';
 import { LineIndex } from '../../server/src/lineIndex';
 import { defaultSettings } from '../../shared/settings';
 
 const ROOT = join(__dirname, '..', '..', '..');
-const dir = (d: string) =>
-  readdirSync(join(ROOT, d))
-    .filter((f) => f.endsWith('.py'))
-    .sort()
-    .map((f): [string, string] => [`${d}/${f}`, readFileSync(join(ROOT, d, f), 'utf8')]);
 
 interface Server {
   server: PySparkArchitectServer;
@@ -234,11 +228,9 @@ describe('typing inside a comment nothing reads', function () {
   before(async () => {
     parser = await loadParser();
     const gen = (await import(GENERATOR)) as { generatePipeline(lines: number, seed?: number): string };
-    files = [
-      ...dir('samples'),
-      ...dir('test/fixtures/rules'),
-      ...[1, 2].map((seed): [string, string] => [`generated_pipeline_${seed}.py`, gen.generatePipeline(260, seed)]),
-    ].map(([name, text]) => [name, onFindingLines(withComments(text))]);
+    files = [...samplesAndFixtures(), ...[1, 2].map((seed): [string, string] => [`generated_pipeline_${seed}.py`, gen.generatePipeline(260, seed)])].map(
+      ([name, text]) => [name, onFindingLines(withComments(text))],
+    );
     a = await start(parser);
     b = await start(parser);
   });

@@ -1,5 +1,4 @@
 import * as assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
@@ -11,7 +10,7 @@ import { rootAsBuilt } from '../../server/src/model/buildModel';
 import type { DataFrameModel, Frame } from '../../server/src/model/types';
 import { syntaxTreeOf } from '../../server/src/parsing/syntaxTree';
 import type { PythonParser } from '../../server/src/parsing/pythonParser';
-import { loadParser } from './helpers';
+import { loadParser, samplesAndFixtures } from './helpers';
 
 // Incremental analysis (issue 18): after an edit, the model is rebuilt from the first top-level
 // statement the edit touched, on a syntax copy that took the unchanged statements over from the
@@ -20,12 +19,7 @@ import { loadParser } from './helpers';
 // and the model itself (frames with their ids and lineage, actions, sinks, names).
 
 const ROOT = join(__dirname, '..', '..', '..');
-const dir = (d: string) =>
-  readdirSync(join(ROOT, d))
-    .filter((f) => f.endsWith('.py'))
-    .sort()
-    .map((f): [string, string] => [`${d}/${f}`, readFileSync(join(ROOT, d, f), 'utf8')]);
-const corpus = [...dir('samples'), ...dir('test/fixtures/rules')];
+const corpus = samplesAndFixtures();
 
 /** Whole statements an edit may insert: imports (which change what every statement means), frames, actions, functions. */
 const STATEMENTS = [
