@@ -7,12 +7,9 @@
 // full path).
 import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
-import { PySparkArchitectServer } from '../../server/src/lsp/server';
+import { startInProcessServer, type InProcessServer } from './inProcessServer';
 import type { CachedAnalysis } from '../../server/src/lsp/analysisCache';
 import { changeBetween, commentOnlyChange } from '../../server/src/lsp/commentEdit';
 import { syntaxRoot } from '../../server/src/parsing/syntaxTree';
@@ -25,37 +22,11 @@ import { defaultSettings } from '../../shared/settings';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
-interface Server {
-  server: PySparkArchitectServer;
-  client: MessageConnection;
-  dispose(): void;
-}
+type Server = InProcessServer;
 
 /** A push-mode server in this process, strict rules on. */
-async function start(parser: PythonParser): Promise<Server> {
-  const toServer = new PassThrough();
-  const toClient = new PassThrough();
-  const connection = createConnection(ProposedFeatures.all, new StreamMessageReader(toServer), new StreamMessageWriter(toClient));
-  let server: PySparkArchitectServer | undefined;
-  connection.onInitialize((params) => {
-    server = new PySparkArchitectServer(connection, parser);
-    server.register();
-    return server.initialize(params);
-  });
-  connection.listen();
-  const client = createMessageConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
-  client.listen();
-  await client.sendRequest('initialize', { processId: null, rootUri: null, capabilities: {}, initializationOptions: { settings: { 'rules.strict': true } } });
-  await client.sendNotification('initialized', {});
-  return {
-    server: server!,
-    client,
-    dispose() {
-      client.dispose();
-      connection.dispose();
-      server?.dispose();
-    },
-  };
+function start(parser: PythonParser): Promise<Server> {
+  return startInProcessServer(parser, { 'rules.strict': true });
 }
 
 /** What a client and the workspace see of an analysis: diagnostics, findings with fixes, the graph fragment. */

@@ -4,60 +4,27 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
-import { PySparkArchitectServer } from '../../server/src/lsp/server';
 import { PythonParser } from '../../server/src/parsing/pythonParser';
+import { startInProcessServer, type InProcessServer } from './inProcessServer';
 
 const kappa = fs.readFileSync(path.resolve(__dirname, '../../../samples/kappa_architecture.py'), 'utf8');
 
-interface Harness {
-  server: PySparkArchitectServer;
-  client: MessageConnection;
+interface Harness extends InProcessServer {
   published: { uri: string; version?: number; count: number }[];
   logs: string[];
-  dispose(): void;
 }
 
 /** A push-mode client (no configuration requests: settings come with `initialize`), with the trace on. */
 async function start(parser: PythonParser): Promise<Harness> {
-  const toServer = new PassThrough();
-  const toClient = new PassThrough();
-  const connection = createConnection(ProposedFeatures.all, new StreamMessageReader(toServer), new StreamMessageWriter(toClient));
-  let server: PySparkArchitectServer | undefined;
-  connection.onInitialize((params) => {
-    server = new PySparkArchitectServer(connection, parser);
-    server.register();
-    return server.initialize(params);
-  });
-  connection.listen();
-  const client = createMessageConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
   const published: Harness['published'] = [];
   const logs: string[] = [];
-  client.onNotification('textDocument/publishDiagnostics', (p: { uri: string; version?: number; diagnostics: unknown[] }) =>
-    published.push({ uri: p.uri, version: p.version, count: p.diagnostics.length }),
-  );
-  client.onNotification('window/logMessage', (p: { message: string }) => logs.push(p.message));
-  client.listen();
-  await client.sendRequest('initialize', {
-    processId: null,
-    rootUri: null,
-    capabilities: {},
-    initializationOptions: { settings: { 'trace.server': 'messages' } },
+  const started = await startInProcessServer(parser, { 'trace.server': 'messages' }, (client) => {
+    client.onNotification('textDocument/publishDiagnostics', (p: { uri: string; version?: number; diagnostics: unknown[] }) =>
+      published.push({ uri: p.uri, version: p.version, count: p.diagnostics.length }),
+    );
+    client.onNotification('window/logMessage', (p: { message: string }) => logs.push(p.message));
   });
-  await client.sendNotification('initialized', {});
-  return {
-    server: server!,
-    client,
-    published,
-    logs,
-    dispose() {
-      client.dispose();
-      connection.dispose();
-      server?.dispose();
-    },
-  };
+  return { ...started, published, logs };
 }
 
 async function until(what: string, check: () => boolean): Promise<void> {
