@@ -6,22 +6,7 @@
 import assert from 'node:assert/strict';
 import type { GraphNode, PipelineGraph } from '../../shared/protocol';
 import { foldId, foldParallelChains, namePattern, FOLD_MIN_CHAINS } from '../../webview/src/fold';
-import { chainProject, generatedProject, medallionProject, projectGraph, wideRankProject } from './generatedProject';
-
-function mk(id: string, layer: string | null, extra: Partial<GraphNode> = {}): GraphNode {
-  return {
-    id,
-    kind: 'dataset',
-    label: id,
-    layer,
-    streaming: false,
-    filename: 'p.py',
-    uri: 'file:///p.py',
-    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } },
-    findings: [],
-    ...extra,
-  };
-}
+import { chainProject, generatedProject, medallionProject, mkNode as mk, projectGraph, wideRankProject } from './generatedProject';
 
 /** `n` feeds, each landing/feed_i -> ingest_i -> bronze/feed_i, all read by one silver step. */
 function feeds(n: number, tweak: (i: number, node: GraphNode) => GraphNode = (_, x) => x): PipelineGraph {

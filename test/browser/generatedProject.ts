@@ -4,7 +4,7 @@
  * files) and, every fourth unit, a lambda job (batch, speed, serving). Each unit is one file of
  * four datasets; graphs come from the real analysis, as the server builds them.
  */
-import type { PipelineGraph } from '../../shared/protocol';
+import type { GraphNode, PipelineGraph } from '../../shared/protocol';
 import { graphOf } from '../unit/graphTestHelpers';
 
 export interface GeneratedFile {
@@ -200,4 +200,20 @@ def report_${k}():
     });
   }
   return files;
+}
+
+/** A dataset node with nothing but an id and a lane, for layout and folding cases written by hand. */
+export function mkNode(id: string, layer: string | null, extra: Partial<GraphNode> = {}): GraphNode {
+  return {
+    id,
+    kind: 'dataset',
+    label: id,
+    layer,
+    streaming: false,
+    filename: 'p.py',
+    uri: 'file:///p.py',
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } },
+    findings: [],
+    ...extra,
+  };
 }

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import type { GraphNode, PipelineGraph } from '../../shared/protocol';
 import { layoutView, layoutViewStream, pipelineGroups } from '../../webview/src/frames';
 import { fitName, laneOrder, layoutGraph, stackedWidthAtLeast, type GraphLayout } from '../../webview/src/layout';
-import { chainProject, generatedProject, medallionProject, projectGraph, wideRankProject } from './generatedProject';
+import { chainProject, generatedProject, medallionProject, mkNode, projectGraph, wideRankProject } from './generatedProject';
 
 const measure = (text: string) => text.length * 7;
 
@@ -17,21 +17,6 @@ function mulberry32(seed: number): () => number {
     let t = Math.imul(a ^ (a >>> 15), 1 | a);
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function mkNode(id: string, layer: string | null, extra: Partial<GraphNode> = {}): GraphNode {
-  return {
-    id,
-    kind: 'dataset',
-    label: id,
-    layer,
-    streaming: false,
-    filename: 'p.py',
-    uri: 'file:///p.py',
-    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } },
-    findings: [],
-    ...extra,
   };
 }
 
