@@ -5,6 +5,7 @@ import { literalString, unwrapParens } from '../../parsing/syntax';
 import type { Rule, RuleContext } from '../rule';
 import { OPEN_CONF_PREFIXES, SPARK_CONF_KEYS } from '../../spark/conf/sparkConfKeys';
 import { nodesOfType } from '../../model/syntaxIndex';
+import { confEntry } from '../../spark/conf/sparkConf';
 
 const MAX_DISTANCE = 2;
 
@@ -64,7 +65,7 @@ export function suggestFor(key: string): string[] {
   }
   if (SPARK_CONF_KEYS.has(key) || OPEN_CONF_PREFIXES.some((p) => key.startsWith(p)) || !/^spark\.[\w.-]+$/.test(key)) return [];
   const swapped = segmentSwaps(key).filter((k) => SPARK_CONF_KEYS.has(k));
-  if (swapped.length) return swapped.slice(0, 2);
+  if (swapped.length) return current(swapped).slice(0, 2);
   let best = MAX_DISTANCE + 1;
   let found: string[] = [];
   for (const known of SPARK_CONF_KEYS) {
@@ -78,7 +79,23 @@ export function suggestFor(key: string): string[] {
   }
   // A key that is itself a prefix of known keys (`spark.sql.adaptive`) is a namespace, not a typo.
   if ([...SPARK_CONF_KEYS].some((k) => k.startsWith(`${key}.`))) return [];
-  return found.sort().slice(0, 2);
+  return current(found.sort()).slice(0, 2);
+}
+
+/**
+ * What to write today for each near miss: a key Spark deprecated in favour of another known key
+ * (`spark.sql.execution.arrow.enabled`, the nearest key to `spark.sql.execution.pyarrow.enabled`)
+ * becomes the key it names. Only a plain "use X" / "Use 'X' instead" / "replaced by 'X'" counts; a
+ * note that asks for another value ("Set 'X' to false instead") is not a rename.
+ */
+function current(keys: string[]): string[] {
+  const out = keys.map((k) => {
+    const note = confEntry(k)?.deprecated ?? '';
+    const use = /^use (spark\.[\w.-]+)$|\b[Uu]se ['`](spark\.[\w.-]+)['`] instead\b|\breplaced by ['`](spark\.[\w.-]+)['`]/.exec(note);
+    const to = use && (use[1] ?? use[2] ?? use[3]);
+    return to && SPARK_CONF_KEYS.has(to) ? to : k;
+  });
+  return [...new Set(out)];
 }
 
 /** `spark.sql.partitions.shuffle` → `spark.sql.shuffle.partitions`: adjacent segments swapped. */
