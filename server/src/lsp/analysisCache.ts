@@ -291,8 +291,11 @@ export class AnalysisCache {
    */
   reuseAfterCommentEdit(uri: string, stored: StoredDocument, settings?: Settings): CachedAnalysis | undefined {
     const t0 = performance.now();
-    const entry = this.takeOver(uri, stored, settings);
-    if (entry) this.takeOverMs.set(uri, performance.now() - t0);
+    const entry = this.takeOver(uri, stored);
+    if (!entry) return undefined;
+    const ms = performance.now() - t0;
+    this.takeOverMs.set(uri, ms);
+    this.status.analysed({ uri, version: entry.version, findings: entry.diagnostics.length, ms }, settings);
     return entry;
   }
 
@@ -312,14 +315,13 @@ export class AnalysisCache {
     return Math.min(ms, settings.debounceMs);
   }
 
-  private takeOver(uri: string, stored: StoredDocument, settings?: Settings): CachedAnalysis | undefined {
+  private takeOver(uri: string, stored: StoredDocument): CachedAnalysis | undefined {
     const version = stored.document.version;
     const last = this.analyses.get(uri);
     if (!last?.analysed || last.version === version || this.documents.get(uri) !== stored) return undefined;
     // What else the analysis read: settings and project configuration, and the other files' graph.
     const readAt = last.analysed.readAt;
     if (last.analysed.inputs !== this.inputsOf(uri) || readAt === undefined || this.graph().othersChangedSince(readAt, uri)) return undefined;
-    const t0 = performance.now();
     const base = last.asBuilt ?? last;
     const model = base.result.model;
     const tree = stored.tree;
@@ -344,7 +346,6 @@ export class AnalysisCache {
     this.analyses.set(uri, entry);
     this.keepModel(uri);
     this.graph().noteGraphChange(uri, raw, this.graph().read().generation);
-    this.status.analysed({ uri, version, findings: diagnostics.length, ms: performance.now() - t0 }, settings);
     return entry;
   }
 
