@@ -1,6 +1,6 @@
 import type { DataFrameModel, SinkInfo } from '../model/types';
 import type { Node } from '../parsing/pythonParser';
-import { DISPLAY_SINK_FORMATS } from '../spark/writers';
+import { isDisplayFormat } from '../spark/writers';
 
 /**
  * Exploratory scripts: `.py` files that are notebooks in all but name. A book's chapter listing, a
@@ -50,7 +50,7 @@ function fileFormat(format: string | undefined): boolean {
 
 /** A write that keeps data somebody else reads: a table, JDBC, a streaming sink, a path off this machine or unknown. */
 function durableSink(s: SinkInfo): boolean {
-  if (s.format && DISPLAY_SINK_FORMATS.has(s.format.toLowerCase())) return false;
+  if (isDisplayFormat(s.format)) return false;
   if (s.table !== undefined || s.method === 'jdbc' || s.foreachBatch || s.formatUnknown || !fileFormat(s.format)) return true;
   return s.path === undefined || !isLocalPath(s.path);
 }

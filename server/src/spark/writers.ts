@@ -24,6 +24,25 @@ export const DISPLAY_SINK_FORMATS: ReadonlySet<string> = new Set(['console', 'me
  */
 export const BATCH_ONLY_SINK_FORMATS: ReadonlySet<string> = new Set(['jdbc']);
 
+/**
+ * A format name as Spark looks it up: `DataSource.lookupDataSource` ignores case, so
+ * `format("Console")` is the console sink. Surrounding spaces are trimmed as well: no provider's
+ * name has them, and a stray one is a typo the rules should not read as another format.
+ */
+export function formatName(format: string | undefined): string {
+  return format?.trim().toLowerCase() ?? '';
+}
+
+/** A sink (or source, or bare format name) for looking at data: see DISPLAY_SINK_FORMATS. */
+export function isDisplayFormat(format: string | undefined): boolean {
+  return DISPLAY_SINK_FORMATS.has(formatName(format));
+}
+
+/** A provider no streaming query can write to: see BATCH_ONLY_SINK_FORMATS. */
+export function isBatchOnlyFormat(format: string | undefined): boolean {
+  return BATCH_ONLY_SINK_FORMATS.has(formatName(format));
+}
+
 const WRITER_TERMINALS = new Set([
   'save',
   'saveAsTable',

@@ -3,7 +3,7 @@ import type { SparkFunctions } from '../../spark/functions';
 import type { Node } from '../../parsing/pythonParser';
 import { callParts, unwrapParens } from '../../parsing/syntax';
 import { related, type Rule, type RuleContext } from '../rule';
-import { DISPLAY_SINK_FORMATS } from '../../spark/writers';
+import { isDisplayFormat } from '../../spark/writers';
 
 /** `F.lit(None)` / `lit(None)`, possibly named (`.alias("x")`), with no `.cast(...)` around it. */
 function untypedNull(fns: SparkFunctions, expr: Node): Node | undefined {
@@ -43,7 +43,7 @@ export const untypedNullColumnWritten: Rule = {
   check(ctx: RuleContext) {
     const reported = new Set<number>();
     for (const sink of ctx.model.sinks) {
-      if (sink.format && DISPLAY_SINK_FORMATS.has(sink.format.toLowerCase())) continue;
+      if (isDisplayFormat(sink.format)) continue;
       if (sink.foreachBatch) continue;
       // A union widens a void column to the other side's type.
       if (findInLineage(sink.frame, (f) => f.op === 'union' || f.op === 'unionAll' || f.op === 'unionByName')) continue;

@@ -2,7 +2,7 @@ import type { Frame, SinkInfo } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
 import { callParts, literalString, unwrapParens } from '../../parsing/syntax';
 import { related, type Rule, type RuleContext } from '../rule';
-import { DISPLAY_SINK_FORMATS } from '../../spark/writers';
+import { isDisplayFormat } from '../../spark/writers';
 
 /** Steps that keep every column, both copies of a duplicate included. */
 const KEEPS_COLUMNS = new Set([
@@ -100,7 +100,7 @@ export const duplicateColumnAfterJoin: Rule = {
       const keys = sharedKeys(on, left.text, right.text);
       if (keys.length === 0) continue;
       for (const sink of ctx.model.sinks) {
-        if ((sink.format && DISPLAY_SINK_FORMATS.has(sink.format.toLowerCase())) || sink.foreachBatch) continue;
+        if (isDisplayFormat(sink.format) || sink.foreachBatch) continue;
         const column = keys.find((k) => reachesUnchanged(join, sink, k));
         if (column === undefined) continue;
         reported.add(join.node.id);

@@ -5,7 +5,7 @@ import { pyString } from '../../parsing/syntax';
 import { PiiMatcher } from '../helpers/pii';
 import { maskColumnCall } from '../../templates';
 import { related, type Rule, type RuleContext } from '../rule';
-import { DISPLAY_SINK_FORMATS } from '../../spark/writers';
+import { isDisplayFormat } from '../../spark/writers';
 
 export const unmaskedPiiAtSink: Rule = {
   code: 'PSA401',
@@ -18,7 +18,7 @@ export const unmaskedPiiAtSink: Rule = {
       // foreachBatch: the function decides what is written, and the model does not follow into it.
       if (sink.foreachBatch) continue;
       // console / memory / noop: rows printed for a look or dropped, never stored where others copy them.
-      if (DISPLAY_SINK_FORMATS.has(sink.format ?? '')) continue;
+      if (isDisplayFormat(sink.format)) continue;
       // Only what the model knows for sure: explicit schemas, selects, withColumn.
       const exposed = [...sink.frame.columns.values()].filter((c) => !c.masked && !c.boolean && pii.isPii(c.name));
       if (exposed.length === 0) continue;

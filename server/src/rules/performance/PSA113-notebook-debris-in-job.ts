@@ -7,7 +7,7 @@ import type { DataFrameModel, Frame } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
 import { callParts, enclosingStatement, sameNode, unwrapParens } from '../../parsing/syntax';
 import type { Rule, RuleContext } from '../rule';
-import { DISPLAY_SINK_FORMATS } from '../../spark/writers';
+import { isDisplayFormat } from '../../spark/writers';
 
 /** Steps behind which `show()` computes every input row before it can print 20: shuffles and sorts. */
 const WIDE = new Set([
@@ -58,7 +58,7 @@ function isJob(ctx: RuleContext): boolean {
   if (!/SparkSession\s*\.\s*builder|\bGlueContext\s*\(|\bSparkContext\s*\(|DatabricksSession\s*\.\s*builder/.test(ctx.text)) return false;
   if (/\.master\(\s*(['"])local/.test(ctx.text)) return false;
   const durable = ctx.model.sinks.some((s) => {
-    if (s.format && DISPLAY_SINK_FORMATS.has(s.format.toLowerCase())) return false;
+    if (isDisplayFormat(s.format)) return false;
     if (s.table !== undefined || s.format === 'jdbc' || s.method === 'jdbc' || s.foreachBatch) return true;
     return s.path === undefined || !SCRATCH_PATH.test(s.path);
   });

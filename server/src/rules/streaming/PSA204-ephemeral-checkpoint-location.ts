@@ -3,7 +3,7 @@ import type { Node } from '../../parsing/pythonParser';
 import { pyString, sameNode } from '../../parsing/syntax';
 import { related, type Rule, type RuleContext } from '../rule';
 import { checkpointFix, durableCheckpointFor, durableCheckpoints, isEphemeralPath, nothingToRecover, servesSeveralQueries } from '../helpers/checkpoints';
-import { DISPLAY_SINK_FORMATS } from '../../spark/writers';
+import { isDisplayFormat } from '../../spark/writers';
 
 export const ephemeralCheckpointLocation: Rule = {
   code: 'PSA204',
@@ -13,7 +13,7 @@ export const ephemeralCheckpointLocation: Rule = {
   check(ctx: RuleContext) {
     let planned: Map<SinkInfo, string> | undefined;
     for (const sink of ctx.model.sinks) {
-      if (!sink.streaming || DISPLAY_SINK_FORMATS.has(sink.format ?? '')) continue;
+      if (!sink.streaming || isDisplayFormat(sink.format)) continue;
       const cp = sink.options.get('checkpointLocation');
       if (!cp || cp.value === undefined || !isEphemeralPath(cp.value)) continue;
       // A local demo whose output is itself under /tmp or a relative folder: the checkpoint is as durable as the data.

@@ -7,7 +7,7 @@ import { related, type Rule, type RuleContext } from '../rule';
 import { sessionSettings, sinkOption } from '../helpers/sessionConf';
 import { checkpointOption } from '../../templates';
 import { stoppedSoonAfterStart } from '../helpers/queryLifetime';
-import { BATCH_ONLY_SINK_FORMATS, DISPLAY_SINK_FORMATS } from '../../spark/writers';
+import { formatName, isBatchOnlyFormat, isDisplayFormat } from '../../spark/writers';
 
 const SESSION_DEFAULT = 'spark.sql.streaming.checkpointLocation';
 
@@ -27,7 +27,7 @@ export const missingCheckpointLocation: Rule = {
     for (const sink of streamingSinks) {
       if (seen.has(sink.call.id) || sink.optionsUnknown || sinkOption(sink, 'checkpointLocation')) continue;
       // Display sinks run with a throwaway checkpoint of Spark's own: they hold no progress worth keeping.
-      if (!sink.foreachBatch && (sink.formatUnknown || DISPLAY_SINK_FORMATS.has(sink.format?.toLowerCase() ?? ''))) continue;
+      if (!sink.foreachBatch && (sink.formatUnknown || isDisplayFormat(sink.format))) continue;
       // foreachBatch runs on a temporary checkpoint; when the code stops the query moments after it
       // starts (`time.sleep(2); q.stop()`) there is no restart to lose progress in. Other sinks
       // without a checkpoint fail to start at all, demo or not.
@@ -37,7 +37,7 @@ export const missingCheckpointLocation: Rule = {
       if (sink.foreachBatch && nothingToRecover(ctx.model, sink)) continue;
       if (projectWriter(sink)) continue;
       // A jdbc sink fails to start for want of streaming support, checkpoint or not: PSA210 says so.
-      if (!sink.foreachBatch && BATCH_ONLY_SINK_FORMATS.has(sink.format?.toLowerCase() ?? '')) continue;
+      if (!sink.foreachBatch && isBatchOnlyFormat(sink.format)) continue;
       seen.add(sink.call.id);
       ctx.report({
         node: sink.writerNode,
@@ -65,7 +65,7 @@ const START_PARAMETERS = new Set(['path', 'format', 'outputMode', 'partitionBy',
 function projectWriter(sink: SinkInfo): boolean {
   const parts = callParts(sink.call);
   if (!parts || parts.args.length > 0 || sink.path !== undefined || sink.table !== undefined) return false;
-  const format = sink.format?.toLowerCase() ?? '';
+  const format = formatName(sink.format);
   const known = new Set(
     [...GENERIC_OPTIONS, ...(FORMAT_OPTIONS[format] ?? [])].filter((o) => o.directions.includes('writeStream')).map((o) => o.key.toLowerCase()),
   );

@@ -2,7 +2,7 @@ import type { Node } from '../../parsing/pythonParser';
 import { callParts, literalString, sameNode, unwrapParens } from '../../parsing/syntax';
 import type { Rule, RuleContext } from '../rule';
 import { nodesOfType } from '../../model/syntaxIndex';
-import { DISPLAY_SINK_FORMATS } from '../../spark/writers';
+import { isDisplayFormat } from '../../spark/writers';
 
 /** How far down a writer chain (`x.writeStream.format(...)....trigger`) we look for `writeStream`. */
 const MAX_CHAIN = 200;
@@ -25,7 +25,7 @@ export const triggerOnceDeprecated: Rule = {
       // The chain's own format() answers when the model has no sink for it (a notebook cell whose frame is bound in a later cell).
       const sink = ctx.model.sinks.find((x) => x.trigger && sameNode(x.trigger, call));
       const format = sink ? sink.format : chainFormat(call);
-      if (DISPLAY_SINK_FORMATS.has(format?.toLowerCase() ?? '')) continue;
+      if (isDisplayFormat(format)) continue;
       const keyword = once.parent!;
       ctx.report({
         node: keyword,

@@ -1,6 +1,6 @@
 import { streamingSources } from '../../model/types';
 import { related, type Rule, type RuleContext } from '../rule';
-import { BATCH_ONLY_SINK_FORMATS } from '../../spark/writers';
+import { formatName, isBatchOnlyFormat } from '../../spark/writers';
 
 /**
  * Spark's file sink (FileStreamSink) writes each micro-batch as new files and supports only the
@@ -21,12 +21,12 @@ export const unsupportedOutputModeForSink: Rule = {
       // toTable into a catalog table: the table's provider decides the sink, not format().
       if (sink.method !== 'start') continue;
       const mode = sink.outputMode?.trim().toLowerCase();
-      const format = sink.format?.trim().toLowerCase();
+      const format = formatName(sink.format);
       const where = () => {
         const stream = streamingSources(sink.frame)[0];
         return [related(sink.call, 'the query starts here'), ...(stream ? [related(stream.node, 'the stream is read here')] : [])];
       };
-      if (format && BATCH_ONLY_SINK_FORMATS.has(format)) {
+      if (isBatchOnlyFormat(format)) {
         seen.add(sink.call.id);
         ctx.report({
           node: sink.writerNode,

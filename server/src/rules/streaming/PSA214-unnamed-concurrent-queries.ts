@@ -6,7 +6,7 @@ import { QUERY_STARTS, queryNamed } from '../helpers/queryName';
 import { boundInFile, chainRoot } from '../helpers/sessionBinding';
 import { streamingSources } from '../../model/types';
 import { related, type Rule, type RuleContext } from '../rule';
-import { DISPLAY_SINK_FORMATS } from '../../spark/writers';
+import { isDisplayFormat } from '../../spark/writers';
 
 /**
  * Paths copied from documentation rather than a deployment (`/path/to/checkpoint`,
@@ -28,7 +28,7 @@ export const unnamedConcurrentQueries: Rule = {
     for (const s of ctx.model.sinks) {
       if (!s.streaming || !QUERY_STARTS.has(s.method) || seen.has(s.call.id)) continue;
       seen.add(s.call.id);
-      if (DISPLAY_SINK_FORMATS.has(s.format?.toLowerCase() ?? '')) continue;
+      if (isDisplayFormat(s.format)) continue;
       if ([s.path, s.options.get('checkpointLocation')?.value].some((p) => p !== undefined && PLACEHOLDER_PATH.test(p))) continue;
       // Read from a session the file never binds: a notebook export or a book chapter's REPL script.
       const root = streamingSources(s.frame)

@@ -3,7 +3,7 @@ import { isAncestorFrame, streamingSources, type Frame } from '../../model/types
 import { boundInFile, buildsLocalSession, chainRoot } from '../helpers/sessionBinding';
 import { streamStaticJoins } from '../helpers/streamStaticJoins';
 import { related, type Rule, type RuleContext } from '../rule';
-import { DISPLAY_SINK_FORMATS } from '../../spark/writers';
+import { isDisplayFormat } from '../../spark/writers';
 import { checkpointed } from '../../spark/frames';
 
 const DEMO_SOURCES = new Set(['socket', 'rate']);
@@ -24,7 +24,7 @@ export const streamStaticJoinFrozenStaticSide: Rule = {
       if (j.how !== 'inner') continue;
       // Sinks for looking at the data: nothing downstream misses the dropped rows.
       const sinks = ctx.model.sinks.filter((s) => s.streaming && isAncestorFrame(j.result, s.frame));
-      if (sinks.length && sinks.every((s) => DISPLAY_SINK_FORMATS.has(s.format?.toLowerCase() ?? ''))) continue;
+      if (sinks.length && sinks.every((s) => isDisplayFormat(s.format))) continue;
       const staticSide = j.streamSide === 'left' ? j.right : j.left;
       const frozen = frozenBy(staticSide);
       if (!frozen) continue;
