@@ -7,6 +7,7 @@ import { boundInFile, chainRoot } from '../helpers/sessionBinding';
 import { streamingSources } from '../../model/types';
 import { related, type Rule, type RuleContext } from '../rule';
 import { DISPLAY_SINK_FORMATS } from '../../spark/writers';
+import { displayOnlyHandler } from '../helpers/displayHandlers';
 
 /**
  * Paths copied from documentation rather than a deployment (`/path/to/checkpoint`,
@@ -28,7 +29,8 @@ export const unnamedConcurrentQueries: Rule = {
     for (const s of ctx.model.sinks) {
       if (!s.streaming || !QUERY_STARTS.has(s.method) || seen.has(s.call.id)) continue;
       seen.add(s.call.id);
-      if (DISPLAY_SINK_FORMATS.has(s.format?.toLowerCase() ?? '')) continue;
+      // Display queries (console, memory, a foreach function that only prints) are looks at a stream, not queries to monitor.
+      if (DISPLAY_SINK_FORMATS.has(s.format?.toLowerCase() ?? '') || displayOnlyHandler(ctx.model, s)) continue;
       if ([s.path, s.options.get('checkpointLocation')?.value].some((p) => p !== undefined && PLACEHOLDER_PATH.test(p))) continue;
       // Read from a session the file never binds: a notebook export or a book chapter's REPL script.
       const root = streamingSources(s.frame)
