@@ -161,6 +161,23 @@ function loopHeader(loop: Node): RelatedLocation {
 
 const FEW = 10;
 
+const CACHING = new Set(['cache', 'persist', 'checkpoint', 'localCheckpoint']);
+
+/**
+ * `matches = build(country); matches.persist(); matches.count()` in a loop: the frame of this
+ * iteration is cached inside the loop before the action, so the action computes it once to fill
+ * the cache (or reads the cache) that the rest of the iteration uses. Nothing is recomputed, and one
+ * frame per iteration is the loop's design, which the message (recomputed lineage, cache the
+ * reused frame) would misstate. A frame cached once before the loop and filtered per value inside
+ * it is not this: each iteration still scans it, and a groupBy would do them all in one job.
+ */
+function readsIterationCache(ctx: RuleContext, action: ActionUse, loop: Node): boolean {
+  const cachedHere = (node: Node) => isWithin(node, loop) && node.endIndex <= action.call.startIndex;
+  const frame = action.frame;
+  if (CACHING.has(frame.op) && cachedHere(frame.node)) return true;
+  return ctx.model.transforms.some((t) => CACHING.has(t.method) && t.frame.id === frame.id && cachedHere(t.call));
+}
+
 /** Actions that stop at their first rows: Spark scans one partition, then more only if it found too few. */
 const FIRST_ROWS = new Set(['first', 'head', 'take']);
 /** The most rows `head(n)` / `take(n)` may ask for and still be a first-rows read. */
@@ -244,7 +261,7 @@ export const actionInLoop: Rule = {
       // and each show is a limited job that stops at its first rows. PSA113 is the rule for shows left in a job.
       if (action.method === 'show') continue;
       const loop = wastefulLoopOf(action);
-      if (!loop || fewIterations(loop) || readsFirstRowsOfProjection(action)) continue;
+      if (!loop || fewIterations(loop) || readsFirstRowsOfProjection(action) || readsIterationCache(ctx, action, loop)) continue;
       const parts = action.call.childForFieldName('function');
       const name = parts?.childForFieldName('attribute');
       const kind = COMPREHENSIONS.has(loop.type) ? 'comprehension' : 'loop';
