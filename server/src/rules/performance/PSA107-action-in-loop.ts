@@ -173,10 +173,20 @@ const CACHING = new Set(['cache', 'persist', 'checkpoint', 'localCheckpoint']);
  */
 function readsIterationCache(ctx: RuleContext, action: ActionUse, loop: Node): boolean {
   const cachedHere = (node: Node) => isWithin(node, loop) && node.endIndex <= action.call.startIndex;
-  const frame = action.frame;
-  if (CACHING.has(frame.op) && cachedHere(frame.node)) return true;
-  return ctx.model.transforms.some((t) => CACHING.has(t.method) && t.frame.id === frame.id && cachedHere(t.call));
+  const cached = (f: Frame) =>
+    (CACHING.has(f.op) && cachedHere(f.node)) || ctx.model.transforms.some((t) => CACHING.has(t.method) && t.frame.id === f.id && cachedHere(t.call));
+  // `matches.dropna(subset=["score"]).count()`: per-row steps on the cached frame read the cache too.
+  let frame = action.frame;
+  for (let steps = 0; steps < 50; steps++) {
+    if (cached(frame)) return true;
+    if (frame.parents.length !== 1 || !NARROW.has(frame.op)) return false;
+    frame = frame.parents[0];
+  }
+  return false;
 }
+
+/** Steps that read their input row by row, with no shuffle: on a cached frame they read the cache. */
+const NARROW = new Set<string>([...PER_ROW_PROJECTIONS, 'filter', 'where', 'dropna', 'alias']);
 
 /** Actions that stop at their first rows: Spark scans one partition, then more only if it found too few. */
 const FIRST_ROWS = new Set(['first', 'head', 'take']);
