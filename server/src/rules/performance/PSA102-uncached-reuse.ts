@@ -1,7 +1,7 @@
 import { isDynamicFrame } from '../../spark/glue';
 import type { Fix, RelatedLocation } from '../../findings';
 import { insertAfterStatement, ownsItsLines } from '../../fixes/edits';
-import { findInLineage } from '../../model/lineage';
+import { filterLineage, findInLineage } from '../../model/lineage';
 import { isAncestorFrame, type Frame } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
 import { sameNode } from '../../parsing/syntax';
@@ -335,7 +335,7 @@ export const uncachedReuse: Rule = {
       // Rows built on the driver (a literal list, a pandas frame) cost nothing to recompute; a read
       // is what a cache would save only when something expensive follows it, except a micro-batch.
       const batch = frame.source?.kind === 'foreachBatch';
-      if (blocked(frame) || cachedUpstream(frame) || frame.streaming === true || (frame.parents.length === 0 && !batch) || frame.bounded) continue;
+      if (blocked(frame) || cachedUpstream(frame) || frame.streaming === true || (frame.parents.length === 0 && !batch) || builtOnDriver(frame)) continue;
       // Rows fabricated with spark.range (a lab's data generator): recomputing them reads nothing.
       if (fabricated(frame)) continue;
       if (repeatingConstructAround(def.statement)) continue;
@@ -398,6 +398,16 @@ export const uncachedReuse: Rule = {
     }
   },
 };
+
+/**
+ * Few rows that come from the driver: literal rows, `range(n)`, a parallelized list, and what is
+ * derived from only those. A frame made small by its own steps (`limit(10)` after a sort, a global
+ * aggregate) over a real read is not: each use reruns the read and the steps before the limit, so it
+ * is as much a candidate as any other (and the better place to cache than a frame above it).
+ */
+function builtOnDriver(frame: Frame): boolean {
+  return frame.bounded && filterLineage(frame, (f) => f.parents.length === 0).every((root) => root.bounded);
+}
 
 function sameSet<T>(a: Set<T>, b: Set<T>): boolean {
   return a.size === b.size && [...a].every((x) => b.has(x));

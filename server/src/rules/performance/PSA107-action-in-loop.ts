@@ -161,6 +161,33 @@ function loopHeader(loop: Node): RelatedLocation {
 
 const FEW = 10;
 
+const CACHING = new Set(['cache', 'persist', 'checkpoint', 'localCheckpoint']);
+
+/**
+ * `matches = build(country); matches.persist(); matches.count()` in a loop: the frame of this
+ * iteration is cached inside the loop before the action, so the action computes it once to fill
+ * the cache (or reads the cache) that the rest of the iteration uses. Nothing is recomputed, and one
+ * frame per iteration is the loop's design, which the message (recomputed lineage, cache the
+ * reused frame) would misstate. A frame cached once before the loop and filtered per value inside
+ * it is not this: each iteration still scans it, and a groupBy would do them all in one job.
+ */
+function readsIterationCache(ctx: RuleContext, action: ActionUse, loop: Node): boolean {
+  const cachedHere = (node: Node) => isWithin(node, loop) && node.endIndex <= action.call.startIndex;
+  const cached = (f: Frame) =>
+    (CACHING.has(f.op) && cachedHere(f.node)) || ctx.model.transforms.some((t) => CACHING.has(t.method) && t.frame.id === f.id && cachedHere(t.call));
+  // `matches.dropna(subset=["score"]).count()`: per-row steps on the cached frame read the cache too.
+  let frame = action.frame;
+  for (let steps = 0; steps < 50; steps++) {
+    if (cached(frame)) return true;
+    if (frame.parents.length !== 1 || !NARROW.has(frame.op)) return false;
+    frame = frame.parents[0];
+  }
+  return false;
+}
+
+/** Steps that read their input row by row, with no shuffle: on a cached frame they read the cache. */
+const NARROW = new Set<string>([...PER_ROW_PROJECTIONS, 'filter', 'where', 'dropna', 'alias']);
+
 /** Actions that stop at their first rows: Spark scans one partition, then more only if it found too few. */
 const FIRST_ROWS = new Set(['first', 'head', 'take']);
 /** The most rows `head(n)` / `take(n)` may ask for and still be a first-rows read. */
@@ -244,7 +271,7 @@ export const actionInLoop: Rule = {
       // and each show is a limited job that stops at its first rows. PSA113 is the rule for shows left in a job.
       if (action.method === 'show') continue;
       const loop = wastefulLoopOf(action);
-      if (!loop || fewIterations(loop) || readsFirstRowsOfProjection(action)) continue;
+      if (!loop || fewIterations(loop) || readsFirstRowsOfProjection(action) || readsIterationCache(ctx, action, loop)) continue;
       const parts = action.call.childForFieldName('function');
       const name = parts?.childForFieldName('attribute');
       const kind = COMPREHENSIONS.has(loop.type) ? 'comprehension' : 'loop';

@@ -8,6 +8,7 @@ import { sessionSettings, sinkOption } from '../helpers/sessionConf';
 import { checkpointOption } from '../../templates';
 import { stoppedSoonAfterStart } from '../helpers/queryLifetime';
 import { formatName, isBatchOnlyFormat, isDisplayFormat } from '../../spark/writers';
+import { displayOnlyHandler } from '../helpers/displayHandlers';
 
 const SESSION_DEFAULT = 'spark.sql.streaming.checkpointLocation';
 
@@ -35,6 +36,8 @@ export const missingCheckpointLocation: Rule = {
       // Nor is there progress to lose when a stateless foreach query reads a socket, which cannot replay.
       // (Any other sink without a checkpoint still fails to start, socket or not.)
       if (sink.foreachBatch && nothingToRecover(ctx.model, sink)) continue;
+      // A foreach/foreachBatch function that only prints or shows what it gets is a console sink written by hand.
+      if (displayOnlyHandler(ctx.model, sink)) continue;
       if (projectWriter(sink)) continue;
       // A jdbc sink fails to start for want of streaming support, checkpoint or not: PSA210 says so.
       if (!sink.foreachBatch && isBatchOnlyFormat(sink.format)) continue;

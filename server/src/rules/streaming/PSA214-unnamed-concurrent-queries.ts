@@ -7,6 +7,7 @@ import { boundInFile, chainRoot } from '../helpers/sessionBinding';
 import { streamingSources } from '../../model/types';
 import { related, type Rule, type RuleContext } from '../rule';
 import { isDisplayFormat } from '../../spark/writers';
+import { displayOnlyHandler } from '../helpers/displayHandlers';
 
 /**
  * Paths copied from documentation rather than a deployment (`/path/to/checkpoint`,
@@ -28,7 +29,8 @@ export const unnamedConcurrentQueries: Rule = {
     for (const s of ctx.model.sinks) {
       if (!s.streaming || !QUERY_STARTS.has(s.method) || seen.has(s.call.id)) continue;
       seen.add(s.call.id);
-      if (isDisplayFormat(s.format)) continue;
+      // Display queries (console, memory, a foreach function that only prints) are looks at a stream, not queries to monitor.
+      if (isDisplayFormat(s.format) || displayOnlyHandler(ctx.model, s)) continue;
       if ([s.path, s.options.get('checkpointLocation')?.value].some((p) => p !== undefined && PLACEHOLDER_PATH.test(p))) continue;
       // Read from a session the file never binds: a notebook export or a book chapter's REPL script.
       const root = streamingSources(s.frame)

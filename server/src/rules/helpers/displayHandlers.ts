@@ -1,0 +1,87 @@
+import type { DataFrameModel, SinkInfo } from '../../model/types';
+import { nodesOfType } from '../../model/syntaxIndex';
+import type { Node } from '../../parsing/pythonParser';
+import { callParts, sameNode, unwrapParens } from '../../parsing/syntax';
+
+/** Calls that only put something on the driver's output: `print(row)`, `display(df)`. */
+const DISPLAY_FUNCTIONS = new Set(['print', 'pprint', 'display']);
+/** Methods that only show a frame or log a line: `batch_df.show()`, `logger.info(...)`. */
+const DISPLAY_METHODS = new Set(['show', 'printSchema', 'display']);
+const LOG_METHODS = new Set(['debug', 'info', 'warning', 'warn', 'error']);
+
+/**
+ * `writeStream.foreachBatch(lambda df, _: df.show())`, `foreach(print_row)` whose function only
+ * prints the row, a ForeachWriter whose `process` only prints: a console sink written by hand.
+ * Like the console and memory sinks it keeps no output whose progress a checkpoint would save, and
+ * it is a look at the stream, not a query anyone monitors beside the ones that write. Only handlers
+ * the file defines and whose every statement shows, prints or logs count: one assignment, one
+ * write or one call of anything else, and the handler is a sink like any other.
+ */
+export function displayOnlyHandler(model: DataFrameModel, sink: SinkInfo): boolean {
+  if (!sink.foreachBatch) return false;
+  const handler = handlerOf(sink);
+  if (!handler) return false;
+  const h = unwrapParens(handler);
+  if (h.type === 'lambda') {
+    const body = h.childForFieldName('body');
+    return !!body && isDisplayCall(body);
+  }
+  // `print_row`, `self.print_row`: the function the file defines under that name.
+  const name = h.type === 'identifier' ? h.text : h.type === 'attribute' ? h.childForFieldName('attribute')?.text : undefined;
+  if (name) {
+    const defs = nodesOfType(model, 'function_definition').filter((d) => d.childForFieldName('name')?.text === name);
+    return defs.length > 0 && defs.every((d) => displayOnlyBlock(d.childForFieldName('body')) === 'display');
+  }
+  // `foreach(RowPrinter())`: a writer class whose methods only print (open/close may do nothing).
+  const parts = h.type === 'call' ? callParts(h) : undefined;
+  if (parts && parts.callee.type === 'identifier' && parts.args.length === 0 && parts.keywords.size === 0) {
+    const classes = nodesOfType(model, 'class_definition').filter((c) => c.childForFieldName('name')?.text === parts.name);
+    if (classes.length !== 1) return false;
+    const methods = (classes[0].childForFieldName('body')?.namedChildren ?? []).filter((m): m is Node => m?.type === 'function_definition');
+    const kinds = methods.map((m) => displayOnlyBlock(m.childForFieldName('body')));
+    const process = methods.findIndex((m) => m.childForFieldName('name')?.text === 'process');
+    return process >= 0 && kinds[process] === 'display' && kinds.every((k) => k !== 'other');
+  }
+  return false;
+}
+
+/** The function given to `foreachBatch(...)` / `foreach(...)` in the writer chain that ends at `sink.call`. */
+function handlerOf(sink: SinkInfo): Node | undefined {
+  let node: Node | undefined = callParts(sink.call)?.object;
+  for (let i = 0; node && i < 50 && !sameNode(node, sink.writerNode); i++) {
+    if (node.type !== 'call') return undefined;
+    const parts = callParts(node);
+    if (!parts) return undefined;
+    if (parts.name === 'foreachBatch' || parts.name === 'foreach') return parts.args[0] ?? parts.keywords.get('func') ?? parts.keywords.get('f');
+    node = parts.object;
+  }
+  return undefined;
+}
+
+/**
+ * 'display' when every statement prints, shows or logs (with at least one such), 'empty' when the
+ * block only passes or documents itself, 'other' as soon as one statement does anything else.
+ */
+function displayOnlyBlock(block: Node | null | undefined): 'display' | 'empty' | 'other' {
+  if (!block) return 'other';
+  let shows = false;
+  for (const s of block.namedChildren) {
+    if (!s || s.type === 'comment' || s.type === 'pass_statement') continue;
+    // `return` / `return True` (a ForeachWriter's open() accepting the partition) hands back nothing of the data.
+    if (s.type === 'return_statement' && s.namedChildren.every((v) => v && ['true', 'false', 'none'].includes(v.type))) continue;
+    if (s.type !== 'expression_statement' || s.namedChildren.length !== 1) return 'other';
+    const e = unwrapParens(s.namedChildren[0]!);
+    if (e.type === 'string') continue; // a docstring
+    if (!isDisplayCall(e)) return 'other';
+    shows = true;
+  }
+  return shows ? 'display' : 'empty';
+}
+
+function isDisplayCall(node: Node): boolean {
+  const parts = callParts(unwrapParens(node));
+  if (!parts?.name) return false;
+  if (parts.callee.type === 'identifier') return DISPLAY_FUNCTIONS.has(parts.name);
+  if (DISPLAY_METHODS.has(parts.name)) return true;
+  return LOG_METHODS.has(parts.name) && /^(log|logger|logging|_log|_logger|LOG|LOGGER)$/.test(parts.object?.text ?? '');
+}
