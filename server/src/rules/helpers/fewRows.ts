@@ -3,7 +3,7 @@ import { AGGREGATES } from '../../spark/frameSize';
 import { PER_ROW_PROJECTIONS } from '../../spark/frames';
 import type { Frame } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
-import { callParts, isExtra, literalString, stringParts, unwrapParens } from '../../parsing/syntax';
+import { callParts, isExtra, literalString, sameNode, stringParts, unwrapParens } from '../../parsing/syntax';
 import type { RuleContext } from '../rule';
 import { highCardinalityReason } from './cardinality';
 import { nodesOfType } from '../../model/syntaxIndex';
@@ -363,14 +363,17 @@ function viewsOf(model: RuleContext['model']): Map<string, Frame[]> {
  * a temp view hides them: `bronze.createOrReplaceTempView("bronze")` then
  * `spark.sql("SELECT ... FROM bronze WHERE ...")`, with steps that never add rows before or after. A
  * query that only filters or projects one view holds no more rows than the frames registered under
- * that name in this file, and those must all be bounded the same way.
+ * that name in this file, and those must all be bounded the same way. The same holds for a path or
+ * table this file overwrote with such rows and reads back (see writtenBackBounded), and for a join or
+ * union of frames that are each bounded (it holds at most their product or sum).
  */
 export function boundedThroughViews(ctx: RuleContext, frame: Frame, seen = new Set<Frame>()): boolean {
   let f: Frame = frame;
   for (let i = 0; i < 10_000; i++) {
     if (f.bounded) return true;
     if (f.parents.length === 0) break;
-    if (f.parents.length > 1 || !ROW_PRESERVING.has(f.op)) return false;
+    if (f.parents.length > 1) return COMBINING.has(f.op) && f.parents.every((p) => boundedThroughViews(ctx, p, seen));
+    if (!ROW_PRESERVING.has(f.op)) return false;
     f = f.parents[0];
   }
   if (seen.has(f)) return false;
@@ -378,9 +381,43 @@ export function boundedThroughViews(ctx: RuleContext, frame: Frame, seen = new S
   const outer = views.size ? outerQuery(f) : undefined;
   const view = outer !== undefined ? ONE_VIEW_QUERY.exec(outer)?.[1] : undefined;
   const frames = view !== undefined ? views.get(view.toLowerCase()) : undefined;
-  if (!frames?.length) return false;
   seen.add(f);
-  return frames.every((v) => boundedThroughViews(ctx, v, seen));
+  if (frames?.length) return frames.every((v) => boundedThroughViews(ctx, v, seen));
+  return writtenBackBounded(ctx, f, seen);
+}
+
+/** Steps of two frames that hold at most the product (joins) or the sum (unions) of their inputs' rows. */
+const COMBINING = new Set(['join', 'crossJoin', 'union', 'unionAll', 'unionByName']);
+/** Statements that add rows to a table without a DataFrame writer: a MERGE or INSERT between the write and the read. */
+const ADDS_ROWS = /\.merge\s*\(|\bmerge\s+into\b|\binsert\s+(into|overwrite)\b|\binsertInto\s*\(/i;
+
+/**
+ * A batch read of a path or table that this file, earlier in the same scope, overwrote with bounded
+ * rows (a lesson's `demo.write.format("delta").mode("overwrite").save(p)` then `spark.read.load(p)`):
+ * the read holds what that overwrite wrote plus any writes between the two, so it is bounded when
+ * they all are and nothing else (a MERGE, an INSERT) touches the data in between. Without an
+ * overwrite in sight the path may hold anything written before this file ran.
+ */
+function writtenBackBounded(ctx: RuleContext, read: Frame, seen: Set<Frame>): boolean {
+  const source = read.source;
+  if (!source || source.streaming || (source.kind !== 'read' && source.kind !== 'table')) return false;
+  const target = source.kind === 'table' ? source.table?.toLowerCase() : source.path;
+  if (!target || target.includes('{')) return false;
+  const writes = ctx.model.sinks.filter(
+    (s) =>
+      !s.streaming &&
+      sameNode(s.scope, read.scope) &&
+      s.call.endIndex <= read.node.startIndex &&
+      (source.kind === 'table' ? s.table?.toLowerCase() === target : s.path === target),
+  );
+  let last = -1;
+  writes.forEach((s, i) => {
+    if (s.mode?.toLowerCase() === 'overwrite') last = i;
+  });
+  if (last < 0) return false;
+  const since = writes.slice(last);
+  if (ADDS_ROWS.test(ctx.text.slice(since[0].call.endIndex, read.node.startIndex))) return false;
+  return since.every((s) => boundedThroughViews(ctx, s.frame, seen));
 }
 
 /** Frames belong to one analysis, so their answer can be kept: PSA301 and PSA306 ask per transform. */

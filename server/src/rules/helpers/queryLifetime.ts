@@ -1,9 +1,11 @@
-import type { SinkInfo } from '../../model/types';
+import { findInLineage } from '../../model/lineage';
+import type { DataFrameModel, Frame, SinkInfo } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
 import { callParts, sameNode, unwrapParens } from '../../parsing/syntax';
+import { sinkOption } from './sessionConf';
 
 // How long a streaming query lives, as the code that starts it says: for the streaming-state
-// rules (PSA201, PSA205), a query the code itself stops moments later keeps nothing worth bounding
+// rules (PSA201-PSA203, PSA205), a query the code itself stops moments later keeps nothing worth bounding
 // or restarting (a tutorial's `time.sleep(2); query.stop()`).
 
 /** Waits that never end by themselves: the query runs until killed. */
@@ -50,4 +52,23 @@ export function stoppedSoonAfterStart(sink: SinkInfo): Node | undefined {
       return undefined;
   }
   return undefined;
+}
+
+/**
+ * The streaming queries whose lineage holds the step `call` made on `input` (a `dropDuplicates`, a
+ * join): the frame of that step is a parent-of-input step whose expression holds the call.
+ */
+export function streamingSinksThrough(model: DataFrameModel, input: Frame, call: Node): SinkInfo[] {
+  const isStep = (f: Frame) => f.parents.includes(input) && f.node.startIndex <= call.startIndex && call.endIndex <= f.node.endIndex;
+  return model.sinks.filter((s) => s.streaming && findInLineage(s.frame, isStep) !== undefined);
+}
+
+/**
+ * Every query the stateful step feeds is one the code stops moments after starting it, with no
+ * checkpoint to resume from (a tutorial's `start(); time.sleep(3); q.stop()`): its state lives for
+ * seconds and is dropped with the query, so unbounded growth never happens. A step that feeds no
+ * query in this file is not judged here (its query may be started elsewhere).
+ */
+export function onlyBriefQueries(sinks: readonly SinkInfo[]): boolean {
+  return sinks.length > 0 && sinks.every((s) => !s.optionsUnknown && !sinkOption(s, 'checkpointLocation') && stoppedSoonAfterStart(s) !== undefined);
 }
