@@ -7,12 +7,7 @@ import { boundInFile, chainRoot } from '../helpers/sessionBinding';
 import { streamingSources } from '../../model/types';
 import { related, type Rule, type RuleContext } from '../rule';
 import { isDisplayFormat } from '../../spark/writers';
-
-/**
- * Paths copied from documentation rather than a deployment (`/path/to/checkpoint`,
- * `dbfs:/path/to/your/files/`, `<bucket>`): a template to adapt, whose queries never run as written.
- */
-const PLACEHOLDER_PATH = /(^|[/:])path\/to\/|<[a-z_ -]+>|\/your[_-]?[a-z]*\//i;
+import { isPlaceholderPath, isPlaceholderServers } from '../helpers/templateValues';
 
 /** Calls that end or wait for a query before the next one starts: the queries then run one after another. */
 const SEQUENCING = new Set(['awaitTermination', 'stop', 'processAllAvailable']);
@@ -29,7 +24,9 @@ export const unnamedConcurrentQueries: Rule = {
       if (!s.streaming || !QUERY_STARTS.has(s.method) || seen.has(s.call.id)) continue;
       seen.add(s.call.id);
       if (isDisplayFormat(s.format)) continue;
-      if ([s.path, s.options.get('checkpointLocation')?.value].some((p) => p !== undefined && PLACEHOLDER_PATH.test(p))) continue;
+      // Copied from documentation (a placeholder path or broker list): a template, whose queries never run as written.
+      if ([s.path, s.options.get('checkpointLocation')?.value].some((p) => p !== undefined && isPlaceholderPath(p))) continue;
+      if (kafkaServers(s).some(isPlaceholderServers)) continue;
       // Read from a session the file never binds: a notebook export or a book chapter's REPL script.
       const root = streamingSources(s.frame)
         .map((f) => chainRoot(f.node))
@@ -66,6 +63,13 @@ export const unnamedConcurrentQueries: Rule = {
     }
   },
 };
+
+/** The Kafka broker lists the query names: its Kafka sink's and its Kafka sources'. */
+function kafkaServers(s: SinkInfo): string[] {
+  const key = 'kafka.bootstrap.servers';
+  const values = [s.options.get(key)?.value, ...streamingSources(s.frame).map((f) => f.source?.options.get(key))];
+  return values.filter((v): v is string => v !== undefined);
+}
 
 function sameScope(call: Node, sink: SinkInfo): boolean {
   const scope = enclosingScope(call);
