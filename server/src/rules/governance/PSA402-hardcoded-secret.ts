@@ -121,6 +121,7 @@ function checkEnvironmentFallback(ctx: RuleContext, call: Node, constants: Map<s
   }
   const value = fallback ? resolveValue(fallback, constants) : undefined;
   if (!value || !looksLikeSecretValue(value.text, variable)) return;
+  if (localServiceDefault(ctx, call, value.text)) return;
   ctx.report({
     node: value.literal,
     message:
@@ -143,6 +144,20 @@ function checkEnvironmentFallback(ctx: RuleContext, call: Node, constants: Map<s
           ]
         : [],
   });
+}
+
+/** One word a person types, with an optional number: `spark`, `postgres`, `airflow123`. Not a generated token. */
+const TYPED_WORD = /^[a-z]+\d*$/;
+
+/**
+ * `os.getenv("POSTGRES_PASSWORD", "spark")` in test code: the fallback is the password of the
+ * service the suite brings up itself (docker-compose, testcontainers), used when the tests run on
+ * a laptop; anywhere else the variable is set. Only a typed word counts: a generated token
+ * (`dapi...`, `ghp_...`, base64) committed as a test's fallback is a real credential, and a literal
+ * handed straight to a Spark option or JDBC URL in a test is still reported.
+ */
+function localServiceDefault(ctx: RuleContext, call: Node, value: string): boolean {
+  return TYPED_WORD.test(value) && ctx.code.at(call).kind === 'test';
 }
 
 /** `os.getenv(...)`, `getenv(...)`, `os.environ.get(...)`, `environ.get(...)`. */

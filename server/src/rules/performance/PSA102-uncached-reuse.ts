@@ -190,19 +190,58 @@ function sharedHelper(ctx: RuleContext, frame: Frame): Node | undefined {
   return shared;
 }
 
-function expensiveStep(frame: Frame, blocked: (f: Frame) => boolean): Frame | undefined {
-  return findInLineage(
-    frame,
-    (f) =>
-      EXPENSIVE.has(f.op) ||
-      f.source?.format === 'jdbc' ||
-      // A foreachBatch frame is not data at rest: every action re-reads the micro-batch from the
-      // stream's source and redoes the query's steps before foreachBatch (the Structured Streaming
-      // guide's advice for writing one batch to several places is persist, write, unpersist).
-      f.source?.kind === 'foreachBatch' ||
-      (['withColumn', 'withColumns', 'select', 'selectExpr'].includes(f.op) && WINDOWED.test(f.node.text)),
-    blocked,
+function isExpensive(f: Frame): boolean {
+  return (
+    EXPENSIVE.has(f.op) ||
+    f.source?.format === 'jdbc' ||
+    // A foreachBatch frame is not data at rest: every action re-reads the micro-batch from the
+    // stream's source and redoes the query's steps before foreachBatch (the Structured Streaming
+    // guide's advice for writing one batch to several places is persist, write, unpersist).
+    f.source?.kind === 'foreachBatch' ||
+    (['withColumn', 'withColumns', 'select', 'selectExpr'].includes(f.op) && WINDOWED.test(f.node.text))
   );
+}
+
+function expensiveStep(frame: Frame, blocked: (f: Frame) => boolean): Frame | undefined {
+  return findInLineage(frame, isExpensive, blocked);
+}
+
+const SORTS = new Set(['orderBy', 'sort']);
+/**
+ * Where Spark's optimizer removes a sort with no limit below (EliminateSorts, Spark 3.0+): either
+ * side of a join, and a distinct (an aggregate with no aggregate function, so nothing depends on
+ * row order). Not dropDuplicates: it becomes first() per key, which does.
+ */
+const SORT_DROPPING = new Set(['join', 'distinct']);
+/** Steps the removal looks through between such an operator and the sort: deterministic projections and filters. */
+const SORT_TRANSPARENT = new Set(['select', 'selectExpr', 'filter', 'where', 'withColumn', 'withColumns', 'withColumnRenamed', 'drop', 'alias']);
+const NONDETERMINISTIC = /\b(rand|randn|uuid|shuffle|monotonically_increasing_id)\s*\(/;
+
+/**
+ * `matches = spark.read.table(t).orderBy("cluster")`, shown, then only joined or made distinct: the
+ * optimizer drops the sort under the join and the distinct, so none of these computations sorts and
+ * a recomputation is a re-read, which a cache does not save. True when every expensive step of
+ * the frame's lineage is a sort and every computation reaches those sorts only through a join or a
+ * distinct (and deterministic projections and filters between). A write or an action on the sorted
+ * frame itself keeps the sort.
+ */
+function onlyDroppedSorts(frame: Frame, starts: Frame[][], blocked: (f: Frame) => boolean): boolean {
+  if (findInLineage(frame, (f) => isExpensive(f) && !SORTS.has(f.op), blocked)) return false;
+  for (const start of starts) {
+    const stack = start.map((f) => ({ f, dropped: false }));
+    const seen = new Set<string>();
+    while (stack.length) {
+      const { f, dropped } = stack.pop()!;
+      const key = `${f.id}:${dropped}`;
+      if (seen.has(key) || seen.size > 10_000) continue;
+      seen.add(key);
+      if (blocked(f)) continue;
+      if (SORTS.has(f.op) && !dropped) return false;
+      const next = SORT_DROPPING.has(f.op) ? true : dropped && (SORTS.has(f.op) || (SORT_TRANSPARENT.has(f.op) && !NONDETERMINISTIC.test(f.node.text)));
+      for (const p of f.parents) stack.push({ f: p, dropped: next });
+    }
+  }
+  return true;
 }
 
 /**
@@ -319,6 +358,9 @@ export const uncachedReuse: Rule = {
     const blocked = (f: Frame) => CACHING.has(f.op) || cachedInPlace.has(f.id);
     const materializedBy = (f: Frame) => (CACHING.has(f.op) ? f.op : (cachedInPlace.get(f.id) ?? 'cache'));
     const byFrame = consumersByFrame(ctx, blocked, materializedBy);
+    // Where each computation starts its walk up the lineage: its frame, or a cache's parents.
+    const starts = new Map<string, Frame[]>(consumers(ctx).map((c) => [c.consumer.id, [c.frame]]));
+    for (const f of ctx.model.frames) if (blocked(f)) starts.set(`c${f.id}`, f.parents);
     const style = materializeStyle(ctx);
     const candidates: { frame: Frame; name: string; statement: Node; consumers: Consumer[]; step: Frame }[] = [];
     for (const frame of ctx.model.frames) {
@@ -350,6 +392,10 @@ export const uncachedReuse: Rule = {
       if (ctx.code.at(def.statement).kind === 'exploration') continue;
       const step = expensiveStep(frame, blocked);
       if (!step) continue;
+      if (SORTS.has(step.op)) {
+        const from = [...used.keys()].map((id) => starts.get(id));
+        if (from.every((f) => f !== undefined) && onlyDroppedSorts(frame, from, blocked)) continue;
+      }
       candidates.push({ frame, name: def.name, statement: def.statement, consumers: [...used.values()], step });
     }
     // Computations are compared by the call that runs them: a helper analysed once per call site

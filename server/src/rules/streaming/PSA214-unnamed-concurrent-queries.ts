@@ -8,12 +8,7 @@ import { streamingSources } from '../../model/types';
 import { related, type Rule, type RuleContext } from '../rule';
 import { isDisplayFormat } from '../../spark/writers';
 import { displayOnlyHandler } from '../helpers/displayHandlers';
-
-/**
- * Paths copied from documentation rather than a deployment (`/path/to/checkpoint`,
- * `dbfs:/path/to/your/files/`, `<bucket>`): a template to adapt, whose queries never run as written.
- */
-const PLACEHOLDER_PATH = /(^|[/:])path\/to\/|<[a-z_ -]+>|\/your[_-]?[a-z]*\//i;
+import { isPlaceholderPath, isPlaceholderServers } from '../helpers/templateValues';
 
 /** Calls that end or wait for a query before the next one starts: the queries then run one after another. */
 const SEQUENCING = new Set(['awaitTermination', 'stop', 'processAllAvailable']);
@@ -31,7 +26,9 @@ export const unnamedConcurrentQueries: Rule = {
       seen.add(s.call.id);
       // Display queries (console, memory, a foreach function that only prints) are looks at a stream, not queries to monitor.
       if (isDisplayFormat(s.format) || displayOnlyHandler(ctx.model, s)) continue;
-      if ([s.path, s.options.get('checkpointLocation')?.value].some((p) => p !== undefined && PLACEHOLDER_PATH.test(p))) continue;
+      // Copied from documentation (a placeholder path or broker list): a template, whose queries never run as written.
+      if ([s.path, s.options.get('checkpointLocation')?.value].some((p) => p !== undefined && isPlaceholderPath(p))) continue;
+      if (kafkaServers(s).some(isPlaceholderServers)) continue;
       // Read from a session the file never binds: a notebook export or a book chapter's REPL script.
       const root = streamingSources(s.frame)
         .map((f) => chainRoot(f.node))
@@ -68,6 +65,13 @@ export const unnamedConcurrentQueries: Rule = {
     }
   },
 };
+
+/** The Kafka broker lists the query names: its Kafka sink's and its Kafka sources'. */
+function kafkaServers(s: SinkInfo): string[] {
+  const key = 'kafka.bootstrap.servers';
+  const values = [s.options.get(key)?.value, ...streamingSources(s.frame).map((f) => f.source?.options.get(key))];
+  return values.filter((v): v is string => v !== undefined);
+}
 
 function sameScope(call: Node, sink: SinkInfo): boolean {
   const scope = enclosingScope(call);
