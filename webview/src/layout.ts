@@ -109,13 +109,15 @@ const LANE_PAD_Y = 20;
 const RANK_SEP = 2 * LANE_PAD_X + 16;
 /** Top to bottom, half the gap between two lanes holds the lower lane's title. */
 const LANE_TITLE_TB = 26;
-const RANK_SEP_TB = 2 * LANE_PAD_Y + LANE_TITLE_TB;
+/** Top to bottom, between a lane's edge and its nodes: less than across, where lanes have room. */
+const LANE_PAD_TB = 14;
+const RANK_SEP_TB = 2 * LANE_PAD_TB + LANE_TITLE_TB;
 /**
  * Top to bottom, the gap between two ranks of one lane: room for an edge and its arrow, no title.
  * With the lanes' gap between every rank, a node took 116 px of height and the medallion sample's
  * seven nodes did not fit a panel beside the editor (675 x 860 px in VS Code) at 100%.
  */
-const RANK_SEP_IN_LANE_TB = 34;
+const RANK_SEP_IN_LANE_TB = 26;
 const NODE_SEP = 22;
 export const NODE_MIN_WIDTH = 120;
 const NODE_MAX_WIDTH = 280;
@@ -429,7 +431,7 @@ function rowsLayout(graph: PipelineGraph, measure: MeasureText, options: LayoutO
   const rowWidth = (row: NodeBox[]) => row.reduce((sum, b) => sum + b.width, 0) + NODE_SEP * (row.length - 1);
   const widest = Math.max(EMPTY_LANE_WIDTH, ...rows.flat().map(rowWidth));
   const width = widest + 2 * LANE_PAD_X;
-  let y = LANE_TITLE_TB + LANE_PAD_Y;
+  let y = LANE_TITLE_TB + LANE_PAD_TB;
   const extents: { min: number; max: number }[] = [];
   const gapAbove = new Map<NodeBox, number>();
   let gap = RANK_SEP_TB;
@@ -455,7 +457,7 @@ function rowsLayout(graph: PipelineGraph, measure: MeasureText, options: LayoutO
   }
   const boundaries: number[] = [0];
   for (let lane = 1; lane < names.length; lane++) boundaries.push((extents[lane - 1].max + extents[lane].min) / 2);
-  const height = names.length > 0 ? extents[names.length - 1].max + LANE_PAD_Y : 0;
+  const height = names.length > 0 ? extents[names.length - 1].max + LANE_PAD_TB : 0;
   boundaries.push(height);
   const lanes: LaneBand[] = names.map((name, lane) => {
     const from = boundaries[lane];
@@ -557,11 +559,7 @@ function orderUnlessOneNodePerRank(lg: LayoutGraph, order: OrderFn): void {
  * row: rows never cross, and the chain reads row after row. Otherwise dagre's own order runs. For
  * the 300-step chain at 1400 px (11 rows sharing 55 ranks) dagre's sweeps were half of the layout.
  */
-function orderByRowUnlessBranched(
-  lg: LayoutGraph,
-  order: OrderFn,
-  r: Pick<Ranked, 'ranks' | 'rowOf' | 'laneOf' | 'spans'>,
-): void {
+function orderByRowUnlessBranched(lg: LayoutGraph, order: OrderFn, r: Pick<Ranked, 'ranks' | 'rowOf' | 'laneOf' | 'spans'>): void {
   // dagre's ranks are ours doubled (room for edge labels), then shifted: recover the shift from any node.
   let shift: number | undefined;
   for (const v of lg.nodes()) {
@@ -732,7 +730,9 @@ export function layoutGraph(graph: PipelineGraph, measure: MeasureText, options:
       ? {}
       : {
           customOrder:
-            wraps.size > 0 ? (lg: LayoutGraph, order: OrderFn) => orderByRowUnlessBranched(lg, order, { ranks, rowOf, laneOf, spans }) : orderUnlessOneNodePerRank,
+            wraps.size > 0
+              ? (lg: LayoutGraph, order: OrderFn) => orderByRowUnlessBranched(lg, order, { ranks, rowOf, laneOf, spans })
+              : orderUnlessOneNodePerRank,
         },
   );
 
@@ -780,13 +780,13 @@ export function layoutGraph(graph: PipelineGraph, measure: MeasureText, options:
     crossMax = Math.max(crossMax, x + SIDE_GAP / 2);
   }
   // Offsets from dagre's coordinates to ours: the flow starts after the first lane's title.
-  const flowShift = (tb ? LANE_TITLE_TB + LANE_PAD_Y : LANE_PAD_X) - (extents[0]?.min ?? 0);
+  const flowShift = (tb ? LANE_TITLE_TB + LANE_PAD_TB : LANE_PAD_X) - (extents[0]?.min ?? 0);
   const crossShift = (tb ? LANE_PAD_X : LANE_HEADER + LANE_PAD_Y) - crossMin;
   const dx = tb ? crossShift : flowShift;
   const dy = tb ? flowShift : crossShift;
   const boundaries: number[] = [0];
   for (let lane = 1; lane < names.length; lane++) boundaries.push((extents[lane - 1].max + extents[lane].min) / 2 + flowShift);
-  const flowLength = names.length > 0 ? extents[names.length - 1].max + flowShift + (tb ? LANE_PAD_Y : LANE_PAD_X) : 0;
+  const flowLength = names.length > 0 ? extents[names.length - 1].max + flowShift + (tb ? LANE_PAD_TB : LANE_PAD_X) : 0;
   boundaries.push(flowLength);
   const crossLength = crossMax - crossMin + (tb ? 2 * LANE_PAD_X : LANE_HEADER + 2 * LANE_PAD_Y);
   const width = tb ? crossLength : flowLength;
