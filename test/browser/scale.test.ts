@@ -438,7 +438,10 @@ describe('architecture preview at scale (Chromium, generated projects)', functio
       // One control, in the bronze band's header, over no node, a button keyboard users reach with Tab.
       const control = o.page.locator('#viewport .lane__fold');
       assert.equal(await control.count(), 1);
-      assert.match((await control.getAttribute('aria-label')) ?? '', /^Fold the 100 alike chains \(landing\/feed_\* → ingest_\* → bronze\/feed_\*\) into one group again$/);
+      assert.match(
+        (await control.getAttribute('aria-label')) ?? '',
+        /^Fold the 100 alike chains \(landing\/feed_\* → ingest_\* → bronze\/feed_\*\) into one group again$/,
+      );
       assert.equal(await control.getAttribute('role'), 'button');
       assert.equal(await control.getAttribute('tabindex'), '0');
       const s = await snapshot(o.page);

@@ -157,7 +157,17 @@ function renderLaneFold(lane: LaneBand, groups: OpenedGroup[], stacked: boolean,
   const keys = groups.map((g) => g.key).join('\n');
   const chains = groups.reduce((n, g) => n + g.chains, 0);
   const what = groups.map((g) => g.patterns.join(' → ')).join('; ');
-  const g = svgEl('g', { class: 'lane__fold', tabindex: 0, role: 'button', [FOLD_KEYS_ATTR]: keys, 'aria-label': `Fold the ${chains} alike chains (${what}) into one group again` }, parent);
+  const g = svgEl(
+    'g',
+    {
+      class: 'lane__fold',
+      tabindex: 0,
+      role: 'button',
+      [FOLD_KEYS_ATTR]: keys,
+      'aria-label': `Fold the ${chains} alike chains (${what}) into one group again`,
+    },
+    parent,
+  );
   const x = stacked ? lane.x + lane.width - 10 : lane.x + lane.width / 2;
   const y = stacked ? lane.titleY : lane.y + LANE_HEADER + 12;
   const label = `\u25b4 fold ${chains} alike`;
@@ -263,11 +273,7 @@ export function renderGraph(
   const foldControls = new Map<string, SVGGElement>();
   // A group's lane: the band of its layer in its pipeline's frame (any band of that layer, unframed).
   const openedIn = (lane: LaneBand) =>
-    opened.filter(
-      (g) =>
-        g.layer === lane.name &&
-        (lane.frame === undefined || g.pipeline === undefined || layout.frames?.[lane.frame]?.id === g.pipeline),
-    );
+    opened.filter((g) => g.layer === lane.name && (lane.frame === undefined || g.pipeline === undefined || layout.frames?.[lane.frame]?.id === g.pipeline));
   const nodeElements = new Map<string, SVGGElement>();
   let framesGroup: SVGGElement | null = null;
   const lanesGroup = svgEl('g', { class: 'lanes' }, viewport);
