@@ -486,12 +486,26 @@ async function uiChecks(port) {
     await Promise.race([lanes.first().waitFor({ timeout: 45_000 }), dialogError()]);
     const n = await lanes.count();
     if (n < 3) throw new Error(`expected bronze/silver/gold lanes, found ${n}`);
+    // Beside the editor (about 675 x 860 px here) the whole pipeline opens in view at 100%: the gold
+    // step and table were once below the panel's edge.
+    const view = await frame.locator('#stage').evaluate((stage) => {
+      const s = stage.getBoundingClientRect();
+      const nodes = Array.from(document.querySelectorAll('#viewport .node')).map((el) => {
+        const b = el.querySelector('.node__box').getBoundingClientRect();
+        const out = b.top < s.top - 0.5 || b.bottom > s.bottom + 0.5 || b.left < s.left - 0.5 || b.right > s.right + 0.5;
+        return { label: el.querySelector('.node__label')?.textContent ?? '', out };
+      });
+      const scale = Number(/scale\(([\d.]+)/.exec(document.getElementById('viewport').getAttribute('data-view') ?? '')?.[1]);
+      return { width: Math.round(s.width), height: Math.round(s.height), count: nodes.length, out: nodes.filter((x) => x.out).map((x) => x.label), scale };
+    });
+    if (view.count === 0 || view.out.length > 0) throw new Error(`panel ${view.width} x ${view.height} px: not in view: ${view.out.join(', ') || 'no nodes'}`);
+    if (!(view.scale >= 1)) throw new Error(`opened at ${view.scale * 100}%: text under its 11 px`);
     await page.mouse.move(700, 845);
     await shot('preview');
     await page.locator('.tabs-container .tab', { hasText: sample }).first().click();
     await page.keyboard.press('Control+B');
     const labels = (await frame.locator('g.lane').allTextContents()).map((t) => t.trim().split(/\s+/)[0]).filter(Boolean);
-    return `${n} lanes${labels.length ? `: ${labels.join(', ')}` : ''}`;
+    return `${n} lanes${labels.length ? `: ${labels.join(', ')}` : ''}; all ${view.count} nodes in view at 100% in a ${view.width} x ${view.height} px stage`;
   });
 
   await check('clicking a preview node reveals its code and focuses the editor', async () => {

@@ -430,6 +430,54 @@ describe('architecture preview at scale (Chromium, generated projects)', functio
     });
   }
 
+  for (const width of [480, 1400]) {
+    it(`an opened group folds again from its lane's header, by keyboard and by click, at ${width} px`, async () => {
+      const graph = await projectGraph(medallionProject(100));
+      const o = await open(width);
+      assert.equal(await openBronzeGroup(o.page, graph), 302);
+      // One control, in the bronze band's header, over no node, a button keyboard users reach with Tab.
+      const control = o.page.locator('#viewport .lane__fold');
+      assert.equal(await control.count(), 1);
+      assert.match(
+        (await control.getAttribute('aria-label')) ?? '',
+        /^Fold the 100 alike chains \(landing\/feed_\* → ingest_\* → bronze\/feed_\*\) into one group again$/,
+      );
+      assert.equal(await control.getAttribute('role'), 'button');
+      assert.equal(await control.getAttribute('tabindex'), '0');
+      const s = await snapshot(o.page);
+      const at = await control.evaluate((el) => {
+        const b = el.getBoundingClientRect();
+        return { left: b.left, right: b.right, top: b.top, bottom: b.bottom, lane: el.closest('.lane')?.getAttribute('data-lane') };
+      });
+      assert.equal(at.lane, 'bronze');
+      const band = s.lanes.find((l) => l.name === 'bronze')!;
+      assert.ok(inside(at, band), 'inside the bronze band');
+      for (const n of s.nodes) assert.ok(apart(at, n), `clear of ${n.id}`);
+      const textPx = await control.locator('text').evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+      assert.ok(textPx >= MIN_TEXT_PX, `control text ${textPx} px`);
+
+      // Enter folds them again; focus lands on the group.
+      await control.focus();
+      await o.page.keyboard.press('Enter');
+      await o.page.waitForFunction(
+        () => !!document.querySelector('#viewport .node--fold[aria-label^="100 alike"]') && !document.getElementById('graph')!.hasAttribute('aria-busy'),
+      );
+      assert.equal(await o.page.locator('#viewport .node').count(), 3, 'the three groups again');
+      assert.equal(await o.page.locator('#viewport .lane__fold').count(), 0, 'nothing left to fold');
+      const focused = await o.page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? '');
+      assert.match(focused, /^100 alike chains/, 'focus on the group');
+
+      // Open and fold again with the pointer.
+      await o.page.locator(`${FOLD_SELECTOR}[aria-label^="100 alike"]`).click();
+      await o.page.waitForFunction(() => !!document.querySelector('#viewport .lane__fold') && !document.getElementById('graph')!.hasAttribute('aria-busy'));
+      // Focus brings it into view (the keyboard's way there), then the pointer clicks it.
+      await o.page.locator('#viewport .lane__fold').focus();
+      await o.page.locator('#viewport .lane__fold').click();
+      await o.page.waitForFunction(() => !!document.querySelector('#viewport .node--fold[aria-label^="100 alike"]'));
+      assert.equal(await o.page.locator('#viewport .node').count(), 3);
+    });
+  }
+
   it('beside the editor, a rank of eleven sources feeding a step and its table is split into rows of its band: nothing cut, text >= 11 px, all in view', async () => {
     // Left to right the three ranks are no narrower than stacked: before, the frame ran 700 px past a 480 px panel.
     const reads = Array.from({ length: 11 }, (_, k) => `    df${k} = spark.read.option("header", "true").csv("/mnt/exports/Batch1/extract_${k}.csv")\n`).join(

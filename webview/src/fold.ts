@@ -26,10 +26,22 @@ export interface FoldOptions {
   unfolded: ReadonlySet<string>;
 }
 
+/** A group the user opened: its chains are drawn, and its lane offers to fold them again. */
+export interface OpenedGroup {
+  key: string;
+  chains: number;
+  patterns: string[];
+  /** Pipeline id and layer of the lane its chains are drawn in. */
+  pipeline?: string;
+  layer: string | null;
+}
+
 export interface Folded {
   graph: PipelineGraph;
   /** Group nodes by id. */
   folds: Map<string, FoldSynthetic>;
+  /** Groups that would fold but the user opened (FoldOptions.unfolded). */
+  opened: OpenedGroup[];
 }
 
 export const foldId = (key: string) => `${SYNTHETIC_PREFIX}fold:${key}`;
@@ -66,6 +78,7 @@ export function namePattern(labels: string[]): string {
  */
 export function foldParallelChains(graph: PipelineGraph, opts: FoldOptions, isSynthetic: (id: string) => boolean): Folded {
   const folds = new Map<string, FoldSynthetic>();
+  const opened: OpenedGroup[] = [];
   const laneKey = (n: GraphNode) => `${n.pipeline ?? ''}|${n.layer ?? ''}`;
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   const inLane = (e: GraphEdge) => {
@@ -122,10 +135,14 @@ export function foldParallelChains(graph: PipelineGraph, opts: FoldOptions, isSy
   const added: GraphNode[] = [];
   for (const [key, paths] of groups) {
     const size = paths.length * paths[0].length;
-    if (paths.length < FOLD_MIN_CHAINS || size < FOLD_MIN_NODES || opts.unfolded.has(key)) continue;
-    const id = foldId(key);
+    if (paths.length < FOLD_MIN_CHAINS || size < FOLD_MIN_NODES) continue;
     const first = paths[0];
     const patterns = first.map((_, i) => namePattern(paths.map((p) => p[i].label)));
+    if (opts.unfolded.has(key)) {
+      opened.push({ key, chains: paths.length, patterns, pipeline: first[0].pipeline, layer: first[0].layer });
+      continue;
+    }
+    const id = foldId(key);
     const hidden = paths.flat().map((n) => n.id);
     const findings: GraphFinding[] = paths.flat().flatMap((n) => n.findings);
     folds.set(id, { type: 'fold', key, chains: paths.length, length: first.length, patterns, hidden, anchor: first[0].id });
@@ -146,7 +163,7 @@ export function foldParallelChains(graph: PipelineGraph, opts: FoldOptions, isSy
       pipeline: first[0].pipeline,
     });
   }
-  if (folds.size === 0) return { graph, folds };
+  if (folds.size === 0) return { graph, folds, opened };
 
   // The group takes the place of its first chain's first node: lanes keep their order of nodes.
   const nodes: GraphNode[] = [];
@@ -170,5 +187,5 @@ export function foldParallelChains(graph: PipelineGraph, opts: FoldOptions, isSy
     seen.add(k);
     edges.push(from === e.from && to === e.to ? e : { from, to });
   }
-  return { graph: { ...graph, nodes, edges }, folds };
+  return { graph: { ...graph, nodes, edges }, folds, opened };
 }

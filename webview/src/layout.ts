@@ -109,7 +109,15 @@ const LANE_PAD_Y = 20;
 const RANK_SEP = 2 * LANE_PAD_X + 16;
 /** Top to bottom, half the gap between two lanes holds the lower lane's title. */
 const LANE_TITLE_TB = 26;
-const RANK_SEP_TB = 2 * LANE_PAD_Y + LANE_TITLE_TB;
+/** Top to bottom, between a lane's edge and its nodes: less than across, where lanes have room. */
+const LANE_PAD_TB = 14;
+const RANK_SEP_TB = 2 * LANE_PAD_TB + LANE_TITLE_TB;
+/**
+ * Top to bottom, the gap between two ranks of one lane: room for an edge and its arrow, no title.
+ * With the lanes' gap between every rank, a node took 116 px of height and the medallion sample's
+ * seven nodes did not fit a panel beside the editor (675 x 860 px in VS Code) at 100%.
+ */
+const RANK_SEP_IN_LANE_TB = 26;
 const NODE_SEP = 22;
 export const NODE_MIN_WIDTH = 120;
 const NODE_MAX_WIDTH = 280;
@@ -423,7 +431,7 @@ function rowsLayout(graph: PipelineGraph, measure: MeasureText, options: LayoutO
   const rowWidth = (row: NodeBox[]) => row.reduce((sum, b) => sum + b.width, 0) + NODE_SEP * (row.length - 1);
   const widest = Math.max(EMPTY_LANE_WIDTH, ...rows.flat().map(rowWidth));
   const width = widest + 2 * LANE_PAD_X;
-  let y = LANE_TITLE_TB + LANE_PAD_Y;
+  let y = LANE_TITLE_TB + LANE_PAD_TB;
   const extents: { min: number; max: number }[] = [];
   const gapAbove = new Map<NodeBox, number>();
   let gap = RANK_SEP_TB;
@@ -438,15 +446,18 @@ function rowsLayout(graph: PipelineGraph, measure: MeasureText, options: LayoutO
         x += b.width + NODE_SEP;
         gapAbove.set(b, gap);
       }
-      gap = lastRows.has(row) ? RANK_SEP_TB : ROW_GAP;
+      gap = lastRows.has(row) ? RANK_SEP_IN_LANE_TB : ROW_GAP;
       y += NODE_HEIGHT + gap;
     }
-    extents.push({ min, max: y - gap });
+    const max = y - gap;
+    extents.push({ min, max });
+    // The next lane after the lanes' gap, which holds its title.
+    y = max + RANK_SEP_TB;
     gap = RANK_SEP_TB;
   }
   const boundaries: number[] = [0];
   for (let lane = 1; lane < names.length; lane++) boundaries.push((extents[lane - 1].max + extents[lane].min) / 2);
-  const height = names.length > 0 ? extents[names.length - 1].max + LANE_PAD_Y : 0;
+  const height = names.length > 0 ? extents[names.length - 1].max + LANE_PAD_TB : 0;
   boundaries.push(height);
   const lanes: LaneBand[] = names.map((name, lane) => {
     const from = boundaries[lane];
@@ -513,9 +524,9 @@ function laneFolds(
     const perRank = new Map<number, number>();
     for (const n of members) perRank.set(local.get(n.id)!, (perRank.get(local.get(n.id)!) ?? 0) + 1);
     const breadth = Math.max(...perRank.values());
-    const rankStep = along + (tb ? RANK_SEP_TB : RANK_SEP);
+    const rankStep = along + (tb ? RANK_SEP_IN_LANE_TB : RANK_SEP);
     const rowStep = breadth * (across + NODE_SEP);
-    const fitAlong = Math.max(MIN_WRAP_RANKS, Math.floor((wrap.along + (tb ? RANK_SEP_TB : RANK_SEP)) / rankStep));
+    const fitAlong = Math.max(MIN_WRAP_RANKS, Math.floor((wrap.along + (tb ? RANK_SEP_IN_LANE_TB : RANK_SEP)) / rankStep));
     // As many rows as the chain needs to fit along the panel, no more than fit across it.
     const rows = Math.min(Math.ceil(depth / fitAlong), Math.max(1, Math.floor((wrap.across - 2 * LANE_PAD_X) / rowStep)));
     if (rows > 1) folds[lane].perRow = Math.max(MIN_WRAP_RANKS, Math.ceil(depth / rows));
@@ -530,7 +541,8 @@ function laneFolds(
  * the layering on every sweep: for a chain of 601 nodes, four fifths of the whole layout.
  */
 type LayoutGraph = Dagre.Graph<Dagre.GraphLabel, Dagre.NodeLabel, Dagre.EdgeLabel>;
-function orderUnlessOneNodePerRank(lg: LayoutGraph, order: (lg: LayoutGraph, opts?: Dagre.LayoutOptions) => void): void {
+type OrderFn = (lg: LayoutGraph, opts?: Dagre.LayoutOptions) => void;
+function orderUnlessOneNodePerRank(lg: LayoutGraph, order: OrderFn): void {
   const taken = new Set<number>();
   for (const v of lg.nodes()) {
     const rank = (lg.node(v) as { rank?: number }).rank;
@@ -538,6 +550,58 @@ function orderUnlessOneNodePerRank(lg: LayoutGraph, order: (lg: LayoutGraph, opt
     taken.add(rank);
   }
   for (const v of lg.nodes()) (lg.node(v) as { order?: number }).order = 0;
+}
+
+/**
+ * A wrapped lane's rows in their order across the lane, without dagre's crossing minimisation, when
+ * every row holds at most one node per rank (a long chain wrapped into rows; dagre's nodes where an
+ * edge crosses a rank count in the row the edge runs along). Each rank's nodes are then ordered by
+ * row: rows never cross, and the chain reads row after row. Otherwise dagre's own order runs. For
+ * the 300-step chain at 1400 px (11 rows sharing 55 ranks) dagre's sweeps were half of the layout.
+ */
+function orderByRowUnlessBranched(lg: LayoutGraph, order: OrderFn, r: Pick<Ranked, 'ranks' | 'rowOf' | 'laneOf' | 'spans'>): void {
+  // dagre's ranks are ours doubled (room for edge labels), then shifted: recover the shift from any node.
+  let shift: number | undefined;
+  for (const v of lg.nodes()) {
+    const ours = r.ranks.get(v);
+    if (ours !== undefined) {
+      shift = (lg.node(v) as { rank: number }).rank - 2 * ours;
+      break;
+    }
+  }
+  if (shift === undefined) return order(lg, {});
+  const rowAt = (v: string): number | undefined => {
+    const label = lg.node(v) as { rank: number; edgeObj?: { v: string; w: string } };
+    if (r.ranks.has(v)) return r.rowOf.get(v) ?? 0;
+    const e = label.edgeObj;
+    if (!e) return undefined;
+    const [from, to] = [r.rowOf.get(e.v), r.rowOf.get(e.w)];
+    if (from === undefined || to === undefined) return undefined;
+    if (from === to) return from;
+    // An edge between lanes: in the row of the endpoint whose lane's ranks it is passing.
+    const ours = (label.rank - shift!) / 2;
+    for (const id of [e.v, e.w]) {
+      const lane = r.laneOf.get(id)!;
+      const span = r.spans[lane];
+      if (ours >= span.start - 0.5 && ours <= span.start + span.perRow - 0.5) return r.rowOf.get(id);
+    }
+    // Passing another lane: its only row, unless that lane wraps too.
+    const passed = r.spans.find((span) => ours >= span.start - 0.5 && ours <= span.start + span.perRow - 0.5);
+    return passed && !passed.wraps ? 0 : undefined;
+  };
+  const byRank = new Map<number, Map<number, string>>();
+  for (const v of lg.nodes()) {
+    const rank = (lg.node(v) as { rank?: number }).rank;
+    const row = rowAt(v);
+    if (typeof rank !== 'number' || row === undefined) return order(lg, {});
+    let rows = byRank.get(rank);
+    if (!rows) byRank.set(rank, (rows = new Map()));
+    if (rows.has(row)) return order(lg, {});
+    rows.set(row, v);
+  }
+  for (const rows of byRank.values()) {
+    [...rows.keys()].sort((a, b) => a - b).forEach((row, i) => ((lg.node(rows.get(row)!) as { order?: number }).order = i));
+  }
 }
 
 /** What layoutGraph decides before dagre runs: lanes, edges, node sizes and ranks. */
@@ -552,6 +616,8 @@ interface Ranked {
   /** dagre rank of every node (and of each empty lane's placeholder), and the row of its wrapped lane. */
   ranks: Map<string, number>;
   rowOf: Map<string, number>;
+  /** Each lane's first rank, how many ranks a row of it holds, and whether it wraps into several rows. */
+  spans: { start: number; perRow: number; wraps: boolean }[];
 }
 
 function rankNodes(graph: PipelineGraph, measure: MeasureText, options: LayoutOptions, tb: boolean): Ranked {
@@ -594,7 +660,8 @@ function rankNodes(graph: PipelineGraph, measure: MeasureText, options: LayoutOp
   for (let lane = 0; lane < names.length; lane++) {
     if (!graph.nodes.some((n) => laneOf.get(n.id) === lane)) ranks.set(PLACEHOLDER_PREFIX + lane, laneStart[lane]);
   }
-  return { names, laneOf, dag, texts, sizes, stacked, ranks, rowOf };
+  const spans = folds.map((f, lane) => ({ start: laneStart[lane], perRow: f.perRow, wraps: f.perRow < f.depth }));
+  return { names, laneOf, dag, texts, sizes, stacked, ranks, rowOf, spans };
 }
 
 /**
@@ -622,13 +689,14 @@ export function layoutGraph(graph: PipelineGraph, measure: MeasureText, options:
   const direction = options.direction ?? 'LR';
   const tb = direction === 'TB';
   if (tb && options.rankAcross !== undefined) return rowsLayout(graph, measure, options, options.rankAcross);
-  const { names, laneOf, dag, texts, sizes, stacked, ranks, rowOf } = rankNodes(graph, measure, options, tb);
+  const { names, laneOf, dag, texts, sizes, stacked, ranks, rowOf, spans } = rankNodes(graph, measure, options, tb);
 
   const g = new dagre.graphlib.Graph<Dagre.GraphLabel, Dagre.NodeLabel, Dagre.EdgeLabel>({ multigraph: true });
   g.setGraph({
     rankdir: direction,
     nodesep: NODE_SEP,
-    ranksep: tb ? RANK_SEP_TB : RANK_SEP,
+    // Top to bottom the ranks of a lane are closer; the lanes' gaps are widened after dagre.
+    ranksep: tb ? RANK_SEP_IN_LANE_TB : RANK_SEP,
     marginx: 0,
     marginy: 0,
     // dagre accepts a ranking function (its RankerFunction type) although GraphLabel only lists names.
@@ -656,7 +724,19 @@ export function layoutGraph(graph: PipelineGraph, measure: MeasureText, options:
     if (!wraps.has(e) && !sides.has(e)) g.setEdge(e.from, e.to, { weight: laneOf.get(e.from) === laneOf.get(e.to) ? 2 : 1 }, `e${i}`);
   });
 
-  dagre.layout(g, options.exactOrder ? {} : { customOrder: orderUnlessOneNodePerRank });
+  dagre.layout(
+    g,
+    options.exactOrder
+      ? {}
+      : {
+          customOrder:
+            wraps.size > 0
+              ? (lg: LayoutGraph, order: OrderFn) => orderByRowUnlessBranched(lg, order, { ranks, rowOf, laneOf, spans })
+              : orderUnlessOneNodePerRank,
+        },
+  );
+
+  if (tb) widenLaneGaps(g, graph, laneOf, names.length);
 
   // Band extents along the flow from the nodes each lane holds; neighbours meet halfway across the rank gap.
   const extents = names.map(() => ({ min: Infinity, max: -Infinity, count: 0 }));
@@ -700,13 +780,13 @@ export function layoutGraph(graph: PipelineGraph, measure: MeasureText, options:
     crossMax = Math.max(crossMax, x + SIDE_GAP / 2);
   }
   // Offsets from dagre's coordinates to ours: the flow starts after the first lane's title.
-  const flowShift = (tb ? LANE_TITLE_TB + LANE_PAD_Y : LANE_PAD_X) - (extents[0]?.min ?? 0);
+  const flowShift = (tb ? LANE_TITLE_TB + LANE_PAD_TB : LANE_PAD_X) - (extents[0]?.min ?? 0);
   const crossShift = (tb ? LANE_PAD_X : LANE_HEADER + LANE_PAD_Y) - crossMin;
   const dx = tb ? crossShift : flowShift;
   const dy = tb ? flowShift : crossShift;
   const boundaries: number[] = [0];
   for (let lane = 1; lane < names.length; lane++) boundaries.push((extents[lane - 1].max + extents[lane].min) / 2 + flowShift);
-  const flowLength = names.length > 0 ? extents[names.length - 1].max + flowShift + (tb ? LANE_PAD_Y : LANE_PAD_X) : 0;
+  const flowLength = names.length > 0 ? extents[names.length - 1].max + flowShift + (tb ? LANE_PAD_TB : LANE_PAD_X) : 0;
   boundaries.push(flowLength);
   const crossLength = crossMax - crossMin + (tb ? 2 * LANE_PAD_X : LANE_HEADER + 2 * LANE_PAD_Y);
   const width = tb ? crossLength : flowLength;
@@ -773,6 +853,41 @@ export function layoutGraph(graph: PipelineGraph, measure: MeasureText, options:
   });
 
   return { direction, lanes, nodes, edges, width, height };
+}
+
+/**
+ * Top to bottom, dagre spaced every rank by the gap within a lane: the gap between two lanes is
+ * widened to RANK_SEP_TB (room for the lower lane's title), by moving everything below it down.
+ * A lane's ranks are consecutive and come after the previous lane's, so the lanes' nodes do not
+ * interleave along the flow; edge points between two lanes move with the lower lane when they are
+ * past the middle of the gap (the segment across it is stretched, nothing is reordered).
+ */
+function widenLaneGaps(g: LayoutGraph, graph: PipelineGraph, laneOf: Map<string, number>, laneCount: number): void {
+  const extents = Array.from({ length: laneCount }, () => ({ min: Infinity, max: -Infinity }));
+  const within = (lane: number, v: string) => {
+    const n = g.node(v);
+    extents[lane].min = Math.min(extents[lane].min, n.y! - n.height / 2);
+    extents[lane].max = Math.max(extents[lane].max, n.y! + n.height / 2);
+  };
+  for (const node of graph.nodes) within(laneOf.get(node.id)!, node.id);
+  for (let lane = 0; lane < laneCount; lane++) if (g.hasNode(PLACEHOLDER_PREFIX + lane)) within(lane, PLACEHOLDER_PREFIX + lane);
+  const cuts: number[] = [];
+  for (let lane = 1; lane < laneCount; lane++) {
+    if (Number.isFinite(extents[lane].min) && Number.isFinite(extents[lane - 1].max)) cuts.push((extents[lane - 1].max + extents[lane].min) / 2);
+  }
+  if (cuts.length === 0) return;
+  cuts.sort((a, b) => a - b);
+  const extra = RANK_SEP_TB - RANK_SEP_IN_LANE_TB;
+  const moved = (y: number) => {
+    let k = 0;
+    while (k < cuts.length && cuts[k] <= y) k++;
+    return y + k * extra;
+  };
+  for (const v of g.nodes()) {
+    const n = g.node(v);
+    if (n && typeof n.y === 'number') n.y = moved(n.y);
+  }
+  for (const e of g.edges()) for (const p of g.edge(e).points ?? []) p.y = moved(p.y);
 }
 
 /** From the end of one row of a wrapped lane to the start of the next: out, across, back, in. */

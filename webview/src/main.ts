@@ -6,13 +6,13 @@ import type { GraphNode, PipelineGraph } from '../../shared/protocol';
 import { fillDetails, positionDetails } from './details';
 import { lineage, MAX_HOPS, searchNodes, syntheticMeta, viewGraph, visibleNodes, type Synthetic } from './focus';
 import { exportSvg, svgToPng, type ExportBox } from './export';
-import { foldParallelChains } from './fold';
+import { foldId, foldParallelChains } from './fold';
 import { FRAME_HEADER, layoutViewStream, type ViewLayoutStream } from './frames';
 import { EMPTY_STATE_TEXT } from './html';
 import { type GraphLayout, type MeasureText, type NodeBox, type TextRole } from './layout';
 import { ARROW_DIRECTIONS, nearestInDirection } from './navigation';
 import { PanZoom, READABLE_SCALE, type ViewTransform } from './panZoom';
-import { renderGraph, type GraphRenderer, type Region } from './render';
+import { FOLD_KEYS_ATTR, renderGraph, type GraphRenderer, type Region } from './render';
 import { isHostMessage, KEPT_VIEWS, StateStore, vscodeApi } from './state';
 
 function byId<T extends Element>(id: string): T {
@@ -407,7 +407,7 @@ function draw(graph: PipelineGraph, keepView = false): void {
   // Framed before drawing: the nodes of a large pipeline far from the first screen come later.
   const framing = store.current.view === null && !keepView;
   if (framing) panZoom.frame(layout, focusBox(layout), READABLE_SCALE);
-  const renderer = renderGraph(dom.viewport, layout, synthetic, layout.nodes.length > DRAW_AT_ONCE_UP_TO ? screenRegion() : undefined);
+  const renderer = renderGraph(dom.viewport, layout, synthetic, layout.nodes.length > DRAW_AT_ONCE_UP_TO ? screenRegion() : undefined, folded.opened);
   const { nodeElements, frameToggles } = renderer;
   shown = {
     graph,
@@ -519,6 +519,25 @@ function jumpTo(query: string): boolean {
   return true;
 }
 
+/** Folds the groups a lane's control names again; keyboard users land on the group node. */
+function foldAgain(keys: string[]): void {
+  for (const key of keys) unfolded.delete(key);
+  redraw();
+  finishDrawing();
+  const id = foldId(keys[0]);
+  const box = shown?.boxes.get(id);
+  if (box) panZoom.ensureVisible(box);
+  keepViewOnFocus = true;
+  shown?.elements.get(id)?.focus({ preventScroll: true });
+  keepViewOnFocus = false;
+}
+
+/** The keys of the groups whose lane control `target` is in. */
+function foldKeysOf(target: EventTarget | null): string[] | null {
+  const keys = target instanceof Element ? target.closest(`[${FOLD_KEYS_ATTR}]`)?.getAttribute(FOLD_KEYS_ATTR) : null;
+  return keys ? keys.split('\n') : null;
+}
+
 function togglePipeline(name: string): void {
   const collapsed = store.current.collapsed;
   store.update({ collapsed: collapsed.includes(name) ? collapsed.filter((n) => n !== name) : [...collapsed, name] });
@@ -621,6 +640,11 @@ function frameToggleOf(target: EventTarget | null): string | null {
 }
 
 dom.svg.addEventListener('click', (e) => {
+  const keys = foldKeysOf(e.target);
+  if (keys) {
+    foldAgain(keys);
+    return;
+  }
   const toggle = frameToggleOf(e.target);
   if (toggle !== null) {
     togglePipeline(toggle);
@@ -646,6 +670,12 @@ dom.svg.addEventListener('pointerout', (e) => {
 
 // Keyboard: nodes are tab stops; Enter/Space reveal, arrows move between nodes.
 dom.svg.addEventListener('focusin', (e) => {
+  // A lane's fold control, reached with Tab, is brought into view like a node.
+  if (foldKeysOf(e.target) !== null && e.target instanceof SVGGraphicsElement && !keepViewOnFocus) {
+    const b = e.target.getBBox();
+    panZoom.ensureVisible({ x: b.x, y: b.y, width: b.width, height: b.height });
+    return;
+  }
   const toggle = frameToggleOf(e.target);
   const frame = toggle !== null ? shown?.layout.frames?.find((f) => f.pipeline?.name === toggle) : undefined;
   if (frame && !keepViewOnFocus) panZoom.ensureVisible({ x: frame.x, y: frame.y, width: Math.min(frame.width, 320), height: FRAME_HEADER });
@@ -659,6 +689,12 @@ dom.svg.addEventListener('focusout', (e) => {
   if (!nodeOf(e.relatedTarget)) hideDetails();
 });
 dom.svg.addEventListener('keydown', (e) => {
+  const keys = foldKeysOf(e.target);
+  if (keys && (e.key === 'Enter' || e.key === ' ')) {
+    e.preventDefault();
+    foldAgain(keys);
+    return;
+  }
   const toggle = frameToggleOf(e.target);
   if (toggle !== null && (e.key === 'Enter' || e.key === ' ')) {
     e.preventDefault();

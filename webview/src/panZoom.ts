@@ -25,6 +25,8 @@ export const READABLE_SCALE = 1;
 export const MAX_SCALE = 4;
 const ZOOM_STEP = 1.25;
 const FIT_MARGIN = 24;
+/** The least room left around a framed focus that fits no other way. */
+const TIGHT_FIT_MARGIN = 8;
 /** Pointer travel (px) after which a press is a drag, not a click on a node. */
 const DRAG_THRESHOLD = 4;
 /** Wheel events closer together than this are one gesture; after it the content is drawn sharp again. */
@@ -173,6 +175,9 @@ export class PanZoom {
         const centred = total / 2 - (start + size / 2) * scale;
         return Math.min(FIT_MARGIN, Math.max(total - FIT_MARGIN - full * scale, centred));
       }
+      // A focus that fits only with a thinner margin is shown whole, centred: beside the editor a
+      // pipeline's last node was otherwise cut by the margin alone.
+      if (size * scale <= total - 2 * TIGHT_FIT_MARGIN) return (total - size * scale) / 2 - start * scale;
       return FIT_MARGIN - start * scale;
     };
     this.set({

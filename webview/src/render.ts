@@ -4,8 +4,9 @@
  */
 import type { GraphFinding, GraphNode } from '../../shared/protocol';
 import type { Synthetic } from './focus';
+import type { OpenedGroup } from './fold';
 import type { PipelineFrame } from './frames';
-import { NODE_TEXT_LEFT, type GraphLayout, type NodeBox, type Point } from './layout';
+import { LANE_HEADER, NODE_TEXT_LEFT, type GraphLayout, type LaneBand, type NodeBox, type Point } from './layout';
 
 export const SVG_NS = 'http://www.w3.org/2000/svg';
 export const ARROW_MARKER_ID = 'psa-arrow';
@@ -140,6 +141,43 @@ export interface RenderedGraph {
   nodeElements: Map<string, SVGGElement>;
   /** Each frame's collapse toggle, by pipeline name. */
   frameToggles: Map<string, SVGGElement>;
+  /** Each lane's control folding the groups opened in it, by the groups' keys (one per line). */
+  foldControls: Map<string, SVGGElement>;
+}
+
+/** Attribute of a lane's fold control: the keys (fold.ts) of the groups it folds, one per line. */
+export const FOLD_KEYS_ATTR = 'data-fold-keys';
+
+/**
+ * A lane holding chains of a group the user opened offers to fold them again, in its header: on the
+ * title's line at the right (lanes stacked) or under the title (lanes side by side, where the title
+ * is centred in a column). Keyboard users reach it with Tab, like a frame's toggle.
+ */
+function renderLaneFold(lane: LaneBand, groups: OpenedGroup[], stacked: boolean, parent: SVGGElement): SVGGElement {
+  const keys = groups.map((g) => g.key).join('\n');
+  const chains = groups.reduce((n, g) => n + g.chains, 0);
+  const what = groups.map((g) => g.patterns.join(' → ')).join('; ');
+  const g = svgEl(
+    'g',
+    {
+      class: 'lane__fold',
+      tabindex: 0,
+      role: 'button',
+      [FOLD_KEYS_ATTR]: keys,
+      'aria-label': `Fold the ${chains} alike chains (${what}) into one group again`,
+    },
+    parent,
+  );
+  const x = stacked ? lane.x + lane.width - 10 : lane.x + lane.width / 2;
+  const y = stacked ? lane.titleY : lane.y + LANE_HEADER + 12;
+  const label = `\u25b4 fold ${chains} alike`;
+  // Room for the focus ring around the text; its width from the text's length (no measuring here).
+  const width = label.length * 6.5 + 8;
+  const left = stacked ? x - width + 4 : x - width / 2;
+  svgEl('rect', { class: 'lane__fold-focus', x: fmt(left), y: fmt(y - 13), width: fmt(width), height: 18, rx: 3 }, g);
+  textEl(label, { class: 'lane__fold-text', x: fmt(x), y: fmt(y), 'text-anchor': stacked ? 'end' : 'middle' }, g);
+  svgEl('title', {}, g).textContent = `Fold the ${chains} alike chains into one group again`;
+  return g;
 }
 
 /** A pipeline's frame: its box, and a header with its name and architecture that collapses it. */
@@ -228,9 +266,14 @@ export function renderGraph(
   layout: GraphLayout,
   synthetic: ReadonlyMap<string, Synthetic> = new Map(),
   firstScreen?: Region,
+  opened: readonly OpenedGroup[] = [],
 ): GraphRenderer {
   viewport.replaceChildren();
   const frameToggles = new Map<string, SVGGElement>();
+  const foldControls = new Map<string, SVGGElement>();
+  // A group's lane: the band of its layer in its pipeline's frame (any band of that layer, unframed).
+  const openedIn = (lane: LaneBand) =>
+    opened.filter((g) => g.layer === lane.name && (lane.frame === undefined || g.pipeline === undefined || layout.frames?.[lane.frame]?.id === g.pipeline));
   const nodeElements = new Map<string, SVGGElement>();
   let framesGroup: SVGGElement | null = null;
   const lanesGroup = svgEl('g', { class: 'lanes' }, viewport);
@@ -293,6 +336,11 @@ export function renderGraph(
       svgEl('line', { class: 'lane__stripe', x1: fmt(lane.x), y1: fmt(lane.y + 2), x2: fmt(lane.x + lane.width), y2: fmt(lane.y + 2) }, g);
       textEl(lane.title, { class: 'lane__title', x: fmt(lane.titleX), y: fmt(lane.titleY), 'text-anchor': lane.titleAnchor }, g);
       if (lane.nodeCount === 0) textEl('no nodes', { class: 'lane__empty', x: fmt(lane.x + lane.width / 2), y: fmt(lane.y + lane.height / 2 + 4) }, g);
+      const groups = lane.nodeCount > 0 ? openedIn(lane) : [];
+      if (groups.length > 0) {
+        const control = renderLaneFold(lane, groups, lane.titleAnchor === 'start', g);
+        foldControls.set(control.getAttribute(FOLD_KEYS_ATTR)!, control);
+      }
     }
     drawn.lanes = layout.lanes.length;
     for (let i = drawn.edges; i < layout.edges.length; i++) {
@@ -322,6 +370,7 @@ export function renderGraph(
   return {
     nodeElements,
     frameToggles,
+    foldControls,
     append,
     fillIn,
     get pending() {
