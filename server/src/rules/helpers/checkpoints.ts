@@ -150,13 +150,16 @@ export function batchWritesOnlyScratch(model: DataFrameModel, sink: SinkInfo): b
   const handler = batchHandlerOf(model, sink.call);
   if (!handler) return false;
   const inside = (n: Node) => n.startIndex >= handler.startIndex && n.endIndex <= handler.endIndex;
+  // Rows handed to Python (`foreachPartition(send)`, `for row in df.collect(): cursor.execute(...)`)
+  // may go anywhere: a function that does so writes somewhere the model cannot see.
+  if (model.actions.some((a) => ROWS_TO_PYTHON.has(a.method) && inside(a.call))) return false;
   const scratchWarehouse = sessionWarehouseIsScratch(model);
   let targets = 0;
   for (const s of model.sinks) {
     if (s.streaming || !inside(s.call)) continue;
     targets++;
     const path = s.path ?? (s.pathNode ? stringValue(model, s.pathNode) : undefined);
-    if (path !== undefined ? !isEphemeralPath(path) : !(s.table !== undefined && scratchWarehouse)) return false;
+    if (path !== undefined ? !isEphemeralPath(path) : !(s.table !== undefined && scratchWarehouse && sessionCatalogTable(s))) return false;
   }
   for (const c of nodesOfType(model, 'call')) {
     if (!inside(c)) continue;
@@ -169,6 +172,17 @@ export function batchWritesOnlyScratch(model: DataFrameModel, sink: SinkInfo): b
     if (parts.name === 'forPath' ? !isEphemeralPath(value) : !scratchWarehouse) return false;
   }
   return targets > 0;
+}
+
+/** Actions that hand a batch's rows to Python code. */
+const ROWS_TO_PYTHON = new Set(['foreach', 'foreachPartition', 'collect', 'toLocalIterator', 'toPandas']);
+
+/**
+ * A table of the session catalog, which lives under the warehouse folder: `saveAsTable("db.t")`,
+ * not a JDBC table nor a name in another catalog (`writeTo("glue.db.t")`, three parts).
+ */
+function sessionCatalogTable(s: SinkInfo): boolean {
+  return s.table !== undefined && s.table.split('.').length <= 2 && !['jdbc', 'kafka'].includes((s.format ?? '').toLowerCase());
 }
 
 /** The function definition handed to `.foreachBatch(name)` in the writer chain ending at `call`, when the file defines it once. */
