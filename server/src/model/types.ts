@@ -62,6 +62,12 @@ export interface Frame {
   singlePartition?: Node;
   /** Known to be small: `limit(n)`, a global aggregate, a literal `createDataFrame`. */
   bounded: boolean;
+  /**
+   * `limit(0)`: Spark's optimizer plans it as an empty relation (OptimizeLimitZero), so an action or
+   * a write of it computes nothing above it (`df.limit(0).write.saveAsTable(t)` creates the table
+   * with df's schema). Set on that frame only; frames derived from it keep their other parents.
+   */
+  empty?: Node;
   /** The enclosing function (or module) in which the expression was evaluated. */
   scope: Node;
 }

@@ -146,7 +146,8 @@ export function frameCall(ip: Interpreter, node: Node, parts: CallParts, frame: 
   if (CHECKPOINTS.has(method)) return { k: 'frame', frame: ip.derive(frame, node, method, { cached: node }) };
   if (method === 'unpersist') return { k: 'frame', frame: ip.derive(frame, node, method, { cached: undefined }) };
   if (method === 'limit' || method === 'tail' || method === 'offset') {
-    return { k: 'frame', frame: ip.derive(frame, node, method, { bounded: method === 'limit' ? true : frame.bounded }) };
+    const none = method === 'limit' && pos[0]?.k === 'number' && pos[0].value === 0;
+    return { k: 'frame', frame: ip.derive(frame, node, method, { bounded: method === 'limit' ? true : frame.bounded, empty: none ? node : undefined }) };
   }
   if (method === 'agg') {
     return { k: 'frame', frame: ip.derive(frame, node, method, { bounded: true, singlePartition: undefined, ...aggColumns(ip, [], parts) }) };

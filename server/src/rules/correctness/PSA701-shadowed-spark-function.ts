@@ -99,7 +99,12 @@ function shadowingMessage(s: Shadowing, newName: string | undefined): string {
   const before = s.calls.filter((c) => c.node.startIndex < firstBinding);
   const after = s.calls.filter((c) => c.node.startIndex >= firstBinding);
   const value = valueTypeName(s.binding);
-  const typeError = value ? `"TypeError: '${value}' object is not callable"` : `for a column name: "TypeError: 'str' object is not callable"`;
+  const byDefault = value ? undefined : defaultItemType(s);
+  const typeError = value
+    ? `"TypeError: '${value}' object is not callable"`
+    : byDefault
+      ? `with the default ${byDefault.parameter}: "TypeError: '${byDefault.type}' object is not callable"`
+      : `for a column name: "TypeError: 'str' object is not callable"`;
   const parts: string[] = [];
   if (after.length)
     parts.push(
@@ -138,6 +143,37 @@ function describeCalls(name: string, calls: Occurrence[]): string {
   return `the ${calls.length} calls ${name}(...) on line${lines.length === 1 ? '' : 's'} ${listed}`;
 }
 
+/**
+ * `def f(df, lags=[1, 7, 30]): for lag in lags: ... lag("x", lag)`: a loop over a parameter the
+ * function never rebinds, whose default is a literal list of one type. What a caller passes is
+ * unknown; the default says what the TypeError is when it is used.
+ */
+function defaultItemType(s: Shadowing): { type: string; parameter: string } | undefined {
+  const b = s.binding;
+  if (b.kind !== 'for' || !b.iterable) return undefined;
+  const it = unwrapParens(b.iterable);
+  if (it.type !== 'identifier') return undefined;
+  // The scope index tracks Spark function names only: read the function's parameters from the tree.
+  const def = s.scope.node;
+  if (def.type !== 'function_definition') return undefined;
+  const param = def
+    .childForFieldName('parameters')
+    ?.namedChildren.find((p) => (p?.type === 'default_parameter' || p?.type === 'typed_default_parameter') && p.childForFieldName('name')?.text === it.text);
+  const value = param?.childForFieldName('value');
+  if (!value) return undefined;
+  const body = def.childForFieldName('body');
+  const rebound = [...(body?.descendantsOfType(['assignment', 'augmented_assignment']) ?? [])].some((a) => a?.childForFieldName('left')?.text === it.text);
+  const type = rebound ? undefined : itemType(unwrapParens(value));
+  return type ? { type, parameter: it.text } : undefined;
+}
+
+/** The one literal type of a literal list, tuple or set's items. */
+function itemType(it: Node): string | undefined {
+  if (!['list', 'tuple', 'set'].includes(it.type)) return undefined;
+  const items = new Set(it.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment').map((c) => LITERAL_TYPES.get(unwrapParens(c).type)));
+  return items.size === 1 ? [...items][0] : undefined;
+}
+
 /** The Python type the binding certainly holds, when the code says it (for the TypeError Python raises). */
 function valueTypeName(b: Occurrence): string | undefined {
   if (b.kind === 'param') {
@@ -154,9 +190,7 @@ function valueTypeName(b: Occurrence): string | undefined {
     if (callee?.type === 'identifier' && callee.text === 'range') return 'int';
     return callee?.type === 'attribute' && callee.childForFieldName('attribute')?.text === 'fieldNames' ? 'str' : undefined;
   }
-  if (!['list', 'tuple', 'set'].includes(it.type)) return undefined;
-  const items = new Set(it.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment').map((c) => LITERAL_TYPES.get(unwrapParens(c).type)));
-  return items.size === 1 ? [...items][0] : undefined;
+  return itemType(it);
 }
 
 const LITERAL_TYPES = new Map([

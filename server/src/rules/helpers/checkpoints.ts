@@ -3,6 +3,8 @@ import { withPlaceholders } from '../../fixes/edits';
 import { isAncestorFrame, streamingSources, type DataFrameModel, type SinkInfo } from '../../model/types';
 import { nodesOfType } from '../../model/syntaxIndex';
 import type { Node } from '../../parsing/pythonParser';
+import { callParts, literalString, unwrapParens } from '../../parsing/syntax';
+import { assignmentsTo } from './scopeIndex';
 
 // Checkpoint locations that survive a restart, for PSA204 (ephemeral location) and PSA205 (missing one).
 
@@ -134,4 +136,103 @@ export function nothingToRecover(model: DataFrameModel, sink: SinkInfo, generato
   const upstream = (f: SinkInfo['frame']) => f.streaming === true && isAncestorFrame(f, sink.frame);
   if (model.aggregations.some((a) => (a.kind === 'groupBy' || a.other?.streaming === true) && upstream(a.input))) return false;
   return !model.transforms.some((t) => STATEFUL_TRANSFORMS.has(t.method) && upstream(t.frame));
+}
+
+/**
+ * A foreachBatch query whose batch function writes only to scratch or relative locations (paths
+ * under /tmp or relative to the working directory, or tables of a session whose warehouse is such a
+ * folder): a self-contained local project whose checkpoint lives as long as the data it tracks, the
+ * same reason a direct sink under /tmp or a relative folder exempts its checkpoint. Every write of
+ * the function must be known: one the model cannot read, or none at all, keeps the finding.
+ */
+export function batchWritesOnlyScratch(model: DataFrameModel, sink: SinkInfo): boolean {
+  if (!sink.foreachBatch) return false;
+  const handler = batchHandlerOf(model, sink.call);
+  if (!handler) return false;
+  const inside = (n: Node) => n.startIndex >= handler.startIndex && n.endIndex <= handler.endIndex;
+  // Rows handed to Python (`foreachPartition(send)`, `for row in df.collect(): cursor.execute(...)`)
+  // may go anywhere: a function that does so writes somewhere the model cannot see.
+  if (model.actions.some((a) => ROWS_TO_PYTHON.has(a.method) && inside(a.call))) return false;
+  const scratchWarehouse = sessionWarehouseIsScratch(model);
+  let targets = 0;
+  for (const s of model.sinks) {
+    if (s.streaming || !inside(s.call)) continue;
+    targets++;
+    const path = s.path ?? (s.pathNode ? stringValue(model, s.pathNode) : undefined);
+    if (path !== undefined ? !isEphemeralPath(path) : !(s.table !== undefined && scratchWarehouse && sessionCatalogTable(s))) return false;
+  }
+  for (const c of nodesOfType(model, 'call')) {
+    if (!inside(c)) continue;
+    const parts = callParts(c);
+    if ((parts?.name !== 'forPath' && parts?.name !== 'forName') || !parts.object || unwrapParens(parts.object).text !== 'DeltaTable') continue;
+    targets++;
+    const arg = parts.args[1] ?? parts.keywords.get('path') ?? parts.keywords.get('tableOrViewName');
+    const value = arg ? stringValue(model, arg) : undefined;
+    if (value === undefined) return false;
+    if (parts.name === 'forPath' ? !isEphemeralPath(value) : !scratchWarehouse) return false;
+  }
+  return targets > 0;
+}
+
+/** Actions that hand a batch's rows to Python code. */
+const ROWS_TO_PYTHON = new Set(['foreach', 'foreachPartition', 'collect', 'toLocalIterator', 'toPandas']);
+
+/**
+ * A table of the session catalog, which lives under the warehouse folder: `saveAsTable("db.t")`,
+ * not a JDBC table nor a name in another catalog (`writeTo("glue.db.t")`, three parts).
+ */
+function sessionCatalogTable(s: SinkInfo): boolean {
+  return s.table !== undefined && s.table.split('.').length <= 2 && !['jdbc', 'kafka'].includes((s.format ?? '').toLowerCase());
+}
+
+/** The function definition handed to `.foreachBatch(name)` in the writer chain ending at `call`, when the file defines it once. */
+function batchHandlerOf(model: DataFrameModel, call: Node): Node | undefined {
+  let n: Node | undefined = call;
+  for (let i = 0; n && i < 30; i++) {
+    const parts = callParts(n);
+    if (!parts) return undefined;
+    if (parts.name === 'foreachBatch') {
+      const arg = parts.args[0] ?? parts.keywords.get('func');
+      const name = arg ? unwrapParens(arg) : undefined;
+      if (name?.type !== 'identifier') return undefined;
+      const defs = nodesOfType(model, 'function_definition').filter((d) => d.childForFieldName('name')?.text === name.text);
+      return defs.length === 1 ? defs[0] : undefined;
+    }
+    n = parts.object ? unwrapParens(parts.object) : undefined;
+    if (n?.type === 'attribute') n = n.childForFieldName('object') ?? undefined;
+  }
+  return undefined;
+}
+
+/** `spark.sql.warehouse.dir` set to a scratch or relative folder: the session's managed tables live there. */
+function sessionWarehouseIsScratch(model: DataFrameModel): boolean {
+  const values = model.confSets.filter((c) => c.key === 'spark.sql.warehouse.dir').map((c) => (c.valueNode ? stringValue(model, c.valueNode) : undefined));
+  return values.length > 0 && values.every((v) => v !== undefined && isEphemeralPath(v));
+}
+
+/**
+ * The string a path expression holds: a literal, a name bound to one (module constants), or
+ * `os.path.abspath(...)` / `realpath` / `normpath` of one, which stays relative to the working
+ * directory the job runs in (kept relative here so that isEphemeralPath judges it so).
+ */
+function stringValue(model: DataFrameModel, node: Node, depth = 0): string | undefined {
+  const n = unwrapParens(node);
+  const literal = literalString(n);
+  if (literal !== undefined || depth > 5) return literal;
+  if (n.type === 'identifier') {
+    let value: Node | undefined;
+    for (const a of assignmentsTo(model, n.text)) {
+      if (a.startIndex >= n.startIndex) break;
+      value = a.childForFieldName('right') ?? undefined;
+    }
+    return value ? stringValue(model, value, depth + 1) : undefined;
+  }
+  if (n.type === 'call') {
+    const callee = n.childForFieldName('function')?.text ?? '';
+    const parts = callParts(n);
+    if (/^(os\.)?path\.(abspath|realpath|normpath)$|^(abspath|realpath|normpath)$/.test(callee) && parts?.args.length === 1) {
+      return stringValue(model, parts.args[0], depth + 1);
+    }
+  }
+  return undefined;
 }

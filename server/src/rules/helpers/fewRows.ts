@@ -352,6 +352,26 @@ export function sizeFacts(ctx: RuleContext): Functions {
 
 const viewsByModel = new WeakMap<RuleContext['model'], Map<string, Frame[]>>();
 
+/**
+ * The frames this file registered under the temp views a `spark.sql(...)` frame names after FROM or
+ * JOIN (subqueries included): the lineage Spark runs for that query. Empty when the frame is no
+ * literal SQL query or names no view the file registered.
+ */
+export function framesOfViewsRead(model: RuleContext['model'], frame: Frame): Frame[] {
+  const source = frame.source;
+  if (source?.kind !== 'sql' || source.node.type !== 'call') return [];
+  const views = viewsOf(model);
+  if (!views.size) return [];
+  const arg = source.node.childForFieldName('arguments')?.namedChildren.find((c) => c && c.type !== 'comment');
+  const text = arg ? literalString(arg) : undefined;
+  if (!text) return [];
+  const out: Frame[] = [];
+  for (const m of text.replace(/--[^\n]*/g, ' ').matchAll(/\b(?:from|join)\s+`?([A-Za-z_][A-Za-z0-9_]*)`?/gi)) {
+    for (const f of views.get(m[1].toLowerCase()) ?? []) if (!out.includes(f)) out.push(f);
+  }
+  return out;
+}
+
 function viewsOf(model: RuleContext['model']): Map<string, Frame[]> {
   let views = viewsByModel.get(model);
   if (!views) viewsByModel.set(model, (views = tempViews(model)));

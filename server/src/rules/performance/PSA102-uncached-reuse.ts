@@ -97,6 +97,8 @@ function consumersByFrame(ctx: RuleContext, blocked: (f: Frame) => boolean, mate
       const f = stack.pop()!;
       if (seen.has(f.id)) continue;
       seen.add(f.id);
+      // `limit(0)` is planned as an empty relation: its consumer computes nothing of the lineage above.
+      if (f.empty) continue;
       let set = byFrame.get(f.id);
       if (!set) byFrame.set(f.id, (set = new Map()));
       set.set(consumer.id, consumer);

@@ -11,6 +11,7 @@ import { sinkOption } from '../helpers/sessionConf';
 import { identifiersNamed } from '../../model/syntaxIndex';
 import type { Node } from '../../parsing/pythonParser';
 import { sameNode } from '../../parsing/syntax';
+import { framesOfViewsRead } from '../helpers/fewRows';
 
 const DEFAULT_DELAY = DEFAULT_WATERMARK_DELAY;
 /** Arbitrary stateful operators: the user's code expires state with timeouts, not the watermark. */
@@ -210,10 +211,31 @@ const sinkSteps = new WeakMap<DataFrameModel, { sink: SinkInfo; steps: Frame[] }
 function streamingSinkSteps(model: DataFrameModel): { sink: SinkInfo; steps: Frame[] }[] {
   let list = sinkSteps.get(model);
   if (!list) {
-    list = model.sinks.filter((s) => s.streaming).map((sink) => ({ sink, steps: filterLineage(sink.frame, (f) => f.op === 'join' || f.op === 'aggregate') }));
+    list = model.sinks.filter((s) => s.streaming).map((sink) => ({ sink, steps: stepsThroughViews(model, sink.frame) }));
     sinkSteps.set(model, list);
   }
   return list;
+}
+
+/**
+ * The joins and aggregations a query runs: its lineage's, and, where a step is `spark.sql(...)` over
+ * temp views this file registered (`agg.createOrReplaceTempView("v")` then `spark.sql("... FROM v")`),
+ * the lineage of the frames behind those views, which Spark runs as part of the same query.
+ */
+function stepsThroughViews(model: DataFrameModel, frame: Frame): Frame[] {
+  const steps: Frame[] = [];
+  const seen = new Set<Frame>();
+  const pending = [frame];
+  for (let i = 0; pending.length && i < 1000; i++) {
+    const top = pending.pop()!;
+    if (seen.has(top)) continue;
+    seen.add(top);
+    for (const f of filterLineage(top, (f) => f.op === 'join' || f.op === 'aggregate' || f.source?.kind === 'sql')) {
+      if (f.source?.kind === 'sql') pending.push(...framesOfViewsRead(model, f));
+      else if (!steps.includes(f)) steps.push(f);
+    }
+  }
+  return steps;
 }
 
 /**

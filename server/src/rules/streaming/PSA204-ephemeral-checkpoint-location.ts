@@ -2,7 +2,15 @@ import type { SinkInfo } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
 import { pyString, sameNode } from '../../parsing/syntax';
 import { related, type Rule, type RuleContext } from '../rule';
-import { checkpointFix, durableCheckpointFor, durableCheckpoints, isEphemeralPath, nothingToRecover, servesSeveralQueries } from '../helpers/checkpoints';
+import {
+  batchWritesOnlyScratch,
+  checkpointFix,
+  durableCheckpointFor,
+  durableCheckpoints,
+  isEphemeralPath,
+  nothingToRecover,
+  servesSeveralQueries,
+} from '../helpers/checkpoints';
 import { isDisplayFormat } from '../../spark/writers';
 
 export const ephemeralCheckpointLocation: Rule = {
@@ -18,6 +26,8 @@ export const ephemeralCheckpointLocation: Rule = {
       if (!cp || cp.value === undefined || !isEphemeralPath(cp.value)) continue;
       // A local demo whose output is itself under /tmp or a relative folder: the checkpoint is as durable as the data.
       if (sink.path !== undefined && isEphemeralPath(sink.path)) continue;
+      // The same when the query's foreachBatch function writes only to such places.
+      if (batchWritesOnlyScratch(ctx.model, sink)) continue;
       // A stateless query over a socket (which cannot replay) has no offsets or state to lose; nor has
       // one over a generator of test rows (a `rate` producer feeding a demo): a lost scratch checkpoint
       // only makes it generate fresh rows. PSA205 does not take this exemption: a generator's query
