@@ -6,25 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import type { PipelineGraph } from '../../shared/protocol';
 import { graphOfFiles } from '../unit/graphTestHelpers';
-import { launchChromium, openPreview, startServer, type OpenedPreview, type PreviewServer } from './harness';
+import { launchChromium, openPreview, sendScoped, startServer, type OpenedPreview, type PreviewServer } from './harness';
 
 const MIN_TEXT_PX = 11;
 /** The webview beside the editor in code-server's 1400 x 860 px window, and the stage it leaves below the toolbar. */
 const WEBVIEW = { width: 676, height: 767 };
 const STAGE_HEIGHT = 697;
-
-async function sendScoped(page: Page, graph: PipelineGraph, title: string, scope: string): Promise<void> {
-  await page.evaluate(({ graph, title, scope }) => window.postMessage({ type: 'graph', graph, title, scope }, '*'), { graph, title, scope });
-  await page.waitForFunction(
-    (t) =>
-      document.getElementById('title')!.textContent === t &&
-      document.querySelectorAll('#viewport .node').length > 0 &&
-      !document.getElementById('graph')!.hasAttribute('aria-busy'),
-    title,
-  );
-}
 
 /** The stage, each node's and lane band's box on screen, and the smallest rendered text. */
 async function onScreen(page: Page) {

@@ -292,6 +292,22 @@ export async function sendGraph(page: Page, graph: PipelineGraph, title = 'order
   );
 }
 
+/**
+ * Posts a graph with the file it is scoped to (undefined: the workspace) and waits until it is drawn.
+ * A file's view of a larger graph draws its neighbourhood and stubs for the rest, not every node;
+ * frames past the first screen are drawn in later tasks: the page says when it is done.
+ */
+export async function sendScoped(page: Page, graph: PipelineGraph, title: string, scope?: string): Promise<void> {
+  await page.evaluate(({ graph, title, scope }) => window.postMessage({ type: 'graph', graph, title, scope }, '*'), { graph, title, scope });
+  await page.waitForFunction(
+    (t) =>
+      document.getElementById('title')!.textContent === t &&
+      document.querySelectorAll('#viewport .node').length > 0 &&
+      !document.getElementById('graph')!.hasAttribute('aria-busy'),
+    title,
+  );
+}
+
 export async function posted(page: Page): Promise<WebviewToHost[]> {
   return page.evaluate(() => window.__posted);
 }

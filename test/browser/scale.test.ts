@@ -12,22 +12,9 @@ import type { Browser, Page } from 'playwright-core';
 import type { PipelineGraph } from '../../shared/protocol';
 import { ROOT } from '../unit/graphTestHelpers';
 import { chainProject, expectedLayer, generatedProject, medallionProject, projectGraph, wideRankProject, type GeneratedFile } from './generatedProject';
-import { launchChromium, openPreview, startServer, viewportTransform, waitForPosted, type OpenedPreview, type PreviewServer } from './harness';
+import { launchChromium, openPreview, sendScoped, startServer, viewportTransform, waitForPosted, type OpenedPreview, type PreviewServer } from './harness';
 
 const MIN_TEXT_PX = 11;
-
-async function sendScoped(page: Page, graph: PipelineGraph, title: string, scope?: string): Promise<void> {
-  await page.evaluate(({ graph, title, scope }) => window.postMessage({ type: 'graph', graph, title, scope }, '*'), { graph, title, scope });
-  // A file's view of a larger graph draws its neighbourhood and stubs for the rest, not every node.
-  // Frames past the first screen are drawn in later tasks: the page says when it is done.
-  await page.waitForFunction(
-    (t) =>
-      document.getElementById('title')!.textContent === t &&
-      document.querySelectorAll('#viewport .node').length > 0 &&
-      !document.getElementById('graph')!.hasAttribute('aria-busy'),
-    title,
-  );
-}
 
 interface Rect {
   left: number;
