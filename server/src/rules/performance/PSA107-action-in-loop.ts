@@ -185,6 +185,28 @@ function readsIterationCache(ctx: RuleContext, action: ActionUse, loop: Node): b
   return false;
 }
 
+/**
+ * The frame cached once before the loop that this action reads through steps of one input each
+ * (`base = spark.read...cache()` then `base.filter(col("country") == c).count()` per value): each
+ * iteration's job scans that cache and redoes only the steps after it, so the message must not say
+ * the sources are re-read, nor advise the cache already there. Undefined when another input joins
+ * in, or nothing upstream is cached before the loop.
+ */
+function cachedBeforeLoop(ctx: RuleContext, action: ActionUse, loop: Node): Node | undefined {
+  const before = (node: Node) => node.endIndex <= loop.startIndex;
+  // The call that caches: the frame's own step, or a `frame.cache()` statement of its own.
+  const cacheCall = (f: Frame) =>
+    CACHING.has(f.op) && before(f.node) ? f.node : ctx.model.transforms.find((t) => CACHING.has(t.method) && t.frame.id === f.id && before(t.call))?.call;
+  let frame = action.frame;
+  for (let steps = 0; steps < 50; steps++) {
+    const call = cacheCall(frame);
+    if (call) return call;
+    if (frame.parents.length !== 1) return undefined;
+    frame = frame.parents[0];
+  }
+  return undefined;
+}
+
 /** Steps that read their input row by row, with no shuffle: on a cached frame they read the cache. */
 const NARROW = new Set<string>([...PER_ROW_PROJECTIONS, 'filter', 'where', 'dropna', 'alias']);
 
@@ -275,16 +297,21 @@ export const actionInLoop: Rule = {
       const parts = action.call.childForFieldName('function');
       const name = parts?.childForFieldName('attribute');
       const kind = COMPREHENSIONS.has(loop.type) ? 'comprehension' : 'loop';
+      const cache = cachedBeforeLoop(ctx, action, loop);
+      const oneJob =
+        'Compute everything in one job instead: group by the value you loop over ' +
+        '(groupBy(key).agg(...) / one pivot), or build the per-iteration frames, union them and run one action';
       ctx.report({
         start: (name ?? action.call).startIndex,
         end: action.call.endIndex,
-        message:
-          `${action.method}() inside a Python ${kind}: every iteration launches a separate Spark job that recomputes this ` +
-          "DataFrame's whole lineage (re-reading its sources, redoing joins and shuffles), so the cost grows with the " +
-          'number of iterations. Compute everything in one job instead: group by the value you loop over ' +
-          '(groupBy(key).agg(...) / one pivot), or build the per-iteration frames, union them and run one action; ' +
-          'if the loop must stay, cache() the frame it reuses.',
-        related: [loopHeader(loop)],
+        message: cache
+          ? `${action.method}() inside a Python ${kind}: every iteration launches a separate Spark job. The frame is cached (or checkpointed) ` +
+            'before the loop, so each job reads the cache rather than the sources, but it still scans the whole cached ' +
+            `frame and redoes the steps after it once per iteration, so the cost grows with the number of iterations. ${oneJob}.`
+          : `${action.method}() inside a Python ${kind}: every iteration launches a separate Spark job that recomputes this ` +
+            "DataFrame's whole lineage (re-reading its sources, redoing joins and shuffles), so the cost grows with the " +
+            `number of iterations. ${oneJob}; if the loop must stay, cache() the frame it reuses.`,
+        related: cache ? [loopHeader(loop), { start: cache.startIndex, end: cache.endIndex, message: 'cached before the loop here' }] : [loopHeader(loop)],
       });
     }
   },
