@@ -5,6 +5,7 @@ import { nodesOfType } from '../../model/syntaxIndex';
 import type { Node } from '../../parsing/pythonParser';
 import { callParts, literalString, unwrapParens } from '../../parsing/syntax';
 import { assignmentsTo } from './scopeIndex';
+import { definitionsNamed, handlerCall } from './displayHandlers';
 
 // Checkpoint locations that survive a restart, for PSA204 (ephemeral location) and PSA205 (missing one).
 
@@ -147,7 +148,7 @@ export function nothingToRecover(model: DataFrameModel, sink: SinkInfo, generato
  */
 export function batchWritesOnlyScratch(model: DataFrameModel, sink: SinkInfo): boolean {
   if (!sink.foreachBatch) return false;
-  const handler = batchHandlerOf(model, sink.call);
+  const handler = batchHandlerOf(model, sink);
   if (!handler) return false;
   const inside = (n: Node) => n.startIndex >= handler.startIndex && n.endIndex <= handler.endIndex;
   // Rows handed to Python (`foreachPartition(send)`, `for row in df.collect(): cursor.execute(...)`)
@@ -185,23 +186,15 @@ function sessionCatalogTable(s: SinkInfo): boolean {
   return s.table !== undefined && s.table.split('.').length <= 2 && !['jdbc', 'kafka'].includes((s.format ?? '').toLowerCase());
 }
 
-/** The function definition handed to `.foreachBatch(name)` in the writer chain ending at `call`, when the file defines it once. */
-function batchHandlerOf(model: DataFrameModel, call: Node): Node | undefined {
-  let n: Node | undefined = call;
-  for (let i = 0; n && i < 30; i++) {
-    const parts = callParts(n);
-    if (!parts) return undefined;
-    if (parts.name === 'foreachBatch') {
-      const arg = parts.args[0] ?? parts.keywords.get('func');
-      const name = arg ? unwrapParens(arg) : undefined;
-      if (name?.type !== 'identifier') return undefined;
-      const defs = nodesOfType(model, 'function_definition').filter((d) => d.childForFieldName('name')?.text === name.text);
-      return defs.length === 1 ? defs[0] : undefined;
-    }
-    n = parts.object ? unwrapParens(parts.object) : undefined;
-    if (n?.type === 'attribute') n = n.childForFieldName('object') ?? undefined;
-  }
-  return undefined;
+/** The function definition handed to `.foreachBatch(name)` in the sink's writer chain, when the file defines it once. */
+function batchHandlerOf(model: DataFrameModel, sink: SinkInfo): Node | undefined {
+  const parts = handlerCall(sink);
+  if (parts?.name !== 'foreachBatch') return undefined;
+  const arg = parts.args[0] ?? parts.keywords.get('func');
+  const name = arg ? unwrapParens(arg) : undefined;
+  if (name?.type !== 'identifier') return undefined;
+  const defs = definitionsNamed(model, name.text);
+  return defs.length === 1 ? defs[0] : undefined;
 }
 
 /** `spark.sql.warehouse.dir` set to a scratch or relative folder: the session's managed tables live there. */

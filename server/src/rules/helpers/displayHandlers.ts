@@ -1,7 +1,7 @@
 import type { DataFrameModel, SinkInfo } from '../../model/types';
 import { nodesOfType } from '../../model/syntaxIndex';
 import type { Node } from '../../parsing/pythonParser';
-import { callParts, sameNode, unwrapParens } from '../../parsing/syntax';
+import { callParts, sameNode, unwrapParens, type CallParts } from '../../parsing/syntax';
 
 /** Calls that only put something on the driver's output: `print(row)`, `display(df)`. */
 const DISPLAY_FUNCTIONS = new Set(['print', 'pprint', 'display']);
@@ -29,7 +29,7 @@ export function displayOnlyHandler(model: DataFrameModel, sink: SinkInfo): boole
   // `print_row`, `self.print_row`: the function the file defines under that name.
   const name = h.type === 'identifier' ? h.text : h.type === 'attribute' ? h.childForFieldName('attribute')?.text : undefined;
   if (name) {
-    const defs = nodesOfType(model, 'function_definition').filter((d) => d.childForFieldName('name')?.text === name);
+    const defs = definitionsNamed(model, name);
     return defs.length > 0 && defs.every((d) => displayOnlyBlock(d.childForFieldName('body')) === 'display');
   }
   // `foreach(RowPrinter())`: a writer class whose methods only print (open/close may do nothing).
@@ -45,17 +45,28 @@ export function displayOnlyHandler(model: DataFrameModel, sink: SinkInfo): boole
   return false;
 }
 
-/** The function given to `foreachBatch(...)` / `foreach(...)` in the writer chain that ends at `sink.call`. */
-function handlerOf(sink: SinkInfo): Node | undefined {
+/** The `foreachBatch(...)` / `foreach(...)` call in the writer chain that ends at `sink.call`. */
+export function handlerCall(sink: SinkInfo): CallParts | undefined {
   let node: Node | undefined = callParts(sink.call)?.object;
   for (let i = 0; node && i < 50 && !sameNode(node, sink.writerNode); i++) {
     if (node.type !== 'call') return undefined;
     const parts = callParts(node);
     if (!parts) return undefined;
-    if (parts.name === 'foreachBatch' || parts.name === 'foreach') return parts.args[0] ?? parts.keywords.get('func') ?? parts.keywords.get('f');
+    if (parts.name === 'foreachBatch' || parts.name === 'foreach') return parts;
     node = parts.object;
   }
   return undefined;
+}
+
+/** The function definitions of the file named `name` (any scope). */
+export function definitionsNamed(model: DataFrameModel, name: string): Node[] {
+  return nodesOfType(model, 'function_definition').filter((d) => d.childForFieldName('name')?.text === name);
+}
+
+/** The function given to `foreachBatch(...)` / `foreach(...)` in the writer chain that ends at `sink.call`. */
+function handlerOf(sink: SinkInfo): Node | undefined {
+  const parts = handlerCall(sink);
+  return parts && (parts.args[0] ?? parts.keywords.get('func') ?? parts.keywords.get('f'));
 }
 
 /**
