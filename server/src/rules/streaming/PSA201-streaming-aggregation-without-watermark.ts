@@ -6,8 +6,7 @@ import { related, type Rule, type RuleContext } from '../rule';
 import { withPlaceholders } from '../../fixes/edits';
 import { guessEventTimeColumn } from '../helpers/eventTime';
 import { equiJoinKeys } from '../helpers/joinKeys';
-import { stoppedSoonAfterStart } from '../helpers/queryLifetime';
-import { sinkOption } from '../helpers/sessionConf';
+import { onlyBriefQueries, stoppedSoonAfterStart } from '../helpers/queryLifetime';
 import { identifiersNamed } from '../../model/syntaxIndex';
 import type { Node } from '../../parsing/pythonParser';
 import { sameNode } from '../../parsing/syntax';
@@ -246,7 +245,7 @@ function stepsThroughViews(model: DataFrameModel, frame: Frame): Frame[] {
  */
 function neverRunsLong(ctx: RuleContext, agg: AggregationInfo): boolean {
   const fed = sinksFedBy(ctx, agg);
-  if (fed.length > 0) return fed.every((s) => !s.optionsUnknown && !sinkOption(s, 'checkpointLocation') && stoppedSoonAfterStart(s) !== undefined);
+  if (fed.length > 0) return onlyBriefQueries(fed);
   // Only where the file starts other queries: there, a frame left unread was shown, not forgotten
   // (a module of frames with no query at all is read by code elsewhere, or not finished yet).
   return ctx.model.sinks.some((s) => s.streaming) && boundToUnreadName(ctx, agg.call);
