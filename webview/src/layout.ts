@@ -580,13 +580,12 @@ function orderByRowUnlessBranched(lg: LayoutGraph, order: OrderFn, r: Pick<Ranke
     if (from === to) return from;
     // An edge between lanes: in the row of the endpoint whose lane's ranks it is passing.
     const ours = (label.rank - shift!) / 2;
+    const passing = (span: (typeof r.spans)[number]) => ours >= span.start - 0.5 && ours <= span.start + span.perRow - 0.5;
     for (const id of [e.v, e.w]) {
-      const lane = r.laneOf.get(id)!;
-      const span = r.spans[lane];
-      if (ours >= span.start - 0.5 && ours <= span.start + span.perRow - 0.5) return r.rowOf.get(id);
+      if (passing(r.spans[r.laneOf.get(id)!])) return r.rowOf.get(id);
     }
     // Passing another lane: its only row, unless that lane wraps too.
-    const passed = r.spans.find((span) => ours >= span.start - 0.5 && ours <= span.start + span.perRow - 0.5);
+    const passed = r.spans.find(passing);
     return passed && !passed.wraps ? 0 : undefined;
   };
   const byRank = new Map<number, Map<number, string>>();
