@@ -271,7 +271,8 @@ function reportOnlyFunction(ctx: RuleContext, action: ActionUse): boolean {
   if (scope.type !== 'function_definition') return false;
   if (findInLineage(action.frame, (f) => !f.cached && !f.bounded && !sameNode(f.scope, scope))) return false;
   if (ctx.model.sinks.some((s) => sameNode(s.scope, scope))) return false;
-  const ofLineage = (frame: Frame) => frame === action.frame || findInLineage(action.frame, (f) => !f.bounded && !f.cached && isAncestorFrame(f, frame)) !== undefined;
+  const ofLineage = (frame: Frame) =>
+    frame === action.frame || findInLineage(action.frame, (f) => !f.bounded && !f.cached && isAncestorFrame(f, frame)) !== undefined;
   for (const other of ctx.model.actions) {
     if (!sameNode(other.scope, scope) || !ofLineage(other.frame)) continue;
     if (DISPLAY_CALLS.has(other.method) || reportingCallOf(other.call) || assignedOnlyForReporting(other.call) || decidesWhatToPrint(other.call)) continue;
