@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { analyze } from '../../server/src/analysis';
 import { fileFragment } from '../../server/src/graph';
-import { DocumentStore } from '../../server/src/lsp/documentStore';
+import { DocumentStore, QUIET_PARSE_MS } from '../../server/src/lsp/documentStore';
 import type { DataFrameModel } from '../../server/src/model/types';
 import { parserInputReads, type PythonParser } from '../../server/src/parsing/pythonParser';
 import { loadParser, samplesAndFixtures } from './helpers';
@@ -114,7 +114,8 @@ describe('document store: edits are parsed when the tree is read', function () {
 
   it('parses nothing while edits come, and once when the tree is read', () => {
     const [name, original] = corpus.find(([n]) => n.endsWith('.py') && !n.includes('PSA'))!;
-    const store = new DocumentStore(parser, () => false);
+    // No parse once the edits stop (the next test): only the read parses.
+    const store = new DocumentStore(parser, () => false, undefined, 0);
     const uri = `file:///${name}`;
     store.open(uri, 'python', 1, original);
     try {
@@ -136,6 +137,37 @@ describe('document store: edits are parsed when the tree is read', function () {
       store.dispose();
     }
     assert.equal(store.treesHeld, 0);
+  });
+
+  it('parses the edits once no edit came for a while, and the read then parses nothing', async () => {
+    const [name, original] = corpus.find(([n]) => n.endsWith('.py') && !n.includes('PSA'))!;
+    const store = new DocumentStore(parser, () => false, undefined, QUIET_PARSE_MS);
+    const uri = `file:///${name}`;
+    store.open(uri, 'python', 1, original);
+    try {
+      let version = 1;
+      const before = parserInputReads();
+      for (const c of TYPED[0]) {
+        const d = store.get(uri)!.document;
+        const end = d.positionAt(d.getText().length);
+        store.change(uri, ++version, [{ range: { start: end, end }, text: c }]);
+      }
+      assert.equal(parserInputReads(), before, 'no keystroke parsed');
+      // A timer set after the store's, for longer, fires after it (no assumption about how long either takes).
+      await new Promise((r) => setTimeout(r, QUIET_PARSE_MS + 20));
+      const parsed = parserInputReads();
+      assert.ok(parsed > before, 'parsed in the quiet after the edits');
+      const tree = store.get(uri)!.tree!;
+      assert.equal(parserInputReads(), parsed, 'reading it did not parse again');
+      const fresh = parser.parse(store.get(uri)!.document.getText());
+      try {
+        assert.equal(tree.rootNode.toString(), fresh.rootNode.toString());
+      } finally {
+        fresh.delete();
+      }
+    } finally {
+      store.dispose();
+    }
   });
 
   it('lets an edited, unparsed tree go like a parsed one, and parses such a document afresh when read', () => {
