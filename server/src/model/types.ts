@@ -1,6 +1,6 @@
 import type { Node } from '../parsing/pythonParser';
 import { filterLineage, findInLineage } from './lineage';
-import type { OptionSetting, Value } from './values';
+import type { OptionSetting, Value, WriterValue } from './values';
 
 /** A column the model knows a frame carries, and whether its values are masked. */
 export interface ColumnInfo {
@@ -128,6 +128,22 @@ export interface SinkInfo {
   scope: Node;
 }
 
+/**
+ * An expression statement whose value is a frame or a writer (`df.withColumn(...)`,
+ * `df.write.mode("overwrite")` on a line of their own): what it computed is thrown away.
+ */
+export interface DiscardedValue {
+  /** The `expression_statement`. */
+  statement: Node;
+  /** Its expression (the call or attribute whose value is dropped). */
+  expression: Node;
+  /** The frame the expression evaluated to. */
+  frame?: Frame;
+  /** The writer the expression evaluated to: built, never told to write. */
+  writer?: WriterValue;
+  scope: Node;
+}
+
 export interface AggregationInfo {
   kind: 'groupBy' | 'join';
   input: Frame;
@@ -196,6 +212,8 @@ export interface DataFrameModel {
   sinks: SinkInfo[];
   /** Every transformation call on a known frame, in evaluation order. */
   transforms: TransformCall[];
+  /** Expression statements whose frame or writer value nobody keeps, in evaluation order. */
+  discarded: DiscardedValue[];
   aggregations: AggregationInfo[];
   confSets: ConfSetInfo[];
   builders: BuilderInfo[];

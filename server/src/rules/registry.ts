@@ -65,6 +65,7 @@ import { firstLastWithoutOrdering } from './correctness/PSA710-first-last-withou
 import { innerJoinThenNullHandling } from './correctness/PSA711-inner-join-then-null-handling';
 import { broadcastHintIgnored } from './performance/PSA116-broadcast-hint-ignored';
 import { missingFPrefixInSinkPath } from './correctness/PSA712-missing-f-prefix-in-sink-path';
+import { discardedTransformation } from './correctness/PSA713-discarded-transformation';
 import type { Rule, RuleContext } from './rule';
 
 /** A rule family: one folder of `rules/`, one hundred of codes (performance = PSA1xx ...). */
@@ -343,6 +344,7 @@ const REGISTRATIONS: readonly Registration[] = [
   { rule: innerJoinThenNullHandling, family: 'correctness', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.2.0', strict: true },
   { rule: broadcastHintIgnored, family: 'performance', fix: 'none', fixes: [], scope: 'file', since: '0.2.0', strict: true },
   { rule: missingFPrefixInSinkPath, family: 'correctness', fix: 'always', fixes: ['unsafe'], scope: 'file', since: '0.2.0' },
+  { rule: discardedTransformation, family: 'correctness', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.2.0' },
 ];
 
 /** Every rule with its metadata, in code order. Codes are stable API. */

@@ -1,0 +1,201 @@
+import type { Fix } from '../../findings';
+import type { DiscardedValue, Frame, SinkInfo } from '../../model/types';
+import { isAncestorFrame } from '../../model/types';
+import type { Node } from '../../parsing/pythonParser';
+import { callParts, enclosingScope, unwrapParens } from '../../parsing/syntax';
+import { isDynamicFrame } from '../../spark/glue';
+import { ScopeIndex } from '../helpers/pythonScopes';
+import { related, type Rule, type RuleContext } from '../rule';
+
+/**
+ * `df.withColumn("x", ...)`, `df.dropDuplicates()`, `df.na.fill(0)` on a line of their own: a
+ * DataFrame is immutable, the call returns a new one and the statement throws it away, so `df` is
+ * unchanged and whatever is written afterwards lacks the change. And a writer built and never told
+ * to write (`df.write.mode("overwrite").format("delta")` with no save/saveAsTable/...): nothing is
+ * written.
+ *
+ * Only what the model knows: a transformation of a Spark DataFrame (not a Glue DynamicFrame, whose
+ * `spigot` writes) made by the statement's own call, or a writer value. Left alone: the calls made
+ * for their side effect (cache, persist, unpersist, checkpoints, `transform` running a function),
+ * reads and `spark.sql` (DDL runs eagerly), the last expression of a notebook cell (the notebook
+ * displays it: that is exploration), and statements whose point may be to raise (inside `try`, or
+ * `pytest.raises` / `assertRaises`: Spark analyses a transformation when it is made, so
+ * `df.select("missing")` fails there).
+ */
+
+/** Frame-returning calls made for their side effect: the receiver is marked, or data is materialized, or a function runs. */
+const SIDE_EFFECT = new Set(['cache', 'persist', 'unpersist', 'checkpoint', 'localCheckpoint', 'transform']);
+/** The calls that end a writer, by kind, for the message. */
+const BATCH_TERMINALS = 'save(), saveAsTable(), insertInto() or a format method (parquet(), csv())';
+const STREAM_TERMINALS = 'start() or toTable()';
+const V2_TERMINALS = 'append(), create(), createOrReplace() or overwritePartitions()';
+
+export const discardedTransformation: Rule = {
+  code: 'PSA713',
+  name: 'discarded-transformation',
+  summary:
+    'A DataFrame transformation (df.withColumn(...), df.dropDuplicates(), df.na.fill(0)) or a writer without save()/start() as a statement of its own: the result is thrown away, df is unchanged and nothing is written.',
+  defaultSeverity: 'warning',
+  check(ctx: RuleContext) {
+    const seen = new Set<number>();
+    const frames: { entry: DiscardedValue; frame: Frame }[] = [];
+    for (const entry of ctx.model.discarded) {
+      if (seen.has(entry.statement.id)) continue;
+      if (mayRaiseOnPurpose(entry.statement) || hasSyntaxErrorNear(entry.statement)) continue;
+      if (entry.writer) {
+        seen.add(entry.statement.id);
+        reportWriter(ctx, entry);
+        continue;
+      }
+      const frame = entry.frame;
+      if (!frame || !isDiscardedTransformation(entry.expression, frame)) continue;
+      if (ctx.code.endsCell(entry.statement)) continue;
+      seen.add(entry.statement.id);
+      frames.push({ entry, frame });
+    }
+    if (!frames.length) return;
+    const roots = new Set<string>();
+    for (const { entry } of frames) {
+      const root = chainRoot(entry.expression);
+      if (root.type === 'identifier') roots.add(root.text);
+    }
+    const index = roots.size ? new ScopeIndex(ctx.model.root, (n) => roots.has(n)) : undefined;
+    for (const { entry, frame } of frames) reportFrame(ctx, entry, frame, index);
+  },
+};
+
+/** The statement's own call made the frame from a Spark DataFrame: a transformation, not a read, a helper's result or a side effect. */
+function isDiscardedTransformation(expression: Node, frame: Frame): boolean {
+  const call = unwrapParens(expression);
+  if (call.type !== 'call' || frame.node.id !== call.id) return false;
+  if (frame.source || !frame.parents.length || SIDE_EFFECT.has(frame.op)) return false;
+  if (isDynamicFrame(frame) || frame.parents.some(isDynamicFrame)) return false;
+  // pandas' `df.drop(..., inplace=True)` on a frame the model took for Spark's: it does change df.
+  return !callParts(call)?.keywords.has('inplace');
+}
+
+/**
+ * A statement whose point may be the exception it raises: in a `try` body, or under
+ * `pytest.raises(...)` / `self.assertRaises(...)`.
+ */
+function mayRaiseOnPurpose(statement: Node): boolean {
+  for (let n: Node | null = statement.parent, i = 0; n && i < 200; n = n.parent, i++) {
+    if (n.type === 'function_definition' || n.type === 'class_definition' || n.type === 'lambda') return false;
+    if (n.type === 'block' && n.parent?.type === 'try_statement' && n.parent.childForFieldName('body')?.id === n.id) return true;
+    if (n.type === 'with_statement' && /\b(raises|assertRaises\w*)\s*\(/.test(n.child(1)?.text ?? '')) return true;
+  }
+  return false;
+}
+
+/** `df.write.mode("x")` followed by a line starting with `.save(...)`: a broken chain the parser split, not a finished statement. */
+function hasSyntaxErrorNear(statement: Node): boolean {
+  const next = statement.nextSibling;
+  return statement.hasError || next?.type === 'ERROR' || !!next?.hasError;
+}
+
+/** The expression the chain starts from: `df` in `df.na.fill(0).withColumn(...)`, `self.df` in `self.df.filter(...)`. */
+function chainRoot(expression: Node): Node {
+  let n = unwrapParens(expression);
+  for (let i = 0; i < 500; i++) {
+    const next = n.type === 'call' ? n.childForFieldName('function') : n.type === 'attribute' ? n.childForFieldName('object') : null;
+    if (!next) return n;
+    const inner = unwrapParens(next);
+    // Walk through calls and method lookups, and through a frame's `.na` / `.write` / `.writeStream` accessor.
+    const accessor = inner.type === 'attribute' && /^(na|write|writeStream)$/.test(inner.childForFieldName('attribute')?.text ?? '');
+    if (n.type === 'attribute' && inner.type !== 'call' && !accessor) return inner;
+    // `load().filter(...)`: the chain starts from a plain call's result.
+    if (n.type === 'call' && inner.type !== 'attribute') return n;
+    n = inner;
+  }
+  return n;
+}
+
+/** A name, or a dotted name (`self.df`), fit to quote. */
+function quotable(root: Node): string | undefined {
+  return /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(root.text) ? root.text : undefined;
+}
+
+/** The method the statement calls last: `withColumn` in `df.filter(...).withColumn(...)`. */
+function methodOf(expression: Node): string {
+  return callParts(unwrapParens(expression))?.name ?? 'the call';
+}
+
+/** The chain from its root with each argument list shortened: `orders.na.fill(...)`, `df.filter(...).dropDuplicates(...)`. */
+function shortChain(expression: Node, root: Node): string {
+  const steps: string[] = [];
+  let n = unwrapParens(expression);
+  for (let i = 0; i < 500 && n.id !== root.id; i++) {
+    if (n.type === 'call') {
+      steps.push('(...)');
+      n = unwrapParens(n.childForFieldName('function') ?? root);
+    } else if (n.type === 'attribute') {
+      steps.push(`.${n.childForFieldName('attribute')?.text ?? ''}`);
+      n = unwrapParens(n.childForFieldName('object') ?? root);
+    } else break;
+  }
+  const text = root.text + steps.reverse().join('');
+  return text.length <= 80 ? text : `${root.text}. ... .${methodOf(expression)}(...)`;
+}
+
+/** A write after the statement, in the same function, of the frame the statement started from (or of one derived from it). */
+function laterWrite(ctx: RuleContext, entry: DiscardedValue, frame: Frame): SinkInfo | undefined {
+  const base = frame.parents[0];
+  return ctx.model.sinks.find(
+    (s) => s.scope.id === entry.scope.id && s.call.startIndex > entry.statement.endIndex && !isAncestorFrame(frame, s.frame) && isAncestorFrame(base, s.frame),
+  );
+}
+
+function reportFrame(ctx: RuleContext, entry: DiscardedValue, frame: Frame, index: ScopeIndex | undefined): void {
+  const root = chainRoot(entry.expression);
+  const name = quotable(root);
+  const method = methodOf(entry.expression);
+  const write = laterWrite(ctx, entry, frame);
+  const subject = name ? `'${name}'` : 'the DataFrame it is called on';
+  const written = write ? `, and the write below (${write.method}()) writes it without this change` : ', and this change is lost';
+  const assign = name ? `${name} = ${shortChain(entry.expression, root)}` : `df = ...${method}(...)`;
+  ctx.report({
+    node: unwrapParens(entry.expression),
+    message:
+      `${method}() returns a new DataFrame and this statement throws it away: DataFrames are immutable, so ${subject} is unchanged${written}. ` +
+      `Assign the result (${assign}) or remove the line.`,
+    related: write ? [related(write.call, `writes ${name ? `'${name}'` : 'the DataFrame'} without the ${method}()`)] : [],
+    why: `the value of ${method}() is not assigned, returned or passed on`,
+    fixes: assignFix(entry, root, index),
+  });
+}
+
+function reportWriter(ctx: RuleContext, entry: DiscardedValue): void {
+  const w = entry.writer!;
+  const expression = unwrapParens(entry.expression);
+  const terminals = w.v2Table !== undefined ? V2_TERMINALS : w.streaming ? STREAM_TERMINALS : BATCH_TERMINALS;
+  const what = w.streaming ? 'no streaming query starts and nothing is written' : 'nothing is written';
+  ctx.report({
+    node: expression,
+    message:
+      `This ${w.streaming ? 'streaming ' : ''}writer is never told to write: no ${terminals} ends the chain. A writer only collects settings, so ${what}. ` +
+      `End the chain with the call that writes.`,
+    why: 'the writer is not assigned, returned or passed on, and no call that writes ends it',
+  });
+}
+
+/**
+ * `df = df.withColumn(...)`: only when the chain starts from a plain name bound in the statement's
+ * own scope (assigning a global inside a function would make it local there: UnboundLocalError).
+ * Unsafe: it changes what the job computes, and the author may have meant to delete the line.
+ */
+function assignFix(entry: DiscardedValue, root: Node, index: ScopeIndex | undefined): Fix[] {
+  if (root.type !== 'identifier' || !index?.complete) return [];
+  const statement = entry.statement;
+  if (unwrapParens(entry.expression).startIndex !== statement.startIndex) return [];
+  const scopeNode = enclosingScope(statement);
+  const scope = index.scopes.get(scopeNode.id);
+  if (!scope || !index.binds(scope, root.text)) return [];
+  return [
+    {
+      title: `Assign the result to '${root.text}'`,
+      edits: [{ start: statement.startIndex, end: statement.startIndex, newText: `${root.text} = ` }],
+      applicability: 'unsafe',
+      reason: 'changes what the job computes: the transformation takes effect from here on',
+    },
+  ];
+}
