@@ -121,14 +121,17 @@ export class CodeContext {
   /**
    * Whether `statement` is the last statement of a notebook cell, at the cell's top level: Jupyter
    * and Databricks display the value of that expression (a DataFrame's schema, or its rows), so it is
-   * the cell's output. False outside notebooks.
+   * the cell's output. A script cut from a notebook keeps its cell markers (`# COMMAND ----------`,
+   * `# In[3]:`): the statement before one was a cell's output too. False elsewhere.
    */
   endsCell(statement: Node): boolean {
-    if (!this.notebookFormat || statement.parent?.type !== 'module') return false;
+    if (statement.parent?.type !== 'module') return false;
     let next = statement.nextNamedSibling;
     while (next && isExtra(next)) next = next.nextNamedSibling;
-    if (!next) return true;
-    return this.cellIndex(statement.startIndex) !== this.cellIndex(next.startIndex) || CELL_MARKER.test(this.text.slice(statement.endIndex, next.startIndex));
+    const gap = this.text.slice(statement.endIndex, next ? next.startIndex : this.text.length);
+    if (CELL_MARKER.test(gap)) return true;
+    if (!next) return this.notebookFormat || CELL_MARKER.test(this.text);
+    return this.notebookFormat && this.cellIndex(statement.startIndex) !== this.cellIndex(next.startIndex);
   }
 
   /** Whether two offsets lie in the same notebook cell (always, outside notebooks). */

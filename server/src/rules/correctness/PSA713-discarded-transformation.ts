@@ -50,6 +50,10 @@ export const discardedTransformation: Rule = {
       const frame = entry.frame;
       if (!frame || !isDiscardedTransformation(entry.expression, frame)) continue;
       if (ctx.code.endsCell(entry.statement)) continue;
+      // In a notebook, an exploratory script, a test or a generator a bare expression is mostly a
+      // display the author left or forgot (`df.select(...)` without show()): what matters there is a
+      // change lost before a write.
+      if (ctx.code.isExploratory(entry.statement) && !laterWrite(ctx, entry, frame)) continue;
       seen.add(entry.statement.id);
       frames.push({ entry, frame });
     }
@@ -57,7 +61,7 @@ export const discardedTransformation: Rule = {
     const roots = new Set<string>();
     for (const { entry } of frames) {
       const root = chainRoot(entry.expression);
-      if (root.type === 'identifier') roots.add(root.text);
+      if (namesFrame(ctx, root)) roots.add(root.text);
     }
     const index = roots.size ? new ScopeIndex(ctx.model.root, (n) => roots.has(n)) : undefined;
     for (const { entry, frame } of frames) reportFrame(ctx, entry, frame, index);
@@ -93,7 +97,7 @@ function hasSyntaxErrorNear(statement: Node): boolean {
   return statement.hasError || next?.type === 'ERROR' || !!next?.hasError;
 }
 
-/** The expression the chain starts from: `df` in `df.na.fill(0).withColumn(...)`, `self.df` in `self.df.filter(...)`. */
+/** The expression the chain starts from: `df` in `df.na.fill(0).withColumn(...)`, `spark.read` in `spark.read.csv(p).filter(...)`. */
 function chainRoot(expression: Node): Node {
   let n = unwrapParens(expression);
   for (let i = 0; i < 500; i++) {
@@ -110,9 +114,9 @@ function chainRoot(expression: Node): Node {
   return n;
 }
 
-/** A name, or a dotted name (`self.df`), fit to quote. */
-function quotable(root: Node): string | undefined {
-  return /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(root.text) ? root.text : undefined;
+/** The chain starts from a name that holds a frame (not `spark.read...`, not a helper's result). */
+function namesFrame(ctx: RuleContext, root: Node): boolean {
+  return root.type === 'identifier' && ctx.model.frameRefs.has(root.startIndex);
 }
 
 /** The method the statement calls last: `withColumn` in `df.filter(...).withColumn(...)`. */
@@ -147,7 +151,7 @@ function laterWrite(ctx: RuleContext, entry: DiscardedValue, frame: Frame): Sink
 
 function reportFrame(ctx: RuleContext, entry: DiscardedValue, frame: Frame, index: ScopeIndex | undefined): void {
   const root = chainRoot(entry.expression);
-  const name = quotable(root);
+  const name = namesFrame(ctx, root) ? root.text : undefined;
   const method = methodOf(entry.expression);
   const write = laterWrite(ctx, entry, frame);
   const subject = name ? `'${name}'` : 'the DataFrame it is called on';
@@ -160,7 +164,7 @@ function reportFrame(ctx: RuleContext, entry: DiscardedValue, frame: Frame, inde
       `Assign the result (${assign}) or remove the line.`,
     related: write ? [related(write.call, `writes ${name ? `'${name}'` : 'the DataFrame'} without the ${method}()`)] : [],
     why: `the value of ${method}() is not assigned, returned or passed on`,
-    fixes: assignFix(entry, root, index),
+    fixes: assignFix(entry, root, name !== undefined, index),
   });
 }
 
@@ -183,8 +187,8 @@ function reportWriter(ctx: RuleContext, entry: DiscardedValue): void {
  * own scope (assigning a global inside a function would make it local there: UnboundLocalError).
  * Unsafe: it changes what the job computes, and the author may have meant to delete the line.
  */
-function assignFix(entry: DiscardedValue, root: Node, index: ScopeIndex | undefined): Fix[] {
-  if (root.type !== 'identifier' || !index?.complete) return [];
+function assignFix(entry: DiscardedValue, root: Node, named: boolean, index: ScopeIndex | undefined): Fix[] {
+  if (!named || !index?.complete) return [];
   const statement = entry.statement;
   if (unwrapParens(entry.expression).startIndex !== statement.startIndex) return [];
   const scopeNode = enclosingScope(statement);
