@@ -4,7 +4,7 @@ import { isAncestorFrame } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
 import { callParts, enclosingScope, unwrapParens } from '../../parsing/syntax';
 import { isDynamicFrame } from '../../spark/glue';
-import { ScopeIndex } from '../helpers/pythonScopes';
+import { ScopeIndex, type ScopeInfo } from '../helpers/pythonScopes';
 import { related, type Rule, type RuleContext } from '../rule';
 
 /**
@@ -43,6 +43,9 @@ export const discardedTransformation: Rule = {
       if (seen.has(entry.statement.id)) continue;
       if (mayRaiseOnPurpose(entry.statement) || hasSyntaxErrorNear(entry.statement)) continue;
       if (entry.writer) {
+        // `writer.option(...)` on a writer kept in a variable sets it (DataFrameWriter's methods
+        // change the writer and return it): only a writer this statement makes is lost with it.
+        if (!madeHere(entry)) continue;
         seen.add(entry.statement.id);
         reportWriter(ctx, entry);
         continue;
@@ -64,9 +67,51 @@ export const discardedTransformation: Rule = {
       if (namesFrame(ctx, root)) roots.add(root.text);
     }
     const index = roots.size ? new ScopeIndex(ctx.model.root, (n) => roots.has(n)) : undefined;
-    for (const { entry, frame } of frames) reportFrame(ctx, entry, frame, index);
+    for (const { entry, frame } of frames) {
+      const root = chainRoot(entry.expression);
+      // Nothing reads the frame afterwards: the lost change has no effect (dead code, not a bug).
+      const reader = namesFrame(ctx, root) && index?.complete ? readAfter(index, entry.statement, root) : undefined;
+      if (reader) reportFrame(ctx, entry, frame, reader === 'caller' ? undefined : index);
+    }
   },
 };
+
+/** The writer's `.write` / `.writeStream` / `.writeTo` is in the statement: the writer object is made, and lost, here. */
+function madeHere(entry: DiscardedValue): boolean {
+  const at = entry.writer!.writerNode;
+  return at.startIndex >= entry.expression.startIndex && at.endIndex <= entry.expression.endIndex;
+}
+
+/**
+ * The name the chain starts from is read again after the statement (or anywhere in the loop the
+ * statement is in), or it is a parameter the function never rebinds: the caller's frame, which the
+ * author meant to change (`def clean(df): df.na.fill(0)`). Otherwise nothing sees the change.
+ */
+function readAfter(index: ScopeIndex, statement: Node, root: Node): 'later' | 'caller' | undefined {
+  const scope = index.scopes.get(enclosingScope(root).id);
+  let owner: ScopeInfo | undefined;
+  for (let s = scope, first = true; s && !owner; s = s.parent, first = false) {
+    if (!first && s.node.type === 'class_definition') continue;
+    if (index.binds(s, root.text)) owner = s;
+  }
+  // A global the function reads, or a name bound nowhere: others may read it.
+  if (!owner || owner !== scope) return 'later';
+  const refs = index.referencesTo(owner, root.text);
+  const loop = enclosingLoop(statement, owner.node);
+  const from = loop ? loop.startIndex : statement.endIndex;
+  if (refs.some((o) => o.role !== 'bind' && o.node.id !== root.id && o.node.startIndex >= from)) return 'later';
+  const bindings = refs.filter((o) => o.role === 'bind');
+  return bindings.length > 0 && bindings.every((o) => o.kind === 'param') ? 'caller' : undefined;
+}
+
+/** The outermost `for` / `while` around the statement inside the scope, if any. */
+function enclosingLoop(statement: Node, scope: Node): Node | undefined {
+  let loop: Node | undefined;
+  for (let n: Node | null = statement.parent, i = 0; n && n.id !== scope.id && i < 500; n = n.parent, i++) {
+    if (n.type === 'for_statement' || n.type === 'while_statement') loop = n;
+  }
+  return loop;
+}
 
 /** The statement's own call made the frame from a Spark DataFrame: a transformation, not a read, a helper's result or a side effect. */
 function isDiscardedTransformation(expression: Node, frame: Frame): boolean {
@@ -149,22 +194,24 @@ function laterWrite(ctx: RuleContext, entry: DiscardedValue, frame: Frame): Sink
   );
 }
 
+/** `index` undefined: the frame is the caller's (a parameter the function never rebinds nor reads again). */
 function reportFrame(ctx: RuleContext, entry: DiscardedValue, frame: Frame, index: ScopeIndex | undefined): void {
   const root = chainRoot(entry.expression);
-  const name = namesFrame(ctx, root) ? root.text : undefined;
+  const name = root.text;
   const method = methodOf(entry.expression);
+  const chain = shortChain(entry.expression, root);
   const write = laterWrite(ctx, entry, frame);
-  const subject = name ? `'${name}'` : 'the DataFrame it is called on';
-  const written = write ? `, and the write below (${write.method}()) writes it without this change` : ', and this change is lost';
-  const assign = name ? `${name} = ${shortChain(entry.expression, root)}` : `df = ...${method}(...)`;
+  const head = `${method}() returns a new DataFrame and this statement throws it away: DataFrames are immutable`;
+  const message = !index
+    ? `${head}, so neither '${name}' nor the caller's DataFrame changes. Return the result (return ${chain}) and assign it where the function is called.`
+    : `${head}, so '${name}' is unchanged${write ? `, and the write below (${write.method}()) writes it without this change` : ', and this change is lost'}. ` +
+      `Assign the result (${name} = ${chain}) or remove the line.`;
   ctx.report({
     node: unwrapParens(entry.expression),
-    message:
-      `${method}() returns a new DataFrame and this statement throws it away: DataFrames are immutable, so ${subject} is unchanged${written}. ` +
-      `Assign the result (${assign}) or remove the line.`,
-    related: write ? [related(write.call, `writes ${name ? `'${name}'` : 'the DataFrame'} without the ${method}()`)] : [],
-    why: `the value of ${method}() is not assigned, returned or passed on`,
-    fixes: assignFix(entry, root, name !== undefined, index),
+    message,
+    related: write ? [related(write.call, `writes '${name}' without the ${method}()`)] : [],
+    why: `the value of ${method}() is not assigned, returned or passed on, and ${index ? `'${name}' is read afterwards` : `'${name}' is the caller's DataFrame`}`,
+    fixes: index ? assignFix(entry, root, index) : [],
   });
 }
 
@@ -187,8 +234,7 @@ function reportWriter(ctx: RuleContext, entry: DiscardedValue): void {
  * own scope (assigning a global inside a function would make it local there: UnboundLocalError).
  * Unsafe: it changes what the job computes, and the author may have meant to delete the line.
  */
-function assignFix(entry: DiscardedValue, root: Node, named: boolean, index: ScopeIndex | undefined): Fix[] {
-  if (!named || !index?.complete) return [];
+function assignFix(entry: DiscardedValue, root: Node, index: ScopeIndex): Fix[] {
   const statement = entry.statement;
   if (unwrapParens(entry.expression).startIndex !== statement.startIndex) return [];
   const scopeNode = enclosingScope(statement);
