@@ -2,7 +2,7 @@ import type { Fix } from '../../findings';
 import type { DiscardedValue, Frame, SinkInfo } from '../../model/types';
 import { isAncestorFrame } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
-import { callParts, enclosingScope, unwrapParens } from '../../parsing/syntax';
+import { callParts, enclosingScope, literalString, unwrapParens } from '../../parsing/syntax';
 import { isDynamicFrame } from '../../spark/glue';
 import { ScopeIndex, type ScopeInfo } from '../helpers/pythonScopes';
 import { related, type Rule, type RuleContext } from '../rule';
@@ -120,7 +120,19 @@ function isDiscardedTransformation(expression: Node, frame: Frame): boolean {
   if (frame.source || !frame.parents.length || SIDE_EFFECT.has(frame.op)) return false;
   if (isDynamicFrame(frame) || frame.parents.some(isDynamicFrame)) return false;
   // pandas' `df.drop(..., inplace=True)` on a frame the model took for Spark's: it does change df.
-  return !callParts(call)?.keywords.has('inplace');
+  if (callParts(call)?.keywords.has('inplace')) return false;
+  return !dropsNothing(frame, call);
+}
+
+/**
+ * `df.drop("value")` where the model knows every column of df and "value" is none of them: Spark
+ * ignores a missing column, so the statement would change nothing even if it were assigned.
+ */
+function dropsNothing(frame: Frame, call: Node): boolean {
+  const parent = frame.parents[0];
+  if (frame.op !== 'drop' || !parent.columnsComplete) return false;
+  const names = (callParts(call)?.args ?? []).map((a) => literalString(a));
+  return names.length > 0 && names.every((n) => n !== undefined && !parent.columns.has(n));
 }
 
 /**
