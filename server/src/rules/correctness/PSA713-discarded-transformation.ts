@@ -4,6 +4,7 @@ import { isAncestorFrame } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
 import { callParts, enclosingScope, literalString, unwrapParens } from '../../parsing/syntax';
 import { isDynamicFrame } from '../../spark/glue';
+import { isDisplayFormat } from '../../spark/writers';
 import { ScopeIndex, type ScopeInfo } from '../helpers/pythonScopes';
 import { related, type Rule, type RuleContext } from '../rule';
 
@@ -231,7 +232,13 @@ function reportWriter(ctx: RuleContext, entry: DiscardedValue): void {
   const w = entry.writer!;
   const expression = unwrapParens(entry.expression);
   const terminals = w.v2Table !== undefined ? V2_TERMINALS : w.streaming ? STREAM_TERMINALS : BATCH_TERMINALS;
-  const what = w.streaming ? 'no streaming query starts and nothing is written' : 'nothing is written';
+  // A noop, console or memory writer is there to run the query, not to keep its rows: say that nothing runs.
+  const display = isDisplayFormat(w.format);
+  const what = w.streaming
+    ? `no streaming query starts${display ? '' : ' and nothing is written'}`
+    : display
+      ? 'no job runs and nothing is computed'
+      : 'nothing is written';
   ctx.report({
     node: expression,
     message:
