@@ -321,7 +321,9 @@ class ModelBuilder implements Interpreter {
             this.model.discarded.push({
               statement: node,
               expression: c,
-              ...(v.k === 'frame' ? { frame: v.frame } : { writer: v }),
+              ...(v.k === 'frame'
+                ? { frame: v.frame }
+                : { writer: { streaming: v.streaming, v2: v.v2Table !== undefined, format: v.format, writerNode: v.writerNode } }),
               scope: this.scope.node,
             });
           }

@@ -1,6 +1,6 @@
 import type { Node } from '../parsing/pythonParser';
 import { filterLineage, findInLineage } from './lineage';
-import type { OptionSetting, Value, WriterValue } from './values';
+import type { OptionSetting, Value } from './values';
 
 /** A column the model knows a frame carries, and whether its values are masked. */
 export interface ColumnInfo {
@@ -140,8 +140,18 @@ export interface DiscardedValue {
   /** The frame the expression evaluated to. */
   frame?: Frame;
   /** The writer the expression evaluated to: built, never told to write. */
-  writer?: WriterValue;
+  writer?: DiscardedWriter;
   scope: Node;
+}
+
+/** What the rules need of a writer left unfinished. */
+export interface DiscardedWriter {
+  streaming: boolean;
+  /** A DataFrameWriterV2 (`df.writeTo(table)`). */
+  v2: boolean;
+  format?: string;
+  /** The `.write` / `.writeStream` attribute (or `writeTo`) that made the writer. */
+  writerNode: Node;
 }
 
 export interface AggregationInfo {

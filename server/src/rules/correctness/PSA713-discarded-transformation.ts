@@ -231,7 +231,7 @@ function reportFrame(ctx: RuleContext, entry: DiscardedValue, frame: Frame, inde
 function reportWriter(ctx: RuleContext, entry: DiscardedValue): void {
   const w = entry.writer!;
   const expression = unwrapParens(entry.expression);
-  const terminals = w.v2Table !== undefined ? V2_TERMINALS : w.streaming ? STREAM_TERMINALS : BATCH_TERMINALS;
+  const terminals = w.v2 ? V2_TERMINALS : w.streaming ? STREAM_TERMINALS : BATCH_TERMINALS;
   // A noop, console or memory writer is there to run the query, not to keep its rows: say that nothing runs.
   const display = isDisplayFormat(w.format);
   const what = w.streaming

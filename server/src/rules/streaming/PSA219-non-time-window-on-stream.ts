@@ -46,7 +46,8 @@ export const nonTimeWindowOnStream: Rule = {
         ctx.report({
           node: over,
           message:
-            `${what} cannot run on a streaming DataFrame, so Spark refuses to start the query (AnalysisException: Non-time-based windows are not supported on streaming DataFrames/Datasets). ` +
+            `${what} on a streaming DataFrame makes Spark refuse to start the query. ` +
+            'It fails with AnalysisException "Non-time-based windows are not supported on streaming DataFrames/Datasets". ' +
             'A stream has no end, so a partition is never complete to rank or look back over. ' +
             'Compute it per micro-batch in a foreachBatch function, or use a time window (groupBy(window(...))) or dropDuplicates with a watermark.',
           related: sourceOf(t.frame),
@@ -57,8 +58,8 @@ export const nonTimeWindowOnStream: Rule = {
           start: t.methodNode.startIndex,
           end: t.call.endIndex,
           message:
-            `${t.method}() of a streaming DataFrame that is not aggregated, so Spark refuses to start the query (AnalysisException: Sorting is not supported on streaming DataFrames/Datasets, ` +
-            'unless it is on aggregated DataFrame/Dataset in Complete output mode). ' +
+            `${t.method}() of a streaming DataFrame that is not aggregated makes Spark refuse to start the query. ` +
+            'It fails with AnalysisException "Sorting is not supported on streaming DataFrames/Datasets, unless it is on aggregated DataFrame/Dataset in Complete output mode". ' +
             'Sort each micro-batch in a foreachBatch function, or sort when reading the sink.',
           related: sourceOf(t.frame),
         });
