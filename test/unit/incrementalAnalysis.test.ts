@@ -173,6 +173,7 @@ function modelShape(model: DataFrameModel | undefined): unknown {
     actions: plain(model.actions),
     sinks: plain(model.sinks),
     transforms: plain(model.transforms),
+    discarded: plain(model.discarded),
     aggregations: plain(model.aggregations),
     confSets: plain(model.confSets),
     builders: plain(model.builders),

@@ -2,6 +2,7 @@ import type { FindingContext } from '../findings';
 import type { DataFrameModel } from '../model/types';
 import { isDatabricksSource } from '../notebook/databricks';
 import type { Node } from '../parsing/pythonParser';
+import { isExtra } from '../parsing/syntax';
 import { decodePath } from '../project/contextPath';
 import { explorationSignals, teachingMaterial } from './exploration';
 
@@ -67,13 +68,21 @@ const TEST_DECORATOR = /^@\s*(pytest\.fixture|pytest\.mark\.|fixture\b)/;
 const GLUE_JOB_INIT = /^\s*\w*job\w*\.init\s*\(/im;
 const GLUE_JOB_COMMIT = /^\s*\w*job\w*\.commit\s*\(\s*\)/im;
 
+/** The text is a notebook by its format (Jupyter, a Databricks source, a Jupyter export), whatever `context.notebooks` says. */
+function isNotebookText(text: string, path: string, options: ContextOptions): boolean {
+  return !!options.notebook || /\.ipynb$/i.test(path) || isDatabricksSource(text) || JUPYTER_EXPORT.test(text);
+}
+
+/** A cell marker a notebook exported as a script keeps: Databricks' `# COMMAND ---`, Jupyter's `# In[3]:`. */
+const CELL_MARKER = /^# (COMMAND -+|In\[[ \d]*\]:)[ \t]*\r?$/m;
+
 export function fileKind(text: string, options: ContextOptions = {}): KindWithReason {
   const p = options.path ? decodePath(options.path) : '';
   if (p && (TEST_DIR.test(p) || TEST_FILE.test(p))) return { kind: 'test', why: 'test file (named or placed as tests are)' };
   if (FAKER_IMPORT.test(text)) return { kind: 'generator', why: 'synthetic-data generator (imports Faker)' };
   if (p && GENERATOR_FILE.test(p)) return { kind: 'generator', why: 'synthetic-data generator (file named for generating data)' };
   if (p && SETUP_PATH.test(p)) return { kind: 'generator', why: 'demo or course set-up (loads or generates the data the lessons use)' };
-  const notebook = options.notebook || /\.ipynb$/i.test(p) || isDatabricksSource(text) || JUPYTER_EXPORT.test(text);
+  const notebook = isNotebookText(text, p, options);
   // A Glue Studio notebook that runs the job's bookmarked lifecycle is the job's script.
   if (notebook && GLUE_JOB_INIT.test(text) && GLUE_JOB_COMMIT.test(text)) return { kind: 'job', why: 'AWS Glue job (job.init ... job.commit)' };
   if (notebook && !options.notebooksAreJobs)
@@ -100,6 +109,9 @@ export class CodeContext {
   private readonly memo = new Map<number, KindWithReason>();
   /** Sorted offsets where notebook cells start (empty: one cell, or not a notebook). */
   private readonly cellStarts: readonly number[];
+  /** The file is a notebook by its format, even when the team runs its notebooks as jobs. */
+  private readonly notebookFormat: boolean;
+  private readonly text: string;
 
   constructor(text: string, options: ContextOptions = {}) {
     this.file = fileKind(text, options);
@@ -108,6 +120,24 @@ export class CodeContext {
     this.teaching = this.path ? teachingMaterial(this.path) : undefined;
     this.notebooksAreJobs = !!options.notebooksAreJobs;
     this.cellStarts = options.cellStarts ?? (isDatabricksSource(text) ? [...text.matchAll(DATABRICKS_CELL)].map((m) => m.index + m[0].length) : []);
+    this.notebookFormat = isNotebookText(text, this.path, options);
+    this.text = text;
+  }
+
+  /**
+   * Whether `statement` is the last statement of a notebook cell, at the cell's top level: Jupyter
+   * and Databricks display the value of that expression (a DataFrame's schema, or its rows), so it is
+   * the cell's output. A script cut from a notebook keeps its cell markers (`# COMMAND ----------`,
+   * `# In[3]:`): the statement before one was a cell's output too. False elsewhere.
+   */
+  endsCell(statement: Node): boolean {
+    if (statement.parent?.type !== 'module') return false;
+    let next = statement.nextNamedSibling;
+    while (next && isExtra(next)) next = next.nextNamedSibling;
+    const gap = this.text.slice(statement.endIndex, next ? next.startIndex : this.text.length);
+    if (CELL_MARKER.test(gap)) return true;
+    if (!next) return this.notebookFormat || CELL_MARKER.test(this.text);
+    return this.notebookFormat && this.cellIndex(statement.startIndex) !== this.cellIndex(next.startIndex);
   }
 
   /** Whether two offsets lie in the same notebook cell (always, outside notebooks). */

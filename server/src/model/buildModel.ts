@@ -152,6 +152,7 @@ class ModelBuilder implements Interpreter {
       actions: [],
       sinks: [],
       transforms: [],
+      discarded: [],
       aggregations: [],
       confSets: [],
       builders: [],
@@ -311,7 +312,22 @@ class ModelBuilder implements Interpreter {
   private statementInner(node: Node): void {
     switch (node.type) {
       case 'expression_statement':
-        for (const c of node.namedChildren) if (c) this.expr(c, node);
+        for (const c of node.namedChildren) {
+          if (!c) continue;
+          const v = this.expr(c, node);
+          // Only a call or an attribute: an assignment's value is kept by its target.
+          const shape = unwrapParens(c).type;
+          if ((v.k === 'frame' || v.k === 'writer') && (shape === 'call' || shape === 'attribute')) {
+            this.model.discarded.push({
+              statement: node,
+              expression: c,
+              ...(v.k === 'frame'
+                ? { frame: v.frame }
+                : { writer: { streaming: v.streaming, v2: v.v2Table !== undefined, format: v.format, writerNode: v.writerNode } }),
+              scope: this.scope.node,
+            });
+          }
+        }
         return;
       case 'function_definition':
         this.defineFunction(node);

@@ -128,6 +128,32 @@ export interface SinkInfo {
   scope: Node;
 }
 
+/**
+ * An expression statement whose value is a frame or a writer (`df.withColumn(...)`,
+ * `df.write.mode("overwrite")` on a line of their own): what it computed is thrown away.
+ */
+export interface DiscardedValue {
+  /** The `expression_statement`. */
+  statement: Node;
+  /** Its expression (the call or attribute whose value is dropped). */
+  expression: Node;
+  /** The frame the expression evaluated to. */
+  frame?: Frame;
+  /** The writer the expression evaluated to: built, never told to write. */
+  writer?: DiscardedWriter;
+  scope: Node;
+}
+
+/** What the rules need of a writer left unfinished. */
+export interface DiscardedWriter {
+  streaming: boolean;
+  /** A DataFrameWriterV2 (`df.writeTo(table)`). */
+  v2: boolean;
+  format?: string;
+  /** The `.write` / `.writeStream` attribute (or `writeTo`) that made the writer. */
+  writerNode: Node;
+}
+
 export interface AggregationInfo {
   kind: 'groupBy' | 'join';
   input: Frame;
@@ -196,6 +222,8 @@ export interface DataFrameModel {
   sinks: SinkInfo[];
   /** Every transformation call on a known frame, in evaluation order. */
   transforms: TransformCall[];
+  /** Expression statements whose frame or writer value nobody keeps, in evaluation order. */
+  discarded: DiscardedValue[];
   aggregations: AggregationInfo[];
   confSets: ConfSetInfo[];
   builders: BuilderInfo[];

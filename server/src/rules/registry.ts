@@ -60,11 +60,13 @@ import { streamingWriteWithoutTrigger } from './streaming/PSA215-streaming-write
 import { statefulQueryWithoutRocksDb } from './streaming/PSA216-stateful-query-without-rocksdb';
 import { unsupportedStreamStaticOuterJoin } from './streaming/PSA217-unsupported-stream-static-outer-join';
 import { streamStaticJoinFrozenStaticSide } from './streaming/PSA218-stream-static-join-frozen-static-side';
+import { nonTimeWindowOnStream } from './streaming/PSA219-non-time-window-on-stream';
 import { floatTypeForMoney } from './correctness/PSA709-float-type-for-money';
 import { firstLastWithoutOrdering } from './correctness/PSA710-first-last-without-ordering';
 import { innerJoinThenNullHandling } from './correctness/PSA711-inner-join-then-null-handling';
 import { broadcastHintIgnored } from './performance/PSA116-broadcast-hint-ignored';
 import { missingFPrefixInSinkPath } from './correctness/PSA712-missing-f-prefix-in-sink-path';
+import { discardedTransformation } from './correctness/PSA713-discarded-transformation';
 import type { Rule, RuleContext } from './rule';
 
 /** A rule family: one folder of `rules/`, one hundred of codes (performance = PSA1xx ...). */
@@ -343,6 +345,8 @@ const REGISTRATIONS: readonly Registration[] = [
   { rule: innerJoinThenNullHandling, family: 'correctness', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.2.0', strict: true },
   { rule: broadcastHintIgnored, family: 'performance', fix: 'none', fixes: [], scope: 'file', since: '0.2.0', strict: true },
   { rule: missingFPrefixInSinkPath, family: 'correctness', fix: 'always', fixes: ['unsafe'], scope: 'file', since: '0.2.0' },
+  { rule: nonTimeWindowOnStream, family: 'streaming', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
+  { rule: discardedTransformation, family: 'correctness', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.2.0' },
 ];
 
 /** Every rule with its metadata, in code order. Codes are stable API. */

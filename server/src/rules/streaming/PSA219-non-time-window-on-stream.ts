@@ -1,0 +1,103 @@
+import type { Frame, TransformCall } from '../../model/types';
+import { streamingSources } from '../../model/types';
+import { findInLineage } from '../../model/lineage';
+import type { Node } from '../../parsing/pythonParser';
+import { callParts, unwrapParens } from '../../parsing/syntax';
+import { related, type Rule, type RuleContext } from '../rule';
+
+/**
+ * Two operations Spark's UnsupportedOperationChecker rejects on a streaming DataFrame when the query
+ * starts (AnalysisException), whatever the data:
+ *
+ * - a window function applied with `.over(...)` (`F.lag(...)`, `row_number()`, `rank()`,
+ *   `F.sum(...).over(w)`): "Non-time-based windows are not supported on streaming DataFrames/Datasets";
+ * - a sort (`orderBy`, `sort`, `sortWithinPartitions`) of a stream no aggregation precedes: "Sorting is
+ *   not supported on streaming DataFrames/Datasets, unless it is on aggregated DataFrame/Dataset in
+ *   Complete output mode". After an aggregation it depends on the output mode: left alone.
+ *
+ * Only when the model knows the frame is streaming (read with readStream). A foreachBatch function's
+ * frame is a batch DataFrame, where both are fine.
+ */
+
+/** The methods that put a column expression on the frame. */
+const PROJECTIONS = new Set(['select', 'withColumn', 'withColumns']);
+const SORTS = new Set(['orderBy', 'sort', 'sortWithinPartitions']);
+/** Frames that stand for an aggregation in the lineage (groupBy(...).agg/count/..., df.agg(...)). */
+const AGGREGATED = new Set(['aggregate', 'agg']);
+const OVER_SQL = /\bOVER\s*\(/i;
+const MAX_NODES = 5_000;
+
+export const nonTimeWindowOnStream: Rule = {
+  code: 'PSA219',
+  name: 'non-time-window-on-stream',
+  summary:
+    'A window function applied with .over(...) (lag, row_number, rank, sum over a window), or a sort with no aggregation before it, on a streaming DataFrame: Spark refuses to start the query.',
+  defaultSeverity: 'error',
+  check(ctx: RuleContext) {
+    const seen = new Set<number>();
+    for (const t of ctx.model.transforms) {
+      if (t.frame.streaming !== true || seen.has(t.call.id)) continue;
+      if (PROJECTIONS.has(t.method) || t.method === 'selectExpr') {
+        const over = windowFunctionIn(t);
+        if (!over) continue;
+        seen.add(t.call.id);
+        const fn = over.type === 'call' ? callParts(unwrapParens(over.childForFieldName('function')!.childForFieldName('object')!))?.name : undefined;
+        const what = fn ? `${fn}() over a window` : 'A window function (OVER)';
+        ctx.report({
+          node: over,
+          message:
+            `${what} on a streaming DataFrame makes Spark refuse to start the query. ` +
+            'It fails with AnalysisException "Non-time-based windows are not supported on streaming DataFrames/Datasets". ' +
+            'A stream has no end, so a partition is never complete to rank or look back over. ' +
+            'Compute it per micro-batch in a foreachBatch function, or use a time window (groupBy(window(...))) or dropDuplicates with a watermark.',
+          related: sourceOf(t.frame),
+        });
+      } else if (SORTS.has(t.method) && !findInLineage(t.frame, (f) => AGGREGATED.has(f.op) || f.source?.kind === 'sql')) {
+        seen.add(t.call.id);
+        ctx.report({
+          start: t.methodNode.startIndex,
+          end: t.call.endIndex,
+          message:
+            `${t.method}() of a streaming DataFrame that is not aggregated makes Spark refuse to start the query. ` +
+            'It fails with AnalysisException "Sorting is not supported on streaming DataFrames/Datasets, unless it is on aggregated DataFrame/Dataset in Complete output mode". ' +
+            'Sort each micro-batch in a foreachBatch function, or sort when reading the sink.',
+          related: sourceOf(t.frame),
+        });
+      }
+    }
+  },
+};
+
+/** The `.over(...)` call (or the selectExpr string with `OVER (`) among the transformation's arguments. */
+function windowFunctionIn(t: TransformCall): Node | undefined {
+  const args = callParts(t.call)?.argumentList;
+  if (!args) return undefined;
+  const stack: Node[] = [args];
+  for (let steps = 0; stack.length && steps < MAX_NODES; steps++) {
+    const n = stack.pop()!;
+    if (t.method === 'selectExpr') {
+      if (n.type === 'string' && OVER_SQL.test(n.text)) return n;
+    } else if (n.type === 'call' && isOver(n)) return n;
+    // A lambda's body runs elsewhere (a UDF, a transform function): not this projection's expression.
+    if (n.type === 'lambda') continue;
+    for (const c of n.namedChildren) if (c) stack.push(c);
+  }
+  return undefined;
+}
+
+/**
+ * `<call>.over(spec)`: `F.lag("x").over(w)`, `row_number().over(w)`, a grouped-aggregate pandas UDF
+ * over a window. Column.over is the only `over` whose receiver is a call in PySpark code; each one
+ * makes a Window node in the plan.
+ */
+function isOver(call: Node): boolean {
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'over') return false;
+  const object = fn.childForFieldName('object');
+  return !!object && unwrapParens(object).type === 'call';
+}
+
+function sourceOf(frame: Frame): ReturnType<typeof related>[] {
+  const source = streamingSources(frame)[0];
+  return source ? [related(source.node, 'the stream is read here')] : [];
+}
