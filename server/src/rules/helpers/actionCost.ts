@@ -51,15 +51,16 @@ export function lineageWithoutShuffle(frame: Frame, depth = 0): boolean {
 const COLUMN_ONLY_STEPS = new Set<string>([...PER_ROW_PROJECTIONS, 'alias', 'hint']);
 
 /**
- * The count of the frame is the number of rows of Parquet/Delta/ORC files or tables it reads: bare
- * reads (isBareColumnarRead), unions of them, and column-only steps on top (`withColumn`,
+ * The count of the frame is the number of rows of the Parquet/Delta/ORC files it reads: a bare read
+ * or table (isBareColumnarRead), or unions of file reads with column-only steps on top (`withColumn`,
  * `select` of columns, `drop`, renames), which the optimizer prunes from a count. Spark answers it
  * from file footers or the Delta log. A filter, a generator or anything that may add or drop rows
- * needs the data.
+ * needs the data. Below a step, a table name counts only when it is the whole frame: it may be a
+ * temp view (`spark.table(source_view).select(...)`) whose lineage the count runs.
  */
 export function countedFromFooters(frame: Frame, depth = 0): boolean {
   if (depth > 200) return false;
-  if (frame.parents.length === 0) return isBareColumnarRead(frame);
+  if (frame.parents.length === 0) return isBareColumnarRead(frame) && (depth === 0 || frame.source?.kind === 'read');
   if (frame.parents.length > 1) return UNIONS.has(frame.op) && frame.parents.every((p) => countedFromFooters(p, depth + 1));
   if (!COLUMN_ONLY_STEPS.has(frame.op) || WINDOW_OR_GENERATOR.test(stepArguments(frame)) || AGGREGATE_CALL.test(stepArguments(frame))) return false;
   return countedFromFooters(frame.parents[0], depth + 1);
