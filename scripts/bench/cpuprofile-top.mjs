@@ -30,7 +30,8 @@ for (let i = 0; i < prof.samples.length; i++) {
   const seen = new Set();
   for (; id !== undefined; id = parent.get(id)) {
     const node = byId.get(id);
-    if (!node.callFrame.url.includes('/out/')) continue;
+    // The engine's modules (out/, in-process scripts) or the server's bundle (dist/, a profiled server).
+    if (!/\/(out|dist)\//.test(node.callFrame.url)) continue;
     const k = keyOf(node);
     if (seen.has(k)) continue;
     seen.add(k);

@@ -1,10 +1,14 @@
 // Where the time after a keystroke goes, step by step (issue 18): a generated file is opened in the
-// server's document store and analysed, then a character is typed into a comment line in the middle
-// again and again; each keystroke's parse, syntax copy, model, every rule, sorting, diagnostics
-// conversion and graph fragment are timed (CPU of this thread; medians over the keystrokes).
-//   node scripts/bench/profile-edit.mjs [lines=5000] [keystrokes=15] [--fresh] [--at=top|middle|end]
+// server's document store and analysed, then a character is typed again and again; each keystroke's
+// parse, syntax copy, model, every rule, sorting, diagnostics conversion and graph fragment are timed
+// (CPU of this thread; medians over the keystrokes).
+//   node scripts/bench/profile-edit.mjs [lines=5000] [keystrokes=15] [--fresh] [--at=top|middle|end] [--type=comment|code]
 // (after `npm run build && npx tsc -p test/tsconfig.json`). With --fresh, no previous model is given;
-// --at picks the comment line typed into: a tenth of the way down, the middle (default) or nine tenths.
+// --at picks where: a tenth of the way down, the middle (default) or nine tenths. --type=comment (the
+// default) types `x` into a fresh comment line there; --type=code types the bench's code scenario
+// (`df_1_1 = df.filter(F.col("amount") > 101)`, Enter, the next, ...) into the body of the first
+// function taking a frame at or after that line, so most versions have a syntax error. Also counted:
+// the keystrokes whose tree has an error, and the top-level statements of the tree.
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { generatePipeline } from './generate.mjs';
@@ -24,6 +28,8 @@ const { defaultSettings } = out('shared/settings.js');
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const fresh = process.argv.includes('--fresh');
 const at = process.argv.find((a) => a.startsWith('--at='))?.slice(5) ?? 'middle';
+const typed = process.argv.find((a) => a.startsWith('--type='))?.slice(7) ?? 'comment';
+if (typed !== 'comment' && typed !== 'code') throw new Error(`--type=${typed}: comment or code`);
 const where = { top: 0.1, middle: 0.5, end: 0.9 }[at];
 if (where === undefined) throw new Error(`--at=${at}: top, middle or end`);
 const lines = Number(args[0] ?? 5000);
@@ -59,20 +65,52 @@ async function analyse(doc, marks) {
   return result;
 }
 await analyse(store.get(uri), []);
-const mid = Math.floor(text.split('\n').length * where);
+const textLines = text.split('\n');
+let mid = Math.floor(textLines.length * where);
 let version = 1;
-store.change(uri, ++version, [{ range: { start: { line: mid, character: 0 }, end: { line: mid, character: 0 } }, text: '# \n' }]);
+// What each keystroke inserts, and where (as bench.mjs's typing scenarios do).
+let next;
+if (typed === 'comment') {
+  store.change(uri, ++version, [{ range: { start: { line: mid, character: 0 }, end: { line: mid, character: 0 } }, text: '# \n' }]);
+  let column = 2;
+  next = () => {
+    const at = { line: mid, character: column++ };
+    return { range: { start: at, end: at }, text: 'x' };
+  };
+} else {
+  while (mid < textLines.length && !/^def \w+\(df\):\s*$/.test(textLines[mid])) mid++;
+  if (mid >= textLines.length) throw new Error('no function taking a frame after that line');
+  let line = mid + 1;
+  let column = 4;
+  const chars = [...Array.from({ length: 40 }, (_, i) => `df_1_${i + 1} = df.filter(F.col("amount") > ${101 + i})`).join('\n')];
+  let k = 0;
+  store.change(uri, ++version, [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: '    \n' }]);
+  next = () => {
+    const c = chars[k++ % chars.length];
+    const at = { line, character: column };
+    if (c === '\n') {
+      line++;
+      column = 4;
+      return { range: { start: at, end: at }, text: '\n    ' };
+    }
+    column++;
+    return { range: { start: at, end: at }, text: c };
+  };
+}
 await analyse(store.get(uri), []);
+let withError = 0;
 const steps = new Map();
 const add = (k, v) => (steps.get(k) ?? steps.set(k, []).get(k)).push(v);
 let resumed = [];
 let statements = 0;
 for (let k = 0; k < keystrokes + 2; k++) {
-  const at = { line: mid, character: 2 + k };
+  const edit = next();
   const c0 = cpu();
-  store.change(uri, ++version, [{ range: { start: at, end: at }, text: 'x' }]);
-  const c1 = cpu();
+  store.change(uri, ++version, [edit]);
+  // The store parses when the tree is first read (an edit leaves it to then): part of this step.
   const doc = store.get(uri);
+  void doc.tree;
+  const c1 = cpu();
   syntaxTreeOf(doc.tree, doc.document.getText());
   const c2 = cpu();
   const marks = [c2];
@@ -85,6 +123,7 @@ for (let k = 0; k < keystrokes + 2; k++) {
   if (k < 2) continue; // warm-up
   resumed.push(result.resumedStatements ?? 0);
   statements = result.model.root.namedChildren.length;
+  if (doc.tree.rootNode.hasError) withError++;
   add('parse (incremental, document store)', c1 - c0);
   add('syntax copy', c2 - c1);
   // The analysis pauses after the copy (already made above), after the model, and before each rule.
@@ -98,14 +137,22 @@ for (let k = 0; k < keystrokes + 2; k++) {
   add('total', c5 - c0);
   void diags;
 }
+const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const rows = [...steps].map(([k, v]) => [k, median(v)]);
+// Medians hide the keystrokes that cost more (a parse that recovers from an error, a model built afresh).
+const means = new Map([...steps].map(([k, v]) => [k, mean(v)]));
+const maxes = new Map([...steps].map(([k, v]) => [k, Math.max(...v)]));
 const total = rows.find(([k]) => k === 'total')[1];
 const ruleSum = rows.filter(([k]) => k.startsWith('rule ')).reduce((s, [, v]) => s + v, 0);
 console.log(
-  `${lines} lines, ${keystrokes} keystrokes at the ${at} (line ${mid}), ${fresh ? 'no previous model' : 'incremental'}; top-level statements resumed (median) ${median(resumed)} of ${statements}; CPU ms, median`,
+  `${lines} lines, ${keystrokes} keystrokes of ${typed} at the ${at} (line ${mid}), ${fresh ? 'no previous model' : 'incremental'}; ${withError} of them with a syntax error; top-level statements resumed (median) ${median(resumed)} (min ${Math.min(...resumed)}) of ${statements}; CPU ms, median`,
 );
+const ruleMean = [...means].filter(([k]) => k.startsWith('rule ')).reduce((s, [, v]) => s + v, 0);
+console.log(`  ${''.padEnd(40)} ${'median'.padStart(8)}  share  ${'mean'.padStart(8)} ${'max'.padStart(8)}`);
 for (const [k, v] of rows.filter(([k]) => !k.startsWith('rule ')).concat([['all rules', ruleSum]]))
-  console.log(`  ${k.padEnd(40)} ${v.toFixed(1).padStart(8)}  ${((100 * v) / total).toFixed(0)}%`);
+  console.log(
+    `  ${k.padEnd(40)} ${v.toFixed(1).padStart(8)}  ${`${((100 * v) / total).toFixed(0)}%`.padStart(5)}  ${(means.get(k) ?? ruleMean).toFixed(1).padStart(8)} ${(maxes.get(k) ?? NaN).toFixed(1).padStart(8)}`,
+  );
 console.log('  rules over 1% of the total:');
 for (const [k, v] of rows.filter(([k, v]) => k.startsWith('rule ') && v > total / 100).sort((a, b) => b[1] - a[1]))
   console.log(`    ${k.padEnd(38)} ${v.toFixed(1).padStart(8)}  ${((100 * v) / total).toFixed(0)}%`);

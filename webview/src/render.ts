@@ -141,8 +141,6 @@ export interface RenderedGraph {
   nodeElements: Map<string, SVGGElement>;
   /** Each frame's collapse toggle, by pipeline name. */
   frameToggles: Map<string, SVGGElement>;
-  /** Each lane's control folding the groups opened in it, by the groups' keys (one per line). */
-  foldControls: Map<string, SVGGElement>;
 }
 
 /** Attribute of a lane's fold control: the keys (fold.ts) of the groups it folds, one per line. */
@@ -270,7 +268,6 @@ export function renderGraph(
 ): GraphRenderer {
   viewport.replaceChildren();
   const frameToggles = new Map<string, SVGGElement>();
-  const foldControls = new Map<string, SVGGElement>();
   // A group's lane: the band of its layer in its pipeline's frame (any band of that layer, unframed).
   const openedIn = (lane: LaneBand) =>
     opened.filter((g) => g.layer === lane.name && (lane.frame === undefined || g.pipeline === undefined || layout.frames?.[lane.frame]?.id === g.pipeline));
@@ -337,10 +334,7 @@ export function renderGraph(
       textEl(lane.title, { class: 'lane__title', x: fmt(lane.titleX), y: fmt(lane.titleY), 'text-anchor': lane.titleAnchor }, g);
       if (lane.nodeCount === 0) textEl('no nodes', { class: 'lane__empty', x: fmt(lane.x + lane.width / 2), y: fmt(lane.y + lane.height / 2 + 4) }, g);
       const groups = lane.nodeCount > 0 ? openedIn(lane) : [];
-      if (groups.length > 0) {
-        const control = renderLaneFold(lane, groups, lane.titleAnchor === 'start', g);
-        foldControls.set(control.getAttribute(FOLD_KEYS_ATTR)!, control);
-      }
+      if (groups.length > 0) renderLaneFold(lane, groups, lane.titleAnchor === 'start', g);
     }
     drawn.lanes = layout.lanes.length;
     for (let i = drawn.edges; i < layout.edges.length; i++) {
@@ -370,7 +364,6 @@ export function renderGraph(
   return {
     nodeElements,
     frameToggles,
-    foldControls,
     append,
     fillIn,
     get pending() {

@@ -56,6 +56,12 @@ const DLT_IMPORT = /^\s*(import\s+dlt\b|from\s+dlt\s+import\b|from\s+pyspark\s+i
 /** Decorators under which Lakeflow / DLT (`dlt.` or `dp.` / `pipelines.`) manages a dataset's reads and writes. */
 const MANAGED_DECORATOR =
   /^@\s*(dlt|dp|sdp|pipelines)\.(table|view|materialized_view|streaming_table|temporary_view|append_flow|create_auto_cdc_flow|expect\w*)\b/;
+/**
+ * A dataset decorator at the start of a line anywhere in the file: the file is a pipeline source even
+ * where its `import dlt` is missing (the DLT course's troubleshooting lesson leaves it out on purpose;
+ * such a file runs nowhere but in a pipeline).
+ */
+const MANAGED_DECORATOR_LINE = new RegExp(MANAGED_DECORATOR.source.replace(/^\^/, '^[ \\t]*'), 'm');
 const TEST_DECORATOR = /^@\s*(pytest\.fixture|pytest\.mark\.|fixture\b)/;
 /** An AWS Glue job's bookmarked run: `job.init(args["JOB_NAME"], args)` ... `job.commit()`. */
 const GLUE_JOB_INIT = /^\s*\w*job\w*\.init\s*\(/im;
@@ -97,7 +103,7 @@ export class CodeContext {
 
   constructor(text: string, options: ContextOptions = {}) {
     this.file = fileKind(text, options);
-    this.pipelineSource = DLT_IMPORT.test(text);
+    this.pipelineSource = DLT_IMPORT.test(text) || MANAGED_DECORATOR_LINE.test(text);
     this.path = options.path ? decodePath(options.path) : '';
     this.teaching = this.path ? teachingMaterial(this.path) : undefined;
     this.notebooksAreJobs = !!options.notebooksAreJobs;

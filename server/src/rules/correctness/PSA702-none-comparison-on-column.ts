@@ -2,6 +2,7 @@ import type { Fix } from '../../findings';
 import type { Node } from '../../parsing/pythonParser';
 import { unwrapParens } from '../../parsing/syntax';
 import { ColumnExpressions, comparisonOperator } from '../helpers/columnExpressions';
+import { showsMistakeOnPurpose } from '../helpers/deliberateMistake';
 import type { Rule, RuleContext } from '../rule';
 import { nodesOfType } from '../../model/syntaxIndex';
 
@@ -43,7 +44,8 @@ export const noneComparisonOnColumn: Rule = {
       const rightNone = unwrapParens(c.right).type === 'none';
       if (leftNone === rightNone) continue;
       const column = leftNone ? c.right : c.left;
-      if (!columns.isColumn(column)) continue;
+      // A lesson's "# Wrong: returns 0 rows" line shows the mistake beside isNull() on purpose.
+      if (!columns.isColumn(column) || showsMistakeOnPurpose(cmp, false)) continue;
       const replacement = `${PRIMARY.has(column.type) ? column.text : `(${column.text})`}.${m.method}()`;
       // `== None` matched no row (null); isNull() matches the null ones: a different result, the intended one.
       const fix: Fix = {

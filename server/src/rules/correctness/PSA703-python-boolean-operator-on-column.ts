@@ -1,7 +1,8 @@
 import type { Fix } from '../../findings';
 import type { Node } from '../../parsing/pythonParser';
-import { enclosingStatement, sameNode, unwrapParens } from '../../parsing/syntax';
+import { sameNode, unwrapParens } from '../../parsing/syntax';
 import { ColumnExpressions } from '../helpers/columnExpressions';
+import { showsMistakeOnPurpose } from '../helpers/deliberateMistake';
 import type { Rule, RuleContext } from '../rule';
 
 const BOOLEAN = new Set(['boolean_operator', 'not_operator']);
@@ -18,7 +19,7 @@ export const pythonBooleanOperatorOnColumn: Rule = {
     const columns = new ColumnExpressions(ctx.model);
     for (const node of booleanRoots(ctx.model.root)) {
       const converted = convertedOperand(node, (n) => columns.isColumn(n));
-      if (!converted || demonstratesTheError(node)) continue;
+      if (!converted || showsMistakeOnPurpose(node, true)) continue;
       const keyword = converted.operator;
       const replacement = rewrite(node, (n) => columns.isColumn(n));
       const fixes: Fix[] =
@@ -44,36 +45,6 @@ export const pythonBooleanOperatorOnColumn: Rule = {
     }
   },
 };
-
-/** A comment saying the next line fails on purpose: "Will produce an error", "this will fail", "won't work", "the wrong way". */
-const ERROR_ON_PURPOSE =
-  /\b(will|would|should|this|it|to|which)\s+(\w+\s+)?(produce|raise|throw|give|cause|return|get|show)s?\s+(you\s+)?(an?\s+|the\s+)?(\w+\s+)?(error|exception|valueerror)|\b(this|it|that)\s+(will|would|should)\s+(fail|error|break)\b|\b(won'?t|doesn'?t|does\s+not|will\s+not|cannot|can'?t)\s+work\b|\b(wrong|incorrect)\s+way\b|\bon\s+purpose\b|\b(intentional|deliberate)(ly)?\b/i;
-
-/**
- * Course material that shows the error on purpose: the statement sits under (or ends with) a
- * comment saying it fails, or in a `try` whose `except ValueError` prints the error instead of
- * raising it. A job has no reason for either.
- */
-function demonstratesTheError(node: Node): boolean {
-  const stmt = enclosingStatement(node);
-  if (!stmt) return false;
-  const comments: string[] = [];
-  for (let c = stmt.previousSibling, row = stmt.startPosition.row; c?.type === 'comment' && c.endPosition.row >= row - 1; c = c.previousSibling) {
-    comments.push(c.text);
-    row = c.startPosition.row;
-  }
-  const trailing = stmt.nextSibling;
-  if (trailing?.type === 'comment' && trailing.startPosition.row === stmt.endPosition.row) comments.push(trailing.text);
-  if (comments.some((c) => ERROR_ON_PURPOSE.test(c))) return true;
-  for (let n = stmt.parent, i = 0; n && i < 50; n = n.parent, i++) {
-    if (n.type === 'function_definition' || n.type === 'class_definition' || n.type === 'module') break;
-    if (n.type !== 'block' || n.parent?.type !== 'try_statement' || !sameNode(n.parent.childForFieldName('body'), n)) continue;
-    return n.parent.namedChildren.some(
-      (c) => c?.type === 'except_clause' && /^except\s*\(?[^:]*\bValueError\b/.test(c.text) && c.descendantsOfType('raise_statement').length === 0,
-    );
-  }
-  return false;
-}
 
 /**
  * The outermost `and`/`or`/`not` of each expression (parentheses do not break a chain), found

@@ -1,6 +1,6 @@
 import { nodesOfType } from '../../model/syntaxIndex';
 import type { Node } from '../../parsing/pythonParser';
-import { callParts, literalString, unwrapParens } from '../../parsing/syntax';
+import { callParts, literalString, sameNode, unwrapParens } from '../../parsing/syntax';
 import { sqlTexts } from '../helpers/delta';
 import type { Rule, RuleContext } from '../rule';
 
@@ -54,7 +54,7 @@ export const floatTypeForMoney: Rule = {
         continue;
       }
       // col("price").cast("double"), withColumn("amount", ...cast(DoubleType()))
-      if ((parts.name === 'cast' || parts.name === 'astype') && parts.object && isFloatType(parts.args[0])) {
+      if ((parts.name === 'cast' || parts.name === 'astype') && parts.object && isFloatType(parts.args[0]) && !isParseTest(call)) {
         const read = ctx.functions.firstColumnRead(parts.object);
         const target = targetName(call);
         const column = isMoney(target) ? target : isMoney(read) ? read : undefined;
@@ -79,6 +79,17 @@ export const floatTypeForMoney: Rule = {
     }
   },
 };
+
+/**
+ * `col("amount").cast("double").isNotNull()`: a check that the value parses as a number, in a filter
+ * or a quality count. The double is tested and dropped; nothing is stored in it.
+ */
+function isParseTest(cast: Node): boolean {
+  const up = cast.parent;
+  if (up?.type !== 'attribute' || !sameNode(up.childForFieldName('object'), cast)) return false;
+  const method = up.childForFieldName('attribute')?.text;
+  return (method === 'isNotNull' || method === 'isNull') && up.parent?.type === 'call';
+}
 
 /** The column a cast is stored under: `withColumn("amount", <expr>.cast(...))`, `<expr>.cast(...).alias("amount")`. */
 function targetName(cast: Node): string | undefined {

@@ -235,7 +235,30 @@ function keyString(node: Node, constants: Map<string, Node>): string | undefined
     const c = constants.get(n.text);
     return c ? literalString(c) : undefined;
   }
-  return undefined;
+  return n.type === 'string' ? interpolatedKey(n, constants) : undefined;
+}
+
+/**
+ * An f-string key keeps its literal words, which say what the setting is: the account name in
+ * `f"fs.azure.account.key.{storage_account}.dfs.core.windows.net"` varies, the account key does not.
+ * A name bound to a module constant reads as its value, anything else as `{}`: only literal words
+ * judge the key (`f"{secret_scope}.path"` names no secret).
+ */
+function interpolatedKey(n: Node, constants: Map<string, Node>): string | undefined {
+  let text = '';
+  let literalPart = false;
+  for (const part of stringParts(n)) {
+    if (typeof part === 'string') {
+      text += part;
+      literalPart ||= /[A-Za-z]/.test(part);
+      continue;
+    }
+    const expr = part.namedChildren[0];
+    const c = expr?.type === 'identifier' ? constants.get(expr.text) : undefined;
+    text += (c && literalString(c)) ?? '{}';
+  }
+  // `f"{name}"` alone says nothing of what it sets.
+  return literalPart ? text : undefined;
 }
 
 /** Literal-keyed pairs of a dict literal, or of a name bound once at module level to one. */

@@ -175,6 +175,27 @@ export function batchWritesOnlyScratch(model: DataFrameModel, sink: SinkInfo): b
   return targets > 0;
 }
 
+/**
+ * A Kafka sink whose every bootstrap server is this machine (`localhost:9092`, `127.0.0.1:9092`): the
+ * query's output lives in a broker beside the driver, a local demo like a sink under /tmp, and its
+ * checkpoint is as durable as that output. The address must be known and local throughout: a list
+ * with one remote broker (`localhost:9092,broker:29092`), a docker service name or a value the model
+ * cannot read keeps the finding.
+ */
+export function writesToLocalBroker(sink: SinkInfo): boolean {
+  if ((sink.format ?? '').toLowerCase() !== 'kafka') return false;
+  const servers = sink.options.get('kafka.bootstrap.servers')?.value;
+  if (servers === undefined) return false;
+  const hosts = servers
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+  return hosts.length > 0 && hosts.every((h) => LOCAL_HOST.test(h));
+}
+
+/** `localhost`, `127.x.x.x` or `[::1]`, with an optional port (and the PLAINTEXT:// scheme some configs carry). */
+const LOCAL_HOST = /^([a-z_]+:\/\/)?(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d+)?$/i;
+
 /** Actions that hand a batch's rows to Python code. */
 const ROWS_TO_PYTHON = new Set(['foreach', 'foreachPartition', 'collect', 'toLocalIterator', 'toPandas']);
 

@@ -93,17 +93,35 @@ export interface Functions {
   views?: Map<string, Frame[]>;
 }
 
-/** `select(F.max("ts"))`, `select(F.count("*").alias("n"), F.sum("x"))`: every output column an aggregate. */
+/**
+ * `select(F.max("ts"))`, `select(F.count("*").alias("n"), F.sum("x"))`: every output column an
+ * aggregate; also given as one list, literal or comprehension, the null-count idiom
+ * `select([F.count(F.when(F.col(c).isNull(), c)).alias(c) for c in df.columns])`.
+ */
 function isAggregateSelect({ fns, aliases }: Functions, call: Node): boolean {
   const parts = callParts(call);
   if (!parts || parts.args.length === 0 || parts.keywords.size) return false;
-  return parts.args.every((a) => {
-    let n = unwrapParens(a);
-    const alias = fns.aliasOf(n);
-    if (alias) n = unwrapParens(alias.inner);
-    const name = n.type === 'call' ? fns.nameOf(n) : undefined;
-    return name !== undefined && AGGREGATES.has(aliases.get(name) ?? name);
-  });
+  const only = parts.args.length === 1 ? unwrapParens(parts.args[0]) : undefined;
+  const columns =
+    only?.type === 'list'
+      ? only.namedChildren.filter((c) => c.type !== 'comment')
+      : only?.type === 'list_comprehension'
+        ? [only.childForFieldName('body')].filter((b): b is Node => !!b)
+        : parts.args;
+  return (
+    columns.length > 0 &&
+    columns.every((a) => {
+      const n = withoutAlias(unwrapParens(a));
+      const name = n.type === 'call' ? fns.nameOf(n) : undefined;
+      return name !== undefined && AGGREGATES.has(aliases.get(name) ?? name);
+    })
+  );
+}
+
+/** `expr.alias(name)`: the expression, whatever the name (a comprehension's `.alias(c)` names it by a variable). */
+function withoutAlias(n: Node): Node {
+  const parts = n.type === 'call' ? callParts(n) : undefined;
+  return parts?.object && (parts.name === 'alias' || parts.name === 'name') ? unwrapParens(parts.object) : n;
 }
 
 function isAggregateSelectExpr(call: Node): boolean {

@@ -55,8 +55,12 @@ export const countForMonitoring: Rule = {
       // The cost is the lineage computed twice: by the write, by the caller the frame is returned to,
       // or by another action. Without any of these the count may be the point (a notebook cell's output).
       const escape = sink ? undefined : escapesScope(ctx, action);
-      // A script that writes nothing is a report: its printed counts are its output.
-      const again = sink || escape || ctx.code.isExploratory(action.call) || !ctx.model.sinks.length ? undefined : otherActionOnLineage(ctx, action);
+      // A script that writes nothing is a report: its printed counts are its output. So is a function
+      // of a job that only prints what its own reads come to (a diagnostic routine beside the job).
+      const again =
+        sink || escape || ctx.code.isExploratory(action.call) || !ctx.model.sinks.length || reportOnlyFunction(ctx, action)
+          ? undefined
+          : otherActionOnLineage(ctx, action);
       if (!sink && !escape && !again) {
         const helper = helperCalledBeforeWrite(ctx, action);
         if (helper && !reportedInHelpers.has(action.call.id)) {
@@ -256,6 +260,73 @@ function escapeCallsInScope(ctx: RuleContext, scope: Node): Node[] {
       return !!name && (TEMP_VIEWS.has(name) || HANDS_TO_WRITER.test(name));
     }),
   );
+}
+
+/** Calls that put rows on the screen: what a diagnostic routine is for. */
+const DISPLAY_CALLS = new Set(['show', 'display', 'printSchema']);
+
+/**
+ * The action's function reads the frame itself (every uncached frame of its lineage is built in the
+ * function), writes nothing, and lets nothing of the lineage out: no frame of it is returned, kept in
+ * a view, or handed to a call other than a print, a log or a display; and every action the function
+ * runs on the lineage only reports, shows rows, or decides which of those to do (`if df.count() > 0:
+ * df.show()`). Such a function is a diagnostic routine: its printed counts are its output, and no
+ * other run of the lineage exists for them to repeat.
+ */
+function reportOnlyFunction(ctx: RuleContext, action: ActionUse): boolean {
+  const scope = action.scope;
+  if (scope.type !== 'function_definition') return false;
+  if (findInLineage(action.frame, (f) => !f.cached && !f.bounded && !sameNode(f.scope, scope))) return false;
+  if (ctx.model.sinks.some((s) => sameNode(s.scope, scope))) return false;
+  const ofLineage = (frame: Frame) =>
+    frame === action.frame || findInLineage(action.frame, (f) => !f.bounded && !f.cached && isAncestorFrame(f, frame)) !== undefined;
+  for (const other of ctx.model.actions) {
+    if (!sameNode(other.scope, scope) || !ofLineage(other.frame)) continue;
+    if (DISPLAY_CALLS.has(other.method) || reportingCallOf(other.call) || assignedOnlyForReporting(other.call) || decidesWhatToPrint(other.call)) continue;
+    return false;
+  }
+  for (const call of nodesInScope(ctx.model, 'call', scope)) {
+    const parts = callParts(call);
+    if (!parts || isReportingCall(call) || (parts.name && DISPLAY_CALLS.has(parts.name))) continue;
+    // A frame's own method (`df.select(...)`, `a.join(b)`) builds another frame of the lineage.
+    if (parts.object && ctx.model.frameRefs.get(unwrapParens(parts.object).startIndex)) continue;
+    const handed = [...parts.args, ...parts.keywords.values()].some((a) => {
+      const ref = ctx.model.frameRefs.get(unwrapParens(a).startIndex);
+      return !!ref && [ref.frame, ...(ref.others ?? [])].some(ofLineage);
+    });
+    if (handed) return false;
+  }
+  for (const ret of nodesInScope(ctx.model, 'return_statement', scope)) {
+    if (ret.namedChildren.some((c) => c && c.type !== 'comment')) return false;
+  }
+  return true;
+}
+
+/** The action is the test of an `if` whose branches only print, log or show rows. */
+function decidesWhatToPrint(call: Node): boolean {
+  let n: Node = call;
+  for (let i = 0; i < 20 && n.parent; i++) {
+    const p: Node = n.parent;
+    if (p.type === 'if_statement') {
+      if (!sameNode(p.childForFieldName('condition'), n)) return false;
+      const blocks = [p.childForFieldName('consequence'), ...p.namedChildren.filter((c) => c?.type === 'else_clause').map((c) => c!.childForFieldName('body'))];
+      return p.namedChildren.every((c) => c?.type !== 'elif_clause') && blocks.every((b) => !!b && onlyPrintsOrShows(b));
+    }
+    if (!['comparison_operator', 'parenthesized_expression', 'not_operator', 'boolean_operator'].includes(p.type)) return false;
+    n = p;
+  }
+  return false;
+}
+
+/** Every statement of the block is a print, a log call or a display of rows. */
+function onlyPrintsOrShows(block: Node): boolean {
+  return block.namedChildren.every((stmt) => {
+    if (!stmt || stmt.type === 'comment') return true;
+    const expr = stmt.type === 'expression_statement' ? stmt.namedChildren[0] : undefined;
+    if (!expr || expr.type !== 'call') return false;
+    const name = callParts(expr)?.name;
+    return isReportingCall(expr) || (!!name && DISPLAY_CALLS.has(name));
+  });
 }
 
 /** Another action in the same scope over an uncached frame this one shares lineage with. */

@@ -6,6 +6,7 @@ import { callParts, literalString, sameNode, unwrapParens } from '../../parsing/
 import { PER_ROW_PROJECTIONS } from '../../spark/frames';
 import type { Rule, RuleContext } from '../rule';
 import { COMPREHENSIONS, isWithin, repeatingConstructAround, SCOPE_BOUNDARIES } from '../helpers/loops';
+import { identifiersNamed } from '../../model/syntaxIndex';
 
 /** Frames upstream of `frame` (itself included) that are sources. */
 function sourcesOf(frame: Frame): Frame[] {
@@ -265,13 +266,15 @@ function projectsOneTable(frame: Frame): boolean {
  * a few commits), written that way on purpose. A loop over values (`for region in ["eu", "us"]`) is
  * still the one-job-per-value pattern a groupBy replaces.
  */
-function fewIterations(loop: Node): boolean {
+function fewIterations(ctx: RuleContext, loop: Node): boolean {
   if (loop.type === 'for_statement') {
     const right = loop.childForFieldName('right');
     const it = right ? unwrapParens(right) : undefined;
     if (!it) return false;
-    const m = /^range\(\s*(?:\d+\s*,\s*)?(\d+)\s*\)$/.exec(it.text);
-    return !!m && Number(m[1]) <= FEW;
+    const m = /^range\(\s*(?:\d+\s*,\s*)?(\d+|[A-Za-z_]\w*)\s*\)$/.exec(it.text);
+    if (!m) return false;
+    const bound = /^\d+$/.test(m[1]) ? Number(m[1]) : constantInteger(ctx, m[1]);
+    return bound !== undefined && bound <= FEW;
   }
   if (loop.type === 'while_statement') {
     // `while (count <= 5):` is the same condition, parenthesised.
@@ -280,6 +283,41 @@ function fewIterations(loop: Node): boolean {
     return !!m && Number(m[2]) <= FEW;
   }
   return false;
+}
+
+/** Where an identifier is (re)bound rather than read. */
+const BINDING_PARENTS = new Set([
+  'for_statement',
+  'for_in_clause',
+  'parameters',
+  'default_parameter',
+  'typed_parameter',
+  'lambda_parameters',
+  'global_statement',
+  'nonlocal_statement',
+]);
+
+/**
+ * `k = 3` ... `for i in range(k)`: the integer a name is bound to when the file binds it exactly once,
+ * to an integer literal (top-k neighbours, a few retries). A name bound twice, by a loop, a parameter
+ * or an augmented assignment, has no one value.
+ */
+function constantInteger(ctx: RuleContext, name: string): number | undefined {
+  let value: number | undefined;
+  let bindings = 0;
+  for (const id of identifiersNamed(ctx.model, name)) {
+    const parent = id.parent;
+    if (!parent) continue;
+    const target = (parent.type === 'assignment' || parent.type === 'augmented_assignment') && sameNode(parent.childForFieldName('left'), id);
+    if (target) {
+      bindings++;
+      const right = parent.childForFieldName('right');
+      value = parent.type === 'assignment' && right?.type === 'integer' && /^\d+$/.test(right.text) ? Number(right.text) : undefined;
+    } else if (BINDING_PARENTS.has(parent.type) || parent.type === 'pattern_list' || parent.type === 'tuple_pattern') {
+      bindings++;
+    }
+  }
+  return bindings === 1 ? value : undefined;
 }
 
 export const actionInLoop: Rule = {
@@ -293,7 +331,7 @@ export const actionInLoop: Rule = {
       // and each show is a limited job that stops at its first rows. PSA113 is the rule for shows left in a job.
       if (action.method === 'show') continue;
       const loop = wastefulLoopOf(action);
-      if (!loop || fewIterations(loop) || readsFirstRowsOfProjection(action) || readsIterationCache(ctx, action, loop)) continue;
+      if (!loop || fewIterations(ctx, loop) || readsFirstRowsOfProjection(action) || readsIterationCache(ctx, action, loop)) continue;
       const parts = action.call.childForFieldName('function');
       const name = parts?.childForFieldName('attribute');
       const kind = COMPREHENSIONS.has(loop.type) ? 'comprehension' : 'loop';

@@ -11,6 +11,7 @@ import {
   isEphemeralPath,
   nothingToRecover,
   servesSeveralQueries,
+  writesToLocalBroker,
 } from '../helpers/checkpoints';
 import { isDisplayFormat } from '../../spark/writers';
 
@@ -29,6 +30,8 @@ export const ephemeralCheckpointLocation: Rule = {
       if (sink.path !== undefined && isEphemeralPath(sink.path)) continue;
       // The same when the query's foreachBatch function writes only to such places.
       if (batchWritesOnlyScratch(ctx.model, sink)) continue;
+      // And when it writes to a Kafka broker on this machine.
+      if (writesToLocalBroker(sink)) continue;
       // A stateless query over a socket (which cannot replay) has no offsets or state to lose; nor has
       // one over a generator of test rows (a `rate` producer feeding a demo): a lost scratch checkpoint
       // only makes it generate fresh rows. PSA205 does not take this exemption: a generator's query

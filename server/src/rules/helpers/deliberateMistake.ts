@@ -1,0 +1,67 @@
+import type { Node } from '../../parsing/pythonParser';
+import { enclosingStatement, sameNode } from '../../parsing/syntax';
+
+/**
+ * A comment saying the line next to it is the mistake being shown: "Will produce an error", "this
+ * will fail", "won't work", "the wrong way", or a comment that is only a label, "# Wrong:",
+ * "# ❌ WRONG — returns 0 rows", "# Incorrect". "wrong" followed by a word ("# wrong or missing
+ * phones go to review") describes data, not the code, and is no such label.
+ */
+const MISTAKE_ON_PURPOSE = new RegExp(
+  [
+    String.raw`\b(will|would|should|this|it|to|which)\s+(\w+\s+)?(produce|raise|throw|give|cause|return|get|show)s?\s+(you\s+)?(an?\s+|the\s+)?(\w+\s+)?(error|exception|valueerror)`,
+    String.raw`\b(this|it|that)\s+(will|would|should)\s+(fail|error|break)\b`,
+    String.raw`\b(won'?t|doesn'?t|does\s+not|will\s+not|cannot|can'?t)\s+work\b`,
+    String.raw`\b(wrong|incorrect)\s+(way|approach|usage|example)\b`,
+    String.raw`\bon\s+purpose\b`,
+    String.raw`\b(intentional|deliberate)(ly)?\b`,
+    String.raw`^#+[^A-Za-z0-9]*(wrong|incorrect)\b(?!\s*[A-Za-z0-9])`,
+  ].join('|'),
+  'i',
+);
+
+/** `except ValueError`, or a tuple naming it: what PySpark raises for a Column in a bool context. */
+const CATCHES_VALUE_ERROR = /^except\s*\(?[^:]*\bValueError\b/;
+/** `except:`, `except Exception` or `except BaseException` (alone or in a tuple). */
+const CATCHES_EVERYTHING = /^except\s*(:|\(?[^:]*\b(Base)?Exception\b)/;
+
+/**
+ * Course material that runs a mistake on purpose to show what goes wrong: the statement sits under
+ * (or ends with) a comment saying it fails or is the wrong way. For a mistake that raises
+ * (`raises`), also a statement whose error is caught and printed for the reader: in a `try` whose
+ * `except ValueError` does not raise again, or alone in a `try` whose catch-all handler does not
+ * raise again while its result is not kept (`df.filter(...).show()`, no assignment). A job has no
+ * reason for any of these; a job that keeps the result of a swallowed error is still reported.
+ */
+export function showsMistakeOnPurpose(node: Node, raises: boolean): boolean {
+  const stmt = enclosingStatement(node);
+  if (!stmt) return false;
+  const comments: string[] = [];
+  for (let c = stmt.previousSibling, row = stmt.startPosition.row; c?.type === 'comment' && c.endPosition.row >= row - 1; c = c.previousSibling) {
+    comments.push(c.text);
+    row = c.startPosition.row;
+  }
+  const trailing = stmt.nextSibling;
+  if (trailing?.type === 'comment' && trailing.startPosition.row === stmt.endPosition.row) comments.push(trailing.text);
+  if (comments.some((c) => MISTAKE_ON_PURPOSE.test(c))) return true;
+  if (!raises) return false;
+  for (let n = stmt.parent, i = 0; n && i < 50; n = n.parent, i++) {
+    if (n.type === 'function_definition' || n.type === 'class_definition' || n.type === 'module') break;
+    if (n.type !== 'block' || n.parent?.type !== 'try_statement' || !sameNode(n.parent.childForFieldName('body'), n)) continue;
+    const statements = n.namedChildren.filter((c) => c.type !== 'comment');
+    const onlyThisResultless = statements.length === 1 && sameNode(statements[0], stmt) && isResultless(stmt);
+    return n.parent.namedChildren.some(
+      (c) =>
+        c?.type === 'except_clause' &&
+        c.descendantsOfType('raise_statement').length === 0 &&
+        (CATCHES_VALUE_ERROR.test(c.text) || (onlyThisResultless && CATCHES_EVERYTHING.test(c.text))),
+    );
+  }
+  return false;
+}
+
+/** An expression statement that keeps nothing: `df.filter(...).show()`, not `df = df.filter(...)`. */
+function isResultless(stmt: Node): boolean {
+  if (stmt.type !== 'expression_statement') return false;
+  return stmt.namedChildren.every((c) => c?.type !== 'assignment' && c?.type !== 'augmented_assignment');
+}
