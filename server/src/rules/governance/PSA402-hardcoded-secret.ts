@@ -451,10 +451,12 @@ const SHORT_FORMS: ReadonlyMap<string, readonly string[]> = new Map([
 
 /**
  * A value that only repeats what its key calls it: the key itself (`"sfPassword": "sfPassword"`),
- * or the key's secret word or a short form of it (`password=pass`, `"api_key": "apikey"`). Nobody's
- * credential is the name of the field it goes in; that is a template waiting to be filled. Other
- * words of the key do not count: `cassandra` for `spark.cassandra.auth.password` is a real default
- * credential, not a name for the field.
+ * the key's secret word or a short form of it (`password=pass`, `"api_key": "apikey"`), or the
+ * words of the key that lead up to its secret word (`client_secret` for
+ * `fs.azure.account.oauth2.client.secret.<account>...`, `secret_key` for `fs.s3a.secret.key`).
+ * Nobody's credential is the name of the field it goes in; that is a template waiting to be
+ * filled. Other words of the key alone do not count: `cassandra` for `spark.cassandra.auth.password`
+ * is a real default credential, not a name for the field.
  */
 function repeatsKey(word: string, key: string): boolean {
   const words = keyWords(key);
@@ -462,8 +464,29 @@ function repeatsKey(word: string, key: string): boolean {
   return words.some(
     (w, i) =>
       ((SECRET_WORDS.has(w) || w === 'key') && (word === w || SHORT_FORMS.get(w)?.includes(word))) ||
-      (w === 'key' && i > 0 && KEY_QUALIFIERS.has(words[i - 1]) && word === words[i - 1] + w),
+      (w === 'key' && i > 0 && KEY_QUALIFIERS.has(words[i - 1]) && word === words[i - 1] + w) ||
+      (SECRET_WORDS.has(w) && i > 0 && endsWithRun(word, words, i)),
   );
+}
+
+/** `word` is words[j..i] run together for some j < i: "clientsecret" for ["oauth2", "client", "secret"]. */
+function endsWithRun(word: string, words: readonly string[], i: number): boolean {
+  let run = words[i];
+  for (let j = i - 1; j >= 0 && run.length < word.length; j--) {
+    run = words[j] + run;
+    if (run === word) return true;
+  }
+  return false;
+}
+
+/**
+ * `client_secret = "client_secret"`, `DB_PASSWORD = "db-password"`: a module constant whose value is
+ * its own name. A lesson or template names the blank after the variable the reader is to fill in.
+ */
+function namesItsHolder(value: ResolvedValue): boolean {
+  if (!value.via) return false;
+  const squash = (s: string) => s.toLowerCase().replace(/[-_. ]/g, '');
+  return squash(value.text) === squash(value.via.text);
 }
 
 /**
@@ -590,7 +613,7 @@ function checkSetting(ctx: RuleContext, setting: Setting, constants: Map<string,
     ? leakIn(jaasPassword(value.text), `the JAAS config "${setting.key}" embeds password="..."`)
     : jdbcPassword(value.text) !== undefined
       ? leakIn(jdbcPassword(value.text), 'the JDBC URL embeds a password')
-      : isSecretKey(setting.key) && looksLikeSecretValue(value.text, setting.key)
+      : isSecretKey(setting.key) && looksLikeSecretValue(value.text, setting.key) && !namesItsHolder(value)
         ? `"${setting.key}" is set to a literal`
         : undefined;
   if (!leak) return;

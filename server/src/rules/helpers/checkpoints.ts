@@ -4,7 +4,7 @@ import { isAncestorFrame, streamingSources, type DataFrameModel, type SinkInfo }
 import { nodesOfType } from '../../model/syntaxIndex';
 import type { Node } from '../../parsing/pythonParser';
 import { callParts, literalString, unwrapParens } from '../../parsing/syntax';
-import { assignmentsTo } from './scopeIndex';
+import { assignmentsTo, nodesInScope } from './scopeIndex';
 import { definitionsNamed, handlerCall } from './displayHandlers';
 
 // Checkpoint locations that survive a restart, for PSA204 (ephemeral location) and PSA205 (missing one).
@@ -249,4 +249,27 @@ function stringValue(model: DataFrameModel, node: Node, depth = 0): string | und
     }
   }
   return undefined;
+}
+
+/** `dbutils.fs.rm(p, True)`, `mssparkutils.fs.rm(p, True)`, `shutil.rmtree(p)`, `fs.delete(p, True)`. */
+const REMOVE_PATH = new Set(['rm', 'rmtree', 'delete', 'remove']);
+
+/**
+ * Earlier in the scope of the query, the code deletes its checkpoint (`dbutils.fs.rm(checkpoint_path,
+ * True)`, by the same name or the same literal path): every run starts the query over on purpose, so
+ * a scratch location loses nothing the code does not already throw away. A removal after the query
+ * starts (cleanup at the end of a demo) does not count: the running query still relies on it.
+ */
+export function checkpointRemovedBefore(model: DataFrameModel, sink: SinkInfo): boolean {
+  const cp = sink.options.get('checkpointLocation');
+  if (!cp) return false;
+  for (const call of nodesInScope(model, 'call', sink.scope)) {
+    if (call.startIndex >= sink.call.startIndex) break;
+    const parts = callParts(call);
+    const arg = parts?.args[0];
+    if (!parts?.name || !REMOVE_PATH.has(parts.name) || !arg) continue;
+    const target = unwrapParens(arg);
+    if (target.type === 'identifier' ? target.text === cp.node.text : cp.value !== undefined && literalString(target) === cp.value) return true;
+  }
+  return false;
 }

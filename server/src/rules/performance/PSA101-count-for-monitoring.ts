@@ -12,8 +12,11 @@ import { pythonStepInLineage } from '../helpers/pythonCode';
 import { isDynamicFrame } from '../../spark/glue';
 import { nodesInScope, perModel } from '../helpers/scopeIndex';
 import { fabricated } from '../helpers/fabricated';
+import { countedFromFooters, lineageWithoutShuffle } from '../helpers/actionCost';
 
 const MONITORED_ACTIONS = new Set(['count', 'collect', 'first', 'take', 'head']);
+/** Actions that fetch a few rows rather than all of them. */
+const ROW_FETCHES = new Set(['first', 'take', 'head']);
 
 export const countForMonitoring: Rule = {
   code: 'PSA101',
@@ -35,7 +38,11 @@ export const countForMonitoring: Rule = {
       const reporting = reportingCallOf(action.call);
       if (!reporting && !assignedOnlyForReporting(action.call)) continue;
       // A count of a bare Parquet/Delta/ORC read or a table is answered from footers or the log: cheap.
-      if (isBareColumnarRead(action.frame)) continue;
+      // So is one of a union of such reads with only column steps on top (the count prunes them).
+      if (isBareColumnarRead(action.frame) || (action.method === 'count' && countedFromFooters(action.frame))) continue;
+      // first()/head()/take(n) over a lineage with no shuffle is a LIMIT job: Spark reads partitions
+      // until it has the rows, so nothing is computed twice that is worth caching for.
+      if (ROW_FETCHES.has(action.method) && lineageWithoutShuffle(action.frame)) continue;
       if (timedOnPurpose(action.call)) continue;
       // A book or course example that shows the frame and prints its schema and its count: the three
       // together are the example's output (what the reader is meant to see), not a job's monitoring.

@@ -2,7 +2,8 @@ import { isDynamicFrame } from '../../spark/glue';
 import type { Fix } from '../../findings';
 import type { Node } from '../../parsing/pythonParser';
 import type { Rule, RuleContext } from '../rule';
-import { insideAssert, isBareColumnarRead, isCatalogMetadata } from '../helpers/fewRows';
+import { insideAssert, isCatalogMetadata } from '../helpers/fewRows';
+import { countedFromFooters, rowsComeFromGroupedAggregate } from '../helpers/actionCost';
 import { emptinessCheckOf, type EmptinessCheck } from '../helpers/emptiness';
 
 /**
@@ -97,7 +98,11 @@ export const countForEmptiness: Rule = {
       if (action.frame.bounded || isCatalogMetadata(action.frame)) continue;
       // An unfiltered table or Parquet/Delta/ORC read is counted from the Delta log or file footers,
       // not by a scan: `spark.table(t).count() > 0` costs what isEmpty() would.
-      if (check.via === 'count' && isBareColumnarRead(action.frame)) continue;
+      // The same for a union of such reads with only column steps on top.
+      if (check.via === 'count' && countedFromFooters(action.frame)) continue;
+      // Rows that come out of a grouped aggregate: the shuffle reads every input row before the first
+      // group exists, so isEmpty() would save only the last stage of a job that runs either way.
+      if (check.via === 'count' && rowsComeFromGroupedAggregate(action.frame)) continue;
       const what = check.via === 'count' ? 'count()' : 'collect()';
       const cost =
         check.via === 'count'

@@ -5,6 +5,7 @@ import { related, type Rule, type RuleContext } from '../rule';
 import {
   batchWritesOnlyScratch,
   checkpointFix,
+  checkpointRemovedBefore,
   durableCheckpointFor,
   durableCheckpoints,
   isEphemeralPath,
@@ -36,6 +37,8 @@ export const ephemeralCheckpointLocation: Rule = {
       // only makes it generate fresh rows. PSA205 does not take this exemption: a generator's query
       // with no checkpoint at all is still reported.
       if (nothingToRecover(ctx.model, sink, true)) continue;
+      // A query whose checkpoint the code deletes before starting it starts over on every run by design.
+      if (checkpointRemovedBefore(ctx.model, sink)) continue;
       const durable = (planned ??= durableCheckpoints(ctx.model)).get(sink) ?? durableCheckpointFor(sink);
       // A path handed in through a parameter is fixed where it is written: the default or the
       // call site's argument (one finding per call site). A module constant is fixed at its use,
