@@ -60,6 +60,34 @@ export function showsMistakeOnPurpose(node: Node, raises: boolean): boolean {
   return false;
 }
 
+/**
+ * A query Spark refuses at start, shown failing on purpose: `node` is in the body of a `try` (in the
+ * same function or cell) whose handler catches everything or the `AnalysisException` the refusal
+ * raises and does not raise again (`except Exception as e: print(e)`). The refusal comes when the
+ * query starts (`start()`, `display(...)`), a statement after the one that builds the frame, so any
+ * statement of the body counts. A job has no reason to build a query that cannot start and swallow
+ * the error.
+ */
+export function refusalCaughtOnPurpose(node: Node): boolean {
+  for (let n = node.parent, i = 0; n && i < 50; n = n.parent, i++) {
+    if (n.type === 'function_definition' || n.type === 'class_definition' || n.type === 'module') return false;
+    if (n.type !== 'block' || n.parent?.type !== 'try_statement' || !sameNode(n.parent.childForFieldName('body'), n)) continue;
+    if (
+      n.parent.namedChildren.some(
+        (c) =>
+          c?.type === 'except_clause' &&
+          c.descendantsOfType('raise_statement').length === 0 &&
+          (CATCHES_EVERYTHING.test(c.text) || CATCHES_ANALYSIS.test(c.text)),
+      )
+    )
+      return true;
+  }
+  return false;
+}
+
+/** `except AnalysisException` (alone or in a tuple, qualified or not): what a refused query raises. */
+const CATCHES_ANALYSIS = /^except\s*\(?[^:]*\bAnalysisException\b/;
+
 /** An expression statement that keeps nothing: `df.filter(...).show()`, not `df = df.filter(...)`. */
 function isResultless(stmt: Node): boolean {
   if (stmt.type !== 'expression_statement') return false;

@@ -4,6 +4,7 @@ import { findInLineage } from '../../model/lineage';
 import type { Node } from '../../parsing/pythonParser';
 import { callParts, unwrapParens } from '../../parsing/syntax';
 import { related, type Rule, type RuleContext } from '../rule';
+import { refusalCaughtOnPurpose, showsMistakeOnPurpose } from '../helpers/deliberateMistake';
 
 /**
  * Two operations Spark's UnsupportedOperationChecker rejects on a streaming DataFrame when the query
@@ -37,6 +38,8 @@ export const nonTimeWindowOnStream: Rule = {
     const seen = new Set<number>();
     for (const t of ctx.model.transforms) {
       if (t.frame.streaming !== true || seen.has(t.call.id)) continue;
+      // A lesson showing Spark refuse the query (caught and printed, or under "# this will fail").
+      if (refusalCaughtOnPurpose(t.call) || showsMistakeOnPurpose(t.call, false)) continue;
       if (PROJECTIONS.has(t.method) || t.method === 'selectExpr') {
         const over = windowFunctionIn(t);
         if (!over) continue;
