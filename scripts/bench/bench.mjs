@@ -16,6 +16,7 @@ import * as path from 'node:path';
 import { generatePipeline, generateRepetitive } from './generate.mjs';
 import { SHAPES } from './shapes.mjs';
 import { fmt, median, percentile, rssKb, sample, table } from './stats.mjs';
+import { codeKeystrokes, codeToType } from './typedCode.mjs';
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -736,13 +737,6 @@ const typingDebounce = args['typing-debounce'] !== undefined ? Number(args['typi
 const typingInterval = Number(args['typing-interval'] ?? 30);
 const typingScenarios = typeof args['typing-scenarios'] === 'string' ? args['typing-scenarios'].split(',') : ['comment', 'code'];
 
-/** The statements the code scenario types, one after another (Enter between them). */
-function codeToType(burst) {
-  const out = [];
-  for (let i = 1; i <= 40; i++) out.push(`df_${burst}_${i} = df.filter(F.col("amount") > ${100 + i})`);
-  return out.join('\n');
-}
-
 /**
  * Where a burst types and what each keystroke sends: a setup edit (a fresh line), then one change per
  * character. `lines` is the text as the server has it when the burst starts.
@@ -770,25 +764,7 @@ function typingScript(scenario, lines, burst) {
   let def = mid;
   for (let seen = 0; def < lines.length; def++) if (/^def \w+\(df\):\s*$/.test(lines[def]) && seen++ === burst) break;
   if (def >= lines.length) throw new Error('typing bench: no function taking a frame after the middle');
-  let line = def + 1;
-  let column = 4;
-  const chars = [...codeToType(burst + 1)];
-  let k = 0;
-  return {
-    // An indented empty line at the top of the body: the body stays valid until the first character.
-    setup: { range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: '    \n' },
-    next: () => {
-      const c = chars[k++ % chars.length];
-      const at = { line, character: column };
-      if (c === '\n') {
-        line++;
-        column = 4;
-        return { range: { start: at, end: at }, text: '\n    ' };
-      }
-      column++;
-      return { range: { start: at, end: at }, text: c };
-    },
-  };
+  return codeKeystrokes(def + 1, codeToType(burst + 1));
 }
 
 async function benchTyping() {

@@ -8,6 +8,7 @@
 //   node scripts/bench/code-keystrokes.mjs <repository folder, built: out/> [lines=5000] [keystrokes per burst=60] [bursts=5]
 // Run it with main's folder and this one's in turns: both builds type the same text.
 import { createRequire } from 'node:module';
+import { codeKeystrokes, codeToType } from './typedCode.mjs';
 const dir = (await import('node:path')).resolve(process.argv[2] ?? '.');
 const lines = Number(process.argv[3] ?? 5000);
 const perBurst = Number(process.argv[4] ?? 60);
@@ -32,29 +33,14 @@ const store = new DocumentStore(parser, () => false);
 store.open(uri, 'python', 1, text);
 let model = analyze(store.get(uri).tree, text, {}).model;
 let version = 1;
-let line = def + 1;
-let column = 4;
-const at = { line, character: 0 };
-store.change(uri, ++version, [{ range: { start: at, end: at }, text: '    \n' }]);
-const chars = [...Array.from({ length: 40 }, (_, i) => `df_1_${i + 1} = df.filter(F.col("amount") > ${101 + i})`).join('\n')];
-let k = 0;
+const typing = codeKeystrokes(def + 1, codeToType(1));
+store.change(uri, ++version, [typing.setup]);
 const keystroke = [];
 const read = [];
 const analysis = [];
 for (let b = 0; b < bursts; b++) {
   const c0 = cpu();
-  for (let i = 0; i < perBurst; i++) {
-    const c = chars[k++ % chars.length];
-    const pos = { line, character: column };
-    if (c === '\n') {
-      line++;
-      column = 4;
-      store.change(uri, ++version, [{ range: { start: pos, end: pos }, text: '\n    ' }]);
-    } else {
-      column++;
-      store.change(uri, ++version, [{ range: { start: pos, end: pos }, text: c }]);
-    }
-  }
+  for (let i = 0; i < perBurst; i++) store.change(uri, ++version, [typing.next()]);
   const c1 = cpu();
   const doc = store.get(uri);
   const tree = doc.tree;

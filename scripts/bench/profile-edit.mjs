@@ -12,6 +12,7 @@
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { generatePipeline } from './generate.mjs';
+import { codeKeystrokes, codeToType } from './typedCode.mjs';
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -80,22 +81,9 @@ if (typed === 'comment') {
 } else {
   while (mid < textLines.length && !/^def \w+\(df\):\s*$/.test(textLines[mid])) mid++;
   if (mid >= textLines.length) throw new Error('no function taking a frame after that line');
-  let line = mid + 1;
-  let column = 4;
-  const chars = [...Array.from({ length: 40 }, (_, i) => `df_1_${i + 1} = df.filter(F.col("amount") > ${101 + i})`).join('\n')];
-  let k = 0;
-  store.change(uri, ++version, [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: '    \n' }]);
-  next = () => {
-    const c = chars[k++ % chars.length];
-    const at = { line, character: column };
-    if (c === '\n') {
-      line++;
-      column = 4;
-      return { range: { start: at, end: at }, text: '\n    ' };
-    }
-    column++;
-    return { range: { start: at, end: at }, text: c };
-  };
+  const typing = codeKeystrokes(mid + 1, codeToType(1));
+  store.change(uri, ++version, [typing.setup]);
+  next = typing.next;
 }
 await analyse(store.get(uri), []);
 let withError = 0;
