@@ -4,10 +4,10 @@ import * as path from 'node:path';
 import { LspClient } from './lspClient';
 
 /**
- * Typing code (the document store parses an edit when the tree is first read, or in the quiet after
- * the typing, not per keystroke: see server/src/lsp/documentStore.ts) shows what a server that opened
- * the typed text fresh shows: bursts sent back to back with no pull between them, a hover in the
- * middle of a burst, and pauses. Nothing here asserts how long anything takes.
+ * Typing code (most versions between keystrokes have a syntax error; each edit is parsed
+ * incrementally from the last tree) shows what a server that opened the typed text fresh shows:
+ * bursts sent back to back with no pull between them, a hover in the middle of a burst, and pauses.
+ * Nothing here asserts how long anything takes.
  */
 describe('language server: typing code', function () {
   this.timeout(120_000);

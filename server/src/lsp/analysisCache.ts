@@ -397,30 +397,13 @@ export class AnalysisCache {
   }
 }
 
-/**
- * Whether the document's last edit lies inside a comment of its tree (reads the tree at one offset;
- * no copy, no text scan). The tree is parsed (an edit leaves it to the next read) only when a `#`
- * stands before the edit on its line: a comment holding the character before the edit starts
- * there, so without one the answer is no, and typing code is not parsed keystroke by keystroke.
- */
+/** Whether the document's last edit lies inside a comment of its tree (reads the tree at one offset; no copy, no text scan). */
 function lastEditInComment(stored: StoredDocument): boolean {
   const edit = stored.edits[stored.edits.length - 1];
-  if (!edit || edit.version !== stored.document.version || edit.start === 0) return false;
-  if (stored.pending && !hashBeforeOnLine(stored.document.getText(), edit.start)) return false;
-  const tree = stored.tree;
-  if (!tree) return false;
+  const tree = stored.held;
+  if (!edit || !tree || edit.version !== stored.document.version || edit.start === 0) return false;
   const node = tree.rootNode.descendantForIndex(edit.start - 1, edit.start - 1);
   return node?.type === 'comment' && edit.newEnd <= node.endIndex;
-}
-
-/** Whether a `#` stands between the start of the line holding `offset - 1` and `offset` (a comment ends at \r or \n). */
-function hashBeforeOnLine(text: string, offset: number): boolean {
-  for (let i = offset - 1; i >= 0; i--) {
-    const c = text.charCodeAt(i);
-    if (c === 35) return true;
-    if (c === 10 || c === 13) return false;
-  }
-  return false;
 }
 
 function uriToFilename(uri: string): string {

@@ -8,31 +8,17 @@ import { IndentProfile, ParseFailure, type PythonParser, type Tree } from '../pa
  * used last keep theirs (`TREES_KEPT`); the others are parsed again, from their text, when
  * something reads `tree` (a fresh parse of a 600-line file takes a few milliseconds, and gives
  * the tree an incremental parse would).
- *
- * An edit does not parse: the last tree takes the edit (`Tree.edit`, which only shifts offsets)
- * and the document is parsed, incrementally from it, when something reads `tree` or `notParsed`,
- * or once no edit came for `quietParseMs` (see `DocumentStore`). Keystrokes faster than that are
- * parsed together: with a syntax error between keystrokes (typing code), tree-sitter's recovery
- * made each incremental parse cost about twice a clean one's, and those parses were most of the
- * server's work while a person typed fast.
  */
 export class StoredDocument {
-  /** @internal Why this version has no tree, once parsed (see `notParsed`). */
-  failure?: ParseFailure;
+  /** Why this version has no tree although it is within the size limit. */
+  notParsed?: ParseFailure;
   /** The recent edits, oldest first: where a position of an earlier version is now (see `mapOffset`). */
   edits: TextEdit[] = [];
   /** The indentation the parser's guard checks, kept edit by edit (a keystroke does not re-read the file). */
   indent?: IndentProfile;
-  /** @internal The tree of the current version in wasm memory, when this document keeps one and it is parsed. */
+  /** @internal The tree in wasm memory, when this document keeps one. */
   held?: Tree;
-  /**
-   * @internal A tree of an earlier version with every edit since applied (`Tree.edit`): the base of
-   * the incremental parse that `tree` makes (then deleted). Only while `pending`.
-   */
-  edited?: Tree;
-  /** @internal How many edits `edited` took since its last parse (see `treeOf`). */
-  editsUnparsed = 0;
-  /** @internal `tree` parses the text first: the tree was let go to save memory (or never made), or edits came since. */
+  /** @internal The tree was let go to save memory (or never made): `tree` parses the text again. */
   pending = false;
 
   constructor(
@@ -47,12 +33,6 @@ export class StoredDocument {
   get tree(): Tree | undefined {
     return this.store.treeOf(this);
   }
-
-  /** Why this version has no tree although it is within the size limit (parses a pending version to know). */
-  get notParsed(): ParseFailure | undefined {
-    if (this.pending) this.store.treeOf(this);
-    return this.failure;
-  }
 }
 
 /** One change as offsets: `[start, oldEnd)` of the text before it became `[start, newEnd)`, in version `version`. */
@@ -62,18 +42,6 @@ interface TextEdit {
   oldEnd: number;
   newEnd: number;
 }
-
-/**
- * How long after a document's last edit its text is parsed, when nothing read the tree before.
- * Edits closer together than this are parsed together, once. Why not wait for the reader (an
- * analysis starts only after its own wait, `AnalysisWait`, at least this long at 5k lines): a parse
- * from a tree several keystrokes old can cost far more than one from the previous keystroke's,
- * when the old tree was in another error state (measured at 5k and 20k lines, typing code in a
- * function in the middle: about half the keystroke bursts cost 27 ms and 125-190 ms instead of
- * 2 ms and 9 ms, tree-sitter re-reading the file from the edit on). Parsed in the quiet after the
- * typing, that cost falls inside the analysis's wait instead of after it.
- */
-export const QUIET_PARSE_MS = 50;
 
 /** Edits remembered per document: enough for a hover between two analyses, however fast the typing. */
 const MAX_EDITS = 1000;
@@ -134,15 +102,10 @@ export class DocumentStore {
   /** Documents whose tree is in use across turns of the event loop (an analysis in steps): never let go meanwhile. */
   private readonly pins = new Map<string, number>();
 
-  /** Per document with edits not parsed yet: the timer that parses them once no edit came for `quietParseMs`. */
-  private readonly quietParses = new Map<string, NodeJS.Timeout>();
-
   constructor(
     private readonly parser: PythonParser,
     private readonly isTooLarge: (uri: string, text: string) => boolean,
     private readonly treesKept = TREES_KEPT,
-    /** 0 or less: edits are parsed only when the tree is read (tests that count parses). */
-    private readonly quietParseMs = QUIET_PARSE_MS,
   ) {}
 
   /** The document, its tree always from the parser's current runtime (a tree of a replaced one is parsed again). */
@@ -152,34 +115,12 @@ export class DocumentStore {
     return stored;
   }
 
-  /** @internal `stored.tree`: parses a document that let its tree go or was edited since its last parse, and counts it as used. */
+  /** @internal `stored.tree`: parses a document that let its tree go, and counts it as used. */
   treeOf(stored: StoredDocument): Tree | undefined {
     if (this.docs.get(stored.uri) !== stored) return stored.held;
     if (stored.pending) {
       stored.pending = false;
-      let edited = stored.edited;
-      stored.edited = undefined;
-      // A tree of a parser runtime replaced since is neither a base nor deleted (it went with its runtime).
-      if (edited && !this.parser.owns(edited)) edited = this.drop(edited);
-      const text = stored.document.getText();
-      this.parseInto(stored, text, edited);
-      // Several edits parsed at once into a text with a syntax error: tree-sitter's recovery from a
-      // tree edited several times can differ from a fresh parse's (measured: 1 read in about 19,000
-      // of random code typing, never on text without an error, never with one edit per parse, which
-      // is what parsing keystroke by keystroke did). Such a text is parsed afresh, so what is read is
-      // what opening the file would give; the copy still takes over the unchanged statements.
-      const incremental = stored.held;
-      if (edited && stored.editsUnparsed > 1 && incremental?.rootNode.hasError) {
-        this.parseInto(stored, text);
-        if (stored.held !== incremental) this.parser.release(incremental);
-      }
-      stored.editsUnparsed = 0;
-      if (edited) {
-        // The new copy takes over what is unchanged in the edited tree's (or its predecessor's) copy.
-        if (stored.held) carryCopy(edited, stored.held);
-        else dropCopy(edited);
-        this.parser.release(edited);
-      }
+      this.parseInto(stored, stored.document.getText());
     }
     if (stored.held) this.used(stored);
     return stored.held;
@@ -213,7 +154,7 @@ export class DocumentStore {
     if (!stored) return;
     this.dropTree(stored);
     stored.pending = false;
-    stored.failure = failure;
+    stored.notParsed = failure;
   }
 
   uris(): string[] {
@@ -235,11 +176,11 @@ export class DocumentStore {
   change(uri: string, version: number, changes: TextDocumentContentChangeEvent[]): StoredDocument | undefined {
     const stored = this.docs.get(uri);
     if (!stored) return undefined;
-    // The tree to parse the new text from: the current one, or the one already edited since the
-    // last parse. A document that let its tree go is parsed afresh, from the new text, when read.
-    let tree = stored.held ?? stored.edited;
+    // A document that let its tree go is parsed afresh below, from the new text.
+    let tree = stored.held;
+    this.holding.delete(uri);
     stored.held = undefined;
-    stored.edited = undefined;
+    stored.pending = false;
     let document = stored.document;
     for (const change of changes) {
       // Offsets in the text before the change (TextDocument.update changes the document in place).
@@ -275,46 +216,16 @@ export class DocumentStore {
     }
     const text = document.getText();
     stored.document = document;
-    stored.failure = undefined;
-    if (this.isTooLarge(uri, text)) {
-      stored.indent = undefined;
-      stored.pending = false;
-      stored.editsUnparsed = 0;
-      if (tree) {
-        this.holding.delete(uri);
-        this.drop(tree);
-      }
-    } else {
+    stored.notParsed = undefined;
+    if (this.isTooLarge(uri, text)) stored.indent = undefined;
+    else {
       stored.indent ??= new IndentProfile(text);
-      // Parsed when read (`treeOf`), from the edited tree when there is one. It still holds wasm
-      // memory, so the document counts among those holding a tree.
-      stored.pending = true;
-      stored.edited = tree;
-      stored.editsUnparsed += changes.length;
-      if (tree) this.used(stored);
-      else this.holding.delete(uri);
-      this.parseWhenQuiet(stored);
+      this.parseInto(stored, text, tree);
     }
+    if (tree && stored.held) carryCopy(tree, stored.held);
+    else if (tree) dropCopy(tree);
+    this.parser.release(tree);
     return stored;
-  }
-
-  /** Parses `stored`'s pending edits once no other edit came for `quietParseMs` (a new edit starts the wait again). */
-  private parseWhenQuiet(stored: StoredDocument): void {
-    if (this.quietParseMs <= 0) return;
-    clearTimeout(this.quietParses.get(stored.uri));
-    const timer = setTimeout(() => {
-      this.quietParses.delete(stored.uri);
-      // Read (parsed) unless it closed or was read meanwhile; a parse failure is kept on the document as when read.
-      try {
-        if (stored.pending && this.docs.get(stored.uri) === stored) this.treeOf(stored);
-      } catch (e) {
-        // Not a ParseFailure (those are kept): a bug, logged as the edit handler's guard would have.
-        console.error(`[pyspark-architect] ${stored.uri}: parse after typing failed: ${e instanceof Error ? e.stack : String(e)}`);
-      }
-    }, this.quietParseMs);
-    // Never what keeps a process alive.
-    timer.unref?.();
-    this.quietParses.set(stored.uri, timer);
   }
 
   /** Re-applies the size limit after settings arrive: frees the tree of a too-large file, parses one that fits. */
@@ -325,8 +236,8 @@ export class DocumentStore {
     if (this.isTooLarge(uri, text)) {
       this.dropTree(stored);
       stored.pending = false;
-      stored.failure = undefined;
-    } else if (!stored.held && !stored.pending && !stored.failure) stored.pending = true;
+      stored.notParsed = undefined;
+    } else if (!stored.held && !stored.pending && !stored.notParsed) stored.pending = true;
     return stored;
   }
 
@@ -340,15 +251,13 @@ export class DocumentStore {
     if (!stored) return undefined;
     if (stored.held && !this.parser.owns(stored.held)) this.dropTree(stored);
     // Text the parser refused or failed on would fail again: only collateral failures are retried.
-    if (stored.held || stored.pending || (stored.failure && stored.failure.kind !== 'parser-restarting')) return stored;
+    if (stored.held || stored.pending || (stored.notParsed && stored.notParsed.kind !== 'parser-restarting')) return stored;
     const text = stored.document.getText();
     if (!this.isTooLarge(uri, text)) this.parseInto(stored, text);
     return stored;
   }
 
   close(uri: string): void {
-    clearTimeout(this.quietParses.get(uri));
-    this.quietParses.delete(uri);
     const stored = this.docs.get(uri);
     if (!stored) return;
     this.dropTree(stored);
@@ -360,12 +269,12 @@ export class DocumentStore {
   private parseInto(stored: StoredDocument, text: string, oldTree?: Tree): void {
     try {
       stored.held = this.parser.parse(text, oldTree, stored.indent);
-      stored.failure = undefined;
+      stored.notParsed = undefined;
       this.used(stored);
     } catch (e) {
       if (!(e instanceof ParseFailure)) throw e;
       stored.held = undefined;
-      stored.failure = e;
+      stored.notParsed = e;
     }
   }
 
@@ -394,13 +303,12 @@ export class DocumentStore {
     }
   }
 
-  /** Frees the document's tree, parsed or edited (the caller says whether it is to be parsed again when read). */
   private dropTree(stored: StoredDocument): void {
     this.holding.delete(stored.uri);
-    const trees = [stored.held, stored.edited];
+    if (!stored.held) return;
+    const tree = stored.held;
     stored.held = undefined;
-    stored.edited = undefined;
-    for (const tree of trees) if (tree) this.drop(tree);
+    this.drop(tree);
   }
 
   private drop(tree: Tree): undefined {
