@@ -174,6 +174,11 @@ export function enclosingStatement(node: Node): Node | undefined {
   return undefined;
 }
 
+/** `node` is the body of a `try` statement (not one of its `except`, `else` or `finally` blocks). */
+export function isTryBody(node: Node): boolean {
+  return node.type === 'block' && node.parent?.type === 'try_statement' && sameNode(node.parent.childForFieldName('body'), node);
+}
+
 export function enclosingScope(node: Node): Node {
   // Read from the copy's parent and type arrays: the ancestors in between need no node objects.
   return node.ancestorOfType(FUNCTION_SCOPES, 10_000);

@@ -2,7 +2,7 @@ import type { Fix } from '../../findings';
 import type { DiscardedValue, Frame, SinkInfo } from '../../model/types';
 import { isAncestorFrame } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
-import { callParts, enclosingScope, literalString, unwrapParens } from '../../parsing/syntax';
+import { callParts, enclosingScope, isTryBody, literalString, unwrapParens } from '../../parsing/syntax';
 import { isDynamicFrame } from '../../spark/glue';
 import { isDisplayFormat } from '../../spark/writers';
 import { ScopeIndex, type ScopeInfo } from '../helpers/pythonScopes';
@@ -143,7 +143,7 @@ function dropsNothing(frame: Frame, call: Node): boolean {
 function mayRaiseOnPurpose(statement: Node): boolean {
   for (let n: Node | null = statement.parent, i = 0; n && i < 200; n = n.parent, i++) {
     if (n.type === 'function_definition' || n.type === 'class_definition' || n.type === 'lambda') return false;
-    if (n.type === 'block' && n.parent?.type === 'try_statement' && n.parent.childForFieldName('body')?.id === n.id) return true;
+    if (isTryBody(n)) return true;
     if (n.type === 'with_statement' && /\b(raises|assertRaises\w*)\s*\(/.test(n.child(1)?.text ?? '')) return true;
   }
   return false;

@@ -1,5 +1,5 @@
 import type { Node } from '../../parsing/pythonParser';
-import { enclosingStatement, sameNode } from '../../parsing/syntax';
+import { enclosingStatement, isTryBody, sameNode } from '../../parsing/syntax';
 
 /**
  * A comment saying the line next to it is the mistake being shown: "Will produce an error", "this
@@ -45,17 +45,11 @@ export function showsMistakeOnPurpose(node: Node, raises: boolean): boolean {
   if (trailing?.type === 'comment' && trailing.startPosition.row === stmt.endPosition.row) comments.push(trailing.text);
   if (comments.some((c) => MISTAKE_ON_PURPOSE.test(c))) return true;
   if (!raises) return false;
-  for (let n = stmt.parent, i = 0; n && i < 50; n = n.parent, i++) {
-    if (n.type === 'function_definition' || n.type === 'class_definition' || n.type === 'module') break;
-    if (n.type !== 'block' || n.parent?.type !== 'try_statement' || !sameNode(n.parent.childForFieldName('body'), n)) continue;
-    const statements = n.namedChildren.filter((c) => c.type !== 'comment');
+  // The innermost `try` around the statement decides.
+  for (const tryStatement of triesAround(stmt)) {
+    const statements = tryStatement.childForFieldName('body')!.namedChildren.filter((c) => c.type !== 'comment');
     const onlyThisResultless = statements.length === 1 && sameNode(statements[0], stmt) && isResultless(stmt);
-    return n.parent.namedChildren.some(
-      (c) =>
-        c?.type === 'except_clause' &&
-        c.descendantsOfType('raise_statement').length === 0 &&
-        (CATCHES_VALUE_ERROR.test(c.text) || (onlyThisResultless && CATCHES_EVERYTHING.test(c.text))),
-    );
+    return swallows(tryStatement, (clause) => CATCHES_VALUE_ERROR.test(clause) || (onlyThisResultless && CATCHES_EVERYTHING.test(clause)));
   }
   return false;
 }
@@ -69,20 +63,23 @@ export function showsMistakeOnPurpose(node: Node, raises: boolean): boolean {
  * the error.
  */
 export function refusalCaughtOnPurpose(node: Node): boolean {
-  for (let n = node.parent, i = 0; n && i < 50; n = n.parent, i++) {
-    if (n.type === 'function_definition' || n.type === 'class_definition' || n.type === 'module') return false;
-    if (n.type !== 'block' || n.parent?.type !== 'try_statement' || !sameNode(n.parent.childForFieldName('body'), n)) continue;
-    if (
-      n.parent.namedChildren.some(
-        (c) =>
-          c?.type === 'except_clause' &&
-          c.descendantsOfType('raise_statement').length === 0 &&
-          (CATCHES_EVERYTHING.test(c.text) || CATCHES_ANALYSIS.test(c.text)),
-      )
-    )
-      return true;
+  for (const tryStatement of triesAround(node)) {
+    if (swallows(tryStatement, (clause) => CATCHES_EVERYTHING.test(clause) || CATCHES_ANALYSIS.test(clause))) return true;
   }
   return false;
+}
+
+/** The `try` statements whose body holds `node`, innermost first, within its function, class or module. */
+function* triesAround(node: Node): Generator<Node> {
+  for (let n = node.parent, i = 0; n && i < 50; n = n.parent, i++) {
+    if (n.type === 'function_definition' || n.type === 'class_definition' || n.type === 'module') return;
+    if (isTryBody(n)) yield n.parent!;
+  }
+}
+
+/** A handler of the `try` that `catches` accepts (by its text, `except ...:`) and that does not raise again. */
+function swallows(tryStatement: Node, catches: (clause: string) => boolean): boolean {
+  return tryStatement.namedChildren.some((c) => c?.type === 'except_clause' && c.descendantsOfType('raise_statement').length === 0 && catches(c.text));
 }
 
 /** `except AnalysisException` (alone or in a tuple, qualified or not): what a refused query raises. */

@@ -2,7 +2,7 @@ import type { RelatedLocation } from '../../findings';
 import { filterLineage } from '../../model/lineage';
 import type { ActionUse, Frame } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
-import { callParts, literalString, sameNode, unwrapParens } from '../../parsing/syntax';
+import { callParts, isTryBody, literalString, sameNode, unwrapParens } from '../../parsing/syntax';
 import { PER_ROW_PROJECTIONS } from '../../spark/frames';
 import type { Rule, RuleContext } from '../rule';
 import { COMPREHENSIONS, isWithin, repeatingConstructAround, SCOPE_BOUNDARIES } from '../helpers/loops';
@@ -55,8 +55,8 @@ function jumpsOut(loop: Node): boolean {
 function isRetry(call: Node, loop: Node): boolean {
   if (!loop.type.endsWith('_statement') || !jumpsOut(loop)) return false;
   for (let p = call.parent; p && !sameNode(p, loop); p = p.parent) {
-    if (p.type === 'block' && p.parent?.type === 'try_statement' && sameNode(p.parent.childForFieldName('body'), p)) {
-      return p.parent.namedChildren.some((c) => c?.type === 'except_clause' || c?.type === 'except_group_clause');
+    if (isTryBody(p)) {
+      return p.parent!.namedChildren.some((c) => c?.type === 'except_clause' || c?.type === 'except_group_clause');
     }
   }
   return false;
