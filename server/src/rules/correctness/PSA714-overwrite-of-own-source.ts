@@ -17,6 +17,11 @@ function jdbcKey(name: string): string {
   return name.replace(/["`[\]]/g, '').trim().toLowerCase();
 }
 
+/** A JDBC URL without its query string (`?user=...&password=...`), which names no other database. */
+function urlKey(url: string): string {
+  return url.replace(/\?.*$/, '').trim().toLowerCase();
+}
+
 /** A name the model only partly resolved (`{name}` for an unknown f-string part) may stand for anything. */
 function known(s: string | undefined): s is string {
   return s !== undefined && s.trim() !== '' && !s.includes('{');
@@ -31,8 +36,8 @@ function sinkTarget(s: SinkInfo): Target | undefined {
   const format = s.format?.toLowerCase();
   if (format === 'jdbc') {
     if (!known(s.jdbcTable)) return undefined;
-    const url = s.method === 'jdbc' ? s.path : s.options.get('url')?.value;
-    return { kind: 'jdbc', table: jdbcKey(s.jdbcTable), url: known(url) ? url : undefined };
+    const url = (s.method === 'jdbc' ? s.path : undefined) ?? s.options.get('url')?.value;
+    return { kind: 'jdbc', table: jdbcKey(s.jdbcTable), url: known(url) ? urlKey(url) : undefined };
   }
   // No format, or an unknown one: the session's default (Delta on Databricks) may allow it.
   if (format === undefined || !FILE_FORMATS.has(format)) return undefined;
@@ -48,7 +53,7 @@ function reads(source: SourceInfo, target: Target): boolean {
       if (source.format?.toLowerCase() !== 'jdbc' || !known(source.jdbcTable) || jdbcKey(source.jdbcTable) !== target.table) return false;
       // Two databases may hold a table of the same name: compare the URLs whenever both are known.
       const url = source.path ?? source.options.get('url');
-      return !known(url) || target.url === undefined || url === target.url;
+      return !known(url) || target.url === undefined || urlKey(url) === target.url;
     }
     case 'path':
       return source.kind === 'read' && known(source.path) && source.format?.toLowerCase() !== 'delta' && pathKey(source.path) === target.key;
