@@ -34,6 +34,8 @@ export interface SourceInfo {
   /** Resolved path, with unresolved f-string parts kept as `{name}`. */
   path?: string;
   table?: string;
+  /** A JDBC read's database table: `jdbc(url, table)`, `table=`, or the `dbtable` option. */
+  jdbcTable?: string;
   options: Map<string, string | undefined>;
   node: Node;
   /** `.schema(...)` or `schema=` was given (whatever the model could read of it). */
@@ -118,6 +120,8 @@ export interface SinkInfo {
   path?: string;
   pathNode?: Node;
   table?: string;
+  /** A JDBC write's database table: `jdbc(url, table)`, `table=`, or the `dbtable` option. */
+  jdbcTable?: string;
   foreachBatch: boolean;
   /** The `.trigger(...)` call of a streaming writer. */
   trigger?: Node;

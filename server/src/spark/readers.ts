@@ -45,6 +45,7 @@ export function readerCall(ip: Interpreter, node: Node, parts: CallParts, r: Rea
     node,
     path: isTable ? undefined : (target ?? options.get('path')),
     table: isTable ? target : undefined,
+    jdbcTable: format === 'jdbc' ? (stringOf(pos[1] ?? kw.get('table')) ?? options.get('dbtable')) : undefined,
     schemaGiven: !!r.schemaGiven || kw.has('schema'),
     schemaValue: r.schemaGiven ? r.schemaValue : kw.get('schema'),
     optionsUnknown: r.optionsUnknown || parts.args.some((a) => a.type === 'dictionary_splat'),

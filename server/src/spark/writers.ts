@@ -198,6 +198,7 @@ export function writerCall(ip: Interpreter, node: Node, parts: CallParts, w: Wri
     pathNode: isTable ? undefined : (targetNode ?? pathOpt?.node),
     table: isTable ? target : undefined,
   };
+  if (sink.format === 'jdbc') sink.jdbcTable = stringOf(pos[1] ?? kw.get('table')) ?? options.get('dbtable')?.value;
   ip.model.sinks.push(sink);
   return UNKNOWN;
 }
