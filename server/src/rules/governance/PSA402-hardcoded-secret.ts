@@ -529,6 +529,10 @@ function isStandInPhrase(value: string): boolean {
   if (words.length < 2) return false;
   const standIn = (w: string) => PLACEHOLDER_WORDS.has(w) || SECRET_WORDS.has(w) || INSTRUCTION_WORDS.has(w);
   if (words.every(standIn)) return true;
+  // "access_secret_key", "api_secret", "private_key": the name of a credential field (a key
+  // qualifier or `client` beside a secret word or `key`), written where its value should go.
+  const fieldWord = (w: string) => KEY_QUALIFIERS.has(w) || w === 'client';
+  if (words.every((w) => standIn(w) || fieldWord(w)) && words.some((w) => SECRET_WORDS.has(w) || w === 'key')) return true;
   // "no-secret-access-key-provided", "password-not-set", "missing_api_token": the fallback says the
   // real value is absent. An absence word, and only stand-in, field and state words beside it.
   return words.some((w) => ABSENCE_WORDS.has(w)) && words.every((w) => standIn(w) || ABSENCE_WORDS.has(w) || ABSENCE_CONTEXT_WORDS.has(w));

@@ -129,6 +129,99 @@ const SAFE_TOKENS = new Set([
   'match',
 ]);
 
+/**
+ * Words that may follow the identifier in a column that still holds it: its form (`phone_number`,
+ * `email_id`, `ip_address_v4`), its copy (`email_raw`, `email_lower`, `phone_2`, `email_x` after a
+ * join) or which one it is (`phone_home`, `email_personal`). Any other word after it makes the
+ * identifier a qualifier of another attribute: `credit_card_file_size`, `credit_card_schema` and
+ * `email_event_time` are columns of a table named for the entity (prefixed to keep joined sources
+ * apart), not the card number or the address.
+ */
+const HOLDS_IT = new Set([
+  'number',
+  'num',
+  'no',
+  'nr',
+  'nbr',
+  'id',
+  'address',
+  'addr',
+  'addresses',
+  'raw',
+  'clean',
+  'cleaned',
+  'lower',
+  'lowercase',
+  'upper',
+  'trim',
+  'trimmed',
+  'normalized',
+  'normalised',
+  'norm',
+  'std',
+  'standardized',
+  'original',
+  'orig',
+  'value',
+  'val',
+  'str',
+  'string',
+  'text',
+  'txt',
+  'plain',
+  'cleartext',
+  'plaintext',
+  'primary',
+  'secondary',
+  'alt',
+  'alternate',
+  'home',
+  'work',
+  'personal',
+  'business',
+  'office',
+  'mobile',
+  'cell',
+  'main',
+  'other',
+  'new',
+  'old',
+  'current',
+  'prev',
+  'previous',
+  'full',
+  'contact',
+  'holder',
+  'details',
+  'detail',
+  'info',
+  'data',
+  'list',
+  'array',
+  'all',
+  'x',
+  'y',
+  'l',
+  'r',
+  'left',
+  'right',
+  'src',
+  'tgt',
+  // The addresses of a message: `email_from`, `email_reply_to`, `phone_recipient`.
+  'from',
+  'to',
+  'reply',
+  'sender',
+  'recipient',
+  'recipients',
+  'cc',
+  'bcc',
+  'v4',
+  'v6',
+  'ipv4',
+  'ipv6',
+]);
+
 export class PiiMatcher {
   private readonly extra: LinearPattern[];
   private readonly sequences: string[][];
@@ -155,14 +248,15 @@ export class PiiMatcher {
       .split(/[^a-z0-9]+/)
       .filter(Boolean);
     if (tokens.some((t) => SAFE_TOKENS.has(t))) return false;
-    return this.sequences.some((seq) => containsSequence(tokens, seq));
+    return this.sequences.some((seq) => holdsSequence(tokens, seq));
   }
 }
 
-function containsSequence(tokens: string[], seq: string[]): boolean {
+/** `seq` occurs in `tokens` and every token after it says which copy or form of it the column holds. */
+function holdsSequence(tokens: string[], seq: string[]): boolean {
   outer: for (let i = 0; i + seq.length <= tokens.length; i++) {
     for (let j = 0; j < seq.length; j++) if (tokens[i + j] !== seq[j]) continue outer;
-    return true;
+    if (tokens.slice(i + seq.length).every((t) => HOLDS_IT.has(t) || /^\d+$/.test(t))) return true;
   }
   return false;
 }
