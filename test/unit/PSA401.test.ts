@@ -71,7 +71,7 @@ describe('PSA401 unmasked-pii-at-sink', () => {
   it('a masked copy next to the original still leaks the original; drop fix removes it', async () => {
     const r = await check(py`
       from pyspark.sql.functions import col, sha2
-      users = spark.createDataFrame([("a@x.io", "NL")], ["email", "country"])
+      users = spark.readStream.schema("email STRING, country STRING").json("s3://raw/users/")
       out = users.withColumn("email_masked", sha2(col("email"), 256))
       out.writeStream.format("delta").option("checkpointLocation", "s3://l/_chk/u").start("s3://l/u")
     `);

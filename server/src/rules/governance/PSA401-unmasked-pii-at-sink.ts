@@ -6,6 +6,7 @@ import { PiiMatcher } from '../helpers/pii';
 import { maskColumnCall } from '../../templates';
 import { related, type Rule, type RuleContext } from '../rule';
 import { isDisplayFormat } from '../../spark/writers';
+import { literalRowsFrame } from '../helpers/literalRows';
 
 export const unmaskedPiiAtSink: Rule = {
   code: 'PSA401',
@@ -22,6 +23,9 @@ export const unmaskedPiiAtSink: Rule = {
       // Only what the model knows for sure: explicit schemas, selects, withColumn.
       const exposed = [...sink.frame.columns.values()].filter((c) => !c.masked && !c.boolean && pii.isPii(c.name));
       if (exposed.length === 0) continue;
+      // Rows typed into the source (a tutorial's or a test's made-up people): the write copies the
+      // file's own text, so masking it protects nobody. A join with a read or a table is real data.
+      if (literalRowsFrame(ctx.model, sink.frame)) continue;
       const names = exposed.map((c) => c.name);
       const copies = new Map<string, ColumnInfo>();
       for (const c of sink.frame.columns.values()) if (c.masked && c.maskedCopyOf && names.includes(c.maskedCopyOf)) copies.set(c.maskedCopyOf, c);
