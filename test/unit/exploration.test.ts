@@ -133,7 +133,7 @@ describe('exploratory scripts (code context)', () => {
     `;
     const r = await check(text);
     const paths = r.model!.frames.filter((f) => f.source?.kind === 'read').map((f) => f.source!.path);
-    assert.deepEqual(paths, ['/tmp/orders.csv', '/tmp/out/{name}', '/tmp/sales', undefined, undefined]);
+    assert.deepEqual(paths, ['/tmp/orders.csv', '/tmp/{tempfile.mkdtemp()}/out/{name}', '/tmp/sales', undefined, undefined]);
     for (const p of paths.slice(0, 3)) assert.equal(isLocalPath(p!), true, p);
   });
 });

@@ -11,14 +11,14 @@ import type { Value } from './values';
  */
 export const TEMP_FOLDER = '/tmp';
 
-const TEMP_FOLDER_CALLS = new Set(['gettempdir', 'mkdtemp']);
-
 /** `tempfile.gettempdir()`, `os.path.join(<a /tmp path>, "name", ...)`; undefined for any other call. */
 export function tempFolderCall(parts: CallParts, pos: readonly Value[]): Value | undefined {
   const object = parts.object?.text;
   const method = parts.name;
   if (!object || !method) return undefined;
-  if (object === 'tempfile' && TEMP_FOLDER_CALLS.has(method)) return { k: 'string', value: TEMP_FOLDER, exact: false };
+  if (object === 'tempfile' && method === 'gettempdir') return { k: 'string', value: TEMP_FOLDER, exact: false };
+  // A new folder of its own in the temporary folder, named at random: `/tmp/{tempfile.mkdtemp()}`.
+  if (object === 'tempfile' && method === 'mkdtemp') return { k: 'string', value: `${TEMP_FOLDER}/{${parts.callee.text}()}`, exact: false };
   if (object === 'os.path' && method === 'join') {
     const first = pos[0];
     if (first?.k !== 'string' || !(first.value === TEMP_FOLDER || first.value.startsWith(`${TEMP_FOLDER}/`))) return undefined;
