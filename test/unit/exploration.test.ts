@@ -120,4 +120,20 @@ describe('exploratory scripts (code context)', () => {
     const elsewhere = await check(text, {}, { path: 'etl/logs.py' });
     assert.equal(explorationSignals(elsewhere.model!, text, 'etl/logs.py'), undefined);
   });
+  it("reads the driver's temporary folder (tempfile) as a local path, and nothing else os.path.join builds", async () => {
+    const text = py`
+      import os, tempfile
+      from pyspark.sql import SparkSession
+      spark = SparkSession.builder.master("local[*]").getOrCreate()
+      a = spark.read.csv(os.path.join(tempfile.gettempdir(), "orders.csv"), header=True)
+      b = spark.read.parquet(os.path.join(tempfile.mkdtemp(), "out", name))
+      c = spark.read.parquet(f"{tempfile.gettempdir()}/sales")
+      d = spark.read.parquet(os.path.join(base_dir, "sales"))
+      e = spark.read.parquet(os.path.join("s3://lake", "sales"))
+    `;
+    const r = await check(text);
+    const paths = r.model!.frames.filter((f) => f.source?.kind === 'read').map((f) => f.source!.path);
+    assert.deepEqual(paths, ['/tmp/orders.csv', '/tmp/{tempfile.mkdtemp()}/out/{name}', '/tmp/sales', undefined, undefined]);
+    for (const p of paths.slice(0, 3)) assert.equal(isLocalPath(p!), true, p);
+  });
 });

@@ -10,6 +10,7 @@ import { isSessionFactoryName, isSessionGlobal, isSessionParameterName, sessionR
 import type { Interpreter } from './interpreter';
 import type { DataFrameModel, Frame, FrameRef, ImportInfo, SourceInfo } from './types';
 import { Scope, UNKNOWN, type Value } from './values';
+import { tempFolderCall } from './tempFolder';
 
 /**
  * The Python interpreter that builds a file's DataFrame model: it walks statements and
@@ -630,7 +631,7 @@ class ModelBuilder implements Interpreter {
     // Method call: the receiver first (it may be a chain), then the arguments.
     const obj = parts.object.type === 'identifier' && parts.object.text === 'SparkSession' ? sparkSessionClassCall(parts.name) : this.expr(parts.object);
     const { pos, kw } = this.args(parts);
-    return sparkMethodCall(this, node, parts, obj, parts.name!, pos, kw);
+    return tempFolderCall(parts, pos) ?? sparkMethodCall(this, node, parts, obj, parts.name!, pos, kw);
   }
 
   /** A call by name: a module function, a Spark constructor, or a builtin that hands its argument on. */

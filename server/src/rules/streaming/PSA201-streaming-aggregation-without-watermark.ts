@@ -248,14 +248,19 @@ function neverRunsLong(ctx: RuleContext, agg: AggregationInfo): boolean {
   if (fed.length > 0) return onlyBriefQueries(fed);
   // Only where the file starts other queries: there, a frame left unread was shown, not forgotten
   // (a module of frames with no query at all is read by code elsewhere, or not finished yet).
-  return ctx.model.sinks.some((s) => s.streaming) && boundToUnreadName(ctx, agg.call);
+  return ctx.model.sinks.some((s) => s.streaming) && leftUnread(ctx, agg.call);
 }
 
 /** Reads of a frame that run nothing: its schema, its plan, its columns. */
 const INERT_READS = new Set(['printSchema', 'explain', 'schema', 'columns', 'dtypes', 'isStreaming']);
 
-/** `name = <expression holding call>` at module level, and `name` is read nowhere else in the file except for its schema or plan. */
-function boundToUnreadName(ctx: RuleContext, call: Node): boolean {
+/**
+ * The frame holding `call` is never read: a statement of its own that throws it away (a syntax
+ * example in notes, `df.groupBy(session_window(...)).agg(...)` alone on its line), or
+ * `name = <expression holding call>` at module level with `name` read nowhere else in the file
+ * except for its schema or plan.
+ */
+function leftUnread(ctx: RuleContext, call: Node): boolean {
   let value: Node = call;
   while (
     value.parent &&
@@ -268,6 +273,9 @@ function boundToUnreadName(ctx: RuleContext, call: Node): boolean {
     if (value.parent.type === 'argument_list') return false;
     value = value.parent;
   }
+  // A frame nothing keeps: no query can ever start on it. (A statement ending in a call that is
+  // not a frame, `createOrReplaceTempView(...)` or `writeStream...start()`, hands it on.)
+  if (value.parent?.type === 'expression_statement') return ctx.model.frames.some((f) => sameNode(f.node, value));
   const assignment = value.parent;
   if (assignment?.type !== 'assignment' || !sameNode(assignment.childForFieldName('right'), value)) return false;
   const left = assignment.childForFieldName('left');
