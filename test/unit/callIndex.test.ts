@@ -33,6 +33,9 @@ const CALLEES = py`
   obj.method(1).other(2).method(3)
   spark.read.format("jdbc").option("url", u).option("user", "x").load()
   lambda: 0
+  @udf("string")
+  def shout(s):
+      return s.upper()
 `;
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -75,6 +78,8 @@ describe('rules/helpers/callIndex', () => {
           assert.ok(found, `${callee.text} at ${c.startIndex}`);
           if (IDENTIFIER.test(callee.text) && callee.type === 'attribute') assert.fail(`an attribute spelled like a name: ${callee.text}`);
         }
+        // PSA105 reads the decorated definitions from the per-type lists instead of a search of the tree.
+        assert.deepEqual(ids(nodesOfType(model, 'decorated_definition')), ids(model.root.descendantsOfType('decorated_definition')), 'decorated definitions');
         if (name === 'callees of every kind') {
           assert.ok(callsWithoutName(model).length >= 4, 'parenthesized, subscripted and called callees');
           assert.ok(callsNamed(model, 'map').length >= 4, 'spaced and split attributes are named');

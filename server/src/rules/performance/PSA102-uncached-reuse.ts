@@ -408,7 +408,9 @@ export const uncachedReuse: Rule = {
     }
     // Computations are compared by the call that runs them: a helper analysed once per call site
     // gives one action node several consumers, which are still one line of code to cache for.
-    const nodesOf = (c: { consumers: Consumer[] }) => new Set(c.consumers.map((x) => x.node.startIndex));
+    // Each candidate's set made once, not once per pair of candidates.
+    const nodeSets = new Map(candidates.map((c) => [c, new Set(c.consumers.map((x) => x.node.startIndex))]));
+    const nodesOf = (c: (typeof candidates)[number]) => nodeSets.get(c)!;
     for (const c of candidates) {
       const pair = independentPair(c.consumers);
       if (!pair) continue;
