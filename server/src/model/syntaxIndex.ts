@@ -16,6 +16,7 @@ const INDEXED = [
   'import_from_statement',
   'import_statement',
   'return_statement',
+  'decorated_definition',
 ] as const;
 export type IndexedType = (typeof INDEXED)[number];
 

@@ -211,8 +211,19 @@ export function nextLineStart(text: string, offset: number): number {
   return Math.min(text.length, i + 1);
 }
 
+let eolText: string | undefined;
+let eol = '\n';
+
+/**
+ * The line break a text uses. The answer for the last text asked about is kept: fixes ask once
+ * each, and every ask searched the whole file (the same string object compares in one step).
+ */
 export function eolOf(text: string): string {
-  return text.includes('\r\n') ? '\r\n' : '\n';
+  if (text !== eolText) {
+    eol = text.includes('\r\n') ? '\r\n' : '\n';
+    eolText = text;
+  }
+  return eol;
 }
 
 /** `text` as a literal part of a regular expression. */

@@ -4,6 +4,7 @@ import type { DataFrameModel } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
 import { callParts, unwrapParens } from '../../parsing/syntax';
 import { related, type Rule, type RuleContext } from '../rule';
+import { callsNamed } from '../helpers/callIndex';
 
 const LAST = new Set(['last', 'last_value']);
 
@@ -48,7 +49,7 @@ export const lastOverDefaultWindowFrame: Rule = {
     "last() over a window with orderBy and no rowsBetween/rangeBetween: the default frame ends at the current row, so it returns the current row's value, not the partition's last.",
   defaultSeverity: 'warning',
   check(ctx: RuleContext) {
-    for (const call of nodesOfType(ctx.model, 'call')) {
+    for (const call of callsNamed(ctx.model, 'over')) {
       const parts = callParts(call);
       if (parts?.name !== 'over' || !parts.object || parts.args.length !== 1) continue;
       const fn = unwrapParens(parts.object);

@@ -1,8 +1,8 @@
-import { nodesOfType } from '../../model/syntaxIndex';
 import type { Node } from '../../parsing/pythonParser';
 import { callParts, literalString, sameNode, unwrapParens } from '../../parsing/syntax';
 import { sqlTexts } from '../helpers/delta';
 import type { Rule, RuleContext } from '../rule';
+import { callsNamedAny } from '../helpers/callIndex';
 
 /** Column names that hold money: a word of the name (split on `_`) is one of these. */
 const MONEY =
@@ -42,7 +42,8 @@ export const floatTypeForMoney: Rule = {
   check(ctx: RuleContext) {
     // Features for MLlib are doubles by necessity (VectorAssembler, regressors).
     if (/^\s*(from|import)\s+pyspark\.ml\b/m.test(ctx.text)) return;
-    for (const call of nodesOfType(ctx.model, 'call')) {
+    // The calls named as the two tests below ask (the shared index), in document order as before.
+    for (const call of callsNamedAny(ctx.model, ['StructField', 'cast', 'astype'])) {
       const parts = callParts(call);
       if (!parts?.name) continue;
       // StructField("price", DoubleType())

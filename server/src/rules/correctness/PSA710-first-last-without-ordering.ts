@@ -4,6 +4,7 @@ import { callParts, literalString, sameNode, unwrapParens } from '../../parsing/
 import { nodesOfType } from '../../model/syntaxIndex';
 import type { SparkFunctions } from '../../spark/functions';
 import { related, type Rule, type RuleContext } from '../rule';
+import { callsNamed } from '../helpers/callIndex';
 
 const FIRST_LAST = new Set(['first', 'last', 'first_value', 'last_value']);
 const ALIASES = new Set(['alias', 'name', 'as_']);
@@ -271,7 +272,7 @@ export const firstLastWithoutOrdering: Rule = {
 
 /** `first(c).over(Window.partitionBy(k))`: a window with no order is the whole partition, in arrival order. */
 function checkWindows(ctx: RuleContext): void {
-  for (const call of nodesOfType(ctx.model, 'call')) {
+  for (const call of callsNamed(ctx.model, 'over')) {
     const parts = callParts(call);
     if (parts?.name !== 'over' || !parts.object || parts.args.length !== 1) continue;
     const pick = picksIn(ctx.functions, parts.object);

@@ -1,7 +1,7 @@
-import { nodesOfType } from '../../model/syntaxIndex';
 import { callParts } from '../../parsing/syntax';
 import { deltaHandleOf, partitionedTables, sqlTexts, tableKey, templateText, type PartitionedTable } from '../helpers/delta';
 import { related, type Rule, type RuleContext } from '../rule';
+import { callsNamed } from '../helpers/callIndex';
 
 const MERGE_SQL = /\bMERGE\s+INTO\s+(delta\.`[^`]+`|[\w.`{}]+)[\s\S]*?\bUSING\b[\s\S]*?\bON\b([\s\S]+?)\bWHEN\b/i;
 
@@ -40,7 +40,7 @@ export const mergeWithoutPartitionPruning: Rule = {
       const m = MERGE_SQL.exec(text);
       if (m) judge(tableKey(m[1]), m[2], node.startIndex, node.endIndex);
     }
-    for (const call of nodesOfType(ctx.model, 'call')) {
+    for (const call of callsNamed(ctx.model, 'merge')) {
       const parts = callParts(call);
       if (parts?.name !== 'merge' || !parts.object || !parts.nameNode) continue;
       const handle = deltaHandleOf(ctx.model, parts.object);

@@ -1,8 +1,8 @@
-import { nodesOfType } from '../../model/syntaxIndex';
 import type { Node } from '../../parsing/pythonParser';
 import { callParts, literalString, unwrapParens } from '../../parsing/syntax';
 import { deltaHandleOf, partitionedTables, sqlTexts, tableKey, type PartitionedTable } from '../helpers/delta';
 import { related, type Rule, type RuleContext } from '../rule';
+import { callsNamed } from '../helpers/callIndex';
 
 const OPTIMIZE_SQL = /\bOPTIMIZE\s+(delta\.`[^`]+`|'[^']+'|"[^"]+"|[\w.`{}]+)(?:\s+WHERE\s+[\s\S]*?)?\s+ZORDER\s+BY\s*(\([^)]*\)|[\w`,\s]+)/i;
 
@@ -67,7 +67,7 @@ export const zorderOnPartitionColumn: Rule = {
       const m = OPTIMIZE_SQL.exec(text);
       if (m) check(tableKey(m[1]), zorderColumns(m[2]), node);
     }
-    for (const call of nodesOfType(ctx.model, 'call')) {
+    for (const call of callsNamed(ctx.model, 'executeZOrderBy')) {
       const parts = callParts(call);
       if (parts?.name !== 'executeZOrderBy' || !parts.nameNode) continue;
       const receiver = optimizeReceiver(call);

@@ -1,10 +1,10 @@
 import type { Fix, RelatedLocation } from '../../findings';
-import { nodesOfType } from '../../model/syntaxIndex';
 import type { Node } from '../../parsing/pythonParser';
 import { callParts, unwrapParens } from '../../parsing/syntax';
 import { deltaHandleOf, sqlTexts } from '../helpers/delta';
 import { booleanSetting, literalValue } from '../helpers/sessionConf';
 import type { Rule, RuleContext } from '../rule';
+import { callsNamed } from '../helpers/callIndex';
 
 const CHECK_KEY = 'spark.databricks.delta.retentionDurationCheck.enabled';
 /** Delta's default `delta.deletedFileRetentionDuration`: 7 days. */
@@ -80,7 +80,7 @@ export const vacuumRetentionBelowDefault: Rule = {
       }
       ctx.report({ node, message: message(hours, disabled.length > 0), related: relatedConf, fixes });
     }
-    for (const call of nodesOfType(ctx.model, 'call')) {
+    for (const call of callsNamed(ctx.model, 'vacuum')) {
       const parts = callParts(call);
       if (parts?.name !== 'vacuum' || !parts.object || !parts.nameNode) continue;
       const arg = parts.args[0] ?? parts.keywords.get('retentionHours');

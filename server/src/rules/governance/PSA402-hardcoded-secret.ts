@@ -35,10 +35,11 @@ export const hardcodedSecret: Rule = {
   summary: 'A literal password, token, key or SAS in a Spark option, config, JAAS string, JDBC URL or environment-variable fallback.',
   defaultSeverity: 'error',
   check(ctx: RuleContext) {
-    const constants = moduleStringConstants(ctx.model.root);
+    const constants = moduleStringConstants(ctx.model);
     const confSetCalls = new Set(ctx.model.confSets.filter((c) => c.via !== 'builder.config').map((c) => c.call.id));
+    const origins = new Map<number, Origin>();
     for (const call of nodesOfType(ctx.model, 'call')) {
-      for (const setting of settingsOf(call, confSetCalls, constants)) checkSetting(ctx, setting, constants);
+      for (const setting of settingsOf(call, confSetCalls, constants, origins)) checkSetting(ctx, setting, constants);
       checkEnvironmentFallback(ctx, call, constants);
       checkSasInPath(ctx, call, constants);
     }
@@ -171,12 +172,12 @@ function isEnvironmentLookup(parts: CallParts): boolean {
 
 const SETTING_CALLS = new Set(['option', 'config', 'set', 'setIfMissing', 'options', 'jdbc']);
 
-function settingsOf(call: Node, confSetCalls: Set<number>, constants: Map<string, Node>): Setting[] {
+function settingsOf(call: Node, confSetCalls: Set<number>, constants: Map<string, Node>, origins: Map<number, Origin>): Setting[] {
   const parts = callParts(call);
   if (!parts?.name) return [];
   // Climbing the chain costs its length: only calls that can carry a setting pay it.
   if (!SETTING_CALLS.has(parts.name) && !parts.keywords.has('properties') && !parts.keywords.has('options')) return [];
-  const origin: Origin = /jdbc/i.test(chainText(call)) ? 'jdbc' : 'generic';
+  const origin = chainOrigin(call, origins);
   const out: Setting[] = [];
   const pair = (keyNode: Node | undefined, value: Node | undefined) => {
     const key = keyNode ? keyString(keyNode, constants) : undefined;
@@ -216,15 +217,25 @@ function settingsOf(call: Node, confSetCalls: Set<number>, constants: Map<string
   return out;
 }
 
-/** The text of the whole method chain `call` belongs to (`spark.read.format("jdbc")...load()`). */
-function chainText(call: Node): string {
+/**
+ * 'jdbc' when the text of the whole method chain `call` belongs to (`spark.read.format("jdbc")...load()`)
+ * names JDBC. Kept per chain (`origins`, by the chain's outermost node): each `option` of a long chain
+ * searched the whole chain's text again.
+ */
+function chainOrigin(call: Node, origins: Map<number, Origin>): Origin {
   let top = call;
   for (let i = 0; i < 200; i++) {
     const p = top.parent;
     if (!p || (p.type !== 'attribute' && p.type !== 'call')) break;
     top = p;
   }
-  return top.text.length > 4000 ? top.text.slice(0, 4000) : top.text;
+  let origin = origins.get(top.id);
+  if (origin === undefined) {
+    const text = top.text.length > 4000 ? top.text.slice(0, 4000) : top.text;
+    origin = /jdbc/i.test(text) ? 'jdbc' : 'generic';
+    origins.set(top.id, origin);
+  }
+  return origin;
 }
 
 function keyString(node: Node, constants: Map<string, Node>): string | undefined {
@@ -296,11 +307,15 @@ function dictBinding(name: Node): Node | undefined {
 }
 
 /** Module-level names assigned exactly once in the whole file, to a string literal. */
-function moduleStringConstants(root: Node): Map<string, Node> {
+function moduleStringConstants(model: RuleContext['model']): Map<string, Node> {
+  const root = model.root;
   const counts = new Map<string, number>();
-  for (const a of root.descendantsOfType(['assignment', 'augmented_assignment'])) {
-    const left = a.childForFieldName('left');
-    if (left?.type === 'identifier') counts.set(left.text, (counts.get(left.text) ?? 0) + 1);
+  // Counted from the shared per-type lists (a count needs no document order across the two types).
+  for (const type of ['assignment', 'augmented_assignment'] as const) {
+    for (const a of nodesOfType(model, type)) {
+      const left = a.childForFieldName('left');
+      if (left?.type === 'identifier') counts.set(left.text, (counts.get(left.text) ?? 0) + 1);
+    }
   }
   const out = new Map<string, Node>();
   for (const stmt of root.namedChildren) {

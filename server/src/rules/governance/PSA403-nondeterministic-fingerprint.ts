@@ -5,6 +5,7 @@ import { callParts, isStringNode, unwrapParens } from '../../parsing/syntax';
 import type { Rule, RuleContext } from '../rule';
 import { identifiersNamed, nodesOfType } from '../../model/syntaxIndex';
 import type { DataFrameModel } from '../../model/types';
+import { callsNamed } from '../helpers/callIndex';
 
 /** Names that only make sense for a value meant to be compared across runs or processes. */
 const FINGERPRINT_NAME = /fingerprint|checksum|digest|signature|etag|dedup|cache_?key/i;
@@ -23,7 +24,7 @@ export const nondeterministicFingerprint: Rule = {
     const imports = ctx.model.imports;
     // `from pyspark.sql.functions import *` (or `hash`) makes `hash` Spark's deterministic F.hash.
     if (imports.functionsStar || imports.functionNames.has('hash')) return;
-    const calls = nodesOfType(ctx.model, 'call').filter((call) => {
+    const calls = callsNamed(ctx.model, 'hash').filter((call) => {
       const parts = callParts(call);
       return parts?.callee.type === 'identifier' && parts.name === 'hash' && parts.args.length === 1 && !parts.keywords.size;
     });

@@ -2,6 +2,7 @@ import { nodesOfType } from '../../model/syntaxIndex';
 import type { Node } from '../../parsing/pythonParser';
 import { callParts, enclosingScope, literalString, sameNode, unwrapParens } from '../../parsing/syntax';
 import { related, type Rule, type RuleContext } from '../rule';
+import { callsNamed } from '../helpers/callIndex';
 
 /**
  * `spark.sql(f"... {value} ...")` where `value` comes from whoever starts the job: command-line
@@ -260,7 +261,7 @@ export const sqlBuiltFromJobInput: Rule = {
   defaultSeverity: 'warning',
   check(ctx: RuleContext) {
     let tainted: Map<number, Map<string, Source>> | undefined;
-    for (const call of nodesOfType(ctx.model, 'call')) {
+    for (const call of callsNamed(ctx.model, 'sql')) {
       const parts = callParts(call);
       if (parts?.name !== 'sql' || !parts.object) continue;
       const query = parts.args[0] ?? parts.keywords.get('sqlQuery');

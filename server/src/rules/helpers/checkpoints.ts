@@ -1,10 +1,10 @@
 import type { Fix, TextEditSpec } from '../../findings';
 import { withPlaceholders } from '../../fixes/edits';
 import { isAncestorFrame, streamingSources, type DataFrameModel, type SinkInfo } from '../../model/types';
-import { nodesOfType } from '../../model/syntaxIndex';
 import type { Node } from '../../parsing/pythonParser';
 import { callParts, literalString, unwrapParens } from '../../parsing/syntax';
 import { assignmentsTo, nodesInScope } from './scopeIndex';
+import { callsNamed, callsNamedAny, callsWithoutName } from './callIndex';
 import { definitionsNamed, handlerCall } from './displayHandlers';
 
 // Checkpoint locations that survive a restart, for PSA204 (ephemeral location) and PSA205 (missing one).
@@ -54,10 +54,10 @@ export function durableCheckpoints(model: DataFrameModel): Map<SinkInfo, string>
   return out;
 }
 
-/** How often each sink call was analysed, and how many calls name each callee, per model. */
+/** How often each sink call was analysed, and how many calls name each callee asked about, per model. */
 interface CallCounts {
   sinkCalls: Map<number, number>;
-  /** Per name: the calls whose callee is that text, or an attribute of that name (each call counted once). */
+  /** Per name asked: the calls whose callee is that text, or an attribute of that name (each call counted once). */
   callees: Map<string, number>;
 }
 
@@ -72,18 +72,25 @@ function countsOf(model: DataFrameModel): CallCounts {
   if (counts) return counts;
   const sinkCalls = new Map<number, number>();
   for (const s of model.sinks) sinkCalls.set(s.call.id, (sinkCalls.get(s.call.id) ?? 0) + 1);
-  const callees = new Map<string, number>();
-  for (const c of nodesOfType(model, 'call')) {
-    const callee = c.childForFieldName('function');
-    if (!callee) continue;
-    const text = callee.text;
-    callees.set(text, (callees.get(text) ?? 0) + 1);
-    const attribute = callee.type === 'attribute' ? callee.childForFieldName('attribute')?.text : undefined;
-    if (attribute !== undefined && attribute !== text) callees.set(attribute, (callees.get(attribute) ?? 0) + 1);
-  }
-  counts = { sinkCalls, callees };
+  counts = { sinkCalls, callees: new Map() };
   callCounts.set(model, counts);
   return counts;
+}
+
+/**
+ * How many calls of the file call `name` (a function's name): `name(...)` or `x.name(...)`, from
+ * the shared call index, and any call whose callee of another kind has exactly that text. Counting
+ * every callee's text instead hashed the text of every method chain of the file.
+ */
+function callsOfName(model: DataFrameModel, name: string): number {
+  const callees = countsOf(model).callees;
+  let n = callees.get(name);
+  if (n === undefined) {
+    n = callsNamed(model, name).length;
+    for (const c of callsWithoutName(model)) if (c.childForFieldName('function')?.text === name) n++;
+    callees.set(name, n);
+  }
+  return n;
 }
 
 /**
@@ -99,7 +106,7 @@ export function servesSeveralQueries(model: DataFrameModel, sink: SinkInfo, at?:
       const counts = countsOf(model);
       if ((counts.sinkCalls.get(sink.call.id) ?? 0) > 1) return true;
       const name = n.childForFieldName('name')?.text;
-      if (name && (counts.callees.get(name) ?? 0) > 1) return true;
+      if (name && callsOfName(model, name) > 1) return true;
     }
   }
   return false;
@@ -162,7 +169,7 @@ export function batchWritesOnlyScratch(model: DataFrameModel, sink: SinkInfo): b
     const path = s.path ?? (s.pathNode ? stringValue(model, s.pathNode) : undefined);
     if (path !== undefined ? !isEphemeralPath(path) : !(s.table !== undefined && scratchWarehouse && sessionCatalogTable(s))) return false;
   }
-  for (const c of nodesOfType(model, 'call')) {
+  for (const c of callsNamedAny(model, ['forPath', 'forName'])) {
     if (!inside(c)) continue;
     const parts = callParts(c);
     if ((parts?.name !== 'forPath' && parts?.name !== 'forName') || !parts.object || unwrapParens(parts.object).text !== 'DeltaTable') continue;

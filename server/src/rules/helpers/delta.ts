@@ -3,6 +3,7 @@ import type { DataFrameModel } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
 import { callParts, literalString, stringParts, unwrapParens } from '../../parsing/syntax';
 import { assignmentsTo } from './scopeIndex';
+import { callsNamed } from './callIndex';
 
 // What the Delta Lake rules (PSA8xx) need to know about a program: its SQL statements, the tables
 // it partitions, and the DeltaTable handles it holds.
@@ -180,7 +181,7 @@ export function partitionedTables(model: DataFrameModel): Map<string, Partitione
     const key = tableKey(m[1]);
     if (cols.length && !map.has(key)) map.set(key, { columns: cols, node });
   }
-  for (const call of nodesOfType(model, 'call')) {
+  for (const call of callsNamed(model, 'partitionedBy')) {
     const parts = callParts(call);
     if (parts?.name !== 'partitionedBy') continue;
     const cols = parts.args.map((a) => literalString(a));

@@ -6,7 +6,7 @@ import type { Node } from '../../parsing/pythonParser';
 import { callParts, isExtra, literalString, sameNode, stringParts, unwrapParens } from '../../parsing/syntax';
 import type { RuleContext } from '../rule';
 import { highCardinalityReason } from './cardinality';
-import { nodesOfType } from '../../model/syntaxIndex';
+import { callsNamedAny } from './callIndex';
 
 // Whether a frame holds few rows (an aggregate, a limit, a key lookup, a small source): PSA103, PSA301
 // and PSA306 stay quiet on those.
@@ -299,7 +299,8 @@ const VIEW_METHODS = new Set(['createOrReplaceTempView', 'createTempView', 'crea
 /** Temp views registered with a literal name on a frame the model knows, by lower-cased name (Spark's are case-insensitive). */
 function tempViews(model: RuleContext['model']): Map<string, Frame[]> {
   const out = new Map<string, Frame[]>();
-  for (const call of nodesOfType(model, 'call')) {
+  // The calls named after the view methods only (the shared index), in document order as before.
+  for (const call of callsNamedAny(model, VIEW_METHODS)) {
     const parts = callParts(call);
     if (!parts?.object || !parts.name || !VIEW_METHODS.has(parts.name)) continue;
     const name = literalString(parts.args[0] ?? parts.keywords.get('name'));

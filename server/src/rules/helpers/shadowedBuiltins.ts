@@ -4,7 +4,7 @@ import type { Node } from '../../parsing/pythonParser';
 import { callParts, unwrapParens } from '../../parsing/syntax';
 import { BUILTINS_SHADOWED_BY_STAR } from '../../spark/functionNames';
 import type { RuleContext } from '../rule';
-import { nodesOfType } from '../../model/syntaxIndex';
+import { callsNamedAny } from './callIndex';
 
 /** PSA701 (b): a Python builtin replaced by a pyspark.sql.functions import, then called on Python values. */
 
@@ -31,7 +31,7 @@ export function checkShadowedBuiltins(ctx: RuleContext, boundInFile: (name: stri
   const names = new Set(shadowed);
   const counts = new Set(ctx.model.actions.filter((a) => a.method === 'count').map((a) => a.call.id));
   const isPython = (n: Node, depth = 0): boolean => isPythonValue(n, depth, counts, boundInFile);
-  for (const call of nodesOfType(ctx.model, 'call')) {
+  for (const call of callsNamedAny(ctx.model, names)) {
     const callee = call?.childForFieldName('function');
     if (!call || callee?.type !== 'identifier' || !names.has(callee.text)) continue;
     if (!calledOnPythonValues(callee.text, call, isPython)) continue;

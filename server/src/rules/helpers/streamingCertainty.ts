@@ -1,8 +1,8 @@
 import type { DataFrameModel, Frame } from '../../model/types';
 import { lineage } from '../../model/lineage';
-import { nodesOfType } from '../../model/syntaxIndex';
 import type { Node } from '../../parsing/pythonParser';
 import { callParts, unwrapParens } from '../../parsing/syntax';
+import { callsNamed } from './callIndex';
 
 /**
  * Whether a streaming frame is streaming on every path that reaches a use of it. The model binds
@@ -85,7 +85,7 @@ function batchHandlers(model: DataFrameModel): { names: Set<string>; lambdas: No
   let h = handlerCache.get(model);
   if (h) return h;
   h = { names: new Set(), lambdas: [] };
-  for (const call of nodesOfType(model, 'call')) {
+  for (const call of callsNamed(model, 'foreachBatch')) {
     const parts = callParts(call);
     if (parts?.name !== 'foreachBatch' || !parts.object) continue;
     for (const a of [...parts.args, ...parts.keywords.values()]) {

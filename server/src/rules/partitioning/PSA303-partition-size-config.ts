@@ -1,9 +1,9 @@
-import { nodesOfType } from '../../model/syntaxIndex';
 import type { DataFrameModel } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
 import { callParts, literalString } from '../../parsing/syntax';
 import type { Rule, RuleContext } from '../rule';
 import { booleanSetting, byteSize, integerSetting, literalValue, type LiteralValue } from '../helpers/sessionConf';
+import { callsNamedAny } from '../helpers/callIndex';
 
 const GIB = 2 ** 30;
 const MIN_SHUFFLE_PARTITIONS = 8;
@@ -86,7 +86,7 @@ function isLocalTestSession(model: DataFrameModel): boolean {
   if (model.confSets.some((c) => c.key === 'spark.master' && /^local(\[|$)/.test(literalString(c.valueNode) ?? ''))) return true;
   // A builder kept in a variable (`b = SparkSession.builder.master("local[2]")...; b.getOrCreate()`),
   // or `SparkConf().setMaster("local[*]")`: the chain above does not reach these.
-  for (const call of nodesOfType(model, 'call')) {
+  for (const call of callsNamedAny(model, ['master', 'setMaster'])) {
     const parts = call ? callParts(call) : undefined;
     if ((parts?.name === 'master' || parts?.name === 'setMaster') && parts.object && /^local(\[|$)/.test(literalString(parts.args[0]) ?? '')) return true;
   }

@@ -85,10 +85,14 @@ function consumers(ctx: RuleContext): { frame: Frame; consumer: Consumer }[] {
  * For every frame, the computations that run its lineage. A walk up from a consumer stops at a
  * cached frame; the cache itself then counts as one computation of what lies above it.
  */
-function consumersByFrame(ctx: RuleContext, blocked: (f: Frame) => boolean, materializedBy: (f: Frame) => string): Map<number, Map<string, Consumer>> {
+function consumersByFrame(
+  all: readonly { frame: Frame; consumer: Consumer }[],
+  blocked: (f: Frame) => boolean,
+  materializedBy: (f: Frame) => string,
+): Map<number, Map<string, Consumer>> {
   const byFrame = new Map<number, Map<string, Consumer>>();
   const cachesUsed = new Set<number>();
-  const queue: { start: Frame[]; consumer: Consumer }[] = consumers(ctx).map((c) => ({ start: [c.frame], consumer: c.consumer }));
+  const queue: { start: Frame[]; consumer: Consumer }[] = all.map((c) => ({ start: [c.frame], consumer: c.consumer }));
   for (let q = 0; q < queue.length && q < 100_000; q++) {
     const { start, consumer } = queue[q];
     const seen = new Set<number>();
@@ -359,9 +363,11 @@ export const uncachedReuse: Rule = {
     const cachedInPlace = new Map(ctx.model.transforms.filter((t) => t.method === 'cache' || t.method === 'persist').map((t) => [t.frame.id, t.method]));
     const blocked = (f: Frame) => CACHING.has(f.op) || cachedInPlace.has(f.id);
     const materializedBy = (f: Frame) => (CACHING.has(f.op) ? f.op : (cachedInPlace.get(f.id) ?? 'cache'));
-    const byFrame = consumersByFrame(ctx, blocked, materializedBy);
+    // Found once: each action's tests climb its ancestors (twice per check before).
+    const all = consumers(ctx);
+    const byFrame = consumersByFrame(all, blocked, materializedBy);
     // Where each computation starts its walk up the lineage: its frame, or a cache's parents.
-    const starts = new Map<string, Frame[]>(consumers(ctx).map((c) => [c.consumer.id, [c.frame]]));
+    const starts = new Map<string, Frame[]>(all.map((c) => [c.consumer.id, [c.frame]]));
     for (const f of ctx.model.frames) if (blocked(f)) starts.set(`c${f.id}`, f.parents);
     const style = materializeStyle(ctx);
     const candidates: { frame: Frame; name: string; statement: Node; consumers: Consumer[]; step: Frame }[] = [];
@@ -402,7 +408,9 @@ export const uncachedReuse: Rule = {
     }
     // Computations are compared by the call that runs them: a helper analysed once per call site
     // gives one action node several consumers, which are still one line of code to cache for.
-    const nodesOf = (c: { consumers: Consumer[] }) => new Set(c.consumers.map((x) => x.node.startIndex));
+    // Each candidate's set made once, not once per pair of candidates.
+    const nodeSets = new Map(candidates.map((c) => [c, new Set(c.consumers.map((x) => x.node.startIndex))]));
+    const nodesOf = (c: (typeof candidates)[number]) => nodeSets.get(c)!;
     for (const c of candidates) {
       const pair = independentPair(c.consumers);
       if (!pair) continue;

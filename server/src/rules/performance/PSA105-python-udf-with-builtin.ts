@@ -4,6 +4,7 @@ import { planImports } from '../../fixes/edits';
 import type { Node } from '../../parsing/pythonParser';
 import type { DataFrameModel } from '../../model/types';
 import { innermostTransformAround } from '../helpers/transformAround';
+import { callsNamed, callsNamedAny, mergeInTreeOrder } from '../helpers/callIndex';
 import { callParts, enclosingScope, literalString, pyString, sameNode, unwrapParens } from '../../parsing/syntax';
 import type { Rule, RuleContext } from '../rule';
 
@@ -129,21 +130,14 @@ function functionNamed(name: string, from: Node): Node | undefined {
   return undefined;
 }
 
-/**
- * Two lists of one tree's nodes, each in tree order, merged in tree order (ids are preorder
- * numbers): what one walk for both types gave, from the per-type index the other rules share.
- */
-function inTreeOrder(a: readonly Node[], b: readonly Node[]): Node[] {
-  const out: Node[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length || j < b.length) out.push(j >= b.length || (i < a.length && a[i].id < b[j].id) ? a[i++] : b[j++]);
-  return out;
-}
-
 function findDefinitions(ctx: RuleContext): UdfDefinition[] {
   const out: UdfDefinition[] = [];
-  for (const n of inTreeOrder(ctx.model.root.descendantsOfType('decorated_definition'), nodesOfType(ctx.model, 'call'))) {
+  // The calls `udf(...)`, `F.udf(...)` (and any whose callee has no name: `(F.udf)(...)` unwraps to
+  // one), from the shared index: testing every call of the file was most of this rule's time. The
+  // decorated definitions from the shared per-type lists too: alone, the one type made the copy
+  // sort every node by type.
+  const candidates = mergeInTreeOrder([nodesOfType(ctx.model, 'decorated_definition'), callsNamedAny(ctx.model, ['udf'], true)]);
+  for (const n of candidates) {
     if (n.type === 'decorated_definition') {
       const def = n.childForFieldName('definition');
       const decorators = n.namedChildren.filter((c): c is Node => c?.type === 'decorator');
@@ -181,8 +175,36 @@ function findDefinitions(ctx: RuleContext): UdfDefinition[] {
 // ------------------------------------------------------------------ where a call runs on Python values
 
 /** Methods and functions whose function argument Python calls on data (rows, values, pandas frames). */
-const PYTHON_SIDE_CALLEE =
-  /(^|\.)(udf|pandas_udf|register|map|flatMap|mapValues|flatMapValues|mapPartitions|mapPartitionsWithIndex|foreach|foreachPartition|reduceByKey|aggregateByKey|combineByKey|sortBy|keyBy|applyInPandas|mapInPandas|mapInArrow|sorted|filter|min|max)$/;
+const PYTHON_SIDE_NAMES = [
+  'udf',
+  'pandas_udf',
+  'register',
+  'map',
+  'flatMap',
+  'mapValues',
+  'flatMapValues',
+  'mapPartitions',
+  'mapPartitionsWithIndex',
+  'foreach',
+  'foreachPartition',
+  'reduceByKey',
+  'aggregateByKey',
+  'combineByKey',
+  'sortBy',
+  'keyBy',
+  'applyInPandas',
+  'mapInPandas',
+  'mapInArrow',
+  'sorted',
+  'filter',
+  'min',
+  'max',
+];
+/**
+ * A callee's text naming one of them: `map` or `x.map`. An attribute's text ends in its attribute
+ * name, so the calls it matches are among `callsNamedAny(PYTHON_SIDE_NAMES)` and the unnamed ones.
+ */
+const PYTHON_SIDE_CALLEE = new RegExp(`(^|\\.)(${PYTHON_SIDE_NAMES.join('|')})$`);
 
 function isSparkFunctionCallee(ctx: RuleContext, callee: Node): boolean {
   const imports = ctx.model.imports;
@@ -222,7 +244,8 @@ function runsOnPythonValues(ctx: RuleContext, node: Node, handed: () => Readonly
  */
 function handedToPython(ctx: RuleContext): Set<string> {
   const names = new Set<string>();
-  for (const call of nodesOfType(ctx.model, 'call')) {
+  // Only calls named as PYTHON_SIDE_CALLEE says (or without a name: the test reads the callee's text).
+  for (const call of callsNamedAny(ctx.model, PYTHON_SIDE_NAMES, true)) {
     const callee = call.childForFieldName('function');
     if (!callee || isSparkFunctionCallee(ctx, callee) || !PYTHON_SIDE_CALLEE.test(callee.text)) continue;
     for (const a of call.childForFieldName('arguments')?.namedChildren ?? []) if (a?.type === 'identifier') names.add(a.text);
@@ -452,52 +475,37 @@ function renderCall(t: Translation, F: string, args: readonly Node[], columnType
   return `${F}.when(${col} != ${t.types[t.guard.index] === 'num' ? '0' : '""'}, ${body})`;
 }
 
-interface NameUses {
-  /** Calls whose callee is this bare name, in tree order. */
-  calls: Node[];
-  /** def/class statements and plain (augmented) assignments binding the name. */
-  bindings: number;
-}
-
 /**
- * One walk of the tree collecting, per name, its calls and bindings (what `callSites` needs for every
- * UDF): walking once per UDF made the rule quadratic in files with many UDFs.
+ * How many statements bind each name: def/class statements and plain (augmented) assignments. One
+ * pass over the model's per-type lists for the whole check (per UDF it made the rule quadratic).
  */
-function nameUses(model: DataFrameModel): Map<string, NameUses> {
-  const out = new Map<string, NameUses>();
-  const uses = (name: string): NameUses => {
-    let u = out.get(name);
-    if (!u) out.set(name, (u = { calls: [], bindings: 0 }));
-    return u;
-  };
-  // The model's per-type lists (shared with other rules) rather than a walk of the tree: the
-  // bindings are only counted, and each name's calls stay in tree order.
+function bindingCounts(model: DataFrameModel): Map<string, number> {
+  const out = new Map<string, number>();
+  const bind = (name: string) => out.set(name, (out.get(name) ?? 0) + 1);
   for (const type of ['function_definition', 'class_definition'] as const) {
     for (const n of nodesOfType(model, type)) {
       const name = n.childForFieldName('name')?.text;
-      if (name !== undefined) uses(name).bindings++;
+      if (name !== undefined) bind(name);
     }
   }
   for (const type of ['assignment', 'augmented_assignment'] as const) {
     for (const n of nodesOfType(model, type)) {
       const left = n.childForFieldName('left');
-      if (left?.type === 'identifier') uses(left.text).bindings++;
+      if (left?.type === 'identifier') bind(left.text);
     }
-  }
-  for (const n of nodesOfType(model, 'call')) {
-    const callee = n.childForFieldName('function');
-    if (callee?.type === 'identifier') uses(callee.text).calls.push(n);
   }
   return out;
 }
 
 /** Calls of the UDF by name in its scope, when nothing else binds that name. */
-function callSites(index: () => Map<string, NameUses>, d: UdfDefinition): Node[] | undefined {
+function callSites(model: DataFrameModel, bindings: () => Map<string, number>, d: UdfDefinition): Node[] | undefined {
   if (d.inlineCall) return [d.inlineCall];
   if (!d.name) return [];
-  const u = index().get(d.name);
-  const calls = (u?.calls ?? []).filter((n) => n.startIndex >= d.scope.startIndex && n.endIndex <= d.scope.endIndex);
-  return u?.bindings === 1 ? calls : undefined;
+  if (bindings().get(d.name) !== 1) return undefined;
+  // The calls whose callee is the bare name, from the shared index (`x.name(...)` is named alike).
+  return callsNamed(model, d.name).filter(
+    (n) => n.childForFieldName('function')?.type === 'identifier' && n.startIndex >= d.scope.startIndex && n.endIndex <= d.scope.endIndex,
+  );
 }
 
 function positionalArgs(call: Node, count: number): readonly Node[] | undefined {
@@ -531,8 +539,8 @@ export const pythonUdfWithBuiltin: Rule = {
   summary: 'A Python UDF that only wraps a builtin (upper, strip, len, abs, ...): use the native pyspark.sql.functions equivalent.',
   defaultSeverity: 'warning',
   check(ctx: RuleContext) {
-    let uses: Map<string, NameUses> | undefined;
-    const index = () => (uses ??= nameUses(ctx.model));
+    let counts: Map<string, number> | undefined;
+    const bindings = () => (counts ??= bindingCounts(ctx.model));
     let handed: Set<string> | undefined;
     const handedNames = () => (handed ??= handedToPython(ctx));
     for (const d of findDefinitions(ctx)) {
@@ -542,7 +550,7 @@ export const pythonUdfWithBuiltin: Rule = {
         `only applies ${describe(t)}: as a Python UDF every row is serialized to a Python worker and back, and ` +
         'the optimizer cannot see through it (no predicate pushdown, no code generation).';
       const imports = planImports(ctx.model, ctx.text);
-      const sites = callSites(index, d);
+      const sites = callSites(ctx.model, bindings, d);
       // No call in a file that uses DataFrames: dead code (say, after its last call was rewritten), not a UDF library.
       let unfixed = sites === undefined || (sites.length === 0 && ctx.model.frames.length === 0);
       for (const call of sites ?? []) {

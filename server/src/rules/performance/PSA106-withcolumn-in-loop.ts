@@ -3,7 +3,7 @@ import type { TransformCall } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
 import { callParts, enclosingScope, sameNode, unwrapParens } from '../../parsing/syntax';
 import type { Rule, RuleContext } from '../rule';
-import { nodesOfType } from '../../model/syntaxIndex';
+import { callsNamed } from '../helpers/callIndex';
 
 /** Loops over a literal list this short add a handful of projections: harmless for the planner. */
 const SHORT_LITERAL_LOOP = 10;
@@ -144,7 +144,7 @@ function parameterFilledWithConstants(ctx: RuleContext, name: string, at: Node, 
   const fnName = fn.childForFieldName('name')?.text;
   if (index < 0 || !fnName) return false;
   let calls = 0;
-  for (const call of nodesOfType(ctx.model, 'call')) {
+  for (const call of callsNamed(ctx.model, fnName)) {
     const parts = callParts(call);
     if (!parts || parts.object || parts.name !== fnName) continue;
     const arg = parts.keywords.get(name) ?? parts.args[index];

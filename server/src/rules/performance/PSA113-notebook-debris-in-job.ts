@@ -8,6 +8,7 @@ import type { Node } from '../../parsing/pythonParser';
 import { callParts, enclosingStatement, sameNode, unwrapParens } from '../../parsing/syntax';
 import type { Rule, RuleContext } from '../rule';
 import { isDisplayFormat } from '../../spark/writers';
+import { callsNamed } from '../helpers/callIndex';
 
 /** Steps behind which `show()` computes every input row before it can print 20: shuffles and sorts. */
 const WIDE = new Set([
@@ -160,7 +161,7 @@ export const notebookDebrisInJob: Rule = {
       });
     }
     if (displayIsLocal(ctx.model)) return;
-    for (const call of nodesOfType(ctx.model, 'call')) {
+    for (const call of callsNamed(ctx.model, 'display')) {
       const parts = callParts(call);
       if (!parts || parts.object || parts.name !== 'display' || parts.args.length === 0 || seen.has(call.id)) continue;
       const frame = frameOf(ctx.model, parts.args[0]);

@@ -1,10 +1,10 @@
 import type { RelatedLocation } from '../../findings';
 import type { Node } from '../../parsing/pythonParser';
-import { nodesOfType } from '../../model/syntaxIndex';
 import { callParts, unwrapParens } from '../../parsing/syntax';
 import { isWithin, repeatingConstructAround, SCOPE_BOUNDARIES } from '../helpers/loops';
 import { insideBatchHandler } from '../helpers/streamingCertainty';
 import type { Rule, RuleContext } from '../rule';
+import { callsNamedAny } from '../helpers/callIndex';
 
 /** Releases a cache: `x.unpersist()`, `spark.catalog.clearCache()`, `spark.sql("UNCACHE TABLE ...")`. */
 const RELEASE = /\.unpersist\s*\(|\.clearCache\s*\(|\bUNCACHE\s+TABLE\b|\bCLEAR\s+CACHE\b/i;
@@ -49,7 +49,7 @@ export const cacheInLoopNeverReleased: Rule = {
       call: t.call,
       methodNode: t.methodNode,
     }));
-    for (const call of nodesOfType(ctx.model, 'call')) {
+    for (const call of callsNamedAny(ctx.model, ['cache', 'persist'])) {
       const parts = callParts(call);
       if ((parts?.name === 'cache' || parts?.name === 'persist') && parts.object && parts.nameNode && parts.args.length <= 1) {
         calls.push({ method: parts.name, call, methodNode: parts.nameNode });

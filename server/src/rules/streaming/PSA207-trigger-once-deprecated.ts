@@ -1,7 +1,7 @@
 import type { Node } from '../../parsing/pythonParser';
 import { callParts, literalString, sameNode, unwrapParens } from '../../parsing/syntax';
 import type { Rule, RuleContext } from '../rule';
-import { nodesOfType } from '../../model/syntaxIndex';
+import { callsNamed } from '../helpers/callIndex';
 import { isDisplayFormat } from '../../spark/writers';
 
 /** How far down a writer chain (`x.writeStream.format(...)....trigger`) we look for `writeStream`. */
@@ -14,8 +14,8 @@ export const triggerOnceDeprecated: Rule = {
   defaultSeverity: 'warning',
   check(ctx: RuleContext) {
     const sinkTriggers = ctx.model.sinks.flatMap((s) => (s.trigger ? [s.trigger] : []));
-    for (const call of nodesOfType(ctx.model, 'call')) {
-      if (!call) continue;
+    // Only the calls named `trigger` (the shared index), in document order as before.
+    for (const call of callsNamed(ctx.model, 'trigger')) {
       const parts = callParts(call);
       if (parts?.name !== 'trigger' || !parts.object) continue;
       const once = parts.keywords.get('once');

@@ -1,7 +1,7 @@
 import type { SinkInfo } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
-import { callParts, enclosingScope } from '../../parsing/syntax';
-import { nodesOfType } from '../../model/syntaxIndex';
+import { enclosingScope } from '../../parsing/syntax';
+import { callsNamedAny } from '../helpers/callIndex';
 import { QUERY_STARTS, queryNamed } from '../helpers/queryName';
 import { boundInFile, chainRoot } from '../helpers/sessionBinding';
 import { streamingSources } from '../../model/types';
@@ -38,7 +38,7 @@ export const unnamedConcurrentQueries: Rule = {
       list.push(s);
       byScope.set(s.scope.id, list);
     }
-    const sequencers = nodesOfType(ctx.model, 'call').filter((c): c is Node => !!c && SEQUENCING.has(callParts(c)?.name ?? ''));
+    const sequencers = callsNamedAny(ctx.model, SEQUENCING);
     for (const queries of byScope.values()) {
       if (queries.length < 2) continue;
       queries.sort((a, b) => a.call.startIndex - b.call.startIndex);

@@ -1,5 +1,4 @@
 import type { Fix } from '../../findings';
-import { nodesOfType } from '../../model/syntaxIndex';
 import { isAncestorFrame, streamingSources, type BuilderInfo, type DataFrameModel, type Frame } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
 import { callParts, literalString, unwrapParens } from '../../parsing/syntax';
@@ -8,6 +7,7 @@ import { buildsLocalSession } from '../helpers/sessionBinding';
 import { sessionSettings } from '../helpers/sessionConf';
 import { stoppedSoonAfterStart } from '../helpers/queryLifetime';
 import { related, type Rule, type RuleContext } from '../rule';
+import { callsNamedAny } from '../helpers/callIndex';
 
 export const PROVIDER_KEY = 'spark.sql.streaming.stateStore.providerClass';
 const ROCKSDB_PROVIDER = 'org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider';
@@ -93,7 +93,7 @@ function statefulOps(model: DataFrameModel): StatefulOp[] {
     const kept = t.frame.watermark ? 'every key seen within the watermark is kept in state' : 'with no watermark, every key ever seen is kept in state';
     out.push({ node: t.methodNode, input: t.frame, what: `${t.method}() on a stream (${kept})` });
   }
-  for (const call of nodesOfType(model, 'call')) {
+  for (const call of callsNamedAny(model, TRANSFORM_WITH_STATE)) {
     const parts = call ? callParts(call) : undefined;
     if (!parts?.name || !TRANSFORM_WITH_STATE.has(parts.name) || !parts.object || !parts.nameNode) continue;
     const group = groupingOfStream(model, parts.object);

@@ -1,0 +1,86 @@
+import { nodesOfType } from '../../model/syntaxIndex';
+import type { DataFrameModel } from '../../model/types';
+import type { Node } from '../../parsing/pythonParser';
+import { callParts } from '../../parsing/syntax';
+
+interface CallIndex {
+  /** Per name: the calls `name(...)` and `x.name(...)` (`callParts`' name), in document order. */
+  byName: Map<string, Node[]>;
+  /**
+   * The calls without such a name, in document order: a parenthesized, subscripted or called
+   * callee (`(F.udf)(f)`, `handlers[k](df)`, `f()(df)`), or none. A rule testing the callee's text
+   * or unwrapping it may still accept them, so they stay candidates for every name.
+   */
+  unnamed: Node[];
+}
+
+const indexes = new WeakMap<DataFrameModel, CallIndex>();
+const NONE: readonly Node[] = [];
+
+function indexOf(model: DataFrameModel): CallIndex {
+  let index = indexes.get(model);
+  if (index) return index;
+  const byName = new Map<string, Node[]>();
+  const unnamed: Node[] = [];
+  for (const call of nodesOfType(model, 'call')) {
+    const name = callParts(call)?.name;
+    if (name === undefined) {
+      unnamed.push(call);
+      continue;
+    }
+    const list = byName.get(name);
+    if (list) list.push(call);
+    else byName.set(name, [call]);
+  }
+  index = { byName, unnamed };
+  indexes.set(model, index);
+  return index;
+}
+
+/**
+ * The calls of the file whose callee is `name` or an attribute `.name`, in document order; the
+ * file's calls are grouped once per model. Rules that looked for a few method names made a pass
+ * over every call of the file each (about twenty of them), and some climbed or sliced text per call.
+ */
+export function callsNamed(model: DataFrameModel, name: string): readonly Node[] {
+  return indexOf(model).byName.get(name) ?? NONE;
+}
+
+/** The calls whose callee has no name of its own (see `CallIndex.unnamed`), in document order. */
+export function callsWithoutName(model: DataFrameModel): readonly Node[] {
+  return indexOf(model).unnamed;
+}
+
+/**
+ * The calls named any of `names`, and with `unnamed` also those without a name, in document
+ * order: every call a filter can accept when it accepts only those names (or tests the text of a
+ * callee it may first unwrap). The filter is still applied to each; this only skips the rest.
+ */
+export function callsNamedAny(model: DataFrameModel, names: Iterable<string>, unnamed = false): Node[] {
+  const lists: (readonly Node[])[] = [];
+  for (const name of new Set(names)) {
+    const list = callsNamed(model, name);
+    if (list.length) lists.push(list);
+  }
+  if (unnamed && callsWithoutName(model).length) lists.push(callsWithoutName(model));
+  return mergeInTreeOrder(lists);
+}
+
+/**
+ * Lists of one tree's nodes, each in document order and no node in two of them, merged in
+ * document order (node ids are preorder numbers).
+ */
+export function mergeInTreeOrder(lists: readonly (readonly Node[])[]): Node[] {
+  if (lists.length === 0) return [];
+  if (lists.length === 1) return [...lists[0]];
+  const out: Node[] = [];
+  const at = lists.map(() => 0);
+  for (;;) {
+    let best = -1;
+    for (let k = 0; k < lists.length; k++) {
+      if (at[k] < lists[k].length && (best < 0 || lists[k][at[k]].id < lists[best][at[best]].id)) best = k;
+    }
+    if (best < 0) return out;
+    out.push(lists[best][at[best]++]);
+  }
+}
