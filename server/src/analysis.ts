@@ -55,6 +55,8 @@ export interface AnalysisResult {
   skipped?: 'not-pyspark';
   /** Top-level statements whose part of the model was taken from `previousModel` rather than built again. */
   resumedStatements?: number;
+  /** Analyses of module functions nobody called that were replayed from `previousModel` rather than run again. */
+  reusedFunctions?: number;
   /** With `keepProjectFacts`, when the file was analysed. */
   projectFacts?: ProjectFacts;
 }
@@ -134,7 +136,12 @@ function* analysisSteps(tree: TreeOrCopy, text: string, options: AnalysisOptions
   // rule): an edit read after it stops the run before the model. `buildModel` takes this copy.
   rootOf(tree, text);
   yield;
-  const { model, functions, resumedStatements } = buildModel(tree, text, { notebook: options.notebook ?? isDatabricksSource(text) }, options.previousModel);
+  const { model, functions, resumedStatements, reusedFunctions } = buildModel(
+    tree,
+    text,
+    { notebook: options.notebook ?? isDatabricksSource(text) },
+    options.previousModel,
+  );
   options.onModel?.(model);
   yield;
   const code = new CodeContext(text, {
@@ -176,7 +183,7 @@ function* analysisSteps(tree: TreeOrCopy, text: string, options: AnalysisOptions
   }
   findings.sort(compareFindings);
   const projectFacts = options.keepProjectFacts ? collectProjectFacts(model, code, noqa) : undefined;
-  return { findings, model, lines, resumedStatements, ...(projectFacts ? { projectFacts } : {}) };
+  return { findings, model, lines, resumedStatements, reusedFunctions, ...(projectFacts ? { projectFacts } : {}) };
 }
 
 /**

@@ -7,6 +7,7 @@ import { SparkFunctions } from '../spark/functions';
 import { batchFrame, isBatchFrameParameter } from '../spark/streaming';
 import { recordImport } from '../spark/imports';
 import { isSessionFactoryName, isSessionGlobal, isSessionParameterName, sessionReference, sparkSessionClassCall, usesNotebookSession } from '../spark/session';
+import { JournalRecorder, sameFrames, type FunctionJournal } from './functionJournal';
 import type { Interpreter } from './interpreter';
 import type { DataFrameModel, Frame, FrameRef, ImportInfo, SourceInfo } from './types';
 import { Scope, UNKNOWN, type Value } from './values';
@@ -49,6 +50,14 @@ class LoggedVars extends Map<string, Value> {
   readonly log: VarWrite[] = [];
   /** The model state whose run last wrote here: only that one may undo the log. */
   writer: ResumeState | undefined;
+  /** While a pending function's analysis is journaled: the first value read of each module name (see FunctionJournal). */
+  reads: Map<string, Value | undefined> | undefined;
+
+  override get(name: string): Value | undefined {
+    const v = super.get(name);
+    if (this.reads && !this.reads.has(name)) this.reads.set(name, v);
+    return v;
+  }
 
   override set(name: string, v: Value): this {
     // The Map constructor does not call set without entries, so `log` exists on every call.
@@ -102,6 +111,8 @@ interface ResumeState {
   inputs: string;
   /** The copy the root belonged to when the model was built (a later copy takes the root over). */
   root: { owner: SyntaxTree };
+  /** The module's pending function analyses of this run, by `def` node (see FunctionJournal). */
+  journals: Map<Node, FunctionJournal>;
 }
 
 /**
@@ -135,6 +146,13 @@ class ModelBuilder implements Interpreter {
   private lists: string[] | undefined;
   /** How many top-level statements were taken from the previous model rather than run. */
   resumedStatements = 0;
+  /** How many of the module's pending function analyses were replayed from the previous model's journals. */
+  reusedFunctions = 0;
+  /** The module's pending function analyses of this run, and those of the model it resumed from. */
+  private journals = new Map<Node, FunctionJournal>();
+  private previousJournals: Map<Node, FunctionJournal> | undefined;
+  /** Set while one of them runs. */
+  private recorder: JournalRecorder | undefined;
 
   constructor(
     root: Node,
@@ -194,6 +212,7 @@ class ModelBuilder implements Interpreter {
       analysed: this.analysed,
       inputs,
       root: { owner: (root as SyntaxNode).owner },
+      journals: this.journals,
     };
     let i = previous ? this.resume(previous, statements, inputs) : 0;
     state.checkpoints = this.checkpoints;
@@ -210,7 +229,7 @@ class ModelBuilder implements Interpreter {
       this.statement(statements[i]);
     }
     if (i === statements.length) this.checkpoint(undefined);
-    this.analysePending(this.scope);
+    this.analyseModulePending();
     return state;
   }
 
@@ -277,6 +296,7 @@ class ModelBuilder implements Interpreter {
       else ref.others = ref.others!.slice(0, before);
     }
     this.resumedStatements = k;
+    this.previousJournals = prev.journals;
     return k;
   }
 
@@ -431,8 +451,120 @@ class ModelBuilder implements Interpreter {
   /** Functions never called from analysed code are analysed once with unknown parameters. */
   private analysePending(scope: Scope): void {
     for (const v of scope.vars.values()) {
-      if (v.k === 'function' && !this.analysed.has(v.def.id)) this.callFunction(v.def, v.closure, [], new Map(), true);
+      if (v.k === 'function' && !this.isAnalysed(v.def.id)) this.callFunction(v.def, v.closure, [], new Map(), true);
     }
+  }
+
+  private isAnalysed(id: number): boolean {
+    const has = this.analysed.has(id);
+    this.recorder?.analysedRead(id, has);
+    return has;
+  }
+
+  /**
+   * `analysePending` for the module, after its last statement, where most of a model is made: a
+   * function whose analysis the previous model journaled is replayed when every read of it gives
+   * the same answer now (see FunctionJournal); the others run, journaled for the next model.
+   */
+  private analyseModulePending(): void {
+    for (const v of this.scope.vars.values()) {
+      if (v.k !== 'function' || this.analysed.has(v.def.id)) continue;
+      if (v.closure !== this.scope || !this.lists) {
+        this.callFunction(v.def, v.closure, [], new Map(), true);
+        continue;
+      }
+      const previous = this.previousJournals?.get(v.def);
+      if (previous && this.sameReads(previous)) {
+        this.replay(previous);
+        this.journals.set(v.def, previous);
+        this.reusedFunctions++;
+        continue;
+      }
+      const journal = this.journaled(v.def, v.closure);
+      if (journal) this.journals.set(v.def, journal);
+    }
+  }
+
+  /** Runs the pending analysis of a module function, recording what it reads and adds; undefined when it cannot be replayed. */
+  private journaled(def: Node, closure: Scope): FunctionJournal | undefined {
+    const model = this.model as unknown as Record<string, unknown>;
+    const lists = this.lists!;
+    const sizes = lists.map((k) => sizeOf(model[k]));
+    const nextId = this.nextId;
+    const steps = this.steps;
+    const varLog = this.vars.log.length;
+    const refLog = this.refLog.length;
+    const recorder = new JournalRecorder();
+    this.recorder = recorder;
+    this.vars.reads = recorder.names;
+    try {
+      this.callFunction(def, closure, [], new Map(), true);
+    } finally {
+      this.recorder = undefined;
+      this.vars.reads = undefined;
+    }
+    // A write to the module scope, or a run cut short, is not replayed (neither happens today).
+    if (this.model.truncated || this.vars.log.length !== varLog) return undefined;
+    const added = new Map<string, unknown[]>();
+    for (let i = 0; i < lists.length; i++) {
+      const part = model[lists[i]];
+      if (Array.isArray(part)) added.set(lists[i], part.slice(sizes[i]));
+      // The two Maps are journaled entry by entry; a Map part added later is not.
+      else if (lists[i] !== 'definitions' && lists[i] !== 'frameRefs' && sizeOf(part) !== sizes[i]) return undefined;
+    }
+    const refs = this.model.frameRefs;
+    return {
+      def,
+      closure,
+      nextId,
+      ids: this.nextId - nextId,
+      steps: this.steps - steps,
+      names: recorder.names,
+      memo: recorder.memo,
+      analysed: recorder.analysed,
+      refs: recorder.refs,
+      definitions: recorder.definitions,
+      added,
+      memoWrites: [...recorder.memoWritten].map((k) => [k, this.callMemo.get(k)!]),
+      analysedWrites: [...recorder.analysedWritten],
+      definitionWrites: recorder.definitionWrites,
+      newRefs: recorder.newRefStarts.map((start) => copyRef(refs.get(start)!)),
+      refPushes: recorder.refPushes,
+      refLog: this.refLog.slice(refLog),
+    };
+  }
+
+  /** Every read of the journaled analysis gives the same answer in this run's state. */
+  private sameReads(j: FunctionJournal): boolean {
+    if (j.closure !== this.scope || j.nextId !== this.nextId || this.steps + j.steps > MAX_STEPS) return false;
+    for (const [name, v] of j.names) if (Map.prototype.get.call(this.vars, name) !== v) return false;
+    for (const [key, v] of j.memo) if (this.callMemo.get(key) !== v) return false;
+    for (const [id, has] of j.analysed) if (this.analysed.has(id) !== has) return false;
+    const refs = this.model.frameRefs;
+    for (const [start, was] of j.refs) {
+      const ref = refs.get(start);
+      if (was === undefined ? ref !== undefined : !ref || ref.frame !== was.frame || !sameFrames(ref.others ?? [], was.others)) return false;
+    }
+    for (const [id, has] of j.definitions) if (this.model.definitions.has(id) !== has) return false;
+    return true;
+  }
+
+  /** What the journaled analysis added, added again (the same objects; frame names copied, since later analyses may add to them). */
+  private replay(j: FunctionJournal): void {
+    const model = this.model as unknown as Record<string, unknown>;
+    for (const [key, items] of j.added) {
+      const part = model[key] as unknown[];
+      for (const item of items) part.push(item);
+    }
+    for (const [id, entry] of j.definitionWrites) this.model.definitions.set(id, entry);
+    const refs = this.model.frameRefs;
+    for (const ref of j.newRefs) refs.set(ref.start, copyRef(ref));
+    for (const [start, frame] of j.refPushes) (refs.get(start)!.others ??= []).push(frame);
+    for (const entry of j.refLog) this.refLog.push(entry);
+    for (const [key, v] of j.memoWrites) this.callMemo.set(key, v);
+    for (const id of j.analysedWrites) this.analysed.add(id);
+    this.nextId += j.ids;
+    this.steps += j.steps;
   }
 
   // ---------------------------------------------------------------- binding
@@ -442,8 +574,14 @@ class ModelBuilder implements Interpreter {
     if (t.type === 'identifier') {
       this.scope.vars.set(t.text, v);
       if (v.k === 'frame') this.noteFrameRef(t, v.frame);
-      if (v.k === 'frame' && statement && !this.model.definitions.has(v.frame.id)) {
-        this.model.definitions.set(v.frame.id, { name: t.text, statement });
+      if (v.k === 'frame' && statement) {
+        const has = this.model.definitions.has(v.frame.id);
+        this.recorder?.definitionRead(v.frame.id, has);
+        if (!has) {
+          const entry = { name: t.text, statement };
+          this.model.definitions.set(v.frame.id, entry);
+          this.recorder?.definitionWrites.push([v.frame.id, entry]);
+        }
       }
       return;
     }
@@ -457,11 +595,14 @@ class ModelBuilder implements Interpreter {
   /** A name that stands for `frame` here; a function analysed for several calls may give it several frames. */
   private noteFrameRef(name: Node, frame: Frame): void {
     const ref = this.model.frameRefs.get(name.startIndex);
+    this.recorder?.refRead(name.startIndex, ref);
     if (!ref) {
       this.model.frameRefs.set(name.startIndex, { start: name.startIndex, end: name.endIndex, frame });
+      this.recorder?.newRefStarts.push(name.startIndex);
     } else if (ref.frame !== frame && !ref.others?.includes(frame) && (ref.others?.length ?? 0) < MAX_FRAMES_PER_REF) {
       this.refLog.push([name.startIndex, ref.others?.length ?? 0]);
       (ref.others ??= []).push(frame);
+      this.recorder?.refPush(name.startIndex, frame);
     }
   }
 
@@ -653,13 +794,15 @@ class ModelBuilder implements Interpreter {
   callFunction(def: Node, closure: Scope, pos: Value[], kw: ReadonlyMap<string, Value>, pending: boolean, site?: Node): Value {
     const key = `${def.id}:${pos.map(valueKey).join(',')}:${[...kw].map(([k, v]) => `${k}=${valueKey(v)}`).join(',')}`;
     const memo = this.callMemo.get(key);
+    this.recorder?.memoRead(key, memo);
     if (memo) {
       if (site && memo.k === 'frame') this.model.localCalls.push({ site, def, result: memo.frame });
       return memo;
     }
     if (this.onStack.has(def.id) || this.callDepth >= MAX_CALL_DEPTH) return UNKNOWN;
-    if (!pending && pos.every((v) => v.k === 'unknown') && kw.size === 0 && this.analysed.has(def.id)) return UNKNOWN;
+    if (!pending && pos.every((v) => v.k === 'unknown') && kw.size === 0 && this.isAnalysed(def.id)) return UNKNOWN;
     this.analysed.add(def.id);
+    this.recorder?.analysedWritten.add(def.id);
     const body = def.childForFieldName('body');
     const params = def.childForFieldName('parameters');
     const outerScope = this.scope;
@@ -673,6 +816,7 @@ class ModelBuilder implements Interpreter {
     this.onStack.add(def.id);
     this.callDepth++;
     this.callMemo.set(key, UNKNOWN);
+    this.recorder?.memoWritten.add(key);
     let result: Value = UNKNOWN;
     try {
       if (body) {
@@ -867,6 +1011,8 @@ export interface BuiltModel {
   functions: SparkFunctions;
   /** Top-level statements taken from `previous` rather than run again (0: built afresh). */
   resumedStatements: number;
+  /** Analyses of functions nobody called replayed from `previous` rather than run again. */
+  reusedFunctions: number;
 }
 
 /**
@@ -879,7 +1025,7 @@ export interface BuiltModel {
 export function buildModel(tree: TreeOrCopy, text: string, options: ModelOptions = {}, previous?: DataFrameModel): BuiltModel {
   const builder = new ModelBuilder(rootOf(tree, text), options);
   resumable.set(builder.model, builder.run(previous));
-  return { model: builder.model, functions: builder.functions, resumedStatements: builder.resumedStatements };
+  return { model: builder.model, functions: builder.functions, resumedStatements: builder.resumedStatements, reusedFunctions: builder.reusedFunctions };
 }
 
 /**

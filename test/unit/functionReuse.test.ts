@@ -1,0 +1,355 @@
+import * as assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import fc from 'fast-check';
+import { defaultSettings } from '../../shared/settings';
+import { analyze, type AnalysisOptions, type AnalysisResult } from '../../server/src/analysis';
+import { DocumentStore } from '../../server/src/lsp/documentStore';
+import type { DataFrameModel } from '../../server/src/model/types';
+import type { PythonParser } from '../../server/src/parsing/pythonParser';
+import { outcome } from './analysisOutcome';
+import { loadParser, py } from './helpers';
+
+// The functions nobody calls are analysed after the module's last statement, and most of a model is
+// made there. The next model of the document replays such an analysis from the previous model's
+// journal when every read of it gives the same answer (model/functionJournal.ts). Whatever the edit,
+// the result must be a fresh analysis's: findings with fixes, the graph fragment, the model with its
+// frame ids, names and local calls. The edits here go where a replay can go wrong: inside function
+// bodies, module names the functions read rebound, functions that call each other, nested defs,
+// decorators, a `def` moved, duplicated or deleted, frames bound at module level and used in functions.
+
+/**
+ * Modules of functions: helpers called by other functions, nested defs, a decorated UDF, module
+ * constants and frames read by functions, helpers that make no frame (so calling them or not
+ * leaves every frame id as it was: only the memo, the analysed set or the frame names tell), and
+ * statements after the functions, where an edit rebinds what the functions before it read.
+ */
+const MODULES: [string, string][] = [
+  [
+    'functions_calling_functions.py',
+    py`
+      from pyspark.sql import SparkSession
+      from pyspark.sql import functions as F
+
+      spark = SparkSession.builder.getOrCreate()
+      ROOT = "s3://lake/raw"
+      THRESHOLD = 10
+      events = spark.read.parquet(ROOT + "/events")
+
+
+      def tune(spark):
+          spark.conf.set("spark.sql.shuffle.partitions", "8")
+
+
+      def audit(row=None):
+          spark.conf.set("spark.sql.adaptive.enabled", "true")
+
+
+      def show_it(df):
+          df.show()
+
+
+      def load(name):
+          return spark.read.parquet(ROOT + "/" + name)
+
+
+      def clean(df):
+          return df.filter(F.col("amount") > THRESHOLD).dropDuplicates(["id"])
+
+
+      def daily(df):
+          out = clean(df).groupBy("day").agg(F.sum("amount").alias("total"))
+          out.write.mode("overwrite").parquet(ROOT + "/daily")
+          return out
+
+
+      def with_inner():
+          base = spark.read.json(ROOT + "/inner")
+
+          def inner(x):
+              show_it(x)
+              return x.withColumn("k", F.lit(1))
+
+          return inner(base).count()
+
+
+      @F.udf("string")
+      def tag(value):
+          return value.upper()
+
+
+      def tagged():
+          audit(tagged)
+          users = load("users").withColumn("t", tag(F.col("name")))
+          users.cache()
+          show_it(users)
+          return users.collect()
+
+
+      def report():
+          tune(spark)
+          d = daily(load("orders"))
+          rows = d.collect()
+          for r in rows:
+              print(r)
+          return rows
+
+
+      def from_module_frame():
+          audit(events)
+          late_audit(row)
+          recent = events.filter(F.col("day") > "2024-01-01")
+          show_it(recent)
+          recent.write.mode("append").saveAsTable("recent")
+          return recent.count()
+
+
+      def late_audit(row):
+          spark.conf.set("spark.sql.ansi.enabled", "true")
+
+
+      summary = daily(events)
+      OUT = ROOT + "/out"
+    `,
+  ],
+  [
+    'functions_of_frames.py',
+    py`
+      from pyspark.sql import SparkSession, DataFrame
+      from pyspark.sql import functions as F
+
+      spark = SparkSession.builder.appName("jobs").getOrCreate()
+      TABLE = "silver.orders"
+
+
+      def read_orders(spark):
+          return spark.table(TABLE)
+
+
+      def enrich(df: DataFrame) -> DataFrame:
+          return df.withColumn("year", F.year("ts")).withColumn("month", F.month("ts"))
+
+
+      def totals(df: DataFrame):
+          by_year = enrich(df).groupBy("year").count()
+          by_year.show()
+          return by_year
+
+
+      def stream_orders(spark):
+          q = spark.readStream.format("kafka").option("subscribe", "orders").load()
+          return q.writeStream.format("delta").option("checkpointLocation", "/chk/orders").start("/out/orders")
+
+
+      def upsert(batch_df, epoch_id):
+          batch_df.write.mode("append").saveAsTable(TABLE)
+
+
+      def start(spark):
+          src = spark.readStream.table("bronze.orders")
+          return src.writeStream.foreachBatch(upsert).start()
+
+
+      class Job:
+          def run(self, df):
+              return totals(df)
+
+
+      def main():
+          orders = read_orders(spark)
+          totals(orders).write.mode("overwrite").saveAsTable("gold.totals")
+          stream_orders(spark)
+
+
+      if __name__ == "__main__":
+          LIMIT = 10
+    `,
+  ],
+];
+
+/**
+ * Statements an edit may insert at the top level: names the functions read rebound (before or after
+ * the functions), functions redefined, calls of the frame-free helpers, frames.
+ */
+const STATEMENTS = [
+  'ROOT = "s3://lake/other"\n',
+  'THRESHOLD = 5\n',
+  'TABLE = "gold.orders"\n',
+  'spark = None\n',
+  'events = spark.table("events")\n',
+  'def load(name):\n    return spark.table(name)\n',
+  'def clean(df):\n    return df.where("amount > 0")\n',
+  'def enrich(df):\n    return df\n',
+  'def tune(spark):\n    pass\n',
+  'clean = None\n',
+  'show_it = print\n',
+  'def helper(df):\n    return clean(df).limit(10)\n',
+  'x = load("x").cache()\n',
+  'tune(spark)\n',
+  'audit()\n',
+  'late_audit()\n',
+  'show_it(events)\n',
+  'report()\n',
+  'main()\n',
+  'from pyspark.sql.functions import col\n',
+];
+
+/** Text typed inside a function body, one piece at a time. */
+const TYPED = ['x', 'df', '"', '(', ')', ':', '.', ',', ' ', '\n    ', '\n', '#', '=', 'F.', '.count()', '.cache()', 'load("y")', 'events', 'return '];
+
+type Edit =
+  | { kind: 'type'; at: number; text: string }
+  | { kind: 'delete'; at: number; length: number }
+  | { kind: 'statement'; at: number; op: 'delete' | 'insert' | 'append' | 'duplicate' | 'move'; insert: number; to: number };
+
+const position: fc.Arbitrary<number> = fc.noBias(fc.integer({ min: 0, max: 999_999 })).map((n) => n / 1_000_000);
+
+const edit: fc.Arbitrary<Edit> = fc.oneof(
+  fc.record({ kind: fc.constant('type' as const), at: position, text: fc.constantFrom(...TYPED) }),
+  fc.record({ kind: fc.constant('delete' as const), at: position, length: fc.integer({ min: 1, max: 10 }) }),
+  fc.record({
+    kind: fc.constant('statement' as const),
+    at: position,
+    op: fc.constantFrom('delete' as const, 'insert' as const, 'append' as const, 'duplicate' as const, 'move' as const),
+    insert: fc.nat(STATEMENTS.length - 1),
+    to: position,
+  }),
+);
+
+/** The edit as replacements of `text`, last first (a move is a deletion and an insertion). */
+function asChanges(text: string, e: Edit): { start: number; end: number; text: string }[] {
+  const at = Math.floor(e.at * text.length);
+  if (e.kind === 'type') return [{ start: at, end: at, text: e.text }];
+  if (e.kind === 'delete') return [{ start: at, end: Math.min(text.length, at + e.length), text: '' }];
+  // A top-level statement: from a line that starts in column 0 to the next such line.
+  const starts = [...text.matchAll(/^(?=[^\s#])/gm)].map((m) => m.index);
+  const statementAt = (offset: number): number => {
+    let i = 0;
+    while (i + 1 < starts.length && starts[i + 1] <= offset) i++;
+    return i;
+  };
+  const i = statementAt(at);
+  const start = starts[i] ?? 0;
+  const end = starts[i + 1] ?? text.length;
+  const statement = text.slice(start, end);
+  const whole = statement.endsWith('\n') ? statement : statement + '\n';
+  switch (e.op) {
+    case 'insert':
+      return [{ start, end: start, text: STATEMENTS[e.insert] }];
+    case 'append': {
+      const end = text.endsWith('\n') || text.length === 0 ? '' : '\n';
+      return [{ start: text.length, end: text.length, text: end + STATEMENTS[e.insert] }];
+    }
+    case 'duplicate':
+      return [{ start, end: start, text: whole }];
+    case 'delete':
+      return [{ start, end, text: '' }];
+    case 'move': {
+      const to = starts[statementAt(Math.floor(e.to * text.length))] ?? 0;
+      if (to >= start && to < end) return [];
+      const remove = { start, end, text: '' };
+      const insert = { start: to, end: to, text: whole };
+      return to > start ? [insert, remove] : [remove, insert];
+    }
+  }
+}
+
+interface Generator {
+  generatePipeline(lines: number, seed?: number): string;
+}
+const GENERATOR = pathToFileURL(join(__dirname, '..', '..', '..', 'scripts', 'bench', 'generate.mjs')).href;
+
+describe('function analyses reused after an edit', function () {
+  this.timeout(300_000);
+  let parser: PythonParser;
+  let files: [string, string][];
+  before(async () => {
+    parser = await loadParser();
+    const gen = (await import(GENERATOR)) as Generator;
+    // The bench's shape: pipelines in functions, an orchestrator under `if __name__`.
+    files = [...MODULES, ...[4, 5].map((seed): [string, string] => [`generated_pipeline_${seed}.py`, gen.generatePipeline(260, seed)])];
+  });
+
+  /** After each edit of random sequences, the analysis resuming the previous model equals a fresh one; returns how many analyses replayed a function. */
+  function reuseEqualsFresh(files: readonly [string, string][], edits: fc.Arbitrary<Edit>, runs: { seed: number; numRuns: number }) {
+    const settings = { ...defaultSettings(), 'rules.strict': true };
+    let analyses = 0;
+    let reusing = 0;
+    let reused = 0;
+    fc.assert(
+      fc.property(
+        fc.nat(files.length - 1),
+        // `extra`: a model built first for the version and kept as the base of the next one, or lost.
+        fc.array(fc.tuple(edits, fc.constantFrom('none', 'none', 'none', 'kept', 'lost')), { minLength: 1, maxLength: 6 }),
+        (file, edits) => {
+          const [name, original] = files[file];
+          const store = new DocumentStore(parser, () => false);
+          const uri = `file:///${name}`;
+          const options: AnalysisOptions = { settings, path: name };
+          store.open(uri, 'python', 1, original);
+          let previousModel: DataFrameModel | undefined;
+          try {
+            let version = 1;
+            const first = store.get(uri)!;
+            if (first.tree) previousModel = analyze(first.tree, original, options).model;
+            for (const [e, extra] of edits) {
+              const doc = store.get(uri)!;
+              const changes = asChanges(doc.document.getText(), e);
+              if (changes.length === 0) continue;
+              const lines = doc.document;
+              // Both ranges are read on the text before the edit; the later one goes first.
+              const ranges = changes.map((c) => ({ range: { start: lines.positionAt(c.start), end: lines.positionAt(c.end) }, text: c.text }));
+              store.change(uri, ++version, ranges);
+              const after = store.get(uri)!;
+              const now = after.document.getText();
+              if (!after.tree) continue;
+              if (extra !== 'none') {
+                const built = analyze(after.tree, now, { ...options, previousModel }).model;
+                if (extra === 'kept') previousModel = built ?? previousModel;
+              }
+              const incremental = analyze(after.tree, now, { ...options, previousModel });
+              const freshTree = parser.parse(now);
+              let fresh: AnalysisResult;
+              try {
+                fresh = analyze(freshTree, now, options);
+              } finally {
+                freshTree.delete();
+              }
+              analyses++;
+              if (incremental.reusedFunctions) reusing++;
+              reused += incremental.reusedFunctions ?? 0;
+              assert.deepEqual(outcome(name, incremental), outcome(name, fresh), `${name} after ${JSON.stringify(changes)}`);
+              previousModel = incremental.model ?? previousModel;
+            }
+          } finally {
+            store.dispose();
+          }
+        },
+      ),
+      runs,
+    );
+    return { analyses, reusing, reused };
+  }
+
+  it('equals a fresh analysis after every edit, and replays many function analyses', () => {
+    const { analyses, reusing, reused } = reuseEqualsFresh(files, edit, { seed: 1821, numRuns: 120 });
+    // Worth something only if many analyses did replay functions.
+    assert.ok(reusing > analyses / 4, `only ${reusing} of ${analyses} analyses replayed a function (${reused} replays)`);
+  });
+
+  it('equals a fresh analysis when statements after the functions rebind what they read or call what they call', () => {
+    // A statement added after the functions leaves them unchanged and their frame ids too when it
+    // makes no frame (a constant, a call of a frame-free helper), so only the reads tell that
+    // their analyses would now go otherwise: a name's value, a memo entry made by the new call,
+    // a function it marked analysed, a frame name it made in the helper's body.
+    const rebinding = fc.record({
+      kind: fc.constant('statement' as const),
+      at: position,
+      op: fc.constantFrom('insert' as const, 'append' as const, 'delete' as const),
+      insert: fc.nat(STATEMENTS.length - 1),
+      to: position,
+    });
+    const { analyses, reusing, reused } = reuseEqualsFresh(MODULES, rebinding, { seed: 1822, numRuns: 80 });
+    assert.ok(reusing > analyses / 4, `only ${reusing} of ${analyses} analyses replayed a function (${reused} replays)`);
+  });
+});
