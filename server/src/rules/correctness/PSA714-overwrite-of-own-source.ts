@@ -15,7 +15,10 @@ type Target = { kind: 'jdbc'; table: string; url?: string } | { kind: 'path'; ke
 
 /** `public.Users`, `"public"."users"`, `[dbo].[users]` name one table. */
 function jdbcKey(name: string): string {
-  return name.replace(/["`[\]]/g, '').trim().toLowerCase();
+  return name
+    .replace(/["`[\]]/g, '')
+    .trim()
+    .toLowerCase();
 }
 
 /** A JDBC URL without its query string (`?user=...&password=...`), which names no other database. */
