@@ -1,5 +1,6 @@
 import { fileFragment } from '../../server/src/graph';
-import type { AnalysisResult } from '../../server/src/analysis';
+import { analyze, type AnalysisOptions, type AnalysisResult } from '../../server/src/analysis';
+import type { PythonParser, Tree } from '../../server/src/parsing/pythonParser';
 import type { DataFrameModel, Frame } from '../../server/src/model/types';
 
 // What an incremental analysis must give exactly as a fresh one does (incrementalAnalysis.test.ts,
@@ -43,4 +44,33 @@ export function modelShape(model: DataFrameModel | undefined): unknown {
 export function outcome(name: string, result: AnalysisResult): unknown {
   const { raw } = fileFragment({ filename: name, uri: `file:///${name}`, model: result.model, lines: result.lines, findings: result.findings });
   return { findings: result.findings, skipped: result.skipped, graph: raw, model: modelShape(result.model) };
+}
+
+/** A property step's extra model: none, one built first and kept as the next base, or one built and lost. */
+export type ExtraModel = 'none' | 'kept' | 'lost';
+
+/**
+ * One step of the incremental-analysis properties: after an edit, maybe build an extra model first
+ * (kept as the base of the next analysis, as the server keeps the last model built, or thrown away),
+ * then analyse incrementally from the base and freshly from a new parse of the same text.
+ */
+export function analyseBothWays(
+  parser: PythonParser,
+  tree: Tree,
+  text: string,
+  options: AnalysisOptions,
+  base: DataFrameModel | undefined,
+  extra: ExtraModel,
+): { incremental: AnalysisResult; fresh: AnalysisResult } {
+  if (extra !== 'none') {
+    const built = analyze(tree, text, { ...options, previousModel: base }).model;
+    if (extra === 'kept') base = built ?? base;
+  }
+  const incremental = analyze(tree, text, { ...options, previousModel: base });
+  const freshTree = parser.parse(text);
+  try {
+    return { incremental, fresh: analyze(freshTree, text, options) };
+  } finally {
+    freshTree.delete();
+  }
 }

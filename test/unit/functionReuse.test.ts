@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { defaultSettings } from '../../shared/settings';
-import { analyze, type AnalysisOptions, type AnalysisResult } from '../../server/src/analysis';
+import { analyze, type AnalysisOptions } from '../../server/src/analysis';
 import { DocumentStore } from '../../server/src/lsp/documentStore';
 import type { DataFrameModel } from '../../server/src/model/types';
 import type { PythonParser } from '../../server/src/parsing/pythonParser';
-import { outcome } from './analysisOutcome';
+import { analyseBothWays, outcome } from './analysisOutcome';
 import { loadParser, py } from './helpers';
 
 // The functions nobody calls are analysed after the module's last statement, and most of a model is
@@ -303,18 +303,7 @@ describe('function analyses reused after an edit', function () {
               const after = store.get(uri)!;
               const now = after.document.getText();
               if (!after.tree) continue;
-              if (extra !== 'none') {
-                const built = analyze(after.tree, now, { ...options, previousModel }).model;
-                if (extra === 'kept') previousModel = built ?? previousModel;
-              }
-              const incremental = analyze(after.tree, now, { ...options, previousModel });
-              const freshTree = parser.parse(now);
-              let fresh: AnalysisResult;
-              try {
-                fresh = analyze(freshTree, now, options);
-              } finally {
-                freshTree.delete();
-              }
+              const { incremental, fresh } = analyseBothWays(parser, after.tree, now, options, previousModel, extra);
               analyses++;
               if (incremental.reusedFunctions) reusing++;
               reused += incremental.reusedFunctions ?? 0;

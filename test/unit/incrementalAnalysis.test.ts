@@ -3,13 +3,13 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { defaultSettings } from '../../shared/settings';
-import { analyze, type AnalysisOptions, type AnalysisResult } from '../../server/src/analysis';
+import { analyze, type AnalysisOptions } from '../../server/src/analysis';
 import { DocumentStore } from '../../server/src/lsp/documentStore';
 import { rootAsBuilt } from '../../server/src/model/buildModel';
 import type { DataFrameModel } from '../../server/src/model/types';
 import { syntaxTreeOf } from '../../server/src/parsing/syntaxTree';
 import type { PythonParser } from '../../server/src/parsing/pythonParser';
-import { outcome } from './analysisOutcome';
+import { analyseBothWays, outcome } from './analysisOutcome';
 import { loadParser, samplesAndFixtures } from './helpers';
 
 // Incremental analysis (issue 18): after an edit, the model is rebuilt from the first top-level
@@ -206,18 +206,7 @@ describe('incremental analysis', function () {
               const after = store.get(uri)!;
               const now = after.document.getText();
               if (!after.tree) continue;
-              if (extra !== 'none') {
-                const built = analyze(after.tree, now, { ...options, previousModel }).model;
-                if (extra === 'kept') previousModel = built ?? previousModel;
-              }
-              const incremental = analyze(after.tree, now, { ...options, previousModel });
-              const freshTree = parser.parse(now);
-              let fresh: AnalysisResult;
-              try {
-                fresh = analyze(freshTree, now, options);
-              } finally {
-                freshTree.delete();
-              }
+              const { incremental, fresh } = analyseBothWays(parser, after.tree, now, options, previousModel, extra);
               analyses++;
               if (incremental.resumedStatements) resumed++;
               assert.deepEqual(outcome(name, incremental), outcome(name, fresh), `${name} after ${JSON.stringify(change)}`);
