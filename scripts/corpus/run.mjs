@@ -16,6 +16,31 @@ import { diffFindings, FINDING_COLUMNS, formatTsv, parseTsv } from './triage.mjs
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
+
+const USAGE = `usage: node scripts/corpus/run.mjs [--out DIR] [--manifest FILE] [--cli FILE] [--no-build] [--strict]
+                                  [--mirrors DIR] [--repo owner/name]
+  --out DIR        where the corpus files are rebuilt and findings.tsv / run.json written
+                   (default ${DEFAULT_OUT}: give every corpus and every build its own)
+  --manifest FILE  the corpus to run (default scripts/corpus/manifest.json, the development corpus)
+  --cli FILE       the CLI to run (default this checkout's dist/cli.js, built first unless --no-build)
+  --strict         also run the strict (opt-in) rules
+  --repo NAME      only this repository of the manifest
+  --mirrors DIR    where the repositories' git mirrors are`;
+// An option this script does not know ran the development corpus into the default folder before
+// (\`--help\`, a typo): say how to call it instead, and run nothing.
+const VALUED = new Set(['--out', '--mirrors', '--repo', '--manifest', '--cli']);
+const FLAGS = new Set(['--no-build', '--strict']);
+for (let i = 0; i < args.length; i++) {
+  if (args[i] === '--help' || args[i] === '-h') {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  if (VALUED.has(args[i]) && i + 1 < args.length) i++;
+  else if (!FLAGS.has(args[i])) {
+    console.error(`corpus: unknown or incomplete argument ${args[i]}\n${USAGE}`);
+    process.exit(2);
+  }
+}
 const opt = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);
 const out = resolve(opt('--out', DEFAULT_OUT));
 const mirrors = opt('--mirrors', DEFAULT_MIRRORS);
