@@ -1,10 +1,15 @@
+import * as assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { fileFragment } from '../../server/src/graph';
+import { DocumentStore } from '../../server/src/lsp/documentStore';
+import { defaultSettings } from '../../shared/settings';
 import { analyze, type AnalysisOptions, type AnalysisResult } from '../../server/src/analysis';
 import type { PythonParser, Tree } from '../../server/src/parsing/pythonParser';
 import type { DataFrameModel, Frame } from '../../server/src/model/types';
 
 // What an incremental analysis must give exactly as a fresh one does (incrementalAnalysis.test.ts,
-// functionReuse.test.ts): findings with fixes, the graph fragment, and the model as plain data.
+// functionReuse.test.ts): findings with fixes, the graph fragment, and the model as plain data; and
+// the property both check, over random edits made through the document store.
 
 /** The model as plain data: frames by id with their lineage and the nodes they point at, and every other part. */
 export function modelShape(model: DataFrameModel | undefined): unknown {
@@ -54,7 +59,7 @@ export type ExtraModel = 'none' | 'kept' | 'lost';
  * (kept as the base of the next analysis, as the server keeps the last model built, or thrown away),
  * then analyse incrementally from the base and freshly from a new parse of the same text.
  */
-export function analyseBothWays(
+function analyseBothWays(
   parser: PythonParser,
   tree: Tree,
   text: string,
@@ -73,4 +78,72 @@ export function analyseBothWays(
   } finally {
     freshTree.delete();
   }
+}
+
+/** One replacement in a text, by offsets into the text before the edit. */
+export interface TextChange {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** How a property draws its edit sequences: which edits, how an edit becomes changes, how often an extra model is built, how many edits. */
+export interface EditSequences<E> {
+  edits: fc.Arbitrary<E>;
+  /** The changes one edit makes, each read on the text before the edit (the later one first); none skips the edit. */
+  toChanges: (text: string, e: E) => TextChange[];
+  extras: readonly ExtraModel[];
+  maxEdits: number;
+}
+
+/**
+ * After each edit of each random sequence (applied through the document store, so the tree is the
+ * incremental parse and the syntax copy is carried over), the analysis resuming the previous model
+ * (strict rules on) equals a fresh parse and analysis of the same text. `each` sees every incremental
+ * analysis compared, for the callers' counts of how many resumed or replayed something.
+ */
+export function everyEditEqualsFresh<E>(
+  parser: PythonParser,
+  files: readonly [string, string][],
+  sequences: EditSequences<E>,
+  runs: { seed: number; numRuns: number },
+  each: (incremental: AnalysisResult) => void,
+): void {
+  const settings = { ...defaultSettings(), 'rules.strict': true };
+  fc.assert(
+    fc.property(
+      fc.nat(files.length - 1),
+      fc.array(fc.tuple(sequences.edits, fc.constantFrom(...sequences.extras)), { minLength: 1, maxLength: sequences.maxEdits }),
+      (file, edits) => {
+        const [name, original] = files[file];
+        const store = new DocumentStore(parser, () => false);
+        const uri = `file:///${name}`;
+        const options: AnalysisOptions = { settings, path: name };
+        store.open(uri, 'python', 1, original);
+        let previousModel: DataFrameModel | undefined;
+        try {
+          let version = 1;
+          const first = store.get(uri)!;
+          if (first.tree) previousModel = analyze(first.tree, original, options).model;
+          for (const [e, extra] of edits) {
+            const lines = store.get(uri)!.document;
+            const changes = sequences.toChanges(lines.getText(), e);
+            if (changes.length === 0) continue;
+            const ranges = changes.map((c) => ({ range: { start: lines.positionAt(c.start), end: lines.positionAt(c.end) }, text: c.text }));
+            store.change(uri, ++version, ranges);
+            const after = store.get(uri)!;
+            const now = after.document.getText();
+            if (!after.tree) continue;
+            const { incremental, fresh } = analyseBothWays(parser, after.tree, now, options, previousModel, extra);
+            each(incremental);
+            assert.deepEqual(outcome(name, incremental), outcome(name, fresh), `${name} after ${JSON.stringify(changes)}`);
+            previousModel = incremental.model ?? previousModel;
+          }
+        } finally {
+          store.dispose();
+        }
+      },
+    ),
+    runs,
+  );
 }

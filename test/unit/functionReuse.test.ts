@@ -2,12 +2,8 @@ import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
-import { defaultSettings } from '../../shared/settings';
-import { analyze, type AnalysisOptions } from '../../server/src/analysis';
-import { DocumentStore } from '../../server/src/lsp/documentStore';
-import type { DataFrameModel } from '../../server/src/model/types';
 import type { PythonParser } from '../../server/src/parsing/pythonParser';
-import { analyseBothWays, outcome } from './analysisOutcome';
+import { everyEditEqualsFresh } from './analysisOutcome';
 import { loadParser, py } from './helpers';
 
 // The functions nobody calls are analysed after the module's last statement, and most of a model is
@@ -272,51 +268,16 @@ describe('function analyses reused after an edit', function () {
 
   /** After each edit of random sequences, the analysis resuming the previous model equals a fresh one; returns how many analyses replayed a function. */
   function reuseEqualsFresh(files: readonly [string, string][], edits: fc.Arbitrary<Edit>, runs: { seed: number; numRuns: number }) {
-    const settings = { ...defaultSettings(), 'rules.strict': true };
     let analyses = 0;
     let reusing = 0;
     let reused = 0;
-    fc.assert(
-      fc.property(
-        fc.nat(files.length - 1),
-        // `extra`: a model built first for the version and kept as the base of the next one, or lost.
-        fc.array(fc.tuple(edits, fc.constantFrom('none', 'none', 'none', 'kept', 'lost')), { minLength: 1, maxLength: 6 }),
-        (file, edits) => {
-          const [name, original] = files[file];
-          const store = new DocumentStore(parser, () => false);
-          const uri = `file:///${name}`;
-          const options: AnalysisOptions = { settings, path: name };
-          store.open(uri, 'python', 1, original);
-          let previousModel: DataFrameModel | undefined;
-          try {
-            let version = 1;
-            const first = store.get(uri)!;
-            if (first.tree) previousModel = analyze(first.tree, original, options).model;
-            for (const [e, extra] of edits) {
-              const doc = store.get(uri)!;
-              const changes = asChanges(doc.document.getText(), e);
-              if (changes.length === 0) continue;
-              const lines = doc.document;
-              // Both ranges are read on the text before the edit; the later one goes first.
-              const ranges = changes.map((c) => ({ range: { start: lines.positionAt(c.start), end: lines.positionAt(c.end) }, text: c.text }));
-              store.change(uri, ++version, ranges);
-              const after = store.get(uri)!;
-              const now = after.document.getText();
-              if (!after.tree) continue;
-              const { incremental, fresh } = analyseBothWays(parser, after.tree, now, options, previousModel, extra);
-              analyses++;
-              if (incremental.reusedFunctions) reusing++;
-              reused += incremental.reusedFunctions ?? 0;
-              assert.deepEqual(outcome(name, incremental), outcome(name, fresh), `${name} after ${JSON.stringify(changes)}`);
-              previousModel = incremental.model ?? previousModel;
-            }
-          } finally {
-            store.dispose();
-          }
-        },
-      ),
-      runs,
-    );
+    // `extras`: a model built first for the version and kept as the base of the next one, or lost.
+    const sequences = { edits, toChanges: asChanges, extras: ['none', 'none', 'none', 'kept', 'lost'] as const, maxEdits: 6 };
+    everyEditEqualsFresh(parser, files, sequences, runs, (incremental) => {
+      analyses++;
+      if (incremental.reusedFunctions) reusing++;
+      reused += incremental.reusedFunctions ?? 0;
+    });
     return { analyses, reusing, reused };
   }
 

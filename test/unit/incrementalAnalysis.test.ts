@@ -2,14 +2,12 @@ import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
-import { defaultSettings } from '../../shared/settings';
-import { analyze, type AnalysisOptions } from '../../server/src/analysis';
+import { analyze } from '../../server/src/analysis';
 import { DocumentStore } from '../../server/src/lsp/documentStore';
 import { rootAsBuilt } from '../../server/src/model/buildModel';
-import type { DataFrameModel } from '../../server/src/model/types';
 import { syntaxTreeOf } from '../../server/src/parsing/syntaxTree';
 import type { PythonParser } from '../../server/src/parsing/pythonParser';
-import { analyseBothWays, outcome } from './analysisOutcome';
+import { everyEditEqualsFresh } from './analysisOutcome';
 import { loadParser, samplesAndFixtures } from './helpers';
 
 // Incremental analysis (issue 18): after an edit, the model is rebuilt from the first top-level
@@ -175,50 +173,16 @@ describe('incremental analysis', function () {
    * fresh parse and analysis of the same text. Returns how many analyses ran and how many resumed.
    */
   function incrementalEqualsFresh(files: readonly [string, string][], edits: fc.Arbitrary<Edit>, runs: { seed: number; numRuns: number }) {
-    const settings = { ...defaultSettings(), 'rules.strict': true };
     let resumed = 0;
     let analyses = 0;
-    fc.assert(
-      // `extra`: a model is built for the version first, then kept as the base of the next one (as the
-      // server keeps the last model built, even for a run an edit overtook), or lost (the next run
-      // must notice that the module scope it would resume moved on, and start afresh).
-      fc.property(
-        fc.nat(files.length - 1),
-        fc.array(fc.tuple(edits, fc.constantFrom('none', 'none', 'kept', 'lost')), { minLength: 1, maxLength: 5 }),
-        (file, edits) => {
-          const [name, original] = files[file];
-          const store = new DocumentStore(parser, () => false);
-          const uri = `file:///${name}`;
-          const options: AnalysisOptions = { settings, path: name };
-          store.open(uri, 'python', 1, original);
-          let previousModel: DataFrameModel | undefined;
-          try {
-            let version = 1;
-            const first = store.get(uri)!;
-            if (first.tree) previousModel = analyze(first.tree, original, options).model;
-            for (const [e, extra] of edits) {
-              const doc = store.get(uri)!;
-              const text = doc.document.getText();
-              const change = asChange(text, e);
-              store.change(uri, ++version, [
-                { range: { start: doc.document.positionAt(change.start), end: doc.document.positionAt(change.end) }, text: change.text },
-              ]);
-              const after = store.get(uri)!;
-              const now = after.document.getText();
-              if (!after.tree) continue;
-              const { incremental, fresh } = analyseBothWays(parser, after.tree, now, options, previousModel, extra);
-              analyses++;
-              if (incremental.resumedStatements) resumed++;
-              assert.deepEqual(outcome(name, incremental), outcome(name, fresh), `${name} after ${JSON.stringify(change)}`);
-              previousModel = incremental.model ?? previousModel;
-            }
-          } finally {
-            store.dispose();
-          }
-        },
-      ),
-      runs,
-    );
+    // `extras`: a model is built for the version first, then kept as the base of the next one (as the
+    // server keeps the last model built, even for a run an edit overtook), or lost (the next run
+    // must notice that the module scope it would resume moved on, and start afresh).
+    const sequences = { edits, toChanges: (text: string, e: Edit) => [asChange(text, e)], extras: ['none', 'none', 'kept', 'lost'] as const, maxEdits: 5 };
+    everyEditEqualsFresh(parser, files, sequences, runs, (incremental) => {
+      analyses++;
+      if (incremental.resumedStatements) resumed++;
+    });
     return { analyses, resumed };
   }
 
