@@ -1,3 +1,4 @@
+import { findInLineage } from '../../model/lineage';
 import type { Frame, SinkInfo, SourceInfo } from '../../model/types';
 import { isDatabricksSource } from '../../notebook/databricks';
 import { pathKey, tableKey } from '../helpers/delta';
@@ -72,17 +73,10 @@ function reads(source: SourceInfo, target: Target): boolean {
  * and a checkpoint cuts the lineage.
  */
 function readInLineage(frame: Frame, target: Target): Frame | undefined {
-  const seen = new Set<number>();
-  const stack = [frame];
-  while (stack.length > 0) {
-    const f = stack.pop()!;
-    if (seen.has(f.id)) continue;
-    seen.add(f.id);
-    if (f.cached) continue;
-    if (f.source && reads(f.source, target)) return f;
-    stack.push(...f.parents);
-  }
-  return undefined;
+  const materialised = (f: Frame) => !!f.cached;
+  // `lineage` never prunes the frame it starts from: a cached frame written directly is judged here.
+  if (materialised(frame)) return undefined;
+  return findInLineage(frame, (f) => !!f.source && reads(f.source, target), materialised);
 }
 
 function message(target: Target): string {
