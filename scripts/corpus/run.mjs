@@ -12,6 +12,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_MIRRORS, DEFAULT_OUT, repoFolder } from './mirror.mjs';
 import { isCurrent, MANIFEST, rebuild } from './rebuild.mjs';
+import { strictRuleCodes } from './strictRules.mjs';
 import { diffFindings, FINDING_COLUMNS, formatTsv, parseTsv } from './triage.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -222,9 +223,14 @@ for (const f of findings) {
   const k = (rulesByKind[kindOf.get(f.repo)] ??= {});
   k[f.code] = (k[f.code] ?? 0) + 1;
 }
+const strict = args.includes('--strict');
 const summary = {
   date: new Date().toISOString(),
   toolCommit,
+  cli,
+  // What ran: precision.mjs leaves the strict rules' triaged true positives out of "lost" on a default run.
+  strict,
+  strictRules: strictRuleCodes(cli) ?? null,
   absent,
   rulesByKind,
   repos: repoRuns.length,

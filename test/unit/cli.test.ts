@@ -8,6 +8,7 @@ import { collectPythonFiles } from '../../server/src/project/files';
 import { formatGithub, formatTextReport } from '../../server/src/cli/report';
 import { docsUrl } from '../../server/src/findings';
 import { LineIndex } from '../../server/src/lineIndex';
+import { RULES } from '../../server/src/rules';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const CLI = path.join(ROOT, 'dist/cli.js');
@@ -404,5 +405,21 @@ describe('CLI pyspark-architect check', function () {
     const missing = run(['check', path.join(tmp, 'nope.py')]);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /nope\.py: error: no such file or directory/);
+  });
+
+  it('--help lists every rule once and marks exactly the strict (opt-in) ones', () => {
+    const help = run(['--help']);
+    assert.equal(help.code, 0);
+    const lines = help.stdout.split('\n').filter((l) => /^ {2}PSA\d{3} /.test(l));
+    assert.deepEqual(
+      lines.map((l) => l.trim().split(/\s+/)[0]),
+      RULES.map((r) => r.code),
+    );
+    for (const rule of RULES) {
+      const line = lines.find((l) => l.trim().startsWith(`${rule.code} `))!;
+      assert.equal(line.includes(`${rule.name} (strict) `), rule.strict === true, line);
+      assert.ok(line.endsWith(rule.summary), line);
+    }
+    assert.ok(RULES.some((r) => r.strict) && RULES.some((r) => !r.strict));
   });
 });

@@ -17,8 +17,14 @@ describe('code context (what kind of code a finding sits in)', () => {
     assert.equal(fileKind(job, { path: 'src/orders_test.py' }).kind, 'test');
     assert.equal(fileKind(job, { path: 'file:///repo/tests/integration/orders.py' }).kind, 'test');
     assert.equal(fileKind(job, { path: 'conftest.py' }).kind, 'test');
-    // "contest" and "latest" are not tests.
+    // Test-support modules beside the code: comparing expected and actual frames is test code.
+    assert.equal(fileKind(job, { path: 'etl/src/common/pytest_utils.py' }).kind, 'test');
+    assert.equal(fileKind(job, { path: 'src/spark_test_helpers.py' }).kind, 'test');
+    assert.equal(fileKind(job, { path: 'lib/testutils.py' }).kind, 'test');
+    // "contest" and "latest" are not tests, nor are utilities that only mention a test elsewhere.
     assert.equal(fileKind(job, { path: 'jobs/latest_orders.py' }).kind, 'job');
+    assert.equal(fileKind(job, { path: 'jobs/latest_utils.py' }).kind, 'job');
+    assert.equal(fileKind(job, { path: 'src/common/utils.py' }).kind, 'job');
     assert.equal(fileKind('from faker import Faker\n' + job, { path: 'jobs/seed.py' }).kind, 'generator');
     assert.equal(fileKind(job, { path: '_resources/generate_orders.py' }).kind, 'generator');
     assert.equal(fileKind('# Databricks notebook source\n' + job, { path: 'notebooks/01-bronze.py' }).kind, 'notebook');

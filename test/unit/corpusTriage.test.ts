@@ -1,4 +1,7 @@
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -210,5 +213,63 @@ describe('corpus triage join and precision', () => {
     assert.equal(rows[0].label, '');
     assert.equal(rows[0].text, 'total = df.count()');
     assert.equal(rows[0].line, '10');
+  });
+
+  describe('precision.mjs on a run of the default rules', () => {
+    const script = path.resolve(__dirname, '../../../scripts/corpus/precision.mjs');
+    let dir: string;
+    beforeEach(() => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'psa-precision-'));
+      // One finding still reported; two true positives no longer in the table, one of a strict rule.
+      fs.writeFileSync(path.join(dir, 'findings.tsv'), t.formatTsv(t.FINDING_COLUMNS, [finding({})]));
+      fs.writeFileSync(
+        path.join(dir, 'triage.tsv'),
+        t.formatTsv(t.TRIAGE_COLUMNS, [
+          triaged({}),
+          triaged({ line: '20', code: 'PSA102', text: 'joined.write.parquet(out)' }),
+          triaged({ line: '30', code: 'PSA103', text: 'rows = joined.collect()' }),
+        ]),
+      );
+    });
+    afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const precision = () =>
+      spawnSync(process.execPath, [script, '--findings', path.join(dir, 'findings.tsv'), '--triage', path.join(dir, 'triage.tsv')], {
+        encoding: 'utf8',
+      });
+    const runJson = (summary: object) => fs.writeFileSync(path.join(dir, 'run.json'), JSON.stringify(summary));
+
+    it("lists a strict rule's true positive apart when the run did not run strict rules", () => {
+      runJson({ strict: false, strictRules: ['PSA103'] });
+      const r = precision();
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(r.stdout, /LOST TRUE POSITIVES 1 /);
+      assert.match(r.stdout, /jobs\/daily\.py:20 PSA102/);
+      assert.doesNotMatch(r.stdout, /:30 PSA103/);
+      assert.match(r.stdout, /1 triaged true positive\(s\) of strict rules not listed/);
+    });
+
+    it('counts every true positive no longer reported as lost on a strict run', () => {
+      runJson({ strict: true, strictRules: ['PSA103'] });
+      const r = precision();
+      assert.equal(r.status, 1);
+      assert.match(r.stdout, /LOST TRUE POSITIVES 2 /);
+      assert.match(r.stdout, /:30 PSA103/);
+    });
+
+    it("exits 0 when only strict rules' true positives are missing from a default run", () => {
+      runJson({ strict: false, strictRules: ['PSA102', 'PSA103'] });
+      const r = precision();
+      assert.equal(r.status, 0, r.stdout);
+      assert.match(r.stdout, /LOST TRUE POSITIVES 0\n/);
+    });
+
+    it('stops with its usage on an option it does not know, and prints it on --help', () => {
+      const bad = spawnSync(process.execPath, [script, '--finding', path.join(dir, 'findings.tsv')], { encoding: 'utf8' });
+      assert.equal(bad.status, 2);
+      assert.match(bad.stderr, /unknown or incomplete argument --finding\n.*usage:/s);
+      const help = spawnSync(process.execPath, [script, '--help'], { encoding: 'utf8' });
+      assert.equal(help.status, 0);
+      assert.match(help.stdout, /^usage: node scripts\/corpus\/precision\.mjs/);
+    });
   });
 });

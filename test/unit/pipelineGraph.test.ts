@@ -98,6 +98,34 @@ describe('pipeline graph inference', () => {
     assert.equal(g.architecture, 'medallion');
   });
 
+  it('names a JDBC table as Spark does: the jdbc() argument over the dbtable option, constants resolved', async () => {
+    const g = await graphOf([
+      {
+        name: 'jobs/warehouse.py',
+        text: py`
+        URL = "jdbc:postgresql://db:5432/shop"
+        ORDERS = "public.orders"
+        PROPS = {"user": "etl", "driver": "org.postgresql.Driver"}
+        def load_orders(spark):
+            orders = spark.read.jdbc(URL, ORDERS, properties=PROPS)
+            orders.groupBy("customer_id").count().write.option("dbtable", "ignored.by_spark").jdbc(URL, table="mart.order_counts", mode="overwrite", properties=PROPS)
+        def load_customers(spark):
+            spark.read.format("jdbc").option("url", URL).option("dbtable", "public.customers").load().write.parquet("s3://lake/customers")
+            spark.read.format("jdbc").option("url", URL).option("dbtable", "(SELECT id FROM public.customers) c").load().write.parquet("s3://lake/ids")
+      `,
+      },
+    ]);
+    assert.deepEqual(
+      g.nodes
+        .filter((n) => n.kind === 'dataset' && n.location?.startsWith('jdbc'))
+        .map((n) => n.location)
+        .sort(),
+      ['jdbc:', 'jdbc:mart.order_counts', 'jdbc:public.customers', 'jdbc:public.orders'],
+    );
+    assert.ok(edgeLabels(g).includes('public.orders -> load_orders'), edgeLabels(g).join('\n'));
+    assert.ok(edgeLabels(g).includes('load_orders -> mart.order_counts'), edgeLabels(g).join('\n'));
+  });
+
   it('unknown architecture leaves nodes unlayered; an empty file gives an empty graph', async () => {
     const g = await graphOf([
       {

@@ -70,11 +70,17 @@ Options:
 
 Exit status: 0 no findings, 1 findings, 2 usage or I/O error.
 
-Rules:
-${engine()
-  .RULES.map((r) => `  ${r.code}  ${r.name.padEnd(42)} ${r.summary}`)
-  .join('\n')}
+Rules (those marked strict are opt-in: below their precision target on real code, they run only
+with "rules": {"strict": true} in --config, a severity set for them, or their code in --select):
+${ruleList()}
 `;
+
+/** One line per rule: code, name (marked when strict, so scripts and users can tell what runs by default), summary. */
+function ruleList(): string {
+  const named = engine().RULES.map((r) => ({ r, name: r.strict ? `${r.name} (strict)` : r.name }));
+  const width = Math.max(...named.map((n) => n.name.length));
+  return named.map(({ r, name }) => `  ${r.code}  ${name.padEnd(width)} ${r.summary}`).join('\n');
+}
 
 class UsageError extends Error {}
 

@@ -44,7 +44,9 @@ export interface ContextOptions {
 }
 
 const TEST_DIR = /(^|[\\/])(tests?|testing|__tests__|spec|specs|\w+_tests?)[\\/]/i;
-const TEST_FILE = /(^|[\\/])(test_[^\\/]*|[^\\/]*_tests?|conftest)\.(py|ipynb)$/i;
+// Test-support modules kept beside the code they test (`src/common/pytest_utils.py`, `test_helpers.py`,
+// `spark_testutils.py`; not `latest_utils.py`): they build expected frames and compare them, as tests do.
+const TEST_FILE = /(^|[\\/])(test_[^\\/]*|[^\\/]*_tests?|conftest|pytest_[^\\/]*|([^\\/]*[_-])?test_?(utils?|helpers?|support))\.(py|ipynb)$/i;
 const GENERATOR_FILE = /(^|[\\/_-])(generat\w*|datagen|data_gen|fake\w*|faker|synthetic\w*|mock_?data|dummy_?data|seed_?data)[^\\/]*\.(py|ipynb)$/i;
 /** Course and demo set-up: Databricks academy `Includes/Classroom-Setup-*`, dbdemos `_resources/` loaders. */
 const SETUP_PATH =

@@ -1,5 +1,3 @@
-import type { Node } from '../parsing/pythonParser';
-import { callParts, literalString } from '../parsing/syntax';
 import type { SinkInfo, SourceInfo } from '../model/types';
 
 /** What identifies a dataset across functions and files: a normalised location. */
@@ -53,13 +51,6 @@ export function jdbcRef(table: string): DatasetRef {
   return { key: `jdbc:${name.toLowerCase()}`, label: name, location: `jdbc:${name}`, kind: 'table', format: 'jdbc' };
 }
 
-/** The table of a `.jdbc(url, table, ...)` call, when it is a literal. */
-function jdbcTableArgument(call: Node): string | undefined {
-  const parts = call.type === 'call' ? callParts(call) : undefined;
-  if (parts?.name !== 'jdbc') return undefined;
-  return literalString(parts.keywords.get('table') ?? parts.args[1]);
-}
-
 /** Formats that are not data anyone reads back. */
 const NOT_DATASETS = new Set(['console', 'memory', 'noop', 'rate', 'rate-micro-batch']);
 
@@ -69,7 +60,9 @@ export function sourceDataset(source: SourceInfo): DatasetRef | undefined {
     return topic ? topicRef(topic) : storeRef('kafka');
   }
   if (source.format === 'jdbc') {
-    const table = source.options.get('dbtable') ?? jdbcTableArgument(source.node);
+    // The model's reading: `.jdbc(url, table)`'s argument (which Spark sets as dbtable over any option),
+    // else the dbtable option, constants resolved (the same table PSA714 compares).
+    const table = source.jdbcTable;
     // `dbtable` may be a subquery (`(SELECT ...) t`), which names no table.
     return table && !table.trim().startsWith('(') ? jdbcRef(table) : storeRef('jdbc');
   }
@@ -85,7 +78,7 @@ export function sinkDataset(sink: SinkInfo): DatasetRef | undefined {
     return topic ? topicRef(topic) : storeRef('kafka');
   }
   if (sink.format === 'jdbc') {
-    const table = sink.options.get('dbtable')?.value ?? jdbcTableArgument(sink.call);
+    const table = sink.jdbcTable;
     if (table && !table.trim().startsWith('(')) return jdbcRef(table);
     return sink.foreachBatch ? undefined : storeRef('jdbc');
   }

@@ -151,6 +151,17 @@ const ORDER_WORDS = new Set([
   'opening',
   'closing',
 ]);
+/**
+ * A price bar's open or close (`first("price").alias("open")`, `last_value("trade_pr").alias("close")`):
+ * OHLC bars name the first and the last trade of each bucket so. Only when the alias brings the word
+ * and matches the pick: a column already called `Open` (a store's open flag) carried along as `open`
+ * says nothing about order.
+ */
+function barEnd(pick: Pick, name: string): boolean {
+  const want = pick.fn.startsWith('first') ? 'open' : pick.fn.startsWith('last') ? 'close' : undefined;
+  return want !== undefined && words(name).includes(want) && !(pick.column !== undefined && words(pick.column).includes(want));
+}
+
 /** Words of a column name that make it a point in time. */
 const TIME_WORDS = new Set(['ts', 'time', 'timestamp', 'date', 'datetime', 'dt', 'at']);
 const MIN_MAX = new Set(['max', 'min', 'max_by', 'min_by']);
@@ -203,6 +214,7 @@ function outputName(value: Node): string | undefined {
 function orderIntent(fns: SparkFunctions, pick: Pick, siblings: readonly Node[]): string | undefined {
   const name = outputName(pick.call);
   if (name !== undefined && words(name).some((w) => ORDER_WORDS.has(w))) return `its output is named "${name}"`;
+  if (name !== undefined && barEnd(pick, name)) return `its output is named "${name}", the ${pick.fn.startsWith('first') ? 'first' : 'last'} price of each bar`;
   if (isTimeColumn(pick.column)) return `"${pick.column}" is a point in time`;
   for (const s of siblings) {
     let inner = unwrapParens(s);
