@@ -51,10 +51,10 @@ export function lineageWithoutShuffle(frame: Frame, depth = 0): boolean {
 const COLUMN_ONLY_STEPS = new Set<string>([...PER_ROW_PROJECTIONS, 'alias', 'hint']);
 
 /**
- * The count of the frame is the number of rows of the Parquet/Delta/ORC files it reads: a bare read
+ * The count of the frame is the number of rows of the Parquet/Delta/ORC/Iceberg files it reads: a bare read
  * or table (isBareColumnarRead), or unions of file reads with column-only steps on top (`withColumn`,
  * `select` of columns, `drop`, renames), which the optimizer prunes from a count. Spark answers it
- * from file footers or the Delta log. A filter, a generator or anything that may add or drop rows
+ * from file footers, the Delta log or Iceberg manifests. A filter, a generator or anything that may add or drop rows
  * needs the data. Below a step, a table name counts only when it is the whole frame: it may be a
  * temp view (`spark.table(source_view).select(...)`) whose lineage the count runs.
  */

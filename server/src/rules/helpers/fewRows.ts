@@ -462,9 +462,14 @@ function writtenBackBounded(ctx: RuleContext, read: Frame, seen: Set<Frame>): bo
 /** Frames belong to one analysis, so their answer can be kept: PSA301 and PSA306 ask per transform. */
 const fewRows = new WeakMap<Frame, boolean>();
 
-const COLUMNAR = new Set(['parquet', 'delta', 'orc']);
+/**
+ * Formats whose unfiltered count needs no pass over the rows: Parquet and ORC keep row counts in
+ * their footers, Delta in its log, Iceberg in its manifests (Spark pushes `count(*)` down to them,
+ * Iceberg 1.1 and later; a read by branch, tag or snapshot is a read of that snapshot's manifests).
+ */
+const COLUMNAR = new Set(['parquet', 'delta', 'orc', 'iceberg']);
 
-/** A table or a Parquet/Delta/ORC read with nothing on top: counted from footers or the Delta log. */
+/** A table or a Parquet/Delta/ORC/Iceberg read with nothing on top: counted from footers, the Delta log or Iceberg manifests. */
 export function isBareColumnarRead(frame: Frame): boolean {
   const source = frame.source;
   // A Glue DynamicFrame reads every record to count it, catalog table or not.

@@ -37,7 +37,7 @@ export const countForMonitoring: Rule = {
       if (fabricated(action.frame)) continue;
       const reporting = reportingCallOf(action.call);
       if (!reporting && !assignedOnlyForReporting(action.call)) continue;
-      // A count of a bare Parquet/Delta/ORC read or a table is answered from footers or the log: cheap.
+      // A count of a bare Parquet/Delta/ORC/Iceberg read or a table is answered from footers, the log or the manifests: cheap.
       // So is one of a union of such reads with only column steps on top (the count prunes them).
       if (isBareColumnarRead(action.frame) || (action.method === 'count' && countedFromFooters(action.frame))) continue;
       // first()/head()/take(n) over a lineage with no shuffle is a LIMIT job: Spark reads partitions

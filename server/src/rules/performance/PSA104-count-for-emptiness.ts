@@ -96,7 +96,7 @@ export const countForEmptiness: Rule = {
       // (`SHOW TABLES` filtered to one name, an information_schema lookup) or rows built on the driver are tiny.
       if (ctx.code.isExploratory(action.call) && insideAssert(action.call)) continue;
       if (action.frame.bounded || isCatalogMetadata(action.frame)) continue;
-      // An unfiltered table or Parquet/Delta/ORC read is counted from the Delta log or file footers,
+      // An unfiltered table or Parquet/Delta/ORC/Iceberg read is counted from the Delta log, file footers or Iceberg manifests,
       // not by a scan: `spark.table(t).count() > 0` costs what isEmpty() would.
       // The same for a union of such reads with only column steps on top.
       if (check.via === 'count' && countedFromFooters(action.frame)) continue;

@@ -240,27 +240,31 @@ function stepsThroughViews(model: DataFrameModel, frame: Frame): Frame[] {
 /**
  * State that cannot grow for long: every query the aggregation feeds is stopped by the code moments
  * after it starts (`time.sleep(2); query.stop()`) and keeps no checkpoint to resume the state from;
- * or, at the top level of a file, the aggregated frame is bound to a name nothing reads again (a
- * tutorial defining a frame to show the API), so no query ever runs it.
+ * or the aggregated frame is never read, so no query ever runs it: thrown away by its own statement,
+ * or, at the top level of a file, bound to a name nothing reads again (a tutorial defining a frame
+ * to show the API).
  */
 function neverRunsLong(ctx: RuleContext, agg: AggregationInfo): boolean {
   const fed = sinksFedBy(ctx, agg);
   if (fed.length > 0) return onlyBriefQueries(fed);
-  // Only where the file starts other queries: there, a frame left unread was shown, not forgotten
-  // (a module of frames with no query at all is read by code elsewhere, or not finished yet).
-  return ctx.model.sinks.some((s) => s.streaming) && leftUnread(ctx, agg.call);
+  const kept = keptValue(agg.call);
+  if (!kept) return false;
+  // A value its own statement throws away: no code, here or elsewhere, can start a query on it
+  // (`words.groupBy("value").count()` on a line of its own, then `display(words)`).
+  if (kept.parent?.type === 'expression_statement') return ctx.model.frames.some((f) => sameNode(f.node, kept));
+  // A name nothing reads, only where the file starts other queries: there, the frame was shown, not
+  // forgotten (a module of frames with no query at all is read by code elsewhere, or not finished yet).
+  return ctx.model.sinks.some((s) => s.streaming) && boundToUnreadName(ctx, kept);
 }
 
 /** Reads of a frame that run nothing: its schema, its plan, its columns. */
 const INERT_READS = new Set(['printSchema', 'explain', 'schema', 'columns', 'dtypes', 'isStreaming']);
 
 /**
- * The frame holding `call` is never read: a statement of its own that throws it away (a syntax
- * example in notes, `df.groupBy(session_window(...)).agg(...)` alone on its line), or
- * `name = <expression holding call>` at module level with `name` read nowhere else in the file
- * except for its schema or plan.
+ * The whole value a statement makes of `call`: the chain around it (`df.groupBy(...).agg(...)`),
+ * or undefined when the value is handed to a call as an argument (`display(df.groupBy(...))`).
  */
-function leftUnread(ctx: RuleContext, call: Node): boolean {
+function keptValue(call: Node): Node | undefined {
   let value: Node = call;
   while (
     value.parent &&
@@ -269,13 +273,18 @@ function leftUnread(ctx: RuleContext, call: Node): boolean {
       value.parent.type === 'parenthesized_expression' ||
       value.parent.type === 'argument_list')
   ) {
-    // Inside an argument list the value is handed to something else (`display(df.groupBy(...))`).
-    if (value.parent.type === 'argument_list') return false;
+    if (value.parent.type === 'argument_list') return undefined;
     value = value.parent;
   }
-  // A frame nothing keeps: no query can ever start on it. (A statement ending in a call that is
-  // not a frame, `createOrReplaceTempView(...)` or `writeStream...start()`, hands it on.)
-  if (value.parent?.type === 'expression_statement') return ctx.model.frames.some((f) => sameNode(f.node, value));
+  return value;
+}
+
+/**
+ * `name = <value>` at module level with `name` read nowhere else in the file except for its schema
+ * or plan. (A statement ending in a call that is not a frame, `createOrReplaceTempView(...)` or
+ * `writeStream...start()`, is no frame value and hands the frame on.)
+ */
+function boundToUnreadName(ctx: RuleContext, value: Node): boolean {
   const assignment = value.parent;
   if (assignment?.type !== 'assignment' || !sameNode(assignment.childForFieldName('right'), value)) return false;
   const left = assignment.childForFieldName('left');
