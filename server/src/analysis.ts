@@ -2,6 +2,7 @@ import { defaultSettings, type Settings } from '../../shared/settings';
 import { compareFindings, type Finding, type Severity } from './findings';
 import { LineIndex } from './lineIndex';
 import { isDatabricksSource } from './notebook/databricks';
+import { isFabricSource } from './notebook/fabric';
 import { buildModel } from './model/buildModel';
 import type { DataFrameModel } from './model/types';
 import { CodeContext, type KindWithReason } from './context/codeContext';
@@ -139,7 +140,7 @@ function* analysisSteps(tree: TreeOrCopy, text: string, options: AnalysisOptions
   const { model, functions, resumedStatements, reusedFunctions } = buildModel(
     tree,
     text,
-    { notebook: options.notebook ?? isDatabricksSource(text) },
+    { notebook: options.notebook ?? (isDatabricksSource(text) || isFabricSource(text)) },
     options.previousModel,
   );
   options.onModel?.(model);

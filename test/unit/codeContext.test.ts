@@ -63,6 +63,62 @@ describe('code context (what kind of code a finding sits in)', () => {
     assert.equal(fileKind(glue + '\njob.commit()\n', { path: 'tests/test_glue.ipynb' }).kind, 'test');
   });
 
+  it('takes a Fabric notebook saved in git (notebook-content.py) for a notebook, its block markers for cell boundaries', async () => {
+    const text = [
+      '# Fabric notebook source',
+      '',
+      '# METADATA ********************',
+      '',
+      '# META {}',
+      '',
+      '# CELL ********************',
+      '',
+      'orders = spark.read.table("silver.orders")',
+      'orders.filter("amount > 100")',
+      '',
+      '# METADATA ********************',
+      '',
+      '# META {}',
+      '',
+      '# MARKDOWN ********************',
+      '',
+      '# ## Totals',
+      '',
+      '# PARAMETERS CELL ********************',
+      '',
+      'run_date = "2026-01-01"',
+      '',
+      '# CELL ********************',
+      '',
+      'orders.groupBy("status").count()',
+      'orders.count()',
+      '',
+    ].join('\n');
+    assert.equal(fileKind(text, { path: 'Gold/Orders.Notebook/notebook-content.py' }).kind, 'notebook');
+    // The header line is what makes it one: the same markers in a script do not.
+    assert.equal(fileKind(text.replace('# Fabric notebook source', '# orders report'), { path: 'jobs/orders.py' }).kind, 'job');
+    const parser = await loadParser();
+    const tree = parser.parse(text);
+    try {
+      const ctx = new CodeContext(text, { path: 'Gold/Orders.Notebook/notebook-content.py' });
+      const statement = (needle: string) => {
+        const offset = text.indexOf(needle);
+        let node = syntaxRoot(tree, text).descendantForIndex(offset, offset + needle.length);
+        while (node.parent && node.parent.type !== 'module') node = node.parent;
+        return node;
+      };
+      // The last statement of a cell is its output, whatever metadata or markdown blocks follow.
+      assert.equal(ctx.endsCell(statement('orders.filter')), true);
+      assert.equal(ctx.endsCell(statement('run_date')), true);
+      assert.equal(ctx.endsCell(statement('orders.groupBy')), false);
+      assert.equal(ctx.endsCell(statement('orders.count()')), true);
+      assert.equal(ctx.sameCell(text.indexOf('orders.groupBy'), text.indexOf('orders.count()')), true);
+      assert.equal(ctx.sameCell(text.indexOf('orders.filter'), text.indexOf('orders.groupBy')), false);
+    } finally {
+      tree.delete();
+    }
+  });
+
   it('lets a team say its notebooks are production jobs', () => {
     const k = fileKind('# Databricks notebook source\n' + job, { path: 'pipelines/orders.py', notebooksAreJobs: true });
     assert.equal(k.kind, 'job');

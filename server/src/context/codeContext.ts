@@ -1,6 +1,7 @@
 import type { FindingContext } from '../findings';
 import type { DataFrameModel } from '../model/types';
 import { isDatabricksSource } from '../notebook/databricks';
+import { fabricCellStarts, isFabricSource } from '../notebook/fabric';
 import type { Node } from '../parsing/pythonParser';
 import { isExtra } from '../parsing/syntax';
 import { decodePath } from '../project/contextPath';
@@ -70,9 +71,15 @@ const TEST_DECORATOR = /^@\s*(pytest\.fixture|pytest\.mark\.|fixture\b)/;
 const GLUE_JOB_INIT = /^\s*\w*job\w*\.init\s*\(/im;
 const GLUE_JOB_COMMIT = /^\s*\w*job\w*\.commit\s*\(\s*\)/im;
 
-/** The text is a notebook by its format (Jupyter, a Databricks source, a Jupyter export), whatever `context.notebooks` says. */
+/** The text is a notebook by its format (Jupyter, a Databricks or Fabric source, a Jupyter export), whatever `context.notebooks` says. */
 function isNotebookText(text: string, path: string, options: ContextOptions): boolean {
-  return !!options.notebook || /\.ipynb$/i.test(path) || isDatabricksSource(text) || JUPYTER_EXPORT.test(text);
+  return !!options.notebook || /\.ipynb$/i.test(path) || isDatabricksSource(text) || isFabricSource(text) || JUPYTER_EXPORT.test(text);
+}
+
+/** Where the cells of a notebook saved as a Python source begin (Databricks and Fabric mark them in the text); empty otherwise. */
+function sourceCellStarts(text: string): number[] {
+  if (isDatabricksSource(text)) return [...text.matchAll(DATABRICKS_CELL)].map((m) => m.index + m[0].length);
+  return isFabricSource(text) ? fabricCellStarts(text) : [];
 }
 
 /** A cell marker a notebook exported as a script keeps: Databricks' `# COMMAND ---`, Jupyter's `# In[3]:`. */
@@ -121,7 +128,7 @@ export class CodeContext {
     this.path = options.path ? decodePath(options.path) : '';
     this.teaching = this.path ? teachingMaterial(this.path) : undefined;
     this.notebooksAreJobs = !!options.notebooksAreJobs;
-    this.cellStarts = options.cellStarts ?? (isDatabricksSource(text) ? [...text.matchAll(DATABRICKS_CELL)].map((m) => m.index + m[0].length) : []);
+    this.cellStarts = options.cellStarts ?? sourceCellStarts(text);
     this.notebookFormat = isNotebookText(text, this.path, options);
     this.text = text;
   }

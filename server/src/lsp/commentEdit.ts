@@ -3,6 +3,7 @@ import type { RawGraph, StepNode, DatasetNode, DatasetOccurrence } from '../grap
 import type { Node, Tree } from '../parsing/pythonParser';
 import { mayHaveLongRun } from '../parsing/commentRuns';
 import { isDatabricksSource } from '../notebook/databricks';
+import { isFabricSource } from '../notebook/fabric';
 import { looksLikePySpark } from '../sparkHint';
 
 /**
@@ -14,6 +15,8 @@ import { looksLikePySpark } from '../sparkHint';
  * - `# noqa` (noqa.ts: every `noqa` in a comment, any case; noqaFix);
  * - Databricks sources: the `# Databricks notebook source` first line, `# COMMAND ----------` and
  *   `# MAGIC` lines (notebook/databricks.ts, codeContext's cells, PSA113, `%run` includes);
+ * - Fabric sources: the `# Fabric notebook source` first line and the `# CELL ****...` block markers
+ *   (notebook/fabric.ts, codeContext's cells);
  * - long comment runs blanked for the parser (parsing/commentRuns.ts: whether a run is blanked
  *   depends on its lines' lengths, so typing in one can change the tree);
  * - PSA703's "fails on purpose" comments above or after a statement (error, fail, wrong way, ...);
@@ -32,7 +35,7 @@ import { looksLikePySpark } from '../sparkHint';
  *
  * So an edit qualifies only when, before and after it, the changed range lies inside one `comment`
  * node (after its `#`) that is a child of the module or of a block, no line break is added or
- * removed, the file is not a Databricks source, has no comment run long enough to be blanked, and
+ * removed, the file is not a Databricks or Fabric source, has no comment run long enough to be blanked, and
  * looks like PySpark either way; and when the old and the new comment hold nothing but letters,
  * digits, spaces and `.,!?`, none of their words contains a word those regexes look for
  * (`READ_WORDS`), and none of their words occurs anywhere else in the file (any name a regex is
@@ -161,7 +164,15 @@ export function commentOnlyChange({ before, after, beforeRoot, afterTree }: Comm
   const added = after.slice(change.start, change.newEnd);
   // No line break (nor anything a tokenizer might take for one) goes or comes.
   if (!PLAIN.test(removed) || !PLAIN.test(added)) return undefined;
-  if (isDatabricksSource(before) || isDatabricksSource(after) || !looksLikePySpark(before) || !looksLikePySpark(after)) return undefined;
+  if (
+    isDatabricksSource(before) ||
+    isDatabricksSource(after) ||
+    isFabricSource(before) ||
+    isFabricSource(after) ||
+    !looksLikePySpark(before) ||
+    !looksLikePySpark(after)
+  )
+    return undefined;
   // Line starts are the same in both texts (no line break changed), so this is the same answer for both.
   if (mayHaveLongRun(after)) return undefined;
   // The character before the change is the comment's (its `#` at least): the node there, whose range must hold the change.

@@ -32,7 +32,7 @@ const NO_KEYWORD_VALUES: ReadonlyMap<string, Value> = new Map();
 
 export interface ModelOptions {
   /**
-   * The file is a notebook (Jupyter or Databricks): the platform has imported PySpark and made
+   * The file is a notebook (Jupyter, Databricks or Fabric): the platform has imported PySpark and made
    * `spark` and `sqlContext` before the first cell runs.
    */
   notebook?: boolean;

@@ -45,6 +45,97 @@ export function displayOnlyHandler(model: DataFrameModel, sink: SinkInfo): boole
   return false;
 }
 
+/** Calls that bring a micro-batch's rows (or their number) to the driver. */
+const COLLECTS = new Set(['toPandas', 'collect', 'take', 'head', 'toLocalIterator', 'count']);
+/** Methods that read or update Python objects in the driver's memory: containers, pandas rows, times. */
+const DRIVER_METHODS = new Set([
+  'append',
+  'extend',
+  'appendleft',
+  'insert',
+  'update',
+  'setdefault',
+  'pop',
+  'popleft',
+  'clear',
+  'get',
+  'keys',
+  'values',
+  'items',
+  'copy',
+  'iterrows',
+  'itertuples',
+  'to_dict',
+  'tolist',
+  'asDict',
+  'isoformat',
+  'strftime',
+  'now',
+  'utcnow',
+  'time',
+  'item',
+]);
+/** Builtins that compute a value and touch nothing outside it. */
+const PURE_FUNCTIONS = new Set([
+  'len',
+  'str',
+  'int',
+  'float',
+  'bool',
+  'round',
+  'dict',
+  'list',
+  'tuple',
+  'set',
+  'min',
+  'max',
+  'sum',
+  'abs',
+  'sorted',
+  'enumerate',
+  'zip',
+  'range',
+  'isinstance',
+]);
+
+/**
+ * `foreachBatch(process_batch)` where `process_batch` collects the batch (`batch_df.toPandas()`) and
+ * only keeps the rows in the driver's Python objects (`store["rows"].append(...)`, counters under a
+ * lock) for a dashboard or an API the same process serves: the memory sink written by hand. Its
+ * output lives in the process, so a restart loses it with or without a checkpoint; what a checkpoint
+ * keeps (the offsets already shown) restores nothing. Only functions the file defines, that collect
+ * the batch, and whose every call prints, logs, collects, computes a builtin value or reads or
+ * updates a Python container count: one call of anything else (a write, `to_csv`, a client's
+ * `send`/`execute`, a transformation of the batch) and the handler is a sink like any other.
+ */
+export function driverMemoryHandler(model: DataFrameModel, sink: SinkInfo): boolean {
+  if (!sink.foreachBatch) return false;
+  const h = handlerOf(sink);
+  const handler = h && unwrapParens(h);
+  const name = handler?.type === 'identifier' ? handler.text : handler?.type === 'attribute' ? handler.childForFieldName('attribute')?.text : undefined;
+  if (!name) return false;
+  const defs = definitionsNamed(model, name);
+  return defs.length > 0 && defs.every((d) => keepsBatchInMemory(d.childForFieldName('body')));
+}
+
+function keepsBatchInMemory(body: Node | null): boolean {
+  if (!body) return false;
+  const nodes = body.descendantsOfType(['call', 'lambda', 'function_definition', 'class_definition']).filter((n): n is Node => !!n);
+  // What a collect brings to the driver may be computed first (`batch_df.groupBy().agg(...).collect()`):
+  // the calls inside a collect, its chain and arguments, run in Spark and keep nothing anywhere.
+  const collected = nodes.filter((n) => n.type === 'call' && COLLECTS.has(callParts(n)?.name ?? ''));
+  const inCollect = (n: Node) => collected.some((c) => c.id !== n.id && n.startIndex >= c.startIndex && n.endIndex <= c.endIndex);
+  for (const n of nodes) {
+    if (n.type !== 'call') return false;
+    if (inCollect(n)) continue;
+    const parts = callParts(n);
+    if (!parts?.name) return false;
+    if (isDisplayCall(n) || COLLECTS.has(parts.name)) continue;
+    if (!(parts.callee.type === 'identifier' ? PURE_FUNCTIONS : DRIVER_METHODS).has(parts.name)) return false;
+  }
+  return collected.length > 0;
+}
+
 /** The `foreachBatch(...)` / `foreach(...)` call in the writer chain that ends at `sink.call`. */
 export function handlerCall(sink: SinkInfo): CallParts | undefined {
   let node: Node | undefined = callParts(sink.call)?.object;

@@ -8,7 +8,7 @@ import { sessionSettings, sinkOption } from '../helpers/sessionConf';
 import { checkpointOption } from '../../templates';
 import { stoppedSoonAfterStart } from '../helpers/queryLifetime';
 import { formatName, isBatchOnlyFormat, isDisplayFormat } from '../../spark/writers';
-import { displayOnlyHandler } from '../helpers/displayHandlers';
+import { displayOnlyHandler, driverMemoryHandler } from '../helpers/displayHandlers';
 
 const SESSION_DEFAULT = 'spark.sql.streaming.checkpointLocation';
 
@@ -38,6 +38,9 @@ export const missingCheckpointLocation: Rule = {
       if (sink.foreachBatch && nothingToRecover(ctx.model, sink)) continue;
       // A foreach/foreachBatch function that only prints or shows what it gets is a console sink written by hand.
       if (displayOnlyHandler(ctx.model, sink)) continue;
+      // One that only collects each batch into the driver's Python objects is a memory sink written by
+      // hand: its rows live in the process, and a restart loses them whatever a checkpoint keeps.
+      if (driverMemoryHandler(ctx.model, sink)) continue;
       if (projectWriter(sink)) continue;
       // A jdbc sink fails to start for want of streaming support, checkpoint or not: PSA210 says so.
       if (!sink.foreachBatch && isBatchOnlyFormat(sink.format)) continue;
