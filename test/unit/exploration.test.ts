@@ -120,6 +120,51 @@ describe('exploratory scripts (code context)', () => {
     const elsewhere = await check(text, {}, { path: 'etl/logs.py' });
     assert.equal(explorationSignals(elsewhere.model!, text, 'etl/logs.py'), undefined);
   });
+  it('takes a course demo that wraps its whole script in one main() under the __main__ guard for the lesson it is', async () => {
+    // A course's demo converting a local CSV to Parquet: it shows rows and prints the counts before and
+    // after cleaning, all inside main(). The wrapper is how the course writes scripts.
+    const demo = py`
+      from pyspark.sql import SparkSession
+      from pyspark.sql import functions as F
+
+      SALES_CSV = "data/sales_2024.csv"
+      OUT_DIR = "data/sales_parquet"
+
+      def main():
+          spark = SparkSession.builder.appName("csv_to_parquet").master("local[*]").getOrCreate()
+          sales = spark.read.option("header", True).csv(SALES_CSV)
+          print(f"rows read: {sales.count()}")
+          sales.show(5)
+          clean = sales.filter(F.col("amount") > 0).dropDuplicates()
+          print(f"rows kept: {clean.count()}")
+          clean.write.mode("overwrite").partitionBy("region").parquet(OUT_DIR)
+          spark.stop()
+
+      if __name__ == "__main__":
+          main()
+    `;
+    const inCourse = await check(demo, {}, { path: 'course/demos/demo04.py' });
+    assert.deepEqual(explorationSignals(inCourse.model!, demo, 'course/demos/demo04.py'), [
+      'prints frames (1 show()/printSchema() call)',
+      'teaching material (course in its path)',
+      'reads local files (data/sales_2024.csv)',
+      'runs on master("local")',
+      'writes only to local paths',
+    ]);
+    assert.deepEqual(inCourse.of('PSA101'), []);
+    const viaExit = demo.replace('    main()', '    sys.exit(main())');
+    assert.deepEqual((await check('import sys\n' + viaExit, {}, { path: 'course/demos/demo04.py' })).of('PSA101'), []);
+    // Outside a teaching folder the same script is a program with an entry point, as before.
+    const inEtl = await check(demo, {}, { path: 'etl/sales_to_parquet.py' });
+    assert.equal(explorationSignals(inEtl.model!, demo, 'etl/sales_to_parquet.py'), undefined);
+    assert.equal(inEtl.of('PSA101').length, 2);
+    // A helper beside main(), or a main() given arguments, is a harness around job code even in a course folder.
+    const withHelper = demo.replace('def main():', 'def clean_sales(df):\n    return df.dropna()\n\ndef main():');
+    assert.equal((await check(withHelper, {}, { path: 'course/demos/demo04.py' })).of('PSA101').length, 2);
+    const withArgs = demo.replace('def main():', 'def main(run_date="2024-01-01"):').replace('    main()', '    main("2024-02-01")');
+    assert.equal((await check(withArgs, {}, { path: 'course/demos/demo04.py' })).of('PSA101').length, 2);
+  });
+
   it("reads the driver's temporary folder (tempfile) as a local path, and nothing else os.path.join builds", async () => {
     const text = py`
       import os, tempfile

@@ -12,7 +12,8 @@ import { isDisplayFormat } from '../spark/writers';
  * - required: the script prints frames (`show()` / `printSchema()` calls), and nothing
  *   makes it a job: no table, JDBC or cloud write, no cloud path at all, no job parameters
  *   (argparse, `sys.argv`, Glue's `getResolvedOptions`, widgets), and not both functions and a main
- *   routine (a `__main__` guard that runs something);
+ *   routine (a `__main__` guard that runs something), unless the file is teaching material whose one
+ *   function is the `main()` the guard calls;
  * - and one (two, when it prints a single frame) of: a teaching folder or file name (`chapter*`, `chapters`, `chap07`, `ch06`, `examples`, `exercises`,
  *   `tutorial*`, `lessons`, `listing_*`, `exo_*`, `code-along`...), reads of local files only,
  *   `master("local...")`, or a script that runs top to bottom (no functions, no main guard that runs
@@ -65,20 +66,39 @@ function readPaths(model: DataFrameModel): string[] {
   return paths;
 }
 
-/** The module's shape: whether it defines functions or classes, and whether a `__main__` guard runs anything. */
-function moduleShape(root: Node): { definitions: number; mainRoutine: boolean } {
+/**
+ * The module's shape: whether it defines functions or classes, whether a `__main__` guard runs
+ * anything, and whether the module is one function that guard calls and nothing else (`def main():`
+ * holding the whole script, `if __name__ == "__main__": main()`), the way style guides teach scripts.
+ */
+function moduleShape(root: Node): { definitions: number; mainRoutine: boolean; mainWrapper: boolean } {
   let definitions = 0;
   let mainRoutine = false;
+  const functions: string[] = [];
+  let guardCalls: string | undefined;
   for (const s of root.namedChildren) {
     if (!s) continue;
     if (s.type === 'function_definition' || s.type === 'class_definition' || s.type === 'decorated_definition') definitions++;
+    if (s.type === 'function_definition') functions.push(s.childForFieldName('name')?.text ?? '');
     if (s.type === 'if_statement' && /__name__\s*==\s*["']__main__["']/.test(s.childForFieldName('condition')?.text ?? '')) {
       const body = s.childForFieldName('consequence');
       const statements = (body?.namedChildren ?? []).filter((c) => c && c.type !== 'comment');
       if (!(statements.length === 1 && statements[0]?.type === 'pass_statement')) mainRoutine = true;
+      if (statements.length === 1 && statements[0]?.type === 'expression_statement') guardCalls = argumentlessCall(statements[0].namedChildren[0]);
     }
   }
-  return { definitions, mainRoutine };
+  const mainWrapper = definitions === 1 && functions.length === 1 && guardCalls !== undefined && guardCalls === functions[0];
+  return { definitions, mainRoutine, mainWrapper };
+}
+
+/** The name `main` of `main()`, `sys.exit(main())` or `exit(main())`; undefined for anything else. */
+function argumentlessCall(expr: Node | null | undefined): string | undefined {
+  if (expr?.type !== 'call') return undefined;
+  const fn = expr.childForFieldName('function');
+  const args = (expr.childForFieldName('arguments')?.namedChildren ?? []).filter((c) => c && c.type !== 'comment');
+  if (fn?.type === 'identifier' && args.length === 0) return fn.text;
+  if (fn && /^(sys\.exit|exit)$/.test(fn.text) && args.length === 1) return argumentlessCall(args[0]);
+  return undefined;
 }
 
 /** Frames the script prints (`show()`, `printSchema()`, `describe().show()`): what it is for. */
@@ -99,11 +119,13 @@ export function explorationSignals(model: DataFrameModel, text: string, path: st
   if (model.sinks.some(durableSink) || SQL_WRITE.test(text) || CLOUD_PATH.test(text) || JOB_PARAMETERS.test(text)) return undefined;
   if (/\bGlueContext\s*\(/.test(text)) return undefined;
   // Functions and a main routine: a module other code imports, or a program with an entry point (its
-  // own show() calls are a developer's harness around code that runs as a job).
+  // own show() calls are a developer's harness around code that runs as a job). A lesson in a teaching
+  // folder that wraps its whole script in one main() called by the guard is still the lesson: the
+  // wrapper is how the course writes scripts, not an entry point other code calls.
   const shape = moduleShape(model.root);
-  if (shape.definitions > 0 && shape.mainRoutine) return undefined;
-  const signals: string[] = [];
   const folder = path ? teachingMaterial(path) : undefined;
+  if (shape.definitions > 0 && shape.mainRoutine && !(folder && shape.mainWrapper)) return undefined;
+  const signals: string[] = [];
   if (folder) signals.push(`teaching material (${folder} in its path)`);
   const reads = readPaths(model);
   if (reads.length && reads.every(isLocalPath)) signals.push(`reads local files (${reads[0]}${reads.length > 1 ? ', ...' : ''})`);

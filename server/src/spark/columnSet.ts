@@ -364,10 +364,10 @@ export class ColumnSets {
     for (const a of args) {
       const window = this.fns.windowColumn(a);
       if (window) {
-        // The grouping column is named after the function: `window`, `session_window`.
+        // The grouping column is named after the function (`window`, `session_window`) or its alias.
         const fn = this.fns.nameOf(window.node);
         if (fn !== 'window' && fn !== 'session_window') return undefined;
-        keys.push({ name: fn, type: 'struct' });
+        keys.push({ name: this.fns.aliasOf(a)?.name ?? fn, type: 'struct' });
         continue;
       }
       const s = literalString(a) ?? this.columnName(a);

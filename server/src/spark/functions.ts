@@ -103,9 +103,12 @@ export class SparkFunctions {
     return name === undefined ? undefined : { name, inner: parts.object };
   }
 
-  /** For `window("ts", "5 minutes")` / `F.window(F.col("ts"), ...)`: the event-time column. */
+  /**
+   * For `window("ts", "5 minutes")` / `F.window(F.col("ts"), ...)`: the event-time column. A window
+   * renamed as a grouping key (`window(...).alias("w")`) is the same window; `node` is the call itself.
+   */
   windowColumn(node: Node): { column?: string; node: Node } | undefined {
-    const n = unwrapParens(node);
+    const n = unwrapParens(this.aliasOf(node)?.inner ?? node);
     if (n.type !== 'call' || !this.is(n, WINDOW_FUNCS)) return undefined;
     const parts = callParts(n);
     const first = parts?.args[0] ?? parts?.keywords.get('timeColumn');

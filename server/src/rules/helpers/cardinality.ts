@@ -39,10 +39,13 @@ const ID_ENTITIES = new Set([
   'anonymous',
 ]);
 
+/** The reason given for `id`, `uuid`, `pk`...: a value of its own for every row. */
+export const UNIQUE_IDENTIFIER = 'a unique identifier';
+
 export function highCardinalityReason(column: string): string | undefined {
   // eventTimestamp, userId: the same words as event_timestamp, user_id.
   const c = column.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
-  if (/^(id|uuid|guid|_id|pk|row_number|rownum)$/.test(c) || /(^|_)(uuid|guid)$/.test(c)) return 'a unique identifier';
+  if (/^(id|uuid|guid|_id|pk|row_number|rownum)$/.test(c) || /(^|_)(uuid|guid)$/.test(c)) return UNIQUE_IDENTIFIER;
   const id = /^([a-z0-9_]*?)_?(id|key|number|no)$/.exec(c);
   if (id && (id[2] === 'id' || id[2] === 'key') && ID_ENTITIES.has(id[1].split('_').pop() ?? '')) return 'an identifier with one value per entity';
   if (

@@ -1,5 +1,7 @@
 import { related, type Rule, type RuleContext } from '../rule';
-import { highCardinalityReason } from '../helpers/cardinality';
+import { highCardinalityReason, UNIQUE_IDENTIFIER } from '../helpers/cardinality';
+import { findInLineage, lineage } from '../../model/lineage';
+import type { DataFrameModel, Frame } from '../../model/types';
 
 export const highCardinalityPartitionColumn: Rule = {
   code: 'PSA302',
@@ -14,6 +16,9 @@ export const highCardinalityPartitionColumn: Rule = {
         if (!reason) continue;
         // `withColumn("event_time", lit(run_hour))`: one value per write, one directory, whatever the name.
         if (sink.frame.columns.get(p.name)?.constant) continue;
+        // A bare `id` the program groups the same data by repeats: it is a key (a device, a store), not
+        // the per-row identifier the message would assert, and its cardinality is unknown.
+        if (reason === UNIQUE_IDENTIFIER && groupedBy(ctx.model, p.name, sink.frame)) continue;
         ctx.report({
           node: p.node,
           message:
@@ -27,3 +32,9 @@ export const highCardinalityPartitionColumn: Rule = {
     }
   },
 };
+
+/** An aggregation of the written data (a frame sharing its lineage) keyed by `column`. */
+function groupedBy(model: DataFrameModel, column: string, written: Frame): boolean {
+  const upstream = new Set<Frame>(lineage(written));
+  return model.aggregations.some((a) => a.kind === 'groupBy' && a.keys?.includes(column) && findInLineage(a.input, (f) => upstream.has(f)) !== undefined);
+}
