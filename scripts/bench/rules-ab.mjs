@@ -2,13 +2,17 @@
 // rule, of all rules and of the whole analysis per build, and the findings (messages, fixes, related
 // locations) compared on every run. On a shared machine two processes differ more than two builds
 // do; alternating in one process puts both at the same load.
-//   node scripts/bench/rules-ab.mjs BASE_ROOT [lines=20000] [runs=6] [--pipeline] [--strict] [--top=N]
+//   node scripts/bench/rules-ab.mjs BASE_ROOT [lines=20000] [runs=6] [--pipeline] [--strict] [--top=N] [--edit]
 // BASE_ROOT: a checkout (or a copy of one) whose `out/` holds the other build (`npx tsc -p
 // test/tsconfig.json` there). Text: the notebook-like `generateRepetitive` of the scaling bench
 // (`--pipeline`: `generatePipeline`, the typing bench's). The first run of each build warms the JIT up.
+// --edit: each run is one keystroke of the typing bench's code scenario in the middle of the text
+// (as `profile-edit.mjs --type=code`), each build with its own document store and its previous model,
+// so what is measured is the analysis after a keystroke (from the syntax copy on; the parse is not counted).
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { generatePipeline, generateRepetitive } from './generate.mjs';
+import { codeKeystrokes, codeToType } from './typedCode.mjs';
 
 const require = createRequire(import.meta.url);
 const here = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -46,6 +50,7 @@ async function load(root, label) {
   }
   const settings = argv.includes('--strict') ? { ...defaultSettings(), 'rules.strict': true } : undefined;
   const parser = await PythonParser.load();
+  if (argv.includes('--edit')) return editing(out, parser, settings, spent, label);
   return {
     label,
     run() {
@@ -55,6 +60,41 @@ async function load(root, label) {
       const result = analyze(tree, text, { settings });
       copy.dropCopy(tree);
       tree.delete();
+      const full = cpu() - t0;
+      const rules = [...spent.values()].reduce((s, v) => s + v, 0);
+      return { full, rules, perRule: new Map(spent), findings: JSON.stringify(result.findings) };
+    },
+  };
+}
+
+/** A build typing into its own document store: each run types one more character and analyses from the previous model. */
+function editing(out, parser, settings, spent, label) {
+  const { analyze } = out('server/src/analysis.js');
+  const { DocumentStore } = out('server/src/lsp/documentStore.js');
+  const { syntaxTreeOf } = out('server/src/parsing/syntaxTree.js');
+  const store = new DocumentStore(parser, () => false);
+  const uri = 'file:///ab/edit.py';
+  store.open(uri, 'python', 1, text);
+  let previousModel = analyze(store.get(uri).tree, text, { settings, path: uri }).model;
+  const textLines = text.split('\n');
+  let mid = Math.floor(textLines.length / 2);
+  while (mid < textLines.length && !/^def \w+\(df\):\s*$/.test(textLines[mid])) mid++;
+  if (mid >= textLines.length) throw new Error('no function taking a frame after the middle (use --pipeline)');
+  const typing = codeKeystrokes(mid + 1, codeToType(1));
+  let version = 1;
+  store.change(uri, ++version, [typing.setup]);
+  return {
+    label,
+    run() {
+      store.change(uri, ++version, [typing.next()]);
+      const doc = store.get(uri);
+      const now = doc.document.getText();
+      void doc.tree;
+      spent.clear();
+      const t0 = cpu();
+      syntaxTreeOf(doc.tree, now);
+      const result = analyze(doc.tree, now, { settings, path: uri, previousModel });
+      previousModel = result.model ?? previousModel;
       const full = cpu() - t0;
       const rules = [...spent.values()].reduce((s, v) => s + v, 0);
       return { full, rules, perRule: new Map(spent), findings: JSON.stringify(result.findings) };
@@ -81,7 +121,7 @@ for (let i = 0; i <= runs; i++) {
   });
 }
 console.log(
-  `${text.split('\n').length} lines, ${count} findings, ${runs} runs per build (after one warm-up), findings ${differ ? `DIFFER in ${differ} runs` : 'identical in every run'}`,
+  `${text.split('\n').length} lines${argv.includes('--edit') ? ', a code keystroke in the middle per run' : ''}, ${count} findings, ${runs} runs per build (after one warm-up), findings ${differ ? `DIFFER in ${differ} runs` : 'identical in every run'}`,
 );
 console.log(`CPU ms, median        base      this`);
 console.log(`  full analysis  ${median(samples[0].full).toFixed(1).padStart(9)} ${median(samples[1].full).toFixed(1).padStart(9)}`);
