@@ -72,6 +72,7 @@ function editing(out, parser, settings, spent, label) {
   const { analyze } = out('server/src/analysis.js');
   const { DocumentStore } = out('server/src/lsp/documentStore.js');
   const { syntaxTreeOf } = out('server/src/parsing/syntaxTree.js');
+  const { callsNamed } = out('server/src/rules/helpers/callIndex.js');
   const store = new DocumentStore(parser, () => false);
   const uri = 'file:///ab/edit.py';
   store.open(uri, 'python', 1, text);
@@ -93,17 +94,24 @@ function editing(out, parser, settings, spent, label) {
       spent.clear();
       const t0 = cpu();
       syntaxTreeOf(doc.tree, now);
-      const result = analyze(doc.tree, now, { settings, path: uri, previousModel });
+      // The shared node lists and call index are made here, timed apart, rather than by the first rule that asks.
+      let lists = 0;
+      const onModel = (model) => {
+        const l0 = cpu();
+        callsNamed(model, 'count');
+        lists = cpu() - l0;
+      };
+      const result = analyze(doc.tree, now, { settings, path: uri, previousModel, onModel });
       previousModel = result.model ?? previousModel;
       const full = cpu() - t0;
       const rules = [...spent.values()].reduce((s, v) => s + v, 0);
-      return { full, rules, perRule: new Map(spent), findings: JSON.stringify(result.findings) };
+      return { full, rules, lists, perRule: new Map(spent), findings: JSON.stringify(result.findings) };
     },
   };
 }
 
 const builds = [await load(baseRoot, 'base'), await load(here, 'this')];
-const samples = builds.map(() => ({ full: [], rules: [], perRule: new Map() }));
+const samples = builds.map(() => ({ full: [], rules: [], lists: [], perRule: new Map() }));
 let differ = 0;
 let count = 0;
 for (let i = 0; i <= runs; i++) {
@@ -117,6 +125,7 @@ for (let i = 0; i <= runs; i++) {
   got.forEach((g, b) => {
     samples[b].full.push(g.full);
     samples[b].rules.push(g.rules);
+    if (g.lists !== undefined) samples[b].lists.push(g.lists);
     for (const [code, ms] of g.perRule) samples[b].perRule.set(code, [...(samples[b].perRule.get(code) ?? []), ms]);
   });
 }
@@ -125,6 +134,8 @@ console.log(
 );
 console.log(`CPU ms, median        base      this`);
 console.log(`  full analysis  ${median(samples[0].full).toFixed(1).padStart(9)} ${median(samples[1].full).toFixed(1).padStart(9)}`);
+if (samples[0].lists.length)
+  console.log(`  node lists, call index ${median(samples[0].lists).toFixed(1).padStart(9)} ${median(samples[1].lists).toFixed(1).padStart(9)}`);
 console.log(`  all rules      ${median(samples[0].rules).toFixed(1).padStart(9)} ${median(samples[1].rules).toFixed(1).padStart(9)}`);
 const codes = [...samples[0].perRule.keys()].sort((a, b) => median(samples[0].perRule.get(b)) - median(samples[0].perRule.get(a)));
 for (const code of codes.slice(0, top)) {

@@ -6,6 +6,8 @@ import type { DataFrameModel } from '../../server/src/model/types';
 import { INDEXED_TYPES, nodesOfType, sharedIdEnd } from '../../server/src/model/syntaxIndex';
 import { callParts } from '../../server/src/parsing/syntax';
 import { callsNamed, callsWithoutName } from '../../server/src/rules/helpers/callIndex';
+import { assignmentsTo, nodesInScope } from '../../server/src/rules/helpers/scopeIndex';
+import { enclosingScope } from '../../server/src/parsing/syntax';
 import { defaultSettings } from '../../shared/settings';
 import { everyEditEqualsFresh, type TextChange } from './analysisOutcome';
 import { loadParser, samplesAndFixtures } from './helpers';
@@ -35,7 +37,7 @@ const EDITS: ((text: string, starts: number[]) => { start: number; end: number; 
   (_, s) => (s.length > 0 ? { start: s[0], end: s[0], text: 'import os\n' } : undefined),
 ];
 
-describe('carried per-model indexes (model/syntaxIndex, rules/helpers/callIndex)', () => {
+describe('carried per-model indexes (model/syntaxIndex, rules/helpers/callIndex, rules/helpers/scopeIndex)', () => {
   let carriedSteps = 0;
   let steps = 0;
   for (const [name, original] of files) {
@@ -83,6 +85,24 @@ describe('carried per-model indexes (model/syntaxIndex, rules/helpers/callIndex)
           const got = callsWithoutName(model);
           assert.equal(got.length, unnamed.length, 'calls without a name');
           got.forEach((c, i) => assert.ok(c === unnamed[i], `call without a name #${i}`));
+          // The per-scope groups (PSA101, PSA116, PSA304, the checkpoint helpers) and the assignments by name.
+          const scopes = [model.root, ...model.root.descendantsOfType(['function_definition', 'lambda'])];
+          for (const type of ['call', 'assignment', 'return_statement'] as const) {
+            const scan = model.root.descendantsOfType(type);
+            for (const scope of scopes) {
+              const want = scan.filter((n) => enclosingScope(n) === scope);
+              const got = nodesInScope(model, type, scope);
+              assert.equal(got.length, want.length, `${type} in the scope at ${scope.startIndex}`);
+              got.forEach((n, i) => assert.ok(n === want[i], `${type} #${i} in the scope at ${scope.startIndex}`));
+            }
+          }
+          const assignments = model.root.descendantsOfType('assignment').filter((a) => a.childForFieldName('left')?.type === 'identifier');
+          for (const left of new Set(assignments.map((a) => a.childForFieldName('left')!.text))) {
+            const want = assignments.filter((a) => a.childForFieldName('left')!.text === left);
+            const got = assignmentsTo(model, left);
+            assert.equal(got.length, want.length, `assignments to ${left}`);
+            got.forEach((n, i) => assert.ok(n === want[i], `assignment to ${left} #${i}`));
+          }
           previous = model;
         }
       } finally {
@@ -99,7 +119,7 @@ describe('carried per-model indexes (model/syntaxIndex, rules/helpers/callIndex)
 /**
  * Statements whose findings come from rules that read the carried lists (PSA402 every call, the
  * temp views of PSA101's helpers, PSA105 the decorated definitions and UDF calls, PSA205 the
- * streaming writers, PSA504 the conf calls): a stale node kept, or a node of the edited part missed,
+ * streaming writers, PSA504 the conf calls, PSA116 and PSA101 the per-scope groups): a stale node kept, or a node of the edited part missed,
  * changes the findings.
  */
 const STATEMENTS = [
@@ -113,6 +133,10 @@ const STATEMENTS = [
   'spark.conf.set("spark.sql.shuffle.partitions", "eight")\n',
   'q = df.writeStream.format("console").start()\n',
   'import os\n',
+  // PSA116 finds the hint through the assignment in the join's scope (the assignments grouped by scope).
+  'small = spark.read.table("ref.countries").hint("broadcast")\nkept = small.join(df, "country_code", "left_anti")\n',
+  // PSA101 lets a count pass when the frame is registered as a view after it (the calls grouped by scope).
+  'summary = df.groupBy("day").count()\nprint(summary.count())\nsummary.createOrReplaceTempView("summary")\n',
 ];
 
 type Edit =
