@@ -2,13 +2,17 @@
 // rule, of all rules and of the whole analysis per build, and the findings (messages, fixes, related
 // locations) compared on every run. On a shared machine two processes differ more than two builds
 // do; alternating in one process puts both at the same load.
-//   node scripts/bench/rules-ab.mjs BASE_ROOT [lines=20000] [runs=6] [--pipeline] [--strict] [--top=N]
+//   node scripts/bench/rules-ab.mjs BASE_ROOT [lines=20000] [runs=6] [--pipeline] [--strict] [--top=N] [--edit]
 // BASE_ROOT: a checkout (or a copy of one) whose `out/` holds the other build (`npx tsc -p
 // test/tsconfig.json` there). Text: the notebook-like `generateRepetitive` of the scaling bench
 // (`--pipeline`: `generatePipeline`, the typing bench's). The first run of each build warms the JIT up.
+// --edit: each run is one keystroke of the typing bench's code scenario in the middle of the text
+// (as `profile-edit.mjs --type=code`), each build with its own document store and its previous model,
+// so what is measured is the analysis after a keystroke (from the syntax copy on; the parse is not counted).
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { generatePipeline, generateRepetitive } from './generate.mjs';
+import { codeKeystrokes, codeToType } from './typedCode.mjs';
 
 const require = createRequire(import.meta.url);
 const here = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -46,6 +50,7 @@ async function load(root, label) {
   }
   const settings = argv.includes('--strict') ? { ...defaultSettings(), 'rules.strict': true } : undefined;
   const parser = await PythonParser.load();
+  if (argv.includes('--edit')) return editing(out, parser, settings, spent, label);
   return {
     label,
     run() {
@@ -62,8 +67,51 @@ async function load(root, label) {
   };
 }
 
+/** A build typing into its own document store: each run types one more character and analyses from the previous model. */
+function editing(out, parser, settings, spent, label) {
+  const { analyze } = out('server/src/analysis.js');
+  const { DocumentStore } = out('server/src/lsp/documentStore.js');
+  const { syntaxTreeOf } = out('server/src/parsing/syntaxTree.js');
+  const { callsNamed } = out('server/src/rules/helpers/callIndex.js');
+  const store = new DocumentStore(parser, () => false);
+  const uri = 'file:///ab/edit.py';
+  store.open(uri, 'python', 1, text);
+  let previousModel = analyze(store.get(uri).tree, text, { settings, path: uri }).model;
+  const textLines = text.split('\n');
+  let mid = Math.floor(textLines.length / 2);
+  while (mid < textLines.length && !/^def \w+\(df\):\s*$/.test(textLines[mid])) mid++;
+  if (mid >= textLines.length) throw new Error('no function taking a frame after the middle (use --pipeline)');
+  const typing = codeKeystrokes(mid + 1, codeToType(1));
+  let version = 1;
+  store.change(uri, ++version, [typing.setup]);
+  return {
+    label,
+    run() {
+      store.change(uri, ++version, [typing.next()]);
+      const doc = store.get(uri);
+      const now = doc.document.getText();
+      void doc.tree;
+      spent.clear();
+      const t0 = cpu();
+      syntaxTreeOf(doc.tree, now);
+      // The shared node lists and call index are made here, timed apart, rather than by the first rule that asks.
+      let lists = 0;
+      const onModel = (model) => {
+        const l0 = cpu();
+        callsNamed(model, 'count');
+        lists = cpu() - l0;
+      };
+      const result = analyze(doc.tree, now, { settings, path: uri, previousModel, onModel });
+      previousModel = result.model ?? previousModel;
+      const full = cpu() - t0;
+      const rules = [...spent.values()].reduce((s, v) => s + v, 0);
+      return { full, rules, lists, perRule: new Map(spent), findings: JSON.stringify(result.findings) };
+    },
+  };
+}
+
 const builds = [await load(baseRoot, 'base'), await load(here, 'this')];
-const samples = builds.map(() => ({ full: [], rules: [], perRule: new Map() }));
+const samples = builds.map(() => ({ full: [], rules: [], lists: [], perRule: new Map() }));
 let differ = 0;
 let count = 0;
 for (let i = 0; i <= runs; i++) {
@@ -77,14 +125,17 @@ for (let i = 0; i <= runs; i++) {
   got.forEach((g, b) => {
     samples[b].full.push(g.full);
     samples[b].rules.push(g.rules);
+    if (g.lists !== undefined) samples[b].lists.push(g.lists);
     for (const [code, ms] of g.perRule) samples[b].perRule.set(code, [...(samples[b].perRule.get(code) ?? []), ms]);
   });
 }
 console.log(
-  `${text.split('\n').length} lines, ${count} findings, ${runs} runs per build (after one warm-up), findings ${differ ? `DIFFER in ${differ} runs` : 'identical in every run'}`,
+  `${text.split('\n').length} lines${argv.includes('--edit') ? ', a code keystroke in the middle per run' : ''}, ${count} findings, ${runs} runs per build (after one warm-up), findings ${differ ? `DIFFER in ${differ} runs` : 'identical in every run'}`,
 );
 console.log(`CPU ms, median        base      this`);
 console.log(`  full analysis  ${median(samples[0].full).toFixed(1).padStart(9)} ${median(samples[1].full).toFixed(1).padStart(9)}`);
+if (samples[0].lists.length)
+  console.log(`  node lists, call index ${median(samples[0].lists).toFixed(1).padStart(9)} ${median(samples[1].lists).toFixed(1).padStart(9)}`);
 console.log(`  all rules      ${median(samples[0].rules).toFixed(1).padStart(9)} ${median(samples[1].rules).toFixed(1).padStart(9)}`);
 const codes = [...samples[0].perRule.keys()].sort((a, b) => median(samples[0].perRule.get(b)) - median(samples[0].perRule.get(a)));
 for (const code of codes.slice(0, top)) {

@@ -4,13 +4,16 @@ import { LineIndex } from './lineIndex';
 import { isDatabricksSource } from './notebook/databricks';
 import { isFabricSource } from './notebook/fabric';
 import { buildModel } from './model/buildModel';
+import { carrySyntaxIndex } from './model/syntaxIndex';
 import type { DataFrameModel } from './model/types';
 import { CodeContext, type KindWithReason } from './context/codeContext';
 import { NoqaIndex } from './noqa';
 import type { RawGraph } from './graph/pipelineGraph';
 import type { Node, Tree } from './parsing/pythonParser';
 import { collectProjectFacts, type ProjectFacts } from './project/projectFacts';
+import { carryCallIndex } from './rules/helpers/callIndex';
 import { architectureView } from './rules/helpers/layerGraph';
+import { carryScopeIndex } from './rules/helpers/scopeIndex';
 import { rootOf, type TreeOrCopy } from './parsing/treeOrCopy';
 import { RULES } from './rules';
 import type { Rule, RuleContext } from './rules/rule';
@@ -143,6 +146,10 @@ function* analysisSteps(tree: TreeOrCopy, text: string, options: AnalysisOptions
     { notebook: options.notebook ?? (isDatabricksSource(text) || isFabricSource(text)) },
     options.previousModel,
   );
+  // The per-model node and call lists start from the previous model's, for the statements the two syntax copies share.
+  carryCallIndex(options.previousModel, model);
+  carryScopeIndex(options.previousModel, model);
+  carrySyntaxIndex(options.previousModel, model);
   options.onModel?.(model);
   yield;
   const code = new CodeContext(text, {

@@ -2,7 +2,7 @@ import type { Node } from '../parsing/pythonParser';
 import type { DataFrameModel } from './types';
 
 /** Node types rules look up across the whole file. */
-const INDEXED = [
+export const INDEXED_TYPES = [
   'call',
   'string',
   'assignment',
@@ -18,22 +18,98 @@ const INDEXED = [
   'return_statement',
   'decorated_definition',
 ] as const;
-export type IndexedType = (typeof INDEXED)[number];
+export type IndexedType = (typeof INDEXED_TYPES)[number];
 
-const indexes = new WeakMap<DataFrameModel, Map<string, Node[]>>();
+interface TypeIndex {
+  lists: Map<string, Node[]>;
+  /**
+   * The root's children when the lists were made. The root object is taken over by the next copy
+   * of the document, after which it gives that copy's children: the next model finds the statements
+   * both copies share by comparing its own children with these.
+   */
+  children: readonly Node[];
+}
+
+const indexes = new WeakMap<DataFrameModel, TypeIndex>();
+
+/** What a model took from its previous model's lists: the nodes below `from` (see `carrySyntaxIndex`). */
+interface Carried {
+  lists: Map<string, Node[]>;
+  from: number;
+}
+const carried = new WeakMap<DataFrameModel, Carried>();
 
 /**
  * All nodes of a type in the file, in document order. One tree pass per analysis serves every
- * rule: each rule walking the tree itself cost more than the model and the parse together.
+ * rule: each rule walking the tree itself cost more than the model and the parse together. After
+ * an edit, the lists start with the previous model's nodes of the statements both copies share
+ * (`carrySyntaxIndex`), and only the statements from the first changed one are read.
  */
 export function nodesOfType(model: DataFrameModel, type: IndexedType): Node[] {
+  return typeIndexOf(model).lists.get(type)!;
+}
+
+function typeIndexOf(model: DataFrameModel): TypeIndex {
   let index = indexes.get(model);
-  if (!index) {
-    index = new Map(INDEXED.map((t) => [t, [] as Node[]]));
-    for (const n of model.root.descendantsOfType([...INDEXED])) if (n) index.get(n.type)?.push(n);
-    indexes.set(model, index);
+  if (index) return index;
+  const children = model.root.children;
+  const carry = carried.get(model);
+  carried.delete(model);
+  const lists = new Map<string, Node[]>(INDEXED_TYPES.map((t) => [t, carry?.lists.get(t) ?? []]));
+  const from = carry?.from ?? 0;
+  // The root is no indexed type: its descendants are its children's subtrees, in document order.
+  for (const child of children) {
+    if (child.id < from) continue;
+    for (const n of child.descendantsOfType(INDEXED_TYPES)) lists.get(n.type)?.push(n);
   }
-  return index.get(type)!;
+  index = { lists, children };
+  indexes.set(model, index);
+  return index;
+}
+
+/**
+ * The first node id of `model`'s copy that is not a node of `previous`'s copy: the end of the
+ * top-level statements both roots have as the same objects, in the same places (0 when none, or
+ * when `previous` made no lists). Those statements were taken over by the newer copy (with their
+ * subtrees: the same node objects, ids, types and offsets, see `SyntaxTree`), so every list of
+ * `previous` restricted to ids below that end is the list of those statements in `model` too.
+ * A statement the newer copy cloned or read again is a new object, and ends the shared part.
+ */
+export function sharedIdEnd(previous: DataFrameModel | undefined, model: DataFrameModel): number {
+  const before = previous && indexes.get(previous);
+  if (!before || previous.root !== model.root) return 0;
+  const now = model.root.children;
+  let k = 0;
+  while (k < now.length && k < before.children.length && now[k] === before.children[k]) k++;
+  if (k === 0) return 0;
+  // The first statement after the shared ones starts at the same id in both copies (ids are preorder
+  // numbers); when one copy has no more statements (the last ones deleted, or some appended), the other's next one ends the shared part.
+  return Math.min(now[k]?.id ?? Number.MAX_SAFE_INTEGER, before.children[k]?.id ?? Number.MAX_SAFE_INTEGER);
+}
+
+/** The nodes of `list` (in document order, so by id) below `end`. */
+export function idsBelow<T extends { id: number }>(list: readonly T[], end: number): T[] {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid].id < end) lo = mid + 1;
+    else hi = mid;
+  }
+  return list.slice(0, lo);
+}
+
+/**
+ * Called once `model` is built from `previous` (the model of an earlier version of the document):
+ * keeps `previous`'s lists for the statements the two copies share, so that `model`'s lists read
+ * only the statements after them. Only those prefixes are kept (not `previous`), and only until
+ * `model`'s lists are made.
+ */
+export function carrySyntaxIndex(previous: DataFrameModel | undefined, model: DataFrameModel): void {
+  const end = sharedIdEnd(previous, model);
+  if (end === 0) return;
+  const before = indexes.get(previous!)!;
+  carried.set(model, { from: end, lists: new Map([...before.lists].map(([t, list]) => [t, idsBelow(list, end)])) });
 }
 
 const identifierIndexes = new WeakMap<DataFrameModel, Map<string, Node[]>>();

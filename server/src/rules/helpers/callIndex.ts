@@ -1,4 +1,4 @@
-import { nodesOfType } from '../../model/syntaxIndex';
+import { idsBelow, nodesOfType, sharedIdEnd } from '../../model/syntaxIndex';
 import type { DataFrameModel } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
 import { callParts } from '../../parsing/syntax';
@@ -15,14 +15,21 @@ interface CallIndex {
 }
 
 const indexes = new WeakMap<DataFrameModel, CallIndex>();
+/** A model's calls taken from its previous model's index: those below `from` (see `carryCallIndex`). */
+const carried = new WeakMap<DataFrameModel, CallIndex & { from: number }>();
 const NONE: readonly Node[] = [];
 
 function indexOf(model: DataFrameModel): CallIndex {
   let index = indexes.get(model);
   if (index) return index;
-  const byName = new Map<string, Node[]>();
-  const unnamed: Node[] = [];
-  for (const call of nodesOfType(model, 'call')) {
+  const carry = carried.get(model);
+  carried.delete(model);
+  const byName = carry?.byName ?? new Map<string, Node[]>();
+  const unnamed = carry?.unnamed ?? [];
+  const calls = nodesOfType(model, 'call');
+  // The calls below `from` are the carried ones (the same nodes, see `sharedIdEnd`); the rest follow them in document order.
+  for (let i = carry ? idsBelow(calls, carry.from).length : 0; i < calls.length; i++) {
+    const call = calls[i];
     const name = callParts(call)?.name;
     if (name === undefined) {
       unnamed.push(call);
@@ -35,6 +42,24 @@ function indexOf(model: DataFrameModel): CallIndex {
   index = { byName, unnamed };
   indexes.set(model, index);
   return index;
+}
+
+/**
+ * Called once `model` is built from `previous`, before either index of `model` is made: keeps
+ * `previous`'s calls of the top-level statements the two syntax copies share (`sharedIdEnd`), so
+ * that only the calls after them are named again. A name's calls and the unnamed calls are in
+ * document order, so the shared ones are a prefix of each list.
+ */
+export function carryCallIndex(previous: DataFrameModel | undefined, model: DataFrameModel): void {
+  const before = previous && indexes.get(previous);
+  const from = before ? sharedIdEnd(previous, model) : 0;
+  if (!before || from === 0) return;
+  const byName = new Map<string, Node[]>();
+  for (const [name, list] of before.byName) {
+    const kept = idsBelow(list, from);
+    if (kept.length) byName.set(name, kept);
+  }
+  carried.set(model, { byName, unnamed: idsBelow(before.unnamed, from), from });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { nodesOfType, type IndexedType } from '../../model/syntaxIndex';
+import { idsBelow, nodesOfType, sharedIdEnd, type IndexedType } from '../../model/syntaxIndex';
 import type { DataFrameModel } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
 import { enclosingScope } from '../../parsing/syntax';
@@ -13,7 +13,7 @@ const NONE: readonly Node[] = [];
  * the largest part of their time in a long file.
  */
 export function nodesInScope(model: DataFrameModel, type: IndexedType, scope: Node): readonly Node[] {
-  const groups = perModel(byScope, model, type, () => groupBy(nodesOfType(model, type), (n) => enclosingScope(n).id));
+  const groups = perModel(byScope, model, type, () => groupAfter(carried.get(model)?.byScope.get(type), nodesOfType(model, type), (n) => enclosingScope(n).id));
   return groups.get(scope.id) ?? NONE;
 }
 
@@ -22,12 +22,62 @@ const byName = new WeakMap<DataFrameModel, Map<'assignments', Map<string, Node[]
 /** The assignments `name = ...` (a plain name on the left) of the file, in document order; grouped once per model. */
 export function assignmentsTo(model: DataFrameModel, name: string): readonly Node[] {
   const names = perModel(byName, model, 'assignments', () =>
-    groupBy(
+    groupAfter(
+      carried.get(model)?.byName,
       nodesOfType(model, 'assignment').filter((a) => a.childForFieldName('left')?.type === 'identifier'),
       (a) => a.childForFieldName('left')!.text,
     ),
   );
   return names.get(name) ?? NONE;
+}
+
+/** Groups taken over from the previous model: each list cut to its nodes below `from` (see `carryScopeIndex`). */
+interface Carried<K> {
+  groups: Map<K, Node[]>;
+  from: number;
+}
+const carried = new WeakMap<DataFrameModel, { byScope: Map<IndexedType, Carried<number>>; byName?: Carried<string> }>();
+
+/**
+ * Called once `model` is built from `previous`, before `model`'s groups are made: keeps `previous`'s
+ * groups for the top-level statements both syntax copies share (`sharedIdEnd`: the same node
+ * objects). A node below that end has its scope below it too (an ancestor comes first in preorder),
+ * and the name it assigns is the same text, so the kept part of each group is its prefix; the nodes
+ * after the end are grouped when asked, after it.
+ */
+export function carryScopeIndex(previous: DataFrameModel | undefined, model: DataFrameModel): void {
+  const scopes = previous && byScope.get(previous);
+  const names = previous && byName.get(previous)?.get('assignments');
+  if (!scopes && !names) return;
+  const from = sharedIdEnd(previous, model);
+  if (from === 0) return;
+  const cut = <K>(groups: Map<K, Node[]>): Carried<K> => {
+    const kept = new Map<K, Node[]>();
+    for (const [key, list] of groups) {
+      const below = idsBelow(list, from);
+      if (below.length) kept.set(key, below);
+    }
+    return { groups: kept, from };
+  };
+  carried.set(model, {
+    byScope: new Map([...(scopes ?? [])].map(([type, groups]) => [type, cut(groups)])),
+    ...(names ? { byName: cut(names) } : {}),
+  });
+}
+
+/** `groupBy` of `items` (in document order), starting from the carried groups when there are: only the items from `carry.from` on are grouped. */
+function groupAfter<K>(carry: Carried<K> | undefined, items: readonly Node[], keyOf: (item: Node) => K): Map<K, Node[]> {
+  if (!carry) return groupBy(items, keyOf);
+  // Each type's groups are made once per model (`perModel`), so the carried lists are extended in place.
+  const groups = new Map(carry.groups);
+  for (let i = idsBelow(items, carry.from).length; i < items.length; i++) {
+    const n = items[i];
+    const key = keyOf(n);
+    const list = groups.get(key);
+    if (list) list.push(n);
+    else groups.set(key, [n]);
+  }
+  return groups;
 }
 
 /** `items` in lists by key, each list in the order of `items`. */
