@@ -6,6 +6,7 @@ import { defaultSettings } from '../../shared/settings';
 import { analyze, type AnalysisOptions, type AnalysisResult } from '../../server/src/analysis';
 import type { PythonParser, Tree } from '../../server/src/parsing/pythonParser';
 import type { DataFrameModel, Frame } from '../../server/src/model/types';
+import { interpreterState } from '../../server/src/model/buildModel';
 
 // What an incremental analysis must give exactly as a fresh one does (incrementalAnalysis.test.ts,
 // functionReuse.test.ts): findings with fixes, the graph fragment, and the model as plain data; and
@@ -48,7 +49,10 @@ export function modelShape(model: DataFrameModel | undefined): unknown {
 
 export function outcome(name: string, result: AnalysisResult): unknown {
   const { raw } = fileFragment({ filename: name, uri: `file:///${name}`, model: result.model, lines: result.lines, findings: result.findings });
-  return { findings: result.findings, skipped: result.skipped, graph: raw, model: modelShape(result.model) };
+  // The interpreter's memo and analysed set too: a replay that left a wrong key there (a frame's old
+  // id, say) could pass unseen until another call with that key, in a later version.
+  const interpreter = result.model ? interpreterState(result.model) : undefined;
+  return { findings: result.findings, skipped: result.skipped, graph: raw, model: modelShape(result.model), interpreter };
 }
 
 /** A property step's extra model: none, one built first and kept as the next base, or one built and lost. */

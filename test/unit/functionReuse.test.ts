@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import type { PythonParser } from '../../server/src/parsing/pythonParser';
-import { everyEditEqualsFresh } from './analysisOutcome';
+import { analyze, type AnalysisResult } from '../../server/src/analysis';
+import { DocumentStore } from '../../server/src/lsp/documentStore';
+import { defaultSettings } from '../../shared/settings';
+import { everyEditEqualsFresh, outcome } from './analysisOutcome';
 import { loadParser, py } from './helpers';
 
 // The functions nobody calls are analysed after the module's last statement, and most of a model is
@@ -18,7 +21,9 @@ import { loadParser, py } from './helpers';
  * Modules of functions: helpers called by other functions, nested defs, a decorated UDF, module
  * constants and frames read by functions, helpers that make no frame (so calling them or not
  * leaves every frame id as it was: only the memo, the analysed set or the frame names tell), and
- * statements after the functions, where an edit rebinds what the functions before it read.
+ * statements after the functions, where an edit rebinds what the functions before it read. A module
+ * frame made again after an edit before it (`picked`, from `COLS`) may be equal to the one a function
+ * read, or differ only in its columns, which a function deriving from it keeps.
  */
 const MODULES: [string, string][] = [
   [
@@ -31,6 +36,8 @@ const MODULES: [string, string][] = [
       ROOT = "s3://lake/raw"
       THRESHOLD = 10
       events = spark.read.parquet(ROOT + "/events")
+      COLS = ["id", "amount"]
+      picked = events.select(*COLS)
 
 
       def tune(spark):
@@ -104,6 +111,11 @@ const MODULES: [string, string][] = [
           spark.conf.set("spark.sql.ansi.enabled", "true")
 
 
+      def from_picked():
+          kept = picked.filter(F.col("amount") > 0)
+          kept.write.mode("append").saveAsTable("kept")
+
+
       summary = daily(events)
       OUT = ROOT + "/out"
     `,
@@ -169,6 +181,7 @@ const MODULES: [string, string][] = [
  */
 const STATEMENTS = [
   'ROOT = "s3://lake/other"\n',
+  'COLS = ["id", "day"]\n',
   'THRESHOLD = 5\n',
   'TABLE = "gold.orders"\n',
   'spark = None\n',
@@ -285,6 +298,53 @@ describe('function analyses reused after an edit', function () {
     const { analyses, reusing, reused } = reuseEqualsFresh(files, edit, { seed: 1821, numRuns: 120 });
     // Worth something only if many analyses did replay functions.
     assert.ok(reusing > analyses / 4, `only ${reusing} of ${analyses} analyses replayed a function (${reused} replays)`);
+  });
+
+  /** Opens `text`, analyses it, applies each edit (offsets in the text before it) and returns each incremental analysis, checked against a fresh one. */
+  function editsInOrder(name: string, text: string, edits: { at: string; insert: string }[]): AnalysisResult[] {
+    const store = new DocumentStore(parser, () => false);
+    const uri = `file:///${name}`;
+    const options = { settings: { ...defaultSettings(), 'rules.strict': true }, path: name };
+    store.open(uri, 'python', 1, text);
+    const out: AnalysisResult[] = [];
+    try {
+      let model = analyze(store.get(uri)!.tree!, text, options).model;
+      let version = 1;
+      for (const e of edits) {
+        const doc = store.get(uri)!.document;
+        const offset = doc.getText().indexOf(e.at);
+        assert.ok(offset >= 0, e.at);
+        const at = doc.positionAt(offset);
+        store.change(uri, ++version, [{ range: { start: at, end: at }, text: e.insert }]);
+        const now = store.get(uri)!;
+        const incremental = analyze(now.tree!, now.document.getText(), { ...options, previousModel: model });
+        const fresh = parser.parse(now.document.getText());
+        try {
+          assert.deepEqual(outcome(name, incremental), outcome(name, analyze(fresh, now.document.getText(), options)), `after inserting ${e.insert}`);
+        } finally {
+          fresh.delete();
+        }
+        out.push(incremental);
+        model = incremental.model;
+      }
+    } finally {
+      store.dispose();
+    }
+    return out;
+  }
+
+  it('equals a fresh analysis when a module frame a function reads is made again, equal or with other columns', () => {
+    // An edit before `picked` runs its statement again: a new frame, equal to the one `from_picked`
+    // read when COLS is unchanged, with other columns when COLS changed (an analysis of the function
+    // kept from before would keep the old ones, which its `kept` inherits). Each step is compared
+    // with a fresh analysis, interpreter memo included (editsInOrder).
+    const [name, text] = MODULES[0];
+    const steps = editsInOrder(name, text, [
+      { at: 'COLS = ', insert: 'THRESHOLD = 10\n' },
+      { at: 'picked = ', insert: 'COLS = ["id", "day"]\n' },
+      { at: 'picked = ', insert: 'COLS = ["id", "amount"]\n' },
+    ]);
+    assert.equal(steps.length, 3);
   });
 
   it('equals a fresh analysis when statements after the functions rebind what they read or call what they call', () => {

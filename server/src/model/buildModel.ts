@@ -1041,3 +1041,16 @@ export function rootAsBuilt(model: DataFrameModel): Node {
   // statements the two copies share are the same objects either way.
   return new SyntaxNode(built.owner, 0);
 }
+/**
+ * @internal What the model's run left in the interpreter besides the model, which the next model of
+ * the document resumes from: the call memo (each key and its value's kind, or frame id) and the
+ * functions analysed, in order. Tests compare them with a fresh run's.
+ */
+export function interpreterState(model: DataFrameModel): { memo: string[]; analysed: number[] } | undefined {
+  const state = resumable.get(model);
+  if (!state) return undefined;
+  return {
+    memo: [...state.callMemo].map(([key, v]) => `${key} -> ${v.k === 'frame' ? `f${v.frame.id}` : v.k}`),
+    analysed: [...state.analysed],
+  };
+}
