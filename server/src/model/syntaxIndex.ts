@@ -87,16 +87,24 @@ export function sharedIdEnd(previous: DataFrameModel | undefined, model: DataFra
   return Math.min(now[k]?.id ?? Number.MAX_SAFE_INTEGER, before.children[k]?.id ?? Number.MAX_SAFE_INTEGER);
 }
 
-/** The nodes of `list` (in document order, so by id) below `end`. */
-export function idsBelow<T extends { id: number }>(list: readonly T[], end: number): T[] {
+/** The first index of `list` whose `key` is at least `value` (`list` sorted by `key`), by binary search. */
+function firstAtLeast<T>(list: readonly T[], key: (item: T) => number, value: number): number {
   let lo = 0;
   let hi = list.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (list[mid].id < end) lo = mid + 1;
+    if (key(list[mid]) < value) lo = mid + 1;
     else hi = mid;
   }
-  return list.slice(0, lo);
+  return lo;
+}
+
+/** The nodes of `list` (in document order, so by id) below `end`. */
+export function idsBelow<T extends { id: number }>(list: readonly T[], end: number): T[] {
+  return list.slice(
+    0,
+    firstAtLeast(list, (n) => n.id, end),
+  );
 }
 
 /**
@@ -133,12 +141,5 @@ export function identifiersNamed(model: DataFrameModel, name: string): readonly 
 /** The identifiers spelled `name` that start at or after `offset`, in document order (found by binary search). */
 export function* identifiersNamedAfter(model: DataFrameModel, name: string, offset: number): Generator<Node> {
   const list = identifiersNamed(model, name);
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (list[mid].startIndex < offset) lo = mid + 1;
-    else hi = mid;
-  }
-  for (let i = lo; i < list.length; i++) yield list[i];
+  for (let i = firstAtLeast(list, (n) => n.startIndex, offset); i < list.length; i++) yield list[i];
 }
