@@ -88,4 +88,22 @@ describe('the language server in process: overtaken analyses and closed document
     assert.equal(server.analyses.documentsKept, 3, 'only the three documents still open');
     assert.ok(server.analyses.modelsHeld <= 3);
   });
+
+  it("the pipeline graph of an open document answers with it even when its analysis was outdated under way by a neighbour's change", async () => {
+    h = await start(parser);
+    const uri = 'file:///w/kappa.py';
+    const { server, client } = h;
+    server.documents.open(uri, 'python', 1, kappa);
+    const graph = client.sendRequest('pysparkArchitect/pipelineGraph', { uris: [uri] }) as Promise<{ nodes: { location?: string }[] }>;
+    // The request's analysis takes its slot; then what it reads besides the text changes (a file beside
+    // it read from disk, settings): the run stops at its next step without a result.
+    await until('the analysis has its slot', () => server.analyses.slots.peak >= 1);
+    server.analyses.delete(uri);
+    const answer = await graph;
+    assert.ok(
+      answer.nodes.some((n) => n.location === 'kafka:all-events'),
+      `the document's datasets are in the graph: ${answer.nodes.map((n) => n.location).join(', ')}`,
+    );
+    await until('the stop is logged', () => h!.logs.some((l) => /kappa\.py v1: stopped, outdated/.test(l)));
+  });
 });

@@ -164,6 +164,23 @@ export class AnalysisCache {
     return done;
   }
 
+  /**
+   * For a request that must answer about the document as it is (the pipeline graph, code actions): its
+   * analysis, run again when a run was outdated under way. A run stops without a result when the text,
+   * the settings or a neighbour read from disk changes meanwhile (a workspace scan finishing, say), and
+   * the request would otherwise answer as if the document had nothing. A few tries at most: a document
+   * edited faster than it is analysed gives up rather than hang the request.
+   */
+  async analyseCurrent(uri: string, tries = 4): Promise<CachedAnalysis | undefined> {
+    for (let i = 0; i < tries; i++) {
+      const stored = this.documents.get(uri);
+      if (!stored) return undefined;
+      const result = await this.analyse(uri, stored);
+      if (result) return result;
+    }
+    return undefined;
+  }
+
   private async analyseNow(uri: string, stored: StoredDocument): Promise<CachedAnalysis | undefined> {
     const version = stored.document.version;
     const inputs = this.inputsOf(uri);

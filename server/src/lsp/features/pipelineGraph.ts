@@ -26,9 +26,7 @@ async function pipelineGraph(ctx: ServerContext, params: PipelineGraphParams): P
       if (fragment) fragments.push(fragment);
       continue;
     }
-    const stored = ctx.documents.get(uri);
-    if (!stored) continue;
-    const cached = await ctx.analyses.analyse(uri, stored);
+    const cached = await ctx.analyses.analyseCurrent(uri);
     if (cached?.fragment) fragments.push(cached.fragment);
   }
   if (!params.uris?.length && ctx.graph.folders.length) {
