@@ -209,7 +209,7 @@ function reporter(
   return (f) => {
     const start = f.node?.startIndex ?? f.start ?? 0;
     const end = f.node?.endIndex ?? f.end ?? start;
-    const at = where(start, f.node);
+    const at = where(start, f.node ?? (f.at?.startIndex === start ? f.at : undefined));
     if (rule.quietIn?.includes(at.kind)) return;
     const severity = severityFor(rule, f.severity, settings);
     if (severity === 'off') return;

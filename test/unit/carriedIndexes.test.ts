@@ -5,7 +5,7 @@ import { DocumentStore } from '../../server/src/lsp/documentStore';
 import type { DataFrameModel } from '../../server/src/model/types';
 import { INDEXED_TYPES, nodesOfType, sharedIdEnd } from '../../server/src/model/syntaxIndex';
 import { callParts } from '../../server/src/parsing/syntax';
-import { callsNamed, callsWithoutName } from '../../server/src/rules/helpers/callIndex';
+import { callsNamed, callsWithKeyword, callsWithoutName } from '../../server/src/rules/helpers/callIndex';
 import { assignmentsTo, nodesInScope } from '../../server/src/rules/helpers/scopeIndex';
 import { enclosingScope } from '../../server/src/parsing/syntax';
 import { defaultSettings } from '../../shared/settings';
@@ -85,6 +85,15 @@ describe('carried per-model indexes (model/syntaxIndex, rules/helpers/callIndex,
           const got = callsWithoutName(model);
           assert.equal(got.length, unnamed.length, 'calls without a name');
           got.forEach((c, i) => assert.ok(c === unnamed[i], `call without a name #${i}`));
+          // The calls by keyword argument (PSA402's `properties=` / `options=` on a call of any name).
+          const byKeyword = new Map<string, typeof calls>();
+          for (const c of calls) for (const k of callParts(c)?.keywords.keys() ?? []) byKeyword.set(k, [...(byKeyword.get(k) ?? []), c]);
+          for (const [k, list] of byKeyword) {
+            const withKeyword = callsWithKeyword(model, k);
+            assert.equal(withKeyword.length, list.length, `calls passing ${k}=`);
+            withKeyword.forEach((c, i) => assert.ok(c === list[i], `call passing ${k}= #${i}`));
+          }
+          assert.equal(callsWithKeyword(model, 'no_such_keyword').length, 0);
           // The per-scope groups (PSA101, PSA116, PSA304, the checkpoint helpers) and the assignments by name.
           const scopes = [model.root, ...model.root.descendantsOfType(['function_definition', 'lambda'])];
           for (const type of ['call', 'assignment', 'return_statement'] as const) {

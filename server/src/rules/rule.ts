@@ -21,6 +21,12 @@ export interface RuleContext {
     node?: Node;
     start?: number;
     end?: number;
+    /**
+     * With `start`: an expression starting at `start`, whose code context (the definitions around
+     * it) is the finding's. Spares the search from the root for the node at `start`, a walk over
+     * the file's top-level statements per finding (PSA401 reports one per sink).
+     */
+    at?: Node;
     message: string;
     severity?: Severity;
     related?: RelatedLocation[];

@@ -33,6 +33,7 @@ export const unmaskedPiiAtSink: Rule = {
       ctx.report({
         start: sink.writerNode.startIndex,
         end: sink.call.endIndex,
+        at: sink.writerNode,
         message:
           `Personal data written unmasked: column${names.length > 1 ? 's' : ''} ${list} reach${names.length > 1 ? '' : 'es'} this sink in clear text` +
           (copies.size ? ` (a masked copy such as "${[...copies.values()][0].name}" does not protect the original)` : '') +

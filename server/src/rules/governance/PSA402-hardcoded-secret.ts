@@ -5,6 +5,8 @@ import { callParts, literalString, pyString, sameNode, stringParts, unwrapParens
 import { related, type Rule, type RuleContext } from '../rule';
 import { environmentSecret } from '../../templates';
 import { nodesOfType } from '../../model/syntaxIndex';
+import type { DataFrameModel } from '../../model/types';
+import { callsNamedAny, callsWithKeyword, mergeInTreeOrder } from '../helpers/callIndex';
 import { withPlaceholders } from '../../fixes/edits';
 
 /** Where a key/value pair came from, for the message and the environment variable's name. */
@@ -38,13 +40,37 @@ export const hardcodedSecret: Rule = {
     const constants = moduleStringConstants(ctx.model);
     const confSetCalls = new Set(ctx.model.confSets.filter((c) => c.via !== 'builder.config').map((c) => c.call.id));
     const origins = new Map<number, Origin>();
-    for (const call of nodesOfType(ctx.model, 'call')) {
+    for (const call of candidateCalls(ctx.model)) {
       for (const setting of settingsOf(call, confSetCalls, constants, origins)) checkSetting(ctx, setting, constants);
       checkEnvironmentFallback(ctx, call, constants);
       checkSasInPath(ctx, call, constants);
     }
   },
 };
+
+/** The names of the calls each check below may accept (`settingsOf`, `checkEnvironmentFallback`, `checkSasInPath`). */
+function candidateNames(): string[] {
+  return [...SETTING_CALLS, ...PATH_METHODS, ...ENVIRONMENT_LOOKUPS];
+}
+
+/**
+ * Every call one of the checks may accept, in document order: the calls named as one of them
+ * accepts, and the other named calls passing `properties=` or `options=` (a setting whatever the
+ * name). Each check still filters its calls; a call without a name is accepted by none of them.
+ * Visiting every call of the file (21k at 20k lines) cost most of this rule's time.
+ */
+function candidateCalls(model: DataFrameModel): Node[] {
+  const names = new Set(candidateNames());
+  const others = new Set<Node>();
+  for (const keyword of SETTING_KEYWORDS) {
+    for (const call of callsWithKeyword(model, keyword)) {
+      const name = callParts(call)?.name;
+      if (name !== undefined && !names.has(name)) others.add(call);
+    }
+  }
+  const named = callsNamedAny(model, names);
+  return others.size ? mergeInTreeOrder([named, [...others].sort((a, b) => a.id - b.id)]) : named;
+}
 
 // ------------------------------------------------------------------ SAS tokens in paths
 
@@ -161,6 +187,9 @@ function localServiceDefault(ctx: RuleContext, call: Node, value: string): boole
   return TYPED_WORD.test(value) && ctx.code.at(call).kind === 'test';
 }
 
+/** The names `isEnvironmentLookup` accepts. */
+const ENVIRONMENT_LOOKUPS = ['getenv', 'get'];
+
 /** `os.getenv(...)`, `getenv(...)`, `os.environ.get(...)`, `environ.get(...)`. */
 function isEnvironmentLookup(parts: CallParts): boolean {
   const object = parts.object?.text;
@@ -171,12 +200,14 @@ function isEnvironmentLookup(parts: CallParts): boolean {
 // ------------------------------------------------------------------ collecting key/value pairs
 
 const SETTING_CALLS = new Set(['option', 'config', 'set', 'setIfMissing', 'options', 'jdbc']);
+/** Keywords that carry settings on a call of any name. */
+const SETTING_KEYWORDS = ['properties', 'options'];
 
 function settingsOf(call: Node, confSetCalls: Set<number>, constants: Map<string, Node>, origins: Map<number, Origin>): Setting[] {
   const parts = callParts(call);
   if (!parts?.name) return [];
   // Climbing the chain costs its length: only calls that can carry a setting pay it.
-  if (!SETTING_CALLS.has(parts.name) && !parts.keywords.has('properties') && !parts.keywords.has('options')) return [];
+  if (!SETTING_CALLS.has(parts.name) && !SETTING_KEYWORDS.some((k) => parts.keywords.has(k))) return [];
   const origin = chainOrigin(call, origins);
   const out: Setting[] = [];
   const pair = (keyNode: Node | undefined, value: Node | undefined) => {

@@ -12,6 +12,11 @@ interface CallIndex {
    * or unwrapping it may still accept them, so they stay candidates for every name.
    */
   unnamed: Node[];
+  /**
+   * Per keyword: the calls passing it (`f(..., name=...)`, `callParts`' keywords), in document
+   * order. A few settings ride on a keyword whatever the call's name (`properties=`, `options=`).
+   */
+  byKeyword: Map<string, Node[]>;
 }
 
 const indexes = new WeakMap<DataFrameModel, CallIndex>();
@@ -26,22 +31,39 @@ function indexOf(model: DataFrameModel): CallIndex {
   carried.delete(model);
   const byName = carry?.byName ?? new Map<string, Node[]>();
   const unnamed = carry?.unnamed ?? [];
+  const byKeyword = carry?.byKeyword ?? new Map<string, Node[]>();
   const calls = nodesOfType(model, 'call');
   // The calls below `from` are the carried ones (the same nodes, see `sharedIdEnd`); the rest follow them in document order.
   for (let i = carry ? idsBelow(calls, carry.from).length : 0; i < calls.length; i++) {
     const call = calls[i];
-    const name = callParts(call)?.name;
+    const parts = callParts(call);
+    if (parts) for (const keyword of parts.keywords.keys()) push(byKeyword, keyword, call);
+    const name = parts?.name;
     if (name === undefined) {
       unnamed.push(call);
       continue;
     }
-    const list = byName.get(name);
-    if (list) list.push(call);
-    else byName.set(name, [call]);
+    push(byName, name, call);
   }
-  index = { byName, unnamed };
+  index = { byName, unnamed, byKeyword };
   indexes.set(model, index);
   return index;
+}
+
+function push(lists: Map<string, Node[]>, key: string, call: Node): void {
+  const list = lists.get(key);
+  if (list) list.push(call);
+  else lists.set(key, [call]);
+}
+
+/** Each list of `lists` cut to its nodes below `from` (the empty ones left out). */
+function cutBelow(lists: Map<string, Node[]>, from: number): Map<string, Node[]> {
+  const out = new Map<string, Node[]>();
+  for (const [key, list] of lists) {
+    const kept = idsBelow(list, from);
+    if (kept.length) out.set(key, kept);
+  }
+  return out;
 }
 
 /**
@@ -54,12 +76,7 @@ export function carryCallIndex(previous: DataFrameModel | undefined, model: Data
   const before = previous && indexes.get(previous);
   const from = before ? sharedIdEnd(previous, model) : 0;
   if (!before || from === 0) return;
-  const byName = new Map<string, Node[]>();
-  for (const [name, list] of before.byName) {
-    const kept = idsBelow(list, from);
-    if (kept.length) byName.set(name, kept);
-  }
-  carried.set(model, { byName, unnamed: idsBelow(before.unnamed, from), from });
+  carried.set(model, { byName: cutBelow(before.byName, from), unnamed: idsBelow(before.unnamed, from), byKeyword: cutBelow(before.byKeyword, from), from });
 }
 
 /**
@@ -74,6 +91,11 @@ export function callsNamed(model: DataFrameModel, name: string): readonly Node[]
 /** The calls whose callee has no name of its own (see `CallIndex.unnamed`), in document order. */
 export function callsWithoutName(model: DataFrameModel): readonly Node[] {
   return indexOf(model).unnamed;
+}
+
+/** The calls passing the keyword argument `keyword` (`f(..., keyword=...)`), in document order. */
+export function callsWithKeyword(model: DataFrameModel, keyword: string): readonly Node[] {
+  return indexOf(model).byKeyword.get(keyword) ?? NONE;
 }
 
 /**

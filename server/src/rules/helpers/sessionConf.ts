@@ -97,6 +97,30 @@ function stringsOf(model: DataFrameModel): { node: Node; lower: string }[] {
   return list;
 }
 
+/** How many leading characters of a key select the strings searched for it (`spark.` for most keys). */
+const HEAD = 6;
+const headMemo = new WeakMap<DataFrameModel, Map<string, { node: Node; lower: string }[]>>();
+
+/**
+ * The strings of `stringsOf` that contain the first `HEAD` characters of `needle`, in the same
+ * order: every string containing `needle` is among them. Most keys share their head (`spark.`),
+ * so each key scans the few strings mentioning it instead of every string of the file.
+ */
+function stringsWithHead(model: DataFrameModel, needle: string): { node: Node; lower: string }[] {
+  const head = needle.slice(0, HEAD);
+  let memo = headMemo.get(model);
+  if (!memo) {
+    memo = new Map();
+    headMemo.set(model, memo);
+  }
+  let list = memo.get(head);
+  if (!list) {
+    list = stringsOf(model).filter((s) => s.lower.includes(head));
+    memo.set(head, list);
+  }
+  return list;
+}
+
 /** Rules ask for the same keys over and over: each key is looked up once per analysis. */
 export function sessionSettings(model: DataFrameModel, key: string): SessionSetting[] {
   let memo = settingsMemo.get(model);
@@ -121,7 +145,7 @@ function computeSessionSettings(model: DataFrameModel, key: string): SessionSett
     out.push({ value: literalValue(c.valueNode), confSet: c });
   }
   const needle = key.toLowerCase();
-  for (const { node: s, lower } of stringsOf(model)) {
+  for (const { node: s, lower } of stringsWithHead(model, needle)) {
     if (keyNodes.has(s.id) || !lower.includes(needle)) continue;
     // `SET key=value` in SQL: read the value when it is plain.
     const sql = literalString(s);

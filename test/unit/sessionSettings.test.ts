@@ -1,0 +1,77 @@
+import * as assert from 'node:assert/strict';
+import { buildModel } from '../../server/src/model/buildModel';
+import { nodesOfType } from '../../server/src/model/syntaxIndex';
+import { escapeRegExp, literalString } from '../../server/src/parsing/syntax';
+import { literalValue, sessionSettings, type SessionSetting } from '../../server/src/rules/helpers/sessionConf';
+import { loadParser, py, samplesAndFixtures } from './helpers';
+
+// `sessionSettings` searches a key only in the strings holding the key's first characters (issue 18:
+// one pass over the file's strings per head such as `spark.`, not one per key). Its answer must be
+// the search over every string it replaces: the same settings, in the same order.
+
+/** The search over every string of the file, as `sessionSettings` made it before. */
+function everyString(model: ReturnType<typeof buildModel>['model'], key: string): SessionSetting[] {
+  const out: SessionSetting[] = [];
+  const keyNodes = new Set<number>();
+  for (const c of model.confSets) {
+    if (c.key !== key) continue;
+    keyNodes.add(c.keyNode.id);
+    out.push({ value: literalValue(c.valueNode), confSet: c });
+  }
+  for (const s of nodesOfType(model, 'string')) {
+    if (keyNodes.has(s.id) || !s.text.toLowerCase().includes(key.toLowerCase())) continue;
+    const sql = literalString(s);
+    const m = sql !== undefined ? new RegExp(`^\\s*set\\s+${escapeRegExp(key)}\\s*=\\s*([^\\s;]+)\\s*;?\\s*$`, 'i').exec(sql) : null;
+    out.push({ value: m ? m[1] : undefined });
+  }
+  return out;
+}
+
+const KEYS = py`
+  spark.conf.set("spark.sql.shuffle.partitions", "64")
+  spark.sql("SET spark.sql.sources.partitionOverwriteMode=dynamic")
+  conf = SparkConf().setAll([("spark.executor.memory", "4g"), ("fs.azure.account.key.acct", key)])
+  PARTS = "SPARK.SQL.SHUFFLE.PARTITIONS"
+  spark.conf.set(PARTS, 8)
+  opts = {"checkpointLocation": "/chk", "spark.sql.streaming.checkpointLocation": "/chk2"}
+`;
+
+describe('rules/helpers/sessionConf sessionSettings', () => {
+  for (const [name, text] of [['keys of several heads and cases', KEYS] as [string, string], ...samplesAndFixtures()]) {
+    it(`equals the search over every string: ${name}`, async () => {
+      const tree = (await loadParser()).parse(text);
+      try {
+        const { model } = buildModel(tree, text);
+        // The keys the rules ask for, every key the file sets, and every dotted word of its strings
+        // (other heads than `spark.`, other cases, keys shorter than a head).
+        const keys = new Set<string>([
+          'spark.sql.streaming.checkpointLocation',
+          'spark.sql.sources.partitionOverwriteMode',
+          'spark.sql.streaming.schemaInference',
+          'spark.sql.streaming.stateStore.providerClass',
+          'spark.sql.shuffle.partitions',
+          'spark',
+          'a',
+          '',
+        ]);
+        for (const c of model.confSets) if (c.key !== undefined) keys.add(c.key);
+        for (const s of nodesOfType(model, 'string')) {
+          const v = literalString(s);
+          if (v !== undefined && /^[A-Za-z][\w.]*$/.test(v)) keys.add(v);
+        }
+        for (const key of keys) {
+          const got = sessionSettings(model, key);
+          const want = everyString(model, key);
+          assert.equal(got.length, want.length, `settings of ${key}`);
+          got.forEach((g, i) => {
+            assert.equal(g.value, want[i].value, `value #${i} of ${key}`);
+            assert.ok(g.confSet === want[i].confSet, `conf set #${i} of ${key}`);
+          });
+        }
+        if (name === 'keys of several heads and cases') assert.equal(sessionSettings(model, 'spark.sql.shuffle.partitions').length, 2);
+      } finally {
+        tree.delete();
+      }
+    });
+  }
+});
