@@ -2,13 +2,13 @@ import { deleteStatement, ownsItsLines } from '../../fixes/edits';
 import type { Fix } from '../../findings';
 import { findInLineage } from '../../model/lineage';
 import { isDynamicFrame } from '../../spark/glue';
-import { nodesOfType } from '../../model/syntaxIndex';
-import type { DataFrameModel, Frame } from '../../model/types';
+import type { Frame } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
 import { callParts, enclosingStatement, sameNode, unwrapParens } from '../../parsing/syntax';
 import type { Rule, RuleContext } from '../rule';
 import { isDisplayFormat } from '../../spark/writers';
 import { callsNamed } from '../helpers/callIndex';
+import { displayIsLocal, displayedFrameOf as frameOf } from '../helpers/notebookDisplay';
 
 /** Steps behind which `show()` computes every input row before it can print 20: shuffles and sorts. */
 const WIDE = new Set([
@@ -94,22 +94,6 @@ function removal(ctx: RuleContext, call: Node, what: string): Fix[] {
       reason: 'the job no longer prints this output to its log',
     },
   ];
-}
-
-/** A name `display` the file defines or imports itself is not the notebook's. */
-function displayIsLocal(model: DataFrameModel): boolean {
-  return (
-    nodesOfType(model, 'function_definition').some((d) => d.childForFieldName('name')?.text === 'display') ||
-    /^\s*(from\s+\S+\s+import\s+[^\n]*\bdisplay\b|display\s*=)/m.test(model.root.text)
-  );
-}
-
-/** The frame a `display(...)` argument evaluates to, when the model knows it. */
-function frameOf(model: DataFrameModel, arg: Node): Frame | undefined {
-  const n = unwrapParens(arg);
-  const ref = model.frameRefs.get(n.startIndex);
-  if (ref && ref.end === n.endIndex) return ref.frame;
-  return model.frames.find((f) => f.node.startIndex === n.startIndex && f.node.endIndex === n.endIndex);
 }
 
 export const notebookDebrisInJob: Rule = {

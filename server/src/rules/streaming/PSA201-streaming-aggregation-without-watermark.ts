@@ -11,6 +11,7 @@ import { identifiersNamed } from '../../model/syntaxIndex';
 import type { Node } from '../../parsing/pythonParser';
 import { sameNode } from '../../parsing/syntax';
 import { framesOfViewsRead } from '../helpers/fewRows';
+import { notebookDisplays } from '../helpers/notebookDisplay';
 
 const DEFAULT_DELAY = DEFAULT_WATERMARK_DELAY;
 /** Arbitrary stateful operators: the user's code expires state with timeouts, not the watermark. */
@@ -156,9 +157,33 @@ function isTemporalKey(frame: Frame, key: string): boolean {
  * means to switch, and whether the exemption holds cannot be judged from the code.
  */
 function isDeliberateRunningAggregate(ctx: RuleContext, agg: AggregationInfo): boolean {
-  if (agg.kind !== 'groupBy' || agg.windowNode || !agg.keys || agg.keys.length === 0 || agg.keys.some((k) => isTemporalKey(agg.input, k))) return false;
+  if (!runningTotalKeys(agg)) return false;
   const fed = sinksFedBy(ctx, agg);
-  return fed.length > 0 && fed.every((s) => s.outputModeUnknown || ['update', 'complete'].includes(s.outputMode?.toLowerCase() ?? ''));
+  if (fed.length === 0) return onlyNotebookDisplayed(ctx, agg);
+  return fed.every((s) => s.outputModeUnknown || ['update', 'complete'].includes(s.outputMode?.toLowerCase() ?? ''));
+}
+
+/** Grouped by known keys, none of them time and no window: one row per key, which no watermark can bound. */
+function runningTotalKeys(agg: AggregationInfo): boolean {
+  return agg.kind === 'groupBy' && !agg.windowNode && !!agg.keys && agg.keys.length > 0 && !agg.keys.some((k) => isTemporalKey(agg.input, k));
+}
+
+/**
+ * A running total started by no query of the file but shown with the notebook's `display(...)`
+ * (`display(words.groupBy("word").count())`): Databricks shows a streaming aggregation by running it
+ * in complete mode (its own demos display windowed counts with no watermark, which append mode would
+ * reject), the same deliberate running total as an explicit `outputMode("complete")`; elsewhere a
+ * `display` of a stream starts nothing. A `display` the file defines or imports itself is not the
+ * notebook's. Windows and time-like keys stay reported, as for an explicit complete mode.
+ */
+function onlyNotebookDisplayed(ctx: RuleContext, agg: AggregationInfo): boolean {
+  return notebookDisplays(ctx.model).some(
+    ({ frame }) =>
+      filterLineage(
+        frame,
+        (f) => f.op === 'aggregate' && f.parents.includes(agg.input) && f.node.startIndex <= agg.call.startIndex && agg.call.endIndex <= f.node.endIndex,
+      ).length > 0,
+  );
 }
 
 /**
