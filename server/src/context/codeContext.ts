@@ -1,5 +1,6 @@
 import type { FindingContext } from '../findings';
 import type { DataFrameModel } from '../model/types';
+import { colabCellStarts, isColabExport } from '../notebook/colab';
 import { isDatabricksSource } from '../notebook/databricks';
 import { fabricCellStarts, isFabricSource } from '../notebook/fabric';
 import type { Node } from '../parsing/pythonParser';
@@ -13,8 +14,8 @@ import { explorationSignals, teachingMaterial } from './exploration';
  * notebook's cell; `coalesce(1)` on ten rows of Faker data is a demo, not a 2 TB write.
  *
  * - job: a module that runs unattended (the default; every rule applies).
- * - notebook: a Databricks source notebook or a Jupyter notebook, exploratory unless the team says
- *   its notebooks are production jobs (`context.notebooks: "job"`).
+ * - notebook: a Databricks, Fabric or Colab source notebook or a Jupyter notebook (or its export),
+ *   exploratory unless the team says its notebooks are production jobs (`context.notebooks: "job"`).
  * - exploration: a `.py` script that is a notebook in all but name (a book's listing, a tutorial
  *   step: prints its frames, reads and writes local files; see exploration.ts); the same setting
  *   makes these jobs.
@@ -71,15 +72,19 @@ const TEST_DECORATOR = /^@\s*(pytest\.fixture|pytest\.mark\.|fixture\b)/;
 const GLUE_JOB_INIT = /^\s*\w*job\w*\.init\s*\(/im;
 const GLUE_JOB_COMMIT = /^\s*\w*job\w*\.commit\s*\(\s*\)/im;
 
-/** The text is a notebook by its format (Jupyter, a Databricks or Fabric source, a Jupyter export), whatever `context.notebooks` says. */
+/** The text is a notebook by its format (Jupyter, a Databricks or Fabric source, a Jupyter or Colab export), whatever `context.notebooks` says. */
 function isNotebookText(text: string, path: string, options: ContextOptions): boolean {
-  return !!options.notebook || /\.ipynb$/i.test(path) || isDatabricksSource(text) || isFabricSource(text) || JUPYTER_EXPORT.test(text);
+  return !!options.notebook || /\.ipynb$/i.test(path) || isDatabricksSource(text) || isFabricSource(text) || JUPYTER_EXPORT.test(text) || isColabExport(text);
 }
 
-/** Where the cells of a notebook saved as a Python source begin (Databricks and Fabric mark them in the text); empty otherwise. */
+/**
+ * Where the cells of a notebook saved as a Python source begin (Databricks and Fabric mark them in
+ * the text; a Colab export separates them by blank lines); empty otherwise.
+ */
 function sourceCellStarts(text: string): number[] {
   if (isDatabricksSource(text)) return [...text.matchAll(DATABRICKS_CELL)].map((m) => m.index + m[0].length);
-  return isFabricSource(text) ? fabricCellStarts(text) : [];
+  if (isFabricSource(text)) return fabricCellStarts(text);
+  return isColabExport(text) ? colabCellStarts(text) : [];
 }
 
 /** A cell marker a notebook exported as a script keeps: Databricks' `# COMMAND ---`, Jupyter's `# In[3]:`. */

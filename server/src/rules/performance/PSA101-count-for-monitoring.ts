@@ -227,7 +227,7 @@ const TEMP_VIEWS = new Set(['createOrReplaceTempView', 'createTempView', 'create
 function escapesScope(ctx: RuleContext, action: ActionUse): { node: Node; how: string } | undefined {
   const scope = action.scope;
   const derived = (expr: Node | null | undefined): boolean => {
-    if (!expr) return false;
+    if (!expr || describesOnly(expr)) return false;
     const ref = ctx.model.frameRefs.get(unwrapParens(expr).startIndex);
     return !!ref && [ref.frame, ...(ref.others ?? [])].some((f) => isAncestorFrame(action.frame, f));
   };
@@ -248,6 +248,27 @@ function escapesScope(ctx: RuleContext, action: ActionUse): { node: Node; how: s
     }
   }
   return undefined;
+}
+
+/** What a frame tells about itself without running its lineage: its schema, columns, plan and JVM handle. */
+const DESCRIPTIONS = new Set(['_jdf', 'schema', 'columns', 'dtypes', 'explain', 'printSchema', 'isStreaming', 'storageLevel']);
+
+/**
+ * `df.schema.json()`, `df._jdf.queryExecution().toString()`, `df.columns`: an expression that starts
+ * with the frame's name (which is all a frame reference records) but reads only its description, so
+ * handing it to a writer or returning it runs no Spark job.
+ */
+function describesOnly(expr: Node): boolean {
+  let node: Node | null = unwrapParens(expr);
+  for (let i = 0; node && i < 100; i++) {
+    if (node.type === 'call') node = node.childForFieldName('function');
+    else if (node.type === 'subscript') node = node.childForFieldName('value');
+    else if (node.type === 'attribute') {
+      if (DESCRIPTIONS.has(node.childForFieldName('attribute')?.text ?? '')) return true;
+      node = node.childForFieldName('object');
+    } else return false;
+  }
+  return false;
 }
 
 const escapeCalls = new WeakMap<DataFrameModel, Map<number, Node[]>>();

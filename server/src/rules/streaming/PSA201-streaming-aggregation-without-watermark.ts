@@ -9,9 +9,10 @@ import { equiJoinKeys } from '../helpers/joinKeys';
 import { onlyBriefQueries, stoppedSoonAfterStart } from '../helpers/queryLifetime';
 import { identifiersNamed } from '../../model/syntaxIndex';
 import type { Node } from '../../parsing/pythonParser';
-import { sameNode } from '../../parsing/syntax';
+import { callParts, sameNode, unwrapParens } from '../../parsing/syntax';
 import { framesOfViewsRead } from '../helpers/fewRows';
 import { notebookDisplays } from '../helpers/notebookDisplay';
+import { ColumnExpressions } from '../helpers/columnExpressions';
 
 const DEFAULT_DELAY = DEFAULT_WATERMARK_DELAY;
 /** Arbitrary stateful operators: the user's code expires state with timeouts, not the watermark. */
@@ -44,7 +45,7 @@ export const streamingAggregationWithoutWatermark: Rule = {
       const relatedInfo = stream ? [related(stream.node, 'the stream is read here')] : [];
       if (agg.kind === 'groupBy') {
         if (isDeliberateRunningAggregate(ctx, agg)) continue;
-        if (isGlobalAggregate(agg)) {
+        if (isGlobalAggregate(agg) || constantKeys(ctx, agg)) {
           reportGlobalAggregateInAppend(ctx, agg, relatedInfo);
           continue;
         }
@@ -192,6 +193,32 @@ function onlyNotebookDisplayed(ctx: RuleContext, agg: AggregationInfo): boolean 
  */
 function isGlobalAggregate(agg: AggregationInfo): boolean {
   return agg.kind === 'groupBy' && !agg.windowNode && agg.keys !== undefined && agg.keys.length === 0;
+}
+
+/** Literals `lit(...)` can hold: a constant key is the same for every row. */
+const LITERAL = new Set(['integer', 'float', 'string', 'true', 'false', 'none']);
+const GROUP_BY = new Set(['groupBy', 'groupby']);
+
+/**
+ * `groupBy(lit(1))`, `groupBy(F.lit("all").alias("scope"))`: every key a Spark literal, so every row falls in one
+ * group, the global aggregate `groupBy()` spelt with a constant column (a running total of the whole
+ * stream). Its state is one row however long the query runs; the model cannot name the key's column,
+ * so it would otherwise be read as unknown keys.
+ */
+function constantKeys(ctx: RuleContext, agg: AggregationInfo): boolean {
+  if (agg.kind !== 'groupBy' || agg.windowNode) return false;
+  const parts = callParts(agg.call);
+  if (!parts || !GROUP_BY.has(parts.name ?? '') || parts.keywords.size > 0 || parts.args.length === 0) return false;
+  const columns = new ColumnExpressions(ctx.model);
+  return parts.args.every((arg) => {
+    let key = unwrapParens(arg);
+    // `lit("all").alias("scope")`: the constant under a name.
+    for (let named = callParts(key); named?.object && (named.name === 'alias' || named.name === 'name'); named = callParts(key))
+      key = unwrapParens(named.object);
+    if (key.type !== 'call' || columns.sparkFunctionName(key) !== 'lit') return false;
+    const value = callParts(key)?.args;
+    return value?.length === 1 && LITERAL.has(unwrapParens(value[0]).type);
+  });
 }
 
 /**
