@@ -99,12 +99,24 @@ function firstAtLeast<T>(list: readonly T[], key: (item: T) => number, value: nu
   return lo;
 }
 
+/** How many nodes of `list` (in document order, so by id) are below `end`: they come first. */
+export function countBelow(list: readonly { id: number }[], end: number): number {
+  return firstAtLeast(list, (n) => n.id, end);
+}
+
 /** The nodes of `list` (in document order, so by id) below `end`. */
 export function idsBelow<T extends { id: number }>(list: readonly T[], end: number): T[] {
-  return list.slice(
-    0,
-    firstAtLeast(list, (n) => n.id, end),
-  );
+  return list.slice(0, countBelow(list, end));
+}
+
+/** Each list of `groups` (each in document order) cut to its nodes below `end`, the emptied ones left out. */
+export function groupsBelow<K>(groups: ReadonlyMap<K, readonly Node[]>, end: number): Map<K, Node[]> {
+  const kept = new Map<K, Node[]>();
+  for (const [key, list] of groups) {
+    const below = idsBelow(list, end);
+    if (below.length) kept.set(key, below);
+  }
+  return kept;
 }
 
 /**

@@ -1,7 +1,8 @@
-import { idsBelow, nodesOfType, sharedIdEnd } from '../../model/syntaxIndex';
+import { countBelow, groupsBelow, idsBelow, nodesOfType, sharedIdEnd } from '../../model/syntaxIndex';
 import type { DataFrameModel } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
 import { callParts } from '../../parsing/syntax';
+import { addTo } from './scopeIndex';
 
 interface CallIndex {
   /** Per name: the calls `name(...)` and `x.name(...)` (`callParts`' name), in document order. */
@@ -34,36 +35,20 @@ function indexOf(model: DataFrameModel): CallIndex {
   const byKeyword = carry?.byKeyword ?? new Map<string, Node[]>();
   const calls = nodesOfType(model, 'call');
   // The calls below `from` are the carried ones (the same nodes, see `sharedIdEnd`); the rest follow them in document order.
-  for (let i = carry ? idsBelow(calls, carry.from).length : 0; i < calls.length; i++) {
+  for (let i = carry ? countBelow(calls, carry.from) : 0; i < calls.length; i++) {
     const call = calls[i];
     const parts = callParts(call);
-    if (parts) for (const keyword of parts.keywords.keys()) push(byKeyword, keyword, call);
+    if (parts) for (const keyword of parts.keywords.keys()) addTo(byKeyword, keyword, call);
     const name = parts?.name;
     if (name === undefined) {
       unnamed.push(call);
       continue;
     }
-    push(byName, name, call);
+    addTo(byName, name, call);
   }
   index = { byName, unnamed, byKeyword };
   indexes.set(model, index);
   return index;
-}
-
-function push(lists: Map<string, Node[]>, key: string, call: Node): void {
-  const list = lists.get(key);
-  if (list) list.push(call);
-  else lists.set(key, [call]);
-}
-
-/** Each list of `lists` cut to its nodes below `from` (the empty ones left out). */
-function cutBelow(lists: Map<string, Node[]>, from: number): Map<string, Node[]> {
-  const out = new Map<string, Node[]>();
-  for (const [key, list] of lists) {
-    const kept = idsBelow(list, from);
-    if (kept.length) out.set(key, kept);
-  }
-  return out;
 }
 
 /**
@@ -76,7 +61,12 @@ export function carryCallIndex(previous: DataFrameModel | undefined, model: Data
   const before = previous && indexes.get(previous);
   const from = before ? sharedIdEnd(previous, model) : 0;
   if (!before || from === 0) return;
-  carried.set(model, { byName: cutBelow(before.byName, from), unnamed: idsBelow(before.unnamed, from), byKeyword: cutBelow(before.byKeyword, from), from });
+  carried.set(model, {
+    byName: groupsBelow(before.byName, from),
+    unnamed: idsBelow(before.unnamed, from),
+    byKeyword: groupsBelow(before.byKeyword, from),
+    from,
+  });
 }
 
 /**

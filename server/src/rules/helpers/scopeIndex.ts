@@ -1,4 +1,4 @@
-import { idsBelow, nodesOfType, sharedIdEnd, type IndexedType } from '../../model/syntaxIndex';
+import { countBelow, groupsBelow, nodesOfType, sharedIdEnd, type IndexedType } from '../../model/syntaxIndex';
 import type { DataFrameModel } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
 import { enclosingScope } from '../../parsing/syntax';
@@ -51,14 +51,7 @@ export function carryScopeIndex(previous: DataFrameModel | undefined, model: Dat
   if (!scopes && !names) return;
   const from = sharedIdEnd(previous, model);
   if (from === 0) return;
-  const cut = <K>(groups: Map<K, Node[]>): Carried<K> => {
-    const kept = new Map<K, Node[]>();
-    for (const [key, list] of groups) {
-      const below = idsBelow(list, from);
-      if (below.length) kept.set(key, below);
-    }
-    return { groups: kept, from };
-  };
+  const cut = <K>(groups: Map<K, Node[]>): Carried<K> => ({ groups: groupsBelow(groups, from), from });
   carried.set(model, {
     byScope: new Map([...(scopes ?? [])].map(([type, groups]) => [type, cut(groups)])),
     ...(names ? { byName: cut(names) } : {}),
@@ -70,26 +63,22 @@ function groupAfter<K>(carry: Carried<K> | undefined, items: readonly Node[], ke
   if (!carry) return groupBy(items, keyOf);
   // Each type's groups are made once per model (`perModel`), so the carried lists are extended in place.
   const groups = new Map(carry.groups);
-  for (let i = idsBelow(items, carry.from).length; i < items.length; i++) {
-    const n = items[i];
-    const key = keyOf(n);
-    const list = groups.get(key);
-    if (list) list.push(n);
-    else groups.set(key, [n]);
-  }
+  for (let i = countBelow(items, carry.from); i < items.length; i++) addTo(groups, keyOf(items[i]), items[i]);
   return groups;
 }
 
 /** `items` in lists by key, each list in the order of `items`. */
 export function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> {
   const groups = new Map<K, T[]>();
-  for (const n of items) {
-    const key = keyOf(n);
-    const list = groups.get(key);
-    if (list) list.push(n);
-    else groups.set(key, [n]);
-  }
+  for (const n of items) addTo(groups, keyOf(n), n);
   return groups;
+}
+
+/** Appends `item` to the list of `key` in `groups`, starting the list when there is none. */
+export function addTo<K, T>(groups: Map<K, T[]>, key: K, item: T): void {
+  const list = groups.get(key);
+  if (list) list.push(item);
+  else groups.set(key, [item]);
 }
 
 /**

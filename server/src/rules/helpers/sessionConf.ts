@@ -2,6 +2,7 @@ import type { DataFrameModel, ConfSetInfo, SinkInfo } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
 import { escapeRegExp, literalString, unwrapParens } from '../../parsing/syntax';
 import { nodesOfType } from '../../model/syntaxIndex';
+import { perModel } from './scopeIndex';
 
 /** Reading Spark settings the way Spark does: conf values, byte sizes, case-insensitive writer options. */
 
@@ -108,32 +109,12 @@ const headMemo = new WeakMap<DataFrameModel, Map<string, { node: Node; lower: st
  */
 function stringsWithHead(model: DataFrameModel, needle: string): { node: Node; lower: string }[] {
   const head = needle.slice(0, HEAD);
-  let memo = headMemo.get(model);
-  if (!memo) {
-    memo = new Map();
-    headMemo.set(model, memo);
-  }
-  let list = memo.get(head);
-  if (!list) {
-    list = stringsOf(model).filter((s) => s.lower.includes(head));
-    memo.set(head, list);
-  }
-  return list;
+  return perModel(headMemo, model, head, () => stringsOf(model).filter((s) => s.lower.includes(head)));
 }
 
 /** Rules ask for the same keys over and over: each key is looked up once per analysis. */
 export function sessionSettings(model: DataFrameModel, key: string): SessionSetting[] {
-  let memo = settingsMemo.get(model);
-  if (!memo) {
-    memo = new Map();
-    settingsMemo.set(model, memo);
-  }
-  let hit = memo.get(key);
-  if (!hit) {
-    hit = computeSessionSettings(model, key);
-    memo.set(key, hit);
-  }
-  return hit;
+  return perModel(settingsMemo, model, key, () => computeSessionSettings(model, key));
 }
 
 function computeSessionSettings(model: DataFrameModel, key: string): SessionSetting[] {
