@@ -1,8 +1,7 @@
 import { defaultSettings, type Settings } from '../../shared/settings';
 import { compareFindings, type Finding, type Severity } from './findings';
 import { LineIndex } from './lineIndex';
-import { isDatabricksSource } from './notebook/databricks';
-import { isFabricSource } from './notebook/fabric';
+import { isPlatformNotebookSource } from './notebook/fabric';
 import { buildModel } from './model/buildModel';
 import { carrySyntaxIndex } from './model/syntaxIndex';
 import type { DataFrameModel } from './model/types';
@@ -143,7 +142,7 @@ function* analysisSteps(tree: TreeOrCopy, text: string, options: AnalysisOptions
   const { model, functions, resumedStatements, reusedFunctions } = buildModel(
     tree,
     text,
-    { notebook: options.notebook ?? (isDatabricksSource(text) || isFabricSource(text)) },
+    { notebook: options.notebook ?? isPlatformNotebookSource(text) },
     options.previousModel,
   );
   // The per-model node and call lists start from the previous model's, for the statements the two syntax copies share.

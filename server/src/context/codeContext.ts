@@ -2,7 +2,7 @@ import type { FindingContext } from '../findings';
 import type { DataFrameModel } from '../model/types';
 import { colabCellStarts, isColabExport } from '../notebook/colab';
 import { isDatabricksSource } from '../notebook/databricks';
-import { fabricCellStarts, isFabricSource } from '../notebook/fabric';
+import { fabricCellStarts, isFabricSource, isPlatformNotebookSource } from '../notebook/fabric';
 import type { Node } from '../parsing/pythonParser';
 import { isExtra } from '../parsing/syntax';
 import { decodePath } from '../project/contextPath';
@@ -74,7 +74,7 @@ const GLUE_JOB_COMMIT = /^\s*\w*job\w*\.commit\s*\(\s*\)/im;
 
 /** The text is a notebook by its format (Jupyter, a Databricks or Fabric source, a Jupyter or Colab export), whatever `context.notebooks` says. */
 function isNotebookText(text: string, path: string, options: ContextOptions): boolean {
-  return !!options.notebook || /\.ipynb$/i.test(path) || isDatabricksSource(text) || isFabricSource(text) || JUPYTER_EXPORT.test(text) || isColabExport(text);
+  return !!options.notebook || /\.ipynb$/i.test(path) || isPlatformNotebookSource(text) || JUPYTER_EXPORT.test(text) || isColabExport(text);
 }
 
 /**

@@ -2,8 +2,7 @@ import type { Finding } from '../findings';
 import type { RawGraph, StepNode, DatasetNode, DatasetOccurrence } from '../graph/pipelineGraph';
 import type { Node, Tree } from '../parsing/pythonParser';
 import { mayHaveLongRun } from '../parsing/commentRuns';
-import { isDatabricksSource } from '../notebook/databricks';
-import { isFabricSource } from '../notebook/fabric';
+import { isPlatformNotebookSource } from '../notebook/fabric';
 import { looksLikePySpark } from '../sparkHint';
 
 /**
@@ -164,15 +163,7 @@ export function commentOnlyChange({ before, after, beforeRoot, afterTree }: Comm
   const added = after.slice(change.start, change.newEnd);
   // No line break (nor anything a tokenizer might take for one) goes or comes.
   if (!PLAIN.test(removed) || !PLAIN.test(added)) return undefined;
-  if (
-    isDatabricksSource(before) ||
-    isDatabricksSource(after) ||
-    isFabricSource(before) ||
-    isFabricSource(after) ||
-    !looksLikePySpark(before) ||
-    !looksLikePySpark(after)
-  )
-    return undefined;
+  if (isPlatformNotebookSource(before) || isPlatformNotebookSource(after) || !looksLikePySpark(before) || !looksLikePySpark(after)) return undefined;
   // Line starts are the same in both texts (no line break changed), so this is the same answer for both.
   if (mayHaveLongRun(after)) return undefined;
   // The character before the change is the comment's (its `#` at least): the node there, whose range must hold the change.

@@ -1,3 +1,5 @@
+import { isDatabricksSource } from './databricks';
+
 /**
  * Microsoft Fabric stores a notebook in git as `notebook-content.py`: a `# Fabric notebook source`
  * header, then blocks each opened by a marker line of capitals and twenty asterisks: `# CELL
@@ -17,4 +19,14 @@ export function isFabricSource(text: string): boolean {
 /** The offsets where the file's blocks (cells, markdown, metadata) begin, after each marker line. */
 export function fabricCellStarts(text: string): number[] {
   return [...text.matchAll(MARKER)].map((m) => m.index + m[0].length);
+}
+
+/**
+ * A notebook saved as a Python source by the platform that runs it (Databricks, Fabric): valid Python,
+ * one program, its cells marked by comment lines, run with a session the platform made. The model
+ * takes its session as given, and an edit may not be answered from the last analysis (the markers are
+ * read from comments).
+ */
+export function isPlatformNotebookSource(text: string): boolean {
+  return isDatabricksSource(text) || isFabricSource(text);
 }
