@@ -26,12 +26,8 @@ export function displayOnlyHandler(model: DataFrameModel, sink: SinkInfo): boole
     const body = h.childForFieldName('body');
     return !!body && isDisplayCall(body);
   }
-  // `print_row`, `self.print_row`: the function the file defines under that name.
-  const name = h.type === 'identifier' ? h.text : h.type === 'attribute' ? h.childForFieldName('attribute')?.text : undefined;
-  if (name) {
-    const defs = definitionsNamed(model, name);
-    return defs.length > 0 && defs.every((d) => displayOnlyBlock(d.childForFieldName('body')) === 'display');
-  }
+  const defs = handlerDefinitions(model, h);
+  if (defs) return defs.length > 0 && defs.every((d) => displayOnlyBlock(d.childForFieldName('body')) === 'display');
   // `foreach(RowPrinter())`: a writer class whose methods only print (open/close may do nothing).
   const parts = h.type === 'call' ? callParts(h) : undefined;
   if (parts && parts.callee.type === 'identifier' && parts.args.length === 0 && parts.keywords.size === 0) {
@@ -110,12 +106,9 @@ const PURE_FUNCTIONS = new Set([
  */
 export function driverMemoryHandler(model: DataFrameModel, sink: SinkInfo): boolean {
   if (!sink.foreachBatch) return false;
-  const h = handlerOf(sink);
-  const handler = h && unwrapParens(h);
-  const name = handler?.type === 'identifier' ? handler.text : handler?.type === 'attribute' ? handler.childForFieldName('attribute')?.text : undefined;
-  if (!name) return false;
-  const defs = definitionsNamed(model, name);
-  return defs.length > 0 && defs.every((d) => keepsBatchInMemory(d.childForFieldName('body')));
+  const handler = handlerOf(sink);
+  const defs = handler && handlerDefinitions(model, unwrapParens(handler));
+  return !!defs && defs.length > 0 && defs.every((d) => keepsBatchInMemory(d.childForFieldName('body')));
 }
 
 function keepsBatchInMemory(body: Node | null): boolean {
@@ -147,6 +140,15 @@ export function handlerCall(sink: SinkInfo): CallParts | undefined {
     node = parts.object;
   }
   return undefined;
+}
+
+/**
+ * `print_row`, `self.print_row` given as a handler: the functions the file defines under that name
+ * (none when it defines none); undefined when the handler is no name (a lambda, a call).
+ */
+function handlerDefinitions(model: DataFrameModel, handler: Node): Node[] | undefined {
+  const name = handler.type === 'identifier' ? handler.text : handler.type === 'attribute' ? handler.childForFieldName('attribute')?.text : undefined;
+  return name ? definitionsNamed(model, name) : undefined;
 }
 
 /** The function definitions of the file named `name` (any scope). */
