@@ -101,10 +101,51 @@ export interface EditSequences<E> {
 }
 
 /**
- * After each edit of each random sequence (applied through the document store, so the tree is the
- * incremental parse and the syntax copy is carried over), the analysis resuming the previous model
- * (strict rules on) equals a fresh parse and analysis of the same text. `each` sees every incremental
- * analysis compared, for the callers' counts of how many resumed or replayed something.
+ * One file edited step by step through the document store (so the tree is the incremental parse and
+ * the syntax copy is carried over): after each step the analysis resuming the previous model (strict
+ * rules on) must equal a fresh parse and analysis of the same text. A step gives its changes, read on
+ * the text before it (none skips the step), and whether an extra model is built first. `each` sees
+ * every incremental analysis compared.
+ */
+export function stepsEqualFresh(
+  parser: PythonParser,
+  name: string,
+  original: string,
+  steps: readonly { changes: (text: string) => TextChange[]; extra: ExtraModel }[],
+  each: (incremental: AnalysisResult) => void,
+): void {
+  const settings = { ...defaultSettings(), 'rules.strict': true };
+  const store = new DocumentStore(parser, () => false);
+  const uri = `file:///${name}`;
+  const options: AnalysisOptions = { settings, path: name };
+  store.open(uri, 'python', 1, original);
+  let previousModel: DataFrameModel | undefined;
+  try {
+    let version = 1;
+    const first = store.get(uri)!;
+    if (first.tree) previousModel = analyze(first.tree, original, options).model;
+    for (const step of steps) {
+      const lines = store.get(uri)!.document;
+      const changes = step.changes(lines.getText());
+      if (changes.length === 0) continue;
+      const ranges = changes.map((c) => ({ range: { start: lines.positionAt(c.start), end: lines.positionAt(c.end) }, text: c.text }));
+      store.change(uri, ++version, ranges);
+      const after = store.get(uri)!;
+      const now = after.document.getText();
+      if (!after.tree) continue;
+      const { incremental, fresh } = analyseBothWays(parser, after.tree, now, options, previousModel, step.extra);
+      each(incremental);
+      assert.deepEqual(outcome(name, incremental), outcome(name, fresh), `${name} after ${JSON.stringify(changes)}`);
+      previousModel = incremental.model ?? previousModel;
+    }
+  } finally {
+    store.dispose();
+  }
+}
+
+/**
+ * After each edit of each random sequence, `stepsEqualFresh` of that sequence on one of `files`. `each`
+ * sees every incremental analysis compared, for the callers' counts of how many resumed or replayed something.
  */
 export function everyEditEqualsFresh<E>(
   parser: PythonParser,
@@ -113,39 +154,14 @@ export function everyEditEqualsFresh<E>(
   runs: { seed: number; numRuns: number },
   each: (incremental: AnalysisResult) => void,
 ): void {
-  const settings = { ...defaultSettings(), 'rules.strict': true };
   fc.assert(
     fc.property(
       fc.nat(files.length - 1),
       fc.array(fc.tuple(sequences.edits, fc.constantFrom(...sequences.extras)), { minLength: 1, maxLength: sequences.maxEdits }),
       (file, edits) => {
         const [name, original] = files[file];
-        const store = new DocumentStore(parser, () => false);
-        const uri = `file:///${name}`;
-        const options: AnalysisOptions = { settings, path: name };
-        store.open(uri, 'python', 1, original);
-        let previousModel: DataFrameModel | undefined;
-        try {
-          let version = 1;
-          const first = store.get(uri)!;
-          if (first.tree) previousModel = analyze(first.tree, original, options).model;
-          for (const [e, extra] of edits) {
-            const lines = store.get(uri)!.document;
-            const changes = sequences.toChanges(lines.getText(), e);
-            if (changes.length === 0) continue;
-            const ranges = changes.map((c) => ({ range: { start: lines.positionAt(c.start), end: lines.positionAt(c.end) }, text: c.text }));
-            store.change(uri, ++version, ranges);
-            const after = store.get(uri)!;
-            const now = after.document.getText();
-            if (!after.tree) continue;
-            const { incremental, fresh } = analyseBothWays(parser, after.tree, now, options, previousModel, extra);
-            each(incremental);
-            assert.deepEqual(outcome(name, incremental), outcome(name, fresh), `${name} after ${JSON.stringify(changes)}`);
-            previousModel = incremental.model ?? previousModel;
-          }
-        } finally {
-          store.dispose();
-        }
+        const steps = edits.map(([e, extra]) => ({ changes: (text: string) => sequences.toChanges(text, e), extra }));
+        stepsEqualFresh(parser, name, original, steps, each);
       },
     ),
     runs,

@@ -3,10 +3,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import type { PythonParser } from '../../server/src/parsing/pythonParser';
-import { analyze, type AnalysisResult } from '../../server/src/analysis';
-import { DocumentStore } from '../../server/src/lsp/documentStore';
-import { defaultSettings } from '../../shared/settings';
-import { everyEditEqualsFresh, outcome } from './analysisOutcome';
+import type { AnalysisResult } from '../../server/src/analysis';
+import { everyEditEqualsFresh, stepsEqualFresh } from './analysisOutcome';
 import { loadParser, py } from './helpers';
 
 // The functions nobody calls are analysed after the module's last statement, and most of a model is
@@ -300,36 +298,18 @@ describe('function analyses reused after an edit', function () {
     assert.ok(reusing > analyses / 4, `only ${reusing} of ${analyses} analyses replayed a function (${reused} replays)`);
   });
 
-  /** Opens `text`, analyses it, applies each edit (offsets in the text before it) and returns each incremental analysis, checked against a fresh one. */
+  /** Inserts each text before the first place `at` stands (in the text before it), checking every incremental analysis against a fresh one. */
   function editsInOrder(name: string, text: string, edits: { at: string; insert: string }[]): AnalysisResult[] {
-    const store = new DocumentStore(parser, () => false);
-    const uri = `file:///${name}`;
-    const options = { settings: { ...defaultSettings(), 'rules.strict': true }, path: name };
-    store.open(uri, 'python', 1, text);
     const out: AnalysisResult[] = [];
-    try {
-      let model = analyze(store.get(uri)!.tree!, text, options).model;
-      let version = 1;
-      for (const e of edits) {
-        const doc = store.get(uri)!.document;
-        const offset = doc.getText().indexOf(e.at);
+    const steps = edits.map((e) => ({
+      changes: (now: string) => {
+        const offset = now.indexOf(e.at);
         assert.ok(offset >= 0, e.at);
-        const at = doc.positionAt(offset);
-        store.change(uri, ++version, [{ range: { start: at, end: at }, text: e.insert }]);
-        const now = store.get(uri)!;
-        const incremental = analyze(now.tree!, now.document.getText(), { ...options, previousModel: model });
-        const fresh = parser.parse(now.document.getText());
-        try {
-          assert.deepEqual(outcome(name, incremental), outcome(name, analyze(fresh, now.document.getText(), options)), `after inserting ${e.insert}`);
-        } finally {
-          fresh.delete();
-        }
-        out.push(incremental);
-        model = incremental.model;
-      }
-    } finally {
-      store.dispose();
-    }
+        return [{ start: offset, end: offset, text: e.insert }];
+      },
+      extra: 'none' as const,
+    }));
+    stepsEqualFresh(parser, name, text, steps, (incremental) => out.push(incremental));
     return out;
   }
 
