@@ -126,4 +126,31 @@ describe('the language server in process: overtaken analyses and closed document
     );
     await until('the stop is logged', () => h!.logs.some((l) => /kappa\.py v1: stopped, outdated/.test(l)));
   });
+
+  it("code actions answer for the document as typed even when its analysis was outdated under way by a neighbour's change", async () => {
+    h = await start(parser);
+    const uri = 'file:///w/kappa.py';
+    const { server, client } = h;
+    server.documents.open(uri, 'python', 1, kappa);
+    const first = await server.analyses.analyse(uri, server.documents.get(uri)!);
+    const finding = first!.result.findings[0];
+    const from = first!.result.lines.positionAt(finding.start);
+    const to = first!.result.lines.positionAt(finding.end);
+    server.analyses.delete(uri);
+    server.analyses.slots.peak = 0;
+    // As Neovim sends them back: no source, the PSA code is enough.
+    const diagnostic = { range: { start: from, end: to }, message: finding.message, code: finding.code };
+    const asked = client.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range: { start: from, end: to },
+      context: { diagnostics: [diagnostic] },
+    }) as Promise<{ title: string }[]>;
+    await until('the analysis has its slot', () => server.analyses.slots.peak >= 1);
+    server.analyses.delete(uri);
+    const actions = await asked;
+    assert.ok(
+      actions.some((a) => a.title.includes(finding.code)),
+      `the finding's actions are offered: ${actions.map((a) => a.title).join(' | ')}`,
+    );
+  });
 });
