@@ -57,7 +57,7 @@ export const streamingAggregationWithoutWatermark: Rule = {
         ctx.report({
           start: agg.methodNode.startIndex,
           end: agg.call.endIndex,
-          message: shownBy ? displayedMessage(agg) : groupByMessage(agg, mode),
+          message: shownBy ? displayedMessage(agg) : groupByMessage(agg, mode, mode === 'complete' ? sortedAfter(ctx, agg) : undefined),
           related: [...relatedInfo, ...windowInfo, ...(shownBy ? [related(shownBy, 'shown here by the notebook')] : [])],
           // In complete mode a watermark bounds nothing: adding one alone would be a fix that fixes nothing.
           fixes: mode === 'complete' ? [] : watermarkFix(agg, column),
@@ -98,15 +98,17 @@ function outputModeOf(ctx: RuleContext, agg: AggregationInfo): 'append' | 'updat
  * runs and lets a watermark drop old groups, but only groups keyed by the watermarked column or a
  * window on it; complete must keep every group, so no watermark can drop any.
  */
-function groupByMessage(agg: AggregationInfo, mode: 'append' | 'update' | 'complete' | undefined): string {
+function groupByMessage(agg: AggregationInfo, mode: 'append' | 'update' | 'complete' | undefined, sortedBy?: string): string {
   const on = agg.windowColumn ? `withWatermark("${agg.windowColumn}", ...)` : 'withWatermark() on the event-time column';
   const keyed = agg.windowColumn ? '' : ' and group by a window on that column (a watermark only expires groups keyed by it or a window on it)';
+  // Spark sorts a stream only after an aggregation in complete mode: leaving it, the advice below would not start.
+  const unsort = sortedBy ? `, drop the ${sortedBy}() (Spark sorts a stream only in complete mode; sort where the result is read)` : '';
   switch (mode) {
     case 'complete':
       return (
         'Streaming aggregation in complete output mode: Spark keeps every group in state forever and rewrites the whole result at every trigger ' +
         '(the query slows down and eventually runs out of memory), and a watermark would not change that: complete mode must keep all aggregate data. ' +
-        `If old ${agg.windowNode ? 'windows' : 'groups'} may become final, add ${on} before the aggregation${keyed} and write in update or append mode; ` +
+        `If old ${agg.windowNode ? 'windows' : 'groups'} may become final, add ${on} before the aggregation${keyed}${unsort} and write in update or append mode; ` +
         'if every group must stay in the result, bound the key set or compute it as a batch over the stored events.'
       );
     case 'update':
@@ -266,6 +268,23 @@ function reportGlobalAggregateInAppend(ctx: RuleContext, agg: AggregationInfo, r
     fixes: [],
     why: `groupBy() with no key on a stream with no withWatermark(), feeding a query in ${append.outputMode?.toLowerCase() ?? 'append (the default)'} mode`,
   });
+}
+
+const SORTS = new Set(['orderBy', 'sort']);
+
+/**
+ * The sort (`orderBy` or `sort`) a query fed by the aggregation applies to its result
+ * (`groupBy(...).count().orderBy(...)`), which only complete mode allows; undefined when none does.
+ */
+function sortedAfter(ctx: RuleContext, agg: AggregationInfo): string | undefined {
+  for (const sink of sinksFedBy(ctx, agg)) {
+    const [sort] = filterLineage(
+      sink.frame,
+      (f) => SORTS.has(f.op) && filterLineage(f, (a) => a.op === 'aggregate' && a.parents.includes(agg.input)).length > 0,
+    );
+    if (sort) return sort.op;
+  }
+  return undefined;
 }
 
 /** The streaming sinks whose lineage holds the result of this aggregation or join. */
