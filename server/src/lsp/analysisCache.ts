@@ -169,12 +169,14 @@ export class AnalysisCache {
    * analysis, run again when a run was outdated under way. A run stops without a result when the text,
    * the settings or a neighbour read from disk changes meanwhile (a workspace scan finishing, say), and
    * the request would otherwise answer as if the document had nothing. A few tries at most: a document
-   * edited faster than it is analysed gives up rather than hang the request.
+   * edited faster than it is analysed gives up rather than hang the request. With `only`, the request is
+   * about that version of the text (its positions are): once the text moved on it gets nothing, and the
+   * client, which has the new text, asks again.
    */
-  async analyseCurrent(uri: string, tries = 4): Promise<CachedAnalysis | undefined> {
+  async analyseCurrent(uri: string, tries = 4, only?: StoredDocument): Promise<CachedAnalysis | undefined> {
     for (let i = 0; i < tries; i++) {
       const stored = this.documents.get(uri);
-      if (!stored) return undefined;
+      if (!stored || (only && stored !== only)) return undefined;
       const result = await this.analyse(uri, stored);
       if (result) return result;
     }

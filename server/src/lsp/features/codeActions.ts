@@ -26,7 +26,8 @@ async function codeActions(ctx: ServerContext, p: CodeActionParams): Promise<Cod
   const stored = ctx.documents.get(p.textDocument.uri);
   if (!stored) return [];
   if (p.context.only?.some((k) => FIX_ALL_KIND.startsWith(k) && k !== CodeActionKind.Empty)) return fixAllAction(ctx, p.textDocument.uri, stored);
-  const cached = await ctx.analyses.analyse(p.textDocument.uri, stored);
+  // Run again when a neighbour or the settings changed under way: the text, and so the range asked about, are the same.
+  const cached = await ctx.analyses.analyseCurrent(p.textDocument.uri, 4, stored);
   if (!cached) return [];
   const { result } = cached;
   const lines = result.lines;

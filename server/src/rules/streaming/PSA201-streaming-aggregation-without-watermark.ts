@@ -51,11 +51,14 @@ export const streamingAggregationWithoutWatermark: Rule = {
         }
         const column = eventTimeColumn(agg, agg.input);
         const mode = outputModeOf(ctx, agg);
+        // Started by no query of the file, only shown: say what the displayed query does, not what a sink's mode would.
+        const shownBy = sinksFedBy(ctx, agg).length === 0 ? notebookDisplayOf(ctx, agg) : undefined;
+        const windowInfo = agg.windowNode ? [related(agg.windowNode, 'event-time window')] : [];
         ctx.report({
           start: agg.methodNode.startIndex,
           end: agg.call.endIndex,
-          message: groupByMessage(agg, mode),
-          related: agg.windowNode ? [...relatedInfo, related(agg.windowNode, 'event-time window')] : relatedInfo,
+          message: shownBy ? displayedMessage(agg) : groupByMessage(agg, mode, mode === 'complete' ? sortedAfter(ctx, agg) : undefined),
+          related: [...relatedInfo, ...windowInfo, ...(shownBy ? [related(shownBy, 'shown here by the notebook')] : [])],
           // In complete mode a watermark bounds nothing: adding one alone would be a fix that fixes nothing.
           fixes: mode === 'complete' ? [] : watermarkFix(agg, column),
           why: groupByWhy(ctx, agg),
@@ -95,15 +98,17 @@ function outputModeOf(ctx: RuleContext, agg: AggregationInfo): 'append' | 'updat
  * runs and lets a watermark drop old groups, but only groups keyed by the watermarked column or a
  * window on it; complete must keep every group, so no watermark can drop any.
  */
-function groupByMessage(agg: AggregationInfo, mode: 'append' | 'update' | 'complete' | undefined): string {
+function groupByMessage(agg: AggregationInfo, mode: 'append' | 'update' | 'complete' | undefined, sortedBy?: string): string {
   const on = agg.windowColumn ? `withWatermark("${agg.windowColumn}", ...)` : 'withWatermark() on the event-time column';
   const keyed = agg.windowColumn ? '' : ' and group by a window on that column (a watermark only expires groups keyed by it or a window on it)';
+  // Spark sorts a stream only after an aggregation in complete mode: leaving it, the advice below would not start.
+  const unsort = sortedBy ? `, drop the ${sortedBy}() (Spark sorts a stream only in complete mode; sort where the result is read)` : '';
   switch (mode) {
     case 'complete':
       return (
         'Streaming aggregation in complete output mode: Spark keeps every group in state forever and rewrites the whole result at every trigger ' +
         '(the query slows down and eventually runs out of memory), and a watermark would not change that: complete mode must keep all aggregate data. ' +
-        `If old ${agg.windowNode ? 'windows' : 'groups'} may become final, add ${on} before the aggregation${keyed} and write in update or append mode; ` +
+        `If old ${agg.windowNode ? 'windows' : 'groups'} may become final, add ${on} before the aggregation${keyed}${unsort} and write in update or append mode; ` +
         'if every group must stay in the result, bound the key set or compute it as a batch over the stored events.'
       );
     case 'update':
@@ -123,6 +128,24 @@ function groupByMessage(agg: AggregationInfo, mode: 'append' | 'update' | 'compl
         'before the aggregation.'
       );
   }
+}
+
+/**
+ * A windowed aggregate only shown with the notebook's `display(...)`: the notebook starts a query that
+ * keeps every window in state while the cell runs. Which output mode `display` picks is the platform's
+ * choice (its demos display unwatermarked windowed counts, which append mode would refuse), so the
+ * message says what holds either way: the state grows, and the same aggregation written in append mode
+ * would not start.
+ */
+function displayedMessage(agg: AggregationInfo): string {
+  const on = agg.windowColumn ? `withWatermark("${agg.windowColumn}", ...)` : 'withWatermark() on the event-time column';
+  const keyed = agg.windowColumn ? '' : ' and group by a window on that column (a watermark only expires groups keyed by it or a window on it)';
+  const unit = agg.windowNode ? 'window' : 'group';
+  return (
+    `Streaming aggregation without a watermark, shown with display(): the displayed query keeps every ${unit} in state for as long as it runs ` +
+    '(it slows down and eventually runs out of memory), and the same aggregation written to a sink in append output mode would not start. ' +
+    `Add ${on} before the aggregation${keyed}.`
+  );
 }
 
 /** What the rule saw: the keys, and how the queries fed by the aggregation run. */
@@ -178,13 +201,18 @@ function runningTotalKeys(agg: AggregationInfo): boolean {
  * notebook's. Windows and time-like keys stay reported, as for an explicit complete mode.
  */
 function onlyNotebookDisplayed(ctx: RuleContext, agg: AggregationInfo): boolean {
-  return notebookDisplays(ctx.model).some(
+  return notebookDisplayOf(ctx, agg) !== undefined;
+}
+
+/** The notebook's first `display(...)` call showing a frame made from the aggregation, if any. */
+function notebookDisplayOf(ctx: RuleContext, agg: AggregationInfo): Node | undefined {
+  return notebookDisplays(ctx.model).find(
     ({ frame }) =>
       filterLineage(
         frame,
         (f) => f.op === 'aggregate' && f.parents.includes(agg.input) && f.node.startIndex <= agg.call.startIndex && agg.call.endIndex <= f.node.endIndex,
       ).length > 0,
-  );
+  )?.call;
 }
 
 /**
@@ -240,6 +268,23 @@ function reportGlobalAggregateInAppend(ctx: RuleContext, agg: AggregationInfo, r
     fixes: [],
     why: `groupBy() with no key on a stream with no withWatermark(), feeding a query in ${append.outputMode?.toLowerCase() ?? 'append (the default)'} mode`,
   });
+}
+
+const SORTS = new Set(['orderBy', 'sort']);
+
+/**
+ * The sort (`orderBy` or `sort`) a query fed by the aggregation applies to its result
+ * (`groupBy(...).count().orderBy(...)`), which only complete mode allows; undefined when none does.
+ */
+function sortedAfter(ctx: RuleContext, agg: AggregationInfo): string | undefined {
+  for (const sink of sinksFedBy(ctx, agg)) {
+    const [sort] = filterLineage(
+      sink.frame,
+      (f) => SORTS.has(f.op) && filterLineage(f, (a) => a.op === 'aggregate' && a.parents.includes(agg.input)).length > 0,
+    );
+    if (sort) return sort.op;
+  }
+  return undefined;
 }
 
 /** The streaming sinks whose lineage holds the result of this aggregation or join. */
