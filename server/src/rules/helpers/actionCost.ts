@@ -55,28 +55,15 @@ const COLUMN_ONLY_STEPS = new Set<string>([...PER_ROW_PROJECTIONS, 'alias', 'hin
  * or table (isBareColumnarRead), or unions of file reads with column-only steps on top (`withColumn`,
  * `select` of columns, `drop`, renames), which the optimizer prunes from a count. Spark answers it
  * from file footers, the Delta log or Iceberg manifests. A filter, a generator or anything that may add or drop rows
- * needs the data. Below a step, a table name counts only when it is the whole frame or names a catalog
- * table: an unqualified name may be a temp view (`spark.table(source_view).select(...)`) whose
- * lineage the count runs.
+ * needs the data. Below a step, a table name counts only when it is the whole frame: it may be a
+ * temp view (`spark.table(source_view).select(...)`) whose lineage the count runs.
  */
 export function countedFromFooters(frame: Frame, depth = 0): boolean {
   if (depth > 200) return false;
-  if (frame.parents.length === 0) return isBareColumnarRead(frame) && (depth === 0 || frame.source?.kind === 'read' || namesCatalogTable(frame.source?.table));
+  if (frame.parents.length === 0) return isBareColumnarRead(frame) && (depth === 0 || frame.source?.kind === 'read');
   if (frame.parents.length > 1) return UNIONS.has(frame.op) && frame.parents.every((p) => countedFromFooters(p, depth + 1));
   if (!COLUMN_ONLY_STEPS.has(frame.op) || WINDOW_OR_GENERATOR.test(stepArguments(frame)) || AGGREGATE_CALL.test(stepArguments(frame))) return false;
   return countedFromFooters(frame.parents[0], depth + 1);
-}
-
-/**
- * `spark.table("bronze.orders")`, `spark.read.table("main.sales.orders")`: a name qualified by its
- * database (and catalog) is a table of the catalog, never a session's temp view, whose name Spark
- * refuses to qualify. The global temp views' database, `global_temp`, is the exception: such a view
- * is a query whose lineage a count runs.
- */
-function namesCatalogTable(name: string | undefined): boolean {
-  if (name === undefined) return false;
-  const parts = name.replace(/`/g, '').split('.');
-  return parts.length >= 2 && parts.every((p) => /^\w+$/.test(p.trim())) && parts[parts.length - 2].trim().toLowerCase() !== 'global_temp';
 }
 
 /** `select(F.max("x"))`, `selectExpr("count(*)")`: a projection that aggregates keeps one row. */
