@@ -12,10 +12,24 @@ const MAX_DISTANCE = 2;
 export const unknownSparkConf: Rule = {
   code: 'PSA502',
   name: 'unknown-spark-conf',
-  summary: 'A spark.* key that is not a Spark config but a near miss of one (typo, plural, swapped segments).',
+  summary:
+    'A spark.* key that is not a Spark config but a near miss of one (typo, plural, swapped segments), or an environment variable written as a key (spark.local.ip).',
   defaultSeverity: 'warning',
   check(ctx: RuleContext) {
     for (const { key, node } of confKeys(ctx)) {
+      // SPARK_LOCAL_IP written as `spark.local.ip`: the nearest key (`spark.local.dir`) would be the
+      // wrong advice and a harmful fix (a scratch directory named after an IP address).
+      const env = ENVIRONMENT_ONLY.get(key);
+      if (env) {
+        ctx.report({
+          node,
+          message:
+            `"${key}" is not a Spark config — Spark reads ${env.variable} from the environment only: ${env.what}. ` +
+            'Spark silently ignores unknown keys, so this setting has no effect ' +
+            'and the default stays in force.',
+        });
+        continue;
+      }
       const suggestions = suggestFor(key);
       if (!suggestions.length) continue;
       const [best] = suggestions;
@@ -38,6 +52,26 @@ export const unknownSparkConf: Rule = {
     }
   },
 };
+
+/**
+ * Settings Spark reads only from the environment (conf/spark-env.sh or the process's own), which
+ * people write as `spark.*` keys after the variable's name: what each variable does, and the config
+ * that does it for the driver where there is one. Not near misses: no key to rewrite them to.
+ */
+const ENVIRONMENT_ONLY = new Map<string, { variable: string; what: string }>([
+  [
+    'spark.local.ip',
+    {
+      variable: 'SPARK_LOCAL_IP',
+      what: 'it is the address Spark binds to on a machine (set it in conf/spark-env.sh or the process environment; for the driver alone the config is spark.driver.bindAddress)',
+    },
+  ],
+  [
+    'spark.local.hostname',
+    { variable: 'SPARK_LOCAL_HOSTNAME', what: 'it is the host name Spark uses for a machine (for the driver the config is spark.driver.host)' },
+  ],
+  ['spark.public.dns', { variable: 'SPARK_PUBLIC_DNS', what: 'it is the host name Spark advertises to other machines and in its UI' }],
+]);
 
 /** Keys of spark.conf.set / builder.config / SparkConf().set, and `spark.*` keys of dict literals. */
 function confKeys(ctx: RuleContext): { key: string; node: Node }[] {
