@@ -86,6 +86,11 @@ export function sparkConstructorCall(name: string, parts: CallParts, pos: Value[
 const PARALLELIZE = /\bparallelize\s*\(/;
 /** How many names back madeFrom follows a chain (`c = b.map(f)`, `b = a.filter(g)`, `a = sc.parallelize(rows)`). */
 const MADE_FROM_DEPTH = 6;
+/**
+ * How many names madeFrom looks up for one receiver: each look-up walks the scope, and a name
+ * reassigned from itself (`rdd = rdd.map(f)`, again and again) would branch at every level.
+ */
+const MADE_FROM_LOOKUPS = 8;
 
 function convertedFrame(ip: Interpreter, node: Node, receiver: Node, pos: Value[]): Frame {
   const f = ip.source(node, 'toDF', { kind: 'createDataFrame', streaming: false, options: new OptionMap(), node });
@@ -108,7 +113,7 @@ function convertedFrame(ip: Interpreter, node: Node, receiver: Node, pos: Value[
  * call; followed back through the names a chain starts from (`pairs = rdd.map(f)`) until a
  * parallelize, a name with no assignment, or MADE_FROM_DEPTH names.
  */
-function madeFrom(receiver: Node, depth = 0): string {
+function madeFrom(receiver: Node, depth = 0, budget = { lookups: MADE_FROM_LOOKUPS }): string {
   const base = unwrapParens(receiver);
   // `pairs.map(f)` or `sc.parallelize(rows).map(f)`: the chain's text, and what its first name was
   // made from (`pairs = sc.parallelize(rows)`), so rows parallelized on the driver and carried
@@ -117,8 +122,10 @@ function madeFrom(receiver: Node, depth = 0): string {
     // The parallelize is in this expression: nothing before it (the context, the session) matters.
     if (PARALLELIZE.test(base.text)) return base.text;
     const root = chainRoot(base);
-    return root && depth < MADE_FROM_DEPTH ? `${base.text}\n${madeFrom(root, depth + 1)}` : base.text;
+    return root && depth < MADE_FROM_DEPTH ? `${base.text}\n${madeFrom(root, depth + 1, budget)}` : base.text;
   }
+  // Out of look-ups: the name as written, which shows no parallelize (not driver rows).
+  if (budget.lookups-- <= 0) return base.text;
   const scope = enclosingScope(base);
   const values: string[] = [];
   const stack: Node[] = [scope];
@@ -128,7 +135,7 @@ function madeFrom(receiver: Node, depth = 0): string {
     if (n.id !== scope.id && (n.type === 'function_definition' || n.type === 'class_definition')) continue;
     if (n.type === 'assignment' && n.childForFieldName('left')?.text === base.text) {
       const right = n.childForFieldName('right');
-      values.push(right ? (depth < MADE_FROM_DEPTH ? madeFrom(right, depth + 1) : right.text) : '');
+      values.push(right ? (depth < MADE_FROM_DEPTH ? madeFrom(right, depth + 1, budget) : right.text) : '');
     }
     for (const c of n.namedChildren) if (c) stack.push(c);
   }
