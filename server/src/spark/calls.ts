@@ -83,11 +83,20 @@ export function sparkConstructorCall(name: string, parts: CallParts, pos: Value[
   return schemaConstructor(name, parts, pos);
 }
 
+const PARALLELIZE = /\bparallelize\s*\(/;
+/** How many names back madeFrom follows a chain (`c = b.map(f)`, `b = a.filter(g)`, `a = sc.parallelize(rows)`). */
+const MADE_FROM_DEPTH = 6;
+/**
+ * How many names madeFrom looks up for one receiver: each look-up walks the scope, and a name
+ * reassigned from itself (`rdd = rdd.map(f)`, again and again) would branch at every level.
+ */
+const MADE_FROM_LOOKUPS = 8;
+
 function convertedFrame(ip: Interpreter, node: Node, receiver: Node, pos: Value[]): Frame {
   const f = ip.source(node, 'toDF', { kind: 'createDataFrame', streaming: false, options: new OptionMap(), node });
   // `sc.parallelize(rows).toDF(...)`: rows the driver held, as createDataFrame from a list.
   const made = madeFrom(receiver);
-  f.bounded = /\bparallelize\s*\(/.test(made) && !/\.rdd\b|textFile|wholeTextFiles|\bread\b/.test(made);
+  f.bounded = PARALLELIZE.test(made) && !/\.rdd\b|textFile|wholeTextFiles|\bread\b/.test(made);
   // `toDF("a", "b")` or an RDD's `toDF(["a", "b"])`: the names are the columns.
   const names = pos.length === 1 && pos[0].k === 'list' ? pos[0].items : pos;
   const columns = names.map((v) => exactStringOf(v));
@@ -100,11 +109,23 @@ function convertedFrame(ip: Interpreter, node: Node, receiver: Node, pos: Value[
 
 /**
  * The text of what the receiver was made from: the expression itself, or for a name (`rdd` in
- * `rdd = sc.parallelize(rows)` then `rdd.toDF(cols)`) every assignment to it in its scope before the call.
+ * `rdd = sc.parallelize(rows)` then `rdd.toDF(cols)`) every assignment to it in its scope before the
+ * call; followed back through the names a chain starts from (`pairs = rdd.map(f)`) until a
+ * parallelize, a name with no assignment, or MADE_FROM_DEPTH names.
  */
-function madeFrom(receiver: Node): string {
+function madeFrom(receiver: Node, depth = 0, budget = { lookups: MADE_FROM_LOOKUPS }): string {
   const base = unwrapParens(receiver);
-  if (base.type !== 'identifier') return base.text;
+  // `pairs.map(f)` or `sc.parallelize(rows).map(f)`: the chain's text, and what its first name was
+  // made from (`pairs = sc.parallelize(rows)`), so rows parallelized on the driver and carried
+  // through RDD variables and per-row steps are seen as such.
+  if (base.type !== 'identifier') {
+    // The parallelize is in this expression: nothing before it (the context, the session) matters.
+    if (PARALLELIZE.test(base.text)) return base.text;
+    const root = chainRoot(base);
+    return root && depth < MADE_FROM_DEPTH ? `${base.text}\n${madeFrom(root, depth + 1, budget)}` : base.text;
+  }
+  // Out of look-ups: the name as written, which shows no parallelize (not driver rows).
+  if (budget.lookups-- <= 0) return base.text;
   const scope = enclosingScope(base);
   const values: string[] = [];
   const stack: Node[] = [scope];
@@ -112,8 +133,23 @@ function madeFrom(receiver: Node): string {
     const n = stack.pop()!;
     if (n.startIndex >= base.startIndex) continue;
     if (n.id !== scope.id && (n.type === 'function_definition' || n.type === 'class_definition')) continue;
-    if (n.type === 'assignment' && n.childForFieldName('left')?.text === base.text) values.push(n.childForFieldName('right')?.text ?? '');
+    if (n.type === 'assignment' && n.childForFieldName('left')?.text === base.text) {
+      const right = n.childForFieldName('right');
+      values.push(right ? (depth < MADE_FROM_DEPTH ? madeFrom(right, depth + 1, budget) : right.text) : '');
+    }
     for (const c of n.namedChildren) if (c) stack.push(c);
   }
   return values.length ? values.join('\n') : base.text;
+}
+
+/** The name a call chain starts from: `rdd` in `rdd.map(f).filter(g)`, `make_rdd` in `make_rdd()`; undefined for a literal. */
+function chainRoot(node: Node): Node | undefined {
+  let n = unwrapParens(node);
+  for (let steps = 0; steps < 100; steps++) {
+    if (n.type === 'call') n = unwrapParens(n.childForFieldName('function') ?? n);
+    else if (n.type === 'attribute') n = unwrapParens(n.childForFieldName('object') ?? n);
+    else if (n.type === 'subscript') n = unwrapParens(n.childForFieldName('value') ?? n);
+    else return n.type === 'identifier' && n.id !== node.id ? n : undefined;
+  }
+  return undefined;
 }
