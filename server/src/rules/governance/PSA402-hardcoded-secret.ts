@@ -589,7 +589,22 @@ function isStandInPhrase(value: string): boolean {
  * "paste", "plug ... in", "replace") or where it goes ("here", "your"). Verbs and pointers only, so
  * a passphrase of ordinary words ("correct horse battery staple") is not taken for one.
  */
-const SENTENCE_INSTRUCTION_WORDS = new Set(['replace', 'enter', 'insert', 'fill', 'put', 'here', 'your', 'paste', 'plug', 'generate', 'add', 'copy', 'provide', 'type']);
+const SENTENCE_INSTRUCTION_WORDS = new Set([
+  'replace',
+  'enter',
+  'insert',
+  'fill',
+  'put',
+  'here',
+  'your',
+  'paste',
+  'plug',
+  'generate',
+  'add',
+  'copy',
+  'provide',
+  'type',
+]);
 
 /**
  * "Generate a SAS key at storage account level and plug it here": a sentence written where the
