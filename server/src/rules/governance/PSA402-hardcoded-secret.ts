@@ -584,6 +584,40 @@ function isStandInPhrase(value: string): boolean {
   return words.some((w) => ABSENCE_WORDS.has(w)) && words.every((w) => standIn(w) || ABSENCE_WORDS.has(w) || ABSENCE_CONTEXT_WORDS.has(w));
 }
 
+/**
+ * Words that make a sentence an instruction to the reader: what to do with the blank ("generate",
+ * "paste", "plug ... in", "replace") or where it goes ("here", "your"). Verbs and pointers only, so
+ * a passphrase of ordinary words ("correct horse battery staple") is not taken for one.
+ */
+const SENTENCE_INSTRUCTION_WORDS = new Set([
+  'replace',
+  'enter',
+  'insert',
+  'fill',
+  'put',
+  'here',
+  'your',
+  'paste',
+  'plug',
+  'generate',
+  'add',
+  'copy',
+  'provide',
+  'type',
+]);
+
+/**
+ * "Generate a SAS key at storage account level and plug it here": a sentence written where the
+ * secret goes, telling the reader to fill it in. Four words at least, spelt of letters with at most
+ * a closing punctuation mark each, one of them an instruction word. A token, key or password is
+ * one unbroken string; a JAAS line or a connection string has '=' and quotes, so neither is prose.
+ */
+function isInstructionSentence(value: string): boolean {
+  const words = value.split(/\s+/);
+  if (words.length < 4 || !words.every((w) => /^[A-Za-z']+[.,;:!?]?$/.test(w))) return false;
+  return words.some((w) => SENTENCE_INSTRUCTION_WORDS.has(w.replace(/[.,;:!?]$/, '').toLowerCase()));
+}
+
 /** What a scrubbed export leaves where a secret was ("***removed***", "##REDACTED##"). */
 const SCRUBBED_WORDS = new Set(['removed', 'redacted', 'hidden', 'masked', 'omitted', 'scrubbed', 'censored']);
 
@@ -609,6 +643,7 @@ export function looksLikeSecretValue(value: string, key?: string): boolean {
     .replace(/[-_ ]/g, '');
   if (PLACEHOLDER_WORDS.has(word) || (word !== v.toLowerCase() && SCRUBBED_WORDS.has(word))) return false;
   if (isStandInPhrase(v)) return false;
+  if (isInstructionSentence(v)) return false;
   if (key !== undefined && repeatsKey(word, key)) return false;
   return true;
 }

@@ -267,14 +267,12 @@ function projectsOneTable(frame: Frame): boolean {
  * still the one-job-per-value pattern a groupBy replaces.
  */
 function fewIterations(ctx: RuleContext, loop: Node): boolean {
-  if (loop.type === 'for_statement') {
-    const right = loop.childForFieldName('right');
-    const it = right ? unwrapParens(right) : undefined;
-    if (!it) return false;
-    const m = /^range\(\s*(?:\d+\s*,\s*)?(\d+|[A-Za-z_]\w*)\s*\)$/.exec(it.text);
-    if (!m) return false;
-    const bound = /^\d+$/.test(m[1]) ? Number(m[1]) : constantInteger(ctx, m[1]);
-    return bound !== undefined && bound <= FEW;
+  if (loop.type === 'for_statement') return countedRange(ctx, loop.childForFieldName('right'));
+  // `[df.limit(3).collect()[i][0] for i in range(3)]`: the same counted handful, written as a
+  // comprehension. Every `for` clause must count: a nested clause over values still multiplies.
+  if (COMPREHENSIONS.has(loop.type)) {
+    const clauses = loop.namedChildren.filter((c): c is Node => c?.type === 'for_in_clause');
+    return clauses.length > 0 && clauses.every((c) => countedRange(ctx, c.childForFieldName('right')));
   }
   if (loop.type === 'while_statement') {
     // `while (count <= 5):` is the same condition, parenthesised.
@@ -283,6 +281,16 @@ function fewIterations(ctx: RuleContext, loop: Node): boolean {
     return !!m && Number(m[2]) <= FEW;
   }
   return false;
+}
+
+/** `range(5)`, `range(1, 5)`, `range(k)` with `k` bound once to a small integer: at most FEW iterations. */
+function countedRange(ctx: RuleContext, right: Node | null | undefined): boolean {
+  const it = right ? unwrapParens(right) : undefined;
+  if (!it) return false;
+  const m = /^range\(\s*(?:\d+\s*,\s*)?(\d+|[A-Za-z_]\w*)\s*\)$/.exec(it.text);
+  if (!m) return false;
+  const bound = /^\d+$/.test(m[1]) ? Number(m[1]) : constantInteger(ctx, m[1]);
+  return bound !== undefined && bound <= FEW;
 }
 
 /** Where an identifier is (re)bound rather than read. */
