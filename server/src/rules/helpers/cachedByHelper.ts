@@ -91,15 +91,16 @@ function moduleFunction(model: DataFrameModel, name: string): Node | undefined {
 
 /**
  * The module a called name comes from: `from M import name` (or `as name`) for `name(...)`, `import M`
- * (or `as m`) for `m.name(...)`; a relative `from . import` counts as the project's own (''.. is not a library).
- * Undefined: the name is not imported at module level.
+ * (or `as m`) or `from M import m` for `m.name(...)`. A relative import's module starts with a dot
+ * (its first segment is empty: never a library). Undefined: the name is not imported at module level.
  */
 function importedFrom(model: DataFrameModel, parts: NonNullable<ReturnType<typeof callParts>>): string | undefined {
   const object = parts.object ? unwrapParens(parts.object) : undefined;
   if (object && object.type !== 'identifier') return undefined;
   const bound = object ? object.text : parts.name!;
   for (const stmt of model.imports.statements) {
-    if (stmt.type === 'import_from_statement' && !object) {
+    if (stmt.type === 'import_from_statement') {
+      // `from M import f` for `f(...)`; `from M import helpers` for `helpers.f(...)` (a module of M).
       const module = stmt.childForFieldName('module_name');
       for (const c of stmt.namedChildren) {
         if (!c || sameNode(c, module)) continue;
