@@ -161,6 +161,44 @@ describe('code context (what kind of code a finding sits in)', () => {
     }
   });
 
+  it('takes a Jupyter notebook exported as a script for a notebook, each `# In[n]:` marker for a cell', () => {
+    const text = [
+      '#!/usr/bin/env python',
+      '# coding: utf-8',
+      '',
+      '# In[1]:',
+      '',
+      '',
+      'orders = spark.read.parquet("/data/orders")',
+      'print(orders.count())',
+      '',
+      '',
+      '# Markdown cells are comments of the cell above.',
+      '',
+      '# In[ ]:',
+      '',
+      '',
+      'orders.write.mode("overwrite").parquet("/data/out")',
+      '',
+      '',
+      '# In[12]:',
+      '',
+      '',
+      'orders.show()',
+      '',
+    ].join('\n');
+    assert.equal(fileKind(text, { path: 'notebooks/orders_eda.py' }).kind, 'notebook');
+    const ctx = new CodeContext(text, { path: 'notebooks/orders_eda.py' });
+    // A never-run cell (`# In[ ]:`) is a cell too; the header lines before the first marker are not code of cell 1.
+    assert.equal(ctx.sameCell(text.indexOf('orders = spark'), text.indexOf('print(orders.count())')), true);
+    assert.equal(ctx.sameCell(text.indexOf('print(orders.count())'), text.indexOf('orders.write')), false);
+    assert.equal(ctx.sameCell(text.indexOf('orders.write'), text.indexOf('orders.show')), false);
+    assert.equal(ctx.sameCell(text.indexOf('# coding'), text.indexOf('orders = spark')), false);
+    // Without the markers it is a script with one cell.
+    const script = new CodeContext(text.replace(/# In\[[ \d]*\]:/g, '#'), { path: 'notebooks/orders_eda.py' });
+    assert.equal(script.sameCell(text.indexOf('print(orders.count())'), text.indexOf('orders.write')), true);
+  });
+
   it('lets a team say its notebooks are production jobs', () => {
     const k = fileKind('# Databricks notebook source\n' + job, { path: 'pipelines/orders.py', notebooksAreJobs: true });
     assert.equal(k.kind, 'job');

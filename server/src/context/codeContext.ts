@@ -3,6 +3,7 @@ import type { DataFrameModel } from '../model/types';
 import { colabCellStarts, isColabExport } from '../notebook/colab';
 import { isDatabricksSource } from '../notebook/databricks';
 import { fabricCellStarts, isFabricSource, isPlatformNotebookSource } from '../notebook/fabric';
+import { isJupyterExport, jupyterExportCellStarts } from '../notebook/jupyterExport';
 import type { Node } from '../parsing/pythonParser';
 import { isExtra } from '../parsing/syntax';
 import { decodePath } from '../project/contextPath';
@@ -55,7 +56,6 @@ const SETUP_PATH =
   /(^|[\\/])(includes|_resources|_setup|setup|data_generation|data-generation|datagen|generators?)[\\/]|(^|[\\/])[^\\/]*(classroom-setup|-setup|_setup|setup-|setup_|load-data|load_data|data-generation|data_generation)[^\\/]*\.(py|ipynb)$/i;
 const FAKER_IMPORT = /^\s*(from\s+faker\b|import\s+faker\b)/m;
 const DATABRICKS_CELL = /\n# COMMAND -+[ \t]*\r?(?=\n|$)/g;
-const JUPYTER_EXPORT = /^# In\[[ \d]*\]:\s*$/m;
 const DLT_IMPORT = /^\s*(import\s+dlt\b|from\s+dlt\s+import\b|from\s+pyspark\s+import\s+pipelines\b|import\s+pyspark\.pipelines\b)/m;
 
 /** Decorators under which Lakeflow / DLT (`dlt.` or `dp.` / `pipelines.`) manages a dataset's reads and writes. */
@@ -74,16 +74,17 @@ const GLUE_JOB_COMMIT = /^\s*\w*job\w*\.commit\s*\(\s*\)/im;
 
 /** The text is a notebook by its format (Jupyter, a Databricks or Fabric source, a Jupyter or Colab export), whatever `context.notebooks` says. */
 function isNotebookText(text: string, path: string, options: ContextOptions): boolean {
-  return !!options.notebook || /\.ipynb$/i.test(path) || isPlatformNotebookSource(text) || JUPYTER_EXPORT.test(text) || isColabExport(text);
+  return !!options.notebook || /\.ipynb$/i.test(path) || isPlatformNotebookSource(text) || isJupyterExport(text) || isColabExport(text);
 }
 
 /**
- * Where the cells of a notebook saved as a Python source begin (Databricks and Fabric mark them in
- * the text; a Colab export separates them by blank lines); empty otherwise.
+ * Where the cells of a notebook saved as a Python source begin (Databricks, Fabric and Jupyter's
+ * script export mark them in the text; a Colab export separates them by blank lines); empty otherwise.
  */
 function sourceCellStarts(text: string): number[] {
   if (isDatabricksSource(text)) return [...text.matchAll(DATABRICKS_CELL)].map((m) => m.index + m[0].length);
   if (isFabricSource(text)) return fabricCellStarts(text);
+  if (isJupyterExport(text)) return jupyterExportCellStarts(text);
   return isColabExport(text) ? colabCellStarts(text) : [];
 }
 

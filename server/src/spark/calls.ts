@@ -45,6 +45,12 @@ export function sparkMethodCall(
   // `spark.createDataFrame(rdd)` makes one (never known to be small). Only Spark values have a toDF().
   if (method === 'toDF' && obj.k === 'unknown' && parts.object && ip.model.imports.usesPySpark)
     return { k: 'frame', frame: convertedFrame(ip, node, parts.object, pos) };
+  // `model.transform(df)`, `pipeline.fit(train).transform(test)`, `assembler.transform(df)`: an ML
+  // transformer (a fitted model, a feature stage, a pipeline model) returns the frame it is handed
+  // with its own columns added, computed lazily from that frame's lineage. Only on a receiver that
+  // is not a known Spark value: `df.transform(func)` is the DataFrame's method (the frame branch).
+  if (method === 'transform' && obj.k === 'unknown' && pos[0]?.k === 'frame' && ip.model.imports.usesPySpark)
+    return { k: 'frame', frame: ip.derive(pos[0].frame, node, 'transform', { columnsComplete: false }) };
   switch (obj.k) {
     case 'session':
       return sessionCall(ip, node, parts, method, pos, kw);

@@ -12,6 +12,7 @@ import { pythonStepInLineage } from '../helpers/pythonCode';
 import { isDynamicFrame } from '../../spark/glue';
 import { nodesInScope, perModel } from '../helpers/scopeIndex';
 import { fabricated } from '../helpers/fabricated';
+import { cachedByHelper } from '../helpers/cachedByHelper';
 import { countedFromFooters, lineageWithoutShuffle } from '../helpers/actionCost';
 
 const MONITORED_ACTIONS = new Set(['count', 'collect', 'first', 'take', 'head']);
@@ -44,6 +45,8 @@ export const countForMonitoring: Rule = {
       // until it has the rows, so nothing is computed twice that is worth caching for.
       if (ROW_FETCHES.has(action.method) && lineageWithoutShuffle(action.frame)) continue;
       if (timedOnPurpose(action.call)) continue;
+      // Cached through a helper it was handed to above (this file's, or one the project imports).
+      if (cachedByHelper(ctx, action)) continue;
       // A book or course example that shows the frame and prints its schema and its count: the three
       // together are the example's output (what the reader is meant to see), not a job's monitoring.
       // Nobody monitors a schema: printSchema() beside the rows is what marks the inspection.

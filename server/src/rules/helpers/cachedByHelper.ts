@@ -1,0 +1,159 @@
+import { isAncestorFrame, type ActionUse, type DataFrameModel } from '../../model/types';
+import type { Node } from '../../parsing/pythonParser';
+import { callParts, enclosingStatement, sameNode, unwrapParens } from '../../parsing/syntax';
+import type { RuleContext } from '../rule';
+import { isReportingCall } from './reporting';
+import { nodesInScope } from './scopeIndex';
+
+/**
+ * Modules whose functions are known not to cache a frame handed to them: the standard library's
+ * usual ones and the libraries a PySpark job imports (their calls the model reads, or that take a
+ * frame only to look at it). A module not listed is the project's own or one the engine does not
+ * know, whose function may cache what it is given.
+ */
+const LIBRARIES = new Set([
+  'pyspark',
+  'delta',
+  'awsglue',
+  'dlt',
+  'databricks',
+  'pyspark_test',
+  'chispa',
+  'pandas',
+  'numpy',
+  'pyarrow',
+  'logging',
+  'os',
+  'sys',
+  'json',
+  'time',
+  'datetime',
+  'typing',
+  'functools',
+  'itertools',
+  'collections',
+  're',
+  'math',
+  'pathlib',
+  'pprint',
+  'pytest',
+  'unittest',
+  'great_expectations',
+  'mlflow',
+  'sklearn',
+  'boto3',
+  'IPython',
+]);
+
+/**
+ * The action's frame (or a frame of its lineage) was handed, earlier in the same function, to a
+ * helper that caches it, so the action and the later write read the cache rather than computing
+ * the lineage twice:
+ *
+ * - a function of this file whose body calls `.cache()` or `.persist()` on a parameter (or on each
+ *   item of a `*frames` parameter): `cache()` marks the plan itself cached in Spark's cache manager,
+ *   whichever name it is called through, so the caller's frame is cached too;
+ * - a function imported from a module that is not a known library (the project's own helpers, whose
+ *   body the per-file analysis does not read), called as a statement of its own (its result is not
+ *   kept as a new frame): such a call may cache the frame, and the finding would then misstate what
+ *   Spark does. A helper that reports (a log call) is not one.
+ */
+export function cachedByHelper(ctx: RuleContext, action: ActionUse): Node | undefined {
+  const ofLineage = (start: number) => {
+    const ref = ctx.model.frameRefs.get(start);
+    return !!ref && [ref.frame, ...(ref.others ?? [])].some((f) => isAncestorFrame(f, action.frame));
+  };
+  for (const call of nodesInScope(ctx.model, 'call', action.scope)) {
+    if (call.endIndex > action.call.startIndex) continue;
+    const parts = callParts(call);
+    if (!parts?.name || isReportingCall(call)) continue;
+    const args = [...parts.args, ...parts.keywords.values()].map((a) => (a.type === 'list_splat' ? a.namedChildren[0] : a));
+    if (!args.some((a) => a && ofLineage(unwrapParens(a).startIndex))) continue;
+    const def = parts.object ? undefined : moduleFunction(ctx.model, parts.name);
+    if (def) {
+      if (cachesParameter(def)) return call;
+      continue;
+    }
+    const module = importedFrom(ctx.model, parts);
+    if (module !== undefined && !LIBRARIES.has(module.split('.')[0]) && resultNotKept(call)) return call;
+  }
+  return undefined;
+}
+
+/** The module-level `def name(...)` of the file, if any. */
+function moduleFunction(model: DataFrameModel, name: string): Node | undefined {
+  for (const stmt of model.root.namedChildren) {
+    const def = stmt?.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+    if (def?.type === 'function_definition' && def.childForFieldName('name')?.text === name) return def;
+  }
+  return undefined;
+}
+
+/**
+ * The module a called name comes from: `from M import name` (or `as name`) for `name(...)`, `import M`
+ * (or `as m`) or `from M import m` for `m.name(...)`. A relative import's module starts with a dot
+ * (its first segment is empty: never a library). Undefined: the name is not imported at module level.
+ */
+function importedFrom(model: DataFrameModel, parts: NonNullable<ReturnType<typeof callParts>>): string | undefined {
+  const object = parts.object ? unwrapParens(parts.object) : undefined;
+  if (object && object.type !== 'identifier') return undefined;
+  const bound = object ? object.text : parts.name!;
+  for (const stmt of model.imports.statements) {
+    if (stmt.type === 'import_from_statement') {
+      // `from M import f` for `f(...)`; `from M import helpers` for `helpers.f(...)` (a module of M).
+      const module = stmt.childForFieldName('module_name');
+      for (const c of stmt.namedChildren) {
+        if (!c || sameNode(c, module)) continue;
+        const alias = c.type === 'aliased_import' ? c.childForFieldName('alias')?.text : c.type === 'dotted_name' ? c.text : undefined;
+        if (alias === bound) return module?.text.replace(/\s/g, '') ?? '';
+      }
+    } else if (stmt.type === 'import_statement' && object) {
+      for (const c of stmt.namedChildren) {
+        if (c?.type === 'dotted_name' && c.text === bound) return c.text;
+        if (c?.type === 'aliased_import' && c.childForFieldName('alias')?.text === bound) return c.childForFieldName('name')?.text ?? '';
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The call's value is not bound to a name: a statement of its own, or handed on within its statement
+ * (`cached.extend(cache_frames(df))`). A helper whose result becomes the next frame transforms rather than caches.
+ */
+function resultNotKept(call: Node): boolean {
+  const stmt = enclosingStatement(call);
+  const expr = stmt?.type === 'expression_statement' ? stmt.namedChildren[0] : undefined;
+  return !!expr && expr.type !== 'assignment' && expr.type !== 'augmented_assignment';
+}
+
+const CACHING = new Set(['cache', 'persist']);
+
+/** The function's body calls `p.cache()`/`p.persist()` on a parameter `p`, or on the loop variable of `for f in p`. */
+function cachesParameter(def: Node): boolean {
+  const params = new Set<string>();
+  for (const p of def.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (!p) continue;
+    const name =
+      p.type === 'identifier'
+        ? p
+        : p.type === 'list_splat_pattern' || p.type === 'typed_parameter'
+          ? p.namedChildren.find((c) => c?.type === 'identifier' || c?.type === 'list_splat_pattern')
+          : p.childForFieldName('name');
+    const id = name?.type === 'list_splat_pattern' ? name.namedChildren[0] : name;
+    if (id?.type === 'identifier') params.add(id.text);
+  }
+  const body = def.childForFieldName('body');
+  if (!body || !params.size) return false;
+  const loopVars = new Set<string>();
+  for (const loop of body.descendantsOfType('for_statement')) {
+    const left = loop?.childForFieldName('left');
+    const right = loop?.childForFieldName('right');
+    if (left?.type === 'identifier' && right?.type === 'identifier' && params.has(right.text)) loopVars.add(left.text);
+  }
+  return body.descendantsOfType('call').some((c) => {
+    const parts = c && callParts(c);
+    const object = parts?.object && unwrapParens(parts.object);
+    return !!parts?.name && CACHING.has(parts.name) && object?.type === 'identifier' && (params.has(object.text) || loopVars.has(object.text));
+  });
+}
