@@ -88,6 +88,13 @@ class LoggedVars extends Map<string, Value> {
  */
 interface Checkpoint {
   statement: Node | undefined;
+  /**
+   * Where the statement started then, and its id: a later syntax copy that clones the statement
+   * (moved by an edit before it) takes the same node object over at its new place, and a statement
+   * is resumed only where it was (frame names are keyed by offset).
+   */
+  start: number;
+  id: number;
   steps: number;
   nextId: number;
   /** Per entry of `MODEL_LISTS`, its length or size. */
@@ -96,6 +103,11 @@ interface Checkpoint {
   analysed: number;
   varLog: number;
   refLog: number;
+}
+
+/** The checkpoint's statement is `statement`, at the place and id it had then (not moved there by a later copy's adoption). */
+function samePlace(at: Checkpoint, statement: Node): boolean {
+  return at.statement === statement && at.start === statement.startIndex && at.id === statement.id;
 }
 
 /** What a model keeps so that the next model of the same document can resume after the statements they share. */
@@ -238,6 +250,8 @@ class ModelBuilder implements Interpreter {
     const model = this.model as unknown as Record<string, unknown>;
     this.checkpoints.push({
       statement,
+      start: statement ? statement.startIndex : -1,
+      id: statement ? statement.id : -1,
       steps: this.steps,
       nextId: this.nextId,
       sizes: this.lists.map((k) => sizeOf(model[k])),
@@ -264,7 +278,7 @@ class ModelBuilder implements Interpreter {
     const lists = listsOf(previous);
     if (!lists || lists.join() !== this.lists.join()) return 0;
     let k = 0;
-    while (k < statements.length && k < prev.checkpoints.length && prev.checkpoints[k].statement === statements[k]) k++;
+    while (k < statements.length && k < prev.checkpoints.length && samePlace(prev.checkpoints[k], statements[k])) k++;
     const at = prev.checkpoints[k];
     if (k === 0 || !at || previous.root !== this.model.root) return 0;
     // The module scope as it was before statement k (the same Scope: functions of the prefix close over it).
@@ -515,6 +529,8 @@ class ModelBuilder implements Interpreter {
     const refs = this.model.frameRefs;
     return {
       def,
+      defId: def.id,
+      defStart: def.startIndex,
       closure,
       nextId,
       ids: this.nextId - nextId,
@@ -537,6 +553,9 @@ class ModelBuilder implements Interpreter {
   /** Every read of the journaled analysis gives the same answer in this run's state. */
   private sameReads(j: FunctionJournal): boolean {
     if (j.closure !== this.scope || j.nextId !== this.nextId || this.steps + j.steps > MAX_STEPS) return false;
+    // A def a later syntax copy adopted at another place (an edit before it moved it): its memo keys,
+    // analysed ids and frame names hold its old ids and offsets.
+    if (j.def.id !== j.defId || j.def.startIndex !== j.defStart) return false;
     for (const [name, v] of j.names) if (Map.prototype.get.call(this.vars, name) !== v) return false;
     for (const [key, v] of j.memo) if (this.callMemo.get(key) !== v) return false;
     for (const [id, has] of j.analysed) if (this.analysed.has(id) !== has) return false;
@@ -1041,6 +1060,17 @@ export function rootAsBuilt(model: DataFrameModel): Node {
   // statements the two copies share are the same objects either way.
   return new SyntaxNode(built.owner, 0);
 }
+/**
+ * Where `node` (a node of `model`) started in the text the model was built from. A later syntax
+ * copy that cloned the node's statement has adopted the node at its new place (see `SyntaxTree`);
+ * a reader of an older model (a hover answered before the next analysis) asks here instead of
+ * reading `startIndex`.
+ */
+export function startAsBuilt(model: DataFrameModel, node: Node): number {
+  const built = resumable.get(model)?.root.owner;
+  return (built && built.rangeAsIn(node as SyntaxNode)?.start) ?? node.startIndex;
+}
+
 /**
  * @internal What the model's run left in the interpreter besides the model, which the next model of
  * the document resumes from: the call memo (each key and its value's kind, or frame id) and the

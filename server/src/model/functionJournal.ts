@@ -24,6 +24,14 @@ import type { Scope, Value } from './values';
  */
 export interface FunctionJournal {
   def: Node;
+  /**
+   * The def's id and start when the analysis ran. A later syntax copy that clones the def's statement
+   * adopts the same node at its new place; the journal is replayed only where it was made (the
+   * statement and every node the run read keep their ids and offsets: the run reaches other
+   * statements' code only through values the module made, compared by identity).
+   */
+  defId: number;
+  defStart: number;
   closure: Scope;
   /** The first free frame id at the start, the ids it took, and the steps it took. */
   nextId: number;
