@@ -8,6 +8,7 @@ import { batchFrame, isBatchFrameParameter } from '../spark/streaming';
 import { recordImport } from '../spark/imports';
 import { isSessionFactoryName, isSessionGlobal, isSessionParameterName, sessionReference, sparkSessionClassCall, usesNotebookSession } from '../spark/session';
 import { JournalRecorder, sameFrames, type FunctionJournal } from './functionJournal';
+import { relocated } from './journalRelocation';
 import type { Interpreter } from './interpreter';
 import type { DataFrameModel, Frame, FrameRef, ImportInfo, SourceInfo } from './types';
 import { Scope, UNKNOWN, type Value } from './values';
@@ -160,6 +161,10 @@ class ModelBuilder implements Interpreter {
   resumedStatements = 0;
   /** How many of the module's pending function analyses were replayed from the previous model's journals. */
   reusedFunctions = 0;
+  /** Of those, how many were journaled with their def elsewhere (an edit before it moved it; see `placed`). */
+  relocatedFunctions = 0;
+  /** Where the statements this run resumed end (ids and offsets not moved since the previous model). */
+  private prefixEnd: { id: number; offset: number } | undefined;
   /** The module's pending function analyses of this run, and those of the model it resumed from. */
   private journals = new Map<Node, FunctionJournal>();
   private previousJournals: Map<Node, FunctionJournal> | undefined;
@@ -311,6 +316,8 @@ class ModelBuilder implements Interpreter {
     }
     this.resumedStatements = k;
     this.previousJournals = prev.journals;
+    const last = statements[k - 1] as SyntaxNode;
+    this.prefixEnd = { id: last.subtreeEnd, offset: last.endIndex };
     return k;
   }
 
@@ -487,11 +494,13 @@ class ModelBuilder implements Interpreter {
         this.callFunction(v.def, v.closure, [], new Map(), true);
         continue;
       }
-      const previous = this.previousJournals?.get(v.def);
+      const kept = this.previousJournals?.get(v.def);
+      const previous = kept && this.placed(kept);
       if (previous && this.sameReads(previous)) {
         this.replay(previous);
         this.journals.set(v.def, previous);
         this.reusedFunctions++;
+        if (previous !== kept) this.relocatedFunctions++;
         continue;
       }
       const journal = this.journaled(v.def, v.closure);
@@ -527,10 +536,15 @@ class ModelBuilder implements Interpreter {
       else if (lists[i] !== 'definitions' && lists[i] !== 'frameRefs' && sizeOf(part) !== sizes[i]) return undefined;
     }
     const refs = this.model.frameRefs;
+    const statement = topStatement(def);
     return {
       def,
       defId: def.id,
       defStart: def.startIndex,
+      statementId: statement.id,
+      statementIdEnd: statement.subtreeEnd,
+      statementStart: statement.startIndex,
+      statementEnd: statement.endIndex,
       closure,
       nextId,
       ids: this.nextId - nextId,
@@ -550,12 +564,26 @@ class ModelBuilder implements Interpreter {
     };
   }
 
+  /**
+   * The journal where its def is now: itself when the def has not moved; renumbered when a later
+   * syntax copy adopted the def's statement at another place (an edit before it), see
+   * `journalRelocation.ts`; undefined when it cannot be placed.
+   */
+  private placed(j: FunctionJournal): FunctionJournal | undefined {
+    const def = j.def as SyntaxNode;
+    if (def.id === j.defId && def.startIndex === j.defStart) return j;
+    const statement = topStatement(def);
+    const shift = statement.id - j.statementId;
+    const delta = statement.startIndex - j.statementStart;
+    // Adoption moves a statement's nodes together; anything else is not this journal's statement.
+    if (def.id - j.defId !== shift || def.startIndex - j.defStart !== delta || statement.subtreeEnd - statement.id !== j.statementIdEnd - j.statementId) return undefined;
+    if (!this.prefixEnd) return undefined;
+    return relocated(j, { shift, delta, prefixIdEnd: this.prefixEnd.id, prefixOffsetEnd: this.prefixEnd.offset });
+  }
+
   /** Every read of the journaled analysis gives the same answer in this run's state. */
   private sameReads(j: FunctionJournal): boolean {
     if (j.closure !== this.scope || j.nextId !== this.nextId || this.steps + j.steps > MAX_STEPS) return false;
-    // A def a later syntax copy adopted at another place (an edit before it moved it): its memo keys,
-    // analysed ids and frame names hold its old ids and offsets.
-    if (j.def.id !== j.defId || j.def.startIndex !== j.defStart) return false;
     for (const [name, v] of j.names) if (Map.prototype.get.call(this.vars, name) !== v) return false;
     for (const [key, v] of j.memo) if (this.callMemo.get(key) !== v) return false;
     for (const [id, has] of j.analysed) if (this.analysed.has(id) !== has) return false;
@@ -1004,6 +1032,13 @@ function* first<T>(items: Iterable<T>, n: number): Generator<T> {
   }
 }
 
+/** The module-level statement that holds `node`. */
+function topStatement(node: Node): SyntaxNode {
+  let n = node as SyntaxNode;
+  while (n.parent && n.parent.parent) n = n.parent;
+  return n;
+}
+
 function copyRef(ref: FrameRef): FrameRef {
   const copy: FrameRef = { ...ref };
   if (ref.others) copy.others = ref.others.slice();
@@ -1032,6 +1067,8 @@ export interface BuiltModel {
   resumedStatements: number;
   /** Analyses of functions nobody called replayed from `previous` rather than run again. */
   reusedFunctions: number;
+  /** Of those, the ones whose def an edit before it had moved (replayed renumbered). */
+  relocatedFunctions: number;
 }
 
 /**
@@ -1044,7 +1081,7 @@ export interface BuiltModel {
 export function buildModel(tree: TreeOrCopy, text: string, options: ModelOptions = {}, previous?: DataFrameModel): BuiltModel {
   const builder = new ModelBuilder(rootOf(tree, text), options);
   resumable.set(builder.model, builder.run(previous));
-  return { model: builder.model, functions: builder.functions, resumedStatements: builder.resumedStatements, reusedFunctions: builder.reusedFunctions };
+  return { model: builder.model, functions: builder.functions, resumedStatements: builder.resumedStatements, reusedFunctions: builder.reusedFunctions, relocatedFunctions: builder.relocatedFunctions };
 }
 
 /**
