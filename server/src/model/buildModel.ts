@@ -576,7 +576,8 @@ class ModelBuilder implements Interpreter {
     const shift = statement.id - j.statementId;
     const delta = statement.startIndex - j.statementStart;
     // Adoption moves a statement's nodes together; anything else is not this journal's statement.
-    if (def.id - j.defId !== shift || def.startIndex - j.defStart !== delta || statement.subtreeEnd - statement.id !== j.statementIdEnd - j.statementId) return undefined;
+    if (def.id - j.defId !== shift || def.startIndex - j.defStart !== delta || statement.subtreeEnd - statement.id !== j.statementIdEnd - j.statementId)
+      return undefined;
     if (!this.prefixEnd) return undefined;
     return relocated(j, { shift, delta, prefixIdEnd: this.prefixEnd.id, prefixOffsetEnd: this.prefixEnd.offset });
   }
@@ -1081,7 +1082,13 @@ export interface BuiltModel {
 export function buildModel(tree: TreeOrCopy, text: string, options: ModelOptions = {}, previous?: DataFrameModel): BuiltModel {
   const builder = new ModelBuilder(rootOf(tree, text), options);
   resumable.set(builder.model, builder.run(previous));
-  return { model: builder.model, functions: builder.functions, resumedStatements: builder.resumedStatements, reusedFunctions: builder.reusedFunctions, relocatedFunctions: builder.relocatedFunctions };
+  return {
+    model: builder.model,
+    functions: builder.functions,
+    resumedStatements: builder.resumedStatements,
+    reusedFunctions: builder.reusedFunctions,
+    relocatedFunctions: builder.relocatedFunctions,
+  };
 }
 
 /**
