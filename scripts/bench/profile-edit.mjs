@@ -91,6 +91,8 @@ const steps = new Map();
 const add = (k, v) => (steps.get(k) ?? steps.set(k, []).get(k)).push(v);
 let resumed = [];
 let reused = [];
+let relocated = [];
+let adopted = [];
 let statements = 0;
 for (let k = 0; k < keystrokes + 2; k++) {
   const edit = next();
@@ -112,6 +114,8 @@ for (let k = 0; k < keystrokes + 2; k++) {
   if (k < 2) continue; // warm-up
   resumed.push(result.resumedStatements ?? 0);
   reused.push(result.reusedFunctions ?? 0);
+  relocated.push(result.relocatedFunctions ?? 0);
+  adopted.push(syntaxTreeOf(doc.tree, doc.document.getText()).adoptedNodes ?? 0);
   statements = result.model.root.namedChildren.length;
   if (doc.tree.rootNode.hasError) withError++;
   add('parse (incremental, document store)', c1 - c0);
@@ -135,7 +139,7 @@ const maxes = new Map([...steps].map(([k, v]) => [k, Math.max(...v)]));
 const total = rows.find(([k]) => k === 'total')[1];
 const ruleSum = rows.filter(([k]) => k.startsWith('rule ')).reduce((s, [, v]) => s + v, 0);
 console.log(
-  `${lines} lines, ${keystrokes} keystrokes of ${typed} at the ${at} (line ${mid}), ${fresh ? 'no previous model' : 'incremental'}; ${withError} of them with a syntax error; top-level statements resumed (median) ${median(resumed)} (min ${Math.min(...resumed)}) of ${statements}; function analyses replayed (median) ${median(reused)}; CPU ms, median`,
+  `${lines} lines, ${keystrokes} keystrokes of ${typed} at the ${at} (line ${mid}), ${fresh ? 'no previous model' : 'incremental'}; ${withError} of them with a syntax error; top-level statements resumed (median) ${median(resumed)} (min ${Math.min(...resumed)}) of ${statements}; function analyses replayed (median) ${median(reused)}, of them relocated ${median(relocated)}; node objects adopted by the copy (median) ${median(adopted)}; CPU ms, median`,
 );
 const ruleMean = [...means].filter(([k]) => k.startsWith('rule ')).reduce((s, [, v]) => s + v, 0);
 console.log(`  ${''.padEnd(40)} ${'median'.padStart(8)}  share  ${'mean'.padStart(8)} ${'max'.padStart(8)}`);

@@ -60,6 +60,8 @@ export interface AnalysisResult {
   resumedStatements?: number;
   /** Analyses of module functions nobody called that were replayed from `previousModel` rather than run again. */
   reusedFunctions?: number;
+  /** Of those, the ones whose function an edit before it had moved (replayed renumbered, `journalRelocation.ts`). */
+  relocatedFunctions?: number;
   /** With `keepProjectFacts`, when the file was analysed. */
   projectFacts?: ProjectFacts;
 }
@@ -139,7 +141,7 @@ function* analysisSteps(tree: TreeOrCopy, text: string, options: AnalysisOptions
   // rule): an edit read after it stops the run before the model. `buildModel` takes this copy.
   rootOf(tree, text);
   yield;
-  const { model, functions, resumedStatements, reusedFunctions } = buildModel(
+  const { model, functions, resumedStatements, reusedFunctions, relocatedFunctions } = buildModel(
     tree,
     text,
     { notebook: options.notebook ?? isPlatformNotebookSource(text) },
@@ -190,7 +192,7 @@ function* analysisSteps(tree: TreeOrCopy, text: string, options: AnalysisOptions
   }
   findings.sort(compareFindings);
   const projectFacts = options.keepProjectFacts ? collectProjectFacts(model, code, noqa) : undefined;
-  return { findings, model, lines, resumedStatements, reusedFunctions, ...(projectFacts ? { projectFacts } : {}) };
+  return { findings, model, lines, resumedStatements, reusedFunctions, relocatedFunctions, ...(projectFacts ? { projectFacts } : {}) };
 }
 
 /**

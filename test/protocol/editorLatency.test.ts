@@ -76,4 +76,33 @@ describe('editor latency: hovers do not wait for analyses', function () {
     const fresh = await hover(5, 2);
     assert.match(fresh.contents.value, /\*\*`late_df`\*\*: batch DataFrame/);
   });
+
+  it('a hover reading the last model after a newer syntax copy adopted its nodes names the lines of the text as it is now', async () => {
+    client = new LspClient({ debounceMs: 0 });
+    await client.initialize(PULL);
+    await client.open(uri, text);
+    await pull();
+    const before = await hover(26, 24);
+    const named = [...before.contents.value.matchAll(/line (\d+)/g)].map((m: RegExpMatchArray) => Number(m[1]));
+    assert.ok(named.length > 1, before.contents.value);
+    const top = { line: 5, character: 0 };
+    const added = 'late_df = spark.read.parquet("s3://lake/late")\nlate_df.show()\n\n';
+    await client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 2 },
+      contentChanges: [{ range: { start: top, end: top }, text: added }],
+    });
+    // A completion reads the new version's syntax copy: made now, from the last one, it adopts the
+    // node objects of every statement after the edit (the model of version 1 holds them), moved by
+    // the three lines. The hover still reads that model, before any analysis of version 2.
+    await client.connection.sendRequest('textDocument/completion', { textDocument: { uri }, position: { line: 40, character: 0 } });
+    const moved = await hover(26 + 3, 24);
+    assert.match(moved.contents.value, /\*\*`stream_df`\*\*: streaming DataFrame/);
+    assert.deepEqual(moved.range, { start: { line: 29, character: 23 }, end: { line: 29, character: 32 } });
+    // Every line the hover names moved by the three added lines, not by six (an adopted node's new
+    // offset read as one of version 1 and moved again).
+    assert.deepEqual(
+      [...moved.contents.value.matchAll(/line (\d+)/g)].map((m: RegExpMatchArray) => Number(m[1])),
+      named.map((n) => (n > 5 ? n + 3 : n)),
+    );
+  });
 });

@@ -270,6 +270,9 @@ describe('syntax tree copy', () => {
     const at = text.indexOf('def silver_layer');
     const early = first.root.descendantsOfType('call')[0];
     assert.ok(early.endIndex < at);
+    const later = statements[statements.length - 1];
+    const was = { id: later.id, start: later.startIndex, end: later.endIndex };
+    const kids = later.namedChildren;
     const next = text.slice(0, at) + '#' + text.slice(at);
     tree.edit({
       startIndex: at,
@@ -290,10 +293,25 @@ describe('syntax tree copy', () => {
       const sharedEnd = second.sharedNodes + 1;
       for (let id = 0; id < sharedEnd; id++) assert.equal(first.nodeAt(id), second.nodeAt(id), `node ${id}`);
       assert.equal(second.root.namedChildren[1], statements[1]);
-      // Nodes past the shared statements stay the first copy's, read from its own facts.
-      const later = statements[statements.length - 1];
-      assert.equal(later.owner, first);
-      assert.equal(later.text, text.slice(later.startIndex, later.endIndex));
+      // A statement after the edit (cloned: same text, one character and some nodes further on) is
+      // adopted: the same object, with the new copy's id and offsets, and what it had made with it.
+      assert.equal(later.owner, second);
+      assert.ok(second.adoptedNodes > 0);
+      assert.equal(second.root.namedChildren.at(-1), later, 'the clone is the same object');
+      assert.deepEqual([later.startIndex, later.endIndex], [was.start + 1, was.end + 1]);
+      assert.notEqual(later.id, was.id, 'the edit made nodes before it (its ids moved)');
+      assert.equal(later.text, next.slice(later.startIndex, later.endIndex));
+      assert.equal(later.namedChildren, kids, 'its children array is kept, and its children adopted');
+      for (const k of kids) assert.equal(k.owner, second);
+      assert.equal(second.nodeAt(later.id), later);
+      // The first copy, asked again (a reader of an older model), makes a node of its own facts.
+      const again = first.nodeAt(was.id);
+      assert.notEqual(again, later);
+      assert.deepEqual([again.startIndex, again.endIndex, again.type], [was.start, was.end, later.type]);
+      assert.equal(again.text, text.slice(was.start, was.end));
+      assert.deepEqual(first.rangeAsIn(later), { start: was.start, end: was.end }, 'where the adopted node was');
+      assert.deepEqual(first.rangeAsIn(early), { start: early.startIndex, end: early.endIndex }, 'a prefix node did not move');
+      assert.deepEqual(second.rangeAsIn(later), { start: later.startIndex, end: later.endIndex });
     } finally {
       nextTree.delete();
     }

@@ -35,10 +35,12 @@ export function hoverAt(
   place?: (offset: number) => string,
   /** Where an offset of `text` is shown: `text`'s own lines, or (a model of an earlier version) where that text is now. */
   lines: Positions = new LineIndex(text),
+  /** Where a node of `model` starts in `text` (a model of an earlier version: see `startAsBuilt`). */
+  startOf: (node: Node) => number = (n) => n.startIndex,
 ): Hover | null {
   const node = root.descendantForIndex(offset, offset);
   if (!node) return null;
-  const about = confKeyHover(node, lines) ?? (model ? frameHover(model, node, lines, settings) : null);
+  const about = confKeyHover(node, lines) ?? (model ? frameHover(model, node, lines, settings, startOf) : null);
   const why = findingsAt(findings, offset);
   if (!why.length) return about;
   // The editor shows the diagnostic's message itself; the hover adds why it fired in this code.
@@ -93,6 +95,7 @@ function frameHover(
   node: Node,
   lines: Positions,
   settings: Pick<Settings, 'pii.extraPatterns'> & Partial<Pick<Settings, 'pii.personDetails'>>,
+  startOf: (node: Node) => number,
 ): Hover | null {
   if (node.type !== 'identifier') return null;
   const ref = model.frameRefs.get(node.startIndex);
@@ -104,6 +107,7 @@ function frameHover(
     lines,
     new PiiMatcher(settings['pii.extraPatterns'], settings['pii.personDetails'] ?? false),
     ref.others?.length ?? 0,
+    startOf,
   );
   return {
     contents: { kind: MarkupKind.Markdown, value },
@@ -111,8 +115,16 @@ function frameHover(
   };
 }
 
-function describeFrame(model: DataFrameModel, frame: Frame, name: string, lines: Positions, pii: PiiMatcher, others: number): string {
-  const line = (n: Node) => `line ${lines.positionAt(n.startIndex).line + 1}`;
+function describeFrame(
+  model: DataFrameModel,
+  frame: Frame,
+  name: string,
+  lines: Positions,
+  pii: PiiMatcher,
+  others: number,
+  startOf: (node: Node) => number,
+): string {
+  const line = (n: Node) => `line ${lines.positionAt(startOf(n)).line + 1}`;
   const kind = frame.streaming === true ? 'streaming DataFrame' : frame.streaming === false ? 'batch DataFrame' : 'DataFrame (streaming or batch: unknown)';
   const out = [`**\`${name}\`**: ${kind}`, ''];
   if (others > 0) out.push(`*${name} stands for ${others + 1} different frames in the calls of its function; this is the first.*`, '');

@@ -8,6 +8,7 @@ import { batchFrame, isBatchFrameParameter } from '../spark/streaming';
 import { recordImport } from '../spark/imports';
 import { isSessionFactoryName, isSessionGlobal, isSessionParameterName, sessionReference, sparkSessionClassCall, usesNotebookSession } from '../spark/session';
 import { JournalRecorder, sameFrames, type FunctionJournal } from './functionJournal';
+import { relocated } from './journalRelocation';
 import type { Interpreter } from './interpreter';
 import type { DataFrameModel, Frame, FrameRef, ImportInfo, SourceInfo } from './types';
 import { Scope, UNKNOWN, type Value } from './values';
@@ -88,6 +89,13 @@ class LoggedVars extends Map<string, Value> {
  */
 interface Checkpoint {
   statement: Node | undefined;
+  /**
+   * Where the statement started then, and its id: a later syntax copy that clones the statement
+   * (moved by an edit before it) takes the same node object over at its new place, and a statement
+   * is resumed only where it was (frame names are keyed by offset).
+   */
+  start: number;
+  id: number;
   steps: number;
   nextId: number;
   /** Per entry of `MODEL_LISTS`, its length or size. */
@@ -96,6 +104,11 @@ interface Checkpoint {
   analysed: number;
   varLog: number;
   refLog: number;
+}
+
+/** The checkpoint's statement is `statement`, at the place and id it had then (not moved there by a later copy's adoption). */
+function samePlace(at: Checkpoint, statement: Node): boolean {
+  return at.statement === statement && at.start === statement.startIndex && at.id === statement.id;
 }
 
 /** What a model keeps so that the next model of the same document can resume after the statements they share. */
@@ -148,6 +161,10 @@ class ModelBuilder implements Interpreter {
   resumedStatements = 0;
   /** How many of the module's pending function analyses were replayed from the previous model's journals. */
   reusedFunctions = 0;
+  /** Of those, how many were journaled with their def elsewhere (an edit before it moved it; see `placed`). */
+  relocatedFunctions = 0;
+  /** Where the statements this run resumed end (ids and offsets not moved since the previous model). */
+  private prefixEnd: { id: number; offset: number } | undefined;
   /** The module's pending function analyses of this run, and those of the model it resumed from. */
   private journals = new Map<Node, FunctionJournal>();
   private previousJournals: Map<Node, FunctionJournal> | undefined;
@@ -238,6 +255,8 @@ class ModelBuilder implements Interpreter {
     const model = this.model as unknown as Record<string, unknown>;
     this.checkpoints.push({
       statement,
+      start: statement ? statement.startIndex : -1,
+      id: statement ? statement.id : -1,
       steps: this.steps,
       nextId: this.nextId,
       sizes: this.lists.map((k) => sizeOf(model[k])),
@@ -264,7 +283,7 @@ class ModelBuilder implements Interpreter {
     const lists = listsOf(previous);
     if (!lists || lists.join() !== this.lists.join()) return 0;
     let k = 0;
-    while (k < statements.length && k < prev.checkpoints.length && prev.checkpoints[k].statement === statements[k]) k++;
+    while (k < statements.length && k < prev.checkpoints.length && samePlace(prev.checkpoints[k], statements[k])) k++;
     const at = prev.checkpoints[k];
     if (k === 0 || !at || previous.root !== this.model.root) return 0;
     // The module scope as it was before statement k (the same Scope: functions of the prefix close over it).
@@ -297,6 +316,8 @@ class ModelBuilder implements Interpreter {
     }
     this.resumedStatements = k;
     this.previousJournals = prev.journals;
+    const last = statements[k - 1] as SyntaxNode;
+    this.prefixEnd = { id: last.subtreeEnd, offset: last.endIndex };
     return k;
   }
 
@@ -473,11 +494,13 @@ class ModelBuilder implements Interpreter {
         this.callFunction(v.def, v.closure, [], new Map(), true);
         continue;
       }
-      const previous = this.previousJournals?.get(v.def);
+      const kept = this.previousJournals?.get(v.def);
+      const previous = kept && this.placed(kept);
       if (previous && this.sameReads(previous)) {
         this.replay(previous);
         this.journals.set(v.def, previous);
         this.reusedFunctions++;
+        if (previous !== kept) this.relocatedFunctions++;
         continue;
       }
       const journal = this.journaled(v.def, v.closure);
@@ -513,8 +536,15 @@ class ModelBuilder implements Interpreter {
       else if (lists[i] !== 'definitions' && lists[i] !== 'frameRefs' && sizeOf(part) !== sizes[i]) return undefined;
     }
     const refs = this.model.frameRefs;
+    const statement = topStatement(def);
     return {
       def,
+      defId: def.id,
+      defStart: def.startIndex,
+      statementId: statement.id,
+      statementIdEnd: statement.subtreeEnd,
+      statementStart: statement.startIndex,
+      statementEnd: statement.endIndex,
       closure,
       nextId,
       ids: this.nextId - nextId,
@@ -532,6 +562,24 @@ class ModelBuilder implements Interpreter {
       refPushes: recorder.refPushes,
       refLog: this.refLog.slice(refLog),
     };
+  }
+
+  /**
+   * The journal where its def is now: itself when the def has not moved; renumbered when a later
+   * syntax copy adopted the def's statement at another place (an edit before it), see
+   * `journalRelocation.ts`; undefined when it cannot be placed.
+   */
+  private placed(j: FunctionJournal): FunctionJournal | undefined {
+    const def = j.def as SyntaxNode;
+    if (def.id === j.defId && def.startIndex === j.defStart) return j;
+    const statement = topStatement(def);
+    const shift = statement.id - j.statementId;
+    const delta = statement.startIndex - j.statementStart;
+    // Adoption moves a statement's nodes together; anything else is not this journal's statement.
+    if (def.id - j.defId !== shift || def.startIndex - j.defStart !== delta || statement.subtreeEnd - statement.id !== j.statementIdEnd - j.statementId)
+      return undefined;
+    if (!this.prefixEnd) return undefined;
+    return relocated(j, { shift, delta, prefixIdEnd: this.prefixEnd.id, prefixOffsetEnd: this.prefixEnd.offset });
   }
 
   /** Every read of the journaled analysis gives the same answer in this run's state. */
@@ -985,6 +1033,13 @@ function* first<T>(items: Iterable<T>, n: number): Generator<T> {
   }
 }
 
+/** The module-level statement that holds `node`. */
+function topStatement(node: Node): SyntaxNode {
+  let n = node as SyntaxNode;
+  while (n.parent && n.parent.parent) n = n.parent;
+  return n;
+}
+
 function copyRef(ref: FrameRef): FrameRef {
   const copy: FrameRef = { ...ref };
   if (ref.others) copy.others = ref.others.slice();
@@ -1013,6 +1068,8 @@ export interface BuiltModel {
   resumedStatements: number;
   /** Analyses of functions nobody called replayed from `previous` rather than run again. */
   reusedFunctions: number;
+  /** Of those, the ones whose def an edit before it had moved (replayed renumbered). */
+  relocatedFunctions: number;
 }
 
 /**
@@ -1025,7 +1082,13 @@ export interface BuiltModel {
 export function buildModel(tree: TreeOrCopy, text: string, options: ModelOptions = {}, previous?: DataFrameModel): BuiltModel {
   const builder = new ModelBuilder(rootOf(tree, text), options);
   resumable.set(builder.model, builder.run(previous));
-  return { model: builder.model, functions: builder.functions, resumedStatements: builder.resumedStatements, reusedFunctions: builder.reusedFunctions };
+  return {
+    model: builder.model,
+    functions: builder.functions,
+    resumedStatements: builder.resumedStatements,
+    reusedFunctions: builder.reusedFunctions,
+    relocatedFunctions: builder.relocatedFunctions,
+  };
 }
 
 /**
@@ -1041,6 +1104,17 @@ export function rootAsBuilt(model: DataFrameModel): Node {
   // statements the two copies share are the same objects either way.
   return new SyntaxNode(built.owner, 0);
 }
+/**
+ * Where `node` (a node of `model`) started in the text the model was built from. A later syntax
+ * copy that cloned the node's statement has adopted the node at its new place (see `SyntaxTree`);
+ * a reader of an older model (a hover answered before the next analysis) asks here instead of
+ * reading `startIndex`.
+ */
+export function startAsBuilt(model: DataFrameModel, node: Node): number {
+  const built = resumable.get(model)?.root.owner;
+  return (built && built.rangeAsIn(node as SyntaxNode)?.start) ?? node.startIndex;
+}
+
 /**
  * @internal What the model's run left in the interpreter besides the model, which the next model of
  * the document resumes from: the call memo (each key and its value's kind, or frame id) and the

@@ -24,6 +24,17 @@ import type { Scope, Value } from './values';
  */
 export interface FunctionJournal {
   def: Node;
+  /**
+   * The def's id and start, and its top-level statement's ids and offsets, when the analysis ran (or
+   * where a relocation moved them). A later syntax copy that clones the statement adopts the same
+   * nodes at their new place: the journal is replayed there renumbered (`journalRelocation.ts`).
+   */
+  defId: number;
+  defStart: number;
+  statementId: number;
+  statementIdEnd: number;
+  statementStart: number;
+  statementEnd: number;
   closure: Scope;
   /** The first free frame id at the start, the ids it took, and the steps it took. */
   nextId: number;

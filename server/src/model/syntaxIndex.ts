@@ -73,7 +73,10 @@ function typeIndexOf(model: DataFrameModel): TypeIndex {
  * when `previous` made no lists). Those statements were taken over by the newer copy (with their
  * subtrees: the same node objects, ids, types and offsets, see `SyntaxTree`), so every list of
  * `previous` restricted to ids below that end is the list of those statements in `model` too.
- * A statement the newer copy cloned or read again is a new object, and ends the shared part.
+ * A statement the newer copy read again is a new object, and ends the shared part. One it cloned
+ * after an edit is the same object (adopted, see `SyntaxTree`), moved; as long as every statement
+ * before it is the same object too, it moved by offset only, not by id (its id is the sum of the
+ * sizes before it), and the lists hold node objects, which stay true of their new place.
  */
 export function sharedIdEnd(previous: DataFrameModel | undefined, model: DataFrameModel): number {
   const before = previous && indexes.get(previous);

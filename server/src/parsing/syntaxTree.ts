@@ -57,7 +57,10 @@ export function typeMask(types: readonly string[]): Uint8Array {
 }
 
 export class SyntaxNode {
-  /** Read once: a node's type and range never change (a root taken over by a later copy gets the new range, see `takeOverRoot`). */
+  /**
+   * Read once: a node's type never changes; its range changes only when a later copy takes it over
+   * (a root gets the new range, see `takeOverRoot`; a node of a cloned statement the shifted one, see `adopt`).
+   */
   readonly type: string;
   startIndex: number;
   endIndex: number;
@@ -72,10 +75,12 @@ export class SyntaxNode {
   constructor(
     /**
      * The copy whose arrays this node reads: a later copy that shares this node's statement takes
-     * it over (the same facts at the same id, see `SyntaxTree`).
+     * it over (the same facts at the same id, or, for a statement it cloned, the same facts at a
+     * shifted id and offset: see `SyntaxTree`).
      */
     public owner: SyntaxTree,
-    readonly id: number,
+    /** Its preorder id in `owner` (changed only when a later copy adopts the node, see `SyntaxTree`). */
+    public id: number,
   ) {
     this.type = kindNames[owner.kinds[id]];
     this.startIndex = owner.starts[id];
@@ -239,6 +244,19 @@ export class SyntaxNode {
   }
 
   /**
+   * @internal A later copy cloned this node's statement (the same text and shape, `shift` ids and
+   * `delta` characters further on) and takes this object over for its clone: what is kept on the
+   * node (its children arrays, whose nodes are adopted with it; `partsMemo`, made of nodes and text)
+   * holds nothing absolute, so it stays true of the clone.
+   */
+  adopt(owner: SyntaxTree, shift: number, delta: number): void {
+    this.owner = owner;
+    this.id += shift;
+    this.startIndex += delta;
+    this.endIndex += delta;
+  }
+
+  /**
    * The nearest ancestor whose type is in `types` (see `typeMask`), looking at most `maxSteps` up;
    * when none is, the farthest ancestor looked at (this node itself when it has no parent).
    */
@@ -367,6 +385,13 @@ export class SyntaxTree {
   /** Top-level statements taken over from the previous copy (the same objects, ids and offsets). */
   sharedStatements = 0;
 
+  /** How many node objects of the statements it cloned were taken over from the previous copy (`adoptFrom`). */
+  adoptedNodes = 0;
+  /** @internal The cloned statements whose node objects are to be adopted: new id, old id, size, offset delta (four numbers each). */
+  private adoptable: number[] = [];
+  /** The ids this copy took over from the previous one (the prefix, and adopted statements): new start, new end, old start, offset delta. */
+  private readonly takenFrom: number[] = [];
+
   /** Top-level statements of this tree without errors, by text, for the next tree's copy to reuse. */
   private reusable: Map<string, number[]> | undefined;
 
@@ -412,7 +437,69 @@ export class SyntaxTree {
       }
       from.successor = this;
       from.sharedEnd = sharedEnd;
+      if (sharedEnd > 1) this.takenFrom.push(1, sharedEnd, 1, 0);
     }
+    if (from && this.adoptable.length) this.adoptFrom(from);
+    this.adoptable = [];
+  }
+
+  /**
+   * Takes over `from`'s node objects of the statements this copy cloned (after the prefix): the same
+   * objects, their ids and offsets moved to the clone's. The rules' per-node answers (`partsMemo`)
+   * and the model's references to those nodes then stay valid without remapping (a node means the
+   * same code, now at its new place). `from` forgets them: asked for one of those ids again (a
+   * reader of an older model descending from `rootAsBuilt`), it makes a new node from its own
+   * arrays, which never change; `rangeAsIn` gives where an adopted node was in `from`'s text.
+   */
+  private adoptFrom(from: SyntaxTree): void {
+    const list = this.adoptable;
+    for (let k = 0; k < list.length; k += 4) {
+      const base = list[k];
+      const old = list[k + 1];
+      const n = list[k + 2];
+      const delta = list[k + 3];
+      const shift = base - old;
+      for (let i = old; i < old + n; i++) {
+        const node = from.made[i];
+        if (!node) continue;
+        node.adopt(this, shift, delta);
+        this.made[i + shift] = node;
+        from.made[i] = undefined;
+        this.adoptedNodes++;
+      }
+      this.takenFrom.push(base, base + n, old, delta);
+    }
+    from.successor = this;
+  }
+
+  /**
+   * Where `node` lies in this copy's text, when it is a node this copy made and a later copy took
+   * over (followed through each later copy's take-over records: prefix statements keep their
+   * offsets, adopted ones moved by their statement's delta); undefined for a node of none of them.
+   * For readers of an older model whose nodes a newer copy adopted (hovers).
+   */
+  rangeAsIn(node: SyntaxNode): { start: number; end: number } | undefined {
+    if (node.owner === this) return { start: node.startIndex, end: node.endIndex };
+    const chain: SyntaxTree[] = [];
+    let c = this.successor;
+    for (; c && c !== node.owner; c = c.successor) chain.push(c);
+    if (!c) return undefined;
+    chain.push(c);
+    // The root is taken over with the new range; its range here is this copy's own.
+    if (node.id === 0) return { start: this.starts[0], end: this.ends[0] };
+    let id = node.id;
+    let start = node.startIndex;
+    let end = node.endIndex;
+    for (let j = chain.length - 1; j >= 0; j--) {
+      const records = chain[j].takenFrom;
+      let k = 0;
+      while (k < records.length && !(records[k] <= id && id < records[k + 1])) k += 4;
+      if (k >= records.length) return undefined;
+      id = records[k + 2] + (id - records[k]);
+      start -= records[k + 3];
+      end -= records[k + 3];
+    }
+    return { start, end };
   }
 
   /** The node with this preorder id (made on first use, then always the same object). */
@@ -645,8 +732,12 @@ export class SyntaxTree {
               ? -1
               : previous.takeReusable(this.kindAt(symbol), text.slice(start, cursor.endIndex()));
             if (old >= 0) {
+              const base = this.size;
+              const n = previous.subtreeEnds[old] - old;
               this.cloneSubtree(previous, old, 0, cursor.fieldId(), start - previous.starts[old]);
-              this.reusedNodes += previous.subtreeEnds[old] - old;
+              this.reusedNodes += n;
+              // A statement of the shared prefix (its text repeated here) keeps its objects there.
+              if (old >= shared) this.adoptable.push(base, old, n, start - previous.starts[old]);
             } else this.readSubtree(cursor, 0, symbol, mayHaveMissing);
           } while (cursor.gotoNextSibling());
         }

@@ -3,7 +3,7 @@ import type { ServerContext } from '../context';
 import { syntaxRoot } from '../../parsing/syntaxTree';
 import { mapOffset, type StoredDocument } from '../documentStore';
 import { hoverAt } from '../hover';
-import { rootAsBuilt } from '../../model/buildModel';
+import { rootAsBuilt, startAsBuilt } from '../../model/buildModel';
 
 /** Hover: what the model knows at the cursor (a frame's columns and lineage, a conf key's doc). */
 export function registerHover(ctx: ServerContext): void {
@@ -66,5 +66,16 @@ async function hover(ctx: ServerContext, uri: string, stored: StoredDocument, of
     },
   };
   // The findings belong to the model's version too: their offsets are read through the same map.
-  return hoverAt(model, root, last.result.lines.text, then!, settings, last.result.findings, (o) => `line ${positions.positionAt(o).line + 1}`, positions);
+  return hoverAt(
+    model,
+    root,
+    last.result.lines.text,
+    then!,
+    settings,
+    last.result.findings,
+    (o) => `line ${positions.positionAt(o).line + 1}`,
+    positions,
+    // The model's nodes: a copy made since may have adopted them at their new places.
+    (n) => startAsBuilt(model, n),
+  );
 }
