@@ -22,7 +22,7 @@ export interface Settings {
   maxFileSizeKb: number;
   /** Milliseconds to wait after the last keystroke before analysing (the most, with `debounce: adaptive`). */
   debounceMs: number;
-  /** `adaptive`: wait as long as the document's analyses cost, at most `debounceMs` and twice the typing rhythm; `fixed`: always `debounceMs`. */
+  /** `adaptive`: wait as long as the document's analyses cost, at most `debounceMs`; `fixed`: always `debounceMs`. */
   debounce: 'adaptive' | 'fixed';
   'trace.server': 'off' | 'messages' | 'verbose';
   /** Whether notebooks and exploratory scripts are exploratory (cost findings on their displays are held back) or production jobs. */
@@ -98,7 +98,7 @@ export const SETTINGS_SCHEMA: { [K in keyof Settings]: SettingSpec<Settings[K]> 
     default: 'adaptive',
     scope: 'window',
     description:
-      "How long to wait after an edit before analysing the document again. `adaptive` (default): as long as its last analyses took, at most `debounceMs`, and at most twice your usual gap between keystrokes, so a small file gets its diagnostics at once and a large one once you pause; analyses that the next keystroke overtakes stop at their next step. `fixed`: always `debounceMs`.",
+      "How long to wait after an edit before analysing the document again. `adaptive` (default): as long as its last analyses took, at most `debounceMs`, so a small file gets its diagnostics at once and a large one once you pause; analyses that the next keystroke overtakes stop at their next step and take at most about half of the server's time while you type. `fixed`: always `debounceMs`.",
   },
   'trace.server': {
     type: 'string',
