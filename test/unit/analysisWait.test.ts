@@ -47,61 +47,9 @@ describe('AnalysisWait: the wait after an edit is what an analysis of the docume
   it('forgets a closed document', () => {
     const wait = new AnalysisWait();
     wait.noteCost('a', 5);
-    wait.noteEdit('a', 1);
-    wait.noteEdit('a', 40);
     wait.forget('a');
     assert.deepEqual([...wait.uris()], []);
     assert.equal(wait.waitMs('a', adaptive), 150);
-  });
-
-  it("a pause twice the typist's rhythm ends the wait: steady keystrokes 30 ms apart wait 60 ms, not the cost", () => {
-    const wait = new AnalysisWait();
-    wait.noteCost('a', 130);
-    let t = 10_000;
-    wait.noteEdit('a', t);
-    for (let i = 0; i < 3; i++) wait.noteEdit('a', (t += 30));
-    assert.equal(wait.rhythmMs('a'), undefined, 'three gaps are not yet a rhythm');
-    assert.equal(wait.waitMs('a', adaptive), 130);
-    wait.noteEdit('a', (t += 30));
-    assert.equal(wait.rhythmMs('a'), 30);
-    assert.equal(wait.waitMs('a', adaptive), 2 * 30);
-    assert.equal(wait.waitMs('a', fixed), 150, 'fixed waits debounceMs whatever the rhythm');
-    wait.noteCost('b', 40);
-    assert.equal(wait.waitMs('b', adaptive), 40, 'the rhythm is per document');
-  });
-
-  it('the rhythm never lengthens the wait: a slow typist waits the cost, a cheap document its cost', () => {
-    const wait = new AnalysisWait();
-    wait.noteCost('slow', 130);
-    wait.noteCost('cheap', 12);
-    for (let i = 0; i < 9; i++) {
-      wait.noteEdit('slow', 200 * i);
-      wait.noteEdit('cheap', 30 * i);
-    }
-    assert.equal(wait.rhythmMs('slow'), 200);
-    assert.equal(wait.rhythmMs('cheap'), 30);
-    assert.equal(wait.waitMs('slow', adaptive), 130);
-    assert.equal(wait.waitMs('cheap', adaptive), 12);
-  });
-
-  it("pauses and one gesture's edits are not the rhythm; the median of the last eight gaps is", () => {
-    const wait = new AnalysisWait();
-    wait.noteCost('a', 500);
-    let t = 0;
-    wait.noteEdit('a', t);
-    // A paste's edits 1 ms apart and a five-second pause say nothing of how fast the user types.
-    for (let i = 0; i < 10; i++) wait.noteEdit('a', (t += 1));
-    wait.noteEdit('a', (t += 5000));
-    assert.equal(wait.rhythmMs('a'), undefined);
-    // Keystrokes 100 ms apart, one slower one (400 ms): the median stays 100.
-    for (const gap of [100, 100, 400, 100, 100]) wait.noteEdit('a', (t += gap));
-    assert.equal(wait.rhythmMs('a'), 100);
-    assert.equal(wait.waitMs('a', adaptive), 150, 'debounceMs still bounds it');
-    assert.equal(wait.waitMs('a', { ...adaptive, debounceMs: 1000 }), 200);
-    // The typist speeds up: after eight gaps of 40 ms the old ones are gone.
-    for (let i = 0; i < 8; i++) wait.noteEdit('a', (t += 40));
-    assert.equal(wait.rhythmMs('a'), 40);
-    assert.equal(wait.waitMs('a', adaptive), 80);
   });
 
   it('is in the one settings schema, adaptive by default', () => {

@@ -70,26 +70,6 @@ describe('the language server in process: overtaken analyses and closed document
     assert.ok(!h.published.some((p) => p.version === 1 && p.uri === uri));
   });
 
-  it("every edit a client sends is timed for the typist's rhythm, which then bounds the wait after an edit", async () => {
-    h = await start(parser);
-    const uri = 'file:///w/kappa.py';
-    const { server, client } = h;
-    let t = 50_000;
-    server.analyses.wait.now = () => (t += 30);
-    await client.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version: 1, text: kappa } });
-    await until('the first analysis', () => server.analyses.wait.cost(uri) !== undefined);
-    server.analyses.wait.noteCost(uri, 10_000); // as if the document were large: the rhythm, not the cost, must bound the wait
-    for (let v = 2; v <= 7; v++)
-      await client.sendNotification('textDocument/didChange', {
-        textDocument: { uri, version: v },
-        contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '#' }],
-      });
-    await until('the edits are read', () => server.documents.get(uri)?.document.version === 7);
-    assert.equal(server.analyses.wait.rhythmMs(uri), 30);
-    // (An analysis finishing meanwhile halves the cost noted above, which stays far above 60 ms.)
-    assert.equal(server.analyses.wait.waitMs(uri, { debounce: 'adaptive', debounceMs: 150 }), Math.min(60, server.analyses.wait.cost(uri)!));
-  });
-
   it('closing documents leaves nothing of them in the analysis cache, however many came and went', async () => {
     h = await start(parser);
     const { server, client } = h;

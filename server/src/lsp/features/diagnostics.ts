@@ -51,7 +51,6 @@ export class DiagnosticsFeature {
   /** Before the document store applies an edit. */
   changing(uri: string): void {
     this.pulls.noteChange(uri);
-    this.ctx.analyses.wait.noteEdit(uri);
   }
 
   /** After the document store applied an edit. */
