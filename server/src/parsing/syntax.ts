@@ -162,6 +162,15 @@ function partsOf(callee: Node, args: readonly Node[], keywords: ReadonlyMap<stri
   return { callee, args, keywords, argumentList };
 }
 
+/** The `def name(...)` among the statements of `body` (a block or the module), decorated or not. */
+export function functionDefinedIn(body: Node | null | undefined, name: string): Node | undefined {
+  for (const s of body?.namedChildren ?? []) {
+    const def = s?.type === 'decorated_definition' ? s.childForFieldName('definition') : s;
+    if (def?.type === 'function_definition' && def.childForFieldName('name')?.text === name) return def;
+  }
+  return undefined;
+}
+
 /** The statement (direct child of a block or module) containing `node`. */
 export function enclosingStatement(node: Node): Node | undefined {
   let n: Node | null = node;

@@ -1,6 +1,6 @@
 import { isAncestorFrame, type ActionUse, type DataFrameModel } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
-import { callParts, enclosingStatement, sameNode, unwrapParens } from '../../parsing/syntax';
+import { callParts, enclosingStatement, functionDefinedIn, sameNode, unwrapParens } from '../../parsing/syntax';
 import type { RuleContext } from '../rule';
 import { isReportingCall } from './reporting';
 import { nodesInScope } from './scopeIndex';
@@ -69,22 +69,13 @@ export function cachedByHelper(ctx: RuleContext, action: ActionUse): Node | unde
     if (!parts?.name || isReportingCall(call)) continue;
     const args = [...parts.args, ...parts.keywords.values()].map((a) => (a.type === 'list_splat' ? a.namedChildren[0] : a));
     if (!args.some((a) => a && ofLineage(unwrapParens(a).startIndex))) continue;
-    const def = parts.object ? undefined : moduleFunction(ctx.model, parts.name);
+    const def = parts.object ? undefined : functionDefinedIn(ctx.model.root, parts.name);
     if (def) {
       if (cachesParameter(def)) return call;
       continue;
     }
     const module = importedFrom(ctx.model, parts);
     if (module !== undefined && !LIBRARIES.has(module.split('.')[0]) && resultNotKept(call)) return call;
-  }
-  return undefined;
-}
-
-/** The module-level `def name(...)` of the file, if any. */
-function moduleFunction(model: DataFrameModel, name: string): Node | undefined {
-  for (const stmt of model.root.namedChildren) {
-    const def = stmt?.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
-    if (def?.type === 'function_definition' && def.childForFieldName('name')?.text === name) return def;
   }
   return undefined;
 }

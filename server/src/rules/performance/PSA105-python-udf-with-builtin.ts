@@ -5,7 +5,7 @@ import type { Node } from '../../parsing/pythonParser';
 import type { DataFrameModel } from '../../model/types';
 import { innermostTransformAround } from '../helpers/transformAround';
 import { callsNamed, callsNamedAny, mergeInTreeOrder } from '../helpers/callIndex';
-import { callParts, enclosingScope, literalString, pyString, sameNode, unwrapParens } from '../../parsing/syntax';
+import { callParts, enclosingScope, functionDefinedIn, literalString, pyString, sameNode, unwrapParens } from '../../parsing/syntax';
 import type { Rule, RuleContext } from '../rule';
 
 /**
@@ -120,11 +120,8 @@ function fromLambda(lambda: Node, at: Node, name: string | undefined): UdfDefini
 /** The `def` a name refers to in the scope of `from` (module-level or enclosing functions). */
 function functionNamed(name: string, from: Node): Node | undefined {
   for (let scope: Node | null = enclosingScope(from); scope; scope = scope.parent ? enclosingScope(scope) : null) {
-    const body = scope.type === 'module' ? scope : scope.childForFieldName('body');
-    for (const s of body?.namedChildren ?? []) {
-      const def = s?.type === 'decorated_definition' ? s.childForFieldName('definition') : s;
-      if (def?.type === 'function_definition' && def.childForFieldName('name')?.text === name) return def;
-    }
+    const def = functionDefinedIn(scope.type === 'module' ? scope : scope.childForFieldName('body'), name);
+    if (def) return def;
     if (scope.type === 'module') break;
   }
   return undefined;
