@@ -13,6 +13,7 @@ import { callParts, sameNode, unwrapParens } from '../../parsing/syntax';
 import { framesOfViewsRead } from '../helpers/fewRows';
 import { notebookDisplays } from '../helpers/notebookDisplay';
 import { ColumnExpressions } from '../helpers/columnExpressions';
+import { perModel } from '../helpers/scopeIndex';
 
 const DEFAULT_DELAY = DEFAULT_WATERMARK_DELAY;
 /** Arbitrary stateful operators: the user's code expires state with timeouts, not the watermark. */
@@ -287,14 +288,23 @@ function sortedAfter(ctx: RuleContext, agg: AggregationInfo): string | undefined
   return undefined;
 }
 
-/** The streaming sinks whose lineage holds the result of this aggregation or join. */
-function sinksFedBy(ctx: RuleContext, agg: AggregationInfo): SinkInfo[] {
-  const op = agg.kind === 'join' ? 'join' : 'aggregate';
-  return streamingSinkSteps(ctx.model)
-    .filter(({ steps }) =>
-      steps.some((f) => f.op === op && f.parents.includes(agg.input) && f.node.startIndex <= agg.call.startIndex && agg.call.endIndex <= f.node.endIndex),
-    )
-    .map(({ sink }) => sink);
+const fedSinks = new WeakMap<DataFrameModel, Map<AggregationInfo, SinkInfo[]>>();
+
+/**
+ * The streaming sinks whose lineage holds the result of this aggregation or join. Read once per
+ * aggregation and model: the exemptions, the message, its advice and its why each ask. (Per model, not
+ * per aggregation alone: a model resumed after an edit keeps the prefix's aggregation objects, while
+ * the sinks after them may differ.)
+ */
+function sinksFedBy(ctx: RuleContext, agg: AggregationInfo): readonly SinkInfo[] {
+  return perModel(fedSinks, ctx.model, agg, () => {
+    const op = agg.kind === 'join' ? 'join' : 'aggregate';
+    return streamingSinkSteps(ctx.model)
+      .filter(({ steps }) =>
+        steps.some((f) => f.op === op && f.parents.includes(agg.input) && f.node.startIndex <= agg.call.startIndex && agg.call.endIndex <= f.node.endIndex),
+      )
+      .map(({ sink }) => sink);
+  });
 }
 
 const sinkSteps = new WeakMap<DataFrameModel, { sink: SinkInfo; steps: Frame[] }[]>();
