@@ -61,6 +61,7 @@ import { statefulQueryWithoutRocksDb } from './streaming/PSA216-stateful-query-w
 import { unsupportedStreamStaticOuterJoin } from './streaming/PSA217-unsupported-stream-static-outer-join';
 import { streamStaticJoinFrozenStaticSide } from './streaming/PSA218-stream-static-join-frozen-static-side';
 import { nonTimeWindowOnStream } from './streaming/PSA219-non-time-window-on-stream';
+import { foreachBatchFunctionSignature } from './streaming/PSA220-foreach-batch-function-signature';
 import { floatTypeForMoney } from './correctness/PSA709-float-type-for-money';
 import { firstLastWithoutOrdering } from './correctness/PSA710-first-last-without-ordering';
 import { innerJoinThenNullHandling } from './correctness/PSA711-inner-join-then-null-handling';
@@ -347,6 +348,7 @@ const REGISTRATIONS: readonly Registration[] = [
   { rule: broadcastHintIgnored, family: 'performance', fix: 'none', fixes: [], scope: 'file', since: '0.2.0', strict: true },
   { rule: missingFPrefixInSinkPath, family: 'correctness', fix: 'always', fixes: ['unsafe'], scope: 'file', since: '0.2.0' },
   { rule: nonTimeWindowOnStream, family: 'streaming', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
+  { rule: foreachBatchFunctionSignature, family: 'streaming', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.2.0' },
   { rule: discardedTransformation, family: 'correctness', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.2.0' },
   { rule: overwriteOfOwnSource, family: 'correctness', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
 ];
