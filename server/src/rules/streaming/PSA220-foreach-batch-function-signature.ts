@@ -1,4 +1,4 @@
-import { nodesOfType } from '../../model/syntaxIndex';
+import { identifiersNamed, nodesOfType } from '../../model/syntaxIndex';
 import type { Node } from '../../parsing/pythonParser';
 import { callParts, enclosingScope, functionDefinedIn, sameNode, unwrapParens } from '../../parsing/syntax';
 import type { Fix } from '../../findings';
@@ -152,7 +152,7 @@ function resolveHandler(ctx: RuleContext, arg: Node, call: Node): Handler | unde
   if (arg.type === 'identifier') {
     const name = arg.text;
     const defs = nodesOfType(ctx.model, 'function_definition').filter((d) => d.childForFieldName('name')?.text === name);
-    if (defs.length !== 1 || isRebound(ctx, name)) return undefined;
+    if (defs.length !== 1 || isRebound(ctx, name, defs[0])) return undefined;
     const def = defs[0];
     if (def.parent?.type === 'decorated_definition' || !visibleFrom(def, call, name)) return undefined;
     // A method of a class is not reachable by its bare name.
@@ -188,14 +188,60 @@ function defName(s: Node): string | undefined {
   return def?.childForFieldName('name')?.text;
 }
 
-/** A name also bound by an assignment or an import anywhere in the file may not be the def at the call. */
-function isRebound(ctx: RuleContext, name: string): boolean {
+/**
+ * A name also bound anywhere else in the file (assigned, imported, a parameter, a loop or `with`
+ * target, a class) may not be the def at the call: `def start(handler): ...foreachBatch(handler)`
+ * passes the parameter, whatever module-level def shares its name.
+ */
+function isRebound(ctx: RuleContext, name: string, def: Node): boolean {
   if (assignmentsTo(ctx.model, name).length) return true;
   const word = new RegExp(`\\b${name.replace(/[$]/g, '\\$')}\\b`);
   for (const type of ['import_from_statement', 'import_statement'] as const) {
     if (nodesOfType(ctx.model, type).some((s) => word.test(s.text))) return true;
   }
-  return false;
+  const own = def.childForFieldName('name');
+  return identifiersNamed(ctx.model, name).some((id) => !sameNode(id, own) && bindsName(id));
+}
+
+/** Parents under which an identifier is a name being bound rather than read. */
+const BINDING_PARENTS = new Set([
+  'parameters',
+  'lambda_parameters',
+  'typed_parameter',
+  'list_splat_pattern',
+  'dictionary_splat_pattern',
+  'pattern_list',
+  'tuple_pattern',
+  'list_pattern',
+  'as_pattern_target',
+  'global_statement',
+  'nonlocal_statement',
+  'class_definition',
+  'function_definition',
+]);
+
+function bindsName(id: Node): boolean {
+  const parent = id.parent;
+  if (!parent) return false;
+  if (BINDING_PARENTS.has(parent.type)) {
+    // `def f(x): ...` binds `f` through its name field only; an identifier elsewhere under a def or a class (none today) is read.
+    if (parent.type === 'function_definition' || parent.type === 'class_definition') return sameNode(parent.childForFieldName('name'), id);
+    return true;
+  }
+  switch (parent.type) {
+    case 'default_parameter':
+    case 'typed_default_parameter':
+    case 'named_expression':
+      return sameNode(parent.childForFieldName('name'), id);
+    case 'for_statement':
+    case 'for_in_clause':
+    case 'augmented_assignment':
+      return sameNode(parent.childForFieldName('left'), id);
+    case 'assignment':
+      return sameNode(parent.childForFieldName('left'), id);
+    default:
+      return false;
+  }
 }
 
 /** The def is in the body of the call's scope or of a scope around it (Python's lexical lookup). */
