@@ -2,6 +2,7 @@ import type { DataFrameModel } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
 import { callParts, enclosingScope, literalString, sameNode, unwrapParens } from '../../parsing/syntax';
 import { NON_COLUMN_FUNCTIONS, PYSPARK_FUNCTION_NAMES } from '../../spark/functionNames';
+import { perStatement } from './statementMemo';
 
 /** Aliases of pyspark.sql.functions people use when the import is out of view (notebooks). */
 const CONVENTIONAL_ALIASES = new Set(['F', 'sf', 'psf']);
@@ -199,17 +200,36 @@ export class ColumnExpressions {
 
 /**
  * Names bound anywhere by def/class, assignment, for, parameters or imports other than from
- * pyspark.sql (a bounded walk).
+ * pyspark.sql (a bounded walk). For the file's root, each top-level statement's names are kept on
+ * the statement (`perStatement`): after an edit only the statements made again are walked. The
+ * set is the same, in the same order: the root is no binding, and its descendants in document
+ * order are its children's subtrees one after the other.
  */
 export function boundNames(root: Node): Set<string> {
   const out = new Set<string>();
+  if (root.id !== 0) {
+    for (const n of namingNodes(root)) out.add(n.text);
+    return out;
+  }
+  for (const statement of root.children) for (const n of perStatement(namingMemo, statement, namingNodes)) out.add(n.text);
+  return out;
+}
+
+/**
+ * The nodes spelling the names `boundNames` collects in a subtree, in document order: nodes rather
+ * than their texts, so that a statement's list kept across edits holds no text of an older version.
+ */
+const namingMemo = new WeakMap<Node, readonly Node[]>();
+
+function namingNodes(subtree: Node): Node[] {
+  const out: Node[] = [];
   // The tree's per-type index: only binding nodes are visited, not the whole tree.
-  for (const n of root.descendantsOfType(BINDING_TYPES)) {
+  for (const n of subtree.descendantsOfType(BINDING_TYPES)) {
     switch (n.type) {
       case 'function_definition':
       case 'class_definition': {
         const name = n.childForFieldName('name');
-        if (name) out.add(name.text);
+        if (name) out.push(name);
         break;
       }
       case 'assignment':
@@ -217,25 +237,25 @@ export function boundNames(root: Node): Set<string> {
       case 'for_statement':
       case 'for_in_clause': {
         const left = n.childForFieldName('left');
-        if (left) for (const id of targetIdentifiers(left)) out.add(id.text);
+        if (left) out.push(...targetIdentifiers(left));
         break;
       }
       case 'parameters':
       case 'lambda_parameters':
         for (const p of n.namedChildren) {
           const id = p && (p.type === 'identifier' ? p : (p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier')));
-          if (id?.type === 'identifier') out.add(id.text);
+          if (id?.type === 'identifier') out.push(id);
         }
         break;
       case 'aliased_import': {
         const alias = n.childForFieldName('alias');
-        if (alias) out.add(alias.text);
+        if (alias) out.push(alias);
         break;
       }
       case 'import_from_statement':
         // `from x import col`: but pyspark.sql.functions imports are what make the name a Spark function.
         if (!/^\s*from\s+pyspark\.sql(\.functions)?\s/.test(n.text)) {
-          for (const c of n.namedChildren) if (c?.type === 'dotted_name' && !sameNode(c, n.childForFieldName('module_name'))) out.add(c.text);
+          for (const c of n.namedChildren) if (c?.type === 'dotted_name' && !sameNode(c, n.childForFieldName('module_name'))) out.push(c);
         }
         break;
     }

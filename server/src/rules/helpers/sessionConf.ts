@@ -126,11 +126,13 @@ function computeSessionSettings(model: DataFrameModel, key: string): SessionSett
     out.push({ value: literalValue(c.valueNode), confSet: c });
   }
   const needle = key.toLowerCase();
+  // Made once per key, not per string (no `g` or `y` flag: `exec` keeps no state between strings).
+  let setSql: RegExp | undefined;
   for (const { node: s, lower } of stringsWithHead(model, needle)) {
     if (keyNodes.has(s.id) || !lower.includes(needle)) continue;
     // `SET key=value` in SQL: read the value when it is plain.
     const sql = literalString(s);
-    const m = sql !== undefined ? new RegExp(`^\\s*set\\s+${escapeRegExp(key)}\\s*=\\s*([^\\s;]+)\\s*;?\\s*$`, 'i').exec(sql) : null;
+    const m = sql !== undefined ? (setSql ??= new RegExp(`^\\s*set\\s+${escapeRegExp(key)}\\s*=\\s*([^\\s;]+)\\s*;?\\s*$`, 'i')).exec(sql) : null;
     out.push({ value: m ? m[1] : undefined });
   }
   return out;
