@@ -391,6 +391,41 @@ describe('syntax tree copy', () => {
     }
   });
 
+  it('does not take over a statement an edit changed without changing its length or shape', async () => {
+    // After a same-length edit (`"/data/2"` to `"/data/x"`) the changed statement sits where it was,
+    // as long, of the same type and shape: only its text says it is another statement. Taken over, it
+    // would bring its old per-node answers (`partsMemo`) and pass for unchanged in the model's resume.
+    const parser = await loadParser();
+    const text = ['df_1 = spark.read.parquet("/data/1")', 'df_2 = spark.read.parquet("/data/2")', 'df_3 = spark.read.parquet("/data/3")', ''].join('\n');
+    const tree = parser.parse(text);
+    const first = syntaxTreeOf(tree, text);
+    const [s1, s2, s3] = first.root.namedChildren;
+    const at = text.indexOf('2")');
+    const next = text.slice(0, at) + 'x' + text.slice(at + 1);
+    const point = first.pointAt(at);
+    tree.edit({
+      startIndex: at,
+      oldEndIndex: at + 1,
+      newEndIndex: at + 1,
+      startPosition: point,
+      oldEndPosition: { row: point.row, column: point.column + 1 },
+      newEndPosition: { row: point.row, column: point.column + 1 },
+    } as Parameters<typeof tree.edit>[0]);
+    const nextTree = parser.parse(next, tree);
+    carryCopy(tree, nextTree);
+    tree.delete();
+    try {
+      const second = syntaxTreeOf(nextTree, next);
+      const [t1, t2, t3] = second.root.namedChildren;
+      assert.ok(t1 === s1, 'the statement before the edit is shared');
+      assert.ok(t3 === s3, 'the statement after it is adopted');
+      assert.ok(t2 !== s2, 'the edited statement is read anew');
+      assert.equal(t2.text, 'df_2 = spark.read.parquet("/data/x")');
+    } finally {
+      nextTree.delete();
+    }
+  });
+
   it('is made once per tree and text, and remade for another text', async () => {
     const parser = await loadParser();
     const text = 'df = spark.read.parquet("/x")\n';
