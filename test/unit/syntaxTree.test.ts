@@ -317,6 +317,115 @@ describe('syntax tree copy', () => {
     }
   });
 
+  it('keeps every node object through an edit of a file of many chunks: the prefix at its ids, later statements adopted at theirs', async () => {
+    // Node objects are kept in chunks of 4,096 ids: a file of some 50,000 nodes and an edit whose
+    // shared prefix ends inside a chunk after several whole ones.
+    const parser = await loadParser();
+    const lines: string[] = [];
+    for (let i = 0; i < 900; i++) lines.push(`df_${i} = spark.read.parquet("/data/${i}").filter(F.col("a") > ${i}).select("a", "b")`);
+    const text = lines.join('\n') + '\n';
+    // Every node made; then only those of one statement in 97 (chunks with no node made, between).
+    for (const every of [1, 97]) {
+      const tree = parser.parse(text);
+      const first = syntaxTreeOf(tree, text);
+      assert.ok(first.size > 8 * 4096, `${first.size} nodes`);
+      const statementIds: number[] = [];
+      first.root.forEachChild((_type, _start, _end, id) => statementIds.push(id));
+      const before = [first.root, ...statementIds.filter((_, i) => i % every === 0).flatMap((id) => [...allCopies(first.nodeAt(id))])];
+      if (every === 1) assert.equal(before.length, first.size, 'every node made');
+      const facts = before.map((n) => [n.id, n.startIndex, n.endIndex, n.type] as const);
+      // Insert a statement before line 523: its statement and the ones after move by `shift` ids.
+      const at = text.indexOf('df_523 =');
+      const inserted = 'q = 1\n';
+      const next = text.slice(0, at) + inserted + text.slice(at);
+      const point = first.pointAt(at);
+      tree.edit({
+        startIndex: at,
+        oldEndIndex: at,
+        newEndIndex: at + inserted.length,
+        startPosition: point,
+        oldEndPosition: point,
+        newEndPosition: { row: point.row + 1, column: 0 },
+      } as Parameters<typeof tree.edit>[0]);
+      const nextTree = parser.parse(next, tree);
+      carryCopy(tree, nextTree);
+      tree.delete();
+      try {
+        const second = syntaxTreeOf(nextTree, next);
+        const sharedEnd = second.sharedNodes + 1;
+        assert.ok(sharedEnd > 4 * 4096 && sharedEnd % 4096 !== 0, `the prefix (${sharedEnd} ids) spans whole chunks and ends inside one`);
+        const fresh = new SyntaxTree(nextTree, next);
+        // df_523 began at the old copy's sharedEnd; it is now the 525th statement, after `q = 1`.
+        assert.equal(fresh.root.namedChildren[523].text, 'q = 1');
+        const shift = fresh.root.namedChildren[524].id - sharedEnd;
+        let adopted = 0;
+        before.forEach((node, i) => {
+          const [id, start, end, type] = facts[i];
+          assert.ok(node.owner === second, `node ${id} belongs to the new copy`);
+          if (id < sharedEnd) {
+            assert.ok(second.nodeAt(id) === node, `prefix node ${id}`);
+            assert.ok(first.nodeAt(id) === node, `the old copy hands out the new copy's prefix node ${id}`);
+            // The root is taken over with the new text's range.
+            assert.deepEqual([node.id, node.startIndex, node.endIndex], [id, start, id === 0 ? end + inserted.length : end]);
+          } else {
+            adopted++;
+            assert.ok(second.nodeAt(id + shift) === node, `node ${id} adopted at ${id + shift}`);
+            assert.deepEqual([node.id, node.startIndex, node.endIndex], [id + shift, start + inserted.length, end + inserted.length]);
+            const again = first.nodeAt(id);
+            assert.ok(again !== node, `the old copy makes a node of its own for ${id}`);
+            assert.deepEqual([again.id, again.startIndex, again.endIndex, again.type], [id, start, end, type]);
+          }
+        });
+        assert.equal(second.adoptedNodes, adopted, 'every node after the edit adopted');
+        // Asked for every node, the new copy makes only those it has no object for: the inserted
+        // statement's and those never made before the edit.
+        const made = second.nodesMade;
+        const after = [...allCopies(second.root)];
+        assert.equal(after.length, fresh.size);
+        assert.equal(second.nodesMade - made, fresh.size - before.length, 'the nodes made before the edit were kept');
+        const shape = (nodes: SyntaxNode[]) => nodes.map((n) => `${n.id} ${n.type} ${n.startIndex}-${n.endIndex}`).join('\n');
+        assert.ok(shape(after) === shape([...allCopies(fresh.root)]), 'the new copy equals a fresh one node for node');
+      } finally {
+        nextTree.delete();
+      }
+    }
+  });
+
+  it('does not take over a statement an edit changed without changing its length or shape', async () => {
+    // After a same-length edit (`"/data/2"` to `"/data/x"`) the changed statement sits where it was,
+    // as long, of the same type and shape: only its text says it is another statement. Taken over, it
+    // would bring its old per-node answers (`partsMemo`) and pass for unchanged in the model's resume.
+    const parser = await loadParser();
+    const text = ['df_1 = spark.read.parquet("/data/1")', 'df_2 = spark.read.parquet("/data/2")', 'df_3 = spark.read.parquet("/data/3")', ''].join('\n');
+    const tree = parser.parse(text);
+    const first = syntaxTreeOf(tree, text);
+    const [s1, s2, s3] = first.root.namedChildren;
+    const at = text.indexOf('2")');
+    const next = text.slice(0, at) + 'x' + text.slice(at + 1);
+    const point = first.pointAt(at);
+    tree.edit({
+      startIndex: at,
+      oldEndIndex: at + 1,
+      newEndIndex: at + 1,
+      startPosition: point,
+      oldEndPosition: { row: point.row, column: point.column + 1 },
+      newEndPosition: { row: point.row, column: point.column + 1 },
+    } as Parameters<typeof tree.edit>[0]);
+    const nextTree = parser.parse(next, tree);
+    carryCopy(tree, nextTree);
+    tree.delete();
+    try {
+      const second = syntaxTreeOf(nextTree, next);
+      const [t1, t2, t3] = second.root.namedChildren;
+      assert.ok(t1 === s1, 'the statement before the edit is shared');
+      assert.ok(t3 === s3, 'the statement after it is adopted');
+      assert.ok(t2 !== s2, 'the edited statement is read anew');
+      assert.equal(t2.text, 'df_2 = spark.read.parquet("/data/x")');
+    } finally {
+      nextTree.delete();
+    }
+  });
+
   it('is made once per tree and text, and remade for another text', async () => {
     const parser = await loadParser();
     const text = 'df = spark.read.parquet("/x")\n';

@@ -1,6 +1,6 @@
-import type { Frame, DataFrameModel } from '../model/types';
+import type { Frame, DataFrameModel, SourceInfo } from '../model/types';
 import type { Node } from '../parsing/pythonParser';
-import { filterLineage } from '../model/lineage';
+import { filterLineage, lineage } from '../model/lineage';
 import { sinkDataset, sourceDataset, type DatasetRef } from './datasets';
 
 /** Where in which file something happens (offsets into that file's text). */
@@ -128,11 +128,20 @@ export function buildFileGraph(model: DataFrameModel, file: FileInfo, into: RawG
     if (!d.ref.format && ref.format) d.ref = { ...d.ref, format: ref.format };
     return d;
   };
+  // Each source and sink is asked for its dataset once (a source feeding many writes was asked per
+  // write, and again per read): the answer depends on it alone, and nothing here changes it.
+  const sourceRefs = new Map<SourceInfo, DatasetRef | undefined>();
+  const sourceRef = (source: SourceInfo): DatasetRef | undefined => {
+    if (sourceRefs.has(source)) return sourceRefs.get(source);
+    const ref = sourceDataset(source);
+    sourceRefs.set(source, ref);
+    return ref;
+  };
   const seenReads = new Set<string>();
   const attributed = new Set<number>();
   const addRead = (frame: Frame, step: StepNode) => {
     attributed.add(frame.id);
-    const ref = sourceDataset(frame.source!);
+    const ref = sourceRef(frame.source!);
     if (!ref) return;
     const key = `${ref.key}|${step.id}|${frame.node.startIndex}`;
     if (seenReads.has(key)) return;
@@ -157,18 +166,27 @@ export function buildFileGraph(model: DataFrameModel, file: FileInfo, into: RawG
   };
   /** The datasets each written frame goes to. */
   const writtenTo = new Map<number, string[]>();
-  for (const sink of model.sinks) {
-    const ref = sinkDataset(sink);
+  const sinkRefs = model.sinks.map(sinkDataset);
+  model.sinks.forEach((sink, i) => {
+    const ref = sinkRefs[i];
     if (ref) writtenTo.set(sink.frame.id, [...(writtenTo.get(sink.frame.id) ?? []), ref.key]);
-  }
-  for (const sink of model.sinks) {
+  });
+  for (let i = 0; i < model.sinks.length; i++) {
+    const sink = model.sinks[i];
     const step = stepFor(sink.scope);
-    const ref = sinkDataset(sink);
+    const ref = sinkRefs[i];
     const inputs = new Set<string>();
     const inputReads = new Set<number>();
-    for (const src of sourcesOf(sink.frame)) {
+    // One walk up the lineage for what `sourcesOf` and the frames written upstream would each walk for.
+    const sources: Frame[] = [];
+    const upstream: Frame[] = [];
+    for (const f of lineage(sink.frame)) {
+      if (f.source) sources.push(f);
+      if (f.id !== sink.frame.id && writtenTo.has(f.id)) upstream.push(f);
+    }
+    for (const src of sources) {
       addRead(src, step);
-      const input = sourceDataset(src.source!);
+      const input = sourceRef(src.source!);
       if (input) {
         inputs.add(input.key);
         inputReads.add(src.node.startIndex);
@@ -176,8 +194,7 @@ export function buildFileGraph(model: DataFrameModel, file: FileInfo, into: RawG
     }
     if (!ref) continue;
     const writtenUpstream = new Set<string>();
-    for (const f of filterLineage(sink.frame, (f) => f.id !== sink.frame.id && writtenTo.has(f.id)))
-      for (const key of writtenTo.get(f.id)!) writtenUpstream.add(key);
+    for (const f of upstream) for (const key of writtenTo.get(f.id)!) writtenUpstream.add(key);
     const stmt = statementOf(sink.call);
     datasetFor(ref).writes.push({
       file: file.filename,
@@ -200,7 +217,7 @@ export function buildFileGraph(model: DataFrameModel, file: FileInfo, into: RawG
   }
   // Reads that feed no write belong to the function they happen in (a serving query, say).
   for (const frame of model.frames) {
-    if (frame.source && !attributed.has(frame.id) && sourceDataset(frame.source)) addRead(frame, stepFor(frame.scope));
+    if (frame.source && !attributed.has(frame.id) && sourceRef(frame.source)) addRead(frame, stepFor(frame.scope));
   }
   for (const [, d] of into.datasets) d.reads.sort((a, b) => a.start - b.start);
   return into;

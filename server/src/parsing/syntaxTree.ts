@@ -29,6 +29,12 @@ const HAS_ERROR = 4;
 
 const NO_CHILDREN = Object.freeze([]) as unknown as SyntaxNode[];
 
+/** A copy's node objects are kept in chunks of this many ids (see `SyntaxTree.made`): 32 KB each, a regular V8 object. */
+const CHUNK_BITS = 12;
+const CHUNK = 1 << CHUNK_BITS;
+const CHUNK_MASK = CHUNK - 1;
+type MadeChunk = (SyntaxNode | undefined)[];
+
 /** Subtrees up to this size are searched by reading their types; larger ones through the per-type lists. */
 const SCAN_LIMIT = 512;
 
@@ -362,8 +368,14 @@ export class SyntaxTree {
   /** How many nodes the tree has. */
   size = 0;
 
-  /** The node objects made so far, by id. */
-  private readonly made: (SyntaxNode | undefined)[];
+  /**
+   * The node objects made so far, by id, in chunks of `CHUNK` ids, each made on first use. One
+   * array of the tree's size, made per copy, cost more than the rest of a keystroke's copy: an
+   * array past V8's regular object size (16k elements) is several times dearer to allocate and
+   * collect than its length says (2.4 ms for 72k ids, 9 ms for 290k, measured in one run), while
+   * typing touches a few chunks' worth of new nodes.
+   */
+  private readonly made: (MadeChunk | undefined)[];
   /**
    * Set when a later copy took over this copy's root and the statements before its first change:
    * ids below `sharedEnd` are that copy's nodes (the same objects, whichever copy is asked).
@@ -425,15 +437,28 @@ export class SyntaxTree {
     this.flags = new Uint8Array(capacity);
     const from = previous && !previous.successor ? previous : undefined;
     const sharedEnd = this.copy(tree, from, apiWalk);
-    // Sized once (holes, fast elements): pushing an `undefined` per node cost about as much as four wasm reads per node.
-    this.made = new Array<SyntaxNode | undefined>(this.size);
+    // Sized once (holes, fast elements): pushing an `undefined` per chunk would cost more than it saves.
+    this.made = new Array<MadeChunk | undefined>((this.size + CHUNK - 1) >>> CHUNK_BITS);
     if (from && sharedEnd > 0) {
-      for (let i = 0; i < sharedEnd; i++) {
-        const node = from.made[i];
-        if (!node) continue;
-        if (i === 0) node.takeOverRoot(this);
-        else node.owner = this;
-        this.made[i] = node;
+      // `from` hands out this copy's objects below `sharedEnd` from now on: its chunks wholly below
+      // move here as they are (their nodes re-owned); the one the boundary cuts is copied up to it.
+      for (let c = 0; c << CHUNK_BITS < sharedEnd; c++) {
+        const chunk = from.made[c];
+        if (!chunk) continue;
+        const base = c << CHUNK_BITS;
+        const whole = base + CHUNK <= sharedEnd;
+        const into = whole ? chunk : (this.made[c] ??= new Array<SyntaxNode | undefined>(CHUNK));
+        for (let j = 0, stop = Math.min(CHUNK, sharedEnd - base); j < stop; j++) {
+          const node = chunk[j];
+          if (!node) continue;
+          if (base + j === 0) node.takeOverRoot(this);
+          else node.owner = this;
+          if (!whole) into[j] = node;
+        }
+        if (whole) {
+          this.made[c] = chunk;
+          from.made[c] = undefined;
+        }
       }
       from.successor = this;
       from.sharedEnd = sharedEnd;
@@ -459,13 +484,23 @@ export class SyntaxTree {
       const n = list[k + 2];
       const delta = list[k + 3];
       const shift = base - old;
-      for (let i = old; i < old + n; i++) {
-        const node = from.made[i];
-        if (!node) continue;
-        node.adopt(this, shift, delta);
-        this.made[i + shift] = node;
-        from.made[i] = undefined;
-        this.adoptedNodes++;
+      for (let i = old; i < old + n;) {
+        const chunk = from.made[i >>> CHUNK_BITS];
+        const stop = Math.min(old + n, ((i >>> CHUNK_BITS) + 1) << CHUNK_BITS);
+        if (!chunk) {
+          // No node of these ids was ever made.
+          i = stop;
+          continue;
+        }
+        for (; i < stop; i++) {
+          const node = chunk[i & CHUNK_MASK];
+          if (!node) continue;
+          node.adopt(this, shift, delta);
+          const to = i + shift;
+          (this.made[to >>> CHUNK_BITS] ??= new Array<SyntaxNode | undefined>(CHUNK))[to & CHUNK_MASK] = node;
+          chunk[i & CHUNK_MASK] = undefined;
+          this.adoptedNodes++;
+        }
       }
       this.takenFrom.push(base, base + n, old, delta);
     }
@@ -505,9 +540,10 @@ export class SyntaxTree {
   /** The node with this preorder id (made on first use, then always the same object). */
   nodeAt(id: number): SyntaxNode {
     if (id < this.sharedEnd) return this.successor!.nodeAt(id);
-    let node = this.made[id];
+    const chunk = (this.made[id >>> CHUNK_BITS] ??= new Array<SyntaxNode | undefined>(CHUNK));
+    let node = chunk[id & CHUNK_MASK];
     if (!node) {
-      node = this.made[id] = new SyntaxNode(this, id);
+      node = chunk[id & CHUNK_MASK] = new SyntaxNode(this, id);
       this.nodesMade++;
     }
     return node;
@@ -543,8 +579,12 @@ export class SyntaxTree {
     return kind + 1 < from.length ? order.subarray(from[kind], from[kind + 1]) : new Int32Array(0);
   }
 
-  /** @internal An error-free top-level statement of this tree with exactly this type and text (each given once), or -1. */
-  takeReusable(kind: number, text: string): number {
+  /**
+   * @internal An error-free top-level statement of this tree with exactly this type and text, not in
+   * `taken` (it is added there), or -1. Every statement's text is read and hashed on the first call:
+   * the next copy asks here only when the statement at the place an edit moved it to differs (see `copy`).
+   */
+  takeReusable(kind: number, text: string, taken: Set<number>): number {
     if (!this.reusable) {
       this.reusable = new Map();
       for (let c = 1, end = this.subtreeEnds[0]; c < end; c = this.subtreeEnds[c]) {
@@ -556,8 +596,11 @@ export class SyntaxTree {
       }
     }
     const list = this.reusable.get(text);
-    const i = list ? list.findIndex((c) => this.kinds[c] === kind) : -1;
-    return i < 0 ? -1 : list!.splice(i, 1)[0];
+    const i = list ? list.findIndex((c) => this.kinds[c] === kind && !taken.has(c)) : -1;
+    if (i < 0) return -1;
+    const old = list!.splice(i, 1)[0];
+    taken.add(old);
+    return old;
   }
 
   /** @internal Every fact of every node, as plain arrays (tests compare copies made in different ways). */
@@ -725,12 +768,34 @@ export class SyntaxTree {
         }
         this.sharedNodes = shared - 1;
         if (more) {
+          // A statement after the edit is first looked for where the edit moved it: `moved`
+          // characters on when the text changed in one place (one keystroke, one paste). Checked as
+          // `takeReusable` checks (type, no error, the same text); elsewhere, by text.
+          const moved = text.length - previous.text.length;
+          const stop = previous.subtreeEnds[0];
+          let at = shared;
+          const taken = new Set<number>();
           do {
             const symbol = cursor.typeId();
             const start = cursor.startIndex();
-            const old = withErrors?.has(`${start}:${cursor.endIndex()}`)
-              ? -1
-              : previous.takeReusable(this.kindAt(symbol), text.slice(start, cursor.endIndex()));
+            const end = cursor.endIndex();
+            const kind = this.kindAt(symbol);
+            let old = -1;
+            if (!withErrors?.has(`${start}:${end}`)) {
+              while (at < stop && previous.starts[at] < start - moved) at = previous.subtreeEnds[at];
+              if (
+                at < stop &&
+                previous.starts[at] === start - moved &&
+                previous.ends[at] === end - moved &&
+                previous.kinds[at] === kind &&
+                !(previous.flags[at] & HAS_ERROR) &&
+                !taken.has(at) &&
+                previous.text.slice(start - moved, end - moved) === text.slice(start, end)
+              ) {
+                old = at;
+                taken.add(at);
+              } else old = previous.takeReusable(kind, text.slice(start, end), taken);
+            }
             if (old >= 0) {
               const base = this.size;
               const n = previous.subtreeEnds[old] - old;
