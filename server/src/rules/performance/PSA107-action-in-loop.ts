@@ -375,12 +375,13 @@ const BINDING_PARENTS = new Set([
 ]);
 
 /**
- * `k = 3` ... `for i in range(k)`: the integer a name is bound to when the file binds it exactly once,
- * to an integer literal (top-k neighbours, a few retries). A name bound twice, by a loop, a parameter
- * or an augmented assignment, has no one value.
+ * `k = 3` ... `for i in range(k)`: the most a name can hold when every binding of it in the file is an
+ * assignment of an integer literal (top-k neighbours, a few retries; a notebook that sets `runs = 3`
+ * again in each timing cell). A name also bound by a loop, a parameter, an augmented assignment or
+ * any other expression has no known bound.
  */
 function constantInteger(ctx: RuleContext, name: string): number | undefined {
-  let value: number | undefined;
+  let most: number | undefined;
   let bindings = 0;
   for (const id of identifiersNamed(ctx.model, name)) {
     const parent = id.parent;
@@ -389,12 +390,13 @@ function constantInteger(ctx: RuleContext, name: string): number | undefined {
     if (target) {
       bindings++;
       const right = parent.childForFieldName('right');
-      value = parent.type === 'assignment' && right?.type === 'integer' && /^\d+$/.test(right.text) ? Number(right.text) : undefined;
+      if (parent.type !== 'assignment' || right?.type !== 'integer' || !/^\d+$/.test(right.text)) return undefined;
+      most = Math.max(most ?? 0, Number(right.text));
     } else if (BINDING_PARENTS.has(parent.type) || parent.type === 'pattern_list' || parent.type === 'tuple_pattern') {
-      bindings++;
+      return undefined;
     }
   }
-  return bindings === 1 ? value : undefined;
+  return bindings > 0 ? most : undefined;
 }
 
 export const actionInLoop: Rule = {
