@@ -12,6 +12,7 @@ import { pythonStepInLineage } from '../helpers/pythonCode';
 import { isDynamicFrame } from '../../spark/glue';
 import { nodesInScope, perModel } from '../helpers/scopeIndex';
 import { fabricated } from '../helpers/fabricated';
+import { readsDriverWrittenFile } from '../helpers/driverWritten';
 import { cachedByHelper } from '../helpers/cachedByHelper';
 import { countedFromFooters, lineageWithoutShuffle } from '../helpers/actionCost';
 
@@ -36,6 +37,8 @@ export const countForMonitoring: Rule = {
       if (action.frame.bounded || boundedThroughViews(ctx, action.frame)) continue;
       // Rows fabricated with spark.range: counting them again regenerates them, nothing is re-read.
       if (fabricated(action.frame)) continue;
+      // Rows read back from a file this file's Python wrote on the driver (`Path(p).write_text(...)`): small, local.
+      if (readsDriverWrittenFile(ctx.model, action.frame)) continue;
       const reporting = reportingCallOf(action.call);
       if (!reporting && !assignedOnlyForReporting(action.call)) continue;
       // A count of a bare Parquet/Delta/ORC/Iceberg read or a table is answered from footers, the log or the manifests: cheap.
@@ -44,7 +47,7 @@ export const countForMonitoring: Rule = {
       // first()/head()/take(n) over a lineage with no shuffle is a LIMIT job: Spark reads partitions
       // until it has the rows, so nothing is computed twice that is worth caching for.
       if (ROW_FETCHES.has(action.method) && lineageWithoutShuffle(action.frame)) continue;
-      if (timedOnPurpose(action.call)) continue;
+      if (timedOnPurpose(ctx, action)) continue;
       // Cached through a helper it was handed to above (this file's, or one the project imports).
       if (cachedByHelper(ctx, action)) continue;
       // A book or course example that shows the frame and prints its schema and its count: the three
@@ -213,13 +216,33 @@ function inspectedInScope(ctx: RuleContext, action: ActionUse): boolean {
 
 const CLOCK = /\b(time\.(time|perf_counter|monotonic)|perf_counter|monotonic|timeit\.default_timer|datetime\.now)\s*\(/;
 
-/** Timing a query is a benchmark: `start = time.time(); n = df.count(); print(time.time() - start)`. */
-function timedOnPurpose(call: Node): boolean {
-  const stmt = enclosingStatement(call);
+/**
+ * Timing a query is a benchmark: `start = time.time(); n = df.count(); print(time.time() - start)`.
+ * The frame may be built between the clock and the action (`start = time.time(); df =
+ * spark.read.csv(p); n = df.count(); elapsed = time.time() - start`): what is timed is still this one
+ * job. Any other statement in between (another action, a transform of another frame) makes the clock
+ * a stage's timer, and the count that stage's log line.
+ */
+function timedOnPurpose(ctx: RuleContext, action: ActionUse): boolean {
+  const stmt = enclosingStatement(action.call);
   if (!stmt) return false;
-  const before = stmt.previousNamedSibling;
   const after = stmt.nextNamedSibling;
-  return CLOCK.test(stmt.text) || (!!before && CLOCK.test(before.text) && !!after && CLOCK.test(after.text));
+  if (CLOCK.test(stmt.text)) return true;
+  if (!after || !CLOCK.test(after.text)) return false;
+  let before = stmt.previousNamedSibling;
+  for (let steps = 0; before && steps < 10 && !CLOCK.test(before.text); steps++) {
+    if (!buildsCountedFrame(ctx, before, action.frame)) return false;
+    before = before.previousNamedSibling;
+  }
+  return !!before && CLOCK.test(before.text);
+}
+
+/** `df = <frame expression>` building a frame the counted one derives from (or is), with no action in it. */
+function buildsCountedFrame(ctx: RuleContext, stmt: Node, counted: Frame): boolean {
+  const assignment = stmt.type === 'expression_statement' ? stmt.namedChildren[0] : undefined;
+  if (assignment?.type !== 'assignment' || assignment.childForFieldName('left')?.type !== 'identifier') return false;
+  const inside = (node: Node) => node.startIndex >= stmt.startIndex && node.endIndex <= stmt.endIndex;
+  return findInLineage(counted, (f) => inside(f.node)) !== undefined && !ctx.model.actions.some((a) => inside(a.call));
 }
 
 const HANDS_TO_WRITER =

@@ -140,6 +140,75 @@ function isIterativeAlgorithm(action: ActionUse, loop: Node): boolean {
   return target?.type === 'identifier' && tests.some((t) => mentions(t, target.text));
 }
 
+/** Names one turn of a `for` loop binds: its target's names, and those its body assigns before `before`. */
+function namesBoundByTurn(loop: Node, before: number): Set<string> {
+  const out = namesAssignedIn(loop.childForFieldName('body'), before);
+  const stack: Node[] = [];
+  const left = loop.childForFieldName('left');
+  if (left) stack.push(left);
+  for (let steps = 0; stack.length && steps < 1_000; steps++) {
+    const n = stack.pop()!;
+    if (n.type === 'identifier') out.add(n.text);
+    for (const c of n.namedChildren) if (c) stack.push(c);
+  }
+  return out;
+}
+
+/** The arguments of the `.option(...)` / `.options(...)` calls of a read chain (`spark.read....load(p)`). */
+function readOptionArguments(read: Node): Node[] {
+  const out: Node[] = [];
+  let n: Node | null | undefined = read;
+  for (let steps = 0; n && steps < 100; steps++) {
+    if (n.type === 'call') {
+      const parts = callParts(n);
+      if ((parts?.name === 'option' || parts?.name === 'options') && parts.argumentList) out.push(parts.argumentList);
+      n = parts?.object;
+    } else if (n.type === 'attribute') n = n.childForFieldName('object');
+    else n = undefined;
+  }
+  return out;
+}
+
+/**
+ * A source read inside the `for` loop whose input is the turn's own although its path or table is
+ * one constant: an option carries the turn's value (`option("versionAsOf", row["version"])`,
+ * `option("timestampAsOf", ts)`: time travel, one version per turn), or the turn wrote that path or
+ * table before reading it back (`write.mode(mode).parquet(p)`, then `spark.read.parquet(p)`).
+ */
+function readsTurnInput(ctx: RuleContext, source: Frame, loop: Node): boolean {
+  const s = source.source;
+  if (!s || (s.kind !== 'read' && s.kind !== 'table') || s.streaming || !isWithin(s.node, loop)) return false;
+  const names = namesBoundByTurn(loop, s.node.startIndex);
+  if (readOptionArguments(s.node).some((args) => [...names].some((name) => mentions(args, name)))) return true;
+  return ctx.model.sinks.some(
+    (k) =>
+      !k.streaming &&
+      isWithin(k.call, loop) &&
+      k.call.endIndex <= s.node.startIndex &&
+      ((s.path !== undefined && k.path === s.path) || (s.table !== undefined && k.table === s.table)),
+  );
+}
+
+/**
+ * `for row in history: spark.read.format("delta").option("versionAsOf", row["version"]).load(T).count()`:
+ * the first action of a turn on a frame read from the turn's own input (see readsTurnInput) reads
+ * that turn's data, so it recomputes nothing of an earlier turn, and one job per version (or per
+ * write) is what the loop is for; the message (recomputed lineage, cache it, one groupBy instead)
+ * would misstate it. A later action or write of the same turn on that read recomputes it, and is
+ * still reported. A read with a varying path or table is readsPerIterationInput's, as before.
+ */
+function firstActionOnTurnInput(ctx: RuleContext, action: ActionUse, loop: Node): boolean {
+  if (loop.type !== 'for_statement') return false;
+  const turnReads = sourcesOf(action.frame).filter((f) => readsTurnInput(ctx, f, loop));
+  if (turnReads.length === 0) return false;
+  const readsTurnInputToo = (frame: Frame) => sourcesOf(frame).some((f) => turnReads.some((t) => sameNode(t.node, f.node)));
+  const earlier = (call: Node) => isWithin(call, loop) && call.endIndex <= action.call.startIndex;
+  return (
+    !ctx.model.actions.some((a) => a !== action && earlier(a.call) && readsTurnInputToo(a.frame)) &&
+    !ctx.model.sinks.some((k) => earlier(k.call) && readsTurnInputToo(k.frame))
+  );
+}
+
 /** The loop an action runs in, when running it once per iteration is avoidable work. */
 export function wastefulLoopOf(action: ActionUse): Node | undefined {
   if (action.frame.streaming === true) return undefined;
@@ -306,12 +375,13 @@ const BINDING_PARENTS = new Set([
 ]);
 
 /**
- * `k = 3` ... `for i in range(k)`: the integer a name is bound to when the file binds it exactly once,
- * to an integer literal (top-k neighbours, a few retries). A name bound twice, by a loop, a parameter
- * or an augmented assignment, has no one value.
+ * `k = 3` ... `for i in range(k)`: the most a name can hold when every binding of it in the file is an
+ * assignment of an integer literal (top-k neighbours, a few retries; a notebook that sets `runs = 3`
+ * again in each timing cell). A name also bound by a loop, a parameter, an augmented assignment or
+ * any other expression has no known bound.
  */
 function constantInteger(ctx: RuleContext, name: string): number | undefined {
-  let value: number | undefined;
+  let most: number | undefined;
   let bindings = 0;
   for (const id of identifiersNamed(ctx.model, name)) {
     const parent = id.parent;
@@ -320,12 +390,13 @@ function constantInteger(ctx: RuleContext, name: string): number | undefined {
     if (target) {
       bindings++;
       const right = parent.childForFieldName('right');
-      value = parent.type === 'assignment' && right?.type === 'integer' && /^\d+$/.test(right.text) ? Number(right.text) : undefined;
+      if (parent.type !== 'assignment' || right?.type !== 'integer' || !/^\d+$/.test(right.text)) return undefined;
+      most = Math.max(most ?? 0, Number(right.text));
     } else if (BINDING_PARENTS.has(parent.type) || parent.type === 'pattern_list' || parent.type === 'tuple_pattern') {
-      bindings++;
+      return undefined;
     }
   }
-  return bindings === 1 ? value : undefined;
+  return bindings > 0 ? most : undefined;
 }
 
 export const actionInLoop: Rule = {
@@ -339,7 +410,14 @@ export const actionInLoop: Rule = {
       // and each show is a limited job that stops at its first rows. PSA113 is the rule for shows left in a job.
       if (action.method === 'show') continue;
       const loop = wastefulLoopOf(action);
-      if (!loop || fewIterations(ctx, loop) || readsFirstRowsOfProjection(action) || readsIterationCache(ctx, action, loop)) continue;
+      if (
+        !loop ||
+        fewIterations(ctx, loop) ||
+        readsFirstRowsOfProjection(action) ||
+        readsIterationCache(ctx, action, loop) ||
+        firstActionOnTurnInput(ctx, action, loop)
+      )
+        continue;
       const parts = action.call.childForFieldName('function');
       const name = parts?.childForFieldName('attribute');
       const kind = COMPREHENSIONS.has(loop.type) ? 'comprehension' : 'loop';
