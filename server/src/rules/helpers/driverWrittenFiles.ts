@@ -29,8 +29,22 @@ export function writtenOnDriver(ctx: RuleContext, read: Frame): boolean {
         (readPath?.type === 'identifier' &&
           w.path.type === 'identifier' &&
           w.path.text === readPath.text &&
-          sameNode(enclosingScope(w.path), enclosingScope(readPath)))),
+          sameNode(enclosingScope(w.path), enclosingScope(readPath)) &&
+          !assignedBetween(enclosingScope(readPath), readPath.text, w.end, readPath.startIndex))),
   );
+}
+
+/** `name` is assigned in `scope` (not in a nested function) between the two offsets: the read may name another file. */
+function assignedBetween(scope: Node, name: string, from: number, to: number): boolean {
+  const stack: Node[] = [scope];
+  for (let steps = 0; stack.length && steps < 20_000; steps++) {
+    const n = stack.pop()!;
+    if (n.endIndex <= from || n.startIndex >= to) continue;
+    if (n.id !== scope.id && (n.type === 'function_definition' || n.type === 'class_definition' || n.type === 'lambda')) continue;
+    if (n.type === 'assignment' && n.startIndex >= from && n.childForFieldName('left')?.text === name) return true;
+    for (const c of n.namedChildren) if (c) stack.push(c);
+  }
+  return false;
 }
 
 interface DriverWrite {
