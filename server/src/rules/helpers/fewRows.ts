@@ -7,6 +7,7 @@ import { callParts, isExtra, literalString, sameNode, stringParts, unwrapParens 
 import type { RuleContext } from '../rule';
 import { highCardinalityReason } from './cardinality';
 import { callsNamedAny } from './callIndex';
+import { writtenOnDriver } from './driverWrittenFiles';
 
 // Whether a frame holds few rows (an aggregate, a limit, a key lookup, a small source): PSA103, PSA301
 // and PSA306 stay quiet on those.
@@ -403,7 +404,8 @@ function viewsOf(model: RuleContext['model']): Map<string, Frame[]> {
  * `spark.sql("SELECT ... FROM bronze WHERE ...")`, with steps that never add rows before or after. A
  * query that only filters or projects one view holds no more rows than the frames registered under
  * that name in this file, and those must all be bounded the same way. The same holds for a path or
- * table this file overwrote with such rows and reads back (see writtenBackBounded), and for a join or
+ * table this file overwrote with such rows and reads back (see writtenBackBounded), for a file it
+ * wrote from the driver with pandas or open() and reads back (see writtenOnDriver), and for a join or
  * union of frames that are each bounded (it holds at most their product or sum).
  */
 export function boundedThroughViews(ctx: RuleContext, frame: Frame, seen = new Set<Frame>()): boolean {
@@ -422,7 +424,7 @@ export function boundedThroughViews(ctx: RuleContext, frame: Frame, seen = new S
   const frames = view !== undefined ? views.get(view.toLowerCase()) : undefined;
   seen.add(f);
   if (frames?.length) return frames.every((v) => boundedThroughViews(ctx, v, seen));
-  return writtenBackBounded(ctx, f, seen);
+  return writtenBackBounded(ctx, f, seen) || writtenOnDriver(ctx, f);
 }
 
 /** Steps of two frames that hold at most the product (joins) or the sum (unions) of their inputs' rows. */

@@ -12,7 +12,6 @@ import { pythonStepInLineage } from '../helpers/pythonCode';
 import { isDynamicFrame } from '../../spark/glue';
 import { nodesInScope, perModel } from '../helpers/scopeIndex';
 import { fabricated } from '../helpers/fabricated';
-import { readsDriverWrittenFile } from '../helpers/driverWritten';
 import { cachedByHelper } from '../helpers/cachedByHelper';
 import { countedFromFooters, lineageWithoutShuffle } from '../helpers/actionCost';
 
@@ -37,8 +36,6 @@ export const countForMonitoring: Rule = {
       if (action.frame.bounded || boundedThroughViews(ctx, action.frame)) continue;
       // Rows fabricated with spark.range: counting them again regenerates them, nothing is re-read.
       if (fabricated(action.frame)) continue;
-      // Rows read back from a file this file's Python wrote on the driver (`Path(p).write_text(...)`): small, local.
-      if (readsDriverWrittenFile(ctx.model, action.frame)) continue;
       const reporting = reportingCallOf(action.call);
       if (!reporting && !assignedOnlyForReporting(action.call)) continue;
       // A count of a bare Parquet/Delta/ORC/Iceberg read or a table is answered from footers, the log or the manifests: cheap.

@@ -13,6 +13,7 @@ import { insideAssert } from '../helpers/fewRows';
 import type { Rule, RuleContext } from '../rule';
 import { cacheStatement } from '../../templates';
 import { fabricated } from '../helpers/fabricated';
+import { writtenOnDriver } from '../helpers/driverWrittenFiles';
 
 /**
  * Actions that compute the whole frame. first/take/head/show/isEmpty stop after a few rows, so
@@ -385,7 +386,7 @@ export const uncachedReuse: Rule = {
       // Rows built on the driver (a literal list, a pandas frame) cost nothing to recompute; a read
       // is what a cache would save only when something expensive follows it, except a micro-batch.
       const batch = frame.source?.kind === 'foreachBatch';
-      if (blocked(frame) || cachedUpstream(frame) || frame.streaming === true || (frame.parents.length === 0 && !batch) || builtOnDriver(frame)) continue;
+      if (blocked(frame) || cachedUpstream(frame) || frame.streaming === true || (frame.parents.length === 0 && !batch) || builtOnDriver(ctx, frame)) continue;
       // Rows fabricated with spark.range (a lab's data generator): recomputing them reads nothing.
       if (fabricated(frame)) continue;
       if (repeatingConstructAround(def.statement)) continue;
@@ -456,13 +457,16 @@ export const uncachedReuse: Rule = {
 };
 
 /**
- * Few rows that come from the driver: literal rows, `range(n)`, a parallelized list, and what is
- * derived from only those. A frame made small by its own steps (`limit(10)` after a sort, a global
- * aggregate) over a real read is not: each use reruns the read and the steps before the limit, so it
- * is as much a candidate as any other (and the better place to cache than a frame above it).
+ * Few rows that come from the driver: literal rows, `range(n)`, a parallelized list, a file this
+ * script wrote from the driver and reads back (writtenOnDriver), and what is derived from only those.
+ * A frame made small by its own steps (`limit(10)` after a sort, a global aggregate) over a real read
+ * is not: each use reruns the read and the steps before the limit, so it is as much a candidate as
+ * any other (and the better place to cache than a frame above it).
  */
-function builtOnDriver(frame: Frame): boolean {
-  return frame.bounded && filterLineage(frame, (f) => f.parents.length === 0).every((root) => root.bounded);
+function builtOnDriver(ctx: RuleContext, frame: Frame): boolean {
+  const roots = filterLineage(frame, (f) => f.parents.length === 0);
+  if (frame.bounded && roots.every((root) => root.bounded)) return true;
+  return roots.length > 0 && roots.every((root) => root.bounded || writtenOnDriver(ctx, root));
 }
 
 function sameSet<T>(a: Set<T>, b: Set<T>): boolean {
