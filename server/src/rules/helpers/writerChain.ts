@@ -24,3 +24,18 @@ export function writerChainCalls(sink: SinkInfo): { call: Node; parts: CallParts
   }
   return out;
 }
+
+/** True when the chain a writer method (`trigger`, `foreachBatch`) hangs off goes through `.writeStream` (a DataStreamWriter). */
+export function chainHasWriteStream(object: Node): boolean {
+  let n: Node | null = object;
+  for (let i = 0; n && i < MAX_CHAIN; i++) {
+    n = unwrapParens(n);
+    if (n.type === 'attribute') {
+      if (n.childForFieldName('attribute')?.text === 'writeStream') return true;
+      n = n.childForFieldName('object');
+    } else if (n.type === 'call') {
+      n = n.childForFieldName('function');
+    } else return false;
+  }
+  return false;
+}

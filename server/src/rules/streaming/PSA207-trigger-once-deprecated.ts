@@ -3,6 +3,7 @@ import { callParts, literalString, sameNode, unwrapParens } from '../../parsing/
 import type { Rule, RuleContext } from '../rule';
 import { callsNamed } from '../helpers/callIndex';
 import { isDisplayFormat } from '../../spark/writers';
+import { chainHasWriteStream } from '../helpers/writerChain';
 
 /** How far down a writer chain (`x.writeStream.format(...)....trigger`) we look for `writeStream`. */
 const MAX_CHAIN = 200;
@@ -47,21 +48,6 @@ export const triggerOnceDeprecated: Rule = {
     }
   },
 };
-
-/** True when the writer chain the trigger hangs off goes through `.writeStream` (a DataStreamWriter). */
-function chainHasWriteStream(object: Node): boolean {
-  let n: Node | null = object;
-  for (let i = 0; n && i < MAX_CHAIN; i++) {
-    n = unwrapParens(n);
-    if (n.type === 'attribute') {
-      if (n.childForFieldName('attribute')?.text === 'writeStream') return true;
-      n = n.childForFieldName('object');
-    } else if (n.type === 'call') {
-      n = n.childForFieldName('function');
-    } else return false;
-  }
-  return false;
-}
 
 /** `format("console")` (or `start(format=...)`) anywhere on the writer chain `call` belongs to, when it is a literal. */
 function chainFormat(call: Node): string | undefined {

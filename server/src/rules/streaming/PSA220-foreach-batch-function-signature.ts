@@ -4,10 +4,8 @@ import { callParts, enclosingScope, functionDefinedIn, sameNode, unwrapParens } 
 import type { Fix } from '../../findings';
 import { assignmentsTo } from '../helpers/scopeIndex';
 import { callsNamed } from '../helpers/callIndex';
+import { chainHasWriteStream } from '../helpers/writerChain';
 import type { Rule, RuleContext } from '../rule';
-
-/** How far down a writer chain (`x.writeStream.format(...)....foreachBatch`) we look for `writeStream`. */
-const MAX_CHAIN = 200;
 
 /** Names for the parameter the fix adds, in order of preference (the first one the function does not use). */
 const BATCH_ID_NAMES = ['batch_id', 'epoch_id'];
@@ -257,16 +255,7 @@ function visibleFrom(def: Node, call: Node, name: string): boolean {
 
 /** The chain `foreachBatch` hangs off goes through `.writeStream`, or names a writer the model knows as streaming. */
 function isStreamWriter(ctx: RuleContext, object: Node, call: Node): boolean {
-  let n: Node | null = object;
-  for (let i = 0; n && i < MAX_CHAIN; i++) {
-    n = unwrapParens(n);
-    if (n.type === 'attribute') {
-      if (n.childForFieldName('attribute')?.text === 'writeStream') return true;
-      n = n.childForFieldName('object');
-    } else if (n.type === 'call') {
-      n = n.childForFieldName('function');
-    } else break;
-  }
+  if (chainHasWriteStream(object)) return true;
   // `writer = df.writeStream...; writer.foreachBatch(f)`: the model's streaming sink records it.
   return ctx.model.sinks.some((s) => s.streaming && s.foreachBatch && s.call.startIndex <= call.startIndex && call.endIndex <= s.call.endIndex);
 }
