@@ -137,7 +137,7 @@ function literalArgument(writeCall: Node): boolean {
 
 /**
  * Text the driver made: a string literal (an f-string too), a name bound only to literals, a
- * record it serialised (`json.dumps({...})`), or those joined with `+`. Not bytes or text from
+ * record it serialised (`json.dumps({...})`, under any module name), or those joined with `+`. Not bytes or text from
  * elsewhere (`response.content`, `src.read()`), which may be any size.
  */
 function driverContent(arg: Node | undefined, depth = 0): boolean {
@@ -149,8 +149,10 @@ function driverContent(arg: Node | undefined, depth = 0): boolean {
     return driverContent(a.childForFieldName('left') ?? undefined, depth + 1) && driverContent(a.childForFieldName('right') ?? undefined, depth + 1);
   }
   if (a.type === 'call') {
+    // `json.dumps(record)`, also imported under another name (`import json as pyjson`) or bare.
     const fn = a.childForFieldName('function');
-    return fn?.text === 'json.dumps';
+    const name = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn?.text;
+    return name === 'dumps';
   }
   return false;
 }
