@@ -167,3 +167,48 @@ export function everyEditEqualsFresh<E>(
     runs,
   );
 }
+
+/** Offsets of the top-level statements' starts. */
+export function statementStarts(model: DataFrameModel): number[] {
+  return model.root.namedChildren.map((c) => c.startIndex);
+}
+
+/** An edit of a sequence: read on the text and the previous model's statement starts; none skips it. */
+export type SequenceEdit = (text: string, starts: number[]) => TextChange | undefined;
+
+/**
+ * `original` opened in a document store, then each edit applied in turn and every version analysed
+ * from the previous version's model (strict rules on), as the editor does; `visit` sees each
+ * incremental model with the one it resumed and the change. Stops when the file is not PySpark (no
+ * model). The edit-sequence tests of the carried indexes and the statement answers share it.
+ */
+export function analyseEditSequence(
+  parser: PythonParser,
+  name: string,
+  original: string,
+  edits: readonly SequenceEdit[],
+  visit: (model: DataFrameModel, previous: DataFrameModel, change: TextChange) => void,
+): void {
+  const store = new DocumentStore(parser, () => false);
+  const uri = `file:///${name}`;
+  const options: AnalysisOptions = { settings: { ...defaultSettings(), 'rules.strict': true }, path: name };
+  store.open(uri, 'python', 1, original);
+  try {
+    let previous = analyze(store.get(uri)!.tree!, original, options).model;
+    let version = 1;
+    for (const edit of edits) {
+      if (!previous) return; // not PySpark: nothing is modelled
+      const doc = store.get(uri)!.document;
+      const change = edit(doc.getText(), statementStarts(previous));
+      if (!change) continue;
+      store.change(uri, ++version, [{ range: { start: doc.positionAt(change.start), end: doc.positionAt(change.end) }, text: change.text }]);
+      const after = store.get(uri)!;
+      const { model } = analyze(after.tree!, after.document.getText(), { ...options, previousModel: previous });
+      if (!model) return;
+      visit(model, previous, change);
+      previous = model;
+    }
+  } finally {
+    store.dispose();
+  }
+}

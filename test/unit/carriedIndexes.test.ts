@@ -1,15 +1,12 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { analyze, type AnalysisOptions } from '../../server/src/analysis';
-import { DocumentStore } from '../../server/src/lsp/documentStore';
 import type { DataFrameModel } from '../../server/src/model/types';
 import { INDEXED_TYPES, nodesOfType, sharedIdEnd } from '../../server/src/model/syntaxIndex';
 import { callParts } from '../../server/src/parsing/syntax';
 import { callsNamed, callsWithKeyword, callsWithoutName } from '../../server/src/rules/helpers/callIndex';
 import { assignmentsTo, nodesInScope } from '../../server/src/rules/helpers/scopeIndex';
 import { enclosingScope } from '../../server/src/parsing/syntax';
-import { defaultSettings } from '../../shared/settings';
-import { everyEditEqualsFresh, type TextChange } from './analysisOutcome';
+import { analyseEditSequence, everyEditEqualsFresh, type SequenceEdit, type TextChange } from './analysisOutcome';
 import { loadParser, samplesAndFixtures } from './helpers';
 
 // After an edit, a model's per-type node lists and its call index start from the previous model's,
@@ -19,13 +16,8 @@ import { loadParser, samplesAndFixtures } from './helpers';
 
 const files = samplesAndFixtures();
 
-/** Offsets of the top-level statements' starts (and the text's end). */
-function statementStarts(model: DataFrameModel): number[] {
-  return model.root.namedChildren.map((c) => c.startIndex);
-}
-
 /** Edits at the top, in the middle and at the end: a statement inserted, one typed into, one deleted, one appended. */
-const EDITS: ((text: string, starts: number[]) => { start: number; end: number; text: string } | undefined)[] = [
+const EDITS: SequenceEdit[] = [
   (_, s) => (s.length > 2 ? { start: s[Math.floor(s.length / 2)], end: s[Math.floor(s.length / 2)], text: 'x = spark.read.parquet("/tmp/a")\n' } : undefined),
   (t, s) => {
     if (s.length < 2) return undefined;
@@ -43,80 +35,60 @@ describe('carried per-model indexes (model/syntaxIndex, rules/helpers/callIndex,
   for (const [name, original] of files) {
     it(`equal a scan of the edited tree: ${name}`, async () => {
       const parser = await loadParser();
-      const store = new DocumentStore(parser, () => false);
-      const uri = `file:///${name}`;
-      const options: AnalysisOptions = { settings: { ...defaultSettings(), 'rules.strict': true }, path: name };
-      store.open(uri, 'python', 1, original);
-      try {
-        let previous = analyze(store.get(uri)!.tree!, original, options).model;
-        let version = 1;
-        for (const edit of EDITS) {
-          if (!previous) return; // not PySpark: nothing is modelled
-          const doc = store.get(uri)!.document;
-          const change = edit(doc.getText(), statementStarts(previous));
-          if (!change) continue;
-          store.change(uri, ++version, [{ range: { start: doc.positionAt(change.start), end: doc.positionAt(change.end) }, text: change.text }]);
-          const after = store.get(uri)!;
-          const text = after.document.getText();
-          const { model } = analyze(after.tree!, text, { ...options, previousModel: previous });
-          if (!model) return;
-          steps++;
-          if (sharedIdEnd(previous, model) > 0) carriedSteps++;
-          for (const type of INDEXED_TYPES) {
-            const scan = model.root.descendantsOfType(type);
-            const listed = nodesOfType(model, type);
-            assert.equal(listed.length, scan.length, `${type} after ${JSON.stringify(change)}`);
-            listed.forEach((n, i) => assert.ok(n === scan[i], `${type} #${i} after ${JSON.stringify(change)}`));
-          }
-          const calls = model.root.descendantsOfType('call');
-          const byName = new Map<string, typeof calls>();
-          const unnamed: typeof calls = [];
-          for (const c of calls) {
-            const n = callParts(c)?.name;
-            if (n === undefined) unnamed.push(c);
-            else byName.set(n, [...(byName.get(n) ?? []), c]);
-          }
-          for (const [n, list] of byName) {
-            const got = callsNamed(model, n);
-            assert.equal(got.length, list.length, `calls named ${n}`);
-            got.forEach((c, i) => assert.ok(c === list[i], `call named ${n} #${i}`));
-          }
-          assert.equal(callsNamed(model, 'no_such_name').length, 0);
-          const got = callsWithoutName(model);
-          assert.equal(got.length, unnamed.length, 'calls without a name');
-          got.forEach((c, i) => assert.ok(c === unnamed[i], `call without a name #${i}`));
-          // The calls by keyword argument (PSA402's `properties=` / `options=` on a call of any name).
-          const byKeyword = new Map<string, typeof calls>();
-          for (const c of calls) for (const k of callParts(c)?.keywords.keys() ?? []) byKeyword.set(k, [...(byKeyword.get(k) ?? []), c]);
-          for (const [k, list] of byKeyword) {
-            const withKeyword = callsWithKeyword(model, k);
-            assert.equal(withKeyword.length, list.length, `calls passing ${k}=`);
-            withKeyword.forEach((c, i) => assert.ok(c === list[i], `call passing ${k}= #${i}`));
-          }
-          assert.equal(callsWithKeyword(model, 'no_such_keyword').length, 0);
-          // The per-scope groups (PSA101, PSA116, PSA304, the checkpoint helpers) and the assignments by name.
-          const scopes = [model.root, ...model.root.descendantsOfType(['function_definition', 'lambda'])];
-          for (const type of ['call', 'assignment', 'return_statement'] as const) {
-            const scan = model.root.descendantsOfType(type);
-            for (const scope of scopes) {
-              const want = scan.filter((n) => enclosingScope(n) === scope);
-              const got = nodesInScope(model, type, scope);
-              assert.equal(got.length, want.length, `${type} in the scope at ${scope.startIndex}`);
-              got.forEach((n, i) => assert.ok(n === want[i], `${type} #${i} in the scope at ${scope.startIndex}`));
-            }
-          }
-          const assignments = model.root.descendantsOfType('assignment').filter((a) => a.childForFieldName('left')?.type === 'identifier');
-          for (const left of new Set(assignments.map((a) => a.childForFieldName('left')!.text))) {
-            const want = assignments.filter((a) => a.childForFieldName('left')!.text === left);
-            const got = assignmentsTo(model, left);
-            assert.equal(got.length, want.length, `assignments to ${left}`);
-            got.forEach((n, i) => assert.ok(n === want[i], `assignment to ${left} #${i}`));
-          }
-          previous = model;
+      analyseEditSequence(parser, name, original, EDITS, (model, previous, change) => {
+        steps++;
+        if (sharedIdEnd(previous, model) > 0) carriedSteps++;
+        for (const type of INDEXED_TYPES) {
+          const scan = model.root.descendantsOfType(type);
+          const listed = nodesOfType(model, type);
+          assert.equal(listed.length, scan.length, `${type} after ${JSON.stringify(change)}`);
+          listed.forEach((n, i) => assert.ok(n === scan[i], `${type} #${i} after ${JSON.stringify(change)}`));
         }
-      } finally {
-        store.dispose();
-      }
+        const calls = model.root.descendantsOfType('call');
+        const byName = new Map<string, typeof calls>();
+        const unnamed: typeof calls = [];
+        for (const c of calls) {
+          const n = callParts(c)?.name;
+          if (n === undefined) unnamed.push(c);
+          else byName.set(n, [...(byName.get(n) ?? []), c]);
+        }
+        for (const [n, list] of byName) {
+          const got = callsNamed(model, n);
+          assert.equal(got.length, list.length, `calls named ${n}`);
+          got.forEach((c, i) => assert.ok(c === list[i], `call named ${n} #${i}`));
+        }
+        assert.equal(callsNamed(model, 'no_such_name').length, 0);
+        const got = callsWithoutName(model);
+        assert.equal(got.length, unnamed.length, 'calls without a name');
+        got.forEach((c, i) => assert.ok(c === unnamed[i], `call without a name #${i}`));
+        // The calls by keyword argument (PSA402's `properties=` / `options=` on a call of any name).
+        const byKeyword = new Map<string, typeof calls>();
+        for (const c of calls) for (const k of callParts(c)?.keywords.keys() ?? []) byKeyword.set(k, [...(byKeyword.get(k) ?? []), c]);
+        for (const [k, list] of byKeyword) {
+          const withKeyword = callsWithKeyword(model, k);
+          assert.equal(withKeyword.length, list.length, `calls passing ${k}=`);
+          withKeyword.forEach((c, i) => assert.ok(c === list[i], `call passing ${k}= #${i}`));
+        }
+        assert.equal(callsWithKeyword(model, 'no_such_keyword').length, 0);
+        // The per-scope groups (PSA101, PSA116, PSA304, the checkpoint helpers) and the assignments by name.
+        const scopes = [model.root, ...model.root.descendantsOfType(['function_definition', 'lambda'])];
+        for (const type of ['call', 'assignment', 'return_statement'] as const) {
+          const scan = model.root.descendantsOfType(type);
+          for (const scope of scopes) {
+            const want = scan.filter((n) => enclosingScope(n) === scope);
+            const got = nodesInScope(model, type, scope);
+            assert.equal(got.length, want.length, `${type} in the scope at ${scope.startIndex}`);
+            got.forEach((n, i) => assert.ok(n === want[i], `${type} #${i} in the scope at ${scope.startIndex}`));
+          }
+        }
+        const assignments = model.root.descendantsOfType('assignment').filter((a) => a.childForFieldName('left')?.type === 'identifier');
+        for (const left of new Set(assignments.map((a) => a.childForFieldName('left')!.text))) {
+          const want = assignments.filter((a) => a.childForFieldName('left')!.text === left);
+          const got = assignmentsTo(model, left);
+          assert.equal(got.length, want.length, `assignments to ${left}`);
+          got.forEach((n, i) => assert.ok(n === want[i], `assignment to ${left} #${i}`));
+        }
+      });
     });
   }
   it('carried something after most edits (the test above is not vacuous)', () => {

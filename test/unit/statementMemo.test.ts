@@ -2,15 +2,12 @@ import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
-import { analyze, type AnalysisOptions } from '../../server/src/analysis';
-import { DocumentStore } from '../../server/src/lsp/documentStore';
-import type { DataFrameModel } from '../../server/src/model/types';
+import { analyze } from '../../server/src/analysis';
 import type { Node } from '../../server/src/parsing/pythonParser';
 import { sameNode } from '../../server/src/parsing/syntax';
 import { boundNames, targetIdentifiers } from '../../server/src/rules/helpers/columnExpressions';
 import { perStatement, statementMemoCounts } from '../../server/src/rules/helpers/statementMemo';
-import { defaultSettings } from '../../shared/settings';
-import { everyEditEqualsFresh, type TextChange } from './analysisOutcome';
+import { analyseEditSequence, everyEditEqualsFresh, type SequenceEdit, type TextChange } from './analysisOutcome';
 import { loadParser, samplesAndFixtures } from './helpers';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -88,12 +85,8 @@ async function generatedModules(): Promise<[string, string][]> {
   ];
 }
 
-function statementStarts(model: DataFrameModel): number[] {
-  return model.root.namedChildren.map((c) => c.startIndex);
-}
-
 /** Edits at the top, in the middle and at the end, and ones that bind or unbind a name PSA701 and the column reading ask about. */
-const EDITS: ((text: string, starts: number[]) => TextChange | undefined)[] = [
+const EDITS: SequenceEdit[] = [
   (_, s) => (s.length > 2 ? { start: s[Math.floor(s.length / 2)], end: s[Math.floor(s.length / 2)], text: 'def sum(xs):\n    return 0\n' } : undefined),
   (t, s) => {
     if (s.length < 2) return undefined;
@@ -135,33 +128,14 @@ describe('rules/helpers/statementMemo: answers kept per top-level statement', fu
       let madeAfterEdits = 0;
       let steps = 0;
       for (const [name, original] of files) {
-        const store = new DocumentStore(parser, () => false);
-        const uri = `file:///${name}`;
-        const options: AnalysisOptions = { settings: { ...defaultSettings(), 'rules.strict': true }, path: name };
-        store.open(uri, 'python', 1, original);
-        try {
-          let previous = analyze(store.get(uri)!.tree!, original, options).model;
-          let version = 1;
-          for (const edit of EDITS) {
-            if (!previous) break; // not PySpark: nothing is modelled
-            const doc = store.get(uri)!.document;
-            const change = edit(doc.getText(), statementStarts(previous));
-            if (!change) continue;
-            store.change(uri, ++version, [{ range: { start: doc.positionAt(change.start), end: doc.positionAt(change.end) }, text: change.text }]);
-            const after = store.get(uri)!;
-            const { model } = analyze(after.tree!, after.document.getText(), { ...options, previousModel: previous });
-            if (!model) break;
-            steps++;
-            const before = { ...statementMemoCounts };
-            const got = [...boundNames(model.root)];
-            keptAfterEdits += statementMemoCounts.kept - before.kept;
-            madeAfterEdits += statementMemoCounts.made - before.made;
-            assert.deepEqual(got, namesBoundFresh(model.root), `${name} after ${JSON.stringify(change)}`);
-            previous = model;
-          }
-        } finally {
-          store.dispose();
-        }
+        analyseEditSequence(parser, name, original, EDITS, (model, _previous, change) => {
+          steps++;
+          const before = { ...statementMemoCounts };
+          const got = [...boundNames(model.root)];
+          keptAfterEdits += statementMemoCounts.kept - before.kept;
+          madeAfterEdits += statementMemoCounts.made - before.made;
+          assert.deepEqual(got, namesBoundFresh(model.root), `${name} after ${JSON.stringify(change)}`);
+        });
       }
       assert.ok(steps > 500, `${steps} edits`);
       // Asked after the analysis (which asked first when PSA701 ran): every statement is kept then;
