@@ -13,8 +13,9 @@ import { perModel } from './scopeIndex';
  * which the model already takes as rows built on the driver: counting or recomputing them again
  * costs next to nothing. Only writes that can hold nothing but driver data count: a pandas
  * `to_csv`/`to_parquet`/`to_json` (not in a file that uses pandas-on-Spark, whose `to_csv` is a
- * distributed write), and `open(path, "w")` whose every `write(...)` is a string literal or a name
- * bound to one (a downloaded payload written to disk may be any size).
+ * distributed write), `open(path, "w")` whose every `write(...)` is text the driver made, and
+ * `Path(path).write_text(...)` of such text (see driverContent; a downloaded payload written to disk
+ * may be any size).
  */
 export function writtenOnDriver(ctx: RuleContext, read: Frame): boolean {
   const source = read.source;
@@ -95,7 +96,7 @@ function driverWrites(ctx: RuleContext): DriverWrite[] {
 }
 
 /**
- * `open(p, "w")` (or "a", "x") whose file object receives only string literals: as the target of a
+ * `open(p, "w")` (or "a", "x") whose file object receives only driver-made text: as the target of a
  * `with ... as fh:` every `fh.write(...)` in its body, or `open(p, "w").write(...)` directly.
  */
 function writesOnlyLiterals(call: Node, mode: Node | undefined): boolean {
@@ -137,8 +138,8 @@ function literalArgument(writeCall: Node): boolean {
 
 /**
  * Text the driver made: a string literal (an f-string too), a name bound only to literals, a
- * record it serialised (`json.dumps({...})`, under any module name), or those joined with `+`. Not bytes or text from
- * elsewhere (`response.content`, `src.read()`), which may be any size.
+ * record it serialised (`json.dumps({...})`, under any module name), or those joined with `+`. Not
+ * bytes or text from elsewhere (`response.content`, `src.read()`), which may be any size.
  */
 function driverContent(arg: Node | undefined, depth = 0): boolean {
   if (!arg || depth > 8) return false;
