@@ -46,7 +46,7 @@ export const foreachBatchFunctionSignature: Rule = {
             : 'Wrap it in a function of (batch_df, batch_id) that passes the other arguments.'),
         related: handler.def ? [{ start: handler.params.startIndex, end: handler.params.endIndex, message: `${handler.label}'s parameters` }] : undefined,
         fixes: fix ? [fix] : undefined,
-        why: handler.def ? `${handler.label} is the def on line ${lineOf(ctx.text, handler.def.startIndex)}` : 'the lambda written in the call',
+        why: handler.def ? `${handler.label} is the def on line ${handler.def.startPosition.row + 1}` : 'the lambda written in the call',
       });
     }
   },
@@ -283,10 +283,4 @@ function addBatchIdFix(handler: Handler, shape: Shape): Fix | undefined {
       ? 'code that calls the function directly with one argument must now pass a batch id'
       : 'the query then writes its micro-batches where it failed before',
   };
-}
-
-function lineOf(text: string, offset: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
 }
