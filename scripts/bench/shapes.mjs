@@ -78,6 +78,16 @@ export const SHAPES = {
     text: HEAD + 'df = spark.table("t")\n' + lines(n, (i) => `df = df.withColumn("c${i % 50}", F.col("a") + ${i})`) + 'df.write.saveAsTable("out")\n',
     units: n,
   }),
+  /** A notebook that counts after each step: `df = df.filter(...)` then `print(df.count())`, n / 2 times (PSA101's candidates on one lineage). */
+  'count after each step': (n) => ({
+    text: HEAD + 'df = spark.read.parquet("s3://lake/raw/")\n' + lines(n / 2, (i) => `df = df.filter(F.col("a") > ${i})\nprint(df.count())`),
+    units: n,
+  }),
+  /** n statements `df = df.withColumn("c<i>", ...)`, each adding a column of its own (a frame's columns grow with the file). */
+  'a new column per statement': (n) => ({
+    text: HEAD + 'df = spark.table("t")\n' + lines(n, (i) => `df = df.withColumn("c${i}", F.col("a") + ${i})`) + 'df.write.saveAsTable("out")\n',
+    units: n,
+  }),
   /** Many spark.sql(f"...") calls. */
   'spark.sql(f"...")': (n) => ({
     text: HEAD + 'table = "db.t"\n' + lines(n, (i) => `spark.sql(f"SELECT * FROM {table} WHERE id = ${i} AND d = '{day}'").show()`),

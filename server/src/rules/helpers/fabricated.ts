@@ -11,12 +11,61 @@ import type { Frame } from '../../model/types';
  * real data.
  */
 export function fabricated(frame: Frame): boolean {
-  let ranges = 0;
-  for (const f of lineage(frame)) {
-    if (f.parents.length) continue;
-    const kind = f.source?.kind;
-    if (kind === 'range') ranges++;
-    else if (kind !== 'createDataFrame') return false;
+  return originOf(frame) === Origin.Ranges;
+}
+
+/** What a frame's lineage starts from: only `spark.range` and driver rows (at least one range), only driver rows, or anything else. */
+const enum Origin {
+  Ranges,
+  Rows,
+  Real,
+}
+
+/**
+ * Kept per frame (a frame's parents are fixed when it is made): a frame's origin is its parents'
+ * combined, so each frame is looked at once per model. Walking the whole lineage per action made
+ * PSA101 and PSA102 quadratic in a notebook that counts after each step (issue 18).
+ */
+const origins = new WeakMap<Frame, Origin>();
+
+function originOf(frame: Frame): Origin {
+  const known = origins.get(frame);
+  if (known !== undefined) return known;
+  // Post-order over the parents not yet known, without recursion (a lineage can be thousands deep).
+  const stack: Frame[] = [frame];
+  const expanded = new Set<Frame>();
+  while (stack.length) {
+    const f = stack[stack.length - 1];
+    if (origins.has(f)) {
+      stack.pop();
+      continue;
+    }
+    const pending = f.parents.filter((p) => !origins.has(p));
+    if (pending.length) {
+      // Back on top with parents still unknown: they lead back to it. The model makes no such
+      // cycle (parents exist before the frame made from them); if one appeared, read the lineage
+      // as a set of frames, as before, and keep nothing.
+      if (expanded.has(f)) return originByWalk(frame);
+      expanded.add(f);
+      stack.push(...pending);
+      continue;
+    }
+    stack.pop();
+    origins.set(f, f.parents.length ? combined(f.parents.map((p) => origins.get(p)!)) : rootOrigin(f));
   }
-  return ranges > 0;
+  return origins.get(frame)!;
+}
+
+function originByWalk(frame: Frame): Origin {
+  return combined([...lineage(frame)].filter((f) => !f.parents.length).map(rootOrigin));
+}
+
+function rootOrigin(f: Frame): Origin {
+  const kind = f.source?.kind;
+  return kind === 'range' ? Origin.Ranges : kind === 'createDataFrame' ? Origin.Rows : Origin.Real;
+}
+
+function combined(parts: Origin[]): Origin {
+  if (parts.includes(Origin.Real)) return Origin.Real;
+  return parts.includes(Origin.Ranges) ? Origin.Ranges : Origin.Rows;
 }

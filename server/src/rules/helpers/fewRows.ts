@@ -409,14 +409,15 @@ function viewsOf(model: RuleContext['model']): Map<string, Frame[]> {
  * union of frames that are each bounded (it holds at most their product or sum).
  */
 export function boundedThroughViews(ctx: RuleContext, frame: Frame, seen = new Set<Frame>()): boolean {
-  let f: Frame = frame;
-  for (let i = 0; i < 10_000; i++) {
-    if (f.bounded) return true;
-    if (f.parents.length === 0) break;
-    if (f.parents.length > 1) return COMBINING.has(f.op) && f.parents.every((p) => boundedThroughViews(ctx, p, seen));
-    if (!ROW_PRESERVING.has(f.op)) return false;
-    f = f.parents[0];
-  }
+  const end = chainEnd(frame);
+  let f: Frame = end.frame;
+  if (end.steps >= CHAIN_STEPS) {
+    // Past the walk's bound: stop where the walk always stopped.
+    f = frame;
+    for (let i = 0; i < CHAIN_STEPS; i++) f = f.parents[0];
+  } else if (end.kind === 'bounded') return true;
+  else if (end.kind === 'lost') return false;
+  else if (end.kind === 'combined') return COMBINING.has(f.op) && f.parents.every((p) => boundedThroughViews(ctx, p, seen));
   if (seen.has(f)) return false;
   const views = viewsOf(ctx.model);
   const outer = views.size ? outerQuery(f) : undefined;
@@ -425,6 +426,47 @@ export function boundedThroughViews(ctx: RuleContext, frame: Frame, seen = new S
   seen.add(f);
   if (frames?.length) return frames.every((v) => boundedThroughViews(ctx, v, seen));
   return writtenBackBounded(ctx, f, seen) || writtenOnDriver(ctx, f);
+}
+
+/** How far up a chain of one-parent row-preserving steps `boundedThroughViews` looks. */
+const CHAIN_STEPS = 10_000;
+
+/**
+ * Where a chain of one-parent row-preserving steps from a frame ends: at a bounded frame, at a step
+ * that is not row-preserving (`lost`), at a frame of several parents (`combined`) or at a frame with
+ * none (`root`), `steps` parents up. A pure function of the frames (their parents, steps and bounds
+ * are fixed when they are made), kept per frame: walking the chain per action made PSA101 quadratic
+ * in a notebook that counts after each filter (issue 18).
+ */
+interface ChainEnd {
+  kind: 'bounded' | 'lost' | 'combined' | 'root';
+  frame: Frame;
+  steps: number;
+}
+const chainEnds = new WeakMap<Frame, ChainEnd>();
+
+function chainEnd(frame: Frame): ChainEnd {
+  const path: Frame[] = [];
+  let f = frame;
+  let end = chainEnds.get(f);
+  while (!end) {
+    const kind = f.bounded ? 'bounded' : f.parents.length === 0 ? 'root' : f.parents.length > 1 ? 'combined' : !ROW_PRESERVING.has(f.op) ? 'lost' : undefined;
+    if (kind) {
+      end = { kind, frame: f, steps: 0 };
+      chainEnds.set(f, end);
+      break;
+    }
+    path.push(f);
+    // A chain that comes back to a frame on it has no end (the model makes none; a guard, not a case).
+    if (path.length > CHAIN_STEPS + 1) return { kind: 'root', frame: f, steps: CHAIN_STEPS };
+    f = f.parents[0];
+    end = chainEnds.get(f);
+  }
+  for (let i = path.length - 1; i >= 0; i--) {
+    end = { kind: end.kind, frame: end.frame, steps: end.steps + 1 };
+    chainEnds.set(path[i], end);
+  }
+  return end;
 }
 
 /** Steps of two frames that hold at most the product (joins) or the sum (unions) of their inputs' rows. */
