@@ -36,6 +36,8 @@ export interface SourceInfo {
   table?: string;
   /** A JDBC read's database table: `jdbc(url, table)`, `table=`, or the `dbtable` option. */
   jdbcTable?: string;
+  /** A `spark.sql` source's query as the model evaluated it, unresolved f-string parts kept as `{name}`. */
+  query?: string;
   options: Map<string, string | undefined>;
   node: Node;
   /** `.schema(...)` or `schema=` was given (whatever the model could read of it). */

@@ -129,9 +129,10 @@ export function sessionCall(ip: Interpreter, node: Node, parts: CallParts, metho
       return { k: 'frame', frame: ip.source(node, 'table', { kind: 'table', streaming: false, table, options: new OptionMap(), node }) };
     }
     case 'sql': {
-      const f = ip.source(node, 'sql', { kind: 'sql', streaming: false, options: new OptionMap(), node });
+      const query = stringOf(pos[0]);
+      const f = ip.source(node, 'sql', { kind: 'sql', streaming: false, options: new OptionMap(), node, query });
       // `... LIMIT 1`, `SELECT count(*) FROM t`: a handful of rows whatever the table holds.
-      f.bounded = sqlReturnsFewRows(stringOf(pos[0]));
+      f.bounded = sqlReturnsFewRows(query);
       return { k: 'frame', frame: f };
     }
     case 'range': {
