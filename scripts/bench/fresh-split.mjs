@@ -3,14 +3,17 @@
 // time of this process. The bench's `generated` files (`generatePipeline(n, n)`) by default.
 //   node scripts/bench/fresh-split.mjs [lines=5000] [runs=20] [--repetitive] [--warmup=N] [--top=N]
 //   node --cpu-prof --cpu-prof-dir=/tmp/prof scripts/bench/fresh-split.mjs 5000 20   (then cpuprofile-top.mjs)
-// Steps are cut at `analyzeInSteps`'s pauses (after the copy, after the model, after each rule), so
-// "context+noqa" is the code context and the noqa index together with the first rule's own time
-// subtracted out by timing that rule alone (see `first`).
+// Steps are cut at `analyzeInSteps`'s pauses (after the copy, after the model, after each rule);
+// "afterModel" is the code context, the noqa index and the sort (the steps after the model less
+// each rule's own time, timed by wrapping `check`); "tail" what V8's helper threads did after the
+// last step (the run waits for them: see `settleThreads`). Every step includes the helper threads'
+// CPU while it ran (the collector's parallel and concurrent work, the JIT).
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { generatePipeline, generateRepetitive } from './generate.mjs';
+import { settleThreads } from './stats.mjs';
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -100,8 +103,12 @@ for (let i = 0; i < warmup + runs; i++) {
       stale: () => false,
     },
   );
-  const tEnd = cpu();
+  // The run's work left on V8's helper threads (collection, compiling) counts in this run.
+  const tSteps = cpu();
+  const polling = settleThreads();
+  const tEnd = cpu() - polling;
   const th1 = threadCpu();
+  if (th1) th1.main -= polling;
   dropCopy(tree);
   tree.delete();
   await settle();
@@ -113,8 +120,10 @@ for (let i = 0; i < warmup + runs; i++) {
     parse: marks[0] - t0,
     copy: marks[1] - marks[0],
     model: marks[2] - marks[1],
-    // context + noqa index: from the model's end to the last rule's end, less the rules' own time, less the sort
-    contextNoqaSort: tEnd - marks[2] - rulesTotal,
+    // the code context, the noqa index and the sort: from the model's end to the last step's, less the rules' own time
+    afterModel: tSteps - marks[2] - rulesTotal,
+    // what the helper threads still did after the last step (the collector's concurrent work, compiling)
+    tail: tEnd - tSteps,
     rules: rulesTotal,
     gc: gcMs - gc0,
     mainThread: th1 ? th1.main - th0.main : NaN,
@@ -132,7 +141,7 @@ console.log(
   `${text.split('\n').length} lines (${argv.includes('--repetitive') ? 'notebook-like' : 'generated'}), ${rows[0].findings} findings, ${runs} fresh analyses after ${warmup} warm-up, CPU ms medians, load ${(await import('node:os')).loadavg()[0].toFixed(1)}`,
 );
 const total = m('total');
-for (const k of ['total', 'parse', 'copy', 'model', 'contextNoqaSort', 'rules', 'gc', 'mainThread', 'otherThreads'])
+for (const k of ['total', 'parse', 'copy', 'model', 'afterModel', 'rules', 'tail', 'gc', 'mainThread', 'otherThreads'])
   console.log(
     `  ${k.padEnd(16)} ${m(k).toFixed(1).padStart(8)}  ${(m(k) / parse).toFixed(2).padStart(6)} parses  ${((m(k) / total) * 100).toFixed(1).padStart(5)}%`,
   );
