@@ -15,7 +15,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { generatePipeline, generateRepetitive } from './generate.mjs';
 import { SHAPES } from './shapes.mjs';
-import { fmt, median, percentile, rssKb, sample, table } from './stats.mjs';
+import { fmt, median, percentile, rssKb, sample, sampleAlternating, table } from './stats.mjs';
 import { codeKeystrokes, codeToType } from './typedCode.mjs';
 
 const require = createRequire(import.meta.url);
@@ -95,17 +95,24 @@ async function benchAnalysis(files) {
       maxRuns: quick ? 10 : 500,
       minMs: quick ? 200 : big ? 1500 : 500,
     };
-    const bare = sample(() => parser.parse(f.text).delete(), opts);
     let findings = 0;
-    const full = sample(() => {
-      const tree = parser.parse(f.text);
-      try {
-        findings = analyze(tree, f.text).findings.length;
-      } finally {
-        dropCopy(tree);
-        tree.delete();
-      }
-    }, opts);
+    // Bare parse and full analysis in turn: their ratio is the target, and it must come from the
+    // same minutes (sampled one after the other, the 5k, 10k and 20k ratios swapped between runs).
+    const [bare, full] = sampleAlternating(
+      [
+        () => parser.parse(f.text).delete(),
+        () => {
+          const tree = parser.parse(f.text);
+          try {
+            findings = analyze(tree, f.text).findings.length;
+          } finally {
+            dropCopy(tree);
+            tree.delete();
+          }
+        },
+      ],
+      opts,
+    );
     // Where the time goes: model + rules only, on a tree parsed once.
     const tree = parser.parse(f.text);
     const engine = sample(() => analyze(tree, f.text), opts);
@@ -487,20 +494,26 @@ async function benchScaling() {
     // More warm-up runs for the small files, whose first runs mostly measure the JIT compiling.
     const opts = { warmup: n >= 20000 ? 1 : 5, minRuns: n >= 100000 ? 2 : 5, maxRuns: n >= 100000 ? 2 : 20 };
     let findings = 0;
-    const full = sample(() => {
-      const tree = parser.parse(text);
-      try {
-        findings = analyze(tree, text).findings.length;
-      } finally {
-        dropCopy(tree);
-        tree.delete();
-      }
-    }, opts);
+    // In turn, as in the analysis section: the full/bare ratio from the same minutes.
+    const [bare, full] = sampleAlternating(
+      [
+        () => parser.parse(text).delete(),
+        () => {
+          const tree = parser.parse(text);
+          try {
+            findings = analyze(tree, text).findings.length;
+          } finally {
+            dropCopy(tree);
+            tree.delete();
+          }
+        },
+      ],
+      opts,
+    );
     const tree = parser.parse(text);
     const engine = sample(() => analyze(tree, text), opts);
     dropCopy(tree);
     tree.delete();
-    const bare = sample(() => parser.parse(text).delete(), opts);
     const row = {
       lines,
       findings,
