@@ -149,10 +149,17 @@ function mayRaiseOnPurpose(statement: Node): boolean {
   return false;
 }
 
-/** `df.write.mode("x")` followed by a line starting with `.save(...)`: a broken chain the parser split, not a finished statement. */
+/**
+ * `df.write.mode("x")` followed by a line starting with `.save(...)`: a broken chain the parser split, not a
+ * finished statement. Or the statement is what error recovery left of an assignment: after a chain
+ * continued on a line with no backslash, the parser can swallow `df =` of the next line into the
+ * ERROR node, so `df = df.drop(...)` reads as a bare `df.drop(...)` starting on the row the ERROR ends.
+ */
 function hasSyntaxErrorNear(statement: Node): boolean {
   const next = statement.nextSibling;
-  return statement.hasError || next?.type === 'ERROR' || !!next?.hasError;
+  const previous = statement.previousSibling;
+  const swallowedTarget = previous?.type === 'ERROR' && previous.endPosition.row === statement.startPosition.row;
+  return statement.hasError || next?.type === 'ERROR' || !!next?.hasError || swallowedTarget;
 }
 
 /** The expression the chain starts from: `df` in `df.na.fill(0).withColumn(...)`, `spark.read` in `spark.read.csv(p).filter(...)`. */

@@ -79,9 +79,21 @@ export function isReportingCall(call: Node): boolean {
   return parts.name !== 'log' && REPORTING_NAME.test(parts.name);
 }
 
+/**
+ * How far `reportingCallOf` looks. `throughTextHelpers`: once the value is formatted into a string
+ * (an f-string's `{...}`), any call the text passes through on its way to a reporting call only
+ * decorates it: `logger.info(to_color_str(f"rows: {df.count()}", "green"))`, `log(colored(...))`.
+ * PSA102 asks it (a log-only count is not a second computation worth a cache); PSA101 does not, as
+ * such helpers often sit in debug branches that PSA101 has no judgment for.
+ */
+export interface ReportingReach {
+  throughTextHelpers?: boolean;
+}
+
 /** Climbs from an expression to the reporting call it only feeds, if any. */
-export function reportingCallOf(expr: Node): Node | undefined {
+export function reportingCallOf(expr: Node, reach: ReportingReach = {}): Node | undefined {
   let n: Node = expr;
+  let text = false;
   for (let i = 0; i < 50; i++) {
     const p = n.parent;
     if (!p) return undefined;
@@ -90,18 +102,19 @@ export function reportingCallOf(expr: Node): Node | undefined {
       if (isReportingCall(p)) return p;
       const parts = callParts(p);
       const isFormat = parts?.name && FORMAT_CALLS.has(parts.name) && (!parts.object || parts.name === 'format');
-      if (!isFormat) return undefined;
+      if (!isFormat && !(reach.throughTextHelpers && text)) return undefined;
       n = p;
       continue;
     }
     if (!TRANSPARENT.has(p.type)) return undefined;
+    if (p.type === 'interpolation') text = true;
     n = p;
   }
   return undefined;
 }
 
 /** For `n = df.count()`: true when every later read of `n` in the scope only feeds reporting calls. */
-export function assignedOnlyForReporting(call: Node): boolean {
+export function assignedOnlyForReporting(call: Node, reach: ReportingReach = {}): boolean {
   const assignment = call.parent;
   if (!assignment || assignment.type !== 'assignment' || !sameNode(assignment.childForFieldName('right'), call)) return false;
   const target = assignment.childForFieldName('left');
@@ -116,5 +129,5 @@ export function assignedOnlyForReporting(call: Node): boolean {
     if (!sameNode(cur, scope) && (cur.type === 'function_definition' || cur.type === 'class_definition')) continue;
     for (const c of cur.namedChildren) if (c) stack.push(c);
   }
-  return uses.length > 0 && uses.every((u) => reportingCallOf(u) !== undefined);
+  return uses.length > 0 && uses.every((u) => reportingCallOf(u, reach) !== undefined);
 }

@@ -68,7 +68,9 @@ function consumers(ctx: RuleContext): { frame: Frame; consumer: Consumer }[] {
   ctx.model.actions.forEach((a, i) => {
     if (!FULL_ACTIONS.has(a.method) || a.frame.streaming === true || repeatingConstructAround(a.call)) return;
     // PSA101 reports monitoring-only actions and PSA104 emptiness tests; both have better fixes than a cache.
-    if ((a.method === 'count' || a.method === 'collect') && (reportingCallOf(a.call) || assignedOnlyForReporting(a.call))) return;
+    // A count formatted into log text through a decorating helper (to_color_str(f"...")) is log-only too.
+    const reach = { throughTextHelpers: true };
+    if ((a.method === 'count' || a.method === 'collect') && (reportingCallOf(a.call, reach) || assignedOnlyForReporting(a.call, reach))) return;
     if (emptinessCheckOf(a)) return;
     // `assert df.count() == 42`: a lab's "check your work" cell or a test, not part of the pipeline.
     if (insideAssert(a.call)) return;
