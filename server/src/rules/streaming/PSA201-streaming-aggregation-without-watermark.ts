@@ -55,13 +55,15 @@ export const streamingAggregationWithoutWatermark: Rule = {
         // Started by no query of the file, only shown: say what the displayed query does, not what a sink's mode would.
         const shownBy = sinksFedBy(ctx, agg).length === 0 ? notebookDisplayOf(ctx, agg) : undefined;
         const windowInfo = agg.windowNode ? [related(agg.windowNode, 'event-time window')] : [];
+        const sortedBy = shownBy ? undefined : sortedAfter(ctx, agg);
         ctx.report({
           start: agg.methodNode.startIndex,
           end: agg.call.endIndex,
-          message: shownBy ? displayedMessage(agg) : groupByMessage(agg, mode, mode === 'complete' ? sortedAfter(ctx, agg) : undefined),
+          message: shownBy ? displayedMessage(agg) : groupByMessage(agg, mode, sortedBy),
           related: [...relatedInfo, ...windowInfo, ...(shownBy ? [related(shownBy, 'shown here by the notebook')] : [])],
-          // In complete mode a watermark bounds nothing: adding one alone would be a fix that fixes nothing.
-          fixes: mode === 'complete' ? [] : watermarkFix(agg, column),
+          // In complete mode a watermark bounds nothing, and a sorted query in another mode does not start
+          // until the sort goes: adding a watermark alone would be a fix that fixes nothing.
+          fixes: mode === 'complete' || (sortedBy && (mode === 'update' || mode === 'append')) ? [] : watermarkFix(agg, column),
           why: groupByWhy(ctx, agg),
         });
       } else {
@@ -97,7 +99,9 @@ function outputModeOf(ctx: RuleContext, agg: AggregationInfo): 'append' | 'updat
  * What goes wrong, and what to do, depends on the output mode (Structured Streaming guide, "Conditions
  * for watermarking to clean aggregation state"): append refuses to start without a watermark; update
  * runs and lets a watermark drop old groups, but only groups keyed by the watermarked column or a
- * window on it; complete must keep every group, so no watermark can drop any.
+ * window on it; complete must keep every group, so no watermark can drop any. A sort of the result
+ * (`sortedBy`) is allowed only in complete mode (UnsupportedOperationChecker): in update mode the query
+ * does not start, which the message says first; in append mode the sort goes with the missing watermark.
  */
 function groupByMessage(agg: AggregationInfo, mode: 'append' | 'update' | 'complete' | undefined, sortedBy?: string): string {
   const on = agg.windowColumn ? `withWatermark("${agg.windowColumn}", ...)` : 'withWatermark() on the event-time column';
@@ -113,6 +117,14 @@ function groupByMessage(agg: AggregationInfo, mode: 'append' | 'update' | 'compl
         'if every group must stay in the result, bound the key set or compute it as a batch over the stored events.'
       );
     case 'update':
+      // A sort after the aggregation is refused in update mode: the query never runs, so that comes first.
+      if (sortedBy)
+        return (
+          `Streaming aggregation sorted by ${sortedBy}() in update output mode: Spark refuses to start the query ("Sorting is not supported on streaming ` +
+          'DataFrames/Datasets, unless it is on aggregated DataFrame/Dataset in Complete output mode"). ' +
+          `Drop the ${sortedBy}() (sort where the result is read); then, with no watermark, Spark would keep every ${agg.windowNode ? 'window' : 'group'} in state forever, ` +
+          `so also add ${on} before the aggregation${keyed}.`
+        );
       return (
         'Streaming aggregation without a watermark: Spark keeps every group in state forever (the query slows down and eventually runs out of memory). ' +
         `Add ${on} before the aggregation${keyed}: in update mode Spark then drops a ${agg.windowNode ? 'window' : 'group'} once the watermark passes it.`
@@ -120,7 +132,7 @@ function groupByMessage(agg: AggregationInfo, mode: 'append' | 'update' | 'compl
     case 'append':
       return (
         'Streaming aggregation without a watermark in append output mode: Spark refuses to start the query ("Append output mode not supported when there are ' +
-        `streaming aggregations ... without watermark"). Add ${on} before the aggregation${keyed}: append mode then emits each ${agg.windowNode ? 'window' : 'group'} once the watermark passes it.`
+        `streaming aggregations ... without watermark"). Add ${on} before the aggregation${keyed}${unsort}: append mode then emits each ${agg.windowNode ? 'window' : 'group'} once the watermark passes it.`
       );
     default:
       return (
