@@ -60,7 +60,7 @@ export interface AnalysisResult {
   resumedStatements?: number;
   /** Analyses of module functions nobody called that were replayed from `previousModel` rather than run again. */
   reusedFunctions?: number;
-  /** Of those, the ones an edit before them had moved, or moved a statement they read (replayed renumbered, `journalRelocation.ts`). */
+  /** Of those, the ones whose statement or a statement they read had moved since the analysis ran (replayed with their numbers mapped, `journalRelocation.ts`). */
   relocatedFunctions?: number;
   /** Of those, the ones renumbered also in another statement they read (a helper or UDF moved by the edit, `journalRelocation.ts`). */
   relocatedAcrossFunctions?: number;

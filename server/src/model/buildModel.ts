@@ -8,7 +8,7 @@ import { batchFrame, isBatchFrameParameter } from '../spark/streaming';
 import { recordImport } from '../spark/imports';
 import { isSessionFactoryName, isSessionGlobal, isSessionParameterName, sessionReference, sparkSessionClassCall, usesNotebookSession } from '../spark/session';
 import { JournalRecorder, sameFrames, type FunctionJournal } from './functionJournal';
-import { journalNumbers, movedElsewhere, relocated, statementPlaces } from './journalRelocation';
+import { journalNumbers, placement, statementPlaces, type Renumbering } from './journalRelocation';
 import type { Interpreter } from './interpreter';
 import type { DataFrameModel, Frame, FrameRef, ImportInfo, SourceInfo } from './types';
 import { Scope, UNKNOWN, type Value } from './values';
@@ -165,7 +165,7 @@ class ModelBuilder implements Interpreter {
   resumedStatements = 0;
   /** How many of the module's pending function analyses were replayed from the previous model's journals. */
   reusedFunctions = 0;
-  /** Of those, how many were journaled with their def elsewhere (an edit before it moved it; see `placed`). */
+  /** Of those, how many had their statement or one they read moved since the analysis ran (numbers mapped; see `placement`). */
   relocatedFunctions = 0;
   /** Of those, how many were renumbered in another statement than their own too (a helper or UDF they called had moved). */
   relocatedAcrossFunctions = 0;
@@ -524,13 +524,14 @@ class ModelBuilder implements Interpreter {
         continue;
       }
       const kept = this.previousJournals?.get(v.def);
-      const previous = kept && this.placed(kept);
-      if (previous && this.sameReads(previous)) {
-        this.replay(previous);
-        this.journals.set(v.def, previous);
+      // Where its statements are now (see `journalRelocation.ts`): null when none moved.
+      const at = kept && placement(kept, this.model.root);
+      if (kept && at !== undefined && this.sameReads(kept, at)) {
+        this.replay(kept, at);
+        this.journals.set(v.def, kept);
         this.reusedFunctions++;
-        if (previous !== kept) this.relocatedFunctions++;
-        if (previous !== kept && movedElsewhere(kept, previous)) this.relocatedAcrossFunctions++;
+        if (at) this.relocatedFunctions++;
+        if (at?.across) this.relocatedAcrossFunctions++;
         continue;
       }
       const journal = this.journaled(v.def, v.closure);
@@ -590,24 +591,15 @@ class ModelBuilder implements Interpreter {
     return places && { ...journal, places };
   }
 
-  /**
-   * The journal where its statements are now: itself when none moved; renumbered when a later syntax
-   * copy adopted one at another place (an edit before it), see `journalRelocation.ts`; undefined when
-   * one is no longer in the current copy.
-   */
-  private placed(j: FunctionJournal): FunctionJournal | undefined {
-    return relocated(j, this.model.root);
-  }
-
-  /** Every read of the journaled analysis gives the same answer in this run's state. */
-  private sameReads(j: FunctionJournal): boolean {
+  /** Every read of the journaled analysis gives the same answer in this run's state (its numbers mapped by `r` when its statements moved). */
+  private sameReads(j: FunctionJournal, r: Renumbering | null): boolean {
     if (j.closure !== this.scope || j.nextId !== this.nextId || this.steps + j.steps > MAX_STEPS) return false;
     for (const [name, v] of j.names) if (Map.prototype.get.call(this.vars, name) !== v) return false;
-    for (const [key, v] of j.memo) if (this.callMemo.get(key) !== v) return false;
-    for (const [id, has] of j.analysed) if (this.analysed.has(id) !== has) return false;
+    for (const [key, v] of j.memo) if (this.callMemo.get(r ? r.key(key) : key) !== v) return false;
+    for (const [id, has] of j.analysed) if (this.analysed.has(r ? r.id(id) : id) !== has) return false;
     const refs = this.model.frameRefs;
     for (const [start, was] of j.refs) {
-      const ref = refs.get(start);
+      const ref = refs.get(r ? r.offset(start) : start);
       if (was === undefined ? ref !== undefined : !ref || ref.frame !== was.frame || !sameFrames(ref.others ?? [], was.others)) return false;
     }
     for (const [id, has] of j.definitions) if (this.model.definitions.has(id) !== has) return false;
@@ -615,7 +607,7 @@ class ModelBuilder implements Interpreter {
   }
 
   /** What the journaled analysis added, added again (the same objects; frame names copied, since later analyses may add to them). */
-  private replay(j: FunctionJournal): void {
+  private replay(j: FunctionJournal, r: Renumbering | null): void {
     const model = this.model as unknown as Record<string, unknown>;
     for (const [key, items] of j.added) {
       const part = model[key] as unknown[];
@@ -623,11 +615,18 @@ class ModelBuilder implements Interpreter {
     }
     for (const [id, entry] of j.definitionWrites) this.model.definitions.set(id, entry);
     const refs = this.model.frameRefs;
-    for (const ref of j.newRefs) refs.set(ref.start, copyRef(ref));
-    for (const [start, frame] of j.refPushes) (refs.get(start)!.others ??= []).push(frame);
-    for (const entry of j.refLog) this.refLog.push(entry);
-    for (const [key, v] of j.memoWrites) this.callMemo.set(key, v);
-    for (const id of j.analysedWrites) this.analysed.add(id);
+    for (const ref of j.newRefs) {
+      const copy = copyRef(ref);
+      if (r) {
+        copy.start = r.offset(ref.start);
+        copy.end = r.offset(ref.end - 1) + 1;
+      }
+      refs.set(copy.start, copy);
+    }
+    for (const [start, frame] of j.refPushes) (refs.get(r ? r.offset(start) : start)!.others ??= []).push(frame);
+    for (const entry of j.refLog) this.refLog.push(r ? [r.offset(entry[0]), entry[1]] : entry);
+    for (const [key, v] of j.memoWrites) this.callMemo.set(r ? r.key(key) : key, v);
+    for (const id of j.analysedWrites) this.analysed.add(r ? r.id(id) : id);
     this.nextId += j.ids;
     this.steps += j.steps;
   }

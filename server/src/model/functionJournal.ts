@@ -27,9 +27,9 @@ export interface FunctionJournal {
   def: Node;
   /**
    * The top-level statements its numbers (ids and offsets, below) lie in, where they were when the
-   * analysis ran or a relocation last moved them: its own statement first, then those of the helpers
-   * and UDFs it reached. A later syntax copy that clones a statement adopts the same nodes at their new
-   * place: the journal is replayed there renumbered (`journalRelocation.ts`).
+   * analysis ran: its own statement first, then those of the helpers and UDFs it reached. A later
+   * syntax copy that clones a statement adopts the same nodes at their new place: the journal is
+   * replayed there with its numbers mapped (`journalRelocation.ts`); it is never rewritten.
    */
   places: StatementPlace[];
   closure: Scope;

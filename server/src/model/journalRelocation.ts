@@ -22,7 +22,7 @@ import type { FunctionJournal } from './functionJournal';
  * edit, or deleted) or has another size gives up, and the function runs.
  */
 
-/** A top-level statement a journal's numbers lie in, where it was when they were last numbered. */
+/** A top-level statement a journal's numbers lie in, where it was when the analysis ran. */
 export interface StatementPlace {
   node: Node;
   id: number;
@@ -77,7 +77,7 @@ export function statementPlaces(root: Node, ids: Iterable<number>, offsets: Iter
   return places;
 }
 
-/** The ids and offsets a journal holds as numbers (what `relocated` renumbers). */
+/** The ids and offsets a journal holds as numbers (what a `Renumbering` maps). */
 export function journalNumbers(j: Omit<FunctionJournal, 'places'>): { ids: number[]; offsets: number[] } {
   const ids: number[] = [j.def.id];
   const offsets: number[] = [];
@@ -97,16 +97,53 @@ function keyId(k: string): number {
 }
 
 /**
- * `j` where its statements are now in `root`'s copy: `j` itself when none moved, renumbered when
- * some did (each number by its own statement's move), undefined when one is no longer there.
+ * How a journal's numbers map to the current copy: each by the move of the statement it lay in when
+ * the analysis ran. The journal itself is never rewritten: its places keep their node objects, which
+ * always know where they are now, so the move from the recorded numbering is read afresh at each
+ * placement (cheaper than copying every memo key, frame name and log entry per keystroke).
  */
-export function relocated(j: FunctionJournal, root: Node): FunctionJournal | undefined {
+export class Renumbering {
+  constructor(
+    private readonly places: readonly StatementPlace[],
+    private readonly shifts: readonly number[],
+    private readonly deltas: readonly number[],
+    /** A statement other than the journal's own (its first place) moved. */
+    readonly across: boolean,
+  ) {}
+
+  id(x: number): number {
+    const places = this.places;
+    for (let i = 0; i < places.length; i++) if (x >= places[i].id && x < places[i].idEnd) return x + this.shifts[i];
+    throw OUTSIDE;
+  }
+
+  offset(x: number): number {
+    const places = this.places;
+    for (let i = 0; i < places.length; i++) if (x >= places[i].start && x < places[i].end) return x + this.deltas[i];
+    throw OUTSIDE;
+  }
+
+  /** A call memo key (`<def id>:<arguments>`) with its def's id renumbered; the arguments are frame ids and values. */
+  key(k: string): string {
+    const colon = k.indexOf(':');
+    return `${this.id(Number(k.slice(0, colon)))}${k.slice(colon)}`;
+  }
+}
+
+/**
+ * Where `j`'s statements are in `root`'s copy: null when none moved (its numbers hold as recorded), a
+ * renumbering when some did, undefined when one is no longer there (not taken over nor adopted by the
+ * current copy: read again after an edit, or deleted) or has another size.
+ */
+export function placement(j: FunctionJournal, root: Node): Renumbering | null | undefined {
   const owner = (root as SyntaxNode).owner;
   const places = j.places;
   const shifts: number[] = [];
   const deltas: number[] = [];
   let moved = false;
-  for (const p of places) {
+  let across = false;
+  for (let i = 0; i < places.length; i++) {
+    const p = places[i];
     const s = p.node as SyntaxNode;
     // Only a statement the current copy took over or adopted is its node object there; another size is another statement.
     if (s.owner !== owner || s.subtreeEnd - s.id !== p.idEnd - p.id || s.endIndex - s.startIndex !== p.end - p.start) return undefined;
@@ -114,49 +151,13 @@ export function relocated(j: FunctionJournal, root: Node): FunctionJournal | und
     const delta = s.startIndex - p.start;
     shifts.push(shift);
     deltas.push(delta);
-    if (shift !== 0 || delta !== 0) moved = true;
+    if (shift !== 0 || delta !== 0) {
+      moved = true;
+      if (i > 0) across = true;
+    }
   }
-  if (!moved) return j;
-  const id = (x: number): number => {
-    for (let i = 0; i < places.length; i++) if (x >= places[i].id && x < places[i].idEnd) return x + shifts[i];
-    throw OUTSIDE;
-  };
-  const offset = (x: number): number => {
-    for (let i = 0; i < places.length; i++) if (x >= places[i].start && x < places[i].end) return x + deltas[i];
-    throw OUTSIDE;
-  };
-  const key = (k: string): string => {
-    const colon = k.indexOf(':');
-    return `${id(Number(k.slice(0, colon)))}${k.slice(colon)}`;
-  };
-  try {
-    const memo = new Map<string, typeof j.memo extends Map<string, infer V> ? V : never>();
-    for (const [k, v] of j.memo) memo.set(key(k), v);
-    const analysed = new Map<number, boolean>();
-    for (const [x, has] of j.analysed) analysed.set(id(x), has);
-    const refs: FunctionJournal['refs'] = new Map();
-    for (const [x, was] of j.refs) refs.set(offset(x), was);
-    return {
-      ...j,
-      places: places.map((p, i) => ({ node: p.node, id: p.id + shifts[i], idEnd: p.idEnd + shifts[i], start: p.start + deltas[i], end: p.end + deltas[i] })),
-      memo,
-      analysed,
-      refs,
-      memoWrites: j.memoWrites.map(([k, v]) => [key(k), v]),
-      analysedWrites: j.analysedWrites.map(id),
-      newRefs: j.newRefs.map((ref) => ({ ...ref, start: offset(ref.start), end: offset(ref.end - 1) + 1 })),
-      refPushes: j.refPushes.map(([x, frame]) => [offset(x), frame]),
-      refLog: j.refLog.map(([x, before]) => [offset(x), before]),
-    };
-  } catch (e) {
-    if (e === OUTSIDE) return undefined;
-    throw e;
-  }
+  return moved ? new Renumbering(places, shifts, deltas, across) : null;
 }
 
-/** `now` (a relocation of `before`) moved a statement other than the journal's own (its first place). */
-export function movedElsewhere(before: FunctionJournal, now: FunctionJournal): boolean {
-  return now.places.some((p, i) => i > 0 && (p.id !== before.places[i].id || p.start !== before.places[i].start));
-}
-
+// Every number of a journal lies in one of its places (`statementPlaces` found them all, or no journal was kept).
 const OUTSIDE = new Error('a journal number outside the statements it was placed in');
