@@ -1078,7 +1078,7 @@ export interface BuiltModel {
   resumedStatements: number;
   /** Analyses of functions nobody called replayed from `previous` rather than run again. */
   reusedFunctions: number;
-  /** Of those, the ones whose def an edit before it had moved (replayed renumbered). */
+  /** Of those, the ones whose statement or a statement they read had moved since the analysis ran (numbers mapped). */
   relocatedFunctions: number;
   /** Of those, the ones renumbered also in another statement they read (a helper or UDF moved too). */
   relocatedAcrossFunctions: number;
