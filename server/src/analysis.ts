@@ -60,8 +60,10 @@ export interface AnalysisResult {
   resumedStatements?: number;
   /** Analyses of module functions nobody called that were replayed from `previousModel` rather than run again. */
   reusedFunctions?: number;
-  /** Of those, the ones whose function an edit before it had moved (replayed renumbered, `journalRelocation.ts`). */
+  /** Of those, the ones whose statement or a statement they read had moved since the analysis ran (replayed with their numbers mapped, `journalRelocation.ts`). */
   relocatedFunctions?: number;
+  /** Of those, the ones renumbered also in another statement they read (a helper or UDF moved by the edit, `journalRelocation.ts`). */
+  relocatedAcrossFunctions?: number;
   /** With `keepProjectFacts`, when the file was analysed. */
   projectFacts?: ProjectFacts;
 }
@@ -141,7 +143,7 @@ function* analysisSteps(tree: TreeOrCopy, text: string, options: AnalysisOptions
   // rule): an edit read after it stops the run before the model. `buildModel` takes this copy.
   rootOf(tree, text);
   yield;
-  const { model, functions, resumedStatements, reusedFunctions, relocatedFunctions } = buildModel(
+  const { model, functions, resumedStatements, reusedFunctions, relocatedFunctions, relocatedAcrossFunctions } = buildModel(
     tree,
     text,
     { notebook: options.notebook ?? isPlatformNotebookSource(text) },
@@ -192,7 +194,16 @@ function* analysisSteps(tree: TreeOrCopy, text: string, options: AnalysisOptions
   }
   findings.sort(compareFindings);
   const projectFacts = options.keepProjectFacts ? collectProjectFacts(model, code, noqa) : undefined;
-  return { findings, model, lines, resumedStatements, reusedFunctions, relocatedFunctions, ...(projectFacts ? { projectFacts } : {}) };
+  return {
+    findings,
+    model,
+    lines,
+    resumedStatements,
+    reusedFunctions,
+    relocatedFunctions,
+    relocatedAcrossFunctions,
+    ...(projectFacts ? { projectFacts } : {}),
+  };
 }
 
 /**

@@ -283,6 +283,7 @@ describe('function analyses reused after an edit', function () {
     let reusing = 0;
     let reused = 0;
     let relocated = 0;
+    let across = 0;
     // `extras`: a model built first for the version and kept as the base of the next one, or lost.
     const sequences = { edits, toChanges: asChanges, extras: ['none', 'none', 'none', 'kept', 'lost'] as const, maxEdits: 6 };
     everyEditEqualsFresh(parser, files, sequences, runs, (incremental) => {
@@ -290,12 +291,14 @@ describe('function analyses reused after an edit', function () {
       if (incremental.reusedFunctions) reusing++;
       reused += incremental.reusedFunctions ?? 0;
       relocated += incremental.relocatedFunctions ?? 0;
+      across += incremental.relocatedAcrossFunctions ?? 0;
     });
-    return { analyses, reusing, reused, relocated };
+    return { analyses, reusing, reused, relocated, across };
   }
 
   it('equals a fresh analysis after every edit, and replays many function analyses', () => {
-    const { analyses, reusing, reused, relocated } = reuseEqualsFresh(files, edit, { seed: 1821, numRuns: 120 });
+    const { analyses, reusing, reused, relocated, across } = reuseEqualsFresh(files, edit, { seed: 1821, numRuns: 120 });
+    console.log(`      ${analyses} analyses, ${reusing} replaying, ${reused} replays, ${relocated} relocated, ${across} renumbered across statements`);
     // Worth something only if many analyses did replay functions.
     assert.ok(reusing > analyses / 4, `only ${reusing} of ${analyses} analyses replayed a function (${reused} replays)`);
     // And many replays were of functions an edit before them had moved (the syntax copy adopted
@@ -330,6 +333,51 @@ describe('function analyses reused after an edit', function () {
       { at: 'picked = ', insert: 'COLS = ["id", "amount"]\n' },
     ]);
     assert.equal(steps.length, 3);
+  });
+
+  it("replays a function whose helper an edit moved, renumbered by the helper statement's own move, and equals a fresh analysis", () => {
+    // `build` calls `tidy`, defined after it, which calls the UDF `strip_it`: the journal of `build`'s
+    // analysis holds numbers inside both later statements (the memo key of `tidy(raw)`, frame names
+    // in `tidy`'s body). A statement inserted between them moves `tidy` and `strip_it` but not
+    // `build`; one inserted above moves all three by the same amount; then `tidy`'s body changes (its
+    // statement is read again: the journal cannot be placed). The function values of `tidy` and
+    // `strip_it` are the previous model's objects when their statements run again unchanged. (`tidy`
+    // reads no constant defined after an edit: a constant's statement run again makes a new value,
+    // and the analysis runs.)
+    const text = py`
+      from pyspark.sql import SparkSession
+      from pyspark.sql import functions as F
+
+      spark = SparkSession.builder.getOrCreate()
+
+
+      def build(spark):
+          raw = spark.read.parquet("/data/raw")
+          cleaned = tidy(raw)
+          cleaned.write.mode("append").saveAsTable("silver.raw")
+          return cleaned
+
+
+      LIMIT = 10
+
+
+      @F.udf(returnType="string")
+      def strip_it(value):
+          return value.strip()
+
+
+      def tidy(df):
+          kept = df.filter(F.col("amount") > 0)
+          return kept.withColumn("name", strip_it(F.col("name")))
+    `;
+    const steps = editsInOrder('helper_after_caller.py', text, [
+      { at: 'LIMIT = ', insert: 'THRESHOLD = 5\n' },
+      { at: '\n\ndef build', insert: '\nMODE = "append"\n' },
+      { at: '    return kept', insert: '    kept.count()\n' },
+    ]);
+    const across = steps.map((s) => s.relocatedAcrossFunctions ?? 0);
+    assert.ok(across[0] >= 1 && across[1] >= 1, `build's analysis was not replayed renumbered across statements: ${across.join(', ')}`);
+    assert.equal(across[2], 0);
   });
 
   it('equals a fresh analysis when statements after the functions rebind what they read or call what they call', () => {

@@ -8,7 +8,7 @@ import { loadParser } from './helpers';
 
 // Issue 18, problem 5: the cost per line must not grow with the file. Timing cannot be asserted
 // here (a shared machine), so the test counts work instead: every read of the syntax copy's nodes
-// during an analysis (a getter or method of `SyntaxNode` and `SyntaxTree`, an array it returns
+// during an analysis (a getter or method of `SyntaxNode` and `SyntaxTree`, an array it makes
 // counted by its length), and every frame a rule's `lineage()` walk yields. A rule that rescans the file per candidate, as PSA101's look for caching
 // helpers did (every call of the scope, per count), makes that count per line grow with the file;
 // a linear analysis keeps it flat. The inputs are the bench's shapes (`scripts/bench/shapes.mjs`,
@@ -36,6 +36,7 @@ interface Generator {
 }
 
 let reads = 0;
+let seen = new WeakSet<object>();
 const restore: (() => void)[] = [];
 
 /** Counts every getter and method call of `proto` into `reads` (an array result by its length). */
@@ -43,7 +44,11 @@ function countReads(proto: object): void {
   for (const [key, d] of Object.entries(Object.getOwnPropertyDescriptors(proto))) {
     if (key === 'constructor') continue;
     const count = (v: unknown) => {
-      reads += Array.isArray(v) || ArrayBuffer.isView(v) ? (v as ArrayLike<unknown>).length + 1 : 1;
+      // An array counts its length the first time it is seen (it was made for the call); a kept one
+      // handed out again (a node's `children`, an index's list) counts as one read.
+      const fresh = (Array.isArray(v) || ArrayBuffer.isView(v)) && !seen.has(v as object);
+      if (fresh) seen.add(v as object);
+      reads += fresh ? (v as ArrayLike<unknown>).length + 1 : 1;
       return v;
     };
     let counted: PropertyDescriptor | undefined;
@@ -76,6 +81,7 @@ async function readsPerUnit(text: string, units: number): Promise<number> {
   const tree = parser.parse(text);
   try {
     reads = 0;
+    seen = new WeakSet<object>();
     analyze(tree, text);
     return reads / units;
   } finally {

@@ -8,7 +8,7 @@ import { batchFrame, isBatchFrameParameter } from '../spark/streaming';
 import { recordImport } from '../spark/imports';
 import { isSessionFactoryName, isSessionGlobal, isSessionParameterName, sessionReference, sparkSessionClassCall, usesNotebookSession } from '../spark/session';
 import { JournalRecorder, sameFrames, type FunctionJournal } from './functionJournal';
-import { relocated } from './journalRelocation';
+import { journalNumbers, placement, statementPlaces, type Renumbering } from './journalRelocation';
 import type { Interpreter } from './interpreter';
 import type { DataFrameModel, Frame, FrameRef, ImportInfo, SourceInfo } from './types';
 import { Scope, UNKNOWN, type Value } from './values';
@@ -104,6 +104,8 @@ interface Checkpoint {
   analysed: number;
   varLog: number;
   refLog: number;
+  /** How many module function values had been made (`ModelBuilder.defined`). */
+  defined: number;
 }
 
 /** The checkpoint's statement is `statement`, at the place and id it had then (not moved there by a later copy's adoption). */
@@ -126,6 +128,8 @@ interface ResumeState {
   root: { owner: SyntaxTree };
   /** The module's pending function analyses of this run, by `def` node (see FunctionJournal). */
   journals: Map<Node, FunctionJournal>;
+  /** The function values the module scope was given, in order (see `functionValue`). */
+  defined: [def: Node, value: Value][];
 }
 
 /**
@@ -161,10 +165,15 @@ class ModelBuilder implements Interpreter {
   resumedStatements = 0;
   /** How many of the module's pending function analyses were replayed from the previous model's journals. */
   reusedFunctions = 0;
-  /** Of those, how many were journaled with their def elsewhere (an edit before it moved it; see `placed`). */
+  /** Of those, how many had their statement or one they read moved since the analysis ran (numbers mapped; see `placement`). */
   relocatedFunctions = 0;
-  /** Where the statements this run resumed end (ids and offsets not moved since the previous model). */
-  private prefixEnd: { id: number; offset: number } | undefined;
+  /** Of those, how many were renumbered in another statement than their own too (a helper or UDF they called had moved). */
+  relocatedAcrossFunctions = 0;
+  /** The module scope of this run (the previous model's, when resumed). */
+  private moduleScope: Scope;
+  /** The function values the module scope was given, in order, and those the resumed run gave from its checkpoint on, by def. */
+  private defined: [Node, Value][] = [];
+  private previousDefined: Map<Node, Value> | undefined;
   /** The module's pending function analyses of this run, and those of the model it resumed from. */
   private journals = new Map<Node, FunctionJournal>();
   private previousJournals: Map<Node, FunctionJournal> | undefined;
@@ -199,7 +208,7 @@ class ModelBuilder implements Interpreter {
       root,
       truncated: false,
     };
-    this.scope = new Scope(root, undefined, this.vars);
+    this.scope = this.moduleScope = new Scope(root, undefined, this.vars);
     this.functions = new SparkFunctions(imports, (name) => {
       const v = this.scope.lookup(name);
       return v !== undefined && v.k !== 'unknown';
@@ -230,6 +239,7 @@ class ModelBuilder implements Interpreter {
       inputs,
       root: { owner: (root as SyntaxNode).owner },
       journals: this.journals,
+      defined: this.defined,
     };
     let i = previous ? this.resume(previous, statements, inputs) : 0;
     state.checkpoints = this.checkpoints;
@@ -238,6 +248,8 @@ class ModelBuilder implements Interpreter {
     state.refLog = this.refLog;
     state.callMemo = this.callMemo;
     state.analysed = this.analysed;
+    state.defined = this.defined;
+    this.moduleScope = this.scope;
     this.vars.writer = state;
     // The module's statements, as `block` runs them, with a checkpoint before each.
     for (; i < statements.length; i++) {
@@ -264,6 +276,7 @@ class ModelBuilder implements Interpreter {
       analysed: this.analysed.size,
       varLog: this.vars.log.length,
       refLog: this.refLog.length,
+      defined: this.defined.length,
     });
   }
 
@@ -296,6 +309,8 @@ class ModelBuilder implements Interpreter {
     this.callMemo = new Map(first(prev.callMemo, at.callMemo));
     this.analysed = new Set(first(prev.analysed, at.analysed));
     this.refLog = prev.refLog.slice(0, at.refLog);
+    this.defined = prev.defined.slice(0, at.defined);
+    this.previousDefined = new Map(prev.defined.slice(at.defined));
     this.checkpoints = prev.checkpoints.slice(0, k);
     const from = previous as unknown as Record<string, unknown>;
     const to = this.model as unknown as Record<string, unknown>;
@@ -316,8 +331,6 @@ class ModelBuilder implements Interpreter {
     }
     this.resumedStatements = k;
     this.previousJournals = prev.journals;
-    const last = statements[k - 1] as SyntaxNode;
-    this.prefixEnd = { id: last.subtreeEnd, offset: last.endIndex };
     return k;
   }
 
@@ -466,7 +479,23 @@ class ModelBuilder implements Interpreter {
   private defineFunction(node: Node): void {
     const name = node.childForFieldName('name');
     if (!name) return;
-    this.scope.vars.set(name.text, { k: 'function', def: node, closure: this.scope });
+    this.scope.vars.set(name.text, this.functionValue(node));
+  }
+
+  /**
+   * The value of a function defined here. In the module scope, the previous model's value for the
+   * same def node is given again when its statement runs again (a statement after an edit, whose
+   * node objects the syntax copy adopted: the same code, moved): it holds only the def and the module
+   * scope, both the same objects, and values are never changed. So a journaled analysis that called
+   * the function reads the same object and can be replayed (`sameReads`), its numbers renumbered by
+   * that statement's move (`journalRelocation.ts`), where a new object would make it run again.
+   */
+  private functionValue(def: Node): Value {
+    if (this.scope !== this.moduleScope) return { k: 'function', def, closure: this.scope };
+    const kept = this.previousDefined?.get(def);
+    const v: Value = kept?.k === 'function' && kept.closure === this.scope ? kept : { k: 'function', def, closure: this.scope };
+    this.defined.push([def, v]);
+    return v;
   }
 
   /** Functions never called from analysed code are analysed once with unknown parameters. */
@@ -495,12 +524,14 @@ class ModelBuilder implements Interpreter {
         continue;
       }
       const kept = this.previousJournals?.get(v.def);
-      const previous = kept && this.placed(kept);
-      if (previous && this.sameReads(previous)) {
-        this.replay(previous);
-        this.journals.set(v.def, previous);
+      // Where its statements are now (see `journalRelocation.ts`): null when none moved.
+      const at = kept && placement(kept, this.model.root);
+      if (kept && at !== undefined && this.sameReads(kept, at)) {
+        this.replay(kept, at);
+        this.journals.set(v.def, kept);
         this.reusedFunctions++;
-        if (previous !== kept) this.relocatedFunctions++;
+        if (at) this.relocatedFunctions++;
+        if (at?.across) this.relocatedAcrossFunctions++;
         continue;
       }
       const journal = this.journaled(v.def, v.closure);
@@ -536,15 +567,8 @@ class ModelBuilder implements Interpreter {
       else if (lists[i] !== 'definitions' && lists[i] !== 'frameRefs' && sizeOf(part) !== sizes[i]) return undefined;
     }
     const refs = this.model.frameRefs;
-    const statement = topStatement(def);
-    return {
+    const journal: Omit<FunctionJournal, 'places'> = {
       def,
-      defId: def.id,
-      defStart: def.startIndex,
-      statementId: statement.id,
-      statementIdEnd: statement.subtreeEnd,
-      statementStart: statement.startIndex,
-      statementEnd: statement.endIndex,
       closure,
       nextId,
       ids: this.nextId - nextId,
@@ -562,35 +586,20 @@ class ModelBuilder implements Interpreter {
       refPushes: recorder.refPushes,
       refLog: this.refLog.slice(refLog),
     };
+    const { ids, offsets } = journalNumbers(journal);
+    const places = statementPlaces(this.model.root, ids, offsets);
+    return places && { ...journal, places };
   }
 
-  /**
-   * The journal where its def is now: itself when the def has not moved; renumbered when a later
-   * syntax copy adopted the def's statement at another place (an edit before it), see
-   * `journalRelocation.ts`; undefined when it cannot be placed.
-   */
-  private placed(j: FunctionJournal): FunctionJournal | undefined {
-    const def = j.def as SyntaxNode;
-    if (def.id === j.defId && def.startIndex === j.defStart) return j;
-    const statement = topStatement(def);
-    const shift = statement.id - j.statementId;
-    const delta = statement.startIndex - j.statementStart;
-    // Adoption moves a statement's nodes together; anything else is not this journal's statement.
-    if (def.id - j.defId !== shift || def.startIndex - j.defStart !== delta || statement.subtreeEnd - statement.id !== j.statementIdEnd - j.statementId)
-      return undefined;
-    if (!this.prefixEnd) return undefined;
-    return relocated(j, { shift, delta, prefixIdEnd: this.prefixEnd.id, prefixOffsetEnd: this.prefixEnd.offset });
-  }
-
-  /** Every read of the journaled analysis gives the same answer in this run's state. */
-  private sameReads(j: FunctionJournal): boolean {
+  /** Every read of the journaled analysis gives the same answer in this run's state (its numbers mapped by `r` when its statements moved). */
+  private sameReads(j: FunctionJournal, r: Renumbering | null): boolean {
     if (j.closure !== this.scope || j.nextId !== this.nextId || this.steps + j.steps > MAX_STEPS) return false;
     for (const [name, v] of j.names) if (Map.prototype.get.call(this.vars, name) !== v) return false;
-    for (const [key, v] of j.memo) if (this.callMemo.get(key) !== v) return false;
-    for (const [id, has] of j.analysed) if (this.analysed.has(id) !== has) return false;
+    for (const [key, v] of j.memo) if (this.callMemo.get(r ? r.key(key) : key) !== v) return false;
+    for (const [id, has] of j.analysed) if (this.analysed.has(r ? r.id(id) : id) !== has) return false;
     const refs = this.model.frameRefs;
     for (const [start, was] of j.refs) {
-      const ref = refs.get(start);
+      const ref = refs.get(r ? r.offset(start) : start);
       if (was === undefined ? ref !== undefined : !ref || ref.frame !== was.frame || !sameFrames(ref.others ?? [], was.others)) return false;
     }
     for (const [id, has] of j.definitions) if (this.model.definitions.has(id) !== has) return false;
@@ -598,7 +607,7 @@ class ModelBuilder implements Interpreter {
   }
 
   /** What the journaled analysis added, added again (the same objects; frame names copied, since later analyses may add to them). */
-  private replay(j: FunctionJournal): void {
+  private replay(j: FunctionJournal, r: Renumbering | null): void {
     const model = this.model as unknown as Record<string, unknown>;
     for (const [key, items] of j.added) {
       const part = model[key] as unknown[];
@@ -606,11 +615,18 @@ class ModelBuilder implements Interpreter {
     }
     for (const [id, entry] of j.definitionWrites) this.model.definitions.set(id, entry);
     const refs = this.model.frameRefs;
-    for (const ref of j.newRefs) refs.set(ref.start, copyRef(ref));
-    for (const [start, frame] of j.refPushes) (refs.get(start)!.others ??= []).push(frame);
-    for (const entry of j.refLog) this.refLog.push(entry);
-    for (const [key, v] of j.memoWrites) this.callMemo.set(key, v);
-    for (const id of j.analysedWrites) this.analysed.add(id);
+    for (const ref of j.newRefs) {
+      const copy = copyRef(ref);
+      if (r) {
+        copy.start = r.offset(ref.start);
+        copy.end = r.offset(ref.end - 1) + 1;
+      }
+      refs.set(copy.start, copy);
+    }
+    for (const [start, frame] of j.refPushes) (refs.get(r ? r.offset(start) : start)!.others ??= []).push(frame);
+    for (const entry of j.refLog) this.refLog.push(r ? [r.offset(entry[0]), entry[1]] : entry);
+    for (const [key, v] of j.memoWrites) this.callMemo.set(r ? r.key(key) : key, v);
+    for (const id of j.analysedWrites) this.analysed.add(r ? r.id(id) : id);
     this.nextId += j.ids;
     this.steps += j.steps;
   }
@@ -1034,12 +1050,6 @@ function* first<T>(items: Iterable<T>, n: number): Generator<T> {
 }
 
 /** The module-level statement that holds `node`. */
-function topStatement(node: Node): SyntaxNode {
-  let n = node as SyntaxNode;
-  while (n.parent && n.parent.parent) n = n.parent;
-  return n;
-}
-
 function copyRef(ref: FrameRef): FrameRef {
   const copy: FrameRef = { ...ref };
   if (ref.others) copy.others = ref.others.slice();
@@ -1068,8 +1078,10 @@ export interface BuiltModel {
   resumedStatements: number;
   /** Analyses of functions nobody called replayed from `previous` rather than run again. */
   reusedFunctions: number;
-  /** Of those, the ones whose def an edit before it had moved (replayed renumbered). */
+  /** Of those, the ones whose statement or a statement they read had moved since the analysis ran (numbers mapped). */
   relocatedFunctions: number;
+  /** Of those, the ones renumbered also in another statement they read (a helper or UDF moved too). */
+  relocatedAcrossFunctions: number;
 }
 
 /**
@@ -1088,6 +1100,7 @@ export function buildModel(tree: TreeOrCopy, text: string, options: ModelOptions
     resumedStatements: builder.resumedStatements,
     reusedFunctions: builder.reusedFunctions,
     relocatedFunctions: builder.relocatedFunctions,
+    relocatedAcrossFunctions: builder.relocatedAcrossFunctions,
   };
 }
 

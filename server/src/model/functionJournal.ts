@@ -1,4 +1,5 @@
 import type { Node } from '../parsing/pythonParser';
+import type { StatementPlace } from './journalRelocation';
 import type { Frame, FrameRef } from './types';
 import type { Scope, Value } from './values';
 
@@ -25,16 +26,12 @@ import type { Scope, Value } from './values';
 export interface FunctionJournal {
   def: Node;
   /**
-   * The def's id and start, and its top-level statement's ids and offsets, when the analysis ran (or
-   * where a relocation moved them). A later syntax copy that clones the statement adopts the same
-   * nodes at their new place: the journal is replayed there renumbered (`journalRelocation.ts`).
+   * The top-level statements its numbers (ids and offsets, below) lie in, where they were when the
+   * analysis ran: its own statement first, then those of the helpers and UDFs it reached. A later
+   * syntax copy that clones a statement adopts the same nodes at their new place: the journal is
+   * replayed there with its numbers mapped (`journalRelocation.ts`); it is never rewritten.
    */
-  defId: number;
-  defStart: number;
-  statementId: number;
-  statementIdEnd: number;
-  statementStart: number;
-  statementEnd: number;
+  places: StatementPlace[];
   closure: Scope;
   /** The first free frame id at the start, the ids it took, and the steps it took. */
   nextId: number;

@@ -1,69 +1,163 @@
+import type { Node } from '../parsing/pythonParser';
+import type { SyntaxNode } from '../parsing/syntaxTree';
 import type { FunctionJournal } from './functionJournal';
 
 /**
- * A function journal moved with its statement. When an edit before a function's statement leaves the
- * statement's text unchanged, the syntax copy clones it and adopts the previous copy's node objects
- * at the clone's place (`SyntaxTree`): the same `def` object, its ids moved by `shift` and its
- * offsets by `delta`. The journal's additions hold nodes (the same objects, now at their new place)
- * and frames (the same ids when the first free frame id is the same, which the replay requires), so
- * they need nothing; what holds ids and offsets as numbers is renumbered here: memo keys (the called
- * def's id leads the key, the arguments are frame ids and values), analysed def ids, frame-name
- * offsets, and the def's and statement's own place.
+ * A function journal moved with the statements it reads. When an edit leaves a top-level statement's
+ * text unchanged, the syntax copy clones it and adopts the previous copy's node objects at the
+ * clone's place (`SyntaxTree`): the same objects, their ids moved by that statement's shift and their
+ * offsets by its delta; a statement before the first change is taken over unmoved. The journal's
+ * additions hold nodes (the same objects, now at their new place) and frames (the same ids when the
+ * first free frame id is the same, which the replay requires), so they need nothing; what holds ids
+ * and offsets as numbers is renumbered here: memo keys (the called def's id leads the key, the
+ * arguments are frame ids and values), analysed def ids, frame-name offsets.
  *
- * Which numbers move: those inside the journal's own statement. A replayed analysis reads other code
- * only through module values it reads by name, which the replay requires to be the same objects as
- * when it was journaled; a statement that ran again since makes new values, so those values come
- * from statements never run again since, that is from the prefix the model resumed (whose nodes have
- * their ids and offsets still). A number outside the statement and past that prefix breaks the
- * argument: the journal is then not relocated, and the function runs.
+ * Each number is renumbered by the move of the top-level statement it lay in when the analysis ran
+ * (`StatementPlace`, recorded with the journal): its own statement, a helper or UDF it called,
+ * defined before or after it. That is exact because those statements are the same node objects (the
+ * replay requires every module value read to be the same object as when it was journaled, and a
+ * function value is the same object only for the same def node in the same scope, see
+ * `defineFunction`), so a number denoting a node or a place inside one denotes the same node at the
+ * statement's new place. A statement that is no longer in the current copy (read again after an
+ * edit, or deleted) or has another size gives up, and the function runs.
  */
-export interface Relocation {
-  /** How far the statement's ids and offsets moved. */
-  shift: number;
-  delta: number;
-  /** The first id and offset past the statements the model resumed (unmoved, the same objects). */
-  prefixIdEnd: number;
-  prefixOffsetEnd: number;
+
+/** A top-level statement a journal's numbers lie in, where it was when the analysis ran. */
+export interface StatementPlace {
+  node: Node;
+  id: number;
+  idEnd: number;
+  start: number;
+  end: number;
 }
 
-/** `j` renumbered for its statement's new place; undefined when a number lies outside both its statement and the prefix. */
-export function relocated(j: FunctionJournal, r: Relocation): FunctionJournal | undefined {
-  const id = (x: number): number => {
-    if (x >= j.statementId && x < j.statementIdEnd) return x + r.shift;
-    if (x < r.prefixIdEnd && x < j.statementId) return x;
-    throw OUTSIDE;
+/** The top-level statements of `root` holding `ids` and `offsets` (each at most once, the first one asked first); undefined when one lies in none. */
+export function statementPlaces(root: Node, ids: Iterable<number>, offsets: Iterable<number>): StatementPlace[] | undefined {
+  const children = root.children as SyntaxNode[];
+  const places: StatementPlace[] = [];
+  const find = (x: number, key: (p: StatementPlace) => [number, number], bound: (c: SyntaxNode) => number): boolean => {
+    for (const p of places) {
+      const [lo, hi] = key(p);
+      if (x >= lo && x < hi) return true;
+    }
+    // The last child starting at or before x (children are in document order, ids are preorder).
+    let lo = 0;
+    let hi = children.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (bound(children[mid]) <= x) lo = mid + 1;
+      else hi = mid;
+    }
+    const c = children[lo - 1];
+    if (!c) return false;
+    const place = { node: c, id: c.id, idEnd: c.subtreeEnd, start: c.startIndex, end: c.endIndex };
+    const [from, to] = key(place);
+    if (x < from || x >= to) return false;
+    places.push(place);
+    return true;
   };
-  const offset = (x: number): number => {
-    if (x >= j.statementStart && x < j.statementEnd) return x + r.delta;
-    if (x < r.prefixOffsetEnd && x < j.statementStart) return x;
+  for (const x of ids)
+    if (
+      !find(
+        x,
+        (p) => [p.id, p.idEnd],
+        (c) => c.id,
+      )
+    )
+      return undefined;
+  for (const x of offsets)
+    if (
+      !find(
+        x,
+        (p) => [p.start, p.end],
+        (c) => c.startIndex,
+      )
+    )
+      return undefined;
+  return places;
+}
+
+/** The ids and offsets a journal holds as numbers (what a `Renumbering` maps). */
+export function journalNumbers(j: Omit<FunctionJournal, 'places'>): { ids: number[]; offsets: number[] } {
+  const ids: number[] = [j.def.id];
+  const offsets: number[] = [];
+  for (const k of j.memo.keys()) ids.push(keyId(k));
+  for (const x of j.analysed.keys()) ids.push(x);
+  for (const x of j.refs.keys()) offsets.push(x);
+  for (const [k] of j.memoWrites) ids.push(keyId(k));
+  for (const x of j.analysedWrites) ids.push(x);
+  for (const ref of j.newRefs) offsets.push(ref.start, ref.end - 1);
+  for (const [x] of j.refPushes) offsets.push(x);
+  for (const [x] of j.refLog) offsets.push(x);
+  return { ids, offsets };
+}
+
+function keyId(k: string): number {
+  return Number(k.slice(0, k.indexOf(':')));
+}
+
+/**
+ * How a journal's numbers map to the current copy: each by the move of the statement it lay in when
+ * the analysis ran. The journal itself is never rewritten: its places keep their node objects, which
+ * always know where they are now, so the move from the recorded numbering is read afresh at each
+ * placement (cheaper than copying every memo key, frame name and log entry per keystroke).
+ */
+export class Renumbering {
+  constructor(
+    private readonly places: readonly StatementPlace[],
+    private readonly shifts: readonly number[],
+    private readonly deltas: readonly number[],
+    /** A statement other than the journal's own (its first place) moved. */
+    readonly across: boolean,
+  ) {}
+
+  id(x: number): number {
+    const places = this.places;
+    for (let i = 0; i < places.length; i++) if (x >= places[i].id && x < places[i].idEnd) return x + this.shifts[i];
     throw OUTSIDE;
-  };
-  const key = (k: string): string => {
+  }
+
+  offset(x: number): number {
+    const places = this.places;
+    for (let i = 0; i < places.length; i++) if (x >= places[i].start && x < places[i].end) return x + this.deltas[i];
+    throw OUTSIDE;
+  }
+
+  /** A call memo key (`<def id>:<arguments>`) with its def's id renumbered; the arguments are frame ids and values. */
+  key(k: string): string {
     const colon = k.indexOf(':');
-    return `${id(Number(k.slice(0, colon)))}${k.slice(colon)}`;
-  };
-  try {
-    return {
-      ...j,
-      defId: j.defId + r.shift,
-      defStart: j.defStart + r.delta,
-      statementId: j.statementId + r.shift,
-      statementIdEnd: j.statementIdEnd + r.shift,
-      statementStart: j.statementStart + r.delta,
-      statementEnd: j.statementEnd + r.delta,
-      memo: new Map([...j.memo].map(([k, v]) => [key(k), v])),
-      analysed: new Map([...j.analysed].map(([x, has]) => [id(x), has])),
-      refs: new Map([...j.refs].map(([x, was]) => [offset(x), was])),
-      memoWrites: j.memoWrites.map(([k, v]) => [key(k), v]),
-      analysedWrites: j.analysedWrites.map(id),
-      newRefs: j.newRefs.map((ref) => ({ ...ref, start: offset(ref.start), end: offset(ref.end - 1) + 1 })),
-      refPushes: j.refPushes.map(([x, frame]) => [offset(x), frame]),
-      refLog: j.refLog.map(([x, before]) => [offset(x), before]),
-    };
-  } catch (e) {
-    if (e === OUTSIDE) return undefined;
-    throw e;
+    return `${this.id(Number(k.slice(0, colon)))}${k.slice(colon)}`;
   }
 }
 
-const OUTSIDE = new Error('a journal number outside its statement and the resumed prefix');
+/**
+ * Where `j`'s statements are in `root`'s copy: null when none moved (its numbers hold as recorded), a
+ * renumbering when some did, undefined when one is no longer there (not taken over nor adopted by the
+ * current copy: read again after an edit, or deleted) or has another size.
+ */
+export function placement(j: FunctionJournal, root: Node): Renumbering | null | undefined {
+  const owner = (root as SyntaxNode).owner;
+  const places = j.places;
+  const shifts: number[] = [];
+  const deltas: number[] = [];
+  let moved = false;
+  let across = false;
+  for (let i = 0; i < places.length; i++) {
+    const p = places[i];
+    const s = p.node as SyntaxNode;
+    // Only a statement the current copy took over or adopted is its node object there; another size is another statement.
+    if (s.owner !== owner || s.subtreeEnd - s.id !== p.idEnd - p.id || s.endIndex - s.startIndex !== p.end - p.start) return undefined;
+    const shift = s.id - p.id;
+    const delta = s.startIndex - p.start;
+    shifts.push(shift);
+    deltas.push(delta);
+    if (shift !== 0 || delta !== 0) {
+      moved = true;
+      if (i > 0) across = true;
+    }
+  }
+  return moved ? new Renumbering(places, shifts, deltas, across) : null;
+}
+
+// Every number of a journal lies in one of its places (`statementPlaces` found them all, or no journal was kept).
+const OUTSIDE = new Error('a journal number outside the statements it was placed in');
