@@ -13,6 +13,7 @@ import {
   servesSeveralQueries,
   writesToLocalBroker,
 } from '../helpers/checkpoints';
+import { isPlaceholderPath } from '../helpers/templateValues';
 import { isDisplayFormat } from '../../spark/writers';
 
 export const ephemeralCheckpointLocation: Rule = {
@@ -26,6 +27,10 @@ export const ephemeralCheckpointLocation: Rule = {
       if (!sink.streaming || isDisplayFormat(sink.format)) continue;
       const cp = sink.options.get('checkpointLocation');
       if (!cp || cp.value === undefined || !isEphemeralPath(cp.value)) continue;
+      // A fill-in left for the reader (`path/to/checkpoint`, `<checkpoint-dir>`) is relative only
+      // because it is not a path yet: nobody runs the query with it, so there is no scratch
+      // location to warn about (PSA214 skips such template queries the same way).
+      if (isPlaceholderPath(cp.value)) continue;
       // A local demo whose output is itself under /tmp or a relative folder: the checkpoint is as durable as the data.
       if (sink.path !== undefined && isEphemeralPath(sink.path)) continue;
       // The same when the query's foreachBatch function writes only to such places.
