@@ -1,6 +1,6 @@
 import type { Fix } from '../../findings';
 import type { Node } from '../../parsing/pythonParser';
-import { callParts, enclosingScope, sameNode, unwrapParens } from '../../parsing/syntax';
+import { callParts, enclosingScope, enclosingStatement, sameNode, unwrapParens } from '../../parsing/syntax';
 import { callsNamedAny } from '../helpers/callIndex';
 import { ScopeIndex } from '../helpers/pythonScopes';
 import { batchWriterMaker } from '../helpers/writerChain';
@@ -40,6 +40,9 @@ export const useOfWriteResult: Rule = {
       if (!write) continue;
       const outer = parentOf(call);
       if (outer?.type === 'attribute' && sameNode(unwrapParens(outer.childForFieldName('object')!), call)) {
+        // A parse the parser recovered from (a notebook's `%sql` line after the write) can hang the next
+        // statement's `spark.sql` off the write: only a statement that parsed cleanly is judged.
+        if (inRecoveredParse(outer)) continue;
         reportChained(ctx, write, outer);
         continue;
       }
@@ -83,6 +86,14 @@ function writeCall(ctx: RuleContext, call: Node): WriteCall | undefined {
   if (maker === 'write' && BATCH_TERMINALS.has(method)) return { call, method, maker, makerNode };
   if (maker === 'writeTo' && V2_TERMINALS.has(method)) return { call, method, maker, makerNode };
   return undefined;
+}
+
+/** `node` is in or beside a region the parser recovered from (an ERROR node). */
+function inRecoveredParse(node: Node): boolean {
+  const statement = enclosingStatement(node);
+  if (!statement) return true;
+  const next = statement.nextSibling;
+  return statement.hasError || statement.type === 'ERROR' || next?.type === 'ERROR' || !!next?.hasError;
 }
 
 /** The node around `node`, past parentheses. */
