@@ -740,31 +740,22 @@ const LOCAL_HOST = /^(localhost|127(\.\d+){3}|0\.0\.0\.0|host\.docker\.internal|
  */
 function checkConnectionStrings(ctx: RuleContext, reported: Set<number>): void {
   for (const node of nodesOfType(ctx.model, 'string')) {
-    // The parts of an implicit concatenation are judged together, as their concatenated_string.
-    if (node.parent?.type === 'concatenated_string' || reported.has(node.id)) continue;
-    checkConnectionString(ctx, node, reported);
+    // The text test first: most strings of a file are no URL with credentials, and a node's parent
+    // costs a walk. A part of an implicit concatenation is judged as the whole concatenated_string.
+    if (!mayHoldCredentials(node.text)) continue;
+    const whole = node.parent?.type === 'concatenated_string' ? node.parent : node;
+    if (reported.has(whole.id)) continue;
+    checkConnectionString(ctx, whole, reported);
   }
-  for (const node of nodesOfType(ctx.model, 'string')) {
-    const whole = node.parent;
-    if (
-      whole?.type === 'concatenated_string' &&
-      sameNode(
-        whole.namedChildren.find((c) => c?.type === 'string'),
-        node,
-      ) &&
-      !reported.has(whole.id)
-    ) {
-      checkConnectionString(ctx, whole, reported);
-    }
-  }
+}
+
+function mayHoldCredentials(raw: string): boolean {
+  return raw.includes(':') && (raw.includes('@') || /password=/i.test(raw));
 }
 
 const NO_CONSTANTS = new Map<string, Node>();
 
 function checkConnectionString(ctx: RuleContext, node: Node, reported: Set<number>): void {
-  // Cheap test first: most strings of a file are no URL with credentials.
-  const raw = node.text;
-  if (!raw.includes(':') || !(raw.includes('@') || /password=/i.test(raw))) return;
   if (node.parent?.type === 'expression_statement') return;
   // Only what this literal writes: a password interpolated from a module constant is that
   // constant's literal, judged (and reported) where it is written.
