@@ -40,11 +40,13 @@ export const hardcodedSecret: Rule = {
     const constants = moduleStringConstants(ctx.model);
     const confSetCalls = new Set(ctx.model.confSets.filter((c) => c.via !== 'builder.config').map((c) => c.call.id));
     const origins = new Map<number, Origin>();
+    const reported = new Set<number>();
     for (const call of candidateCalls(ctx.model)) {
-      for (const setting of settingsOf(call, confSetCalls, constants, origins)) checkSetting(ctx, setting, constants);
+      for (const setting of settingsOf(call, confSetCalls, constants, origins)) checkSetting(ctx, setting, constants, reported);
       checkEnvironmentFallback(ctx, call, constants);
       checkSasInPath(ctx, call, constants);
     }
+    checkConnectionStrings(ctx, reported);
   },
 };
 
@@ -713,9 +715,141 @@ function jdbcPassword(text: string): string | undefined {
   );
 }
 
+// ------------------------------------------------------------------ connection strings
+
+/**
+ * The user and password of a URL's authority, any scheme: `mongodb+srv://etl:pw@cluster0.example.net`,
+ * `postgresql://etl:pw@db/shop`, `redis://:pw@cache:6379`, `s3n://KEY:SECRET@bucket/path`.
+ */
+const URL_CREDENTIALS = /^([a-z][a-z0-9+.-]*):\/\/([^\s/?#@:]*):([^\s/?#@]*)@([^\s/?#:,]*)/i;
+/** A printf or str.format field left in a template (`%s`, `%(pw)s`, `{0}`, `{password}`): filled at run time. */
+const FORMAT_FIELD = /%(\([^)]*\))?[-#0 +]*\d*(\.\d+)?[sdifr]|\{[^{}]*\}/;
+/** Hosts of the machine itself or of a compose / cluster network (a name without a dot). */
+const LOCAL_HOST = /^(localhost|127(\.\d+){3}|0\.0\.0\.0|host\.docker\.internal|[a-z0-9_-]+)$/i;
+
+/**
+ * A string literal that is a connection string with a literal password in it, wherever the code
+ * writes it: a module constant (`MONGO_URI = "mongodb+srv://etl:...@cluster0..."`), an argument of
+ * a client (`MongoClient("...")`, `create_engine("...")`), a Spark option whose key names no secret
+ * (`.config("spark.mongodb.write.connection.uri", "...")`), an environment variable's fallback. The
+ * password is judged as a `password` value (stand-ins, `${VAR}`, `<password>` are not credentials).
+ * Left alone: test code (the throwaway service a suite brings up), a docstring, a URL built at run
+ * time, and a local service's default login (the user name repeated as the password, on localhost or
+ * a compose service name: `airflow:airflow@postgres`). A JDBC URL a setting already reported is not
+ * reported twice.
+ */
+function checkConnectionStrings(ctx: RuleContext, reported: Set<number>): void {
+  for (const node of nodesOfType(ctx.model, 'string')) {
+    // The text test first: most strings of a file are no URL with credentials, and a node's parent
+    // costs a walk. A part of an implicit concatenation is judged as the whole concatenated_string.
+    if (!mayHoldCredentials(node.text)) continue;
+    const whole = node.parent?.type === 'concatenated_string' ? node.parent : node;
+    if (reported.has(whole.id)) continue;
+    checkConnectionString(ctx, whole, reported);
+  }
+}
+
+function mayHoldCredentials(raw: string): boolean {
+  return raw.includes(':') && (raw.includes('@') || /password=/i.test(raw));
+}
+
+const NO_CONSTANTS = new Map<string, Node>();
+
+function checkConnectionString(ctx: RuleContext, node: Node, reported: Set<number>): void {
+  if (node.parent?.type === 'expression_statement') return;
+  // Only what this literal writes: a password interpolated from a module constant is that
+  // constant's literal, judged (and reported) where it is written.
+  const value = resolveValue(node, NO_CONSTANTS);
+  if (!value) return;
+  const credentials = connectionCredentials(value.text);
+  if (!credentials || FORMAT_FIELD.test(credentials.password) || !looksLikeSecretValue(credentials.password, 'password')) return;
+  if (credentials.host !== undefined && LOCAL_HOST.test(credentials.host) && credentials.user.toLowerCase() === credentials.password.toLowerCase()) return;
+  if (ctx.code.at(node).kind === 'test') return;
+  reported.add(node.id);
+  const name = connectionEnvName(node, credentials.scheme);
+  ctx.report({
+    node,
+    message:
+      `Hardcoded secret: this ${credentials.scheme} connection string embeds a password. Everyone who can read the repository, its ` +
+      'history, notebook exports or the job definition can connect with it. Read the connection string, or its password, at ' +
+      'runtime (os.environ, a secret manager, dbutils.secrets.get on Databricks) and rotate the one that was committed.',
+    // The fallback of an environment lookup already names its variable: requiring it is the fix, not another one.
+    fixes:
+      value.plain && !isLookupFallback(node)
+        ? [
+            {
+              title: `Read the connection string from os.environ[${pyString(name)}]`,
+              edits: [
+                ...ensureModuleImport(ctx.model, ctx.text, 'os'),
+                withPlaceholders({ start: node.startIndex, end: node.endIndex, newText: environmentSecret(name) }, name),
+              ],
+              applicability: 'display-only',
+              reason: 'name the variable and set it from your secret store',
+            },
+          ]
+        : [],
+  });
+}
+
+/** `os.getenv("X", <node>)`, `os.environ.get("X", <node>)` or `os.environ.get("X") or <node>`. */
+function isLookupFallback(node: Node): boolean {
+  let n = node;
+  while (n.parent?.type === 'parenthesized_expression') n = n.parent;
+  const parent = n.parent;
+  if (parent?.type === 'argument_list' || parent?.type === 'keyword_argument') {
+    const call = parent.type === 'argument_list' ? parent.parent : parent.parent?.parent;
+    const parts = call ? callParts(call) : undefined;
+    return !!parts && isEnvironmentLookup(parts);
+  }
+  if (parent?.type === 'boolean_operator') {
+    const left = parent.childForFieldName('left');
+    const parts = left ? callParts(unwrapParens(left)) : undefined;
+    return !!parts && isEnvironmentLookup(parts);
+  }
+  return false;
+}
+
+interface Credentials {
+  scheme: string;
+  user: string;
+  password: string;
+  /** Undefined for a JDBC URL that passes the password as a property (`;password=...`). */
+  host?: string;
+}
+
+/** The scheme, user, password and first host of a URL with credentials in it; JDBC URLs in each of their forms. */
+function connectionCredentials(text: string): Credentials | undefined {
+  if (/^jdbc:/i.test(text)) {
+    const password = jdbcPassword(text);
+    if (password === undefined) return undefined;
+    const authority = /^jdbc:[\w:]+:\/\/([^/@:?;]+):[^/@?;]+@([^/:?;,]*)/i.exec(text);
+    const scheme = /^jdbc:(\w+)/i.exec(text)?.[1] ?? 'jdbc';
+    return { scheme: `JDBC (${scheme})`, user: authority?.[1] ?? '', password, host: authority?.[2] };
+  }
+  const m = URL_CREDENTIALS.exec(text);
+  if (!m) return undefined;
+  return { scheme: m[1], user: m[2], password: m[3], host: m[4] };
+}
+
+/** `MONGO_URI` for `MONGO_URI = "..."` or `mongo_uri=...`; otherwise the scheme's (`MONGODB_URL`). */
+function connectionEnvName(node: Node, scheme: string): string {
+  let n = node;
+  while (n.parent?.type === 'parenthesized_expression') n = n.parent;
+  const parent = n.parent;
+  const named =
+    parent?.type === 'assignment' && sameNode(parent.childForFieldName('right'), n)
+      ? parent.childForFieldName('left')
+      : parent?.type === 'keyword_argument'
+        ? parent.childForFieldName('name')
+        : undefined;
+  // A name of one word (`url`, `uri`) says too little for a variable of the environment: the scheme's then.
+  if (named?.type === 'identifier' && /[a-z0-9][_A-Z]|_[a-zA-Z]/.test(named.text)) return envName(named.text, 'generic');
+  return envName(`${scheme.replace(/^JDBC \((\w+)\)$/, 'jdbc_$1').replace(/\+.*$/, '')}_url`, 'generic');
+}
+
 // ------------------------------------------------------------------ reporting and fixing
 
-function checkSetting(ctx: RuleContext, setting: Setting, constants: Map<string, Node>): void {
+function checkSetting(ctx: RuleContext, setting: Setting, constants: Map<string, Node>, reported: Set<number>): void {
   const value = resolveValue(setting.value, constants);
   if (!value) return;
   const leak = /(^|\.)sasl\.jaas\.config$/i.test(setting.key)
@@ -727,6 +861,7 @@ function checkSetting(ctx: RuleContext, setting: Setting, constants: Map<string,
         : undefined;
   if (!leak) return;
   const name = envName(setting.key, setting.origin);
+  reported.add(value.literal.id);
   ctx.report({
     node: value.literal,
     message:

@@ -39,3 +39,38 @@ export function chainHasWriteStream(object: Node): boolean {
   }
   return false;
 }
+
+/** The DataFrameWriter / DataFrameWriterV2 methods that set up a write and return the writer. */
+const WRITER_SETUP = new Set([
+  'mode',
+  'option',
+  'options',
+  'format',
+  'partitionBy',
+  'bucketBy',
+  'sortBy',
+  'clusterBy',
+  'using',
+  'partitionedBy',
+  'tableProperty',
+]);
+
+/**
+ * What made the batch writer a terminal call hangs off, read from the chain alone: `'write'` for
+ * `x.write.<setup>*`, `'writeTo'` for `x.writeTo(t).<setup>*`, where every call in between is a
+ * writer setup method. `model.write()` (an MLWriter: `write` is called), `.writeStream`, and a writer
+ * kept in a variable give undefined.
+ */
+export function batchWriterMaker(object: Node): 'write' | 'writeTo' | undefined {
+  let n: Node | null = object;
+  for (let i = 0; n && i < MAX_CHAIN; i++) {
+    n = unwrapParens(n);
+    if (n.type === 'attribute') return n.childForFieldName('attribute')?.text === 'write' ? 'write' : undefined;
+    if (n.type !== 'call') return undefined;
+    const parts = callParts(n);
+    if (parts?.name === 'writeTo' && parts.object) return 'writeTo';
+    if (!parts?.name || !parts.object || !WRITER_SETUP.has(parts.name)) return undefined;
+    n = parts.object;
+  }
+  return undefined;
+}

@@ -1,3 +1,5 @@
+import type { Node } from '../../parsing/pythonParser';
+import { callParts, literalString, unwrapParens } from '../../parsing/syntax';
 import type { Rule, RuleContext } from '../rule';
 import { booleanSetting, sessionSettings } from '../helpers/sessionConf';
 
@@ -38,6 +40,18 @@ export const streamingFileSourceWithoutSchema: Rule = {
         continue;
       }
       if (!format || !NEEDS_SCHEMA.has(format)) continue;
+      if (namesNoPath(source.node)) {
+        // Spark resolves the path before it looks at the schema: asking for a schema would send the
+        // author after the second error while the first one stops the read.
+        ctx.report({
+          node: source.node,
+          message:
+            `Streaming ${format} source with no path: Spark's load() fails at once with IllegalArgumentException ("'path' is not specified"), ` +
+            'before Spark looks at the schema. A file source watches a directory and this read names none (no argument, no path=, ' +
+            'no option("path", ...)). Give it the directory to watch, and a schema with .schema(...): without one the read fails next.',
+        });
+        continue;
+      }
       ctx.report({
         node: source.node,
         message:
@@ -49,3 +63,33 @@ export const streamingFileSourceWithoutSchema: Rule = {
     }
   },
 };
+
+/** Reader set-up calls between `readStream` and the terminal call. */
+const READER_SETUP = new Set(['format', 'option', 'options', 'schema']);
+
+/**
+ * The read's `load()` call and the reader chain below it, written in one expression down to
+ * `.readStream`, name no path: no positional argument, no `path=` or `**kwargs`, and every option
+ * key a literal other than "path". A reader kept in a variable, or an option key the code computes,
+ * gets no verdict (the path may be there).
+ */
+function namesNoPath(terminal: Node): boolean {
+  const parts = callParts(terminal);
+  // Only `load()`: the format methods (`csv()`, `json()`) take the path as a required argument, so
+  // Python raises its own TypeError without it.
+  if (parts?.name !== 'load' || !parts.object || parts.args.length || parts.keywords.has('path')) return false;
+  let n: Node | null = parts.object;
+  for (let i = 0; n && i < 200; i++) {
+    n = unwrapParens(n);
+    if (n.type === 'attribute') return n.childForFieldName('attribute')?.text === 'readStream';
+    const step = callParts(n);
+    if (!step?.name || !step.object || !READER_SETUP.has(step.name)) return false;
+    if (step.name === 'option') {
+      const key = step.args[0] ? literalString(unwrapParens(step.args[0])) : undefined;
+      if (key === undefined || key.toLowerCase() === 'path') return false;
+    }
+    if (step.name === 'options' && (step.args.length || [...step.keywords.keys()].some((k) => k.toLowerCase() === 'path'))) return false;
+    n = step.object;
+  }
+  return false;
+}
