@@ -183,6 +183,17 @@ export function enclosingStatement(node: Node): Node | undefined {
   return undefined;
 }
 
+/**
+ * The statement holds a parse error, or the statement after it is or holds one: what the parser
+ * recovered from may have cut a chain there (`df.write.mode("x")` then a line starting `.save(...)`,
+ * a notebook's `%sql` line hanging the next statement off this one), so the statement is not
+ * certainly what the author wrote.
+ */
+export function besideParseError(statement: Node): boolean {
+  const next = statement.nextSibling;
+  return statement.hasError || next?.type === 'ERROR' || !!next?.hasError;
+}
+
 /** `node` is the body of a `try` statement (not one of its `except`, `else` or `finally` blocks). */
 export function isTryBody(node: Node): boolean {
   return node.type === 'block' && node.parent?.type === 'try_statement' && sameNode(node.parent.childForFieldName('body'), node);

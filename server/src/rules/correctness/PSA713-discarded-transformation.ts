@@ -2,7 +2,7 @@ import type { Fix } from '../../findings';
 import type { DiscardedValue, Frame, SinkInfo } from '../../model/types';
 import { isAncestorFrame } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
-import { callParts, enclosingScope, isTryBody, literalString, unwrapParens } from '../../parsing/syntax';
+import { besideParseError, callParts, enclosingScope, isTryBody, literalString, unwrapParens } from '../../parsing/syntax';
 import { isDynamicFrame } from '../../spark/glue';
 import { isDisplayFormat } from '../../spark/writers';
 import { ScopeIndex, type ScopeInfo } from '../helpers/pythonScopes';
@@ -156,10 +156,9 @@ function mayRaiseOnPurpose(statement: Node): boolean {
  * ERROR node, so `df = df.drop(...)` reads as a bare `df.drop(...)` starting on the row the ERROR ends.
  */
 function hasSyntaxErrorNear(statement: Node): boolean {
-  const next = statement.nextSibling;
   const previous = statement.previousSibling;
   const swallowedTarget = previous?.type === 'ERROR' && previous.endPosition.row === statement.startPosition.row;
-  return statement.hasError || next?.type === 'ERROR' || !!next?.hasError || swallowedTarget;
+  return besideParseError(statement) || swallowedTarget;
 }
 
 /** The expression the chain starts from: `df` in `df.na.fill(0).withColumn(...)`, `spark.read` in `spark.read.csv(p).filter(...)`. */

@@ -1,6 +1,6 @@
 import type { Fix } from '../../findings';
 import type { Node } from '../../parsing/pythonParser';
-import { callParts, enclosingScope, enclosingStatement, sameNode, unwrapParens } from '../../parsing/syntax';
+import { besideParseError, callParts, enclosingScope, enclosingStatement, sameNode, unwrapParens } from '../../parsing/syntax';
 import { callsNamedAny } from '../helpers/callIndex';
 import { ScopeIndex } from '../helpers/pythonScopes';
 import { batchWriterMaker } from '../helpers/writerChain';
@@ -91,9 +91,7 @@ function writeCall(ctx: RuleContext, call: Node): WriteCall | undefined {
 /** `node` is in or beside a region the parser recovered from (an ERROR node). */
 function inRecoveredParse(node: Node): boolean {
   const statement = enclosingStatement(node);
-  if (!statement) return true;
-  const next = statement.nextSibling;
-  return statement.hasError || statement.type === 'ERROR' || next?.type === 'ERROR' || !!next?.hasError;
+  return !statement || statement.type === 'ERROR' || besideParseError(statement);
 }
 
 /** The node around `node`, past parentheses. */
