@@ -3,7 +3,7 @@ import type { Node } from '../../parsing/pythonParser';
 import { besideParseError, callParts, enclosingScope, enclosingStatement, sameNode, unwrapParens } from '../../parsing/syntax';
 import { callsNamedAny } from '../helpers/callIndex';
 import { ScopeIndex } from '../helpers/pythonScopes';
-import { batchWriterMaker } from '../helpers/writerChain';
+import { batchWriterMaker, WRITER_SETUP } from '../helpers/writerChain';
 import { related, type Rule, type RuleContext } from '../rule';
 
 /**
@@ -24,8 +24,6 @@ import { related, type Rule, type RuleContext } from '../rule';
 const BATCH_TERMINALS = new Set(['save', 'saveAsTable', 'insertInto', 'jdbc', 'parquet', 'csv', 'json', 'orc', 'text', 'xml']);
 /** DataFrameWriterV2 verbs documented `-> None`. */
 const V2_TERMINALS = new Set(['append', 'create', 'createOrReplace', 'replace', 'overwritePartitions']);
-/** Writer settings: called after the terminal call, they were meant to shape the write that already ran. */
-const WRITER_SETTINGS = new Set(['mode', 'option', 'options', 'format', 'partitionBy', 'bucketBy', 'sortBy', 'using', 'partitionedBy', 'tableProperty']);
 
 export const useOfWriteResult: Rule = {
   code: 'PSA715',
@@ -132,7 +130,8 @@ function reportChained(ctx: RuleContext, write: WriteCall, attribute: Node): voi
 
 function advice(write: WriteCall, name: string): string {
   if (name === 'save' && BATCH_TERMINALS.has(write.method)) return `${write.method}(...) is the write: drop the .save() after it.`;
-  if (WRITER_SETTINGS.has(name))
+  // A writer set-up method after the terminal call was meant to shape the write that already ran.
+  if (WRITER_SETUP.has(name))
     return `The ${name}(...) after it was meant for that write and never applied: call it on the writer before .${write.method}(...).`;
   return 'Nothing comes back from a write: use the DataFrame, or read the written data again.';
 }

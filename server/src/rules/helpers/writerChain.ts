@@ -41,7 +41,7 @@ export function chainHasWriteStream(object: Node): boolean {
 }
 
 /** The DataFrameWriter / DataFrameWriterV2 methods that set up a write and return the writer. */
-const WRITER_SETUP = new Set([
+export const WRITER_SETUP: ReadonlySet<string> = new Set([
   'mode',
   'option',
   'options',
