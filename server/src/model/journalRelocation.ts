@@ -31,49 +31,40 @@ export interface StatementPlace {
   end: number;
 }
 
+/** One of the two numberings a journal's numbers are in: node ids, or offsets in the text. */
+interface Axis {
+  /** The range a place covers on this axis (from inclusive, to exclusive). */
+  from(p: StatementPlace): number;
+  to(p: StatementPlace): number;
+  /** Where a statement starts on this axis. */
+  start(c: SyntaxNode): number;
+}
+const IDS: Axis = { from: (p) => p.id, to: (p) => p.idEnd, start: (c) => c.id };
+const OFFSETS: Axis = { from: (p) => p.start, to: (p) => p.end, start: (c) => c.startIndex };
+
 /** The top-level statements of `root` holding `ids` and `offsets` (each at most once, the first one asked first); undefined when one lies in none. */
 export function statementPlaces(root: Node, ids: Iterable<number>, offsets: Iterable<number>): StatementPlace[] | undefined {
   const children = root.children as SyntaxNode[];
   const places: StatementPlace[] = [];
-  const find = (x: number, key: (p: StatementPlace) => [number, number], bound: (c: SyntaxNode) => number): boolean => {
-    for (const p of places) {
-      const [lo, hi] = key(p);
-      if (x >= lo && x < hi) return true;
-    }
+  const find = (x: number, axis: Axis): boolean => {
+    for (const p of places) if (x >= axis.from(p) && x < axis.to(p)) return true;
     // The last child starting at or before x (children are in document order, ids are preorder).
     let lo = 0;
     let hi = children.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (bound(children[mid]) <= x) lo = mid + 1;
+      if (axis.start(children[mid]) <= x) lo = mid + 1;
       else hi = mid;
     }
     const c = children[lo - 1];
     if (!c) return false;
     const place = { node: c, id: c.id, idEnd: c.subtreeEnd, start: c.startIndex, end: c.endIndex };
-    const [from, to] = key(place);
-    if (x < from || x >= to) return false;
+    if (x < axis.from(place) || x >= axis.to(place)) return false;
     places.push(place);
     return true;
   };
-  for (const x of ids)
-    if (
-      !find(
-        x,
-        (p) => [p.id, p.idEnd],
-        (c) => c.id,
-      )
-    )
-      return undefined;
-  for (const x of offsets)
-    if (
-      !find(
-        x,
-        (p) => [p.start, p.end],
-        (c) => c.startIndex,
-      )
-    )
-      return undefined;
+  for (const x of ids) if (!find(x, IDS)) return undefined;
+  for (const x of offsets) if (!find(x, OFFSETS)) return undefined;
   return places;
 }
 
