@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { generatePipeline, generateRepetitive } from './generate.mjs';
-import { settleThreads } from './stats.mjs';
+import { cpuMs, settleThreads, timeEachRule } from './stats.mjs';
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -30,10 +30,7 @@ const opt = (name, dflt) => Number(argv.find((a) => a.startsWith(`--${name}=`))?
 const warmup = opt('warmup', 3);
 const top = opt('top', 12);
 const text = argv.includes('--repetitive') ? generateRepetitive(lines, 7) : generatePipeline(lines, lines);
-const cpu = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
+const cpu = cpuMs;
 
 // CPU time of the main thread and of the others (V8's collector and compiler helpers), in ms, from
 // each thread's schedstat (nanoseconds on a CPU); undefined where /proc is not there.
@@ -53,18 +50,7 @@ function threadCpu() {
 }
 
 // Each rule's own time: wrap `check` (the pauses cannot separate the first rule from the context).
-const ruleSpent = new Map();
-for (const rule of RULES) {
-  const check = rule.check;
-  rule.check = function (...a) {
-    const t0 = cpu();
-    try {
-      return check.apply(this, a);
-    } finally {
-      ruleSpent.set(rule.code, (ruleSpent.get(rule.code) ?? 0) + cpu() - t0);
-    }
-  };
-}
+const ruleSpent = timeEachRule(RULES);
 const rules = enabledRules(defaultSettings(), {});
 
 let gcMs = 0;

@@ -12,6 +12,7 @@
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { generatePipeline, generateRepetitive } from './generate.mjs';
+import { cpuMs, timeEachRule } from './stats.mjs';
 import { codeKeystrokes, codeToType } from './typedCode.mjs';
 
 const require = createRequire(import.meta.url);
@@ -23,10 +24,7 @@ const lines = Number(linesArg ?? 20000);
 const runs = Number(runsArg ?? 6);
 const top = Number(argv.find((a) => a.startsWith('--top='))?.slice(6) ?? 12);
 const text = argv.includes('--pipeline') ? generatePipeline(lines, lines) : generateRepetitive(lines, 7);
-const cpu = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
+const cpu = cpuMs;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function load(root, label) {
@@ -36,18 +34,7 @@ async function load(root, label) {
   const { defaultSettings } = out('shared/settings.js');
   const { RULES } = out('server/src/rules/index.js');
   const copy = out('server/src/parsing/syntaxTree.js');
-  const spent = new Map();
-  for (const rule of RULES) {
-    const check = rule.check;
-    rule.check = function (...a) {
-      const t0 = cpu();
-      try {
-        return check.apply(this, a);
-      } finally {
-        spent.set(rule.code, (spent.get(rule.code) ?? 0) + cpu() - t0);
-      }
-    };
-  }
+  const spent = timeEachRule(RULES);
   const settings = argv.includes('--strict') ? { ...defaultSettings(), 'rules.strict': true } : undefined;
   const parser = await PythonParser.load();
   if (argv.includes('--edit')) return editing(out, parser, settings, spent, label);

@@ -10,6 +10,28 @@ export function percentile(xs, p) {
 
 export const median = (xs) => percentile(xs, 50);
 
+/** CPU time of this process so far (user + system), in ms. */
+export function cpuMs() {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/** Wraps each rule's `check` so that its CPU time adds up in `spent` (ms by rule code); returns `spent`. */
+export function timeEachRule(rules, spent = new Map()) {
+  for (const rule of rules) {
+    const check = rule.check;
+    rule.check = function (...a) {
+      const t0 = cpuMs();
+      try {
+        return check.apply(this, a);
+      } finally {
+        spent.set(rule.code, (spent.get(rule.code) ?? 0) + cpuMs() - t0);
+      }
+    };
+  }
+  return spent;
+}
+
 /**
  * Runs `fn` (synchronous) at least `minRuns` times and until `minMs` of measured time, at most
  * `maxRuns`, after `warmup` unmeasured runs. Returns every sample (wall ms), with `.cpu`: the
