@@ -184,7 +184,7 @@ function reportAssigned(ctx: RuleContext, assigned: { write: WriteCall; name: No
       node: first,
       message:
         `${write.method}() returns None, so ${name.text}.${attr} raises AttributeError ('NoneType' object has no attribute '${attr}'): ` +
-        `The name ${name.text} holds what the write returned, and the write in ${write.method}(...) has already run when the job fails here. ` +
+        `the name ${name.text} holds what the write returned, and the write in ${write.method}(...) has already run when the job fails here. ` +
         'Nothing comes back from a write: use the DataFrame, or read the written data again.',
       related: [related(name, `${name.text} is assigned what ${write.method}(...) returned`)],
       why: `${name.text} is assigned on line ${name.startPosition.row + 1}, once in its scope`,
