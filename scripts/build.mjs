@@ -21,7 +21,12 @@ const common = {
   sourcemap: true,
   logLevel: 'warning',
   // jsonc-parser's main entry is UMD, whose inner requires esbuild cannot follow: take its ESM build.
-  alias: { 'web-tree-sitter': treeSitterCjs, 'jsonc-parser': require.resolve('jsonc-parser/lib/esm/main.js') },
+  // immutable's main entry is UMD too; its ESM build lets esbuild leave out what the engine does not use.
+  alias: {
+    'web-tree-sitter': treeSitterCjs,
+    'jsonc-parser': require.resolve('jsonc-parser/lib/esm/main.js'),
+    immutable: require.resolve('immutable/dist/immutable.es.js'),
+  },
 };
 
 /**

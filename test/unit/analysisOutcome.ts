@@ -1,3 +1,4 @@
+import { ColumnMap } from '../../server/src/model/columnMap';
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { fileFragment } from '../../server/src/graph';
@@ -22,7 +23,7 @@ export function modelShape(model: DataFrameModel | undefined): unknown {
     if ('startIndex' in v && 'type' in v) return at(v as never);
     if ('id' in v && 'op' in v && 'parents' in v) return `frame ${frame(v as Frame)}`;
     if (Array.isArray(v)) return v.map((x) => plain(x, depth + 1));
-    if (v instanceof Map) return [...v].map(([k, x]) => [k, plain(x, depth + 1)]);
+    if (v instanceof Map || v instanceof ColumnMap) return [...v].map(([k, x]) => [k, plain(x, depth + 1)]);
     if (v instanceof Set) return [...v];
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x, depth + 1)]));
   };

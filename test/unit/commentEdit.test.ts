@@ -5,6 +5,7 @@
 // one the full analysis gives. Two servers in this process get the same edits: one keeps its
 // analyses (and may take them over), the other forgets its analysis before each one (always the
 // full path).
+import { ColumnMap } from '../../server/src/model/columnMap';
 import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -33,7 +34,7 @@ function start(parser: PythonParser): Promise<Server> {
 function seen(entry: CachedAnalysis | undefined): unknown {
   if (!entry) return undefined;
   const plain = (v: unknown): unknown =>
-    v instanceof Map
+    v instanceof Map || v instanceof ColumnMap
       ? [...v].map(([k, x]) => [k, plain(x)])
       : v instanceof Set
         ? [...v]

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { analyze } from '../../server/src/analysis';
+import { ColumnMap } from '../../server/src/model/columnMap';
 import * as lineageModule from '../../server/src/model/lineage';
 import { SyntaxNode, SyntaxTree } from '../../server/src/parsing/syntaxTree';
 import { loadParser } from './helpers';
@@ -11,10 +12,11 @@ import { loadParser } from './helpers';
 // during an analysis (a getter or method of `SyntaxNode` and `SyntaxTree`, an array it makes
 // counted by its length), and every frame a rule's `lineage()` walk yields. A rule that rescans the file per candidate, as PSA101's look for caching
 // helpers did (every call of the scope, per count), makes that count per line grow with the file;
-// a linear analysis keeps it flat. The inputs are the bench's shapes (`scripts/bench/shapes.mjs`,
-// what `bench.mjs --only=shapes` times) and its two generators. What this does not see: work that
-// reads no node (a frame's column map copied per step; the bench's shape "a new column per
-// statement" shows it, see docs/performance.md).
+// a linear analysis keeps it flat. Every column a frame's column map hands out by iteration counts
+// as well: a map copied per `withColumn` (as it was until the sixteenth session) reads every column
+// of the frame per step, which made "a new column per statement" quadratic with no node read. The
+// inputs are the bench's shapes (`scripts/bench/shapes.mjs`, what `bench.mjs --only=shapes` times)
+// and its two generators.
 
 const ROOT = join(__dirname, '..', '..', '..');
 const SMALL = 500;
@@ -75,6 +77,24 @@ function countReads(proto: object): void {
   }
 }
 
+/** Counts every entry the iterators of `proto` (a column map) yield into `reads`: what a copy of the map costs. */
+function countIterated(proto: object): void {
+  for (const key of ['keys', 'values', 'entries', Symbol.iterator] as const) {
+    const d = Object.getOwnPropertyDescriptor(proto, key)!;
+    const f = d.value as (this: unknown) => Iterable<unknown>;
+    Object.defineProperty(proto, key, {
+      ...d,
+      value: function* (this: unknown) {
+        for (const x of f.call(this)) {
+          reads++;
+          yield x;
+        }
+      },
+    });
+    restore.push(() => Object.defineProperty(proto, key, d));
+  }
+}
+
 /** Node reads per unit (line, or element for one-line shapes) of one analysis of `text`. */
 async function readsPerUnit(text: string, units: number): Promise<number> {
   const parser = await loadParser();
@@ -111,6 +131,7 @@ describe('an analysis reads the syntax tree in proportion to the file (issue 18:
     };
     Object.defineProperty(lineageModule, 'lineage', { value: counted, configurable: true, writable: true });
     restore.push(() => Object.defineProperty(lineageModule, 'lineage', { value: walk, configurable: true, writable: true }));
+    countIterated(ColumnMap.prototype);
   });
   after(() => {
     for (const undo of restore.splice(0).reverse()) undo();

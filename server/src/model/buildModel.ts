@@ -1,3 +1,4 @@
+import { ColumnMap } from './columnMap';
 import type { Node } from '../parsing/pythonParser';
 import { SyntaxNode, type SyntaxTree } from '../parsing/syntaxTree';
 import { rootOf, type TreeOrCopy } from '../parsing/treeOrCopy';
@@ -945,7 +946,7 @@ class ModelBuilder implements Interpreter {
         op: 'parameter',
         parents: [],
         streaming: undefined,
-        columns: new Map(),
+        columns: ColumnMap.EMPTY,
         columnsComplete: false,
         bounded: false,
         scope: this.scope.node,
@@ -964,7 +965,7 @@ class ModelBuilder implements Interpreter {
       parents: [],
       streaming: source.streaming,
       source,
-      columns: new Map(),
+      columns: ColumnMap.EMPTY,
       columnsComplete: false,
       bounded: false,
       scope: this.scope.node,

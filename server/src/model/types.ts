@@ -1,4 +1,5 @@
 import type { Node } from '../parsing/pythonParser';
+import type { ColumnMap } from './columnMap';
 import { filterLineage, findInLineage } from './lineage';
 import type { OptionSetting, Value } from './values';
 
@@ -59,7 +60,8 @@ export interface Frame {
   source?: SourceInfo;
   watermark?: { column?: string; node: Node };
   cached?: Node;
-  columns: Map<string, ColumnInfo>;
+  /** Persistent: a frame derived with a column change holds a new map; its parent's is shared, never changed. */
+  columns: ColumnMap;
   /** False when the frame may carry columns the model does not know (a parquet read, `select("*")`). */
   columnsComplete: boolean;
   /** A `coalesce(1)` / `repartition(1)` not undone by a later shuffle. */

@@ -1,3 +1,4 @@
+import { ColumnMap } from '../model/columnMap';
 import type { Interpreter } from '../model/interpreter';
 import { OptionMap } from '../model/optionMap';
 import type { Frame } from '../model/types';
@@ -107,7 +108,7 @@ function convertedFrame(ip: Interpreter, node: Node, receiver: Node, pos: Value[
   const names = pos.length === 1 && pos[0].k === 'list' ? pos[0].items : pos;
   const columns = names.map((v) => exactStringOf(v));
   if (columns.length > 0 && columns.every((c): c is string => c !== undefined)) {
-    for (const c of columns) f.columns.set(c, { name: c, node, masked: false });
+    f.columns = ColumnMap.of(columns.map((c) => [c, { name: c, node, masked: false }]));
     f.columnsComplete = true;
   }
   return f;

@@ -1,3 +1,4 @@
+import { ColumnMap } from '../model/columnMap';
 import type { Interpreter } from '../model/interpreter';
 import type { ColumnInfo, Frame } from '../model/types';
 import { exactStringOf, stringOf, stringsOf, UNKNOWN, type Value } from '../model/values';
@@ -168,8 +169,12 @@ export function frameCall(ip: Interpreter, node: Node, parts: CallParts, frame: 
             .replace(/_/g, '')
         : undefined;
     const leftOnly = how === 'semi' || how === 'leftsemi' || how === 'anti' || how === 'leftanti';
-    const columns = new Map(frame.columns);
-    if (other && !leftOnly) for (const [k, c] of other.columns) if (!columns.has(k)) columns.set(k, c);
+    const columns =
+      other && !leftOnly
+        ? frame.columns.edit((m) => {
+            for (const [k, c] of other.columns) if (!m.has(k)) m.set(k, c);
+          })
+        : frame.columns;
     const result = ip.derive(
       frame,
       node,
@@ -243,7 +248,7 @@ export function groupedCall(ip: Interpreter, node: Node, g: Extract<Value, { k: 
   const cols =
     method === 'agg'
       ? aggColumns(ip, keys, parts)
-      : { columns: new Map(keys.map((k) => [k, { name: k, node: g.call, masked: false }] as const)), columnsComplete: false };
+      : { columns: ColumnMap.of(keys.map((k) => [k, { name: k, node: g.call, masked: false }])), columnsComplete: false };
   return {
     k: 'frame',
     frame: ip.derive(g.frame, node, 'aggregate', {
@@ -270,7 +275,7 @@ function aggColumns(ip: Interpreter, keys: string[], parts: CallParts): Partial<
     const masked = (fn !== undefined && VALUE_HIDING_AGGREGATES.has(fn)) || ip.functions.isMasking(alias.inner);
     columns.set(alias.name, { name: alias.name, node: a, masked });
   }
-  return { columns, columnsComplete: complete };
+  return { columns: ColumnMap.of(columns), columnsComplete: complete };
 }
 
 /** `df.country` where `df` is a frame: the column `country`. */
@@ -284,25 +289,27 @@ function frameColumnAttribute(ip: Interpreter, node: Node): string[] | undefined
 }
 
 function columnChange(ip: Interpreter, frame: Frame, method: string, parts: CallParts, pos: Value[]): Partial<Frame> {
-  const columns = new Map(frame.columns);
+  let columns = frame.columns;
   let complete = frame.columnsComplete;
   switch (method) {
     case 'withColumn': {
       const name = exactStringOf(pos[0]);
       const expr = parts.args[1];
-      if (name !== undefined && expr) columns.set(name, columnFrom(ip, name, expr, parts.args[0]));
+      if (name !== undefined && expr) columns = columns.with(name, columnFrom(ip, name, expr, parts.args[0]));
       break;
     }
     case 'withColumns': {
       const dict = parts.args[0] ? unwrapParens(parts.args[0]) : undefined;
       if (dict?.type === 'dictionary') {
-        for (const pair of dict.namedChildren) {
-          if (pair?.type !== 'pair') continue;
-          const k = literalString(pair.childForFieldName('key'));
-          const v = pair.childForFieldName('value');
-          if (k !== undefined && v) columns.set(k, columnFrom(ip, k, v, pair));
-          else complete = false;
-        }
+        columns = columns.edit((m) => {
+          for (const pair of dict.namedChildren) {
+            if (pair?.type !== 'pair') continue;
+            const k = literalString(pair.childForFieldName('key'));
+            const v = pair.childForFieldName('value');
+            if (k !== undefined && v) m.set(k, columnFrom(ip, k, v, pair));
+            else complete = false;
+          }
+        });
       } else complete = false;
       break;
     }
@@ -310,18 +317,22 @@ function columnChange(ip: Interpreter, frame: Frame, method: string, parts: Call
       const from = exactStringOf(pos[0]);
       const to = exactStringOf(pos[1]);
       if (from !== undefined && to !== undefined) {
-        const c = columns.get(from);
-        columns.delete(from);
-        columns.set(to, { name: to, node: parts.args[1], masked: c?.masked ?? false, maskedCopyOf: c?.maskedCopyOf });
+        columns = columns.edit((m) => {
+          const c = m.get(from);
+          m.delete(from);
+          m.set(to, { name: to, node: parts.args[1], masked: c?.masked ?? false, maskedCopyOf: c?.maskedCopyOf });
+        });
       }
       break;
     }
     case 'drop': {
-      for (let i = 0; i < pos.length; i++) {
-        const names =
-          stringsOf(pos[i]) ?? (parts.args[i] && ip.functions.columnRef(parts.args[i]) !== undefined ? [ip.functions.columnRef(parts.args[i])!] : undefined);
-        for (const n of names ?? []) columns.delete(n);
-      }
+      columns = columns.edit((m) => {
+        for (let i = 0; i < pos.length; i++) {
+          const names =
+            stringsOf(pos[i]) ?? (parts.args[i] && ip.functions.columnRef(parts.args[i]) !== undefined ? [ip.functions.columnRef(parts.args[i])!] : undefined);
+          for (const n of names ?? []) m.delete(n);
+        }
+      });
       break;
     }
     case 'select':
@@ -359,7 +370,7 @@ function columnChange(ip: Interpreter, frame: Frame, method: string, parts: Call
         complete = false;
       }
       if (method === 'toDF' && parts.args.length === 0) return {};
-      return { columns: out, columnsComplete: complete };
+      return { columns: ColumnMap.of(out), columnsComplete: complete };
     }
     default:
       complete = false;

@@ -1,3 +1,4 @@
+import { ColumnMap } from '../model/columnMap';
 import type { Interpreter } from '../model/interpreter';
 import { OptionMap } from '../model/optionMap';
 import type { DataFrameModel, Frame, SinkInfo } from '../model/types';
@@ -70,7 +71,7 @@ function dynamic(frame: Frame): Value {
 /** `dyf.apply_mapping(...)`, `dyf.resolveChoice(...)`: the same rows as a new DynamicFrame (columns unknown). */
 export function dynamicFrameCall(ip: Interpreter, node: Node, frame: Frame, method: string): Value | undefined {
   if (!dynamicFrames.has(frame) || !DYNAMIC_METHODS.has(method)) return undefined;
-  return dynamic(ip.derive(frame, node, method, { columns: new Map(), columnsComplete: false }));
+  return dynamic(ip.derive(frame, node, method, { columns: ColumnMap.EMPTY, columnsComplete: false }));
 }
 
 /** The string a key of a literal `connection_options={...}` dictionary holds, with its node. */
@@ -134,7 +135,7 @@ export function glueFrame(ip: Interpreter, node: Node, parts: CallParts, method:
     const second = kw.get('frame2') ?? (object.text === 'Join' ? pos[1] : undefined);
     const extra = second?.k === 'frame' ? [second.frame] : [];
     const op = object.text === 'Join' ? 'join' : object.text;
-    return dynamic(ip.derive(first.frame, node, op, { columns: new Map(), columnsComplete: false, bounded: false }, extra));
+    return dynamic(ip.derive(first.frame, node, op, { columns: ColumnMap.EMPTY, columnsComplete: false, bounded: false }, extra));
   }
   if (method === 'fromDF' && object.type === 'identifier' && object.text === 'DynamicFrame') {
     const df = pos[0] ?? kw.get('dataframe');

@@ -1,3 +1,4 @@
+import { ColumnMap } from '../model/columnMap';
 import type { Interpreter } from '../model/interpreter';
 import { OptionMap } from '../model/optionMap';
 import { stringOf, UNKNOWN, type ReaderValue, type Value } from '../model/values';
@@ -53,10 +54,10 @@ export function readerCall(ip: Interpreter, node: Node, parts: CallParts, r: Rea
   const cols = r.schemaColumns ?? schemaColumns(kw.get('schema'));
   const types = r.schemaColumns ? r.schemaTypes : schemaTypes(kw.get('schema'));
   if (cols) {
-    for (const c of cols) f.columns.set(c, { name: c, node, masked: false, type: types?.get(c) });
+    f.columns = ColumnMap.of(cols.map((c) => [c, { name: c, node, masked: false, type: types?.get(c) }]));
     f.columnsComplete = true;
   } else if (format === 'kafka') {
-    for (const c of KAFKA_COLUMNS) f.columns.set(c, { name: c, node, masked: false });
+    f.columns = ColumnMap.of(KAFKA_COLUMNS.map((c) => [c, { name: c, node, masked: false }]));
     f.columnsComplete = true;
   }
   return { k: 'frame', frame: f };

@@ -1,3 +1,4 @@
+import { ColumnMap } from '../model/columnMap';
 import type { Interpreter } from '../model/interpreter';
 import { OptionMap } from '../model/optionMap';
 import type { Frame, ConfSetInfo } from '../model/types';
@@ -140,7 +141,7 @@ export function sessionCall(ip: Interpreter, node: Node, parts: CallParts, metho
       // spark.range(1000) for a demo; a computed or large end may be anything.
       const ends = pos.slice(0, 2).filter((v) => v !== undefined);
       f.bounded = ends.length > 0 && ends.every((v) => v.k === 'number' && v.value <= 1_000_000);
-      f.columns.set('id', { name: 'id', node, masked: false });
+      f.columns = ColumnMap.of([['id', { name: 'id', node, masked: false }]]);
       f.columnsComplete = true;
       return { k: 'frame', frame: f };
     }
@@ -184,7 +185,7 @@ function createDataFrame(ip: Interpreter, node: Node, parts: CallParts, pos: Val
   }
   if (columns) {
     const types = schemaTypes(schema);
-    for (const c of columns) f.columns.set(c, { name: c, node: parts.args[1] ?? node, masked: false, type: types?.get(c) });
+    f.columns = ColumnMap.of(columns.map((c) => [c, { name: c, node: parts.args[1] ?? node, masked: false, type: types?.get(c) }]));
     f.columnsComplete = true;
   }
   return f;
