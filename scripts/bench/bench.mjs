@@ -15,8 +15,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { generatePipeline, generateRepetitive } from './generate.mjs';
 import { SHAPES } from './shapes.mjs';
-import { fmt, median, percentile, rssKb, sample, sampleAlternating, table } from './stats.mjs';
+import { fmt, median, percentile, rssKb, sample, sampleAlternating, settleThreads, table } from './stats.mjs';
 import { codeKeystrokes, codeToType } from './typedCode.mjs';
+import { keystrokeCost } from './keystrokeCost.mjs';
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -36,10 +37,10 @@ for (const f of ['out/server/src/analysis.js', 'out/test/protocol/lspClient.js',
     process.exit(2);
   }
 }
-const { analyze } = require(path.join(root, 'out/server/src/analysis.js'));
+const { analyze, analyzeInSteps } = require(path.join(root, 'out/server/src/analysis.js'));
 const { PythonParser } = require(path.join(root, 'out/server/src/parsing/pythonParser.js'));
 // dropCopy before every tree.delete(): a freed tree's copy would stay in the cache (up to 16, gigabytes at 100k lines).
-const { carryCopy, dropCopy } = require(path.join(root, 'out/server/src/parsing/syntaxTree.js'));
+const { carryCopy, dropCopy, syntaxTreeOf } = require(path.join(root, 'out/server/src/parsing/syntaxTree.js'));
 const { LspClient } = require(path.join(root, 'out/test/protocol/lspClient.js'));
 const { Edit } = require('web-tree-sitter');
 
@@ -171,7 +172,11 @@ async function benchAnalysis(files) {
   );
   const gen = rows.filter((r) => r.generated);
   const worstBare = Math.max(...gen.map((r) => r.fullOverBare));
-  target('full analysis <= 3x bare tree-sitter parse, CPU time (worst generated file)', worstBare, 3, 'x');
+  const worst = gen.find((r) => r.fullOverBare === worstBare);
+  const worstSplit = worst && worstBare > 3 ? await analysisSplit(parser, files.find((f) => f.name === worst.file).text, quick ? 3 : 7) : undefined;
+  target('full analysis <= 3x bare tree-sitter parse, CPU time (worst generated file)', worstBare, 3, 'x', () =>
+    leftOfThreeParses(worstSplit, worst.file, worstBare),
+  );
   if (ruff) target("full analysis <= 0.25x Ruff-wasm's time, CPU time (worst generated file)", Math.max(...gen.map((r) => r.oursOverRuff)), 0.25, 'x');
   if (ruffNative)
     target('full analysis <= 3x Ruff native, every rule, CPU time (worst generated file)', Math.max(...gen.map((r) => r.oursOverRuffNative)), 3, 'x');
@@ -516,6 +521,7 @@ async function benchScaling() {
     tree.delete();
     const row = {
       lines,
+      size: n,
       findings,
       fullMs: median(full),
       bareParseMs: median(bare),
@@ -543,6 +549,9 @@ async function benchScaling() {
   );
   const first = results.scaling[0];
   const last = results.scaling[results.scaling.length - 1];
+  const worstScaling = results.scaling.reduce((a, b) => (b.fullOverBare > a.fullOverBare ? b : a));
+  const scalingSplit =
+    worstScaling.fullOverBare > 3 ? await analysisSplit(parser, generateRepetitive(worstScaling.size, 7), worstScaling.size >= 20000 ? 2 : 5) : undefined;
   target(
     `linear scaling: cost per 1k lines at ${last.lines} lines within 25% of ${first.lines} lines (CPU time)`,
     ((last.msPer1kLines - first.msPer1kLines) / first.msPer1kLines) * 100,
@@ -554,6 +563,7 @@ async function benchScaling() {
     Math.max(...results.scaling.map((r) => r.fullOverBare)),
     3,
     'x',
+    () => leftOfThreeParses(scalingSplit, `notebook-like text, ${worstScaling.lines} lines`, worstScaling.fullOverBare),
   );
 }
 
@@ -820,6 +830,9 @@ async function benchTyping() {
       const stoppedMs = [];
       const cpu = [];
       const keystrokes = [];
+      // The analysis of the last version, as the server logged it (wall ms from its start to its diagnostics).
+      const lastAnalysis = [];
+      const startedAfter = [];
       for (let b = 0; b < bursts; b++) {
         // A fresh line to type into (a comment line, or an indented empty line in a function body).
         const script = typingScript(scenario, current.split('\n'), b);
@@ -865,6 +878,9 @@ async function benchTyping() {
         stopped.push(stops.length);
         stoppedMs.push(stops.reduce((sum, m) => sum + Number(m[1]), 0));
         keystrokes.push(typed);
+        const own = new RegExp(` v${last}: (?!stopped)[^\\n]*\\(([\\d.]+) ms\\)`).exec(burstLog);
+        if (own) lastAnalysis.push(Number(own[1]));
+        if (own) startedAfter.push(latencies[latencies.length - 1] - Number(own[1]));
       }
       await c.stop();
       const row = {
@@ -880,6 +896,8 @@ async function benchTyping() {
         stoppedMsPerBurst: median(stoppedMs),
         serverCpuMsPerBurst: median(cpu),
         serverCpuMsPerKeystroke: median(cpu) / Math.max(1, median(keystrokes)),
+        lastAnalysisMs: lastAnalysis.length ? median(lastAnalysis) : undefined,
+        lastAnalysisStartedAfterMs: startedAfter.length ? median(startedAfter) : undefined,
       };
       results.typing.push(row);
       log(
@@ -924,9 +942,41 @@ async function benchTyping() {
   for (const scenario of typingScenarios) {
     const five = results.typing.find((r) => r.scenario === scenario && r.lines >= 5000 && r.lines < 6000);
     const twenty = results.typing.find((r) => r.scenario === scenario && r.lines >= 20000 && r.lines < 21000);
-    if (five) target(`typing (${scenario}), last keystroke -> diagnostics p95 <= 50 ms at 5k lines (pull mode)`, five.p95, 50, ' ms');
-    if (twenty) target(`typing (${scenario}), last keystroke -> diagnostics p95 <= 150 ms at 20k lines (pull mode)`, twenty.p95, 150, ' ms');
+    for (const [row, limit, size] of [
+      [five, 50, '5k'],
+      [twenty, 150, '20k'],
+    ]) {
+      if (!row) continue;
+      // On a miss, where a keystroke's analysis goes at this size, measured in this process now.
+      const cost =
+        row.p95 > limit ? await keystrokeCost({ lines: row.lines, keystrokes: quick ? 6 : 12, type: scenario === 'code' ? 'code' : 'comment' }) : undefined;
+      target(`typing (${scenario}), last keystroke -> diagnostics p95 <= ${limit} ms at ${size} lines (pull mode)`, row.p95, limit, ' ms', () =>
+        leftOfTyping(row, limit, cost),
+      );
+    }
   }
+}
+
+/** What a missed typing target has left: the wait, the analysis, and the analysis's steps. */
+function leftOfTyping(row, limit, cost) {
+  const total = cost.step('total');
+  const part = (name) => fmt(cost.step(name) ?? 0);
+  const rules = cost.steps
+    .filter((s) => s.name.startsWith('rule ') && s.median > total / 20)
+    .sort((a, b) => b.median - a.median)
+    .map((s) => `${s.name.slice(5)} ${fmt(s.median)}`)
+    .join(', ');
+  const analysed =
+    row.lastAnalysisMs !== undefined
+      ? `the server's analysis of the last version took ${fmt(row.lastAnalysisMs)} ms and ended the wait (its log, median), and started ${fmt(row.lastAnalysisStartedAfterMs)} ms after the keystroke: ` +
+        'the adaptive wait (as long as an analysis of this document costs, at most debounceMs), then the thread finishing what it had started'
+      : "the server's log named no analysis of the last version";
+  return (
+    `the wait after the last keystroke is ${fmt(row.p50)} ms (p50): ${analysed}. ` +
+    `An analysis after a ${row.scenario} keystroke at ${row.lines} lines, in this process (${cost.keystrokes} keystrokes, CPU ms, medians): ${fmt(total)} in all = ` +
+    `parse ${part('parse (incremental, document store)')} + syntax copy ${part('syntax copy')} + model ${part('model')} + rules ${part('all rules')} (over 5% each: ${rules || 'none'}) + graph fragment ${part('graph fragment')} + the rest. ` +
+    `p95 <= ${limit} ms needs the analysis near ${fmt(limit / 2)} ms: ${fmt(total / (limit / 2))}x cheaper than now. docs/performance.md ("Against the targets of issue 18") names what is left in each step.`
+  );
 }
 
 // ------------------------------------------------------------------ 6. CLI
@@ -1034,7 +1084,18 @@ async function benchCli() {
     );
     const split = (t) => (t ? `main ${fmt(t.main)}, workers ${t.workers.map((w) => fmt(w)).join(' + ') || '-'}, V8 helpers ${fmt(t.helpers)}` : 'n/a');
     log(`CPU ms per thread, 1 thread: ${split(one.threads)}; 2 threads: ${split(two.threads)}`);
-    target(`CLI on ${files} files: 2 workers at least 1.8x faster than 1 (value: 1.8 / speedup)`, 1.8 / r.folder.speedup, 1, '');
+    target(`CLI on ${files} files: 2 workers at least 1.8x faster than 1 (value: 1.8 / speedup)`, 1.8 / r.folder.speedup, 1, '', () => {
+      // One thread's run already keeps more than one core busy (V8's helper threads: compilation,
+      // the concurrent collector); two cores give two threads at most 2 / (cores busy) of that.
+      const busy = one.cpuMs / one.ms;
+      const t = one.threads;
+      const split = t ? ` (main thread ${fmt(t.main)}, V8 helper threads ${fmt(t.helpers)})` : '';
+      return (
+        `with one thread the CLI used ${fmt(one.cpuMs)} ms of CPU in ${fmt(one.ms)} ms${split}: ${fmt(busy)} cores busy already, so two threads on ${os.cpus().length} cores can be at most ` +
+        `${fmt(os.cpus().length / busy)}x faster; they were ${fmt(r.folder.speedup)}x, with ${fmt(two.cpuMs - one.cpuMs)} ms more CPU (the second thread's own start, bundle compile and JIT warm-up). ` +
+        'docs/performance.md, "CLI threads: the main thread analyses too".'
+      );
+    });
     target('CLI RSS on a 100k-line file <= 500 MB', big.maxRssKb / 1024, 500, ' MB');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -1043,9 +1104,68 @@ async function benchCli() {
 
 // ------------------------------------------------------------------ targets
 
-function target(name, value, limit, unit) {
+/**
+ * A target and whether this run met it. `left` (a function, called only on a miss): what is left
+ * and why, from figures measured in this run, printed under the MISS line (issue 18: "the bench shows
+ * exactly what is left and why").
+ */
+function target(name, value, limit, unit, left) {
   const pass = value <= limit;
-  results.targets.push({ name, value: Number(value.toFixed(3)), limit, unit, pass });
+  results.targets.push({ name, value: Number(value.toFixed(3)), limit, unit, pass, left: pass || !left ? undefined : left() });
+}
+
+/**
+ * Where a fresh analysis of `text` goes, in CPU ms of the process (medians of `runs`): the bare parse,
+ * the syntax copy, the line index and PySpark check, the model, the code context, the rules, the rest
+ * (sort, result), and what V8's helper threads still did after it returned (concurrent marking and
+ * sweeping, compiling; `settleThreads`). A collection on the main thread lands in the step it interrupts.
+ */
+async function analysisSplit(parser, text, runs) {
+  const cpuNow = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
+  const steps = { parse: [], copy: [], 'line index': [], model: [], context: [], rules: [], rest: [], 'helper threads after': [] };
+  for (let i = 0; i < runs + 1; i++) {
+    settleThreads();
+    const c0 = cpuNow();
+    const tree = parser.parse(text);
+    const c1 = cpuNow();
+    syntaxTreeOf(tree, text);
+    const c2 = cpuNow();
+    const marks = [c2];
+    await analyzeInSteps(tree, text, {}, { pause: async () => void marks.push(cpuNow()), stale: () => false });
+    const c3 = cpuNow();
+    const polling = settleThreads();
+    const c4 = cpuNow() - polling;
+    dropCopy(tree);
+    tree.delete();
+    if (i === 0) continue; // warm-up
+    steps.parse.push(c1 - c0);
+    steps.copy.push(c2 - c1);
+    steps['line index'].push(marks[1] - marks[0]);
+    steps.model.push(marks[2] - marks[1]);
+    steps.context.push(marks[3] - marks[2]);
+    steps.rules.push(marks[marks.length - 1] - marks[3]);
+    steps.rest.push(c3 - marks[marks.length - 1]);
+    steps['helper threads after'].push(c4 - c3);
+  }
+  return Object.fromEntries(Object.entries(steps).map(([k, v]) => [k, median(v)]));
+}
+
+/**
+ * What a "<= 3x a bare parse" target has left: the work after the parse is (ratio - 1) parses (the
+ * sampled ratio, the target's own figure), shared among the steps as `analysisSplit` measured them.
+ */
+function leftOfThreeParses(split, label, ratio) {
+  const keys = ['model', 'rules', 'copy', 'helper threads after', 'context', 'line index', 'rest'];
+  const after = keys.reduce((sum, k) => sum + split[k], 0);
+  const shares = keys.map((k) => `${k} ${fmt((100 * split[k]) / after, 0)}%`).join(', ');
+  return (
+    `${label}: after the parse, a full analysis costs ${fmt(ratio - 1)} parses more (sampled); step by step (one run at a time, medians) that work is ${shares} ` +
+    `(a collection on the main thread is inside the step it interrupts; measured so, the step-by-step total is ${fmt(1 + after / split.parse)}x the parse). ` +
+    `3x leaves 2 parses for all of it: it must get ${fmt((ratio - 1) / 2)}x cheaper. docs/performance.md, "A full analysis against a bare parse", names what is left in each step.`
+  );
 }
 
 // ------------------------------------------------------------------ main
@@ -1101,7 +1221,10 @@ if (enabled('preview')) {
   results.preview = await benchPreviewChromium({ quick, log, target });
 }
 log('\nTargets');
-for (const t of results.targets) log(`  ${t.pass ? 'PASS' : 'MISS'}  ${t.name}: ${fmt(t.value)}${t.unit} (limit ${t.limit}${t.unit})`);
+for (const t of results.targets) {
+  log(`  ${t.pass ? 'PASS' : 'MISS'}  ${t.name}: ${fmt(t.value)}${t.unit} (limit ${t.limit}${t.unit})`);
+  if (t.left) log(`        left: ${t.left}`);
+}
 const json = JSON.stringify(results);
 if (typeof args.out === 'string') fs.writeFileSync(args.out, json + '\n');
 log(json);
