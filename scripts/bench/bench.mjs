@@ -1090,6 +1090,12 @@ async function benchCli() {
       const busy = one.cpuMs / one.ms;
       const t = one.threads;
       const split = t ? ` (main thread ${fmt(t.main)}, V8 helper threads ${fmt(t.helpers)})` : '';
+      // Less than a core busy: the process waited for the CPU (other processes), not for itself.
+      if (busy < 0.9)
+        return (
+          `with one thread the CLI used ${fmt(one.cpuMs)} ms of CPU in ${fmt(one.ms)} ms${split}: ${fmt(busy)} cores busy, so it waited for the CPU (load ${os.loadavg()[0].toFixed(1)}) ` +
+          'and the speedup says nothing about the CLI on this run: run `--only=cli` on a quiet machine.'
+        );
       return (
         `with one thread the CLI used ${fmt(one.cpuMs)} ms of CPU in ${fmt(one.ms)} ms${split}: ${fmt(busy)} cores busy already, so two threads on ${os.cpus().length} cores can be at most ` +
         `${fmt(os.cpus().length / busy)}x faster; they were ${fmt(r.folder.speedup)}x, with ${fmt(two.cpuMs - one.cpuMs)} ms more CPU (the second thread's own start, bundle compile and JIT warm-up). ` +
