@@ -336,12 +336,13 @@ function projectsOneTable(frame: Frame): boolean {
  * still the one-job-per-value pattern a groupBy replaces.
  */
 function fewIterations(ctx: RuleContext, loop: Node): boolean {
-  if (loop.type === 'for_statement') return countedRange(ctx, loop.childForFieldName('right'));
+  const counted = (right: Node | null | undefined) => countedRange(ctx, right) || fewCollectedRows(ctx, right);
+  if (loop.type === 'for_statement') return counted(loop.childForFieldName('right'));
   // `[df.limit(3).collect()[i][0] for i in range(3)]`: the same counted handful, written as a
   // comprehension. Every `for` clause must count: a nested clause over values still multiplies.
   if (COMPREHENSIONS.has(loop.type)) {
     const clauses = loop.namedChildren.filter((c): c is Node => c?.type === 'for_in_clause');
-    return clauses.length > 0 && clauses.every((c) => countedRange(ctx, c.childForFieldName('right')));
+    return clauses.length > 0 && clauses.every((c) => counted(c.childForFieldName('right')));
   }
   if (loop.type === 'while_statement') {
     // `while (count <= 5):` is the same condition, parenthesised.
@@ -360,6 +361,112 @@ function countedRange(ctx: RuleContext, right: Node | null | undefined): boolean
   if (!m) return false;
   const bound = /^\d+$/.test(m[1]) ? Number(m[1]) : constantInteger(ctx, m[1]);
   return bound !== undefined && bound <= FEW;
+}
+
+/**
+ * `top = df.orderBy(F.desc("n")).limit(3).select("id").rdd.flatMap(lambda r: r).collect()` ...
+ * `for t in top:`: the loop runs over the rows of a collect whose frame was cut to a small literal
+ * `limit(k)` (or `take(k)` / `head(k)`), so it runs at most k times: the counted handful of
+ * `range(k)`, with the count written in the query (the top three papers, the five best models)
+ * instead of in the loop. A collect of a frame with no such limit, or with a step after the limit that
+ * can add rows (a join, an explode, a flatMap other than the identity on one column), is still a loop
+ * over values.
+ */
+function fewCollectedRows(ctx: RuleContext, right: Node | null | undefined): boolean {
+  let it = right ? unwrapParens(right) : undefined;
+  // `for i, row in enumerate(rows)`: as many turns as rows.
+  const enumerated = it?.type === 'call' && it.childForFieldName('function')?.text === 'enumerate' ? callParts(it)?.args : undefined;
+  if (enumerated?.length === 1) it = unwrapParens(enumerated[0]);
+  if (!it) return false;
+  if (it.type === 'identifier') {
+    const bound = singleBinding(ctx, it.text);
+    return !!bound && collectsFewRows(ctx, unwrapParens(bound));
+  }
+  return collectsFewRows(ctx, it);
+}
+
+/** Steps between `limit(k)` and the collect that keep at most one value per row. */
+const ROW_KEEPING = new Set([
+  'select',
+  'selectExpr',
+  'alias',
+  'drop',
+  'withColumn',
+  'withColumnRenamed',
+  'toDF',
+  'filter',
+  'where',
+  'orderBy',
+  'sort',
+  'distinct',
+  'dropDuplicates',
+  'rdd',
+  'map',
+  'cache',
+  'persist',
+]);
+
+/**
+ * `<frame>.limit(k)<row-keeping steps>.collect()`, `<frame>.take(k)`, `<frame>.head(k)` with k a
+ * small integer. `rdd.flatMap(lambda r: r)` straight after a one-column select is the usual way to
+ * collect a column's values: one value per row (a `map` before it may build several).
+ */
+function collectsFewRows(ctx: RuleContext, expr: Node): boolean {
+  const outer = callParts(expr);
+  const method = outer ? expr.childForFieldName('function')?.childForFieldName('attribute')?.text : undefined;
+  if (!outer || !method) return false;
+  if (method === 'take' || method === 'head') return outer.args.length === 1 && smallCount(ctx, outer.args[0]);
+  if (method !== 'collect' || outer.args.length > 0) return false;
+  let node = expr.childForFieldName('function')?.childForFieldName('object');
+  let oneColumn = false;
+  let flattened = false;
+  for (let steps = 0; node && steps < 50; steps++) {
+    const call = node.type === 'call' ? callParts(node) : undefined;
+    const access = node.type === 'call' ? node.childForFieldName('function') : node;
+    if (access?.type !== 'attribute') return false;
+    const name = access.childForFieldName('attribute')?.text ?? '';
+    if (name === 'limit') return !!call && call.args.length === 1 && smallCount(ctx, call.args[0]) && (!flattened || oneColumn);
+    if (name === 'flatMap') {
+      const fn = call?.args.length === 1 ? unwrapParens(call.args[0]) : undefined;
+      const params = fn?.type === 'lambda' ? fn.childForFieldName('parameters')?.text : undefined;
+      if (!params || fn?.childForFieldName('body')?.text !== params) return false;
+      flattened = true;
+    } else if (!ROW_KEEPING.has(name) || (flattened && name === 'map')) return false;
+    if (name === 'select' && call) oneColumn = call.args.length === 1 && call.keywords.size === 0;
+    const inner = access.childForFieldName('object');
+    node = inner ? unwrapParens(inner) : undefined;
+  }
+  return false;
+}
+
+/** An integer literal, or a name bound only to integer literals, of at most FEW. */
+function smallCount(ctx: RuleContext, arg: Node): boolean {
+  const n = unwrapParens(arg);
+  const value = /^\d+$/.test(n.text) ? Number(n.text) : n.type === 'identifier' ? constantInteger(ctx, n.text) : undefined;
+  return value !== undefined && value <= FEW;
+}
+
+/** The right-hand side of the one plain assignment that binds `name` in the file, if that is its only binding. */
+function singleBinding(ctx: RuleContext, name: string): Node | undefined {
+  let value: Node | undefined;
+  for (const id of identifiersNamed(ctx.model, name)) {
+    const parent = id.parent;
+    if (!parent) continue;
+    if (parent.type === 'assignment' && sameNode(parent.childForFieldName('left'), id)) {
+      if (value) return undefined;
+      value = parent.childForFieldName('right') ?? undefined;
+      if (!value) return undefined;
+    } else if (
+      parent.type === 'augmented_assignment' ||
+      // `for x in rows`: the loop reads the name it iterates; only its target is bound.
+      (BINDING_PARENTS.has(parent.type) && !sameNode(parent.childForFieldName('right'), id)) ||
+      parent.type === 'pattern_list' ||
+      parent.type === 'tuple_pattern'
+    ) {
+      return undefined;
+    }
+  }
+  return value;
 }
 
 /** Where an identifier is (re)bound rather than read. */
