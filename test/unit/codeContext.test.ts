@@ -193,6 +193,36 @@ describe('code context (what kind of code a finding sits in)', () => {
     assert.equal(script.sameCell(text.indexOf('print(orders.count())'), text.indexOf('orders.write')), true);
   });
 
+  it('takes a notebook in the percent format (`# %%` cells) for a notebook, each marker for a cell', () => {
+    const text = [
+      '# %% [markdown]',
+      '# # Orders exploration',
+      '',
+      '# %%',
+      'orders = spark.read.parquet("/data/orders")',
+      'print(orders.count())',
+      '',
+      '# %% Write the results',
+      '# %%time',
+      'orders.write.mode("overwrite").parquet("/data/out")',
+      '#%%',
+      'orders.show()',
+      '',
+    ].join('\n');
+    assert.equal(fileKind(text, { path: 'analysis/orders.py' }).kind, 'notebook');
+    const ctx = new CodeContext(text, { path: 'analysis/orders.py' });
+    assert.equal(ctx.sameCell(text.indexOf('orders = spark'), text.indexOf('print(orders.count())')), true);
+    // A titled marker starts a cell; a commented cell magic (`# %%time`) does not.
+    assert.equal(ctx.sameCell(text.indexOf('print(orders.count())'), text.indexOf('orders.write')), false);
+    assert.equal(ctx.sameCell(text.indexOf('# %%time'), text.indexOf('orders.write')), true);
+    assert.equal(ctx.sameCell(text.indexOf('orders.write'), text.indexOf('orders.show')), false);
+    // One marker alone (a stray comment, a script split once) does not make a notebook; nor do magics.
+    const once = ['# %%', 'orders = spark.read.parquet("/data/orders")', 'orders.write.parquet("/data/out")', ''].join('\n');
+    assert.notEqual(fileKind(once, { path: 'jobs/orders.py' }).kind, 'notebook');
+    const magics = ['# %%time', 'orders = spark.read.parquet("/data/orders")', '# %%sql', 'orders.write.parquet("/data/out")', ''].join('\n');
+    assert.notEqual(fileKind(magics, { path: 'jobs/orders.py' }).kind, 'notebook');
+  });
+
   it('lets a team say its notebooks are production jobs', () => {
     const k = fileKind('# Databricks notebook source\n' + job, { path: 'pipelines/orders.py', notebooksAreJobs: true });
     assert.equal(k.kind, 'job');

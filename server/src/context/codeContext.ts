@@ -4,6 +4,7 @@ import { colabCellStarts, isColabExport } from '../notebook/colab';
 import { isDatabricksSource } from '../notebook/databricks';
 import { fabricCellStarts, isFabricSource, isPlatformNotebookSource } from '../notebook/fabric';
 import { isJupyterExport, jupyterExportCellStarts } from '../notebook/jupyterExport';
+import { isPercentFormat, percentFormatCellStarts } from '../notebook/percentFormat';
 import type { Node } from '../parsing/pythonParser';
 import { isExtra } from '../parsing/syntax';
 import { decodePath } from '../project/contextPath';
@@ -72,9 +73,14 @@ const TEST_DECORATOR = /^@\s*(pytest\.fixture|pytest\.mark\.|fixture\b)/;
 const GLUE_JOB_INIT = /^\s*\w*job\w*\.init\s*\(/im;
 const GLUE_JOB_COMMIT = /^\s*\w*job\w*\.commit\s*\(\s*\)/im;
 
-/** The text is a notebook by its format (Jupyter, a Databricks or Fabric source, a Jupyter or Colab export), whatever `context.notebooks` says. */
+/**
+ * The text is a notebook by its format (Jupyter, a Databricks or Fabric source, a Jupyter or Colab
+ * export, the percent format's `# %%` cells), whatever `context.notebooks` says.
+ */
 function isNotebookText(text: string, path: string, options: ContextOptions): boolean {
-  return !!options.notebook || /\.ipynb$/i.test(path) || isPlatformNotebookSource(text) || isJupyterExport(text) || isColabExport(text);
+  return (
+    !!options.notebook || /\.ipynb$/i.test(path) || isPlatformNotebookSource(text) || isJupyterExport(text) || isColabExport(text) || isPercentFormat(text)
+  );
 }
 
 /**
@@ -85,11 +91,12 @@ function sourceCellStarts(text: string): number[] {
   if (isDatabricksSource(text)) return [...text.matchAll(DATABRICKS_CELL)].map((m) => m.index + m[0].length);
   if (isFabricSource(text)) return fabricCellStarts(text);
   if (isJupyterExport(text)) return jupyterExportCellStarts(text);
+  if (isPercentFormat(text)) return percentFormatCellStarts(text);
   return isColabExport(text) ? colabCellStarts(text) : [];
 }
 
-/** A cell marker a notebook exported as a script keeps: Databricks' `# COMMAND ---`, Jupyter's `# In[3]:`. */
-const CELL_MARKER = /^# (COMMAND -+|In\[[ \d]*\]:)[ \t]*\r?$/m;
+/** A cell marker a notebook exported as a script keeps: Databricks' `# COMMAND ---`, Jupyter's `# In[3]:`, the percent format's `# %%`. */
+const CELL_MARKER = /^# (COMMAND -+|In\[[ \d]*\]:)[ \t]*\r?$|^#[ \t]?%%(?=[ \t\r]|$)/m;
 
 export function fileKind(text: string, options: ContextOptions = {}): KindWithReason {
   const p = options.path ? decodePath(options.path) : '';
