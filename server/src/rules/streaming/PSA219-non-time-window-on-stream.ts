@@ -1,6 +1,6 @@
-import type { Frame, TransformCall } from '../../model/types';
+import type { Frame, SinkInfo, TransformCall } from '../../model/types';
 import { streamingSources } from '../../model/types';
-import { findInLineage } from '../../model/lineage';
+import { filterLineage, findInLineage } from '../../model/lineage';
 import type { Node } from '../../parsing/pythonParser';
 import { callParts, unwrapParens } from '../../parsing/syntax';
 import { related, type Rule, type RuleContext } from '../rule';
@@ -14,7 +14,12 @@ import { refusalCaughtOnPurpose, showsMistakeOnPurpose } from '../helpers/delibe
  *   `F.sum(...).over(w)`): "Non-time-based windows are not supported on streaming DataFrames/Datasets";
  * - a sort (`orderBy`, `sort`, `sortWithinPartitions`) of a stream no aggregation precedes: "Sorting is
  *   not supported on streaming DataFrames/Datasets, unless it is on aggregated DataFrame/Dataset in
- *   Complete output mode". After an aggregation it depends on the output mode: left alone.
+ *   Complete output mode". After an aggregation the same check runs with the query's output mode
+ *   (`containsCompleteData`: the sorted plan holds a streaming aggregate and the mode is Complete), so
+ *   a sort of an aggregate written in update or append mode is refused as well: reported where the
+ *   query's mode is known (a literal, or no outputMode at all: append) and every aggregation before
+ *   the sort has a watermark. Without one, PSA201 reports the aggregation, and its message leads with
+ *   the sort that keeps the query from starting.
  *
  * Only when the model knows the frame is streaming (read with readStream). A foreachBatch function's
  * frame is a batch DataFrame, where both are fine.
@@ -68,8 +73,52 @@ export const nonTimeWindowOnStream: Rule = {
         });
       }
     }
+    reportSortedAggregates(ctx, seen);
   },
 };
+
+/**
+ * A sort of a streaming aggregate in a query that runs in update or append mode. Spark's check runs
+ * on the whole query at `start()` whatever the sink (foreachBatch, console, a table): the sort node
+ * needs "aggregated DataFrame/Dataset in Complete output mode". Only sorts whose aggregations all
+ * follow a watermark: an aggregation without one is PSA201's, whose message puts the sort first.
+ */
+function reportSortedAggregates(ctx: RuleContext, seen: Set<number>): void {
+  for (const sink of ctx.model.sinks) {
+    const mode = knownMode(sink);
+    if (!sink.streaming || !mode || mode === 'complete') continue;
+    for (const sort of filterLineage(sink.frame, (f) => SORTS.has(f.op) && f.node.type === 'call')) {
+      if (seen.has(sort.node.id)) continue;
+      const input = sort.parents[0];
+      if (input?.streaming !== true) continue;
+      const aggregates = filterLineage(input, (f) => AGGREGATED.has(f.op) && f.streaming === true);
+      // No aggregation before it: the first check above reported it (or its lesson was left alone).
+      if (!aggregates.length || aggregates.some((a) => !a.parents.some((p) => p.watermark))) continue;
+      // A lesson showing the refusal: the sort, or the start() that raises it, caught or commented as failing.
+      if (refusalCaughtOnPurpose(sort.node) || showsMistakeOnPurpose(sort.node, false) || refusalCaughtOnPurpose(sink.call)) continue;
+      const method = callParts(sort.node)?.nameNode;
+      if (!method) continue;
+      seen.add(sort.node.id);
+      const how = sink.outputMode ? `in ${mode} output mode` : 'in append output mode (the default: no outputMode is set)';
+      ctx.report({
+        start: method.startIndex,
+        end: sort.node.endIndex,
+        message:
+          `${sort.op}() of a streaming aggregate written ${how} makes Spark refuse to start the query. ` +
+          'It fails with AnalysisException "Sorting is not supported on streaming DataFrames/Datasets, unless it is on aggregated DataFrame/Dataset in Complete output mode". ' +
+          `In ${mode} mode each trigger writes only some groups, which Spark cannot order against the rest. ` +
+          'Sort where the result is read, sort each micro-batch in a foreachBatch function, or write the whole result in complete mode.',
+        related: [related(sink.call, 'the query is started here')],
+      });
+    }
+  }
+}
+
+/** The output mode a streaming sink runs in: its literal outputMode, append when none is set, undefined when computed. */
+function knownMode(sink: SinkInfo): string | undefined {
+  if (sink.outputModeUnknown) return undefined;
+  return sink.outputMode?.toLowerCase() ?? 'append';
+}
 
 /** The `.over(...)` call (or the selectExpr string with `OVER (`) among the transformation's arguments. */
 function windowFunctionIn(t: TransformCall): Node | undefined {
