@@ -5,9 +5,10 @@ import type { Node } from '../../parsing/pythonParser';
 import { callParts, unwrapParens } from '../../parsing/syntax';
 import { related, type Rule, type RuleContext } from '../rule';
 import { refusalCaughtOnPurpose, showsMistakeOnPurpose } from '../helpers/deliberateMistake';
+import { ColumnExpressions } from '../helpers/columnExpressions';
 
 /**
- * Two operations Spark's UnsupportedOperationChecker rejects on a streaming DataFrame when the query
+ * Three operations Spark's UnsupportedOperationChecker rejects on a streaming DataFrame when the query
  * starts (AnalysisException), whatever the data:
  *
  * - a window function applied with `.over(...)` (`F.lag(...)`, `row_number()`, `rank()`,
@@ -19,10 +20,12 @@ import { refusalCaughtOnPurpose, showsMistakeOnPurpose } from '../helpers/delibe
  *   a sort of an aggregate written in update or append mode is refused as well: reported where the
  *   query's mode is known (a literal, or no outputMode at all: append) and every aggregation before
  *   the sort has a watermark. Without one, PSA201 reports the aggregation, and its message leads with
- *   the sort that keeps the query from starting.
+ *   the sort that keeps the query from starting;
+ * - an exact distinct aggregate (`countDistinct`, `count_distinct`, `sum_distinct`) in an aggregation
+ *   of a stream: "Distinct aggregations are not supported on streaming DataFrames/Datasets", in any mode.
  *
  * Only when the model knows the frame is streaming (read with readStream). A foreachBatch function's
- * frame is a batch DataFrame, where both are fine.
+ * frame is a batch DataFrame, where all three are fine.
  */
 
 /** The methods that put a column expression on the frame. */
@@ -37,7 +40,7 @@ export const nonTimeWindowOnStream: Rule = {
   code: 'PSA219',
   name: 'non-time-window-on-stream',
   summary:
-    'A window function applied with .over(...) (lag, row_number, rank, sum over a window), or a sort with no aggregation before it, on a streaming DataFrame: Spark refuses to start the query.',
+    'A window function applied with .over(...) (lag, row_number, rank, sum over a window), a sort with no aggregation before it (or after one, in update or append mode), or countDistinct() in an aggregation, on a streaming DataFrame: Spark refuses to start the query.',
   defaultSeverity: 'error',
   check(ctx: RuleContext) {
     const seen = new Set<number>();
@@ -74,8 +77,62 @@ export const nonTimeWindowOnStream: Rule = {
       }
     }
     reportSortedAggregates(ctx, seen);
+    reportDistinctAggregates(ctx);
   },
 };
+
+/** pyspark.sql.functions aggregates that aggregate distinct values (an AggregateExpression with isDistinct). */
+const DISTINCT_AGGREGATES = new Set(['countDistinct', 'count_distinct', 'sumDistinct', 'sum_distinct']);
+
+/**
+ * A distinct aggregate in a streaming aggregation (`groupBy(...).agg(F.countDistinct("user_id"))`):
+ * checkForStreaming, for every Aggregate over a stream, `throwErrorIf(child.isStreaming &&
+ * distinctAggExprs.nonEmpty, "Distinct aggregations are not supported on streaming
+ * DataFrames/Datasets. Consider using approx_count_distinct() instead.")`, whatever the output mode.
+ */
+function reportDistinctAggregates(ctx: RuleContext): void {
+  let columns: ColumnExpressions | undefined;
+  for (const frame of ctx.model.frames) {
+    if (!AGGREGATED.has(frame.op) || frame.streaming !== true || frame.node.type !== 'call') continue;
+    if (!frame.parents.some((p) => p.streaming === true)) continue;
+    const args = callParts(frame.node)?.argumentList;
+    if (!args) continue;
+    columns ??= new ColumnExpressions(ctx.model);
+    const distinct = distinctAggregateIn(args, columns);
+    if (!distinct) continue;
+    if (refusalCaughtOnPurpose(frame.node) || showsMistakeOnPurpose(frame.node, false)) continue;
+    const fn = columns.sparkFunctionName(distinct)!;
+    ctx.report({
+      node: distinct,
+      message:
+        `${fn}() in an aggregation of a streaming DataFrame makes Spark refuse to start the query. ` +
+        'It fails with AnalysisException "Distinct aggregations are not supported on streaming DataFrames/Datasets. Consider using approx_count_distinct() instead." ' +
+        'Spark would have to keep every distinct value of every group in state. Use approx_count_distinct() (an estimate in fixed memory per group), ' +
+        'or compute the exact count per micro-batch in a foreachBatch function or as a batch query over the stored rows.',
+      related: sourceOf(frame),
+    });
+  }
+}
+
+/** The first distinct aggregate call among an aggregation's arguments (lambdas, which run elsewhere, skipped). */
+function distinctAggregateIn(args: Node, columns: ColumnExpressions): Node | undefined {
+  const stack: Node[] = [args];
+  for (let steps = 0; stack.length && steps < MAX_NODES; steps++) {
+    const n = stack.pop()!;
+    if (n.type === 'lambda') continue;
+    if (n.type === 'call') {
+      const name = callParts(n)?.name;
+      if (name && DISTINCT_AGGREGATES.has(name) && DISTINCT_AGGREGATES.has(columns.sparkFunctionName(n) ?? '')) return n;
+    }
+    // Pushed last to first: the first distinct aggregate written is found first.
+    const children = n.namedChildren;
+    for (let i = children.length - 1; i >= 0; i--) {
+      const c = children[i];
+      if (c) stack.push(c);
+    }
+  }
+  return undefined;
+}
 
 /**
  * A sort of a streaming aggregate in a query that runs in update or append mode. Spark's check runs
