@@ -156,7 +156,7 @@ function reportSortedAggregates(ctx: RuleContext, seen: Set<number>): void {
       const method = callParts(sort.node)?.nameNode;
       if (!method) continue;
       seen.add(sort.node.id);
-      const how = sink.outputMode ? `in ${mode} output mode` : 'in append output mode (the default: no outputMode is set)';
+      const how = sink.outputMode ? `in ${mode} output mode` : 'in append output mode (the default)';
       ctx.report({
         start: method.startIndex,
         end: sort.node.endIndex,
