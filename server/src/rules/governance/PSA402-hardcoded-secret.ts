@@ -237,9 +237,20 @@ function settingsOf(call: Node, confSetCalls: Set<number>, constants: Map<string
       for (const a of parts.args) if (a.type === 'dictionary_splat') dict(a.namedChildren[0] ?? undefined);
       break;
     case 'jdbc': {
-      const url = parts.args[0] ?? parts.keywords.get('url');
+      // `jdbc(**conn, table=t)`: the dict's pairs are the call's keywords (its `url`, its `properties`, and
+      // any login written beside them); a splat holds no positional argument.
+      const positional = parts.args.filter((a) => a.type !== 'dictionary_splat' && a.type !== 'list_splat');
+      const url = positional[0] ?? parts.keywords.get('url');
       if (url) out.push({ key: 'url', value: url, origin: 'jdbc' });
-      for (const [key, value] of dictPairs(parts.keywords.get('properties') ?? parts.args[6], constants)) out.push({ key, value, origin: 'jdbc' });
+      for (const [key, value] of dictPairs(parts.keywords.get('properties') ?? positional[6], constants)) out.push({ key, value, origin: 'jdbc' });
+      for (const a of parts.args) {
+        if (a.type !== 'dictionary_splat') continue;
+        for (const [key, value] of dictPairs(a.namedChildren[0] ?? undefined, constants)) {
+          // A `properties` entry is the JDBC properties dict itself: its pairs are the settings.
+          if (key === 'properties') for (const inner of dictPairs(value, constants)) out.push({ key: inner[0], value: inner[1], origin: 'jdbc' });
+          else out.push({ key, value, origin: 'jdbc' });
+        }
+      }
       return out;
     }
   }

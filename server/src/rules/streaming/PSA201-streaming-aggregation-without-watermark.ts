@@ -41,13 +41,23 @@ export const streamingAggregationWithoutWatermark: Rule = {
       }
       if (agg.kind === 'join' && !sides.every((f) => f.streaming === true)) continue;
       if (agg.kind === 'join' && watermarkedEquiJoinKey(agg)) continue;
-      if (neverRunsLong(ctx, agg)) continue;
       const stream = streamingSources(missing[0])[0];
       const relatedInfo = stream ? [related(stream.node, 'the stream is read here')] : [];
+      // The exemptions below are about state (bounded by the keys, or by a query stopped at once); a sort
+      // of the result in update mode stops the query from starting at all, whatever its state.
+      const refusedSort = agg.kind === 'groupBy' ? sortedInUpdateMode(ctx, agg) : undefined;
+      if (neverRunsLong(ctx, agg)) {
+        if (refusedSort) reportRefusedSort(ctx, agg, refusedSort, relatedInfo);
+        continue;
+      }
       if (agg.kind === 'groupBy') {
-        if (isDeliberateRunningAggregate(ctx, agg)) continue;
+        if (isDeliberateRunningAggregate(ctx, agg)) {
+          if (refusedSort) reportRefusedSort(ctx, agg, refusedSort, relatedInfo);
+          continue;
+        }
         if (isGlobalAggregate(agg) || constantKeys(ctx, agg)) {
-          reportGlobalAggregateInAppend(ctx, agg, relatedInfo);
+          if (refusedSort) reportRefusedSort(ctx, agg, refusedSort, relatedInfo);
+          else reportGlobalAggregateInAppend(ctx, agg, relatedInfo);
           continue;
         }
         const column = eventTimeColumn(agg, agg.input);
@@ -298,6 +308,44 @@ function sortedAfter(ctx: RuleContext, agg: AggregationInfo): string | undefined
     if (sort) return sort.op;
   }
   return undefined;
+}
+
+/**
+ * A query fed by the aggregation that runs in update mode (its literal outputMode) and sorts the
+ * aggregate first: the sort frame and the query, or undefined. Append mode is left to the messages
+ * above, where the missing watermark is what Spark names first.
+ */
+function sortedInUpdateMode(ctx: RuleContext, agg: AggregationInfo): { sort: Frame; sink: SinkInfo } | undefined {
+  for (const sink of sinksFedBy(ctx, agg)) {
+    if (sink.outputModeUnknown || sink.outputMode?.toLowerCase() !== 'update') continue;
+    const [sort] = filterLineage(
+      sink.frame,
+      (f) => SORTS.has(f.op) && f.node.type === 'call' && filterLineage(f, (a) => a.op === 'aggregate' && a.parents.includes(agg.input)).length > 0,
+    );
+    if (sort) return { sort, sink };
+  }
+  return undefined;
+}
+
+/**
+ * A running total (or a one-row global aggregate, or a query stopped moments after it starts) sorted
+ * in update mode: nothing about state to say, since the query never runs. No watermark advice: for a
+ * running total per key none would bound it, and complete mode (the whole result at every trigger,
+ * one row per key) is the mode a sorted running total is written in.
+ */
+function reportRefusedSort(ctx: RuleContext, agg: AggregationInfo, refused: { sort: Frame; sink: SinkInfo }, relatedInfo: RelatedLocation[]): void {
+  const op = refused.sort.op;
+  ctx.report({
+    start: agg.methodNode.startIndex,
+    end: agg.call.endIndex,
+    message:
+      `Streaming aggregation sorted by ${op}() in update output mode: Spark refuses to start the query ("Sorting is not supported on streaming ` +
+      'DataFrames/Datasets, unless it is on aggregated DataFrame/Dataset in Complete output mode"). In update mode each trigger writes only ' +
+      `the groups that changed, which Spark cannot order against the rest. Drop the ${op}() and sort where the result is read, or write it in complete mode.`,
+    related: [...relatedInfo, related(refused.sort.node, 'sorted here'), related(refused.sink.call, 'the query is started here')],
+    fixes: [],
+    why: `${op}() after the aggregation, in a query whose outputMode is "update"`,
+  });
 }
 
 const fedSinks = new WeakMap<DataFrameModel, Map<AggregationInfo, SinkInfo[]>>();

@@ -11,17 +11,34 @@ const FIXED_SCHEMA = new Set(['binaryfile', 'text']);
 export const streamingFileSourceWithoutSchema: Rule = {
   code: 'PSA208',
   name: 'streaming-file-source-without-schema',
-  summary: 'spark.readStream on json/csv/parquet/orc/avro/xml files without .schema(...), or Auto Loader without a schema location: the query does not start.',
+  summary:
+    'spark.readStream on json/csv/parquet/orc/avro/xml files without .schema(...), or a streaming file read with no path: load() fails; Auto Loader without a schema location: the query does not start.',
   defaultSeverity: 'error',
   check(ctx: RuleContext) {
     // With schema inference turned on (or maybe on: set to something the rule cannot read), Spark infers once at start.
+    // (Not the path: DataSource.sourceSchema asks for it before it looks at the setting.)
     const inference = sessionSettings(ctx.model, SCHEMA_INFERENCE);
-    if (inference.some((s) => booleanSetting(s.value) !== false)) return;
+    const inferring = inference.some((s) => booleanSetting(s.value) !== false);
     for (const frame of ctx.model.frames) {
       const source = frame.source;
-      if (!source?.streaming || source.kind !== 'read' || source.schemaGiven) continue;
+      if (!source?.streaming || source.kind !== 'read') continue;
       const format = source.format?.toLowerCase();
+      if (source.schemaGiven || (format && FIXED_SCHEMA.has(format))) {
+        // A schema (given, or fixed by the format) leaves the path: a file source with none fails in
+        // DataSource.sourceSchema, which load() calls, whatever the schema.
+        if (format && (NEEDS_SCHEMA.has(format) || FIXED_SCHEMA.has(format)) && namesNoPath(source.node)) {
+          ctx.report({
+            node: source.node,
+            message:
+              `Streaming ${format} source with no path: load() fails at once with IllegalArgumentException ("'path' is not specified"), ` +
+              'when the DataFrame is defined. A file source watches a directory and this read names none (no argument, no path=, ' +
+              'no option("path", ...)). Give load() the directory to watch.',
+          });
+        }
+        continue;
+      }
       if (format === 'cloudfiles') {
+        if (inferring) continue;
         // Auto Loader infers, but only with somewhere to keep the inferred schema (or a schema given).
         if (source.options.has('cloudFiles.schemaLocation') || source.optionsUnknown) continue;
         // Lakeflow / DLT keeps the schema location of the flows it runs.
@@ -48,15 +65,17 @@ export const streamingFileSourceWithoutSchema: Rule = {
           message:
             `Streaming ${format} source with no path: Spark's load() fails at once with IllegalArgumentException ("'path' is not specified"), ` +
             'before Spark looks at the schema. A file source watches a directory and this read names none (no argument, no path=, ' +
-            'no option("path", ...)). Give it the directory to watch, and a schema with .schema(...): without one the read fails next.',
+            'no option("path", ...)). Give it the directory to watch' +
+            (inferring ? '.' : ', and a schema with .schema(...): without one the read fails next.'),
         });
         continue;
       }
+      if (inferring) continue;
       ctx.report({
         node: source.node,
         message:
-          `Streaming ${format} source without a schema: Spark refuses to start the query ("Schema must be specified when ` +
-          'creating a streaming source DataFrame"). A stream cannot infer the schema of files that have not arrived yet. ' +
+          `Streaming ${format} source without a schema: load() fails at once with IllegalArgumentException ("Schema must be specified when ` +
+          'creating a streaming source DataFrame"), when the DataFrame is defined. A stream cannot infer the schema of files that have not arrived yet. ' +
           'Pass the expected schema with .schema(StructType(...)) or a DDL string; derive it once from existing files with ' +
           'spark.read.load(path).schema if needed.',
       });
