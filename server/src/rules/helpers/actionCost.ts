@@ -6,7 +6,7 @@ import { isBareColumnarRead } from './fewRows';
 // count or a row fetch by it. Each test walks the frame's own steps; a step it does not know ends
 // the walk with the answer that keeps the finding.
 
-/** Steps that map each input row to at most one output row without a shuffle. */
+/** Steps that compute each output row from one input row, without a shuffle. */
 const NARROW_STEPS = new Set<string>([
   ...PER_ROW_PROJECTIONS,
   'filter',
@@ -26,6 +26,8 @@ const NARROW_STEPS = new Set<string>([
   'observe',
 ]);
 const UNIONS = new Set(['union', 'unionAll', 'unionByName']);
+/** A step's own arguments hold a window (`.over(...)`): a shuffle inside a per-row step. */
+const WINDOW = /\.over\s*\(/;
 /** A step's own arguments hold a window (`.over(...)`, a shuffle) or a generator (rows added). */
 const WINDOW_OR_GENERATOR = /\.over\s*\(|\b(pos)?explode(_outer)?\s*\(|\binline(_outer)?\s*\(/;
 
@@ -37,13 +39,15 @@ function stepArguments(f: Frame): string {
  * No step between the frame and its reads shuffles: only per-row projections, filters and unions
  * of file, table or JDBC reads (not SQL text, which may join or group). `first()`, `head()` and
  * `take(n)` plan such a lineage as a LIMIT that reads partitions until it has the rows, so the
- * fetch costs a partition or so, not a pass over the data.
+ * fetch costs a partition or so, not a pass over the data. A generator (`explode` of a parsed
+ * payload's array) adds rows where it stands, without a shuffle: the LIMIT stops as early. A window
+ * (`.over(...)`) shuffles.
  */
 export function lineageWithoutShuffle(frame: Frame, depth = 0): boolean {
   if (depth > 200) return false;
   if (frame.parents.length === 0) return frame.source?.kind === 'read' || frame.source?.kind === 'table';
   if (frame.parents.length > 1) return UNIONS.has(frame.op) && frame.parents.every((p) => lineageWithoutShuffle(p, depth + 1));
-  if (!NARROW_STEPS.has(frame.op) || WINDOW_OR_GENERATOR.test(stepArguments(frame))) return false;
+  if (!NARROW_STEPS.has(frame.op) || WINDOW.test(stepArguments(frame))) return false;
   return lineageWithoutShuffle(frame.parents[0], depth + 1);
 }
 
