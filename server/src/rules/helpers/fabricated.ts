@@ -75,6 +75,11 @@ function combined(parts: Origin[]): Origin {
 /** SQL string literals ('...' and "..." in Spark's default dialect), and comments. */
 const LITERALS_AND_COMMENTS = /'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|--[^\n]*|\/\*[\s\S]*?\*\//g;
 
+/** A query's text with its string literals emptied and its comments gone: what is left is SQL. */
+export function sqlCode(query: string): string {
+  return query.replace(LITERALS_AND_COMMENTS, (m) => (m.startsWith('-') || m.startsWith('/') ? ' ' : "''"));
+}
+
 /**
  * `SELECT explode(sequence(to_date('{start}'), to_date('{end}'), interval 1 day)) AS day`: a SELECT
  * with no FROM computes its rows from literals, as spark.range does. The query must be known: an
@@ -84,6 +89,6 @@ const LITERALS_AND_COMMENTS = /'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|--[^\n]*|\/\*
  */
 export function selectsFromNothing(query: string | undefined): boolean {
   if (query === undefined) return false;
-  const code = query.replace(LITERALS_AND_COMMENTS, "''");
+  const code = sqlCode(query);
   return /^\s*\(?\s*select\b/i.test(code) && !/[{}]/.test(code) && !/\b(from|table)\b/i.test(code);
 }
