@@ -42,10 +42,7 @@ export const hardcodedSecret: Rule = {
     const origins = new Map<number, Origin>();
     const reported = new Set<number>();
     for (const call of candidateCalls(ctx.model)) {
-      for (const setting of settingsOf(call, confSetCalls, constants, origins)) {
-        if (localDefaultLogin(call, setting, confSetCalls, constants, origins)) continue;
-        checkSetting(ctx, setting, constants, reported);
-      }
+      for (const setting of settingsOf(call, confSetCalls, constants, origins)) checkSetting(ctx, setting, constants, reported);
       checkEnvironmentFallback(ctx, call, constants);
       checkSasInPath(ctx, call, constants);
     }
@@ -716,51 +713,6 @@ function jdbcPassword(text: string): string | undefined {
     /^jdbc:[\w:]+:\/\/[^/@:?;]+:([^/@?;]+)@/i.exec(text)?.[1] ??
     /^jdbc:oracle:thin:[^/@:]+\/([^@]+)@/i.exec(text)?.[1]
   );
-}
-
-/** The host of a JDBC URL: `localhost` of `jdbc:postgresql://localhost:5432/db`. */
-const JDBC_HOST = /^jdbc:[\w:]+:\/\/(?:[^/@?;]*@)?([^/:?;,]+)/i;
-
-/**
- * `.option("url", "jdbc:postgresql://localhost:5432/lessons").option("user", "docker").option("password", "docker")`:
- * a local service's default login (the user name repeated as the password, the URL's host the machine
- * itself or a compose service name), which `checkConnectionStrings` leaves alone when the same login is
- * written into the URL. Read from the settings of the whole reader or writer chain the password is set
- * in (or of the one call: `options(url=..., user=..., password=...)`, `jdbc(url, table, properties={...})`);
- * without a literal URL naming such a host, the password stays reported.
- */
-function localDefaultLogin(call: Node, setting: Setting, confSetCalls: Set<number>, constants: Map<string, Node>, origins: Map<number, Origin>): boolean {
-  if (setting.origin !== 'jdbc' || !isSecretKey(setting.key)) return false;
-  const password = resolveValue(setting.value, constants)?.text;
-  if (password === undefined || !looksLikeSecretValue(password, setting.key)) return false;
-  let user: string | undefined;
-  let host: string | undefined;
-  for (const link of chainCalls(call)) {
-    for (const s of settingsOf(link, confSetCalls, constants, origins)) {
-      const key = s.key.toLowerCase();
-      if (key === 'user' || key === 'username') user ??= resolveValue(s.value, constants)?.text;
-      else if (key === 'url') host ??= JDBC_HOST.exec(resolveValue(s.value, constants)?.text ?? '')?.[1];
-    }
-  }
-  return user !== undefined && host !== undefined && LOCAL_HOST.test(host) && user.toLowerCase() === password.toLowerCase();
-}
-
-/** Every call of the method chain `call` belongs to, from the outermost down to its receiver's. */
-function chainCalls(call: Node): Node[] {
-  let top = call;
-  for (let i = 0; i < 200; i++) {
-    const p = top.parent;
-    if (!p || (p.type !== 'attribute' && p.type !== 'call')) break;
-    top = p;
-  }
-  const out: Node[] = [];
-  let n: Node | undefined = unwrapParens(top);
-  for (let i = 0; i < 200 && n; i++) {
-    if (n.type === 'call') out.push(n);
-    const next: Node | undefined | null = n.type === 'call' ? callParts(n)?.object : n.type === 'attribute' ? n.childForFieldName('object') : undefined;
-    n = next ? unwrapParens(next) : undefined;
-  }
-  return out;
 }
 
 // ------------------------------------------------------------------ connection strings
