@@ -75,7 +75,7 @@ function combined(parts: Origin[]): Origin {
 /** SQL string literals ('...' and "..." in Spark's default dialect), and comments. */
 const LITERALS_AND_COMMENTS = /'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|--[^\n]*|\/\*[\s\S]*?\*\//g;
 
-/** A query's text with its string literals emptied and its comments gone: what is left is SQL. */
+/** A query's text with its string literals emptied and its comments blanked: what is left is SQL. */
 export function sqlCode(query: string): string {
   return query.replace(LITERALS_AND_COMMENTS, (m) => (m.startsWith('-') || m.startsWith('/') ? ' ' : "''"));
 }
@@ -89,6 +89,6 @@ export function sqlCode(query: string): string {
  */
 export function selectsFromNothing(query: string | undefined): boolean {
   if (query === undefined) return false;
-  const code = sqlCode(query);
+  const code = query.replace(LITERALS_AND_COMMENTS, "''");
   return /^\s*\(?\s*select\b/i.test(code) && !/[{}]/.test(code) && !/\b(from|table)\b/i.test(code);
 }
