@@ -1,4 +1,4 @@
-import type { DataFrameModel, Frame } from '../../model/types';
+import { isAncestorFrame, type DataFrameModel, type Frame } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
 import { callParts, literalString, sameNode, unwrapParens } from '../../parsing/syntax';
 import { nodesOfType } from '../../model/syntaxIndex';
@@ -261,6 +261,7 @@ export const firstLastWithoutOrdering: Rule = {
       for (const arg of parts.args) {
         const pick = picksIn(ctx.functions, arg);
         if (!pick || orderFree(pick, agg.keys)) continue;
+        if (pick.column !== undefined && constantPerGroup(ctx, pick.column, agg.keys, input)) continue;
         const intent = sort ? 'the rows are sorted before the groupBy' : orderIntent(ctx.functions, pick, parts.args);
         if (!intent) continue;
         const what = `${pick.fn}(${pick.column !== undefined ? `"${pick.column}"` : '...'})`;
@@ -306,4 +307,101 @@ function checkWindows(ctx: RuleContext): void {
       why: intent,
     });
   }
+}
+
+/** Window functions whose value differs from row to row of a partition, whatever its frame. */
+const PER_ROW_WINDOW_FUNCTIONS = new Set(['row_number', 'rank', 'dense_rank', 'percent_rank', 'ntile', 'cume_dist', 'lag', 'lead', 'nth_value']);
+const WHOLE_FRAME = /\.\s*(rows|range)Between\s*\(\s*(Window\s*\.\s*)?unboundedPreceding\s*,\s*(Window\s*\.\s*)?unboundedFollowing\s*\)/;
+
+/**
+ * `last_level = F.last("level").over(w)` with `w = Window.partitionBy("userId").orderBy("ts").rangeBetween(
+ * Window.unboundedPreceding, Window.unboundedFollowing)`, then `groupBy("userId").agg(F.first("last_level"))`:
+ * the column was computed over the whole partition of a window keyed by (some of) the grouping keys, so
+ * every row of a group holds the same value and first() cannot pick another. Every definition of the
+ * column on the aggregated lineage must be such a `withColumn`: outside `.over(...)` its expression
+ * may hold only literals (`F.lit`, numbers), `when`/`otherwise`/`coalesce`-style calls and names bound
+ * to values collected on the driver (`max_date = df.agg(...).collect()[0][0]`); a bare column name or
+ * `col(...)` there varies by row.
+ */
+function constantPerGroup(ctx: RuleContext, column: string, keys: readonly string[], input: Frame): boolean {
+  const definitions = ctx.model.frames.filter(
+    (f) => f.op === 'withColumn' && f.node.type === 'call' && literalString(callParts(f.node)?.args[0]) === column && isAncestorFrame(f, input),
+  );
+  if (!definitions.length) return false;
+  const groupKeys = new Set(keys.map((k) => k.toLowerCase()));
+  return definitions.every((f) => {
+    const expr = callParts(f.node)?.args[1];
+    return expr !== undefined && constantExpression(ctx, expr, groupKeys);
+  });
+}
+
+function constantExpression(ctx: RuleContext, node: Node, groupKeys: ReadonlySet<string>): boolean {
+  const n = unwrapParens(node);
+  switch (n.type) {
+    case 'integer':
+    case 'float':
+    case 'true':
+    case 'false':
+    case 'none':
+      return true;
+    case 'identifier':
+      return collectedOnDriver(ctx.model, n);
+    case 'comparison_operator':
+    case 'binary_operator':
+    case 'boolean_operator':
+    case 'unary_operator':
+      return n.namedChildren.every((c) => c !== null && constantExpression(ctx, c, groupKeys));
+    case 'call':
+      break;
+    default:
+      return false;
+  }
+  const parts = callParts(n);
+  if (!parts) return false;
+  if (parts.name === 'over' && parts.object && parts.args.length === 1) return wholePartitionWindow(ctx, parts.object, parts.args[0], groupKeys);
+  if (ctx.functions.nameOf(n) === 'lit') return true;
+  // `F.when(cond, value).otherwise(other)`, `F.coalesce(a, b)`: constant when every part is.
+  const receiverOk = !parts.object || ['F', 'functions', 'f', 'sf', 'psf'].includes(parts.object.text) || constantExpression(ctx, parts.object, groupKeys);
+  return receiverOk && [...parts.args, ...parts.keywords.values()].every((a) => constantExpression(ctx, a, groupKeys));
+}
+
+/** `F.last("level").over(w)` where `w` covers the whole partition and partitions by grouping keys only. */
+function wholePartitionWindow(ctx: RuleContext, fn: Node, specArg: Node, groupKeys: ReadonlySet<string>): boolean {
+  const f = unwrapParens(fn);
+  const name = f.type === 'call' ? ctx.functions.nameOf(f) : undefined;
+  if (!name || PER_ROW_WINDOW_FUNCTIONS.has(name)) return false;
+  const spec = specOf(ctx.model, specArg);
+  if (!spec || !/^Window\s*\.\s*partitionBy\s*\(/.test(spec.text)) return false;
+  if (/\.\s*(orderBy|sortBy)\s*\(/.test(spec.text) && !WHOLE_FRAME.test(spec.text)) return false;
+  if (!WHOLE_FRAME.test(spec.text) && /\.\s*(rows|range)Between\s*\(/.test(spec.text)) return false;
+  const keys = partitionKeys(spec);
+  return keys !== undefined && keys.length > 0 && keys.every((k) => groupKeys.has(k.toLowerCase()));
+}
+
+/** The literal partition columns of a `Window.partitionBy(...)...` spec, else undefined. */
+function partitionKeys(spec: Node): string[] | undefined {
+  let n: Node = spec;
+  for (let i = 0; i < 20; i++) {
+    const parts = callParts(n);
+    if (!parts?.object) return undefined;
+    if (parts.name === 'partitionBy') {
+      const keys = parts.args.map((a) => literalString(a));
+      return keys.every((k) => k !== undefined) ? (keys as string[]) : undefined;
+    }
+    n = unwrapParens(parts.object);
+  }
+  return undefined;
+}
+
+/** A name whose every assignment in the file takes a value collected to the driver (`.collect()`, `.first()`). */
+function collectedOnDriver(model: DataFrameModel, name: Node): boolean {
+  let assigned = false;
+  for (const a of nodesOfType(model, 'assignment')) {
+    const left = a.childForFieldName('left');
+    if (left?.type !== 'identifier' || left.text !== name.text) continue;
+    const right = a.childForFieldName('right');
+    if (!right || !/\.\s*(collect|first|head|take)\s*\(/.test(right.text) || /\.\s*over\s*\(/.test(right.text)) return false;
+    assigned = true;
+  }
+  return assigned;
 }

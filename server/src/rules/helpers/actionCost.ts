@@ -1,12 +1,13 @@
 import type { Frame } from '../../model/types';
 import { PER_ROW_PROJECTIONS } from '../../spark/frames';
+import { sqlCode } from './fabricated';
 import { isBareColumnarRead } from './fewRows';
 
 // What an action must compute of a frame's lineage, beyond "all of it": PSA101 and PSA104 weigh a
 // count or a row fetch by it. Each test walks the frame's own steps; a step it does not know ends
 // the walk with the answer that keeps the finding.
 
-/** Steps that map each input row to at most one output row without a shuffle. */
+/** Steps that compute each output row from one input row, without a shuffle. */
 const NARROW_STEPS = new Set<string>([
   ...PER_ROW_PROJECTIONS,
   'filter',
@@ -26,6 +27,8 @@ const NARROW_STEPS = new Set<string>([
   'observe',
 ]);
 const UNIONS = new Set(['union', 'unionAll', 'unionByName']);
+/** A step's own arguments hold a window (`.over(...)`): a shuffle inside a per-row step. */
+const WINDOW = /\.over\s*\(/;
 /** A step's own arguments hold a window (`.over(...)`, a shuffle) or a generator (rows added). */
 const WINDOW_OR_GENERATOR = /\.over\s*\(|\b(pos)?explode(_outer)?\s*\(|\binline(_outer)?\s*\(/;
 
@@ -37,14 +40,43 @@ function stepArguments(f: Frame): string {
  * No step between the frame and its reads shuffles: only per-row projections, filters and unions
  * of file, table or JDBC reads (not SQL text, which may join or group). `first()`, `head()` and
  * `take(n)` plan such a lineage as a LIMIT that reads partitions until it has the rows, so the
- * fetch costs a partition or so, not a pass over the data.
+ * fetch costs a partition or so, not a pass over the data. A generator (`explode` of a parsed
+ * payload's array) adds rows where it stands, without a shuffle: the LIMIT stops as early. A window
+ * (`.over(...)`) shuffles.
  */
-export function lineageWithoutShuffle(frame: Frame, depth = 0): boolean {
+export function lineageWithoutShuffle(frame: Frame, views: ReadonlySet<string> = new Set(), depth = 0): boolean {
   if (depth > 200) return false;
-  if (frame.parents.length === 0) return frame.source?.kind === 'read' || frame.source?.kind === 'table';
-  if (frame.parents.length > 1) return UNIONS.has(frame.op) && frame.parents.every((p) => lineageWithoutShuffle(p, depth + 1));
-  if (!NARROW_STEPS.has(frame.op) || WINDOW_OR_GENERATOR.test(stepArguments(frame))) return false;
-  return lineageWithoutShuffle(frame.parents[0], depth + 1);
+  if (frame.parents.length === 0) {
+    const kind = frame.source?.kind;
+    if (kind !== 'sql') return kind === 'read' || kind === 'table';
+    // A temp view of this file may hold a join: its name read in SQL is not a table scan.
+    const table = scannedTable(frame.source?.query);
+    return table !== undefined && !views.has(table.toLowerCase());
+  }
+  if (frame.parents.length > 1) return UNIONS.has(frame.op) && frame.parents.every((p) => lineageWithoutShuffle(p, views, depth + 1));
+  if (!NARROW_STEPS.has(frame.op) || WINDOW.test(stepArguments(frame))) return false;
+  return lineageWithoutShuffle(frame.parents[0], views, depth + 1);
+}
+
+/** SQL words that join, group, sort, deduplicate, combine or window rows: each is a shuffle or a full pass. */
+const SHUFFLING_SQL = /\b(join|group|order|sort|distribute|cluster|distinct|over|window|union|intersect|except|minus|having|pivot|unpivot|lateral)\b/i;
+
+/**
+ * The table of `SELECT * FROM catalog.schema.payloads WHERE day = '2024-06-01'`: a query that reads one
+ * table and filters or projects its rows, planned like `spark.table(name).filter(...).select(...)`. One
+ * SELECT and one FROM (a subquery or a second table is another SELECT or a comma), no word that
+ * shuffles, no aggregate in the column list (`SELECT count(*) FROM t` reads every row for its one row).
+ * An f-string part the model could not resolve (`{name}`) may stand only for the table's name: anywhere
+ * else it may be a join or an aggregate. Undefined for any other query.
+ */
+export function scannedTable(query: string | undefined): string | undefined {
+  if (query === undefined) return undefined;
+  const m = /^\s*select\s+([\s\S]*?)\s+from\s+([\w.`{}]+)(?:\s+where\s+([\s\S]*?))?\s*;?\s*$/i.exec(sqlCode(query));
+  if (!m) return undefined;
+  const [, columns, table, where = ''] = m;
+  const rest = `${columns} ${where}`;
+  if (/[{}]/.test(rest) || /\b(select|from)\b/i.test(rest) || SHUFFLING_SQL.test(rest) || AGGREGATE_CALL.test(columns)) return undefined;
+  return table.replace(/`/g, '');
 }
 
 /** Steps that keep every row and only choose or compute columns: a count never evaluates them. */

@@ -75,6 +75,11 @@ function combined(parts: Origin[]): Origin {
 /** SQL string literals ('...' and "..." in Spark's default dialect), and comments. */
 const LITERALS_AND_COMMENTS = /'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|--[^\n]*|\/\*[\s\S]*?\*\//g;
 
+/** A query's text with its string literals emptied and its comments blanked: what is left is SQL. */
+export function sqlCode(query: string): string {
+  return query.replace(LITERALS_AND_COMMENTS, (m) => (m.startsWith('-') || m.startsWith('/') ? ' ' : "''"));
+}
+
 /**
  * `SELECT explode(sequence(to_date('{start}'), to_date('{end}'), interval 1 day)) AS day`: a SELECT
  * with no FROM computes its rows from literals, as spark.range does. The query must be known: an

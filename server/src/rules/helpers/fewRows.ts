@@ -392,6 +392,11 @@ export function framesOfViewsRead(model: RuleContext['model'], frame: Frame): Fr
   return out;
 }
 
+/** The names (lower-cased) of the temp views this file registers under a literal name. */
+export function tempViewNames(model: RuleContext['model']): ReadonlySet<string> {
+  return new Set(viewsOf(model).keys());
+}
+
 function viewsOf(model: RuleContext['model']): Map<string, Frame[]> {
   let views = viewsByModel.get(model);
   if (!views) viewsByModel.set(model, (views = tempViews(model)));

@@ -5,7 +5,7 @@ import type { Node } from '../../parsing/pythonParser';
 import { callParts, sameNode, enclosingStatement, eolOf, escapeRegExp, indentAt, unwrapParens } from '../../parsing/syntax';
 import { cacheStatement, observationTemplate } from '../../templates';
 import { related, type Rule, type RuleContext } from '../rule';
-import { boundedThroughViews, insideAssert, isBareColumnarRead } from '../helpers/fewRows';
+import { boundedThroughViews, insideAssert, isBareColumnarRead, tempViewNames } from '../helpers/fewRows';
 import { findInLineage } from '../../model/lineage';
 import { assignedOnlyForReporting, isReportingCall, reportingCallOf } from '../helpers/reporting';
 import { pythonStepInLineage } from '../helpers/pythonCode';
@@ -43,7 +43,7 @@ export const countForMonitoring: Rule = {
       if (isBareColumnarRead(action.frame) || (action.method === 'count' && countedFromFooters(action.frame))) continue;
       // first()/head()/take(n) over a lineage with no shuffle is a LIMIT job: Spark reads partitions
       // until it has the rows, so nothing is computed twice that is worth caching for.
-      if (ROW_FETCHES.has(action.method) && lineageWithoutShuffle(action.frame)) continue;
+      if (ROW_FETCHES.has(action.method) && lineageWithoutShuffle(action.frame, tempViewNames(ctx.model))) continue;
       if (timedOnPurpose(ctx, action)) continue;
       // Cached through a helper it was handed to above (this file's, or one the project imports).
       if (cachedByHelper(ctx, action)) continue;
