@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { DataFrameModel } from '../../server/src/model/types';
 import { INDEXED_TYPES, nodesOfType, sharedIdEnd, statementListCounts } from '../../server/src/model/syntaxIndex';
-import { callParts, functionDefinedIn } from '../../server/src/parsing/syntax';
+import { callParts, escapeRegExp, functionDefinedIn, literalString } from '../../server/src/parsing/syntax';
+import { headListCounts, literalValue, sessionSettings, type SessionSetting } from '../../server/src/rules/helpers/sessionConf';
 import { callsNamed, callsWithKeyword, callsWithoutName } from '../../server/src/rules/helpers/callIndex';
 import { assignmentsTo, moduleFunctionNamed, nodesInScope } from '../../server/src/rules/helpers/scopeIndex';
 import { enclosingScope } from '../../server/src/parsing/syntax';
@@ -28,6 +29,34 @@ const EDITS: SequenceEdit[] = [
   (t) => ({ start: t.length, end: t.length, text: '\ndf.write.parquet("/tmp/out")\nrows = df.collect()\n' }),
   (_, s) => (s.length > 0 ? { start: s[0], end: s[0], text: 'import os\n' } : undefined),
 ];
+
+const SETTING_KEYS = [
+  'spark.sql.streaming.checkpointLocation',
+  'spark.sql.sources.partitionOverwriteMode',
+  'spark.sql.shuffle.partitions',
+  'spark.sql.streaming.schemaInference',
+  'delta.autoOptimize.optimizeWrite',
+  'delta.appendOnly',
+];
+
+/** `sessionSettings` as it was before its strings were listed per statement: every string of the file scanned per key. */
+function settingsByScan(model: DataFrameModel, key: string): SessionSetting[] {
+  const out: SessionSetting[] = [];
+  const keyNodes = new Set<number>();
+  for (const c of model.confSets) {
+    if (c.key !== key) continue;
+    keyNodes.add(c.keyNode.id);
+    out.push({ value: literalValue(c.valueNode), confSet: c });
+  }
+  const needle = key.toLowerCase();
+  for (const s of model.root.descendantsOfType('string')) {
+    if (keyNodes.has(s.id) || !s.text.toLowerCase().includes(needle)) continue;
+    const sql = literalString(s);
+    const m = sql !== undefined ? new RegExp(`^\\s*set\\s+${escapeRegExp(key)}\\s*=\\s*([^\\s;]+)\\s*;?\\s*$`, 'i').exec(sql) : null;
+    out.push({ value: m ? m[1] : undefined });
+  }
+  return out;
+}
 
 describe('carried per-model indexes (model/syntaxIndex, rules/helpers/callIndex, rules/helpers/scopeIndex)', () => {
   let carriedSteps = 0;
@@ -85,6 +114,10 @@ describe('carried per-model indexes (model/syntaxIndex, rules/helpers/callIndex,
         const names = new Set(['no_such_name', ...byName.keys()]);
         for (const d of model.root.descendantsOfType('function_definition')) names.add(d.childForFieldName('name')?.text ?? '');
         for (const n of names) assert.ok(moduleFunctionNamed(model, n) === functionDefinedIn(model.root, n), `module def ${n} after ${JSON.stringify(change)}`);
+        // The session settings (PSA205, PSA208, PSA216, PSA304, PSA503): what a scan of every string of the file gives, for keys of two heads.
+        for (const key of new Set([...SETTING_KEYS, ...model.confSets.flatMap((c) => (c.key === undefined ? [] : [c.key]))])) {
+          assert.deepEqual(sessionSettings(model, key), settingsByScan(model, key), `session setting ${key} after ${JSON.stringify(change)}`);
+        }
         const assignments = model.root.descendantsOfType('assignment').filter((a) => a.childForFieldName('left')?.type === 'identifier');
         for (const left of new Set(assignments.map((a) => a.childForFieldName('left')!.text))) {
           const want = assignments.filter((a) => a.childForFieldName('left')!.text === left);
@@ -96,7 +129,11 @@ describe('carried per-model indexes (model/syntaxIndex, rules/helpers/callIndex,
     });
   }
   const listsBefore = { read: 0, made: 0 };
-  before(() => Object.assign(listsBefore, statementListCounts));
+  const headsBefore = { read: 0, made: 0 };
+  before(() => {
+    Object.assign(listsBefore, statementListCounts);
+    Object.assign(headsBefore, headListCounts);
+  });
   it('carried something after most edits (the test above is not vacuous)', () => {
     assert.ok(steps > 500, `${steps} edits`);
     assert.ok(carriedSteps > steps / 2, `${carriedSteps} of ${steps} edits carried lists over`);
@@ -104,6 +141,10 @@ describe('carried per-model indexes (model/syntaxIndex, rules/helpers/callIndex,
     const read = statementListCounts.read - listsBefore.read;
     const kept = read - (statementListCounts.made - listsBefore.made);
     assert.ok(kept > read / 3, `only ${kept} of ${read} statements after the carried prefix kept their lists`);
+    // The session settings' strings by head: most statements' lists kept (every statement is read, the prefix too).
+    const headsRead = headListCounts.read - headsBefore.read;
+    const headsKept = headsRead - (headListCounts.made - headsBefore.made);
+    assert.ok(headsKept > headsRead / 2, `only ${headsKept} of ${headsRead} statement string lists kept`);
   });
 });
 
