@@ -1,10 +1,11 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { DataFrameModel } from '../../server/src/model/types';
-import { INDEXED_TYPES, nodesOfType, sharedIdEnd } from '../../server/src/model/syntaxIndex';
-import { callParts } from '../../server/src/parsing/syntax';
+import { INDEXED_TYPES, nodesOfType, sharedIdEnd, statementListCounts } from '../../server/src/model/syntaxIndex';
+import { callParts, escapeRegExp, functionDefinedIn, literalString } from '../../server/src/parsing/syntax';
+import { headListCounts, literalValue, sessionSettings, type SessionSetting } from '../../server/src/rules/helpers/sessionConf';
 import { callsNamed, callsWithKeyword, callsWithoutName } from '../../server/src/rules/helpers/callIndex';
-import { assignmentsTo, nodesInScope } from '../../server/src/rules/helpers/scopeIndex';
+import { assignmentsTo, moduleFunctionNamed, nodesInScope } from '../../server/src/rules/helpers/scopeIndex';
 import { enclosingScope } from '../../server/src/parsing/syntax';
 import { analyseEditSequence, everyEditEqualsFresh, type SequenceEdit, type TextChange } from './analysisOutcome';
 import { loadParser, samplesAndFixtures } from './helpers';
@@ -28,6 +29,34 @@ const EDITS: SequenceEdit[] = [
   (t) => ({ start: t.length, end: t.length, text: '\ndf.write.parquet("/tmp/out")\nrows = df.collect()\n' }),
   (_, s) => (s.length > 0 ? { start: s[0], end: s[0], text: 'import os\n' } : undefined),
 ];
+
+const SETTING_KEYS = [
+  'spark.sql.streaming.checkpointLocation',
+  'spark.sql.sources.partitionOverwriteMode',
+  'spark.sql.shuffle.partitions',
+  'spark.sql.streaming.schemaInference',
+  'delta.autoOptimize.optimizeWrite',
+  'delta.appendOnly',
+];
+
+/** `sessionSettings` as it was before its strings were listed per statement: every string of the file scanned per key. */
+function settingsByScan(model: DataFrameModel, key: string): SessionSetting[] {
+  const out: SessionSetting[] = [];
+  const keyNodes = new Set<number>();
+  for (const c of model.confSets) {
+    if (c.key !== key) continue;
+    keyNodes.add(c.keyNode.id);
+    out.push({ value: literalValue(c.valueNode), confSet: c });
+  }
+  const needle = key.toLowerCase();
+  for (const s of model.root.descendantsOfType('string')) {
+    if (keyNodes.has(s.id) || !s.text.toLowerCase().includes(needle)) continue;
+    const sql = literalString(s);
+    const m = sql !== undefined ? new RegExp(`^\\s*set\\s+${escapeRegExp(key)}\\s*=\\s*([^\\s;]+)\\s*;?\\s*$`, 'i').exec(sql) : null;
+    out.push({ value: m ? m[1] : undefined });
+  }
+  return out;
+}
 
 describe('carried per-model indexes (model/syntaxIndex, rules/helpers/callIndex, rules/helpers/scopeIndex)', () => {
   let carriedSteps = 0;
@@ -81,6 +110,16 @@ describe('carried per-model indexes (model/syntaxIndex, rules/helpers/callIndex,
             got.forEach((n, i) => assert.ok(n === want[i], `${type} #${i} in the scope at ${scope.startIndex}`));
           }
         }
+        // The module's defs by name (`cachedByHelper`): the def the scan of the module's statements finds, for every name called or defined.
+        const names = new Set(['no_such_name', ...byName.keys()]);
+        for (const d of model.root.descendantsOfType('function_definition')) names.add(d.childForFieldName('name')?.text ?? '');
+        for (const n of names) assert.ok(moduleFunctionNamed(model, n) === functionDefinedIn(model.root, n), `module def ${n} after ${JSON.stringify(change)}`);
+        // The session settings (PSA205, PSA208, PSA216, PSA304, PSA503): what a scan of every string of the file gives, for keys of two heads.
+        for (const key of new Set([...SETTING_KEYS, ...model.confSets.flatMap((c) => (c.key === undefined ? [] : [c.key]))])) {
+          // Values and which conf set, not the objects: a failing deep comparison would print the nodes and trees they hold.
+          const plain = (list: SessionSetting[]) => list.map((s) => [s.value, s.confSet ? model.confSets.indexOf(s.confSet) : -1]);
+          assert.deepEqual(plain(sessionSettings(model, key)), plain(settingsByScan(model, key)), `session setting ${key} after ${JSON.stringify(change)}`);
+        }
         const assignments = model.root.descendantsOfType('assignment').filter((a) => a.childForFieldName('left')?.type === 'identifier');
         for (const left of new Set(assignments.map((a) => a.childForFieldName('left')!.text))) {
           const want = assignments.filter((a) => a.childForFieldName('left')!.text === left);
@@ -91,9 +130,60 @@ describe('carried per-model indexes (model/syntaxIndex, rules/helpers/callIndex,
       });
     });
   }
+  const listsBefore = { read: 0, made: 0 };
+  const headsBefore = { read: 0, made: 0 };
+  before(() => {
+    Object.assign(listsBefore, statementListCounts);
+    Object.assign(headsBefore, headListCounts);
+  });
   it('carried something after most edits (the test above is not vacuous)', () => {
     assert.ok(steps > 500, `${steps} edits`);
     assert.ok(carriedSteps > steps / 2, `${carriedSteps} of ${steps} edits carried lists over`);
+    // The statements after the carried prefix: most of them were adopted by the copy, and their lists kept.
+    const read = statementListCounts.read - listsBefore.read;
+    const kept = read - (statementListCounts.made - listsBefore.made);
+    assert.ok(kept > read / 3, `only ${kept} of ${read} statements after the carried prefix kept their lists`);
+    // The session settings' strings by head: most statements' lists kept (every statement is read, the prefix too).
+    const headsRead = headListCounts.read - headsBefore.read;
+    const headsKept = headsRead - (headListCounts.made - headsBefore.made);
+    assert.ok(headsKept > headsRead / 2, `only ${headsKept} of ${headsRead} statement string lists kept`);
+  });
+});
+
+describe('the module defs by name (rules/helpers/scopeIndex moduleFunctionNamed)', () => {
+  it('give the first def of a name, as the scan of the module does, through redefinitions, decorators and edits', async () => {
+    const parser = await loadParser();
+    const source = [
+      'from pyspark.sql import SparkSession',
+      'spark = SparkSession.builder.getOrCreate()',
+      'def keep(df):',
+      '    df.cache()',
+      '@decorated',
+      'def keep(df):',
+      '    return df',
+      'class Jobs:',
+      '    def run(self, df):',
+      '        keep(df)',
+      'def run(df):',
+      '    def inner(x):',
+      '        return x',
+      '    keep(df)',
+      '',
+    ].join('\n');
+    const names = ['keep', 'run', 'inner', 'Jobs', 'spark', 'no_such_name'];
+    const edits: SequenceEdit[] = [
+      // A decorated def of `keep` above the others, then one of `inner` at module level, then the decorated one removed.
+      (t) => ({ start: t.indexOf('def keep'), end: t.indexOf('def keep'), text: '@F.udf("string")\ndef keep(s):\n    return s\n' }),
+      (t) => ({ start: t.length, end: t.length, text: 'def inner(df):\n    df.persist()\n' }),
+      (t) => ({ start: t.indexOf('@F.udf'), end: t.indexOf('def keep(df)'), text: '' }),
+    ];
+    let visits = 0;
+    analyseEditSequence(parser, 'defs.py', source, edits, (model) => {
+      visits++;
+      for (const n of names) assert.ok(moduleFunctionNamed(model, n) === functionDefinedIn(model.root, n), `${n} after edit ${visits}`);
+      assert.equal(moduleFunctionNamed(model, 'keep')?.parent?.type, visits === 3 ? 'module' : 'decorated_definition', `the first keep after edit ${visits}`);
+    });
+    assert.equal(visits, 3);
   });
 });
 

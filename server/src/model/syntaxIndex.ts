@@ -1,4 +1,5 @@
 import type { Node } from '../parsing/pythonParser';
+import { perStatement } from '../rules/helpers/statementMemo';
 import type { DataFrameModel } from './types';
 
 /** Node types rules look up across the whole file. */
@@ -43,7 +44,8 @@ const carried = new WeakMap<DataFrameModel, Carried>();
  * All nodes of a type in the file, in document order. One tree pass per analysis serves every
  * rule: each rule walking the tree itself cost more than the model and the parse together. After
  * an edit, the lists start with the previous model's nodes of the statements both copies share
- * (`carrySyntaxIndex`), and only the statements from the first changed one are read.
+ * (`carrySyntaxIndex`), and the statements from the first changed one on add their own lists,
+ * walked only for the statements the copy made again (`listsOfStatement`).
  */
 export function nodesOfType(model: DataFrameModel, type: IndexedType): Node[] {
   return typeIndexOf(model).lists.get(type)!;
@@ -58,14 +60,41 @@ function typeIndexOf(model: DataFrameModel): TypeIndex {
   const lists = new Map<string, Node[]>(INDEXED_TYPES.map((t) => [t, carry?.lists.get(t) ?? []]));
   const from = carry?.from ?? 0;
   // The root is no indexed type: its descendants are its children's subtrees, in document order.
+  // Each statement after the carried ones gives its own lists, kept on its node object: a statement
+  // the copy adopted after the edit (most of them) is not walked again.
   for (const child of children) {
     if (child.id < from) continue;
-    for (const n of child.descendantsOfType(INDEXED_TYPES)) lists.get(n.type)?.push(n);
+    statementListCounts.read++;
+    for (const [type, nodes] of perStatement(statementLists, child, listsOfStatement)) {
+      const list = lists.get(type)!;
+      for (const n of nodes) list.push(n);
+    }
   }
   index = { lists, children };
   indexes.set(model, index);
   return index;
 }
+
+/**
+ * One top-level statement's nodes of the indexed types, by type (only the types it holds), each in
+ * document order: `perStatement` answers (they read only the statement's subtree and hold node
+ * objects, which move with the statement, not ids or offsets).
+ */
+const statementLists = new WeakMap<Node, ReadonlyMap<string, readonly Node[]>>();
+
+function listsOfStatement(statement: Node): ReadonlyMap<string, readonly Node[]> {
+  statementListCounts.made++;
+  const lists = new Map<string, Node[]>();
+  for (const n of statement.descendantsOfType(INDEXED_TYPES)) {
+    const list = lists.get(n.type);
+    if (list) list.push(n);
+    else lists.set(n.type, [n]);
+  }
+  return lists;
+}
+
+/** Statements whose lists were read after the carried ones, and of them the ones walked (the rest were kept): for the tests' floor on reuse. */
+export const statementListCounts = { read: 0, made: 0 };
 
 /**
  * The first node id of `model`'s copy that is not a node of `previous`'s copy: the end of the

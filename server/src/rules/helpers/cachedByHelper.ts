@@ -1,9 +1,9 @@
 import { isAncestorFrame, type ActionUse, type DataFrameModel } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
-import { callParts, enclosingStatement, functionDefinedIn, sameNode, unwrapParens } from '../../parsing/syntax';
+import { callParts, enclosingStatement, sameNode, unwrapParens } from '../../parsing/syntax';
 import type { RuleContext } from '../rule';
 import { isReportingCall } from './reporting';
-import { nodesInScope, perModel } from './scopeIndex';
+import { moduleFunctionNamed, nodesInScope, perModel } from './scopeIndex';
 
 /**
  * Modules whose functions are known not to cache a frame handed to them: the standard library's
@@ -96,7 +96,7 @@ function cachingCallsIn(model: DataFrameModel, scope: Node): readonly CachingCal
         if (arg) args.push(unwrapParens(arg));
       }
       if (!args.length) continue;
-      const def = parts.object ? undefined : functionDefinedIn(model.root, parts.name);
+      const def = parts.object ? undefined : moduleFunctionNamed(model, parts.name);
       if (def) {
         if (cachesParameter(def)) out.push({ call, args });
         continue;

@@ -31,6 +31,29 @@ export function assignmentsTo(model: DataFrameModel, name: string): readonly Nod
   return names.get(name) ?? NONE;
 }
 
+const moduleFunctions = new WeakMap<DataFrameModel, Map<string, Node>>();
+
+/**
+ * `functionDefinedIn(model.root, name)`: the first module-level `def name(...)` (decorated or not),
+ * from the module's defs indexed by name once per model. Asked per call of every scope a rule
+ * looks at (`cachedByHelper`), the scan of every top-level statement per call made that helper
+ * grow with calls times statements (a fifth of PSA101 at 20k lines, issue 18).
+ */
+export function moduleFunctionNamed(model: DataFrameModel, name: string): Node | undefined {
+  let defs = moduleFunctions.get(model);
+  if (!defs) {
+    defs = new Map();
+    // The same statements in the same order as `functionDefinedIn`, so the first def of each name is the one it finds.
+    for (const s of model.root.namedChildren) {
+      const def = s?.type === 'decorated_definition' ? s.childForFieldName('definition') : s;
+      const defName = def?.type === 'function_definition' ? def.childForFieldName('name')?.text : undefined;
+      if (def && defName !== undefined && !defs.has(defName)) defs.set(defName, def);
+    }
+    moduleFunctions.set(model, defs);
+  }
+  return defs.get(name);
+}
+
 /** Groups taken over from the previous model: each list cut to its nodes below `from` (see `carryScopeIndex`). */
 interface Carried<K> {
   groups: Map<K, Node[]>;

@@ -1,8 +1,8 @@
 import type { DataFrameModel, ConfSetInfo, SinkInfo } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
 import { escapeRegExp, literalString, unwrapParens } from '../../parsing/syntax';
-import { nodesOfType } from '../../model/syntaxIndex';
 import { perModel } from './scopeIndex';
+import { perStatement } from './statementMemo';
 
 /** Reading Spark settings the way Spark does: conf values, byte sizes, case-insensitive writer options. */
 
@@ -78,41 +78,56 @@ export interface SessionSetting {
   confSet?: ConfSetInfo;
 }
 
-/**
- * Every place the file may set the session setting `key`: the conf sets the model found, plus any
- * other string literal that mentions the key (`spark.sql("SET key=...")`, a dict passed to
- * `SparkConf().setAll`, a constant used as the key) as an unknown value. Rules that stay silent
- * when a setting is present treat an unknown value as "maybe set".
- */
-/** String literals of a file with their lowercased text, collected once per model. */
-const stringIndex = new WeakMap<DataFrameModel, { node: Node; lower: string }[]>();
 const settingsMemo = new WeakMap<DataFrameModel, Map<string, SessionSetting[]>>();
-
-function stringsOf(model: DataFrameModel): { node: Node; lower: string }[] {
-  let list = stringIndex.get(model);
-  if (!list) {
-    list = [];
-    for (const s of nodesOfType(model, 'string')) if (s) list.push({ node: s, lower: s.text.toLowerCase() });
-    stringIndex.set(model, list);
-  }
-  return list;
-}
 
 /** How many leading characters of a key select the strings searched for it (`spark.` for most keys). */
 const HEAD = 6;
 const headMemo = new WeakMap<DataFrameModel, Map<string, { node: Node; lower: string }[]>>();
 
 /**
- * The strings of `stringsOf` that contain the first `HEAD` characters of `needle`, in the same
- * order: every string containing `needle` is among them. Most keys share their head (`spark.`),
- * so each key scans the few strings mentioning it instead of every string of the file.
+ * Per top-level statement, per head: its string literals whose lower-cased text contains the head,
+ * in document order. `perStatement` answers (they read the statement's own strings, and keep nodes,
+ * not texts), so after an edit only the statements the copy made again are lower-cased; the rest
+ * were every string of the file, per model.
+ */
+const headsOfStatement = new WeakMap<Node, Map<string, readonly Node[]>>();
+
+/** Statement lists read by `stringsWithHead`, and of them the ones made (the rest were kept): for the tests' floor on reuse. */
+export const headListCounts = { read: 0, made: 0 };
+
+/**
+ * The string literals of the file whose lower-cased text contains the first `HEAD` characters of
+ * `needle`, in document order, with that text: every string containing `needle` is among them.
+ * Most keys share their head (`spark.`), so each key scans the few strings mentioning it instead
+ * of every string of the file.
  */
 function stringsWithHead(model: DataFrameModel, needle: string): { node: Node; lower: string }[] {
   const head = needle.slice(0, HEAD);
-  return perModel(headMemo, model, head, () => stringsOf(model).filter((s) => s.lower.includes(head)));
+  return perModel(headMemo, model, head, () => {
+    const out: { node: Node; lower: string }[] = [];
+    // The root is no string: the file's strings are its statements', one statement after another.
+    for (const statement of model.root.children) {
+      const heads = perStatement(headsOfStatement, statement, () => new Map<string, readonly Node[]>());
+      let nodes = heads.get(head);
+      headListCounts.read++;
+      if (!nodes) {
+        headListCounts.made++;
+        heads.set(head, (nodes = statement.descendantsOfType('string').filter((n) => n.text.toLowerCase().includes(head))));
+      }
+      for (const node of nodes) out.push({ node, lower: node.text.toLowerCase() });
+    }
+    return out;
+  });
 }
 
-/** Rules ask for the same keys over and over: each key is looked up once per analysis. */
+/**
+ * Every place the file may set the session setting `key`: the conf sets the model found, plus any
+ * other string literal that mentions the key (`spark.sql("SET key=...")`, a dict passed to
+ * `SparkConf().setAll`, a constant used as the key) as an unknown value. Rules that stay silent
+ * when a setting is present treat an unknown value as "maybe set".
+ *
+ * Rules ask for the same keys over and over: each key is looked up once per analysis.
+ */
 export function sessionSettings(model: DataFrameModel, key: string): SessionSetting[] {
   return perModel(settingsMemo, model, key, () => computeSessionSettings(model, key));
 }
