@@ -172,7 +172,15 @@ function boundSwaps(key: string): string[] {
 /** The known key that is `key` with min and max exchanged, and which bound each one sets. */
 export function otherBound(key: string): { key: string; sets: string; meant: string } | undefined {
   const squeezed = key.replace(/\s+/g, '');
-  if (SPARK_CONF_KEYS.has(squeezed) || OPEN_CONF_PREFIXES.some((p) => squeezed.startsWith(p))) return undefined;
+  // The same keys suggestFor passes over (known, free-form, not a plain key, a namespace of known keys)
+  // are passed over here, so this only ever speaks of a key suggestFor would have matched to the other bound.
+  if (
+    SPARK_CONF_KEYS.has(squeezed) ||
+    OPEN_CONF_PREFIXES.some((p) => squeezed.startsWith(p)) ||
+    !/^spark\.[\w.-]+$/.test(squeezed) ||
+    [...SPARK_CONF_KEYS].some((k) => k.startsWith(`${squeezed}.`))
+  )
+    return undefined;
   const known = boundSwaps(squeezed).find((k) => SPARK_CONF_KEYS.has(k));
   if (!known) return undefined;
   // The first position where the two differ is inside the swapped word: its second letter says which.
