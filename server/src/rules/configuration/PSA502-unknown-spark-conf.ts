@@ -40,8 +40,8 @@ export const unknownSparkConf: Rule = {
           ctx.report({
             node,
             message:
-              `"${key}" is not a Spark config — the nearest key, "${other.key}", sets the ${other.sets}, not the ` +
-              `${other.meant}: a different setting, not a spelling of this one. Spark silently ignores unknown keys, ` +
+              `"${key}" is not a Spark config, nor a misspelling of one. The nearest key, "${other.key}", sets the ` +
+              `${other.sets}, not the ${other.meant}: a different setting. Spark silently ignores unknown keys, ` +
               'so this setting has no effect and the default stays in force.',
           });
         }
