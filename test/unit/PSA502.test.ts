@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { damerauLevenshtein, suggestFor } from '../../server/src/rules/configuration/PSA502-unknown-spark-conf';
+import { damerauLevenshtein, otherBound, suggestFor } from '../../server/src/rules/configuration/PSA502-unknown-spark-conf';
 import { SPARK_CONF_KEYS } from '../../server/src/spark/conf/sparkConfKeys';
 
 describe('PSA502 unknown-spark-conf', () => {
@@ -51,5 +51,23 @@ describe('PSA502 unknown-spark-conf', () => {
     assert.deepEqual(suggestFor('spark.sql.shuffle.partitions '), ['spark.sql.shuffle.partitions']);
     assert.deepEqual(suggestFor('spark.sql. adaptive.enabled'), ['spark.sql.adaptive.enabled']);
     assert.deepEqual(suggestFor('spark.sql.totally custom'), []);
+  });
+
+  it('does not offer the other bound of a min/max key as the correction of a near miss', () => {
+    assert.deepEqual(suggestFor('spark.sql.adaptive.coalescePartitions.maxPartitionSize'), []);
+    assert.deepEqual(otherBound('spark.sql.adaptive.coalescePartitions.maxPartitionSize'), {
+      key: 'spark.sql.adaptive.coalescePartitions.minPartitionSize',
+      sets: 'minimum',
+      meant: 'maximum',
+    });
+    assert.deepEqual(otherBound('spark.sql.files.minPartitionBytes'), {
+      key: 'spark.sql.files.maxPartitionBytes',
+      sets: 'maximum',
+      meant: 'minimum',
+    });
+    // a typo in a max key is still a typo; a known key and a word that only starts with max are not bounds
+    assert.deepEqual(suggestFor('spark.dynamicAllocation.maxExecutor'), ['spark.dynamicAllocation.maxExecutors']);
+    assert.equal(otherBound('spark.dynamicAllocation.maxExecutors'), undefined);
+    assert.equal(otherBound('spark.sql.maximumPartitions'), undefined);
   });
 });

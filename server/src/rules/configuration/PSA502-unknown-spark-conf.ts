@@ -31,7 +31,22 @@ export const unknownSparkConf: Rule = {
         continue;
       }
       const suggestions = suggestFor(key);
-      if (!suggestions.length) continue;
+      if (!suggestions.length) {
+        // `maxNumPostShufflePartitions` is two edits from `minNumPostShufflePartitions`, but the
+        // nearest key sets the other bound: naming it as the typo's correction, with a fix, would
+        // move the user's value to the opposite limit. The key still does nothing: say so, no fix.
+        const other = otherBound(key);
+        if (other) {
+          ctx.report({
+            node,
+            message:
+              `"${key}" is not a Spark config, nor a misspelling of one. The nearest key, "${other.key}", sets the ` +
+              `${other.sets}, not the ${other.meant}: a different setting. Spark silently ignores unknown keys, ` +
+              'so this setting has no effect and the default stays in force.',
+          });
+        }
+        continue;
+      }
       const [best] = suggestions;
       const alternatives =
         suggestions.length > 1
@@ -102,8 +117,9 @@ export function suggestFor(key: string): string[] {
   if (swapped.length) return current(swapped).slice(0, 2);
   let best = MAX_DISTANCE + 1;
   let found: string[] = [];
+  const otherBounds = boundSwaps(key);
   for (const known of SPARK_CONF_KEYS) {
-    if (Math.abs(known.length - key.length) > MAX_DISTANCE) continue;
+    if (Math.abs(known.length - key.length) > MAX_DISTANCE || otherBounds.includes(known)) continue;
     const d = known.toLowerCase() === key.toLowerCase() ? 0.5 : damerauLevenshtein(key, known, best);
     if (d > MAX_DISTANCE) continue;
     if (d < best) {
@@ -130,6 +146,48 @@ function current(keys: string[]): string[] {
     return to && SPARK_CONF_KEYS.has(to) ? to : k;
   });
   return [...new Set(out)];
+}
+
+/**
+ * `key` with one of its `min`/`max` words turned into the other (`maxNumPostShufflePartitions` →
+ * `minNumPostShufflePartitions`, `spark.foo.Max` → `spark.foo.Min`). A word is `min`/`max` starting a
+ * segment or a camel-case hump and not running on in lower case (`minimum`, `maxed` are other words).
+ */
+function boundSwaps(key: string): string[] {
+  const out: string[] = [];
+  const flip: Record<string, string> = { i: 'a', a: 'i', n: 'x', x: 'n', I: 'A', A: 'I', N: 'X', X: 'N' };
+  for (const m of key.matchAll(/min|max/gi)) {
+    const i = m.index;
+    const word = m[0];
+    const before = i > 0 ? key[i - 1]! : '.';
+    const after = key[i + 3] ?? '.';
+    const startsWord = /[._-]/.test(before) || (/[a-z0-9]/.test(before) && /^[A-Z]/.test(word));
+    if (!startsWord || /[a-z]/.test(after)) continue;
+    const swapped = word[0] + flip[word[1]!]! + flip[word[2]!]!;
+    out.push(key.slice(0, i) + swapped + key.slice(i + 3));
+  }
+  return out;
+}
+
+/** The known key that is `key` with min and max exchanged, and which bound each one sets. */
+export function otherBound(key: string): { key: string; sets: string; meant: string } | undefined {
+  const squeezed = key.replace(/\s+/g, '');
+  // The same keys suggestFor passes over (known, free-form, not a plain key, a namespace of known keys)
+  // are passed over here, so this only ever speaks of a key suggestFor would have matched to the other bound.
+  if (
+    SPARK_CONF_KEYS.has(squeezed) ||
+    OPEN_CONF_PREFIXES.some((p) => squeezed.startsWith(p)) ||
+    !/^spark\.[\w.-]+$/.test(squeezed) ||
+    [...SPARK_CONF_KEYS].some((k) => k.startsWith(`${squeezed}.`))
+  )
+    return undefined;
+  const known = boundSwaps(squeezed).find((k) => SPARK_CONF_KEYS.has(k));
+  if (!known) return undefined;
+  // The first position where the two differ is inside the swapped word: its second letter says which.
+  let i = 0;
+  while (known[i] === squeezed[i]) i++;
+  const setsMin = /[iI]/.test(known[i]!);
+  return { key: known, sets: setsMin ? 'minimum' : 'maximum', meant: setsMin ? 'maximum' : 'minimum' };
 }
 
 /** `spark.sql.partitions.shuffle` → `spark.sql.shuffle.partitions`: adjacent segments swapped. */

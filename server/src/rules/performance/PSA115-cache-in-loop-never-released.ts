@@ -75,7 +75,7 @@ export const cacheInLoopNeverReleased: Rule = {
       if (!region) continue;
       // A release anywhere in the loop (or handler), or right after it in the same function for the loop's frames.
       if (RELEASE.test(region.text)) continue;
-      if (kind === 'loop' && releasedAfter(region)) continue;
+      if (kind === 'loop' && (releasedAfter(region) || releasedThroughAttribute(region, cachedNames(t.call)))) continue;
       const related: RelatedLocation[] = [
         {
           start: region.startIndex,
@@ -106,4 +106,40 @@ function releasedAfter(loop: Node): boolean {
   if (!scope) return false;
   const after = scope.text.slice(loop.endIndex - scope.startIndex);
   return RELEASE.test(after) && isWithin(loop, scope);
+}
+
+/** The names the cached frame goes by: `df.persist()` → df; `kept = df.cache()` → kept and df. */
+function cachedNames(call: Node): Set<string> {
+  const names = new Set<string>();
+  const object = callParts(call)?.object;
+  if (object?.type === 'identifier') names.add(object.text);
+  const parent = call.parent;
+  const left = parent?.type === 'assignment' ? parent.childForFieldName('left') : undefined;
+  if (left?.type === 'identifier') names.add(left.text);
+  return names;
+}
+
+/**
+ * `self.cached[name] = df` (or `self.cached.append(df)`) in the loop, and a method of the same class
+ * that loops over `self.cached` and unpersists what it holds: an ETL class caching its dimensions
+ * in one method and releasing them in its cleanup method. The frames are released, not leaked.
+ */
+function releasedThroughAttribute(loop: Node, names: Set<string>): boolean {
+  const kept = new Set<string>();
+  for (const m of loop.text.matchAll(/\bself\.(\w+)\s*\[[^\]\n]*\]\s*=\s*(\w+)\s*$/gm)) if (names.has(m[2]!)) kept.add(m[1]!);
+  for (const m of loop.text.matchAll(/\bself\.(\w+)\.append\(\s*(\w+)\s*\)/g)) if (names.has(m[2]!)) kept.add(m[1]!);
+  if (!kept.size) return false;
+  let cls: Node | null = loop.parent;
+  while (cls && cls.type !== 'class_definition') cls = cls.parent;
+  if (!cls) return false;
+  const stack: Node[] = [cls];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'for_statement') {
+      const over = /^(?:\w+\()?self\.(\w+)\b/.exec(n.childForFieldName('right')?.text ?? '');
+      if (over && kept.has(over[1]!) && RELEASE.test(n.childForFieldName('body')?.text ?? '')) return true;
+    }
+    for (const c of n.namedChildren) if (c) stack.push(c);
+  }
+  return false;
 }
