@@ -118,17 +118,8 @@ function specOf(model: DataFrameModel, arg: Node): Node | undefined {
 function unorderedPartitionKeys(spec: Node): string[] | undefined {
   const text = spec.text;
   if (!/^Window\s*\.\s*partitionBy\s*\(/.test(text) || /\.\s*(orderBy|sortBy|rowsBetween|rangeBetween)\s*\(/.test(text)) return undefined;
-  let n: Node = spec;
-  for (let i = 0; i < 20; i++) {
-    const parts = callParts(n);
-    if (!parts?.object) return undefined;
-    if (parts.name === 'partitionBy') {
-      const keys = parts.args.map((a) => literalString(a));
-      return keys.length > 0 && keys.every((k) => k !== undefined) ? (keys as string[]) : undefined;
-    }
-    n = unwrapParens(parts.object);
-  }
-  return undefined;
+  const keys = partitionKeys(spec);
+  return keys && keys.length > 0 ? keys : undefined;
 }
 
 /** Words of an output name that say which row is wanted. */
