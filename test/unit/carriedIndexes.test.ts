@@ -2,13 +2,14 @@ import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { DataFrameModel } from '../../server/src/model/types';
 import { INDEXED_TYPES, nodesOfType, sharedIdEnd, statementListCounts } from '../../server/src/model/syntaxIndex';
-import { callParts, escapeRegExp, functionDefinedIn, literalString } from '../../server/src/parsing/syntax';
-import { headListCounts, literalValue, sessionSettings, type SessionSetting } from '../../server/src/rules/helpers/sessionConf';
+import { callParts, functionDefinedIn } from '../../server/src/parsing/syntax';
+import { headListCounts, sessionSettings, type SessionSetting } from '../../server/src/rules/helpers/sessionConf';
 import { callsNamed, callsWithKeyword, callsWithoutName } from '../../server/src/rules/helpers/callIndex';
 import { assignmentsTo, moduleFunctionNamed, nodesInScope } from '../../server/src/rules/helpers/scopeIndex';
 import { enclosingScope } from '../../server/src/parsing/syntax';
 import { analyseEditSequence, everyEditEqualsFresh, type SequenceEdit, type TextChange } from './analysisOutcome';
 import { loadParser, samplesAndFixtures } from './helpers';
+import { settingsByScan } from './sessionSettingsScan';
 
 // After an edit, a model's per-type node lists and its call index start from the previous model's,
 // for the top-level statements the two syntax copies share (the same node objects), and only the
@@ -38,25 +39,6 @@ const SETTING_KEYS = [
   'delta.autoOptimize.optimizeWrite',
   'delta.appendOnly',
 ];
-
-/** `sessionSettings` as it was before its strings were listed per statement: every string of the file scanned per key. */
-function settingsByScan(model: DataFrameModel, key: string): SessionSetting[] {
-  const out: SessionSetting[] = [];
-  const keyNodes = new Set<number>();
-  for (const c of model.confSets) {
-    if (c.key !== key) continue;
-    keyNodes.add(c.keyNode.id);
-    out.push({ value: literalValue(c.valueNode), confSet: c });
-  }
-  const needle = key.toLowerCase();
-  for (const s of model.root.descendantsOfType('string')) {
-    if (keyNodes.has(s.id) || !s.text.toLowerCase().includes(needle)) continue;
-    const sql = literalString(s);
-    const m = sql !== undefined ? new RegExp(`^\\s*set\\s+${escapeRegExp(key)}\\s*=\\s*([^\\s;]+)\\s*;?\\s*$`, 'i').exec(sql) : null;
-    out.push({ value: m ? m[1] : undefined });
-  }
-  return out;
-}
 
 describe('carried per-model indexes (model/syntaxIndex, rules/helpers/callIndex, rules/helpers/scopeIndex)', () => {
   let carriedSteps = 0;

@@ -1,31 +1,14 @@
 import * as assert from 'node:assert/strict';
 import { buildModel } from '../../server/src/model/buildModel';
 import { nodesOfType } from '../../server/src/model/syntaxIndex';
-import { escapeRegExp, literalString } from '../../server/src/parsing/syntax';
-import { literalValue, sessionSettings, type SessionSetting } from '../../server/src/rules/helpers/sessionConf';
+import { literalString } from '../../server/src/parsing/syntax';
+import { sessionSettings } from '../../server/src/rules/helpers/sessionConf';
 import { loadParser, py, samplesAndFixtures } from './helpers';
+import { settingsByScan } from './sessionSettingsScan';
 
 // `sessionSettings` searches a key only in the strings holding the key's first characters (issue 18:
 // one pass over the file's strings per head such as `spark.`, not one per key). Its answer must be
 // the search over every string it replaces: the same settings, in the same order.
-
-/** The search over every string of the file, as `sessionSettings` made it before. */
-function everyString(model: ReturnType<typeof buildModel>['model'], key: string): SessionSetting[] {
-  const out: SessionSetting[] = [];
-  const keyNodes = new Set<number>();
-  for (const c of model.confSets) {
-    if (c.key !== key) continue;
-    keyNodes.add(c.keyNode.id);
-    out.push({ value: literalValue(c.valueNode), confSet: c });
-  }
-  for (const s of nodesOfType(model, 'string')) {
-    if (keyNodes.has(s.id) || !s.text.toLowerCase().includes(key.toLowerCase())) continue;
-    const sql = literalString(s);
-    const m = sql !== undefined ? new RegExp(`^\\s*set\\s+${escapeRegExp(key)}\\s*=\\s*([^\\s;]+)\\s*;?\\s*$`, 'i').exec(sql) : null;
-    out.push({ value: m ? m[1] : undefined });
-  }
-  return out;
-}
 
 const KEYS = py`
   spark.conf.set("spark.sql.shuffle.partitions", "64")
@@ -61,7 +44,7 @@ describe('rules/helpers/sessionConf sessionSettings', () => {
         }
         for (const key of keys) {
           const got = sessionSettings(model, key);
-          const want = everyString(model, key);
+          const want = settingsByScan(model, key);
           assert.equal(got.length, want.length, `settings of ${key}`);
           got.forEach((g, i) => {
             assert.equal(g.value, want[i].value, `value #${i} of ${key}`);
