@@ -27,13 +27,7 @@ export const streamingFileSourceWithoutSchema: Rule = {
         // A schema (given, or fixed by the format) leaves the path: a file source with none fails in
         // DataSource.sourceSchema, which load() calls, whatever the schema.
         if (format && (NEEDS_SCHEMA.has(format) || FIXED_SCHEMA.has(format)) && namesNoPath(source.node)) {
-          ctx.report({
-            node: source.node,
-            message:
-              `Streaming ${format} source with no path: load() fails at once with IllegalArgumentException ("'path' is not specified"), ` +
-              'when the DataFrame is defined. A file source watches a directory and this read names none (no argument, no path=, ' +
-              'no option("path", ...)). Give load() the directory to watch.',
-          });
+          ctx.report({ node: source.node, message: noPathMessage(format, 'load()', 'when the DataFrame is defined', 'Give load() the directory to watch.') });
         }
         continue;
       }
@@ -60,14 +54,10 @@ export const streamingFileSourceWithoutSchema: Rule = {
       if (namesNoPath(source.node)) {
         // Spark resolves the path before it looks at the schema: asking for a schema would send the
         // author after the second error while the first one stops the read.
-        ctx.report({
-          node: source.node,
-          message:
-            `Streaming ${format} source with no path: Spark's load() fails at once with IllegalArgumentException ("'path' is not specified"), ` +
-            'before Spark looks at the schema. A file source watches a directory and this read names none (no argument, no path=, ' +
-            'no option("path", ...)). Give it the directory to watch' +
-            (inferring ? '.' : ', and a schema with .schema(...): without one the read fails next.'),
-        });
+        const advice = inferring
+          ? 'Give it the directory to watch.'
+          : 'Give it the directory to watch, and a schema with .schema(...): without one the read fails next.';
+        ctx.report({ node: source.node, message: noPathMessage(format, "Spark's load()", 'before Spark looks at the schema', advice) });
         continue;
       }
       if (inferring) continue;
@@ -82,6 +72,14 @@ export const streamingFileSourceWithoutSchema: Rule = {
     }
   },
 };
+
+/** A streaming file read that names no path: what fails (`who`), when, and what to do. */
+function noPathMessage(format: string, who: string, when: string, advice: string): string {
+  return (
+    `Streaming ${format} source with no path: ${who} fails at once with IllegalArgumentException ("'path' is not specified"), ${when}. ` +
+    `A file source watches a directory and this read names none (no argument, no path=, no option("path", ...)). ${advice}`
+  );
+}
 
 /** Reader set-up calls between `readStream` and the terminal call. */
 const READER_SETUP = new Set(['format', 'option', 'options', 'schema']);
