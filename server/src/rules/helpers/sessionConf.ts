@@ -82,15 +82,22 @@ const settingsMemo = new WeakMap<DataFrameModel, Map<string, SessionSetting[]>>(
 
 /** How many leading characters of a key select the strings searched for it (`spark.` for most keys). */
 const HEAD = 6;
-const headMemo = new WeakMap<DataFrameModel, Map<string, { node: Node; lower: string }[]>>();
+const headMemo = new WeakMap<DataFrameModel, Map<string, readonly LowerString[]>>();
+
+/** A string literal and its lower-cased text. */
+interface LowerString {
+  node: Node;
+  lower: string;
+}
 
 /**
  * Per top-level statement, per head: its string literals whose lower-cased text contains the head,
- * in document order. `perStatement` answers (they read the statement's own strings, and keep nodes,
- * not texts), so after an edit only the statements the copy made again are lower-cased; the rest
- * were every string of the file, per model.
+ * in document order, with that text. `perStatement` answers (they read the statement's own strings;
+ * a statement is adopted by the next copy only with the same text, so the lower-cased texts hold
+ * too), so after an edit only the statements the copy made again are lower-cased; the rest were
+ * every string of the file, per model.
  */
-const headsOfStatement = new WeakMap<Node, Map<string, readonly Node[]>>();
+const headsOfStatement = new WeakMap<Node, Map<string, readonly LowerString[]>>();
 
 /** Statement lists read by `stringsWithHead`, and of them the ones made (the rest were kept): for the tests' floor on reuse. */
 export const headListCounts = { read: 0, made: 0 };
@@ -101,20 +108,25 @@ export const headListCounts = { read: 0, made: 0 };
  * Most keys share their head (`spark.`), so each key scans the few strings mentioning it instead
  * of every string of the file.
  */
-function stringsWithHead(model: DataFrameModel, needle: string): { node: Node; lower: string }[] {
+function stringsWithHead(model: DataFrameModel, needle: string): readonly LowerString[] {
   const head = needle.slice(0, HEAD);
   return perModel(headMemo, model, head, () => {
-    const out: { node: Node; lower: string }[] = [];
+    const out: LowerString[] = [];
     // The root is no string: the file's strings are its statements', one statement after another.
     for (const statement of model.root.children) {
-      const heads = perStatement(headsOfStatement, statement, () => new Map<string, readonly Node[]>());
-      let nodes = heads.get(head);
+      const heads = perStatement(headsOfStatement, statement, () => new Map<string, readonly LowerString[]>());
+      let strings = heads.get(head);
       headListCounts.read++;
-      if (!nodes) {
+      if (!strings) {
         headListCounts.made++;
-        heads.set(head, (nodes = statement.descendantsOfType('string').filter((n) => n.text.toLowerCase().includes(head))));
+        const made: LowerString[] = [];
+        for (const node of statement.descendantsOfType('string')) {
+          const lower = node.text.toLowerCase();
+          if (lower.includes(head)) made.push({ node, lower });
+        }
+        heads.set(head, (strings = made));
       }
-      for (const node of nodes) out.push({ node, lower: node.text.toLowerCase() });
+      for (const s of strings) out.push(s);
     }
     return out;
   });
