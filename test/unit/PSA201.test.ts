@@ -33,4 +33,21 @@ describe('PSA201 streaming-aggregation-without-watermark', () => {
     const { text } = await applyFix(r, r.of('PSA201')[0]);
     assert.match(text, /events\.withWatermark\("event_time", "10 minutes"\)\.groupBy\(/);
   });
+
+  it('a query Spark refuses to start is an error; unbounded state alone stays a warning; a severity the user sets wins', async () => {
+    // Append mode (the default) with no watermark: refused at start.
+    assert.equal((await check(kafka)).of('PSA201')[0].severity, 'error');
+    const update = kafka.replace('per_minute.writeStream.format("delta")', 'per_minute.writeStream.outputMode("update").format("delta")');
+    // Update mode runs: every group stays in state, the rule's warning.
+    assert.equal((await check(update)).of('PSA201')[0].severity, 'warning');
+    // Update mode sorted after the aggregation: refused at start (only complete mode sorts a stream).
+    const sorted = update.replace('per_minute.writeStream', 'per_minute.orderBy("clicks").writeStream');
+    const [refused] = (await check(sorted)).of('PSA201');
+    assert.match(refused.message, /refuses to start/);
+    assert.equal(refused.severity, 'error');
+    // No query in the file: whether it starts is not known.
+    const unstarted = kafka.replace(/\nper_minute\.writeStream.*\n?$/, '\n');
+    assert.equal((await check(unstarted)).of('PSA201')[0].severity, 'warning');
+    assert.equal((await check(kafka, { 'rules.severity': { PSA201: 'information' } })).of('PSA201')[0].severity, 'information');
+  });
 });

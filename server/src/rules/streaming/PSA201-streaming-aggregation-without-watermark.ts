@@ -70,6 +70,8 @@ export const streamingAggregationWithoutWatermark: Rule = {
           start: agg.methodNode.startIndex,
           end: agg.call.endIndex,
           message: shownBy ? displayedMessage(agg) : groupByMessage(agg, mode, sortedBy),
+          // A query Spark refuses to start is an error, as PSA219 and PSA203 report theirs; unbounded state stays the rule's warning.
+          severity: !shownBy && (mode === 'append' || (mode === 'update' && sortedBy)) ? 'error' : undefined,
           related: [...relatedInfo, ...windowInfo, ...(shownBy ? [related(shownBy, 'shown here by the notebook')] : [])],
           // In complete mode a watermark bounds nothing, and a sorted query in another mode does not start
           // until the sort goes: adding a watermark alone would be a fix that fixes nothing.
@@ -287,6 +289,7 @@ function reportGlobalAggregateInAppend(ctx: RuleContext, agg: AggregationInfo, r
       'Streaming global aggregation in append output mode: its state is one row, but Spark rejects append mode for an ' +
       'aggregation without a watermark, so this query fails when it starts. Write it in update or complete mode (or ' +
       'group by a window on a watermarked event-time column if each result must be final).',
+    severity: 'error',
     related: [...relatedInfo, related(append.call, 'the query is started here')],
     fixes: [],
     why: `groupBy() with no key on a stream with no withWatermark(), feeding a query in ${append.outputMode?.toLowerCase() ?? 'append (the default)'} mode`,
@@ -342,6 +345,7 @@ function reportRefusedSort(ctx: RuleContext, agg: AggregationInfo, refused: { so
       `Streaming aggregation sorted by ${op}() in update output mode: Spark refuses to start the query ("Sorting is not supported on streaming ` +
       'DataFrames/Datasets, unless it is on aggregated DataFrame/Dataset in Complete output mode"). In update mode each trigger writes only ' +
       `the groups that changed, which Spark cannot order against the rest. Drop the ${op}() and sort where the result is read, or write it in complete mode.`,
+    severity: 'error',
     related: [...relatedInfo, related(refused.sort.node, 'sorted here'), related(refused.sink.call, 'the query is started here')],
     fixes: [],
     why: `${op}() after the aggregation, in a query whose outputMode is "update"`,
