@@ -6,7 +6,7 @@ import { analyze } from '../../server/src/analysis';
 import type { Node } from '../../server/src/parsing/pythonParser';
 import { sameNode } from '../../server/src/parsing/syntax';
 import { boundNames, targetIdentifiers } from '../../server/src/rules/helpers/columnExpressions';
-import { perStatement, statementMemoCounts } from '../../server/src/rules/helpers/statementMemo';
+import { perStatement, statementMemoCounts } from '../../server/src/model/statementMemo';
 import { analyseEditSequence, everyEditEqualsFresh, type SequenceEdit, type TextChange } from './analysisOutcome';
 import { loadParser, samplesAndFixtures } from './helpers';
 
@@ -99,7 +99,7 @@ const EDITS: SequenceEdit[] = [
   (_, s) => (s.length > 1 ? { start: s[1], end: s[1], text: 'max = 3\n' } : undefined),
 ];
 
-describe('rules/helpers/statementMemo: answers kept per top-level statement', function () {
+describe('model/statementMemo: answers kept per top-level statement', function () {
   this.timeout(300_000);
   let files: [string, string][];
   before(async () => {

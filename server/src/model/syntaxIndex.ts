@@ -1,5 +1,5 @@
 import type { Node } from '../parsing/pythonParser';
-import { perStatement } from '../rules/helpers/statementMemo';
+import { perStatement } from './statementMemo';
 import type { DataFrameModel } from './types';
 
 /** Node types rules look up across the whole file. */

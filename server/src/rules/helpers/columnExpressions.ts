@@ -2,7 +2,7 @@ import type { DataFrameModel } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
 import { callParts, enclosingScope, literalString, sameNode, unwrapParens } from '../../parsing/syntax';
 import { NON_COLUMN_FUNCTIONS, PYSPARK_FUNCTION_NAMES } from '../../spark/functionNames';
-import { perStatement } from './statementMemo';
+import { perStatement } from '../../model/statementMemo';
 
 /** Aliases of pyspark.sql.functions people use when the import is out of view (notebooks). */
 const CONVENTIONAL_ALIASES = new Set(['F', 'sf', 'psf']);

@@ -2,7 +2,7 @@ import type { DataFrameModel, ConfSetInfo, SinkInfo } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
 import { escapeRegExp, literalString, unwrapParens } from '../../parsing/syntax';
 import { perModel } from './scopeIndex';
-import { perStatement } from './statementMemo';
+import { perStatement } from '../../model/statementMemo';
 
 /** Reading Spark settings the way Spark does: conf values, byte sizes, case-insensitive writer options. */
 

@@ -1,4 +1,4 @@
-import type { Node } from '../../parsing/pythonParser';
+import type { Node } from '../parsing/pythonParser';
 
 /**
  * Answers about one top-level statement that read nothing but the statement's own subtree, kept on
