@@ -57,17 +57,34 @@ export function showsMistakeOnPurpose(node: Node, raises: boolean): boolean {
 /**
  * A query Spark refuses at start, shown failing on purpose: `node` is in the body of a `try` (in the
  * same function or cell) whose handler catches everything or the `AnalysisException` the refusal
- * raises and does not raise again (`except Exception as e: print(e)`). The refusal comes when the
+ * raises and does not raise again (`except Exception as e: print(e)`); catching everything counts
+ * only around a lesson's few statements, not around a whole job (`wrapsWholeJob`). The refusal comes when the
  * query starts (`start()`, `display(...)`), a statement after the one that builds the frame, so any
  * statement of the body counts. A job has no reason to build a query that cannot start and swallow
  * the error.
  */
 export function refusalCaughtOnPurpose(node: Node): boolean {
   for (const tryStatement of triesAround(node)) {
-    if (swallows(tryStatement, (clause) => CATCHES_EVERYTHING.test(clause) || CATCHES_ANALYSIS.test(clause))) return true;
+    const everything = !wrapsWholeJob(tryStatement);
+    if (swallows(tryStatement, (clause) => (everything && CATCHES_EVERYTHING.test(clause)) || CATCHES_ANALYSIS.test(clause))) return true;
   }
   return false;
 }
+
+/** More statements than a lesson's `try` around the query it shows failing (build it, start or display it, print). */
+const LESSON_TRY_STATEMENTS = 8;
+
+/**
+ * A `try` around a whole job: functions or classes defined in its body, or more statements than a
+ * lesson wraps around the query it shows refused. Its handler catching everything reports whatever
+ * failed (`except Exception as e: print(...)`), not a refusal shown on purpose.
+ */
+function wrapsWholeJob(tryStatement: Node): boolean {
+  const body = tryStatement.childForFieldName('body')!.namedChildren.filter((c) => c.type !== 'comment');
+  return body.length > LESSON_TRY_STATEMENTS || body.some((c) => DEFINITIONS.has(c.type));
+}
+
+const DEFINITIONS = new Set(['function_definition', 'class_definition', 'decorated_definition']);
 
 /** The `try` statements whose body holds `node`, innermost first, within its function, class or module. */
 function* triesAround(node: Node): Generator<Node> {
