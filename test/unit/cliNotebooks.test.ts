@@ -111,6 +111,27 @@ describe('CLI on Jupyter notebooks', function () {
     assert.doesNotMatch(run(['check', copy]).stdout, /PSA207/);
   });
 
+  it('an nbformat 3 notebook (worksheets, code in `input`) is checked and fixed like a version 4 one', () => {
+    const v3 = path.join(tmp, 'clicks_v3.ipynb');
+    // The same pipeline in IPython 2's format: one worksheet, markdown cells counted, code under `input`.
+    const cells = PIPELINE.map((c) =>
+      c.type === 'markdown'
+        ? { cell_type: 'markdown', metadata: {}, source: c.source }
+        : { cell_type: 'code', collapsed: false, input: c.source.split(/(?<=\n)/), language: 'python', metadata: {}, outputs: c.outputs ?? [] },
+    );
+    fs.writeFileSync(v3, JSON.stringify({ metadata: { name: '' }, nbformat: 3, nbformat_minor: 0, worksheets: [{ cells, metadata: {} }] }, null, 1) + '\n');
+    const r = run(['check', v3]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.ok(r.stdout.includes(`${v3}:cell 6:1:21: PSA201 `), r.stdout);
+    assert.ok(r.stdout.includes(`${v3}:cell 6:5:14: PSA207 `), r.stdout);
+    const fixed = run(['check', '--fix', '--unsafe-fixes', v3]);
+    assert.match(fixed.stderr, /fixed \d+: .*PSA207/);
+    const a = JSON.parse(fs.readFileSync(v3, 'utf8'));
+    assert.match(a.worksheets[0].cells[5].input.join(''), /availableNow=True/);
+    assert.deepEqual(a.worksheets[0].cells[2].outputs, cells[2].outputs);
+    assert.doesNotMatch(run(['check', v3]).stdout, /PSA207/);
+  });
+
   it('a broken notebook is an error for that file; the rest of the folder is still checked', () => {
     const dir = path.join(tmp, 'folder');
     fs.mkdirSync(path.join(dir, '.ipynb_checkpoints'), { recursive: true });

@@ -314,8 +314,63 @@ describe('notebooks: .ipynb files', () => {
       () => parseIpynb(text.slice(0, -20)),
       (e: Error) => e instanceof NotebookError && /not a valid notebook/.test(e.message),
     );
-    assert.throws(() => parseIpynb('{"worksheets": []}'), NotebookError);
-    assert.throws(() => parseIpynb('{"cells": [], "nbformat": 3}'), /nbformat 3/);
+    assert.throws(() => parseIpynb('{"worksheets": [{}]}'), NotebookError);
+    assert.throws(() => parseIpynb('{"cells": [], "nbformat": 2}'), /nbformat 2 is not supported/);
+  });
+
+  // IPython 1-2's format, still in older course repositories: worksheets of cells, code in `input`.
+  const v3 = JSON.stringify(
+    {
+      metadata: { name: '' },
+      nbformat: 3,
+      nbformat_minor: 0,
+      worksheets: [
+        {
+          cells: [
+            { cell_type: 'heading', level: 1, metadata: {}, source: ['Counting words'] },
+            { cell_type: 'code', collapsed: false, input: ['lines = sc.textFile("s3://lake/raw/books")\n', 'print(lines.count())'], language: 'python', metadata: {}, outputs: [] },
+            { cell_type: 'markdown', metadata: {}, source: ['Now the pairs.'] },
+          ],
+          metadata: {},
+        },
+        {
+          cells: [
+            { cell_type: 'code', collapsed: false, input: 'words = lines.flatMap(lambda l: l.split())\n', language: 'python', metadata: {}, outputs: [] },
+            { cell_type: 'code', input: ['val x = 1'], language: 'scala', metadata: {}, outputs: [] },
+          ],
+          metadata: {},
+        },
+      ],
+    },
+    null,
+    1,
+  );
+
+  it('reads nbformat 3: the code cells of every worksheet, numbered across them, from `input`; other languages skipped', () => {
+    const nb = parseIpynb(v3);
+    assert.deepEqual(
+      nb.codeCells.map((c) => [c.index, c.source]),
+      [
+        [1, 'lines = sc.textFile("s3://lake/raw/books")\nprint(lines.count())'],
+        [3, 'words = lines.flatMap(lambda l: l.split())\n'],
+      ],
+    );
+    // Written back into `input`, in the file's style (a list stays a list, a string a string), the rest byte for byte.
+    const out = withCellSources(
+      nb,
+      new Map([
+        [1, 'lines = sc.textFile("s3://lake/raw/books")\nn = lines.count()\n'],
+        [3, 'words = lines.flatMap(str.split)\n'],
+      ]),
+    );
+    const json = JSON.parse(out);
+    assert.deepEqual(json.worksheets[0].cells[1].input, ['lines = sc.textFile("s3://lake/raw/books")\n', 'n = lines.count()\n']);
+    assert.equal(json.worksheets[1].cells[0].input, 'words = lines.flatMap(str.split)\n');
+    assert.deepEqual(json.worksheets[0].cells[0], JSON.parse(v3).worksheets[0].cells[0]);
+    assert.equal(parseIpynb(out).codeCells.length, 2);
+    // Positions in the file point into the `input` strings.
+    const at = fileOffset(nb, 3, 'words = '.length);
+    assert.equal(v3.slice(at!, at! + 'lines.flatMap'.length), 'lines.flatMap');
   });
 
   it("writes changed sources back in the file's style and leaves everything else byte for byte", () => {

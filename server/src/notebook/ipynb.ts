@@ -1,7 +1,7 @@
 import { findNodeAtLocation, parseTree, type Node as JsonNode } from 'jsonc-parser';
 
 /**
- * Jupyter notebooks (nbformat 4) as the analysis needs them: the code cells' text, and where each
+ * Jupyter notebooks (nbformat 4, and 3) as the analysis needs them: the code cells' text, and where each
  * cell's `source` sits in the file, so that fixes rewrite only those values and positions can be
  * given in the file itself (SARIF). jsonc-parser gives the offsets; `JSON.parse` alone judges
  * validity (jsonc-parser also accepts comments and trailing commas, which Jupyter would not).
@@ -30,7 +30,30 @@ function sourceText(value: unknown): string | undefined {
   return undefined;
 }
 
-/** Reads a notebook; a file that is not valid nbformat-4 JSON is a NotebookError saying why. */
+interface RawCell {
+  cell_type?: unknown;
+  source?: unknown;
+  input?: unknown;
+  language?: unknown;
+  metadata?: { vscode?: { languageId?: unknown } };
+}
+
+/**
+ * The notebook's cells in order, each with the JSON path of its code. nbformat 4 keeps them in
+ * `cells`, a code cell's text in `source`; nbformat 3 (IPython 1-2, still in older course
+ * repositories) in the `cells` of each of its `worksheets`, a code cell's text in `input` and its
+ * language on the cell. Cells are numbered across worksheets, as nbformat's v3-to-v4 conversion
+ * joins them.
+ */
+function cellsOf(json: object): { cell: RawCell; path: (string | number)[] }[] | undefined {
+  const v4 = (json as { cells?: unknown }).cells;
+  if (Array.isArray(v4)) return v4.map((cell: RawCell, i) => ({ cell, path: ['cells', i, 'source'] }));
+  const worksheets = (json as { worksheets?: unknown }).worksheets;
+  if (!Array.isArray(worksheets) || !worksheets.every((w) => w && typeof w === 'object' && Array.isArray((w as { cells?: unknown }).cells))) return undefined;
+  return worksheets.flatMap((w: { cells: RawCell[] }, k) => w.cells.map((cell, i) => ({ cell, path: ['worksheets', k, 'cells', i, 'input'] })));
+}
+
+/** Reads a notebook; a file that is not valid nbformat-4 (or 3) JSON is a NotebookError saying why. */
 export function parseIpynb(text: string): Ipynb {
   let json: unknown;
   try {
@@ -38,23 +61,20 @@ export function parseIpynb(text: string): Ipynb {
   } catch (e) {
     throw new NotebookError(`not a valid notebook: ${(e as Error).message}`);
   }
-  if (!json || typeof json !== 'object' || !Array.isArray((json as { cells?: unknown }).cells)) {
-    throw new NotebookError('not a valid notebook: no "cells" list');
-  }
-  const nb = json as { nbformat?: unknown; cells: unknown[]; metadata?: { language_info?: { name?: unknown }; kernelspec?: { language?: unknown } } };
-  if (typeof nb.nbformat === 'number' && nb.nbformat < 4) throw new NotebookError(`nbformat ${nb.nbformat} is not supported (nbformat 4 is)`);
+  const cells = json && typeof json === 'object' ? cellsOf(json) : undefined;
+  if (!cells) throw new NotebookError('not a valid notebook: no "cells" list');
+  const nb = json as { nbformat?: unknown; metadata?: { language_info?: { name?: unknown }; kernelspec?: { language?: unknown } } };
+  if (typeof nb.nbformat === 'number' && nb.nbformat < 3) throw new NotebookError(`nbformat ${nb.nbformat} is not supported (nbformat 3 and 4 are)`);
   const language = [nb.metadata?.language_info?.name, nb.metadata?.kernelspec?.language].find((l): l is string => typeof l === 'string');
   const root = parseTree(text);
   const codeCells: IpynbCell[] = [];
-  nb.cells.forEach((raw, index) => {
-    if (!raw || typeof raw !== 'object') return;
-    const cell = raw as { cell_type?: unknown; source?: unknown; metadata?: { vscode?: { languageId?: unknown } } };
-    if (cell.cell_type !== 'code') return;
-    // VS Code records a cell in another language than the kernel's (a `%%sql` cell shown as SQL).
-    const cellLanguage = cell.metadata?.vscode?.languageId;
+  cells.forEach(({ cell, path }, index) => {
+    if (!cell || typeof cell !== 'object' || cell.cell_type !== 'code') return;
+    // VS Code records a cell in another language than the kernel's (a `%%sql` cell shown as SQL); nbformat 3 names each cell's.
+    const cellLanguage = cell.metadata?.vscode?.languageId ?? cell.language;
     if (typeof cellLanguage === 'string' && cellLanguage !== 'python') return;
-    const source = sourceText(cell.source);
-    const node = root && findNodeAtLocation(root, ['cells', index, 'source']);
+    const source = sourceText(path[path.length - 1] === 'input' ? cell.input : cell.source);
+    const node = root && findNodeAtLocation(root, path);
     if (source === undefined || !node) return;
     codeCells.push({ index, source, node });
   });
