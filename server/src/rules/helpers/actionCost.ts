@@ -105,12 +105,35 @@ const AGGREGATE_CALL = /\b(count|sum|avg|mean|min|max|first|last|collect_list|co
  * Every row of the frame comes out of a grouped aggregate (`groupBy(...).agg(...)`, maybe filtered,
  * projected, sorted or joined with other such frames after it): the shuffle under the aggregate reads
  * all its input before the first group exists, so asking for one row costs nearly what counting them
- * all does. A join or union with a frame that is not aggregated may give a row without it.
+ * all does. A join or union with a frame that is not aggregated may give a row without it. A
+ * `spark.sql` query counts when its outermost SELECT groups (`groupsAtTop`).
  */
 export function rowsComeFromGroupedAggregate(frame: Frame, depth = 0): boolean {
   if (depth > 200) return false;
   if (frame.op === 'aggregate') return true;
-  if (frame.parents.length === 0) return false;
+  if (frame.parents.length === 0) return frame.source?.kind === 'sql' && groupsAtTop(frame.source.query);
   if (frame.parents.length > 1) return frame.parents.every((p) => rowsComeFromGroupedAggregate(p, depth + 1));
   return rowsComeFromGroupedAggregate(frame.parents[0], depth + 1);
 }
+
+/**
+ * `spark.sql("SELECT state, count(*) FROM demographics GROUP BY state HAVING count(*) > 1")`: the
+ * outermost SELECT groups (a GROUP BY outside every parenthesis), so its rows come out of the
+ * aggregate as `groupBy(...).agg(...)`'s do. Not when a set operation at the top may add rows of
+ * another, ungrouped SELECT (`... GROUP BY a UNION ALL SELECT ...`), nor when an f-string part the
+ * model could not resolve (`{name}`) stands outside the quoted literals: it may be any clause.
+ */
+function groupsAtTop(query: string | undefined): boolean {
+  if (query === undefined) return false;
+  const code = sqlCode(query);
+  if (/[{}]/.test(code)) return false;
+  let top = '';
+  let depth = 0;
+  for (const c of code) {
+    if (c === '(') depth++;
+    else if (c === ')') depth = Math.max(0, depth - 1);
+    else if (depth === 0) top += c;
+  }
+  return /\bgroup\s+by\b/i.test(top) && !/\b(union|intersect|except|minus)\b/i.test(top);
+}
+
