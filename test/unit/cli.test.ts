@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -44,6 +44,19 @@ describe('CLI pyspark-architect check', function () {
       r.stdout,
       `${path.join(tmp, 'bad.py')}:3:1: PSA501 "spark.executor.memory" is a Spark core config fixed at startup.\nFound 1 finding in 1 file.\n`,
     );
+  });
+
+  it('a reader that stops early (| head) ends the run quietly, with the status of a program killed by SIGPIPE', async () => {
+    // Far more JSON than a pipe holds (the rule fixtures' findings), so the CLI is still writing when the reader goes.
+    const child = spawn(process.execPath, [CLI, 'check', '--format', 'json', '--explain', path.join(ROOT, 'test', 'fixtures', 'rules')], { cwd: ROOT });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const first = await new Promise<string>((resolve) => child.stdout.once('data', (d) => resolve(String(d))));
+    assert.match(first, /^\[/);
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    assert.equal(code, 141, stderr);
+    assert.doesNotMatch(stderr, /EPIPE|Error|at /);
   });
 
   it('exit 0 when clean', () => {

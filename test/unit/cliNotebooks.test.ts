@@ -132,6 +132,24 @@ describe('CLI on Jupyter notebooks', function () {
     assert.doesNotMatch(run(['check', v3]).stdout, /PSA207/);
   });
 
+  it('a notebook saved under a .py name is read as the notebook it is; a module holding a dict literal stays Python', () => {
+    const asPy = path.join(tmp, 'clicks_download.py');
+    fs.writeFileSync(asPy, ipynb(PIPELINE));
+    const r = run(['check', asPy]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.ok(r.stdout.includes(`${asPy}:cell 6:1:21: PSA201 `), r.stdout);
+    assert.ok(r.stdout.includes(`${asPy}:cell 6:5:14: PSA207 `), r.stdout);
+    // A module that starts with a dict (a config) naming "cells" is not a notebook without "nbformat".
+    const config = path.join(tmp, 'layout.py');
+    fs.writeFileSync(
+      config,
+      '{"cells": ["bronze", "silver"]}\nfrom pyspark.sql import SparkSession\nspark = SparkSession.builder.getOrCreate()\nspark.conf.set("spark.executor.memory", "8g")\n',
+    );
+    const c = run(['check', config]);
+    assert.doesNotMatch(c.stdout + c.stderr, /cell \d/);
+    assert.match(c.stdout, new RegExp(`${config.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:4:1: PSA501 `));
+  });
+
   it('a broken notebook is an error for that file; the rest of the folder is still checked', () => {
     const dir = path.join(tmp, 'folder');
     fs.mkdirSync(path.join(dir, '.ipynb_checkpoints'), { recursive: true });

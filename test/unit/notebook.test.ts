@@ -328,7 +328,14 @@ describe('notebooks: .ipynb files', () => {
         {
           cells: [
             { cell_type: 'heading', level: 1, metadata: {}, source: ['Counting words'] },
-            { cell_type: 'code', collapsed: false, input: ['lines = sc.textFile("s3://lake/raw/books")\n', 'print(lines.count())'], language: 'python', metadata: {}, outputs: [] },
+            {
+              cell_type: 'code',
+              collapsed: false,
+              input: ['lines = sc.textFile("s3://lake/raw/books")\n', 'print(lines.count())'],
+              language: 'python',
+              metadata: {},
+              outputs: [],
+            },
             { cell_type: 'markdown', metadata: {}, source: ['Now the pairs.'] },
           ],
           metadata: {},

@@ -377,11 +377,22 @@ export async function analyseFile(job: FileJob, args: CheckArgs, forGraph: boole
   if (read.kind === 'error') return { errs: [`${file}: error: ${read.message}`], ioError: true };
   if (read.kind === 'binary') return { errs: [`${file}: skipped: binary file`], ioError: false };
   const text = read.text;
+  if (!notebook && holdsNotebookJson(text)) return engine().analyseText({ ...job, graphs: job.graphs ?? graphs() }, args, forGraph, text, true);
   if (!notebook && !args.fix && !args.diff && !forGraph && cannotInvolveSpark(text)) {
     // Nothing to parse for: neither the engine nor the wasm parser is loaded for a run over such files (startup stays Node's own).
     return { errs: [], ioError: false, result: { filename: file, findings: [], lines: new LineIndex(text) } };
   }
   return engine().analyseText({ ...job, graphs: job.graphs ?? graphs() }, args, forGraph, text, notebook);
+}
+
+/**
+ * A notebook saved under a `.py` name (a download renamed, an export gone wrong): the text is the
+ * notebook's JSON, which Python reads as one dict literal of strings, so its code would never be
+ * analysed. Read as the notebook it is (a Python module does not start with `{"cells": [` or name
+ * `"nbformat"`).
+ */
+function holdsNotebookJson(text: string): boolean {
+  return /^\uFEFF?\s*\{/.test(text) && /"(cells|worksheets)"\s*:\s*\[/.test(text) && /"nbformat"\s*:\s*\d/.test(text);
 }
 
 /** The engine would skip the file unparsed (`analyze`), and it names no `%run` that could pull PySpark in. */
@@ -570,6 +581,15 @@ class InOrder<T> {
 const workerSetup = cliWorkerSetup();
 if (workerSetup) engine().runCliWorker(workerSetup, analyseFile);
 else if (require.main === module) {
+  // `pyspark-architect check . | head`: once the reader has gone, stop quietly (no stack trace of an
+  // unhandled EPIPE) with the status of a program killed by SIGPIPE, as `git log | head` ends. The
+  // language server's stdio is its connection's to handle.
+  if (process.argv[2] !== 'server') {
+    process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') throw e;
+      process.exit(128 + 13);
+    });
+  }
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

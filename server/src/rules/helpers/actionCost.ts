@@ -136,4 +136,3 @@ function groupsAtTop(query: string | undefined): boolean {
   }
   return /\bgroup\s+by\b/i.test(top) && !/\b(union|intersect|except|minus)\b/i.test(top);
 }
-
