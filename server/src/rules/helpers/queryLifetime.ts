@@ -1,6 +1,7 @@
 import { findInLineage } from '../../model/lineage';
 import type { DataFrameModel, Frame, SinkInfo } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
+import { identifiersNamed } from '../../model/syntaxIndex';
 import { callParts, sameNode, unwrapParens } from '../../parsing/syntax';
 import { sinkOption } from './sessionConf';
 
@@ -71,4 +72,81 @@ export function streamingSinksThrough(model: DataFrameModel, input: Frame, call:
  */
 export function onlyBriefQueries(sinks: readonly SinkInfo[]): boolean {
   return sinks.length > 0 && sinks.every((s) => !s.optionsUnknown && !sinkOption(s, 'checkpointLocation') && stoppedSoonAfterStart(s) !== undefined);
+}
+
+/** Reads of a frame that run nothing: its schema, its plan, its columns. */
+const INERT_READS = new Set(['printSchema', 'explain', 'schema', 'columns', 'dtypes', 'isStreaming']);
+
+/**
+ * No query can ever run the stateful step `call` (an aggregation, a stream-stream join, a dedup) feeds
+ * no sink of this file: the value its statement makes of it is thrown away by that statement, or
+ * bound to a name nothing reads again. At the top level of a file that counts only where the file
+ * starts other streaming queries: there, the frame was shown, not forgotten (a module of frames with
+ * no query at all is read by code elsewhere, or not finished yet). A function's local variable cannot
+ * be read from elsewhere: unread, its frame is dead code (a lesson that keeps the previous step's
+ * unbounded join with its `writeStream` commented out, and starts the watermarked one).
+ */
+export function neverStarted(model: DataFrameModel, call: Node): boolean {
+  const kept = keptValue(call);
+  if (!kept) return false;
+  // A value its own statement throws away: no code, here or elsewhere, can start a query on it
+  // (`words.groupBy("value").count()` on a line of its own, then `display(words)`).
+  if (kept.parent?.type === 'expression_statement') return model.frames.some((f) => sameNode(f.node, kept));
+  const name = assignedName(kept);
+  if (!name || !unread(model, name)) return false;
+  const scope = name.parent!.parent!.parent;
+  if (scope?.type === 'module') return model.sinks.some((s) => s.streaming);
+  return scope?.type === 'block' && scope.parent?.type === 'function_definition' && !declaredOuter(scope, name.text);
+}
+
+/**
+ * The whole value a statement makes of `call`: the chain around it (`df.groupBy(...).agg(...)`),
+ * or undefined when the value is handed to a call as an argument (`display(df.groupBy(...))`).
+ */
+function keptValue(call: Node): Node | undefined {
+  let value: Node = call;
+  while (
+    value.parent &&
+    (value.parent.type === 'attribute' ||
+      value.parent.type === 'call' ||
+      value.parent.type === 'parenthesized_expression' ||
+      value.parent.type === 'argument_list')
+  ) {
+    if (value.parent.type === 'argument_list') return undefined;
+    value = value.parent;
+  }
+  return value;
+}
+
+/**
+ * The name of `name = <value>` as a statement of its own, directly in a module or a function body
+ * (not under an `if` or a loop, where another path may read it). (A statement ending in a call that
+ * is not a frame, `createOrReplaceTempView(...)` or `writeStream...start()`, is no frame value and
+ * hands the frame on.)
+ */
+function assignedName(value: Node): Node | undefined {
+  const assignment = value.parent;
+  if (assignment?.type !== 'assignment' || !sameNode(assignment.childForFieldName('right'), value)) return undefined;
+  const left = assignment.childForFieldName('left');
+  if (left?.type !== 'identifier' || assignment.parent?.type !== 'expression_statement') return undefined;
+  return left;
+}
+
+/** The name is read nowhere in the file (any scope) except for its schema or plan. */
+function unread(model: DataFrameModel, name: Node): boolean {
+  for (const use of identifiersNamed(model, name.text)) {
+    if (sameNode(use, name)) continue;
+    const attr = use.parent;
+    const inert =
+      attr?.type === 'attribute' && sameNode(attr.childForFieldName('object'), use) && INERT_READS.has(attr.childForFieldName('attribute')?.text ?? '');
+    if (!inert) return false;
+  }
+  return true;
+}
+
+/** `global name` / `nonlocal name` in the function body: the name outlives the call. */
+function declaredOuter(body: Node, name: string): boolean {
+  return [...body.descendantsOfType('global_statement'), ...body.descendantsOfType('nonlocal_statement')].some((s) =>
+    s?.namedChildren.some((c) => c?.type === 'identifier' && c.text === name),
+  );
 }

@@ -6,10 +6,9 @@ import { related, type Rule, type RuleContext } from '../rule';
 import { withPlaceholders } from '../../fixes/edits';
 import { guessEventTimeColumn } from '../helpers/eventTime';
 import { equiJoinKeys } from '../helpers/joinKeys';
-import { onlyBriefQueries, stoppedSoonAfterStart } from '../helpers/queryLifetime';
-import { identifiersNamed } from '../../model/syntaxIndex';
+import { neverStarted, onlyBriefQueries, stoppedSoonAfterStart } from '../helpers/queryLifetime';
 import type { Node } from '../../parsing/pythonParser';
-import { callParts, sameNode, unwrapParens } from '../../parsing/syntax';
+import { callParts, unwrapParens } from '../../parsing/syntax';
 import { framesOfViewsRead } from '../helpers/fewRows';
 import { notebookDisplays } from '../helpers/notebookDisplay';
 import { ColumnExpressions } from '../helpers/columnExpressions';
@@ -411,63 +410,12 @@ function stepsThroughViews(model: DataFrameModel, frame: Frame): Frame[] {
 /**
  * State that cannot grow for long: every query the aggregation feeds is stopped by the code moments
  * after it starts (`time.sleep(2); query.stop()`) and keeps no checkpoint to resume the state from;
- * or the aggregated frame is never read, so no query ever runs it: thrown away by its own statement,
- * or, at the top level of a file, bound to a name nothing reads again (a tutorial defining a frame
- * to show the API).
+ * or no query ever runs the aggregated frame (`neverStarted`).
  */
 function neverRunsLong(ctx: RuleContext, agg: AggregationInfo): boolean {
   const fed = sinksFedBy(ctx, agg);
   if (fed.length > 0) return onlyBriefQueries(fed);
-  const kept = keptValue(agg.call);
-  if (!kept) return false;
-  // A value its own statement throws away: no code, here or elsewhere, can start a query on it
-  // (`words.groupBy("value").count()` on a line of its own, then `display(words)`).
-  if (kept.parent?.type === 'expression_statement') return ctx.model.frames.some((f) => sameNode(f.node, kept));
-  // A name nothing reads, only where the file starts other queries: there, the frame was shown, not
-  // forgotten (a module of frames with no query at all is read by code elsewhere, or not finished yet).
-  return ctx.model.sinks.some((s) => s.streaming) && boundToUnreadName(ctx, kept);
-}
-
-/** Reads of a frame that run nothing: its schema, its plan, its columns. */
-const INERT_READS = new Set(['printSchema', 'explain', 'schema', 'columns', 'dtypes', 'isStreaming']);
-
-/**
- * The whole value a statement makes of `call`: the chain around it (`df.groupBy(...).agg(...)`),
- * or undefined when the value is handed to a call as an argument (`display(df.groupBy(...))`).
- */
-function keptValue(call: Node): Node | undefined {
-  let value: Node = call;
-  while (
-    value.parent &&
-    (value.parent.type === 'attribute' ||
-      value.parent.type === 'call' ||
-      value.parent.type === 'parenthesized_expression' ||
-      value.parent.type === 'argument_list')
-  ) {
-    if (value.parent.type === 'argument_list') return undefined;
-    value = value.parent;
-  }
-  return value;
-}
-
-/**
- * `name = <value>` at module level with `name` read nowhere else in the file except for its schema
- * or plan. (A statement ending in a call that is not a frame, `createOrReplaceTempView(...)` or
- * `writeStream...start()`, is no frame value and hands the frame on.)
- */
-function boundToUnreadName(ctx: RuleContext, value: Node): boolean {
-  const assignment = value.parent;
-  if (assignment?.type !== 'assignment' || !sameNode(assignment.childForFieldName('right'), value)) return false;
-  const left = assignment.childForFieldName('left');
-  if (left?.type !== 'identifier' || assignment.parent?.type !== 'expression_statement' || assignment.parent.parent?.type !== 'module') return false;
-  for (const use of identifiersNamed(ctx.model, left.text)) {
-    if (sameNode(use, left)) continue;
-    const attr = use.parent;
-    const inert =
-      attr?.type === 'attribute' && sameNode(attr.childForFieldName('object'), use) && INERT_READS.has(attr.childForFieldName('attribute')?.text ?? '');
-    if (!inert) return false;
-  }
-  return true;
+  return neverStarted(ctx.model, agg.call);
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Fix } from '../../findings';
 import { streamingSources, type TransformCall } from '../../model/types';
 import { pyString } from '../../parsing/syntax';
 import { guessEventTimeColumn } from '../helpers/eventTime';
-import { onlyBriefQueries, streamingSinksThrough } from '../helpers/queryLifetime';
+import { neverStarted, onlyBriefQueries, streamingSinksThrough } from '../helpers/queryLifetime';
 import { related, type Rule, type RuleContext } from '../rule';
 import { withPlaceholders } from '../../fixes/edits';
 
@@ -19,8 +19,10 @@ export const streamingDedupWithoutWatermark: Rule = {
     for (const t of ctx.model.transforms) {
       if (!DEDUP_METHODS.has(t.method) || t.frame.streaming !== true || t.frame.watermark || seen.has(t.call.id)) continue;
       seen.add(t.call.id);
-      // A demo query stopped seconds after it starts drops its state with it: nothing grows.
-      if (onlyBriefQueries(streamingSinksThrough(ctx.model, t.frame, t.call))) continue;
+      // A demo query stopped seconds after it starts drops its state with it: nothing grows. Nor does
+      // a dedup no query can ever start (thrown away, or kept in a name nothing reads).
+      const fed = streamingSinksThrough(ctx.model, t.frame, t.call);
+      if (fed.length > 0 ? onlyBriefQueries(fed) : neverStarted(ctx.model, t.call)) continue;
       const stream = streamingSources(t.frame)[0];
       ctx.report({
         start: t.methodNode.startIndex,

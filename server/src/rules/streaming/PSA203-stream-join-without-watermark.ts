@@ -1,7 +1,7 @@
 import { streamingSources, type AggregationInfo, type Frame } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
 import { callParts, isExtra, literalString, unwrapParens } from '../../parsing/syntax';
-import { onlyBriefQueries, streamingSinksThrough } from '../helpers/queryLifetime';
+import { neverStarted, onlyBriefQueries, streamingSinksThrough } from '../helpers/queryLifetime';
 import { related, type Rule, type RuleContext } from '../rule';
 
 /** Join types Spark refuses to run between two streams without watermarks and a time bound. */
@@ -41,8 +41,10 @@ export const streamJoinWithoutWatermark: Rule = {
       if (watermarks.some((w) => w && w.column === undefined)) continue;
       const watermarkColumns = new Set(watermarks.flatMap((w) => (w?.column ? [w.column] : [])));
       if (conditionBound(join.joinCondition, watermarkColumns) !== 'unbounded') continue;
-      // As for PSA201's joins: a demo query stopped seconds after it starts drops both buffers with it.
-      if (onlyBriefQueries(streamingSinksThrough(ctx.model, join.input, join.call))) continue;
+      // As for PSA201's joins: a demo query stopped seconds after it starts drops both buffers with it,
+      // and a join no query can ever start (thrown away, or kept in a name nothing reads) buffers nothing.
+      const fed = streamingSinksThrough(ctx.model, join.input, join.call);
+      if (fed.length > 0 ? onlyBriefQueries(fed) : neverStarted(ctx.model, join.call)) continue;
       const outer = join.joinHow !== undefined && OUTER_OR_SEMI.has(join.joinHow.toLowerCase());
       ctx.report({
         start: join.methodNode.startIndex,
