@@ -65,4 +65,15 @@ describe('PSA504 invalid-conf-value', () => {
     assert.equal(bad('spark.sql.catalogImplementation', 'Hive')?.suggestion, 'hive');
     assert.equal(bad('spark.sql.catalogImplementation', 'in-memory'), undefined);
   });
+
+  it('leaves values a tool renders before Spark parses them (Jinja, ${...}), and judges the rest', () => {
+    const bad = (key: string, value: string) => judgeValue(confEntry(key)!, value);
+    assert.equal(bad('spark.cores.max', "{{ dag_run.conf.get('spark_cores_max', 12) }}"), undefined);
+    assert.equal(bad('spark.executor.cores', '{{job.parameters.cores}}'), undefined);
+    assert.equal(bad('spark.executor.memory', '${env:EXECUTOR_MEMORY}'), undefined);
+    assert.equal(bad('spark.sql.shuffle.partitions', '${spark.default.parallelism}'), undefined);
+    // Braces that are no template, and a lone dollar, are still values Spark rejects.
+    assert.match(bad('spark.cores.max', '{12}')!.reason, /not a whole number/);
+    assert.match(bad('spark.executor.cores', '$4')!.reason, /not a whole number/);
+  });
 });

@@ -4,6 +4,7 @@ import { nodesOfType } from '../../model/syntaxIndex';
 import type { Node } from '../../parsing/pythonParser';
 import { literalString, pyString, unwrapParens } from '../../parsing/syntax';
 import type { Rule, RuleContext } from '../rule';
+import { isRenderedTemplate } from '../helpers/templateValues';
 
 /**
  * A literal value Spark cannot parse for the key it is set on: `"yes"` for a boolean, `"1.5g"` for a
@@ -142,6 +143,9 @@ function editDistance(a: string, b: string): number {
 export function judgeValue(entry: SparkConfEntry, raw: string): Verdict | undefined {
   // Spark trims before parsing numbers, booleans, sizes and durations.
   const text = raw.trim();
+  // A template is rendered (by Airflow, a Databricks job, Spark's own substitution) before the
+  // value is parsed: the literal in the code is not what Spark sees.
+  if (isRenderedTemplate(text)) return undefined;
   if (DISTRIBUTION_VALUES[entry.key]?.includes(text.toLowerCase())) return undefined;
   let verdict: Verdict | undefined;
   switch (entry.type) {

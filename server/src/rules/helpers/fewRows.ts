@@ -342,6 +342,10 @@ export function isSmall(fx: Functions, frame: Frame, fromSource = true, seen = n
     if ((f.op === 'filter' || f.op === 'where') && call && isKeyLookup(fx.fns, call)) return true;
     if (isLowCardinalityDistinct(fx, f) || isLowCardinalityGroupBy(fx, f)) return true;
     if (f.parents.length === 0) return (fromSource && isSmallSource(f)) || isAggregateSql(f) || smallView(fx, f, fromSource, seen);
+    // Two frames each reduced to few rows by their own lineage (aggregates, limits, distinct values),
+    // joined on a key: `per_country_customers.join(per_country_cities, on="Country")` holds no more
+    // rows than the pairs of matching keys. Guesses from a source's name or kind are not enough here.
+    if (f.op === 'join' && f.parents.length === 2 && call && joinsOnKeys(call) && f.parents.every((p) => isSmall(fx, p, false, seen))) return true;
     // Only this step's own arguments: the call's text also holds the chain below it, whose explode an
     // aggregate further down may already have folded away (`explode(words)...groupBy("word").count().withColumn(...)`).
     const args = call?.childForFieldName('arguments')?.text ?? '';
@@ -350,6 +354,15 @@ export function isSmall(fx: Functions, frame: Frame, fromSource = true, seen = n
     f = f.parents[0];
   }
   return false;
+}
+
+/** `a.join(b, "k")`, `a.join(b, on=[...], how="left")`: a join with a condition, not a cartesian product. */
+function joinsOnKeys(call: Node): boolean {
+  const parts = callParts(call);
+  if (!parts || parts.name !== 'join') return false;
+  const how = literalString(parts.args[2] ?? parts.keywords.get('how'))?.toLowerCase();
+  if (how === 'cross') return false;
+  return parts.args.length >= 2 || parts.keywords.has('on');
 }
 
 /**

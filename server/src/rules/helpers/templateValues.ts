@@ -27,3 +27,14 @@ export function isPlaceholderServers(servers: string): boolean {
     return !!m && !/^\d+$/.test(m[1]) && PORT_STAND_IN.test(m[1]);
   });
 }
+
+/**
+ * A value some tool fills in before Spark parses it: a Jinja expression (`{{ dag_run.conf[...] }}`
+ * in an Airflow operator's templated `conf`, `{{job.parameters.x}}` in a Databricks job, dbt's
+ * `{{ var(...) }}`) or a `${...}` reference (Spark's own config substitution, `${env:X}`,
+ * `${spark.y}`; a shell or bundle variable). What Spark receives is the rendered text, which the
+ * code does not show.
+ */
+export function isRenderedTemplate(value: string): boolean {
+  return /\{\{[^{}]*\}\}|\$\{[^{}]+\}/.test(value);
+}

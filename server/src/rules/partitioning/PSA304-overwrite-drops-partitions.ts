@@ -28,7 +28,8 @@ export const overwriteDropsPartitions: Rule = {
       if (sink.streaming || sink.method === 'insertInto' || sink.mode?.toLowerCase() !== 'overwrite' || sink.partitionBy.length === 0) continue;
       const format = sink.format?.toLowerCase();
       if (sink.formatUnknown || (format && NOT_PARTITIONED.has(format)) || seen.has(sink.call.id)) continue;
-      // The first load of an `if exists: MERGE else: overwrite` pair creates the target: there is nothing to drop.
+      // The first load of an `if exists: MERGE else: overwrite` pair (or `try: open and MERGE except: overwrite`)
+      // creates the target: there is nothing to drop.
       if (onlyWhenTargetMissing(sink.call)) continue;
       // `DROP TABLE t` (or removing the folder) just before: a full rebuild, no partition is left to lose.
       if (targetRemovedBefore(ctx, sink)) continue;
@@ -76,6 +77,28 @@ function onlyWhenTargetMissing(write: Node): boolean {
     if (!parts?.name || !EXISTS_CALLS.has(parts.name) || !parts.args.some((a) => a.text === target)) continue;
     const inBody = p.childForFieldName('consequence')?.id === child.id;
     if (negated ? inBody : child.type === 'else_clause') return true;
+  }
+  return createdWhenOpeningFails(write, target);
+}
+
+/** Calls that open an existing target and raise when it is missing: `DeltaTable.forPath(spark, p)`, `forName`, `spark.table(t)`. */
+const OPEN_CALLS = new Set(['forPath', 'forName', 'table']);
+
+/**
+ * The other shape of a first load: `try: DeltaTable.forPath(spark, PATH)...merge(...) except
+ * AnalysisException: df.write...save(PATH)`. The write runs in an `except` of a `try` whose body opens
+ * that same target, so it runs when the target cannot be opened (it does not exist yet): it creates it.
+ */
+function createdWhenOpeningFails(write: Node, target: string): boolean {
+  let child: Node = write;
+  for (let p = write.parent; p && p.type !== 'function_definition' && p.type !== 'module'; child = p, p = p.parent) {
+    if (p.type !== 'try_statement' || child.type !== 'except_clause') continue;
+    const body = p.childForFieldName('body');
+    const opens = body?.descendantsOfType('call').some((c) => {
+      const parts = c ? callParts(c) : undefined;
+      return !!parts?.name && OPEN_CALLS.has(parts.name) && parts.args.some((a) => a.text === target);
+    });
+    if (opens) return true;
   }
   return false;
 }
