@@ -64,4 +64,23 @@ describe('PSA304 overwrite-drops-partitions', () => {
       assert.deepEqual(s.of('PSA304'), [], session);
     }
   });
+  it('takes a placeholder for a run only when one of its words names it, not letters inside another word', async () => {
+    const read = (placeholder: string) => py`
+      import os, tempfile
+      from pyspark.sql import SparkSession
+      spark = SparkSession.builder.getOrCreate()
+      EXPORT_DST = os.environ["EXPORT_DST"]
+      STAGING = os.environ["STAGING"]
+      def rewrite(run_date, processingDate, ds, batch_ids):
+          staged = spark.read.parquet(f"{STAGING}/${placeholder}/")
+          staged.write.mode("overwrite").partitionBy("event_date").parquet("s3://lake/events/")
+    `;
+    for (const word of ['{run_date}', '{processingDate}', '{ds}', '{batch_ids}']) {
+      assert.equal((await check(read(word))).of('PSA304').length, 1, word);
+    }
+    // "dt" in mkdtemp and "ds" in DST are letters of other words.
+    for (const other of ['{tempfile.mkdtemp()}', '{EXPORT_DST}']) {
+      assert.equal((await check(read(other))).of('PSA304').length, 0, other);
+    }
+  });
 });

@@ -73,4 +73,22 @@ describe('PSA713 discarded-transformation', () => {
       ['orders.dropDuplicates(["order_id"])'],
     );
   });
+  it('leaves alone a line tried bare and kept by the next statement, in a notebook cell before a write', async () => {
+    const parser = await loadParser();
+    const a = analyseCellsOnce(
+      parser,
+      cells(
+        'stats = spark.read.format("delta").load("ml/bronze")',
+        'stats.select("id", "name", "email")\nstats = stats.select("id", "name", "email")\nstats.dropDuplicates(["id"])\nstats = stats.dropDuplicates(["email"])',
+        'stats.write.format("delta").mode("overwrite").save("ml/silver")',
+      ),
+      'etl.ipynb',
+    );
+    // The select is kept by the next line; the dropDuplicates is not (another key is kept).
+    const found = a.findings.filter((f) => f.code === 'PSA713');
+    assert.deepEqual(
+      found.map((f) => [f.cell, f.message.split('(')[0]]),
+      [[1, 'dropDuplicates']],
+    );
+  });
 });

@@ -54,6 +54,8 @@ export const discardedTransformation: Rule = {
       const frame = entry.frame;
       if (!frame || !isDiscardedTransformation(entry.expression, frame)) continue;
       if (ctx.code.endsCell(entry.statement)) continue;
+      // `df.select(...)` then `df = df.select(...)` on the next line: the change is kept, the bare line is an echo.
+      if (repeatedByNextAssignment(entry)) continue;
       // In a notebook, an exploratory script, a test or a generator a bare expression is mostly a
       // display the author left or forgot (`df.select(...)` without show()): what matters there is a
       // change lost before a write.
@@ -76,6 +78,35 @@ export const discardedTransformation: Rule = {
     }
   },
 };
+
+/**
+ * The next statement assigns the same expression to the name the chain starts from
+ * (`request_stats.select(...)` followed by `request_stats = request_stats.select(...)`): a line tried
+ * bare in a notebook and then kept. Nothing runs between the two, so the change is applied and no
+ * later read or write misses it; the bare line computes nothing (dead code, like a change no one reads).
+ */
+function repeatedByNextAssignment(entry: DiscardedValue): boolean {
+  let next = entry.statement.nextNamedSibling;
+  while (next && next.type === 'comment') next = next.nextNamedSibling;
+  const assignment = next?.type === 'expression_statement' ? next.namedChildren[0] : undefined;
+  if (assignment?.type !== 'assignment') return false;
+  const left = assignment.childForFieldName('left');
+  const right = assignment.childForFieldName('right');
+  const root = chainRoot(entry.expression);
+  if (!left || !right || left.type !== 'identifier' || root.type !== 'identifier' || left.text !== root.text) return false;
+  return sameCode(unwrapParens(right).text, unwrapParens(entry.expression).text);
+}
+
+/** Two expressions written alike, whitespace, line continuations and trailing commas aside. */
+function sameCode(a: string, b: string): boolean {
+  const norm = (t: string) =>
+    t
+      .replace(/\\\n/g, ' ')
+      .replace(/,(\s*[)\]])/g, '$1')
+      .replace(/\s+/g, ' ')
+      .replace(/ ?([()[\],.=]) ?/g, '$1');
+  return norm(a) === norm(b);
+}
 
 /** The writer's `.write` / `.writeStream` / `.writeTo` is in the statement: the writer object is made, and lost, here. */
 function madeHere(entry: DiscardedValue): boolean {

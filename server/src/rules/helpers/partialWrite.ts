@@ -17,8 +17,24 @@ const MAX_FRAMES = 5_000;
 const CONSTANT_FUNCS = new Set(['lit', 'typedLit', 'current_date', 'current_timestamp', 'now', 'curdate', 'localtimestamp']);
 /** Date helpers that keep a constant constant (`to_date(lit(run_date))`). */
 const DATE_FUNCS = new Set(['to_date', 'to_timestamp', 'date_format', 'date_trunc', 'trunc']);
-/** Path segments that select one run: `{run_date}`, `{batch_id}`. */
-const RUN_PLACEHOLDER = /\{[^}]*(date|day|dt|ds|hour|month|year|partition|batch|run)[^}]*\}/i;
+/** Placeholders of a path (`{run_date}`, `{cfg.batch_path(batch_id)}`): what a formatted path was read from. */
+const PLACEHOLDER = /\{[^}]*\}/g;
+/**
+ * A word of a placeholder that names one run's slice: `run`, `ds`, `dt`, or a word that starts with a
+ * date word (`datetime`, `dates`, `hourly`, `batches`) or ends in `day` (`today`, `yesterday`). Words,
+ * not letters anywhere: `{tempfile.mkdtemp()}` holds "dt" and `{DATA_DST}` "ds" without naming a run.
+ */
+const RUN_WORD = /^(dt|ds|runs?|(date|hour|month|year|partition|batch)\w*|\w*day\w*)$/i;
+
+/** Path segments that select one run: `{run_date}`, `{batch_id}`, `{ds}`. */
+function namesRun(path: string): boolean {
+  for (const m of path.matchAll(PLACEHOLDER)) {
+    // Words split at anything not a letter or digit, at underscores and at camel-case humps.
+    const words = m[0].replace(/([a-z0-9])([A-Z])/g, '$1 $2').split(/[^A-Za-z0-9]+/);
+    if (words.some((w) => RUN_WORD.test(w))) return true;
+  }
+  return false;
+}
 /** Hive partition segments of a path: `/dt=2024-01-01`, `/product_category=Gift_Card`. */
 const HIVE_SEGMENT = /\/([A-Za-z_][A-Za-z0-9_]*)=([^/]+)/g;
 /** Partition keys that name a time slice: one of them in the read path means one day's (or hour's, run's) data. */
@@ -51,8 +67,7 @@ function frameEvidence(f: Frame, columns: string[], mentionsPartition: (t: strin
       return { node: f.node, why: 'the query selects some partitions only' };
     }
     const path = f.source.path ?? f.source.table;
-    if (path && (RUN_PLACEHOLDER.test(path) || slicesWrittenPartitions(path, columns)))
-      return { node: f.node, why: 'this read loads one partition or one run' };
+    if (path && (namesRun(path) || slicesWrittenPartitions(path, columns))) return { node: f.node, why: 'this read loads one partition or one run' };
     return undefined;
   }
   if (!parts) return undefined;
