@@ -37,6 +37,12 @@ export interface SourceInfo {
   table?: string;
   /** A JDBC read's database table: `jdbc(url, table)`, `table=`, or the `dbtable` option. */
   jdbcTable?: string;
+  /**
+   * The SQL a JDBC read has the database run: the `query` option, or a parenthesised subquery given
+   * as the table (`(SELECT count(*) AS n FROM t) AS q`), its alias dropped. Unresolved f-string parts
+   * kept as `{name}`.
+   */
+  jdbcQuery?: string;
   /** A `spark.sql` source's query as the model evaluated it, unresolved f-string parts kept as `{name}`. */
   query?: string;
   options: Map<string, string | undefined>;

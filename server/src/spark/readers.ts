@@ -4,6 +4,7 @@ import { OptionMap } from '../model/optionMap';
 import { stringOf, UNKNOWN, type ReaderValue, type Value } from '../model/values';
 import type { Node } from '../parsing/pythonParser';
 import type { CallParts } from '../parsing/syntax';
+import { sqlReturnsFewRows } from './frameSize';
 import { FORMAT_METHODS, optionValue } from './options';
 import { schemaColumns, schemaTypes } from './schema';
 
@@ -38,6 +39,8 @@ export function readerCall(ip: Interpreter, node: Node, parts: CallParts, r: Rea
   for (const [k, v] of kw) if (k !== 'format' && k !== 'schema' && k !== 'path') options.set(k, optionValue(v));
   const target = stringOf(pos[0] ?? kw.get('path'));
   const isTable = method === 'table';
+  const jdbcTable = format === 'jdbc' ? (stringOf(pos[1] ?? kw.get('table')) ?? options.get('dbtable')) : undefined;
+  const jdbcQuery = format === 'jdbc' ? (options.get('query') ?? subqueryOf(jdbcTable)) : undefined;
   const f = ip.source(node, method, {
     kind: isTable ? 'table' : 'read',
     streaming: r.streaming,
@@ -46,11 +49,15 @@ export function readerCall(ip: Interpreter, node: Node, parts: CallParts, r: Rea
     node,
     path: isTable ? undefined : (target ?? options.get('path')),
     table: isTable ? target : undefined,
-    jdbcTable: format === 'jdbc' ? (stringOf(pos[1] ?? kw.get('table')) ?? options.get('dbtable')) : undefined,
+    jdbcTable,
+    jdbcQuery,
     schemaGiven: !!r.schemaGiven || kw.has('schema'),
     schemaValue: r.schemaGiven ? r.schemaValue : kw.get('schema'),
     optionsUnknown: r.optionsUnknown || parts.args.some((a) => a.type === 'dictionary_splat'),
   });
+  // The database runs the query: `SELECT count(*) ...`, `SELECT min(k), max(k) ...` or `... LIMIT 1`
+  // hands Spark a handful of rows whatever the table holds, as the same text in spark.sql() would.
+  if (sqlReturnsFewRows(jdbcQuery)) f.bounded = true;
   const cols = r.schemaColumns ?? schemaColumns(kw.get('schema'));
   const types = r.schemaColumns ? r.schemaTypes : schemaTypes(kw.get('schema'));
   if (cols) {
@@ -61,4 +68,10 @@ export function readerCall(ip: Interpreter, node: Node, parts: CallParts, r: Rea
     f.columnsComplete = true;
   }
   return { k: 'frame', frame: f };
+}
+
+/** `(SELECT ...) AS q`, `(select ...) q`: the subquery a JDBC `dbtable` wraps, without its parentheses and alias. */
+function subqueryOf(table: string | undefined): string | undefined {
+  const m = table === undefined ? undefined : /^\s*\(([\s\S]*)\)\s*(?:as\s+)?[A-Za-z_][A-Za-z0-9_]*\s*$/i.exec(table);
+  return m && /^\s*(select|with)\b/i.test(m[1]) ? m[1] : undefined;
 }

@@ -97,12 +97,15 @@ export interface Functions {
 /**
  * `select(F.max("ts"))`, `select(F.count("*").alias("n"), F.sum("x"))`: every output column an
  * aggregate; also given as one list, literal or comprehension, the null-count idiom
- * `select([F.count(F.when(F.col(c).isNull(), c)).alias(c) for c in df.columns])`.
+ * `select([F.count(F.when(F.col(c).isNull(), c)).alias(c) for c in df.columns])`, or unpacked
+ * (`select(*[F.sum(c).alias(c) for c in columns])`).
  */
 function isAggregateSelect({ fns, aliases }: Functions, call: Node): boolean {
   const parts = callParts(call);
   if (!parts || parts.args.length === 0 || parts.keywords.size) return false;
-  const only = parts.args.length === 1 ? unwrapParens(parts.args[0]) : undefined;
+  const first = parts.args.length === 1 ? unwrapParens(parts.args[0]) : undefined;
+  const unpacked = first?.type === 'list_splat' ? first.namedChildren.find((c) => c && !isExtra(c)) : undefined;
+  const only = unpacked ? unwrapParens(unpacked) : first;
   const columns =
     only?.type === 'list'
       ? only.namedChildren.filter((c) => c.type !== 'comment')
@@ -341,7 +344,8 @@ export function isSmall(fx: Functions, frame: Frame, fromSource = true, seen = n
     if (f.op === 'sample') return true;
     if ((f.op === 'filter' || f.op === 'where') && call && isKeyLookup(fx.fns, call)) return true;
     if (isLowCardinalityDistinct(fx, f) || isLowCardinalityGroupBy(fx, f)) return true;
-    if (f.parents.length === 0) return (fromSource && isSmallSource(f)) || isAggregateSql(f) || smallView(fx, f, fromSource, seen);
+    if (f.parents.length === 0)
+      return (fromSource && isSmallSource(f)) || isAggregateSql(f) || smallView(fx, f, fromSource, seen) || readsCatalogOverJdbc(f.source);
     // Two frames each reduced to few rows by their own lineage (aggregates, limits, distinct values),
     // joined on a key: `per_country_customers.join(per_country_cities, on="Country")` holds no more
     // rows than the pairs of matching keys. Guesses from a source's name or kind are not enough here.
@@ -568,6 +572,7 @@ export function isCatalogMetadata(frame: Frame): boolean {
   }
   const source = f?.source;
   if (!source) return false;
+  if (readsCatalogOverJdbc(source)) return true;
   if (source.kind === 'table') return source.table !== undefined && INFORMATION_SCHEMA.test(source.table);
   if (source.kind !== 'sql' || source.node.type !== 'call') return false;
   const arg = source.node.childForFieldName('arguments')?.namedChildren.find((c) => c && c.type !== 'comment');
@@ -578,4 +583,19 @@ export function isCatalogMetadata(frame: Frame): boolean {
   if (typeof leading === 'string' && CATALOG_COMMAND.test(leading)) return true;
   const text = literalString(sql);
   return text !== undefined && /^\s*select\b/i.test(text) && !/\bjoin\b/i.test(text) && /\bfrom\s+\S*information_schema/i.test(text);
+}
+
+/**
+ * A JDBC read whose query lists the database's own catalog (`SELECT table_name FROM
+ * information_schema.tables WHERE table_schema = 'x'`, `pg_catalog.pg_tables`): one row per table or
+ * column, the discovery step of a copy job, not data.
+ */
+function readsCatalogOverJdbc(source: Frame['source']): boolean {
+  const sql = source?.jdbcQuery;
+  return (
+    sql !== undefined &&
+    /^\s*select\b/i.test(sql) &&
+    !/\b(join|union)\b/i.test(sql) &&
+    /\bfrom\s+\S*\b(information_schema|pg_catalog|sys)\s*\.\s*`?"?(tables|columns|views|schemata|pg_tables|pg_views|pg_namespace|objects|all_tables)\b/i.test(sql)
+  );
 }
