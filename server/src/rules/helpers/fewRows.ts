@@ -596,6 +596,8 @@ function readsCatalogOverJdbc(source: Frame['source']): boolean {
     sql !== undefined &&
     /^\s*select\b/i.test(sql) &&
     !/\b(join|union)\b/i.test(sql) &&
-    /\bfrom\s+\S*\b(information_schema|pg_catalog|sys)\s*\.\s*`?"?(tables|columns|views|schemata|pg_tables|pg_views|pg_namespace|objects|all_tables)\b/i.test(sql)
+    /\bfrom\s+\S*\b(information_schema|pg_catalog|sys)\s*\.\s*`?"?(tables|columns|views|schemata|pg_tables|pg_views|pg_namespace|objects|all_tables)\b/i.test(
+      sql,
+    )
   );
 }
