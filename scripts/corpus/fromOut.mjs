@@ -1,10 +1,9 @@
 // What the corpus checks that run the engine from `out/` share (fixes.mjs, incremental.mjs): the compiled
 // engine and test helpers, the command line's corpus options, and the corpus's files.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readFileSync } from 'node:fs';
 import { repoFolder } from './mirror.mjs';
 import { isCurrent, MANIFEST, rebuild } from './rebuild.mjs';
 
