@@ -25,7 +25,7 @@ export const actionOnStreamingDataFrame: Rule = {
   code: 'PSA209',
   name: 'action-on-streaming-dataframe',
   summary:
-    'count()/collect()/show()/toPandas()/... on a streaming DataFrame: Spark refuses to run it ("Queries with streaming sources must be executed with writeStream.start()").',
+    'count()/collect()/show()/toPandas()/... on a streaming DataFrame, or spark.sql() running MERGE/INSERT over a temp view of one: Spark refuses to run it ("Queries with streaming sources must be executed with writeStream.start()").',
   defaultSeverity: 'error',
   check(ctx: RuleContext) {
     const seen = new Set<number>();
