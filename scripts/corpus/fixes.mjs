@@ -10,50 +10,30 @@
 // Writes DIR/fixes.tsv (one row per fix and per fix-all; verdict `ok` or what failed) and a summary
 // per rule on stdout; exit status 1 when any fix failed a check.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-import { repoFolder } from './mirror.mjs';
-import { isCurrent, MANIFEST, rebuild } from './rebuild.mjs';
+import { corpusFiles, corpusOptions, fromOut } from './fromOut.mjs';
 import { escapeCell } from './triage.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '../..');
-const require = createRequire(import.meta.url);
-const out = (p) => join(root, 'out', p);
-if (!existsSync(out('test/unit/fixCorpus.js'))) {
-  console.error('fixes: build first (npx tsc -b && npx tsc -p test/tsconfig.json)');
-  process.exit(2);
-}
-const { analyze } = require(out('server/src/analysis.js'));
-const { applyEdits, APPLICABILITIES } = require(out('server/src/findings.js'));
-const { fixAll } = require(out('server/src/fixes/fixAll.js'));
-const { analyseCells, fixAllCells, applyCellFix } = require(out('server/src/notebook/analyseNotebook.js'));
-const { parseIpynb, isPythonNotebook } = require(out('server/src/notebook/ipynb.js'));
-const { NotebookProgram } = require(out('server/src/notebook/program.js'));
-const { countSyntaxErrors } = require(out('server/src/parsing/pythonParser.js'));
-const { dropCopy } = require(out('server/src/parsing/syntaxTree.js'));
-const { defaultSettings } = require(out('shared/settings.js'));
-const { sinkSignature } = require(out('test/unit/sinkSignature.js'));
-const { replacementsRegroup } = require(out('test/unit/fixCorpus.js'));
-const { loadParser } = require(out('test/unit/helpers.js'));
+const out = (path) => fromOut('fixes', path);
+const { analyze } = out('server/src/analysis.js');
+const { applyEdits, APPLICABILITIES } = out('server/src/findings.js');
+const { fixAll } = out('server/src/fixes/fixAll.js');
+const { analyseCells, fixAllCells, applyCellFix } = out('server/src/notebook/analyseNotebook.js');
+const { parseIpynb, isPythonNotebook } = out('server/src/notebook/ipynb.js');
+const { NotebookProgram } = out('server/src/notebook/program.js');
+const { countSyntaxErrors } = out('server/src/parsing/pythonParser.js');
+const { dropCopy } = out('server/src/parsing/syntaxTree.js');
+const { defaultSettings } = out('shared/settings.js');
+const { sinkSignature } = out('test/unit/sinkSignature.js');
+const { replacementsRegroup } = out('test/unit/fixCorpus.js');
+const { loadParser } = out('test/unit/helpers.js');
 
-const args = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
-};
-const manifestFile = resolve(opt('--manifest', MANIFEST));
-const dir = resolve(opt('--out', '/work/corpus-dev'));
+const { opt, dir, manifest } = corpusOptions();
 const only = opt('--repo', undefined);
+const args = process.argv.slice(2);
 const settings = { ...defaultSettings(), ...(args.includes('--strict') ? { 'rules.strict': true } : {}) };
-
-if (!isCurrent(dir, manifestFile)) {
-  console.log(`the corpus under ${dir} is not the manifest's: rebuilding`);
-  rebuild({ out: dir, manifest: manifestFile });
-}
 
 /**
  * CPython's compiler as a second opinion on "it still parses": tree-sitter recovers from errors
@@ -140,112 +120,106 @@ async function checkFix({ before, after, beforeCompiles, notebook, f, fix, text,
   return problems.length ? problems.join('; ') : 'ok';
 }
 
-const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
 let files = 0;
-for (const { repo, files: paths } of manifest.repos) {
-  if (only && repo !== only) continue;
-  for (const rel of paths) {
-    const file = join(dir, repoFolder(repo), rel);
-    if (!existsSync(file)) continue;
-    const raw = readFileSync(file, 'utf8');
-    const row = (line, code, applicability, title, verdict) => {
-      rows.push([repo, rel, line, code, applicability, title, verdict].map((c) => escapeCell(String(c))).join('\t'));
-      tally(code, applicability, verdict);
-    };
-    try {
-      if (rel.endsWith('.ipynb')) {
-        let nb;
-        try {
-          nb = parseIpynb(raw);
-        } catch {
-          continue;
-        }
-        if (!isPythonNotebook(nb)) continue;
-        const cells = nb.codeCells.map((c) => ({ cell: c.index, source: c.source }));
-        const before = analyseNotebook(cells, file);
-        if (!before.findings.some((f) => f.fixes.length)) continue;
-        files++;
-        const beforeCompiles = (await compileError(before.program, true)) === null;
-        for (const f of before.findings) {
-          for (const fix of f.fixes) {
-            const fixed = applyCellFix(cells, fix);
-            const after = analyseNotebook(fixed, file);
-            const cell = cells.find((c) => c.cell === fix.edits[0]?.cell);
-            const verdict = await checkFix({
-              before,
-              after,
-              beforeCompiles,
-              notebook: true,
-              f,
-              fix,
-              text: before.program,
-              newText: after.program,
-              // Replacements are checked within the cell they edit (all of a fix's edits are in one cell here).
-              ...(cell && fix.edits.every((e) => e.cell === cell.cell) ? { regroupText: cell.source, regroupEdits: fix.edits } : {}),
-            });
-            row(`cell${f.cell}:${f.start}`, f.code, fix.applicability, fix.title, verdict);
-          }
-        }
-        const all = fixAllCells(parser, cells, file, { settings, path: file });
-        const fixedCells = cells.map((c) => (all.sources.has(c.cell) ? { ...c, source: all.sources.get(c.cell) } : c));
-        const after = analyseNotebook(fixedCells, file);
-        const problems = [];
-        if (all.applied.some((a) => a.applicability !== 'safe')) problems.push('fix-all applied a fix that is not safe');
-        if (beforeCompiles && (await compileError(programOf(fixedCells), true))) problems.push('fix-all: no longer compiles');
-        if (after.sinks !== before.sinks) problems.push('fix-all changes what is written');
-        row('', 'fix-all', 'safe', `${all.applied.length} applied`, problems.join('; ') || 'ok');
+for (const { repo, rel, file } of corpusFiles(manifest, dir, only)) {
+  const raw = readFileSync(file, 'utf8');
+  const row = (line, code, applicability, title, verdict) => {
+    rows.push([repo, rel, line, code, applicability, title, verdict].map((c) => escapeCell(String(c))).join('\t'));
+    tally(code, applicability, verdict);
+  };
+  try {
+    if (rel.endsWith('.ipynb')) {
+      let nb;
+      try {
+        nb = parseIpynb(raw);
+      } catch {
         continue;
       }
-      const before = analysePy(raw, file);
+      if (!isPythonNotebook(nb)) continue;
+      const cells = nb.codeCells.map((c) => ({ cell: c.index, source: c.source }));
+      const before = analyseNotebook(cells, file);
       if (!before.findings.some((f) => f.fixes.length)) continue;
       files++;
-      const beforeCompiles = (await compileError(raw, false)) === null;
+      const beforeCompiles = (await compileError(before.program, true)) === null;
       for (const f of before.findings) {
         for (const fix of f.fixes) {
-          const newText = applyEdits(raw, fix.edits);
-          const after = analysePy(newText, file);
-          const line = raw.slice(0, f.start).split('\n').length;
+          const fixed = applyCellFix(cells, fix);
+          const after = analyseNotebook(fixed, file);
+          const cell = cells.find((c) => c.cell === fix.edits[0]?.cell);
           const verdict = await checkFix({
             before,
             after,
             beforeCompiles,
-            notebook: false,
+            notebook: true,
             f,
             fix,
-            text: raw,
-            newText,
-            regroupText: raw,
-            regroupEdits: fix.edits,
+            text: before.program,
+            newText: after.program,
+            // Replacements are checked within the cell they edit (all of a fix's edits are in one cell here).
+            ...(cell && fix.edits.every((e) => e.cell === cell.cell) ? { regroupText: cell.source, regroupEdits: fix.edits } : {}),
           });
-          row(line, f.code, fix.applicability, fix.title, verdict);
+          row(`cell${f.cell}:${f.start}`, f.code, fix.applicability, fix.title, verdict);
         }
       }
-      const all = fixAll(parser, raw, { settings, path: file });
-      const after = analysePy(all.text, file);
+      const all = fixAllCells(parser, cells, file, { settings, path: file });
+      const fixedCells = cells.map((c) => (all.sources.has(c.cell) ? { ...c, source: all.sources.get(c.cell) } : c));
+      const after = analyseNotebook(fixedCells, file);
       const problems = [];
       if (all.applied.some((a) => a.applicability !== 'safe')) problems.push('fix-all applied a fix that is not safe');
-      if (after.errors > before.errors) problems.push('fix-all adds syntax errors (tree-sitter)');
-      if (beforeCompiles && (await compileError(all.text, false))) problems.push('fix-all: no longer compiles');
+      if (beforeCompiles && (await compileError(programOf(fixedCells), true))) problems.push('fix-all: no longer compiles');
       if (after.sinks !== before.sinks) problems.push('fix-all changes what is written');
       row('', 'fix-all', 'safe', `${all.applied.length} applied`, problems.join('; ') || 'ok');
-      // `--fix --unsafe-fixes`: what it writes may change (that is what unsafe says), but it must still compile.
-      const unsafe = fixAll(parser, raw, { settings, path: file, unsafe: true });
-      if (unsafe.applied.some((a) => a.applicability === 'unsafe')) {
-        const e = beforeCompiles && (await compileError(unsafe.text, false));
-        row('', 'fix-all', 'unsafe', `${unsafe.applied.length} applied`, e ? `fix-all --unsafe-fixes: no longer compiles: ${e}` : 'ok');
-      }
-    } catch (e) {
-      row(
-        '',
-        'crash',
-        '',
-        '',
-        `crash: ${String(e?.stack ?? e)
-          .split('\n')
-          .slice(0, 3)
-          .join(' | ')}`,
-      );
+      continue;
     }
+    const before = analysePy(raw, file);
+    if (!before.findings.some((f) => f.fixes.length)) continue;
+    files++;
+    const beforeCompiles = (await compileError(raw, false)) === null;
+    for (const f of before.findings) {
+      for (const fix of f.fixes) {
+        const newText = applyEdits(raw, fix.edits);
+        const after = analysePy(newText, file);
+        const line = raw.slice(0, f.start).split('\n').length;
+        const verdict = await checkFix({
+          before,
+          after,
+          beforeCompiles,
+          notebook: false,
+          f,
+          fix,
+          text: raw,
+          newText,
+          regroupText: raw,
+          regroupEdits: fix.edits,
+        });
+        row(line, f.code, fix.applicability, fix.title, verdict);
+      }
+    }
+    const all = fixAll(parser, raw, { settings, path: file });
+    const after = analysePy(all.text, file);
+    const problems = [];
+    if (all.applied.some((a) => a.applicability !== 'safe')) problems.push('fix-all applied a fix that is not safe');
+    if (after.errors > before.errors) problems.push('fix-all adds syntax errors (tree-sitter)');
+    if (beforeCompiles && (await compileError(all.text, false))) problems.push('fix-all: no longer compiles');
+    if (after.sinks !== before.sinks) problems.push('fix-all changes what is written');
+    row('', 'fix-all', 'safe', `${all.applied.length} applied`, problems.join('; ') || 'ok');
+    // `--fix --unsafe-fixes`: what it writes may change (that is what unsafe says), but it must still compile.
+    const unsafe = fixAll(parser, raw, { settings, path: file, unsafe: true });
+    if (unsafe.applied.some((a) => a.applicability === 'unsafe')) {
+      const e = beforeCompiles && (await compileError(unsafe.text, false));
+      row('', 'fix-all', 'unsafe', `${unsafe.applied.length} applied`, e ? `fix-all --unsafe-fixes: no longer compiles: ${e}` : 'ok');
+    }
+  } catch (e) {
+    row(
+      '',
+      'crash',
+      '',
+      '',
+      `crash: ${String(e?.stack ?? e)
+        .split('\n')
+        .slice(0, 3)
+        .join(' | ')}`,
+    );
   }
 }
 python.stdin.end();

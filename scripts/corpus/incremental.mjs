@@ -6,64 +6,29 @@
 // (after `npx tsc -b && npx tsc -p test/tsconfig.json`; DIR is a corpus folder run.mjs rebuilt, or
 // one this script rebuilds). Draws N .py files of at most --max-lines lines (seeded), runs the
 // property on each alone, and prints each file whose shrunk counterexample differs; exit status 1 if any.
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { repoFolder } from './mirror.mjs';
-import { isCurrent, MANIFEST, rebuild } from './rebuild.mjs';
+import { readFileSync } from 'node:fs';
+import { rng } from '../bench/generate.mjs';
+import { corpusFiles, corpusOptions, fromOut } from './fromOut.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '../..');
-const require = createRequire(import.meta.url);
-const out = (p) => join(root, 'out', p);
-if (!existsSync(out('test/unit/editArbitraries.js'))) {
-  console.error('incremental: build first (npx tsc -b && npx tsc -p test/tsconfig.json)');
-  process.exit(2);
-}
-const { everyEditEqualsFresh } = require(out('test/unit/analysisOutcome.js'));
-const { asChange, edit } = require(out('test/unit/editArbitraries.js'));
-const { loadParser } = require(out('test/unit/helpers.js'));
+const out = (path) => fromOut('incremental', path);
+const { everyEditEqualsFresh } = out('test/unit/analysisOutcome.js');
+const { asChange, edit } = out('test/unit/editArbitraries.js');
+const { loadParser } = out('test/unit/helpers.js');
 
-const args = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
-};
-const manifestFile = resolve(opt('--manifest', MANIFEST));
-const dir = resolve(opt('--out', '/work/corpus-dev'));
+const { opt, dir, manifest } = corpusOptions();
 const wanted = Number(opt('--files', 60));
 const numRuns = Number(opt('--runs', 8));
 const seed = Number(opt('--seed', 1717));
 const maxLines = Number(opt('--max-lines', 1500));
 
-if (!isCurrent(dir, manifestFile)) {
-  console.log(`the corpus under ${dir} is not the manifest's: rebuilding`);
-  rebuild({ out: dir, manifest: manifestFile });
-}
-
-/** mulberry32: the same files for the same seed, whatever the machine. */
-function random(a) {
-  return () => {
-    a |= 0;
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
 const candidates = [];
-for (const { repo, files } of manifest.repos) {
-  for (const rel of files) {
-    const file = join(dir, repoFolder(repo), rel);
-    if (!rel.endsWith('.py') || !existsSync(file)) continue;
-    const text = readFileSync(file, 'utf8');
-    if (text.split('\n').length <= maxLines) candidates.push([`${repo}/${rel}`, text]);
-  }
+for (const { repo, rel, file } of corpusFiles(manifest, dir)) {
+  if (!rel.endsWith('.py')) continue;
+  const text = readFileSync(file, 'utf8');
+  if (text.split('\n').length <= maxLines) candidates.push([`${repo}/${rel}`, text]);
 }
-const draw = random(seed);
+// The same files for the same seed, whatever the machine (the bench generator's mulberry32).
+const draw = rng(seed).next;
 for (let i = candidates.length - 1; i > 0; i--) {
   const j = Math.floor(draw() * (i + 1));
   [candidates[i], candidates[j]] = [candidates[j], candidates[i]];

@@ -30,13 +30,17 @@ function contains(outer: Node, inner: Node): boolean {
   return outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
 }
 
-/** The first construct around `node` that may not run, but whose run does not decide whether `use` runs. */
-function branchExcluding(node: Node, use: Node): Node | undefined {
+/**
+ * The first construct around `node` that may not run, but whose run does not decide whether `use` runs.
+ * With `tryBodyRuns`, a `try` body is not such a construct: a frame built there exists whenever the
+ * body got that far, and no other frame is bound in its place (only its `except` arms are branches).
+ */
+function branchExcluding(node: Node, use: Node, tryBodyRuns = false): Node | undefined {
   let child = node;
   let n: Node | null = node.parent;
   for (let i = 0; n && i < MAX_UP; i++) {
     if (contains(n, use)) return undefined;
-    if (child.type === 'block' && BRANCH_PARENTS.has(n.type)) return n;
+    if (child.type === 'block' && BRANCH_PARENTS.has(n.type) && !(tryBodyRuns && n.type === 'try_statement')) return n;
     if (n.type === 'conditional_expression' || n.type === 'boolean_operator') return n;
     if (n.type === 'function_definition' || n.type === 'lambda') return undefined;
     child = n;
@@ -51,10 +55,10 @@ function branchExcluding(node: Node, use: Node): Node | undefined {
  * expression) that does not also hold `use`. A frame returned from a branch of a function
  * (`if streaming: return spark.readStream...`) counts as built in that branch.
  */
-export function streamingOnEveryPath(frame: Frame, use: Node): boolean {
+export function streamingOnEveryPath(frame: Frame, use: Node, tryBodyRuns = false): boolean {
   for (const f of lineage(frame)) {
     if (f.streaming !== true) continue;
-    if (branchExcluding(f.node, use)) return false;
+    if (branchExcluding(f.node, use, tryBodyRuns)) return false;
   }
   return true;
 }
