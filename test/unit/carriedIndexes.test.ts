@@ -4,8 +4,18 @@ import type { DataFrameModel } from '../../server/src/model/types';
 import { INDEXED_TYPES, nodesOfType, sharedIdEnd, statementListCounts } from '../../server/src/model/syntaxIndex';
 import { callParts, functionDefinedIn } from '../../server/src/parsing/syntax';
 import { headListCounts, sessionSettings, type SessionSetting } from '../../server/src/rules/helpers/sessionConf';
-import { callsNamed, callsWithKeyword, callsWithoutName } from '../../server/src/rules/helpers/callIndex';
-import { assignmentsTo, moduleFunctionNamed, nodesInScope } from '../../server/src/rules/helpers/scopeIndex';
+import { callsNamed, callsOfStatement, callsWithKeyword, callsWithoutName, keptCallsOfStatement } from '../../server/src/rules/helpers/callIndex';
+import {
+  assignmentsOfStatement,
+  assignmentsTo,
+  keptAssignmentsOfStatement,
+  keptScopeGroupsOfStatement,
+  moduleFunctionNamed,
+  nodesInScope,
+  scopeGroupsOfStatement,
+} from '../../server/src/rules/helpers/scopeIndex';
+import { statementGroupCounts } from '../../server/src/model/statementGroups';
+import type { Node } from '../../server/src/parsing/pythonParser';
 import { enclosingScope } from '../../server/src/parsing/syntax';
 import { analyseEditSequence, everyEditEqualsFresh, type SequenceEdit, type TextChange } from './analysisOutcome';
 import { loadParser, samplesAndFixtures } from './helpers';
@@ -30,6 +40,18 @@ const EDITS: SequenceEdit[] = [
   (t) => ({ start: t.length, end: t.length, text: '\ndf.write.parquet("/tmp/out")\nrows = df.collect()\n' }),
   (_, s) => (s.length > 0 ? { start: s[0], end: s[0], text: 'import os\n' } : undefined),
 ];
+
+/** Two groupings equal: the same keys in the same order (node keys by identity), each with the same node objects in the same order. */
+function assertSameGroups<K>(got: ReadonlyMap<K, readonly Node[]>, want: ReadonlyMap<K, readonly Node[]>, what: string): void {
+  assert.deepEqual(
+    [...got.values()].map((l) => l.length),
+    [...want.values()].map((l) => l.length),
+    `${what}: list sizes`,
+  );
+  const wantKeys = [...want.keys()];
+  [...got.keys()].forEach((k, i) => assert.ok(k === wantKeys[i], `${what}: key #${i}`));
+  for (const [k, list] of got) list.forEach((n, i) => assert.ok(n === want.get(k)![i], `${what}: node #${i} of key #${wantKeys.indexOf(k)}`));
+}
 
 const SETTING_KEYS = [
   'spark.sql.streaming.checkpointLocation',
@@ -109,14 +131,38 @@ describe('carried per-model indexes (model/syntaxIndex, rules/helpers/callIndex,
           assert.equal(got.length, want.length, `assignments to ${left}`);
           got.forEach((n, i) => assert.ok(n === want[i], `assignment to ${left} #${i}`));
         }
+        // Each statement's own groups, kept on its node object (after this edit or an earlier one):
+        // what grouping its subtree again gives, keys and nodes. Made again here uncounted, so the floor below counts the analyses' own.
+        const made = statementGroupCounts.made;
+        for (const statement of model.root.children) {
+          const at = `statement at ${statement.startIndex} after ${JSON.stringify(change)}`;
+          const calls = keptCallsOfStatement(statement);
+          if (calls) {
+            const again = callsOfStatement(statement);
+            assertSameGroups(calls.byName, again.byName, `calls by name, ${at}`);
+            assertSameGroups(calls.byKeyword, again.byKeyword, `calls by keyword, ${at}`);
+            assertSameGroups(new Map([['', calls.unnamed]]), new Map([['', again.unnamed]]), `unnamed calls, ${at}`);
+            statementsCompared++;
+          }
+          for (const type of ['call', 'assignment', 'return_statement'] as const) {
+            const kept = keptScopeGroupsOfStatement(statement, type);
+            if (kept) assertSameGroups(kept, scopeGroupsOfStatement(statement, type), `${type} by scope, ${at}`);
+          }
+          const assigned = keptAssignmentsOfStatement(statement);
+          if (assigned) assertSameGroups(assigned, assignmentsOfStatement(statement), `assignments by name, ${at}`);
+        }
+        statementGroupCounts.made = made;
       });
     });
   }
+  let statementsCompared = 0;
   const listsBefore = { read: 0, made: 0 };
+  const groupsBefore = { read: 0, made: 0 };
   const headsBefore = { read: 0, made: 0 };
   before(() => {
     Object.assign(listsBefore, statementListCounts);
     Object.assign(headsBefore, headListCounts);
+    Object.assign(groupsBefore, statementGroupCounts);
   });
   it('carried something after most edits (the test above is not vacuous)', () => {
     assert.ok(steps > 500, `${steps} edits`);
@@ -129,6 +175,11 @@ describe('carried per-model indexes (model/syntaxIndex, rules/helpers/callIndex,
     const headsRead = headListCounts.read - headsBefore.read;
     const headsKept = headsRead - (headListCounts.made - headsBefore.made);
     assert.ok(headsKept > headsRead / 2, `only ${headsKept} of ${headsRead} statement string lists kept`);
+    // The call index, scope groups and assignments by name after the carried prefix: most statements' groups kept.
+    const groupsRead = statementGroupCounts.read - groupsBefore.read;
+    const groupsKept = groupsRead - (statementGroupCounts.made - groupsBefore.made);
+    assert.ok(groupsKept > groupsRead / 3, `only ${groupsKept} of ${groupsRead} statement groups kept`);
+    assert.ok(statementsCompared > steps, `${statementsCompared} statements' kept calls compared with a new grouping`);
   });
 });
 

@@ -93,6 +93,16 @@ function listsOfStatement(statement: Node): ReadonlyMap<string, readonly Node[]>
   return lists;
 }
 
+const NO_NODES: readonly Node[] = [];
+
+/**
+ * A top-level statement's nodes of `type`, in document order: its own lists (`listsOfStatement`,
+ * kept on the statement), for the rules' indexes that group them per statement (`statementGroups`).
+ */
+export function statementNodesOfType(statement: Node, type: IndexedType): readonly Node[] {
+  return perStatement(statementLists, statement, listsOfStatement).get(type) ?? NO_NODES;
+}
+
 /** Statements whose lists were read after the carried ones, and of them the ones walked (the rest were kept): for the tests' floor on reuse. */
 export const statementListCounts = { read: 0, made: 0 };
 

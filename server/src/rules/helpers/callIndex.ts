@@ -1,4 +1,6 @@
-import { countBelow, groupsBelow, idsBelow, nodesOfType, sharedIdEnd } from '../../model/syntaxIndex';
+import { appendAll, statementGroupCounts } from '../../model/statementGroups';
+import { perStatement } from '../../model/statementMemo';
+import { countBelow, groupsBelow, idsBelow, sharedIdEnd, statementNodesOfType } from '../../model/syntaxIndex';
 import type { DataFrameModel } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
 import { callParts } from '../../parsing/syntax';
@@ -33,22 +35,55 @@ function indexOf(model: DataFrameModel): CallIndex {
   const byName = carry?.byName ?? new Map<string, Node[]>();
   const unnamed = carry?.unnamed ?? [];
   const byKeyword = carry?.byKeyword ?? new Map<string, Node[]>();
-  const calls = nodesOfType(model, 'call');
-  // The calls below `from` are the carried ones (the same nodes, see `sharedIdEnd`); the rest follow them in document order.
-  for (let i = carry ? countBelow(calls, carry.from) : 0; i < calls.length; i++) {
-    const call = calls[i];
-    const parts = callParts(call);
-    if (parts) for (const keyword of parts.keywords.keys()) addTo(byKeyword, keyword, call);
-    const name = parts?.name;
-    if (name === undefined) {
-      unnamed.push(call);
-      continue;
-    }
-    addTo(byName, name, call);
+  const statements = model.root.children;
+  // The statements below `from` gave the carried calls (the same nodes, see `sharedIdEnd`); each
+  // statement after them gives its own groups, kept on its node object, in document order.
+  for (let i = carry ? countBelow(statements, carry.from) : 0; i < statements.length; i++) {
+    statementGroupCounts.read++;
+    const own = perStatement(statementCalls, statements[i], callsOfStatement);
+    if (own === NO_CALLS) continue;
+    for (const [name, calls] of own.byName) appendAll(byName, name, calls);
+    for (const call of own.unnamed) unnamed.push(call);
+    for (const [keyword, calls] of own.byKeyword) appendAll(byKeyword, keyword, calls);
   }
   index = { byName, unnamed, byKeyword };
   indexes.set(model, index);
   return index;
+}
+
+/**
+ * One top-level statement's calls, grouped as `CallIndex` groups the file's: `perStatement`
+ * answers (`callParts` reads the call's own subtree; the keys are texts, the lists node objects).
+ */
+const statementCalls = new WeakMap<Node, StatementCalls>();
+interface StatementCalls {
+  readonly byName: ReadonlyMap<string, readonly Node[]>;
+  readonly unnamed: readonly Node[];
+  readonly byKeyword: ReadonlyMap<string, readonly Node[]>;
+}
+const NO_CALLS: StatementCalls = { byName: new Map(), unnamed: [], byKeyword: new Map() };
+
+/** @internal Exported for the tests, which compare the groups a statement kept with those made again. */
+export function callsOfStatement(statement: Node): StatementCalls {
+  statementGroupCounts.made++;
+  const calls = statementNodesOfType(statement, 'call');
+  if (calls.length === 0) return NO_CALLS;
+  const byName = new Map<string, Node[]>();
+  const unnamed: Node[] = [];
+  const byKeyword = new Map<string, Node[]>();
+  for (const call of calls) {
+    const parts = callParts(call);
+    if (parts) for (const keyword of parts.keywords.keys()) addTo(byKeyword, keyword, call);
+    const name = parts?.name;
+    if (name === undefined) unnamed.push(call);
+    else addTo(byName, name, call);
+  }
+  return { byName, unnamed, byKeyword };
+}
+
+/** @internal The groups `statement` keeps, if it has made them (for the tests). */
+export function keptCallsOfStatement(statement: Node): StatementCalls | undefined {
+  return statementCalls.get(statement);
 }
 
 /**

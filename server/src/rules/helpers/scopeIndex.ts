@@ -1,4 +1,5 @@
-import { countBelow, groupsBelow, nodesOfType, sharedIdEnd, type IndexedType } from '../../model/syntaxIndex';
+import { joinStatementGroups, noGroups, statementGroupCounts } from '../../model/statementGroups';
+import { groupsBelow, sharedIdEnd, statementNodesOfType, type IndexedType } from '../../model/syntaxIndex';
 import type { DataFrameModel } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
 import { enclosingScope } from '../../parsing/syntax';
@@ -13,8 +14,50 @@ const NONE: readonly Node[] = [];
  * the largest part of their time in a long file.
  */
 export function nodesInScope(model: DataFrameModel, type: IndexedType, scope: Node): readonly Node[] {
-  const groups = perModel(byScope, model, type, () => groupAfter(carried.get(model)?.byScope.get(type), nodesOfType(model, type), (n) => enclosingScope(n).id));
+  const groups = perModel(byScope, model, type, () =>
+    joinAfter(carried.get(model)?.byScope.get(type), model, memoOfType(type), (statement) => scopeGroupsOfStatement(statement, type), scopeId),
+  );
   return groups.get(scope.id) ?? NONE;
+}
+
+/**
+ * The module scope in a statement's groups by scope: the root object is taken over by the next copy,
+ * with other children, so a statement's answers never hold it (see `perStatement`).
+ */
+export const MODULE_SCOPE = Symbol('the module scope');
+type ScopeKey = Node | typeof MODULE_SCOPE;
+
+/** A scope's id in the current copy (the root's is 0 in every copy); a node's id is read when the groups are joined. */
+const scopeId = (key: ScopeKey): number => (key === MODULE_SCOPE ? 0 : key.id);
+
+/** Per type, each top-level statement's nodes of the type by scope: `perStatement` answers. */
+const scopeMemos = new Map<IndexedType, WeakMap<Node, ReadonlyMap<ScopeKey, readonly Node[]>>>();
+const memoOfType = (type: IndexedType) => {
+  let memo = scopeMemos.get(type);
+  if (!memo) scopeMemos.set(type, (memo = new WeakMap()));
+  return memo;
+};
+
+/**
+ * @internal One statement's nodes of `type` by scope (`enclosingScope`, which climbs the
+ * statement's own nodes and then reaches the root: a function or lambda of the statement, or the
+ * module), each in document order. Exported for the tests.
+ */
+export function scopeGroupsOfStatement(statement: Node, type: IndexedType): ReadonlyMap<ScopeKey, readonly Node[]> {
+  statementGroupCounts.made++;
+  const nodes = statementNodesOfType(statement, type);
+  if (nodes.length === 0) return noGroups();
+  const groups = new Map<ScopeKey, Node[]>();
+  for (const n of nodes) {
+    const scope = enclosingScope(n);
+    addTo(groups, scope.id === 0 ? MODULE_SCOPE : scope, n);
+  }
+  return groups;
+}
+
+/** @internal The groups by scope `statement` keeps for `type`, if it has made them (for the tests). */
+export function keptScopeGroupsOfStatement(statement: Node, type: IndexedType): ReadonlyMap<ScopeKey, readonly Node[]> | undefined {
+  return scopeMemos.get(type)?.get(statement);
 }
 
 const byName = new WeakMap<DataFrameModel, Map<'assignments', Map<string, Node[]>>>();
@@ -22,13 +65,29 @@ const byName = new WeakMap<DataFrameModel, Map<'assignments', Map<string, Node[]
 /** The assignments `name = ...` (a plain name on the left) of the file, in document order; grouped once per model. */
 export function assignmentsTo(model: DataFrameModel, name: string): readonly Node[] {
   const names = perModel(byName, model, 'assignments', () =>
-    groupAfter(
-      carried.get(model)?.byName,
-      nodesOfType(model, 'assignment').filter((a) => a.childForFieldName('left')?.type === 'identifier'),
-      (a) => a.childForFieldName('left')!.text,
-    ),
+    joinAfter(carried.get(model)?.byName, model, assignmentMemo, assignmentsOfStatement, (text) => text),
   );
   return names.get(name) ?? NONE;
+}
+
+const assignmentMemo = new WeakMap<Node, ReadonlyMap<string, readonly Node[]>>();
+
+/** @internal One statement's assignments to a plain name, by the name's text, each in document order (a `perStatement` answer). Exported for the tests. */
+export function assignmentsOfStatement(statement: Node): ReadonlyMap<string, readonly Node[]> {
+  statementGroupCounts.made++;
+  const nodes = statementNodesOfType(statement, 'assignment');
+  if (nodes.length === 0) return noGroups();
+  const groups = new Map<string, Node[]>();
+  for (const a of nodes) {
+    const left = a.childForFieldName('left');
+    if (left?.type === 'identifier') addTo(groups, left.text, a);
+  }
+  return groups.size ? groups : noGroups();
+}
+
+/** @internal The assignments by name `statement` keeps, if it has made them (for the tests). */
+export function keptAssignmentsOfStatement(statement: Node): ReadonlyMap<string, readonly Node[]> | undefined {
+  return assignmentMemo.get(statement);
 }
 
 const moduleFunctions = new WeakMap<DataFrameModel, Map<string, Node>>();
@@ -81,12 +140,20 @@ export function carryScopeIndex(previous: DataFrameModel | undefined, model: Dat
   });
 }
 
-/** `groupBy` of `items` (in document order), starting from the carried groups when there are: only the items from `carry.from` on are grouped. */
-function groupAfter<K>(carry: Carried<K> | undefined, items: readonly Node[], keyOf: (item: Node) => K): Map<K, Node[]> {
-  if (!carry) return groupBy(items, keyOf);
+/**
+ * The model's groups: the carried ones when there are, then the groups of each statement from
+ * `carry.from` on (`joinStatementGroups`), keyed by `keyNow`.
+ */
+function joinAfter<S, K>(
+  carry: Carried<K> | undefined,
+  model: DataFrameModel,
+  memo: WeakMap<Node, ReadonlyMap<S, readonly Node[]>>,
+  make: (statement: Node) => ReadonlyMap<S, readonly Node[]>,
+  keyNow: (key: S) => K,
+): Map<K, Node[]> {
   // Each type's groups are made once per model (`perModel`), so the carried lists are extended in place.
-  const groups = new Map(carry.groups);
-  for (let i = countBelow(items, carry.from); i < items.length; i++) addTo(groups, keyOf(items[i]), items[i]);
+  const groups = carry ? new Map(carry.groups) : new Map<K, Node[]>();
+  joinStatementGroups(model.root, carry?.from ?? 0, groups, memo, make, keyNow);
   return groups;
 }
 
