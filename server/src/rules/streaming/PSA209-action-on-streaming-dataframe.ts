@@ -59,7 +59,8 @@ const VIEW_METHODS = new Set(['createOrReplaceTempView', 'createTempView', 'regi
  * SELECT. A view (`CREATE VIEW ... AS SELECT`) is only a definition and runs nothing; a SELECT runs at
  * its first action.
  */
-const EAGER_COMMAND = /^(?:merge\s+into|insert\s+(?:into|overwrite)|(?:create\s+(?:or\s+replace\s+)?|replace\s+)table\b[\s\S]*?\bas\s*\(?\s*(?:select|with)\b)/i;
+const EAGER_COMMAND =
+  /^(?:merge\s+into|insert\s+(?:into|overwrite)|(?:create\s+(?:or\s+replace\s+)?|replace\s+)table\b[\s\S]*?\bas\s*\(?\s*(?:select|with)\b)/i;
 
 /**
  * Temp views registered under a literal name, by lower-cased name (Spark's are case-insensitive):
@@ -104,7 +105,10 @@ function reportCommandsOverStreamingViews(ctx: RuleContext): void {
   for (const f of sqlFrames) {
     const call = f.source!.node;
     if (seen.has(call.id)) continue;
-    const query = f.source!.query!.replace(/--[^\n]*/g, ' ').replace(/\/\*[\s\S]*?\*\//g, ' ').trim();
+    const query = f
+      .source!.query!.replace(/--[^\n]*/g, ' ')
+      .replace(/\/\*[\s\S]*?\*\//g, ' ')
+      .trim();
     const command = EAGER_COMMAND.exec(query);
     if (!command) continue;
     const view = streamingViewRead(views, query);
