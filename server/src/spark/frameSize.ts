@@ -65,7 +65,7 @@ const SMALL_LIMIT = 1000;
 const GROUP = '§';
 
 /** The outer query of SQL text: every parenthesised part (subqueries, function arguments) folded to GROUP, comments dropped. */
-function outerQuery(sql: string): string {
+export function outerQuery(sql: string): string {
   let outer = sql.replace(/--[^\n]*/g, ' ').replace(/\/\*[\s\S]*?\*\//g, ' ');
   for (let i = 0; i < 50 && /[()]/.test(outer); i++) {
     const next = outer.replace(/\([^()]*\)/g, GROUP);

@@ -1,5 +1,6 @@
 import type { Frame } from '../../model/types';
 import { PER_ROW_PROJECTIONS } from '../../spark/frames';
+import { outerQuery } from '../../spark/frameSize';
 import { sqlCode } from './fabricated';
 import { isBareColumnarRead } from './fewRows';
 
@@ -127,12 +128,7 @@ function groupsAtTop(query: string | undefined): boolean {
   if (query === undefined) return false;
   const code = sqlCode(query);
   if (/[{}]/.test(code)) return false;
-  let top = '';
-  let depth = 0;
-  for (const c of code) {
-    if (c === '(') depth++;
-    else if (c === ')') depth = Math.max(0, depth - 1);
-    else if (depth === 0) top += c;
-  }
-  return /\bgroup\s+by\b/i.test(top) && !/\b(union|intersect|except|minus)\b/i.test(top);
+  const top = outerQuery(code);
+  // A parenthesis left means the text did not balance (or nests past outerQuery's bound): no verdict.
+  return !/[()]/.test(top) && /\bgroup\s+by\b/i.test(top) && !/\b(union|intersect|except|minus)\b/i.test(top);
 }
