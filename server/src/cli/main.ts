@@ -377,12 +377,12 @@ export async function analyseFile(job: FileJob, args: CheckArgs, forGraph: boole
   if (read.kind === 'error') return { errs: [`${file}: error: ${read.message}`], ioError: true };
   if (read.kind === 'binary') return { errs: [`${file}: skipped: binary file`], ioError: false };
   const text = read.text;
-  if (!notebook && holdsNotebookJson(text)) return engine().analyseText({ ...job, graphs: job.graphs ?? graphs() }, args, forGraph, text, true);
-  if (!notebook && !args.fix && !args.diff && !forGraph && cannotInvolveSpark(text)) {
+  const asNotebook = notebook || holdsNotebookJson(text);
+  if (!asNotebook && !args.fix && !args.diff && !forGraph && cannotInvolveSpark(text)) {
     // Nothing to parse for: neither the engine nor the wasm parser is loaded for a run over such files (startup stays Node's own).
     return { errs: [], ioError: false, result: { filename: file, findings: [], lines: new LineIndex(text) } };
   }
-  return engine().analyseText({ ...job, graphs: job.graphs ?? graphs() }, args, forGraph, text, notebook);
+  return engine().analyseText({ ...job, graphs: job.graphs ?? graphs() }, args, forGraph, text, asNotebook);
 }
 
 /**
