@@ -98,7 +98,10 @@ const tally = (code, applicability, verdict) => {
   r.checked++;
   if (verdict !== 'ok') {
     r.failed++;
-    for (const k of verdict.split('; ')) r.kinds.set(`${applicability} ${k.split(':')[0]}`, (r.kinds.get(`${applicability} ${k.split(':')[0]}`) ?? 0) + 1);
+    for (const problem of verdict.split('; ')) {
+      const kind = `${applicability} ${problem.split(':')[0]}`;
+      r.kinds.set(kind, (r.kinds.get(kind) ?? 0) + 1);
+    }
   }
 };
 const count = (findings, f) => findings.filter((x) => x.code === f.code && x.message === f.message).length;
