@@ -12,7 +12,7 @@ const GOOD =
   'from pyspark.sql import SparkSession\nspark = SparkSession.builder.getOrCreate()\ndf = spark.read.parquet("s3://b/x").where("amount > 0")\nif df.count() > 0:\n    df.coalesce(1).write.parquet("s3://b/y")\n';
 
 describe('CLI with a file that breaks tree-sitter', function () {
-  this.timeout(30_000);
+  this.timeout(120_000); // a deadline, not a timing claim: each test spawns the CLI (some with workers) on a shared, busy machine
   let tmp: string;
   before(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'psa-bad-'));

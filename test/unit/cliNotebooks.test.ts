@@ -33,7 +33,7 @@ const PIPELINE: { type?: 'code' | 'markdown'; source: string; outputs?: unknown[
 ];
 
 describe('CLI on Jupyter notebooks', function () {
-  this.timeout(30_000);
+  this.timeout(120_000); // a deadline, not a timing claim: each test spawns the CLI (some with workers) on a shared, busy machine
   let tmp: string;
   let nbPath: string;
   before(() => {
