@@ -11,9 +11,16 @@ import { definitionsNamed, handlerCall } from './displayHandlers';
 
 const EPHEMERAL = /^(file:(\/\/)?)?\/tmp(\/|$)|^(dbfs:)?\/(dbfs\/)?tmp(\/|$)|^\/dbfs\/tmp(\/|$)|^\/var\/tmp(\/|$)/i;
 
+/** The two roots of a Fabric lakehouse, spelt as Fabric does (case-sensitive), then at least one more segment. */
+const FABRIC_LAKEHOUSE_ROOT = /^(Files|Tables)\/[^/]/;
+
 export function isEphemeralPath(path: string): boolean {
   const p = path.trim();
   if (EPHEMERAL.test(p)) return true;
+  // Microsoft Fabric resolves `Files/...` and `Tables/...` against the notebook's default lakehouse
+  // (abfss://...onelake.dfs.fabric.microsoft.com/<lakehouse>/Files/...): relative in spelling only,
+  // durable OneLake storage, not a folder of the driver's working directory.
+  if (FABRIC_LAKEHOUSE_ROOT.test(p)) return false;
   // Relative: no scheme, not absolute, not a template we cannot see into.
   return !/^[A-Za-z][A-Za-z0-9+.-]*:/.test(p) && !p.startsWith('/') && !p.startsWith('{') && p.length > 0;
 }
