@@ -668,6 +668,17 @@ function isInstructionSentence(value: string): boolean {
   return words.some((w) => SENTENCE_INSTRUCTION_WORDS.has(w.replace(/[.,;:!?]$/, '').toLowerCase()));
 }
 
+/**
+ * "*** Data Lake Access Key ***", "## storage account key ##": a phrase fenced in asterisks or
+ * hashes, the way a course marks the blank its reader fills in (its setting name is often fenced the
+ * same way: `fs.azure.account.key.*** Data Lake Name ***...`). The same fence at both ends and two
+ * words of letters at least inside, so a key wrapped in markdown bold (`**q9Zk0P+abc/xyz==**`) stays:
+ * a key, token or password is one unbroken string, not words.
+ */
+function isFencedBlank(value: string): boolean {
+  return /^([*#])\1+[ \t]*[A-Za-z]+(?:[ \t]+[A-Za-z]+)+[ \t]*\1{2,}$/.test(value);
+}
+
 /** What a scrubbed export leaves where a secret was ("***removed***", "##REDACTED##"). */
 const SCRUBBED_WORDS = new Set(['removed', 'redacted', 'hidden', 'masked', 'omitted', 'scrubbed', 'censored']);
 
@@ -694,6 +705,7 @@ export function looksLikeSecretValue(value: string, key?: string): boolean {
   if (PLACEHOLDER_WORDS.has(word) || (word !== v.toLowerCase() && SCRUBBED_WORDS.has(word))) return false;
   if (isStandInPhrase(v)) return false;
   if (isInstructionSentence(v)) return false;
+  if (isFencedBlank(v)) return false;
   if (key !== undefined && repeatsKey(word, key)) return false;
   return true;
 }

@@ -2,7 +2,7 @@ import type { Fix } from '../../findings';
 import { deleteStatement, insertAfterStatement, ownsItsLines, planImports } from '../../fixes/edits';
 import { isAncestorFrame, type ActionUse, type DataFrameModel, type Frame, type SinkInfo } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
-import { callParts, sameNode, enclosingStatement, eolOf, escapeRegExp, indentAt, unwrapParens } from '../../parsing/syntax';
+import { callParts, sameNode, enclosingStatement, eolOf, escapeRegExp, indentAt, literalString, unwrapParens } from '../../parsing/syntax';
 import { cacheStatement, observationTemplate } from '../../templates';
 import { related, type Rule, type RuleContext } from '../rule';
 import { boundedThroughViews, insideAssert, isBareColumnarRead, tempViewNames } from '../helpers/fewRows';
@@ -79,7 +79,7 @@ export const countForMonitoring: Rule = {
       if (
         recompute &&
         ctx.code.at(action.call).kind === 'notebook' &&
-        !ctx.code.sameCell(action.call.startIndex, recompute.startIndex) &&
+        !recomputedInCell(ctx, action, sink ? undefined : escape, recompute) &&
         !pythonStepInLineage(ctx.model, action.frame)
       )
         continue;
@@ -247,7 +247,32 @@ const HANDS_TO_WRITER =
 const TEMP_VIEWS = new Set(['createOrReplaceTempView', 'createTempView', 'createOrReplaceGlobalTempView', 'createGlobalTempView', 'registerTempTable']);
 
 /** The frame (or one derived from it) leaves the function: returned to the caller or registered as a view. */
-function escapesScope(ctx: RuleContext, action: ActionUse): { node: Node; how: string } | undefined {
+/** Where the counted frame leaves its scope: the call (or return) and, for a temp view, the view's name when written out. */
+interface Escape {
+  node: Node;
+  how: string;
+  view?: string;
+}
+
+/**
+ * Whether the notebook cell of the count also computes the frame again. A write or a return is that
+ * computation. Registering a temp view computes nothing: a query on the view does, so the count's
+ * cell recomputes the frame only when it also reads the view (`spark.sql("... FROM v")`,
+ * `spark.table("v")`). A view whose name is not written out is taken at its registration, as before.
+ */
+function recomputedInCell(ctx: RuleContext, action: ActionUse, escape: Escape | undefined, recompute: Node): boolean {
+  const view = escape?.view;
+  if (view === undefined || !/^\w+$/.test(view)) return ctx.code.sameCell(action.call.startIndex, recompute.startIndex);
+  const named = new RegExp(`(^|[^\\w.])${escapeRegExp(view)}([^\\w]|$)`, 'i');
+  return ctx.model.frames.some((f) => {
+    const s = f.source;
+    if (!s) return false;
+    const reads = s.kind === 'table' ? s.table?.toLowerCase() === view.toLowerCase() : s.kind === 'sql' && !!s.query && named.test(s.query);
+    return reads && s.node.startIndex > recompute.endIndex && ctx.code.sameCell(action.call.startIndex, s.node.startIndex);
+  });
+}
+
+function escapesScope(ctx: RuleContext, action: ActionUse): Escape | undefined {
   const scope = action.scope;
   const derived = (expr: Node | null | undefined): boolean => {
     if (!expr || describesOnly(expr)) return false;
@@ -264,7 +289,9 @@ function escapesScope(ctx: RuleContext, action: ActionUse): { node: Node; how: s
   for (const call of escapeCallsInScope(ctx, scope)) {
     const parts = callParts(call)!;
     const name = parts.name!;
-    if (TEMP_VIEWS.has(name) && parts.object && derived(parts.object)) return { node: call, how: 'the query on the view it is registered as' };
+    if (TEMP_VIEWS.has(name) && parts.object && derived(parts.object)) {
+      return { node: call, how: 'the query on the view it is registered as', view: literalString(parts.args[0]) };
+    }
     // Handed to the project's own writer (`writer.write(df, target)`, `save_to_table(df)`) after the count.
     if (call.startIndex > action.call.endIndex && HANDS_TO_WRITER.test(name) && parts.args.some((a) => derived(a))) {
       return { node: call, how: `${name}(), which it is handed to,` };
