@@ -10,8 +10,20 @@ const MONEY =
 const FLOAT_TYPES = new Set(['DoubleType', 'FloatType']);
 const FLOAT_NAMES = new Set(['double', 'float', 'real']);
 
+/**
+ * Words that, after the money word, make the name an attribute of a payment rather than an amount:
+ * `payment_type` and `payment_method` are codes, `discount_rate`, `discount_percent` and `tip_ratio`
+ * are fractions, `refund_count` a count. English compounds put the head last, so `fare_amount` or
+ * `tax_total` stay money while `tax_rate` does not.
+ */
+const NOT_AN_AMOUNT =
+  /^(type|types|method|methods|mode|id|ids|code|codes|status|state|flag|percent|percentage|pct|rate|rates|ratio|count|cnt|category|class|rank|bucket|band|tier|level|channel|provider|currency)$/i;
+
 function isMoney(name: string | undefined): name is string {
-  return !!name && MONEY.test(name.replace(/([a-z])([A-Z])/g, '$1_$2'));
+  if (!name) return false;
+  const words = name.replace(/([a-z])([A-Z])/g, '$1_$2').split('_').filter(Boolean);
+  const money = words.findIndex((w) => MONEY.test(w));
+  return money >= 0 && !words.slice(money + 1).some((w) => NOT_AN_AMOUNT.test(w));
 }
 
 /** `DoubleType()`, `T.FloatType()`, `"double"`: a binary floating-point type. */
