@@ -19,11 +19,22 @@ const FLOAT_NAMES = new Set(['double', 'float', 'real']);
 const NOT_AN_AMOUNT =
   /^(type|types|method|methods|mode|id|ids|code|codes|status|state|flag|percent|percentage|pct|rate|rates|ratio|count|cnt|category|class|rank|bucket|band|tier|level|channel|provider|currency)$/i;
 
+/** The name's words, camelCase split: `paymentType` -> payment, Type. */
+function words(name: string): string[] {
+  return name.replace(/([a-z])([A-Z])/g, '$1_$2').split('_').filter(Boolean);
+}
+
 function isMoney(name: string | undefined): name is string {
   if (!name) return false;
-  const words = name.replace(/([a-z])([A-Z])/g, '$1_$2').split('_').filter(Boolean);
-  const money = words.findIndex((w) => MONEY.test(w));
-  return money >= 0 && !words.slice(money + 1).some((w) => NOT_AN_AMOUNT.test(w));
+  const w = words(name);
+  const money = w.findIndex((x) => MONEY.test(x));
+  return money >= 0 && !w.slice(money + 1).some((x) => NOT_AN_AMOUNT.test(x));
+}
+
+/** `tip_ratio`, `discount_rate`, `payment_type`: a name whose last word says code, fraction or count. */
+function namesNonAmount(name: string | undefined): boolean {
+  const last = name ? words(name).at(-1) : undefined;
+  return !!last && NOT_AN_AMOUNT.test(last);
 }
 
 /** `DoubleType()`, `T.FloatType()`, `"double"`: a binary floating-point type. */
@@ -70,7 +81,9 @@ export const floatTypeForMoney: Rule = {
       if ((parts.name === 'cast' || parts.name === 'astype') && parts.object && isFloatType(parts.args[0]) && !isParseTest(call)) {
         const read = ctx.functions.firstColumnRead(parts.object);
         const target = targetName(call);
-        const column = isMoney(target) ? target : isMoney(read) ? read : undefined;
+        // The name the value is stored under decides first: a ratio of two amounts stored as
+        // tip_ratio is a fraction, whatever money column it was computed from.
+        const column = isMoney(target) ? target : !namesNonAmount(target) && isMoney(read) ? read : undefined;
         if (column)
           ctx.report({
             start: parts.nameNode!.startIndex,
