@@ -130,5 +130,10 @@ function targetName(cast: Node): string | undefined {
     const parts = call ? callParts(call) : undefined;
     if (parts?.name === 'withColumn' && parts.args[1] && parts.args[1].id === cast.id) return literalString(parts.args[0]);
   }
+  // withColumns({"tip_ratio": <expr>.cast("float"), ...})
+  if (up?.type === 'pair' && sameNode(up.childForFieldName('value'), cast)) {
+    const call = up.parent?.parent?.type === 'argument_list' ? up.parent.parent.parent : undefined;
+    if (up.parent?.type === 'dictionary' && call && callParts(call)?.name === 'withColumns') return literalString(up.childForFieldName('key')!);
+  }
   return undefined;
 }
