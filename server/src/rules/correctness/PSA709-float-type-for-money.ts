@@ -10,8 +10,31 @@ const MONEY =
 const FLOAT_TYPES = new Set(['DoubleType', 'FloatType']);
 const FLOAT_NAMES = new Set(['double', 'float', 'real']);
 
+/**
+ * Words that, after the money word, make the name an attribute of a payment rather than an amount:
+ * `payment_type` and `payment_method` are codes, `discount_rate`, `discount_percent` and `tip_ratio`
+ * are fractions, `refund_count` a count. English compounds put the head last, so `fare_amount` or
+ * `tax_total` stay money while `tax_rate` does not.
+ */
+const NOT_AN_AMOUNT =
+  /^(type|types|method|methods|mode|id|ids|code|codes|status|state|flag|percent|percentage|pct|rate|rates|ratio|count|cnt|category|class|rank|bucket|band|tier|level|channel|provider|currency)$/i;
+
+/** The name's words, camelCase split: `paymentType` -> payment, Type. */
+function words(name: string): string[] {
+  return name.replace(/([a-z])([A-Z])/g, '$1_$2').split('_').filter(Boolean);
+}
+
 function isMoney(name: string | undefined): name is string {
-  return !!name && MONEY.test(name.replace(/([a-z])([A-Z])/g, '$1_$2'));
+  if (!name) return false;
+  const w = words(name);
+  const money = w.findIndex((x) => MONEY.test(x));
+  return money >= 0 && !w.slice(money + 1).some((x) => NOT_AN_AMOUNT.test(x));
+}
+
+/** `tip_ratio`, `discount_rate`, `payment_type`: a name whose last word says code, fraction or count. */
+function namesNonAmount(name: string | undefined): boolean {
+  const last = name ? words(name).at(-1) : undefined;
+  return !!last && NOT_AN_AMOUNT.test(last);
 }
 
 /** `DoubleType()`, `T.FloatType()`, `"double"`: a binary floating-point type. */
@@ -58,7 +81,9 @@ export const floatTypeForMoney: Rule = {
       if ((parts.name === 'cast' || parts.name === 'astype') && parts.object && isFloatType(parts.args[0]) && !isParseTest(call)) {
         const read = ctx.functions.firstColumnRead(parts.object);
         const target = targetName(call);
-        const column = isMoney(target) ? target : isMoney(read) ? read : undefined;
+        // The name the value is stored under decides first: a ratio of two amounts stored as
+        // tip_ratio is a fraction, whatever money column it was computed from.
+        const column = isMoney(target) ? target : !namesNonAmount(target) && isMoney(read) ? read : undefined;
         if (column)
           ctx.report({
             start: parts.nameNode!.startIndex,
@@ -104,6 +129,11 @@ function targetName(cast: Node): string | undefined {
     const call = up.parent;
     const parts = call ? callParts(call) : undefined;
     if (parts?.name === 'withColumn' && parts.args[1] && parts.args[1].id === cast.id) return literalString(parts.args[0]);
+  }
+  // withColumns({"tip_ratio": <expr>.cast("float"), ...})
+  if (up?.type === 'pair' && sameNode(up.childForFieldName('value'), cast)) {
+    const call = up.parent?.parent?.type === 'argument_list' ? up.parent.parent.parent : undefined;
+    if (up.parent?.type === 'dictionary' && call && callParts(call)?.name === 'withColumns') return literalString(up.childForFieldName('key')!);
   }
   return undefined;
 }

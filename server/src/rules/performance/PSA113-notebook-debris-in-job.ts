@@ -78,6 +78,19 @@ function optIn(node: Node): boolean {
   return false;
 }
 
+/**
+ * `try: display(df) except NameError: print(...)`: the module says itself that display() exists only
+ * in a notebook and chose what a plain run does instead; the call is the notebook's output, not debris.
+ */
+function notebookOnly(node: Node): boolean {
+  for (let p = node.parent; p; p = p.parent) {
+    if (p.type !== 'block' || p.parent?.type !== 'try_statement' || !sameNode(p.parent.childForFieldName('body'), p)) continue;
+    const handlers = p.parent.namedChildren.filter((c) => c.type === 'except_clause');
+    if (handlers.some((h) => /\bNameError\b/.test(h.namedChildren[0]?.type === 'block' ? '' : (h.namedChildren[0]?.text ?? '')))) return true;
+  }
+  return false;
+}
+
 function isWide(frame: Frame): boolean {
   return findInLineage(frame, (f) => WIDE.has(f.op)) !== undefined;
 }
@@ -155,7 +168,7 @@ export const notebookDebrisInJob: Rule = {
       const frame = frameOf(ctx.model, parts.args[0]);
       if (!frame || frame.streaming === true) continue;
       seen.add(call.id);
-      if (optIn(call)) continue;
+      if (optIn(call) || notebookOnly(call)) continue;
       ctx.report({
         node: call,
         message:
