@@ -67,16 +67,18 @@ describe('a stream registered as a temp view reads back as a stream (s-recall18)
     assert.equal((await bound(text, 'picked')).frame!.watermark?.column, 'event_time');
   });
 
-  it('temp view names are case-insensitive; a query CTE of the same name is not the view', async () => {
+  it('temp view names are case-insensitive; a query CTE of the same name, or the name in a string, is not the view', async () => {
     const text =
       STREAM +
       py`
         events.createOrReplaceTempView("Events_V")
         upper = spark.table("EVENTS_V")
         shadowed = spark.sql("WITH events_v AS (SELECT * FROM dim_devices) SELECT * FROM events_v")
+        quoted = spark.sql("SELECT * FROM dim_devices WHERE note = 'copied from events_v'")
       `;
     assert.equal(await streamingOf(text, 'upper'), true);
     assert.equal(await streamingOf(text, 'shadowed'), false);
+    assert.equal(await streamingOf(text, 'quoted'), false);
   });
 
   it('a name rebound by a batch frame reads the batch frame from then on', async () => {

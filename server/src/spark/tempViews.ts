@@ -114,8 +114,12 @@ const QUERY = /^\(*\s*(?:select|with|from|table)\b/i;
 const CREATE_TEMP_VIEW = /^create\s+(?:or\s+replace\s+)?(global\s+)?temp(?:orary)?\s+view\s+(?:if\s+not\s+exists\s+)?(`?[A-Za-z_{][\w{}]*`?)\s*([\s\S]*)$/i;
 const AS_QUERY = /\bas\s+(\(*\s*(?:select|with|from|table)\b[\s\S]*)$/i;
 
-/** Relations a query reads: every name after FROM or JOIN (subqueries too), less the query's own CTE names. */
-function relationsRead(query: string): string[] {
+/**
+ * Relations a query reads: every name after FROM or JOIN (subqueries too), less the query's own CTE
+ * names. String literals are emptied first (`WHERE note = 'from clicks'` names no relation).
+ */
+function relationsRead(sql: string): string[] {
+  const query = sql.replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"/g, "''");
   const ctes = new Set<string>();
   for (const m of query.matchAll(/(?:\bwith\s+(?:recursive\s+)?|,\s*)`?([A-Za-z_]\w*)`?\s+as\s*\(/gi)) ctes.add(m[1].toLowerCase());
   const out: string[] = [];
