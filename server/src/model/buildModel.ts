@@ -153,6 +153,7 @@ class ModelBuilder implements Interpreter {
   private callDepth = 0;
   scope: Scope;
   private fnContext: FunctionContext | undefined;
+  viewsFrom = 0;
   /** Functions defined but not yet analysed, per defining scope. */
   private analysed = new Set<number>();
   private callMemo = new Map<string, Value>();
@@ -206,6 +207,7 @@ class ModelBuilder implements Interpreter {
       definitions: new Map(),
       frameRefs: new Map(),
       localCalls: [],
+      tempViews: [],
       root,
       truncated: false,
     };
@@ -873,6 +875,9 @@ class ModelBuilder implements Interpreter {
     const outerScope = this.scope;
     const outerCtx = this.fnContext;
     const outerLoop = this.loopDepth;
+    const outerViews = this.viewsFrom;
+    // Nobody calls it here: views registered before now may as well be registered after its run.
+    if (pending) this.viewsFrom = this.model.tempViews.length;
     const scope = new Scope(def, closure);
     this.bindParameters(scope, params, pos, kw);
     this.scope = scope;
@@ -899,6 +904,7 @@ class ModelBuilder implements Interpreter {
       this.scope = outerScope;
       this.fnContext = outerCtx;
       this.loopDepth = outerLoop;
+      this.viewsFrom = outerViews;
     }
     this.callMemo.set(key, result);
     if (site && result.k === 'frame') this.model.localCalls.push({ site, def, result: result.frame });

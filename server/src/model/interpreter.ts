@@ -14,6 +14,13 @@ export interface Interpreter {
   /** The scope the current statement runs in. */
   readonly scope: Scope;
   /** The innermost loop the current statement runs in, undefined outside loops. */
+  /**
+   * The first entry of `model.tempViews` known to be registered before the current statement runs:
+   * 0 in the module and in the calls it follows (evaluation order is execution order there); in a
+   * function analysed with no caller, where its analysis started (the module's registrations and
+   * other such functions' may run before or after it).
+   */
+  readonly viewsFrom: number;
   currentLoop(): Node | undefined;
   inLoop(): boolean;
   expr(node: Node, statement?: Node): Value;

@@ -252,9 +252,29 @@ export interface DataFrameModel {
    * are several DataFrames at run time, which the frames alone do not tell apart.
    */
   localCalls: LocalCall[];
+  /** Temp views registered and dropped, in evaluation order (see spark/tempViews.ts). */
+  tempViews: TempView[];
   root: Node;
   /** True when analysis stopped early (depth or size guard). */
   truncated: boolean;
+}
+
+/**
+ * A temp view registered (`df.createOrReplaceTempView("v")`, `spark.sql("CREATE TEMP VIEW v AS ...")`)
+ * or dropped, in evaluation order: what a later `spark.table("v")` or `spark.sql("... FROM v")` reads.
+ */
+export interface TempView {
+  /**
+   * The name as Spark resolves it, lower case (temp view names are case-insensitive): `v`, or
+   * `global_temp.v` for a global temp view. Unresolved f-string parts are kept as `{name}`.
+   */
+  name: string;
+  /** False when part of the name is not known (`{name}` parts) or the name is not a string the model can read. */
+  exact: boolean;
+  /** The frame registered; undefined for a view dropped, or registered on a frame the model does not know. */
+  frame?: Frame;
+  /** The registering (or dropping) call. */
+  call: Node;
 }
 
 /** A call of a function defined in the file, and the frame it returned. */

@@ -10,6 +10,7 @@ import { glueFrame } from './glue';
 import { readerCall } from './readers';
 import { schemaCall, schemaConstructor } from './schema';
 import { builderCall, runtimeConfCall, sessionAttribute, sessionCall, sessionConstructor, sessionFromUnknownReceiver, sparkConfCall } from './session';
+import { noteViewCall } from './tempViews';
 import { writerAttribute, writerCall } from './writers';
 
 /**
@@ -52,6 +53,8 @@ export function sparkMethodCall(
   // is not a known Spark value: `df.transform(func)` is the DataFrame's method (the frame branch).
   if (method === 'transform' && obj.k === 'unknown' && pos[0]?.k === 'frame' && ip.model.imports.usesPySpark)
     return { k: 'frame', frame: ip.derive(pos[0].frame, node, 'transform', { columnsComplete: false }) };
+  // Registered on whatever receiver: a later read of the name sees it (as no stream, unless a known one).
+  if (parts.object) noteViewCall(ip, node, obj, method, pos, kw);
   switch (obj.k) {
     case 'session':
       return sessionCall(ip, node, parts, method, pos, kw);

@@ -7,6 +7,7 @@ import type { CallParts } from '../parsing/syntax';
 import { sqlReturnsFewRows } from './frameSize';
 import { FORMAT_METHODS, optionValue } from './options';
 import { schemaColumns, schemaTypes } from './schema';
+import { tableViewRead } from './tempViews';
 
 /** `spark.read` / `spark.readStream` chains: format, options and schema, up to the call that makes a frame. */
 
@@ -39,6 +40,9 @@ export function readerCall(ip: Interpreter, node: Node, parts: CallParts, r: Rea
   for (const [k, v] of kw) if (k !== 'format' && k !== 'schema' && k !== 'path') options.set(k, optionValue(v));
   const target = stringOf(pos[0] ?? kw.get('path'));
   const isTable = method === 'table';
+  // `spark.read.table("v")` of a temp view of a stream reads the stream back, as `spark.table` does.
+  const view = isTable && !r.streaming ? tableViewRead(ip, node, pos[0] ?? kw.get('tableName')) : undefined;
+  if (view) return { k: 'frame', frame: view };
   const jdbcTable = format === 'jdbc' ? (stringOf(pos[1] ?? kw.get('table')) ?? options.get('dbtable')) : undefined;
   const jdbcQuery = format === 'jdbc' ? (options.get('query') ?? subqueryOf(jdbcTable)) : undefined;
   const f = ip.source(node, method, {

@@ -7,6 +7,7 @@ import type { Node } from '../parsing/pythonParser';
 import { literalString, unwrapParens, type CallParts } from '../parsing/syntax';
 import { sqlReturnsFewRows } from './frameSize';
 import { schemaColumns, schemaTypes } from './schema';
+import { sqlViewStatement, tableViewRead } from './tempViews';
 
 /** The session and its configuration: `SparkSession.builder`, `spark.*`, `spark.conf`, `SparkConf()`. */
 
@@ -126,11 +127,17 @@ export function sessionAttribute(attr: string): Value {
 export function sessionCall(ip: Interpreter, node: Node, parts: CallParts, method: string, pos: Value[], kw: ReadonlyMap<string, Value>): Value {
   switch (method) {
     case 'table': {
+      // A temp view of a stream reads back as the stream.
+      const view = tableViewRead(ip, node, pos[0]);
+      if (view) return { k: 'frame', frame: view };
       const table = stringOf(pos[0]);
       return { k: 'frame', frame: ip.source(node, 'table', { kind: 'table', streaming: false, table, options: new OptionMap(), node }) };
     }
     case 'sql': {
       const query = stringOf(pos[0]);
+      // A query over temp views of streams is a stream; `CREATE TEMP VIEW v AS ...` registers `v`.
+      const stream = sqlViewStatement(ip, node, query);
+      if (stream) return { k: 'frame', frame: stream };
       const f = ip.source(node, 'sql', { kind: 'sql', streaming: false, options: new OptionMap(), node, query });
       // `... LIMIT 1`, `SELECT count(*) FROM t`: a handful of rows whatever the table holds.
       f.bounded = sqlReturnsFewRows(query);
