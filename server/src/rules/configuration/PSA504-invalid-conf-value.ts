@@ -308,3 +308,6 @@ function report(
     fixes,
   });
 }
+
+/** @internal For the tests: the verdict on a string, to pick the file's strings by a scan and compare. */
+export { setStatementVerdict };

@@ -1029,3 +1029,9 @@ function environFix(ctx: RuleContext, literal: Node, key: string, name: string):
     },
   ];
 }
+
+/**
+ * @internal For the tests: the parts the rule judges the file with, to judge every candidate call and
+ * string of the file (the scan the statements' picks replace) and compare.
+ */
+export const judgingParts = { modelJudge, judgeCall, isCandidate, mayHoldCredentials, connectionLeak, reportConnectionString, Probe };
