@@ -95,13 +95,7 @@ export function sourcesOf(frame: Frame): Frame[] {
  * function a reader (a serving query returning a frame, say).
  */
 export function buildFileGraph(model: DataFrameModel, file: FileInfo, into: RawGraph = { datasets: new Map(), steps: new Map() }): RawGraph {
-  // Each scope's step found once per build (by its node object; its name and place do not change
-  // within one tree): the id, a new string of the whole URI per sink and per read, was made and
-  // hashed for every look-up.
-  const stepsByScope = new Map<Node, StepNode>();
   const stepFor = (scope: Node): StepNode => {
-    const found = stepsByScope.get(scope);
-    if (found) return found;
     const name = scopeName(scope);
     const id = `step:${file.uri}#${name ?? '<module>'}@${scope.startIndex}`;
     let step = into.steps.get(id);
@@ -123,7 +117,6 @@ export function buildFileGraph(model: DataFrameModel, file: FileInfo, into: RawG
       };
       into.steps.set(id, step);
     }
-    stepsByScope.set(scope, step);
     return step;
   };
   const datasetFor = (ref: DatasetRef): DatasetNode => {
