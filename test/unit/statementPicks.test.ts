@@ -17,6 +17,7 @@ import {
   confPickCounts,
   confPicksOfStatement,
   invalidConfValue,
+  judgeSettings,
   keptConfPicksOfStatement,
   setStatementVerdict,
 } from '../../server/src/rules/configuration/PSA504-invalid-conf-value';
@@ -102,6 +103,7 @@ describe('statement picks (PSA402, PSA504)', () => {
   let steps = 0;
   let statementsCompared = 0;
   let findingsCompared = 0;
+  let confFindingsCompared = 0;
   const start = { picksRead: 0, picksMade: 0, confRead: 0, confMade: 0 };
   before(() =>
     Object.assign(start, {
@@ -145,18 +147,18 @@ describe('statement picks (PSA402, PSA504)', () => {
         statementPickCounts.made = made.picks;
         confPickCounts.made = made.conf;
         // PSA504's picks joined: the file's spark-keyed dict pairs and rejected SET strings, by a scan.
-        const pairs: Node[] = [];
+        const pairs: { key: string; value: Node }[] = [];
         for (const dict of model.root.descendantsOfType('dictionary')) {
           for (const pair of dict.namedChildren) {
             const key = pair.type === 'pair' ? literalString(pair.childForFieldName('key')) : undefined;
             const value = pair.childForFieldName('value');
-            if (key?.startsWith('spark.') && value) pairs.push(value);
+            if (key?.startsWith('spark.') && value) pairs.push({ key, value });
           }
         }
         const joined = model.root.children.map((s) => keptConfPicksOfStatement(s)!);
         assertSameNodes(
           joined.flatMap((p) => p.pairs.map((x) => x.value)),
-          pairs,
+          pairs.map((p) => p.value),
           `PSA504 the file's pairs ${after}`,
         );
         assertSameNodes(
@@ -171,8 +173,18 @@ describe('statement picks (PSA402, PSA504)', () => {
         psa402ByScan(byScan.ctx);
         assert.deepEqual(byPicks.found, byScan.found, `PSA402 findings ${after}`);
         findingsCompared += byScan.found.length;
-        // And PSA504 runs on them (its findings are compared with a fresh analysis by the property below).
-        invalidConfValue.check(collecting(model, name).ctx);
+        // PSA504 on its picks reports what judging the conf sets, then every dict pair and string of the file, reports, in the same order.
+        const confByPicks = collecting(model, name);
+        invalidConfValue.check(confByPicks.ctx);
+        const confByScan = collecting(model, name);
+        const settings = model.confSets.flatMap((c) => (c.key && c.valueNode ? [{ key: c.key, value: c.valueNode }] : []));
+        judgeSettings(
+          confByScan.ctx,
+          [...settings, ...pairs],
+          model.root.descendantsOfType('string').filter((s) => setStatementVerdict(s)),
+        );
+        assert.deepEqual(confByPicks.found, confByScan.found, `PSA504 findings ${after}`);
+        confFindingsCompared += confByScan.found.length;
       });
     });
   }
@@ -187,7 +199,8 @@ describe('statement picks (PSA402, PSA504)', () => {
     const confKept = confRead - (confPickCounts.made - start.confMade);
     assert.ok(confKept > confRead / 2, `PSA504: only ${confKept} of ${confRead} statements kept their picks`);
     // Findings were compared: the first edit adds a constant password the rule reports where it is used.
-    if (process.env.PICK_COUNTS) console.log({ steps, statementsCompared, findingsCompared, read, kept, confRead, confKept });
+    if (process.env.PICK_COUNTS) console.log({ steps, statementsCompared, findingsCompared, confFindingsCompared, read, kept, confRead, confKept });
+    assert.ok(confFindingsCompared > steps / 2, `${confFindingsCompared} PSA504 findings compared`);
     assert.ok(findingsCompared > steps, `${findingsCompared} PSA402 findings compared`);
   });
 });

@@ -207,27 +207,32 @@ export const invalidConfValue: Rule = {
       for (const pair of own.pairs) settings.push(pair);
       for (const s of own.sets) sets.push(s);
     }
-    for (const { key, value } of settings) {
-      const entry = confEntry(key);
-      const raw = entry ? valueAsSparkSees(value) : undefined;
-      if (!entry || raw === undefined) continue;
-      const verdict = judgeValue(entry, raw);
-      if (!verdict) continue;
-      const literal = unwrapParens(value);
-      report(ctx, entry, raw, verdict, literal.startIndex, literal.endIndex, pyString);
-    }
-    // `spark.sql("SET spark.sql.shuffle.partitions=2OO")`: the value is the rest of the statement.
-    for (const s of sets) {
-      const { m, entry, verdict } = setStatementVerdict(s)!;
-      // Offsets into the source only when the literal is written plainly (no escapes, no prefix tricks).
-      const at = s.text.indexOf(m[1] + m[2] + m[3] + m[4]);
-      const plain = at >= 0 && !s.text.includes('\\');
-      const start = plain ? s.startIndex + at + m[1].length + m[2].length + m[3].length : s.startIndex;
-      const end = plain ? start + m[4].length : s.endIndex;
-      report(ctx, entry, m[4], verdict, start, end, plain ? (v) => v : undefined);
-    }
+    judgeSettings(ctx, settings, sets);
   },
 };
+
+/** Reports the settings Spark rejects, in order, then the `SET` strings (each one `setStatementVerdict` accepts). */
+function judgeSettings(ctx: RuleContext, settings: readonly { key: string; value: Node }[], sets: readonly Node[]): void {
+  for (const { key, value } of settings) {
+    const entry = confEntry(key);
+    const raw = entry ? valueAsSparkSees(value) : undefined;
+    if (!entry || raw === undefined) continue;
+    const verdict = judgeValue(entry, raw);
+    if (!verdict) continue;
+    const literal = unwrapParens(value);
+    report(ctx, entry, raw, verdict, literal.startIndex, literal.endIndex, pyString);
+  }
+  // `spark.sql("SET spark.sql.shuffle.partitions=2OO")`: the value is the rest of the statement.
+  for (const s of sets) {
+    const { m, entry, verdict } = setStatementVerdict(s)!;
+    // Offsets into the source only when the literal is written plainly (no escapes, no prefix tricks).
+    const at = s.text.indexOf(m[1] + m[2] + m[3] + m[4]);
+    const plain = at >= 0 && !s.text.includes('\\');
+    const start = plain ? s.startIndex + at + m[1].length + m[2].length + m[3].length : s.startIndex;
+    const end = plain ? start + m[4].length : s.endIndex;
+    report(ctx, entry, m[4], verdict, start, end, plain ? (v) => v : undefined);
+  }
+}
 
 /**
  * What a top-level statement gives the rule, each in document order: the pairs of its dict literals
@@ -309,5 +314,5 @@ function report(
   });
 }
 
-/** @internal For the tests: the verdict on a string, to pick the file's strings by a scan and compare. */
-export { setStatementVerdict };
+/** @internal For the tests: the verdict on a string and the judging of settings, to judge the file's dicts and strings by a scan and compare. */
+export { setStatementVerdict, judgeSettings };
