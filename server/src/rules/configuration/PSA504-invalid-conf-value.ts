@@ -1,6 +1,7 @@
 import { confEntry, type SparkConfEntry } from '../../spark/conf/sparkConf';
 import type { Fix } from '../../findings';
-import { nodesOfType } from '../../model/syntaxIndex';
+import { statementNodesOfType } from '../../model/syntaxIndex';
+import { perStatement } from '../../model/statementMemo';
 import type { Node } from '../../parsing/pythonParser';
 import { literalString, pyString, unwrapParens } from '../../parsing/syntax';
 import type { Rule, RuleContext } from '../rule';
@@ -197,40 +198,90 @@ export const invalidConfValue: Rule = {
   check(ctx: RuleContext) {
     const settings: { key: string; value: Node }[] = [];
     for (const conf of ctx.model.confSets) if (conf.key && conf.valueNode) settings.push({ key: conf.key, value: conf.valueNode });
-    // Conf dicts (`config(map={...})`, `SparkConf().setAll(...)` built from a dict) hold settings too.
-    for (const dict of nodesOfType(ctx.model, 'dictionary')) {
-      for (const pair of dict.namedChildren) {
-        const key = pair.type === 'pair' ? literalString(pair.childForFieldName('key')) : undefined;
-        const value = pair.childForFieldName('value');
-        if (key?.startsWith('spark.') && value) settings.push({ key, value });
-      }
+    // Conf dicts (`config(map={...})`, `SparkConf().setAll(...)` built from a dict) hold settings too,
+    // and `spark.sql("SET ...")` strings: each top-level statement's, in document order.
+    const sets: Node[] = [];
+    for (const statement of ctx.model.root.children) {
+      confPickCounts.read++;
+      const own = perStatement(statementConfPicks, statement, confPicksOfStatement);
+      for (const pair of own.pairs) settings.push(pair);
+      for (const s of own.sets) sets.push(s);
     }
-    for (const { key, value } of settings) {
-      const entry = confEntry(key);
-      const raw = entry ? valueAsSparkSees(value) : undefined;
-      if (!entry || raw === undefined) continue;
-      const verdict = judgeValue(entry, raw);
-      if (!verdict) continue;
-      const literal = unwrapParens(value);
-      report(ctx, entry, raw, verdict, literal.startIndex, literal.endIndex, pyString);
-    }
-    // `spark.sql("SET spark.sql.shuffle.partitions=2OO")`: the value is the rest of the statement.
-    for (const s of nodesOfType(ctx.model, 'string')) {
-      const sql = literalString(s);
-      const m = sql !== undefined ? /^(\s*set\s+)(spark\.[\w.-]+)(\s*=\s*)([^\s;'"`]+)\s*;?\s*$/i.exec(sql) : null;
-      const entry = m ? confEntry(m[2]) : undefined;
-      if (!m || !entry) continue;
-      const verdict = judgeValue(entry, m[4]);
-      if (!verdict) continue;
-      // Offsets into the source only when the literal is written plainly (no escapes, no prefix tricks).
-      const at = s.text.indexOf(m[1] + m[2] + m[3] + m[4]);
-      const plain = at >= 0 && !s.text.includes('\\');
-      const start = plain ? s.startIndex + at + m[1].length + m[2].length + m[3].length : s.startIndex;
-      const end = plain ? start + m[4].length : s.endIndex;
-      report(ctx, entry, m[4], verdict, start, end, plain ? (v) => v : undefined);
-    }
+    judgeSettings(ctx, settings, sets);
   },
 };
+
+/** Reports the settings Spark rejects, in order, then the `SET` strings (each one `setStatementVerdict` accepts). */
+function judgeSettings(ctx: RuleContext, settings: readonly { key: string; value: Node }[], sets: readonly Node[]): void {
+  for (const { key, value } of settings) {
+    const entry = confEntry(key);
+    const raw = entry ? valueAsSparkSees(value) : undefined;
+    if (!entry || raw === undefined) continue;
+    const verdict = judgeValue(entry, raw);
+    if (!verdict) continue;
+    const literal = unwrapParens(value);
+    report(ctx, entry, raw, verdict, literal.startIndex, literal.endIndex, pyString);
+  }
+  // `spark.sql("SET spark.sql.shuffle.partitions=2OO")`: the value is the rest of the statement.
+  for (const s of sets) {
+    const { m, entry, verdict } = setStatementVerdict(s)!;
+    // Offsets into the source only when the literal is written plainly (no escapes, no prefix tricks).
+    const at = s.text.indexOf(m[1] + m[2] + m[3] + m[4]);
+    const plain = at >= 0 && !s.text.includes('\\');
+    const start = plain ? s.startIndex + at + m[1].length + m[2].length + m[3].length : s.startIndex;
+    const end = plain ? start + m[4].length : s.endIndex;
+    report(ctx, entry, m[4], verdict, start, end, plain ? (v) => v : undefined);
+  }
+}
+
+/**
+ * What a top-level statement gives the rule, each in document order: the pairs of its dict literals
+ * with a literal `spark.` key (a conf dict's settings, judged with the conf sets), and its strings
+ * holding a `SET spark.key=value` statement Spark rejects (`setStatementVerdict`). A `perStatement`
+ * answer: both read only the statement's literals (the conf table and the verdicts are fixed), and
+ * hold node objects and key texts, no offsets. After an edit only the statements the copy made
+ * again are read; the file's dicts and strings are each statement's, one statement after another.
+ */
+interface ConfPicks {
+  readonly pairs: readonly { key: string; value: Node }[];
+  readonly sets: readonly Node[];
+}
+const statementConfPicks = new WeakMap<Node, ConfPicks>();
+const NO_CONF_PICKS: ConfPicks = { pairs: [], sets: [] };
+
+/** @internal Exported for the tests, which compare the picks a statement kept with those made again. */
+export function confPicksOfStatement(statement: Node): ConfPicks {
+  confPickCounts.made++;
+  const pairs: { key: string; value: Node }[] = [];
+  for (const dict of statementNodesOfType(statement, 'dictionary')) {
+    for (const pair of dict.namedChildren) {
+      const key = pair.type === 'pair' ? literalString(pair.childForFieldName('key')) : undefined;
+      const value = pair.childForFieldName('value');
+      if (key?.startsWith('spark.') && value) pairs.push({ key, value });
+    }
+  }
+  const sets: Node[] = [];
+  for (const s of statementNodesOfType(statement, 'string')) if (setStatementVerdict(s)) sets.push(s);
+  return pairs.length || sets.length ? { pairs, sets } : NO_CONF_PICKS;
+}
+
+/** @internal The picks `statement` keeps, if it has made them (for the tests). */
+export function keptConfPicksOfStatement(statement: Node): ConfPicks | undefined {
+  return statementConfPicks.get(statement);
+}
+
+/** Statements whose picks were read, and of them the ones made (the rest were kept): for the tests' floor on reuse. */
+export const confPickCounts = { read: 0, made: 0 };
+
+/** A string literal that is a `SET spark.key=value` statement of a known key with a value Spark rejects: the match, the key's entry, why. */
+function setStatementVerdict(s: Node): { m: RegExpExecArray; entry: SparkConfEntry; verdict: Verdict } | undefined {
+  const sql = literalString(s);
+  const m = sql !== undefined ? /^(\s*set\s+)(spark\.[\w.-]+)(\s*=\s*)([^\s;'"`]+)\s*;?\s*$/i.exec(sql) : null;
+  const entry = m ? confEntry(m[2]) : undefined;
+  if (!m || !entry) return undefined;
+  const verdict = judgeValue(entry, m[4]);
+  return verdict && { m, entry, verdict };
+}
 
 function report(
   ctx: RuleContext,
@@ -262,3 +313,6 @@ function report(
     fixes,
   });
 }
+
+/** @internal For the tests: the verdict on a string and the judging of settings, to judge the file's dicts and strings by a scan and compare. */
+export { setStatementVerdict, judgeSettings };

@@ -2,7 +2,7 @@ import type { Fix } from '../../findings';
 import { planImports } from '../../fixes/edits';
 import type { ColumnInfo, SinkInfo } from '../../model/types';
 import { pyString } from '../../parsing/syntax';
-import { PiiMatcher } from '../helpers/pii';
+import { piiMatcherFor } from '../helpers/pii';
 import { maskColumnCall } from '../../templates';
 import { related, type Rule, type RuleContext } from '../rule';
 import { isDisplayFormat } from '../../spark/writers';
@@ -14,7 +14,7 @@ export const unmaskedPiiAtSink: Rule = {
   summary: 'Columns named like personal data (email, phone, ssn, card number, ...) reach a sink unmasked.',
   defaultSeverity: 'warning',
   check(ctx: RuleContext) {
-    const pii = new PiiMatcher(ctx.settings['pii.extraPatterns'], ctx.settings['pii.personDetails']);
+    const pii = piiMatcherFor(ctx.settings['pii.extraPatterns'], ctx.settings['pii.personDetails']);
     for (const sink of ctx.model.sinks) {
       // foreachBatch: the function decides what is written, and the model does not follow into it.
       if (sink.foreachBatch) continue;

@@ -4,9 +4,8 @@ import type { Node } from '../../parsing/pythonParser';
 import { callParts, literalString, pyString, sameNode, stringParts, unwrapParens, type CallParts } from '../../parsing/syntax';
 import { related, type Rule, type RuleContext } from '../rule';
 import { environmentSecret } from '../../templates';
-import { nodesOfType } from '../../model/syntaxIndex';
-import type { DataFrameModel } from '../../model/types';
-import { callsNamedAny, callsWithKeyword, mergeInTreeOrder } from '../helpers/callIndex';
+import { nodesOfType, statementNodesOfType } from '../../model/syntaxIndex';
+import { perStatement } from '../../model/statementMemo';
 import { withPlaceholders } from '../../fixes/edits';
 
 /** Where a key/value pair came from, for the message and the environment variable's name. */
@@ -42,47 +41,161 @@ export const hardcodedSecret: Rule = {
   summary: 'A literal password, token, key or SAS in a Spark option, config, JAAS string, JDBC URL or environment-variable fallback.',
   defaultSeverity: 'error',
   check(ctx: RuleContext) {
-    const constants = moduleStringConstants(ctx.model);
-    const confSetCalls = new Set(ctx.model.confSets.filter((c) => c.via !== 'builder.config').map((c) => c.call.id));
+    const judge = modelJudge(ctx);
     const origins = new Map<number, Origin>();
     const reported = new Set<number>();
-    for (const call of candidateCalls(ctx.model)) {
-      for (const setting of settingsOf(call, confSetCalls, constants, origins)) {
-        // A test handing a login to the project's own code (a connector spec, a config object) feeds
-        // the unit under test a fixture, often one the test then checks is redacted; a literal a test
-        // hands straight to a Spark option or JDBC call is still reported.
-        if (setting.ownCode && ctx.code.at(call).kind === 'test') continue;
-        checkSetting(ctx, setting, constants, reported);
-      }
-      checkEnvironmentFallback(ctx, call, constants);
-      checkSasInPath(ctx, call, constants);
+    const strings: Node[] = [];
+    // Each top-level statement's picks, in document order: the calls, then the strings, are in the
+    // order the file's candidate calls and strings were judged in before.
+    for (const statement of ctx.model.root.children) {
+      statementPickCounts.read++;
+      const picks = perStatement(statementPicks, statement, picksOfStatement);
+      for (const call of picks.calls) judgeCall(call, judge, origins, reported);
+      for (const s of picks.strings) strings.push(s);
     }
-    checkConnectionStrings(ctx, reported);
+    for (const whole of strings) {
+      if (!reported.has(whole.id)) reportConnectionString(ctx, judge, whole, reported);
+    }
   },
 };
 
-/** The names of the calls each check below may accept (`settingsOf`, `checkEnvironmentFallback`, `checkSasInPath`). */
-function candidateNames(): string[] {
-  return [...SETTING_CALLS, ...PATH_METHODS, ...ENVIRONMENT_LOOKUPS];
+// ------------------------------------------------------------------ what is judged again after an edit
+
+/**
+ * What a check reads beyond the call or string it judges (all of which lie in the call's top-level
+ * statement), and where it reports. Per model, the file's answers (`modelJudge`); once per top-level
+ * statement, a probe that answers nothing and only records that a check asked, or would report
+ * (`Probe`).
+ */
+interface Judge extends Constants {
+  /** The dict literal a name was last bound to before it (`dictBinding`: it may read the statements before this one). */
+  dictBinding(name: Node): Node | undefined;
+  /** `call` is a Spark conf set, as the model reads the file (`confSets`). */
+  setsConf(call: Node): boolean;
+  /** `node` is in test code (the code context: the file's path, its imports, the definitions around it). */
+  inTest(node: Node): boolean;
+  /** Reports the finding `make` builds (fixes read the whole file: its imports). */
+  report(make: (ctx: RuleContext) => Finding): void;
+}
+
+/** The module constants a name may stand for. */
+interface Constants {
+  constant(name: string): Node | undefined;
+}
+
+type Finding = Parameters<RuleContext['report']>[0];
+
+/** The file's answers; the constants and conf sets made when first asked (most files ask for neither). */
+function modelJudge(ctx: RuleContext): Judge {
+  let constants: Map<string, Node> | undefined;
+  let confSetCalls: Set<number> | undefined;
+  return {
+    constant: (name) => (constants ??= moduleStringConstants(ctx.model)).get(name),
+    dictBinding,
+    setsConf: (call) => (confSetCalls ??= new Set(ctx.model.confSets.filter((c) => c.via !== 'builder.config').map((c) => c.call.id))).has(call.id),
+    inTest: (node) => ctx.code.at(node).kind === 'test',
+    report: (make) => ctx.report(make(ctx)),
+  };
 }
 
 /**
- * Every call one of the checks may accept, in document order: the calls named as one of them
- * accepts, and the other named calls passing `properties=` or `options=` (a setting whatever the
- * name). Each check still filters its calls; a call without a name is accepted by none of them.
- * Visiting every call of the file (21k at 20k lines) cost most of this rule's time.
+ * A judge that knows nothing of the file beyond the statement: every read answers "none" and marks
+ * the probe touched, and so does a report. A check run with it that leaves it untouched read
+ * nothing but the call's statement and reported nothing; run with any file's answers it takes the
+ * same path (the same reads of the same subtree, no question to the judge) and reports nothing.
  */
-function candidateCalls(model: DataFrameModel): Node[] {
-  const names = new Set(candidateNames());
-  const others = new Set<Node>();
-  for (const keyword of SETTING_KEYWORDS) {
-    for (const call of callsWithKeyword(model, keyword)) {
-      const name = callParts(call)?.name;
-      if (name !== undefined && !names.has(name)) others.add(call);
-    }
+class Probe implements Judge {
+  touched = false;
+  constant(): undefined {
+    this.touched = true;
+    return undefined;
   }
-  const named = callsNamedAny(model, names);
-  return others.size ? mergeInTreeOrder([named, [...others].sort((a, b) => a.id - b.id)]) : named;
+  dictBinding(): undefined {
+    this.touched = true;
+    return undefined;
+  }
+  setsConf(): boolean {
+    this.touched = true;
+    return false;
+  }
+  inTest(): boolean {
+    this.touched = true;
+    return false;
+  }
+  report(): void {
+    this.touched = true;
+  }
+}
+
+/** One call judged by the three checks, in the order the rule reports them. */
+function judgeCall(call: Node, judge: Judge, origins: Map<number, Origin>, reported: Set<number>): void {
+  for (const setting of settingsOf(call, judge, origins)) {
+    // A test handing a login to the project's own code (a connector spec, a config object) feeds
+    // the unit under test a fixture, often one the test then checks is redacted; a literal a test
+    // hands straight to a Spark option or JDBC call is still reported. (The probe answers "not a
+    // test" and is touched, so such a call is kept and judged per model with the real answer.)
+    if (setting.ownCode && judge.inTest(call)) continue;
+    checkSetting(judge, setting, reported);
+  }
+  checkEnvironmentFallback(judge, call);
+  checkSasInPath(judge, call);
+}
+
+/**
+ * What a top-level statement gives the rule to judge per model, each in document order: its
+ * candidate calls whose checks ask the file something or report (`Probe`), and its strings that
+ * hold a connection string with a password (`connectionLeak`, which reads only the literal), each
+ * as the node to report (a part of an implicit concatenation as the whole, once per part, as the
+ * scan of every string did). A `perStatement` answer: the probe and the leak read only the
+ * statement's subtree (a chain's, an argument's, a literal's parents climb no higher than the
+ * statement), and the picks are node objects. The other calls and strings report nothing in any
+ * file holding the statement, and are not judged again after an edit elsewhere.
+ */
+interface StatementPicks {
+  readonly calls: readonly Node[];
+  readonly strings: readonly Node[];
+}
+const statementPicks = new WeakMap<Node, StatementPicks>();
+const NO_PICKS: StatementPicks = { calls: [], strings: [] };
+
+/** @internal Exported for the tests, which compare the picks a statement kept with those made again. */
+export function picksOfStatement(statement: Node): StatementPicks {
+  statementPickCounts.made++;
+  const calls: Node[] = [];
+  for (const call of statementNodesOfType(statement, 'call')) {
+    if (!isCandidate(call)) continue;
+    const probe = new Probe();
+    judgeCall(call, probe, new Map(), new Set());
+    if (probe.touched) calls.push(call);
+  }
+  const strings: Node[] = [];
+  for (const node of statementNodesOfType(statement, 'string')) {
+    // The text test first: most strings of a file are no URL with credentials, and a node's parent
+    // costs a walk. A part of an implicit concatenation is judged as the whole concatenated_string.
+    if (!mayHoldCredentials(node.text)) continue;
+    const whole = node.parent?.type === 'concatenated_string' ? node.parent : node;
+    if (connectionLeak(whole)) strings.push(whole);
+  }
+  return calls.length || strings.length ? { calls, strings } : NO_PICKS;
+}
+
+/** @internal The picks `statement` keeps, if it has made them (for the tests). */
+export function keptPicksOfStatement(statement: Node): StatementPicks | undefined {
+  return statementPicks.get(statement);
+}
+
+/** Statements whose picks were read, and of them the ones made (the rest were kept): for the tests' floor on reuse. */
+export const statementPickCounts = { read: 0, made: 0 };
+
+/**
+ * A call one of the checks may accept: named as one of them accepts, or another named call passing
+ * `properties=` or `options=` (a setting whatever the name). Each check still filters its calls; a
+ * call without a name is accepted by none of them.
+ */
+function isCandidate(call: Node): boolean {
+  const parts = callParts(call);
+  if (parts?.name === undefined) return false;
+  return CANDIDATE_NAMES.has(parts.name) || SETTING_KEYWORDS.some((k) => parts.keywords.has(k));
 }
 
 // ------------------------------------------------------------------ SAS tokens in paths
@@ -111,27 +224,23 @@ const SAS_VERSION = /[?&]sv=\d{4}-\d{2}-\d{2}/;
 const SAS_SIGNATURE = /[?&]sig=([A-Za-z0-9%+/]{20,}(?:=|%3D){0,2})(?:&|$)/;
 
 /** `spark.read.load("https://acct.blob.core.windows.net/c/x.csv?sv=...&sig=...")`: the SAS is a credential. */
-function checkSasInPath(ctx: RuleContext, call: Node, constants: Map<string, Node>): void {
+function checkSasInPath(judge: Judge, call: Node): void {
   const parts = callParts(call);
   if (!parts?.name || !PATH_METHODS.has(parts.name)) return;
   const path =
-    parts.name === 'option'
-      ? keyString(parts.args[0] ?? call, constants) === 'path'
-        ? parts.args[1]
-        : undefined
-      : (parts.args[0] ?? parts.keywords.get('path'));
-  const value = path ? resolveValue(path, constants) : undefined;
+    parts.name === 'option' ? (keyString(parts.args[0] ?? call, judge) === 'path' ? parts.args[1] : undefined) : (parts.args[0] ?? parts.keywords.get('path'));
+  const value = path ? resolveValue(path, judge) : undefined;
   if (!value || !SAS_VERSION.test(value.text)) return;
   const sig = SAS_SIGNATURE.exec(value.text)?.[1];
   if (!sig || !looksLikeSecretValue(sig)) return;
-  ctx.report({
+  judge.report(() => ({
     node: value.literal,
     message:
       'Hardcoded secret: this URL carries an Azure SAS token (sv=...&sig=...). It is a credential to the storage account for as long as it is valid. ' +
       'Everyone who can read the repository, its history, notebook exports or the job definition has it. Keep the URL without the token ' +
       'and configure the SAS at runtime from a secret manager (fs.azure.sas.* / a SAS token provider, dbutils.secrets.get on Databricks); revoke the committed one.',
     related: value.via ? [related(value.via, 'the constant is used here')] : [],
-  });
+  }));
 }
 
 // ------------------------------------------------------------------ environment fallbacks
@@ -141,11 +250,11 @@ function checkSasInPath(ctx: RuleContext, call: Node, constants: Map<string, Nod
  * `os.environ.get("API_TOKEN") or "..."`: the code looks like it reads the secret at runtime, but
  * the credential is committed anyway and silently used wherever the variable is missing.
  */
-function checkEnvironmentFallback(ctx: RuleContext, call: Node, constants: Map<string, Node>): void {
+function checkEnvironmentFallback(judge: Judge, call: Node): void {
   const parts = callParts(call);
   if (!parts || !isEnvironmentLookup(parts)) return;
   const nameNode = parts.args[0] ?? parts.keywords.get('key');
-  const variable = nameNode ? keyString(nameNode, constants) : undefined;
+  const variable = nameNode ? keyString(nameNode, judge) : undefined;
   if (variable === undefined || !isSecretKey(variable)) return;
   let fallback: Node | undefined = parts.args[1] ?? parts.keywords.get('default');
   // What the fix replaces: the lookup, or the whole `lookup or "..."`.
@@ -159,10 +268,10 @@ function checkEnvironmentFallback(ctx: RuleContext, call: Node, constants: Map<s
       whole = parent;
     }
   }
-  const value = fallback ? resolveValue(fallback, constants) : undefined;
+  const value = fallback ? resolveValue(fallback, judge) : undefined;
   if (!value || !looksLikeSecretValue(value.text, variable)) return;
-  if (localServiceDefault(ctx, call, value.text)) return;
-  ctx.report({
+  if (localServiceDefault(judge, call, value.text)) return;
+  judge.report((ctx) => ({
     node: value.literal,
     message:
       `Hardcoded secret: the fallback for the environment variable "${variable}" is a literal credential. It is in ` +
@@ -183,7 +292,7 @@ function checkEnvironmentFallback(ctx: RuleContext, call: Node, constants: Map<s
             },
           ]
         : [],
-  });
+  }));
 }
 
 /** One word a person types, with an optional number: `spark`, `postgres`, `airflow123`. Not a generated token. */
@@ -196,8 +305,8 @@ const TYPED_WORD = /^[a-z]+\d*$/;
  * (`dapi...`, `ghp_...`, base64) committed as a test's fallback is a real credential, and a literal
  * handed straight to a Spark option or JDBC URL in a test is still reported.
  */
-function localServiceDefault(ctx: RuleContext, call: Node, value: string): boolean {
-  return TYPED_WORD.test(value) && ctx.code.at(call).kind === 'test';
+function localServiceDefault(judge: Judge, call: Node, value: string): boolean {
+  return TYPED_WORD.test(value) && judge.inTest(call);
 }
 
 /** The names `isEnvironmentLookup` accepts. */
@@ -215,8 +324,10 @@ function isEnvironmentLookup(parts: CallParts): boolean {
 const SETTING_CALLS = new Set(['option', 'config', 'set', 'setIfMissing', 'options', 'jdbc']);
 /** Keywords that carry settings on a call of any name. */
 const SETTING_KEYWORDS = ['properties', 'options'];
+/** The names of the calls each check may accept (`settingsOf`, `checkEnvironmentFallback`, `checkSasInPath`). */
+const CANDIDATE_NAMES: ReadonlySet<string> = new Set([...SETTING_CALLS, ...PATH_METHODS, ...ENVIRONMENT_LOOKUPS]);
 
-function settingsOf(call: Node, confSetCalls: Set<number>, constants: Map<string, Node>, origins: Map<number, Origin>): Setting[] {
+function settingsOf(call: Node, judge: Judge, origins: Map<number, Origin>): Setting[] {
   const parts = callParts(call);
   if (!parts?.name) return [];
   // Climbing the chain costs its length: only calls that can carry a setting pay it.
@@ -224,11 +335,11 @@ function settingsOf(call: Node, confSetCalls: Set<number>, constants: Map<string
   const origin = chainOrigin(call, origins);
   const out: Setting[] = [];
   const pair = (keyNode: Node | undefined, value: Node | undefined) => {
-    const key = keyNode ? keyString(keyNode, constants) : undefined;
+    const key = keyNode ? keyString(keyNode, judge) : undefined;
     if (key !== undefined && value) out.push({ key, value, origin });
   };
   const dict = (node: Node | undefined) => {
-    for (const [key, value] of dictPairs(node, constants)) out.push({ key, value, origin });
+    for (const [key, value] of dictPairs(node, judge)) out.push({ key, value, origin });
   };
   switch (parts.name) {
     case 'option':
@@ -241,7 +352,7 @@ function settingsOf(call: Node, confSetCalls: Set<number>, constants: Map<string
     case 'set':
     case 'setIfMissing':
       // Only Spark confs: `x.set(k, v)` on an arbitrary object (a cache client, a set) is not ours.
-      if (confSetCalls.has(call.id) || /(^|\.)conf$|SparkConf\(\)$/i.test(parts.object?.text ?? '')) pair(parts.args[0], parts.args[1]);
+      if (judge.setsConf(call) || /(^|\.)conf$|SparkConf\(\)$/i.test(parts.object?.text ?? '')) pair(parts.args[0], parts.args[1]);
       break;
     case 'options':
       for (const [k, v] of parts.keywords) out.push({ key: k, value: v, origin });
@@ -253,12 +364,12 @@ function settingsOf(call: Node, confSetCalls: Set<number>, constants: Map<string
       const positional = parts.args.filter((a) => a.type !== 'dictionary_splat' && a.type !== 'list_splat');
       const url = positional[0] ?? parts.keywords.get('url');
       if (url) out.push({ key: 'url', value: url, origin: 'jdbc' });
-      for (const [key, value] of dictPairs(parts.keywords.get('properties') ?? positional[6], constants)) out.push({ key, value, origin: 'jdbc' });
+      for (const [key, value] of dictPairs(parts.keywords.get('properties') ?? positional[6], judge)) out.push({ key, value, origin: 'jdbc' });
       for (const a of parts.args) {
         if (a.type !== 'dictionary_splat') continue;
-        for (const [key, value] of dictPairs(a.namedChildren[0] ?? undefined, constants)) {
+        for (const [key, value] of dictPairs(a.namedChildren[0] ?? undefined, judge)) {
           // A `properties` entry is the JDBC properties dict itself: its pairs are the settings.
-          if (key === 'properties') for (const inner of dictPairs(value, constants)) out.push({ key: inner[0], value: inner[1], origin: 'jdbc' });
+          if (key === 'properties') for (const inner of dictPairs(value, judge)) out.push({ key: inner[0], value: inner[1], origin: 'jdbc' });
           else out.push({ key, value, origin: 'jdbc' });
         }
       }
@@ -295,12 +406,12 @@ function chainOrigin(call: Node, origins: Map<number, Origin>): Origin {
   return origin;
 }
 
-function keyString(node: Node, constants: Map<string, Node>): string | undefined {
+function keyString(node: Node, constants: Constants): string | undefined {
   const n = unwrapParens(node);
   const lit = literalString(n);
   if (lit !== undefined) return lit;
   if (n.type === 'identifier') {
-    const c = constants.get(n.text);
+    const c = constants.constant(n.text);
     return c ? literalString(c) : undefined;
   }
   return n.type === 'string' ? interpolatedKey(n, constants) : undefined;
@@ -312,7 +423,7 @@ function keyString(node: Node, constants: Map<string, Node>): string | undefined
  * A name bound to a module constant reads as its value, anything else as `{}`: only literal words
  * judge the key (`f"{secret_scope}.path"` names no secret).
  */
-function interpolatedKey(n: Node, constants: Map<string, Node>): string | undefined {
+function interpolatedKey(n: Node, constants: Constants): string | undefined {
   let text = '';
   let literalPart = false;
   for (const part of stringParts(n)) {
@@ -322,7 +433,7 @@ function interpolatedKey(n: Node, constants: Map<string, Node>): string | undefi
       continue;
     }
     const expr = part.namedChildren[0];
-    const c = expr?.type === 'identifier' ? constants.get(expr.text) : undefined;
+    const c = expr?.type === 'identifier' ? constants.constant(expr.text) : undefined;
     text += (c && literalString(c)) ?? '{}';
   }
   // `f"{name}"` alone says nothing of what it sets.
@@ -330,17 +441,17 @@ function interpolatedKey(n: Node, constants: Map<string, Node>): string | undefi
 }
 
 /** Literal-keyed pairs of a dict literal, or of a name bound once at module level to one. */
-function dictPairs(node: Node | undefined, constants: Map<string, Node>): [string, Node][] {
+function dictPairs(node: Node | undefined, judge: Judge): [string, Node][] {
   if (!node) return [];
   let n = unwrapParens(node);
-  if (n.type === 'identifier') n = dictBinding(n) ?? n;
+  if (n.type === 'identifier') n = judge.dictBinding(n) ?? n;
   if (n.type !== 'dictionary') return [];
   const out: [string, Node][] = [];
   for (const p of n.namedChildren) {
     if (p?.type !== 'pair') continue;
     const k = p.childForFieldName('key');
     const v = p.childForFieldName('value');
-    const key = k ? keyString(k, constants) : undefined;
+    const key = k ? keyString(k, judge) : undefined;
     if (key !== undefined && v) out.push([key, v]);
   }
   return out;
@@ -710,10 +821,10 @@ export function looksLikeSecretValue(value: string, key?: string): boolean {
   return true;
 }
 
-function resolveValue(node: Node, constants: Map<string, Node>): ResolvedValue | undefined {
+function resolveValue(node: Node, constants: Constants): ResolvedValue | undefined {
   const n = unwrapParens(node);
   if (n.type === 'identifier') {
-    const c = constants.get(n.text);
+    const c = constants.constant(n.text);
     const text = c ? literalString(c) : undefined;
     return c && text !== undefined ? { text, literal: c, plain: true, via: n } : undefined;
   }
@@ -729,7 +840,7 @@ function resolveValue(node: Node, constants: Map<string, Node>): ResolvedValue |
       }
       interpolated = true;
       const expr = part.namedChildren[0];
-      const c = expr?.type === 'identifier' ? constants.get(expr.text) : undefined;
+      const c = expr?.type === 'identifier' ? constants.constant(expr.text) : undefined;
       text += (c && literalString(c)) ?? UNRESOLVED;
     }
   }
@@ -763,6 +874,14 @@ const FORMAT_FIELD = /%(\([^)]*\))?[-#0 +]*\d*(\.\d+)?[sdifr]|\{[^{}]*\}/;
 /** Hosts of the machine itself or of a compose / cluster network (a name without a dot). */
 const LOCAL_HOST = /^(localhost|127(\.\d+){3}|0\.0\.0\.0|host\.docker\.internal|[a-z0-9_-]+)$/i;
 
+/** A cheap test of the raw text before anything is read: a URL with credentials has ':' and '@' or 'password='. */
+function mayHoldCredentials(raw: string): boolean {
+  return raw.includes(':') && (raw.includes('@') || /password=/i.test(raw));
+}
+
+/** No module constant: a connection string is judged on what its own literal writes. */
+const NO_CONSTANTS: Constants = { constant: () => undefined };
+
 /**
  * A string literal that is a connection string with a literal password in it, wherever the code
  * writes it: a module constant (`MONGO_URI = "mongodb+srv://etl:...@cluster0..."`), an argument of
@@ -773,34 +892,27 @@ const LOCAL_HOST = /^(localhost|127(\.\d+){3}|0\.0\.0\.0|host\.docker\.internal|
  * time, and a local service's default login (the user name repeated as the password, on localhost or
  * a compose service name: `airflow:airflow@postgres`). A JDBC URL a setting already reported is not
  * reported twice.
+ *
+ * This reads the literal alone: the rest of the file only decides whether it is test code
+ * (`reportConnectionString`). Gives the literal's text and the credentials in it.
  */
-function checkConnectionStrings(ctx: RuleContext, reported: Set<number>): void {
-  for (const node of nodesOfType(ctx.model, 'string')) {
-    // The text test first: most strings of a file are no URL with credentials, and a node's parent
-    // costs a walk. A part of an implicit concatenation is judged as the whole concatenated_string.
-    if (!mayHoldCredentials(node.text)) continue;
-    const whole = node.parent?.type === 'concatenated_string' ? node.parent : node;
-    if (reported.has(whole.id)) continue;
-    checkConnectionString(ctx, whole, reported);
-  }
-}
-
-function mayHoldCredentials(raw: string): boolean {
-  return raw.includes(':') && (raw.includes('@') || /password=/i.test(raw));
-}
-
-const NO_CONSTANTS = new Map<string, Node>();
-
-function checkConnectionString(ctx: RuleContext, node: Node, reported: Set<number>): void {
-  if (node.parent?.type === 'expression_statement') return;
+function connectionLeak(node: Node): { value: ResolvedValue; credentials: Credentials } | undefined {
+  if (node.parent?.type === 'expression_statement') return undefined;
   // Only what this literal writes: a password interpolated from a module constant is that
   // constant's literal, judged (and reported) where it is written.
   const value = resolveValue(node, NO_CONSTANTS);
-  if (!value) return;
+  if (!value) return undefined;
   const credentials = connectionCredentials(value.text);
-  if (!credentials || FORMAT_FIELD.test(credentials.password) || !looksLikeSecretValue(credentials.password, 'password')) return;
-  if (credentials.host !== undefined && LOCAL_HOST.test(credentials.host) && credentials.user.toLowerCase() === credentials.password.toLowerCase()) return;
-  if (ctx.code.at(node).kind === 'test') return;
+  if (!credentials || FORMAT_FIELD.test(credentials.password) || !looksLikeSecretValue(credentials.password, 'password')) return undefined;
+  if (credentials.host !== undefined && LOCAL_HOST.test(credentials.host) && credentials.user.toLowerCase() === credentials.password.toLowerCase())
+    return undefined;
+  return { value, credentials };
+}
+
+/** `node` is a string `connectionLeak` accepts (a statement's pick): reported unless in test code. */
+function reportConnectionString(ctx: RuleContext, judge: Judge, node: Node, reported: Set<number>): void {
+  const { value, credentials } = connectionLeak(node)!;
+  if (judge.inTest(node)) return;
   reported.add(node.id);
   const name = connectionEnvName(node, credentials.scheme);
   ctx.report({
@@ -885,8 +997,8 @@ function connectionEnvName(node: Node, scheme: string): string {
 
 // ------------------------------------------------------------------ reporting and fixing
 
-function checkSetting(ctx: RuleContext, setting: Setting, constants: Map<string, Node>, reported: Set<number>): void {
-  const value = resolveValue(setting.value, constants);
+function checkSetting(judge: Judge, setting: Setting, reported: Set<number>): void {
+  const value = resolveValue(setting.value, judge);
   if (!value) return;
   const leak = /(^|\.)sasl\.jaas\.config$/i.test(setting.key)
     ? leakIn(jaasPassword(value.text), `the JAAS config "${setting.key}" embeds password="..."`)
@@ -898,7 +1010,7 @@ function checkSetting(ctx: RuleContext, setting: Setting, constants: Map<string,
   if (!leak) return;
   const name = envName(setting.key, setting.origin);
   reported.add(value.literal.id);
-  ctx.report({
+  judge.report((ctx) => ({
     node: value.literal,
     message:
       `Hardcoded secret: ${leak}. Everyone who can read the repository, its history, notebook exports or the job ` +
@@ -906,7 +1018,7 @@ function checkSetting(ctx: RuleContext, setting: Setting, constants: Map<string,
       '{{secrets/scope/key}} on Databricks) and rotate the one that was committed.',
     related: value.via ? [related(value.via, 'the constant is used here')] : [],
     fixes: value.plain ? environFix(ctx, value.literal, setting.key, name) : [],
-  });
+  }));
 }
 
 /** The embedded value is always the `password` of its string (`password=...`, `user:password@`). */
@@ -943,3 +1055,9 @@ function environFix(ctx: RuleContext, literal: Node, key: string, name: string):
     },
   ];
 }
+
+/**
+ * @internal For the tests: the parts the rule judges the file with, to judge every candidate call and
+ * string of the file (the scan the statements' picks replace) and compare.
+ */
+export const judgingParts = { modelJudge, judgeCall, isCandidate, mayHoldCredentials, connectionLeak, reportConnectionString, Probe };

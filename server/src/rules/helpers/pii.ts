@@ -240,7 +240,24 @@ export class PiiMatcher {
     }
   }
 
+  /**
+   * Answers given, by column name: a name's answer depends on the name and the matcher's settings
+   * alone, and a file writes the same few names at every sink (PSA401 asks for each column of each
+   * sink on every analysis). Cleared when it grows past `KNOWN_MAX`, so a long session's names do not pile up.
+   */
+  private readonly known = new Map<string, boolean>();
+
   isPii(column: string): boolean {
+    let answer = this.known.get(column);
+    if (answer === undefined) {
+      if (this.known.size >= KNOWN_MAX) this.known.clear();
+      answer = this.judge(column);
+      this.known.set(column, answer);
+    }
+    return answer;
+  }
+
+  private judge(column: string): boolean {
     if (this.extra.some((r) => r.matchesWhole(column))) return true;
     const tokens = column
       .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
@@ -251,6 +268,19 @@ export class PiiMatcher {
     return this.sequences.some((seq) => holdsSequence(tokens, seq));
   }
 }
+
+const KNOWN_MAX = 10_000;
+
+/**
+ * A matcher for these settings, the same one while they stay the same (by value: the settings
+ * object is made again on every change), so that its answers by name are kept across analyses.
+ */
+export function piiMatcherFor(extraPatterns: readonly string[], personDetails = false): PiiMatcher {
+  const key = JSON.stringify([extraPatterns, personDetails]);
+  if (lastMatcher?.key !== key) lastMatcher = { key, matcher: new PiiMatcher(extraPatterns, personDetails) };
+  return lastMatcher.matcher;
+}
+let lastMatcher: { key: string; matcher: PiiMatcher } | undefined;
 
 /** `seq` occurs in `tokens` and every token after it says which copy or form of it the column holds. */
 function holdsSequence(tokens: string[], seq: string[]): boolean {

@@ -46,11 +46,14 @@ export const nonTimeWindowOnStream: Rule = {
     const seen = new Set<number>();
     for (const t of ctx.model.transforms) {
       if (t.frame.streaming !== true || seen.has(t.call.id)) continue;
+      const projection = PROJECTIONS.has(t.method) || t.method === 'selectExpr';
+      const over = projection ? windowFunctionIn(t) : undefined;
+      if (projection ? !over : !SORTS.has(t.method) || findInLineage(t.frame, (f) => AGGREGATED.has(f.op) || f.source?.kind === 'sql')) continue;
       // A lesson showing Spark refuse the query (caught and printed, or under "# this will fail").
+      // Asked last: it reads the lines around the statement (positions), and most transforms of a
+      // stream are neither a window function nor a sort.
       if (refusalCaughtOnPurpose(t.call) || showsMistakeOnPurpose(t.call, false)) continue;
-      if (PROJECTIONS.has(t.method) || t.method === 'selectExpr') {
-        const over = windowFunctionIn(t);
-        if (!over) continue;
+      if (over) {
         seen.add(t.call.id);
         const fn = over.type === 'call' ? callParts(unwrapParens(over.childForFieldName('function')!.childForFieldName('object')!))?.name : undefined;
         const what = fn ? `${fn}() over a window` : 'A window function (OVER)';
@@ -63,7 +66,7 @@ export const nonTimeWindowOnStream: Rule = {
             'Compute it per micro-batch in a foreachBatch function, or use a time window (groupBy(window(...))) or dropDuplicates with a watermark.',
           related: sourceOf(t.frame),
         });
-      } else if (SORTS.has(t.method) && !findInLineage(t.frame, (f) => AGGREGATED.has(f.op) || f.source?.kind === 'sql')) {
+      } else {
         seen.add(t.call.id);
         ctx.report({
           start: t.methodNode.startIndex,
