@@ -1,13 +1,13 @@
 import type { SparkFunctions } from '../../spark/functions';
 import { AGGREGATES } from '../../spark/frameSize';
 import { PER_ROW_PROJECTIONS } from '../../spark/frames';
-import type { DataFrameModel, Frame, SinkInfo } from '../../model/types';
+import type { Frame } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
 import { callParts, isExtra, literalString, stringParts, unwrapParens } from '../../parsing/syntax';
 import type { RuleContext } from '../rule';
 import { highCardinalityReason } from './cardinality';
 import { callsNamedAny } from './callIndex';
-import { addTo } from './scopeIndex';
+import { sinksInScope } from './sinksByScope';
 import { writtenOnDriver } from './driverWrittenFiles';
 
 // Whether a frame holds few rows (an aggregate, a limit, a key lookup, a small source): PSA103, PSA301
@@ -510,8 +510,9 @@ function writtenBackBounded(ctx: RuleContext, read: Frame, seen: Set<Frame>): bo
   const target = source.kind === 'table' ? source.table?.toLowerCase() : source.path;
   if (!target || target.includes('{')) return false;
   const writes = read.scope
-    ? batchSinksInScope(ctx.model, read.scope).filter(
-        (s) => s.call.endIndex <= read.node.startIndex && (source.kind === 'table' ? s.table?.toLowerCase() === target : s.path === target),
+    ? sinksInScope(ctx.model, read.scope).filter(
+        (s) =>
+          !s.streaming && s.call.endIndex <= read.node.startIndex && (source.kind === 'table' ? s.table?.toLowerCase() === target : s.path === target),
       )
     : [];
   let last = -1;
@@ -523,24 +524,6 @@ function writtenBackBounded(ctx: RuleContext, read: Frame, seen: Set<Frame>): bo
   if (ADDS_ROWS.test(ctx.text.slice(since[0].call.endIndex, read.node.startIndex))) return false;
   return since.every((s) => boundedThroughViews(ctx, s.frame, seen));
 }
-
-const batchSinks = new WeakMap<DataFrameModel, Map<number, SinkInfo[]>>();
-
-/**
- * The model's batch sinks (not streaming) whose scope is `scope` (the same node: `sameNode`, by id),
- * in the model's order: grouped once per model. Filtering every sink of the file per read made
- * PSA101 grow with its counts times the file's writes (issue 18).
- */
-export function batchSinksInScope(model: DataFrameModel, scope: Node): readonly SinkInfo[] {
-  let groups = batchSinks.get(model);
-  if (!groups) {
-    groups = new Map();
-    for (const s of model.sinks) if (!s.streaming && s.scope) addTo(groups, s.scope.id, s);
-    batchSinks.set(model, groups);
-  }
-  return groups.get(scope.id) ?? NO_SINKS;
-}
-const NO_SINKS: readonly SinkInfo[] = [];
 
 /** Frames belong to one analysis, so their answer can be kept: PSA301 and PSA306 ask per transform. */
 const fewRows = new WeakMap<Frame, boolean>();
