@@ -176,7 +176,8 @@ const importedByModel = new WeakMap<DataFrameModel, Map<string, string | undefin
  * `importedFrom` once per model and bound name: it reads only the model's imports and, of the call,
  * whether it has an object and the name bound (the object's text, or the call's name).
  */
-function importedFromOnce(model: DataFrameModel, parts: NonNullable<ReturnType<typeof callParts>>): string | undefined {
+/** @internal Exported for the tests. */
+export function importedFromOnce(model: DataFrameModel, parts: NonNullable<ReturnType<typeof callParts>>): string | undefined {
   const object = parts.object ? unwrapParens(parts.object) : undefined;
   if (object && object.type !== 'identifier') return undefined;
   const key = object ? `.${object.text}` : parts.name!;

@@ -511,8 +511,7 @@ function writtenBackBounded(ctx: RuleContext, read: Frame, seen: Set<Frame>): bo
   if (!target || target.includes('{')) return false;
   const writes = read.scope
     ? sinksInScope(ctx.model, read.scope).filter(
-        (s) =>
-          !s.streaming && s.call.endIndex <= read.node.startIndex && (source.kind === 'table' ? s.table?.toLowerCase() === target : s.path === target),
+        (s) => !s.streaming && s.call.endIndex <= read.node.startIndex && (source.kind === 'table' ? s.table?.toLowerCase() === target : s.path === target),
       )
     : [];
   let last = -1;
