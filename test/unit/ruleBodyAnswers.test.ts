@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import type { DataFrameModel } from '../../server/src/model/types';
 import { nodesOfType } from '../../server/src/model/syntaxIndex';
 import type { Node } from '../../server/src/parsing/pythonParser';
-import { sameNode } from '../../server/src/parsing/syntax';
+import { callParts, sameNode } from '../../server/src/parsing/syntax';
 import {
   cachesParameter,
   callFactCounts,
@@ -17,7 +17,7 @@ import { repeatingConstructAround } from '../../server/src/rules/helpers/loops';
 import { sinksInScope } from '../../server/src/rules/helpers/sinksByScope';
 import { keptRepeats } from '../../server/src/rules/performance/PSA102-uncached-reuse';
 import { bindingCountsOf, bindingNamesOfStatement, keptBindingNamesOfStatement } from '../../server/src/rules/performance/PSA105-python-udf-with-builtin';
-import { analyseEditSequence, everyEditEqualsFresh, type SequenceEdit, type TextChange } from './analysisOutcome';
+import { analyseEditSequence, everyEditEqualsFresh, stepsEqualFresh, type SequenceEdit, type TextChange } from './analysisOutcome';
 import { loadParser, samplesAndFixtures } from './helpers';
 
 // PSA101, PSA102 and PSA105 keep answers that read one node's own subtree (and its ancestors inside
@@ -41,6 +41,8 @@ const EDITS: SequenceEdit[] = [
   (t) => ({ start: t.length, end: t.length, text: '\ndf.write.parquet("/tmp/out")\nprint(df.count())\nfor d in days:\n    df.write.parquet(d)\n' }),
   (_, s) => (s.length > 0 ? { start: s[0], end: s[0], text: 'from helpers.cache import keep\n' } : undefined),
   (_, s) => (s.length > 1 ? { start: s[1], end: s[1], text: 'def keep(df):\n    df.cache()\n' } : undefined),
+  // A module imported by name, called bare and through an attribute: the import look-up is kept per bound name, the two must not share one.
+  (t) => ({ start: t.length, end: t.length, text: '\nimport tools\ntools(df)\ntools.pin(df)\n' }),
 ];
 
 /** PSA105's bound names as the whole-file scan of the model's per-type lists counted them before. */
@@ -110,6 +112,11 @@ describe('answers kept on nodes by PSA101, PSA102 and PSA105, and their per-mode
           facts.add(call);
         }
         factsSeen = facts;
+        // The import look-up once per model and bound name, asked for every named call in document order (bare before attribute when both occur).
+        for (const call of model.root.descendantsOfType('call')) {
+          const parts = callParts(call);
+          if (parts?.name) assert.equal(importedFromOnce(model, parts), importedFrom(model, parts), `imported from: the call at ${call.startIndex} ${after}`);
+        }
         const defs = new WeakSet<Node>();
         for (const def of model.root.descendantsOfType('function_definition')) {
           const kept = keptCachesParameter(def);
@@ -232,5 +239,56 @@ describe('PSA101, PSA102 and PSA105 after an edit', function () {
     assert.ok(analyses > 200, `${analyses} incremental analyses`);
     // Facts found kept by the analyses: the property ran through the reuse, not around it.
     assert.ok(callFactCounts.kept - before.kept > 0, 'no call facts were found kept');
+  });
+});
+
+/**
+ * A file whose verdicts read other statements than the one reported: PSA101 lets a count pass when
+ * the frame was handed before it to a helper that caches it (a def elsewhere in the file, or a
+ * function imported from the project); PSA105 offers a call-site fix only while nothing else binds
+ * the UDF's name. The statements holding the count, the helper call and the UDF call stay the same
+ * node objects across the edits (adopted by the copy), so an answer about another statement kept on
+ * them would keep the old verdict: each step must equal a fresh analysis, and the verdicts must change.
+ */
+const ACROSS = [
+  'from pyspark.sql import SparkSession, functions as F',
+  'spark = SparkSession.builder.getOrCreate()',
+  '',
+  'orders = spark.read.parquet("s3://lake/orders").groupBy("day").count()',
+  'keep(orders)',
+  'print(orders.count())',
+  'orders.write.parquet("s3://lake/out")',
+  '',
+  '@F.udf("string")',
+  'def shout(s):',
+  '    return s.upper()',
+  '',
+  'loud = orders.withColumn("loud", shout(F.col("name")))',
+  'loud.write.parquet("s3://lake/loud")',
+  '',
+].join('\n');
+
+describe('PSA101 and PSA105 verdicts that read other statements, after edits of those statements', function () {
+  this.timeout(120_000);
+  it('follow a caching helper defined, removed, imported, and a second binding of the UDF name', async () => {
+    const parser = await loadParser();
+    const at = (t: string, s: string) => t.indexOf(s);
+    const insertBefore = (s: string, text: string) => (t: string) => [{ start: at(t, s), end: at(t, s), text }];
+    const remove = (s: string) => (t: string) => (at(t, s) < 0 ? [] : [{ start: at(t, s), end: at(t, s) + s.length, text: '' }]);
+    const steps = [
+      insertBefore('orders = ', 'def keep(df):\n    df.cache()\n\n'),
+      remove('def keep(df):\n    df.cache()\n\n'),
+      insertBefore('spark = ', 'from project.caching import keep\n'),
+      remove('from project.caching import keep\n'),
+      (t: string) => [{ start: t.length, end: t.length, text: 'shout = None\n' }],
+      remove('shout = None\n'),
+    ].map((changes) => ({ changes, extra: 'none' as const }));
+    const verdicts: string[] = [];
+    stepsEqualFresh(parser, 'across.py', ACROSS, steps, (incremental) => {
+      const codes = incremental.findings.filter((f) => f.code === 'PSA101' || f.code === 'PSA105');
+      verdicts.push(codes.map((f) => `${f.code}${f.fixes?.length ? '+fix' : ''}`).join(' '));
+    });
+    // The count is let pass while a caching `keep` is in sight; the UDF's call-site fix goes while `shout` is bound twice.
+    assert.deepEqual(verdicts, ['PSA105+fix', 'PSA101+fix PSA105+fix', 'PSA105+fix', 'PSA101+fix PSA105+fix', 'PSA101+fix PSA105', 'PSA101+fix PSA105+fix']);
   });
 });
