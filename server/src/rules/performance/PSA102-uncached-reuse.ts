@@ -108,8 +108,7 @@ function consumers(ctx: RuleContext): { frame: Frame; consumer: Consumer }[] {
  * For every frame that `kept` accepts, the computations that run its lineage. A walk up from a
  * consumer stops at a cached frame; the cache itself then counts as one computation of what lies
  * above it. The walk is the same whatever `kept` says; only the frames the check reads (those with a
- * name) get a set: most frames of a chain are unnamed steps, and a set per frame visited was a
- * third of the walk's time in a long file (issue 18).
+ * name) get a set: most frames of a chain are unnamed steps, whose sets nothing read (issue 18).
  */
 function consumersByFrame(
   all: readonly { frame: Frame; consumer: Consumer }[],
@@ -396,7 +395,7 @@ export const uncachedReuse: Rule = {
     const named = (f: Frame) => ctx.model.definitions.get(f.id) !== undefined || batchParameter(f) !== undefined;
     const byFrame = consumersByFrame(all, blocked, materializedBy, named);
     // Where each computation starts its walk up the lineage: its frame, or a cache's parents. Made
-    // when a sort is first judged (most files have none to judge).
+    // when a sort is first judged: only a candidate whose expensive step is a sort reads them.
     let startsMade: Map<string, Frame[]> | undefined;
     const starts = () => {
       if (startsMade) return startsMade;
