@@ -88,24 +88,105 @@ function cachingCallsIn(model: DataFrameModel, scope: Node): readonly CachingCal
   return perModel(cachingCalls, model, scope.id, () => {
     const out: CachingCall[] = [];
     for (const call of nodesInScope(model, 'call', scope)) {
-      const parts = callParts(call);
-      if (!parts?.name || isReportingCall(call)) continue;
-      const args: Node[] = [];
-      for (const a of [...parts.args, ...parts.keywords.values()]) {
-        const arg = a.type === 'list_splat' ? a.namedChildren[0] : a;
-        if (arg) args.push(unwrapParens(arg));
-      }
-      if (!args.length) continue;
-      const def = parts.object ? undefined : moduleFunctionNamed(model, parts.name);
+      const facts = callFactsOf(call);
+      if (!facts) continue;
+      const { parts, args } = facts;
+      const def = parts.object ? undefined : moduleFunctionNamed(model, parts.name!);
       if (def) {
-        if (cachesParameter(def)) out.push({ call, args });
+        if (cachesParameterOf(def)) out.push({ call, args });
         continue;
       }
-      const module = importedFrom(model, parts);
-      if (module !== undefined && !LIBRARIES.has(module.split('.')[0]) && resultNotKept(call)) out.push({ call, args });
+      const module = importedFromOnce(model, parts);
+      if (module !== undefined && !LIBRARIES.has(module.split('.')[0]) && facts.resultNotKept) out.push({ call, args });
     }
     return out;
   });
+}
+
+/**
+ * What `cachingCallsIn` reads of one call by itself: its parts, its arguments unwrapped, whether its
+ * value is not kept; undefined for a call that cannot cache a frame it is handed (no name, a
+ * reporting call, no argument). Kept per call node: these read only the call's own subtree and the
+ * statement around it (`resultNotKept` climbs to the enclosing statement, never past the top-level
+ * one), and a node object reaches a later syntax copy only inside a statement of the same text and
+ * subtree (see `perStatement`), so after an edit only the calls of the statements made again are
+ * read. Nodes, never offsets: they move with the statement.
+ */
+interface CallFacts {
+  parts: NonNullable<ReturnType<typeof callParts>>;
+  args: Node[];
+  resultNotKept: boolean;
+}
+const callFacts = new WeakMap<Node, CallFacts | null>();
+
+function callFactsOf(call: Node): CallFacts | undefined {
+  let facts = callFacts.get(call);
+  if (facts === undefined) {
+    facts = readCallFacts(call) ?? null;
+    callFacts.set(call, facts);
+    callFactCounts.made++;
+  } else callFactCounts.kept++;
+  return facts ?? undefined;
+}
+
+/** @internal `callFactsOf` read afresh (for the tests). */
+export function readCallFacts(call: Node): CallFacts | undefined {
+  const parts = callParts(call);
+  if (!parts?.name || isReportingCall(call)) return undefined;
+  const args: Node[] = [];
+  for (const a of [...parts.args, ...parts.keywords.values()]) {
+    const arg = a.type === 'list_splat' ? a.namedChildren[0] : a;
+    if (arg) args.push(unwrapParens(arg));
+  }
+  if (!args.length) return undefined;
+  return { parts, args, resultNotKept: resultNotKept(call) };
+}
+
+/** @internal The facts kept for a call (null: kept as not a candidate), if any (for the tests). */
+export function keptCallFacts(call: Node): CallFacts | null | undefined {
+  return callFacts.get(call);
+}
+
+/** Calls whose facts were read and calls whose facts were found kept, and the same for defs: for the tests' floors on reuse. */
+export const callFactCounts = { made: 0, kept: 0 };
+
+/**
+ * `cachesParameter` kept per def node: it reads only the def's own subtree (parameters and body), so
+ * the answer stays true of the node object for its whole life (see `callFactsOf`).
+ */
+const defCaches = new WeakMap<Node, boolean>();
+
+function cachesParameterOf(def: Node): boolean {
+  let caches = defCaches.get(def);
+  if (caches === undefined) {
+    caches = cachesParameter(def);
+    defCaches.set(def, caches);
+  }
+  return caches;
+}
+
+/** @internal What a def node keeps for `cachesParameter`, if anything (for the tests). */
+export function keptCachesParameter(def: Node): boolean | undefined {
+  return defCaches.get(def);
+}
+
+const importedByModel = new WeakMap<DataFrameModel, Map<string, string | undefined>>();
+
+/**
+ * `importedFrom` once per model and bound name: it reads only the model's imports and, of the call,
+ * whether it has an object and the name bound (the object's text, or the call's name).
+ */
+/** @internal Exported for the tests. */
+export function importedFromOnce(model: DataFrameModel, parts: NonNullable<ReturnType<typeof callParts>>): string | undefined {
+  const object = parts.object ? unwrapParens(parts.object) : undefined;
+  if (object && object.type !== 'identifier') return undefined;
+  const key = object ? `.${object.text}` : parts.name!;
+  let byName = importedByModel.get(model);
+  if (!byName) importedByModel.set(model, (byName = new Map()));
+  if (byName.has(key)) return byName.get(key);
+  const module = importedFrom(model, parts);
+  byName.set(key, module);
+  return module;
 }
 
 /**
@@ -113,7 +194,8 @@ function cachingCallsIn(model: DataFrameModel, scope: Node): readonly CachingCal
  * (or `as m`) or `from M import m` for `m.name(...)`. A relative import's module starts with a dot
  * (its first segment is empty: never a library). Undefined: the name is not imported at module level.
  */
-function importedFrom(model: DataFrameModel, parts: NonNullable<ReturnType<typeof callParts>>): string | undefined {
+/** @internal Exported for the tests. */
+export function importedFrom(model: DataFrameModel, parts: NonNullable<ReturnType<typeof callParts>>): string | undefined {
   const object = parts.object ? unwrapParens(parts.object) : undefined;
   if (object && object.type !== 'identifier') return undefined;
   const bound = object ? object.text : parts.name!;
@@ -149,7 +231,8 @@ function resultNotKept(call: Node): boolean {
 const CACHING = new Set(['cache', 'persist']);
 
 /** The function's body calls `p.cache()`/`p.persist()` on a parameter `p`, or on the loop variable of `for f in p`. */
-function cachesParameter(def: Node): boolean {
+/** @internal Exported for the tests. */
+export function cachesParameter(def: Node): boolean {
   const params = new Set<string>();
   for (const p of def.childForFieldName('parameters')?.namedChildren ?? []) {
     if (!p) continue;

@@ -3,10 +3,11 @@ import { AGGREGATES } from '../../spark/frameSize';
 import { PER_ROW_PROJECTIONS } from '../../spark/frames';
 import type { Frame } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
-import { callParts, isExtra, literalString, sameNode, stringParts, unwrapParens } from '../../parsing/syntax';
+import { callParts, isExtra, literalString, stringParts, unwrapParens } from '../../parsing/syntax';
 import type { RuleContext } from '../rule';
 import { highCardinalityReason } from './cardinality';
 import { callsNamedAny } from './callIndex';
+import { sinksInScope } from './sinksByScope';
 import { writtenOnDriver } from './driverWrittenFiles';
 
 // Whether a frame holds few rows (an aggregate, a limit, a key lookup, a small source): PSA103, PSA301
@@ -508,13 +509,11 @@ function writtenBackBounded(ctx: RuleContext, read: Frame, seen: Set<Frame>): bo
   if (!source || source.streaming || (source.kind !== 'read' && source.kind !== 'table')) return false;
   const target = source.kind === 'table' ? source.table?.toLowerCase() : source.path;
   if (!target || target.includes('{')) return false;
-  const writes = ctx.model.sinks.filter(
-    (s) =>
-      !s.streaming &&
-      sameNode(s.scope, read.scope) &&
-      s.call.endIndex <= read.node.startIndex &&
-      (source.kind === 'table' ? s.table?.toLowerCase() === target : s.path === target),
-  );
+  const writes = read.scope
+    ? sinksInScope(ctx.model, read.scope).filter(
+        (s) => !s.streaming && s.call.endIndex <= read.node.startIndex && (source.kind === 'table' ? s.table?.toLowerCase() === target : s.path === target),
+      )
+    : [];
   let last = -1;
   writes.forEach((s, i) => {
     if (s.mode?.toLowerCase() === 'overwrite') last = i;

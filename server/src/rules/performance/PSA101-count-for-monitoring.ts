@@ -13,6 +13,7 @@ import { isDynamicFrame } from '../../spark/glue';
 import { nodesInScope, perModel } from '../helpers/scopeIndex';
 import { fabricated } from '../helpers/fabricated';
 import { cachedByHelper } from '../helpers/cachedByHelper';
+import { sinksInScope } from '../helpers/sinksByScope';
 import { countedFromFooters, lineageWithoutShuffle } from '../helpers/actionCost';
 
 const MONITORED_ACTIONS = new Set(['count', 'collect', 'first', 'take', 'head']);
@@ -54,7 +55,8 @@ export const countForMonitoring: Rule = {
       // `dyf.toDF().count()`: the rows of the DynamicFrame, which the job writes as such.
       const counted =
         action.frame.op === 'toDF' && action.frame.parents.length === 1 && isDynamicFrame(action.frame.parents[0]) ? action.frame.parents[0] : action.frame;
-      const sink = ctx.model.sinks.find((s) => sameNode(s.scope, action.scope) && isAncestorFrame(counted, s.frame));
+      // The first sink of the action's scope (grouped once per model) that writes the counted lineage.
+      const sink = action.scope ? sinksInScope(ctx.model, action.scope).find((s) => isAncestorFrame(counted, s.frame)) : undefined;
       // The cost is the lineage computed twice: by the write, by the caller the frame is returned to,
       // or by another action. Without any of these the count may be the point (a notebook cell's output).
       const escape = sink ? undefined : escapesScope(ctx, action);

@@ -63,10 +63,30 @@ interface Consumer {
   label: string;
 }
 
+/**
+ * Whether a call runs once per iteration (`repeatingConstructAround`), kept per call node: the climb
+ * reads only the node's ancestors up to its function, lambda, class or the module, all inside its
+ * top-level statement, and a node object reaches a later syntax copy only inside a statement of the
+ * same text and subtree (see `perStatement`). Asked for every action and write of the file per
+ * analysis, after an edit it now climbs only in the statements the copy made again.
+ */
+const repeatingCalls = new WeakMap<Node, boolean>();
+
+function repeats(call: Node): boolean {
+  let repeating = repeatingCalls.get(call);
+  if (repeating === undefined) repeatingCalls.set(call, (repeating = repeatingConstructAround(call) !== undefined));
+  return repeating;
+}
+
+/** @internal What a call node keeps for `repeats`, if anything (for the tests). */
+export function keptRepeats(call: Node): boolean | undefined {
+  return repeatingCalls.get(call);
+}
+
 function consumers(ctx: RuleContext): { frame: Frame; consumer: Consumer }[] {
   const out: { frame: Frame; consumer: Consumer }[] = [];
   ctx.model.actions.forEach((a, i) => {
-    if (!FULL_ACTIONS.has(a.method) || a.frame.streaming === true || repeatingConstructAround(a.call)) return;
+    if (!FULL_ACTIONS.has(a.method) || a.frame.streaming === true || repeats(a.call)) return;
     // PSA101 reports monitoring-only actions and PSA104 emptiness tests; both have better fixes than a cache.
     // A count formatted into log text through a decorating helper (to_color_str(f"...")) is log-only too.
     const reach = { throughTextHelpers: true };
@@ -78,20 +98,23 @@ function consumers(ctx: RuleContext): { frame: Frame; consumer: Consumer }[] {
     out.push({ frame: a.frame, consumer: { id: `a${i}`, node: a.call, label: `${a.method}()` } });
   });
   ctx.model.sinks.forEach((s, i) => {
-    if (s.streaming || s.frame.streaming === true || repeatingConstructAround(s.call)) return;
+    if (s.streaming || s.frame.streaming === true || repeats(s.call)) return;
     out.push({ frame: s.frame, consumer: { id: `s${i}`, node: s.call, label: `write (${s.method})` } });
   });
   return out;
 }
 
 /**
- * For every frame, the computations that run its lineage. A walk up from a consumer stops at a
- * cached frame; the cache itself then counts as one computation of what lies above it.
+ * For every frame that `kept` accepts, the computations that run its lineage. A walk up from a
+ * consumer stops at a cached frame; the cache itself then counts as one computation of what lies
+ * above it. The walk is the same whatever `kept` says; only the frames the check reads (those with a
+ * name) get a set: most frames of a chain are unnamed steps, whose sets nothing read (issue 18).
  */
 function consumersByFrame(
   all: readonly { frame: Frame; consumer: Consumer }[],
   blocked: (f: Frame) => boolean,
   materializedBy: (f: Frame) => string,
+  kept: (f: Frame) => boolean,
 ): Map<number, Map<string, Consumer>> {
   const byFrame = new Map<number, Map<string, Consumer>>();
   const cachesUsed = new Set<number>();
@@ -107,8 +130,8 @@ function consumersByFrame(
       // `limit(0)` is planned as an empty relation: its consumer computes nothing of the lineage above.
       if (f.empty) continue;
       let set = byFrame.get(f.id);
-      if (!set) byFrame.set(f.id, (set = new Map()));
-      set.set(consumer.id, consumer);
+      if (!set && kept(f)) byFrame.set(f.id, (set = new Map()));
+      set?.set(consumer.id, consumer);
       if (blocked(f)) {
         if (!cachesUsed.has(f.id)) {
           cachesUsed.add(f.id);
@@ -368,16 +391,26 @@ export const uncachedReuse: Rule = {
     const materializedBy = (f: Frame) => (CACHING.has(f.op) ? f.op : (cachedInPlace.get(f.id) ?? 'cache'));
     // Found once: each action's tests climb its ancestors (twice per check before).
     const all = consumers(ctx);
-    const byFrame = consumersByFrame(all, blocked, materializedBy);
-    // Where each computation starts its walk up the lineage: its frame, or a cache's parents.
-    const starts = new Map<string, Frame[]>(all.map((c) => [c.consumer.id, [c.frame]]));
-    for (const f of ctx.model.frames) if (blocked(f)) starts.set(`c${f.id}`, f.parents);
+    // Only a frame with a name (a definition, or a micro-batch parameter) can be a candidate below.
+    const named = (f: Frame) => ctx.model.definitions.get(f.id) !== undefined || batchParameter(f) !== undefined;
+    const byFrame = consumersByFrame(all, blocked, materializedBy, named);
+    // Where each computation starts its walk up the lineage: its frame, or a cache's parents. Made
+    // when a sort is first judged: only a candidate whose expensive step is a sort reads them.
+    let startsMade: Map<string, Frame[]> | undefined;
+    const starts = () => {
+      if (startsMade) return startsMade;
+      startsMade = new Map<string, Frame[]>(all.map((c) => [c.consumer.id, [c.frame]]));
+      for (const f of ctx.model.frames) if (blocked(f)) startsMade.set(`c${f.id}`, f.parents);
+      return startsMade;
+    };
     const style = materializeStyle(ctx);
     const candidates: { frame: Frame; name: string; statement: Node; consumers: Consumer[]; step: Frame }[] = [];
     for (const frame of ctx.model.frames) {
-      const def = ctx.model.definitions.get(frame.id) ?? batchParameter(frame);
+      // The computations first: most frames have no set (unnamed) or one computation.
       let used = byFrame.get(frame.id);
-      if (!def || !used || used.size < 2) continue;
+      if (!used || used.size < 2) continue;
+      const def = ctx.model.definitions.get(frame.id) ?? batchParameter(frame);
+      if (!def) continue;
       // A helper's frame that stands for the results of several of its calls: only the helper's own
       // uses are uses of one DataFrame; each caller's write or count runs the lineage of its own call.
       const helper = sharedHelper(ctx, frame);
@@ -404,7 +437,7 @@ export const uncachedReuse: Rule = {
       const step = expensiveStep(frame, blocked);
       if (!step) continue;
       if (SORTS.has(step.op)) {
-        const from = [...used.keys()].map((id) => starts.get(id));
+        const from = [...used.keys()].map((id) => starts().get(id));
         if (from.every((f) => f !== undefined) && onlyDroppedSorts(frame, from, blocked)) continue;
       }
       candidates.push({ frame, name: def.name, statement: def.statement, consumers: [...used.values()], step });

@@ -1,4 +1,5 @@
-import { nodesOfType } from '../../model/syntaxIndex';
+import { nodesOfType, statementNodesOfType } from '../../model/syntaxIndex';
+import { perStatement } from '../../model/statementMemo';
 import type { Fix } from '../../findings';
 import { planImports } from '../../fixes/edits';
 import type { Node } from '../../parsing/pythonParser';
@@ -473,26 +474,49 @@ function renderCall(t: Translation, F: string, args: readonly Node[], columnType
 }
 
 /**
- * How many statements bind each name: def/class statements and plain (augmented) assignments. One
- * pass over the model's per-type lists for the whole check (per UDF it made the rule quadratic).
+ * How many statements bind each name: def/class statements and plain (augmented) assignments, over
+ * the whole file (asked per UDF it made the rule quadratic). The sum of each top-level statement's
+ * own names (`bindingNamesOfStatement`, kept on the statement: after an edit only the statements the
+ * syntax copy made again are read): the model's per-type lists are those statements' lists in turn,
+ * so the counts are the same.
  */
 function bindingCounts(model: DataFrameModel): Map<string, number> {
   const out = new Map<string, number>();
-  const bind = (name: string) => out.set(name, (out.get(name) ?? 0) + 1);
-  for (const type of ['function_definition', 'class_definition'] as const) {
-    for (const n of nodesOfType(model, type)) {
-      const name = n.childForFieldName('name')?.text;
-      if (name !== undefined) bind(name);
-    }
-  }
-  for (const type of ['assignment', 'augmented_assignment'] as const) {
-    for (const n of nodesOfType(model, type)) {
-      const left = n.childForFieldName('left');
-      if (left?.type === 'identifier') bind(left.text);
-    }
+  for (const statement of model.root.children) {
+    for (const name of perStatement(statementBindings, statement, bindingNamesOfStatement)) out.set(name, (out.get(name) ?? 0) + 1);
   }
   return out;
 }
+
+/** One top-level statement's bound names (see `bindingCounts`), once per name bound: a `perStatement` answer (texts of its own nodes). */
+const statementBindings = new WeakMap<Node, readonly string[]>();
+const NO_NAMES: readonly string[] = [];
+
+/** @internal One top-level statement's bound names, read from its subtree (exported for the tests). */
+export function bindingNamesOfStatement(statement: Node): readonly string[] {
+  const names: string[] = [];
+  for (const type of ['function_definition', 'class_definition'] as const) {
+    for (const n of statementNodesOfType(statement, type)) {
+      const name = n.childForFieldName('name')?.text;
+      if (name !== undefined) names.push(name);
+    }
+  }
+  for (const type of ['assignment', 'augmented_assignment'] as const) {
+    for (const n of statementNodesOfType(statement, type)) {
+      const left = n.childForFieldName('left');
+      if (left?.type === 'identifier') names.push(left.text);
+    }
+  }
+  return names.length ? names : NO_NAMES;
+}
+
+/** @internal The names kept for a statement, if any (for the tests). */
+export function keptBindingNamesOfStatement(statement: Node): readonly string[] | undefined {
+  return statementBindings.get(statement);
+}
+
+/** @internal `bindingCounts` (for the tests, against a scan of the file's lists). */
+export const bindingCountsOf = (model: DataFrameModel): Map<string, number> => bindingCounts(model);
 
 /** Calls of the UDF by name in its scope, when nothing else binds that name. */
 function callSites(model: DataFrameModel, bindings: () => Map<string, number>, d: UdfDefinition): Node[] | undefined {
