@@ -75,6 +75,22 @@ export function outerQuery(sql: string): string {
   return outer.trim().replace(/;\s*$/, '');
 }
 
+/**
+ * The statements Spark runs as commands, not queries: DML (`INSERT INTO t SELECT ...`, `MERGE INTO`,
+ * `UPDATE`, `DELETE`), DDL (`CREATE TABLE ... AS SELECT`, `DROP`, `ALTER`) and session or catalog
+ * maintenance (`SET k = v`, `USE db`, `REFRESH TABLE`, `CACHE TABLE`, `OPTIMIZE`). `spark.sql` runs
+ * a command when it is called and returns a frame of its result only: no rows, or one row of
+ * metrics. `SHOW`/`DESCRIBE` listings are left to the catalog-metadata test; `VACUUM ... DRY RUN`
+ * lists files and `EXPLAIN` prints a plan, so neither is here.
+ */
+const SQL_COMMAND =
+  /^(insert|create|drop|alter|merge|update|delete|truncate|set|reset|use|refresh|msck|cache|uncache|clear\s+cache|analyze|optimize|comment|grant|revoke|copy\s+into|load\s+data|add\s+(jar|file|archive))\b/i;
+
+/** SQL text whose statement is a command (see SQL_COMMAND): the frame `spark.sql` returns for it holds only the command's result. */
+export function isSqlCommand(sql: string | undefined): boolean {
+  return sql !== undefined && SQL_COMMAND.test(outerQuery(sql));
+}
+
 /** `count(*) AS n`, `sum(x) total`: one aggregate call, possibly aliased (its arguments emptied by outerQuery). */
 function aggregateItem(item: string): boolean {
   const m = /^`?([A-Za-z_][A-Za-z0-9_]*)`?\s*§\s*(?:(?:as\s+)?`?[A-Za-z_][A-Za-z0-9_]*`?)?$/i.exec(item.trim());

@@ -78,7 +78,13 @@ export const floatTypeForMoney: Rule = {
         continue;
       }
       // col("price").cast("double"), withColumn("amount", ...cast(DoubleType()))
-      if ((parts.name === 'cast' || parts.name === 'astype') && parts.object && isFloatType(parts.args[0]) && !isParseTest(call)) {
+      if (
+        (parts.name === 'cast' || parts.name === 'astype') &&
+        parts.object &&
+        isFloatType(parts.args[0]) &&
+        !isParseTest(call) &&
+        !parsedFromPercent(parts.object)
+      ) {
         const read = ctx.functions.firstColumnRead(parts.object);
         const target = targetName(call);
         // The name the value is stored under decides first: a ratio of two amounts stored as
@@ -115,6 +121,28 @@ function isParseTest(cast: Node): boolean {
   if (up?.type !== 'attribute' || !sameNode(up.childForFieldName('object'), cast)) return false;
   const method = up.childForFieldName('attribute')?.text;
   return (method === 'isNotNull' || method === 'isNull') && up.parent?.type === 'call';
+}
+
+/** A string literal that is only a percent sign, as a separator or pattern: `"%"`, `"%$"`, `"\\%"`. */
+const PERCENT_SIGN = /^\s*\\?%\$?\s*$/;
+
+/**
+ * `split(col("Discount"), "%").getItem(0).cast("float")`, `regexp_replace("tax_rate", "%", "")`: the
+ * value cast is text with its percent sign cut off, a percentage (a rate, a discount of 12%), not an
+ * amount of money, whatever the column is called.
+ */
+function parsedFromPercent(value: Node): boolean {
+  const stack: Node[] = [value];
+  for (let i = 0; stack.length && i < 500; i++) {
+    const n = stack.pop()!;
+    if (n.type === 'string') {
+      const s = literalString(n);
+      if (s !== undefined && PERCENT_SIGN.test(s)) return true;
+      continue;
+    }
+    for (const c of n.namedChildren) if (c) stack.push(c);
+  }
+  return false;
 }
 
 /** The column a cast is stored under: `withColumn("amount", <expr>.cast(...))`, `<expr>.cast(...).alias("amount")`. */

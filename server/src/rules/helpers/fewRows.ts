@@ -1,5 +1,5 @@
 import type { SparkFunctions } from '../../spark/functions';
-import { AGGREGATES } from '../../spark/frameSize';
+import { AGGREGATES, isSqlCommand } from '../../spark/frameSize';
 import { PER_ROW_PROJECTIONS } from '../../spark/frames';
 import type { Frame } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
@@ -563,13 +563,7 @@ const INFORMATION_SCHEMA = /(^|\.)`?information_schema`?\./i;
  * any other way of asking would.
  */
 export function isCatalogMetadata(frame: Frame): boolean {
-  let f: Frame | undefined = frame;
-  for (let i = 0; f && i < 10_000; i++) {
-    if (f.parents.length === 0) break;
-    if (f.parents.length > 1 || !ROW_PRESERVING.has(f.op)) return false;
-    f = f.parents[0];
-  }
-  const source = f?.source;
+  const source = rowPreservingRoot(frame)?.source;
   if (!source) return false;
   if (readsCatalogOverJdbc(source)) return true;
   if (source.kind === 'table') return source.table !== undefined && INFORMATION_SCHEMA.test(source.table);
@@ -582,6 +576,34 @@ export function isCatalogMetadata(frame: Frame): boolean {
   if (typeof leading === 'string' && CATALOG_COMMAND.test(leading)) return true;
   const text = literalString(sql);
   return text !== undefined && /^\s*select\b/i.test(text) && !/\bjoin\b/i.test(text) && /\bfrom\s+\S*information_schema/i.test(text);
+}
+
+/** The frame's source frame, reached through steps that never add rows; undefined past a join, a union or a step that may add rows. */
+function rowPreservingRoot(frame: Frame): Frame | undefined {
+  let f: Frame | undefined = frame;
+  for (let i = 0; f && i < 10_000; i++) {
+    if (f.parents.length === 0) return f;
+    if (f.parents.length > 1 || !ROW_PRESERVING.has(f.op)) return undefined;
+    f = f.parents[0];
+  }
+  return undefined;
+}
+
+/**
+ * The result of a SQL command (`spark.sql("INSERT INTO t SELECT ...")`, `CREATE TABLE ... AS SELECT`,
+ * `MERGE INTO`), through steps that never add rows: Spark ran the command when `spark.sql` was called,
+ * and the frame holds only its result (no rows, or one row of metrics), so an action on it reads no
+ * input again.
+ */
+export function isCommandResult(frame: Frame): boolean {
+  const source = rowPreservingRoot(frame)?.source;
+  if (source?.kind !== 'sql') return false;
+  if (isSqlCommand(source.query)) return true;
+  // A query the model could not evaluate: its leading literal text still names the statement (`f"INSERT INTO {t} ..."`).
+  const arg = source.node.type === 'call' ? source.node.childForFieldName('arguments')?.namedChildren.find((c) => c && c.type !== 'comment') : undefined;
+  const sql = arg ? unwrapParens(arg) : undefined;
+  const leading = sql?.type === 'string' ? stringParts(sql)[0] : undefined;
+  return typeof leading === 'string' && isSqlCommand(leading);
 }
 
 /**

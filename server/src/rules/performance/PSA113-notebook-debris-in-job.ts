@@ -9,7 +9,7 @@ import type { Rule, RuleContext } from '../rule';
 import { isDisplayFormat } from '../../spark/writers';
 import { callsNamed } from '../helpers/callIndex';
 import { displayIsLocal, displayedFrameOf as frameOf } from '../helpers/notebookDisplay';
-import { isCatalogMetadata } from '../helpers/fewRows';
+import { isCatalogMetadata, isCommandResult } from '../helpers/fewRows';
 
 /** Steps behind which `show()` computes every input row before it can print 20: shuffles and sorts. */
 const WIDE = new Set([
@@ -126,6 +126,9 @@ export const notebookDebrisInJob: Rule = {
       // `spark.sql("SHOW TABLES").show()`: a listing of the catalog's objects, no input read and no
       // data rows in the log; a setup script prints it to confirm what it registered.
       if (isCatalogMetadata(a.frame)) continue;
+      // `spark.sql("INSERT INTO t SELECT ...").show()`: the command ran when spark.sql was called;
+      // show() prints its empty (or one-row metrics) result and reads nothing again.
+      if (isCommandResult(a.frame)) continue;
       const name = callParts(a.call)?.nameNode ?? a.call;
       const cost = isWide(a.frame)
         ? "each call runs a Spark job that computes this frame's joins, aggregations or sorts over all their input just to print 20 rows"
