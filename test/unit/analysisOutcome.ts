@@ -177,6 +177,33 @@ export function statementStarts(model: DataFrameModel): number[] {
 /** An edit of a sequence: read on the text and the previous model's statement starts; none skips it. */
 export type SequenceEdit = (text: string, starts: number[]) => TextChange | undefined;
 
+// The edit shapes the edit-sequence tests share (each adds text of its own for the answers it checks).
+
+/** `text` inserted before the middle top-level statement (files of three statements or more). */
+export function insertAtMiddle(text: string): SequenceEdit {
+  return (_, s) => (s.length > 2 ? { start: s[Math.floor(s.length / 2)], end: s[Math.floor(s.length / 2)], text } : undefined);
+}
+
+/** A space typed at the end of the line of the statement two thirds down: a line typed into. */
+export const typeIntoLine: SequenceEdit = (t, s) => {
+  if (s.length < 2) return undefined;
+  const at = t.indexOf('\n', s[Math.floor((2 * s.length) / 3)]);
+  return at < 0 ? undefined : { start: at, end: at, text: ' ' };
+};
+
+/** The last top-level statement deleted (files of four statements or more). */
+export const deleteLastStatement: SequenceEdit = (t, s) => (s.length > 3 ? { start: s[s.length - 1], end: t.length, text: '' } : undefined);
+
+/** `text` appended at the end of the file. */
+export function append(text: string): SequenceEdit {
+  return (t) => ({ start: t.length, end: t.length, text });
+}
+
+/** `text` inserted before top-level statement `k` (files with one). */
+export function insertBefore(k: number, text: string): SequenceEdit {
+  return (_, s) => (s.length > k ? { start: s[k], end: s[k], text } : undefined);
+}
+
 /**
  * `original` opened in a document store, then each edit applied in turn and every version analysed
  * from the previous version's model (strict rules on), as the editor does; `visit` sees each

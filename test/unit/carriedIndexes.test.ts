@@ -17,7 +17,17 @@ import {
 import { statementGroupCounts } from '../../server/src/model/statementGroups';
 import type { Node } from '../../server/src/parsing/pythonParser';
 import { enclosingScope } from '../../server/src/parsing/syntax';
-import { analyseEditSequence, everyEditEqualsFresh, type SequenceEdit, type TextChange } from './analysisOutcome';
+import {
+  analyseEditSequence,
+  append,
+  deleteLastStatement,
+  insertAtMiddle,
+  insertBefore,
+  typeIntoLine,
+  everyEditEqualsFresh,
+  type SequenceEdit,
+  type TextChange,
+} from './analysisOutcome';
 import { loadParser, samplesAndFixtures } from './helpers';
 import { settingsByScan } from './sessionSettingsScan';
 
@@ -30,15 +40,11 @@ const files = samplesAndFixtures();
 
 /** Edits at the top, in the middle and at the end: a statement inserted, one typed into, one deleted, one appended. */
 const EDITS: SequenceEdit[] = [
-  (_, s) => (s.length > 2 ? { start: s[Math.floor(s.length / 2)], end: s[Math.floor(s.length / 2)], text: 'x = spark.read.parquet("/tmp/a")\n' } : undefined),
-  (t, s) => {
-    if (s.length < 2) return undefined;
-    const at = t.indexOf('\n', s[Math.floor((2 * s.length) / 3)]);
-    return at < 0 ? undefined : { start: at, end: at, text: ' ' };
-  },
-  (t, s) => (s.length > 3 ? { start: s[s.length - 1], end: t.length, text: '' } : undefined),
-  (t) => ({ start: t.length, end: t.length, text: '\ndf.write.parquet("/tmp/out")\nrows = df.collect()\n' }),
-  (_, s) => (s.length > 0 ? { start: s[0], end: s[0], text: 'import os\n' } : undefined),
+  insertAtMiddle('x = spark.read.parquet("/tmp/a")\n'),
+  typeIntoLine,
+  deleteLastStatement,
+  append('\ndf.write.parquet("/tmp/out")\nrows = df.collect()\n'),
+  insertBefore(0, 'import os\n'),
 ];
 
 /** Two groupings equal: the same keys in the same order (node keys by identity), each with the same node objects in the same order. */
@@ -207,7 +213,7 @@ describe('the module defs by name (rules/helpers/scopeIndex moduleFunctionNamed)
     const edits: SequenceEdit[] = [
       // A decorated def of `keep` above the others, then one of `inner` at module level, then the decorated one removed.
       (t) => ({ start: t.indexOf('def keep'), end: t.indexOf('def keep'), text: '@F.udf("string")\ndef keep(s):\n    return s\n' }),
-      (t) => ({ start: t.length, end: t.length, text: 'def inner(df):\n    df.persist()\n' }),
+      append('def inner(df):\n    df.persist()\n'),
       (t) => ({ start: t.indexOf('@F.udf'), end: t.indexOf('def keep(df)'), text: '' }),
     ];
     let visits = 0;

@@ -17,7 +17,18 @@ import { repeatingConstructAround } from '../../server/src/rules/helpers/loops';
 import { sinksInScope } from '../../server/src/rules/helpers/sinksByScope';
 import { keptRepeats } from '../../server/src/rules/performance/PSA102-uncached-reuse';
 import { bindingCountsOf, bindingNamesOfStatement, keptBindingNamesOfStatement } from '../../server/src/rules/performance/PSA105-python-udf-with-builtin';
-import { analyseEditSequence, everyEditEqualsFresh, stepsEqualFresh, type SequenceEdit, type TextChange } from './analysisOutcome';
+import {
+  analyseEditSequence,
+  append,
+  deleteLastStatement,
+  insertAtMiddle,
+  insertBefore,
+  typeIntoLine,
+  everyEditEqualsFresh,
+  stepsEqualFresh,
+  type SequenceEdit,
+  type TextChange,
+} from './analysisOutcome';
 import { loadParser, samplesAndFixtures } from './helpers';
 
 // PSA101, PSA102 and PSA105 keep answers that read one node's own subtree (and its ancestors inside
@@ -31,18 +42,14 @@ const files = samplesAndFixtures();
 
 /** Edits at the top, in the middle and at the end: a statement inserted, one typed into, one deleted, one appended, an import. */
 const EDITS: SequenceEdit[] = [
-  (_, s) => (s.length > 2 ? { start: s[Math.floor(s.length / 2)], end: s[Math.floor(s.length / 2)], text: 'x = spark.read.parquet("/tmp/a")\n' } : undefined),
-  (t, s) => {
-    if (s.length < 2) return undefined;
-    const at = t.indexOf('\n', s[Math.floor((2 * s.length) / 3)]);
-    return at < 0 ? undefined : { start: at, end: at, text: ' ' };
-  },
-  (t, s) => (s.length > 3 ? { start: s[s.length - 1], end: t.length, text: '' } : undefined),
-  (t) => ({ start: t.length, end: t.length, text: '\ndf.write.parquet("/tmp/out")\nprint(df.count())\nfor d in days:\n    df.write.parquet(d)\n' }),
-  (_, s) => (s.length > 0 ? { start: s[0], end: s[0], text: 'from helpers.cache import keep\n' } : undefined),
-  (_, s) => (s.length > 1 ? { start: s[1], end: s[1], text: 'def keep(df):\n    df.cache()\n' } : undefined),
+  insertAtMiddle('x = spark.read.parquet("/tmp/a")\n'),
+  typeIntoLine,
+  deleteLastStatement,
+  append('\ndf.write.parquet("/tmp/out")\nprint(df.count())\nfor d in days:\n    df.write.parquet(d)\n'),
+  insertBefore(0, 'from helpers.cache import keep\n'),
+  insertBefore(1, 'def keep(df):\n    df.cache()\n'),
   // A module imported by name, called bare and through an attribute: the import look-up is kept per bound name, the two must not share one.
-  (t) => ({ start: t.length, end: t.length, text: '\nimport tools\ntools(df)\ntools.pin(df)\n' }),
+  append('\nimport tools\ntools(df)\ntools.pin(df)\n'),
 ];
 
 /** PSA105's bound names as the whole-file scan of the model's per-type lists counted them before. */

@@ -7,7 +7,17 @@ import type { Node } from '../../server/src/parsing/pythonParser';
 import { sameNode } from '../../server/src/parsing/syntax';
 import { boundNames, targetIdentifiers } from '../../server/src/rules/helpers/columnExpressions';
 import { perStatement, statementMemoCounts } from '../../server/src/model/statementMemo';
-import { analyseEditSequence, everyEditEqualsFresh, type SequenceEdit, type TextChange } from './analysisOutcome';
+import {
+  analyseEditSequence,
+  append,
+  deleteLastStatement,
+  insertAtMiddle,
+  insertBefore,
+  typeIntoLine,
+  everyEditEqualsFresh,
+  type SequenceEdit,
+  type TextChange,
+} from './analysisOutcome';
 import { loadParser, samplesAndFixtures } from './helpers';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -87,16 +97,12 @@ async function generatedModules(): Promise<[string, string][]> {
 
 /** Edits at the top, in the middle and at the end, and ones that bind or unbind a name PSA701 and the column reading ask about. */
 const EDITS: SequenceEdit[] = [
-  (_, s) => (s.length > 2 ? { start: s[Math.floor(s.length / 2)], end: s[Math.floor(s.length / 2)], text: 'def sum(xs):\n    return 0\n' } : undefined),
-  (t, s) => {
-    if (s.length < 2) return undefined;
-    const at = t.indexOf('\n', s[Math.floor((2 * s.length) / 3)]);
-    return at < 0 ? undefined : { start: at, end: at, text: ' ' };
-  },
-  (t, s) => (s.length > 3 ? { start: s[s.length - 1], end: t.length, text: '' } : undefined),
-  (t) => ({ start: t.length, end: t.length, text: '\nfor col in cols:\n    df = df.withColumn(col, F.col(col))\n' }),
-  (_, s) => (s.length > 0 ? { start: s[0], end: s[0], text: 'import os as F\n' } : undefined),
-  (_, s) => (s.length > 1 ? { start: s[1], end: s[1], text: 'max = 3\n' } : undefined),
+  insertAtMiddle('def sum(xs):\n    return 0\n'),
+  typeIntoLine,
+  deleteLastStatement,
+  append('\nfor col in cols:\n    df = df.withColumn(col, F.col(col))\n'),
+  insertBefore(0, 'import os as F\n'),
+  insertBefore(1, 'max = 3\n'),
 ];
 
 describe('model/statementMemo: answers kept per top-level statement', function () {

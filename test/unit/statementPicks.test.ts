@@ -22,7 +22,17 @@ import {
   setStatementVerdict,
 } from '../../server/src/rules/configuration/PSA504-invalid-conf-value';
 import { defaultSettings } from '../../shared/settings';
-import { analyseEditSequence, everyEditEqualsFresh, type SequenceEdit, type TextChange } from './analysisOutcome';
+import {
+  analyseEditSequence,
+  append,
+  deleteLastStatement,
+  insertAtMiddle,
+  insertBefore,
+  typeIntoLine,
+  everyEditEqualsFresh,
+  type SequenceEdit,
+  type TextChange,
+} from './analysisOutcome';
 import { loadParser, samplesAndFixtures } from './helpers';
 
 // PSA402 and PSA504 keep, per top-level statement, what of it they judge per model (`perStatement`
@@ -35,26 +45,13 @@ const files = samplesAndFixtures();
 
 /** A statement inserted in the middle, a line typed into, the last statement deleted, statements appended, one put first. */
 const EDITS: SequenceEdit[] = [
-  (_, s) =>
-    s.length > 2
-      ? {
-          start: s[Math.floor(s.length / 2)],
-          end: s[Math.floor(s.length / 2)],
-          text: 'PASSWORD = "hunter2-prod"\njdbc_rows = spark.read.format("jdbc").option("password", PASSWORD).load()\n',
-        }
-      : undefined,
-  (t, s) => {
-    if (s.length < 2) return undefined;
-    const at = t.indexOf('\n', s[Math.floor((2 * s.length) / 3)]);
-    return at < 0 ? undefined : { start: at, end: at, text: ' ' };
-  },
-  (t, s) => (s.length > 3 ? { start: s[s.length - 1], end: t.length, text: '' } : undefined),
-  (t) => ({
-    start: t.length,
-    end: t.length,
-    text: '\nspark.conf.set("spark.sql.shuffle.partitions", "eight")\nspark.sql("SET spark.sql.adaptive.enabled=yes")\nconn = "postgresql://etl:Xk29fQ7w@db.example.com/shop"\n',
-  }),
-  (_, s) => (s.length > 0 ? { start: s[0], end: s[0], text: 'import pytest\n' } : undefined),
+  insertAtMiddle('PASSWORD = "hunter2-prod"\njdbc_rows = spark.read.format("jdbc").option("password", PASSWORD).load()\n'),
+  typeIntoLine,
+  deleteLastStatement,
+  append(
+    '\nspark.conf.set("spark.sql.shuffle.partitions", "eight")\nspark.sql("SET spark.sql.adaptive.enabled=yes")\nconn = "postgresql://etl:Xk29fQ7w@db.example.com/shop"\n',
+  ),
+  insertBefore(0, 'import pytest\n'),
 ];
 
 const settings = { ...defaultSettings(), 'rules.strict': true };
