@@ -199,6 +199,17 @@ export function append(text: string): SequenceEdit {
   return (t) => ({ start: t.length, end: t.length, text });
 }
 
+/**
+ * The top-level statement around offset `at`, by the text alone (from a line starting with code to
+ * the next): what the random edit sequences insert before, duplicate or delete.
+ */
+export function statementAround(text: string, at: number): { start: number; end: number } {
+  const starts = [...text.matchAll(/^(?=[^\s#])/gm)].map((m) => m.index);
+  let i = 0;
+  while (i + 1 < starts.length && starts[i + 1] <= at) i++;
+  return { start: starts[i] ?? 0, end: starts[i + 1] ?? text.length };
+}
+
 /** `text` inserted before top-level statement `k` (files with one). */
 export function insertBefore(k: number, text: string): SequenceEdit {
   return (_, s) => (s.length > k ? { start: s[k], end: s[k], text } : undefined);

@@ -20,6 +20,7 @@ import { bindingCountsOf, bindingNamesOfStatement, keptBindingNamesOfStatement }
 import {
   analyseEditSequence,
   append,
+  statementAround,
   deleteLastStatement,
   insertAtMiddle,
   insertBefore,
@@ -217,11 +218,7 @@ function asChanges(text: string, e: Edit): TextChange[] {
   if (e.kind === 'append') return [{ start: text.length, end: text.length, text: (text.endsWith('\n') ? '' : '\n') + STATEMENTS[e.insert] }];
   const at = Math.floor(e.at * text.length);
   if (e.kind === 'type') return [{ start: at, end: at, text: e.text }];
-  const starts = [...text.matchAll(/^(?=[^\s#])/gm)].map((m) => m.index);
-  let i = 0;
-  while (i + 1 < starts.length && starts[i + 1] <= at) i++;
-  const start = starts[i] ?? 0;
-  const end = starts[i + 1] ?? text.length;
+  const { start, end } = statementAround(text, at);
   if (e.op === 'insert') return [{ start, end: start, text: STATEMENTS[e.insert] }];
   if (e.op === 'duplicate') {
     const statement = text.slice(start, end);

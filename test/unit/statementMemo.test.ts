@@ -10,6 +10,7 @@ import { perStatement, statementMemoCounts } from '../../server/src/model/statem
 import {
   analyseEditSequence,
   append,
+  statementAround,
   deleteLastStatement,
   insertAtMiddle,
   insertBefore,
@@ -172,11 +173,7 @@ describe('model/statementMemo: answers kept per top-level statement', function (
     const toChanges = (text: string, e: Edit): TextChange[] => {
       const at = Math.floor(e.at * text.length);
       if (e.kind === 'type') return [{ start: at, end: at, text: e.text }];
-      const starts = [...text.matchAll(/^(?=[^\s#])/gm)].map((m) => m.index);
-      let i = 0;
-      while (i + 1 < starts.length && starts[i + 1] <= at) i++;
-      const start = starts[i] ?? 0;
-      const end = starts[i + 1] ?? text.length;
+      const { start, end } = statementAround(text, at);
       if (e.kind === 'insert') return [{ start, end: start, text: STATEMENTS[e.insert] }];
       if (e.kind === 'duplicate') {
         const statement = text.slice(start, end);
