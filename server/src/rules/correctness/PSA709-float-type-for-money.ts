@@ -21,7 +21,10 @@ const NOT_AN_AMOUNT =
 
 /** The name's words, camelCase split: `paymentType` -> payment, Type. */
 function words(name: string): string[] {
-  return name.replace(/([a-z])([A-Z])/g, '$1_$2').split('_').filter(Boolean);
+  return name
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .split('_')
+    .filter(Boolean);
 }
 
 function isMoney(name: string | undefined): name is string {
