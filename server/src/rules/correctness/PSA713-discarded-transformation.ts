@@ -1,5 +1,6 @@
 import type { Fix } from '../../findings';
 import type { DiscardedValue, Frame, SinkInfo } from '../../model/types';
+import { findInLineage } from '../../model/lineage';
 import { isAncestorFrame } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
 import { besideParseError, callParts, enclosingScope, isTryBody, literalString, unwrapParens } from '../../parsing/syntax';
@@ -99,13 +100,16 @@ function repeatedByNextAssignment(entry: DiscardedValue): boolean {
 
 /** Two expressions written alike, whitespace, line continuations and trailing commas aside. */
 function sameCode(a: string, b: string): boolean {
-  const norm = (t: string) =>
-    t
-      .replace(/\\\n/g, ' ')
-      .replace(/,(\s*[)\]])/g, '$1')
-      .replace(/\s+/g, ' ')
-      .replace(/ ?([()[\],.=]) ?/g, '$1');
-  return norm(a) === norm(b);
+  return sameCodeForm(a) === sameCodeForm(b);
+}
+
+/** Code text with whitespace, line continuations and trailing commas dropped, for comparing what is written. */
+function sameCodeForm(t: string): string {
+  return t
+    .replace(/\\\n/g, ' ')
+    .replace(/,(\s*[)\]])/g, '$1')
+    .replace(/\s+/g, ' ')
+    .replace(/ ?([()[\],.=]) ?/g, '$1');
 }
 
 /** The writer's `.write` / `.writeStream` / `.writeTo` is in the statement: the writer object is made, and lost, here. */
@@ -240,8 +244,30 @@ function shortChain(expression: Node, root: Node): string {
 function laterWrite(ctx: RuleContext, entry: DiscardedValue, frame: Frame): SinkInfo | undefined {
   const base = frame.parents[0];
   return ctx.model.sinks.find(
-    (s) => s.scope.id === entry.scope.id && s.call.startIndex > entry.statement.endIndex && !isAncestorFrame(frame, s.frame) && isAncestorFrame(base, s.frame),
+    (s) =>
+      s.scope.id === entry.scope.id &&
+      s.call.startIndex > entry.statement.endIndex &&
+      !isAncestorFrame(frame, s.frame) &&
+      isAncestorFrame(base, s.frame) &&
+      !appliedAgain(frame, base, s.frame),
   );
+}
+
+/**
+ * The written frame's lineage applies the lost step again after `base`: the same method with the
+ * same arguments (a notebook cell that dropped `df.drop("a")` and the next cell that repeats it
+ * assigned, `df = df.drop("a")`). The write has the change; it misses nothing.
+ */
+function appliedAgain(lost: Frame, base: Frame, written: Frame): boolean {
+  const args = argumentsText(lost.node);
+  if (args === undefined) return false;
+  return !!findInLineage(written, (f) => f !== base && f.op === lost.op && argumentsText(f.node) === args && isAncestorFrame(base, f));
+}
+
+/** A call's arguments as written, layout aside; undefined for anything else. */
+function argumentsText(node: Node): string | undefined {
+  const args = node.type === 'call' ? node.childForFieldName('arguments') : null;
+  return args ? sameCodeForm(args.text) : undefined;
 }
 
 /** `index` undefined: the frame is the caller's (a parameter the function never rebinds nor reads again). */
