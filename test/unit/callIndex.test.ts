@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { buildModel } from '../../server/src/model/buildModel';
 import { nodesOfType } from '../../server/src/model/syntaxIndex';
 import { callParts } from '../../server/src/parsing/syntax';
-import { callsNamed, callsNamedAny, callsWithKeyword, callsWithoutName } from '../../server/src/rules/helpers/callIndex';
+import { callsNamed, callsNamedAny, callsWithoutName } from '../../server/src/rules/helpers/callIndex';
 import { loadParser, py, samplesAndFixtures } from './helpers';
 
 // Rules read the calls of a few names from one per-model index instead of a pass over every call of
@@ -61,13 +61,6 @@ describe('rules/helpers/callIndex', () => {
           assert.deepEqual(ids(callsNamed(model, n)), ids(calls.filter((c) => callParts(c)?.name === n)), `calls named ${n}`);
         }
         assert.deepEqual(ids(callsWithoutName(model)), ids(calls.filter((c) => callParts(c)?.name === undefined)), 'calls without a name');
-        // By keyword argument: PSA402 reads the calls passing `properties=` / `options=` from here
-        // instead of testing every call's keywords.
-        const keywords = new Set<string>();
-        for (const c of calls) for (const k of callParts(c)?.keywords.keys() ?? []) keywords.add(k);
-        for (const k of [...keywords, 'properties', 'options', 'no_such_keyword']) {
-          assert.deepEqual(ids(callsWithKeyword(model, k)), ids(calls.filter((c) => callParts(c)?.keywords.has(k))), `calls passing ${k}=`);
-        }
         // Several names, with and without the unnamed calls: the filter of the whole list, in document order.
         const some = [...names].filter((_, i) => i % 3 === 0).concat(['no_such_name']);
         const inSome = (c: (typeof calls)[number]) => some.includes(callParts(c)?.name ?? '\u0000');
@@ -94,8 +87,6 @@ describe('rules/helpers/callIndex', () => {
         if (name === 'callees of every kind') {
           assert.ok(callsWithoutName(model).length >= 4, 'parenthesized, subscripted and called callees');
           assert.ok(callsNamed(model, 'map').length >= 4, 'spaced and split attributes are named');
-          assert.equal(callsWithKeyword(model, 'properties').length, 2, 'properties= on jdbc and on any call');
-          assert.equal(callsWithKeyword(model, 'returnType').length, 1, 'a keyword on a call without a name');
         }
       } finally {
         tree.delete();

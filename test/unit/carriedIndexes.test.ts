@@ -4,7 +4,7 @@ import type { DataFrameModel } from '../../server/src/model/types';
 import { INDEXED_TYPES, nodesOfType, sharedIdEnd, statementListCounts } from '../../server/src/model/syntaxIndex';
 import { callParts, functionDefinedIn } from '../../server/src/parsing/syntax';
 import { headListCounts, sessionSettings, type SessionSetting } from '../../server/src/rules/helpers/sessionConf';
-import { callsNamed, callsOfStatement, callsWithKeyword, callsWithoutName, keptCallsOfStatement } from '../../server/src/rules/helpers/callIndex';
+import { callsNamed, callsOfStatement, callsWithoutName, keptCallsOfStatement } from '../../server/src/rules/helpers/callIndex';
 import {
   assignmentsOfStatement,
   assignmentsTo,
@@ -100,15 +100,6 @@ describe('carried per-model indexes (model/syntaxIndex, rules/helpers/callIndex,
         const got = callsWithoutName(model);
         assert.equal(got.length, unnamed.length, 'calls without a name');
         got.forEach((c, i) => assert.ok(c === unnamed[i], `call without a name #${i}`));
-        // The calls by keyword argument (PSA402's `properties=` / `options=` on a call of any name).
-        const byKeyword = new Map<string, typeof calls>();
-        for (const c of calls) for (const k of callParts(c)?.keywords.keys() ?? []) byKeyword.set(k, [...(byKeyword.get(k) ?? []), c]);
-        for (const [k, list] of byKeyword) {
-          const withKeyword = callsWithKeyword(model, k);
-          assert.equal(withKeyword.length, list.length, `calls passing ${k}=`);
-          withKeyword.forEach((c, i) => assert.ok(c === list[i], `call passing ${k}= #${i}`));
-        }
-        assert.equal(callsWithKeyword(model, 'no_such_keyword').length, 0);
         // The per-scope groups (PSA101, PSA116, PSA304, the checkpoint helpers) and the assignments by name.
         const scopes = [model.root, ...model.root.descendantsOfType(['function_definition', 'lambda'])];
         for (const type of ['call', 'assignment', 'return_statement'] as const) {
@@ -146,7 +137,6 @@ describe('carried per-model indexes (model/syntaxIndex, rules/helpers/callIndex,
           if (calls) {
             const again = callsOfStatement(statement);
             assertSameGroups(calls.byName, again.byName, `calls by name, ${at}`);
-            assertSameGroups(calls.byKeyword, again.byKeyword, `calls by keyword, ${at}`);
             assertSameGroups(new Map([['', calls.unnamed]]), new Map([['', again.unnamed]]), `unnamed calls, ${at}`);
             statementsCompared++;
           }

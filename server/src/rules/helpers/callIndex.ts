@@ -15,11 +15,6 @@ interface CallIndex {
    * or unwrapping it may still accept them, so they stay candidates for every name.
    */
   unnamed: Node[];
-  /**
-   * Per keyword: the calls passing it (`f(..., name=...)`, `callParts`' keywords), in document
-   * order. A few settings ride on a keyword whatever the call's name (`properties=`, `options=`).
-   */
-  byKeyword: Map<string, Node[]>;
 }
 
 const indexes = new WeakMap<DataFrameModel, CallIndex>();
@@ -34,7 +29,6 @@ function indexOf(model: DataFrameModel): CallIndex {
   carried.delete(model);
   const byName = carry?.byName ?? new Map<string, Node[]>();
   const unnamed = carry?.unnamed ?? [];
-  const byKeyword = carry?.byKeyword ?? new Map<string, Node[]>();
   const statements = model.root.children;
   // The statements below `from` gave the carried calls (the same nodes, see `sharedIdEnd`); each
   // statement after them gives its own groups, kept on its node object, in document order.
@@ -44,9 +38,8 @@ function indexOf(model: DataFrameModel): CallIndex {
     if (own === NO_CALLS) continue;
     for (const [name, calls] of own.byName) appendAll(byName, name, calls);
     for (const call of own.unnamed) unnamed.push(call);
-    for (const [keyword, calls] of own.byKeyword) appendAll(byKeyword, keyword, calls);
   }
-  index = { byName, unnamed, byKeyword };
+  index = { byName, unnamed };
   indexes.set(model, index);
   return index;
 }
@@ -59,9 +52,8 @@ const statementCalls = new WeakMap<Node, StatementCalls>();
 interface StatementCalls {
   readonly byName: ReadonlyMap<string, readonly Node[]>;
   readonly unnamed: readonly Node[];
-  readonly byKeyword: ReadonlyMap<string, readonly Node[]>;
 }
-const NO_CALLS: StatementCalls = { byName: new Map(), unnamed: [], byKeyword: new Map() };
+const NO_CALLS: StatementCalls = { byName: new Map(), unnamed: [] };
 
 /** @internal Exported for the tests, which compare the groups a statement kept with those made again. */
 export function callsOfStatement(statement: Node): StatementCalls {
@@ -70,15 +62,12 @@ export function callsOfStatement(statement: Node): StatementCalls {
   if (calls.length === 0) return NO_CALLS;
   const byName = new Map<string, Node[]>();
   const unnamed: Node[] = [];
-  const byKeyword = new Map<string, Node[]>();
   for (const call of calls) {
-    const parts = callParts(call);
-    if (parts) for (const keyword of parts.keywords.keys()) addTo(byKeyword, keyword, call);
-    const name = parts?.name;
+    const name = callParts(call)?.name;
     if (name === undefined) unnamed.push(call);
     else addTo(byName, name, call);
   }
-  return { byName, unnamed, byKeyword };
+  return { byName, unnamed };
 }
 
 /** @internal The groups `statement` keeps, if it has made them (for the tests). */
@@ -99,7 +88,6 @@ export function carryCallIndex(previous: DataFrameModel | undefined, model: Data
   carried.set(model, {
     byName: groupsBelow(before.byName, from),
     unnamed: idsBelow(before.unnamed, from),
-    byKeyword: groupsBelow(before.byKeyword, from),
     from,
   });
 }
@@ -116,11 +104,6 @@ export function callsNamed(model: DataFrameModel, name: string): readonly Node[]
 /** The calls whose callee has no name of its own (see `CallIndex.unnamed`), in document order. */
 export function callsWithoutName(model: DataFrameModel): readonly Node[] {
   return indexOf(model).unnamed;
-}
-
-/** The calls passing the keyword argument `keyword` (`f(..., keyword=...)`), in document order. */
-export function callsWithKeyword(model: DataFrameModel, keyword: string): readonly Node[] {
-  return indexOf(model).byKeyword.get(keyword) ?? NONE;
 }
 
 /**
