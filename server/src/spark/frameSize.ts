@@ -64,9 +64,14 @@ const SMALL_LIMIT = 1000;
 /** Stands for a parenthesised part of SQL text once outerQuery has folded it. */
 const GROUP = '§';
 
+/** SQL text with its line (`--`) and block comments blanked. */
+export function withoutSqlComments(sql: string): string {
+  return sql.replace(/--[^\n]*/g, ' ').replace(/\/\*[\s\S]*?\*\//g, ' ');
+}
+
 /** The outer query of SQL text: every parenthesised part (subqueries, function arguments) folded to GROUP, comments dropped. */
 export function outerQuery(sql: string): string {
-  let outer = sql.replace(/--[^\n]*/g, ' ').replace(/\/\*[\s\S]*?\*\//g, ' ');
+  let outer = withoutSqlComments(sql);
   for (let i = 0; i < 50 && /[()]/.test(outer); i++) {
     const next = outer.replace(/\([^()]*\)/g, GROUP);
     if (next === outer) break; // unbalanced

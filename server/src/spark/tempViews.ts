@@ -5,7 +5,7 @@ import type { Frame, TempView } from '../model/types';
 import type { Value } from '../model/values';
 import type { Node } from '../parsing/pythonParser';
 import { escapeRegExp } from '../parsing/syntax';
-import { sqlReturnsFewRows } from './frameSize';
+import { sqlReturnsFewRows, withoutSqlComments } from './frameSize';
 
 /**
  * Temp views as Spark keeps them: a view holds its frame's logical plan, and a frame read back from it
@@ -100,11 +100,7 @@ export function tableViewRead(ip: Interpreter, node: Node, table: Value | undefi
 
 /** SQL text with its comments dropped and its ends trimmed. */
 function statementText(sql: string): string {
-  return sql
-    .replace(/--[^\n]*/g, ' ')
-    .replace(/\/\*[\s\S]*?\*\//g, ' ')
-    .trim()
-    .replace(/;\s*$/, '');
+  return withoutSqlComments(sql).trim().replace(/;\s*$/, '');
 }
 
 /** A query (not a command): `SELECT ...`, `WITH ... SELECT`, `FROM v SELECT ...`, `(SELECT ...)`. */

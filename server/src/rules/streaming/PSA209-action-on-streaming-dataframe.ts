@@ -2,6 +2,7 @@ import { streamingSources, type DataFrameModel, type Frame } from '../../model/t
 import type { Node } from '../../parsing/pythonParser';
 import { callParts, literalString, unwrapParens } from '../../parsing/syntax';
 import { callsNamedAny } from '../helpers/callIndex';
+import { withoutSqlComments } from '../../spark/frameSize';
 import { guardedByIsStreaming, insideBatchHandler, streamingOnEveryPath } from '../helpers/streamingCertainty';
 import { related, type Rule, type RuleContext } from '../rule';
 
@@ -105,10 +106,7 @@ function reportCommandsOverStreamingViews(ctx: RuleContext): void {
   for (const f of sqlFrames) {
     const call = f.source!.node;
     if (seen.has(call.id)) continue;
-    const query = f
-      .source!.query!.replace(/--[^\n]*/g, ' ')
-      .replace(/\/\*[\s\S]*?\*\//g, ' ')
-      .trim();
+    const query = withoutSqlComments(f.source!.query!).trim();
     const command = EAGER_COMMAND.exec(query);
     if (!command) continue;
     const view = streamingViewRead(views, query);
