@@ -273,7 +273,7 @@ function isAggregateSql(frame: Frame): boolean {
 function outerQuery(frame: Frame): string | undefined {
   const source = frame.source;
   if (source?.kind !== 'sql' || frame.parents.length || source.node.type !== 'call') return undefined;
-  const arg = source.node.childForFieldName('arguments')?.namedChildren.find((c) => c && c.type !== 'comment');
+  const arg = sqlArgument(source.node);
   const text = arg ? (literalString(arg) ?? (unwrapParens(arg).type === 'string' ? unwrapParens(arg).text : undefined)) : undefined;
   if (!text) return undefined;
   let outer = text.replace(/--[^\n]*/g, ' ');
@@ -400,7 +400,7 @@ export function framesOfViewsRead(model: RuleContext['model'], frame: Frame): Fr
   if (source?.kind !== 'sql' || source.node.type !== 'call') return [];
   const views = viewsOf(model);
   if (!views.size) return [];
-  const arg = source.node.childForFieldName('arguments')?.namedChildren.find((c) => c && c.type !== 'comment');
+  const arg = sqlArgument(source.node);
   const text = arg ? literalString(arg) : undefined;
   if (!text) return [];
   const out: Frame[] = [];
@@ -568,7 +568,7 @@ export function isCatalogMetadata(frame: Frame): boolean {
   if (readsCatalogOverJdbc(source)) return true;
   if (source.kind === 'table') return source.table !== undefined && INFORMATION_SCHEMA.test(source.table);
   if (source.kind !== 'sql' || source.node.type !== 'call') return false;
-  const arg = source.node.childForFieldName('arguments')?.namedChildren.find((c) => c && c.type !== 'comment');
+  const arg = sqlArgument(source.node);
   const sql = arg ? unwrapParens(arg) : undefined;
   if (!sql || sql.type !== 'string') return false;
   // The text before the first interpolation: `f"SHOW TABLES IN {db}"` is a listing whatever the database.
@@ -600,7 +600,7 @@ export function isCommandResult(frame: Frame): boolean {
   if (source?.kind !== 'sql') return false;
   if (isSqlCommand(source.query)) return true;
   // A query the model could not evaluate: its leading literal text still names the statement (`f"INSERT INTO {t} ..."`).
-  const arg = source.node.type === 'call' ? source.node.childForFieldName('arguments')?.namedChildren.find((c) => c && c.type !== 'comment') : undefined;
+  const arg = sqlArgument(source.node);
   const sql = arg ? unwrapParens(arg) : undefined;
   const leading = sql?.type === 'string' ? stringParts(sql)[0] : undefined;
   return typeof leading === 'string' && isSqlCommand(leading);
@@ -621,4 +621,9 @@ function readsCatalogOverJdbc(source: Frame['source']): boolean {
       sql,
     )
   );
+}
+
+/** The first argument of a `spark.sql(...)` call (the query), comments between the parentheses aside; undefined for anything else. */
+function sqlArgument(node: Node): Node | undefined {
+  return node.type === 'call' ? node.childForFieldName('arguments')?.namedChildren.find((c) => c && c.type !== 'comment') : undefined;
 }
