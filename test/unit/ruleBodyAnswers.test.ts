@@ -16,7 +16,7 @@ import {
 import { repeatingConstructAround } from '../../server/src/rules/helpers/loops';
 import { sinksInScope } from '../../server/src/rules/helpers/sinksByScope';
 import { keptRepeats } from '../../server/src/rules/performance/PSA102-uncached-reuse';
-import { bindingCountsOf, bindingNamesOfStatement, keptBindingNamesOfStatement } from '../../server/src/rules/performance/PSA105-python-udf-with-builtin';
+import { bindingCounts, bindingNamesOfStatement, keptBindingNamesOfStatement } from '../../server/src/rules/performance/PSA105-python-udf-with-builtin';
 import {
   analyseEditSequence,
   append,
@@ -89,7 +89,7 @@ describe('answers kept on nodes by PSA101, PSA102 and PSA105, and their per-mode
         steps++;
         const after = `after ${JSON.stringify(change)}`;
         // PSA105: the counts of bound names, and each statement's kept names.
-        assert.deepEqual([...bindingCountsOf(model)].sort(), [...bindingCountsByScan(model)].sort(), `bound names ${after}`);
+        assert.deepEqual([...bindingCounts(model)].sort(), [...bindingCountsByScan(model)].sort(), `bound names ${after}`);
         const names = new WeakMap<Node, readonly string[]>();
         for (const statement of model.root.children) {
           const kept = keptBindingNamesOfStatement(statement);

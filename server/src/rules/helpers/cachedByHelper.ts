@@ -174,9 +174,9 @@ const importedByModel = new WeakMap<DataFrameModel, Map<string, string | undefin
 
 /**
  * `importedFrom` once per model and bound name: it reads only the model's imports and, of the call,
- * whether it has an object and the name bound (the object's text, or the call's name).
+ * whether it has an object and the name bound (the object's text, or the call's name). @internal
+ * Exported for the tests.
  */
-/** @internal Exported for the tests. */
 export function importedFromOnce(model: DataFrameModel, parts: NonNullable<ReturnType<typeof callParts>>): string | undefined {
   const object = parts.object ? unwrapParens(parts.object) : undefined;
   if (object && object.type !== 'identifier') return undefined;
@@ -193,8 +193,8 @@ export function importedFromOnce(model: DataFrameModel, parts: NonNullable<Retur
  * The module a called name comes from: `from M import name` (or `as name`) for `name(...)`, `import M`
  * (or `as m`) or `from M import m` for `m.name(...)`. A relative import's module starts with a dot
  * (its first segment is empty: never a library). Undefined: the name is not imported at module level.
+ * @internal Exported for the tests.
  */
-/** @internal Exported for the tests. */
 export function importedFrom(model: DataFrameModel, parts: NonNullable<ReturnType<typeof callParts>>): string | undefined {
   const object = parts.object ? unwrapParens(parts.object) : undefined;
   if (object && object.type !== 'identifier') return undefined;
@@ -230,8 +230,10 @@ function resultNotKept(call: Node): boolean {
 
 const CACHING = new Set(['cache', 'persist']);
 
-/** The function's body calls `p.cache()`/`p.persist()` on a parameter `p`, or on the loop variable of `for f in p`. */
-/** @internal Exported for the tests. */
+/**
+ * The function's body calls `p.cache()`/`p.persist()` on a parameter `p`, or on the loop variable of `for f in p`.
+ * @internal Exported for the tests.
+ */
 export function cachesParameter(def: Node): boolean {
   const params = new Set<string>();
   for (const p of def.childForFieldName('parameters')?.namedChildren ?? []) {

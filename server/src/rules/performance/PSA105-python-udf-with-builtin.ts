@@ -478,9 +478,9 @@ function renderCall(t: Translation, F: string, args: readonly Node[], columnType
  * the whole file (asked per UDF it made the rule quadratic). The sum of each top-level statement's
  * own names (`bindingNamesOfStatement`, kept on the statement: after an edit only the statements the
  * syntax copy made again are read): the model's per-type lists are those statements' lists in turn,
- * so the counts are the same.
+ * so the counts are the same. @internal Exported for the tests (against a scan of the lists).
  */
-function bindingCounts(model: DataFrameModel): Map<string, number> {
+export function bindingCounts(model: DataFrameModel): Map<string, number> {
   const out = new Map<string, number>();
   for (const statement of model.root.children) {
     for (const name of perStatement(statementBindings, statement, bindingNamesOfStatement)) out.set(name, (out.get(name) ?? 0) + 1);
@@ -514,9 +514,6 @@ export function bindingNamesOfStatement(statement: Node): readonly string[] {
 export function keptBindingNamesOfStatement(statement: Node): readonly string[] | undefined {
   return statementBindings.get(statement);
 }
-
-/** @internal `bindingCounts` (for the tests, against a scan of the file's lists). */
-export const bindingCountsOf = (model: DataFrameModel): Map<string, number> => bindingCounts(model);
 
 /** Calls of the UDF by name in its scope, when nothing else binds that name. */
 function callSites(model: DataFrameModel, bindings: () => Map<string, number>, d: UdfDefinition): Node[] | undefined {
