@@ -4,7 +4,7 @@ import { findInLineage } from '../../model/lineage';
 import { isDynamicFrame } from '../../spark/glue';
 import type { Frame } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
-import { callParts, enclosingStatement, sameNode, unwrapParens } from '../../parsing/syntax';
+import { callParts, enclosingStatement, isTryBody, sameNode, unwrapParens } from '../../parsing/syntax';
 import type { Rule, RuleContext } from '../rule';
 import { isDisplayFormat } from '../../spark/writers';
 import { callsNamed } from '../helpers/callIndex';
@@ -84,8 +84,8 @@ function optIn(node: Node): boolean {
  */
 function notebookOnly(node: Node): boolean {
   for (let p = node.parent; p; p = p.parent) {
-    if (p.type !== 'block' || p.parent?.type !== 'try_statement' || !sameNode(p.parent.childForFieldName('body'), p)) continue;
-    const handlers = p.parent.namedChildren.filter((c) => c.type === 'except_clause');
+    if (!isTryBody(p)) continue;
+    const handlers = p.parent!.namedChildren.filter((c) => c.type === 'except_clause');
     if (handlers.some((h) => /\bNameError\b/.test(h.namedChildren[0]?.type === 'block' ? '' : (h.namedChildren[0]?.text ?? '')))) return true;
   }
   return false;
