@@ -13,7 +13,6 @@ export interface Interpreter {
   readonly functions: SparkFunctions;
   /** The scope the current statement runs in. */
   readonly scope: Scope;
-  /** The innermost loop the current statement runs in, undefined outside loops. */
   /**
    * The first entry of `model.tempViews` known to be registered before the current statement runs:
    * 0 in the module and in the calls it follows (evaluation order is execution order there); in a
@@ -21,6 +20,7 @@ export interface Interpreter {
    * other such functions' may run before or after it).
    */
   readonly viewsFrom: number;
+  /** The innermost loop the current statement runs in, undefined outside loops. */
   currentLoop(): Node | undefined;
   inLoop(): boolean;
   expr(node: Node, statement?: Node): Value;

@@ -26,6 +26,8 @@ const REGISTER = new Map([
   ['createOrReplaceGlobalTempView', true],
   ['createGlobalTempView', true],
 ]);
+/** The names of those methods. */
+export const TEMP_VIEW_METHODS: ReadonlySet<string> = new Set(REGISTER.keys());
 /** `spark.catalog.dropTempView("v")`: the name no longer reads the view. */
 const DROP = new Map([
   ['dropTempView', false],

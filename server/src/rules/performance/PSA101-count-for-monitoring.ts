@@ -14,6 +14,7 @@ import { nodesInScope, perModel } from '../helpers/scopeIndex';
 import { fabricated } from '../helpers/fabricated';
 import { cachedByHelper } from '../helpers/cachedByHelper';
 import { sinksInScope } from '../helpers/sinksByScope';
+import { TEMP_VIEW_METHODS } from '../../spark/tempViews';
 import { countedFromFooters, lineageWithoutShuffle } from '../helpers/actionCost';
 
 const MONITORED_ACTIONS = new Set(['count', 'collect', 'first', 'take', 'head']);
@@ -246,9 +247,6 @@ function buildsCountedFrame(ctx: RuleContext, stmt: Node, counted: Frame): boole
 
 const HANDS_TO_WRITER =
   /^(write|save|upsert|merge|insert|load|publish|export|sink)(_\w*)?$|_(write|save|upsert|merge|insert|load|publish|export)$|^(write|save|upsert|merge|insert|load)[A-Z]/;
-const TEMP_VIEWS = new Set(['createOrReplaceTempView', 'createTempView', 'createOrReplaceGlobalTempView', 'createGlobalTempView', 'registerTempTable']);
-
-/** The frame (or one derived from it) leaves the function: returned to the caller or registered as a view. */
 /** Where the counted frame leaves its scope: the call (or return) and, for a temp view, the view's name when written out. */
 interface Escape {
   node: Node;
@@ -274,6 +272,7 @@ function recomputedInCell(ctx: RuleContext, action: ActionUse, escape: Escape | 
   });
 }
 
+/** The frame (or one derived from it) leaves the function: returned to the caller or registered as a view. */
 function escapesScope(ctx: RuleContext, action: ActionUse): Escape | undefined {
   const scope = action.scope;
   const derived = (expr: Node | null | undefined): boolean => {
@@ -291,7 +290,7 @@ function escapesScope(ctx: RuleContext, action: ActionUse): Escape | undefined {
   for (const call of escapeCallsInScope(ctx, scope)) {
     const parts = callParts(call)!;
     const name = parts.name!;
-    if (TEMP_VIEWS.has(name) && parts.object && derived(parts.object)) {
+    if (TEMP_VIEW_METHODS.has(name) && parts.object && derived(parts.object)) {
       return { node: call, how: 'the query on the view it is registered as', view: literalString(parts.args[0]) };
     }
     // Handed to the project's own writer (`writer.write(df, target)`, `save_to_table(df)`) after the count.
@@ -330,7 +329,7 @@ function escapeCallsInScope(ctx: RuleContext, scope: Node): Node[] {
   return perModel(escapeCalls, ctx.model, scope.id, () =>
     nodesInScope(ctx.model, 'call', scope).filter((call) => {
       const name = callParts(call)?.name;
-      return !!name && (TEMP_VIEWS.has(name) || HANDS_TO_WRITER.test(name));
+      return !!name && (TEMP_VIEW_METHODS.has(name) || HANDS_TO_WRITER.test(name));
     }),
   );
 }
