@@ -703,6 +703,9 @@ function namesItsHolder(value: ResolvedValue): boolean {
  */
 const INSTRUCTION_WORDS = new Set(['replace', 'enter', 'insert', 'fill', 'put', 'here', 'with', 'your', 'goes', 'key', 'name', 'value']);
 
+/** The type of value a template says goes in a field ("password_string"). */
+const TYPE_WORDS = new Set(['string', 'str', 'text']);
+
 /** Words that say a value is not there. */
 const ABSENCE_WORDS = new Set(['no', 'not', 'missing', 'none', 'unset', 'undefined', 'null']);
 /** What an absence message names beside the secret word: the field ("access key id") and its state ("provided"). */
@@ -736,6 +739,8 @@ function isStandInPhrase(value: string): boolean {
   if (words.length < 2) return false;
   const standIn = (w: string) => PLACEHOLDER_WORDS.has(w) || SECRET_WORDS.has(w) || INSTRUCTION_WORDS.has(w);
   if (words.every(standIn)) return true;
+  // "password_string", "token-str": the field's name and the type of value that goes in it.
+  if (words.every((w) => standIn(w) || TYPE_WORDS.has(w)) && words.some((w) => SECRET_WORDS.has(w))) return true;
   // "access_secret_key", "api_secret", "private_key": the name of a credential field (a key
   // qualifier or `client` beside a secret word or `key`), written where its value should go.
   const fieldWord = (w: string) => KEY_QUALIFIERS.has(w) || w === 'client';
@@ -906,7 +911,24 @@ function connectionLeak(node: Node): { value: ResolvedValue; credentials: Creden
   if (!credentials || FORMAT_FIELD.test(credentials.password) || !looksLikeSecretValue(credentials.password, 'password')) return undefined;
   if (credentials.host !== undefined && LOCAL_HOST.test(credentials.host) && credentials.user.toLowerCase() === credentials.password.toLowerCase())
     return undefined;
+  if (isStandInLogin(credentials.user, credentials.password)) return undefined;
   return { value, credentials };
+}
+
+/** What a stand-in login calls its two fields: `mongouser`, `db_user`; `mongopassword`, `db_pass`. */
+const STAND_IN_USER = /^([a-z]*?)[-_.]?(user|username|usr|login)$/;
+const STAND_IN_PASSWORD = /^([a-z]*?)[-_.]?(password|passwd|pass|pwd|pw)$/;
+
+/**
+ * `mongouser:mongopassword`, `db_user:db_pass`: a user and a password named after their own fields,
+ * with the same word before each (the service or the role). A template's blanks for the reader to
+ * fill in, not an account: a real login is not spelt as the names of its two fields. A password
+ * that only ends in the word (`admin:adminpassword`, `etl:Etl_pass`) is not a field name and stays.
+ */
+function isStandInLogin(user: string, password: string): boolean {
+  const u = STAND_IN_USER.exec(user.toLowerCase());
+  const p = STAND_IN_PASSWORD.exec(password.toLowerCase());
+  return !!u && !!p && u[1] === p[1];
 }
 
 /** `node` is a string `connectionLeak` accepts (a statement's pick): reported unless in test code. */

@@ -10,8 +10,8 @@ const bindingsByModel = new WeakMap<DataFrameModel, BindingCertainty>();
  * Every row of the frame is written out in the source file: each frame its lineage starts from is
  * `spark.createDataFrame(rows, ...)` or `sc.parallelize(rows).toDF(...)` where `rows` is a non-empty
  * list of literal rows (tuples, lists, dicts or `Row(...)` of strings, numbers, booleans, None and
- * dates), written in the call or bound to a name by one assignment that surely reaches it and that
- * nothing appends to. Tutorials and tests make up their people this way ("Anna", "+1 202 555 0101");
+ * dates, a date parsed from a literal string included), written in the call or bound to a name by
+ * one assignment that surely reaches it and that nothing appends to. Tutorials and tests make up their people this way ("Anna", "+1 202 555 0101");
  * writing such a frame copies the source file's own text, nobody's data. An empty list is not rows
  * (`createDataFrame([], schema)` creates the table later writes fill), nor is a list built in a loop,
  * read from a file or an API, or a pandas frame.
@@ -69,6 +69,23 @@ const ROW_TYPES = new Set(['tuple', 'list', 'dictionary', 'call', 'parenthesized
 const SCALARS = new Set(['string', 'concatenated_string', 'integer', 'float', 'true', 'false', 'none']);
 /** Constructors of a literal value: a Row, a date or time, a decimal. */
 const CONSTRUCTORS = /^(Row|date|datetime|time|timedelta|Decimal)$/;
+/**
+ * Class methods that build a date or time from what is written in their arguments:
+ * `datetime.strptime("2000-01-01", "%Y-%m-%d")`, `date.fromisoformat("2023-01-05")`. Called on the
+ * date, datetime or time class (`datetime.datetime.strptime` too); `datetime.now()` reads the clock.
+ */
+const DATE_PARSERS = new Set(['strptime', 'fromisoformat', 'fromtimestamp', 'fromordinal']);
+const DATE_CLASSES = new Set(['date', 'datetime', 'time']);
+
+function isLiteralConstructor(call: Node): boolean {
+  const parts = callParts(call);
+  if (!parts?.name) return false;
+  if (CONSTRUCTORS.test(parts.name)) return true;
+  if (!DATE_PARSERS.has(parts.name) || !parts.object) return false;
+  const receiver = unwrapParens(parts.object);
+  const className = receiver.type === 'attribute' ? receiver.childForFieldName('attribute')?.text : receiver.type === 'identifier' ? receiver.text : undefined;
+  return !!className && DATE_CLASSES.has(className);
+}
 
 function literalValue(node: Node | null, depth: number): boolean {
   if (!node || depth > 8) return false;
@@ -79,8 +96,7 @@ function literalValue(node: Node | null, depth: number): boolean {
   if (n.type === 'pair') return literalValue(n.childForFieldName('key'), depth + 1) && literalValue(n.childForFieldName('value'), depth + 1);
   if (n.type === 'tuple' || n.type === 'list' || n.type === 'dictionary') return n.namedChildren.every((c) => !c || isExtra(c) || literalValue(c, depth + 1));
   if (n.type === 'call') {
-    const parts = callParts(n);
-    if (!parts?.name || !CONSTRUCTORS.test(parts.name)) return false;
+    if (!isLiteralConstructor(n)) return false;
     const args = n.childForFieldName('arguments');
     return !!args && args.namedChildren.every((c) => !c || isExtra(c) || literalValue(c, depth + 1));
   }
