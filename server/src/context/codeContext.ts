@@ -68,6 +68,27 @@ const MANAGED_DECORATOR =
  * such a file runs nowhere but in a pipeline).
  */
 const MANAGED_DECORATOR_LINE = new RegExp(MANAGED_DECORATOR.source.replace(/^\^/, '^[ \\t]*'), 'm');
+/*
+ * The line-anchored patterns above try every line of the file, after every keystroke; each match holds
+ * a literal word, and a search for that word is much faster. So each pattern runs only on a text that
+ * holds its word (same answer: a text without the word has no match).
+ */
+
+/** Every match of FAKER_IMPORT holds `faker`. */
+function mayImportFaker(text: string): boolean {
+  return text.includes('faker');
+}
+
+/** DLT_IMPORT, on a text holding `dlt` or `pipelines` (every match holds one). */
+function importsDlt(text: string): boolean {
+  return (text.includes('dlt') || text.includes('pipelines')) && DLT_IMPORT.test(text);
+}
+
+/** Every match of MANAGED_DECORATOR_LINE holds `dlt.`, `dp.` (also in `sdp.`) or `pipelines.`. */
+function mayHoldManagedDecorator(text: string): boolean {
+  return text.includes('dlt.') || text.includes('dp.') || text.includes('pipelines.');
+}
+
 const TEST_DECORATOR = /^@\s*(pytest\.fixture|pytest\.mark\.|fixture\b)/;
 /** An AWS Glue job's bookmarked run: `job.init(args["JOB_NAME"], args)` ... `job.commit()`. */
 const GLUE_JOB_INIT = /^\s*\w*job\w*\.init\s*\(/im;
@@ -101,7 +122,7 @@ const CELL_MARKER = /^# (COMMAND -+|In\[[ \d]*\]:)[ \t]*\r?$|^#[ \t]?%%(?=[ \t\r
 export function fileKind(text: string, options: ContextOptions = {}): KindWithReason {
   const p = options.path ? decodePath(options.path) : '';
   if (p && (TEST_DIR.test(p) || TEST_FILE.test(p))) return { kind: 'test', why: 'test file (named or placed as tests are)' };
-  if (FAKER_IMPORT.test(text)) return { kind: 'generator', why: 'synthetic-data generator (imports Faker)' };
+  if (mayImportFaker(text) && FAKER_IMPORT.test(text)) return { kind: 'generator', why: 'synthetic-data generator (imports Faker)' };
   if (p && GENERATOR_FILE.test(p)) return { kind: 'generator', why: 'synthetic-data generator (file named for generating data)' };
   if (p && SETUP_PATH.test(p)) return { kind: 'generator', why: 'demo or course set-up (loads or generates the data the lessons use)' };
   const notebook = isNotebookText(text, p, options);
@@ -109,7 +130,7 @@ export function fileKind(text: string, options: ContextOptions = {}): KindWithRe
   if (notebook && GLUE_JOB_INIT.test(text) && GLUE_JOB_COMMIT.test(text)) return { kind: 'job', why: 'AWS Glue job (job.init ... job.commit)' };
   if (notebook && !options.notebooksAreJobs)
     return { kind: 'notebook', why: 'notebook (exploratory; set context.notebooks to "job" if your notebooks run as jobs)' };
-  if (DLT_IMPORT.test(text)) return { kind: 'job', why: 'Lakeflow / DLT pipeline source' };
+  if (importsDlt(text)) return { kind: 'job', why: 'Lakeflow / DLT pipeline source' };
   if (notebook) return { kind: 'job', why: 'notebook run as a job (context.notebooks: "job")' };
   const signals = options.model ? explorationSignals(options.model, text, p) : undefined;
   if (signals && !options.notebooksAreJobs)
@@ -137,7 +158,7 @@ export class CodeContext {
 
   constructor(text: string, options: ContextOptions = {}) {
     this.file = fileKind(text, options);
-    this.pipelineSource = DLT_IMPORT.test(text) || MANAGED_DECORATOR_LINE.test(text);
+    this.pipelineSource = importsDlt(text) || (mayHoldManagedDecorator(text) && MANAGED_DECORATOR_LINE.test(text));
     this.path = options.path ? decodePath(options.path) : '';
     this.teaching = this.path ? teachingMaterial(this.path) : undefined;
     this.notebooksAreJobs = !!options.notebooksAreJobs;

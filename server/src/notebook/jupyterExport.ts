@@ -10,7 +10,8 @@ const MARKER_LINE = /^# In\[[ \d]*\]:[ \t]*\r?$/m;
 const MARKERS = /^# In\[[ \d]*\]:[ \t]*\r?(?=\n|$)/gm;
 
 export function isJupyterExport(text: string): boolean {
-  return MARKER_LINE.test(text);
+  // Every marker holds `# In[`: a search for it (fast) first, the line-anchored regex only then (it tries every line).
+  return text.includes('# In[') && MARKER_LINE.test(text);
 }
 
 /** The offsets where the export's cells begin, after each marker line (the text before the first is the header). */

@@ -11,6 +11,8 @@
 const MARKERS = /^#[ \t]?%%(?=[ \t\r]|$)[^\n]*(?=\n|$)/gm;
 
 export function isPercentFormat(text: string): boolean {
+  // Every marker holds `%%`: a search for it (fast) first, the line-anchored regex only then (it tries every line).
+  if (!text.includes('%%')) return false;
   let n = 0;
   for (const _ of text.matchAll(MARKERS)) if (++n === 2) return true;
   return false;

@@ -37,12 +37,14 @@ export function showsMistakeOnPurpose(node: Node, raises: boolean): boolean {
   const stmt = enclosingStatement(node);
   if (!stmt) return false;
   const comments: string[] = [];
-  for (let c = stmt.previousSibling, row = stmt.startPosition.row; c?.type === 'comment' && c.endPosition.row >= row - 1; c = c.previousSibling) {
+  // Comments on the lines just above (each ending on the line before the next one starts, or on the
+  // same line), and one after the statement on its last line.
+  for (let c = stmt.previousSibling, below = stmt.startIndex; c?.type === 'comment' && lineBreaksBetween(c, c.endIndex, below, 1) <= 1; c = c.previousSibling) {
     comments.push(c.text);
-    row = c.startPosition.row;
+    below = c.startIndex;
   }
   const trailing = stmt.nextSibling;
-  if (trailing?.type === 'comment' && trailing.startPosition.row === stmt.endPosition.row) comments.push(trailing.text);
+  if (trailing?.type === 'comment' && lineBreaksBetween(trailing, stmt.endIndex, trailing.startIndex, 0) === 0) comments.push(trailing.text);
   if (comments.some((c) => MISTAKE_ON_PURPOSE.test(c))) return true;
   if (!raises) return false;
   // The innermost `try` around the statement decides.
@@ -52,6 +54,18 @@ export function showsMistakeOnPurpose(node: Node, raises: boolean): boolean {
     return swallows(tryStatement, (clause) => CATCHES_VALUE_ERROR.test(clause) || (onlyThisResultless && CATCHES_EVERYTHING.test(clause)));
   }
   return false;
+}
+
+/**
+ * How many rows apart offsets `from` and `to` of `node`'s text are (its line feeds between them, as
+ * the tree counts rows), counted up to `most + 1`: the rows compared without the copy's table of line
+ * starts, which a position asked for makes over the whole text once per copy (after every keystroke).
+ */
+function lineBreaksBetween(node: Node, from: number, to: number, most: number): number {
+  const text = node.owner.text;
+  let n = 0;
+  for (let i = text.indexOf('\n', from); i >= 0 && i < to && n <= most; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 /**
