@@ -55,9 +55,11 @@ const GENERATOR_FILE = /(^|[\\/_-])(generat\w*|datagen|data_gen|fake\w*|faker|sy
 /** Course and demo set-up: Databricks academy `Includes/Classroom-Setup-*`, dbdemos `_resources/` loaders. */
 const SETUP_PATH =
   /(^|[\\/])(includes|_resources|_setup|setup|data_generation|data-generation|datagen|generators?)[\\/]|(^|[\\/])[^\\/]*(classroom-setup|-setup|_setup|setup-|setup_|load-data|load_data|data-generation|data_generation)[^\\/]*\.(py|ipynb)$/i;
-const FAKER_IMPORT = /^\s*(from\s+faker\b|import\s+faker\b)/m;
+/** `import faker` / `from faker import ...` at a line's start. @internal Exported for the tests (the prefilter against the pattern). */
+export const FAKER_IMPORT = /^\s*(from\s+faker\b|import\s+faker\b)/m;
 const DATABRICKS_CELL = /\n# COMMAND -+[ \t]*\r?(?=\n|$)/g;
-const DLT_IMPORT = /^\s*(import\s+dlt\b|from\s+dlt\s+import\b|from\s+pyspark\s+import\s+pipelines\b|import\s+pyspark\.pipelines\b)/m;
+/** An import of Lakeflow / DLT at a line's start. @internal Exported for the tests. */
+export const DLT_IMPORT = /^\s*(import\s+dlt\b|from\s+dlt\s+import\b|from\s+pyspark\s+import\s+pipelines\b|import\s+pyspark\.pipelines\b)/m;
 
 /** Decorators under which Lakeflow / DLT (`dlt.` or `dp.` / `pipelines.`) manages a dataset's reads and writes. */
 const MANAGED_DECORATOR =
@@ -65,27 +67,27 @@ const MANAGED_DECORATOR =
 /**
  * A dataset decorator at the start of a line anywhere in the file: the file is a pipeline source even
  * where its `import dlt` is missing (the DLT course's troubleshooting lesson leaves it out on purpose;
- * such a file runs nowhere but in a pipeline).
+ * such a file runs nowhere but in a pipeline). @internal Exported for the tests.
  */
-const MANAGED_DECORATOR_LINE = new RegExp(MANAGED_DECORATOR.source.replace(/^\^/, '^[ \\t]*'), 'm');
+export const MANAGED_DECORATOR_LINE = new RegExp(MANAGED_DECORATOR.source.replace(/^\^/, '^[ \\t]*'), 'm');
 /*
  * The line-anchored patterns above try every line of the file, after every keystroke; each match holds
  * a literal word, and a search for that word is much faster. So each pattern runs only on a text that
  * holds its word (same answer: a text without the word has no match).
  */
 
-/** Every match of FAKER_IMPORT holds `faker`. */
-function mayImportFaker(text: string): boolean {
+/** Every match of FAKER_IMPORT holds `faker`. @internal Exported for the tests. */
+export function mayImportFaker(text: string): boolean {
   return text.includes('faker');
 }
 
-/** DLT_IMPORT, on a text holding `dlt` or `pipelines` (every match holds one). */
-function importsDlt(text: string): boolean {
+/** DLT_IMPORT, on a text holding `dlt` or `pipelines` (every match holds one). @internal Exported for the tests. */
+export function importsDlt(text: string): boolean {
   return (text.includes('dlt') || text.includes('pipelines')) && DLT_IMPORT.test(text);
 }
 
-/** Every match of MANAGED_DECORATOR_LINE holds `dlt.`, `dp.` (also in `sdp.`) or `pipelines.`. */
-function mayHoldManagedDecorator(text: string): boolean {
+/** Every match of MANAGED_DECORATOR_LINE holds `dlt.`, `dp.` (also in `sdp.`) or `pipelines.`. @internal Exported for the tests. */
+export function mayHoldManagedDecorator(text: string): boolean {
   return text.includes('dlt.') || text.includes('dp.') || text.includes('pipelines.');
 }
 

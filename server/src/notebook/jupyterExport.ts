@@ -5,7 +5,8 @@
  * markdown cells become `# ` comments. Every code cell has its marker, so the markers say exactly
  * where the notebook's cells begin.
  */
-const MARKER_LINE = /^# In\[[ \d]*\]:[ \t]*\r?$/m;
+// Exported for the tests (the prefilter in front of it against the pattern alone).
+export const MARKER_LINE = /^# In\[[ \d]*\]:[ \t]*\r?$/m;
 /** A marker line; the offset after the match is where the cell's text begins. */
 const MARKERS = /^# In\[[ \d]*\]:[ \t]*\r?(?=\n|$)/gm;
 

@@ -36,16 +36,7 @@ const CATCHES_EVERYTHING = /^except\s*(:|\(?[^:]*\b(Base)?Exception\b)/;
 export function showsMistakeOnPurpose(node: Node, raises: boolean): boolean {
   const stmt = enclosingStatement(node);
   if (!stmt) return false;
-  const comments: string[] = [];
-  // Comments on the lines just above (each ending on the line before the next one starts, or on the
-  // same line), and one after the statement on its last line.
-  for (let c = stmt.previousSibling, below = stmt.startIndex; c?.type === 'comment' && lineBreaksBetween(c, c.endIndex, below, 1) <= 1; c = c.previousSibling) {
-    comments.push(c.text);
-    below = c.startIndex;
-  }
-  const trailing = stmt.nextSibling;
-  if (trailing?.type === 'comment' && lineBreaksBetween(trailing, stmt.endIndex, trailing.startIndex, 0) === 0) comments.push(trailing.text);
-  if (comments.some((c) => MISTAKE_ON_PURPOSE.test(c))) return true;
+  if (commentsAround(stmt).some((c) => MISTAKE_ON_PURPOSE.test(c))) return true;
   if (!raises) return false;
   // The innermost `try` around the statement decides.
   for (const tryStatement of triesAround(stmt)) {
@@ -54,6 +45,22 @@ export function showsMistakeOnPurpose(node: Node, raises: boolean): boolean {
     return swallows(tryStatement, (clause) => CATCHES_VALUE_ERROR.test(clause) || (onlyThisResultless && CATCHES_EVERYTHING.test(clause)));
   }
   return false;
+}
+
+/**
+ * The comments that may label `stmt`: those on the lines just above it (each ending on the line before
+ * the next one starts, or on the same line), nearest first, and one after it on its last line.
+ * @internal Exported for the tests.
+ */
+export function commentsAround(stmt: Node): string[] {
+  const comments: string[] = [];
+  for (let c = stmt.previousSibling, below = stmt.startIndex; c?.type === 'comment' && lineBreaksBetween(c, c.endIndex, below, 1) <= 1; c = c.previousSibling) {
+    comments.push(c.text);
+    below = c.startIndex;
+  }
+  const trailing = stmt.nextSibling;
+  if (trailing?.type === 'comment' && lineBreaksBetween(trailing, stmt.endIndex, trailing.startIndex, 0) === 0) comments.push(trailing.text);
+  return comments;
 }
 
 /**
