@@ -99,8 +99,16 @@ export function rulesDocsDir(): string {
   return docsDir;
 }
 
+/** Each code's page, once: the folder never changes once found, and every diagnostic of every analysis asks. */
+const docsUrls = new Map<string, string>();
+
 export function docsUrl(code: string): string {
-  return pathToFileURL(path.join(rulesDocsDir(), `${code}.md`)).href;
+  let url = docsUrls.get(code);
+  if (url === undefined) {
+    url = pathToFileURL(path.join(rulesDocsDir(), `${code}.md`)).href;
+    docsUrls.set(code, url);
+  }
+  return url;
 }
 
 /** Applies non-overlapping edits to `text` (any order). */

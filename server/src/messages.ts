@@ -29,9 +29,20 @@ export function splitMessage(message: string): SplitMessage {
 
 /** The message as one string: the headline on the first line, the detail after a line break. */
 export function formatMessage(message: string): string {
-  const { headline, detail } = splitMessage(message);
-  return detail ? `${headline}\n${detail}` : headline;
+  let formatted = formattedMessages.get(message);
+  if (formatted === undefined) {
+    const { headline, detail } = splitMessage(message);
+    formatted = detail ? `${headline}\n${detail}` : headline;
+    // A function of the message alone, asked for every finding of every analysis (the same messages
+    // after each keystroke): kept by message, forgotten all at once past a bound.
+    if (formattedMessages.size >= MAX_FORMATTED) formattedMessages.clear();
+    formattedMessages.set(message, formatted);
+  }
+  return formatted;
 }
+
+const formattedMessages = new Map<string, string>();
+const MAX_FORMATTED = 10_000;
 
 const OPEN: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
 

@@ -152,7 +152,7 @@ describe('carried per-model indexes (model/syntaxIndex, rules/helpers/callIndex,
     });
   }
   let statementsCompared = 0;
-  const listsBefore = { read: 0, made: 0 };
+  const listsBefore = { read: 0, made: 0, tail: 0 };
   const groupsBefore = { read: 0, made: 0 };
   const headsBefore = { read: 0, made: 0 };
   before(() => {
@@ -167,6 +167,9 @@ describe('carried per-model indexes (model/syntaxIndex, rules/helpers/callIndex,
     const read = statementListCounts.read - listsBefore.read;
     const kept = read - (statementListCounts.made - listsBefore.made);
     assert.ok(kept > read / 3, `only ${kept} of ${read} statements after the carried prefix kept their lists`);
+    // Of those, the statements after the edit read as the previous lists' ends (the carried tail), not one by one.
+    const tail = statementListCounts.tail - listsBefore.tail;
+    assert.ok(tail > read / 4, `only ${tail} of ${read} statements after the carried prefix read as a carried tail`);
     // The session settings' strings by head: most statements' lists kept (every statement is read, the prefix too).
     const headsRead = headListCounts.read - headsBefore.read;
     const headsKept = headsRead - (headListCounts.made - headsBefore.made);

@@ -55,9 +55,11 @@ const GENERATOR_FILE = /(^|[\\/_-])(generat\w*|datagen|data_gen|fake\w*|faker|sy
 /** Course and demo set-up: Databricks academy `Includes/Classroom-Setup-*`, dbdemos `_resources/` loaders. */
 const SETUP_PATH =
   /(^|[\\/])(includes|_resources|_setup|setup|data_generation|data-generation|datagen|generators?)[\\/]|(^|[\\/])[^\\/]*(classroom-setup|-setup|_setup|setup-|setup_|load-data|load_data|data-generation|data_generation)[^\\/]*\.(py|ipynb)$/i;
-const FAKER_IMPORT = /^\s*(from\s+faker\b|import\s+faker\b)/m;
+/** `import faker` / `from faker import ...` at a line's start. @internal Exported for the tests (the prefilter against the pattern). */
+export const FAKER_IMPORT = /^\s*(from\s+faker\b|import\s+faker\b)/m;
 const DATABRICKS_CELL = /\n# COMMAND -+[ \t]*\r?(?=\n|$)/g;
-const DLT_IMPORT = /^\s*(import\s+dlt\b|from\s+dlt\s+import\b|from\s+pyspark\s+import\s+pipelines\b|import\s+pyspark\.pipelines\b)/m;
+/** An import of Lakeflow / DLT at a line's start. @internal Exported for the tests. */
+export const DLT_IMPORT = /^\s*(import\s+dlt\b|from\s+dlt\s+import\b|from\s+pyspark\s+import\s+pipelines\b|import\s+pyspark\.pipelines\b)/m;
 
 /** Decorators under which Lakeflow / DLT (`dlt.` or `dp.` / `pipelines.`) manages a dataset's reads and writes. */
 const MANAGED_DECORATOR =
@@ -65,9 +67,30 @@ const MANAGED_DECORATOR =
 /**
  * A dataset decorator at the start of a line anywhere in the file: the file is a pipeline source even
  * where its `import dlt` is missing (the DLT course's troubleshooting lesson leaves it out on purpose;
- * such a file runs nowhere but in a pipeline).
+ * such a file runs nowhere but in a pipeline). @internal Exported for the tests.
  */
-const MANAGED_DECORATOR_LINE = new RegExp(MANAGED_DECORATOR.source.replace(/^\^/, '^[ \\t]*'), 'm');
+export const MANAGED_DECORATOR_LINE = new RegExp(MANAGED_DECORATOR.source.replace(/^\^/, '^[ \\t]*'), 'm');
+/*
+ * The line-anchored patterns above try every line of the file, after every keystroke; each match holds
+ * a literal word, and a search for that word is much faster. So each pattern runs only on a text that
+ * holds its word (same answer: a text without the word has no match).
+ */
+
+/** Every match of FAKER_IMPORT holds `faker`. @internal Exported for the tests. */
+export function mayImportFaker(text: string): boolean {
+  return text.includes('faker');
+}
+
+/** DLT_IMPORT, on a text holding `dlt` or `pipelines` (every match holds one). @internal Exported for the tests. */
+export function importsDlt(text: string): boolean {
+  return (text.includes('dlt') || text.includes('pipelines')) && DLT_IMPORT.test(text);
+}
+
+/** Every match of MANAGED_DECORATOR_LINE holds `dlt.`, `dp.` (also in `sdp.`) or `pipelines.`. @internal Exported for the tests. */
+export function mayHoldManagedDecorator(text: string): boolean {
+  return text.includes('dlt.') || text.includes('dp.') || text.includes('pipelines.');
+}
+
 const TEST_DECORATOR = /^@\s*(pytest\.fixture|pytest\.mark\.|fixture\b)/;
 /** An AWS Glue job's bookmarked run: `job.init(args["JOB_NAME"], args)` ... `job.commit()`. */
 const GLUE_JOB_INIT = /^\s*\w*job\w*\.init\s*\(/im;
@@ -101,7 +124,7 @@ const CELL_MARKER = /^# (COMMAND -+|In\[[ \d]*\]:)[ \t]*\r?$|^#[ \t]?%%(?=[ \t\r
 export function fileKind(text: string, options: ContextOptions = {}): KindWithReason {
   const p = options.path ? decodePath(options.path) : '';
   if (p && (TEST_DIR.test(p) || TEST_FILE.test(p))) return { kind: 'test', why: 'test file (named or placed as tests are)' };
-  if (FAKER_IMPORT.test(text)) return { kind: 'generator', why: 'synthetic-data generator (imports Faker)' };
+  if (mayImportFaker(text) && FAKER_IMPORT.test(text)) return { kind: 'generator', why: 'synthetic-data generator (imports Faker)' };
   if (p && GENERATOR_FILE.test(p)) return { kind: 'generator', why: 'synthetic-data generator (file named for generating data)' };
   if (p && SETUP_PATH.test(p)) return { kind: 'generator', why: 'demo or course set-up (loads or generates the data the lessons use)' };
   const notebook = isNotebookText(text, p, options);
@@ -109,7 +132,7 @@ export function fileKind(text: string, options: ContextOptions = {}): KindWithRe
   if (notebook && GLUE_JOB_INIT.test(text) && GLUE_JOB_COMMIT.test(text)) return { kind: 'job', why: 'AWS Glue job (job.init ... job.commit)' };
   if (notebook && !options.notebooksAreJobs)
     return { kind: 'notebook', why: 'notebook (exploratory; set context.notebooks to "job" if your notebooks run as jobs)' };
-  if (DLT_IMPORT.test(text)) return { kind: 'job', why: 'Lakeflow / DLT pipeline source' };
+  if (importsDlt(text)) return { kind: 'job', why: 'Lakeflow / DLT pipeline source' };
   if (notebook) return { kind: 'job', why: 'notebook run as a job (context.notebooks: "job")' };
   const signals = options.model ? explorationSignals(options.model, text, p) : undefined;
   if (signals && !options.notebooksAreJobs)
@@ -137,7 +160,7 @@ export class CodeContext {
 
   constructor(text: string, options: ContextOptions = {}) {
     this.file = fileKind(text, options);
-    this.pipelineSource = DLT_IMPORT.test(text) || MANAGED_DECORATOR_LINE.test(text);
+    this.pipelineSource = importsDlt(text) || (mayHoldManagedDecorator(text) && MANAGED_DECORATOR_LINE.test(text));
     this.path = options.path ? decodePath(options.path) : '';
     this.teaching = this.path ? teachingMaterial(this.path) : undefined;
     this.notebooksAreJobs = !!options.notebooksAreJobs;

@@ -37,6 +37,12 @@ const indexes = new WeakMap<DataFrameModel, TypeIndex>();
 interface Carried {
   lists: Map<string, Node[]>;
   from: number;
+  /**
+   * The nodes of the last `statements` top-level statements, the same objects at the end of both
+   * copies' statements (adopted after the edit), by type (only the types they hold): the previous
+   * lists' ends, which the new lists end with too.
+   */
+  tail?: { statements: number; lists: Map<string, Node[]> };
 }
 const carried = new WeakMap<DataFrameModel, Carried>();
 
@@ -59,16 +65,26 @@ function typeIndexOf(model: DataFrameModel): TypeIndex {
   carried.delete(model);
   const lists = new Map<string, Node[]>(INDEXED_TYPES.map((t) => [t, carry?.lists.get(t) ?? []]));
   const from = carry?.from ?? 0;
+  const tail = carry?.tail;
   // The root is no indexed type: its descendants are its children's subtrees, in document order.
-  // Each statement after the carried ones gives its own lists, kept on its node object: a statement
-  // the copy adopted after the edit (most of them) is not walked again.
-  for (const child of children) {
+  // Each statement after the carried ones and before the carried tail gives its own lists, kept on
+  // its node object: a statement the copy adopted after the edit is not walked again.
+  const stop = children.length - (tail?.statements ?? 0);
+  for (let i = 0; i < stop; i++) {
+    const child = children[i];
     if (child.id < from) continue;
     statementListCounts.read++;
     for (const [type, nodes] of perStatement(statementLists, child, listsOfStatement)) {
       const list = lists.get(type)!;
       for (const n of nodes) list.push(n);
     }
+  }
+  // The statements of the carried tail, read as a whole (one copy of each list's end, not a look-up
+  // per statement and a push per node): counted as read, their lists all kept.
+  if (tail) {
+    statementListCounts.read += tail.statements;
+    statementListCounts.tail += tail.statements;
+    for (const [type, nodes] of tail.lists) lists.set(type, lists.get(type)!.concat(nodes));
   }
   index = { lists, children };
   indexes.set(model, index);
@@ -103,8 +119,11 @@ export function statementNodesOfType(statement: Node, type: IndexedType): readon
   return perStatement(statementLists, statement, listsOfStatement).get(type) ?? NO_NODES;
 }
 
-/** Statements whose lists were read after the carried ones, and of them the ones walked (the rest were kept): for the tests' floor on reuse. */
-export const statementListCounts = { read: 0, made: 0 };
+/**
+ * Statements whose lists were read after the carried prefix, of them the ones walked (the rest were
+ * kept), and the ones read as part of a carried tail: for the tests' floors on reuse.
+ */
+export const statementListCounts = { read: 0, made: 0, tail: 0 };
 
 /**
  * The first node id of `model`'s copy that is not a node of `previous`'s copy: the end of the
@@ -121,12 +140,28 @@ export function sharedIdEnd(previous: DataFrameModel | undefined, model: DataFra
   const before = previous && indexes.get(previous);
   if (!before || previous.root !== model.root) return 0;
   const now = model.root.children;
-  let k = 0;
-  while (k < now.length && k < before.children.length && now[k] === before.children[k]) k++;
+  const k = sharedHead(before.children, now);
   if (k === 0) return 0;
   // The first statement after the shared ones starts at the same id in both copies (ids are preorder
   // numbers); when one copy has no more statements (the last ones deleted, or some appended), the other's next one ends the shared part.
   return Math.min(now[k]?.id ?? Number.MAX_SAFE_INTEGER, before.children[k]?.id ?? Number.MAX_SAFE_INTEGER);
+}
+
+/** How many top-level statements `before` and `now` start with as the same objects. */
+function sharedHead(before: readonly Node[], now: readonly Node[]): number {
+  let k = 0;
+  while (k < now.length && k < before.length && now[k] === before[k]) k++;
+  return k;
+}
+
+/**
+ * How many top-level statements `before` and `now` end with as the same objects, none of them among
+ * the `head` statements both start with (a statement is at one place in each copy).
+ */
+function sharedTail(before: readonly Node[], now: readonly Node[], head: number): number {
+  let s = 0;
+  while (s < now.length - head && s < before.length - head && now[now.length - 1 - s] === before[before.length - 1 - s]) s++;
+  return s;
 }
 
 /** The first index of `list` whose `key` is at least `value` (`list` sorted by `key`), by binary search. */
@@ -163,15 +198,39 @@ export function groupsBelow<K>(groups: ReadonlyMap<K, readonly Node[]>, end: num
 
 /**
  * Called once `model` is built from `previous` (the model of an earlier version of the document):
- * keeps `previous`'s lists for the statements the two copies share, so that `model`'s lists read
- * only the statements after them. Only those prefixes are kept (not `previous`), and only until
- * `model`'s lists are made.
+ * keeps `previous`'s lists for the statements the two copies share at their start (ids below
+ * `sharedIdEnd`) and at their end (the same statement objects last in both, adopted by the copy
+ * after the edit: `sharedTail`), so that `model`'s lists read only the statements between. Only
+ * those parts of the lists are kept (not `previous`), and only until `model`'s lists are made.
  */
 export function carrySyntaxIndex(previous: DataFrameModel | undefined, model: DataFrameModel): void {
+  const before = previous && indexes.get(previous);
+  if (!before || previous.root !== model.root) return;
   const end = sharedIdEnd(previous, model);
-  if (end === 0) return;
-  const before = indexes.get(previous!)!;
-  carried.set(model, { from: end, lists: new Map([...before.lists].map(([t, list]) => [t, idsBelow(list, end)])) });
+  const now = model.root.children;
+  const statements = sharedTail(before.children, now, sharedHead(before.children, now));
+  if (end === 0 && statements === 0) return;
+  const lists = new Map([...before.lists].map(([t, list]) => [t, end === 0 ? [] : idsBelow(list, end)]));
+  carried.set(model, { from: end, lists, ...(statements ? { tail: { statements, lists: tailLists(before, statements) } } : {}) });
+}
+
+/**
+ * The last nodes of each of `before`'s lists that belong to its last `statements` top-level
+ * statements. A model's list of a type is its statements' own lists in turn (`typeIndexOf`), so
+ * those nodes are its last ones, as many as those statements' own lists hold; the statements are the
+ * same objects in the newer copy (`sharedTail`), with the same subtrees and lists (`perStatement`).
+ */
+function tailLists(before: TypeIndex, statements: number): Map<string, Node[]> {
+  const counts = new Map<string, number>();
+  for (let i = before.children.length - statements; i < before.children.length; i++) {
+    for (const [type, nodes] of perStatement(statementLists, before.children[i], listsOfStatement)) counts.set(type, (counts.get(type) ?? 0) + nodes.length);
+  }
+  const lists = new Map<string, Node[]>();
+  for (const [type, count] of counts) {
+    const list = before.lists.get(type)!;
+    lists.set(type, list.slice(list.length - count));
+  }
+  return lists;
 }
 
 const identifierIndexes = new WeakMap<DataFrameModel, Map<string, Node[]>>();

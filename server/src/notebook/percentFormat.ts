@@ -8,9 +8,12 @@
  * a tab or the end of the line. One marker alone can be a stray comment or a script split once; two
  * or more say the file is laid out as cells.
  */
-const MARKERS = /^#[ \t]?%%(?=[ \t\r]|$)[^\n]*(?=\n|$)/gm;
+// Exported for the tests (the prefilter in front of it against the pattern alone).
+export const MARKERS = /^#[ \t]?%%(?=[ \t\r]|$)[^\n]*(?=\n|$)/gm;
 
 export function isPercentFormat(text: string): boolean {
+  // Every marker holds `%%`: a search for it (fast) first, the line-anchored regex only then (it tries every line).
+  if (!text.includes('%%')) return false;
   let n = 0;
   for (const _ of text.matchAll(MARKERS)) if (++n === 2) return true;
   return false;

@@ -1,10 +1,11 @@
-import { isAncestorFrame, type DataFrameModel, type Frame } from '../../model/types';
+import { isAncestorFrame, type AggregationInfo, type DataFrameModel, type Frame } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
 import { callParts, literalString, sameNode, unwrapParens } from '../../parsing/syntax';
 import { nodesOfType } from '../../model/syntaxIndex';
 import type { SparkFunctions } from '../../spark/functions';
 import { related, type Rule, type RuleContext } from '../rule';
 import { callsNamed } from '../helpers/callIndex';
+import { groupBy } from '../helpers/scopeIndex';
 
 const FIRST_LAST = new Set(['first', 'last', 'first_value', 'last_value']);
 const ALIASES = new Set(['alias', 'name', 'as_']);
@@ -235,6 +236,9 @@ export const firstLastWithoutOrdering: Rule = {
   defaultSeverity: 'warning',
   check(ctx: RuleContext) {
     const seen = new Set<number>();
+    // The model's groupBy(...).agg(...) aggregations by input frame, in the model's order, grouped once:
+    // filtering every aggregation per agg() frame grew with the square of the file.
+    let byInput: Map<Frame | undefined, AggregationInfo[]> | undefined;
     for (const f of ctx.model.frames) {
       if (f.op !== 'aggregate' || f.node.type !== 'call' || seen.has(f.node.id)) continue;
       seen.add(f.node.id);
@@ -243,9 +247,13 @@ export const firstLastWithoutOrdering: Rule = {
       const input = f.parents[0];
       // The groupBy this agg() closes: the nearest one that ends before it on the same input (a call
       // node starts where its receiver does, so `df.groupBy(k).agg(...)` and its groupBy start together).
-      const agg = ctx.model.aggregations
-        .filter((a) => a.kind === 'groupBy' && a.aggMethod === 'agg' && a.input === input && a.call.endIndex < f.node.endIndex)
-        .reduce<(typeof ctx.model.aggregations)[number] | undefined>((best, a) => (!best || a.call.endIndex > best.call.endIndex ? a : best), undefined);
+      byInput ??= groupBy(
+        ctx.model.aggregations.filter((a) => a.kind === 'groupBy' && a.aggMethod === 'agg'),
+        (a) => a.input,
+      );
+      const agg = (byInput.get(input) ?? [])
+        .filter((a) => a.call.endIndex < f.node.endIndex)
+        .reduce<AggregationInfo | undefined>((best, a) => (!best || a.call.endIndex > best.call.endIndex ? a : best), undefined);
       // Without the grouping keys the entity attributes cannot be told from the rest.
       if (!agg?.keys) continue;
       const sort = sortBefore(input);

@@ -1,4 +1,5 @@
 import type { Fix } from '../../findings';
+import type { SinkInfo } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
 import { besideParseError, callParts, enclosingScope, enclosingStatement, sameNode, unwrapParens } from '../../parsing/syntax';
 import { callsNamedAny } from '../helpers/callIndex';
@@ -33,8 +34,10 @@ export const useOfWriteResult: Rule = {
   defaultSeverity: 'error',
   check(ctx: RuleContext) {
     const assigned: { write: WriteCall; name: Node; statement: Node }[] = [];
+    let sinks: Map<number, SinkInfo> | undefined;
+    const sinkOf = (call: Node) => (sinks ??= sinksByCall(ctx.model.sinks)).get(call.id);
     for (const call of callsNamedAny(ctx.model, TERMINALS)) {
-      const write = writeCall(ctx, call);
+      const write = writeCall(call, sinkOf);
       if (!write) continue;
       const outer = parentOf(call);
       if (outer?.type === 'attribute' && sameNode(unwrapParens(outer.childForFieldName('object')!), call)) {
@@ -67,13 +70,13 @@ interface WriteCall {
  * itself (`x.write.mode(...).jdbc(...)`, which needs no knowledge of `x`), or from the model's sink
  * for a writer kept in a variable (`w = df.write.mode("append"); w.jdbc(...)`).
  */
-function writeCall(ctx: RuleContext, call: Node): WriteCall | undefined {
+function writeCall(call: Node, sinkOf: (call: Node) => SinkInfo | undefined): WriteCall | undefined {
   const parts = callParts(call);
   if (!parts?.name || !parts.object) return undefined;
   const method = parts.name;
   let maker = batchWriterMaker(parts.object);
   let makerNode: Node | undefined;
-  const sink = ctx.model.sinks.find((s) => sameNode(s.call, call));
+  const sink = sinkOf(call);
   if (sink) {
     if (sink.streaming) return undefined;
     const made = sink.writerNode.text;
@@ -84,6 +87,17 @@ function writeCall(ctx: RuleContext, call: Node): WriteCall | undefined {
   if (maker === 'write' && BATCH_TERMINALS.has(method)) return { call, method, maker, makerNode };
   if (maker === 'writeTo' && V2_TERMINALS.has(method)) return { call, method, maker, makerNode };
   return undefined;
+}
+
+/**
+ * The first of the model's sinks made by each call, by the call's id (`sameNode` is equality of ids):
+ * the sink a search of every sink per terminal call found, made once per model (that search grew with
+ * the square of the file).
+ */
+function sinksByCall(sinks: readonly SinkInfo[]): Map<number, SinkInfo> {
+  const byCall = new Map<number, SinkInfo>();
+  for (const s of sinks) if (!byCall.has(s.call.id)) byCall.set(s.call.id, s);
+  return byCall;
 }
 
 /** `node` is in or beside a region the parser recovered from (an ERROR node). */

@@ -36,14 +36,7 @@ const CATCHES_EVERYTHING = /^except\s*(:|\(?[^:]*\b(Base)?Exception\b)/;
 export function showsMistakeOnPurpose(node: Node, raises: boolean): boolean {
   const stmt = enclosingStatement(node);
   if (!stmt) return false;
-  const comments: string[] = [];
-  for (let c = stmt.previousSibling, row = stmt.startPosition.row; c?.type === 'comment' && c.endPosition.row >= row - 1; c = c.previousSibling) {
-    comments.push(c.text);
-    row = c.startPosition.row;
-  }
-  const trailing = stmt.nextSibling;
-  if (trailing?.type === 'comment' && trailing.startPosition.row === stmt.endPosition.row) comments.push(trailing.text);
-  if (comments.some((c) => MISTAKE_ON_PURPOSE.test(c))) return true;
+  if (commentsAround(stmt).some((c) => MISTAKE_ON_PURPOSE.test(c))) return true;
   if (!raises) return false;
   // The innermost `try` around the statement decides.
   for (const tryStatement of triesAround(stmt)) {
@@ -52,6 +45,34 @@ export function showsMistakeOnPurpose(node: Node, raises: boolean): boolean {
     return swallows(tryStatement, (clause) => CATCHES_VALUE_ERROR.test(clause) || (onlyThisResultless && CATCHES_EVERYTHING.test(clause)));
   }
   return false;
+}
+
+/**
+ * The comments that may label `stmt`: those on the lines just above it (each ending on the line before
+ * the next one starts, or on the same line), nearest first, and one after it on its last line.
+ * @internal Exported for the tests.
+ */
+export function commentsAround(stmt: Node): string[] {
+  const comments: string[] = [];
+  for (let c = stmt.previousSibling, below = stmt.startIndex; c?.type === 'comment' && lineBreaksBetween(c, c.endIndex, below, 1) <= 1; c = c.previousSibling) {
+    comments.push(c.text);
+    below = c.startIndex;
+  }
+  const trailing = stmt.nextSibling;
+  if (trailing?.type === 'comment' && lineBreaksBetween(trailing, stmt.endIndex, trailing.startIndex, 0) === 0) comments.push(trailing.text);
+  return comments;
+}
+
+/**
+ * How many rows apart offsets `from` and `to` of `node`'s text are (its line feeds between them, as
+ * the tree counts rows), counted up to `most + 1`: the rows compared without the copy's table of line
+ * starts, which a position asked for makes over the whole text once per copy (after every keystroke).
+ */
+function lineBreaksBetween(node: Node, from: number, to: number, most: number): number {
+  const text = node.owner.text;
+  let n = 0;
+  for (let i = text.indexOf('\n', from); i >= 0 && i < to && n <= most; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 /**

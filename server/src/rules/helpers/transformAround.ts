@@ -2,7 +2,7 @@ import type { DataFrameModel, TransformCall } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
 import { groupBy, perModel } from './scopeIndex';
 
-const transformsByRange = new WeakMap<DataFrameModel, Map<'calls', { span: number; groups: Map<number, TransformCall[]> }>>();
+const transformsByStart = new WeakMap<DataFrameModel, Map<'calls', Map<number, TransformCall[]>>>();
 
 /**
  * The transform whose call is the shortest one around `call` without `call` in its receiver (the
@@ -13,28 +13,22 @@ const transformsByRange = new WeakMap<DataFrameModel, Map<'calls', { span: numbe
  * every transform of the file scanned per argument of every UDF call grew with the square of the file.
  */
 export function innermostTransformAround(model: DataFrameModel, call: Node): TransformCall | undefined {
-  // A range as one number (`rangeKey`), not a string made per transform and per ancestor climbed. The
-  // span is fixed with the groups: the root object is taken over, with a new end, by the next copy.
-  const { span, groups: byRange } = perModel(transformsByRange, model, 'calls', () => {
-    const end = model.root.endIndex + 1;
-    return { span: end, groups: groupBy(model.transforms, (t) => rangeKey(t.call, end)) };
-  });
-  let last = -1;
+  // Grouped by start offset (a small integer key), each group in the model's order, and matched on the
+  // end when looked up: a key made of both offsets (`start * span + end`) is past the small integers
+  // for any file over 46k characters, and a map keyed by such numbers cost a third of this rule.
+  const byStart = perModel(transformsByStart, model, 'calls', () => groupBy(model.transforms, (t) => t.call.startIndex));
+  let lastStart = -1;
+  let lastEnd = -1;
   for (let n: Node | null = call; n; n = n.parent) {
-    const key = rangeKey(n, span);
-    if (key === last) continue;
-    last = key;
-    const found = byRange.get(key)?.find((t) => !(t.receiver.startIndex <= call.startIndex && call.endIndex <= t.receiver.endIndex));
+    const start = n.startIndex;
+    const end = n.endIndex;
+    if (start === lastStart && end === lastEnd) continue;
+    lastStart = start;
+    lastEnd = end;
+    const found = byStart
+      .get(start)
+      ?.find((t) => t.call.endIndex === end && !(t.receiver.startIndex <= call.startIndex && call.endIndex <= t.receiver.endIndex));
     if (found) return found;
   }
   return undefined;
-}
-
-/**
- * `start * span + end`: one number per range of the file, distinct for distinct ranges since every
- * offset is below `span` (the text's length plus one), and exact as a double while the file is under
- * 94 million characters (`span` squared below 2^53).
- */
-function rangeKey(node: { startIndex: number; endIndex: number }, span: number): number {
-  return node.startIndex * span + node.endIndex;
 }

@@ -204,7 +204,7 @@ const PYTHON_SIDE_NAMES = [
  */
 const PYTHON_SIDE_CALLEE = new RegExp(`(^|\\.)(${PYTHON_SIDE_NAMES.join('|')})$`);
 
-function isSparkFunctionCallee(ctx: RuleContext, callee: Node): boolean {
+function isSparkFunctionCallee(ctx: Pick<RuleContext, 'model'>, callee: Node): boolean {
   const imports = ctx.model.imports;
   if (callee.type === 'identifier') return imports.functionNames.has(callee.text) && !/^(udf|pandas_udf)$/.test(callee.text);
   const obj = callee.type === 'attribute' ? callee.childForFieldName('object') : null;
@@ -240,15 +240,59 @@ function runsOnPythonValues(ctx: RuleContext, node: Node, handed: () => Readonly
  * identifiers among the call's arguments. One pass over the calls for the whole check: asking
  * per call site (each a pass over every call of the file) made the rule quadratic.
  */
-function handedToPython(ctx: RuleContext): Set<string> {
+/** @internal Exported for the tests (against the scan of every candidate call). */
+export function handedToPython(ctx: Pick<RuleContext, 'model'>): Set<string> {
   const names = new Set<string>();
   // Only calls named as PYTHON_SIDE_CALLEE says (or without a name: the test reads the callee's text).
   for (const call of callsNamedAny(ctx.model, PYTHON_SIDE_NAMES, true)) {
-    const callee = call.childForFieldName('function');
-    if (!callee || isSparkFunctionCallee(ctx, callee) || !PYTHON_SIDE_CALLEE.test(callee.text)) continue;
-    for (const a of call.childForFieldName('arguments')?.namedChildren ?? []) if (a?.type === 'identifier') names.add(a.text);
+    const handed = handedByCallOf(call);
+    // Whether the callee is a Spark function reads the file's imports: asked per model.
+    if (!handed || isSparkFunctionCallee(ctx, handed.callee)) continue;
+    for (const name of handed.names) names.add(name);
   }
   return names;
+}
+
+/** What `handedToPython` reads of one call by itself: its callee, and the bare names among its arguments. */
+interface HandedCall {
+  callee: Node;
+  names: readonly string[];
+}
+
+/**
+ * Kept per call node (null: the callee is not named as PYTHON_SIDE_CALLEE says, or no argument is a
+ * bare name, so the call hands the file's functions nothing). It reads only the call's own subtree, and
+ * a node object reaches a later syntax copy only inside a statement of the same text and subtree (see
+ * `perStatement`), so after an edit only the calls of the statements made again are read (`filter` is
+ * among the names: nearly every frame's filter call was read per analysis). Nodes and texts, never offsets.
+ */
+const handedByCall = new WeakMap<Node, HandedCall | null>();
+
+/** @internal How many calls' answers were made and found kept (for the tests' floor). */
+export const handedCallCounts = { made: 0, kept: 0 };
+
+function handedByCallOf(call: Node): HandedCall | undefined {
+  let handed = handedByCall.get(call);
+  if (handed === undefined) {
+    handed = readHandedCall(call) ?? null;
+    handedByCall.set(call, handed);
+    handedCallCounts.made++;
+  } else handedCallCounts.kept++;
+  return handed ?? undefined;
+}
+
+/** @internal `handedByCallOf` read afresh (for the tests). */
+export function readHandedCall(call: Node): HandedCall | undefined {
+  const callee = call.childForFieldName('function');
+  if (!callee || !PYTHON_SIDE_CALLEE.test(callee.text)) return undefined;
+  const names: string[] = [];
+  for (const a of call.childForFieldName('arguments')?.namedChildren ?? []) if (a?.type === 'identifier') names.push(a.text);
+  return names.length ? { callee, names } : undefined;
+}
+
+/** @internal The answer kept for a call, if any (for the tests). */
+export function keptHandedCall(call: Node): HandedCall | null | undefined {
+  return handedByCall.get(call);
 }
 
 // ------------------------------------------------------------------ translating the body
