@@ -29,6 +29,8 @@ const MAX_STEPS = 3_000_000;
 const MAX_CALL_DEPTH = 6;
 /** Alternative frames kept per name: enough to say a name stands for several, not to list every call. */
 const MAX_FRAMES_PER_REF = 8;
+/** Most tuples of a literal list a `for` loop is walked for, one pass each (see `tupleRows`). */
+const MAX_UNROLLED_TUPLES = 12;
 /** The keyword arguments of a call that names none (shared: read-only). */
 const NO_KEYWORD_VALUES: ReadonlyMap<string, Value> = new Map();
 
@@ -416,10 +418,22 @@ class ModelBuilder implements Interpreter {
       }
       case 'for_statement': {
         const right = node.childForFieldName('right');
-        if (right) this.expr(right);
+        const items = right ? this.expr(right) : UNKNOWN;
         const left = node.childForFieldName('left');
-        if (left) this.bind(left, UNKNOWN);
-        this.loop(node.childForFieldName('body'));
+        const body = node.childForFieldName('body');
+        const rows = tupleRows(items);
+        if (left && rows) {
+          // `for df, mode in [(orders, "append"), (totals, "complete")]`: the body runs once per
+          // tuple with the loop variables bound to its elements, so each frame reaches the write
+          // with its own mode; one pass with unknown variables lost both.
+          for (const row of rows) {
+            this.bind(left, row);
+            this.loop(body);
+          }
+        } else {
+          if (left) this.bind(left, UNKNOWN);
+          this.loop(body);
+        }
         const alt = node.childForFieldName('alternative');
         if (alt) this.generic(alt);
         return;
@@ -1147,4 +1161,17 @@ export function interpreterState(model: DataFrameModel): { memo: string[]; analy
     memo: [...state.callMemo].map(([key, v]) => `${key} -> ${v.k === 'frame' ? `f${v.frame.id}` : v.k}`),
     analysed: [...state.analysed],
   };
+}
+
+/**
+ * The tuples of a literal list or tuple of tuples that holds DataFrames (`[(orders, "append"),
+ * (totals, "complete")]`), when there are few enough to walk the loop body once for each; undefined
+ * for any other iterable. Tuples of plain strings or numbers are left to the one pass with unknown
+ * loop variables, as before.
+ */
+function tupleRows(v: Value): Value[] | undefined {
+  if (v.k !== 'list' || v.items.length === 0 || v.items.length > MAX_UNROLLED_TUPLES) return undefined;
+  if (!v.items.every((row) => row.k === 'list')) return undefined;
+  const holdsFrame = v.items.some((row) => row.k === 'list' && row.items.some((x) => x.k === 'frame'));
+  return holdsFrame ? v.items : undefined;
 }

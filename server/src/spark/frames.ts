@@ -3,7 +3,7 @@ import type { Interpreter } from '../model/interpreter';
 import type { ColumnInfo, Frame } from '../model/types';
 import { exactStringOf, stringOf, stringsOf, UNKNOWN, type Value } from '../model/values';
 import type { Node } from '../parsing/pythonParser';
-import { callParts, literalString, unwrapParens, type CallParts } from '../parsing/syntax';
+import { callParts, literalString, sameNode, unwrapParens, type CallParts } from '../parsing/syntax';
 import { selectsOnlyAggregates } from './frameSize';
 import { expressionType, isBooleanExpression, schemaColumns } from './schema';
 import { dynamicFrameCall } from './glue';
@@ -122,6 +122,13 @@ export function checkpointed(frame: Frame): boolean {
   return !!frame.cached && CHECKPOINTS.has(callParts(frame.cached)?.name ?? '');
 }
 
+/** The call is the statement, or the innermost receiver of a method chain that is the statement. */
+function headsDiscardedChain(call: Node): boolean {
+  let n = call;
+  for (let p = n.parent; p?.type === 'attribute' && sameNode(p.childForFieldName('object'), n) && p.parent?.type === 'call'; p = n.parent) n = p.parent;
+  return n.parent?.type === 'expression_statement';
+}
+
 export function frameCall(ip: Interpreter, node: Node, parts: CallParts, frame: Frame, method: string, pos: Value[], kw: ReadonlyMap<string, Value>): Value {
   if (ACTIONS.has(method)) {
     ip.model.actions.push({ method, frame, call: node, receiver: parts.object!, scope: ip.scope.node, inLoop: ip.inLoop(), loop: ip.currentLoop() });
@@ -136,9 +143,11 @@ export function frameCall(ip: Interpreter, node: Node, parts: CallParts, frame: 
   if (method === 'withWatermark') return withWatermark(ip, frame, node, pos);
   if (method === 'cache' || method === 'persist') {
     const cached: Value = { k: 'frame', frame: ip.derive(frame, node, method, { cached: node }) };
-    // `df.cache()` on a line of its own caches df itself (cache returns the same DataFrame).
+    // `df.cache()` caches df itself (cache returns the same DataFrame): on a line of its own, or at
+    // the head of a chain whose result is not kept (`df.cache().show()`, `df.cache().count()`),
+    // every later use of df reads the cache.
     const receiver = parts.object ? unwrapParens(parts.object) : undefined;
-    if (node.parent?.type === 'expression_statement' && receiver?.type === 'identifier') ip.bind(receiver, cached);
+    if (receiver?.type === 'identifier' && headsDiscardedChain(node)) ip.bind(receiver, cached);
     return cached;
   }
   // A checkpoint is a materialization too (eager by default; a lazy one is written by the first

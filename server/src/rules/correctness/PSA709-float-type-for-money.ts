@@ -19,6 +19,14 @@ const FLOAT_NAMES = new Set(['double', 'float', 'real']);
 const NOT_AN_AMOUNT =
   /^(type|types|method|methods|mode|id|ids|code|codes|status|state|flag|percent|percentage|pct|rate|rates|ratio|count|cnt|category|class|rank|bucket|band|tier|level|channel|provider|currency)$/i;
 
+/**
+ * Words that, beside the money word, make the name a statistic of amounts rather than an amount:
+ * `avg_price`, `mean_price_7d`, `std_price`, `zscore_price`, `price_stddev`. An average or a deviation is a
+ * quotient that no decimal type holds exactly either, and a z-score has no currency at all; sums
+ * and reconciliations are made of the amounts themselves (`price`, `total_price`, `sum_amount`).
+ */
+const STATISTIC = /^(avg|average|mean|median|std|stddev|stdev|sd|var|variance|zscore|z)$/i;
+
 /** The name's words, camelCase split: `paymentType` -> payment, Type. */
 function words(name: string): string[] {
   return name
@@ -31,13 +39,25 @@ function isMoney(name: string | undefined): name is string {
   if (!name) return false;
   const w = words(name);
   const money = w.findIndex((x) => MONEY.test(x));
-  return money >= 0 && !w.slice(money + 1).some((x) => NOT_AN_AMOUNT.test(x));
+  return money >= 0 && !w.slice(money + 1).some((x) => NOT_AN_AMOUNT.test(x)) && !namesStatistic(w, money);
 }
 
-/** `tip_ratio`, `discount_rate`, `payment_type`: a name whose last word says code, fraction or count. */
+/**
+ * `tip_ratio`, `discount_rate`, `payment_type`: a name whose last word says code, fraction or count;
+ * `avg_price`, `zscore_price`: a statistic of the amounts.
+ */
 function namesNonAmount(name: string | undefined): boolean {
-  const last = name ? words(name).at(-1) : undefined;
-  return !!last && NOT_AN_AMOUNT.test(last);
+  if (!name) return false;
+  const w = words(name);
+  const last = w.at(-1);
+  if (last && NOT_AN_AMOUNT.test(last)) return true;
+  const money = w.findIndex((x) => MONEY.test(x));
+  return money >= 0 && namesStatistic(w, money);
+}
+
+/** A word other than the money word says average, deviation or z-score: `avg_price`, `priceStddev`. */
+function namesStatistic(w: string[], money: number): boolean {
+  return w.some((x, i) => i !== money && STATISTIC.test(x));
 }
 
 /** `DoubleType()`, `T.FloatType()`, `"double"`: a binary floating-point type. */
@@ -91,7 +111,8 @@ export const floatTypeForMoney: Rule = {
         const read = ctx.functions.firstColumnRead(parts.object);
         const target = targetName(call);
         // The name the value is stored under decides first: a ratio of two amounts stored as
-        // tip_ratio is a fraction, whatever money column it was computed from.
+        // tip_ratio is a fraction, and a z-score stored as zscore_price has no currency, whatever
+        // money column either was computed from.
         const column = isMoney(target) ? target : !namesNonAmount(target) && isMoney(read) ? read : undefined;
         if (column)
           ctx.report({

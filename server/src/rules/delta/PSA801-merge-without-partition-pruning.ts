@@ -1,9 +1,9 @@
 import { callParts } from '../../parsing/syntax';
-import { deltaHandleOf, partitionedTables, sqlTexts, tableKey, templateText, type PartitionedTable } from '../helpers/delta';
+import { deltaHandleOf, partitionedTables, SQL_TABLE_NAME, sqlTexts, tableKey, templateText, type PartitionedTable } from '../helpers/delta';
 import { related, type Rule, type RuleContext } from '../rule';
 import { callsNamed } from '../helpers/callIndex';
 
-const MERGE_SQL = /\bMERGE\s+INTO\s+(delta\.`[^`]+`|[\w.`{}]+)[\s\S]*?\bUSING\b[\s\S]*?\bON\b([\s\S]+?)\bWHEN\b/i;
+const MERGE_SQL = new RegExp(String.raw`\bMERGE\s+INTO\s+(delta\.\x60[^\x60]+\x60|${SQL_TABLE_NAME})[\s\S]*?\bUSING\b[\s\S]*?\bON\b([\s\S]+?)\bWHEN\b`, 'i');
 
 function mentions(condition: string, column: string): boolean {
   return new RegExp(`(^|[^\\w])${column.replace(/[^\w]/g, '')}([^\\w]|$)`, 'i').test(condition);

@@ -1,10 +1,13 @@
 import type { Node } from '../../parsing/pythonParser';
 import { callParts, literalString, unwrapParens } from '../../parsing/syntax';
-import { deltaHandleOf, partitionedTables, sqlTexts, tableKey, type PartitionedTable } from '../helpers/delta';
+import { deltaHandleOf, partitionedTables, SQL_TABLE_NAME, sqlTexts, tableKey, type PartitionedTable } from '../helpers/delta';
 import { related, type Rule, type RuleContext } from '../rule';
 import { callsNamed } from '../helpers/callIndex';
 
-const OPTIMIZE_SQL = /\bOPTIMIZE\s+(delta\.`[^`]+`|'[^']+'|"[^"]+"|[\w.`{}]+)(?:\s+WHERE\s+[\s\S]*?)?\s+ZORDER\s+BY\s*(\([^)]*\)|[\w`,\s]+)/i;
+const OPTIMIZE_SQL = new RegExp(
+  String.raw`\bOPTIMIZE\s+(delta\.\x60[^\x60]+\x60|'[^']+'|"[^"]+"|${SQL_TABLE_NAME})(?:\s+WHERE\s+[\s\S]*?)?\s+ZORDER\s+BY\s*(\([^)]*\)|[\w\x60,\s]+)`,
+  'i',
+);
 
 function zorderColumns(list: string): string[] {
   return list

@@ -16,6 +16,20 @@ export interface SqlText {
 
 const SQL_MEMO = new WeakMap<DataFrameModel, SqlText[]>();
 
+/**
+ * A table name as SQL text spells it: `db.t`, `` `db`.`t` ``, or with f-string parts kept whole,
+ * `{catalog}.sales` or `{qt(tables['runs'])}`. A placeholder is taken to its closing brace, so two
+ * tables named through different expressions (`tables['runs']`, `tables['state']`) keep two keys;
+ * stopping at the first character outside `[\w.{}]` gave both the key `{qt`.
+ */
+export const SQL_TABLE_NAME = String.raw`(?:[\w.\x60]|\{[^{}\n]*\})+`;
+
+/** `CREATE TABLE <name> ... PARTITIONED BY (cols)`; a `delta.\`/path\`` name is tried first, whole. */
+const CREATE_PARTITIONED = new RegExp(
+  String.raw`\bCREATE\s+(?:OR\s+REPLACE\s+)?(?:TABLE|LIVE\s+TABLE|STREAMING\s+TABLE)\s+(?:IF\s+NOT\s+EXISTS\s+)?(delta\.\x60[^\x60]+\x60|${SQL_TABLE_NAME})[\s\S]*?\bPARTITIONED\s+BY\s*\(([^)]*)\)`,
+  'i',
+);
+
 /** The text of a string or implicitly concatenated string, with f-string interpolations as `{expr}`. */
 export function templateText(node: Node): string | undefined {
   const n = unwrapParens(node);
@@ -168,10 +182,7 @@ export function partitionedTables(model: DataFrameModel): Map<string, Partitione
     if (key && !map.has(key)) map.set(key, { columns: cols as string[], node: s.partitionBy[0].node });
   }
   for (const { node, text } of sqlTexts(model)) {
-    const m =
-      /\bCREATE\s+(?:OR\s+REPLACE\s+)?(?:TABLE|LIVE\s+TABLE|STREAMING\s+TABLE)\s+(?:IF\s+NOT\s+EXISTS\s+)?([\w.`{}]+|delta\.`[^`]+`)[\s\S]*?\bPARTITIONED\s+BY\s*\(([^)]*)\)/i.exec(
-        text,
-      );
+    const m = CREATE_PARTITIONED.exec(text);
     if (!m) continue;
     // `PARTITIONED BY (date DATE, country STRING)` (typed) or `(date, country)`.
     const cols = m[2]

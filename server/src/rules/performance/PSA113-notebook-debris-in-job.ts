@@ -10,6 +10,7 @@ import { isDisplayFormat } from '../../spark/writers';
 import { callsNamed } from '../helpers/callIndex';
 import { displayIsLocal, displayedFrameOf as frameOf } from '../helpers/notebookDisplay';
 import { isCatalogMetadata, isCommandResult } from '../helpers/fewRows';
+import { pastesConsoleOutput } from '../helpers/pastedOutput';
 
 /** Steps behind which `show()` computes every input row before it can print 20: shuffles and sorts. */
 const WIDE = new Set([
@@ -57,6 +58,9 @@ function isJob(ctx: RuleContext): boolean {
   if (/^# COMMAND -{5,}/m.test(ctx.text)) return false;
   // Teaching material (the context model's one detector), say a Databricks notebook export without its header line.
   if (ctx.code.teaching) return false;
+  // A script carrying its own printed schema or show() table in comments is a lesson: its
+  // printSchema() and show() calls are the output the comments reproduce for the reader.
+  if (pastesConsoleOutput(ctx.text)) return false;
   if (!/SparkSession\s*\.\s*builder|\bGlueContext\s*\(|\bSparkContext\s*\(|DatabricksSession\s*\.\s*builder/.test(ctx.text)) return false;
   if (/\.master\(\s*(['"])local/.test(ctx.text)) return false;
   const durable = ctx.model.sinks.some((s) => {
