@@ -4,9 +4,13 @@ import type { Node } from '../../parsing/pythonParser';
 import { callParts, enclosingScope, sameNode, unwrapParens } from '../../parsing/syntax';
 import type { Rule, RuleContext } from '../rule';
 import { callsNamed } from '../helpers/callIndex';
+import { rangeIterations } from '../helpers/integerConstants';
 
 /** Loops over a literal list this short add a handful of projections: harmless for the planner. */
 const SHORT_LITERAL_LOOP = 10;
+
+/** Literal collections whose items a loop over them (or over a dict's items/keys/values) visits once each. */
+const COLLECTION_LITERALS = new Set(['list', 'tuple', 'set', 'dictionary']);
 
 /** The identifier a method chain starts from (`df` in `df.withColumn(...).drop(...)`). */
 function chainRoot(node: Node): Node | undefined {
@@ -38,20 +42,29 @@ function accumulatingAssignment(call: Node): Node | undefined {
   return left?.type === 'identifier' && root && root.text === left.text ? assignment : undefined;
 }
 
-function isShortLiteralLoop(loop: Node): boolean {
+function isShortLiteralLoop(ctx: RuleContext, loop: Node): boolean {
   if (loop.type !== 'for_statement') return false;
   const right = loop.childForFieldName('right');
   let it = right ? unwrapParens(right) : undefined;
   // `for c in NULLABLE_COLUMNS:` with the name bound once to a short literal list.
   if (it?.type === 'identifier') it = literalBoundBefore(it.text, loop);
+  // `range(1, 7)`, `range(1, total_lag_time + 1)` with `total_lag_time = 6`, `range(len(OHE_COLUMNS))`:
+  // the count of iterations, not the stop, bounds the projections (`range(95, 100)` makes five).
   if (it?.type === 'call' && callParts(it)?.name === 'range' && !callParts(it)?.object) {
-    const args = callParts(it)!.args;
-    const end = args.length === 1 ? args[0] : args.length === 2 ? args[1] : undefined;
-    return !!end && /^\d+$/.test(end.text) && Number(end.text) <= SHORT_LITERAL_LOOP;
+    const iterations = rangeIterations(ctx, it, (n) => literalLength(n, loop));
+    return iterations !== undefined && iterations <= SHORT_LITERAL_LOOP;
   }
   if (!it || !['list', 'tuple', 'set'].includes(it.type)) return false;
   const items = it.namedChildren.filter((c) => c && c.type !== 'comment');
   return items.every((c) => c?.type !== 'list_splat') && items.length <= SHORT_LITERAL_LOOP;
+}
+
+/** The number of items of a literal list/tuple/set/dict, or of the one a name was last assigned before `at`. */
+function literalLength(n: Node, at: Node): number | undefined {
+  const literal = n.type === 'identifier' ? boundBefore(n.text, at) : n;
+  if (!literal || !COLLECTION_LITERALS.has(literal.type)) return undefined;
+  const items = literal.namedChildren.filter((c) => c && c.type !== 'comment');
+  return items.every((c) => c?.type !== 'list_splat' && c?.type !== 'dictionary_splat') ? items.length : undefined;
 }
 
 /** The literal list/tuple/set a name was last assigned before `at`, in the same scope (a plain `NAME = [...]`). */
@@ -85,6 +98,7 @@ function lastAssignmentBefore(name: string, at: Node, withValue: boolean): Node 
 
 const CONSTANT_NAME = /^[A-Z][A-Z0-9_]*$/;
 const PASS_THROUGH = new Set(['enumerate', 'list', 'tuple', 'sorted', 'reversed']);
+const DICT_VIEWS = new Set(['items', 'keys', 'values']);
 
 /** `enumerate(x)`, `sorted(x)`, `x.fields`: the collection itself. */
 function iteratedCollection(expr: Node): Node {
@@ -92,6 +106,8 @@ function iteratedCollection(expr: Node): Node {
   for (let i = 0; i < 10; i++) {
     const parts = n.type === 'call' ? callParts(n) : undefined;
     if (parts && !parts.object && parts.name && PASS_THROUGH.has(parts.name) && parts.args[0]) n = unwrapParens(parts.args[0]);
+    // `mapping.items()`: as many turns as the dict has entries.
+    else if (parts?.object && parts.name && DICT_VIEWS.has(parts.name) && parts.args.length === 0) n = unwrapParens(parts.object);
     else if (n.type === 'attribute' && ['fields', 'names'].includes(n.childForFieldName('attribute')?.text ?? ''))
       n = unwrapParens(n.childForFieldName('object')!);
     else return n;
@@ -99,14 +115,14 @@ function iteratedCollection(expr: Node): Node {
   return n;
 }
 
-/** A `StructType([...])` literal of at most SHORT_LITERAL_LOOP fields, or a short literal list. */
+/** A `StructType([...])` literal of at most SHORT_LITERAL_LOOP fields, or a short literal list or dict. */
 function shortLiteral(n: Node | undefined): boolean {
   if (!n) return false;
   const parts = n.type === 'call' ? callParts(n) : undefined;
   const list = parts?.name === 'StructType' && parts.args[0] ? unwrapParens(parts.args[0]) : n;
-  if (!['list', 'tuple', 'set'].includes(list.type)) return false;
+  if (!COLLECTION_LITERALS.has(list.type)) return false;
   const items = list.namedChildren.filter((c) => c && c.type !== 'comment');
-  return items.every((c) => c?.type !== 'list_splat') && items.length <= SHORT_LITERAL_LOOP;
+  return items.every((c) => c?.type !== 'list_splat' && c?.type !== 'dictionary_splat') && items.length <= SHORT_LITERAL_LOOP;
 }
 
 /** The last plain assignment of `name` in the scope of `at`, before it. */
@@ -264,7 +280,7 @@ function enclosingLoops(node: Node): Node[] {
 function growingLoop(ctx: RuleContext, assignment: Node, loops: Node[]): Node | undefined {
   for (const loop of loops) {
     if (reboundFreshInLoop(assignment, loop)) return undefined;
-    if (!isShortLiteralLoop(loop) && !overCodeConstant(ctx, loop)) return loop;
+    if (!isShortLiteralLoop(ctx, loop) && !overCodeConstant(ctx, loop)) return loop;
   }
   return undefined;
 }
