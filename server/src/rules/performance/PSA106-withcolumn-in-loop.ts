@@ -5,12 +5,10 @@ import { callParts, enclosingScope, sameNode, unwrapParens } from '../../parsing
 import type { Rule, RuleContext } from '../rule';
 import { callsNamed } from '../helpers/callIndex';
 import { rangeIterations } from '../helpers/integerConstants';
+import { boundBefore, COLLECTION_LITERALS, lastAssignmentBefore, literalItemCount } from '../helpers/literalBindings';
 
 /** Loops over a literal list this short add a handful of projections: harmless for the planner. */
 const SHORT_LITERAL_LOOP = 10;
-
-/** Literal collections whose items a loop over them (or over a dict's items/keys/values) visits once each. */
-const COLLECTION_LITERALS = new Set(['list', 'tuple', 'set', 'dictionary']);
 
 /** The identifier a method chain starts from (`df` in `df.withColumn(...).drop(...)`). */
 function chainRoot(node: Node): Node | undefined {
@@ -51,20 +49,12 @@ function isShortLiteralLoop(ctx: RuleContext, loop: Node): boolean {
   // `range(1, 7)`, `range(1, total_lag_time + 1)` with `total_lag_time = 6`, `range(len(OHE_COLUMNS))`:
   // the count of iterations, not the stop, bounds the projections (`range(95, 100)` makes five).
   if (it?.type === 'call' && callParts(it)?.name === 'range' && !callParts(it)?.object) {
-    const iterations = rangeIterations(ctx, it, (n) => literalLength(n, loop));
+    const iterations = rangeIterations(ctx, it, (n) => literalItemCount(n, loop));
     return iterations !== undefined && iterations <= SHORT_LITERAL_LOOP;
   }
   if (!it || !['list', 'tuple', 'set'].includes(it.type)) return false;
   const items = it.namedChildren.filter((c) => c && c.type !== 'comment');
   return items.every((c) => c?.type !== 'list_splat') && items.length <= SHORT_LITERAL_LOOP;
-}
-
-/** The number of items of a literal list/tuple/set/dict, or of the one a name was last assigned before `at`. */
-function literalLength(n: Node, at: Node): number | undefined {
-  const literal = n.type === 'identifier' ? boundBefore(n.text, at) : n;
-  if (!literal || !COLLECTION_LITERALS.has(literal.type)) return undefined;
-  const items = literal.namedChildren.filter((c) => c && c.type !== 'comment');
-  return items.every((c) => c?.type !== 'list_splat' && c?.type !== 'dictionary_splat') ? items.length : undefined;
 }
 
 /** The literal list/tuple/set a name was last assigned before `at`, in the same scope (a plain `NAME = [...]`). */
@@ -73,27 +63,6 @@ function literalBoundBefore(name: string, at: Node): Node | undefined {
   const right = lastAssignmentBefore(name, at, false)?.childForFieldName('right');
   const found = right ? unwrapParens(right) : undefined;
   return found && ['list', 'tuple', 'set'].includes(found.type) ? found : undefined;
-}
-
-/**
- * The last `name = ...` (by position) in the scope of `at`, before it; with `withValue`, annotations
- * without a value (`name: T`) do not count.
- */
-function lastAssignmentBefore(name: string, at: Node, withValue: boolean): Node | undefined {
-  const scope = enclosingScope(at);
-  let found: Node | undefined;
-  const stack: Node[] = [scope];
-  for (let steps = 0; stack.length && steps < 200_000; steps++) {
-    const n = stack.pop()!;
-    if (n.startIndex >= at.startIndex) continue;
-    if (!sameNode(n, scope) && (n.type === 'function_definition' || n.type === 'class_definition')) continue;
-    if (n.type === 'assignment' && n.childForFieldName('left')?.text === name) {
-      if ((!withValue || n.childForFieldName('right')) && (!found || n.startIndex > found.startIndex)) found = n;
-      continue;
-    }
-    for (const c of n.namedChildren) if (c) stack.push(c);
-  }
-  return found;
 }
 
 const CONSTANT_NAME = /^[A-Z][A-Z0-9_]*$/;
@@ -123,12 +92,6 @@ function shortLiteral(n: Node | undefined): boolean {
   if (!COLLECTION_LITERALS.has(list.type)) return false;
   const items = list.namedChildren.filter((c) => c && c.type !== 'comment');
   return items.every((c) => c?.type !== 'list_splat' && c?.type !== 'dictionary_splat') && items.length <= SHORT_LITERAL_LOOP;
-}
-
-/** The last plain assignment of `name` in the scope of `at`, before it. */
-function boundBefore(name: string, at: Node): Node | undefined {
-  const right = lastAssignmentBefore(name, at, true)?.childForFieldName('right');
-  return right ? unwrapParens(right) : undefined;
 }
 
 /**
