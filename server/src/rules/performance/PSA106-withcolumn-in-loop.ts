@@ -5,7 +5,7 @@ import { callParts, enclosingScope, sameNode, unwrapParens } from '../../parsing
 import type { Rule, RuleContext } from '../rule';
 import { callsNamed } from '../helpers/callIndex';
 import { rangeIterations } from '../helpers/integerConstants';
-import { boundBefore, COLLECTION_LITERALS, lastAssignmentBefore, literalItemCount } from '../helpers/literalBindings';
+import { boundBefore, COLLECTION_LITERALS, grownInPlace, lastAssignmentBefore, literalItemCount } from '../helpers/literalBindings';
 
 /** Loops over a literal list this short add a handful of projections: harmless for the planner. */
 const SHORT_LITERAL_LOOP = 10;
@@ -110,6 +110,8 @@ function codeConstant(ctx: RuleContext, expr: Node, at: Node, depth: number): bo
   if (n.type !== 'identifier') return shortLiteral(n);
   if (CONSTANT_NAME.test(n.text)) return true;
   const bound = boundBefore(n.text, at);
+  // `features = {}` filled by `features[name] = ...` before the loop: the literal is only the start.
+  if (bound?.type === 'dictionary' && grownInPlace(n.text, at)) return false;
   if (bound) return shortLiteral(bound) || (depth < 2 && bound.type === 'identifier' && codeConstant(ctx, bound, at, depth + 1));
   return depth < 2 && parameterFilledWithConstants(ctx, n.text, at, depth);
 }
