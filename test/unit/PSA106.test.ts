@@ -19,7 +19,7 @@ describe('PSA106 withcolumn-in-loop', () => {
                 .withColumnRenamed("tmp", "x")
         return df
 
-    add_flags(raw, {"vip": "spend > 1000"})
+    add_flags(raw, dict(spark.table("ref.flag_rules").collect()))
 
     i = 0
     while i < len(string_cols):

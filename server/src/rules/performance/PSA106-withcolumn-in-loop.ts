@@ -4,6 +4,8 @@ import type { Node } from '../../parsing/pythonParser';
 import { callParts, enclosingScope, sameNode, unwrapParens } from '../../parsing/syntax';
 import type { Rule, RuleContext } from '../rule';
 import { callsNamed } from '../helpers/callIndex';
+import { rangeIterations } from '../helpers/integerConstants';
+import { boundBefore, COLLECTION_LITERALS, grownInPlace, lastAssignmentBefore, literalItemCount } from '../helpers/literalBindings';
 
 /** Loops over a literal list this short add a handful of projections: harmless for the planner. */
 const SHORT_LITERAL_LOOP = 10;
@@ -38,16 +40,17 @@ function accumulatingAssignment(call: Node): Node | undefined {
   return left?.type === 'identifier' && root && root.text === left.text ? assignment : undefined;
 }
 
-function isShortLiteralLoop(loop: Node): boolean {
+function isShortLiteralLoop(ctx: RuleContext, loop: Node): boolean {
   if (loop.type !== 'for_statement') return false;
   const right = loop.childForFieldName('right');
   let it = right ? unwrapParens(right) : undefined;
   // `for c in NULLABLE_COLUMNS:` with the name bound once to a short literal list.
   if (it?.type === 'identifier') it = literalBoundBefore(it.text, loop);
+  // `range(1, 7)`, `range(1, total_lag_time + 1)` with `total_lag_time = 6`, `range(len(OHE_COLUMNS))`:
+  // the count of iterations, not the stop, bounds the projections (`range(95, 100)` makes five).
   if (it?.type === 'call' && callParts(it)?.name === 'range' && !callParts(it)?.object) {
-    const args = callParts(it)!.args;
-    const end = args.length === 1 ? args[0] : args.length === 2 ? args[1] : undefined;
-    return !!end && /^\d+$/.test(end.text) && Number(end.text) <= SHORT_LITERAL_LOOP;
+    const iterations = rangeIterations(ctx, it, (n) => literalItemCount(n, loop));
+    return iterations !== undefined && iterations <= SHORT_LITERAL_LOOP;
   }
   if (!it || !['list', 'tuple', 'set'].includes(it.type)) return false;
   const items = it.namedChildren.filter((c) => c && c.type !== 'comment');
@@ -62,29 +65,9 @@ function literalBoundBefore(name: string, at: Node): Node | undefined {
   return found && ['list', 'tuple', 'set'].includes(found.type) ? found : undefined;
 }
 
-/**
- * The last `name = ...` (by position) in the scope of `at`, before it; with `withValue`, annotations
- * without a value (`name: T`) do not count.
- */
-function lastAssignmentBefore(name: string, at: Node, withValue: boolean): Node | undefined {
-  const scope = enclosingScope(at);
-  let found: Node | undefined;
-  const stack: Node[] = [scope];
-  for (let steps = 0; stack.length && steps < 200_000; steps++) {
-    const n = stack.pop()!;
-    if (n.startIndex >= at.startIndex) continue;
-    if (!sameNode(n, scope) && (n.type === 'function_definition' || n.type === 'class_definition')) continue;
-    if (n.type === 'assignment' && n.childForFieldName('left')?.text === name) {
-      if ((!withValue || n.childForFieldName('right')) && (!found || n.startIndex > found.startIndex)) found = n;
-      continue;
-    }
-    for (const c of n.namedChildren) if (c) stack.push(c);
-  }
-  return found;
-}
-
 const CONSTANT_NAME = /^[A-Z][A-Z0-9_]*$/;
 const PASS_THROUGH = new Set(['enumerate', 'list', 'tuple', 'sorted', 'reversed']);
+const DICT_VIEWS = new Set(['items', 'keys', 'values']);
 
 /** `enumerate(x)`, `sorted(x)`, `x.fields`: the collection itself. */
 function iteratedCollection(expr: Node): Node {
@@ -92,6 +75,8 @@ function iteratedCollection(expr: Node): Node {
   for (let i = 0; i < 10; i++) {
     const parts = n.type === 'call' ? callParts(n) : undefined;
     if (parts && !parts.object && parts.name && PASS_THROUGH.has(parts.name) && parts.args[0]) n = unwrapParens(parts.args[0]);
+    // `mapping.items()`: as many turns as the dict has entries.
+    else if (parts?.object && parts.name && DICT_VIEWS.has(parts.name) && parts.args.length === 0) n = unwrapParens(parts.object);
     else if (n.type === 'attribute' && ['fields', 'names'].includes(n.childForFieldName('attribute')?.text ?? ''))
       n = unwrapParens(n.childForFieldName('object')!);
     else return n;
@@ -99,20 +84,14 @@ function iteratedCollection(expr: Node): Node {
   return n;
 }
 
-/** A `StructType([...])` literal of at most SHORT_LITERAL_LOOP fields, or a short literal list. */
+/** A `StructType([...])` literal of at most SHORT_LITERAL_LOOP fields, or a short literal list or dict. */
 function shortLiteral(n: Node | undefined): boolean {
   if (!n) return false;
   const parts = n.type === 'call' ? callParts(n) : undefined;
   const list = parts?.name === 'StructType' && parts.args[0] ? unwrapParens(parts.args[0]) : n;
-  if (!['list', 'tuple', 'set'].includes(list.type)) return false;
+  if (!COLLECTION_LITERALS.has(list.type)) return false;
   const items = list.namedChildren.filter((c) => c && c.type !== 'comment');
-  return items.every((c) => c?.type !== 'list_splat') && items.length <= SHORT_LITERAL_LOOP;
-}
-
-/** The last plain assignment of `name` in the scope of `at`, before it. */
-function boundBefore(name: string, at: Node): Node | undefined {
-  const right = lastAssignmentBefore(name, at, true)?.childForFieldName('right');
-  return right ? unwrapParens(right) : undefined;
+  return items.every((c) => c?.type !== 'list_splat' && c?.type !== 'dictionary_splat') && items.length <= SHORT_LITERAL_LOOP;
 }
 
 /**
@@ -131,6 +110,8 @@ function codeConstant(ctx: RuleContext, expr: Node, at: Node, depth: number): bo
   if (n.type !== 'identifier') return shortLiteral(n);
   if (CONSTANT_NAME.test(n.text)) return true;
   const bound = boundBefore(n.text, at);
+  // `features = {}` filled by `features[name] = ...` before the loop: the literal is only the start.
+  if (bound?.type === 'dictionary' && grownInPlace(n.text, at)) return false;
   if (bound) return shortLiteral(bound) || (depth < 2 && bound.type === 'identifier' && codeConstant(ctx, bound, at, depth + 1));
   return depth < 2 && parameterFilledWithConstants(ctx, n.text, at, depth);
 }
@@ -264,7 +245,7 @@ function enclosingLoops(node: Node): Node[] {
 function growingLoop(ctx: RuleContext, assignment: Node, loops: Node[]): Node | undefined {
   for (const loop of loops) {
     if (reboundFreshInLoop(assignment, loop)) return undefined;
-    if (!isShortLiteralLoop(loop) && !overCodeConstant(ctx, loop)) return loop;
+    if (!isShortLiteralLoop(ctx, loop) && !overCodeConstant(ctx, loop)) return loop;
   }
   return undefined;
 }

@@ -7,6 +7,7 @@ import { PER_ROW_PROJECTIONS } from '../../spark/frames';
 import type { Rule, RuleContext } from '../rule';
 import { COMPREHENSIONS, isWithin, repeatingConstructAround, SCOPE_BOUNDARIES } from '../helpers/loops';
 import { identifiersNamed } from '../../model/syntaxIndex';
+import { BINDING_PARENTS, constantInteger } from '../helpers/integerConstants';
 
 /** Frames upstream of `frame` (itself included) that are sources. */
 function sourcesOf(frame: Frame): Frame[] {
@@ -467,43 +468,6 @@ function singleBinding(ctx: RuleContext, name: string): Node | undefined {
     }
   }
   return value;
-}
-
-/** Where an identifier is (re)bound rather than read. */
-const BINDING_PARENTS = new Set([
-  'for_statement',
-  'for_in_clause',
-  'parameters',
-  'default_parameter',
-  'typed_parameter',
-  'lambda_parameters',
-  'global_statement',
-  'nonlocal_statement',
-]);
-
-/**
- * `k = 3` ... `for i in range(k)`: the most a name can hold when every binding of it in the file is an
- * assignment of an integer literal (top-k neighbours, a few retries; a notebook that sets `runs = 3`
- * again in each timing cell). A name also bound by a loop, a parameter, an augmented assignment or
- * any other expression has no known bound.
- */
-function constantInteger(ctx: RuleContext, name: string): number | undefined {
-  let most: number | undefined;
-  let bindings = 0;
-  for (const id of identifiersNamed(ctx.model, name)) {
-    const parent = id.parent;
-    if (!parent) continue;
-    const target = (parent.type === 'assignment' || parent.type === 'augmented_assignment') && sameNode(parent.childForFieldName('left'), id);
-    if (target) {
-      bindings++;
-      const right = parent.childForFieldName('right');
-      if (parent.type !== 'assignment' || right?.type !== 'integer' || !/^\d+$/.test(right.text)) return undefined;
-      most = Math.max(most ?? 0, Number(right.text));
-    } else if (BINDING_PARENTS.has(parent.type) || parent.type === 'pattern_list' || parent.type === 'tuple_pattern') {
-      return undefined;
-    }
-  }
-  return bindings > 0 ? most : undefined;
 }
 
 export const actionInLoop: Rule = {

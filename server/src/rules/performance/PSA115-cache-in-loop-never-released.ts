@@ -5,22 +5,30 @@ import { isWithin, repeatingConstructAround, SCOPE_BOUNDARIES } from '../helpers
 import { insideBatchHandler } from '../helpers/streamingCertainty';
 import type { Rule, RuleContext } from '../rule';
 import { callsNamedAny } from '../helpers/callIndex';
+import { rangeIterations } from '../helpers/integerConstants';
+import { literalItemCount } from '../helpers/literalBindings';
 
 /** Releases a cache: `x.unpersist()`, `spark.catalog.clearCache()`, `spark.sql("UNCACHE TABLE ...")`. */
 const RELEASE = /\.unpersist\s*\(|\.clearCache\s*\(|\bUNCACHE\s+TABLE\b|\bCLEAR\s+CACHE\b/i;
 const FEW = 10;
 
-/** `for i in range(3)`, `while n < 5`: a handful of iterations, not a long-running loop. */
-function fewIterations(loop: Node): boolean {
+/**
+ * `for i in range(3)`, `while n < 5`: a handful of iterations, not a long-running loop. The count is
+ * the range's (`range(1, k + 1)` with `k = 3`), or the items of a literal list the loop names
+ * (`for split in ["train", "val", "test"]`, or `SPLITS = [...]` ... `for split in SPLITS`).
+ */
+function fewIterations(ctx: RuleContext, loop: Node): boolean {
   if (loop.type === 'for_statement') {
     const right = loop.childForFieldName('right');
     const it = right ? unwrapParens(right) : undefined;
     if (!it) return false;
-    const m = /^range\(\s*(?:\d+\s*,\s*)?(\d+)\s*\)$/.exec(it.text);
-    if (m) return Number(m[1]) <= FEW;
-    // A literal list or tuple of a few values.
-    if ((it.type === 'list' || it.type === 'tuple') && it.namedChildren.length <= FEW) return true;
-    return false;
+    if (it.type === 'call' && callParts(it)?.name === 'range' && !callParts(it)?.object) {
+      const turns = rangeIterations(ctx, it, (n) => literalItemCount(n, loop));
+      return turns !== undefined && turns <= FEW;
+    }
+    if (it.type !== 'identifier' && it.type !== 'list' && it.type !== 'tuple') return false;
+    const items = literalItemCount(it, loop);
+    return items !== undefined && items <= FEW;
   }
   if (loop.type === 'while_statement') {
     const m = /^[A-Za-z_]\w*\s*(<=?)\s*(\d+)$/.exec(loop.childForFieldName('condition')?.text ?? '');
@@ -65,7 +73,7 @@ export const cacheInLoopNeverReleased: Rule = {
       let kind: 'loop' | 'batch';
       const loop = repeatingConstructAround(t.call);
       if (loop && known && (loop.type === 'for_statement' || loop.type === 'while_statement')) {
-        if (fewIterations(loop)) continue;
+        if (fewIterations(ctx, loop)) continue;
         region = loop;
         kind = 'loop';
       } else if (!loop && insideBatchHandler(ctx.model, t.call)) {
