@@ -147,12 +147,8 @@ function* analysisSteps(tree: TreeOrCopy, text: string, options: AnalysisOptions
   // rule): an edit read after it stops the run before the model. `buildModel` takes this copy.
   rootOf(tree, text);
   yield;
-  const { model, functions, resumedStatements, reusedFunctions, relocatedFunctions, relocatedAcrossFunctions, replayedStatements, relocatedStatements } = buildModel(
-    tree,
-    text,
-    { notebook: options.notebook ?? isPlatformNotebookSource(text) },
-    options.previousModel,
-  );
+  const { model, functions, resumedStatements, reusedFunctions, relocatedFunctions, relocatedAcrossFunctions, replayedStatements, relocatedStatements } =
+    buildModel(tree, text, { notebook: options.notebook ?? isPlatformNotebookSource(text) }, options.previousModel);
   // The per-model node and call lists start from the previous model's, for the statements the two syntax copies share.
   carryCallIndex(options.previousModel, model);
   carryScopeIndex(options.previousModel, model);

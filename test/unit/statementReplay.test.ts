@@ -153,7 +153,10 @@ describe('top-level statements replayed after an edit', function () {
     parser = await loadParser();
     const gen = (await import(GENERATOR)) as Generator;
     // The bench's shape: pipelines in functions, an orchestrator under `if __name__` calling builders.
-    files = [['statements_reading_statements.py', MODULE], ...[6, 7].map((seed): [string, string] => [`generated_pipeline_${seed}.py`, gen.generatePipeline(240, seed)])];
+    files = [
+      ['statements_reading_statements.py', MODULE],
+      ...[6, 7].map((seed): [string, string] => [`generated_pipeline_${seed}.py`, gen.generatePipeline(240, seed)]),
+    ];
   });
 
   it('equals a fresh analysis after every edit, and replays many statements, moved ones among them', () => {
@@ -203,7 +206,10 @@ describe('top-level statements replayed after an edit', function () {
     ]);
     const replayed = steps.map((s) => s.replayedStatements ?? 0);
     const relocated = steps.map((s) => s.relocatedStatements ?? 0);
-    assert.ok(replayed.every((n) => n > 0), `replayed: ${replayed.join(', ')}`);
+    assert.ok(
+      replayed.every((n) => n > 0),
+      `replayed: ${replayed.join(', ')}`,
+    );
     assert.ok(relocated[1] > 10, `moved statements replayed after the insertion at the top: ${relocated[1]}`);
   });
 
@@ -211,7 +217,10 @@ describe('top-level statements replayed after an edit', function () {
     // The view's registration is renamed: `spark.table("live")` no longer reads the stream (a batch
     // table, no watermark), though every name, memo entry and frame id it reads is the same. A
     // statement that read the views registered before it is never journaled.
-    const steps = editsInOrder('statements_reading_statements.py', MODULE, [typeAfter('createOrReplaceTempView("live', '_old'), typeAfter('createOrReplaceTempView("live', '')]);
+    const steps = editsInOrder('statements_reading_statements.py', MODULE, [
+      typeAfter('createOrReplaceTempView("live', '_old'),
+      typeAfter('createOrReplaceTempView("live', ''),
+    ]);
     assert.equal(steps.length, 2);
   });
 
