@@ -39,6 +39,8 @@ const MODULE = py`
   stream.createOrReplaceTempView("live")
   orders = load("orders")
   picked = orders.select(*COLS)
+  orders_again = load("orders")
+  orders_again.write.mode("append").saveAsTable("orders_copy")
   cleaned = clean(picked)
   if LIMIT > 5:
       small = cleaned.limit(LIMIT)
