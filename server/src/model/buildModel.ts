@@ -398,7 +398,9 @@ class ModelBuilder implements Interpreter {
    * (see StatementJournal), else run, journaled for the next model.
    */
   private topLevel(statement: Node): void {
-    if (!this.lists) {
+    // A def only binds its name (its body runs in the pending loop), to the previous model's value for
+    // the same def node (`functionValue`): running it again costs less than a journal and gives the same.
+    if (!this.lists || isFunctionDefinition(statement)) {
       this.statement(statement);
       return;
     }
@@ -1198,6 +1200,11 @@ function copyRef(ref: FrameRef): FrameRef {
   const copy: FrameRef = { ...ref };
   if (ref.others) copy.others = ref.others.slice();
   return copy;
+}
+
+/** A `def`, decorated or not (decorators are not evaluated: see `statementInner`). */
+function isFunctionDefinition(node: Node): boolean {
+  return node.type === 'function_definition' || (node.type === 'decorated_definition' && node.childForFieldName('definition')?.type === 'function_definition');
 }
 
 function isStatementLike(node: Node): boolean {
