@@ -87,6 +87,7 @@ export async function keystrokeCost({ lines = 5000, keystrokes = 15, at = 'middl
     const resumed = [];
     const reused = [];
     const relocated = [];
+    const replayedStatements = [];
     const adopted = [];
     let statements = 0;
     for (let k = 0; k < keystrokes + 2; k++) {
@@ -110,6 +111,7 @@ export async function keystrokeCost({ lines = 5000, keystrokes = 15, at = 'middl
       resumed.push(result.resumedStatements ?? 0);
       reused.push(result.reusedFunctions ?? 0);
       relocated.push(result.relocatedFunctions ?? 0);
+      replayedStatements.push(result.replayedStatements ?? 0);
       adopted.push(syntaxTreeOf(doc.tree, doc.document.getText()).adoptedNodes ?? 0);
       statements = result.model.root.namedChildren.length;
       if (doc.tree.rootNode.hasError) withError++;
@@ -148,6 +150,7 @@ export async function keystrokeCost({ lines = 5000, keystrokes = 15, at = 'middl
       resumedMin: Math.min(...resumed),
       reused: median(reused),
       relocated: median(relocated),
+      replayedStatements: median(replayedStatements),
       adopted: median(adopted),
       steps: stepRows,
       step: (name) => stepRows.find((r) => r.name === name)?.median,

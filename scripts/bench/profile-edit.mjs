@@ -20,7 +20,7 @@ const r = await keystrokeCost({
 const total = r.step('total');
 const ruleSum = r.steps.filter((s) => s.name.startsWith('rule ')).reduce((sum, s) => sum + s.median, 0);
 console.log(
-  `${r.lines} lines, ${r.keystrokes} keystrokes of ${r.type} at the ${r.at} (line ${r.line}), ${r.fresh ? 'no previous model' : 'incremental'}; ${r.withError} of them with a syntax error; top-level statements resumed (median) ${r.resumed} (min ${r.resumedMin}) of ${r.statements}; function analyses replayed (median) ${r.reused}, of them relocated ${r.relocated}; node objects adopted by the copy (median) ${r.adopted}; CPU ms, median`,
+  `${r.lines} lines, ${r.keystrokes} keystrokes of ${r.type} at the ${r.at} (line ${r.line}), ${r.fresh ? 'no previous model' : 'incremental'}; ${r.withError} of them with a syntax error; top-level statements resumed (median) ${r.resumed} (min ${r.resumedMin}) of ${r.statements}, replayed after the edit ${r.replayedStatements}; function analyses replayed (median) ${r.reused}, of them relocated ${r.relocated}; node objects adopted by the copy (median) ${r.adopted}; CPU ms, median`,
 );
 console.log(`  ${''.padEnd(40)} ${'median'.padStart(8)}  share  ${'mean'.padStart(8)} ${'max'.padStart(8)}`);
 const shown = r.steps.filter((s) => !s.name.startsWith('rule ')).concat([{ name: "sum of the rules' medians", median: ruleSum }]);

@@ -39,12 +39,16 @@ const parser = await loadParser();
 const sequences = { edits: edit, toChanges: (text, e) => [asChange(text, e)], extras: ['none', 'none', 'kept', 'lost'], maxEdits: 5 };
 let analyses = 0;
 let resumed = 0;
+let replaying = 0;
+let replayed = 0;
 const failed = [];
 for (const [k, file] of files.entries()) {
   try {
     everyEditEqualsFresh(parser, [file], sequences, { seed: seed + k, numRuns }, (incremental) => {
       analyses++;
       if (incremental.resumedStatements) resumed++;
+      if (incremental.replayedStatements) replaying++;
+      replayed += incremental.replayedStatements ?? 0;
     });
   } catch (e) {
     failed.push(file[0]);
@@ -52,6 +56,6 @@ for (const [k, file] of files.entries()) {
   }
 }
 console.log(
-  `${files.length} files (of ${candidates.length} .py files up to ${maxLines} lines), ${numRuns} edit sequences each: ${analyses} analyses compared, ${resumed} resumed a previous model; ${failed.length} files differ`,
+  `${files.length} files (of ${candidates.length} .py files up to ${maxLines} lines), ${numRuns} edit sequences each: ${analyses} analyses compared, ${resumed} resumed a previous model, ${replaying} replayed top-level statements (${replayed} in all); ${failed.length} files differ`,
 );
 process.exitCode = failed.length ? 1 : 0;

@@ -64,6 +64,10 @@ export interface AnalysisResult {
   relocatedFunctions?: number;
   /** Of those, the ones renumbered also in another statement they read (a helper or UDF moved by the edit, `journalRelocation.ts`). */
   relocatedAcrossFunctions?: number;
+  /** Top-level statements after the resumed ones replayed from `previousModel`'s journals rather than run again (`model/statementJournal.ts`). */
+  replayedStatements?: number;
+  /** Of those, the ones whose numbers were mapped (their statement or one they read had moved). */
+  relocatedStatements?: number;
   /** With `keepProjectFacts`, when the file was analysed. */
   projectFacts?: ProjectFacts;
 }
@@ -143,12 +147,8 @@ function* analysisSteps(tree: TreeOrCopy, text: string, options: AnalysisOptions
   // rule): an edit read after it stops the run before the model. `buildModel` takes this copy.
   rootOf(tree, text);
   yield;
-  const { model, functions, resumedStatements, reusedFunctions, relocatedFunctions, relocatedAcrossFunctions } = buildModel(
-    tree,
-    text,
-    { notebook: options.notebook ?? isPlatformNotebookSource(text) },
-    options.previousModel,
-  );
+  const { model, functions, resumedStatements, reusedFunctions, relocatedFunctions, relocatedAcrossFunctions, replayedStatements, relocatedStatements } =
+    buildModel(tree, text, { notebook: options.notebook ?? isPlatformNotebookSource(text) }, options.previousModel);
   // The per-model node and call lists start from the previous model's, for the statements the two syntax copies share.
   carryCallIndex(options.previousModel, model);
   carryScopeIndex(options.previousModel, model);
@@ -202,6 +202,8 @@ function* analysisSteps(tree: TreeOrCopy, text: string, options: AnalysisOptions
     reusedFunctions,
     relocatedFunctions,
     relocatedAcrossFunctions,
+    replayedStatements,
+    relocatedStatements,
     ...(projectFacts ? { projectFacts } : {}),
   };
 }

@@ -17,7 +17,10 @@ import { interpreterState } from '../../server/src/model/buildModel';
 export function modelShape(model: DataFrameModel | undefined): unknown {
   if (!model) return undefined;
   const at = (n: { startIndex: number; endIndex: number; type: string } | undefined | null) => (n ? `${n.type}@${n.startIndex}-${n.endIndex}` : '-');
-  const frame = (f: Frame) => f.id;
+  // A frame held anywhere must be the model's frame of its id: a replay that kept an older object of the
+  // same id (the same number, other content, e.g. a source path typed into) would otherwise look equal.
+  const byId = new Map(model.frames.map((f) => [f.id, f]));
+  const frame = (f: Frame) => (byId.get(f.id) === f ? f.id : `${f.id}, not the model's frame of that id`);
   const plain = (v: unknown, depth = 0): unknown => {
     if (depth > 4 || v === null || v === undefined || typeof v !== 'object') return v;
     if ('startIndex' in v && 'type' in v) return at(v as never);

@@ -7,9 +7,12 @@ import { sparkAttribute, sparkConstructorCall, sparkMethodCall } from '../spark/
 import { SparkFunctions } from '../spark/functions';
 import { batchFrame, isBatchFrameParameter } from '../spark/streaming';
 import { recordImport } from '../spark/imports';
+import { usesGlue } from '../spark/glue';
 import { isSessionFactoryName, isSessionGlobal, isSessionParameterName, sessionReference, sparkSessionClassCall, usesNotebookSession } from '../spark/session';
 import { JournalRecorder, sameFrames, type FunctionJournal } from './functionJournal';
 import { journalNumbers, placement, statementPlaces, type Renumbering } from './journalRelocation';
+import type { StatementJournal } from './statementJournal';
+import { perStatement } from './statementMemo';
 import type { Interpreter } from './interpreter';
 import type { DataFrameModel, Frame, FrameRef, ImportInfo, SourceInfo } from './types';
 import { Scope, UNKNOWN, type Value } from './values';
@@ -54,24 +57,50 @@ class LoggedVars extends Map<string, Value> {
   readonly log: VarWrite[] = [];
   /** The model state whose run last wrote here: only that one may undo the log. */
   writer: ResumeState | undefined;
-  /** While a pending function's analysis is journaled: the first value read of each module name (see FunctionJournal). */
+  /** While a pending function's analysis or a top-level statement is journaled: the first value read of each module name (see FunctionJournal). */
   reads: Map<string, Value | undefined> | undefined;
+  /**
+   * While a top-level statement is journaled: the writes it made, in order (a value, or undefined for
+   * a delete). A name it wrote before reading it reads its own write, so that read is not recorded.
+   */
+  writes: [name: string, value: Value | undefined][] | undefined;
+  private written: Set<string> | undefined;
 
   override get(name: string): Value | undefined {
     const v = super.get(name);
-    if (this.reads && !this.reads.has(name)) this.reads.set(name, v);
+    if (this.reads && !this.reads.has(name) && !this.written?.has(name)) this.reads.set(name, v);
     return v;
   }
 
   override set(name: string, v: Value): this {
     // The Map constructor does not call set without entries, so `log` exists on every call.
     this.log.push([name, super.get(name), super.has(name)]);
+    if (this.writes) this.wrote(name, v);
     return super.set(name, v);
   }
 
   override delete(name: string): boolean {
     if (super.has(name)) this.log.push([name, super.get(name), true]);
+    if (this.writes) this.wrote(name, undefined);
     return super.delete(name);
+  }
+
+  private wrote(name: string, v: Value | undefined): void {
+    this.writes!.push([name, v]);
+    (this.written ??= new Set()).add(name);
+  }
+
+  /** Starts recording a statement's reads and writes (`reads`, `writes`); `stop` ends it. */
+  record(reads: Map<string, Value | undefined>, writes: [string, Value | undefined][]): void {
+    this.reads = reads;
+    this.writes = writes;
+    this.written = undefined;
+  }
+
+  stop(): void {
+    this.reads = undefined;
+    this.writes = undefined;
+    this.written = undefined;
   }
 
   /** Back to how it was after `length` writes. */
@@ -133,6 +162,12 @@ interface ResumeState {
   journals: Map<Node, FunctionJournal>;
   /** The function values the module scope was given, in order (see `functionValue`). */
   defined: [def: Node, value: Value][];
+  /**
+   * The top-level statements' last journals, by statement node (see StatementJournal): shared by the
+   * models that resume one another (a journal says what a run of its statement does given its reads,
+   * whichever model recorded it), weak so that a statement no copy holds any more lets its go.
+   */
+  statementJournals: WeakMap<Node, StatementJournal>;
 }
 
 /**
@@ -155,7 +190,12 @@ class ModelBuilder implements Interpreter {
   private callDepth = 0;
   scope: Scope;
   private fnContext: FunctionContext | undefined;
-  viewsFrom = 0;
+  /** See `viewsFrom`. */
+  private views = 0;
+  /** While a top-level statement is journaled: how many temp views were registered before it. */
+  private statementViews: number | undefined;
+  /** Whether the statement being journaled read one of those (it is then not journaled). */
+  private viewsRead = false;
   /** Functions defined but not yet analysed, per defining scope. */
   private analysed = new Set<number>();
   private callMemo = new Map<string, Value>();
@@ -178,6 +218,12 @@ class ModelBuilder implements Interpreter {
   /** The function values the module scope was given, in order, and those the resumed run gave from its checkpoint on, by def. */
   private defined: [Node, Value][] = [];
   private previousDefined: Map<Node, Value> | undefined;
+  /** How many top-level statements after the resumed ones were replayed from a journal rather than run (see StatementJournal). */
+  replayedStatements = 0;
+  /** Of those, how many had their statement or one they read moved since they ran (numbers mapped). */
+  relocatedStatements = 0;
+  /** The top-level statements' journals (see ResumeState). */
+  private statementJournals = new WeakMap<Node, StatementJournal>();
   /** The module's pending function analyses of this run, and those of the model it resumed from. */
   private journals = new Map<Node, FunctionJournal>();
   private previousJournals: Map<Node, FunctionJournal> | undefined;
@@ -224,6 +270,12 @@ class ModelBuilder implements Interpreter {
     return !!this.options.notebook;
   }
 
+  /** See Interpreter. A read below the start of a statement being journaled is noted (the statement is then not journaled). */
+  get viewsFrom(): number {
+    if (this.statementViews !== undefined && this.views < this.statementViews) this.viewsRead = true;
+    return this.views;
+  }
+
   run(previous?: DataFrameModel): ResumeState {
     const root = this.model.root;
     const importTexts = this.collectImports(root);
@@ -231,7 +283,8 @@ class ModelBuilder implements Interpreter {
     // (which may still mention `delta` or `.read`) is not treated as Spark code.
     const notebookSession = !!this.options.notebook && usesNotebookSession(root.text);
     if (notebookSession) this.model.imports.usesPySpark = true;
-    const inputs = `${this.notebook}\0${notebookSession}\0${importTexts.join('\0')}`;
+    // `usesGlue` reads the whole text (an `import awsglue` line anywhere, a docstring's too): an input like the imports.
+    const inputs = `${this.notebook}\0${notebookSession}\0${usesGlue(this.model)}\0${importTexts.join('\0')}`;
     this.lists = listsOf(this.model);
     const statements = root.namedChildren;
     const state: ResumeState = {
@@ -245,6 +298,7 @@ class ModelBuilder implements Interpreter {
       root: { owner: (root as SyntaxNode).owner },
       journals: this.journals,
       defined: this.defined,
+      statementJournals: this.statementJournals,
     };
     let i = previous ? this.resume(previous, statements, inputs) : 0;
     state.checkpoints = this.checkpoints;
@@ -254,13 +308,14 @@ class ModelBuilder implements Interpreter {
     state.callMemo = this.callMemo;
     state.analysed = this.analysed;
     state.defined = this.defined;
+    state.statementJournals = this.statementJournals;
     this.moduleScope = this.scope;
     this.vars.writer = state;
     // The module's statements, as `block` runs them, with a checkpoint before each.
     for (; i < statements.length; i++) {
       this.checkpoint(statements[i]);
       if (!this.tick()) break;
-      this.statement(statements[i]);
+      this.topLevel(statements[i]);
     }
     if (i === statements.length) this.checkpoint(undefined);
     this.analyseModulePending();
@@ -336,7 +391,60 @@ class ModelBuilder implements Interpreter {
     }
     this.resumedStatements = k;
     this.previousJournals = prev.journals;
+    this.statementJournals = prev.statementJournals;
     return k;
+  }
+
+  /**
+   * A top-level statement: replayed from its last journal when every read gives the same answer now
+   * (see StatementJournal), else run, journaled for the next model.
+   */
+  private topLevel(statement: Node): void {
+    // A def only binds its name (its body runs in the pending loop), to the previous model's value for
+    // the same def node (`functionValue`): running it again costs less than a journal and gives the same.
+    if (!this.lists || isFunctionDefinition(statement)) {
+      this.statement(statement);
+      return;
+    }
+    const kept = this.statementJournals.get(statement);
+    // Where its statements are now (see `journalRelocation.ts`): null when none moved.
+    const at = kept && placement(kept, this.model.root);
+    if (kept && at !== undefined && this.sameReads(kept, at)) {
+      this.replay(kept, at);
+      for (const [name, v] of kept.varWrites) {
+        if (v === undefined) this.vars.delete(name);
+        else this.vars.set(name, v);
+      }
+      for (const entry of kept.defined) this.defined.push(entry);
+      this.replayedStatements++;
+      if (at) this.relocatedStatements++;
+      return;
+    }
+    const journal = this.journaledStatement(statement);
+    if (journal) this.statementJournals.set(statement, journal);
+    else this.statementJournals.delete(statement);
+  }
+
+  /** Runs a top-level statement, recording what it reads and adds; undefined when it cannot be replayed. */
+  private journaledStatement(statement: Node): StatementJournal | undefined {
+    const start = this.journalStart();
+    const writes: [string, Value | undefined][] = [];
+    const defined = this.defined.length;
+    const recorder = new JournalRecorder();
+    this.recorder = recorder;
+    this.vars.record(recorder.names, writes);
+    this.statementViews = this.model.tempViews.length;
+    this.viewsRead = false;
+    try {
+      this.statement(statement);
+    } finally {
+      this.recorder = undefined;
+      this.vars.stop();
+      this.statementViews = undefined;
+    }
+    if (this.viewsRead) return undefined;
+    const journal = this.journalOf(statement, this.scope, recorder, start);
+    return journal && { ...journal, varWrites: writes, defined: this.defined.slice(defined) };
   }
 
   // ---------------------------------------------------------------- statements
@@ -558,13 +666,8 @@ class ModelBuilder implements Interpreter {
 
   /** Runs the pending analysis of a module function, recording what it reads and adds; undefined when it cannot be replayed. */
   private journaled(def: Node, closure: Scope): FunctionJournal | undefined {
-    const model = this.model as unknown as Record<string, unknown>;
-    const lists = this.lists!;
-    const sizes = lists.map((k) => sizeOf(model[k]));
-    const nextId = this.nextId;
-    const steps = this.steps;
+    const start = this.journalStart();
     const varLog = this.vars.log.length;
-    const refLog = this.refLog.length;
     const recorder = new JournalRecorder();
     this.recorder = recorder;
     this.vars.reads = recorder.names;
@@ -574,12 +677,35 @@ class ModelBuilder implements Interpreter {
       this.recorder = undefined;
       this.vars.reads = undefined;
     }
-    // A write to the module scope, or a run cut short, is not replayed (neither happens today).
-    if (this.model.truncated || this.vars.log.length !== varLog) return undefined;
+    // A write to the module scope is not replayed (it does not happen today).
+    if (this.vars.log.length !== varLog) return undefined;
+    return this.journalOf(def, closure, recorder, start);
+  }
+
+  /** The interpreter's state a journal starts from (sizes, as a checkpoint's). */
+  private journalStart(): { sizes: number[]; nextId: number; steps: number; refLog: number } {
+    const model = this.model as unknown as Record<string, unknown>;
+    return { sizes: this.lists!.map((k) => sizeOf(model[k])), nextId: this.nextId, steps: this.steps, refLog: this.refLog.length };
+  }
+
+  /** The journal of a run from `start` that `recorder` recorded; undefined when it cannot be replayed. */
+  private journalOf(
+    def: Node,
+    closure: Scope,
+    recorder: JournalRecorder,
+    { sizes, nextId, steps, refLog }: { sizes: number[]; nextId: number; steps: number; refLog: number },
+  ): FunctionJournal | undefined {
+    const model = this.model as unknown as Record<string, unknown>;
+    const lists = this.lists!;
+    // A run cut short is not replayed.
+    if (this.model.truncated) return undefined;
     const added = new Map<string, unknown[]>();
     for (let i = 0; i < lists.length; i++) {
       const part = model[lists[i]];
-      if (Array.isArray(part)) added.set(lists[i], part.slice(sizes[i]));
+      // Only the parts it added to (most statements add to few): `replay` appends each entry's items.
+      if (Array.isArray(part)) {
+        if (part.length > sizes[i]) added.set(lists[i], part.slice(sizes[i]));
+      }
       // The two Maps are journaled entry by entry; a Map part added later is not.
       else if (lists[i] !== 'definitions' && lists[i] !== 'frameRefs' && sizeOf(part) !== sizes[i]) return undefined;
     }
@@ -889,9 +1015,9 @@ class ModelBuilder implements Interpreter {
     const outerScope = this.scope;
     const outerCtx = this.fnContext;
     const outerLoop = this.loopDepth;
-    const outerViews = this.viewsFrom;
+    const outerViews = this.views;
     // Nobody calls it here: views registered before now may as well be registered after its run.
-    if (pending) this.viewsFrom = this.model.tempViews.length;
+    if (pending) this.views = this.model.tempViews.length;
     const scope = new Scope(def, closure);
     this.bindParameters(scope, params, pos, kw);
     this.scope = scope;
@@ -918,7 +1044,7 @@ class ModelBuilder implements Interpreter {
       this.scope = outerScope;
       this.fnContext = outerCtx;
       this.loopDepth = outerLoop;
-      this.viewsFrom = outerViews;
+      this.views = outerViews;
     }
     this.callMemo.set(key, result);
     if (site && result.k === 'frame') this.model.localCalls.push({ site, def, result: result.frame });
@@ -1020,29 +1146,42 @@ class ModelBuilder implements Interpreter {
   private collectImports(root: Node): string[] {
     const imports = this.model.imports;
     const texts: string[] = [];
-    const visit = (node: Node, depth: number, topLevel: boolean): void => {
-      if (depth > 50) return;
-      for (const c of node.namedChildren) {
-        if (!c) continue;
-        if (c.type === 'import_statement' || c.type === 'import_from_statement' || c.type === 'future_import_statement') {
-          if (topLevel) imports.statements.push(c);
-          texts.push(`${topLevel}:${c.text}`);
-          recordImport(c, imports);
-        } else if (
-          c.type === 'block' ||
-          c.type === 'function_definition' ||
-          c.type === 'if_statement' ||
-          c.type === 'try_statement' ||
-          c.type === 'decorated_definition' ||
-          c.type === 'class_definition'
-        ) {
-          visit(c, depth + 1, false);
+    for (const c of root.namedChildren) {
+      if (!c) continue;
+      if (isImport(c)) {
+        imports.statements.push(c);
+        texts.push(`true:${c.text}`);
+        recordImport(c, imports);
+      } else if (IMPORT_HOLDERS.has(c.type)) {
+        // The imports inside a top-level statement are kept on it: after an edit only the statements it made again are searched.
+        for (const inner of perStatement(importsInside, c, nestedImports)) {
+          texts.push(`false:${inner.text}`);
+          recordImport(inner, imports);
         }
       }
-    };
-    visit(root, 0, true);
+    }
     return texts;
   }
+}
+
+const isImport = (c: Node): boolean => c.type === 'import_statement' || c.type === 'import_from_statement' || c.type === 'future_import_statement';
+/** The statements whose bodies may hold imports the model reads (as a function's or a branch's). */
+const IMPORT_HOLDERS = new Set(['block', 'function_definition', 'if_statement', 'try_statement', 'decorated_definition', 'class_definition']);
+const importsInside = new WeakMap<Node, Node[]>();
+
+/** The imports inside a top-level statement, in document order, through the statements `IMPORT_HOLDERS` names, 50 deep at most. */
+function nestedImports(statement: Node): Node[] {
+  const found: Node[] = [];
+  const visit = (node: Node, depth: number): void => {
+    if (depth > 50) return;
+    for (const c of node.namedChildren) {
+      if (!c) continue;
+      if (isImport(c)) found.push(c);
+      else if (IMPORT_HOLDERS.has(c.type)) visit(c, depth + 1);
+    }
+  };
+  visit(statement, 1);
+  return found;
 }
 
 /** The model's parts that grow, or undefined when one of them is neither an array nor a Map. */
@@ -1077,6 +1216,11 @@ function copyRef(ref: FrameRef): FrameRef {
   return copy;
 }
 
+/** A `def`, decorated or not (decorators are not evaluated: see `statementInner`). */
+function isFunctionDefinition(node: Node): boolean {
+  return node.type === 'function_definition' || (node.type === 'decorated_definition' && node.childForFieldName('definition')?.type === 'function_definition');
+}
+
 function isStatementLike(node: Node): boolean {
   return node.type.endsWith('_statement') || node.type.endsWith('_definition') || node.type.endsWith('_clause') || node.type === 'decorated_definition';
 }
@@ -1103,6 +1247,10 @@ export interface BuiltModel {
   relocatedFunctions: number;
   /** Of those, the ones renumbered also in another statement they read (a helper or UDF moved too). */
   relocatedAcrossFunctions: number;
+  /** Top-level statements after the resumed ones replayed from `previous`'s journals rather than run again. */
+  replayedStatements: number;
+  /** Of those, the ones whose statement or a statement they read had moved since they ran (numbers mapped). */
+  relocatedStatements: number;
 }
 
 /**
@@ -1122,6 +1270,8 @@ export function buildModel(tree: TreeOrCopy, text: string, options: ModelOptions
     reusedFunctions: builder.reusedFunctions,
     relocatedFunctions: builder.relocatedFunctions,
     relocatedAcrossFunctions: builder.relocatedAcrossFunctions,
+    replayedStatements: builder.replayedStatements,
+    relocatedStatements: builder.relocatedStatements,
   };
 }
 

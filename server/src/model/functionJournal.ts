@@ -44,7 +44,7 @@ export interface FunctionJournal {
   refs: Map<number, { frame: Frame; others: Frame[] } | undefined>;
   /** Whether the frame had a definition, by frame id. */
   definitions: Map<number, boolean>;
-  /** What it appended to each array part of the model, by part name. */
+  /** What it appended to each array part of the model, by part name (only the parts it appended to). */
   added: Map<string, unknown[]>;
   memoWrites: [string, Value][];
   analysedWrites: number[];
