@@ -90,9 +90,6 @@ export async function keystrokeCost({ lines = 5000, keystrokes = 15, at = 'middl
     const adopted = [];
     let statements = 0;
     for (let k = 0; k < keystrokes + 2; k++) {
-      // Each keystroke as its own task, as the server gets it (a message of its own): what waits for
-      // a task boundary (finalization callbacks, the release of objects a WeakRef kept for the task) runs between them.
-      await new Promise((resolve) => setImmediate(resolve));
       const edit = next();
       const c0 = cpu();
       store.change(uri, ++version, [edit]);

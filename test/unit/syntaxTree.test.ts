@@ -1,10 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as v8 from 'node:v8';
-import { runInNewContext } from 'node:vm';
-import type { Node as TreeSitterNode, Tree } from 'web-tree-sitter';
-import { factArrayStats, waitsForReuse } from '../../server/src/parsing/factArrays';
+import type { Node as TreeSitterNode } from 'web-tree-sitter';
 import { carryCopy, SyntaxTree, syntaxRoot, syntaxTreeOf, typeMask, type SyntaxNode } from '../../server/src/parsing/syntaxTree';
 import { walkerOf } from '../../server/src/parsing/treeWalker';
 import { loadParser } from './helpers';
@@ -391,77 +388,6 @@ describe('syntax tree copy', () => {
       } finally {
         nextTree.delete();
       }
-    }
-  });
-
-  it("hands a copy's memory to a later copy only once that copy was collected, and a copy in such memory equals a fresh one", async () => {
-    // The arrays of a large copy come from the buffer of an earlier copy the collector freed
-    // (factArrays.ts). A live copy's buffer is never reused (an older model still reads it), and a
-    // reused buffer holds the earlier copy's facts until each is written.
-    v8.setFlagsFromString('--expose-gc');
-    const collect = runInNewContext('gc') as () => void;
-    const parser = await loadParser();
-    const lines: string[] = [];
-    for (let i = 0; i < 400; i++) lines.push(`df_${i} = spark.read.parquet("/data/${i}").filter(F.col("a") > ${i}).select("a", "b")`);
-    const text = lines.join('\n') + '\n';
-    const edited = (before: string, after: string, tree: Tree, from: string) => {
-      const at = from.indexOf(before);
-      const next = from.slice(0, at) + after + from.slice(at + before.length);
-      const point = (i: number) => ({ row: from.slice(0, i).split('\n').length - 1, column: i - from.lastIndexOf('\n', i - 1) - 1 });
-      tree.edit({
-        startIndex: at,
-        oldEndIndex: at + before.length,
-        newEndIndex: at + after.length,
-        startPosition: point(at),
-        oldEndPosition: point(at + before.length),
-        newEndPosition: {
-          row: point(at).row + after.split('\n').length - 1,
-          column: after.includes('\n') ? after.length - after.lastIndexOf('\n') - 1 : point(at).column + after.length,
-        },
-      } as Parameters<typeof tree.edit>[0]);
-      return { next, nextTree: parser.parse(next, tree) };
-    };
-    const tree = parser.parse(text);
-    let first: SyntaxTree | undefined = new SyntaxTree(tree, text);
-    assert.ok(first.size > 8192, `${first.size} nodes: a copy whose memory is pooled`);
-    const buffer = first.kinds.buffer;
-    const factsBefore = first.facts();
-    first.root.namedChildren.forEach((s) => s.namedChildren);
-    // A later copy while the first is alive: memory of its own, the first's facts untouched.
-    const { next, nextTree } = edited('df_200 = ', 'df_200 = 1 + ', tree, text);
-    const second = new SyntaxTree(nextTree, next, first);
-    assert.notEqual(second.kinds.buffer, buffer);
-    assert.ok(!waitsForReuse(buffer), 'the buffer of a live copy is not offered');
-    assert.deepEqual(first.facts(), factsBefore, 'the first copy reads what it read before');
-    const secondExpected = new SyntaxTree(nextTree, next, undefined, true).facts();
-    tree.delete();
-    first = undefined;
-    // Collected (its nodes adopted by the second copy now point there), its buffer waits for a later copy.
-    for (let i = 0; i < 100 && !waitsForReuse(buffer); i++) {
-      collect();
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    assert.ok(waitsForReuse(buffer), 'the collected copy gave its buffer back');
-    // A copy made in that memory, incrementally (runs cloned, statements read) and fresh, equals one
-    // made through the library's own cursor, and its facts are those of the third text, not the first's.
-    const reused = factArrayStats.reused;
-    const { next: third, nextTree: thirdTree } = edited('df_100 = spark', 'x = 2\ndf_100 = spark', nextTree, next);
-    try {
-      const incremental = new SyntaxTree(thirdTree, third, second);
-      assert.ok(incremental.reusedNodes > 0 && incremental.sharedNodes > 0);
-      const fresh = new SyntaxTree(thirdTree, third);
-      assert.ok(factArrayStats.reused > reused, 'a buffer was reused');
-      assert.ok(
-        [incremental, fresh].some((c) => c.kinds.buffer === buffer),
-        "the first copy's buffer went to one of them",
-      );
-      const expected = new SyntaxTree(thirdTree, third, undefined, true).facts();
-      assert.deepEqual(incremental.facts(), expected, 'the incremental copy');
-      assert.deepEqual(fresh.facts(), expected, 'the fresh copy');
-      assert.deepEqual(second.facts(), secondExpected, 'the second copy, still alive, untouched');
-    } finally {
-      nextTree.delete();
-      thirdTree.delete();
     }
   });
 

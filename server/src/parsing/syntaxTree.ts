@@ -1,6 +1,5 @@
 import type { Language, Tree } from 'web-tree-sitter';
 import { ParseFailure, poisonRuntimeOf } from './pythonParser';
-import { factArraysFor } from './factArrays';
 import { walkerOf, type TreeWalker } from './treeWalker';
 
 /**
@@ -384,8 +383,6 @@ export class SyntaxTree {
   private successor: SyntaxTree | undefined;
   private sharedEnd = 0;
   private byKind: { order: Int32Array; from: Int32Array } | undefined;
-  /** Room for `byKind.order` in this copy's buffer (shorter than `size` only after `reserve` grew the arrays). */
-  private readonly orderRoom: Int32Array;
   private lineStarts: number[] | undefined;
 
   private readonly tables: LanguageTables;
@@ -431,16 +428,13 @@ export class SyntaxTree {
   ) {
     this.tables = tablesOf(tree.language);
     const capacity = Math.max(1, tree.rootNode.descendantCount);
-    // Memory an earlier, collected copy held, when there is some (see `factArrays.ts`): every fact below `size` is written before it is read.
-    const arrays = factArraysFor(this, capacity);
-    this.kinds = arrays.kinds;
-    this.starts = arrays.starts;
-    this.ends = arrays.ends;
-    this.parents = arrays.parents;
-    this.subtreeEnds = arrays.subtreeEnds;
-    this.fields = arrays.fields;
-    this.flags = arrays.flags;
-    this.orderRoom = arrays.order;
+    this.kinds = new Uint16Array(capacity);
+    this.starts = new Int32Array(capacity);
+    this.ends = new Int32Array(capacity);
+    this.parents = new Int32Array(capacity);
+    this.subtreeEnds = new Int32Array(capacity);
+    this.fields = new Uint16Array(capacity);
+    this.flags = new Uint8Array(capacity);
     const from = previous && !previous.successor ? previous : undefined;
     const sharedEnd = this.copy(tree, from, apiWalk);
     // Sized once (holes, fast elements): pushing an `undefined` per chunk would cost more than it saves.
@@ -576,7 +570,7 @@ export class SyntaxTree {
       const from = new Int32Array(top + 2);
       for (let i = 0; i < this.size; i++) from[this.kinds[i] + 1]++;
       for (let k = 1; k < from.length; k++) from[k] += from[k - 1];
-      const order = this.orderRoom.length >= this.size ? this.orderRoom.subarray(0, this.size) : new Int32Array(this.size);
+      const order = new Int32Array(this.size);
       const next = from.slice(0, top + 1);
       for (let i = 0; i < this.size; i++) order[next[this.kinds[i]]++] = i;
       this.byKind = { order, from };
@@ -673,8 +667,7 @@ export class SyntaxTree {
     this.starts[id] = walker.startIndex();
     this.ends[id] = walker.endIndex();
     this.parents[id] = parent;
-    // Written for the root too: the arrays may hold an earlier copy's facts.
-    this.fields[id] = parent >= 0 ? walker.fieldId() : 0;
+    if (parent >= 0) this.fields[id] = walker.fieldId();
     let flags = (this.tables.named[symbol] ?? walker.isNamed()) ? NAMED : 0;
     // Each cursor read is a call into wasm: MISSING nodes exist only in trees with errors.
     if (mayHaveMissing && walker.isMissing()) flags |= MISSING | HAS_ERROR;
