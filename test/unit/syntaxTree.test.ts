@@ -426,6 +426,71 @@ describe('syntax tree copy', () => {
     }
   });
 
+  it('reads anew a statement whose first or last character an edit replaced, where the two texts stop or start being alike', async () => {
+    // The prefix is taken without comparing a statement's text when the statement ends within the
+    // two texts' common beginning, and a later statement when it starts within their common end
+    // (`copy`): a statement one character across either boundary has other text at the same place,
+    // of the same length and type, and must be read anew. Cloned statements are copied in runs of one
+    // offset delta: two changes in one version give two deltas to statements next to each other.
+    const parser = await loadParser();
+    const cases: [string, [string, string][]][] = [
+      // The last character of the first statement (the prefix stops one character before its end).
+      ['a = 1\nb = 2\nz = 3\n', [['1', '7']]],
+      // The first character of the second statement, after an edit that moves it (the common end starts one character after its start).
+      ['a = 1\nb = 2\nz = 3\n', [['1\nb', '12\nc']]],
+      // The first character of a statement after a longer one, whose start the edit moves by two.
+      ['df = 1\nx_2 = df\nz = 3\n', [['1\nx', '100\ny']]],
+      // Two changes: `b` moves by one, `c` right after it by two.
+      [
+        'a = 1\nb = 2\nc = 3\nd = 4\n',
+        [
+          ['a = 1', 'a = 11'],
+          ['c = 3', '\nc = 3'],
+        ],
+      ],
+    ];
+    for (const [text, edits] of cases) {
+      const tree = parser.parse(text);
+      const first = syntaxTreeOf(tree, text);
+      const old = first.root.namedChildren;
+      const oldTexts = old.map((n) => n.text);
+      let next = text;
+      for (const [before, after] of edits) {
+        const from = next;
+        const at = from.indexOf(before);
+        next = from.slice(0, at) + after + from.slice(at + before.length);
+        const point = (t: string, i: number) => ({ row: t.slice(0, i).split('\n').length - 1, column: i - t.lastIndexOf('\n', i - 1) - 1 });
+        tree.edit({
+          startIndex: at,
+          oldEndIndex: at + before.length,
+          newEndIndex: at + after.length,
+          startPosition: point(from, at),
+          oldEndPosition: point(from, at + before.length),
+          newEndPosition: point(next, at + after.length),
+        } as Parameters<typeof tree.edit>[0]);
+      }
+      const nextTree = parser.parse(next, tree);
+      carryCopy(tree, nextTree);
+      tree.delete();
+      try {
+        const second = syntaxTreeOf(nextTree, next);
+        const now = second.root.namedChildren;
+        const what = JSON.stringify(edits);
+        assert.deepEqual(
+          now.map((n) => n.text),
+          next.split('\n').filter((line) => line),
+          what,
+        );
+        assert.deepEqual(second.facts(), new SyntaxTree(nextTree, next, undefined, true).facts(), what);
+        assert.ok(second.sharedNodes + second.reusedNodes > 0, `${what}: something was taken over`);
+        // Taken over (the same object, with what was kept on it) exactly when its text is the old one.
+        now.forEach((n, i) => assert.equal(old.includes(n), n.text === oldTexts[old.indexOf(n)], `${what}: statement ${i} (${n.text})`));
+      } finally {
+        nextTree.delete();
+      }
+    }
+  });
+
   it('is made once per tree and text, and remade for another text', async () => {
     const parser = await loadParser();
     const text = 'df = spark.read.parquet("/x")\n';

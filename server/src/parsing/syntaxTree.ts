@@ -701,26 +701,40 @@ export class SyntaxTree {
   }
 
   /**
-   * Copies `from`'s subtree at `old` here as the next nodes, `delta` characters further on, with
-   * `parent` and `field` for its top (the subtree's own parents and ends shift with the ids).
+   * Copies `from`'s nodes `old` to `old + n - 1` here as ids `base` to `base + n - 1`, `delta`
+   * characters further on: a run of whole top-level statements (their tops' parent and field are
+   * set by the caller). Kinds, fields and flags are copied as they are; offsets, parents and
+   * subtree ends move with the run. One loop over the run, the arrays held in locals (read through
+   * `this` per element, the loop cost more than the rest of a keystroke's copy).
    */
-  private cloneSubtree(from: SyntaxTree, old: number, parent: number, field: number, delta: number): void {
-    const n = from.subtreeEnds[old] - old;
-    const base = this.size;
+  private cloneRange(from: SyntaxTree, old: number, base: number, n: number, delta: number): void {
     this.reserve(base + n);
-    const shift = base - old;
     this.kinds.set(from.kinds.subarray(old, old + n), base);
     this.fields.set(from.fields.subarray(old, old + n), base);
     this.flags.set(from.flags.subarray(old, old + n), base);
-    for (let k = 0; k < n; k++) {
-      this.starts[base + k] = from.starts[old + k] + delta;
-      this.ends[base + k] = from.ends[old + k] + delta;
-      this.parents[base + k] = from.parents[old + k] + shift;
-      this.subtreeEnds[base + k] = from.subtreeEnds[old + k] + shift;
+    const shift = base - old;
+    if (shift === 0 && delta === 0) {
+      this.starts.set(from.starts.subarray(old, old + n), base);
+      this.ends.set(from.ends.subarray(old, old + n), base);
+      this.parents.set(from.parents.subarray(old, old + n), base);
+      this.subtreeEnds.set(from.subtreeEnds.subarray(old, old + n), base);
+      return;
     }
-    this.parents[base] = parent;
-    this.fields[base] = field;
-    this.size = base + n;
+    const fromStarts = from.starts;
+    const fromEnds = from.ends;
+    const fromParents = from.parents;
+    const fromSubtreeEnds = from.subtreeEnds;
+    const starts = this.starts;
+    const ends = this.ends;
+    const parents = this.parents;
+    const subtreeEnds = this.subtreeEnds;
+    for (let k = old, stop = old + n; k < stop; k++) {
+      const to = k + shift;
+      starts[to] = fromStarts[k] + delta;
+      ends[to] = fromEnds[k] + delta;
+      parents[to] = fromParents[k] + shift;
+      subtreeEnds[to] = fromSubtreeEnds[k] + shift;
+    }
   }
 
   /** Returns how many leading ids (the root and the statements before the first change) `previous` shares with this copy. */
@@ -743,29 +757,35 @@ export class SyntaxTree {
       if (cursor.gotoFirstChild()) {
         let more = true;
         const text = this.text;
+        // Where the two texts first differ, and how many characters they end with alike: a statement
+        // inside either stretch has the same text without its own comparison (one compare of each
+        // stretch instead of a slice and a compare per statement). A statement across the boundary
+        // is still compared by its text, as before.
+        const same = commonPrefixLength(previous.text, text);
+        const sameEnd = commonSuffixLength(previous.text, text, same);
         // The unchanged prefix: same type, field, offsets and text, no errors, same preorder id.
         for (let old = 1, stop = previous.subtreeEnds[0]; old < stop; old = previous.subtreeEnds[old]) {
           const start = previous.starts[old];
           const end = previous.ends[old];
           if (
-            old !== this.size ||
             previous.flags[old] & HAS_ERROR ||
             start !== cursor.startIndex() ||
             end !== cursor.endIndex() ||
             previous.kinds[old] !== this.kindAt(cursor.typeId()) ||
             previous.fields[old] !== cursor.fieldId() ||
-            previous.text.slice(start, end) !== text.slice(start, end)
+            (end > same && previous.text.slice(start, end) !== text.slice(start, end))
           )
             break;
-          const next = previous.subtreeEnds[old];
-          this.cloneSubtree(previous, old, 0, previous.fields[old], 0);
+          shared = previous.subtreeEnds[old];
           this.sharedStatements++;
-          shared = next;
           if (!cursor.gotoNextSibling()) {
             more = false;
             break;
           }
         }
+        // Same ids, offsets, parents and fields: the prefix's facts are copied as they are, in one piece.
+        this.cloneRange(previous, 1, 1, shared - 1, 0);
+        this.size = shared;
         this.sharedNodes = shared - 1;
         if (more) {
           // A statement after the edit is first looked for where the edit moved it: `moved`
@@ -773,8 +793,17 @@ export class SyntaxTree {
           // `takeReusable` checks (type, no error, the same text); elsewhere, by text.
           const moved = text.length - previous.text.length;
           const stop = previous.subtreeEnds[0];
+          const sameFrom = text.length - sameEnd;
           let at = shared;
           const taken = new Set<number>();
+          // Statements cloned one after another from consecutive old ids with one offset delta are
+          // copied as one run (after a single edit, every cloned statement after it); `tops` keeps
+          // each cloned statement's id and field, set once the runs are written.
+          let runBase = 0;
+          let runOld = 0;
+          let runN = 0;
+          let runDelta = 0;
+          const tops: number[] = [];
           do {
             const symbol = cursor.typeId();
             const start = cursor.startIndex();
@@ -790,7 +819,7 @@ export class SyntaxTree {
                 previous.kinds[at] === kind &&
                 !(previous.flags[at] & HAS_ERROR) &&
                 !taken.has(at) &&
-                previous.text.slice(start - moved, end - moved) === text.slice(start, end)
+                (start >= sameFrom || previous.text.slice(start - moved, end - moved) === text.slice(start, end))
               ) {
                 old = at;
                 taken.add(at);
@@ -799,12 +828,31 @@ export class SyntaxTree {
             if (old >= 0) {
               const base = this.size;
               const n = previous.subtreeEnds[old] - old;
-              this.cloneSubtree(previous, old, 0, cursor.fieldId(), start - previous.starts[old]);
+              const delta = start - previous.starts[old];
+              if (runN > 0 && runOld + runN === old && runBase + runN === base && runDelta === delta) runN += n;
+              else {
+                if (runN > 0) this.cloneRange(previous, runOld, runBase, runN, runDelta);
+                runBase = base;
+                runOld = old;
+                runN = n;
+                runDelta = delta;
+              }
+              this.size = base + n;
+              tops.push(base, cursor.fieldId());
               this.reusedNodes += n;
               // A statement of the shared prefix (its text repeated here) keeps its objects there.
-              if (old >= shared) this.adoptable.push(base, old, n, start - previous.starts[old]);
-            } else this.readSubtree(cursor, 0, symbol, mayHaveMissing);
+              if (old >= shared) this.adoptable.push(base, old, n, delta);
+            } else {
+              if (runN > 0) this.cloneRange(previous, runOld, runBase, runN, runDelta);
+              runN = 0;
+              this.readSubtree(cursor, 0, symbol, mayHaveMissing);
+            }
           } while (cursor.gotoNextSibling());
+          if (runN > 0) this.cloneRange(previous, runOld, runBase, runN, runDelta);
+          for (let k = 0; k < tops.length; k += 2) {
+            this.parents[tops[k]] = 0;
+            this.fields[tops[k]] = tops[k + 1];
+          }
         }
       }
       this.subtreeEnds[0] = this.size;
@@ -813,6 +861,26 @@ export class SyntaxTree {
       cursor.delete();
     }
   }
+}
+
+/** How many characters `a` and `b` begin with alike (compared a block at a time: a slice compare is a native memory compare). */
+function commonPrefixLength(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  for (const block of [65536, 4096, 256]) while (i + block <= n && a.slice(i, i + block) === b.slice(i, i + block)) i += block;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+
+/** How many characters `a` and `b` end with alike, at most `min(a.length, b.length) - prefix` (the stretch after their common prefix). */
+function commonSuffixLength(a: string, b: string, prefix: number): number {
+  const n = Math.min(a.length, b.length) - prefix;
+  const ea = a.length;
+  const eb = b.length;
+  let i = 0;
+  for (const block of [65536, 4096, 256]) while (i + block <= n && a.slice(ea - i - block, ea - i) === b.slice(eb - i - block, eb - i)) i += block;
+  while (i < n && a.charCodeAt(ea - i - 1) === b.charCodeAt(eb - i - 1)) i++;
+  return i;
 }
 
 /** Where rows start, counted as tree-sitter counts them: only `\n` ends a row. */
