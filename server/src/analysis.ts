@@ -44,6 +44,11 @@ export interface AnalysisOptions {
    * (`buildModel`), the result being the same as without it.
    */
   previousModel?: DataFrameModel;
+  /**
+   * No later analysis will resume from this one's model (the CLI, the workspace scan): the model keeps
+   * no checkpoints and journals no statement or function for a next version (`ModelOptions.standalone`).
+   */
+  standalone?: boolean;
   /** Called with the model as soon as it is built (before the rules run, so also when the run is stopped). */
   onModel?: (model: DataFrameModel) => void;
   /** Keep what the project-scope rules read (`AnalysisResult.projectFacts`): the CLI judges the file again from it with its neighbours. */
@@ -148,7 +153,7 @@ function* analysisSteps(tree: TreeOrCopy, text: string, options: AnalysisOptions
   rootOf(tree, text);
   yield;
   const { model, functions, resumedStatements, reusedFunctions, relocatedFunctions, relocatedAcrossFunctions, replayedStatements, relocatedStatements } =
-    buildModel(tree, text, { notebook: options.notebook ?? isPlatformNotebookSource(text) }, options.previousModel);
+    buildModel(tree, text, { notebook: options.notebook ?? isPlatformNotebookSource(text), standalone: options.standalone }, options.previousModel);
   // The per-model node and call lists start from the previous model's, for the statements the two syntax copies share.
   carryCallIndex(options.previousModel, model);
   carryScopeIndex(options.previousModel, model);

@@ -106,6 +106,7 @@ export async function analyseText(job: FileJob, args: CheckArgs, forGraph: boole
       }
       r = analyze(copy, text, {
         ...options,
+        standalone: true,
         keepProjectFacts: hasCrossFilePass(args, forGraph) && PROJECT_RULES_JUDGE_FROM_GRAPH && crossFileCodes(options).length > 0,
       });
     }

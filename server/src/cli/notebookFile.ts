@@ -76,7 +76,7 @@ export function checkNotebook(
     }
   }
   const cells = cellsOf(nb);
-  const a = analyseCells(parser, cells, file, options);
+  const a = analyseCells(parser, cells, file, { ...options, standalone: true });
   try {
     const report = reportOf(file, nb, a.findings, a.result.lines);
     // The graph reads the model with the program's own offsets.

@@ -43,6 +43,12 @@ export interface ModelOptions {
    * `spark` and `sqlContext` before the first cell runs.
    */
   notebook?: boolean;
+  /**
+   * No later model of the document resumes from this one: no checkpoint is taken and no top-level
+   * statement or pending function analysis is journaled (work a fresh run of the CLI would only throw
+   * away). The model is the same: journals only record what the run does.
+   */
+  standalone?: boolean;
 }
 
 interface FunctionContext {
@@ -285,7 +291,7 @@ class ModelBuilder implements Interpreter {
     if (notebookSession) this.model.imports.usesPySpark = true;
     // `usesGlue` reads the whole text (an `import awsglue` line anywhere, a docstring's too): an input like the imports.
     const inputs = `${this.notebook}\0${notebookSession}\0${usesGlue(this.model)}\0${importTexts.join('\0')}`;
-    this.lists = listsOf(this.model);
+    this.lists = this.options.standalone ? undefined : listsOf(this.model);
     const statements = root.namedChildren;
     const state: ResumeState = {
       checkpoints: this.checkpoints,

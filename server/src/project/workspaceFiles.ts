@@ -117,6 +117,7 @@ export class WorkspaceFiles {
       tree = this.parser.parse(text);
       const r = analyze(tree, text, {
         settings,
+        standalone: true,
         path: contextPath(
           path.resolve(file),
           roots.map((r) => path.resolve(r)),
