@@ -1,11 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import type { PythonParser } from '../../server/src/parsing/pythonParser';
 import type { AnalysisResult } from '../../server/src/analysis';
 import { everyEditEqualsFresh, stepsEqualFresh } from './analysisOutcome';
 import { loadParser, py } from './helpers';
+import { asChanges, GENERATOR, statementEdits, statementOps, type Generator, type StatementEdit } from './statementEdits';
 
 // The functions nobody calls are analysed after the module's last statement, and most of a model is
 // made there. The next model of the document replays such an analysis from the previous model's
@@ -204,67 +203,8 @@ const STATEMENTS = [
 /** Text typed inside a function body, one piece at a time. */
 const TYPED = ['x', 'df', '"', '(', ')', ':', '.', ',', ' ', '\n    ', '\n', '#', '=', 'F.', '.count()', '.cache()', 'load("y")', 'events', 'return '];
 
-type Edit =
-  | { kind: 'type'; at: number; text: string }
-  | { kind: 'delete'; at: number; length: number }
-  | { kind: 'statement'; at: number; op: 'delete' | 'insert' | 'append' | 'duplicate' | 'move'; insert: number; to: number };
-
-const position: fc.Arbitrary<number> = fc.noBias(fc.integer({ min: 0, max: 999_999 })).map((n) => n / 1_000_000);
-
-const edit: fc.Arbitrary<Edit> = fc.oneof(
-  fc.record({ kind: fc.constant('type' as const), at: position, text: fc.constantFrom(...TYPED) }),
-  fc.record({ kind: fc.constant('delete' as const), at: position, length: fc.integer({ min: 1, max: 10 }) }),
-  fc.record({
-    kind: fc.constant('statement' as const),
-    at: position,
-    op: fc.constantFrom('delete' as const, 'insert' as const, 'append' as const, 'duplicate' as const, 'move' as const),
-    insert: fc.nat(STATEMENTS.length - 1),
-    to: position,
-  }),
-);
-
-/** The edit as replacements of `text`, last first (a move is a deletion and an insertion). */
-function asChanges(text: string, e: Edit): { start: number; end: number; text: string }[] {
-  const at = Math.floor(e.at * text.length);
-  if (e.kind === 'type') return [{ start: at, end: at, text: e.text }];
-  if (e.kind === 'delete') return [{ start: at, end: Math.min(text.length, at + e.length), text: '' }];
-  // A top-level statement: from a line that starts in column 0 to the next such line.
-  const starts = [...text.matchAll(/^(?=[^\s#])/gm)].map((m) => m.index);
-  const statementAt = (offset: number): number => {
-    let i = 0;
-    while (i + 1 < starts.length && starts[i + 1] <= offset) i++;
-    return i;
-  };
-  const i = statementAt(at);
-  const start = starts[i] ?? 0;
-  const end = starts[i + 1] ?? text.length;
-  const statement = text.slice(start, end);
-  const whole = statement.endsWith('\n') ? statement : statement + '\n';
-  switch (e.op) {
-    case 'insert':
-      return [{ start, end: start, text: STATEMENTS[e.insert] }];
-    case 'append': {
-      const end = text.endsWith('\n') || text.length === 0 ? '' : '\n';
-      return [{ start: text.length, end: text.length, text: end + STATEMENTS[e.insert] }];
-    }
-    case 'duplicate':
-      return [{ start, end: start, text: whole }];
-    case 'delete':
-      return [{ start, end, text: '' }];
-    case 'move': {
-      const to = starts[statementAt(Math.floor(e.to * text.length))] ?? 0;
-      if (to >= start && to < end) return [];
-      const remove = { start, end, text: '' };
-      const insert = { start: to, end: to, text: whole };
-      return to > start ? [insert, remove] : [remove, insert];
-    }
-  }
-}
-
-interface Generator {
-  generatePipeline(lines: number, seed?: number): string;
-}
-const GENERATOR = pathToFileURL(join(__dirname, '..', '..', '..', 'scripts', 'bench', 'generate.mjs')).href;
+const edit = statementEdits({ typed: TYPED, statements: STATEMENTS, maxDelete: 10, ops: ['delete', 'insert', 'append', 'duplicate', 'move'] });
+const toChanges = (text: string, e: StatementEdit) => asChanges(text, e, STATEMENTS);
 
 describe('function analyses reused after an edit', function () {
   this.timeout(300_000);
@@ -278,14 +218,14 @@ describe('function analyses reused after an edit', function () {
   });
 
   /** After each edit of random sequences, the analysis resuming the previous model equals a fresh one; returns how many analyses replayed a function. */
-  function reuseEqualsFresh(files: readonly [string, string][], edits: fc.Arbitrary<Edit>, runs: { seed: number; numRuns: number }) {
+  function reuseEqualsFresh(files: readonly [string, string][], edits: fc.Arbitrary<StatementEdit>, runs: { seed: number; numRuns: number }) {
     let analyses = 0;
     let reusing = 0;
     let reused = 0;
     let relocated = 0;
     let across = 0;
     // `extras`: a model built first for the version and kept as the base of the next one, or lost.
-    const sequences = { edits, toChanges: asChanges, extras: ['none', 'none', 'none', 'kept', 'lost'] as const, maxEdits: 6 };
+    const sequences = { edits, toChanges, extras: ['none', 'none', 'none', 'kept', 'lost'] as const, maxEdits: 6 };
     everyEditEqualsFresh(parser, files, sequences, runs, (incremental) => {
       analyses++;
       if (incremental.reusedFunctions) reusing++;
@@ -385,13 +325,7 @@ describe('function analyses reused after an edit', function () {
     // makes no frame (a constant, a call of a frame-free helper), so only the reads tell that
     // their analyses would now go otherwise: a name's value, a memo entry made by the new call,
     // a function it marked analysed, a frame name it made in the helper's body.
-    const rebinding = fc.record({
-      kind: fc.constant('statement' as const),
-      at: position,
-      op: fc.constantFrom('insert' as const, 'append' as const, 'delete' as const),
-      insert: fc.nat(STATEMENTS.length - 1),
-      to: position,
-    });
+    const rebinding = statementOps(STATEMENTS, ['insert', 'append', 'delete']);
     const { analyses, reusing, reused } = reuseEqualsFresh(MODULES, rebinding, { seed: 1822, numRuns: 80 });
     assert.ok(reusing > analyses / 4, `only ${reusing} of ${analyses} analyses replayed a function (${reused} replays)`);
   });

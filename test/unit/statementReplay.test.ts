@@ -1,11 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import fc from 'fast-check';
 import type { PythonParser } from '../../server/src/parsing/pythonParser';
 import type { AnalysisResult } from '../../server/src/analysis';
 import { everyEditEqualsFresh, stepsEqualFresh, type TextChange } from './analysisOutcome';
 import { loadParser, py } from './helpers';
+import { asChanges, GENERATOR, statementEdits, type Generator, type StatementEdit } from './statementEdits';
 
 // After an edit, the model resumes before the first top-level statement the edit touched, and the
 // statements after it are replayed from the previous model's journals when every read of theirs
@@ -89,63 +87,8 @@ const STATEMENTS = [
 /** Text typed somewhere: into a string, a name, a call; some of it breaks the syntax. */
 const TYPED = ['x', '"', '(', ')', '.', ' ', '\n', '#', '=', '0', '.count()', '.cache()', 'load("y")', 'events', '_2'];
 
-type Edit =
-  | { kind: 'type'; at: number; text: string }
-  | { kind: 'delete'; at: number; length: number }
-  | { kind: 'statement'; at: number; op: 'delete' | 'insert' | 'duplicate' | 'move'; insert: number; to: number };
-
-const position: fc.Arbitrary<number> = fc.noBias(fc.integer({ min: 0, max: 999_999 })).map((n) => n / 1_000_000);
-
-const edit: fc.Arbitrary<Edit> = fc.oneof(
-  fc.record({ kind: fc.constant('type' as const), at: position, text: fc.constantFrom(...TYPED) }),
-  fc.record({ kind: fc.constant('delete' as const), at: position, length: fc.integer({ min: 1, max: 8 }) }),
-  fc.record({
-    kind: fc.constant('statement' as const),
-    at: position,
-    op: fc.constantFrom('delete' as const, 'insert' as const, 'insert' as const, 'duplicate' as const, 'move' as const),
-    insert: fc.nat(STATEMENTS.length - 1),
-    to: position,
-  }),
-);
-
-/** The edit as replacements of `text`, last first (a move is a deletion and an insertion). */
-function asChanges(text: string, e: Edit): TextChange[] {
-  const at = Math.floor(e.at * text.length);
-  if (e.kind === 'type') return [{ start: at, end: at, text: e.text }];
-  if (e.kind === 'delete') return [{ start: at, end: Math.min(text.length, at + e.length), text: '' }];
-  // A top-level statement: from a line that starts in column 0 to the next such line.
-  const starts = [...text.matchAll(/^(?=[^\s#])/gm)].map((m) => m.index);
-  const statementAt = (offset: number): number => {
-    let i = 0;
-    while (i + 1 < starts.length && starts[i + 1] <= offset) i++;
-    return i;
-  };
-  const i = statementAt(at);
-  const start = starts[i] ?? 0;
-  const end = starts[i + 1] ?? text.length;
-  const statement = text.slice(start, end);
-  const whole = statement.endsWith('\n') ? statement : statement + '\n';
-  switch (e.op) {
-    case 'insert':
-      return [{ start, end: start, text: STATEMENTS[e.insert] }];
-    case 'duplicate':
-      return [{ start, end: start, text: whole }];
-    case 'delete':
-      return [{ start, end, text: '' }];
-    case 'move': {
-      const to = starts[statementAt(Math.floor(e.to * text.length))] ?? 0;
-      if (to >= start && to < end) return [];
-      const remove = { start, end, text: '' };
-      const insert = { start: to, end: to, text: whole };
-      return to > start ? [insert, remove] : [remove, insert];
-    }
-  }
-}
-
-interface Generator {
-  generatePipeline(lines: number, seed?: number): string;
-}
-const GENERATOR = pathToFileURL(join(__dirname, '..', '..', '..', 'scripts', 'bench', 'generate.mjs')).href;
+const edit = statementEdits({ typed: TYPED, statements: STATEMENTS, maxDelete: 8, ops: ['delete', 'insert', 'insert', 'duplicate', 'move'] });
+const toChanges = (text: string, e: StatementEdit) => asChanges(text, e, STATEMENTS);
 
 describe('top-level statements replayed after an edit', function () {
   this.timeout(300_000);
@@ -166,7 +109,7 @@ describe('top-level statements replayed after an edit', function () {
     let replaying = 0;
     let replayed = 0;
     let relocated = 0;
-    const sequences = { edits: edit, toChanges: asChanges, extras: ['none', 'none', 'none', 'kept', 'lost'] as const, maxEdits: 6 };
+    const sequences = { edits: edit, toChanges, extras: ['none', 'none', 'none', 'kept', 'lost'] as const, maxEdits: 6 };
     everyEditEqualsFresh(parser, files, sequences, { seed: 1919, numRuns: 100 }, (incremental) => {
       analyses++;
       if (incremental.replayedStatements) replaying++;
