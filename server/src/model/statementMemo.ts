@@ -26,3 +26,29 @@ export function perStatement<T>(memo: WeakMap<Node, T>, statement: Node, make: (
 
 /** How many answers were made and how many were found kept (for the tests' floors on reuse, and the profiler). */
 export const statementMemoCounts = { made: 0, kept: 0 };
+
+/**
+ * An answer about one node (a call, say) that reads nothing but the node's own subtree, kept on the
+ * node object for the next analyses, for the same reason `perStatement` is exact (a node object's
+ * subtree never changes; its answer must hold nodes, never positions as numbers). `read` returning
+ * undefined is kept too (as null). `counts` is the caller's own made/kept tally (the tests' floors on
+ * reuse); `kept` gives what is kept for a node without reading it (the tests compare it with a fresh read).
+ */
+export function perNode<T>(
+  read: (node: Node) => T | undefined,
+  counts: { made: number; kept: number },
+): { of: (node: Node) => T | undefined; kept: (node: Node) => T | null | undefined } {
+  const memo = new WeakMap<Node, T | null>();
+  return {
+    of(node) {
+      let value = memo.get(node);
+      if (value === undefined) {
+        value = read(node) ?? null;
+        memo.set(node, value);
+        counts.made++;
+      } else counts.kept++;
+      return value ?? undefined;
+    },
+    kept: (node) => memo.get(node),
+  };
+}

@@ -1,4 +1,5 @@
 import { isAncestorFrame, type ActionUse, type DataFrameModel } from '../../model/types';
+import { perNode } from '../../model/statementMemo';
 import type { Node } from '../../parsing/pythonParser';
 import { callParts, enclosingStatement, sameNode, unwrapParens } from '../../parsing/syntax';
 import type { RuleContext } from '../rule';
@@ -88,7 +89,7 @@ function cachingCallsIn(model: DataFrameModel, scope: Node): readonly CachingCal
   return perModel(cachingCalls, model, scope.id, () => {
     const out: CachingCall[] = [];
     for (const call of nodesInScope(model, 'call', scope)) {
-      const facts = callFactsOf(call);
+      const facts = callFacts.of(call);
       if (!facts) continue;
       const { parts, args } = facts;
       const def = parts.object ? undefined : moduleFunctionNamed(model, parts.name!);
@@ -117,19 +118,11 @@ interface CallFacts {
   args: Node[];
   resultNotKept: boolean;
 }
-const callFacts = new WeakMap<Node, CallFacts | null>();
+/** Calls whose facts were read and calls whose facts were found kept, and the same for defs: for the tests' floors on reuse. */
+export const callFactCounts = { made: 0, kept: 0 };
+const callFacts = perNode((call) => readCallFacts(call), callFactCounts);
 
-function callFactsOf(call: Node): CallFacts | undefined {
-  let facts = callFacts.get(call);
-  if (facts === undefined) {
-    facts = readCallFacts(call) ?? null;
-    callFacts.set(call, facts);
-    callFactCounts.made++;
-  } else callFactCounts.kept++;
-  return facts ?? undefined;
-}
-
-/** @internal `callFactsOf` read afresh (for the tests). */
+/** @internal `callFacts` read afresh (for the tests). */
 export function readCallFacts(call: Node): CallFacts | undefined {
   const parts = callParts(call);
   if (!parts?.name || isReportingCall(call)) return undefined;
@@ -144,15 +137,12 @@ export function readCallFacts(call: Node): CallFacts | undefined {
 
 /** @internal The facts kept for a call (null: kept as not a candidate), if any (for the tests). */
 export function keptCallFacts(call: Node): CallFacts | null | undefined {
-  return callFacts.get(call);
+  return callFacts.kept(call);
 }
-
-/** Calls whose facts were read and calls whose facts were found kept, and the same for defs: for the tests' floors on reuse. */
-export const callFactCounts = { made: 0, kept: 0 };
 
 /**
  * `cachesParameter` kept per def node: it reads only the def's own subtree (parameters and body), so
- * the answer stays true of the node object for its whole life (see `callFactsOf`).
+ * the answer stays true of the node object for its whole life (see `callFacts`).
  */
 const defCaches = new WeakMap<Node, boolean>();
 

@@ -1,5 +1,5 @@
 import { nodesOfType, statementNodesOfType } from '../../model/syntaxIndex';
-import { perStatement } from '../../model/statementMemo';
+import { perNode, perStatement } from '../../model/statementMemo';
 import type { Fix } from '../../findings';
 import { planImports } from '../../fixes/edits';
 import type { Node } from '../../parsing/pythonParser';
@@ -245,7 +245,7 @@ export function handedToPython(ctx: Pick<RuleContext, 'model'>): Set<string> {
   const names = new Set<string>();
   // Only calls named as PYTHON_SIDE_CALLEE says (or without a name: the test reads the callee's text).
   for (const call of callsNamedAny(ctx.model, PYTHON_SIDE_NAMES, true)) {
-    const handed = handedByCallOf(call);
+    const handed = handedByCall.of(call);
     // Whether the callee is a Spark function reads the file's imports: asked per model.
     if (!handed || isSparkFunctionCallee(ctx, handed.callee)) continue;
     for (const name of handed.names) names.add(name);
@@ -259,6 +259,9 @@ interface HandedCall {
   names: readonly string[];
 }
 
+/** @internal How many calls' answers were made and found kept (for the tests' floor). */
+export const handedCallCounts = { made: 0, kept: 0 };
+
 /**
  * Kept per call node (null: the callee is not named as PYTHON_SIDE_CALLEE says, or no argument is a
  * bare name, so the call hands the file's functions nothing). It reads only the call's own subtree, and
@@ -266,22 +269,9 @@ interface HandedCall {
  * `perStatement`), so after an edit only the calls of the statements made again are read (`filter` is
  * among the names: nearly every frame's filter call was read per analysis). Nodes and texts, never offsets.
  */
-const handedByCall = new WeakMap<Node, HandedCall | null>();
+const handedByCall = perNode((call) => readHandedCall(call), handedCallCounts);
 
-/** @internal How many calls' answers were made and found kept (for the tests' floor). */
-export const handedCallCounts = { made: 0, kept: 0 };
-
-function handedByCallOf(call: Node): HandedCall | undefined {
-  let handed = handedByCall.get(call);
-  if (handed === undefined) {
-    handed = readHandedCall(call) ?? null;
-    handedByCall.set(call, handed);
-    handedCallCounts.made++;
-  } else handedCallCounts.kept++;
-  return handed ?? undefined;
-}
-
-/** @internal `handedByCallOf` read afresh (for the tests). */
+/** @internal `handedByCall` read afresh (for the tests). */
 export function readHandedCall(call: Node): HandedCall | undefined {
   const callee = call.childForFieldName('function');
   if (!callee || !PYTHON_SIDE_CALLEE.test(callee.text)) return undefined;
@@ -292,7 +282,7 @@ export function readHandedCall(call: Node): HandedCall | undefined {
 
 /** @internal The answer kept for a call, if any (for the tests). */
 export function keptHandedCall(call: Node): HandedCall | null | undefined {
-  return handedByCall.get(call);
+  return handedByCall.kept(call);
 }
 
 // ------------------------------------------------------------------ translating the body
