@@ -470,6 +470,27 @@ function singleBinding(ctx: RuleContext, name: string): Node | undefined {
   return value;
 }
 
+/**
+ * `for name, df in [("articles", articles), ("customers", customers)]: print(name, df.count())`: the
+ * action is on the loop's own variable, which a literal list or tuple binds to a different frame each
+ * turn (the model walks such a loop once per element). Each turn counts another frame once: there is no
+ * lineage recomputed per value and no groupBy that would do the turns in one job, so the message would be
+ * wrong. A frame derived from the variable inside the loop (a filter, a join with another frame) is not
+ * this case and is still judged.
+ */
+function actsOnLiteralLoopVariable(action: ActionUse, loop: Node): boolean {
+  if (loop.type !== 'for_statement') return false;
+  const items = loop.childForFieldName('right');
+  const iterable = items ? unwrapParens(items) : undefined;
+  if (iterable?.type !== 'list' && iterable?.type !== 'tuple') return false;
+  const receiver = action.call.childForFieldName('function')?.childForFieldName('object');
+  const name = receiver ? unwrapParens(receiver) : undefined;
+  if (name?.type !== 'identifier') return false;
+  const target = loop.childForFieldName('left');
+  const targets = target?.type === 'identifier' ? [target] : (target?.descendantsOfType('identifier') ?? []);
+  return targets.some((t) => t.text === name.text);
+}
+
 export const actionInLoop: Rule = {
   code: 'PSA107',
   name: 'action-in-loop',
@@ -484,6 +505,7 @@ export const actionInLoop: Rule = {
       if (
         !loop ||
         fewIterations(ctx, loop) ||
+        actsOnLiteralLoopVariable(action, loop) ||
         readsFirstRowsOfProjection(action) ||
         readsIterationCache(ctx, action, loop) ||
         firstActionOnTurnInput(ctx, action, loop)
