@@ -20,7 +20,6 @@ import { bindingCounts, bindingNamesOfStatement, keptBindingNamesOfStatement } f
 import {
   analyseEditSequence,
   append,
-  statementAround,
   deleteLastStatement,
   insertAtMiddle,
   insertBefore,
@@ -31,6 +30,7 @@ import {
   type TextChange,
 } from './analysisOutcome';
 import { loadParser, samplesAndFixtures } from './helpers';
+import { appendChange, statementChange } from './statementEdits';
 
 // PSA101, PSA102 and PSA105 keep answers that read one node's own subtree (and its ancestors inside
 // its top-level statement) on that node, and group the model's sinks by scope once per model (issue
@@ -215,16 +215,10 @@ const edit: fc.Arbitrary<Edit> = fc.oneof(
 );
 
 function asChanges(text: string, e: Edit): TextChange[] {
-  if (e.kind === 'append') return [{ start: text.length, end: text.length, text: (text.endsWith('\n') ? '' : '\n') + STATEMENTS[e.insert] }];
+  if (e.kind === 'append') return [appendChange(text, STATEMENTS[e.insert])];
   const at = Math.floor(e.at * text.length);
   if (e.kind === 'type') return [{ start: at, end: at, text: e.text }];
-  const { start, end } = statementAround(text, at);
-  if (e.op === 'insert') return [{ start, end: start, text: STATEMENTS[e.insert] }];
-  if (e.op === 'duplicate') {
-    const statement = text.slice(start, end);
-    return [{ start, end: start, text: statement.endsWith('\n') ? statement : statement + '\n' }];
-  }
-  return [{ start, end, text: '' }];
+  return [statementChange(text, at, e.op, STATEMENTS[e.insert])];
 }
 
 describe('PSA101, PSA102 and PSA105 after an edit', function () {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
-import type { TextChange } from './analysisOutcome';
+import { statementAround, type TextChange } from './analysisOutcome';
 
 // Random edits of a module for the reuse properties (function journals, statement journals): typing
 // somewhere, deleting a few characters, or a whole top-level statement inserted, appended, duplicated,
@@ -42,42 +42,38 @@ export function statementOps(statements: readonly string[], ops: readonly Statem
   });
 }
 
+/**
+ * A top-level statement edit at offset `at` (the statement around it, see `statementAround`): `inserted`
+ * put before it, the statement deleted, or the statement duplicated (a newline added if it lacks one).
+ */
+export function statementChange(text: string, at: number, op: 'insert' | 'delete' | 'duplicate', inserted: string): TextChange {
+  const { start, end } = statementAround(text, at);
+  if (op === 'insert') return { start, end: start, text: inserted };
+  if (op === 'delete') return { start, end, text: '' };
+  const statement = text.slice(start, end);
+  return { start, end: start, text: statement.endsWith('\n') ? statement : statement + '\n' };
+}
+
+/** `statement` appended at the end of `text`, on a line of its own. */
+export function appendChange(text: string, statement: string): TextChange {
+  const newline = text.endsWith('\n') || text.length === 0 ? '' : '\n';
+  return { start: text.length, end: text.length, text: newline + statement };
+}
+
 /** The edit as replacements of `text`, last first (a move is a deletion and an insertion); `statements` are what `insert` indexes. */
 export function asChanges(text: string, e: StatementEdit, statements: readonly string[]): TextChange[] {
   const at = Math.floor(e.at * text.length);
   if (e.kind === 'type') return [{ start: at, end: at, text: e.text }];
   if (e.kind === 'delete') return [{ start: at, end: Math.min(text.length, at + e.length), text: '' }];
-  // A top-level statement: from a line that starts in column 0 to the next such line.
-  const starts = [...text.matchAll(/^(?=[^\s#])/gm)].map((m) => m.index);
-  const statementAt = (offset: number): number => {
-    let i = 0;
-    while (i + 1 < starts.length && starts[i + 1] <= offset) i++;
-    return i;
-  };
-  const i = statementAt(at);
-  const start = starts[i] ?? 0;
-  const end = starts[i + 1] ?? text.length;
+  if (e.op === 'append') return [appendChange(text, statements[e.insert])];
+  if (e.op !== 'move') return [statementChange(text, at, e.op, statements[e.insert])];
+  const { start, end } = statementAround(text, at);
+  const to = statementAround(text, Math.floor(e.to * text.length)).start;
+  if (to >= start && to < end) return [];
   const statement = text.slice(start, end);
-  const whole = statement.endsWith('\n') ? statement : statement + '\n';
-  switch (e.op) {
-    case 'insert':
-      return [{ start, end: start, text: statements[e.insert] }];
-    case 'append': {
-      const newline = text.endsWith('\n') || text.length === 0 ? '' : '\n';
-      return [{ start: text.length, end: text.length, text: newline + statements[e.insert] }];
-    }
-    case 'duplicate':
-      return [{ start, end: start, text: whole }];
-    case 'delete':
-      return [{ start, end, text: '' }];
-    case 'move': {
-      const to = starts[statementAt(Math.floor(e.to * text.length))] ?? 0;
-      if (to >= start && to < end) return [];
-      const remove = { start, end, text: '' };
-      const insert = { start: to, end: to, text: whole };
-      return to > start ? [insert, remove] : [remove, insert];
-    }
-  }
+  const remove = { start, end, text: '' };
+  const insert = { start: to, end: to, text: statement.endsWith('\n') ? statement : statement + '\n' };
+  return to > start ? [insert, remove] : [remove, insert];
 }
 
 /** The bench's generator of pipeline modules (functions of pipelines, an orchestrator under `if __name__`). */

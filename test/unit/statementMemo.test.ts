@@ -10,7 +10,6 @@ import { perStatement, statementMemoCounts } from '../../server/src/model/statem
 import {
   analyseEditSequence,
   append,
-  statementAround,
   deleteLastStatement,
   insertAtMiddle,
   insertBefore,
@@ -20,6 +19,7 @@ import {
   type TextChange,
 } from './analysisOutcome';
 import { loadParser, samplesAndFixtures } from './helpers';
+import { statementChange } from './statementEdits';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
@@ -173,14 +173,9 @@ describe('model/statementMemo: answers kept per top-level statement', function (
     const toChanges = (text: string, e: Edit): TextChange[] => {
       const at = Math.floor(e.at * text.length);
       if (e.kind === 'type') return [{ start: at, end: at, text: e.text }];
-      const { start, end } = statementAround(text, at);
-      if (e.kind === 'insert') return [{ start, end: start, text: STATEMENTS[e.insert] }];
-      if (e.kind === 'duplicate') {
-        const statement = text.slice(start, end);
-        return [{ start, end: start, text: statement.endsWith('\n') ? statement : statement + '\n' }];
-      }
-      return [{ start, end, text: '' }];
+      return [statementChange(text, at, e.kind, STATEMENTS[e.insert])];
     };
+
     let kept = 0;
     let made = 0;
     let last = { ...statementMemoCounts };

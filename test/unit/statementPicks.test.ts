@@ -25,7 +25,6 @@ import { defaultSettings } from '../../shared/settings';
 import {
   analyseEditSequence,
   append,
-  statementAround,
   deleteLastStatement,
   insertAtMiddle,
   insertBefore,
@@ -35,6 +34,7 @@ import {
   type TextChange,
 } from './analysisOutcome';
 import { loadParser, samplesAndFixtures } from './helpers';
+import { appendChange, statementChange } from './statementEdits';
 
 // PSA402 and PSA504 keep, per top-level statement, what of it they judge per model (`perStatement`
 // answers on the statement's node object: the calls and strings PSA402 judges, the conf dict pairs
@@ -276,11 +276,10 @@ const edit: fc.Arbitrary<Edit> = fc.oneof(
 );
 
 function asChanges(text: string, e: Edit): TextChange[] {
-  if (e.kind === 'append') return [{ start: text.length, end: text.length, text: (text.endsWith('\n') ? '' : '\n') + STATEMENTS[e.insert] }];
+  if (e.kind === 'append') return [appendChange(text, STATEMENTS[e.insert])];
   const at = Math.floor(e.at * text.length);
   if (e.kind === 'type') return [{ start: at, end: at, text: e.text }];
-  const { start, end } = statementAround(text, at);
-  return e.op === 'insert' ? [{ start, end: start, text: STATEMENTS[e.insert] }] : [{ start, end, text: '' }];
+  return [statementChange(text, at, e.op, STATEMENTS[e.insert])];
 }
 
 describe('statement picks: the analysis after an edit', function () {
