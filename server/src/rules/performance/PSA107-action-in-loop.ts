@@ -8,6 +8,7 @@ import type { Rule, RuleContext } from '../rule';
 import { COMPREHENSIONS, isWithin, repeatingConstructAround, SCOPE_BOUNDARIES } from '../helpers/loops';
 import { identifiersNamed } from '../../model/syntaxIndex';
 import { BINDING_PARENTS, constantInteger } from '../helpers/integerConstants';
+import { targetIdentifiers } from '../helpers/columnExpressions';
 
 /** Frames upstream of `frame` (itself included) that are sources. */
 function sourcesOf(frame: Frame): Frame[] {
@@ -487,8 +488,7 @@ function actsOnLiteralLoopVariable(action: ActionUse, loop: Node): boolean {
   const name = receiver ? unwrapParens(receiver) : undefined;
   if (name?.type !== 'identifier') return false;
   const target = loop.childForFieldName('left');
-  const targets = target?.type === 'identifier' ? [target] : (target?.descendantsOfType('identifier') ?? []);
-  return targets.some((t) => t.text === name.text);
+  return !!target && targetIdentifiers(target).some((t) => t.text === name.text);
 }
 
 export const actionInLoop: Rule = {
