@@ -5,6 +5,7 @@
 //     [--typing-debounce=MS] (the typing bench's debounceMs setting; the default setting when not given)
 //     [--edit-timeout-s=60] (how long an awaited edit may take before the edit and memory sections give up)
 //     [--typing-lines=5000,20000] [--typing-scenarios=comment,code] [--typing-bursts=3] [--typing-interval=30] [--typing-fixed] (debounce: fixed, the wait before the adaptive one)
+//     [--typing-traces] (print the server's trace of each burst's last analysis) [--server=PATH] (the typing bench's server script, default dist/server.js: another build's, to compare)
 //
 // Needs `npm run build` (dist/server.js) and `tsc -p test/tsconfig.json` (out/: the engine modules
 // and the test LSP client); `npm run bench` does both first. Prints tables, PASS/MISS per target and,
@@ -799,11 +800,16 @@ async function benchTyping() {
     for (const n of sizes) {
       const text = generatePipeline(n, n);
       const uri = `file:///bench/typing_${n}.py`;
-      const c = new LspClient({
-        trace: { server: 'messages' },
-        ...(typingDebounce !== undefined ? { debounceMs: typingDebounce } : {}),
-        ...(args['typing-fixed'] ? { debounce: 'fixed' } : {}),
-      });
+      // verbose: the server traces each analysis step by step (`analysisTrace.ts`; a build without it ignores the level).
+      const c = new LspClient(
+        {
+          trace: { server: 'verbose' },
+          ...(typingDebounce !== undefined ? { debounceMs: typingDebounce } : {}),
+          ...(args['typing-fixed'] ? { debounce: 'fixed' } : {}),
+        },
+        {},
+        ...(typeof args.server === 'string' ? [path.resolve(args.server)] : []),
+      );
       await c.initialize({ workspace: { configuration: true, diagnostics: { refreshSupport: true } }, textDocument: { diagnostic: {} } });
       await c.open(uri, text);
       // A token only when there is one: an undefined last argument would send the params by position.
@@ -833,6 +839,8 @@ async function benchTyping() {
       // The analysis of the last version, as the server logged it (wall ms from its start to its diagnostics).
       const lastAnalysis = [];
       const startedAfter = [];
+      // The server's trace of the last version's analysis (when it writes one), and the time from its end to the answer read here.
+      const traces = [];
       for (let b = 0; b < bursts; b++) {
         // A fresh line to type into (a comment line, or an indented empty line in a function body).
         const script = typingScript(scenario, current.split('\n'), b);
@@ -868,8 +876,17 @@ async function benchTyping() {
           if (!r.error) break;
           if (r.error.code !== -32802 || attempt > 100) throw new Error(`pull failed: ${r.error.message}`);
         }
-        latencies.push(performance.now() - tLast);
+        const tAnswer = performance.now();
+        latencies.push(tAnswer - tLast);
         cpu.push(cpuMs(c.proc.pid) - cpu0);
+        const traced = await lastTrace(c, logsBefore, last);
+        if (traced && args['typing-traces']) log(`    burst ${b}: ${JSON.stringify(traced)}`);
+        if (traced)
+          traces.push({
+            ...traced,
+            startedAfterMs: traced.startedAt - (performance.timeOrigin + tLast),
+            answerAfterEndMs: performance.timeOrigin + tAnswer - traced.endedAt,
+          });
         const burstLog = c.logs.slice(logsBefore).join('\n');
         const analysed = [...burstLog.matchAll(/ v(\d+): (?!stopped)/g)];
         wasted.push(analysed.filter((m) => Number(m[1]) !== last).length);
@@ -898,11 +915,13 @@ async function benchTyping() {
         serverCpuMsPerKeystroke: median(cpu) / Math.max(1, median(keystrokes)),
         lastAnalysisMs: lastAnalysis.length ? median(lastAnalysis) : undefined,
         lastAnalysisStartedAfterMs: startedAfter.length ? median(startedAfter) : undefined,
+        lastAnalysisTrace: traces.length ? traceMedians(traces) : undefined,
       };
       results.typing.push(row);
       log(
         `  ${scenario}, ${n} lines: last keystroke -> diagnostics p50 ${fmt(row.p50)} ms, p95 ${fmt(row.p95)} ms; ${row.wastedAnalysesPerBurst} analyses of outdated versions finished and ${row.stoppedAnalysesPerBurst} stopped (${fmt(row.stoppedMsPerBurst)} ms) per burst; latencies ${latencies.map((l) => fmt(l)).join(', ')}`,
       );
+      if (row.lastAnalysisTrace) log(`    the last version's analysis in the server (its trace, medians of ${traces.length}): ${describeTrace(row.lastAnalysisTrace)}`);
     }
   log(
     `\nTyping (pull mode, debounceMs ${typingDebounce ?? 'as set by default'}, debounce ${args['typing-fixed'] ? 'fixed' : 'as set by default'}): a character every ${typingInterval} ms for 10 s, then stop; ms (comment: into a comment line; code: statements into a function body, syntax errors between keystrokes)`,
@@ -955,6 +974,68 @@ async function benchTyping() {
       );
     }
   }
+}
+
+/** The server's trace of version `version`'s analysis (`trace <file>@<version> <json>`), waited for a moment: it is written after the answer. */
+async function lastTrace(c, from, version) {
+  const pattern = new RegExp(`^trace \\S+@${version} (\\{.*\\})$`, 'm');
+  for (let waited = 0; waited < 2000; waited += 20) {
+    const m = pattern.exec(c.logs.slice(from).join('\n'));
+    if (m) return JSON.parse(m[1]);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return undefined;
+}
+
+/** Per-burst traces of the last version's analysis, as medians per figure (the rules summed per burst first). */
+function traceMedians(traces) {
+  const named = new Set(['setup', 'syntax copy', 'model', 'code context', 'diagnostics', 'graph fragment', 'graph change']);
+  const figures = traces.map((t) => {
+    const step = (name) => t.steps[name] ?? [0, 0];
+    const rules = Object.entries(t.steps)
+      .filter(([name]) => !named.has(name))
+      .reduce((sum, [, [wall, cpu]]) => [sum[0] + wall, sum[1] + cpu], [0, 0]);
+    const gcIn = (kinds) => t.gc.filter((g) => kinds.includes(g.kind));
+    return {
+      wall: t.wallMs,
+      busy: t.busyMs,
+      startedAfter: t.startedAfterMs,
+      answerAfterEnd: t.answerAfterEndMs,
+      ...Object.fromEntries([...named].flatMap((name) => [[`${name} wall`, step(name)[0]], [`${name} cpu`, step(name)[1]]])),
+      'rules wall': rules[0],
+      'rules cpu': rules[1],
+      pauses: t.pauses.n,
+      'pauses ms': t.pauses.ms,
+      'pause max': t.pauses.max,
+      scavenges: gcIn(['scavenge']).length,
+      'scavenges ms': gcIn(['scavenge']).reduce((s, g) => s + g.ms, 0),
+      'mark-compacts': gcIn(['mark-compact']).length,
+      'mark-compacts ms': gcIn(['mark-compact']).reduce((s, g) => s + g.ms, 0),
+      'other gc ms': t.gc.filter((g) => g.kind !== 'scavenge' && g.kind !== 'mark-compact').reduce((s, g) => s + g.ms, 0),
+      'edits since resumed model': t.resumesFrom?.editsSince ?? NaN,
+      'copy shared statements': t.copy?.sharedStatements ?? NaN,
+      'copy cloned nodes': t.copy?.clonedNodes ?? NaN,
+      'copy adopted nodes': t.copy?.adoptedNodes ?? NaN,
+      'copy nodes': t.copy?.nodes ?? NaN,
+      'model resumed statements': t.model?.resumedStatements ?? NaN,
+      'model replayed statements': t.model?.replayedStatements ?? NaN,
+      'model reused functions': t.model?.reusedFunctions ?? NaN,
+    };
+  });
+  return Object.fromEntries(Object.keys(figures[0]).map((k) => [k, median(figures.map((f) => f[k]))]));
+}
+
+function describeTrace(t) {
+  const wc = (name) => `${fmt(t[`${name} wall`])}/${fmt(t[`${name} cpu`])}`;
+  return (
+    `wall ${fmt(t.wall)} ms (busy ${fmt(t.busy)}), started ${fmt(t.startedAfter)} ms after the keystroke, answer read ${fmt(t.answerAfterEnd)} ms after its end; ` +
+    `steps wall/process CPU: setup ${wc('setup')}, syntax copy ${wc('syntax copy')}, model ${wc('model')}, code context ${wc('code context')}, rules ${wc('rules')}, ` +
+    `diagnostics ${wc('diagnostics')}, graph fragment ${wc('graph fragment')}, graph change ${wc('graph change')}; ` +
+    `${t.pauses} pauses, ${fmt(t['pauses ms'])} ms (max ${fmt(t['pause max'])}); ` +
+    `gc: ${t.scavenges} scavenges ${fmt(t['scavenges ms'])} ms, ${t['mark-compacts']} mark-compacts ${fmt(t['mark-compacts ms'])} ms, other ${fmt(t['other gc ms'])} ms; ` +
+    `resumed a model ${t['edits since resumed model']} edits old: ${t['model resumed statements']} statements resumed, ${t['model replayed statements']} replayed, ${t['model reused functions']} functions reused; ` +
+    `copy: ${t['copy shared statements']} statements shared, ${t['copy cloned nodes']} nodes cloned, ${t['copy adopted nodes']} adopted, of ${t['copy nodes']}`
+  );
 }
 
 /** What a missed typing target has left: the wait, the analysis, and the analysis's steps. */

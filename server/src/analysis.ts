@@ -117,8 +117,11 @@ export function analyze(tree: TreeOrCopy, text: string, options: AnalysisOptions
 
 /** What lets an editor's analysis give way: a pause between steps, and whether its answer is still wanted. */
 export interface AnalysisControl {
-  /** Resolves when the analysis may go on (the server answers hovers and reads new edits meanwhile). */
-  pause(): Promise<void>;
+  /**
+   * Resolves when the analysis may go on (the server answers hovers and reads new edits meanwhile).
+   * `done`: the step just finished ('syntax copy', 'model', 'code context', then each rule's code).
+   */
+  pause(done: string): Promise<void>;
   /** True once the result would be thrown away (the document changed, the request was cancelled). */
   stale(): boolean;
 }
@@ -136,7 +139,7 @@ export async function analyzeInSteps(tree: Tree, text: string, options: Analysis
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
-    await control.pause();
+    await control.pause(step.value);
     if (control.stale()) {
       steps.return(undefined as never);
       return undefined;
@@ -144,14 +147,15 @@ export async function analyzeInSteps(tree: Tree, text: string, options: Analysis
   }
 }
 
-function* analysisSteps(tree: TreeOrCopy, text: string, options: AnalysisOptions): Generator<void, AnalysisResult, void> {
+/** Yields after each step the name of the step just finished (what `AnalysisControl.pause` is told). */
+function* analysisSteps(tree: TreeOrCopy, text: string, options: AnalysisOptions): Generator<string, AnalysisResult, void> {
   const settings = options.settings ?? defaultSettings();
   const lines = new LineIndex(text);
   if (!looksLikePySpark(text)) return { findings: [], lines, skipped: 'not-pyspark' };
   // The JS copy of the tree, a step of its own (a quarter to a third of the work before the first
   // rule): an edit read after it stops the run before the model. `buildModel` takes this copy.
   rootOf(tree, text);
-  yield;
+  yield 'syntax copy';
   const { model, functions, resumedStatements, reusedFunctions, relocatedFunctions, relocatedAcrossFunctions, replayedStatements, relocatedStatements } =
     buildModel(tree, text, { notebook: options.notebook ?? isPlatformNotebookSource(text), standalone: options.standalone }, options.previousModel);
   // The per-model node and call lists start from the previous model's, for the statements the two syntax copies share.
@@ -159,7 +163,7 @@ function* analysisSteps(tree: TreeOrCopy, text: string, options: AnalysisOptions
   carryScopeIndex(options.previousModel, model);
   carrySyntaxIndex(options.previousModel, model);
   options.onModel?.(model);
-  yield;
+  yield 'model';
   const code = new CodeContext(text, {
     path: options.path,
     notebook: options.notebook,
@@ -171,8 +175,10 @@ function* analysisSteps(tree: TreeOrCopy, text: string, options: AnalysisOptions
   const seen = new Set<string>();
   const rules = enabledRules(settings, options);
   const noqa = new NoqaIndex(rootOf(tree, text), text, lines);
+  let done = 'code context';
   for (const rule of rules) {
-    yield;
+    yield done;
+    done = rule.code;
     const ctx: RuleContext = {
       model,
       functions,

@@ -9,8 +9,10 @@ import { analyseDatabricksRuns } from '../notebook/analyseNotebook';
 import { rootAsBuilt } from '../model/buildModel';
 import type { DataFrameModel } from '../model/types';
 import { ParseFailure, type PythonParser } from '../parsing/pythonParser';
+import { syntaxTreeOf } from '../parsing/syntaxTree';
 import type { Settings } from '../../../shared/settings';
 import { AnalysisSlots } from './analysisSlots';
+import { AnalysisTrace } from './analysisTrace';
 import { AnalysisWait } from './analysisWait';
 import { commentOnlyChange, moveFindings, moveRawGraph } from './commentEdit';
 import type { ClientSupport } from './context';
@@ -68,7 +70,7 @@ export class AnalysisCache {
    * it after the top-level statements the edits left alone (`buildModel`). Kept for the documents
    * that keep their model (`MODELS_KEPT`).
    */
-  private readonly latestModels = new Map<string, DataFrameModel>();
+  private readonly latestModels = new Map<string, { model: DataFrameModel; version: number }>();
   private readonly sizeLimits = new Map<string, number>();
   private readonly tooLargeNotified = new Set<string>();
   /** One analysis at a time, in the order requested (see `AnalysisSlots`). */
@@ -208,15 +210,20 @@ export class AnalysisCache {
   /** `outdated`: the document or what else the analysis reads (settings, other files) moved on since it was asked for. */
   private async analyseInSlot(uri: string, stored: StoredDocument, settings: Settings, outdated: () => boolean): Promise<CachedAnalysis | undefined> {
     const version = stored.document.version;
+    // Step by step, when the trace asks for it (`trace.server: verbose`): written after the answer.
+    const trace = settings['trace.server'] === 'verbose' ? new AnalysisTrace() : undefined;
     const t0 = performance.now();
     // The time this run held the thread, its pauses left out: what an analysis of the document costs (AnalysisWait).
     let busy = 0;
     let since = t0;
     const busyMs = () => busy + performance.now() - since;
-    const pause = async () => {
+    const pause = async (step: string) => {
       busy += performance.now() - since;
+      trace?.step(step);
+      trace?.pausing();
       // Two turns, so that an edit read meanwhile is applied before `outdated` looks (see nextTurns).
       await nextTurns();
+      trace?.resumed();
       since = performance.now();
     };
     let readAt: number | undefined;
@@ -224,9 +231,23 @@ export class AnalysisCache {
     let analysed: CachedAnalysis['analysed'];
     let runs: AnalysisResult | undefined;
     const done = (result: AnalysisResult, diagnostics: Diagnostic[], skipped?: string): CachedAnalysis => {
-      const entry = this.remember(uri, version, result, diagnostics, readAt, analysed);
+      trace?.step('diagnostics');
+      const entry = this.remember(uri, version, result, diagnostics, readAt, analysed, trace);
       this.wait.noteCost(uri, busyMs());
-      this.status.analysed({ uri, version, skipped, findings: diagnostics.length, ms: performance.now() - t0 }, settings);
+      const end = performance.now();
+      this.status.analysed({ uri, version, skipped, findings: diagnostics.length, ms: end - t0 }, settings);
+      if (trace) {
+        trace.note('busyMs', Math.round(busyMs() * 100) / 100);
+        trace.note('model', {
+          resumedStatements: result.resumedStatements,
+          replayedStatements: result.replayedStatements,
+          relocatedStatements: result.relocatedStatements,
+          reusedFunctions: result.reusedFunctions,
+          relocatedFunctions: result.relocatedFunctions,
+        });
+        // Written once the answer is out, and after the collection observer heard of the run's collections.
+        setTimeout(() => this.status.trace(uri, version, trace.summary(end)), 20);
+      }
       return entry;
     };
     const stopped = (): undefined => {
@@ -263,25 +284,39 @@ export class AnalysisCache {
     try {
       const seen = this.graph().read();
       readAt = seen.generation;
+      const previous = this.latestModels.get(uri);
+      trace?.note('resumesFrom', previous ? { version: previous.version, editsSince: stored.edits.filter((e) => e.version > previous.version).length } : null);
       const options = {
         ...this.settings.withProjectConfig(uri, settings),
         workspace: seen.graph,
         workspaceExclude: uri,
         path: contextPath(uri, this.graph().folders),
-        previousModel: this.latestModels.get(uri),
+        previousModel: previous?.model,
         onModel: (model: DataFrameModel) => {
           // Counted among the models kept at once: runs that an edit overtakes build models too.
-          this.latestModels.set(uri, model);
+          this.latestModels.set(uri, { model, version });
           this.keepModel(uri);
         },
       };
       // A Databricks notebook that `%run`s others is analysed with them (findings stay in this file).
       runs = analyseDatabricksRuns(this.parser, text, uri.startsWith('file:') ? fileURLToPath(uri) : undefined, options);
+      trace?.step('setup');
       // In steps: hovers, completions and new edits are answered between rules, and an outdated run stops.
       const stepped = runs ?? (await analyzeInSteps(stored.tree, text, options, { pause, stale: outdated }));
       // Settings or other files changed meanwhile: whoever changed them asks for a new analysis.
       if (!stepped || outdated()) return stopped();
       result = stepped;
+      trace?.step('last rule');
+      if (trace && !runs) {
+        const copy = syntaxTreeOf(stored.tree, text);
+        trace.note('copy', {
+          nodes: copy.size,
+          sharedStatements: copy.sharedStatements,
+          sharedNodes: copy.sharedNodes,
+          clonedNodes: copy.reusedNodes,
+          adoptedNodes: copy.adoptedNodes,
+        });
+      }
     } catch (e) {
       if (e instanceof ParseFailure) {
         this.connection.console.error(`${uri}: not analysed: ${e.message}`);
@@ -376,12 +411,15 @@ export class AnalysisCache {
     diagnostics: Diagnostic[],
     readAt?: number,
     analysed?: CachedAnalysis['analysed'],
+    trace?: AnalysisTrace,
   ): CachedAnalysis {
     const fragment = fileFragment({ filename: uriToFilename(uri), uri, model: result.model, lines: result.lines, findings: result.findings });
+    trace?.step('graph fragment');
     const entry: CachedAnalysis = { version, result, diagnostics, fragment, ...(analysed ? { analysed } : {}) };
     this.analyses.set(uri, entry);
     this.keepModel(uri);
     this.graph().noteGraphChange(uri, fragment.raw, readAt);
+    trace?.step('graph change');
     return entry;
   }
 

@@ -35,6 +35,11 @@ export class StatusLog {
     if (this.fileStatus) void this.connection.sendNotification(FileStatusNotification, status).catch(() => undefined);
   }
 
+  /** Where an analysis's time went (`AnalysisTrace`; only under `trace.server: verbose`). */
+  trace(uri: string, version: number, summary: Record<string, unknown>): void {
+    this.connection.console.debug(`trace ${fileName(uri)}@${version} ${JSON.stringify(summary)}`);
+  }
+
   /** An analysis stopped because the document (or what else it reads) moved on; `busyMs`: the work thrown away. */
   stopped(uri: string, version: number, busyMs: number, settings: Settings | undefined): void {
     if (settings && settings['trace.server'] !== 'off')
