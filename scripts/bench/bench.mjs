@@ -921,7 +921,8 @@ async function benchTyping() {
       log(
         `  ${scenario}, ${n} lines: last keystroke -> diagnostics p50 ${fmt(row.p50)} ms, p95 ${fmt(row.p95)} ms; ${row.wastedAnalysesPerBurst} analyses of outdated versions finished and ${row.stoppedAnalysesPerBurst} stopped (${fmt(row.stoppedMsPerBurst)} ms) per burst; latencies ${latencies.map((l) => fmt(l)).join(', ')}`,
       );
-      if (row.lastAnalysisTrace) log(`    the last version's analysis in the server (its trace, medians of ${traces.length}): ${describeTrace(row.lastAnalysisTrace)}`);
+      if (row.lastAnalysisTrace)
+        log(`    the last version's analysis in the server (its trace, medians of ${traces.length}): ${describeTrace(row.lastAnalysisTrace)}`);
     }
   log(
     `\nTyping (pull mode, debounceMs ${typingDebounce ?? 'as set by default'}, debounce ${args['typing-fixed'] ? 'fixed' : 'as set by default'}): a character every ${typingInterval} ms for 10 s, then stop; ms (comment: into a comment line; code: statements into a function body, syntax errors between keystrokes)`,
@@ -989,11 +990,12 @@ async function lastTrace(c, from, version) {
 
 /** Per-burst traces of the last version's analysis, as medians per figure (the rules summed per burst first). */
 function traceMedians(traces) {
-  const named = new Set(['setup', 'syntax copy', 'model', 'code context', 'diagnostics', 'graph fragment', 'graph change']);
+  // 'graph fragment' and 'graph change' before the answer in builds that make it there; 'graph change (left for later)' otherwise.
+  const named = new Set(['setup', 'syntax copy', 'model', 'code context', 'diagnostics', 'graph fragment', 'graph change', 'graph change (left for later)']);
   const figures = traces.map((t) => {
     const step = (name) => t.steps[name] ?? [0, 0];
     const rules = Object.entries(t.steps)
-      .filter(([name]) => !named.has(name))
+      .filter(([name]) => /^PSA\d+$/.test(name) || name === 'last rule')
       .reduce((sum, [, [wall, cpu]]) => [sum[0] + wall, sum[1] + cpu], [0, 0]);
     const gcIn = (kinds) => t.gc.filter((g) => kinds.includes(g.kind));
     return {
@@ -1001,7 +1003,13 @@ function traceMedians(traces) {
       busy: t.busyMs,
       startedAfter: t.startedAfterMs,
       answerAfterEnd: t.answerAfterEndMs,
-      ...Object.fromEntries([...named].flatMap((name) => [[`${name} wall`, step(name)[0]], [`${name} cpu`, step(name)[1]]])),
+      ...Object.fromEntries(
+        [...named].flatMap((name) => [
+          [`${name} wall`, step(name)[0]],
+          [`${name} cpu`, step(name)[1]],
+        ]),
+      ),
+      'graph fragment after the answer': t.graphFragmentAfterAnswerMs ?? 0,
       'rules wall': rules[0],
       'rules cpu': rules[1],
       pauses: t.pauses.n,
@@ -1030,7 +1038,7 @@ function describeTrace(t) {
   return (
     `wall ${fmt(t.wall)} ms (busy ${fmt(t.busy)}), started ${fmt(t.startedAfter)} ms after the keystroke, answer read ${fmt(t.answerAfterEnd)} ms after its end; ` +
     `steps wall/process CPU: setup ${wc('setup')}, syntax copy ${wc('syntax copy')}, model ${wc('model')}, code context ${wc('code context')}, rules ${wc('rules')}, ` +
-    `diagnostics ${wc('diagnostics')}, graph fragment ${wc('graph fragment')}, graph change ${wc('graph change')}; ` +
+    `diagnostics ${wc('diagnostics')}, graph fragment ${wc('graph fragment')}, graph change ${wc('graph change')} (after the answer: fragment ${fmt(t['graph fragment after the answer'])} wall); ` +
     `${t.pauses} pauses, ${fmt(t['pauses ms'])} ms (max ${fmt(t['pause max'])}); ` +
     `gc: ${t.scavenges} scavenges ${fmt(t['scavenges ms'])} ms, ${t['mark-compacts']} mark-compacts ${fmt(t['mark-compacts ms'])} ms, other ${fmt(t['other gc ms'])} ms; ` +
     `resumed a model ${t['edits since resumed model']} edits old: ${t['model resumed statements']} statements resumed, ${t['model replayed statements']} replayed, ${t['model reused functions']} functions reused; ` +

@@ -143,6 +143,45 @@ describe('language server over stdio', function () {
     assert.equal(await other.stop(), 0);
   });
 
+  it('pull mode: an edit that takes a document out of the pipeline re-judges its neighbours, and the preview shows the edit at once', async () => {
+    // The document's graph is noted after its pull is answered (noteGraphChangeLater): neither may miss it.
+    const fixture = (name: string) => fs.readFileSync(path.resolve(__dirname, '../../../test/fixtures/lambda-split', name), 'utf8');
+    let refreshes = 0;
+    client = new LspClient(LAYER_RULES_ON);
+    client.connection.onRequest('workspace/diagnostic/refresh', () => {
+      refreshes++;
+      return null;
+    });
+    await client.initialize({ workspace: { configuration: true, diagnostics: { refreshSupport: true } }, textDocument: { diagnostic: {} } });
+    const pull = async (uri: string) =>
+      ((await client.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } })) as any).items.map((d: any) => d.code);
+    const refreshed = async (after: number) => {
+      for (let i = 0; i < 100 && refreshes <= after; i++) await new Promise((r) => setTimeout(r, 50));
+      assert.ok(refreshes > after, 'a workspace/diagnostic/refresh request');
+    };
+    const [b, s, v] = ['batch', 'speed', 'serving'].map((n) => `file:///repo/edit/${n}.py`);
+    await client.open(v, fixture('serving.py'));
+    await client.open(b, fixture('batch.py'));
+    await client.open(s, fixture('speed.py'));
+    await pull(v);
+    await pull(b);
+    await pull(s);
+    await refreshed(0);
+    assert.deepEqual(await pull(v), ['PSA601']);
+    const before = refreshes;
+    // batch.py no longer reads or writes anything: serving.py is no lambda's serving layer any more.
+    const emptied = 'def batch_layer(spark):\n    pass\n';
+    await client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: b, version: 2 },
+      contentChanges: [{ range: { start: { line: 1, character: 4 }, end: { line: 2, character: 0 } }, text: 'pass\n' }],
+    });
+    assert.deepEqual(await pull(b), []);
+    const preview: any = await client.connection.sendRequest('pysparkArchitect/pipelineGraph', { uris: [b] });
+    assert.deepEqual(preview.nodes, [], `the preview of ${emptied.trim()} has nothing`);
+    await refreshed(before);
+    assert.deepEqual(await pull(v), []);
+  });
+
   it('honours settings: disabled rules and severity overrides, and reports invalid settings', async () => {
     client = new LspClient({ rules: { disabled: ['PSA204'], severity: { PSA201: 'error' } }, maxFileSizeKb: 'big' });
     await client.initialize();

@@ -80,3 +80,80 @@ describe('workspace graph: which open documents are judged again', () => {
     assert.deepEqual([...(graph.knownFiles()?.datasets.keys() ?? [])], ['s3://lake/raw/']);
   });
 });
+
+describe('workspace graph: a graph change left for after the answer (noteGraphChangeLater)', () => {
+  const connection = { console: { info() {}, error() {} } } as unknown as Connection;
+  const documents = { uris: () => ['file:///a.py', 'file:///b.py', 'file:///c.py'], get: () => ({}) } as unknown as DocumentStore;
+  const keys = (graph: WorkspaceGraph) => [...(graph.knownFiles()?.datasets.keys() ?? [])].sort();
+
+  function graphWith() {
+    const rejudged: string[][] = [];
+    const graph = new WorkspaceGraph(
+      {} as PythonParser,
+      connection,
+      documents,
+      async () => defaultSettings(),
+      (uris) => rejudged.push(uris.sort()),
+    );
+    return { graph, rejudged };
+  }
+
+  /** A graph built on demand, counting how often it was built. */
+  function later(location: string) {
+    const built = { n: 0 };
+    return {
+      built,
+      raw: () => {
+        built.n++;
+        return graphOf(location);
+      },
+    };
+  }
+
+  it('builds it once, when the graph is first read', () => {
+    const { graph } = graphWith();
+    graph.noteGraphChange('file:///b.py', graphOf('s3://lake/raw/'));
+    const c = later('s3://lake/views/');
+    graph.noteGraphChangeLater('file:///c.py', c.raw);
+    assert.equal(c.built.n, 0, 'not built before anything needs it');
+    const { generation } = graph.read();
+    assert.equal(c.built.n, 1);
+    assert.deepEqual(keys(graph), ['s3://lake/raw/', 's3://lake/views/']);
+    // Noted before the read: the generation read is after it.
+    assert.equal(graph.othersChangedSince(generation, 'file:///a.py'), false);
+    assert.equal(c.built.n, 1);
+    graph.dispose();
+  });
+
+  it('keeps the order of the changes: a later change of the same document wins, a close removes it', () => {
+    const { graph } = graphWith();
+    graph.noteGraphChangeLater('file:///c.py', later('s3://lake/old/').raw);
+    graph.noteGraphChange('file:///c.py', graphOf('s3://lake/new/'));
+    assert.deepEqual(keys(graph), ['s3://lake/new/']);
+    graph.noteGraphChangeLater('file:///c.py', later('s3://lake/newer/').raw);
+    graph.closed('file:///c.py');
+    assert.deepEqual(keys(graph), []);
+    graph.dispose();
+  });
+
+  it('judges the analysis again when a neighbour changed after it read the graph, as when noted at once', async () => {
+    const { graph, rejudged } = graphWith();
+    graph.noteGraphChange('file:///b.py', graphOf('s3://lake/raw/'));
+    const { generation } = graph.read();
+    graph.noteGraphChange('file:///a.py', graphOf('s3://lake/curated/'));
+    graph.noteGraphChangeLater('file:///c.py', later('s3://lake/curated/').raw, generation);
+    graph.settle();
+    for (let i = 0; i < 100 && !rejudged.length; i++) await new Promise((r) => setTimeout(r, 20));
+    graph.dispose();
+    assert.deepEqual(rejudged, [['file:///a.py', 'file:///c.py']]);
+  });
+
+  it('is built a moment later when nothing reads the graph', async () => {
+    const { graph } = graphWith();
+    const c = later('s3://lake/views/');
+    graph.noteGraphChangeLater('file:///c.py', c.raw);
+    for (let i = 0; i < 100 && !c.built.n; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(c.built.n, 1);
+    graph.dispose();
+  });
+});

@@ -30,7 +30,10 @@ export interface CachedAnalysis {
   version: number;
   result: AnalysisResult;
   diagnostics: Diagnostic[];
-  /** The document's part of the pipeline graph, built while its tree was alive. */
+  /**
+   * The document's part of the pipeline graph, built while its tree was alive: after an analysis,
+   * once first read (see `remember`).
+   */
   fragment?: FileFragment;
   /** A full analysis of the text (not skipped, failed or refused): what an edit inside a comment may reuse. */
   analysed?: { inputs: string; readAt?: number };
@@ -47,6 +50,8 @@ export interface GraphSink {
   /** The other files' graph, and the generation to hand back with the result. */
   read(): { graph: RawGraph | undefined; generation: number };
   noteGraphChange(uri: string, raw: RawGraph, readAt?: number): void;
+  /** `noteGraphChange` with the graph built once needed: after the current turn, or before anything reads the workspace graph. */
+  noteGraphChangeLater(uri: string, raw: () => RawGraph, readAt?: number): void;
   /** Whether the graph changed after generation `readAt` other than through `uri` itself. */
   othersChangedSince(readAt: number, uri: string): boolean;
   /** The workspace folders (URIs): a file's folder names are read from its workspace folder down. */
@@ -413,13 +418,38 @@ export class AnalysisCache {
     analysed?: CachedAnalysis['analysed'],
     trace?: AnalysisTrace,
   ): CachedAnalysis {
-    const fragment = fileFragment({ filename: uriToFilename(uri), uri, model: result.model, lines: result.lines, findings: result.findings });
-    trace?.step('graph fragment');
-    const entry: CachedAnalysis = { version, result, diagnostics, fragment, ...(analysed ? { analysed } : {}) };
+    // The graph fragment (a tenth of a keystroke's analysis at 20k lines) is not part of the answer:
+    // built once first read, which the workspace graph does a moment after the answer is written, or
+    // sooner when anything reads the graph or a document changes (`noteGraphChangeLater`; the server
+    // settles the graph before applying an edit, so the model's syntax nodes are still as analysed,
+    // not yet adopted by a newer copy). The same fragment, and the same graph changes in the same
+    // order, as when built here at once.
+    let source: AnalysisResult | undefined = result;
+    let fragment: FileFragment | undefined;
+    const fragmentNow = (): FileFragment => {
+      if (!fragment) {
+        const t0 = trace && performance.now();
+        const r = source!;
+        fragment = fileFragment({ filename: uriToFilename(uri), uri, model: r.model, lines: r.lines, findings: r.findings });
+        // Not kept through the closure once built: an evicted analysis lets its model go.
+        source = undefined;
+        if (trace && t0 !== undefined) trace.note('graphFragmentAfterAnswerMs', Math.round((performance.now() - t0) * 100) / 100);
+      }
+      return fragment;
+    };
+    const entry: CachedAnalysis = {
+      version,
+      result,
+      diagnostics,
+      get fragment() {
+        return fragmentNow();
+      },
+      ...(analysed ? { analysed } : {}),
+    };
     this.analyses.set(uri, entry);
     this.keepModel(uri);
-    this.graph().noteGraphChange(uri, fragment.raw, readAt);
-    trace?.step('graph change');
+    this.graph().noteGraphChangeLater(uri, () => fragmentNow().raw, readAt);
+    trace?.step('graph change (left for later)');
     return entry;
   }
 

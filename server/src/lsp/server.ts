@@ -127,12 +127,15 @@ export class PySparkArchitectServer implements ServerContext {
       this.diagnostics.opened(uri);
     });
     c.onDidChangeTextDocument((p) => {
+      // A graph fragment left for after an answer is built from the model as analysed: before the edit (see `noteGraphChangeLater`).
+      this.graph.settle();
       this.diagnostics.changing(p.textDocument.uri);
       this.guard(() => this.documents.change(p.textDocument.uri, p.textDocument.version, p.contentChanges), p.textDocument.uri);
       this.diagnostics.changed(p.textDocument.uri, p.contentChanges);
     });
     c.onDidCloseTextDocument((p) => {
       const uri = p.textDocument.uri;
+      this.graph.settle();
       this.diagnostics.closed(uri);
       this.documents.close(uri);
       this.analyses.forget(uri);

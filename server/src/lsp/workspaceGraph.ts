@@ -12,6 +12,13 @@ const REJUDGE_DELAY_MS = 750;
 const MAX_SCANNED_FILES = 1000;
 /** Graph changes remembered for analyses under way; one that read the graph before the oldest is judged again. */
 const MAX_CHANGES = 1000;
+/**
+ * How long after an analysis its graph change is left (`noteGraphChangeLater`) when nothing needs it
+ * sooner: long enough for the answer to be written first (vscode-jsonrpc writes one message per
+ * `setImmediate`, log messages before the answer included), short beside the neighbours' re-judging
+ * delay. Only when the work runs depends on it, not what it gives: every reader settles first.
+ */
+const SETTLE_AFTER_MS = 10;
 
 /**
  * The workspace's datasets and steps, for the cross-file architecture rules: open documents as
@@ -37,6 +44,9 @@ export class WorkspaceGraph {
   private generation = 0;
   /** The latest changes, oldest first: which file changed which datasets ('all': every file on disk read again). */
   private readonly changes: { generation: number; origin: string; keys: Set<string> | 'all' }[] = [];
+  /** Graph changes of analyses whose answer went first (`noteGraphChangeLater`), in the order noted. */
+  private readonly pending: { uri: string; raw: () => RawGraph; readAt?: number }[] = [];
+  private settleSoon: NodeJS.Timeout | undefined;
 
   constructor(
     parser: PythonParser,
@@ -56,6 +66,7 @@ export class WorkspaceGraph {
    * leave that file's entry out). The architecture rules keep only the files sharing datasets.
    */
   knownFiles(): RawGraph | undefined {
+    this.settle();
     if (this.merged === undefined) {
       const open = new Set(this.documents.uris());
       const graphs: RawGraph[] = [];
@@ -79,6 +90,34 @@ export class WorkspaceGraph {
    * startup scan ends meanwhile).
    */
   noteGraphChange(uri: string, raw: RawGraph, readAt?: number): void {
+    this.settle();
+    this.note(uri, raw, readAt);
+  }
+
+  /**
+   * `noteGraphChange`, with the document's graph built when first needed: a moment later
+   * (`SETTLE_AFTER_MS`: the analysis's answer is written first), or before, when anything reads or changes the
+   * graph meanwhile (every method here settles what is pending first) or the server is about to
+   * change or close a document (`settle`). The graph is then as if noted at once: the same
+   * changes, in the same order, with the same `readAt`.
+   */
+  noteGraphChangeLater(uri: string, raw: () => RawGraph, readAt?: number): void {
+    this.pending.push({ uri, raw, readAt });
+    this.settleSoon ??= setTimeout(() => {
+      this.settleSoon = undefined;
+      this.settle();
+    }, SETTLE_AFTER_MS);
+  }
+
+  /** Notes the graph changes left for later (`noteGraphChangeLater`), oldest first. */
+  settle(): void {
+    while (this.pending.length) {
+      const { uri, raw, readAt } = this.pending.shift()!;
+      this.note(uri, raw(), readAt);
+    }
+  }
+
+  private note(uri: string, raw: RawGraph, readAt?: number): void {
     const keys = [...raw.datasets.keys()].sort();
     const steps = [...raw.steps.values()]
       .map((s) => `${s.functionName ?? ''}:${[...s.reads].sort().join(',')}>${[...s.writes].sort().join(',')}:${s.streaming}`)
@@ -95,6 +134,7 @@ export class WorkspaceGraph {
 
   /** Whether the graph changed after generation `readAt` other than through `uri` itself (true when that is too long ago to tell). */
   othersChangedSince(readAt: number, uri: string): boolean {
+    this.settle();
     if (readAt >= this.generation) return false;
     if (!this.changes.length || this.changes[0].generation > readAt + 1) return true;
     return this.changes.some((c) => c.generation > readAt && c.origin !== uri);
@@ -116,6 +156,7 @@ export class WorkspaceGraph {
 
   /** A document closed: its datasets leave the graph, and its neighbours are judged without it. */
   closed(uri: string): void {
+    this.settle();
     const keys = [...(this.openGraphs.get(uri)?.raw.datasets.keys() ?? [])];
     this.openGraphs.delete(uri);
     this.changed(uri, keys);
@@ -127,6 +168,7 @@ export class WorkspaceGraph {
    * workspace preview; they replace the startup scan's.
    */
   fragmentsOnDisk(open: Set<string>, settings: Settings): FileFragment[] {
+    this.settle();
     const onDisk = this.files.fragments(this.folders, open, settings);
     this.onDisk = onDisk;
     this.changed('', 'all');
@@ -164,6 +206,7 @@ export class WorkspaceGraph {
     if (!this.folders.length) return;
     try {
       const settings = await this.settingsFor(this.folders[0]);
+      this.settle();
       const keys: string[] = [];
       for (const { uri, deleted } of changes) {
         const before = this.onDisk.findIndex((f) => f.uri === uri);
@@ -193,6 +236,7 @@ export class WorkspaceGraph {
       const settings = await this.settingsFor(this.folders[0]);
       const fragments = await this.files.fragmentsInBackground(this.folders, settings, MAX_SCANNED_FILES);
       if (!fragments) return;
+      this.settle();
       this.onDisk = fragments;
       const keys = fragments.flatMap((f) => [...f.raw.datasets.keys()]);
       this.changed('', keys);
@@ -203,6 +247,9 @@ export class WorkspaceGraph {
   }
 
   dispose(): void {
+    clearTimeout(this.settleSoon);
+    this.settleSoon = undefined;
+    this.pending.length = 0;
     clearTimeout(this.rejudgeTimer);
     this.pendingRejudge.clear();
   }
