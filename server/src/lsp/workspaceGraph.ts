@@ -13,12 +13,13 @@ const MAX_SCANNED_FILES = 1000;
 /** Graph changes remembered for analyses under way; one that read the graph before the oldest is judged again. */
 const MAX_CHANGES = 1000;
 /**
- * How long after an analysis its graph change is left (`noteGraphChangeLater`) when nothing needs it
- * sooner: long enough for the answer to be written first (vscode-jsonrpc writes one message per
- * `setImmediate`, log messages before the answer included), short beside the neighbours' re-judging
- * delay. Only when the work runs depends on it, not what it gives: every reader settles first.
+ * How many turns of the event loop an analysis's graph change is left (`noteGraphChangeLater`) when
+ * nothing needs it sooner: enough for the answer to be written first (vscode-jsonrpc writes one
+ * message per `setImmediate`, the log messages queued before the answer included). Turns, not
+ * milliseconds: on a loaded machine a timer may expire before the writes are done. Only when the
+ * work runs depends on it, not what it gives: every reader settles first.
  */
-const SETTLE_AFTER_MS = 10;
+const SETTLE_AFTER_TURNS = 8;
 
 /**
  * The workspace's datasets and steps, for the cross-file architecture rules: open documents as
@@ -46,7 +47,7 @@ export class WorkspaceGraph {
   private readonly changes: { generation: number; origin: string; keys: Set<string> | 'all' }[] = [];
   /** Graph changes of analyses whose answer went first (`noteGraphChangeLater`), in the order noted. */
   private readonly pending: { uri: string; raw: () => RawGraph; readAt?: number }[] = [];
-  private settleSoon: NodeJS.Timeout | undefined;
+  private settleSoon: NodeJS.Immediate | undefined;
 
   constructor(
     parser: PythonParser,
@@ -95,18 +96,23 @@ export class WorkspaceGraph {
   }
 
   /**
-   * `noteGraphChange`, with the document's graph built when first needed: a moment later
-   * (`SETTLE_AFTER_MS`: the analysis's answer is written first), or before, when anything reads or changes the
+   * `noteGraphChange`, with the document's graph built when first needed: a few turns later
+   * (`SETTLE_AFTER_TURNS`: the analysis's answer is written first), or before, when anything reads or changes the
    * graph meanwhile (every method here settles what is pending first) or the server is about to
    * change or close a document (`settle`). The graph is then as if noted at once: the same
    * changes, in the same order, with the same `readAt`.
    */
   noteGraphChangeLater(uri: string, raw: () => RawGraph, readAt?: number): void {
     this.pending.push({ uri, raw, readAt });
-    this.settleSoon ??= setTimeout(() => {
+    if (!this.settleSoon) this.settleAfter(SETTLE_AFTER_TURNS);
+  }
+
+  private settleAfter(turns: number): void {
+    this.settleSoon = setImmediate(() => {
+      if (turns > 1) return this.settleAfter(turns - 1);
       this.settleSoon = undefined;
       this.settle();
-    }, SETTLE_AFTER_MS);
+    });
   }
 
   /** Notes the graph changes left for later (`noteGraphChangeLater`), oldest first. */
@@ -247,7 +253,7 @@ export class WorkspaceGraph {
   }
 
   dispose(): void {
-    clearTimeout(this.settleSoon);
+    clearImmediate(this.settleSoon);
     this.settleSoon = undefined;
     this.pending.length = 0;
     clearTimeout(this.rejudgeTimer);
