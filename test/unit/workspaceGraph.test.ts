@@ -148,6 +148,16 @@ describe('workspace graph: a graph change left for after the answer (noteGraphCh
     assert.deepEqual(rejudged, [['file:///a.py', 'file:///c.py']]);
   });
 
+  it("a graph that fails to build is the failing document's alone", () => {
+    const { graph } = graphWith();
+    graph.noteGraphChangeLater('file:///b.py', () => {
+      throw new Error('broken fragment');
+    });
+    graph.noteGraphChangeLater('file:///c.py', later('s3://lake/views/').raw);
+    assert.deepEqual(keys(graph), ['s3://lake/views/']);
+    graph.dispose();
+  });
+
   it('is built a moment later when nothing reads the graph', async () => {
     const { graph } = graphWith();
     const c = later('s3://lake/views/');

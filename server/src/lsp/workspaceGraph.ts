@@ -119,7 +119,12 @@ export class WorkspaceGraph {
   settle(): void {
     while (this.pending.length) {
       const { uri, raw, readAt } = this.pending.shift()!;
-      this.note(uri, raw(), readAt);
+      // Run from a timer or from whoever reads the graph next: a failure is the document's alone.
+      try {
+        this.note(uri, raw(), readAt);
+      } catch (e) {
+        this.connection.console.error(`the pipeline graph of ${uri} failed: ${(e as Error).stack ?? String(e)}`);
+      }
     }
   }
 
