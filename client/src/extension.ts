@@ -4,6 +4,7 @@ import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerO
 import { SERVER_NAME } from '../../shared/protocol';
 import { VERSION } from '../../shared/version';
 import { SECTION } from '../../shared/settings';
+import { serverEnvAdditions } from '../../shared/serverProcess';
 import { GETTING_STARTED_SAMPLE } from './gettingStartedSample';
 import { PreviewPanel, VIEW_TYPE } from './preview/previewPanel';
 import { registerRuleLinkHandler, ruleLinkMiddleware } from './ruleLinks';
@@ -25,9 +26,11 @@ export interface PysparkArchitectApi {
 
 export async function activate(context: vscode.ExtensionContext): Promise<PysparkArchitectApi> {
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
+  // The server's process settings (malloc tunables) come from shared/serverProcess.ts, as the benches' do.
+  const env = serverEnvAdditions(process.env);
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
+    run: { module: serverModule, transport: TransportKind.ipc, options: { env } },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'], env } },
   };
   const outputChannel = vscode.window.createOutputChannel(SERVER_NAME);
   outputChannel.appendLine(

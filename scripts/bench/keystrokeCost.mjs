@@ -26,8 +26,11 @@ const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
  * comment (an `x` into a fresh comment line) or code (the bench's code scenario into the body of the
  * first function taking a frame at or after that line); `fresh`: no previous model given.
  * Returns each step's median, mean and max CPU ms, with what the incremental path reused.
+ * `probe` (gc-churn.mjs): `{ mark(), between(a, b) }`; `mark()` is called at each coarse step's
+ * boundaries (after the CPU reading) and `between` once per step and keystroke, with the step's name,
+ * its result collected in `probes` (by step name).
  */
-export async function keystrokeCost({ lines = 5000, keystrokes = 15, at = 'middle', type = 'comment', fresh = false } = {}) {
+export async function keystrokeCost({ lines = 5000, keystrokes = 15, at = 'middle', type = 'comment', fresh = false, probe } = {}) {
   const { analyzeInSteps, enabledRules } = out('server/src/analysis.js');
   const { PythonParser } = out('server/src/parsing/pythonParser.js');
   const { DocumentStore } = out('server/src/lsp/documentStore.js');
@@ -49,9 +52,13 @@ export async function keystrokeCost({ lines = 5000, keystrokes = 15, at = 'middl
   const control = (marks) => ({
     pause: async () => {
       marks.push(cpu());
+      // Only the copy -> model -> code context boundaries: a mark per rule would weigh on what it measures.
+      if (probe && marks.length <= 4) marks.probes?.push(pmark());
     },
     stale: () => false,
   });
+  const probed = new Map();
+  const pmark = () => (probe ? probe.mark() : undefined);
   const analyse = (doc, marks) =>
     analyzeInSteps(
       doc.tree,
@@ -92,22 +99,44 @@ export async function keystrokeCost({ lines = 5000, keystrokes = 15, at = 'middl
     let statements = 0;
     for (let k = 0; k < keystrokes + 2; k++) {
       const edit = next();
+      const p0 = pmark();
       const c0 = cpu();
       store.change(uri, ++version, [edit]);
       // The store parses when the tree is first read (an edit leaves it to then): part of this step.
       const doc = store.get(uri);
       void doc.tree;
       const c1 = cpu();
+      const p1 = pmark();
       syntaxTreeOf(doc.tree, doc.document.getText());
       const c2 = cpu();
+      const p2 = pmark();
       const marks = [c2];
+      marks.probes = [p2];
       const result = await analyse(doc, marks);
       const c3 = cpu();
+      const p3 = pmark();
       result.findings.map((f) => toDiagnostic(uri, f, result.lines, true));
       const c4 = cpu();
+      const p4 = pmark();
       fileFragment({ filename: '/profile/edit.py', uri, model: result.model, lines: result.lines, findings: result.findings });
       const c5 = cpu();
+      const p5 = pmark();
       if (k < 2) continue; // warm-up
+      if (probe) {
+        const [, afterLines, afterModel, afterContext] = marks.probes;
+        const pairs = [
+          ['parse', p0, p1],
+          ['syntax copy', p1, p2],
+          ['line index, PySpark check', p2, afterLines],
+          ['model', afterLines, afterModel],
+          ['code context + noqa index', afterModel, afterContext],
+          ['rules and result', afterContext, p3],
+          ['diagnostics conversion', p3, p4],
+          ['graph fragment', p4, p5],
+          ['total', p0, p5],
+        ];
+        for (const [name, a, b] of pairs) (probed.get(name) ?? probed.set(name, []).get(name)).push(probe.between(a, b, name));
+      }
       resumed.push(result.resumedStatements ?? 0);
       reused.push(result.reusedFunctions ?? 0);
       relocated.push(result.relocatedFunctions ?? 0);
@@ -153,6 +182,7 @@ export async function keystrokeCost({ lines = 5000, keystrokes = 15, at = 'middl
       replayedStatements: median(replayedStatements),
       adopted: median(adopted),
       steps: stepRows,
+      probes: probed,
       step: (name) => stepRows.find((r) => r.name === name)?.median,
     };
   } finally {

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { serverEnvAdditions } from '../../shared/serverProcess';
 
 export const SERVER = path.resolve(__dirname, '../../../dist/server.js');
 
@@ -19,7 +20,11 @@ export class LspClient {
     /** The server's script (the bench compares builds: `bench.mjs --server=...`). */
     server = SERVER,
   ) {
-    this.proc = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    // The server's process settings as the VS Code client starts it (shared/serverProcess.ts); `env` wins.
+    this.proc = spawn(process.execPath, [server, '--stdio'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, ...serverEnvAdditions(process.env), ...env },
+    });
     this.proc.stderr!.on('data', (d) => this.logs.push(String(d)));
     this.connection = createMessageConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
     this.connection.onNotification('textDocument/publishDiagnostics', (p: any) => {
