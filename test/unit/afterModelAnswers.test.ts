@@ -10,6 +10,7 @@ import { isPercentFormat, MARKERS } from '../../server/src/notebook/percentForma
 import type { Node } from '../../server/src/parsing/pythonParser';
 import { enclosingStatement } from '../../server/src/parsing/syntax';
 import { commentsAround, showsMistakeOnPurpose } from '../../server/src/rules/helpers/deliberateMistake';
+import { DISTRIBUTED_PANDAS, distributedPandas } from '../../server/src/rules/helpers/driverWrittenFiles';
 import { handedCallCounts, handedToPython, keptHandedCall, readHandedCall } from '../../server/src/rules/performance/PSA105-python-udf-with-builtin';
 import { analyseEditSequence, append, deleteLastStatement, insertAtMiddle, insertBefore, typeIntoLine, type SequenceEdit } from './analysisOutcome';
 import { loadParser, py, samplesAndFixtures } from './helpers';
@@ -220,6 +221,14 @@ const PIECES = [
   '\r\n',
   '\t',
   'x = 1',
+  'pandas',
+  'koalas',
+  'Pandas',
+  'databricks',
+  '_api',
+  '.to_',
+  '_on_spark',
+  'ps',
 ];
 
 describe('the code context and notebook tests run their patterns only where a literal word occurs', () => {
@@ -240,6 +249,14 @@ describe('the code context and notebook tests run their patterns only where a li
     '# %%\nx = 1\n# %% [markdown]\n',
     '#%%\r\n#%%\r\n',
     '# %%time\n# %%sql\n',
+    'import pyspark.pandas as ps\n',
+    'from databricks.koalas import DataFrame\n',
+    'import  koalas\n',
+    'psdf = sdf.pandas_api ()\n',
+    'sdf.to_pandas_on_spark()\n',
+    'sdf.to_koalas(index_col="k")\n',
+    'import pandas as pd\npdf.to_csv("a.csv")\n',
+    'rows = df.toPandas()\n',
   ];
   const agree = (text: string) => {
     assert.equal(mayImportFaker(text) && FAKER_IMPORT.test(text), FAKER_IMPORT.test(text), `Faker import in ${JSON.stringify(text.slice(0, 80))}`);
@@ -251,14 +268,18 @@ describe('the code context and notebook tests run their patterns only where a li
     );
     assert.equal(isJupyterExport(text), MARKER_LINE.test(text), `Jupyter export ${JSON.stringify(text.slice(0, 80))}`);
     assert.equal(isPercentFormat(text), [...text.matchAll(MARKERS)].length >= 2, `percent format ${JSON.stringify(text.slice(0, 80))}`);
+    assert.equal(distributedPandas(text), DISTRIBUTED_PANDAS.test(text), `pandas-on-Spark ${JSON.stringify(text.slice(0, 80))}`);
   };
   it('on every sample and fixture, and texts made to match', () => {
     let matched = 0;
+    let pandasOnSpark = 0;
     for (const text of texts()) {
       agree(text);
       if (FAKER_IMPORT.test(text) || DLT_IMPORT.test(text) || MANAGED_DECORATOR_LINE.test(text) || MARKER_LINE.test(text)) matched++;
+      if (DISTRIBUTED_PANDAS.test(text)) pandasOnSpark++;
     }
     assert.ok(matched >= 10, `only ${matched} texts match a pattern`);
+    assert.ok(pandasOnSpark >= 6, `only ${pandasOnSpark} texts use pandas-on-Spark`);
   });
   it('on random texts of the patterns own pieces', () => {
     fc.assert(
