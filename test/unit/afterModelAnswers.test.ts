@@ -11,6 +11,7 @@ import type { Node } from '../../server/src/parsing/pythonParser';
 import { enclosingStatement } from '../../server/src/parsing/syntax';
 import { commentsAround, showsMistakeOnPurpose } from '../../server/src/rules/helpers/deliberateMistake';
 import { DISTRIBUTED_PANDAS, distributedPandas } from '../../server/src/rules/helpers/driverWrittenFiles';
+import { safeLine } from '../../server/src/fixes/edits';
 import { handedCallCounts, handedToPython, keptHandedCall, readHandedCall } from '../../server/src/rules/performance/PSA105-python-udf-with-builtin';
 import { analyseEditSequence, append, deleteLastStatement, insertAtMiddle, insertBefore, typeIntoLine, type SequenceEdit } from './analysisOutcome';
 import { loadParser, py, samplesAndFixtures } from './helpers';
@@ -285,6 +286,39 @@ describe('the code context and notebook tests run their patterns only where a li
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...PIECES), { maxLength: 14 }), (pieces) => agree(pieces.join(''))),
       { seed: 1907, numRuns: 3000 },
+    );
+  });
+});
+
+/** `safeLine` as it was: a search for every CR from the line's start, the next one wherever it is. */
+function safeLineBySearch(text: string, offset: number): boolean {
+  const start = text.lastIndexOf('\n', offset - 1) + 1;
+  const nl = text.indexOf('\n', offset);
+  const end = nl < 0 ? text.length : nl;
+  for (let i = text.indexOf('\r', start); i >= 0 && i < end; i = text.indexOf('\r', i + 1)) {
+    if (text[i + 1] !== '\n') return false;
+  }
+  return true;
+}
+
+describe("the import anchor's lone-CR test reads only its line", () => {
+  const agreeEverywhere = (text: string) => {
+    for (let offset = 0; offset <= text.length; offset++) {
+      assert.equal(safeLine(text, offset), safeLineBySearch(text, offset), `offset ${offset} of ${JSON.stringify(text)}`);
+    }
+  };
+  it('on texts with a lone CR before, on, after the line, and at the end', () => {
+    let unsafe = 0;
+    for (const text of ['', '\r', 'a\rb', 'import a\nx = 1\r\ny = 2\n', 'import a\rx = 1\n', 'x\n\ny\r', 'a\r\n\rb\n\r\n', 'import a\nb\nc\rd']) {
+      agreeEverywhere(text);
+      for (let offset = 0; offset <= text.length; offset++) if (!safeLineBySearch(text, offset)) unsafe++;
+    }
+    assert.ok(unsafe >= 10, `only ${unsafe} offsets on a line with a lone CR`);
+  });
+  it('on random texts of line ends and words', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('\r', '\n', '\r\n', 'x', 'import a', ' '), { maxLength: 12 }), (pieces) => agreeEverywhere(pieces.join(''))),
+      { seed: 2020, numRuns: 2000 },
     );
   });
 });

@@ -340,6 +340,7 @@ interface MaterializeStyle {
 }
 
 const SERVERLESS_NOTE = /#.*\bserverless\b/i;
+const MENTIONS_SERVERLESS = /serverless/i;
 /** The Spark calls, not a cache directory (`serverless blocks /root/.cache`). */
 const SPARK_MATERIALIZING = /cache\s*\(|persist|checkpoint/i;
 
@@ -353,9 +354,10 @@ function materializeStyle(ctx: RuleContext): MaterializeStyle | undefined {
   // Only a note about materializing there counts ("Serverless: localCheckpoint, not .cache()"): a
   // comment on some other serverless limit says nothing of caching. EMR Serverless and other
   // serverless Sparks cache fine.
-  const serverless = ctx.text
-    .split('\n')
-    .some((line) => SERVERLESS_NOTE.test(line) && SPARK_MATERIALIZING.test(line) && !/\bemr\b|glue|synapse|dataproc/i.test(line));
+  // Every line the note test accepts holds `serverless` (any case): without it, no line is split off.
+  const serverless =
+    MENTIONS_SERVERLESS.test(ctx.text) &&
+    ctx.text.split('\n').some((line) => SERVERLESS_NOTE.test(line) && SPARK_MATERIALIZING.test(line) && !/\bemr\b|glue|synapse|dataproc/i.test(line));
   return serverless || checkpoints.length ? { serverless, checkpoints } : undefined;
 }
 
