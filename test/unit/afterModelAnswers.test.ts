@@ -12,6 +12,7 @@ import { enclosingStatement } from '../../server/src/parsing/syntax';
 import { commentsAround, showsMistakeOnPurpose } from '../../server/src/rules/helpers/deliberateMistake';
 import { DISTRIBUTED_PANDAS, distributedPandas } from '../../server/src/rules/helpers/driverWrittenFiles';
 import { safeLine } from '../../server/src/fixes/edits';
+import { keptWindowFunction, readWindowFunction, windowFunctionCounts } from '../../server/src/rules/streaming/PSA219-non-time-window-on-stream';
 import { handedCallCounts, handedToPython, keptHandedCall, readHandedCall } from '../../server/src/rules/performance/PSA105-python-udf-with-builtin';
 import { analyseEditSequence, append, deleteLastStatement, insertAtMiddle, insertBefore, typeIntoLine, type SequenceEdit } from './analysisOutcome';
 import { loadParser, py, samplesAndFixtures } from './helpers';
@@ -59,19 +60,30 @@ const EDITS: SequenceEdit[] = [
   // Makes every bare `filter(...)` a Spark function's call (its function no longer runs on Python values).
   insertBefore(0, 'from pyspark.sql.functions import filter\n'),
   append('\nrows2 = df.rdd.flatMap(explode_row)\n'),
+  // A window function over a stream, in a column and in SQL (PSA219's answers kept per call node).
+  append(
+    '\nticks = spark.readStream.table("ticks")\nprev = ticks.withColumn("prev", F.lag("v").over(w))\nranked = ticks.selectExpr("*", "rank() OVER (ORDER BY v) AS r")\n',
+  ),
 ];
 
-describe("PSA105's calls handing a function to Python, kept per call node", () => {
+describe("PSA105's calls handing a function to Python, and PSA219's window functions, kept per call node", () => {
   let steps = 0;
   let calls = 0;
   let keptAcross = 0;
+  let windows = 0;
+  let windowsKeptAcross = 0;
   const before = { made: 0, kept: 0 };
-  const start = () => Object.assign(before, handedCallCounts);
+  const windowsBefore = { made: 0, kept: 0 };
+  const start = () => {
+    Object.assign(before, handedCallCounts);
+    Object.assign(windowsBefore, windowFunctionCounts);
+  };
   for (const [name, original] of files) {
     it(`equal a fresh read after each edit, and the names the scan found: ${name}`, async () => {
       if (steps === 0) start();
       const parser = await loadParser();
       let seen = new WeakSet<Node>();
+      let windowsSeen = new WeakSet<Node>();
       analyseEditSequence(parser, name, original, EDITS, (model, _previous, change) => {
         steps++;
         const after = `after ${JSON.stringify(change)}`;
@@ -93,6 +105,22 @@ describe("PSA105's calls handing a function to Python, kept per call node", () =
           now.add(call);
         }
         seen = now;
+        // PSA219's window function of each projection, where kept (one answer per reading: SQL or columns).
+        const windowsNow = new WeakSet<Node>();
+        for (const { call } of model.transforms) {
+          for (const sql of [true, false]) {
+            const kept = keptWindowFunction(call, sql);
+            if (kept === undefined) continue;
+            assert.ok(
+              (kept ?? undefined) === readWindowFunction(call, sql),
+              `window function (${sql ? 'SQL' : 'columns'}): the call at ${call.startIndex} ${after}`,
+            );
+            windows++;
+            if (windowsSeen.has(call)) windowsKeptAcross++;
+            windowsNow.add(call);
+          }
+        }
+        windowsSeen = windowsNow;
       });
     });
   }
@@ -102,6 +130,10 @@ describe("PSA105's calls handing a function to Python, kept per call node", () =
     const made = handedCallCounts.made - before.made;
     const kept = handedCallCounts.kept - before.kept;
     assert.ok(kept > made, `the analyses read ${made} calls and found ${kept} kept`);
+    assert.ok(windowsKeptAcross > windows / 3, `only ${windowsKeptAcross} of ${windows} projections kept their window function across an edit`);
+    const windowsMade = windowFunctionCounts.made - windowsBefore.made;
+    const windowsKept = windowFunctionCounts.kept - windowsBefore.kept;
+    assert.ok(windowsKept > windowsMade, `the analyses read ${windowsMade} projections and found ${windowsKept} kept`);
   });
 });
 
