@@ -10,6 +10,9 @@ import { isPercentFormat, MARKERS } from '../../server/src/notebook/percentForma
 import type { Node } from '../../server/src/parsing/pythonParser';
 import { enclosingStatement } from '../../server/src/parsing/syntax';
 import { commentsAround, showsMistakeOnPurpose } from '../../server/src/rules/helpers/deliberateMistake';
+import { DISTRIBUTED_PANDAS, distributedPandas } from '../../server/src/rules/helpers/driverWrittenFiles';
+import { safeLine } from '../../server/src/fixes/edits';
+import { keptWindowFunction, readWindowFunction, windowFunctionCounts } from '../../server/src/rules/streaming/PSA219-non-time-window-on-stream';
 import { handedCallCounts, handedToPython, keptHandedCall, readHandedCall } from '../../server/src/rules/performance/PSA105-python-udf-with-builtin';
 import { analyseEditSequence, append, deleteLastStatement, insertAtMiddle, insertBefore, typeIntoLine, type SequenceEdit } from './analysisOutcome';
 import { loadParser, py, samplesAndFixtures } from './helpers';
@@ -57,19 +60,30 @@ const EDITS: SequenceEdit[] = [
   // Makes every bare `filter(...)` a Spark function's call (its function no longer runs on Python values).
   insertBefore(0, 'from pyspark.sql.functions import filter\n'),
   append('\nrows2 = df.rdd.flatMap(explode_row)\n'),
+  // A window function over a stream, in a column and in SQL (PSA219's answers kept per call node).
+  append(
+    '\nticks = spark.readStream.table("ticks")\nprev = ticks.withColumn("prev", F.lag("v").over(w))\nranked = ticks.selectExpr("*", "rank() OVER (ORDER BY v) AS r")\n',
+  ),
 ];
 
-describe("PSA105's calls handing a function to Python, kept per call node", () => {
+describe("PSA105's calls handing a function to Python, and PSA219's window functions, kept per call node", () => {
   let steps = 0;
   let calls = 0;
   let keptAcross = 0;
+  let windows = 0;
+  let windowsKeptAcross = 0;
   const before = { made: 0, kept: 0 };
-  const start = () => Object.assign(before, handedCallCounts);
+  const windowsBefore = { made: 0, kept: 0 };
+  const start = () => {
+    Object.assign(before, handedCallCounts);
+    Object.assign(windowsBefore, windowFunctionCounts);
+  };
   for (const [name, original] of files) {
     it(`equal a fresh read after each edit, and the names the scan found: ${name}`, async () => {
       if (steps === 0) start();
       const parser = await loadParser();
       let seen = new WeakSet<Node>();
+      let windowsSeen = new WeakSet<Node>();
       analyseEditSequence(parser, name, original, EDITS, (model, _previous, change) => {
         steps++;
         const after = `after ${JSON.stringify(change)}`;
@@ -91,6 +105,22 @@ describe("PSA105's calls handing a function to Python, kept per call node", () =
           now.add(call);
         }
         seen = now;
+        // PSA219's window function of each projection, where kept (one answer per reading: SQL or columns).
+        const windowsNow = new WeakSet<Node>();
+        for (const { call } of model.transforms) {
+          for (const sql of [true, false]) {
+            const kept = keptWindowFunction(call, sql);
+            if (kept === undefined) continue;
+            assert.ok(
+              (kept ?? undefined) === readWindowFunction(call, sql),
+              `window function (${sql ? 'SQL' : 'columns'}): the call at ${call.startIndex} ${after}`,
+            );
+            windows++;
+            if (windowsSeen.has(call)) windowsKeptAcross++;
+            windowsNow.add(call);
+          }
+        }
+        windowsSeen = windowsNow;
       });
     });
   }
@@ -100,6 +130,10 @@ describe("PSA105's calls handing a function to Python, kept per call node", () =
     const made = handedCallCounts.made - before.made;
     const kept = handedCallCounts.kept - before.kept;
     assert.ok(kept > made, `the analyses read ${made} calls and found ${kept} kept`);
+    assert.ok(windowsKeptAcross > windows / 3, `only ${windowsKeptAcross} of ${windows} projections kept their window function across an edit`);
+    const windowsMade = windowFunctionCounts.made - windowsBefore.made;
+    const windowsKept = windowFunctionCounts.kept - windowsBefore.kept;
+    assert.ok(windowsKept > windowsMade, `the analyses read ${windowsMade} projections and found ${windowsKept} kept`);
   });
 });
 
@@ -220,6 +254,14 @@ const PIECES = [
   '\r\n',
   '\t',
   'x = 1',
+  'pandas',
+  'koalas',
+  'Pandas',
+  'databricks',
+  '_api',
+  '.to_',
+  '_on_spark',
+  'ps',
 ];
 
 describe('the code context and notebook tests run their patterns only where a literal word occurs', () => {
@@ -240,6 +282,14 @@ describe('the code context and notebook tests run their patterns only where a li
     '# %%\nx = 1\n# %% [markdown]\n',
     '#%%\r\n#%%\r\n',
     '# %%time\n# %%sql\n',
+    'import pyspark.pandas as ps\n',
+    'from databricks.koalas import DataFrame\n',
+    'import  koalas\n',
+    'psdf = sdf.pandas_api ()\n',
+    'sdf.to_pandas_on_spark()\n',
+    'sdf.to_koalas(index_col="k")\n',
+    'import pandas as pd\npdf.to_csv("a.csv")\n',
+    'rows = df.toPandas()\n',
   ];
   const agree = (text: string) => {
     assert.equal(mayImportFaker(text) && FAKER_IMPORT.test(text), FAKER_IMPORT.test(text), `Faker import in ${JSON.stringify(text.slice(0, 80))}`);
@@ -251,19 +301,56 @@ describe('the code context and notebook tests run their patterns only where a li
     );
     assert.equal(isJupyterExport(text), MARKER_LINE.test(text), `Jupyter export ${JSON.stringify(text.slice(0, 80))}`);
     assert.equal(isPercentFormat(text), [...text.matchAll(MARKERS)].length >= 2, `percent format ${JSON.stringify(text.slice(0, 80))}`);
+    assert.equal(distributedPandas(text), DISTRIBUTED_PANDAS.test(text), `pandas-on-Spark ${JSON.stringify(text.slice(0, 80))}`);
   };
   it('on every sample and fixture, and texts made to match', () => {
     let matched = 0;
+    let pandasOnSpark = 0;
     for (const text of texts()) {
       agree(text);
       if (FAKER_IMPORT.test(text) || DLT_IMPORT.test(text) || MANAGED_DECORATOR_LINE.test(text) || MARKER_LINE.test(text)) matched++;
+      if (DISTRIBUTED_PANDAS.test(text)) pandasOnSpark++;
     }
     assert.ok(matched >= 10, `only ${matched} texts match a pattern`);
+    assert.ok(pandasOnSpark >= 6, `only ${pandasOnSpark} texts use pandas-on-Spark`);
   });
   it('on random texts of the patterns own pieces', () => {
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...PIECES), { maxLength: 14 }), (pieces) => agree(pieces.join(''))),
       { seed: 1907, numRuns: 3000 },
+    );
+  });
+});
+
+/** `safeLine` as it was: a search for every CR from the line's start, the next one wherever it is. */
+function safeLineBySearch(text: string, offset: number): boolean {
+  const start = text.lastIndexOf('\n', offset - 1) + 1;
+  const nl = text.indexOf('\n', offset);
+  const end = nl < 0 ? text.length : nl;
+  for (let i = text.indexOf('\r', start); i >= 0 && i < end; i = text.indexOf('\r', i + 1)) {
+    if (text[i + 1] !== '\n') return false;
+  }
+  return true;
+}
+
+describe("the import anchor's lone-CR test reads only its line", () => {
+  const agreeEverywhere = (text: string) => {
+    for (let offset = 0; offset <= text.length; offset++) {
+      assert.equal(safeLine(text, offset), safeLineBySearch(text, offset), `offset ${offset} of ${JSON.stringify(text)}`);
+    }
+  };
+  it('on texts with a lone CR before, on, after the line, and at the end', () => {
+    let unsafe = 0;
+    for (const text of ['', '\r', 'a\rb', 'import a\nx = 1\r\ny = 2\n', 'import a\rx = 1\n', 'x\n\ny\r', 'a\r\n\rb\n\r\n', 'import a\nb\nc\rd']) {
+      agreeEverywhere(text);
+      for (let offset = 0; offset <= text.length; offset++) if (!safeLineBySearch(text, offset)) unsafe++;
+    }
+    assert.ok(unsafe >= 10, `only ${unsafe} offsets on a line with a lone CR`);
+  });
+  it('on random texts of line ends and words', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('\r', '\n', '\r\n', 'x', 'import a', ' '), { maxLength: 12 }), (pieces) => agreeEverywhere(pieces.join(''))),
+      { seed: 2020, numRuns: 2000 },
     );
   });
 });

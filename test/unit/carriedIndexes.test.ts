@@ -9,7 +9,9 @@ import {
   assignmentsOfStatement,
   assignmentsTo,
   keptAssignmentsOfStatement,
+  keptModuleDefOf,
   keptScopeGroupsOfStatement,
+  moduleDefOf,
   moduleFunctionNamed,
   nodesInScope,
   scopeGroupsOfStatement,
@@ -71,6 +73,10 @@ const SETTING_KEYS = [
 describe('carried per-model indexes (model/syntaxIndex, rules/helpers/callIndex, rules/helpers/scopeIndex)', () => {
   let carriedSteps = 0;
   let steps = 0;
+  // Statements whose kept def was compared, and of them those that held it at the previous edit too.
+  let moduleDefsCompared = 0;
+  let moduleDefsKept = 0;
+  let moduleDefsSeen = new WeakSet<Node>();
   for (const [name, original] of files) {
     it(`equal a scan of the edited tree: ${name}`, async () => {
       const parser = await loadParser();
@@ -115,6 +121,21 @@ describe('carried per-model indexes (model/syntaxIndex, rules/helpers/callIndex,
         const names = new Set(['no_such_name', ...byName.keys()]);
         for (const d of model.root.descendantsOfType('function_definition')) names.add(d.childForFieldName('name')?.text ?? '');
         for (const n of names) assert.ok(moduleFunctionNamed(model, n) === functionDefinedIn(model.root, n), `module def ${n} after ${JSON.stringify(change)}`);
+        // And each statement's def and name, where kept, what reading the statement again gives.
+        const moduleDefsNow = new WeakSet<Node>();
+        for (const statement of model.root.namedChildren) {
+          const kept = statement && keptModuleDefOf(statement);
+          if (!statement || kept === undefined) continue;
+          const fresh = moduleDefOf(statement);
+          assert.ok(
+            kept?.def === fresh?.def && kept?.name === fresh?.name,
+            `the def of the statement at ${statement.startIndex} after ${JSON.stringify(change)}`,
+          );
+          moduleDefsCompared++;
+          if (moduleDefsSeen.has(statement)) moduleDefsKept++;
+          moduleDefsNow.add(statement);
+        }
+        moduleDefsSeen = moduleDefsNow;
         // The session settings (PSA205, PSA208, PSA216, PSA304, PSA503): what a scan of every string of the file gives, for keys of two heads.
         for (const key of new Set([...SETTING_KEYS, ...model.confSets.flatMap((c) => (c.key === undefined ? [] : [c.key]))])) {
           // Values and which conf set, not the objects: a failing deep comparison would print the nodes and trees they hold.
@@ -179,6 +200,7 @@ describe('carried per-model indexes (model/syntaxIndex, rules/helpers/callIndex,
     const groupsKept = groupsRead - (statementGroupCounts.made - groupsBefore.made);
     assert.ok(groupsKept > groupsRead / 3, `only ${groupsKept} of ${groupsRead} statement groups kept`);
     assert.ok(statementsCompared > steps, `${statementsCompared} statements' kept calls compared with a new grouping`);
+    assert.ok(moduleDefsKept > moduleDefsCompared / 3, `only ${moduleDefsKept} of ${moduleDefsCompared} statements kept their def across an edit`);
   });
 });
 

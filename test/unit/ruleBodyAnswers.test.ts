@@ -30,6 +30,7 @@ import {
   type TextChange,
 } from './analysisOutcome';
 import { loadParser, samplesAndFixtures } from './helpers';
+import { definitionKind, definitionKindCounts, keptDefinitionKinds } from '../../server/src/context/codeContext';
 import { appendChange, statementChange } from './statementEdits';
 
 // PSA101, PSA102 and PSA105 keep answers that read one node's own subtree (and its ancestors inside
@@ -51,6 +52,10 @@ const EDITS: SequenceEdit[] = [
   insertBefore(1, 'def keep(df):\n    df.cache()\n'),
   // A module imported by name, called bare and through an attribute: the import look-up is kept per bound name, the two must not share one.
   append('\nimport tools\ntools(df)\ntools.pin(df)\n'),
+  // Definitions the code context reads by name and decorator (a fixture, a test, a managed dataset), kept per def node.
+  append(
+    '\n@pytest.fixture\ndef frame():\n    return spark.range(3)\n\ndef test_rows(frame):\n    assert frame.count() == 3\n\n@dlt.table\ndef gold():\n    return spark.read.table("silver")\n',
+  ),
 ];
 
 /** PSA105's bound names as the whole-file scan of the model's per-type lists counted them before. */
@@ -74,9 +79,25 @@ function bindingCountsByScan(model: DataFrameModel): Map<string, number> {
 
 describe('answers kept on nodes by PSA101, PSA102 and PSA105, and their per-model groups', () => {
   let steps = 0;
-  const reuse = { statements: 0, namesKept: 0, calls: 0, factsKept: 0, defs: 0, defsKept: 0, consumers: 0, repeatsKept: 0, compared: 0 };
+  const reuse = {
+    statements: 0,
+    namesKept: 0,
+    calls: 0,
+    factsKept: 0,
+    defs: 0,
+    defsKept: 0,
+    consumers: 0,
+    repeatsKept: 0,
+    compared: 0,
+    kinds: 0,
+    kindsKept: 0,
+  };
   const factsBefore = { made: 0, kept: 0 };
-  before(() => Object.assign(factsBefore, callFactCounts));
+  const kindsBefore = { made: 0, kept: 0 };
+  before(() => {
+    Object.assign(factsBefore, callFactCounts);
+    Object.assign(kindsBefore, definitionKindCounts);
+  });
   for (const [name, original] of files) {
     it(`equal answers read afresh after each edit: ${name}`, async () => {
       const parser = await loadParser();
@@ -85,6 +106,7 @@ describe('answers kept on nodes by PSA101, PSA102 and PSA105, and their per-mode
       let factsSeen = new WeakSet<Node>();
       let defsSeen = new WeakSet<Node>();
       let repeatsSeen = new WeakSet<Node>();
+      let kindsSeen = new WeakSet<Node>();
       analyseEditSequence(parser, name, original, EDITS, (model, _previous, change) => {
         steps++;
         const after = `after ${JSON.stringify(change)}`;
@@ -146,6 +168,17 @@ describe('answers kept on nodes by PSA101, PSA102 and PSA105, and their per-mode
           repeats.add(call);
         }
         repeatsSeen = repeats;
+        // The code context's kind of each def and class from its own name and decorators, where kept.
+        const kinds = new WeakSet<Node>();
+        for (const def of model.root.descendantsOfType(['function_definition', 'class_definition'])) {
+          const kept = keptDefinitionKinds.kept(def);
+          if (kept === undefined) continue;
+          assert.deepEqual(kept ?? undefined, definitionKind(def), `kind of the definition at ${def.startIndex} ${after}`);
+          reuse.kinds++;
+          if (kindsSeen.has(def)) reuse.kindsKept++;
+          kinds.add(def);
+        }
+        kindsSeen = kinds;
         // The sinks by scope (PSA101, and `writtenBackBounded` of the few-rows helpers): the filter of every sink, in order.
         const scopes = [model.root, ...model.root.descendantsOfType(['function_definition', 'lambda', 'class_definition'])];
         for (const x of [...model.actions, ...model.sinks]) if (x.scope) scopes.push(x.scope);
@@ -171,6 +204,10 @@ describe('answers kept on nodes by PSA101, PSA102 and PSA105, and their per-mode
     const kept = callFactCounts.kept - factsBefore.kept;
     assert.ok(kept > made, `the analyses read ${made} calls' facts and found ${kept} kept`);
     assert.ok(reuse.compared > steps, `${reuse.compared} scopes' sinks compared`);
+    assert.ok(reuse.kindsKept > reuse.kinds / 3, `only ${reuse.kindsKept} of ${reuse.kinds} definitions kept their kind across an edit`);
+    const kindsMade = definitionKindCounts.made - kindsBefore.made;
+    const kindsKept = definitionKindCounts.kept - kindsBefore.kept;
+    assert.ok(kindsKept > kindsMade, `the analyses read ${kindsMade} definitions' kinds and found ${kindsKept} kept`);
   });
 });
 

@@ -1,4 +1,5 @@
 import type { FindingContext } from '../findings';
+import { perNode } from '../model/statementMemo';
 import type { DataFrameModel } from '../model/types';
 import { colabCellStarts, isColabExport } from '../notebook/colab';
 import { isDatabricksSource } from '../notebook/databricks';
@@ -207,7 +208,7 @@ export class CodeContext {
     if (!def) return this.file;
     const cached = this.memo.get(def.id);
     if (cached) return cached;
-    const own = definitionKind(def);
+    const own = keptDefinitionKinds.of(def);
     const result = own ?? this.at(def);
     this.memo.set(def.id, result);
     return result;
@@ -239,7 +240,17 @@ function enclosingDefinition(node: Node): Node | undefined {
   return undefined;
 }
 
-function definitionKind(def: Node): KindWithReason | undefined {
+/**
+ * `definitionKind` kept on the def node (`perNode`): it reads the def's name and the decorators of
+ * the `decorated_definition` around it, all inside the def's top-level statement, and holds texts
+ * only. Asked for every def that encloses something a rule judges (each analysis made a new
+ * context, so every def's name and decorators were read again after every keystroke: issue 18).
+ */
+export const definitionKindCounts = { made: 0, kept: 0 };
+export const keptDefinitionKinds = perNode(definitionKind, definitionKindCounts);
+
+/** @internal The kind a def's own name and decorators give, if any (exported for the tests). */
+export function definitionKind(def: Node): KindWithReason | undefined {
   const name = def.childForFieldName('name')?.text ?? '';
   const decorated = def.parent?.type === 'decorated_definition' ? def.parent : undefined;
   const decorators = decorated ? decorated.namedChildren.filter((c): c is Node => c?.type === 'decorator').map((d) => d.text) : [];

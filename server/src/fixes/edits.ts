@@ -20,18 +20,22 @@ function importAnchor(model: DataFrameModel, text: string): { offset: number; be
 }
 
 /**
- * False when the line around `offset` holds a lone CR: editors end the line there, tree-sitter and
+ * @internal Exported for the tests. False when the line around `offset` holds a lone CR: editors end the line there, tree-sitter and
  * Python do not, so an import inserted by line would land in the middle of a statement.
  */
-function safeLine(text: string, offset: number): boolean {
+export function safeLine(text: string, offset: number): boolean {
   const start = text.lastIndexOf('\n', offset - 1) + 1;
   const nl = text.indexOf('\n', offset);
   const end = nl < 0 ? text.length : nl;
-  for (let i = text.indexOf('\r', start); i >= 0 && i < end; i = text.indexOf('\r', i + 1)) {
-    if (text[i + 1] !== '\n') return false;
+  // Only the line's own characters: a search for the next CR from the line's start ran on to the end
+  // of a file with LF line ends, once per fix planning an import (issue 18).
+  for (let i = start; i < end; i++) {
+    if (text.charCodeAt(i) === CR && text.charCodeAt(i + 1) !== LF) return false;
   }
   return true;
 }
+const CR = 13;
+const LF = 10;
 
 export interface ImportPlan {
   /** Name to call `pyspark.sql.functions` through (`F`). */

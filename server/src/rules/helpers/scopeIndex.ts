@@ -1,6 +1,7 @@
 import { joinStatementGroups, noGroups, statementGroupCounts } from '../../model/statementGroups';
 import { groupsBelow, sharedIdEnd, statementNodesOfType, type IndexedType } from '../../model/syntaxIndex';
 import type { DataFrameModel } from '../../model/types';
+import { perStatement } from '../../model/statementMemo';
 import type { Node } from '../../parsing/pythonParser';
 import { enclosingScope } from '../../parsing/syntax';
 
@@ -104,13 +105,31 @@ export function moduleFunctionNamed(model: DataFrameModel, name: string): Node |
     defs = new Map();
     // The same statements in the same order as `functionDefinedIn`, so the first def of each name is the one it finds.
     for (const s of model.root.namedChildren) {
-      const def = s?.type === 'decorated_definition' ? s.childForFieldName('definition') : s;
-      const defName = def?.type === 'function_definition' ? def.childForFieldName('name')?.text : undefined;
-      if (def && defName !== undefined && !defs.has(defName)) defs.set(defName, def);
+      const own = s && perStatement(moduleDefs, s, moduleDefOf);
+      if (own && !defs.has(own.name)) defs.set(own.name, own.def);
     }
     moduleFunctions.set(model, defs);
   }
   return defs.get(name);
+}
+
+/**
+ * A top-level statement's def (decorated or not) and its name, or null: a `perStatement` answer (the
+ * statement's own fields; a node and a text), so that after an edit only the statements the copy
+ * made again are read for their def's name (every top-level statement was, per model: issue 18).
+ */
+const moduleDefs = new WeakMap<Node, { def: Node; name: string } | null>();
+
+/** @internal Exported for the tests. */
+export function moduleDefOf(statement: Node): { def: Node; name: string } | null {
+  const def = statement.type === 'decorated_definition' ? statement.childForFieldName('definition') : statement;
+  const name = def?.type === 'function_definition' ? def.childForFieldName('name')?.text : undefined;
+  return def && name !== undefined ? { def, name } : null;
+}
+
+/** @internal The def and name `statement` keeps, if it has read them (for the tests). */
+export function keptModuleDefOf(statement: Node): { def: Node; name: string } | null | undefined {
+  return moduleDefs.get(statement);
 }
 
 /** Groups taken over from the previous model: each list cut to its nodes below `from` (see `carryScopeIndex`). */

@@ -491,16 +491,46 @@ function writeIsFirstFullAction(ctx: RuleContext, action: ActionUse, defStatemen
   const observed = action.frame;
   const dropsRows = (frame: Frame) => findInLineage(frame, (f) => ROW_DROPPING.has(f.op) && f !== observed && isAncestorFrame(observed, f)) !== undefined;
   if (dropsRows(sink.frame)) return false;
-  const between = (n: Node) => n.startIndex >= defStatement.endIndex && n.startIndex < sink.call.startIndex;
-  for (const other of ctx.model.actions) {
-    if (other === action || !between(other.call) || !isAncestorFrame(observed, other.frame)) continue;
+  // Only the actions and writes whose call starts between the definition and the write are read;
+  // the answer is the same whatever order they are read in (each may only make it false).
+  const { actions, sinks } = callsByStart(ctx.model);
+  for (let i = firstStartingAt(actions, defStatement.endIndex); i < actions.length && actions[i].call.startIndex < sink.call.startIndex; i++) {
+    const other = actions[i];
+    if (other === action || !isAncestorFrame(observed, other.frame)) continue;
     if (!FULL_ACTIONS.has(other.method) || dropsRows(other.frame)) return false;
   }
-  for (const other of ctx.model.sinks) {
-    if (other === sink || !between(other.call) || !isAncestorFrame(observed, other.frame)) continue;
+  for (let i = firstStartingAt(sinks, defStatement.endIndex); i < sinks.length && sinks[i].call.startIndex < sink.call.startIndex; i++) {
+    const other = sinks[i];
+    if (other === sink || !isAncestorFrame(observed, other.frame)) continue;
     if (other.streaming || dropsRows(other.frame)) return false;
   }
   return true;
+}
+
+/**
+ * The model's actions and sinks, each sorted by where their call starts (stable: ties keep the
+ * model's order), once per model: `writeIsFirstFullAction`, asked per count with an observe fix,
+ * read every action and sink of the file for the few between a definition and a write (issue 18).
+ */
+const byStart = new WeakMap<DataFrameModel, Map<'calls', { actions: ActionUse[]; sinks: SinkInfo[] }>>();
+
+function callsByStart(model: DataFrameModel): { actions: ActionUse[]; sinks: SinkInfo[] } {
+  return perModel(byStart, model, 'calls', () => ({
+    actions: [...model.actions].sort((a, b) => a.call.startIndex - b.call.startIndex),
+    sinks: [...model.sinks].sort((a, b) => a.call.startIndex - b.call.startIndex),
+  }));
+}
+
+/** The first index of `uses` (sorted by call start) whose call starts at or after `offset`. */
+function firstStartingAt(uses: readonly { call: Node }[], offset: number): number {
+  let lo = 0;
+  let hi = uses.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (uses[mid].call.startIndex < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** `stmt` is an expression statement holding only `call`. */

@@ -2,7 +2,7 @@ import { isDynamicFrame } from '../../spark/glue';
 import type { Fix, RelatedLocation } from '../../findings';
 import { insertAfterStatement, ownsItsLines } from '../../fixes/edits';
 import { filterLineage, findInLineage } from '../../model/lineage';
-import { isAncestorFrame, type Frame } from '../../model/types';
+import { isAncestorFrame, type DataFrameModel, type Frame, type LocalCall } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
 import { sameNode } from '../../parsing/syntax';
 import { checkpointed } from '../../spark/frames';
@@ -13,6 +13,7 @@ import { insideAssert } from '../helpers/fewRows';
 import type { Rule, RuleContext } from '../rule';
 import { cacheStatement } from '../../templates';
 import { fabricated } from '../helpers/fabricated';
+import { groupBy, perModel } from '../helpers/scopeIndex';
 import { writtenOnDriver } from '../helpers/driverWrittenFiles';
 
 /**
@@ -207,19 +208,38 @@ function runTogether(list: Consumer[]): number {
 function sharedHelper(ctx: RuleContext, frame: Frame): Node | undefined {
   const made = frame.scope;
   if (!made) return undefined;
-  const sites = new Map<number, Set<number>>();
+  const byDef = localCallsByDef(ctx.model);
   let shared: Node | undefined;
-  for (const call of ctx.model.localCalls) {
-    const def = call.def;
-    if (made.startIndex < def.startIndex || made.endIndex > def.endIndex) continue;
-    if (!isAncestorFrame(frame, call.result)) continue;
-    let set = sites.get(def.id);
-    if (!set) sites.set(def.id, (set = new Set()));
-    set.add(call.site.id);
+  // Only the calls of a function whose definition holds `made` can count: the nodes holding it, not
+  // every local call of the file per candidate frame (issue 18). Which def is found does not depend
+  // on the order they are read in: the outermost (the first by start) with two call sites.
+  for (const holder of nodesHolding(made)) {
+    const calls = byDef.get(holder.id);
+    if (!calls) continue;
+    const sites = new Set<number>();
+    for (const call of calls) if (isAncestorFrame(frame, call.result)) sites.add(call.site.id);
     // The outermost such function: a frame made inside nested helpers belongs to every one of them.
-    if (set.size >= 2 && (!shared || def.startIndex <= shared.startIndex)) shared = def;
+    if (sites.size >= 2 && (!shared || holder.startIndex <= shared.startIndex)) shared = holder;
   }
   return shared;
+}
+
+/** The model's local calls by the id of the def they call, each list in the model's order; once per model. */
+const callsByDef = new WeakMap<DataFrameModel, Map<'calls', Map<number, LocalCall[]>>>();
+
+function localCallsByDef(model: DataFrameModel): Map<number, LocalCall[]> {
+  return perModel(callsByDef, model, 'calls', () => groupBy(model.localCalls, (call) => call.def.id));
+}
+
+/**
+ * The nodes whose range holds `node`'s: its ancestors, itself, and its descendants spanning exactly
+ * its range (a module that is one def). Sibling nodes do not overlap, so any other node is outside it.
+ */
+function nodesHolding(node: Node): Node[] {
+  const out: Node[] = [];
+  for (let p = node.parent; p; p = p.parent) out.push(p);
+  for (let n: Node | null | undefined = node; n; n = n.children.find((c) => c && c.startIndex === node.startIndex && c.endIndex === node.endIndex)) out.push(n);
+  return out;
 }
 
 function isExpensive(f: Frame): boolean {
@@ -340,6 +360,7 @@ interface MaterializeStyle {
 }
 
 const SERVERLESS_NOTE = /#.*\bserverless\b/i;
+const MENTIONS_SERVERLESS = /serverless/i;
 /** The Spark calls, not a cache directory (`serverless blocks /root/.cache`). */
 const SPARK_MATERIALIZING = /cache\s*\(|persist|checkpoint/i;
 
@@ -353,9 +374,10 @@ function materializeStyle(ctx: RuleContext): MaterializeStyle | undefined {
   // Only a note about materializing there counts ("Serverless: localCheckpoint, not .cache()"): a
   // comment on some other serverless limit says nothing of caching. EMR Serverless and other
   // serverless Sparks cache fine.
-  const serverless = ctx.text
-    .split('\n')
-    .some((line) => SERVERLESS_NOTE.test(line) && SPARK_MATERIALIZING.test(line) && !/\bemr\b|glue|synapse|dataproc/i.test(line));
+  // Every line the note test accepts holds `serverless` (any case): without it, no line is split off.
+  const serverless =
+    MENTIONS_SERVERLESS.test(ctx.text) &&
+    ctx.text.split('\n').some((line) => SERVERLESS_NOTE.test(line) && SPARK_MATERIALIZING.test(line) && !/\bemr\b|glue|synapse|dataproc/i.test(line));
   return serverless || checkpoints.length ? { serverless, checkpoints } : undefined;
 }
 
@@ -447,18 +469,26 @@ export const uncachedReuse: Rule = {
     // Each candidate's set made once, not once per pair of candidates.
     const nodeSets = new Map(candidates.map((c) => [c, new Set(c.consumers.map((x) => x.node.startIndex))]));
     const nodesOf = (c: (typeof candidates)[number]) => nodeSets.get(c)!;
+    // The two tests below compare a candidate only with the candidates that can pass them: those with
+    // the same computations (keyed by their sorted offsets: equal keys, equal sets) and those with the
+    // same expensive step. Both tests are pure, so which candidates are asked first does not matter;
+    // every pair of candidates was compared before (issue 18: hundreds of candidates in a long file).
+    const sameComputations = groupBy(candidates, (c) => [...nodesOf(c)].sort((a, b) => a - b).join(','));
+    const sameStep = groupBy(candidates, (c) => c.step);
+    const withComputations = new Map<(typeof candidates)[number], (typeof candidates)[number][]>();
+    for (const group of sameComputations.values()) for (const c of group) withComputations.set(c, group);
     for (const c of candidates) {
       const pair = independentPair(c.consumers);
       if (!pair) continue;
       const mine = nodesOf(c);
       // A variable further down the same lineage, feeding exactly the same computations, is the better place to cache.
-      const deeper = candidates.some((d) => d !== c && sameSet(nodesOf(d), mine) && isAncestorFrame(c.frame, d.frame));
+      const deeper = withComputations.get(c)!.some((d) => d !== c && isAncestorFrame(c.frame, d.frame));
       if (deeper) continue;
       // One chain, one finding: a frame derived with only cheap steps from a frame above it that
       // feeds these computations and more is covered by that one (caching it saves the same
       // expensive step for every computation); `joined` is reported, not also `joined.select(...)`.
-      const covered = candidates.some((d) => {
-        if (d === c || d.step !== c.step || !isAncestorFrame(d.frame, c.frame)) return false;
+      const covered = sameStep.get(c.step)!.some((d) => {
+        if (d === c || !isAncestorFrame(d.frame, c.frame)) return false;
         const theirs = nodesOf(d);
         return theirs.size > mine.size && [...mine].every((n) => theirs.has(n));
       });
@@ -502,10 +532,6 @@ function builtOnDriver(ctx: RuleContext, frame: Frame): boolean {
   const roots = filterLineage(frame, (f) => f.parents.length === 0);
   if (frame.bounded && roots.every((root) => root.bounded)) return true;
   return roots.length > 0 && roots.every((root) => root.bounded || writtenOnDriver(ctx, root));
-}
-
-function sameSet<T>(a: Set<T>, b: Set<T>): boolean {
-  return a.size === b.size && [...a].every((x) => b.has(x));
 }
 
 /** `def upsert(batch_df, epoch_id)`: the micro-batch parameter, named where a variable would be. */

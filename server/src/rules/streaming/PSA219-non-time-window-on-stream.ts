@@ -2,6 +2,7 @@ import type { Frame, SinkInfo, TransformCall } from '../../model/types';
 import { streamingSources } from '../../model/types';
 import { filterLineage, findInLineage } from '../../model/lineage';
 import type { Node } from '../../parsing/pythonParser';
+import { perNode } from '../../model/statementMemo';
 import { callParts, unwrapParens } from '../../parsing/syntax';
 import { related, type Rule, type RuleContext } from '../rule';
 import { refusalCaughtOnPurpose, showsMistakeOnPurpose } from '../helpers/deliberateMistake';
@@ -180,14 +181,34 @@ function knownMode(sink: SinkInfo): string | undefined {
   return sink.outputMode?.toLowerCase() ?? 'append';
 }
 
-/** The `.over(...)` call (or the selectExpr string with `OVER (`) among the transformation's arguments. */
+/**
+ * The `.over(...)` call (or the selectExpr string with `OVER (`) among the transformation's arguments,
+ * kept on the call node (`perNode`), one memo per reading: it reads only the call's own arguments and
+ * holds a node of them. Asked for every projection of a stream per analysis, the walk of their
+ * arguments ran again for every call the edit did not touch (issue 18).
+ */
 function windowFunctionIn(t: TransformCall): Node | undefined {
-  const args = callParts(t.call)?.argumentList;
+  return (t.method === 'selectExpr' ? sqlWindows : columnWindows).of(t.call);
+}
+
+/** How many window-function answers were read and how many found kept (for the tests' floor on reuse). */
+export const windowFunctionCounts = { made: 0, kept: 0 };
+const sqlWindows = perNode((call) => readWindowFunction(call, true), windowFunctionCounts);
+const columnWindows = perNode((call) => readWindowFunction(call, false), windowFunctionCounts);
+
+/** @internal What a call node keeps for a selectExpr (`sql`) or another projection, if anything (for the tests). */
+export function keptWindowFunction(call: Node, sql: boolean): Node | null | undefined {
+  return (sql ? sqlWindows : columnWindows).kept(call);
+}
+
+/** @internal The window function among a projection's arguments, read afresh (exported for the tests). */
+export function readWindowFunction(call: Node, sql: boolean): Node | undefined {
+  const args = callParts(call)?.argumentList;
   if (!args) return undefined;
   const stack: Node[] = [args];
   for (let steps = 0; stack.length && steps < MAX_NODES; steps++) {
     const n = stack.pop()!;
-    if (t.method === 'selectExpr') {
+    if (sql) {
       if (n.type === 'string' && OVER_SQL.test(n.text)) return n;
     } else if (n.type === 'call' && isOver(n)) return n;
     // A lambda's body runs elsewhere (a UDF, a transform function): not this projection's expression.
