@@ -8,7 +8,7 @@ import { sessionSettings } from '../helpers/sessionConf';
 import { stoppedSoonAfterStart } from '../helpers/queryLifetime';
 import { related, type Rule, type RuleContext } from '../rule';
 import { callsNamedAny } from '../helpers/callIndex';
-import { conditionBound } from './PSA203-stream-join-without-watermark';
+import { conditionBound } from '../helpers/joinTimeBound';
 
 export const PROVIDER_KEY = 'spark.sql.streaming.stateStore.providerClass';
 const ROCKSDB_PROVIDER = 'org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider';
