@@ -106,7 +106,7 @@ function statefulOps(model: DataFrameModel): StatefulOp[] {
     const bound = dedupBound(t.frame, t.method, t.call);
     const kept =
       bound === 'unbounded'
-        ? 'the watermarked column is not among its keys, so every key ever seen is kept in state'
+        ? 'keyed without the watermarked column, every key is kept forever'
         : bound
           ? 'every key seen within the watermark is kept in state'
           : 'with no watermark, every key ever seen is kept in state';
