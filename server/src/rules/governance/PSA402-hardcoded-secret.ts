@@ -612,9 +612,14 @@ const NOT_A_VALUE = new Set([
   'pattern',
 ]);
 
+/** A last word that, after a secret word, names the secret in a store (`secretId`, `secret_name`, `token_arn`). */
+const NAMES_A_STORED_SECRET = new Set(['id', 'name', 'arn']);
+
 export function isSecretKey(key: string): boolean {
   const words = keyWords(key);
   if (!words.length || NOT_A_VALUE.has(words[words.length - 1])) return false;
+  // Glue connectors and Secrets Manager lookups take the secret's name, not the secret: `"secretId": "prod/db"`.
+  if (words.length > 1 && NAMES_A_STORED_SECRET.has(words[words.length - 1]) && SECRET_WORDS.has(words[words.length - 2])) return false;
   return words.some((w, i) => SECRET_WORDS.has(w) || (w === 'key' && i > 0 && KEY_QUALIFIERS.has(words[i - 1])));
 }
 
