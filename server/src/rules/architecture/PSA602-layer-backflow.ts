@@ -1,4 +1,5 @@
-import { MEDALLION_LAYERS, medallionLayerOf } from '../../graph/layers';
+import { MEDALLION_LAYERS, medallionLayerOf, namesMedallionWord } from '../../graph/layers';
+import type { DatasetNode, RawGraph } from '../../graph/pipelineGraph';
 import { fileGraph, type GraphRule } from '../helpers/layerGraph';
 import type { RuleContext } from '../rule';
 
@@ -28,7 +29,7 @@ export const layerBackflow: GraphRule = {
         for (const write of d.writes.filter((w) => w.stepId === step.id)) {
           // Judged by what feeds this write (a notebook's top level may write bronze, then read it into silver).
           const inputRank = rankOf(write.inputs ?? step.reads);
-          if (outRank >= 0 && inputRank > outRank) {
+          if (outRank >= 0 && inputRank > outRank && !folderOfItsOwn(d, graph, MEDALLION_LAYERS[outRank])) {
             report({
               start: write.start,
               end: write.end,
@@ -53,3 +54,15 @@ export const layerBackflow: GraphRule = {
     }
   },
 };
+
+/**
+ * `raw`, `landing`, `clean`, `mart`... stand for a layer in a project that has no folder called by the
+ * layer's own word. Where the pipeline names that layer outright (`/data/bronze/...`) and nothing reads
+ * this location, a write there is an export or a drop zone of its own (a Power BI folder called `raw`),
+ * not data flowing back into the layer the pipeline reads from.
+ */
+function folderOfItsOwn(d: DatasetNode, graph: RawGraph, layer: string): boolean {
+  if (namesMedallionWord(d.ref.location, layer) || d.reads.length > 0) return false;
+  for (const other of graph.datasets.values()) if (other !== d && namesMedallionWord(other.ref.location, layer)) return true;
+  return false;
+}

@@ -195,7 +195,7 @@ export const statementPickCounts = { read: 0, made: 0 };
 function isCandidate(call: Node): boolean {
   const parts = callParts(call);
   if (parts?.name === undefined) return false;
-  return CANDIDATE_NAMES.has(parts.name) || SETTING_KEYWORDS.some((k) => parts.keywords.has(k));
+  return CANDIDATE_NAMES.has(parts.name) || SETTING_KEYWORDS.some((k) => parts.keywords.has(k)) || parts.keywords.has(GLUE_OPTIONS);
 }
 
 // ------------------------------------------------------------------ SAS tokens in paths
@@ -324,12 +324,30 @@ function isEnvironmentLookup(parts: CallParts): boolean {
 const SETTING_CALLS = new Set(['option', 'config', 'set', 'setIfMissing', 'options', 'jdbc']);
 /** Keywords that carry settings on a call of any name. */
 const SETTING_KEYWORDS = ['properties', 'options'];
+/**
+ * AWS Glue's readers and writers take the connection's settings, its login included, as one
+ * `connection_options` dict (`glueContext.write_dynamic_frame.from_options(frame, "postgresql",
+ * {"url": ..., "user": ..., "password": ...})`), by keyword or in this position.
+ */
+const GLUE_CALLS: ReadonlyMap<string, number> = new Map([
+  ['from_options', 1], // create_dynamic_frame.from_options(connection_type, connection_options); the writer's is 2
+  ['from_jdbc_conf', 2], // write_dynamic_frame.from_jdbc_conf(frame, catalog_connection, connection_options)
+  ['create_dynamic_frame_from_options', 1],
+  ['create_data_frame_from_options', 1],
+  ['write_dynamic_frame_from_options', 2],
+  ['write_dynamic_frame_from_jdbc_conf', 2],
+]);
+const GLUE_OPTIONS = 'connection_options';
+/** Glue connection types that are JDBC databases: their login reads as a JDBC one (`JDBC_PASSWORD`). */
+const GLUE_JDBC_TYPES = /^(jdbc|postgresql|mysql|sqlserver|oracle|redshift|db2|teradata|saphana|snowflake)$/i;
 /** The names of the calls each check may accept (`settingsOf`, `checkEnvironmentFallback`, `checkSasInPath`). */
-const CANDIDATE_NAMES: ReadonlySet<string> = new Set([...SETTING_CALLS, ...PATH_METHODS, ...ENVIRONMENT_LOOKUPS]);
+const CANDIDATE_NAMES: ReadonlySet<string> = new Set([...SETTING_CALLS, ...PATH_METHODS, ...ENVIRONMENT_LOOKUPS, ...GLUE_CALLS.keys()]);
 
 function settingsOf(call: Node, judge: Judge, origins: Map<number, Origin>): Setting[] {
   const parts = callParts(call);
   if (!parts?.name) return [];
+  const glue = glueConnectionOptions(parts);
+  if (glue) return glueSettings(parts, glue, judge);
   // Climbing the chain costs its length: only calls that can carry a setting pay it.
   if (!SETTING_CALLS.has(parts.name) && !SETTING_KEYWORDS.some((k) => parts.keywords.has(k))) return [];
   const origin = chainOrigin(call, origins);
@@ -383,6 +401,38 @@ function settingsOf(call: Node, judge: Judge, origins: Map<number, Origin>): Set
     if (!SETTING_CALLS.has(parts.name)) for (let i = before; i < out.length; i++) out[i].ownCode = true;
   }
   return out;
+}
+
+/** The `connection_options` argument of a Glue reader or writer: by keyword, or at its position. */
+function glueConnectionOptions(parts: CallParts): Node | undefined {
+  const byKeyword = parts.keywords.get(GLUE_OPTIONS);
+  if (byKeyword) return byKeyword;
+  let at = parts.name ? GLUE_CALLS.get(parts.name) : undefined;
+  if (at === undefined) return undefined;
+  // `glueContext.write_dynamic_frame.from_options(frame, connection_type, connection_options)`.
+  if (parts.name === 'from_options' && /write_dynamic_frame$/.test(parts.object?.text.replace(/\s/g, '') ?? '')) at = 2;
+  const positional = parts.args.filter((a) => a.type !== 'dictionary_splat' && a.type !== 'list_splat' && a.type !== 'keyword_argument');
+  // Positions count only when nothing before them is a keyword or a splat.
+  return positional.length === parts.args.length ? positional[at] : undefined;
+}
+
+/** The pairs of a Glue `connection_options` dict, as the settings they are. */
+function glueSettings(parts: CallParts, options: Node, judge: Judge): Setting[] {
+  const type = literalString(
+    parts.keywords.get('connection_type') ?? (parts.name?.includes('write') || /write/.test(parts.object?.text ?? '') ? parts.args[1] : parts.args[0]),
+  );
+  const origin: Origin = type !== undefined && GLUE_JDBC_TYPES.test(type) ? 'jdbc' : 'generic';
+  const pairs = dictPairs(options, judge);
+  // `"username": "mongodbuser", "password": "mongodbpassword"`: a login spelt as its two field names is a
+  // template's blanks, as in a connection string (isStandInLogin).
+  const literal = (names: RegExp) => {
+    const found = pairs.find(([key]) => names.test(key));
+    return found ? literalString(unwrapParens(found[1])) : undefined;
+  };
+  const user = literal(/^(user|username|userName|user_name|login)$/i);
+  const password = literal(/^(password|passwd|pwd)$/i);
+  const standIn = user !== undefined && password !== undefined && isStandInLogin(user, password);
+  return pairs.filter(([key]) => !(standIn && /^(password|passwd|pwd)$/i.test(key))).map(([key, value]) => ({ key, value, origin }));
 }
 
 /**
@@ -562,9 +612,14 @@ const NOT_A_VALUE = new Set([
   'pattern',
 ]);
 
+/** A last word that, after a secret word, names the secret in a store (`secretId`, `secret_name`, `token_arn`). */
+const NAMES_A_STORED_SECRET = new Set(['id', 'name', 'arn']);
+
 export function isSecretKey(key: string): boolean {
   const words = keyWords(key);
   if (!words.length || NOT_A_VALUE.has(words[words.length - 1])) return false;
+  // Glue connectors and Secrets Manager lookups take the secret's name, not the secret: `"secretId": "prod/db"`.
+  if (words.length > 1 && NAMES_A_STORED_SECRET.has(words[words.length - 1]) && SECRET_WORDS.has(words[words.length - 2])) return false;
   return words.some((w, i) => SECRET_WORDS.has(w) || (w === 'key' && i > 0 && KEY_QUALIFIERS.has(words[i - 1])));
 }
 

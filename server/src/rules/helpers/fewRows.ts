@@ -351,6 +351,7 @@ export function isSmall(fx: Functions, frame: Frame, fromSource = true, seen = n
     // joined on a key: `per_country_customers.join(per_country_cities, on="Country")` holds no more
     // rows than the pairs of matching keys. Guesses from a source's name or kind are not enough here.
     if (f.op === 'join' && f.parents.length === 2 && call && joinsOnKeys(call) && f.parents.every((p) => isSmall(fx, p, false, seen))) return true;
+    if (f.op === 'join' && f.parents.length === 2 && call && joinKeepsSmallSide(fx, f, call, seen)) return true;
     // Only this step's own arguments: the call's text also holds the chain below it, whose explode an
     // aggregate further down may already have folded away (`explode(words)...groupBy("word").count().withColumn(...)`).
     const args = call?.childForFieldName('arguments')?.text ?? '';
@@ -359,6 +360,69 @@ export function isSmall(fx: Functions, frame: Frame, fromSource = true, seen = n
     f = f.parents[0];
   }
   return false;
+}
+
+/**
+ * A frame reduced to few rows joined with one that has at most one row per join key keeps at most
+ * those few rows: an inner or semi join with the small side on either side, a left join whose left
+ * side is the small one (`top_20.join(names, "id")`, `names.join(top_20, names.id == top_20.id)`).
+ * One row per key: an aggregate grouped by join keys only, or a key column called `id`, which names
+ * its table's own key (an `events.user_id` is not one).
+ */
+function joinKeepsSmallSide(fx: Functions, join: Frame, call: Node, seen: Set<Frame>): boolean {
+  const parts = callParts(call);
+  if (!parts || parts.name !== 'join' || !joinsOnKeys(call)) return false;
+  const how = (literalString(parts.args[2] ?? parts.keywords.get('how')) ?? 'inner').toLowerCase().replace(/_/g, '');
+  const [left, right] = join.parents;
+  const keys = joinKeyNames(parts.args[1] ?? parts.keywords.get('on'));
+  if (!keys) return false;
+  // `id` on both sides (or `on="id"`): a side's own key; `orders.customer_id == customers.id` is not both.
+  const keyed = (side: Frame) => keys.every((k) => k.toLowerCase() === 'id') || groupedByKeysOnly(fx, side, keys);
+  const smallLeft = () => isSmall(fx, left, false, seen) && keyed(right);
+  const smallRight = () => isSmall(fx, right, false, seen) && keyed(left);
+  if (how === 'inner') return smallLeft() || smallRight();
+  if (how === 'left' || how === 'leftouter' || how === 'semi' || how === 'leftsemi') return smallLeft();
+  return false;
+}
+
+/** The column names a join condition matches on: `"id"`, `["a", "b"]`, `x.id == y.id`, `col("k") == ...`. */
+function joinKeyNames(on: Node | undefined): string[] | undefined {
+  if (!on) return undefined;
+  const n = unwrapParens(on);
+  const single = literalString(n);
+  if (single !== undefined) return [single];
+  if (n.type === 'list' || n.type === 'tuple') {
+    const out = n.namedChildren.filter((c): c is Node => !!c && !isExtra(c)).map((c) => literalString(c));
+    return out.length > 0 && out.every((k) => k !== undefined) ? (out as string[]) : undefined;
+  }
+  if (n.type !== 'comparison_operator') return undefined;
+  // Only plain equality of two column references: anything else (a range, an expression) is not a key.
+  if (n.children.some((c) => c && ['<', '>', '<=', '>=', '!='].includes(c.type))) return undefined;
+  const sides = n.namedChildren.filter((c): c is Node => !!c && !isExtra(c));
+  const names = sides.map(columnReferenceName);
+  return sides.length === 2 && names.every((k) => k !== undefined) ? (names as string[]) : undefined;
+}
+
+/** `df.id`, `df["id"]`, `col("id")`, `F.col("id")`: the column's name. */
+function columnReferenceName(node: Node): string | undefined {
+  const n = unwrapParens(node);
+  if (n.type === 'attribute' && n.childForFieldName('object')?.type === 'identifier') return n.childForFieldName('attribute')?.text;
+  if (n.type === 'subscript') return literalString(n.childForFieldName('subscript'));
+  if (n.type === 'call') {
+    const parts = callParts(n);
+    if ((parts?.name === 'col' || parts?.name === 'column') && parts.args.length === 1) return literalString(parts.args[0]);
+  }
+  return undefined;
+}
+
+/** An aggregate (`groupBy(k).agg(...)`) whose grouping keys are all among `keys`: one row per key. */
+function groupedByKeysOnly({ fns }: Functions, frame: Frame, keys: string[]): boolean {
+  if (frame.op !== 'aggregate') return false;
+  const call = callOf(frame);
+  const grouping = call && unwrapParens(call.childForFieldName('function')?.childForFieldName('object') ?? call);
+  if (grouping?.type !== 'call' || !['groupBy', 'groupby'].includes(callParts(grouping)?.name ?? '')) return false;
+  const grouped = columnNames(fns, grouping);
+  return !!grouped && grouped.length > 0 && grouped.every((k) => keys.includes(k));
 }
 
 /** `a.join(b, "k")`, `a.join(b, on=[...], how="left")`: a join with a condition, not a cartesian product. */

@@ -1,6 +1,6 @@
 import type { DataFrameModel } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
-import { callParts, isExtra, sameNode, unwrapParens, type CallParts } from '../../parsing/syntax';
+import { callParts, isExtra, literalString, sameNode, unwrapParens, type CallParts } from '../../parsing/syntax';
 import { reducedToFewRows } from '../helpers/fewRows';
 import type { Rule, RuleContext } from '../rule';
 import { identifiersNamedAfter, nodesOfType } from '../../model/syntaxIndex';
@@ -34,6 +34,7 @@ export const windowWithoutPartition: Rule = {
       const chain = specChain(base, parts);
       const orderBy = chain.find((c) => c.parts.name === 'orderBy' && c.parts.args.length > 0);
       if (!orderBy || chain.some((c) => c.parts.name === 'partitionBy' && partitions(c.parts))) continue;
+      if (orderedByPeriodsOnly(orderBy.parts)) continue;
       const top = chain[chain.length - 1].call;
       if (fallbackOfPartitionedSpec(top, calls, names)) continue;
       const assignedTo = assignedName(top);
@@ -52,6 +53,61 @@ export const windowWithoutPartition: Rule = {
     }
   },
 };
+
+/** Calendar periods coarser than a day: `Year`, `pickup_month`, `claim_year_week`, `month_start`, `startYear`. */
+const PERIOD_WORDS = new Set(['year', 'years', 'yr', 'month', 'months', 'quarter', 'qtr', 'week', 'weeks', 'decade', 'yearmonth', 'season']);
+/** Words that make a column finer than a period, or not a period at all (`year_day`, `month_ts`, `year_id`). */
+const FINER_WORDS = new Set(['day', 'date', 'time', 'ts', 'timestamp', 'datetime', 'hour', 'minute', 'second', 'id']);
+
+/**
+ * A global window ordered by calendar periods only (`Window.orderBy("Year")`, `orderBy("year",
+ * "month")`): a lag, moving average or running total by year or month means one row per period, so
+ * the frame is a per-period series (a few dozen to a few hundred rows) and one partition holds it.
+ * With many rows per period the order would be a tie and the window meaningless; no corpus finding of
+ * that shape was ever a true positive.
+ */
+function orderedByPeriodsOnly(orderBy: CallParts): boolean {
+  const names = orderBy.args.map(orderColumnName);
+  return names.length > 0 && names.every((n) => n !== undefined && isPeriodColumn(n));
+}
+
+function isPeriodColumn(name: string): boolean {
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+  return words.some((w) => PERIOD_WORDS.has(w)) && !words.some((w) => FINER_WORDS.has(w));
+}
+
+/** `"Year"`, `col("Year")`, `F.col("Year").asc()`, `F.desc("Year")`, `df.Year`: the column ordered by. */
+function orderColumnName(arg: Node): string | undefined {
+  const n = unwrapParens(arg);
+  const s = literalString(n);
+  if (s !== undefined) return s;
+  if (n.type === 'attribute') {
+    const attr = n.childForFieldName('attribute')?.text;
+    const object = n.childForFieldName('object');
+    if (object && object.type === 'identifier') return attr;
+    return undefined;
+  }
+  if (n.type !== 'call') return undefined;
+  const parts = callParts(n);
+  if (!parts?.name) return undefined;
+  if (
+    parts.name === 'asc' ||
+    parts.name === 'desc' ||
+    parts.name === 'asc_nulls_last' ||
+    parts.name === 'desc_nulls_last' ||
+    parts.name === 'asc_nulls_first' ||
+    parts.name === 'desc_nulls_first'
+  ) {
+    if (parts.args.length === 1) return orderColumnName(parts.args[0]);
+    return parts.object && parts.args.length === 0 ? orderColumnName(parts.object) : undefined;
+  }
+  if (parts.name === 'col' || parts.name === 'column') return parts.args.length === 1 ? literalString(parts.args[0]) : undefined;
+  return undefined;
+}
 
 /**
  * `Window.partitionBy(*keys).orderBy(t) if keys else Window.orderBy(t)` (or the same as if/else
