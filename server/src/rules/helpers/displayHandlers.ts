@@ -53,6 +53,8 @@ const DRIVER_METHODS = new Set([
   'setdefault',
   'pop',
   'popleft',
+  'remove',
+  'discard',
   'clear',
   'get',
   'keys',

@@ -79,14 +79,17 @@ const INERT_READS = new Set(['printSchema', 'explain', 'schema', 'columns', 'dty
 
 /**
  * No query can ever run the stateful step `call` (an aggregation, a stream-stream join, a dedup) feeds
- * no sink of this file: the value its statement makes of it is thrown away by that statement, or
- * bound to a name nothing reads again. At the top level of a file that counts only where the file
+ * no sink of this file: the value its statement makes of it is thrown away by that statement, handed
+ * by it to a batch action alone (`.show()`, `.collect()`), or bound to a name nothing reads again. At the top level of a file that counts only where the file
  * starts other streaming queries: there, the frame was shown, not forgotten (a module of frames with
  * no query at all is read by code elsewhere, or not finished yet). A function's local variable cannot
  * be read from elsewhere: unread, its frame is dead code (a lesson that keeps the previous step's
  * unbounded join with its `writeStream` commented out, and starts the watermarked one).
  */
 export function neverStarted(model: DataFrameModel, call: Node): boolean {
+  // `stream.groupBy("k").count().show()`: the statement hands the frame to a batch action and to
+  // nothing else, so no query is ever started on it (Spark refuses the action itself: PSA209, strict).
+  if (consumedByBatchAction(model, call)) return true;
   const kept = keptValue(call);
   if (!kept) return false;
   // A value its own statement throws away: no code, here or elsewhere, can start a query on it
@@ -97,6 +100,47 @@ export function neverStarted(model: DataFrameModel, call: Node): boolean {
   const scope = name.parent!.parent!.parent;
   if (scope?.type === 'module') return model.sinks.some((s) => s.streaming);
   return scope?.type === 'block' && scope.parent?.type === 'function_definition' && !declaredOuter(scope, name.text);
+}
+
+/**
+ * Dataset methods that run a batch job (`count`, `collect`, `show`, ...): on a streaming plan Spark's
+ * analyzer refuses them ("Queries with streaming sources must be executed with writeStream.start()").
+ */
+export const BATCH_ACTIONS = new Set([
+  'count',
+  'collect',
+  'first',
+  'take',
+  'head',
+  'show',
+  'toPandas',
+  'foreach',
+  'foreachPartition',
+  'isEmpty',
+  'toLocalIterator',
+  'tail',
+]);
+
+/**
+ * The chain `call` is part of hands the frame it builds straight to a batch action
+ * (`df.groupBy("k").agg(...).show()`, `print(df.withColumn("r", F.rank().over(w)).collect())`): the
+ * frame has no name and no other use, so whatever the action does, no streaming query can ever run
+ * it. Only an action called on a frame of the chain counts: `writeStream.foreach(...)` is a writer's.
+ */
+export function consumedByBatchAction(model: DataFrameModel, call: Node): boolean {
+  let value: Node = call;
+  while (value.parent && (value.parent.type === 'attribute' || value.parent.type === 'call' || value.parent.type === 'parenthesized_expression')) {
+    const parent = value.parent;
+    if (parent.type === 'attribute' && sameNode(parent.childForFieldName('object'), value)) {
+      const method = parent.childForFieldName('attribute')?.text ?? '';
+      const invoked = parent.parent?.type === 'call' && sameNode(parent.parent.childForFieldName('function'), parent);
+      // `groupBy("k").count()` is GroupedData's aggregation, not the action: the receiver must be a frame.
+      const receiver = unwrapParens(value);
+      if (invoked && BATCH_ACTIONS.has(method) && model.frames.some((f) => sameNode(f.node, receiver))) return true;
+    }
+    value = parent;
+  }
+  return false;
 }
 
 /**

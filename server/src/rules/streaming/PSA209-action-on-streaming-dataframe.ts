@@ -4,23 +4,8 @@ import { callParts, literalString, unwrapParens } from '../../parsing/syntax';
 import { callsNamedAny } from '../helpers/callIndex';
 import { withoutSqlComments } from '../../spark/frameSize';
 import { guardedByIsStreaming, insideBatchHandler, streamingOnEveryPath } from '../helpers/streamingCertainty';
+import { BATCH_ACTIONS } from '../helpers/queryLifetime';
 import { related, type Rule, type RuleContext } from '../rule';
-
-/** Dataset methods that run a batch job: on a streaming plan Spark's analyzer refuses them. */
-const BATCH_ACTIONS = new Set([
-  'count',
-  'collect',
-  'first',
-  'take',
-  'head',
-  'show',
-  'toPandas',
-  'foreach',
-  'foreachPartition',
-  'isEmpty',
-  'toLocalIterator',
-  'tail',
-]);
 
 export const actionOnStreamingDataFrame: Rule = {
   code: 'PSA209',

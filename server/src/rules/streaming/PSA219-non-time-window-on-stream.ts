@@ -7,6 +7,7 @@ import { callParts, unwrapParens } from '../../parsing/syntax';
 import { related, type Rule, type RuleContext } from '../rule';
 import { refusalCaughtOnPurpose, showsMistakeOnPurpose } from '../helpers/deliberateMistake';
 import { ColumnExpressions } from '../helpers/columnExpressions';
+import { consumedByBatchAction } from '../helpers/queryLifetime';
 
 /**
  * Three operations Spark's UnsupportedOperationChecker rejects on a streaming DataFrame when the query
@@ -26,7 +27,9 @@ import { ColumnExpressions } from '../helpers/columnExpressions';
  *   of a stream: "Distinct aggregations are not supported on streaming DataFrames/Datasets", in any mode.
  *
  * Only when the model knows the frame is streaming (read with readStream). A foreachBatch function's
- * frame is a batch DataFrame, where all three are fine.
+ * frame is a batch DataFrame, where all three are fine. A frame its statement hands only to a batch
+ * action (`stream.withColumn("r", F.rank().over(w)).show()`) is no query Spark could start: the
+ * action itself is refused (PSA209, strict), before any check of the query's operations.
  */
 
 /** The methods that put a column expression on the frame. */
@@ -50,6 +53,8 @@ export const nonTimeWindowOnStream: Rule = {
       const projection = PROJECTIONS.has(t.method) || t.method === 'selectExpr';
       const over = projection ? windowFunctionIn(t) : undefined;
       if (projection ? !over : !SORTS.has(t.method) || findInLineage(t.frame, (f) => AGGREGATED.has(f.op) || f.source?.kind === 'sql')) continue;
+      // The statement hands the frame to show()/collect()/... and to nothing else: no query starts on it.
+      if (consumedByBatchAction(ctx.model, t.call)) continue;
       // A lesson showing Spark refuse the query (caught and printed, or under "# this will fail").
       // Asked last: it reads the lines around the statement (positions), and most transforms of a
       // stream are neither a window function nor a sort.
@@ -105,6 +110,7 @@ function reportDistinctAggregates(ctx: RuleContext): void {
     const distinct = distinctAggregateIn(args, columns);
     if (!distinct) continue;
     if (refusalCaughtOnPurpose(frame.node) || showsMistakeOnPurpose(frame.node, false)) continue;
+    if (consumedByBatchAction(ctx.model, frame.node)) continue;
     const fn = columns.sparkFunctionName(distinct)!;
     ctx.report({
       node: distinct,
