@@ -2,6 +2,7 @@ import type { DataFrameModel, SinkInfo } from '../../model/types';
 import { nodesOfType } from '../../model/syntaxIndex';
 import type { Node } from '../../parsing/pythonParser';
 import { callParts, sameNode, unwrapParens, type CallParts } from '../../parsing/syntax';
+import { NON_COLUMN_FUNCTIONS, PYSPARK_FUNCTION_NAMES } from '../../spark/functionNames';
 
 /** Calls that only put something on the driver's output: `print(row)`, `display(df)`. */
 const DISPLAY_FUNCTIONS = new Set(['print', 'pprint', 'display']);
@@ -27,7 +28,7 @@ export function displayOnlyHandler(model: DataFrameModel, sink: SinkInfo): boole
     return !!body && isDisplayCall(body);
   }
   const defs = handlerDefinitions(model, h);
-  if (defs) return defs.length > 0 && defs.every((d) => displayOnlyBlock(d.childForFieldName('body')) === 'display');
+  if (defs) return defs.length > 0 && defs.every((d) => displayOnlyBlock(d.childForFieldName('body')) === 'display' || showsWithoutWriting(model, d));
   // `foreach(RowPrinter())`: a writer class whose methods only print (open/close may do nothing).
   const parts = h.type === 'call' ? callParts(h) : undefined;
   if (parts && parts.callee.type === 'identifier' && parts.args.length === 0 && parts.keywords.size === 0) {
@@ -39,6 +40,143 @@ export function displayOnlyHandler(model: DataFrameModel, sink: SinkInfo): boole
     return process >= 0 && kinds[process] === 'display' && kinds.every((k) => k !== 'other');
   }
   return false;
+}
+
+/**
+ * What a handler may call and still write nothing: DataFrame transformations and grouped
+ * aggregations of the batch, Column methods, caching, actions that only bring a result to the
+ * driver (`count`, `isEmpty`, `take`, ...), and `stop` (of the query or the session). A write
+ * (`write...parquet`, `saveAsTable`), a client's `send`/`execute`/`put_item`, `to_csv`, `foreach`,
+ * or any method not listed here makes the handler a sink.
+ */
+const BATCH_METHODS = new Set([
+  // transformations and grouped aggregations
+  'select',
+  'selectExpr',
+  'withColumn',
+  'withColumns',
+  'withColumnRenamed',
+  'withColumnsRenamed',
+  'drop',
+  'filter',
+  'where',
+  'groupBy',
+  'groupby',
+  'agg',
+  'sum',
+  'avg',
+  'mean',
+  'min',
+  'max',
+  'pivot',
+  'sort',
+  'orderBy',
+  'limit',
+  'distinct',
+  'dropDuplicates',
+  'drop_duplicates',
+  'join',
+  'union',
+  'unionByName',
+  'dropna',
+  'fillna',
+  'replace',
+  'sample',
+  'toDF',
+  'repartition',
+  'coalesce',
+  'cache',
+  'persist',
+  'unpersist',
+  // Column methods
+  'alias',
+  'name',
+  'cast',
+  'astype',
+  'isNull',
+  'isNotNull',
+  'isin',
+  'between',
+  'like',
+  'rlike',
+  'contains',
+  'startswith',
+  'endswith',
+  'substr',
+  'otherwise',
+  'over',
+  'asc',
+  'desc',
+  'getItem',
+  'getField',
+  // actions whose result stays in the driver
+  'count',
+  'isEmpty',
+  'first',
+  'head',
+  'take',
+  'collect',
+  'describe',
+  'summary',
+  // stopping the query (at an end-of-input marker) or the session
+  'stop',
+]);
+
+/**
+ * `foreachBatch(process_batch)` where `process_batch` parses the batch, aggregates it and only
+ * show()s the results (`if batch.filter(...).count() > 0: query.stop()` around them): a console sink
+ * written by hand like `displayOnlyBlock`'s, with computing steps between the shows. Every call
+ * must be a display, a Spark step on the batch (BATCH_METHODS), a Spark SQL function (`F.year`,
+ * `regexp_extract`, `udf`) or a builtin; what a display's arguments compute is shown, not kept. No
+ * write of the model's sinks lies in it, and a function the file defines, called from the handler,
+ * makes it a sink like any other (it may write).
+ */
+function showsWithoutWriting(model: DataFrameModel, def: Node): boolean {
+  const body = def.childForFieldName('body');
+  if (!body) return false;
+  if (model.sinks.some((s) => s.call.startIndex >= body.startIndex && s.call.endIndex <= body.endIndex)) return false;
+  const nodes = body.descendantsOfType(['call', 'lambda', 'function_definition', 'class_definition']).filter((n): n is Node => !!n);
+  const displays = nodes.filter((n) => n.type === 'call' && isDisplayCall(n));
+  const udfs = udfNames(model, body);
+  const inDisplay = (n: Node) => displays.some((d) => d.id !== n.id && n.startIndex >= d.startIndex && n.endIndex <= d.endIndex);
+  for (const n of nodes) {
+    if (n.type !== 'call') return false;
+    if (displays.includes(n) || inDisplay(n)) continue;
+    const parts = callParts(n);
+    if (!parts?.name) return false;
+    if (parts.callee.type === 'identifier') {
+      if (udfs.has(parts.name)) continue;
+      if (definitionsNamed(model, parts.name).length > 0) return false;
+      if (!PURE_FUNCTIONS.has(parts.name) && !PYSPARK_FUNCTION_NAMES.has(parts.name) && !NON_COLUMN_FUNCTIONS.has(parts.name)) return false;
+    } else if (!BATCH_METHODS.has(parts.name) && !(PYSPARK_FUNCTION_NAMES.has(parts.name) && parts.object?.type === 'identifier')) {
+      return false;
+    }
+  }
+  return displays.length > 0;
+}
+
+/**
+ * Names the handler may call as Spark UDFs: bound in it to `udf(f)` / `F.pandas_udf(f, ...)`, or
+ * functions of the file decorated with `@udf` / `@pandas_udf`. Calling one builds a Column; the
+ * Python function runs on the executors over the batch's rows and returns a value, it is not a sink.
+ */
+function udfNames(model: DataFrameModel, body: Node): Set<string> {
+  const names = new Set<string>();
+  const isUdfCall = (n: Node | null | undefined) => {
+    const parts = n && n.type === 'call' ? callParts(n) : undefined;
+    return !!parts?.name && NON_COLUMN_FUNCTIONS.has(parts.name) && parts.name !== 'broadcast';
+  };
+  for (const a of body.descendantsOfType('assignment')) {
+    const left = a?.childForFieldName('left');
+    if (left?.type === 'identifier' && isUdfCall(a?.childForFieldName('right'))) names.add(left.text);
+  }
+  for (const d of nodesOfType(model, 'decorated_definition')) {
+    const def = d.childForFieldName('definition');
+    const name = def?.type === 'function_definition' ? def.childForFieldName('name')?.text : undefined;
+    const decorators = d.namedChildren.filter((c): c is Node => c?.type === 'decorator');
+    if (name && decorators.some((c) => /^@\s*(\w+\.)?(udf|pandas_udf)\b/.test(c.text))) names.add(name);
+  }
+  return names;
 }
 
 /** Calls that bring a micro-batch's rows (or their number) to the driver. */

@@ -9,6 +9,7 @@ import { highCardinalityReason } from './cardinality';
 import { callsNamedAny } from './callIndex';
 import { sinksInScope } from './sinksByScope';
 import { writtenOnDriver } from './driverWrittenFiles';
+import { boundBefore, grownInPlace } from './literalBindings';
 
 // Whether a frame holds few rows (an aggregate, a limit, a key lookup, a small source): PSA103, PSA301
 // and PSA306 stay quiet on those.
@@ -99,14 +100,17 @@ export interface Functions {
  * `select(F.max("ts"))`, `select(F.count("*").alias("n"), F.sum("x"))`: every output column an
  * aggregate; also given as one list, literal or comprehension, the null-count idiom
  * `select([F.count(F.when(F.col(c).isNull(), c)).alias(c) for c in df.columns])`, or unpacked
- * (`select(*[F.sum(c).alias(c) for c in columns])`).
+ * (`select(*[F.sum(c).alias(c) for c in columns])`), the list possibly bound to a name first.
  */
 function isAggregateSelect({ fns, aliases }: Functions, call: Node): boolean {
   const parts = callParts(call);
   if (!parts || parts.args.length === 0 || parts.keywords.size) return false;
   const first = parts.args.length === 1 ? unwrapParens(parts.args[0]) : undefined;
   const unpacked = first?.type === 'list_splat' ? first.namedChildren.find((c) => c && !isExtra(c)) : undefined;
-  const only = unpacked ? unwrapParens(unpacked) : first;
+  const given = unpacked ? unwrapParens(unpacked) : first;
+  // The list built on a line of its own (`counts = [F.count(...).alias(c) for c in df.columns]`,
+  // then `select(*counts)`): what the name was last bound to in this scope, if nothing grows it after.
+  const only = given?.type === 'identifier' && !grownInPlace(given.text, call) ? (boundBefore(given.text, call) ?? given) : given;
   const columns =
     only?.type === 'list'
       ? only.namedChildren.filter((c) => c.type !== 'comment')

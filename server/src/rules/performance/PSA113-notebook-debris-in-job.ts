@@ -8,6 +8,7 @@ import { callParts, enclosingStatement, isTryBody, sameNode, unwrapParens } from
 import type { Rule, RuleContext } from '../rule';
 import { isDisplayFormat } from '../../spark/writers';
 import { callsNamed } from '../helpers/callIndex';
+import { displayOnlyHandler, driverMemoryHandler } from '../helpers/displayHandlers';
 import { displayIsLocal, displayedFrameOf as frameOf } from '../helpers/notebookDisplay';
 import { isCatalogMetadata, isCommandResult } from '../helpers/fewRows';
 import { pastesConsoleOutput } from '../helpers/pastedOutput';
@@ -65,7 +66,10 @@ function isJob(ctx: RuleContext): boolean {
   if (/\.master\(\s*(['"])local/.test(ctx.text)) return false;
   const durable = ctx.model.sinks.some((s) => {
     if (isDisplayFormat(s.format)) return false;
-    if (s.table !== undefined || s.format === 'jdbc' || s.method === 'jdbc' || s.foreachBatch) return true;
+    // A foreachBatch function that only shows (or keeps the rows in the driver) is a console sink written
+    // by hand: the query writes nothing durable, its show() calls are its output.
+    if (s.foreachBatch) return !displayOnlyHandler(ctx.model, s) && !driverMemoryHandler(ctx.model, s);
+    if (s.table !== undefined || s.format === 'jdbc' || s.method === 'jdbc') return true;
     return s.path === undefined || !SCRATCH_PATH.test(s.path);
   });
   return durable || /\bMERGE\s+INTO\b|\bINSERT\s+(INTO|OVERWRITE)\b/i.test(ctx.text);
