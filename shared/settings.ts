@@ -106,7 +106,7 @@ export const SETTINGS_SCHEMA: { [K in keyof Settings]: SettingSpec<Settings[K]> 
     default: 'off',
     scope: 'window',
     description:
-      'Traces the communication between VS Code and the PySpark Architect language server; any value but `off` also logs each analysis (file, findings or why it was skipped, time) to the output.',
+      'Traces the communication between VS Code and the PySpark Architect language server; any value but `off` also logs each analysis (file, findings or why it was skipped, time) to the output, and `verbose` where each analysis spent its time (a `trace` line per analysis: wall and CPU time per step, pauses, garbage collections).',
   },
   'context.notebooks': {
     type: 'string',
