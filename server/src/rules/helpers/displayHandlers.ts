@@ -2,6 +2,7 @@ import type { DataFrameModel, SinkInfo } from '../../model/types';
 import { nodesOfType } from '../../model/syntaxIndex';
 import type { Node } from '../../parsing/pythonParser';
 import { callParts, sameNode, unwrapParens, type CallParts } from '../../parsing/syntax';
+import { PER_ROW_PROJECTIONS } from '../../spark/frames';
 import { NON_COLUMN_FUNCTIONS, PYSPARK_FUNCTION_NAMES } from '../../spark/functionNames';
 
 /** Calls that only put something on the driver's output: `print(row)`, `display(df)`. */
@@ -49,15 +50,9 @@ export function displayOnlyHandler(model: DataFrameModel, sink: SinkInfo): boole
  * (`write...parquet`, `saveAsTable`), a client's `send`/`execute`/`put_item`, `to_csv`, `foreach`,
  * or any method not listed here makes the handler a sink.
  */
-const BATCH_METHODS = new Set([
+const BATCH_METHODS = new Set<string>([
   // transformations and grouped aggregations
-  'select',
-  'selectExpr',
-  'withColumn',
-  'withColumns',
-  'withColumnRenamed',
-  'withColumnsRenamed',
-  'drop',
+  ...PER_ROW_PROJECTIONS,
   'filter',
   'where',
   'groupBy',
@@ -82,7 +77,6 @@ const BATCH_METHODS = new Set([
   'fillna',
   'replace',
   'sample',
-  'toDF',
   'repartition',
   'coalesce',
   'cache',
