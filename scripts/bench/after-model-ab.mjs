@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { generatePipeline } from './generate.mjs';
 import { cpuMs as cpu } from './stats.mjs';
-import { codeKeystrokes, codeToType } from './typedCode.mjs';
+import { codeKeystrokes, codeToType, functionTakingFrame } from './typedCode.mjs';
 
 const require = createRequire(import.meta.url);
 const here = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -62,9 +62,7 @@ async function load(root, label) {
     );
   await analyse(store.get(uri), []);
   const textLines = text.split('\n');
-  let mid = Math.floor(textLines.length * where);
-  while (mid < textLines.length && !/^def \w+\(df\):\s*$/.test(textLines[mid])) mid++;
-  if (mid >= textLines.length) throw new Error('no function taking a frame after that line');
+  const mid = functionTakingFrame(textLines, Math.floor(textLines.length * where));
   const typing = codeKeystrokes(mid + 1, codeToType(1));
   let version = 1;
   store.change(uri, ++version, [typing.setup]);

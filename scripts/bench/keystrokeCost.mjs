@@ -7,7 +7,7 @@
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { generatePipeline } from './generate.mjs';
-import { codeKeystrokes, codeToType } from './typedCode.mjs';
+import { codeKeystrokes, codeToType, functionTakingFrame } from './typedCode.mjs';
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -81,8 +81,7 @@ export async function keystrokeCost({ lines = 5000, keystrokes = 15, at = 'middl
         return { range: { start: p, end: p }, text: 'x' };
       };
     } else {
-      while (mid < textLines.length && !/^def \w+\(df\):\s*$/.test(textLines[mid])) mid++;
-      if (mid >= textLines.length) throw new Error('no function taking a frame after that line');
+      mid = functionTakingFrame(textLines, mid);
       const typing = codeKeystrokes(mid + 1, codeToType(1));
       store.change(uri, ++version, [typing.setup]);
       next = typing.next;

@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { generatePipeline, generateRepetitive } from './generate.mjs';
 import { cpuMs, timeEachRule } from './stats.mjs';
-import { codeKeystrokes, codeToType } from './typedCode.mjs';
+import { codeKeystrokes, codeToType, functionTakingFrame } from './typedCode.mjs';
 
 const require = createRequire(import.meta.url);
 const here = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -65,9 +65,7 @@ function editing(out, parser, settings, spent, label) {
   store.open(uri, 'python', 1, text);
   let previousModel = analyze(store.get(uri).tree, text, { settings, path: uri }).model;
   const textLines = text.split('\n');
-  let mid = Math.floor(textLines.length / 2);
-  while (mid < textLines.length && !/^def \w+\(df\):\s*$/.test(textLines[mid])) mid++;
-  if (mid >= textLines.length) throw new Error('no function taking a frame after the middle (use --pipeline)');
+  const mid = functionTakingFrame(textLines, Math.floor(textLines.length / 2), ' (use --pipeline)');
   const typing = codeKeystrokes(mid + 1, codeToType(1));
   let version = 1;
   store.change(uri, ++version, [typing.setup]);

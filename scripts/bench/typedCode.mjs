@@ -1,13 +1,21 @@
 // The code the typing benches type into a function body (issue 18, the `code` scenario), one
 // character per change as an editor sends it, with no bracket or quote closed for the typist: most
 // versions between keystrokes have a syntax error. Shared by bench.mjs, profile-edit.mjs and
-// code-keystrokes.mjs so that all three type the same text.
+// code-keystrokes.mjs so that all three type the same text; `functionTakingFrame` finds where.
 
 /** Forty statements of burst `burst`: `df_<burst>_<i> = df.filter(F.col("amount") > <100 + i>)`. */
 export function codeToType(burst) {
   const out = [];
   for (let i = 1; i <= 40; i++) out.push(`df_${burst}_${i} = df.filter(F.col("amount") > ${100 + i})`);
   return out.join('\n');
+}
+
+/** The line of the first `def f(df):` at or after line `from` of `lines` (the function the code is typed into); throws when there is none. */
+export function functionTakingFrame(lines, from, hint = '') {
+  let at = from;
+  while (at < lines.length && !/^def \w+\(df\):\s*$/.test(lines[at])) at++;
+  if (at >= lines.length) throw new Error(`no function taking a frame after line ${from}${hint}`);
+  return at;
 }
 
 /**
