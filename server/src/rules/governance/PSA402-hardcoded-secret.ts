@@ -416,6 +416,9 @@ function glueConnectionOptions(parts: CallParts): Node | undefined {
   return positional.length === parts.args.length ? positional[at] : undefined;
 }
 
+/** The password's key in a Glue `connection_options` dict: read for the stand-in test, and the pair it drops. */
+const GLUE_PASSWORD_KEY = /^(password|passwd|pwd)$/i;
+
 /** The pairs of a Glue `connection_options` dict, as the settings they are. */
 function glueSettings(parts: CallParts, options: Node, judge: Judge): Setting[] {
   const type = literalString(
@@ -430,9 +433,9 @@ function glueSettings(parts: CallParts, options: Node, judge: Judge): Setting[] 
     return found ? literalString(unwrapParens(found[1])) : undefined;
   };
   const user = literal(/^(user|username|userName|user_name|login)$/i);
-  const password = literal(/^(password|passwd|pwd)$/i);
+  const password = literal(GLUE_PASSWORD_KEY);
   const standIn = user !== undefined && password !== undefined && isStandInLogin(user, password);
-  return pairs.filter(([key]) => !(standIn && /^(password|passwd|pwd)$/i.test(key))).map(([key, value]) => ({ key, value, origin }));
+  return pairs.filter(([key]) => !(standIn && GLUE_PASSWORD_KEY.test(key))).map(([key, value]) => ({ key, value, origin }));
 }
 
 /**
