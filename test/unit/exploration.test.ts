@@ -19,6 +19,9 @@ describe('exploratory scripts (code context)', () => {
     assert.equal(teachingMaterial('code/chap07/python/redis_writer.py'), 'chap07');
     assert.equal(teachingMaterial('course/chapters/07_read_write/solution.py'), 'course');
     assert.equal(teachingMaterial('etl/chapters/07_read_write/solution.py'), 'chapters');
+    assert.equal(teachingMaterial('big-data/module-02-hdfs-yarn/code/read.py'), 'module-02');
+    assert.equal(teachingMaterial('Databricks/Module_09_Delta_Lake/NB_54.py'), 'Module_09');
+    assert.equal(teachingMaterial('session-2.1-hdfs/hands_on_upload_and_read.py'), 'hands_on');
     for (const p of [
       'jobs/checkout/orders.py',
       'etl/labels_daily.py',
@@ -26,6 +29,9 @@ describe('exploratory scripts (code context)', () => {
       'pipelines/latest_orders.py',
       'jobs/chapter_totals.py',
       'jobs/chaperone.py',
+      'src/modules/orders.py',
+      'etl/module_loader.py',
+      'jobs/handsontable_export.py',
     ])
       assert.equal(teachingMaterial(p), undefined, p);
   });

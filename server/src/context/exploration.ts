@@ -15,14 +15,19 @@ import { isDisplayFormat } from '../spark/writers';
  *   routine (a `__main__` guard that runs something), unless the file is teaching material whose one
  *   function is the `main()` the guard calls;
  * - and one (two, when it prints a single frame) of: a teaching folder or file name (`chapter*`, `chapters`, `chap07`, `ch06`, `examples`, `exercises`,
- *   `tutorial*`, `lessons`, `listing_*`, `exo_*`, `code-along`...), reads of local files only,
+ *   `tutorial*`, `lessons`, `listing_*`, `exo_*`, `code-along`, `module-02`, `hands_on`...), reads of local files only,
  *   `master("local...")`, or a script that runs top to bottom (no functions, no main guard that runs
  *   anything).
  */
 
-/** Teaching material: book chapters, recipes, tutorials, examples, demos, courses (a folder or file so named). */
+/**
+ * Teaching material: book chapters, recipes, tutorials, examples, demos, courses (a folder or file so
+ * named), and a course's numbered modules and hands-on exercises (`module-02-hdfs-yarn/`,
+ * `Module_09_Delta_Lake/`, `hands_on_upload_and_read.py`). A module counts only with its number: a
+ * package's `modules/` folder is code, not a course.
+ */
 const TEACHING_PATH =
-  /(^|[\\/_-])(chapter[\s_-]*\d+|chapters|chap[\s_-]*\d+|ch\d+|recipes?|tutorials?|examples?|samples?|demos?|lessons?|exercises?|courses?|workshops?|labs?|quickstart|playground|sandbox|code[_-]?along|listings?|exo)([\\/_\s.-]|\d|$)/i;
+  /(^|[\\/_-])(chapter[\s_-]*\d+|chapters|chap[\s_-]*\d+|ch\d+|modules?[\s_-]*\d+|hands[\s_-]*on|recipes?|tutorials?|examples?|samples?|demos?|lessons?|exercises?|courses?|workshops?|labs?|quickstart|playground|sandbox|code[_-]?along|listings?|exo)([\\/_\s.-]|\d|$)/i;
 
 /** The teaching folder or file name in a path (`Ch06`, `examples`), if any. */
 export function teachingMaterial(path: string): string | undefined {
