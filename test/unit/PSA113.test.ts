@@ -82,9 +82,17 @@ describe('PSA113 notebook-debris-in-job', () => {
       'Section 3/hands-on-3.2.py',
     ]) {
       const r = await check(hdfsLab, {}, { path });
-      assert.deepEqual(r.of('PSA113').map((f) => f.message), [], path);
+      assert.deepEqual(
+        r.of('PSA113').map((f) => f.message),
+        [],
+        path,
+      );
       // The count printed beside the frame's schema and rows is the lesson's output too.
-      assert.deepEqual(r.of('PSA101').map((f) => f.message), [], path);
+      assert.deepEqual(
+        r.of('PSA101').map((f) => f.message),
+        [],
+        path,
+      );
     }
     // A package's modules/ folder, a module name without a number, a word that only starts with hands:
     // not course material, so the shows of a script that writes to HDFS are reported.
