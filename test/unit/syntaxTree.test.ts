@@ -491,6 +491,50 @@ describe('syntax tree copy', () => {
     }
   });
 
+  it('takes over statements an edit reordered by their text, among statements of the same length and type', async () => {
+    // Lines swapped in one version: neither statement is where one offset delta moves it, so each is
+    // looked up by its text (`takeReusable`, which lists the previous copy's statements by length).
+    // Every statement here has the same length and type: only the text tells them apart, and a
+    // repeated text goes to the first statement of that text not yet taken.
+    const parser = await loadParser();
+    const text = 'a = 1\nb = 2\nc = 3\na = 1\nd = 4\n';
+    const next = 'b = 2\na = 1\nc = 3\nd = 4\na = 1\n';
+    const tree = parser.parse(text);
+    const first = syntaxTreeOf(tree, text);
+    const old = first.root.namedChildren;
+    const oldTexts = old.map((n) => n.text);
+    // Whole-text replacements of each line, applied to the tree as one edit of the stretch they span.
+    tree.edit({
+      startIndex: 0,
+      oldEndIndex: text.length,
+      newEndIndex: next.length,
+      startPosition: { row: 0, column: 0 },
+      oldEndPosition: { row: 5, column: 0 },
+      newEndPosition: { row: 5, column: 0 },
+    } as Parameters<typeof tree.edit>[0]);
+    const nextTree = parser.parse(next, tree);
+    carryCopy(tree, nextTree);
+    tree.delete();
+    try {
+      const second = syntaxTreeOf(nextTree, next);
+      assert.deepEqual(second.facts(), new SyntaxTree(nextTree, next, undefined, true).facts());
+      const now = second.root.namedChildren;
+      assert.deepEqual(
+        now.map((n) => n.text),
+        ['b = 2', 'a = 1', 'c = 3', 'd = 4', 'a = 1'],
+      );
+      // Each statement is the previous object of the same text: the first `a = 1` takes the first one.
+      assert.deepEqual(
+        now.map((n) => old.indexOf(n)),
+        [1, 0, 2, 4, 3],
+      );
+      now.forEach((n) => assert.equal(n.text, oldTexts[old.indexOf(n)]));
+      assert.equal(second.reusedNodes, second.size - 1, 'every statement cloned');
+    } finally {
+      nextTree.delete();
+    }
+  });
+
   it('is made once per tree and text, and remade for another text', async () => {
     const parser = await loadParser();
     const text = 'df = spark.read.parquet("/x")\n';

@@ -404,8 +404,14 @@ export class SyntaxTree {
   /** The ids this copy took over from the previous one (the prefix, and adopted statements): new start, new end, old start, offset delta. */
   private readonly takenFrom: number[] = [];
 
-  /** Top-level statements of this tree without errors, by text, for the next tree's copy to reuse. */
-  private reusable: Map<string, number[]> | undefined;
+  /**
+   * Top-level statements of this tree without errors, by text length, in document order, for the
+   * next tree's copy to reuse. Keyed by length rather than by text: a key per statement made a slice
+   * and a hash of every statement's text (the whole file, once per keystroke, for the one statement
+   * the edit changed); a length costs nothing, and only statements of the looked-for length are
+   * compared.
+   */
+  private reusable: Map<number, number[]> | undefined;
 
   /**
    * `previous`: the copy of the tree this one was incrementally parsed from. The unchanged
@@ -581,26 +587,32 @@ export class SyntaxTree {
 
   /**
    * @internal An error-free top-level statement of this tree with exactly this type and text, not in
-   * `taken` (it is added there), or -1. Every statement's text is read and hashed on the first call:
-   * the next copy asks here only when the statement at the place an edit moved it to differs (see `copy`).
+   * `taken` (it is added there), or -1. The statements are listed by length on the first call (the
+   * next copy asks here for the statement an edit changed, and for any not found at the place the
+   * edit moved it to: see `copy`); a statement's text is compared only when its length is the same.
    */
   takeReusable(kind: number, text: string, taken: Set<number>): number {
     if (!this.reusable) {
       this.reusable = new Map();
       for (let c = 1, end = this.subtreeEnds[0]; c < end; c = this.subtreeEnds[c]) {
         if (this.flags[c] & HAS_ERROR) continue;
-        const key = this.text.slice(this.starts[c], this.ends[c]);
-        const list = this.reusable.get(key);
+        const length = this.ends[c] - this.starts[c];
+        const list = this.reusable.get(length);
         if (list) list.push(c);
-        else this.reusable.set(key, [c]);
+        else this.reusable.set(length, [c]);
       }
     }
-    const list = this.reusable.get(text);
-    const i = list ? list.findIndex((c) => this.kinds[c] === kind && !taken.has(c)) : -1;
-    if (i < 0) return -1;
-    const old = list!.splice(i, 1)[0];
-    taken.add(old);
-    return old;
+    // The first statement, in document order, of this type and text not taken: the one a list by text would give.
+    const list = this.reusable.get(text.length);
+    if (!list) return -1;
+    for (let i = 0; i < list.length; i++) {
+      const c = list[i];
+      if (this.kinds[c] !== kind || taken.has(c) || this.text.slice(this.starts[c], this.ends[c]) !== text) continue;
+      list.splice(i, 1);
+      taken.add(c);
+      return c;
+    }
+    return -1;
   }
 
   /** @internal Every fact of every node, as plain arrays (tests compare copies made in different ways). */
