@@ -38,6 +38,9 @@ type MadeChunk = (SyntaxNode | undefined)[];
 /** Subtrees up to this size are searched by reading their types; larger ones through the per-type lists. */
 const SCAN_LIMIT = 512;
 
+/** Statements of one length compared one by one (`takeReusable`) up to this many; more are indexed by text. */
+const SCAN_REUSABLE = 16;
+
 /** Node type names, interned for every language: a node stores its type as an index in this list. */
 const kindNames: string[] = [];
 const kindByName = new Map<string, number>();
@@ -409,9 +412,10 @@ export class SyntaxTree {
    * next tree's copy to reuse. Keyed by length rather than by text: a key per statement made a slice
    * and a hash of every statement's text (the whole file, once per keystroke, for the one statement
    * the edit changed); a length costs nothing, and only statements of the looked-for length are
-   * compared.
+   * compared. A length shared by many statements (a file of alike constants) is indexed by text when
+   * first looked up, so that a version reordering them all compares each text once, not each pair.
    */
-  private reusable: Map<number, number[]> | undefined;
+  private reusable: Map<number, number[] | Map<string, number[]>> | undefined;
 
   /**
    * `previous`: the copy of the tree this one was incrementally parsed from. The unchanged
@@ -593,26 +597,45 @@ export class SyntaxTree {
    */
   takeReusable(kind: number, text: string, taken: Set<number>): number {
     if (!this.reusable) {
-      this.reusable = new Map();
+      const byLength = new Map<number, number[]>();
       for (let c = 1, end = this.subtreeEnds[0]; c < end; c = this.subtreeEnds[c]) {
         if (this.flags[c] & HAS_ERROR) continue;
         const length = this.ends[c] - this.starts[c];
-        const list = this.reusable.get(length);
+        const list = byLength.get(length);
         if (list) list.push(c);
-        else this.reusable.set(length, [c]);
+        else byLength.set(length, [c]);
       }
+      this.reusable = byLength;
     }
     // The first statement, in document order, of this type and text not taken: the one a list by text would give.
-    const list = this.reusable.get(text.length);
-    if (!list) return -1;
-    for (let i = 0; i < list.length; i++) {
-      const c = list[i];
-      if (this.kinds[c] !== kind || taken.has(c) || this.text.slice(this.starts[c], this.ends[c]) !== text) continue;
-      list.splice(i, 1);
-      taken.add(c);
-      return c;
+    let bucket = this.reusable.get(text.length);
+    if (!bucket) return -1;
+    if (Array.isArray(bucket)) {
+      if (bucket.length <= SCAN_REUSABLE) {
+        for (let i = 0; i < bucket.length; i++) {
+          const c = bucket[i];
+          if (this.kinds[c] !== kind || taken.has(c) || this.text.slice(this.starts[c], this.ends[c]) !== text) continue;
+          bucket.splice(i, 1);
+          taken.add(c);
+          return c;
+        }
+        return -1;
+      }
+      const byText = new Map<string, number[]>();
+      for (const c of bucket) {
+        const key = this.text.slice(this.starts[c], this.ends[c]);
+        const same = byText.get(key);
+        if (same) same.push(c);
+        else byText.set(key, [c]);
+      }
+      this.reusable.set(text.length, (bucket = byText));
     }
-    return -1;
+    const list = bucket.get(text);
+    const i = list ? list.findIndex((c) => this.kinds[c] === kind && !taken.has(c)) : -1;
+    if (i < 0) return -1;
+    const old = list!.splice(i, 1)[0];
+    taken.add(old);
+    return old;
   }
 
   /** @internal Every fact of every node, as plain arrays (tests compare copies made in different ways). */
