@@ -329,6 +329,89 @@ describe('fuzz: the engine never throws, hangs, leaves the text or breaks the sy
     );
   });
 
+  it('incremental copies equal fresh copies when a version moves, swaps or duplicates lines (several changes in one version)', () => {
+    // One editor version with several changes (a line moved up or down, two lines swapped, a line
+    // duplicated below, an edit at each end): statements after the first change are then not where
+    // one offset delta moves them, and the copy looks them up by type and text (`takeReusable`),
+    // which picks the first untaken statement of that text, also among statements of equal length.
+    const shape = (t: SyntaxTree) =>
+      [...Array(t.size).keys()].map((id) => {
+        const n = t.nodeAt(id);
+        const owned = n.owner === t && n.children.every((c) => c.parent === n) ? '' : ' NOT OWNED';
+        return `${n.id}/${n.subtreeEnd} ${n.type} ${n.startIndex}-${n.endIndex} ${n.flags} [${n.childFields.join(',')}] ${n.parent?.id ?? '-'}${owned}`;
+      });
+    const lineRange = (lines: string[], at: number) => ({
+      start: { line: at, character: 0 },
+      end: at + 1 < lines.length ? { line: at + 1, character: 0 } : { line: at, character: lines[at].length },
+    });
+    fc.assert(
+      fc.property(
+        fc.nat(),
+        fc.array(
+          fc.tuple(
+            fc.constantFrom('move', 'swap', 'duplicate', 'ends'),
+            fc.double({ min: 0, max: 1, noNaN: true }),
+            fc.double({ min: 0, max: 1, noNaN: true }),
+          ),
+          {
+            minLength: 1,
+            maxLength: 5,
+          },
+        ),
+        (i, edits) => {
+          const store = new DocumentStore(parser, () => false);
+          const uri = 'file:///moved.py';
+          store.open(uri, 'python', 1, seeds[i % seeds.length]);
+          try {
+            let version = 1;
+            for (const [kind, a, b] of edits) {
+              const doc = store.get(uri)!;
+              const text = doc.document.getText();
+              const before = syntaxTreeOf(doc.tree!, text);
+              // Node objects made before the edit, so that adoption has objects to move.
+              void before.root.descendantsOfType('identifier');
+              const lines = text.split('\n');
+              if (lines.length < 3) return;
+              const x = Math.floor(a * (lines.length - 1));
+              const y = Math.floor(b * (lines.length - 1));
+              const lo = Math.min(x, y);
+              const hi = Math.max(x, y);
+              if (lo === hi && kind !== 'duplicate' && kind !== 'ends') continue;
+              const line = (k: number) => ({ line: k, character: 0 });
+              // Changes are applied in order, each in the text the previous one left.
+              let changes: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; text: string }[];
+              if (kind === 'move')
+                // The line at `hi` cut and inserted above `lo` (the later change first, so `lo` stays put).
+                changes = [
+                  { range: { start: line(hi), end: line(hi + 1) }, text: '' },
+                  { range: { start: line(lo), end: line(lo) }, text: `${lines[hi]}\n` },
+                ];
+              else if (kind === 'swap')
+                changes = [
+                  { range: lineRange(lines, hi), text: `${lines[lo]}\n` },
+                  { range: lineRange(lines, lo), text: `${lines[hi]}\n` },
+                ];
+              else if (kind === 'duplicate') changes = [{ range: { start: line(hi + 1), end: line(hi + 1) }, text: `${lines[lo]}\n` }];
+              else
+                changes = [
+                  { range: { start: line(lines.length - 1), end: line(lines.length - 1) }, text: '\nz = 1\n' },
+                  { range: { start: line(0), end: line(0) }, text: 'import os\n' },
+                ];
+              store.change(uri, ++version, changes);
+              const after = store.get(uri)!;
+              const text2 = after.document.getText();
+              const copy = syntaxTreeOf(after.tree!, text2);
+              assert.deepEqual(shape(copy), shape(new SyntaxTree(after.tree!, text2)), `${kind} ${lo} ${hi}`);
+            }
+          } finally {
+            store.dispose();
+          }
+        },
+      ),
+      { seed: 4243, numRuns: 80 },
+    );
+  });
+
   it('the model survives deep nesting (recursion guard) and says it stopped', () => {
     const n = 50_000;
     for (const text of [

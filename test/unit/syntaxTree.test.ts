@@ -491,6 +491,63 @@ describe('syntax tree copy', () => {
     }
   });
 
+  it('takes over statements an edit reordered by their text, among statements of the same length and type', async () => {
+    // Lines reordered in one version: the statements are not where one offset delta moves them, so
+    // each is looked up by its text (`takeReusable`, which lists the previous copy's statements by
+    // length, and indexes a length shared by more than 16 of them by text). Every statement here has
+    // the same length and type: only the text tells them apart, and a repeated text goes to the first
+    // statement of that text not yet taken.
+    const parser = await loadParser();
+    const many = Array.from({ length: 24 }, (_, k) => `v${String(k).padStart(2, '0')} = 1`);
+    const cases: [string[], string[], number[]][] = [
+      // Five statements, compared one by one.
+      [
+        ['a = 1', 'b = 2', 'c = 3', 'a = 1', 'd = 4'],
+        ['b = 2', 'a = 1', 'c = 3', 'd = 4', 'a = 1'],
+        [1, 0, 2, 4, 3],
+      ],
+      // Twenty-six of one length, reversed, one text twice: indexed by text.
+      [[...many, 'v03 = 1', 'v07 = 1'], [...many].reverse().concat(['v07 = 1', 'v03 = 1']), [...many.keys()].reverse().concat([25, 24])],
+    ];
+    for (const [before, after, expected] of cases) {
+      const text = `${before.join('\n')}\n`;
+      const next = `${after.join('\n')}\n`;
+      const tree = parser.parse(text);
+      const first = syntaxTreeOf(tree, text);
+      const old = first.root.namedChildren;
+      const rows = before.length;
+      // The whole text replaced by the reordered one: one edit of the stretch the two differ in.
+      tree.edit({
+        startIndex: 0,
+        oldEndIndex: text.length,
+        newEndIndex: next.length,
+        startPosition: { row: 0, column: 0 },
+        oldEndPosition: { row: rows, column: 0 },
+        newEndPosition: { row: rows, column: 0 },
+      } as Parameters<typeof tree.edit>[0]);
+      const nextTree = parser.parse(next, tree);
+      carryCopy(tree, nextTree);
+      tree.delete();
+      try {
+        const second = syntaxTreeOf(nextTree, next);
+        assert.deepEqual(second.facts(), new SyntaxTree(nextTree, next, undefined, true).facts());
+        const now = second.root.namedChildren;
+        assert.deepEqual(
+          now.map((n) => n.text),
+          after,
+        );
+        // Each statement is the previous object of the same text; a repeated text takes the first one first.
+        assert.deepEqual(
+          now.map((n) => old.indexOf(n)),
+          expected,
+        );
+        assert.equal(second.reusedNodes, second.size - 1, 'every statement cloned');
+      } finally {
+        nextTree.delete();
+      }
+    }
+  });
+
   it('is made once per tree and text, and remade for another text', async () => {
     const parser = await loadParser();
     const text = 'df = spark.read.parquet("/x")\n';

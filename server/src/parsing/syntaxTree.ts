@@ -38,6 +38,9 @@ type MadeChunk = (SyntaxNode | undefined)[];
 /** Subtrees up to this size are searched by reading their types; larger ones through the per-type lists. */
 const SCAN_LIMIT = 512;
 
+/** Statements of one length compared one by one (`takeReusable`) up to this many; more are indexed by text. */
+const SCAN_REUSABLE = 16;
+
 /** Node type names, interned for every language: a node stores its type as an index in this list. */
 const kindNames: string[] = [];
 const kindByName = new Map<string, number>();
@@ -404,8 +407,15 @@ export class SyntaxTree {
   /** The ids this copy took over from the previous one (the prefix, and adopted statements): new start, new end, old start, offset delta. */
   private readonly takenFrom: number[] = [];
 
-  /** Top-level statements of this tree without errors, by text, for the next tree's copy to reuse. */
-  private reusable: Map<string, number[]> | undefined;
+  /**
+   * Top-level statements of this tree without errors, by text length, in document order, for the
+   * next tree's copy to reuse. Keyed by length rather than by text: a key per statement made a slice
+   * and a hash of every statement's text (the whole file, once per keystroke, for the one statement
+   * the edit changed); a length costs nothing, and only statements of the looked-for length are
+   * compared. A length shared by many statements (a file of alike constants) is indexed by text when
+   * first looked up, so that a version reordering them all compares each text once, not each pair.
+   */
+  private reusable: Map<number, number[] | Map<string, number[]>> | undefined;
 
   /**
    * `previous`: the copy of the tree this one was incrementally parsed from. The unchanged
@@ -581,21 +591,46 @@ export class SyntaxTree {
 
   /**
    * @internal An error-free top-level statement of this tree with exactly this type and text, not in
-   * `taken` (it is added there), or -1. Every statement's text is read and hashed on the first call:
-   * the next copy asks here only when the statement at the place an edit moved it to differs (see `copy`).
+   * `taken` (it is added there), or -1. The statements are listed by length on the first call (the
+   * next copy asks here for the statement an edit changed, and for any not found at the place the
+   * edit moved it to: see `copy`); a statement's text is compared only when its length is the same.
    */
   takeReusable(kind: number, text: string, taken: Set<number>): number {
     if (!this.reusable) {
-      this.reusable = new Map();
+      const byLength = new Map<number, number[]>();
       for (let c = 1, end = this.subtreeEnds[0]; c < end; c = this.subtreeEnds[c]) {
         if (this.flags[c] & HAS_ERROR) continue;
-        const key = this.text.slice(this.starts[c], this.ends[c]);
-        const list = this.reusable.get(key);
+        const length = this.ends[c] - this.starts[c];
+        const list = byLength.get(length);
         if (list) list.push(c);
-        else this.reusable.set(key, [c]);
+        else byLength.set(length, [c]);
       }
+      this.reusable = byLength;
     }
-    const list = this.reusable.get(text);
+    // The first statement, in document order, of this type and text not taken: the one a list by text would give.
+    let bucket = this.reusable.get(text.length);
+    if (!bucket) return -1;
+    if (Array.isArray(bucket)) {
+      if (bucket.length <= SCAN_REUSABLE) {
+        for (let i = 0; i < bucket.length; i++) {
+          const c = bucket[i];
+          if (this.kinds[c] !== kind || taken.has(c) || this.text.slice(this.starts[c], this.ends[c]) !== text) continue;
+          bucket.splice(i, 1);
+          taken.add(c);
+          return c;
+        }
+        return -1;
+      }
+      const byText = new Map<string, number[]>();
+      for (const c of bucket) {
+        const key = this.text.slice(this.starts[c], this.ends[c]);
+        const same = byText.get(key);
+        if (same) same.push(c);
+        else byText.set(key, [c]);
+      }
+      this.reusable.set(text.length, (bucket = byText));
+    }
+    const list = bucket.get(text);
     const i = list ? list.findIndex((c) => this.kinds[c] === kind && !taken.has(c)) : -1;
     if (i < 0) return -1;
     const old = list!.splice(i, 1)[0];
