@@ -9,6 +9,7 @@ import { COMPREHENSIONS, isWithin, repeatingConstructAround, SCOPE_BOUNDARIES } 
 import { identifiersNamed } from '../../model/syntaxIndex';
 import { BINDING_PARENTS, constantInteger } from '../helpers/integerConstants';
 import { targetIdentifiers } from '../helpers/columnExpressions';
+import { boundBefore, grownInPlace } from '../helpers/literalBindings';
 
 /** Frames upstream of `frame` (itself included) that are sources. */
 function sourcesOf(frame: Frame): Frame[] {
@@ -476,13 +477,18 @@ function singleBinding(ctx: RuleContext, name: string): Node | undefined {
  * action is on the loop's own variable, which a literal list or tuple binds to a different frame each
  * turn (the model walks such a loop once per element). Each turn counts another frame once: there is no
  * lineage recomputed per value and no groupBy that would do the turns in one job, so the message would be
- * wrong. A frame derived from the variable inside the loop (a filter, a join with another frame) is not
- * this case and is still judged.
+ * wrong. The list may be bound to a name first, in the loop's scope, if nothing grows it in place. A
+ * frame derived from the variable inside the loop (a filter, a join with another frame) is not this
+ * case and is still judged.
  */
 function actsOnLiteralLoopVariable(action: ActionUse, loop: Node): boolean {
   if (loop.type !== 'for_statement') return false;
   const items = loop.childForFieldName('right');
-  const iterable = items ? unwrapParens(items) : undefined;
+  let iterable = items ? unwrapParens(items) : undefined;
+  // `tables = [("orders", orders_raw, orders), ...]` on lines of its own, then `for name, raw, clean in
+  // tables:`: the same literal list given through a name. A list grown in place (`parts.append(
+  // df.filter(...))` per value) is not a list of written-out frames, so it stays judged.
+  if (iterable?.type === 'identifier') iterable = grownInPlace(iterable.text, loop) ? undefined : boundBefore(iterable.text, loop);
   if (iterable?.type !== 'list' && iterable?.type !== 'tuple') return false;
   const receiver = action.call.childForFieldName('function')?.childForFieldName('object');
   const name = receiver ? unwrapParens(receiver) : undefined;

@@ -11,22 +11,29 @@ import { literalItemCount } from '../helpers/literalBindings';
 /** Releases a cache: `x.unpersist()`, `spark.catalog.clearCache()`, `spark.sql("UNCACHE TABLE ...")`. */
 const RELEASE = /\.unpersist\s*\(|\.clearCache\s*\(|\bUNCACHE\s+TABLE\b|\bCLEAR\s+CACHE\b/i;
 const FEW = 10;
+/** Methods whose result a loop runs over once per entry of the dict they are called on. */
+const DICT_VIEWS = new Set(['items', 'keys', 'values']);
 
 /**
  * `for i in range(3)`, `while n < 5`: a handful of iterations, not a long-running loop. The count is
- * the range's (`range(1, k + 1)` with `k = 3`), or the items of a literal list the loop names
- * (`for split in ["train", "val", "test"]`, or `SPLITS = [...]` ... `for split in SPLITS`).
+ * the range's (`range(1, k + 1)` with `k = 3`), the items of a literal list the loop names
+ * (`for split in ["train", "val", "test"]`, or `SPLITS = [...]` ... `for split in SPLITS`), or the
+ * entries of a literal dict whose items, keys or values it runs over (`TABLES = {"orders": ..., ...}`
+ * ... `for name, spec in TABLES.items()`), unless the scope grows that dict in place.
  */
 function fewIterations(ctx: RuleContext, loop: Node): boolean {
   if (loop.type === 'for_statement') {
     const right = loop.childForFieldName('right');
-    const it = right ? unwrapParens(right) : undefined;
+    let it = right ? unwrapParens(right) : undefined;
     if (!it) return false;
     if (it.type === 'call' && callParts(it)?.name === 'range' && !callParts(it)?.object) {
       const turns = rangeIterations(ctx, it, (n) => literalItemCount(n, loop));
       return turns !== undefined && turns <= FEW;
     }
-    if (it.type !== 'identifier' && it.type !== 'list' && it.type !== 'tuple') return false;
+    // `for name, spec in TABLES.items()` (keys(), values()): as many turns as the dict has entries.
+    const view = it.type === 'call' ? callParts(it) : undefined;
+    if (view?.object && view.name && DICT_VIEWS.has(view.name) && view.args.length === 0) it = unwrapParens(view.object);
+    if (it.type !== 'identifier' && it.type !== 'list' && it.type !== 'tuple' && it.type !== 'dictionary') return false;
     const items = literalItemCount(it, loop);
     return items !== undefined && items <= FEW;
   }
