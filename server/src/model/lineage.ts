@@ -106,7 +106,8 @@ class Walk {
 
   /** Done: the queue forgets its frames (they belong to a model that may be let go), and this walk is spare again. */
   end(): void {
-    this.queue.fill(undefined as unknown as Frame, 0, this.length);
+    const queue = this.queue;
+    for (let i = 0; i < this.length; i++) queue[i] = undefined as unknown as Frame;
     this.length = 0;
     spare.push(this);
   }
