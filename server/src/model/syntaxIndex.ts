@@ -186,16 +186,6 @@ export function idsBelow<T extends { id: number }>(list: readonly T[], end: numb
   return list.slice(0, countBelow(list, end));
 }
 
-/** Each list of `groups` (each in document order) cut to its nodes below `end`, the emptied ones left out. */
-export function groupsBelow<K>(groups: ReadonlyMap<K, readonly Node[]>, end: number): Map<K, Node[]> {
-  const kept = new Map<K, Node[]>();
-  for (const [key, list] of groups) {
-    const below = idsBelow(list, end);
-    if (below.length) kept.set(key, below);
-  }
-  return kept;
-}
-
 /**
  * Called once `model` is built from `previous` (the model of an earlier version of the document):
  * keeps `previous`'s lists for the statements the two copies share at their start (ids below
