@@ -13,6 +13,7 @@ import { collectProjectFacts, type ProjectFacts } from './project/projectFacts';
 import { carryCallIndex } from './rules/helpers/callIndex';
 import { architectureView } from './rules/helpers/layerGraph';
 import { carryScopeIndex } from './rules/helpers/scopeIndex';
+import { carrySessionConf } from './rules/helpers/sessionConf';
 import { rootOf, type TreeOrCopy } from './parsing/treeOrCopy';
 import { RULES } from './rules';
 import type { Rule, RuleContext } from './rules/rule';
@@ -161,6 +162,7 @@ function* analysisSteps(tree: TreeOrCopy, text: string, options: AnalysisOptions
   // The per-model node and call lists start from the previous model's, for the statements the two syntax copies share.
   carryCallIndex(options.previousModel, model);
   carryScopeIndex(options.previousModel, model);
+  carrySessionConf(options.previousModel, model);
   carrySyntaxIndex(options.previousModel, model);
   options.onModel?.(model);
   yield 'model';

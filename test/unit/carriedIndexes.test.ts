@@ -40,10 +40,20 @@ import { settingsByScan } from './sessionSettingsScan';
 
 const files = samplesAndFixtures();
 
+/**
+ * The statement a third of the way down deleted (files of five statements or more): the statements
+ * after it are adopted with smaller ids, below the ids the deleted statement's nodes keep.
+ */
+const deleteThirdStatement: SequenceEdit = (_, s) => {
+  const k = Math.floor(s.length / 3);
+  return s.length > 4 ? { start: s[k], end: s[k + 1], text: '' } : undefined;
+};
+
 /** Edits at the top, in the middle and at the end: a statement inserted, one typed into, one deleted, one appended. */
 const EDITS: SequenceEdit[] = [
   insertAtMiddle('x = spark.read.parquet("/tmp/a")\n'),
   typeIntoLine,
+  deleteThirdStatement,
   deleteLastStatement,
   append('\ndf.write.parquet("/tmp/out")\nrows = df.collect()\n'),
   insertBefore(0, 'import os\n'),
@@ -174,8 +184,8 @@ describe('carried per-model indexes (model/syntaxIndex, rules/helpers/callIndex,
   }
   let statementsCompared = 0;
   const listsBefore = { read: 0, made: 0, tail: 0 };
-  const groupsBefore = { read: 0, made: 0 };
-  const headsBefore = { read: 0, made: 0 };
+  const groupsBefore = { read: 0, made: 0, tail: 0 };
+  const headsBefore = { read: 0, made: 0, tail: 0 };
   before(() => {
     Object.assign(listsBefore, statementListCounts);
     Object.assign(headsBefore, headListCounts);
@@ -191,14 +201,19 @@ describe('carried per-model indexes (model/syntaxIndex, rules/helpers/callIndex,
     // Of those, the statements after the edit read as the previous lists' ends (the carried tail), not one by one.
     const tail = statementListCounts.tail - listsBefore.tail;
     assert.ok(tail > read / 4, `only ${tail} of ${read} statements after the carried prefix read as a carried tail`);
-    // The session settings' strings by head: most statements' lists kept (every statement is read, the prefix too).
+    // The session settings' strings by head: most statements' lists kept, many of them in place as the previous list's tail.
     const headsRead = headListCounts.read - headsBefore.read;
     const headsKept = headsRead - (headListCounts.made - headsBefore.made);
     assert.ok(headsKept > headsRead / 2, `only ${headsKept} of ${headsRead} statement string lists kept`);
+    const headsTail = headListCounts.tail - headsBefore.tail;
+    assert.ok(headsTail > headsRead / 4, `only ${headsTail} of ${headsRead} statement string lists carried as a tail`);
     // The call index, scope groups and assignments by name after the carried prefix: most statements' groups kept.
     const groupsRead = statementGroupCounts.read - groupsBefore.read;
     const groupsKept = groupsRead - (statementGroupCounts.made - groupsBefore.made);
     assert.ok(groupsKept > groupsRead / 3, `only ${groupsKept} of ${groupsRead} statement groups kept`);
+    // Of those, the statements after the edit kept in place in the previous model's lists (a carried tail), not joined one by one.
+    const groupsTail = statementGroupCounts.tail - groupsBefore.tail;
+    assert.ok(groupsTail > groupsRead / 4, `only ${groupsTail} of ${groupsRead} statements' groups carried as a tail`);
     assert.ok(statementsCompared > steps, `${statementsCompared} statements' kept calls compared with a new grouping`);
     assert.ok(moduleDefsKept > moduleDefsCompared / 3, `only ${moduleDefsKept} of ${moduleDefsCompared} statements kept their def across an edit`);
   });

@@ -16,6 +16,8 @@ import {
 import { repeatingConstructAround } from '../../server/src/rules/helpers/loops';
 import { sinksInScope } from '../../server/src/rules/helpers/sinksByScope';
 import { keptRepeats } from '../../server/src/rules/performance/PSA102-uncached-reuse';
+import { sinksFeeding, streamingSinkSteps } from '../../server/src/rules/streaming/PSA201-streaming-aggregation-without-watermark';
+import { buildModel } from '../../server/src/model/buildModel';
 import { bindingCounts, bindingNamesOfStatement, keptBindingNamesOfStatement } from '../../server/src/rules/performance/PSA105-python-udf-with-builtin';
 import {
   analyseEditSequence,
@@ -325,5 +327,42 @@ describe('PSA101 and PSA105 verdicts that read other statements, after edits of 
     });
     // The count is let pass while a caching `keep` is in sight; the UDF's call-site fix goes while `shout` is bound twice.
     assert.deepEqual(verdicts, ['PSA105+fix', 'PSA101+fix PSA105+fix', 'PSA105+fix', 'PSA101+fix PSA105+fix', 'PSA101+fix PSA105', 'PSA101+fix PSA105+fix']);
+  });
+});
+
+describe("PSA201's sinks fed by an aggregation, from each sink's steps listed under their parents", () => {
+  it('are the sinks whose steps hold the aggregation, read sink by sink, in the model order, on every sample and fixture', async () => {
+    const parser = await loadParser();
+    let aggregations = 0;
+    let fed = 0;
+    let twice = 0;
+    for (const [name, text] of samplesAndFixtures()) {
+      const tree = parser.parse(text);
+      try {
+        const { model } = buildModel(tree, text);
+        for (const agg of model.aggregations) {
+          const op = agg.kind === 'join' ? 'join' : 'aggregate';
+          // The test as it was: every step of every streaming sink, per aggregation.
+          const want = streamingSinkSteps(model)
+            .filter(({ steps }) =>
+              steps.some(
+                (f) => f.op === op && f.parents.includes(agg.input) && f.node.startIndex <= agg.call.startIndex && agg.call.endIndex <= f.node.endIndex,
+              ),
+            )
+            .map(({ sink }) => sink);
+          const got = sinksFeeding(model, agg);
+          assert.equal(got.length, want.length, `${name}: sinks fed by the ${agg.kind} at ${agg.call.startIndex}`);
+          got.forEach((s, i) => assert.ok(s === want[i], `${name}: sink #${i} fed by the ${agg.kind} at ${agg.call.startIndex}`));
+          aggregations++;
+          if (want.length) fed++;
+          if (want.length > 1) twice++;
+        }
+      } finally {
+        tree.delete();
+      }
+    }
+    assert.ok(aggregations > 100, `${aggregations} aggregations`);
+    assert.ok(fed > 30, `only ${fed} aggregations feed a streaming sink`);
+    assert.ok(twice > 2, `only ${twice} aggregations feed two streaming sinks or more`);
   });
 });

@@ -148,7 +148,7 @@ export function sharedIdEnd(previous: DataFrameModel | undefined, model: DataFra
 }
 
 /** How many top-level statements `before` and `now` start with as the same objects. */
-function sharedHead(before: readonly Node[], now: readonly Node[]): number {
+export function sharedHead(before: readonly Node[], now: readonly Node[]): number {
   let k = 0;
   while (k < now.length && k < before.length && now[k] === before[k]) k++;
   return k;
@@ -158,7 +158,7 @@ function sharedHead(before: readonly Node[], now: readonly Node[]): number {
  * How many top-level statements `before` and `now` end with as the same objects, none of them among
  * the `head` statements both start with (a statement is at one place in each copy).
  */
-function sharedTail(before: readonly Node[], now: readonly Node[], head: number): number {
+export function sharedTail(before: readonly Node[], now: readonly Node[], head: number): number {
   let s = 0;
   while (s < now.length - head && s < before.length - head && now[now.length - 1 - s] === before[before.length - 1 - s]) s++;
   return s;
@@ -184,16 +184,6 @@ export function countBelow(list: readonly { id: number }[], end: number): number
 /** The nodes of `list` (in document order, so by id) below `end`. */
 export function idsBelow<T extends { id: number }>(list: readonly T[], end: number): T[] {
   return list.slice(0, countBelow(list, end));
-}
-
-/** Each list of `groups` (each in document order) cut to its nodes below `end`, the emptied ones left out. */
-export function groupsBelow<K>(groups: ReadonlyMap<K, readonly Node[]>, end: number): Map<K, Node[]> {
-  const kept = new Map<K, Node[]>();
-  for (const [key, list] of groups) {
-    const below = idsBelow(list, end);
-    if (below.length) kept.set(key, below);
-  }
-  return kept;
 }
 
 /**

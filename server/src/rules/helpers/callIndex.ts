@@ -1,6 +1,6 @@
-import { appendAll, statementGroupCounts } from '../../model/statementGroups';
+import { joinGroupsCarried, joinListCarried, statementGroupCounts } from '../../model/statementGroups';
 import { perStatement } from '../../model/statementMemo';
-import { countBelow, groupsBelow, idsBelow, sharedIdEnd, statementNodesOfType } from '../../model/syntaxIndex';
+import { statementNodesOfType } from '../../model/syntaxIndex';
 import type { DataFrameModel } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
 import { callParts } from '../../parsing/syntax';
@@ -8,18 +8,20 @@ import { addTo } from './scopeIndex';
 
 interface CallIndex {
   /** Per name: the calls `name(...)` and `x.name(...)` (`callParts`' name), in document order. */
-  byName: Map<string, Node[]>;
+  byName: ReadonlyMap<string, readonly Node[]>;
   /**
    * The calls without such a name, in document order: a parenthesized, subscripted or called
    * callee (`(F.udf)(f)`, `handlers[k](df)`, `f()(df)`), or none. A rule testing the callee's text
    * or unwrapping it may still accept them, so they stay candidates for every name.
    */
-  unnamed: Node[];
+  unnamed: readonly Node[];
+  /** The top-level statements the index was joined from (the next model's carry compares its own with them). */
+  statements: readonly Node[];
 }
 
 const indexes = new WeakMap<DataFrameModel, CallIndex>();
-/** A model's calls taken from its previous model's index: those below `from` (see `carryCallIndex`). */
-const carried = new WeakMap<DataFrameModel, CallIndex & { from: number }>();
+/** The index of a model's previous model, which its own starts from (see `carryCallIndex`). */
+const carried = new WeakMap<DataFrameModel, CallIndex>();
 const NONE: readonly Node[] = [];
 
 function indexOf(model: DataFrameModel): CallIndex {
@@ -27,19 +29,23 @@ function indexOf(model: DataFrameModel): CallIndex {
   if (index) return index;
   const carry = carried.get(model);
   carried.delete(model);
-  const byName = carry?.byName ?? new Map<string, Node[]>();
-  const unnamed = carry?.unnamed ?? [];
   const statements = model.root.children;
-  // The statements below `from` gave the carried calls (the same nodes, see `sharedIdEnd`); each
-  // statement after them gives its own groups, kept on its node object, in document order.
-  for (let i = carry ? countBelow(statements, carry.from) : 0; i < statements.length; i++) {
-    statementGroupCounts.read++;
-    const own = perStatement(statementCalls, statements[i], callsOfStatement);
-    if (own === NO_CALLS) continue;
-    for (const [name, calls] of own.byName) appendAll(byName, name, calls);
-    for (const call of own.unnamed) unnamed.push(call);
-  }
-  index = { byName, unnamed };
+  // Each statement's calls are grouped on its node object; the previous index's lists keep the
+  // statements both copies start and end with (`joinGroupsCarried`), so only those between are read.
+  const byName = joinGroupsCarried(
+    statements,
+    carry && { groups: carry.byName, statements: carry.statements },
+    (statement) => perStatement(statementCalls, statement, callsOfStatement).byName,
+    (name: string) => name,
+  );
+  const unnamed = joinListCarried(
+    statements,
+    carry && { list: carry.unnamed, statements: carry.statements },
+    (statement) => perStatement(statementCalls, statement, callsOfStatement).unnamed,
+    (call) => call.id,
+    undefined, // the statements read are counted once, by the join above
+  );
+  index = { byName, unnamed, statements };
   indexes.set(model, index);
   return index;
 }
@@ -76,20 +82,13 @@ export function keptCallsOfStatement(statement: Node): StatementCalls | undefine
 }
 
 /**
- * Called once `model` is built from `previous`, before either index of `model` is made: keeps
- * `previous`'s calls of the top-level statements the two syntax copies share (`sharedIdEnd`), so
- * that only the calls after them are named again. A name's calls and the unnamed calls are in
- * document order, so the shared ones are a prefix of each list.
+ * Called once `model` is built from `previous`, before either index of `model` is made: `model`'s
+ * index starts from `previous`'s (when it was made, and of the same document), whose lists keep their
+ * place for the top-level statements both syntax copies start and end with (`joinGroupsCarried`).
  */
 export function carryCallIndex(previous: DataFrameModel | undefined, model: DataFrameModel): void {
   const before = previous && indexes.get(previous);
-  const from = before ? sharedIdEnd(previous, model) : 0;
-  if (!before || from === 0) return;
-  carried.set(model, {
-    byName: groupsBelow(before.byName, from),
-    unnamed: idsBelow(before.unnamed, from),
-    from,
-  });
+  if (before && previous.root === model.root) carried.set(model, before);
 }
 
 /**

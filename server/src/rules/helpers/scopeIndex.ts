@@ -1,24 +1,66 @@
-import { joinStatementGroups, noGroups, statementGroupCounts } from '../../model/statementGroups';
-import { groupsBelow, sharedIdEnd, statementNodesOfType, type IndexedType } from '../../model/syntaxIndex';
+import { joinGroupsCarried, joinListCarried, noGroups, statementGroupCounts, type Joined, type JoinedList } from '../../model/statementGroups';
+import { statementNodesOfType, type IndexedType } from '../../model/syntaxIndex';
 import type { DataFrameModel } from '../../model/types';
 import { perStatement } from '../../model/statementMemo';
 import type { Node } from '../../parsing/pythonParser';
 import { enclosingScope } from '../../parsing/syntax';
 
-const byScope = new WeakMap<DataFrameModel, Map<IndexedType, Map<number, Node[]>>>();
 const NONE: readonly Node[] = [];
 
 /**
  * The nodes of a type whose scope (`enclosingScope`: function, lambda or module) is `scope`, in
- * document order. The file's nodes of the type are grouped once per model: rules that asked this
- * per action, sink or name (PSA101, PSA116, PSA304) each made a pass over the whole file every time,
- * the largest part of their time in a long file.
+ * document order. Rules that asked this per action, sink or name (PSA101, PSA116, PSA304) each made
+ * a pass over the whole file every time, the largest part of their time in a long file.
+ *
+ * A function's or lambda's nodes all lie in its own top-level statement, so they are that statement's
+ * group (kept on the statement, `perStatement`), found from the scope's id as the model's groups keyed
+ * by id found them; the module's are joined once per model from every statement's, starting from the
+ * previous model's list (`joinListCarried`): after an edit, only the statements the copy made again
+ * are read, not a join of every statement after it with every scope re-keyed.
  */
 export function nodesInScope(model: DataFrameModel, type: IndexedType, scope: Node): readonly Node[] {
-  const groups = perModel(byScope, model, type, () =>
-    joinAfter(carried.get(model)?.byScope.get(type), model, memoOfType(type), (statement) => scopeGroupsOfStatement(statement, type), scopeId),
-  );
-  return groups.get(scope.id) ?? NONE;
+  const root = model.root;
+  if (scope.id === 0) return moduleNodes(model, type);
+  if (!(scope.id > 0 && scope.id < root.subtreeEnd)) return NONE;
+  const statement = statementHolding(root.children, scope.id);
+  // The node of this copy at the scope's id: the one its statement's groups are keyed by.
+  return perStatement(memoOfType(type), statement, (s) => scopeGroupsOfStatement(s, type)).get(root.owner.nodeAt(scope.id)) ?? NONE;
+}
+
+/** The top-level statement whose subtree holds node `id` (0 < id < the root's subtree end): the last one starting at or before it. */
+function statementHolding(statements: readonly Node[], id: number): Node {
+  let lo = 0;
+  let hi = statements.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (statements[mid].id <= id) lo = mid;
+    else hi = mid - 1;
+  }
+  return statements[lo];
+}
+
+const moduleLists = new WeakMap<DataFrameModel, Map<IndexedType, JoinedList<Node>>>();
+
+/** The module scope's nodes of `type`: each statement's module group joined, from the previous model's list when carried. */
+function moduleNodes(model: DataFrameModel, type: IndexedType): readonly Node[] {
+  let lists = moduleLists.get(model);
+  if (!lists) moduleLists.set(model, (lists = new Map()));
+  let joined = lists.get(type);
+  if (!joined) {
+    const carry = carried.get(model)?.module;
+    const previous = carry?.get(type);
+    carry?.delete(type);
+    const statements = model.root.children;
+    const memo = memoOfType(type);
+    const list = joinListCarried(
+      statements,
+      previous,
+      (statement) => perStatement(memo, statement, (s) => scopeGroupsOfStatement(s, type)).get(MODULE_SCOPE) ?? NONE,
+      (n) => n.id,
+    );
+    lists.set(type, (joined = { list, statements }));
+  }
+  return joined.list;
 }
 
 /**
@@ -27,9 +69,6 @@ export function nodesInScope(model: DataFrameModel, type: IndexedType, scope: No
  */
 export const MODULE_SCOPE = Symbol('the module scope');
 type ScopeKey = Node | typeof MODULE_SCOPE;
-
-/** A scope's id in the current copy (the root's is 0 in every copy); a node's id is read when the groups are joined. */
-const scopeId = (key: ScopeKey): number => (key === MODULE_SCOPE ? 0 : key.id);
 
 /** Per type, each top-level statement's nodes of the type by scope: `perStatement` answers. */
 const scopeMemos = new Map<IndexedType, WeakMap<Node, ReadonlyMap<ScopeKey, readonly Node[]>>>();
@@ -61,14 +100,25 @@ export function keptScopeGroupsOfStatement(statement: Node, type: IndexedType): 
   return scopeMemos.get(type)?.get(statement);
 }
 
-const byName = new WeakMap<DataFrameModel, Map<'assignments', Map<string, Node[]>>>();
+const byName = new WeakMap<DataFrameModel, Joined<string>>();
 
 /** The assignments `name = ...` (a plain name on the left) of the file, in document order; grouped once per model. */
 export function assignmentsTo(model: DataFrameModel, name: string): readonly Node[] {
-  const names = perModel(byName, model, 'assignments', () =>
-    joinAfter(carried.get(model)?.byName, model, assignmentMemo, assignmentsOfStatement, (text) => text),
-  );
-  return names.get(name) ?? NONE;
+  let joined = byName.get(model);
+  if (!joined) {
+    const previous = carried.get(model)?.assignments;
+    const statements = model.root.children;
+    const groups = joinGroupsCarried(
+      statements,
+      previous,
+      (s) => perStatement(assignmentMemo, s, assignmentsOfStatement),
+      (text: string) => text,
+    );
+    byName.set(model, (joined = { groups, statements }));
+    const carry = carried.get(model);
+    if (carry) carry.assignments = undefined;
+  }
+  return joined.groups.get(name) ?? NONE;
 }
 
 const assignmentMemo = new WeakMap<Node, ReadonlyMap<string, readonly Node[]>>();
@@ -132,48 +182,20 @@ export function keptModuleDefOf(statement: Node): { def: Node; name: string } | 
   return moduleDefs.get(statement);
 }
 
-/** Groups taken over from the previous model: each list cut to its nodes below `from` (see `carryScopeIndex`). */
-interface Carried<K> {
-  groups: Map<K, Node[]>;
-  from: number;
-}
-const carried = new WeakMap<DataFrameModel, { byScope: Map<IndexedType, Carried<number>>; byName?: Carried<string> }>();
+/** What a model's groups start from: its previous model's (see `carryScopeIndex`), each forgotten once used. */
+const carried = new WeakMap<DataFrameModel, { module: Map<IndexedType, JoinedList<Node>>; assignments?: Joined<string> }>();
 
 /**
- * Called once `model` is built from `previous`, before `model`'s groups are made: keeps `previous`'s
- * groups for the top-level statements both syntax copies share (`sharedIdEnd`: the same node
- * objects). A node below that end has its scope below it too (an ancestor comes first in preorder),
- * and the name it assigns is the same text, so the kept part of each group is its prefix; the nodes
- * after the end are grouped when asked, after it.
+ * Called once `model` is built from `previous`, before `model`'s groups are made: `model`'s module
+ * lists and assignments by name start from `previous`'s (those it made, of the same document), whose
+ * nodes keep their place for the top-level statements both syntax copies start and end with.
  */
 export function carryScopeIndex(previous: DataFrameModel | undefined, model: DataFrameModel): void {
-  const scopes = previous && byScope.get(previous);
-  const names = previous && byName.get(previous)?.get('assignments');
-  if (!scopes && !names) return;
-  const from = sharedIdEnd(previous, model);
-  if (from === 0) return;
-  const cut = <K>(groups: Map<K, Node[]>): Carried<K> => ({ groups: groupsBelow(groups, from), from });
-  carried.set(model, {
-    byScope: new Map([...(scopes ?? [])].map(([type, groups]) => [type, cut(groups)])),
-    ...(names ? { byName: cut(names) } : {}),
-  });
-}
-
-/**
- * The model's groups: the carried ones when there are, then the groups of each statement from
- * `carry.from` on (`joinStatementGroups`), keyed by `keyNow`.
- */
-function joinAfter<S, K>(
-  carry: Carried<K> | undefined,
-  model: DataFrameModel,
-  memo: WeakMap<Node, ReadonlyMap<S, readonly Node[]>>,
-  make: (statement: Node) => ReadonlyMap<S, readonly Node[]>,
-  keyNow: (key: S) => K,
-): Map<K, Node[]> {
-  // Each type's groups are made once per model (`perModel`), so the carried lists are extended in place.
-  const groups = carry ? new Map(carry.groups) : new Map<K, Node[]>();
-  joinStatementGroups(model.root, carry?.from ?? 0, groups, memo, make, keyNow);
-  return groups;
+  if (!previous || previous.root !== model.root) return;
+  const module = moduleLists.get(previous);
+  const assignments = byName.get(previous);
+  if (!module && !assignments) return;
+  carried.set(model, { module: new Map(module), ...(assignments ? { assignments } : {}) });
 }
 
 /** `items` in lists by key, each list in the order of `items`. */

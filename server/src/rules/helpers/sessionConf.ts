@@ -3,6 +3,7 @@ import type { Node } from '../../parsing/pythonParser';
 import { escapeRegExp, literalString, unwrapParens } from '../../parsing/syntax';
 import { perModel } from './scopeIndex';
 import { perStatement } from '../../model/statementMemo';
+import { joinListCarried, type JoinedList } from '../../model/statementGroups';
 
 /** Reading Spark settings the way Spark does: conf values, byte sizes, case-insensitive writer options. */
 
@@ -82,7 +83,7 @@ const settingsMemo = new WeakMap<DataFrameModel, Map<string, SessionSetting[]>>(
 
 /** How many leading characters of a key select the strings searched for it (`spark.` for most keys). */
 const HEAD = 6;
-const headMemo = new WeakMap<DataFrameModel, Map<string, readonly LowerString[]>>();
+const headMemo = new WeakMap<DataFrameModel, Map<string, JoinedList<LowerString>>>();
 
 /** A string literal and its lower-cased text. */
 interface LowerString {
@@ -99,37 +100,69 @@ interface LowerString {
  */
 const headsOfStatement = new WeakMap<Node, Map<string, readonly LowerString[]>>();
 
-/** Statement lists read by `stringsWithHead`, and of them the ones made (the rest were kept): for the tests' floor on reuse. */
-export const headListCounts = { read: 0, made: 0 };
+/**
+ * Statement lists read by `stringsWithHead` (those of the carried tails counted as read, see
+ * `joinListCarried`), of them the ones made (the rest were kept), and the tails' statements: for the
+ * tests' floors on reuse.
+ */
+export const headListCounts = { read: 0, made: 0, tail: 0 };
 
 /**
  * The string literals of the file whose lower-cased text contains the first `HEAD` characters of
  * `needle`, in document order, with that text: every string containing `needle` is among them.
  * Most keys share their head (`spark.`), so each key scans the few strings mentioning it instead
- * of every string of the file.
+ * of every string of the file. Joined once per model and head from each statement's list, starting
+ * from the previous model's list of the head (`carrySessionConf`): after an edit only the statements
+ * the copy made again are read, not every statement of the file.
  */
 function stringsWithHead(model: DataFrameModel, needle: string): readonly LowerString[] {
   const head = needle.slice(0, HEAD);
-  return perModel(headMemo, model, head, () => {
-    const out: LowerString[] = [];
+  let lists = headMemo.get(model);
+  if (!lists) headMemo.set(model, (lists = new Map()));
+  let joined = lists.get(head);
+  if (!joined) {
+    const carry = carriedHeads.get(model);
+    const previous = carry?.get(head);
+    carry?.delete(head);
     // The root is no string: the file's strings are its statements', one statement after another.
-    for (const statement of model.root.children) {
-      const heads = perStatement(headsOfStatement, statement, () => new Map<string, readonly LowerString[]>());
-      let strings = heads.get(head);
-      headListCounts.read++;
-      if (!strings) {
-        headListCounts.made++;
-        const made: LowerString[] = [];
-        for (const node of statement.descendantsOfType('string')) {
-          const lower = node.text.toLowerCase();
-          if (lower.includes(head)) made.push({ node, lower });
-        }
-        heads.set(head, (strings = made));
-      }
-      for (const s of strings) out.push(s);
+    const statements = model.root.children;
+    const list = joinListCarried(
+      statements,
+      previous,
+      (statement) => stringsOfStatement(statement, head),
+      (s) => s.node.id,
+      headListCounts,
+    );
+    lists.set(head, (joined = { list, statements }));
+  }
+  return joined.list;
+}
+
+function stringsOfStatement(statement: Node, head: string): readonly LowerString[] {
+  const heads = perStatement(headsOfStatement, statement, () => new Map<string, readonly LowerString[]>());
+  let strings = heads.get(head);
+  if (!strings) {
+    headListCounts.made++;
+    const made: LowerString[] = [];
+    for (const node of statement.descendantsOfType('string')) {
+      const lower = node.text.toLowerCase();
+      if (lower.includes(head)) made.push({ node, lower });
     }
-    return out;
-  });
+    heads.set(head, (strings = made));
+  }
+  return strings;
+}
+
+/** What a model's lists by head start from: its previous model's, each forgotten once used. */
+const carriedHeads = new WeakMap<DataFrameModel, Map<string, JoinedList<LowerString>>>();
+
+/**
+ * Called once `model` is built from `previous`, before `model`'s lists are made: its lists of strings
+ * by head start from `previous`'s (those it made, of the same document).
+ */
+export function carrySessionConf(previous: DataFrameModel | undefined, model: DataFrameModel): void {
+  const lists = previous && previous.root === model.root ? headMemo.get(previous) : undefined;
+  if (lists) carriedHeads.set(model, new Map(lists));
 }
 
 /**

@@ -12,7 +12,7 @@ import { callParts, unwrapParens } from '../../parsing/syntax';
 import { framesOfViewsRead } from '../helpers/fewRows';
 import { notebookDisplays } from '../helpers/notebookDisplay';
 import { ColumnExpressions } from '../helpers/columnExpressions';
-import { perModel } from '../helpers/scopeIndex';
+import { addTo, perModel } from '../helpers/scopeIndex';
 
 const DEFAULT_DELAY = DEFAULT_WATERMARK_DELAY;
 /** Arbitrary stateful operators: the user's code expires state with timeouts, not the watermark. */
@@ -360,14 +360,40 @@ const fedSinks = new WeakMap<DataFrameModel, Map<AggregationInfo, SinkInfo[]>>()
  * the sinks after them may differ.)
  */
 function sinksFedBy(ctx: RuleContext, agg: AggregationInfo): readonly SinkInfo[] {
-  return perModel(fedSinks, ctx.model, agg, () => {
+  return sinksFeeding(ctx.model, agg);
+}
+
+/** @internal `sinksFedBy` of a model (exported for the tests, which compare it with every sink's steps read in turn). */
+export function sinksFeeding(model: DataFrameModel, agg: AggregationInfo): readonly SinkInfo[] {
+  return perModel(fedSinks, model, agg, () => {
     const op = agg.kind === 'join' ? 'join' : 'aggregate';
-    return streamingSinkSteps(ctx.model)
-      .filter(({ steps }) =>
-        steps.some((f) => f.op === op && f.parents.includes(agg.input) && f.node.startIndex <= agg.call.startIndex && agg.call.endIndex <= f.node.endIndex),
-      )
-      .map(({ sink }) => sink);
+    // A sink is fed when one of its steps is this operation on the aggregation's input (a step
+    // listed under that input) around the aggregation's call; in the model's order of sinks.
+    const fed: number[] = [];
+    for (const { sink, step: f } of streamingStepsByParent(model).get(agg.input) ?? []) {
+      if (f.op === op && f.node.startIndex <= agg.call.startIndex && agg.call.endIndex <= f.node.endIndex && !fed.includes(sink)) fed.push(sink);
+    }
+    const sinks = streamingSinkSteps(model);
+    return fed.sort((a, b) => a - b).map((i) => sinks[i].sink);
   });
+}
+
+const stepsByParent = new WeakMap<DataFrameModel, Map<Frame, { sink: number; step: Frame }[]>>();
+
+/**
+ * Every step of every streaming sink (`streamingSinkSteps`), listed under each of its parent frames
+ * with the sink's place, once per model: each aggregation reads only the steps on its own input
+ * (it tested every step of every sink, per aggregation: a fifth of PSA201 at 20k lines).
+ */
+function streamingStepsByParent(model: DataFrameModel): Map<Frame, { sink: number; step: Frame }[]> {
+  let index = stepsByParent.get(model);
+  if (!index) {
+    index = new Map();
+    const sinks = streamingSinkSteps(model);
+    for (let sink = 0; sink < sinks.length; sink++) for (const step of sinks[sink].steps) for (const p of step.parents) addTo(index, p, { sink, step });
+    stepsByParent.set(model, index);
+  }
+  return index;
 }
 
 const sinkSteps = new WeakMap<DataFrameModel, { sink: SinkInfo; steps: Frame[] }[]>();
@@ -377,7 +403,8 @@ const sinkSteps = new WeakMap<DataFrameModel, { sink: SinkInfo; steps: Frame[] }
  * lineages are walked once per model, not once per aggregation (a pass over every sink's lineage
  * per aggregation was most of PSA201's time in a long file).
  */
-function streamingSinkSteps(model: DataFrameModel): { sink: SinkInfo; steps: Frame[] }[] {
+/** @internal Exported for the tests. */
+export function streamingSinkSteps(model: DataFrameModel): { sink: SinkInfo; steps: Frame[] }[] {
   let list = sinkSteps.get(model);
   if (!list) {
     list = model.sinks.filter((s) => s.streaming).map((sink) => ({ sink, steps: stepsThroughViews(model, sink.frame) }));
