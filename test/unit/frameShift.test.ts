@@ -2,7 +2,12 @@ import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { PythonParser } from '../../server/src/parsing/pythonParser';
 import type { AnalysisResult } from '../../server/src/analysis';
+import { analyze } from '../../server/src/analysis';
+import { DocumentStore } from '../../server/src/lsp/documentStore';
+import { interpreterState } from '../../server/src/model/buildModel';
 import { shiftMemoKey } from '../../server/src/model/journalShift';
+import type { DataFrameModel } from '../../server/src/model/types';
+import { defaultSettings } from '../../shared/settings';
 import { everyEditEqualsFresh, stepsEqualFresh, type TextChange } from './analysisOutcome';
 import { loadParser, py } from './helpers';
 import { asChanges, GENERATOR, position, statementEdits, type Generator, type StatementEdit } from './statementEdits';
@@ -156,6 +161,39 @@ describe('journals replayed at another first free frame id', function () {
       assert.ok((r.shiftedStatements ?? 0) >= 5, `${r.shiftedStatements} statements shifted of ${r.replayedStatements}`);
       // `first` and `second`; `fourth` reads the memo entry of `first(spark)`, now a copy, and runs (so does `fifth`, reading `fourth`'s).
       assert.ok((r.shiftedFunctions ?? 0) >= 2, `${r.shiftedFunctions} functions shifted of ${r.reusedFunctions}`);
+    }
+  });
+
+  it('leaves the previous model as it was: the copies are new objects', async () => {
+    // The model before the edit may still answer a hover: a shifted replay must not move its frames' ids
+    // nor change what its frames, entries and memo hold.
+    const gen = (await import(GENERATOR)) as Generator;
+    const text = gen.generatePipeline(1000, 4);
+    const store = new DocumentStore(parser, () => false);
+    const uri = 'file:///kept.py';
+    const options = { settings: defaultSettings(), path: 'kept.py' };
+    store.open(uri, 'python', 1, text);
+    try {
+      const before = analyze(store.get(uri)!.tree!, text, options).model!;
+      const shape = (m: DataFrameModel) => ({
+        frames: m.frames.map((f) => [f.id, f.op, f.parents.map((p) => p.id), f.source?.path]),
+        actions: m.actions.map((a) => a.frame.id),
+        sinks: m.sinks.map((x) => x.frame.id),
+        transforms: m.transforms.map((t) => t.frame.id),
+        names: [...m.frameRefs.values()].map((r) => [r.frame.id, (r.others ?? []).map((f) => f.id)]),
+        definitions: [...m.definitions.keys()],
+        localCalls: m.localCalls.map((c) => c.result.id),
+        interpreter: interpreterState(m),
+      });
+      const was = JSON.stringify(shape(before));
+      const [change] = addFrames(text, 0, 1);
+      const doc = store.get(uri)!.document;
+      store.change(uri, 2, [{ range: { start: doc.positionAt(change.start), end: doc.positionAt(change.end) }, text: change.text }]);
+      const after = analyze(store.get(uri)!.tree!, store.get(uri)!.document.getText(), { ...options, previousModel: before });
+      assert.ok((after.shiftedFunctions ?? 0) >= 20, `${after.shiftedFunctions} shifted`);
+      assert.equal(JSON.stringify(shape(before)), was);
+    } finally {
+      store.dispose();
     }
   });
 
