@@ -81,7 +81,16 @@ function fail(): never {
   throw REFUSED;
 }
 
-function mapKeys<K, V>(m: ReadonlyMap<K, V>, f: (k: K) => K): Map<K, V> {
+/** `m` with its keys mapped by `f`: `m` itself when no key changes (a journal's maps are never written once made). */
+function mapKeys<K, V>(m: Map<K, V>, f: (k: K) => K): Map<K, V> {
+  let changed = false;
+  for (const k of m.keys()) {
+    if (f(k) !== k) {
+      changed = true;
+      break;
+    }
+  }
+  if (!changed) return m;
   const out = new Map<K, V>();
   for (const [k, v] of m) out.set(f(k), v);
   return out;
@@ -112,7 +121,9 @@ class Copier {
   }
 
   value(x: unknown): unknown {
-    if (typeof x !== 'object' || x === null) return x;
+    // Syntax nodes and column maps hold no frame (a column is a name, flags and nodes): most fields are
+    // nodes, so they are answered before the table of objects walked, and not put in it.
+    if (typeof x !== 'object' || x === null || x instanceof SyntaxNode || x instanceof ColumnMap) return x;
     const known = this.done.get(x);
     if (known) return known;
     if (++this.depth > MAX_NESTING) fail();
@@ -140,8 +151,6 @@ class Copier {
       }
       return out ?? a;
     }
-    // Syntax nodes and column maps hold no frame (a column is a name, flags and nodes).
-    if (x instanceof SyntaxNode || x instanceof ColumnMap) return x;
     // The module scope is the run's too (its names are the run's reads, the same objects).
     if (x === this.moduleScope) return x;
     if (proto === Map.prototype) {
