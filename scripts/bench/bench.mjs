@@ -1030,6 +1030,8 @@ function traceMedians(traces) {
       'model resumed statements': t.model?.resumedStatements ?? NaN,
       'model replayed statements': t.model?.replayedStatements ?? NaN,
       'model reused functions': t.model?.reusedFunctions ?? NaN,
+      // A server without the count (before s-journal21) shifted none.
+      'model shifted functions': t.model?.shiftedFunctions ?? 0,
     };
   });
   return Object.fromEntries(Object.keys(figures[0]).map((k) => [k, median(figures.map((f) => f[k]))]));
@@ -1043,7 +1045,7 @@ function describeTrace(t) {
     `diagnostics ${wc('diagnostics')}, graph fragment ${wc('graph fragment')}, graph change ${wc('graph change')} (after the answer: fragment ${fmt(t['graph fragment after the answer'])} wall); ` +
     `${t.pauses} pauses, ${fmt(t['pauses ms'])} ms (max ${fmt(t['pause max'])}); ` +
     `gc: ${t.scavenges} scavenges ${fmt(t['scavenges ms'])} ms, ${t['mark-compacts']} mark-compacts ${fmt(t['mark-compacts ms'])} ms, other ${fmt(t['other gc ms'])} ms; ` +
-    `resumed a model ${t['edits since resumed model']} edits old: ${t['model resumed statements']} statements resumed, ${t['model replayed statements']} replayed, ${t['model reused functions']} functions reused; ` +
+    `resumed a model ${t['edits since resumed model']} edits old: ${t['model resumed statements']} statements resumed, ${t['model replayed statements']} replayed, ${t['model reused functions']} functions reused (${t['model shifted functions']} at another first frame id); ` +
     `copy: ${t['copy shared statements']} statements shared, ${t['copy cloned nodes']} nodes cloned, ${t['copy adopted nodes']} adopted, of ${t['copy nodes']}`
   );
 }

@@ -41,6 +41,9 @@ let analyses = 0;
 let resumed = 0;
 let replaying = 0;
 let replayed = 0;
+// Replays at another first free frame id (frames copied with their ids moved, server/src/model/journalShift.ts).
+let shiftedFunctions = 0;
+let shiftedStatements = 0;
 const failed = [];
 for (const [k, file] of files.entries()) {
   try {
@@ -49,6 +52,8 @@ for (const [k, file] of files.entries()) {
       if (incremental.resumedStatements) resumed++;
       if (incremental.replayedStatements) replaying++;
       replayed += incremental.replayedStatements ?? 0;
+      shiftedFunctions += incremental.shiftedFunctions ?? 0;
+      shiftedStatements += incremental.shiftedStatements ?? 0;
     });
   } catch (e) {
     failed.push(file[0]);
@@ -56,6 +61,6 @@ for (const [k, file] of files.entries()) {
   }
 }
 console.log(
-  `${files.length} files (of ${candidates.length} .py files up to ${maxLines} lines), ${numRuns} edit sequences each: ${analyses} analyses compared, ${resumed} resumed a previous model, ${replaying} replayed top-level statements (${replayed} in all); ${failed.length} files differ`,
+  `${files.length} files (of ${candidates.length} .py files up to ${maxLines} lines), ${numRuns} edit sequences each: ${analyses} analyses compared, ${resumed} resumed a previous model, ${replaying} replayed top-level statements (${replayed} in all); replayed at a moved first frame id: ${shiftedFunctions} function analyses, ${shiftedStatements} statements; ${failed.length} files differ`,
 );
 process.exitCode = failed.length ? 1 : 0;

@@ -74,6 +74,10 @@ export interface AnalysisResult {
   replayedStatements?: number;
   /** Of those, the ones whose numbers were mapped (their statement or one they read had moved). */
   relocatedStatements?: number;
+  /** Function analyses replayed at another first free frame id than journaled: their frames copied with the ids moved (`model/journalShift.ts`). */
+  shiftedFunctions?: number;
+  /** Top-level statements replayed so. */
+  shiftedStatements?: number;
   /** With `keepProjectFacts`, when the file was analysed. */
   projectFacts?: ProjectFacts;
 }
@@ -157,8 +161,18 @@ function* analysisSteps(tree: TreeOrCopy, text: string, options: AnalysisOptions
   // rule): an edit read after it stops the run before the model. `buildModel` takes this copy.
   rootOf(tree, text);
   yield 'syntax copy';
-  const { model, functions, resumedStatements, reusedFunctions, relocatedFunctions, relocatedAcrossFunctions, replayedStatements, relocatedStatements } =
-    buildModel(tree, text, { notebook: options.notebook ?? isPlatformNotebookSource(text), standalone: options.standalone }, options.previousModel);
+  const {
+    model,
+    functions,
+    resumedStatements,
+    reusedFunctions,
+    relocatedFunctions,
+    relocatedAcrossFunctions,
+    replayedStatements,
+    relocatedStatements,
+    shiftedFunctions,
+    shiftedStatements,
+  } = buildModel(tree, text, { notebook: options.notebook ?? isPlatformNotebookSource(text), standalone: options.standalone }, options.previousModel);
   // The per-model node and call lists start from the previous model's, for the statements the two syntax copies share.
   carryCallIndex(options.previousModel, model);
   carryScopeIndex(options.previousModel, model);
@@ -217,6 +231,8 @@ function* analysisSteps(tree: TreeOrCopy, text: string, options: AnalysisOptions
     relocatedAcrossFunctions,
     replayedStatements,
     relocatedStatements,
+    shiftedFunctions,
+    shiftedStatements,
     ...(projectFacts ? { projectFacts } : {}),
   };
 }

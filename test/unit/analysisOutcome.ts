@@ -47,6 +47,7 @@ export function modelShape(model: DataFrameModel | undefined): unknown {
     definitions: plain(model.definitions),
     frameRefs: plain(model.frameRefs),
     localCalls: plain(model.localCalls),
+    tempViews: plain(model.tempViews),
     truncated: model.truncated,
   };
 }

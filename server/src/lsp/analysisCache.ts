@@ -249,6 +249,8 @@ export class AnalysisCache {
           relocatedStatements: result.relocatedStatements,
           reusedFunctions: result.reusedFunctions,
           relocatedFunctions: result.relocatedFunctions,
+          shiftedFunctions: result.shiftedFunctions,
+          shiftedStatements: result.shiftedStatements,
         });
         // Written once the answer is out, and after the collection observer heard of the run's collections.
         setTimeout(() => this.status.trace(uri, version, trace.summary(end)), 20);

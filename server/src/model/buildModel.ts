@@ -11,6 +11,7 @@ import { usesGlue } from '../spark/glue';
 import { isSessionFactoryName, isSessionGlobal, isSessionParameterName, sessionReference, sparkSessionClassCall, usesNotebookSession } from '../spark/session';
 import { JournalRecorder, sameFrames, type FunctionJournal } from './functionJournal';
 import { journalNumbers, placement, statementPlaces, type Renumbering } from './journalRelocation';
+import { shiftedJournal, shiftMemoKey } from './journalShift';
 import type { StatementJournal } from './statementJournal';
 import { perStatement } from './statementMemo';
 import type { Interpreter } from './interpreter';
@@ -219,6 +220,8 @@ class ModelBuilder implements Interpreter {
   relocatedFunctions = 0;
   /** Of those, how many were renumbered in another statement than their own too (a helper or UDF they called had moved). */
   relocatedAcrossFunctions = 0;
+  /** Of those, how many started at another first free frame id than when journaled (their frames copied with the ids moved). */
+  shiftedFunctions = 0;
   /** The module scope of this run (the previous model's, when resumed). */
   private moduleScope: Scope;
   /** The function values the module scope was given, in order, and those the resumed run gave from its checkpoint on, by def. */
@@ -228,6 +231,8 @@ class ModelBuilder implements Interpreter {
   replayedStatements = 0;
   /** Of those, how many had their statement or one they read moved since they ran (numbers mapped). */
   relocatedStatements = 0;
+  /** Of those, how many started at another first free frame id than when journaled (their frames copied with the ids moved). */
+  shiftedStatements = 0;
   /** The top-level statements' journals (see ResumeState). */
   private statementJournals = new WeakMap<Node, StatementJournal>();
   /** The module's pending function analyses of this run, and those of the model it resumed from. */
@@ -415,13 +420,19 @@ class ModelBuilder implements Interpreter {
     const kept = this.statementJournals.get(statement);
     // Where its statements are now (see `journalRelocation.ts`): null when none moved.
     const at = kept && placement(kept, this.model.root);
-    if (kept && at !== undefined && this.sameReads(kept, at)) {
-      this.replay(kept, at);
-      for (const [name, v] of kept.varWrites) {
+    // At another first free frame id: its frames copied with their ids moved (`journalShift.ts`).
+    const j = kept && at !== undefined && this.sameReads(kept, at) ? this.atNextId(kept) : undefined;
+    if (j) {
+      this.replay(j, at!);
+      for (const [name, v] of j.varWrites) {
         if (v === undefined) this.vars.delete(name);
         else this.vars.set(name, v);
       }
-      for (const entry of kept.defined) this.defined.push(entry);
+      for (const entry of j.defined) this.defined.push(entry);
+      if (j !== kept) {
+        this.statementJournals.set(statement, j);
+        this.shiftedStatements++;
+      }
       this.replayedStatements++;
       if (at) this.relocatedStatements++;
       return;
@@ -657,10 +668,13 @@ class ModelBuilder implements Interpreter {
       const kept = this.previousJournals?.get(v.def);
       // Where its statements are now (see `journalRelocation.ts`): null when none moved.
       const at = kept && placement(kept, this.model.root);
-      if (kept && at !== undefined && this.sameReads(kept, at)) {
-        this.replay(kept, at);
-        this.journals.set(v.def, kept);
+      // At another first free frame id (an edit before it made more or fewer frames): its frames copied with their ids moved (`journalShift.ts`).
+      const j = kept && at !== undefined && this.sameReads(kept, at) ? this.atNextId(kept) : undefined;
+      if (j) {
+        this.replay(j, at!);
+        this.journals.set(v.def, j);
         this.reusedFunctions++;
+        if (j !== kept) this.shiftedFunctions++;
         if (at) this.relocatedFunctions++;
         if (at?.across) this.relocatedAcrossFunctions++;
         continue;
@@ -740,19 +754,35 @@ class ModelBuilder implements Interpreter {
     return places && { ...journal, places };
   }
 
-  /** Every read of the journaled analysis gives the same answer in this run's state (its numbers mapped by `r` when its statements moved). */
+  /**
+   * Every read of the journaled analysis gives the same answer in this run's state (its numbers mapped
+   * by `r` when its statements moved; at another first free frame id, the ids of the frames it made
+   * moved by the difference, see `journalShift.ts`).
+   */
   private sameReads(j: FunctionJournal, r: Renumbering | null): boolean {
-    if (j.closure !== this.scope || j.nextId !== this.nextId || this.steps + j.steps > MAX_STEPS) return false;
+    if (j.closure !== this.scope || this.steps + j.steps > MAX_STEPS) return false;
+    const shift = this.nextId - j.nextId;
     for (const [name, v] of j.names) if (Map.prototype.get.call(this.vars, name) !== v) return false;
-    for (const [key, v] of j.memo) if (this.callMemo.get(r ? r.key(key) : key) !== v) return false;
+    for (const [recorded, v] of j.memo) {
+      const key = shift === 0 ? recorded : shiftMemoKey(recorded, j.nextId, j.ids, shift);
+      if (key === undefined || this.callMemo.get(r ? r.key(key) : key) !== v) return false;
+    }
     for (const [id, has] of j.analysed) if (this.analysed.has(r ? r.id(id) : id) !== has) return false;
     const refs = this.model.frameRefs;
     for (const [start, was] of j.refs) {
       const ref = refs.get(r ? r.offset(start) : start);
       if (was === undefined ? ref !== undefined : !ref || ref.frame !== was.frame || !sameFrames(ref.others ?? [], was.others)) return false;
     }
-    for (const [id, has] of j.definitions) if (this.model.definitions.has(id) !== has) return false;
+    for (const [id, has] of j.definitions) {
+      const now = shift !== 0 && id >= j.nextId && id < j.nextId + j.ids ? id + shift : id;
+      if (this.model.definitions.has(now) !== has) return false;
+    }
     return true;
+  }
+
+  /** The journal as a run from this run's first free frame id would have recorded it: itself, a copy with its frames' ids moved, or undefined when it cannot be copied. */
+  private atNextId<J extends FunctionJournal>(j: J): J | undefined {
+    return j.nextId === this.nextId ? j : shiftedJournal(j, this.nextId, this.moduleScope);
   }
 
   /** What the journaled analysis added, added again (the same objects; frame names copied, since later analyses may add to them). */
@@ -1257,6 +1287,10 @@ export interface BuiltModel {
   replayedStatements: number;
   /** Of those, the ones whose statement or a statement they read had moved since they ran (numbers mapped). */
   relocatedStatements: number;
+  /** Function analyses replayed at another first free frame id than journaled (frames copied with their ids moved, `journalShift.ts`). */
+  shiftedFunctions: number;
+  /** Top-level statements replayed so. */
+  shiftedStatements: number;
 }
 
 /**
@@ -1278,6 +1312,8 @@ export function buildModel(tree: TreeOrCopy, text: string, options: ModelOptions
     relocatedAcrossFunctions: builder.relocatedAcrossFunctions,
     replayedStatements: builder.replayedStatements,
     relocatedStatements: builder.relocatedStatements,
+    shiftedFunctions: builder.shiftedFunctions,
+    shiftedStatements: builder.shiftedStatements,
   };
 }
 
@@ -1314,9 +1350,16 @@ export function interpreterState(model: DataFrameModel): { memo: string[]; analy
   const state = resumable.get(model);
   if (!state) return undefined;
   return {
-    memo: [...state.callMemo].map(([key, v]) => `${key} -> ${v.k === 'frame' ? `f${v.frame.id}` : v.k}`),
+    memo: [...state.callMemo].map(([key, v]) => `${key} -> ${describeValue(v)}`),
     analysed: [...state.analysed],
   };
+}
+
+/** A memo value for the tests' comparison: its kind, with the ids of the frames it holds (in a list, a writer, a grouping). */
+function describeValue(v: Value): string {
+  if (v.k === 'frame') return `f${v.frame.id}`;
+  if (v.k === 'list') return `[${v.items.map(describeValue).join(',')}]`;
+  return 'frame' in v ? `${v.k}(f${v.frame.id})` : v.k;
 }
 
 /**

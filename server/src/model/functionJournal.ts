@@ -16,7 +16,9 @@ import type { Scope, Value } from './values';
  * - the call memo (`callFunction`), the set of analysed functions (`callFunction`, `analysePending`),
  *   the frame names (`noteFrameRef`), the frames' definitions (`bind`): the first read of each key
  *   the analysis had not written itself;
- * - the first free frame id and the step count (`tick`): the same id, and room for its steps;
+ * - the first free frame id and the step count (`tick`): room for its steps; at another first id the
+ *   run is the same with the ids of its own frames moved, which the replay then copies
+ *   (`journalShift.ts`);
  * - its closure, the `def` node, the imports, the notebook flag: the same objects and inputs (a
  *   journal is only offered by a model the run resumed from, which required the same inputs).
  * The call depth, the stack, the loops and the expression depth are empty or zero when the module's

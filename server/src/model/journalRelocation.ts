@@ -8,9 +8,10 @@ import type { FunctionJournal } from './functionJournal';
  * clone's place (`SyntaxTree`): the same objects, their ids moved by that statement's shift and their
  * offsets by its delta; a statement before the first change is taken over unmoved. The journal's
  * additions hold nodes (the same objects, now at their new place) and frames (the same ids when the
- * first free frame id is the same, which the replay requires), so they need nothing; what holds ids
- * and offsets as numbers is renumbered here: memo keys (the called def's id leads the key, the
- * arguments are frame ids and values), analysed def ids, frame-name offsets.
+ * first free frame id is the same; else the replay copies them with their ids moved, `journalShift.ts`),
+ * so they need nothing here; what holds node ids and offsets as numbers is renumbered here: memo keys
+ * (the called def's id leads the key, the arguments are frame ids and values), analysed def ids,
+ * frame-name offsets.
  *
  * Each number is renumbered by the move of the top-level statement it lay in when the analysis ran
  * (`StatementPlace`, recorded with the journal): its own statement, a helper or UDF it called,

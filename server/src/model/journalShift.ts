@@ -1,0 +1,256 @@
+import { SyntaxNode } from '../parsing/syntaxTree';
+import { ColumnMap } from './columnMap';
+import type { FunctionJournal } from './functionJournal';
+import type { StatementJournal } from './statementJournal';
+import type { Frame } from './types';
+import type { Scope, Value } from './values';
+
+/**
+ * A journal replayed at another first free frame id (issue 18). A journaled run (a module function's
+ * pending analysis, a top-level statement) gives the frames it makes the ids from the first free one
+ * on: `[j.nextId, j.nextId + j.ids)`. An edit before it that makes more or fewer frames (typing
+ * `df_1 = df.filter(...)` into an earlier function) moves that first id, and a replay that required
+ * it unchanged ran every later function again although nothing it reads changed.
+ *
+ * Why a run at another first id is the recorded one with its own frames renumbered: the interpreter
+ * uses a frame id only as a name (memo keys `f<id>`, `definitions` and `seen` sets keyed by it, its
+ * equality), never in arithmetic; every frame the run did not make is older, so its id is below the
+ * first free id in either run, and the order of any two ids is the same after adding the difference
+ * to the run's own. Its reads are then the same reads with its own frames' ids moved (the ones that
+ * name its own frames, memo keys and definitions, answer "absent" in both runs: those ids are not yet
+ * taken); so the run makes the same objects with the run's frames' ids moved and every object that
+ * holds one of those frames holding the moved frame instead. `shiftedJournal` builds exactly that:
+ * each of the run's frames copied with its id moved, and every object of the journal's additions that
+ * reaches one of them (a parent, an action's frame, a memo value's, a frame name's, a module write's)
+ * copied with the copies in their place; objects that reach none are kept (they hold only nodes,
+ * strings and older frames, the same in both runs); identity is kept (one copy per object), so
+ * objects shared in the run are shared in the copy. The copies are new objects: the model the
+ * journal came from may still answer hovers with its own.
+ *
+ * What it does not know how to copy, it refuses (the caller then runs the function or statement):
+ * a scope other than the module's (a nested function value holding a local scope), an object of a
+ * class other than plain objects, arrays, `Map`, `SyntaxNode` and `ColumnMap` that holds one of the
+ * run's frames (or any such object it would have to walk: a `Set`), nesting past `MAX_NESTING`, a
+ * memo key it cannot read.
+ */
+
+/** Objects nested deeper than this in a journal's additions are not walked (the journal is refused). */
+const MAX_NESTING = 2_000;
+
+/** Thrown inside the walk when the journal cannot be copied; caught by `shiftedJournal`. */
+const REFUSED = new Error('journal not shifted');
+
+/** The journal `j` as a run starting at `nextId` would have recorded it; undefined when it cannot be copied (see above). */
+export function shiftedJournal<J extends FunctionJournal>(j: J, nextId: number, moduleScope: Scope): J | undefined {
+  const shift = nextId - j.nextId;
+  if (shift === 0) return j;
+  const frames = (j.added.get('frames') ?? []) as Frame[];
+  // Every frame the run made is in the model's frame list, with the ids it took: nothing else is moved.
+  if (frames.length !== j.ids) return undefined;
+  const copier = new Copier(j.nextId, j.nextId + j.ids, shift, new Set(frames), moduleScope);
+  try {
+    const added = new Map<string, unknown[]>();
+    for (const [key, items] of j.added) added.set(key, copier.list(items));
+    const shiftedKey = (k: string) => shiftMemoKey(k, j.nextId, j.ids, shift) ?? fail();
+    const journal: J = {
+      ...j,
+      nextId,
+      memo: mapKeys(j.memo, shiftedKey),
+      definitions: mapKeys(j.definitions, (id) => copier.id(id)),
+      added,
+      memoWrites: j.memoWrites.map(([k, v]) => [shiftedKey(k), copier.value(v) as Value]),
+      definitionWrites: j.definitionWrites.map(([id, entry]) => [copier.id(id), entry]),
+      newRefs: j.newRefs.map((ref) => copier.value(ref) as typeof ref),
+      refPushes: j.refPushes.map(([start, frame]) => [start, copier.value(frame) as Frame]),
+    };
+    if ('varWrites' in j) {
+      const s = j as unknown as StatementJournal;
+      Object.assign(journal, {
+        varWrites: s.varWrites.map(([name, v]) => [name, v && (copier.value(v) as Value)]),
+        defined: s.defined.map(([def, v]) => [def, copier.value(v) as Value]),
+      });
+    }
+    return journal;
+  } catch (e) {
+    if (e === REFUSED) return undefined;
+    throw e;
+  }
+}
+
+function fail(): never {
+  throw REFUSED;
+}
+
+/** `m` with its keys mapped by `f`: `m` itself when no key changes (a journal's maps are never written once made). */
+function mapKeys<K, V>(m: Map<K, V>, f: (k: K) => K): Map<K, V> {
+  let changed = false;
+  for (const k of m.keys()) {
+    if (f(k) !== k) {
+      changed = true;
+      break;
+    }
+  }
+  if (!changed) return m;
+  const out = new Map<K, V>();
+  for (const [k, v] of m) out.set(f(k), v);
+  return out;
+}
+
+/** Copies objects that reach one of the run's frames, once each (see the module's comment). */
+class Copier {
+  /** Each object walked: its copy, or itself when it reaches none of the run's frames. */
+  private readonly done = new Map<object, object>();
+  private depth = 0;
+
+  constructor(
+    private readonly from: number,
+    private readonly to: number,
+    private readonly shift: number,
+    private readonly own: ReadonlySet<Frame>,
+    private readonly moduleScope: Scope,
+  ) {}
+
+  /** A frame id: moved when the run took it. */
+  id(x: number): number {
+    return x >= this.from && x < this.to ? x + this.shift : x;
+  }
+
+  /** A list of the journal's additions (always a new array: the journal's own list is the previous model's). */
+  list(items: readonly unknown[]): unknown[] {
+    return items.map((x) => this.value(x));
+  }
+
+  value(x: unknown): unknown {
+    // Syntax nodes and column maps hold no frame (a column is a name, flags and nodes): most fields are
+    // nodes, so they are answered before the table of objects walked, and not put in it.
+    if (typeof x !== 'object' || x === null || x instanceof SyntaxNode || x instanceof ColumnMap) return x;
+    const known = this.done.get(x);
+    if (known) return known;
+    if (++this.depth > MAX_NESTING) fail();
+    try {
+      const out = this.walk(x);
+      this.done.set(x, out);
+      return out;
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private walk(x: object): object {
+    const proto = Object.getPrototypeOf(x) as unknown;
+    if (proto === Object.prototype) {
+      if (isFrame(x)) return this.own.has(x) ? this.frame(x) : x;
+      return this.fields(x);
+    }
+    if (proto === Array.prototype) {
+      const a = x as unknown[];
+      let out: unknown[] | undefined;
+      for (let i = 0; i < a.length; i++) {
+        const v = this.value(a[i]);
+        if (v !== a[i]) (out ??= a.slice())[i] = v;
+      }
+      return out ?? a;
+    }
+    // The module scope is the run's too (its names are the run's reads, the same objects).
+    if (x === this.moduleScope) return x;
+    if (proto === Map.prototype) {
+      const m = x as Map<unknown, unknown>;
+      let out: Map<unknown, unknown> | undefined;
+      for (const [k, v] of m) {
+        const w = this.value(v);
+        if (w !== v) (out ??= new Map(m)).set(k, w);
+      }
+      return out ?? m;
+    }
+    // A Map of another class (OptionMap) is kept when nothing in it moves; anything else is not walked.
+    if (x instanceof Map) {
+      for (const v of x.values()) if (this.value(v) !== v) fail();
+      return x;
+    }
+    return fail();
+  }
+
+  /** A plain object: copied (the same shape: spread, then the fields that changed) when a field reaches one of the run's frames. */
+  private fields(x: object): object {
+    const o = x as Record<string, unknown>;
+    let out: Record<string, unknown> | undefined;
+    for (const k in o) {
+      const v = o[k];
+      const w = this.value(v);
+      if (w !== v) (out ??= { ...o })[k] = w;
+    }
+    return out ?? o;
+  }
+
+  /** One of the run's frames: a copy with its id moved and its fields (parents, source, ...) copied as they need. */
+  private frame(f: Frame): Frame {
+    const copy = { ...f };
+    // Registered before its fields are walked, so a field that reached it again would find the copy.
+    this.done.set(f, copy);
+    const o = f as unknown as Record<string, unknown>;
+    const c = copy as unknown as Record<string, unknown>;
+    for (const k in o) if (k !== 'id') c[k] = this.value(o[k]);
+    copy.id = f.id + this.shift;
+    return copy;
+  }
+}
+
+function isFrame(x: object): x is Frame {
+  return 'parents' in x && 'op' in x && typeof (x as { id?: unknown }).id === 'number';
+}
+
+/**
+ * A call memo key (`<def id>:<arguments>:<keyword arguments>`, `callFunction`'s, each value as
+ * `valueKey` writes it: `f<frame id>`, `s<length>:<text>`, or a kind) with the frame ids in
+ * `[from, from + count)` moved by `shift`; undefined when the key does not read as that.
+ */
+export function shiftMemoKey(key: string, from: number, count: number, shift: number): string | undefined {
+  // Most keys name no frame: no `f` followed by a digit anywhere.
+  if (!/f\d/.test(key)) return key;
+  let i = key.indexOf(':');
+  if (i < 0) return undefined;
+  let out = key.slice(0, i + 1);
+  i++;
+  // The positional values, then the keyword ones (`name=value`).
+  for (let section = 0; section < 2; section++) {
+    let first = true;
+    while (i < key.length && (section === 0 ? key[i] !== ':' : true)) {
+      if (!first) {
+        if (key[i] !== ',') return undefined;
+        out += ',';
+        i++;
+      }
+      first = false;
+      if (section === 1) {
+        const eq = key.indexOf('=', i);
+        if (eq < 0) return undefined;
+        out += key.slice(i, eq + 1);
+        i = eq + 1;
+      }
+      const c = key[i];
+      const digits = /^\d+/.exec(key.slice(i + 1, i + 21));
+      if (c === 'f' && digits) {
+        const id = Number(digits[0]);
+        out += `f${id >= from && id < from + count ? id + shift : id}`;
+        i += 1 + digits[0].length;
+      } else if (c === 's' && digits && key[i + 1 + digits[0].length] === ':') {
+        const end = i + 2 + digits[0].length + Number(digits[0]);
+        if (end > key.length) return undefined;
+        out += key.slice(i, end);
+        i = end;
+      } else {
+        // A kind: letters up to the next separator.
+        const kind = /^[A-Za-z]+/.exec(key.slice(i, i + 20));
+        if (!kind) return undefined;
+        out += kind[0];
+        i += kind[0].length;
+      }
+    }
+    if (section === 0) {
+      if (key[i] !== ':') return undefined;
+      out += ':';
+      i++;
+    }
+  }
+  return i === key.length ? out : undefined;
+}
