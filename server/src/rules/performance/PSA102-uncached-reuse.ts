@@ -332,6 +332,8 @@ function describeRecomputation(
   materializedBy: (f: Frame) => string,
 ): string {
   const step = describeStep(c.step);
+  // The frame is the read itself: nothing but the query runs again.
+  if (c.step === c.frame && !c.frame.parents.length && c.frame.source?.format === 'jdbc') return 'sends its JDBC query to the database again';
   const { sources, stops } = inputsOf(c.frame, blocked);
   if (!stops.length) return `re-runs its whole lineage (re-reading the sources and redoing ${step})`;
   const named = [...new Map(stops.map((f) => [stopName(ctx, f, materializedBy), f])).keys()];
