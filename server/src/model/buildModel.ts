@@ -18,6 +18,7 @@ import type { Interpreter } from './interpreter';
 import type { DataFrameModel, Frame, FrameRef, ImportInfo, SourceInfo } from './types';
 import { Scope, UNKNOWN, type Value } from './values';
 import { tempFolderCall } from './tempFolder';
+import { isPastedText } from './pastedText';
 
 /**
  * The Python interpreter that builds a file's DataFrame model: it walks statements and
@@ -208,6 +209,8 @@ class ModelBuilder implements Interpreter {
   private callMemo = new Map<string, Value>();
   private readonly onStack = new Set<number>();
   private vars = new LoggedVars();
+  /** The module is pasted text with code in it (see pastedText.ts): frame names do not flow past its ERROR statements. */
+  private pastedText = false;
   private refLog: [number, number][] = [];
   private checkpoints: Checkpoint[] = [];
   /** Model parts checkpointed by size; undefined when the model has a part that cannot be (no resuming). */
@@ -295,9 +298,10 @@ class ModelBuilder implements Interpreter {
     const notebookSession = !!this.options.notebook && usesNotebookSession(root.text);
     if (notebookSession) this.model.imports.usesPySpark = true;
     // `usesGlue` reads the whole text (an `import awsglue` line anywhere, a docstring's too): an input like the imports.
-    const inputs = `${this.notebook}\0${notebookSession}\0${usesGlue(this.model)}\0${importTexts.join('\0')}`;
-    this.lists = this.options.standalone ? undefined : listsOf(this.model);
     const statements = root.namedChildren;
+    this.pastedText = isPastedText(statements);
+    const inputs = `${this.notebook}\0${notebookSession}\0${usesGlue(this.model)}\0${this.pastedText}\0${importTexts.join('\0')}`;
+    this.lists = this.options.standalone ? undefined : listsOf(this.model);
     const state: ResumeState = {
       checkpoints: this.checkpoints,
       scope: this.scope,
@@ -411,6 +415,13 @@ class ModelBuilder implements Interpreter {
    * (see StatementJournal), else run, journaled for the next model.
    */
   private topLevel(statement: Node): void {
+    // In pasted text an unparsable stretch ends one example: no frame name flows past it into the next
+    // (see pastedText.ts). Not journaled: which names it forgets depends on every name bound before.
+    if (this.pastedText && statement.type === 'ERROR') {
+      this.statement(statement);
+      for (const [name, v] of [...this.vars]) if (v.k === 'frame') this.vars.delete(name);
+      return;
+    }
     // A def only binds its name (its body runs in the pending loop), to the previous model's value for
     // the same def node (`functionValue`): running it again costs less than a journal and gives the same.
     if (!this.lists || isFunctionDefinition(statement)) {

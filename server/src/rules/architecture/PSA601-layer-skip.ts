@@ -16,9 +16,20 @@ export const layerSkip: GraphRule = {
     // "curated" zone is the cleansed one. A skip needs a silver layer somewhere in the pipeline, or
     // both ends named in medallion words (bronze -> gold says the team has the three layers).
     const hasSilver = [...graph.datasets.keys()].some((key) => layerOfKey(key) === 'silver');
+    // Other files' steps on this file's datasets are in sight (the CLI over a project, the editor's
+    // workspace scan). If none of them reads or writes silver either, bronze -> gold is the project's
+    // two-layer design, not a skip: a skip is reported where a silver layer exists to be skipped.
+    // Judged from one file alone, silver may be out of sight, and both ends named in medallion words
+    // still say the team has the three layers.
+    // A neighbour in a `silver/` folder or file counts as a silver layer even when its silver tables
+    // are written by SQL the graph does not read (a notebook's CREATE TABLE and MERGE).
+    const others = [...graph.steps.values()].filter((s) => !own.steps.has(s.id));
+    const silverInSight = others.some((s) => namesMedallionWord(s.uri || s.file, 'silver'));
     const saysMedallion = (read: string, written: string) =>
       hasSilver ||
-      (namesMedallionWord(graph.datasets.get(read)?.ref.location, 'bronze') && namesMedallionWord(graph.datasets.get(written)?.ref.location, 'gold'));
+      ((!others.length || silverInSight) &&
+        namesMedallionWord(graph.datasets.get(read)?.ref.location, 'bronze') &&
+        namesMedallionWord(graph.datasets.get(written)?.ref.location, 'gold'));
     for (const step of own.steps.values()) {
       // Bronze reads that feed one of this step's gold writes with nothing from silver beside them
       // (per write: a notebook's top level may feed silver from landing and gold from silver).

@@ -6,6 +6,7 @@ import { callParts, enclosingScope, sameNode, unwrapParens } from '../../parsing
 import { reducedToFewRows } from '../helpers/fewRows';
 import { related, type Rule, type RuleContext } from '../rule';
 import { withPlaceholders } from '../../fixes/edits';
+import { singleFileTakenOut } from '../helpers/singleFileTakenOut';
 
 const SUGGESTED_PARTITIONS = 64;
 
@@ -25,6 +26,8 @@ export const singlePartitionWrite: Rule = {
       // A JDBC target may take one writer only (SQLite, a table locked per connection): one partition is the point.
       if (sink.method === 'jdbc' || /jdbc/i.test(sink.format ?? '')) continue;
       if (localFileExport(sink) || referenceData(sink)) continue;
+      // The single part file is then copied or renamed out of the folder: one file is the code's contract.
+      if (singleFileTakenOut(sink)) continue;
       seen.add(single.id);
       const method = callParts(single)?.name ?? 'coalesce';
       ctx.report({

@@ -332,6 +332,8 @@ function describeRecomputation(
   materializedBy: (f: Frame) => string,
 ): string {
   const step = describeStep(c.step);
+  // The frame is the read itself: nothing but the query runs again.
+  if (c.step === c.frame && !c.frame.parents.length && c.frame.source?.format === 'jdbc') return 'sends its JDBC query to the database again';
   const { sources, stops } = inputsOf(c.frame, blocked);
   if (!stops.length) return `re-runs its whole lineage (re-reading the sources and redoing ${step})`;
   const named = [...new Map(stops.map((f) => [stopName(ctx, f, materializedBy), f])).keys()];
@@ -443,7 +445,17 @@ export const uncachedReuse: Rule = {
       // Rows built on the driver (a literal list, a pandas frame) cost nothing to recompute; a read
       // is what a cache would save only when something expensive follows it, except a micro-batch.
       const batch = frame.source?.kind === 'foreachBatch';
-      if (blocked(frame) || cachedUpstream(frame) || frame.streaming === true || (frame.parents.length === 0 && !batch) || builtOnDriver(ctx, frame)) continue;
+      // A bare JDBC read is the exception among sources: each computation sends the query to the
+      // database again (and may see other rows), where a file re-read is what a cache would only copy.
+      const queried = frame.source?.format === 'jdbc';
+      if (
+        blocked(frame) ||
+        cachedUpstream(frame) ||
+        frame.streaming === true ||
+        (frame.parents.length === 0 && !batch && !queried) ||
+        builtOnDriver(ctx, frame)
+      )
+        continue;
       // Rows fabricated with spark.range (a lab's data generator): recomputing them reads nothing.
       if (fabricated(frame)) continue;
       if (repeatingConstructAround(def.statement)) continue;

@@ -4,6 +4,7 @@ import type { Node } from '../../parsing/pythonParser';
 import { emptinessCheckOf } from '../helpers/emptiness';
 import type { Rule, RuleContext } from '../rule';
 import { isSmall, sizeFacts, type Functions } from '../helpers/fewRows';
+import { boundedByCountGuard } from '../helpers/countGuard';
 
 const SUGGESTED_LIMIT = 1000;
 const COLLECTING = new Set(['collect', 'toPandas']);
@@ -63,6 +64,8 @@ export const unboundedCollect: Rule = {
       if (!COLLECTING.has(action.method) || action.frame.streaming !== false) continue;
       // `len(df.collect()) == 0` is PSA104's, whose fix avoids the collect altogether.
       if (isSmall(fx, action.frame) || emptinessCheckOf(action)) continue;
+      // `if n_unique < 50: values.collect()` after `n_unique = values.count()`: the count bounds the rows.
+      if (boundedByCountGuard(ctx, action)) continue;
       // A notebook cell that only shows `df.collect()` displays it (tests and generators: the registry's quietIn).
       if (ctx.code.isExploratory(action.call) && isCellOutput(action.call)) continue;
       const name = action.call.childForFieldName('function')?.childForFieldName('attribute');
