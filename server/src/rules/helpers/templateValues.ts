@@ -3,8 +3,11 @@
  * template to adapt (a book's or guide's syntax listing), which never runs as written.
  */
 
-/** Paths: `/path/to/checkpoint`, `dbfs:/path/to/your/files/`, `s3://<bucket>/...`. */
-const PLACEHOLDER_PATH = /(^|[/:])path\/to\/|<[a-z_ -]+>|\/your[_-]?[a-z]*\//i;
+/**
+ * Paths: `/path/to/checkpoint`, `dbfs:/path/to/your/files/`, `s3://<bucket>/...`, and a bare
+ * `path_to_output_csv_file` (a name that says what to write there, not where).
+ */
+const PLACEHOLDER_PATH = /(^|[/:])path\/to\/|^path_to_\w+$|<[a-z_ -]+>|\/your[_-]?[a-z]*\//i;
 
 export function isPlaceholderPath(path: string): boolean {
   return PLACEHOLDER_PATH.test(path);

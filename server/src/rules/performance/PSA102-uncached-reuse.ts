@@ -15,6 +15,7 @@ import { cacheStatement } from '../../templates';
 import { fabricated } from '../helpers/fabricated';
 import { groupBy, perModel } from '../helpers/scopeIndex';
 import { writtenOnDriver } from '../helpers/driverWrittenFiles';
+import { isPlaceholderPath } from '../helpers/templateValues';
 
 /**
  * Actions that compute the whole frame. first/take/head/show/isEmpty stop after a few rows, so
@@ -100,6 +101,9 @@ function consumers(ctx: RuleContext): { frame: Frame; consumer: Consumer }[] {
   });
   ctx.model.sinks.forEach((s, i) => {
     if (s.streaming || s.frame.streaming === true || repeats(s.call)) return;
+    // A write to `<path_to_output>` or in format `<file_format>` is an API listing's template: it never
+    // runs as written, so it computes nothing (training notes reuse one example frame in every listing).
+    if ([s.path, s.format].some((v) => v !== undefined && isPlaceholderPath(v))) return;
     out.push({ frame: s.frame, consumer: { id: `s${i}`, node: s.call, label: `write (${s.method})` } });
   });
   return out;
