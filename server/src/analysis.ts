@@ -161,18 +161,13 @@ function* analysisSteps(tree: TreeOrCopy, text: string, options: AnalysisOptions
   // rule): an edit read after it stops the run before the model. `buildModel` takes this copy.
   rootOf(tree, text);
   yield 'syntax copy';
-  const {
-    model,
-    functions,
-    resumedStatements,
-    reusedFunctions,
-    relocatedFunctions,
-    relocatedAcrossFunctions,
-    replayedStatements,
-    relocatedStatements,
-    shiftedFunctions,
-    shiftedStatements,
-  } = buildModel(tree, text, { notebook: options.notebook ?? isPlatformNotebookSource(text), standalone: options.standalone }, options.previousModel);
+  // The reuse counts (statements resumed, functions reused, relocated, replayed, shifted) go into the result as they are.
+  const { model, functions, ...reuse } = buildModel(
+    tree,
+    text,
+    { notebook: options.notebook ?? isPlatformNotebookSource(text), standalone: options.standalone },
+    options.previousModel,
+  );
   // The per-model node and call lists start from the previous model's, for the statements the two syntax copies share.
   carryCallIndex(options.previousModel, model);
   carryScopeIndex(options.previousModel, model);
@@ -225,14 +220,7 @@ function* analysisSteps(tree: TreeOrCopy, text: string, options: AnalysisOptions
     findings,
     model,
     lines,
-    resumedStatements,
-    reusedFunctions,
-    relocatedFunctions,
-    relocatedAcrossFunctions,
-    replayedStatements,
-    relocatedStatements,
-    shiftedFunctions,
-    shiftedStatements,
+    ...reuse,
     ...(projectFacts ? { projectFacts } : {}),
   };
 }
