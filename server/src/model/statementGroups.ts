@@ -1,5 +1,5 @@
 import type { Node } from '../parsing/pythonParser';
-import { sharedHead, sharedTail } from './syntaxIndex';
+import { countBelow, firstAtLeast, sharedHead, sharedTail } from './syntaxIndex';
 
 /**
  * A model's groups of nodes (by name, by scope, ...) joined from groups each top-level statement
@@ -88,7 +88,8 @@ export function joinListCarried<T>(
     return out;
   }
   const old = previous.list;
-  const keep = countBelow(old, parts.below, idOf);
+  // The items (in document order) whose node id is below the first changed statement's come first.
+  const keep = firstAtLeast(old, idOf, parts.below);
   let gone = 0;
   for (const s of parts.gone) gone += listOf(s).length;
   const out = old.slice(0, keep);
@@ -140,7 +141,7 @@ export function joinGroupsCarried<S, K>(
   const groups = new Map<K, readonly Node[]>(previous.groups);
   for (const [key, { gone, lists }] of touched) {
     const old = previous.groups.get(key) ?? NO_NODES;
-    const keep = countBelow(old, parts.below, nodeId);
+    const keep = countBelow(old, parts.below);
     const out = old.slice(0, keep);
     for (const nodes of lists) for (const n of nodes) out.push(n);
     for (let i = keep + gone; i < old.length; i++) out.push(old[i]);
@@ -153,19 +154,6 @@ export function joinGroupsCarried<S, K>(
 }
 
 const NO_NODES: readonly Node[] = [];
-const nodeId = (n: Node) => n.id;
-
-/** How many items of `list` (in document order) have a node id below `end`: they come first. */
-function countBelow<T>(list: readonly T[], end: number, idOf: (item: T) => number): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (idOf(list[mid]) < end) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 /** Appends `nodes` to the list of `key` in `groups`, starting the list with a copy of them when there is none. */
 export function appendAll<K>(groups: Map<K, Node[]>, key: K, nodes: readonly Node[]): void {

@@ -165,7 +165,7 @@ export function sharedTail(before: readonly Node[], now: readonly Node[], head: 
 }
 
 /** The first index of `list` whose `key` is at least `value` (`list` sorted by `key`), by binary search. */
-function firstAtLeast<T>(list: readonly T[], key: (item: T) => number, value: number): number {
+export function firstAtLeast<T>(list: readonly T[], key: (item: T) => number, value: number): number {
   let lo = 0;
   let hi = list.length;
   while (lo < hi) {
