@@ -24,33 +24,37 @@ export function* lineage(frame: Frame, prune?: (f: Frame) => boolean, limit = MA
 
 /** The first frame of `lineage(frame, prune)` that `predicate` holds for: the same walk, without a generator. */
 export function findInLineage(frame: Frame, predicate: (f: Frame) => boolean, prune?: (f: Frame) => boolean): Frame | undefined {
-  const walk = startWalk(frame);
-  try {
-    for (let i = 0; i < walk.length && walk.seen < MAX_FRAMES; i++) {
-      const f = walk.queue[i];
-      if (!walk.visit(f)) continue;
-      if (i > 0 && prune?.(f)) continue;
-      if (predicate(f)) return f;
-      walk.push(f.parents);
-    }
-    return undefined;
-  } finally {
-    walk.end();
-  }
+  let found: Frame | undefined;
+  walkLineage(frame, (f) => predicate(f) && ((found = f), true), prune, MAX_FRAMES);
+  return found;
 }
 
 /** The frames of `lineage(frame, undefined, limit)` that `predicate` holds for, in its order: the same walk, without a generator. */
 export function filterLineage(frame: Frame, predicate: (f: Frame) => boolean, limit = MAX_FRAMES): Frame[] {
   const out: Frame[] = [];
+  walkLineage(
+    frame,
+    (f) => {
+      if (predicate(f)) out.push(f);
+      return false;
+    },
+    undefined,
+    limit,
+  );
+  return out;
+}
+
+/** `lineage`'s walk with a callback for each frame it would yield; `visit` returning true ends the walk. */
+function walkLineage(frame: Frame, visit: (f: Frame) => boolean, prune: ((f: Frame) => boolean) | undefined, limit: number): void {
   const walk = startWalk(frame);
   try {
     for (let i = 0; i < walk.length && walk.seen < limit; i++) {
       const f = walk.queue[i];
       if (!walk.visit(f)) continue;
-      if (predicate(f)) out.push(f);
+      if (i > 0 && prune?.(f)) continue;
+      if (visit(f)) return;
       walk.push(f.parents);
     }
-    return out;
   } finally {
     walk.end();
   }
