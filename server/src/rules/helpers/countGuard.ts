@@ -2,6 +2,7 @@ import type { ActionUse } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
 import { callParts, escapeRegExp, sameNode, unwrapParens } from '../../parsing/syntax';
 import type { RuleContext } from '../rule';
+import { MIRRORED } from './emptiness';
 import { integerExpressionBounds } from './integerConstants';
 
 // A collect run only when a count of the same frame said it is small:
@@ -12,7 +13,6 @@ import { integerExpressionBounds } from './integerConstants';
 /** Comparisons whose true branch holds a count below the bound: `count OP bound`. */
 const BELOW = new Set(['<', '<=']);
 const ABOVE = new Set(['>', '>=']);
-const MIRRORED: Record<string, string> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
 /** Statements between the count and the test looked at before giving up. */
 const MAX_SIBLINGS = 50;
 

@@ -28,7 +28,8 @@ const LEFT_TESTS: Record<string, Record<string, boolean>> = {
   '<': { '1': true },
   '<=': { '0': true },
 };
-const MIRRORED: Record<string, string> = { '==': '==', '!=': '!=', '>': '<', '<': '>', '>=': '<=', '<=': '>=' };
+/** A comparison operator with its operands swapped (`a < b` is `b > a`). */
+export const MIRRORED: Readonly<Record<string, string>> = { '==': '==', '!=': '!=', '>': '<', '<': '>', '>=': '<=', '<=': '>=' };
 
 /** Parents whose child is read only for its truth value. */
 function isTruthContext(node: Node): boolean {
