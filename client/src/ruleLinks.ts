@@ -1,8 +1,12 @@
 import * as vscode from 'vscode';
 import type { Middleware } from 'vscode-languageclient/node';
+import { keepShownIfCancelled } from './pullCancellation';
 import { ruleLinkFor, ruleOfLink } from './ruleLink';
 
-/** Rewrites the rule links of our diagnostics (push and pull) to open the bundled page's preview. */
+/**
+ * Rewrites the rule links of our diagnostics (push and pull) to open the bundled page's preview, and
+ * keeps a document's diagnostics on screen when a pull is cancelled by the next edit (pullCancellation.ts).
+ */
 export function ruleLinkMiddleware(context: vscode.ExtensionContext): Middleware {
   const id = context.extension.id;
   const rewrite = (diagnostics: vscode.Diagnostic[]): vscode.Diagnostic[] => {
@@ -18,7 +22,11 @@ export function ruleLinkMiddleware(context: vscode.ExtensionContext): Middleware
       next(uri, rewrite(diagnostics));
     },
     async provideDiagnostics(document, previousResultId, token, next) {
-      const report = await next(document, previousResultId, token);
+      const report = await keepShownIfCancelled(
+        token,
+        () => next(document, previousResultId, token),
+        () => new vscode.CancellationError(),
+      );
       if (report && 'items' in report && Array.isArray(report.items)) rewrite(report.items);
       return report;
     },

@@ -11,6 +11,8 @@ export interface StatusSnapshot {
   severity: 'information' | 'warning' | 'error';
   busy: boolean;
   server: 'starting' | 'running' | 'stopped';
+  /** The version of the active document the item describes (its last analysis or skip). */
+  version: number | undefined;
 }
 
 /**
@@ -84,7 +86,9 @@ export class StatusItem implements vscode.Disposable {
         : this.item.severity === vscode.LanguageStatusSeverity.Warning
           ? 'warning'
           : 'information';
-    return { text, detail, severity, busy: !!busy, server: this.server };
+    const uri = vscode.window.activeTextEditor?.document.uri.toString();
+    const version = uri && this.server === 'running' ? this.files.get(uri)?.version : undefined;
+    return { text, detail, severity, busy: !!busy, server: this.server, version };
   }
 
   private async menu(): Promise<void> {

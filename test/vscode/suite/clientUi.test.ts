@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import { closeAllWithoutSaving, codeOf, extension, findings, openSample, waitFor, waitForCodes } from './helpers';
 
 interface Api {
-  languageStatus(): { text: string; detail: string | undefined; severity: string; busy: boolean; server: string };
+  languageStatus(): { text: string; detail: string | undefined; severity: string; busy: boolean; server: string; version: number | undefined };
   serverStarts(): number;
 }
 
@@ -75,6 +75,44 @@ describe('client status, restart and rule links', () => {
     edit.delete(doc.uri, new vscode.Range(doc.positionAt(at), doc.positionAt(at + '.coalesce(1)'.length)));
     assert.ok(await vscode.workspace.applyEdit(edit));
     await waitFor('PSA301 to go away after the restart', () => !findings(doc.uri).some((d) => codeOf(d) === 'PSA301'));
+  });
+
+  it('the squiggles stay on screen while the user types (a pull cancelled by the next keystroke keeps what is shown)', async () => {
+    // A fixed wait far longer than the gap between keystrokes: every pull is still waiting when the
+    // next keystroke cancels it. vscode-languageclient 9 showed its cancelled pulls as empty reports.
+    const config = vscode.workspace.getConfiguration('pysparkArchitect');
+    await config.update('debounce', 'fixed', vscode.ConfigurationTarget.Global);
+    await config.update('debounceMs', 3000, vscode.ConfigurationTarget.Global);
+    const editor = await openSample('kappa_architecture.py');
+    const a = await api();
+    const uri = editor.document.uri;
+    const blanked: number[] = [];
+    const watch = vscode.languages.onDidChangeDiagnostics((e) => {
+      if (e.uris.some((u) => u.toString() === uri.toString()) && findings(uri).length === 0) blanked.push(editor.document.version);
+    });
+    try {
+      await waitForCodes(uri, ['PSA201']);
+      const end = editor.document.lineAt(editor.document.lineCount - 1).range.end;
+      assert.ok(await editor.edit((b) => b.insert(end, '\n# notes: ')));
+      for (let i = 0; i < 12; i++) {
+        const at = editor.document.lineAt(editor.document.lineCount - 1).range.end;
+        assert.ok(await editor.edit((b) => b.insert(at, 'x')));
+        // A person's pace, well inside the 3 s wait: each keystroke overtakes the pull of the one before.
+        await new Promise((r) => setTimeout(r, 80));
+      }
+      // The last version is analysed after the wait (the status item names the version it describes).
+      const typed = editor.document.version;
+      await waitFor(
+        () => `the analysis of the typed version ${typed} (status: ${JSON.stringify(a.languageStatus())})`,
+        () => a.languageStatus().version === typed,
+      );
+      await waitForCodes(uri, ['PSA201']);
+      assert.deepEqual(blanked, [], `the findings were blanked while typing, at versions ${blanked.join(', ')}`);
+    } finally {
+      watch.dispose();
+      await config.update('debounce', undefined, vscode.ConfigurationTarget.Global);
+      await config.update('debounceMs', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 
   it("a diagnostic's rule link opens the bundled rule page in the markdown preview", async () => {
