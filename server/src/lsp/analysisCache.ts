@@ -238,6 +238,8 @@ export class AnalysisCache {
     const done = (result: AnalysisResult, diagnostics: Diagnostic[], skipped?: string): CachedAnalysis => {
       trace?.step('diagnostics');
       const entry = this.remember(uri, version, result, diagnostics, readAt, analysed, trace);
+      // What the wait before this run expected it to cost (AnalysisWait), beside what it cost (busyMs).
+      trace?.note('expectedMs', this.wait.cost(uri));
       this.wait.noteCost(uri, busyMs());
       const end = performance.now();
       this.status.analysed({ uri, version, skipped, findings: diagnostics.length, ms: end - t0 }, settings);
