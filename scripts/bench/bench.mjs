@@ -772,7 +772,8 @@ const typingTwoPulls = !!args['typing-two-pulls'];
  * document is pulled again once it returns (so is a pull the server cancelled with
  * `retriggerRequest`); each pull sends the result id of the last report taken; a report for a pull
  * the client had cancelled is not taken (the client then holds no id, and shows nothing until the
- * next report). `taken`: the reports taken, with the version pulled and when.
+ * next report; so after a pull cancelled by a keystroke, the next pull sends no id). `taken`: the
+ * reports taken, with the version pulled and when.
  */
 class VsCodePulls {
   constructor(connection, uri, CancellationTokenSource) {
@@ -808,7 +809,9 @@ class VsCodePulls {
           }
         },
         (e) => {
-          if (e?.code !== -32802) this.failed = e;
+          if (e?.code !== -32802 && e?.code !== -32800) this.failed = e;
+          // A pull it had cancelled answered ServerCancelled: VS Code takes an empty report without an id (handleFailedRequest's default value).
+          else if (source.token.isCancellationRequested) this.held = undefined;
           else if (e.data?.retriggerRequest !== false) this.again = true;
         },
       )

@@ -235,12 +235,14 @@ export class AnalysisCache {
     const inputs = this.inputsOf(uri);
     let analysed: CachedAnalysis['analysed'];
     let runs: AnalysisResult | undefined;
+    // Whether this run resumes from an earlier model of the document (what an analysis after an edit does): AnalysisWait counts those.
+    let resumed = false;
     const done = (result: AnalysisResult, diagnostics: Diagnostic[], skipped?: string): CachedAnalysis => {
       trace?.step('diagnostics');
       const entry = this.remember(uri, version, result, diagnostics, readAt, analysed, trace);
       // What the wait before this run expected it to cost (AnalysisWait), beside what it cost (busyMs).
       trace?.note('expectedMs', this.wait.cost(uri));
-      this.wait.noteCost(uri, busyMs());
+      this.wait.noteCost(uri, busyMs(), resumed ? 'resumed' : 'scratch');
       const end = performance.now();
       this.status.analysed({ uri, version, skipped, findings: diagnostics.length, ms: end - t0 }, settings);
       if (trace) {
@@ -294,6 +296,7 @@ export class AnalysisCache {
       const seen = this.graph().read();
       readAt = seen.generation;
       const previous = this.latestModels.get(uri);
+      resumed = previous !== undefined;
       trace?.note('resumesFrom', previous ? { version: previous.version, editsSince: stored.edits.filter((e) => e.version > previous.version).length } : null);
       const options = {
         ...this.settings.withProjectConfig(uri, settings),
