@@ -194,3 +194,58 @@ describe('pull diagnostics: result ids and unchanged reports over stdio', functi
     assert.equal(otherReport.kind, 'full');
   });
 });
+
+describe('pull diagnostics: result ids across files', function () {
+  this.timeout(30_000);
+  let client: LspClient;
+  afterEach(async () => {
+    await client?.stop();
+  });
+
+  it("a neighbour's change that alters a document's cross-file findings gives it a full report against the id it held", async () => {
+    const fixture = (name: string) => fs.readFileSync(path.resolve(__dirname, '../../../test/fixtures/lambda-split', name), 'utf8');
+    let refreshes = 0;
+    client = new LspClient({ rules: { severity: { PSA601: 'warning', PSA602: 'warning' } } });
+    client.connection.onRequest('workspace/diagnostic/refresh', () => {
+      refreshes++;
+      return null;
+    });
+    await client.initialize({ workspace: { configuration: true, diagnostics: { refreshSupport: true } }, textDocument: { diagnostic: {} } });
+    const pull = (uri: string, previousResultId?: string): Promise<any> =>
+      client.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri }, ...(previousResultId !== undefined ? { previousResultId } : {}) });
+    const refreshed = async (after: number) => {
+      for (let i = 0; i < 100 && refreshes <= after; i++) await new Promise((r) => setTimeout(r, 50));
+      assert.ok(refreshes > after, 'a workspace/diagnostic/refresh request');
+    };
+    const [b, s, v] = ['batch', 'speed', 'serving'].map((n) => `file:///repo/ids/${n}.py`);
+    await client.open(v, fixture('serving.py'));
+    await client.open(b, fixture('batch.py'));
+    await client.open(s, fixture('speed.py'));
+    // Judged alone first: nothing yet, under an id the client keeps.
+    const alone = await pull(v);
+    assert.deepEqual(alone.items, []);
+    await pull(b);
+    await pull(s);
+    await refreshed(0);
+    const judged = await pull(v, alone.resultId);
+    assert.equal(judged.kind, 'full', 'its neighbours made it a serving layer: never unchanged against the id from before');
+    assert.deepEqual(
+      judged.items.map((d: any) => d.code),
+      ['PSA601'],
+    );
+    assert.deepEqual(await pull(v, judged.resultId), { kind: 'unchanged', resultId: judged.resultId });
+    const before = refreshes;
+    // batch.py no longer reads or writes anything: serving.py is no lambda's serving layer any more.
+    await client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: b, version: 2 },
+      contentChanges: [{ range: { start: { line: 1, character: 4 }, end: { line: 2, character: 0 } }, text: 'pass\n' }],
+    });
+    await pull(b);
+    await refreshed(before);
+    // serving.py's text did not change; what is sent for it did.
+    const after = await pull(v, judged.resultId);
+    assert.equal(after.kind, 'full');
+    assert.deepEqual(after.items, []);
+    assert.notEqual(after.resultId, judged.resultId);
+  });
+});
