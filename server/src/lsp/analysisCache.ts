@@ -244,7 +244,10 @@ export class AnalysisCache {
       trace?.note('expectedMs', this.wait.cost(uri));
       this.wait.noteCost(uri, busyMs(), resumed ? 'resumed' : 'scratch');
       const end = performance.now();
-      this.status.analysed({ uri, version, skipped, findings: diagnostics.length, ms: end - t0 }, settings);
+      // After the answer: vscode-jsonrpc writes messages in the order asked, one per turn, and the
+      // answer (or the push) is asked for in this turn; the file status (VS Code asks for it) and the
+      // log line would otherwise be written before it.
+      setImmediate(() => this.status.analysed({ uri, version, skipped, findings: diagnostics.length, ms: end - t0 }, settings));
       if (trace) {
         trace.note('busyMs', Math.round(busyMs() * 100) / 100);
         trace.note('model', {
