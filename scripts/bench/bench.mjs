@@ -6,6 +6,7 @@
 //     [--edit-timeout-s=60] (how long an awaited edit may take before the edit and memory sections give up)
 //     [--typing-lines=5000,20000] [--typing-scenarios=comment,code] [--typing-bursts=3] [--typing-interval=30] [--typing-fixed] (debounce: fixed, the wait before the adaptive one)
 //     [--typing-no-cost] (no in-process keystroke measured on a miss) [--typing-traces] (print the server's trace of each burst's last analysis) [--server=PATH] (the typing bench's server script, default dist/server.js: another build's, to compare)
+//     [--typing-two-pulls] (the typing client before: a pull per keystroke sent at once and a second one after the last, no result ids; default: pulls as VS Code's client)
 //
 // Needs `npm run build` (dist/server.js) and `tsc -p test/tsconfig.json` (out/: the engine modules
 // and the test LSP client); `npm run bench` does both first. Prints tables, PASS/MISS per target and,
@@ -744,8 +745,10 @@ function cpuMs(pid) {
 
 /**
  * As a person types, against the real server in pull mode (what VS Code uses): a character every
- * 30 ms for 10 s, each keystroke followed by a pull (the previous one cancelled, as VS Code does);
- * after the last one, the time until a pull answers with that version's diagnostics. Work wasted:
+ * 30 ms for 10 s, each keystroke followed by a pull as VS Code's client pulls (`VsCodePulls`: one
+ * pull open per document, the previous one cancelled and pulled again once it returns, the result id
+ * of the last report taken sent back); after the last one, the time until a report for that version
+ * is taken (a full one, or `unchanged`: the diagnostics it holds are that version's). Work wasted:
  * analyses finished for versions nobody looks at any more (from the server's trace log), and the
  * server's CPU time while typing. Two scenarios (`--typing-scenarios=comment,code`):
  * - comment: `x` after `x` into a fresh comment line in the middle of the file (the text stays valid;
@@ -760,6 +763,80 @@ function cpuMs(pid) {
 const typingDebounce = args['typing-debounce'] !== undefined ? Number(args['typing-debounce']) : undefined;
 const typingInterval = Number(args['typing-interval'] ?? 30);
 const typingScenarios = typeof args['typing-scenarios'] === 'string' ? args['typing-scenarios'].split(',') : ['comment', 'code'];
+/** The bench's client before the twenty-second session: a pull per keystroke sent at once, and a second one after the last keystroke, without result ids. */
+const typingTwoPulls = !!args['typing-two-pulls'];
+
+/**
+ * Pulls as vscode-languageclient 9 does (lib/common/diagnostic.js, `DiagnosticRequestor.pullAsync`):
+ * at most one pull open per document; a pull asked for while one is open cancels it, and the
+ * document is pulled again once it returns (so is a pull the server cancelled with
+ * `retriggerRequest`); each pull sends the result id of the last report taken; a report for a pull
+ * the client had cancelled is not taken (the client then holds no id, and shows nothing until the
+ * next report; so after a pull cancelled by a keystroke, the next pull sends no id). `taken`: the
+ * reports taken, with the version pulled and when.
+ */
+class VsCodePulls {
+  constructor(connection, uri, CancellationTokenSource) {
+    Object.assign(this, { connection, uri, CancellationTokenSource });
+    this.open = undefined;
+    this.again = false;
+    this.held = undefined;
+    this.version = 0;
+    this.taken = [];
+    this.failed = undefined;
+    this.waiters = [];
+  }
+
+  /** The document is at `version` now (its change already sent): pull it. */
+  pull(version) {
+    this.version = version;
+    if (this.open) {
+      this.open.cancel();
+      this.again = true;
+      return;
+    }
+    const source = new this.CancellationTokenSource();
+    this.open = source;
+    const params = { textDocument: { uri: this.uri }, ...(this.held !== undefined ? { previousResultId: this.held } : {}) };
+    this.connection
+      .sendRequest('textDocument/diagnostic', params, source.token)
+      .then(
+        (r) => {
+          if (source.token.isCancellationRequested) this.held = undefined;
+          else {
+            this.held = r?.resultId;
+            this.taken.push({ version, at: performance.now(), kind: r?.kind });
+          }
+        },
+        (e) => {
+          if (e?.code !== -32802 && e?.code !== -32800) this.failed = e;
+          // A pull it had cancelled answered ServerCancelled: VS Code takes an empty report without an id (handleFailedRequest's default value).
+          else if (source.token.isCancellationRequested) this.held = undefined;
+          else if (e.data?.retriggerRequest !== false) this.again = true;
+        },
+      )
+      .finally(() => {
+        this.open = undefined;
+        if (this.again) {
+          this.again = false;
+          this.pull(this.version);
+        }
+        const w = this.waiters;
+        this.waiters = [];
+        for (const f of w) f();
+      });
+  }
+
+  /** The report taken for `version` (waits for it). */
+  async takenFor(version) {
+    for (;;) {
+      if (this.failed) throw new Error(`pull failed: ${this.failed.message}`);
+      const t = this.taken.find((x) => x.version === version);
+      if (t) return t;
+      await new Promise((r) => this.waiters.push(r));
+    }
+  }
+}
 
 /**
  * Where a burst types and what each keystroke sends: a setup edit (a fresh line), then one change per
@@ -821,7 +898,12 @@ async function benchTyping() {
           (r) => r,
           (e) => ({ error: e }),
         );
-      await pull();
+      const pulls = new VsCodePulls(c.connection, uri, CancellationTokenSource);
+      if (typingTwoPulls) await pull();
+      else {
+        pulls.pull(1);
+        await pulls.takenFor(1);
+      }
       let current = text;
       const apply = (change) => {
         const ls = current.split('\n');
@@ -841,6 +923,8 @@ async function benchTyping() {
       const startedAfter = [];
       // The server's trace of the last version's analysis (when it writes one), and the time from its end to the answer read here.
       const traces = [];
+      // Bursts whose last version was answered `unchanged` (the diagnostics held were already that version's).
+      let unchangedLast = 0;
       for (let b = 0; b < bursts; b++) {
         // A fresh line to type into (a comment line, or an indented empty line in a function body).
         const script = typingScript(scenario, current.split('\n'), b);
@@ -849,7 +933,11 @@ async function benchTyping() {
           contentChanges: [script.setup],
         });
         apply(script.setup);
-        await pull();
+        if (typingTwoPulls) await pull();
+        else {
+          pulls.pull(version);
+          await pulls.takenFor(version);
+        }
         const logsBefore = c.logs.length;
         const cpu0 = cpuMs(c.proc.pid);
         let pending;
@@ -862,21 +950,30 @@ async function benchTyping() {
             textDocument: { uri, version: ++version },
             contentChanges: [change],
           });
-          pending?.cancel();
-          pending = new CancellationTokenSource();
-          void pull(pending.token);
+          if (typingTwoPulls) {
+            pending?.cancel();
+            pending = new CancellationTokenSource();
+            void pull(pending.token);
+          } else pulls.pull(version);
           typed++;
           await new Promise((r) => setTimeout(r, typingInterval));
         }
         const last = version;
         const tLast = performance.now();
-        // VS Code pulls again on ServerCancelled with retrigger: do the same until the last version is answered.
-        for (let attempt = 0; ; attempt++) {
-          const r = await pull();
-          if (!r.error) break;
-          if (r.error.code !== -32802 || attempt > 100) throw new Error(`pull failed: ${r.error.message}`);
+        let tAnswer;
+        if (typingTwoPulls) {
+          // VS Code pulls again on ServerCancelled with retrigger: do the same until the last version is answered.
+          for (let attempt = 0; ; attempt++) {
+            const r = await pull();
+            if (!r.error) break;
+            if (r.error.code !== -32802 || attempt > 100) throw new Error(`pull failed: ${r.error.message}`);
+          }
+          tAnswer = performance.now();
+        } else {
+          const t = await pulls.takenFor(last);
+          tAnswer = t.at;
+          if (t.kind === 'unchanged') unchangedLast++;
         }
-        const tAnswer = performance.now();
         latencies.push(tAnswer - tLast);
         cpu.push(cpuMs(c.proc.pid) - cpu0);
         const traced = await lastTrace(c, logsBefore, last);
@@ -916,10 +1013,12 @@ async function benchTyping() {
         lastAnalysisMs: lastAnalysis.length ? median(lastAnalysis) : undefined,
         lastAnalysisStartedAfterMs: startedAfter.length ? median(startedAfter) : undefined,
         lastAnalysisTrace: traces.length ? traceMedians(traces) : undefined,
+        client: typingTwoPulls ? 'two pulls, no result ids' : 'as VS Code',
+        lastAnsweredUnchanged: unchangedLast,
       };
       results.typing.push(row);
       log(
-        `  ${scenario}, ${n} lines: last keystroke -> diagnostics p50 ${fmt(row.p50)} ms, p95 ${fmt(row.p95)} ms; ${row.wastedAnalysesPerBurst} analyses of outdated versions finished and ${row.stoppedAnalysesPerBurst} stopped (${fmt(row.stoppedMsPerBurst)} ms) per burst; latencies ${latencies.map((l) => fmt(l)).join(', ')}`,
+        `  ${scenario}, ${n} lines: last keystroke -> diagnostics p50 ${fmt(row.p50)} ms, p95 ${fmt(row.p95)} ms; ${row.wastedAnalysesPerBurst} analyses of outdated versions finished and ${row.stoppedAnalysesPerBurst} stopped (${fmt(row.stoppedMsPerBurst)} ms) per burst; latencies ${latencies.map((l) => fmt(l)).join(', ')}; client ${row.client}${typingTwoPulls ? '' : `, last version answered unchanged in ${unchangedLast} of ${bursts}`}`,
       );
       if (row.lastAnalysisTrace)
         log(`    the last version's analysis in the server (its trace, medians of ${traces.length}): ${describeTrace(row.lastAnalysisTrace)}`);
@@ -1003,6 +1102,8 @@ function traceMedians(traces) {
     return {
       wall: t.wallMs,
       busy: t.busyMs,
+      // The cost the adaptive wait before this run expected (a server without it: NaN).
+      expected: t.expectedMs ?? NaN,
       startedAfter: t.startedAfterMs,
       answerAfterEnd: t.answerAfterEndMs,
       ...Object.fromEntries(
@@ -1040,7 +1141,7 @@ function traceMedians(traces) {
 function describeTrace(t) {
   const wc = (name) => `${fmt(t[`${name} wall`])}/${fmt(t[`${name} cpu`])}`;
   return (
-    `wall ${fmt(t.wall)} ms (busy ${fmt(t.busy)}), started ${fmt(t.startedAfter)} ms after the keystroke, answer read ${fmt(t.answerAfterEnd)} ms after its end; ` +
+    `wall ${fmt(t.wall)} ms (busy ${fmt(t.busy)}, the wait expected ${fmt(t.expected)}), started ${fmt(t.startedAfter)} ms after the keystroke, answer read ${fmt(t.answerAfterEnd)} ms after its end; ` +
     `steps wall/process CPU: setup ${wc('setup')}, syntax copy ${wc('syntax copy')}, model ${wc('model')}, code context ${wc('code context')}, rules ${wc('rules')}, ` +
     `diagnostics ${wc('diagnostics')}, graph fragment ${wc('graph fragment')}, graph change ${wc('graph change')} (after the answer: fragment ${fmt(t['graph fragment after the answer'])} wall); ` +
     `${t.pauses} pauses, ${fmt(t['pauses ms'])} ms (max ${fmt(t['pause max'])}); ` +

@@ -20,33 +20,48 @@ describe('AnalysisWait: the wait after an edit is what an analysis of the docume
   it('waits debounceMs for a document never analysed, then its measured cost', () => {
     const wait = new AnalysisWait();
     assert.equal(wait.waitMs('a', adaptive), 150);
-    wait.noteCost('a', 12);
+    wait.noteCost('a', 12, 'resumed');
     assert.equal(wait.waitMs('a', adaptive), 12, 'a cheap document is analysed almost at once');
     assert.equal(wait.waitMs('b', adaptive), 150, 'costs are per document');
   });
 
   it('never waits longer than debounceMs, and always debounceMs when fixed', () => {
     const wait = new AnalysisWait();
-    wait.noteCost('big', 900);
+    wait.noteCost('big', 900, 'scratch');
     assert.equal(wait.waitMs('big', adaptive), 150);
     assert.equal(wait.waitMs('big', { ...adaptive, debounceMs: 2000 }), 900);
-    wait.noteCost('small', 3);
+    wait.noteCost('small', 3, 'resumed');
     assert.equal(wait.waitMs('small', fixed), 150);
     assert.equal(wait.waitMs('small', { ...adaptive, debounceMs: 0 }), 0);
   });
 
-  it('follows the cost as it changes, halving the weight of older analyses', () => {
+  it('follows the cost of resumed analyses as it changes, halving the weight of older ones', () => {
     const wait = new AnalysisWait();
-    wait.noteCost('a', 100); // the first analysis: the whole file
-    wait.noteCost('a', 20); // after an edit: resumed after the unchanged statements
+    wait.noteCost('a', 100, 'resumed');
+    wait.noteCost('a', 20, 'resumed');
     assert.equal(wait.cost('a'), 60);
-    wait.noteCost('a', 20);
+    wait.noteCost('a', 20, 'resumed');
     assert.equal(wait.cost('a'), 40);
+  });
+
+  it('an analysis from scratch is the estimate only until a resumed one is measured, and never mixed with them', () => {
+    const wait = new AnalysisWait();
+    wait.noteCost('a', 400, 'scratch'); // the first analysis: the whole file
+    assert.equal(wait.waitMs('a', adaptive), 150);
+    assert.equal(wait.cost('a'), 400, 'before any edit, the only cost known');
+    wait.noteCost('a', 60, 'resumed'); // after an edit: resumed after the unchanged statements
+    assert.equal(wait.cost('a'), 60, 'not (400 + 60) / 2: the next analysis resumes too');
+    assert.equal(wait.waitMs('a', adaptive), 60);
+    wait.noteCost('a', 500, 'scratch'); // the settings changed: judged again from scratch
+    assert.equal(wait.cost('a'), 60, 'an analysis from scratch says nothing of what the next resumed one costs');
+    wait.noteCost('a', 80, 'resumed');
+    assert.equal(wait.cost('a'), 70);
+    // Before the change, the wait after that first edit would have been (400 + 60) / 2 = 230 (capped 150), twice the cost.
   });
 
   it('forgets a closed document', () => {
     const wait = new AnalysisWait();
-    wait.noteCost('a', 5);
+    wait.noteCost('a', 5, 'scratch');
     wait.forget('a');
     assert.deepEqual([...wait.uris()], []);
     assert.equal(wait.waitMs('a', adaptive), 150);

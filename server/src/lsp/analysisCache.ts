@@ -235,12 +235,19 @@ export class AnalysisCache {
     const inputs = this.inputsOf(uri);
     let analysed: CachedAnalysis['analysed'];
     let runs: AnalysisResult | undefined;
+    // Whether this run resumes from an earlier model of the document (what an analysis after an edit does): AnalysisWait counts those.
+    let resumed = false;
     const done = (result: AnalysisResult, diagnostics: Diagnostic[], skipped?: string): CachedAnalysis => {
       trace?.step('diagnostics');
       const entry = this.remember(uri, version, result, diagnostics, readAt, analysed, trace);
-      this.wait.noteCost(uri, busyMs());
+      // What the wait before this run expected it to cost (AnalysisWait), beside what it cost (busyMs).
+      trace?.note('expectedMs', this.wait.cost(uri));
+      this.wait.noteCost(uri, busyMs(), resumed ? 'resumed' : 'scratch');
       const end = performance.now();
-      this.status.analysed({ uri, version, skipped, findings: diagnostics.length, ms: end - t0 }, settings);
+      // After the answer: vscode-jsonrpc writes messages in the order asked, one per turn, and the
+      // answer (or the push) is asked for in this turn; the file status (VS Code asks for it) and the
+      // log line would otherwise be written before it.
+      setImmediate(() => this.status.analysed({ uri, version, skipped, findings: diagnostics.length, ms: end - t0 }, settings));
       if (trace) {
         trace.note('busyMs', Math.round(busyMs() * 100) / 100);
         trace.note('model', {
@@ -292,6 +299,7 @@ export class AnalysisCache {
       const seen = this.graph().read();
       readAt = seen.generation;
       const previous = this.latestModels.get(uri);
+      resumed = previous !== undefined;
       trace?.note('resumesFrom', previous ? { version: previous.version, editsSince: stored.edits.filter((e) => e.version > previous.version).length } : null);
       const options = {
         ...this.settings.withProjectConfig(uri, settings),

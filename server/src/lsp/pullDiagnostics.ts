@@ -8,6 +8,7 @@ import {
   type DocumentDiagnosticReport,
 } from 'vscode-languageserver';
 import { nextTurns } from './messageTurns';
+import { SentReports } from './resultIds';
 
 export interface PullSource {
   /** The open document's version, undefined once it is closed. */
@@ -39,9 +40,15 @@ const REAL_CLOCK: PullClock = { now: Date.now, sleep, turn: nextTurns };
  * last edit (`AnalysisWait`: as long as an analysis of the document costs, at most `debounceMs`),
  * so a burst of typing faster than that costs one analysis, and a pull cancelled meanwhile costs
  * nothing.
+ *
+ * Every full report carries a `resultId`; a pull whose `previousResultId` names a report of the
+ * document with exactly the diagnostics about to be sent is answered `unchanged` (`SentReports`),
+ * so the client keeps what it holds and nothing is serialised. A client that sends no ids gets full
+ * reports, as before.
  */
 export class PullDiagnostics {
   private readonly lastChange = new Map<string, number>();
+  readonly sent = new SentReports();
 
   constructor(
     private readonly source: PullSource,
@@ -54,14 +61,15 @@ export class PullDiagnostics {
 
   forget(uri: string): void {
     this.lastChange.delete(uri);
+    this.sent.forget(uri);
   }
 
-  async report(uri: string, token: CancellationToken): Promise<DocumentDiagnosticReport> {
+  async report(uri: string, token: CancellationToken, previousResultId?: string): Promise<DocumentDiagnosticReport> {
     const version = this.source.version(uri);
-    // A closed (or never opened) document has nothing to show: an empty report is the truth.
-    if (version === undefined) return full([]);
+    // A closed (or never opened) document has nothing to show: an empty report is the truth (no id: nothing to keep).
+    if (version === undefined) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
     const hit = this.source.cached(uri, version);
-    if (hit) return full(hit);
+    if (hit) return this.answer(uri, hit, previousResultId);
     const quietUntil = (this.lastChange.get(uri) ?? 0) + (await this.source.waitMs(uri));
     if (quietUntil > this.clock.now()) await this.clock.sleep(quietUntil - this.clock.now(), token);
     // Edits already received but not yet read come first: a pull they overtake costs nothing.
@@ -70,12 +78,15 @@ export class PullDiagnostics {
     const analysed = await this.source.analyse(uri);
     // A result for the version still open is worth sending even if the client stopped waiting.
     if (!analysed || analysed.version !== this.source.version(uri)) throw cancelled();
-    return full(analysed.diagnostics);
+    return this.answer(uri, analysed.diagnostics, previousResultId);
   }
-}
 
-function full(items: Diagnostic[]): DocumentDiagnosticReport {
-  return { kind: DocumentDiagnosticReportKind.Full, items };
+  /** `unchanged` when the client holds exactly these diagnostics under `previousResultId`, else a full report with a new id. */
+  private answer(uri: string, items: Diagnostic[], previousResultId: string | undefined): DocumentDiagnosticReport {
+    const same = this.sent.unchanged(uri, previousResultId, items);
+    if (same !== undefined) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId: same };
+    return { kind: DocumentDiagnosticReportKind.Full, resultId: this.sent.record(uri, items), items };
+  }
 }
 
 function cancelled(): ResponseError<DiagnosticServerCancellationData> {

@@ -41,7 +41,7 @@ export class DiagnosticsFeature {
   }
 
   register(): void {
-    this.ctx.connection.languages.diagnostics.on((p, token) => this.pulls.report(p.textDocument.uri, token));
+    this.ctx.connection.languages.diagnostics.on((p, token) => this.pulls.report(p.textDocument.uri, token, p.previousResultId));
   }
 
   opened(uri: string): void {
