@@ -771,9 +771,9 @@ const typingTwoPulls = !!args['typing-two-pulls'];
  * at most one pull open per document; a pull asked for while one is open cancels it, and the
  * document is pulled again once it returns (so is a pull the server cancelled with
  * `retriggerRequest`); each pull sends the result id of the last report taken; a report for a pull
- * the client had cancelled is not taken (the client then holds no id, and shows nothing until the
- * next report; so after a pull cancelled by a keystroke, the next pull sends no id). `taken`: the
- * reports taken, with the version pulled and when.
+ * the client had cancelled is not taken, and the id held stays, as our extension's middleware makes it
+ * (client/src/pullCancellation.ts: the library alone would show an empty report and forget the id).
+ * `taken`: the reports taken, with the version pulled and when.
  */
 class VsCodePulls {
   constructor(connection, uri, CancellationTokenSource) {
@@ -802,16 +802,16 @@ class VsCodePulls {
       .sendRequest('textDocument/diagnostic', params, source.token)
       .then(
         (r) => {
-          if (source.token.isCancellationRequested) this.held = undefined;
-          else {
+          // Cancelled by a keystroke: the extension's middleware keeps what is shown and the id held.
+          if (!source.token.isCancellationRequested) {
             this.held = r?.resultId;
             this.taken.push({ version, at: performance.now(), kind: r?.kind });
           }
         },
         (e) => {
           if (e?.code !== -32802 && e?.code !== -32800) this.failed = e;
-          // A pull it had cancelled answered ServerCancelled: VS Code takes an empty report without an id (handleFailedRequest's default value).
-          else if (source.token.isCancellationRequested) this.held = undefined;
+          // A pull it had cancelled answered ServerCancelled: nothing taken, the id held kept (as above).
+          else if (source.token.isCancellationRequested) return;
           else if (e.data?.retriggerRequest !== false) this.again = true;
         },
       )
