@@ -25,9 +25,9 @@ export const unknownSparkConf: Rule = {
         ctx.report({
           node,
           message:
-            `"${key}" holds a key and its value in one string, and no value is passed: the builder stores the whole text ` +
-            `as the name of an unknown config (with the value "None"), so "${joined.key}" is never set and its default stays in force. ` +
-            `Pass them as two arguments: ("${joined.key}", "${joined.value}").`,
+            `A config key and its value written as one string, with no value argument: the builder stores "${key}" as ` +
+            `the name of an unknown config (with the value "None"), so "${joined.key}" is never set and its default stays ` +
+            `in force. Pass them as two arguments: ("${joined.key}", "${joined.value}").`,
         });
         continue;
       }
