@@ -1,8 +1,22 @@
 import * as assert from 'node:assert/strict';
-import { damerauLevenshtein, otherBound, suggestFor } from '../../server/src/rules/configuration/PSA502-unknown-spark-conf';
+import { damerauLevenshtein, keyWithValue, otherBound, suggestFor } from '../../server/src/rules/configuration/PSA502-unknown-spark-conf';
 import { SPARK_CONF_KEYS } from '../../server/src/spark/conf/sparkConfKeys';
 
 describe('PSA502 unknown-spark-conf', () => {
+  it('splits a key written with its value in one string, when the key part is a config', () => {
+    assert.deepEqual(keyWithValue('spark.sql.catalog.spark_catalog, org.apache.iceberg.spark.SparkSessionCatalog'), {
+      key: 'spark.sql.catalog.spark_catalog',
+      value: 'org.apache.iceberg.spark.SparkSessionCatalog',
+    });
+    assert.deepEqual(keyWithValue('spark.sql.shuffle.partitions=200'), { key: 'spark.sql.shuffle.partitions', value: '200' });
+    assert.deepEqual(keyWithValue('spark.executor.memory: 4g'), { key: 'spark.executor.memory', value: '4g' });
+    // a misspelt key part, a bare key, a key with a trailing space, a colon with no space: not this shape
+    assert.equal(keyWithValue('spark.sql.shufle.partitionz=200'), undefined);
+    assert.equal(keyWithValue('spark.sql.shuffle.partitions'), undefined);
+    assert.equal(keyWithValue('spark.sql.shuffle.partitions '), undefined);
+    assert.equal(keyWithValue('spark.sql.shuffle.partitions,'), undefined);
+  });
+
   it('knows the Spark 3.5 keys data engineers set every day', () => {
     for (const k of [
       'spark.sql.shuffle.partitions',

@@ -16,7 +16,21 @@ export const unknownSparkConf: Rule = {
     'A spark.* key that is not a Spark config but a near miss of one (typo, plural, swapped segments), or an environment variable written as a key (spark.local.ip).',
   defaultSeverity: 'warning',
   check(ctx: RuleContext) {
-    for (const { key, node } of confKeys(ctx)) {
+    for (const { key, node, hasValue } of confKeys(ctx)) {
+      const joined = hasValue ? undefined : keyWithValue(key);
+      if (joined) {
+        // `.config("spark.sql.catalog.spark_catalog, org.apache.iceberg.spark.SparkSessionCatalog")`:
+        // the value was meant as a second argument. Squeezing out the space would still leave one
+        // unknown key, so the near-miss advice (and its fix) would be wrong here.
+        ctx.report({
+          node,
+          message:
+            `A config key and its value written as one string, with no value argument: the builder stores "${key}" as ` +
+            `the name of an unknown config (with the value "None"), so "${joined.key}" is never set and its default stays ` +
+            `in force. Pass them as two arguments: ("${joined.key}", "${joined.value}").`,
+        });
+        continue;
+      }
       // SPARK_LOCAL_IP written as `spark.local.ip`: the nearest key (`spark.local.dir`) would be the
       // wrong advice and a harmful fix (a scratch directory named after an IP address).
       const env = ENVIRONMENT_ONLY.get(key);
@@ -89,17 +103,31 @@ const ENVIRONMENT_ONLY = new Map<string, { variable: string; what: string }>([
 ]);
 
 /** Keys of spark.conf.set / builder.config / SparkConf().set, and `spark.*` keys of dict literals. */
-function confKeys(ctx: RuleContext): { key: string; node: Node }[] {
-  const out: { key: string; node: Node }[] = [];
+function confKeys(ctx: RuleContext): { key: string; node: Node; hasValue: boolean }[] {
+  const out: { key: string; node: Node; hasValue: boolean }[] = [];
   for (const conf of ctx.model.confSets) {
-    if (conf.key?.trimStart().startsWith('spark.')) out.push({ key: conf.key, node: conf.keyNode });
+    // Only the builder's config(key, value=None) accepts one argument (it stores the value "None");
+    // conf.set and SparkConf.set without a value raise TypeError at once.
+    const hasValue = !!conf.valueNode || conf.via !== 'builder.config';
+    if (conf.key?.trimStart().startsWith('spark.')) out.push({ key: conf.key, node: conf.keyNode, hasValue });
   }
   for (const pair of nodesOfType(ctx.model, 'pair')) {
     const k = pair.childForFieldName('key');
     const key = k ? literalString(k) : undefined;
-    if (k && key?.trimStart().startsWith('spark.')) out.push({ key, node: k });
+    if (k && key?.trimStart().startsWith('spark.')) out.push({ key, node: k, hasValue: true });
   }
   return out;
+}
+
+/**
+ * `"spark.x.y, value"` / `"spark.x.y=value"` / `"spark.x.y: value"`: a known (or free-form) key, a
+ * separator and a value in the one string of a call that passes no value.
+ */
+export function keyWithValue(text: string): { key: string; value: string } | undefined {
+  const m = /^\s*(spark\.[\w.-]+)\s*(?:,|=|:(?=\s))\s*(\S(?:.*\S)?)\s*$/.exec(text);
+  if (!m) return undefined;
+  const [, key, value] = m;
+  return SPARK_CONF_KEYS.has(key) || OPEN_CONF_PREFIXES.some((p) => key.startsWith(p)) ? { key, value } : undefined;
 }
 
 export { damerauLevenshtein };

@@ -19,7 +19,7 @@ export const pythonBooleanOperatorOnColumn: Rule = {
     const columns = new ColumnExpressions(ctx.model);
     for (const node of booleanRoots(ctx.model.root)) {
       const converted = convertedOperand(node, (n) => columns.isColumn(n));
-      if (!converted || showsMistakeOnPurpose(node, true)) continue;
+      if (!converted || showsMistakeOnPurpose(node, true) || looseInParseError(node)) continue;
       const keyword = converted.operator;
       const replacement = rewrite(node, (n) => columns.isColumn(n));
       const fixes: Fix[] =
@@ -57,6 +57,19 @@ function booleanRoots(root: Node): Node[] {
     while (up?.type === 'parenthesized_expression') up = up.parent;
     return !up || !BOOLEAN.has(up.type) || sameNode(node, root);
   });
+}
+
+/**
+ * The `and`/`or` sits loose among tokens the parser could not read as a statement (its parent,
+ * through parentheses, is an ERROR node): in study notes saved as .py, a heading such as
+ * `ii. Use of map_keys() and map_values:` parses that way. The words are prose, not a condition, so
+ * nothing calls bool() on them. Code inside a broken region is still read when the operator belongs
+ * to a call, an assignment or any other construct the parser recovered.
+ */
+function looseInParseError(node: Node): boolean {
+  let up = node.parent;
+  while (up?.type === 'parenthesized_expression') up = up.parent;
+  return up?.type === 'ERROR';
 }
 
 /**
