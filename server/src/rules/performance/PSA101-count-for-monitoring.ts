@@ -16,6 +16,7 @@ import { cachedByHelper } from '../helpers/cachedByHelper';
 import { sinksInScope } from '../helpers/sinksByScope';
 import { TEMP_VIEW_METHODS } from '../../spark/tempViews';
 import { countedFromFooters, lineageWithoutShuffle } from '../helpers/actionCost';
+import { callsNamed } from '../helpers/callIndex';
 
 const MONITORED_ACTIONS = new Set(['count', 'collect', 'first', 'take', 'head']);
 /** Actions that fetch a few rows rather than all of them. */
@@ -284,7 +285,7 @@ function escapesScope(ctx: RuleContext, action: ActionUse): Escape | undefined {
     for (const ret of nodesInScope(ctx.model, 'return_statement', scope)) {
       if (ret.startIndex < action.call.endIndex) continue;
       const value = ret.namedChildren.find((c) => c && c.type !== 'comment');
-      if (derived(value)) return { node: ret, how: 'the caller it is returned to' };
+      if (derived(value) && !returnDiscardedByEveryCall(ctx, scope)) return { node: ret, how: 'the caller it is returned to' };
     }
   }
   for (const call of escapeCallsInScope(ctx, scope)) {
@@ -299,6 +300,24 @@ function escapesScope(ctx: RuleContext, action: ActionUse): Escape | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * `def verify_written(path): df = spark.read.parquet(path); log(df.count()); return df`, and every call
+ * of it in the file is a bare statement (`self.verify_written(path)`): the frame goes back to callers
+ * that drop it, so nothing computes it again and the count is the function's whole point (a read-back
+ * check). A function the file never calls (a library's, or one another module imports) may be used by
+ * anyone, so its return still counts; so does any call of the name whose value is kept, passed or returned.
+ */
+function returnDiscardedByEveryCall(ctx: RuleContext, def: Node): boolean {
+  const name = def.childForFieldName('name')?.text;
+  if (!name) return false;
+  const calls = callsNamed(ctx.model, name).filter((call) => {
+    const parts = callParts(call);
+    // `name(...)`, `self.name(...)`, `obj.name(...)`: a call of this function or a method so named.
+    return !!parts && parts.name === name && !(call.startIndex >= def.startIndex && call.endIndex <= def.endIndex);
+  });
+  return calls.length > 0 && calls.every((call) => call.parent?.type === 'expression_statement');
 }
 
 /** What a frame tells about itself without running its lineage: its schema, columns, plan and JVM handle. */

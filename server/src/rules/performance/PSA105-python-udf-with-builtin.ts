@@ -580,6 +580,51 @@ function columnTypeAt(ctx: RuleContext, call: Node, arg: Node): ParamType {
   return type === undefined ? undefined : STRING_TYPES.has(type) ? 'str' : COLLECTION_TYPES.has(type) ? 'seq' : undefined;
 }
 
+/** The Spark functions a translation calls: `upper` for `s.upper()`, `length`/`size` for `len(s)`. */
+function sparkFunctionsOf(e: Expr, out: Set<string> = new Set()): Set<string> {
+  if (e.k === 'fn') {
+    out.add(e.name);
+    for (const a of e.args) sparkFunctionsOf(a, out);
+  } else if (e.k === 'method') sparkFunctionsOf(e.recv, out);
+  else if (e.k === 'len') {
+    out.add('length').add('size');
+    sparkFunctionsOf(e.arg, out);
+  }
+  return out;
+}
+
+/** A column argument as the column it names: `"region"`, `col("region")` and `F.col("region")` are one; else its text. */
+function columnKey(arg: Node): string {
+  const a = unwrapParens(arg);
+  const named = a.type === 'string' ? literalString(a) : undefined;
+  if (named !== undefined) return `col:${named}`;
+  const parts = a.type === 'call' ? callParts(a) : undefined;
+  const inner = parts && (parts.name === 'col' || parts.name === 'column') && parts.args.length === 1 ? literalString(parts.args[0]) : undefined;
+  return inner !== undefined ? `col:${inner}` : a.text.replace(/\s+/g, '');
+}
+
+/**
+ * The Spark function the rewrite would use is already applied to the same column beside the UDF
+ * call (same function or module scope, same notebook cell): `native = df.withColumn("u",
+ * F.upper(F.col("region")))` next to `slow = df.withColumn("u", upper_udf(F.col("region")))`. The
+ * author knows the native function and wrote the UDF as the other side of a comparison (a UDF-versus-
+ * native benchmark, a lesson on the Python worker's cost), so the rewrite would erase the point.
+ */
+function nativeTwinBeside(ctx: RuleContext, call: Node, t: Translation, args: readonly Node[]): boolean {
+  const columns = new Set(args.map(columnKey));
+  const scope = enclosingScope(call);
+  for (const name of sparkFunctionsOf(t.expr)) {
+    for (const other of callsNamed(ctx.model, name)) {
+      const callee = other.childForFieldName('function');
+      const first = callParts(other)?.args[0];
+      if (!callee || !first || !isSparkFunctionCallee(ctx, callee)) continue;
+      if (!sameNode(enclosingScope(other), scope) || !ctx.code.sameCell(other.startIndex, call.startIndex)) continue;
+      if (columns.has(columnKey(first))) return true;
+    }
+  }
+  return false;
+}
+
 function describe(t: Translation): string {
   const names = [...new Set(t.builtins)];
   return names.length === 1 ? names[0] : names.join(', ');
@@ -613,6 +658,8 @@ export const pythonUdfWithBuiltin: Rule = {
           continue;
         }
         const args = positionalArgs(call, d.params.length);
+        // The native function is already applied to the same column beside it: a comparison, not a missed rewrite.
+        if (args && nativeTwinBeside(ctx, call, t, args)) continue;
         const replacement =
           args &&
           renderCall(
