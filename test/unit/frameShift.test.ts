@@ -8,7 +8,7 @@ import { interpreterState } from '../../server/src/model/buildModel';
 import { shiftMemoKey } from '../../server/src/model/journalShift';
 import type { DataFrameModel } from '../../server/src/model/types';
 import { defaultSettings } from '../../shared/settings';
-import { everyEditEqualsFresh, stepsEqualFresh, type TextChange } from './analysisOutcome';
+import { everyEditEqualsFresh, outcome, stepsEqualFresh, type TextChange } from './analysisOutcome';
 import { loadParser, py } from './helpers';
 import { asChanges, GENERATOR, position, statementEdits, type Generator, type StatementEdit } from './statementEdits';
 
@@ -262,6 +262,48 @@ describe('journals replayed at another first free frame id', function () {
       assert.ok((r.translatedStatements ?? 0) >= 5, `step ${k}: ${r.translatedStatements} statements read copies`);
       assert.equal(r.ranFunctions, 0, `step ${k}`);
       assert.equal(r.shiftedFunctions, 7, `step ${k}`);
+    }
+  });
+
+  it('never reads through the translation a statement journal a lost model recorded, and equals a fresh analysis', () => {
+    // A model built from the base and then lost recorded statement journals (shared by node) in its own
+    // numbering, not in the base's, which the next build's translation would be in. Such a journal is read
+    // without the translation (by identity); and today a build from the base after the lost one starts
+    // afresh (the lost one took over the base's module scope), so none is read at all.
+    const store = new DocumentStore(parser, () => false);
+    const uri = 'file:///lost.py';
+    const options = { settings: { ...defaultSettings(), 'rules.strict': true }, path: 'lost.py' };
+    store.open(uri, 'python', 1, CASCADE);
+    const edit = (version: number, start: number, end: number, text: string) => {
+      const doc = store.get(uri)!.document;
+      store.change(uri, version, [{ range: { start: doc.positionAt(start), end: doc.positionAt(end) }, text }]);
+      return store.get(uri)!;
+    };
+    try {
+      const base = analyze(store.get(uri)!.tree!, CASCADE, options).model!;
+      // Lost: three frames more above the chain; its statements' journals (shifted, reading copies) replace the base's.
+      const at = CASCADE.indexOf('ROOT = ');
+      const line = 'early = spark.table("early").limit(5).cache()\n';
+      const lost = edit(2, at, at, line);
+      const l = analyze(lost.tree!, lost.document.getText(), { ...options, previousModel: base });
+      assert.ok((l.translatedStatements ?? 0) >= 5, `${l.translatedStatements} statements read copies in the lost model`);
+      // From the base again, one frame more instead of three.
+      const now = edit(3, at, at + line.length, 'early = spark.table("early")\n');
+      const text = now.document.getText();
+      const r = analyze(now.tree!, text, { ...options, previousModel: base });
+      console.log(
+        `      after a lost model: ${r.resumedStatements} statements resumed, ${r.replayedStatements} replayed, ${r.translatedStatements} reading copies`,
+      );
+      assert.equal(r.translatedStatements, 0);
+      assert.equal(r.replayedStatements, 0);
+      const fresh = parser.parse(text);
+      try {
+        assert.deepEqual(outcome('lost.py', r), outcome('lost.py', analyze(fresh, text, options)));
+      } finally {
+        fresh.delete();
+      }
+    } finally {
+      store.dispose();
     }
   });
 

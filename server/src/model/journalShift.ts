@@ -27,6 +27,10 @@ import type { Scope, Value } from './values';
  * objects shared in the run are shared in the copy. The copies are new objects: the model the
  * journal came from may still answer hovers with its own.
  *
+ * A journal whose reads hold only through the objects and ids copied earlier in the same build (the
+ * cascade: an orchestrator reading a shifted pipeline's memo entry) is copied the same way, those
+ * copies in place of what it read (`Translation`).
+ *
  * What it does not know how to copy, it refuses (the caller then runs the function or statement):
  * a scope other than the module's (a nested function value holding a local scope), an object of a
  * class other than plain objects, arrays, `Map`, `SyntaxNode` and `ColumnMap` that holds one of the
@@ -42,12 +46,34 @@ const REFUSED = new Error('journal not shifted');
 
 /**
  * What one model's build has copied so far (issue 18: the cascade after a shifted replay), in the
- * numbering of the model it resumed from: each object of that model a translated replay copied, and
- * its copy; each frame id such a replay moved, and the new id. A journal whose numbering is that
- * model's reads through it (`Translation.object`, `Translation.id`): where the journaled run read an
- * object that is now copied, this run reads the copy, and the read holds when the state holds it.
- * One per build, never carried to another model (the next build's previous model is this one, whose
- * objects are the copies). Objects the build did not copy are not in it (they are themselves).
+ * numbering of the model it resumed from (`previous`): each object of `previous` a replay copied, and
+ * its copy; each frame id a replay moved, and the new id. A journal in that numbering (the pending
+ * analyses `previous` replayed or ran, the statement journals it used) reads through it: where its
+ * run read an object that is now copied (`a` after `a = ...` replayed at a moved id, the memo entry of
+ * a pipeline an orchestrator calls), the read holds when the state holds the copy, and its memo keys
+ * and definitions name the moved ids. Such a replay is then copied like a shifted one, the copies in
+ * place of what it read, and what it copies is added here for the replays after it.
+ *
+ * Why that is exact. Let phi send each object of `previous` to its copy when the build copied it and
+ * to itself otherwise, and each frame id to the moved id or itself. (1) The state the build has made
+ * so far holds no object the build copied, only its copies: a copy is made for every object of a
+ * replayed journal's additions that reaches a moved frame or a copied object (what an object reaches
+ * is older than it or its run's own, so it was decided before it, and each object is decided once
+ * per build: the table below answers it again); a run that ran reads only the state; a statement
+ * resumed before the first edited one is older than every copied object. (2) So when every read of
+ * the journaled run, mapped by phi, is what the state answers now, the run from this state reads the
+ * images under phi of what it read then. phi is one-to-one (copies are new objects, moved ids are
+ * those of the copies, never taken by another frame) and keeps every field but frame ids, which the
+ * interpreter uses only as names (memo keys, the definitions map, the walks' seen sets), never in
+ * arithmetic or an order; a key names only frames the run held, reached through a read (whose image
+ * is in the state with the image's id) or made by it (moved by the difference). The run therefore
+ * makes the images of what it made, which is what the copy builds. (3) Ids: a frame of `previous`
+ * whose id lies in a copied journal's range was made by that journal's run (ids are unique in one
+ * model), so it was copied and its id moved the same way: phi on ids agrees with phi on frames. A
+ * journal in another model's numbering (a statement journal recorded by a model built from the same
+ * previous one and then lost) could name other frames by the same ids: it is read without the
+ * translation, by identity as before. One translation per build, never carried to another: the next
+ * build's `previous` is this model, whose objects are the copies.
  */
 export class Translation {
   readonly objects = new Map<object, object>();
