@@ -91,7 +91,8 @@ const SCRIPT = py`
  * Chains that read what a shifted replay made (issue 18: the cascade): pipelines called by an
  * orchestrator three deep (`enrich` -> `summarise` -> `report`, and `run_all` over them), each reading
  * the memo entries of the ones before; at the top level `a`, then `b` reading it, then `c` reading both.
- * `audit` comes first and nobody calls it: frames added there move every later id and change no result.
+ * `audit` comes first and nobody calls it: frames added there move every later id and change no result
+ * (`housekeeping` neither: frames taken out of it move the ids after it back).
  */
 const CASCADE = py`
   from pyspark.sql import SparkSession
@@ -106,6 +107,10 @@ const CASCADE = py`
 
   def load_orders():
       return spark.read.parquet("s3://lake/orders").filter(F.col("amount") > 0)
+
+
+  def housekeeping():
+      spark.table("log").limit(1).show()
 
 
   def load_customers():
@@ -239,6 +244,20 @@ describe('journals replayed at another first free frame id', function () {
       // A frame-making statement above the top-level chain, then deleted.
       (t) => [{ start: t.indexOf('ROOT = '), end: t.indexOf('ROOT = '), text: 'early = spark.table("early").limit(5)\n' }],
       (t) => [{ start: t.indexOf('early = '), end: t.indexOf('ROOT = '), text: '' }],
+      // Frames added in `housekeeping`; then, in one change, those removed and as many added in `audit`:
+      // load_orders replays 3 ids on, housekeeping runs 3 frames shorter, and enrich, summarise, report and
+      // run_all replay at their own first ids reading load_orders' copies (copied although no id of theirs moved).
+      (t) => [
+        { start: t.indexOf('\n', t.indexOf('def housekeeping')) + 1, end: t.indexOf('\n', t.indexOf('def housekeeping')) + 1, text: frameLine('    ', 3) },
+      ],
+      (t) => {
+        const line = /^ {4}extra_3 = [^\n]*\n/m.exec(t)!;
+        // The later change first: each change's offsets are in the text its predecessors left.
+        return [
+          { start: line.index, end: line.index + line[0].length, text: '' },
+          { start: audit(t), end: audit(t), text: frameLine('    ', 4) },
+        ];
+      },
     ]);
     after.forEach((r, k) => {
       console.log(
@@ -248,11 +267,11 @@ describe('journals replayed at another first free frame id', function () {
     });
     for (const k of [0, 1, 2, 3]) {
       const r = after[k];
-      // Only `audit` runs: load_orders and load_customers replay at a moved id; enrich reads their memo entries
+      // Only `audit` runs: load_orders, housekeeping and load_customers replay at a moved id; enrich reads their memo entries
       // (copies), summarise enrich's, report summarise's, run_all all three: each replays reading copies.
       assert.equal(r.ranFunctions, 1, `step ${k}`);
-      assert.equal(r.reusedFunctions, 6, `step ${k}`);
-      assert.equal(r.shiftedFunctions, 6, `step ${k}`);
+      assert.equal(r.reusedFunctions, 7, `step ${k}`);
+      assert.equal(r.shiftedFunctions, 7, `step ${k}`);
       assert.ok((r.translatedFunctions ?? 0) >= 4, `step ${k}: ${r.translatedFunctions} read copies`);
     }
     for (const k of [4, 5]) {
@@ -261,8 +280,12 @@ describe('journals replayed at another first free frame id', function () {
       assert.equal(r.ranStatements, k === 4 ? 1 : 0, `step ${k}`);
       assert.ok((r.translatedStatements ?? 0) >= 5, `step ${k}: ${r.translatedStatements} statements read copies`);
       assert.equal(r.ranFunctions, 0, `step ${k}`);
-      assert.equal(r.shiftedFunctions, 7, `step ${k}`);
+      assert.equal(r.shiftedFunctions, 8, `step ${k}`);
     }
+    const both = after[7];
+    assert.equal(both.ranFunctions, 2, 'audit and housekeeping run');
+    assert.equal(both.shiftedFunctions, 1, 'load_orders alone at a moved id');
+    assert.ok((both.translatedFunctions ?? 0) >= 4, `${both.translatedFunctions} read copies at their own ids`);
   });
 
   it('never reads through the translation a statement journal a lost model recorded, and equals a fresh analysis', () => {
