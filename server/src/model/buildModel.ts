@@ -254,7 +254,9 @@ class ModelBuilder implements Interpreter {
    * The journals the previous model replayed or recorded for the statements from the first one this
    * run takes on, by statement: those are in its numbering. A journal `statementJournals` holds for a
    * statement that is not this one (a model built from the same previous one and then lost recorded it,
-   * in its own numbering) is read without the translation, as before it.
+   * in its own numbering) is read without the translation, as before it. Today none is: a model that
+   * resumes from the previous one takes over its module scope (`vars.writer`), so a build from it after
+   * a lost one starts afresh; this keeps the translation right should that change.
    */
   private previousStatementJournals: Map<Node, StatementJournal> | undefined;
   /** What this build's replays copied (see `Translation`): one per build. */
