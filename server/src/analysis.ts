@@ -78,6 +78,13 @@ export interface AnalysisResult {
   shiftedFunctions?: number;
   /** Top-level statements replayed so. */
   shiftedStatements?: number;
+  /** Function analyses replayed whose reads held only with what a replay before them copied (`model/journalShift.ts`, `Translation`). */
+  translatedFunctions?: number;
+  /** Top-level statements replayed so. */
+  translatedStatements?: number;
+  /** Pending function analyses, and top-level statements after the resumed ones (defs apart), that ran rather than replayed. */
+  ranFunctions?: number;
+  ranStatements?: number;
   /** With `keepProjectFacts`, when the file was analysed. */
   projectFacts?: ProjectFacts;
 }

@@ -9,9 +9,9 @@ import { batchFrame, isBatchFrameParameter } from '../spark/streaming';
 import { recordImport } from '../spark/imports';
 import { usesGlue } from '../spark/glue';
 import { isSessionFactoryName, isSessionGlobal, isSessionParameterName, sessionReference, sparkSessionClassCall, usesNotebookSession } from '../spark/session';
-import { JournalRecorder, sameFrames, type FunctionJournal } from './functionJournal';
+import { JournalRecorder, type FunctionJournal } from './functionJournal';
 import { journalNumbers, placement, statementPlaces, type Renumbering } from './journalRelocation';
-import { shiftedJournal, shiftMemoKey } from './journalShift';
+import { journalIds, mapMemoKey, shiftedJournal, Translation } from './journalShift';
 import type { StatementJournal } from './statementJournal';
 import { perStatement } from './statementMemo';
 import type { Interpreter } from './interpreter';
@@ -146,6 +146,11 @@ interface Checkpoint {
   refLog: number;
   /** How many module function values had been made (`ModelBuilder.defined`). */
   defined: number;
+  /**
+   * The journal the run replayed or recorded for the statement (none: it ran unjournaled): a journal in
+   * this run's numbering, which the next model may read through its translation (`Translation`).
+   */
+  journal?: StatementJournal;
 }
 
 /** The checkpoint's statement is `statement`, at the place and id it had then (not moved there by a later copy's adoption). */
@@ -236,8 +241,26 @@ class ModelBuilder implements Interpreter {
   relocatedStatements = 0;
   /** Of those, how many started at another first free frame id than when journaled (their frames copied with the ids moved). */
   shiftedStatements = 0;
+  /** Of the functions replayed, how many held their reads only with the objects and ids this build copied before them (`Translation`). */
+  translatedFunctions = 0;
+  /** Top-level statements replayed so. */
+  translatedStatements = 0;
+  /** Pending function analyses and top-level statements (after the resumed ones, defs apart) that ran rather than replayed. */
+  ranFunctions = 0;
+  ranStatements = 0;
   /** The top-level statements' journals (see ResumeState). */
   private statementJournals = new WeakMap<Node, StatementJournal>();
+  /**
+   * The journals the previous model replayed or recorded for the statements from the first one this
+   * run takes on, by statement: those are in its numbering. A journal `statementJournals` holds for a
+   * statement that is not this one (a model built from the same previous one and then lost recorded it,
+   * in its own numbering) is read without the translation, as before it. Today none is: a model that
+   * resumes from the previous one takes over its module scope (`vars.writer`), so a build from it after
+   * a lost one starts afresh; this keeps the translation right should that change.
+   */
+  private previousStatementJournals: Map<Node, StatementJournal> | undefined;
+  /** What this build's replays copied (see `Translation`): one per build. */
+  private readonly translation = new Translation();
   /** The module's pending function analyses of this run, and those of the model it resumed from. */
   private journals = new Map<Node, FunctionJournal>();
   private previousJournals: Map<Node, FunctionJournal> | undefined;
@@ -330,7 +353,8 @@ class ModelBuilder implements Interpreter {
     for (; i < statements.length; i++) {
       this.checkpoint(statements[i]);
       if (!this.tick()) break;
-      this.topLevel(statements[i]);
+      const journal = this.topLevel(statements[i]);
+      if (journal) this.checkpoints[this.checkpoints.length - 1].journal = journal;
     }
     if (i === statements.length) this.checkpoint(undefined);
     this.analyseModulePending();
@@ -407,14 +431,20 @@ class ModelBuilder implements Interpreter {
     this.resumedStatements = k;
     this.previousJournals = prev.journals;
     this.statementJournals = prev.statementJournals;
+    this.previousStatementJournals = new Map();
+    for (let i = k; i < prev.checkpoints.length; i++) {
+      const c = prev.checkpoints[i];
+      if (c.statement && c.journal) this.previousStatementJournals.set(c.statement, c.journal);
+    }
     return k;
   }
 
   /**
    * A top-level statement: replayed from its last journal when every read gives the same answer now
-   * (see StatementJournal), else run, journaled for the next model.
+   * (see StatementJournal), else run, journaled for the next model. Returns the journal replayed or
+   * recorded (none when the statement is not journaled).
    */
-  private topLevel(statement: Node): void {
+  private topLevel(statement: Node): StatementJournal | undefined {
     // In pasted text an unparsable stretch ends one example: no frame name flows past it into the next
     // (see pastedText.ts). Not journaled: which names it forgets depends on every name bound before.
     if (this.pastedText && statement.type === 'ERROR') {
@@ -426,13 +456,16 @@ class ModelBuilder implements Interpreter {
     // the same def node (`functionValue`): running it again costs less than a journal and gives the same.
     if (!this.lists || isFunctionDefinition(statement)) {
       this.statement(statement);
-      return;
+      return undefined;
     }
     const kept = this.statementJournals.get(statement);
     // Where its statements are now (see `journalRelocation.ts`): null when none moved.
     const at = kept && placement(kept, this.model.root);
-    // At another first free frame id: its frames copied with their ids moved (`journalShift.ts`).
-    const j = kept && at !== undefined && this.sameReads(kept, at) ? this.atNextId(kept) : undefined;
+    // Only a journal in the previous model's numbering reads through this build's copies.
+    const t = kept && this.previousStatementJournals?.get(statement) === kept ? this.translation : undefined;
+    const reads = kept && at !== undefined ? this.sameReads(kept, at, t) : undefined;
+    // At another first free frame id, or reading what a replay before it copied: its additions copied (`journalShift.ts`).
+    const j = reads && this.atNextId(kept!, t, reads === 'translated');
     if (j) {
       this.replay(j, at!);
       for (const [name, v] of j.varWrites) {
@@ -440,17 +473,18 @@ class ModelBuilder implements Interpreter {
         else this.vars.set(name, v);
       }
       for (const entry of j.defined) this.defined.push(entry);
-      if (j !== kept) {
-        this.statementJournals.set(statement, j);
-        this.shiftedStatements++;
-      }
+      if (j !== kept) this.statementJournals.set(statement, j);
+      if (j.nextId !== kept!.nextId) this.shiftedStatements++;
+      if (reads === 'translated') this.translatedStatements++;
       this.replayedStatements++;
       if (at) this.relocatedStatements++;
-      return;
+      return j;
     }
+    this.ranStatements++;
     const journal = this.journaledStatement(statement);
     if (journal) this.statementJournals.set(statement, journal);
     else this.statementJournals.delete(statement);
+    return journal;
   }
 
   /** Runs a top-level statement, recording what it reads and adds; undefined when it cannot be replayed. */
@@ -679,17 +713,22 @@ class ModelBuilder implements Interpreter {
       const kept = this.previousJournals?.get(v.def);
       // Where its statements are now (see `journalRelocation.ts`): null when none moved.
       const at = kept && placement(kept, this.model.root);
-      // At another first free frame id (an edit before it made more or fewer frames): its frames copied with their ids moved (`journalShift.ts`).
-      const j = kept && at !== undefined && this.sameReads(kept, at) ? this.atNextId(kept) : undefined;
+      // The previous model's journals are in its numbering: they read through this build's copies (`Translation`).
+      const reads = kept && at !== undefined ? this.sameReads(kept, at, this.translation) : undefined;
+      // At another first free frame id (an edit before it made more or fewer frames), or reading what a
+      // replay before it copied: its additions copied, the frames' ids moved (`journalShift.ts`).
+      const j = reads && this.atNextId(kept!, this.translation, reads === 'translated');
       if (j) {
         this.replay(j, at!);
         this.journals.set(v.def, j);
         this.reusedFunctions++;
-        if (j !== kept) this.shiftedFunctions++;
+        if (j.nextId !== kept!.nextId) this.shiftedFunctions++;
+        if (reads === 'translated') this.translatedFunctions++;
         if (at) this.relocatedFunctions++;
         if (at?.across) this.relocatedAcrossFunctions++;
         continue;
       }
+      this.ranFunctions++;
       const journal = this.journaled(v.def, v.closure);
       if (journal) this.journals.set(v.def, journal);
     }
@@ -768,32 +807,55 @@ class ModelBuilder implements Interpreter {
   /**
    * Every read of the journaled analysis gives the same answer in this run's state (its numbers mapped
    * by `r` when its statements moved; at another first free frame id, the ids of the frames it made
-   * moved by the difference, see `journalShift.ts`).
+   * moved by the difference, see `journalShift.ts`): 'same', or 'translated' when some read holds only
+   * with `t`'s copies and moved ids in place of what it read (a journal in `t`'s numbering: see
+   * `Translation`); undefined when a read differs.
    */
-  private sameReads(j: FunctionJournal, r: Renumbering | null): boolean {
-    if (j.closure !== this.scope || this.steps + j.steps > MAX_STEPS) return false;
-    const shift = this.nextId - j.nextId;
-    for (const [name, v] of j.names) if (Map.prototype.get.call(this.vars, name) !== v) return false;
+  private sameReads(j: FunctionJournal, r: Renumbering | null, t: Translation | undefined): 'same' | 'translated' | undefined {
+    if (j.closure !== this.scope || this.steps + j.steps > MAX_STEPS) return undefined;
+    let translated = false;
+    const read = <T>(x: T): T => {
+      if (!t) return x;
+      const now = t.object(x);
+      if (now !== x) translated = true;
+      return now;
+    };
+    // Ids as they are when neither the run's own frames nor any frame it read moved.
+    const ids = j.nextId === this.nextId && (!t || t.ids.size === 0) ? undefined : journalIds(j, this.nextId, t);
+    for (const [name, v] of j.names) if (Map.prototype.get.call(this.vars, name) !== read(v)) return undefined;
     for (const [recorded, v] of j.memo) {
-      const key = shift === 0 ? recorded : shiftMemoKey(recorded, j.nextId, j.ids, shift);
-      if (key === undefined || this.callMemo.get(r ? r.key(key) : key) !== v) return false;
+      const key = ids ? mapMemoKey(recorded, ids) : recorded;
+      if (key === undefined || this.callMemo.get(r ? r.key(key) : key) !== read(v)) return undefined;
+      if (key !== recorded) translated = true;
     }
-    for (const [id, has] of j.analysed) if (this.analysed.has(r ? r.id(id) : id) !== has) return false;
+    for (const [id, has] of j.analysed) if (this.analysed.has(r ? r.id(id) : id) !== has) return undefined;
     const refs = this.model.frameRefs;
     for (const [start, was] of j.refs) {
       const ref = refs.get(r ? r.offset(start) : start);
-      if (was === undefined ? ref !== undefined : !ref || ref.frame !== was.frame || !sameFrames(ref.others ?? [], was.others)) return false;
+      if (was === undefined) {
+        if (ref !== undefined) return undefined;
+        continue;
+      }
+      if (!ref || ref.frame !== read(was.frame)) return undefined;
+      const others = ref.others ?? [];
+      if (others.length !== was.others.length) return undefined;
+      for (let i = 0; i < others.length; i++) if (others[i] !== read(was.others[i])) return undefined;
     }
     for (const [id, has] of j.definitions) {
-      const now = shift !== 0 && id >= j.nextId && id < j.nextId + j.ids ? id + shift : id;
-      if (this.model.definitions.has(now) !== has) return false;
+      const now = ids ? ids(id) : id;
+      if (this.model.definitions.has(now) !== has) return undefined;
+      if (now !== id) translated = true;
     }
-    return true;
+    return translated ? 'translated' : 'same';
   }
 
-  /** The journal as a run from this run's first free frame id would have recorded it: itself, a copy with its frames' ids moved, or undefined when it cannot be copied. */
-  private atNextId<J extends FunctionJournal>(j: J): J | undefined {
-    return j.nextId === this.nextId ? j : shiftedJournal(j, this.nextId, this.moduleScope);
+  /**
+   * The journal as a run from this run's first free frame id, in this run's state, would have recorded
+   * it: itself, a copy with its frames' ids moved and (`translated`) `t`'s copies in place of what it
+   * read, or undefined when it cannot be copied.
+   */
+  private atNextId<J extends FunctionJournal>(j: J, t: Translation | undefined, translated: boolean): J | undefined {
+    return j.nextId === this.nextId && !translated ? j : shiftedJournal(j, this.nextId, this.moduleScope, t, translated);
   }
 
   /** What the journaled analysis added, added again (the same objects; frame names copied, since later analyses may add to them). */
@@ -1302,6 +1364,12 @@ export interface BuiltModel {
   shiftedFunctions: number;
   /** Top-level statements replayed so. */
   shiftedStatements: number;
+  /** Replays whose reads held only with objects and ids copied by a replay before them in the same build (`Translation`). */
+  translatedFunctions: number;
+  translatedStatements: number;
+  /** Pending function analyses, and top-level statements after the resumed ones (defs apart), that ran. */
+  ranFunctions: number;
+  ranStatements: number;
 }
 
 /**
@@ -1325,6 +1393,10 @@ export function buildModel(tree: TreeOrCopy, text: string, options: ModelOptions
     relocatedStatements: builder.relocatedStatements,
     shiftedFunctions: builder.shiftedFunctions,
     shiftedStatements: builder.shiftedStatements,
+    translatedFunctions: builder.translatedFunctions,
+    translatedStatements: builder.translatedStatements,
+    ranFunctions: builder.ranFunctions,
+    ranStatements: builder.ranStatements,
   };
 }
 
