@@ -1133,6 +1133,9 @@ function traceMedians(traces) {
       'model reused functions': t.model?.reusedFunctions ?? NaN,
       // A server without the count (before s-journal21) shifted none.
       'model shifted functions': t.model?.shiftedFunctions ?? 0,
+      'model translated functions': t.model?.translatedFunctions ?? 0,
+      // Not counted before s-cascade22: unknown, not none.
+      'model ran functions': t.model?.ranFunctions ?? NaN,
     };
   });
   return Object.fromEntries(Object.keys(figures[0]).map((k) => [k, median(figures.map((f) => f[k]))]));
@@ -1146,7 +1149,7 @@ function describeTrace(t) {
     `diagnostics ${wc('diagnostics')}, graph fragment ${wc('graph fragment')}, graph change ${wc('graph change')} (after the answer: fragment ${fmt(t['graph fragment after the answer'])} wall); ` +
     `${t.pauses} pauses, ${fmt(t['pauses ms'])} ms (max ${fmt(t['pause max'])}); ` +
     `gc: ${t.scavenges} scavenges ${fmt(t['scavenges ms'])} ms, ${t['mark-compacts']} mark-compacts ${fmt(t['mark-compacts ms'])} ms, other ${fmt(t['other gc ms'])} ms; ` +
-    `resumed a model ${t['edits since resumed model']} edits old: ${t['model resumed statements']} statements resumed, ${t['model replayed statements']} replayed, ${t['model reused functions']} functions reused (${t['model shifted functions']} at another first frame id); ` +
+    `resumed a model ${t['edits since resumed model']} edits old: ${t['model resumed statements']} statements resumed, ${t['model replayed statements']} replayed, ${t['model reused functions']} functions reused (${t['model shifted functions']} at another first frame id, ${t['model translated functions']} reading copies), ${t['model ran functions']} ran; ` +
     `copy: ${t['copy shared statements']} statements shared, ${t['copy cloned nodes']} nodes cloned, ${t['copy adopted nodes']} adopted, of ${t['copy nodes']}`
   );
 }

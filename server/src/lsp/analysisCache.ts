@@ -258,6 +258,10 @@ export class AnalysisCache {
           relocatedFunctions: result.relocatedFunctions,
           shiftedFunctions: result.shiftedFunctions,
           shiftedStatements: result.shiftedStatements,
+          translatedFunctions: result.translatedFunctions,
+          translatedStatements: result.translatedStatements,
+          ranFunctions: result.ranFunctions,
+          ranStatements: result.ranStatements,
         });
         // Written once the answer is out, and after the collection observer heard of the run's collections.
         setTimeout(() => this.status.trace(uri, version, trace.summary(end)), 20);
