@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import type { DataFrameModel } from '../../server/src/model/types';
 import { nodesOfType } from '../../server/src/model/syntaxIndex';
 import type { Node } from '../../server/src/parsing/pythonParser';
-import { callParts, sameNode } from '../../server/src/parsing/syntax';
+import { callParts, literalString, sameNode, unwrapParens } from '../../server/src/parsing/syntax';
+import { moduleStringConstant } from '../../server/src/rules/governance/PSA402-hardcoded-secret';
 import {
   cachesParameter,
   callFactCounts,
@@ -364,5 +365,57 @@ describe("PSA201's sinks fed by an aggregation, from each sink's steps listed un
     assert.ok(aggregations > 100, `${aggregations} aggregations`);
     assert.ok(fed > 30, `only ${fed} aggregations feed a streaming sink`);
     assert.ok(twice > 2, `only ${twice} aggregations feed two streaming sinks or more`);
+  });
+});
+
+/** PSA402's module string constants as the rule listed them before, per model: every assignment counted, every top-level statement read. */
+function moduleStringConstantsByScan(model: DataFrameModel): Map<string, Node> {
+  const counts = new Map<string, number>();
+  for (const type of ['assignment', 'augmented_assignment'] as const) {
+    for (const a of model.root.descendantsOfType(type)) {
+      const left = a.childForFieldName('left');
+      if (left?.type === 'identifier') counts.set(left.text, (counts.get(left.text) ?? 0) + 1);
+    }
+  }
+  const out = new Map<string, Node>();
+  for (const stmt of model.root.namedChildren) {
+    const a = stmt?.type === 'expression_statement' ? stmt.namedChildren[0] : undefined;
+    const left = a?.type === 'assignment' ? a.childForFieldName('left') : undefined;
+    const right = a?.childForFieldName('right');
+    if (left?.type !== 'identifier' || !right || counts.get(left.text) !== 1) continue;
+    const r = unwrapParens(right);
+    if ((r.type === 'string' || r.type === 'concatenated_string') && literalString(r) !== undefined) out.set(left.text, r);
+  }
+  return out;
+}
+
+describe("PSA402's module string constants, looked up per name from the assignments by name", () => {
+  // Constants made, shadowed by a second assignment (in a function, a loop, an augmented one), unwrapped, and edited away.
+  const constantEdits: SequenceEdit[] = [
+    insertBefore(0, 'TOKEN = "abc123"\nKEY = ("k-1" "k-2")\nNAME: str = "n"\nPATH = f"/tmp/{x}"\nCOUNT = 3\n'),
+    append('\ndef use():\n    KEY = "other"\n    return KEY\n'),
+    append('\nNAME += "-suffix"\nfor TOKEN in []:\n    pass\n'),
+    insertAtMiddle('SECRET = "s3cr3t"\n'),
+    typeIntoLine,
+    deleteLastStatement,
+    insertBefore(0, 'if flag:\n    URL = "jdbc://x"\nLATER = "v"\nLATER2 = LATER = "w"\n'),
+  ];
+  it('equal the constants the whole-file scan lists, for every name of the file, after each edit of every sample and fixture', async () => {
+    const parser = await loadParser();
+    let names = 0;
+    let constants = 0;
+    for (const [name, original] of files) {
+      analyseEditSequence(parser, name, original, constantEdits, (model, _previous, change) => {
+        const want = moduleStringConstantsByScan(model);
+        for (const n of new Set(model.root.descendantsOfType('identifier').map((i) => i.text))) {
+          names++;
+          const got = moduleStringConstant(model, n);
+          assert.ok(got === want.get(n), `${name}: the constant ${n} after ${JSON.stringify(change)}`);
+          if (got) constants++;
+        }
+      });
+    }
+    assert.ok(names > 10_000, `${names} names looked up`);
+    assert.ok(constants > 2_000, `only ${constants} constants found`);
   });
 });
