@@ -7,11 +7,14 @@ import { callParts, literalString, sameNode, unwrapParens } from '../../server/s
 import { moduleStringConstant } from '../../server/src/rules/governance/PSA402-hardcoded-secret';
 import {
   cachesParameter,
+  cachingCallCounts,
+  cachingCallsIn,
   callFactCounts,
   importedFrom,
   importedFromOnce,
   keptCachesParameter,
   keptCallFacts,
+  readCachingCalls,
   readCallFacts,
 } from '../../server/src/rules/helpers/cachedByHelper';
 import { repeatingConstructAround } from '../../server/src/rules/helpers/loops';
@@ -94,10 +97,14 @@ describe('answers kept on nodes by PSA101, PSA102 and PSA105, and their per-mode
     compared: 0,
     kinds: 0,
     kindsKept: 0,
+    scopes: 0,
+    scopesCaching: 0,
   };
   const factsBefore = { made: 0, kept: 0 };
   const kindsBefore = { made: 0, kept: 0 };
+  const listsBefore = { made: 0, kept: 0 };
   before(() => {
+    Object.assign(listsBefore, cachingCallCounts);
     Object.assign(factsBefore, callFactCounts);
     Object.assign(kindsBefore, definitionKindCounts);
   });
@@ -192,6 +199,24 @@ describe('answers kept on nodes by PSA101, PSA102 and PSA105, and their per-mode
           got.forEach((s, i) => assert.ok(s === want[i], `sink #${i} in the scope at ${scope.startIndex} ${after}`));
           reuse.compared++;
         }
+        // PSA101's and PSA102's caching calls per scope (`cachedByHelper`), a function's kept on its node across
+        // models while its names resolve alike: what reading the scope afresh gives (the fresh reads uncounted).
+        let freshReads = 0;
+        for (const scope of [model.root, ...model.root.descendantsOfType(['function_definition', 'lambda'])]) {
+          const got = cachingCallsIn(model, scope);
+          const fresh = readCachingCalls(model, scope).calls;
+          freshReads++;
+          const at = `caching calls in the scope at ${scope.startIndex} ${after}`;
+          assert.equal(got.length, fresh.length, at);
+          got.forEach((c, i) => {
+            assert.ok(c.call === fresh[i].call, `call #${i}: ${at}`);
+            assert.equal(c.args.length, fresh[i].args.length, `arguments of call #${i}: ${at}`);
+            c.args.forEach((a, j) => assert.ok(a === fresh[i].args[j], `argument #${j} of call #${i}: ${at}`));
+          });
+          reuse.scopes++;
+          if (got.length) reuse.scopesCaching++;
+        }
+        cachingCallCounts.made -= freshReads;
       });
     });
   }
@@ -211,6 +236,12 @@ describe('answers kept on nodes by PSA101, PSA102 and PSA105, and their per-mode
     const kindsMade = definitionKindCounts.made - kindsBefore.made;
     const kindsKept = definitionKindCounts.kept - kindsBefore.kept;
     assert.ok(kindsKept > kindsMade, `the analyses read ${kindsMade} definitions' kinds and found ${kindsKept} kept`);
+    // Functions' caching calls listed once and taken by later models (their names resolving alike); the
+    // module's are listed per model (most samples and fixtures are module code).
+    const listsMade = cachingCallCounts.made - listsBefore.made;
+    const listsKept = cachingCallCounts.kept - listsBefore.kept;
+    assert.ok(listsKept > listsMade / 2, `${listsMade} scopes' caching calls listed, ${listsKept} taken as kept`);
+    assert.ok(reuse.scopesCaching > 50, `only ${reuse.scopesCaching} of ${reuse.scopes} scopes hold a caching call`);
   });
 });
 
