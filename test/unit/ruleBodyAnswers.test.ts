@@ -399,6 +399,50 @@ describe("PSA201's sinks fed by an aggregation, from each sink's steps listed un
   });
 });
 
+/** ACROSS's count and helper call inside a function: its caching calls are kept on the def across the edits above it. */
+const ACROSS_IN_FUNCTION = [
+  'from pyspark.sql import SparkSession',
+  'spark = SparkSession.builder.getOrCreate()',
+  '',
+  'def job():',
+  '    orders = spark.read.parquet("s3://lake/orders").groupBy("day").count()',
+  '    keep(orders)',
+  '    print(orders.count())',
+  '    orders.write.parquet("s3://lake/out")',
+  '',
+  'job()',
+  '',
+].join('\n');
+
+describe("PSA101's caching helpers kept on a function across edits of the statements they name", function () {
+  this.timeout(120_000);
+  it('follow the helper defined above the function, removed, imported from the project and from a library', async () => {
+    const parser = await loadParser();
+    const at = (t: string, s: string) => t.indexOf(s);
+    const insertBefore = (s: string, text: string) => (t: string) => [{ start: at(t, s), end: at(t, s), text }];
+    const remove = (s: string) => (t: string) => (at(t, s) < 0 ? [] : [{ start: at(t, s), end: at(t, s) + s.length, text: '' }]);
+    const steps = [
+      insertBefore('def job', 'def keep(df):\n    df.cache()\n\n'),
+      remove('def keep(df):\n    df.cache()\n\n'),
+      insertBefore('spark = ', 'from project.caching import keep\n'),
+      remove('from project.caching import keep\n'),
+      insertBefore('spark = ', 'from pyspark.sql.functions import keep\n'),
+      remove('from pyspark.sql.functions import keep\n'),
+      insertBefore('spark = ', 'from project.caching import keep\n'),
+      // An edit of another statement: the function's list is kept (its names resolve alike).
+      insertBefore('spark = ', 'limit = 10\n'),
+    ].map((changes) => ({ changes, extra: 'none' as const }));
+    const verdicts: string[] = [];
+    const kept = cachingCallCounts.kept;
+    stepsEqualFresh(parser, 'across_in_function.py', ACROSS_IN_FUNCTION, steps, (incremental) => {
+      verdicts.push(incremental.findings.filter((f) => f.code === 'PSA101').length ? 'PSA101' : '-');
+    });
+    // The count is let pass while a caching `keep` of this file or of the project is in sight, not one of a library.
+    assert.deepEqual(verdicts, ['-', 'PSA101', '-', 'PSA101', 'PSA101', 'PSA101', '-', '-']);
+    // The function's list was kept on its node where nothing it names changed (not vacuous).
+    assert.ok(cachingCallCounts.kept > kept, 'no caching calls kept across the edits');
+  });
+});
 /** PSA402's module string constants as the rule listed them before, per model: every assignment counted, every top-level statement read. */
 function moduleStringConstantsByScan(model: DataFrameModel): Map<string, Node> {
   const counts = new Map<string, number>();
