@@ -183,7 +183,7 @@ describe('carried per-model indexes (model/syntaxIndex, rules/helpers/callIndex,
     });
   }
   let statementsCompared = 0;
-  const listsBefore = { read: 0, made: 0, tail: 0 };
+  const listsBefore = { read: 0, made: 0, tail: 0, unchanged: 0 };
   const groupsBefore = { read: 0, made: 0, tail: 0 };
   const headsBefore = { read: 0, made: 0, tail: 0 };
   before(() => {
@@ -201,6 +201,9 @@ describe('carried per-model indexes (model/syntaxIndex, rules/helpers/callIndex,
     // Of those, the statements after the edit read as the previous lists' ends (the carried tail), not one by one.
     const tail = statementListCounts.tail - listsBefore.tail;
     assert.ok(tail > read / 4, `only ${tail} of ${read} statements after the carried prefix read as a carried tail`);
+    // Lists no statement between the carried head and tail adds to or takes from: the previous model's own list, not a copy.
+    const unchanged = statementListCounts.unchanged - listsBefore.unchanged;
+    assert.ok(unchanged > (carriedSteps * INDEXED_TYPES.length) / 3, `only ${unchanged} of ${carriedSteps * INDEXED_TYPES.length} carried lists kept whole`);
     // The session settings' strings by head: most statements' lists kept, many of them in place as the previous list's tail.
     const headsRead = headListCounts.read - headsBefore.read;
     const headsKept = headsRead - (headListCounts.made - headsBefore.made);
@@ -216,6 +219,42 @@ describe('carried per-model indexes (model/syntaxIndex, rules/helpers/callIndex,
     assert.ok(groupsTail > groupsRead / 4, `only ${groupsTail} of ${groupsRead} statements' groups carried as a tail`);
     assert.ok(statementsCompared > steps, `${statementsCompared} statements' kept calls compared with a new grouping`);
     assert.ok(moduleDefsKept > moduleDefsCompared / 3, `only ${moduleDefsKept} of ${moduleDefsCompared} statements kept their def across an edit`);
+  });
+});
+
+describe('per-type lists made when first asked (model/syntaxIndex nodesOfType)', () => {
+  // A type a model does not ask for is not made, so the next model has no list of it to start from
+  // and joins it from every statement; one it asks for starts from the previous list. Asking each type
+  // on two edits of three (a different third skipped for each type) mixes the two: every list must
+  // still be what a scan of the new tree gives.
+  it('equal a scan of the edited tree when each type is skipped on every third edit', async () => {
+    const parser = await loadParser();
+    let asked = 0;
+    let fromPrevious = 0;
+    let fromStatements = 0;
+    for (const [name, original] of files.slice(0, 80)) {
+      let step = 0;
+      let askedBefore = new Set<string>();
+      analyseEditSequence(parser, name, original, EDITS, (model, previous, change) => {
+        step++;
+        const askedNow = new Set<string>();
+        INDEXED_TYPES.forEach((type, t) => {
+          if ((t + step) % 3 === 0) return;
+          askedNow.add(type);
+          asked++;
+          if (previous && sharedIdEnd(previous, model) > 0 && askedBefore.has(type)) fromPrevious++;
+          else fromStatements++;
+          const scan = model.root.descendantsOfType(type);
+          const listed = nodesOfType(model, type);
+          assert.equal(listed.length, scan.length, `${type} after ${JSON.stringify(change)} in ${name}`);
+          listed.forEach((n, i) => assert.ok(n === scan[i], `${type} #${i} after ${JSON.stringify(change)} in ${name}`));
+        });
+        askedBefore = askedNow;
+      });
+    }
+    // The rotation asks every type both right after the previous model asked it and right after it did not.
+    assert.ok(asked > 1000, `${asked} lists asked`);
+    assert.ok(fromPrevious > asked / 10 && fromStatements > asked / 10, `${fromPrevious} from a previous list, ${fromStatements} joined anew, of ${asked}`);
   });
 });
 

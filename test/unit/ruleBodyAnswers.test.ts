@@ -3,14 +3,18 @@ import fc from 'fast-check';
 import type { DataFrameModel } from '../../server/src/model/types';
 import { nodesOfType } from '../../server/src/model/syntaxIndex';
 import type { Node } from '../../server/src/parsing/pythonParser';
-import { callParts, sameNode } from '../../server/src/parsing/syntax';
+import { callParts, literalString, sameNode, unwrapParens } from '../../server/src/parsing/syntax';
+import { moduleStringConstant } from '../../server/src/rules/governance/PSA402-hardcoded-secret';
 import {
   cachesParameter,
+  cachingCallCounts,
+  cachingCallsIn,
   callFactCounts,
   importedFrom,
   importedFromOnce,
   keptCachesParameter,
   keptCallFacts,
+  readCachingCalls,
   readCallFacts,
 } from '../../server/src/rules/helpers/cachedByHelper';
 import { repeatingConstructAround } from '../../server/src/rules/helpers/loops';
@@ -93,10 +97,14 @@ describe('answers kept on nodes by PSA101, PSA102 and PSA105, and their per-mode
     compared: 0,
     kinds: 0,
     kindsKept: 0,
+    scopes: 0,
+    scopesCaching: 0,
   };
   const factsBefore = { made: 0, kept: 0 };
   const kindsBefore = { made: 0, kept: 0 };
+  const listsBefore = { made: 0, kept: 0 };
   before(() => {
+    Object.assign(listsBefore, cachingCallCounts);
     Object.assign(factsBefore, callFactCounts);
     Object.assign(kindsBefore, definitionKindCounts);
   });
@@ -191,6 +199,24 @@ describe('answers kept on nodes by PSA101, PSA102 and PSA105, and their per-mode
           got.forEach((s, i) => assert.ok(s === want[i], `sink #${i} in the scope at ${scope.startIndex} ${after}`));
           reuse.compared++;
         }
+        // PSA101's and PSA102's caching calls per scope (`cachedByHelper`), a function's kept on its node across
+        // models while its names resolve alike: what reading the scope afresh gives (the fresh reads uncounted).
+        let freshReads = 0;
+        for (const scope of [model.root, ...model.root.descendantsOfType(['function_definition', 'lambda'])]) {
+          const got = cachingCallsIn(model, scope);
+          const fresh = readCachingCalls(model, scope).calls;
+          freshReads++;
+          const at = `caching calls in the scope at ${scope.startIndex} ${after}`;
+          assert.equal(got.length, fresh.length, at);
+          got.forEach((c, i) => {
+            assert.ok(c.call === fresh[i].call, `call #${i}: ${at}`);
+            assert.equal(c.args.length, fresh[i].args.length, `arguments of call #${i}: ${at}`);
+            c.args.forEach((a, j) => assert.ok(a === fresh[i].args[j], `argument #${j} of call #${i}: ${at}`));
+          });
+          reuse.scopes++;
+          if (got.length) reuse.scopesCaching++;
+        }
+        cachingCallCounts.made -= freshReads;
       });
     });
   }
@@ -210,6 +236,12 @@ describe('answers kept on nodes by PSA101, PSA102 and PSA105, and their per-mode
     const kindsMade = definitionKindCounts.made - kindsBefore.made;
     const kindsKept = definitionKindCounts.kept - kindsBefore.kept;
     assert.ok(kindsKept > kindsMade, `the analyses read ${kindsMade} definitions' kinds and found ${kindsKept} kept`);
+    // Functions' caching calls listed once and taken by later models (their names resolving alike); the
+    // module's are listed per model (most samples and fixtures are module code).
+    const listsMade = cachingCallCounts.made - listsBefore.made;
+    const listsKept = cachingCallCounts.kept - listsBefore.kept;
+    assert.ok(listsKept > listsMade / 2, `${listsMade} scopes' caching calls listed, ${listsKept} taken as kept`);
+    assert.ok(reuse.scopesCaching > 50, `only ${reuse.scopesCaching} of ${reuse.scopes} scopes hold a caching call`);
   });
 });
 
@@ -364,5 +396,101 @@ describe("PSA201's sinks fed by an aggregation, from each sink's steps listed un
     assert.ok(aggregations > 100, `${aggregations} aggregations`);
     assert.ok(fed > 30, `only ${fed} aggregations feed a streaming sink`);
     assert.ok(twice > 2, `only ${twice} aggregations feed two streaming sinks or more`);
+  });
+});
+
+/** ACROSS's count and helper call inside a function: its caching calls are kept on the def across the edits above it. */
+const ACROSS_IN_FUNCTION = [
+  'from pyspark.sql import SparkSession',
+  'spark = SparkSession.builder.getOrCreate()',
+  '',
+  'def job():',
+  '    orders = spark.read.parquet("s3://lake/orders").groupBy("day").count()',
+  '    keep(orders)',
+  '    print(orders.count())',
+  '    orders.write.parquet("s3://lake/out")',
+  '',
+  'job()',
+  '',
+].join('\n');
+
+describe("PSA101's caching helpers kept on a function across edits of the statements they name", function () {
+  this.timeout(120_000);
+  it('follow the helper defined above the function, removed, imported from the project and from a library', async () => {
+    const parser = await loadParser();
+    const at = (t: string, s: string) => t.indexOf(s);
+    const insertBefore = (s: string, text: string) => (t: string) => [{ start: at(t, s), end: at(t, s), text }];
+    const remove = (s: string) => (t: string) => (at(t, s) < 0 ? [] : [{ start: at(t, s), end: at(t, s) + s.length, text: '' }]);
+    const steps = [
+      insertBefore('def job', 'def keep(df):\n    df.cache()\n\n'),
+      remove('def keep(df):\n    df.cache()\n\n'),
+      insertBefore('spark = ', 'from project.caching import keep\n'),
+      remove('from project.caching import keep\n'),
+      insertBefore('spark = ', 'from pyspark.sql.functions import keep\n'),
+      remove('from pyspark.sql.functions import keep\n'),
+      insertBefore('spark = ', 'from project.caching import keep\n'),
+      // An edit of another statement: the function's list is kept (its names resolve alike).
+      insertBefore('spark = ', 'limit = 10\n'),
+    ].map((changes) => ({ changes, extra: 'none' as const }));
+    const verdicts: string[] = [];
+    const kept = cachingCallCounts.kept;
+    stepsEqualFresh(parser, 'across_in_function.py', ACROSS_IN_FUNCTION, steps, (incremental) => {
+      verdicts.push(incremental.findings.filter((f) => f.code === 'PSA101').length ? 'PSA101' : '-');
+    });
+    // The count is let pass while a caching `keep` of this file or of the project is in sight, not one of a library.
+    assert.deepEqual(verdicts, ['-', 'PSA101', '-', 'PSA101', 'PSA101', 'PSA101', '-', '-']);
+    // The function's list was kept on its node where nothing it names changed (not vacuous).
+    assert.ok(cachingCallCounts.kept > kept, 'no caching calls kept across the edits');
+  });
+});
+/** PSA402's module string constants as the rule listed them before, per model: every assignment counted, every top-level statement read. */
+function moduleStringConstantsByScan(model: DataFrameModel): Map<string, Node> {
+  const counts = new Map<string, number>();
+  for (const type of ['assignment', 'augmented_assignment'] as const) {
+    for (const a of model.root.descendantsOfType(type)) {
+      const left = a.childForFieldName('left');
+      if (left?.type === 'identifier') counts.set(left.text, (counts.get(left.text) ?? 0) + 1);
+    }
+  }
+  const out = new Map<string, Node>();
+  for (const stmt of model.root.namedChildren) {
+    const a = stmt?.type === 'expression_statement' ? stmt.namedChildren[0] : undefined;
+    const left = a?.type === 'assignment' ? a.childForFieldName('left') : undefined;
+    const right = a?.childForFieldName('right');
+    if (left?.type !== 'identifier' || !right || counts.get(left.text) !== 1) continue;
+    const r = unwrapParens(right);
+    if ((r.type === 'string' || r.type === 'concatenated_string') && literalString(r) !== undefined) out.set(left.text, r);
+  }
+  return out;
+}
+
+describe("PSA402's module string constants, looked up per name from the assignments by name", () => {
+  // Constants made, shadowed by a second assignment (in a function, a loop, an augmented one), unwrapped, and edited away.
+  const constantEdits: SequenceEdit[] = [
+    insertBefore(0, 'TOKEN = "abc123"\nKEY = ("k-1" "k-2")\nNAME: str = "n"\nPATH = f"/tmp/{x}"\nCOUNT = 3\n'),
+    append('\ndef use():\n    KEY = "other"\n    return KEY\n'),
+    append('\nNAME += "-suffix"\nfor TOKEN in []:\n    pass\n'),
+    insertAtMiddle('SECRET = "s3cr3t"\n'),
+    typeIntoLine,
+    deleteLastStatement,
+    insertBefore(0, 'if flag:\n    URL = "jdbc://x"\nLATER = "v"\nLATER2 = LATER = "w"\n'),
+  ];
+  it('equal the constants the whole-file scan lists, for every name of the file, after each edit of every sample and fixture', async () => {
+    const parser = await loadParser();
+    let names = 0;
+    let constants = 0;
+    for (const [name, original] of files) {
+      analyseEditSequence(parser, name, original, constantEdits, (model, _previous, change) => {
+        const want = moduleStringConstantsByScan(model);
+        for (const n of new Set(model.root.descendantsOfType('identifier').map((i) => i.text))) {
+          names++;
+          const got = moduleStringConstant(model, n);
+          assert.ok(got === want.get(n), `${name}: the constant ${n} after ${JSON.stringify(change)}`);
+          if (got) constants++;
+        }
+      });
+    }
+    assert.ok(names > 10_000, `${names} names looked up`);
+    assert.ok(constants > 2_000, `only ${constants} constants found`);
   });
 });

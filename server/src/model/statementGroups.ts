@@ -1,5 +1,4 @@
 import type { Node } from '../parsing/pythonParser';
-import { countBelow, firstAtLeast, sharedHead, sharedTail } from './syntaxIndex';
 
 /**
  * A model's groups of nodes (by name, by scope, ...) joined from groups each top-level statement
@@ -13,6 +12,40 @@ import { countBelow, firstAtLeast, sharedHead, sharedTail } from './syntaxIndex'
  * and end with as the same objects (the prefix the copy took over, the statements after the edit it
  * adopted) keep their place in every list, so only the statements between are read.
  */
+
+/** How many top-level statements `before` and `now` start with as the same objects. */
+export function sharedHead(before: readonly Node[], now: readonly Node[]): number {
+  let k = 0;
+  while (k < now.length && k < before.length && now[k] === before[k]) k++;
+  return k;
+}
+
+/**
+ * How many top-level statements `before` and `now` end with as the same objects, none of them among
+ * the `head` statements both start with (a statement is at one place in each copy).
+ */
+export function sharedTail(before: readonly Node[], now: readonly Node[], head: number): number {
+  let s = 0;
+  while (s < now.length - head && s < before.length - head && now[now.length - 1 - s] === before[before.length - 1 - s]) s++;
+  return s;
+}
+
+/** The first index of `list` whose `key` is at least `value` (`list` sorted by `key`), by binary search. */
+export function firstAtLeast<T>(list: readonly T[], key: (item: T) => number, value: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (key(list[mid]) < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** How many nodes of `list` (in document order, so by id) are below `end`: they come first. */
+export function countBelow(list: readonly { id: number }[], end: number): number {
+  return firstAtLeast(list, (n) => n.id, end);
+}
 
 /** One list joined from the statements' own lists, and those statements (the root's children then). */
 export interface JoinedList<T> {
@@ -65,8 +98,9 @@ function split(previous: readonly Node[], now: readonly Node[]): Split | undefin
  * The statements' own lists (`listOf`, kept on each statement) joined in document order, starting
  * from `previous` (the list of an earlier model of the same document) when there is one: its head's
  * items and its tail's kept in place, the items of the statements between read from those. `idOf`
- * gives an item's node id (for the head's end). The list returned is new: neither `previous`'s nor a
- * statement's own list is ever written to. The statements read are counted in `counts` (none for a
+ * gives an item's node id (for the head's end). The list returned is new, or `previous`'s own when
+ * the statements between (previous and now) hold no item; no list, returned or a statement's own,
+ * is ever written to. The statements read are counted in `counts` (none for a
  * second list joined from the same statements); the tail's statements are counted as read and kept
  * (`tail`): their lists are not looked at.
  */
@@ -76,7 +110,7 @@ export function joinListCarried<T>(
   listOf: (statement: Node) => readonly T[],
   idOf: (item: T) => number,
   counts: { read: number; tail: number } | undefined = statementGroupCounts,
-): T[] {
+): readonly T[] {
   const count = counts ?? { read: 0, tail: 0 };
   const parts = previous && split(previous.statements, statements);
   if (!previous || !parts) {
@@ -88,18 +122,20 @@ export function joinListCarried<T>(
     return out;
   }
   const old = previous.list;
-  // The items (in document order) whose node id is below the first changed statement's come first.
-  const keep = firstAtLeast(old, idOf, parts.below);
+  count.read += parts.between.length + parts.tail;
+  count.tail += parts.tail;
   let gone = 0;
   for (const s of parts.gone) gone += listOf(s).length;
+  let added = 0;
+  for (const s of parts.between) added += listOf(s).length;
+  // Neither the previous statements between nor the new ones hold an item: the list is the previous
+  // one (head, then tail), kept as it is (most types an edit does not touch).
+  if (gone === 0 && added === 0) return old;
+  // The items (in document order) whose node id is below the first changed statement's come first.
+  const keep = firstAtLeast(old, idOf, parts.below);
   const out = old.slice(0, keep);
-  for (const s of parts.between) {
-    count.read++;
-    for (const item of listOf(s)) out.push(item);
-  }
+  for (const s of parts.between) for (const item of listOf(s)) out.push(item);
   for (let i = keep + gone; i < old.length; i++) out.push(old[i]);
-  count.read += parts.tail;
-  count.tail += parts.tail;
   return out;
 }
 

@@ -6,6 +6,8 @@ import { related, type Rule, type RuleContext } from '../rule';
 import { environmentSecret } from '../../templates';
 import { nodesOfType, statementNodesOfType } from '../../model/syntaxIndex';
 import { perStatement } from '../../model/statementMemo';
+import type { DataFrameModel } from '../../model/types';
+import { assignmentsTo, perModel } from '../helpers/scopeIndex';
 import { withPlaceholders } from '../../fixes/edits';
 
 /** Where a key/value pair came from, for the message and the environment variable's name. */
@@ -85,12 +87,11 @@ interface Constants {
 
 type Finding = Parameters<RuleContext['report']>[0];
 
-/** The file's answers; the constants and conf sets made when first asked (most files ask for neither). */
+/** The file's answers: the constants looked up per name, the conf sets made when first asked (most files ask for neither). */
 function modelJudge(ctx: RuleContext): Judge {
-  let constants: Map<string, Node> | undefined;
   let confSetCalls: Set<number> | undefined;
   return {
-    constant: (name) => (constants ??= moduleStringConstants(ctx.model)).get(name),
+    constant: (name) => moduleStringConstant(ctx.model, name),
     dictBinding,
     setsConf: (call) => (confSetCalls ??= new Set(ctx.model.confSets.filter((c) => c.via !== 'builder.config').map((c) => c.call.id))).has(call.id),
     inTest: (node) => ctx.code.at(node).kind === 'test',
@@ -527,27 +528,44 @@ function dictBinding(name: Node): Node | undefined {
   return undefined;
 }
 
-/** Module-level names assigned exactly once in the whole file, to a string literal. */
-function moduleStringConstants(model: RuleContext['model']): Map<string, Node> {
-  const root = model.root;
-  const counts = new Map<string, number>();
-  // Counted from the shared per-type lists (a count needs no document order across the two types).
-  for (const type of ['assignment', 'augmented_assignment'] as const) {
-    for (const a of nodesOfType(model, type)) {
-      const left = a.childForFieldName('left');
-      if (left?.type === 'identifier') counts.set(left.text, (counts.get(left.text) ?? 0) + 1);
-    }
-  }
-  const out = new Map<string, Node>();
-  for (const stmt of root.namedChildren) {
-    const a = stmt?.type === 'expression_statement' ? stmt.namedChildren[0] : undefined;
-    const left = a?.type === 'assignment' ? a.childForFieldName('left') : undefined;
-    const right = a?.childForFieldName('right');
-    if (left?.type !== 'identifier' || !right || counts.get(left.text) !== 1) continue;
+const constantsByName = new WeakMap<DataFrameModel, Map<string, Node | undefined>>();
+
+/**
+ * The string literal a module-level name stands for: the file assigns the name exactly once (a plain
+ * `name = ...` anywhere, or `name op= ...`), in a top-level statement `name = <string literal>`.
+ * Asked per name (the names a key or value refers to), from the assignments by name (`assignmentsTo`,
+ * carried across edits): every assignment of the file was counted and every top-level statement
+ * read per model before (issue 18). @internal Exported for the tests.
+ */
+export function moduleStringConstant(model: DataFrameModel, name: string): Node | undefined {
+  return perModel(constantsByName, model, name, () => {
+    const assigned = assignmentsTo(model, name);
+    if (assigned.length !== 1) return undefined;
+    const a = assigned[0];
+    // A top-level statement whose first named child is the assignment, as the module's statements read.
+    const statement = a.parent;
+    if (statement?.type !== 'expression_statement' || statement.parent?.id !== 0 || !sameNode(statement.namedChildren[0], a)) return undefined;
+    const right = a.childForFieldName('right');
+    if (!right || augmentedNames(model).has(name)) return undefined;
     const r = unwrapParens(right);
-    if ((r.type === 'string' || r.type === 'concatenated_string') && literalString(r) !== undefined) out.set(left.text, r);
+    return (r.type === 'string' || r.type === 'concatenated_string') && literalString(r) !== undefined ? r : undefined;
+  });
+}
+
+const augmented = new WeakMap<DataFrameModel, Set<string>>();
+
+/** The names the file updates in place (`name += ...`): each such statement counts as one more assignment. */
+function augmentedNames(model: DataFrameModel): Set<string> {
+  let names = augmented.get(model);
+  if (!names) {
+    names = new Set();
+    for (const a of nodesOfType(model, 'augmented_assignment')) {
+      const left = a.childForFieldName('left');
+      if (left?.type === 'identifier') names.add(left.text);
+    }
+    augmented.set(model, names);
   }
-  return out;
+  return names;
 }
 
 // ------------------------------------------------------------------ judging keys and values

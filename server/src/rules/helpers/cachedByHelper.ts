@@ -77,31 +77,81 @@ interface CachingCall {
   args: Node[];
 }
 
-const cachingCalls = new WeakMap<DataFrameModel, Map<number, CachingCall[]>>();
+const cachingCalls = new WeakMap<DataFrameModel, Map<number, readonly CachingCall[]>>();
 
 /**
  * The calls of a scope that would cache a frame handed to them (the conditions above that do not
  * depend on the action), in document order; listed once per model and scope. Asked per action over
  * every call of the scope, they made PSA101 quadratic in a notebook that counts after each step
- * (issue 18: 2,000 counts in 4,000 lines took 8 s here).
+ * (issue 18: 2,000 counts in 4,000 lines took 8 s here). A function's or lambda's list is kept on its
+ * node object across models (`keptCachingCalls`). @internal Exported for the tests.
  */
-function cachingCallsIn(model: DataFrameModel, scope: Node): readonly CachingCall[] {
+export function cachingCallsIn(model: DataFrameModel, scope: Node): readonly CachingCall[] {
   return perModel(cachingCalls, model, scope.id, () => {
-    const out: CachingCall[] = [];
-    for (const call of nodesInScope(model, 'call', scope)) {
-      const facts = callFacts.of(call);
-      if (!facts) continue;
-      const { parts, args } = facts;
-      const def = parts.object ? undefined : moduleFunctionNamed(model, parts.name!);
+    // The module's node is taken over by every later copy, with other children: its list is made per model.
+    const own = scope.id > 0 && scope.id < model.root.subtreeEnd ? model.root.owner.nodeAt(scope.id) : undefined;
+    const kept = own && keptCachingCalls.get(own);
+    if (kept && sameReads(model, kept)) {
+      cachingCallCounts.kept++;
+      return kept.calls;
+    }
+    const made = readCachingCalls(model, scope);
+    if (own) keptCachingCalls.set(own, made);
+    return made.calls;
+  });
+}
+
+/**
+ * A scope's caching calls and what they read beyond the scope's subtree: the module def each bare
+ * name called is (`moduleFunctionNamed`), and the module each imported name comes from (by
+ * `importKey`). Everything else they read is the scope's own subtree (its calls, `nodesInScope`, and
+ * their `callFacts`) or a def's (`cachesParameterOf`), which a node object keeps for its whole life
+ * (see `perStatement`): so while a later model gives the same def and module for each name, the
+ * list is the same calls with the same arguments (node objects, never offsets).
+ */
+interface ScopeCachingCalls {
+  calls: readonly CachingCall[];
+  defs: Map<string, Node | undefined>;
+  modules: Map<string, string | undefined>;
+}
+
+/** Kept per function or lambda node (this copy's node at the scope's id). */
+const keptCachingCalls = new WeakMap<Node, ScopeCachingCalls>();
+
+/** Scopes whose caching calls were listed, and scopes whose kept list a later model took: for the tests' floors on reuse. */
+export const cachingCallCounts = { made: 0, kept: 0 };
+
+function sameReads(model: DataFrameModel, kept: ScopeCachingCalls): boolean {
+  for (const [name, def] of kept.defs) if (moduleFunctionNamed(model, name) !== def) return false;
+  for (const [key, module] of kept.modules) if (importedByKey(model, key) !== module) return false;
+  return true;
+}
+
+/** @internal A scope's caching calls read afresh, with what they read beyond its subtree (for the tests). */
+export function readCachingCalls(model: DataFrameModel, scope: Node): ScopeCachingCalls {
+  cachingCallCounts.made++;
+  const calls: CachingCall[] = [];
+  const defs = new Map<string, Node | undefined>();
+  const modules = new Map<string, string | undefined>();
+  for (const call of nodesInScope(model, 'call', scope)) {
+    const facts = callFacts.of(call);
+    if (!facts) continue;
+    const { parts, args } = facts;
+    if (!parts.object) {
+      const def = moduleFunctionNamed(model, parts.name!);
+      defs.set(parts.name!, def);
       if (def) {
-        if (cachesParameterOf(def)) out.push({ call, args });
+        if (cachesParameterOf(def)) calls.push({ call, args });
         continue;
       }
-      const module = importedFromOnce(model, parts);
-      if (module !== undefined && !LIBRARIES.has(module.split('.')[0]) && facts.resultNotKept) out.push({ call, args });
     }
-    return out;
-  });
+    const key = importKey(parts);
+    if (key === undefined) continue;
+    const module = importedByKey(model, key);
+    modules.set(key, module);
+    if (module !== undefined && !LIBRARIES.has(module.split('.')[0]) && facts.resultNotKept) calls.push({ call, args });
+  }
+  return { calls, defs, modules };
 }
 
 /**
@@ -163,18 +213,30 @@ export function keptCachesParameter(def: Node): boolean | undefined {
 const importedByModel = new WeakMap<DataFrameModel, Map<string, string | undefined>>();
 
 /**
+ * What `importedFrom` reads of a call: the name bound, and whether it is called through an attribute
+ * (`.name` for `name.f(...)`, `f` for `f(...)`); undefined when the object is no plain name (no import read).
+ */
+function importKey(parts: NonNullable<ReturnType<typeof callParts>>): string | undefined {
+  const object = parts.object ? unwrapParens(parts.object) : undefined;
+  if (object && object.type !== 'identifier') return undefined;
+  return object ? `.${object.text}` : parts.name!;
+}
+
+/**
  * `importedFrom` once per model and bound name: it reads only the model's imports and, of the call,
  * whether it has an object and the name bound (the object's text, or the call's name). @internal
  * Exported for the tests.
  */
 export function importedFromOnce(model: DataFrameModel, parts: NonNullable<ReturnType<typeof callParts>>): string | undefined {
-  const object = parts.object ? unwrapParens(parts.object) : undefined;
-  if (object && object.type !== 'identifier') return undefined;
-  const key = object ? `.${object.text}` : parts.name!;
+  const key = importKey(parts);
+  return key === undefined ? undefined : importedByKey(model, key);
+}
+
+function importedByKey(model: DataFrameModel, key: string): string | undefined {
   let byName = importedByModel.get(model);
   if (!byName) importedByModel.set(model, (byName = new Map()));
   if (byName.has(key)) return byName.get(key);
-  const module = importedFrom(model, parts);
+  const module = key.startsWith('.') ? importedBound(model, key.slice(1), true) : importedBound(model, key, false);
   byName.set(key, module);
   return module;
 }
@@ -188,7 +250,11 @@ export function importedFromOnce(model: DataFrameModel, parts: NonNullable<Retur
 export function importedFrom(model: DataFrameModel, parts: NonNullable<ReturnType<typeof callParts>>): string | undefined {
   const object = parts.object ? unwrapParens(parts.object) : undefined;
   if (object && object.type !== 'identifier') return undefined;
-  const bound = object ? object.text : parts.name!;
+  return importedBound(model, object ? object.text : parts.name!, !!object);
+}
+
+/** `importedFrom` for the name bound, called through an attribute (`viaObject`) or bare. */
+function importedBound(model: DataFrameModel, bound: string, viaObject: boolean): string | undefined {
   for (const stmt of model.imports.statements) {
     if (stmt.type === 'import_from_statement') {
       // `from M import f` for `f(...)`; `from M import helpers` for `helpers.f(...)` (a module of M).
@@ -198,7 +264,7 @@ export function importedFrom(model: DataFrameModel, parts: NonNullable<ReturnTyp
         const alias = c.type === 'aliased_import' ? c.childForFieldName('alias')?.text : c.type === 'dotted_name' ? c.text : undefined;
         if (alias === bound) return module?.text.replace(/\s/g, '') ?? '';
       }
-    } else if (stmt.type === 'import_statement' && object) {
+    } else if (stmt.type === 'import_statement' && viaObject) {
       for (const c of stmt.namedChildren) {
         if (c?.type === 'dotted_name' && c.text === bound) return c.text;
         if (c?.type === 'aliased_import' && c.childForFieldName('alias')?.text === bound) return c.childForFieldName('name')?.text ?? '';
