@@ -563,6 +563,19 @@ export class SyntaxTree {
     return this.nodeAt(0);
   }
 
+  /**
+   * The type of node `id`, read from the arrays: readers that only classify the nodes of a subtree
+   * ask by id and make node objects for the few they keep (see `pushNamedChildIds`).
+   */
+  typeAt(id: number): string {
+    return kindNames[this.kinds[id]];
+  }
+
+  /** Pushes the ids of node `id`'s named children onto `into`, in order: `namedChildren` without the node objects or the array. */
+  pushNamedChildIds(id: number, into: number[]): void {
+    for (let c = id + 1, end = this.subtreeEnds[id]; c < end; c = this.subtreeEnds[c]) if (this.flags[c] & NAMED) into.push(c);
+  }
+
   /** @internal The children of node `id` (only the named ones if `namedOnly`). */
   childrenOf(id: number, namedOnly: boolean): SyntaxNode[] {
     const end = this.subtreeEnds[id];
