@@ -2,7 +2,7 @@ import { ColumnMap } from './columnMap';
 import type { Node } from '../parsing/pythonParser';
 import { SyntaxNode, type SyntaxTree } from '../parsing/syntaxTree';
 import { rootOf, type TreeOrCopy } from '../parsing/treeOrCopy';
-import { callParts, isExtra, stringParts, unwrapParens, type CallParts } from '../parsing/syntax';
+import { callParts, isExtra, literalString, stringParts, unwrapParens, type CallParts } from '../parsing/syntax';
 import { sparkAttribute, sparkConstructorCall, sparkMethodCall } from '../spark/calls';
 import { SparkFunctions } from '../spark/functions';
 import { batchFrame, isBatchFrameParameter } from '../spark/streaming';
@@ -959,6 +959,9 @@ class ModelBuilder implements Interpreter {
       }
       return { k: 'string', value, exact, node };
     }
+    // A string without interpolations: its value is kept on the node, its pieces need not be read (exact, joined as below).
+    const literal = node.type === 'string' ? literalString(node) : undefined;
+    if (literal !== undefined) return { k: 'string', value: literal, exact: true, node };
     let value = '';
     let exact = true;
     for (const p of stringParts(node)) {
