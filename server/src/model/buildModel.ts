@@ -1007,6 +1007,14 @@ class ModelBuilder implements Interpreter {
     // Indexed loops, and no Map iterator for the shared empty keyword map: the iterators' result
     // objects were one of the model's largest allocation sites (every call of every analysis).
     const args = parts.args;
+    // Up to three arguments without a splat (most calls): the values as a literal, made at its size
+    // (the first push onto [] reserves 16 slots), evaluated in the same order.
+    const n = args.length;
+    if (n <= 3 && !(n > 0 && isSplat(args[0])) && !(n > 1 && isSplat(args[1])) && !(n > 2 && isSplat(args[2]))) {
+      const few = n === 0 ? pos : n === 1 ? [this.expr(args[0])] : n === 2 ? [this.expr(args[0]), this.expr(args[1])] : [this.expr(args[0]), this.expr(args[1]), this.expr(args[2])];
+      if (parts.keywords.size) for (const [k, v] of parts.keywords) (kw as Map<string, Value>).set(k, this.expr(v));
+      return { pos: few, kw };
+    }
     for (let i = 0; i < args.length; i++) {
       const a = args[i];
       if (a.type === 'list_splat' || a.type === 'dictionary_splat') {
@@ -1269,6 +1277,8 @@ function copyRef(ref: FrameRef): FrameRef {
   if (ref.others) copy.others = ref.others.slice();
   return copy;
 }
+
+const isSplat = (a: Node): boolean => a.type === 'list_splat' || a.type === 'dictionary_splat';
 
 /** A `def`, decorated or not (decorators are not evaluated: see `statementInner`). */
 function isFunctionDefinition(node: Node): boolean {
