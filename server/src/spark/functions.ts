@@ -148,7 +148,7 @@ function replacesWithMask(parts: CallParts | undefined): boolean {
 /** Project-specific masking helpers and UDFs: `mask_email`, `redact`, `anonymize`, `tokenize_pii`. */
 const MASKING_NAME = /mask|redact|anonymi[sz]|pseudonymi[sz]|hash|encrypt|tokeni[sz]e|obfuscat/i;
 
-const STRING_COLUMN_FUNCS = new Set([
+export const STRING_COLUMN_FUNCS = new Set([
   'sha2',
   'sha1',
   'md5',
