@@ -1011,7 +1011,14 @@ class ModelBuilder implements Interpreter {
     // (the first push onto [] reserves 16 slots), evaluated in the same order.
     const n = args.length;
     if (n <= 3 && !(n > 0 && isSplat(args[0])) && !(n > 1 && isSplat(args[1])) && !(n > 2 && isSplat(args[2]))) {
-      const few = n === 0 ? pos : n === 1 ? [this.expr(args[0])] : n === 2 ? [this.expr(args[0]), this.expr(args[1])] : [this.expr(args[0]), this.expr(args[1]), this.expr(args[2])];
+      const few =
+        n === 0
+          ? pos
+          : n === 1
+            ? [this.expr(args[0])]
+            : n === 2
+              ? [this.expr(args[0]), this.expr(args[1])]
+              : [this.expr(args[0]), this.expr(args[1]), this.expr(args[2])];
       if (parts.keywords.size) for (const [k, v] of parts.keywords) (kw as Map<string, Value>).set(k, this.expr(v));
       return { pos: few, kw };
     }
