@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { callParts, literalString, stringParts } from '../../server/src/parsing/syntax';
 import { dropCopy, syntaxTreeOf } from '../../server/src/parsing/syntaxTree';
+import { SparkFunctions } from '../../server/src/spark/functions';
 import { loadParser } from './helpers';
 
 // What the model and the rules allocate per string literal and per call, counted (the collector's
@@ -86,6 +87,33 @@ describe('allocation-light readers of strings and calls', () => {
         ['"a"', '"b"'],
       );
       assert.equal(commented.keywords, select.keywords);
+    } finally {
+      dropCopy(tree);
+      tree.delete();
+    }
+  });
+
+  it("judges an expression's masking and first column read without node objects for what is not a call, a subscript or parentheses", async () => {
+    const text = ['out = df.withColumn("k", F.concat(F.lit("a"), F.upper(F.trim(F.lit("b"))), (df["x"] + 1)))', ''].join('\n');
+    const parser = await loadParser();
+    const tree = parser.parse(text);
+    try {
+      const copy = syntaxTreeOf(tree, text);
+      const fns = new SparkFunctions(
+        { functionsAliases: new Set(['F']), functionNames: new Set(), functionsStar: false, sqlNames: new Set(), usesPySpark: true, statements: [] },
+        () => false,
+      );
+      const withColumn = copy.root.descendantsOfType('call')[0];
+      const expr = callParts(withColumn)!.args[1];
+      // What the judgement itself reads: each call's parts and name, each subscript's index.
+      for (const c of expr.descendantsOfType('call')) fns.nameOf(c);
+      for (const s of expr.descendantsOfType('subscript')) fns.columnRef(s);
+      const before = copy.nodesMade;
+      assert.equal(fns.isMasking(expr), false);
+      assert.equal(fns.firstColumnRead(expr), 'x');
+      // Walking the subtree through `namedChildren` made every named node under it (the strings' start,
+      // content and end, the integer...); now only the node inside the parentheses, which `columnRef` unwraps.
+      assert.equal(copy.nodesMade - before, 1, 'the binary operator inside the parentheses');
     } finally {
       dropCopy(tree);
       tree.delete();

@@ -2,7 +2,7 @@ import { ColumnMap } from './columnMap';
 import type { Node } from '../parsing/pythonParser';
 import { SyntaxNode, type SyntaxTree } from '../parsing/syntaxTree';
 import { rootOf, type TreeOrCopy } from '../parsing/treeOrCopy';
-import { callParts, isExtra, stringParts, unwrapParens, type CallParts } from '../parsing/syntax';
+import { callParts, isExtra, literalString, stringParts, unwrapParens, type CallParts } from '../parsing/syntax';
 import { sparkAttribute, sparkConstructorCall, sparkMethodCall } from '../spark/calls';
 import { SparkFunctions } from '../spark/functions';
 import { batchFrame, isBatchFrameParameter } from '../spark/streaming';
@@ -1021,6 +1021,9 @@ class ModelBuilder implements Interpreter {
       }
       return { k: 'string', value, exact, node };
     }
+    // A string without interpolations: its value is kept on the node, its pieces need not be read (exact, joined as below).
+    const literal = node.type === 'string' ? literalString(node) : undefined;
+    if (literal !== undefined) return { k: 'string', value: literal, exact: true, node };
     let value = '';
     let exact = true;
     for (const p of stringParts(node)) {
@@ -1063,7 +1066,26 @@ class ModelBuilder implements Interpreter {
       this.expr(parts.argumentList);
       return { pos: [UNKNOWN], kw };
     }
-    for (const a of parts.args) {
+    // Indexed loops, and no Map iterator for the shared empty keyword map: the iterators' result
+    // objects were one of the model's largest allocation sites (every call of every analysis).
+    const args = parts.args;
+    // Up to three arguments without a splat (most calls): the values as a literal, made at its size
+    // (the first push onto [] reserves 16 slots), evaluated in the same order.
+    const n = args.length;
+    if (n <= 3 && !(n > 0 && isSplat(args[0])) && !(n > 1 && isSplat(args[1])) && !(n > 2 && isSplat(args[2]))) {
+      const few =
+        n === 0
+          ? pos
+          : n === 1
+            ? [this.expr(args[0])]
+            : n === 2
+              ? [this.expr(args[0]), this.expr(args[1])]
+              : [this.expr(args[0]), this.expr(args[1]), this.expr(args[2])];
+      if (parts.keywords.size) for (const [k, v] of parts.keywords) (kw as Map<string, Value>).set(k, this.expr(v));
+      return { pos: few, kw };
+    }
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i];
       if (a.type === 'list_splat' || a.type === 'dictionary_splat') {
         const inner = a.namedChildren[0];
         const v = inner ? this.expr(inner) : UNKNOWN;
@@ -1071,7 +1093,7 @@ class ModelBuilder implements Interpreter {
         else pos.push(UNKNOWN);
       } else pos.push(this.expr(a));
     }
-    for (const [k, v] of parts.keywords) (kw as Map<string, Value>).set(k, this.expr(v));
+    if (parts.keywords.size) for (const [k, v] of parts.keywords) (kw as Map<string, Value>).set(k, this.expr(v));
     return { pos, kw };
   }
 
@@ -1324,6 +1346,8 @@ function copyRef(ref: FrameRef): FrameRef {
   if (ref.others) copy.others = ref.others.slice();
   return copy;
 }
+
+const isSplat = (a: Node): boolean => a.type === 'list_splat' || a.type === 'dictionary_splat';
 
 /** A `def`, decorated or not (decorators are not evaluated: see `statementInner`). */
 function isFunctionDefinition(node: Node): boolean {

@@ -47,25 +47,46 @@ export function literalString(node: Node | null | undefined): string | undefined
 
 /** Pieces of a string literal: text, or the interpolation node of an f-string (read-only: shared by every caller). */
 export function stringParts(node: Node): readonly (string | Node)[] {
-  return node.type === 'string' ? stringMemo(node).parts : readStringParts(node);
+  if (node.type !== 'string') return readStringParts(node);
+  const memo = stringMemo(node);
+  return (memo.parts ??= readStringParts(node));
 }
 
 interface StringMemo {
-  parts: readonly (string | Node)[];
+  /** Made when first asked for (`stringParts`): most strings are only read for their value. */
+  parts: readonly (string | Node)[] | undefined;
   literal: string | undefined;
 }
 
 /**
  * The model and the rules read the same literals again and again (a function body is evaluated
- * per call); a string node keeps its pieces and value, in the slot a call node keeps its parts in.
+ * per call); a string node keeps its value (and its pieces, once asked for), in the slot a call
+ * node keeps its parts in.
  */
 function stringMemo(node: Node): StringMemo {
   const memo = node.partsMemo as StringMemo | undefined;
   if (memo) return memo;
-  const parts = readStringParts(node);
-  const made: StringMemo = { parts, literal: parts.some((p) => typeof p !== 'string') ? undefined : parts.join('') };
+  const made: StringMemo = { parts: undefined, literal: readLiteral(node) };
   node.partsMemo = made;
   return made;
+}
+
+/** The value of a string without interpolations (its pieces joined, as `stringParts` gives them), else undefined; no array of pieces. */
+function readLiteral(node: Node): string | undefined {
+  const tree = node.owner;
+  const text = tree.text;
+  let literal = '';
+  let raw = false;
+  for (let c = tree.firstChildId(node.id); c >= 0; c = tree.nextSiblingId(c)) {
+    const start = tree.starts[c];
+    const end = tree.ends[c];
+    // The prefix (`r`, `rb`, `Rf`...) of `string_start`, the first child; quotes hold no `r`.
+    if (c === node.id + 1) raw = /r/i.test(text.slice(start, end));
+    const type = tree.typeAt(c);
+    if (type === 'string_content' || type === 'escape_sequence') literal += raw ? text.slice(start, end) : unescape(text.slice(start, end));
+    else if (type === 'interpolation') return undefined;
+  }
+  return literal;
 }
 
 function readStringParts(node: Node): (string | Node)[] {

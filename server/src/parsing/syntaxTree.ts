@@ -563,13 +563,57 @@ export class SyntaxTree {
     return this.nodeAt(0);
   }
 
+  /**
+   * The type of node `id`, read from the arrays: readers that only classify the nodes of a subtree
+   * ask by id and make node objects for the few they keep (see `pushNamedChildIds`).
+   */
+  typeAt(id: number): string {
+    return kindNames[this.kinds[id]];
+  }
+
+  /** The first child of node `id` (named or not), or -1. */
+  firstChildId(id: number): number {
+    return id + 1 < this.subtreeEnds[id] ? id + 1 : -1;
+  }
+
+  /** The next sibling of node `id` (named or not), or -1. */
+  nextSiblingId(id: number): number {
+    const p = this.parents[id];
+    if (p < 0) return -1;
+    const next = this.subtreeEnds[id];
+    return next < this.subtreeEnds[p] ? next : -1;
+  }
+
+  /** Pushes the ids of node `id`'s named children onto `into`, in order: `namedChildren` without the node objects or the array. */
+  pushNamedChildIds(id: number, into: number[]): void {
+    for (let c = id + 1, end = this.subtreeEnds[id]; c < end; c = this.subtreeEnds[c]) if (this.flags[c] & NAMED) into.push(c);
+  }
+
   /** @internal The children of node `id` (only the named ones if `namedOnly`). */
   childrenOf(id: number, namedOnly: boolean): SyntaxNode[] {
     const end = this.subtreeEnds[id];
     if (id + 1 >= end) return NO_CHILDREN;
+    // Counted first, so that the array is made at its size: the first `push` onto `[]` reserves 16
+    // slots, and most nodes have one to three children (these arrays were a tenth of the bytes an
+    // analysis allocates). Small arrays are literals, so that every children array has one elements kind.
+    let n = 0;
+    let first = -1;
+    let second = -1;
+    let third = -1;
+    for (let c = id + 1; c < end; c = this.subtreeEnds[c]) {
+      if (namedOnly && !(this.flags[c] & NAMED)) continue;
+      if (n === 0) first = c;
+      else if (n === 1) second = c;
+      else if (n === 2) third = c;
+      n++;
+    }
+    if (n === 0) return NO_CHILDREN;
+    if (n === 1) return [this.nodeAt(first)];
+    if (n === 2) return [this.nodeAt(first), this.nodeAt(second)];
+    if (n === 3) return [this.nodeAt(first), this.nodeAt(second), this.nodeAt(third)];
     const out: SyntaxNode[] = [];
     for (let c = id + 1; c < end; c = this.subtreeEnds[c]) if (!namedOnly || this.flags[c] & NAMED) out.push(this.nodeAt(c));
-    return out.length ? out : NO_CHILDREN;
+    return out;
   }
 
   /** @internal The ids of the nodes of one type, in document order (every type's list made in one pass on first use). */

@@ -52,20 +52,28 @@ export class SparkFunctions {
 
   /** First column an expression reads (`sha2(col("email"), 256)` -> "email"), bounded search. */
   firstColumnRead(node: Node): string | undefined {
-    const stack = [node];
-    for (let steps = 0; stack.length && steps < 500; steps++) {
-      const n = stack.shift()!;
-      const ref = this.columnRef(n);
-      if (ref !== undefined) return ref;
-      if (n.type === 'call') {
-        const parts = callParts(n);
-        const name = this.nameOf(n);
-        // Most column functions take a column name as their first string argument.
-        if (name && parts && parts.args[0] && literalString(parts.args[0]) !== undefined && STRING_COLUMN_FUNCS.has(name)) {
-          return literalString(parts.args[0]);
+    // Breadth first over the subtree's ids, read from the copy's arrays: only the node types
+    // `columnRef` or a call's parts look into are made as node objects (the walk made one per named
+    // node, and an array of children per node, for subtrees mostly of names and literals).
+    const tree = node.owner;
+    const queue = [node.id];
+    for (let steps = 0, head = 0; head < queue.length && steps < 500; steps++) {
+      const id = queue[head++];
+      const type = tree.typeAt(id);
+      if (type === 'call' || type === 'subscript' || type === 'parenthesized_expression') {
+        const n = tree.nodeAt(id);
+        const ref = this.columnRef(n);
+        if (ref !== undefined) return ref;
+        if (type === 'call') {
+          const parts = callParts(n);
+          const name = this.nameOf(n);
+          // Most column functions take a column name as their first string argument.
+          if (name && parts && parts.args[0] && literalString(parts.args[0]) !== undefined && STRING_COLUMN_FUNCS.has(name)) {
+            return literalString(parts.args[0]);
+          }
         }
       }
-      for (const c of n.namedChildren) if (c) stack.push(c);
+      tree.pushNamedChildIds(id, queue);
     }
     return undefined;
   }
@@ -74,10 +82,14 @@ export class SparkFunctions {
   isMasking(node: Node): boolean {
     const n = unwrapParens(node);
     if (n.type === 'string' || n.type === 'none' || n.type === 'integer') return true;
-    const stack = [n];
+    // Depth first over the subtree's ids (read from the copy's arrays, as in `firstColumnRead`): a
+    // node object only for the calls, which are what is judged.
+    const tree = n.owner;
+    const stack = [n.id];
     for (let steps = 0; stack.length && steps < 500; steps++) {
-      const cur = stack.pop()!;
-      if (cur.type === 'call') {
+      const id = stack.pop()!;
+      if (tree.typeAt(id) === 'call') {
+        const cur = tree.nodeAt(id);
         const name = this.nameOf(cur);
         // when(...).otherwise(col("email")) hands the raw value on for every other row.
         const parts = callParts(cur);
@@ -88,7 +100,7 @@ export class SparkFunctions {
         if (name === 'lit' && cur === n) return true;
         if (parts?.name && MASKING_NAME.test(parts.name)) return true;
       }
-      for (const c of cur.namedChildren) if (c) stack.push(c);
+      tree.pushNamedChildIds(id, stack);
     }
     return false;
   }
@@ -136,7 +148,7 @@ function replacesWithMask(parts: CallParts | undefined): boolean {
 /** Project-specific masking helpers and UDFs: `mask_email`, `redact`, `anonymize`, `tokenize_pii`. */
 const MASKING_NAME = /mask|redact|anonymi[sz]|pseudonymi[sz]|hash|encrypt|tokeni[sz]e|obfuscat/i;
 
-const STRING_COLUMN_FUNCS = new Set([
+export const STRING_COLUMN_FUNCS = new Set([
   'sha2',
   'sha1',
   'md5',
