@@ -58,96 +58,86 @@ function firstColumnReadByNodes(fns: SparkFunctions, node: SyntaxNode): string |
   return undefined;
 }
 
+/** Calls `check` with each sample's and fixture's syntax copy, the tree let go after it. */
+async function eachCopy(files: [string, string][], check: (name: string, copy: ReturnType<typeof syntaxTreeOf>) => void): Promise<void> {
+  const parser = await loadParser();
+  for (const [name, text] of files) {
+    const tree = parser.parse(text);
+    try {
+      check(name, syntaxTreeOf(tree, text));
+    } finally {
+      dropCopy(tree);
+      tree.delete();
+    }
+  }
+}
+
 describe("the copy's id readers", () => {
   const files = samplesAndFixtures();
 
   it('type, named children, first child and next sibling by id equal the node objects, on every node of the samples and fixtures', async () => {
-    const parser = await loadParser();
     let checked = 0;
-    for (const [name, text] of files) {
-      const tree = parser.parse(text);
-      try {
-        const copy = syntaxTreeOf(tree, text);
-        for (let id = 0; id < copy.size; id++) {
-          const node = copy.nodeAt(id);
-          assert.equal(copy.typeAt(id), node.type, `${name} #${id}`);
-          const ids: number[] = [];
-          copy.pushNamedChildIds(id, ids);
-          assert.deepEqual(
-            ids,
-            node.namedChildren.map((c) => c.id),
-            `${name} #${id} named children`,
-          );
-          assert.equal(copy.firstChildId(id), node.firstChild?.id ?? -1, `${name} #${id} first child`);
-          assert.equal(copy.nextSiblingId(id), node.nextSibling?.id ?? -1, `${name} #${id} next sibling`);
-          assert.deepEqual(
-            node.children.map((c) => c.id),
-            Array.from({ length: node.childCount }, (_, i) => node.child(i)!.id),
-          );
-          checked++;
-        }
-      } finally {
-        dropCopy(tree);
-        tree.delete();
+    await eachCopy(files, (name, copy) => {
+      for (let id = 0; id < copy.size; id++) {
+        const node = copy.nodeAt(id);
+        assert.equal(copy.typeAt(id), node.type, `${name} #${id}`);
+        const ids: number[] = [];
+        copy.pushNamedChildIds(id, ids);
+        assert.deepEqual(
+          ids,
+          node.namedChildren.map((c) => c.id),
+          `${name} #${id} named children`,
+        );
+        assert.equal(copy.firstChildId(id), node.firstChild?.id ?? -1, `${name} #${id} first child`);
+        assert.equal(copy.nextSiblingId(id), node.nextSibling?.id ?? -1, `${name} #${id} next sibling`);
+        assert.deepEqual(
+          node.children.map((c) => c.id),
+          Array.from({ length: node.childCount }, (_, i) => node.child(i)!.id),
+        );
+        checked++;
       }
-    }
+    });
     assert.ok(checked > 10_000, `${checked} nodes checked`);
   });
 
   it("a string's literal is its pieces joined, and undefined exactly when it has an interpolation", async () => {
-    const parser = await loadParser();
     let plain = 0;
     let interpolated = 0;
-    for (const [name, text] of files) {
-      const tree = parser.parse(text);
-      try {
-        const copy = syntaxTreeOf(tree, text);
-        for (const s of copy.nodesOfType('string')) {
-          // Asked in both orders on fresh copies would be the same: the literal is read without the pieces.
-          const literal = literalString(s);
-          const parts = stringParts(s);
-          if (parts.every((p) => typeof p === 'string')) {
-            assert.equal(literal, parts.join(''), `${name} ${s.text}`);
-            plain++;
-          } else {
-            assert.equal(literal, undefined, `${name} ${s.text}`);
-            interpolated++;
-          }
+    await eachCopy(files, (name, copy) => {
+      for (const s of copy.nodesOfType('string')) {
+        // Asked in both orders on fresh copies would be the same: the literal is read without the pieces.
+        const literal = literalString(s);
+        const parts = stringParts(s);
+        if (parts.every((p) => typeof p === 'string')) {
+          assert.equal(literal, parts.join(''), `${name} ${s.text}`);
+          plain++;
+        } else {
+          assert.equal(literal, undefined, `${name} ${s.text}`);
+          interpolated++;
         }
-      } finally {
-        dropCopy(tree);
-        tree.delete();
       }
-    }
+    });
     assert.ok(plain > 1000 && interpolated > 20, `${plain} plain, ${interpolated} interpolated strings`);
   });
 
   it('isMasking and firstColumnRead over ids answer as the node walks did, on every named node of the samples and fixtures', async () => {
-    const parser = await loadParser();
     const fns = new SparkFunctions(IMPORTS, () => false);
     let masking = 0;
     let reads = 0;
     let checked = 0;
-    for (const [name, text] of files) {
-      const tree = parser.parse(text);
-      try {
-        const copy = syntaxTreeOf(tree, text);
-        for (let id = 0; id < copy.size; id++) {
-          const node = copy.nodeAt(id);
-          if (!node.isNamed || node.type === 'module' || node.type === 'block') continue;
-          const expected = isMaskingByNodes(fns, node);
-          assert.equal(fns.isMasking(node), expected, `${name} ${node.type} ${node.text.slice(0, 80)}`);
-          if (expected) masking++;
-          const read = firstColumnReadByNodes(fns, node);
-          assert.equal(fns.firstColumnRead(node), read, `${name} ${node.type} ${node.text.slice(0, 80)}`);
-          if (read !== undefined) reads++;
-          checked++;
-        }
-      } finally {
-        dropCopy(tree);
-        tree.delete();
+    await eachCopy(files, (name, copy) => {
+      for (let id = 0; id < copy.size; id++) {
+        const node = copy.nodeAt(id);
+        if (!node.isNamed || node.type === 'module' || node.type === 'block') continue;
+        const expected = isMaskingByNodes(fns, node);
+        assert.equal(fns.isMasking(node), expected, `${name} ${node.type} ${node.text.slice(0, 80)}`);
+        if (expected) masking++;
+        const read = firstColumnReadByNodes(fns, node);
+        assert.equal(fns.firstColumnRead(node), read, `${name} ${node.type} ${node.text.slice(0, 80)}`);
+        if (read !== undefined) reads++;
+        checked++;
       }
-    }
+    });
     assert.ok(checked > 10_000 && masking > 100 && reads > 100, `${checked} nodes, ${masking} masking, ${reads} with a column read`);
   });
 });
