@@ -611,15 +611,18 @@ function columnKey(arg: Node): string {
  * native benchmark, a lesson on the Python worker's cost), so the rewrite would erase the point.
  */
 function nativeTwinBeside(ctx: RuleContext, call: Node, t: Translation, args: readonly Node[]): boolean {
-  const columns = new Set(args.map(columnKey));
   const scope = enclosingScope(call);
+  let columns: Set<string> | undefined;
   for (const name of sparkFunctionsOf(t.expr)) {
     for (const other of callsNamed(ctx.model, name)) {
-      const callee = other.childForFieldName('function');
+      // The cheap tests first (this runs per UDF call over every call of the function's name): a
+      // call outside the scope's text cannot share its scope, and most calls read another column.
+      if (other.startIndex < scope.startIndex || other.endIndex > scope.endIndex) continue;
       const first = callParts(other)?.args[0];
-      if (!callee || !first || !isSparkFunctionCallee(ctx, callee)) continue;
-      if (!sameNode(enclosingScope(other), scope) || !ctx.code.sameCell(other.startIndex, call.startIndex)) continue;
-      if (columns.has(columnKey(first))) return true;
+      if (!first || !(columns ??= new Set(args.map(columnKey))).has(columnKey(first))) continue;
+      const callee = other.childForFieldName('function');
+      if (!callee || !isSparkFunctionCallee(ctx, callee)) continue;
+      if (sameNode(enclosingScope(other), scope) && ctx.code.sameCell(other.startIndex, call.startIndex)) return true;
     }
   }
   return false;
