@@ -5,7 +5,7 @@ import type { AnalysisResult } from '../../server/src/analysis';
 import { analyze } from '../../server/src/analysis';
 import { DocumentStore } from '../../server/src/lsp/documentStore';
 import { interpreterState } from '../../server/src/model/buildModel';
-import { shiftMemoKey } from '../../server/src/model/journalShift';
+import { journalIds, mapMemoKey } from '../../server/src/model/journalShift';
 import type { DataFrameModel } from '../../server/src/model/types';
 import { defaultSettings } from '../../shared/settings';
 import { everyEditEqualsFresh, outcome, stepsEqualFresh, type TextChange } from './analysisOutcome';
@@ -167,6 +167,9 @@ describe('journals replayed at another first free frame id', function () {
   });
 
   it('reads and writes a memo key with the frame ids in the range moved', () => {
+    // A journal whose run took the ids [from, from + count), read from a run at from + shift.
+    const shiftMemoKey = (key: string, from: number, count: number, shift: number) =>
+      mapMemoKey(key, journalIds({ nextId: from, ids: count }, from + shift, undefined));
     assert.equal(shiftMemoKey('12::', 100, 5, 3), '12::');
     assert.equal(shiftMemoKey('12:f100,f99,f105:', 100, 5, 3), '12:f103,f99,f105:');
     assert.equal(shiftMemoKey('7:s4:f101,f101,unknown:mode=f102,path=s3:a:b', 100, 5, -10), '7:s4:f101,f91,unknown:mode=f92,path=s3:a:b');

@@ -1058,7 +1058,6 @@ class ModelBuilder implements Interpreter {
   // ---------------------------------------------------------------- calls
 
   private args(parts: CallParts): { pos: Value[]; kw: ReadonlyMap<string, Value> } {
-    const pos: Value[] = [];
     // Shared when the call names no argument (most calls): nothing writes to `kw` once made.
     const kw = parts.keywords.size ? new Map<string, Value>() : NO_KEYWORD_VALUES;
     // `sum(r.amount for r in df.collect())`: the generator is the one argument, and its iterable runs.
@@ -1069,29 +1068,30 @@ class ModelBuilder implements Interpreter {
     // Indexed loops, and no Map iterator for the shared empty keyword map: the iterators' result
     // objects were one of the model's largest allocation sites (every call of every analysis).
     const args = parts.args;
-    // Up to three arguments without a splat (most calls): the values as a literal, made at its size
-    // (the first push onto [] reserves 16 slots), evaluated in the same order.
     const n = args.length;
-    if (n <= 3 && !(n > 0 && isSplat(args[0])) && !(n > 1 && isSplat(args[1])) && !(n > 2 && isSplat(args[2]))) {
-      const few =
+    let pos: Value[];
+    if (n <= 3 && !args.some(isSplat)) {
+      // Up to three arguments without a splat (most calls): the values as a literal, made at its size
+      // (the first push onto [] reserves 16 slots), evaluated in the same order.
+      pos =
         n === 0
-          ? pos
+          ? []
           : n === 1
             ? [this.expr(args[0])]
             : n === 2
               ? [this.expr(args[0]), this.expr(args[1])]
               : [this.expr(args[0]), this.expr(args[1]), this.expr(args[2])];
-      if (parts.keywords.size) for (const [k, v] of parts.keywords) (kw as Map<string, Value>).set(k, this.expr(v));
-      return { pos: few, kw };
-    }
-    for (let i = 0; i < args.length; i++) {
-      const a = args[i];
-      if (a.type === 'list_splat' || a.type === 'dictionary_splat') {
-        const inner = a.namedChildren[0];
-        const v = inner ? this.expr(inner) : UNKNOWN;
-        if (a.type === 'list_splat' && v.k === 'list') pos.push(...v.items);
-        else pos.push(UNKNOWN);
-      } else pos.push(this.expr(a));
+    } else {
+      pos = [];
+      for (let i = 0; i < n; i++) {
+        const a = args[i];
+        if (isSplat(a)) {
+          const inner = a.namedChildren[0];
+          const v = inner ? this.expr(inner) : UNKNOWN;
+          if (a.type === 'list_splat' && v.k === 'list') pos.push(...v.items);
+          else pos.push(UNKNOWN);
+        } else pos.push(this.expr(a));
+      }
     }
     if (parts.keywords.size) for (const [k, v] of parts.keywords) (kw as Map<string, Value>).set(k, this.expr(v));
     return { pos, kw };

@@ -291,14 +291,9 @@ function isFrame(x: object): x is Frame {
 
 /**
  * A call memo key (`<def id>:<arguments>:<keyword arguments>`, `callFunction`'s, each value as
- * `valueKey` writes it: `f<frame id>`, `s<length>:<text>`, or a kind) with the frame ids in
- * `[from, from + count)` moved by `shift`; undefined when the key does not read as that.
+ * `valueKey` writes it: `f<frame id>`, `s<length>:<text>`, or a kind) with each frame id mapped by
+ * `f` (`journalIds`); undefined when the key does not read as that.
  */
-export function shiftMemoKey(key: string, from: number, count: number, shift: number): string | undefined {
-  return mapMemoKey(key, (id) => (id >= from && id < from + count ? id + shift : id));
-}
-
-/** A call memo key (see `shiftMemoKey`) with each frame id mapped by `f`; undefined when the key does not read as one. */
 export function mapMemoKey(key: string, f: (id: number) => number): string | undefined {
   // Most keys name no frame: no `f` followed by a digit anywhere.
   if (!/f\d/.test(key)) return key;

@@ -74,38 +74,43 @@ function stringMemo(node: Node): StringMemo {
 /** The value of a string without interpolations (its pieces joined, as `stringParts` gives them), else undefined; no array of pieces. */
 function readLiteral(node: Node): string | undefined {
   const tree = node.owner;
-  const text = tree.text;
   let literal = '';
   let raw = false;
   for (let c = tree.firstChildId(node.id); c >= 0; c = tree.nextSiblingId(c)) {
-    const start = tree.starts[c];
-    const end = tree.ends[c];
-    // The prefix (`r`, `rb`, `Rf`...) of `string_start`, the first child; quotes hold no `r`.
-    if (c === node.id + 1) raw = /r/i.test(text.slice(start, end));
-    const type = tree.typeAt(c);
-    if (type === 'string_content' || type === 'escape_sequence') literal += raw ? text.slice(start, end) : unescape(text.slice(start, end));
-    else if (type === 'interpolation') return undefined;
+    if (c === node.id + 1) raw = rawPrefix(tree, c);
+    const piece = pieceText(tree, c, raw);
+    if (piece !== undefined) literal += piece;
+    else if (tree.typeAt(c) === 'interpolation') return undefined;
   }
   return literal;
 }
 
 function readStringParts(node: Node): (string | Node)[] {
   const out: (string | Node)[] = [];
-  const text = node.owner.text;
+  const tree = node.owner;
   // Read from the copy's arrays: node objects only for interpolations (a string's start, pieces and
   // end as objects, and the array of them, were a tenth of the model's allocations).
-  let first = true;
   let raw = false;
-  node.forEachChild((type, start, end, id) => {
-    if (first) {
-      // The prefix (`r`, `rb`, `Rf`...) of `string_start`; quotes hold no `r`.
-      raw = /r/i.test(text.slice(start, end));
-      first = false;
-    }
-    if (type === 'string_content' || type === 'escape_sequence') out.push(raw ? text.slice(start, end) : unescape(text.slice(start, end)));
-    else if (type === 'interpolation') out.push(node.nodeOf(id));
-  });
+  for (let c = tree.firstChildId(node.id); c >= 0; c = tree.nextSiblingId(c)) {
+    if (c === node.id + 1) raw = rawPrefix(tree, c);
+    const piece = pieceText(tree, c, raw);
+    if (piece !== undefined) out.push(piece);
+    else if (tree.typeAt(c) === 'interpolation') out.push(tree.nodeAt(c));
+  }
   return out;
+}
+
+/** Whether a string's first child (`string_start`) carries a raw prefix (`r`, `rb`, `Rf`...); quotes hold no `r`. */
+function rawPrefix(tree: Node['owner'], first: number): boolean {
+  return /r/i.test(tree.text.slice(tree.starts[first], tree.ends[first]));
+}
+
+/** Child `c` of a string as text (its content or an escape, unescaped unless `raw`); undefined for the quotes and interpolations. */
+function pieceText(tree: Node['owner'], c: number, raw: boolean): string | undefined {
+  const type = tree.typeAt(c);
+  if (type !== 'string_content' && type !== 'escape_sequence') return undefined;
+  const piece = tree.text.slice(tree.starts[c], tree.ends[c]);
+  return raw ? piece : unescape(piece);
 }
 
 function unescape(s: string): string {
