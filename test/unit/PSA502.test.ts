@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { damerauLevenshtein, keyWithValue, otherBound, suggestFor } from '../../server/src/rules/configuration/PSA502-unknown-spark-conf';
+import { damerauLevenshtein, keyWithValue, otherBound, suggestFor, withoutSeparator } from '../../server/src/rules/configuration/PSA502-unknown-spark-conf';
 import { SPARK_CONF_KEYS } from '../../server/src/spark/conf/sparkConfKeys';
 
 describe('PSA502 unknown-spark-conf', () => {
@@ -15,6 +15,18 @@ describe('PSA502 unknown-spark-conf', () => {
     assert.equal(keyWithValue('spark.sql.shuffle.partitions'), undefined);
     assert.equal(keyWithValue('spark.sql.shuffle.partitions '), undefined);
     assert.equal(keyWithValue('spark.sql.shuffle.partitions,'), undefined);
+  });
+
+  it('takes the separator of a key=value line off a key that ends with it, known or not', () => {
+    assert.equal(withoutSeparator('spark.streaming.concurrentJobs='), 'spark.streaming.concurrentJobs');
+    assert.equal(withoutSeparator('spark.sql.shuffle.partitions :'), 'spark.sql.shuffle.partitions');
+    assert.equal(withoutSeparator(' spark.executor.memory,'), 'spark.executor.memory');
+    // a key with its value, a plain key, a key with a trailing space, a separator inside: not this shape
+    assert.equal(withoutSeparator('spark.sql.shuffle.partitions=200'), undefined);
+    assert.equal(withoutSeparator('spark.sql.shuffle.partitions'), undefined);
+    assert.equal(withoutSeparator('spark.sql.shuffle.partitions '), undefined);
+    assert.equal(withoutSeparator('spark.sql=shuffle.partitions'), undefined);
+    assert.equal(withoutSeparator('spark.=:'), undefined);
   });
 
   it('knows the Spark 3.5 keys data engineers set every day', () => {

@@ -13,7 +13,7 @@ export const unknownSparkConf: Rule = {
   code: 'PSA502',
   name: 'unknown-spark-conf',
   summary:
-    'A spark.* key that is not a Spark config but a near miss of one (typo, plural, swapped segments), or an environment variable written as a key (spark.local.ip).',
+    'A spark.* key that is not a Spark config but a near miss of one (typo, plural, swapped segments), a key ending in the separator of a key=value line (spark.x=), or an environment variable written as a key (spark.local.ip).',
   defaultSeverity: 'warning',
   check(ctx: RuleContext) {
     for (const { key, node, hasValue } of confKeys(ctx)) {
@@ -28,6 +28,19 @@ export const unknownSparkConf: Rule = {
             `A config key and its value written as one string, with no value argument: the builder stores "${key}" as ` +
             `the name of an unknown config (with the value "None"), so "${joined.key}" is never set and its default stays ` +
             `in force. Pass them as two arguments: ("${joined.key}", "${joined.value}").`,
+        });
+        continue;
+      }
+      const bare = hasValue ? withoutSeparator(key) : undefined;
+      if (bare) {
+        // `.config("spark.streaming.concurrentJobs=", n)`: the separator of a `key=value` line kept in
+        // the key. Whether or not the key is one we know, no Spark key ends in `=`, `:` or `,`.
+        ctx.report({
+          node,
+          message:
+            `"${key}" ends with the separator of a key=value line: Spark keeps it as part of the name, so "${bare}" is ` +
+            'never set and its default stays in force.',
+          fixes: replaceFixes(node, [bare]),
         });
         continue;
       }
@@ -128,6 +141,11 @@ export function keyWithValue(text: string): { key: string; value: string } | und
   if (!m) return undefined;
   const [, key, value] = m;
   return SPARK_CONF_KEYS.has(key) || OPEN_CONF_PREFIXES.some((p) => key.startsWith(p)) ? { key, value } : undefined;
+}
+
+/** `"spark.x.y="` / `"spark.x.y :"` / `"spark.x.y,"`: a plain key followed only by a separator. */
+export function withoutSeparator(text: string): string | undefined {
+  return /^\s*(spark\.[\w.-]+)\s*[=:,]\s*$/.exec(text)?.[1];
 }
 
 export { damerauLevenshtein };
