@@ -69,6 +69,7 @@ import { broadcastHintIgnored } from './performance/PSA116-broadcast-hint-ignore
 import { missingFPrefixInSinkPath } from './correctness/PSA712-missing-f-prefix-in-sink-path';
 import { discardedTransformation } from './correctness/PSA713-discarded-transformation';
 import { useOfWriteResult } from './correctness/PSA715-use-of-write-result';
+import { dedupAfterSort } from './correctness/PSA716-dedup-after-sort';
 import { overwriteOfOwnSource } from './correctness/PSA714-overwrite-of-own-source';
 import type { Rule, RuleContext } from './rule';
 
@@ -353,6 +354,7 @@ const REGISTRATIONS: readonly Registration[] = [
   { rule: discardedTransformation, family: 'correctness', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.2.0' },
   { rule: overwriteOfOwnSource, family: 'correctness', fix: 'none', fixes: [], scope: 'file', since: '0.2.0' },
   { rule: useOfWriteResult, family: 'correctness', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.2.0' },
+  { rule: dedupAfterSort, family: 'correctness', fix: 'sometimes', fixes: ['unsafe'], scope: 'file', since: '0.2.0' },
 ];
 
 /** Every rule with its metadata, in code order. Codes are stable API. */

@@ -1,0 +1,175 @@
+import type { Fix } from '../../findings';
+import { planImports } from '../../fixes/edits';
+import type { Frame } from '../../model/types';
+import type { Node } from '../../parsing/pythonParser';
+import { callParts, literalString, sameNode, unwrapParens } from '../../parsing/syntax';
+import type { SparkFunctions } from '../../spark/functions';
+import type { Rule, RuleContext } from '../rule';
+
+const DEDUPS = new Set(['dropDuplicates', 'drop_duplicates']);
+/**
+ * Global sorts only. `repartition(k).sortWithinPartitions(ts).dropDuplicates([k])` keeps every row
+ * of a key in one sorted partition with no shuffle before the dedup: relied on by some on purpose.
+ */
+const SORTS = new Set(['orderBy', 'sort']);
+/** Steps between the sort and the dedup that keep rows where they are (no shuffle, no new order). */
+const KEEPS_ORDER = new Set([
+  'filter',
+  'where',
+  'select',
+  'selectExpr',
+  'withColumn',
+  'withColumns',
+  'withColumnRenamed',
+  'withColumnsRenamed',
+  'drop',
+  'alias',
+  'hint',
+  'cache',
+  'persist',
+  'fillna',
+  'dropna',
+  'replace',
+]);
+/** Column methods that give a sort direction: `col("ts").desc()`. */
+const DIRECTIONS = new Set(['asc', 'desc', 'asc_nulls_first', 'asc_nulls_last', 'desc_nulls_first', 'desc_nulls_last']);
+
+/** The sort the dedup's input went through, over steps that keep the rows' order. */
+function sortBefore(input: Frame | undefined): Frame | undefined {
+  let f = input;
+  for (let i = 0; f && i < 50; i++) {
+    if (SORTS.has(f.op)) return f.node.type === 'call' ? f : undefined;
+    if (f.parents.length !== 1 || !KEEPS_ORDER.has(f.op)) return undefined;
+    f = f.parents[0];
+  }
+  return undefined;
+}
+
+/** `["id", "day"]` / `("id",)`: the literal key columns of `dropDuplicates(subset)`, else undefined. */
+function literalSubset(call: Node): { node: Node; columns: string[] } | undefined {
+  const parts = callParts(call);
+  const arg = parts?.args[0] ?? parts?.keywords.get('subset');
+  const n = arg ? unwrapParens(arg) : undefined;
+  if (!n || (n.type !== 'list' && n.type !== 'tuple')) return undefined;
+  const columns: string[] = [];
+  for (const c of n.namedChildren) {
+    if (!c || c.type === 'comment') continue;
+    const s = literalString(c);
+    if (s === undefined) return undefined;
+    columns.push(s);
+  }
+  return columns.length ? { node: n, columns } : undefined;
+}
+
+/**
+ * The column a sort argument orders by: `"ts"`, `col("ts")`, `F.desc("ts")`, `col("ts").desc()`,
+ * `df.ts.desc()`, `df["ts"]`; a list argument gives each of its elements. Undefined entries: not read.
+ */
+function sortColumns(fns: SparkFunctions, sort: Node): (string | undefined)[] {
+  const out: (string | undefined)[] = [];
+  const one = (arg: Node): void => {
+    const n = unwrapParens(arg);
+    if (n.type === 'list' || n.type === 'tuple') {
+      for (const c of n.namedChildren) if (c && c.type !== 'comment') one(c);
+      return;
+    }
+    out.push(orderedColumn(fns, n));
+  };
+  for (const a of callParts(sort)?.args ?? []) one(a);
+  return out;
+}
+
+/** The column one sort key orders by, through `.desc()`-style methods and `F.desc("c")`; undefined: not read. */
+function orderedColumn(fns: SparkFunctions, key: Node): string | undefined {
+  let n = key;
+  for (let i = 0; i < 3 && n.type === 'call'; i++) {
+    const parts = callParts(n);
+    if (!parts?.object || !DIRECTIONS.has(parts.name ?? '') || parts.args.length) break;
+    n = unwrapParens(parts.object);
+  }
+  const direct = literalString(n) ?? fns.columnRef(n);
+  if (direct !== undefined) return direct;
+  if (n.type === 'call' && DIRECTIONS.has(fns.nameOf(n) ?? '')) {
+    const inner = callParts(n)?.args[0];
+    return inner ? (literalString(inner) ?? fns.columnRef(inner)) : undefined;
+  }
+  // `df.ts`: an attribute of a frame names its column.
+  return n.type === 'attribute' ? n.childForFieldName('attribute')?.text : undefined;
+}
+
+export const dedupAfterSort: Rule = {
+  code: 'PSA716',
+  name: 'dedup-after-sort',
+  summary:
+    'dropDuplicates(keys) right after orderBy()/sort() by another column, as if the sort chose which row of each key is kept: the dedup shuffles by the keys and keeps an arbitrary row, which changes from run to run.',
+  defaultSeverity: 'warning',
+  check(ctx: RuleContext) {
+    const seen = new Set<number>();
+    for (const f of ctx.model.frames) {
+      if (!DEDUPS.has(f.op) || f.node.type !== 'call' || seen.has(f.node.id)) continue;
+      seen.add(f.node.id);
+      // A sort on a stream is refused at start (PSA219): nothing to keep here.
+      if (f.streaming === true) continue;
+      const subset = literalSubset(f.node);
+      const sort = sortBefore(f.parents[0]);
+      if (!subset || !sort) continue;
+      const keys = new Set(subset.columns);
+      const ordered = sortColumns(ctx.functions, sort.node);
+      // Sorted by the keys themselves (for the output's order): the sort says nothing about which
+      // duplicate is wanted. A column the rule cannot read may be a key: silent as well.
+      const chooser = ordered.find((c) => c !== undefined && !keys.has(c));
+      if (!chooser || ordered.some((c) => c === undefined)) continue;
+      const keyText = subset.columns.map((c) => `"${c}"`).join(', ');
+      ctx.report({
+        start: methodStart(f.node),
+        end: f.node.endIndex,
+        message:
+          `${f.op}([${keyText}]) keeps an arbitrary row of each key, not the first one in the order of the sort before it. ` +
+          'Deduplication is an aggregation: it shuffles the rows by the key columns and keeps whichever row of a key reaches it first, ' +
+          'which changes from run to run. To keep the first row by that order, number the rows ' +
+          `in a window: row_number().over(Window.partitionBy(${keyText}).orderBy(...)) == 1.`,
+        related: [{ start: methodStart(sort.node), end: sort.node.endIndex, message: 'this sort does not decide which row is kept' }],
+        why: `the rows are sorted by "${chooser}", which is not a key of the dedup`,
+        fixes: windowFix(ctx, f.node, sort.node, subset.node),
+      });
+    }
+  },
+};
+
+/** Where `.method(...)` of a chained call starts: the finding covers the call, not its receiver. */
+function methodStart(call: Node): number {
+  const callee = call.childForFieldName('function');
+  return callee?.type === 'attribute' ? (callee.childForFieldName('attribute')?.startIndex ?? call.startIndex) : call.startIndex;
+}
+
+const RANK = '_row_in_key';
+
+/**
+ * `x.orderBy(S).dropDuplicates(K)` -> `x.withColumn("_row_in_key", F.row_number().over(Window.partitionBy(K)
+ * .orderBy(S))).filter(F.col("_row_in_key") == 1).drop("_row_in_key")`: only when the dedup is called on the
+ * sort itself and the sort has no keyword (`ascending=False` has no place in Window.orderBy).
+ */
+function windowFix(ctx: RuleContext, dedup: Node, sort: Node, subset: Node): Fix[] {
+  const dedupCallee = dedup.childForFieldName('function');
+  const receiver = dedupCallee?.childForFieldName('object');
+  if (dedupCallee?.type !== 'attribute' || !receiver || !sameNode(unwrapParens(receiver), sort)) return [];
+  const sortParts = callParts(sort);
+  const sortCallee = sort.childForFieldName('function');
+  const base = sortCallee?.childForFieldName('object');
+  const args = sort.childForFieldName('arguments');
+  if (!sortParts || sortParts.keywords.size || !base || !args || sortCallee?.type !== 'attribute') return [];
+  const imports = planImports(ctx.model, ctx.text, ['Window']);
+  const F = imports.functions;
+  const order = ctx.text.slice(args.startIndex + 1, args.endIndex - 1).trim();
+  const newText =
+    `.withColumn("${RANK}", ${F}.row_number().over(Window.partitionBy(${subset.text}).orderBy(${order})))` +
+    `.filter(${F}.col("${RANK}") == 1).drop("${RANK}")`;
+  return [
+    {
+      title: 'Keep the first row of each key in the sort order (row_number over a window)',
+      edits: [...imports.edits, { start: base.endIndex, end: dedup.endIndex, newText }],
+      applicability: 'unsafe',
+      reason: 'keeps the first row of each key by the sort instead of an arbitrary one',
+    },
+  ];
+}
