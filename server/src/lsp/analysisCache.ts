@@ -452,18 +452,24 @@ export class AnalysisCache {
         const t0 = trace && performance.now();
         const cpu0 = trace && process.cpuUsage();
         const r = source!;
-        fragment = fileFragment({ filename: uriToFilename(uri), uri, model: r.model, lines: r.lines, findings: r.findings });
-        // Not kept through the closure once built: an evicted analysis lets its model go.
-        source = undefined;
-        if (trace && t0 !== undefined && cpu0) {
-          const round = (ms: number) => Math.round(ms * 100) / 100;
-          const cpu = process.cpuUsage(cpu0);
-          trace.note('graphFragmentAfterAnswerMs', round(performance.now() - t0));
-          // The process's CPU in that span (collections' helper threads included): wall far above it is the thread waiting for a core.
-          trace.note('graphFragmentAfterAnswerCpuMs', round((cpu.user + cpu.system) / 1000));
-          if (trace.analysisEnd !== undefined) trace.note('graphFragmentStartedAfterEndMs', round(t0 - trace.analysisEnd));
-          trace.fragmentBuilt = true;
-          traced.built();
+        try {
+          fragment = fileFragment({ filename: uriToFilename(uri), uri, model: r.model, lines: r.lines, findings: r.findings });
+          // Not kept through the closure once built: an evicted analysis lets its model go.
+          source = undefined;
+          if (trace && t0 !== undefined && cpu0) {
+            const round = (ms: number) => Math.round(ms * 100) / 100;
+            const cpu = process.cpuUsage(cpu0);
+            trace.note('graphFragmentAfterAnswerMs', round(performance.now() - t0));
+            // The process's CPU in that span (collections' helper threads included): wall far above it is the thread waiting for a core.
+            trace.note('graphFragmentAfterAnswerCpuMs', round((cpu.user + cpu.system) / 1000));
+            if (trace.analysisEnd !== undefined) trace.note('graphFragmentStartedAfterEndMs', round(t0 - trace.analysisEnd));
+          }
+        } finally {
+          // The trace line waits for this (built or failed), once.
+          if (trace && !trace.fragmentBuilt) {
+            trace.fragmentBuilt = true;
+            traced.built();
+          }
         }
       }
       return fragment;
