@@ -180,3 +180,26 @@ describe('the language server in process: the graph change after an answer waits
     }
   });
 });
+
+describe('the language server in process: the verbose trace', function () {
+  this.timeout(120_000);
+
+  it("is written after the graph fragment built after the answer, with the fragment's wall, CPU and start", async () => {
+    const parser = await PythonParser.load();
+    const logs: string[] = [];
+    const h = await startInProcessServer(parser, { 'trace.server': 'verbose' }, (client) =>
+      client.onNotification('window/logMessage', (p: { message: string }) => logs.push(p.message)),
+    );
+    try {
+      const uri = 'file:///w/kappa.py';
+      await h.client.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version: 1, text: kappa } });
+      await until('the trace of v1', () => logs.some((l) => l.startsWith('trace ') && l.includes('kappa.py@1 ')));
+      const line = logs.find((l) => l.startsWith('trace ') && l.includes('kappa.py@1 '))!;
+      const trace = JSON.parse(line.slice(line.indexOf('{'))) as Record<string, number>;
+      for (const key of ['graphFragmentAfterAnswerMs', 'graphFragmentAfterAnswerCpuMs', 'graphFragmentStartedAfterEndMs'])
+        assert.ok(typeof trace[key] === 'number' && trace[key] >= 0, `${key}: ${trace[key]}`);
+    } finally {
+      h.dispose();
+    }
+  });
+});
