@@ -1112,7 +1112,10 @@ function traceMedians(traces) {
           [`${name} cpu`, step(name)[1]],
         ]),
       ),
-      'graph fragment after the answer': t.graphFragmentAfterAnswerMs ?? 0,
+      // Not in the trace when the fragment was built after it was written (builds before s-answer23): unknown.
+      'graph fragment after the answer': t.graphFragmentAfterAnswerMs ?? NaN,
+      'graph fragment after the answer cpu': t.graphFragmentAfterAnswerCpuMs ?? NaN,
+      'graph fragment started after the end': t.graphFragmentStartedAfterEndMs ?? NaN,
       'rules wall': rules[0],
       'rules cpu': rules[1],
       pauses: t.pauses.n,
@@ -1138,7 +1141,9 @@ function traceMedians(traces) {
       'model ran functions': t.model?.ranFunctions ?? NaN,
     };
   });
-  return Object.fromEntries(Object.keys(figures[0]).map((k) => [k, median(figures.map((f) => f[k]))]));
+  // Medians of the bursts that have the figure (NaN when none has).
+  const known = (xs) => (xs.some((x) => !Number.isNaN(x)) ? xs.filter((x) => !Number.isNaN(x)) : xs);
+  return Object.fromEntries(Object.keys(figures[0]).map((k) => [k, median(known(figures.map((f) => f[k])))]));
 }
 
 function describeTrace(t) {
@@ -1146,7 +1151,7 @@ function describeTrace(t) {
   return (
     `wall ${fmt(t.wall)} ms (busy ${fmt(t.busy)}, the wait expected ${fmt(t.expected)}), started ${fmt(t.startedAfter)} ms after the keystroke, answer read ${fmt(t.answerAfterEnd)} ms after its end; ` +
     `steps wall/process CPU: setup ${wc('setup')}, syntax copy ${wc('syntax copy')}, model ${wc('model')}, code context ${wc('code context')}, rules ${wc('rules')}, ` +
-    `diagnostics ${wc('diagnostics')}, graph fragment ${wc('graph fragment')}, graph change ${wc('graph change')} (after the answer: fragment ${fmt(t['graph fragment after the answer'])} wall); ` +
+    `diagnostics ${wc('diagnostics')}, graph fragment ${wc('graph fragment')}, graph change ${wc('graph change')} (after the answer: fragment ${fmt(t['graph fragment after the answer'])} wall, ${fmt(t['graph fragment after the answer cpu'])} process CPU, started ${fmt(t['graph fragment started after the end'])} ms after the analysis's end); ` +
     `${t.pauses} pauses, ${fmt(t['pauses ms'])} ms (max ${fmt(t['pause max'])}); ` +
     `gc: ${t.scavenges} scavenges ${fmt(t['scavenges ms'])} ms, ${t['mark-compacts']} mark-compacts ${fmt(t['mark-compacts ms'])} ms, other ${fmt(t['other gc ms'])} ms; ` +
     `resumed a model ${t['edits since resumed model']} edits old: ${t['model resumed statements']} statements resumed, ${t['model replayed statements']} replayed, ${t['model reused functions']} functions reused (${t['model shifted functions']} at another first frame id, ${t['model translated functions']} reading copies), ${t['model ran functions']} ran; ` +

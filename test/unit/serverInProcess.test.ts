@@ -134,3 +134,72 @@ describe('the language server in process: overtaken analyses and closed document
     );
   });
 });
+
+describe('the language server in process: the graph change after an answer waits for the answer to be written', function () {
+  this.timeout(120_000);
+  let parser: PythonParser;
+  before(async () => {
+    parser = await PythonParser.load();
+  });
+
+  it('builds the fragment only once the diagnostics are out, and the graph follows the edit', async () => {
+    const published: { uri: string; version?: number }[] = [];
+    const h = await startInProcessServer(
+      parser,
+      {},
+      (client) => client.onNotification('textDocument/publishDiagnostics', (p: { uri: string; version?: number }) => published.push(p)),
+      true,
+    );
+    try {
+      const { server, client, output } = h;
+      const uri = 'file:///w/kappa.py';
+      const datasets = () => [...(server.graph.knownFiles()?.datasets.keys() ?? [])].filter((k) => k.includes('user-analytics')).sort();
+      await client.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version: 1, text: kappa } });
+      await until('diagnostics of v1', () => published.some((p) => p.version === 1));
+      await until('the graph noted', () => server.graph.changesPending === 0);
+      assert.deepEqual(datasets(), ['path:s3://data-lake/user-analytics']);
+      // The client stops reading: the next diagnostics cannot be written.
+      output!.held = true;
+      const line = kappa.split('\n').findIndex((l) => l.includes('.start("s3://data-lake/user-analytics/")'));
+      const at = kappa.split('\n')[line].indexOf('user-analytics');
+      await client.sendNotification('textDocument/didChange', {
+        textDocument: { uri, version: 2 },
+        contentChanges: [{ range: { start: { line, character: at }, end: { line, character: at + 'user-analytics'.length } }, text: 'user-analytics-v2' }],
+      });
+      await until('v2 analysed', () => server.analyses.get(uri)?.version === 2);
+      await until('its diagnostics held', () => output!.heldWrites > 0);
+      for (let i = 0; i < 200; i++) await new Promise((r) => setImmediate(r));
+      assert.equal(server.graph.changesPending, 1, 'the fragment waits while the diagnostics are not written');
+      assert.ok(!published.some((p) => p.version === 2));
+      output!.release();
+      await until('diagnostics of v2', () => published.some((p) => p.version === 2));
+      await until('the graph noted after them', () => server.graph.changesPending === 0);
+      assert.deepEqual(datasets(), ['path:s3://data-lake/user-analytics-v2']);
+    } finally {
+      h.dispose();
+    }
+  });
+});
+
+describe('the language server in process: the verbose trace', function () {
+  this.timeout(120_000);
+
+  it("is written after the graph fragment built after the answer, with the fragment's wall, CPU and start", async () => {
+    const parser = await PythonParser.load();
+    const logs: string[] = [];
+    const h = await startInProcessServer(parser, { 'trace.server': 'verbose' }, (client) =>
+      client.onNotification('window/logMessage', (p: { message: string }) => logs.push(p.message)),
+    );
+    try {
+      const uri = 'file:///w/kappa.py';
+      await h.client.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version: 1, text: kappa } });
+      await until('the trace of v1', () => logs.some((l) => l.startsWith('trace ') && l.includes('kappa.py@1 ')));
+      const line = logs.find((l) => l.startsWith('trace ') && l.includes('kappa.py@1 '))!;
+      const trace = JSON.parse(line.slice(line.indexOf('{'))) as Record<string, number>;
+      for (const key of ['graphFragmentAfterAnswerMs', 'graphFragmentAfterAnswerCpuMs', 'graphFragmentStartedAfterEndMs'])
+        assert.ok(typeof trace[key] === 'number' && trace[key] >= 0, `${key}: ${trace[key]}`);
+    } finally {
+      h.dispose();
+    }
+  });
+});

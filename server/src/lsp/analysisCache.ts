@@ -237,9 +237,11 @@ export class AnalysisCache {
     let runs: AnalysisResult | undefined;
     // Whether this run resumes from an earlier model of the document (what an analysis after an edit does): AnalysisWait counts those.
     let resumed = false;
+    // The trace line waits for the fragment built after the answer (its figures are part of it), and 20 ms at least.
+    let traceWhenBuilt: (() => void) | undefined;
     const done = (result: AnalysisResult, diagnostics: Diagnostic[], skipped?: string): CachedAnalysis => {
       trace?.step('diagnostics');
-      const entry = this.remember(uri, version, result, diagnostics, readAt, analysed, trace);
+      const entry = this.remember(uri, version, result, diagnostics, readAt, analysed, trace && { trace, built: () => traceWhenBuilt?.() });
       // What the wait before this run expected it to cost (AnalysisWait), beside what it cost (busyMs).
       trace?.note('expectedMs', this.wait.cost(uri));
       this.wait.noteCost(uri, busyMs(), resumed ? 'resumed' : 'scratch');
@@ -263,8 +265,11 @@ export class AnalysisCache {
           ranFunctions: result.ranFunctions,
           ranStatements: result.ranStatements,
         });
-        // Written once the answer is out, and after the collection observer heard of the run's collections.
-        setTimeout(() => this.status.trace(uri, version, trace.summary(end)), 20);
+        // Written once the answer is out, and after the collection observer heard of the run's collections;
+        // after the fragment, when it is built later (its figures are noted), and without it when it never is.
+        const write = () => this.status.trace(uri, version, trace.summary(end));
+        trace.analysisEnd = end;
+        setTimeout(() => (trace.fragmentBuilt === false ? (traceWhenBuilt = write) : write()), 20);
       }
       return entry;
     };
@@ -430,7 +435,7 @@ export class AnalysisCache {
     diagnostics: Diagnostic[],
     readAt?: number,
     analysed?: CachedAnalysis['analysed'],
-    trace?: AnalysisTrace,
+    traced?: { trace: AnalysisTrace; built: () => void },
   ): CachedAnalysis {
     // The graph fragment (a tenth of a keystroke's analysis at 20k lines) is not part of the answer:
     // built once first read, which the workspace graph does a moment after the answer is written, or
@@ -440,14 +445,32 @@ export class AnalysisCache {
     // order, as when built here at once.
     let source: AnalysisResult | undefined = result;
     let fragment: FileFragment | undefined;
+    const trace = traced?.trace;
+    if (trace) trace.fragmentBuilt = false;
     const fragmentNow = (): FileFragment => {
       if (!fragment) {
         const t0 = trace && performance.now();
+        const cpu0 = trace && process.cpuUsage();
         const r = source!;
-        fragment = fileFragment({ filename: uriToFilename(uri), uri, model: r.model, lines: r.lines, findings: r.findings });
-        // Not kept through the closure once built: an evicted analysis lets its model go.
-        source = undefined;
-        if (trace && t0 !== undefined) trace.note('graphFragmentAfterAnswerMs', Math.round((performance.now() - t0) * 100) / 100);
+        try {
+          fragment = fileFragment({ filename: uriToFilename(uri), uri, model: r.model, lines: r.lines, findings: r.findings });
+          // Not kept through the closure once built: an evicted analysis lets its model go.
+          source = undefined;
+          if (trace && t0 !== undefined && cpu0) {
+            const round = (ms: number) => Math.round(ms * 100) / 100;
+            const cpu = process.cpuUsage(cpu0);
+            trace.note('graphFragmentAfterAnswerMs', round(performance.now() - t0));
+            // The process's CPU in that span (collections' helper threads included): wall far above it is the thread waiting for a core.
+            trace.note('graphFragmentAfterAnswerCpuMs', round((cpu.user + cpu.system) / 1000));
+            if (trace.analysisEnd !== undefined) trace.note('graphFragmentStartedAfterEndMs', round(t0 - trace.analysisEnd));
+          }
+        } finally {
+          // The trace line waits for this (built or failed), once.
+          if (trace && !trace.fragmentBuilt) {
+            trace.fragmentBuilt = true;
+            traced.built();
+          }
+        }
       }
       return fragment;
     };

@@ -20,6 +20,10 @@ export class AnalysisTrace {
   private readonly steps: { name: string; from: number; to: number; cpu: number }[] = [];
   private readonly pauses = { n: 0, ms: 0, max: 0 };
   private readonly facts: Record<string, unknown> = {};
+  /** When the analysis ended (`performance.now()`): the fragment built after the answer notes its start from it. */
+  analysisEnd: number | undefined;
+  /** False while the fragment left for after the answer is not built (the trace line waits for it), true once built. */
+  fragmentBuilt: boolean | undefined;
 
   constructor() {
     observeCollections();

@@ -24,6 +24,7 @@ import { ServerSettings } from './settings';
 import { StatusLog } from './statusLog';
 import { SEVERITY } from './toDiagnostic';
 import { WorkspaceGraph } from './workspaceGraph';
+import type { WrittenOutput } from './writtenOutput';
 
 /**
  * The language server as a library: `initialize` answers the client, `register` wires the
@@ -46,6 +47,8 @@ export class PySparkArchitectServer implements ServerContext {
   constructor(
     readonly connection: Connection,
     readonly parser: PythonParser,
+    /** The connection's writer, when it tells when messages are written (stdio, node-ipc): work left for after an answer waits for it. */
+    output?: WrittenOutput,
   ) {
     this.documents = new DocumentStore(parser, (uri, text) => text.length > (this.analyses.sizeLimitKb(uri) ?? 2048) * 1024);
     this.status = new StatusLog(connection);
@@ -60,6 +63,7 @@ export class PySparkArchitectServer implements ServerContext {
         for (const u of uris) this.analyses.delete(u);
         this.diagnostics.refresh(uris);
       },
+      output && ((fn) => output.whenWritten(fn)),
     );
     this.notebooks = new NotebookSync(connection, parser, {
       options: async (uri) => {

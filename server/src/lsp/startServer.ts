@@ -1,18 +1,11 @@
 import { format } from 'node:util';
 import * as v8 from 'node:v8';
-import {
-  createConnection,
-  IPCMessageReader,
-  IPCMessageWriter,
-  ProposedFeatures,
-  StreamMessageReader,
-  StreamMessageWriter,
-  type MessageWriter,
-} from 'vscode-languageserver/node';
+import { createConnection, IPCMessageReader, ProposedFeatures, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
 import { FramingRepair } from './framing';
 import { ProtocolGate } from './protocolGate';
 import { PySparkArchitectServer } from './server';
 import { PythonParser } from '../parsing/pythonParser';
+import { IpcMessageWriter, WrittenOutput } from './writtenOutput';
 
 const TRANSPORT = /^--(stdio|node-ipc|socket=|pipe=)/;
 
@@ -42,13 +35,14 @@ export function startServer(): void {
   if (!process.argv.slice(2).some((a) => TRANSPORT.test(a))) process.argv.push('--stdio');
   const early: string[] = [];
   let log: (m: string) => void = (m) => void early.push(m);
-  function transport(): [ProtocolGate, MessageWriter] | undefined {
+  // The writer tells when messages are written: work left for after an answer waits for it (WrittenOutput).
+  function transport(): [ProtocolGate, WrittenOutput] | undefined {
     if (process.argv.includes('--node-ipc')) {
-      const writer = new IPCMessageWriter(process);
+      const writer = new WrittenOutput(new IpcMessageWriter(process));
       return [new ProtocolGate(new IPCMessageReader(process), writer), writer];
     }
     if (!process.argv.includes('--stdio')) return undefined;
-    const writer = new StreamMessageWriter(process.stdout);
+    const writer = new WrittenOutput(new StreamMessageWriter(process.stdout));
     const input = process.stdin.pipe(new FramingRepair((problem) => log(problem)));
     // As vscode-languageserver does for stdio: the client closing stdin ends the server, and nothing
     // but protocol messages may reach stdout.
@@ -68,7 +62,7 @@ export function startServer(): void {
   let server: PySparkArchitectServer | undefined;
 
   connection.onInitialize(async (params) => {
-    server = new PySparkArchitectServer(connection, await ready);
+    server = new PySparkArchitectServer(connection, await ready, io?.[1]);
     server.register();
     return server.initialize(params);
   });

@@ -13,13 +13,25 @@ const MAX_SCANNED_FILES = 1000;
 /** Graph changes remembered for analyses under way; one that read the graph before the oldest is judged again. */
 const MAX_CHANGES = 1000;
 /**
- * How many turns of the event loop an analysis's graph change is left (`noteGraphChangeLater`) when
- * nothing needs it sooner: enough for the answer to be written first (vscode-jsonrpc writes one
- * message per `setImmediate`, the log messages queued before the answer included). Turns, not
- * milliseconds: on a loaded machine a timer may expire before the writes are done. Only when the
- * work runs depends on it, not what it gives: every reader settles first.
+ * Without a writer that tells when messages are written (`WrittenOutput`: the socket and pipe
+ * transports, tests in process), how many turns of the event loop an analysis's graph change is left
+ * (`noteGraphChangeLater`) when nothing needs it sooner: vscode-jsonrpc asks the stream to write one
+ * message per `setImmediate`. Only when the work runs depends on it, not what it gives: every reader
+ * settles first.
  */
 const SETTLE_AFTER_TURNS = 8;
+
+/** Runs a function once the messages the server asked to send so far are written (`WrittenOutput.whenWritten`). */
+export type AfterOutput = (fn: () => void) => void;
+
+/** `AfterOutput` for a writer that cannot tell: `turns` turns of the event loop (`noteGraphChangeLater` waits one before). */
+export function afterTurns(turns: number): AfterOutput {
+  return (fn) => {
+    let left = turns;
+    const next = () => (--left > 0 ? setImmediate(next) : fn());
+    setImmediate(next);
+  };
+}
 
 /**
  * The workspace's datasets and steps, for the cross-file architecture rules: open documents as
@@ -47,7 +59,9 @@ export class WorkspaceGraph {
   private readonly changes: { generation: number; origin: string; keys: Set<string> | 'all' }[] = [];
   /** Graph changes of analyses whose answer went first (`noteGraphChangeLater`), in the order noted. */
   private readonly pending: { uri: string; raw: () => RawGraph; readAt?: number }[] = [];
-  private settleSoon: NodeJS.Immediate | undefined;
+  /** A settle of the pending changes is scheduled (`noteGraphChangeLater`). */
+  private settleScheduled = false;
+  private disposed = false;
 
   constructor(
     parser: PythonParser,
@@ -56,6 +70,8 @@ export class WorkspaceGraph {
     private readonly settingsFor: (uri: string) => Promise<Settings>,
     /** Open documents to judge again (their analyses are stale). */
     private readonly rejudge: (uris: string[]) => void,
+    /** When the messages asked for so far are written: the changes left for later wait for it. */
+    private readonly afterOutput: AfterOutput = afterTurns(SETTLE_AFTER_TURNS - 1),
   ) {
     this.files = new WorkspaceFiles(parser, (m) => this.connection.console.info(m));
   }
@@ -96,23 +112,24 @@ export class WorkspaceGraph {
   }
 
   /**
-   * `noteGraphChange`, with the document's graph built when first needed: a few turns later
-   * (`SETTLE_AFTER_TURNS`: the analysis's answer is written first), or before, when anything reads or changes the
+   * `noteGraphChange`, with the document's graph built when first needed: once the messages asked
+   * for until the next turn are written (`afterOutput`: the analysis's answer, asked for in the turn
+   * this is called in, and the log lines after it), or before, when anything reads or changes the
    * graph meanwhile (every method here settles what is pending first) or the server is about to
    * change or close a document (`settle`). The graph is then as if noted at once: the same
    * changes, in the same order, with the same `readAt`.
    */
   noteGraphChangeLater(uri: string, raw: () => RawGraph, readAt?: number): void {
     this.pending.push({ uri, raw, readAt });
-    if (!this.settleSoon) this.settleAfter(SETTLE_AFTER_TURNS);
-  }
-
-  private settleAfter(turns: number): void {
-    this.settleSoon = setImmediate(() => {
-      if (turns > 1) return this.settleAfter(turns - 1);
-      this.settleSoon = undefined;
-      this.settle();
-    });
+    if (this.settleScheduled) return;
+    this.settleScheduled = true;
+    // One turn first: the answer is asked for after this call, once the analysis's promise chain resolves.
+    setImmediate(() =>
+      this.afterOutput(() => {
+        this.settleScheduled = false;
+        if (!this.disposed) this.settle();
+      }),
+    );
   }
 
   /** Notes the graph changes left for later (`noteGraphChangeLater`), oldest first. */
@@ -257,9 +274,13 @@ export class WorkspaceGraph {
     }
   }
 
+  /** Graph changes left for later and not yet noted (tests). */
+  get changesPending(): number {
+    return this.pending.length;
+  }
+
   dispose(): void {
-    clearImmediate(this.settleSoon);
-    this.settleSoon = undefined;
+    this.disposed = true;
     this.pending.length = 0;
     clearTimeout(this.rejudgeTimer);
     this.pendingRejudge.clear();
