@@ -64,10 +64,11 @@ export const countForMonitoring: Rule = {
       const escape = sink ? undefined : escapesScope(ctx, action);
       // A script that writes nothing is a report: its printed counts are its output. So is a function
       // of a job that only prints what its own reads come to (a diagnostic routine beside the job).
+      // An action that computes the counted frame itself is named first: it is what a cache would save.
       const again =
         sink || escape || ctx.code.isExploratory(action.call) || !ctx.model.sinks.length || reportOnlyFunction(ctx, action)
           ? undefined
-          : otherActionOnLineage(ctx, action);
+          : (otherActionOnLineage(ctx, action, true) ?? otherActionOnLineage(ctx, action));
       if (!sink && !escape && !again) {
         const helper = helperCalledBeforeWrite(ctx, action);
         if (helper && !reportedInHelpers.has(action.call.id)) {
@@ -87,6 +88,9 @@ export const countForMonitoring: Rule = {
         !pythonStepInLineage(ctx.model, action.frame)
       )
         continue;
+      // The other action only shares an ancestor with the counted frame (sibling filters of one read,
+      // each counted): caching the counted frame saves nothing, nothing reads its rows again.
+      const sharedOnly = !!again && again.frame !== action.frame && !isAncestorFrame(action.frame, again.frame);
       const what = action.method === 'count' ? 'count()' : `${action.method}()`;
       const cost = sink
         ? sink.call.startIndex > action.call.startIndex
@@ -102,9 +106,13 @@ export const countForMonitoring: Rule = {
           cost +
           (isDynamicFrame(counted)
             ? ' A DynamicFrame cannot be cached: convert it once (df = dyf.toDF().cache()) and count and write that, or log a figure the job already computes.'
-            : action.method === 'count'
-              ? ' Collect the count while writing with DataFrame.observe(Observation(...)), or cache() the frame first.'
-              : ' Cache the frame first, or log something the job already computed.'),
+            : sharedOnly
+              ? action.method === 'count'
+                ? ' Compute such figures together in one aggregation (agg(sum(when(...))) over the frame they share), or cache() that frame first.'
+                : ' Cache the frame they share first, or log something the job already computed.'
+              : action.method === 'count'
+                ? ' Collect the count while writing with DataFrame.observe(Observation(...)), or cache() the frame first.'
+                : ' Cache the frame first, or log something the job already computed.'),
         related: sink
           ? [related(sink.call, 'the frame is computed again by this write')]
           : escape
@@ -112,8 +120,9 @@ export const countForMonitoring: Rule = {
             : again
               ? [related(again.call, 'another action on the same lineage')]
               : [],
-        // A DynamicFrame has neither cache() nor observe(): no edit applies to it.
-        fixes: isDynamicFrame(counted) ? [] : fixesFor(ctx, action, reporting, sink),
+        // A DynamicFrame has neither cache() nor observe(): no edit applies to it; nor does caching a
+        // frame no other action reads (sharedOnly).
+        fixes: isDynamicFrame(counted) || sharedOnly ? [] : fixesFor(ctx, action, reporting, sink),
         why:
           `its result only feeds ${reporting ? 'a print or log call' : 'a value used only in logging'}, the frame is not cached, and ` +
           (sink
@@ -420,14 +429,19 @@ function onlyPrintsOrShows(block: Node): boolean {
   });
 }
 
-/** Another action in the same scope over an uncached frame this one shares lineage with. */
-function otherActionOnLineage(ctx: RuleContext, action: ActionUse): ActionUse | undefined {
+/**
+ * Another action in the same scope over an uncached frame this one shares lineage with. With `computesFrame`, only one that computes
+ * the counted frame itself (the same frame, or one derived from it), not only an ancestor they share.
+ */
+function otherActionOnLineage(ctx: RuleContext, action: ActionUse, computesFrame = false): ActionUse | undefined {
   return ctx.model.actions.find((other) => {
     // The same call met again with another frame (a helper called twice) is not another action.
     if (other === action || sameNode(other.call, action.call) || !sameNode(other.scope, action.scope) || isCachedAt(other)) return false;
     // `assert df.count() == 2`: a validation script or a lab's check, whose counts are the point.
     if (insideAssert(other.call)) return false;
     if (other.frame === action.frame) return true;
+    // The same test as below, narrowed to the counted frame itself (so never an action the wider test would not find).
+    if (computesFrame) return !action.frame.cached && isAncestorFrame(action.frame, other.frame);
     return findInLineage(action.frame, (f) => !f.bounded && !f.cached && isAncestorFrame(f, other.frame)) !== undefined;
   });
 }
