@@ -97,8 +97,12 @@ export interface Functions {
 }
 
 /**
- * `select(F.max("ts"))`, `select(F.count("*").alias("n"), F.sum("x"))`: every output column an
- * aggregate; also given as one list, literal or comprehension, the null-count idiom
+ * `select(F.max("ts"))`, `select(F.count("*").alias("n"), F.sum("x"))`: a global aggregate, one row.
+ * One aggregate column is enough: without groupBy, Spark accepts beside it only other aggregates or
+ * constants (`select(F.avg("d"), F.expr("percentile_approx(d, 0.5)"))`, `F.round(F.avg("x"), 2)`),
+ * and rejects any other column at analysis, so the select is one row or no query at all. A window
+ * aggregate (`F.max("x").over(w)`) is an `over` call, not an aggregate, and keeps every row. Also
+ * given as one list, literal or comprehension, the null-count idiom
  * `select([F.count(F.when(F.col(c).isNull(), c)).alias(c) for c in df.columns])`, or unpacked
  * (`select(*[F.sum(c).alias(c) for c in columns])`), the list possibly bound to a name first.
  */
@@ -117,14 +121,11 @@ function isAggregateSelect({ fns, aliases }: Functions, call: Node): boolean {
       : only?.type === 'list_comprehension'
         ? [only.childForFieldName('body')].filter((b): b is Node => !!b)
         : parts.args;
-  return (
-    columns.length > 0 &&
-    columns.every((a) => {
-      const n = withoutAlias(unwrapParens(a));
-      const name = n.type === 'call' ? fns.nameOf(n) : undefined;
-      return name !== undefined && AGGREGATES.has(aliases.get(name) ?? name);
-    })
-  );
+  return columns.some((a) => {
+    const n = withoutAlias(unwrapParens(a));
+    const name = n.type === 'call' ? fns.nameOf(n) : undefined;
+    return name !== undefined && AGGREGATES.has(aliases.get(name) ?? name);
+  });
 }
 
 /** `expr.alias(name)`: the expression, whatever the name (a comprehension's `.alias(c)` names it by a variable). */
