@@ -14,6 +14,7 @@ import { carryCallIndex } from './rules/helpers/callIndex';
 import { architectureView } from './rules/helpers/layerGraph';
 import { carryScopeIndex } from './rules/helpers/scopeIndex';
 import { carrySessionConf } from './rules/helpers/sessionConf';
+import { nodeAtOffset } from './parsing/nodeAtOffset';
 import { rootOf, type TreeOrCopy } from './parsing/treeOrCopy';
 import { RULES } from './rules';
 import type { Rule, RuleContext } from './rules/rule';
@@ -210,7 +211,7 @@ function* analysisSteps(tree: TreeOrCopy, text: string, options: AnalysisOptions
         settings,
         seen,
         findings,
-        (start, node) => code.at(node ?? model.root.descendantForIndex(start, start)),
+        (start, node) => code.at(node ?? nodeAtOffset(model.root, start)),
         (c, start, end) => noqa.suppresses(c, start, end),
       ),
     };
