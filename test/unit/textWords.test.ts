@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { AnalysisResult } from '../../server/src/analysis';
-import { CodeContext } from '../../server/src/context/codeContext';
+import { CodeContext, DLT_IMPORT, FAKER_IMPORT, MANAGED_DECORATOR_LINE } from '../../server/src/context/codeContext';
 import { mergeEdits, TextWords, type EditedRange } from '../../server/src/context/textWords';
 import { stepsEqualFresh, type TextChange } from './analysisOutcome';
 import { loadParser, py } from './helpers';
@@ -127,6 +127,8 @@ describe('context/textWords', () => {
       ['@dp.table', '@dlt.table'],
       ['from pyspark', 'from faker import Faker\nfrom pyspark'],
       ['from faker', 'from fake'],
+      ['@dlt.table', '@dp.table'],
+      // No `dlt` left: the import is found by its other word.
       ['import dl\n', 'from pyspark import pipelines as dp\n'],
     ];
     let owner = {};
@@ -147,6 +149,9 @@ describe('context/textWords', () => {
       const searched = new CodeContext(current, { path: 'etl/job.py' });
       assert.deepEqual(withWords.file, searched.file, current);
       assert.equal(withWords.pipelineSource, searched.pipelineSource, current);
+      // And both as the patterns themselves say (the word tests are only a shortcut to them).
+      assert.equal(searched.pipelineSource, DLT_IMPORT.test(current) || MANAGED_DECORATOR_LINE.test(current), current);
+      if (!FAKER_IMPORT.test(current)) assert.equal(searched.file.why === 'Lakeflow / DLT pipeline source', DLT_IMPORT.test(current), current);
       kinds.add(`${withWords.file.why} ${withWords.pipelineSource}`);
     }
     // The edits move the file between kinds: a DLT source (by import, by decorator), a generator, a job module.
