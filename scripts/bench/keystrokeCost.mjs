@@ -37,6 +37,7 @@ export async function keystrokeCost({ lines = 5000, keystrokes = 15, at = 'middl
   const { syntaxTreeOf } = out('server/src/parsing/syntaxTree.js');
   const { toDiagnostic } = out('server/src/lsp/toDiagnostic.js');
   const { fileFragment } = out('server/src/graph/index.js');
+  const { mergeEdits } = out('server/src/context/textWords.js');
   const { defaultSettings } = out('shared/settings.js');
   if (type !== 'comment' && type !== 'code') throw new Error(`type ${type}: comment or code`);
   const where = { top: 0.1, middle: 0.5, end: 0.9 }[at];
@@ -49,6 +50,8 @@ export async function keystrokeCost({ lines = 5000, keystrokes = 15, at = 'middl
   const rules = enabledRules(settings, {});
   store.open(uri, 'python', 1, text);
   let previousModel;
+  // The version the previous model is of: the edits since are given with it, merged, as the server gives them.
+  let modelVersion;
   const control = (marks) => ({
     pause: async () => {
       marks.push(cpu());
@@ -59,11 +62,22 @@ export async function keystrokeCost({ lines = 5000, keystrokes = 15, at = 'middl
   });
   const probed = new Map();
   const pmark = () => (probe ? probe.mark() : undefined);
+  const editedSince = (doc) =>
+    !fresh && previousModel && modelVersion >= doc.editsSince ? mergeEdits(doc.edits.filter((e) => e.version > modelVersion)) : undefined;
   const analyse = (doc, marks) =>
     analyzeInSteps(
       doc.tree,
       doc.document.getText(),
-      { settings, path: uri, previousModel: fresh ? undefined : previousModel, onModel: (m) => (previousModel = m) },
+      {
+        settings,
+        path: uri,
+        previousModel: fresh ? undefined : previousModel,
+        edited: editedSince(doc),
+        onModel: (m) => {
+          previousModel = m;
+          modelVersion = doc.document.version;
+        },
+      },
       control(marks),
     );
   try {

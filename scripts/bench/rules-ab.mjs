@@ -60,10 +60,19 @@ function editing(out, parser, settings, spent, label) {
   const { DocumentStore } = out('server/src/lsp/documentStore.js');
   const { syntaxTreeOf } = out('server/src/parsing/syntaxTree.js');
   const { callsNamed } = out('server/src/rules/helpers/callIndex.js');
+  // The edits since the previous model's version, merged, as the server gives them (a build before
+  // `AnalysisOptions.edited` has no textWords module and is given none).
+  let mergeEdits;
+  try {
+    ({ mergeEdits } = out('server/src/context/textWords.js'));
+  } catch {
+    mergeEdits = () => undefined;
+  }
   const store = new DocumentStore(parser, () => false);
   const uri = 'file:///ab/edit.py';
   store.open(uri, 'python', 1, text);
   let previousModel = analyze(store.get(uri).tree, text, { settings, path: uri }).model;
+  let modelVersion = 1;
   const textLines = text.split('\n');
   const mid = functionTakingFrame(textLines, Math.floor(textLines.length / 2), ' (use --pipeline)');
   const typing = codeKeystrokes(mid + 1, codeToType(1));
@@ -86,8 +95,12 @@ function editing(out, parser, settings, spent, label) {
         callsNamed(model, 'count');
         lists = cpu() - l0;
       };
-      const result = analyze(doc.tree, now, { settings, path: uri, previousModel, onModel });
-      previousModel = result.model ?? previousModel;
+      const edited = modelVersion >= doc.editsSince ? mergeEdits(doc.edits.filter((e) => e.version > modelVersion)) : undefined;
+      const result = analyze(doc.tree, now, { settings, path: uri, previousModel, edited, onModel });
+      if (result.model) {
+        previousModel = result.model;
+        modelVersion = version;
+      }
       const full = cpu() - t0;
       const rules = [...spent.values()].reduce((s, v) => s + v, 0);
       return { full, rules, lists, perRule: new Map(spent), findings: JSON.stringify(result.findings) };

@@ -6,6 +6,7 @@ import { buildModel } from './model/buildModel';
 import { carrySyntaxIndex } from './model/syntaxIndex';
 import type { DataFrameModel } from './model/types';
 import { CodeContext, type KindWithReason } from './context/codeContext';
+import { TextWords, type EditedRange } from './context/textWords';
 import { NoqaIndex } from './noqa';
 import type { RawGraph } from './graph/pipelineGraph';
 import type { Node, Tree } from './parsing/pythonParser';
@@ -14,6 +15,7 @@ import { carryCallIndex } from './rules/helpers/callIndex';
 import { architectureView } from './rules/helpers/layerGraph';
 import { carryScopeIndex } from './rules/helpers/scopeIndex';
 import { carrySessionConf } from './rules/helpers/sessionConf';
+import { nodeAtOffset } from './parsing/nodeAtOffset';
 import { rootOf, type TreeOrCopy } from './parsing/treeOrCopy';
 import { RULES } from './rules';
 import type { Rule, RuleContext } from './rules/rule';
@@ -45,6 +47,12 @@ export interface AnalysisOptions {
    * (`buildModel`), the result being the same as without it.
    */
   previousModel?: DataFrameModel;
+  /**
+   * Where this text differs from `previousModel`'s (the editor's edits since that version, merged):
+   * whole-text tests answered for the previous text are carried through it (`TextWords`). Left out
+   * when unknown; a range that does not fit the two texts' lengths is not used.
+   */
+  edited?: EditedRange;
   /**
    * No later analysis will resume from this one's model (the CLI, the workspace scan): the model keeps
    * no checkpoints and journals no statement or function for a next version (`ModelOptions.standalone`).
@@ -183,6 +191,7 @@ function* analysisSteps(tree: TreeOrCopy, text: string, options: AnalysisOptions
   options.onModel?.(model);
   yield 'model';
   const code = new CodeContext(text, {
+    words: new TextWords(text, model, options.previousModel, options.edited),
     path: options.path,
     notebook: options.notebook,
     notebooksAreJobs: settings['context.notebooks'] === 'job',
@@ -210,7 +219,7 @@ function* analysisSteps(tree: TreeOrCopy, text: string, options: AnalysisOptions
         settings,
         seen,
         findings,
-        (start, node) => code.at(node ?? model.root.descendantForIndex(start, start)),
+        (start, node) => code.at(node ?? nodeAtOffset(model.root, start)),
         (c, start, end) => noqa.suppresses(c, start, end),
       ),
     };

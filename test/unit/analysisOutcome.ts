@@ -5,6 +5,7 @@ import { fileFragment } from '../../server/src/graph';
 import { DocumentStore } from '../../server/src/lsp/documentStore';
 import { defaultSettings } from '../../shared/settings';
 import { analyze, type AnalysisOptions, type AnalysisResult } from '../../server/src/analysis';
+import { mergeEdits, type EditedRange } from '../../server/src/context/textWords';
 import type { PythonParser, Tree } from '../../server/src/parsing/pythonParser';
 import type { DataFrameModel, Frame } from '../../server/src/model/types';
 import { interpreterState } from '../../server/src/model/buildModel';
@@ -75,12 +76,17 @@ function analyseBothWays(
   options: AnalysisOptions,
   base: DataFrameModel | undefined,
   extra: ExtraModel,
+  edited: EditedRange | undefined,
 ): { incremental: AnalysisResult; fresh: AnalysisResult } {
   if (extra !== 'none') {
-    const built = analyze(tree, text, { ...options, previousModel: base }).model;
-    if (extra === 'kept') base = built ?? base;
+    const built = analyze(tree, text, { ...options, previousModel: base, edited }).model;
+    // A kept model is of this very text: nothing was edited since (its answers are taken whole).
+    if (extra === 'kept' && built) {
+      base = built;
+      edited = { start: 0, oldEnd: 0, newEnd: 0 };
+    }
   }
-  const incremental = analyze(tree, text, { ...options, previousModel: base });
+  const incremental = analyze(tree, text, { ...options, previousModel: base, edited });
   const freshTree = parser.parse(text);
   try {
     return { incremental, fresh: analyze(freshTree, text, options) };
@@ -127,6 +133,8 @@ export function stepsEqualFresh(
   let previousModel: DataFrameModel | undefined;
   try {
     let version = 1;
+    // The version the previous model is of: the edits since are merged into the range given with it, as the server does.
+    let modelVersion = 1;
     const first = store.get(uri)!;
     if (first.tree) previousModel = analyze(first.tree, original, options).model;
     for (const step of steps) {
@@ -138,10 +146,14 @@ export function stepsEqualFresh(
       const after = store.get(uri)!;
       const now = after.document.getText();
       if (!after.tree) continue;
-      const { incremental, fresh } = analyseBothWays(parser, after.tree, now, options, previousModel, step.extra);
+      const edited = modelVersion >= after.editsSince ? mergeEdits(after.edits.filter((e) => e.version > modelVersion)) : undefined;
+      const { incremental, fresh } = analyseBothWays(parser, after.tree, now, options, previousModel, step.extra, edited);
       each(incremental);
       assert.deepEqual(outcome(name, incremental), outcome(name, fresh), `${name} after ${JSON.stringify(changes)}`);
-      previousModel = incremental.model ?? previousModel;
+      if (incremental.model) {
+        previousModel = incremental.model;
+        modelVersion = version;
+      }
     }
   } finally {
     store.dispose();
@@ -246,7 +258,8 @@ export function analyseEditSequence(
       if (!change) continue;
       store.change(uri, ++version, [{ range: { start: doc.positionAt(change.start), end: doc.positionAt(change.end) }, text: change.text }]);
       const after = store.get(uri)!;
-      const { model } = analyze(after.tree!, after.document.getText(), { ...options, previousModel: previous });
+      const edited = { start: change.start, oldEnd: change.end, newEnd: change.start + change.text.length };
+      const { model } = analyze(after.tree!, after.document.getText(), { ...options, previousModel: previous, edited });
       if (!model) return;
       visit(model, previous, change);
       previous = model;

@@ -46,6 +46,11 @@ export interface ContextOptions {
   notebook?: boolean;
   /** Where each cell starts, for a notebook made one program (Databricks sources mark theirs in the text). */
   cellStarts?: readonly number[];
+  /**
+   * Whether the text holds a literal word, when something answers it faster than a search of the
+   * whole text (`TextWords`, carried across edits); the same answer as `text.includes(word)`.
+   */
+  words?: { has(word: string): boolean };
 }
 
 const TEST_DIR = /(^|[\\/])(tests?|testing|__tests__|spec|specs|\w+_tests?)[\\/]/i;
@@ -79,7 +84,11 @@ export const MANAGED_DECORATOR_LINE = new RegExp(MANAGED_DECORATOR.source.replac
 
 /** Every match of FAKER_IMPORT holds `faker`. @internal Exported for the tests. */
 export function mayImportFaker(text: string): boolean {
-  return text.includes('faker');
+  return holdsFakerWord((word) => text.includes(word));
+}
+
+function holdsFakerWord(has: (word: string) => boolean): boolean {
+  return has('faker');
 }
 
 /**
@@ -124,7 +133,22 @@ const DLT_SCAN_BUDGET = 4096;
 
 /** Every match of MANAGED_DECORATOR_LINE holds `dlt.`, `dp.` (also in `sdp.`) or `pipelines.`. @internal Exported for the tests. */
 export function mayHoldManagedDecorator(text: string): boolean {
-  return text.includes('dlt.') || text.includes('dp.') || text.includes('pipelines.');
+  return holdsManagedDecoratorWord((word) => text.includes(word));
+}
+
+function holdsManagedDecoratorWord(has: (word: string) => boolean): boolean {
+  return has('dlt.') || has('dp.') || has('pipelines.');
+}
+
+/** The words of which every DLT_IMPORT match holds one (importsDlt reads only around them). */
+function holdsDltWord(has: (word: string) => boolean): boolean {
+  return has('dlt') || has('pipelines');
+}
+
+/** `options.words`, else a search of the text: whether `text` holds `word`. */
+function wordTest(text: string, options: ContextOptions): (word: string) => boolean {
+  const words = options.words;
+  return words ? (word) => words.has(word) : (word) => text.includes(word);
 }
 
 const TEST_DECORATOR = /^@\s*(pytest\.fixture|pytest\.mark\.|fixture\b)/;
@@ -158,14 +182,14 @@ function sourceCellStarts(text: string): number[] {
 const CELL_MARKER = /^# (COMMAND -+|In\[[ \d]*\]:)[ \t]*\r?$|^#[ \t]?%%(?=[ \t\r]|$)/m;
 
 export function fileKind(text: string, options: ContextOptions = {}): KindWithReason {
-  return fileKindOf(text, options, () => importsDlt(text));
+  return fileKindOf(text, options, () => importsDlt(text), wordTest(text, options));
 }
 
 /** `fileKind`, with the DLT import's test given (the code context asks it once and reads it twice). */
-function fileKindOf(text: string, options: ContextOptions, importsDlt: () => boolean): KindWithReason {
+function fileKindOf(text: string, options: ContextOptions, importsDlt: () => boolean, has: (word: string) => boolean): KindWithReason {
   const p = options.path ? decodePath(options.path) : '';
   if (p && (TEST_DIR.test(p) || TEST_FILE.test(p))) return { kind: 'test', why: 'test file (named or placed as tests are)' };
-  if (mayImportFaker(text) && FAKER_IMPORT.test(text)) return { kind: 'generator', why: 'synthetic-data generator (imports Faker)' };
+  if (holdsFakerWord(has) && FAKER_IMPORT.test(text)) return { kind: 'generator', why: 'synthetic-data generator (imports Faker)' };
   if (p && GENERATOR_FILE.test(p)) return { kind: 'generator', why: 'synthetic-data generator (file named for generating data)' };
   if (p && SETUP_PATH.test(p)) return { kind: 'generator', why: 'demo or course set-up (loads or generates the data the lessons use)' };
   const notebook = isNotebookText(text, p, options);
@@ -201,10 +225,12 @@ export class CodeContext {
 
   constructor(text: string, options: ContextOptions = {}) {
     // One test of the DLT import for both answers (it read the whole text twice per analysis).
+    // A text without the words the patterns' matches hold is not searched further (see `TextWords`).
     let dlt: boolean | undefined;
-    const importsDltOnce = () => (dlt ??= importsDlt(text));
-    this.file = fileKindOf(text, options, importsDltOnce);
-    this.pipelineSource = importsDltOnce() || (mayHoldManagedDecorator(text) && MANAGED_DECORATOR_LINE.test(text));
+    const has = wordTest(text, options);
+    const importsDltOnce = () => (dlt ??= holdsDltWord(has) && importsDlt(text));
+    this.file = fileKindOf(text, options, importsDltOnce, has);
+    this.pipelineSource = importsDltOnce() || (holdsManagedDecoratorWord(has) && MANAGED_DECORATOR_LINE.test(text));
     this.path = options.path ? decodePath(options.path) : '';
     this.teaching = this.path ? teachingMaterial(this.path) : undefined;
     this.notebooksAreJobs = !!options.notebooksAreJobs;

@@ -14,6 +14,7 @@ import type { Settings } from '../../../shared/settings';
 import { AnalysisSlots } from './analysisSlots';
 import { AnalysisTrace } from './analysisTrace';
 import { AnalysisWait } from './analysisWait';
+import { mergeEdits } from '../context/textWords';
 import { commentOnlyChange, moveFindings, moveRawGraph } from './commentEdit';
 import type { ClientSupport } from './context';
 import type { DocumentStore, StoredDocument } from './documentStore';
@@ -326,7 +327,9 @@ export class AnalysisCache {
       runs = analyseDatabricksRuns(this.parser, text, uri.startsWith('file:') ? fileURLToPath(uri) : undefined, options);
       trace?.step('setup');
       // In steps: hovers, completions and new edits are answered between rules, and an outdated run stops.
-      const stepped = runs ?? (await analyzeInSteps(stored.tree, text, options, { pause, stale: outdated }));
+      // The edits since the previous model's version, merged, when the log still holds them all: for this text only (not a %run program's).
+      const edited = previous && previous.version >= stored.editsSince ? mergeEdits(stored.edits.filter((e) => e.version > previous.version)) : undefined;
+      const stepped = runs ?? (await analyzeInSteps(stored.tree, text, { ...options, edited }, { pause, stale: outdated }));
       // Settings or other files changed meanwhile: whoever changed them asks for a new analysis.
       if (!stepped || outdated()) return stopped();
       result = stepped;

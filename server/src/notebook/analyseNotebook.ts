@@ -36,7 +36,7 @@ export function analyseCells(
   const program = new NotebookProgram(expanded.cells);
   const tree = parser.parse(program.text);
   try {
-    const result = analyze(tree, program.text, { ...options, notebook: true, cellStarts: program.pieces.map((p) => p.start) });
+    const result = analyze(tree, program.text, { ...options, edited: undefined, notebook: true, cellStarts: program.pieces.map((p) => p.start) });
     const findings = result.findings.map((f) => program.mapFinding(f)).filter((f): f is CellFinding => f !== undefined);
     return { program, result, findings, tree, included: expanded.included, missing: expanded.missing };
   } catch (e) {

@@ -3,6 +3,7 @@ import type { CodeContext } from '../context/codeContext';
 import type { RawGraph } from '../graph/pipelineGraph';
 import type { DataFrameModel } from '../model/types';
 import type { NoqaIndex } from '../noqa';
+import { nodeAtOffset } from '../parsing/nodeAtOffset';
 import { ownGraph } from '../rules/helpers/layerGraph';
 import { PROJECT_RULE_CODES, RULES } from '../rules/registry';
 
@@ -27,7 +28,7 @@ export function collectProjectFacts(model: DataFrameModel, code: CodeContext, no
   const silenced = new Set<string>();
   for (const d of own.datasets.values()) {
     for (const { start, end } of [...d.reads, ...d.writes]) {
-      if (!at.has(start)) at.set(start, code.at(model.root.descendantForIndex(start, start)));
+      if (!at.has(start)) at.set(start, code.at(nodeAtOffset(model.root, start)));
       for (const c of PROJECT_RULE_CODES) if (noqa.suppresses(c, start, end)) silenced.add(`${c}:${start}:${end}`);
     }
   }
