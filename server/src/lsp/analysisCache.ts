@@ -76,7 +76,8 @@ export class AnalysisCache {
    * it after the top-level statements the edits left alone (`buildModel`). Kept for the documents
    * that keep their model (`MODELS_KEPT`).
    */
-  private readonly latestModels = new Map<string, { model: DataFrameModel; version: number }>();
+  /** `program`: the model of a `%run` program (the document with the notebooks it runs), not of the document's text. */
+  private readonly latestModels = new Map<string, { model: DataFrameModel; version: number; program: boolean }>();
   private readonly sizeLimits = new Map<string, number>();
   private readonly tooLargeNotified = new Set<string>();
   /** One analysis at a time, in the order requested (see `AnalysisSlots`). */
@@ -311,6 +312,7 @@ export class AnalysisCache {
       const previous = this.latestModels.get(uri);
       resumed = previous !== undefined;
       trace?.note('resumesFrom', previous ? { version: previous.version, editsSince: stored.edits.filter((e) => e.version > previous.version).length } : null);
+      let program = false;
       const options = {
         ...this.settings.withProjectConfig(uri, settings),
         workspace: seen.graph,
@@ -319,16 +321,22 @@ export class AnalysisCache {
         previousModel: previous?.model,
         onModel: (model: DataFrameModel) => {
           // Counted among the models kept at once: runs that an edit overtakes build models too.
-          this.latestModels.set(uri, { model, version });
+          this.latestModels.set(uri, { model, version, program });
           this.keepModel(uri);
         },
       };
       // A Databricks notebook that `%run`s others is analysed with them (findings stay in this file).
+      program = true;
       runs = analyseDatabricksRuns(this.parser, text, uri.startsWith('file:') ? fileURLToPath(uri) : undefined, options);
+      program = false;
       trace?.step('setup');
       // In steps: hovers, completions and new edits are answered between rules, and an outdated run stops.
-      // The edits since the previous model's version, merged, when the log still holds them all: for this text only (not a %run program's).
-      const edited = previous && previous.version >= stored.editsSince ? mergeEdits(stored.edits.filter((e) => e.version > previous.version)) : undefined;
+      // The edits since the previous model's version, merged, when the log still holds them all and that
+      // model is of this document's text: a %run program's text is another, and the edits do not lead to it.
+      const edited =
+        previous && !previous.program && previous.version >= stored.editsSince
+          ? mergeEdits(stored.edits.filter((e) => e.version > previous.version))
+          : undefined;
       const stepped = runs ?? (await analyzeInSteps(stored.tree, text, { ...options, edited }, { pause, stale: outdated }));
       // Settings or other files changed meanwhile: whoever changed them asks for a new analysis.
       if (!stepped || outdated()) return stopped();
