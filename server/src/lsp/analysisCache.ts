@@ -74,9 +74,9 @@ export class AnalysisCache {
   /**
    * The last model built per document, also by a run an edit overtook: the next analysis resumes
    * it after the top-level statements the edits left alone (`buildModel`). Kept for the documents
-   * that keep their model (`MODELS_KEPT`).
+   * that keep their model (`MODELS_KEPT`). `program`: the model of a `%run` program (the document
+   * with the notebooks it runs), not of the document's text.
    */
-  /** `program`: the model of a `%run` program (the document with the notebooks it runs), not of the document's text. */
   private readonly latestModels = new Map<string, { model: DataFrameModel; version: number; program: boolean }>();
   private readonly sizeLimits = new Map<string, number>();
   private readonly tooLargeNotified = new Set<string>();
