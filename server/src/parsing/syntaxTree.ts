@@ -633,13 +633,15 @@ export class SyntaxTree {
   /**
    * `previous`: the copy of the tree this one was incrementally parsed from. The unchanged
    * top-level statements before the first changed one keep their ids and offsets, so their facts
-   * are copied array to array and their node objects are taken over as they are (the same
+   * are read where `previous` reads them (its segments, see `segStart`: nothing is copied) and
+   * their node objects are taken over as they are (the same
    * objects: their owner becomes this copy, and `previous` hands out this copy's objects for
    * those ids from then on; `previous` is not to be used afterwards, but a model built on it
    * still reads the same text through those nodes). The root object is taken over too. Later
-   * top-level statements whose text is unchanged (and had no errors) are cloned from it,
-   * shifted, instead of being read from wasm again. An edit then reads wasm for the statements
-   * from the first one it touched, not for the whole file; sharing the prefix is also what lets
+   * top-level statements whose text is unchanged (and had no errors) are cloned from it: read
+   * through its segments with their id and offset shifted, instead of being read from wasm again
+   * (and their node objects adopted). An edit then reads wasm and writes arrays for the statements
+   * it touched only, not for the whole file; sharing the prefix is also what lets
    * the model reuse its part for those statements (`buildModel`).
    */
   constructor(
