@@ -435,6 +435,11 @@ export class SyntaxTree {
     return this.segStart.length;
   }
 
+  /*
+   * The accessors answer the root (id 0) from `own` without a seek: it is always `own`'s index 0,
+   * unshifted, and ancestor walks reach it from every segment (each such read was two seeks).
+   */
+
   /** Makes the segment holding `id` the current one (ids outside the tree: the last segment, whose reads are then out of bounds, as an array's were). */
   private seek(id: number): void {
     const starts = this.segStart;
@@ -464,44 +469,65 @@ export class SyntaxTree {
 
   /** @internal Node `id`'s type, as an index in `kindNames`. */
   kindAt(id: number): number {
-    if (id < this.curStart || id >= this.curEnd) this.seek(id);
+    if (id < this.curStart || id >= this.curEnd) {
+      if (id === 0) return this.own.kinds[0];
+      this.seek(id);
+    }
     return this.curKinds[id - this.curIndex];
   }
 
   /** @internal Node `id`'s start offset (UTF-16 code units, as web-tree-sitter gives them). */
   startAt(id: number): number {
-    if (id < this.curStart || id >= this.curEnd) this.seek(id);
+    if (id < this.curStart || id >= this.curEnd) {
+      if (id === 0) return this.own.starts[0];
+      this.seek(id);
+    }
     return this.curStarts[id - this.curIndex] + this.curDelta;
   }
 
   /** @internal Node `id`'s end offset. */
   endAt(id: number): number {
-    if (id < this.curStart || id >= this.curEnd) this.seek(id);
+    if (id < this.curStart || id >= this.curEnd) {
+      if (id === 0) return this.own.ends[0];
+      this.seek(id);
+    }
     return this.curEnds[id - this.curIndex] + this.curDelta;
   }
 
   /** @internal Node `id`'s parent's id (-1 for the root). */
   parentAt(id: number): number {
-    if (id < this.curStart || id >= this.curEnd) this.seek(id);
+    if (id < this.curStart || id >= this.curEnd) {
+      if (id === 0) return this.own.parents[0];
+      this.seek(id);
+    }
     const p = this.curParents[id - this.curIndex];
     return p > 0 ? p + this.curIds : p;
   }
 
   /** @internal The id one past node `id`'s subtree. A node's first child is `id + 1` when that is below it; its next sibling is its subtree end, when below the parent's. */
   subtreeEndAt(id: number): number {
-    if (id < this.curStart || id >= this.curEnd) this.seek(id);
+    if (id < this.curStart || id >= this.curEnd) {
+      if (id === 0) return this.own.subtreeEnds[0];
+      this.seek(id);
+    }
     return this.curSubtreeEnds[id - this.curIndex] + this.curIds;
   }
 
   /** @internal The field id node `id` has in its parent (0: none). */
   fieldAt(id: number): number {
-    if (id < this.curStart || id >= this.curEnd) this.seek(id);
+    if (id < this.curStart || id >= this.curEnd) {
+      if (id === 0) return this.own.fields[0];
+      this.seek(id);
+    }
     return this.curFields[id - this.curIndex];
   }
 
   /** @internal Node `id`'s MISSING, NAMED and HAS_ERROR bits. */
   flagsAt(id: number): number {
-    if (id < this.curStart || id >= this.curEnd) this.seek(id);
+    if (id < this.curStart || id >= this.curEnd) {
+      if (id === 0) return this.own.flags[0];
+      this.seek(id);
+    }
     return this.curFlags[id - this.curIndex];
   }
 
