@@ -439,10 +439,13 @@ describe('syntax tree copy', () => {
         assert.ok(copy.segments <= 4, `${copy.segments} segments`);
         assert.ok(copy.sharedNodes + copy.reusedNodes + copy.factsWritten === copy.size);
       }
-      // An edit in a different statement each time: the segments add up until the copy is flattened.
+      // An edit in a different statement each time, adding nodes (` + 1` in its filter), so that the
+      // statements after it move by id as well as by offset: the segments add up until the copy is flattened.
       let flattened = 0;
       for (let k = 0; k < 12; k++) {
-        const copy = edit(text.indexOf(`df_${20 * k + 5} =`) + 1, 0, 'x');
+        const line = text.indexOf(`df_${20 * k + 5} =`);
+        const copy = edit(text.indexOf(')', text.indexOf('F.col("a") >', line)), 0, ' + 1');
+        assert.ok(copy.size > copies[copies.length - 2].copy.size, 'the edit added nodes: later statements moved by id');
         assert.ok(copy.segments <= 16, `${copy.segments} segments`);
         if (copy.flattened) {
           flattened++;
