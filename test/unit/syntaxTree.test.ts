@@ -391,6 +391,76 @@ describe('syntax tree copy', () => {
     }
   });
 
+  it('writes only the statements an edit touched: the others are read through the earlier copies, which keep their facts', async () => {
+    // A copy with a previous one reads its unchanged statements' facts where an earlier copy wrote
+    // them (segments, with an id and an offset shift): typing must not write the whole file per
+    // keystroke, older copies (an older model's) must read what they read before, and a copy of many
+    // segments is flattened into arrays of its own.
+    const parser = await loadParser();
+    const lines: string[] = [];
+    for (let i = 0; i < 300; i++) lines.push(`df_${i} = spark.read.parquet("/data/${i}").filter(F.col("a") > ${i})`);
+    let text = lines.join('\n') + '\n';
+    let tree = parser.parse(text);
+    const first = syntaxTreeOf(tree, text);
+    assert.equal(first.segments, 1, 'a copy without a previous one is one segment');
+    assert.equal(first.factsWritten, first.size);
+    const copies: { copy: SyntaxTree; facts: number[][] }[] = [{ copy: first, facts: first.facts() }];
+    const edit = (at: number, removed: number, inserted: string): SyntaxTree => {
+      const next = text.slice(0, at) + inserted + text.slice(at + removed);
+      const point = (t: string, i: number) => ({ row: t.slice(0, i).split('\n').length - 1, column: i - t.lastIndexOf('\n', i - 1) - 1 });
+      tree.edit({
+        startIndex: at,
+        oldEndIndex: at + removed,
+        newEndIndex: at + inserted.length,
+        startPosition: point(text, at),
+        oldEndPosition: point(text, at + removed),
+        newEndPosition: point(next, at + inserted.length),
+      } as Parameters<typeof tree.edit>[0]);
+      const nextTree = parser.parse(next, tree);
+      carryCopy(tree, nextTree);
+      tree.delete();
+      tree = nextTree;
+      text = next;
+      const copy = syntaxTreeOf(tree, text);
+      const facts = copy.facts();
+      assert.deepEqual(facts, new SyntaxTree(tree, text, undefined, true).facts(), `equal to a fresh copy after ${JSON.stringify(inserted)} at ${at}`);
+      copies.push({ copy, facts });
+      return copy;
+    };
+    try {
+      // Typing in one statement in the middle (a filter's bound: `150` becomes `1507...`, a new
+      // statement each keystroke): the root and that statement are written, the rest is shared.
+      const at = text.indexOf('> 150)') + 5;
+      for (let k = 0; k < 12; k++) {
+        const copy = edit(at + k, 0, String(k % 10));
+        const statement = copy.root.namedChildren[150];
+        assert.ok(statement.text.startsWith('df_150 ='));
+        assert.equal(copy.factsWritten, 1 + statement.subtreeEnd - statement.id, 'the root and the edited statement written, nothing else');
+        assert.ok(copy.segments <= 4, `${copy.segments} segments`);
+        assert.ok(copy.sharedNodes + copy.reusedNodes + copy.factsWritten === copy.size);
+      }
+      // An edit in a different statement each time, adding nodes (` + 1` in its filter), so that the
+      // statements after it move by id as well as by offset: the segments add up until the copy is flattened.
+      let flattened = 0;
+      for (let k = 0; k < 12; k++) {
+        const line = text.indexOf(`df_${20 * k + 5} =`);
+        const copy = edit(text.indexOf(')', text.indexOf('F.col("a") >', line)), 0, ' + 1');
+        assert.ok(copy.size > copies[copies.length - 2].copy.size, 'the edit added nodes: later statements moved by id');
+        assert.ok(copy.segments <= 16, `${copy.segments} segments`);
+        if (copy.flattened) {
+          flattened++;
+          assert.equal(copy.segments, 1);
+          assert.equal(copy.factsWritten, copy.size + 1 + copy.root.namedChildren[20 * k + 5].subtreeEnd - copy.root.namedChildren[20 * k + 5].id);
+        }
+      }
+      assert.ok(flattened >= 1, 'a copy of many segments was flattened');
+      // Every copy reads what it read when it was made, though later ones read through its arrays.
+      for (const { copy, facts } of copies) assert.deepEqual(copy.facts(), facts);
+    } finally {
+      tree.delete();
+    }
+  });
+
   it('does not take over a statement an edit changed without changing its length or shape', async () => {
     // After a same-length edit (`"/data/2"` to `"/data/x"`) the changed statement sits where it was,
     // as long, of the same type and shape: only its text says it is another statement. Taken over, it

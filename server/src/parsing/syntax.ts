@@ -102,14 +102,14 @@ function readStringParts(node: Node): (string | Node)[] {
 
 /** Whether a string's first child (`string_start`) carries a raw prefix (`r`, `rb`, `Rf`...); quotes hold no `r`. */
 function rawPrefix(tree: Node['owner'], first: number): boolean {
-  return /r/i.test(tree.text.slice(tree.starts[first], tree.ends[first]));
+  return /r/i.test(tree.text.slice(tree.startAt(first), tree.endAt(first)));
 }
 
 /** Child `c` of a string as text (its content or an escape, unescaped unless `raw`); undefined for the quotes and interpolations. */
 function pieceText(tree: Node['owner'], c: number, raw: boolean): string | undefined {
   const type = tree.typeAt(c);
   if (type !== 'string_content' && type !== 'escape_sequence') return undefined;
-  const piece = tree.text.slice(tree.starts[c], tree.ends[c]);
+  const piece = tree.text.slice(tree.startAt(c), tree.endAt(c));
   return raw ? piece : unescape(piece);
 }
 

@@ -91,9 +91,9 @@ export class SyntaxNode {
     /** Its preorder id in `owner` (changed only when a later copy adopts the node, see `SyntaxTree`). */
     public id: number,
   ) {
-    this.type = kindNames[owner.kinds[id]];
-    this.startIndex = owner.starts[id];
-    this.endIndex = owner.ends[id];
+    this.type = kindNames[owner.kindAt(id)];
+    this.startIndex = owner.startAt(id);
+    this.endIndex = owner.endAt(id);
   }
 
   get text(): string {
@@ -102,16 +102,16 @@ export class SyntaxNode {
 
   /** @internal MISSING, NAMED and HAS_ERROR bits. */
   get flags(): number {
-    return this.owner.flags[this.id];
+    return this.owner.flagsAt(this.id);
   }
 
   /** Preorder index one past the last node of this subtree. */
   get subtreeEnd(): number {
-    return this.owner.subtreeEnds[this.id];
+    return this.owner.subtreeEndAt(this.id);
   }
 
   get parent(): SyntaxNode | null {
-    const p = this.owner.parents[this.id];
+    const p = this.owner.parentAt(this.id);
     return p < 0 ? null : this.owner.nodeAt(p);
   }
 
@@ -156,8 +156,8 @@ export class SyntaxNode {
    */
   forEachChild(visit: (type: string, start: number, end: number, id: number) => void): void {
     const tree = this.owner;
-    for (let c = this.id + 1, end = tree.subtreeEnds[this.id]; c < end; c = tree.subtreeEnds[c])
-      visit(kindNames[tree.kinds[c]], tree.starts[c], tree.ends[c], c);
+    for (let c = this.id + 1, end = tree.subtreeEndAt(this.id); c < end; c = tree.subtreeEndAt(c))
+      visit(kindNames[tree.kindAt(c)], tree.startAt(c), tree.endAt(c), c);
   }
 
   /** @internal The node with this id in this node's tree (an id from `forEachChild`). */
@@ -169,7 +169,7 @@ export class SyntaxNode {
   get childFields(): number[] {
     const tree = this.owner;
     const out: number[] = [];
-    for (let c = this.id + 1, end = tree.subtreeEnds[this.id]; c < end; c = tree.subtreeEnds[c]) out.push(tree.fields[c]);
+    for (let c = this.id + 1, end = tree.subtreeEndAt(this.id); c < end; c = tree.subtreeEndAt(c)) out.push(tree.fieldAt(c));
     return out;
   }
 
@@ -177,7 +177,7 @@ export class SyntaxNode {
     if (this.kids) return this.kids.length;
     const tree = this.owner;
     let n = 0;
-    for (let c = this.id + 1, end = tree.subtreeEnds[this.id]; c < end; c = tree.subtreeEnds[c]) n++;
+    for (let c = this.id + 1, end = tree.subtreeEndAt(this.id); c < end; c = tree.subtreeEndAt(c)) n++;
     return n;
   }
 
@@ -187,20 +187,20 @@ export class SyntaxNode {
 
   get firstChild(): SyntaxNode | null {
     const tree = this.owner;
-    return this.id + 1 < tree.subtreeEnds[this.id] ? tree.nodeAt(this.id + 1) : null;
+    return this.id + 1 < tree.subtreeEndAt(this.id) ? tree.nodeAt(this.id + 1) : null;
   }
 
   get lastChild(): SyntaxNode | null {
     const tree = this.owner;
     let last = -1;
-    for (let c = this.id + 1, end = tree.subtreeEnds[this.id]; c < end; c = tree.subtreeEnds[c]) last = c;
+    for (let c = this.id + 1, end = tree.subtreeEndAt(this.id); c < end; c = tree.subtreeEndAt(c)) last = c;
     return last < 0 ? null : tree.nodeAt(last);
   }
 
   child(i: number): SyntaxNode | null {
     if (this.kids) return this.kids[i] ?? null;
     const tree = this.owner;
-    for (let c = this.id + 1, end = tree.subtreeEnds[this.id]; c < end; c = tree.subtreeEnds[c]) if (i-- === 0) return tree.nodeAt(c);
+    for (let c = this.id + 1, end = tree.subtreeEndAt(this.id); c < end; c = tree.subtreeEndAt(c)) if (i-- === 0) return tree.nodeAt(c);
     return null;
   }
 
@@ -222,19 +222,19 @@ export class SyntaxNode {
 
   private sibling(step: 1 | -1, named: boolean): SyntaxNode | null {
     const tree = this.owner;
-    const p = tree.parents[this.id];
+    const p = tree.parentAt(this.id);
     if (p < 0) return null;
-    const end = tree.subtreeEnds[p];
+    const end = tree.subtreeEndAt(p);
     let found = -1;
     if (step === 1) {
-      for (let c = tree.subtreeEnds[this.id]; c < end; c = tree.subtreeEnds[c]) {
-        if (!named || tree.flags[c] & NAMED) {
+      for (let c = tree.subtreeEndAt(this.id); c < end; c = tree.subtreeEndAt(c)) {
+        if (!named || tree.flagsAt(c) & NAMED) {
           found = c;
           break;
         }
       }
     } else {
-      for (let c = p + 1; c < this.id; c = tree.subtreeEnds[c]) if (!named || tree.flags[c] & NAMED) found = c;
+      for (let c = p + 1; c < this.id; c = tree.subtreeEndAt(c)) if (!named || tree.flagsAt(c) & NAMED) found = c;
     }
     return found < 0 ? null : tree.nodeAt(found);
   }
@@ -246,8 +246,8 @@ export class SyntaxNode {
    */
   takeOverRoot(owner: SyntaxTree): void {
     this.owner = owner;
-    this.startIndex = owner.starts[this.id];
-    this.endIndex = owner.ends[this.id];
+    this.startIndex = owner.startAt(this.id);
+    this.endIndex = owner.endAt(this.id);
     this.kids = undefined;
     this.named = undefined;
   }
@@ -272,12 +272,12 @@ export class SyntaxNode {
   ancestorOfType(types: Uint8Array, maxSteps: number): SyntaxNode {
     const tree = this.owner;
     let last = this.id;
-    let n = tree.parents[this.id];
+    let n = tree.parentAt(this.id);
     for (let i = 0; n >= 0 && i < maxSteps; i++) {
-      const kind = tree.kinds[n];
+      const kind = tree.kindAt(n);
       if (kind < types.length && types[kind]) return tree.nodeAt(n);
       last = n;
-      n = tree.parents[n];
+      n = tree.parentAt(n);
     }
     return last === this.id ? this : tree.nodeAt(last);
   }
@@ -286,7 +286,7 @@ export class SyntaxNode {
     const tree = this.owner;
     const field = tree.fieldId(name);
     if (!field) return null;
-    for (let c = this.id + 1, end = tree.subtreeEnds[this.id]; c < end; c = tree.subtreeEnds[c]) if (tree.fields[c] === field) return tree.nodeAt(c);
+    for (let c = this.id + 1, end = tree.subtreeEndAt(this.id); c < end; c = tree.subtreeEndAt(c)) if (tree.fieldAt(c) === field) return tree.nodeAt(c);
     return null;
   }
 
@@ -300,7 +300,7 @@ export class SyntaxNode {
     }
     const out: SyntaxNode[] = [];
     if (wanted.length === 0) return out;
-    const end = tree.subtreeEnds[this.id];
+    const end = tree.subtreeEndAt(this.id);
     if (wanted.length === 1 && end - this.id > SCAN_LIMIT) {
       const list = tree.idsOfKind(wanted[0]);
       for (let i = lowerBound(list, this.id); i < list.length && list[i] < end; i++) out.push(tree.nodeAt(list[i]));
@@ -309,8 +309,7 @@ export class SyntaxNode {
     // Several types: reading the subtree's types in order costs less than sorting the merged lists.
     const mask = new Uint8Array(kindNames.length);
     for (const kind of wanted) mask[kind] = 1;
-    const kinds = tree.kinds;
-    for (let i = this.id; i < end; i++) if (mask[kinds[i]]) out.push(tree.nodeAt(i));
+    for (let i = this.id; i < end; i++) if (mask[tree.kindAt(i)]) out.push(tree.nodeAt(i));
     return out;
   }
 
@@ -324,9 +323,9 @@ export class SyntaxNode {
     let node = this.id;
     for (;;) {
       let next = -1;
-      for (let c = node + 1, stop = tree.subtreeEnds[node]; c < stop; c = tree.subtreeEnds[c]) {
-        const cEnd = tree.ends[c];
-        const cStart = tree.starts[c];
+      for (let c = node + 1, stop = tree.subtreeEndAt(node); c < stop; c = tree.subtreeEndAt(c)) {
+        const cEnd = tree.endAt(c);
+        const cStart = tree.startAt(c);
         if (cEnd < end) continue;
         if (cEnd <= start && !(cEnd === start && cStart === cEnd)) continue;
         if (start < cStart) break;
@@ -354,22 +353,262 @@ function lowerBound(list: Int32Array, id: number): number {
   return lo;
 }
 
-export class SyntaxTree {
-  /** @internal Per node (by preorder id): its type (an index in `kindNames`). */
+/**
+ * Node facts in typed arrays, indexed from 0: the nodes one copy read from wasm (or a flattened
+ * copy's every node). Parents and subtree ends are ids in the copy that wrote them. Never written
+ * once that copy is made: later copies read their unchanged statements here (see `SyntaxTree`).
+ */
+interface Store {
   kinds: Uint16Array;
-  /** @internal Per node: start and end offsets (UTF-16 code units, as web-tree-sitter gives them). */
   starts: Int32Array;
   ends: Int32Array;
-  /** @internal Per node: its parent's id (-1 for the root). */
   parents: Int32Array;
-  /** @internal Per node: the id one past its subtree. A node's first child is `id + 1` when that is below it; its next sibling is its `subtreeEnd`, when below the parent's. */
   subtreeEnds: Int32Array;
-  /** @internal Per node: the field id it has in its parent (0: none). */
   fields: Uint16Array;
-  /** @internal Per node: MISSING, NAMED, HAS_ERROR. */
   flags: Uint8Array;
+}
+
+function newStore(capacity: number): Store {
+  return {
+    kinds: new Uint16Array(capacity),
+    starts: new Int32Array(capacity),
+    ends: new Int32Array(capacity),
+    parents: new Int32Array(capacity),
+    subtreeEnds: new Int32Array(capacity),
+    fields: new Uint16Array(capacity),
+    flags: new Uint8Array(capacity),
+  };
+}
+
+const EMPTY_STORE = newStore(0);
+
+/** The first capacity of the arrays a copy with a previous copy writes (the nodes an edit touched; grown by doubling). */
+const OWN_START = 1024;
+
+/**
+ * More segments than this and a copy is flattened into arrays of its own (one segment): a read
+ * outside the last segment read looks its segment up by a binary search over them.
+ */
+export const MAX_SEGMENTS = 16;
+
+export class SyntaxTree {
+  /**
+   * A copy's node facts, as segments: ids `segStart[i]` up to the next segment's start (or `size`)
+   * are read from `segStore[i]` at index `id - segIndex[i]`, a parent or subtree end stored there as
+   * `v` being id `v + segIds[i]` (a stored parent 0 or -1 is the root or none: every store's root is
+   * its id 0, and only top-level statements have it as their parent), an offset `o` being `o +
+   * segDelta[i]`. A segment is a run of whole top-level statements (or the root), so the facts of a
+   * statement an edit did not touch are read where an earlier copy wrote them, moved by the run's
+   * shifts: per keystroke only the statements read from wasm are written. A copy made without a
+   * previous one is one segment: its own arrays, no shift.
+   */
+  private segStart: number[] = [];
+  private segStore: Store[] = [];
+  private segIndex: number[] = [];
+  private segIds: number[] = [];
+  private segDelta: number[] = [];
+  /** The segment read last (`seek`): ids `[curStart, curEnd)`, its arrays, index and shifts. */
+  private curStart = 0;
+  private curEnd = 0;
+  private curIndex = 0;
+  private curIds = 0;
+  private curDelta = 0;
+  private curKinds: Uint16Array = EMPTY_STORE.kinds;
+  private curStarts: Int32Array = EMPTY_STORE.starts;
+  private curEnds: Int32Array = EMPTY_STORE.ends;
+  private curParents: Int32Array = EMPTY_STORE.parents;
+  private curSubtreeEnds: Int32Array = EMPTY_STORE.subtreeEnds;
+  private curFields: Uint16Array = EMPTY_STORE.fields;
+  private curFlags: Uint8Array = EMPTY_STORE.flags;
+  /** The nodes this copy read from wasm (the root first). */
+  private readonly own: Store;
+  private ownSize = 0;
   /** How many nodes the tree has. */
   size = 0;
+  /** How many nodes' facts this copy wrote into arrays of its own (read from wasm, or a flattening's copy of every node). */
+  factsWritten = 0;
+  /** Whether this copy was flattened (`MAX_SEGMENTS`). */
+  flattened = false;
+
+  /** @internal How many segments the copy's facts are read from (tests). */
+  get segments(): number {
+    return this.segStart.length;
+  }
+
+  /*
+   * The accessors answer the root (id 0) from `own` without a seek: it is always `own`'s index 0,
+   * unshifted, and ancestor walks reach it from every segment (each such read was two seeks).
+   */
+
+  /** Makes the segment holding `id` the current one (ids outside the tree: the last segment, whose reads are then out of bounds, as an array's were). */
+  private seek(id: number): void {
+    const starts = this.segStart;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (starts[mid] <= id) lo = mid;
+      else hi = mid - 1;
+    }
+    const inside = starts.length > 0 && starts[lo] <= id && id < (lo + 1 < starts.length ? starts[lo + 1] : this.size);
+    // Not a node of this tree: reads give undefined, as reads past an array's end did.
+    const store = inside ? this.segStore[lo] : EMPTY_STORE;
+    this.curStart = inside ? starts[lo] : 0;
+    this.curEnd = inside ? (lo + 1 < starts.length ? starts[lo + 1] : this.size) : 0;
+    this.curIndex = inside ? this.segIndex[lo] : 0;
+    this.curIds = inside ? this.segIds[lo] : 0;
+    this.curDelta = inside ? this.segDelta[lo] : 0;
+    this.curKinds = store.kinds;
+    this.curStarts = store.starts;
+    this.curEnds = store.ends;
+    this.curParents = store.parents;
+    this.curSubtreeEnds = store.subtreeEnds;
+    this.curFields = store.fields;
+    this.curFlags = store.flags;
+  }
+
+  /** @internal Node `id`'s type, as an index in `kindNames`. */
+  kindAt(id: number): number {
+    if (id < this.curStart || id >= this.curEnd) {
+      if (id === 0) return this.own.kinds[0];
+      this.seek(id);
+    }
+    return this.curKinds[id - this.curIndex];
+  }
+
+  /** @internal Node `id`'s start offset (UTF-16 code units, as web-tree-sitter gives them). */
+  startAt(id: number): number {
+    if (id < this.curStart || id >= this.curEnd) {
+      if (id === 0) return this.own.starts[0];
+      this.seek(id);
+    }
+    return this.curStarts[id - this.curIndex] + this.curDelta;
+  }
+
+  /** @internal Node `id`'s end offset. */
+  endAt(id: number): number {
+    if (id < this.curStart || id >= this.curEnd) {
+      if (id === 0) return this.own.ends[0];
+      this.seek(id);
+    }
+    return this.curEnds[id - this.curIndex] + this.curDelta;
+  }
+
+  /** @internal Node `id`'s parent's id (-1 for the root). */
+  parentAt(id: number): number {
+    if (id < this.curStart || id >= this.curEnd) {
+      if (id === 0) return this.own.parents[0];
+      this.seek(id);
+    }
+    const p = this.curParents[id - this.curIndex];
+    return p > 0 ? p + this.curIds : p;
+  }
+
+  /** @internal The id one past node `id`'s subtree. A node's first child is `id + 1` when that is below it; its next sibling is its subtree end, when below the parent's. */
+  subtreeEndAt(id: number): number {
+    if (id < this.curStart || id >= this.curEnd) {
+      if (id === 0) return this.own.subtreeEnds[0];
+      this.seek(id);
+    }
+    return this.curSubtreeEnds[id - this.curIndex] + this.curIds;
+  }
+
+  /** @internal The field id node `id` has in its parent (0: none). */
+  fieldAt(id: number): number {
+    if (id < this.curStart || id >= this.curEnd) {
+      if (id === 0) return this.own.fields[0];
+      this.seek(id);
+    }
+    return this.curFields[id - this.curIndex];
+  }
+
+  /** @internal Node `id`'s MISSING, NAMED and HAS_ERROR bits. */
+  flagsAt(id: number): number {
+    if (id < this.curStart || id >= this.curEnd) {
+      if (id === 0) return this.own.flags[0];
+      this.seek(id);
+    }
+    return this.curFlags[id - this.curIndex];
+  }
+
+  /**
+   * Appends a segment from id `start` on (see `segStart`); merged into the last one when it reads
+   * on from it (the same store, index and shifts).
+   */
+  private pushSegment(start: number, store: Store, index: number, ids: number, delta: number): void {
+    const k = this.segStart.length - 1;
+    if (k >= 0 && this.segStore[k] === store && this.segIndex[k] === index && this.segIds[k] === ids && this.segDelta[k] === delta) return;
+    this.segStart.push(start);
+    this.segStore.push(store);
+    this.segIndex.push(index);
+    this.segIds.push(ids);
+    this.segDelta.push(delta);
+  }
+
+  /**
+   * Reads `from`'s nodes `old` to `old + n - 1` as this copy's ids `base` to `base + n - 1`, `delta`
+   * characters further on: a run of whole top-level statements, read through `from`'s segments with
+   * the run's shifts added (nothing is copied; `from`'s stores stay as they are).
+   */
+  private shareRange(from: SyntaxTree, old: number, base: number, n: number, delta: number): void {
+    const shift = base - old;
+    const starts = from.segStart;
+    let k = 0;
+    while (k + 1 < starts.length && starts[k + 1] <= old) k++;
+    for (; k < starts.length && starts[k] < old + n; k++)
+      this.pushSegment(Math.max(starts[k], old) + shift, from.segStore[k], from.segIndex[k] + shift, from.segIds[k] + shift, from.segDelta[k] + delta);
+  }
+
+  /** Room in `own` for `n` nodes (from wasm up front for a copy without a previous one; grown as read otherwise). */
+  private reserve(n: number): void {
+    const own = this.own;
+    if (n <= own.kinds.length) return;
+    const grow = <T extends Uint16Array | Int32Array | Uint8Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(Math.max(n, a.length * 2));
+      b.set(a);
+      return b;
+    };
+    // The same object grown in place: this copy's segments hold it (no other copy reads it before it is made).
+    own.kinds = grow(own.kinds);
+    own.starts = grow(own.starts);
+    own.ends = grow(own.ends);
+    own.parents = grow(own.parents);
+    own.subtreeEnds = grow(own.subtreeEnds);
+    own.fields = grow(own.fields);
+    own.flags = grow(own.flags);
+  }
+
+  /** Copies every node's facts into one store of this copy's size: one segment again (`MAX_SEGMENTS`). */
+  private flatten(): void {
+    const n = this.size;
+    const flat = newStore(Math.max(1, n));
+    for (let k = 0; k < this.segStart.length; k++) {
+      const store = this.segStore[k];
+      const start = this.segStart[k];
+      const end = k + 1 < this.segStart.length ? this.segStart[k + 1] : n;
+      const index = this.segIndex[k];
+      const ids = this.segIds[k];
+      const delta = this.segDelta[k];
+      flat.kinds.set(store.kinds.subarray(start - index, end - index), start);
+      flat.fields.set(store.fields.subarray(start - index, end - index), start);
+      flat.flags.set(store.flags.subarray(start - index, end - index), start);
+      for (let id = start; id < end; id++) {
+        const i = id - index;
+        flat.starts[id] = store.starts[i] + delta;
+        flat.ends[id] = store.ends[i] + delta;
+        const p = store.parents[i];
+        flat.parents[id] = p > 0 ? p + ids : p;
+        flat.subtreeEnds[id] = store.subtreeEnds[i] + ids;
+      }
+    }
+    this.factsWritten += n;
+    this.flattened = true;
+    this.segStart = [0];
+    this.segStore = [flat];
+    this.segIndex = [0];
+    this.segIds = [0];
+    this.segDelta = [0];
+  }
 
   /**
    * The node objects made so far, by id, in chunks of `CHUNK` ids, each made on first use. One
@@ -420,13 +659,15 @@ export class SyntaxTree {
   /**
    * `previous`: the copy of the tree this one was incrementally parsed from. The unchanged
    * top-level statements before the first changed one keep their ids and offsets, so their facts
-   * are copied array to array and their node objects are taken over as they are (the same
+   * are read where `previous` reads them (its segments, see `segStart`: nothing is copied) and
+   * their node objects are taken over as they are (the same
    * objects: their owner becomes this copy, and `previous` hands out this copy's objects for
    * those ids from then on; `previous` is not to be used afterwards, but a model built on it
    * still reads the same text through those nodes). The root object is taken over too. Later
-   * top-level statements whose text is unchanged (and had no errors) are cloned from it,
-   * shifted, instead of being read from wasm again. An edit then reads wasm for the statements
-   * from the first one it touched, not for the whole file; sharing the prefix is also what lets
+   * top-level statements whose text is unchanged (and had no errors) are cloned from it: read
+   * through its segments with their id and offset shifted, instead of being read from wasm again
+   * (and their node objects adopted). An edit then reads wasm and writes arrays for the statements
+   * it touched only, not for the whole file; sharing the prefix is also what lets
    * the model reuse its part for those statements (`buildModel`).
    */
   constructor(
@@ -438,15 +679,14 @@ export class SyntaxTree {
   ) {
     this.tables = tablesOf(tree.language);
     const capacity = Math.max(1, tree.rootNode.descendantCount);
-    this.kinds = new Uint16Array(capacity);
-    this.starts = new Int32Array(capacity);
-    this.ends = new Int32Array(capacity);
-    this.parents = new Int32Array(capacity);
-    this.subtreeEnds = new Int32Array(capacity);
-    this.fields = new Uint16Array(capacity);
-    this.flags = new Uint8Array(capacity);
     const from = previous && !previous.successor ? previous : undefined;
+    // With a previous copy, only the statements an edit touched are read from wasm: their arrays grow as read.
+    this.own = newStore(from ? Math.min(capacity, OWN_START) : capacity);
     const sharedEnd = this.copy(tree, from, apiWalk);
+    this.factsWritten = this.ownSize;
+    if (this.segStart.length > MAX_SEGMENTS) this.flatten();
+    // Nothing read during the copy is current: the first read looks its segment up.
+    this.curStart = this.curEnd = 0;
     // Sized once (holes, fast elements): pushing an `undefined` per chunk would cost more than it saves.
     this.made = new Array<MadeChunk | undefined>((this.size + CHUNK - 1) >>> CHUNK_BITS);
     if (from && sharedEnd > 0) {
@@ -531,7 +771,7 @@ export class SyntaxTree {
     if (!c) return undefined;
     chain.push(c);
     // The root is taken over with the new range; its range here is this copy's own.
-    if (node.id === 0) return { start: this.starts[0], end: this.ends[0] };
+    if (node.id === 0) return { start: this.startAt(0), end: this.endAt(0) };
     let id = node.id;
     let start = node.startIndex;
     let end = node.endIndex;
@@ -568,30 +808,30 @@ export class SyntaxTree {
    * ask by id and make node objects for the few they keep (see `pushNamedChildIds`).
    */
   typeAt(id: number): string {
-    return kindNames[this.kinds[id]];
+    return kindNames[this.kindAt(id)];
   }
 
   /** The first child of node `id` (named or not), or -1. */
   firstChildId(id: number): number {
-    return id + 1 < this.subtreeEnds[id] ? id + 1 : -1;
+    return id + 1 < this.subtreeEndAt(id) ? id + 1 : -1;
   }
 
   /** The next sibling of node `id` (named or not), or -1. */
   nextSiblingId(id: number): number {
-    const p = this.parents[id];
+    const p = this.parentAt(id);
     if (p < 0) return -1;
-    const next = this.subtreeEnds[id];
-    return next < this.subtreeEnds[p] ? next : -1;
+    const next = this.subtreeEndAt(id);
+    return next < this.subtreeEndAt(p) ? next : -1;
   }
 
   /** Pushes the ids of node `id`'s named children onto `into`, in order: `namedChildren` without the node objects or the array. */
   pushNamedChildIds(id: number, into: number[]): void {
-    for (let c = id + 1, end = this.subtreeEnds[id]; c < end; c = this.subtreeEnds[c]) if (this.flags[c] & NAMED) into.push(c);
+    for (let c = id + 1, end = this.subtreeEndAt(id); c < end; c = this.subtreeEndAt(c)) if (this.flagsAt(c) & NAMED) into.push(c);
   }
 
   /** @internal The children of node `id` (only the named ones if `namedOnly`). */
   childrenOf(id: number, namedOnly: boolean): SyntaxNode[] {
-    const end = this.subtreeEnds[id];
+    const end = this.subtreeEndAt(id);
     if (id + 1 >= end) return NO_CHILDREN;
     // Counted first, so that the array is made at its size: the first `push` onto `[]` reserves 16
     // slots, and most nodes have one to three children (these arrays were a tenth of the bytes an
@@ -600,8 +840,8 @@ export class SyntaxTree {
     let first = -1;
     let second = -1;
     let third = -1;
-    for (let c = id + 1; c < end; c = this.subtreeEnds[c]) {
-      if (namedOnly && !(this.flags[c] & NAMED)) continue;
+    for (let c = id + 1; c < end; c = this.subtreeEndAt(c)) {
+      if (namedOnly && !(this.flagsAt(c) & NAMED)) continue;
       if (n === 0) first = c;
       else if (n === 1) second = c;
       else if (n === 2) third = c;
@@ -612,7 +852,7 @@ export class SyntaxTree {
     if (n === 2) return [this.nodeAt(first), this.nodeAt(second)];
     if (n === 3) return [this.nodeAt(first), this.nodeAt(second), this.nodeAt(third)];
     const out: SyntaxNode[] = [];
-    for (let c = id + 1; c < end; c = this.subtreeEnds[c]) if (!namedOnly || this.flags[c] & NAMED) out.push(this.nodeAt(c));
+    for (let c = id + 1; c < end; c = this.subtreeEndAt(c)) if (!namedOnly || this.flagsAt(c) & NAMED) out.push(this.nodeAt(c));
     return out;
   }
 
@@ -620,13 +860,13 @@ export class SyntaxTree {
   idsOfKind(kind: number): Int32Array {
     if (!this.byKind) {
       let top = 0;
-      for (let i = 0; i < this.size; i++) if (this.kinds[i] > top) top = this.kinds[i];
+      for (let i = 0; i < this.size; i++) if (this.kindAt(i) > top) top = this.kindAt(i);
       const from = new Int32Array(top + 2);
-      for (let i = 0; i < this.size; i++) from[this.kinds[i] + 1]++;
+      for (let i = 0; i < this.size; i++) from[this.kindAt(i) + 1]++;
       for (let k = 1; k < from.length; k++) from[k] += from[k - 1];
       const order = new Int32Array(this.size);
       const next = from.slice(0, top + 1);
-      for (let i = 0; i < this.size; i++) order[next[this.kinds[i]]++] = i;
+      for (let i = 0; i < this.size; i++) order[next[this.kindAt(i)]++] = i;
       this.byKind = { order, from };
     }
     const { order, from } = this.byKind;
@@ -642,9 +882,9 @@ export class SyntaxTree {
   takeReusable(kind: number, text: string, taken: Set<number>): number {
     if (!this.reusable) {
       const byLength = new Map<number, number[]>();
-      for (let c = 1, end = this.subtreeEnds[0]; c < end; c = this.subtreeEnds[c]) {
-        if (this.flags[c] & HAS_ERROR) continue;
-        const length = this.ends[c] - this.starts[c];
+      for (let c = 1, end = this.subtreeEndAt(0); c < end; c = this.subtreeEndAt(c)) {
+        if (this.flagsAt(c) & HAS_ERROR) continue;
+        const length = this.endAt(c) - this.startAt(c);
         const list = byLength.get(length);
         if (list) list.push(c);
         else byLength.set(length, [c]);
@@ -658,7 +898,7 @@ export class SyntaxTree {
       if (bucket.length <= SCAN_REUSABLE) {
         for (let i = 0; i < bucket.length; i++) {
           const c = bucket[i];
-          if (this.kinds[c] !== kind || taken.has(c) || this.text.slice(this.starts[c], this.ends[c]) !== text) continue;
+          if (this.kindAt(c) !== kind || taken.has(c) || this.text.slice(this.startAt(c), this.endAt(c)) !== text) continue;
           bucket.splice(i, 1);
           taken.add(c);
           return c;
@@ -667,7 +907,7 @@ export class SyntaxTree {
       }
       const byText = new Map<string, number[]>();
       for (const c of bucket) {
-        const key = this.text.slice(this.starts[c], this.ends[c]);
+        const key = this.text.slice(this.startAt(c), this.endAt(c));
         const same = byText.get(key);
         if (same) same.push(c);
         else byText.set(key, [c]);
@@ -675,7 +915,7 @@ export class SyntaxTree {
       this.reusable.set(text.length, (bucket = byText));
     }
     const list = bucket.get(text);
-    const i = list ? list.findIndex((c) => this.kinds[c] === kind && !taken.has(c)) : -1;
+    const i = list ? list.findIndex((c) => this.kindAt(c) === kind && !taken.has(c)) : -1;
     if (i < 0) return -1;
     const old = list!.splice(i, 1)[0];
     taken.add(old);
@@ -685,7 +925,16 @@ export class SyntaxTree {
   /** @internal Every fact of every node, as plain arrays (tests compare copies made in different ways). */
   facts(): number[][] {
     const n = this.size;
-    return [this.kinds, this.starts, this.ends, this.parents, this.subtreeEnds, this.fields, this.flags].map((a) => Array.from(a.subarray(0, n)));
+    const ids = Array.from({ length: n }, (_, id) => id);
+    return [
+      ids.map((id) => this.kindAt(id)),
+      ids.map((id) => this.startAt(id)),
+      ids.map((id) => this.endAt(id)),
+      ids.map((id) => this.parentAt(id)),
+      ids.map((id) => this.subtreeEndAt(id)),
+      ids.map((id) => this.fieldAt(id)),
+      ids.map((id) => this.flagsAt(id)),
+    ];
   }
 
   fieldId(name: string): number {
@@ -711,25 +960,8 @@ export class SyntaxTree {
     return { row: lo, column: index - starts[lo] };
   }
 
-  /** Room for `n` nodes (the count read from wasm up front is exact; this is a guard, not the usual path). */
-  private reserve(n: number): void {
-    if (n <= this.kinds.length) return;
-    const grow = <T extends Uint16Array | Int32Array | Uint8Array>(a: T): T => {
-      const b = new (a.constructor as new (n: number) => T)(Math.max(n, a.length * 2));
-      b.set(a);
-      return b;
-    };
-    this.kinds = grow(this.kinds);
-    this.starts = grow(this.starts);
-    this.ends = grow(this.ends);
-    this.parents = grow(this.parents);
-    this.subtreeEnds = grow(this.subtreeEnds);
-    this.fields = grow(this.fields);
-    this.flags = grow(this.flags);
-  }
-
   /** The interned type of nodes of type id `symbol` (read from the language's names: the walker's cursor is not to be touched meanwhile). */
-  private kindAt(symbol: number): number {
+  private kindOfSymbol(symbol: number): number {
     const known = this.tables.symbolKinds[symbol];
     if (known >= 0) return known;
     const kind = kindOf(this.tables.types[symbol] || 'ERROR');
@@ -737,26 +969,37 @@ export class SyntaxTree {
     return kind;
   }
 
-  /** Records the node under the cursor; returns its id. */
+  /**
+   * Records the node under the cursor as id `size` at `own`'s next index (its parent as an id of
+   * this copy); returns its id.
+   */
   private readNode(walker: TreeWalker, parent: number, symbol: number, mayHaveMissing: boolean): number {
     const id = this.size++;
-    if (id >= this.kinds.length) this.reserve(id + 1);
-    const kind = this.kindAt(symbol);
-    this.kinds[id] = kind;
-    this.starts[id] = walker.startIndex();
-    this.ends[id] = walker.endIndex();
-    this.parents[id] = parent;
-    if (parent >= 0) this.fields[id] = walker.fieldId();
+    const at = this.ownSize++;
+    if (at >= this.own.kinds.length) this.reserve(at + 1);
+    const own = this.own;
+    const kind = this.kindOfSymbol(symbol);
+    own.kinds[at] = kind;
+    own.starts[at] = walker.startIndex();
+    own.ends[at] = walker.endIndex();
+    own.parents[at] = parent;
+    if (parent >= 0) own.fields[at] = walker.fieldId();
     let flags = (this.tables.named[symbol] ?? walker.isNamed()) ? NAMED : 0;
     // Each cursor read is a call into wasm: MISSING nodes exist only in trees with errors.
     if (mayHaveMissing && walker.isMissing()) flags |= MISSING | HAS_ERROR;
     if (kind === ERROR_KIND) flags |= HAS_ERROR;
-    this.flags[id] = flags;
+    own.flags[at] = flags;
     return id;
   }
 
-  /** Copies the node under the cursor and its subtree (no recursion, however deep), leaving the cursor back on that node. */
+  /**
+   * Copies the node under the cursor and its subtree (no recursion, however deep), leaving the
+   * cursor back on that node: ids from `size` on, at `own`'s next indexes (one segment).
+   */
   private readSubtree(walker: TreeWalker, parent: number, symbol: number, mayHaveMissing: boolean): number {
+    // Id minus index in `own`, for the whole subtree; its top's parent is the root (index 0) or none.
+    const shift = this.size - this.ownSize;
+    this.pushSegment(this.size, this.own, shift, 0, 0);
     const top = this.readNode(walker, parent, symbol, mayHaveMissing);
     let current = top;
     for (;;) {
@@ -765,9 +1008,10 @@ export class SyntaxTree {
         continue;
       }
       for (;;) {
-        this.subtreeEnds[current] = this.size;
-        const up = this.parents[current];
-        if (up >= 0 && this.flags[current] & HAS_ERROR) this.flags[up] |= HAS_ERROR;
+        const own = this.own;
+        own.subtreeEnds[current - shift] = this.size;
+        const up = own.parents[current - shift];
+        if (up >= 0 && own.flags[current - shift] & HAS_ERROR) own.flags[up === 0 ? 0 : up - shift] |= HAS_ERROR;
         if (current === top) return top;
         if (walker.gotoNextSibling()) {
           current = this.readNode(walker, up, walker.typeId(), mayHaveMissing);
@@ -776,43 +1020,6 @@ export class SyntaxTree {
         walker.gotoParent();
         current = up;
       }
-    }
-  }
-
-  /**
-   * Copies `from`'s nodes `old` to `old + n - 1` here as ids `base` to `base + n - 1`, `delta`
-   * characters further on: a run of whole top-level statements (their tops' parent and field are
-   * set by the caller). Kinds, fields and flags are copied as they are; offsets, parents and
-   * subtree ends move with the run. One loop over the run, the arrays held in locals (read through
-   * `this` per element, the loop cost more than the rest of a keystroke's copy).
-   */
-  private cloneRange(from: SyntaxTree, old: number, base: number, n: number, delta: number): void {
-    this.reserve(base + n);
-    this.kinds.set(from.kinds.subarray(old, old + n), base);
-    this.fields.set(from.fields.subarray(old, old + n), base);
-    this.flags.set(from.flags.subarray(old, old + n), base);
-    const shift = base - old;
-    if (shift === 0 && delta === 0) {
-      this.starts.set(from.starts.subarray(old, old + n), base);
-      this.ends.set(from.ends.subarray(old, old + n), base);
-      this.parents.set(from.parents.subarray(old, old + n), base);
-      this.subtreeEnds.set(from.subtreeEnds.subarray(old, old + n), base);
-      return;
-    }
-    const fromStarts = from.starts;
-    const fromEnds = from.ends;
-    const fromParents = from.parents;
-    const fromSubtreeEnds = from.subtreeEnds;
-    const starts = this.starts;
-    const ends = this.ends;
-    const parents = this.parents;
-    const subtreeEnds = this.subtreeEnds;
-    for (let k = old, stop = old + n; k < stop; k++) {
-      const to = k + shift;
-      starts[to] = fromStarts[k] + delta;
-      ends[to] = fromEnds[k] + delta;
-      parents[to] = fromParents[k] + shift;
-      subtreeEnds[to] = fromSubtreeEnds[k] + shift;
     }
   }
 
@@ -827,10 +1034,12 @@ export class SyntaxTree {
     const cursor = walkerOf(tree, api);
     try {
       const rootSymbol = cursor.typeId();
-      if (!previous || previous.size === 0 || previous.kinds[0] !== this.kindAt(rootSymbol)) {
+      if (!previous || previous.size === 0 || previous.kindAt(0) !== this.kindOfSymbol(rootSymbol)) {
         this.readSubtree(cursor, -1, rootSymbol, mayHaveMissing);
         return 0;
       }
+      // The root is read anew (index 0 of `own`); its subtree end is set once the copy is made.
+      this.pushSegment(0, this.own, 0, 0, 0);
       this.readNode(cursor, -1, rootSymbol, mayHaveMissing);
       let shared = 1;
       if (cursor.gotoFirstChild()) {
@@ -843,27 +1052,27 @@ export class SyntaxTree {
         const same = commonPrefixLength(previous.text, text);
         const sameEnd = commonSuffixLength(previous.text, text, same);
         // The unchanged prefix: same type, field, offsets and text, no errors, same preorder id.
-        for (let old = 1, stop = previous.subtreeEnds[0]; old < stop; old = previous.subtreeEnds[old]) {
-          const start = previous.starts[old];
-          const end = previous.ends[old];
+        for (let old = 1, stop = previous.subtreeEndAt(0); old < stop; old = previous.subtreeEndAt(old)) {
+          const start = previous.startAt(old);
+          const end = previous.endAt(old);
           if (
-            previous.flags[old] & HAS_ERROR ||
+            previous.flagsAt(old) & HAS_ERROR ||
             start !== cursor.startIndex() ||
             end !== cursor.endIndex() ||
-            previous.kinds[old] !== this.kindAt(cursor.typeId()) ||
-            previous.fields[old] !== cursor.fieldId() ||
+            previous.kindAt(old) !== this.kindOfSymbol(cursor.typeId()) ||
+            previous.fieldAt(old) !== cursor.fieldId() ||
             (end > same && previous.text.slice(start, end) !== text.slice(start, end))
           )
             break;
-          shared = previous.subtreeEnds[old];
+          shared = previous.subtreeEndAt(old);
           this.sharedStatements++;
           if (!cursor.gotoNextSibling()) {
             more = false;
             break;
           }
         }
-        // Same ids, offsets, parents and fields: the prefix's facts are copied as they are, in one piece.
-        this.cloneRange(previous, 1, 1, shared - 1, 0);
+        // Same ids, offsets, parents and fields: the prefix's facts are read where `previous` reads them.
+        if (shared > 1) this.shareRange(previous, 1, 1, shared - 1, 0);
         this.size = shared;
         this.sharedNodes = shared - 1;
         if (more) {
@@ -871,70 +1080,65 @@ export class SyntaxTree {
           // characters on when the text changed in one place (one keystroke, one paste). Checked as
           // `takeReusable` checks (type, no error, the same text); elsewhere, by text.
           const moved = text.length - previous.text.length;
-          const stop = previous.subtreeEnds[0];
+          const stop = previous.subtreeEndAt(0);
           const sameFrom = text.length - sameEnd;
           let at = shared;
           const taken = new Set<number>();
           // Statements cloned one after another from consecutive old ids with one offset delta are
-          // copied as one run (after a single edit, every cloned statement after it); `tops` keeps
-          // each cloned statement's id and field, set once the runs are written.
+          // shared as one run (after a single edit, every cloned statement after it).
           let runBase = 0;
           let runOld = 0;
           let runN = 0;
           let runDelta = 0;
-          const tops: number[] = [];
           do {
             const symbol = cursor.typeId();
             const start = cursor.startIndex();
             const end = cursor.endIndex();
-            const kind = this.kindAt(symbol);
+            const kind = this.kindOfSymbol(symbol);
             let old = -1;
             if (!withErrors?.has(`${start}:${end}`)) {
-              while (at < stop && previous.starts[at] < start - moved) at = previous.subtreeEnds[at];
+              while (at < stop && previous.startAt(at) < start - moved) at = previous.subtreeEndAt(at);
               if (
                 at < stop &&
-                previous.starts[at] === start - moved &&
-                previous.ends[at] === end - moved &&
-                previous.kinds[at] === kind &&
-                !(previous.flags[at] & HAS_ERROR) &&
+                previous.startAt(at) === start - moved &&
+                previous.endAt(at) === end - moved &&
+                previous.kindAt(at) === kind &&
+                !(previous.flagsAt(at) & HAS_ERROR) &&
                 !taken.has(at) &&
                 (start >= sameFrom || previous.text.slice(start - moved, end - moved) === text.slice(start, end))
               ) {
                 old = at;
                 taken.add(at);
               } else old = previous.takeReusable(kind, text.slice(start, end), taken);
+              // A run keeps its statements' fields (a module's statements have none): one with another is read anew.
+              if (old >= 0 && previous.fieldAt(old) !== cursor.fieldId()) old = -1;
             }
             if (old >= 0) {
               const base = this.size;
-              const n = previous.subtreeEnds[old] - old;
-              const delta = start - previous.starts[old];
+              const n = previous.subtreeEndAt(old) - old;
+              const delta = start - previous.startAt(old);
               if (runN > 0 && runOld + runN === old && runBase + runN === base && runDelta === delta) runN += n;
               else {
-                if (runN > 0) this.cloneRange(previous, runOld, runBase, runN, runDelta);
+                if (runN > 0) this.shareRange(previous, runOld, runBase, runN, runDelta);
                 runBase = base;
                 runOld = old;
                 runN = n;
                 runDelta = delta;
               }
               this.size = base + n;
-              tops.push(base, cursor.fieldId());
               this.reusedNodes += n;
               // A statement of the shared prefix (its text repeated here) keeps its objects there.
               if (old >= shared) this.adoptable.push(base, old, n, delta);
             } else {
-              if (runN > 0) this.cloneRange(previous, runOld, runBase, runN, runDelta);
+              if (runN > 0) this.shareRange(previous, runOld, runBase, runN, runDelta);
               runN = 0;
               this.readSubtree(cursor, 0, symbol, mayHaveMissing);
             }
           } while (cursor.gotoNextSibling());
-          if (runN > 0) this.cloneRange(previous, runOld, runBase, runN, runDelta);
-          for (let k = 0; k < tops.length; k += 2) {
-            this.parents[tops[k]] = 0;
-            this.fields[tops[k]] = tops[k + 1];
-          }
+          if (runN > 0) this.shareRange(previous, runOld, runBase, runN, runDelta);
         }
       }
-      this.subtreeEnds[0] = this.size;
+      this.own.subtreeEnds[0] = this.size;
       return shared;
     } finally {
       cursor.delete();
