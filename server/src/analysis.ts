@@ -85,6 +85,9 @@ export interface AnalysisResult {
   /** Pending function analyses, and top-level statements after the resumed ones (defs apart), that ran rather than replayed. */
   ranFunctions?: number;
   ranStatements?: number;
+  /** Objects of journals' additions walked by the replays' copies, and of those copied (`model/journalShift.ts`). */
+  walkedObjects?: number;
+  copiedObjects?: number;
   /** With `keepProjectFacts`, when the file was analysed. */
   projectFacts?: ProjectFacts;
 }

@@ -262,6 +262,8 @@ export class AnalysisCache {
           translatedStatements: result.translatedStatements,
           ranFunctions: result.ranFunctions,
           ranStatements: result.ranStatements,
+          walkedObjects: result.walkedObjects,
+          copiedObjects: result.copiedObjects,
         });
         // Written once the answer is out, and after the collection observer heard of the run's collections.
         setTimeout(() => this.status.trace(uri, version, trace.summary(end)), 20);

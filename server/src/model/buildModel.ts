@@ -11,7 +11,7 @@ import { usesGlue } from '../spark/glue';
 import { isSessionFactoryName, isSessionGlobal, isSessionParameterName, sessionReference, sparkSessionClassCall, usesNotebookSession } from '../spark/session';
 import { JournalRecorder, type FunctionJournal } from './functionJournal';
 import { journalNumbers, placement, statementPlaces, type Renumbering } from './journalRelocation';
-import { journalIds, mapMemoKey, shiftedJournal, Translation } from './journalShift';
+import { journalIds, mapMemoKey, shiftedJournal, Translation, type CopyCounts } from './journalShift';
 import type { StatementJournal } from './statementJournal';
 import { perStatement } from './statementMemo';
 import type { Interpreter } from './interpreter';
@@ -248,6 +248,8 @@ class ModelBuilder implements Interpreter {
   /** Pending function analyses and top-level statements (after the resumed ones, defs apart) that ran rather than replayed. */
   ranFunctions = 0;
   ranStatements = 0;
+  /** Objects of journals' additions the shifted and translated replays walked, and copied (`journalShift.ts`). */
+  readonly copies: CopyCounts = { walked: 0, copied: 0 };
   /** The top-level statements' journals (see ResumeState). */
   private statementJournals = new WeakMap<Node, StatementJournal>();
   /**
@@ -855,7 +857,7 @@ class ModelBuilder implements Interpreter {
    * read, or undefined when it cannot be copied.
    */
   private atNextId<J extends FunctionJournal>(j: J, t: Translation | undefined, translated: boolean): J | undefined {
-    return j.nextId === this.nextId && !translated ? j : shiftedJournal(j, this.nextId, this.moduleScope, t, translated);
+    return j.nextId === this.nextId && !translated ? j : shiftedJournal(j, this.nextId, this.moduleScope, t, translated, this.copies);
   }
 
   /** What the journaled analysis added, added again (the same objects; frame names copied, since later analyses may add to them). */
@@ -1394,6 +1396,9 @@ export interface BuiltModel {
   /** Pending function analyses, and top-level statements after the resumed ones (defs apart), that ran. */
   ranFunctions: number;
   ranStatements: number;
+  /** Objects of journals' additions walked by the replays' copies, and of those copied (work per analysis; `journalShift.ts`). */
+  walkedObjects: number;
+  copiedObjects: number;
 }
 
 /**
@@ -1421,6 +1426,8 @@ export function buildModel(tree: TreeOrCopy, text: string, options: ModelOptions
     translatedStatements: builder.translatedStatements,
     ranFunctions: builder.ranFunctions,
     ranStatements: builder.ranStatements,
+    walkedObjects: builder.copies.walked,
+    copiedObjects: builder.copies.copied,
   };
 }
 
