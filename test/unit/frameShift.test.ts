@@ -539,6 +539,32 @@ describe('frame ids in blocks (FRAME_ID_BLOCK): a burst typed into one function 
     for (const [k, r] of dense.entries()) assert.ok((r.shiftedFunctions ?? 0) >= 20, `dense, burst ${k}: ${r.shiftedFunctions} shifted`);
   });
 
+  it('replays the top-level statements after one typed into as journaled (no copy), and equals a fresh analysis', () => {
+    const after: AnalysisResult[] = [];
+    // `.limit(5)` typed key by key at the end of `a = ...` (one frame more), then deleted in one change.
+    const end = (t: string) => t.indexOf('\n', t.indexOf('a = spark.read'));
+    stepsEqualFresh(
+      parser,
+      'script.py',
+      SCRIPT,
+      [
+        { changes: (t) => [...'.limit(5)'].map((c, i) => ({ start: end(t) + i, end: end(t) + i, text: c })), extra: 'none', burst: true },
+        { changes: (t) => [{ start: end(t) - '.limit(5)'.length, end: end(t), text: '' }], extra: 'none' },
+      ],
+      (r) => after.push(r),
+    );
+    for (const r of after) {
+      console.log(`      statements ${r.ranStatements} ran, ${r.replayedStatements} replayed (${r.shiftedStatements} at a moved id, ${r.translatedStatements} reading copies)`);
+      // `a` and `a.write...` (which reads it) run; the others replay as journaled: with the dense numbering they are
+      // copied at a moved id. (A frame-making statement inserted takes a block of its own: the ones after it move.)
+      assert.equal(r.ranStatements, 2);
+      assert.ok((r.replayedStatements ?? 0) >= 8, `${r.replayedStatements} statements replayed`);
+      assert.equal(r.shiftedStatements, 0);
+      assert.equal(r.translatedStatements, 0);
+      assert.equal(r.shiftedFunctions, 0);
+    }
+  });
+
   it('replays at a moved id once the frames typed cross the end of the block, and equals a fresh analysis', async () => {
     const gen = (await import(GENERATOR)) as Generator;
     const name = 'generated_pipeline_1000.py';
