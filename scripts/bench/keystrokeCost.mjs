@@ -99,7 +99,16 @@ export async function keystrokeCost({ lines = 5000, keystrokes = 15, at = 'middl
     const replayedStatements = [];
     const adopted = [];
     const counters = new Map();
-    const COUNTED = ['shiftedFunctions', 'translatedFunctions', 'ranFunctions', 'shiftedStatements', 'translatedStatements', 'ranStatements', 'copiedObjects', 'walkedObjects'];
+    const COUNTED = [
+      'shiftedFunctions',
+      'translatedFunctions',
+      'ranFunctions',
+      'shiftedStatements',
+      'translatedStatements',
+      'ranStatements',
+      'copiedObjects',
+      'walkedObjects',
+    ];
     let statements = 0;
     for (let k = 0; k < keystrokes + 2; k++) {
       // The keystrokes before the analysed one are applied and left (their trees parsed: the server parses each version it is sent).

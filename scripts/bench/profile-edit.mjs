@@ -25,7 +25,11 @@ const ruleSum = r.steps.filter((s) => s.name.startsWith('rule ')).reduce((sum, s
 console.log(
   `${r.lines} lines, ${r.keystrokes} ${r.every > 1 ? `analyses after every ${r.every}th keystroke` : 'keystrokes'} of ${r.type} at the ${r.at} (line ${r.line}), ${r.fresh ? 'no previous model' : 'incremental'}; ${r.withError} of them with a syntax error; top-level statements resumed (median) ${r.resumed} (min ${r.resumedMin}) of ${r.statements}, replayed after the edit ${r.replayedStatements}; function analyses replayed (median) ${r.reused}, of them relocated ${r.relocated}; node objects adopted by the copy (median) ${r.adopted}; CPU ms, median`,
 );
-console.log(`  model counters (median): ${Object.entries(r.counters).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+console.log(
+  `  model counters (median): ${Object.entries(r.counters)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')}`,
+);
 console.log(`  ${''.padEnd(40)} ${'median'.padStart(8)}  share  ${'mean'.padStart(8)} ${'max'.padStart(8)}`);
 const shown = r.steps.filter((s) => !s.name.startsWith('rule ')).concat([{ name: "sum of the rules' medians", median: ruleSum }]);
 for (const s of shown)

@@ -396,12 +396,12 @@ describe('journals replayed at another first free frame id', function () {
       sequences,
       { seed: 2121, numRuns: 60 },
       (incremental) => {
-      analyses++;
-      if (incremental.shiftedFunctions || incremental.shiftedStatements) shifting++;
-      shiftedFunctions += incremental.shiftedFunctions ?? 0;
-      shiftedStatements += incremental.shiftedStatements ?? 0;
-      translatedFunctions += incremental.translatedFunctions ?? 0;
-      translatedStatements += incremental.translatedStatements ?? 0;
+        analyses++;
+        if (incremental.shiftedFunctions || incremental.shiftedStatements) shifting++;
+        shiftedFunctions += incremental.shiftedFunctions ?? 0;
+        shiftedStatements += incremental.shiftedStatements ?? 0;
+        translatedFunctions += incremental.translatedFunctions ?? 0;
+        translatedStatements += incremental.translatedStatements ?? 0;
       },
       DENSE,
     );
@@ -518,7 +518,11 @@ describe('frame ids in blocks (FRAME_ID_BLOCK): a burst typed into one function 
     const text = gen.generatePipeline(1000, 4);
     const after: AnalysisResult[] = [];
     // Four bursts of two statements (four frames) each into the same function in the middle, each analysed once at its end.
-    const bursts = [0, 1, 2, 3].map((b) => ({ changes: (t: string) => keystrokes(t, 0.5, [typedLine(2 * b + 1), typedLine(2 * b + 2)]), extra: 'none' as const, burst: true }));
+    const bursts = [0, 1, 2, 3].map((b) => ({
+      changes: (t: string) => keystrokes(t, 0.5, [typedLine(2 * b + 1), typedLine(2 * b + 2)]),
+      extra: 'none' as const,
+      burst: true,
+    }));
     stepsEqualFresh(parser, name, text, bursts, (r) => after.push(r));
     for (const r of after)
       console.log(
@@ -554,7 +558,9 @@ describe('frame ids in blocks (FRAME_ID_BLOCK): a burst typed into one function 
       (r) => after.push(r),
     );
     for (const r of after) {
-      console.log(`      statements ${r.ranStatements} ran, ${r.replayedStatements} replayed (${r.shiftedStatements} at a moved id, ${r.translatedStatements} reading copies)`);
+      console.log(
+        `      statements ${r.ranStatements} ran, ${r.replayedStatements} replayed (${r.shiftedStatements} at a moved id, ${r.translatedStatements} reading copies)`,
+      );
       // `a` and `a.write...` (which reads it) run; the others replay as journaled: with the dense numbering they are
       // copied at a moved id. (A frame-making statement inserted takes a block of its own: the ones after it move.)
       assert.equal(r.ranStatements, 2);
@@ -585,14 +591,21 @@ describe('frame ids in blocks (FRAME_ID_BLOCK): a burst typed into one function 
     console.log(`      functions replayed at a moved id: ${shifted.join(', ')}`);
     // Added: at a moved id. Removing them: at least one removal brings the function's frames back under a block's end.
     assert.ok(shifted[0] >= 20, `${shifted[0]} shifted after 33 frames added`);
-    assert.ok(shifted.slice(1).some((s) => s >= 20), shifted.join(', '));
+    assert.ok(
+      shifted.slice(1).some((s) => s >= 20),
+      shifted.join(', '),
+    );
     // Most removals keep the function's end inside its last block: no copy.
     assert.ok(shifted.slice(1).filter((s) => s === 0).length >= 8, shifted.join(', '));
   });
 
   it('equals a fresh analysis after random bursts of typing and random frame edits, and replays most functions without a copy', async () => {
     const gen = (await import(GENERATOR)) as Generator;
-    const files: [string, string][] = [['cascade.py', CASCADE], ['generated_pipeline_5.py', gen.generatePipeline(260, 5)], ['script.py', SCRIPT]];
+    const files: [string, string][] = [
+      ['cascade.py', CASCADE],
+      ['generated_pipeline_5.py', gen.generatePipeline(260, 5)],
+      ['script.py', SCRIPT],
+    ];
     type BurstEdit = { kind: 'burst'; at: number; lines: number; from: number } | { kind: 'add'; at: number; n: number } | { kind: 'remove'; at: number };
     const edits: fc.Arbitrary<BurstEdit> = fc.oneof(
       { weight: 4, arbitrary: fc.record({ kind: fc.constant('burst' as const), at: position, lines: fc.integer({ min: 1, max: 3 }), from: fc.nat(1000) }) },
