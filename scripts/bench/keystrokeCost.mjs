@@ -24,13 +24,16 @@ const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
  * Types `keystrokes` keystrokes (after two of warm-up) into a generated file of `lines` lines and
  * times each step. `at`: top, middle or end (a tenth, half or nine tenths of the way down); `type`:
  * comment (an `x` into a fresh comment line) or code (the bench's code scenario into the body of the
- * first function taking a frame at or after that line); `fresh`: no previous model given.
+ * first function taking a frame at or after that line); `fresh`: no previous model given; `every`: the
+ * analysis runs after every `every`-th keystroke only, the others applied to the document store and
+ * left (as the server does after a burst, whose analysis resumes from the model of several keystrokes
+ * back); each measured keystroke is then `every` edits, timed from the first.
  * Returns each step's median, mean and max CPU ms, with what the incremental path reused.
  * `probe` (gc-churn.mjs): `{ mark(), between(a, b) }`; `mark()` is called at each coarse step's
  * boundaries (after the CPU reading) and `between` once per step and keystroke, with the step's name,
  * its result collected in `probes` (by step name).
  */
-export async function keystrokeCost({ lines = 5000, keystrokes = 15, at = 'middle', type = 'comment', fresh = false, probe } = {}) {
+export async function keystrokeCost({ lines = 5000, keystrokes = 15, at = 'middle', type = 'comment', fresh = false, every = 1, probe } = {}) {
   const { analyzeInSteps, enabledRules } = out('server/src/analysis.js');
   const { PythonParser } = out('server/src/parsing/pythonParser.js');
   const { DocumentStore } = out('server/src/lsp/documentStore.js');
@@ -109,8 +112,24 @@ export async function keystrokeCost({ lines = 5000, keystrokes = 15, at = 'middl
     const relocated = [];
     const replayedStatements = [];
     const adopted = [];
+    const counters = new Map();
+    const COUNTED = [
+      'shiftedFunctions',
+      'translatedFunctions',
+      'ranFunctions',
+      'shiftedStatements',
+      'translatedStatements',
+      'ranStatements',
+      'copiedObjects',
+      'walkedObjects',
+    ];
     let statements = 0;
     for (let k = 0; k < keystrokes + 2; k++) {
+      // The keystrokes before the analysed one are applied and left (their trees parsed: the server parses each version it is sent).
+      for (let e = 1; e < every; e++) {
+        store.change(uri, ++version, [next()]);
+        void store.get(uri).tree;
+      }
       const edit = next();
       const p0 = pmark();
       const c0 = cpu();
@@ -154,6 +173,7 @@ export async function keystrokeCost({ lines = 5000, keystrokes = 15, at = 'middl
       reused.push(result.reusedFunctions ?? 0);
       relocated.push(result.relocatedFunctions ?? 0);
       replayedStatements.push(result.replayedStatements ?? 0);
+      for (const c of COUNTED) (counters.get(c) ?? counters.set(c, []).get(c)).push(result[c] ?? 0);
       adopted.push(syntaxTreeOf(doc.tree, doc.document.getText()).adoptedNodes ?? 0);
       statements = result.model.root.namedChildren.length;
       if (doc.tree.rootNode.hasError) withError++;
@@ -194,6 +214,8 @@ export async function keystrokeCost({ lines = 5000, keystrokes = 15, at = 'middl
       relocated: median(relocated),
       replayedStatements: median(replayedStatements),
       adopted: median(adopted),
+      every,
+      counters: Object.fromEntries([...counters].map(([k, v]) => [k, median(v)])),
       steps: stepRows,
       probes: probed,
       step: (name) => stepRows.find((r) => r.name === name)?.median,

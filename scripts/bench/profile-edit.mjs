@@ -1,11 +1,13 @@
 // Where the time after a keystroke goes, step by step (issue 18); the measuring is keystrokeCost.mjs's.
-//   node scripts/bench/profile-edit.mjs [lines=5000] [keystrokes=15] [--fresh] [--at=top|middle|end] [--type=comment|code]
+//   node scripts/bench/profile-edit.mjs [lines=5000] [keystrokes=15] [--fresh] [--at=top|middle|end] [--type=comment|code] [--every=N]
 // (after `npm run build && npx tsc -p test/tsconfig.json`). With --fresh, no previous model is given;
 // --at picks where: a tenth of the way down, the middle (default) or nine tenths. --type=comment (the
 // default) types `x` into a fresh comment line there; --type=code types the bench's code scenario
 // (`df_1_1 = df.filter(F.col("amount") > 101)`, Enter, the next, ...) into the body of the first
 // function taking a frame at or after that line, so most versions have a syntax error. Also counted:
-// the keystrokes whose tree has an error, and the top-level statements of the tree.
+// the keystrokes whose tree has an error, and the top-level statements of the tree. With --every=N the
+// analysis runs after every N-th keystroke only (as the server's after a burst: it resumes from the
+// model of N keystrokes back); the replay counters of the model are printed (medians).
 import { keystrokeCost } from './keystrokeCost.mjs';
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
@@ -16,11 +18,17 @@ const r = await keystrokeCost({
   fresh: process.argv.includes('--fresh'),
   at: option('at', 'middle'),
   type: option('type', 'comment'),
+  every: Number(option('every', 1)),
 });
 const total = r.step('total');
 const ruleSum = r.steps.filter((s) => s.name.startsWith('rule ')).reduce((sum, s) => sum + s.median, 0);
 console.log(
-  `${r.lines} lines, ${r.keystrokes} keystrokes of ${r.type} at the ${r.at} (line ${r.line}), ${r.fresh ? 'no previous model' : 'incremental'}; ${r.withError} of them with a syntax error; top-level statements resumed (median) ${r.resumed} (min ${r.resumedMin}) of ${r.statements}, replayed after the edit ${r.replayedStatements}; function analyses replayed (median) ${r.reused}, of them relocated ${r.relocated}; node objects adopted by the copy (median) ${r.adopted}; CPU ms, median`,
+  `${r.lines} lines, ${r.keystrokes} ${r.every > 1 ? `analyses after every ${r.every}th keystroke` : 'keystrokes'} of ${r.type} at the ${r.at} (line ${r.line}), ${r.fresh ? 'no previous model' : 'incremental'}; ${r.withError} of them with a syntax error; top-level statements resumed (median) ${r.resumed} (min ${r.resumedMin}) of ${r.statements}, replayed after the edit ${r.replayedStatements}; function analyses replayed (median) ${r.reused}, of them relocated ${r.relocated}; node objects adopted by the copy (median) ${r.adopted}; CPU ms, median`,
+);
+console.log(
+  `  model counters (median): ${Object.entries(r.counters)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')}`,
 );
 console.log(`  ${''.padEnd(40)} ${'median'.padStart(8)}  share  ${'mean'.padStart(8)} ${'max'.padStart(8)}`);
 const shown = r.steps.filter((s) => !s.name.startsWith('rule ')).concat([{ name: "sum of the rules' medians", median: ruleSum }]);

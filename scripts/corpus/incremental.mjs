@@ -44,6 +44,10 @@ let replayed = 0;
 // Replays at another first free frame id (frames copied with their ids moved, server/src/model/journalShift.ts).
 let shiftedFunctions = 0;
 let shiftedStatements = 0;
+// Replays whose reads held only through what a replay before them copied (the cascade, `Translation`), and the objects the copies walked.
+let translatedFunctions = 0;
+let translatedStatements = 0;
+let walkedObjects = 0;
 const failed = [];
 for (const [k, file] of files.entries()) {
   try {
@@ -54,6 +58,9 @@ for (const [k, file] of files.entries()) {
       replayed += incremental.replayedStatements ?? 0;
       shiftedFunctions += incremental.shiftedFunctions ?? 0;
       shiftedStatements += incremental.shiftedStatements ?? 0;
+      translatedFunctions += incremental.translatedFunctions ?? 0;
+      translatedStatements += incremental.translatedStatements ?? 0;
+      walkedObjects += incremental.walkedObjects ?? 0;
     });
   } catch (e) {
     failed.push(file[0]);
@@ -61,6 +68,6 @@ for (const [k, file] of files.entries()) {
   }
 }
 console.log(
-  `${files.length} files (of ${candidates.length} .py files up to ${maxLines} lines), ${numRuns} edit sequences each: ${analyses} analyses compared, ${resumed} resumed a previous model, ${replaying} replayed top-level statements (${replayed} in all); replayed at a moved first frame id: ${shiftedFunctions} function analyses, ${shiftedStatements} statements; ${failed.length} files differ`,
+  `${files.length} files (of ${candidates.length} .py files up to ${maxLines} lines), ${numRuns} edit sequences each: ${analyses} analyses compared, ${resumed} resumed a previous model, ${replaying} replayed top-level statements (${replayed} in all); replayed at a moved first frame id: ${shiftedFunctions} function analyses, ${shiftedStatements} statements; reading copies: ${translatedFunctions} function analyses, ${translatedStatements} statements; objects walked by the copies ${walkedObjects}; ${failed.length} files differ`,
 );
 process.exitCode = failed.length ? 1 : 0;

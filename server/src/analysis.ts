@@ -58,6 +58,8 @@ export interface AnalysisOptions {
    * no checkpoints and journals no statement or function for a next version (`ModelOptions.standalone`).
    */
   standalone?: boolean;
+  /** Tests: the model's frame-id block (`ModelOptions.frameIdBlock`; 1, the dense numbering, to exercise replays at moved ids). */
+  frameIdBlock?: number;
   /** Called with the model as soon as it is built (before the rules run, so also when the run is stopped). */
   onModel?: (model: DataFrameModel) => void;
   /** Keep what the project-scope rules read (`AnalysisResult.projectFacts`): the CLI judges the file again from it with its neighbours. */
@@ -93,6 +95,9 @@ export interface AnalysisResult {
   /** Pending function analyses, and top-level statements after the resumed ones (defs apart), that ran rather than replayed. */
   ranFunctions?: number;
   ranStatements?: number;
+  /** Objects of journals' additions walked by the replays' copies, and of those copied (`model/journalShift.ts`). */
+  walkedObjects?: number;
+  copiedObjects?: number;
   /** With `keepProjectFacts`, when the file was analysed. */
   projectFacts?: ProjectFacts;
 }
@@ -180,7 +185,7 @@ function* analysisSteps(tree: TreeOrCopy, text: string, options: AnalysisOptions
   const { model, functions, ...reuse } = buildModel(
     tree,
     text,
-    { notebook: options.notebook ?? isPlatformNotebookSource(text), standalone: options.standalone },
+    { notebook: options.notebook ?? isPlatformNotebookSource(text), standalone: options.standalone, frameIdBlock: options.frameIdBlock },
     options.previousModel,
   );
   // The per-model node and call lists start from the previous model's, for the statements the two syntax copies share.

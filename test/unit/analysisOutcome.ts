@@ -115,20 +115,22 @@ export interface EditSequences<E> {
  * One file edited step by step through the document store (so the tree is the incremental parse and
  * the syntax copy is carried over): after each step the analysis resuming the previous model (strict
  * rules on) must equal a fresh parse and analysis of the same text. A step gives its changes, read on
- * the text before it (none skips the step), and whether an extra model is built first. `each` sees
- * every incremental analysis compared.
+ * the text before it (none skips the step), and whether an extra model is built first; a `burst` step's
+ * changes are keystrokes, each a version, each read on the text the ones before it left. `each` sees
+ * every incremental analysis compared; `model`: the model's options (`frameIdBlock`).
  */
 export function stepsEqualFresh(
   parser: PythonParser,
   name: string,
   original: string,
-  steps: readonly { changes: (text: string) => TextChange[]; extra: ExtraModel }[],
+  steps: readonly { changes: (text: string) => TextChange[]; extra: ExtraModel; burst?: boolean }[],
   each: (incremental: AnalysisResult) => void,
+  model: Pick<AnalysisOptions, 'frameIdBlock'> = {},
 ): void {
   const settings = { ...defaultSettings(), 'rules.strict': true };
   const store = new DocumentStore(parser, () => false);
   const uri = `file:///${name}`;
-  const options: AnalysisOptions = { settings, path: name };
+  const options: AnalysisOptions = { settings, path: name, ...model };
   store.open(uri, 'python', 1, original);
   let previousModel: DataFrameModel | undefined;
   try {
@@ -141,8 +143,19 @@ export function stepsEqualFresh(
       const lines = store.get(uri)!.document;
       const changes = step.changes(lines.getText());
       if (changes.length === 0) continue;
-      const ranges = changes.map((c) => ({ range: { start: lines.positionAt(c.start), end: lines.positionAt(c.end) }, text: c.text }));
-      store.change(uri, ++version, ranges);
+      if (step.burst) {
+        // A burst of keystrokes: each change a version of its own (read on the text the changes before it
+        // left), parsed as the server parses each version it is sent, and one analysis after the last,
+        // resuming from the model of the burst's start (as the server's analysis after a burst does).
+        for (const c of changes) {
+          const doc = store.get(uri)!.document;
+          store.change(uri, ++version, [{ range: { start: doc.positionAt(c.start), end: doc.positionAt(c.end) }, text: c.text }]);
+          void store.get(uri)!.tree;
+        }
+      } else {
+        const ranges = changes.map((c) => ({ range: { start: lines.positionAt(c.start), end: lines.positionAt(c.end) }, text: c.text }));
+        store.change(uri, ++version, ranges);
+      }
       const after = store.get(uri)!;
       const now = after.document.getText();
       if (!after.tree) continue;
@@ -170,6 +183,7 @@ export function everyEditEqualsFresh<E>(
   sequences: EditSequences<E>,
   runs: { seed: number; numRuns: number },
   each: (incremental: AnalysisResult) => void,
+  model: Pick<AnalysisOptions, 'frameIdBlock'> = {},
 ): void {
   fc.assert(
     fc.property(
@@ -178,7 +192,7 @@ export function everyEditEqualsFresh<E>(
       (file, edits) => {
         const [name, original] = files[file];
         const steps = edits.map(([e, extra]) => ({ changes: (text: string) => sequences.toChanges(text, e), extra }));
-        stepsEqualFresh(parser, name, original, steps, each);
+        stepsEqualFresh(parser, name, original, steps, each, model);
       },
     ),
     runs,

@@ -266,6 +266,8 @@ export class AnalysisCache {
           translatedStatements: result.translatedStatements,
           ranFunctions: result.ranFunctions,
           ranStatements: result.ranStatements,
+          walkedObjects: result.walkedObjects,
+          copiedObjects: result.copiedObjects,
         });
         // Written once the answer is out, and after the collection observer heard of the run's collections;
         // after the fragment, when it is built later (its figures are noted), and without it when it never is.

@@ -11,7 +11,7 @@ import { usesGlue } from '../spark/glue';
 import { isSessionFactoryName, isSessionGlobal, isSessionParameterName, sessionReference, sparkSessionClassCall, usesNotebookSession } from '../spark/session';
 import { JournalRecorder, type FunctionJournal } from './functionJournal';
 import { journalNumbers, placement, statementPlaces, type Renumbering } from './journalRelocation';
-import { journalIds, mapMemoKey, shiftedJournal, Translation } from './journalShift';
+import { journalIds, mapMemoKey, shiftedJournal, Translation, type CopyCounts } from './journalShift';
 import type { StatementJournal } from './statementJournal';
 import { perStatement } from './statementMemo';
 import type { Interpreter } from './interpreter';
@@ -51,7 +51,27 @@ export interface ModelOptions {
    * away). The model is the same: journals only record what the run does.
    */
   standalone?: boolean;
+  /**
+   * The first frame id of each top-level statement and each pending module function analysis is the
+   * next id after a multiple of this (`FRAME_ID_BLOCK`; tests give 1, the dense numbering, to have
+   * every edit that adds or removes a frame move the ids after it).
+   */
+  frameIdBlock?: number;
 }
+
+/**
+ * Frame ids are given in blocks (issue 18): each top-level statement and each pending module function
+ * analysis starts its frames at the first id after a multiple of this. An edit that adds or removes a
+ * few frames in one function (typing a statement into its body) then leaves the first id of every
+ * later one where it was, unless its frames cross the end of its block, and the functions and
+ * statements after it replay as journaled instead of copied with their ids moved (`journalShift.ts`),
+ * which after a burst of typing was half the model's step at 20k lines. Exact: the interpreter and
+ * the rules use a frame id only as a name (memo keys, maps and sets keyed by it, the lineage walk's
+ * marks), never its distance to another, and a fresh run numbers the same way; the ids left between
+ * blocks are never given. 32: a function typed into crosses its block's end once per 32 frames
+ * added, and the ids stay small (the lineage walk marks them in an array).
+ */
+export const FRAME_ID_BLOCK = 32;
 
 interface FunctionContext {
   returns: Value[];
@@ -248,6 +268,8 @@ class ModelBuilder implements Interpreter {
   /** Pending function analyses and top-level statements (after the resumed ones, defs apart) that ran rather than replayed. */
   ranFunctions = 0;
   ranStatements = 0;
+  /** Objects of journals' additions the shifted and translated replays walked, and copied (`journalShift.ts`). */
+  readonly copies: CopyCounts = { walked: 0, copied: 0 };
   /** The top-level statements' journals (see ResumeState). */
   private statementJournals = new WeakMap<Node, StatementJournal>();
   /**
@@ -261,6 +283,7 @@ class ModelBuilder implements Interpreter {
   private previousStatementJournals: Map<Node, StatementJournal> | undefined;
   /** What this build's replays copied (see `Translation`): one per build. */
   private readonly translation = new Translation();
+  private readonly idBlock: number;
   /** The module's pending function analyses of this run, and those of the model it resumed from. */
   private journals = new Map<Node, FunctionJournal>();
   private previousJournals: Map<Node, FunctionJournal> | undefined;
@@ -271,6 +294,7 @@ class ModelBuilder implements Interpreter {
     root: Node,
     private readonly options: ModelOptions = {},
   ) {
+    this.idBlock = options.frameIdBlock ?? FRAME_ID_BLOCK;
     const imports: ImportInfo = {
       functionsAliases: new Set(),
       functionNames: new Set(),
@@ -445,6 +469,7 @@ class ModelBuilder implements Interpreter {
    * recorded (none when the statement is not journaled).
    */
   private topLevel(statement: Node): StatementJournal | undefined {
+    this.startIdBlock();
     // In pasted text an unparsable stretch ends one example: no frame name flows past it into the next
     // (see pastedText.ts). Not journaled: which names it forgets depends on every name bound before.
     if (this.pastedText && statement.type === 'ERROR') {
@@ -706,6 +731,7 @@ class ModelBuilder implements Interpreter {
   private analyseModulePending(): void {
     for (const v of this.scope.vars.values()) {
       if (v.k !== 'function' || this.analysed.has(v.def.id)) continue;
+      this.startIdBlock();
       if (v.closure !== this.scope || !this.lists) {
         this.callFunction(v.def, v.closure, [], new Map(), true);
         continue;
@@ -732,6 +758,12 @@ class ModelBuilder implements Interpreter {
       const journal = this.journaled(v.def, v.closure);
       if (journal) this.journals.set(v.def, journal);
     }
+  }
+
+  /** The next frame id moved to the start of the next block (`FRAME_ID_BLOCK`): before each top-level statement and pending module function. */
+  private startIdBlock(): void {
+    const b = this.idBlock;
+    if (b > 1) this.nextId = Math.ceil((this.nextId - 1) / b) * b + 1;
   }
 
   /** Runs the pending analysis of a module function, recording what it reads and adds; undefined when it cannot be replayed. */
@@ -855,7 +887,7 @@ class ModelBuilder implements Interpreter {
    * read, or undefined when it cannot be copied.
    */
   private atNextId<J extends FunctionJournal>(j: J, t: Translation | undefined, translated: boolean): J | undefined {
-    return j.nextId === this.nextId && !translated ? j : shiftedJournal(j, this.nextId, this.moduleScope, t, translated);
+    return j.nextId === this.nextId && !translated ? j : shiftedJournal(j, this.nextId, this.moduleScope, t, translated, this.copies);
   }
 
   /** What the journaled analysis added, added again (the same objects; frame names copied, since later analyses may add to them). */
@@ -1394,6 +1426,9 @@ export interface BuiltModel {
   /** Pending function analyses, and top-level statements after the resumed ones (defs apart), that ran. */
   ranFunctions: number;
   ranStatements: number;
+  /** Objects of journals' additions walked by the replays' copies, and of those copied (work per analysis; `journalShift.ts`). */
+  walkedObjects: number;
+  copiedObjects: number;
 }
 
 /**
@@ -1421,6 +1456,8 @@ export function buildModel(tree: TreeOrCopy, text: string, options: ModelOptions
     translatedStatements: builder.translatedStatements,
     ranFunctions: builder.ranFunctions,
     ranStatements: builder.ranStatements,
+    walkedObjects: builder.copies.walked,
+    copiedObjects: builder.copies.copied,
   };
 }
 

@@ -92,6 +92,14 @@ export class Translation {
   }
 }
 
+/** What the copies of one build walked (counters for the trace and the benches: work per analysis). */
+export interface CopyCounts {
+  /** Objects of journals' additions walked (each once per copy of a journal). */
+  walked: number;
+  /** Of those, the ones copied (they reached a moved frame or a copied object). */
+  copied: number;
+}
+
 /** A frame id of journal `j` read from a run at `nextId`: its own frames' moved by the difference, another frame's as `t` moved it. */
 export function journalIds(j: { nextId: number; ids: number }, nextId: number, t: Translation | undefined): (id: number) => number {
   const from = j.nextId;
@@ -107,14 +115,21 @@ export function journalIds(j: { nextId: number; ids: number }, nextId: number, t
  * in its reads and in what it added, and what it copies is added to `t`; `translated` says some read
  * did hold only so (else, at the same first id, `j` is kept as it is).
  */
-export function shiftedJournal<J extends FunctionJournal>(j: J, nextId: number, moduleScope: Scope, t?: Translation, translated = false): J | undefined {
+export function shiftedJournal<J extends FunctionJournal>(
+  j: J,
+  nextId: number,
+  moduleScope: Scope,
+  t?: Translation,
+  translated = false,
+  counts?: CopyCounts,
+): J | undefined {
   const shift = nextId - j.nextId;
   if (shift === 0 && !translated) return j;
   const frames = (j.added.get('frames') ?? []) as Frame[];
   // Every frame the run made is in the model's frame list, with the ids it took: nothing else is moved.
   if (frames.length !== j.ids) return undefined;
   const ids = journalIds(j, nextId, t);
-  const copier = new Copier(shift, new Set(frames), moduleScope, t);
+  const copier = new Copier(shift, new Set(frames), moduleScope, t, counts);
   try {
     const added = new Map<string, unknown[]>();
     for (const [key, items] of j.added) added.set(key, copier.list(items));
@@ -194,6 +209,7 @@ class Copier {
     private readonly moduleScope: Scope,
     /** The build's translation: objects it copied are answered with their copies (and this copier's copies go in it). */
     private readonly t: Translation | undefined,
+    private readonly counts: CopyCounts | undefined,
   ) {}
 
   /** What was copied, into the build's translation (a refused journal adds nothing: its copies are never seen). */
@@ -215,10 +231,14 @@ class Copier {
     const known = this.done.get(x) ?? this.t?.objects.get(x);
     if (known) return known;
     if (++this.depth > MAX_NESTING) fail();
+    if (this.counts) this.counts.walked++;
     try {
       const out = this.walk(x);
       this.done.set(x, out);
-      if (out !== x) this.made.push([x, out]);
+      if (out !== x) {
+        this.made.push([x, out]);
+        if (this.counts) this.counts.copied++;
+      }
       return out;
     } finally {
       this.depth--;
