@@ -24,6 +24,33 @@ const corpus: [string, string][] = [
   ['lone cr', 'x = 1\ry = F.col("a")\rz = 2\n'],
 ];
 
+type Tree = NonNullable<ReturnType<Awaited<ReturnType<typeof loadParser>>['parse']>>;
+
+/** `text` with `removed` characters at `at` replaced by `inserted`: the tree edited, parsed again, its copy carried over (the old tree deleted). */
+function editCarried(
+  parser: Awaited<ReturnType<typeof loadParser>>,
+  tree: Tree,
+  text: string,
+  at: number,
+  removed: number,
+  inserted: string,
+): { tree: Tree; text: string } {
+  const next = text.slice(0, at) + inserted + text.slice(at + removed);
+  const point = (t: string, i: number) => ({ row: t.slice(0, i).split('\n').length - 1, column: i - t.lastIndexOf('\n', i - 1) - 1 });
+  tree.edit({
+    startIndex: at,
+    oldEndIndex: at + removed,
+    newEndIndex: at + inserted.length,
+    startPosition: point(text, at),
+    oldEndPosition: point(text, at + removed),
+    newEndPosition: point(next, at + inserted.length),
+  } as Parameters<typeof tree.edit>[0]);
+  const nextTree = parser.parse(next, tree) as Tree;
+  carryCopy(tree, nextTree);
+  tree.delete();
+  return { tree: nextTree, text: next };
+}
+
 /** Preorder walk of a web-tree-sitter tree, visiting every node (named or not). */
 function* allNodes(node: TreeSitterNode): Generator<TreeSitterNode> {
   const stack: TreeSitterNode[] = [node];
@@ -159,22 +186,7 @@ describe('syntax tree copy', () => {
     let shared = 0;
     for (const [at, removed, inserted] of edits) {
       const start = Math.min(at < 0 ? 0 : at, text.length);
-      const next = text.slice(0, start) + inserted + text.slice(start + removed);
-      const point = (i: number) => ({ row: text.slice(0, i).split('\n').length - 1, column: i - text.lastIndexOf('\n', i - 1) - 1 });
-      const newEndText = next.slice(0, start + inserted.length);
-      tree.edit({
-        startIndex: start,
-        oldEndIndex: start + removed,
-        newEndIndex: start + inserted.length,
-        startPosition: point(start),
-        oldEndPosition: point(start + removed),
-        newEndPosition: { row: newEndText.split('\n').length - 1, column: start + inserted.length - newEndText.lastIndexOf('\n') - 1 },
-      } as Parameters<typeof tree.edit>[0]);
-      const nextTree = parser.parse(next, tree);
-      carryCopy(tree, nextTree);
-      tree.delete();
-      tree = nextTree;
-      text = next;
+      ({ tree, text } = editCarried(parser, tree, text, start, removed, inserted));
       const incremental = syntaxTreeOf(tree, text);
       const fresh = new SyntaxTree(tree, text);
       assert.deepEqual(shape(incremental), shape(fresh), `after inserting ${JSON.stringify(inserted)} at ${start}`);
@@ -406,21 +418,7 @@ describe('syntax tree copy', () => {
     assert.equal(first.factsWritten, first.size);
     const copies: { copy: SyntaxTree; facts: number[][] }[] = [{ copy: first, facts: first.facts() }];
     const edit = (at: number, removed: number, inserted: string): SyntaxTree => {
-      const next = text.slice(0, at) + inserted + text.slice(at + removed);
-      const point = (t: string, i: number) => ({ row: t.slice(0, i).split('\n').length - 1, column: i - t.lastIndexOf('\n', i - 1) - 1 });
-      tree.edit({
-        startIndex: at,
-        oldEndIndex: at + removed,
-        newEndIndex: at + inserted.length,
-        startPosition: point(text, at),
-        oldEndPosition: point(text, at + removed),
-        newEndPosition: point(next, at + inserted.length),
-      } as Parameters<typeof tree.edit>[0]);
-      const nextTree = parser.parse(next, tree);
-      carryCopy(tree, nextTree);
-      tree.delete();
-      tree = nextTree;
-      text = next;
+      ({ tree, text } = editCarried(parser, tree, text, at, removed, inserted));
       const copy = syntaxTreeOf(tree, text);
       const facts = copy.facts();
       assert.deepEqual(facts, new SyntaxTree(tree, text, undefined, true).facts(), `equal to a fresh copy after ${JSON.stringify(inserted)} at ${at}`);

@@ -6,31 +6,12 @@ import type { SparkFunctions } from '../../spark/functions';
 import { related, type Rule, type RuleContext } from '../rule';
 import { callsNamed } from '../helpers/callIndex';
 import { groupBy } from '../helpers/scopeIndex';
+import { sortBefore } from '../helpers/rowOrder';
 
 const FIRST_LAST = new Set(['first', 'last', 'first_value', 'last_value']);
 const ALIASES = new Set(['alias', 'name', 'as_']);
 /** Sorts that users expect to decide which row first()/last() picks, and that a shuffle throws away. */
 const SORTS = new Set(['orderBy', 'sort', 'sortWithinPartitions']);
-/** Steps between a sort and the groupBy that keep rows where they are (no shuffle, no new order). */
-const KEEPS_ORDER = new Set([
-  'filter',
-  'where',
-  'select',
-  'selectExpr',
-  'withColumn',
-  'withColumns',
-  'withColumnRenamed',
-  'withColumnsRenamed',
-  'drop',
-  'alias',
-  'hint',
-  'cache',
-  'persist',
-  'fillna',
-  'dropna',
-  'replace',
-  'withWatermark',
-]);
 
 /** `first(c)` / `F.last("c", ignorenulls=True)`: the function name and the column it reads. */
 interface Pick {
@@ -52,20 +33,6 @@ function picksIn(fns: SparkFunctions, arg: Node): Pick | undefined {
   if (!fn || !FIRST_LAST.has(fn)) return undefined;
   const a = callParts(inner)?.args[0];
   return { call: inner, fn, column: a ? (literalString(a) ?? fns.columnRef(a)) : undefined };
-}
-
-/**
- * The sort the aggregate's input went through just before the groupBy, when the code sorted and
- * then grouped: the sign that someone expects first()/last() to follow that order.
- */
-function sortBefore(input: Frame): Frame | undefined {
-  let f: Frame | undefined = input;
-  for (let i = 0; f && i < 50; i++) {
-    if (SORTS.has(f.op)) return f;
-    if (f.parents.length !== 1 || !KEEPS_ORDER.has(f.op)) return undefined;
-    f = f.parents[0];
-  }
-  return undefined;
 }
 
 /** `customer` of `customer_id` / `customerId` / `customer_key`: the entity a grouping key names. */
@@ -256,7 +223,7 @@ export const firstLastWithoutOrdering: Rule = {
         .reduce<AggregationInfo | undefined>((best, a) => (!best || a.call.endIndex > best.call.endIndex ? a : best), undefined);
       // Without the grouping keys the entity attributes cannot be told from the rest.
       if (!agg?.keys) continue;
-      const sort = sortBefore(input);
+      const sort = sortBefore(input, SORTS);
       for (const arg of parts.args) {
         const pick = picksIn(ctx.functions, arg);
         if (!pick || orderFree(pick, agg.keys)) continue;

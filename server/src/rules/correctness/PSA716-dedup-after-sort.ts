@@ -1,10 +1,10 @@
 import type { Fix } from '../../findings';
 import { planImports } from '../../fixes/edits';
-import type { Frame } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
 import { callParts, literalString, sameNode, unwrapParens } from '../../parsing/syntax';
 import type { SparkFunctions } from '../../spark/functions';
 import type { Rule, RuleContext } from '../rule';
+import { sortBefore } from '../helpers/rowOrder';
 
 const DEDUPS = new Set(['dropDuplicates', 'drop_duplicates']);
 /**
@@ -12,38 +12,8 @@ const DEDUPS = new Set(['dropDuplicates', 'drop_duplicates']);
  * of a key in one sorted partition with no shuffle before the dedup: relied on by some on purpose.
  */
 const SORTS = new Set(['orderBy', 'sort']);
-/** Steps between the sort and the dedup that keep rows where they are (no shuffle, no new order). */
-const KEEPS_ORDER = new Set([
-  'filter',
-  'where',
-  'select',
-  'selectExpr',
-  'withColumn',
-  'withColumns',
-  'withColumnRenamed',
-  'withColumnsRenamed',
-  'drop',
-  'alias',
-  'hint',
-  'cache',
-  'persist',
-  'fillna',
-  'dropna',
-  'replace',
-]);
 /** Column methods that give a sort direction: `col("ts").desc()`. */
 const DIRECTIONS = new Set(['asc', 'desc', 'asc_nulls_first', 'asc_nulls_last', 'desc_nulls_first', 'desc_nulls_last']);
-
-/** The sort the dedup's input went through, over steps that keep the rows' order. */
-function sortBefore(input: Frame | undefined): Frame | undefined {
-  let f = input;
-  for (let i = 0; f && i < 50; i++) {
-    if (SORTS.has(f.op)) return f.node.type === 'call' ? f : undefined;
-    if (f.parents.length !== 1 || !KEEPS_ORDER.has(f.op)) return undefined;
-    f = f.parents[0];
-  }
-  return undefined;
-}
 
 /** `["id", "day"]` / `("id",)`: the literal key columns of `dropDuplicates(subset)`, else undefined. */
 function literalSubset(call: Node): { node: Node; columns: string[] } | undefined {
@@ -111,8 +81,8 @@ export const dedupAfterSort: Rule = {
       // A sort on a stream is refused at start (PSA219): nothing to keep here.
       if (f.streaming === true) continue;
       const subset = literalSubset(f.node);
-      const sort = sortBefore(f.parents[0]);
-      if (!subset || !sort) continue;
+      const sort = sortBefore(f.parents[0], SORTS);
+      if (!subset || !sort || sort.node.type !== 'call') continue;
       const keys = new Set(subset.columns);
       const ordered = sortColumns(ctx.functions, sort.node);
       // Sorted by the keys themselves (for the output's order): the sort says nothing about which
