@@ -1,5 +1,6 @@
 import type { Fix } from '../../findings';
 import { planImports } from '../../fixes/edits';
+import type { Frame } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
 import { callParts, literalString, sameNode, unwrapParens } from '../../parsing/syntax';
 import type { SparkFunctions } from '../../spark/functions';
@@ -89,6 +90,9 @@ export const dedupAfterSort: Rule = {
       // duplicate is wanted. A column the rule cannot read may be a key: silent as well.
       const chooser = ordered.find((c) => c !== undefined && !keys.has(c));
       if (!chooser || ordered.some((c) => c === undefined)) continue;
+      // The sorted rows are also written or shown as they are: the sort serves that output, and
+      // whether the dedup was meant to follow it cannot be told.
+      if (sortedOutputOf(ctx, sort)) continue;
       const keyText = subset.columns.map((c) => `"${c}"`).join(', ');
       ctx.report({
         start: methodStart(f.node),
@@ -110,6 +114,13 @@ export const dedupAfterSort: Rule = {
 function methodStart(call: Node): number {
   const callee = call.childForFieldName('function');
   return callee?.type === 'attribute' ? (callee.childForFieldName('attribute')?.startIndex ?? call.startIndex) : call.startIndex;
+}
+
+/** A write or an action (show, toPandas, collect, ...) of the sorted frame itself, or of it through order-keeping steps. */
+function sortedOutputOf(ctx: RuleContext, sort: Frame): boolean {
+  for (const sink of ctx.model.sinks) if (sortBefore(sink.frame, SORTS) === sort) return true;
+  for (const action of ctx.model.actions) if (sortBefore(action.frame, SORTS) === sort) return true;
+  return false;
 }
 
 const RANK = '_row_in_key';
