@@ -110,10 +110,9 @@ export const dedupAfterSort: Rule = {
   },
 };
 
-/** Where `.method(...)` of a chained call starts: the finding covers the call, not its receiver. */
+/** Where `.method(...)` of a chained call starts (its name, `callParts`): the finding covers the call, not its receiver. */
 function methodStart(call: Node): number {
-  const callee = call.childForFieldName('function');
-  return callee?.type === 'attribute' ? (callee.childForFieldName('attribute')?.startIndex ?? call.startIndex) : call.startIndex;
+  return callParts(call)?.nameNode?.startIndex ?? call.startIndex;
 }
 
 /** A write or an action (show, toPandas, collect, ...) of the sorted frame itself, or of it through order-keeping steps. */
@@ -131,14 +130,12 @@ const RANK = '_row_in_key';
  * sort itself and the sort has no keyword (`ascending=False` has no place in Window.orderBy).
  */
 function windowFix(ctx: RuleContext, dedup: Node, sort: Node, subset: Node): Fix[] {
-  const dedupCallee = dedup.childForFieldName('function');
-  const receiver = dedupCallee?.childForFieldName('object');
-  if (dedupCallee?.type !== 'attribute' || !receiver || !sameNode(unwrapParens(receiver), sort)) return [];
+  const receiver = callParts(dedup)?.object;
+  if (!receiver || !sameNode(unwrapParens(receiver), sort)) return [];
   const sortParts = callParts(sort);
-  const sortCallee = sort.childForFieldName('function');
-  const base = sortCallee?.childForFieldName('object');
-  const args = sort.childForFieldName('arguments');
-  if (!sortParts || sortParts.keywords.size || !base || !args || sortCallee?.type !== 'attribute') return [];
+  const base = sortParts?.object;
+  const args = sortParts?.argumentList;
+  if (!sortParts || sortParts.keywords.size || !base || !args) return [];
   const imports = planImports(ctx.model, ctx.text, ['Window']);
   const F = imports.functions;
   const order = ctx.text.slice(args.startIndex + 1, args.endIndex - 1).trim();
