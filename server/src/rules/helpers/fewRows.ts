@@ -346,8 +346,10 @@ export function isSmall(fx: Functions, frame: Frame, fromSource = true, seen = n
     const call = callOf(f);
     if (f.op === 'select' && call && isAggregateSelect(fx, call)) return true;
     if (f.op === 'selectExpr' && call && isAggregateSelectExpr(call)) return true;
-    // Sampling before collecting is a decision about size already taken.
-    if (f.op === 'sample') return true;
+    // Sampling before collecting is a decision about size already taken. Not a reduction to few rows
+    // (`fromSource` false: PSA301's single file, PSA306's single partition): a 15% sample of a large
+    // table is a large table.
+    if (f.op === 'sample' && fromSource) return true;
     if ((f.op === 'filter' || f.op === 'where') && call && isKeyLookup(fx.fns, call)) return true;
     if (isLowCardinalityDistinct(fx, f) || isLowCardinalityGroupBy(fx, f)) return true;
     if (f.parents.length === 0)
