@@ -5,7 +5,7 @@ import type { Node } from '../../parsing/pythonParser';
 import { callParts, literalString, sameNode, unwrapParens } from '../../parsing/syntax';
 import type { SparkFunctions } from '../../spark/functions';
 import type { Rule, RuleContext } from '../rule';
-import { sortBefore } from '../helpers/rowOrder';
+import { orderedColumn, sortBefore } from '../helpers/rowOrder';
 
 const DEDUPS = new Set(['dropDuplicates', 'drop_duplicates']);
 /**
@@ -13,8 +13,6 @@ const DEDUPS = new Set(['dropDuplicates', 'drop_duplicates']);
  * of a key in one sorted partition with no shuffle before the dedup: relied on by some on purpose.
  */
 const SORTS = new Set(['orderBy', 'sort']);
-/** Column methods that give a sort direction: `col("ts").desc()`. */
-const DIRECTIONS = new Set(['asc', 'desc', 'asc_nulls_first', 'asc_nulls_last', 'desc_nulls_first', 'desc_nulls_last']);
 
 /** `["id", "day"]` / `("id",)`: the literal key columns of `dropDuplicates(subset)`, else undefined. */
 function literalSubset(call: Node): { node: Node; columns: string[] } | undefined {
@@ -48,24 +46,6 @@ function sortColumns(fns: SparkFunctions, sort: Node): (string | undefined)[] {
   };
   for (const a of callParts(sort)?.args ?? []) one(a);
   return out;
-}
-
-/** The column one sort key orders by, through `.desc()`-style methods and `F.desc("c")`; undefined: not read. */
-function orderedColumn(fns: SparkFunctions, key: Node): string | undefined {
-  let n = key;
-  for (let i = 0; i < 3 && n.type === 'call'; i++) {
-    const parts = callParts(n);
-    if (!parts?.object || !DIRECTIONS.has(parts.name ?? '') || parts.args.length) break;
-    n = unwrapParens(parts.object);
-  }
-  const direct = literalString(n) ?? fns.columnRef(n);
-  if (direct !== undefined) return direct;
-  if (n.type === 'call' && DIRECTIONS.has(fns.nameOf(n) ?? '')) {
-    const inner = callParts(n)?.args[0];
-    return inner ? (literalString(inner) ?? fns.columnRef(inner)) : undefined;
-  }
-  // `df.ts`: an attribute of a frame names its column.
-  return n.type === 'attribute' ? n.childForFieldName('attribute')?.text : undefined;
 }
 
 export const dedupAfterSort: Rule = {

@@ -1,7 +1,9 @@
 import type { DataFrameModel } from '../../model/types';
 import type { Node } from '../../parsing/pythonParser';
-import { callParts, isExtra, literalString, sameNode, unwrapParens, type CallParts } from '../../parsing/syntax';
+import { callParts, isExtra, sameNode, unwrapParens, type CallParts } from '../../parsing/syntax';
 import { reducedToFewRows } from '../helpers/fewRows';
+import { orderedColumn } from '../helpers/rowOrder';
+import type { SparkFunctions } from '../../spark/functions';
 import type { Rule, RuleContext } from '../rule';
 import { identifiersNamedAfter, nodesOfType } from '../../model/syntaxIndex';
 import { containedInAny } from '../../model/rangeIndex';
@@ -34,7 +36,7 @@ export const windowWithoutPartition: Rule = {
       const chain = specChain(base, parts);
       const orderBy = chain.find((c) => c.parts.name === 'orderBy' && c.parts.args.length > 0);
       if (!orderBy || chain.some((c) => c.parts.name === 'partitionBy' && partitions(c.parts))) continue;
-      if (orderedByPeriodsOnly(orderBy.parts)) continue;
+      if (orderedByPeriodsOnly(ctx.functions, orderBy.parts)) continue;
       const top = chain[chain.length - 1].call;
       if (fallbackOfPartitionedSpec(top, calls, names)) continue;
       const assignedTo = assignedName(top);
@@ -66,8 +68,8 @@ const FINER_WORDS = new Set(['day', 'date', 'time', 'ts', 'timestamp', 'datetime
  * With many rows per period the order would be a tie and the window meaningless; no corpus finding of
  * that shape was ever a true positive.
  */
-function orderedByPeriodsOnly(orderBy: CallParts): boolean {
-  const names = orderBy.args.map(orderColumnName);
+function orderedByPeriodsOnly(fns: SparkFunctions, orderBy: CallParts): boolean {
+  const names = orderBy.args.map((a) => orderedColumn(fns, a));
   return names.length > 0 && names.every((n) => n !== undefined && isPeriodColumn(n));
 }
 
@@ -78,35 +80,6 @@ function isPeriodColumn(name: string): boolean {
     .split(/[^a-z0-9]+/)
     .filter(Boolean);
   return words.some((w) => PERIOD_WORDS.has(w)) && !words.some((w) => FINER_WORDS.has(w));
-}
-
-/** `"Year"`, `col("Year")`, `F.col("Year").asc()`, `F.desc("Year")`, `df.Year`: the column ordered by. */
-function orderColumnName(arg: Node): string | undefined {
-  const n = unwrapParens(arg);
-  const s = literalString(n);
-  if (s !== undefined) return s;
-  if (n.type === 'attribute') {
-    const attr = n.childForFieldName('attribute')?.text;
-    const object = n.childForFieldName('object');
-    if (object && object.type === 'identifier') return attr;
-    return undefined;
-  }
-  if (n.type !== 'call') return undefined;
-  const parts = callParts(n);
-  if (!parts?.name) return undefined;
-  if (
-    parts.name === 'asc' ||
-    parts.name === 'desc' ||
-    parts.name === 'asc_nulls_last' ||
-    parts.name === 'desc_nulls_last' ||
-    parts.name === 'asc_nulls_first' ||
-    parts.name === 'desc_nulls_first'
-  ) {
-    if (parts.args.length === 1) return orderColumnName(parts.args[0]);
-    return parts.object && parts.args.length === 0 ? orderColumnName(parts.object) : undefined;
-  }
-  if (parts.name === 'col' || parts.name === 'column') return parts.args.length === 1 ? literalString(parts.args[0]) : undefined;
-  return undefined;
 }
 
 /**
