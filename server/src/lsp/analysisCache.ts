@@ -483,7 +483,11 @@ export class AnalysisCache {
     };
     const fragmentNow = (): FileFragment | undefined => {
       if (!fragment) {
-        if (builtOn?.superseded) return undefined;
+        if (builtOn?.superseded) {
+          // It can never be built now: the closure lets the model go.
+          source = undefined;
+          return undefined;
+        }
         const t0 = trace && performance.now();
         const cpu0 = trace && process.cpuUsage();
         const r = source!;
@@ -537,6 +541,14 @@ export class AnalysisCache {
       this.latestModels.delete(uri);
       const evicted = this.analyses.get(uri);
       if (evicted) {
+        // A fragment left for a reader (`remember`) is built from the model before it goes, which
+        // also lets the getter's closure drop the model. (Any analysis reads the workspace graph,
+        // which builds it first; a document refused before that, too large or disabled, does not.)
+        try {
+          void evicted.fragment;
+        } catch {
+          // Reported when the workspace graph asks for it (`settle`).
+        }
         evicted.result = { ...evicted.result, model: undefined };
         // Nothing to take over from without the model's syntax.
         evicted.asBuilt = undefined;
