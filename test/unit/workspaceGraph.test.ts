@@ -167,3 +167,116 @@ describe('workspace graph: a graph change left for after the answer (noteGraphCh
     graph.dispose();
   });
 });
+
+describe('workspace graph: a graph change nothing else reads (the document alone)', () => {
+  const connection = { console: { info() {}, error() {} } } as unknown as Connection;
+  const keys = (graph: WorkspaceGraph) => [...(graph.knownFiles()?.datasets.keys() ?? [])].sort();
+  const turns = async (n: number) => {
+    for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
+  };
+
+  function graphOpen(uris: string[]) {
+    const documents = { uris: () => uris, get: () => ({}) } as unknown as DocumentStore;
+    return new WorkspaceGraph(
+      {} as PythonParser,
+      connection,
+      documents,
+      async () => defaultSettings(),
+      () => undefined,
+    );
+  }
+
+  function later(location: string) {
+    const built = { n: 0, dropped: 0 };
+    return {
+      built,
+      raw: () => {
+        built.n++;
+        return graphOf(location);
+      },
+      dropped: () => built.dropped++,
+    };
+  }
+
+  it('is not built after the answer; a reader of the graph gets it, built once', async () => {
+    const graph = graphOpen(['file:///c.py']);
+    const c = later('s3://lake/views/');
+    assert.equal(graph.noteGraphChangeLater('file:///c.py', c.raw, undefined, c.dropped), false, 'not scheduled');
+    await turns(50);
+    assert.equal(c.built.n, 0);
+    assert.equal(graph.changesPending, 1);
+    assert.deepEqual(keys(graph), ['s3://lake/views/']);
+    assert.equal(c.built.n, 1);
+    assert.equal(c.built.dropped, 0);
+    graph.dispose();
+  });
+
+  it("is dropped at the document's next edit when still unread: the graph keeps the change before it", () => {
+    const graph = graphOpen(['file:///c.py']);
+    graph.noteGraphChange('file:///c.py', graphOf('s3://lake/old/'));
+    const { generation } = graph.read();
+    const c = later('s3://lake/new/');
+    graph.noteGraphChangeLater('file:///c.py', c.raw, generation, c.dropped);
+    assert.equal(graph.unreadBeforeEdit('file:///c.py'), true);
+    graph.dropPending('file:///c.py');
+    assert.equal(graph.changesPending, 0);
+    assert.deepEqual(c.built, { n: 0, dropped: 1 });
+    assert.deepEqual(keys(graph), ['s3://lake/old/']);
+    // Nothing pending: nothing to drop (the server settles, which does nothing).
+    assert.equal(graph.unreadBeforeEdit('file:///c.py'), false);
+    graph.dispose();
+  });
+
+  it('is built after the answer, as before, when another open document has datasets, is not analysed yet, or a notebook is open', async () => {
+    // b.py open, not analysed yet: its first analysis may read c.py's datasets.
+    let graph = graphOpen(['file:///b.py', 'file:///c.py']);
+    let c = later('s3://lake/views/');
+    assert.equal(graph.noteGraphChangeLater('file:///c.py', c.raw), true);
+    assert.equal(graph.unreadBeforeEdit('file:///c.py'), false);
+    for (let i = 0; i < 100 && !c.built.n; i++) await turns(1);
+    assert.equal(c.built.n, 1);
+    // b.py analysed with a dataset: a neighbour to judge again.
+    graph.noteGraphChange('file:///b.py', graphOf('s3://lake/raw/'));
+    c = later('s3://lake/raw/');
+    assert.equal(graph.noteGraphChangeLater('file:///c.py', c.raw), true);
+    graph.dispose();
+    // b.py analysed without datasets: nothing of c.py reaches it; an open notebook reads every file's.
+    graph = graphOpen(['file:///b.py', 'file:///c.py']);
+    graph.noteGraphChange('file:///b.py', { datasets: new Map(), steps: new Map() });
+    assert.equal(graph.noteGraphChangeLater('file:///c.py', later('s3://lake/views/').raw), false);
+    graph.settle();
+    let notebooks = 1;
+    graph.otherReaders = () => notebooks;
+    const n = later('s3://lake/views/');
+    assert.equal(graph.noteGraphChangeLater('file:///c.py', n.raw), true);
+    for (let i = 0; i < 100 && !n.built.n; i++) await turns(1);
+    await turns(2);
+    notebooks = 0;
+    assert.equal(graph.noteGraphChangeLater('file:///c.py', later('s3://lake/curated/').raw), false);
+    notebooks = 1;
+    assert.equal(graph.unreadBeforeEdit('file:///c.py'), false, 'a notebook opened since: built before the edit');
+    graph.dispose();
+  });
+
+  it('is not dropped when another file changed the graph since its analysis read it (the document may be judged again)', () => {
+    const graph = graphOpen(['file:///c.py']);
+    const { generation } = graph.read();
+    // A file on disk (not open) changed meanwhile.
+    graph.noteGraphChange('file:///disk.py', graphOf('s3://lake/views/'));
+    graph.noteGraphChangeLater('file:///c.py', later('s3://lake/views/').raw, generation);
+    assert.equal(graph.unreadBeforeEdit('file:///c.py'), false);
+    // Read before the change: droppable.
+    graph.settle();
+    graph.noteGraphChangeLater('file:///c.py', later('s3://lake/views/').raw, graph.read().generation);
+    assert.equal(graph.unreadBeforeEdit('file:///c.py'), true);
+    graph.dispose();
+  });
+
+  it('a graph that can no longer be built (its syntax taken over by a newer copy) notes nothing', () => {
+    const graph = graphOpen(['file:///c.py']);
+    graph.noteGraphChange('file:///c.py', graphOf('s3://lake/old/'));
+    graph.noteGraphChangeLater('file:///c.py', () => undefined);
+    assert.deepEqual(keys(graph), ['s3://lake/old/']);
+    graph.dispose();
+  });
+});
