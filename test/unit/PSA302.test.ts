@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { highCardinalityReason } from '../../server/src/rules/helpers/cardinality';
+import { highCardinalityReason, isCalendarPeriod } from '../../server/src/rules/helpers/cardinality';
 import { check, py } from './helpers';
 
 describe('PSA302 high-cardinality-partition-column', () => {
@@ -36,6 +36,15 @@ describe('PSA302 high-cardinality-partition-column', () => {
       'ingestion_date',
     ]) {
       assert.equal(highCardinalityReason(c), undefined, c);
+    }
+  });
+
+  it('tells calendar periods, which an id can be nested over, from instants and other columns', () => {
+    for (const c of ['month', 'year', 'event_date', 'salesDate', 'dt', 'yyyymm', 'load_hour', 'week']) {
+      assert.ok(isCalendarPeriod(c), c);
+    }
+    for (const c of ['event_ts', 'created_at', 'event_timestamp', 'updated_time', 'id', 'country', 'store_id', 'monthly_total_id']) {
+      assert.equal(isCalendarPeriod(c), false, c);
     }
   });
 });

@@ -736,7 +736,8 @@ const SHORT_FORMS: ReadonlyMap<string, readonly string[]> = new Map([
  * A value that only repeats what its key calls it: the key itself (`"sfPassword": "sfPassword"`),
  * the key's secret word or a short form of it (`password=pass`, `"api_key": "apikey"`), or the
  * words of the key that lead up to its secret word (`client_secret` for
- * `fs.azure.account.oauth2.client.secret.<account>...`, `secret_key` for `fs.s3a.secret.key`).
+ * `fs.azure.account.oauth2.client.secret.<account>...`, `secret_key` for `fs.s3a.secret.key`), or
+ * its secret word's initial alone (`{"user": "u", "password": "p"}`: the fields' initials as blanks).
  * Nobody's credential is the name of the field it goes in; that is a template waiting to be
  * filled. Other words of the key alone do not count: `cassandra` for `spark.cassandra.auth.password`
  * is a real default credential, not a name for the field.
@@ -746,7 +747,7 @@ function repeatsKey(word: string, key: string): boolean {
   if (word === words.join('')) return true;
   return words.some(
     (w, i) =>
-      ((SECRET_WORDS.has(w) || w === 'key') && (word === w || SHORT_FORMS.get(w)?.includes(word))) ||
+      ((SECRET_WORDS.has(w) || w === 'key') && (word === w || word === w[0] || SHORT_FORMS.get(w)?.includes(word))) ||
       (w === 'key' && i > 0 && KEY_QUALIFIERS.has(words[i - 1]) && word === words[i - 1] + w) ||
       (SECRET_WORDS.has(w) && i > 0 && endsWithRun(word, words, i)),
   );

@@ -58,3 +58,16 @@ export function highCardinalityReason(column: string): string | undefined {
   if (/(^|_)(email|phone|ip|ip_address|url)$/.test(c)) return 'a per-person or per-request value';
   return undefined;
 }
+
+/** Words of a calendar period a table is laid out by: `month`, `event_date`, `yyyymm`, `dt`. */
+const PERIOD_WORDS = new Set(['year', 'yr', 'quarter', 'qtr', 'month', 'week', 'day', 'date', 'dt', 'ds', 'hour', 'yearmonth', 'yyyymm', 'yyyymmdd']);
+
+/** A column naming a calendar period (a bounded number of values a year), not an instant: `month`, `load_date`; not `event_ts`. */
+export function isCalendarPeriod(column: string): boolean {
+  const words = column
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+  return words.some((w) => PERIOD_WORDS.has(w)) && highCardinalityReason(column) === undefined;
+}

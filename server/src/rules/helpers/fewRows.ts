@@ -53,9 +53,12 @@ const ROW_PRESERVING = new Set<string>([
   'transform',
 ]);
 
-/** Names of tables/paths that hold configuration or lookup rows, collected to the driver by design. */
+/**
+ * Names of tables/paths that hold configuration or lookup rows, collected to the driver by design.
+ * `rules` (`dq_rules`, `validation_rules`): a data-quality or business-rule table, one row per rule.
+ */
 const SMALL_BY_NAME =
-  /(^|[._/-])(config|configs|configuration|settings|params|parameters|lookup|lookups|mapping|mappings|control|metadata|allowlist|denylist|whitelist|blacklist|schema|schemas|_delta_log)([._/-]|$)/i;
+  /(^|[._/-])(config|configs|configuration|settings|params|parameters|lookup|lookups|mapping|mappings|control|metadata|allowlist|denylist|whitelist|blacklist|schema|schemas|rules|_delta_log)([._/-]|$)/i;
 
 /** `selectExpr("max(order_id)")`, `selectExpr("count(*) AS n", "sum(amount) total")`: SQL text of aggregates only. */
 const SQL_AGGREGATE = new RegExp(

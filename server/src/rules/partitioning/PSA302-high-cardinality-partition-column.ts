@@ -1,5 +1,5 @@
 import { related, type Rule, type RuleContext } from '../rule';
-import { highCardinalityReason, UNIQUE_IDENTIFIER } from '../helpers/cardinality';
+import { highCardinalityReason, isCalendarPeriod, UNIQUE_IDENTIFIER } from '../helpers/cardinality';
 import { findInLineage, lineage } from '../../model/lineage';
 import type { DataFrameModel, Frame } from '../../model/types';
 
@@ -10,7 +10,7 @@ export const highCardinalityPartitionColumn: Rule = {
   defaultSeverity: 'warning',
   check(ctx: RuleContext) {
     for (const sink of ctx.model.sinks) {
-      for (const p of sink.partitionBy) {
+      for (const [i, p] of sink.partitionBy.entries()) {
         if (!p.name) continue;
         const reason = highCardinalityReason(p.name);
         if (!reason) continue;
@@ -19,6 +19,9 @@ export const highCardinalityPartitionColumn: Rule = {
         // A bare `id` the program groups the same data by repeats: it is a key (a device, a store), not
         // the per-row identifier the message would assert, and its cardinality is unknown.
         if (reason === UNIQUE_IDENTIFIER && groupedBy(ctx.model, p.name, sink.frame)) continue;
+        // `partitionBy("id", "month")`: the layout nests calendar periods under each id, which only
+        // makes sense for a key that repeats over time (a sensor, an account), not for one value per row.
+        if (reason === UNIQUE_IDENTIFIER && sink.partitionBy.slice(i + 1).some((q) => q.name !== undefined && isCalendarPeriod(q.name))) continue;
         ctx.report({
           node: p.node,
           message:
