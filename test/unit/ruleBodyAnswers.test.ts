@@ -19,10 +19,18 @@ import {
 } from '../../server/src/rules/helpers/cachedByHelper';
 import { repeatingConstructAround } from '../../server/src/rules/helpers/loops';
 import { sinksInScope } from '../../server/src/rules/helpers/sinksByScope';
-import { keptRepeats } from '../../server/src/rules/performance/PSA102-uncached-reuse';
+import { keptRepeats, WalkMarks } from '../../server/src/rules/performance/PSA102-uncached-reuse';
 import { sinksFeeding, streamingSinkSteps } from '../../server/src/rules/streaming/PSA201-streaming-aggregation-without-watermark';
 import { buildModel } from '../../server/src/model/buildModel';
-import { bindingCounts, bindingNamesOfStatement, keptBindingNamesOfStatement } from '../../server/src/rules/performance/PSA105-python-udf-with-builtin';
+import {
+  bindingCountCounts,
+  bindingCounts,
+  bindingNamesOfStatement,
+  freshTranslation,
+  keptBindingNamesOfStatement,
+  keptTranslation,
+  translationCounts,
+} from '../../server/src/rules/performance/PSA105-python-udf-with-builtin';
 import {
   analyseEditSequence,
   append,
@@ -99,11 +107,18 @@ describe('answers kept on nodes by PSA101, PSA102 and PSA105, and their per-mode
     kindsKept: 0,
     scopes: 0,
     scopesCaching: 0,
+    udfs: 0,
+    udfsKept: 0,
+    translated: 0,
   };
   const factsBefore = { made: 0, kept: 0 };
   const kindsBefore = { made: 0, kept: 0 };
   const listsBefore = { made: 0, kept: 0 };
+  const countsBefore = { made: 0, carried: 0 };
+  const translationsBefore = { made: 0, kept: 0 };
   before(() => {
+    Object.assign(countsBefore, bindingCountCounts);
+    Object.assign(translationsBefore, translationCounts);
     Object.assign(listsBefore, cachingCallCounts);
     Object.assign(factsBefore, callFactCounts);
     Object.assign(kindsBefore, definitionKindCounts);
@@ -117,6 +132,7 @@ describe('answers kept on nodes by PSA101, PSA102 and PSA105, and their per-mode
       let defsSeen = new WeakSet<Node>();
       let repeatsSeen = new WeakSet<Node>();
       let kindsSeen = new WeakSet<Node>();
+      let udfsSeen = new WeakSet<Node>();
       analyseEditSequence(parser, name, original, EDITS, (model, _previous, change) => {
         steps++;
         const after = `after ${JSON.stringify(change)}`;
@@ -132,6 +148,18 @@ describe('answers kept on nodes by PSA101, PSA102 and PSA105, and their per-mode
           names.set(statement, kept);
         }
         namesBefore = names;
+        // PSA105's translation of each UDF body, kept on its def or lambda: what a fresh read of that node gives.
+        const udfs = new WeakSet<Node>();
+        for (const fn of model.root.descendantsOfType(['function_definition', 'lambda'])) {
+          const kept = keptTranslation(fn);
+          if (kept === undefined) continue;
+          assert.deepEqual(kept ?? undefined, freshTranslation(fn), `translation of the UDF at ${fn.startIndex} ${after}`);
+          reuse.udfs++;
+          if (kept) reuse.translated++;
+          if (udfsSeen.has(fn)) reuse.udfsKept++;
+          udfs.add(fn);
+        }
+        udfsSeen = udfs;
         // PSA101's per-call facts (`cachingCallsIn`) and per-def answers, where kept.
         const facts = new WeakSet<Node>();
         for (const call of model.root.descendantsOfType('call')) {
@@ -242,6 +270,35 @@ describe('answers kept on nodes by PSA101, PSA102 and PSA105, and their per-mode
     const listsKept = cachingCallCounts.kept - listsBefore.kept;
     assert.ok(listsKept > listsMade / 2, `${listsMade} scopes' caching calls listed, ${listsKept} taken as kept`);
     assert.ok(reuse.scopesCaching > 50, `only ${reuse.scopesCaching} of ${reuse.scopes} scopes hold a caching call`);
+    // PSA105's counts of bound names carried from the last ones of the same root on most edits (each
+    // file's first analysis makes them; the test's own calls above carry too), and UDF translations kept.
+    const countsMade = bindingCountCounts.made - countsBefore.made;
+    const countsCarried = bindingCountCounts.carried - countsBefore.carried;
+    assert.ok(countsCarried > 2 * countsMade, `bound names counted from every statement ${countsMade} times, carried ${countsCarried} times`);
+    assert.ok(reuse.translated > 50, `only ${reuse.translated} of ${reuse.udfs} UDFs kept a translation`);
+    assert.ok(reuse.udfsKept > reuse.udfs / 3, `only ${reuse.udfsKept} of ${reuse.udfs} UDFs kept their translation across an edit`);
+    const translationsMade = translationCounts.made - translationsBefore.made;
+    const translationsKept = translationCounts.kept - translationsBefore.kept;
+    assert.ok(translationsKept > translationsMade, `the analyses translated ${translationsMade} UDFs and found ${translationsKept} kept`);
+  });
+});
+
+describe("PSA102's lineage walks' marks", () => {
+  it('see each frame id once per walk, across walks, a grown array, ids that are no small integer and the last stamp', () => {
+    for (const start of [0, 0x7fffffff - 3]) {
+      const marks = new WalkMarks(start);
+      for (let walk = 0; walk < 8; walk++) {
+        marks.next();
+        // Ids past the first array (grown mid-walk), repeated, and ids kept in the set.
+        const ids = [1, 33, 1, 5000, 33, 70_000, 5000, -1, 2.5, 0x4000000, -1, 2.5, 0x4000000, 0, 0];
+        const seen = new Set<number>();
+        for (const id of ids) {
+          assert.equal(marks.mark(id), !seen.has(id), `walk ${walk} from stamp ${start}: id ${id}`);
+          seen.add(id);
+        }
+        for (const id of ids) assert.equal(marks.mark(id), false, `walk ${walk} from stamp ${start}: id ${id} again`);
+      }
+    }
   });
 });
 
