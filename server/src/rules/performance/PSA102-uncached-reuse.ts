@@ -123,12 +123,18 @@ export class WalkMarks {
   private marks = new Int32Array(1024);
   private readonly others = new Set<number>();
 
-  /** @param stamp the last stamp taken (the tests start near the largest). */
-  constructor(private stamp = 0) {}
+  /**
+   * @param stamp the last stamp taken
+   * @param last the stamp after which every mark is cleared and the stamps start again at 1 (the tests take a small one)
+   */
+  constructor(
+    private stamp = 0,
+    private readonly last = 0x7ffffffe,
+  ) {}
 
   /** Starts a walk: nothing is seen in it yet. */
   next(): void {
-    if (++this.stamp === 0x7fffffff) {
+    if (++this.stamp > this.last) {
       this.marks.fill(0);
       this.stamp = 1;
     }
