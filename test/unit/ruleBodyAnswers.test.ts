@@ -19,10 +19,18 @@ import {
 } from '../../server/src/rules/helpers/cachedByHelper';
 import { repeatingConstructAround } from '../../server/src/rules/helpers/loops';
 import { sinksInScope } from '../../server/src/rules/helpers/sinksByScope';
-import { keptRepeats } from '../../server/src/rules/performance/PSA102-uncached-reuse';
+import { keptRepeats, WalkMarks } from '../../server/src/rules/performance/PSA102-uncached-reuse';
 import { sinksFeeding, streamingSinkSteps } from '../../server/src/rules/streaming/PSA201-streaming-aggregation-without-watermark';
 import { buildModel } from '../../server/src/model/buildModel';
-import { bindingCounts, bindingNamesOfStatement, keptBindingNamesOfStatement } from '../../server/src/rules/performance/PSA105-python-udf-with-builtin';
+import {
+  bindingCountCounts,
+  bindingCounts,
+  bindingNamesOfStatement,
+  freshTranslation,
+  keptBindingNamesOfStatement,
+  keptTranslation,
+  translationCounts,
+} from '../../server/src/rules/performance/PSA105-python-udf-with-builtin';
 import {
   analyseEditSequence,
   append,
@@ -99,11 +107,18 @@ describe('answers kept on nodes by PSA101, PSA102 and PSA105, and their per-mode
     kindsKept: 0,
     scopes: 0,
     scopesCaching: 0,
+    udfs: 0,
+    udfsKept: 0,
+    translated: 0,
   };
   const factsBefore = { made: 0, kept: 0 };
   const kindsBefore = { made: 0, kept: 0 };
   const listsBefore = { made: 0, kept: 0 };
+  const countsBefore = { made: 0, carried: 0 };
+  const translationsBefore = { made: 0, kept: 0 };
   before(() => {
+    Object.assign(countsBefore, bindingCountCounts);
+    Object.assign(translationsBefore, translationCounts);
     Object.assign(listsBefore, cachingCallCounts);
     Object.assign(factsBefore, callFactCounts);
     Object.assign(kindsBefore, definitionKindCounts);
@@ -117,6 +132,7 @@ describe('answers kept on nodes by PSA101, PSA102 and PSA105, and their per-mode
       let defsSeen = new WeakSet<Node>();
       let repeatsSeen = new WeakSet<Node>();
       let kindsSeen = new WeakSet<Node>();
+      let udfsSeen = new WeakSet<Node>();
       analyseEditSequence(parser, name, original, EDITS, (model, _previous, change) => {
         steps++;
         const after = `after ${JSON.stringify(change)}`;
@@ -132,6 +148,18 @@ describe('answers kept on nodes by PSA101, PSA102 and PSA105, and their per-mode
           names.set(statement, kept);
         }
         namesBefore = names;
+        // PSA105's translation of each UDF body, kept on its def or lambda: what a fresh read of that node gives.
+        const udfs = new WeakSet<Node>();
+        for (const fn of model.root.descendantsOfType(['function_definition', 'lambda'])) {
+          const kept = keptTranslation(fn);
+          if (kept === undefined) continue;
+          assert.deepEqual(kept ?? undefined, freshTranslation(fn), `translation of the UDF at ${fn.startIndex} ${after}`);
+          reuse.udfs++;
+          if (kept) reuse.translated++;
+          if (udfsSeen.has(fn)) reuse.udfsKept++;
+          udfs.add(fn);
+        }
+        udfsSeen = udfs;
         // PSA101's per-call facts (`cachingCallsIn`) and per-def answers, where kept.
         const facts = new WeakSet<Node>();
         for (const call of model.root.descendantsOfType('call')) {
@@ -242,6 +270,132 @@ describe('answers kept on nodes by PSA101, PSA102 and PSA105, and their per-mode
     const listsKept = cachingCallCounts.kept - listsBefore.kept;
     assert.ok(listsKept > listsMade / 2, `${listsMade} scopes' caching calls listed, ${listsKept} taken as kept`);
     assert.ok(reuse.scopesCaching > 50, `only ${reuse.scopesCaching} of ${reuse.scopes} scopes hold a caching call`);
+    // PSA105's counts of bound names carried from the last ones of the same root on most edits (each
+    // file's first analysis makes them; the test's own calls above carry too), and UDF translations kept.
+    const countsMade = bindingCountCounts.made - countsBefore.made;
+    const countsCarried = bindingCountCounts.carried - countsBefore.carried;
+    assert.ok(countsCarried > 2 * countsMade, `bound names counted from every statement ${countsMade} times, carried ${countsCarried} times`);
+    assert.ok(reuse.translated > 50, `only ${reuse.translated} of ${reuse.udfs} UDFs kept a translation`);
+    assert.ok(reuse.udfsKept > reuse.udfs / 3, `only ${reuse.udfsKept} of ${reuse.udfs} UDFs kept their translation across an edit`);
+    const translationsMade = translationCounts.made - translationsBefore.made;
+    const translationsKept = translationCounts.kept - translationsBefore.kept;
+    assert.ok(translationsKept > translationsMade, `the analyses translated ${translationsMade} UDFs and found ${translationsKept} kept`);
+  });
+});
+
+/** Two UDFs wrapping a builtin, a def and a lambda, each called once: their bodies are edited below, their names kept. */
+const UDFS = [
+  'from pyspark.sql import functions as F',
+  'orders = spark.read.parquet("s3://lake/orders")',
+  '',
+  '@F.udf("string")',
+  'def shout(s):',
+  '    return s.upper()',
+  '',
+  'tidy = F.udf(lambda s: s.strip(), "string")',
+  '',
+  'orders.withColumn("loud", shout(F.col("name"))).withColumn("tidy", tidy(F.col("city"))).write.parquet("s3://lake/out")',
+  '',
+].join('\n');
+
+describe("PSA105's translations kept on the UDF's def or lambda, after edits of the UDF's body", function () {
+  this.timeout(120_000);
+  it('follow each body edited (the name, the call and the statements around kept), and equal a fresh analysis', async () => {
+    const parser = await loadParser();
+    const replace = (from: string, to: string) => (t: string) => [{ start: t.indexOf(from), end: t.indexOf(from) + from.length, text: to }];
+    const steps = [
+      replace('s.upper()', 's.lower()'),
+      replace('s.strip()', 's.lstrip()'),
+      // An edit elsewhere: both translations kept.
+      (t: string) => [{ start: t.indexOf('orders = '), end: t.indexOf('orders = '), text: 'limit = 10\n' }],
+      replace('s.lower()', 'len(s)'),
+      replace('s.lstrip()', 's.upper() if s else None'),
+    ].map((changes) => ({ changes, extra: 'none' as const }));
+    const kept = translationCounts.kept;
+    const messages: string[] = [];
+    stepsEqualFresh(parser, 'udfs.py', UDFS, steps, (incremental) => {
+      const fixes = incremental.findings.filter((f) => f.code === 'PSA105').map((f) => f.fixes?.[0]?.title ?? f.message.slice(0, 33));
+      messages.push(fixes.join(' | '));
+    });
+    // Each body's rewrite follows its last edit (the fix titles name the native function).
+    assert.deepEqual(messages, [
+      'Replace with F.lower(F.col("name")) | Replace with F.trim(F.col("city")) (trims spaces only, not tabs/newlines)',
+      'Replace with F.lower(F.col("name")) | Replace with F.ltrim(F.col("city")) (trims spaces only, not tabs/newlines)',
+      'Replace with F.lower(F.col("name")) | Replace with F.ltrim(F.col("city")) (trims spaces only, not tabs/newlines)',
+      'The UDF \'shout\' only applies len: | Replace with F.ltrim(F.col("city")) (trims spaces only, not tabs/newlines)',
+      'The UDF \'shout\' only applies len: | Replace with F.when(F.col("city") != "", F.upper(F.col("city")))',
+    ]);
+    assert.ok(translationCounts.kept > kept, 'no translation was kept across the edits');
+  });
+});
+
+describe("PSA105's counts of bound names, carried from the last counts of the same root", () => {
+  it('equal a scan after the first statement, the last and one between are edited, added and removed', async () => {
+    const parser = await loadParser();
+    // A UDF and its call: the analyses count the bound names too (PSA105's call-site fix), each after an edit from the last counts.
+    const original = [
+      'a = spark.read.parquet("/a")',
+      'b = a',
+      '@F.udf("string")',
+      'def shout(s):',
+      '    return s.upper()',
+      'c = b.withColumn("loud", shout(F.col("name")))',
+      'from pyspark.sql import functions as F',
+      'c.write.parquet("/c")',
+      '',
+    ].join('\n');
+    const at = (text: string, s: string) => text.indexOf(s);
+    const edits: SequenceEdit[] = [
+      // The first statement binds another name (the head the lists share is empty).
+      () => ({ start: 0, end: 1, text: 'z' }),
+      // A statement appended (the tail is empty), then one binding two names put between.
+      (text) => ({ start: text.length, end: text.length, text: 'z = 2\n' }),
+      (text) => ({ start: at(text, '@F.udf'), end: at(text, '@F.udf'), text: 'y = 1\ny += 1\n' }),
+      // The last statement removed, then the first, then one typed into between.
+      (text) => ({ start: at(text, 'z = 2\n'), end: at(text, 'z = 2\n') + 6, text: '' }),
+      (text) => ({ start: 0, end: at(text, '\n') + 1, text: '' }),
+      (text) => ({ start: at(text, 'y += 1'), end: at(text, 'y += 1') + 1, text: 'w' }),
+    ];
+    const carried = bindingCountCounts.carried;
+    let steps = 0;
+    // The counts handed out after the edit before, and what they were: carrying must not change them.
+    let handed: [ReadonlyMap<string, number>, [string, number][]] | undefined;
+    analyseEditSequence(parser, 'counts.py', original, edits, (model, _previous, change) => {
+      steps++;
+      const counts = bindingCounts(model);
+      const scan = [...bindingCountsByScan(model)].sort();
+      assert.deepEqual([...counts].sort(), scan, `bound names after ${JSON.stringify(change)}`);
+      if (handed) assert.deepEqual([...handed[0]].sort(), handed[1], `the counts handed out before ${JSON.stringify(change)}`);
+      handed = [counts, scan];
+    });
+    assert.equal(steps, edits.length);
+    // The analyses' own counts and the test's: carried every time after the first analysis.
+    assert.ok(bindingCountCounts.carried - carried >= 2 * edits.length, `the counts were carried ${bindingCountCounts.carried - carried} times`);
+  });
+});
+
+describe("PSA102's lineage walks' marks", () => {
+  it('see each frame id once per walk, across walks, a grown array, ids that are no small integer and the stamps starting again', () => {
+    // From the first stamp, from near the largest, and with a last stamp of 3 (stamps 1, 2, 3, then every mark cleared and 1 again).
+    const cases: [string, WalkMarks][] = [
+      ['the first stamp', new WalkMarks()],
+      ['near the largest', new WalkMarks(0x7fffffff - 4)],
+      ['a last stamp of 3', new WalkMarks(0, 3)],
+    ];
+    for (const [start, marks] of cases) {
+      for (let walk = 0; walk < 8; walk++) {
+        marks.next();
+        // Ids past the first array (grown mid-walk), repeated, and ids kept in the set; id 500 only in
+        // every third walk, so that with a last stamp of 3 it was marked last with the stamp the walk takes again.
+        const ids = [1, 33, 1, 5000, 33, 70_000, 5000, -1, 2.5, 0x4000000, -1, 2.5, 0x4000000, 0, 0, ...(walk % 3 === 0 ? [500] : [])];
+        const seen = new Set<number>();
+        for (const id of ids) {
+          assert.equal(marks.mark(id), !seen.has(id), `walk ${walk} from ${start}: id ${id}`);
+          seen.add(id);
+        }
+        for (const id of ids) assert.equal(marks.mark(id), false, `walk ${walk} from ${start}: id ${id} again`);
+      }
+    }
   });
 });
 

@@ -24,7 +24,7 @@ type Expr =
 /** What a parameter holds: a string, a number, or a sequence (list, tuple, dict: an array or map column). */
 type ParamType = 'str' | 'num' | 'seq' | undefined;
 
-interface Translation {
+export interface Translation {
   expr: Expr;
   /** What the Python builtin is called (`str.upper`, `len`), for messages. */
   builtins: string[];
@@ -43,6 +43,8 @@ interface UdfDefinition {
   params: string[];
   annotations: ParamType[];
   body: Node;
+  /** The `def` or `lambda` whose parameters and body these are (what the translation is kept on). */
+  fn: Node;
   /** For `F.udf(lambda s: ..., T)(col)`: the one call site. */
   inlineCall?: Node;
   scope: Node;
@@ -104,18 +106,22 @@ function returnedExpression(def: Node): Node | undefined {
   return rest[0].namedChildren.find((c) => c && c.type !== 'comment') ?? undefined;
 }
 
-function fromFunction(def: Node, at: Node, name: string | undefined): UdfDefinition | undefined {
-  const p = paramsOf(def.childForFieldName('parameters'));
-  const body = returnedExpression(def);
+/** The parameters and the returned expression of a `def` or a `lambda`: read from its own subtree only. */
+function partsOfUdf(fn: Node): { params: string[]; annotations: ParamType[]; body: Node } | undefined {
+  const p = paramsOf(fn.childForFieldName('parameters'));
+  const body = fn.type === 'lambda' ? fn.childForFieldName('body') : returnedExpression(fn);
   if (!p || !body) return undefined;
-  return { name, at, params: p.names, annotations: p.annotations, body, scope: enclosingScope(def) };
+  return { params: p.names, annotations: p.annotations, body };
+}
+
+function fromFunction(def: Node, at: Node, name: string | undefined): UdfDefinition | undefined {
+  const parts = partsOfUdf(def);
+  return parts && { name, at, ...parts, fn: def, scope: enclosingScope(def) };
 }
 
 function fromLambda(lambda: Node, at: Node, name: string | undefined): UdfDefinition | undefined {
-  const p = paramsOf(lambda.childForFieldName('parameters'));
-  const body = lambda.childForFieldName('body');
-  if (!p || !body) return undefined;
-  return { name, at, params: p.names, annotations: p.annotations, body, scope: enclosingScope(lambda) };
+  const parts = partsOfUdf(lambda);
+  return parts && { name, at, ...parts, fn: lambda, scope: enclosingScope(lambda) };
 }
 
 /** The `def` a name refers to in the scope of `from` (module-level or enclosing functions). */
@@ -428,7 +434,36 @@ class Translator {
   }
 }
 
+/** How many translations were made and how many were found kept (the tests' floor on reuse). */
+export const translationCounts = { made: 0, kept: 0 };
+
+/**
+ * The translation of a UDF's body, kept on its `def` or `lambda` node (`perNode`): it reads only that
+ * node's subtree (its parameters, their annotations, its returned expression: `partsOfUdf`) and holds
+ * no position, so after an edit only the UDFs of the statements the copy made again are translated
+ * (issue 18). `d`'s parameters and body are `partsOfUdf(d.fn)`'s, read when `d` was made.
+ */
+const translations = perNode((fn) => {
+  const parts = partsOfUdf(fn);
+  return parts && readTranslation(parts);
+}, translationCounts);
+
 function translateBody(d: UdfDefinition): Translation | undefined {
+  return translations.of(d.fn);
+}
+
+/** @internal A UDF's translation as kept on its `def` or `lambda` node, if any (null: none), for the tests. */
+export function keptTranslation(fn: Node): Translation | null | undefined {
+  return translations.kept(fn);
+}
+
+/** @internal The translation of the UDF `fn` (a `def` or `lambda`) read afresh, for the tests. */
+export function freshTranslation(fn: Node): Translation | undefined {
+  const parts = partsOfUdf(fn);
+  return parts && readTranslation(parts);
+}
+
+function readTranslation(d: Pick<UdfDefinition, 'params' | 'annotations' | 'body'>): Translation | undefined {
   const body = unwrapParens(d.body);
   const guard = guardOf(body, d.params);
   const t = new Translator(d.params, [...d.annotations]);
@@ -514,12 +549,54 @@ function renderCall(t: Translation, F: string, args: readonly Node[], columnType
  * syntax copy made again are read): the model's per-type lists are those statements' lists in turn,
  * so the counts are the same. @internal Exported for the tests (against a scan of the lists).
  */
-export function bindingCounts(model: DataFrameModel): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const statement of model.root.children) {
-    for (const name of perStatement(statementBindings, statement, bindingNamesOfStatement)) out.set(name, (out.get(name) ?? 0) + 1);
+export function bindingCounts(model: DataFrameModel): ReadonlyMap<string, number> {
+  const statements = model.root.children;
+  const last = countsByRoot.get(model.root);
+  let counts: Map<string, number>;
+  if (!last) {
+    counts = new Map();
+    for (const statement of statements) addNames(counts, statement, 1);
+    bindingCountCounts.made++;
+  } else {
+    // The statements both lists start and end with are the same objects: only those between are read.
+    const before = last.statements;
+    let head = 0;
+    while (head < before.length && head < statements.length && before[head] === statements[head]) head++;
+    let tail = 0;
+    while (tail < before.length - head && tail < statements.length - head && before[before.length - 1 - tail] === statements[statements.length - 1 - tail])
+      tail++;
+    counts = new Map(last.counts);
+    for (let i = head; i < before.length - tail; i++) addNames(counts, before[i], -1);
+    for (let i = head; i < statements.length - tail; i++) addNames(counts, statements[i], 1);
+    bindingCountCounts.carried++;
   }
-  return out;
+  countsByRoot.set(model.root, { statements: [...statements], counts });
+  return counts;
+}
+
+/**
+ * The last counts made for a root node object, with the top-level statements they sum (issue 18).
+ * A document's later syntax copies take its root object over (with new children), and a top-level
+ * statement keeps its node object across them while its text is the same (`perStatement`), so the
+ * counts of any copy of the same root are the last ones less the names of the statements only the
+ * last list holds, plus those of the statements only the new one holds: a sum of each statement's
+ * names, whatever the order it is added in. Those statements are found by comparing the two lists
+ * from each end (pointer comparisons; an edit changes the statements in one run of the list). The
+ * counts are never changed once handed out (the next ones are a copy), and hold no count of 0.
+ * Which copy was counted last does not matter: another model of the same document (an older one
+ * analysed again) is one more list to compare.
+ */
+const countsByRoot = new WeakMap<Node, { statements: readonly Node[]; counts: ReadonlyMap<string, number> }>();
+
+/** How many counts were made from every statement and how many carried from the last ones (for the tests' floor on reuse). */
+export const bindingCountCounts = { made: 0, carried: 0 };
+
+function addNames(counts: Map<string, number>, statement: Node, sign: 1 | -1): void {
+  for (const name of perStatement(statementBindings, statement, bindingNamesOfStatement)) {
+    const n = (counts.get(name) ?? 0) + sign;
+    if (n === 0) counts.delete(name);
+    else counts.set(name, n);
+  }
 }
 
 /** One top-level statement's bound names (see `bindingCounts`), once per name bound: a `perStatement` answer (texts of its own nodes). */
@@ -550,7 +627,7 @@ export function keptBindingNamesOfStatement(statement: Node): readonly string[] 
 }
 
 /** Calls of the UDF by name in its scope, when nothing else binds that name. */
-function callSites(model: DataFrameModel, bindings: () => Map<string, number>, d: UdfDefinition): Node[] | undefined {
+function callSites(model: DataFrameModel, bindings: () => ReadonlyMap<string, number>, d: UdfDefinition): Node[] | undefined {
   if (d.inlineCall) return [d.inlineCall];
   if (!d.name) return [];
   if (bindings().get(d.name) !== 1) return undefined;
@@ -639,7 +716,7 @@ export const pythonUdfWithBuiltin: Rule = {
   summary: 'A Python UDF that only wraps a builtin (upper, strip, len, abs, ...): use the native pyspark.sql.functions equivalent.',
   defaultSeverity: 'warning',
   check(ctx: RuleContext) {
-    let counts: Map<string, number> | undefined;
+    let counts: ReadonlyMap<string, number> | undefined;
     const bindings = () => (counts ??= bindingCounts(ctx.model));
     let handed: Set<string> | undefined;
     const handedNames = () => (handed ??= handedToPython(ctx));
