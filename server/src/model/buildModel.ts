@@ -38,6 +38,8 @@ const MAX_FRAMES_PER_REF = 8;
 const MAX_UNROLLED_TUPLES = 12;
 /** The keyword arguments of a call that names none (shared: read-only). */
 const NO_KEYWORD_VALUES: ReadonlyMap<string, Value> = new Map();
+/** A frame name's other frames when it has none (shared: read-only). */
+const NO_FRAMES: readonly Frame[] = [];
 
 export interface ModelOptions {
   /**
@@ -289,6 +291,8 @@ class ModelBuilder implements Interpreter {
   private previousJournals: Map<Node, FunctionJournal> | undefined;
   /** Set while one of them runs. */
   private recorder: JournalRecorder | undefined;
+  /** The frame names this build made or copied: the only ones it writes to (`writableRef`). */
+  private readonly ownRefs = new Set<FrameRef>();
 
   constructor(
     root: Node,
@@ -442,15 +446,16 @@ class ModelBuilder implements Interpreter {
       const size = at.sizes[i];
       to[key] = Array.isArray(part) ? part.slice(0, size) : new Map(first(part as Map<unknown, unknown>, size));
     });
-    // Frame names are shared objects whose `others` may grow later: this model gets its own copies.
+    // Frame names are the previous model's objects, shared (see `writableRef`): the ones given more
+    // frames after statement k get copies holding the frames they had then.
     const refs = this.model.frameRefs;
-    for (const [start, ref] of refs) refs.set(start, copyRef(ref));
     for (let j = prev.refLog.length - 1; j >= at.refLog; j--) {
       const [start, before] = prev.refLog[j];
       const ref = refs.get(start);
       if (!ref) continue;
-      if (before === 0) delete ref.others;
-      else ref.others = ref.others!.slice(0, before);
+      const own = this.writableRef(ref);
+      if (before === 0) delete own.others;
+      else own.others = own.others!.slice(0, before);
     }
     this.resumedStatements = k;
     this.previousJournals = prev.journals;
@@ -845,19 +850,23 @@ class ModelBuilder implements Interpreter {
    */
   private sameReads(j: FunctionJournal, r: Renumbering | null, t: Translation | undefined): 'same' | 'translated' | undefined {
     if (j.closure !== this.scope || this.steps + j.steps > MAX_STEPS) return undefined;
+    // A translation holding nothing yet (no replay of this build copied) answers every read as it is:
+    // left out, so that the reads below are plain comparisons (this runs for every pending analysis on
+    // every keystroke).
+    if (t && t.objects.size === 0 && t.ids.size === 0) t = undefined;
     let translated = false;
     const read = <T>(x: T): T => {
-      if (!t) return x;
-      const now = t.object(x);
+      const now = t!.object(x);
       if (now !== x) translated = true;
       return now;
     };
     // Ids as they are when neither the run's own frames nor any frame it read moved.
     const ids = j.nextId === this.nextId && (!t || t.ids.size === 0) ? undefined : journalIds(j, this.nextId, t);
-    for (const [name, v] of j.names) if (Map.prototype.get.call(this.vars, name) !== read(v)) return undefined;
+    const vars = this.vars;
+    for (const [name, v] of j.names) if (Map.prototype.get.call(vars, name) !== (t ? read(v) : v)) return undefined;
     for (const [recorded, v] of j.memo) {
       const key = ids ? mapMemoKey(recorded, ids) : recorded;
-      if (key === undefined || this.callMemo.get(r ? r.key(key) : key) !== read(v)) return undefined;
+      if (key === undefined || this.callMemo.get(r ? r.key(key) : key) !== (t ? read(v) : v)) return undefined;
       if (key !== recorded) translated = true;
     }
     for (const [id, has] of j.analysed) if (this.analysed.has(r ? r.id(id) : id) !== has) return undefined;
@@ -868,10 +877,10 @@ class ModelBuilder implements Interpreter {
         if (ref !== undefined) return undefined;
         continue;
       }
-      if (!ref || ref.frame !== read(was.frame)) return undefined;
-      const others = ref.others ?? [];
+      if (!ref || ref.frame !== (t ? read(was.frame) : was.frame)) return undefined;
+      const others = ref.others ?? NO_FRAMES;
       if (others.length !== was.others.length) return undefined;
-      for (let i = 0; i < others.length; i++) if (others[i] !== read(was.others[i])) return undefined;
+      for (let i = 0; i < others.length; i++) if (others[i] !== (t ? read(was.others[i]) : was.others[i])) return undefined;
     }
     for (const [id, has] of j.definitions) {
       const now = ids ? ids(id) : id;
@@ -890,7 +899,7 @@ class ModelBuilder implements Interpreter {
     return j.nextId === this.nextId && !translated ? j : shiftedJournal(j, this.nextId, this.moduleScope, t, translated, this.copies);
   }
 
-  /** What the journaled analysis added, added again (the same objects; frame names copied, since later analyses may add to them). */
+  /** What the journaled analysis added, added again (the same objects; frame names shared until this build adds to one, `writableRef`). */
   private replay(j: FunctionJournal, r: Renumbering | null): void {
     const model = this.model as unknown as Record<string, unknown>;
     for (const [key, items] of j.added) {
@@ -900,14 +909,18 @@ class ModelBuilder implements Interpreter {
     for (const [id, entry] of j.definitionWrites) this.model.definitions.set(id, entry);
     const refs = this.model.frameRefs;
     for (const ref of j.newRefs) {
-      const copy = copyRef(ref);
-      if (r) {
-        copy.start = r.offset(ref.start);
-        copy.end = r.offset(ref.end - 1) + 1;
+      // The journal's own object when its name did not move (shared, see `writableRef`); else a copy at the name's place now.
+      if (!r) {
+        refs.set(ref.start, ref);
+        continue;
       }
+      const copy = copyRef(ref);
+      copy.start = r.offset(ref.start);
+      copy.end = r.offset(ref.end - 1) + 1;
+      this.ownRefs.add(copy);
       refs.set(copy.start, copy);
     }
-    for (const [start, frame] of j.refPushes) (refs.get(r ? r.offset(start) : start)!.others ??= []).push(frame);
+    for (const [start, frame] of j.refPushes) (this.writableRef(refs.get(r ? r.offset(start) : start)!).others ??= []).push(frame);
     for (const entry of j.refLog) this.refLog.push(r ? [r.offset(entry[0]), entry[1]] : entry);
     for (const [key, v] of j.memoWrites) this.callMemo.set(r ? r.key(key) : key, v);
     for (const id of j.analysedWrites) this.analysed.add(r ? r.id(id) : id);
@@ -945,13 +958,31 @@ class ModelBuilder implements Interpreter {
     const ref = this.model.frameRefs.get(name.startIndex);
     this.recorder?.refRead(name.startIndex, ref);
     if (!ref) {
-      this.model.frameRefs.set(name.startIndex, { start: name.startIndex, end: name.endIndex, frame });
+      const made: FrameRef = { start: name.startIndex, end: name.endIndex, frame };
+      this.ownRefs.add(made);
+      this.model.frameRefs.set(name.startIndex, made);
       this.recorder?.newRefStarts.push(name.startIndex);
     } else if (ref.frame !== frame && !ref.others?.includes(frame) && (ref.others?.length ?? 0) < MAX_FRAMES_PER_REF) {
       this.refLog.push([name.startIndex, ref.others?.length ?? 0]);
-      (ref.others ??= []).push(frame);
+      (this.writableRef(ref).others ??= []).push(frame);
       this.recorder?.refPush(name.startIndex, frame);
     }
+  }
+
+  /**
+   * The frame name `ref` of this model, as an object this build may give more frames: itself when this
+   * build made it, else a copy put in its place. Frame names are shared with the model this one resumed
+   * from (the resumed prefix) and with the journals replayed (their `newRefs`), which a hover may still
+   * read and a later replay may put in another model: none is ever written, so no copy is made of the
+   * many names nothing adds to after they are made (before, every name was copied on every keystroke).
+   * A copy keeps its key's place in the Map's order (`set` on a present key).
+   */
+  private writableRef(ref: FrameRef): FrameRef {
+    if (this.ownRefs.has(ref)) return ref;
+    const copy = copyRef(ref);
+    this.ownRefs.add(copy);
+    this.model.frameRefs.set(copy.start, copy);
+    return copy;
   }
 
   // ---------------------------------------------------------------- expressions
