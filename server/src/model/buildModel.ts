@@ -291,8 +291,6 @@ class ModelBuilder implements Interpreter {
   private previousJournals: Map<Node, FunctionJournal> | undefined;
   /** Set while one of them runs. */
   private recorder: JournalRecorder | undefined;
-  /** The frame names this build made or copied: the only ones it writes to (`writableRef`). */
-  private readonly ownRefs = new Set<FrameRef>();
 
   constructor(
     root: Node,
@@ -446,16 +444,13 @@ class ModelBuilder implements Interpreter {
       const size = at.sizes[i];
       to[key] = Array.isArray(part) ? part.slice(0, size) : new Map(first(part as Map<unknown, unknown>, size));
     });
-    // Frame names are the previous model's objects, shared (see `writableRef`): the ones given more
-    // frames after statement k get copies holding the frames they had then.
+    // Frame names are the previous model's objects, shared (never written, see `withFrame`): the ones
+    // given more frames after statement k are replaced by new ones holding the frames they had then.
     const refs = this.model.frameRefs;
     for (let j = prev.refLog.length - 1; j >= at.refLog; j--) {
       const [start, before] = prev.refLog[j];
       const ref = refs.get(start);
-      if (!ref) continue;
-      const own = this.writableRef(ref);
-      if (before === 0) delete own.others;
-      else own.others = own.others!.slice(0, before);
+      if (ref) refs.set(start, withOthers(ref, before));
     }
     this.resumedStatements = k;
     this.previousJournals = prev.journals;
@@ -832,7 +827,8 @@ class ModelBuilder implements Interpreter {
       memoWrites: [...recorder.memoWritten].map((k) => [k, this.callMemo.get(k)!]),
       analysedWrites: [...recorder.analysedWritten],
       definitionWrites: recorder.definitionWrites,
-      newRefs: recorder.newRefStarts.map((start) => copyRef(refs.get(start)!)),
+      // As they are now: a frame given later replaces the model's object, never writes to it (`withFrame`).
+      newRefs: recorder.newRefStarts.map((start) => refs.get(start)!),
       refPushes: recorder.refPushes,
       refLog: this.refLog.slice(refLog),
     };
@@ -899,7 +895,7 @@ class ModelBuilder implements Interpreter {
     return j.nextId === this.nextId && !translated ? j : shiftedJournal(j, this.nextId, this.moduleScope, t, translated, this.copies);
   }
 
-  /** What the journaled analysis added, added again (the same objects; frame names shared until this build adds to one, `writableRef`). */
+  /** What the journaled analysis added, added again (the same objects; frame names too, moved ones copied to their place now). */
   private replay(j: FunctionJournal, r: Renumbering | null): void {
     const model = this.model as unknown as Record<string, unknown>;
     for (const [key, items] of j.added) {
@@ -909,7 +905,7 @@ class ModelBuilder implements Interpreter {
     for (const [id, entry] of j.definitionWrites) this.model.definitions.set(id, entry);
     const refs = this.model.frameRefs;
     for (const ref of j.newRefs) {
-      // The journal's own object when its name did not move (shared, see `writableRef`); else a copy at the name's place now.
+      // The journal's own object when its name did not move (shared: never written, see `withFrame`); else a copy at the name's place now.
       if (!r) {
         refs.set(ref.start, ref);
         continue;
@@ -917,10 +913,12 @@ class ModelBuilder implements Interpreter {
       const copy = copyRef(ref);
       copy.start = r.offset(ref.start);
       copy.end = r.offset(ref.end - 1) + 1;
-      this.ownRefs.add(copy);
       refs.set(copy.start, copy);
     }
-    for (const [start, frame] of j.refPushes) (this.writableRef(refs.get(r ? r.offset(start) : start)!).others ??= []).push(frame);
+    for (const [recorded, frame] of j.refPushes) {
+      const start = r ? r.offset(recorded) : recorded;
+      refs.set(start, withFrame(refs.get(start)!, frame));
+    }
     for (const entry of j.refLog) this.refLog.push(r ? [r.offset(entry[0]), entry[1]] : entry);
     for (const [key, v] of j.memoWrites) this.callMemo.set(r ? r.key(key) : key, v);
     for (const id of j.analysedWrites) this.analysed.add(r ? r.id(id) : id);
@@ -958,31 +956,13 @@ class ModelBuilder implements Interpreter {
     const ref = this.model.frameRefs.get(name.startIndex);
     this.recorder?.refRead(name.startIndex, ref);
     if (!ref) {
-      const made: FrameRef = { start: name.startIndex, end: name.endIndex, frame };
-      this.ownRefs.add(made);
-      this.model.frameRefs.set(name.startIndex, made);
+      this.model.frameRefs.set(name.startIndex, { start: name.startIndex, end: name.endIndex, frame });
       this.recorder?.newRefStarts.push(name.startIndex);
     } else if (ref.frame !== frame && !ref.others?.includes(frame) && (ref.others?.length ?? 0) < MAX_FRAMES_PER_REF) {
       this.refLog.push([name.startIndex, ref.others?.length ?? 0]);
-      (this.writableRef(ref).others ??= []).push(frame);
+      this.model.frameRefs.set(name.startIndex, withFrame(ref, frame));
       this.recorder?.refPush(name.startIndex, frame);
     }
-  }
-
-  /**
-   * The frame name `ref` of this model, as an object this build may give more frames: itself when this
-   * build made it, else a copy put in its place. Frame names are shared with the model this one resumed
-   * from (the resumed prefix) and with the journals replayed (their `newRefs`), which a hover may still
-   * read and a later replay may put in another model: none is ever written, so no copy is made of the
-   * many names nothing adds to after they are made (before, every name was copied on every keystroke).
-   * A copy keeps its key's place in the Map's order (`set` on a present key).
-   */
-  private writableRef(ref: FrameRef): FrameRef {
-    if (this.ownRefs.has(ref)) return ref;
-    const copy = copyRef(ref);
-    this.ownRefs.add(copy);
-    this.model.frameRefs.set(copy.start, copy);
-    return copy;
   }
 
   // ---------------------------------------------------------------- expressions
@@ -1403,10 +1383,29 @@ function* first<T>(items: Iterable<T>, n: number): Generator<T> {
   }
 }
 
-/** The module-level statement that holds `node`. */
 function copyRef(ref: FrameRef): FrameRef {
   const copy: FrameRef = { ...ref };
   if (ref.others) copy.others = ref.others.slice();
+  return copy;
+}
+
+/**
+ * `ref` given one more frame, as a new object that takes its place in the model (`set` on a present
+ * key keeps the Map's order). A frame name is never written once it is in a model: the model a build
+ * resumed from shares the names of its prefix, the journals replayed share theirs (`newRefs`), and a
+ * hover may still read an older model, so none of them may see a frame given later. Before, every
+ * name was copied on every resume and replay (about 9,000 per keystroke at 20k lines) so that it could
+ * be written; now only the ones given a frame are (about one per pending analysis).
+ */
+function withFrame(ref: FrameRef, frame: Frame): FrameRef {
+  return { ...ref, others: ref.others ? [...ref.others, frame] : [frame] };
+}
+
+/** `ref` with only its first `n` other frames, as a new object (see `withFrame`). */
+function withOthers(ref: FrameRef, n: number): FrameRef {
+  const copy: FrameRef = { ...ref };
+  if (n === 0) delete copy.others;
+  else copy.others = ref.others!.slice(0, n);
   return copy;
 }
 
