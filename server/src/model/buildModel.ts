@@ -38,6 +38,8 @@ const MAX_FRAMES_PER_REF = 8;
 const MAX_UNROLLED_TUPLES = 12;
 /** The keyword arguments of a call that names none (shared: read-only). */
 const NO_KEYWORD_VALUES: ReadonlyMap<string, Value> = new Map();
+/** A frame name's other frames when it has none (shared: read-only). */
+const NO_FRAMES: readonly Frame[] = [];
 
 export interface ModelOptions {
   /**
@@ -442,15 +444,13 @@ class ModelBuilder implements Interpreter {
       const size = at.sizes[i];
       to[key] = Array.isArray(part) ? part.slice(0, size) : new Map(first(part as Map<unknown, unknown>, size));
     });
-    // Frame names are shared objects whose `others` may grow later: this model gets its own copies.
+    // Frame names are the previous model's objects, shared (never written, see `withFrame`): the ones
+    // given more frames after statement k are replaced by new ones holding the frames they had then.
     const refs = this.model.frameRefs;
-    for (const [start, ref] of refs) refs.set(start, copyRef(ref));
     for (let j = prev.refLog.length - 1; j >= at.refLog; j--) {
       const [start, before] = prev.refLog[j];
       const ref = refs.get(start);
-      if (!ref) continue;
-      if (before === 0) delete ref.others;
-      else ref.others = ref.others!.slice(0, before);
+      if (ref) refs.set(start, withOthers(ref, before));
     }
     this.resumedStatements = k;
     this.previousJournals = prev.journals;
@@ -827,7 +827,8 @@ class ModelBuilder implements Interpreter {
       memoWrites: [...recorder.memoWritten].map((k) => [k, this.callMemo.get(k)!]),
       analysedWrites: [...recorder.analysedWritten],
       definitionWrites: recorder.definitionWrites,
-      newRefs: recorder.newRefStarts.map((start) => copyRef(refs.get(start)!)),
+      // As they are now: a frame given later replaces the model's object, never writes to it (`withFrame`).
+      newRefs: recorder.newRefStarts.map((start) => refs.get(start)!),
       refPushes: recorder.refPushes,
       refLog: this.refLog.slice(refLog),
     };
@@ -845,19 +846,23 @@ class ModelBuilder implements Interpreter {
    */
   private sameReads(j: FunctionJournal, r: Renumbering | null, t: Translation | undefined): 'same' | 'translated' | undefined {
     if (j.closure !== this.scope || this.steps + j.steps > MAX_STEPS) return undefined;
+    // A translation holding nothing yet (no replay of this build copied) answers every read as it is:
+    // left out, so that the reads below are plain comparisons (this runs for every pending analysis on
+    // every keystroke).
+    if (t && t.objects.size === 0 && t.ids.size === 0) t = undefined;
     let translated = false;
     const read = <T>(x: T): T => {
-      if (!t) return x;
-      const now = t.object(x);
+      const now = t!.object(x);
       if (now !== x) translated = true;
       return now;
     };
     // Ids as they are when neither the run's own frames nor any frame it read moved.
     const ids = j.nextId === this.nextId && (!t || t.ids.size === 0) ? undefined : journalIds(j, this.nextId, t);
-    for (const [name, v] of j.names) if (Map.prototype.get.call(this.vars, name) !== read(v)) return undefined;
+    const vars = this.vars;
+    for (const [name, v] of j.names) if (Map.prototype.get.call(vars, name) !== (t ? read(v) : v)) return undefined;
     for (const [recorded, v] of j.memo) {
       const key = ids ? mapMemoKey(recorded, ids) : recorded;
-      if (key === undefined || this.callMemo.get(r ? r.key(key) : key) !== read(v)) return undefined;
+      if (key === undefined || this.callMemo.get(r ? r.key(key) : key) !== (t ? read(v) : v)) return undefined;
       if (key !== recorded) translated = true;
     }
     for (const [id, has] of j.analysed) if (this.analysed.has(r ? r.id(id) : id) !== has) return undefined;
@@ -868,10 +873,10 @@ class ModelBuilder implements Interpreter {
         if (ref !== undefined) return undefined;
         continue;
       }
-      if (!ref || ref.frame !== read(was.frame)) return undefined;
-      const others = ref.others ?? [];
+      if (!ref || ref.frame !== (t ? read(was.frame) : was.frame)) return undefined;
+      const others = ref.others ?? NO_FRAMES;
       if (others.length !== was.others.length) return undefined;
-      for (let i = 0; i < others.length; i++) if (others[i] !== read(was.others[i])) return undefined;
+      for (let i = 0; i < others.length; i++) if (others[i] !== (t ? read(was.others[i]) : was.others[i])) return undefined;
     }
     for (const [id, has] of j.definitions) {
       const now = ids ? ids(id) : id;
@@ -890,7 +895,7 @@ class ModelBuilder implements Interpreter {
     return j.nextId === this.nextId && !translated ? j : shiftedJournal(j, this.nextId, this.moduleScope, t, translated, this.copies);
   }
 
-  /** What the journaled analysis added, added again (the same objects; frame names copied, since later analyses may add to them). */
+  /** What the journaled analysis added, added again (the same objects; frame names too, moved ones copied to their place now). */
   private replay(j: FunctionJournal, r: Renumbering | null): void {
     const model = this.model as unknown as Record<string, unknown>;
     for (const [key, items] of j.added) {
@@ -900,14 +905,20 @@ class ModelBuilder implements Interpreter {
     for (const [id, entry] of j.definitionWrites) this.model.definitions.set(id, entry);
     const refs = this.model.frameRefs;
     for (const ref of j.newRefs) {
-      const copy = copyRef(ref);
-      if (r) {
-        copy.start = r.offset(ref.start);
-        copy.end = r.offset(ref.end - 1) + 1;
+      // The journal's own object when its name did not move (shared: never written, see `withFrame`); else a copy at the name's place now.
+      if (!r) {
+        refs.set(ref.start, ref);
+        continue;
       }
+      const copy = copyRef(ref);
+      copy.start = r.offset(ref.start);
+      copy.end = r.offset(ref.end - 1) + 1;
       refs.set(copy.start, copy);
     }
-    for (const [start, frame] of j.refPushes) (refs.get(r ? r.offset(start) : start)!.others ??= []).push(frame);
+    for (const [recorded, frame] of j.refPushes) {
+      const start = r ? r.offset(recorded) : recorded;
+      refs.set(start, withFrame(refs.get(start)!, frame));
+    }
     for (const entry of j.refLog) this.refLog.push(r ? [r.offset(entry[0]), entry[1]] : entry);
     for (const [key, v] of j.memoWrites) this.callMemo.set(r ? r.key(key) : key, v);
     for (const id of j.analysedWrites) this.analysed.add(r ? r.id(id) : id);
@@ -949,7 +960,7 @@ class ModelBuilder implements Interpreter {
       this.recorder?.newRefStarts.push(name.startIndex);
     } else if (ref.frame !== frame && !ref.others?.includes(frame) && (ref.others?.length ?? 0) < MAX_FRAMES_PER_REF) {
       this.refLog.push([name.startIndex, ref.others?.length ?? 0]);
-      (ref.others ??= []).push(frame);
+      this.model.frameRefs.set(name.startIndex, withFrame(ref, frame));
       this.recorder?.refPush(name.startIndex, frame);
     }
   }
@@ -1372,10 +1383,30 @@ function* first<T>(items: Iterable<T>, n: number): Generator<T> {
   }
 }
 
-/** The module-level statement that holds `node`. */
 function copyRef(ref: FrameRef): FrameRef {
   const copy: FrameRef = { ...ref };
   if (ref.others) copy.others = ref.others.slice();
+  return copy;
+}
+
+/**
+ * `ref` given one more frame, as a new object that takes its place in the model (`set` on a present
+ * key keeps the Map's order). A frame name is never written once it is in a model: the model a build
+ * resumed from shares the names of its prefix, the journals replayed share theirs (`newRefs`), and a
+ * hover may still read an older model, so none of them may see a frame given later. Before, every
+ * name was copied on every resume and replay so that it could be written (6,070 per code keystroke in
+ * the middle of the bench's 20k lines); now the ones given a frame (about one per pending analysis) and
+ * the moved ones of relocated replays are new objects (4,187).
+ */
+function withFrame(ref: FrameRef, frame: Frame): FrameRef {
+  return { ...ref, others: ref.others ? [...ref.others, frame] : [frame] };
+}
+
+/** `ref` with only its first `n` other frames, as a new object (see `withFrame`). */
+function withOthers(ref: FrameRef, n: number): FrameRef {
+  const copy: FrameRef = { ...ref };
+  if (n === 0) delete copy.others;
+  else copy.others = ref.others!.slice(0, n);
   return copy;
 }
 

@@ -130,9 +130,10 @@ export class Renumbering {
 export function placement(j: FunctionJournal, root: Node): Renumbering | null | undefined {
   const owner = (root as SyntaxNode).owner;
   const places = j.places;
-  const shifts: number[] = [];
-  const deltas: number[] = [];
-  let moved = false;
+  // The moves are kept only from the first moved statement on (most journals have none: no array is
+  // made for them; this runs for every pending analysis on every keystroke).
+  let shifts: number[] | undefined;
+  let deltas: number[] | undefined;
   let across = false;
   for (let i = 0; i < places.length; i++) {
     const p = places[i];
@@ -141,14 +142,19 @@ export function placement(j: FunctionJournal, root: Node): Renumbering | null | 
     if (s.owner !== owner || s.subtreeEnd - s.id !== p.idEnd - p.id || s.endIndex - s.startIndex !== p.end - p.start) return undefined;
     const shift = s.id - p.id;
     const delta = s.startIndex - p.start;
-    shifts.push(shift);
-    deltas.push(delta);
     if (shift !== 0 || delta !== 0) {
-      moved = true;
+      if (!shifts) {
+        shifts = new Array<number>(i).fill(0);
+        deltas = new Array<number>(i).fill(0);
+      }
       if (i > 0) across = true;
     }
+    if (shifts) {
+      shifts.push(shift);
+      deltas!.push(delta);
+    }
   }
-  return moved ? new Renumbering(places, shifts, deltas, across) : null;
+  return shifts ? new Renumbering(places, shifts, deltas!, across) : null;
 }
 
 // Every number of a journal lies in one of its places (`statementPlaces` found them all, or no journal was kept).
