@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { applyFix, check, py } from './helpers';
+import { looksLikeSecretValue } from '../../server/src/rules/governance/PSA402-hardcoded-secret';
 
 describe('PSA402 hardcoded-secret', () => {
   it('flags a JDBC read with a literal password in a properties dict and fixes it from os.environ', async () => {
@@ -94,5 +95,29 @@ describe('PSA402 hardcoded-secret', () => {
     const b = await applyFix(r, found[1]);
     assert.match(b.text, /^secret = environ\["SP_CLIENT_SECRET"\]$/m);
     assert.doesNotMatch(b.text, /^import os$/m);
+  });
+  describe('blanks a reader fills in (fifty-ninth corpus)', () => {
+    it('takes one character in runs cut by separators for a mask, not a value', () => {
+      for (const v of ['xxx-xx-xxxxx', 'XXXXXXXX-XXXX-XXXX', '0000 0000', 'zzzzzzzz']) assert.equal(looksLikeSecretValue(v, 'secret'), false, v);
+      // Two characters, or one run beside a real part, are no mask.
+      for (const v of ['xx-yy-xx', 'xxx-Q7vL2p', 'a1-a1-a1']) assert.equal(looksLikeSecretValue(v, 'secret'), true, v);
+    });
+
+    it('takes a fill-in instruction with the field named in its own words for a blank', () => {
+      for (const v of ['replace_with_your_storage_account_key', 'replace_with_your_actual_key_here', 'paste-your-access-key-here'])
+        assert.equal(looksLikeSecretValue(v, 'key'), false, v);
+      // "your" alone, or an instruction verb alone, does not make a phrase a blank.
+      for (const v of ['bless-your-heart', 'replace-the-old-lock']) assert.equal(looksLikeSecretValue(v, 'key'), true, v);
+    });
+
+    it('judges an Event Hubs connection string handed as the JAAS password on its key field', async () => {
+      const jaas = (key: string) =>
+        `kafkashaded.org.apache.kafka.common.security.plain.PlainLoginModule required username="$ConnectionString" password="Endpoint=sb://hub.servicebus.windows.net/;SharedAccessKeyName=listen;SharedAccessKey=${key}";`;
+      const source = (key: string) => py`
+        stream = spark.readStream.format("kafka").option("kafka.sasl.jaas.config", '${jaas(key)}').option("subscribe", "t").load()
+      `;
+      assert.equal((await check(source('zzzzzzzz'))).of('PSA402').length, 0);
+      assert.equal((await check(source('Rt5wYp2LqN8vXc3Bz7Hk1Jm4Df6Gs9Ae0Uo2Iy5Tr8='))).of('PSA402').length, 1);
+    });
   });
 });

@@ -780,6 +780,9 @@ function namesItsHolder(value: ResolvedValue): boolean {
  */
 const INSTRUCTION_WORDS = new Set(['replace', 'enter', 'insert', 'fill', 'put', 'here', 'with', 'your', 'goes', 'key', 'name', 'value']);
 
+/** The verbs of a fill-in instruction ("replace with your ...", "paste your ... here"). */
+const FILL_IN_VERBS = new Set(['replace', 'enter', 'insert', 'fill', 'put', 'paste', 'add', 'provide', 'type', 'use', 'set']);
+
 /** The type of value a template says goes in a field ("password_string"). */
 const TYPE_WORDS = new Set(['string', 'str', 'text']);
 
@@ -822,6 +825,9 @@ function isStandInPhrase(value: string): boolean {
   // qualifier or `client` beside a secret word or `key`), written where its value should go.
   const fieldWord = (w: string) => KEY_QUALIFIERS.has(w) || w === 'client';
   if (words.every((w) => standIn(w) || fieldWord(w)) && words.some((w) => SECRET_WORDS.has(w) || w === 'key')) return true;
+  // "replace_with_your_storage_account_key", "enter-your-api-key-here": a fill-in instruction addressed
+  // to the reader, a verb telling what to do and "your", whatever words name the field between them.
+  if (words.length >= 3 && words.includes('your') && words.some((w) => FILL_IN_VERBS.has(w))) return true;
   // "no-secret-access-key-provided", "password-not-set", "missing_api_token": the fallback says the
   // real value is absent. An absence word, and only stand-in, field and state words beside it.
   return words.some((w) => ABSENCE_WORDS.has(w)) && words.every((w) => standIn(w) || ABSENCE_WORDS.has(w) || ABSENCE_CONTEXT_WORDS.has(w));
@@ -872,6 +878,17 @@ function isFencedBlank(value: string): boolean {
   return /^([*#])\1+[ \t]*[A-Za-z]+(?:[ \t]+[A-Za-z]+)+[ \t]*\1{2,}$/.test(value);
 }
 
+/**
+ * One character over and over, alone or in runs cut by separators: "YYYY", "....", "xxx-xx-xxxxx",
+ * "XXXXXXXX-XXXX-XXXX", "0000 0000". The shape of a value to fill in, not a value: a key, token or
+ * password of one repeated character is no credential anybody is issued.
+ */
+function isMask(v: string): boolean {
+  if (/^(.)\1{2,}$/.test(v)) return true;
+  const runs = v.split(/[-_. /:]+/);
+  return runs.length > 1 && runs.every(Boolean) && /^(\w)\1{2,}$/.test(runs.join(''));
+}
+
 /** What a scrubbed export leaves where a secret was ("***removed***", "##REDACTED##"). */
 const SCRUBBED_WORDS = new Set(['removed', 'redacted', 'hidden', 'masked', 'omitted', 'scrubbed', 'censored']);
 
@@ -887,8 +904,9 @@ export function looksLikeSecretValue(value: string, key?: string): boolean {
   if (/^(\/|~\/|\.\.?\/|[A-Za-z][\w+.-]*:\/\/|dbfs:|file:|[A-Za-z]:\\)/.test(v)) return false;
   if (/^<[^>]*>$/.test(v) || /^\[[^\]]*\]$/.test(v) || /^\{[^}]*\}$/.test(v) || /^your[-_]/i.test(v)) return false;
   if (/^\*+$/.test(v) || /^x+$/i.test(v) || /^(true|false|none|null)$/i.test(v)) return false;
-  // One character typed over and over ("YYYY", "0000", "....") stands in for a value to fill in.
-  if (/^(.)\1{2,}$/.test(v)) return false;
+  // One character typed over and over ("YYYY", "0000", "....") stands in for a value to fill in, also
+  // in runs cut by separators the way a mask shows a value's shape ("xxx-xx-xxxxx", "0000-0000").
+  if (isMask(v)) return false;
   // Words that stand for "no real value here" (dev defaults, stubs), not credentials, also when
   // fenced in asterisks or hashes the way scrubbed exports write them ("***removed***").
   const word = v
@@ -1120,9 +1138,35 @@ function checkSetting(judge: Judge, setting: Setting, reported: Set<number>): vo
   }));
 }
 
-/** The embedded value is always the `password` of its string (`password=...`, `user:password@`). */
+/**
+ * The embedded value is always the `password` of its string (`password=...`, `user:password@`). A
+ * password that is itself a connection string of `Name=value;` fields (Event Hubs' Kafka endpoint
+ * takes `password="Endpoint=sb://...;SharedAccessKeyName=...;SharedAccessKey=..."`) is judged on its
+ * key fields: the endpoint and the key's name are no secret, and `SharedAccessKey=zzzzzzzz` is a blank.
+ */
 function leakIn(secret: string | undefined, what: string): string | undefined {
-  return secret !== undefined && looksLikeSecretValue(secret, 'password') ? what : undefined;
+  if (secret === undefined) return undefined;
+  const keys = connectionStringKeys(secret);
+  const leaks = keys ? keys.some((k) => looksLikeSecretValue(k, 'password')) : looksLikeSecretValue(secret, 'password');
+  return leaks ? what : undefined;
+}
+
+/** The fields of an Azure-style connection string that hold its secret. */
+const CONNECTION_STRING_KEY_FIELDS = /^(sharedaccesskey|sharedaccesssignature|accountkey|password|pwd)$/i;
+
+/**
+ * The secret fields' values of a `Name=value;Name=value` connection string (Azure Event Hubs, Service
+ * Bus and storage strings), or undefined when the text is not one or names no secret field: then the
+ * whole text is the password.
+ */
+function connectionStringKeys(text: string): string[] | undefined {
+  const fields = text
+    .split(';')
+    .map((f) => f.trim())
+    .filter(Boolean);
+  if (fields.length < 2 || !fields.every((f) => /^[A-Za-z][\w ]*=/.test(f))) return undefined;
+  const keys = fields.filter((f) => CONNECTION_STRING_KEY_FIELDS.test(f.slice(0, f.indexOf('=')).trim())).map((f) => f.slice(f.indexOf('=') + 1));
+  return keys.length ? keys : undefined;
 }
 
 /** `JDBC_PASSWORD`, `KAFKA_SASL_JAAS_CONFIG`, `FS_S3A_SECRET_KEY`: the key, as an environment variable. */
