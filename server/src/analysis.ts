@@ -1,3 +1,4 @@
+import { carryTransformIndex } from './rules/helpers/transformAround';
 import { defaultSettings, type Settings } from '../../shared/settings';
 import { compareFindings, type Finding, type Severity } from './findings';
 import { LineIndex } from './lineIndex';
@@ -193,6 +194,7 @@ function* analysisSteps(tree: TreeOrCopy, text: string, options: AnalysisOptions
   carryScopeIndex(options.previousModel, model);
   carrySessionConf(options.previousModel, model);
   carrySyntaxIndex(options.previousModel, model);
+  carryTransformIndex(options.previousModel, model);
   options.onModel?.(model);
   yield 'model';
   const code = new CodeContext(text, {
