@@ -183,6 +183,8 @@ describe('context/textWords', () => {
     assert.equal(carriedDltImport('x = 1import dlt\ny = 2\n', [6, 16], { start: 5, oldEnd: 6, newEnd: 5 }), null);
     // None before: the `t` typed completes it; the run of its letters reaches back to the line start.
     assert.deepEqual(carriedDltImport(text, null, { start: 15, oldEnd: 15, newEnd: 16 }), [6, 16]);
+    // None before, and Enter typed in front of the import (`ximport dlt`): the match starts where the edit ends.
+    assert.deepEqual(carriedDltImport('x\nimport dlt\n', null, { start: 1, oldEnd: 1, newEnd: 2 }), [2, 12]);
     // Those answers read no more than the edit's neighbourhood; a run of the import's letters past the budget is searched whole.
     const searched = dltImportCounts.searched;
     assert.deepEqual(carriedDltImport(text, null, { start: 0, oldEnd: 0, newEnd: 0 }), null);
