@@ -1,4 +1,3 @@
-import { carryTransformIndex } from './rules/helpers/transformAround';
 import { defaultSettings, type Settings } from '../../shared/settings';
 import { compareFindings, type Finding, type Severity } from './findings';
 import { LineIndex } from './lineIndex';
@@ -194,7 +193,6 @@ function* analysisSteps(tree: TreeOrCopy, text: string, options: AnalysisOptions
   carryScopeIndex(options.previousModel, model);
   carrySessionConf(options.previousModel, model);
   carrySyntaxIndex(options.previousModel, model);
-  carryTransformIndex(options.previousModel, model);
   options.onModel?.(model);
   yield 'model';
   const code = new CodeContext(text, {

@@ -3,8 +3,7 @@ import { buildModel } from '../../server/src/model/buildModel';
 import { nodesOfType } from '../../server/src/model/syntaxIndex';
 import type { DataFrameModel, TransformCall } from '../../server/src/model/types';
 import type { Node } from '../../server/src/parsing/pythonParser';
-import { innermostTransformAround, transformIndexCounts } from '../../server/src/rules/helpers/transformAround';
-import { analyseEditSequence, append, deleteLastStatement, insertAtMiddle, insertBefore, typeIntoLine, type SequenceEdit } from './analysisOutcome';
+import { innermostTransformAround } from '../../server/src/rules/helpers/transformAround';
 import { loadParser, py, samplesAndFixtures } from './helpers';
 
 // PSA105 asks, per argument of every UDF call, which transform the call is evaluated in. It used to
@@ -57,70 +56,4 @@ describe('rules/helpers/transformAround', () => {
       }
     });
   }
-});
-
-// After an edit the grouping is made from the previous model's (the transforms between the first and
-// the last that differ grouped again): the answers must still be the scan's, for every call.
-
-/** A transform typed into the middle, a statement typed into, the last one deleted, a UDF call appended, one inserted at the top. */
-const EDITS: SequenceEdit[] = [
-  insertAtMiddle('x = spark.read.parquet("/tmp/a").withColumn("n", F.upper(F.col("a")))\n'),
-  typeIntoLine,
-  deleteLastStatement,
-  append('\ndf2 = df.withColumn("m", upper(F.col("b"))).filter(F.col("m") > 1)\n'),
-  typeIntoLine,
-  insertBefore(0, 'import os\n'),
-];
-
-describe('rules/helpers/transformAround after edits', () => {
-  const before = { ...transformIndexCounts };
-  let steps = 0;
-  let compared = 0;
-  for (const [name, text] of [['nested transforms', NESTED] as [string, string], ...files]) {
-    it(`finds what a scan of every transform finds after each edit: ${name}`, async () => {
-      const parser = await loadParser();
-      analyseEditSequence(parser, name, text, EDITS, (model, _previous, change) => {
-        steps++;
-        for (const call of nodesOfType(model, 'call')) {
-          const expected = byScan(model, call);
-          if (expected) compared++;
-          assert.ok(innermostTransformAround(model, call) === expected, `${call.text} at ${call.startIndex} after ${JSON.stringify(change)}`);
-        }
-      });
-    });
-  }
-  it('regroups the calls of a function analysed for several calls when one of them is edited', async () => {
-    const parser = await loadParser();
-    const replace =
-      (from: string, to: string): SequenceEdit =>
-      (t) =>
-        t.includes(from) ? { start: t.indexOf(from), end: t.indexOf(from) + from.length, text: to } : undefined;
-    const was = { ...transformIndexCounts };
-    // `clean` is analysed for `one` and for `two`: editing `two`'s argument analyses it again for that call only,
-    // so its calls' groups hold items before and in the edited middle. Then `one` is deleted and typed again further down.
-    const edits = [
-      replace('spark.table("two")', 'spark.table("two2")'),
-      replace('withColumn("e", upper("e"))', 'withColumn("e", upper("f"))'),
-      replace('one = clean(spark.read.parquet("one"))\n', ''),
-      replace('three = ', 'one = clean(spark.read.parquet("one"))\nthree = '),
-    ];
-    let visited = 0;
-    analyseEditSequence(parser, 'nested.py', NESTED, edits, (model, _previous, change) => {
-      visited++;
-      for (const call of nodesOfType(model, 'call'))
-        assert.ok(innermostTransformAround(model, call) === byScan(model, call), `${call.text} at ${call.startIndex} after ${JSON.stringify(change)}`);
-    });
-    assert.equal(visited, edits.length);
-    assert.ok(transformIndexCounts.rescanned > was.rescanned, 'no group made again by a scan');
-    assert.ok(transformIndexCounts.carried > was.carried, 'nothing carried');
-  });
-
-  it("made most groupings from the previous model's (the tests above are not vacuous)", () => {
-    const carried = transformIndexCounts.carried - before.carried;
-    assert.ok(compared > 1000, `only ${compared} calls inside a transform compared`);
-    assert.ok(
-      carried > steps / 2,
-      `${carried} of ${steps} groupings carried (made anew ${transformIndexCounts.made - before.made}, remade ${transformIndexCounts.remade - before.remade})`,
-    );
-  });
 });
