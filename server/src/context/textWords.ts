@@ -103,11 +103,6 @@ export class TextWords {
     return m !== null;
   }
 
-  /** @internal Whether the DLT import's answer is carried from the previous text's (for the tests' floor). */
-  carriesDltImport(): boolean {
-    return !!this.edited && this.before?.dlt !== undefined;
-  }
-
   /** @internal Whether the answer for `word` is carried from the previous text's (for the tests' floor). */
   carries(word: string): boolean {
     return !!this.edited && !!this.before?.first.has(word);
