@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { AnalysisResult } from '../../server/src/analysis';
-import { CodeContext, DLT_IMPORT, FAKER_IMPORT, MANAGED_DECORATOR_LINE } from '../../server/src/context/codeContext';
+import { carriedDltImport, CodeContext, DLT_IMPORT, dltImportCounts, FAKER_IMPORT, MANAGED_DECORATOR_LINE } from '../../server/src/context/codeContext';
 import { mergeEdits, TextWords, type EditedRange } from '../../server/src/context/textWords';
 import { stepsEqualFresh, type TextChange } from './analysisOutcome';
 import { loadParser, py } from './helpers';
@@ -102,6 +102,96 @@ describe('context/textWords', () => {
     );
     // Carrying must not silently stop: most words asked were answered at the step before.
     assert.ok(carried > asked / 3, `${carried} of ${asked} carried`);
+  });
+
+  it('answers the DLT import as the pattern does, after each of a sequence of (merged) edits, carried through most', () => {
+    // Pieces that make, cut and join the four imports, their line starts and the word boundary after them.
+    const importPiece = fc.constantFrom(
+      'import dlt',
+      'import dl',
+      't',
+      'from dlt import x',
+      'from pyspark import pipelines',
+      'import pyspark.pipelines',
+      'import pyspark',
+      '.pipelines',
+      'pipelines',
+      'dlt',
+      'from ',
+      'import ',
+      ' ',
+      '  ',
+      '\n',
+      '\r\n',
+      'x',
+      '_',
+      'x = 1\n',
+      '# import dlt\n',
+      '"""pipelines"""\n',
+    );
+    const importText = fc.array(importPiece, { maxLength: 24 }).map((p) => p.join(''));
+    const importChange = fc.record({ at: fc.double({ min: 0, max: 1, noNaN: true }), span: fc.double({ min: 0, max: 0.3, noNaN: true }), text: importText });
+    const before = { ...dltImportCounts };
+    let asked = 0;
+    let matched = 0;
+    fc.assert(
+      fc.property(
+        importText,
+        fc.array(fc.record({ changes: fc.array(importChange, { minLength: 1, maxLength: 3 }), ask: fc.boolean() }), { minLength: 1, maxLength: 10 }),
+        (original, steps) => {
+          let text = original;
+          let owner = {};
+          let words = new TextWords(text, owner);
+          assert.equal(words.importsDlt(), DLT_IMPORT.test(text));
+          for (const step of steps) {
+            const edits: EditedRange[] = [];
+            for (const c of step.changes) {
+              const next = apply(text, c);
+              text = next.text;
+              edits.push(next.edit);
+            }
+            const previous = owner;
+            owner = {};
+            words = new TextWords(text, owner, previous, mergeEdits(edits));
+            // Some steps do not ask: the next step finds no answer to carry and searches whole.
+            if (!step.ask) continue;
+            asked++;
+            const answer = words.importsDlt();
+            if (answer) matched++;
+            assert.equal(answer, DLT_IMPORT.test(text), JSON.stringify(text));
+          }
+        },
+      ),
+      { seed: 2424, numRuns: 1500 },
+    );
+    const kept = dltImportCounts.kept - before.kept;
+    const near = dltImportCounts.near - before.near;
+    // Carrying must not silently stop: both ways of carrying answer a good share of the questions.
+    assert.ok(matched > asked / 5 && matched < (asked * 4) / 5, `${matched} of ${asked} match`);
+    assert.ok(kept > asked / 10, `kept ${kept} of ${asked}`);
+    assert.ok(near > asked / 5, `near ${near} of ${asked}`);
+  });
+
+  it("reads the DLT import near the edit only, and the whole text when the run of the import's letters is too long", () => {
+    // A previous match before, after, and across the edit; none before and one made by the edit.
+    const text = 'x = 1\nimport dlt\ny = 2\n';
+    assert.deepEqual(carriedDltImport(text, [6, 16], { start: 18, oldEnd: 18, newEnd: 18 }), [6, 16]);
+    assert.deepEqual(carriedDltImport('z\n' + text, [6, 16], { start: 0, oldEnd: 0, newEnd: 2 }), [8, 18]);
+    // The boundary after it edited (`import dltx`): searched again, and the import is gone.
+    assert.equal(carriedDltImport('x = 1\nimport dltx\ny = 2\n', [6, 16], { start: 16, oldEnd: 16, newEnd: 17 }), null);
+    // The line start before it edited (`1import dlt`): gone.
+    assert.equal(carriedDltImport('x = 1import dlt\ny = 2\n', [6, 16], { start: 5, oldEnd: 6, newEnd: 5 }), null);
+    // None before: the `t` typed completes it; the run of its letters reaches back to the line start.
+    assert.deepEqual(carriedDltImport(text, null, { start: 15, oldEnd: 15, newEnd: 16 }), [6, 16]);
+    // None before, and Enter typed in front of the import (`ximport dlt`): the match starts where the edit ends.
+    assert.deepEqual(carriedDltImport('x\nimport dlt\n', null, { start: 1, oldEnd: 1, newEnd: 2 }), [2, 12]);
+    // Those answers read no more than the edit's neighbourhood; a run of the import's letters past the budget is searched whole.
+    const searched = dltImportCounts.searched;
+    assert.deepEqual(carriedDltImport(text, null, { start: 0, oldEnd: 0, newEnd: 0 }), null);
+    assert.equal(dltImportCounts.searched, searched);
+    const letters = 'x\n' + 'import '.repeat(700) + 'dlt\n';
+    assert.equal(carriedDltImport(letters, null, { start: letters.length - 1, oldEnd: letters.length - 1, newEnd: letters.length }), null);
+    assert.equal(dltImportCounts.searched, searched + 1);
   });
 
   it('searches the whole text when the range does not fit the two texts', () => {

@@ -50,7 +50,7 @@ export interface ContextOptions {
    * Whether the text holds a literal word, when something answers it faster than a search of the
    * whole text (`TextWords`, carried across edits); the same answer as `text.includes(word)`.
    */
-  words?: { has(word: string): boolean };
+  words?: { has(word: string): boolean; importsDlt?(): boolean };
 }
 
 const TEST_DIR = /(^|[\\/])(tests?|testing|__tests__|spec|specs|\w+_tests?)[\\/]/i;
@@ -104,22 +104,90 @@ function holdsFakerWord(has: (word: string) => boolean): boolean {
  * DLT_IMPORT would not. Where the runs get long (a text made of those letters), DLT_IMPORT itself runs.
  */
 export function importsDlt(text: string): boolean {
+  return dltImportIn(text) !== null;
+}
+
+/** Where a DLT_IMPORT match lies: its line start and its end (the `\b` after it reads the character at `end`). */
+export type DltImportMatch = readonly [start: number, end: number];
+
+/** A match of DLT_IMPORT in `text` (found as `importsDlt` says), or null for none. @internal Exported for the tests. */
+export function dltImportIn(text: string): DltImportMatch | null {
+  dltImportCounts.searched++;
   let budget = DLT_SCAN_BUDGET;
   for (const word of DLT_WORDS) {
     for (let w = text.indexOf(word); w >= 0; w = text.indexOf(word, w + 1)) {
       let b = w;
       while (b > 0 && IMPORT_CHARS.test(text[b - 1])) b--;
       budget -= w - b + 1;
-      if (budget < 0) return DLT_IMPORT.test(text);
-      for (let c = b; c <= w; c++) {
-        if (c > 0 && !LINE_END.test(text[c - 1])) continue;
-        DLT_IMPORT_AT.lastIndex = c;
-        if (DLT_IMPORT_AT.test(text)) return true;
-      }
+      if (budget < 0) return wholeTextDltImport(text);
+      const found = dltImportAtLineStarts(text, b, w);
+      if (found) return found;
     }
   }
-  return false;
+  return null;
 }
+
+/** DLT_IMPORT run on the whole text (the match of a multiline `^` starts at its line start). */
+function wholeTextDltImport(text: string): DltImportMatch | null {
+  const m = DLT_IMPORT.exec(text);
+  return m ? [m.index, m.index + m[0].length] : null;
+}
+
+/** The first match of DLT_IMPORT at a line start `c` with `from <= c <= to`, or null. */
+function dltImportAtLineStarts(text: string, from: number, to: number): DltImportMatch | null {
+  for (let c = from; c <= to; c++) {
+    if (c > 0 && !LINE_END.test(text[c - 1])) continue;
+    DLT_IMPORT_AT.lastIndex = c;
+    if (DLT_IMPORT_AT.test(text)) return [c, DLT_IMPORT_AT.lastIndex];
+  }
+  return null;
+}
+
+/**
+ * A DLT_IMPORT match of `text` from one of the previous text's (`before`: a match, or null for none)
+ * and the edit that made this text of it: the previous match when the edit left it and the
+ * characters either side of it alone, else one the edit made, else (the previous match broken: the
+ * text may hold others) a search of the whole text (issue 18: a file whose docstring says
+ * "pipelines" made `importsDlt` read the whole text after every keystroke). @internal Exported for the tests.
+ *
+ * Why exact: whether DLT_IMPORT matches at a line start `c` reads the characters from `c - 1` (the
+ * `^`; none at `c = 0`) to the match's end (the `\b`), so a match whose characters `[c - 1, end]`
+ * lie wholly before `start` is one of the previous text at the same place, and one whose characters
+ * lie wholly from `newEnd` on is one at its place less the shift; both ways. So a previous match so
+ * placed is one now. With no previous match, a match now has its characters neither wholly before
+ * `start` (so `end >= start`) nor wholly from `newEnd` on (so `c <= newEnd`); its characters from
+ * `c` to `end - 1` are all `IMPORT_CHARS` (see `importsDlt`), so when `c < start` every character
+ * from `c` to `start - 1` is one: `c` lies in the run of them ending at `start`, or in `[start, newEnd]`.
+ * The pattern is tried (sticky) at each line start there. A run longer than the budget (a text made
+ * of the import's letters) is searched whole.
+ */
+export function carriedDltImport(
+  text: string,
+  before: DltImportMatch | null,
+  edited: { start: number; oldEnd: number; newEnd: number },
+): DltImportMatch | null {
+  const { start, oldEnd, newEnd } = edited;
+  if (before) {
+    const [s, end] = before;
+    const shift = newEnd - oldEnd;
+    const kept: DltImportMatch | undefined = end < start ? before : s - 1 >= oldEnd ? [s + shift, end + shift] : undefined;
+    if (!kept) return dltImportIn(text);
+    dltImportCounts.kept++;
+    return kept;
+  }
+  let from = start;
+  while (from > 0 && IMPORT_CHARS.test(text[from - 1])) {
+    from--;
+    if (start - from > DLT_SCAN_BUDGET) return dltImportIn(text);
+  }
+  if (newEnd - from > DLT_SCAN_BUDGET) return dltImportIn(text);
+  dltImportCounts.near++;
+  return dltImportAtLineStarts(text, from, newEnd);
+}
+
+/** How the DLT import was answered: a previous match kept, the edited range read, the text searched (the tests' floors on carrying). */
+export const dltImportCounts = { kept: 0, near: 0, searched: 0 };
+
 /** The words of DLT_IMPORT's alternatives: every match holds one. */
 const DLT_WORDS = ['dlt', 'pipelines'];
 /** Whitespace, a dot, and the letters of the words DLT_IMPORT spells: what a match holds. */
@@ -140,8 +208,8 @@ function holdsManagedDecoratorWord(has: (word: string) => boolean): boolean {
   return has('dlt.') || has('dp.') || has('pipelines.');
 }
 
-/** The words of which every DLT_IMPORT match holds one (importsDlt reads only around them). */
-function holdsDltWord(has: (word: string) => boolean): boolean {
+/** The words of which every DLT_IMPORT match holds one (importsDlt reads only around them). @internal Exported for `TextWords`. */
+export function holdsDltWord(has: (word: string) => boolean): boolean {
   return has('dlt') || has('pipelines');
 }
 
@@ -228,7 +296,9 @@ export class CodeContext {
     // A text without the words the patterns' matches hold is not searched further (see `TextWords`).
     let dlt: boolean | undefined;
     const has = wordTest(text, options);
-    const importsDltOnce = () => (dlt ??= holdsDltWord(has) && importsDlt(text));
+    // `TextWords` carries the answer through the edit (`carriedDltImport`).
+    const words = options.words;
+    const importsDltOnce = () => (dlt ??= words?.importsDlt ? words.importsDlt() : holdsDltWord(has) && importsDlt(text));
     this.file = fileKindOf(text, options, importsDltOnce, has);
     this.pipelineSource = importsDltOnce() || (holdsManagedDecoratorWord(has) && MANAGED_DECORATOR_LINE.test(text));
     this.path = options.path ? decodePath(options.path) : '';

@@ -1,3 +1,5 @@
+import { carriedDltImport, dltImportIn, holdsDltWord, type DltImportMatch } from './codeContext';
+
 /**
  * The one range of a previous version's text that an edit (or several, merged) changed: its
  * `[start, oldEnd)` is this version's `[start, newEnd)`; the text before `start` is the same, the
@@ -31,10 +33,12 @@ export function mergeEdits(edits: readonly EditedRange[]): EditedRange | undefin
   return merged;
 }
 
-/** What a model's text answered: its length and the first offset of each word asked (-1: none). */
+/** What a model's text answered: its length, the first offset of each word asked (-1: none), and a DLT import's place if asked. */
 interface Answers {
   length: number;
   first: Map<string, number>;
+  /** A match of DLT_IMPORT (null: none; undefined: not asked). */
+  dlt?: DltImportMatch | null;
 }
 
 /** Keyed by what the text was analysed for (the analysis's model), so that the next model finds the previous one's. */
@@ -57,6 +61,7 @@ const answersOf = new WeakMap<object, Answers>();
 export class TextWords {
   private readonly first = new Map<string, number>();
   private readonly before: Answers | undefined;
+  private readonly answers: Answers;
 
   constructor(
     private readonly text: string,
@@ -76,7 +81,26 @@ export class TextWords {
       edited.newEnd <= text.length &&
       was.length - edited.oldEnd === text.length - edited.newEnd;
     this.before = fits ? was : undefined;
-    answersOf.set(owner, { length: text.length, first: this.first });
+    this.answers = { length: text.length, first: this.first };
+    answersOf.set(owner, this.answers);
+  }
+
+  /**
+   * Whether the text holds a DLT_IMPORT match (`importsDlt`), asked only of a text holding one of its
+   * words, and after an edit from the previous text's match or its none (`carriedDltImport`).
+   */
+  importsDlt(): boolean {
+    let m = this.answers.dlt;
+    if (m === undefined) {
+      const before = this.before?.dlt;
+      const e = this.edited;
+      this.answers.dlt = m = !holdsDltWord((w) => this.has(w))
+        ? null
+        : before === undefined || !e
+          ? dltImportIn(this.text)
+          : carriedDltImport(this.text, before, e);
+    }
+    return m !== null;
   }
 
   /** @internal Whether the answer for `word` is carried from the previous text's (for the tests' floor). */
