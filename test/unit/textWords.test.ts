@@ -44,6 +44,18 @@ function apply(text: string, c: { at: number; span: number; text: string }): { t
   return { text: text.slice(0, start) + c.text + text.slice(oldEnd), edit: { start, oldEnd, newEnd: start + c.text.length } };
 }
 
+/** The changes of one step applied in turn, and the step's words carried from the previous owner's through their merged range. */
+function nextWords(text: string, previous: object, changes: { at: number; span: number; text: string }[]) {
+  const edits: EditedRange[] = [];
+  for (const c of changes) {
+    const next = apply(text, c);
+    text = next.text;
+    edits.push(next.edit);
+  }
+  const owner = {};
+  return { text, owner, words: new TextWords(text, owner, previous, mergeEdits(edits)) };
+}
+
 describe('context/textWords', () => {
   it('merges edits into the one range outside which the first and last texts agree', () => {
     fc.assert(
@@ -80,15 +92,7 @@ describe('context/textWords', () => {
           let words = new TextWords(text, owner);
           for (const w of WORDS) assert.equal(words.firstOf(w), text.indexOf(w));
           for (const step of steps) {
-            const edits: EditedRange[] = [];
-            for (const c of step.changes) {
-              const next = apply(text, c);
-              text = next.text;
-              edits.push(next.edit);
-            }
-            const previous = owner;
-            owner = {};
-            words = new TextWords(text, owner, previous, mergeEdits(edits));
+            ({ text, owner, words } = nextWords(text, owner, step.changes));
             // Only some words are asked at each step: the next step finds the others unanswered and searches them whole.
             for (const w of step.asks) {
               asked++;
@@ -144,15 +148,7 @@ describe('context/textWords', () => {
           let words = new TextWords(text, owner);
           assert.equal(words.importsDlt(), DLT_IMPORT.test(text));
           for (const step of steps) {
-            const edits: EditedRange[] = [];
-            for (const c of step.changes) {
-              const next = apply(text, c);
-              text = next.text;
-              edits.push(next.edit);
-            }
-            const previous = owner;
-            owner = {};
-            words = new TextWords(text, owner, previous, mergeEdits(edits));
+            ({ text, owner, words } = nextWords(text, owner, step.changes));
             // Some steps do not ask: the next step finds no answer to carry and searches whole.
             if (!step.ask) continue;
             asked++;
