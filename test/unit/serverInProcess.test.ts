@@ -8,14 +8,6 @@ import { PythonParser } from '../../server/src/parsing/pythonParser';
 import { startInProcessServer, type InProcessServer } from './inProcessServer';
 
 const kappa = fs.readFileSync(path.resolve(__dirname, '../../../samples/kappa_architecture.py'), 'utf8');
-/** A second open document with datasets of its own: the first document's graph changes are then read by it (built after each answer). */
-const beside = [
-  'from pyspark.sql import SparkSession',
-  '',
-  'spark = SparkSession.builder.appName("beside").getOrCreate()',
-  'spark.read.parquet("s3://beside/in/").write.mode("overwrite").parquet("s3://beside/out/")',
-  '',
-].join('\n');
 
 interface Harness extends InProcessServer {
   published: { uri: string; version?: number; count: number }[];
@@ -162,11 +154,8 @@ describe('the language server in process: the graph change after an answer waits
       const { server, client, output } = h;
       const uri = 'file:///w/kappa.py';
       const datasets = () => [...(server.graph.knownFiles()?.datasets.keys() ?? [])].filter((k) => k.includes('user-analytics')).sort();
-      // Not alone: a document beside it reads its graph (alone, see the next test, nothing is built after the answer).
-      await client.sendNotification('textDocument/didOpen', { textDocument: { uri: 'file:///w/beside.py', languageId: 'python', version: 1, text: beside } });
-      await until('diagnostics of the document beside', () => published.some((p) => p.uri === 'file:///w/beside.py'));
       await client.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version: 1, text: kappa } });
-      await until('diagnostics of v1', () => published.some((p) => p.uri === uri && p.version === 1));
+      await until('diagnostics of v1', () => published.some((p) => p.version === 1));
       await until('the graph noted', () => server.graph.changesPending === 0);
       assert.deepEqual(datasets(), ['path:s3://data-lake/user-analytics']);
       // The client stops reading: the next diagnostics cannot be written.
@@ -181,98 +170,11 @@ describe('the language server in process: the graph change after an answer waits
       await until('its diagnostics held', () => output!.heldWrites > 0);
       for (let i = 0; i < 200; i++) await new Promise((r) => setImmediate(r));
       assert.equal(server.graph.changesPending, 1, 'the fragment waits while the diagnostics are not written');
-      assert.ok(!published.some((p) => p.uri === uri && p.version === 2));
+      assert.ok(!published.some((p) => p.version === 2));
       output!.release();
-      await until('diagnostics of v2', () => published.some((p) => p.uri === uri && p.version === 2));
+      await until('diagnostics of v2', () => published.some((p) => p.version === 2));
       await until('the graph noted after them', () => server.graph.changesPending === 0);
       assert.deepEqual(datasets(), ['path:s3://data-lake/user-analytics-v2']);
-    } finally {
-      h.dispose();
-    }
-  });
-});
-
-describe('the language server in process: a document alone, whose graph change nothing else reads', function () {
-  this.timeout(120_000);
-  let parser: PythonParser;
-  before(async () => {
-    parser = await PythonParser.load();
-  });
-
-  it('leaves the fragment for a reader, drops it at a code edit, builds it before a comment edit; readers get the latest analysed version', async () => {
-    // Edits are analysed by hand (the push analyses wait a minute), so that each step is seen between them.
-    const h = await startInProcessServer(parser, { debounceMs: 60_000, debounce: 'fixed' });
-    try {
-      const { server, client } = h;
-      const uri = 'file:///w/kappa.py';
-      const text = `# zebra quokka\n${kappa}`;
-      const datasets = () => [...(server.graph.knownFiles()?.datasets.keys() ?? [])].filter((k) => k.includes('user-analytics')).sort();
-      const preview = async () => {
-        const g = (await client.sendRequest('pysparkArchitect/pipelineGraph', { uris: [uri] })) as { nodes: { location?: string }[] };
-        return g.nodes.map((n) => n.location ?? '').filter((l) => l.includes('user-analytics'));
-      };
-      let version = 1;
-      const edit = async (range: [number, number, number, number], newText: string) => {
-        await client.sendNotification('textDocument/didChange', {
-          textDocument: { uri, version: ++version },
-          contentChanges: [{ range: { start: { line: range[0], character: range[1] }, end: { line: range[2], character: range[3] } }, text: newText }],
-        });
-        await until(`v${version} applied`, () => server.documents.get(uri)?.document.version === version);
-      };
-      const analyse = async () => (await server.analyses.analyse(uri, server.documents.get(uri)!))!;
-      await client.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version: 1, text } });
-      await until('v1 analysed', () => server.analyses.get(uri)?.version === 1);
-      for (let i = 0; i < 200; i++) await new Promise((r) => setImmediate(r));
-      assert.equal(server.graph.changesPending, 1, 'not built after the answer: left for a reader');
-      assert.deepEqual(await preview(), ['s3://data-lake/user-analytics'], 'the preview builds it');
-
-      // A code edit (the dataset renamed): the change still pending is dropped, never noted.
-      const lines = text.split('\n');
-      const line = lines.findIndex((l) => l.includes('.start("s3://data-lake/user-analytics/")'));
-      const at = lines[line].indexOf('user-analytics');
-      await edit([line, at, line, at + 'user-analytics'.length], 'user-analytics-v2');
-      assert.equal(server.graph.changesPending, 0, 'dropped');
-      assert.deepEqual(datasets(), [], 'the graph holds what it held before: nothing of this document yet');
-      await analyse();
-      assert.equal(server.graph.changesPending, 1);
-      // An edit inside the comment: the change is built first (a take-over moves it), from the model as analysed.
-      await edit([0, 14, 0, 14], 's');
-      assert.equal(server.graph.changesPending, 0, 'built and noted before the edit');
-      assert.deepEqual(datasets(), ['path:s3://data-lake/user-analytics-v2']);
-      const taken = await analyse();
-      assert.equal(taken.version, 3);
-      assert.ok(taken.asBuilt, 'taken over from v2');
-      assert.deepEqual(await preview(), ['s3://data-lake/user-analytics-v2']);
-
-      // A code edit analysed, then the comment line replaced whole (the edit starts at the line, not
-      // inside the comment): its change is dropped; the take-over builds v4's fragment then, its nodes
-      // still as analysed (no copy of the new tree yet).
-      const code = async () => {
-        const s = `x_${version} = 1\n`;
-        await edit([1, 0, 1, 0], s);
-        const full = await analyse();
-        assert.equal(full.asBuilt, undefined, 'analysed in full');
-        assert.equal(server.graph.changesPending, 1);
-      };
-      await code();
-      await edit([0, 0, 0, '# zebra quokkas'.length], '# zebra quokka');
-      assert.equal(server.graph.changesPending, 0, 'dropped');
-      const lazily = await analyse();
-      assert.ok(lazily.asBuilt, 'taken over, with the fragment built from the model as analysed');
-      assert.deepEqual(await preview(), ['s3://data-lake/user-analytics-v2']);
-      // The same with a completion between: its copy of the new tree takes the model's nodes over,
-      // so the fragment can no longer be built from them: no take-over, a full analysis (same findings).
-      await code();
-      await edit([0, 0, 0, '# zebra quokka'.length], '# zebra quokkas');
-      await client.sendRequest('textDocument/completion', { textDocument: { uri }, position: { line: 3, character: 0 } });
-      const full = await analyse();
-      assert.equal(full.asBuilt, undefined, 'not taken over: the fragment of the analysis before is gone');
-      assert.deepEqual(await preview(), ['s3://data-lake/user-analytics-v2']);
-      const fresh = await server.analyses.analyse(uri, server.documents.get(uri)!);
-      assert.deepEqual(
-        full.diagnostics.map((d) => [d.code, d.range.start.line]),
-        fresh!.diagnostics.map((d) => [d.code, d.range.start.line]),
-      );
     } finally {
       h.dispose();
     }
@@ -290,21 +192,9 @@ describe('the language server in process: the verbose trace', function () {
     );
     try {
       const uri = 'file:///w/kappa.py';
-      // Alone, the fragment is not built after the answer: the trace is written without it.
       await h.client.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version: 1, text: kappa } });
       await until('the trace of v1', () => logs.some((l) => l.startsWith('trace ') && l.includes('kappa.py@1 ')));
-      const alone = logs.find((l) => l.startsWith('trace ') && l.includes('kappa.py@1 '))!;
-      assert.equal((JSON.parse(alone.slice(alone.indexOf('{'))) as Record<string, number>).graphFragmentAfterAnswerMs, undefined);
-      assert.equal(h.server.graph.changesPending, 1, 'left for a reader');
-      // A document beside it with datasets: the next analysis's fragment is built after the answer, and the trace waits for it.
-      await h.client.sendNotification('textDocument/didOpen', { textDocument: { uri: 'file:///w/beside.py', languageId: 'python', version: 1, text: beside } });
-      await until('the trace of the document beside', () => logs.some((l) => l.startsWith('trace ') && l.includes('beside.py@1 ')));
-      await h.client.sendNotification('textDocument/didChange', {
-        textDocument: { uri, version: 2 },
-        contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: 'x = 1\n' }],
-      });
-      await until('the trace of v2', () => logs.some((l) => l.startsWith('trace ') && l.includes('kappa.py@2 ')));
-      const line = logs.find((l) => l.startsWith('trace ') && l.includes('kappa.py@2 '))!;
+      const line = logs.find((l) => l.startsWith('trace ') && l.includes('kappa.py@1 '))!;
       const trace = JSON.parse(line.slice(line.indexOf('{'))) as Record<string, number>;
       for (const key of ['graphFragmentAfterAnswerMs', 'graphFragmentAfterAnswerCpuMs', 'graphFragmentStartedAfterEndMs'])
         assert.ok(typeof trace[key] === 'number' && trace[key] >= 0, `${key}: ${trace[key]}`);

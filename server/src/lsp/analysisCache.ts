@@ -9,7 +9,7 @@ import { analyseDatabricksRuns } from '../notebook/analyseNotebook';
 import { rootAsBuilt } from '../model/buildModel';
 import type { DataFrameModel } from '../model/types';
 import { ParseFailure, type PythonParser } from '../parsing/pythonParser';
-import { SyntaxNode, syntaxTreeOf } from '../parsing/syntaxTree';
+import { syntaxTreeOf } from '../parsing/syntaxTree';
 import type { Settings } from '../../../shared/settings';
 import { AnalysisSlots } from './analysisSlots';
 import { AnalysisTrace } from './analysisTrace';
@@ -51,11 +51,8 @@ export interface GraphSink {
   /** The other files' graph, and the generation to hand back with the result. */
   read(): { graph: RawGraph | undefined; generation: number };
   noteGraphChange(uri: string, raw: RawGraph, readAt?: number): void;
-  /**
-   * `noteGraphChange` with the graph built once needed: after the answer, or before anything reads the workspace graph;
-   * or dropped at the document's next edit when nothing read it (`dropped`). Whether it is to be built after the answer.
-   */
-  noteGraphChangeLater(uri: string, raw: () => RawGraph | undefined, readAt?: number, dropped?: () => void): boolean;
+  /** `noteGraphChange` with the graph built once needed: after the current turn, or before anything reads the workspace graph. */
+  noteGraphChangeLater(uri: string, raw: () => RawGraph, readAt?: number): void;
   /** Whether the graph changed after generation `readAt` other than through `uri` itself. */
   othersChangedSince(readAt: number, uri: string): boolean;
   /** The workspace folders (URIs): a file's folder names are read from its workspace folder down. */
@@ -393,12 +390,6 @@ export class AnalysisCache {
     return entry;
   }
 
-  /** Whether the document's last edit lies inside a comment (a take-over may follow: `reuseAfterCommentEdit`). */
-  lastEditInComment(uri: string): boolean {
-    const stored = this.documents.get(uri);
-    return stored !== undefined && lastEditInComment(stored);
-  }
-
   /** What the last take-over of the document cost (wall ms), undefined before one. */
   private readonly takeOverMs = new Map<string, number>();
 
@@ -464,30 +455,13 @@ export class AnalysisCache {
     // sooner when anything reads the graph or a document changes (`noteGraphChangeLater`; the server
     // settles the graph before applying an edit, so the model's syntax nodes are still as analysed,
     // not yet adopted by a newer copy). The same fragment, and the same graph changes in the same
-    // order, as when built here at once. When nothing but this document's next analysis would read
-    // it, the workspace graph leaves it for a reader (the preview, a take-over) and the server drops
-    // it at the next edit; a reader after that edit's syntax copy gets none (`builtOn` superseded:
-    // the model's nodes then read the new text's offsets), as when the fragment was never built.
+    // order, as when built here at once.
     let source: AnalysisResult | undefined = result;
     let fragment: FileFragment | undefined;
-    const root = result.model?.root;
-    const builtOn = root instanceof SyntaxNode ? root.owner : undefined;
     const trace = traced?.trace;
     if (trace) trace.fragmentBuilt = false;
-    // The trace line waits for the fragment (built, failed or dropped), once.
-    const traceDone = () => {
-      if (trace && !trace.fragmentBuilt) {
-        trace.fragmentBuilt = true;
-        traced?.built();
-      }
-    };
-    const fragmentNow = (): FileFragment | undefined => {
+    const fragmentNow = (): FileFragment => {
       if (!fragment) {
-        if (builtOn?.superseded) {
-          // It can never be built now: the closure lets the model go.
-          source = undefined;
-          return undefined;
-        }
         const t0 = trace && performance.now();
         const cpu0 = trace && process.cpuUsage();
         const r = source!;
@@ -504,7 +478,11 @@ export class AnalysisCache {
             if (trace.analysisEnd !== undefined) trace.note('graphFragmentStartedAfterEndMs', round(t0 - trace.analysisEnd));
           }
         } finally {
-          traceDone();
+          // The trace line waits for this (built or failed), once.
+          if (trace && !trace.fragmentBuilt) {
+            trace.fragmentBuilt = true;
+            traced.built();
+          }
         }
       }
       return fragment;
@@ -520,10 +498,8 @@ export class AnalysisCache {
     };
     this.analyses.set(uri, entry);
     this.keepModel(uri);
-    const scheduled = this.graph().noteGraphChangeLater(uri, () => fragmentNow()?.raw, readAt, traceDone);
-    // Not built after the answer: the trace line does not wait for it.
-    if (!scheduled) traceDone();
-    trace?.step(scheduled ? 'graph change (left for later)' : 'graph change (left for a reader)');
+    this.graph().noteGraphChangeLater(uri, () => fragmentNow().raw, readAt);
+    trace?.step('graph change (left for later)');
     return entry;
   }
 
@@ -541,14 +517,6 @@ export class AnalysisCache {
       this.latestModels.delete(uri);
       const evicted = this.analyses.get(uri);
       if (evicted) {
-        // A fragment left for a reader (`remember`) is built from the model before it goes, which
-        // also lets the getter's closure drop the model. (Any analysis reads the workspace graph,
-        // which builds it first; a document refused before that, too large or disabled, does not.)
-        try {
-          void evicted.fragment;
-        } catch {
-          // Reported when the workspace graph asks for it (`settle`).
-        }
         evicted.result = { ...evicted.result, model: undefined };
         // Nothing to take over from without the model's syntax.
         evicted.asBuilt = undefined;

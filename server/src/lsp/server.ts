@@ -73,8 +73,6 @@ export class PySparkArchitectServer implements ServerContext {
       severity: (s) => SEVERITY[s],
       relatedInformation: () => this.client.relatedInformation,
     });
-    // A notebook's analyses read the workspace graph: an open one keeps every document's graph change built.
-    this.graph.otherReaders = () => this.notebooks.uris().length;
     this.diagnostics = new DiagnosticsFeature(this);
     parser.onRestart(() => this.parserRestarted());
   }
@@ -133,21 +131,11 @@ export class PySparkArchitectServer implements ServerContext {
       this.diagnostics.opened(uri);
     });
     c.onDidChangeTextDocument((p) => {
-      const uri = p.textDocument.uri;
-      // A graph fragment left for after an answer is built from the model as analysed: before the
-      // edit's syntax copy (made by the next analysis, hover or code action) adopts its nodes (see
-      // `noteGraphChangeLater`). One nothing else would read is dropped instead, unless the edit is
-      // inside a comment: a take-over moves the last analysis's fragment (`reuseAfterCommentEdit`).
-      const unread = this.graph.unreadBeforeEdit(uri);
-      if (!unread) this.graph.settle();
-      this.diagnostics.changing(uri);
-      this.guard(() => this.documents.change(uri, p.textDocument.version, p.contentChanges), uri);
-      if (unread) {
-        // No syntax copy of the edited tree yet: the fragment built here is the one built before the edit.
-        if (this.analyses.lastEditInComment(uri)) this.graph.settle();
-        else this.graph.dropPending(uri);
-      }
-      this.diagnostics.changed(uri, p.contentChanges);
+      // A graph fragment left for after an answer is built from the model as analysed: before the edit (see `noteGraphChangeLater`).
+      this.graph.settle();
+      this.diagnostics.changing(p.textDocument.uri);
+      this.guard(() => this.documents.change(p.textDocument.uri, p.textDocument.version, p.contentChanges), p.textDocument.uri);
+      this.diagnostics.changed(p.textDocument.uri, p.contentChanges);
     });
     c.onDidCloseTextDocument((p) => {
       const uri = p.textDocument.uri;

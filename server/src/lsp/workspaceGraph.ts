@@ -57,16 +57,11 @@ export class WorkspaceGraph {
   private generation = 0;
   /** The latest changes, oldest first: which file changed which datasets ('all': every file on disk read again). */
   private readonly changes: { generation: number; origin: string; keys: Set<string> | 'all' }[] = [];
-  /**
-   * Graph changes of analyses whose answer went first (`noteGraphChangeLater`), in the order noted.
-   * `raw` undefined: the graph could not be built any more (nothing noted, as if dropped).
-   */
-  private readonly pending: { uri: string; raw: () => RawGraph | undefined; readAt?: number; dropped?: () => void }[] = [];
+  /** Graph changes of analyses whose answer went first (`noteGraphChangeLater`), in the order noted. */
+  private readonly pending: { uri: string; raw: () => RawGraph; readAt?: number }[] = [];
   /** A settle of the pending changes is scheduled (`noteGraphChangeLater`). */
   private settleScheduled = false;
   private disposed = false;
-  /** How many open documents besides the text documents read the graph (notebooks: their analyses read `knownFiles`). */
-  otherReaders: () => number = () => 0;
 
   constructor(
     parser: PythonParser,
@@ -123,17 +118,10 @@ export class WorkspaceGraph {
    * graph meanwhile (every method here settles what is pending first) or the server is about to
    * change or close a document (`settle`). The graph is then as if noted at once: the same
    * changes, in the same order, with the same `readAt`.
-   *
-   * When nothing but the document's own next analysis would read the change (`unreadBesides`: no
-   * other open document with datasets or not yet analysed, no open notebook), it is not built after
-   * the answer: it waits for a reader (built then, as above), or for the document's next edit, which
-   * drops it when still unread (`unreadBeforeEdit`, `dropPending`; `dropped` is then called). Returns
-   * whether it was scheduled to be built after the answer.
    */
-  noteGraphChangeLater(uri: string, raw: () => RawGraph | undefined, readAt?: number, dropped?: () => void): boolean {
-    this.pending.push({ uri, raw, readAt, dropped });
-    if (this.settleScheduled) return true;
-    if (this.unreadBesides(uri)) return false;
+  noteGraphChangeLater(uri: string, raw: () => RawGraph, readAt?: number): void {
+    this.pending.push({ uri, raw, readAt });
+    if (this.settleScheduled) return;
     this.settleScheduled = true;
     // One turn first: the answer is asked for after this call, once the analysis's promise chain resolves.
     setImmediate(() =>
@@ -142,48 +130,6 @@ export class WorkspaceGraph {
         if (!this.disposed) this.settle();
       }),
     );
-    return true;
-  }
-
-  /**
-   * Whether a change of `uri`'s graph would be read by nothing but `uri`'s own analyses: no open
-   * notebook, and every other open document analysed with no datasets (not a neighbour any change
-   * judges again, and no result of theirs reads another file's datasets: the architecture rules
-   * keep only the files sharing one of theirs), with no change of theirs pending.
-   */
-  private unreadBesides(uri: string): boolean {
-    if (this.otherReaders() > 0) return false;
-    for (const other of this.documents.uris()) {
-      if (other === uri) continue;
-      const noted = this.openGraphs.get(other);
-      if (!noted || noted.raw.datasets.size > 0) return false;
-    }
-    return this.pending.every((p) => p.uri === uri);
-  }
-
-  /**
-   * Before `uri`'s edit is applied: whether the changes pending are all `uri`'s and none would be
-   * read (`unreadBesides`) or judge `uri` again (no other file changed the graph since they read
-   * it). Such changes may be dropped once the edit is applied (`dropPending`): the document's next
-   * analysis notes its own, and until then the graph holds its change before, as when the
-   * analysis of an edit is overtaken by the next edit. Otherwise the caller settles them first.
-   */
-  unreadBeforeEdit(uri: string): boolean {
-    if (!this.pending.length || !this.unreadBesides(uri)) return false;
-    return this.pending.every((p) => p.readAt === undefined || !this.othersChangedAfter(p.readAt, uri));
-  }
-
-  /** Drops the pending changes of `uri` (`unreadBeforeEdit`), never built; the others stay. */
-  dropPending(uri: string): void {
-    for (let i = 0; i < this.pending.length;) {
-      const p = this.pending[i];
-      if (p.uri !== uri) {
-        i++;
-        continue;
-      }
-      this.pending.splice(i, 1);
-      p.dropped?.();
-    }
   }
 
   /** Notes the graph changes left for later (`noteGraphChangeLater`), oldest first. */
@@ -192,8 +138,7 @@ export class WorkspaceGraph {
       const { uri, raw, readAt } = this.pending.shift()!;
       // Run from a timer or from whoever reads the graph next: a failure is the document's alone.
       try {
-        const built = raw();
-        if (built) this.note(uri, built, readAt);
+        this.note(uri, raw(), readAt);
       } catch (e) {
         this.connection.console.error(`the pipeline graph of ${uri} failed: ${(e as Error).stack ?? String(e)}`);
       }
@@ -218,11 +163,6 @@ export class WorkspaceGraph {
   /** Whether the graph changed after generation `readAt` other than through `uri` itself (true when that is too long ago to tell). */
   othersChangedSince(readAt: number, uri: string): boolean {
     this.settle();
-    return this.othersChangedAfter(readAt, uri);
-  }
-
-  /** `othersChangedSince` without settling first. */
-  private othersChangedAfter(readAt: number, uri: string): boolean {
     if (readAt >= this.generation) return false;
     if (!this.changes.length || this.changes[0].generation > readAt + 1) return true;
     return this.changes.some((c) => c.generation > readAt && c.origin !== uri);

@@ -624,15 +624,6 @@ export class SyntaxTree {
    */
   private successor: SyntaxTree | undefined;
   private sharedEnd = 0;
-
-  /**
-   * Whether a later copy took over or adopted node objects of this one (see `successor`): a model
-   * built on this copy then reads the later text's ranges through them (`rangeAsIn` gives the old
-   * ones), so what is derived from its nodes' offsets must have been derived before.
-   */
-  get superseded(): boolean {
-    return this.successor !== undefined;
-  }
   private byKind: { order: Int32Array; from: Int32Array } | undefined;
   private lineStarts: number[] | undefined;
 
