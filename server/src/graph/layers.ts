@@ -1,5 +1,6 @@
 import type { Architecture } from '../../../shared/protocol';
 import type { DatasetNode, RawGraph, StepNode } from './pipelineGraph';
+import { nameWords } from '../spark/nameWords';
 
 export const MEDALLION_LAYERS = ['bronze', 'silver', 'gold'];
 export const LAMBDA_LAYERS = ['batch', 'speed', 'serving'];
@@ -30,11 +31,7 @@ const MEDALLION_TOKENS: Record<string, string[]> = {
 };
 
 function tokens(text: string): string[] {
-  return text
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter(Boolean);
+  return nameWords(text);
 }
 
 /** The medallion layer a name says, if exactly one: `s3://lake/silver/orders` -> silver. */

@@ -7,6 +7,7 @@ import { related, type Rule, type RuleContext } from '../rule';
 import { callsNamed } from '../helpers/callIndex';
 import { groupBy } from '../helpers/scopeIndex';
 import { sortBefore } from '../helpers/rowOrder';
+import { nameWords } from '../../spark/nameWords';
 
 const FIRST_LAST = new Set(['first', 'last', 'first_value', 'last_value']);
 const ALIASES = new Set(['alias', 'name', 'as_']);
@@ -127,11 +128,7 @@ const MIN_MAX = new Set(['max', 'min', 'max_by', 'min_by']);
 
 /** `event_timestamp` -> [event, timestamp]; `lastLogin` -> [last, login]. */
 function words(name: string): string[] {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter(Boolean);
+  return nameWords(name);
 }
 
 const isTimeColumn = (name: string | undefined): boolean => name !== undefined && words(name).some((w) => TIME_WORDS.has(w));

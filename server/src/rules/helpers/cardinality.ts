@@ -1,5 +1,7 @@
 // Column names with millions of distinct values: a bad partition column (PSA302), not a small result (PSA103).
 
+import { nameWords } from '../../spark/nameWords';
+
 /** Entities with one value per user/event/request: millions of distinct values. */
 const ID_ENTITIES = new Set([
   'user',
@@ -64,10 +66,6 @@ const PERIOD_WORDS = new Set(['year', 'yr', 'quarter', 'qtr', 'month', 'week', '
 
 /** A column naming a calendar period (a bounded number of values a year), not an instant: `month`, `load_date`; not `event_ts`. */
 export function isCalendarPeriod(column: string): boolean {
-  const words = column
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter(Boolean);
+  const words = nameWords(column);
   return words.some((w) => PERIOD_WORDS.has(w)) && highCardinalityReason(column) === undefined;
 }

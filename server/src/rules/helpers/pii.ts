@@ -1,4 +1,5 @@
 import { compileLinear, type LinearPattern } from '../../../../shared/linearRegex';
+import { nameWords } from '../../spark/nameWords';
 
 /**
  * Column names that identify or reach a person on their own (contact, account, government and
@@ -259,11 +260,7 @@ export class PiiMatcher {
 
   private judge(column: string): boolean {
     if (this.extra.some((r) => r.matchesWhole(column))) return true;
-    const tokens = column
-      .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-      .toLowerCase()
-      .split(/[^a-z0-9]+/)
-      .filter(Boolean);
+    const tokens = nameWords(column);
     if (tokens.some((t) => SAFE_TOKENS.has(t))) return false;
     return this.sequences.some((seq) => holdsSequence(tokens, seq));
   }

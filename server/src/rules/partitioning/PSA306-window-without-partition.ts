@@ -7,6 +7,7 @@ import type { SparkFunctions } from '../../spark/functions';
 import type { Rule, RuleContext } from '../rule';
 import { identifiersNamedAfter, nodesOfType } from '../../model/syntaxIndex';
 import { containedInAny } from '../../model/rangeIndex';
+import { nameWords } from '../../spark/nameWords';
 
 const SPEC_METHODS = new Set(['partitionBy', 'orderBy', 'rowsBetween', 'rangeBetween']);
 const WINDOW_MODULES = new Set(['pyspark.sql', 'pyspark.sql.window']);
@@ -74,11 +75,7 @@ function orderedByPeriodsOnly(fns: SparkFunctions, orderBy: CallParts): boolean 
 }
 
 function isPeriodColumn(name: string): boolean {
-  const words = name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter(Boolean);
+  const words = nameWords(name);
   return words.some((w) => PERIOD_WORDS.has(w)) && !words.some((w) => FINER_WORDS.has(w));
 }
 
