@@ -443,10 +443,7 @@ export const translationCounts = { made: 0, kept: 0 };
  * no position, so after an edit only the UDFs of the statements the copy made again are translated
  * (issue 18). `d`'s parameters and body are `partsOfUdf(d.fn)`'s, read when `d` was made.
  */
-const translations = perNode((fn) => {
-  const parts = partsOfUdf(fn);
-  return parts && readTranslation(parts);
-}, translationCounts);
+const translations = perNode(freshTranslation, translationCounts);
 
 function translateBody(d: UdfDefinition): Translation | undefined {
   return translations.of(d.fn);
@@ -457,7 +454,7 @@ export function keptTranslation(fn: Node): Translation | null | undefined {
   return translations.kept(fn);
 }
 
-/** @internal The translation of the UDF `fn` (a `def` or `lambda`) read afresh, for the tests. */
+/** The translation of the UDF `fn` (a `def` or `lambda`) read afresh: what `translations` keeps. @internal Exported for the tests. */
 export function freshTranslation(fn: Node): Translation | undefined {
   const parts = partsOfUdf(fn);
   return parts && readTranslation(parts);
